@@ -1,0 +1,49 @@
+import type { ScenarioSummary } from '../types.ts';
+
+// The metrics the gate compares, one place for their name, unit, direction and default
+// tolerance. Everything that ranks, compares or prints a metric reads it from here.
+
+export type Direction = 'higher-is-better' | 'lower-is-better';
+
+export interface MetricDef {
+  readonly name: string;
+  readonly label: string;
+  readonly unit: string;
+  readonly direction: Direction;
+  /** Relative change below which a difference is not a regression even when significant. */
+  readonly tolerance: number;
+  readonly read: (s: ScenarioSummary) => number;
+}
+
+const def = (
+  name: string,
+  label: string,
+  unit: string,
+  direction: Direction,
+  tolerance: number,
+  read: (s: ScenarioSummary) => number,
+): MetricDef => Object.freeze({ name, label, unit, direction, tolerance, read });
+
+export const METRICS: readonly MetricDef[] = Object.freeze([
+  def('output_throughput', 'Output tokens/s', 'tok/s', 'higher-is-better', 0.03, (s) => s.outputThroughput),
+  def('request_throughput', 'Requests/s', 'req/s', 'higher-is-better', 0.03, (s) => s.requestThroughput),
+  def('goodput', 'Goodput', 'req/s', 'higher-is-better', 0.05, (s) => s.goodput),
+  def('ttft_p50', 'TTFT p50', 'ms', 'lower-is-better', 0.05, (s) => s.ttftMs.p50),
+  def('ttft_p95', 'TTFT p95', 'ms', 'lower-is-better', 0.08, (s) => s.ttftMs.p95),
+  def('tpot_p50', 'TPOT p50', 'ms', 'lower-is-better', 0.03, (s) => s.tpotMs.p50),
+  def('tpot_p95', 'TPOT p95', 'ms', 'lower-is-better', 0.05, (s) => s.tpotMs.p95),
+  def('itl_p95', 'ITL p95', 'ms', 'lower-is-better', 0.05, (s) => s.itlMs.p95),
+  def('e2el_p50', 'E2E latency p50', 'ms', 'lower-is-better', 0.03, (s) => s.e2elMs.p50),
+]);
+
+const byName = new Map(METRICS.map((m) => [m.name, m]));
+
+export function metricDef(name: string): MetricDef {
+  const m = byName.get(name);
+  if (!m) throw new Error(`unknown metric "${name}": expected one of ${METRICS.map((x) => x.name).join(', ')}`);
+  return m;
+}
+
+export function metricNames(): string[] {
+  return METRICS.map((m) => m.name);
+}

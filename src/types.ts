@@ -1,0 +1,323 @@
+// Shared data shapes. Every stage of the pipeline (config → plan → engines → load → metrics →
+// compare → report → publish) speaks these types; this file imports nothing so any folder may
+// depend on it without creating upward imports.
+
+// ---------- scenario file ----------
+
+/** Token length of a prompt or a completion: fixed, or drawn per request from a seeded distribution. */
+export type LengthSpec =
+  | { readonly kind: 'fixed'; readonly tokens: number }
+  | { readonly kind: 'uniform'; readonly min: number; readonly max: number }
+  | { readonly kind: 'normal'; readonly mean: number; readonly stddev: number; readonly min: number; readonly max: number };
+
+/**
+ * How requests are released.
+ * - concurrency: closed loop, N requests in flight; a new one starts when one finishes.
+ * - poisson: open loop at `rate` req/s; `burstiness` is the gamma shape (1 = Poisson, <1 burstier);
+ *   sends follow an absolute schedule; `maxConcurrency` optionally caps requests in flight
+ *   (the wait for a slot is client queue time, reported separately).
+ * - burst: every request sent at t=0 (maximum throughput).
+ */
+export type LoadPattern =
+  | { readonly kind: 'concurrency'; readonly concurrency: number }
+  | { readonly kind: 'poisson'; readonly rate: number; readonly burstiness: number; readonly maxConcurrency?: number }
+  | { readonly kind: 'burst' };
+
+/** Service-level objectives; a request meets them when every given bound holds (goodput). */
+export interface Slo {
+  readonly ttftMs?: number;
+  readonly tpotMs?: number;
+  readonly e2elMs?: number;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly api: 'chat' | 'completions';
+  readonly input: LengthSpec;
+  readonly output: LengthSpec;
+  /** Tokens of a system prompt shared by every request of the scenario (prefix caching). 0 = none. */
+  readonly sharedPrefixTokens: number;
+  readonly requests: number;
+  readonly warmupRequests: number;
+  readonly load: LoadPattern;
+  readonly seed: number;
+  readonly slo: Slo;
+  /** Per-request deadline (seconds), enforced with an AbortSignal. */
+  readonly timeoutS: number;
+  /** Absolute limits checked in release mode, keyed by metric name (see metrics/catalog.ts). */
+  readonly limits: Readonly<Record<string, number>>;
+  /** Per-metric relative tolerances overriding the defaults (0.05 = 5%). */
+  readonly tolerances: Readonly<Record<string, number>>;
+}
+
+export interface ScenarioSet {
+  /** Path the set was read from, as given. */
+  readonly file: string;
+  /** sha256 of the normalised scenarios (not of the YAML text: comments do not change it). */
+  readonly hash: string;
+  readonly scenarios: readonly Scenario[];
+}
+
+// ---------- load generator output ----------
+
+/** One request as the client saw it. All times are milliseconds from `performance.now()`. */
+export interface RequestRecord {
+  readonly scenario: string;
+  readonly repetition: number;
+  readonly index: number;
+  /** Planned send time relative to the scenario start (open loop), or null for closed loop. */
+  readonly scheduledMs: number | null;
+  /** Actual send time relative to the scenario start. */
+  readonly sendMs: number;
+  /** Time spent waiting client-side for a concurrency slot (never folded into TTFT). */
+  readonly queueMs: number;
+  readonly promptTokens: number;
+  /** Output tokens from the server's `usage`; null when the server sent none. */
+  readonly outputTokens: number | null;
+  /** First content chunk minus send; null when none arrived. */
+  readonly ttftMs: number | null;
+  /** Last content chunk minus send; null when none arrived. */
+  readonly e2elMs: number | null;
+  /** Gaps between successive generated tokens (a k-token chunk's gap split evenly over k). */
+  readonly itlMs: readonly number[];
+  /** True when the per-chunk token counts were estimated rather than reported by the server. */
+  readonly chunkTokensEstimated: boolean;
+  readonly ok: boolean;
+  /** Why the request failed: 'timeout', 'http 500: ...', 'stream cut off', ... */
+  readonly error: string | null;
+}
+
+// ---------- summaries ----------
+
+export interface Distribution {
+  readonly n: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Telemetry gathered while one scenario ran (absent fields: not available for this engine/host). */
+export interface ScenarioTelemetry {
+  readonly peakGpuMemoryMiB?: number;
+  readonly meanGpuUtilPct?: number;
+  readonly peakKvCacheUsage?: number;
+  readonly maxRunningRequests?: number;
+  readonly maxWaitingRequests?: number;
+  readonly preemptions?: number;
+  readonly prefixCacheHitRate?: number;
+  /** Throttle reasons seen (thermal, power) while the scenario ran. */
+  readonly throttleReasons?: readonly string[];
+}
+
+export interface ScenarioSummary {
+  readonly scenario: string;
+  readonly requests: number;
+  readonly completed: number;
+  readonly failed: number;
+  /** Failure counts by error message class. */
+  readonly errors: Readonly<Record<string, number>>;
+  readonly durationS: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly requestThroughput: number;
+  readonly outputThroughput: number;
+  readonly totalTokenThroughput: number;
+  /** Requests/s that met every SLO of the scenario. */
+  readonly goodput: number;
+  readonly ttftMs: Distribution;
+  readonly tpotMs: Distribution;
+  readonly itlMs: Distribution;
+  readonly e2elMs: Distribution;
+  readonly queueMs: Distribution;
+  /** Most requests in flight at once, as the client saw it. */
+  readonly peakConcurrency: number;
+  readonly telemetry: ScenarioTelemetry;
+}
+
+export interface RepetitionResult {
+  readonly index: number;
+  /** Scenario names in the seeded shuffled order they ran in. */
+  readonly order: readonly string[];
+  readonly scenarios: readonly ScenarioSummary[];
+}
+
+// ---------- environment ----------
+
+export interface GpuInfo {
+  readonly name: string;
+  readonly count: number;
+  readonly memoryMiB: number;
+  readonly driver: string;
+  readonly cuda: string;
+}
+
+export interface Fingerprint {
+  readonly gpu: GpuInfo | null;
+  readonly cpu: string;
+  readonly engine: { readonly name: string; readonly version: string };
+  readonly torch: string | null;
+  readonly transformers: string | null;
+  readonly python: string | null;
+  readonly model: { readonly id: string; readonly configHash: string | null; readonly tokenizerHash: string | null };
+  /** Engine arguments that change performance (tensor parallelism, dtype, ...), normalised. */
+  readonly engineArgs: readonly string[];
+  readonly actionVersion: string;
+}
+
+// ---------- results ----------
+
+export type EngineKind = 'vllm' | 'transformers' | 'sim';
+
+export interface EngineResult {
+  /** Label used as the baseline key part, e.g. 'vllm', 'transformers', 'sim-vllm'. */
+  readonly engine: string;
+  readonly kind: EngineKind;
+  readonly status: 'ok' | 'failed';
+  readonly error: string | null;
+  readonly logTail: string | null;
+  readonly fingerprint: Fingerprint;
+  readonly startupS: number | null;
+  readonly repetitions: readonly RepetitionResult[];
+  /** All repetitions' requests pooled per scenario. */
+  readonly pooled: readonly ScenarioSummary[];
+  /** Per-request records, kept when asked for (`--records`). */
+  readonly records?: readonly RequestRecord[];
+}
+
+export const RESULTS_SCHEMA = 'llm-perf-gate/results@1';
+
+export interface RunResult {
+  readonly schema: typeof RESULTS_SCHEMA;
+  readonly createdAt: string;
+  readonly actionVersion: string;
+  readonly model: string;
+  readonly scenarioSet: { readonly file: string; readonly hash: string; readonly promptHash: string; readonly names: readonly string[] };
+  readonly repetitions: number;
+  readonly seed: number;
+  /** A run is partial when an engine failed or a scenario could not complete. */
+  readonly partial: boolean;
+  readonly engines: readonly EngineResult[];
+  /** Where this run came from (commit, ref, event), for history charts. */
+  readonly source: { readonly sha: string | null; readonly ref: string | null; readonly event: string | null };
+}
+
+// ---------- prompts ----------
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+/** One synthesized request body: exact token counts, same bytes for the same scenario, seed and repetition. */
+export interface Prompt {
+  /** Completions API prompt (system prefix + user text concatenated). */
+  readonly text: string;
+  /** Chat API messages (system message carries the shared prefix, if any). */
+  readonly messages: readonly ChatMessage[];
+  /** Tokens of the content (shared prefix included), by the model's tokenizer, before any chat template. */
+  readonly promptTokens: number;
+  /** Output tokens asked for (sent as max_tokens with ignore_eos / min_tokens so the length is forced). */
+  readonly maxTokens: number;
+}
+
+// ---------- comparison ----------
+
+export type Verdict =
+  | 'regression'
+  | 'improvement'
+  | 'no-change'
+  | 'inconclusive'
+  | 'no-baseline'
+  | 'not-comparable'
+  | 'error';
+
+export interface MetricComparison {
+  readonly engine: string;
+  readonly scenario: string;
+  readonly metric: string;
+  /** Per-repetition values of the baseline history (flattened over its runs) and of this run. */
+  readonly baseline: readonly number[];
+  readonly current: readonly number[];
+  /** current / baseline (of geometric means); null without a baseline. */
+  readonly ratio: number | null;
+  /** Confidence interval of the ratio at the configured level. */
+  readonly ci: readonly [number, number] | null;
+  readonly pValue: number | null;
+  /** p-value after family-wise / false-discovery correction over all metrics × scenarios × engines. */
+  readonly adjustedP: number | null;
+  readonly tolerance: number;
+  readonly verdict: Verdict;
+  /** For inconclusive results: repetitions of the current run that would likely settle it. */
+  readonly runsToSettle: number | null;
+}
+
+export interface FingerprintDiff {
+  readonly field: string;
+  readonly baseline: string;
+  readonly current: string;
+}
+
+export interface ChangePoint {
+  readonly engine: string;
+  readonly scenario: string;
+  readonly metric: string;
+  /** Index into the history (0 = oldest) of the first run after the change. */
+  readonly index: number;
+  readonly sha: string | null;
+  readonly createdAt: string;
+  readonly before: number;
+  readonly after: number;
+  readonly pValue: number;
+}
+
+export interface HistoryPoint {
+  readonly createdAt: string;
+  readonly sha: string | null;
+  readonly value: number;
+}
+
+export interface EngineComparison {
+  readonly engine: string;
+  readonly verdict: Verdict;
+  readonly baselineRuns: number;
+  readonly fingerprintDiffs: readonly FingerprintDiff[];
+  readonly metrics: readonly MetricComparison[];
+  /** Series of key metrics over the baseline history plus this run (for charts). */
+  readonly history: readonly { readonly scenario: string; readonly metric: string; readonly points: readonly HistoryPoint[] }[];
+}
+
+export type Mode = 'pr' | 'schedule' | 'release' | 'baseline' | 'aggregate';
+
+export interface SloViolation {
+  readonly engine: string;
+  readonly scenario: string;
+  readonly metric: string;
+  readonly limit: number;
+  readonly value: number;
+}
+
+export interface GateDecision {
+  readonly passed: boolean;
+  /** Overall verdict: the worst engine verdict that the policy acts on. */
+  readonly verdict: Verdict;
+  /** One line per reason the gate failed (regressions named with scenario, metric and change). */
+  readonly reasons: readonly string[];
+}
+
+export const COMPARISON_SCHEMA = 'llm-perf-gate/comparison@1';
+
+export interface Comparison {
+  readonly schema: typeof COMPARISON_SCHEMA;
+  readonly mode: Mode;
+  readonly confidence: number;
+  readonly correction: 'holm' | 'bh';
+  readonly engines: readonly EngineComparison[];
+  readonly changePoints: readonly ChangePoint[];
+  readonly sloViolations: readonly SloViolation[];
+  readonly gate: GateDecision;
+}
