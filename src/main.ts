@@ -1,8 +1,139 @@
 import * as core from '@actions/core';
+import { BranchBaselineStore } from './baseline/branch-store.ts';
+import { FileBaselineStore } from './baseline/file-store.ts';
+import type { BaselineStore } from './baseline/store.ts';
+import { readInputs, type ActionConfig } from './config/inputs.ts';
+import { loadScenarioSet } from './config/scenarios.ts';
+import { killGroup } from './engines/process.ts';
+import { commentDecision, upsertStickyComment } from './github/comment.ts';
+import { assertSafeToRun, readGitHubContext, type GitHubContext } from './github/context.ts';
+import { evaluate, measureRun, writeOutputs, type Evaluation } from './pipeline.ts';
+import { stopCommands } from './report/escape.ts';
+import { renderReport } from './report/markdown.ts';
+import { COMMENT_LIMIT, SUMMARY_LIMIT, fitToLimit, trimNote } from './report/trim.ts';
+import { mergeShards, readShardResults } from './shards.ts';
+import { PGID_STATE } from './state.ts';
+import type { RunResult } from './types.ts';
+
+// The action's main step: inputs → safety check → baseline read → measure (or aggregate shards)
+// → compare → report → publish (outputs, job summary, sticky comment) → pass or setFailed.
+
+/** Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later; servers must be gone by then. */
+const CANCEL_GRACE_MS = 5_000;
+
+function storeFor(config: ActionConfig, ctx: GitHubContext): BaselineStore {
+  if (config.baselineStore === 'file') return new FileBaselineStore(config.baselinePath);
+  if (!ctx.repository) throw new Error('input "baseline-store": branch needs GITHUB_REPOSITORY (owner/name); use baseline-store: file outside GitHub Actions');
+  if (!config.githubToken) throw new Error('input "github-token": required with baseline-store: branch (the baseline lives on a branch of this repository)');
+  return new BranchBaselineStore({
+    token: config.githubToken,
+    owner: ctx.repository.owner,
+    repo: ctx.repository.repo,
+    branch: config.baselineBranch,
+    path: config.baselinePath,
+    apiUrl: process.env.GITHUB_API_URL,
+  });
+}
+
+function trackServers(signalController: AbortController): (pgid: number, label: string) => void {
+  const groups = new Map<number, string>();
+  const cancel = (signal: NodeJS.Signals): void => {
+    core.warning(`received ${signal}: stopping ${groups.size} engine server group(s)`);
+    signalController.abort();
+    for (const pgid of groups.keys()) void killGroup(pgid, CANCEL_GRACE_MS);
+  };
+  process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
+  return (pgid, label) => {
+    groups.set(pgid, label);
+    core.saveState(PGID_STATE, JSON.stringify([...groups.keys()]));
+  };
+}
+
+async function produceRun(config: ActionConfig, ctx: GitHubContext, signal: AbortController): Promise<RunResult> {
+  if (config.mode === 'aggregate') return mergeShards(readShardResults(config.resultsDir));
+  const scenarios = loadScenarioSet(config.scenarios);
+  return measureRun(config, scenarios, {
+    seed: 1,
+    keepRecords: false,
+    source: { sha: ctx.pullRequest?.headSha ?? ctx.sha, ref: ctx.pullRequest?.headRef ?? ctx.ref, event: ctx.eventName },
+    signal: signal.signal,
+    hooks: {
+      info: (m) => core.info(m),
+      warning: (m) => core.warning(stopCommands(m)),
+      onSpawn: trackServers(signal),
+    },
+  });
+}
+
+async function publishComment(config: ActionConfig, ctx: GitHubContext, report: string, evaluation: Evaluation | null): Promise<string> {
+  const pr = ctx.pullRequest;
+  if (!pr || !ctx.repository) return '';
+  const regressed = evaluation ? !evaluation.comparison.gate.passed : false;
+  const decision = commentDecision(config.comment, regressed);
+  if (decision === 'none') return '';
+  if (!config.githubToken) {
+    core.warning('input "github-token" is empty: the report is in the job summary only');
+    return '';
+  }
+  const result = await upsertStickyComment({
+    token: config.githubToken,
+    owner: ctx.repository.owner,
+    repo: ctx.repository.repo,
+    issueNumber: pr.number,
+    body: fitToLimit(report, COMMENT_LIMIT, trimNote(ctx.runUrl ?? undefined)),
+    key: `${process.env.GITHUB_JOB ?? 'report'}`.replace(/[^\w./-]/g, '-').slice(0, 64) || 'report',
+    create: decision === 'upsert',
+    warn: (m) => core.warning(m),
+  });
+  core.info(`pull-request comment: ${result.action}${result.url ? ` ${result.url}` : ''}`);
+  return result.url ?? '';
+}
+
+/** Shards write beside each other; the aggregate beside the shard folders it read. */
+function outputDir(config: ActionConfig): string {
+  if (config.mode === 'aggregate') return `${config.resultsDir}/aggregate`;
+  return config.shard.count > 1 ? `${config.resultsDir}/shard-${config.shard.index}` : config.resultsDir;
+}
 
 export async function run(): Promise<void> {
   try {
-    core.info(`llm-perf-gate ${new URL(import.meta.url).pathname}`);
+    const config = readInputs((name) => core.getInput(name));
+    const ctx = readGitHubContext();
+    if (config.mode !== 'aggregate') assertSafeToRun(ctx, config.allowForkPrs);
+    const store = storeFor(config, ctx);
+    // Read before measuring: a corrupt baseline fails the job before the GPU time is spent.
+    const history = await store.read();
+    const signal = new AbortController();
+    const run = await produceRun(config, ctx, signal);
+    // A shard measures; the aggregate job compares, reports and gates once for the whole matrix.
+    const evaluation = config.shard.count > 1 ? null : await evaluate(run, { config, history, store, trusted: ctx.trustedForBaseline, allowFingerprintMismatch: false });
+    if (evaluation) core.info(`baseline: ${evaluation.recordNote}`);
+    for (const e of run.engines.filter((x) => x.status !== 'ok')) {
+      core.error(`${e.engine} failed: ${e.error}`);
+      if (e.logTail) core.info(stopCommands(`${e.engine} log tail:\n${e.logTail}`));
+    }
+
+    const report = renderReport({
+      run,
+      comparison: evaluation?.comparison ?? null,
+      artifactUrl: ctx.runUrl ?? undefined,
+      context: { ref: ctx.pullRequest?.headRef ?? ctx.ref ?? undefined, sha: run.source.sha ?? undefined, event: ctx.eventName },
+    });
+    const out = writeOutputs(outputDir(config), run, evaluation?.comparison ?? null, report);
+    await core.summary.addRaw(fitToLimit(report, SUMMARY_LIMIT, trimNote(ctx.runUrl ?? undefined))).write();
+    const commentUrl = await publishComment(config, ctx, report, evaluation);
+
+    const gate = evaluation?.comparison.gate;
+    const regressions = evaluation?.comparison.engines.flatMap((e) => e.metrics.filter((m) => m.verdict === 'regression').map((m) => `${e.engine}/${m.scenario}/${m.metric}`)) ?? [];
+    core.setOutput('verdict', gate?.verdict ?? (run.partial ? 'error' : 'measured'));
+    core.setOutput('regressions', regressions.join(','));
+    core.setOutput('report-path', out.reportPath);
+    core.setOutput('results-path', out.resultsPath);
+    core.setOutput('comment-url', commentUrl);
+
+    if (gate && !gate.passed) core.setFailed(`performance gate failed (${gate.verdict}):\n${gate.reasons.join('\n')}`);
+    else if (!gate && run.partial) core.setFailed(`the run is incomplete: ${run.engines.filter((e) => e.status !== 'ok').map((e) => `${e.engine}: ${e.error}`).join('; ') || 'cancelled'}`);
   } catch (err) {
     core.setFailed(err instanceof Error ? err.message : String(err));
   }

@@ -21,9 +21,13 @@ export function packageRoot(): string {
   }
 }
 
+/** True when this code runs from the ncc bundles in dist/ (an installed action), not from src/. */
+export function runningBundled(): boolean {
+  const dist = join(packageRoot(), 'dist');
+  return here === dist || here.startsWith(dist + sep);
+}
+
 /** The CLI entry to run with `process.execPath`: the bundle when running bundled, else the TypeScript source. */
 export function cliEntry(): string {
-  const root = packageRoot();
-  const bundled = here.startsWith(join(root, 'dist') + sep) || here === join(root, 'dist');
-  return bundled ? join(root, 'dist', 'cli', 'index.js') : join(root, 'src', 'cli.ts');
+  return join(packageRoot(), ...(runningBundled() ? ['dist', 'cli', 'index.js'] : ['src', 'cli.ts']));
 }

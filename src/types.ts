@@ -90,6 +90,10 @@ export interface RequestRecord {
 
 // ---------- summaries ----------
 
+/**
+ * Summary statistics of a sample (percentiles by numpy's default linear interpolation, as vLLM's
+ * bench computes them). An empty sample has n 0 and every statistic 0, never NaN: read n first.
+ */
 export interface Distribution {
   readonly n: number;
   readonly mean: number;
@@ -196,7 +200,14 @@ export interface RunResult {
   readonly createdAt: string;
   readonly actionVersion: string;
   readonly model: string;
-  readonly scenarioSet: { readonly file: string; readonly hash: string; readonly promptHash: string; readonly names: readonly string[] };
+  readonly scenarioSet: {
+    readonly file: string;
+    readonly hash: string;
+    readonly promptHash: string;
+    readonly names: readonly string[];
+    /** The normalised scenarios, so results can be compared and reported without the file. */
+    readonly definitions: readonly Scenario[];
+  };
   readonly repetitions: number;
   readonly seed: number;
   /** A run is partial when an engine failed or a scenario could not complete. */
@@ -204,6 +215,8 @@ export interface RunResult {
   readonly engines: readonly EngineResult[];
   /** Where this run came from (commit, ref, event), for history charts. */
   readonly source: { readonly sha: string | null; readonly ref: string | null; readonly event: string | null };
+  /** Present on a shard's results (matrix runs): which part of the plan this run measured. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 // ---------- prompts ----------

@@ -1,0 +1,175 @@
+import { parseBaselineDoc, serializeBaselineDoc, type BaselineDoc } from './history.ts';
+import type { BaselineStore } from './store.ts';
+
+// The baseline as a file on a branch of the repository itself (default `perf-baselines`), read and
+// written through the REST contents API. Every write names the blob it replaces; when another job
+// wrote in between, GitHub answers 409 (or 422 when the file appeared meanwhile), and the update
+// starts again from the fresh document, so concurrent writers all land. The branch is created from
+// the default branch the first time.
+
+export interface BranchStoreOptions {
+  readonly owner: string;
+  readonly repo: string;
+  readonly token: string;
+  readonly branch?: string;
+  /** Path of the document on the branch. */
+  readonly path?: string;
+  /** REST API root; default GITHUB_API_URL, else https://api.github.com. */
+  readonly apiUrl?: string;
+  /** Attempts of one update before giving up on conflicts. */
+  readonly maxAttempts?: number;
+  /** Base of the randomised wait between attempts, in milliseconds. */
+  readonly retryDelayMs?: number;
+  readonly commitMessage?: string;
+}
+
+export const DEFAULT_BASELINE_BRANCH = 'perf-baselines';
+export const DEFAULT_BASELINE_PATH = 'llm-perf-gate/baseline.json';
+
+interface Response {
+  readonly status: number;
+  readonly json: unknown;
+  readonly text: string;
+}
+
+interface Loaded {
+  readonly doc: BaselineDoc | null;
+  /** Blob sha of the stored file; null when there is none yet. */
+  readonly sha: string | null;
+  readonly branchExists: boolean;
+}
+
+const segments = (p: string): string => p.split('/').map(encodeURIComponent).join('/');
+
+export class BranchBaselineStore implements BaselineStore {
+  readonly location: string;
+  readonly #opts: Required<BranchStoreOptions>;
+
+  constructor(opts: BranchStoreOptions) {
+    if (!opts.token) throw new Error('baseline branch store: a GitHub token is required to read and write the baseline branch');
+    this.#opts = {
+      owner: opts.owner,
+      repo: opts.repo,
+      token: opts.token,
+      branch: opts.branch ?? DEFAULT_BASELINE_BRANCH,
+      path: opts.path ?? DEFAULT_BASELINE_PATH,
+      apiUrl: opts.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
+      maxAttempts: opts.maxAttempts ?? 5,
+      retryDelayMs: opts.retryDelayMs ?? 250,
+      commitMessage: opts.commitMessage ?? 'llm-perf-gate: record baseline',
+    };
+    if (!Number.isInteger(this.#opts.maxAttempts) || this.#opts.maxAttempts < 1) throw new Error(`baseline branch store: maxAttempts must be a whole number ≥ 1, got ${this.#opts.maxAttempts}`);
+    this.location = `${opts.owner}/${opts.repo}@${this.#opts.branch}:${this.#opts.path}`;
+  }
+
+  async read(): Promise<BaselineDoc | null> {
+    return (await this.#load()).doc;
+  }
+
+  async update(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void> {
+    const { maxAttempts, branch, commitMessage } = this.#opts;
+    let lastConflict = '';
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const current = await this.#load();
+      if (!current.branchExists) await this.#createBranch();
+      const text = serializeBaselineDoc(fn(current.doc));
+      // Never write what could not be read back.
+      parseBaselineDoc(text, `${this.location} (about to be written)`);
+      const res = await this.#request('PUT', this.#contentsPath(), {
+        message: commitMessage,
+        content: Buffer.from(text, 'utf8').toString('base64'),
+        branch,
+        ...(current.sha ? { sha: current.sha } : {}),
+      });
+      if (res.status === 200 || res.status === 201) return;
+      // 409: the file changed since it was read; 422: it appeared although it was absent;
+      // 404: the branch vanished. Each means: read again and re-apply.
+      if (res.status !== 409 && res.status !== 422 && res.status !== 404) throw this.#error('write the baseline', res);
+      lastConflict = `HTTP ${res.status} ${messageOf(res)}`;
+      if (attempt < maxAttempts) await sleep(this.#opts.retryDelayMs * attempt * (0.5 + Math.random()));
+    }
+    throw new Error(`${this.location}: could not write the baseline after ${maxAttempts} attempts: other writers kept changing it (last answer: ${lastConflict})`);
+  }
+
+  #contentsPath(): string {
+    return `/repos/${encodeURIComponent(this.#opts.owner)}/${encodeURIComponent(this.#opts.repo)}/contents/${segments(this.#opts.path)}`;
+  }
+
+  #repoPath(rest = ''): string {
+    return `/repos/${encodeURIComponent(this.#opts.owner)}/${encodeURIComponent(this.#opts.repo)}${rest}`;
+  }
+
+  async #load(): Promise<Loaded> {
+    const res = await this.#request('GET', `${this.#contentsPath()}?ref=${encodeURIComponent(this.#opts.branch)}`);
+    if (res.status === 404) {
+      const ref = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(this.#opts.branch)}`));
+      if (ref.status !== 200 && ref.status !== 404) throw this.#error(`look up branch ${this.#opts.branch}`, ref);
+      return { doc: null, sha: null, branchExists: ref.status === 200 };
+    }
+    if (res.status !== 200) throw this.#error('read the baseline', res);
+    const file = res.json as { type?: string; sha?: string; encoding?: string; content?: string } | null;
+    if (file?.type !== 'file' || typeof file.sha !== 'string') throw new Error(`${this.location}: is not a file (GitHub answered type ${JSON.stringify(file?.type)})`);
+    const base64 = file.encoding === 'base64' && typeof file.content === 'string' ? file.content : await this.#blob(file.sha);
+    return { doc: parseBaselineDoc(Buffer.from(base64, 'base64').toString('utf8'), this.location), sha: file.sha, branchExists: true };
+  }
+
+  /** Files over 1 MB come without content from the contents API; the blobs API serves them. */
+  async #blob(sha: string): Promise<string> {
+    const res = await this.#request('GET', this.#repoPath(`/git/blobs/${sha}`));
+    const blob = res.json as { encoding?: string; content?: string } | null;
+    if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string') throw this.#error(`read blob ${sha}`, res);
+    return blob.content;
+  }
+
+  async #createBranch(): Promise<void> {
+    const repo = await this.#request('GET', this.#repoPath());
+    const defaultBranch = (repo.json as { default_branch?: unknown } | null)?.default_branch;
+    if (repo.status !== 200 || typeof defaultBranch !== 'string') throw this.#error('find the default branch', repo);
+    const head = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(defaultBranch)}`));
+    const sha = (head.json as { object?: { sha?: unknown } } | null)?.object?.sha;
+    if (head.status !== 200 || typeof sha !== 'string') throw this.#error(`read the head of ${defaultBranch}`, head);
+    const created = await this.#request('POST', this.#repoPath('/git/refs'), { ref: `refs/heads/${this.#opts.branch}`, sha });
+    // 422 "Reference already exists": another job created it first, which is just as good.
+    if (created.status !== 201 && !(created.status === 422 && /already exists/i.test(messageOf(created)))) {
+      throw this.#error(`create branch ${this.#opts.branch} from ${defaultBranch}`, created);
+    }
+  }
+
+  async #request(method: string, path: string, body?: unknown): Promise<Response> {
+    let res: globalThis.Response;
+    try {
+      res = await fetch(`${this.#opts.apiUrl.replace(/\/+$/, '')}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.#opts.token}`,
+          accept: 'application/vnd.github+json',
+          'x-github-api-version': '2022-11-28',
+          'user-agent': 'llm-perf-gate',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new Error(`${this.location}: ${method} ${path} failed: ${(err as Error).message}`);
+    }
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text === '' ? null : JSON.parse(text);
+    } catch {
+      // Not JSON (a proxy's error page): the text goes into the message instead.
+    }
+    return { status: res.status, json, text };
+  }
+
+  #error(what: string, res: Response): Error {
+    return new Error(`${this.location}: could not ${what}: HTTP ${res.status} ${messageOf(res)}`);
+  }
+}
+
+function messageOf(res: Response): string {
+  const message = (res.json as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : res.text.slice(0, 200);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parseBaselineDoc, serializeBaselineDoc, type BaselineDoc } from './history.ts';
+import type { BaselineStore } from './store.ts';
+
+// The baseline as a JSON file (local runs, or a file restored from a cache). A write goes to a
+// temporary file in the same folder, is flushed, then renamed over the old one: rename is atomic
+// within a file system, so a crash leaves either the old document or the new one, never half.
+// Updates through one store object run one at a time; separate processes are not coordinated.
+
+export class FileBaselineStore implements BaselineStore {
+  readonly path: string;
+  readonly location: string;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(path: string) {
+    this.path = path;
+    this.location = path;
+  }
+
+  async read(): Promise<BaselineDoc | null> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new Error(`${this.path}: cannot read the baseline: ${(err as Error).message}`);
+    }
+    return parseBaselineDoc(text, this.path);
+  }
+
+  update(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void> {
+    const next = this.#queue.then(() => this.#apply(fn));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async #apply(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void> {
+    const text = serializeBaselineDoc(fn(await this.read()));
+    // Never write what could not be read back.
+    parseBaselineDoc(text, `${this.path} (about to be written)`);
+    await mkdir(dirname(this.path), { recursive: true });
+    const tmp = join(dirname(this.path), `.${basename(this.path)}.${randomUUID()}.tmp`);
+    try {
+      const fh = await open(tmp, 'wx');
+      try {
+        await fh.writeFile(text, 'utf8');
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, this.path);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw new Error(`${this.path}: cannot write the baseline: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { cpus, homedir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseSmiCsv, runNvidiaSmi, smiNumber } from '../metrics/gpu.ts';
+import type { EngineKind, Fingerprint, GpuInfo } from '../types.ts';
+
+// What a measurement depends on besides the code under test: the hardware, the engine and its
+// libraries, the exact model files and the engine arguments that change speed. Baselines are kept
+// per fingerprint, and a comparison across different fingerprints is flagged, not trusted.
+
+const run = promisify(execFile);
+
+export interface FingerprintInput {
+  readonly kind: EngineKind;
+  /** The engine environment's Python (ignored for sim). */
+  readonly python: string;
+  readonly model: string;
+  /** The engine's arguments as launched. */
+  readonly engineArgs: readonly string[];
+  readonly actionVersion: string;
+  /** nvidia-smi executable (default: on PATH). */
+  readonly nvidiaSmi?: string;
+}
+
+export async function collectFingerprint(input: FingerprintInput): Promise<Fingerprint> {
+  const [gpu, versions] = await Promise.all([gpuInfo(input.nvidiaSmi), input.kind === 'sim' ? null : pythonVersions(input.python)]);
+  const files = modelFiles(input.model);
+  const engineVersion = input.kind === 'sim' ? input.actionVersion : (versions?.[input.kind] ?? 'unknown');
+  return {
+    gpu,
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    engine: { name: input.kind, version: engineVersion },
+    torch: versions?.torch ?? null,
+    transformers: versions?.transformers ?? null,
+    python: versions?.python ?? null,
+    model: {
+      id: input.model,
+      configHash: files ? hashFiles(files, ['config.json']) : null,
+      tokenizerHash: files ? hashFiles(files, TOKENIZER_FILES) : null,
+    },
+    engineArgs: normaliseEngineArgs(input.engineArgs),
+    actionVersion: input.actionVersion,
+  };
+}
+
+// ---------- GPU ----------
+
+export async function gpuInfo(bin?: string): Promise<GpuInfo | null> {
+  const csv = await runNvidiaSmi(['--query-gpu=name,memory.total,driver_version', '--format=csv'], bin);
+  if (csv === null) return null;
+  const banner = (await runNvidiaSmi([], bin)) ?? '';
+  return parseGpuInfo(csv, banner);
+}
+
+/** GPU identity from `--query-gpu=name,memory.total,driver_version --format=csv` and the plain banner (CUDA version). */
+export function parseGpuInfo(csv: string, banner: string): GpuInfo | null {
+  const rows = parseSmiCsv(csv);
+  if (rows.length === 0) return null;
+  const names = [...new Set(rows.map((r) => r.name))];
+  return {
+    // Mixed cards are one fingerprint too: list them all.
+    name: names.join(' + '),
+    count: rows.length,
+    memoryMiB: smiNumber(rows[0]['memory.total']) ?? 0,
+    driver: rows[0].driver_version ?? 'unknown',
+    cuda: /CUDA Version:\s*([\d.]+)/.exec(banner)?.[1] ?? 'unknown',
+  };
+}
+
+// ---------- Python environment ----------
+
+interface Versions {
+  readonly python: string;
+  readonly torch: string | null;
+  readonly transformers: string | null;
+  readonly vllm: string | null;
+}
+
+// Asked of the engine's own interpreter: the versions that matter are the ones that serve.
+const VERSION_SCRIPT = `
+import importlib.metadata as m, json, platform
+def v(name):
+    try:
+        return m.version(name)
+    except m.PackageNotFoundError:
+        return None
+print(json.dumps({"python": platform.python_version(), "torch": v("torch"), "transformers": v("transformers"), "vllm": v("vllm")}))
+`;
+
+export async function pythonVersions(python: string): Promise<Versions> {
+  try {
+    const { stdout } = await run(python, ['-c', VERSION_SCRIPT], { timeout: 60_000 });
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Versions;
+  } catch (err) {
+    throw new Error(`fingerprint: could not ask "${python}" for package versions: ${(err as Error).message}`);
+  }
+}
+
+// ---------- model files ----------
+
+const TOKENIZER_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'tokenizer.model',
+  'vocab.json',
+  'merges.txt',
+  'special_tokens_map.json',
+  'added_tokens.json',
+  'chat_template.jinja',
+];
+
+/** The folder holding the model's files: the model itself when it is a folder, else its HF cache snapshot. */
+export function modelFiles(model: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (existsSync(model) && statSync(model).isDirectory()) return model;
+  if (!/^[\w.-]+\/[\w.-]+$/.test(model)) return null;
+  const hub = env.HF_HUB_CACHE ?? (env.HF_HOME ? join(env.HF_HOME, 'hub') : join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'huggingface', 'hub'));
+  const repo = join(hub, `models--${model.replace('/', '--')}`);
+  const ref = join(repo, 'refs', 'main');
+  if (!existsSync(ref)) return null;
+  const snapshot = join(repo, 'snapshots', readFileSync(ref, 'utf8').trim());
+  return existsSync(snapshot) ? snapshot : null;
+}
+
+/** sha256 over the present files of `names` (name and bytes of each); null when none is there. */
+export function hashFiles(folder: string, names: readonly string[]): string | null {
+  const hash = createHash('sha256');
+  let any = false;
+  for (const name of names) {
+    const file = join(folder, name);
+    if (!existsSync(file)) continue;
+    hash.update(`${name}\0`).update(readFileSync(file)).update('\0');
+    any = true;
+  }
+  return any ? hash.digest('hex') : null;
+}
+
+// ---------- engine arguments ----------
+
+// Flags that change where the server listens, what it logs or what it calls the model, not how fast
+// it serves: left out so that they never split a baseline.
+const NOT_PERFORMANCE = new Set([
+  'host',
+  'port',
+  'served-model-name',
+  'model',
+  'uds',
+  'api-key',
+  'log-level',
+  'uvicorn-log-level',
+  'disable-log-requests',
+  'enable-log-requests',
+  'disable-log-stats',
+  'disable-uvicorn-access-log',
+  'enable-cors',
+  'trust-remote-code',
+  'model-timeout',
+  'force-model',
+  'seed',
+  'default-seed',
+]);
+
+/**
+ * Engine arguments as sorted `name=value` / `name` entries, with `--a_b` and `--a-b` the same and
+ * positional arguments (model, subcommand, `-m module`) dropped.
+ */
+export function normaliseEngineArgs(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '-m') {
+      i++;
+      continue;
+    }
+    if (!arg.startsWith('--')) continue;
+    const eq = arg.indexOf('=');
+    const name = (eq > 0 ? arg.slice(2, eq) : arg.slice(2)).replace(/_/g, '-');
+    let value: string | null = eq > 0 ? arg.slice(eq + 1) : null;
+    if (value === null && i + 1 < args.length && !args[i + 1].startsWith('--')) value = args[++i];
+    if (NOT_PERFORMANCE.has(name)) continue;
+    out.push(value === null ? name : `${name}=${value}`);
+  }
+  return out.sort();
+}

@@ -1,0 +1,244 @@
+import { METRICS } from '../metrics/catalog.ts';
+import { describeValue, isPlainObject, joinPath } from '../config/schema-rules.ts';
+import type { EngineResult, Fingerprint, RunResult, ScenarioSummary } from '../types.ts';
+import { hardwareId } from './fingerprint-diff.ts';
+
+// The stored baseline: per key (engine × model × scenario set × GPU) the last W recorded runs, each
+// kept compact — per scenario and metric the per-repetition values the statistics need, plus the
+// pooled values the charts show. The document is versioned and read strictly: anything unexpected
+// is an error naming the file and the field, and nothing here ever replaces a document it cannot
+// read (a silently reset baseline would let every regression through as "no baseline").
+
+export const BASELINE_SCHEMA = 'llm-perf-gate/baseline@1';
+export const DEFAULT_WINDOW = 10;
+
+export interface BaselineScenario {
+  /** Per-repetition values by metric name, in repetition order. */
+  readonly values: Readonly<Record<string, readonly number[]>>;
+  /** The metric of the pooled summary (all repetitions' requests together), by metric name. */
+  readonly pooled: Readonly<Record<string, number>>;
+}
+
+export interface BaselineEntry {
+  /** baselineKey() of the run and engine this entry came from. */
+  readonly key: string;
+  readonly engine: string;
+  readonly model: string;
+  readonly scenarioSetHash: string;
+  readonly createdAt: string;
+  readonly sha: string | null;
+  readonly ref: string | null;
+  readonly fingerprint: Fingerprint;
+  readonly scenarios: Readonly<Record<string, BaselineScenario>>;
+}
+
+export interface BaselineDoc {
+  readonly schema: typeof BASELINE_SCHEMA;
+  /** Oldest first; at most the window of entries per key. */
+  readonly entries: readonly BaselineEntry[];
+}
+
+function keyOf(engine: string, model: string, scenarioSetHash: string, fingerprint: Fingerprint): string {
+  return [engine, model, scenarioSetHash, hardwareId(fingerprint)].map(encodeURIComponent).join('/');
+}
+
+/** The history an engine's results belong to: engine label, model, scenario set hash and GPU. */
+export function baselineKey(engine: EngineResult, run: RunResult): string {
+  return keyOf(engine.engine, run.model, run.scenarioSet.hash, engine.fingerprint);
+}
+
+/** Reads a scenario's entry from a record keyed by scenario name (own keys only). */
+export function scenarioOf(entry: BaselineEntry, scenario: string): BaselineScenario | undefined {
+  return Object.hasOwn(entry.scenarios, scenario) ? entry.scenarios[scenario] : undefined;
+}
+
+function summaryOf(summaries: readonly ScenarioSummary[], scenario: string, where: string): ScenarioSummary {
+  const s = summaries.find((x) => x.scenario === scenario);
+  if (!s) throw new Error(`cannot record a baseline: ${where} has no result for scenario "${scenario}"`);
+  return s;
+}
+
+function entryOf(engine: EngineResult, run: RunResult): BaselineEntry {
+  const scenarios: Record<string, BaselineScenario> = {};
+  for (const name of run.scenarioSet.names) {
+    const reps = engine.repetitions.map((r) => summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`));
+    const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
+    scenarios[name] = {
+      values: Object.fromEntries(METRICS.map((m) => [m.name, reps.map((s) => m.read(s))])),
+      pooled: Object.fromEntries(METRICS.map((m) => [m.name, m.read(pooled)])),
+    };
+  }
+  return {
+    key: baselineKey(engine, run),
+    engine: engine.engine,
+    model: run.model,
+    scenarioSetHash: run.scenarioSet.hash,
+    createdAt: run.createdAt,
+    sha: run.source.sha,
+    ref: run.source.ref,
+    fingerprint: engine.fingerprint,
+    scenarios,
+  };
+}
+
+/**
+ * Appends one entry per engine of a complete run and keeps the last `window` entries per key.
+ * A partial run or a failed engine is refused: a baseline must only hold healthy runs.
+ */
+export function recordRun(doc: BaselineDoc | null, run: RunResult, window = DEFAULT_WINDOW): BaselineDoc {
+  if (!Number.isInteger(window) || window < 1) throw new Error(`baseline window must be a whole number ≥ 1, got ${window}`);
+  const failed = run.engines.filter((e) => e.status !== 'ok');
+  if (failed.length > 0) {
+    throw new Error(`cannot record a baseline: engine ${failed.map((e) => `${e.engine} failed (${e.error ?? 'no error message'})`).join(', ')}`);
+  }
+  if (run.partial) throw new Error('cannot record a baseline from a partial run (a scenario did not complete)');
+  if (run.engines.length === 0) throw new Error('cannot record a baseline: the run has no engine results');
+  const all = [...(doc?.entries ?? []), ...run.engines.map((e) => entryOf(e, run))];
+  // Keep the newest `window` per key, in their original order.
+  const seen = new Map<string, number>();
+  const kept: BaselineEntry[] = [];
+  for (let i = all.length - 1; i >= 0; i--) {
+    const n = seen.get(all[i].key) ?? 0;
+    if (n < window) kept.push(all[i]);
+    seen.set(all[i].key, n + 1);
+  }
+  return { schema: BASELINE_SCHEMA, entries: kept.reverse() };
+}
+
+/** The document as stored: one entry per line so that version control shows a run as one line. */
+export function serializeBaselineDoc(doc: BaselineDoc): string {
+  const entries = doc.entries.map((e) => JSON.stringify(e)).join(',\n');
+  return `{"schema":${JSON.stringify(doc.schema)},"entries":[${entries === '' ? '' : `\n${entries}\n`}]}\n`;
+}
+
+// ---------- strict reading ----------
+
+class Reader {
+  readonly source: string;
+  constructor(source: string) {
+    this.source = source;
+  }
+
+  fail(path: string, message: string): never {
+    throw new Error(`${this.source}: ${path === '' ? '' : `${path}: `}${message} (the stored baseline is left as it is; fix or remove it by hand)`);
+  }
+
+  expected(path: string, what: string, value: unknown): never {
+    return this.fail(path, `expected ${what}, got ${describeValue(value)}`);
+  }
+
+  object(value: unknown, path: string, keys: readonly string[]): Record<string, unknown> {
+    if (!isPlainObject(value)) this.expected(path, 'an object', value);
+    for (const k of Object.keys(value)) {
+      if (!keys.includes(k)) this.fail(joinPath(path, k), `unknown field; expected one of: ${keys.join(', ')}`);
+    }
+    for (const k of keys) if (!(k in value)) this.fail(joinPath(path, k), 'missing');
+    return value;
+  }
+
+  /** An object whose keys are names (metrics, scenarios) rather than fixed fields. */
+  record(value: unknown, path: string): Record<string, unknown> {
+    return isPlainObject(value) ? value : this.expected(path, 'an object', value);
+  }
+
+  string(value: unknown, path: string): string {
+    return typeof value === 'string' ? value : this.expected(path, 'a string', value);
+  }
+
+  nullableString(value: unknown, path: string): string | null {
+    return value === null ? null : typeof value === 'string' ? value : this.expected(path, 'a string or null', value);
+  }
+
+  number(value: unknown, path: string): number {
+    return typeof value === 'number' && Number.isFinite(value) ? value : this.expected(path, 'a finite number', value);
+  }
+
+  array(value: unknown, path: string): unknown[] {
+    return Array.isArray(value) ? value : this.expected(path, 'an array', value);
+  }
+}
+
+function readFingerprint(r: Reader, value: unknown, path: string): Fingerprint {
+  // Only the fields the gate compares are checked; fields a newer collector adds pass through.
+  if (!isPlainObject(value)) r.expected(path, 'a fingerprint object', value);
+  const at = (k: string): string => joinPath(path, k);
+  if (value.gpu !== null) {
+    if (!isPlainObject(value.gpu)) r.expected(at('gpu'), 'an object or null', value.gpu);
+    r.string(value.gpu.name, at('gpu.name'));
+    r.number(value.gpu.count, at('gpu.count'));
+    r.number(value.gpu.memoryMiB, at('gpu.memoryMiB'));
+    r.string(value.gpu.driver, at('gpu.driver'));
+    r.string(value.gpu.cuda, at('gpu.cuda'));
+  }
+  r.string(value.cpu, at('cpu'));
+  if (!isPlainObject(value.engine)) r.expected(at('engine'), 'an object', value.engine);
+  r.string(value.engine.name, at('engine.name'));
+  r.string(value.engine.version, at('engine.version'));
+  for (const k of ['torch', 'transformers', 'python']) r.nullableString(value[k], at(k));
+  if (!isPlainObject(value.model)) r.expected(at('model'), 'an object', value.model);
+  r.string(value.model.id, at('model.id'));
+  r.nullableString(value.model.configHash, at('model.configHash'));
+  r.nullableString(value.model.tokenizerHash, at('model.tokenizerHash'));
+  r.array(value.engineArgs, at('engineArgs')).forEach((a, i) => r.string(a, joinPath(at('engineArgs'), i)));
+  r.string(value.actionVersion, at('actionVersion'));
+  return value as unknown as Fingerprint;
+}
+
+function readScenario(r: Reader, value: unknown, path: string): BaselineScenario {
+  const o = r.object(value, path, ['values', 'pooled']);
+  const valuesPath = joinPath(path, 'values');
+  let reps: number | null = null;
+  for (const [metric, raw] of Object.entries(r.record(o.values, valuesPath))) {
+    const p = joinPath(valuesPath, metric);
+    const xs = r.array(raw, p);
+    xs.forEach((x, i) => r.number(x, joinPath(p, i)));
+    if (xs.length === 0) r.fail(p, 'expected at least one repetition value');
+    if (reps !== null && xs.length !== reps) r.fail(p, `has ${xs.length} repetition values, other metrics have ${reps}`);
+    reps = xs.length;
+  }
+  const pooledPath = joinPath(path, 'pooled');
+  for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath))) r.number(x, joinPath(pooledPath, metric));
+  return o as unknown as BaselineScenario;
+}
+
+const ENTRY_KEYS = ['key', 'engine', 'model', 'scenarioSetHash', 'createdAt', 'sha', 'ref', 'fingerprint', 'scenarios'] as const;
+
+function readEntry(r: Reader, value: unknown, path: string): BaselineEntry {
+  const o = r.object(value, path, ENTRY_KEYS);
+  const at = (k: string): string => joinPath(path, k);
+  const engine = r.string(o.engine, at('engine'));
+  const model = r.string(o.model, at('model'));
+  const scenarioSetHash = r.string(o.scenarioSetHash, at('scenarioSetHash'));
+  const createdAt = r.string(o.createdAt, at('createdAt'));
+  if (Number.isNaN(Date.parse(createdAt))) r.expected(at('createdAt'), 'an ISO date', createdAt);
+  r.nullableString(o.sha, at('sha'));
+  r.nullableString(o.ref, at('ref'));
+  const fingerprint = readFingerprint(r, o.fingerprint, at('fingerprint'));
+  const key = r.string(o.key, at('key'));
+  const want = keyOf(engine, model, scenarioSetHash, fingerprint);
+  if (key !== want) r.fail(at('key'), `is "${key}" but its engine, model, scenario set and GPU give "${want}"`);
+  for (const [name, s] of Object.entries(r.record(o.scenarios, at('scenarios')))) {
+    readScenario(r, s, joinPath(at('scenarios'), name));
+  }
+  return o as unknown as BaselineEntry;
+}
+
+/**
+ * Parses and validates a stored baseline document. `source` names where it came from (a path, or
+ * branch:path) and starts every error message.
+ */
+export function parseBaselineDoc(text: string, source: string): BaselineDoc {
+  const r = new Reader(source);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    r.fail('', `not valid JSON: ${(err as Error).message}`);
+  }
+  if (isPlainObject(raw) && raw.schema !== BASELINE_SCHEMA) {
+    r.fail('schema', `is ${describeValue(raw.schema)}, expected "${BASELINE_SCHEMA}" (written by another version of llm-perf-gate?)`);
+  }
+  const doc = r.object(raw, '', ['schema', 'entries']);
+  r.array(doc.entries, 'entries').forEach((e, i) => readEntry(r, e, joinPath('entries', i)));
+  return doc as unknown as BaselineDoc;
+}

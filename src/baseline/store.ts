@@ -1,0 +1,13 @@
+import type { BaselineDoc } from './history.ts';
+
+/**
+ * Where the baseline document lives. `update` reads the current document (null when there is
+ * none yet), applies `fn` and writes the result so that no concurrent writer's update is lost; a
+ * document that cannot be read makes both methods throw rather than start afresh.
+ */
+export interface BaselineStore {
+  /** Where the document is, for messages (a path, or repository:branch:path). */
+  readonly location: string;
+  read(): Promise<BaselineDoc | null>;
+  update(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void>;
+}

@@ -1,0 +1,153 @@
+import { metricDef, type MetricDef } from '../metrics/catalog.ts';
+import type { ChangePoint, EngineComparison, GateDecision, MetricComparison, Mode, SloViolation, Verdict } from '../types.ts';
+
+// The gate: which findings fail the check, by mode.
+//   pr, aggregate  compare and gate: regressions fail (and inconclusive results with
+//                  failOn 'inconclusive'; a missing or non-comparable baseline with
+//                  failOnMissingBaseline).
+//   schedule       as pr, and a significant change point whose later level is worse than the
+//                  earlier one by more than the tolerance fails too (slow drift that no single
+//                  run-to-run comparison shows). It keeps failing while the shift is inside the
+//                  history window: the current level is still worse than it was.
+//   release        as pr, and every absolute SLO limit a scenario sets must hold.
+//   baseline       record only: passes unless something failed to run.
+// An engine that failed, or a scenario without results, fails the gate in every mode and under
+// every failOn: a run that did not happen cannot vouch for performance.
+
+export type FailOn = 'regression' | 'inconclusive' | 'never';
+
+export interface GatePolicy {
+  readonly mode: Mode;
+  readonly failOn: FailOn;
+  readonly failOnMissingBaseline: boolean;
+}
+
+export interface GateInput {
+  readonly engines: readonly EngineComparison[];
+  readonly changePoints: readonly ChangePoint[];
+  readonly sloViolations: readonly SloViolation[];
+  /** Why each failed engine failed, by engine label (shown in the reason). */
+  readonly engineErrors?: Readonly<Record<string, string>>;
+}
+
+/** Worst first: the order in which verdicts summarise a set of results. */
+const SEVERITY: readonly Verdict[] = ['error', 'regression', 'inconclusive', 'not-comparable', 'no-baseline', 'improvement', 'no-change'];
+
+/** The most severe of some verdicts, or null for none. */
+export function worstVerdict(verdicts: Iterable<Verdict>): Verdict | null {
+  let worst: Verdict | null = null;
+  for (const v of verdicts) if (worst === null || SEVERITY.indexOf(v) < SEVERITY.indexOf(worst)) worst = v;
+  return worst;
+}
+
+// ---------- wording ----------
+
+/** A ratio as a signed change, one decimal: 1.051 → "+5.1%". */
+export function signedPercent(ratio: number): string {
+  const pct = (ratio - 1) * 100;
+  const text = Math.abs(pct).toFixed(1);
+  return `${pct < 0 && Number(text) !== 0 ? '-' : '+'}${text}%`;
+}
+
+function tolerancePercent(tolerance: number): string {
+  return `${Number((tolerance * 100).toFixed(1))}%`;
+}
+
+function figure(x: number, def: MetricDef): string {
+  return `${Number(x.toPrecision(4))} ${def.unit}`;
+}
+
+function change(m: MetricComparison): string {
+  if (m.ratio === null) return 'no estimate';
+  const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
+  return `${signedPercent(m.ratio)}${ci} (tolerance ${tolerancePercent(m.tolerance)})`;
+}
+
+const cellName = (engine: string, scenario: string, metric: string): string => `${engine} / ${scenario} / ${metric}`;
+
+// ---------- decision ----------
+
+interface Failure {
+  readonly verdict: Verdict;
+  readonly reason: string;
+}
+
+function engineFailures(e: EngineComparison, policy: GatePolicy, errors: Readonly<Record<string, string>>): Failure[] {
+  if (e.verdict === 'error' && e.metrics.length === 0) {
+    const why = Object.hasOwn(errors, e.engine) ? `: ${errors[e.engine]}` : '';
+    return [{ verdict: 'error', reason: `${e.engine}: the engine failed${why}` }];
+  }
+  const out: Failure[] = [];
+  // Missing results fail whatever the policy says.
+  for (const m of e.metrics) {
+    if (m.verdict === 'error') out.push({ verdict: 'error', reason: `${cellName(e.engine, m.scenario, m.metric)}: no result for this scenario` });
+  }
+  if (policy.mode === 'baseline' || policy.failOn === 'never') return out;
+  if ((e.verdict === 'no-baseline' || e.verdict === 'not-comparable') && e.baselineRuns === 0) {
+    if (!policy.failOnMissingBaseline) return out;
+    const reason =
+      e.verdict === 'no-baseline'
+        ? `${e.engine}: no baseline recorded yet for this engine, model, scenario set and GPU`
+        : `${e.engine}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join('; ')})`;
+    return [...out, { verdict: e.verdict, reason }];
+  }
+  for (const m of e.metrics) {
+    const name = cellName(e.engine, m.scenario, m.metric);
+    if (m.verdict === 'regression') out.push({ verdict: 'regression', reason: `${name}: ${change(m)}` });
+    if (m.verdict === 'inconclusive' && policy.failOn === 'inconclusive') {
+      const settle = m.runsToSettle === null ? 'more repetitions than can settle it with this history' : `about ${m.runsToSettle} repetitions would settle it`;
+      out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settle}` });
+    }
+    if (m.verdict === 'no-baseline' && policy.failOnMissingBaseline) out.push({ verdict: 'no-baseline', reason: `${name}: no baseline values for this metric` });
+  }
+  return out;
+}
+
+function toleranceOf(engines: readonly EngineComparison[], cp: ChangePoint): number {
+  const cell = engines.find((e) => e.engine === cp.engine)?.metrics.find((m) => m.scenario === cp.scenario && m.metric === cp.metric);
+  return cell?.tolerance ?? metricDef(cp.metric).tolerance;
+}
+
+/** True when `ratio` (new / old) is worse than the tolerance allows for a metric of this direction. */
+export function beyondToleranceBadly(def: MetricDef, ratio: number, tolerance: number): boolean {
+  return def.direction === 'higher-is-better' ? ratio < 1 - tolerance : ratio > 1 + tolerance;
+}
+
+function driftFailures(input: GateInput): Failure[] {
+  const out: Failure[] = [];
+  for (const cp of input.changePoints) {
+    const def = metricDef(cp.metric);
+    const tolerance = toleranceOf(input.engines, cp);
+    if (!(cp.before > 0) || !beyondToleranceBadly(def, cp.after / cp.before, tolerance)) continue;
+    const at = cp.sha ? `run ${cp.index + 1} (${cp.sha.slice(0, 7)})` : `run ${cp.index + 1}`;
+    out.push({
+      verdict: 'regression',
+      reason: `${cellName(cp.engine, cp.scenario, cp.metric)}: level shifted ${signedPercent(cp.after / cp.before)} from ${at}: ${figure(cp.before, def)} → ${figure(cp.after, def)} (tolerance ${tolerancePercent(tolerance)}, p = ${Number(cp.pValue.toPrecision(2))})`,
+    });
+  }
+  return out;
+}
+
+function sloFailures(input: GateInput): Failure[] {
+  return input.sloViolations.map((v) => {
+    const def = metricDef(v.metric);
+    const side = def.direction === 'higher-is-better' ? 'below' : 'above';
+    return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${figure(v.value, def)} is ${side} the limit ${figure(v.limit, def)}` };
+  });
+}
+
+/**
+ * Applies the policy to a comparison. The verdict is the worst finding that failed the gate, or,
+ * when it passed, the worst engine verdict (so a passing gate can still say "inconclusive").
+ */
+export function decide(input: GateInput, policy: GatePolicy): GateDecision {
+  const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}));
+  if (policy.failOn !== 'never') {
+    if (policy.mode === 'schedule') failures.push(...driftFailures(input));
+    if (policy.mode === 'release') failures.push(...sloFailures(input));
+  }
+  if (failures.length > 0) {
+    return { passed: false, verdict: worstVerdict(failures.map((f) => f.verdict)) ?? 'error', reasons: failures.map((f) => f.reason) };
+  }
+  return { passed: true, verdict: worstVerdict(input.engines.map((e) => e.verdict)) ?? 'no-baseline', reasons: [] };
+}

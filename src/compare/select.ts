@@ -1,0 +1,42 @@
+import { baselineKey, type BaselineEntry } from '../baseline/history.ts';
+import { fingerprintDiffs } from '../baseline/fingerprint-diff.ts';
+import type { EngineResult, FingerprintDiff, RunResult } from '../types.ts';
+
+// Which stored runs an engine's results are compared with. Entries of the same key (engine, model,
+// scenario set, GPU) whose software fingerprint matches are the baseline. When none match, the
+// nearest history that exists — same key with other software, else the same engine, model and
+// scenarios on other GPUs — explains why: 'not-comparable' with the differing fields, or, when the
+// user allows mismatches, that history is compared anyway and the differences are kept.
+
+export interface BaselineSelection {
+  readonly status: 'ok' | 'no-baseline' | 'not-comparable';
+  /** The entries to compare with, oldest first. */
+  readonly entries: readonly BaselineEntry[];
+  /** How the newest non-matching candidate differs from the current run (kept when compared anyway). */
+  readonly diffs: readonly FingerprintDiff[];
+}
+
+/** Entries of the most recently recorded key among same engine × model × scenario set on other hardware. */
+function otherHardware(history: readonly BaselineEntry[], engine: EngineResult, run: RunResult): BaselineEntry[] {
+  const related = history.filter((e) => e.engine === engine.engine && e.model === run.model && e.scenarioSetHash === run.scenarioSet.hash);
+  const newest = related.at(-1);
+  return newest ? related.filter((e) => e.key === newest.key) : [];
+}
+
+export function selectBaseline(
+  history: readonly BaselineEntry[],
+  engine: EngineResult,
+  run: RunResult,
+  allowFingerprintMismatch: boolean,
+): BaselineSelection {
+  const key = baselineKey(engine, run);
+  const sameKey = history.filter((e) => e.key === key);
+  const candidates = sameKey.length > 0 ? sameKey : otherHardware(history, engine, run);
+  if (candidates.length === 0) return { status: 'no-baseline', entries: [], diffs: [] };
+  const withDiffs = candidates.map((e) => ({ entry: e, diffs: fingerprintDiffs(e.fingerprint, engine.fingerprint) }));
+  const newestMismatch = withDiffs.filter((c) => c.diffs.length > 0).at(-1);
+  if (allowFingerprintMismatch) return { status: 'ok', entries: candidates, diffs: newestMismatch?.diffs ?? [] };
+  const matching = withDiffs.filter((c) => c.diffs.length === 0).map((c) => c.entry);
+  if (matching.length > 0) return { status: 'ok', entries: matching, diffs: [] };
+  return { status: 'not-comparable', entries: [], diffs: newestMismatch?.diffs ?? [] };
+}

@@ -1,0 +1,271 @@
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { metricDef, metricNames } from '../metrics/catalog.ts';
+import { packageRoot } from '../paths.ts';
+import { parseEngines, parseShard, type EngineSelection, type Shard } from '../plan.ts';
+import type { Mode } from '../types.ts';
+import { describeValue, isPlainObject, numberBetween, record, type Problem } from './schema-rules.ts';
+
+// The action's inputs, parsed once into a typed, frozen config. Every problem names the input
+// and what it accepts, and all of them are reported together so one failed run shows every
+// mistake. Defaults live here as well as in action.yml, so the CLI and tests get the same ones.
+
+export type CommentPolicy = 'always' | 'on-regression' | 'never';
+export type FailOn = 'regression' | 'inconclusive' | 'never';
+export type BaselineStoreKind = 'file' | 'branch';
+
+export interface ActionConfig {
+  /** Engines in the order given; `sim` expanded to both simulated profiles; duplicates dropped. */
+  readonly engines: readonly EngineSelection[];
+  /** Model id or local path; null when not given (only allowed when every engine is simulated). */
+  readonly model: string | null;
+  /** Scenario file path; the action's own scenarios/default.yml unless given. */
+  readonly scenarios: string;
+  readonly repetitions: number;
+  readonly mode: Mode;
+  readonly baselineStore: BaselineStoreKind;
+  readonly baselinePath: string;
+  readonly baselineBranch: string;
+  /** Per-metric tolerance overrides (0.05 = 5%), keyed by catalog metric name. */
+  readonly tolerances: Readonly<Record<string, number>>;
+  /** '' when none was given. */
+  readonly githubToken: string;
+  readonly comment: CommentPolicy;
+  readonly failOn: FailOn;
+  readonly python: string;
+  readonly vllmArgs: readonly string[];
+  readonly transformersArgs: readonly string[];
+  readonly simArgs: readonly string[];
+  readonly startupTimeoutS: number;
+  readonly allowForkPrs: boolean;
+  /** 1-based shard of a matrix. */
+  readonly shard: Shard;
+  readonly resultsDir: string;
+  /** Baseline window: the last W recorded runs per key. */
+  readonly history: number;
+}
+
+export const INPUT_DEFAULTS = Object.freeze({
+  engines: 'vllm,transformers',
+  repetitions: '3',
+  mode: 'pr',
+  'baseline-store': 'branch',
+  'baseline-path': '.perf/baseline.json',
+  'baseline-branch': 'perf-baselines',
+  comment: 'always',
+  'fail-on': 'regression',
+  python: 'python3',
+  'startup-timeout': '900',
+  'allow-fork-prs': 'false',
+  shard: '1/1',
+  'results-dir': '.perf/out',
+  history: '10',
+});
+
+/** The scenario file used when the `scenarios` input is empty. */
+export function defaultScenarioFile(): string {
+  return join(packageRoot(), 'scenarios', 'default.yml');
+}
+
+const MODES: readonly Mode[] = ['pr', 'schedule', 'release', 'baseline', 'aggregate'];
+
+class InputProblem extends Error {}
+
+function fail(input: string, expected: string, raw: string): never {
+  throw new InputProblem(`input "${input}": expected ${expected}, got ${describeValue(raw)}`);
+}
+
+function choice<const V extends string>(input: string, raw: string, values: readonly V[]): V {
+  if ((values as readonly string[]).includes(raw)) return raw as V;
+  return fail(input, `one of ${values.join(', ')}`, raw);
+}
+
+function integer(input: string, raw: string, min: number, max: number): number {
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= min && n <= max)) fail(input, `a whole number from ${min} to ${max}`, raw);
+  return n;
+}
+
+function seconds(input: string, raw: string): number {
+  const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+  if (!(n > 0 && n <= 86_400)) fail(input, 'a number of seconds above 0 (at most 86400)', raw);
+  return n;
+}
+
+// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+function boolean(input: string, raw: string): boolean {
+  if (['true', 'True', 'TRUE'].includes(raw)) return true;
+  if (['false', 'False', 'FALSE'].includes(raw)) return false;
+  return fail(input, 'true or false', raw);
+}
+
+function nonEmpty(input: string, raw: string, what: string): string {
+  if (raw === '' || /[\0\r\n]/.test(raw)) fail(input, what, raw);
+  return raw;
+}
+
+// git check-ref-format, the parts a branch name can break.
+function branchName(input: string, raw: string): string {
+  const bad = raw === '' || /[\s~^:?*[\\\0]|\.\.|@\{|\/\/|^[-/.]|[/.]$|\.lock$/.test(raw);
+  if (bad) fail(input, 'a valid git branch name (no spaces, "..", "~^:?*[\\", leading "-" or "/", trailing "/", "." or ".lock")', raw);
+  return raw;
+}
+
+/**
+ * Splits an argument string the way a POSIX shell splits words, without expanding anything:
+ * whitespace separates, single quotes are literal, double quotes allow \" \\ \$ \` escapes,
+ * a backslash outside quotes escapes the next character, backslash-newline continues a line.
+ */
+export function splitArgs(text: string, input = 'arguments'): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let i = 0;
+  const unterminated = (what: string): never => {
+    throw new InputProblem(`input "${input}": ${what} in ${describeValue(text)}; quote or escape it`);
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) unterminated('unterminated single quote');
+      word += text.slice(i + 1, end);
+      inWord = true;
+      i = end + 1;
+    } else if (c === '"') {
+      inWord = true;
+      i++;
+      for (;;) {
+        if (i >= text.length) unterminated('unterminated double quote');
+        const d = text[i];
+        if (d === '"') {
+          i++;
+          break;
+        }
+        if (d === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1])) {
+          if (text[i + 1] !== '\n') word += text[i + 1];
+          i += 2;
+        } else {
+          word += d;
+          i++;
+        }
+      }
+    } else if (c === '\\') {
+      if (i + 1 >= text.length) unterminated('a trailing backslash');
+      if (text[i + 1] !== '\n') {
+        word += text[i + 1];
+        inWord = true;
+      }
+      i += 2;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+      i++;
+    } else {
+      word += c;
+      inWord = true;
+      i++;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+const TOLERANCE = record(metricNames(), 'metric name', numberBetween(0, 10, ' (a fraction: 0.05 = 5%)'), (n) => metricDef(n).label);
+const PAIR_LIST = /^\s*[\w.-]+\s*=\s*[^,=\s]+\s*([,\n]\s*[\w.-]+\s*=\s*[^,=\s]+\s*)*,?\s*$/;
+
+// "5%" is read as 0.05; plain numbers are fractions already.
+function toleranceValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const m = /^\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
+  if (!m) return value;
+  return m[2] ? Number(m[1]) / 100 : Number(m[1]);
+}
+
+/** `ttft_p50=0.05,tpot_p50=10%` or a YAML mapping `{ttft_p50: 0.05}` (block style works too). */
+export function parseTolerances(raw: string, input = 'tolerances'): Readonly<Record<string, number>> {
+  if (raw.trim() === '') return {};
+  let map: unknown;
+  if (PAIR_LIST.test(raw)) {
+    map = Object.fromEntries(
+      raw
+        .split(/[,\n]/)
+        .filter((p) => p.trim() !== '')
+        .map((p) => p.split('=').map((s) => s.trim())),
+    );
+  } else {
+    try {
+      map = parseYaml(raw);
+    } catch (err) {
+      throw new InputProblem(`input "${input}": not "metric=value,..." pairs nor YAML (${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+  if (!isPlainObject(map)) fail(input, 'metric=value pairs (e.g. "ttft_p50=0.05,tpot_p50=0.1") or a YAML mapping of metric names to fractions', raw);
+  const problems: Problem[] = [];
+  const values = Object.fromEntries(Object.entries(map).map(([k, v]) => [k, toleranceValue(v)]));
+  const checked = TOLERANCE.check(values, '', problems);
+  if (!checked) throw new InputProblem(problems.map((p) => `input "${input}": ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'));
+  return checked;
+}
+
+/**
+ * Reads every input through `getInput` (e.g. `(n) => core.getInput(n)`, which returns '' for an
+ * input that is not set) and returns the frozen config. Throws one Error listing every problem.
+ */
+export function readInputs(getInput: (name: string) => string): ActionConfig {
+  const problems: string[] = [];
+  const read = <T>(name: string, parse: (raw: string) => T, fallback?: string): T => {
+    const given = getInput(name).trim();
+    try {
+      return parse(given === '' && fallback !== undefined ? fallback : given);
+    } catch (err) {
+      if (!(err instanceof InputProblem) && !(err instanceof Error && err.message.startsWith(`input "${name}"`))) throw err;
+      problems.push(...err.message.split('\n'));
+      return undefined as T;
+    }
+  };
+  const d = INPUT_DEFAULTS;
+  const engines = read('engines', (raw) => parseEngines(raw, 'input "engines"'), d.engines);
+  const model = read('model', (raw) => {
+    if (raw === '') {
+      const real = (engines ?? []).filter((e) => e.kind !== 'sim').map((e) => e.label);
+      if (real.length) throw new InputProblem(`input "model": required for ${real.join(' and ')}: give a Hugging Face model id or a local path`);
+      return null;
+    }
+    return nonEmpty('model', raw, 'a model id or path on one line');
+  });
+  const config: ActionConfig = {
+    engines,
+    model,
+    scenarios: read('scenarios', (raw) => (raw === '' ? defaultScenarioFile() : nonEmpty('scenarios', raw, 'a file path'))),
+    repetitions: read('repetitions', (raw) => integer('repetitions', raw, 2, 1000), d.repetitions),
+    mode: read('mode', (raw) => choice('mode', raw, MODES), d.mode),
+    baselineStore: read('baseline-store', (raw) => choice('baseline-store', raw, ['file', 'branch'] as const), d['baseline-store']),
+    baselinePath: read('baseline-path', (raw) => nonEmpty('baseline-path', raw, 'a file path'), d['baseline-path']),
+    baselineBranch: read('baseline-branch', (raw) => branchName('baseline-branch', raw), d['baseline-branch']),
+    tolerances: read('tolerances', (raw) => parseTolerances(raw)),
+    githubToken: read('github-token', (raw) => raw),
+    comment: read('comment', (raw) => choice('comment', raw, ['always', 'on-regression', 'never'] as const), d.comment),
+    failOn: read('fail-on', (raw) => choice('fail-on', raw, ['regression', 'inconclusive', 'never'] as const), d['fail-on']),
+    python: read('python', (raw) => nonEmpty('python', raw, 'an interpreter path or command'), d.python),
+    vllmArgs: read('vllm-args', (raw) => splitArgs(raw, 'vllm-args')),
+    transformersArgs: read('transformers-args', (raw) => splitArgs(raw, 'transformers-args')),
+    simArgs: read('sim-args', (raw) => splitArgs(raw, 'sim-args')),
+    startupTimeoutS: read('startup-timeout', (raw) => seconds('startup-timeout', raw), d['startup-timeout']),
+    allowForkPrs: read('allow-fork-prs', (raw) => boolean('allow-fork-prs', raw), d['allow-fork-prs']),
+    shard: read('shard', (raw) => parseShard(raw, 'input "shard"'), d.shard),
+    resultsDir: read('results-dir', (raw) => nonEmpty('results-dir', raw, 'a directory path'), d['results-dir']),
+    history: read('history', (raw) => integer('history', raw, 1, 1000), d.history),
+  };
+  if (problems.length) throw new Error(`invalid action input${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { Scenario, ScenarioSet } from '../types.ts';
+import { validateScenarioDocument, type ScopedProblem } from './schema.ts';
+
+// Reading a scenario file: YAML → validated, normalised scenarios → a hash of what will be run.
+// Every mistake in the file is reported at once, one line each, naming the file, the scenario and
+// the field, so a broken file costs one CI round trip, not one per typo.
+
+/** A scenario file that cannot be used; `problems` holds one line per mistake (also joined in `message`). */
+export class ScenarioFileError extends Error {
+  readonly file: string;
+  readonly problems: readonly string[];
+
+  constructor(file: string, problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ScenarioFileError';
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+function formatProblem(file: string, p: ScopedProblem): string {
+  const where = [p.scope, p.path === '' ? '' : `field ${p.path}`].filter((s) => s !== '').join(' ');
+  return where === '' ? `${file}: ${p.message}` : `${file}: ${where}: ${p.message}`;
+}
+
+/** JSON with object keys sorted at every level: equal values always give equal bytes. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  });
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** sha256 of one normalised scenario (a key for that scenario alone, unaffected by its neighbours). */
+export function scenarioHash(scenario: Scenario): string {
+  return sha256(canonicalJson(scenario));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Parses and validates scenario YAML; `file` is used in messages and kept in the result. */
+export function parseScenarioSet(text: string, file: string): ScenarioSet {
+  // merge: YAML anchors with `<<: *base` are a common way to share settings; allow them.
+  const doc = parseDocument(text, { prettyErrors: true, merge: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ScenarioFileError(
+      file,
+      doc.errors.map((e) => {
+        const at = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+        // prettyErrors appends its own position and a source excerpt; keep the bare sentence.
+        const sentence = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        return `${file}: YAML syntax error${at}: ${sentence}`;
+      }),
+    );
+  }
+  const { scenarios, problems } = validateScenarioDocument(doc.toJS({ maxAliasCount: 1000 }));
+  if (problems.length > 0) throw new ScenarioFileError(file, problems.map((p) => formatProblem(file, p)));
+  return deepFreeze({ file, hash: sha256(canonicalJson(scenarios)), scenarios });
+}
+
+/** Reads, parses and validates a scenario file. */
+export function loadScenarioSet(path: string): ScenarioSet {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    throw new ScenarioFileError(path, [`${path}: cannot read the scenario file: ${why}`]);
+  }
+  return parseScenarioSet(text, path);
+}

@@ -1,0 +1,403 @@
+import type { LengthSpec, LoadPattern, Scenario } from '../types.ts';
+import { metricDef, metricNames } from '../metrics/catalog.ts';
+import {
+  checkFields,
+  field,
+  fieldsSchema,
+  isPlainObject,
+  joinPath,
+  mismatch,
+  numberAbove,
+  numberBetween,
+  object,
+  oneOf,
+  record,
+  text,
+  unknownKey,
+  wholeNumber,
+  type FieldValues,
+  type JsonSchema,
+  type Problem,
+  type Rule,
+} from './schema-rules.ts';
+
+// The scenario file's structure, defined once: the validator below and the JSON Schema written to
+// scenarios/schema.json both come from these field definitions.
+
+/** A problem located in the file: `scope` is '' (top level), 'defaults', 'scenario "name"' or 'scenario #n'. */
+export interface ScopedProblem extends Problem {
+  readonly scope: string;
+}
+
+// ---------- lengths ----------
+
+const TOKENS = wholeNumber(1);
+const LENGTH_EXPECTED = 'a whole number of tokens ≥ 1, {uniform: [min, max]} or {normal: {mean, stddev, min, max}}';
+const UNIFORM_EXPECTED = '[min, max]: two whole numbers ≥ 1 with min ≤ max';
+
+const NORMAL = object(
+  {
+    mean: field(numberAbove(0), 'Mean length in tokens.', true),
+    stddev: field(numberBetween(0, Infinity), 'Standard deviation in tokens (0 = always the mean, rounded).', true),
+    min: field(TOKENS, 'Shortest length: draws below it are clamped to it.', true),
+    max: field(TOKENS, 'Longest length: draws above it are clamped to it.', true),
+  },
+  'a mapping {mean, stddev, min, max}',
+);
+
+const LENGTH_FORMS = ['uniform', 'normal'];
+
+function checkUniform(value: unknown, path: string, problems: Problem[]): LengthSpec | undefined {
+  const ok =
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1) &&
+    value[0] <= value[1];
+  if (!ok) {
+    problems.push(mismatch(path, UNIFORM_EXPECTED, value));
+    return undefined;
+  }
+  return { kind: 'uniform', min: value[0] as number, max: value[1] as number };
+}
+
+function checkNormal(value: unknown, path: string, problems: Problem[]): LengthSpec | undefined {
+  const n = NORMAL.check(value, path, problems);
+  if (n === undefined) return undefined;
+  const { mean, stddev, min, max } = n as Required<typeof n>;
+  if (!(min <= mean && mean <= max)) {
+    problems.push({ path, message: `expected min ≤ mean ≤ max, got min ${min}, mean ${mean}, max ${max}` });
+    return undefined;
+  }
+  return { kind: 'normal', mean, stddev, min, max };
+}
+
+const LENGTH: Rule<LengthSpec> = {
+  expected: LENGTH_EXPECTED,
+  schema: {
+    oneOf: [
+      { description: 'Fixed length in tokens.', ...TOKENS.schema },
+      {
+        type: 'object',
+        properties: {
+          uniform: {
+            description: 'Uniformly drawn whole number of tokens in [min, max].',
+            type: 'array',
+            items: TOKENS.schema,
+            minItems: 2,
+            maxItems: 2,
+          },
+        },
+        required: ['uniform'],
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        properties: { normal: { description: 'Normally drawn length, rounded and clamped to [min, max].', ...NORMAL.schema } },
+        required: ['normal'],
+        additionalProperties: false,
+      },
+    ],
+  },
+  check(value, path, problems) {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return { kind: 'fixed', tokens: value };
+    if (isPlainObject(value) && Object.keys(value).length === 1) {
+      const [key] = Object.keys(value);
+      if (key === 'uniform') return checkUniform(value.uniform, joinPath(path, key), problems);
+      if (key === 'normal') return checkNormal(value.normal, joinPath(path, key), problems);
+      problems.push(unknownKey(joinPath(path, key), 'length form', key, LENGTH_FORMS));
+      return undefined;
+    }
+    problems.push(mismatch(path, LENGTH_EXPECTED, value));
+    return undefined;
+  },
+};
+
+/** The fewest tokens a length spec can produce. */
+export function shortest(spec: LengthSpec): number {
+  return spec.kind === 'fixed' ? spec.tokens : spec.min;
+}
+
+// ---------- load ----------
+
+const LOAD_EXPECTED = '{concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}} or "burst"';
+const CONCURRENCY = wholeNumber(1);
+const POISSON = object(
+  {
+    rate: field(numberAbove(0), 'Mean request rate (requests per second).', true),
+    burstiness: field(
+      numberAbove(0),
+      'Gamma shape of the gaps between sends: 1 = Poisson (default), below 1 burstier, above 1 more regular.',
+    ),
+    'max-concurrency': field(
+      wholeNumber(1),
+      'Most requests in flight at once; the wait for a slot is reported as client queue time.',
+    ),
+  },
+  'a mapping {rate, burstiness?, max-concurrency?}',
+);
+
+const LOAD: Rule<LoadPattern> = {
+  expected: LOAD_EXPECTED,
+  schema: {
+    oneOf: [
+      {
+        type: 'object',
+        properties: {
+          concurrency: { description: 'Closed loop: this many requests in flight at all times.', ...CONCURRENCY.schema },
+        },
+        required: ['concurrency'],
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        properties: { poisson: { description: 'Open loop: sends on a seeded random schedule.', ...POISSON.schema } },
+        required: ['poisson'],
+        additionalProperties: false,
+      },
+      { description: 'Every request sent at once (maximum throughput).', const: 'burst' },
+    ],
+  },
+  check(value, path, problems) {
+    if (value === 'burst') return { kind: 'burst' };
+    if (isPlainObject(value) && Object.keys(value).length === 1) {
+      const [key] = Object.keys(value);
+      if (key === 'concurrency') {
+        const concurrency = CONCURRENCY.check(value.concurrency, joinPath(path, key), problems);
+        return concurrency === undefined ? undefined : { kind: 'concurrency', concurrency };
+      }
+      if (key === 'poisson') {
+        const p = POISSON.check(value.poisson, joinPath(path, key), problems);
+        if (p === undefined) return undefined;
+        return {
+          kind: 'poisson',
+          rate: p.rate as number,
+          burstiness: p.burstiness ?? 1,
+          ...(p.maxConcurrency === undefined ? {} : { maxConcurrency: p.maxConcurrency }),
+        };
+      }
+      problems.push(unknownKey(joinPath(path, key), 'load pattern', key, ['concurrency', 'poisson']));
+      return undefined;
+    }
+    problems.push(mismatch(path, LOAD_EXPECTED, value));
+    return undefined;
+  },
+};
+
+// ---------- scenario fields ----------
+
+const SLO = object(
+  {
+    'ttft-ms': field(numberAbove(0), 'Time to first token must not exceed this (milliseconds).'),
+    'tpot-ms': field(numberAbove(0), 'Time per output token after the first must not exceed this (milliseconds).'),
+    'e2el-ms': field(numberAbove(0), 'End-to-end latency must not exceed this (milliseconds).'),
+  },
+  'a mapping {ttft-ms?, tpot-ms?, e2el-ms?}',
+);
+
+const describeMetric = (name: string): string => {
+  const m = metricDef(name);
+  return `${m.label} (${m.unit}, ${m.direction})`;
+};
+
+const METRIC_NAMES = metricNames();
+
+const SCENARIO_FIELDS = {
+  name: field(
+    text('a name of lowercase letters, digits and dashes (at most 64)', /^[a-z0-9][a-z0-9-]*$/, 64),
+    'Unique name (lowercase letters, digits, dashes): the key of the scenario in reports and baselines.',
+  ),
+  description: field(text('a non-empty text (at most 500 characters)', /\S/, 500), 'What the scenario measures and why.'),
+  api: field(oneOf(['completions', 'chat']), 'Endpoint: /v1/completions (default) or /v1/chat/completions.'),
+  input: field(LENGTH, 'Prompt length in tokens (shared prefix included).'),
+  output: field(LENGTH, 'Generated tokens per request (forced with ignore_eos / min_tokens).'),
+  'shared-prefix-tokens': field(
+    wholeNumber(0),
+    'Tokens of a system prompt shared by every request (prefix caching); part of the input length. Default 0.',
+  ),
+  requests: field(wholeNumber(1), 'Measured requests per repetition.'),
+  'warmup-requests': field(wholeNumber(0), 'Requests sent before measuring, not recorded. Default 0.'),
+  load: field(LOAD, 'How requests are released: {concurrency: N}, {poisson: {rate}} or burst.'),
+  seed: field(wholeNumber(0, 4294967295), 'Seed for prompt lengths, texts and arrival times. Default 0.'),
+  slo: field(SLO, 'Service-level objectives; goodput counts requests that meet all of them.'),
+  'timeout-s': field(numberAbove(0), 'Per-request deadline in seconds. Default 300.'),
+  limits: field(
+    record(METRIC_NAMES, 'metric name', numberBetween(0, Infinity), describeMetric),
+    'Absolute limits checked in release mode (a maximum for lower-is-better metrics, a minimum for higher-is-better).',
+  ),
+  tolerances: field(
+    record(METRIC_NAMES, 'metric name', numberBetween(0, 10, ' (a fraction: 0.05 = 5%)'), describeMetric),
+    'Relative changes below which a significant difference is not a regression, overriding the defaults.',
+  ),
+} as const;
+
+const { name: _name, ...DEFAULT_FIELDS } = SCENARIO_FIELDS;
+
+const REQUIRED = ['name', 'description', 'input', 'output', 'requests', 'load'] as const;
+
+type Draft = FieldValues<typeof SCENARIO_FIELDS>;
+
+const FALLBACKS = {
+  api: 'completions',
+  sharedPrefixTokens: 0,
+  warmupRequests: 0,
+  seed: 0,
+  slo: {},
+  timeoutS: 300,
+  limits: {},
+  tolerances: {},
+} as const;
+
+// Maps merge key by key (a scenario adds one SLO to the default ones); every other field replaces.
+function merge(defaults: Draft, own: Draft): Draft {
+  return {
+    ...defaults,
+    ...own,
+    slo: { ...defaults.slo, ...own.slo },
+    limits: { ...defaults.limits, ...own.limits },
+    tolerances: { ...defaults.tolerances, ...own.tolerances },
+  };
+}
+
+function complete(d: Draft): Scenario {
+  return {
+    name: d.name as string,
+    description: d.description as string,
+    api: d.api ?? FALLBACKS.api,
+    input: d.input as LengthSpec,
+    output: d.output as LengthSpec,
+    sharedPrefixTokens: d.sharedPrefixTokens ?? FALLBACKS.sharedPrefixTokens,
+    requests: d.requests as number,
+    warmupRequests: d.warmupRequests ?? FALLBACKS.warmupRequests,
+    load: d.load as LoadPattern,
+    seed: d.seed ?? FALLBACKS.seed,
+    slo: d.slo ?? FALLBACKS.slo,
+    timeoutS: d.timeoutS ?? FALLBACKS.timeoutS,
+    limits: d.limits ?? FALLBACKS.limits,
+    tolerances: d.tolerances ?? FALLBACKS.tolerances,
+  };
+}
+
+/** `fromDefaults(key)`: the defaults section wrote that field (or is unreadable, so it may have). */
+function checkScenario(
+  raw: Record<string, unknown>,
+  defaults: Draft,
+  fromDefaults: (key: string) => boolean,
+  problems: Problem[],
+): Scenario | undefined {
+  const before = problems.length;
+  const draft = merge(defaults, checkFields(raw, SCENARIO_FIELDS, '', problems));
+  let incomplete = false;
+  for (const key of REQUIRED) {
+    if (draft[key] !== undefined) continue;
+    incomplete = true;
+    // A field written but invalid (here or in defaults) was reported already; only absence is new.
+    if (!(key in raw) && !fromDefaults(key)) problems.push(mismatch(key, SCENARIO_FIELDS[key].rule.expected, undefined));
+  }
+  const prefix = draft.sharedPrefixTokens ?? FALLBACKS.sharedPrefixTokens;
+  // Every request needs at least one token of its own after the shared prefix.
+  if (draft.input !== undefined && prefix >= shortest(draft.input)) {
+    problems.push({
+      path: 'shared-prefix-tokens',
+      message: `expected fewer tokens than the shortest input (${shortest(draft.input)}), got ${prefix}`,
+    });
+  }
+  return incomplete || problems.length > before ? undefined : complete(draft);
+}
+
+const TOP_FIELDS = ['version', 'defaults', 'scenarios'];
+
+/** Validates a parsed scenario document: every problem found, and the scenarios when there were none. */
+export function validateScenarioDocument(doc: unknown): { scenarios: Scenario[]; problems: ScopedProblem[] } {
+  const problems: ScopedProblem[] = [];
+  const scoped = (scope: string, found: readonly Problem[]) => {
+    for (const p of found) problems.push({ scope, ...p });
+  };
+  if (!isPlainObject(doc)) {
+    scoped('', [mismatch('', 'a mapping with version, defaults and scenarios', doc)]);
+    return { scenarios: [], problems };
+  }
+  const top: Problem[] = [];
+  for (const key of Object.keys(doc)) {
+    if (!TOP_FIELDS.includes(key)) top.push(unknownKey(key, 'field', key, TOP_FIELDS));
+  }
+  oneOf([1]).check(doc.version, 'version', top);
+  scoped('', top);
+
+  let defaults: Draft = {};
+  let fromDefaults = (_key: string): boolean => false;
+  if (doc.defaults !== undefined) {
+    const found: Problem[] = [];
+    const rawDefaults = doc.defaults;
+    if (isPlainObject(rawDefaults)) {
+      defaults = checkFields(rawDefaults, DEFAULT_FIELDS, '', found);
+      fromDefaults = (key) => key in rawDefaults;
+    } else {
+      found.push(mismatch('', 'a mapping of scenario fields (all but name)', rawDefaults));
+      // Missing fields might have been meant to come from the broken defaults: do not list them too.
+      fromDefaults = () => true;
+    }
+    scoped('defaults', found);
+  }
+
+  const list = doc.scenarios;
+  if (!Array.isArray(list) || list.length === 0) {
+    scoped('', [mismatch('scenarios', 'a non-empty list of scenarios', list)]);
+    return { scenarios: [], problems };
+  }
+  const scenarios: Scenario[] = [];
+  const firstIndex = new Map<string, number>();
+  list.forEach((raw, i) => {
+    const found: Problem[] = [];
+    if (!isPlainObject(raw)) {
+      scoped(`scenario #${i + 1}`, [mismatch('', 'a mapping of scenario fields', raw)]);
+      return;
+    }
+    const scenario = checkScenario(raw, defaults, fromDefaults, found);
+    const name = SCENARIO_FIELDS.name.rule.check(raw.name, '', []);
+    let scope = name === undefined ? `scenario #${i + 1}` : `scenario "${name}"`;
+    if (name !== undefined) {
+      const earlier = firstIndex.get(name);
+      if (earlier === undefined) firstIndex.set(name, i);
+      else {
+        // The name cannot tell the two apart, so the second one is named by its position.
+        scope = `scenario #${i + 1}`;
+        found.unshift({
+          path: 'name',
+          message: `expected a name no other scenario uses, got "${name}" (scenario #${earlier + 1} has it too)`,
+        });
+      }
+    }
+    scoped(scope, found);
+    if (scenario !== undefined) scenarios.push(scenario);
+  });
+  return { scenarios: problems.length === 0 ? scenarios : [], problems };
+}
+
+/** JSON Schema (draft-07) of the scenario file, for editors (`# yaml-language-server: $schema=...`). */
+export function scenarioFileJsonSchema(): JsonSchema {
+  const scenario = fieldsSchema(SCENARIO_FIELDS);
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'llm-perf-gate scenario file',
+    description:
+      'Scenarios that llm-perf-gate runs against each engine. Names must be unique and the shared prefix shorter than ' +
+      'the shortest input (checked by the action, not by this schema). Required for every scenario, in it or in defaults: ' +
+      `${REQUIRED.join(', ')}.`,
+    type: 'object',
+    properties: {
+      version: { description: 'File format version.', const: 1 },
+      defaults: {
+        description: 'Values for every scenario that does not set them (slo, limits and tolerances merge key by key).',
+        ...fieldsSchema(DEFAULT_FIELDS),
+      },
+      scenarios: {
+        description: 'The scenarios, in file order.',
+        type: 'array',
+        minItems: 1,
+        items: { ...scenario, required: ['name'] },
+      },
+    },
+    required: ['version', 'scenarios'],
+    additionalProperties: false,
+  };
+}

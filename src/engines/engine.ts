@@ -1,0 +1,217 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { EngineKind } from '../types.ts';
+import { assertGpuFree, describeUnreleased, GpuBusyError, waitGpuReleased } from './gpu-check.ts';
+import type { LaunchPlan } from './launch.ts';
+import { diagnoseLog, quoteLines } from './log-errors.ts';
+import { DEFAULT_GRACE_MS, describeExit, freePort, startManaged, type ManagedProcess } from './process.ts';
+import { NotReadyError, waitReady } from './ready.ts';
+import { simPlan } from './sim.ts';
+import { detectServeCli, transformersPlan } from './transformers.ts';
+import { vllmPlan } from './vllm.ts';
+
+// The launcher contract: start an engine server as a managed process group on 127.0.0.1, wait
+// until it has served one real completion, and hand back what the load generator and telemetry
+// need. Every way a start can fail ends with the process group gone and an error that quotes the
+// engine's own log.
+
+export interface EngineSpec {
+  readonly kind: EngineKind;
+  /** Baseline key part and report label ('vllm', 'transformers', 'sim-vllm', ...). */
+  readonly label: string;
+  /** Model id or local folder. */
+  readonly model: string;
+  /** Python interpreter of the engine's environment (unused by the simulated engine). */
+  readonly python: string;
+  /** 'auto', 'bfloat16', 'float16', 'float32'. */
+  readonly dtype: string;
+  readonly maxModelLen?: number;
+  /** Share of GPU memory the engine may take (vLLM; transformers' paged cache when batching). */
+  readonly gpuMemoryUtilization?: number;
+  /** Further engine arguments, passed as given (for sim: sim-serve flags). */
+  readonly extraArgs: readonly string[];
+  readonly startupTimeoutS: number;
+  /** Folder for the engine's log file (<label>.log). */
+  readonly logDir: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Listen on this port instead of a free one. */
+  readonly port?: number;
+  /** transformers: serve with continuous batching (default true where the CLI has it). */
+  readonly continuousBatching?: boolean;
+}
+
+export interface StartHooks {
+  /** Called with the process group id as soon as the server is spawned (the post step kills leftovers). */
+  readonly onSpawn?: (pgid: number, label: string) => void;
+  readonly info?: (message: string) => void;
+  readonly warning?: (message: string) => void;
+  /** nvidia-smi executable for the GPU checks (default: found on PATH; absent = CPU host). */
+  readonly nvidiaSmi?: string;
+  /** SIGTERM→SIGKILL grace when stopping (default 10 s). */
+  readonly stopGraceMs?: number;
+  /** How long to wait for GPU memory to come back after a stop (default 30 s). */
+  readonly gpuReleaseTimeoutMs?: number;
+}
+
+export interface RunningEngine {
+  readonly label: string;
+  readonly kind: EngineKind;
+  /** http://127.0.0.1:PORT */
+  readonly baseUrl: string;
+  readonly servedModel: string;
+  readonly metricsUrl: string | null;
+  readonly proc: ManagedProcess;
+  /** Seconds from spawn to ready. */
+  readonly startupS: number;
+  /** Why the engine died on its own while in use (with its log's errors), or null while it is fine. */
+  failure(): string | null;
+  /** Stops the process group and checks that the GPU memory came back. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export type EngineStartFailure = 'bad-spec' | 'gpu-busy' | 'port-in-use' | 'exited' | 'timeout' | 'rejected';
+
+export class EngineStartError extends Error {
+  readonly reason: EngineStartFailure;
+  readonly logTail: string | null;
+  constructor(reason: EngineStartFailure, message: string, logTail: string | null = null) {
+    super(message);
+    this.name = 'EngineStartError';
+    this.reason = reason;
+    this.logTail = logTail;
+  }
+}
+
+const TAIL_LINES = 30;
+
+export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Promise<RunningEngine> {
+  checkSpec(spec);
+  const port = spec.port ?? (await freePort());
+  if (spec.port !== undefined && !(await portFree(port))) {
+    throw new EngineStartError('port-in-use', `${spec.label}: port ${port} on 127.0.0.1 is already in use by another process`);
+  }
+  const plan = await planFor(spec, port).catch((err: Error) => {
+    throw new EngineStartError('bad-spec', err.message);
+  });
+  for (const note of plan.notes) hooks.info?.(`${spec.label}: ${note}`);
+
+  const gpuBefore = spec.kind === 'sim' ? null : await assertGpuFree(spec.label, { nvidiaSmi: hooks.nvidiaSmi }).catch((err: unknown) => {
+    if (err instanceof GpuBusyError) throw new EngineStartError('gpu-busy', err.message);
+    throw err;
+  });
+
+  mkdirSync(spec.logDir, { recursive: true });
+  const logFile = join(spec.logDir, `${spec.label.replace(/[^\w.-]+/g, '_')}.log`);
+  appendFileSync(logFile, `# llm-perf-gate ${new Date().toISOString()}: ${plan.command} ${plan.args.join(' ')}\n`);
+  hooks.info?.(`${spec.label}: starting ${plan.command} ${plan.args.join(' ')} (log: ${logFile})`);
+  const started = performance.now();
+  const proc = startManaged({
+    command: plan.command,
+    args: plan.args,
+    env: { ...process.env, ...plan.env, ...spec.env },
+    logFile,
+    onSpawn: (pid) => hooks.onSpawn?.(pid, spec.label),
+  });
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const grace = hooks.stopGraceMs ?? DEFAULT_GRACE_MS;
+  let servedModel: string;
+  try {
+    servedModel = await waitReady({
+      baseUrl,
+      healthPath: plan.healthPath,
+      model: plan.servedModel,
+      proc,
+      deadline: Date.now() + spec.startupTimeoutS * 1000,
+    });
+    // Answers from a foreign server on a stolen port would look ready: only ours counts.
+    if (!proc.running()) throw new NotReadyError('exited', `the server process ${describeExit(proc.exitInfo()!)} right after answering`, proc.exitInfo());
+  } catch (err) {
+    await proc.stop(grace);
+    throw startFailure(spec, err, proc);
+  }
+  const startupS = (performance.now() - started) / 1000;
+  hooks.info?.(`${spec.label}: ready after ${startupS.toFixed(1)} s, serving "${servedModel}" at ${baseUrl}`);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    label: spec.label,
+    kind: spec.kind,
+    baseUrl,
+    servedModel,
+    metricsUrl: plan.metricsPath === null ? null : `${baseUrl}${plan.metricsPath}`,
+    proc,
+    startupS,
+    failure() {
+      const exit = proc.exitInfo();
+      if (exit === null || exit.requested) return null;
+      return `${spec.label} ${describeExit(exit)} while in use${formatLog(proc)}`;
+    },
+    stop() {
+      stopping ??= (async () => {
+        await proc.stop(grace);
+        if (gpuBefore === null) return;
+        const released = await waitGpuReleased(gpuBefore.usedMiB, { nvidiaSmi: hooks.nvidiaSmi, timeoutMs: hooks.gpuReleaseTimeoutMs });
+        if (released && !released.released) hooks.warning?.(describeUnreleased(spec.label, gpuBefore.usedMiB, released));
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The launch plan of the spec's engine kind on `port`. */
+export async function planFor(spec: EngineSpec, port: number): Promise<LaunchPlan> {
+  switch (spec.kind) {
+    case 'vllm':
+      return vllmPlan(spec, port);
+    case 'transformers':
+      return transformersPlan(spec, port, await detectServeCli(spec.python, { ...process.env, ...spec.env }));
+    case 'sim':
+      return simPlan(spec, port);
+  }
+}
+
+function checkSpec(spec: EngineSpec): void {
+  const bad = (field: string, expected: string, got: unknown): never => {
+    throw new EngineStartError('bad-spec', `engine ${spec.label || '(no label)'}: ${field} ${JSON.stringify(got)} is invalid: expected ${expected}`);
+  };
+  if (!/^[\w.-]+$/.test(spec.label)) bad('label', 'letters, digits, dot, dash or underscore', spec.label);
+  if (spec.model.trim() === '') bad('model', 'a model id or folder', spec.model);
+  if (spec.kind !== 'sim' && spec.python.trim() === '') bad('python', 'the Python interpreter of the engine environment', spec.python);
+  if (spec.dtype.trim() === '') bad('dtype', 'auto, bfloat16, float16 or float32', spec.dtype);
+  if (!(spec.startupTimeoutS > 0)) bad('startupTimeoutS', 'a number of seconds > 0', spec.startupTimeoutS);
+  if (spec.port !== undefined && !(Number.isInteger(spec.port) && spec.port > 0 && spec.port < 65536)) bad('port', 'an integer from 1 to 65535', spec.port);
+}
+
+function startFailure(spec: EngineSpec, err: unknown, proc: ManagedProcess): EngineStartError {
+  const tail = proc.tail(TAIL_LINES);
+  const name = `${spec.label} (${spec.kind})`;
+  if (!(err instanceof NotReadyError)) return new EngineStartError('exited', `${name}: start-up failed: ${(err as Error).message}${formatLog(proc)}`, tail);
+  if (err.reason === 'timeout') {
+    return new EngineStartError(
+      'timeout',
+      `${name}: start-up timeout: not ready within ${spec.startupTimeoutS} s (${err.message}); the process was still running and has been killed${quoteLines(`last ${TAIL_LINES} log lines (${proc.logFile})`, tail.split('\n').filter((l) => l !== ''))}`,
+      tail,
+    );
+  }
+  const reason = err.reason === 'exited' && /address already in use|EADDRINUSE|\[Errno 98\]/i.test(tail) ? 'port-in-use' : err.reason;
+  return new EngineStartError(reason, `${name}: ${err.message}${formatLog(proc)}`, tail);
+}
+
+/** Hint, error lines and the log's location, for messages about a failed engine. */
+function formatLog(proc: ManagedProcess): string {
+  const diagnosis = diagnoseLog(proc.tail(200));
+  const hint = diagnosis.hint ? `: ${diagnosis.hint}` : '';
+  const lines = diagnosis.errorLines.length > 0 ? diagnosis.errorLines : proc.tail(10).split('\n').filter((l) => l !== '');
+  const title = diagnosis.errorLines.length > 0 ? `errors in ${proc.logFile}` : `last lines of ${proc.logFile}`;
+  return `${hint}${quoteLines(title, lines)}`;
+}
+
+async function portFree(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}

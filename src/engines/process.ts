@@ -1,0 +1,207 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, fstatSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+// Engine servers run in their own process group (vLLM forks an engine core and workers; uvicorn
+// may fork too), so that stopping one means signalling the whole group and confirming it is
+// gone: a leftover worker keeps the GPU memory and spoils the next engine's measurement.
+
+export interface StartOptions {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Where stdout and stderr go (appended). */
+  readonly logFile: string;
+  /** Called with the pid (= process group id) right after the spawn, to record it for the post step. */
+  readonly onSpawn?: (pid: number) => void;
+}
+
+export interface ExitInfo {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** True when the exit followed our stop(): anything else is the process dying on its own. */
+  readonly requested: boolean;
+  /** Set when the process could not be started at all (e.g. ENOENT). */
+  readonly spawnError: string | null;
+}
+
+export interface ManagedProcess {
+  /** Process id of the leader, which is also the process group id. 0 when the spawn failed. */
+  readonly pid: number;
+  readonly logFile: string;
+  /** Resolves (never rejects) when the leader exits; check `requested` to tell a crash from a stop. */
+  readonly exited: Promise<ExitInfo>;
+  running(): boolean;
+  /** The exit, once it happened. */
+  exitInfo(): ExitInfo | null;
+  /** The last `lines` lines of the log. */
+  tail(lines: number): string;
+  /** SIGTERM to the group, SIGKILL after `graceMs`, resolved when every member is gone. */
+  stop(graceMs?: number): Promise<ExitInfo>;
+}
+
+export const DEFAULT_GRACE_MS = 10_000;
+
+export function describeExit(info: ExitInfo): string {
+  if (info.spawnError) return `could not be started: ${info.spawnError}`;
+  if (info.signal) return `was killed by ${info.signal}`;
+  return `exited with code ${info.code}`;
+}
+
+export function startManaged(opts: StartOptions): ManagedProcess {
+  mkdirSync(dirname(opts.logFile), { recursive: true });
+  // A file descriptor, not a pipe: a chatty server can never block on a full pipe buffer, and the
+  // log survives us for the post step and the artifact.
+  const fd = openSync(opts.logFile, 'a');
+  let child;
+  try {
+    child = spawn(opts.command, [...opts.args], {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const pid = child.pid ?? 0;
+  let stopRequested = false;
+  let exit: ExitInfo | null = null;
+
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.on('error', (err) => {
+      // 'error' also fires for a failed kill(); only a failed spawn ends the process's story.
+      if (pid !== 0) return;
+      exit = { code: null, signal: null, requested: stopRequested, spawnError: `${opts.command}: ${err.message}` };
+      resolve(exit);
+    });
+    child.once('exit', (code, signal) => {
+      exit = { code, signal, requested: stopRequested, spawnError: null };
+      resolve(exit);
+    });
+  });
+  // The detached child must not keep our event loop alive once we stop caring about it.
+  child.unref();
+  if (pid !== 0) opts.onSpawn?.(pid);
+
+  return {
+    pid,
+    logFile: opts.logFile,
+    exited,
+    running: () => exit === null && pid !== 0,
+    exitInfo: () => exit,
+    tail: (lines) => tailFile(opts.logFile, lines),
+    async stop(graceMs = DEFAULT_GRACE_MS) {
+      stopRequested = true;
+      if (pid !== 0) await killGroup(pid, graceMs);
+      return exited;
+    },
+  };
+}
+
+export type KillOutcome = 'not-running' | 'terminated' | 'killed';
+
+/**
+ * Stops the process group `pgid`: SIGTERM, then SIGKILL once `graceMs` has passed, and waits until
+ * no member is left. Used by stop() and by the post step, which only knows recorded group ids.
+ */
+export async function killGroup(pgid: number, graceMs: number = DEFAULT_GRACE_MS): Promise<KillOutcome> {
+  if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`killGroup: invalid process group id ${pgid}`);
+  if (!groupAlive(pgid)) return 'not-running';
+  signalGroup(pgid, 'SIGTERM');
+  if (await waitGone(pgid, graceMs)) return 'terminated';
+  signalGroup(pgid, 'SIGKILL');
+  // SIGKILL cannot be ignored; what remains is a process stuck in the kernel (e.g. a GPU driver call).
+  if (await waitGone(pgid, 5_000)) return 'killed';
+  throw new Error(`process group ${pgid} survived SIGKILL; still running: ${groupMembers(pgid).join(', ') || 'unknown pids'}`);
+}
+
+/** A free TCP port on 127.0.0.1 (bound, read, released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('freePort: the socket reported no port');
+  return address.port;
+}
+
+/** The last `lines` lines of a file ('' when it does not exist), reading only its end. */
+export function tailFile(file: string, lines: number): string {
+  if (!existsSync(file) || lines <= 0) return '';
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const want = Math.min(size, Math.max(16_384, lines * 400));
+    const buf = Buffer.alloc(want);
+    readSync(fd, buf, 0, want, size - want);
+    const text = buf.toString('utf8').replace(/\r/g, '\n');
+    const all = text.split('\n');
+    if (all.at(-1) === '') all.pop();
+    // The first line may be cut in the middle when we did not read from the start.
+    if (want < size) all.shift();
+    return all.slice(-lines).join('\n');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+async function waitGone(pgid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (!groupAlive(pgid)) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(50);
+  }
+}
+
+/**
+ * Whether any live member of the group remains. kill(-pgid, 0) also counts zombies, and a zombie
+ * grandchild is only reaped by whoever adopted it (in a container, a PID 1 that may never do so):
+ * on Linux, /proc tells the zombies apart, which hold no memory and need no signal.
+ */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') return false;
+    if (code !== 'EPERM') throw err;
+  }
+  if (!existsSync('/proc/self/stat')) return true;
+  return groupMembers(pgid).length > 0;
+}
+
+/** Pids of the non-zombie members of a process group (Linux /proc). */
+function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited between readdir and read
+    }
+    // Fields after the parenthesised command name (which may itself contain spaces and parentheses).
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const state = rest[0];
+    const group = Number(rest[2]);
+    if (group === pgid && state !== 'Z' && state !== 'X') members.push(Number(entry));
+  }
+  return members;
+}

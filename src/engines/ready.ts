@@ -1,0 +1,140 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SseParser } from '../load/sse.ts';
+import { describeExit, type ExitInfo, type ManagedProcess } from './process.ts';
+
+// "Ready" means the engine can serve a measured request right now: its health endpoint answers
+// AND one real streamed completion came back with generated text. Health alone is not enough:
+// transformers answers /health before its first generate has compiled anything, and some engines
+// load lazily on the first request, which must never land inside a measurement.
+
+export interface ReadyOptions {
+  readonly baseUrl: string;
+  readonly healthPath: string;
+  /** Model name to send; null = ask /v1/models and take its first id. */
+  readonly model: string | null;
+  readonly proc: ManagedProcess;
+  /** Give up at this time (Date.now() milliseconds). */
+  readonly deadline: number;
+  readonly pollMs?: number;
+}
+
+export type NotReadyReason = 'exited' | 'timeout' | 'rejected';
+
+export class NotReadyError extends Error {
+  readonly reason: NotReadyReason;
+  readonly exit: ExitInfo | null;
+  constructor(reason: NotReadyReason, message: string, exit: ExitInfo | null = null) {
+    super(message);
+    this.name = 'NotReadyError';
+    this.reason = reason;
+    this.exit = exit;
+  }
+}
+
+/** Waits until the engine is ready; returns the served model name. Throws NotReadyError. */
+export async function waitReady(opts: ReadyOptions): Promise<string> {
+  const pollMs = opts.pollMs ?? 500;
+  let lastProblem = 'no answer yet';
+  for (;;) {
+    const exit = opts.proc.exitInfo();
+    if (exit) throw new NotReadyError('exited', `the server process ${describeExit(exit)} before it was ready`, exit);
+    const remaining = opts.deadline - Date.now();
+    if (remaining <= 0) throw new NotReadyError('timeout', `not ready in time (last check: ${lastProblem})`);
+    const attempt = await raceExit(opts.proc, probe(opts, remaining));
+    if (attempt.kind === 'ready') return attempt.model;
+    if (attempt.kind === 'rejected') throw new NotReadyError('rejected', attempt.problem);
+    lastProblem = attempt.problem;
+    await Promise.race([sleep(Math.min(pollMs, Math.max(0, opts.deadline - Date.now()))), opts.proc.exited]);
+  }
+}
+
+type Failure = { readonly kind: 'retry' | 'rejected'; readonly problem: string };
+type Attempt = { readonly kind: 'ready'; readonly model: string } | Failure;
+
+async function probe(opts: ReadyOptions, remainingMs: number): Promise<Attempt> {
+  const signal = AbortSignal.timeout(remainingMs);
+  try {
+    const health = await fetch(new URL(opts.healthPath, opts.baseUrl), { signal });
+    await health.body?.cancel();
+    if (health.status !== 200) return { kind: 'retry', problem: `${opts.healthPath} answered http ${health.status}` };
+    const model = opts.model ?? (await firstModel(opts.baseUrl, signal));
+    if (model === null) return { kind: 'retry', problem: '/v1/models listed no model' };
+    return await completion(opts.baseUrl, model, signal);
+  } catch (err) {
+    return { kind: 'retry', problem: errorText(err) };
+  }
+}
+
+async function firstModel(baseUrl: string, signal: AbortSignal): Promise<string | null> {
+  const res = await fetch(new URL('/v1/models', baseUrl), { signal });
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    return null;
+  }
+  const body = (await res.json()) as { data?: { id?: unknown }[] };
+  const id = body.data?.[0]?.id;
+  return typeof id === 'string' ? id : null;
+}
+
+/**
+ * One short streamed chat completion. A 4xx other than 408/429 will not go away by waiting (wrong
+ * model name, no chat template): the chat API is retried as a plain completion once, then it is final.
+ */
+async function completion(baseUrl: string, model: string, signal: AbortSignal): Promise<Attempt> {
+  const chat = await streamed(new URL('/v1/chat/completions', baseUrl), {
+    model,
+    messages: [{ role: 'user', content: 'Say hello.' }],
+  }, signal);
+  if (chat === 'ok') return { kind: 'ready', model };
+  if (chat.kind === 'retry') return chat;
+  const plain = await streamed(new URL('/v1/completions', baseUrl), { model, prompt: 'Hello' }, signal);
+  if (plain === 'ok') return { kind: 'ready', model };
+  if (plain.kind === 'retry') return plain;
+  return { kind: 'rejected', problem: `the engine refused the readiness completion: chat: ${chat.problem}; completions: ${plain.problem}` };
+}
+
+async function streamed(url: URL, body: Record<string, unknown>, signal: AbortSignal): Promise<'ok' | Failure> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...body, max_tokens: 4, temperature: 0, stream: true, stream_options: { include_usage: true } }),
+    signal,
+  });
+  if (res.status !== 200) {
+    const text = (await res.text()).slice(0, 300);
+    const problem = `${url.pathname} answered http ${res.status}: ${text}`;
+    const final = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+    return { kind: final ? 'rejected' : 'retry', problem };
+  }
+  let content = 0;
+  // vLLM ends with [DONE]; transformers serve ends its stream after the chunk with finish_reason.
+  let finished = false;
+  const parser = new SseParser((data) => {
+    if (data.trim() === '[DONE]') {
+      finished = true;
+      return;
+    }
+    const chunk = JSON.parse(data) as { choices?: { text?: string; finish_reason?: string | null; delta?: { content?: string | null } }[] };
+    const choice = chunk.choices?.[0];
+    if ((choice?.delta?.content ?? choice?.text ?? '') !== '') content++;
+    if (choice?.finish_reason) finished = true;
+  });
+  if (res.body === null) return { kind: 'retry', problem: `${url.pathname} sent no body` };
+  for await (const bytes of res.body) parser.push(bytes);
+  parser.end();
+  if (content === 0) return { kind: 'retry', problem: `${url.pathname} streamed no generated text` };
+  if (!finished) return { kind: 'retry', problem: `${url.pathname} stream ended without a finish_reason or [DONE]` };
+  return 'ok';
+}
+
+/** Resolves with the probe, or as soon as the process exits (so a crash fails fast, not at the timeout). */
+async function raceExit(proc: ManagedProcess, attempt: Promise<Attempt>): Promise<Attempt> {
+  const exited = proc.exited.then((): Attempt => ({ kind: 'retry', problem: 'process exited' }));
+  return Promise.race([attempt, exited]);
+}
+
+function errorText(err: unknown): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'request timed out';
+  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+}

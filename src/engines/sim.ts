@@ -1,0 +1,34 @@
+import { cliEntry } from '../paths.ts';
+import type { EngineSpec } from './engine.ts';
+import type { LaunchPlan } from './launch.ts';
+import { formatSimArgs, parseSimArgs } from './sim/options.ts';
+
+// The simulated engine runs as this action's own CLI subcommand in a child process, so it goes
+// through exactly the same lifecycle (process group, log file, readiness, stop) as a real engine.
+// Its flags come from the spec's extra arguments and are validated by the simulator's own parser.
+
+export function simPlan(spec: EngineSpec, port: number): LaunchPlan {
+  const hasModel = spec.extraArgs.some((a) => a === '--model' || a.startsWith('--model='));
+  const withoutPort = dropFlag(spec.extraArgs, '--port');
+  const opts = parseSimArgs(hasModel ? withoutPort : [...withoutPort, '--model', spec.model]);
+  if (opts.host !== '127.0.0.1') throw new Error(`${spec.label}: sim --host ${opts.host}: the simulated engine is bound to 127.0.0.1 only`);
+  return {
+    command: process.execPath,
+    args: [cliEntry(), 'sim-serve', ...formatSimArgs({ ...opts, port })],
+    env: {},
+    servedModel: opts.model,
+    healthPath: '/health',
+    metricsPath: '/metrics',
+    notes: [],
+  };
+}
+
+/** Removes `flag value` and `flag=value` (the launcher picks the port). */
+function dropFlag(args: readonly string[], flag: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === flag) i++;
+    else if (!args[i].startsWith(`${flag}=`)) out.push(args[i]);
+  }
+  return out;
+}

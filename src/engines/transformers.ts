@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { EngineSpec } from './engine.ts';
+import { pythonEnv, rejectOwnedFlags, requirePositive, type LaunchPlan } from './launch.ts';
+
+// HuggingFace `transformers serve` (transformers 5.x). Its command line changed within 5.x: early
+// releases preload a model with `--force-model M` and need `--model-timeout -1` to keep it loaded;
+// later ones take the model as a positional argument, which preloads it and disables the idle
+// unload. Either way the model is loaded before the server listens, so no request pays for it.
+// The flavour is read from `transformers serve --help` of the chosen environment.
+
+const run = promisify(execFile);
+
+export interface ServeCli {
+  /** How the model to preload is given. */
+  readonly model: 'positional' | 'option';
+  readonly continuousBatching: boolean;
+  /** `--cb-max-memory-percent`: the share of free GPU memory the paged KV cache may take. */
+  readonly cbMaxMemoryPercent: boolean;
+}
+
+const OWNED = ['--host', '--port', '--force-model', '--model-timeout'];
+
+/** Reads the CLI flavour from `transformers serve --help` output. */
+export function parseServeHelp(help: string): ServeCli {
+  const positional = /\[FORCE_MODEL\]/.test(help);
+  if (!positional && !help.includes('--force-model')) {
+    throw new Error('transformers serve --help lists no way to preload a model (neither [FORCE_MODEL] nor --force-model): transformers 5.x with [serving] is required');
+  }
+  return {
+    model: positional ? 'positional' : 'option',
+    continuousBatching: help.includes('--continuous-batching'),
+    cbMaxMemoryPercent: help.includes('--cb-max-memory-percent'),
+  };
+}
+
+/** Asks the environment's own transformers which CLI it has; the error names the fix. */
+export async function detectServeCli(python: string, env: NodeJS.ProcessEnv): Promise<ServeCli> {
+  try {
+    const { stdout } = await run(python, ['-m', 'transformers.cli.transformers', 'serve', '--help'], {
+      env: { ...env, HF_HUB_DISABLE_UPDATE_CHECK: '1', NO_COLOR: '1', TERM: 'dumb', COLUMNS: '200' },
+      timeout: 120_000,
+      maxBuffer: 4 * 1024 * 1024,
+    });
+    return parseServeHelp(stdout);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT') throw new Error(`python "${python}" not found: set the engine's Python (run scripts/setup-engines.sh for a local .venv)`);
+    const said = (e.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
+    throw new Error(`"${python} -m transformers.cli.transformers serve --help" failed (${said || e.message}): install transformers[serving] 5.x in that environment`);
+  }
+}
+
+export function transformersPlan(spec: EngineSpec, port: number, cli: ServeCli): LaunchPlan {
+  rejectOwnedFlags(spec, OWNED);
+  requirePositive(spec, 'gpuMemoryUtilization', 1);
+  const notes: string[] = [];
+  const args = ['-m', 'transformers.cli.transformers', 'serve'];
+  if (cli.model === 'positional') args.push(spec.model);
+  else args.push('--force-model', spec.model, '--model-timeout', '-1');
+  args.push('--host', '127.0.0.1', '--port', String(port), '--dtype', spec.dtype);
+  const batching = spec.continuousBatching ?? true;
+  if (batching && cli.continuousBatching) args.push('--continuous-batching');
+  else if (batching) notes.push('continuous batching requested but this transformers has no --continuous-batching: serving without it');
+  if (spec.gpuMemoryUtilization !== undefined) {
+    if (batching && cli.cbMaxMemoryPercent) args.push('--cb-max-memory-percent', String(spec.gpuMemoryUtilization));
+    else notes.push(`gpuMemoryUtilization ${spec.gpuMemoryUtilization} not applied: only continuous batching with --cb-max-memory-percent sizes a KV cache`);
+  }
+  if (spec.maxModelLen !== undefined) notes.push(`maxModelLen ${spec.maxModelLen} not applied: transformers serve has no context-length limit flag`);
+  args.push(...spec.extraArgs);
+  return {
+    command: spec.python,
+    args,
+    env: pythonEnv(spec),
+    servedModel: spec.model,
+    healthPath: '/health',
+    metricsPath: null,
+    notes,
+  };
+}

@@ -1,0 +1,54 @@
+import { variance } from '../compare/stats.ts';
+import { METRICS } from '../metrics/catalog.ts';
+import { formatNumber } from '../report/format.ts';
+import type { RunResult } from '../types.ts';
+import { measuredScenarios, readMetric } from './measured.ts';
+
+// github-action-benchmark's custom tools (`customSmallerIsBetter`, `customBiggerIsBetter`) read a
+// JSON array of { name, unit, value, range?, extra? }; the tool name carries the direction, so the
+// two directions go to two files. `range` is free text that the action parses as "±" (or "+-")
+// followed by a number. See the "Examples" section of
+// https://github.com/benchmark-action/github-action-benchmark#readme and its src/extract.ts.
+
+export interface BenchmarkActionEntry {
+  /** `<engine>/<scenario>/<metric>`, e.g. `sim-vllm/chat-8/ttft_p95`. */
+  readonly name: string;
+  readonly unit: string;
+  /** From the pooled summary (all repetitions' requests together). */
+  readonly value: number;
+  /** `± s`: the sample standard deviation of the per-repetition values; absent with one repetition. */
+  readonly range?: string;
+  /** Tooltip text: the per-repetition values and the request counts behind the value. */
+  readonly extra?: string;
+}
+
+export interface BenchmarkActionExport {
+  readonly smallerIsBetter: BenchmarkActionEntry[];
+  readonly biggerIsBetter: BenchmarkActionEntry[];
+}
+
+/** Every catalog metric of every measured scenario, split by the metric's direction. */
+export function toBenchmarkAction(run: RunResult): BenchmarkActionExport {
+  const smallerIsBetter: BenchmarkActionEntry[] = [];
+  const biggerIsBetter: BenchmarkActionEntry[] = [];
+  for (const { engine, pooled, repetitions } of measuredScenarios(run)) {
+    const where = `${engine.engine}/${pooled.scenario}`;
+    for (const metric of METRICS) {
+      const value = readMetric(metric, pooled, where);
+      const perRep = repetitions.map((s) => readMetric(metric, s, `${where} (one repetition)`));
+      const entry: BenchmarkActionEntry = {
+        name: `${where}/${metric.name}`,
+        unit: metric.unit,
+        value,
+        ...(perRep.length >= 2 ? { range: `± ${Number(Math.sqrt(variance(perRep)).toPrecision(3))}` } : {}),
+        extra: [
+          `${perRep.length} repetition${perRep.length === 1 ? '' : 's'}: ${perRep.map((v) => formatNumber(v)).join(', ')} ${metric.unit}`,
+          `${pooled.completed} of ${pooled.requests} requests completed`,
+          `${engine.fingerprint.engine.name} ${engine.fingerprint.engine.version} · ${run.model}`,
+        ].join('\n'),
+      };
+      (metric.direction === 'lower-is-better' ? smallerIsBetter : biggerIsBetter).push(entry);
+    }
+  }
+  return { smallerIsBetter, biggerIsBetter };
+}

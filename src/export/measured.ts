@@ -1,0 +1,47 @@
+import type { MetricDef } from '../metrics/catalog.ts';
+import { RESULTS_SCHEMA, type EngineResult, type RunResult, type ScenarioSummary } from '../types.ts';
+
+// What every interop export draws from: the scenarios whose numbers are real. A failed engine's
+// summaries describe a server that died or never started, and a scenario with no completed request
+// has latency distributions of zeros; other tools cannot tell those from measurements, so neither
+// is exported.
+
+export interface MeasuredScenario {
+  readonly engine: EngineResult;
+  /** All repetitions' requests pooled: the value every format reports. */
+  readonly pooled: ScenarioSummary;
+  /** The same scenario in each repetition that completed a request: the spread around the value. */
+  readonly repetitions: readonly ScenarioSummary[];
+}
+
+/** The ok engines' scenarios that completed at least one request, in the run's order. */
+export function measuredScenarios(run: RunResult): MeasuredScenario[] {
+  if (run.schema !== RESULTS_SCHEMA) throw new Error(`export: results schema is "${String(run.schema)}", expected "${RESULTS_SCHEMA}"`);
+  const measured: MeasuredScenario[] = [];
+  const seen = new Set<string>();
+  for (const engine of run.engines) {
+    if (engine.status !== 'ok') continue;
+    for (const pooled of engine.pooled) {
+      if (pooled.completed === 0) continue;
+      const key = `${engine.engine}/${pooled.scenario}`;
+      // Two entries with one name would overwrite each other in every format.
+      if (seen.has(key)) throw new Error(`export: "${key}" appears twice among the engines' pooled summaries; expected one per engine and scenario`);
+      seen.add(key);
+      const repetitions = engine.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === pooled.scenario && s.completed > 0));
+      measured.push({ engine, pooled, repetitions });
+    }
+  }
+  return measured;
+}
+
+/**
+ * A metric of a summary, checked to be a finite number ≥ 0: JSON writes NaN as null and none of
+ * the target formats accepts that, so a damaged results file fails here, named, instead of there.
+ */
+export function readMetric(metric: MetricDef, summary: ScenarioSummary, where: string): number {
+  const value = metric.read(summary);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Error(`export: ${where}: ${metric.name} is ${String(value)}, expected a finite number ≥ 0`);
+  }
+  return value;
+}

@@ -1,0 +1,271 @@
+import { collectFingerprint } from './baseline/fingerprint.ts';
+import { startEngine, type EngineSpec, type RunningEngine } from './engines/engine.ts';
+import { VLLM_DIALECT, PLAIN_OPENAI_DIALECT, type RequestDialect } from './load/client.ts';
+import type { PromptBook } from './load/prompt-book.ts';
+import { runScenario } from './load/runner.ts';
+import { startMetricsScraper, type MetricsScraper } from './metrics/engine-metrics.ts';
+import { startGpuSampler, type GpuSampler } from './metrics/gpu.ts';
+import { summarize } from './metrics/summary.ts';
+import type { EngineSelection, Plan } from './plan.ts';
+import type {
+  EngineResult,
+  Fingerprint,
+  RepetitionResult,
+  RequestRecord,
+  RunResult,
+  Scenario,
+  ScenarioSet,
+  ScenarioSummary,
+  ScenarioTelemetry,
+} from './types.ts';
+import { RESULTS_SCHEMA } from './types.ts';
+
+// Runs a plan: engines one after the other (one GPU), each started, measured over its planned
+// repetitions and scenarios, and stopped whatever happens. A failing engine becomes a failed
+// EngineResult with its log tail; the next engine is still measured.
+
+export interface MeasureHooks {
+  readonly info: (message: string) => void;
+  readonly warning: (message: string) => void;
+  /** Records a spawned server's process group so a post step can kill it after a crash or cancel. */
+  readonly onSpawn?: (pgid: number, label: string) => void;
+}
+
+export interface MeasureOptions {
+  readonly plan: Plan;
+  readonly scenarios: ScenarioSet;
+  /** Model id or folder served by the real engines; the simulated engine serves it by name. */
+  readonly model: string;
+  readonly prompts: PromptBook;
+  readonly python: string;
+  readonly dtype: string;
+  /** Extra arguments per engine kind (vllm-args, transformers-args, sim-args). */
+  readonly engineArgs: Readonly<Record<'vllm' | 'transformers' | 'sim', readonly string[]>>;
+  readonly startupTimeoutS: number;
+  readonly logDir: string;
+  readonly keepRecords: boolean;
+  readonly actionVersion: string;
+  readonly source: RunResult['source'];
+  readonly hooks: MeasureHooks;
+  /** Aborted when the job is cancelled: the current engine is stopped and the run ends partial. */
+  readonly signal?: AbortSignal;
+}
+
+
+export async function measure(opts: MeasureOptions): Promise<RunResult> {
+  const engines: EngineResult[] = [];
+  for (const engine of opts.plan.engines) {
+    if (!opts.plan.units.some((u) => u.engine === engine.label)) continue;
+    if (opts.signal?.aborted) break;
+    engines.push(await measureEngine(engine, opts));
+  }
+  return {
+    schema: RESULTS_SCHEMA,
+    createdAt: new Date().toISOString(),
+    actionVersion: opts.actionVersion,
+    model: opts.model,
+    scenarioSet: {
+      file: opts.scenarios.file,
+      hash: opts.scenarios.hash,
+      promptHash: opts.prompts.hash,
+      names: opts.scenarios.scenarios.map((s) => s.name),
+      definitions: opts.scenarios.scenarios,
+    },
+    repetitions: opts.plan.repetitions,
+    seed: opts.plan.seed,
+    partial:
+      Boolean(opts.signal?.aborted) ||
+      engines.length < new Set(opts.plan.units.map((u) => u.engine)).size ||
+      engines.some((e) => e.status !== 'ok'),
+    engines,
+    source: opts.source,
+    ...(opts.plan.shard.count > 1 ? { shard: opts.plan.shard } : {}),
+  };
+}
+
+function engineSpec(engine: EngineSelection, opts: MeasureOptions): EngineSpec {
+  const extra = opts.engineArgs[engine.kind];
+  return {
+    kind: engine.kind,
+    label: engine.label,
+    model: opts.model,
+    python: opts.python,
+    dtype: opts.dtype,
+    extraArgs: engine.profile ? ['--profile', engine.profile, ...extra] : [...extra],
+    startupTimeoutS: opts.startupTimeoutS,
+    logDir: opts.logDir,
+  };
+}
+
+// Engines differ in which OpenAI extensions they accept: vLLM (and the sim that mimics it) takes
+// `ignore_eos`/`min_tokens` to force lengths and streams usage; `transformers serve` is plain OpenAI.
+const DIALECT: Readonly<Record<EngineSelection['kind'], RequestDialect>> = {
+  vllm: VLLM_DIALECT,
+  sim: VLLM_DIALECT,
+  transformers: PLAIN_OPENAI_DIALECT,
+};
+
+async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Promise<EngineResult> {
+  const { info, warning } = opts.hooks;
+  const spec = engineSpec(engine, opts);
+  const fingerprint = await collectFingerprint({
+    kind: engine.kind,
+    python: opts.python,
+    model: opts.model,
+    engineArgs: spec.extraArgs,
+    actionVersion: opts.actionVersion,
+  });
+  const repetitions: RepetitionResult[] = [];
+  const records: RequestRecord[] = [];
+  let running: RunningEngine | null = null;
+  let gpu: GpuSampler | null = null;
+  let scraper: MetricsScraper | null = null;
+  const failed = (error: string, logTail: string | null, startupS: number | null): EngineResult => ({
+    ...baseResult(engine, fingerprint, startupS, repetitions, records, opts),
+    status: 'failed',
+    error,
+    logTail,
+  });
+  try {
+    running = await startEngine(spec, { info, warning, onSpawn: opts.hooks.onSpawn });
+    gpu = await startGpuSampler();
+    scraper = running.metricsUrl && engine.kind !== 'transformers' ? startMetricsScraper(running.metricsUrl) : null;
+    const units = opts.plan.units.filter((u) => u.engine === engine.label);
+    for (const repetition of [...new Set(units.map((u) => u.repetition))]) {
+      const order = units.filter((u) => u.repetition === repetition).map((u) => u.scenario);
+      const summaries: ScenarioSummary[] = [];
+      for (const name of order) {
+        if (opts.signal?.aborted) return failed('cancelled', running.proc.tail(30), running.startupS);
+        const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
+        const measured = await measureScenario(scenario, repetition, running, engine, gpu, scraper, opts);
+        records.push(...measured.records);
+        const died = running.failure();
+        if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50), running.startupS);
+        summaries.push(measured.summary);
+      }
+      repetitions.push({ index: repetition, order, scenarios: summaries });
+    }
+    return { ...baseResult(engine, fingerprint, running.startupS, repetitions, records, opts), status: 'ok', error: null, logTail: null };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const tail = (err as { logTail?: string | null }).logTail ?? running?.proc.tail(50) ?? null;
+    warning(`${engine.label}: ${message}`);
+    return failed(message, tail, running?.startupS ?? null);
+  } finally {
+    await scraper?.stop();
+    await gpu?.stop();
+    await running?.stop();
+  }
+}
+
+async function measureScenario(
+  scenario: Scenario,
+  repetition: number,
+  running: RunningEngine,
+  engine: EngineSelection,
+  gpu: GpuSampler | null,
+  scraper: MetricsScraper | null,
+  opts: MeasureOptions,
+): Promise<{ summary: ScenarioSummary; records: RequestRecord[] }> {
+  const { measure: prompts, warmup: warmupPrompts } = opts.prompts.get(scenario, repetition);
+  const label = `${engine.label} rep ${repetition + 1}/${opts.plan.repetitions} ${scenario.name}`;
+  let lastLogged = 0;
+  const window = scraper ? await scraper.begin() : null;
+  const from = Date.now();
+  const run = await runScenario({
+    baseUrl: running.baseUrl,
+    model: running.servedModel,
+    scenario,
+    prompts,
+    warmupPrompts,
+    repetition,
+    dialect: DIALECT[engine.kind],
+    onProgress: (done, total) => {
+      // A line per ~10% keeps long scenarios visible without flooding the Actions log.
+      if (done === total || done - lastLogged >= Math.max(1, Math.ceil(total / 10))) {
+        lastLogged = done;
+        opts.hooks.info(`${label}: ${done}/${total} requests`);
+      }
+    },
+  });
+  const to = Date.now();
+  const engineWindow = window === null ? null : await scraper!.end(window);
+  const gpuWindow = gpu?.summary(from, to) ?? null;
+  const telemetry: ScenarioTelemetry = {
+    ...(gpuWindow?.peakMemoryMiB != null ? { peakGpuMemoryMiB: gpuWindow.peakMemoryMiB } : {}),
+    ...(gpuWindow?.meanUtilizationPct != null ? { meanGpuUtilPct: gpuWindow.meanUtilizationPct } : {}),
+    ...(gpuWindow && gpuWindow.throttleReasons.length > 0 ? { throttleReasons: gpuWindow.throttleReasons } : {}),
+    ...(engineWindow?.peakKvCacheUsage != null ? { peakKvCacheUsage: engineWindow.peakKvCacheUsage } : {}),
+    ...(engineWindow?.maxRunning != null ? { maxRunningRequests: engineWindow.maxRunning } : {}),
+    ...(engineWindow?.maxWaiting != null ? { maxWaitingRequests: engineWindow.maxWaiting } : {}),
+    ...(engineWindow?.preemptions != null ? { preemptions: engineWindow.preemptions } : {}),
+    ...(engineWindow?.prefixCacheHitRate != null ? { prefixCacheHitRate: engineWindow.prefixCacheHitRate } : {}),
+  };
+  const summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, telemetry);
+  if (summary.failed > 0) opts.hooks.warning(`${label}: ${summary.failed} of ${summary.requests} requests failed (${Object.entries(summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ')})`);
+  return { summary, records: run.records };
+}
+
+function baseResult(
+  engine: EngineSelection,
+  fingerprint: Fingerprint,
+  startupS: number | null,
+  repetitions: readonly RepetitionResult[],
+  records: readonly RequestRecord[],
+  opts: MeasureOptions,
+): Omit<EngineResult, 'status' | 'error' | 'logTail'> {
+  return {
+    engine: engine.label,
+    kind: engine.kind,
+    fingerprint,
+    startupS,
+    repetitions,
+    pooled: poolRepetitions(repetitions, records, opts.scenarios.scenarios),
+    ...(opts.keepRecords ? { records } : {}),
+  };
+}
+
+/** Pooled summary per scenario: all repetitions' requests together over the sum of their durations. */
+export function poolRepetitions(
+  repetitions: readonly RepetitionResult[],
+  records: readonly RequestRecord[],
+  scenarios: readonly Scenario[],
+): ScenarioSummary[] {
+  const pooled: ScenarioSummary[] = [];
+  for (const scenario of scenarios) {
+    const parts = repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario.name));
+    if (parts.length === 0) continue;
+    const mine = records.filter((r) => r.scenario === scenario.name);
+    const durationS = parts.reduce((sum, s) => sum + s.durationS, 0);
+    const peak = Math.max(...parts.map((s) => s.peakConcurrency));
+    pooled.push(summarize(mine, scenario, durationS, peak, mergeTelemetry(parts.map((s) => s.telemetry))));
+  }
+  return pooled;
+}
+
+function mergeTelemetry(parts: readonly ScenarioTelemetry[]): ScenarioTelemetry {
+  const max = (pick: (t: ScenarioTelemetry) => number | undefined): number | undefined => {
+    const v = parts.map(pick).filter((x): x is number => x !== undefined);
+    return v.length > 0 ? Math.max(...v) : undefined;
+  };
+  const mean = (pick: (t: ScenarioTelemetry) => number | undefined): number | undefined => {
+    const v = parts.map(pick).filter((x): x is number => x !== undefined);
+    return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
+  };
+  const sum = (pick: (t: ScenarioTelemetry) => number | undefined): number | undefined => {
+    const v = parts.map(pick).filter((x): x is number => x !== undefined);
+    return v.length > 0 ? v.reduce((a, b) => a + b, 0) : undefined;
+  };
+  const reasons = [...new Set(parts.flatMap((t) => t.throttleReasons ?? []))].sort();
+  const merged: Record<string, unknown> = {
+    peakGpuMemoryMiB: max((t) => t.peakGpuMemoryMiB),
+    meanGpuUtilPct: mean((t) => t.meanGpuUtilPct),
+    peakKvCacheUsage: max((t) => t.peakKvCacheUsage),
+    maxRunningRequests: max((t) => t.maxRunningRequests),
+    maxWaitingRequests: max((t) => t.maxWaitingRequests),
+    preemptions: sum((t) => t.preemptions),
+    prefixCacheHitRate: mean((t) => t.prefixCacheHitRate),
+    throttleReasons: reasons.length > 0 ? reasons : undefined,
+  };
+  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as ScenarioTelemetry;
+}

@@ -1,0 +1,131 @@
+import type { Distribution, RequestRecord, Scenario, ScenarioSummary, ScenarioTelemetry } from '../types.ts';
+
+// Per-scenario metrics from request records, with the definitions of vLLM's
+// `benchmarks/serve.py` (calculate_metrics) so the figures line up with `vllm bench serve`:
+// latency distributions and token counts come from completed requests only, TPOT only from
+// requests with more than one output token, ITL is pooled over every token of every request,
+// throughputs divide by the span from first send to last finish.
+
+const EMPTY: Distribution = Object.freeze({ n: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, min: 0, max: 0 });
+
+/**
+ * Mean, extremes and p50/p90/p95/p99 by linear interpolation between closest ranks (numpy's
+ * default `percentile` method, which vLLM's bench uses). No values: n 0 and every statistic 0.
+ */
+export function distribution(values: readonly number[]): Distribution {
+  const n = values.length;
+  if (n === 0) return EMPTY;
+  const sorted = Float64Array.from(values).sort();
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sorted[i];
+  return {
+    n,
+    mean: sum / n,
+    p50: percentileOfSorted(sorted, 50),
+    p90: percentileOfSorted(sorted, 90),
+    p95: percentileOfSorted(sorted, 95),
+    p99: percentileOfSorted(sorted, 99),
+    min: sorted[0],
+    max: sorted[n - 1],
+  };
+}
+
+function percentileOfSorted(sorted: Float64Array, p: number): number {
+  const h = ((sorted.length - 1) * p) / 100;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** The class an error is counted under: the text before the first ': ' ('http 500: Internal…' → 'http 500'). */
+export function errorClass(error: string): string {
+  const cut = error.indexOf(': ');
+  return cut === -1 ? error : error.slice(0, cut);
+}
+
+/**
+ * Output tokens of a completed request: the server's `usage`, or, when it sent none, the tokens
+ * its content chunks implied (one ITL entry per token after the first chunk).
+ */
+function outputTokensOf(r: RequestRecord): number {
+  if (r.outputTokens !== null) return r.outputTokens;
+  return r.ttftMs === null ? 0 : r.itlMs.length + 1;
+}
+
+/**
+ * Summarises one scenario's records. Records of several repetitions may be passed together (the
+ * pooled summary); `durationS` is then the sum of the repetitions' durations.
+ */
+export function summarize(
+  records: readonly RequestRecord[],
+  scenario: Scenario,
+  durationS: number,
+  peakConcurrency: number,
+  telemetry?: ScenarioTelemetry,
+): ScenarioSummary {
+  if (!(durationS >= 0) || !Number.isFinite(durationS)) throw new Error(`summarize(${scenario.name}): durationS must be a finite number ≥ 0, got ${durationS}`);
+  const { ttftMs: ttftSlo, tpotMs: tpotSlo, e2elMs: e2elSlo } = scenario.slo;
+  const errors: Record<string, number> = {};
+  const ttfts: number[] = [];
+  const tpots: number[] = [];
+  const e2els: number[] = [];
+  const queues: number[] = [];
+  const itls: number[] = [];
+  let completed = 0;
+  let good = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
+
+  for (const r of records) {
+    // Client-side waiting happens whatever the outcome, so every request reports it.
+    queues.push(r.queueMs);
+    if (!r.ok) {
+      const cls = errorClass(r.error ?? 'unknown error');
+      errors[cls] = (errors[cls] ?? 0) + 1;
+      continue;
+    }
+    completed++;
+    const out = outputTokensOf(r);
+    inputTokens += r.promptTokens;
+    outputTokens += out;
+    for (const gap of r.itlMs) itls.push(gap);
+    const ttft = r.ttftMs;
+    const e2el = r.e2elMs;
+    if (ttft !== null) ttfts.push(ttft);
+    if (e2el !== null) e2els.push(e2el);
+    // As in vLLM: a request with at most one output token has TPOT 0 for goodput and none in the distribution.
+    let tpot = 0;
+    if (out > 1 && ttft !== null && e2el !== null) {
+      tpot = (e2el - ttft) / (out - 1);
+      tpots.push(tpot);
+    }
+    const meets =
+      (ttftSlo === undefined || (ttft !== null && ttft <= ttftSlo)) &&
+      (tpotSlo === undefined || tpot <= tpotSlo) &&
+      (e2elSlo === undefined || (e2el !== null && e2el <= e2elSlo));
+    if (meets) good++;
+  }
+
+  const perSecond = (x: number): number => (durationS > 0 ? x / durationS : 0);
+  return {
+    scenario: scenario.name,
+    requests: records.length,
+    completed,
+    failed: records.length - completed,
+    errors,
+    durationS,
+    inputTokens,
+    outputTokens,
+    requestThroughput: perSecond(completed),
+    outputThroughput: perSecond(outputTokens),
+    totalTokenThroughput: perSecond(inputTokens + outputTokens),
+    goodput: perSecond(good),
+    ttftMs: distribution(ttfts),
+    tpotMs: distribution(tpots),
+    itlMs: distribution(itls),
+    e2elMs: distribution(e2els),
+    queueMs: distribution(queues),
+    peakConcurrency,
+    telemetry: telemetry ?? {},
+  };
+}

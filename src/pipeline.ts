@@ -1,0 +1,192 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { recordRun, type BaselineDoc } from './baseline/history.ts';
+import type { BaselineStore } from './baseline/store.ts';
+import { FileBaselineStore } from './baseline/file-store.ts';
+import { compare } from './compare/verdict.ts';
+import type { ActionConfig } from './config/inputs.ts';
+import { loadScenarioSet } from './config/scenarios.ts';
+import { EXIT } from './exit.ts';
+import { writeExports } from './export/write.ts';
+import { makePromptBook } from './load/prompt-book.ts';
+import { loadTokenizer } from './load/tokenizer.ts';
+import { measure, type MeasureHooks } from './measure.ts';
+import { makePlan } from './plan.ts';
+import { renderReport } from './report/markdown.ts';
+import { mergeShards, readShardResults } from './shards.ts';
+import { actionVersion } from './version.ts';
+import type { Comparison, RunResult, ScenarioSet } from './types.ts';
+
+// The pipeline shared by the action and the CLI: scenarios → plan → measure → compare → report.
+// The baseline is read before anything is measured (a corrupt one fails the run before the GPU
+// is spent) and written only after a complete run, only where the caller says it is trusted.
+
+
+export interface Evaluation {
+  readonly comparison: Comparison;
+  /** Why the run was or was not recorded into the baseline history. */
+  readonly recordNote: string;
+  readonly recorded: boolean;
+}
+
+export interface EvaluateOptions {
+  readonly config: ActionConfig;
+  /** The history as read before the run; null when there is none yet. */
+  readonly history: BaselineDoc | null;
+  readonly store: BaselineStore | null;
+  /** Whether this event may write baselines (push to the default branch, schedule, dispatch, local CLI). */
+  readonly trusted: boolean;
+  readonly allowFingerprintMismatch: boolean;
+}
+
+const RECORDING_MODES = new Set(['baseline', 'schedule']);
+
+export async function evaluate(run: RunResult, opts: EvaluateOptions): Promise<Evaluation> {
+  const { config } = opts;
+  const comparison = compare(opts.history?.entries ?? [], run, {
+    mode: config.mode,
+    tolerances: config.tolerances,
+    allowFingerprintMismatch: opts.allowFingerprintMismatch,
+    failOn: config.failOn,
+    seed: run.seed,
+  });
+  if (!RECORDING_MODES.has(config.mode)) return { comparison, recorded: false, recordNote: `mode ${config.mode} does not record baselines` };
+  if (!opts.store) return { comparison, recorded: false, recordNote: 'no baseline store configured' };
+  if (!opts.trusted) return { comparison, recorded: false, recordNote: 'baselines are written only from trusted events (push to the default branch, schedule, workflow_dispatch)' };
+  if (run.partial) return { comparison, recorded: false, recordNote: 'the run was partial or an engine failed: the baseline was left as it was' };
+  await opts.store.update((doc) => recordRun(doc, run, config.history));
+  return { comparison, recorded: true, recordNote: `recorded into the baseline history (window ${config.history})` };
+}
+
+export interface Outputs {
+  readonly resultsPath: string;
+  readonly reportPath: string;
+  readonly comparisonPath: string | null;
+}
+
+export function writeOutputs(outDir: string, run: RunResult, comparison: Comparison | null, report: string): Outputs {
+  mkdirSync(outDir, { recursive: true });
+  const resultsPath = join(outDir, 'results.json');
+  const reportPath = join(outDir, 'report.md');
+  writeFileSync(resultsPath, `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(reportPath, report);
+  writeExports(outDir, run);
+  let comparisonPath: string | null = null;
+  if (comparison) {
+    comparisonPath = join(outDir, 'comparison.json');
+    writeFileSync(comparisonPath, `${JSON.stringify(comparison, null, 2)}\n`);
+  }
+  return { resultsPath, reportPath, comparisonPath };
+}
+
+export interface MeasureRunOptions {
+  readonly seed: number;
+  readonly keepRecords: boolean;
+  readonly hooks: MeasureHooks;
+  readonly source: RunResult['source'];
+  readonly signal?: AbortSignal;
+}
+
+export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, opts: MeasureRunOptions): Promise<RunResult> {
+  const realModel = config.engines.some((e) => e.kind !== 'sim') ? config.model : null;
+  // Real engines tokenize with the model's own tokenizer; the simulated engine with Qwen's.
+  const tokenizer = await loadTokenizer(realModel ?? undefined);
+  const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions, seed: opts.seed, shard: config.shard });
+  opts.hooks.info(
+    `plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ${config.repetitions} repetitions, ` +
+      `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`,
+  );
+  return measure({
+    plan,
+    scenarios,
+    model: config.model ?? 'sim-qwen2.5-7b',
+    prompts: makePromptBook(scenarios.scenarios, config.repetitions, tokenizer),
+    python: config.python,
+    dtype: 'auto',
+    engineArgs: { vllm: config.vllmArgs, transformers: config.transformersArgs, sim: config.simArgs },
+    startupTimeoutS: config.startupTimeoutS,
+    logDir: join(config.resultsDir, 'logs'),
+    // Shards keep per-request records: the aggregate job pools percentiles from them.
+    keepRecords: opts.keepRecords || plan.shard.count > 1,
+    actionVersion: actionVersion(),
+    source: opts.source,
+    hooks: opts.hooks,
+    signal: opts.signal,
+  });
+}
+
+/** Exit status of a finished pipeline: a failed gate is 3, never 1, so scripts can tell them apart. */
+export function exitCode(comparison: Comparison | null, run: RunResult): number {
+  if (comparison) return comparison.gate.passed ? EXIT.pass : EXIT.gateFailed;
+  return run.engines.some((e) => e.status !== 'ok') ? EXIT.gateFailed : EXIT.pass;
+}
+
+const consoleHooks: MeasureHooks = {
+  info: (m) => console.log(m),
+  warning: (m) => console.warn(`warning: ${m}`),
+};
+
+function readHistory(path: string | null): { store: FileBaselineStore | null; read: () => Promise<BaselineDoc | null> } {
+  const store = path ? new FileBaselineStore(path) : null;
+  return { store, read: async () => (store ? store.read() : null) };
+}
+
+function finish(outDir: string, run: RunResult, evaluation: Evaluation | null): number {
+  const comparison = evaluation?.comparison ?? null;
+  const report = renderReport({ run, comparison });
+  const out = writeOutputs(outDir, run, comparison, report);
+  console.log(`results: ${out.resultsPath}\nreport:  ${out.reportPath}${out.comparisonPath ? `\ncomparison: ${out.comparisonPath}` : ''}`);
+  if (evaluation) {
+    console.log(`baseline: ${evaluation.recordNote}`);
+    const gate = evaluation.comparison.gate;
+    console.log(`gate: ${gate.passed ? 'passed' : 'FAILED'} (${gate.verdict})`);
+    for (const r of gate.reasons) console.log(`  - ${r}`);
+  }
+  return exitCode(comparison, run);
+}
+
+export async function runCommand(
+  config: ActionConfig,
+  opts: { baselinePath: string | null; seed: number; keepRecords: boolean; allowFingerprintMismatch: boolean },
+): Promise<number> {
+  const scenarios = loadScenarioSet(config.scenarios);
+  const { store, read } = readHistory(opts.baselinePath);
+  const history = await read();
+  const run = await measureRun(config, scenarios, { seed: opts.seed, keepRecords: opts.keepRecords, hooks: consoleHooks, source: { sha: null, ref: null, event: 'cli' } });
+  const evaluation = store ? await evaluate(run, { config, history, store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
+  return finish(config.resultsDir, run, evaluation);
+}
+
+function readRunFile(path: string): RunResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`--current ${path}: cannot read results (${(err as Error).message})`);
+  }
+  try {
+    return JSON.parse(text) as RunResult;
+  } catch (err) {
+    throw new Error(`--current ${path}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+export async function compareCommand(
+  config: ActionConfig,
+  opts: { baselinePath: string; currentPath: string; outDir: string; allowFingerprintMismatch: boolean },
+): Promise<number> {
+  const run = readRunFile(opts.currentPath);
+  const { store, read } = readHistory(opts.baselinePath);
+  const evaluation = await evaluate(run, { config, history: await read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch });
+  return finish(opts.outDir, run, evaluation);
+}
+
+export async function aggregateCommand(
+  config: ActionConfig,
+  opts: { inDir: string; outDir: string; baselinePath: string | null; allowFingerprintMismatch: boolean },
+): Promise<number> {
+  const run = mergeShards(readShardResults(opts.inDir));
+  const { store, read } = readHistory(opts.baselinePath);
+  const evaluation = store ? await evaluate(run, { config, history: await read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
+  return finish(opts.outDir, run, evaluation);
+}

@@ -1,0 +1,67 @@
+// Number formatting for reports: a few significant digits, thousands separators for large values,
+// and one sign for "no value" so a missing figure never reads as zero.
+
+export const MISSING = '—';
+
+type Maybe = number | null | undefined;
+
+function present(x: Maybe): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+/** `digits` significant digits (812, 81.2, 8.12, 0.0812); whole numbers with separators from 10^digits up. */
+export function formatNumber(x: Maybe, digits = 3): string {
+  if (!present(x)) return MISSING;
+  if (x === 0) return '0';
+  const abs = Math.abs(x);
+  if (abs >= 10 ** digits) return Math.round(x).toLocaleString('en-US');
+  if (abs < 1e-3) return x.toExponential(digits - 1);
+  return String(Number(x.toPrecision(digits)));
+}
+
+/** A ratio current/baseline as a signed change: 1.121 → "+12.1%", 0.9 → "−10.0%". */
+export function formatChange(ratio: Maybe): string {
+  if (!present(ratio)) return MISSING;
+  const pct = (ratio - 1) * 100;
+  const text = Math.abs(pct) >= 100 ? Math.abs(pct).toFixed(0) : Math.abs(pct).toFixed(1);
+  if (Number(text) === 0) return '±0.0%';
+  return `${pct > 0 ? '+' : '−'}${text}%`;
+}
+
+/** A confidence interval of a ratio as changes: "[+8.3%, +16.0%]". */
+export function formatInterval(ci: readonly [number, number] | null | undefined): string {
+  return ci ? `[${formatChange(ci[0])}, ${formatChange(ci[1])}]` : MISSING;
+}
+
+/** A p-value: two significant digits, "<0.001" below that. */
+export function formatP(p: Maybe): string {
+  if (!present(p)) return MISSING;
+  return p < 0.001 ? '<0.001' : String(Number(p.toPrecision(2)));
+}
+
+/** How many times one figure is better than another: "×4.98". */
+export function formatTimes(x: Maybe): string {
+  return present(x) ? `×${formatNumber(x)}` : MISSING;
+}
+
+/** A fraction as a percentage: 0.83 → "83%". */
+export function formatFraction(x: Maybe): string {
+  return present(x) ? `${formatNumber(x * 100)}%` : MISSING;
+}
+
+/** Memory from MiB: "21.8 GiB", "512 MiB". */
+export function formatMiB(mib: Maybe): string {
+  if (!present(mib)) return MISSING;
+  return mib >= 1024 ? `${formatNumber(mib / 1024)} GiB` : `${formatNumber(mib)} MiB`;
+}
+
+/** Geometric mean (the centre the comparisons take ratios of), or null for no values or any value ≤ 0. */
+export function geometricMean(xs: readonly number[]): number | null {
+  if (xs.length === 0 || !xs.every((x) => x > 0)) return null;
+  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+
+/** The first seven characters of a commit, the way GitHub shows it. */
+export function shortSha(sha: string | null | undefined): string | null {
+  return sha ? sha.slice(0, 7) : null;
+}

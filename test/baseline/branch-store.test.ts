@@ -1,0 +1,116 @@
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BranchBaselineStore, type BranchStoreOptions } from '../../src/baseline/branch-store.ts';
+import { parseBaselineDoc, recordRun, serializeBaselineDoc } from '../../src/baseline/history.ts';
+import { FakeGitHub } from '../helpers/fake-github.ts';
+import { makeRun } from '../helpers/make-run.ts';
+
+const PATH = 'llm-perf-gate/baseline.json';
+let gh: FakeGitHub;
+
+const store = (extra: Partial<BranchStoreOptions> = {}): BranchBaselineStore =>
+  new BranchBaselineStore({ owner: gh.owner, repo: gh.repo, token: 'secret-token', apiUrl: gh.url, retryDelayMs: 1, ...extra });
+
+const run = (i: number) => makeRun({ createdAt: `2026-05-0${i + 1}T00:00:00.000Z`, sha: String(i).repeat(40) });
+
+const stored = () => parseBaselineDoc(gh.fileText('perf-baselines', PATH)!, 'stored');
+
+describe('baseline on a git branch, against a local GitHub REST server', () => {
+  before(async () => {
+    gh = new FakeGitHub('octo/widgets', { token: 'secret-token' });
+    await gh.start();
+  });
+  after(() => gh.close());
+  beforeEach(() => gh.reset());
+
+  test('no branch yet reads as no baseline', async () => {
+    assert.equal(await store().read(), null);
+    assert.ok(gh.calls.every((c) => c.authorization === 'Bearer secret-token'));
+  });
+
+  test('the first update creates the branch from the default branch, then the file', async () => {
+    await store().update((doc) => recordRun(doc, run(0)));
+    assert.equal(gh.branches.has('perf-baselines'), true);
+    assert.equal(gh.fileText('perf-baselines', 'README.md'), '# repo\n', 'branched from main');
+    assert.equal(gh.fileText('main', PATH), undefined, 'the default branch is not touched');
+    assert.equal(stored().entries.length, 1);
+    const createRef = gh.calls.find((c) => c.method === 'POST' && c.path === '/repos/octo/widgets/git/refs');
+    assert.deepEqual(createRef?.body, { ref: 'refs/heads/perf-baselines', sha: gh.branches.get('main') });
+    const put = gh.writes().find((c) => c.method === 'PUT');
+    assert.equal((put?.body as { branch: string }).branch, 'perf-baselines');
+    assert.equal((put?.body as { sha?: string }).sha, undefined, 'a new file has no blob to replace');
+  });
+
+  test('a later update names the blob it replaces and appends', async () => {
+    const s = store();
+    await s.update((doc) => recordRun(doc, run(0)));
+    const firstBlob = gh.calls.filter((c) => c.method === 'PUT').length;
+    await s.update((doc) => recordRun(doc, run(1)));
+    const puts = gh.calls.filter((c) => c.method === 'PUT');
+    assert.equal(puts.length, firstBlob + 1);
+    assert.match((puts.at(-1)!.body as { sha: string }).sha, /^[0-9a-f]{40}$/);
+    assert.deepEqual((await s.read())?.entries.map((e) => e.sha?.[0]), ['0', '1']);
+  });
+
+  test('a conflict (409) makes the update read again and re-apply, then land', async () => {
+    const s = store();
+    await s.update((doc) => recordRun(doc, run(0)));
+    gh.injectConflicts(2);
+    let applied = 0;
+    await s.update((doc) => {
+      applied++;
+      return recordRun(doc, run(1));
+    });
+    assert.equal(applied, 3, 'applied once per attempt');
+    assert.deepEqual(stored().entries.map((e) => e.sha?.[0]), ['0', '1']);
+    assert.deepEqual(
+      gh.calls.filter((c) => c.method === 'PUT').map((c) => c.status),
+      [201, 409, 409, 200],
+    );
+  });
+
+  test('gives up after the bounded number of attempts, saying why', async () => {
+    gh.injectConflicts(10);
+    await assert.rejects(store({ maxAttempts: 3 }).update((doc) => recordRun(doc, run(0))), /octo\/widgets@perf-baselines:llm-perf-gate\/baseline\.json: could not write the baseline after 3 attempts: .*HTTP 409/);
+  });
+
+  test('two concurrent writers that read the same version both land', async () => {
+    await store().update((doc) => recordRun(doc, run(0)));
+    gh.holdReads(2);
+    await Promise.all([store().update((doc) => recordRun(doc, run(1))), store().update((doc) => recordRun(doc, run(2)))]);
+    assert.deepEqual(stored().entries.map((e) => e.sha?.[0]).sort(), ['0', '1', '2']);
+    assert.ok(gh.calls.some((c) => c.method === 'PUT' && c.status === 409), 'one of them had to retry');
+  });
+
+  test('two concurrent writers on a repository without the branch both land', async () => {
+    gh.holdReads(2);
+    await Promise.all([store().update((doc) => recordRun(doc, run(1))), store().update((doc) => recordRun(doc, run(2)))]);
+    assert.deepEqual(stored().entries.map((e) => e.sha?.[0]).sort(), ['1', '2']);
+  });
+
+  test('a corrupt document on the branch fails closed: an error naming it, and no write', async () => {
+    gh.putFile('perf-baselines', PATH, '{"schema":"llm-perf-gate/baseline@1","entries":[');
+    await assert.rejects(store().read(), /^Error: octo\/widgets@perf-baselines:llm-perf-gate\/baseline\.json: not valid JSON/);
+    await assert.rejects(store().update((doc) => recordRun(doc, run(0))), /not valid JSON/);
+    assert.deepEqual(gh.writes(), []);
+    assert.equal(gh.fileText('perf-baselines', PATH), '{"schema":"llm-perf-gate/baseline@1","entries":[');
+  });
+
+  test('a document too large to come inline is read through the blobs API', async () => {
+    gh.putFile('perf-baselines', PATH, serializeBaselineDoc(recordRun(null, run(0))));
+    gh.inlineLimit = 100;
+    assert.equal((await store().read())?.entries.length, 1);
+    assert.ok(gh.calls.some((c) => c.path.startsWith('/repos/octo/widgets/git/blobs/')));
+  });
+
+  test('other failures are errors with the status and GitHub message', async () => {
+    await assert.rejects(store({ token: 'wrong' }).read(), /could not read the baseline: HTTP 401 Bad credentials/);
+    gh.readOnly = true;
+    await assert.rejects(store().update((doc) => recordRun(doc, run(0))), /could not create branch perf-baselines from main: HTTP 403 Resource not accessible/);
+  });
+
+  test('a custom branch and path are used as given', async () => {
+    await store({ branch: 'bench/data', path: 'gpu/h100.json' }).update((doc) => recordRun(doc, run(0)));
+    assert.equal(parseBaselineDoc(gh.fileText('bench/data', 'gpu/h100.json')!, 'x').entries.length, 1);
+  });
+});

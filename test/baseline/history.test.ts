@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASELINE_SCHEMA, baselineKey, parseBaselineDoc, recordRun, serializeBaselineDoc, type BaselineDoc } from '../../src/baseline/history.ts';
+import { METRICS } from '../../src/metrics/catalog.ts';
+import { makeRun, NOMINAL } from '../helpers/make-run.ts';
+
+const run = (i: number, engines = ['sim-vllm', 'sim-hf']) =>
+  makeRun({ engines, createdAt: `2026-05-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`, sha: String(i % 10).repeat(40), values: (c) => NOMINAL[c.metric] * (1 + 0.01 * c.rep + 0.001 * i) });
+
+test('recordRun keeps per key the per-repetition values and pooled values of every metric', () => {
+  const r = run(0);
+  const doc = recordRun(null, r);
+  assert.equal(doc.schema, BASELINE_SCHEMA);
+  assert.equal(doc.entries.length, 2);
+  const [vllm, hf] = doc.entries;
+  assert.equal(vllm.key, baselineKey(r.engines[0], r));
+  assert.notEqual(vllm.key, hf.key, 'each engine has its own history');
+  assert.equal(vllm.sha, '0'.repeat(40));
+  assert.deepEqual(Object.keys(vllm.scenarios), ['chat', 'burst']);
+  assert.deepEqual(Object.keys(vllm.scenarios.chat.values), METRICS.map((m) => m.name));
+  const tpot = vllm.scenarios.chat.values.tpot_p50;
+  assert.deepEqual(tpot, [20, 20 * 1.01, 20 * 1.02]);
+  assert.ok(Math.abs(vllm.scenarios.chat.pooled.tpot_p50 - 20 * 1.01) < 1e-9);
+});
+
+test('the key separates model, scenario set and GPU, and ignores the software fingerprint', () => {
+  const base = makeRun();
+  const key = baselineKey(base.engines[0], base);
+  assert.notEqual(baselineKey(makeRun({ model: 'other' }).engines[0], makeRun({ model: 'other' })), key);
+  const otherSet = makeRun({ scenarioHash: 'hash-2' });
+  assert.notEqual(baselineKey(otherSet.engines[0], otherSet), key);
+  const otherGpu = makeRun({ fingerprint: () => ({ gpu: { name: 'NVIDIA A100-SXM4-80GB', count: 1, memoryMiB: 81_920, driver: '570.124.06', cuda: '12.8' } }) });
+  assert.notEqual(baselineKey(otherGpu.engines[0], otherGpu), key);
+  const newDriver = makeRun({ fingerprint: () => ({ gpu: { name: 'NVIDIA H100 80GB HBM3', count: 1, memoryMiB: 81_559, driver: '580.1', cuda: '13.0' } }) });
+  assert.equal(baselineKey(newDriver.engines[0], newDriver), key, 'software changes are judged entry by entry, not by key');
+});
+
+test('recordRun trims each key to the last W entries, oldest first', () => {
+  let doc: BaselineDoc | null = null;
+  for (let i = 0; i < 13; i++) doc = recordRun(doc, run(i, i < 2 ? ['sim-vllm', 'sim-hf'] : ['sim-vllm']), 4);
+  const vllm = doc!.entries.filter((e) => e.engine === 'sim-vllm');
+  assert.deepEqual(
+    vllm.map((e) => e.createdAt.slice(8, 10)),
+    ['10', '11', '12', '13'],
+  );
+  assert.equal(doc!.entries.filter((e) => e.engine === 'sim-hf').length, 2, 'other keys keep their own window');
+});
+
+test('recordRun refuses partial runs and failed engines', () => {
+  assert.throws(() => recordRun(null, makeRun({ partial: true })), /cannot record a baseline from a partial run/);
+  assert.throws(() => recordRun(null, makeRun({ engines: ['sim-vllm', 'sim-hf'], failed: ['sim-hf'] })), /engine sim-hf failed \(server exited with code 1/);
+  assert.throws(() => recordRun(null, makeRun(), 0), /window must be a whole number ≥ 1, got 0/);
+});
+
+test('serialize then parse gives the same document, one entry per line', () => {
+  const doc = recordRun(recordRun(null, run(0)), run(1));
+  const text = serializeBaselineDoc(doc);
+  assert.equal(text.split('\n').length, 2 + doc.entries.length + 1);
+  assert.deepEqual(parseBaselineDoc(text, 'baseline.json'), doc);
+  assert.deepEqual(parseBaselineDoc(serializeBaselineDoc({ schema: BASELINE_SCHEMA, entries: [] }), 'x'), { schema: BASELINE_SCHEMA, entries: [] });
+});
+
+test('a corrupt document is an error naming the file, never an empty baseline', () => {
+  assert.throws(() => parseBaselineDoc('{"schema": "llm-perf-gate/baseline@1", "entries": [', '/runner/_work/baseline.json'), (err: Error) => {
+    assert.match(err.message, /^\/runner\/_work\/baseline\.json: not valid JSON/);
+    assert.match(err.message, /left as it is/);
+    return true;
+  });
+});
+
+test('a document of another schema or shape is refused with the field that is wrong', () => {
+  assert.throws(() => parseBaselineDoc('{"schema":"llm-perf-gate/baseline@2","entries":[]}', 'b.json'), /^Error: b\.json: schema: is "llm-perf-gate\/baseline@2", expected "llm-perf-gate\/baseline@1"/);
+  assert.throws(() => parseBaselineDoc('[1,2]', 'b.json'), /b\.json: expected an object, got \[1,2\]/);
+  assert.throws(() => parseBaselineDoc('{"schema":"llm-perf-gate/baseline@1"}', 'b.json'), /b\.json: entries: missing/);
+
+  const good = JSON.parse(serializeBaselineDoc(recordRun(null, run(0))));
+  const broken = structuredClone(good);
+  broken.entries[1].scenarios.burst.values.tpot_p50[1] = 'fast';
+  assert.throws(() => parseBaselineDoc(JSON.stringify(broken), 'b.json'), /b\.json: entries\[1\]\.scenarios\.burst\.values\.tpot_p50\[1\]: expected a finite number, got "fast"/);
+
+  const ragged = structuredClone(good);
+  ragged.entries[0].scenarios.chat.values.ttft_p95.pop();
+  assert.throws(() => parseBaselineDoc(JSON.stringify(ragged), 'b.json'), /entries\[0\]\.scenarios\.chat\.values\.ttft_p95: has 2 repetition values, other metrics have 3/);
+
+  const extra = structuredClone(good);
+  extra.entries[0].note = 'hi';
+  assert.throws(() => parseBaselineDoc(JSON.stringify(extra), 'b.json'), /entries\[0\]\.note: unknown field/);
+
+  const moved = structuredClone(good);
+  moved.entries[0].fingerprint.gpu.name = 'NVIDIA A10G';
+  assert.throws(() => parseBaselineDoc(JSON.stringify(moved), 'b.json'), /entries\[0\]\.key: is ".*" but its engine, model, scenario set and GPU give/);
+
+  const noDate = structuredClone(good);
+  noDate.entries[0].createdAt = 'yesterday';
+  assert.throws(() => parseBaselineDoc(JSON.stringify(noDate), 'b.json'), /entries\[0\]\.createdAt: expected an ISO date, got "yesterday"/);
+});
+
+test('fields a newer fingerprint collector adds pass through', () => {
+  const good = JSON.parse(serializeBaselineDoc(recordRun(null, run(0))));
+  good.entries[0].fingerprint.kernel = '6.8.0';
+  const doc = parseBaselineDoc(JSON.stringify(good), 'b.json');
+  assert.equal((doc.entries[0].fingerprint as unknown as { kernel: string }).kernel, '6.8.0');
+});

@@ -1,0 +1,277 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { recordRun, type BaselineDoc, type BaselineEntry } from '../../src/baseline/history.ts';
+import { compare, SUITE, type CompareOptions } from '../../src/compare/verdict.ts';
+import { createRng, sampleNormal, type Rng } from '../../src/load/random.ts';
+import type { MetricComparison, RunResult } from '../../src/types.ts';
+import { makeRun, NOMINAL, type Cell, type MakeRunOptions } from '../helpers/make-run.ts';
+
+// Seeded data: per-repetition values = nominal × lognormal noise (σ = cv) × an optional change.
+const noisy =
+  (rng: Rng, cv: number, change: (c: Cell) => number = () => 1) =>
+  (c: Cell): number =>
+    NOMINAL[c.metric] * Math.exp(cv * sampleNormal(rng)) * change(c);
+
+function history(runs: number, seed: number, cv: number, extra: Partial<MakeRunOptions> = {}): BaselineEntry[] {
+  const rng = createRng(seed);
+  let doc: BaselineDoc | null = null;
+  for (let i = 0; i < runs; i++) {
+    doc = recordRun(doc, makeRun({ createdAt: `2026-05-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`, sha: `${i}`.repeat(40).slice(0, 40), values: noisy(rng, cv), ...extra }));
+  }
+  return [...doc!.entries];
+}
+
+const current = (seed: number, cv: number, change?: (c: Cell) => number, extra: Partial<MakeRunOptions> = {}): RunResult =>
+  makeRun({ createdAt: '2026-06-01T00:00:00.000Z', sha: 'c'.repeat(40), values: noisy(createRng(seed), cv, change), ...extra });
+
+const pr: CompareOptions = { mode: 'pr' };
+
+const cell = (ms: readonly MetricComparison[], scenario: string, metric: string): MetricComparison => {
+  const m = ms.find((x) => x.scenario === scenario && x.metric === metric);
+  assert.ok(m, `no comparison for ${scenario}/${metric}`);
+  return m;
+};
+
+test('a clear regression: significant after correction, beyond tolerance, named by the gate', () => {
+  const hist = history(10, 1, 0.01);
+  const run = current(2, 0.01, (c) => (c.metric === 'tpot_p50' && c.scenario === 'chat' ? 1.12 : 1));
+  const result = compare(hist, run, pr);
+  const [engine] = result.engines;
+  const tpot = cell(engine.metrics, 'chat', 'tpot_p50');
+  assert.equal(tpot.verdict, 'regression');
+  assert.equal(tpot.baseline.length, 30, '10 runs × 3 repetitions');
+  assert.equal(tpot.current.length, 3);
+  assert.ok(tpot.ratio! > 1.09 && tpot.ratio! < 1.15, `ratio ${tpot.ratio}`);
+  assert.ok(tpot.ci![0] > 1.03 && tpot.ci![1] < 1.2, `ci ${tpot.ci}`);
+  assert.ok(tpot.adjustedP! < 0.05 && tpot.adjustedP! >= tpot.pValue!);
+  assert.equal(tpot.tolerance, 0.03);
+  assert.equal(engine.verdict, 'regression');
+  assert.equal(result.gate.passed, false);
+  assert.equal(result.gate.verdict, 'regression');
+  assert.ok(result.gate.reasons.some((r) => /^sim-vllm \/ chat \/ tpot_p50: \+1\d\.\d% \[\+\d+\.\d%, \+\d+\.\d%\] \(tolerance 3%\)$/.test(r)), result.gate.reasons.join('\n'));
+  // The other metrics of the same cell did not move.
+  assert.notEqual(cell(engine.metrics, 'chat', 'output_throughput').verdict, 'regression');
+});
+
+test('a clear improvement is reported but passes the gate; direction is per metric', () => {
+  const hist = history(10, 3, 0.01);
+  // Throughput up 15% (higher is better), TTFT down 20% (lower is better): both improvements.
+  const run = current(4, 0.01, (c) => (c.metric === 'output_throughput' ? 1.15 : c.metric === 'ttft_p50' ? 0.8 : 1));
+  const result = compare(hist, run, pr);
+  const ms = result.engines[0].metrics;
+  for (const scenario of ['chat', 'burst', SUITE]) {
+    assert.equal(cell(ms, scenario, 'output_throughput').verdict, 'improvement', scenario);
+    assert.equal(cell(ms, scenario, 'ttft_p50').verdict, 'improvement', scenario);
+  }
+  assert.equal(result.engines[0].verdict, 'improvement');
+  assert.equal(result.gate.passed, true);
+  assert.deepEqual(result.gate.reasons, []);
+});
+
+test('noise alone is no change or inconclusive, never a regression; inconclusive says how many runs would settle it', () => {
+  const hist = history(10, 5, 0.03);
+  const result = compare(hist, current(6, 0.03), pr);
+  const verdicts = new Set(result.engines[0].metrics.map((m) => m.verdict));
+  for (const v of verdicts) assert.ok(v === 'no-change' || v === 'inconclusive', `unexpected ${v}`);
+  const inconclusive = result.engines[0].metrics.filter((m) => m.verdict === 'inconclusive');
+  assert.ok(inconclusive.length > 0, 'with 3% noise and 3% tolerances some results cannot be settled by 3 repetitions');
+  for (const m of inconclusive) assert.ok(m.runsToSettle === null || (Number.isInteger(m.runsToSettle) && m.runsToSettle > 3), `${m.metric}: ${m.runsToSettle}`);
+  assert.equal(result.gate.passed, true);
+});
+
+test('quiet data gives no-change: the interval lies within ±tolerance', () => {
+  const result = compare(history(10, 7, 0.002), current(8, 0.002), pr);
+  assert.ok(result.engines[0].metrics.every((m) => m.verdict === 'no-change'));
+  assert.equal(result.engines[0].verdict, 'no-change');
+});
+
+test('runsToSettle grows with the noise it has to beat', () => {
+  // Repetitions at −s, 0, +s around the level, 10 stored runs; this run 2% slower on E2E latency,
+  // within its 3% tolerance: settled once the interval fits inside ±3%.
+  const spread = (s: number, change: number) => (c: Cell) => NOMINAL[c.metric] * (1 + s * (c.rep - 1)) * (c.metric === 'e2el_p50' ? change : 1);
+  const settle = (s: number): number | null => {
+    let doc: BaselineDoc | null = null;
+    for (let i = 0; i < 10; i++) doc = recordRun(doc, makeRun({ values: spread(s, 1) }));
+    const m = cell(compare(doc!.entries, makeRun({ values: spread(s, 1.02) }), pr).engines[0].metrics, 'chat', 'e2el_p50');
+    assert.ok(Math.abs(m.ratio! - 1.02) < 1e-9);
+    return m.verdict === 'inconclusive' ? m.runsToSettle : 0;
+  };
+  assert.equal(settle(0.002), 0, 'quiet enough to settle now');
+  const a = settle(0.01);
+  const b = settle(0.015);
+  assert.ok(a !== null && b !== null && a > 3 && b > a, `${a} then ${b}`);
+  assert.equal(settle(0.05), null, 'beyond what more repetitions of this run can settle');
+});
+
+test('the whole scenario set is compared too: a slowdown in every scenario is caught there', () => {
+  const six = ['s1', 's2', 's3', 's4', 's5', 's6'];
+  const hist = history(10, 11, 0.03, { scenarios: six });
+  const run = current(12, 0.03, (c) => (c.metric === 'tpot_p50' ? 1.06 : 1), { scenarios: six });
+  const result = compare(hist, run, pr);
+  const suite = cell(result.engines[0].metrics, SUITE, 'tpot_p50');
+  assert.equal(suite.current.length, 3);
+  assert.equal(suite.baseline.length, 30);
+  assert.equal(suite.verdict, 'regression');
+  assert.match(result.gate.reasons.join('\n'), /sim-vllm \/ all scenarios \/ tpot_p50: \+/);
+  // With 3% noise a 6% change is too small to prove in one scenario after correcting for 63 tests.
+  assert.ok(six.filter((s) => cell(result.engines[0].metrics, s, 'tpot_p50').verdict === 'regression').length < 6);
+});
+
+test('no baseline: every metric and the engine say so; the gate passes unless told otherwise', () => {
+  const run = current(1, 0.01);
+  const result = compare([], run, pr);
+  assert.equal(result.engines[0].verdict, 'no-baseline');
+  assert.equal(result.engines[0].baselineRuns, 0);
+  assert.ok(result.engines[0].metrics.every((m) => m.verdict === 'no-baseline' && m.ratio === null && m.current.length === 3));
+  assert.equal(result.gate.passed, true);
+  const strict = compare([], run, { ...pr, failOnMissingBaseline: true });
+  assert.equal(strict.gate.passed, false);
+  assert.match(strict.gate.reasons[0], /^sim-vllm: no baseline recorded yet/);
+});
+
+test('a different driver or engine version is not comparable, with the differences listed', () => {
+  const hist = history(5, 13, 0.01);
+  const upgraded = (engine: string) => ({
+    engine: { name: engine, version: '1.1.0' },
+    gpu: { name: 'NVIDIA H100 80GB HBM3', count: 1, memoryMiB: 81_559, driver: '580.82.07', cuda: '12.8' },
+  });
+  const run = current(14, 0.01, undefined, { fingerprint: upgraded });
+  const result = compare(hist, run, pr);
+  const [engine] = result.engines;
+  assert.equal(engine.verdict, 'not-comparable');
+  assert.equal(engine.baselineRuns, 0);
+  assert.deepEqual(engine.fingerprintDiffs, [
+    { field: 'gpu.driver', baseline: '570.124.06', current: '580.82.07' },
+    { field: 'engine.version', baseline: '1.0.0', current: '1.1.0' },
+  ]);
+  assert.ok(engine.metrics.every((m) => m.verdict === 'not-comparable'));
+
+  const anyway = compare(hist, run, { ...pr, allowFingerprintMismatch: true });
+  assert.equal(anyway.engines[0].baselineRuns, 5);
+  assert.deepEqual(anyway.engines[0].fingerprintDiffs, engine.fingerprintDiffs, 'the differences are kept');
+  assert.ok(anyway.engines[0].metrics.every((m) => m.ratio !== null));
+});
+
+test('another GPU is not comparable either (its history lives under another key)', () => {
+  const hist = history(3, 15, 0.01);
+  const a100 = () => ({ gpu: { name: 'NVIDIA A100-SXM4-80GB', count: 1, memoryMiB: 81_920, driver: '570.124.06', cuda: '12.8' } });
+  const result = compare(hist, current(16, 0.01, undefined, { fingerprint: a100 }), pr);
+  assert.equal(result.engines[0].verdict, 'not-comparable');
+  assert.deepEqual(
+    result.engines[0].fingerprintDiffs.map((d) => d.field),
+    ['gpu.name', 'gpu.memoryMiB'],
+  );
+});
+
+test('after an upgrade, only the entries recorded with the new software form the baseline', () => {
+  const old = history(4, 17, 0.01);
+  const newer = history(3, 18, 0.01, { fingerprint: (e) => ({ engine: { name: e, version: '2.0.0' } }) });
+  const run = current(19, 0.01, undefined, { fingerprint: (e) => ({ engine: { name: e, version: '2.0.0' } }) });
+  const result = compare([...old, ...newer], run, pr);
+  assert.equal(result.engines[0].baselineRuns, 3);
+  assert.deepEqual(result.engines[0].fingerprintDiffs, []);
+});
+
+test('a failed engine is an error that fails the gate, whatever the policy', () => {
+  const hist = history(3, 21, 0.01, { engines: ['sim-vllm', 'sim-hf'] });
+  const run = current(22, 0.01, undefined, { engines: ['sim-vllm', 'sim-hf'], failed: ['sim-hf'] });
+  for (const failOn of ['regression', 'never'] as const) {
+    const result = compare(hist, run, { mode: 'baseline', failOn });
+    const hf = result.engines.find((e) => e.engine === 'sim-hf')!;
+    assert.equal(hf.verdict, 'error');
+    assert.deepEqual(hf.metrics, []);
+    assert.equal(result.gate.passed, false);
+    assert.equal(result.gate.verdict, 'error');
+    assert.deepEqual(result.gate.reasons, ['sim-hf: the engine failed: server exited with code 1 before it was ready']);
+  }
+});
+
+test('tolerances: catalog default, then the scenario, then the user option', () => {
+  const hist = history(3, 23, 0.01);
+  const run = current(24, 0.01, undefined, { definition: (s) => (s === 'chat' ? { tolerances: { tpot_p50: 0.1, ttft_p95: 0.2 } } : {}) });
+  const result = compare(hist, run, { ...pr, tolerances: { ttft_p95: 0.15 } });
+  const ms = result.engines[0].metrics;
+  assert.equal(cell(ms, 'chat', 'tpot_p50').tolerance, 0.1);
+  assert.equal(cell(ms, 'burst', 'tpot_p50').tolerance, 0.03);
+  assert.equal(cell(ms, 'chat', 'ttft_p95').tolerance, 0.15);
+  assert.equal(cell(ms, SUITE, 'tpot_p50').tolerance, 0.03);
+  // A 6% slowdown is within chat's 10% tolerance for TPOT: not a regression there.
+  const slower = compare(history(10, 25, 0.01), current(26, 0.01, (c) => (c.metric === 'tpot_p50' && c.scenario === 'chat' ? 1.06 : 1), { definition: (s) => (s === 'chat' ? { tolerances: { tpot_p50: 0.1 } } : {}) }), pr);
+  assert.notEqual(cell(slower.engines[0].metrics, 'chat', 'tpot_p50').verdict, 'regression');
+});
+
+test('bad tolerances and unknown metric names are refused with where they came from', () => {
+  const hist = history(2, 27, 0.01);
+  assert.throws(() => compare(hist, current(28, 0.01), { ...pr, tolerances: { tpot: 0.05 } }), /tolerances: unknown metric "tpot"/);
+  assert.throws(() => compare(hist, current(28, 0.01), { ...pr, tolerances: { tpot_p50: 5 } }), /tolerances\.tpot_p50: expected a relative tolerance from 0 to below 1 \(0\.05 = 5%\), got 5/);
+  assert.throws(() => compare(hist, current(28, 0.01, undefined, { definition: () => ({ limits: { ttft: 100 } }) }), pr), /scenario "chat" limits: unknown metric "ttft"/);
+  assert.throws(() => compare(hist, current(28, 0.01), { ...pr, confidence: 95 }), /confidence must be between 0 and 1/);
+});
+
+test('zero goodput everywhere is no change; a drop to zero is not silently passed', () => {
+  const zero = (c: Cell) => (c.metric === 'goodput' ? 0 : 1);
+  const hist = history(5, 29, 0.01, { values: (c) => NOMINAL[c.metric] * zero(c) });
+  const same = compare(hist, makeRun({ values: (c) => NOMINAL[c.metric] * zero(c) }), pr);
+  assert.equal(cell(same.engines[0].metrics, 'chat', 'goodput').verdict, 'no-change');
+  const hist2 = history(10, 31, 0.01);
+  const dropped = compare(hist2, current(32, 0.01, (c) => (c.metric === 'goodput' && c.scenario === 'chat' ? 0 : 1)), pr);
+  const goodput = cell(dropped.engines[0].metrics, 'chat', 'goodput');
+  assert.equal(goodput.verdict, 'regression');
+  assert.ok(goodput.ratio! < 0.01);
+});
+
+test('history series for charts: each stored run, then this run, per scenario and key metric', () => {
+  const hist = history(4, 33, 0.01);
+  const run = current(34, 0.01);
+  const series = compare(hist, run, pr).engines[0].history;
+  assert.deepEqual(
+    series.map((s) => `${s.scenario}/${s.metric}`),
+    ['chat/output_throughput', 'chat/ttft_p95', 'chat/tpot_p50', 'burst/output_throughput', 'burst/ttft_p95', 'burst/tpot_p50'],
+  );
+  const tpot = series.find((s) => s.scenario === 'burst' && s.metric === 'tpot_p50')!;
+  assert.equal(tpot.points.length, 5);
+  assert.deepEqual(tpot.points.map((p) => p.createdAt.slice(0, 10)), ['2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-06-01']);
+  assert.equal(tpot.points.at(-1)!.sha, 'c'.repeat(40));
+  assert.equal(tpot.points.at(-1)!.value, run.engines[0].pooled.find((p) => p.scenario === 'burst')!.tpotMs.p50);
+});
+
+test('absolute limits are checked against pooled values with the metric direction; release mode gates on them', () => {
+  const hist = history(3, 35, 0.01);
+  const run = current(36, 0.01, undefined, { definition: (s) => (s === 'chat' ? { limits: { ttft_p95: 100, output_throughput: 2000, tpot_p50: 50 } } : {}) });
+  const pr_ = compare(hist, run, pr);
+  assert.deepEqual(
+    pr_.sloViolations.map((v) => [v.scenario, v.metric, v.limit]),
+    [
+      ['chat', 'ttft_p95', 100],
+      ['chat', 'output_throughput', 2000],
+    ],
+  );
+  assert.equal(pr_.gate.passed, true, 'limits gate releases only');
+  const release = compare(hist, run, { mode: 'release' });
+  assert.equal(release.gate.passed, false);
+  assert.match(release.gate.reasons.join('\n'), /sim-vllm \/ chat \/ ttft_p95: 15\d(\.\d+)? ms is above the limit 100 ms/);
+  assert.match(release.gate.reasons.join('\n'), /sim-vllm \/ chat \/ output_throughput: \d+(\.\d+)? tok\/s is below the limit 2000 tok\/s/);
+});
+
+test('schedule mode finds a level shift in the history and fails on it when it is a regression', () => {
+  // Runs 0-5 at the nominal TPOT of 20 ms, runs 6-9 and this one 8% slower: a drift no single
+  // comparison with the (already shifted) recent history would call a regression.
+  const rng = createRng(37);
+  let doc: BaselineDoc | null = null;
+  const step = (i: number) => (c: Cell) => NOMINAL[c.metric] * Math.exp(0.005 * sampleNormal(rng)) * (c.metric === 'tpot_p50' && i >= 6 ? 1.08 : 1);
+  for (let i = 0; i < 10; i++) doc = recordRun(doc, makeRun({ createdAt: `2026-05-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`, sha: `${i}`.repeat(40), values: step(i) }));
+  const run = makeRun({ createdAt: '2026-06-01T00:00:00.000Z', values: step(10) });
+  const result = compare(doc!.entries, run, { mode: 'schedule', seed: 3 });
+  const shifts = result.changePoints.filter((c) => c.metric === 'tpot_p50');
+  assert.deepEqual(shifts.map((c) => [c.scenario, c.index]).sort(), [
+    ['all scenarios', 6],
+    ['burst', 6],
+    ['chat', 6],
+  ]);
+  assert.equal(shifts[0].sha, '6'.repeat(40));
+  assert.ok(shifts.every((c) => c.pValue < 0.05 && c.after / c.before > 1.06));
+  assert.ok(result.changePoints.every((c) => c.metric === 'tpot_p50'), 'nothing else moved');
+  assert.equal(result.gate.passed, false);
+  assert.match(result.gate.reasons.join('\n'), /sim-vllm \/ chat \/ tpot_p50: level shifted \+8\.\d% from run 7 \(6666666\)/);
+  assert.deepEqual(compare(doc!.entries, run, pr).changePoints, [], 'change points are for scheduled runs');
+});

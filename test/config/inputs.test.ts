@@ -1,0 +1,190 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { defaultScenarioFile, INPUT_DEFAULTS, parseTolerances, readInputs, splitArgs } from '../../src/config/inputs.ts';
+import { packageRoot } from '../../src/paths.ts';
+
+/** getInput as @actions/core has it: '' for an input that is not set. */
+function inputs(values: Record<string, string>): (name: string) => string {
+  return (name) => values[name] ?? '';
+}
+
+const MODEL = { model: 'Qwen/Qwen2.5-7B-Instruct' };
+
+function problem(values: Record<string, string>): string {
+  try {
+    readInputs(inputs({ ...MODEL, ...values }));
+  } catch (err) {
+    return (err as Error).message;
+  }
+  assert.fail(`accepted ${JSON.stringify(values)}`);
+}
+
+test('defaults give a complete, frozen config', () => {
+  const c = readInputs(inputs(MODEL));
+  assert.deepEqual(
+    { ...c, engines: c.engines.map((e) => e.label) },
+    {
+      engines: ['vllm', 'transformers'],
+      model: 'Qwen/Qwen2.5-7B-Instruct',
+      scenarios: join(packageRoot(), 'scenarios', 'default.yml'),
+      repetitions: 3,
+      mode: 'pr',
+      baselineStore: 'branch',
+      baselinePath: '.perf/baseline.json',
+      baselineBranch: 'perf-baselines',
+      tolerances: {},
+      githubToken: '',
+      comment: 'always',
+      failOn: 'regression',
+      python: 'python3',
+      vllmArgs: [],
+      transformersArgs: [],
+      simArgs: [],
+      startupTimeoutS: 900,
+      allowForkPrs: false,
+      shard: { index: 1, count: 1 },
+      resultsDir: '.perf/out',
+      history: 10,
+    },
+  );
+  assert.equal(c.scenarios, defaultScenarioFile());
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.engines) && Object.isFrozen(c.shard) && Object.isFrozen(c.vllmArgs));
+  assert.throws(() => {
+    (c as { repetitions: number }).repetitions = 9;
+  }, TypeError);
+});
+
+test('every input is parsed into its typed value', () => {
+  const c = readInputs(
+    inputs({
+      engines: ' sim , vllm ',
+      model: '/models/qwen',
+      scenarios: 'perf/scenarios.yml',
+      repetitions: '5',
+      mode: 'schedule',
+      'baseline-store': 'file',
+      'baseline-path': '/var/lib/perf/baseline.json',
+      'baseline-branch': 'perf/baselines-v2',
+      tolerances: 'ttft_p50=0.05, tpot_p50=10%',
+      'github-token': 'ghs_x',
+      comment: 'on-regression',
+      'fail-on': 'inconclusive',
+      python: '/opt/venv/bin/python',
+      'vllm-args': '--max-model-len 8192 --served-model-name "qwen chat"',
+      'transformers-args': "--attn-implementation 'sdpa'",
+      'sim-args': '--slowdown 1.5',
+      'startup-timeout': '1200.5',
+      'allow-fork-prs': 'True',
+      shard: '2/3',
+      'results-dir': 'out',
+      history: '20',
+    }),
+  );
+  assert.deepEqual(c.engines.map((e) => e.label), ['sim-vllm', 'sim-transformers', 'vllm']);
+  assert.equal(c.model, '/models/qwen');
+  assert.equal(c.scenarios, 'perf/scenarios.yml');
+  assert.equal(c.repetitions, 5);
+  assert.equal(c.mode, 'schedule');
+  assert.equal(c.baselineStore, 'file');
+  assert.equal(c.baselinePath, '/var/lib/perf/baseline.json');
+  assert.equal(c.baselineBranch, 'perf/baselines-v2');
+  assert.deepEqual(c.tolerances, { ttft_p50: 0.05, tpot_p50: 0.1 });
+  assert.equal(c.githubToken, 'ghs_x');
+  assert.equal(c.comment, 'on-regression');
+  assert.equal(c.failOn, 'inconclusive');
+  assert.equal(c.python, '/opt/venv/bin/python');
+  assert.deepEqual(c.vllmArgs, ['--max-model-len', '8192', '--served-model-name', 'qwen chat']);
+  assert.deepEqual(c.transformersArgs, ['--attn-implementation', 'sdpa']);
+  assert.deepEqual(c.simArgs, ['--slowdown', '1.5']);
+  assert.equal(c.startupTimeoutS, 1200.5);
+  assert.equal(c.allowForkPrs, true);
+  assert.deepEqual(c.shard, { index: 2, count: 3 });
+  assert.equal(c.resultsDir, 'out');
+  assert.equal(c.history, 20);
+});
+
+test('simulated engines need no model; real ones do', () => {
+  assert.equal(readInputs(inputs({ engines: 'sim' })).model, null);
+  assert.match(problem({ engines: 'sim,vllm', model: '' }), /input "model": required for vllm: give a Hugging Face model id or a local path/);
+  assert.match(problem({ model: '' }), /input "model": required for vllm and transformers/);
+});
+
+test('each bad input is named with what it accepts', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ engines: 'vllm,tgi' }, /input "engines": unknown engine "tgi"; expected a comma-separated list of .*sim-transformers/],
+    [{ engines: ' , ' }, /input "engines": no engine given/],
+    [{ model: 'a\nb' }, /input "model": expected a model id or path on one line/],
+    [{ repetitions: '1' }, /input "repetitions": expected a whole number from 2 to 1000, got "1"/],
+    [{ repetitions: '2.5' }, /input "repetitions": expected a whole number/],
+    [{ repetitions: 'three' }, /input "repetitions": expected a whole number/],
+    [{ mode: 'nightly' }, /input "mode": expected one of pr, schedule, release, baseline, aggregate, got "nightly"/],
+    [{ 'baseline-store': 'git' }, /input "baseline-store": expected one of file, branch, got "git"/],
+    [{ 'baseline-path': 'a\nb' }, /input "baseline-path": expected a file path/],
+    [{ 'baseline-branch': 'perf..base' }, /input "baseline-branch": expected a valid git branch name/],
+    [{ 'baseline-branch': 'perf base' }, /input "baseline-branch": expected a valid git branch name/],
+    [{ 'baseline-branch': '-x' }, /input "baseline-branch": expected a valid git branch name/],
+    [{ tolerances: 'ttft_p5=0.1' }, /input "tolerances": ttft_p5: unknown metric name \(did you mean "ttft_p50" or "ttft_p95"\?\); expected one of: output_throughput/],
+    [{ tolerances: 'ttft_p50=-1' }, /input "tolerances": ttft_p50: expected a number from 0 to 10 \(a fraction: 0\.05 = 5%\), got -1/],
+    [{ tolerances: 'ttft_p50=fast' }, /input "tolerances": ttft_p50: expected a number from 0 to 10/],
+    [{ tolerances: '[1, 2]' }, /input "tolerances": expected metric=value pairs .* or a YAML mapping/],
+    [{ tolerances: 'ttft_p50: [' }, /input "tolerances": not "metric=value,\.\.\." pairs nor YAML/],
+    [{ comment: 'sometimes' }, /input "comment": expected one of always, on-regression, never/],
+    [{ 'fail-on': 'any' }, /input "fail-on": expected one of regression, inconclusive, never/],
+    [{ 'vllm-args': '--name "unclosed' }, /input "vllm-args": unterminated double quote/],
+    [{ 'transformers-args': "--x 'unclosed" }, /input "transformers-args": unterminated single quote/],
+    [{ 'sim-args': '--x \\' }, /input "sim-args": a trailing backslash/],
+    [{ 'startup-timeout': '0' }, /input "startup-timeout": expected a number of seconds above 0/],
+    [{ 'startup-timeout': '5m' }, /input "startup-timeout": expected a number of seconds/],
+    [{ 'allow-fork-prs': 'yes' }, /input "allow-fork-prs": expected true or false, got "yes"/],
+    [{ shard: '3/2' }, /input "shard": expected "i\/n" with 1 ≤ i ≤ n/],
+    [{ shard: 'all' }, /input "shard": expected "i\/n"/],
+    [{ 'results-dir': 'a\rb' }, /input "results-dir": expected a directory path/],
+    [{ history: '0' }, /input "history": expected a whole number from 1 to 1000/],
+  ];
+  for (const [values, expected] of cases) assert.match(problem(values), expected, JSON.stringify(values));
+});
+
+test('all problems are reported at once', () => {
+  const message = problem({ repetitions: '1', mode: 'x', shard: '0/1', tolerances: 'nope=1,goodput=20' });
+  assert.match(message, /^invalid action inputs:\n- /);
+  for (const input of ['repetitions', 'mode', 'shard']) assert.match(message, new RegExp(`- input "${input}"`));
+  assert.match(message, /- input "tolerances": nope: unknown metric name/);
+  assert.match(message, /- input "tolerances": goodput: expected a number from 0 to 10/);
+});
+
+test('tolerances accept pairs, percentages and YAML (block or flow)', () => {
+  assert.deepEqual(parseTolerances('ttft_p50=0.05,tpot_p50=10%,'), { ttft_p50: 0.05, tpot_p50: 0.1 });
+  assert.deepEqual(parseTolerances('ttft_p50=0.05\ngoodput=0.2\n'), { ttft_p50: 0.05, goodput: 0.2 });
+  assert.deepEqual(parseTolerances('ttft_p50: 0.05\ngoodput: 7.5%\n'), { ttft_p50: 0.05, goodput: 0.075 });
+  assert.deepEqual(parseTolerances('{itl_p95: 0.1}'), { itl_p95: 0.1 });
+  assert.deepEqual(parseTolerances('  '), {});
+});
+
+test('argument splitting honours quotes and escapes and expands nothing', () => {
+  assert.deepEqual(splitArgs(`--a "b c" 'd e' f\\ g "x\\"y" 'it''s' "$HOME" \\$PATH`), ['--a', 'b c', 'd e', 'f g', 'x"y', 'its', '$HOME', '$PATH']);
+  assert.deepEqual(splitArgs('--one \\\n  --two\t"" \'\''), ['--one', '--two', '', '']);
+  assert.deepEqual(splitArgs('  '), []);
+  assert.deepEqual(splitArgs(`--json '{"a": [1, 2]}'`), ['--json', '{"a": [1, 2]}']);
+});
+
+test('action.yml declares exactly the inputs readInputs reads, with the same defaults', () => {
+  const action = parseYaml(readFileSync(join(packageRoot(), 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { description: string; default?: string }>;
+    outputs: Record<string, { description: string }>;
+    runs: Record<string, string>;
+  };
+  const read: string[] = [];
+  readInputs((name) => {
+    read.push(name);
+    return MODEL[name as keyof typeof MODEL] ?? '';
+  });
+  assert.deepEqual(Object.keys(action.inputs).sort(), [...new Set(read)].sort());
+  for (const [name, value] of Object.entries(INPUT_DEFAULTS)) assert.equal(action.inputs[name]?.default, value, `default of ${name}`);
+  for (const [name, input] of Object.entries(action.inputs)) assert.ok(input.description.length > 20, `${name} has a description`);
+  assert.equal(action.inputs['github-token'].default, '${{ github.token }}');
+  assert.deepEqual(Object.keys(action.outputs).sort(), ['comment-url', 'regressions', 'report-path', 'results-path', 'verdict']);
+  assert.deepEqual(action.runs, { using: 'node24', main: 'dist/index.js', post: 'dist/post/index.js' });
+});

@@ -1,0 +1,203 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createStreamClient, PLAIN_OPENAI_DIALECT, streamRequest, type StreamRequest } from '../../src/load/client.ts';
+import type { Prompt } from '../../src/types.ts';
+import { awkwardPieces, fixtureEvents, startReplayServer, type Reply } from './replay-server.ts';
+
+const PROMPT: Prompt = {
+  text: 'You are terse.\nList three teas.',
+  messages: [
+    { role: 'system', content: 'You are terse.' },
+    { role: 'user', content: 'List three teas.' },
+  ],
+  promptTokens: 12,
+  maxTokens: 8,
+};
+
+function request(over: Partial<StreamRequest> = {}): StreamRequest {
+  return {
+    api: 'completions',
+    model: 'Qwen/Qwen2.5-7B-Instruct',
+    prompt: PROMPT,
+    deadlineMs: 10_000,
+    scenario: 'unit',
+    repetition: 2,
+    index: 5,
+    originMs: performance.now(),
+    scheduledMs: null,
+    queueMs: 0,
+    ...over,
+  };
+}
+
+/** Serves `reply` to every request, runs one streaming request against it and returns both ends. */
+async function roundTrip(reply: Reply, over: Partial<StreamRequest> = {}, apiKey?: string) {
+  const server = await startReplayServer(() => reply);
+  const client = createStreamClient({ baseUrl: server.url, apiKey, connections: 1 });
+  try {
+    const result = await streamRequest(client, request(over));
+    return { ...result, requests: server.requests };
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+test('completions: vLLM stream timed per token, and the request asks for a forced length with continuous usage', async () => {
+  const events = fixtureEvents('vllm-completions.sse');
+  const pieces = events.flatMap((e, i) => (i === 3 ? [': ping\n\n', e] : [e]));
+  const { record, requests, sentAt, endedAt } = await roundTrip({ kind: 'sse', pieces, gapMs: 8 }, {}, 'sk-test');
+
+  assert.equal(record.ok, true, record.error ?? '');
+  assert.equal(record.error, null);
+  assert.equal(record.outputTokens, 8);
+  assert.equal(record.chunkTokensEstimated, false);
+  assert.ok(record.ttftMs !== null && record.e2elMs !== null);
+  assert.ok(record.ttftMs > 0 && record.ttftMs < record.e2elMs, `ttft ${record.ttftMs} e2el ${record.e2elMs}`);
+  assert.ok(record.e2elMs <= endedAt - sentAt);
+  assert.equal(record.itlMs.length, 7);
+  assert.ok(Math.abs(sum(record.itlMs) - (record.e2elMs - record.ttftMs)) < 1e-6);
+  assert.deepEqual([record.scenario, record.repetition, record.index, record.promptTokens], ['unit', 2, 5, 12]);
+
+  assert.equal(requests.length, 1);
+  const [req] = requests;
+  assert.equal(req.path, '/v1/completions');
+  assert.equal(req.headers.authorization, 'Bearer sk-test');
+  assert.deepEqual(
+    { ...req.body },
+    {
+      model: 'Qwen/Qwen2.5-7B-Instruct',
+      prompt: PROMPT.text,
+      max_tokens: 8,
+      min_tokens: 8,
+      ignore_eos: true,
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true, continuous_usage_stats: true },
+    },
+  );
+});
+
+test('chat: a chunk that carries k tokens (continuous usage delta) gives k equal ITL entries', async () => {
+  // Chunks carry 1, 1, 3, 1 and 2 tokens after the role chunk.
+  const { record, requests } = await roundTrip({ kind: 'sse', pieces: fixtureEvents('vllm-chat-multitoken.sse'), gapMs: 8 }, { api: 'chat' });
+
+  assert.equal(record.ok, true, record.error ?? '');
+  assert.equal(record.outputTokens, 8);
+  assert.equal(record.chunkTokensEstimated, false);
+  // The first content chunk's token opens TTFT; the remaining 7 tokens each get an ITL entry.
+  const itl = record.itlMs;
+  assert.equal(itl.length, 7);
+  assert.equal(itl[1], itl[2]);
+  assert.equal(itl[2], itl[3]);
+  assert.equal(itl[5], itl[6]);
+  assert.ok(Math.abs(3 * itl[1] - 3 * itl[3]) < 1e-9);
+  assert.ok(Math.abs(sum(itl) - (record.e2elMs! - record.ttftMs!)) < 1e-6);
+
+  assert.equal(requests[0].path, '/v1/chat/completions');
+  assert.deepEqual(requests[0].body.messages, PROMPT.messages);
+  assert.equal(requests[0].body.prompt, undefined);
+});
+
+test('bytes cut inside characters, fields and CRLF pairs, several events per write, give the same result', async () => {
+  const pieces = awkwardPieces(fixtureEvents('vllm-completions.sse'));
+  assert.ok(pieces.length >= 3);
+  const { record } = await roundTrip({ kind: 'sse', pieces, gapMs: 3 });
+  assert.equal(record.ok, true, record.error ?? '');
+  assert.equal(record.outputTokens, 8);
+  assert.equal(record.chunkTokensEstimated, false);
+  assert.equal(record.itlMs.length, 7);
+});
+
+test('transformers-style stream: no per-chunk usage and no [DONE]; the usage total is spread over the chunks', async () => {
+  // Six content chunks, final usage says 12 tokens: two per chunk, estimated.
+  const { record, requests } = await roundTrip(
+    { kind: 'sse', pieces: fixtureEvents('transformers-chat.sse'), gapMs: 5 },
+    { api: 'chat', dialect: PLAIN_OPENAI_DIALECT },
+  );
+  assert.equal(record.ok, true, record.error ?? '');
+  assert.equal(record.outputTokens, 12);
+  assert.equal(record.chunkTokensEstimated, true);
+  assert.equal(record.itlMs.length, 10);
+  for (let i = 0; i < 10; i += 2) assert.equal(record.itlMs[i], record.itlMs[i + 1]);
+  const body = requests[0].body;
+  for (const field of ['stream_options', 'ignore_eos', 'min_tokens']) assert.equal(field in body, false, field);
+  assert.equal(body.max_tokens, 8);
+});
+
+test('a stream that ends before [DONE] or a finish reason is recorded as cut off, with what arrived', async () => {
+  const events = fixtureEvents('vllm-completions.sse').slice(0, 4);
+  const { record } = await roundTrip({ kind: 'sse', pieces: events, gapMs: 2 });
+  assert.equal(record.ok, false);
+  assert.equal(record.error, 'stream cut off');
+  assert.equal(record.outputTokens, 4);
+  assert.notEqual(record.ttftMs, null);
+});
+
+test('a connection torn down mid-stream is recorded as cut off', async () => {
+  const events = fixtureEvents('vllm-completions.sse').slice(0, 3);
+  const { record } = await roundTrip({ kind: 'sse', pieces: events, ending: 'destroy' });
+  assert.equal(record.ok, false);
+  assert.match(record.error ?? '', /^stream cut off: /);
+  assert.equal(record.outputTokens, 3);
+});
+
+test('HTTP 500 is recorded with its status and message, and not retried', async () => {
+  const { record, requests } = await roundTrip({
+    kind: 'json',
+    status: 500,
+    body: { error: { message: 'CUDA out of memory', type: 'InternalServerError', code: 500 } },
+  });
+  assert.equal(record.ok, false);
+  assert.equal(record.error, 'http 500: CUDA out of memory');
+  assert.equal(record.ttftMs, null);
+  assert.equal(record.outputTokens, null);
+  assert.equal(requests.length, 1);
+});
+
+test('an error event inside the stream fails the request', async () => {
+  const events = fixtureEvents('vllm-completions.sse').slice(0, 2);
+  const error = 'data: {"error":{"object":"error","message":"engine dead","type":"InternalServerError","code":500}}\n\n';
+  const { record } = await roundTrip({ kind: 'sse', pieces: [...events, error, 'data: [DONE]\n\n'] });
+  assert.equal(record.ok, false);
+  assert.equal(record.error, 'server error: engine dead');
+});
+
+test('a stream that stalls past the deadline is aborted and recorded as timeout, soon after the deadline', async () => {
+  const deadlineMs = 300;
+  const events = fixtureEvents('vllm-completions.sse').slice(0, 2);
+  const { record, sentAt, endedAt } = await roundTrip({ kind: 'sse', pieces: events, ending: 'hang' }, { deadlineMs });
+  assert.equal(record.ok, false);
+  assert.equal(record.error, 'timeout');
+  assert.notEqual(record.ttftMs, null);
+  const took = endedAt - sentAt;
+  // Slack for a loaded 2-core machine; the point is that the stall did not hold the request open.
+  assert.ok(took >= deadlineMs - 1 && took < deadlineMs + 3000, `took ${took} ms`);
+});
+
+test('a server that never sends headers is recorded as timeout too', async () => {
+  const { record, sentAt, endedAt } = await roundTrip({ kind: 'hang' }, { deadlineMs: 200 });
+  assert.equal(record.error, 'timeout');
+  assert.equal(record.ttftMs, null);
+  assert.ok(endedAt - sentAt < 200 + 3000);
+});
+
+test('a refused connection is recorded as a connection error', async () => {
+  const server = await startReplayServer(() => ({ kind: 'hang' }));
+  const url = server.url;
+  await server.close();
+  const client = createStreamClient({ baseUrl: `${url}/v1/`, connections: 1 });
+  try {
+    const { record } = await streamRequest(client, request());
+    assert.equal(record.ok, false);
+    assert.match(record.error ?? '', /^connection: .*ECONNREFUSED/);
+  } finally {
+    await client.close();
+  }
+});
+
+test('a base URL that is not http(s) is rejected with the value named', () => {
+  assert.throws(() => createStreamClient({ baseUrl: 'localhost:8000', connections: 1 }), /baseUrl must be an http\(s\) URL.*"localhost:8000"/);
+});
