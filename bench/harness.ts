@@ -57,6 +57,7 @@ const ACCURACY: readonly Level[] = [
 // Capacity: offered tokens/s = streams × 1000 / cadence, rising; one long round (about 1.5 s) each.
 const capacityLevel = (streams: number, cadenceMs: number): Level => ({ streams, cadenceMs, tokens: Math.round(1500 / cadenceMs), rounds: 1 });
 const CAPACITY: readonly Level[] = [
+  capacityLevel(32, 4),
   capacityLevel(64, 4),
   capacityLevel(128, 4),
   capacityLevel(256, 4),
@@ -189,21 +190,7 @@ async function measure(level: Level): Promise<Measurement> {
       failed: run.records.filter((r) => !r.ok).length,
     };
   } finally {
-    await keepAlive(sim.stop());
-  }
-}
-
-/**
- * Awaits `p` with the event loop held open. The engine process handle is unref'd (so a forgotten
- * server never holds the action up), and stop() waits for its exit event: with nothing else
- * pending, as here between two levels, Node could exit before that event arrives.
- */
-async function keepAlive<T>(p: Promise<T>): Promise<T> {
-  const timer = setInterval(() => {}, 1000);
-  try {
-    return await p;
-  } finally {
-    clearInterval(timer);
+    await sim.stop();
   }
 }
 
@@ -274,6 +261,13 @@ async function main(): Promise<void> {
   }
   table(`Capacity (stops at the first level that fails: ITL error p99 > ${ITL_P99_LIMIT_MS} ms, < 90% of the offered rate received, or failures)`, capacity.map(row));
   const best = capacity.filter(passes).reduce((a, m) => Math.max(a, m.tokensPerS), 0);
+  // The CPU bound, whatever the timing noise of the host: what one core could take at the cost per
+  // chunk the busiest level measured (request overhead included).
+  const busiest = capacity[capacity.length - 1];
+  console.log(
+    `\nclient CPU at ${busiest.level.streams} streams: ${f(busiest.cpuUsPerChunk, 1)} µs per chunk, ` +
+      `so one core could take about ${Math.round(1e6 / busiest.cpuUsPerChunk)} tokens/s at one token per chunk if it did nothing else`,
+  );
 
   const at256 = accuracy.find((m) => m.level.streams === 256)!;
   console.log(

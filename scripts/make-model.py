@@ -26,11 +26,12 @@ from pathlib import Path
 # Qwen2Config's defaults or decides the cost per token is spelled out.
 PRESETS: dict[str, dict] = {
     "tiny": dict(
-        hidden_size=64,
-        intermediate_size=128,
+        # head_dim 64 (128 / 2 heads): vLLM's CPU attention kernels reject smaller heads.
+        hidden_size=128,
+        intermediate_size=256,
         num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
         vocab_size=151936,  # Qwen2.5-0.5B's padded vocabulary: every id of the real tokenizer fits
         max_position_embeddings=4096,
         tie_word_embeddings=True,

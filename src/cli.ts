@@ -14,12 +14,13 @@ const USAGE = `usage:
                     [--records] [--allow-fingerprint-mismatch] [--startup-timeout S]
   llm-perf-gate compare --baseline PATH --current DIR/results.json --out DIR [--mode M] [--tolerances ...]
   llm-perf-gate aggregate --in DIR --out DIR [--baseline PATH] [--mode M]
+  llm-perf-gate noise --in DIR1,DIR2,DIR3 --out FILE.md   (run-to-run CV from independent runs)
   llm-perf-gate sim-serve [--profile vllm|transformers] [--slowdown X] [--noise CV] [--cadence-ms T] ...
 
 exit status: 0 gate passed, 3 gate failed, 1 error`;
 
 const INPUT_FLAGS = [
-  'engines', 'model', 'scenarios', 'repetitions', 'mode', 'tolerances', 'fail-on', 'python', 'vllm-args',
+  'confidence', 'engines', 'model', 'scenarios', 'repetitions', 'mode', 'tolerances', 'fail-on', 'python', 'vllm-args',
   'transformers-args', 'sim-args', 'startup-timeout', 'shard', 'history',
 ];
 const CLI_FLAGS = ['out', 'baseline', 'seed', 'records', 'allow-fingerprint-mismatch'];
@@ -55,7 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return argv.length === 0 ? EXIT.error : EXIT.pass;
   }
   const args = parseArgs(argv, BOOLEANS, USAGE);
-  const { aggregateCommand, compareCommand, runCommand } = await import('./pipeline.ts');
+  const { aggregateCommand, compareCommand, noiseCommand, runCommand } = await import('./pipeline.ts');
   switch (args.command) {
     case 'run':
       checkFlags(args, [...INPUT_FLAGS, ...CLI_FLAGS]);
@@ -66,7 +67,7 @@ async function main(argv: readonly string[]): Promise<number> {
         allowFingerprintMismatch: args.flags.has('allow-fingerprint-mismatch'),
       });
     case 'compare':
-      checkFlags(args, ['baseline', 'current', 'out', 'mode', 'tolerances', 'fail-on', 'history', 'allow-fingerprint-mismatch']);
+      checkFlags(args, ['baseline', 'current', 'out', 'mode', 'tolerances', 'fail-on', 'history', 'confidence', 'allow-fingerprint-mismatch']);
       return compareCommand(configFrom(args), {
         baselinePath: required(args, 'baseline'),
         currentPath: required(args, 'current'),
@@ -74,13 +75,16 @@ async function main(argv: readonly string[]): Promise<number> {
         allowFingerprintMismatch: args.flags.has('allow-fingerprint-mismatch'),
       });
     case 'aggregate':
-      checkFlags(args, ['in', 'out', 'baseline', 'mode', 'tolerances', 'fail-on', 'history', 'allow-fingerprint-mismatch']);
+      checkFlags(args, ['in', 'out', 'baseline', 'mode', 'tolerances', 'fail-on', 'history', 'confidence', 'allow-fingerprint-mismatch']);
       return aggregateCommand(configFrom(args), {
         inDir: required(args, 'in'),
         outDir: required(args, 'out'),
         baselinePath: args.flags.get('baseline') ?? null,
         allowFingerprintMismatch: args.flags.has('allow-fingerprint-mismatch'),
       });
+    case 'noise':
+      checkFlags(args, ['in', 'out']);
+      return noiseCommand(required(args, 'in').split(','), required(args, 'out'));
     default:
       throw new UsageError(`unknown command "${args.command}"\n${USAGE}`);
   }

@@ -46,7 +46,12 @@ function trackServers(signalController: AbortController): (pgid: number, label: 
   process.once('SIGTERM', cancel);
   return (pgid, label) => {
     groups.set(pgid, label);
-    core.saveState(PGID_STATE, JSON.stringify([...groups.keys()]));
+    try {
+      core.saveState(PGID_STATE, JSON.stringify([...groups.keys()]));
+    } catch (err) {
+      // The server still runs and this step still stops it; only a crash would now leave it behind.
+      core.warning(`could not record ${label}'s process group ${pgid} for the post step: ${(err as Error).message}`);
+    }
   };
 }
 
@@ -60,7 +65,7 @@ async function produceRun(config: ActionConfig, ctx: GitHubContext, signal: Abor
     signal: signal.signal,
     hooks: {
       info: (m) => core.info(m),
-      warning: (m) => core.warning(stopCommands(m)),
+      warning: (m) => core.warning(m),
       onSpawn: trackServers(signal),
     },
   });
@@ -68,7 +73,8 @@ async function produceRun(config: ActionConfig, ctx: GitHubContext, signal: Abor
 
 async function publishComment(config: ActionConfig, ctx: GitHubContext, report: string, evaluation: Evaluation | null): Promise<string> {
   const pr = ctx.pullRequest;
-  if (!pr || !ctx.repository) return '';
+  // A shard's report covers part of the plan: only the aggregate job comments.
+  if (!pr || !ctx.repository || config.shard.count > 1) return '';
   const regressed = evaluation ? !evaluation.comparison.gate.passed : false;
   const decision = commentDecision(config.comment, regressed);
   if (decision === 'none') return '';
@@ -127,7 +133,8 @@ export async function run(): Promise<void> {
     const gate = evaluation?.comparison.gate;
     const regressions = evaluation?.comparison.engines.flatMap((e) => e.metrics.filter((m) => m.verdict === 'regression').map((m) => `${e.engine}/${m.scenario}/${m.metric}`)) ?? [];
     core.setOutput('verdict', gate?.verdict ?? (run.partial ? 'error' : 'measured'));
-    core.setOutput('regressions', regressions.join(','));
+    core.setOutput('regressions', String(regressions.length));
+    if (regressions.length) core.info(`regressions: ${regressions.join(', ')}`);
     core.setOutput('report-path', out.reportPath);
     core.setOutput('results-path', out.resultsPath);
     core.setOutput('comment-url', commentUrl);

@@ -1,10 +1,10 @@
-import { collectFingerprint } from './baseline/fingerprint.ts';
+import { collectFingerprint, modelFiles } from './baseline/fingerprint.ts';
 import { startEngine, type EngineSpec, type RunningEngine } from './engines/engine.ts';
 import { VLLM_DIALECT, PLAIN_OPENAI_DIALECT, type RequestDialect } from './load/client.ts';
 import type { PromptBook } from './load/prompt-book.ts';
 import { runScenario } from './load/runner.ts';
-import { startMetricsScraper, type MetricsScraper } from './metrics/engine-metrics.ts';
-import { startGpuSampler, type GpuSampler } from './metrics/gpu.ts';
+import { startEngineTelemetry, type EngineTelemetry } from './engines/telemetry.ts';
+import { modelWeightBytes, roofline } from './metrics/roofline.ts';
 import { summarize } from './metrics/summary.ts';
 import type { EngineSelection, Plan } from './plan.ts';
 import type {
@@ -79,6 +79,7 @@ export async function measure(opts: MeasureOptions): Promise<RunResult> {
       engines.some((e) => e.status !== 'ok'),
     engines,
     source: opts.source,
+    roofline: roofline(engines.find((e) => e.fingerprint.gpu)?.fingerprint.gpu?.name ?? null, modelWeightBytes(modelFiles(opts.model))),
     ...(opts.plan.shard.count > 1 ? { shard: opts.plan.shard } : {}),
   };
 }
@@ -108,18 +109,13 @@ const DIALECT: Readonly<Record<EngineSelection['kind'], RequestDialect>> = {
 async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Promise<EngineResult> {
   const { info, warning } = opts.hooks;
   const spec = engineSpec(engine, opts);
-  const fingerprint = await collectFingerprint({
-    kind: engine.kind,
-    python: opts.python,
-    model: opts.model,
-    engineArgs: spec.extraArgs,
-    actionVersion: opts.actionVersion,
-  });
   const repetitions: RepetitionResult[] = [];
   const records: RequestRecord[] = [];
   let running: RunningEngine | null = null;
-  let gpu: GpuSampler | null = null;
-  let scraper: MetricsScraper | null = null;
+  let telemetry: EngineTelemetry | null = null;
+  // The fingerprint records the arguments as launched (dtype, ports dropped, ...); an engine that
+  // never started is fingerprinted by the arguments it was given.
+  let fingerprint = await fingerprintOf(engine, spec.extraArgs, opts);
   const failed = (error: string, logTail: string | null, startupS: number | null): EngineResult => ({
     ...baseResult(engine, fingerprint, startupS, repetitions, records, opts),
     status: 'failed',
@@ -128,8 +124,8 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
   });
   try {
     running = await startEngine(spec, { info, warning, onSpawn: opts.hooks.onSpawn });
-    gpu = await startGpuSampler();
-    scraper = running.metricsUrl && engine.kind !== 'transformers' ? startMetricsScraper(running.metricsUrl) : null;
+    fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
+    telemetry = await startEngineTelemetry(running);
     const units = opts.plan.units.filter((u) => u.engine === engine.label);
     for (const repetition of [...new Set(units.map((u) => u.repetition))]) {
       const order = units.filter((u) => u.repetition === repetition).map((u) => u.scenario);
@@ -137,8 +133,9 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
       for (const name of order) {
         if (opts.signal?.aborted) return failed('cancelled', running.proc.tail(30), running.startupS);
         const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
-        const measured = await measureScenario(scenario, repetition, running, engine, gpu, scraper, opts);
+        const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts);
         records.push(...measured.records);
+        if (opts.signal?.aborted) return failed('cancelled', running.proc.tail(30), running.startupS);
         const died = running.failure();
         if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50), running.startupS);
         summaries.push(measured.summary);
@@ -152,8 +149,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
     warning(`${engine.label}: ${message}`);
     return failed(message, tail, running?.startupS ?? null);
   } finally {
-    await scraper?.stop();
-    await gpu?.stop();
+    await telemetry?.stop();
     await running?.stop();
   }
 }
@@ -163,15 +159,13 @@ async function measureScenario(
   repetition: number,
   running: RunningEngine,
   engine: EngineSelection,
-  gpu: GpuSampler | null,
-  scraper: MetricsScraper | null,
+  telemetry: EngineTelemetry,
   opts: MeasureOptions,
 ): Promise<{ summary: ScenarioSummary; records: RequestRecord[] }> {
   const { measure: prompts, warmup: warmupPrompts } = opts.prompts.get(scenario, repetition);
   const label = `${engine.label} rep ${repetition + 1}/${opts.plan.repetitions} ${scenario.name}`;
   let lastLogged = 0;
-  const window = scraper ? await scraper.begin() : null;
-  const from = Date.now();
+  const window = await telemetry.begin();
   const run = await runScenario({
     baseUrl: running.baseUrl,
     model: running.servedModel,
@@ -188,22 +182,13 @@ async function measureScenario(
       }
     },
   });
-  const to = Date.now();
-  const engineWindow = window === null ? null : await scraper!.end(window);
-  const gpuWindow = gpu?.summary(from, to) ?? null;
-  const telemetry: ScenarioTelemetry = {
-    ...(gpuWindow?.peakMemoryMiB != null ? { peakGpuMemoryMiB: gpuWindow.peakMemoryMiB } : {}),
-    ...(gpuWindow?.meanUtilizationPct != null ? { meanGpuUtilPct: gpuWindow.meanUtilizationPct } : {}),
-    ...(gpuWindow && gpuWindow.throttleReasons.length > 0 ? { throttleReasons: gpuWindow.throttleReasons } : {}),
-    ...(engineWindow?.peakKvCacheUsage != null ? { peakKvCacheUsage: engineWindow.peakKvCacheUsage } : {}),
-    ...(engineWindow?.maxRunning != null ? { maxRunningRequests: engineWindow.maxRunning } : {}),
-    ...(engineWindow?.maxWaiting != null ? { maxWaitingRequests: engineWindow.maxWaiting } : {}),
-    ...(engineWindow?.preemptions != null ? { preemptions: engineWindow.preemptions } : {}),
-    ...(engineWindow?.prefixCacheHitRate != null ? { prefixCacheHitRate: engineWindow.prefixCacheHitRate } : {}),
-  };
-  const summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, telemetry);
+  const summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
   if (summary.failed > 0) opts.hooks.warning(`${label}: ${summary.failed} of ${summary.requests} requests failed (${Object.entries(summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ')})`);
   return { summary, records: run.records };
+}
+
+function fingerprintOf(engine: EngineSelection, engineArgs: readonly string[], opts: MeasureOptions): Promise<Fingerprint> {
+  return collectFingerprint({ kind: engine.kind, python: opts.python, model: opts.model, engineArgs, actionVersion: opts.actionVersion });
 }
 
 function baseResult(

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { recordRun, type BaselineDoc } from './baseline/history.ts';
 import type { BaselineStore } from './baseline/store.ts';
 import { FileBaselineStore } from './baseline/file-store.ts';
@@ -13,9 +13,10 @@ import { loadTokenizer } from './load/tokenizer.ts';
 import { measure, type MeasureHooks } from './measure.ts';
 import { makePlan } from './plan.ts';
 import { renderReport } from './report/markdown.ts';
+import { noiseTable, renderNoise } from './report/noise.ts';
 import { mergeShards, readShardResults } from './shards.ts';
 import { actionVersion } from './version.ts';
-import type { Comparison, RunResult, ScenarioSet } from './types.ts';
+import { RESULTS_SCHEMA, type Comparison, type RunResult, type ScenarioSet } from './types.ts';
 
 // The pipeline shared by the action and the CLI: scenarios → plan → measure → compare → report.
 // The baseline is read before anything is measured (a corrupt one fails the run before the GPU
@@ -46,6 +47,7 @@ export async function evaluate(run: RunResult, opts: EvaluateOptions): Promise<E
   const comparison = compare(opts.history?.entries ?? [], run, {
     mode: config.mode,
     tolerances: config.tolerances,
+    confidence: config.confidence,
     allowFingerprintMismatch: opts.allowFingerprintMismatch,
     failOn: config.failOn,
     seed: run.seed,
@@ -157,25 +159,37 @@ export async function runCommand(
   return finish(config.resultsDir, run, evaluation);
 }
 
-function readRunFile(path: string): RunResult {
+function readRunFile(path: string, flag: string): RunResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`--current ${path}: cannot read results (${(err as Error).message})`);
+    throw new Error(`--${flag} ${path}: cannot read results (${(err as Error).message})`);
   }
+  let run: RunResult;
   try {
-    return JSON.parse(text) as RunResult;
+    run = JSON.parse(text) as RunResult;
   } catch (err) {
-    throw new Error(`--current ${path}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`--${flag} ${path}: not valid JSON (${(err as Error).message})`);
   }
+  if (run.schema !== RESULTS_SCHEMA) throw new Error(`--${flag} ${path}: schema "${String(run.schema)}", expected "${RESULTS_SCHEMA}"`);
+  return run;
+}
+
+export async function noiseCommand(dirs: readonly string[], outFile: string): Promise<number> {
+  const runs = dirs.map((d) => readRunFile(statSync(d).isDirectory() ? join(d, 'results.json') : d, 'in'));
+  const markdown = renderNoise(noiseTable(runs));
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, markdown);
+  console.log(markdown);
+  return EXIT.pass;
 }
 
 export async function compareCommand(
   config: ActionConfig,
   opts: { baselinePath: string; currentPath: string; outDir: string; allowFingerprintMismatch: boolean },
 ): Promise<number> {
-  const run = readRunFile(opts.currentPath);
+  const run = readRunFile(opts.currentPath, 'current');
   const { store, read } = readHistory(opts.baselinePath);
   const evaluation = await evaluate(run, { config, history: await read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch });
   return finish(opts.outDir, run, evaluation);

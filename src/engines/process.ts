@@ -85,7 +85,15 @@ export function startManaged(opts: StartOptions): ManagedProcess {
   });
   // The detached child must not keep our event loop alive once we stop caring about it.
   child.unref();
-  if (pid !== 0) opts.onSpawn?.(pid);
+  if (pid !== 0) {
+    try {
+      opts.onSpawn?.(pid);
+    } catch (err) {
+      // Nobody would know to stop a server whose group could not be recorded: stop it now.
+      void killGroup(pid, 0);
+      throw err;
+    }
+  }
 
   return {
     pid,
@@ -96,6 +104,9 @@ export function startManaged(opts: StartOptions): ManagedProcess {
     tail: (lines) => tailFile(opts.logFile, lines),
     async stop(graceMs = DEFAULT_GRACE_MS) {
       stopRequested = true;
+      // Awaiting the exit of an unref'd child with nothing else pending would let Node leave the
+      // event loop (exit 0, mid-pipeline) before the 'exit' event arrives: hold the loop until then.
+      child.ref();
       if (pid !== 0) await killGroup(pid, graceMs);
       return exited;
     },

@@ -10,8 +10,8 @@ import { describeExit, type ExitInfo, type ManagedProcess } from './process.ts';
 export interface ReadyOptions {
   readonly baseUrl: string;
   readonly healthPath: string;
-  /** Model name to send; null = ask /v1/models and take its first id. */
-  readonly model: string | null;
+  /** Model name the requests carry. */
+  readonly model: string;
   readonly proc: ManagedProcess;
   /** Give up at this time (Date.now() milliseconds). */
   readonly deadline: number;
@@ -31,8 +31,8 @@ export class NotReadyError extends Error {
   }
 }
 
-/** Waits until the engine is ready; returns the served model name. Throws NotReadyError. */
-export async function waitReady(opts: ReadyOptions): Promise<string> {
+/** Waits until the engine is ready. Throws NotReadyError. */
+export async function waitReady(opts: ReadyOptions): Promise<void> {
   const pollMs = opts.pollMs ?? 500;
   let lastProblem = 'no answer yet';
   for (;;) {
@@ -41,7 +41,7 @@ export async function waitReady(opts: ReadyOptions): Promise<string> {
     const remaining = opts.deadline - Date.now();
     if (remaining <= 0) throw new NotReadyError('timeout', `not ready in time (last check: ${lastProblem})`);
     const attempt = await raceExit(opts.proc, probe(opts, remaining));
-    if (attempt.kind === 'ready') return attempt.model;
+    if (attempt.kind === 'ready') return;
     if (attempt.kind === 'rejected') throw new NotReadyError('rejected', attempt.problem);
     lastProblem = attempt.problem;
     await Promise.race([sleep(Math.min(pollMs, Math.max(0, opts.deadline - Date.now()))), opts.proc.exited]);
@@ -49,7 +49,7 @@ export async function waitReady(opts: ReadyOptions): Promise<string> {
 }
 
 type Failure = { readonly kind: 'retry' | 'rejected'; readonly problem: string };
-type Attempt = { readonly kind: 'ready'; readonly model: string } | Failure;
+type Attempt = { readonly kind: 'ready' } | Failure;
 
 async function probe(opts: ReadyOptions, remainingMs: number): Promise<Attempt> {
   const signal = AbortSignal.timeout(remainingMs);
@@ -57,23 +57,10 @@ async function probe(opts: ReadyOptions, remainingMs: number): Promise<Attempt> 
     const health = await fetch(new URL(opts.healthPath, opts.baseUrl), { signal });
     await health.body?.cancel();
     if (health.status !== 200) return { kind: 'retry', problem: `${opts.healthPath} answered http ${health.status}` };
-    const model = opts.model ?? (await firstModel(opts.baseUrl, signal));
-    if (model === null) return { kind: 'retry', problem: '/v1/models listed no model' };
-    return await completion(opts.baseUrl, model, signal);
+    return await completion(opts.baseUrl, opts.model, signal);
   } catch (err) {
     return { kind: 'retry', problem: errorText(err) };
   }
-}
-
-async function firstModel(baseUrl: string, signal: AbortSignal): Promise<string | null> {
-  const res = await fetch(new URL('/v1/models', baseUrl), { signal });
-  if (res.status !== 200) {
-    await res.body?.cancel();
-    return null;
-  }
-  const body = (await res.json()) as { data?: { id?: unknown }[] };
-  const id = body.data?.[0]?.id;
-  return typeof id === 'string' ? id : null;
 }
 
 /**
@@ -85,10 +72,10 @@ async function completion(baseUrl: string, model: string, signal: AbortSignal): 
     model,
     messages: [{ role: 'user', content: 'Say hello.' }],
   }, signal);
-  if (chat === 'ok') return { kind: 'ready', model };
+  if (chat === 'ok') return { kind: 'ready' };
   if (chat.kind === 'retry') return chat;
   const plain = await streamed(new URL('/v1/completions', baseUrl), { model, prompt: 'Hello' }, signal);
-  if (plain === 'ok') return { kind: 'ready', model };
+  if (plain === 'ok') return { kind: 'ready' };
   if (plain.kind === 'retry') return plain;
   return { kind: 'rejected', problem: `the engine refused the readiness completion: chat: ${chat.problem}; completions: ${plain.problem}` };
 }

@@ -59,7 +59,9 @@ export function transformersPlan(spec: EngineSpec, port: number, cli: ServeCli):
   if (cli.model === 'positional') args.push(spec.model);
   else args.push('--force-model', spec.model, '--model-timeout', '-1');
   args.push('--host', '127.0.0.1', '--port', String(port), '--dtype', spec.dtype);
-  const batching = spec.continuousBatching ?? true;
+  // Plain serving is the default: it is the "standard transformers" the comparison is about;
+  // `--continuous-batching` among the engine arguments turns on its paged scheduler.
+  const batching = spec.continuousBatching ?? spec.extraArgs.includes('--continuous-batching');
   if (batching && cli.continuousBatching) args.push('--continuous-batching');
   else if (batching) notes.push('continuous batching requested but this transformers has no --continuous-batching: serving without it');
   if (spec.gpuMemoryUtilization !== undefined) {
@@ -67,7 +69,7 @@ export function transformersPlan(spec: EngineSpec, port: number, cli: ServeCli):
     else notes.push(`gpuMemoryUtilization ${spec.gpuMemoryUtilization} not applied: only continuous batching with --cb-max-memory-percent sizes a KV cache`);
   }
   if (spec.maxModelLen !== undefined) notes.push(`maxModelLen ${spec.maxModelLen} not applied: transformers serve has no context-length limit flag`);
-  args.push(...spec.extraArgs);
+  args.push(...spec.extraArgs.filter((a) => a !== '--continuous-batching'));
   return {
     command: spec.python,
     args,

@@ -44,6 +44,8 @@ export class SseParser {
 
   /** Feeds already-decoded text. */
   pushText(chunk: string): void {
+    // A read holding only part of a character decodes to nothing; any pending '\r' stays pending.
+    if (chunk.length === 0) return;
     let text = chunk;
     let pos = 0;
     if (this.#skipLf) {

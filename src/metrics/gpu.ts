@@ -76,7 +76,7 @@ export interface GpuSample {
   readonly throttleMask: bigint | null;
 }
 
-export const GPU_QUERY_FIELDS = [
+const GPU_QUERY_FIELDS = [
   'timestamp',
   'index',
   'name',

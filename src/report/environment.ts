@@ -37,7 +37,7 @@ export function renderEnvironment(run: RunResult, comparison: Comparison | null)
           diffs.map((d) => [escapeCell(d.engine), escapeCell(d.field), codeCell(d.baseline), codeCell(d.current)]),
         ),
       )
-    : comparison
+    : comparison?.engines.some((e) => e.baselineRuns > 0)
       ? 'Same environment as the baseline.'
       : null;
   return join(

@@ -6,6 +6,7 @@ import { renderEnvironment } from './environment.ts';
 import { codeSpan, escapeInline, safeUrl } from './escape.ts';
 import { renderFailures } from './failures.ts';
 import { shortSha } from './format.ts';
+import { renderRoofline } from './roofline.ts';
 import { renderMemory, renderThrottling } from './memory.ts';
 import { renderFullSummaries } from './summaries.ts';
 import { renderHeadToHead } from './versus.ts';
@@ -91,6 +92,7 @@ export function renderReport(input: ReportInput): string {
       comparison && renderSloViolations(comparison),
       comparison && renderChangePoints(comparison),
       renderMemory(run),
+      renderRoofline(run),
       renderFailures(run),
       renderThrottling(run),
       renderEnvironment(run, comparison),

@@ -30,7 +30,7 @@ test('defaults give a complete, frozen config', () => {
       engines: ['vllm', 'transformers'],
       model: 'Qwen/Qwen2.5-7B-Instruct',
       scenarios: join(packageRoot(), 'scenarios', 'default.yml'),
-      repetitions: 3,
+      repetitions: 5,
       mode: 'pr',
       baselineStore: 'branch',
       baselinePath: '.perf/baseline.json',
@@ -48,6 +48,7 @@ test('defaults give a complete, frozen config', () => {
       shard: { index: 1, count: 1 },
       resultsDir: '.perf/out',
       history: 10,
+      confidence: 0.99,
     },
   );
   assert.equal(c.scenarios, defaultScenarioFile());
@@ -120,6 +121,8 @@ test('each bad input is named with what it accepts', () => {
     [{ repetitions: '1' }, /input "repetitions": expected a whole number from 2 to 1000, got "1"/],
     [{ repetitions: '2.5' }, /input "repetitions": expected a whole number/],
     [{ repetitions: 'three' }, /input "repetitions": expected a whole number/],
+    [{ confidence: '95%' }, /input "confidence": expected a number from 0.5 to 0.9999, e.g. 0.99, got "95%"/],
+    [{ confidence: '0.3' }, /input "confidence": expected a number from 0.5 to 0.9999/],
     [{ mode: 'nightly' }, /input "mode": expected one of pr, schedule, release, baseline, aggregate, got "nightly"/],
     [{ 'baseline-store': 'git' }, /input "baseline-store": expected one of file, branch, got "git"/],
     [{ 'baseline-path': 'a\nb' }, /input "baseline-path": expected a file path/],

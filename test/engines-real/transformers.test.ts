@@ -7,6 +7,7 @@ import { collectFingerprint } from '../../src/baseline/fingerprint.ts';
 import { startEngine } from '../../src/engines/engine.ts';
 import { groupAlive } from '../../src/engines/process.ts';
 import { packageRoot } from '../../src/paths.ts';
+import { runCliAgainstRealEngine } from '../helpers/cli-e2e.ts';
 
 // A real `transformers serve` on the CPU, serving the tiny random-weight Qwen2 model that
 // scripts/setup-engines.sh builds (its output is meaningless text; its token counts are real).
@@ -60,16 +61,23 @@ describe('transformers serve (real engine, tiny model)', () => {
       assert.equal(usage?.completion_tokens, maxTokens);
       assert.ok(chunks.some((c) => (c.choices[0]?.delta?.content ?? '') !== ''), 'no generated text streamed');
 
-      const fp = await collectFingerprint({ kind: 'transformers', python, model, engineArgs: engine.proc.tail(200).split('\n')[0].split(' '), actionVersion: 'test' });
+      const fp = await collectFingerprint({ kind: 'transformers', python, model, engineArgs: engine.launchArgs, actionVersion: 'test' });
       assert.match(fp.engine.version, /^5\./);
       assert.match(fp.torch ?? '', /^2\./);
       assert.match(fp.model.configHash ?? '', /^[0-9a-f]{64}$/);
       assert.match(fp.model.tokenizerHash ?? '', /^[0-9a-f]{64}$/);
-      assert.ok(fp.engineArgs.includes('dtype=float32') && fp.engineArgs.includes('continuous-batching'), fp.engineArgs.join(' '));
+      assert.deepEqual(fp.engineArgs, ['dtype=float32']);
       assert.equal(engine.failure(), null);
     } finally {
       await engine.stop();
     }
     assert.equal(groupAlive(engine.proc.pid), false);
+  });
+});
+
+describe('the CLI end to end against a real transformers serve', () => {
+  it('measures the smoke scenarios with exact token counts, TTFT < E2EL and no failures', async () => {
+    const result = await runCliAgainstRealEngine('transformers', python, model);
+    assert.equal(result.engines[0].fingerprint.engine.name, 'transformers');
   });
 });

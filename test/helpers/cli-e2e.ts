@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { packageRoot } from '../../src/paths.ts';
+import type { RunResult } from '../../src/types.ts';
+
+const run = promisify(execFile);
+
+/**
+ * Runs the CLI end to end (`run` on scenarios/smoke.yml, 2 repetitions, records kept) against a
+ * real engine and checks that its numbers are sane: every request completed, each got exactly
+ * the output tokens its scenario asks for, TTFT < E2EL, and the summaries agree with the records.
+ */
+export async function runCliAgainstRealEngine(engine: 'transformers' | 'vllm', python: string, model: string): Promise<RunResult> {
+  const root = packageRoot();
+  const out = mkdtempSync(join(tmpdir(), `llm-perf-gate-cli-${engine}-`));
+  try {
+    await run(
+      process.execPath,
+      [join(root, 'src', 'cli.ts'), 'run', '--engines', engine, '--model', model, '--python', python, '--scenarios', join(root, 'scenarios', 'smoke.yml'), '--repetitions', '2', '--records', '--out', out],
+      { cwd: root, timeout: 900_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as RunResult;
+    assert.equal(result.partial, false);
+    const e = result.engines[0];
+    assert.equal(e.status, 'ok', e.error ?? '');
+    assert.equal(e.engine, engine);
+    assert.equal(e.repetitions.length, 2);
+    for (const scenario of result.scenarioSet.definitions) {
+      const records = e.records!.filter((r) => r.scenario === scenario.name);
+      assert.equal(records.length, scenario.requests * 2, `${scenario.name}: one record per request and repetition`);
+      for (const r of records) {
+        assert.ok(r.ok, `${scenario.name} request ${r.index}: ${r.error}`);
+        const out = scenario.output;
+        const [lo, hi] = out.kind === 'fixed' ? [out.tokens, out.tokens] : out.kind === 'uniform' ? [out.min, out.max] : [out.min, out.max];
+        assert.ok(r.outputTokens !== null && r.outputTokens >= lo && r.outputTokens <= hi, `${scenario.name}: ${r.outputTokens} output tokens, asked for ${lo}..${hi}`);
+        // Chunks that reach the client in one network read share a timestamp, so under contention
+        // a short answer can arrive whole (TTFT = E2EL); one request at a time, never.
+        const alone = scenario.load.kind === 'concurrency' && scenario.load.concurrency === 1;
+        assert.ok(r.ttftMs! > 0 && (alone ? r.ttftMs! < r.e2elMs! : r.ttftMs! <= r.e2elMs!), `${scenario.name}: TTFT ${r.ttftMs} vs E2EL ${r.e2elMs}`);
+      }
+      const pooled = e.pooled.find((p) => p.scenario === scenario.name)!;
+      assert.equal(pooled.failed, 0);
+      assert.equal(pooled.outputTokens, records.reduce((sum, r) => sum + r.outputTokens!, 0));
+      // Every request has more than one token, so every one has a TPOT. (A random-weight model's
+      // byte-fragment tokens can make a server hold text back and send it at once: TPOT 0 is a
+      // true observation there, so only its presence is checked.)
+      assert.ok(pooled.outputThroughput > 0);
+      assert.equal(pooled.tpotMs.n, records.length);
+    }
+    return result;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { noiseTable, renderNoise } from '../../src/report/noise.ts';
+import type { RunResult, ScenarioSummary } from '../../src/types.ts';
+import { runResult } from '../helpers/fixtures.ts';
+
+/** The fixture run with every repetition's output throughput replaced by the given values. */
+function withThroughput(values: readonly number[]): RunResult {
+  const base = runResult();
+  return {
+    ...base,
+    engines: base.engines.map((e) => ({
+      ...e,
+      repetitions: e.repetitions.map((r, i) => ({
+        ...r,
+        scenarios: r.scenarios.map((s): ScenarioSummary => ({ ...s, outputThroughput: values[i] })),
+      })),
+    })),
+  };
+}
+
+test('CV between repetitions and between run means, per engine × scenario × metric', () => {
+  const runs = [withThroughput([100, 102, 98]), withThroughput([110, 112, 108]), withThroughput([90, 92, 88])];
+  const rows = noiseTable(runs).filter((r) => r.metric === 'output_throughput');
+  const scenarios = runs[0].scenarioSet.names.length;
+  assert.equal(rows.length, runs[0].engines.length * scenarios);
+  const all = [100, 102, 98, 110, 112, 108, 90, 92, 88];
+  const mean = all.reduce((a, b) => a + b) / all.length;
+  const sd = Math.sqrt(all.reduce((a, b) => a + (b - mean) ** 2, 0) / (all.length - 1));
+  for (const r of rows) {
+    assert.equal(r.runs, 3);
+    assert.equal(r.repetitions, 9);
+    assert.ok(Math.abs(r.mean - 100) < 1e-9);
+    assert.ok(Math.abs(r.cvRepetition - sd / mean) < 1e-12);
+    // Run means 100, 110, 90: sd 10 around 100.
+    assert.ok(Math.abs(r.cvRun - 0.1) < 1e-12);
+  }
+  const md = renderNoise(rows);
+  assert.match(md, /\| CV per repetition \| CV of run means \|/);
+  assert.match(md, /\| 10% \|/);
+});
+
+test('failed engines and scenarios with no completed request are left out', () => {
+  const run = runResult();
+  const failed: RunResult = { ...run, engines: run.engines.map((e, i) => (i === 0 ? { ...e, status: 'failed', error: 'boom' } : e)) };
+  const rows = noiseTable([failed, failed]);
+  assert.ok(rows.length > 0);
+  assert.ok(rows.every((r) => r.engine === run.engines[1].engine));
+});
