@@ -152,8 +152,8 @@ const PEERS: Readonly<Record<string, Method>> = {
 };
 
 const LABELS: Readonly<Record<string, string>> = {
-  gate: 'gate (confidence 0.95, default)',
-  gate_99: 'gate (confidence 0.99)',
+  gate: 'gate (confidence 0.95)',
+  gate_99: 'gate (confidence 0.99, the action default)',
   gate_welch: 'gate, Welch t (0.95)',
   gate_interval: 'gate, whole CI beyond tolerance (0.95)',
   gate_bh: 'gate, Benjamini–Hochberg (0.95)',
@@ -331,10 +331,12 @@ function main(): void {
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(
     JSON.stringify({
-      ...rates(headline.gate.all),
+      // The action's default confidence (0.99); repetitions 3 as the brief's headline asks, with
+      // the action's default of 5 under by_repetitions.
+      ...rates(headline.gate_99.all),
       peers: Object.fromEntries(peers.map((k) => [k, rates(headline[k].all)])),
-      setting: { noise: 'lognormal', repetitions: 3, window: WINDOW, trials, confidence: 0.95, regression: 'every scenario of one engine' },
-      variants: Object.fromEntries(['gate_99', 'gate_welch', 'gate_interval', 'gate_bh'].map((k) => [k, rates(headline[k].all)])),
+      setting: { noise: 'lognormal', repetitions: 3, window: WINDOW, trials, confidence: 0.99, regression: 'every scenario of one engine' },
+      variants: Object.fromEntries(['gate', 'gate_welch', 'gate_interval', 'gate_bh'].map((k) => [k, rates(headline[k].all)])),
       one_scenario: { gate: rates(headline.gate.one), gate_99: rates(headline.gate_99.one) },
       by_repetitions: byReps,
       by_noise: byNoise,

@@ -44,16 +44,16 @@ ensure_venv() {
   if ! "$venv/bin/python" -c 'import torch' 2>/dev/null; then
     log "installing $torch_spec${torch_index:+ from $torch_index}"
     if [[ -n "$torch_index" ]]; then
-      "$venv/bin/pip" install --index-url "$torch_index" "$torch_spec"
+      "$venv/bin/python" -m pip install --index-url "$torch_index" "$torch_spec"
     else
-      "$venv/bin/pip" install "$torch_spec"
+      "$venv/bin/python" -m pip install "$torch_spec"
     fi
   fi
   log "installing $transformers_spec and the serving stack"
   # Pin the torch just installed so the resolver never swaps it for another build.
   local torch_pin
   torch_pin="torch==$("$venv/bin/python" -c 'import torch; print(torch.__version__)')"
-  "$venv/bin/pip" install "$transformers_spec" fastapi uvicorn pydantic openai accelerate numpy "$torch_pin"
+  "$venv/bin/python" -m pip install "$transformers_spec" fastapi uvicorn pydantic openai accelerate numpy "$torch_pin"
   "$venv/bin/python" -c "import $serving_modules"
   log "venv ready"
 }
@@ -76,18 +76,18 @@ ensure_vllm() {
     log "installing $spec into $vvenv"
     # The CPU torch first, as for .venv, so that vLLM's own torch pin resolves to it.
     if [[ -n "$torch_index" ]]; then
-      "$vvenv/bin/pip" install --index-url "$torch_index" "$torch_spec"
+      "$vvenv/bin/python" -m pip install --index-url "$torch_index" "$torch_spec"
     else
-      "$vvenv/bin/pip" install "$torch_spec"
+      "$vvenv/bin/python" -m pip install "$torch_spec"
     fi
-    "$vvenv/bin/pip" install "$spec"
+    "$vvenv/bin/python" -m pip install "$spec"
   fi
   # PyPI's torchvision/torchaudio/torchcodec builds do not load beside a +cpu torch ("operator
   # torchvision::nms does not exist"), and transformers imports them when present: a text-only
   # server needs none of them.
   if ! "$vvenv/bin/python" -c 'import transformers.processing_utils' 2>/dev/null; then
     log "removing torchvision, torchaudio and torchcodec from $vvenv (they do not load beside this torch)"
-    "$vvenv/bin/pip" uninstall -y torchvision torchaudio torchcodec
+    "$vvenv/bin/python" -m pip uninstall -y torchvision torchaudio torchcodec
   fi
   "$vvenv/bin/python" -c 'import vllm; print("[setup-engines] vLLM venv ready: vllm", vllm.__version__)'
 }

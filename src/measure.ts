@@ -42,6 +42,8 @@ export interface MeasureOptions {
   /** Extra arguments per engine kind (vllm-args, transformers-args, sim-args). */
   readonly engineArgs: Readonly<Record<'vllm' | 'transformers' | 'sim', readonly string[]>>;
   readonly startupTimeoutS: number;
+  /** Unrecorded passes over the scenarios after each engine start, before the measured ones. */
+  readonly warmupRepetitions: number;
   readonly logDir: string;
   readonly keepRecords: boolean;
   readonly actionVersion: string;
@@ -72,6 +74,7 @@ export async function measure(opts: MeasureOptions): Promise<RunResult> {
       definitions: opts.scenarios.scenarios,
     },
     repetitions: opts.plan.repetitions,
+    warmupRepetitions: opts.warmupRepetitions,
     seed: opts.plan.seed,
     partial:
       Boolean(opts.signal?.aborted) ||
@@ -127,6 +130,19 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
     fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
     telemetry = await startEngineTelemetry(running);
     const units = opts.plan.units.filter((u) => u.engine === engine.label);
+    for (let w = 0; w < opts.warmupRepetitions; w++) {
+      // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
+      // first pass after a model load runs up to 2x slower (kernel selection and compilation per
+      // new batch shape, allocator growth; docs/benchmarks/), which would otherwise land in
+      // repetition 1 and swell the variance the gate must see through.
+      for (const name of [...new Set(units.map((u) => u.scenario))]) {
+        if (opts.signal?.aborted) return failed('cancelled', running.proc.tail(30), running.startupS);
+        const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
+        await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts);
+        const died = running.failure();
+        if (died) return failed(`${died}\n(during warm-up repetition ${w + 1}, scenario "${name}")`, running.proc.tail(50), running.startupS);
+      }
+    }
     for (const repetition of [...new Set(units.map((u) => u.repetition))]) {
       const order = units.filter((u) => u.repetition === repetition).map((u) => u.scenario);
       const summaries: ScenarioSummary[] = [];
@@ -163,7 +179,10 @@ async function measureScenario(
   opts: MeasureOptions,
 ): Promise<{ summary: ScenarioSummary; records: RequestRecord[] }> {
   const { measure: prompts, warmup: warmupPrompts } = opts.prompts.get(scenario, repetition);
-  const label = `${engine.label} rep ${repetition + 1}/${opts.plan.repetitions} ${scenario.name}`;
+  const label =
+    repetition < opts.plan.repetitions
+      ? `${engine.label} rep ${repetition + 1}/${opts.plan.repetitions} ${scenario.name}`
+      : `${engine.label} warm-up ${repetition - opts.plan.repetitions + 1}/${opts.warmupRepetitions} ${scenario.name} (not recorded)`;
   let lastLogged = 0;
   const window = await telemetry.begin();
   const run = await runScenario({

@@ -95,14 +95,18 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
   const tokenizer = await loadTokenizer(realModel ?? undefined);
   const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions, seed: opts.seed, shard: config.shard });
   opts.hooks.info(
-    `plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ${config.repetitions} repetitions, ` +
+    `plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ${config.repetitions} repetitions ` +
+      `(+${config.warmupRepetitions} unrecorded warm-up), ` +
       `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`,
   );
   return measure({
     plan,
     scenarios,
     model: config.model ?? 'sim-qwen2.5-7b',
-    prompts: makePromptBook(scenarios.scenarios, config.repetitions, tokenizer),
+    // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
+    // engine's prefix cache cannot carry them into the measured ones.
+    prompts: makePromptBook(scenarios.scenarios, config.repetitions + config.warmupRepetitions, tokenizer),
+    warmupRepetitions: config.warmupRepetitions,
     python: config.python,
     dtype: 'auto',
     engineArgs: { vllm: config.vllmArgs, transformers: config.transformersArgs, sim: config.simArgs },

@@ -209,6 +209,8 @@ export interface RunResult {
     readonly definitions: readonly Scenario[];
   };
   readonly repetitions: number;
+  /** Unrecorded passes over the scenarios after each engine start (absent in older results: 0). */
+  readonly warmupRepetitions?: number;
   readonly seed: number;
   /** A run is partial when an engine failed or a scenario could not complete. */
   readonly partial: boolean;

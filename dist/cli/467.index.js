@@ -5061,6 +5061,7 @@ async function measure(opts) {
             definitions: opts.scenarios.scenarios,
         },
         repetitions: opts.plan.repetitions,
+        warmupRepetitions: opts.warmupRepetitions,
         seed: opts.plan.seed,
         partial: Boolean(opts.signal?.aborted) ||
             engines.length < new Set(opts.plan.units.map((u) => u.engine)).size ||
@@ -5112,6 +5113,21 @@ async function measureEngine(engine, opts) {
         fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
         telemetry = await startEngineTelemetry(running);
         const units = opts.plan.units.filter((u) => u.engine === engine.label);
+        for (let w = 0; w < opts.warmupRepetitions; w++) {
+            // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
+            // first pass after a model load runs up to 2x slower (kernel selection and compilation per
+            // new batch shape, allocator growth; docs/benchmarks/), which would otherwise land in
+            // repetition 1 and swell the variance the gate must see through.
+            for (const name of [...new Set(units.map((u) => u.scenario))]) {
+                if (opts.signal?.aborted)
+                    return failed('cancelled', running.proc.tail(30), running.startupS);
+                const scenario = opts.scenarios.scenarios.find((s) => s.name === name);
+                await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts);
+                const died = running.failure();
+                if (died)
+                    return failed(`${died}\n(during warm-up repetition ${w + 1}, scenario "${name}")`, running.proc.tail(50), running.startupS);
+            }
+        }
         for (const repetition of [...new Set(units.map((u) => u.repetition))]) {
             const order = units.filter((u) => u.repetition === repetition).map((u) => u.scenario);
             const summaries = [];
@@ -5145,7 +5161,9 @@ async function measureEngine(engine, opts) {
 }
 async function measureScenario(scenario, repetition, running, engine, telemetry, opts) {
     const { measure: prompts, warmup: warmupPrompts } = opts.prompts.get(scenario, repetition);
-    const label = `${engine.label} rep ${repetition + 1}/${opts.plan.repetitions} ${scenario.name}`;
+    const label = repetition < opts.plan.repetitions
+        ? `${engine.label} rep ${repetition + 1}/${opts.plan.repetitions} ${scenario.name}`
+        : `${engine.label} warm-up ${repetition - opts.plan.repetitions + 1}/${opts.warmupRepetitions} ${scenario.name} (not recorded)`;
     let lastLogged = 0;
     const window = await telemetry.begin();
     const run = await runScenario({
@@ -6121,13 +6139,17 @@ async function measureRun(config, scenarios, opts) {
     // Real engines tokenize with the model's own tokenizer; the simulated engine with Qwen's.
     const tokenizer = await (0,load_tokenizer/* loadTokenizer */.Ym)(realModel ?? undefined);
     const plan = (0,src_plan/* makePlan */.Cs)({ engines: config.engines, scenarios, repetitions: config.repetitions, seed: opts.seed, shard: config.shard });
-    opts.hooks.info(`plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ${config.repetitions} repetitions, ` +
+    opts.hooks.info(`plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ${config.repetitions} repetitions ` +
+        `(+${config.warmupRepetitions} unrecorded warm-up), ` +
         `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`);
     return measure({
         plan,
         scenarios,
         model: config.model ?? 'sim-qwen2.5-7b',
-        prompts: makePromptBook(scenarios.scenarios, config.repetitions, tokenizer),
+        // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
+        // engine's prefix cache cannot carry them into the measured ones.
+        prompts: makePromptBook(scenarios.scenarios, config.repetitions + config.warmupRepetitions, tokenizer),
+        warmupRepetitions: config.warmupRepetitions,
         python: config.python,
         dtype: 'auto',
         engineArgs: { vllm: config.vllmArgs, transformers: config.transformersArgs, sim: config.simArgs },

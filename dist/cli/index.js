@@ -9431,6 +9431,7 @@ const INPUT_DEFAULTS = Object.freeze({
     'results-dir': '.perf/out',
     history: '10',
     confidence: '0.99',
+    'warmup-repetitions': '1',
 });
 /** The scenario file used when the `scenarios` input is empty. */
 function defaultScenarioFile() {
@@ -9647,6 +9648,7 @@ function readInputs(getInput) {
         resultsDir: read('results-dir', (raw) => nonEmpty('results-dir', raw, 'a directory path'), d['results-dir']),
         history: read('history', (raw) => integer('history', raw, 1, 1000), d.history),
         confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
+        warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
     };
     if (problems.length)
         throw new Error(`invalid action input${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`);
@@ -9674,7 +9676,7 @@ const USAGE = `usage:
                     [--baseline PATH] [--mode pr|schedule|release|baseline] [--sim-args '...']
                     [--vllm-args '...'] [--transformers-args '...'] [--python PY] [--tolerances m=x,...]
                     [--fail-on regression|inconclusive|never] [--history W] [--shard i/n] [--seed N]
-                    [--records] [--allow-fingerprint-mismatch] [--startup-timeout S]
+                    [--records] [--allow-fingerprint-mismatch] [--startup-timeout S] [--warmup-repetitions N]
   llm-perf-gate compare --baseline PATH --current DIR/results.json --out DIR [--mode M] [--tolerances ...]
   llm-perf-gate aggregate --in DIR --out DIR [--baseline PATH] [--mode M]
   llm-perf-gate noise --in DIR1,DIR2,DIR3 --out FILE.md   (run-to-run CV from independent runs)
@@ -9682,7 +9684,7 @@ const USAGE = `usage:
 
 exit status: 0 gate passed, 3 gate failed, 1 error`;
 const INPUT_FLAGS = [
-    'confidence', 'engines', 'model', 'scenarios', 'repetitions', 'mode', 'tolerances', 'fail-on', 'python', 'vllm-args',
+    'confidence', 'warmup-repetitions', 'engines', 'model', 'scenarios', 'repetitions', 'mode', 'tolerances', 'fail-on', 'python', 'vllm-args',
     'transformers-args', 'sim-args', 'startup-timeout', 'shard', 'history',
 ];
 const CLI_FLAGS = ['out', 'baseline', 'seed', 'records', 'allow-fingerprint-mismatch'];

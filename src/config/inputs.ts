@@ -45,6 +45,8 @@ export interface ActionConfig {
   readonly history: number;
   /** Confidence level of the intervals; 1 − confidence is the family-wise false-alarm rate. */
   readonly confidence: number;
+  /** Unrecorded passes over the scenarios after each engine start. */
+  readonly warmupRepetitions: number;
 }
 
 export const INPUT_DEFAULTS = Object.freeze({
@@ -63,6 +65,7 @@ export const INPUT_DEFAULTS = Object.freeze({
   'results-dir': '.perf/out',
   history: '10',
   confidence: '0.99',
+  'warmup-repetitions': '1',
 });
 
 /** The scenario file used when the `scenarios` input is empty. */
@@ -267,6 +270,7 @@ export function readInputs(getInput: (name: string) => string): ActionConfig {
     resultsDir: read('results-dir', (raw) => nonEmpty('results-dir', raw, 'a directory path'), d['results-dir']),
     history: read('history', (raw) => integer('history', raw, 1, 1000), d.history),
     confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
+    warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
   };
   if (problems.length) throw new Error(`invalid action input${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`);
   return deepFreeze(config);

@@ -52,6 +52,8 @@ export const TINY_INPUTS: Readonly<Record<string, string>> = Object.freeze({
   engines: 'sim-vllm',
   scenarios: SCENARIO_FILE,
   repetitions: '2',
+  // The simulated engine has no first-pass slowdown to absorb; test/measure.test.ts covers warm-up.
+  'warmup-repetitions': '0',
   'startup-timeout': '60',
 });
 

@@ -49,6 +49,7 @@ test('defaults give a complete, frozen config', () => {
       resultsDir: '.perf/out',
       history: 10,
       confidence: 0.99,
+      warmupRepetitions: 1,
     },
   );
   assert.equal(c.scenarios, defaultScenarioFile());

@@ -7,7 +7,8 @@ import { startSimServer, type SimServer } from '../../src/engines/sim/server.ts'
 import { createStreamClient, streamRequest } from '../../src/load/client.ts';
 import { runScenario } from '../../src/load/runner.ts';
 import { summarize } from '../../src/metrics/summary.ts';
-import type { Prompt, Scenario } from '../../src/types.ts';
+import type { Prompt } from '../../src/types.ts';
+import { scenarioDef } from '../helpers/make-run.ts';
 
 const CADENCE_MS = 8;
 let sim: SimServer;
@@ -57,22 +58,16 @@ for (const api of ['completions', 'chat'] as const) {
 }
 
 test('a closed-loop run against the sim completes every request with the asked length, and summarises', async () => {
-  const scenario: Scenario = {
-    name: 'sim-closed',
-    description: '',
+  const scenario = scenarioDef('sim-closed', {
     api: 'completions',
     input: { kind: 'fixed', tokens: 9 },
     output: { kind: 'fixed', tokens: 13 },
-    sharedPrefixTokens: 0,
     requests: 8,
     warmupRequests: 2,
     load: { kind: 'concurrency', concurrency: 4 },
     seed: 3,
-    slo: {},
     timeoutS: 30,
-    limits: {},
-    tolerances: {},
-  };
+  });
   const run = await runScenario({
     baseUrl: sim.url,
     model: 'sim-qwen2.5-7b',

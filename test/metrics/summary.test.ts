@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { distribution, errorClass, summarize } from '../../src/metrics/summary.ts';
-import type { RequestRecord, Scenario } from '../../src/types.ts';
+import type { RequestRecord } from '../../src/types.ts';
+import { scenarioDef } from '../helpers/make-run.ts';
 
 const close = (actual: number, expected: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} != ${expected}`);
@@ -34,22 +35,14 @@ test('error classes are the text before the first ": "', () => {
   assert.equal(errorClass('timeout'), 'timeout');
 });
 
-const SCENARIO: Scenario = {
-  name: 'chat-slo',
-  description: '',
-  api: 'chat',
+const SCENARIO = scenarioDef('chat-slo', {
   input: { kind: 'fixed', tokens: 100 },
   output: { kind: 'fixed', tokens: 11 },
-  sharedPrefixTokens: 0,
   requests: 7,
   warmupRequests: 0,
   load: { kind: 'concurrency', concurrency: 4 },
-  seed: 1,
   slo: { ttftMs: 100, tpotMs: 20 },
-  timeoutS: 60,
-  limits: {},
-  tolerances: {},
-};
+});
 
 function rec(over: Partial<RequestRecord>): RequestRecord {
   return {

@@ -6,27 +6,22 @@ import { join } from 'node:path';
 import { loadTokenizer, type Tokenizer } from '../../src/load/tokenizer.ts';
 import { promptHash, synthesizePrompts } from '../../src/load/prompts.ts';
 import type { LengthSpec, Prompt, Scenario } from '../../src/types.ts';
+import { scenarioDef } from '../helpers/make-run.ts';
 
 const qwen = await loadTokenizer();
 
 function scenario(over: Partial<Scenario> = {}): Scenario {
-  return {
-    name: 'prompts-test',
-    description: 'test',
+  return scenarioDef('prompts-test', {
     api: 'completions',
     input: { kind: 'fixed', tokens: 64 },
     output: { kind: 'fixed', tokens: 16 },
-    sharedPrefixTokens: 0,
     requests: 4,
     warmupRequests: 0,
     load: { kind: 'burst' },
     seed: 7,
-    slo: {},
     timeoutS: 30,
-    limits: {},
-    tolerances: {},
     ...over,
-  };
+  });
 }
 
 const fixed = (tokens: number): LengthSpec => ({ kind: 'fixed', tokens });
