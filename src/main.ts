@@ -4,7 +4,7 @@ import { FileBaselineStore } from './baseline/file-store.ts';
 import type { BaselineStore } from './baseline/store.ts';
 import { readInputs, type ActionConfig } from './config/inputs.ts';
 import { loadScenarioSet } from './config/scenarios.ts';
-import { killGroup } from './engines/process.ts';
+import { trackServers } from './engines/cancel.ts';
 import { commentDecision, upsertStickyComment } from './github/comment.ts';
 import { assertSafeToRun, readGitHubContext, type GitHubContext } from './github/context.ts';
 import { evaluate, measureRun, writeOutputs, type Evaluation } from './pipeline.ts';
@@ -17,9 +17,6 @@ import type { RunResult } from './types.ts';
 
 // The action's main step: inputs → safety check → baseline read → measure (or aggregate shards)
 // → compare → report → publish (outputs, job summary, sticky comment) → pass or setFailed.
-
-/** Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later; servers must be gone by then. */
-const CANCEL_GRACE_MS = 5_000;
 
 function storeFor(config: ActionConfig, ctx: GitHubContext): BaselineStore {
   if (config.baselineStore === 'file') return new FileBaselineStore(config.baselinePath);
@@ -35,39 +32,26 @@ function storeFor(config: ActionConfig, ctx: GitHubContext): BaselineStore {
   });
 }
 
-function trackServers(signalController: AbortController): (pgid: number, label: string) => void {
-  const groups = new Map<number, string>();
-  const cancel = (signal: NodeJS.Signals): void => {
-    core.warning(`received ${signal}: stopping ${groups.size} engine server group(s)`);
-    signalController.abort();
-    for (const pgid of groups.keys()) void killGroup(pgid, CANCEL_GRACE_MS);
-  };
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
-  return (pgid, label) => {
-    groups.set(pgid, label);
-    try {
-      core.saveState(PGID_STATE, JSON.stringify([...groups.keys()]));
-    } catch (err) {
-      // The server still runs and this step still stops it; only a crash would now leave it behind.
-      core.warning(`could not record ${label}'s process group ${pgid} for the post step: ${(err as Error).message}`);
-    }
-  };
-}
-
-async function produceRun(config: ActionConfig, ctx: GitHubContext, signal: AbortController): Promise<RunResult> {
+async function produceRun(config: ActionConfig, ctx: GitHubContext): Promise<RunResult> {
   if (config.mode === 'aggregate') return mergeShards(readShardResults(config.resultsDir));
   const scenarios = loadScenarioSet(config.scenarios);
+  const servers = trackServers(
+    (m) => core.warning(m),
+    (pgids) => {
+      try {
+        core.saveState(PGID_STATE, JSON.stringify(pgids));
+      } catch (err) {
+        // The server still runs and this step still stops it; only a crash would now leave it behind.
+        core.warning(`could not record engine server groups ${pgids.join(', ')} for the post step: ${(err as Error).message}`);
+      }
+    },
+  );
   return measureRun(config, scenarios, {
     seed: 1,
     keepRecords: false,
     source: { sha: ctx.pullRequest?.headSha ?? ctx.sha, ref: ctx.pullRequest?.headRef ?? ctx.ref, event: ctx.eventName },
-    signal: signal.signal,
-    hooks: {
-      info: (m) => core.info(m),
-      warning: (m) => core.warning(m),
-      onSpawn: trackServers(signal),
-    },
+    signal: servers.signal,
+    hooks: { info: (m) => core.info(m), warning: (m) => core.warning(m), onSpawn: servers.onSpawn },
   });
 }
 
@@ -110,8 +94,7 @@ export async function run(): Promise<void> {
     const store = storeFor(config, ctx);
     // Read before measuring: a corrupt baseline fails the job before the GPU time is spent.
     const history = await store.read();
-    const signal = new AbortController();
-    const run = await produceRun(config, ctx, signal);
+    const run = await produceRun(config, ctx);
     // A shard measures; the aggregate job compares, reports and gates once for the whole matrix.
     const evaluation = config.shard.count > 1 ? null : await evaluate(run, { config, history, store, trusted: ctx.trustedForBaseline, allowFingerprintMismatch: false });
     if (evaluation) core.info(`baseline: ${evaluation.recordNote}`);

@@ -6,6 +6,7 @@ import { FileBaselineStore } from './baseline/file-store.ts';
 import { compare } from './compare/verdict.ts';
 import type { ActionConfig } from './config/inputs.ts';
 import { loadScenarioSet } from './config/scenarios.ts';
+import { trackServers } from './engines/cancel.ts';
 import { EXIT } from './exit.ts';
 import { writeExports } from './export/write.ts';
 import { makePromptBook } from './load/prompt-book.ts';
@@ -141,6 +142,7 @@ function finish(outDir: string, run: RunResult, evaluation: Evaluation | null): 
   const comparison = evaluation?.comparison ?? null;
   const report = renderReport({ run, comparison });
   const out = writeOutputs(outDir, run, comparison, report);
+  for (const e of run.engines.filter((x) => x.status !== 'ok')) console.error(`${e.engine} failed: ${e.error}`);
   console.log(`results: ${out.resultsPath}\nreport:  ${out.reportPath}${out.comparisonPath ? `\ncomparison: ${out.comparisonPath}` : ''}`);
   if (evaluation) {
     console.log(`baseline: ${evaluation.recordNote}`);
@@ -158,7 +160,14 @@ export async function runCommand(
   const scenarios = loadScenarioSet(config.scenarios);
   const { store, read } = readHistory(opts.baselinePath);
   const history = await read();
-  const run = await measureRun(config, scenarios, { seed: opts.seed, keepRecords: opts.keepRecords, hooks: consoleHooks, source: { sha: null, ref: null, event: 'cli' } });
+  const servers = trackServers(consoleHooks.warning);
+  const run = await measureRun(config, scenarios, {
+    seed: opts.seed,
+    keepRecords: opts.keepRecords,
+    hooks: { ...consoleHooks, onSpawn: servers.onSpawn },
+    signal: servers.signal,
+    source: { sha: null, ref: null, event: 'cli' },
+  });
   const evaluation = store ? await evaluate(run, { config, history, store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
   return finish(config.resultsDir, run, evaluation);
 }

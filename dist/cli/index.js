@@ -9718,7 +9718,7 @@ async function main(argv) {
         return argv.length === 0 ? exit/* EXIT */.d.error : exit/* EXIT */.d.pass;
     }
     const args = parseArgs(argv, BOOLEANS, USAGE);
-    const { aggregateCommand, compareCommand, noiseCommand, runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(207), __nccwpck_require__.e(662), __nccwpck_require__.e(467)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6467));
+    const { aggregateCommand, compareCommand, noiseCommand, runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(207), __nccwpck_require__.e(662), __nccwpck_require__.e(447)]).then(__nccwpck_require__.bind(__nccwpck_require__, 447));
     switch (args.command) {
         case 'run':
             checkFlags(args, [...INPUT_FLAGS, ...CLI_FLAGS]);

@@ -1,5 +1,5 @@
-export const id = 467;
-export const ids = [467];
+export const id = 447;
+export const ids = [447];
 export const modules = {
 
 /***/ 9780:
@@ -363,7 +363,7 @@ function loadTokenizer(source) {
 
 /***/ }),
 
-/***/ 6467:
+/***/ 447:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2072,6 +2072,231 @@ function loadScenarioSet(path) {
     return parseScenarioSet(text, path);
 }
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+// EXTERNAL MODULE: external "node:timers/promises"
+var external_node_timers_promises_ = __webpack_require__(8500);
+;// CONCATENATED MODULE: ./lib/src/engines/process.js
+
+
+
+
+
+const DEFAULT_GRACE_MS = 10_000;
+function describeExit(info) {
+    if (info.spawnError)
+        return `could not be started: ${info.spawnError}`;
+    if (info.signal)
+        return `was killed by ${info.signal}`;
+    return `exited with code ${info.code}`;
+}
+function startManaged(opts) {
+    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(opts.logFile), { recursive: true });
+    // A file descriptor, not a pipe: a chatty server can never block on a full pipe buffer, and the
+    // log survives us for the post step and the artifact.
+    const fd = (0,external_node_fs_.openSync)(opts.logFile, 'a');
+    let child;
+    try {
+        child = (0,external_node_child_process_.spawn)(opts.command, [...opts.args], {
+            cwd: opts.cwd,
+            env: opts.env ?? process.env,
+            detached: true,
+            stdio: ['ignore', fd, fd],
+        });
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+    const pid = child.pid ?? 0;
+    let stopRequested = false;
+    let exit = null;
+    const exited = new Promise((resolve) => {
+        child.on('error', (err) => {
+            // 'error' also fires for a failed kill(); only a failed spawn ends the process's story.
+            if (pid !== 0)
+                return;
+            exit = { code: null, signal: null, requested: stopRequested, spawnError: `${opts.command}: ${err.message}` };
+            resolve(exit);
+        });
+        child.once('exit', (code, signal) => {
+            exit = { code, signal, requested: stopRequested, spawnError: null };
+            resolve(exit);
+        });
+    });
+    // The detached child must not keep our event loop alive once we stop caring about it.
+    child.unref();
+    if (pid !== 0) {
+        try {
+            opts.onSpawn?.(pid);
+        }
+        catch (err) {
+            // Nobody would know to stop a server whose group could not be recorded: stop it now.
+            void killGroup(pid, 0);
+            throw err;
+        }
+    }
+    return {
+        pid,
+        logFile: opts.logFile,
+        exited,
+        running: () => exit === null && pid !== 0,
+        exitInfo: () => exit,
+        tail: (lines) => tailFile(opts.logFile, lines),
+        async stop(graceMs = DEFAULT_GRACE_MS) {
+            stopRequested = true;
+            // Awaiting the exit of an unref'd child with nothing else pending would let Node leave the
+            // event loop (exit 0, mid-pipeline) before the 'exit' event arrives: hold the loop until then.
+            child.ref();
+            if (pid !== 0)
+                await killGroup(pid, graceMs);
+            return exited;
+        },
+    };
+}
+/**
+ * Stops the process group `pgid`: SIGTERM, then SIGKILL once `graceMs` has passed, and waits until
+ * no member is left. Used by stop() and by the post step, which only knows recorded group ids.
+ */
+async function killGroup(pgid, graceMs = DEFAULT_GRACE_MS) {
+    if (!Number.isInteger(pgid) || pgid <= 1)
+        throw new Error(`killGroup: invalid process group id ${pgid}`);
+    if (!groupAlive(pgid))
+        return 'not-running';
+    signalGroup(pgid, 'SIGTERM');
+    if (await waitGone(pgid, graceMs))
+        return 'terminated';
+    signalGroup(pgid, 'SIGKILL');
+    // SIGKILL cannot be ignored; what remains is a process stuck in the kernel (e.g. a GPU driver call).
+    if (await waitGone(pgid, 5_000))
+        return 'killed';
+    throw new Error(`process group ${pgid} survived SIGKILL; still running: ${groupMembers(pgid).join(', ') || 'unknown pids'}`);
+}
+/** A free TCP port on 127.0.0.1 (bound, read, released). */
+async function freePort() {
+    const server = (0,external_node_net_.createServer)();
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+    });
+    const address = server.address();
+    await new Promise((resolve) => server.close(() => resolve()));
+    if (address === null || typeof address === 'string')
+        throw new Error('freePort: the socket reported no port');
+    return address.port;
+}
+/** The last `lines` lines of a file ('' when it does not exist), reading only its end. */
+function tailFile(file, lines) {
+    if (!(0,external_node_fs_.existsSync)(file) || lines <= 0)
+        return '';
+    const fd = (0,external_node_fs_.openSync)(file, 'r');
+    try {
+        const size = (0,external_node_fs_.fstatSync)(fd).size;
+        const want = Math.min(size, Math.max(16_384, lines * 400));
+        const buf = Buffer.alloc(want);
+        (0,external_node_fs_.readSync)(fd, buf, 0, want, size - want);
+        const text = buf.toString('utf8').replace(/\r/g, '\n');
+        const all = text.split('\n');
+        if (all.at(-1) === '')
+            all.pop();
+        // The first line may be cut in the middle when we did not read from the start.
+        if (want < size)
+            all.shift();
+        return all.slice(-lines).join('\n');
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+function signalGroup(pgid, signal) {
+    try {
+        process.kill(-pgid, signal);
+    }
+    catch (err) {
+        if (err.code !== 'ESRCH')
+            throw err;
+    }
+}
+async function waitGone(pgid, ms) {
+    const deadline = Date.now() + ms;
+    for (;;) {
+        if (!groupAlive(pgid))
+            return true;
+        if (Date.now() >= deadline)
+            return false;
+        await (0,external_node_timers_promises_.setTimeout)(50);
+    }
+}
+/**
+ * Whether any live member of the group remains. kill(-pgid, 0) also counts zombies, and a zombie
+ * grandchild is only reaped by whoever adopted it (in a container, a PID 1 that may never do so):
+ * on Linux, /proc tells the zombies apart, which hold no memory and need no signal.
+ */
+function groupAlive(pgid) {
+    try {
+        process.kill(-pgid, 0);
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ESRCH')
+            return false;
+        if (code !== 'EPERM')
+            throw err;
+    }
+    if (!(0,external_node_fs_.existsSync)('/proc/self/stat'))
+        return true;
+    return groupMembers(pgid).length > 0;
+}
+/** Pids of the non-zombie members of a process group (Linux /proc). */
+function groupMembers(pgid) {
+    const members = [];
+    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        let stat;
+        try {
+            stat = (0,external_node_fs_.readFileSync)(`/proc/${entry}/stat`, 'utf8');
+        }
+        catch {
+            continue; // exited between readdir and read
+        }
+        // Fields after the parenthesised command name (which may itself contain spaces and parentheses).
+        const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const state = rest[0];
+        const group = Number(rest[2]);
+        if (group === pgid && state !== 'Z' && state !== 'X')
+            members.push(Number(entry));
+    }
+    return members;
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/cancel.js
+
+// Cancellation: a runner cancelling a job sends SIGINT, then SIGTERM 7.5 s later; a user presses
+// Ctrl-C. Either way every engine server group started so far is stopped at once (the servers
+// run in groups of their own, so the signal never reaches them by itself) and the run is aborted.
+const CANCEL_GRACE_MS = 5_000;
+function trackServers(warn, record) {
+    const groups = new Map();
+    const controller = new AbortController();
+    const cancel = (signal) => {
+        warn(`received ${signal}: stopping ${groups.size} engine server group(s)`);
+        controller.abort();
+        for (const pgid of groups.keys())
+            void killGroup(pgid, CANCEL_GRACE_MS);
+    };
+    process.once('SIGINT', cancel);
+    process.once('SIGTERM', cancel);
+    return {
+        signal: controller.signal,
+        onSpawn(pgid, label) {
+            groups.set(pgid, label);
+            record?.([...groups.keys()]);
+        },
+    };
+}
+
 // EXTERNAL MODULE: ./lib/src/exit.js
 var exit = __webpack_require__(3920);
 ;// CONCATENATED MODULE: ./lib/src/report/format.js
@@ -2762,8 +2987,6 @@ function makePromptBook(scenarios, repetitions, tokenizer) {
 
 // EXTERNAL MODULE: ./lib/src/load/tokenizer.js
 var load_tokenizer = __webpack_require__(4410);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:util"
@@ -3200,10 +3423,6 @@ function normaliseEngineArgs(args) {
     return out.sort();
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
-// EXTERNAL MODULE: external "node:timers/promises"
-var external_node_timers_promises_ = __webpack_require__(8500);
 ;// CONCATENATED MODULE: ./lib/src/engines/gpu-check.js
 
 
@@ -3301,199 +3520,6 @@ function quoteLines(title, lines) {
     if (lines.length === 0)
         return '';
     return `\n${title}:\n${lines.map((l) => `  | ${l}`).join('\n')}`;
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/process.js
-
-
-
-
-
-const DEFAULT_GRACE_MS = 10_000;
-function describeExit(info) {
-    if (info.spawnError)
-        return `could not be started: ${info.spawnError}`;
-    if (info.signal)
-        return `was killed by ${info.signal}`;
-    return `exited with code ${info.code}`;
-}
-function startManaged(opts) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(opts.logFile), { recursive: true });
-    // A file descriptor, not a pipe: a chatty server can never block on a full pipe buffer, and the
-    // log survives us for the post step and the artifact.
-    const fd = (0,external_node_fs_.openSync)(opts.logFile, 'a');
-    let child;
-    try {
-        child = (0,external_node_child_process_.spawn)(opts.command, [...opts.args], {
-            cwd: opts.cwd,
-            env: opts.env ?? process.env,
-            detached: true,
-            stdio: ['ignore', fd, fd],
-        });
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-    const pid = child.pid ?? 0;
-    let stopRequested = false;
-    let exit = null;
-    const exited = new Promise((resolve) => {
-        child.on('error', (err) => {
-            // 'error' also fires for a failed kill(); only a failed spawn ends the process's story.
-            if (pid !== 0)
-                return;
-            exit = { code: null, signal: null, requested: stopRequested, spawnError: `${opts.command}: ${err.message}` };
-            resolve(exit);
-        });
-        child.once('exit', (code, signal) => {
-            exit = { code, signal, requested: stopRequested, spawnError: null };
-            resolve(exit);
-        });
-    });
-    // The detached child must not keep our event loop alive once we stop caring about it.
-    child.unref();
-    if (pid !== 0) {
-        try {
-            opts.onSpawn?.(pid);
-        }
-        catch (err) {
-            // Nobody would know to stop a server whose group could not be recorded: stop it now.
-            void killGroup(pid, 0);
-            throw err;
-        }
-    }
-    return {
-        pid,
-        logFile: opts.logFile,
-        exited,
-        running: () => exit === null && pid !== 0,
-        exitInfo: () => exit,
-        tail: (lines) => tailFile(opts.logFile, lines),
-        async stop(graceMs = DEFAULT_GRACE_MS) {
-            stopRequested = true;
-            // Awaiting the exit of an unref'd child with nothing else pending would let Node leave the
-            // event loop (exit 0, mid-pipeline) before the 'exit' event arrives: hold the loop until then.
-            child.ref();
-            if (pid !== 0)
-                await killGroup(pid, graceMs);
-            return exited;
-        },
-    };
-}
-/**
- * Stops the process group `pgid`: SIGTERM, then SIGKILL once `graceMs` has passed, and waits until
- * no member is left. Used by stop() and by the post step, which only knows recorded group ids.
- */
-async function killGroup(pgid, graceMs = DEFAULT_GRACE_MS) {
-    if (!Number.isInteger(pgid) || pgid <= 1)
-        throw new Error(`killGroup: invalid process group id ${pgid}`);
-    if (!groupAlive(pgid))
-        return 'not-running';
-    signalGroup(pgid, 'SIGTERM');
-    if (await waitGone(pgid, graceMs))
-        return 'terminated';
-    signalGroup(pgid, 'SIGKILL');
-    // SIGKILL cannot be ignored; what remains is a process stuck in the kernel (e.g. a GPU driver call).
-    if (await waitGone(pgid, 5_000))
-        return 'killed';
-    throw new Error(`process group ${pgid} survived SIGKILL; still running: ${groupMembers(pgid).join(', ') || 'unknown pids'}`);
-}
-/** A free TCP port on 127.0.0.1 (bound, read, released). */
-async function freePort() {
-    const server = (0,external_node_net_.createServer)();
-    await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-    });
-    const address = server.address();
-    await new Promise((resolve) => server.close(() => resolve()));
-    if (address === null || typeof address === 'string')
-        throw new Error('freePort: the socket reported no port');
-    return address.port;
-}
-/** The last `lines` lines of a file ('' when it does not exist), reading only its end. */
-function tailFile(file, lines) {
-    if (!(0,external_node_fs_.existsSync)(file) || lines <= 0)
-        return '';
-    const fd = (0,external_node_fs_.openSync)(file, 'r');
-    try {
-        const size = (0,external_node_fs_.fstatSync)(fd).size;
-        const want = Math.min(size, Math.max(16_384, lines * 400));
-        const buf = Buffer.alloc(want);
-        (0,external_node_fs_.readSync)(fd, buf, 0, want, size - want);
-        const text = buf.toString('utf8').replace(/\r/g, '\n');
-        const all = text.split('\n');
-        if (all.at(-1) === '')
-            all.pop();
-        // The first line may be cut in the middle when we did not read from the start.
-        if (want < size)
-            all.shift();
-        return all.slice(-lines).join('\n');
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-function signalGroup(pgid, signal) {
-    try {
-        process.kill(-pgid, signal);
-    }
-    catch (err) {
-        if (err.code !== 'ESRCH')
-            throw err;
-    }
-}
-async function waitGone(pgid, ms) {
-    const deadline = Date.now() + ms;
-    for (;;) {
-        if (!groupAlive(pgid))
-            return true;
-        if (Date.now() >= deadline)
-            return false;
-        await (0,external_node_timers_promises_.setTimeout)(50);
-    }
-}
-/**
- * Whether any live member of the group remains. kill(-pgid, 0) also counts zombies, and a zombie
- * grandchild is only reaped by whoever adopted it (in a container, a PID 1 that may never do so):
- * on Linux, /proc tells the zombies apart, which hold no memory and need no signal.
- */
-function groupAlive(pgid) {
-    try {
-        process.kill(-pgid, 0);
-    }
-    catch (err) {
-        const code = err.code;
-        if (code === 'ESRCH')
-            return false;
-        if (code !== 'EPERM')
-            throw err;
-    }
-    if (!(0,external_node_fs_.existsSync)('/proc/self/stat'))
-        return true;
-    return groupMembers(pgid).length > 0;
-}
-/** Pids of the non-zombie members of a process group (Linux /proc). */
-function groupMembers(pgid) {
-    const members = [];
-    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
-        if (!/^\d+$/.test(entry))
-            continue;
-        let stat;
-        try {
-            stat = (0,external_node_fs_.readFileSync)(`/proc/${entry}/stat`, 'utf8');
-        }
-        catch {
-            continue; // exited between readdir and read
-        }
-        // Fields after the parenthesised command name (which may itself contain spaces and parentheses).
-        const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const state = rest[0];
-        const group = Number(rest[2]);
-        if (group === pgid && state !== 'Z' && state !== 'X')
-            members.push(Number(entry));
-    }
-    return members;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/load/sse.js
@@ -6098,6 +6124,7 @@ function actionVersion() {
 
 
 
+
 const RECORDING_MODES = new Set(['baseline', 'schedule']);
 async function evaluate(run, opts) {
     const { config } = opts;
@@ -6181,6 +6208,8 @@ function pipeline_finish(outDir, run, evaluation) {
     const comparison = evaluation?.comparison ?? null;
     const report = renderReport({ run, comparison });
     const out = writeOutputs(outDir, run, comparison, report);
+    for (const e of run.engines.filter((x) => x.status !== 'ok'))
+        console.error(`${e.engine} failed: ${e.error}`);
     console.log(`results: ${out.resultsPath}\nreport:  ${out.reportPath}${out.comparisonPath ? `\ncomparison: ${out.comparisonPath}` : ''}`);
     if (evaluation) {
         console.log(`baseline: ${evaluation.recordNote}`);
@@ -6195,7 +6224,14 @@ async function runCommand(config, opts) {
     const scenarios = loadScenarioSet(config.scenarios);
     const { store, read } = readHistory(opts.baselinePath);
     const history = await read();
-    const run = await measureRun(config, scenarios, { seed: opts.seed, keepRecords: opts.keepRecords, hooks: consoleHooks, source: { sha: null, ref: null, event: 'cli' } });
+    const servers = trackServers(consoleHooks.warning);
+    const run = await measureRun(config, scenarios, {
+        seed: opts.seed,
+        keepRecords: opts.keepRecords,
+        hooks: { ...consoleHooks, onSpawn: servers.onSpawn },
+        signal: servers.signal,
+        source: { sha: null, ref: null, event: 'cli' },
+    });
     const evaluation = store ? await evaluate(run, { config, history, store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
     return pipeline_finish(config.resultsDir, run, evaluation);
 }
