@@ -2,6 +2,15 @@ import type { ScenarioSummary } from '../types.ts';
 
 // The metrics the gate compares, one place for their name, unit, direction and default
 // tolerance. Everything that ranks, compares or prints a metric reads it from here.
+//
+// A tolerance is the smallest change worth failing a pull request for, not a noise allowance:
+// noise is handled by the significance test (Holm-corrected over the whole family), which turns
+// noisy differences into "inconclusive", never into alarms. The measured run-to-run noise
+// (docs/benchmarks/2026-11-28-h200: CV per repetition of 4-8% for throughput and 7-22% for TPOT p50
+// with `transformers serve` on a shared H200, after the first repetition; the first one ran up to
+// 2x slower, hence the warm-up repetition) therefore sets the repetitions, not these numbers:
+// tail latencies (p95, TTFT) vary most between runs and get the widest tolerances; p50 latencies
+// and throughput, steadiest, the tightest.
 
 export type Direction = 'higher-is-better' | 'lower-is-better';
 

@@ -74,7 +74,8 @@ describe('vLLM (real engine, CPU build, tiny model)', () => {
 
 describe('the CLI end to end against a real vllm serve', () => {
   it('measures the smoke scenarios with exact token counts, TTFT < E2EL and no failures', async () => {
-    const result = await runCliAgainstRealEngine('vllm', python, model);
+    // The engine inherits the CLI's environment: vLLM's CPU backend sizes its KV cache from this (GiB).
+    const result = await runCliAgainstRealEngine('vllm', python, model, { VLLM_CPU_KVCACHE_SPACE: '1' });
     const pooled = result.engines[0].pooled;
     // vLLM's /metrics feeds the telemetry for real.
     assert.ok(pooled.some((s) => (s.telemetry.maxRunningRequests ?? 0) >= 1));

@@ -14,14 +14,19 @@ const run = promisify(execFile);
  * real engine and checks that its numbers are sane: every request completed, each got exactly
  * the output tokens its scenario asks for, TTFT < E2EL, and the summaries agree with the records.
  */
-export async function runCliAgainstRealEngine(engine: 'transformers' | 'vllm', python: string, model: string): Promise<RunResult> {
+export async function runCliAgainstRealEngine(
+  engine: 'transformers' | 'vllm',
+  python: string,
+  model: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<RunResult> {
   const root = packageRoot();
   const out = mkdtempSync(join(tmpdir(), `llm-perf-gate-cli-${engine}-`));
   try {
     await run(
       process.execPath,
       [join(root, 'src', 'cli.ts'), 'run', '--engines', engine, '--model', model, '--python', python, '--scenarios', join(root, 'scenarios', 'smoke.yml'), '--repetitions', '2', '--records', '--out', out],
-      { cwd: root, timeout: 900_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: root, timeout: 900_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } },
     );
     const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as RunResult;
     assert.equal(result.partial, false);
