@@ -31,6 +31,11 @@ log() { printf '[setup-engines] %s\n' "$*"; }
 # check below imports them up front instead of trusting the [serving] extra alone.
 serving_modules='torch, numpy, transformers, fastapi, uvicorn, pydantic, openai, safetensors, tokenizers'
 
+install_torch() {
+  log "installing $torch_spec${torch_index:+ from $torch_index} into $(dirname "$(dirname "$1")")"
+  "$1" -m pip install ${torch_index:+--index-url "$torch_index"} "$torch_spec"
+}
+
 ensure_venv() {
   if [[ ! -x "$venv/bin/python" ]]; then
     log "creating $venv with $($python --version 2>&1)"
@@ -41,14 +46,7 @@ ensure_venv() {
     return
   fi
   # Torch first, on its own: installed with transformers, pip could resolve a CUDA build of several GB.
-  if ! "$venv/bin/python" -c 'import torch' 2>/dev/null; then
-    log "installing $torch_spec${torch_index:+ from $torch_index}"
-    if [[ -n "$torch_index" ]]; then
-      "$venv/bin/python" -m pip install --index-url "$torch_index" "$torch_spec"
-    else
-      "$venv/bin/python" -m pip install "$torch_spec"
-    fi
-  fi
+  "$venv/bin/python" -c 'import torch' 2>/dev/null || install_torch "$venv/bin/python"
   log "installing $transformers_spec and the serving stack"
   # Pin the torch just installed so the resolver never swaps it for another build.
   local torch_pin
@@ -75,11 +73,7 @@ ensure_vllm() {
   if ! "$vvenv/bin/python" -c 'import vllm' 2>/dev/null; then
     log "installing $spec into $vvenv"
     # The CPU torch first, as for .venv, so that vLLM's own torch pin resolves to it.
-    if [[ -n "$torch_index" ]]; then
-      "$vvenv/bin/python" -m pip install --index-url "$torch_index" "$torch_spec"
-    else
-      "$vvenv/bin/python" -m pip install "$torch_spec"
-    fi
+    install_torch "$vvenv/bin/python"
     "$vvenv/bin/python" -m pip install "$spec"
   fi
   # PyPI's torchvision/torchaudio/torchcodec builds do not load beside a +cpu torch ("operator
