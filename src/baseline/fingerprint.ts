@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus, homedir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { isLocalModel } from '../engines/launch.ts';
+import { hubSnapshots } from '../load/hf-cache.ts';
 import { parseSmiCsv, runNvidiaSmi, smiNumber } from '../metrics/gpu.ts';
 import type { EngineKind, Fingerprint, GpuInfo } from '../types.ts';
 
@@ -118,12 +119,7 @@ const TOKENIZER_FILES = [
 export function modelFiles(model: string, env: NodeJS.ProcessEnv = process.env): string | null {
   if (isLocalModel(model)) return model;
   if (!/^[\w.-]+\/[\w.-]+$/.test(model)) return null;
-  const hub = env.HF_HUB_CACHE ?? (env.HF_HOME ? join(env.HF_HOME, 'hub') : join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'huggingface', 'hub'));
-  const repo = join(hub, `models--${model.replace('/', '--')}`);
-  const ref = join(repo, 'refs', 'main');
-  if (!existsSync(ref)) return null;
-  const snapshot = join(repo, 'snapshots', readFileSync(ref, 'utf8').trim());
-  return existsSync(snapshot) ? snapshot : null;
+  return hubSnapshots(model, env).find((d) => existsSync(d)) ?? null;
 }
 
 /** sha256 over the present files of `names` (name and bytes of each); null when none is there. */

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TokenizerLoader } from '@lenml/tokenizers';
 import { packageRoot, runningBundled } from '../paths.ts';
+import { hubCacheDir, hubSnapshots } from './hf-cache.ts';
 
 // The model's tokenizer, run in-process, so synthesized prompts have exactly the token counts a
 // scenario asks for. Sources: a model folder (what vLLM and transformers are started with), a
@@ -34,28 +34,10 @@ export function qwenTokenizerJsonPath(): string {
   return fileURLToPath(import.meta.resolve(`${QWEN_PACKAGE}/models/tokenizer.json`));
 }
 
-function hubCacheDir(): string {
-  // Same precedence as huggingface_hub: HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub.
-  if (process.env.HF_HUB_CACHE) return process.env.HF_HUB_CACHE;
-  return join(process.env.HF_HOME || join(homedir(), '.cache', 'huggingface'), 'hub');
-}
-
-/** tokenizer.json candidates of a cached hub repo: the snapshot refs/main points at first, then the newest others. */
+/** tokenizer.json candidates of a cached hub repo, in hubSnapshots' order. */
 function hubCandidates(id: string): string[] {
-  const repo = join(hubCacheDir(), `models--${id.split('/').join('--')}`);
-  const snapshots = join(repo, 'snapshots');
-  const candidates: string[] = [];
-  const refMain = join(repo, 'refs', 'main');
-  if (existsSync(refMain)) candidates.push(join(snapshots, readFileSync(refMain, 'utf8').trim(), 'tokenizer.json'));
-  if (existsSync(snapshots)) {
-    const others = readdirSync(snapshots)
-      .map((d) => join(snapshots, d, 'tokenizer.json'))
-      .filter((p) => !candidates.includes(p) && existsSync(p))
-      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-    candidates.push(...others);
-  }
-  if (candidates.length === 0) candidates.push(join(snapshots, '<revision>', 'tokenizer.json'));
-  return candidates;
+  const candidates = hubSnapshots(id).map((d) => join(d, 'tokenizer.json'));
+  return candidates.length > 0 ? candidates : [join(hubCacheDir(), `models--${id.split('/').join('--')}`, 'snapshots', '<revision>', 'tokenizer.json')];
 }
 
 const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/;
