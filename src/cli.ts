@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { checkFlags, parseArgs, UsageError, type ParsedArgs } from './cli/args.ts';
 import { readInputs } from './config/inputs.ts';
+import { simServeMain } from './engines/sim/server.ts';
 import { EXIT } from './exit.ts';
+import { aggregateCommand, compareCommand, noiseCommand, runCommand } from './pipeline.ts';
 
 // `llm-perf-gate`: the action's pipeline from a terminal. Flags carry the action's input names
 // (`--engines`, `--repetitions`, `--sim-args` ...), parsed by the same code as the action's inputs.
@@ -46,8 +48,6 @@ function seedOf(args: ParsedArgs): number {
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'sim-serve') {
-    // The simulated engine's process loads only the simulator, not the whole pipeline.
-    const { simServeMain } = await import('./engines/sim/server.ts');
     await simServeMain(argv.slice(1));
     return EXIT.pass;
   }
@@ -56,7 +56,6 @@ async function main(argv: readonly string[]): Promise<number> {
     return argv.length === 0 ? EXIT.error : EXIT.pass;
   }
   const args = parseArgs(argv, BOOLEANS, USAGE);
-  const { aggregateCommand, compareCommand, noiseCommand, runCommand } = await import('./pipeline.ts');
   switch (args.command) {
     case 'run':
       checkFlags(args, [...INPUT_FLAGS, ...CLI_FLAGS]);

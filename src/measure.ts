@@ -125,6 +125,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
     error,
     logTail,
   });
+  const cancelled = (engine: RunningEngine): EngineResult => failed('cancelled', engine.proc.tail(30), engine.startupS);
   try {
     running = await startEngine(spec, { info, warning, onSpawn: opts.hooks.onSpawn });
     fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
@@ -136,7 +137,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
       // new batch shape, allocator growth; docs/benchmarks/), which would otherwise land in
       // repetition 1 and swell the variance the gate must see through.
       for (const name of [...new Set(units.map((u) => u.scenario))]) {
-        if (opts.signal?.aborted) return failed('cancelled', running.proc.tail(30), running.startupS);
+        if (opts.signal?.aborted) return cancelled(running);
         const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
         await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts);
         const died = running.failure();
@@ -147,11 +148,11 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
       const order = units.filter((u) => u.repetition === repetition).map((u) => u.scenario);
       const summaries: ScenarioSummary[] = [];
       for (const name of order) {
-        if (opts.signal?.aborted) return failed('cancelled', running.proc.tail(30), running.startupS);
+        if (opts.signal?.aborted) return cancelled(running);
         const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
         const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts);
         records.push(...measured.records);
-        if (opts.signal?.aborted) return failed('cancelled', running.proc.tail(30), running.startupS);
+        if (opts.signal?.aborted) return cancelled(running);
         const died = running.failure();
         if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50), running.startupS);
         summaries.push(measured.summary);

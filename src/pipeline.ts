@@ -133,9 +133,8 @@ const consoleHooks: MeasureHooks = {
   warning: (m) => console.warn(`warning: ${m}`),
 };
 
-function readHistory(path: string | null): { store: FileBaselineStore | null; read: () => Promise<BaselineDoc | null> } {
-  const store = path ? new FileBaselineStore(path) : null;
-  return { store, read: async () => (store ? store.read() : null) };
+function fileStore(path: string | null): FileBaselineStore | null {
+  return path ? new FileBaselineStore(path) : null;
 }
 
 function finish(outDir: string, run: RunResult, evaluation: Evaluation | null): number {
@@ -158,8 +157,8 @@ export async function runCommand(
   opts: { baselinePath: string | null; seed: number; keepRecords: boolean; allowFingerprintMismatch: boolean },
 ): Promise<number> {
   const scenarios = loadScenarioSet(config.scenarios);
-  const { store, read } = readHistory(opts.baselinePath);
-  const history = await read();
+  const store = fileStore(opts.baselinePath);
+  const history = (await store?.read()) ?? null;
   const servers = trackServers(consoleHooks.warning);
   const run = await measureRun(config, scenarios, {
     seed: opts.seed,
@@ -203,8 +202,8 @@ export async function compareCommand(
   opts: { baselinePath: string; currentPath: string; outDir: string; allowFingerprintMismatch: boolean },
 ): Promise<number> {
   const run = readRunFile(opts.currentPath, 'current');
-  const { store, read } = readHistory(opts.baselinePath);
-  const evaluation = await evaluate(run, { config, history: await read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch });
+  const store = new FileBaselineStore(opts.baselinePath);
+  const evaluation = await evaluate(run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch });
   return finish(opts.outDir, run, evaluation);
 }
 
@@ -213,7 +212,7 @@ export async function aggregateCommand(
   opts: { inDir: string; outDir: string; baselinePath: string | null; allowFingerprintMismatch: boolean },
 ): Promise<number> {
   const run = mergeShards(readShardResults(opts.inDir));
-  const { store, read } = readHistory(opts.baselinePath);
-  const evaluation = store ? await evaluate(run, { config, history: await read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
+  const store = fileStore(opts.baselinePath);
+  const evaluation = store ? await evaluate(run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
   return finish(opts.outDir, run, evaluation);
 }
