@@ -20,6 +20,7 @@
 #   REPETITIONS   repetitions per run                                  (3)
 #   RUNS          independent continuous-batching runs (noise figures) (3)
 #   PLAIN_REPETITIONS  repetitions of the plain transformers run       (REPETITIONS)
+#   WARMUP_REPETITIONS unrecorded passes after each server start       (the CLI's default, 1)
 #   VARIANTS      which of: cb plain sim                               (cb plain sim)
 set -euo pipefail
 
@@ -34,6 +35,8 @@ runs=${RUNS:-3}
 plain_reps=${PLAIN_REPETITIONS:-$reps}
 variants=${VARIANTS:-cb plain sim}
 cli=("$node" "$root/dist/cli/index.js")
+warmup=()
+[[ -n ${WARMUP_REPETITIONS:-} ]] && warmup=(--warmup-repetitions "$WARMUP_REPETITIONS")
 
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 log() { printf '[gpu-e2e %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
@@ -72,7 +75,7 @@ measure() {
   log "$variant run $run: ${*}"
   local start status=0
   start=$(date +%s.%N)
-  "${cli[@]}" run --scenarios "$scenarios" --repetitions "$r" --out "$dir" --python "$python" "$@" >"$out/$variant-run-$run.log" 2>&1 || status=$?
+  "${cli[@]}" run --scenarios "$scenarios" --repetitions "$r" --out "$dir" --python "$python" "${warmup[@]}" "$@" >"$out/$variant-run-$run.log" 2>&1 || status=$?
   printf '%s\t%s\t%s\t%s\t%s\n' "$variant" "$run" "$r" "$(elapsed "$start")" "$status" >>"$timings"
   tail -n 3 "$out/$variant-run-$run.log"
 }
