@@ -2,7 +2,7 @@ import { collectFingerprint, modelFiles } from './baseline/fingerprint.ts';
 import { startEngine, type EngineSpec, type RunningEngine } from './engines/engine.ts';
 import { VLLM_DIALECT, PLAIN_OPENAI_DIALECT, type RequestDialect } from './load/client.ts';
 import type { PromptBook } from './load/prompt-book.ts';
-import { runScenario } from './load/runner.ts';
+import { RunCancelledError, runScenario } from './load/runner.ts';
 import { startEngineTelemetry, type EngineTelemetry } from './engines/telemetry.ts';
 import { modelWeightBytes, roofline } from './metrics/roofline.ts';
 import { summarize } from './metrics/summary.ts';
@@ -152,7 +152,6 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
         const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts);
         records.push(...measured.records);
-        if (opts.signal?.aborted) return cancelled(running);
         const died = running.failure();
         if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50), running.startupS);
         summaries.push(measured.summary);
@@ -161,6 +160,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
     }
     return { ...baseResult(engine, fingerprint, running.startupS, repetitions, records, opts), status: 'ok', error: null, logTail: null };
   } catch (err) {
+    if (err instanceof RunCancelledError && running) return cancelled(running);
     const message = err instanceof Error ? err.message : String(err);
     const tail = (err as { logTail?: string | null }).logTail ?? running?.proc.tail(50) ?? null;
     warning(`${engine.label}: ${message}`);
@@ -194,6 +194,7 @@ async function measureScenario(
     warmupPrompts,
     repetition,
     dialect: DIALECT[engine.kind],
+    signal: opts.signal,
     onProgress: (done, total) => {
       // A line per ~10% keeps long scenarios visible without flooding the Actions log.
       if (done === total || done - lastLogged >= Math.max(1, Math.ceil(total / 10))) {

@@ -85046,6 +85046,10 @@ async function streamRequest(client, req) {
     const reader = new ChunkReader(req.api, req.onChunk);
     const sentAt = performance.now();
     const timer = setTimeout(() => controller.abort(), req.deadlineMs);
+    const cancel = () => controller.abort();
+    req.signal?.addEventListener('abort', cancel, { once: true });
+    if (req.signal?.aborted)
+        controller.abort();
     let error = null;
     try {
         const response = await send(client.openai, req, signal, req.deadlineMs);
@@ -85056,10 +85060,12 @@ async function streamRequest(client, req) {
     }
     finally {
         clearTimeout(timer);
+        req.signal?.removeEventListener('abort', cancel);
     }
-    // Past the deadline, whatever the body did after it (cut off, ended early) is a timeout.
+    // Past the deadline (or the run's cancellation), whatever the body did after it (cut off, ended
+    // early) is a timeout (or a cancellation).
     if (signal.aborted)
-        error = 'timeout';
+        error = req.signal?.aborted ? 'cancelled' : 'timeout';
     const endedAt = performance.now();
     return { record: reader.record(req, sentAt, error), sentAt, endedAt };
 }
@@ -85351,6 +85357,12 @@ function checkCount(count) {
 
 
 
+class RunCancelledError extends Error {
+    constructor(scenario) {
+        super(`scenario "${scenario}" cancelled`);
+        this.name = 'RunCancelledError';
+    }
+}
 async function runScenario(opts) {
     const { scenario, prompts } = opts;
     if (prompts.length !== scenario.requests) {
@@ -85364,6 +85376,8 @@ async function runScenario(opts) {
         const ctx = { opts, client, turns: new IoTurns(), measuring: false, originMs: performance.now(), inFlight: 0, peak: 0 };
         const warmupWidth = Math.min(opts.warmupPrompts.length, cap ?? opts.warmupPrompts.length);
         await closedLoop(ctx, opts.warmupPrompts, warmupWidth, () => { });
+        if (opts.signal?.aborted)
+            throw new RunCancelledError(scenario.name);
         const results = new Array(prompts.length);
         let done = 0;
         const finished = (i, r) => {
@@ -85379,6 +85393,8 @@ async function runScenario(opts) {
             await closedLoop(ctx, prompts, cap ?? prompts.length, finished);
         else
             await openLoop(ctx, schedule, cap, finished);
+        if (opts.signal?.aborted)
+            throw new RunCancelledError(scenario.name);
         let first = Infinity;
         let last = -Infinity;
         for (const r of results) {
@@ -85427,6 +85443,7 @@ async function request(ctx, prompt, index, scheduledMs, queueMs) {
             originMs: ctx.originMs,
             scheduledMs,
             queueMs,
+            signal: opts.signal,
         });
     }
     finally {
@@ -85436,8 +85453,9 @@ async function request(ctx, prompt, index, scheduledMs, queueMs) {
 /** `width` workers, each sending its next prompt as soon as its previous request ends. */
 async function closedLoop(ctx, prompts, width, finished) {
     let next = 0;
+    const signal = ctx.opts.signal;
     const worker = async () => {
-        while (next < prompts.length) {
+        while (next < prompts.length && !signal?.aborted) {
             const i = next++;
             finished(i, await request(ctx, prompts[i], i, null, 0));
         }
@@ -85467,6 +85485,7 @@ class IoTurns {
  * slot, and that wait is its queue time (kept out of TTFT, which starts at the send).
  */
 async function openLoop(ctx, schedule, cap, finished) {
+    const signal = ctx.opts.signal;
     const slots = cap === null ? null : new Slots(cap);
     const prompts = ctx.opts.prompts;
     const launch = async (i) => {
@@ -85477,25 +85496,42 @@ async function openLoop(ctx, schedule, cap, finished) {
             queueMs = performance.now() - readyAt;
         }
         try {
-            finished(i, await request(ctx, prompts[i], i, schedule[i], queueMs));
+            if (!signal?.aborted)
+                finished(i, await request(ctx, prompts[i], i, schedule[i], queueMs));
         }
         finally {
             slots?.release();
         }
     };
     const running = [];
-    for (let i = 0; i < schedule.length; i++) {
-        await sleepUntil(ctx.originMs + schedule[i]);
-        running.push(launch(i));
+    for (let i = 0; i < schedule.length && !signal?.aborted; i++) {
+        await sleepUntil(ctx.originMs + schedule[i], signal);
+        if (!signal?.aborted)
+            running.push(launch(i));
     }
     await Promise.all(running);
 }
-/** Waits with a timer to within a millisecond, then yields to I/O until the moment passes (timers are ms-coarse). */
-async function sleepUntil(at) {
+/**
+ * Waits with a timer to within a millisecond, then yields to I/O until the moment passes (timers
+ * are ms-coarse). A cancellation ends the wait at once: a slow Poisson schedule must not keep a
+ * cancelled run alive.
+ */
+async function sleepUntil(at, signal) {
     const coarse = Math.floor(at - performance.now()) - 1;
-    if (coarse > 0)
-        await new Promise((resolve) => setTimeout(resolve, coarse));
-    while (performance.now() < at)
+    if (coarse > 0 && !signal?.aborted) {
+        await new Promise((resolve) => {
+            const wake = () => {
+                clearTimeout(timer);
+                resolve();
+            };
+            const timer = setTimeout(() => {
+                signal?.removeEventListener('abort', wake);
+                resolve();
+            }, coarse);
+            signal?.addEventListener('abort', wake, { once: true });
+        });
+    }
+    while (performance.now() < at && !signal?.aborted)
         await yieldToIo();
 }
 /** A counting semaphore that hands freed slots to waiters in arrival order. */
@@ -85887,8 +85923,6 @@ async function measureEngine(engine, opts) {
                 const scenario = opts.scenarios.scenarios.find((s) => s.name === name);
                 const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts);
                 records.push(...measured.records);
-                if (opts.signal?.aborted)
-                    return cancelled(running);
                 const died = running.failure();
                 if (died)
                     return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50), running.startupS);
@@ -85899,6 +85933,8 @@ async function measureEngine(engine, opts) {
         return { ...baseResult(engine, fingerprint, running.startupS, repetitions, records, opts), status: 'ok', error: null, logTail: null };
     }
     catch (err) {
+        if (err instanceof RunCancelledError && running)
+            return cancelled(running);
         const message = err instanceof Error ? err.message : String(err);
         const tail = err.logTail ?? running?.proc.tail(50) ?? null;
         warning(`${engine.label}: ${message}`);
@@ -85924,6 +85960,7 @@ async function measureScenario(scenario, repetition, running, engine, telemetry,
         warmupPrompts,
         repetition,
         dialect: DIALECT[engine.kind],
+        signal: opts.signal,
         onProgress: (done, total) => {
             // A line per ~10% keeps long scenarios visible without flooding the Actions log.
             if (done === total || done - lastLogged >= Math.max(1, Math.ceil(total / 10))) {

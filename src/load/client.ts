@@ -98,6 +98,8 @@ export interface StreamRequest {
   readonly originMs: number;
   readonly scheduledMs: number | null;
   readonly queueMs: number;
+  /** Cancels the run: the request is aborted and recorded as 'cancelled'. */
+  readonly signal?: AbortSignal;
 }
 
 export interface StreamResult {
@@ -115,6 +117,9 @@ export async function streamRequest(client: StreamClient, req: StreamRequest): P
   const reader = new ChunkReader(req.api, req.onChunk);
   const sentAt = performance.now();
   const timer = setTimeout(() => controller.abort(), req.deadlineMs);
+  const cancel = (): void => controller.abort();
+  req.signal?.addEventListener('abort', cancel, { once: true });
+  if (req.signal?.aborted) controller.abort();
   let error: string | null = null;
   try {
     const response = await send(client.openai, req, signal, req.deadlineMs);
@@ -123,9 +128,11 @@ export async function streamRequest(client: StreamClient, req: StreamRequest): P
     error = signal.aborted ? 'timeout' : describe(err);
   } finally {
     clearTimeout(timer);
+    req.signal?.removeEventListener('abort', cancel);
   }
-  // Past the deadline, whatever the body did after it (cut off, ended early) is a timeout.
-  if (signal.aborted) error = 'timeout';
+  // Past the deadline (or the run's cancellation), whatever the body did after it (cut off, ended
+  // early) is a timeout (or a cancellation).
+  if (signal.aborted) error = req.signal?.aborted ? 'cancelled' : 'timeout';
   const endedAt = performance.now();
   return { record: reader.record(req, sentAt, error), sentAt, endedAt };
 }

@@ -21,6 +21,18 @@ export interface RunScenarioOptions {
   readonly dialect?: RequestDialect;
   /** Sees every parsed chunk of the measured requests (harness self-checks). */
   readonly onChunk?: ChunkObserver;
+  /**
+   * Cancels the run: nothing more is sent, requests in flight are aborted, and runScenario
+   * rejects with RunCancelledError once they have ended.
+   */
+  readonly signal?: AbortSignal;
+}
+
+export class RunCancelledError extends Error {
+  constructor(scenario: string) {
+    super(`scenario "${scenario}" cancelled`);
+    this.name = 'RunCancelledError';
+  }
 }
 
 export interface ScenarioRun {
@@ -44,6 +56,7 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun
     const ctx: RunContext = { opts, client, turns: new IoTurns(), measuring: false, originMs: performance.now(), inFlight: 0, peak: 0 };
     const warmupWidth = Math.min(opts.warmupPrompts.length, cap ?? opts.warmupPrompts.length);
     await closedLoop(ctx, opts.warmupPrompts, warmupWidth, () => {});
+    if (opts.signal?.aborted) throw new RunCancelledError(scenario.name);
 
     const results = new Array<StreamResult>(prompts.length);
     let done = 0;
@@ -58,6 +71,7 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun
     const schedule = arrivalScheduleMs(scenario.load, prompts.length, mixSeed(scenario.seed, opts.repetition));
     if (schedule === null) await closedLoop(ctx, prompts, cap ?? prompts.length, finished);
     else await openLoop(ctx, schedule, cap, finished);
+    if (opts.signal?.aborted) throw new RunCancelledError(scenario.name);
 
     let first = Infinity;
     let last = -Infinity;
@@ -118,6 +132,7 @@ async function request(ctx: RunContext, prompt: Prompt, index: number, scheduled
       originMs: ctx.originMs,
       scheduledMs,
       queueMs,
+      signal: opts.signal,
     });
   } finally {
     ctx.inFlight--;
@@ -132,8 +147,9 @@ async function closedLoop(
   finished: (index: number, r: StreamResult) => void,
 ): Promise<void> {
   let next = 0;
+  const signal = ctx.opts.signal;
   const worker = async (): Promise<void> => {
-    while (next < prompts.length) {
+    while (next < prompts.length && !signal?.aborted) {
       const i = next++;
       finished(i, await request(ctx, prompts[i], i, null, 0));
     }
@@ -172,6 +188,7 @@ async function openLoop(
   cap: number | null,
   finished: (index: number, r: StreamResult) => void,
 ): Promise<void> {
+  const signal = ctx.opts.signal;
   const slots = cap === null ? null : new Slots(cap);
   const prompts = ctx.opts.prompts;
   const launch = async (i: number): Promise<void> => {
@@ -182,24 +199,40 @@ async function openLoop(
       queueMs = performance.now() - readyAt;
     }
     try {
-      finished(i, await request(ctx, prompts[i], i, schedule[i], queueMs));
+      if (!signal?.aborted) finished(i, await request(ctx, prompts[i], i, schedule[i], queueMs));
     } finally {
       slots?.release();
     }
   };
   const running: Promise<void>[] = [];
-  for (let i = 0; i < schedule.length; i++) {
-    await sleepUntil(ctx.originMs + schedule[i]);
-    running.push(launch(i));
+  for (let i = 0; i < schedule.length && !signal?.aborted; i++) {
+    await sleepUntil(ctx.originMs + schedule[i], signal);
+    if (!signal?.aborted) running.push(launch(i));
   }
   await Promise.all(running);
 }
 
-/** Waits with a timer to within a millisecond, then yields to I/O until the moment passes (timers are ms-coarse). */
-async function sleepUntil(at: number): Promise<void> {
+/**
+ * Waits with a timer to within a millisecond, then yields to I/O until the moment passes (timers
+ * are ms-coarse). A cancellation ends the wait at once: a slow Poisson schedule must not keep a
+ * cancelled run alive.
+ */
+async function sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
   const coarse = Math.floor(at - performance.now()) - 1;
-  if (coarse > 0) await new Promise((resolve) => setTimeout(resolve, coarse));
-  while (performance.now() < at) await yieldToIo();
+  if (coarse > 0 && !signal?.aborted) {
+    await new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', wake);
+        resolve();
+      }, coarse);
+      signal?.addEventListener('abort', wake, { once: true });
+    });
+  }
+  while (performance.now() < at && !signal?.aborted) await yieldToIo();
 }
 
 /** A counting semaphore that hands freed slots to waiters in arrival order. */

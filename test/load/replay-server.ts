@@ -33,6 +33,8 @@ export interface ReplayServer {
   readonly requests: ReceivedRequest[];
   /** Most requests open at the same time. */
   readonly maxOpen: () => number;
+  /** Requests open now. */
+  readonly open: () => number;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startReplayServer(reply: (req: ReceivedRequest, n: number)
     url: `http://127.0.0.1:${port}`,
     requests,
     maxOpen: () => maxOpen,
+    open: () => open,
     close: async () => {
       server.closeAllConnections();
       server.close();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runScenario } from '../../src/load/runner.ts';
+import { RunCancelledError, runScenario } from '../../src/load/runner.ts';
 import type { LoadPattern, Prompt, Scenario } from '../../src/types.ts';
 import { fixtureEvents, startReplayServer, type Reply, type ReplayServer } from './replay-server.ts';
 
@@ -127,6 +127,36 @@ test('failed requests are recorded in place, never dropped', async () => {
     });
     assert.deepEqual(run.records.map((r) => r.error), [null, 'http 500: boom', null]);
   });
+});
+
+test('a cancelled run sends nothing more, aborts what is in flight and rejects at once', async (t) => {
+  // Never answered: only the abort ends these requests.
+  const hung: Reply = { kind: 'hang' };
+  const cases: [string, LoadPattern][] = [
+    ['closed loop', { kind: 'concurrency', concurrency: 2 }],
+    ['open loop, mid-schedule (1 request/s)', { kind: 'poisson', rate: 1, burstiness: 1, maxConcurrency: 4 }],
+    ['burst', { kind: 'burst' }],
+  ];
+  for (const [name, load] of cases) {
+    await t.test(name, () =>
+      withServer(() => hung, async (server) => {
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 300);
+        const started = performance.now();
+        await assert.rejects(
+          runScenario({ baseUrl: server.url, model: 'm', scenario: scenario(load, 6), prompts: prompts(6, 'c'), warmupPrompts: [], repetition: 0, signal: controller.signal }),
+          (err: Error) => err instanceof RunCancelledError && /scenario "runner-test" cancelled/.test(err.message),
+        );
+        const took = performance.now() - started;
+        assert.ok(took < 2_000, `ended ${Math.round(took)} ms after the start, 300 ms after the abort`);
+        const sent = server.requests.length;
+        assert.ok(sent >= 1 && sent <= (load.kind === 'burst' ? 6 : 2), `${sent} requests reached the server`);
+        await new Promise((r) => setTimeout(r, 1_200));
+        assert.equal(server.requests.length, sent, 'nothing sent after the run ended');
+        assert.equal(server.open(), 0, 'no request left open on the server');
+      }),
+    );
+  }
 });
 
 test('inconsistent scenarios are rejected with the scenario and field named', async () => {
