@@ -14,6 +14,7 @@ const USAGE = `usage:
                     [--vllm-args '...'] [--transformers-args '...'] [--python PY] [--tolerances m=x,...]
                     [--fail-on regression|inconclusive|never] [--history W] [--shard i/n] [--seed N]
                     [--records] [--allow-fingerprint-mismatch] [--startup-timeout S] [--warmup-repetitions N]
+                    [--warm-start true|false]
   llm-perf-gate compare --baseline PATH --current DIR/results.json --out DIR [--mode M] [--tolerances ...]
   llm-perf-gate aggregate --in DIR --out DIR [--baseline PATH] [--mode M]
   llm-perf-gate noise --in DIR1,DIR2,DIR3 --out FILE.md   (run-to-run CV from independent runs)
@@ -22,7 +23,7 @@ const USAGE = `usage:
 exit status: 0 gate passed, 3 gate failed, 1 error`;
 
 const INPUT_FLAGS = [
-  'confidence', 'warmup-repetitions', 'engines', 'model', 'scenarios', 'repetitions', 'mode', 'tolerances', 'fail-on', 'python', 'vllm-args',
+  'confidence', 'warmup-repetitions', 'warm-start', 'engines', 'model', 'scenarios', 'repetitions', 'mode', 'tolerances', 'fail-on', 'python', 'vllm-args',
   'transformers-args', 'sim-args', 'startup-timeout', 'shard', 'history',
 ];
 const CLI_FLAGS = ['out', 'baseline', 'seed', 'records', 'allow-fingerprint-mismatch'];

@@ -51,7 +51,7 @@ async function produceRun(config: ActionConfig, ctx: GitHubContext): Promise<Run
     keepRecords: false,
     source: { sha: ctx.pullRequest?.headSha ?? ctx.sha, ref: ctx.pullRequest?.headRef ?? ctx.ref, event: ctx.eventName },
     signal: servers.signal,
-    hooks: { info: (m) => core.info(m), warning: (m) => core.warning(m), onSpawn: servers.onSpawn },
+    hooks: { info: (m) => core.info(m), warning: (m) => core.warning(m), onSpawn: servers.onSpawn, onStopped: servers.onStopped },
   });
 }
 

@@ -29,6 +29,7 @@ export interface MeasureHooks {
   readonly warning: (message: string) => void;
   /** Records a spawned server's process group so a post step can kill it after a crash or cancel. */
   readonly onSpawn?: (pgid: number, label: string) => void;
+  readonly onStopped?: (pgid: number) => void;
 }
 
 export interface MeasureOptions {
@@ -44,6 +45,8 @@ export interface MeasureOptions {
   readonly startupTimeoutS: number;
   /** Unrecorded passes over the scenarios after each engine start, before the measured ones. */
   readonly warmupRepetitions: number;
+  /** Start each engine, stop it, and measure on a second start: both start-up times are recorded. */
+  readonly warmStart: boolean;
   readonly logDir: string;
   readonly keepRecords: boolean;
   readonly actionVersion: string;
@@ -119,15 +122,30 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
   // The fingerprint records the arguments as launched (dtype, ports dropped, ...); an engine that
   // never started is fingerprinted by the arguments it was given.
   let fingerprint = await fingerprintOf(engine, spec.extraArgs, opts);
-  const failed = (error: string, logTail: string | null, startupS: number | null): EngineResult => ({
-    ...baseResult(engine, fingerprint, startupS, repetitions, records, opts),
+  const startup: Startup = { coldS: null, warmS: null };
+  const failed = (error: string, logTail: string | null): EngineResult => ({
+    ...baseResult(engine, fingerprint, startup, repetitions, records, opts),
     status: 'failed',
     error,
     logTail,
   });
-  const cancelled = (engine: RunningEngine): EngineResult => failed('cancelled', engine.proc.tail(30), engine.startupS);
+  const cancelled = (engine: RunningEngine): EngineResult => failed('cancelled', engine.proc.tail(30));
+  const hooks = { info, warning, onSpawn: opts.hooks.onSpawn, onStopped: opts.hooks.onStopped };
   try {
-    running = await startEngine(spec, { info, warning, onSpawn: opts.hooks.onSpawn });
+    running = await startEngine(spec, hooks);
+    startup.coldS = running.startupS;
+    if (opts.warmStart) {
+      // The cold start pays for reading the weights from disk and filling the engines' compile
+      // caches; the warm restart is the engine's own start-up cost, steady from run to run. The
+      // stop in between also proves the engine gives its GPU memory back before it is measured.
+      const cold = running;
+      running = null;
+      await cold.stop();
+      if (opts.signal?.aborted) return failed('cancelled', cold.proc.tail(30));
+      running = await startEngine(spec, hooks);
+      startup.warmS = running.startupS;
+      info(`${engine.label}: start-up cold ${startup.coldS.toFixed(1)} s, warm ${startup.warmS.toFixed(1)} s`);
+    }
     fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
     telemetry = await startEngineTelemetry(running);
     const units = opts.plan.units.filter((u) => u.engine === engine.label);
@@ -141,7 +159,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
         await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts);
         const died = running.failure();
-        if (died) return failed(`${died}\n(during warm-up repetition ${w + 1}, scenario "${name}")`, running.proc.tail(50), running.startupS);
+        if (died) return failed(`${died}\n(during warm-up repetition ${w + 1}, scenario "${name}")`, running.proc.tail(50));
       }
     }
     for (const repetition of [...new Set(units.map((u) => u.repetition))]) {
@@ -153,18 +171,18 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts);
         records.push(...measured.records);
         const died = running.failure();
-        if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50), running.startupS);
+        if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50));
         summaries.push(measured.summary);
       }
       repetitions.push({ index: repetition, order, scenarios: summaries });
     }
-    return { ...baseResult(engine, fingerprint, running.startupS, repetitions, records, opts), status: 'ok', error: null, logTail: null };
+    return { ...baseResult(engine, fingerprint, startup, repetitions, records, opts), status: 'ok', error: null, logTail: null };
   } catch (err) {
     if (err instanceof RunCancelledError && running) return cancelled(running);
     const message = err instanceof Error ? err.message : String(err);
     const tail = (err as { logTail?: string | null }).logTail ?? running?.proc.tail(50) ?? null;
     warning(`${engine.label}: ${message}`);
-    return failed(message, tail, running?.startupS ?? null);
+    return failed(message, tail);
   } finally {
     await telemetry?.stop();
     await running?.stop();
@@ -212,10 +230,15 @@ function fingerprintOf(engine: EngineSelection, engineArgs: readonly string[], o
   return collectFingerprint({ kind: engine.kind, python: opts.python, model: opts.model, engineArgs, actionVersion: opts.actionVersion });
 }
 
+interface Startup {
+  coldS: number | null;
+  warmS: number | null;
+}
+
 function baseResult(
   engine: EngineSelection,
   fingerprint: Fingerprint,
-  startupS: number | null,
+  startup: Startup,
   repetitions: readonly RepetitionResult[],
   records: readonly RequestRecord[],
   opts: MeasureOptions,
@@ -224,7 +247,8 @@ function baseResult(
     engine: engine.label,
     kind: engine.kind,
     fingerprint,
-    startupS,
+    startupS: startup.coldS,
+    warmStartupS: startup.warmS,
     repetitions,
     pooled: poolRepetitions(repetitions, records, opts.scenarios.scenarios),
     ...(opts.keepRecords ? { records } : {}),

@@ -108,6 +108,7 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
     // engine's prefix cache cannot carry them into the measured ones.
     prompts: makePromptBook(scenarios.scenarios, config.repetitions + config.warmupRepetitions, tokenizer),
     warmupRepetitions: config.warmupRepetitions,
+    warmStart: config.warmStart,
     python: config.python,
     dtype: 'auto',
     engineArgs: { vllm: config.vllmArgs, transformers: config.transformersArgs, sim: config.simArgs },
@@ -163,7 +164,7 @@ export async function runCommand(
   const run = await measureRun(config, scenarios, {
     seed: opts.seed,
     keepRecords: opts.keepRecords,
-    hooks: { ...consoleHooks, onSpawn: servers.onSpawn },
+    hooks: { ...consoleHooks, onSpawn: servers.onSpawn, onStopped: servers.onStopped },
     signal: servers.signal,
     source: { sha: null, ref: null, event: 'cli' },
   });

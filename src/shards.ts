@@ -76,6 +76,12 @@ function checkShardSet(shards: readonly ShardFile[]): void {
   if (missing.length) throw new Error(`aggregate: missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} (found ${[...byIndex.keys()].sort((x, y) => x - y).map((i) => `${i}/${count}`).join(', ')})`);
 }
 
+/** Each shard started its own engine: the slowest start stands for the merged run; null if none got ready. */
+function slowest(startups: readonly (number | null | undefined)[]): number | null {
+  const known = startups.filter((s): s is number => typeof s === 'number');
+  return known.length ? Math.max(...known) : null;
+}
+
 function mergeEngine(label: string, parts: readonly { shard: ShardFile; engine: EngineResult }[], run: RunResult): EngineResult {
   const first = parts[0];
   for (const p of parts.slice(1)) {
@@ -102,7 +108,8 @@ function mergeEngine(label: string, parts: readonly { shard: ShardFile; engine: 
     error: failed ? `${failed.shard.path}: ${failed.engine.error}` : null,
     logTail: failed?.engine.logTail ?? null,
     fingerprint: first.engine.fingerprint,
-    startupS: Math.max(...parts.map((p) => p.engine.startupS ?? 0)),
+    startupS: slowest(parts.map((p) => p.engine.startupS)),
+    warmStartupS: slowest(parts.map((p) => p.engine.warmStartupS)),
     repetitions,
     pooled: poolRepetitions(repetitions, records, run.scenarioSet.definitions),
     records,

@@ -185,7 +185,14 @@ export interface EngineResult {
   readonly error: string | null;
   readonly logTail: string | null;
   readonly fingerprint: Fingerprint;
+  /** Seconds from spawn to ready of the engine's first (cold) start; null if it never got ready. */
   readonly startupS: number | null;
+  /**
+   * Seconds from spawn to ready of the restart right after it (warm: model files in the OS page
+   * cache, engine compile caches filled), which served the measurement; absent or null when the
+   * run did not restart (`warm-start: false`) or the restart failed.
+   */
+  readonly warmStartupS?: number | null;
   readonly repetitions: readonly RepetitionResult[];
   /** All repetitions' requests pooled per scenario. */
   readonly pooled: readonly ScenarioSummary[];

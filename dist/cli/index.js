@@ -48325,6 +48325,7 @@ const INPUT_DEFAULTS = Object.freeze({
     history: '10',
     confidence: '0.99',
     'warmup-repetitions': '1',
+    'warm-start': 'true',
 });
 /** The scenario file used when the `scenarios` input is empty. */
 function defaultScenarioFile() {
@@ -48542,6 +48543,7 @@ function readInputs(getInput) {
         history: read('history', (raw) => integer('history', raw, 1, 1000), d.history),
         confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
         warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
+        warmStart: read('warm-start', (raw) => inputs_boolean('warm-start', raw), d['warm-start']),
     };
     if (problems.length)
         throw new Error(`invalid action input${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`);
@@ -51869,8 +51871,10 @@ function startManaged(opts) {
             // Awaiting the exit of an unref'd child with nothing else pending would let Node leave the
             // event loop (exit 0, mid-pipeline) before the 'exit' event arrives: hold the loop until then.
             child.ref();
-            if (pid !== 0)
+            if (pid !== 0) {
                 await killGroup(pid, graceMs);
+                opts.onStopped?.(pid);
+            }
             return exited;
         },
     };
@@ -52013,6 +52017,11 @@ function trackServers(warn, record) {
         onSpawn(pgid, label) {
             groups.set(pgid, label);
             record?.([...groups.keys()]);
+        },
+        onStopped(pgid) {
+            // A pgid can be reused once its group is gone: the post step must not kill a stranger's.
+            if (groups.delete(pgid))
+                record?.([...groups.keys()]);
         },
     };
 }
@@ -53729,6 +53738,7 @@ async function startEngine(spec, hooks = {}) {
         env: { ...process.env, ...plan.env, ...spec.env },
         logFile,
         onSpawn: (pid) => hooks.onSpawn?.(pid, spec.label),
+        onStopped: hooks.onStopped,
     });
     const baseUrl = `http://127.0.0.1:${port}`;
     const grace = hooks.stopGraceMs ?? DEFAULT_GRACE_MS;
@@ -85887,15 +85897,31 @@ async function measureEngine(engine, opts) {
     // The fingerprint records the arguments as launched (dtype, ports dropped, ...); an engine that
     // never started is fingerprinted by the arguments it was given.
     let fingerprint = await fingerprintOf(engine, spec.extraArgs, opts);
-    const failed = (error, logTail, startupS) => ({
-        ...baseResult(engine, fingerprint, startupS, repetitions, records, opts),
+    const startup = { coldS: null, warmS: null };
+    const failed = (error, logTail) => ({
+        ...baseResult(engine, fingerprint, startup, repetitions, records, opts),
         status: 'failed',
         error,
         logTail,
     });
-    const cancelled = (engine) => failed('cancelled', engine.proc.tail(30), engine.startupS);
+    const cancelled = (engine) => failed('cancelled', engine.proc.tail(30));
+    const hooks = { info, warning, onSpawn: opts.hooks.onSpawn, onStopped: opts.hooks.onStopped };
     try {
-        running = await startEngine(spec, { info, warning, onSpawn: opts.hooks.onSpawn });
+        running = await startEngine(spec, hooks);
+        startup.coldS = running.startupS;
+        if (opts.warmStart) {
+            // The cold start pays for reading the weights from disk and filling the engines' compile
+            // caches; the warm restart is the engine's own start-up cost, steady from run to run. The
+            // stop in between also proves the engine gives its GPU memory back before it is measured.
+            const cold = running;
+            running = null;
+            await cold.stop();
+            if (opts.signal?.aborted)
+                return failed('cancelled', cold.proc.tail(30));
+            running = await startEngine(spec, hooks);
+            startup.warmS = running.startupS;
+            info(`${engine.label}: start-up cold ${startup.coldS.toFixed(1)} s, warm ${startup.warmS.toFixed(1)} s`);
+        }
         fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
         telemetry = await startEngineTelemetry(running);
         const units = opts.plan.units.filter((u) => u.engine === engine.label);
@@ -85911,7 +85937,7 @@ async function measureEngine(engine, opts) {
                 await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts);
                 const died = running.failure();
                 if (died)
-                    return failed(`${died}\n(during warm-up repetition ${w + 1}, scenario "${name}")`, running.proc.tail(50), running.startupS);
+                    return failed(`${died}\n(during warm-up repetition ${w + 1}, scenario "${name}")`, running.proc.tail(50));
             }
         }
         for (const repetition of [...new Set(units.map((u) => u.repetition))]) {
@@ -85925,12 +85951,12 @@ async function measureEngine(engine, opts) {
                 records.push(...measured.records);
                 const died = running.failure();
                 if (died)
-                    return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50), running.startupS);
+                    return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50));
                 summaries.push(measured.summary);
             }
             repetitions.push({ index: repetition, order, scenarios: summaries });
         }
-        return { ...baseResult(engine, fingerprint, running.startupS, repetitions, records, opts), status: 'ok', error: null, logTail: null };
+        return { ...baseResult(engine, fingerprint, startup, repetitions, records, opts), status: 'ok', error: null, logTail: null };
     }
     catch (err) {
         if (err instanceof RunCancelledError && running)
@@ -85938,7 +85964,7 @@ async function measureEngine(engine, opts) {
         const message = err instanceof Error ? err.message : String(err);
         const tail = err.logTail ?? running?.proc.tail(50) ?? null;
         warning(`${engine.label}: ${message}`);
-        return failed(message, tail, running?.startupS ?? null);
+        return failed(message, tail);
     }
     finally {
         await telemetry?.stop();
@@ -85977,12 +86003,13 @@ async function measureScenario(scenario, repetition, running, engine, telemetry,
 function fingerprintOf(engine, engineArgs, opts) {
     return collectFingerprint({ kind: engine.kind, python: opts.python, model: opts.model, engineArgs, actionVersion: opts.actionVersion });
 }
-function baseResult(engine, fingerprint, startupS, repetitions, records, opts) {
+function baseResult(engine, fingerprint, startup, repetitions, records, opts) {
     return {
         engine: engine.label,
         kind: engine.kind,
         fingerprint,
-        startupS,
+        startupS: startup.coldS,
+        warmStartupS: startup.warmS,
         repetitions,
         pooled: poolRepetitions(repetitions, records, opts.scenarios.scenarios),
         ...(opts.keepRecords ? { records } : {}),
@@ -86781,8 +86808,14 @@ const environment_FIELDS = [
     ['Model', (f) => escapeCell(f.model.id) + (f.model.configHash ? ` (config ${codeCell(f.model.configHash.slice(0, 12))})` : '')],
     ['Engine arguments', (f) => (f.engineArgs.length ? codeCell(f.engineArgs.join(' ')) : MISSING)],
     ['Action', (f) => escapeCell(f.actionVersion)],
-    ['Server start-up', (_f, e) => (e.startupS === null ? MISSING : `${formatNumber(e.startupS)} s`)],
+    ['Server start-up', (_f, e) => startupCell(e)],
 ];
+function startupCell(e) {
+    if (e.startupS === null)
+        return MISSING;
+    const cold = `${formatNumber(e.startupS)} s`;
+    return typeof e.warmStartupS === 'number' ? `cold ${cold}, warm ${formatNumber(e.warmStartupS)} s` : cold;
+}
 function environment_oneLine(f) {
     const gpu = f.gpu ? `${f.gpu.count > 1 ? `${f.gpu.count}× ` : ''}${f.gpu.name} (driver ${f.gpu.driver}, CUDA ${f.gpu.cuda})` : 'no GPU';
     return escapeInline([gpu, f.torch ? `torch ${f.torch}` : null, f.python ? `Python ${f.python}` : null, f.model.id].filter(Boolean).join(' · '));
@@ -87211,6 +87244,11 @@ function checkShardSet(shards) {
     if (missing.length)
         throw new Error(`aggregate: missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} (found ${[...byIndex.keys()].sort((x, y) => x - y).map((i) => `${i}/${count}`).join(', ')})`);
 }
+/** Each shard started its own engine: the slowest start stands for the merged run; null if none got ready. */
+function slowest(startups) {
+    const known = startups.filter((s) => typeof s === 'number');
+    return known.length ? Math.max(...known) : null;
+}
 function mergeEngine(label, parts, run) {
     const first = parts[0];
     for (const p of parts.slice(1)) {
@@ -87240,7 +87278,8 @@ function mergeEngine(label, parts, run) {
         error: failed ? `${failed.shard.path}: ${failed.engine.error}` : null,
         logTail: failed?.engine.logTail ?? null,
         fingerprint: first.engine.fingerprint,
-        startupS: Math.max(...parts.map((p) => p.engine.startupS ?? 0)),
+        startupS: slowest(parts.map((p) => p.engine.startupS)),
+        warmStartupS: slowest(parts.map((p) => p.engine.warmStartupS)),
         repetitions,
         pooled: poolRepetitions(repetitions, records, run.scenarioSet.definitions),
         records,
@@ -87361,6 +87400,7 @@ async function measureRun(config, scenarios, opts) {
         // engine's prefix cache cannot carry them into the measured ones.
         prompts: makePromptBook(scenarios.scenarios, config.repetitions + config.warmupRepetitions, tokenizer),
         warmupRepetitions: config.warmupRepetitions,
+        warmStart: config.warmStart,
         python: config.python,
         dtype: 'auto',
         engineArgs: { vllm: config.vllmArgs, transformers: config.transformersArgs, sim: config.simArgs },
@@ -87411,7 +87451,7 @@ async function runCommand(config, opts) {
     const run = await measureRun(config, scenarios, {
         seed: opts.seed,
         keepRecords: opts.keepRecords,
-        hooks: { ...consoleHooks, onSpawn: servers.onSpawn },
+        hooks: { ...consoleHooks, onSpawn: servers.onSpawn, onStopped: servers.onStopped },
         signal: servers.signal,
         source: { sha: null, ref: null, event: 'cli' },
     });
@@ -87472,6 +87512,7 @@ const USAGE = `usage:
                     [--vllm-args '...'] [--transformers-args '...'] [--python PY] [--tolerances m=x,...]
                     [--fail-on regression|inconclusive|never] [--history W] [--shard i/n] [--seed N]
                     [--records] [--allow-fingerprint-mismatch] [--startup-timeout S] [--warmup-repetitions N]
+                    [--warm-start true|false]
   llm-perf-gate compare --baseline PATH --current DIR/results.json --out DIR [--mode M] [--tolerances ...]
   llm-perf-gate aggregate --in DIR --out DIR [--baseline PATH] [--mode M]
   llm-perf-gate noise --in DIR1,DIR2,DIR3 --out FILE.md   (run-to-run CV from independent runs)
@@ -87479,7 +87520,7 @@ const USAGE = `usage:
 
 exit status: 0 gate passed, 3 gate failed, 1 error`;
 const INPUT_FLAGS = [
-    'confidence', 'warmup-repetitions', 'engines', 'model', 'scenarios', 'repetitions', 'mode', 'tolerances', 'fail-on', 'python', 'vllm-args',
+    'confidence', 'warmup-repetitions', 'warm-start', 'engines', 'model', 'scenarios', 'repetitions', 'mode', 'tolerances', 'fail-on', 'python', 'vllm-args',
     'transformers-args', 'sim-args', 'startup-timeout', 'shard', 'history',
 ];
 const CLI_FLAGS = ['out', 'baseline', 'seed', 'records', 'allow-fingerprint-mismatch'];

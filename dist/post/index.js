@@ -31653,8 +31653,10 @@ function startManaged(opts) {
             // Awaiting the exit of an unref'd child with nothing else pending would let Node leave the
             // event loop (exit 0, mid-pipeline) before the 'exit' event arrives: hold the loop until then.
             child.ref();
-            if (pid !== 0)
+            if (pid !== 0) {
                 await killGroup(pid, graceMs);
+                opts.onStopped?.(pid);
+            }
             return exited;
         },
     };

@@ -47,6 +47,8 @@ export interface ActionConfig {
   readonly confidence: number;
   /** Unrecorded passes over the scenarios after each engine start. */
   readonly warmupRepetitions: number;
+  /** Start each engine twice (cold, then warm) and measure on the warm start. */
+  readonly warmStart: boolean;
 }
 
 export const INPUT_DEFAULTS = Object.freeze({
@@ -66,6 +68,7 @@ export const INPUT_DEFAULTS = Object.freeze({
   history: '10',
   confidence: '0.99',
   'warmup-repetitions': '1',
+  'warm-start': 'true',
 });
 
 /** The scenario file used when the `scenarios` input is empty. */
@@ -271,6 +274,7 @@ export function readInputs(getInput: (name: string) => string): ActionConfig {
     history: read('history', (raw) => integer('history', raw, 1, 1000), d.history),
     confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
     warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
+    warmStart: read('warm-start', (raw) => boolean('warm-start', raw), d['warm-start']),
   };
   if (problems.length) throw new Error(`invalid action input${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`);
   return deepFreeze(config);

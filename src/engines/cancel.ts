@@ -9,6 +9,8 @@ const CANCEL_GRACE_MS = 5_000;
 export interface ServerTracker {
   /** Records a spawned server group (pass as the engines' onSpawn hook). */
   readonly onSpawn: (pgid: number, label: string) => void;
+  /** Forgets a group that a stop has ended (pass as the engines' onStopped hook). */
+  readonly onStopped: (pgid: number) => void;
   /** Aborted on SIGINT or SIGTERM. */
   readonly signal: AbortSignal;
 }
@@ -28,6 +30,10 @@ export function trackServers(warn: (message: string) => void, record?: (pgids: n
     onSpawn(pgid, label) {
       groups.set(pgid, label);
       record?.([...groups.keys()]);
+    },
+    onStopped(pgid) {
+      // A pgid can be reused once its group is gone: the post step must not kill a stranger's.
+      if (groups.delete(pgid)) record?.([...groups.keys()]);
     },
   };
 }

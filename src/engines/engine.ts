@@ -44,6 +44,8 @@ export interface EngineSpec {
 export interface StartHooks {
   /** Called with the process group id as soon as the server is spawned (the post step kills leftovers). */
   readonly onSpawn?: (pgid: number, label: string) => void;
+  /** Called when a stop has ended the whole group (a crashed server's group stays recorded). */
+  readonly onStopped?: (pgid: number) => void;
   readonly info?: (message: string) => void;
   readonly warning?: (message: string) => void;
   /** nvidia-smi executable for the GPU checks (default: found on PATH; absent = CPU host). */
@@ -114,6 +116,7 @@ export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Pro
     env: { ...process.env, ...plan.env, ...spec.env },
     logFile,
     onSpawn: (pid) => hooks.onSpawn?.(pid, spec.label),
+    onStopped: hooks.onStopped,
   });
 
   const baseUrl = `http://127.0.0.1:${port}`;

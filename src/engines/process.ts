@@ -17,6 +17,8 @@ export interface StartOptions {
   readonly logFile: string;
   /** Called with the pid (= process group id) right after the spawn, to record it for the post step. */
   readonly onSpawn?: (pid: number) => void;
+  /** Called once stop() has seen every member of the group gone: nothing is left to clean up. */
+  readonly onStopped?: (pid: number) => void;
 }
 
 export interface ExitInfo {
@@ -107,7 +109,10 @@ export function startManaged(opts: StartOptions): ManagedProcess {
       // Awaiting the exit of an unref'd child with nothing else pending would let Node leave the
       // event loop (exit 0, mid-pipeline) before the 'exit' event arrives: hold the loop until then.
       child.ref();
-      if (pid !== 0) await killGroup(pid, graceMs);
+      if (pid !== 0) {
+        await killGroup(pid, graceMs);
+        opts.onStopped?.(pid);
+      }
       return exited;
     },
   };

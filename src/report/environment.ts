@@ -17,8 +17,14 @@ const FIELDS: readonly (readonly [string, (f: Fingerprint, e: EngineResult) => s
   ['Model', (f) => escapeCell(f.model.id) + (f.model.configHash ? ` (config ${codeCell(f.model.configHash.slice(0, 12))})` : '')],
   ['Engine arguments', (f) => (f.engineArgs.length ? codeCell(f.engineArgs.join(' ')) : MISSING)],
   ['Action', (f) => escapeCell(f.actionVersion)],
-  ['Server start-up', (_f, e) => (e.startupS === null ? MISSING : `${formatNumber(e.startupS)} s`)],
+  ['Server start-up', (_f, e) => startupCell(e)],
 ];
+
+function startupCell(e: EngineResult): string {
+  if (e.startupS === null) return MISSING;
+  const cold = `${formatNumber(e.startupS)} s`;
+  return typeof e.warmStartupS === 'number' ? `cold ${cold}, warm ${formatNumber(e.warmStartupS)} s` : cold;
+}
 
 function oneLine(f: Fingerprint): string {
   const gpu = f.gpu ? `${f.gpu.count > 1 ? `${f.gpu.count}× ` : ''}${f.gpu.name} (driver ${f.gpu.driver}, CUDA ${f.gpu.cuda})` : 'no GPU';

@@ -55,13 +55,19 @@ describe('fork pull requests', { concurrency: true }, () => {
     assert.match(error, /allow-fork-prs: true/);
   });
 
+  // Each start is recorded for the post step and forgotten once its stop ended the whole group.
+  function assertEngineRanAndStopped(step: StepResult): void {
+    assert.equal(step.stdout.match(/^sim-vllm: ready after/gm)?.length, 2, `cold and warm start\n${explain(step)}`);
+    assert.deepEqual(recordedGroups(step.state), [], 'no group left for the post step');
+  }
+
   test('a pull_request_target run on the base code (HEAD = GITHUB_SHA) runs and comments', async () => {
     const gh = await bed.github();
     const ws = bed.workspace();
     const event = pullRequestEvent({ name: 'pull_request_target', number: 33, base: REPOSITORY, head: FORK, headSha: 'f'.repeat(40), sha: ws.head });
     const step = await bed.run({ workspace: ws, github: gh, event });
     assert.equal(step.code, 0, explain(step));
-    assert.equal(recordedGroups(step.state).length, 1, 'the engine ran');
+    assertEngineRanAndStopped(step);
     assert.equal(gh.commentsOf(33).length, 1);
     assert.equal(step.outputs['comment-url'], gh.commentsOf(33)[0].html_url);
   });
@@ -76,7 +82,7 @@ describe('fork pull requests', { concurrency: true }, () => {
 
     assert.equal(step.code, 0, `the step does not fail\n${explain(step)}`);
     assert.deepEqual(step.errors, []);
-    assert.equal(recordedGroups(step.state).length, 1, 'the engine ran');
+    assertEngineRanAndStopped(step);
     assert.equal(step.outputs.verdict, 'no-baseline');
     const warning = step.warnings.find((w) => w.startsWith('GitHub refused to comment on'));
     assert.ok(warning, `a ::warning:: says why there is no comment\n${explain(step)}`);

@@ -50,6 +50,7 @@ test('defaults give a complete, frozen config', () => {
       history: 10,
       confidence: 0.99,
       warmupRepetitions: 1,
+      warmStart: true,
     },
   );
   assert.equal(c.scenarios, defaultScenarioFile());

@@ -168,6 +168,14 @@ test('untrusted names (ref, scenario, error classes, fingerprint) cannot inject 
   }
 });
 
+test('start-up shows cold and warm times when the engine was restarted, the single start otherwise', () => {
+  const run = withEngines(runResult(), (e) => (e.engine === 'vllm' ? { ...e, warmStartupS: 41.5 } : { ...e, warmStartupS: null }));
+  const row = renderReport({ run, comparison: comparison() })
+    .split('\n')
+    .find((l) => l.startsWith('| Server start-up |'));
+  assert.equal(row, '| Server start-up | cold 74.2 s, warm 41.5 s | 21.8 s |');
+});
+
 test('rendering is pure: the same input gives the same text', () => {
   const input = { run: runResult(), comparison: comparison(), context: { ref: 'main' } };
   assert.equal(renderReport(input), renderReport(input));
