@@ -1,22 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { withFileLock, type LockOptions } from './file-lock.ts';
 import { parseBaselineDoc, serializeBaselineDoc, type BaselineDoc } from './history.ts';
 import type { BaselineStore } from './store.ts';
 
 // The baseline as a JSON file (local runs, or a file restored from a cache). A write goes to a
 // temporary file in the same folder, is flushed, then renamed over the old one: rename is atomic
 // within a file system, so a crash leaves either the old document or the new one, never half.
-// Updates through one store object run one at a time; separate processes are not coordinated.
+// Updates through one store object run one at a time, and across processes under a lock file
+// (`PATH.lock`), so concurrent writers on one machine lose nothing.
 
 export class FileBaselineStore implements BaselineStore {
   readonly path: string;
   readonly location: string;
+  readonly #lock: LockOptions;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(path: string) {
+  constructor(path: string, lock: LockOptions = {}) {
     this.path = path;
     this.location = path;
+    this.#lock = lock;
   }
 
   async read(): Promise<BaselineDoc | null> {
@@ -31,7 +35,10 @@ export class FileBaselineStore implements BaselineStore {
   }
 
   update(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void> {
-    const next = this.#queue.then(() => this.#apply(fn));
+    const next = this.#queue.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true });
+      await withFileLock(`${this.path}.lock`, () => this.#apply(fn), this.#lock);
+    });
     this.#queue = next.catch(() => undefined);
     return next;
   }
@@ -40,7 +47,6 @@ export class FileBaselineStore implements BaselineStore {
     const text = serializeBaselineDoc(fn(await this.read()));
     // Never write what could not be read back.
     parseBaselineDoc(text, `${this.path} (about to be written)`);
-    await mkdir(dirname(this.path), { recursive: true });
     const tmp = join(dirname(this.path), `.${basename(this.path)}.${randomUUID()}.tmp`);
     try {
       const fh = await open(tmp, 'wx');

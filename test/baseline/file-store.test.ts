@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { FileBaselineStore } from '../../src/baseline/file-store.ts';
 import { recordRun, serializeBaselineDoc } from '../../src/baseline/history.ts';
 import { makeRun } from '../helpers/make-run.ts';
@@ -71,4 +73,39 @@ test('updates through one store run one after another, so none is lost', async (
   await Promise.all([0, 1, 2, 3].map((i) => store.update((doc) => recordRun(doc, run(i)))));
   const doc = await store.read();
   assert.deepEqual(doc?.entries.map((e) => e.sha?.[0]).sort(), ['0', '1', '2', '3']);
+});
+
+test('writers in separate processes take turns under the lock file: no update is lost', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'baseline.json');
+  const writer = new URL('./store-writer.ts', import.meta.url).pathname;
+  const run = promisify(execFile);
+  // Three processes, 15 read-modify-writes each, all at once.
+  await Promise.all(['a', 'b', 'c'].map((tag) => run(process.execPath, [writer, path, tag, '15'])));
+  const doc = await new FileBaselineStore(path).read();
+  assert.equal(doc?.entries.length, 45, 'every process\'s every entry is in the history');
+  assert.deepEqual(await readdir(dir), ['baseline.json'], 'no lock or temporary file is left behind');
+});
+
+test('a lock left by a dead process is taken over; a live holder makes the update wait, then fail naming it', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'baseline.json');
+  const lock = `${path}.lock`;
+  // A process that has exited: its pid is free.
+  const dead = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => dead.once('exit', resolve));
+  await writeFile(lock, JSON.stringify({ pid: dead.pid, host: hostname(), since: '2026-05-01T00:00:00.000Z' }));
+  await new FileBaselineStore(path, { timeoutMs: 2_000 }).update((doc) => recordRun(doc, run(0)));
+  assert.equal((await new FileBaselineStore(path).read())?.entries.length, 1);
+
+  await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-05-01T00:00:00.000Z' }));
+  const before = await readFile(path, 'utf8');
+  const started = Date.now();
+  await assert.rejects(
+    new FileBaselineStore(path, { timeoutMs: 300 }).update((doc) => recordRun(doc, run(1))),
+    (err: Error) => err.message.startsWith(`${lock}: the baseline is locked by process ${process.pid} on ${hostname()} since 2026-05-01T00:00:00.000Z; waited 0 s.`),
+  );
+  assert.ok(Date.now() - started >= 300, 'it waited for the holder');
+  assert.equal(await readFile(path, 'utf8'), before, 'nothing written');
+  assert.equal(JSON.parse(await readFile(lock, 'utf8')).pid, process.pid, 'a live holder\'s lock is left alone');
 });
