@@ -73,6 +73,8 @@ export interface RequestRecord {
   /** Time spent waiting client-side for a concurrency slot (never folded into TTFT). */
   readonly queueMs: number;
   readonly promptTokens: number;
+  /** The `max_tokens` the request asked for (absent in records of older versions). */
+  readonly maxTokens?: number;
   /** Output tokens from the server's `usage`; null when the server sent none. */
   readonly outputTokens: number | null;
   /** First content chunk minus send; null when none arrived. */
@@ -128,6 +130,12 @@ export interface ScenarioSummary {
   readonly durationS: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /**
+   * Completed requests that generated fewer tokens than their `max_tokens` (the engine stopped at
+   * an end-of-sequence token: engines without vLLM's `ignore_eos` cannot be made to go on).
+   * Absent in older results.
+   */
+  readonly shortOutputs?: number;
   readonly requestThroughput: number;
   readonly outputThroughput: number;
   readonly totalTokenThroughput: number;

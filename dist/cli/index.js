@@ -50375,7 +50375,71 @@ function parseBaselineDoc(text, source) {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./lib/src/baseline/file-lock.js
+
+
+async function withFileLock(lockPath, fn, opts = {}) {
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    const pollMs = opts.pollMs ?? 50;
+    const me = { pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), since: new Date().toISOString() };
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        try {
+            const fh = await (0,promises_.open)(lockPath, 'wx');
+            try {
+                await fh.writeFile(JSON.stringify(me));
+            }
+            finally {
+                await fh.close();
+            }
+            break;
+        }
+        catch (err) {
+            if (err.code !== 'EEXIST')
+                throw new Error(`${lockPath}: cannot create the lock file: ${err.message}`);
+        }
+        const holder = await readHolder(lockPath);
+        if (holder !== null && holder.host === me.host && !alive(holder.pid)) {
+            // Its process is gone: the lock protects nothing. Removing it races only with another
+            // waiter doing the same, and the O_EXCL create above still lets just one of them in.
+            await (0,promises_.rm)(lockPath, { force: true });
+            continue;
+        }
+        if (Date.now() >= deadline) {
+            const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : 'an unknown process';
+            throw new Error(`${lockPath}: the baseline is locked by ${who}; waited ${Math.round(timeoutMs / 1000)} s. If no llm-perf-gate run is writing it, delete the lock file.`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+    try {
+        return await fn();
+    }
+    finally {
+        await (0,promises_.rm)(lockPath, { force: true });
+    }
+}
+async function readHolder(lockPath) {
+    try {
+        const h = JSON.parse(await (0,promises_.readFile)(lockPath, 'utf8'));
+        return typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.since === 'string' ? h : null;
+    }
+    catch {
+        // Gone, or caught between its creation and its first write: wait and look again.
+        return null;
+    }
+}
+function alive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/src/baseline/file-store.js
+
 
 
 
@@ -50383,14 +50447,17 @@ var promises_ = __nccwpck_require__(1455);
 // The baseline as a JSON file (local runs, or a file restored from a cache). A write goes to a
 // temporary file in the same folder, is flushed, then renamed over the old one: rename is atomic
 // within a file system, so a crash leaves either the old document or the new one, never half.
-// Updates through one store object run one at a time; separate processes are not coordinated.
+// Updates through one store object run one at a time, and across processes under a lock file
+// (`PATH.lock`), so concurrent writers on one machine lose nothing.
 class FileBaselineStore {
     path;
     location;
+    #lock;
     #queue = Promise.resolve();
-    constructor(path) {
+    constructor(path, lock = {}) {
         this.path = path;
         this.location = path;
+        this.#lock = lock;
     }
     async read() {
         let text;
@@ -50405,7 +50472,10 @@ class FileBaselineStore {
         return parseBaselineDoc(text, this.path);
     }
     update(fn) {
-        const next = this.#queue.then(() => this.#apply(fn));
+        const next = this.#queue.then(async () => {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(this.path), { recursive: true });
+            await withFileLock(`${this.path}.lock`, () => this.#apply(fn), this.#lock);
+        });
         this.#queue = next.catch(() => undefined);
         return next;
     }
@@ -50413,7 +50483,6 @@ class FileBaselineStore {
         const text = serializeBaselineDoc(fn(await this.read()));
         // Never write what could not be read back.
         parseBaselineDoc(text, `${this.path} (about to be written)`);
-        await (0,promises_.mkdir)((0,external_node_path_.dirname)(this.path), { recursive: true });
         const tmp = (0,external_node_path_.join)((0,external_node_path_.dirname)(this.path), `.${(0,external_node_path_.basename)(this.path)}.${(0,external_node_crypto_.randomUUID)()}.tmp`);
         try {
             const fh = await (0,promises_.open)(tmp, 'wx');
@@ -52259,6 +52328,7 @@ function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
     let good = 0;
     let inputTokens = 0;
     let outputTokens = 0;
+    let shortOutputs = 0;
     for (const r of records) {
         // Client-side waiting happens whatever the outcome, so every request reports it.
         queues.push(r.queueMs);
@@ -52271,6 +52341,8 @@ function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
         const out = outputTokensOf(r);
         inputTokens += r.promptTokens;
         outputTokens += out;
+        if (r.maxTokens !== undefined && out < r.maxTokens)
+            shortOutputs++;
         for (const gap of r.itlMs)
             itls.push(gap);
         const ttft = r.ttftMs;
@@ -52301,6 +52373,7 @@ function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
         durationS,
         inputTokens,
         outputTokens,
+        shortOutputs,
         requestThroughput: perSecond(completed),
         outputThroughput: perSecond(outputTokens),
         totalTokenThroughput: perSecond(inputTokens + outputTokens),
@@ -85244,6 +85317,7 @@ class ChunkReader {
             sendMs: sentAt - req.originMs,
             queueMs: req.queueMs,
             promptTokens: req.prompt.promptTokens,
+            maxTokens: req.prompt.maxTokens,
             outputTokens,
             ttftMs: n > 0 ? times[0] - sentAt : null,
             e2elMs: n > 0 ? times[n - 1] - sentAt : null,
@@ -86864,6 +86938,28 @@ function renderFailures(run) {
     return join('### Failures', ...engines, rows.length ? table(['Engine', 'Scenario', 'Failed / requests', 'Errors'], rows, ['l', 'l', 'r', 'l']) : null);
 }
 
+;// CONCATENATED MODULE: ./lib/src/report/lengths.js
+
+
+// Throughput and TPOT count the tokens an engine generated. An engine that stopped before
+// max_tokens (at an end-of-sequence token; `transformers serve` takes no `ignore_eos`) did less
+// work than its scenario asks, and its figures are not token for token those of an engine that
+// was made to go on: say where, so a short answer is never read as a speed-up.
+/** A note naming the engine × scenario pairs with requests shorter than asked; null when none. */
+function renderShortOutputs(run) {
+    const lines = run.engines.flatMap((e) => e.pooled
+        .filter((s) => (s.shortOutputs ?? 0) > 0)
+        .map((s) => `> - ${escapeInline(e.engine)} · ${escapeInline(s.scenario)}: ${s.shortOutputs} of ${s.completed} completed requests ` +
+        `(${formatNumber(s.outputTokens / s.completed)} output tokens per request on average)`));
+    if (lines.length === 0)
+        return null;
+    return [
+        '> [!NOTE]',
+        '> Some requests ended before their `max_tokens` (the engine stopped at an end-of-sequence token); throughput and TPOT count the tokens generated.',
+        ...lines,
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./lib/src/report/roofline.js
 
 
@@ -87070,6 +87166,7 @@ function renderHeadToHead(run) {
 
 
 
+
 const DEFAULT_TITLE = 'LLM performance';
 function headline(input) {
     const title = escapeInline(input.title ?? DEFAULT_TITLE);
@@ -87114,7 +87211,7 @@ function footer(run) {
 /** The whole report as GitHub-flavoured markdown. Pure: the same input gives the same text. */
 function renderReport(input) {
     const { run, comparison } = input;
-    return (join(headline(input), reasons(input), provenance(input), renderHeadToHead(run), comparison && renderChanges(comparison, run.scenarioSet.names), comparison && renderSloViolations(comparison), comparison && renderChangePoints(comparison), renderMemory(run), renderRoofline(run), renderFailures(run), renderThrottling(run), renderEnvironment(run, comparison), comparison && renderHistory(comparison), renderFullSummaries(run), footer(run)) + '\n');
+    return (join(headline(input), reasons(input), provenance(input), renderHeadToHead(run), comparison && renderChanges(comparison, run.scenarioSet.names), comparison && renderSloViolations(comparison), comparison && renderChangePoints(comparison), renderMemory(run), renderRoofline(run), renderFailures(run), renderShortOutputs(run), renderThrottling(run), renderEnvironment(run, comparison), comparison && renderHistory(comparison), renderFullSummaries(run), footer(run)) + '\n');
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/noise.js

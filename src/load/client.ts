@@ -308,6 +308,7 @@ class ChunkReader {
       sendMs: sentAt - req.originMs,
       queueMs: req.queueMs,
       promptTokens: req.prompt.promptTokens,
+      maxTokens: req.prompt.maxTokens,
       outputTokens,
       ttftMs: n > 0 ? times[0] - sentAt : null,
       e2elMs: n > 0 ? times[n - 1] - sentAt : null,

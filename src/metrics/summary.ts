@@ -75,6 +75,7 @@ export function summarize(
   let good = 0;
   let inputTokens = 0;
   let outputTokens = 0;
+  let shortOutputs = 0;
 
   for (const r of records) {
     // Client-side waiting happens whatever the outcome, so every request reports it.
@@ -88,6 +89,7 @@ export function summarize(
     const out = outputTokensOf(r);
     inputTokens += r.promptTokens;
     outputTokens += out;
+    if (r.maxTokens !== undefined && out < r.maxTokens) shortOutputs++;
     for (const gap of r.itlMs) itls.push(gap);
     const ttft = r.ttftMs;
     const e2el = r.e2elMs;
@@ -116,6 +118,7 @@ export function summarize(
     durationS,
     inputTokens,
     outputTokens,
+    shortOutputs,
     requestThroughput: perSecond(completed),
     outputThroughput: perSecond(outputTokens),
     totalTokenThroughput: perSecond(inputTokens + outputTokens),

@@ -5,6 +5,7 @@ import { renderHistory } from './chart.ts';
 import { renderEnvironment } from './environment.ts';
 import { codeSpan, escapeInline, safeUrl } from './escape.ts';
 import { renderFailures } from './failures.ts';
+import { renderShortOutputs } from './lengths.ts';
 import { shortSha } from './format.ts';
 import { renderRoofline } from './roofline.ts';
 import { renderMemory, renderThrottling } from './memory.ts';
@@ -94,6 +95,7 @@ export function renderReport(input: ReportInput): string {
       renderMemory(run),
       renderRoofline(run),
       renderFailures(run),
+      renderShortOutputs(run),
       renderThrottling(run),
       renderEnvironment(run, comparison),
       comparison && renderHistory(comparison),

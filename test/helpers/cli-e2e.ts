@@ -11,8 +11,9 @@ const run = promisify(execFile);
 
 /**
  * Runs the CLI end to end (`run` on scenarios/smoke.yml, 2 repetitions, records kept) against a
- * real engine and checks that its numbers are sane: every request completed, each got exactly
- * the output tokens its scenario asks for, TTFT < E2EL, and the summaries agree with the records.
+ * real engine and checks that its numbers are sane: both start-ups timed, every request completed,
+ * each got exactly the output tokens it asked for (within its scenario's range), TTFT < E2EL, and
+ * the summaries agree with the records.
  */
 export async function runCliAgainstRealEngine(
   engine: 'transformers' | 'vllm',
@@ -34,6 +35,8 @@ export async function runCliAgainstRealEngine(
     assert.equal(e.status, 'ok', e.error ?? '');
     assert.equal(e.engine, engine);
     assert.equal(e.repetitions.length, 2);
+    // The default warm start: both start-up times recorded.
+    assert.ok(e.startupS! > 0 && e.warmStartupS! > 0, `start-up cold ${e.startupS} s, warm ${e.warmStartupS} s`);
     for (const scenario of result.scenarioSet.definitions) {
       const records = e.records!.filter((r) => r.scenario === scenario.name);
       assert.equal(records.length, scenario.requests * 2, `${scenario.name}: one record per request and repetition`);
@@ -41,7 +44,8 @@ export async function runCliAgainstRealEngine(
         assert.ok(r.ok, `${scenario.name} request ${r.index}: ${r.error}`);
         const out = scenario.output;
         const [lo, hi] = out.kind === 'fixed' ? [out.tokens, out.tokens] : out.kind === 'uniform' ? [out.min, out.max] : [out.min, out.max];
-        assert.ok(r.outputTokens !== null && r.outputTokens >= lo && r.outputTokens <= hi, `${scenario.name}: ${r.outputTokens} output tokens, asked for ${lo}..${hi}`);
+        assert.ok(r.maxTokens !== undefined && r.maxTokens >= lo && r.maxTokens <= hi, `${scenario.name}: asked for ${r.maxTokens} tokens, the scenario says ${lo}..${hi}`);
+        assert.equal(r.outputTokens, r.maxTokens, `${scenario.name} request ${r.index}: ${r.outputTokens} output tokens, asked for ${r.maxTokens}`);
         // Chunks that reach the client in one network read share a timestamp, so under contention
         // a short answer can arrive whole (TTFT = E2EL); one request at a time, never.
         const alone = scenario.load.kind === 'concurrency' && scenario.load.concurrency === 1;
@@ -49,6 +53,7 @@ export async function runCliAgainstRealEngine(
       }
       const pooled = e.pooled.find((p) => p.scenario === scenario.name)!;
       assert.equal(pooled.failed, 0);
+      assert.equal(pooled.shortOutputs, 0);
       assert.equal(pooled.outputTokens, records.reduce((sum, r) => sum + r.outputTokens!, 0));
       // Every request has more than one token, so every one has a TPOT. (A random-weight model's
       // byte-fragment tokens can make a server hold text back and send it at once: TPOT 0 is a

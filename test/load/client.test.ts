@@ -53,6 +53,7 @@ test('completions: vLLM stream timed per token, and the request asks for a force
   assert.equal(record.ok, true, record.error ?? '');
   assert.equal(record.error, null);
   assert.equal(record.outputTokens, 8);
+  assert.equal(record.maxTokens, PROMPT.maxTokens, 'the record keeps what was asked');
   assert.equal(record.chunkTokensEstimated, false);
   assert.ok(record.ttftMs !== null && record.e2elMs !== null);
   assert.ok(record.ttftMs > 0 && record.ttftMs < record.e2elMs, `ttft ${record.ttftMs} e2el ${record.e2elMs}`);

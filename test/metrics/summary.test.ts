@@ -107,6 +107,24 @@ test('summarize follows vLLM serve.py: throughputs, TPOT, ITL pooling, goodput, 
   assert.equal(s.durationS, 2);
 });
 
+test('completed requests shorter than their max_tokens are counted; failed ones and records without max_tokens are not', () => {
+  const s = summarize(
+    [
+      rec({ index: 0, maxTokens: 11, outputTokens: 11, ttftMs: 50, e2elMs: 250, itlMs: Array(10).fill(20) }),
+      rec({ index: 1, maxTokens: 11, outputTokens: 4, ttftMs: 50, e2elMs: 110, itlMs: Array(3).fill(20) }),
+      // No usage: the tokens seen (ITL entries + 1) are what it generated.
+      rec({ index: 2, maxTokens: 11, outputTokens: null, ttftMs: 50, e2elMs: 90, itlMs: [20, 20], chunkTokensEstimated: true }),
+      rec({ index: 3, maxTokens: 11, ok: false, error: 'timeout', outputTokens: 2, ttftMs: 50, e2elMs: 70, itlMs: [20] }),
+      rec({ index: 4, outputTokens: 3, ttftMs: 50, e2elMs: 90, itlMs: [20, 20] }),
+    ],
+    SCENARIO,
+    1,
+    1,
+  );
+  assert.equal(s.completed, 4);
+  assert.equal(s.shortOutputs, 2);
+});
+
 test('without SLOs every completed request is good; pooled repetitions divide by the summed duration', () => {
   const noSlo = { ...SCENARIO, slo: {} };
   const rep0 = RECORDS.slice(0, 4);

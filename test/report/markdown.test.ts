@@ -176,6 +176,18 @@ test('start-up shows cold and warm times when the engine was restarted, the sing
   assert.equal(row, '| Server start-up | cold 74.2 s, warm 41.5 s | 21.8 s |');
 });
 
+test('requests that ended before max_tokens get a note naming engine and scenario; none without them', () => {
+  const run = withEngines(runResult(), (e) =>
+    e.engine === 'transformers' ? { ...e, pooled: e.pooled.map((s, i) => (i === 0 ? { ...s, shortOutputs: 3 } : s)) } : e,
+  );
+  const first = run.engines.find((e) => e.engine === 'transformers')!.pooled[0];
+  const md = renderReport({ run, comparison: comparison() });
+  assert.match(md, /> \[!NOTE\]\n> Some requests ended before their `max_tokens`[^\n]*\n> - transformers · ([^:]+): 3 of (\d+) completed requests \(/);
+  assert.equal(/> - transformers · ([^:]+): 3 of (\d+)/.exec(md)?.slice(1).join(' '), `${first.scenario} ${first.completed}`);
+  assert.doesNotMatch(renderReport({ run: runResult(), comparison: comparison() }), /ended before their/);
+  assert.deepEqual(checkMarkdown(md), []);
+});
+
 test('rendering is pure: the same input gives the same text', () => {
   const input = { run: runResult(), comparison: comparison(), context: { ref: 'main' } };
   assert.equal(renderReport(input), renderReport(input));
