@@ -12,6 +12,9 @@
 //   lognormal  the simulated engine's own draw, drawRunMultiplier(rng, cv)
 //   t3         heavier tails: exp(σ·T₃/√3), the same log-variance as the lognormal
 //   bimodal    80/20 mixture in log space (a slow mode 2.24σ away), the same log-variance
+//   run effect lognormal noise per repetition, and each run of an engine also draws one speed
+//              factor (CV RUN_CV) shared by all its repetitions and scenarios: a bad day, a warmer
+//              card, a neighbour. Repetitions of one run are then not independent samples.
 // Regressions are injected into the current run of one engine in every scenario (an engine-wide
 // slowdown, the headline) and, separately, into one scenario only. Power is the share of regressed
 // runs in which the method flags the regressed metric of that engine (in an affected scenario, or,
@@ -38,6 +41,8 @@ const ENGINES = ['sim-vllm', 'sim-transformers'];
 const SCENARIOS = ['chat-short', 'chat-concurrent-16', 'long-prompt', 'shared-prefix', 'poisson-4rps', 'burst-64'];
 const WINDOW = 10;
 const CURRENTS_PER_HISTORY = 2;
+/** Run-to-run speed variation shared by a whole run (the 'run effect' setting). */
+const RUN_CV = 0.027;
 const CV: Readonly<Record<string, number>> = {
   output_throughput: 0.027,
   request_throughput: 0.027,
@@ -55,11 +60,11 @@ const SHIFTS = [
   { key: 'power_10pct_ttft_p95', metric: 'ttft_p95', size: 0.1 },
 ] as const;
 
-type Noise = 'lognormal' | 't3' | 'bimodal';
+type Noise = 'lognormal' | 't3' | 'bimodal' | 'run effect';
 
 /** A multiplicative slowdown factor (> 1 = slower) with log-variance ln(1 + cv²). */
 function drawFactor(noise: Noise, rng: Rng, cv: number): number {
-  if (noise === 'lognormal') return drawRunMultiplier(rng, cv);
+  if (noise === 'lognormal' || noise === 'run effect') return drawRunMultiplier(rng, cv);
   const sigma = Math.sqrt(Math.log1p(cv * cv));
   if (noise === 't3') {
     const chi2 = sampleGamma(rng, 1.5, 2); // χ² with 3 degrees of freedom
@@ -76,9 +81,10 @@ const worse = (def: MetricDef, factor: number): number => (def.direction === 'hi
 type Table = number[][][][];
 
 function drawTable(noise: Noise, rng: Rng, reps: number): Table {
-  return ENGINES.map(() =>
-    SCENARIOS.map(() => METRICS.map((def) => Array.from({ length: reps }, () => NOMINAL[def.name] * worse(def, drawFactor(noise, rng, CV[def.name]))))),
-  );
+  return ENGINES.map(() => {
+    const run = noise === 'run effect' ? drawRunMultiplier(rng, RUN_CV) : 1;
+    return SCENARIOS.map(() => METRICS.map((def) => Array.from({ length: reps }, () => NOMINAL[def.name] * worse(def, run * drawFactor(noise, rng, CV[def.name])))));
+  });
 }
 
 const engineIdx = new Map(ENGINES.map((e, i) => [e, i]));
@@ -154,6 +160,7 @@ const PEERS: Readonly<Record<string, Method>> = {
 const LABELS: Readonly<Record<string, string>> = {
   gate: 'gate (confidence 0.95)',
   gate_99: 'gate (confidence 0.99, the action default)',
+  gate_99_pooled: 'gate, repetitions as independent (0.99)',
   gate_welch: 'gate, Welch t (0.95)',
   gate_interval: 'gate, whole CI beyond tolerance (0.95)',
   gate_bh: 'gate, Benjamini–Hochberg (0.95)',
@@ -192,6 +199,7 @@ interface Rates {
 const METHODS: Readonly<Record<string, Method>> = {
   gate: gateMethod({}),
   gate_99: gateMethod({ confidence: 0.99 }),
+  gate_99_pooled: gateMethod({ confidence: 0.99, variance: 'pooled' }),
   gate_welch: gateMethod({ variance: 'welch' }),
   gate_interval: gateMethod({ effectRule: 'interval' }),
   gate_bh: gateMethod({ correction: 'bh' }),
@@ -207,7 +215,7 @@ function anyFlag(flags: Flags): boolean {
 
 /** Per method and spread: false alarms on the unchanged run and detections of each injected regression. */
 function simulate(setting: Setting, seed: number): Record<string, Record<Spread, Tally>> {
-  const rng = createRng(mixSeed(seed, setting.reps, ['lognormal', 't3', 'bimodal'].indexOf(setting.noise)));
+  const rng = createRng(mixSeed(seed, setting.reps, ['lognormal', 't3', 'bimodal', 'run effect'].indexOf(setting.noise)));
   const out: Record<string, Record<Spread, Tally>> = {};
   const fresh = (): Tally => ({ runs: 0, falseAlarms: 0, detected: {} });
   for (const name of setting.methods) out[name] = { all: fresh(), one: fresh() };
@@ -327,6 +335,11 @@ function main(): void {
     byNoise[noise].gate_99_5_reps = rates(more.gate_99.all);
     printTable(`${noise} noise, 5 repetitions, regression in every scenario of one engine`, rows(['gate_99'], 'all', more));
   }
+
+  // Whole runs that differ: the action's defaults, with and without the run-to-run model.
+  const runEffect = simulate({ noise: 'run effect', reps: 5, trials, methods: ['gate_99', 'gate_99_pooled', ...peers], oneScenario: [] }, seed);
+  byNoise.run_effect_5_reps = Object.fromEntries(Object.keys(runEffect).map((k) => [k, rates(runEffect[k].all)]));
+  printTable(`run effect (run CV ${pct(RUN_CV)}), 5 repetitions, regression in every scenario of one engine`, rows(Object.keys(runEffect), 'all', runEffect));
 
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(

@@ -50780,26 +50780,88 @@ function pooledTTest(x, y) {
     const pooled = (ss(x) + ss(y)) / df;
     return finish(mean(y) - mean(x), Math.sqrt(pooled * (1 / x.length + 1 / y.length)), df);
 }
-/** Runs the chosen two-sample t-test. */
+/** Runs the chosen two-sample t-test on independent values. */
 function tTest(x, y, model) {
     return model === 'welch' ? welchTTest(x, y) : pooledTTest(x, y);
 }
+// ---------- runs of repetitions ----------
+/** P(F ≥ f) for Snedecor's F with (d1, d2) degrees of freedom. */
+function fSf(f, d1, d2) {
+    if (!(d1 > 0 && d2 > 0))
+        throw new RangeError(`F distribution needs degrees of freedom > 0, got ${d1} and ${d2}`);
+    if (!(f > 0))
+        return 1;
+    if (f === Infinity)
+        return 0;
+    return regularizedIncompleteBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
+}
+/**
+ * Level of the preliminary test for a run effect. Below it the run-to-run part is kept; above, the
+ * runs vary no more than their repetitions imply and the pooled test's far more degrees of freedom
+ * are used ("sometimes pool": a preliminary test at 0.25 is the usual choice, e.g. Bancroft 1944,
+ * Paull 1950, as it keeps the error of pooling when a real run effect exists small).
+ */
+const RUN_EFFECT_ALPHA = 0.25;
+function runComponents(runs, current) {
+    if (runs.length < 2 || runs.some((r) => r.length === 0) || current.length === 0) {
+        throw new RangeError(`the runs t-test needs at least 2 baseline runs and values in every run, got ${runs.length} runs of ${runs.map((r) => r.length).join(', ')} and ${current.length} current values`);
+    }
+    const groups = [...runs, current];
+    let ss = 0;
+    let withinDf = 0;
+    for (const g of groups) {
+        if (g.length < 2)
+            continue;
+        ss += variance(g) * (g.length - 1);
+        withinDf += g.length - 1;
+    }
+    const within = withinDf > 0 ? ss / withinDf : 0;
+    const meansVariance = variance(runs.map(mean));
+    const invReps = mean(runs.map((r) => 1 / r.length));
+    const expected = within * invReps;
+    const runEffectP = withinDf === 0 ? 0 : expected > 0 ? fSf(meansVariance / expected, runs.length - 1, withinDf) : meansVariance > 0 ? 0 : 1;
+    return { runs: runs.length, meansVariance, within, withinDf, invReps, between: Math.max(0, meansVariance - expected), runEffectP };
+}
+/**
+ * Standard error and Welch–Satterthwaite degrees of freedom of (mean of a current run of n
+ * repetitions) − (mean of the baseline run means): Var = meansVariance / runs (the baseline mean)
+ * + between + within / n (the current run). More current repetitions shrink only the last term:
+ * run-to-run variation is beaten by more runs, not by longer ones.
+ */
+function runsStandardError(c, n) {
+    const meansDf = c.runs - 1;
+    // The variance as a sum of the two estimated quantities, each times its coefficient.
+    const [a, b] = c.between > 0 ? [c.meansVariance * (1 + 1 / c.runs), c.within * (1 / n - c.invReps)] : [c.meansVariance / c.runs, c.within / n];
+    const v = a + b;
+    const denom = (a * a) / meansDf + (c.withinDf > 0 ? (b * b) / c.withinDf : 0);
+    return { se: Math.sqrt(Math.max(0, v)), df: denom > 0 ? (v * v) / denom : meansDf + c.withinDf };
+}
+/** The current run's mean against the mean of the baseline run means, run-to-run variation included. */
+function runsTTest(runs, current) {
+    const { se, df } = runsStandardError(runComponents(runs, current), current.length);
+    return finish(mean(current) - mean(runs.map(mean)), se, df);
+}
+/** Runs the chosen test of the current run against the baseline runs ('pooled' and 'welch' flatten them). */
+function runTest(runs, current, model) {
+    return model === 'runs' ? runsTTest(runs, current) : tTest(runs.flat(), current, model);
+}
 /**
  * Ratio of geometric means current / baseline with its confidence interval: a t-test on log
- * values, transformed back. Every value must be positive.
+ * values, transformed back. Every value must be positive. With the 'runs' model the baseline's
+ * geometric mean is that of its runs' geometric means.
  */
-function geometricMeanRatio(baseline, current, confidence, model) {
+function geometricMeanRatio(baselineRuns, current, confidence, model) {
     checkConfidence(confidence);
     const log = (xs) => xs.map((v) => {
         if (!(v > 0) || !Number.isFinite(v))
             throw new RangeError(`ratio of geometric means needs positive finite values, got ${v}`);
         return Math.log(v);
     });
-    const logBaseline = log(baseline);
+    const logRuns = baselineRuns.map(log);
     const logCurrent = log(current);
-    const test = tTest(logBaseline, logCurrent, model);
+    const test = runTest(logRuns, logCurrent, model);
     const half = studentTQuantile(1 - (1 - confidence) / 2, test.df) * test.se;
-    return { ratio: Math.exp(test.diff), ci: [Math.exp(test.diff - half), Math.exp(test.diff + half)], test, logBaseline, logCurrent };
+    return { ratio: Math.exp(test.diff), ci: [Math.exp(test.diff - half), Math.exp(test.diff + half)], test, logRuns, logCurrent };
 }
 function checkConfidence(confidence) {
     if (!(confidence > 0 && confidence < 1))
@@ -51101,14 +51163,37 @@ const CHART_METRICS = ['output_throughput', 'ttft_p95', 'tpot_p50'];
 /** runsToSettle is null when even this many repetitions would not settle a result. */
 const RUNS_TO_SETTLE_MAX = 100;
 const sd = (xs) => (xs.length < 2 ? 0 : Math.sqrt(variance(xs)));
-function feasible(nb, nc, model) {
+/**
+ * The 'runs' model keeps the run-to-run part only where the runs show one: with a single stored run
+ * it cannot be seen, and where the run means vary no more than their repetitions imply (F test at
+ * RUN_EFFECT_ALPHA) the pooled test, with its far more degrees of freedom, stands in.
+ */
+function effectiveModel(runs, c, model) {
+    if (model !== 'runs')
+        return model;
+    if (runs.length < 2 || runs.some((r) => r.length === 0) || c.length === 0)
+        return 'pooled';
+    return runComponents(runs, c).runEffectP < RUN_EFFECT_ALPHA ? 'runs' : 'pooled';
+}
+function feasible(runs, nc, model) {
+    if (model === 'runs')
+        return runs.length >= 2 && nc >= 1;
+    const nb = runs.reduce((n, r) => n + r.length, 0);
     return model === 'welch' ? nb >= 2 && nc >= 2 : nb >= 1 && nc >= 1 && nb + nc >= 3;
 }
 /**
  * Predicted standard error of the effect for n current repetitions, on a scale multiplied by
- * `scale`. The sample spreads are computed on first use: only inconclusive results need them.
+ * `scale`. The spreads are computed on first use: only inconclusive results need them.
  */
-function predictor(b, c, model, scale) {
+function predictor(runs, c, model, scale) {
+    if (model === 'runs') {
+        let components = null;
+        return (n) => {
+            const { se, df } = runsStandardError((components ??= runComponents(runs, c)), n);
+            return { se: se * scale, df };
+        };
+    }
+    const b = runs.flat();
     const nb = b.length;
     let spread = null;
     const spreads = () => (spread ??= { sb: sd(b), sc: sd(c) });
@@ -51129,27 +51214,31 @@ function predictor(b, c, model, scale) {
     };
 }
 const verdict_positive = (v) => v > 0 && Number.isFinite(v);
-function estimate(b, c, tolerance, confidence, model) {
-    if (!feasible(b.length, c.length, model))
+function estimate(runs, c, tolerance, confidence, requested) {
+    const b = runs.flat();
+    const logs = b.every(verdict_positive) && c.every(verdict_positive);
+    // Whether runs differ is judged on the scale the test runs on.
+    const model = logs ? effectiveModel(runs.map((r) => r.map(Math.log)), c.map(Math.log), requested) : effectiveModel(runs, c, requested);
+    if (!feasible(runs, c.length, model))
         return null;
-    if (b.every(verdict_positive) && c.every(verdict_positive)) {
-        const r = geometricMeanRatio(b, c, confidence, model);
+    if (logs) {
+        const r = geometricMeanRatio(runs, c, confidence, model);
         return {
             ratio: r.ratio,
             ci: r.ci,
             pValue: r.test.pTwoSided,
             effect: r.test.diff,
             bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
-            predict: predictor(r.logBaseline, r.logCurrent, model, 1),
+            predict: predictor(r.logRuns, r.logCurrent, model, 1),
         };
     }
-    const base = mean(b);
+    const base = model === 'runs' ? mean(runs.map(mean)) : mean(b);
     if (!(base > 0)) {
         // Nothing to scale a change by; only "the same zeros again" can be judged.
         const unchanged = b.every((v) => v === b[0]) && c.every((v) => v === b[0]);
         return unchanged ? { ratio: 1, ci: [1, 1], pValue: 1, effect: 0, bounds: [-tolerance, tolerance], predict: () => ({ se: 0, df: 1 }) } : null;
     }
-    const t = tTest(b, c, model);
+    const t = runTest(runs, c, model);
     const effect = t.diff / base;
     const half = (studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se) / base;
     return {
@@ -51158,7 +51247,7 @@ function estimate(b, c, tolerance, confidence, model) {
         pValue: t.pTwoSided,
         effect,
         bounds: [-tolerance, tolerance],
-        predict: predictor(b, c, model, 1 / base),
+        predict: predictor(runs, c, model, 1 / base),
     };
 }
 function judge(def, tolerance, est, adjustedP, alpha, rule) {
@@ -51299,7 +51388,7 @@ function suiteCell(cells, def, tolerance, opts) {
             runs.push({ entry, values });
     }
     const baseline = runs.flatMap((r) => r.values);
-    const est = baseline.length > 0 ? estimate(baseline, current, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'pooled') : null;
+    const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), current, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
     return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, missing: false, estimate: est };
 }
 function planEngine(engine, run, history, scenarios, opts) {
@@ -51316,7 +51405,7 @@ function planEngine(engine, run, history, scenarios, opts) {
             const current = reps ? reps.map((s) => def.read(s)) : [];
             const runs = storedRuns(selection.entries, scenario, def.name);
             const baseline = runs.flatMap((r) => r.values);
-            const est = reps && baseline.length > 0 ? estimate(baseline, current, tolerance, confidence, opts.variance ?? 'pooled') : null;
+            const est = reps && baseline.length > 0 ? estimate(runs.map((r) => r.values), current, tolerance, confidence, opts.variance ?? 'runs') : null;
             return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, missing: !reps, estimate: est };
         });
         cells.push(...perScenario);

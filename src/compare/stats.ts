@@ -229,8 +229,12 @@ export function variance(xs: readonly number[]): number {
 
 // ---------- two-sample t-tests ----------
 
-/** How the variance of the difference of means is estimated. */
-export type VarianceModel = 'pooled' | 'welch';
+/**
+ * How the variance of the difference of means is estimated: 'runs' treats the baseline as runs
+ * of repetitions with run-to-run variation of its own (runsTTest); 'pooled' and 'welch' treat all
+ * repetitions as independent.
+ */
+export type VarianceModel = 'runs' | 'pooled' | 'welch';
 
 export interface TTest {
   /** mean(y) − mean(x). */
@@ -272,9 +276,91 @@ export function pooledTTest(x: readonly number[], y: readonly number[]): TTest {
   return finish(mean(y) - mean(x), Math.sqrt(pooled * (1 / x.length + 1 / y.length)), df);
 }
 
-/** Runs the chosen two-sample t-test. */
-export function tTest(x: readonly number[], y: readonly number[], model: VarianceModel): TTest {
+/** Runs the chosen two-sample t-test on independent values. */
+export function tTest(x: readonly number[], y: readonly number[], model: 'pooled' | 'welch'): TTest {
   return model === 'welch' ? welchTTest(x, y) : pooledTTest(x, y);
+}
+
+// ---------- runs of repetitions ----------
+
+/** P(F ≥ f) for Snedecor's F with (d1, d2) degrees of freedom. */
+export function fSf(f: number, d1: number, d2: number): number {
+  if (!(d1 > 0 && d2 > 0)) throw new RangeError(`F distribution needs degrees of freedom > 0, got ${d1} and ${d2}`);
+  if (!(f > 0)) return 1;
+  if (f === Infinity) return 0;
+  return regularizedIncompleteBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
+}
+
+/**
+ * Level of the preliminary test for a run effect. Below it the run-to-run part is kept; above, the
+ * runs vary no more than their repetitions imply and the pooled test's far more degrees of freedom
+ * are used ("sometimes pool": a preliminary test at 0.25 is the usual choice, e.g. Bancroft 1944,
+ * Paull 1950, as it keeps the error of pooling when a real run effect exists small).
+ */
+export const RUN_EFFECT_ALPHA = 0.25;
+
+/**
+ * Variance components of baseline runs and the current run (one-way random effects): repetitions
+ * of one run share that run's conditions (a server start, the GPU's clocks and heat that day, a
+ * neighbour), so their spread understates how much whole runs differ.
+ */
+export interface RunComponents {
+  readonly runs: number;
+  /** Variance of the baseline run means, with runs − 1 degrees of freedom. */
+  readonly meansVariance: number;
+  /** Within-run variance pooled over the baseline runs and the current run (0 without replicates). */
+  readonly within: number;
+  readonly withinDf: number;
+  /** Mean of 1 / repetitions over the baseline runs. */
+  readonly invReps: number;
+  /** Run-to-run variance: meansVariance − within · invReps, or 0 when the runs vary no more than their repetitions imply. */
+  readonly between: number;
+  /**
+   * p-value of the F test for a run effect (run means varying more than their repetitions imply);
+   * 0 without repetitions to compare with.
+   */
+  readonly runEffectP: number;
+}
+
+export function runComponents(runs: readonly (readonly number[])[], current: readonly number[]): RunComponents {
+  if (runs.length < 2 || runs.some((r) => r.length === 0) || current.length === 0) {
+    throw new RangeError(`the runs t-test needs at least 2 baseline runs and values in every run, got ${runs.length} runs of ${runs.map((r) => r.length).join(', ')} and ${current.length} current values`);
+  }
+  const groups = [...runs, current];
+  let ss = 0;
+  let withinDf = 0;
+  for (const g of groups) {
+    if (g.length < 2) continue;
+    ss += variance(g) * (g.length - 1);
+    withinDf += g.length - 1;
+  }
+  const within = withinDf > 0 ? ss / withinDf : 0;
+  const meansVariance = variance(runs.map(mean));
+  const invReps = mean(runs.map((r) => 1 / r.length));
+  const expected = within * invReps;
+  const runEffectP = withinDf === 0 ? 0 : expected > 0 ? fSf(meansVariance / expected, runs.length - 1, withinDf) : meansVariance > 0 ? 0 : 1;
+  return { runs: runs.length, meansVariance, within, withinDf, invReps, between: Math.max(0, meansVariance - expected), runEffectP };
+}
+
+/**
+ * Standard error and Welch–Satterthwaite degrees of freedom of (mean of a current run of n
+ * repetitions) − (mean of the baseline run means): Var = meansVariance / runs (the baseline mean)
+ * + between + within / n (the current run). More current repetitions shrink only the last term:
+ * run-to-run variation is beaten by more runs, not by longer ones.
+ */
+export function runsStandardError(c: RunComponents, n: number): { se: number; df: number } {
+  const meansDf = c.runs - 1;
+  // The variance as a sum of the two estimated quantities, each times its coefficient.
+  const [a, b] = c.between > 0 ? [c.meansVariance * (1 + 1 / c.runs), c.within * (1 / n - c.invReps)] : [c.meansVariance / c.runs, c.within / n];
+  const v = a + b;
+  const denom = (a * a) / meansDf + (c.withinDf > 0 ? (b * b) / c.withinDf : 0);
+  return { se: Math.sqrt(Math.max(0, v)), df: denom > 0 ? (v * v) / denom : meansDf + c.withinDf };
+}
+
+/** The current run's mean against the mean of the baseline run means, run-to-run variation included. */
+export function runsTTest(runs: readonly (readonly number[])[], current: readonly number[]): TTest {
+  const { se, df } = runsStandardError(runComponents(runs, current), current.length);
+  return finish(mean(current) - mean(runs.map(mean)), se, df);
 }
 
 export interface RatioEstimate {
@@ -283,16 +369,23 @@ export interface RatioEstimate {
   readonly ci: readonly [number, number];
   /** The t-test on the logarithms (diff is the log of the ratio). */
   readonly test: TTest;
-  readonly logBaseline: readonly number[];
+  /** The logarithms of the baseline runs' and the current run's values. */
+  readonly logRuns: readonly (readonly number[])[];
   readonly logCurrent: readonly number[];
+}
+
+/** Runs the chosen test of the current run against the baseline runs ('pooled' and 'welch' flatten them). */
+export function runTest(runs: readonly (readonly number[])[], current: readonly number[], model: VarianceModel): TTest {
+  return model === 'runs' ? runsTTest(runs, current) : tTest(runs.flat(), current, model);
 }
 
 /**
  * Ratio of geometric means current / baseline with its confidence interval: a t-test on log
- * values, transformed back. Every value must be positive.
+ * values, transformed back. Every value must be positive. With the 'runs' model the baseline's
+ * geometric mean is that of its runs' geometric means.
  */
 export function geometricMeanRatio(
-  baseline: readonly number[],
+  baselineRuns: readonly (readonly number[])[],
   current: readonly number[],
   confidence: number,
   model: VarianceModel,
@@ -303,11 +396,11 @@ export function geometricMeanRatio(
       if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`ratio of geometric means needs positive finite values, got ${v}`);
       return Math.log(v);
     });
-  const logBaseline = log(baseline);
+  const logRuns = baselineRuns.map(log);
   const logCurrent = log(current);
-  const test = tTest(logBaseline, logCurrent, model);
+  const test = runTest(logRuns, logCurrent, model);
   const half = studentTQuantile(1 - (1 - confidence) / 2, test.df) * test.se;
-  return { ratio: Math.exp(test.diff), ci: [Math.exp(test.diff - half), Math.exp(test.diff + half)], test, logBaseline, logCurrent };
+  return { ratio: Math.exp(test.diff), ci: [Math.exp(test.diff - half), Math.exp(test.diff + half)], test, logRuns, logCurrent };
 }
 
 export function checkConfidence(confidence: number): void {

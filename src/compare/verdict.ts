@@ -24,10 +24,14 @@ import {
   checkConfidence,
   geometricMeanRatio,
   mean,
+  RUN_EFFECT_ALPHA,
+  runComponents,
+  runsStandardError,
+  runTest,
   studentTQuantile,
-  tTest,
   variance,
   type Correction,
+  type RunComponents,
   type VarianceModel,
 } from './stats.ts';
 
@@ -35,12 +39,17 @@ import {
 // current run's repetitions compare with the baseline's.
 //
 // Effect: ratio of geometric means current / baseline (a t-test on log values; metrics that can be
-// zero, like goodput, fall back to the arithmetic means). The variance is pooled: the baseline
-// shares the current run's key (same GPU, same software), so its many repetitions measure the
-// noise the current three also have. Welch's test must estimate the current run's variance from
-// its own three values; at the tail probabilities a family correction asks for, that estimate is
-// too often tiny, and bench/gate.ts measures ~24% false alarms per run with it against ~3% pooled.
-// Welch stays available as `variance: 'welch'`.
+// zero, like goodput, fall back to the arithmetic means). The baseline is runs of repetitions:
+// repetitions of one run share that run's conditions (server start, clocks, heat, neighbours), so
+// whole runs can differ more than their repetitions do. The default 'runs' model estimates that
+// run-to-run variance from the stored runs (variance components, Welch–Satterthwaite degrees of
+// freedom) and counts it once for the current run: an end-to-end check with whole-run noise
+// (bench/gate-e2e.ts, and bench/gate.ts's run-effect rows) alarmed on unchanged runs when the
+// repetitions were taken as independent. When the runs vary no more than their repetitions imply,
+// it comes to the pooled test, whose within-run variance is shared across the baseline (same key:
+// same GPU, same software). With one stored run the run-to-run part cannot be seen and the pooled
+// test stands in. 'pooled' and 'welch' (which must trust the current run's own three or five
+// values, too often tiny at a family correction's tail probabilities) stay available.
 //
 // The whole-scenario-set comparison (scenario SUITE) takes, per repetition, the geometric mean of
 // the metric over all scenarios, like a benchmark suite's score: an engine-wide slowdown shows up
@@ -69,6 +78,7 @@ export interface CompareOptions {
   readonly tolerances?: Readonly<Record<string, number>>;
   /** Compare with a baseline whose fingerprint differs (the differences are still reported). */
   readonly allowFingerprintMismatch?: boolean;
+  /** How the baseline's noise is modelled (default 'runs': run-to-run variation included). */
   readonly variance?: VarianceModel;
   readonly effectRule?: EffectRule;
   readonly failOn?: FailOn;
@@ -105,15 +115,36 @@ interface Estimate {
 
 const sd = (xs: readonly number[]): number => (xs.length < 2 ? 0 : Math.sqrt(variance(xs)));
 
-function feasible(nb: number, nc: number, model: VarianceModel): boolean {
+/**
+ * The 'runs' model keeps the run-to-run part only where the runs show one: with a single stored run
+ * it cannot be seen, and where the run means vary no more than their repetitions imply (F test at
+ * RUN_EFFECT_ALPHA) the pooled test, with its far more degrees of freedom, stands in.
+ */
+function effectiveModel(runs: readonly (readonly number[])[], c: readonly number[], model: VarianceModel): VarianceModel {
+  if (model !== 'runs') return model;
+  if (runs.length < 2 || runs.some((r) => r.length === 0) || c.length === 0) return 'pooled';
+  return runComponents(runs, c).runEffectP < RUN_EFFECT_ALPHA ? 'runs' : 'pooled';
+}
+
+function feasible(runs: readonly (readonly number[])[], nc: number, model: VarianceModel): boolean {
+  if (model === 'runs') return runs.length >= 2 && nc >= 1;
+  const nb = runs.reduce((n, r) => n + r.length, 0);
   return model === 'welch' ? nb >= 2 && nc >= 2 : nb >= 1 && nc >= 1 && nb + nc >= 3;
 }
 
 /**
  * Predicted standard error of the effect for n current repetitions, on a scale multiplied by
- * `scale`. The sample spreads are computed on first use: only inconclusive results need them.
+ * `scale`. The spreads are computed on first use: only inconclusive results need them.
  */
-function predictor(b: readonly number[], c: readonly number[], model: VarianceModel, scale: number): Estimate['predict'] {
+function predictor(runs: readonly (readonly number[])[], c: readonly number[], model: VarianceModel, scale: number): Estimate['predict'] {
+  if (model === 'runs') {
+    let components: RunComponents | null = null;
+    return (n) => {
+      const { se, df } = runsStandardError((components ??= runComponents(runs, c)), n);
+      return { se: se * scale, df };
+    };
+  }
+  const b = runs.flat();
   const nb = b.length;
   let spread: { sb: number; sc: number } | null = null;
   const spreads = (): { sb: number; sc: number } => (spread ??= { sb: sd(b), sc: sd(c) });
@@ -136,26 +167,30 @@ function predictor(b: readonly number[], c: readonly number[], model: VarianceMo
 
 const positive = (v: number): boolean => v > 0 && Number.isFinite(v);
 
-function estimate(b: readonly number[], c: readonly number[], tolerance: number, confidence: number, model: VarianceModel): Estimate | null {
-  if (!feasible(b.length, c.length, model)) return null;
-  if (b.every(positive) && c.every(positive)) {
-    const r = geometricMeanRatio(b, c, confidence, model);
+function estimate(runs: readonly (readonly number[])[], c: readonly number[], tolerance: number, confidence: number, requested: VarianceModel): Estimate | null {
+  const b = runs.flat();
+  const logs = b.every(positive) && c.every(positive);
+  // Whether runs differ is judged on the scale the test runs on.
+  const model = logs ? effectiveModel(runs.map((r) => r.map(Math.log)), c.map(Math.log), requested) : effectiveModel(runs, c, requested);
+  if (!feasible(runs, c.length, model)) return null;
+  if (logs) {
+    const r = geometricMeanRatio(runs, c, confidence, model);
     return {
       ratio: r.ratio,
       ci: r.ci,
       pValue: r.test.pTwoSided,
       effect: r.test.diff,
       bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
-      predict: predictor(r.logBaseline, r.logCurrent, model, 1),
+      predict: predictor(r.logRuns, r.logCurrent, model, 1),
     };
   }
-  const base = mean(b);
+  const base = model === 'runs' ? mean(runs.map(mean)) : mean(b);
   if (!(base > 0)) {
     // Nothing to scale a change by; only "the same zeros again" can be judged.
     const unchanged = b.every((v) => v === b[0]) && c.every((v) => v === b[0]);
     return unchanged ? { ratio: 1, ci: [1, 1], pValue: 1, effect: 0, bounds: [-tolerance, tolerance], predict: () => ({ se: 0, df: 1 }) } : null;
   }
-  const t = tTest(b, c, model);
+  const t = runTest(runs, c, model);
   const effect = t.diff / base;
   const half = (studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se) / base;
   return {
@@ -164,7 +199,7 @@ function estimate(b: readonly number[], c: readonly number[], tolerance: number,
     pValue: t.pTwoSided,
     effect,
     bounds: [-tolerance, tolerance],
-    predict: predictor(b, c, model, 1 / base),
+    predict: predictor(runs, c, model, 1 / base),
   };
 }
 
@@ -328,7 +363,7 @@ function suiteCell(cells: readonly Cell[], def: MetricDef, tolerance: number, op
     if (values) runs.push({ entry, values });
   }
   const baseline = runs.flatMap((r) => r.values);
-  const est = baseline.length > 0 ? estimate(baseline, current, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'pooled') : null;
+  const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), current, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
   return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, missing: false, estimate: est };
 }
 
@@ -345,7 +380,7 @@ function planEngine(engine: EngineResult, run: RunResult, history: readonly Base
       const current = reps ? reps.map((s) => def.read(s)) : [];
       const runs = storedRuns(selection.entries, scenario, def.name);
       const baseline = runs.flatMap((r) => r.values);
-      const est = reps && baseline.length > 0 ? estimate(baseline, current, tolerance, confidence, opts.variance ?? 'pooled') : null;
+      const est = reps && baseline.length > 0 ? estimate(runs.map((r) => r.values), current, tolerance, confidence, opts.variance ?? 'runs') : null;
       return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, missing: !reps, estimate: est };
     });
     cells.push(...perScenario);

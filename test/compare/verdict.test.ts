@@ -275,3 +275,25 @@ test('schedule mode finds a level shift in the history and fails on it when it i
   assert.match(result.gate.reasons.join('\n'), /sim-vllm \/ chat \/ tpot_p50: level shifted \+8\.\d% from run 7 \(6666666\)/);
   assert.deepEqual(compare(doc!.entries, run, pr).changePoints, [], 'change points are for scheduled runs');
 });
+
+test('whole runs that differ: an unchanged run on a slow day is no regression by default, as it would be with repetitions taken as independent', () => {
+  // Every run (its repetitions and scenarios alike) is slower or faster by its own factor; the
+  // repetitions of one run barely differ. The current run is as slow as the slowest stored runs.
+  const days = [-0.04, 0.02, -0.01, 0.04, -0.03, 0.05, 0, -0.02, 0.03, 0.01];
+  const rng = createRng(41);
+  const slowBy = (day: number) => (c: Cell) => (/throughput|goodput/.test(c.metric) ? 1 / (1 + day) : 1 + day);
+  let doc: BaselineDoc | null = null;
+  for (const [i, day] of days.entries()) {
+    doc = recordRun(doc, makeRun({ createdAt: `2026-05-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`, repetitions: 5, values: noisy(rng, 0.002, slowBy(day)) }));
+  }
+  const slowDay = makeRun({ createdAt: '2026-06-01T00:00:00.000Z', repetitions: 5, values: noisy(rng, 0.002, slowBy(0.05)) });
+  const runs = compare(doc!.entries, slowDay, pr);
+  assert.equal(runs.gate.passed, true, runs.gate.reasons.join('\n'));
+  assert.equal(cell(runs.engines[0].metrics, 'chat', 'tpot_p50').verdict, 'inconclusive');
+  const pooled = compare(doc!.entries, slowDay, { ...pr, variance: 'pooled' });
+  assert.equal(pooled.gate.passed, false, 'taken as independent, the repetitions make the slow day a regression');
+  assert.equal(cell(pooled.engines[0].metrics, 'chat', 'tpot_p50').verdict, 'regression');
+  // A real slowdown well beyond the days' spread is still caught.
+  const slower = compare(doc!.entries, makeRun({ createdAt: '2026-06-02T00:00:00.000Z', repetitions: 5, values: noisy(rng, 0.002, slowBy(0.3)) }), pr);
+  assert.equal(cell(slower.engines[0].metrics, 'chat', 'tpot_p50').verdict, 'regression');
+});
