@@ -86835,9 +86835,13 @@ function verdictCounts(comparison) {
 function centre(xs) {
     return xs.length === 0 ? null : (geometricMean(xs) ?? mean(xs));
 }
+// runsToSettle counts repetitions of one run. Where whole runs differ, or the noise is large,
+// no number of them settles it: more runs in the baseline history (or the tolerance) must.
 function verdictCell(m) {
     const label = VERDICT_LABEL[m.verdict];
-    return m.verdict === 'inconclusive' && m.runsToSettle !== null ? `${label} (≈${m.runsToSettle} runs to settle)` : label;
+    if (m.verdict !== 'inconclusive')
+        return label;
+    return m.runsToSettle !== null ? `${label} (≈${m.runsToSettle} repetitions would settle it)` : `${label} (more repetitions alone would not settle it)`;
 }
 function metricTable(rows, confidence) {
     const header = ['Engine', 'Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance', 'Verdict'];

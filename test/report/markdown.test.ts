@@ -61,12 +61,19 @@ test('regressions come first, then inconclusive, then improvements; no-change ro
   const changes = md.slice(md.indexOf('### Changes against the baseline'), md.indexOf('### Memory efficiency'));
   const [shown, collapsed] = changes.split('<details>');
   const verdicts = shown.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Engine') && !l.startsWith('| :-')).map((l) => l.split(' | ').at(-1));
-  assert.deepEqual(verdicts, ['🔴 regression |', '🟡 inconclusive (≈8 runs to settle) |', '🟢 improvement |']);
+  assert.deepEqual(verdicts, ['🔴 regression |', '🟡 inconclusive (≈8 repetitions would settle it) |', '🟢 improvement |']);
   assert.match(shown, /\| vllm \| chat-concurrent-16 \| TPOT p50 \(ms\) \| [\d.]+ \| [\d.]+ \| \+12\.1% \[\+8\.3%, \+16\.0%\] \| 0\.023 \| ±3% \| 🔴 regression \|/);
   assert.doesNotMatch(shown, /no change \|/);
   assert.match(collapsed, /^\n<summary>105 other comparisons \(no change\)<\/summary>/);
   assert.equal(collapsed.match(/⚪ no change \|/g)?.length, 105);
   assert.match(changes, /- \*\*vllm\*\*: 5 baseline runs · 🔴 regression · environment differs from the baseline \(2 fields\)/);
+  // No number of repetitions settles it (whole runs differ, or too much noise): said so.
+  const base = comparison();
+  const unsettled: Comparison = {
+    ...base,
+    engines: base.engines.map((e) => ({ ...e, metrics: e.metrics.map((m) => (m.verdict === 'inconclusive' ? { ...m, runsToSettle: null } : m)) })),
+  };
+  assert.match(renderReport({ run: runResult(), comparison: unsettled }), /🟡 inconclusive \(more repetitions alone would not settle it\) \|/);
 });
 
 test('the head-to-head answers vLLM vs Transformers per scenario with ratios from the pooled figures', () => {
