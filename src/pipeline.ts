@@ -51,6 +51,7 @@ export async function evaluate(run: RunResult, opts: EvaluateOptions): Promise<E
     confidence: config.confidence,
     allowFingerprintMismatch: opts.allowFingerprintMismatch,
     failOn: config.failOn,
+    window: config.history,
     seed: run.seed,
   });
   if (!RECORDING_MODES.has(config.mode)) return { comparison, recorded: false, recordNote: `mode ${config.mode} does not record baselines` };

@@ -51392,7 +51392,8 @@ function suiteCell(cells, def, tolerance, opts) {
     return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, missing: false, estimate: est };
 }
 function planEngine(engine, run, history, scenarios, opts) {
-    const selection = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
+    const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
+    const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
     if (engine.status !== 'ok')
         return { engine, selection, cells: [] };
     const confidence = opts.confidence ?? 0.95;
@@ -51491,6 +51492,9 @@ function sloViolations(run, scenarios) {
 function compare(history, current, opts) {
     const confidence = opts.confidence ?? 0.95;
     checkConfidence(confidence);
+    if (opts.window !== undefined && !(Number.isInteger(opts.window) && opts.window >= 1)) {
+        throw new Error(`compare: window must be a whole number of runs ≥ 1, got ${JSON.stringify(opts.window)}`);
+    }
     const alpha = 1 - confidence;
     const correction = opts.correction ?? 'holm';
     const rule = opts.effectRule ?? 'estimate';
@@ -87547,6 +87551,7 @@ async function evaluate(run, opts) {
         confidence: config.confidence,
         allowFingerprintMismatch: opts.allowFingerprintMismatch,
         failOn: config.failOn,
+        window: config.history,
         seed: run.seed,
     });
     if (!RECORDING_MODES.has(config.mode))

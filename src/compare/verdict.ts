@@ -83,6 +83,8 @@ export interface CompareOptions {
   readonly effectRule?: EffectRule;
   readonly failOn?: FailOn;
   readonly failOnMissingBaseline?: boolean;
+  /** Compare with at most the newest W matching runs (default: every stored one). */
+  readonly window?: number;
   /** Seed of the change-point permutation tests (default: the run's seed). */
   readonly seed?: number;
 }
@@ -368,7 +370,8 @@ function suiteCell(cells: readonly Cell[], def: MetricDef, tolerance: number, op
 }
 
 function planEngine(engine: EngineResult, run: RunResult, history: readonly BaselineEntry[], scenarios: Map<string, Scenario>, opts: CompareOptions): EnginePlan {
-  const selection = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
+  const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
+  const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
   if (engine.status !== 'ok') return { engine, selection, cells: [] };
   const confidence = opts.confidence ?? 0.95;
   const summaries = new Map(run.scenarioSet.names.map((name) => [name, summariesOf(engine, name)]));
@@ -481,6 +484,9 @@ function sloViolations(run: RunResult, scenarios: Map<string, Scenario>): SloVio
 export function compare(history: readonly BaselineEntry[], current: RunResult, opts: CompareOptions): Comparison {
   const confidence = opts.confidence ?? 0.95;
   checkConfidence(confidence);
+  if (opts.window !== undefined && !(Number.isInteger(opts.window) && opts.window >= 1)) {
+    throw new Error(`compare: window must be a whole number of runs ≥ 1, got ${JSON.stringify(opts.window)}`);
+  }
   const alpha = 1 - confidence;
   const correction = opts.correction ?? 'holm';
   const rule = opts.effectRule ?? 'estimate';

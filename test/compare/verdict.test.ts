@@ -297,3 +297,16 @@ test('whole runs that differ: an unchanged run on a slow day is no regression by
   const slower = compare(doc!.entries, makeRun({ createdAt: '2026-06-02T00:00:00.000Z', repetitions: 5, values: noisy(rng, 0.002, slowBy(0.3)) }), pr);
   assert.equal(cell(slower.engines[0].metrics, 'chat', 'tpot_p50').verdict, 'regression');
 });
+
+test('a window compares with the newest W matching runs only; a bad window is refused', () => {
+  const hist = history(10, 43, 0.01);
+  const run = current(44, 0.01);
+  assert.equal(compare(hist, run, pr).engines[0].baselineRuns, 10);
+  const windowed = compare(hist, run, { ...pr, window: 3 });
+  assert.equal(windowed.engines[0].baselineRuns, 3);
+  // The newest three: their values, in order, are what the cells compare with.
+  const chat = cell(windowed.engines[0].metrics, 'chat', 'tpot_p50');
+  const newest = hist.slice(-3).flatMap((e) => e.scenarios.chat!.values.tpot_p50);
+  assert.deepEqual(chat.baseline, newest);
+  assert.throws(() => compare(hist, run, { ...pr, window: 0 }), /window must be a whole number of runs ≥ 1, got 0/);
+});
