@@ -141,7 +141,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
       const cold = running;
       running = null;
       await cold.stop();
-      if (opts.signal?.aborted) return failed('cancelled', cold.proc.tail(30));
+      if (opts.signal?.aborted) return cancelled(cold);
       running = await startEngine(spec, hooks);
       startup.warmS = running.startupS;
       info(`${engine.label}: start-up cold ${startup.coldS.toFixed(1)} s, warm ${startup.warmS.toFixed(1)} s`);

@@ -50375,7 +50375,10 @@ function parseBaselineDoc(text, source) {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./lib/src/baseline/file-lock.js
+
 
 
 async function withFileLock(lockPath, fn, opts = {}) {
@@ -50409,7 +50412,7 @@ async function withFileLock(lockPath, fn, opts = {}) {
             const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : 'an unknown process';
             throw new Error(`${lockPath}: the baseline is locked by ${who}; waited ${Math.round(timeoutMs / 1000)} s. If no llm-perf-gate run is writing it, delete the lock file.`);
         }
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(pollMs);
     }
     try {
         return await fn();
@@ -50836,21 +50839,26 @@ function runsStandardError(c, n) {
     const denom = (a * a) / meansDf + (c.withinDf > 0 ? (b * b) / c.withinDf : 0);
     return { se: Math.sqrt(Math.max(0, v)), df: denom > 0 ? (v * v) / denom : meansDf + c.withinDf };
 }
-/** The current run's mean against the mean of the baseline run means, run-to-run variation included. */
-function runsTTest(runs, current) {
-    const { se, df } = runsStandardError(runComponents(runs, current), current.length);
+/**
+ * The current run's mean against the mean of the baseline run means, run-to-run variation included
+ * (`components`, when the caller has them already, are runComponents(runs, current)).
+ */
+function runsTTest(runs, current, components = runComponents(runs, current)) {
+    const { se, df } = runsStandardError(components, current.length);
     return finish(mean(current) - mean(runs.map(mean)), se, df);
 }
 /** Runs the chosen test of the current run against the baseline runs ('pooled' and 'welch' flatten them). */
-function runTest(runs, current, model) {
-    return model === 'runs' ? runsTTest(runs, current) : tTest(runs.flat(), current, model);
+function runTest(runs, current, model, components) {
+    return model === 'runs' ? runsTTest(runs, current, components) : tTest(runs.flat(), current, model);
 }
 /**
  * Ratio of geometric means current / baseline with its confidence interval: a t-test on log
  * values, transformed back. Every value must be positive. With the 'runs' model the baseline's
  * geometric mean is that of its runs' geometric means.
  */
-function geometricMeanRatio(baselineRuns, current, confidence, model) {
+function geometricMeanRatio(baselineRuns, current, confidence, model, 
+/** runComponents of the logarithms, when the caller has them already. */
+logComponents) {
     checkConfidence(confidence);
     const log = (xs) => xs.map((v) => {
         if (!(v > 0) || !Number.isFinite(v))
@@ -50859,7 +50867,7 @@ function geometricMeanRatio(baselineRuns, current, confidence, model) {
     });
     const logRuns = baselineRuns.map(log);
     const logCurrent = log(current);
-    const test = runTest(logRuns, logCurrent, model);
+    const test = runTest(logRuns, logCurrent, model, logComponents);
     const half = studentTQuantile(1 - (1 - confidence) / 2, test.df) * test.se;
     return { ratio: Math.exp(test.diff), ci: [Math.exp(test.diff - half), Math.exp(test.diff + half)], test, logRuns, logCurrent };
 }
@@ -51163,17 +51171,21 @@ const CHART_METRICS = ['output_throughput', 'ttft_p95', 'tpot_p50'];
 /** runsToSettle is null when even this many repetitions would not settle a result. */
 const RUNS_TO_SETTLE_MAX = 100;
 const sd = (xs) => (xs.length < 2 ? 0 : Math.sqrt(variance(xs)));
+/** Variance components for the 'runs' model, on the scale the test runs on; null where it cannot have them. */
+function componentsFor(runs, c, requested) {
+    if (requested !== 'runs' || runs.length < 2 || runs.some((r) => r.length === 0) || c.length === 0)
+        return null;
+    return runComponents(runs, c);
+}
 /**
  * The 'runs' model keeps the run-to-run part only where the runs show one: with a single stored run
  * it cannot be seen, and where the run means vary no more than their repetitions imply (F test at
  * RUN_EFFECT_ALPHA) the pooled test, with its far more degrees of freedom, stands in.
  */
-function effectiveModel(runs, c, model) {
-    if (model !== 'runs')
-        return model;
-    if (runs.length < 2 || runs.some((r) => r.length === 0) || c.length === 0)
-        return 'pooled';
-    return runComponents(runs, c).runEffectP < RUN_EFFECT_ALPHA ? 'runs' : 'pooled';
+function effectiveModel(requested, components) {
+    if (requested !== 'runs')
+        return requested;
+    return components !== null && components.runEffectP < RUN_EFFECT_ALPHA ? 'runs' : 'pooled';
 }
 function feasible(runs, nc, model) {
     if (model === 'runs')
@@ -51183,13 +51195,12 @@ function feasible(runs, nc, model) {
 }
 /**
  * Predicted standard error of the effect for n current repetitions, on a scale multiplied by
- * `scale`. The spreads are computed on first use: only inconclusive results need them.
+ * `scale`. The sample spreads are computed on first use: only inconclusive results need them.
  */
-function predictor(runs, c, model, scale) {
-    if (model === 'runs') {
-        let components = null;
+function predictor(runs, c, model, scale, components) {
+    if (model === 'runs' && components !== null) {
         return (n) => {
-            const { se, df } = runsStandardError((components ??= runComponents(runs, c)), n);
+            const { se, df } = runsStandardError(components, n);
             return { se: se * scale, df };
         };
     }
@@ -51218,18 +51229,19 @@ function estimate(runs, c, tolerance, confidence, requested) {
     const b = runs.flat();
     const logs = b.every(verdict_positive) && c.every(verdict_positive);
     // Whether runs differ is judged on the scale the test runs on.
-    const model = logs ? effectiveModel(runs.map((r) => r.map(Math.log)), c.map(Math.log), requested) : effectiveModel(runs, c, requested);
+    const components = logs ? componentsFor(runs.map((r) => r.map(Math.log)), c.map(Math.log), requested) : componentsFor(runs, c, requested);
+    const model = effectiveModel(requested, components);
     if (!feasible(runs, c.length, model))
         return null;
     if (logs) {
-        const r = geometricMeanRatio(runs, c, confidence, model);
+        const r = geometricMeanRatio(runs, c, confidence, model, components ?? undefined);
         return {
             ratio: r.ratio,
             ci: r.ci,
             pValue: r.test.pTwoSided,
             effect: r.test.diff,
             bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
-            predict: predictor(r.logRuns, r.logCurrent, model, 1),
+            predict: predictor(r.logRuns, r.logCurrent, model, 1, components),
         };
     }
     const base = model === 'runs' ? mean(runs.map(mean)) : mean(b);
@@ -51238,7 +51250,7 @@ function estimate(runs, c, tolerance, confidence, requested) {
         const unchanged = b.every((v) => v === b[0]) && c.every((v) => v === b[0]);
         return unchanged ? { ratio: 1, ci: [1, 1], pValue: 1, effect: 0, bounds: [-tolerance, tolerance], predict: () => ({ se: 0, df: 1 }) } : null;
     }
-    const t = runTest(runs, c, model);
+    const t = runTest(runs, c, model, components ?? undefined);
     const effect = t.diff / base;
     const half = (studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se) / base;
     return {
@@ -51247,7 +51259,7 @@ function estimate(runs, c, tolerance, confidence, requested) {
         pValue: t.pTwoSided,
         effect,
         bounds: [-tolerance, tolerance],
-        predict: predictor(runs, c, model, 1 / base),
+        predict: predictor(runs, c, model, 1 / base, components),
     };
 }
 function judge(def, tolerance, est, adjustedP, alpha, rule) {
@@ -51960,8 +51972,6 @@ function loadScenarioSet(path) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./lib/src/engines/process.js
 
 
@@ -85225,7 +85235,7 @@ async function streamRequest(client, req) {
     const cancel = () => controller.abort();
     req.signal?.addEventListener('abort', cancel, { once: true });
     if (req.signal?.aborted)
-        controller.abort();
+        cancel();
     let error = null;
     try {
         const response = await send(client.openai, req, signal, req.deadlineMs);
@@ -85534,6 +85544,7 @@ function checkCount(count) {
 
 
 
+
 class RunCancelledError extends Error {
     constructor(scenario) {
         super(`scenario "${scenario}" cancelled`);
@@ -85695,19 +85706,9 @@ async function openLoop(ctx, schedule, cap, finished) {
  */
 async function sleepUntil(at, signal) {
     const coarse = Math.floor(at - performance.now()) - 1;
-    if (coarse > 0 && !signal?.aborted) {
-        await new Promise((resolve) => {
-            const wake = () => {
-                clearTimeout(timer);
-                resolve();
-            };
-            const timer = setTimeout(() => {
-                signal?.removeEventListener('abort', wake);
-                resolve();
-            }, coarse);
-            signal?.addEventListener('abort', wake, { once: true });
-        });
-    }
+    // An abort rejects the timer's promise: that is the wake-up, not an error.
+    if (coarse > 0)
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(coarse, undefined, { signal }).catch(() => { });
     while (performance.now() < at && !signal?.aborted)
         await yieldToIo();
 }
@@ -86084,7 +86085,7 @@ async function measureEngine(engine, opts) {
             running = null;
             await cold.stop();
             if (opts.signal?.aborted)
-                return failed('cancelled', cold.proc.tail(30));
+                return cancelled(cold);
             running = await startEngine(spec, hooks);
             startup.warmS = running.startupS;
             info(`${engine.label}: start-up cold ${startup.coldS.toFixed(1)} s, warm ${startup.warmS.toFixed(1)} s`);

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { open, readFile, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 // A lock file beside the baseline, so that two processes on one runner (a scheduled run and a
 // merge's baseline update, or two CLI runs) never read the same history and write back one
@@ -46,7 +47,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
       const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : 'an unknown process';
       throw new Error(`${lockPath}: the baseline is locked by ${who}; waited ${Math.round(timeoutMs / 1000)} s. If no llm-perf-gate run is writing it, delete the lock file.`);
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await sleep(pollMs);
   }
   try {
     return await fn();

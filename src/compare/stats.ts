@@ -357,9 +357,12 @@ export function runsStandardError(c: RunComponents, n: number): { se: number; df
   return { se: Math.sqrt(Math.max(0, v)), df: denom > 0 ? (v * v) / denom : meansDf + c.withinDf };
 }
 
-/** The current run's mean against the mean of the baseline run means, run-to-run variation included. */
-export function runsTTest(runs: readonly (readonly number[])[], current: readonly number[]): TTest {
-  const { se, df } = runsStandardError(runComponents(runs, current), current.length);
+/**
+ * The current run's mean against the mean of the baseline run means, run-to-run variation included
+ * (`components`, when the caller has them already, are runComponents(runs, current)).
+ */
+export function runsTTest(runs: readonly (readonly number[])[], current: readonly number[], components = runComponents(runs, current)): TTest {
+  const { se, df } = runsStandardError(components, current.length);
   return finish(mean(current) - mean(runs.map(mean)), se, df);
 }
 
@@ -375,8 +378,8 @@ export interface RatioEstimate {
 }
 
 /** Runs the chosen test of the current run against the baseline runs ('pooled' and 'welch' flatten them). */
-export function runTest(runs: readonly (readonly number[])[], current: readonly number[], model: VarianceModel): TTest {
-  return model === 'runs' ? runsTTest(runs, current) : tTest(runs.flat(), current, model);
+export function runTest(runs: readonly (readonly number[])[], current: readonly number[], model: VarianceModel, components?: RunComponents): TTest {
+  return model === 'runs' ? runsTTest(runs, current, components) : tTest(runs.flat(), current, model);
 }
 
 /**
@@ -389,6 +392,8 @@ export function geometricMeanRatio(
   current: readonly number[],
   confidence: number,
   model: VarianceModel,
+  /** runComponents of the logarithms, when the caller has them already. */
+  logComponents?: RunComponents,
 ): RatioEstimate {
   checkConfidence(confidence);
   const log = (xs: readonly number[]): number[] =>
@@ -398,7 +403,7 @@ export function geometricMeanRatio(
     });
   const logRuns = baselineRuns.map(log);
   const logCurrent = log(current);
-  const test = runTest(logRuns, logCurrent, model);
+  const test = runTest(logRuns, logCurrent, model, logComponents);
   const half = studentTQuantile(1 - (1 - confidence) / 2, test.df) * test.se;
   return { ratio: Math.exp(test.diff), ci: [Math.exp(test.diff - half), Math.exp(test.diff + half)], test, logRuns, logCurrent };
 }

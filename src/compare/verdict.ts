@@ -117,15 +117,20 @@ interface Estimate {
 
 const sd = (xs: readonly number[]): number => (xs.length < 2 ? 0 : Math.sqrt(variance(xs)));
 
+/** Variance components for the 'runs' model, on the scale the test runs on; null where it cannot have them. */
+function componentsFor(runs: readonly (readonly number[])[], c: readonly number[], requested: VarianceModel): RunComponents | null {
+  if (requested !== 'runs' || runs.length < 2 || runs.some((r) => r.length === 0) || c.length === 0) return null;
+  return runComponents(runs, c);
+}
+
 /**
  * The 'runs' model keeps the run-to-run part only where the runs show one: with a single stored run
  * it cannot be seen, and where the run means vary no more than their repetitions imply (F test at
  * RUN_EFFECT_ALPHA) the pooled test, with its far more degrees of freedom, stands in.
  */
-function effectiveModel(runs: readonly (readonly number[])[], c: readonly number[], model: VarianceModel): VarianceModel {
-  if (model !== 'runs') return model;
-  if (runs.length < 2 || runs.some((r) => r.length === 0) || c.length === 0) return 'pooled';
-  return runComponents(runs, c).runEffectP < RUN_EFFECT_ALPHA ? 'runs' : 'pooled';
+function effectiveModel(requested: VarianceModel, components: RunComponents | null): VarianceModel {
+  if (requested !== 'runs') return requested;
+  return components !== null && components.runEffectP < RUN_EFFECT_ALPHA ? 'runs' : 'pooled';
 }
 
 function feasible(runs: readonly (readonly number[])[], nc: number, model: VarianceModel): boolean {
@@ -136,13 +141,12 @@ function feasible(runs: readonly (readonly number[])[], nc: number, model: Varia
 
 /**
  * Predicted standard error of the effect for n current repetitions, on a scale multiplied by
- * `scale`. The spreads are computed on first use: only inconclusive results need them.
+ * `scale`. The sample spreads are computed on first use: only inconclusive results need them.
  */
-function predictor(runs: readonly (readonly number[])[], c: readonly number[], model: VarianceModel, scale: number): Estimate['predict'] {
-  if (model === 'runs') {
-    let components: RunComponents | null = null;
+function predictor(runs: readonly (readonly number[])[], c: readonly number[], model: VarianceModel, scale: number, components: RunComponents | null): Estimate['predict'] {
+  if (model === 'runs' && components !== null) {
     return (n) => {
-      const { se, df } = runsStandardError((components ??= runComponents(runs, c)), n);
+      const { se, df } = runsStandardError(components, n);
       return { se: se * scale, df };
     };
   }
@@ -173,17 +177,18 @@ function estimate(runs: readonly (readonly number[])[], c: readonly number[], to
   const b = runs.flat();
   const logs = b.every(positive) && c.every(positive);
   // Whether runs differ is judged on the scale the test runs on.
-  const model = logs ? effectiveModel(runs.map((r) => r.map(Math.log)), c.map(Math.log), requested) : effectiveModel(runs, c, requested);
+  const components = logs ? componentsFor(runs.map((r) => r.map(Math.log)), c.map(Math.log), requested) : componentsFor(runs, c, requested);
+  const model = effectiveModel(requested, components);
   if (!feasible(runs, c.length, model)) return null;
   if (logs) {
-    const r = geometricMeanRatio(runs, c, confidence, model);
+    const r = geometricMeanRatio(runs, c, confidence, model, components ?? undefined);
     return {
       ratio: r.ratio,
       ci: r.ci,
       pValue: r.test.pTwoSided,
       effect: r.test.diff,
       bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
-      predict: predictor(r.logRuns, r.logCurrent, model, 1),
+      predict: predictor(r.logRuns, r.logCurrent, model, 1, components),
     };
   }
   const base = model === 'runs' ? mean(runs.map(mean)) : mean(b);
@@ -192,7 +197,7 @@ function estimate(runs: readonly (readonly number[])[], c: readonly number[], to
     const unchanged = b.every((v) => v === b[0]) && c.every((v) => v === b[0]);
     return unchanged ? { ratio: 1, ci: [1, 1], pValue: 1, effect: 0, bounds: [-tolerance, tolerance], predict: () => ({ se: 0, df: 1 }) } : null;
   }
-  const t = runTest(runs, c, model);
+  const t = runTest(runs, c, model, components ?? undefined);
   const effect = t.diff / base;
   const half = (studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se) / base;
   return {
@@ -201,7 +206,7 @@ function estimate(runs: readonly (readonly number[])[], c: readonly number[], to
     pValue: t.pTwoSided,
     effect,
     bounds: [-tolerance, tolerance],
-    predict: predictor(runs, c, model, 1 / base),
+    predict: predictor(runs, c, model, 1 / base, components),
   };
 }
 

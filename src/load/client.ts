@@ -119,7 +119,7 @@ export async function streamRequest(client: StreamClient, req: StreamRequest): P
   const timer = setTimeout(() => controller.abort(), req.deadlineMs);
   const cancel = (): void => controller.abort();
   req.signal?.addEventListener('abort', cancel, { once: true });
-  if (req.signal?.aborted) controller.abort();
+  if (req.signal?.aborted) cancel();
   let error: string | null = null;
   try {
     const response = await send(client.openai, req, signal, req.deadlineMs);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Prompt, RequestRecord, Scenario } from '../types.ts';
 import { arrivalScheduleMs } from './arrivals.ts';
 import { createStreamClient, streamRequest, type ChunkObserver, type RequestDialect, type StreamClient, type StreamResult } from './client.ts';
@@ -219,19 +220,8 @@ async function openLoop(
  */
 async function sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
   const coarse = Math.floor(at - performance.now()) - 1;
-  if (coarse > 0 && !signal?.aborted) {
-    await new Promise<void>((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', wake);
-        resolve();
-      }, coarse);
-      signal?.addEventListener('abort', wake, { once: true });
-    });
-  }
+  // An abort rejects the timer's promise: that is the wake-up, not an error.
+  if (coarse > 0) await sleep(coarse, undefined, { signal }).catch(() => {});
   while (performance.now() < at && !signal?.aborted) await yieldToIo();
 }
 
