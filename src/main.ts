@@ -13,6 +13,7 @@ import { renderReport } from './report/markdown.ts';
 import { COMMENT_LIMIT, SUMMARY_LIMIT, fitToLimit, trimNote } from './report/trim.ts';
 import { mergeShards, readShardResults } from './shards.ts';
 import { PGID_STATE } from './state.ts';
+import { progressReporter } from './progress.ts';
 import type { RunResult } from './types.ts';
 
 // The action's main step: inputs → safety check → baseline read → measure (or aggregate shards)
@@ -51,8 +52,25 @@ async function produceRun(config: ActionConfig, ctx: GitHubContext): Promise<Run
     keepRecords: false,
     source: { sha: ctx.pullRequest?.headSha ?? ctx.sha, ref: ctx.pullRequest?.headRef ?? ctx.ref, event: ctx.eventName },
     signal: servers.signal,
-    hooks: { info: (m) => core.info(m), warning: (m) => core.warning(m), onSpawn: servers.onSpawn, onStopped: servers.onStopped },
+    hooks: { ...actionLogHooks(), onSpawn: servers.onSpawn, onStopped: servers.onStopped },
   });
+}
+
+/** The Actions log: a collapsible group per engine, with a progress line per scenario or every 10 s. */
+function actionLogHooks() {
+  const reporter = progressReporter({ tty: false, write: (text) => core.info(text.replace(/\n$/, '')) });
+  return {
+    info: (m: string) => core.info(m),
+    warning: (m: string) => core.warning(m),
+    progress: reporter.progress,
+    engine: (label: string, phase: 'start' | 'end') => {
+      if (phase === 'start') core.startGroup(`${label}: start, measure, stop`);
+      else {
+        reporter.engineEnd();
+        core.endGroup();
+      }
+    },
+  };
 }
 
 async function publishComment(config: ActionConfig, ctx: GitHubContext, report: string, evaluation: Evaluation | null): Promise<string> {
@@ -100,7 +118,11 @@ export async function run(): Promise<void> {
     if (evaluation) core.info(`baseline: ${evaluation.recordNote}`);
     for (const e of run.engines.filter((x) => x.status !== 'ok')) {
       core.error(`${e.engine} failed: ${e.error}`);
-      if (e.logTail) core.info(stopCommands(`${e.engine} log tail:\n${e.logTail}`));
+      if (e.logTail) {
+        core.startGroup(`${e.engine} server log (last lines)`);
+        core.info(stopCommands(e.logTail));
+        core.endGroup();
+      }
     }
 
     const report = renderReport({

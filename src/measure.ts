@@ -19,6 +19,7 @@ import type {
   ScenarioTelemetry,
 } from './types.ts';
 import { RESULTS_SCHEMA } from './types.ts';
+import type { LoadProgress } from './progress.ts';
 
 // Runs a plan: engines one after the other (one GPU), each started, measured over its planned
 // repetitions and scenarios, and stopped whatever happens. A failing engine becomes a failed
@@ -30,6 +31,10 @@ export interface MeasureHooks {
   /** Records a spawned server's process group so a post step can kill it after a crash or cancel. */
   readonly onSpawn?: (pgid: number, label: string) => void;
   readonly onStopped?: (pgid: number) => void;
+  /** Requests finished (and each scenario's start, at 0): drives the progress line. */
+  readonly progress?: (p: LoadProgress) => void;
+  /** An engine's turn begins or ends (a log group in the action, the end of a progress line). */
+  readonly engine?: (label: string, phase: 'start' | 'end') => void;
 }
 
 export interface MeasureOptions {
@@ -62,7 +67,12 @@ export async function measure(opts: MeasureOptions): Promise<RunResult> {
   for (const engine of opts.plan.engines) {
     if (!opts.plan.units.some((u) => u.engine === engine.label)) continue;
     if (opts.signal?.aborted) break;
-    engines.push(await measureEngine(engine, opts));
+    opts.hooks.engine?.(engine.label, 'start');
+    try {
+      engines.push(await measureEngine(engine, opts));
+    } finally {
+      opts.hooks.engine?.(engine.label, 'end');
+    }
   }
   return {
     schema: RESULTS_SCHEMA,
@@ -149,6 +159,13 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
     fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
     telemetry = await startEngineTelemetry(running);
     const units = opts.plan.units.filter((u) => u.engine === engine.label);
+    const requestsOf = (name: string): number => opts.scenarios.scenarios.find((s) => s.name === name)!.requests;
+    const passes: EngineProgress = {
+      done: 0,
+      total:
+        opts.warmupRepetitions * [...new Set(units.map((u) => u.scenario))].reduce((n, name) => n + requestsOf(name), 0) +
+        units.reduce((n, u) => n + requestsOf(u.scenario), 0),
+    };
     for (let w = 0; w < opts.warmupRepetitions; w++) {
       // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
       // first pass after a model load runs up to 2x slower (kernel selection and compilation per
@@ -157,7 +174,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
       for (const name of [...new Set(units.map((u) => u.scenario))]) {
         if (opts.signal?.aborted) return cancelled(running);
         const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
-        await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts);
+        await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts, passes);
         const died = running.failure();
         if (died) return failed(`${died}\n(during warm-up repetition ${w + 1}, scenario "${name}")`, running.proc.tail(50));
       }
@@ -168,7 +185,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
       for (const name of order) {
         if (opts.signal?.aborted) return cancelled(running);
         const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
-        const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts);
+        const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts, passes);
         records.push(...measured.records);
         const died = running.failure();
         if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50));
@@ -196,13 +213,20 @@ async function measureScenario(
   engine: EngineSelection,
   telemetry: EngineTelemetry,
   opts: MeasureOptions,
+  passes: EngineProgress,
 ): Promise<{ summary: ScenarioSummary; records: RequestRecord[] }> {
   const { measure: prompts, warmup: warmupPrompts } = opts.prompts.get(scenario, repetition);
-  const label =
+  const pass =
     repetition < opts.plan.repetitions
-      ? `${engine.label} rep ${repetition + 1}/${opts.plan.repetitions} ${scenario.name}`
-      : `${engine.label} warm-up ${repetition - opts.plan.repetitions + 1}/${opts.warmupRepetitions} ${scenario.name} (not recorded)`;
-  let lastLogged = 0;
+      ? `rep ${repetition + 1}/${opts.plan.repetitions}`
+      : `warm-up ${repetition - opts.plan.repetitions + 1}/${opts.warmupRepetitions} (not recorded)`;
+  const label = `${engine.label} ${pass} ${scenario.name}`;
+  const before = passes.done;
+  const report = (done: number, total: number): void => {
+    passes.done = before + done;
+    opts.hooks.progress?.({ engine: engine.label, scenario: scenario.name, pass, done, total, engineDone: passes.done, engineTotal: passes.total });
+  };
+  report(0, prompts.length);
   const window = await telemetry.begin();
   const run = await runScenario({
     baseUrl: running.baseUrl,
@@ -213,13 +237,7 @@ async function measureScenario(
     repetition,
     dialect: DIALECT[engine.kind],
     signal: opts.signal,
-    onProgress: (done, total) => {
-      // A line per ~10% keeps long scenarios visible without flooding the Actions log.
-      if (done === total || done - lastLogged >= Math.max(1, Math.ceil(total / 10))) {
-        lastLogged = done;
-        opts.hooks.info(`${label}: ${done}/${total} requests`);
-      }
-    },
+    onProgress: report,
   });
   const summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
   if (summary.failed > 0) opts.hooks.warning(`${label}: ${summary.failed} of ${summary.requests} requests failed (${Object.entries(summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ')})`);
@@ -228,6 +246,12 @@ async function measureScenario(
 
 function fingerprintOf(engine: EngineSelection, engineArgs: readonly string[], opts: MeasureOptions): Promise<Fingerprint> {
   return collectFingerprint({ kind: engine.kind, python: opts.python, model: opts.model, engineArgs, actionVersion: opts.actionVersion });
+}
+
+/** Requests an engine has finished over all its passes, and how many it will send in all. */
+interface EngineProgress {
+  done: number;
+  readonly total: number;
 }
 
 interface Startup {

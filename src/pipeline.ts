@@ -130,11 +130,6 @@ export function exitCode(comparison: Comparison | null, run: RunResult): number 
   return run.engines.some((e) => e.status !== 'ok') ? EXIT.gateFailed : EXIT.pass;
 }
 
-const consoleHooks: MeasureHooks = {
-  info: (m) => console.log(m),
-  warning: (m) => console.warn(`warning: ${m}`),
-};
-
 function fileStore(path: string | null): FileBaselineStore | null {
   return path ? new FileBaselineStore(path) : null;
 }
@@ -156,16 +151,23 @@ function finish(outDir: string, run: RunResult, evaluation: Evaluation | null): 
 
 export async function runCommand(
   config: ActionConfig,
-  opts: { baselinePath: string | null; seed: number; keepRecords: boolean; allowFingerprintMismatch: boolean },
+  opts: {
+    baselinePath: string | null;
+    seed: number;
+    keepRecords: boolean;
+    allowFingerprintMismatch: boolean;
+    /** How the run talks to the person running it (progress, messages); servers are tracked here. */
+    hooks: Omit<MeasureHooks, 'onSpawn' | 'onStopped'>;
+  },
 ): Promise<number> {
   const scenarios = loadScenarioSet(config.scenarios);
   const store = fileStore(opts.baselinePath);
   const history = (await store?.read()) ?? null;
-  const servers = trackServers(consoleHooks.warning);
+  const servers = trackServers(opts.hooks.warning);
   const run = await measureRun(config, scenarios, {
     seed: opts.seed,
     keepRecords: opts.keepRecords,
-    hooks: { ...consoleHooks, onSpawn: servers.onSpawn, onStopped: servers.onStopped },
+    hooks: { ...opts.hooks, onSpawn: servers.onSpawn, onStopped: servers.onStopped },
     signal: servers.signal,
     source: { sha: null, ref: null, event: 'cli' },
   });

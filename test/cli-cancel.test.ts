@@ -39,7 +39,7 @@ test('SIGINT stops the engine server group, and the run ends as a failed, partia
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let port = 0;
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline && !/long-decode: \d+\/20 requests/.test(out); ) await new Promise((r) => setTimeout(r, 100));
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline && !/long-decode \d+\/20 requests/.test(out); ) await new Promise((r) => setTimeout(r, 100));
     // The last server started (the warm restart) is the one being measured.
     port = Number([...out.matchAll(/at http:\/\/127\.0\.0\.1:(\d+)/g)].at(-1)?.[1] ?? 0);
     assert.ok(port > 0 && (await listening(port)), `the run reached the measurement with its server up\n${out}`);

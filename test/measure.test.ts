@@ -43,7 +43,12 @@ async function measureTiny(opts: Pick<MeasureOptions, 'warmupRepetitions' | 'war
       keepRecords: true,
       actionVersion: 'test',
       source: { sha: null, ref: null, event: 'test' },
-      hooks: { info: (m) => lines.push(m), warning: (m) => lines.push(`warning: ${m}`), ...hooks },
+      hooks: {
+        info: (m) => lines.push(m),
+        warning: (m) => lines.push(`warning: ${m}`),
+        progress: (p) => lines.push(`${p.engine} ${p.pass} ${p.scenario}: ${p.done}/${p.total} requests`),
+        ...hooks,
+      },
     });
     return { run, engine: run.engines[0], lines };
   } finally {
@@ -60,7 +65,7 @@ test('warm-up repetitions run every scenario unrecorded, with prompts of their o
   assert.deepEqual([...new Set(engine.records!.map((r) => r.repetition))].sort(), [0, 1]);
   assert.equal(engine.records!.length, 4);
   // The warm-up ran first, once per scenario, and said it was not recorded.
-  const warm = lines.findIndex((l) => /warm-up 1\/1 tiny \(not recorded\): 2\/2 requests/.test(l));
+  const warm = lines.findIndex((l) => /warm-up 1\/1 \(not recorded\) tiny: 2\/2 requests/.test(l));
   const first = lines.findIndex((l) => /rep 1\/2 tiny: 2\/2 requests/.test(l));
   assert.ok(warm >= 0 && first > warm, lines.join('\n'));
   // One start only: no warm start-up time.

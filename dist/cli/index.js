@@ -47940,77 +47940,33 @@ __nccwpck_require__.d(x509_transport_state_browser_namespaceObject, {
   rememberX509OAuthError: () => (rememberX509OAuthError)
 });
 
-;// CONCATENATED MODULE: ./lib/src/cli/args.js
-// Command-line flags: `--name value`, `--name=value`, and bare `--flag` for booleans. Flag names
-// are the action's input names, so the CLI and the action share one parser for their meaning.
-function parseArgs(argv, booleans, usage) {
-    const [command, ...rest] = argv;
-    if (!command || command.startsWith('-'))
-        throw new UsageError(`missing command\n${usage}`);
-    const flags = new Map();
-    for (let i = 0; i < rest.length; i++) {
-        const arg = rest[i];
-        if (!arg.startsWith('--'))
-            throw new UsageError(`unexpected argument "${arg}": flags start with --\n${usage}`);
-        const eq = arg.indexOf('=');
-        const name = arg.slice(2, eq === -1 ? undefined : eq);
-        let value;
-        if (eq !== -1)
-            value = arg.slice(eq + 1);
-        else if (booleans.has(name))
-            value = 'true';
-        else {
-            if (i + 1 >= rest.length)
-                throw new UsageError(`flag --${name} needs a value\n${usage}`);
-            value = rest[++i];
-        }
-        if (flags.has(name))
-            throw new UsageError(`flag --${name} given twice`);
-        flags.set(name, value);
-    }
-    return { command, flags };
+;// CONCATENATED MODULE: ./lib/src/cli/node-version.js
+// Imported first by the CLI entry, so it runs before any other module of the CLI: an old Node gets
+// one line that says what to do instead of a stack trace from a feature it lacks.
+const NODE_NEEDED = 24;
+/** What to tell the user when `version` (e.g. "v20.20.2") is too old, or null. */
+function nodeVersionProblem(version, execPath) {
+    const major = Number(/^v?(\d+)/.exec(version)?.[1]);
+    if (major >= NODE_NEEDED)
+        return null;
+    return (`llm-perf-gate: needs Node ${NODE_NEEDED} or newer, this is ${version} (${execPath}). ` +
+        'In a clone of the project, `npm ci` installs Node 24 as a devDependency: run `npx llm-perf-gate ...` or ' +
+        '`npm run cli -- ...`, which use it; elsewhere install Node 24.');
 }
-class UsageError extends Error {
-    name = 'UsageError';
-}
-/** Rejects flags a command does not know, naming them and the ones it does. */
-function checkFlags(args, known) {
-    const unknown = [...args.flags.keys()].filter((f) => !known.includes(f));
-    if (unknown.length) {
-        throw new UsageError(`${args.command}: unknown flag${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `--${f}`).join(', ')}; expected ${known.map((f) => `--${f}`).join(', ')}`);
-    }
+const problem = nodeVersionProblem(process.version, process.execPath);
+if (problem) {
+    console.error(problem);
+    process.exit(1);
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./lib/src/metrics/catalog.js
-const def = (name, label, unit, direction, tolerance, read) => Object.freeze({ name, label, unit, direction, tolerance, read });
-const METRICS = Object.freeze([
-    def('output_throughput', 'Output tokens/s', 'tok/s', 'higher-is-better', 0.03, (s) => s.outputThroughput),
-    def('request_throughput', 'Requests/s', 'req/s', 'higher-is-better', 0.03, (s) => s.requestThroughput),
-    def('goodput', 'Goodput', 'req/s', 'higher-is-better', 0.05, (s) => s.goodput),
-    def('ttft_p50', 'TTFT p50', 'ms', 'lower-is-better', 0.05, (s) => s.ttftMs.p50),
-    def('ttft_p95', 'TTFT p95', 'ms', 'lower-is-better', 0.08, (s) => s.ttftMs.p95),
-    def('tpot_p50', 'TPOT p50', 'ms', 'lower-is-better', 0.03, (s) => s.tpotMs.p50),
-    def('tpot_p95', 'TPOT p95', 'ms', 'lower-is-better', 0.05, (s) => s.tpotMs.p95),
-    def('itl_p95', 'ITL p95', 'ms', 'lower-is-better', 0.05, (s) => s.itlMs.p95),
-    def('e2el_p50', 'E2E latency p50', 'ms', 'lower-is-better', 0.03, (s) => s.e2elMs.p50),
-]);
-const byName = new Map(METRICS.map((m) => [m.name, m]));
-function metricDef(name) {
-    const m = byName.get(name);
-    if (!m)
-        throw new Error(`unknown metric "${name}": expected one of ${METRICS.map((x) => x.name).join(', ')}`);
-    return m;
-}
-function metricNames() {
-    return METRICS.map((m) => m.name);
-}
+;// CONCATENATED MODULE: ./lib/src/exit.js
+/** CLI exit statuses: a failed gate (3) is told apart from an error (1). */
+const EXIT = Object.freeze({ pass: 0, error: 1, gateFailed: 3 });
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./lib/src/paths.js
@@ -48043,6 +47999,173 @@ function runningBundled() {
 /** The CLI entry to run with `process.execPath`: the bundle when running bundled, else the TypeScript source. */
 function cliEntry() {
     return (0,external_node_path_.join)(packageRoot(), ...(runningBundled() ? ['dist', 'cli', 'index.js'] : ['src', 'cli.ts']));
+}
+
+;// CONCATENATED MODULE: ./lib/src/version.js
+
+
+
+let cached;
+/** The action's version from its package.json (recorded in results and fingerprints). */
+function actionVersion() {
+    cached ??= JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_.join)(packageRoot(), 'package.json'), 'utf8')).version;
+    return cached;
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/flags.js
+// Every flag of the CLI, once: the parser checks against this table and the help text is printed
+// from it, so usage cannot drift from what is accepted. Flags that carry an action input's name are
+// parsed by config/inputs.ts, so `--repetitions 5` and `repetitions: 5` mean the same thing.
+const FLAGS = {
+    engines: { value: 'LIST', input: true, help: 'engines to measure, in order: vllm, transformers, sim (both simulated profiles), sim-vllm, sim-transformers (default for the CLI: sim)' },
+    model: { value: 'ID|PATH', input: true, help: 'model served by the real engines (Hugging Face id or local folder)' },
+    scenarios: { value: 'FILE', input: true, reads: 'path', help: 'scenario file (default: scenarios/default.yml)' },
+    repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per engine (default 5)' },
+    'warmup-repetitions': { value: 'N', input: true, help: 'unrecorded passes after each engine start (default 1)' },
+    'warm-start': { value: 'true|false', input: true, help: 'start each engine twice and measure on the warm start (default true)' },
+    mode: { value: 'MODE', input: true, help: 'pr | schedule | release | baseline (default pr)' },
+    tolerances: { value: 'M=X,...', input: true, help: 'per-metric tolerance overrides, e.g. ttft_p50=0.1,output_throughput=0.05' },
+    'fail-on': { value: 'WHEN', input: true, help: 'regression | inconclusive | never (default regression)' },
+    history: { value: 'W', input: true, help: 'baseline window: the last W recorded runs per key (default 10)' },
+    confidence: { value: 'C', input: true, help: 'confidence of the intervals; 1 − C is the family-wise false-alarm rate (default 0.99)' },
+    shard: { value: 'I/N', input: true, help: 'run shard I of N (default 1/1)' },
+    python: { value: 'PY', input: true, help: 'Python interpreter of the real engines (default python3)' },
+    'vllm-args': { value: "'...'", input: true, help: 'extra arguments for vllm serve' },
+    'transformers-args': { value: "'...'", input: true, help: 'extra arguments for transformers serve' },
+    'sim-args': { value: "'...'", input: true, help: 'extra arguments for the simulated engine (see sim-serve --help)' },
+    'startup-timeout': { value: 'S', input: true, help: 'seconds an engine may take to become ready (default 900)' },
+    out: { value: 'DIR', help: 'where to write: a folder for results.json, report.md and the exports (noise: a markdown file)' },
+    baseline: { value: 'FILE', help: 'baseline history file (JSON): read for the comparison, written in baseline and schedule modes' },
+    current: { value: 'FILE', reads: 'path', help: 'results.json of the run to compare' },
+    in: { value: 'DIR', reads: 'paths', help: 'input folder(s) with results.json (comma-separated where several)' },
+    seed: { value: 'N', help: 'seed of the scenario order and prompts (default 1)' },
+    records: { help: 'keep every request record in results.json' },
+    'allow-fingerprint-mismatch': { help: 'compare with a baseline from different hardware or software' },
+    quiet: { help: 'print only warnings, errors and the final result (no progress)' },
+};
+function flagDef(name) {
+    return FLAGS[name];
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/args.js
+
+
+class UsageError extends Error {
+    name = 'UsageError';
+}
+const isSwitch = (name) => flagDef(name).value === undefined;
+/** Parses the flags after a command; `known` are the flags that command accepts. */
+function parseArgs(command, rest, known) {
+    const flags = new Map();
+    let help = false;
+    for (let i = 0; i < rest.length; i++) {
+        const arg = rest[i];
+        if (arg === '-h' || arg === '--help') {
+            help = true;
+            continue;
+        }
+        if (!arg.startsWith('--'))
+            throw new UsageError(`${command}: unexpected argument "${arg}": flags start with -- (see llm-perf-gate ${command} --help)`);
+        const eq = arg.indexOf('=');
+        const typed = arg.slice(2, eq === -1 ? undefined : eq);
+        const name = known.find((k) => k === typed);
+        if (!name)
+            throw new UsageError(`${command}: unknown flag --${typed}${suggest(typed, known, '--')} (see llm-perf-gate ${command} --help)`);
+        let value;
+        if (isSwitch(name)) {
+            value = eq === -1 ? 'true' : arg.slice(eq + 1);
+            if (value !== 'true' && value !== 'false')
+                throw new UsageError(`${command}: --${name} is a switch: give it alone, or as --${name}=true|false`);
+        }
+        else if (eq !== -1)
+            value = arg.slice(eq + 1);
+        else {
+            if (i + 1 >= rest.length)
+                throw new UsageError(`${command}: --${name} needs a value (${flagDef(name).value})`);
+            value = rest[++i];
+        }
+        if (flags.has(name))
+            throw new UsageError(`${command}: --${name} given twice`);
+        flags.set(name, value);
+    }
+    return { command, flags, help };
+}
+/** True when a switch was given (and not as `=false`). */
+function switchOn(args, name) {
+    return args.flags.get(name) === 'true';
+}
+function required(args, name) {
+    const v = args.flags.get(name);
+    if (v === undefined || v === '')
+        throw new UsageError(`${args.command}: --${name} ${flagDef(name).value} is required (see llm-perf-gate ${args.command} --help)`);
+    return v;
+}
+/** Fails with one line naming the flag when a path it should read does not exist. */
+function checkPaths(args) {
+    for (const [name, value] of args.flags) {
+        const def = flagDef(name);
+        if (def.reads === undefined)
+            continue;
+        for (const path of def.reads === 'paths' ? value.split(',') : [value]) {
+            if (path === '')
+                throw new UsageError(`${args.command}: --${name}: empty path in "${value}"`);
+            try {
+                (0,external_node_fs_namespaceObject.statSync)(path);
+            }
+            catch (err) {
+                const code = err.code;
+                const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code})`;
+                throw new UsageError(`${args.command}: --${name} ${path}: ${why}`);
+            }
+        }
+    }
+}
+/** ` (did you mean --x?)` for the closest candidate within a small edit distance, else ''. */
+function suggest(typed, candidates, prefix = '') {
+    let best = null;
+    let bestDistance = Infinity;
+    for (const c of candidates) {
+        const d = c.startsWith(typed) && typed.length >= 3 ? 1 : editDistance(typed, c);
+        if (d < bestDistance)
+            [best, bestDistance] = [c, d];
+    }
+    return best !== null && bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? `; did you mean ${prefix ? `${prefix}${best}` : `"${best}"`}?` : '';
+}
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++)
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+    }
+    return prev[b.length];
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./lib/src/metrics/catalog.js
+const def = (name, label, unit, direction, tolerance, read) => Object.freeze({ name, label, unit, direction, tolerance, read });
+const METRICS = Object.freeze([
+    def('output_throughput', 'Output tokens/s', 'tok/s', 'higher-is-better', 0.03, (s) => s.outputThroughput),
+    def('request_throughput', 'Requests/s', 'req/s', 'higher-is-better', 0.03, (s) => s.requestThroughput),
+    def('goodput', 'Goodput', 'req/s', 'higher-is-better', 0.05, (s) => s.goodput),
+    def('ttft_p50', 'TTFT p50', 'ms', 'lower-is-better', 0.05, (s) => s.ttftMs.p50),
+    def('ttft_p95', 'TTFT p95', 'ms', 'lower-is-better', 0.08, (s) => s.ttftMs.p95),
+    def('tpot_p50', 'TPOT p50', 'ms', 'lower-is-better', 0.03, (s) => s.tpotMs.p50),
+    def('tpot_p95', 'TPOT p95', 'ms', 'lower-is-better', 0.05, (s) => s.tpotMs.p95),
+    def('itl_p95', 'ITL p95', 'ms', 'lower-is-better', 0.05, (s) => s.itlMs.p95),
+    def('e2el_p50', 'E2E latency p50', 'ms', 'lower-is-better', 0.03, (s) => s.e2elMs.p50),
+]);
+const byName = new Map(METRICS.map((m) => [m.name, m]));
+function metricDef(name) {
+    const m = byName.get(name);
+    if (!m)
+        throw new Error(`unknown metric "${name}": expected one of ${METRICS.map((x) => x.name).join(', ')}`);
+    return m;
+}
+function metricNames() {
+    return METRICS.map((m) => m.name);
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -48198,7 +48321,7 @@ function field(rule, description, required = false) {
     return { rule, description, required };
 }
 /** Edits (insert, delete, substitute, swap two neighbours) between two strings. */
-function editDistance(a, b) {
+function schema_rules_editDistance(a, b) {
     const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
     for (let i = 1; i <= a.length; i++) {
         for (let j = 1; j <= b.length; j++) {
@@ -48215,7 +48338,7 @@ function unknownKey(path, what, key, known) {
     const close = known.filter((k) => {
         const want = k.toLowerCase();
         const partial = typed.length >= 4 ? want.includes(typed) : typed.length >= 3 && want.startsWith(typed);
-        return partial || typed.startsWith(want) || editDistance(want, typed) <= Math.max(1, Math.floor(want.length / 4));
+        return partial || typed.startsWith(want) || schema_rules_editDistance(want, typed) <= Math.max(1, Math.floor(want.length / 4));
     });
     const hint = close.length > 0 ? ` (did you mean ${close.map((k) => `"${k}"`).join(' or ')}?)` : '';
     return { path, message: `unknown ${what}${hint}; expected one of: ${known.join(', ')}` };
@@ -48490,11 +48613,12 @@ function parseTolerances(raw, input = 'tolerances') {
         throw new InputProblem(problems.map((p) => `input "${input}": ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'));
     return checked;
 }
+const ACTION_NAMING = { noun: 'action input', name: (input) => `input "${input}"` };
 /**
  * Reads every input through `getInput` (e.g. `(n) => core.getInput(n)`, which returns '' for an
  * input that is not set) and returns the frozen config. Throws one Error listing every problem.
  */
-function readInputs(getInput) {
+function readInputs(getInput, naming = ACTION_NAMING) {
     const problems = [];
     const read = (name, parse, fallback) => {
         const given = getInput(name).trim();
@@ -48545,8 +48669,10 @@ function readInputs(getInput) {
         warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
         warmStart: read('warm-start', (raw) => inputs_boolean('warm-start', raw), d['warm-start']),
     };
-    if (problems.length)
-        throw new Error(`invalid action input${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`);
+    if (problems.length) {
+        const named = problems.map((p) => p.replace(/^input "([^"]+)"/, (_, input) => naming.name(input)));
+        throw new Error(`invalid ${naming.noun}${problems.length === 1 ? '' : 's'}:\n- ${named.join('\n- ')}`);
+    }
     return deepFreeze(config);
 }
 function deepFreeze(value) {
@@ -49335,7 +49461,7 @@ const positive = (raw) => {
     const n = number(raw);
     return n !== undefined && n > 0 && Number.isFinite(n) ? n : undefined;
 };
-const FLAGS = {
+const options_FLAGS = {
     '--profile': { key: 'profile', accepts: 'vllm or transformers', parse: (raw) => (raw === 'vllm' || raw === 'transformers' ? raw : undefined) },
     '--slowdown': { key: 'slowdown', accepts: 'a number > 0 (2 = every step twice as long)', parse: positive },
     '--noise': { key: 'noise', accepts: 'a coefficient of variation from 0 to 1', parse: inRange(0, 1, number) },
@@ -49349,7 +49475,9 @@ const FLAGS = {
     '--host': { key: 'host', accepts: 'a host name or IP address', parse: (raw) => (raw.trim() === '' ? undefined : raw) },
     '--port': { key: 'port', accepts: 'an integer from 0 to 65535 (0 = any free port)', parse: inRange(0, 65535, options_integer) },
 };
-const flagList = () => Object.keys(FLAGS).join(', ');
+const flagList = () => Object.keys(options_FLAGS).join(', ');
+/** Each flag with what it accepts, for `sim-serve --help`. */
+const SIM_FLAGS = Object.entries(options_FLAGS).map(([flag, spec]) => [`${flag} X`, spec.accepts]);
 /** Parses `sim-serve` flags (`--flag value` or `--flag=value`); throws an Error naming the flag at fault. */
 function parseSimArgs(argv) {
     const opts = { ...DEFAULT_SIM_OPTIONS };
@@ -49358,7 +49486,7 @@ function parseSimArgs(argv) {
         const arg = argv[i];
         const eq = arg.indexOf('=');
         const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-        const spec = FLAGS[flag];
+        const spec = options_FLAGS[flag];
         if (spec === undefined)
             throw new Error(`sim-serve: unknown argument "${arg}": expected one of ${flagList()}`);
         if (given.has(flag))
@@ -49366,7 +49494,7 @@ function parseSimArgs(argv) {
         let raw;
         if (flag !== arg)
             raw = arg.slice(eq + 1);
-        else if (i + 1 < argv.length && FLAGS[argv[i + 1].split('=', 1)[0]] === undefined)
+        else if (i + 1 < argv.length && options_FLAGS[argv[i + 1].split('=', 1)[0]] === undefined)
             raw = argv[++i];
         else
             throw new Error(`sim-serve: ${flag} needs a value: ${spec.accepts}`);
@@ -50108,10 +50236,6 @@ async function simServeMain(argv) {
         process.on('SIGINT', stop);
     });
 }
-
-;// CONCATENATED MODULE: ./lib/src/exit.js
-/** CLI exit statuses: a failed gate (3) is told apart from an error (1). */
-const EXIT = Object.freeze({ pass: 0, error: 1, gateFailed: 3 });
 
 ;// CONCATENATED MODULE: ./lib/src/baseline/fingerprint-diff.js
 
@@ -86009,7 +86133,13 @@ async function measure(opts) {
             continue;
         if (opts.signal?.aborted)
             break;
-        engines.push(await measureEngine(engine, opts));
+        opts.hooks.engine?.(engine.label, 'start');
+        try {
+            engines.push(await measureEngine(engine, opts));
+        }
+        finally {
+            opts.hooks.engine?.(engine.label, 'end');
+        }
     }
     return {
         schema: RESULTS_SCHEMA,
@@ -86093,6 +86223,12 @@ async function measureEngine(engine, opts) {
         fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
         telemetry = await startEngineTelemetry(running);
         const units = opts.plan.units.filter((u) => u.engine === engine.label);
+        const requestsOf = (name) => opts.scenarios.scenarios.find((s) => s.name === name).requests;
+        const passes = {
+            done: 0,
+            total: opts.warmupRepetitions * [...new Set(units.map((u) => u.scenario))].reduce((n, name) => n + requestsOf(name), 0) +
+                units.reduce((n, u) => n + requestsOf(u.scenario), 0),
+        };
         for (let w = 0; w < opts.warmupRepetitions; w++) {
             // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
             // first pass after a model load runs up to 2x slower (kernel selection and compilation per
@@ -86102,7 +86238,7 @@ async function measureEngine(engine, opts) {
                 if (opts.signal?.aborted)
                     return cancelled(running);
                 const scenario = opts.scenarios.scenarios.find((s) => s.name === name);
-                await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts);
+                await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts, passes);
                 const died = running.failure();
                 if (died)
                     return failed(`${died}\n(during warm-up repetition ${w + 1}, scenario "${name}")`, running.proc.tail(50));
@@ -86115,7 +86251,7 @@ async function measureEngine(engine, opts) {
                 if (opts.signal?.aborted)
                     return cancelled(running);
                 const scenario = opts.scenarios.scenarios.find((s) => s.name === name);
-                const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts);
+                const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts, passes);
                 records.push(...measured.records);
                 const died = running.failure();
                 if (died)
@@ -86139,12 +86275,18 @@ async function measureEngine(engine, opts) {
         await running?.stop();
     }
 }
-async function measureScenario(scenario, repetition, running, engine, telemetry, opts) {
+async function measureScenario(scenario, repetition, running, engine, telemetry, opts, passes) {
     const { measure: prompts, warmup: warmupPrompts } = opts.prompts.get(scenario, repetition);
-    const label = repetition < opts.plan.repetitions
-        ? `${engine.label} rep ${repetition + 1}/${opts.plan.repetitions} ${scenario.name}`
-        : `${engine.label} warm-up ${repetition - opts.plan.repetitions + 1}/${opts.warmupRepetitions} ${scenario.name} (not recorded)`;
-    let lastLogged = 0;
+    const pass = repetition < opts.plan.repetitions
+        ? `rep ${repetition + 1}/${opts.plan.repetitions}`
+        : `warm-up ${repetition - opts.plan.repetitions + 1}/${opts.warmupRepetitions} (not recorded)`;
+    const label = `${engine.label} ${pass} ${scenario.name}`;
+    const before = passes.done;
+    const report = (done, total) => {
+        passes.done = before + done;
+        opts.hooks.progress?.({ engine: engine.label, scenario: scenario.name, pass, done, total, engineDone: passes.done, engineTotal: passes.total });
+    };
+    report(0, prompts.length);
     const window = await telemetry.begin();
     const run = await runScenario({
         baseUrl: running.baseUrl,
@@ -86155,13 +86297,7 @@ async function measureScenario(scenario, repetition, running, engine, telemetry,
         repetition,
         dialect: DIALECT[engine.kind],
         signal: opts.signal,
-        onProgress: (done, total) => {
-            // A line per ~10% keeps long scenarios visible without flooding the Actions log.
-            if (done === total || done - lastLogged >= Math.max(1, Math.ceil(total / 10))) {
-                lastLogged = done;
-                opts.hooks.info(`${label}: ${done}/${total} requests`);
-            }
-        },
+        onProgress: report,
     });
     const summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
     if (summary.failed > 0)
@@ -87513,17 +87649,6 @@ function mergeShards(shards) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/src/version.js
-
-
-
-let cached;
-/** The action's version from its package.json (recorded in results and fingerprints). */
-function actionVersion() {
-    cached ??= JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_.join)(packageRoot(), 'package.json'), 'utf8')).version;
-    return cached;
-}
-
 ;// CONCATENATED MODULE: ./lib/src/pipeline.js
 
 
@@ -87616,10 +87741,6 @@ function exitCode(comparison, run) {
         return comparison.gate.passed ? EXIT.pass : EXIT.gateFailed;
     return run.engines.some((e) => e.status !== 'ok') ? EXIT.gateFailed : EXIT.pass;
 }
-const consoleHooks = {
-    info: (m) => console.log(m),
-    warning: (m) => console.warn(`warning: ${m}`),
-};
 function fileStore(path) {
     return path ? new FileBaselineStore(path) : null;
 }
@@ -87643,11 +87764,11 @@ async function runCommand(config, opts) {
     const scenarios = loadScenarioSet(config.scenarios);
     const store = fileStore(opts.baselinePath);
     const history = (await store?.read()) ?? null;
-    const servers = trackServers(consoleHooks.warning);
+    const servers = trackServers(opts.hooks.warning);
     const run = await measureRun(config, scenarios, {
         seed: opts.seed,
         keepRecords: opts.keepRecords,
-        hooks: { ...consoleHooks, onSpawn: servers.onSpawn, onStopped: servers.onStopped },
+        hooks: { ...opts.hooks, onSpawn: servers.onSpawn, onStopped: servers.onStopped },
         signal: servers.signal,
         source: { sha: null, ref: null, event: 'cli' },
     });
@@ -87694,96 +87815,288 @@ async function aggregateCommand(config, opts) {
     return pipeline_finish(opts.outDir, run, evaluation);
 }
 
+;// CONCATENATED MODULE: ./lib/src/cli/help.js
+
+function flagUsage(name, isRequired) {
+    const def = flagDef(name);
+    return { flag: `--${name}${def.value ? ` ${def.value}` : ''}`, help: `${def.help}${isRequired ? ' (required)' : ''}` };
+}
+function rows(items) {
+    const width = Math.max(...items.map((r) => r.flag.length));
+    return items.map((r) => `  ${r.flag.padEnd(width)}  ${r.help}`).join('\n');
+}
+const EXIT_HELP = 'exit status: 0 gate passed (or nothing to gate), 3 gate failed or an engine failed, 1 error';
+function commandHelp(command, summary, flags) {
+    return [`usage: llm-perf-gate ${command} [flags]`, '', summary, '', 'flags:', rows([...flags, { flag: '-h, --help', help: 'show this help' }]), '', EXIT_HELP].join('\n');
+}
+function topHelp(version, commands) {
+    return [
+        `llm-perf-gate ${version}: gate the serving performance of an LLM (vLLM, Transformers) against a stored baseline`,
+        '',
+        'usage: llm-perf-gate <command> [flags]',
+        '',
+        'commands:',
+        rows(Object.entries(commands).map(([name, c]) => ({ flag: name, help: c.summary }))),
+        '',
+        'options:',
+        rows([
+            { flag: '-h, --help', help: 'show this help; `llm-perf-gate <command> --help` shows a command\'s flags' },
+            { flag: '-v, --version', help: 'print the version' },
+        ]),
+        '',
+        'example: llm-perf-gate run --engines sim --scenarios scenarios/smoke.yml --repetitions 3 --out .out/demo',
+        EXIT_HELP,
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./lib/src/progress.js
+// Progress of a run that a person can follow. On a terminal: one line per engine, redrawn in place,
+// with the scenario, the pass, requests done of the total, elapsed time and time left. In logs (CI,
+// the action): a line when a scenario ends and at most every 10 s in between, so a long scenario
+// still shows life without flooding the log.
+function clock(ms) {
+    const s = Math.max(0, Math.round(ms / 1000));
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const ss = String(s % 60).padStart(2, '0');
+    return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+function progressReporter(sink) {
+    const now = sink.now ?? Date.now;
+    const interval = sink.intervalMs ?? 10_000;
+    let engine = null;
+    let started = 0;
+    let lastLine = 0;
+    let drawn = null;
+    let lastDraw = 0;
+    const format = (p) => {
+        const elapsed = now() - started;
+        // The engine's own pace so far: start-up is excluded (the clock starts at its first scenario).
+        const left = p.engineDone > 0 && p.engineDone < p.engineTotal ? ` · ~${clock((elapsed / p.engineDone) * (p.engineTotal - p.engineDone))} left` : '';
+        const share = p.engineTotal > 0 ? Math.floor((100 * p.engineDone) / p.engineTotal) : 100;
+        return `${p.engine} · ${p.pass} · ${p.scenario} ${p.done}/${p.total} requests · engine ${share}% · ${clock(elapsed)} elapsed${left}`;
+    };
+    const clear = () => {
+        if (sink.tty && drawn !== null)
+            sink.write('\r\x1b[2K');
+    };
+    return {
+        progress(p) {
+            if (p.engine !== engine) {
+                engine = p.engine;
+                started = now();
+                lastLine = started;
+            }
+            const scenarioEnd = p.done === p.total && p.total > 0;
+            if (sink.tty) {
+                // At most ten redraws a second: hundreds of streams finish requests faster than a terminal draws.
+                if (!scenarioEnd && p.done > 0 && now() - lastDraw < 100)
+                    return;
+                lastDraw = now();
+                const line = format(p);
+                drawn = sink.columns && line.length >= sink.columns ? `${line.slice(0, sink.columns - 2)}…` : line;
+                sink.write(`\r\x1b[2K${drawn}`);
+                return;
+            }
+            const line = format(p);
+            if (scenarioEnd || now() - lastLine >= interval) {
+                lastLine = now();
+                sink.write(`${line}\n`);
+            }
+        },
+        message(line) {
+            clear();
+            sink.write(`${line}\n`);
+            if (sink.tty && drawn !== null)
+                sink.write(drawn);
+        },
+        engineEnd() {
+            if (sink.tty && drawn !== null)
+                sink.write('\n');
+            drawn = null;
+            engine = null;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/progress.js
+
+/**
+ * Hooks of a terminal run: on a TTY one redrawn progress line per engine, in a log (CI=true, a
+ * pipe) a line per scenario or every 10 s. `quiet` keeps only warnings and errors.
+ */
+function cliHooks(opts, stream = process.stdout) {
+    const warning = (m) => {
+        console.warn(`warning: ${m}`);
+    };
+    if (opts.quiet)
+        return { info: () => { }, warning };
+    const tty = Boolean(stream.isTTY) && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
+    const reporter = progressReporter({ write: (text) => stream.write(text), tty, columns: stream.columns });
+    return {
+        info: reporter.message,
+        warning: (m) => reporter.message(`warning: ${m}`),
+        progress: reporter.progress,
+        engine: (_label, phase) => {
+            if (phase === 'end')
+                reporter.engineEnd();
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/commands.js
+
+
+
+
+
+
+
+
+
+/** A command whose flags come from the shared table: parsed, checked, then run (or its help printed). */
+function flagCommand(name, spec) {
+    const req = spec.required ?? [];
+    const help = () => commandHelp(name, spec.summary, spec.flags.map((f) => flagUsage(f, req.includes(f))));
+    return {
+        summary: spec.summary,
+        help,
+        main: async (rest) => {
+            const args = parseArgs(name, rest, spec.flags);
+            if (args.help) {
+                console.log(help());
+                return EXIT.pass;
+            }
+            for (const f of req)
+                required(args, f);
+            checkPaths(args);
+            return spec.run(args);
+        },
+    };
+}
+const GATE_FLAGS = ['mode', 'tolerances', 'fail-on', 'history', 'confidence', 'allow-fingerprint-mismatch'];
+/** Action inputs from flags; the CLI defaults to the simulated engine and a file baseline. */
+function configFrom(args) {
+    const cliDefaults = { engines: 'sim', 'baseline-store': 'file' };
+    const flag = (name) => (name in FLAGS && flagDef(name).input ? args.flags.get(name) : undefined);
+    return readInputs((name) => flag(name) ?? (name === 'results-dir' ? args.flags.get('out') : undefined) ?? cliDefaults[name] ?? '', {
+        noun: 'flag',
+        name: (input) => `--${input}`,
+    });
+}
+function seedOf(args) {
+    const raw = args.flags.get('seed') ?? '1';
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+        throw new UsageError(`${args.command}: --seed expects a whole number ≥ 0, got "${raw}"`);
+    return Number(raw);
+}
+const COMMANDS = {
+    run: flagCommand('run', {
+        summary: 'measure the engines on a scenario set, compare with a baseline file when given, report',
+        flags: [
+            'engines', 'model', 'scenarios', 'repetitions', 'warmup-repetitions', 'warm-start', 'out', 'baseline', ...GATE_FLAGS,
+            'shard', 'seed', 'records', 'quiet', 'python', 'vllm-args', 'transformers-args', 'sim-args', 'startup-timeout',
+        ],
+        run: (args) => runCommand(configFrom(args), {
+            baselinePath: args.flags.get('baseline') ?? null,
+            seed: seedOf(args),
+            keepRecords: switchOn(args, 'records'),
+            allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
+            hooks: cliHooks({ quiet: switchOn(args, 'quiet') }),
+        }),
+    }),
+    compare: flagCommand('compare', {
+        summary: 'compare a results.json with a baseline history, report and gate (records in baseline/schedule mode)',
+        flags: ['baseline', 'current', 'out', ...GATE_FLAGS],
+        required: ['baseline', 'current', 'out'],
+        run: (args) => compareCommand(configFrom(args), {
+            baselinePath: required(args, 'baseline'),
+            currentPath: required(args, 'current'),
+            outDir: required(args, 'out'),
+            allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
+        }),
+    }),
+    aggregate: flagCommand('aggregate', {
+        summary: 'merge the shard folders of a matrix run, then compare, report and gate once',
+        flags: ['in', 'out', 'baseline', ...GATE_FLAGS],
+        required: ['in', 'out'],
+        run: (args) => aggregateCommand(configFrom(args), {
+            inDir: required(args, 'in'),
+            outDir: required(args, 'out'),
+            baselinePath: args.flags.get('baseline') ?? null,
+            allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
+        }),
+    }),
+    noise: flagCommand('noise', {
+        summary: 'run-to-run noise (CV of every metric) from independent runs',
+        flags: ['in', 'out'],
+        required: ['in', 'out'],
+        run: (args) => noiseCommand(required(args, 'in').split(','), required(args, 'out')),
+    }),
+    'sim-serve': {
+        summary: 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped',
+        help: () => commandHelp('sim-serve', 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped', SIM_FLAGS.map(([flag, accepts]) => ({ flag, help: accepts }))),
+        main: async (rest) => {
+            if (rest.includes('-h') || rest.includes('--help')) {
+                console.log(COMMANDS['sim-serve'].help());
+                return EXIT.pass;
+            }
+            await simServeMain(rest);
+            return EXIT.pass;
+        },
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/src/cli/main.js
+
+
+
+
+
+// `llm-perf-gate`: the action's pipeline from a terminal. Errors are one line on stderr (no stack
+// trace unless LLM_PERF_GATE_DEBUG=1): a user should read what to fix, not where it was thrown.
+async function cliMain(argv) {
+    const [first, ...rest] = argv;
+    if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+        const topic = first === 'help' ? rest[0] : undefined;
+        if (topic !== undefined && COMMANDS[topic])
+            console.log(COMMANDS[topic].help());
+        else
+            console.log(topHelp(actionVersion(), COMMANDS));
+        // A bare `llm-perf-gate` is a mistake (like git): it shows the help but does not succeed.
+        return first === undefined ? EXIT.error : EXIT.pass;
+    }
+    if (first === '-v' || first === '--version' || first === 'version') {
+        console.log(`llm-perf-gate ${actionVersion()}`);
+        return EXIT.pass;
+    }
+    const command = COMMANDS[first];
+    if (!command) {
+        const what = first.startsWith('-') ? `unknown option ${first}; a command comes first` : `unknown command "${first}"${suggest(first, Object.keys(COMMANDS))}`;
+        throw new UsageError(`${what} (commands: ${Object.keys(COMMANDS).join(', ')}; see llm-perf-gate --help)`);
+    }
+    return command.main(rest);
+}
+function reportError(err) {
+    const debug = process.env.LLM_PERF_GATE_DEBUG === '1';
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`llm-perf-gate: ${debug && err instanceof Error && err.stack ? err.stack : message}`);
+}
+
 ;// CONCATENATED MODULE: ./lib/src/cli.js
 
 
 
-
-
-// `llm-perf-gate`: the action's pipeline from a terminal. Flags carry the action's input names
-// (`--engines`, `--repetitions`, `--sim-args` ...), parsed by the same code as the action's inputs.
-const USAGE = `usage:
-  llm-perf-gate run [--engines sim] [--scenarios FILE] [--repetitions N] [--out DIR] [--model M]
-                    [--baseline PATH] [--mode pr|schedule|release|baseline] [--sim-args '...']
-                    [--vllm-args '...'] [--transformers-args '...'] [--python PY] [--tolerances m=x,...]
-                    [--fail-on regression|inconclusive|never] [--history W] [--shard i/n] [--seed N]
-                    [--records] [--allow-fingerprint-mismatch] [--startup-timeout S] [--warmup-repetitions N]
-                    [--warm-start true|false]
-  llm-perf-gate compare --baseline PATH --current DIR/results.json --out DIR [--mode M] [--tolerances ...]
-  llm-perf-gate aggregate --in DIR --out DIR [--baseline PATH] [--mode M]
-  llm-perf-gate noise --in DIR1,DIR2,DIR3 --out FILE.md   (run-to-run CV from independent runs)
-  llm-perf-gate sim-serve [--profile vllm|transformers] [--slowdown X] [--noise CV] [--cadence-ms T] ...
-
-exit status: 0 gate passed, 3 gate failed, 1 error`;
-const INPUT_FLAGS = [
-    'confidence', 'warmup-repetitions', 'warm-start', 'engines', 'model', 'scenarios', 'repetitions', 'mode', 'tolerances', 'fail-on', 'python', 'vllm-args',
-    'transformers-args', 'sim-args', 'startup-timeout', 'shard', 'history',
-];
-const CLI_FLAGS = ['out', 'baseline', 'seed', 'records', 'allow-fingerprint-mismatch'];
-const BOOLEANS = new Set(['records', 'allow-fingerprint-mismatch']);
-/** Action inputs from flags; the CLI defaults to the simulated engine and a file baseline. */
-function configFrom(args) {
-    const cliDefaults = { engines: 'sim', 'baseline-store': 'file' };
-    return readInputs((name) => args.flags.get(name) ?? (name === 'results-dir' ? args.flags.get('out') : undefined) ?? cliDefaults[name] ?? '');
-}
-function required(args, flag) {
-    const v = args.flags.get(flag);
-    if (!v)
-        throw new UsageError(`${args.command}: --${flag} is required\n${USAGE}`);
-    return v;
-}
-function seedOf(args) {
-    const raw = args.flags.get('seed') ?? '1';
-    if (!/^\d+$/.test(raw))
-        throw new UsageError(`--seed: expected a whole number ≥ 0, got "${raw}"`);
-    return Number(raw);
-}
-async function main(argv) {
-    if (argv[0] === 'sim-serve') {
-        await simServeMain(argv.slice(1));
-        return EXIT.pass;
-    }
-    if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
-        console.log(USAGE);
-        return argv.length === 0 ? EXIT.error : EXIT.pass;
-    }
-    const args = parseArgs(argv, BOOLEANS, USAGE);
-    switch (args.command) {
-        case 'run':
-            checkFlags(args, [...INPUT_FLAGS, ...CLI_FLAGS]);
-            return runCommand(configFrom(args), {
-                baselinePath: args.flags.get('baseline') ?? null,
-                seed: seedOf(args),
-                keepRecords: args.flags.has('records'),
-                allowFingerprintMismatch: args.flags.has('allow-fingerprint-mismatch'),
-            });
-        case 'compare':
-            checkFlags(args, ['baseline', 'current', 'out', 'mode', 'tolerances', 'fail-on', 'history', 'confidence', 'allow-fingerprint-mismatch']);
-            return compareCommand(configFrom(args), {
-                baselinePath: required(args, 'baseline'),
-                currentPath: required(args, 'current'),
-                outDir: required(args, 'out'),
-                allowFingerprintMismatch: args.flags.has('allow-fingerprint-mismatch'),
-            });
-        case 'aggregate':
-            checkFlags(args, ['in', 'out', 'baseline', 'mode', 'tolerances', 'fail-on', 'history', 'confidence', 'allow-fingerprint-mismatch']);
-            return aggregateCommand(configFrom(args), {
-                inDir: required(args, 'in'),
-                outDir: required(args, 'out'),
-                baselinePath: args.flags.get('baseline') ?? null,
-                allowFingerprintMismatch: args.flags.has('allow-fingerprint-mismatch'),
-            });
-        case 'noise':
-            checkFlags(args, ['in', 'out']);
-            return noiseCommand(required(args, 'in').split(','), required(args, 'out'));
-        default:
-            throw new UsageError(`unknown command "${args.command}"\n${USAGE}`);
-    }
-}
-main(process.argv.slice(2)).then((code) => {
+// Entry of the `llm-perf-gate` command. The version check above is imported first so it runs
+// before anything else is evaluated.
+process.on('uncaughtException', (err) => {
+    reportError(err);
+    process.exit(EXIT.error);
+});
+cliMain(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
 }, (err) => {
-    console.error(`llm-perf-gate: ${err instanceof Error ? err.message : String(err)}`);
+    reportError(err);
     process.exitCode = EXIT.error;
 });
 

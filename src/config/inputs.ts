@@ -224,11 +224,19 @@ export function parseTolerances(raw: string, input = 'tolerances'): Readonly<Rec
   return checked;
 }
 
+/** How problems name an input: `input "repetitions"` in the action, `--repetitions` in the CLI. */
+export interface InputNaming {
+  readonly noun: string;
+  readonly name: (input: string) => string;
+}
+
+const ACTION_NAMING: InputNaming = { noun: 'action input', name: (input) => `input "${input}"` };
+
 /**
  * Reads every input through `getInput` (e.g. `(n) => core.getInput(n)`, which returns '' for an
  * input that is not set) and returns the frozen config. Throws one Error listing every problem.
  */
-export function readInputs(getInput: (name: string) => string): ActionConfig {
+export function readInputs(getInput: (name: string) => string, naming: InputNaming = ACTION_NAMING): ActionConfig {
   const problems: string[] = [];
   const read = <T>(name: string, parse: (raw: string) => T, fallback?: string): T => {
     const given = getInput(name).trim();
@@ -276,7 +284,10 @@ export function readInputs(getInput: (name: string) => string): ActionConfig {
     warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
     warmStart: read('warm-start', (raw) => boolean('warm-start', raw), d['warm-start']),
   };
-  if (problems.length) throw new Error(`invalid action input${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`);
+  if (problems.length) {
+    const named = problems.map((p) => p.replace(/^input "([^"]+)"/, (_, input: string) => naming.name(input)));
+    throw new Error(`invalid ${naming.noun}${problems.length === 1 ? '' : 's'}:\n- ${named.join('\n- ')}`);
+  }
   return deepFreeze(config);
 }
 

@@ -111,13 +111,13 @@ describe('cancellation', () => {
     let pgid = 0;
     for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(100)) {
       [pgid = 0] = recordedGroups(running.state());
-      if (pgid && /long-decode: \d+\/40 requests/.test(running.stdout())) break;
+      if (pgid && /long-decode \d+\/40 requests/.test(running.stdout())) break;
       if (running.child.exitCode !== null) break;
     }
-    assert.ok(pgid > 0 && /long-decode: \d+\/40 requests/.test(running.stdout()), `the run reached the measurement\n${running.stdout()}`);
+    assert.ok(pgid > 0 && /long-decode \d+\/40 requests/.test(running.stdout()), `the run reached the measurement\n${running.stdout()}`);
     strays.push(pgid);
     assert.ok(groupAlive(pgid));
-    assert.doesNotMatch(running.stdout(), /long-decode: 40\/40 requests/, 'still measuring');
+    assert.doesNotMatch(running.stdout(), /long-decode 40\/40 requests/, 'still measuring');
 
     const cancelledAt = Date.now();
     running.child.kill('SIGINT');

@@ -1,13 +1,29 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { packageRoot } from '../../src/paths.ts';
 import type { RunResult } from '../../src/types.ts';
 
-const run = promisify(execFile);
+/**
+ * Runs the CLI and echoes its progress lines to stderr as they come: these tests take minutes, and
+ * the test runner would otherwise be silent while they wait. Rejects with the output on failure.
+ */
+function runShowingProgress(engine: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: packageRoot(), env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
+    let output = '';
+    const echo = (chunk: Buffer): void => {
+      output += chunk.toString();
+      for (const line of chunk.toString().split('\n').filter(Boolean)) process.stderr.write(`[cli ${engine}] ${line}\n`);
+    };
+    child.stdout.on('data', echo);
+    child.stderr.on('data', echo);
+    child.on('error', reject);
+    child.on('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`CLI exited ${code ?? signal}:\n${output.slice(-4000)}`))));
+  });
+}
 
 /**
  * Runs the CLI end to end (`run` on scenarios/smoke.yml, 2 repetitions, records kept) against a
@@ -24,10 +40,10 @@ export async function runCliAgainstRealEngine(
   const root = packageRoot();
   const out = mkdtempSync(join(tmpdir(), `llm-perf-gate-cli-${engine}-`));
   try {
-    await run(
-      process.execPath,
+    await runShowingProgress(
+      engine,
       [join(root, 'src', 'cli.ts'), 'run', '--engines', engine, '--model', model, '--python', python, '--scenarios', join(root, 'scenarios', 'smoke.yml'), '--repetitions', '2', '--records', '--out', out],
-      { cwd: root, timeout: 900_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } },
+      { ...process.env, ...env },
     );
     const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as RunResult;
     assert.equal(result.partial, false);

@@ -81,6 +81,9 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
 
 const flagList = (): string => Object.keys(FLAGS).join(', ');
 
+/** Each flag with what it accepts, for `sim-serve --help`. */
+export const SIM_FLAGS: readonly (readonly [string, string])[] = Object.entries(FLAGS).map(([flag, spec]) => [`${flag} X`, spec.accepts] as const);
+
 /** Parses `sim-serve` flags (`--flag value` or `--flag=value`); throws an Error naming the flag at fault. */
 export function parseSimArgs(argv: readonly string[]): SimOptions {
   const opts: Mutable<SimOptions> = { ...DEFAULT_SIM_OPTIONS };

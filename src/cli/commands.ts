@@ -1,0 +1,117 @@
+import { readInputs } from '../config/inputs.ts';
+import { simServeMain } from '../engines/sim/server.ts';
+import { SIM_FLAGS } from '../engines/sim/options.ts';
+import { EXIT } from '../exit.ts';
+import { aggregateCommand, compareCommand, noiseCommand, runCommand } from '../pipeline.ts';
+import { checkPaths, parseArgs, required, switchOn, UsageError, type ParsedArgs } from './args.ts';
+import { commandHelp, flagUsage } from './help.ts';
+import { FLAGS, flagDef, type FlagName } from './flags.ts';
+import { cliHooks } from './progress.ts';
+
+// The commands of `llm-perf-gate`: each names its flags (from flags.ts) and calls the pipeline
+// the action uses, so a command line and a workflow step run the same code.
+
+export interface Command {
+  readonly summary: string;
+  readonly help: () => string;
+  /** Runs the command on the arguments after its name; resolves to the exit status. */
+  readonly main: (rest: readonly string[]) => Promise<number>;
+}
+
+/** A command whose flags come from the shared table: parsed, checked, then run (or its help printed). */
+function flagCommand(name: string, spec: { summary: string; flags: readonly FlagName[]; required?: readonly FlagName[]; run: (args: ParsedArgs) => Promise<number> }): Command {
+  const req = spec.required ?? [];
+  const help = (): string => commandHelp(name, spec.summary, spec.flags.map((f) => flagUsage(f, req.includes(f))));
+  return {
+    summary: spec.summary,
+    help,
+    main: async (rest) => {
+      const args = parseArgs(name, rest, spec.flags);
+      if (args.help) {
+        console.log(help());
+        return EXIT.pass;
+      }
+      for (const f of req) required(args, f);
+      checkPaths(args);
+      return spec.run(args);
+    },
+  };
+}
+
+const GATE_FLAGS: readonly FlagName[] = ['mode', 'tolerances', 'fail-on', 'history', 'confidence', 'allow-fingerprint-mismatch'];
+
+/** Action inputs from flags; the CLI defaults to the simulated engine and a file baseline. */
+function configFrom(args: ParsedArgs) {
+  const cliDefaults: Record<string, string> = { engines: 'sim', 'baseline-store': 'file' };
+  const flag = (name: string): string | undefined => (name in FLAGS && flagDef(name as FlagName).input ? args.flags.get(name as FlagName) : undefined);
+  return readInputs((name) => flag(name) ?? (name === 'results-dir' ? args.flags.get('out') : undefined) ?? cliDefaults[name] ?? '', {
+    noun: 'flag',
+    name: (input) => `--${input}`,
+  });
+}
+
+function seedOf(args: ParsedArgs): number {
+  const raw = args.flags.get('seed') ?? '1';
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new UsageError(`${args.command}: --seed expects a whole number ≥ 0, got "${raw}"`);
+  return Number(raw);
+}
+
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  run: flagCommand('run', {
+    summary: 'measure the engines on a scenario set, compare with a baseline file when given, report',
+    flags: [
+      'engines', 'model', 'scenarios', 'repetitions', 'warmup-repetitions', 'warm-start', 'out', 'baseline', ...GATE_FLAGS,
+      'shard', 'seed', 'records', 'quiet', 'python', 'vllm-args', 'transformers-args', 'sim-args', 'startup-timeout',
+    ],
+    run: (args) =>
+      runCommand(configFrom(args), {
+        baselinePath: args.flags.get('baseline') ?? null,
+        seed: seedOf(args),
+        keepRecords: switchOn(args, 'records'),
+        allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
+        hooks: cliHooks({ quiet: switchOn(args, 'quiet') }),
+      }),
+  }),
+  compare: flagCommand('compare', {
+    summary: 'compare a results.json with a baseline history, report and gate (records in baseline/schedule mode)',
+    flags: ['baseline', 'current', 'out', ...GATE_FLAGS],
+    required: ['baseline', 'current', 'out'],
+    run: (args) =>
+      compareCommand(configFrom(args), {
+        baselinePath: required(args, 'baseline'),
+        currentPath: required(args, 'current'),
+        outDir: required(args, 'out'),
+        allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
+      }),
+  }),
+  aggregate: flagCommand('aggregate', {
+    summary: 'merge the shard folders of a matrix run, then compare, report and gate once',
+    flags: ['in', 'out', 'baseline', ...GATE_FLAGS],
+    required: ['in', 'out'],
+    run: (args) =>
+      aggregateCommand(configFrom(args), {
+        inDir: required(args, 'in'),
+        outDir: required(args, 'out'),
+        baselinePath: args.flags.get('baseline') ?? null,
+        allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
+      }),
+  }),
+  noise: flagCommand('noise', {
+    summary: 'run-to-run noise (CV of every metric) from independent runs',
+    flags: ['in', 'out'],
+    required: ['in', 'out'],
+    run: (args) => noiseCommand(required(args, 'in').split(','), required(args, 'out')),
+  }),
+  'sim-serve': {
+    summary: 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped',
+    help: () => commandHelp('sim-serve', 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped', SIM_FLAGS.map(([flag, accepts]) => ({ flag, help: accepts }))),
+    main: async (rest) => {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        console.log(COMMANDS['sim-serve'].help());
+        return EXIT.pass;
+      }
+      await simServeMain(rest);
+      return EXIT.pass;
+    },
+  },
+};

@@ -1,0 +1,47 @@
+// Every flag of the CLI, once: the parser checks against this table and the help text is printed
+// from it, so usage cannot drift from what is accepted. Flags that carry an action input's name are
+// parsed by config/inputs.ts, so `--repetitions 5` and `repetitions: 5` mean the same thing.
+
+export interface Flag {
+  /** Placeholder of the value in usage text; absent for a switch such as `--records`. */
+  readonly value?: string;
+  readonly help: string;
+  /** An action input of the same name (config/inputs.ts parses and checks it). */
+  readonly input?: true;
+  /** Paths the command reads: checked to exist before it starts, so a typo is one clear line. */
+  readonly reads?: 'path' | 'paths';
+}
+
+export const FLAGS = {
+  engines: { value: 'LIST', input: true, help: 'engines to measure, in order: vllm, transformers, sim (both simulated profiles), sim-vllm, sim-transformers (default for the CLI: sim)' },
+  model: { value: 'ID|PATH', input: true, help: 'model served by the real engines (Hugging Face id or local folder)' },
+  scenarios: { value: 'FILE', input: true, reads: 'path', help: 'scenario file (default: scenarios/default.yml)' },
+  repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per engine (default 5)' },
+  'warmup-repetitions': { value: 'N', input: true, help: 'unrecorded passes after each engine start (default 1)' },
+  'warm-start': { value: 'true|false', input: true, help: 'start each engine twice and measure on the warm start (default true)' },
+  mode: { value: 'MODE', input: true, help: 'pr | schedule | release | baseline (default pr)' },
+  tolerances: { value: 'M=X,...', input: true, help: 'per-metric tolerance overrides, e.g. ttft_p50=0.1,output_throughput=0.05' },
+  'fail-on': { value: 'WHEN', input: true, help: 'regression | inconclusive | never (default regression)' },
+  history: { value: 'W', input: true, help: 'baseline window: the last W recorded runs per key (default 10)' },
+  confidence: { value: 'C', input: true, help: 'confidence of the intervals; 1 − C is the family-wise false-alarm rate (default 0.99)' },
+  shard: { value: 'I/N', input: true, help: 'run shard I of N (default 1/1)' },
+  python: { value: 'PY', input: true, help: 'Python interpreter of the real engines (default python3)' },
+  'vllm-args': { value: "'...'", input: true, help: 'extra arguments for vllm serve' },
+  'transformers-args': { value: "'...'", input: true, help: 'extra arguments for transformers serve' },
+  'sim-args': { value: "'...'", input: true, help: 'extra arguments for the simulated engine (see sim-serve --help)' },
+  'startup-timeout': { value: 'S', input: true, help: 'seconds an engine may take to become ready (default 900)' },
+  out: { value: 'DIR', help: 'where to write: a folder for results.json, report.md and the exports (noise: a markdown file)' },
+  baseline: { value: 'FILE', help: 'baseline history file (JSON): read for the comparison, written in baseline and schedule modes' },
+  current: { value: 'FILE', reads: 'path', help: 'results.json of the run to compare' },
+  in: { value: 'DIR', reads: 'paths', help: 'input folder(s) with results.json (comma-separated where several)' },
+  seed: { value: 'N', help: 'seed of the scenario order and prompts (default 1)' },
+  records: { help: 'keep every request record in results.json' },
+  'allow-fingerprint-mismatch': { help: 'compare with a baseline from different hardware or software' },
+  quiet: { help: 'print only warnings, errors and the final result (no progress)' },
+} as const satisfies Readonly<Record<string, Flag>>;
+
+export type FlagName = keyof typeof FLAGS;
+
+export function flagDef(name: FlagName): Flag {
+  return FLAGS[name];
+}

@@ -1,0 +1,44 @@
+import { flagDef, type FlagName } from './flags.ts';
+
+// Help text, generated from the flag table (flags.ts) and the command table (commands.ts).
+
+export interface HelpRow {
+  readonly flag: string;
+  readonly help: string;
+}
+
+export function flagUsage(name: FlagName, isRequired: boolean): HelpRow {
+  const def = flagDef(name);
+  return { flag: `--${name}${def.value ? ` ${def.value}` : ''}`, help: `${def.help}${isRequired ? ' (required)' : ''}` };
+}
+
+function rows(items: readonly HelpRow[]): string {
+  const width = Math.max(...items.map((r) => r.flag.length));
+  return items.map((r) => `  ${r.flag.padEnd(width)}  ${r.help}`).join('\n');
+}
+
+export const EXIT_HELP = 'exit status: 0 gate passed (or nothing to gate), 3 gate failed or an engine failed, 1 error';
+
+export function commandHelp(command: string, summary: string, flags: readonly HelpRow[]): string {
+  return [`usage: llm-perf-gate ${command} [flags]`, '', summary, '', 'flags:', rows([...flags, { flag: '-h, --help', help: 'show this help' }]), '', EXIT_HELP].join('\n');
+}
+
+export function topHelp(version: string, commands: Readonly<Record<string, { summary: string }>>): string {
+  return [
+    `llm-perf-gate ${version}: gate the serving performance of an LLM (vLLM, Transformers) against a stored baseline`,
+    '',
+    'usage: llm-perf-gate <command> [flags]',
+    '',
+    'commands:',
+    rows(Object.entries(commands).map(([name, c]) => ({ flag: name, help: c.summary }))),
+    '',
+    'options:',
+    rows([
+      { flag: '-h, --help', help: 'show this help; `llm-perf-gate <command> --help` shows a command\'s flags' },
+      { flag: '-v, --version', help: 'print the version' },
+    ]),
+    '',
+    'example: llm-perf-gate run --engines sim --scenarios scenarios/smoke.yml --repetitions 3 --out .out/demo',
+    EXIT_HELP,
+  ].join('\n');
+}
