@@ -39,7 +39,8 @@ describe('vLLM (real engine, CPU build, tiny model)', () => {
         // vLLM's CPU backend sizes its KV cache from this (GiB) instead of GPU memory.
         env: { VLLM_CPU_KVCACHE_SPACE: '1' },
       },
-      { nvidiaSmi: join(logDir, 'no-nvidia-smi') },
+      // Start-up takes minutes on a CPU: say what the test is waiting for.
+      { nvidiaSmi: join(logDir, 'no-nvidia-smi'), info: (m) => process.stderr.write(`[waiting] ${m}\n`) },
     );
     try {
       assert.equal(engine.metricsUrl, `${engine.baseUrl}/metrics`);
