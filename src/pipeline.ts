@@ -15,6 +15,7 @@ import { measure, type MeasureHooks } from './measure.ts';
 import { makePlan } from './plan.ts';
 import { renderReport } from './report/markdown.ts';
 import { noiseTable, renderNoise } from './report/noise.ts';
+import { terminalSummary } from './report/terminal.ts';
 import { mergeShards, readShardResults } from './shards.ts';
 import { actionVersion } from './version.ts';
 import { RESULTS_SCHEMA, type Comparison, type RunResult, type ScenarioSet } from './types.ts';
@@ -134,17 +135,15 @@ function fileStore(path: string | null): FileBaselineStore | null {
   return path ? new FileBaselineStore(path) : null;
 }
 
-function finish(outDir: string, run: RunResult, evaluation: Evaluation | null): number {
+function finish(outDir: string, run: RunResult, evaluation: Evaluation | null, baselinePath: string | null, historyWindow?: number): number {
   const comparison = evaluation?.comparison ?? null;
-  const report = renderReport({ run, comparison });
+  const report = renderReport({ run, comparison, historyWindow, record: { resultsPath: join(outDir, 'results.json'), baselinePath } });
   const out = writeOutputs(outDir, run, comparison, report);
   for (const e of run.engines.filter((x) => x.status !== 'ok')) console.error(`${e.engine} failed: ${e.error}`);
   console.log(`results: ${out.resultsPath}\nreport:  ${out.reportPath}${out.comparisonPath ? `\ncomparison: ${out.comparisonPath}` : ''}`);
   if (evaluation) {
     console.log(`baseline: ${evaluation.recordNote}`);
-    const gate = evaluation.comparison.gate;
-    console.log(`gate: ${gate.passed ? 'passed' : 'FAILED'} (${gate.verdict})`);
-    for (const r of gate.reasons) console.log(`  - ${r}`);
+    console.log(terminalSummary(run, evaluation.comparison, historyWindow));
   }
   return exitCode(comparison, run);
 }
@@ -172,7 +171,7 @@ export async function runCommand(
     source: { sha: null, ref: null, event: 'cli' },
   });
   const evaluation = store ? await evaluate(run, { config, history, store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
-  return finish(config.resultsDir, run, evaluation);
+  return finish(config.resultsDir, run, evaluation, opts.baselinePath, config.history);
 }
 
 function readRunFile(path: string, flag: string): RunResult {
@@ -208,7 +207,7 @@ export async function compareCommand(
   const run = readRunFile(opts.currentPath, 'current');
   const store = new FileBaselineStore(opts.baselinePath);
   const evaluation = await evaluate(run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch });
-  return finish(opts.outDir, run, evaluation);
+  return finish(opts.outDir, run, evaluation, opts.baselinePath, config.history);
 }
 
 export async function aggregateCommand(
@@ -218,5 +217,5 @@ export async function aggregateCommand(
   const run = mergeShards(readShardResults(opts.inDir));
   const store = fileStore(opts.baselinePath);
   const evaluation = store ? await evaluate(run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
-  return finish(opts.outDir, run, evaluation);
+  return finish(opts.outDir, run, evaluation, opts.baselinePath, config.history);
 }

@@ -1,49 +1,46 @@
 import { mean } from '../compare/stats.ts';
 import { METRICS } from '../metrics/catalog.ts';
-import type { Comparison, MetricComparison, Verdict } from '../types.ts';
-import { details, join, table } from './blocks.ts';
-import { codeCell, escapeCell, escapeInline } from './escape.ts';
+import type { Comparison } from '../types.ts';
+import { details, join, table, type Align } from './blocks.ts';
+import { codeCell, escapeCell, escapeHtml, escapeInline } from './escape.ts';
 import { formatChange, formatInterval, formatNumber, formatP, geometricMean, MISSING, shortSha } from './format.ts';
-import { metricHeading } from './metric-label.ts';
+import { metricHeading, metricLabel } from './metric-label.ts';
+import type { InconclusiveWhy, Reading, ReadComparison } from './reading.ts';
 
 // The comparison with the baseline: what changed, how sure we are, and what the gate did with it.
 
-/** Order in which verdicts are shown (and counted in the headline): the ones that need a look first. */
-const VERDICT_ORDER: readonly Verdict[] = ['regression', 'error', 'inconclusive', 'improvement', 'not-comparable', 'no-baseline', 'no-change'];
+/** Order in which readings are listed: the ones that need a look first. */
+const ORDER: readonly Reading['kind'][] = ['regression', 'error', 'inconclusive', 'within-tolerance', 'improvement', 'not-comparable', 'no-baseline', 'no-change'];
 
-const VERDICT_WORDS: Record<Verdict, readonly [string, string]> = {
-  regression: ['regression', 'regressions'],
-  error: ['error', 'errors'],
-  inconclusive: ['inconclusive', 'inconclusive'],
-  improvement: ['improvement', 'improvements'],
-  'not-comparable': ['not comparable', 'not comparable'],
-  'no-baseline': ['without baseline', 'without baseline'],
-  'no-change': ['no change', 'no change'],
-};
-
-const VERDICT_LABEL: Record<Verdict, string> = {
+const LABEL: Record<Reading['kind'], string> = {
   regression: '🔴 regression',
-  error: '⛔ error',
+  error: '⛔ no result',
   inconclusive: '🟡 inconclusive',
+  'within-tolerance': '⚪ within tolerance',
   improvement: '🟢 improvement',
   'not-comparable': '🟠 not comparable',
   'no-baseline': '⚪ no baseline',
   'no-change': '⚪ no change',
 };
 
-/** Verdicts that get a row in the visible table; the rest are collapsed. */
-const SHOWN = new Set<Verdict>(['regression', 'error', 'inconclusive', 'improvement']);
+const WORDS: Record<Reading['kind'], string> = {
+  regression: 'regressions',
+  error: 'without result',
+  inconclusive: 'inconclusive',
+  'within-tolerance': 'within tolerance',
+  improvement: 'improvements',
+  'not-comparable': 'not comparable',
+  'no-baseline': 'without baseline',
+  'no-change': 'no change',
+};
 
-/** "1 regression · 2 inconclusive · 105 no change": each verdict that occurs, in VERDICT_ORDER. */
-export function verdictCounts(comparison: Comparison): string {
-  const counts = new Map<Verdict, number>();
-  for (const e of comparison.engines) for (const m of e.metrics) counts.set(m.verdict, (counts.get(m.verdict) ?? 0) + 1);
-  const parts = VERDICT_ORDER.filter((v) => counts.has(v)).map((v) => {
-    const n = counts.get(v)!;
-    return `${n} ${VERDICT_WORDS[v][n === 1 ? 0 : 1]}`;
-  });
-  return parts.length ? parts.join(' · ') : 'nothing compared';
-}
+/** Why a cell is inconclusive, as counted in the summary ("16 too few baseline runs"). */
+const WHY: Record<InconclusiveWhy, string> = {
+  straddles: 'straddle the tolerance',
+  'few-runs': 'too few baseline runs',
+  noisy: 'too noisy',
+  'no-estimate': 'too few values',
+};
 
 // Values are shown as geometric means, the statistic the ratio is taken of. Zeros (an idle
 // queue) have no geometric mean; the arithmetic mean stands in there.
@@ -51,31 +48,67 @@ function centre(xs: readonly number[]): number | null {
   return xs.length === 0 ? null : (geometricMean(xs) ?? mean(xs));
 }
 
-// runsToSettle counts repetitions of one run. Where whole runs differ, or the noise is large,
-// no number of them settles it: more runs in the baseline history (or the tolerance) must.
-function verdictCell(m: MetricComparison): string {
-  const label = VERDICT_LABEL[m.verdict];
-  if (m.verdict !== 'inconclusive') return label;
-  return m.runsToSettle !== null ? `${label} (≈${m.runsToSettle} repetitions would settle it)` : `${label} (more repetitions alone would not settle it)`;
+const pct = (x: number): string => `${formatNumber(x * 100, 2)}%`;
+
+/** The change and its interval, or what the interval says when it is too wide to say anything. */
+function changeCell({ m, reading }: ReadComparison): string {
+  if (reading.kind === 'inconclusive' && (reading.why === 'noisy' || reading.why === 'few-runs') && reading.halfWidth !== null) {
+    return `too noisy to tell (±${pct(reading.halfWidth)})`;
+  }
+  return `${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
 }
 
-function metricTable(rows: readonly MetricComparison[], confidence: number): string {
-  const header = ['Engine', 'Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance', 'Verdict'];
-  return table(
-    header,
-    rows.map((m) => [
-      escapeCell(m.engine),
-      escapeCell(m.scenario),
-      metricHeading(m.metric),
-      formatNumber(centre(m.baseline)),
-      formatNumber(centre(m.current)),
-      `${formatChange(m.ratio)} ${formatInterval(m.ci)}`,
-      formatP(m.adjustedP),
-      `±${formatNumber(m.tolerance * 100)}%`,
-      verdictCell(m),
-    ]),
-    ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
-  );
+function readingCell({ m, reading }: ReadComparison): string {
+  if (reading.kind !== 'inconclusive') return LABEL[reading.kind];
+  if (reading.why === 'few-runs') return `🟡 ≈${reading.moreRuns} more baseline run${reading.moreRuns === 1 ? '' : 's'} would settle it`;
+  if (reading.why === 'straddles') return m.runsToSettle !== null ? `🟡 straddles the tolerance; ≈${m.runsToSettle} repetitions would settle it` : '🟡 straddles the tolerance';
+  return `🟡 ${WHY[reading.why]}`;
+}
+
+/** The full table, for regressions: the evidence a reviewer checks before acting. */
+function regressionTable(rows: readonly ReadComparison[], confidence: number, withEngine: boolean): string {
+  const header = ['Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance', 'Verdict'];
+  const body = rows.map((r) => [
+    escapeCell(r.m.scenario),
+    metricHeading(r.m.metric),
+    `${formatNumber(centre(r.m.baseline))} (n=${r.m.baseline.length})`,
+    `${formatNumber(centre(r.m.current))} (n=${r.m.current.length})`,
+    changeCell(r),
+    formatP(r.m.adjustedP),
+    `±${formatNumber(r.m.tolerance * 100)}%`,
+    readingCell(r),
+  ]);
+  return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l']);
+}
+
+/** A compact table for everything else: what changed, how sure, and why it did not decide. */
+function otherTable(rows: readonly ReadComparison[], confidence: number, withEngine: boolean): string {
+  const header = ['Scenario', 'Metric', 'Baseline → current', `Change [${formatNumber(confidence * 100)}% CI]`, 'Tolerance', 'Reading'];
+  const body = rows.map((r) => [
+    escapeCell(r.m.scenario),
+    metricHeading(r.m.metric),
+    `${formatNumber(centre(r.m.baseline))} → ${formatNumber(centre(r.m.current))}`,
+    changeCell(r),
+    `±${formatNumber(r.m.tolerance * 100)}%`,
+    readingCell(r),
+  ]);
+  return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'l']);
+}
+
+function withEngineColumn(header: readonly string[], body: readonly string[][], rows: readonly ReadComparison[], withEngine: boolean, align: readonly Align[]): string {
+  if (!withEngine) return table(header, body, align);
+  return table(['Engine', ...header], body.map((row, i) => [escapeCell(rows[i].m.engine), ...row]), ['l', ...align]);
+}
+
+/** Cells without a change, as one line per engine and scenario rather than a row each. */
+function unchangedList(rows: readonly ReadComparison[], withEngine: boolean): string | null {
+  const groups = new Map<string, string[]>();
+  for (const { m } of rows) {
+    const key = withEngine ? `${escapeInline(m.engine)} · ${escapeInline(m.scenario)}` : escapeInline(m.scenario);
+    groups.set(key, [...(groups.get(key) ?? []), metricLabel(m.metric).label]);
+  }
+  if (groups.size === 0) return null;
+  return `⚪ No change (the interval lies within the tolerance): ${[...groups.entries()].map(([k, ms]) => `${k}: ${ms.join(', ')}`).join('; ')}.`;
 }
 
 function lexicographic(a: readonly number[], b: readonly number[]): number {
@@ -83,41 +116,81 @@ function lexicographic(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-function sortRows(comparison: Comparison, scenarioOrder: readonly string[]): MetricComparison[] {
+function sortRows(rows: readonly ReadComparison[], comparison: Comparison, scenarioOrder: readonly string[]): ReadComparison[] {
   const engineRank = new Map(comparison.engines.map((e, i) => [e.engine, i]));
   const metricRank = new Map(METRICS.map((m, i) => [m.name, i]));
-  const rank = (m: MetricComparison): number[] => [
-    VERDICT_ORDER.indexOf(m.verdict),
+  const rank = ({ m, reading }: ReadComparison): number[] => [
+    ORDER.indexOf(reading.kind),
     engineRank.get(m.engine) ?? 0,
-    scenarioOrder.indexOf(m.scenario),
+    scenarioOrder.includes(m.scenario) ? scenarioOrder.indexOf(m.scenario) : scenarioOrder.length,
     metricRank.get(m.metric) ?? METRICS.length,
   ];
-  return comparison.engines
-    .flatMap((e) => e.metrics)
-    .map((m) => ({ m, r: rank(m) }))
-    .sort((x, y) => lexicographic(x.r, y.r))
-    .map((x) => x.m);
+  return rows
+    .map((r) => ({ r, k: rank(r) }))
+    .sort((x, y) => lexicographic(x.k, y.k))
+    .map((x) => x.r);
 }
 
-/** The regression table: regressions, errors, inconclusive and improvements shown; the rest collapsed. */
-export function renderChanges(comparison: Comparison, scenarioOrder: readonly string[]): string {
-  const rows = sortRows(comparison, scenarioOrder);
-  const shown = rows.filter((m) => SHOWN.has(m.verdict));
-  const rest = rows.filter((m) => !SHOWN.has(m.verdict));
-  const engines = comparison.engines.map((e) => {
-    const env = e.fingerprintDiffs.length ? ` · environment differs from the baseline (${e.fingerprintDiffs.length} field${e.fingerprintDiffs.length === 1 ? '' : 's'})` : '';
-    return `- **${escapeInline(e.engine)}**: ${e.baselineRuns} baseline run${e.baselineRuns === 1 ? '' : 's'} · ${VERDICT_LABEL[e.verdict]}${env}`;
-  });
+const GATING = new Set<Reading['kind']>(['regression', 'error']);
+
+function values(xs: readonly number[]): string {
+  return xs.map((x) => formatNumber(x)).join(', ');
+}
+
+/** Regressions and missing results with their evidence (null when there are none): the part of the report that needs action. */
+export function renderRegressions(comparison: Comparison, readings: ReadonlyMap<string, readonly ReadComparison[]>, scenarioOrder: readonly string[]): string | null {
+  const rows = sortRows([...readings.values()].flat().filter((r) => GATING.has(r.reading.kind)), comparison, scenarioOrder);
+  if (rows.length === 0) return null;
+  const evidence = rows
+    .filter((r) => r.reading.kind === 'regression')
+    .map(({ m }) => `- ${escapeInline(m.engine)} · ${escapeInline(m.scenario)} · ${metricHeading(m.metric)}: baseline ${values(m.baseline)} → current ${values(m.current)}`);
+  return join(
+    `### Regressions`,
+    regressionTable(rows, comparison.confidence, comparison.engines.length > 1),
+    evidence.length ? details('Values per repetition behind each regression', evidence.join('\n')) : null,
+  );
+}
+
+/** "46 inconclusive (40 too noisy, 6 interval straddles the tolerance) · 5 within tolerance · 12 no change". */
+export function otherCounts(rows: readonly ReadComparison[]): string {
+  const parts: string[] = [];
+  for (const kind of ORDER) {
+    const of = rows.filter((r) => r.reading.kind === kind);
+    if (of.length === 0) continue;
+    if (kind !== 'inconclusive') {
+      parts.push(`${of.length} ${WORDS[kind]}`);
+      continue;
+    }
+    const why = new Map<InconclusiveWhy, number>();
+    for (const r of of) if (r.reading.kind === 'inconclusive') why.set(r.reading.why, (why.get(r.reading.why) ?? 0) + 1);
+    const reasons = (Object.keys(WHY) as InconclusiveWhy[]).filter((w) => why.has(w)).map((w) => `${why.get(w)} ${WHY[w]}`);
+    parts.push(`${of.length} inconclusive (${reasons.join(', ')})`);
+  }
+  return parts.join(' · ');
+}
+
+/** Everything that is not a regression, collapsed, summarised by count and by why; null when nothing else was compared. */
+export function renderOtherComparisons(comparison: Comparison, readings: ReadonlyMap<string, readonly ReadComparison[]>, scenarioOrder: readonly string[]): string | null {
+  const all = [...readings.values()].flat();
+  const rows = sortRows(all.filter((r) => !GATING.has(r.reading.kind)), comparison, scenarioOrder);
+  if (rows.length === 0) return null;
+  const withEngine = comparison.engines.length > 1;
+  const listed = rows.filter((r) => r.reading.kind !== 'no-change');
   const method =
     `Baseline and current are geometric means over repetitions; the change is their ratio with a ` +
     `${formatNumber(comparison.confidence * 100)}% confidence interval; p-values are adjusted (${comparison.correction === 'holm' ? 'Holm' : 'Benjamini–Hochberg'}) ` +
-    `over all ${rows.length} comparisons. A regression needs significance and a change beyond the tolerance.`;
-  return join(
-    '### Changes against the baseline',
-    engines.join('\n'),
-    shown.length ? metricTable(shown, comparison.confidence) : 'No metric changed beyond its tolerance with significance.',
-    rest.length ? details(`${rest.length} other comparison${rest.length === 1 ? '' : 's'} (${[...new Set(rest.map((m) => VERDICT_WORDS[m.verdict][1]))].join(', ')})`, metricTable(rest, comparison.confidence)) : null,
-    method,
+    `over all ${all.length} comparisons. A regression needs significance and a change beyond the tolerance. Within tolerance: a real change smaller than the tolerance. ` +
+    `Too noisy to tell: an interval wider than the tolerance band; more baseline runs narrow it where the noise is between runs.`;
+  return details(
+    escapeHtml(`${rows.length} other comparisons: ${otherCounts(rows)}`),
+    join(
+      listed.length ? otherTable(listed, comparison.confidence, withEngine) : null,
+      unchangedList(
+        rows.filter((r) => r.reading.kind === 'no-change'),
+        withEngine,
+      ),
+      method,
+    ),
   );
 }
 

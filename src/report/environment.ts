@@ -1,6 +1,6 @@
 import type { Comparison, EngineResult, Fingerprint, RunResult } from '../types.ts';
 import { details, join, table } from './blocks.ts';
-import { codeCell, escapeCell, escapeInline } from './escape.ts';
+import { codeCell, escapeCell, escapeHtml } from './escape.ts';
 import { formatMiB, formatNumber, MISSING } from './format.ts';
 
 // Where the numbers were measured, and what differs from where the baseline was measured: a new
@@ -28,34 +28,29 @@ function startupCell(e: EngineResult): string {
 
 function oneLine(f: Fingerprint): string {
   const gpu = f.gpu ? `${f.gpu.count > 1 ? `${f.gpu.count}× ` : ''}${f.gpu.name} (driver ${f.gpu.driver}, CUDA ${f.gpu.cuda})` : 'no GPU';
-  return escapeInline([gpu, f.torch ? `torch ${f.torch}` : null, f.python ? `Python ${f.python}` : null, f.model.id].filter(Boolean).join(' · '));
+  return [gpu, f.torch ? `torch ${f.torch}` : null, f.python ? `Python ${f.python}` : null, f.model.id].filter(Boolean).join(' · ');
 }
 
-/** The fingerprint of each engine, with what differs from its baseline's shown first. */
+/** What differs from the baseline's environment, shown outside the collapsed block; null when nothing does. */
+export function renderFingerprintNote(comparison: Comparison): string | null {
+  const diffs = comparison.engines.flatMap((e) => e.fingerprintDiffs.map((d) => ({ engine: e.engine, ...d })));
+  if (diffs.length === 0) return null;
+  return join(
+    "> [!NOTE]\n> The environment differs from the baseline's; a change may come from it rather than from the code.",
+    table(
+      ['Engine', 'Field', 'Baseline', 'Current'],
+      diffs.map((d) => [escapeCell(d.engine), escapeCell(d.field), codeCell(d.baseline), codeCell(d.current)]),
+    ),
+  );
+}
+
+/** The fingerprint of each engine, collapsed under a one-line summary; rows no engine has are left out. */
 export function renderEnvironment(run: RunResult, comparison: Comparison | null): string | null {
   if (run.engines.length === 0) return null;
-  const diffs = (comparison?.engines ?? []).flatMap((e) => e.fingerprintDiffs.map((d) => ({ engine: e.engine, ...d })));
-  const diffBlock = diffs.length
-    ? join(
-        '> [!NOTE]\n> The environment differs from the baseline\'s; a change below may come from it rather than from the code.',
-        table(
-          ['Engine', 'Field', 'Baseline', 'Current'],
-          diffs.map((d) => [escapeCell(d.engine), escapeCell(d.field), codeCell(d.baseline), codeCell(d.current)]),
-        ),
-      )
-    : comparison?.engines.some((e) => e.baselineRuns > 0)
-      ? 'Same environment as the baseline.'
-      : null;
-  return join(
-    '### Environment',
-    oneLine(run.engines[0].fingerprint),
-    diffBlock,
-    details(
-      'Full environment fingerprint',
-      table(
-        ['', ...run.engines.map((e) => escapeCell(e.engine))],
-        FIELDS.map(([label, read]) => [label, ...run.engines.map((e) => read(e.fingerprint, e))]),
-      ),
-    ),
+  const same = comparison?.engines.some((e) => e.baselineRuns > 0) && comparison.engines.every((e) => e.fingerprintDiffs.length === 0);
+  const rows = FIELDS.map(([label, read]) => [label, ...run.engines.map((e) => read(e.fingerprint, e))]).filter((row) => row.slice(1).some((c) => c !== MISSING));
+  return details(
+    `Environment: ${escapeHtml(oneLine(run.engines[0].fingerprint))}${same ? ' · same as the baseline' : ''}`,
+    table(['', ...run.engines.map((e) => escapeCell(e.engine))], rows),
   );
 }

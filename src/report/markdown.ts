@@ -1,8 +1,11 @@
 import type { Comparison, RunResult } from '../types.ts';
 import { join } from './blocks.ts';
-import { renderChangePoints, renderChanges, renderSloViolations, verdictCounts } from './changes.ts';
+import { renderChangePoints, renderOtherComparisons, renderRegressions, renderSloViolations } from './changes.ts';
 import { renderHistory } from './chart.ts';
-import { renderEnvironment } from './environment.ts';
+import { renderEnvironment, renderFingerprintNote } from './environment.ts';
+import { engineSentences, gateGist } from './gist.ts';
+import { readAll, type ReadComparison } from './reading.ts';
+import { renderRecordHint, type RecordHint } from './record-hint.ts';
 import { codeSpan, escapeInline, safeUrl } from './escape.ts';
 import { renderFailures } from './failures.ts';
 import { renderShortOutputs } from './lengths.ts';
@@ -12,9 +15,11 @@ import { renderMemory, renderThrottling } from './memory.ts';
 import { renderFullSummaries } from './summaries.ts';
 import { renderHeadToHead } from './versus.ts';
 
-// One markdown document for the PR comment and the job summary. The verdict comes first so the
-// notification preview and a glance at the PR say what happened; the evidence follows, the bulk
-// of it collapsed so trim.ts can drop it whole when the document is too long.
+// One markdown document for the PR comment and the job summary, built for a reviewer's first
+// screen: the verdict with one sentence per engine (did it regress, by how much, how sure, what to
+// do next), then regressions with their evidence, exceeded limits and change points, then vLLM vs
+// Transformers. Everything else is collapsed, summarised in its <summary> line, so trim.ts can
+// drop it whole when the document is too long.
 
 export interface ReportContext {
   readonly ref?: string;
@@ -31,25 +36,39 @@ export interface ReportInput {
   readonly title?: string;
   /** Overrides run.source (e.g. the PR head ref and sha rather than the merge commit). */
   readonly context?: ReportContext;
+  /** The history window W the comparison used (input `history`); forecasts of runs needed stop there. */
+  readonly historyWindow?: number;
+  /** Where a first run's report says how to record a baseline (the CLI's paths; the workflow input otherwise). */
+  readonly record?: RecordHint;
 }
+
+type Readings = ReadonlyMap<string, readonly ReadComparison[]>;
 
 const DEFAULT_TITLE = 'LLM performance';
 
-function headline(input: ReportInput): string {
+function headline(input: ReportInput, readings: Readings | null): string {
   const title = escapeInline(input.title ?? DEFAULT_TITLE);
   const { run, comparison } = input;
   const measured = `${run.engines.length} engine${run.engines.length === 1 ? '' : 's'} × ${run.scenarioSet.names.length} scenarios × ${run.repetitions} repetitions`;
-  if (!comparison) {
+  if (!comparison || !readings) {
     return run.partial ? `## ⚠️ ${title}: partial run, no baseline to compare with (${measured})` : `## ℹ️ ${title}: no baseline to compare with yet (${measured})`;
   }
   const { gate } = comparison;
-  return `## ${gate.passed ? '✅' : '❌'} ${title}: ${gate.passed ? 'passed' : 'failed'} — ${verdictCounts(comparison)}`;
+  return `## ${gate.passed ? '✅' : '❌'} ${title}: ${gate.passed ? 'passed' : 'failed'} — ${gateGist(comparison, readings)}`;
 }
 
-function reasons(input: ReportInput): string | null {
-  const lines = (input.comparison?.gate.reasons ?? []).map((r) => `- ${escapeInline(r)}`);
-  const failed = input.run.engines.filter((e) => e.status === 'failed').map((e) => escapeInline(e.engine));
-  if (input.run.partial) lines.push(`- ⚠️ Partial run${failed.length ? `: ${failed.join(', ')} failed` : ''} (see Failures).`);
+/** Under the headline: one sentence per engine, and a partial run said as such. */
+function verdictLines(input: ReportInput, readings: Readings | null): string | null {
+  const { run, comparison } = input;
+  const lines =
+    comparison && readings
+      ? engineSentences(comparison, run, readings, escapeInline).map((s) => {
+          const colon = s.indexOf(': ');
+          return `- **${s.slice(0, colon)}**${s.slice(colon)}`;
+        })
+      : [];
+  const failed = run.engines.filter((e) => e.status === 'failed').map((e) => escapeInline(e.engine));
+  if (run.partial) lines.push(`- ⚠️ Partial run${failed.length ? `: ${failed.join(', ')} failed` : ''} (see Failures).`);
   return lines.length ? lines.join('\n') : null;
 }
 
@@ -83,22 +102,28 @@ function footer(run: RunResult): string {
 /** The whole report as GitHub-flavoured markdown. Pure: the same input gives the same text. */
 export function renderReport(input: ReportInput): string {
   const { run, comparison } = input;
+  const readings = comparison ? readAll(comparison, input.historyWindow) : null;
+  const order = run.scenarioSet.names;
+  const firstRun = !comparison || comparison.engines.every((e) => e.baselineRuns === 0);
   return (
     join(
-      headline(input),
-      reasons(input),
+      headline(input, readings),
+      verdictLines(input, readings),
       provenance(input),
-      renderHeadToHead(run),
-      comparison && renderChanges(comparison, run.scenarioSet.names),
+      firstRun && !run.partial ? renderRecordHint(input.record) : null,
+      comparison && readings && renderRegressions(comparison, readings, order),
       comparison && renderSloViolations(comparison),
       comparison && renderChangePoints(comparison),
-      renderMemory(run),
-      renderRoofline(run),
+      renderHeadToHead(run),
       renderFailures(run),
       renderShortOutputs(run),
       renderThrottling(run),
+      comparison && renderFingerprintNote(comparison),
+      comparison && readings && renderOtherComparisons(comparison, readings, order),
+      renderMemory(run),
+      renderRoofline(run),
       renderEnvironment(run, comparison),
-      comparison && renderHistory(comparison),
+      comparison && readings && renderHistory(comparison, readings),
       renderFullSummaries(run),
       footer(run),
     ) + '\n'

@@ -1,46 +1,78 @@
-import type { RunResult, ScenarioTelemetry } from '../types.ts';
-import { join, table } from './blocks.ts';
-import { escapeCell, escapeInline } from './escape.ts';
+import type { RunResult, ScenarioSummary, ScenarioTelemetry } from '../types.ts';
+import { details, table, type Align } from './blocks.ts';
+import { escapeCell, escapeHtml, escapeInline } from './escape.ts';
 import { formatFraction, formatMiB, formatNumber } from './format.ts';
 
 // Memory efficiency (the seed's third axis) and GPU throttling, both from the telemetry gathered
-// while each scenario ran. Fields an engine cannot report stay empty rather than zero.
+// while each scenario ran. What an engine or machine cannot report (no GPU, no /metrics) gets no
+// column and no row, rather than a column of dashes.
 
-const MEMORY_FIELDS: readonly (keyof ScenarioTelemetry)[] = ['peakGpuMemoryMiB', 'peakKvCacheUsage', 'maxRunningRequests', 'preemptions', 'prefixCacheHitRate'];
+const COLUMNS: readonly (readonly [string, (t: ScenarioTelemetry) => number | undefined, (x: number | undefined) => string])[] = [
+  ['Peak GPU memory', (t) => t.peakGpuMemoryMiB, formatMiB],
+  ['Peak KV cache', (t) => t.peakKvCacheUsage, formatFraction],
+  ['Most running at once', (t) => t.maxRunningRequests, formatNumber],
+  ['Preemptions', (t) => t.preemptions, formatNumber],
+  ['Prefix-cache hits', (t) => t.prefixCacheHitRate, formatFraction],
+];
 
-/** Peak GPU memory, KV-cache use, concurrency and preemptions per engine × scenario; null without telemetry. */
+function peakMemory(run: RunResult): string {
+  return run.engines
+    .flatMap((e) => {
+      const peaks = e.pooled.map((s) => s.telemetry.peakGpuMemoryMiB).filter((v): v is number => typeof v === 'number');
+      return peaks.length ? [`${e.engine} ${formatMiB(Math.max(...peaks))}`] : [];
+    })
+    .join(', ');
+}
+
+/** Peak GPU memory, KV-cache use, concurrency and preemptions per engine × scenario, collapsed; null without telemetry. */
 export function renderMemory(run: RunResult): string | null {
   const rows = run.engines.flatMap((e) => e.pooled.map((s) => ({ engine: e.engine, scenario: s.scenario, t: s.telemetry })));
-  if (!rows.some((r) => MEMORY_FIELDS.some((f) => r.t[f] !== undefined))) return null;
-  return join(
-    '### Memory efficiency',
+  const columns = COLUMNS.filter(([, read]) => rows.some((r) => read(r.t) !== undefined));
+  const shown = rows.filter((r) => columns.some(([, read]) => read(r.t) !== undefined));
+  if (shown.length === 0) return null;
+  const peak = peakMemory(run);
+  return details(
+    escapeHtml(`Memory efficiency${peak ? `: peak GPU memory ${peak}` : ''}`),
     table(
-      ['Engine', 'Scenario', 'Peak GPU memory', 'Peak KV cache', 'Most running at once', 'Preemptions', 'Prefix-cache hits'],
-      rows.map(({ engine, scenario, t }) => [
-        escapeCell(engine),
-        escapeCell(scenario),
-        formatMiB(t.peakGpuMemoryMiB),
-        formatFraction(t.peakKvCacheUsage),
-        formatNumber(t.maxRunningRequests),
-        formatNumber(t.preemptions),
-        formatFraction(t.prefixCacheHitRate),
-      ]),
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
+      ['Engine', 'Scenario', ...columns.map(([label]) => label)],
+      shown.map(({ engine, scenario, t }) => [escapeCell(engine), escapeCell(scenario), ...columns.map(([, read, format]) => format(read(t)))]),
+      ['l', 'l', ...columns.map((): Align => 'r')],
     ),
   );
 }
 
-/** A warning listing where the GPU throttled (its figures are then suspect); null when it never did. */
+/**
+ * Mean utilisation from which the GPU counts as busy while a scenario ran. Clock-event reasons are
+ * also set while a GPU idles between requests (an H200 reports sw-power-cap at 14–52% utilisation
+ * in every scenario); a reason matters only when it slowed the work, so only busy windows count.
+ */
+export const BUSY_UTILISATION_PCT = 80;
+
+function busyThrottle(s: ScenarioSummary): readonly string[] {
+  const util = s.telemetry.meanGpuUtilPct;
+  return typeof util === 'number' && util >= BUSY_UTILISATION_PCT ? (s.telemetry.throttleReasons ?? []) : [];
+}
+
+/** One warning line naming where the GPU throttled while it was busy (those figures may be low); null when it never did. */
 export function renderThrottling(run: RunResult): string | null {
-  const lines: string[] = [];
+  const reasons = new Set<string>();
+  const where: string[] = [];
+  let windows = 0;
+  let busyWindows = 0;
   for (const e of run.engines) {
-    // Pooled telemetry should carry the union, but a throttle seen in one repetition must not be lost.
-    const summaries = [...e.pooled, ...e.repetitions.flatMap((r) => r.scenarios)];
+    // Per repetition: the pooled union would hide which windows were busy.
     for (const scenario of run.scenarioSet.names) {
-      const reasons = new Set(summaries.filter((s) => s.scenario === scenario).flatMap((s) => s.telemetry.throttleReasons ?? []));
-      if (reasons.size) lines.push(`> - ${escapeInline(e.engine)} · ${escapeInline(scenario)}: ${[...reasons].map(escapeInline).join(', ')}`);
+      const reps = e.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario));
+      windows += reps.length;
+      const hit = reps.filter((s) => busyThrottle(s).length > 0);
+      busyWindows += hit.length;
+      for (const s of hit) for (const r of busyThrottle(s)) reasons.add(r);
+      if (hit.length) where.push(`${e.engine} · ${scenario}`);
     }
   }
-  if (lines.length === 0) return null;
-  return ['> [!WARNING]', '> The GPU throttled while these scenarios ran; their figures may be low.', ...lines].join('\n');
+  if (busyWindows === 0) return null;
+  return (
+    `⚠️ The GPU throttled (${[...reasons].sort().map(escapeInline).join(', ')}) while busy (≥ ${BUSY_UTILISATION_PCT}% utilisation) in ${busyWindows} of ${windows} ` +
+    `scenario runs (${where.map(escapeInline).join(', ')}); their figures may be low.`
+  );
 }

@@ -1,6 +1,6 @@
 import type { RunResult, Scenario } from '../types.ts';
-import { join, table } from './blocks.ts';
-import { escapeCell, escapeInline } from './escape.ts';
+import { details, join, table } from './blocks.ts';
+import { escapeCell, escapeHtml, escapeInline } from './escape.ts';
 import { formatFraction, formatNumber } from './format.ts';
 
 // Single-stream decoding against the memory-bandwidth bound (metrics/roofline.ts): tokens/s as a
@@ -24,7 +24,7 @@ export function renderRoofline(run: RunResult): string | null {
     if (!s || s.tpotMs.n === 0 || s.tpotMs.p50 <= 0) return [];
     const tokensPerS = 1000 / s.tpotMs.p50;
     return [[
-      escapeCell(e.engine),
+      e.engine,
       formatNumber(tokensPerS),
       formatFraction(tokensPerS / bound.boundTokensPerS),
       formatNumber(s.tpotMs.p50),
@@ -33,14 +33,15 @@ export function renderRoofline(run: RunResult): string | null {
     ]];
   });
   if (rows.length === 0) return null;
-  return join(
-    '### Roofline: single-stream decoding',
-    `${escapeInline(bound.gpu)}: ${formatNumber(bound.bandwidthGBs)} GB/s ÷ ${formatNumber(bound.weightBytes / 1e9)} GB of weights = at most ` +
+  const gist = rows.map((r) => `${r[0]} ${r[1]} tokens/s = ${r[2]}`).join(', ');
+  return details(
+    `Roofline, single-stream decoding: ${escapeHtml(gist)} of the ${formatNumber(bound.boundTokensPerS)} tokens/s bound`,
+    join(`${escapeInline(bound.gpu)}: ${formatNumber(bound.bandwidthGBs)} GB/s ÷ ${formatNumber(bound.weightBytes / 1e9)} GB of weights = at most ` +
       `${formatNumber(bound.boundTokensPerS)} tokens/s (${formatNumber(boundMs)} ms per token) for one stream. Measured in \`${escapeInline(scenario.name)}\` (TPOT p50).`,
     table(
       ['Engine', 'Decode tokens/s', 'Share of bound', 'ms per token', 'of which weight reads (bound)', 'other per-token time'],
-      rows,
+      rows.map(([engine, ...rest]) => [escapeCell(engine), ...rest]),
       ['l', 'r', 'r', 'r', 'r', 'r'],
     ),
-  );
+  ));
 }

@@ -1,58 +1,40 @@
-import { METRICS } from '../metrics/catalog.ts';
 import type { Distribution, EngineResult, RunResult, ScenarioSummary } from '../types.ts';
-import { details, join, table } from './blocks.ts';
-import { escapeHtml } from './escape.ts';
+import { details, join, table, type Align } from './blocks.ts';
+import { escapeCell, escapeHtml } from './escape.ts';
 import { formatNumber } from './format.ts';
-import { metricHeading } from './metric-label.ts';
 
-// The full figures behind every comparison, one collapsed block per engine × scenario, so a
-// reviewer can check percentiles and repetition-to-repetition spread without the raw JSON.
+// The full figures behind every comparison, pooled over the repetitions: one collapsed table per
+// engine with a row per scenario, so a reviewer can check percentiles and totals without the raw
+// JSON (per-repetition values are in results.json, and behind each regression).
 
-const DISTRIBUTIONS: readonly (readonly [string, (s: ScenarioSummary) => Distribution])[] = [
-  ['TTFT (ms)', (s) => s.ttftMs],
-  ['TPOT (ms)', (s) => s.tpotMs],
-  ['ITL (ms)', (s) => s.itlMs],
-  ['E2E latency (ms)', (s) => s.e2elMs],
-  ['Client queue (ms)', (s) => s.queueMs],
+const PERCENTILES = (d: Distribution): string => `${formatNumber(d.p50)} / ${formatNumber(d.p90)} / ${formatNumber(d.p99)}`;
+
+const COLUMNS: readonly (readonly [string, (s: ScenarioSummary) => string])[] = [
+  ['Completed', (s) => `${s.completed}/${s.requests}`],
+  ['Tokens in / out', (s) => `${formatNumber(s.inputTokens)} / ${formatNumber(s.outputTokens)}`],
+  ['Duration (s)', (s) => formatNumber(s.durationS)],
+  ['Output tok/s', (s) => formatNumber(s.outputThroughput)],
+  ['Req/s (goodput)', (s) => `${formatNumber(s.requestThroughput)} (${formatNumber(s.goodput)})`],
+  ['TTFT p50 / p90 / p99 (ms)', (s) => PERCENTILES(s.ttftMs)],
+  ['TPOT p50 / p90 / p99 (ms)', (s) => PERCENTILES(s.tpotMs)],
+  ['ITL p50 / p90 / p99 (ms)', (s) => PERCENTILES(s.itlMs)],
+  ['E2E p50 / p90 / p99 (ms)', (s) => PERCENTILES(s.e2elMs)],
+  ['Queue p99 (ms)', (s) => formatNumber(s.queueMs.p99)],
+  ['Most in flight', (s) => formatNumber(s.peakConcurrency)],
 ];
 
-const STATS: readonly (keyof Distribution)[] = ['n', 'mean', 'p50', 'p90', 'p95', 'p99', 'min', 'max'];
-
-function totals(s: ScenarioSummary): string {
-  return [
-    `${s.completed}/${s.requests} completed in ${formatNumber(s.durationS)} s`,
-    `${formatNumber(s.inputTokens)} input and ${formatNumber(s.outputTokens)} output tokens`,
-    `${formatNumber(s.requestThroughput)} req/s, ${formatNumber(s.outputThroughput)} output tok/s, ${formatNumber(s.totalTokenThroughput)} total tok/s`,
-    `goodput ${formatNumber(s.goodput)} req/s`,
-    `at most ${s.peakConcurrency} in flight`,
-  ].join(' · ');
-}
-
-function perRepetition(e: EngineResult, scenario: string): string | null {
-  const reps = [...e.repetitions].sort((a, b) => a.index - b.index);
-  const cols = reps.map((r) => r.scenarios.find((s) => s.scenario === scenario));
-  if (!cols.some(Boolean)) return null;
+function engineTable(e: EngineResult): string {
   return table(
-    ['Metric', ...reps.map((r) => `Rep ${r.index + 1}`)],
-    METRICS.map((m) => [metricHeading(m.name), ...cols.map((s) => formatNumber(s ? m.read(s) : null))]),
-    ['l', ...reps.map((): 'r' => 'r')],
+    ['Scenario', ...COLUMNS.map(([label]) => label)],
+    e.pooled.map((s) => [escapeCell(s.scenario), ...COLUMNS.map(([, read]) => read(s))]),
+    ['l', ...COLUMNS.map((): Align => 'r')],
   );
 }
 
-function scenarioBlock(e: EngineResult, s: ScenarioSummary): string {
-  const summary = escapeHtml(`${e.engine} · ${s.scenario}: ${formatNumber(s.outputThroughput)} output tok/s, TTFT p50 ${formatNumber(s.ttftMs.p50)} ms, ${s.failed} failed`);
-  return details(
-    summary,
-    join(
-      totals(s),
-      table(['Distribution', ...STATS], DISTRIBUTIONS.map(([label, read]) => [label, ...STATS.map((k) => formatNumber(read(s)[k]))]), ['l', ...STATS.map((): 'r' => 'r')]),
-      perRepetition(e, s.scenario),
-    ),
-  );
-}
-
-/** One collapsed block of full figures per engine × scenario (pooled percentiles, then each repetition). */
+/** One collapsed table of pooled figures per engine, a row per scenario; null when nothing was measured. */
 export function renderFullSummaries(run: RunResult): string | null {
-  const blocks = run.engines.flatMap((e) => e.pooled.map((s) => scenarioBlock(e, s)));
-  return blocks.length ? join('### Full results', `Pooled over all repetitions; one column per repetition below.`, ...blocks) : null;
+  const blocks = run.engines
+    .filter((e) => e.pooled.length > 0)
+    .map((e) => details(escapeHtml(`Full results of ${e.engine}: ${e.pooled.length} scenarios pooled over ${e.repetitions.length} repetitions`), engineTable(e)));
+  return blocks.length ? join(...blocks) : null;
 }

@@ -47,6 +47,20 @@ function peak(e: EngineResult, read: (s: ScenarioSummary) => number | undefined)
   return values.length ? Math.max(...values) : null;
 }
 
+/** "Memory: peak GPU memory 21.8 GiB vs 19.6 GiB; …", with only the figures at least one engine has; null for none. */
+function memoryLine(a: EngineResult, b: EngineResult): string | null {
+  const parts = (
+    [
+      ['peak GPU memory', (s: ScenarioSummary) => s.telemetry.peakGpuMemoryMiB, formatMiB],
+      ['most requests running at once', (s: ScenarioSummary) => s.telemetry.maxRunningRequests, formatNumber],
+    ] as const
+  ).flatMap(([label, read, format]) => {
+    const [x, y] = [peak(a, read), peak(b, read)];
+    return x === null && y === null ? [] : [`${label} ${format(x)} vs ${format(y)}`];
+  });
+  return parts.length ? `Memory: ${parts.join('; ')}.` : null;
+}
+
 function renderPair(run: RunResult, a: EngineResult, b: EngineResult): string {
   const an = escapeInline(a.engine);
   const bn = escapeInline(b.engine);
@@ -65,14 +79,12 @@ function renderPair(run: RunResult, a: EngineResult, b: EngineResult): string {
     return [escapeCell(scenario), ...cells];
   });
   const overall = HEAD_TO_HEAD.map((m, i) => `${m.label} ${formatTimes(geometricMean(ratios[i]))}`).join(', ');
-  const memory =
-    `Memory: peak GPU memory ${formatMiB(peak(a, (s) => s.telemetry.peakGpuMemoryMiB))} vs ${formatMiB(peak(b, (s) => s.telemetry.peakGpuMemoryMiB))}; ` +
-    `most requests running at once ${formatNumber(peak(a, (s) => s.telemetry.maxRunningRequests))} vs ${formatNumber(peak(b, (s) => s.telemetry.maxRunningRequests))}.`;
+  const memory = memoryLine(a, b);
   return join(
     `### ${an} vs ${bn}`,
     `Cells: ${an} / ${bn} (×: how many times better ${an} is; above 1 favours ${an}). Pooled over ${run.repetitions} repetitions.`,
     table(['Scenario', ...HEAD_TO_HEAD.map((m) => metricHeading(m.name))], rows, ['l', 'r', 'r', 'r', 'r']),
-    `**Overall** (geometric mean over ${scenarios.length} scenarios): ${overall}. ${memory}`,
+    `**Overall** (geometric mean over ${scenarios.length} scenarios): ${overall}.${memory ? ` ${memory}` : ''}`,
   );
 }
 
