@@ -24,11 +24,11 @@ const LABEL: Record<Reading['kind'], string> = {
 };
 
 const WORDS: Record<Reading['kind'], string> = {
-  regression: 'regressions',
+  regression: 'regression',
   error: 'without result',
   inconclusive: 'inconclusive',
   'within-tolerance': 'within tolerance',
-  improvement: 'improvements',
+  improvement: 'improvement',
   'not-comparable': 'not comparable',
   'no-baseline': 'without baseline',
   'no-change': 'no change',
@@ -37,7 +37,7 @@ const WORDS: Record<Reading['kind'], string> = {
 /** Why a cell is inconclusive, as counted in the summary ("16 too few baseline runs"). */
 const WHY: Record<InconclusiveWhy, string> = {
   straddles: 'straddle the tolerance',
-  'few-runs': 'too few baseline runs',
+  'few-runs': 'too few runs',
   noisy: 'too noisy',
   'no-estimate': 'too few values',
 };
@@ -60,7 +60,9 @@ function changeCell({ m, reading }: ReadComparison): string {
 
 function readingCell({ m, reading }: ReadComparison): string {
   if (reading.kind !== 'inconclusive') return LABEL[reading.kind];
-  if (reading.why === 'few-runs') return `🟡 ≈${reading.moreRuns} more baseline run${reading.moreRuns === 1 ? '' : 's'} would settle it`;
+  if (reading.why === 'few-runs' && reading.moreRuns !== null) return `🟡 ≈${reading.moreRuns} more baseline run${reading.moreRuns === 1 ? '' : 's'} would settle it`;
+  if (reading.why === 'few-runs' && m.runsToSettle !== null) return `🟡 ≈${m.runsToSettle} repetitions would settle it`;
+  if (reading.why === 'few-runs') return '🟡 too few baseline runs';
   if (reading.why === 'straddles') return m.runsToSettle !== null ? `🟡 straddles the tolerance; ≈${m.runsToSettle} repetitions would settle it` : '🟡 straddles the tolerance';
   return `🟡 ${WHY[reading.why]}`;
 }
@@ -137,17 +139,27 @@ function values(xs: readonly number[]): string {
   return xs.map((x) => formatNumber(x)).join(', ');
 }
 
+/** Baseline values grouped by run ("a, b | c, d") where the runs are of equal length, as recorded. */
+function byRun(xs: readonly number[], runs: number): string {
+  if (runs < 2 || xs.length % runs !== 0) return values(xs);
+  const size = xs.length / runs;
+  return Array.from({ length: runs }, (_, i) => values(xs.slice(i * size, (i + 1) * size))).join(' | ');
+}
+
 /** Regressions and missing results with their evidence (null when there are none): the part of the report that needs action. */
 export function renderRegressions(comparison: Comparison, readings: ReadonlyMap<string, readonly ReadComparison[]>, scenarioOrder: readonly string[]): string | null {
   const rows = sortRows([...readings.values()].flat().filter((r) => GATING.has(r.reading.kind)), comparison, scenarioOrder);
   if (rows.length === 0) return null;
   const evidence = rows
     .filter((r) => r.reading.kind === 'regression')
-    .map(({ m }) => `- ${escapeInline(m.engine)} · ${escapeInline(m.scenario)} · ${metricHeading(m.metric)}: baseline ${values(m.baseline)} → current ${values(m.current)}`);
+    .map(({ m }) => {
+      const runs = comparison.engines.find((e) => e.engine === m.engine)?.baselineRuns ?? 0;
+      return `- ${escapeInline(m.engine)} · ${escapeInline(m.scenario)} · ${metricHeading(m.metric)}: baseline ${byRun(m.baseline, runs)} → current ${values(m.current)}`;
+    });
   return join(
     `### Regressions`,
     regressionTable(rows, comparison.confidence, comparison.engines.length > 1),
-    evidence.length ? details('Values per repetition behind each regression', evidence.join('\n')) : null,
+    evidence.length ? details('Values per repetition behind each regression (baseline runs separated by |)', evidence.join('\n')) : null,
   );
 }
 
@@ -158,7 +170,8 @@ export function otherCounts(rows: readonly ReadComparison[]): string {
     const of = rows.filter((r) => r.reading.kind === kind);
     if (of.length === 0) continue;
     if (kind !== 'inconclusive') {
-      parts.push(`${of.length} ${WORDS[kind]}`);
+      // Only the nouns take a plural "s"; the other words describe.
+      parts.push(`${of.length} ${WORDS[kind]}${of.length > 1 && (kind === 'regression' || kind === 'improvement') ? 's' : ''}`);
       continue;
     }
     const why = new Map<InconclusiveWhy, number>();

@@ -43,22 +43,25 @@ function largest(cells: readonly MetricComparison[]): MetricComparison | null {
   return cells.reduce<MetricComparison | null>((best, m) => (best === null || size(m) > size(best) ? m : best), null);
 }
 
-/** What would settle the inconclusive cells, or null when nothing would (or none are). */
+/** What would settle the inconclusive cells, or null when none are. */
 function nextStep(read: readonly ReadComparison[]): string | null {
-  const fewRuns = read.flatMap((r) => (r.reading.kind === 'inconclusive' && r.reading.moreRuns !== null ? [{ m: r.m, more: r.reading.moreRuns }] : []));
-  if (fewRuns.length > 0) {
-    const more = median(fewRuns.map((x) => x.more));
-    const settled = fewRuns.filter((x) => x.more <= more).map((x) => x.m);
+  const open = read.filter((r) => r.reading.kind === 'inconclusive');
+  if (open.length === 0) return null;
+  const runs = open.flatMap((r) => (r.reading.kind === 'inconclusive' && r.reading.moreRuns !== null ? [{ m: r.m, more: r.reading.moreRuns }] : []));
+  if (runs.length > 0) {
+    const more = median(runs.map((x) => x.more));
+    const settled = runs.filter((x) => x.more <= more).map((x) => x.m);
     return `${more} more baseline run${more === 1 ? '' : 's'} would settle ${plural(settled.length, 'inconclusive cell')} (${families(settled)})`;
   }
-  const straddling = read.filter((r) => r.reading.kind === 'inconclusive' && r.reading.why === 'straddles' && r.m.runsToSettle !== null);
-  if (straddling.length > 0) {
-    const reps = median(straddling.map((r) => r.m.runsToSettle!));
-    const settled = straddling.filter((r) => r.m.runsToSettle! <= reps).map((r) => r.m);
+  const repeatable = open.filter((r) => r.m.runsToSettle !== null);
+  if (repeatable.length > 0) {
+    const reps = median(repeatable.map((r) => r.m.runsToSettle!));
+    const settled = repeatable.filter((r) => r.m.runsToSettle! <= reps).map((r) => r.m);
     return `≈${reps} repetitions would settle ${plural(settled.length, 'inconclusive cell')} (${families(settled)})`;
   }
-  const noisy = read.filter((r) => r.reading.kind === 'inconclusive').length;
-  return noisy > 0 ? `${plural(noisy, 'cell is', 'cells are')} too noisy to tell at ${noisy === 1 ? 'its' : 'their'} tolerance` : null;
+  const oneRun = open.filter((r) => r.reading.kind === 'inconclusive' && r.reading.why === 'few-runs').length;
+  if (oneRun > 0) return `more baseline runs are needed to judge ${plural(oneRun, 'inconclusive cell')} (one run cannot show how runs differ)`;
+  return `${plural(open.length, 'cell is', 'cells are')} too noisy to tell at ${open.length === 1 ? 'its' : 'their'} tolerance`;
 }
 
 function regressionClause(regressions: readonly MetricComparison[], esc: Escape): string {

@@ -1,6 +1,6 @@
 import type { RunResult, ScenarioSummary, ScenarioTelemetry } from '../types.ts';
 import { details, table, type Align } from './blocks.ts';
-import { escapeCell, escapeHtml, escapeInline } from './escape.ts';
+import { codeSpan, escapeCell, escapeHtml, escapeInline } from './escape.ts';
 import { formatFraction, formatMiB, formatNumber } from './format.ts';
 
 // Memory efficiency (the seed's third axis) and GPU throttling, both from the telemetry gathered
@@ -72,7 +72,7 @@ export function renderThrottling(run: RunResult): string | null {
   }
   if (busyWindows === 0) return null;
   return (
-    `⚠️ The GPU throttled (${[...reasons].sort().map(escapeInline).join(', ')}) while busy (≥ ${BUSY_UTILISATION_PCT}% utilisation) in ${busyWindows} of ${windows} ` +
+    `⚠️ The GPU throttled (${[...reasons].sort().map(codeSpan).join(', ')}) while busy (≥ ${BUSY_UTILISATION_PCT}% utilisation) in ${busyWindows} of ${windows} ` +
     `scenario runs (${where.map(escapeInline).join(', ')}); their figures may be low.`
   );
 }

@@ -9,9 +9,11 @@ import type { Comparison, MetricComparison } from '../types.ts';
 //   inconclusive, and why:
 //     straddles       the interval is narrower than the tolerance band but crosses one of its bounds;
 //                     repetitions of the current run (runsToSettle) may settle it
-//     few runs        the interval is too wide, and with more baseline runs it would not be: its
-//                     width is the t quantile of runs − 1 degrees of freedom times the run-to-run
-//                     spread, so more runs shrink it (forecast below)
+//     few runs        the interval is too wide, and with more repetitions (the verdict's runsToSettle)
+//                     or more baseline runs it would not be: where runs differ, the width is the t
+//                     quantile of runs − 1 degrees of freedom times the run-to-run spread, so more
+//                     runs shrink it (forecast below); a history of one run cannot show how runs
+//                     differ at all
 //     noisy           too wide to inform even with a full history window: the metric's noise is
 //                     larger than its tolerance ("too noisy to tell (±x%)")
 //     no estimate     nothing to estimate from (too few values)
@@ -25,7 +27,7 @@ export type Reading =
       readonly why: InconclusiveWhy;
       /** Half the interval's width as a fraction of the baseline (0.12 = ±12%); null without an interval. */
       readonly halfWidth: number | null;
-      /** For 'few-runs': how many more baseline runs would likely settle it. */
+      /** For 'few-runs': how many more baseline runs would likely settle it (null: repetitions would, or the history has one run). */
       readonly moreRuns: number | null;
     };
 
@@ -87,6 +89,10 @@ export function readComparison(m: MetricComparison, ctx: ReadingContext): Readin
   const h = halfWidth(m.ci);
   if (h === null) return { kind: 'inconclusive', why: 'no-estimate', halfWidth: null, moreRuns: null };
   if (h <= m.tolerance) return { kind: 'inconclusive', why: 'straddles', halfWidth: h, moreRuns: null };
+  // More repetitions of the current run would narrow it enough (the statistics layer's forecast).
+  if (m.runsToSettle !== null) return { kind: 'inconclusive', why: 'few-runs', halfWidth: h, moreRuns: null };
+  // One stored run cannot show how runs differ: more of them are needed before anything else.
+  if (ctx.baselineRuns < 2) return { kind: 'inconclusive', why: 'few-runs', halfWidth: h, moreRuns: null };
   const moreRuns = moreRunsToSettle(m, ctx);
   return { kind: 'inconclusive', why: moreRuns !== null ? 'few-runs' : 'noisy', halfWidth: h, moreRuns };
 }

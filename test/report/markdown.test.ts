@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderReport } from '../../src/report/markdown.ts';
-import type { Comparison, EngineResult, RunResult } from '../../src/types.ts';
+import type { Comparison, EngineResult, MetricComparison, RunResult } from '../../src/types.ts';
 import { comparison, runResult } from '../helpers/fixtures.ts';
 import { checkMarkdown } from '../helpers/markdown-check.ts';
 
@@ -28,52 +28,89 @@ function withoutFailures(run: RunResult): RunResult {
   return withEngines(run, (e) => ({ ...e, pooled: e.pooled.map((s) => ({ ...s, failed: 0, completed: s.requests, errors: {} })) }));
 }
 
-test('the verdict comes first: pass/fail with counts, then the gate reasons', () => {
+/** The summary lines of the outermost collapsed blocks. */
+function summaries(md: string): string[] {
+  return [...md.matchAll(/^<details>\n<summary>(.*)<\/summary>/gm)].map((m) => m[1]);
+}
+
+/** The report with every collapsed block removed: what a reviewer sees without a click. */
+function visible(md: string): string {
+  let depth = 0;
+  return md
+    .split('\n')
+    .filter((line) => {
+      const t = line.trim();
+      if (t.startsWith('<details')) depth++;
+      const keep = depth === 0;
+      if (t.includes('</details>')) depth--;
+      return keep;
+    })
+    .join('\n');
+}
+
+test('the verdict comes first, with one sentence per engine: did it regress, by how much, how sure, what next', () => {
   const md = renderReport({ run: runResult(), comparison: comparison() });
   const lines = md.split('\n');
-  assert.equal(lines[0], '## ❌ LLM performance: failed — 1 regression · 1 inconclusive · 1 improvement · 105 no change');
-  assert.match(lines[2], /^- vllm · chat-concurrent-16 · TPOT p50 \+12\.1%/);
+  assert.equal(lines[0], '## ❌ LLM performance: failed — 1 regression');
+  assert.equal(lines[2], '- **vllm**: 1 regression (chat-concurrent-16 TPOT p50 +12.1% [+8.3%, +16.0%]); history of 5 runs; ≈8 repetitions would settle 1 inconclusive cell (TTFT)');
+  assert.equal(lines[3], '- **transformers**: no regression (54 metrics; largest change long-prompt Output tokens/s +9.4% [+6.1%, +12.8%]); 1 improvement; history of 5 runs');
   const passing: Comparison = { ...comparison(), gate: { passed: true, verdict: 'no-change', reasons: [] } };
   const ok = renderReport({ run: runResult(), comparison: passing, title: 'Perf on A100' });
   assert.match(ok.split('\n')[0], /^## ✅ Perf on A100: passed — /);
+  assert.doesNotMatch(md, /beyond the 3% tolerance \(p = 0\.023 after Holm\)/, 'the gate reasons are not repeated under the verdict');
 });
 
-test('all sections appear, in order, when the data has them', () => {
+test('regressions, the head-to-head and failures are visible; everything else is collapsed under a summary line', () => {
   const md = renderReport({ run: runResult(), comparison: comparison(), artifactUrl: 'https://github.com/octo/widgets/actions/runs/9' });
-  assert.deepEqual(sections(md), [
-    'vllm vs transformers',
-    'Changes against the baseline',
-    'Memory efficiency',
-    'Failures',
-    'Environment',
-    'History',
-    'Full results',
-  ]);
-  assert.match(md, /> \[!WARNING\]\n> The GPU throttled[^\n]*\n> - vllm · burst-64: sw\\_thermal\\_slowdown/);
+  assert.deepEqual(sections(md), ['Regressions', 'vllm vs transformers', 'Failures']);
+  assert.deepEqual(
+    summaries(md).map((s) => s.replace(/:.*/, '')),
+    [
+      'Values per repetition behind each regression (baseline runs separated by |)',
+      '107 other comparisons',
+      'Memory efficiency',
+      'Environment',
+      'History of vllm',
+      'History of transformers',
+      'Full results of vllm',
+      'Full results of transformers',
+    ],
+  );
+  assert.match(md, /\n⚠️ The GPU throttled \(`sw_thermal_slowdown`\) while busy \(≥ 80% utilisation\) in 3 of 36 scenario runs \(vllm · burst-64\); their figures may be low\.\n/);
   assert.match(md, /\[full results\]\(https:\/\/github\.com\/octo\/widgets\/actions\/runs\/9\)/);
-  assert.equal(md.match(/```mermaid\nxychart-beta/g)?.length, 36, 'one chart per engine × scenario × history metric');
-  assert.equal(md.match(/<summary>(vllm|transformers) · /g)?.length, 12, 'one full-results block per engine × scenario');
+  // Per engine, each key metric over the whole set, and the scenario series of the cells that changed.
+  assert.equal(md.match(/```mermaid\nxychart-beta/g)?.length, 2 * 3 + 2);
+  assert.match(md, /title "vllm · all scenarios \(geometric mean\) · Output tokens\/s"/);
+  assert.match(md, /title "vllm · chat-concurrent-16 · TPOT p50"/);
   assert.deepEqual(checkMarkdown(md), []);
 });
 
-test('regressions come first, then inconclusive, then improvements; no-change rows only inside <details>', () => {
+test('the regression table shows its evidence; other cells are collapsed and counted by why', () => {
   const md = renderReport({ run: runResult(), comparison: comparison() });
-  const changes = md.slice(md.indexOf('### Changes against the baseline'), md.indexOf('### Memory efficiency'));
-  const [shown, collapsed] = changes.split('<details>');
-  const verdicts = shown.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Engine') && !l.startsWith('| :-')).map((l) => l.split(' | ').at(-1));
-  assert.deepEqual(verdicts, ['🔴 regression |', '🟡 inconclusive (≈8 repetitions would settle it) |', '🟢 improvement |']);
-  assert.match(shown, /\| vllm \| chat-concurrent-16 \| TPOT p50 \(ms\) \| [\d.]+ \| [\d.]+ \| \+12\.1% \[\+8\.3%, \+16\.0%\] \| 0\.023 \| ±3% \| 🔴 regression \|/);
-  assert.doesNotMatch(shown, /no change \|/);
-  assert.match(collapsed, /^\n<summary>105 other comparisons \(no change\)<\/summary>/);
-  assert.equal(collapsed.match(/⚪ no change \|/g)?.length, 105);
-  assert.match(changes, /- \*\*vllm\*\*: 5 baseline runs · 🔴 regression · environment differs from the baseline \(2 fields\)/);
-  // No number of repetitions settles it (whole runs differ, or too much noise): said so.
+  const shown = visible(md);
+  assert.match(shown, /\| vllm \| chat-concurrent-16 \| TPOT p50 \(ms\) \| [\d.]+ \(n=15\) \| [\d.]+ \(n=3\) \| \+12\.1% \[\+8\.3%, \+16\.0%\] \| 0\.023 \| ±3% \| 🔴 regression \|/);
+  assert.match(md, /- vllm · chat-concurrent-16 · TPOT p50 \(ms\): baseline ([\d.]+, ){2}[\d.]+ \| ([\d.]+, ){2}[\d.]+ \|.* → current [\d.]+, [\d.]+, [\d.]+/);
+  assert.doesNotMatch(shown, /inconclusive \||no change|improvement \|/);
+  assert.match(md, /<summary>107 other comparisons: 1 inconclusive \(1 too few runs\) · 1 improvement · 105 no change<\/summary>/);
+  assert.match(md, /\| vllm \| poisson-4rps \| TTFT p95 \(ms\) \| [\d,.]+ → [\d,.]+ \| too noisy to tell \(±10%\) \| ±8% \| 🟡 ≈8 repetitions would settle it \|/);
+  assert.match(md, /⚪ No change \(the interval lies within the tolerance\): vllm · chat-short: Output tokens\/s, Requests\/s, /);
+  assert.doesNotMatch(md, /_p50|_p95|output_throughput/, 'display names, never metric ids');
+});
+
+test('a significant change inside the tolerance reads "within tolerance"; an interval wider than the tolerance "too noisy to tell"', () => {
   const base = comparison();
-  const unsettled: Comparison = {
-    ...base,
-    engines: base.engines.map((e) => ({ ...e, metrics: e.metrics.map((m) => (m.verdict === 'inconclusive' ? { ...m, runsToSettle: null } : m)) })),
+  const tweak = (m: MetricComparison): MetricComparison => {
+    if (m.engine !== 'transformers' || m.scenario !== 'burst-64') return m;
+    if (m.metric === 'ttft_p95') return { ...m, ratio: 1.055, ci: [1.045, 1.066], adjustedP: 0.0004, tolerance: 0.08, verdict: 'no-change' };
+    if (m.metric === 'itl_p95') return { ...m, ratio: 0.944, ci: [0.028, 31.8], adjustedP: 1, tolerance: 0.05, verdict: 'inconclusive', runsToSettle: null };
+    return m;
   };
-  assert.match(renderReport({ run: runResult(), comparison: unsettled }), /🟡 inconclusive \(more repetitions alone would not settle it\) \|/);
+  const c: Comparison = { ...base, engines: base.engines.map((e) => ({ ...e, metrics: e.metrics.map(tweak) })) };
+  const md = renderReport({ run: runResult(), comparison: c });
+  assert.match(md, /\| transformers \| burst-64 \| TTFT p95 \(ms\) \| [\d,.]+ → [\d,.]+ \| \+5\.5% \[\+4\.5%, \+6\.6%\] \| ±8% \| ⚪ within tolerance \|/);
+  assert.match(md, /\| transformers \| burst-64 \| ITL p95 \(ms\) \| [\d,.]+ → [\d,.]+ \| too noisy to tell \(±1,589%\) \| ±5% \| 🟡 too noisy \|/);
+  assert.doesNotMatch(md, /3080%|\+3,080%/, 'the uninformative interval is not printed as if it meant something');
+  assert.match(md, /<summary>107 other comparisons: 2 inconclusive \(1 too few runs, 1 too noisy\) · 1 within tolerance · 1 improvement · 103 no change<\/summary>/);
 });
 
 test('the head-to-head answers vLLM vs Transformers per scenario with ratios from the pooled figures', () => {
@@ -109,13 +146,63 @@ test('without a comparison: no changes or history, and the headline says there i
   assert.deepEqual(checkMarkdown(md), []);
 });
 
-test('memory, failures and throttling sections disappear without their data', () => {
+test('memory, failures and throttling disappear without their data', () => {
   const md = renderReport({ run: withoutFailures(withoutTelemetry(runResult())), comparison: comparison() });
-  const s = sections(md);
-  assert.ok(!s.includes('Memory efficiency'));
-  assert.ok(!s.includes('Failures'));
-  assert.doesNotMatch(md, /\[!WARNING\]/);
-  assert.ok(s.includes('Changes against the baseline'));
+  assert.ok(!sections(md).includes('Failures'));
+  assert.ok(!summaries(md).some((s) => s.startsWith('Memory efficiency')));
+  assert.doesNotMatch(md, /throttled/);
+  assert.doesNotMatch(md, /peak GPU memory/, 'no "peak GPU memory — vs —" for data no engine has');
+  assert.ok(sections(md).includes('Regressions'));
+});
+
+test('no rows or columns for data an engine or machine does not have', () => {
+  const noGpu = withEngines(runResult(), (e) => ({
+    ...e,
+    fingerprint: { ...e.fingerprint, gpu: null, torch: null },
+    pooled: e.pooled.map((s) => ({ ...s, telemetry: { maxRunningRequests: s.telemetry.maxRunningRequests } })),
+  }));
+  const md = renderReport({ run: noGpu, comparison: comparison() });
+  assert.doesNotMatch(md, /GPU memory|Peak KV cache|\| GPU \||Driver \/ CUDA|\| torch \|/);
+  assert.match(md, /<summary>Memory efficiency<\/summary>\n\n\| Engine \| Scenario \| Most running at once \|/);
+  assert.match(md, /Memory: most requests running at once 64 vs —\./);
+  assert.match(md, /<summary>Environment: no GPU · Python/);
+});
+
+test('a throttle warns only where the GPU was busy: sw-power-cap at 14–52% utilisation does not', () => {
+  const at = (util: number, reasons: string[]) =>
+    withEngines(runResult(), (e) => ({
+      ...e,
+      repetitions: e.repetitions.map((r) => ({ ...r, scenarios: r.scenarios.map((s) => ({ ...s, telemetry: { ...s.telemetry, meanGpuUtilPct: util, throttleReasons: reasons } })) })),
+    }));
+  for (const util of [14, 18, 52]) assert.doesNotMatch(renderReport({ run: at(util, ['sw-power-cap']), comparison: null }), /throttled/, `${util}%`);
+  const busy = renderReport({ run: at(97, ['sw-power-cap']), comparison: null });
+  assert.equal(busy.match(/throttled/g)?.length, 1, 'one line for all engines and scenarios');
+  assert.match(busy, /⚠️ The GPU throttled \(`sw-power-cap`\) while busy \(≥ 80% utilisation\) in 36 of 36 scenario runs \(vllm · chat-short, /);
+});
+
+test('a first run says exactly how to record a baseline: the workflow input, or the CLI command for this results file', () => {
+  const action = renderReport({ run: runResult(), comparison: null });
+  assert.match(action, /To record a baseline, run the action with the input `mode: baseline` from a trusted event/);
+  assert.match(action, /```yaml\n- uses: your-org\/llm-perf-gate@v1\n  with:\n    mode: baseline/);
+  const cli = renderReport({ run: runResult(), comparison: null, record: { resultsPath: '.perf/out dir/results.json', baselinePath: null } });
+  assert.match(cli, /```sh\nnode dist\/cli\/index\.js compare --mode baseline --baseline \.perf\/baseline\.json --current '\.perf\/out dir\/results\.json' --out '\.perf\/out dir\/recorded'\n```/);
+  assert.doesNotMatch(renderReport({ run: runResult(), comparison: comparison() }), /To record/, 'not once there is a baseline');
+  assert.deepEqual(checkMarkdown(cli), []);
+});
+
+test('chart axes tell runs apart: run number with commit and day, or day and time without a commit', () => {
+  const c = comparison();
+  const sameDay: Comparison = {
+    ...c,
+    engines: c.engines.map((e) => ({
+      ...e,
+      history: e.history.map((h) => ({ ...h, points: h.points.map((p, i) => ({ ...p, sha: null, createdAt: `2026-12-01T09:${String(10 + i * 3).padStart(2, '0')}:00.000Z` })) })),
+    })),
+  };
+  const axes = renderReport({ run: runResult(), comparison: sameDay }).match(/x-axis \[.*\]/g)!;
+  assert.equal(axes[0], 'x-axis ["run 1 12-01 09:10", "run 2 12-01 09:13", "run 3 12-01 09:16", "run 4 12-01 09:19", "run 5 12-01 09:22", "this run 12-01 09:25"]');
+  const withSha = renderReport({ run: runResult(), comparison: c }).match(/x-axis \[.*\]/g)!;
+  assert.match(withSha[0], /^x-axis \["run 1 a019e2d 05-20", "run 2 b119e2d 05-23", .*"this run 3f2a9c1 05-\d\d"\]$/);
 });
 
 test('change points (schedule mode) and exceeded limits (release mode) get their own sections', () => {
@@ -128,7 +215,10 @@ test('change points (schedule mode) and exceeded limits (release mode) get their
     sloViolations: [{ engine: 'transformers', scenario: 'burst-64', metric: 'ttft_p95', limit: 10_000, value: 31_900 }],
   };
   const md = renderReport({ run: runResult(), comparison: c });
-  assert.deepEqual(sections(md).slice(1, 4), ['Changes against the baseline', 'Limits exceeded', 'Change points']);
+  assert.deepEqual(sections(md).slice(0, 4), ['Regressions', 'Limits exceeded', 'Change points', 'vllm vs transformers']);
+  assert.match(md.split('\n')[0], /failed — 1 regression · 1 limit exceeded · 1 change point$/);
+  assert.match(md, /- \*\*vllm\*\*: 1 regression [^\n]*; 1 change point in the history;/);
+  assert.match(md, /- \*\*transformers\*\*: no regression [^\n]*; 1 limit exceeded;/);
   assert.match(md, /\| vllm \| chat-short \| TPOT p50 \(ms\) \| `d319e2d` \(2026-05-29\) \| 18\.9 \| 20\.4 \| \+7\.9% \| 0\.004 \|/);
   assert.match(md, /\| transformers \| burst-64 \| TTFT p95 \(ms\) \| 10,000 \| 31,900 \|/);
 });
@@ -167,7 +257,7 @@ test('untrusted names (ref, scenario, error classes, fingerprint) cannot inject 
   assert.doesNotMatch(md, /@everyone|@admins/);
   assert.match(md, /ref feat\/&lt;img src=x onerror=alert\\\(1\\\)&gt;\\\|@&#8203;everyone/);
   const charts = md.match(/```mermaid\n[\s\S]*?\n```/g) ?? [];
-  assert.equal(charts.length, 36);
+  assert.equal(charts.length, 6);
   for (const chart of charts) {
     const lines = chart.split('\n');
     assert.equal(lines.length, 7, chart);
