@@ -33,7 +33,7 @@ function detailsBlocks(md: string): string[] {
 }
 
 test('a report far over 65,536 characters fits the comment limit with the verdict kept and a note linking the artifact', () => {
-  const md = renderReport({ ...big(30), artifactUrl: ARTIFACT });
+  const md = renderReport({ ...big(40), artifactUrl: ARTIFACT });
   assert.ok(md.length > 3 * 65_536, `fixture report is ${md.length} characters`);
   const out = fitToLimit(md, COMMENT_LIMIT, trimNote(ARTIFACT));
   assert.ok(out.length <= 65_536 - 128, `${out.length} characters`);

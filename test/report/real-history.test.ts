@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderReport } from '../../src/report/markdown.ts';
+import { terminalSummary } from '../../src/report/terminal.ts';
+import { COMMENT_LIMIT, fitToLimit, SUMMARY_LIMIT, trimNote } from '../../src/report/trim.ts';
+import { checkMarkdown } from '../helpers/markdown-check.ts';
+import { comparePr, realRun, twoEngineRegression } from './real-history.ts';
+
+// The issue's targets, on real measurements (vLLM 0.22 on an H200; runs 1–3 baseline, run 4 the PR).
+
+/** Non-empty lines outside every <details> block (a block's <summary> line counts as inside). */
+function visibleLines(md: string): string[] {
+  let depth = 0;
+  return md.split('\n').filter((line) => {
+    const t = line.trim();
+    if (t.startsWith('<details')) depth++;
+    const keep = depth === 0 && t !== '' && !t.includes('</details>');
+    if (t.includes('</details>')) depth--;
+    return keep;
+  });
+}
+
+test('real vLLM history, pull request: at most 40 visible lines and 12,000 characters, with the verdict first', async (t) => {
+  const run = realRun(4);
+  const md = renderReport({ run, comparison: await comparePr(run) });
+  const lines = visibleLines(md);
+  t.diagnostic(`real vLLM PR report: ${md.length} characters, ${lines.length} non-empty lines outside <details>`);
+  assert.ok(md.length <= 12_000, `${md.length} characters`);
+  assert.ok(lines.length <= 40, `${lines.length} visible lines:\n${lines.join('\n')}`);
+  assert.equal(lines[0], '## ✅ LLM performance: passed — no regression');
+  assert.match(lines[1], /^- \*\*vllm\*\*: no regression \(63 metrics; largest change [a-z-]+ [A-Za-z0-9 /]+ [−+±][\d.]+% \[[−+±][\d.]+%, [−+±][\d.]+%\]\); history of 3 runs; \d+ more baseline runs? would settle \d+ inconclusive cells? \(/);
+  assert.doesNotMatch(md, /🟡 inconclusive \|/, 'no bare "inconclusive": each says why');
+  assert.doesNotMatch(md, /\[−9\d\.\d%, \+\d{3,}/, 'no interval too wide to inform printed as a figure');
+  assert.match(md, /<summary>63 other comparisons: 46 inconclusive \(\d+ straddle the tolerance, \d+ too few runs, \d+ too noisy\) · 17 no change<\/summary>/);
+  assert.deepEqual(checkMarkdown(md), []);
+  // The job summary and the sticky comment are this document, within GitHub's limits untrimmed.
+  assert.equal(fitToLimit(md, COMMENT_LIMIT, trimNote()), md);
+  assert.equal(fitToLimit(md, SUMMARY_LIMIT, trimNote()), md);
+});
+
+test('two engines on the default set with a regression: it is on the first screen (first 25 lines)', async (t) => {
+  const run = twoEngineRegression();
+  const md = renderReport({ run, comparison: await comparePr(run) });
+  const first = md.split('\n').slice(0, 25);
+  const at = first.findIndex((l) => /^\| vllm \| chat-8 \| TPOT p50 \(ms\) \| .* \| 🔴 regression \|$/.test(l));
+  t.diagnostic(`two-engine report: ${md.length} characters; the TPOT p50 regression row is line ${at + 1}; ${visibleLines(md).length} visible lines`);
+  assert.ok(at >= 0, first.join('\n'));
+  assert.match(first[0], /^## ❌ LLM performance: failed — 6 regressions$/);
+  assert.match(first[2], /^- \*\*vllm\*\*: 6 regressions \(worst chat-8 [A-Za-z0-9 ]+ \+1\d\.\d% \[\+\d+\.\d%, \+\d+\.\d%\]\)/);
+  assert.match(first[3], /^- \*\*transformers\*\*: no regression \(62 metrics;.*history of 1 run; /);
+  assert.ok(md.indexOf('### vllm vs transformers') > md.indexOf('### Regressions'), 'then the head-to-head');
+  assert.deepEqual(checkMarkdown(md), []);
+});
+
+test('the terminal summary uses display names and no markdown escapes, one line per engine and per regression', async () => {
+  const run = twoEngineRegression();
+  const text = terminalSummary(run, await comparePr(run));
+  const lines = text.split('\n');
+  assert.equal(lines[0], 'gate: FAILED — 6 regressions');
+  assert.match(lines[1], /^ {2}vllm: 6 regressions \(worst chat-8 /);
+  assert.match(lines[2], /^ {2}transformers: no regression/);
+  assert.equal(lines.filter((l) => l.startsWith('  regression: vllm · chat-8 ')).length, 6);
+  assert.match(text, /regression: vllm · chat-8 TPOT p50 \+15\.3% \[\+\d+\.\d%, \+\d+\.\d%\] \(tolerance ±3%\)/);
+  assert.doesNotMatch(text, /\\|_p\d\d|output_throughput|\*\*/);
+});
+
+test('sw-power-cap on an idling GPU does not warn; where the GPU was busy it is one line', () => {
+  const transformers = realRun(1);
+  const only = { ...transformers, engines: transformers.engines.filter((e) => e.engine === 'transformers') };
+  // Transformers ran the H200 at 14–43% utilisation with sw-power-cap set in nearly every window.
+  assert.ok(only.engines[0].repetitions.some((r) => r.scenarios.some((s) => s.telemetry.throttleReasons?.includes('sw-power-cap'))));
+  assert.doesNotMatch(renderReport({ run: only, comparison: null }), /throttled/);
+  const vllm = renderReport({ run: realRun(4), comparison: null });
+  assert.equal(vllm.match(/throttled/g)?.length, 1);
+  assert.match(vllm, /\n⚠️ The GPU throttled \(`sw-power-cap`\) while busy \(≥ 80% utilisation\) in 9 of 12 scenario runs \(vllm · single-stream, vllm · chat-8, vllm · burst, vllm · long-context, vllm · shared-prefix\); their figures may be low\.\n/);
+});
