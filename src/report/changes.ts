@@ -69,7 +69,9 @@ function readingCell({ m, reading }: ReadComparison): string {
 
 /** The full table, for regressions: the evidence a reviewer checks before acting. */
 function regressionTable(rows: readonly ReadComparison[], confidence: number, withEngine: boolean): string {
-  const header = ['Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance', 'Verdict'];
+  // A verdict column is worth its width only when rows differ in it (a missing result among regressions).
+  const mixed = rows.some((r) => r.reading.kind !== 'regression');
+  const header = ['Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance', ...(mixed ? ['Verdict'] : [])];
   const body = rows.map((r) => [
     escapeCell(r.m.scenario),
     metricHeading(r.m.metric),
@@ -78,9 +80,9 @@ function regressionTable(rows: readonly ReadComparison[], confidence: number, wi
     changeCell(r),
     formatP(r.m.adjustedP),
     `±${formatNumber(r.m.tolerance * 100)}%`,
-    readingCell(r),
+    ...(mixed ? [readingCell(r)] : []),
   ]);
-  return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l']);
+  return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'r', 'r', ...(mixed ? ['l' as const] : [])]);
 }
 
 /** A compact table for everything else: what changed, how sure, and why it did not decide. */
@@ -157,7 +159,7 @@ export function renderRegressions(comparison: Comparison, readings: ReadonlyMap<
       return `- ${escapeInline(m.engine)} · ${escapeInline(m.scenario)} · ${metricHeading(m.metric)}: baseline ${byRun(m.baseline, runs)} → current ${values(m.current)}`;
     });
   return join(
-    `### Regressions`,
+    `### 🔴 Regressions`,
     regressionTable(rows, comparison.confidence, comparison.engines.length > 1),
     evidence.length ? details('Values per repetition behind each regression (baseline runs separated by |)', evidence.join('\n')) : null,
   );

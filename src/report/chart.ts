@@ -34,6 +34,8 @@ function plotValue(x: number): string {
 function lineChart(title: string, yAxis: string, points: readonly HistoryPoint[]): string {
   return [
     '```mermaid',
+    // Mermaid's default line colour is a pale lavender that hardly shows on white.
+    '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da"}}}}%%',
     'xychart-beta',
     `  title "${mermaidText(title)}"`,
     `  x-axis [${points.map((p, i) => `"${xLabel(p, i, i === points.length - 1)}"`).join(', ')}]`,

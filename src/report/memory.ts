@@ -56,7 +56,7 @@ function busyThrottle(s: ScenarioSummary): readonly string[] {
 /** One warning line naming where the GPU throttled while it was busy (those figures may be low); null when it never did. */
 export function renderThrottling(run: RunResult): string | null {
   const reasons = new Set<string>();
-  const where: string[] = [];
+  const where = new Map<string, string[]>();
   let windows = 0;
   let busyWindows = 0;
   for (const e of run.engines) {
@@ -67,12 +67,12 @@ export function renderThrottling(run: RunResult): string | null {
       const hit = reps.filter((s) => busyThrottle(s).length > 0);
       busyWindows += hit.length;
       for (const s of hit) for (const r of busyThrottle(s)) reasons.add(r);
-      if (hit.length) where.push(`${e.engine} · ${scenario}`);
+      if (hit.length) where.set(e.engine, [...(where.get(e.engine) ?? []), scenario]);
     }
   }
   if (busyWindows === 0) return null;
   return (
     `⚠️ The GPU throttled (${[...reasons].sort().map(codeSpan).join(', ')}) while busy (≥ ${BUSY_UTILISATION_PCT}% utilisation) in ${busyWindows} of ${windows} ` +
-    `scenario runs (${where.map(escapeInline).join(', ')}); their figures may be low.`
+    `scenario runs (${[...where.entries()].map(([engine, scenarios]) => `${escapeInline(engine)}: ${scenarios.map(escapeInline).join(', ')}`).join('; ')}); their figures may be low.`
   );
 }

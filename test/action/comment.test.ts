@@ -35,7 +35,8 @@ test('first PR run creates the sticky comment, the next run edits it in place', 
   assert.equal(comments.length, 1);
   const comment = comments[0];
   assert.ok(comment.body.trimEnd().endsWith(MARKER), 'the hidden marker, keyed by GITHUB_JOB, ends the comment');
-  assert.match(comment.body, /^## ✅ LLM performance: passed — 27 without baseline\n/, 'the verdict heads the comment');
+  assert.match(comment.body, /^## ✅ LLM performance: passed — no baseline yet\n/, 'the verdict heads the comment');
+  assert.match(comment.body, /run the action with the input `mode: baseline` from a trusted event/, 'a first run says how to record a baseline');
   assert.match(comment.body, /commit `aaaaaaa`/, 'the PR head, not the merge commit');
   assert.equal(first.outputs['comment-url'], comment.html_url);
 

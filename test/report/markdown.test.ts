@@ -62,7 +62,7 @@ test('the verdict comes first, with one sentence per engine: did it regress, by 
 
 test('regressions, the head-to-head and failures are visible; everything else is collapsed under a summary line', () => {
   const md = renderReport({ run: runResult(), comparison: comparison(), artifactUrl: 'https://github.com/octo/widgets/actions/runs/9' });
-  assert.deepEqual(sections(md), ['Regressions', 'vllm vs transformers', 'Failures']);
+  assert.deepEqual(sections(md), ['🔴 Regressions', 'vllm vs transformers', 'Failures']);
   assert.deepEqual(
     summaries(md).map((s) => s.replace(/:.*/, '')),
     [
@@ -76,10 +76,10 @@ test('regressions, the head-to-head and failures are visible; everything else is
       'Full results of transformers',
     ],
   );
-  assert.match(md, /\n⚠️ The GPU throttled \(`sw_thermal_slowdown`\) while busy \(≥ 80% utilisation\) in 3 of 36 scenario runs \(vllm · burst-64\); their figures may be low\.\n/);
+  assert.match(md, /\n⚠️ The GPU throttled \(`sw_thermal_slowdown`\) while busy \(≥ 80% utilisation\) in 3 of 36 scenario runs \(vllm: burst-64\); their figures may be low\.\n/);
   assert.match(md, /\[full results\]\(https:\/\/github\.com\/octo\/widgets\/actions\/runs\/9\)/);
   // Per engine, each key metric over the whole set, and the scenario series of the cells that changed.
-  assert.equal(md.match(/```mermaid\nxychart-beta/g)?.length, 2 * 3 + 2);
+  assert.equal(md.match(/```mermaid\n%%\{init[^\n]*\nxychart-beta/g)?.length, 2 * 3 + 2);
   assert.match(md, /title "vllm · all scenarios \(geometric mean\) · Output tokens\/s"/);
   assert.match(md, /title "vllm · chat-concurrent-16 · TPOT p50"/);
   assert.deepEqual(checkMarkdown(md), []);
@@ -88,7 +88,7 @@ test('regressions, the head-to-head and failures are visible; everything else is
 test('the regression table shows its evidence; other cells are collapsed and counted by why', () => {
   const md = renderReport({ run: runResult(), comparison: comparison() });
   const shown = visible(md);
-  assert.match(shown, /\| vllm \| chat-concurrent-16 \| TPOT p50 \(ms\) \| [\d.]+ \(n=15\) \| [\d.]+ \(n=3\) \| \+12\.1% \[\+8\.3%, \+16\.0%\] \| 0\.023 \| ±3% \| 🔴 regression \|/);
+  assert.match(shown, /\| vllm \| chat-concurrent-16 \| TPOT p50 \(ms\) \| [\d.]+ \(n=15\) \| [\d.]+ \(n=3\) \| \+12\.1% \[\+8\.3%, \+16\.0%\] \| 0\.023 \| ±3% \|$/m);
   assert.match(md, /- vllm · chat-concurrent-16 · TPOT p50 \(ms\): baseline ([\d.]+, ){2}[\d.]+ \| ([\d.]+, ){2}[\d.]+ \|.* → current [\d.]+, [\d.]+, [\d.]+/);
   assert.doesNotMatch(shown, /inconclusive \||no change|improvement \|/);
   assert.match(md, /<summary>107 other comparisons: 1 inconclusive \(1 too few runs\) · 1 improvement · 105 no change<\/summary>/);
@@ -152,7 +152,7 @@ test('memory, failures and throttling disappear without their data', () => {
   assert.ok(!summaries(md).some((s) => s.startsWith('Memory efficiency')));
   assert.doesNotMatch(md, /throttled/);
   assert.doesNotMatch(md, /peak GPU memory/, 'no "peak GPU memory — vs —" for data no engine has');
-  assert.ok(sections(md).includes('Regressions'));
+  assert.ok(sections(md).includes('🔴 Regressions'));
 });
 
 test('no rows or columns for data an engine or machine does not have', () => {
@@ -177,7 +177,7 @@ test('a throttle warns only where the GPU was busy: sw-power-cap at 14–52% uti
   for (const util of [14, 18, 52]) assert.doesNotMatch(renderReport({ run: at(util, ['sw-power-cap']), comparison: null }), /throttled/, `${util}%`);
   const busy = renderReport({ run: at(97, ['sw-power-cap']), comparison: null });
   assert.equal(busy.match(/throttled/g)?.length, 1, 'one line for all engines and scenarios');
-  assert.match(busy, /⚠️ The GPU throttled \(`sw-power-cap`\) while busy \(≥ 80% utilisation\) in 36 of 36 scenario runs \(vllm · chat-short, /);
+  assert.match(busy, /⚠️ The GPU throttled \(`sw-power-cap`\) while busy \(≥ 80% utilisation\) in 36 of 36 scenario runs \(vllm: chat-short, [^)]*; transformers: chat-short, /);
 });
 
 test('a first run says exactly how to record a baseline: the workflow input, or the CLI command for this results file', () => {
@@ -215,7 +215,7 @@ test('change points (schedule mode) and exceeded limits (release mode) get their
     sloViolations: [{ engine: 'transformers', scenario: 'burst-64', metric: 'ttft_p95', limit: 10_000, value: 31_900 }],
   };
   const md = renderReport({ run: runResult(), comparison: c });
-  assert.deepEqual(sections(md).slice(0, 4), ['Regressions', 'Limits exceeded', 'Change points', 'vllm vs transformers']);
+  assert.deepEqual(sections(md).slice(0, 4), ['🔴 Regressions', 'Limits exceeded', 'Change points', 'vllm vs transformers']);
   assert.match(md.split('\n')[0], /failed — 1 regression · 1 limit exceeded · 1 change point$/);
   assert.match(md, /- \*\*vllm\*\*: 1 regression [^\n]*; 1 change point in the history;/);
   assert.match(md, /- \*\*transformers\*\*: no regression [^\n]*; 1 limit exceeded;/);
@@ -260,8 +260,8 @@ test('untrusted names (ref, scenario, error classes, fingerprint) cannot inject 
   assert.equal(charts.length, 6);
   for (const chart of charts) {
     const lines = chart.split('\n');
-    assert.equal(lines.length, 7, chart);
-    assert.match(lines[2], /^  title "[^"\]\[]*"$/, 'a chart title keeps one pair of quotes and no brackets');
+    assert.equal(lines.length, 8, chart);
+    assert.match(lines[3], /^  title "[^"\]\[]*"$/, 'a chart title keeps one pair of quotes and no brackets');
   }
 });
 

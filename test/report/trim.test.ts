@@ -38,7 +38,7 @@ test('a report far over 65,536 characters fits the comment limit with the verdic
   const out = fitToLimit(md, COMMENT_LIMIT, trimNote(ARTIFACT));
   assert.ok(out.length <= 65_536 - 128, `${out.length} characters`);
   assert.equal(out.split('\n')[0], md.split('\n')[0], 'the verdict line survives');
-  assert.ok(out.includes("### Regressions"));
+  assert.ok(out.includes("### 🔴 Regressions"));
   assert.match(out, /> \[!NOTE\]\n> This report was trimmed to fit GitHub's size limit; the \[full report\]\(https:\/\/github\.com\/octo\/widgets\/actions\/runs\/77\/artifacts\/5\) is in/);
   assert.ok(out.endsWith('artifacts.\n'));
   assert.match(out, /<p><em>Left out to fit the size limit: /);
