@@ -49,7 +49,7 @@ test('the report shows single-stream decode against the bound, with the per-toke
   const md = renderRoofline(run)!;
   const single = run.scenarioSet.definitions.filter((s) => s.load.kind === 'concurrency' && s.load.concurrency === 1);
   assert.ok(single.length > 0);
-  assert.match(md, /### Roofline: single-stream decoding/);
+  assert.match(md, /^<details>\n<summary>Roofline, single-stream decoding: vllm [\d.]+ tokens\/s = [\d.]+%, transformers [\d.]+ tokens\/s = [\d.]+% of the 61\.5 tokens\/s bound<\/summary>/);
   assert.match(md, /61\.5 tokens\/s \(16\.3 ms per token\)/);
   for (const e of run.engines) {
     const s = e.pooled.find((p) => p.scenario === single.sort((a, b) => (a.input as { tokens: number }).tokens - (b.input as { tokens: number }).tokens)[0].name)!;
