@@ -22,7 +22,7 @@ function shellWord(text: string): string {
 export function renderRecordHint(hint: RecordHint | undefined): string {
   if (hint) {
     const command = [
-      'node dist/cli/index.js compare --mode baseline',
+      'npx llm-perf-gate compare --mode baseline',
       `--baseline ${shellWord(hint.baselinePath ?? DEFAULT_BASELINE)}`,
       `--current ${shellWord(hint.resultsPath)}`,
       `--out ${shellWord(join(dirname(hint.resultsPath), 'recorded'))}`,

@@ -185,7 +185,7 @@ test('a first run says exactly how to record a baseline: the workflow input, or 
   assert.match(action, /To record a baseline, run the action with the input `mode: baseline` from a trusted event/);
   assert.match(action, /```yaml\n- uses: your-org\/llm-perf-gate@v1\n  with:\n    mode: baseline/);
   const cli = renderReport({ run: runResult(), comparison: null, record: { resultsPath: '.perf/out dir/results.json', baselinePath: null } });
-  assert.match(cli, /```sh\nnode dist\/cli\/index\.js compare --mode baseline --baseline \.perf\/baseline\.json --current '\.perf\/out dir\/results\.json' --out '\.perf\/out dir\/recorded'\n```/);
+  assert.match(cli, /```sh\nnpx llm-perf-gate compare --mode baseline --baseline \.perf\/baseline\.json --current '\.perf\/out dir\/results\.json' --out '\.perf\/out dir\/recorded'\n```/);
   assert.doesNotMatch(renderReport({ run: runResult(), comparison: comparison() }), /To record/, 'not once there is a baseline');
   assert.deepEqual(checkMarkdown(cli), []);
 });
