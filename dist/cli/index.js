@@ -86937,66 +86937,106 @@ function metricHeading(name) {
 
 
 // The comparison with the baseline: what changed, how sure we are, and what the gate did with it.
-/** Order in which verdicts are shown (and counted in the headline): the ones that need a look first. */
-const VERDICT_ORDER = ['regression', 'error', 'inconclusive', 'improvement', 'not-comparable', 'no-baseline', 'no-change'];
-const VERDICT_WORDS = {
-    regression: ['regression', 'regressions'],
-    error: ['error', 'errors'],
-    inconclusive: ['inconclusive', 'inconclusive'],
-    improvement: ['improvement', 'improvements'],
-    'not-comparable': ['not comparable', 'not comparable'],
-    'no-baseline': ['without baseline', 'without baseline'],
-    'no-change': ['no change', 'no change'],
-};
-const VERDICT_LABEL = {
+/** Order in which readings are listed: the ones that need a look first. */
+const ORDER = ['regression', 'error', 'inconclusive', 'within-tolerance', 'improvement', 'not-comparable', 'no-baseline', 'no-change'];
+const LABEL = {
     regression: '🔴 regression',
-    error: '⛔ error',
+    error: '⛔ no result',
     inconclusive: '🟡 inconclusive',
+    'within-tolerance': '⚪ within tolerance',
     improvement: '🟢 improvement',
     'not-comparable': '🟠 not comparable',
     'no-baseline': '⚪ no baseline',
     'no-change': '⚪ no change',
 };
-/** Verdicts that get a row in the visible table; the rest are collapsed. */
-const SHOWN = new Set(['regression', 'error', 'inconclusive', 'improvement']);
-/** "1 regression · 2 inconclusive · 105 no change": each verdict that occurs, in VERDICT_ORDER. */
-function verdictCounts(comparison) {
-    const counts = new Map();
-    for (const e of comparison.engines)
-        for (const m of e.metrics)
-            counts.set(m.verdict, (counts.get(m.verdict) ?? 0) + 1);
-    const parts = VERDICT_ORDER.filter((v) => counts.has(v)).map((v) => {
-        const n = counts.get(v);
-        return `${n} ${VERDICT_WORDS[v][n === 1 ? 0 : 1]}`;
-    });
-    return parts.length ? parts.join(' · ') : 'nothing compared';
-}
+const WORDS = {
+    regression: 'regression',
+    error: 'without result',
+    inconclusive: 'inconclusive',
+    'within-tolerance': 'within tolerance',
+    improvement: 'improvement',
+    'not-comparable': 'not comparable',
+    'no-baseline': 'without baseline',
+    'no-change': 'no change',
+};
+/** Why a cell is inconclusive, as counted in the summary ("16 too few baseline runs"). */
+const WHY = {
+    straddles: 'straddle the tolerance',
+    'few-runs': 'too few runs',
+    noisy: 'too noisy',
+    'no-estimate': 'too few values',
+};
 // Values are shown as geometric means, the statistic the ratio is taken of. Zeros (an idle
 // queue) have no geometric mean; the arithmetic mean stands in there.
 function centre(xs) {
     return xs.length === 0 ? null : (geometricMean(xs) ?? mean(xs));
 }
-// runsToSettle counts repetitions of one run. Where whole runs differ, or the noise is large,
-// no number of them settles it: more runs in the baseline history (or the tolerance) must.
-function verdictCell(m) {
-    const label = VERDICT_LABEL[m.verdict];
-    if (m.verdict !== 'inconclusive')
-        return label;
-    return m.runsToSettle !== null ? `${label} (≈${m.runsToSettle} repetitions would settle it)` : `${label} (more repetitions alone would not settle it)`;
+const pct = (x) => `${formatNumber(x * 100, 2)}%`;
+/** The change and its interval, or what the interval says when it is too wide to say anything. */
+function changeCell({ m, reading }) {
+    if (reading.kind === 'inconclusive' && (reading.why === 'noisy' || reading.why === 'few-runs') && reading.halfWidth !== null) {
+        return `too noisy to tell (±${pct(reading.halfWidth)})`;
+    }
+    return `${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
 }
-function metricTable(rows, confidence) {
-    const header = ['Engine', 'Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance', 'Verdict'];
-    return table(header, rows.map((m) => [
-        escapeCell(m.engine),
-        escapeCell(m.scenario),
-        metricHeading(m.metric),
-        formatNumber(centre(m.baseline)),
-        formatNumber(centre(m.current)),
-        `${formatChange(m.ratio)} ${formatInterval(m.ci)}`,
-        formatP(m.adjustedP),
-        `±${formatNumber(m.tolerance * 100)}%`,
-        verdictCell(m),
-    ]), ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l']);
+function readingCell({ m, reading }) {
+    if (reading.kind !== 'inconclusive')
+        return LABEL[reading.kind];
+    if (reading.why === 'few-runs' && reading.moreRuns !== null)
+        return `🟡 ≈${reading.moreRuns} more baseline run${reading.moreRuns === 1 ? '' : 's'} would settle it`;
+    if (reading.why === 'few-runs' && m.runsToSettle !== null)
+        return `🟡 ≈${m.runsToSettle} repetitions would settle it`;
+    if (reading.why === 'few-runs')
+        return '🟡 too few baseline runs';
+    if (reading.why === 'straddles')
+        return m.runsToSettle !== null ? `🟡 straddles the tolerance; ≈${m.runsToSettle} repetitions would settle it` : '🟡 straddles the tolerance';
+    return `🟡 ${WHY[reading.why]}`;
+}
+/** The full table, for regressions: the evidence a reviewer checks before acting. */
+function regressionTable(rows, confidence, withEngine) {
+    // A verdict column is worth its width only when rows differ in it (a missing result among regressions).
+    const mixed = rows.some((r) => r.reading.kind !== 'regression');
+    const header = ['Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance', ...(mixed ? ['Verdict'] : [])];
+    const body = rows.map((r) => [
+        escapeCell(r.m.scenario),
+        metricHeading(r.m.metric),
+        `${formatNumber(centre(r.m.baseline))} (n=${r.m.baseline.length})`,
+        `${formatNumber(centre(r.m.current))} (n=${r.m.current.length})`,
+        changeCell(r),
+        formatP(r.m.adjustedP),
+        `±${formatNumber(r.m.tolerance * 100)}%`,
+        ...(mixed ? [readingCell(r)] : []),
+    ]);
+    return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'r', 'r', ...(mixed ? ['l'] : [])]);
+}
+/** A compact table for everything else: what changed, how sure, and why it did not decide. */
+function otherTable(rows, confidence, withEngine) {
+    const header = ['Scenario', 'Metric', 'Baseline → current', `Change [${formatNumber(confidence * 100)}% CI]`, 'Tolerance', 'Reading'];
+    const body = rows.map((r) => [
+        escapeCell(r.m.scenario),
+        metricHeading(r.m.metric),
+        `${formatNumber(centre(r.m.baseline))} → ${formatNumber(centre(r.m.current))}`,
+        changeCell(r),
+        `±${formatNumber(r.m.tolerance * 100)}%`,
+        readingCell(r),
+    ]);
+    return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'l']);
+}
+function withEngineColumn(header, body, rows, withEngine, align) {
+    if (!withEngine)
+        return table(header, body, align);
+    return table(['Engine', ...header], body.map((row, i) => [escapeCell(rows[i].m.engine), ...row]), ['l', ...align]);
+}
+/** Cells without a change, as one line per engine and scenario rather than a row each. */
+function unchangedList(rows, withEngine) {
+    const groups = new Map();
+    for (const { m } of rows) {
+        const key = withEngine ? `${escapeInline(m.engine)} · ${escapeInline(m.scenario)}` : escapeInline(m.scenario);
+        groups.set(key, [...(groups.get(key) ?? []), metricLabel(m.metric).label]);
+    }
+    if (groups.size === 0)
+        return null;
+    return `⚪ No change (the interval lies within the tolerance): ${[...groups.entries()].map(([k, ms]) => `${k}: ${ms.join(', ')}`).join('; ')}.`;
 }
 function lexicographic(a, b) {
     for (let i = 0; i < a.length; i++)
@@ -87004,34 +87044,78 @@ function lexicographic(a, b) {
             return a[i] - b[i];
     return 0;
 }
-function sortRows(comparison, scenarioOrder) {
+function sortRows(rows, comparison, scenarioOrder) {
     const engineRank = new Map(comparison.engines.map((e, i) => [e.engine, i]));
     const metricRank = new Map(METRICS.map((m, i) => [m.name, i]));
-    const rank = (m) => [
-        VERDICT_ORDER.indexOf(m.verdict),
+    const rank = ({ m, reading }) => [
+        ORDER.indexOf(reading.kind),
         engineRank.get(m.engine) ?? 0,
-        scenarioOrder.indexOf(m.scenario),
+        scenarioOrder.includes(m.scenario) ? scenarioOrder.indexOf(m.scenario) : scenarioOrder.length,
         metricRank.get(m.metric) ?? METRICS.length,
     ];
-    return comparison.engines
-        .flatMap((e) => e.metrics)
-        .map((m) => ({ m, r: rank(m) }))
-        .sort((x, y) => lexicographic(x.r, y.r))
-        .map((x) => x.m);
+    return rows
+        .map((r) => ({ r, k: rank(r) }))
+        .sort((x, y) => lexicographic(x.k, y.k))
+        .map((x) => x.r);
 }
-/** The regression table: regressions, errors, inconclusive and improvements shown; the rest collapsed. */
-function renderChanges(comparison, scenarioOrder) {
-    const rows = sortRows(comparison, scenarioOrder);
-    const shown = rows.filter((m) => SHOWN.has(m.verdict));
-    const rest = rows.filter((m) => !SHOWN.has(m.verdict));
-    const engines = comparison.engines.map((e) => {
-        const env = e.fingerprintDiffs.length ? ` · environment differs from the baseline (${e.fingerprintDiffs.length} field${e.fingerprintDiffs.length === 1 ? '' : 's'})` : '';
-        return `- **${escapeInline(e.engine)}**: ${e.baselineRuns} baseline run${e.baselineRuns === 1 ? '' : 's'} · ${VERDICT_LABEL[e.verdict]}${env}`;
+const GATING = new Set(['regression', 'error']);
+function values(xs) {
+    return xs.map((x) => formatNumber(x)).join(', ');
+}
+/** Baseline values grouped by run ("a, b | c, d") where the runs are of equal length, as recorded. */
+function byRun(xs, runs) {
+    if (runs < 2 || xs.length % runs !== 0)
+        return values(xs);
+    const size = xs.length / runs;
+    return Array.from({ length: runs }, (_, i) => values(xs.slice(i * size, (i + 1) * size))).join(' | ');
+}
+/** Regressions and missing results with their evidence (null when there are none): the part of the report that needs action. */
+function renderRegressions(comparison, readings, scenarioOrder) {
+    const rows = sortRows([...readings.values()].flat().filter((r) => GATING.has(r.reading.kind)), comparison, scenarioOrder);
+    if (rows.length === 0)
+        return null;
+    const evidence = rows
+        .filter((r) => r.reading.kind === 'regression')
+        .map(({ m }) => {
+        const runs = comparison.engines.find((e) => e.engine === m.engine)?.baselineRuns ?? 0;
+        return `- ${escapeInline(m.engine)} · ${escapeInline(m.scenario)} · ${metricHeading(m.metric)}: baseline ${byRun(m.baseline, runs)} → current ${values(m.current)}`;
     });
+    return join(`### 🔴 Regressions`, regressionTable(rows, comparison.confidence, comparison.engines.length > 1), evidence.length ? details('Values per repetition behind each regression (baseline runs separated by |)', evidence.join('\n')) : null);
+}
+/** "46 inconclusive (40 too noisy, 6 interval straddles the tolerance) · 5 within tolerance · 12 no change". */
+function otherCounts(rows) {
+    const parts = [];
+    for (const kind of ORDER) {
+        const of = rows.filter((r) => r.reading.kind === kind);
+        if (of.length === 0)
+            continue;
+        if (kind !== 'inconclusive') {
+            // Only the nouns take a plural "s"; the other words describe.
+            parts.push(`${of.length} ${WORDS[kind]}${of.length > 1 && (kind === 'regression' || kind === 'improvement') ? 's' : ''}`);
+            continue;
+        }
+        const why = new Map();
+        for (const r of of)
+            if (r.reading.kind === 'inconclusive')
+                why.set(r.reading.why, (why.get(r.reading.why) ?? 0) + 1);
+        const reasons = Object.keys(WHY).filter((w) => why.has(w)).map((w) => `${why.get(w)} ${WHY[w]}`);
+        parts.push(`${of.length} inconclusive (${reasons.join(', ')})`);
+    }
+    return parts.join(' · ');
+}
+/** Everything that is not a regression, collapsed, summarised by count and by why; null when nothing else was compared. */
+function renderOtherComparisons(comparison, readings, scenarioOrder) {
+    const all = [...readings.values()].flat();
+    const rows = sortRows(all.filter((r) => !GATING.has(r.reading.kind)), comparison, scenarioOrder);
+    if (rows.length === 0)
+        return null;
+    const withEngine = comparison.engines.length > 1;
+    const listed = rows.filter((r) => r.reading.kind !== 'no-change');
     const method = `Baseline and current are geometric means over repetitions; the change is their ratio with a ` +
         `${formatNumber(comparison.confidence * 100)}% confidence interval; p-values are adjusted (${comparison.correction === 'holm' ? 'Holm' : 'Benjamini–Hochberg'}) ` +
-        `over all ${rows.length} comparisons. A regression needs significance and a change beyond the tolerance.`;
-    return join('### Changes against the baseline', engines.join('\n'), shown.length ? metricTable(shown, comparison.confidence) : 'No metric changed beyond its tolerance with significance.', rest.length ? details(`${rest.length} other comparison${rest.length === 1 ? '' : 's'} (${[...new Set(rest.map((m) => VERDICT_WORDS[m.verdict][1]))].join(', ')})`, metricTable(rest, comparison.confidence)) : null, method);
+        `over all ${all.length} comparisons. A regression needs significance and a change beyond the tolerance. Within tolerance: a real change smaller than the tolerance. ` +
+        `Too noisy to tell: an interval wider than the tolerance band; more baseline runs narrow it where the noise is between runs.`;
+    return details(escapeHtml(`${rows.length} other comparisons: ${otherCounts(rows)}`), join(listed.length ? otherTable(listed, comparison.confidence, withEngine) : null, unchangedList(rows.filter((r) => r.reading.kind === 'no-change'), withEngine), method));
 }
 /** Absolute limits exceeded (release mode), or null when none were. */
 function renderSloViolations(comparison) {
@@ -87060,14 +87144,23 @@ function renderChangePoints(comparison) {
 
 
 
+
 // Key metrics over the baseline history as Mermaid `xychart-beta` line charts (GitHub renders them).
-// xychart-beta has no legend, so each chart holds one series: engine × scenario × metric.
+// xychart-beta has no legend, so each chart holds one series: per engine, each key metric over the
+// whole scenario set, and the scenarios whose cells changed (a chart for every cell would cost the
+// comment's length and say nothing the table does not).
 // Mermaid reads its own syntax inside quoted strings and labels; keep them to a plain alphabet.
 function mermaidText(text) {
     return text.replace(/[^\p{L}\p{N} _.,:/%()·+-]/gu, '').slice(0, 80);
 }
-function xLabel(p) {
-    return mermaidText(shortSha(p.sha) ?? p.createdAt.slice(5, 10));
+/**
+ * Runs of one day must be told apart: "run 3 a1b2c3d 12-01" (run number in the chart, commit, day),
+ * or with the time of day where there is no commit ("run 3 12-01 09:58"); the last point is this run.
+ */
+function xLabel(p, i, last) {
+    const day = p.createdAt.slice(5, 10);
+    const sha = shortSha(p.sha);
+    return mermaidText(`${last ? 'this run' : `run ${i + 1}`} ${sha ? `${sha} ${day}` : `${day} ${p.createdAt.slice(11, 16)}`}`);
 }
 function plotValue(x) {
     return String(Number(x.toPrecision(4)));
@@ -87076,27 +87169,60 @@ function plotValue(x) {
 function lineChart(title, yAxis, points) {
     return [
         '```mermaid',
+        // Mermaid's default line colour is a pale lavender that hardly shows on white.
+        '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da"}}}}%%',
         'xychart-beta',
         `  title "${mermaidText(title)}"`,
-        `  x-axis [${points.map((p) => `"${xLabel(p)}"`).join(', ')}]`,
+        `  x-axis [${points.map((p, i) => `"${xLabel(p, i, i === points.length - 1)}"`).join(', ')}]`,
         `  y-axis "${mermaidText(yAxis)}"`,
         `  line [${points.map((p) => plotValue(p.value)).join(', ')}]`,
         '```',
     ].join('\n');
 }
+const runKey = (p) => `${p.createdAt} ${p.sha ?? ''}`;
+/**
+ * The series over the whole scenario set, per metric: at each run that every scenario has, the
+ * geometric mean over scenarios (the suite score the comparison also tests). Null for fewer than
+ * two such runs or a non-positive value.
+ */
+function suiteSeries(history, metric) {
+    const series = history.filter((h) => h.metric === metric);
+    if (series.length < 2)
+        return null;
+    const points = series[0].points.flatMap((p) => {
+        const values = series.map((h) => h.points.find((q) => runKey(q) === runKey(p))?.value);
+        if (!values.every((v) => typeof v === 'number' && v > 0))
+            return [];
+        return [{ ...p, value: geometricMean(values) }];
+    });
+    return points.length >= 2 ? { scenario: SUITE, metric, points } : null;
+}
+/** The series worth a chart: the suite per metric, and the scenario series of cells that changed or shifted. */
+function chartedSeries(e, comparison, readings) {
+    const drawable = (h) => h.points.length >= 2 && h.points.every((p) => Number.isFinite(p.value));
+    const metrics = [...new Set(e.history.map((h) => h.metric))];
+    const changed = (h) => readings.some((r) => r.m.scenario === h.scenario && r.m.metric === h.metric && NOTEWORTHY.has(r.reading.kind)) ||
+        comparison.changePoints.some((c) => c.engine === e.engine && c.scenario === h.scenario && c.metric === h.metric);
+    const suites = metrics.map((m) => suiteSeries(e.history.filter(drawable), m)).filter((h) => h !== null);
+    return [...suites, ...e.history.filter((h) => drawable(h) && changed(h))];
+}
+const NOTEWORTHY = new Set(['regression', 'improvement', 'within-tolerance']);
 /** Collapsed history charts per engine; null when no series has two points to draw. */
-function renderHistory(comparison) {
+function renderHistory(comparison, readings) {
     const blocks = comparison.engines.flatMap((e) => {
-        const series = e.history.filter((h) => h.points.length >= 2 && h.points.every((p) => Number.isFinite(p.value)));
+        const series = chartedSeries(e, comparison, readings.get(e.engine) ?? []);
         if (series.length === 0)
             return [];
         const charts = series.map((h) => {
             const m = metricLabel(h.metric);
-            return lineChart(`${e.engine} · ${h.scenario} · ${m.label}`, m.unit, h.points);
+            const where = h.scenario === SUITE ? 'all scenarios (geometric mean)' : h.scenario;
+            return lineChart(`${e.engine} · ${where} · ${m.label}`, m.unit, h.points);
         });
-        return [details(`${escapeHtml(e.engine)}: ${series.length} series over the last ${e.baselineRuns} baseline runs and this one`, join(...charts))];
+        const scenarios = series.filter((h) => h.scenario !== SUITE).length;
+        const what = `key metrics over all scenarios${scenarios ? ` and ${scenarios} changed cell${scenarios === 1 ? '' : 's'}` : ''}`;
+        return [details(`History of ${escapeHtml(e.engine)}: ${what}, over the last ${e.baselineRuns} baseline runs and this one`, join(...charts))];
     });
-    return blocks.length ? join('### History', 'Each chart ends with this run.', ...blocks) : null;
+    return blocks.length ? join(...blocks) : null;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/environment.js
@@ -87126,19 +87252,238 @@ function startupCell(e) {
 }
 function environment_oneLine(f) {
     const gpu = f.gpu ? `${f.gpu.count > 1 ? `${f.gpu.count}× ` : ''}${f.gpu.name} (driver ${f.gpu.driver}, CUDA ${f.gpu.cuda})` : 'no GPU';
-    return escapeInline([gpu, f.torch ? `torch ${f.torch}` : null, f.python ? `Python ${f.python}` : null, f.model.id].filter(Boolean).join(' · '));
+    return [gpu, f.torch ? `torch ${f.torch}` : null, f.python ? `Python ${f.python}` : null, f.model.id].filter(Boolean).join(' · ');
 }
-/** The fingerprint of each engine, with what differs from its baseline's shown first. */
+/** What differs from the baseline's environment, shown outside the collapsed block; null when nothing does. */
+function renderFingerprintNote(comparison) {
+    const diffs = comparison.engines.flatMap((e) => e.fingerprintDiffs.map((d) => ({ engine: e.engine, ...d })));
+    if (diffs.length === 0)
+        return null;
+    return join("> [!NOTE]\n> The environment differs from the baseline's; a change may come from it rather than from the code.", table(['Engine', 'Field', 'Baseline', 'Current'], diffs.map((d) => [escapeCell(d.engine), escapeCell(d.field), codeCell(d.baseline), codeCell(d.current)])));
+}
+/** The fingerprint of each engine, collapsed under a one-line summary; rows no engine has are left out. */
 function renderEnvironment(run, comparison) {
     if (run.engines.length === 0)
         return null;
-    const diffs = (comparison?.engines ?? []).flatMap((e) => e.fingerprintDiffs.map((d) => ({ engine: e.engine, ...d })));
-    const diffBlock = diffs.length
-        ? join('> [!NOTE]\n> The environment differs from the baseline\'s; a change below may come from it rather than from the code.', table(['Engine', 'Field', 'Baseline', 'Current'], diffs.map((d) => [escapeCell(d.engine), escapeCell(d.field), codeCell(d.baseline), codeCell(d.current)])))
-        : comparison?.engines.some((e) => e.baselineRuns > 0)
-            ? 'Same environment as the baseline.'
-            : null;
-    return join('### Environment', environment_oneLine(run.engines[0].fingerprint), diffBlock, details('Full environment fingerprint', table(['', ...run.engines.map((e) => escapeCell(e.engine))], environment_FIELDS.map(([label, read]) => [label, ...run.engines.map((e) => read(e.fingerprint, e))]))));
+    const same = comparison?.engines.some((e) => e.baselineRuns > 0) && comparison.engines.every((e) => e.fingerprintDiffs.length === 0);
+    const rows = environment_FIELDS.map(([label, read]) => [label, ...run.engines.map((e) => read(e.fingerprint, e))]).filter((row) => row.slice(1).some((c) => c !== MISSING));
+    return details(`Environment: ${escapeHtml(environment_oneLine(run.engines[0].fingerprint))}${same ? ' · same as the baseline' : ''}`, table(['', ...run.engines.map((e) => escapeCell(e.engine))], rows));
+}
+
+;// CONCATENATED MODULE: ./lib/src/report/gist.js
+
+
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** "TTFT p50" → "TTFT": the metric without its percentile, to name groups of cells. */
+function family(metric) {
+    return metricLabel(metric).label.replace(/ p\d+$/, '');
+}
+/** "chat-8 TPOT p95 −1.4% [−5.2%, +2.5%]": where, what, by how much and how sure. */
+function changeText(m, esc) {
+    return `${esc(m.scenario)} ${metricLabel(m.metric).label} ${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
+}
+function median(xs) {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.floor((s.length - 1) / 2)];
+}
+/** The families of some cells, most frequent first, at most three: "TTFT, ITL, …". */
+function families(cells) {
+    const counts = new Map();
+    for (const m of cells)
+        counts.set(family(m.metric), (counts.get(family(m.metric)) ?? 0) + 1);
+    const names = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([f]) => f);
+    return names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ');
+}
+/** The size of a change on the scale of its interval, for "largest change". */
+const size = (m) => (m.ratio !== null && m.ratio > 0 ? Math.abs(Math.log(m.ratio)) : -1);
+function largest(cells) {
+    return cells.reduce((best, m) => (best === null || size(m) > size(best) ? m : best), null);
+}
+/** What would settle the inconclusive cells, or null when none are. */
+function nextStep(read) {
+    const open = read.filter((r) => r.reading.kind === 'inconclusive');
+    if (open.length === 0)
+        return null;
+    const runs = open.flatMap((r) => (r.reading.kind === 'inconclusive' && r.reading.moreRuns !== null ? [{ m: r.m, more: r.reading.moreRuns }] : []));
+    if (runs.length > 0) {
+        const more = median(runs.map((x) => x.more));
+        const settled = runs.filter((x) => x.more <= more).map((x) => x.m);
+        return `${more} more baseline run${more === 1 ? '' : 's'} would settle ${plural(settled.length, 'inconclusive cell')} (${families(settled)})`;
+    }
+    const repeatable = open.filter((r) => r.m.runsToSettle !== null);
+    if (repeatable.length > 0) {
+        const reps = median(repeatable.map((r) => r.m.runsToSettle));
+        const settled = repeatable.filter((r) => r.m.runsToSettle <= reps).map((r) => r.m);
+        return `≈${reps} repetitions would settle ${plural(settled.length, 'inconclusive cell')} (${families(settled)})`;
+    }
+    const oneRun = open.filter((r) => r.reading.kind === 'inconclusive' && r.reading.why === 'few-runs').length;
+    if (oneRun > 0)
+        return `more baseline runs are needed to judge ${plural(oneRun, 'inconclusive cell')} (one run cannot show how runs differ)`;
+    return `${plural(open.length, 'cell is', 'cells are')} too noisy to tell at ${open.length === 1 ? 'its' : 'their'} tolerance`;
+}
+function regressionClause(regressions, esc) {
+    const worst = largest(regressions);
+    const where = regressions.length === 1 ? changeText(worst, esc) : `worst ${changeText(worst, esc)}`;
+    return `${plural(regressions.length, 'regression')} (${where})`;
+}
+function engineSentence(e, read, comparison, run, esc) {
+    const name = esc(e.engine);
+    if (e.metrics.length === 0) {
+        const error = run.engines.find((x) => x.engine === e.engine)?.error;
+        return `${name}: failed to run${error ? ` (${esc(error)})` : ''}`;
+    }
+    if (e.verdict === 'no-baseline')
+        return `${name}: no baseline yet (${plural(e.metrics.length, 'metric')} measured)`;
+    if (e.verdict === 'not-comparable') {
+        return `${name}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${esc(d.field)} ${esc(d.baseline)} → ${esc(d.current)}`).join('; ')})`;
+    }
+    const of = (kind) => read.filter((r) => r.reading.kind === kind).map((r) => r.m);
+    const regressions = of('regression');
+    // "How sure": the largest change whose interval says something (not one too wide to inform).
+    const informative = read.filter((r) => r.reading.kind !== 'regression' && !(r.reading.kind === 'inconclusive' && r.reading.why !== 'straddles')).map((r) => r.m);
+    const top = largest(informative);
+    const head = regressions.length
+        ? regressionClause(regressions, esc)
+        : `no regression (${plural(e.metrics.length, 'metric')}${top && top.ratio !== null ? `; largest change ${changeText(top, esc)}` : ''})`;
+    const errors = of('error');
+    const improvements = of('improvement');
+    const ownLimits = comparison.sloViolations.filter((v) => v.engine === e.engine);
+    const ownShifts = comparison.changePoints.filter((c) => c.engine === e.engine);
+    const parts = [
+        head,
+        errors.length ? `no result for ${plural(new Set(errors.map((m) => m.scenario)).size, 'scenario')} (${[...new Set(errors.map((m) => esc(m.scenario)))].join(', ')})` : null,
+        ownLimits.length ? `${plural(ownLimits.length, 'limit')} exceeded` : null,
+        ownShifts.length ? `${plural(ownShifts.length, 'change point')} in the history` : null,
+        improvements.length ? plural(improvements.length, 'improvement') : null,
+        `history of ${plural(e.baselineRuns, 'run')}`,
+        nextStep(read),
+    ];
+    if (!comparison.gate.passed && comparison.gate.verdict === 'inconclusive' && read.some((r) => r.reading.kind === 'inconclusive')) {
+        parts.push('the gate fails on inconclusive results');
+    }
+    return `${name}: ${parts.filter(Boolean).join('; ')}`;
+}
+/** One sentence per engine of the comparison, in its order. */
+function engineSentences(comparison, run, readings, esc) {
+    return comparison.engines.map((e) => engineSentence(e, readings.get(e.engine) ?? [], comparison, run, esc));
+}
+/** The headline's gist: "no regression", "2 regressions", "1 engine failed", … */
+function gateGist(comparison, readings) {
+    const all = [...readings.values()].flat();
+    const count = (kind) => all.filter((r) => r.reading.kind === kind).length;
+    const failedEngines = comparison.engines.filter((e) => e.metrics.length === 0 && e.verdict === 'error').length;
+    const parts = [
+        failedEngines ? `${plural(failedEngines, 'engine')} failed` : null,
+        count('error') ? `${plural(count('error'), 'missing result')}` : null,
+        count('regression') ? plural(count('regression'), 'regression') : null,
+        comparison.sloViolations.length ? `${plural(comparison.sloViolations.length, 'limit')} exceeded` : null,
+        comparison.changePoints.length ? plural(comparison.changePoints.length, 'change point') : null,
+    ].filter(Boolean);
+    if (parts.length)
+        return parts.join(' · ');
+    if (comparison.engines.every((e) => e.verdict === 'no-baseline'))
+        return 'no baseline yet';
+    if (comparison.engines.every((e) => e.verdict === 'no-baseline' || e.verdict === 'not-comparable'))
+        return 'no comparable baseline';
+    if (!comparison.gate.passed && comparison.gate.verdict === 'inconclusive')
+        return `${count('inconclusive')} inconclusive`;
+    if (!comparison.gate.passed && count('no-baseline'))
+        return `${plural(count('no-baseline'), 'metric')} without baseline`;
+    return 'no regression';
+}
+
+;// CONCATENATED MODULE: ./lib/src/report/reading.js
+
+/** The history window the action keeps by default (input `history`): more runs than this are never compared. */
+const DEFAULT_HISTORY_WINDOW = 10;
+function halfWidth(ci) {
+    return ci ? (ci[1] - ci[0]) / 2 : null;
+}
+/**
+ * Width of a t interval from k runs (the current run counted once for its own run effect), relative
+ * to the width with `from` runs: t(k − 1) · √(1 + 1/k) over the same with `from`.
+ */
+function widthFactor(from, k, q) {
+    const w = (n) => studentTQuantile(q, n - 1) * Math.sqrt(1 + 1 / n);
+    return w(k) / w(from);
+}
+/**
+ * More baseline runs (up to the window) after which the interval, shrunk as widthFactor says around
+ * the same estimate, would settle the comparison; null when even a full window would not.
+ * A forecast on the log scale of the ratio, like the interval itself.
+ */
+function moreRunsToSettle(m, ctx) {
+    if (!m.ci || m.ratio === null || !(m.ci[0] > 0) || !(m.ratio > 0) || ctx.baselineRuns < 2)
+        return null;
+    const alpha = 1 - ctx.confidence;
+    const e = Math.log(m.ratio);
+    const half = (Math.log(m.ci[1]) - Math.log(m.ci[0])) / 2;
+    const [lo, hi] = [Math.log1p(-m.tolerance), Math.log1p(m.tolerance)];
+    const beyond = e < lo || e > hi;
+    const q = 1 - alpha / 2;
+    // Beyond the tolerance a regression must still be significant after correction (Bonferroni bound).
+    const qBeyond = 1 - alpha / (2 * Math.max(1, ctx.family));
+    for (let k = ctx.baselineRuns + 1; k <= ctx.window; k++) {
+        const h = half * widthFactor(ctx.baselineRuns, k, q);
+        const settled = beyond ? Math.abs(e) >= (h * studentTQuantile(qBeyond, k - 1)) / studentTQuantile(q, k - 1) : e - h >= lo && e + h <= hi;
+        if (settled)
+            return k - ctx.baselineRuns;
+    }
+    return null;
+}
+function readComparison(m, ctx) {
+    if (m.verdict === 'no-change') {
+        const real = m.ci !== null && (m.ci[0] > 1 || m.ci[1] < 1);
+        return { kind: real ? 'within-tolerance' : 'no-change' };
+    }
+    if (m.verdict !== 'inconclusive')
+        return { kind: m.verdict };
+    const h = halfWidth(m.ci);
+    if (h === null)
+        return { kind: 'inconclusive', why: 'no-estimate', halfWidth: null, moreRuns: null };
+    if (h <= m.tolerance)
+        return { kind: 'inconclusive', why: 'straddles', halfWidth: h, moreRuns: null };
+    // More repetitions of the current run would narrow it enough (the statistics layer's forecast).
+    if (m.runsToSettle !== null)
+        return { kind: 'inconclusive', why: 'few-runs', halfWidth: h, moreRuns: null };
+    // One stored run cannot show how runs differ: more of them are needed before anything else.
+    if (ctx.baselineRuns < 2)
+        return { kind: 'inconclusive', why: 'few-runs', halfWidth: h, moreRuns: null };
+    const moreRuns = moreRunsToSettle(m, ctx);
+    return { kind: 'inconclusive', why: moreRuns !== null ? 'few-runs' : 'noisy', halfWidth: h, moreRuns };
+}
+/** Every comparison of the document with its reading, engine by engine. */
+function readAll(comparison, window = DEFAULT_HISTORY_WINDOW) {
+    const family = comparison.engines.reduce((n, e) => n + e.metrics.filter((m) => m.adjustedP !== null).length, 0);
+    return new Map(comparison.engines.map((e) => {
+        const ctx = { confidence: comparison.confidence, baselineRuns: e.baselineRuns, window: Math.max(window, e.baselineRuns), family };
+        return [e.engine, e.metrics.map((m) => ({ m, reading: readComparison(m, ctx) }))];
+    }));
+}
+
+;// CONCATENATED MODULE: ./lib/src/report/record-hint.js
+
+
+const DEFAULT_BASELINE = '.perf/baseline.json';
+/** Quotes a path for a POSIX shell only where it needs it. */
+function shellWord(text) {
+    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+function renderRecordHint(hint) {
+    if (hint) {
+        const command = [
+            'npx llm-perf-gate compare --mode baseline',
+            `--baseline ${shellWord(hint.baselinePath ?? DEFAULT_BASELINE)}`,
+            `--current ${shellWord(hint.resultsPath)}`,
+            `--out ${shellWord((0,external_node_path_.join)((0,external_node_path_.dirname)(hint.resultsPath), 'recorded'))}`,
+        ].join(' ');
+        return `To record this run as the first baseline, run:\n\n${codeBlock(command, 'sh')}`;
+    }
+    const yaml = ['- uses: your-org/llm-perf-gate@v1', '  with:', '    mode: baseline   # on push to the default branch, schedule or workflow_dispatch'].join('\n');
+    return ('To record a baseline, run the action with the input `mode: baseline` from a trusted event ' +
+        '(push to the default branch, `schedule` or `workflow_dispatch`; a pull request never writes one), ' +
+        'with the same model, scenarios and runner:\n\n' +
+        codeBlock(yaml, 'yaml'));
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/failures.js
@@ -87219,7 +87564,7 @@ function renderRoofline(run) {
             return [];
         const tokensPerS = 1000 / s.tpotMs.p50;
         return [[
-                escapeCell(e.engine),
+                e.engine,
                 formatNumber(tokensPerS),
                 formatFraction(tokensPerS / bound.boundTokensPerS),
                 formatNumber(s.tpotMs.p50),
@@ -87229,8 +87574,9 @@ function renderRoofline(run) {
     });
     if (rows.length === 0)
         return null;
-    return join('### Roofline: single-stream decoding', `${escapeInline(bound.gpu)}: ${formatNumber(bound.bandwidthGBs)} GB/s ÷ ${formatNumber(bound.weightBytes / 1e9)} GB of weights = at most ` +
-        `${formatNumber(bound.boundTokensPerS)} tokens/s (${formatNumber(boundMs)} ms per token) for one stream. Measured in \`${escapeInline(scenario.name)}\` (TPOT p50).`, table(['Engine', 'Decode tokens/s', 'Share of bound', 'ms per token', 'of which weight reads (bound)', 'other per-token time'], rows, ['l', 'r', 'r', 'r', 'r', 'r']));
+    const gist = rows.map((r) => `${r[0]} ${r[1]} tokens/s = ${r[2]}`).join(', ');
+    return details(`Roofline, single-stream decoding: ${escapeHtml(gist)} of the ${formatNumber(bound.boundTokensPerS)} tokens/s bound`, join(`${escapeInline(bound.gpu)}: ${formatNumber(bound.bandwidthGBs)} GB/s ÷ ${formatNumber(bound.weightBytes / 1e9)} GB of weights = at most ` +
+        `${formatNumber(bound.boundTokensPerS)} tokens/s (${formatNumber(boundMs)} ms per token) for one stream. Measured in \`${escapeInline(scenario.name)}\` (TPOT p50).`, table(['Engine', 'Decode tokens/s', 'Share of bound', 'ms per token', 'of which weight reads (bound)', 'other per-token time'], rows.map(([engine, ...rest]) => [escapeCell(engine), ...rest]), ['l', 'r', 'r', 'r', 'r', 'r'])));
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/memory.js
@@ -87238,80 +87584,99 @@ function renderRoofline(run) {
 
 
 // Memory efficiency (the seed's third axis) and GPU throttling, both from the telemetry gathered
-// while each scenario ran. Fields an engine cannot report stay empty rather than zero.
-const MEMORY_FIELDS = ['peakGpuMemoryMiB', 'peakKvCacheUsage', 'maxRunningRequests', 'preemptions', 'prefixCacheHitRate'];
-/** Peak GPU memory, KV-cache use, concurrency and preemptions per engine × scenario; null without telemetry. */
+// while each scenario ran. What an engine or machine cannot report (no GPU, no /metrics) gets no
+// column and no row, rather than a column of dashes.
+const COLUMNS = [
+    ['Peak GPU memory', (t) => t.peakGpuMemoryMiB, formatMiB],
+    ['Peak KV cache', (t) => t.peakKvCacheUsage, formatFraction],
+    ['Most running at once', (t) => t.maxRunningRequests, formatNumber],
+    ['Preemptions', (t) => t.preemptions, formatNumber],
+    ['Prefix-cache hits', (t) => t.prefixCacheHitRate, formatFraction],
+];
+function peakMemory(run) {
+    return run.engines
+        .flatMap((e) => {
+        const peaks = e.pooled.map((s) => s.telemetry.peakGpuMemoryMiB).filter((v) => typeof v === 'number');
+        return peaks.length ? [`${e.engine} ${formatMiB(Math.max(...peaks))}`] : [];
+    })
+        .join(', ');
+}
+/** Peak GPU memory, KV-cache use, concurrency and preemptions per engine × scenario, collapsed; null without telemetry. */
 function renderMemory(run) {
     const rows = run.engines.flatMap((e) => e.pooled.map((s) => ({ engine: e.engine, scenario: s.scenario, t: s.telemetry })));
-    if (!rows.some((r) => MEMORY_FIELDS.some((f) => r.t[f] !== undefined)))
+    const columns = COLUMNS.filter(([, read]) => rows.some((r) => read(r.t) !== undefined));
+    const shown = rows.filter((r) => columns.some(([, read]) => read(r.t) !== undefined));
+    if (shown.length === 0)
         return null;
-    return join('### Memory efficiency', table(['Engine', 'Scenario', 'Peak GPU memory', 'Peak KV cache', 'Most running at once', 'Preemptions', 'Prefix-cache hits'], rows.map(({ engine, scenario, t }) => [
-        escapeCell(engine),
-        escapeCell(scenario),
-        formatMiB(t.peakGpuMemoryMiB),
-        formatFraction(t.peakKvCacheUsage),
-        formatNumber(t.maxRunningRequests),
-        formatNumber(t.preemptions),
-        formatFraction(t.prefixCacheHitRate),
-    ]), ['l', 'l', 'r', 'r', 'r', 'r', 'r']));
+    const peak = peakMemory(run);
+    return details(escapeHtml(`Memory efficiency${peak ? `: peak GPU memory ${peak}` : ''}`), table(['Engine', 'Scenario', ...columns.map(([label]) => label)], shown.map(({ engine, scenario, t }) => [escapeCell(engine), escapeCell(scenario), ...columns.map(([, read, format]) => format(read(t)))]), ['l', 'l', ...columns.map(() => 'r')]));
 }
-/** A warning listing where the GPU throttled (its figures are then suspect); null when it never did. */
+/**
+ * Mean utilisation from which the GPU counts as busy while a scenario ran. Clock-event reasons are
+ * also set while a GPU idles between requests (an H200 reports sw-power-cap at 14–52% utilisation
+ * in every scenario); a reason matters only when it slowed the work, so only busy windows count.
+ */
+const BUSY_UTILISATION_PCT = 80;
+function busyThrottle(s) {
+    const util = s.telemetry.meanGpuUtilPct;
+    return typeof util === 'number' && util >= BUSY_UTILISATION_PCT ? (s.telemetry.throttleReasons ?? []) : [];
+}
+/** One warning line naming where the GPU throttled while it was busy (those figures may be low); null when it never did. */
 function renderThrottling(run) {
-    const lines = [];
+    const reasons = new Set();
+    const where = new Map();
+    let windows = 0;
+    let busyWindows = 0;
     for (const e of run.engines) {
-        // Pooled telemetry should carry the union, but a throttle seen in one repetition must not be lost.
-        const summaries = [...e.pooled, ...e.repetitions.flatMap((r) => r.scenarios)];
+        // Per repetition: the pooled union would hide which windows were busy.
         for (const scenario of run.scenarioSet.names) {
-            const reasons = new Set(summaries.filter((s) => s.scenario === scenario).flatMap((s) => s.telemetry.throttleReasons ?? []));
-            if (reasons.size)
-                lines.push(`> - ${escapeInline(e.engine)} · ${escapeInline(scenario)}: ${[...reasons].map(escapeInline).join(', ')}`);
+            const reps = e.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario));
+            windows += reps.length;
+            const hit = reps.filter((s) => busyThrottle(s).length > 0);
+            busyWindows += hit.length;
+            for (const s of hit)
+                for (const r of busyThrottle(s))
+                    reasons.add(r);
+            if (hit.length)
+                where.set(e.engine, [...(where.get(e.engine) ?? []), scenario]);
         }
     }
-    if (lines.length === 0)
+    if (busyWindows === 0)
         return null;
-    return ['> [!WARNING]', '> The GPU throttled while these scenarios ran; their figures may be low.', ...lines].join('\n');
+    return (`⚠️ The GPU throttled (${[...reasons].sort().map(codeSpan).join(', ')}) while busy (≥ ${BUSY_UTILISATION_PCT}% utilisation) in ${busyWindows} of ${windows} ` +
+        `scenario runs (${[...where.entries()].map(([engine, scenarios]) => `${escapeInline(engine)}: ${scenarios.map(escapeInline).join(', ')}`).join('; ')}); their figures may be low.`);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/summaries.js
 
 
 
-
-
-// The full figures behind every comparison, one collapsed block per engine × scenario, so a
-// reviewer can check percentiles and repetition-to-repetition spread without the raw JSON.
-const DISTRIBUTIONS = [
-    ['TTFT (ms)', (s) => s.ttftMs],
-    ['TPOT (ms)', (s) => s.tpotMs],
-    ['ITL (ms)', (s) => s.itlMs],
-    ['E2E latency (ms)', (s) => s.e2elMs],
-    ['Client queue (ms)', (s) => s.queueMs],
+// The full figures behind every comparison, pooled over the repetitions: one collapsed table per
+// engine with a row per scenario, so a reviewer can check percentiles and totals without the raw
+// JSON (per-repetition values are in results.json, and behind each regression).
+const PERCENTILES = (d) => `${formatNumber(d.p50)} / ${formatNumber(d.p90)} / ${formatNumber(d.p99)}`;
+const summaries_COLUMNS = [
+    ['Completed', (s) => `${s.completed}/${s.requests}`],
+    ['Tokens in / out', (s) => `${formatNumber(s.inputTokens)} / ${formatNumber(s.outputTokens)}`],
+    ['Duration (s)', (s) => formatNumber(s.durationS)],
+    ['Output tok/s', (s) => formatNumber(s.outputThroughput)],
+    ['Req/s (goodput)', (s) => `${formatNumber(s.requestThroughput)} (${formatNumber(s.goodput)})`],
+    ['TTFT p50 / p90 / p99 (ms)', (s) => PERCENTILES(s.ttftMs)],
+    ['TPOT p50 / p90 / p99 (ms)', (s) => PERCENTILES(s.tpotMs)],
+    ['ITL p50 / p90 / p99 (ms)', (s) => PERCENTILES(s.itlMs)],
+    ['E2E p50 / p90 / p99 (ms)', (s) => PERCENTILES(s.e2elMs)],
+    ['Queue p99 (ms)', (s) => formatNumber(s.queueMs.p99)],
+    ['Most in flight', (s) => formatNumber(s.peakConcurrency)],
 ];
-const STATS = ['n', 'mean', 'p50', 'p90', 'p95', 'p99', 'min', 'max'];
-function totals(s) {
-    return [
-        `${s.completed}/${s.requests} completed in ${formatNumber(s.durationS)} s`,
-        `${formatNumber(s.inputTokens)} input and ${formatNumber(s.outputTokens)} output tokens`,
-        `${formatNumber(s.requestThroughput)} req/s, ${formatNumber(s.outputThroughput)} output tok/s, ${formatNumber(s.totalTokenThroughput)} total tok/s`,
-        `goodput ${formatNumber(s.goodput)} req/s`,
-        `at most ${s.peakConcurrency} in flight`,
-    ].join(' · ');
+function engineTable(e) {
+    return table(['Scenario', ...summaries_COLUMNS.map(([label]) => label)], e.pooled.map((s) => [escapeCell(s.scenario), ...summaries_COLUMNS.map(([, read]) => read(s))]), ['l', ...summaries_COLUMNS.map(() => 'r')]);
 }
-function perRepetition(e, scenario) {
-    const reps = [...e.repetitions].sort((a, b) => a.index - b.index);
-    const cols = reps.map((r) => r.scenarios.find((s) => s.scenario === scenario));
-    if (!cols.some(Boolean))
-        return null;
-    return table(['Metric', ...reps.map((r) => `Rep ${r.index + 1}`)], METRICS.map((m) => [metricHeading(m.name), ...cols.map((s) => formatNumber(s ? m.read(s) : null))]), ['l', ...reps.map(() => 'r')]);
-}
-function scenarioBlock(e, s) {
-    const summary = escapeHtml(`${e.engine} · ${s.scenario}: ${formatNumber(s.outputThroughput)} output tok/s, TTFT p50 ${formatNumber(s.ttftMs.p50)} ms, ${s.failed} failed`);
-    return details(summary, join(totals(s), table(['Distribution', ...STATS], DISTRIBUTIONS.map(([label, read]) => [label, ...STATS.map((k) => formatNumber(read(s)[k]))]), ['l', ...STATS.map(() => 'r')]), perRepetition(e, s.scenario)));
-}
-/** One collapsed block of full figures per engine × scenario (pooled percentiles, then each repetition). */
+/** One collapsed table of pooled figures per engine, a row per scenario; null when nothing was measured. */
 function renderFullSummaries(run) {
-    const blocks = run.engines.flatMap((e) => e.pooled.map((s) => scenarioBlock(e, s)));
-    return blocks.length ? join('### Full results', `Pooled over all repetitions; one column per repetition below.`, ...blocks) : null;
+    const blocks = run.engines
+        .filter((e) => e.pooled.length > 0)
+        .map((e) => details(escapeHtml(`Full results of ${e.engine}: ${e.pooled.length} scenarios pooled over ${e.repetitions.length} repetitions`), engineTable(e)));
+    return blocks.length ? join(...blocks) : null;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/versus.js
@@ -87359,6 +87724,17 @@ function peak(e, read) {
     const values = e.pooled.map(read).filter((v) => typeof v === 'number');
     return values.length ? Math.max(...values) : null;
 }
+/** "Memory: peak GPU memory 21.8 GiB vs 19.6 GiB; …", with only the figures at least one engine has; null for none. */
+function memoryLine(a, b) {
+    const parts = [
+        ['peak GPU memory', (s) => s.telemetry.peakGpuMemoryMiB, formatMiB],
+        ['most requests running at once', (s) => s.telemetry.maxRunningRequests, formatNumber],
+    ].flatMap(([label, read, format]) => {
+        const [x, y] = [peak(a, read), peak(b, read)];
+        return x === null && y === null ? [] : [`${label} ${format(x)} vs ${format(y)}`];
+    });
+    return parts.length ? `Memory: ${parts.join('; ')}.` : null;
+}
 function renderPair(run, a, b) {
     const an = escapeInline(a.engine);
     const bn = escapeInline(b.engine);
@@ -87378,9 +87754,8 @@ function renderPair(run, a, b) {
         return [escapeCell(scenario), ...cells];
     });
     const overall = HEAD_TO_HEAD.map((m, i) => `${m.label} ${formatTimes(geometricMean(ratios[i]))}`).join(', ');
-    const memory = `Memory: peak GPU memory ${formatMiB(peak(a, (s) => s.telemetry.peakGpuMemoryMiB))} vs ${formatMiB(peak(b, (s) => s.telemetry.peakGpuMemoryMiB))}; ` +
-        `most requests running at once ${formatNumber(peak(a, (s) => s.telemetry.maxRunningRequests))} vs ${formatNumber(peak(b, (s) => s.telemetry.maxRunningRequests))}.`;
-    return join(`### ${an} vs ${bn}`, `Cells: ${an} / ${bn} (×: how many times better ${an} is; above 1 favours ${an}). Pooled over ${run.repetitions} repetitions.`, table(['Scenario', ...HEAD_TO_HEAD.map((m) => metricHeading(m.name))], rows, ['l', 'r', 'r', 'r', 'r']), `**Overall** (geometric mean over ${scenarios.length} scenarios): ${overall}. ${memory}`);
+    const memory = memoryLine(a, b);
+    return join(`### ${an} vs ${bn}`, `Cells: ${an} / ${bn} (×: how many times better ${an} is; above 1 favours ${an}). Pooled over ${run.repetitions} repetitions.`, table(['Scenario', ...HEAD_TO_HEAD.map((m) => metricHeading(m.name))], rows, ['l', 'r', 'r', 'r', 'r']), `**Overall** (geometric mean over ${scenarios.length} scenarios): ${overall}.${memory ? ` ${memory}` : ''}`);
 }
 /** The head-to-head section, or null when fewer than two engines ran. */
 function renderHeadToHead(run) {
@@ -87401,21 +87776,31 @@ function renderHeadToHead(run) {
 
 
 
+
+
+
 const DEFAULT_TITLE = 'LLM performance';
-function headline(input) {
+function headline(input, readings) {
     const title = escapeInline(input.title ?? DEFAULT_TITLE);
     const { run, comparison } = input;
     const measured = `${run.engines.length} engine${run.engines.length === 1 ? '' : 's'} × ${run.scenarioSet.names.length} scenarios × ${run.repetitions} repetitions`;
-    if (!comparison) {
+    if (!comparison || !readings) {
         return run.partial ? `## ⚠️ ${title}: partial run, no baseline to compare with (${measured})` : `## ℹ️ ${title}: no baseline to compare with yet (${measured})`;
     }
     const { gate } = comparison;
-    return `## ${gate.passed ? '✅' : '❌'} ${title}: ${gate.passed ? 'passed' : 'failed'} — ${verdictCounts(comparison)}`;
+    return `## ${gate.passed ? '✅' : '❌'} ${title}: ${gate.passed ? 'passed' : 'failed'} — ${gateGist(comparison, readings)}`;
 }
-function reasons(input) {
-    const lines = (input.comparison?.gate.reasons ?? []).map((r) => `- ${escapeInline(r)}`);
-    const failed = input.run.engines.filter((e) => e.status === 'failed').map((e) => escapeInline(e.engine));
-    if (input.run.partial)
+/** Under the headline: one sentence per engine, and a partial run said as such. */
+function verdictLines(input, readings) {
+    const { run, comparison } = input;
+    const lines = comparison && readings
+        ? engineSentences(comparison, run, readings, escapeInline).map((s) => {
+            const colon = s.indexOf(': ');
+            return `- **${s.slice(0, colon)}**${s.slice(colon)}`;
+        })
+        : [];
+    const failed = run.engines.filter((e) => e.status === 'failed').map((e) => escapeInline(e.engine));
+    if (run.partial)
         lines.push(`- ⚠️ Partial run${failed.length ? `: ${failed.join(', ')} failed` : ''} (see Failures).`);
     return lines.length ? lines.join('\n') : null;
 }
@@ -87445,7 +87830,10 @@ function footer(run) {
 /** The whole report as GitHub-flavoured markdown. Pure: the same input gives the same text. */
 function renderReport(input) {
     const { run, comparison } = input;
-    return (join(headline(input), reasons(input), provenance(input), renderHeadToHead(run), comparison && renderChanges(comparison, run.scenarioSet.names), comparison && renderSloViolations(comparison), comparison && renderChangePoints(comparison), renderMemory(run), renderRoofline(run), renderFailures(run), renderShortOutputs(run), renderThrottling(run), renderEnvironment(run, comparison), comparison && renderHistory(comparison), renderFullSummaries(run), footer(run)) + '\n');
+    const readings = comparison ? readAll(comparison, input.historyWindow) : null;
+    const order = run.scenarioSet.names;
+    const firstRun = !comparison || comparison.engines.every((e) => e.baselineRuns === 0);
+    return (join(headline(input, readings), verdictLines(input, readings), provenance(input), firstRun && !run.partial ? renderRecordHint(input.record) : null, comparison && readings && renderRegressions(comparison, readings, order), comparison && renderSloViolations(comparison), comparison && renderChangePoints(comparison), renderHeadToHead(run), renderFailures(run), renderShortOutputs(run), renderThrottling(run), comparison && renderFingerprintNote(comparison), comparison && readings && renderOtherComparisons(comparison, readings, order), renderMemory(run), renderRoofline(run), renderEnvironment(run, comparison), comparison && readings && renderHistory(comparison, readings), renderFullSummaries(run), footer(run)) + '\n');
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/noise.js
@@ -87488,18 +87876,39 @@ function noiseTable(runs) {
     }
     return rows;
 }
-const pct = (x) => `${formatNumber(x * 100, 2)}%`;
+const noise_pct = (x) => `${formatNumber(x * 100, 2)}%`;
 function renderNoise(rows) {
     const body = rows.map((r) => [
         escapeCell(r.engine),
         escapeCell(r.scenario),
         r.metric,
         formatNumber(r.mean),
-        pct(r.cvRepetition),
-        pct(r.cvRun),
+        noise_pct(r.cvRepetition),
+        noise_pct(r.cvRun),
         `${r.repetitions} / ${r.runs}`,
     ]);
     return `${table(['Engine', 'Scenario', 'Metric', 'Mean', 'CV per repetition', 'CV of run means', 'Repetitions / runs'], body, ['l', 'l', 'l', 'r', 'r', 'r', 'r'])}\n`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/report/terminal.js
+
+
+
+// The verdict for a terminal: the report's first screen in plain text (display names, no markdown
+// escapes), then each regression on a line of its own.
+const plain = (text) => text;
+function terminalSummary(run, comparison, historyWindow) {
+    const readings = readAll(comparison, historyWindow);
+    const lines = [`gate: ${comparison.gate.passed ? 'passed' : 'FAILED'} — ${gateGist(comparison, readings)}`];
+    for (const sentence of engineSentences(comparison, run, readings, plain))
+        lines.push(`  ${sentence}`);
+    for (const { m, reading } of [...readings.values()].flat()) {
+        if (reading.kind === 'regression')
+            lines.push(`  regression: ${m.engine} · ${changeText(m, plain)} (tolerance ±${formatNumber(m.tolerance * 100)}%)`);
+    }
+    for (const v of comparison.sloViolations)
+        lines.push(`  limit exceeded: ${v.engine} · ${v.scenario} · ${v.metric}: ${formatNumber(v.value)} against ${formatNumber(v.limit)}`);
+    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./lib/src/shards.js
@@ -87668,6 +88077,7 @@ function mergeShards(shards) {
 
 
 
+
 const RECORDING_MODES = new Set(['baseline', 'schedule']);
 async function evaluate(run, opts) {
     const { config } = opts;
@@ -87744,19 +88154,16 @@ function exitCode(comparison, run) {
 function fileStore(path) {
     return path ? new FileBaselineStore(path) : null;
 }
-function pipeline_finish(outDir, run, evaluation) {
+function pipeline_finish(outDir, run, evaluation, baselinePath, historyWindow) {
     const comparison = evaluation?.comparison ?? null;
-    const report = renderReport({ run, comparison });
+    const report = renderReport({ run, comparison, historyWindow, record: { resultsPath: (0,external_node_path_.join)(outDir, 'results.json'), baselinePath } });
     const out = writeOutputs(outDir, run, comparison, report);
     for (const e of run.engines.filter((x) => x.status !== 'ok'))
         console.error(`${e.engine} failed: ${e.error}`);
     console.log(`results: ${out.resultsPath}\nreport:  ${out.reportPath}${out.comparisonPath ? `\ncomparison: ${out.comparisonPath}` : ''}`);
     if (evaluation) {
         console.log(`baseline: ${evaluation.recordNote}`);
-        const gate = evaluation.comparison.gate;
-        console.log(`gate: ${gate.passed ? 'passed' : 'FAILED'} (${gate.verdict})`);
-        for (const r of gate.reasons)
-            console.log(`  - ${r}`);
+        console.log(terminalSummary(run, evaluation.comparison, historyWindow));
     }
     return exitCode(comparison, run);
 }
@@ -87773,7 +88180,7 @@ async function runCommand(config, opts) {
         source: { sha: null, ref: null, event: 'cli' },
     });
     const evaluation = store ? await evaluate(run, { config, history, store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
-    return pipeline_finish(config.resultsDir, run, evaluation);
+    return pipeline_finish(config.resultsDir, run, evaluation, opts.baselinePath, config.history);
 }
 function readRunFile(path, flag) {
     let text;
@@ -87806,13 +88213,13 @@ async function compareCommand(config, opts) {
     const run = readRunFile(opts.currentPath, 'current');
     const store = new FileBaselineStore(opts.baselinePath);
     const evaluation = await evaluate(run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch });
-    return pipeline_finish(opts.outDir, run, evaluation);
+    return pipeline_finish(opts.outDir, run, evaluation, opts.baselinePath, config.history);
 }
 async function aggregateCommand(config, opts) {
     const run = mergeShards(readShardResults(opts.inDir));
     const store = fileStore(opts.baselinePath);
     const evaluation = store ? await evaluate(run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
-    return pipeline_finish(opts.outDir, run, evaluation);
+    return pipeline_finish(opts.outDir, run, evaluation, opts.baselinePath, config.history);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/cli/help.js
