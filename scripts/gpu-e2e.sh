@@ -4,24 +4,46 @@
 #      7.6 B parameters, 15.2 GB) and Qwen's real tokenizer. Random weights have the real model's
 #      memory and compute cost, but the text it generates is meaningless; lengths are forced by
 #      max_tokens (the model almost never emits EOS by chance).
-#   2. runs scenarios/default.yml with `transformers serve` with continuous batching (RUNS times,
-#      independent server starts, for the run-to-run noise figures), once plain (one request at a
-#      time), and both simulated profiles, each into its own folder under OUT_DIR;
-#   3. writes the noise table (CV of every metric in every scenario) and the wall time of each run.
-# Works on any Linux host with an NVIDIA GPU, Python with torch and transformers[serving] 5.x, and
-# Node 24 (NODE=path/to/node if it is not on PATH).
+#   2. runs scenarios/default.yml, each variant into its own folder under OUT_DIR (VARIANTS):
+#        both   vLLM and `transformers serve --continuous-batching` in one CLI run (one report)
+#        vllm   `vllm serve`, RUNS times (independent server starts: the run-to-run noise)
+#        cb     `transformers serve --continuous-batching`, RUNS times
+#        plain  `transformers serve`, one request at a time, once
+#        sim    both simulated profiles, once
+#        gate   one vLLM run gated against BASELINE_FILE (pull-request mode), optionally slowed by
+#               a GPU co-tenant (COTENANT_DUTY, scripts/gpu-cotenant.py) that the fingerprint
+#               cannot see: the gate on real noise and a real, controlled regression
+#   3. writes the noise table of each repeated variant (CV of every metric in every scenario) and
+#      the wall time of each run.
+# Works on any Linux host with an NVIDIA GPU, Python with torch and transformers[serving] 5.x (and
+# vLLM for the vllm, both and gate variants), and Node 24 (NODE=path/to/node if not on PATH).
+# The servers inherit this script's environment: a vLLM installed outside PYTHON's site-packages is
+# found through PYTHONPATH, and variables such as VLLM_USE_FLASHINFER_SAMPLER reach it unchanged.
+#
+# vLLM gets the memory of a 24 GB card by default (VLLM_MEMORY_GIB=21.6: vLLM's default 0.9 of an
+# RTX 3090's 24 GiB), whatever the card: --gpu-memory-utilization is that share of the card's total
+# memory, so a larger GPU measures the KV-cache capacity (burst, long-context) the reference card has.
 #
 # Environment:
-#   PYTHON        interpreter with torch + transformers[serving]        (python3)
+#   PYTHON        interpreter with torch + transformers[serving] (+ vLLM) (python3)
 #   NODE          Node 24                                               (node)
 #   OUT_DIR       where results go                                     (docs/benchmarks/gpu-e2e)
 #   MODEL_DIR     model folder (built when missing)                    (.models/qwen2.5-7b)
 #   SCENARIOS     scenario file                                        (scenarios/default.yml)
 #   REPETITIONS   repetitions per run                                  (3)
-#   RUNS          independent continuous-batching runs (noise figures) (3)
+#   RUNS          independent runs of the vllm and cb variants (noise) (3)
 #   PLAIN_REPETITIONS  repetitions of the plain transformers run       (REPETITIONS)
 #   WARMUP_REPETITIONS unrecorded passes after each server start       (the CLI's default, 1)
-#   VARIANTS      which of: cb plain sim                               (cb plain sim)
+#   WARM_START    true|false: the second engine start that measures warm start-up (CLI default)
+#   VARIANTS      which of: both vllm cb plain sim gate                (vllm cb plain sim)
+#   VLLM_MEMORY_GIB    GPU memory vLLM may use, GiB, or "card" for vLLM's own default (0.9 of the
+#                      whole card)                                      (21.6)
+#   VLLM_ARGS     more `vllm serve` flags                               (--max-model-len 16384)
+#   BOTH_ENGINES  engine order of the both variant                      (vllm,transformers)
+#   BASELINE_FILE file baseline store: vllm runs are recorded into it (--mode baseline), gate runs
+#                 compared with it (--mode pr)                          (none)
+#   GATE_NAME     folder name of a gate run under OUT_DIR/gate          (unchanged)
+#   COTENANT_DUTY share of wall time a co-tenant keeps the GPU busy during a gate run (0 = none)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,19 +55,35 @@ scenarios=${SCENARIOS:-$root/scenarios/default.yml}
 reps=${REPETITIONS:-3}
 runs=${RUNS:-3}
 plain_reps=${PLAIN_REPETITIONS:-$reps}
-variants=${VARIANTS:-cb plain sim}
+variants=${VARIANTS:-vllm cb plain sim}
+vllm_memory=${VLLM_MEMORY_GIB:-21.6}
+vllm_extra=${VLLM_ARGS---max-model-len 16384}
+both_engines=${BOTH_ENGINES:-vllm,transformers}
+baseline_file=${BASELINE_FILE:-}
+gate_name=${GATE_NAME:-unchanged}
+duty=${COTENANT_DUTY:-0}
 cli=("$node" "$root/dist/cli/index.js")
 warmup=()
 [[ -n ${WARMUP_REPETITIONS:-} ]] && warmup=(--warmup-repetitions "$WARMUP_REPETITIONS")
+[[ -n ${WARM_START:-} ]] && warmup+=(--warm-start "$WARM_START")
 
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 log() { printf '[gpu-e2e %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 command -v nvidia-smi >/dev/null || { echo "gpu-e2e: nvidia-smi not found: this script needs an NVIDIA GPU host" >&2; exit 1; }
 "$node" -e 'if (+process.versions.node.split(".")[0] < 24) { console.error(`gpu-e2e: Node 24 needed, ${process.execPath} is ${process.version}`); process.exit(1) }'
 
+# --gpu-memory-utilization is a share of the whole card: the share that leaves vLLM VLLM_MEMORY_GIB.
+vllm_args=$vllm_extra
+if [[ $vllm_memory != card ]]; then
+  total_mib=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits | head -n 1)
+  util=$(awk -v g="$vllm_memory" -v t="$total_mib" 'BEGIN { if (g + 0 <= 0) exit 1; u = g * 1024 / t; if (u > 0.9) u = 0.9; printf "%.4f", u }') ||
+    { echo "gpu-e2e: VLLM_MEMORY_GIB must be a positive number of GiB or \"card\", got \"$vllm_memory\"" >&2; exit 2; }
+  vllm_args="--gpu-memory-utilization $util $vllm_args"
+fi
+
 mkdir -p "$out"
 timings="$out/timings.tsv"
-printf 'variant\trun\trepetitions\twall_s\texit\n' >"$timings"
+[[ -f $timings ]] || printf 'variant\trun\trepetitions\twall_s\texit\n' >"$timings"
 
 if [[ ! -f "$model/.complete" ]]; then
   log "building the Qwen2.5-7B-shaped model at $model"
@@ -63,35 +101,75 @@ fi
   echo "node: $("$node" --version)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
   echo "scenarios: ${scenarios#"$root"/}"
+  "$python" -c 'import vllm; print("vllm:", vllm.__version__)' 2>/dev/null || echo "vllm: not installed"
+  echo "vllm args: $vllm_args"
 } >"$out/environment.md"
 cat "$out/environment.md"
 
-# One CLI run; its wall time (model load included) goes to the timings table. A failing run is
-# recorded and the script goes on with the next variant: partial figures beat none.
+# One CLI run into OUT_DIR/VARIANT/RUN; its wall time (model load included) goes to the timings
+# table. A failing run (or a failed gate, exit 3) is recorded and the script goes on with the next
+# variant: partial figures beat none. With a co-tenant duty, the co-tenant starts once the engine is
+# ready (the CLI refuses to start an engine on a GPU that others hold) and stops after the last
+# request of the last repetition, before the CLI stops the engine and checks that the card is free.
 measure() {
   local variant=$1 run=$2 r=$3
   shift 3
-  local dir="$out/$variant/run-$run"
-  log "$variant run $run: ${*}"
-  local start status=0
+  local dir="$out/$variant/$run" logf="$out/$variant-$run.log"
+  log "$variant $run: ${*}"
+  local start status=0 pid
   start=$(date +%s.%N)
-  "${cli[@]}" run --scenarios "$scenarios" --repetitions "$r" --out "$dir" --python "$python" "${warmup[@]}" "$@" >"$out/$variant-run-$run.log" 2>&1 || status=$?
+  "${cli[@]}" run --scenarios "$scenarios" --repetitions "$r" --out "$dir" --python "$python" "${warmup[@]}" "$@" >"$logf" 2>&1 &
+  pid=$!
+  [[ $variant == gate && $duty != 0 ]] && cotenant "$pid" "$logf" "$r" "$dir"
+  wait "$pid" || status=$?
   printf '%s\t%s\t%s\t%s\t%s\n' "$variant" "$run" "$r" "$(elapsed "$start")" "$status" >>"$timings"
-  tail -n 3 "$out/$variant-run-$run.log"
+  tail -n 3 "$logf"
 }
 
+cotenant() {
+  local pid=$1 logf=$2 r=$3 dir=$4 stop="$out/.cotenant-stop" units scen cpid
+  rm -f "$stop"
+  until grep -q '^vllm: ready after' "$logf"; do kill -0 "$pid" 2>/dev/null || return 0; sleep 1; done
+  log "co-tenant: duty $duty from engine ready to the last request"
+  mkdir -p "$dir"
+  "$python" "$root/scripts/gpu-cotenant.py" --duty "$duty" --until-file "$stop" >"$dir/cotenant.log" 2>&1 &
+  cpid=$!
+  units=$(sed -n 's/^plan: \([0-9]*\) scenario runs.*/\1/p' "$logf" | head -n 1)
+  scen=$((units / r))
+  # Progress lines read "vllm rep R/R NAME: k/n requests"; a scenario is done when k = n.
+  until [[ $(grep -cE "^vllm rep $r/$r [^:]+: ([0-9]+)/\1 requests\$" "$logf") -ge $scen ]]; do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  touch "$stop"
+  wait "$cpid" || true
+  cat "$dir/cotenant.log"
+}
+
+# RUNS independent runs of one engine, then their noise table.
+repeated() {
+  local variant=$1
+  shift
+  for i in $(seq 1 "$runs"); do measure "$variant" "run-$i" "$reps" "$@"; done
+  dirs=$(seq -s, -f "$out/$variant/run-%g" 1 "$runs")
+  [[ $runs -ge 2 ]] && "${cli[@]}" noise --in "$dirs" --out "$out/noise-$variant.md" >/dev/null
+  return 0
+}
+
+recording=()
+[[ -n $baseline_file ]] && recording=(--mode baseline --baseline "$baseline_file")
 for variant in $variants; do
   case $variant in
-    cb)
-      for i in $(seq 1 "$runs"); do
-        measure transformers-cb "$i" "$reps" --engines transformers --model "$model" --transformers-args '--continuous-batching'
-      done
-      dirs=$(seq -s, -f "$out/transformers-cb/run-%g" 1 "$runs")
-      "${cli[@]}" noise --in "$dirs" --out "$out/noise-transformers-cb.md" >/dev/null
+    both) measure both run-1 "$reps" --engines "$both_engines" --model "$model" --vllm-args "$vllm_args" --transformers-args '--continuous-batching' ;;
+    vllm) repeated vllm --engines vllm --model "$model" --vllm-args "$vllm_args" "${recording[@]}" ;;
+    cb) repeated transformers-cb --engines transformers --model "$model" --transformers-args '--continuous-batching' ;;
+    plain) measure transformers-plain run-1 "$plain_reps" --engines transformers --model "$model" ;;
+    sim) measure sim run-1 "$reps" --engines sim ;;
+    gate)
+      [[ -n $baseline_file ]] || { echo "gpu-e2e: the gate variant needs BASELINE_FILE (recorded by the vllm variant)" >&2; exit 2; }
+      measure gate "$gate_name" "$reps" --engines vllm --model "$model" --vllm-args "$vllm_args" --mode pr --baseline "$baseline_file"
       ;;
-    plain) measure transformers-plain 1 "$plain_reps" --engines transformers --model "$model" ;;
-    sim) measure sim 1 "$reps" --engines sim ;;
-    *) echo "gpu-e2e: unknown variant \"$variant\" in VARIANTS (expected cb, plain, sim)" >&2; exit 2 ;;
+    *) echo "gpu-e2e: unknown variant \"$variant\" in VARIANTS (expected both, vllm, cb, plain, sim, gate)" >&2; exit 2 ;;
   esac
 done
 log "done: $out"
