@@ -62,7 +62,7 @@ export function startManaged(opts: StartOptions): ManagedProcess {
   try {
     child = spawn(opts.command, [...opts.args], {
       cwd: opts.cwd,
-      env: opts.env ?? process.env,
+      env: engineEnv(opts.env ?? process.env),
       detached: true,
       stdio: ['ignore', fd, fd],
     });
@@ -87,6 +87,9 @@ export function startManaged(opts: StartOptions): ManagedProcess {
   });
   // The detached child must not keep our event loop alive once we stop caring about it.
   child.unref();
+  // Spawned in the same tick as the server: no await in between where a SIGKILL could leave it unguarded.
+  // It exits by itself once the group is gone; stop() ends it at once.
+  const watchdog = pid !== 0 ? startWatchdog(pid) : null;
   if (pid !== 0) {
     try {
       opts.onSpawn?.(pid);
@@ -111,6 +114,7 @@ export function startManaged(opts: StartOptions): ManagedProcess {
       child.ref();
       if (pid !== 0) {
         await killGroup(pid, graceMs);
+        watchdog?.release();
         opts.onStopped?.(pid);
       }
       return exited;
@@ -118,7 +122,87 @@ export function startManaged(opts: StartOptions): ManagedProcess {
   };
 }
 
+/**
+ * What of the environment an engine server sees: everything but the job's credentials and the
+ * runner's command files. Model code (a `trust_remote_code` model, an engine plugin) runs in
+ * there and must not read the write token (`INPUT_GITHUB-TOKEN`, every other `INPUT_*`) or set
+ * the step's outputs.
+ */
+export function engineEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (!WITHHELD.test(k)) out[k] = v;
+  return out;
+}
+
+const WITHHELD = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_ENV|GITHUB_PATH|GITHUB_STEP_SUMMARY)$/i;
+
 export type KillOutcome = 'not-running' | 'terminated' | 'killed';
+
+/** SIGTERM→SIGKILL grace the watchdog gives a server group whose starter has died. */
+export const WATCHDOG_GRACE_MS = 3_000;
+
+// The watchdog: a tiny process of its own session holding the read end of a pipe from us. Nothing
+// outlives a SIGKILL of this process except what the kernel does for us, and the kernel closes our
+// end of the pipe: the watchdog then sees end-of-file and stops the server group (SIGCONT for a
+// stopped one, SIGTERM, SIGKILL after the grace). It runs `node -e`, so it needs no file on disk,
+// and it exits by itself once the group is gone. Plain JavaScript: it is not compiled.
+const WATCHDOG_SOURCE = `
+const pgid = Number(process.argv[1]), grace = Number(process.argv[2]);
+const alive = () => { try { process.kill(-pgid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+const signal = (s) => { try { process.kill(-pgid, s); } catch {} };
+let reaping = false;
+const reap = () => {
+  if (reaping) return;
+  reaping = true;
+  signal('SIGTERM');
+  signal('SIGCONT');
+  const t0 = Date.now();
+  setInterval(() => {
+    if (!alive()) process.exit(0);
+    if (Date.now() - t0 > grace) { signal('SIGKILL'); process.exit(0); }
+  }, 50);
+};
+process.stdin.on('data', () => {});
+process.stdin.on('end', reap);
+process.stdin.on('error', reap);
+for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => {});
+setInterval(() => { if (!reaping && !alive()) process.exit(0); }, 1000);
+`;
+
+interface Watchdog {
+  /** The group is gone: end the watchdog without it touching the (possibly reused) group id. */
+  release(): void;
+}
+
+function startWatchdog(pgid: number): Watchdog | null {
+  let dog;
+  try {
+    dog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, String(pgid), String(WATCHDOG_GRACE_MS)], {
+      // Its own session: a terminal's Ctrl-C or a kill of our process group does not take it along.
+      detached: true,
+      stdio: ['pipe', 'ignore', 'ignore'],
+      // Node options of ours (an inspector, a loader) have no business in it.
+      env: { PATH: process.env.PATH ?? '' },
+    });
+  } catch {
+    return null;
+  }
+  dog.on('error', () => {});
+  dog.stdin?.on('error', () => {});
+  // Neither the process nor its pipe may keep our event loop alive.
+  dog.unref();
+  (dog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return {
+    release() {
+      if (dog.exitCode !== null || dog.signalCode !== null) return;
+      try {
+        dog.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
 
 /**
  * Stops the process group `pgid`: SIGTERM, then SIGKILL once `graceMs` has passed, and waits until
@@ -128,6 +212,8 @@ export async function killGroup(pgid: number, graceMs: number = DEFAULT_GRACE_MS
   if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`killGroup: invalid process group id ${pgid}`);
   if (!groupAlive(pgid)) return 'not-running';
   signalGroup(pgid, 'SIGTERM');
+  // A stopped (SIGSTOP, frozen) member keeps a SIGTERM pending until it runs again.
+  signalGroup(pgid, 'SIGCONT');
   if (await waitGone(pgid, graceMs)) return 'terminated';
   signalGroup(pgid, 'SIGKILL');
   // SIGKILL cannot be ignored; what remains is a process stuck in the kernel (e.g. a GPU driver call).

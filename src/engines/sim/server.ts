@@ -215,5 +215,15 @@ export async function simServeMain(argv: readonly string[]): Promise<void> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // Started by a run that has since died (SIGKILL, a crash): we were handed to another parent,
+    // and nobody will ever measure or stop us.
+    const parent = process.ppid;
+    const orphaned = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(orphaned);
+      process.stderr.write(`sim: parent process ${parent} is gone: shutting down\n`);
+      stop();
+    }, 500);
+    orphaned.unref();
   });
 }
