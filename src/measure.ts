@@ -1,5 +1,5 @@
 import { collectFingerprint, modelFiles } from './baseline/fingerprint.ts';
-import { startEngine, type EngineSpec, type RunningEngine } from './engines/engine.ts';
+import { EngineStartError, startEngine, type EngineSpec, type RunningEngine } from './engines/engine.ts';
 import { VLLM_DIALECT, PLAIN_OPENAI_DIALECT, type RequestDialect } from './load/client.ts';
 import type { PromptBook } from './load/prompt-book.ts';
 import { RunCancelledError, runScenario } from './load/runner.ts';
@@ -140,7 +140,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
     logTail,
   });
   const cancelled = (engine: RunningEngine): EngineResult => failed('cancelled', engine.proc.tail(30));
-  const hooks = { info, warning, onSpawn: opts.hooks.onSpawn, onStopped: opts.hooks.onStopped };
+  const hooks = { info, warning, onSpawn: opts.hooks.onSpawn, onStopped: opts.hooks.onStopped, signal: opts.signal };
   try {
     running = await startEngine(spec, hooks);
     startup.coldS = running.startupS;
@@ -196,6 +196,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
     return { ...baseResult(engine, fingerprint, startup, repetitions, records, opts), status: 'ok', error: null, logTail: null };
   } catch (err) {
     if (err instanceof RunCancelledError && running) return cancelled(running);
+    if (err instanceof EngineStartError && err.reason === 'cancelled') return failed('cancelled', err.logTail);
     const message = err instanceof Error ? err.message : String(err);
     const tail = (err as { logTail?: string | null }).logTail ?? running?.proc.tail(50) ?? null;
     warning(`${engine.label}: ${message}`);

@@ -33,7 +33,7 @@ async function measureTiny(opts: Pick<MeasureOptions, 'warmupRepetitions' | 'war
       plan,
       scenarios,
       model: 'sim-qwen',
-      prompts: makePromptBook(scenarios.scenarios, 2 + opts.warmupRepetitions, tokenizer),
+      prompts: await makePromptBook(scenarios.scenarios, 2 + opts.warmupRepetitions, tokenizer),
       python: 'python3',
       dtype: 'auto',
       engineArgs: { vllm: [], transformers: [], sim: ['--slowdown', '0.1'] },

@@ -54,6 +54,8 @@ export interface StartHooks {
   readonly stopGraceMs?: number;
   /** How long to wait for GPU memory to come back after a stop (default 30 s). */
   readonly gpuReleaseTimeoutMs?: number;
+  /** The run's cancellation: a start in progress ends as 'cancelled', a stop skips the GPU wait. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunningEngine {
@@ -74,7 +76,7 @@ export interface RunningEngine {
   stop(): Promise<void>;
 }
 
-export type EngineStartFailure = 'bad-spec' | 'gpu-busy' | 'port-in-use' | 'exited' | 'timeout' | 'rejected';
+export type EngineStartFailure = 'bad-spec' | 'gpu-busy' | 'port-in-use' | 'exited' | 'timeout' | 'rejected' | 'cancelled';
 
 export class EngineStartError extends Error {
   readonly reason: EngineStartFailure;
@@ -129,6 +131,7 @@ export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Pro
       model: servedModel,
       proc,
       deadline: Date.now() + spec.startupTimeoutS * 1000,
+      signal: hooks.signal,
     });
     // Answers from a foreign server on a stolen port would look ready: only ours counts.
     if (!proc.running()) throw new NotReadyError('exited', `the server process ${describeExit(proc.exitInfo()!)} right after answering`, proc.exitInfo());
@@ -157,7 +160,8 @@ export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Pro
     stop() {
       stopping ??= (async () => {
         await proc.stop(grace);
-        if (gpuBefore === null) return;
+        // A cancelled job has the runner's 7.5 s to end: no waiting on the GPU then.
+        if (gpuBefore === null || hooks.signal?.aborted) return;
         const released = await waitGpuReleased(gpuBefore.usedMiB, { nvidiaSmi: hooks.nvidiaSmi, timeoutMs: hooks.gpuReleaseTimeoutMs });
         if (released && !released.released) hooks.warning?.(describeUnreleased(spec.label, gpuBefore.usedMiB, released));
       })();
@@ -194,6 +198,7 @@ function startFailure(spec: EngineSpec, err: unknown, proc: ManagedProcess): Eng
   const tail = proc.tail(TAIL_LINES);
   const name = `${spec.label} (${spec.kind})`;
   if (!(err instanceof NotReadyError)) return new EngineStartError('exited', `${name}: start-up failed: ${(err as Error).message}${formatLog(proc)}`, tail);
+  if (err.reason === 'cancelled') return new EngineStartError('cancelled', `${name}: ${err.message}`, tail);
   if (err.reason === 'timeout') {
     return new EngineStartError(
       'timeout',

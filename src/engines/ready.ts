@@ -16,9 +16,11 @@ export interface ReadyOptions {
   /** Give up at this time (Date.now() milliseconds). */
   readonly deadline: number;
   readonly pollMs?: number;
+  /** The run was cancelled: stop waiting (the server's group is being stopped by the canceller). */
+  readonly signal?: AbortSignal;
 }
 
-export type NotReadyReason = 'exited' | 'timeout' | 'rejected';
+export type NotReadyReason = 'exited' | 'timeout' | 'rejected' | 'cancelled';
 
 export class NotReadyError extends Error {
   readonly reason: NotReadyReason;
@@ -35,16 +37,19 @@ export class NotReadyError extends Error {
 export async function waitReady(opts: ReadyOptions): Promise<void> {
   const pollMs = opts.pollMs ?? 500;
   let lastProblem = 'no answer yet';
+  const cancelled = (): NotReadyError => new NotReadyError('cancelled', 'start-up cancelled (the run received a stop signal)');
   for (;;) {
+    if (opts.signal?.aborted) throw cancelled();
     const exit = opts.proc.exitInfo();
     if (exit) throw new NotReadyError('exited', `the server process ${describeExit(exit)} before it was ready`, exit);
     const remaining = opts.deadline - Date.now();
     if (remaining <= 0) throw new NotReadyError('timeout', `not ready in time (last check: ${lastProblem})`);
     const attempt = await raceExit(opts.proc, probe(opts, remaining));
+    if (opts.signal?.aborted) throw cancelled();
     if (attempt.kind === 'ready') return;
     if (attempt.kind === 'rejected') throw new NotReadyError('rejected', attempt.problem);
     lastProblem = attempt.problem;
-    await Promise.race([sleep(Math.min(pollMs, Math.max(0, opts.deadline - Date.now()))), opts.proc.exited]);
+    await Promise.race([sleep(Math.min(pollMs, Math.max(0, opts.deadline - Date.now())), undefined, { signal: opts.signal }).catch(() => {}), opts.proc.exited]);
   }
 }
 
@@ -52,7 +57,7 @@ type Failure = { readonly kind: 'retry' | 'rejected'; readonly problem: string }
 type Attempt = { readonly kind: 'ready' } | Failure;
 
 async function probe(opts: ReadyOptions, remainingMs: number): Promise<Attempt> {
-  const signal = AbortSignal.timeout(remainingMs);
+  const signal = opts.signal ? AbortSignal.any([AbortSignal.timeout(remainingMs), opts.signal]) : AbortSignal.timeout(remainingMs);
   try {
     const health = await fetch(new URL(opts.healthPath, opts.baseUrl), { signal });
     await health.body?.cancel();

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Prompt, Scenario } from '../types.ts';
-import { promptHash, synthesizePrompts } from './prompts.ts';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { RunCancelledError } from './runner.ts';
+import { generatePrompts, promptHash } from './prompts.ts';
 import type { Tokenizer } from './tokenizer.ts';
 
 // Every prompt of a run, synthesized once per scenario × repetition. The run's prompt hash covers
@@ -18,15 +20,34 @@ export interface PromptBook {
   readonly hash: string;
 }
 
-export function makePromptBook(scenarios: readonly Scenario[], repetitions: number, tokenizer: Tokenizer): PromptBook {
+/** Longest stretch of synthesis without a turn of the event loop: a Ctrl-C is heard within it. */
+const SLICE_MS = 50;
+
+/**
+ * Synthesizes the book. Large plans take a while: the work yields to the event loop every
+ * SLICE_MS so signals are handled, and stops with RunCancelledError once `signal` is aborted.
+ */
+export async function makePromptBook(scenarios: readonly Scenario[], repetitions: number, tokenizer: Tokenizer, signal?: AbortSignal): Promise<PromptBook> {
   const sets = new Map<string, PromptSet>();
   const key = (name: string, repetition: number): string => `${repetition}/${name}`;
   const digest = createHash('sha256');
+  let sliceStart = performance.now();
+  const synthesize = async (s: Scenario, r: number, count: number, stream: 'warmup' | 'measure'): Promise<Prompt[]> => {
+    const out: Prompt[] = [];
+    for (const prompt of generatePrompts(s, tokenizer, r, count, stream)) {
+      out.push(prompt);
+      if (performance.now() - sliceStart < SLICE_MS) continue;
+      await yieldToLoop();
+      sliceStart = performance.now();
+      if (signal?.aborted) throw new RunCancelledError(s.name);
+    }
+    return out;
+  };
   for (let r = 0; r < repetitions; r++) {
     for (const s of scenarios) {
       const set: PromptSet = {
-        measure: synthesizePrompts(s, tokenizer, r, s.requests, 'measure'),
-        warmup: synthesizePrompts(s, tokenizer, r, s.warmupRequests, 'warmup'),
+        measure: await synthesize(s, r, s.requests, 'measure'),
+        warmup: await synthesize(s, r, s.warmupRequests, 'warmup'),
       };
       sets.set(key(s.name, r), set);
       digest.update(`${key(s.name, r)}:${promptHash([...set.warmup, ...set.measure])}\n`);

@@ -201,12 +201,22 @@ export function synthesizePrompts(
   count: number,
   stream: 'warmup' | 'measure',
 ): Prompt[] {
+  return [...generatePrompts(scenario, tokenizer, repetition, count, stream)];
+}
+
+/** synthesizePrompts one prompt at a time, so a long synthesis can yield to the event loop. */
+export function* generatePrompts(
+  scenario: Scenario,
+  tokenizer: Tokenizer,
+  repetition: number,
+  count: number,
+  stream: 'warmup' | 'measure',
+): Generator<Prompt> {
   if (!Number.isSafeInteger(repetition) || repetition < 0) throw new Error(`prompt synthesis: repetition must be a whole number ≥ 0, got ${repetition}`);
   if (!Number.isSafeInteger(count) || count < 0) throw new Error(`prompt synthesis: count must be a whole number ≥ 0, got ${count}`);
   const cost = costOf(tokenizer);
   const prefix = sharedPrefix(scenario, repetition, tokenizer);
   const rng = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name)));
-  const prompts: Prompt[] = [];
   for (let i = 0; i < count; i++) {
     const inputTokens = drawLength(scenario.input, rng);
     const maxTokens = drawLength(scenario.output, rng);
@@ -226,9 +236,8 @@ export function synthesizePrompts(
     );
     const messages: ChatMessage[] = prefix === '' ? [] : [{ role: 'system', content: prefix }];
     messages.push({ role: 'user', content: user });
-    prompts.push({ text: prefix + user, messages, promptTokens: inputTokens, maxTokens });
+    yield { text: prefix + user, messages, promptTokens: inputTokens, maxTokens };
   }
-  return prompts;
 }
 
 /** sha256 over the exact bytes of the prompts, in order (texts, chat messages and output lengths). */
