@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { Scenario, ScenarioSet } from '../types.ts';
 import { validateScenarioDocument, type ScopedProblem } from './schema.ts';
@@ -66,17 +66,30 @@ export function parseScenarioSet(text: string, file: string): ScenarioSet {
       }),
     );
   }
-  const { scenarios, problems } = validateScenarioDocument(doc.toJS({ maxAliasCount: 1000 }));
+  let value: unknown;
+  try {
+    // maxAliasCount bounds what aliases may expand to (a "billion laughs" file).
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    throw new ScenarioFileError(file, [`${file}: cannot expand the YAML: ${(err as Error).message}`]);
+  }
+  const { scenarios, problems } = validateScenarioDocument(value);
   if (problems.length > 0) throw new ScenarioFileError(file, problems.map((p) => formatProblem(file, p)));
   return deepFreeze({ file, hash: sha256(canonicalJson(scenarios)), scenarios });
 }
+
+/** A scenario file is a few kilobytes; one this large is a mistake, refused before it is parsed. */
+const MAX_FILE_BYTES = 1024 * 1024;
 
 /** Reads, parses and validates a scenario file. */
 export function loadScenarioSet(path: string): ScenarioSet {
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_FILE_BYTES) throw new ScenarioFileError(path, [`${path}: the scenario file is ${size} bytes, over the limit of ${MAX_FILE_BYTES} (1 MiB)`]);
     text = readFileSync(path, 'utf8');
   } catch (err) {
+    if (err instanceof ScenarioFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
     throw new ScenarioFileError(path, [`${path}: cannot read the scenario file: ${why}`]);

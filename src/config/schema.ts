@@ -31,14 +31,28 @@ export interface ScopedProblem extends Problem {
 
 // ---------- lengths ----------
 
-const TOKENS = wholeNumber(1);
-const LENGTH_EXPECTED = 'a whole number of tokens ≥ 1, {uniform: [min, max]} or {normal: {mean, stddev, min, max}}';
-const UNIFORM_EXPECTED = '[min, max]: two whole numbers ≥ 1 with min ≤ max';
+// Limits: far above any real scenario, low enough that a typo (1e9) is an error naming the field
+// instead of minutes of prompt synthesis and gigabytes before the first request, and every
+// duration fits Node's timers (2^31−1 ms, 24.8 days; longer ones fire after 1 ms).
+/** Tokens of one prompt or answer: the longest context windows (1M). */
+const MAX_TOKENS = 1_048_576;
+/** Requests of one scenario repetition, and in flight at once. */
+const MAX_REQUESTS = 100_000;
+const MAX_CONCURRENCY = 10_000;
+/** A day, for one request. */
+const MAX_TIMEOUT_S = 86_400;
+/** Poisson rates: one request per 1,000 s at the slowest (a gap must fit a timer), a million per second at most. */
+const MIN_RATE = 0.001;
+const MAX_RATE = 1_000_000;
+
+const TOKENS = wholeNumber(1, MAX_TOKENS);
+const LENGTH_EXPECTED = `a whole number of tokens from 1 to ${MAX_TOKENS}, {uniform: [min, max]} or {normal: {mean, stddev, min, max}}`;
+const UNIFORM_EXPECTED = `[min, max]: two whole numbers from 1 to ${MAX_TOKENS} with min ≤ max`;
 
 const NORMAL = object(
   {
-    mean: field(numberAbove(0), 'Mean length in tokens.', true),
-    stddev: field(numberBetween(0, Infinity), 'Standard deviation in tokens (0 = always the mean, rounded).', true),
+    mean: field(numberBetween(1, MAX_TOKENS), 'Mean length in tokens.', true),
+    stddev: field(numberBetween(0, MAX_TOKENS), 'Standard deviation in tokens (0 = always the mean, rounded).', true),
     min: field(TOKENS, 'Shortest length: draws below it are clamped to it.', true),
     max: field(TOKENS, 'Longest length: draws above it are clamped to it.', true),
   },
@@ -51,7 +65,7 @@ function checkUniform(value: unknown, path: string, problems: Problem[]): Length
   const ok =
     Array.isArray(value) &&
     value.length === 2 &&
-    value.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1) &&
+    value.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_TOKENS) &&
     value[0] <= value[1];
   if (!ok) {
     problems.push(mismatch(path, UNIFORM_EXPECTED, value));
@@ -99,7 +113,7 @@ const LENGTH: Rule<LengthSpec> = {
     ],
   },
   check(value, path, problems) {
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return { kind: 'fixed', tokens: value };
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_TOKENS) return { kind: 'fixed', tokens: value };
     if (isPlainObject(value) && Object.keys(value).length === 1) {
       const [key] = Object.keys(value);
       if (key === 'uniform') return checkUniform(value.uniform, joinPath(path, key), problems);
@@ -120,16 +134,16 @@ export function shortest(spec: LengthSpec): number {
 // ---------- load ----------
 
 const LOAD_EXPECTED = '{concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}} or "burst"';
-const CONCURRENCY = wholeNumber(1);
+const CONCURRENCY = wholeNumber(1, MAX_CONCURRENCY);
 const POISSON = object(
   {
-    rate: field(numberAbove(0), 'Mean request rate (requests per second).', true),
+    rate: field(numberBetween(MIN_RATE, MAX_RATE), 'Mean request rate (requests per second).', true),
     burstiness: field(
       numberAbove(0),
       'Gamma shape of the gaps between sends: 1 = Poisson (default), below 1 burstier, above 1 more regular.',
     ),
     'max-concurrency': field(
-      wholeNumber(1),
+      wholeNumber(1, MAX_CONCURRENCY),
       'Most requests in flight at once; the wait for a slot is reported as client queue time.',
     ),
   },
@@ -211,15 +225,15 @@ const SCENARIO_FIELDS = {
   input: field(LENGTH, 'Prompt length in tokens (shared prefix included).'),
   output: field(LENGTH, 'Generated tokens per request (forced with ignore_eos / min_tokens).'),
   'shared-prefix-tokens': field(
-    wholeNumber(0),
+    wholeNumber(0, MAX_TOKENS),
     'Tokens of a system prompt shared by every request (prefix caching); part of the input length. Default 0.',
   ),
-  requests: field(wholeNumber(1), 'Measured requests per repetition.'),
-  'warmup-requests': field(wholeNumber(0), 'Requests sent before measuring, not recorded. Default 0.'),
+  requests: field(wholeNumber(1, MAX_REQUESTS), 'Measured requests per repetition.'),
+  'warmup-requests': field(wholeNumber(0, MAX_REQUESTS), 'Requests sent before measuring, not recorded. Default 0.'),
   load: field(LOAD, 'How requests are released: {concurrency: N}, {poisson: {rate}} or burst.'),
   seed: field(wholeNumber(0, 4294967295), 'Seed for prompt lengths, texts and arrival times. Default 0.'),
   slo: field(SLO, 'Service-level objectives; goodput counts requests that meet all of them.'),
-  'timeout-s': field(numberAbove(0), 'Per-request deadline in seconds. Default 300.'),
+  'timeout-s': field(numberBetween(0.1, MAX_TIMEOUT_S, ' seconds'), 'Per-request deadline in seconds. Default 300.'),
   limits: field(
     record(METRIC_NAMES, 'metric name', numberBetween(0, Infinity), describeMetric),
     'Absolute limits checked in release mode (a maximum for lower-is-better metrics, a minimum for higher-is-better).',

@@ -38,7 +38,7 @@ export interface StreamClient {
   readonly openai: OpenAI;
   /** The raw body of a successful response of `openai` (once per response). */
   takeBody(response: Response): RawBody;
-  /** Closes the pooled connections; call once every request has ended. */
+  /** Closes the pooled connections (and drops anything still queued); call once every request has ended. */
   close(): Promise<void>;
 }
 
@@ -66,7 +66,9 @@ export function createStreamClient(opts: { baseUrl: string; apiKey?: string; con
     maxRetries: 0,
     fetch: raw.fetch,
   });
-  return { openai, takeBody: raw.takeBody, close: () => agent.close() };
+  // destroy, not close: close would wait for requests that were given up on while still queued
+  // or connecting, which a frozen server never answers.
+  return { openai, takeBody: raw.takeBody, close: () => agent.destroy() };
 }
 
 function v1Url(baseUrl: string): string {
@@ -111,7 +113,8 @@ export interface StreamResult {
 
 /** Sends one streaming request and times it. Never throws: every failure is recorded with its error. */
 export async function streamRequest(client: StreamClient, req: StreamRequest): Promise<StreamResult> {
-  if (!(req.deadlineMs > 0)) throw new Error(`deadline must be a positive number of milliseconds, got ${req.deadlineMs}`);
+  // Node fires a longer timer after 1 ms: every request would "time out" at once.
+  if (!(req.deadlineMs > 0 && req.deadlineMs <= 2 ** 31 - 1)) throw new Error(`deadline must be a number of milliseconds above 0 and at most 2^31−1, got ${req.deadlineMs}`);
   const controller = new AbortController();
   const { signal } = controller;
   const reader = new ChunkReader(req.api, req.onChunk);

@@ -95,8 +95,14 @@ class Exchange implements Dispatcher.DispatchHandler, RawBody {
 
   #abort(): void {
     const reason = this.#signal?.reason instanceof Error ? this.#signal.reason : new DOMException('This operation was aborted', 'AbortError');
-    // Before the request starts there is no controller yet; onRequestStart aborts it then.
-    this.#controller?.abort(reason);
+    if (this.#controller !== null) {
+      this.#controller.abort(reason);
+      return;
+    }
+    // Not started yet: still queued for a connection, or connecting (to a frozen server whose
+    // backlog is full, undici's 10 s connect limit would apply). The deadline is ours: the caller
+    // hears now, and onRequestStart aborts the request should it ever start.
+    this.#settle(() => this.#reject(reason));
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {

@@ -29,6 +29,9 @@ export interface RunScenarioOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Node's longest timer: 2^31−1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class RunCancelledError extends Error {
   constructor(scenario: string) {
     super(`scenario "${scenario}" cancelled`);
@@ -50,7 +53,9 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun
   if (prompts.length !== scenario.requests) {
     throw new Error(`scenario "${scenario.name}": got ${prompts.length} prompts for requests: ${scenario.requests}`);
   }
-  if (!(scenario.timeoutS > 0)) throw new Error(`scenario "${scenario.name}": timeoutS must be a positive number of seconds, got ${scenario.timeoutS}`);
+  if (!(scenario.timeoutS > 0 && scenario.timeoutS * 1000 <= MAX_TIMER_MS)) {
+    throw new Error(`scenario "${scenario.name}": timeoutS must be a number of seconds above 0 and at most ${Math.floor(MAX_TIMER_MS / 1000)} (Node's longest timer), got ${scenario.timeoutS}`);
+  }
   const cap = concurrencyCap(scenario);
   const client = createStreamClient({ baseUrl: opts.baseUrl, apiKey: opts.apiKey, connections: cap });
   try {
@@ -219,9 +224,11 @@ async function openLoop(
  * cancelled run alive.
  */
 async function sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
-  const coarse = Math.floor(at - performance.now()) - 1;
-  // An abort rejects the timer's promise: that is the wake-up, not an error.
-  if (coarse > 0) await sleep(coarse, undefined, { signal }).catch(() => {});
+  // Node fires a timer longer than 2^31−1 ms after 1 ms: a long gap is slept in pieces.
+  for (let coarse = Math.floor(at - performance.now()) - 1; coarse > 0 && !signal?.aborted; coarse = Math.floor(at - performance.now()) - 1) {
+    // An abort rejects the timer's promise: that is the wake-up, not an error.
+    await sleep(Math.min(coarse, MAX_TIMER_MS), undefined, { signal }).catch(() => {});
+  }
   while (performance.now() < at && !signal?.aborted) await yieldToIo();
 }
 

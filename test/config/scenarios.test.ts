@@ -95,7 +95,7 @@ test('every length and load form is parsed into its typed shape', () => {
 
 test('wrong type: names file, scenario and field, what was expected and what was found', () => {
   assert.deepEqual(problems(withScenario('load: {concurrency: eight}')), [
-    'scenarios/x.yml: scenario "chat-8" field load.concurrency: expected a whole number ≥ 1, got "eight"',
+    'scenarios/x.yml: scenario "chat-8" field load.concurrency: expected a whole number from 1 to 10000, got "eight"',
   ]);
   assert.deepEqual(problems(withScenario('load: burst', 'api: grpc')), [
     'scenarios/x.yml: scenario "chat-8" field api: expected "completions" or "chat", got "grpc"',
@@ -110,35 +110,35 @@ test('wrong type: names file, scenario and field, what was expected and what was
 
 test('out of range values are rejected with the allowed range', () => {
   assert.deepEqual(problems(withScenario('load: burst').replace('requests: 16', 'requests: 0')), [
-    'scenarios/x.yml: scenario "chat-8" field requests: expected a whole number ≥ 1, got 0',
+    'scenarios/x.yml: scenario "chat-8" field requests: expected a whole number from 1 to 100000, got 0',
   ]);
   assert.deepEqual(problems(withScenario('load: burst', 'seed: -1')), [
     'scenarios/x.yml: scenario "chat-8" field seed: expected a whole number from 0 to 4294967295, got -1',
   ]);
   assert.deepEqual(problems(withScenario('load: burst').replace('input: 256', 'input: 2.5')), [
-    'scenarios/x.yml: scenario "chat-8" field input: expected a whole number of tokens ≥ 1, {uniform: [min, max]} or {normal: {mean, stddev, min, max}}, got 2.5',
+    'scenarios/x.yml: scenario "chat-8" field input: expected a whole number of tokens from 1 to 1048576, {uniform: [min, max]} or {normal: {mean, stddev, min, max}}, got 2.5',
   ]);
   assert.deepEqual(problems(withScenario('load: {poisson: {rate: 0}}')), [
-    'scenarios/x.yml: scenario "chat-8" field load.poisson.rate: expected a number > 0, got 0',
+    'scenarios/x.yml: scenario "chat-8" field load.poisson.rate: expected a number from 0.001 to 1000000, got 0',
   ]);
   assert.deepEqual(problems(withScenario('load: burst', 'tolerances: {goodput: 11}')), [
     'scenarios/x.yml: scenario "chat-8" field tolerances.goodput: expected a number from 0 to 10 (a fraction: 0.05 = 5%), got 11',
   ]);
   assert.deepEqual(problems(withScenario('load: burst', 'timeout-s: .inf')), [
-    'scenarios/x.yml: scenario "chat-8" field timeout-s: expected a number > 0, got Infinity',
+    'scenarios/x.yml: scenario "chat-8" field timeout-s: expected a number from 0.1 to 86400 seconds, got Infinity',
   ]);
 });
 
 test('length forms: uniform needs [min ≤ max], normal needs min ≤ mean ≤ max, unknown forms are named', () => {
   assert.deepEqual(problems(withScenario('load: burst').replace('input: 256', 'input: {uniform: [512, 64]}')), [
-    'scenarios/x.yml: scenario "chat-8" field input.uniform: expected [min, max]: two whole numbers ≥ 1 with min ≤ max, got [512,64]',
+    'scenarios/x.yml: scenario "chat-8" field input.uniform: expected [min, max]: two whole numbers from 1 to 1048576 with min ≤ max, got [512,64]',
   ]);
   assert.deepEqual(
     problems(withScenario('load: burst').replace('output: 64', 'output: {normal: {mean: 5, stddev: 1, min: 10, max: 20}}')),
     ['scenarios/x.yml: scenario "chat-8" field output.normal: expected min ≤ mean ≤ max, got min 10, mean 5, max 20'],
   );
   assert.deepEqual(problems(withScenario('load: burst').replace('output: 64', 'output: {normal: {mean: 5, min: 1, max: 20}}')), [
-    'scenarios/x.yml: scenario "chat-8" field output.normal.stddev: expected a number ≥ 0, got nothing',
+    'scenarios/x.yml: scenario "chat-8" field output.normal.stddev: expected a number from 0 to 1048576, got nothing',
   ]);
   assert.deepEqual(problems(withScenario('load: burst').replace('input: 256', 'input: {unifrom: [1, 2]}')), [
     'scenarios/x.yml: scenario "chat-8" field input.unifrom: unknown length form (did you mean "uniform"?); expected one of: uniform, normal',
@@ -224,9 +224,9 @@ test('all problems of a file are reported together, in file order', () => {
   ].join('\n');
   assert.deepEqual(problems(text), [
     'scenarios/x.yml: field version: expected 1, got 2',
-    'scenarios/x.yml: defaults field requests: expected a whole number ≥ 1, got "many"',
-    'scenarios/x.yml: scenario "a" field input: expected a whole number of tokens ≥ 1, {uniform: [min, max]} or {normal: {mean, stddev, min, max}}, got 0',
-    'scenarios/x.yml: scenario "a" field load.concurrency: expected a whole number ≥ 1, got 0',
+    'scenarios/x.yml: defaults field requests: expected a whole number from 1 to 100000, got "many"',
+    'scenarios/x.yml: scenario "a" field input: expected a whole number of tokens from 1 to 1048576, {uniform: [min, max]} or {normal: {mean, stddev, min, max}}, got 0',
+    'scenarios/x.yml: scenario "a" field load.concurrency: expected a whole number from 1 to 10000, got 0',
     'scenarios/x.yml: scenario #2: expected a mapping of scenario fields, got 42',
     'scenarios/x.yml: scenario "c" field shared-prefix-tokens: expected fewer tokens than the shortest input (8), got 8',
   ]);
@@ -359,4 +359,38 @@ test('scenarioHash keys one scenario regardless of its neighbours; canonicalJson
   assert.equal(scenarioHash(one.scenarios[0]), scenarioHash(two.scenarios[0]));
   assert.notEqual(one.hash, two.hash);
   assert.equal(canonicalJson({ b: 1, a: { d: [2, { z: 0, y: 1 }], c: null } }), '{"a":{"c":null,"d":[2,{"y":1,"z":0}]},"b":1}');
+});
+
+test('hostile sizes are errors naming the field and the range, before any prompt is made', () => {
+  const text = withScenario('load: {poisson: {rate: 1.0e-7}}', 'timeout-s: 2200000')
+    .replace('input: 256', 'input: 1000000000')
+    .replace('requests: 16', 'requests: 1000000000');
+  assert.deepEqual(problems(text), [
+    'scenarios/x.yml: scenario "chat-8" field input: expected a whole number of tokens from 1 to 1048576, {uniform: [min, max]} or {normal: {mean, stddev, min, max}}, got 1000000000',
+    'scenarios/x.yml: scenario "chat-8" field requests: expected a whole number from 1 to 100000, got 1000000000',
+    'scenarios/x.yml: scenario "chat-8" field load.poisson.rate: expected a number from 0.001 to 1000000, got 1e-7',
+    'scenarios/x.yml: scenario "chat-8" field timeout-s: expected a number from 0.1 to 86400 seconds, got 2200000',
+  ]);
+  assert.deepEqual(problems(withScenario('load: {concurrency: 1000000}')), [
+    'scenarios/x.yml: scenario "chat-8" field load.concurrency: expected a whole number from 1 to 10000, got 1000000',
+  ]);
+});
+
+test('a YAML bomb is refused with the file named; a 50 MB file is refused before it is parsed', () => {
+  const bomb = ['version: 1', 'a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+  const found = problems(`${bomb.join('\n')}\nscenarios: []\n`);
+  assert.equal(found.length, 1);
+  assert.match(found[0], /^scenarios\/x\.yml: cannot expand the YAML: .*alias/i);
+
+  const dir = mkdtempSync(join(tmpdir(), 'perf-gate-big-'));
+  try {
+    const big = join(dir, 'big.yml');
+    writeFileSync(big, `${withScenario('load: burst')}${'# padding\n'.repeat(5_000_000)}`);
+    const started = Date.now();
+    assert.throws(() => loadScenarioSet(big), (err: Error) => err instanceof ScenarioFileError && err.message === `${big}: the scenario file is 50000131 bytes, over the limit of 1048576 (1 MiB)`);
+    assert.ok(Date.now() - started < 1_000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStreamClient, PLAIN_OPENAI_DIALECT, streamRequest, type StreamRequest } from '../../src/load/client.ts';
 import type { Prompt } from '../../src/types.ts';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { awkwardPieces, fixtureEvents, startReplayServer, type Reply } from './replay-server.ts';
 
 const PROMPT: Prompt = {
@@ -183,6 +186,35 @@ test('a server that never sends headers is recorded as timeout too', async () =>
   assert.equal(record.error, 'timeout');
   assert.equal(record.ttftMs, null);
   assert.ok(endedAt - sentAt < 200 + 3000);
+});
+
+test('a frozen server whose connection queue is full: the deadline covers the connect, not undici\'s 10 s limit', async () => {
+  // A listener with a backlog of one, stopped (SIGSTOP) so it never accepts: once its queue is
+  // full the kernel drops further SYNs and a connect hangs.
+  const frozen = spawn(process.execPath, ['-e', "const s = require('node:net').createServer(); s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const sockets: Socket[] = [];
+  const client = await (async () => {
+    const [line] = (await once(frozen.stdout!, 'data')) as [Buffer];
+    const port = Number(String(line).trim());
+    frozen.kill('SIGSTOP');
+    // Fill the accept queue (a backlog of 1 admits a couple of connections).
+    for (let i = 0; i < 4; i++) sockets.push(connect(port, '127.0.0.1').on('error', () => {}));
+    await new Promise((r) => setTimeout(r, 200));
+    return createStreamClient({ baseUrl: `http://127.0.0.1:${port}`, connections: 1 });
+  })();
+  try {
+    const deadlineMs = 500;
+    const { record, sentAt, endedAt } = await streamRequest(client, request({ deadlineMs }));
+    assert.equal(record.error, 'timeout');
+    const took = endedAt - sentAt;
+    assert.ok(took < deadlineMs + 2_000, `took ${Math.round(took)} ms against a ${deadlineMs} ms deadline`);
+    const closing = performance.now();
+    await client.close();
+    assert.ok(performance.now() - closing < 2_000, 'closing the client does not wait on the hung connect');
+  } finally {
+    for (const s of sockets) s.destroy();
+    frozen.kill('SIGKILL');
+  }
 });
 
 test('a refused connection is recorded as a connection error', async () => {
