@@ -1,5 +1,6 @@
 import { parseBaselineDoc, serializeBaselineDoc, type BaselineDoc } from './history.ts';
 import type { BaselineStore } from './store.ts';
+import { GITHUB_RETRY, isRateLimit, withRetries, type Answer, type RetryPolicy } from '../github/retry.ts';
 
 // The baseline as a file on a branch of the repository itself (default `perf-baselines`), read and
 // written through the REST contents API. Every write names the blob it replaces; when another job
@@ -21,6 +22,8 @@ export interface BranchStoreOptions {
   /** Base of the randomised wait between attempts, in milliseconds. */
   readonly retryDelayMs?: number;
   readonly commitMessage?: string;
+  /** Retries of reads on 5xx, 429 and rate-limit 403s (default GITHUB_RETRY). */
+  readonly retry?: RetryPolicy;
 }
 
 export const DEFAULT_BASELINE_BRANCH = 'perf-baselines';
@@ -30,6 +33,7 @@ interface Response {
   readonly status: number;
   readonly json: unknown;
   readonly text: string;
+  header(name: string): string | null;
 }
 
 interface Loaded {
@@ -56,6 +60,7 @@ export class BranchBaselineStore implements BaselineStore {
       apiUrl: opts.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
       maxAttempts: opts.maxAttempts ?? 5,
       retryDelayMs: opts.retryDelayMs ?? 250,
+      retry: opts.retry ?? GITHUB_RETRY,
       commitMessage: opts.commitMessage ?? 'llm-perf-gate: record baseline',
     };
     if (!Number.isInteger(this.#opts.maxAttempts) || this.#opts.maxAttempts < 1) throw new Error(`baseline branch store: maxAttempts must be a whole number ≥ 1, got ${this.#opts.maxAttempts}`);
@@ -136,6 +141,24 @@ export class BranchBaselineStore implements BaselineStore {
   }
 
   async #request(method: string, path: string, body?: unknown): Promise<Response> {
+    // Reads are retried through GitHub's busy moments; a write is not (its answer may be lost
+    // after it landed), and update() re-reads and re-applies on conflicts anyway.
+    if (method !== 'GET') return this.#requestOnce(method, path, body);
+    return withRetries(
+      async () => {
+        const res = await this.#requestOnce(method, path, body);
+        if (res.status >= 500 || isRateLimit(answerOf(res))) throw res;
+        return res;
+      },
+      (err) => (isResponse(err) ? answerOf(err) : null),
+      this.#opts.retry,
+    ).catch((err: unknown) => {
+      if (isResponse(err)) return err;
+      throw err;
+    });
+  }
+
+  async #requestOnce(method: string, path: string, body?: unknown): Promise<Response> {
     let res: globalThis.Response;
     try {
       res = await fetch(`${this.#opts.apiUrl.replace(/\/+$/, '')}${path}`, {
@@ -153,18 +176,27 @@ export class BranchBaselineStore implements BaselineStore {
       throw new Error(`${this.location}: ${method} ${path} failed: ${(err as Error).message}`);
     }
     const text = await res.text();
+    const headers = res.headers;
     let json: unknown = null;
     try {
       json = text === '' ? null : JSON.parse(text);
     } catch {
       // Not JSON (a proxy's error page): the text goes into the message instead.
     }
-    return { status: res.status, json, text };
+    return { status: res.status, json, text, header: (name: string) => headers.get(name) };
   }
 
   #error(what: string, res: Response): Error {
     return new Error(`${this.location}: could not ${what}: HTTP ${res.status} ${messageOf(res)}`);
   }
+}
+
+function isResponse(x: unknown): x is Response {
+  return typeof x === 'object' && x !== null && 'status' in x && 'header' in x && 'text' in x;
+}
+
+function answerOf(res: Response): Answer {
+  return { status: res.status, header: res.header, message: messageOf(res) };
 }
 
 function messageOf(res: Response): string {

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // A lock file beside the baseline, so that two processes on one runner (a scheduled run and a
@@ -29,17 +30,23 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
       const fh = await open(lockPath, 'wx');
       try {
         await fh.writeFile(JSON.stringify(me));
-      } finally {
         await fh.close();
+      } catch (err) {
+        // A full disk: an empty lock left behind would hold up every later writer.
+        await fh.close().catch(() => {});
+        await rm(lockPath, { force: true });
+        throw new Error(`${lockPath}: cannot write the lock file (${(err as Error).message}); the baseline was left as it was`);
       }
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${lockPath}: cannot create the lock file: ${(err as Error).message}`);
     }
     const holder = await readHolder(lockPath);
-    if (holder !== null && holder.host === me.host && !alive(holder.pid)) {
-      // Its process is gone: the lock protects nothing. Removing it races only with another
-      // waiter doing the same, and the O_EXCL create above still lets just one of them in.
+    const stale = holder === null ? await abandonedEmpty(lockPath) : holder.host === me.host && !holderRuns(holder);
+    if (stale) {
+      // Its process is gone (or never wrote its name): the lock protects nothing. Removing it
+      // races only with another waiter doing the same, and the O_EXCL create above still lets
+      // just one of them in.
       await rm(lockPath, { force: true });
       continue;
     }
@@ -62,6 +69,40 @@ async function readHolder(lockPath: string): Promise<Holder | null> {
     return typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.since === 'string' ? (h as Holder) : null;
   } catch {
     // Gone, or caught between its creation and its first write: wait and look again.
+    return null;
+  }
+}
+
+/** A holder writes its name right after creating the file: an unreadable lock this old was abandoned. */
+const UNNAMED_LOCK_STALE_MS = 5_000;
+
+async function abandonedEmpty(lockPath: string): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(lockPath)).mtimeMs > UNNAMED_LOCK_STALE_MS;
+  } catch {
+    return false; // gone meanwhile: the create is simply tried again
+  }
+}
+
+/** Whether the holder still runs: its pid is alive and that process is not younger than the lock (a reused pid). */
+function holderRuns(holder: Holder): boolean {
+  if (!alive(holder.pid)) return false;
+  const started = processStartMs(holder.pid);
+  const since = Date.parse(holder.since);
+  // A second of slack for the clock ticks the start time is counted in.
+  return started === null || !Number.isFinite(since) || started <= since + 1_000;
+}
+
+/** When a process started (ms since the epoch), from Linux /proc; null elsewhere. */
+function processStartMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const bootS = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(startTicks) || !Number.isFinite(bootS)) return null;
+    // USER_HZ is 100 on every Linux the runners use.
+    return bootS * 1000 + startTicks * 10;
+  } catch {
     return null;
   }
 }

@@ -43,6 +43,24 @@ export class FileBaselineStore implements BaselineStore {
     return next;
   }
 
+  async checkWritable(): Promise<void> {
+    const probe = join(dirname(this.path), `.${basename(this.path)}.${randomUUID()}.probe`);
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      const fh = await open(probe, 'wx');
+      try {
+        // One block, so a full disk shows now rather than after the measurement.
+        await fh.writeFile(Buffer.alloc(4096));
+      } finally {
+        await fh.close();
+      }
+    } catch (err) {
+      throw new Error(`${this.path}: the baseline could not be written after the run: ${(err as Error).message}`);
+    } finally {
+      await rm(probe, { force: true }).catch(() => {});
+    }
+  }
+
   async #apply(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void> {
     const text = serializeBaselineDoc(fn(await this.read()));
     // Never write what could not be read back.

@@ -10,4 +10,6 @@ export interface BaselineStore {
   readonly location: string;
   read(): Promise<BaselineDoc | null>;
   update(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void>;
+  /** Throws, naming the place and the cause, when a later update could not be written (run before measuring). */
+  checkWritable?(): Promise<void>;
 }

@@ -23,6 +23,15 @@ describe('baseline on a git branch, against a local GitHub REST server', () => {
   after(() => gh.close());
   beforeEach(() => gh.reset());
 
+  test('reads ride out a 503 and a 429 with Retry-After: 0; the history is read, not given up', async () => {
+    await store().update((doc) => recordRun(doc, run(0)));
+    gh.calls = [];
+    gh.injectFailures('GET', /\/contents\//, { status: 503, body: { message: 'Service Unavailable' } }, { status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '0' } });
+    const doc = await store({ retry: { attempts: 4, baseDelayMs: 5, maxWaitMs: 1_000 } }).read();
+    assert.equal(doc?.entries.length, 1);
+    assert.deepEqual(gh.calls.filter((c) => c.path.includes('/contents/')).map((c) => c.status), [503, 429, 200]);
+  });
+
   test('no branch yet reads as no baseline', async () => {
     assert.equal(await store().read(), null);
     assert.ok(gh.calls.every((c) => c.authorization === 'Bearer secret-token'));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -98,14 +98,67 @@ test('a lock left by a dead process is taken over; a live holder makes the updat
   await new FileBaselineStore(path, { timeoutMs: 2_000 }).update((doc) => recordRun(doc, run(0)));
   assert.equal((await new FileBaselineStore(path).read())?.entries.length, 1);
 
-  await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-05-01T00:00:00.000Z' }));
+  const since = new Date().toISOString();
+  await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), since }));
   const before = await readFile(path, 'utf8');
   const started = Date.now();
   await assert.rejects(
     new FileBaselineStore(path, { timeoutMs: 300 }).update((doc) => recordRun(doc, run(1))),
-    (err: Error) => err.message.startsWith(`${lock}: the baseline is locked by process ${process.pid} on ${hostname()} since 2026-05-01T00:00:00.000Z; waited 0 s.`),
+    (err: Error) => err.message.startsWith(`${lock}: the baseline is locked by process ${process.pid} on ${hostname()} since ${since}; waited 0 s.`),
   );
   assert.ok(Date.now() - started >= 300, 'it waited for the holder');
   assert.equal(await readFile(path, 'utf8'), before, 'nothing written');
   assert.equal(JSON.parse(await readFile(lock, 'utf8')).pid, process.pid, 'a live holder\'s lock is left alone');
+});
+
+test('a lock older than its holder (the pid was reused by a later process) is taken over', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'baseline.json');
+  // This test process is alive, but started long after 2020: the lock cannot be its.
+  await writeFile(`${path}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: '2020-01-01T00:00:00.000Z' }));
+  await new FileBaselineStore(path, { timeoutMs: 2_000 }).update((doc) => recordRun(doc, run(0)));
+  assert.equal((await new FileBaselineStore(path).read())?.entries.length, 1);
+  await assert.rejects(stat(`${path}.lock`), /ENOENT/, 'the lock is released');
+});
+
+test('an empty lock (its writer died between creating and naming it) is taken over once it is seconds old', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'baseline.json');
+  const lock = `${path}.lock`;
+  await writeFile(lock, '');
+  const old = new Date(Date.now() - 60_000);
+  await utimes(lock, old, old);
+  const started = Date.now();
+  await new FileBaselineStore(path, { timeoutMs: 2_000 }).update((doc) => recordRun(doc, run(0)));
+  assert.ok(Date.now() - started < 1_500, 'taken over at once, not after the wait');
+  assert.equal((await new FileBaselineStore(path).read())?.entries.length, 1);
+});
+
+for (const [limitKiB, what] of [[1, 'the lock fits, the new history does not'], [0, 'not even the lock can be written']] as const) {
+  test(`a full disk is a clear error that leaves the history and the lock as they were (${what})`, async (t) => {
+    const dir = await tempDir(t);
+    const path = join(dir, 'baseline.json');
+    await new FileBaselineStore(path).update((doc) => recordRun(doc, run(0)));
+    const before = await readFile(path, 'utf8');
+    // A writer whose files may not grow past the limit (RLIMIT_FSIZE; SIGXFSZ ignored, so a write
+    // fails with EFBIG the way it fails with ENOSPC on a full disk).
+    const writer = join(import.meta.dirname, 'store-writer.ts');
+    const child = await promisify(execFile)('bash', ['-c', `trap '' XFSZ; ulimit -f ${limitKiB}; exec "$0" "$@"`, process.execPath, writer, path, 'f', '1']).catch((e: { stderr: string; code: number }) => e);
+    assert.notEqual((child as { code?: number }).code ?? 0, 0, 'the write failed');
+    assert.match((child as { stderr: string }).stderr, new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.lock)?: cannot write the (baseline|lock file).*(EFBIG|ENOSPC|too large)`, 'i'));
+    assert.equal(await readFile(path, 'utf8'), before, 'the history is unchanged');
+    assert.deepEqual((await readdir(dir)).sort(), ['baseline.json'], 'no lock and no temporary file left behind');
+    // And the next writer is not held up.
+    await new FileBaselineStore(path, { timeoutMs: 500 }).update((doc) => recordRun(doc, run(1)));
+  });
+}
+
+test('checkWritable names the store and the cause before anything is measured', async (t) => {
+  const dir = await tempDir(t);
+  const blocker = join(dir, 'not-a-dir');
+  await writeFile(blocker, 'x');
+  const store = new FileBaselineStore(join(blocker, 'baseline.json'));
+  await assert.rejects(store.checkWritable(), new RegExp(`^Error: ${join(blocker, 'baseline.json')}: the baseline could not be written after the run: .*(EEXIST|ENOTDIR)`));
+  await new FileBaselineStore(join(dir, 'ok', 'baseline.json')).checkWritable();
+  assert.deepEqual(await readdir(join(dir, 'ok')), [], 'the probe is removed');
 });

@@ -88,6 +88,7 @@ export class FakeGitHub {
   #commits = 0;
   #conflicts = 0;
   #heldReads: { count: number; waiting: (() => void)[] } | null = null;
+  #failures: { method: string; pattern: RegExp; replies: Reply[] }[] = [];
   #comments: Comment[] = [];
   #nextCommentId = 1000;
 
@@ -117,6 +118,7 @@ export class FakeGitHub {
     this.readOnly = false;
     this.#conflicts = 0;
     this.#heldReads = null;
+    this.#failures = [];
     this.#comments = [];
   }
 
@@ -177,6 +179,11 @@ export class FakeGitHub {
     this.#routes.unshift({ method, pattern, handler });
   }
 
+  /** The next calls matching `method` and `pattern` get these answers, one each, before the API answers again (a 502, a 429 ...). */
+  injectFailures(method: string, pattern: RegExp, ...replies: Reply[]): void {
+    this.#failures.push({ method, pattern, replies: [...replies] });
+  }
+
   /** The next `n` writes to the contents API answer 409, as if another writer had just committed. */
   injectConflicts(n: number): void {
     this.#conflicts = n;
@@ -226,6 +233,8 @@ export class FakeGitHub {
     const auth = req.headers.authorization;
     if (this.token !== null && auth !== `Bearer ${this.token}` && auth !== `token ${this.token}`) return { status: 401, body: { message: 'Bad credentials' } };
     if (this.readOnly && req.method !== 'GET' && path !== '/graphql') return forbidden;
+    const failure = this.#failures.find((f) => f.method === req.method && f.pattern.test(path) && f.replies.length > 0);
+    if (failure) return failure.replies.shift()!;
     for (const r of this.#routes) {
       const match = r.method === req.method ? path.match(r.pattern) : null;
       if (match) return r.handler({ method: r.method, path, query, body, match });
