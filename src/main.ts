@@ -5,16 +5,17 @@ import type { BaselineStore } from './baseline/store.ts';
 import { readInputs, type ActionConfig } from './config/inputs.ts';
 import { loadScenarioSet } from './config/scenarios.ts';
 import { trackServers } from './engines/cancel.ts';
-import { commentDecision, upsertStickyComment } from './github/comment.ts';
+import { commentDecision, commentKey, upsertStickyComment } from './github/comment.ts';
+import { logSafe } from './github/log-safe.ts';
 import { assertSafeToRun, readGitHubContext, type GitHubContext } from './github/context.ts';
-import { evaluate, measureRun, writeOutputs, type Evaluation } from './pipeline.ts';
+import { checkRecordable, judge, measureRun, notRecordedBecause, recordBaseline, writeOutputs, type EvaluateOptions } from './pipeline.ts';
 import { stopCommands } from './report/escape.ts';
 import { renderReport } from './report/markdown.ts';
 import { COMMENT_LIMIT, SUMMARY_LIMIT, fitToLimit, trimNote } from './report/trim.ts';
 import { mergeShards, readShardResults } from './shards.ts';
 import { PGID_STATE } from './state.ts';
 import { progressReporter } from './progress.ts';
-import type { RunResult } from './types.ts';
+import type { Comparison, RunResult } from './types.ts';
 
 // The action's main step: inputs → safety check → baseline read → measure (or aggregate shards)
 // → compare → report → publish (outputs, job summary, sticky comment) → pass or setFailed.
@@ -37,7 +38,7 @@ async function produceRun(config: ActionConfig, ctx: GitHubContext): Promise<Run
   if (config.mode === 'aggregate') return mergeShards(readShardResults(config.resultsDir));
   const scenarios = loadScenarioSet(config.scenarios);
   const servers = trackServers(
-    (m) => core.warning(m),
+    (m) => core.warning(logSafe(m)),
     (pgids) => {
       try {
         core.saveState(PGID_STATE, JSON.stringify(pgids));
@@ -56,15 +57,19 @@ async function produceRun(config: ActionConfig, ctx: GitHubContext): Promise<Run
   });
 }
 
-/** The Actions log: a collapsible group per engine, with a progress line per scenario or every 10 s. */
+/**
+ * The Actions log: a collapsible group per engine, with a progress line per scenario or every 10 s.
+ * Engine messages quote the model, the engine arguments and server logs: inputs anyone opening a
+ * PR can set, so none reaches the log as a workflow command.
+ */
 function actionLogHooks() {
-  const reporter = progressReporter({ tty: false, write: (text) => core.info(text.replace(/\n$/, '')) });
+  const reporter = progressReporter({ tty: false, write: (text) => core.info(logSafe(text.replace(/\n$/, ''))) });
   return {
-    info: (m: string) => core.info(m),
-    warning: (m: string) => core.warning(m),
+    info: (m: string) => core.info(logSafe(m)),
+    warning: (m: string) => core.warning(logSafe(m)),
     progress: reporter.progress,
     engine: (label: string, phase: 'start' | 'end') => {
-      if (phase === 'start') core.startGroup(`${label}: start, measure, stop`);
+      if (phase === 'start') core.startGroup(logSafe(`${label}: start, measure, stop`));
       else {
         reporter.engineEnd();
         core.endGroup();
@@ -73,11 +78,11 @@ function actionLogHooks() {
   };
 }
 
-async function publishComment(config: ActionConfig, ctx: GitHubContext, report: string, evaluation: Evaluation | null): Promise<string> {
+async function publishComment(config: ActionConfig, ctx: GitHubContext, report: string, comparison: Comparison | null): Promise<string> {
   const pr = ctx.pullRequest;
   // A shard's report covers part of the plan: only the aggregate job comments.
   if (!pr || !ctx.repository || config.shard.count > 1) return '';
-  const regressed = evaluation ? !evaluation.comparison.gate.passed : false;
+  const regressed = comparison ? !comparison.gate.passed : false;
   const decision = commentDecision(config.comment, regressed);
   if (decision === 'none') return '';
   if (!config.githubToken) {
@@ -90,7 +95,7 @@ async function publishComment(config: ActionConfig, ctx: GitHubContext, report: 
     repo: ctx.repository.repo,
     issueNumber: pr.number,
     body: fitToLimit(report, COMMENT_LIMIT, trimNote(ctx.runUrl ?? undefined)),
-    key: `${process.env.GITHUB_JOB ?? 'report'}`.replace(/[^\w./-]/g, '-').slice(0, 64) || 'report',
+    key: commentKey(process.env.GITHUB_JOB ?? ''),
     create: decision === 'upsert',
     warn: (m) => core.warning(m),
   });
@@ -112,40 +117,68 @@ export async function run(): Promise<void> {
     const store = storeFor(config, ctx);
     // Read before measuring: a corrupt baseline fails the job before the GPU time is spent.
     const history = await store.read();
-    const run = await produceRun(config, ctx);
     // A shard measures; the aggregate job compares, reports and gates once for the whole matrix.
-    const evaluation = config.shard.count > 1 ? null : await evaluate(run, { config, history, store, trusted: ctx.trustedForBaseline, allowFingerprintMismatch: false });
-    if (evaluation) core.info(`baseline: ${evaluation.recordNote}`);
+    const evaluation: EvaluateOptions | null = config.shard.count > 1 ? null : { config, history, store, trusted: ctx.trustedForBaseline, allowFingerprintMismatch: false };
+    // A baseline workflow that can never record must not pass quietly, run after run.
+    const untrustedBaseline =
+      config.mode === 'baseline' && evaluation !== null && !evaluation.trusted
+        ? `mode "baseline" on a ${ctx.eventName ?? 'local'} event: ${notRecordedBecause(evaluation)}; this run was measured but NOT recorded`
+        : null;
+    if (untrustedBaseline) core.warning(untrustedBaseline);
+    if (evaluation) await checkRecordable(evaluation);
+    const run = await produceRun(config, ctx);
+    const comparison = evaluation ? judge(run, evaluation) : null;
     for (const e of run.engines.filter((x) => x.status !== 'ok')) {
-      core.error(`${e.engine} failed: ${e.error}`);
+      core.error(logSafe(`${e.engine} failed: ${e.error}`));
       if (e.logTail) {
         core.startGroup(`${e.engine} server log (last lines)`);
-        core.info(stopCommands(e.logTail));
+        core.info(stopCommands(logSafe(e.logTail)));
         core.endGroup();
       }
     }
 
     const report = renderReport({
       run,
-      comparison: evaluation?.comparison ?? null,
+      comparison,
       artifactUrl: ctx.runUrl ?? undefined,
       context: { ref: ctx.pullRequest?.headRef ?? ctx.ref ?? undefined, sha: run.source.sha ?? undefined, event: ctx.eventName },
     });
-    const out = writeOutputs(outputDir(config), run, evaluation?.comparison ?? null, report);
-    await core.summary.addRaw(fitToLimit(report, SUMMARY_LIMIT, trimNote(ctx.runUrl ?? undefined))).write();
-    const commentUrl = await publishComment(config, ctx, report, evaluation);
-
-    const gate = evaluation?.comparison.gate;
-    const regressions = evaluation?.comparison.engines.flatMap((e) => e.metrics.filter((m) => m.verdict === 'regression').map((m) => `${e.engine}/${m.scenario}/${m.metric}`)) ?? [];
+    // What was measured is on disk and in the outputs before anything that can still fail
+    // (the baseline write, the summary, the comment) is tried.
+    const out = writeOutputs(outputDir(config), run, comparison, report);
+    const gate = comparison?.gate;
+    const regressions = comparison?.engines.flatMap((e) => e.metrics.filter((m) => m.verdict === 'regression').map((m) => `${e.engine}/${m.scenario}/${m.metric}`)) ?? [];
     core.setOutput('verdict', gate?.verdict ?? (run.partial ? 'error' : 'measured'));
     core.setOutput('regressions', String(regressions.length));
     if (regressions.length) core.info(`regressions: ${regressions.join(', ')}`);
     core.setOutput('report-path', out.reportPath);
     core.setOutput('results-path', out.resultsPath);
-    core.setOutput('comment-url', commentUrl);
+    core.setOutput('comment-url', '');
+
+    let recordError: string | null = null;
+    if (evaluation) {
+      try {
+        core.info(`baseline: ${(await recordBaseline(run, evaluation)).recordNote}`);
+      } catch (err) {
+        recordError = `the baseline could not be recorded: ${(err as Error).message}`;
+      }
+    }
+    try {
+      const notes = [untrustedBaseline, recordError].filter((n) => n !== null).map((n) => `> [!WARNING]\n> ${n}\n\n`).join('');
+      await core.summary.addRaw(notes + fitToLimit(report, SUMMARY_LIMIT, trimNote(ctx.runUrl ?? undefined))).write();
+    } catch (err) {
+      core.warning(`the job summary could not be written: ${(err as Error).message}`);
+    }
+    try {
+      core.setOutput('comment-url', await publishComment(config, ctx, report, comparison));
+    } catch (err) {
+      // The gate's verdict does not depend on whether GitHub took the comment.
+      core.warning(`the pull-request comment could not be written: ${(err as Error).message}; the report is in the job summary and ${out.reportPath}`);
+    }
 
     if (gate && !gate.passed) core.setFailed(`performance gate failed (${gate.verdict}):\n${gate.reasons.join('\n')}`);
-    else if (!gate && run.partial) core.setFailed(`the run is incomplete: ${run.engines.filter((e) => e.status !== 'ok').map((e) => `${e.engine}: ${e.error}`).join('; ') || 'cancelled'}`);
+    else if (run.partial) core.setFailed(`the run is incomplete: ${run.engines.filter((e) => e.status !== 'ok').map((e) => `${e.engine}: ${e.error}`).join('; ') || 'cancelled'}`);
+    else if (recordError) core.setFailed(recordError);
   } catch (err) {
     core.setFailed(err instanceof Error ? err.message : String(err));
   }

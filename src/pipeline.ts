@@ -9,7 +9,8 @@ import { loadScenarioSet } from './config/scenarios.ts';
 import { trackServers } from './engines/cancel.ts';
 import { EXIT } from './exit.ts';
 import { writeExports } from './export/write.ts';
-import { makePromptBook } from './load/prompt-book.ts';
+import { makePromptBook, type PromptBook } from './load/prompt-book.ts';
+import { RunCancelledError } from './load/runner.ts';
 import { loadTokenizer } from './load/tokenizer.ts';
 import { measure, type MeasureHooks } from './measure.ts';
 import { makePlan } from './plan.ts';
@@ -25,8 +26,7 @@ import { RESULTS_SCHEMA, type Comparison, type RunResult, type ScenarioSet } fro
 // is spent) and written only after a complete run, only where the caller says it is trusted.
 
 
-export interface Evaluation {
-  readonly comparison: Comparison;
+export interface Recording {
   /** Why the run was or was not recorded into the baseline history. */
   readonly recordNote: string;
   readonly recorded: boolean;
@@ -44,9 +44,10 @@ export interface EvaluateOptions {
 
 const RECORDING_MODES = new Set(['baseline', 'schedule']);
 
-export async function evaluate(run: RunResult, opts: EvaluateOptions): Promise<Evaluation> {
+/** The run against the history read before it. */
+export function judge(run: RunResult, opts: EvaluateOptions): Comparison {
   const { config } = opts;
-  const comparison = compare(opts.history?.entries ?? [], run, {
+  return compare(opts.history?.entries ?? [], run, {
     mode: config.mode,
     tolerances: config.tolerances,
     confidence: config.confidence,
@@ -55,12 +56,31 @@ export async function evaluate(run: RunResult, opts: EvaluateOptions): Promise<E
     window: config.history,
     seed: run.seed,
   });
-  if (!RECORDING_MODES.has(config.mode)) return { comparison, recorded: false, recordNote: `mode ${config.mode} does not record baselines` };
-  if (!opts.store) return { comparison, recorded: false, recordNote: 'no baseline store configured' };
-  if (!opts.trusted) return { comparison, recorded: false, recordNote: 'baselines are written only from trusted events (push to the default branch, schedule, workflow_dispatch)' };
-  if (run.partial) return { comparison, recorded: false, recordNote: 'the run was partial or an engine failed: the baseline was left as it was' };
-  await opts.store.update((doc) => recordRun(doc, run, config.history));
-  return { comparison, recorded: true, recordNote: `recorded into the baseline history (window ${config.history})` };
+}
+
+/** Why a run of this configuration will not be recorded, or null when it will be (partial runs aside). */
+export function notRecordedBecause(opts: Pick<EvaluateOptions, 'config' | 'store' | 'trusted'>): string | null {
+  if (!RECORDING_MODES.has(opts.config.mode)) return `mode ${opts.config.mode} does not record baselines`;
+  if (!opts.store) return 'no baseline store configured';
+  if (!opts.trusted) return 'baselines are written only from trusted events (push to the default branch, schedule, workflow_dispatch)';
+  return null;
+}
+
+/**
+ * Records the run into the baseline history where the configuration allows it. Called after the
+ * results and the report are on disk: a baseline that cannot be written must not take them along.
+ */
+export async function recordBaseline(run: RunResult, opts: EvaluateOptions): Promise<Recording> {
+  const why = notRecordedBecause(opts);
+  if (why !== null) return { recorded: false, recordNote: why };
+  if (run.partial) return { recorded: false, recordNote: 'the run was partial or an engine failed: the baseline was left as it was' };
+  await opts.store!.update((doc) => recordRun(doc, run, opts.config.history));
+  return { recorded: true, recordNote: `recorded into the baseline history (window ${opts.config.history})` };
+}
+
+/** Before measuring: a baseline this run must write but could not is an error now, not after the GPU time. */
+export async function checkRecordable(opts: Pick<EvaluateOptions, 'config' | 'store' | 'trusted'>): Promise<void> {
+  if (notRecordedBecause(opts) === null) await opts.store!.checkWritable?.();
 }
 
 export interface Outputs {
@@ -96,19 +116,28 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
   const realModel = config.engines.some((e) => e.kind !== 'sim') ? config.model : null;
   // Real engines tokenize with the model's own tokenizer; the simulated engine with Qwen's.
   const tokenizer = await loadTokenizer(realModel ?? undefined);
+  // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
+  // engine's prefix cache cannot carry them into the measured ones.
   const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions, seed: opts.seed, shard: config.shard });
   opts.hooks.info(
     `plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ${config.repetitions} repetitions ` +
       `(+${config.warmupRepetitions} unrecorded warm-up), ` +
       `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`,
   );
+  let prompts: PromptBook;
+  try {
+    prompts = await makePromptBook(scenarios.scenarios, config.repetitions + config.warmupRepetitions, tokenizer, opts.signal);
+  } catch (err) {
+    if (!(err instanceof RunCancelledError)) throw err;
+    // Cancelled before anything was measured: measure() sees the aborted signal and returns the
+    // empty, partial run at once, never asking for a prompt.
+    prompts = { hash: '', get: () => { throw err; } };
+  }
   return measure({
     plan,
     scenarios,
     model: config.model ?? 'sim-qwen2.5-7b',
-    // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
-    // engine's prefix cache cannot carry them into the measured ones.
-    prompts: makePromptBook(scenarios.scenarios, config.repetitions + config.warmupRepetitions, tokenizer),
+    prompts,
     warmupRepetitions: config.warmupRepetitions,
     warmStart: config.warmStart,
     python: config.python,
@@ -127,6 +156,8 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
 
 /** Exit status of a finished pipeline: a failed gate is 3, never 1, so scripts can tell them apart. */
 export function exitCode(comparison: Comparison | null, run: RunResult): number {
+  // A partial run (cancelled, an engine failed) never passes, whatever the comparison of its part says.
+  if (run.partial) return EXIT.gateFailed;
   if (comparison) return comparison.gate.passed ? EXIT.pass : EXIT.gateFailed;
   return run.engines.some((e) => e.status !== 'ok') ? EXIT.gateFailed : EXIT.pass;
 }
@@ -135,15 +166,20 @@ function fileStore(path: string | null): FileBaselineStore | null {
   return path ? new FileBaselineStore(path) : null;
 }
 
-function finish(outDir: string, run: RunResult, evaluation: Evaluation | null, baselinePath: string | null, historyWindow?: number): number {
-  const comparison = evaluation?.comparison ?? null;
+/**
+ * Writes results, report and comparison, then records the baseline (when `evaluate` says where):
+ * in that order, so a baseline write that fails leaves what was measured on disk.
+ */
+async function finish(outDir: string, run: RunResult, evaluate: EvaluateOptions | null, baselinePath: string | null, historyWindow?: number): Promise<number> {
+  const comparison = evaluate ? judge(run, evaluate) : null;
   const report = renderReport({ run, comparison, historyWindow, record: { resultsPath: join(outDir, 'results.json'), baselinePath } });
   const out = writeOutputs(outDir, run, comparison, report);
   for (const e of run.engines.filter((x) => x.status !== 'ok')) console.error(`${e.engine} failed: ${e.error}`);
   console.log(`results: ${out.resultsPath}\nreport:  ${out.reportPath}${out.comparisonPath ? `\ncomparison: ${out.comparisonPath}` : ''}`);
-  if (evaluation) {
-    console.log(`baseline: ${evaluation.recordNote}`);
-    console.log(terminalSummary(run, evaluation.comparison, historyWindow));
+  if (evaluate && comparison) {
+    const recording = await recordBaseline(run, evaluate);
+    console.log(`baseline: ${recording.recordNote}`);
+    console.log(terminalSummary(run, comparison, historyWindow));
   }
   return exitCode(comparison, run);
 }
@@ -162,6 +198,8 @@ export async function runCommand(
   const scenarios = loadScenarioSet(config.scenarios);
   const store = fileStore(opts.baselinePath);
   const history = (await store?.read()) ?? null;
+  const evaluation = store ? { config, history, store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch } : null;
+  if (evaluation) await checkRecordable(evaluation);
   const servers = trackServers(opts.hooks.warning);
   const run = await measureRun(config, scenarios, {
     seed: opts.seed,
@@ -170,7 +208,6 @@ export async function runCommand(
     signal: servers.signal,
     source: { sha: null, ref: null, event: 'cli' },
   });
-  const evaluation = store ? await evaluate(run, { config, history, store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
   return finish(config.resultsDir, run, evaluation, opts.baselinePath, config.history);
 }
 
@@ -206,8 +243,7 @@ export async function compareCommand(
 ): Promise<number> {
   const run = readRunFile(opts.currentPath, 'current');
   const store = new FileBaselineStore(opts.baselinePath);
-  const evaluation = await evaluate(run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch });
-  return finish(opts.outDir, run, evaluation, opts.baselinePath, config.history);
+  return finish(opts.outDir, run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }, opts.baselinePath, config.history);
 }
 
 export async function aggregateCommand(
@@ -216,6 +252,11 @@ export async function aggregateCommand(
 ): Promise<number> {
   const run = mergeShards(readShardResults(opts.inDir));
   const store = fileStore(opts.baselinePath);
-  const evaluation = store ? await evaluate(run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
-  return finish(opts.outDir, run, evaluation, opts.baselinePath, config.history);
+  return finish(
+    opts.outDir,
+    run,
+    store ? { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch } : null,
+    opts.baselinePath,
+    config.history,
+  );
 }

@@ -1,11 +1,27 @@
+import { createHash } from 'node:crypto';
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import type { CommentPolicy } from '../config/inputs.ts';
+import { GITHUB_RETRY, isRateLimit, octokitAnswer, withRetries, type RetryPolicy } from './retry.ts';
 
 // One report comment per pull request and job, edited in place on every run (the way
 // marocchino/sticky-pull-request-comment does it): found by a hidden marker AND by being our
 // own, so a comment that quotes the marker cannot be hijacked, and left alone when the report
 // has not changed, so re-runs do not notify anyone.
+
+const KEY_LIMIT = 64;
+
+/**
+ * The sticky comment's key for a job: its id as it is when short enough, else a prefix and a hash
+ * of the whole id, so two long job ids that share their first 64 characters never share a comment.
+ */
+export function commentKey(job: string): string {
+  const clean = job.replace(/[^\w./-]/g, '-');
+  if (clean === '') return 'report';
+  if (clean.length <= KEY_LIMIT && clean === job) return clean;
+  const hash = createHash('sha256').update(job).digest('hex').slice(0, 12);
+  return `${clean.slice(0, KEY_LIMIT - hash.length - 1)}-${hash}`;
+}
 
 /** GitHub rejects longer comment bodies. */
 export const GITHUB_COMMENT_MAX = 65_536;
@@ -36,6 +52,8 @@ export interface StickyCommentOptions {
   readonly create?: boolean;
   /** Where the warning for a skipped write goes; default core.warning. */
   readonly warn?: (message: string) => void;
+  /** Retries on 5xx, 429 and rate-limit 403s (default GITHUB_RETRY). */
+  readonly retry?: RetryPolicy;
 }
 
 export type StickyCommentResult =
@@ -94,7 +112,10 @@ export async function upsertStickyComment(opts: StickyCommentOptions): Promise<S
   const octokit = getOctokit(opts.token, { baseUrl: opts.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com' });
   const where = { owner: opts.owner, repo: opts.repo };
   let step = `list the comments of ${opts.owner}/${opts.repo}#${opts.issueNumber}`;
-  try {
+  // The whole find-then-write is retried, never a bare POST: a create that landed although its
+  // answer was lost is found by the next try's listing and updated, not posted twice.
+  const attempt = async (): Promise<StickyCommentResult> => {
+    step = `list the comments of ${opts.owner}/${opts.repo}#${opts.issueNumber}`;
     const login = await ownLogin(octokit);
     let existing: { id: number; body?: string; html_url: string } | null = null;
     const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { ...where, issue_number: opts.issueNumber, per_page: 100 });
@@ -112,8 +133,17 @@ export async function upsertStickyComment(opts: StickyCommentOptions): Promise<S
     step = `comment on ${opts.owner}/${opts.repo}#${opts.issueNumber}`;
     const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: opts.issueNumber, body });
     return { action: 'created', url: data.html_url };
+  };
+  try {
+    return await withRetries(attempt, octokitAnswer, opts.retry ?? GITHUB_RETRY);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
+    const answer = octokitAnswer(err);
+    if (answer !== null && isRateLimit(answer)) {
+      const reason = `GitHub refused to ${step}: rate limit exceeded (HTTP ${answer.status}: ${message}); the report is in the job summary.`;
+      (opts.warn ?? core.warning)(reason);
+      return { action: 'skipped', url: null, reason };
+    }
     if (status(err) === 403) {
       const reason = `GitHub refused to ${step} (403: ${message}); the token is read-only here, as it is for pull requests from forks. The report is in the job summary.`;
       (opts.warn ?? core.warning)(reason);

@@ -1,6 +1,6 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commentDecision, GITHUB_COMMENT_MAX, stickyMarker, upsertStickyComment, type StickyCommentOptions } from '../../src/github/comment.ts';
+import { commentDecision, commentKey, GITHUB_COMMENT_MAX, stickyMarker, upsertStickyComment, type StickyCommentOptions } from '../../src/github/comment.ts';
 import { FakeGitHub } from '../helpers/fake-github.ts';
 
 const PR = 42;
@@ -145,6 +145,38 @@ describe('sticky PR comment against a local GitHub REST server', () => {
     await assert.rejects(upsertStickyComment(options('x', { repo: 'unknown' })), /could not list the comments of octo\/unknown#42: Not Found/);
   });
 
+  const COMMENTS = /^\/repos\/octo\/widgets\/issues\/42\/comments$/;
+  const quick = { attempts: 3, baseDelayMs: 5, maxWaitMs: 5_000 };
+
+  test('a transient 502 on the create is retried: one comment in the end, not an error', async () => {
+    gh.injectFailures('POST', COMMENTS, { status: 502, body: { message: 'Bad Gateway' } });
+    const result = await upsertStickyComment(options('after a 502', { retry: quick }));
+    assert.equal(result.action, 'created');
+    assert.deepEqual(gh.writes().map((c) => c.status), [502, 201]);
+    assert.equal(gh.commentsOf(PR).length, 1);
+  });
+
+  test('429 with Retry-After is waited for as asked, then the write goes through', async () => {
+    gh.injectFailures('GET', COMMENTS, { status: 429, body: { message: 'You have exceeded a secondary rate limit' }, headers: { 'retry-after': '1' } });
+    const started = Date.now();
+    const result = await upsertStickyComment(options('after a 429', { retry: quick }));
+    assert.equal(result.action, 'created');
+    assert.ok(Date.now() - started >= 950, `waited ${Date.now() - started} ms, Retry-After said 1 s`);
+  });
+
+  test('a 403 rate limit is named as a rate limit, not as a read-only token', async () => {
+    const limited = {
+      status: 403,
+      body: { message: 'API rate limit exceeded for installation ID 1.' },
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) },
+    };
+    gh.injectFailures('GET', COMMENTS, limited, limited, limited);
+    const result = await upsertStickyComment(options('limited', { retry: quick }));
+    assert.equal(result.action, 'skipped');
+    assert.match(warnings.join('\n'), /rate limit exceeded \(HTTP 403/);
+    assert.doesNotMatch(warnings.join('\n'), /read-only/);
+  });
+
   test('rejects a body that cannot fit, and a key that could break the marker', async () => {
     await assert.rejects(upsertStickyComment(options('x'.repeat(GITHUB_COMMENT_MAX))), /over GitHub's 65536: trim the report with fitToLimit/);
     assert.throws(() => stickyMarker('a --> b'), /comment key "a --> b": expected/);
@@ -157,4 +189,15 @@ test('commentDecision follows the comment input', () => {
   assert.equal(commentDecision('on-regression', true), 'upsert');
   assert.equal(commentDecision('on-regression', false), 'update-only');
   assert.equal(commentDecision('never', true), 'none');
+});
+
+test('comment keys: a short job id as it is, long ones told apart by a hash of the whole id', () => {
+  assert.equal(commentKey('perf'), 'perf');
+  assert.equal(commentKey(''), 'report');
+  const a = commentKey(`${'x'.repeat(64)}-vllm`);
+  const b = commentKey(`${'x'.repeat(64)}-transformers`);
+  assert.notEqual(a, b);
+  for (const k of [a, b]) assert.ok(k.length <= 64 && stickyMarker(k));
+  // Characters the marker cannot hold are replaced, and the hash keeps "a b" apart from "a-b".
+  assert.notEqual(commentKey('a b'), commentKey('a-b'));
 });

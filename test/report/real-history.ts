@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { recordRun, type BaselineDoc } from '../../src/baseline/history.ts';
 import { readInputs } from '../../src/config/inputs.ts';
-import { evaluate } from '../../src/pipeline.ts';
+import { judge } from '../../src/pipeline.ts';
 import type { Comparison, EngineResult, RunResult, ScenarioSummary } from '../../src/types.ts';
 
 const DIR = new URL('../fixtures/h200-vllm-0.22/', import.meta.url);
@@ -26,8 +26,7 @@ export function realHistory(): BaselineDoc {
 }
 
 export async function comparePr(run: RunResult, history = realHistory()): Promise<Comparison> {
-  const evaluation = await evaluate(run, { config: config('pr'), history, store: null, trusted: false, allowFingerprintMismatch: false });
-  return evaluation.comparison;
+  return judge(run, { config: config('pr'), history, store: null, trusted: false, allowFingerprintMismatch: false });
 }
 
 /** A scenario's figures with its decode slower by `factor` (TPOT, ITL and E2E latency up; throughput down). */
