@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { collectFingerprint, modelFiles } from './baseline/fingerprint.ts';
 import { EngineStartError, startEngine, type EngineSpec, type RunningEngine } from './engines/engine.ts';
 import { VLLM_DIALECT, PLAIN_OPENAI_DIALECT, type RequestDialect } from './load/client.ts';
@@ -174,8 +175,8 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
       for (const name of [...new Set(units.map((u) => u.scenario))]) {
         if (opts.signal?.aborted) return cancelled(running);
         const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
-        await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts, passes);
-        const died = running.failure();
+        const warm = await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts, passes);
+        const died = await deathOf(running, warm.summary);
         if (died) return failed(`${died}\n(during warm-up repetition ${w + 1}, scenario "${name}")`, running.proc.tail(50));
       }
     }
@@ -187,8 +188,13 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
         const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts, passes);
         records.push(...measured.records);
-        const died = running.failure();
+        const died = await deathOf(running, measured.summary);
         if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50));
+        if (measured.summary.requests > 0 && measured.summary.failed === measured.summary.requests) {
+          // Nothing was measured: the engine is up but does not serve (frozen, wedged, refusing).
+          const errors = Object.entries(measured.summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ');
+          return failed(`${engine.label}: every request of scenario "${name}" failed in repetition ${repetition + 1} (${errors}): nothing was measured`, running.proc.tail(50));
+        }
         summaries.push(measured.summary);
       }
       repetitions.push({ index: repetition, order, scenarios: summaries });
@@ -205,6 +211,21 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
     await telemetry?.stop();
     await running?.stop();
   }
+}
+
+/** How long an engine's exit may trail the failed requests it caused (the exit event comes after the refused connections). */
+const DEATH_SETTLE_MS = 1_000;
+
+/**
+ * Why the engine died, if it did. When requests failed and the process still looks alive, its exit
+ * may just not have been seen yet: waiting a moment for it pins the death on this scenario rather
+ * than on one measured later.
+ */
+async function deathOf(running: RunningEngine, summary: ScenarioSummary): Promise<string | null> {
+  if (summary.failed > 0 && running.failure() === null && running.proc.running()) {
+    await Promise.race([running.proc.exited, sleep(DEATH_SETTLE_MS)]);
+  }
+  return running.failure();
 }
 
 async function measureScenario(
