@@ -5,7 +5,7 @@ import type { EngineKind } from '../types.ts';
 import { assertGpuFree, describeUnreleased, GpuBusyError, waitGpuReleased } from './gpu-check.ts';
 import type { LaunchPlan } from './launch.ts';
 import { diagnoseLog, quoteLines } from './log-errors.ts';
-import { DEFAULT_GRACE_MS, describeExit, freePort, startManaged, type ManagedProcess } from './process.ts';
+import { DEFAULT_GRACE_MS, describeExit, freePort, groupOwnsListener, startManaged, type ManagedProcess } from './process.ts';
 import { NotReadyError, waitReady } from './ready.ts';
 import { simPlan } from './sim.ts';
 import { detectServeCli, transformersPlan } from './transformers.ts';
@@ -135,6 +135,9 @@ export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Pro
     });
     // Answers from a foreign server on a stolen port would look ready: only ours counts.
     if (!proc.running()) throw new NotReadyError('exited', `the server process ${describeExit(proc.exitInfo()!)} right after answering`, proc.exitInfo());
+    if (groupOwnsListener(proc.pid, port) === false) {
+      throw new NotReadyError('squatted', `another process answers on 127.0.0.1:${port}, not the server we started: it is never measured`);
+    }
   } catch (err) {
     await proc.stop(grace);
     throw startFailure(spec, err, proc);
@@ -206,6 +209,7 @@ function startFailure(spec: EngineSpec, err: unknown, proc: ManagedProcess): Eng
       tail,
     );
   }
+  if (err.reason === 'squatted') return new EngineStartError('port-in-use', `${name}: ${err.message}${formatLog(proc)}`, tail);
   const reason = err.reason === 'exited' && /address already in use|EADDRINUSE|\[Errno 98\]/i.test(tail) ? 'port-in-use' : err.reason;
   return new EngineStartError(reason, `${name}: ${err.message}${formatLog(proc)}`, tail);
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, fstatSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, fstatSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -286,6 +286,57 @@ export function groupAlive(pgid: number): boolean {
   }
   if (!existsSync('/proc/self/stat')) return true;
   return groupMembers(pgid).length > 0;
+}
+
+/**
+ * Whether the TCP listener on `port` belongs to a member of process group `pgid` (Linux: the
+ * socket's inode in /proc/net/tcp{,6} among the group's open files). A server that answers on
+ * the port but is not ours (a squatter that bound it first) must never be measured. null where
+ * /proc cannot tell (not Linux).
+ */
+export function groupOwnsListener(pgid: number, port: number): boolean | null {
+  const inodes = listenerInodes(port);
+  if (inodes === null) return null;
+  if (inodes.size === 0) return false;
+  for (const pid of groupMembers(pgid)) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1])) return true;
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return false;
+}
+
+/** Inodes of the sockets listening on `port` (any address), or null without /proc/net. */
+function listenerInodes(port: number): Set<string> | null {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  let readAny = false;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+      readAny = true;
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
+      if (f.length > 9 && f[1].endsWith(`:${hexPort}`) && f[3] === '0A') inodes.add(f[9]);
+    }
+  }
+  return readAny ? inodes : null;
 }
 
 /** Pids of the non-zombie members of a process group (Linux /proc). */

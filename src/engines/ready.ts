@@ -20,7 +20,7 @@ export interface ReadyOptions {
   readonly signal?: AbortSignal;
 }
 
-export type NotReadyReason = 'exited' | 'timeout' | 'rejected' | 'cancelled';
+export type NotReadyReason = 'exited' | 'timeout' | 'rejected' | 'cancelled' | 'squatted';
 
 export class NotReadyError extends Error {
   readonly reason: NotReadyReason;

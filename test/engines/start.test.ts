@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { EngineStartError, startEngine, type EngineSpec, type StartHooks } from '../../src/engines/engine.ts';
-import { groupAlive } from '../../src/engines/process.ts';
+import { freePort, groupAlive } from '../../src/engines/process.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 // startEngine against real processes: the engine is test/fixtures/stubs/engine-stub.mjs, a STUB
 // that plays vLLM's Python (`-m vllm.entrypoints.cli.main serve ...`) and can be told to fail the
@@ -36,7 +37,7 @@ function stubSpec(label: string, env: Record<string, string> = {}, over: Partial
 async function startFailure(spec: EngineSpec, hooks: StartHooks = cpuHost): Promise<{ err: EngineStartError; pids: number[] }> {
   const pids: number[] = [];
   try {
-    const engine = await startEngine(spec, { ...hooks, onSpawn: (pid) => pids.push(pid) });
+    const engine = await startEngine(spec, { ...hooks, onSpawn: (pid, label) => (pids.push(pid), hooks.onSpawn?.(pid, label)) });
     await engine.stop();
   } catch (err) {
     assert.ok(err instanceof EngineStartError, `expected an EngineStartError, got ${err}`);
@@ -234,6 +235,29 @@ describe('startEngine: GPU checks (nvidia-smi STUB)', () => {
       assert.match(warnings[0], /pid 3858903 VLLM::EngineCore \(6265 MiB\)/);
     } finally {
       delete process.env.STUB_SMI_DIR;
+    }
+  });
+});
+
+describe('a squatter on the port', () => {
+  it('answers readiness in our server\'s place: refused as port-in-use, never taken for ours', async () => {
+    const squatPort = await freePort();
+    const ourPort = await freePort();
+    let squatter: ChildProcess | null = null;
+    try {
+      // Our server binds elsewhere (STUB_BIND_PORT), a stranger takes the port the launcher chose
+      // right after its free-port check: every readiness probe reaches the stranger.
+      const { err, pids } = await startFailure(stubSpec('squatted', { STUB_BIND_PORT: String(ourPort) }, { port: squatPort }), {
+        ...cpuHost,
+        onSpawn: () => {
+          squatter = spawn(process.execPath, [join(stubs, 'engine-stub.mjs'), 'serve', 'stub-model', '--port', String(squatPort)], { stdio: 'ignore' });
+        },
+      });
+      assert.equal(err.reason, 'port-in-use');
+      assert.match(err.message, new RegExp(`another process answers on 127\\.0\\.0\\.1:${squatPort}, not the server we started`));
+      assert.ok(pids.every((p) => !groupAlive(p)), 'our server was stopped');
+    } finally {
+      (squatter as ChildProcess | null)?.kill('SIGKILL');
     }
   });
 });
