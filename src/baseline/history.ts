@@ -184,6 +184,27 @@ function readFingerprint(r: Reader, value: unknown, path: string): Fingerprint {
   return value as unknown as Fingerprint;
 }
 
+/**
+ * What a stored value of each metric unit can be: a latency is above 0 and at most ~28 hours
+ * (past the longest request deadline), a rate is 0 or more and below what any server reaches.
+ * A value outside it was not measured: a tampered or damaged file, which must not steer the gate
+ * (a 0 ms baseline turns every run into a regression, 1e300 hides every one).
+ */
+const PLAUSIBLE: Readonly<Record<string, { readonly min: number; readonly minIncluded: boolean; readonly max: number }>> = {
+  ms: { min: 0, minIncluded: false, max: 1e8 },
+  'tok/s': { min: 0, minIncluded: true, max: 1e9 },
+  'req/s': { min: 0, minIncluded: true, max: 1e7 },
+};
+
+function checkPlausible(r: Reader, metric: string, x: number, path: string): void {
+  const def = METRICS.find((m) => m.name === metric);
+  const range = def && PLAUSIBLE[def.unit];
+  // A metric this version does not know (a newer writer) is carried, not judged.
+  if (!def || !range) return;
+  const ok = (range.minIncluded ? x >= range.min : x > range.min) && x <= range.max;
+  if (!ok) r.expected(path, `${def.label} (${def.unit}) ${range.minIncluded ? '≥' : 'above'} ${range.min} and at most ${range.max}`, x);
+}
+
 function readScenario(r: Reader, value: unknown, path: string): BaselineScenario {
   const o = r.object(value, path, ['values', 'pooled']);
   const valuesPath = joinPath(path, 'values');
@@ -191,13 +212,13 @@ function readScenario(r: Reader, value: unknown, path: string): BaselineScenario
   for (const [metric, raw] of Object.entries(r.record(o.values, valuesPath))) {
     const p = joinPath(valuesPath, metric);
     const xs = r.array(raw, p);
-    xs.forEach((x, i) => r.number(x, joinPath(p, i)));
+    xs.forEach((x, i) => checkPlausible(r, metric, r.number(x, joinPath(p, i)), joinPath(p, i)));
     if (xs.length === 0) r.fail(p, 'expected at least one repetition value');
     if (reps !== null && xs.length !== reps) r.fail(p, `has ${xs.length} repetition values, other metrics have ${reps}`);
     reps = xs.length;
   }
   const pooledPath = joinPath(path, 'pooled');
-  for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath))) r.number(x, joinPath(pooledPath, metric));
+  for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath))) checkPlausible(r, metric, r.number(x, joinPath(pooledPath, metric)), joinPath(pooledPath, metric));
   return o as unknown as BaselineScenario;
 }
 

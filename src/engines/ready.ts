@@ -106,8 +106,8 @@ async function streamed(url: URL, body: Record<string, unknown>, signal: AbortSi
       finished = true;
       return;
     }
-    const chunk = JSON.parse(data) as { choices?: { text?: string; finish_reason?: string | null; delta?: { content?: string | null } }[] };
-    const choice = chunk.choices?.[0];
+    const chunk = JSON.parse(data) as { choices?: { text?: string; finish_reason?: string | null; delta?: { content?: string | null } }[] } | null;
+    const choice = chunk?.choices?.[0];
     if ((choice?.delta?.content ?? choice?.text ?? '') !== '') content++;
     if (choice?.finish_reason) finished = true;
   });

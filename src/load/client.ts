@@ -250,6 +250,11 @@ class ChunkReader {
       this.#badChunk ??= `bad chunk: ${oneLine(data).slice(0, 80)}`;
       return;
     }
+    // Valid JSON that is no object (`data: null`, `data: 3`) is as bad as invalid JSON.
+    if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) {
+      this.#badChunk ??= `bad chunk: ${oneLine(data).slice(0, 80)}`;
+      return;
+    }
     if (this.#onChunk !== undefined) this.#onChunk(chunk, this.#now);
     if (chunk.error !== undefined && chunk.error !== null) {
       this.#serverError ??= `server error: ${oneLine(errorText(chunk.error))}`;

@@ -7,14 +7,17 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Runs nvidia-smi; null when it is not installed (a CPU host). Other failures throw with its output. */
+/**
+ * Runs nvidia-smi; null when it is not installed or cannot be executed (a CPU host, perhaps with a
+ * driver package's leftover binary). Other failures throw with its output.
+ */
 export async function runNvidiaSmi(args: readonly string[], bin = 'nvidia-smi'): Promise<string | null> {
   try {
     const { stdout } = await run(bin, [...args], { timeout: 20_000, maxBuffer: 8 * 1024 * 1024 });
     return stdout;
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
-    if (e.code === 'ENOENT') return null;
+    if (e.code === 'ENOENT' || e.code === 'EACCES') return null;
     const said = `${e.stderr ?? ''}${e.stdout ?? ''}`.trim();
     throw new Error(`${bin} ${args.join(' ')} failed: ${said || e.message}`);
   }

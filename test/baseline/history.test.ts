@@ -101,3 +101,27 @@ test('fields a newer fingerprint collector adds pass through', () => {
   const doc = parseBaselineDoc(JSON.stringify(good), 'b.json');
   assert.equal((doc.entries[0].fingerprint as unknown as { kernel: string }).kernel, '6.8.0');
 });
+
+test('tampered values outside their metric\'s range are refused on read, naming the file and the value', () => {
+  const doc = recordRun(null, run(0));
+  const first = doc.entries[0];
+  const scenario = Object.keys(first.scenarios)[0];
+  const cases: [string, 'values' | 'pooled', number, RegExp][] = [
+    ['ttft_p50', 'values', -5, /expected TTFT p50 \(ms\) above 0 and at most 100000000, got -5/],
+    ['ttft_p50', 'values', 0, /expected TTFT p50 \(ms\) above 0 and at most 100000000, got 0/],
+    ['e2el_p50', 'pooled', 1e300, /expected E2E latency p50 \(ms\) above 0 and at most 100000000, got 1e\+300/],
+    ['output_throughput', 'values', -1, /expected Output tokens\/s \(tok\/s\) ≥ 0 and at most 1000000000, got -1/],
+  ];
+  for (const [metric, where, bad, message] of cases) {
+    const tampered = structuredClone(doc) as unknown as { entries: { scenarios: Record<string, { values: Record<string, number[]>; pooled: Record<string, number> }> }[] };
+    const s = tampered.entries[0].scenarios[scenario];
+    if (where === 'values') s.values[metric][0] = bad;
+    else s.pooled[metric] = bad;
+    const path = where === 'values' ? `entries[0].scenarios.${scenario}.values.${metric}[0]` : `entries[0].scenarios.${scenario}.pooled.${metric}`;
+    assert.throws(
+      () => parseBaselineDoc(serializeBaselineDoc(tampered as unknown as BaselineDoc), '/runner/_work/baseline.json'),
+      (err: Error) => err.message.startsWith(`/runner/_work/baseline.json: ${path}: `) && message.test(err.message),
+      `${metric}=${bad}`,
+    );
+  }
+});

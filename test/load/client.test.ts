@@ -161,6 +161,15 @@ test('HTTP 500 is recorded with its status and message, and not retried', async 
   assert.equal(requests.length, 1);
 });
 
+test('`data: null` (or any JSON that is no object) in a stream is a bad chunk, not a crash', async () => {
+  const events = fixtureEvents('vllm-completions.sse').slice(0, 2);
+  for (const bad of ['null', '3', '"x"', '[1]']) {
+    const { record } = await roundTrip({ kind: 'sse', pieces: [...events, `data: ${bad}\n\n`, 'data: [DONE]\n\n'] });
+    assert.equal(record.ok, false);
+    assert.equal(record.error, `bad chunk: ${bad}`);
+  }
+});
+
 test('an error event inside the stream fails the request', async () => {
   const events = fixtureEvents('vllm-completions.sse').slice(0, 2);
   const error = 'data: {"error":{"object":"error","message":"engine dead","type":"InternalServerError","code":500}}\n\n';

@@ -107,6 +107,13 @@ describe('running nvidia-smi', () => {
     assert.equal(await gpuMemoryState(join(dir, 'absent-nvidia-smi')), null);
   });
 
+  it('returns null when nvidia-smi exists but cannot be executed (EACCES), so a CPU run goes on', async () => {
+    const unusable = join(dir, 'unexecutable-nvidia-smi');
+    writeFileSync(unusable, '#!/bin/sh\necho never\n', { mode: 0o644 });
+    assert.equal(await runNvidiaSmi(['-L'], unusable), null);
+    assert.equal(await gpuMemoryState(unusable), null);
+  });
+
   it('throws with its output when the query fails', async () => {
     process.env.STUB_SMI_DIR = dir;
     try {
