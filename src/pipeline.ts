@@ -196,11 +196,12 @@ export async function runCommand(
   },
 ): Promise<number> {
   const scenarios = loadScenarioSet(config.scenarios);
-  const store = fileStore(opts.baselinePath);
+  const servers = trackServers(opts.hooks.warning);
+  // A signal while another writer holds the baseline lock ends the wait: the results are on disk by then.
+  const store = opts.baselinePath ? new FileBaselineStore(opts.baselinePath, { signal: servers.signal }) : null;
   const history = (await store?.read()) ?? null;
   const evaluation = store ? { config, history, store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch } : null;
   if (evaluation) await checkRecordable(evaluation);
-  const servers = trackServers(opts.hooks.warning);
   const run = await measureRun(config, scenarios, {
     seed: opts.seed,
     keepRecords: opts.keepRecords,

@@ -12,6 +12,8 @@ export interface LockOptions {
   /** How long to wait for another holder (default 120 s: one baseline write takes milliseconds). */
   readonly timeoutMs?: number;
   readonly pollMs?: number;
+  /** A cancelled run stops waiting for another holder (and never takes the lock). */
+  readonly signal?: AbortSignal;
 }
 
 interface Holder {
@@ -49,6 +51,9 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
       // just one of them in.
       await rm(lockPath, { force: true });
       continue;
+    }
+    if (opts.signal?.aborted) {
+      throw new Error(`${lockPath}: cancelled while waiting for the baseline lock; the baseline was left as it was`);
     }
     if (Date.now() >= deadline) {
       const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : 'an unknown process';

@@ -67,3 +67,27 @@ test('first PR run creates the sticky comment, the next run edits it in place', 
   assert.equal(second.summary.trimEnd(), readFileSync(join(ws.dir, second.outputs['report-path']), 'utf8').trimEnd());
   assert.ok(gh.calls.every((c) => c.authorization === `token ${TOKEN}` || c.authorization === `Bearer ${TOKEN}`));
 });
+
+test('a comment GitHub keeps refusing (500) costs the comment only: outputs, summary and the passing gate stand', async () => {
+  const ws = bed.workspace();
+  const fail = { status: 500, body: { message: 'Server Error' } };
+  gh.injectFailures('POST', new RegExp(`^/repos/${REPOSITORY}/issues/${PR + 1}/comments$`), fail, fail, fail, fail, fail);
+  const step = await bed.run({ workspace: ws, github: gh, event: pullRequestEvent({ number: PR + 1, base: REPOSITORY, head: REPOSITORY, headSha: 'b'.repeat(40), sha: ws.head }) });
+  assert.equal(step.code, 0, explain(step));
+  assert.deepEqual(step.errors, [], explain(step));
+  assert.equal(gh.writes().filter((c) => c.status === 500).length, 4, 'tried four times with back-off');
+  assert.equal(step.outputs.verdict, 'no-baseline');
+  assert.equal(step.outputs['comment-url'], '');
+  assert.ok(readFileSync(join(ws.dir, step.outputs['results-path']), 'utf8').length > 0);
+  assert.ok(step.summary.length > 0, 'the summary holds the report');
+  assert.ok(step.warnings.some((w) => w.startsWith('the pull-request comment could not be written: ')), explain(step));
+});
+
+test('mode: baseline on a pull request warns and says in the summary that nothing was recorded', async () => {
+  const ws = bed.workspace();
+  const step = await bed.run({ workspace: ws, github: gh, inputs: { mode: 'baseline', comment: 'never' }, event: pullRequestEvent({ number: PR + 2, base: REPOSITORY, head: REPOSITORY, headSha: 'c'.repeat(40), sha: ws.head }) });
+  assert.equal(step.code, 0, explain(step));
+  const note = step.warnings.find((w) => w.startsWith('mode "baseline" on a pull_request event: baselines are written only from trusted events'));
+  assert.ok(note, explain(step));
+  assert.match(step.summary, /> \[!WARNING\]\n> mode "baseline" on a pull_request event: .*NOT recorded/);
+});
