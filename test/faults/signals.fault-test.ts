@@ -52,8 +52,10 @@ describe('signals mid-measurement', () => {
       const exit = await run.exited;
       t.diagnostic(`exited ${exit.at - sentAt} ms after the first ${signal}`);
       assert.ok(exit.at - sentAt < RUNNER_WINDOW_MS, `exited ${exit.at - sentAt} ms after the first ${signal}\n${run.output()}`);
-      assert.equal(exit.signal, null, run.output());
-      assert.equal(exit.code, 3, run.output());
+      // A repeat that lands once everything is written, while Node is already exiting, meets the
+      // default action (the exit status says SIGINT); before that, every signal is handled.
+      if (exit.signal !== null) assert.ok(times > 1 && /^report: /m.test(run.output()), `killed by ${exit.signal} before the results were written\n${run.output()}`);
+      else assert.equal(exit.code, 3, run.output());
       assert.equal(groupAlive(pgid), false, 'the engine group is gone');
       const r = results(out);
       assert.equal(r.partial, true);
