@@ -40,7 +40,7 @@ describe('signals mid-measurement', () => {
     it(`${times}× ${signal}: ends within 7.5 s, engine group gone, partial results written`, async (t) => {
       const { out, args } = setup();
       const run = startCli(args);
-      await run.waitFor(/long-decode: \d+\/20 requests/);
+      await run.waitFor(/long-decode \d+\/20 requests/);
       const [pgid] = serverGroups(run.child.pid!);
       assert.ok(pgid > 0, run.output());
       strays.push(pgid);
@@ -66,7 +66,7 @@ describe('signals mid-measurement', () => {
   it('SIGKILL of the CLI: the engine group is gone within seconds (watchdog + orphaned sim)', async (t) => {
     const { args } = setup();
     const run = startCli(args);
-    await run.waitFor(/long-decode: \d+\/20 requests/);
+    await run.waitFor(/long-decode \d+\/20 requests/);
     const [pgid] = serverGroups(run.child.pid!);
     assert.ok(pgid > 0, run.output());
     strays.push(pgid);
@@ -140,7 +140,7 @@ describe('a frozen engine (SIGSTOP)', () => {
   it('with timeout-s 3 every request ends at the deadline; a repetition with nothing measured fails the engine, and the frozen group is stopped', async (t) => {
     const { out, args } = setup(longScenario({ requests: 8, load: '{concurrency: 4}', 'timeout-s': 3 }));
     const run = startCli([...args, '--records']);
-    await run.waitFor(/long-decode: \d+\/8 requests/);
+    await run.waitFor(/long-decode \d+\/8 requests/);
     const [pgid] = serverGroups(run.child.pid!);
     strays.push(pgid);
     process.kill(-pgid, 'SIGSTOP');
