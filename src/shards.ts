@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fingerprintDiffs } from './baseline/fingerprint-diff.ts';
-import { poolRepetitions } from './measure.ts';
+import { poolRepetitions } from './metrics/pool.ts';
 import { makePlan, type EngineSelection } from './plan.ts';
 import type { EngineResult, RepetitionResult, RequestRecord, RunResult } from './types.ts';
 import { RESULTS_SCHEMA } from './types.ts';

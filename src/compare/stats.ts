@@ -257,14 +257,28 @@ function finish(diff: number, se: number, df: number): TTest {
   return { diff, se, df, t, pTwoSided: studentTTwoSided(t, df), pGreater: studentTSf(t, df), pLess: studentTCdf(t, df) };
 }
 
+/**
+ * Standard error of a difference of two means from the samples' variances and sizes, with
+ * Welch–Satterthwaite degrees of freedom (both spreads 0: the pooled degrees of freedom).
+ */
+export function welchStandardError(vx: number, nx: number, vy: number, ny: number): { se: number; df: number } {
+  const a = vx / nx;
+  const b = vy / ny;
+  const v = a + b;
+  const df = v > 0 ? (v * v) / ((a * a) / (nx - 1) + (b * b) / (ny - 1)) : nx + ny - 2;
+  return { se: Math.sqrt(v), df };
+}
+
+/** Standard error of a difference of two means that share one (pooled) variance. */
+export function pooledStandardError(pooledVariance: number, nx: number, ny: number): number {
+  return Math.sqrt(pooledVariance * (1 / nx + 1 / ny));
+}
+
 /** Welch's unequal-variance t-test of y against x, with Welch–Satterthwaite degrees of freedom. */
 export function welchTTest(x: readonly number[], y: readonly number[]): TTest {
   if (x.length < 2 || y.length < 2) throw new RangeError(`Welch's t-test needs at least 2 values per sample, got ${x.length} and ${y.length}`);
-  const vx = variance(x) / x.length;
-  const vy = variance(y) / y.length;
-  const v = vx + vy;
-  const df = v > 0 ? (v * v) / ((vx * vx) / (x.length - 1) + (vy * vy) / (y.length - 1)) : x.length + y.length - 2;
-  return finish(mean(y) - mean(x), Math.sqrt(v), df);
+  const { se, df } = welchStandardError(variance(x), x.length, variance(y), y.length);
+  return finish(mean(y) - mean(x), se, df);
 }
 
 /** Student's equal-variance t-test of y against x (pooled variance, n_x + n_y − 2 degrees of freedom). */
@@ -273,7 +287,7 @@ export function pooledTTest(x: readonly number[], y: readonly number[]): TTest {
   if (x.length < 1 || y.length < 1 || df < 1) throw new RangeError(`the pooled t-test needs 3 values in all and one per sample, got ${x.length} and ${y.length}`);
   const ss = (xs: readonly number[]): number => (xs.length < 2 ? 0 : variance(xs) * (xs.length - 1));
   const pooled = (ss(x) + ss(y)) / df;
-  return finish(mean(y) - mean(x), Math.sqrt(pooled * (1 / x.length + 1 / y.length)), df);
+  return finish(mean(y) - mean(x), pooledStandardError(pooled, x.length, y.length), df);
 }
 
 /** Runs the chosen two-sample t-test on independent values. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FakeGitHub } from '../helpers/fake-github.ts';
 import { recordRun } from '../../src/baseline/history.ts';
 import { compare } from '../../src/compare/verdict.ts';
-import { poolRepetitions } from '../../src/measure.ts';
+import { poolRepetitions } from '../../src/metrics/pool.ts';
 import { makePlan, type EngineSelection } from '../../src/plan.ts';
 import { renderReport } from '../../src/report/markdown.ts';
 import { mergeShards, type ShardFile } from '../../src/shards.ts';

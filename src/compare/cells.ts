@@ -1,0 +1,135 @@
+import { METRICS, type MetricDef } from '../metrics/catalog.ts';
+import { scenarioOf, type BaselineEntry } from '../baseline/history.ts';
+import type { EngineResult, RunResult, Scenario, ScenarioSummary } from '../types.ts';
+import { estimate, positive, type Estimate } from './estimation.ts';
+import { selectBaseline, type BaselineSelection } from './select.ts';
+import type { VarianceModel } from './stats.ts';
+
+// The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
+// the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
+
+/**
+ * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
+ * mean over scenarios). Scenario names are lowercase words and dashes, so it never collides.
+ */
+export const SUITE = 'all scenarios';
+
+/** What the cells need of the comparison's options. */
+export interface CellOptions {
+  /** Confidence level of intervals; α = 1 − confidence is the family-wise significance level. */
+  readonly confidence?: number;
+  /** Per-metric tolerances that override the scenario's and the catalog's. */
+  readonly tolerances?: Readonly<Record<string, number>>;
+  /** Compare with a baseline whose fingerprint differs (the differences are still reported). */
+  readonly allowFingerprintMismatch?: boolean;
+  /** How the baseline's noise is modelled (default 'runs': run-to-run variation included). */
+  readonly variance?: VarianceModel;
+  /** Compare with at most the newest W matching runs (default: every stored one). */
+  readonly window?: number;
+}
+
+export interface StoredRun {
+  readonly entry: BaselineEntry;
+  /** Per-repetition values of the metric in that run. */
+  readonly values: readonly number[];
+}
+
+export interface Cell {
+  readonly engine: string;
+  /** A scenario name, or SUITE for the whole scenario set. */
+  readonly scenario: string;
+  readonly def: MetricDef;
+  readonly tolerance: number;
+  readonly runs: readonly StoredRun[];
+  readonly baseline: readonly number[];
+  readonly current: readonly number[];
+  /** The scenario has no result in some repetition of the current run. */
+  readonly missing: boolean;
+  readonly estimate: Estimate | null;
+}
+
+export interface EnginePlan {
+  readonly engine: EngineResult;
+  readonly selection: BaselineSelection;
+  readonly cells: readonly Cell[];
+}
+
+function summariesOf(engine: EngineResult, scenario: string): ScenarioSummary[] | null {
+  const out: ScenarioSummary[] = [];
+  for (const rep of engine.repetitions) {
+    const s = rep.scenarios.find((x) => x.scenario === scenario);
+    if (!s) return null;
+    out.push(s);
+  }
+  return out.length > 0 ? out : null;
+}
+
+function storedRuns(entries: readonly BaselineEntry[], scenario: string, metric: string): StoredRun[] {
+  const out: StoredRun[] = [];
+  for (const entry of entries) {
+    const s = scenarioOf(entry, scenario);
+    if (s && Object.hasOwn(s.values, metric)) out.push({ entry, values: s.values[metric] });
+  }
+  return out;
+}
+
+/** Per repetition, the geometric mean over scenarios; null unless every scenario has a positive value in every repetition. */
+function suiteValues(perScenario: readonly (readonly number[])[]): number[] | null {
+  const reps = perScenario[0].length;
+  const out: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    let sum = 0;
+    for (const xs of perScenario) {
+      if (xs.length !== reps || !positive(xs[r])) return null;
+      sum += Math.log(xs[r]);
+    }
+    out.push(Math.exp(sum / perScenario.length));
+  }
+  return out;
+}
+
+/**
+ * The metric over the whole scenario set, per repetition (a suite score, as benchmark suites take
+ * a geometric mean over their parts). A slowdown that touches every scenario shows up here with
+ * the noise of six scenarios averaged away; computing it per repetition keeps whatever the
+ * scenarios of one repetition share (the machine's state) in its variance.
+ */
+function suiteCell(cells: readonly Cell[], def: MetricDef, tolerance: number, opts: CellOptions): Cell | null {
+  if (cells.length < 2 || cells.some((c) => c.missing)) return null;
+  const current = suiteValues(cells.map((c) => c.current));
+  if (!current) return null;
+  const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
+  const runs: StoredRun[] = [];
+  for (const { entry } of cells[0].runs) {
+    const parts = byEntry.map((m) => m.get(entry));
+    const values = parts.every((v) => v !== undefined) ? suiteValues(parts as number[][]) : null;
+    if (values) runs.push({ entry, values });
+  }
+  const baseline = runs.flatMap((r) => r.values);
+  const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), current, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
+  return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, missing: false, estimate: est };
+}
+
+export function planEngine(engine: EngineResult, run: RunResult, history: readonly BaselineEntry[], scenarios: Map<string, Scenario>, opts: CellOptions): EnginePlan {
+  const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
+  const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
+  if (engine.status !== 'ok') return { engine, selection, cells: [] };
+  const confidence = opts.confidence ?? 0.95;
+  const summaries = new Map(run.scenarioSet.names.map((name) => [name, summariesOf(engine, name)]));
+  const cells: Cell[] = [];
+  for (const def of METRICS) {
+    const perScenario = run.scenarioSet.names.map((scenario): Cell => {
+      const reps = summaries.get(scenario);
+      const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario)!.tolerances[def.name] ?? def.tolerance;
+      const current = reps ? reps.map((s) => def.read(s)) : [];
+      const runs = storedRuns(selection.entries, scenario, def.name);
+      const baseline = runs.flatMap((r) => r.values);
+      const est = reps && baseline.length > 0 ? estimate(runs.map((r) => r.values), current, tolerance, confidence, opts.variance ?? 'runs') : null;
+      return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, missing: !reps, estimate: est };
+    });
+    cells.push(...perScenario);
+    const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, opts);
+    if (suite) cells.push(suite);
+  }
+  return { engine, selection, cells };
+}

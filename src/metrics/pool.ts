@@ -1,0 +1,50 @@
+import type { RepetitionResult, RequestRecord, Scenario, ScenarioSummary, ScenarioTelemetry } from '../types.ts';
+import { summarize } from './summary.ts';
+
+// The pooled summary of a run: every repetition's requests of a scenario together (the figure the
+// report and the exports show next to the per-repetition values the gate tests).
+
+/** Pooled summary per scenario: all repetitions' requests together over the sum of their durations. */
+export function poolRepetitions(
+  repetitions: readonly RepetitionResult[],
+  records: readonly RequestRecord[],
+  scenarios: readonly Scenario[],
+): ScenarioSummary[] {
+  const pooled: ScenarioSummary[] = [];
+  for (const scenario of scenarios) {
+    const parts = repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario.name));
+    if (parts.length === 0) continue;
+    const mine = records.filter((r) => r.scenario === scenario.name);
+    const durationS = parts.reduce((sum, s) => sum + s.durationS, 0);
+    const peak = Math.max(...parts.map((s) => s.peakConcurrency));
+    pooled.push(summarize(mine, scenario, durationS, peak, mergeTelemetry(parts.map((s) => s.telemetry))));
+  }
+  return pooled;
+}
+
+function mergeTelemetry(parts: readonly ScenarioTelemetry[]): ScenarioTelemetry {
+  const max = (pick: (t: ScenarioTelemetry) => number | undefined): number | undefined => {
+    const v = parts.map(pick).filter((x): x is number => x !== undefined);
+    return v.length > 0 ? Math.max(...v) : undefined;
+  };
+  const mean = (pick: (t: ScenarioTelemetry) => number | undefined): number | undefined => {
+    const v = parts.map(pick).filter((x): x is number => x !== undefined);
+    return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
+  };
+  const sum = (pick: (t: ScenarioTelemetry) => number | undefined): number | undefined => {
+    const v = parts.map(pick).filter((x): x is number => x !== undefined);
+    return v.length > 0 ? v.reduce((a, b) => a + b, 0) : undefined;
+  };
+  const reasons = [...new Set(parts.flatMap((t) => t.throttleReasons ?? []))].sort();
+  const merged: Record<string, unknown> = {
+    peakGpuMemoryMiB: max((t) => t.peakGpuMemoryMiB),
+    meanGpuUtilPct: mean((t) => t.meanGpuUtilPct),
+    peakKvCacheUsage: max((t) => t.peakKvCacheUsage),
+    maxRunningRequests: max((t) => t.maxRunningRequests),
+    maxWaitingRequests: max((t) => t.maxWaitingRequests),
+    preemptions: sum((t) => t.preemptions),
+    prefixCacheHitRate: mean((t) => t.prefixCacheHitRate),
+    throttleReasons: reasons.length > 0 ? reasons : undefined,
+  };
+  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as ScenarioTelemetry;
+}
