@@ -153,6 +153,8 @@ export interface ScenarioSummary {
 
 export interface RepetitionResult {
   readonly index: number;
+  /** Which independent engine start of the job (the `runs` input) measured it; absent: 0. */
+  readonly run?: number;
   /** Scenario names in the seeded shuffled order they ran in. */
   readonly order: readonly string[];
   readonly scenarios: readonly ScenarioSummary[];
@@ -224,6 +226,8 @@ export interface RunResult {
     readonly definitions: readonly Scenario[];
   };
   readonly repetitions: number;
+  /** Independent engine starts per engine, each with its warm-up and repetitions (absent: 1). */
+  readonly runs?: number;
   /** Unrecorded passes over the scenarios after each engine start (absent in older results: 0). */
   readonly warmupRepetitions?: number;
   readonly seed: number;
@@ -289,8 +293,35 @@ export interface MetricComparison {
   readonly adjustedP: number | null;
   readonly tolerance: number;
   readonly verdict: Verdict;
-  /** For inconclusive results: repetitions of the current run that would likely settle it. */
+  /** For inconclusive results: runs of the current job (the `runs` input) that would likely settle it. */
   readonly runsToSettle: number | null;
+  /** For inconclusive results: why (absent in comparisons of older versions). */
+  readonly why?: InconclusiveReason | null;
+  /** Runs compared: stored runs of the baseline and runs of this job. */
+  readonly runs?: { readonly baseline: number; readonly current: number };
+  /** Which part of the noise dominates one run's summary, from the history (relative SDs); null when unknown. */
+  readonly noise?: NoiseSplit | null;
+  /**
+   * Suite cells: the bad side of the one-sided interval at the confidence level, as a ratio, and
+   * whether it lies within tolerance (the release gate's non-inferiority test); null elsewhere.
+   */
+  readonly worstPlausible?: number | null;
+  readonly nonInferior?: boolean | null;
+}
+
+/**
+ * too-few-runs: the runs cannot bound the run-to-run noise yet; too-noisy: the estimate is beyond
+ * the tolerance but not significant; straddles-tolerance: the estimate is within the tolerance but
+ * its interval reaches past it.
+ */
+export type InconclusiveReason = 'too-few-runs' | 'too-noisy' | 'straddles-tolerance';
+
+export interface NoiseSplit {
+  /** Run-to-run standard deviation (relative). */
+  readonly runToRun: number;
+  /** Standard deviation of a run's mean from its repetitions alone (relative). */
+  readonly repetition: number;
+  readonly dominant: 'run-to-run' | 'repetitions';
 }
 
 export interface FingerprintDiff {

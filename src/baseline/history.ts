@@ -1,6 +1,6 @@
-import { METRICS } from '../metrics/catalog.ts';
+import { METRICS, metricValue, type MetricDef } from '../metrics/catalog.ts';
 import { describeValue, isPlainObject, joinPath } from '../config/schema-rules.ts';
-import type { EngineResult, Fingerprint, RunResult, ScenarioSummary } from '../types.ts';
+import type { EngineResult, Fingerprint, RepetitionResult, RunResult, ScenarioSummary } from '../types.ts';
 import { hardwareId } from './fingerprint-diff.ts';
 
 // The stored baseline: per key (engine × model × scenario set × GPU) the last W recorded runs, each
@@ -58,32 +58,57 @@ function summaryOf(summaries: readonly ScenarioSummary[], scenario: string, wher
   return s;
 }
 
-function entryOf(engine: EngineResult, run: RunResult): BaselineEntry {
-  const scenarios: Record<string, BaselineScenario> = {};
-  for (const name of run.scenarioSet.names) {
-    const reps = engine.repetitions.map((r) => summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`));
-    const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
-    scenarios[name] = {
-      values: Object.fromEntries(METRICS.map((m) => [m.name, reps.map((s) => m.read(s))])),
-      pooled: Object.fromEntries(METRICS.map((m) => [m.name, m.read(pooled)])),
-    };
+/**
+ * A metric's value as the baseline may keep it: finite and not negative. Anything else is refused
+ * with where it came from, so wrong data never becomes history.
+ */
+function recordable(def: MetricDef, s: ScenarioSummary, where: string): number {
+  const v = metricValue(def, s);
+  if (v === null) throw new Error(`cannot record a baseline: ${where}: ${def.name} has no value (no request produced it)`);
+  if (!Number.isFinite(v) || v < 0) throw new Error(`cannot record a baseline: ${where}: ${def.name} is ${v}, expected a finite number ≥ 0`);
+  return v;
+}
+
+/** One entry per independent engine start (the job's runs): the run is the unit the gate compares. */
+function entriesOf(engine: EngineResult, run: RunResult): BaselineEntry[] {
+  const byRun = new Map<number, RepetitionResult[]>();
+  for (const rep of engine.repetitions) {
+    const k = rep.run ?? 0;
+    byRun.set(k, [...(byRun.get(k) ?? []), rep]);
   }
-  return {
-    key: baselineKey(engine, run),
-    engine: engine.engine,
-    model: run.model,
-    scenarioSetHash: run.scenarioSet.hash,
-    createdAt: run.createdAt,
-    sha: run.source.sha,
-    ref: run.source.ref,
-    fingerprint: engine.fingerprint,
-    scenarios,
-  };
+  // Every repetition is checked before the pooled figures, which any bad repetition spoils too.
+  const where = (runIndex: number, rep: RepetitionResult, name: string): string => `engine ${engine.engine}, run ${runIndex + 1}, repetition ${rep.index}, scenario ${name}`;
+  for (const [runIndex, reps] of byRun) {
+    for (const r of reps) for (const name of run.scenarioSet.names) for (const m of METRICS) recordable(m, summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`), where(runIndex, r, name));
+  }
+  return [...byRun.entries()].map(([runIndex, reps]) => {
+    const scenarios: Record<string, BaselineScenario> = {};
+    for (const name of run.scenarioSet.names) {
+      const summaries = reps.map((r) => ({ r, s: summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`) }));
+      const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
+      scenarios[name] = {
+        values: Object.fromEntries(METRICS.map((m) => [m.name, summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name)))])),
+        pooled: Object.fromEntries(METRICS.map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`)])),
+      };
+    }
+    return {
+      key: baselineKey(engine, run),
+      engine: engine.engine,
+      model: run.model,
+      scenarioSetHash: run.scenarioSet.hash,
+      createdAt: run.createdAt,
+      sha: run.source.sha,
+      ref: run.source.ref,
+      fingerprint: engine.fingerprint,
+      scenarios,
+    };
+  });
 }
 
 /**
- * Appends one entry per engine of a complete run and keeps the last `window` entries per key.
- * A partial run or a failed engine is refused: a baseline must only hold healthy runs.
+ * Appends one entry per engine and run (independent engine start) of a complete job and keeps the
+ * last `window` entries per key. A partial run, a failed engine, or a value that is missing,
+ * non-finite or negative is refused: a baseline must only hold healthy runs.
  */
 export function recordRun(doc: BaselineDoc | null, run: RunResult, window = DEFAULT_WINDOW): BaselineDoc {
   if (!Number.isInteger(window) || window < 1) throw new Error(`baseline window must be a whole number ≥ 1, got ${window}`);
@@ -93,7 +118,7 @@ export function recordRun(doc: BaselineDoc | null, run: RunResult, window = DEFA
   }
   if (run.partial) throw new Error('cannot record a baseline from a partial run (a scenario did not complete)');
   if (run.engines.length === 0) throw new Error('cannot record a baseline: the run has no engine results');
-  const all = [...(doc?.entries ?? []), ...run.engines.map((e) => entryOf(e, run))];
+  const all = [...(doc?.entries ?? []), ...run.engines.flatMap((e) => entriesOf(e, run))];
   // Keep the newest `window` per key, in their original order.
   const seen = new Map<string, number>();
   const kept: BaselineEntry[] = [];
@@ -151,6 +176,11 @@ class Reader {
 
   number(value: unknown, path: string): number {
     return typeof value === 'number' && Number.isFinite(value) ? value : this.expected(path, 'a finite number', value);
+  }
+
+  /** A measured value: finite and not negative. */
+  value(value: unknown, path: string): number {
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : this.expected(path, 'a finite number ≥ 0', value);
   }
 
   array(value: unknown, path: string): unknown[] {
@@ -212,13 +242,13 @@ function readScenario(r: Reader, value: unknown, path: string): BaselineScenario
   for (const [metric, raw] of Object.entries(r.record(o.values, valuesPath))) {
     const p = joinPath(valuesPath, metric);
     const xs = r.array(raw, p);
-    xs.forEach((x, i) => checkPlausible(r, metric, r.number(x, joinPath(p, i)), joinPath(p, i)));
+    xs.forEach((x, i) => checkPlausible(r, metric, r.value(x, joinPath(p, i)), joinPath(p, i)));
     if (xs.length === 0) r.fail(p, 'expected at least one repetition value');
     if (reps !== null && xs.length !== reps) r.fail(p, `has ${xs.length} repetition values, other metrics have ${reps}`);
     reps = xs.length;
   }
   const pooledPath = joinPath(path, 'pooled');
-  for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath))) checkPlausible(r, metric, r.number(x, joinPath(pooledPath, metric)), joinPath(pooledPath, metric));
+  for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath))) checkPlausible(r, metric, r.value(x, joinPath(pooledPath, metric)), joinPath(pooledPath, metric));
   return o as unknown as BaselineScenario;
 }
 

@@ -1,4 +1,4 @@
-import { METRICS, type MetricDef } from '../metrics/catalog.ts';
+import { METRICS, metricValue, type MetricDef } from '../metrics/catalog.ts';
 import { scenarioOf, type BaselineEntry } from '../baseline/history.ts';
 import type { EngineResult, RunResult, Scenario, ScenarioSummary } from '../types.ts';
 import { estimate, positive, type Estimate } from './estimation.ts';
@@ -43,7 +43,9 @@ export interface Cell {
   readonly runs: readonly StoredRun[];
   readonly baseline: readonly number[];
   readonly current: readonly number[];
-  /** The scenario has no result in some repetition of the current run. */
+  /** The current values grouped by the job's run (independent engine start) they came from. */
+  readonly currentRuns: readonly (readonly number[])[];
+  /** The scenario has no result, or the metric no value, in some repetition of the current job. */
   readonly missing: boolean;
   readonly estimate: Estimate | null;
 }
@@ -62,6 +64,17 @@ function summariesOf(engine: EngineResult, scenario: string): ScenarioSummary[] 
     out.push(s);
   }
   return out.length > 0 ? out : null;
+}
+
+/** Values grouped by run, in the order the runs first appear. */
+export function groupByRun(values: readonly number[], runOf: readonly number[]): number[][] {
+  const groups = new Map<number, number[]>();
+  values.forEach((v, i) => {
+    const g = groups.get(runOf[i]);
+    if (g) g.push(v);
+    else groups.set(runOf[i], [v]);
+  });
+  return [...groups.values()];
 }
 
 function storedRuns(entries: readonly BaselineEntry[], scenario: string, metric: string): StoredRun[] {
@@ -94,7 +107,7 @@ function suiteValues(perScenario: readonly (readonly number[])[]): number[] | nu
  * the noise of six scenarios averaged away; computing it per repetition keeps whatever the
  * scenarios of one repetition share (the machine's state) in its variance.
  */
-function suiteCell(cells: readonly Cell[], def: MetricDef, tolerance: number, opts: CellOptions): Cell | null {
+function suiteCell(cells: readonly Cell[], def: MetricDef, tolerance: number, runOf: readonly number[], opts: CellOptions): Cell | null {
   if (cells.length < 2 || cells.some((c) => c.missing)) return null;
   const current = suiteValues(cells.map((c) => c.current));
   if (!current) return null;
@@ -106,8 +119,9 @@ function suiteCell(cells: readonly Cell[], def: MetricDef, tolerance: number, op
     if (values) runs.push({ entry, values });
   }
   const baseline = runs.flatMap((r) => r.values);
-  const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), current, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
-  return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, missing: false, estimate: est };
+  const currentRuns = groupByRun(current, runOf);
+  const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
+  return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, estimate: est };
 }
 
 export function planEngine(engine: EngineResult, run: RunResult, history: readonly BaselineEntry[], scenarios: Map<string, Scenario>, opts: CellOptions): EnginePlan {
@@ -116,19 +130,24 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
   if (engine.status !== 'ok') return { engine, selection, cells: [] };
   const confidence = opts.confidence ?? 0.95;
   const summaries = new Map(run.scenarioSet.names.map((name) => [name, summariesOf(engine, name)]));
+  const runOf = engine.repetitions.map((r) => r.run ?? 0);
   const cells: Cell[] = [];
   for (const def of METRICS) {
     const perScenario = run.scenarioSet.names.map((scenario): Cell => {
       const reps = summaries.get(scenario);
       const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario)!.tolerances[def.name] ?? def.tolerance;
-      const current = reps ? reps.map((s) => def.read(s)) : [];
+      const read = reps ? reps.map((s) => metricValue(def, s)) : [];
+      // A value that is missing, non-finite or negative is wrong data: the cell is an error.
+      const missing = !reps || read.some((v) => v === null || !Number.isFinite(v) || v < 0);
+      const current = missing ? [] : (read as number[]);
+      const currentRuns = groupByRun(current, runOf);
       const runs = storedRuns(selection.entries, scenario, def.name);
       const baseline = runs.flatMap((r) => r.values);
-      const est = reps && baseline.length > 0 ? estimate(runs.map((r) => r.values), current, tolerance, confidence, opts.variance ?? 'runs') : null;
-      return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, missing: !reps, estimate: est };
+      const est = !missing && baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
+      return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, estimate: est };
     });
     cells.push(...perScenario);
-    const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, opts);
+    const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
     if (suite) cells.push(suite);
   }
   return { engine, selection, cells };

@@ -1,135 +1,141 @@
 import type { MetricDef } from '../metrics/catalog.ts';
-import type { Verdict } from '../types.ts';
-import {
-  geometricMeanRatio,
-  mean,
-  pooledStandardError,
-  RUN_EFFECT_ALPHA,
-  runComponents,
-  runsStandardError,
-  runTest,
-  studentTQuantile,
-  variance,
-  welchStandardError,
-  type RunComponents,
-  type VarianceModel,
-} from './stats.ts';
+import type { InconclusiveReason, NoiseSplit, Verdict } from '../types.ts';
+import { mean, pooledStandardError, runsTest, studentTQuantile, tTest, variance, welchStandardError, type RunNoise, type TTest, type VarianceModel } from './stats.ts';
 
 // One cell's estimate (engine × scenario × metric): the effect current / baseline with its interval
-// and p-value, the verdict it supports once the family's p-values are adjusted, and how many
-// repetitions would settle it when it is inconclusive.
+// and p-value, the verdict it supports once the family's p-values are adjusted, and, when it is
+// inconclusive, why and how many runs would settle it.
+//
+// The default model ('runs') takes the run — one engine start with its repetitions — as the unit
+// (stats.ts runsTest): repetitions of a run share its conditions, so only runs average a run
+// effect out, and a test whose variance comes from how whole runs spread stays calibrated at the
+// tiny per-cell α of the family correction with or without a run effect. Values are compared on
+// logs (a ratio of geometric means); metrics that can be zero (goodput) on their own scale.
 
 export type EffectRule = 'estimate' | 'interval';
 
-/** runsToSettle is null when even this many repetitions would not settle a result. */
+/** runsToSettle is null when even this many runs would not settle a result. */
 export const RUNS_TO_SETTLE_MAX = 100;
 
 export interface Estimate {
   readonly ratio: number;
   readonly ci: readonly [number, number];
   readonly pValue: number;
+  /** One-sided p-values: H1 the current values are larger / smaller. */
+  readonly pGreater: number;
+  readonly pLess: number;
   /** The effect on the scale the test ran on: log ratio, or change relative to the baseline mean. */
   readonly effect: number;
   /** The tolerance on that scale. */
   readonly bounds: readonly [number, number];
-  /** Standard error and degrees of freedom the test would have with n current repetitions. */
-  readonly predict: (n: number) => { readonly se: number; readonly df: number };
-}
-
-const sd = (xs: readonly number[]): number => (xs.length < 2 ? 0 : Math.sqrt(variance(xs)));
-
-/** Variance components for the 'runs' model, on the scale the test runs on; null where it cannot have them. */
-function componentsFor(runs: readonly (readonly number[])[], c: readonly number[], requested: VarianceModel): RunComponents | null {
-  if (requested !== 'runs' || runs.length < 2 || runs.some((r) => r.length === 0) || c.length === 0) return null;
-  return runComponents(runs, c);
-}
-
-/**
- * The 'runs' model keeps the run-to-run part only where the runs show one: with a single stored run
- * it cannot be seen, and where the run means vary no more than their repetitions imply (F test at
- * RUN_EFFECT_ALPHA) the pooled test, with its far more degrees of freedom, stands in.
- */
-function effectiveModel(requested: VarianceModel, components: RunComponents | null): VarianceModel {
-  if (requested !== 'runs') return requested;
-  return components !== null && components.runEffectP < RUN_EFFECT_ALPHA ? 'runs' : 'pooled';
-}
-
-function feasible(runs: readonly (readonly number[])[], nc: number, model: VarianceModel): boolean {
-  if (model === 'runs') return runs.length >= 2 && nc >= 1;
-  const nb = runs.reduce((n, r) => n + r.length, 0);
-  return model === 'welch' ? nb >= 2 && nc >= 2 : nb >= 1 && nc >= 1 && nb + nc >= 3;
-}
-
-/**
- * Predicted standard error of the effect for n current repetitions, on a scale multiplied by
- * `scale`. The sample spreads are computed on first use: only inconclusive results need them.
- */
-function predictor(runs: readonly (readonly number[])[], c: readonly number[], model: VarianceModel, scale: number, components: RunComponents | null): Estimate['predict'] {
-  if (model === 'runs' && components !== null) {
-    return (n) => {
-      const { se, df } = runsStandardError(components, n);
-      return { se: se * scale, df };
-    };
-  }
-  const b = runs.flat();
-  const nb = b.length;
-  let spread: { sb: number; sc: number } | null = null;
-  const spreads = (): { sb: number; sc: number } => (spread ??= { sb: sd(b), sc: sd(c) });
-  if (model === 'welch') {
-    return (n) => {
-      const { sb, sc } = spreads();
-      const { se, df } = welchStandardError(sb * sb, nb, sc * sc, n);
-      return { se: se * scale, df };
-    };
-  }
-  return (n) => {
-    const { sb, sc } = spreads();
-    // The spread pooled over the samples as they are; the prediction scales only the current size.
-    const pooled = ((nb - 1) * sb * sb + (c.length - 1) * sc * sc) / (nb + c.length - 2);
-    return { se: pooledStandardError(pooled, nb, n) * scale, df: nb + n - 2 };
-  };
+  readonly se: number;
+  readonly df: number;
+  /** Turns a value on the test's scale back into a ratio. */
+  readonly toRatio: (x: number) => number;
+  /** Standard error and degrees of freedom the test would have with r current runs. */
+  readonly predict: (r: number) => { readonly se: number; readonly df: number };
+  /** The two levels of noise on the test's scale ('runs' model only). */
+  readonly noise: RunNoise | null;
 }
 
 export const positive = (v: number): boolean => v > 0 && Number.isFinite(v);
 
-export function estimate(runs: readonly (readonly number[])[], c: readonly number[], tolerance: number, confidence: number, requested: VarianceModel): Estimate | null {
-  const b = runs.flat();
-  const logs = b.every(positive) && c.every(positive);
-  // Whether runs differ is judged on the scale the test runs on.
-  const components = logs ? componentsFor(runs.map((r) => r.map(Math.log)), c.map(Math.log), requested) : componentsFor(runs, c, requested);
-  const model = effectiveModel(requested, components);
-  if (!feasible(runs, c.length, model)) return null;
+/** The rep-level alternatives ('pooled', 'welch'): every repetition taken as independent. */
+function repetitionTest(b: readonly number[], c: readonly number[], model: 'pooled' | 'welch', reps: number): { t: TTest; predict: Estimate['predict'] } | null {
+  const feasible = model === 'welch' ? b.length >= 2 && c.length >= 2 : b.length + c.length >= 3;
+  if (!feasible) return null;
+  const t = tTest(b, c, model);
+  const sd = (xs: readonly number[]): number => (xs.length < 2 ? 0 : variance(xs));
+  const predict = (r: number): { se: number; df: number } => {
+    const n = r * reps;
+    if (model === 'welch') return welchStandardError(sd(b), b.length, sd(c), n);
+    const pooled = ((b.length - 1) * sd(b) + (c.length - 1) * sd(c)) / (b.length + c.length - 2);
+    return { se: pooledStandardError(pooled, b.length, n), df: b.length + n - 2 };
+  };
+  return { t, predict };
+}
+
+/**
+ * The estimate of one cell from the baseline's runs and the current job's runs (each: its
+ * repetitions' values), or null when the data cannot bound the noise (fewer than two runs on both
+ * sides under 'runs').
+ */
+export function estimate(
+  baseRuns: readonly (readonly number[])[],
+  curRuns: readonly (readonly number[])[],
+  tolerance: number,
+  confidence: number,
+  model: VarianceModel,
+): Estimate | null {
+  const logs = baseRuns.every((r) => r.every(positive)) && curRuns.every((r) => r.every(positive));
+  const scaleRuns = (runs: readonly (readonly number[])[]): number[][] => runs.map((r) => r.map(logs ? Math.log : (v) => v));
+  const b = scaleRuns(baseRuns);
+  const c = scaleRuns(curRuns);
+  let t: TTest;
+  let predict: Estimate['predict'];
+  let noise: RunNoise | null = null;
+  if (model === 'runs') {
+    const r = runsTest(b, c);
+    if (!r) return null;
+    ({ predict, noise } = r);
+    t = r;
+  } else {
+    const r = repetitionTest(b.flat(), c.flat(), model, mean(c.map((x) => x.length)));
+    if (!r) return null;
+    ({ t, predict } = r);
+  }
+  const half = studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se;
   if (logs) {
-    const r = geometricMeanRatio(runs, c, confidence, model, components ?? undefined);
     return {
-      ratio: r.ratio,
-      ci: r.ci,
-      pValue: r.test.pTwoSided,
-      effect: r.test.diff,
+      ratio: Math.exp(t.diff),
+      ci: [Math.exp(t.diff - half), Math.exp(t.diff + half)],
+      pValue: t.pTwoSided,
+      pGreater: t.pGreater,
+      pLess: t.pLess,
+      effect: t.diff,
       bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
-      predict: predictor(r.logRuns, r.logCurrent, model, 1, components),
+      se: t.se,
+      df: t.df,
+      toRatio: Math.exp,
+      predict,
+      noise,
     };
   }
-  const base = model === 'runs' ? mean(runs.map(mean)) : mean(b);
+  const base = mean(b.map(mean));
   if (!(base > 0)) {
     // Nothing to scale a change by; only "the same zeros again" can be judged.
-    const unchanged = b.every((v) => v === b[0]) && c.every((v) => v === b[0]);
-    return unchanged ? { ratio: 1, ci: [1, 1], pValue: 1, effect: 0, bounds: [-tolerance, tolerance], predict: () => ({ se: 0, df: 1 }) } : null;
+    return t.pTwoSided === 1 && t.diff === 0
+      ? { ratio: 1, ci: [1, 1], pValue: 1, pGreater: 1, pLess: 1, effect: 0, bounds: [-tolerance, tolerance], se: 0, df: t.df, toRatio: (x) => 1 + x, predict: () => ({ se: 0, df: t.df }), noise }
+      : null;
   }
-  const t = runTest(runs, c, model, components ?? undefined);
-  const effect = t.diff / base;
-  const half = (studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se) / base;
+  const rel = (s: { se: number; df: number }): { se: number; df: number } => ({ se: s.se / base, df: s.df });
   return {
-    ratio: 1 + effect,
-    ci: [1 + effect - half, 1 + effect + half],
+    ratio: 1 + t.diff / base,
+    ci: [1 + (t.diff - half) / base, 1 + (t.diff + half) / base],
     pValue: t.pTwoSided,
-    effect,
+    pGreater: t.pGreater,
+    pLess: t.pLess,
+    effect: t.diff / base,
     bounds: [-tolerance, tolerance],
-    predict: predictor(runs, c, model, 1 / base, components),
+    se: t.se / base,
+    df: t.df,
+    toRatio: (x) => 1 + x,
+    predict: (r) => rel(predict(r)),
+    noise: noise && { ...noise, runVariance: noise.runVariance === null ? null : noise.runVariance / (base * base), within: noise.within / (base * base), between: noise.between === null ? null : noise.between / (base * base) },
   };
 }
 
-export function judge(def: MetricDef, tolerance: number, est: Estimate, adjustedP: number, alpha: number, rule: EffectRule): Verdict {
+/**
+ * The bad side of the one-sided interval at `confidence` (the lower bound for a higher-is-better
+ * metric, the upper for a lower-is-better one), as a ratio: what a release must keep within tolerance.
+ */
+export function worstPlausible(def: MetricDef, est: Estimate, confidence: number): number {
+  const half = studentTQuantile(confidence, est.df) * est.se;
+  return est.toRatio(def.direction === 'higher-is-better' ? est.effect - half : est.effect + half);
+}
+
+/** adjusted: the one-sided p-values after the family correction, for "worse" and for "better". */
+export function judge(def: MetricDef, tolerance: number, est: Estimate, adjusted: { readonly worse: number; readonly better: number }, alpha: number, rule: EffectRule): Verdict {
   const [lo, hi] = est.ci;
   const floor = 1 - tolerance;
   const ceiling = 1 + tolerance;
@@ -137,31 +143,32 @@ export function judge(def: MetricDef, tolerance: number, est: Estimate, adjusted
   const above = rule === 'interval' ? lo > ceiling : est.ratio > ceiling;
   const worse = def.direction === 'higher-is-better' ? below : above;
   const better = def.direction === 'higher-is-better' ? above : below;
-  if (adjustedP < alpha && worse) return 'regression';
-  if (adjustedP < alpha && better) return 'improvement';
+  if (adjusted.worse < alpha && worse) return 'regression';
+  if (adjusted.better < alpha && better) return 'improvement';
   if (lo >= floor && hi <= ceiling) return 'no-change';
   return 'inconclusive';
 }
 
 /**
- * Current repetitions after which, if the estimate and the variance stayed as observed, the result
- * would be decided: an estimate beyond the tolerance would become significant after correction
- * (judged at the Bonferroni level, which Holm and BH never need more than), or an estimate within
- * it would get an interval inside ±tolerance. Null when more than RUNS_TO_SETTLE_MAX would be needed.
+ * Runs of the current job (the `runs` input, the history as it is) after which, if the estimate and
+ * the noise stayed as observed, the result would be decided: an estimate beyond the tolerance
+ * would become significant after correction (one-sided, judged at the Bonferroni level, which
+ * Holm and BH never need more than), or an estimate within it would get an interval inside ±tolerance. Null
+ * when more than RUNS_TO_SETTLE_MAX would be needed.
  */
-export function runsToSettle(est: Estimate, rule: EffectRule, alpha: number, family: number, currentN: number): number | null {
+export function runsToSettle(est: Estimate, rule: EffectRule, alpha: number, family: number, currentRuns: number): number | null {
   const [lo, hi] = est.bounds;
   const e = est.effect;
   const beyond = e < lo || e > hi;
-  const settled = (n: number): boolean => {
-    const { se, df } = est.predict(n);
+  const settled = (r: number): boolean => {
+    const { se, df } = est.predict(r);
     if (beyond) {
       const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
-      return margin >= studentTQuantile(1 - alpha / (2 * family), df) * se;
+      return margin >= studentTQuantile(1 - alpha / family, df) * se;
     }
     return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
   };
-  let low = currentN + 1;
+  let low = currentRuns + 1;
   let high = RUNS_TO_SETTLE_MAX;
   if (low > high || !settled(high)) return null;
   while (low < high) {
@@ -170,4 +177,28 @@ export function runsToSettle(est: Estimate, rule: EffectRule, alpha: number, fam
     else low = mid + 1;
   }
   return low;
+}
+
+/**
+ * Why an inconclusive cell is inconclusive: too few runs to bound the run-to-run noise (no estimate,
+ * or fewer than MIN_RUN_DF degrees of freedom, whose t quantiles at a family's α are huge), an
+ * estimate beyond the tolerance that the noise leaves insignificant, or an estimate within the
+ * tolerance whose interval reaches past it.
+ */
+export function whyInconclusive(est: Estimate | null): InconclusiveReason {
+  if (!est || est.df < MIN_RUN_DF) return 'too-few-runs';
+  const [lo, hi] = est.bounds;
+  return est.effect < lo || est.effect > hi ? 'too-noisy' : 'straddles-tolerance';
+}
+
+/** Degrees of freedom below which the runs cannot bound the run-to-run noise usefully. */
+export const MIN_RUN_DF = 4;
+
+/** Which part of the noise of one run's summary dominates, as relative standard deviations. */
+export function noiseSplit(est: Estimate | null, repetitions: number): NoiseSplit | null {
+  const n = est?.noise;
+  if (!n || n.between === null) return null;
+  const runToRun = Math.sqrt(Math.max(0, n.between));
+  const repetition = Math.sqrt(n.within / repetitions);
+  return { runToRun, repetition, dominant: runToRun > repetition ? 'run-to-run' : 'repetitions' };
 }

@@ -1,4 +1,5 @@
 import { metricDef, type MetricDef } from '../metrics/catalog.ts';
+import { SUITE } from './cells.ts';
 import type { ChangePoint, EngineComparison, GateDecision, MetricComparison, Mode, SloViolation, Verdict } from '../types.ts';
 
 // The gate: which findings fail the check, by mode.
@@ -9,7 +10,11 @@ import type { ChangePoint, EngineComparison, GateDecision, MetricComparison, Mod
 //                  earlier one by more than the tolerance fails too (slow drift that no single
 //                  run-to-run comparison shows). It keeps failing while the shift is inside the
 //                  history window: the current level is still worse than it was.
-//   release        as pr, and every absolute SLO limit a scenario sets must hold.
+//   release        non-inferiority: the bad side of each suite-level one-sided interval (each
+//                  metric over the whole scenario set; each scenario's own when the set has one)
+//                  must lie within tolerance, regressions fail as in pr, and every absolute SLO
+//                  limit a scenario sets must hold. Per-scenario inconclusive results do not fail
+//                  a release: the suite intervals are what it must prove.
 //   baseline       record only: passes unless something failed to run.
 // An engine that failed, or a scenario without results, fails the gate in every mode and under
 // every failOn: a run that did not happen cannot vouch for performance.
@@ -80,7 +85,7 @@ function engineFailures(e: EngineComparison, policy: GatePolicy, errors: Readonl
   const out: Failure[] = [];
   // Missing results fail whatever the policy says.
   for (const m of e.metrics) {
-    if (m.verdict === 'error') out.push({ verdict: 'error', reason: `${cellName(e.engine, m.scenario, m.metric)}: no result for this scenario` });
+    if (m.verdict === 'error') out.push({ verdict: 'error', reason: `${cellName(e.engine, m.scenario, m.metric)}: no value (the scenario has no result, or a repetition has no valid value for this metric)` });
   }
   if (policy.mode === 'baseline' || policy.failOn === 'never') return out;
   if ((e.verdict === 'no-baseline' || e.verdict === 'not-comparable') && e.baselineRuns === 0) {
@@ -91,16 +96,27 @@ function engineFailures(e: EngineComparison, policy: GatePolicy, errors: Readonl
         : `${e.engine}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join('; ')})`;
     return [...out, { verdict: e.verdict, reason }];
   }
+  const release = policy.mode === 'release' ? releaseCells(e) : new Set<MetricComparison>();
   for (const m of e.metrics) {
     const name = cellName(e.engine, m.scenario, m.metric);
     if (m.verdict === 'regression') out.push({ verdict: 'regression', reason: `${name}: ${change(m)}` });
-    if (m.verdict === 'inconclusive' && policy.failOn === 'inconclusive') {
+    else if (release.has(m) && m.nonInferior === false) {
+      const bound = m.worstPlausible == null ? 'no estimate' : `could be as bad as ${signedPercent(m.worstPlausible)}`;
+      out.push({ verdict: 'inconclusive', reason: `${name}: not shown within tolerance for a release: ${bound} (tolerance ${tolerancePercent(m.tolerance)})` });
+    }
+    if (m.verdict === 'inconclusive' && policy.failOn === 'inconclusive' && policy.mode !== 'release') {
       const settle = m.runsToSettle === null ? 'more repetitions than can settle it with this history' : `about ${m.runsToSettle} repetitions would settle it`;
       out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settle}` });
     }
     if (m.verdict === 'no-baseline' && policy.failOnMissingBaseline) out.push({ verdict: 'no-baseline', reason: `${name}: no baseline values for this metric` });
   }
   return out;
+}
+
+/** The cells a release must prove non-inferior: the suite cells, or every cell when the set has one scenario. */
+function releaseCells(e: EngineComparison): Set<MetricComparison> {
+  const suite = e.metrics.filter((m) => m.scenario === SUITE);
+  return new Set(suite.length > 0 ? suite : e.metrics.filter((m) => m.verdict !== 'no-baseline'));
 }
 
 function toleranceOf(engines: readonly EngineComparison[], cp: ChangePoint): number {

@@ -43,7 +43,7 @@ function seriesOf(plans: readonly EnginePlan[], run: RunResult): Series[] {
     for (const cell of plan.cells) {
       if (cell.missing) continue;
       const runs = cell.runs.map((r) => ({ createdAt: r.entry.createdAt, sha: r.entry.sha, values: r.values }));
-      runs.push({ createdAt: run.createdAt, sha: run.source.sha, values: cell.current });
+      for (const values of cell.currentRuns) runs.push({ createdAt: run.createdAt, sha: run.source.sha, values });
       out.push({ engine: cell.engine, scenario: cell.scenario, metric: cell.def.name, runs });
     }
   }

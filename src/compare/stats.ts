@@ -230,9 +230,8 @@ export function variance(xs: readonly number[]): number {
 // ---------- two-sample t-tests ----------
 
 /**
- * How the variance of the difference of means is estimated: 'runs' treats the baseline as runs
- * of repetitions with run-to-run variation of its own (runsTTest); 'pooled' and 'welch' treat all
- * repetitions as independent.
+ * How the variance of the difference is estimated: 'runs' takes the run as the unit (runsTest:
+ * run-to-run variation included); 'pooled' and 'welch' treat all repetitions as independent.
  */
 export type VarianceModel = 'runs' | 'pooled' | 'welch';
 
@@ -297,129 +296,120 @@ export function tTest(x: readonly number[], y: readonly number[], model: 'pooled
 
 // ---------- runs of repetitions ----------
 
-/** P(F ≥ f) for Snedecor's F with (d1, d2) degrees of freedom. */
-export function fSf(f: number, d1: number, d2: number): number {
-  if (!(d1 > 0 && d2 > 0)) throw new RangeError(`F distribution needs degrees of freedom > 0, got ${d1} and ${d2}`);
-  if (!(f > 0)) return 1;
-  if (f === Infinity) return 0;
-  return regularizedIncompleteBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
+/** Share of a run's repetitions trimmed from each end before they are averaged. */
+export const TRIM = 0.2;
+
+/**
+ * The 20% trimmed mean (floor(0.2 n) values off each end): one run's summary. With five
+ * repetitions one bad one cannot decide it; with four or fewer it is the plain mean.
+ */
+export function trimmedMean(xs: readonly number[]): number {
+  const cut = Math.floor(TRIM * xs.length);
+  if (cut === 0) return mean(xs);
+  return mean([...xs].sort((a, b) => a - b).slice(cut, xs.length - cut));
 }
 
 /**
- * Level of the preliminary test for a run effect. Below it the run-to-run part is kept; above, the
- * runs vary no more than their repetitions imply and the pooled test's far more degrees of freedom
- * are used ("sometimes pool": a preliminary test at 0.25 is the usual choice, e.g. Bancroft 1944,
- * Paull 1950, as it keeps the error of pooling when a real run effect exists small).
+ * The two levels of noise of runs of repetitions (one-way random effects): repetitions of one run
+ * share its conditions (a server start, clocks, heat, a neighbour), so whole runs differ more than
+ * their repetitions imply.
  */
-export const RUN_EFFECT_ALPHA = 0.25;
-
-/**
- * Variance components of baseline runs and the current run (one-way random effects): repetitions
- * of one run share that run's conditions (a server start, the GPU's clocks and heat that day, a
- * neighbour), so their spread understates how much whole runs differ.
- */
-export interface RunComponents {
-  readonly runs: number;
-  /** Variance of the baseline run means, with runs − 1 degrees of freedom. */
-  readonly meansVariance: number;
-  /** Within-run variance pooled over the baseline runs and the current run (0 without replicates). */
+export interface RunNoise {
+  /** Variance of one run's summary (both levels together), or null with fewer than 2 runs on either side. */
+  readonly runVariance: number | null;
+  /** Within-run variance pooled over every run with 2 or more repetitions (0 without any). */
   readonly within: number;
   readonly withinDf: number;
-  /** Mean of 1 / repetitions over the baseline runs. */
-  readonly invReps: number;
-  /** Run-to-run variance: meansVariance − within · invReps, or 0 when the runs vary no more than their repetitions imply. */
-  readonly between: number;
-  /**
-   * p-value of the F test for a run effect (run means varying more than their repetitions imply);
-   * 0 without repetitions to compare with.
-   */
-  readonly runEffectP: number;
+  /** Run-to-run variance, runVariance − within / repetitions, untruncated (may come out below 0). */
+  readonly between: number | null;
 }
 
-export function runComponents(runs: readonly (readonly number[])[], current: readonly number[]): RunComponents {
-  if (runs.length < 2 || runs.some((r) => r.length === 0) || current.length === 0) {
-    throw new RangeError(`the runs t-test needs at least 2 baseline runs and values in every run, got ${runs.length} runs of ${runs.map((r) => r.length).join(', ')} and ${current.length} current values`);
-  }
-  const groups = [...runs, current];
+/**
+ * Standard error and degrees of freedom of (mean of the current runs' summaries) − (mean of the
+ * baseline runs' summaries) for a current job of `r` runs.
+ */
+export type RunsPrediction = (r: number) => { readonly se: number; readonly df: number };
+
+export interface RunsTest extends TTest {
+  readonly noise: RunNoise;
+  /** The same test's standard error and degrees of freedom had the current job had r runs. */
+  readonly predict: RunsPrediction;
+}
+
+function withinPooled(runs: readonly (readonly number[])[]): { within: number; df: number } {
   let ss = 0;
-  let withinDf = 0;
-  for (const g of groups) {
-    if (g.length < 2) continue;
-    ss += variance(g) * (g.length - 1);
-    withinDf += g.length - 1;
+  let df = 0;
+  for (const r of runs) {
+    if (r.length < 2) continue;
+    ss += variance(r) * (r.length - 1);
+    df += r.length - 1;
   }
-  const within = withinDf > 0 ? ss / withinDf : 0;
-  const meansVariance = variance(runs.map(mean));
-  const invReps = mean(runs.map((r) => 1 / r.length));
-  const expected = within * invReps;
-  const runEffectP = withinDf === 0 ? 0 : expected > 0 ? fSf(meansVariance / expected, runs.length - 1, withinDf) : meansVariance > 0 ? 0 : 1;
-  return { runs: runs.length, meansVariance, within, withinDf, invReps, between: Math.max(0, meansVariance - expected), runEffectP };
+  return { within: df > 0 ? ss / df : 0, df };
 }
+
+const meanInverse = (runs: readonly (readonly number[])[]): number => mean(runs.map((r) => 1 / r.length));
 
 /**
- * Standard error and Welch–Satterthwaite degrees of freedom of (mean of a current run of n
- * repetitions) − (mean of the baseline run means): Var = meansVariance / runs (the baseline mean)
- * + between + within / n (the current run). More current repetitions shrink only the last term:
- * run-to-run variation is beaten by more runs, not by longer ones.
+ * The current job's runs against the baseline's runs, with the run as the unit: each run is
+ * summarised by its trimmed mean and the test compares the means of the summaries. The variance of
+ * a summary (run-to-run and repetition noise together) is estimated from how the summaries of each
+ * side spread around their side's mean — pooled over both sides (k + R − 2 degrees of freedom), or
+ * Welch's unpooled form when one side's summaries do not spread at all — without a pretest and
+ * without truncating a component at zero: its null distribution is Student's t at any run effect,
+ * so it stays calibrated at the tiny per-cell α of a family correction. Where the sides' runs have
+ * different repetition counts the within-run variance corrects for it (Satterthwaite's degrees of
+ * freedom). The within-run variance also sets a floor — a run's summary varies at least as much as
+ * its repetitions' mean — so a history of identical values does not make any change "certain".
+ * Null when neither side has two runs: nothing bounds the run-to-run variation then.
  */
-export function runsStandardError(c: RunComponents, n: number): { se: number; df: number } {
-  const meansDf = c.runs - 1;
-  // The variance as a sum of the two estimated quantities, each times its coefficient.
-  const [a, b] = c.between > 0 ? [c.meansVariance * (1 + 1 / c.runs), c.within * (1 / n - c.invReps)] : [c.meansVariance / c.runs, c.within / n];
-  const v = a + b;
-  const denom = (a * a) / meansDf + (c.withinDf > 0 ? (b * b) / c.withinDf : 0);
-  return { se: Math.sqrt(Math.max(0, v)), df: denom > 0 ? (v * v) / denom : meansDf + c.withinDf };
-}
-
-/**
- * The current run's mean against the mean of the baseline run means, run-to-run variation included
- * (`components`, when the caller has them already, are runComponents(runs, current)).
- */
-export function runsTTest(runs: readonly (readonly number[])[], current: readonly number[], components = runComponents(runs, current)): TTest {
-  const { se, df } = runsStandardError(components, current.length);
-  return finish(mean(current) - mean(runs.map(mean)), se, df);
-}
-
-export interface RatioEstimate {
-  /** Geometric mean of `current` over geometric mean of `baseline`. */
-  readonly ratio: number;
-  readonly ci: readonly [number, number];
-  /** The t-test on the logarithms (diff is the log of the ratio). */
-  readonly test: TTest;
-  /** The logarithms of the baseline runs' and the current run's values. */
-  readonly logRuns: readonly (readonly number[])[];
-  readonly logCurrent: readonly number[];
-}
-
-/** Runs the chosen test of the current run against the baseline runs ('pooled' and 'welch' flatten them). */
-export function runTest(runs: readonly (readonly number[])[], current: readonly number[], model: VarianceModel, components?: RunComponents): TTest {
-  return model === 'runs' ? runsTTest(runs, current, components) : tTest(runs.flat(), current, model);
-}
-
-/**
- * Ratio of geometric means current / baseline with its confidence interval: a t-test on log
- * values, transformed back. Every value must be positive. With the 'runs' model the baseline's
- * geometric mean is that of its runs' geometric means.
- */
-export function geometricMeanRatio(
-  baselineRuns: readonly (readonly number[])[],
-  current: readonly number[],
-  confidence: number,
-  model: VarianceModel,
-  /** runComponents of the logarithms, when the caller has them already. */
-  logComponents?: RunComponents,
-): RatioEstimate {
-  checkConfidence(confidence);
-  const log = (xs: readonly number[]): number[] =>
-    xs.map((v) => {
-      if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`ratio of geometric means needs positive finite values, got ${v}`);
-      return Math.log(v);
-    });
-  const logRuns = baselineRuns.map(log);
-  const logCurrent = log(current);
-  const test = runTest(logRuns, logCurrent, model, logComponents);
-  const half = studentTQuantile(1 - (1 - confidence) / 2, test.df) * test.se;
-  return { ratio: Math.exp(test.diff), ci: [Math.exp(test.diff - half), Math.exp(test.diff + half)], test, logRuns, logCurrent };
+export function runsTest(baseline: readonly (readonly number[])[], current: readonly number[][] | readonly (readonly number[])[]): RunsTest | null {
+  if (baseline.length === 0 || current.length === 0 || [...baseline, ...current].some((r) => r.length === 0)) {
+    throw new RangeError('the runs test needs at least one run with values on each side');
+  }
+  const k = baseline.length;
+  const R = current.length;
+  if (k < 2 && R < 2) return null;
+  const bs = baseline.map(trimmedMean);
+  const cs = current.map(trimmedMean);
+  const diff = mean(cs) - mean(bs);
+  const all = [...baseline, ...current];
+  const first = all[0][0];
+  // Exactly equal samples: no evidence of any difference.
+  if (all.every((r) => r.every((v) => v === first))) {
+    return { ...finish(0, 0, Math.max(1, k + R - 2)), noise: { runVariance: 0, within: 0, withinDf: 0, between: 0 }, predict: (r) => ({ se: 0, df: Math.max(1, k + r - 2) }) };
+  }
+  const ssOf = (xs: readonly number[]): number => (xs.length < 2 ? 0 : variance(xs) * (xs.length - 1));
+  const { within, df: withinDf } = withinPooled(all);
+  const hb = meanInverse(baseline);
+  const hc = meanInverse(current);
+  const sb = ssOf(bs);
+  const sc = ssOf(cs);
+  const welch = k >= 2 && R >= 2 && (sb === 0 || sc === 0);
+  const sDf = k - 1 + R - 1;
+  const s2 = (sb + sc) / sDf;
+  // The summaries estimate σ_b² + σ_w²·h with h the repetitions' mean inverse over the runs that spread.
+  const h = k >= 2 && R >= 2 ? (hb * (k - 1) + hc * (R - 1)) / sDf : k >= 2 ? hb : hc;
+  const predict: RunsPrediction = (r) => {
+    let v: number;
+    let df: number;
+    if (welch) {
+      ({ se: v, df } = welchStandardError(sb / (k - 1), k, sc / (R - 1), r));
+      v *= v;
+    } else {
+      // More current runs than measured would add their spread's degrees of freedom too.
+      const aDf = sDf + Math.max(0, r - R);
+      const a = s2 * (1 / k + 1 / r);
+      const b = within * ((hb - h) / k + (hc - h) / r);
+      v = a + b;
+      const denom = (a * a) / aDf + (withinDf > 0 ? (b * b) / withinDf : 0);
+      df = denom > 0 ? (v * v) / denom : aDf;
+    }
+    const floor = within * (hb / k + hc / r);
+    return { se: Math.sqrt(Math.max(v, floor)), df: Math.max(df, 1) };
+  };
+  const { se, df } = predict(R);
+  const runVariance = sDf > 0 && !welch ? s2 : null;
+  return { ...finish(diff, se, df), noise: { runVariance, within, withinDf, between: runVariance === null ? null : runVariance - within * h }, predict };
 }
 
 export function checkConfidence(confidence: number): void {

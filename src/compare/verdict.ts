@@ -1,7 +1,7 @@
 import type { BaselineEntry } from '../baseline/history.ts';
 import { COMPARISON_SCHEMA, type Comparison, type EngineComparison, type MetricComparison, type Mode, type RunResult, type Verdict } from '../types.ts';
 import { planEngine, type Cell, type CellOptions, type EnginePlan } from './cells.ts';
-import { judge, runsToSettle, type EffectRule } from './estimation.ts';
+import { judge, noiseSplit, runsToSettle, whyInconclusive, worstPlausible, type EffectRule } from './estimation.ts';
 import { decide, worstVerdict, type FailOn } from './gate.ts';
 import { scenarioMap, sloViolations } from './limits.ts';
 import { changePoints, chartSeries } from './series.ts';
@@ -12,36 +12,29 @@ export { CHART_METRICS } from './series.ts';
 export { RUNS_TO_SETTLE_MAX, type EffectRule } from './estimation.ts';
 
 // Per engine × scenario × metric — and per engine × metric over the whole scenario set — how the
-// current run's repetitions compare with the baseline's.
+// current job's runs compare with the baseline's.
 //
 // Effect: ratio of geometric means current / baseline (a t-test on log values; metrics that can be
-// zero, like goodput, fall back to the arithmetic means). The baseline is runs of repetitions:
-// repetitions of one run share that run's conditions (server start, clocks, heat, neighbours), so
-// whole runs can differ more than their repetitions do. The default 'runs' model estimates that
-// run-to-run variance from the stored runs (variance components, Welch–Satterthwaite degrees of
-// freedom) and counts it once for the current run: an end-to-end check with whole-run noise
-// (bench/gate-e2e.ts, and bench/gate.ts's run-effect rows) alarmed on unchanged runs when the
-// repetitions were taken as independent. When the runs vary no more than their repetitions imply,
-// it comes to the pooled test, whose within-run variance is shared across the baseline (same key:
-// same GPU, same software). With one stored run the run-to-run part cannot be seen and the pooled
-// test stands in. 'pooled' and 'welch' (which must trust the current run's own three or five
-// values, too often tiny at a family correction's tail probabilities) stay available.
+// zero, like goodput, on their own scale). The unit is the run — one engine start with its warm-up
+// and repetitions — each summarised by the trimmed mean of its repetitions (estimation.ts, and
+// stats.ts runsTest for why this stays calibrated in the far tail with and without a run effect).
+// 'pooled' and 'welch' (every repetition as independent) stay available for comparison only: under
+// whole-run noise they alarm on unchanged runs (bench/gate.ts).
 //
 // The whole-scenario-set comparison (scenario SUITE) takes, per repetition, the geometric mean of
 // the metric over all scenarios, like a benchmark suite's score: an engine-wide slowdown shows up
-// there with the noise of the scenarios averaged away, which is what makes a 5% change detectable
-// with three repetitions. It belongs to the same family as the per-scenario comparisons.
+// there with the noise of the scenarios averaged away. It belongs to the same family as the
+// per-scenario comparisons.
 //
 // Decision, with α = 1 − confidence and p adjusted over the whole family (every metric of every
 // scenario, and of the suite, of every engine; Holm by default):
 //   regression   adjusted p < α and the estimate is beyond the tolerance in the bad direction
 //   improvement  adjusted p < α and the estimate is beyond the tolerance in the good direction
 //   no-change    the confidence interval lies within ±tolerance (an equivalence test)
-//   inconclusive otherwise, with the repetitions that would likely settle it
-// Significance after family-wise correction bounds false alarms; the tolerance on the estimate
-// keeps tiny-but-significant changes from failing the gate. The stricter rule — the whole interval
-// beyond the tolerance — is `effectRule: 'interval'`: sound too, but it misses changes just above
-// the tolerance (benchmark, 3 repetitions: 27% instead of 75% of 10% p95-TTFT regressions caught).
+//   inconclusive otherwise, with why and the runs that would likely settle it
+// Every cell also carries the bad side of its one-sided interval at the confidence level: release
+// mode's non-inferiority test on the suite cells (no correction over them: every one must hold
+// for a release to pass, so testing each at α keeps the chance of passing a bad release ≤ α).
 
 export interface CompareOptions extends CellOptions {
   readonly mode: Mode;
@@ -71,22 +64,34 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
   const scenarios = scenarioMap(current, opts.tolerances);
   const plans = current.engines.map((e) => planEngine(e, current, history, scenarios, opts));
 
+  // Regressions and improvements are one-sided questions, each family adjusted on its own: the
+  // chance of any false regression stays ≤ α (and of any false improvement), and the one-sided
+  // quantile at the per-cell α is what lets the run-level test catch the changes the targets ask for.
   const family = plans.flatMap((p) => p.cells).filter((c) => !c.missing && c.estimate !== null);
-  const adjustedList = adjustPValues(
-    family.map((c) => c.estimate!.pValue),
-    correction,
-  );
-  const adjusted = new Map(family.map((c, i) => [c, adjustedList[i]]));
+  const worsePs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate!.pLess : c.estimate!.pGreater));
+  const betterPs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate!.pGreater : c.estimate!.pLess));
+  const adjustedWorse = adjustPValues(worsePs, correction);
+  const adjustedBetter = adjustPValues(betterPs, correction);
+  // Per cell: the adjusted one-sided p-value of the direction its estimate points to.
+  const adjusted = new Map(family.map((c, i) => [c, worsePs[i] <= betterPs[i] ? { p: adjustedWorse[i], worse: true } : { p: adjustedBetter[i], worse: false }]));
+
+  const nonInferiority = (cell: Cell): { worstPlausible: number | null; nonInferior: boolean | null } => {
+    if (!cell.estimate) return { worstPlausible: null, nonInferior: cell.baseline.length > 0 ? false : null };
+    const bound = worstPlausible(cell.def, cell.estimate, confidence);
+    const ok = cell.def.direction === 'higher-is-better' ? bound >= 1 - cell.tolerance : bound <= 1 + cell.tolerance;
+    return { worstPlausible: bound, nonInferior: ok };
+  };
 
   const metricOf = (plan: EnginePlan, cell: Cell): MetricComparison => {
     const est = cell.estimate;
-    const adjustedP = adjusted.get(cell) ?? null;
+    const adj = adjusted.get(cell) ?? null;
+    const adjustedP = adj?.p ?? null;
     let verdict: Verdict;
     if (cell.missing) verdict = 'error';
     else if (plan.selection.status !== 'ok') verdict = plan.selection.status;
     else if (cell.baseline.length === 0) verdict = 'no-baseline';
     else if (!est || adjustedP === null) verdict = 'inconclusive';
-    else verdict = judge(cell.def, cell.tolerance, est, adjustedP, alpha, rule);
+    else verdict = judge(cell.def, cell.tolerance, est, adj!.worse ? { worse: adjustedP, better: 1 } : { worse: 1, better: adjustedP }, alpha, rule);
     return {
       engine: cell.engine,
       scenario: cell.scenario,
@@ -99,7 +104,11 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
       adjustedP,
       tolerance: cell.tolerance,
       verdict,
-      runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, family.length, cell.current.length) : null,
+      runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, family.length, cell.currentRuns.length) : null,
+      why: verdict === 'inconclusive' ? whyInconclusive(est) : null,
+      runs: { baseline: cell.runs.length, current: cell.currentRuns.length },
+      noise: noiseSplit(est, Math.round(cell.current.length / Math.max(1, cell.currentRuns.length))),
+      ...nonInferiority(cell),
     };
   };
 

@@ -49,11 +49,15 @@ export interface ActionConfig {
   readonly warmupRepetitions: number;
   /** Start each engine twice (cold, then warm) and measure on the warm start. */
   readonly warmStart: boolean;
+  /** Independent engine starts per engine in one job, each with its warm-up and repetitions. */
+  readonly runs: number;
+  /** Share of failed, cut-off or empty requests above which an engine × scenario is an error. */
+  readonly maxFailureRate: number;
 }
 
 export const INPUT_DEFAULTS = Object.freeze({
   engines: 'vllm,transformers',
-  repetitions: '5',
+  repetitions: '2',
   mode: 'pr',
   'baseline-store': 'branch',
   'baseline-path': '.perf/baseline.json',
@@ -65,10 +69,12 @@ export const INPUT_DEFAULTS = Object.freeze({
   'allow-fork-prs': 'false',
   shard: '1/1',
   'results-dir': '.perf/out',
-  history: '10',
+  history: '30',
   confidence: '0.99',
   'warmup-repetitions': '1',
-  'warm-start': 'true',
+  'warm-start': 'false',
+  runs: '2',
+  'max-failure-rate': '0',
 });
 
 /** The scenario file used when the `scenarios` input is empty. */
@@ -98,6 +104,13 @@ function integer(input: string, raw: string, min: number, max: number): number {
 function fraction(input: string, raw: string, min: number, max: number): number {
   const n = /^0?\.\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= min && n <= max)) fail(input, `a number from ${min} to ${max}, e.g. 0.99`, raw);
+  return n;
+}
+
+/** A share from 0 to 1 inclusive ('0', '0.05', '1'). */
+function share(input: string, raw: string): number {
+  const n = /^(0|1|0?\.\d+|1\.0*)$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 0 && n <= 1)) fail(input, 'a share from 0 to 1, e.g. 0.05 for 5%', raw);
   return n;
 }
 
@@ -283,6 +296,8 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
     confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
     warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
     warmStart: read('warm-start', (raw) => boolean('warm-start', raw), d['warm-start']),
+    runs: read('runs', (raw) => integer('runs', raw, 1, 100), d.runs),
+    maxFailureRate: read('max-failure-rate', (raw) => share('max-failure-rate', raw), d['max-failure-rate']),
   };
   if (problems.length) {
     const named = problems.map((p) => p.replace(/^input "([^"]+)"/, (_, input: string) => naming.name(input)));

@@ -1,4 +1,4 @@
-import type { ScenarioSummary } from '../types.ts';
+import type { Distribution, ScenarioSummary } from '../types.ts';
 
 // The metrics the gate compares, one place for their name, unit, direction and default
 // tolerance. Everything that ranks, compares or prints a metric reads it from here.
@@ -22,6 +22,8 @@ export interface MetricDef {
   /** Relative change below which a difference is not a regression even when significant. */
   readonly tolerance: number;
   readonly read: (s: ScenarioSummary) => number;
+  /** The distribution a latency metric is a statistic of (an empty one has no value). */
+  readonly sample?: (s: ScenarioSummary) => Distribution;
 }
 
 const def = (
@@ -31,19 +33,29 @@ const def = (
   direction: Direction,
   tolerance: number,
   read: (s: ScenarioSummary) => number,
-): MetricDef => Object.freeze({ name, label, unit, direction, tolerance, read });
+  sample?: (s: ScenarioSummary) => Distribution,
+): MetricDef => Object.freeze({ name, label, unit, direction, tolerance, read, ...(sample ? { sample } : {}) });
 
 export const METRICS: readonly MetricDef[] = Object.freeze([
   def('output_throughput', 'Output tokens/s', 'tok/s', 'higher-is-better', 0.03, (s) => s.outputThroughput),
   def('request_throughput', 'Requests/s', 'req/s', 'higher-is-better', 0.03, (s) => s.requestThroughput),
   def('goodput', 'Goodput', 'req/s', 'higher-is-better', 0.05, (s) => s.goodput),
-  def('ttft_p50', 'TTFT p50', 'ms', 'lower-is-better', 0.05, (s) => s.ttftMs.p50),
-  def('ttft_p95', 'TTFT p95', 'ms', 'lower-is-better', 0.08, (s) => s.ttftMs.p95),
-  def('tpot_p50', 'TPOT p50', 'ms', 'lower-is-better', 0.03, (s) => s.tpotMs.p50),
-  def('tpot_p95', 'TPOT p95', 'ms', 'lower-is-better', 0.05, (s) => s.tpotMs.p95),
-  def('itl_p95', 'ITL p95', 'ms', 'lower-is-better', 0.05, (s) => s.itlMs.p95),
-  def('e2el_p50', 'E2E latency p50', 'ms', 'lower-is-better', 0.03, (s) => s.e2elMs.p50),
+  def('ttft_p50', 'TTFT p50', 'ms', 'lower-is-better', 0.05, (s) => s.ttftMs.p50, (s) => s.ttftMs),
+  def('ttft_p95', 'TTFT p95', 'ms', 'lower-is-better', 0.08, (s) => s.ttftMs.p95, (s) => s.ttftMs),
+  def('tpot_p50', 'TPOT p50', 'ms', 'lower-is-better', 0.03, (s) => s.tpotMs.p50, (s) => s.tpotMs),
+  def('tpot_p95', 'TPOT p95', 'ms', 'lower-is-better', 0.05, (s) => s.tpotMs.p95, (s) => s.tpotMs),
+  def('itl_p95', 'ITL p95', 'ms', 'lower-is-better', 0.05, (s) => s.itlMs.p95, (s) => s.itlMs),
+  def('e2el_p50', 'E2E latency p50', 'ms', 'lower-is-better', 0.03, (s) => s.e2elMs.p50, (s) => s.e2elMs),
 ]);
+
+/**
+ * The metric's value in a summary, or null when it has none: a latency statistic of an empty
+ * distribution (no request produced it) is a missing value, never 0.
+ */
+export function metricValue(def: MetricDef, s: ScenarioSummary): number | null {
+  if (def.sample && def.sample(s).n === 0) return null;
+  return def.read(s);
+}
 
 const byName = new Map(METRICS.map((m) => [m.name, m]));
 

@@ -52,6 +52,33 @@ test('recordRun refuses partial runs and failed engines', () => {
   assert.throws(() => recordRun(null, makeRun(), 0), /window must be a whole number ≥ 1, got 0/);
 });
 
+test('each run of a job (independent engine start) is one entry: the run is the unit the gate compares', () => {
+  const job = makeRun({ runs: 2, repetitions: 2, values: (c) => NOMINAL[c.metric] * (1 + 0.1 * c.run + 0.01 * c.rep) });
+  const doc = recordRun(null, job);
+  assert.equal(doc.entries.length, 2);
+  assert.deepEqual(doc.entries[0].scenarios.chat.values.tpot_p50, [20, 20 * 1.01]);
+  assert.deepEqual(doc.entries[1].scenarios.chat.values.tpot_p50, [2, 3].map((rep) => NOMINAL.tpot_p50 * (1 + 0.1 + 0.01 * rep)));
+});
+
+test('wrong values are refused on record, naming engine, run, repetition, scenario and metric', () => {
+  const bad = (value: number) => makeRun({ runs: 2, repetitions: 2, values: (c) => (c.metric === 'tpot_p50' && c.run === 1 && c.rep === 3 && c.scenario === 'burst' ? value : NOMINAL[c.metric]) });
+  assert.throws(() => recordRun(null, bad(NaN)), /cannot record a baseline: engine sim-vllm, run 2, repetition 3, scenario burst: tpot_p50 is NaN, expected a finite number ≥ 0/);
+  assert.throws(() => recordRun(null, bad(Infinity)), /tpot_p50 is Infinity/);
+  assert.throws(() => recordRun(null, bad(-1)), /tpot_p50 is -1/);
+  // An empty distribution (no request produced a TPOT) is a missing value, never 0.
+  const empty = makeRun();
+  const s = empty.engines[0].repetitions[1].scenarios[0] as { tpotMs: unknown };
+  s.tpotMs = { n: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, min: 0, max: 0 };
+  assert.throws(() => recordRun(null, empty), /engine sim-vllm, run 1, repetition 1, scenario chat: tpot_p50 has no value \(no request produced it\)/);
+});
+
+test('wrong values are refused on read, naming the file, the entry and the field', () => {
+  const text = serializeBaselineDoc(recordRun(null, run(0)));
+  const at = (v: string) => text.replace('"tpot_p50":[20,', `"tpot_p50":[${v},`);
+  assert.throws(() => parseBaselineDoc(at('-3'), 'b.json'), /b\.json: entries\[0\]\.scenarios\.chat\.values\.tpot_p50\[0\]: expected a finite number ≥ 0, got -3/);
+  assert.throws(() => parseBaselineDoc(at('null'), 'b.json'), /b\.json: entries\[0\]\.scenarios\.chat\.values\.tpot_p50\[0\]: expected a finite number ≥ 0, got null/);
+});
+
 test('serialize then parse gives the same document, one entry per line', () => {
   const doc = recordRun(recordRun(null, run(0)), run(1));
   const text = serializeBaselineDoc(doc);
@@ -76,7 +103,7 @@ test('a document of another schema or shape is refused with the field that is wr
   const good = JSON.parse(serializeBaselineDoc(recordRun(null, run(0))));
   const broken = structuredClone(good);
   broken.entries[1].scenarios.burst.values.tpot_p50[1] = 'fast';
-  assert.throws(() => parseBaselineDoc(JSON.stringify(broken), 'b.json'), /b\.json: entries\[1\]\.scenarios\.burst\.values\.tpot_p50\[1\]: expected a finite number, got "fast"/);
+  assert.throws(() => parseBaselineDoc(JSON.stringify(broken), 'b.json'), /b\.json: entries\[1\]\.scenarios\.burst\.values\.tpot_p50\[1\]: expected a finite number ≥ 0, got "fast"/);
 
   const ragged = structuredClone(good);
   ragged.entries[0].scenarios.chat.values.ttft_p95.pop();

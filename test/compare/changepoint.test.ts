@@ -10,14 +10,32 @@ const runs = (seed: number, n: number, sd: number, level = 100, reps = 3): numbe
 };
 
 test('finds the run where a step began, with a p-value small enough to survive a family correction', () => {
-  // Six runs at 100, then five at 106, 1% noise per repetition.
-  const history = [...runs(1, 6, 0.01, 100), ...runs(2, 5, 0.01, 106)];
+  // Sixteen runs at 100, then fifteen at 106, 1% noise per repetition: with whole runs permuted,
+  // 31 runs resolve p-values far below what a correction over a hundred series needs.
+  const history = [...runs(1, 16, 0.01, 100), ...runs(2, 15, 0.01, 106)];
   const cp = strongestChangePoint(history, { seed: 7, permutations: 20_000 });
   assert.ok(cp);
-  assert.equal(cp.index, 6);
-  // Run means alone could never go below 1/C(11,5) ≈ 0.002; repetitions can.
-  assert.ok(cp.pValue < 0.001, `p = ${cp.pValue}`);
+  assert.equal(cp.index, 16);
+  assert.ok(cp.pValue < 0.0001, `p = ${cp.pValue}`);
   assert.ok(Math.abs(cp.before - 100) < 1 && Math.abs(cp.after - 106) < 1, `${cp.before} → ${cp.after}`);
+  // Eleven runs cannot: no ordering of them is rarer than 1 in C(11, 5) = 462.
+  const short = strongestChangePoint([...runs(1, 6, 0.01, 100), ...runs(2, 5, 0.01, 106)], { seed: 7, permutations: 20_000 });
+  assert.ok(short!.pValue > 1 / 462 / 2, `p = ${short!.pValue}`);
+});
+
+test('a run effect alone is no change point: whole runs are permuted, not repetitions', () => {
+  // Each run shifted by its own 3% factor, repetitions 0.2% apart: shuffling repetitions would call
+  // almost every such series a shift; shuffling runs keeps the test at its level.
+  let significant = 0;
+  for (let seed = 0; seed < 40; seed++) {
+    const rng = createRng(500 + seed);
+    const series = Array.from({ length: 20 }, () => {
+      const day = 100 * (1 + 0.03 * sampleNormal(rng));
+      return Array.from({ length: 3 }, () => day * (1 + 0.002 * sampleNormal(rng)));
+    });
+    if (strongestChangePoint(series, { seed, permutations: 999 })!.pValue < 0.05) significant++;
+  }
+  assert.ok(significant <= 6, `${significant} of 40 unchanged series with a run effect flagged`);
 });
 
 test('flat noise gives no significant change point', () => {

@@ -16,14 +16,19 @@ export interface Cell {
   readonly engine: string;
   readonly scenario: string;
   readonly metric: string;
-  /** Repetition index (0-based). */
+  /** Repetition index (0-based, over every run of the job). */
   readonly rep: number;
+  /** Which run (independent engine start) of the job the repetition belongs to (0-based). */
+  readonly run: number;
 }
 
 export interface MakeRunOptions {
   readonly engines?: readonly string[];
   readonly scenarios?: readonly string[];
+  /** Repetitions per run. */
   readonly repetitions?: number;
+  /** Independent engine starts in the job, each with `repetitions` repetitions (default 1). */
+  readonly runs?: number;
   /** Value of a metric in one repetition; default: a fixed healthy figure per metric. */
   readonly values?: (cell: Cell) => number;
   readonly failed?: readonly string[];
@@ -101,7 +106,7 @@ function summary(scenario: string, valueOf: (metric: string) => number): Scenari
     telemetry: {},
   };
   for (const m of METRICS) {
-    if (m.read(s) !== v(m.name)) throw new Error(`make-run: does not know how to set metric ${m.name}; teach summary() about it`);
+    if (!Object.is(m.read(s), v(m.name))) throw new Error(`make-run: does not know how to set metric ${m.name}; teach summary() about it`);
   }
   return s;
 }
@@ -124,19 +129,22 @@ export function fingerprint(engine: string, over: Partial<Fingerprint> = {}): Fi
 export function makeRun(o: MakeRunOptions = {}): RunResult {
   const engines = o.engines ?? ['sim-vllm'];
   const scenarios = o.scenarios ?? ['chat', 'burst'];
-  const reps = o.repetitions ?? 3;
+  const perRun = o.repetitions ?? 3;
+  const runs = o.runs ?? 1;
+  const reps = perRun * runs;
   const values = o.values ?? ((c: Cell) => NOMINAL[c.metric]);
   const failed = new Set(o.failed ?? []);
   const engineResult = (engine: string): EngineResult => {
     const repetitions = Array.from({ length: reps }, (_, rep) => ({
       index: rep,
+      ...(runs > 1 ? { run: Math.floor(rep / perRun) } : {}),
       order: [...scenarios],
-      scenarios: scenarios.map((scenario) => summary(scenario, (metric) => values({ engine, scenario, metric, rep }))),
+      scenarios: scenarios.map((scenario) => summary(scenario, (metric) => values({ engine, scenario, metric, rep, run: Math.floor(rep / perRun) }))),
     }));
     const pooled = scenarios.map((scenario) =>
       summary(scenario, (metric) => {
         let sum = 0;
-        for (let rep = 0; rep < reps; rep++) sum += values({ engine, scenario, metric, rep });
+        for (let rep = 0; rep < reps; rep++) sum += values({ engine, scenario, metric, rep, run: Math.floor(rep / perRun) });
         return sum / reps;
       }),
     );
@@ -165,7 +173,8 @@ export function makeRun(o: MakeRunOptions = {}): RunResult {
       names: [...scenarios],
       definitions: scenarios.map((name) => scenarioDef(name, o.definition?.(name))),
     },
-    repetitions: reps,
+    repetitions: perRun,
+    ...(runs > 1 ? { runs } : {}),
     seed: 1,
     partial: o.partial ?? failed.size > 0,
     engines: engines.map(engineResult),
