@@ -53,6 +53,11 @@ export interface MeasureOptions {
   readonly warmupRepetitions: number;
   /** Start each engine, stop it, and measure on a second start: both start-up times are recorded. */
   readonly warmStart: boolean;
+  /**
+   * Independent engine starts per engine; the plan's repetitions are split over them in order and
+   * each start gets its own warm-up passes (prompts after the measured ones, per run).
+   */
+  readonly runs: number;
   readonly logDir: string;
   readonly keepRecords: boolean;
   readonly actionVersion: string;
@@ -87,7 +92,8 @@ export async function measure(opts: MeasureOptions): Promise<RunResult> {
       names: opts.scenarios.scenarios.map((s) => s.name),
       definitions: opts.scenarios.scenarios,
     },
-    repetitions: opts.plan.repetitions,
+    repetitions: Math.ceil(opts.plan.repetitions / opts.runs),
+    ...(opts.runs > 1 ? { runs: opts.runs } : {}),
     warmupRepetitions: opts.warmupRepetitions,
     seed: opts.plan.seed,
     partial:
@@ -142,62 +148,82 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
   });
   const cancelled = (engine: RunningEngine): EngineResult => failed('cancelled', engine.proc.tail(30));
   const hooks = { info, warning, onSpawn: opts.hooks.onSpawn, onStopped: opts.hooks.onStopped, signal: opts.signal };
+  const units = opts.plan.units.filter((u) => u.engine === engine.label);
+  const measured = [...new Set(units.map((u) => u.repetition))];
+  // The plan's repetitions are split over the job's runs in order: run r measures its own slice.
+  const perRun = Math.ceil(opts.plan.repetitions / opts.runs);
+  const requestsOf = (name: string): number => opts.scenarios.scenarios.find((s) => s.name === name)!.requests;
+  const startsMeasuring = new Set(measured.map((r) => Math.floor(r / perRun))).size;
+  const passes: EngineProgress = {
+    done: 0,
+    total:
+      startsMeasuring * opts.warmupRepetitions * [...new Set(units.map((u) => u.scenario))].reduce((n, name) => n + requestsOf(name), 0) +
+      units.reduce((n, u) => n + requestsOf(u.scenario), 0),
+  };
   try {
-    running = await startEngine(spec, hooks);
-    startup.coldS = running.startupS;
-    if (opts.warmStart) {
-      // The cold start pays for reading the weights from disk and filling the engines' compile
-      // caches; the warm restart is the engine's own start-up cost, steady from run to run. The
-      // stop in between also proves the engine gives its GPU memory back before it is measured.
-      const cold = running;
-      running = null;
-      await cold.stop();
-      if (opts.signal?.aborted) return cancelled(cold);
+    for (let run = 0; run < opts.runs; run++) {
+      const mine = measured.filter((r) => Math.floor(r / perRun) === run);
+      if (mine.length === 0) continue;
+      if (running) {
+        // Runs are independent engine starts: what a start shares (placement, clocks, caches) is
+        // drawn anew, which is the run-to-run variation only more runs average out.
+        const previous = running;
+        running = null;
+        await telemetry?.stop();
+        telemetry = null;
+        await previous.stop();
+        if (opts.signal?.aborted) return cancelled(previous);
+      }
       running = await startEngine(spec, hooks);
-      startup.warmS = running.startupS;
-      info(`${engine.label}: start-up cold ${startup.coldS.toFixed(1)} s, warm ${startup.warmS.toFixed(1)} s`);
-    }
-    fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
-    telemetry = await startEngineTelemetry(running);
-    const units = opts.plan.units.filter((u) => u.engine === engine.label);
-    const requestsOf = (name: string): number => opts.scenarios.scenarios.find((s) => s.name === name)!.requests;
-    const passes: EngineProgress = {
-      done: 0,
-      total:
-        opts.warmupRepetitions * [...new Set(units.map((u) => u.scenario))].reduce((n, name) => n + requestsOf(name), 0) +
-        units.reduce((n, u) => n + requestsOf(u.scenario), 0),
-    };
-    for (let w = 0; w < opts.warmupRepetitions; w++) {
-      // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
-      // first pass after a model load runs up to 2x slower (kernel selection and compilation per
-      // new batch shape, allocator growth; docs/benchmarks/), which would otherwise land in
-      // repetition 1 and swell the variance the gate must see through.
-      for (const name of [...new Set(units.map((u) => u.scenario))]) {
-        if (opts.signal?.aborted) return cancelled(running);
-        const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
-        const warm = await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts, passes);
-        const died = await deathOf(running, warm.summary);
-        if (died) return failed(`${died}\n(during warm-up repetition ${w + 1}, scenario "${name}")`, running.proc.tail(50));
+      if (run === 0) startup.coldS = running.startupS;
+      else startup.warmS ??= running.startupS;
+      if (run === 0 && opts.warmStart) {
+        // The cold start pays for reading the weights from disk and filling the engines' compile
+        // caches; the warm restart is the engine's own start-up cost, steady from run to run. The
+        // stop in between also proves the engine gives its GPU memory back before it is measured.
+        const cold = running;
+        running = null;
+        await cold.stop();
+        if (opts.signal?.aborted) return cancelled(cold);
+        running = await startEngine(spec, hooks);
+        startup.warmS = running.startupS;
+        info(`${engine.label}: start-up cold ${startup.coldS!.toFixed(1)} s, warm ${startup.warmS.toFixed(1)} s`);
       }
-    }
-    for (const repetition of [...new Set(units.map((u) => u.repetition))]) {
-      const order = units.filter((u) => u.repetition === repetition).map((u) => u.scenario);
-      const summaries: ScenarioSummary[] = [];
-      for (const name of order) {
-        if (opts.signal?.aborted) return cancelled(running);
-        const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
-        const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts, passes);
-        records.push(...measured.records);
-        const died = await deathOf(running, measured.summary);
-        if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50));
-        if (measured.summary.requests > 0 && measured.summary.failed === measured.summary.requests) {
-          // Nothing was measured: the engine is up but does not serve (frozen, wedged, refusing).
-          const errors = Object.entries(measured.summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ');
-          return failed(`${engine.label}: every request of scenario "${name}" failed in repetition ${repetition + 1} (${errors}): nothing was measured`, running.proc.tail(50));
+      fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
+      telemetry = await startEngineTelemetry(running);
+      const runNote = opts.runs > 1 ? ` of run ${run + 1}/${opts.runs}` : '';
+      for (let w = 0; w < opts.warmupRepetitions; w++) {
+        // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
+        // first pass after a model load runs up to 2x slower (kernel selection and compilation per
+        // new batch shape, allocator growth; docs/benchmarks/), which would otherwise land in
+        // the first measured repetition and swell the variance the gate must see through.
+        for (const name of [...new Set(units.map((u) => u.scenario))]) {
+          if (opts.signal?.aborted) return cancelled(running);
+          const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
+          const warm = await measureScenario(scenario, opts.plan.repetitions + run * opts.warmupRepetitions + w, running, engine, telemetry, opts, passes);
+          const died = await deathOf(running, warm.summary);
+          if (died) return failed(`${died}\n(during warm-up repetition ${w + 1}${runNote}, scenario "${name}")`, running.proc.tail(50));
         }
-        summaries.push(measured.summary);
       }
-      repetitions.push({ index: repetition, order, scenarios: summaries });
+      for (const repetition of mine) {
+        const order = units.filter((u) => u.repetition === repetition).map((u) => u.scenario);
+        const summaries: ScenarioSummary[] = [];
+        for (const name of order) {
+          if (opts.signal?.aborted) return cancelled(running);
+          const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
+          const m = await measureScenario(scenario, repetition, running, engine, telemetry, opts, passes);
+          records.push(...m.records);
+          const died = await deathOf(running, m.summary);
+          if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50));
+          if (m.summary.requests > 0 && m.summary.failed === m.summary.requests) {
+            // Nothing was measured: the engine is up but does not serve (frozen, wedged, refusing).
+            const errors = Object.entries(m.summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ');
+            return failed(`${engine.label}: every request of scenario "${name}" failed in repetition ${repetition + 1} (${errors}): nothing was measured`, running.proc.tail(50));
+          }
+          summaries.push(m.summary);
+        }
+        repetitions.push({ index: repetition, ...(opts.runs > 1 ? { run } : {}), order, scenarios: summaries });
+      }
     }
     return { ...baseResult(engine, fingerprint, startup, repetitions, records, opts), status: 'ok', error: null, logTail: null };
   } catch (err) {
@@ -241,7 +267,7 @@ async function measureScenario(
   const pass =
     repetition < opts.plan.repetitions
       ? `rep ${repetition + 1}/${opts.plan.repetitions}`
-      : `warm-up ${repetition - opts.plan.repetitions + 1}/${opts.warmupRepetitions} (not recorded)`;
+      : `warm-up ${((repetition - opts.plan.repetitions) % opts.warmupRepetitions) + 1}/${opts.warmupRepetitions} (not recorded)`;
   const label = `${engine.label} ${pass} ${scenario.name}`;
   const before = passes.done;
   const report = (done: number, total: number): void => {

@@ -118,15 +118,17 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
   const tokenizer = await loadTokenizer(realModel ?? undefined);
   // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
   // engine's prefix cache cannot carry them into the measured ones.
-  const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions, seed: opts.seed, shard: config.shard });
+  // Every run of the job measures `repetitions` passes of its own (own prompts, own shuffled order).
+  const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions * config.runs, seed: opts.seed, shard: config.shard });
   opts.hooks.info(
-    `plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ${config.repetitions} repetitions ` +
-      `(+${config.warmupRepetitions} unrecorded warm-up), ` +
+    `plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ` +
+      `${config.runs > 1 ? `${config.runs} runs (engine starts) × ` : ''}${config.repetitions} repetitions ` +
+      `(+${config.warmupRepetitions} unrecorded warm-up${config.runs > 1 ? ' per run' : ''}), ` +
       `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`,
   );
   let prompts: PromptBook;
   try {
-    prompts = await makePromptBook(scenarios.scenarios, config.repetitions + config.warmupRepetitions, tokenizer, opts.signal);
+    prompts = await makePromptBook(scenarios.scenarios, config.runs * (config.repetitions + config.warmupRepetitions), tokenizer, opts.signal);
   } catch (err) {
     if (!(err instanceof RunCancelledError)) throw err;
     // Cancelled before anything was measured: measure() sees the aborted signal and returns the
@@ -140,6 +142,7 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
     prompts,
     warmupRepetitions: config.warmupRepetitions,
     warmStart: config.warmStart,
+    runs: config.runs,
     python: config.python,
     dtype: 'auto',
     engineArgs: { vllm: config.vllmArgs, transformers: config.transformersArgs, sim: config.simArgs },

@@ -22,10 +22,11 @@ scenarios:
     slo: {ttft-ms: 5000}
 `;
 
-async function measureTiny(opts: Pick<MeasureOptions, 'warmupRepetitions' | 'warmStart'>, hooks: Pick<MeasureHooks, 'onSpawn' | 'onStopped'> = {}) {
+async function measureTiny(opts: Pick<MeasureOptions, 'warmupRepetitions' | 'warmStart'> & { runs?: number }, hooks: Pick<MeasureHooks, 'onSpawn' | 'onStopped'> = {}) {
+  const runs = opts.runs ?? 1;
   const scenarios = parseScenarioSet(SCENARIOS, 'inline.yml');
   const tokenizer = await loadTokenizer();
-  const plan = makePlan({ engines: parseEngines('sim-vllm'), scenarios, repetitions: 2, seed: 1 });
+  const plan = makePlan({ engines: parseEngines('sim-vllm'), scenarios, repetitions: 2 * runs, seed: 1 });
   const logDir = mkdtempSync(join(tmpdir(), 'measure-'));
   const lines: string[] = [];
   try {
@@ -33,12 +34,13 @@ async function measureTiny(opts: Pick<MeasureOptions, 'warmupRepetitions' | 'war
       plan,
       scenarios,
       model: 'sim-qwen',
-      prompts: await makePromptBook(scenarios.scenarios, 2 + opts.warmupRepetitions, tokenizer),
+      prompts: await makePromptBook(scenarios.scenarios, runs * (2 + opts.warmupRepetitions), tokenizer),
       python: 'python3',
       dtype: 'auto',
       engineArgs: { vllm: [], transformers: [], sim: ['--slowdown', '0.1'] },
       startupTimeoutS: 60,
       ...opts,
+      runs,
       logDir,
       keepRecords: true,
       actionVersion: 'test',
@@ -72,6 +74,21 @@ test('warm-up repetitions run every scenario unrecorded, with prompts of their o
   assert.equal(lines.filter((l) => /: ready after/.test(l)).length, 1);
   assert.ok(engine.startupS! > 0);
   assert.equal(engine.warmStartupS, null);
+});
+
+test('runs: independent engine starts, each with its warm-up and repetitions, tagged with their run', async () => {
+  const pgids: number[] = [];
+  const { run, engine, lines } = await measureTiny({ warmupRepetitions: 1, warmStart: false, runs: 2 }, { onSpawn: (pgid) => pgids.push(pgid) });
+  assert.equal(engine.status, 'ok', engine.error ?? '');
+  assert.equal(run.runs, 2);
+  assert.equal(run.repetitions, 2, 'repetitions per run');
+  assert.deepEqual(engine.repetitions.map((r) => [r.index, r.run]), [[0, 0], [1, 0], [2, 1], [3, 1]]);
+  assert.equal(pgids.length, 2, 'one engine start per run');
+  assert.equal(groupAlive(pgids[0]), false, 'the server of the first run was stopped');
+  // Each start warmed up before its own repetitions, with prompts of its own.
+  const warmups = lines.filter((l) => /warm-up 1\/1 tiny \(not recorded\): 2\/2 requests/.test(l));
+  assert.equal(warmups.length, 2, lines.join('\n'));
+  assert.ok(engine.startupS! > 0 && engine.warmStartupS! > 0, 'the second start is timed as the warm one');
 });
 
 test('a warm start stops the cold server first, records both start-up times and measures on the restart', async () => {
