@@ -289,6 +289,7 @@ async function measureScenario(
   });
   const summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
   if (summary.failed > 0) opts.hooks.warning(`${label}: ${summary.failed} of ${summary.requests} requests failed (${Object.entries(summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ')})`);
+  if (summary.usageDisagreements) opts.hooks.warning(`${label}: the server's usage count disagreed with the stream in ${summary.usageDisagreements} of ${summary.completed} completed requests (below the chunks streamed or above max_tokens); the streamed count was used`);
   return { summary, records: run.records };
 }
 

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { recordRun, type BaselineDoc } from './baseline/history.ts';
+import { recordRun, unrecordable, type BaselineDoc } from './baseline/history.ts';
 import type { BaselineStore } from './baseline/store.ts';
 import { FileBaselineStore } from './baseline/file-store.ts';
 import { compare } from './compare/verdict.ts';
@@ -54,6 +54,7 @@ export function judge(run: RunResult, opts: EvaluateOptions): Comparison {
     allowFingerprintMismatch: opts.allowFingerprintMismatch,
     failOn: config.failOn,
     window: config.history,
+    maxFailureRate: config.maxFailureRate,
     seed: run.seed,
   });
 }
@@ -74,7 +75,10 @@ export async function recordBaseline(run: RunResult, opts: EvaluateOptions): Pro
   const why = notRecordedBecause(opts);
   if (why !== null) return { recorded: false, recordNote: why };
   if (run.partial) return { recorded: false, recordNote: 'the run was partial or an engine failed: the baseline was left as it was' };
-  await opts.store!.update((doc) => recordRun(doc, run, opts.config.history));
+  // Wrong data (too many failed requests, missing or impossible values) is never history.
+  const problem = unrecordable(run, opts.config.maxFailureRate);
+  if (problem !== null) return { recorded: false, recordNote: `the run had errors: the baseline was left as it was (${problem})` };
+  await opts.store!.update((doc) => recordRun(doc, run, opts.config.history, opts.config.maxFailureRate));
   return { recorded: true, recordNote: `recorded into the baseline history (window ${opts.config.history})` };
 }
 

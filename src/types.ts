@@ -85,6 +85,8 @@ export interface RequestRecord {
   readonly itlMs: readonly number[];
   /** True when the per-chunk token counts were estimated rather than reported by the server. */
   readonly chunkTokensEstimated: boolean;
+  /** Content chunks streamed (each carries at least one token); absent in records of older versions. */
+  readonly streamedChunks?: number;
   readonly ok: boolean;
   /** Why the request failed: 'timeout', 'http 500: ...', 'stream cut off', ... */
   readonly error: string | null;
@@ -136,6 +138,12 @@ export interface ScenarioSummary {
    * Absent in older results.
    */
   readonly shortOutputs?: number;
+  /**
+   * Completed requests whose server usage count disagreed with what was streamed (below the
+   * streamed chunks, or above the request's max_tokens); their streamed count was used instead.
+   * Absent in older results.
+   */
+  readonly usageDisagreements?: number;
   readonly requestThroughput: number;
   readonly outputThroughput: number;
   readonly totalTokenThroughput: number;
@@ -295,6 +303,8 @@ export interface MetricComparison {
   readonly verdict: Verdict;
   /** For inconclusive results: runs of the current job (the `runs` input) that would likely settle it. */
   readonly runsToSettle: number | null;
+  /** For error results: what was wrong (e.g. too many failed requests); null for a missing value. */
+  readonly error?: string | null;
   /** For inconclusive results: why (absent in comparisons of older versions). */
   readonly why?: InconclusiveReason | null;
   /** Runs compared: stored runs of the baseline and runs of this job. */

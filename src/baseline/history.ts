@@ -2,6 +2,7 @@ import { METRICS, metricValue, type MetricDef } from '../metrics/catalog.ts';
 import { describeValue, isPlainObject, joinPath } from '../config/schema-rules.ts';
 import type { EngineResult, Fingerprint, RepetitionResult, RunResult, ScenarioSummary } from '../types.ts';
 import { hardwareId } from './fingerprint-diff.ts';
+import { describeFailures, excessFailures } from '../metrics/failures.ts';
 
 // The stored baseline: per key (engine × model × scenario set × GPU) the last W recorded runs, each
 // kept compact — per scenario and metric the per-repetition values the statistics need, plus the
@@ -107,10 +108,11 @@ function entriesOf(engine: EngineResult, run: RunResult): BaselineEntry[] {
 
 /**
  * Appends one entry per engine and run (independent engine start) of a complete job and keeps the
- * last `window` entries per key. A partial run, a failed engine, or a value that is missing,
- * non-finite or negative is refused: a baseline must only hold healthy runs.
+ * last `window` entries per key. A partial run, a failed engine, a scenario with more failed
+ * requests than `maxFailureRate` allows, or a value that is missing, non-finite or negative is
+ * refused: a baseline must only hold healthy runs.
  */
-export function recordRun(doc: BaselineDoc | null, run: RunResult, window = DEFAULT_WINDOW): BaselineDoc {
+export function recordRun(doc: BaselineDoc | null, run: RunResult, window = DEFAULT_WINDOW, maxFailureRate = 0): BaselineDoc {
   if (!Number.isInteger(window) || window < 1) throw new Error(`baseline window must be a whole number ≥ 1, got ${window}`);
   const failed = run.engines.filter((e) => e.status !== 'ok');
   if (failed.length > 0) {
@@ -118,6 +120,10 @@ export function recordRun(doc: BaselineDoc | null, run: RunResult, window = DEFA
   }
   if (run.partial) throw new Error('cannot record a baseline from a partial run (a scenario did not complete)');
   if (run.engines.length === 0) throw new Error('cannot record a baseline: the run has no engine results');
+  for (const e of run.engines) {
+    const [f] = excessFailures(e, run.scenarioSet.names, maxFailureRate);
+    if (f) throw new Error(`cannot record a baseline: engine ${e.engine}, scenario ${f.scenario}: ${describeFailures(f, maxFailureRate)}`);
+  }
   const all = [...(doc?.entries ?? []), ...run.engines.flatMap((e) => entriesOf(e, run))];
   // Keep the newest `window` per key, in their original order.
   const seen = new Map<string, number>();
@@ -128,6 +134,16 @@ export function recordRun(doc: BaselineDoc | null, run: RunResult, window = DEFA
     seen.set(all[i].key, n + 1);
   }
   return { schema: BASELINE_SCHEMA, entries: kept.reverse() };
+}
+
+/** Why a run cannot be recorded (recordRun's refusal), or null when it can. */
+export function unrecordable(run: RunResult, maxFailureRate = 0): string | null {
+  try {
+    recordRun(null, run, 1, maxFailureRate);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /** The document as stored: one entry per line so that version control shows a run as one line. */

@@ -1,4 +1,5 @@
 import { METRICS, metricValue, type MetricDef } from '../metrics/catalog.ts';
+import { describeFailures, excessFailures } from '../metrics/failures.ts';
 import { scenarioOf, type BaselineEntry } from '../baseline/history.ts';
 import type { EngineResult, RunResult, Scenario, ScenarioSummary } from '../types.ts';
 import { estimate, positive, type Estimate } from './estimation.ts';
@@ -26,6 +27,8 @@ export interface CellOptions {
   readonly variance?: VarianceModel;
   /** Compare with at most the newest W matching runs (default: every stored one). */
   readonly window?: number;
+  /** Share of failed requests above which an engine × scenario is an error (default 0). */
+  readonly maxFailureRate?: number;
 }
 
 export interface StoredRun {
@@ -47,6 +50,8 @@ export interface Cell {
   readonly currentRuns: readonly (readonly number[])[];
   /** The scenario has no result, or the metric no value, in some repetition of the current job. */
   readonly missing: boolean;
+  /** Why the cell is an error when it is more than a missing value (too many failed requests). */
+  readonly error: string | null;
   readonly estimate: Estimate | null;
 }
 
@@ -121,7 +126,7 @@ function suiteCell(cells: readonly Cell[], def: MetricDef, tolerance: number, ru
   const baseline = runs.flatMap((r) => r.values);
   const currentRuns = groupByRun(current, runOf);
   const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
-  return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, estimate: est };
+  return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est };
 }
 
 export function planEngine(engine: EngineResult, run: RunResult, history: readonly BaselineEntry[], scenarios: Map<string, Scenario>, opts: CellOptions): EnginePlan {
@@ -131,6 +136,8 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
   const confidence = opts.confidence ?? 0.95;
   const summaries = new Map(run.scenarioSet.names.map((name) => [name, summariesOf(engine, name)]));
   const runOf = engine.repetitions.map((r) => r.run ?? 0);
+  const maxRate = opts.maxFailureRate ?? 0;
+  const failures = new Map(excessFailures(engine, run.scenarioSet.names, maxRate).map((f) => [f.scenario, describeFailures(f, maxRate)]));
   const cells: Cell[] = [];
   for (const def of METRICS) {
     const perScenario = run.scenarioSet.names.map((scenario): Cell => {
@@ -138,13 +145,14 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
       const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario)!.tolerances[def.name] ?? def.tolerance;
       const read = reps ? reps.map((s) => metricValue(def, s)) : [];
       // A value that is missing, non-finite or negative is wrong data: the cell is an error.
-      const missing = !reps || read.some((v) => v === null || !Number.isFinite(v) || v < 0);
+      const error = failures.get(scenario) ?? null;
+      const missing = error !== null || !reps || read.some((v) => v === null || !Number.isFinite(v) || v < 0);
       const current = missing ? [] : (read as number[]);
       const currentRuns = groupByRun(current, runOf);
       const runs = storedRuns(selection.entries, scenario, def.name);
       const baseline = runs.flatMap((r) => r.values);
       const est = !missing && baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
-      return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, estimate: est };
+      return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est };
     });
     cells.push(...perScenario);
     const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);

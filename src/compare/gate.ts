@@ -84,8 +84,13 @@ function engineFailures(e: EngineComparison, policy: GatePolicy, errors: Readonl
   }
   const out: Failure[] = [];
   // Missing results fail whatever the policy says.
+  const said = new Set<string>();
   for (const m of e.metrics) {
-    if (m.verdict === 'error') out.push({ verdict: 'error', reason: `${cellName(e.engine, m.scenario, m.metric)}: no value (the scenario has no result, or a repetition has no valid value for this metric)` });
+    if (m.verdict !== 'error') continue;
+    // Too many failed requests: one reason for the engine × scenario, not one per metric.
+    const reason = m.error ? `${e.engine} / ${m.scenario}: ${m.error}` : `${cellName(e.engine, m.scenario, m.metric)}: no value (the scenario has no result, or a repetition has no valid value for this metric)`;
+    if (!said.has(reason)) out.push({ verdict: 'error', reason });
+    said.add(reason);
   }
   if (policy.mode === 'baseline' || policy.failOn === 'never') return out;
   if ((e.verdict === 'no-baseline' || e.verdict === 'not-comparable') && e.baselineRuns === 0) {

@@ -106,6 +106,7 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
       verdict,
       runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, family.length, cell.currentRuns.length) : null,
       why: verdict === 'inconclusive' ? whyInconclusive(est) : null,
+      error: cell.error,
       runs: { baseline: cell.runs.length, current: cell.currentRuns.length },
       noise: noiseSplit(est, Math.round(cell.current.length / Math.max(1, cell.currentRuns.length))),
       ...nonInferiority(cell),

@@ -322,6 +322,7 @@ class ChunkReader {
       e2elMs: n > 0 ? times[n - 1] - sentAt : null,
       itlMs: interTokenLatencies(times, tokens),
       chunkTokensEstimated: estimated,
+      streamedChunks: n,
       ok: error === null,
       error,
     };

@@ -43,13 +43,22 @@ export function errorClass(error: string): string {
   return cut === -1 ? error : error.slice(0, cut);
 }
 
+/** The error a completed request is counted under when it streamed no token at all. */
+export const EMPTY_COMPLETION = 'empty completion';
+
 /**
- * Output tokens of a completed request: the server's `usage`, or, when it sent none, the tokens
- * its content chunks implied (one ITL entry per token after the first chunk).
+ * Output tokens of a completed request, and whether the server's `usage` disagreed with the stream:
+ * usage below the content chunks streamed (each carries at least one token) or above the request's
+ * own max_tokens is impossible, and the streamed count stands in — a usage 1000× too high must not
+ * become the throughput. Without usage, the tokens the content chunks implied (one ITL entry per
+ * token after the first chunk).
  */
-function outputTokensOf(r: RequestRecord): number {
-  if (r.outputTokens !== null) return r.outputTokens;
-  return r.ttftMs === null ? 0 : r.itlMs.length + 1;
+function outputTokensOf(r: RequestRecord): { tokens: number; disagreed: boolean } {
+  const streamed = r.streamedChunks ?? (r.ttftMs === null ? 0 : r.itlMs.length + 1);
+  if (r.outputTokens === null) return { tokens: r.ttftMs === null ? 0 : r.itlMs.length + 1, disagreed: false };
+  const tooLow = r.outputTokens < streamed;
+  const tooHigh = r.maxTokens !== undefined && r.outputTokens > r.maxTokens;
+  return tooLow || tooHigh ? { tokens: streamed, disagreed: true } : { tokens: r.outputTokens, disagreed: false };
 }
 
 /**
@@ -77,16 +86,21 @@ export function summarize(
   let outputTokens = 0;
   let shortOutputs = 0;
 
+  let usageDisagreements = 0;
   for (const r of records) {
     // Client-side waiting happens whatever the outcome, so every request reports it.
     queues.push(r.queueMs);
-    if (!r.ok) {
-      const cls = errorClass(r.error ?? 'unknown error');
+    const counted = r.ok ? outputTokensOf(r) : null;
+    // A completion that streamed no token (e.g. only `choices: []` and [DONE]) did not complete.
+    const error = !r.ok ? (r.error ?? 'unknown error') : r.ttftMs === null || counted!.tokens === 0 ? EMPTY_COMPLETION : null;
+    if (error !== null) {
+      const cls = errorClass(error);
       errors[cls] = (errors[cls] ?? 0) + 1;
       continue;
     }
     completed++;
-    const out = outputTokensOf(r);
+    const out = counted!.tokens;
+    if (counted!.disagreed) usageDisagreements++;
     inputTokens += r.promptTokens;
     outputTokens += out;
     if (r.maxTokens !== undefined && out < r.maxTokens) shortOutputs++;
@@ -119,6 +133,7 @@ export function summarize(
     inputTokens,
     outputTokens,
     shortOutputs,
+    usageDisagreements,
     requestThroughput: perSecond(completed),
     outputThroughput: perSecond(outputTokens),
     totalTokenThroughput: perSecond(inputTokens + outputTokens),

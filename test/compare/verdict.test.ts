@@ -403,3 +403,22 @@ test('the report learns which part of the noise dominates, from the history', ()
   assert.equal(m.noise?.dominant, 'run-to-run');
   assert.ok(m.noise!.runToRun > 0.02 && m.noise!.repetition < 0.005, JSON.stringify(m.noise));
 });
+
+test('failed requests above max-failure-rate make the engine × scenario an error: named, failing, never recorded', () => {
+  const hist = history(10, 95, 0.01);
+  const run = current(96, 0.01);
+  for (const rep of run.engines[0].repetitions) {
+    const s = rep.scenarios.find((x) => x.scenario === 'burst') as { failed: number; completed: number; errors: Record<string, number> };
+    s.failed = 64;
+    s.completed = 0;
+    s.errors = { 'http 400': 64 };
+  }
+  const result = compare(hist, run, { mode: 'pr', failOn: 'never' });
+  assert.ok(cell(result.engines[0].metrics, 'burst', 'output_throughput').verdict === 'error');
+  assert.equal(cell(result.engines[0].metrics, 'chat', 'output_throughput').verdict !== 'error', true);
+  assert.equal(result.gate.passed, false);
+  assert.deepEqual(result.gate.reasons, ['sim-vllm / burst: 192 of 192 requests failed (100%, more than max-failure-rate 0%): 192× http 400']);
+  assert.throws(() => recordRun(null, run), /cannot record a baseline: engine sim-vllm, scenario burst: 192 of 192 requests failed/);
+  // Allowed by the threshold: compared as usual.
+  assert.notEqual(cell(compare(hist, run, { mode: 'pr', maxFailureRate: 1 }).engines[0].metrics, 'burst', 'ttft_p95').verdict, 'error');
+});

@@ -143,3 +143,31 @@ test('no records and no duration give zeros, not NaN; a bad duration is rejected
   for (const v of [s.requestThroughput, s.outputThroughput, s.goodput, s.ttftMs.p99, s.itlMs.mean]) assert.equal(v, 0);
   assert.throws(() => summarize([], SCENARIO, NaN, 0), /summarize\(chat-slo\): durationS must be a finite number/);
 });
+
+test('a completion that streamed no token is a failure, never a completed request or goodput', () => {
+  // `choices: []` chunks then [DONE]: the client saw a clean end of stream but no content.
+  const s = summarize([rec({ index: 0, ok: true, outputTokens: 0, streamedChunks: 0 }), rec({ index: 1, outputTokens: 11, ttftMs: 50, e2elMs: 250, itlMs: Array(10).fill(20), streamedChunks: 11 })], SCENARIO, 1, 2);
+  assert.equal(s.completed, 1);
+  assert.equal(s.failed, 1);
+  assert.deepEqual(s.errors, { 'empty completion': 1 });
+  assert.equal(s.outputTokens, 11);
+  close(s.goodput, 1, 'goodput counts only the real completion');
+});
+
+test("server usage is cross-checked with the stream: an impossible count is reported and the streamed one used", () => {
+  const streamed = { ttftMs: 50, e2elMs: 250, itlMs: Array(10).fill(20), streamedChunks: 11, maxTokens: 11 };
+  const s = summarize(
+    [
+      rec({ index: 0, outputTokens: 11_000, ...streamed }), // 1000× too high: above max_tokens
+      rec({ index: 1, outputTokens: -4, ...streamed }), // below the chunks streamed
+      rec({ index: 2, outputTokens: 11, ...streamed }), // agrees
+    ],
+    SCENARIO,
+    1,
+    3,
+  );
+  assert.equal(s.usageDisagreements, 2);
+  assert.equal(s.outputTokens, 33, 'the streamed count stands in: 11 per request, not 11,000');
+  close(s.outputThroughput, 33, 'throughput from the streamed tokens');
+  close(s.tpotMs.p50, 20, 'TPOT from the streamed tokens');
+});
