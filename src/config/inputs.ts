@@ -69,7 +69,7 @@ export const INPUT_DEFAULTS = Object.freeze({
   'allow-fork-prs': 'false',
   shard: '1/1',
   'results-dir': '.perf/out',
-  history: '30',
+  history: '60',
   confidence: '0.99',
   'warmup-repetitions': '1',
   'warm-start': 'false',

@@ -47,7 +47,7 @@ test('defaults give a complete, frozen config', () => {
       allowForkPrs: false,
       shard: { index: 1, count: 1 },
       resultsDir: '.perf/out',
-      history: 30,
+      history: 60,
       confidence: 0.99,
       warmupRepetitions: 1,
       warmStart: false,
