@@ -110,7 +110,12 @@ function engineFailures(e: EngineComparison, policy: GatePolicy, errors: Readonl
       out.push({ verdict: 'inconclusive', reason: `${name}: not shown within tolerance for a release: ${bound} (tolerance ${tolerancePercent(m.tolerance)})` });
     }
     if (m.verdict === 'inconclusive' && policy.failOn === 'inconclusive' && policy.mode !== 'release') {
-      const settle = m.runsToSettle === null ? 'more repetitions than can settle it with this history' : `about ${m.runsToSettle} repetitions would settle it`;
+      const settle =
+        m.runsToSettle !== null
+          ? `about ${m.runsToSettle} runs per job would settle it`
+          : m.why === 'too-few-runs'
+            ? 'too few runs in the history yet to bound run-to-run noise'
+            : 'more runs per job than can settle it with this history';
       out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settle}` });
     }
     if (m.verdict === 'no-baseline' && policy.failOnMissingBaseline) out.push({ verdict: 'no-baseline', reason: `${name}: no baseline values for this metric` });

@@ -61,9 +61,9 @@ function changeCell({ m, reading }: ReadComparison): string {
 function readingCell({ m, reading }: ReadComparison): string {
   if (reading.kind !== 'inconclusive') return LABEL[reading.kind];
   if (reading.why === 'few-runs' && reading.moreRuns !== null) return `🟡 ≈${reading.moreRuns} more baseline run${reading.moreRuns === 1 ? '' : 's'} would settle it`;
-  if (reading.why === 'few-runs' && m.runsToSettle !== null) return `🟡 ≈${m.runsToSettle} repetitions would settle it`;
+  if (reading.why === 'few-runs' && m.runsToSettle !== null) return `🟡 ≈${m.runsToSettle} runs per job would settle it`;
   if (reading.why === 'few-runs') return '🟡 too few baseline runs';
-  if (reading.why === 'straddles') return m.runsToSettle !== null ? `🟡 straddles the tolerance; ≈${m.runsToSettle} repetitions would settle it` : '🟡 straddles the tolerance';
+  if (reading.why === 'straddles') return m.runsToSettle !== null ? `🟡 straddles the tolerance; ≈${m.runsToSettle} runs per job would settle it` : '🟡 straddles the tolerance';
   return `🟡 ${WHY[reading.why]}`;
 }
 

@@ -57,7 +57,7 @@ function nextStep(read: readonly ReadComparison[]): string | null {
   if (repeatable.length > 0) {
     const reps = median(repeatable.map((r) => r.m.runsToSettle!));
     const settled = repeatable.filter((r) => r.m.runsToSettle! <= reps).map((r) => r.m);
-    return `≈${reps} repetitions would settle ${plural(settled.length, 'inconclusive cell')} (${families(settled)})`;
+    return `≈${reps} runs per job would settle ${plural(settled.length, 'inconclusive cell')} (${families(settled)})`;
   }
   const oneRun = open.filter((r) => r.reading.kind === 'inconclusive' && r.reading.why === 'few-runs').length;
   if (oneRun > 0) return `more baseline runs are needed to judge ${plural(oneRun, 'inconclusive cell')} (one run cannot show how runs differ)`;

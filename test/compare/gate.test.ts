@@ -40,11 +40,11 @@ test('failOn never passes regressions; failOn inconclusive also fails inconclusi
   assert.equal(strict.passed, false);
   assert.deepEqual(strict.reasons, [
     'sim-vllm / chat-8 / tpot_p50: +5.1% [+3.9%, +6.3%] (tolerance 3%)',
-    'sim-vllm / chat-8 / ttft_p95: inconclusive, -3.0% [-10.0%, +4.5%] (tolerance 8%); about 7 repetitions would settle it',
+    'sim-vllm / chat-8 / ttft_p95: inconclusive, -3.0% [-10.0%, +4.5%] (tolerance 8%); about 7 runs per job would settle it',
   ]);
   const onlyInconclusive = engine('inconclusive', [metric('inconclusive', { runsToSettle: null })]);
   assert.equal(decide(input([onlyInconclusive]), policy()).passed, true, 'inconclusive passes by default');
-  assert.match(decide(input([onlyInconclusive]), policy({ failOn: 'inconclusive' })).reasons[0], /more repetitions than can settle it with this history/);
+  assert.match(decide(input([onlyInconclusive]), policy({ failOn: 'inconclusive' })).reasons[0], /more runs per job than can settle it with this history/);
 });
 
 test('a passing gate still reports the worst verdict it saw', () => {

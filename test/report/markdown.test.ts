@@ -52,7 +52,7 @@ test('the verdict comes first, with one sentence per engine: did it regress, by 
   const md = renderReport({ run: runResult(), comparison: comparison() });
   const lines = md.split('\n');
   assert.equal(lines[0], '## ❌ LLM performance: failed — 1 regression');
-  assert.equal(lines[2], '- **vllm**: 1 regression (chat-concurrent-16 TPOT p50 +12.1% [+8.3%, +16.0%]); history of 5 runs; ≈8 repetitions would settle 1 inconclusive cell (TTFT)');
+  assert.equal(lines[2], '- **vllm**: 1 regression (chat-concurrent-16 TPOT p50 +12.1% [+8.3%, +16.0%]); history of 5 runs; ≈8 runs per job would settle 1 inconclusive cell (TTFT)');
   assert.equal(lines[3], '- **transformers**: no regression (54 metrics; largest change long-prompt Output tokens/s +9.4% [+6.1%, +12.8%]); 1 improvement; history of 5 runs');
   const passing: Comparison = { ...comparison(), gate: { passed: true, verdict: 'no-change', reasons: [] } };
   const ok = renderReport({ run: runResult(), comparison: passing, title: 'Perf on A100' });
@@ -92,7 +92,7 @@ test('the regression table shows its evidence; other cells are collapsed and cou
   assert.match(md, /- vllm · chat-concurrent-16 · TPOT p50 \(ms\): baseline ([\d.]+, ){2}[\d.]+ \| ([\d.]+, ){2}[\d.]+ \|.* → current [\d.]+, [\d.]+, [\d.]+/);
   assert.doesNotMatch(shown, /inconclusive \||no change|improvement \|/);
   assert.match(md, /<summary>107 other comparisons: 1 inconclusive \(1 too few runs\) · 1 improvement · 105 no change<\/summary>/);
-  assert.match(md, /\| vllm \| poisson-4rps \| TTFT p95 \(ms\) \| [\d,.]+ → [\d,.]+ \| too noisy to tell \(±10%\) \| ±8% \| 🟡 ≈8 repetitions would settle it \|/);
+  assert.match(md, /\| vllm \| poisson-4rps \| TTFT p95 \(ms\) \| [\d,.]+ → [\d,.]+ \| too noisy to tell \(±10%\) \| ±8% \| 🟡 ≈8 runs per job would settle it \|/);
   assert.match(md, /⚪ No change \(the interval lies within the tolerance\): vllm · chat-short: Output tokens\/s, Requests\/s, /);
   assert.doesNotMatch(md, /_p50|_p95|output_throughput/, 'display names, never metric ids');
 });
