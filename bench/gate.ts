@@ -287,7 +287,7 @@ function passRate(noise: Noise, shape: Shape, current: Shape, window: number, tr
 
 // ---------- replay of real GPU runs ----------
 
-const GPU_RUNS = ['run1', 'vllm-run2', 'vllm-run3', 'vllm-run4'].map((f) => `test/fixtures/gpu-runs/${f}.json`);
+const GPU_RUNS = ['run1', 'run2', 'run3', 'run4'].map((f) => `test/fixtures/h200-vllm-0.22/${f}.json`);
 
 /** The vLLM part of a real results file, its repetitions drawn from its own with replacement when `boot`, else in a random order. */
 function redraw(run: RunResult, rng: Rng, createdAt: string, boot: boolean): RunResult {
