@@ -39,11 +39,11 @@ test('every request failing: exit 3, the scenario named as an error, nothing rec
       (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, text: err.stdout + err.stderr }),
     );
     assert.equal(result.code, 3, result.text);
-    assert.match(result.text, /sim-vllm \/ too-long: 6 of 6 requests failed \(100%, more than max-failure-rate 0%\): 6× http 400/);
     assert.match(result.text, /baseline: the run had errors: the baseline was left as it was/);
     assert.equal(existsSync(baseline), false, 'nothing was recorded');
     const comparison = JSON.parse(readFileSync(join(out, 'comparison.json'), 'utf8')) as Comparison;
     assert.equal(comparison.gate.passed, false);
+    assert.deepEqual(comparison.gate.reasons, ['sim-vllm / too-long: 6 of 6 requests failed (100%, more than max-failure-rate 0%): 6× http 400']);
     assert.equal(comparison.engines[0].verdict, 'error');
   } finally {
     rmSync(dir, { recursive: true, force: true });

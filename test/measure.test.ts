@@ -86,7 +86,7 @@ test('runs: independent engine starts, each with its warm-up and repetitions, ta
   assert.equal(pgids.length, 2, 'one engine start per run');
   assert.equal(groupAlive(pgids[0]), false, 'the server of the first run was stopped');
   // Each start warmed up before its own repetitions, with prompts of its own.
-  const warmups = lines.filter((l) => /warm-up 1\/1 tiny \(not recorded\): 2\/2 requests/.test(l));
+  const warmups = lines.filter((l) => /warm-up 1\/1 \(not recorded\) tiny: 2\/2 requests/.test(l));
   assert.equal(warmups.length, 2, lines.join('\n'));
   assert.ok(engine.startupS! > 0 && engine.warmStartupS! > 0, 'the second start is timed as the warm one');
 });
