@@ -175,9 +175,11 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         if (opts.signal?.aborted) return cancelled(previous);
       }
       running = await startEngine(spec, hooks);
-      if (run === 0) startup.coldS = running.startupS;
+      // The first start is the cold one (a shard may begin at a later run); later ones are warm.
+      const first = startup.coldS === null;
+      if (first) startup.coldS = running.startupS;
       else startup.warmS ??= running.startupS;
-      if (run === 0 && opts.warmStart) {
+      if (first && opts.warmStart) {
         // The cold start pays for reading the weights from disk and filling the engines' compile
         // caches; the warm restart is the engine's own start-up cost, steady from run to run. The
         // stop in between also proves the engine gives its GPU memory back before it is measured.

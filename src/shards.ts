@@ -51,6 +51,7 @@ function sameRun(a: ShardFile, b: ShardFile): void {
     ['scenario set hash', (r) => r.scenarioSet.hash],
     ['model', (r) => r.model],
     ['repetitions', (r) => r.repetitions],
+    ['runs', (r) => r.runs ?? 1],
     ['seed', (r) => r.seed],
     ['shard count', (r) => r.shard?.count ?? 1],
     ['commit', (r) => r.source.sha],
@@ -92,12 +93,19 @@ function mergeEngine(label: string, parts: readonly { shard: ShardFile; engine: 
     if (!p.engine.records && p.engine.status === 'ok') throw new Error(`aggregate: ${p.shard.path}: ${label} has no per-request records; shards must keep them to be pooled`);
   }
   const byRep = new Map<number, RepetitionResult['scenarios'][number][]>();
-  for (const p of parts) for (const rep of p.engine.repetitions) byRep.set(rep.index, [...(byRep.get(rep.index) ?? []), ...rep.scenarios]);
-  const plan = makePlan({ engines: [{ kind: first.engine.kind, label } as EngineSelection], scenarios: { file: run.scenarioSet.file, hash: run.scenarioSet.hash, scenarios: run.scenarioSet.definitions }, repetitions: run.repetitions, seed: run.seed });
+  const runOf = new Map<number, number>();
+  for (const p of parts) {
+    for (const rep of p.engine.repetitions) {
+      byRep.set(rep.index, [...(byRep.get(rep.index) ?? []), ...rep.scenarios]);
+      if (rep.run !== undefined) runOf.set(rep.index, rep.run);
+    }
+  }
+  const plan = makePlan({ engines: [{ kind: first.engine.kind, label } as EngineSelection], scenarios: { file: run.scenarioSet.file, hash: run.scenarioSet.hash, scenarios: run.scenarioSet.definitions }, repetitions: plannedRepetitions(run), seed: run.seed });
   const repetitions: RepetitionResult[] = [...byRep.keys()].sort((a, b) => a - b).map((index) => {
     const order = plan.orders[index];
     const got = byRep.get(index)!;
-    return { index, order, scenarios: order.map((name) => got.find((s) => s.scenario === name)).filter((s) => s !== undefined) };
+    const r = runOf.get(index);
+    return { index, ...(r !== undefined ? { run: r } : {}), order, scenarios: order.map((name) => got.find((s) => s.scenario === name)).filter((s) => s !== undefined) };
   });
   const failed = parts.find((p) => p.engine.status !== 'ok');
   const records: RequestRecord[] = parts.flatMap((p) => p.engine.records ?? []);
@@ -114,6 +122,11 @@ function mergeEngine(label: string, parts: readonly { shard: ShardFile; engine: 
     pooled: poolRepetitions(repetitions, records, run.scenarioSet.definitions),
     records,
   };
+}
+
+/** Repetitions the plan held: every run (engine start) of the job measured `repetitions` of its own. */
+function plannedRepetitions(run: RunResult): number {
+  return run.repetitions * (run.runs ?? 1);
 }
 
 /** One RunResult from a complete, consistent set of shard results. */
@@ -134,7 +147,7 @@ export function mergeShards(shards: readonly ShardFile[]): RunResult {
   const ok = engines.every((e) => e.status === 'ok');
   if (ok) {
     const missing: string[] = [];
-    for (const e of engines) for (let r = 0; r < base.repetitions; r++) for (const n of base.scenarioSet.names) if (counted.get(`${e.engine}/${r}/${n}`) !== 1) missing.push(`${e.engine} repetition ${r + 1} ${n} (${counted.get(`${e.engine}/${r}/${n}`) ?? 0} times)`);
+    for (const e of engines) for (let r = 0; r < plannedRepetitions(base); r++) for (const n of base.scenarioSet.names) if (counted.get(`${e.engine}/${r}/${n}`) !== 1) missing.push(`${e.engine} repetition ${r + 1} ${n} (${counted.get(`${e.engine}/${r}/${n}`) ?? 0} times)`);
     if (missing.length) throw new Error(`aggregate: the shards do not cover the plan exactly once: ${missing.slice(0, 10).join('; ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
   }
   const { shard: _shard, ...rest } = base;
