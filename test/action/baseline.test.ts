@@ -18,11 +18,11 @@ import { pullRequestEvent, pushEvent, scheduleEvent, type StepResult, type Works
 const TOLERANCES = 'output_throughput=10%,request_throughput=10%,goodput=10%,tpot_p50=10%,e2el_p50=10%,ttft_p50=50%,ttft_p95=50%,tpot_p95=50%,itl_p95=50%';
 const PASSING = ['no-change', 'inconclusive', 'improvement'];
 const BASELINE_FILE = '.perf/baseline.json';
-// The family correction spans 27 cells (9 metrics × 2 scenarios and the suite): with 2 + 2
-// repetitions (2 degrees of freedom) the first cell needs t > 52, which a loaded CI box's timer
-// jitter denied a 1.3× slowdown; with 3 + 3 (4 degrees of freedom) t > 11 suffices, so a 1.5×
-// slowdown is caught while the per-repetition spread stays under 4.5%.
-const GATED = { repetitions: '3', tolerances: TOLERANCES };
+// The run is the unit: a recorded job of 2 runs (the default) is 2 stored runs. The family
+// correction spans 27 cells (9 metrics × 2 scenarios and the suite); against 2 stored runs a pull
+// request of 4 runs gives the run-level test 4 degrees of freedom, where t > 9 at the first Holm
+// step suffices, so a 1.5× slowdown is caught while the run-to-run spread stays under ~4%.
+const GATED = { repetitions: '2', runs: '4', tolerances: TOLERANCES };
 const SLOWDOWN = 1.5;
 
 let bed: TestBed;
@@ -46,7 +46,7 @@ function assertPassedAgainstBaseline(ws: Workspace, step: StepResult): void {
   assert.ok(PASSING.includes(step.outputs.verdict), `verdict ${step.outputs.verdict}\n${explain(step)}`);
   assert.equal(step.outputs.regressions, '0');
   const [engine] = comparisonOf(ws, step).engines;
-  assert.equal(engine.baselineRuns, 1, 'compared with the one recorded run');
+  assert.equal(engine.baselineRuns, 2, 'compared with the two runs of the recorded job');
   assert.deepEqual(engine.fingerprintDiffs, []);
 }
 
@@ -54,7 +54,7 @@ function assertRegressionFailsStep(ws: Workspace, step: StepResult): void {
   assert.equal(step.code, 1, `the step fails\n${explain(step)}`);
   assert.equal(step.outputs.verdict, 'regression');
   // Compared with the baseline, not set apart: the injected slowdown stands for the code under test.
-  assert.deepEqual(comparisonOf(ws, step).engines.map((e) => [e.baselineRuns, e.fingerprintDiffs]), [[1, []]]);
+  assert.deepEqual(comparisonOf(ws, step).engines.map((e) => [e.baselineRuns, e.fingerprintDiffs]), [[2, []]]);
   const failure = step.errors.find((e) => e.startsWith('performance gate failed (regression):'));
   assert.ok(failure, `an ::error:: explains the failure\n${explain(step)}`);
   // Named down to engine / scenario / metric, with the change and its interval. Which cells are
@@ -116,7 +116,7 @@ describe('baseline stores through the bundle', { concurrency: true }, () => {
       baselineText = gh.fileText('perf-baselines', BASELINE_FILE);
       assert.ok(baselineText, 'the baseline is on the branch');
       const doc = parseBaselineDoc(baselineText, BASELINE_FILE);
-      assert.deepEqual(doc.entries.map((e) => [e.engine, e.sha, e.ref]), [['sim-vllm', ws.head, 'refs/heads/main']]);
+      assert.deepEqual(doc.entries.map((e) => [e.engine, e.sha, e.ref]), [['sim-vllm', ws.head, 'refs/heads/main'], ['sim-vllm', ws.head, 'refs/heads/main']], 'one entry per run of the job');
       assert.deepEqual(Object.keys(doc.entries[0].scenarios).sort(), ['pair', 'single-stream']);
       assert.equal(gh.fileText('main', BASELINE_FILE), undefined, 'the default branch is untouched');
     });
@@ -157,7 +157,7 @@ describe('baseline stores through the bundle', { concurrency: true }, () => {
       const file = join(ws.dir, BASELINE_FILE);
       assert.ok(existsSync(file), 'the baseline file is in the workspace');
       const text = readFileSync(file, 'utf8');
-      assert.deepEqual(parseBaselineDoc(text, file).entries.map((e) => [e.engine, e.sha]), [['sim-vllm', ws.head]]);
+      assert.deepEqual(parseBaselineDoc(text, file).entries.map((e) => [e.engine, e.sha]), [['sim-vllm', ws.head], ['sim-vllm', ws.head]]);
 
       const pr = await bed.run({ workspace: ws, github: gh, event: prEvent(ws, 21), inputs: { ...inputs, tolerances: TOLERANCES } });
       assertPassedAgainstBaseline(ws, pr);

@@ -57,7 +57,7 @@ describe('fork pull requests', { concurrency: true }, () => {
 
   // Each start is recorded for the post step and forgotten once its stop ended the whole group.
   function assertEngineRanAndStopped(step: StepResult): void {
-    assert.equal(step.stdout.match(/^sim-vllm: ready after/gm)?.length, 2, `cold and warm start\n${explain(step)}`);
+    assert.equal(step.stdout.match(/^sim-vllm: ready after/gm)?.length, 2, `two starts (the default two runs)\n${explain(step)}`);
     assert.deepEqual(recordedGroups(step.state), [], 'no group left for the post step');
   }
 

@@ -51,7 +51,7 @@ function splitIntoShards(run: RunResult, count: number): ShardFile[] {
   return Array.from({ length: count }, (_, i) => {
     const shard = { index: i + 1, count };
     const engines = run.engines.map((e): EngineResult => {
-      const plan = makePlan({ engines: [{ kind: e.kind, label: e.engine } as EngineSelection], scenarios, repetitions: run.repetitions, seed: run.seed, shard });
+      const plan = makePlan({ engines: [{ kind: e.kind, label: e.engine } as EngineSelection], scenarios, repetitions: run.repetitions * (run.runs ?? 1), seed: run.seed, shard });
       const mine = (rep: number, scenario: string): boolean => plan.units.some((u) => u.repetition === rep && u.scenario === scenario);
       const repetitions = e.repetitions
         .map((r) => ({ ...r, scenarios: r.scenarios.filter((s) => mine(r.index, s.scenario)) }))
@@ -77,7 +77,9 @@ describe('sharded matrix through the bundle', () => {
         assert.equal(e.records?.length, e.repetitions.reduce((n, r) => n + r.scenarios.reduce((m, s) => m + s.requests, 0), 0));
       }
     });
-    assert.deepEqual(units.sort(), ['sim-vllm/0/pair', 'sim-vllm/0/single-stream', 'sim-vllm/1/pair', 'sim-vllm/1/single-stream'], 'every unit exactly once');
+    // The default job: 2 runs × 2 repetitions, so repetitions 0-3.
+    const all = [0, 1, 2, 3].flatMap((r) => [`sim-vllm/${r}/pair`, `sim-vllm/${r}/single-stream`]);
+    assert.deepEqual(units.sort(), all, 'every unit exactly once');
   });
 
   test('the aggregate gates once, with the verdict and report structure of an unsharded run', () => {
@@ -111,7 +113,7 @@ describe('sharded matrix through the bundle', () => {
     const options = { mode: 'pr', failOn: 'regression', seed: run.seed } as const;
     const original = compare(history, run, options);
     const recombined = compare(history, roundTrip, options);
-    assert.equal(original.engines[0].baselineRuns, 1, 'compared with the recorded run');
+    assert.equal(original.engines[0].baselineRuns, 2, 'compared with the recorded job (two runs)');
     assert.deepEqual(recombined, original);
     const report = (r: RunResult, c: Comparison): string => renderReport({ run: r, comparison: c, context: { ref: 'feature/faster-decode', sha: r.source.sha ?? undefined, event: 'pull_request' } });
     assert.equal(report(roundTrip, recombined), report(run, original));
