@@ -194,11 +194,6 @@ class Reader {
     return typeof value === 'number' && Number.isFinite(value) ? value : this.expected(path, 'a finite number', value);
   }
 
-  /** A measured value: finite and not negative. */
-  value(value: unknown, path: string): number {
-    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : this.expected(path, 'a finite number ≥ 0', value);
-  }
-
   array(value: unknown, path: string): unknown[] {
     return Array.isArray(value) ? value : this.expected(path, 'an array', value);
   }
@@ -258,13 +253,13 @@ function readScenario(r: Reader, value: unknown, path: string): BaselineScenario
   for (const [metric, raw] of Object.entries(r.record(o.values, valuesPath))) {
     const p = joinPath(valuesPath, metric);
     const xs = r.array(raw, p);
-    xs.forEach((x, i) => checkPlausible(r, metric, r.value(x, joinPath(p, i)), joinPath(p, i)));
+    xs.forEach((x, i) => checkPlausible(r, metric, r.number(x, joinPath(p, i)), joinPath(p, i)));
     if (xs.length === 0) r.fail(p, 'expected at least one repetition value');
     if (reps !== null && xs.length !== reps) r.fail(p, `has ${xs.length} repetition values, other metrics have ${reps}`);
     reps = xs.length;
   }
   const pooledPath = joinPath(path, 'pooled');
-  for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath))) checkPlausible(r, metric, r.value(x, joinPath(pooledPath, metric)), joinPath(pooledPath, metric));
+  for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath))) checkPlausible(r, metric, r.number(x, joinPath(pooledPath, metric)), joinPath(pooledPath, metric));
   return o as unknown as BaselineScenario;
 }
 
