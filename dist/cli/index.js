@@ -48020,13 +48020,15 @@ const FLAGS = {
     engines: { value: 'LIST', input: true, help: 'engines to measure, in order: vllm, transformers, sim (both simulated profiles), sim-vllm, sim-transformers (default for the CLI: sim)' },
     model: { value: 'ID|PATH', input: true, help: 'model served by the real engines (Hugging Face id or local folder)' },
     scenarios: { value: 'FILE', input: true, reads: 'path', help: 'scenario file (default: scenarios/default.yml)' },
-    repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per engine (default 5)' },
+    repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per run (default 2)' },
+    runs: { value: 'N', input: true, help: 'independent engine starts per engine, each with its warm-up and repetitions (default 2)' },
+    'max-failure-rate': { value: 'R', input: true, help: 'share of failed requests above which an engine × scenario is an error (default 0)' },
     'warmup-repetitions': { value: 'N', input: true, help: 'unrecorded passes after each engine start (default 1)' },
-    'warm-start': { value: 'true|false', input: true, help: 'start each engine twice and measure on the warm start (default true)' },
+    'warm-start': { value: 'true|false', input: true, help: 'start each engine twice before the first run and time both starts (default false)' },
     mode: { value: 'MODE', input: true, help: 'pr | schedule | release | baseline (default pr)' },
     tolerances: { value: 'M=X,...', input: true, help: 'per-metric tolerance overrides, e.g. ttft_p50=0.1,output_throughput=0.05' },
     'fail-on': { value: 'WHEN', input: true, help: 'regression | inconclusive | never (default regression)' },
-    history: { value: 'W', input: true, help: 'baseline window: the last W recorded runs per key (default 10)' },
+    history: { value: 'W', input: true, help: 'baseline window: the last W recorded runs (engine starts) per key (default 60)' },
     confidence: { value: 'C', input: true, help: 'confidence of the intervals; 1 − C is the family-wise false-alarm rate (default 0.99)' },
     shard: { value: 'I/N', input: true, help: 'run shard I of N (default 1/1)' },
     python: { value: 'PY', input: true, help: 'Python interpreter of the real engines (default python3)' },
@@ -48145,18 +48147,27 @@ function editDistance(a, b) {
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/src/metrics/catalog.js
-const def = (name, label, unit, direction, tolerance, read) => Object.freeze({ name, label, unit, direction, tolerance, read });
+const def = (name, label, unit, direction, tolerance, read, sample) => Object.freeze({ name, label, unit, direction, tolerance, read, ...(sample ? { sample } : {}) });
 const METRICS = Object.freeze([
     def('output_throughput', 'Output tokens/s', 'tok/s', 'higher-is-better', 0.03, (s) => s.outputThroughput),
     def('request_throughput', 'Requests/s', 'req/s', 'higher-is-better', 0.03, (s) => s.requestThroughput),
     def('goodput', 'Goodput', 'req/s', 'higher-is-better', 0.05, (s) => s.goodput),
-    def('ttft_p50', 'TTFT p50', 'ms', 'lower-is-better', 0.05, (s) => s.ttftMs.p50),
-    def('ttft_p95', 'TTFT p95', 'ms', 'lower-is-better', 0.08, (s) => s.ttftMs.p95),
-    def('tpot_p50', 'TPOT p50', 'ms', 'lower-is-better', 0.03, (s) => s.tpotMs.p50),
-    def('tpot_p95', 'TPOT p95', 'ms', 'lower-is-better', 0.05, (s) => s.tpotMs.p95),
-    def('itl_p95', 'ITL p95', 'ms', 'lower-is-better', 0.05, (s) => s.itlMs.p95),
-    def('e2el_p50', 'E2E latency p50', 'ms', 'lower-is-better', 0.03, (s) => s.e2elMs.p50),
+    def('ttft_p50', 'TTFT p50', 'ms', 'lower-is-better', 0.05, (s) => s.ttftMs.p50, (s) => s.ttftMs),
+    def('ttft_p95', 'TTFT p95', 'ms', 'lower-is-better', 0.08, (s) => s.ttftMs.p95, (s) => s.ttftMs),
+    def('tpot_p50', 'TPOT p50', 'ms', 'lower-is-better', 0.03, (s) => s.tpotMs.p50, (s) => s.tpotMs),
+    def('tpot_p95', 'TPOT p95', 'ms', 'lower-is-better', 0.05, (s) => s.tpotMs.p95, (s) => s.tpotMs),
+    def('itl_p95', 'ITL p95', 'ms', 'lower-is-better', 0.05, (s) => s.itlMs.p95, (s) => s.itlMs),
+    def('e2el_p50', 'E2E latency p50', 'ms', 'lower-is-better', 0.03, (s) => s.e2elMs.p50, (s) => s.e2elMs),
 ]);
+/**
+ * The metric's value in a summary, or null when it has none: a latency statistic of an empty
+ * distribution (no request produced it) is a missing value, never 0.
+ */
+function metricValue(def, s) {
+    if (def.sample && def.sample(s).n === 0)
+        return null;
+    return def.read(s);
+}
 const byName = new Map(METRICS.map((m) => [m.name, m]));
 function metricDef(name) {
     const m = byName.get(name);
@@ -48433,7 +48444,7 @@ function record(keys, keyKind, value, describeKey) {
 
 const INPUT_DEFAULTS = Object.freeze({
     engines: 'vllm,transformers',
-    repetitions: '5',
+    repetitions: '2',
     mode: 'pr',
     'baseline-store': 'branch',
     'baseline-path': '.perf/baseline.json',
@@ -48445,10 +48456,12 @@ const INPUT_DEFAULTS = Object.freeze({
     'allow-fork-prs': 'false',
     shard: '1/1',
     'results-dir': '.perf/out',
-    history: '10',
+    history: '60',
     confidence: '0.99',
     'warmup-repetitions': '1',
-    'warm-start': 'true',
+    'warm-start': 'false',
+    runs: '2',
+    'max-failure-rate': '0',
 });
 /** The scenario file used when the `scenarios` input is empty. */
 function defaultScenarioFile() {
@@ -48475,6 +48488,13 @@ function fraction(input, raw, min, max) {
     const n = /^0?\.\d+$/.test(raw) ? Number(raw) : NaN;
     if (!(n >= min && n <= max))
         fail(input, `a number from ${min} to ${max}, e.g. 0.99`, raw);
+    return n;
+}
+/** A share from 0 to 1 inclusive ('0', '0.05', '1'). */
+function share(input, raw) {
+    const n = /^(0|1|0?\.\d+|1\.0*)$/.test(raw) ? Number(raw) : NaN;
+    if (!(n >= 0 && n <= 1))
+        fail(input, 'a share from 0 to 1, e.g. 0.05 for 5%', raw);
     return n;
 }
 function seconds(input, raw) {
@@ -48668,6 +48688,8 @@ function readInputs(getInput, naming = ACTION_NAMING) {
         confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
         warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
         warmStart: read('warm-start', (raw) => inputs_boolean('warm-start', raw), d['warm-start']),
+        runs: read('runs', (raw) => integer('runs', raw, 1, 100), d.runs),
+        maxFailureRate: read('max-failure-rate', (raw) => share('max-failure-rate', raw), d['max-failure-rate']),
     };
     if (problems.length) {
         const named = problems.map((p) => p.replace(/^input "([^"]+)"/, (_, input) => naming.name(input)));
@@ -50293,7 +50315,38 @@ function hardwareId(fp) {
     return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify([name, count, memoryMiB])).digest('hex').slice(0, 12);
 }
 
+;// CONCATENATED MODULE: ./lib/src/metrics/failures.js
+/** The engine's scenarios (over every repetition of the job) whose failed share is above `maxRate`. */
+function excessFailures(engine, scenarios, maxRate) {
+    if (!(maxRate >= 0 && maxRate <= 1))
+        throw new RangeError(`max-failure-rate must be a share from 0 to 1, got ${maxRate}`);
+    const out = [];
+    for (const scenario of scenarios) {
+        const parts = engine.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario));
+        const requests = parts.reduce((n, s) => n + s.requests, 0);
+        const failed = parts.reduce((n, s) => n + s.failed, 0);
+        if (requests === 0 || failed / requests <= maxRate)
+            continue;
+        const errors = {};
+        for (const s of parts)
+            for (const [k, v] of Object.entries(s.errors))
+                errors[k] = (errors[k] ?? 0) + v;
+        out.push({ scenario, failed, requests, errors });
+    }
+    return out;
+}
+/** "64 of 64 requests failed (100%, more than max-failure-rate 0%): 64× http 500". */
+function describeFailures(f, maxRate) {
+    const pct = (x) => `${Number((x * 100).toFixed(1))}%`;
+    const classes = Object.entries(f.errors)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${v}× ${k}`)
+        .join(', ');
+    return `${f.failed} of ${f.requests} requests failed (${pct(f.failed / f.requests)}, more than max-failure-rate ${pct(maxRate)})${classes ? `: ${classes}` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/baseline/history.js
+
 
 
 
@@ -50321,33 +50374,63 @@ function summaryOf(summaries, scenario, where) {
         throw new Error(`cannot record a baseline: ${where} has no result for scenario "${scenario}"`);
     return s;
 }
-function entryOf(engine, run) {
-    const scenarios = {};
-    for (const name of run.scenarioSet.names) {
-        const reps = engine.repetitions.map((r) => summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`));
-        const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
-        scenarios[name] = {
-            values: Object.fromEntries(METRICS.map((m) => [m.name, reps.map((s) => m.read(s))])),
-            pooled: Object.fromEntries(METRICS.map((m) => [m.name, m.read(pooled)])),
-        };
+/**
+ * A metric's value as the baseline may keep it: finite and not negative. Anything else is refused
+ * with where it came from, so wrong data never becomes history.
+ */
+function recordable(def, s, where) {
+    const v = metricValue(def, s);
+    if (v === null)
+        throw new Error(`cannot record a baseline: ${where}: ${def.name} has no value (no request produced it)`);
+    if (!Number.isFinite(v) || v < 0)
+        throw new Error(`cannot record a baseline: ${where}: ${def.name} is ${v}, expected a finite number ≥ 0`);
+    return v;
+}
+/** One entry per independent engine start (the job's runs): the run is the unit the gate compares. */
+function entriesOf(engine, run) {
+    const byRun = new Map();
+    for (const rep of engine.repetitions) {
+        const k = rep.run ?? 0;
+        byRun.set(k, [...(byRun.get(k) ?? []), rep]);
     }
-    return {
-        key: baselineKey(engine, run),
-        engine: engine.engine,
-        model: run.model,
-        scenarioSetHash: run.scenarioSet.hash,
-        createdAt: run.createdAt,
-        sha: run.source.sha,
-        ref: run.source.ref,
-        fingerprint: engine.fingerprint,
-        scenarios,
-    };
+    // Every repetition is checked before the pooled figures, which any bad repetition spoils too.
+    const where = (runIndex, rep, name) => `engine ${engine.engine}, run ${runIndex + 1}, repetition ${rep.index}, scenario ${name}`;
+    for (const [runIndex, reps] of byRun) {
+        for (const r of reps)
+            for (const name of run.scenarioSet.names)
+                for (const m of METRICS)
+                    recordable(m, summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`), where(runIndex, r, name));
+    }
+    return [...byRun.entries()].map(([runIndex, reps]) => {
+        const scenarios = {};
+        for (const name of run.scenarioSet.names) {
+            const summaries = reps.map((r) => ({ r, s: summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`) }));
+            const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
+            scenarios[name] = {
+                values: Object.fromEntries(METRICS.map((m) => [m.name, summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name)))])),
+                pooled: Object.fromEntries(METRICS.map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`)])),
+            };
+        }
+        return {
+            key: baselineKey(engine, run),
+            engine: engine.engine,
+            model: run.model,
+            scenarioSetHash: run.scenarioSet.hash,
+            createdAt: run.createdAt,
+            sha: run.source.sha,
+            ref: run.source.ref,
+            fingerprint: engine.fingerprint,
+            scenarios,
+        };
+    });
 }
 /**
- * Appends one entry per engine of a complete run and keeps the last `window` entries per key.
- * A partial run or a failed engine is refused: a baseline must only hold healthy runs.
+ * Appends one entry per engine and run (independent engine start) of a complete job and keeps the
+ * last `window` entries per key. A partial run, a failed engine, a scenario with more failed
+ * requests than `maxFailureRate` allows, or a value that is missing, non-finite or negative is
+ * refused: a baseline must only hold healthy runs.
  */
-function recordRun(doc, run, window = DEFAULT_WINDOW) {
+function recordRun(doc, run, window = DEFAULT_WINDOW, maxFailureRate = 0) {
     if (!Number.isInteger(window) || window < 1)
         throw new Error(`baseline window must be a whole number ≥ 1, got ${window}`);
     const failed = run.engines.filter((e) => e.status !== 'ok');
@@ -50358,7 +50441,12 @@ function recordRun(doc, run, window = DEFAULT_WINDOW) {
         throw new Error('cannot record a baseline from a partial run (a scenario did not complete)');
     if (run.engines.length === 0)
         throw new Error('cannot record a baseline: the run has no engine results');
-    const all = [...(doc?.entries ?? []), ...run.engines.map((e) => entryOf(e, run))];
+    for (const e of run.engines) {
+        const [f] = excessFailures(e, run.scenarioSet.names, maxFailureRate);
+        if (f)
+            throw new Error(`cannot record a baseline: engine ${e.engine}, scenario ${f.scenario}: ${describeFailures(f, maxFailureRate)}`);
+    }
+    const all = [...(doc?.entries ?? []), ...run.engines.flatMap((e) => entriesOf(e, run))];
     // Keep the newest `window` per key, in their original order.
     const seen = new Map();
     const kept = [];
@@ -50369,6 +50457,16 @@ function recordRun(doc, run, window = DEFAULT_WINDOW) {
         seen.set(all[i].key, n + 1);
     }
     return { schema: BASELINE_SCHEMA, entries: kept.reverse() };
+}
+/** Why a run cannot be recorded (recordRun's refusal), or null when it can. */
+function unrecordable(run, maxFailureRate = 0) {
+    try {
+        recordRun(null, run, 1, maxFailureRate);
+        return null;
+    }
+    catch (err) {
+        return err.message;
+    }
 }
 /** The document as stored: one entry per line so that version control shows a run as one line. */
 function serializeBaselineDoc(doc) {
@@ -50984,15 +51082,27 @@ function finish(diff, se, df) {
     const t = se > 0 ? diff / se : diff === 0 ? 0 : diff > 0 ? Infinity : -Infinity;
     return { diff, se, df, t, pTwoSided: studentTTwoSided(t, df), pGreater: studentTSf(t, df), pLess: studentTCdf(t, df) };
 }
+/**
+ * Standard error of a difference of two means from the samples' variances and sizes, with
+ * Welch–Satterthwaite degrees of freedom (both spreads 0: the pooled degrees of freedom).
+ */
+function welchStandardError(vx, nx, vy, ny) {
+    const a = vx / nx;
+    const b = vy / ny;
+    const v = a + b;
+    const df = v > 0 ? (v * v) / ((a * a) / (nx - 1) + (b * b) / (ny - 1)) : nx + ny - 2;
+    return { se: Math.sqrt(v), df };
+}
+/** Standard error of a difference of two means that share one (pooled) variance. */
+function pooledStandardError(pooledVariance, nx, ny) {
+    return Math.sqrt(pooledVariance * (1 / nx + 1 / ny));
+}
 /** Welch's unequal-variance t-test of y against x, with Welch–Satterthwaite degrees of freedom. */
 function welchTTest(x, y) {
     if (x.length < 2 || y.length < 2)
         throw new RangeError(`Welch's t-test needs at least 2 values per sample, got ${x.length} and ${y.length}`);
-    const vx = variance(x) / x.length;
-    const vy = variance(y) / y.length;
-    const v = vx + vy;
-    const df = v > 0 ? (v * v) / ((vx * vx) / (x.length - 1) + (vy * vy) / (y.length - 1)) : x.length + y.length - 2;
-    return finish(mean(y) - mean(x), Math.sqrt(v), df);
+    const { se, df } = welchStandardError(variance(x), x.length, variance(y), y.length);
+    return finish(mean(y) - mean(x), se, df);
 }
 /** Student's equal-variance t-test of y against x (pooled variance, n_x + n_y − 2 degrees of freedom). */
 function pooledTTest(x, y) {
@@ -51001,95 +51111,100 @@ function pooledTTest(x, y) {
         throw new RangeError(`the pooled t-test needs 3 values in all and one per sample, got ${x.length} and ${y.length}`);
     const ss = (xs) => (xs.length < 2 ? 0 : variance(xs) * (xs.length - 1));
     const pooled = (ss(x) + ss(y)) / df;
-    return finish(mean(y) - mean(x), Math.sqrt(pooled * (1 / x.length + 1 / y.length)), df);
+    return finish(mean(y) - mean(x), pooledStandardError(pooled, x.length, y.length), df);
 }
 /** Runs the chosen two-sample t-test on independent values. */
 function tTest(x, y, model) {
     return model === 'welch' ? welchTTest(x, y) : pooledTTest(x, y);
 }
 // ---------- runs of repetitions ----------
-/** P(F ≥ f) for Snedecor's F with (d1, d2) degrees of freedom. */
-function fSf(f, d1, d2) {
-    if (!(d1 > 0 && d2 > 0))
-        throw new RangeError(`F distribution needs degrees of freedom > 0, got ${d1} and ${d2}`);
-    if (!(f > 0))
-        return 1;
-    if (f === Infinity)
-        return 0;
-    return regularizedIncompleteBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
-}
+/** Share of a run's repetitions trimmed from each end before they are averaged. */
+const TRIM = 0.2;
 /**
- * Level of the preliminary test for a run effect. Below it the run-to-run part is kept; above, the
- * runs vary no more than their repetitions imply and the pooled test's far more degrees of freedom
- * are used ("sometimes pool": a preliminary test at 0.25 is the usual choice, e.g. Bancroft 1944,
- * Paull 1950, as it keeps the error of pooling when a real run effect exists small).
+ * The 20% trimmed mean (floor(0.2 n) values off each end): one run's summary. With five
+ * repetitions one bad one cannot decide it; with four or fewer it is the plain mean.
  */
-const RUN_EFFECT_ALPHA = 0.25;
-function runComponents(runs, current) {
-    if (runs.length < 2 || runs.some((r) => r.length === 0) || current.length === 0) {
-        throw new RangeError(`the runs t-test needs at least 2 baseline runs and values in every run, got ${runs.length} runs of ${runs.map((r) => r.length).join(', ')} and ${current.length} current values`);
-    }
-    const groups = [...runs, current];
+function trimmedMean(xs) {
+    const cut = Math.floor(TRIM * xs.length);
+    if (cut === 0)
+        return mean(xs);
+    return mean([...xs].sort((a, b) => a - b).slice(cut, xs.length - cut));
+}
+function withinPooled(runs) {
     let ss = 0;
-    let withinDf = 0;
-    for (const g of groups) {
-        if (g.length < 2)
+    let df = 0;
+    for (const r of runs) {
+        if (r.length < 2)
             continue;
-        ss += variance(g) * (g.length - 1);
-        withinDf += g.length - 1;
+        ss += variance(r) * (r.length - 1);
+        df += r.length - 1;
     }
-    const within = withinDf > 0 ? ss / withinDf : 0;
-    const meansVariance = variance(runs.map(mean));
-    const invReps = mean(runs.map((r) => 1 / r.length));
-    const expected = within * invReps;
-    const runEffectP = withinDf === 0 ? 0 : expected > 0 ? fSf(meansVariance / expected, runs.length - 1, withinDf) : meansVariance > 0 ? 0 : 1;
-    return { runs: runs.length, meansVariance, within, withinDf, invReps, between: Math.max(0, meansVariance - expected), runEffectP };
+    return { within: df > 0 ? ss / df : 0, df };
 }
+const meanInverse = (runs) => mean(runs.map((r) => 1 / r.length));
 /**
- * Standard error and Welch–Satterthwaite degrees of freedom of (mean of a current run of n
- * repetitions) − (mean of the baseline run means): Var = meansVariance / runs (the baseline mean)
- * + between + within / n (the current run). More current repetitions shrink only the last term:
- * run-to-run variation is beaten by more runs, not by longer ones.
+ * The current job's runs against the baseline's runs, with the run as the unit: each run is
+ * summarised by its trimmed mean and the test compares the means of the summaries. The variance of
+ * a summary (run-to-run and repetition noise together) is estimated from how the summaries of each
+ * side spread around their side's mean — pooled over both sides (k + R − 2 degrees of freedom), or
+ * Welch's unpooled form when one side's summaries do not spread at all — without a pretest and
+ * without truncating a component at zero: its null distribution is Student's t at any run effect,
+ * so it stays calibrated at the tiny per-cell α of a family correction. Where the sides' runs have
+ * different repetition counts the within-run variance corrects for it (Satterthwaite's degrees of
+ * freedom). The within-run variance also sets a floor — a run's summary varies at least as much as
+ * its repetitions' mean — so a history of identical values does not make any change "certain".
+ * Null when neither side has two runs: nothing bounds the run-to-run variation then.
  */
-function runsStandardError(c, n) {
-    const meansDf = c.runs - 1;
-    // The variance as a sum of the two estimated quantities, each times its coefficient.
-    const [a, b] = c.between > 0 ? [c.meansVariance * (1 + 1 / c.runs), c.within * (1 / n - c.invReps)] : [c.meansVariance / c.runs, c.within / n];
-    const v = a + b;
-    const denom = (a * a) / meansDf + (c.withinDf > 0 ? (b * b) / c.withinDf : 0);
-    return { se: Math.sqrt(Math.max(0, v)), df: denom > 0 ? (v * v) / denom : meansDf + c.withinDf };
-}
-/**
- * The current run's mean against the mean of the baseline run means, run-to-run variation included
- * (`components`, when the caller has them already, are runComponents(runs, current)).
- */
-function runsTTest(runs, current, components = runComponents(runs, current)) {
-    const { se, df } = runsStandardError(components, current.length);
-    return finish(mean(current) - mean(runs.map(mean)), se, df);
-}
-/** Runs the chosen test of the current run against the baseline runs ('pooled' and 'welch' flatten them). */
-function runTest(runs, current, model, components) {
-    return model === 'runs' ? runsTTest(runs, current, components) : tTest(runs.flat(), current, model);
-}
-/**
- * Ratio of geometric means current / baseline with its confidence interval: a t-test on log
- * values, transformed back. Every value must be positive. With the 'runs' model the baseline's
- * geometric mean is that of its runs' geometric means.
- */
-function geometricMeanRatio(baselineRuns, current, confidence, model, 
-/** runComponents of the logarithms, when the caller has them already. */
-logComponents) {
-    checkConfidence(confidence);
-    const log = (xs) => xs.map((v) => {
-        if (!(v > 0) || !Number.isFinite(v))
-            throw new RangeError(`ratio of geometric means needs positive finite values, got ${v}`);
-        return Math.log(v);
-    });
-    const logRuns = baselineRuns.map(log);
-    const logCurrent = log(current);
-    const test = runTest(logRuns, logCurrent, model, logComponents);
-    const half = studentTQuantile(1 - (1 - confidence) / 2, test.df) * test.se;
-    return { ratio: Math.exp(test.diff), ci: [Math.exp(test.diff - half), Math.exp(test.diff + half)], test, logRuns, logCurrent };
+function runsTest(baseline, current) {
+    if (baseline.length === 0 || current.length === 0 || [...baseline, ...current].some((r) => r.length === 0)) {
+        throw new RangeError('the runs test needs at least one run with values on each side');
+    }
+    const k = baseline.length;
+    const R = current.length;
+    if (k < 2 && R < 2)
+        return null;
+    const bs = baseline.map(trimmedMean);
+    const cs = current.map(trimmedMean);
+    const diff = mean(cs) - mean(bs);
+    const all = [...baseline, ...current];
+    const first = all[0][0];
+    // Exactly equal samples: no evidence of any difference.
+    if (all.every((r) => r.every((v) => v === first))) {
+        return { ...finish(0, 0, Math.max(1, k + R - 2)), noise: { runVariance: 0, within: 0, withinDf: 0, between: 0 }, predict: (r) => ({ se: 0, df: Math.max(1, k + r - 2) }) };
+    }
+    const ssOf = (xs) => (xs.length < 2 ? 0 : variance(xs) * (xs.length - 1));
+    const { within, df: withinDf } = withinPooled(all);
+    const hb = meanInverse(baseline);
+    const hc = meanInverse(current);
+    const sb = ssOf(bs);
+    const sc = ssOf(cs);
+    const welch = k >= 2 && R >= 2 && (sb === 0 || sc === 0);
+    const sDf = k - 1 + R - 1;
+    const s2 = (sb + sc) / sDf;
+    // The summaries estimate σ_b² + σ_w²·h with h the repetitions' mean inverse over the runs that spread.
+    const h = k >= 2 && R >= 2 ? (hb * (k - 1) + hc * (R - 1)) / sDf : k >= 2 ? hb : hc;
+    const predict = (r) => {
+        let v;
+        let df;
+        if (welch) {
+            ({ se: v, df } = welchStandardError(sb / (k - 1), k, sc / (R - 1), r));
+            v *= v;
+        }
+        else {
+            // More current runs than measured would add their spread's degrees of freedom too.
+            const aDf = sDf + Math.max(0, r - R);
+            const a = s2 * (1 / k + 1 / r);
+            const b = within * ((hb - h) / k + (hc - h) / r);
+            v = a + b;
+            const denom = (a * a) / aDf + (withinDf > 0 ? (b * b) / withinDf : 0);
+            df = denom > 0 ? (v * v) / denom : aDf;
+        }
+        const floor = within * (hb / k + hc / r);
+        return { se: Math.sqrt(Math.max(v, floor)), df: Math.max(df, 1) };
+    };
+    const { se, df } = predict(R);
+    const runVariance = sDf > 0 && !welch ? s2 : null;
+    return { ...finish(diff, se, df), noise: { runVariance, within, withinDf, between: runVariance === null ? null : runVariance - within * h }, predict };
 }
 function checkConfidence(confidence) {
     if (!(confidence > 0 && confidence < 1))
@@ -51132,6 +51247,513 @@ function bhAdjust(ps) {
 }
 function adjustPValues(ps, correction) {
     return correction === 'bh' ? bhAdjust(ps) : holmAdjust(ps);
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/estimation.js
+
+/** runsToSettle is null when even this many runs would not settle a result. */
+const RUNS_TO_SETTLE_MAX = 100;
+const estimation_positive = (v) => v > 0 && Number.isFinite(v);
+/** The rep-level alternatives ('pooled', 'welch'): every repetition taken as independent. */
+function repetitionTest(b, c, model, reps) {
+    const feasible = model === 'welch' ? b.length >= 2 && c.length >= 2 : b.length + c.length >= 3;
+    if (!feasible)
+        return null;
+    const t = tTest(b, c, model);
+    const sd = (xs) => (xs.length < 2 ? 0 : variance(xs));
+    const predict = (r) => {
+        const n = r * reps;
+        if (model === 'welch')
+            return welchStandardError(sd(b), b.length, sd(c), n);
+        const pooled = ((b.length - 1) * sd(b) + (c.length - 1) * sd(c)) / (b.length + c.length - 2);
+        return { se: pooledStandardError(pooled, b.length, n), df: b.length + n - 2 };
+    };
+    return { t, predict };
+}
+/**
+ * The estimate of one cell from the baseline's runs and the current job's runs (each: its
+ * repetitions' values), or null when the data cannot bound the noise (fewer than two runs on both
+ * sides under 'runs').
+ */
+function estimate(baseRuns, curRuns, tolerance, confidence, model) {
+    const logs = baseRuns.every((r) => r.every(estimation_positive)) && curRuns.every((r) => r.every(estimation_positive));
+    const scaleRuns = (runs) => runs.map((r) => r.map(logs ? Math.log : (v) => v));
+    const b = scaleRuns(baseRuns);
+    const c = scaleRuns(curRuns);
+    let t;
+    let predict;
+    let noise = null;
+    if (model === 'runs') {
+        const r = runsTest(b, c);
+        if (!r)
+            return null;
+        ({ predict, noise } = r);
+        t = r;
+    }
+    else {
+        const r = repetitionTest(b.flat(), c.flat(), model, mean(c.map((x) => x.length)));
+        if (!r)
+            return null;
+        ({ t, predict } = r);
+    }
+    const half = studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se;
+    if (logs) {
+        return {
+            ratio: Math.exp(t.diff),
+            ci: [Math.exp(t.diff - half), Math.exp(t.diff + half)],
+            pValue: t.pTwoSided,
+            pGreater: t.pGreater,
+            pLess: t.pLess,
+            effect: t.diff,
+            bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
+            se: t.se,
+            df: t.df,
+            toRatio: Math.exp,
+            predict,
+            noise,
+        };
+    }
+    const base = mean(b.map(mean));
+    if (!(base > 0)) {
+        // Nothing to scale a change by; only "the same zeros again" can be judged.
+        return t.pTwoSided === 1 && t.diff === 0
+            ? { ratio: 1, ci: [1, 1], pValue: 1, pGreater: 1, pLess: 1, effect: 0, bounds: [-tolerance, tolerance], se: 0, df: t.df, toRatio: (x) => 1 + x, predict: () => ({ se: 0, df: t.df }), noise }
+            : null;
+    }
+    const rel = (s) => ({ se: s.se / base, df: s.df });
+    return {
+        ratio: 1 + t.diff / base,
+        ci: [1 + (t.diff - half) / base, 1 + (t.diff + half) / base],
+        pValue: t.pTwoSided,
+        pGreater: t.pGreater,
+        pLess: t.pLess,
+        effect: t.diff / base,
+        bounds: [-tolerance, tolerance],
+        se: t.se / base,
+        df: t.df,
+        toRatio: (x) => 1 + x,
+        predict: (r) => rel(predict(r)),
+        noise: noise && { ...noise, runVariance: noise.runVariance === null ? null : noise.runVariance / (base * base), within: noise.within / (base * base), between: noise.between === null ? null : noise.between / (base * base) },
+    };
+}
+/**
+ * The bad side of the one-sided interval at `confidence` (the lower bound for a higher-is-better
+ * metric, the upper for a lower-is-better one), as a ratio: what a release must keep within tolerance.
+ */
+function worstPlausible(def, est, confidence) {
+    const half = studentTQuantile(confidence, est.df) * est.se;
+    return est.toRatio(def.direction === 'higher-is-better' ? est.effect - half : est.effect + half);
+}
+/** adjusted: the one-sided p-values after the family correction, for "worse" and for "better". */
+function judge(def, tolerance, est, adjusted, alpha, rule) {
+    const [lo, hi] = est.ci;
+    const floor = 1 - tolerance;
+    const ceiling = 1 + tolerance;
+    const below = rule === 'interval' ? hi < floor : est.ratio < floor;
+    const above = rule === 'interval' ? lo > ceiling : est.ratio > ceiling;
+    const worse = def.direction === 'higher-is-better' ? below : above;
+    const better = def.direction === 'higher-is-better' ? above : below;
+    if (adjusted.worse < alpha && worse)
+        return 'regression';
+    if (adjusted.better < alpha && better)
+        return 'improvement';
+    if (lo >= floor && hi <= ceiling)
+        return 'no-change';
+    return 'inconclusive';
+}
+/**
+ * Runs of the current job (the `runs` input, the history as it is) after which, if the estimate and
+ * the noise stayed as observed, the result would be decided: an estimate beyond the tolerance
+ * would become significant after correction (one-sided, judged at the Bonferroni level, which
+ * Holm and BH never need more than), or an estimate within it would get an interval inside ±tolerance. Null
+ * when more than RUNS_TO_SETTLE_MAX would be needed.
+ */
+function runsToSettle(est, rule, alpha, family, currentRuns) {
+    const [lo, hi] = est.bounds;
+    const e = est.effect;
+    const beyond = e < lo || e > hi;
+    const settled = (r) => {
+        const { se, df } = est.predict(r);
+        if (beyond) {
+            const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
+            return margin >= studentTQuantile(1 - alpha / family, df) * se;
+        }
+        return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
+    };
+    let low = currentRuns + 1;
+    let high = RUNS_TO_SETTLE_MAX;
+    if (low > high || !settled(high))
+        return null;
+    while (low < high) {
+        const mid = Math.floor((low + high) / 2);
+        if (settled(mid))
+            high = mid;
+        else
+            low = mid + 1;
+    }
+    return low;
+}
+/**
+ * Why an inconclusive cell is inconclusive: too few runs to bound the run-to-run noise (no estimate,
+ * or fewer than MIN_RUN_DF degrees of freedom, whose t quantiles at a family's α are huge), an
+ * estimate beyond the tolerance that the noise leaves insignificant, or an estimate within the
+ * tolerance whose interval reaches past it.
+ */
+function whyInconclusive(est) {
+    if (!est || est.df < MIN_RUN_DF)
+        return 'too-few-runs';
+    const [lo, hi] = est.bounds;
+    return est.effect < lo || est.effect > hi ? 'too-noisy' : 'straddles-tolerance';
+}
+/** Degrees of freedom below which the runs cannot bound the run-to-run noise usefully. */
+const MIN_RUN_DF = 4;
+/** Which part of the noise of one run's summary dominates, as relative standard deviations. */
+function noiseSplit(est, repetitions) {
+    const n = est?.noise;
+    if (!n || n.between === null)
+        return null;
+    const runToRun = Math.sqrt(Math.max(0, n.between));
+    const repetition = Math.sqrt(n.within / repetitions);
+    return { runToRun, repetition, dominant: runToRun > repetition ? 'run-to-run' : 'repetitions' };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/select.js
+
+
+/** Entries of the most recently recorded key among same engine × model × scenario set on other hardware. */
+function otherHardware(history, engine, run) {
+    const related = history.filter((e) => e.engine === engine.engine && e.model === run.model && e.scenarioSetHash === run.scenarioSet.hash);
+    const newest = related.at(-1);
+    return newest ? related.filter((e) => e.key === newest.key) : [];
+}
+function selectBaseline(history, engine, run, allowFingerprintMismatch) {
+    const key = baselineKey(engine, run);
+    const sameKey = history.filter((e) => e.key === key);
+    const candidates = sameKey.length > 0 ? sameKey : otherHardware(history, engine, run);
+    if (candidates.length === 0)
+        return { status: 'no-baseline', entries: [], diffs: [] };
+    const withDiffs = candidates.map((e) => ({ entry: e, diffs: fingerprintDiffs(e.fingerprint, engine.fingerprint) }));
+    const newestMismatch = withDiffs.filter((c) => c.diffs.length > 0).at(-1);
+    if (allowFingerprintMismatch)
+        return { status: 'ok', entries: candidates, diffs: newestMismatch?.diffs ?? [] };
+    const matching = withDiffs.filter((c) => c.diffs.length === 0).map((c) => c.entry);
+    if (matching.length > 0)
+        return { status: 'ok', entries: matching, diffs: [] };
+    return { status: 'not-comparable', entries: [], diffs: newestMismatch?.diffs ?? [] };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/cells.js
+
+
+
+
+
+// The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
+// the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
+/**
+ * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
+ * mean over scenarios). Scenario names are lowercase words and dashes, so it never collides.
+ */
+const SUITE = 'all scenarios';
+function summariesOf(engine, scenario) {
+    const out = [];
+    for (const rep of engine.repetitions) {
+        const s = rep.scenarios.find((x) => x.scenario === scenario);
+        if (!s)
+            return null;
+        out.push(s);
+    }
+    return out.length > 0 ? out : null;
+}
+/** Values grouped by run, in the order the runs first appear. */
+function groupByRun(values, runOf) {
+    const groups = new Map();
+    values.forEach((v, i) => {
+        const g = groups.get(runOf[i]);
+        if (g)
+            g.push(v);
+        else
+            groups.set(runOf[i], [v]);
+    });
+    return [...groups.values()];
+}
+function storedRuns(entries, scenario, metric) {
+    const out = [];
+    for (const entry of entries) {
+        const s = scenarioOf(entry, scenario);
+        if (s && Object.hasOwn(s.values, metric))
+            out.push({ entry, values: s.values[metric] });
+    }
+    return out;
+}
+/** Per repetition, the geometric mean over scenarios; null unless every scenario has a positive value in every repetition. */
+function suiteValues(perScenario) {
+    const reps = perScenario[0].length;
+    const out = [];
+    for (let r = 0; r < reps; r++) {
+        let sum = 0;
+        for (const xs of perScenario) {
+            if (xs.length !== reps || !estimation_positive(xs[r]))
+                return null;
+            sum += Math.log(xs[r]);
+        }
+        out.push(Math.exp(sum / perScenario.length));
+    }
+    return out;
+}
+/**
+ * The metric over the whole scenario set, per repetition (a suite score, as benchmark suites take
+ * a geometric mean over their parts). A slowdown that touches every scenario shows up here with
+ * the noise of six scenarios averaged away; computing it per repetition keeps whatever the
+ * scenarios of one repetition share (the machine's state) in its variance.
+ */
+function suiteCell(cells, def, tolerance, runOf, opts) {
+    if (cells.length < 2 || cells.some((c) => c.missing))
+        return null;
+    const current = suiteValues(cells.map((c) => c.current));
+    if (!current)
+        return null;
+    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
+    const runs = [];
+    for (const { entry } of cells[0].runs) {
+        const parts = byEntry.map((m) => m.get(entry));
+        const values = parts.every((v) => v !== undefined) ? suiteValues(parts) : null;
+        if (values)
+            runs.push({ entry, values });
+    }
+    const baseline = runs.flatMap((r) => r.values);
+    const currentRuns = groupByRun(current, runOf);
+    const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
+    return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est };
+}
+function planEngine(engine, run, history, scenarios, opts) {
+    const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
+    const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
+    if (engine.status !== 'ok')
+        return { engine, selection, cells: [] };
+    const confidence = opts.confidence ?? 0.95;
+    const summaries = new Map(run.scenarioSet.names.map((name) => [name, summariesOf(engine, name)]));
+    const runOf = engine.repetitions.map((r) => r.run ?? 0);
+    const maxRate = opts.maxFailureRate ?? 0;
+    const failures = new Map(excessFailures(engine, run.scenarioSet.names, maxRate).map((f) => [f.scenario, describeFailures(f, maxRate)]));
+    const cells = [];
+    for (const def of METRICS) {
+        const perScenario = run.scenarioSet.names.map((scenario) => {
+            const reps = summaries.get(scenario);
+            const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario).tolerances[def.name] ?? def.tolerance;
+            const read = reps ? reps.map((s) => metricValue(def, s)) : [];
+            // A value that is missing, non-finite or negative is wrong data: the cell is an error.
+            const error = failures.get(scenario) ?? null;
+            const missing = error !== null || !reps || read.some((v) => v === null || !Number.isFinite(v) || v < 0);
+            const current = missing ? [] : read;
+            const currentRuns = groupByRun(current, runOf);
+            const runs = storedRuns(selection.entries, scenario, def.name);
+            const baseline = runs.flatMap((r) => r.values);
+            const est = !missing && baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
+            return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est };
+        });
+        cells.push(...perScenario);
+        const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
+        if (suite)
+            cells.push(suite);
+    }
+    return { engine, selection, cells };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/gate.js
+
+
+/** Worst first: the order in which verdicts summarise a set of results. */
+const SEVERITY = ['error', 'regression', 'inconclusive', 'not-comparable', 'no-baseline', 'improvement', 'no-change'];
+/** The most severe of some verdicts, or null for none. */
+function worstVerdict(verdicts) {
+    let worst = null;
+    for (const v of verdicts)
+        if (worst === null || SEVERITY.indexOf(v) < SEVERITY.indexOf(worst))
+            worst = v;
+    return worst;
+}
+// ---------- wording ----------
+/** A ratio as a signed change, one decimal: 1.051 → "+5.1%". */
+function signedPercent(ratio) {
+    const pct = (ratio - 1) * 100;
+    const text = Math.abs(pct).toFixed(1);
+    return `${pct < 0 && Number(text) !== 0 ? '-' : '+'}${text}%`;
+}
+function tolerancePercent(tolerance) {
+    return `${Number((tolerance * 100).toFixed(1))}%`;
+}
+function figure(x, def) {
+    return `${Number(x.toPrecision(4))} ${def.unit}`;
+}
+function change(m) {
+    if (m.ratio === null)
+        return 'no estimate';
+    const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
+    return `${signedPercent(m.ratio)}${ci} (tolerance ${tolerancePercent(m.tolerance)})`;
+}
+const cellName = (engine, scenario, metric) => `${engine} / ${scenario} / ${metric}`;
+function engineFailures(e, policy, errors) {
+    if (e.verdict === 'error' && e.metrics.length === 0) {
+        const why = Object.hasOwn(errors, e.engine) ? `: ${errors[e.engine]}` : '';
+        return [{ verdict: 'error', reason: `${e.engine}: the engine failed${why}` }];
+    }
+    const out = [];
+    // Missing results fail whatever the policy says.
+    const said = new Set();
+    for (const m of e.metrics) {
+        if (m.verdict !== 'error')
+            continue;
+        // Too many failed requests: one reason for the engine × scenario, not one per metric.
+        const reason = m.error ? `${e.engine} / ${m.scenario}: ${m.error}` : `${cellName(e.engine, m.scenario, m.metric)}: no value (the scenario has no result, or a repetition has no valid value for this metric)`;
+        if (!said.has(reason))
+            out.push({ verdict: 'error', reason });
+        said.add(reason);
+    }
+    if (policy.mode === 'baseline' || policy.failOn === 'never')
+        return out;
+    if ((e.verdict === 'no-baseline' || e.verdict === 'not-comparable') && e.baselineRuns === 0) {
+        if (!policy.failOnMissingBaseline)
+            return out;
+        const reason = e.verdict === 'no-baseline'
+            ? `${e.engine}: no baseline recorded yet for this engine, model, scenario set and GPU`
+            : `${e.engine}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join('; ')})`;
+        return [...out, { verdict: e.verdict, reason }];
+    }
+    const release = policy.mode === 'release' ? releaseCells(e) : new Set();
+    for (const m of e.metrics) {
+        const name = cellName(e.engine, m.scenario, m.metric);
+        if (m.verdict === 'regression')
+            out.push({ verdict: 'regression', reason: `${name}: ${change(m)}` });
+        else if (release.has(m) && m.nonInferior === false) {
+            const bound = m.worstPlausible == null ? 'no estimate' : `could be as bad as ${signedPercent(m.worstPlausible)}`;
+            out.push({ verdict: 'inconclusive', reason: `${name}: not shown within tolerance for a release: ${bound} (tolerance ${tolerancePercent(m.tolerance)})` });
+        }
+        if (m.verdict === 'inconclusive' && policy.failOn === 'inconclusive' && policy.mode !== 'release') {
+            const settle = m.runsToSettle !== null
+                ? `about ${m.runsToSettle} runs per job would settle it`
+                : m.why === 'too-few-runs'
+                    ? 'too few runs in the history yet to bound run-to-run noise'
+                    : 'more runs per job than can settle it with this history';
+            out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settle}` });
+        }
+        if (m.verdict === 'no-baseline' && policy.failOnMissingBaseline)
+            out.push({ verdict: 'no-baseline', reason: `${name}: no baseline values for this metric` });
+    }
+    return out;
+}
+/** The cells a release must prove non-inferior: the suite cells, or every cell when the set has one scenario. */
+function releaseCells(e) {
+    const suite = e.metrics.filter((m) => m.scenario === SUITE);
+    return new Set(suite.length > 0 ? suite : e.metrics.filter((m) => m.verdict !== 'no-baseline'));
+}
+function toleranceOf(engines, cp) {
+    const cell = engines.find((e) => e.engine === cp.engine)?.metrics.find((m) => m.scenario === cp.scenario && m.metric === cp.metric);
+    return cell?.tolerance ?? metricDef(cp.metric).tolerance;
+}
+/** True when `ratio` (new / old) is worse than the tolerance allows for a metric of this direction. */
+function beyondToleranceBadly(def, ratio, tolerance) {
+    return def.direction === 'higher-is-better' ? ratio < 1 - tolerance : ratio > 1 + tolerance;
+}
+function driftFailures(input) {
+    const out = [];
+    for (const cp of input.changePoints) {
+        const def = metricDef(cp.metric);
+        const tolerance = toleranceOf(input.engines, cp);
+        if (!(cp.before > 0) || !beyondToleranceBadly(def, cp.after / cp.before, tolerance))
+            continue;
+        const at = cp.sha ? `run ${cp.index + 1} (${cp.sha.slice(0, 7)})` : `run ${cp.index + 1}`;
+        out.push({
+            verdict: 'regression',
+            reason: `${cellName(cp.engine, cp.scenario, cp.metric)}: level shifted ${signedPercent(cp.after / cp.before)} from ${at}: ${figure(cp.before, def)} → ${figure(cp.after, def)} (tolerance ${tolerancePercent(tolerance)}, p = ${Number(cp.pValue.toPrecision(2))})`,
+        });
+    }
+    return out;
+}
+function sloFailures(input) {
+    return input.sloViolations.map((v) => {
+        const def = metricDef(v.metric);
+        const side = def.direction === 'higher-is-better' ? 'below' : 'above';
+        return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${figure(v.value, def)} is ${side} the limit ${figure(v.limit, def)}` };
+    });
+}
+/**
+ * Applies the policy to a comparison. The verdict is the worst finding that failed the gate, or,
+ * when it passed, the worst engine verdict (so a passing gate can still say "inconclusive").
+ */
+function decide(input, policy) {
+    const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}));
+    if (policy.failOn !== 'never') {
+        if (policy.mode === 'schedule')
+            failures.push(...driftFailures(input));
+        if (policy.mode === 'release')
+            failures.push(...sloFailures(input));
+    }
+    if (failures.length > 0) {
+        return { passed: false, verdict: worstVerdict(failures.map((f) => f.verdict)) ?? 'error', reasons: failures.map((f) => f.reason) };
+    }
+    return { passed: true, verdict: worstVerdict(input.engines.map((e) => e.verdict)) ?? 'no-baseline', reasons: [] };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/limits.js
+
+// The scenario definitions' own settings the comparison reads (tolerances, absolute SLO limits),
+// checked before they are used, and the release gate's absolute limits.
+function checkTolerance(value, where) {
+    if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+        throw new Error(`${where}: expected a relative tolerance from 0 to below 1 (0.05 = 5%), got ${JSON.stringify(value)}`);
+    }
+}
+function checkMetricRecord(record, where, check) {
+    for (const [name, value] of Object.entries(record)) {
+        try {
+            metricDef(name);
+        }
+        catch (err) {
+            throw new Error(`${where}: ${err.message}`);
+        }
+        check(value, `${where}.${name}`);
+    }
+}
+function checkLimit(value, where) {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new Error(`${where}: expected a finite number, got ${JSON.stringify(value)}`);
+}
+/** The run's scenario definitions by name (tolerances and absolute limits come from them), checked. */
+function scenarioMap(run, tolerances) {
+    const byName = new Map(run.scenarioSet.definitions.map((s) => [s.name, s]));
+    for (const name of run.scenarioSet.names) {
+        if (!byName.has(name))
+            throw new Error(`compare: the run's scenario set lists "${name}" but holds no definition for it`);
+    }
+    for (const s of byName.values()) {
+        checkMetricRecord(s.tolerances, `scenario "${s.name}" tolerances`, checkTolerance);
+        checkMetricRecord(s.limits, `scenario "${s.name}" limits`, checkLimit);
+    }
+    if (tolerances)
+        checkMetricRecord(tolerances, 'tolerances', checkTolerance);
+    return byName;
+}
+/** Every absolute limit a scenario sets that the run's pooled figures break. */
+function sloViolations(run, scenarios) {
+    const out = [];
+    for (const engine of run.engines) {
+        if (engine.status !== 'ok')
+            continue;
+        for (const name of run.scenarioSet.names) {
+            const pooled = engine.pooled.find((p) => p.scenario === name);
+            if (!pooled)
+                continue;
+            for (const [metric, limit] of Object.entries(scenarios.get(name).limits)) {
+                const def = metricDef(metric);
+                const value = def.read(pooled);
+                const violated = def.direction === 'higher-is-better' ? value < limit : value > limit;
+                if (violated)
+                    out.push({ engine: engine.engine, scenario: name, metric, limit, value });
+            }
+        }
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/compare/changepoint.js
@@ -51199,11 +51821,9 @@ function strongestChangePoint(runs, opts) {
     }
     if (runs.length < 2 * minSize)
         return null;
-    const values = runs.flat();
-    // Value index where each run starts; splits leave at least minSize runs on each side.
-    const starts = [];
-    for (let i = 0, at = 0; i < runs.length; at += runs[i].length, i++)
-        starts.push(at);
+    const values = runs.map(trimmedMean);
+    // Splits leave at least minSize runs on each side.
+    const starts = runs.map((_, i) => i);
     const splits = starts.slice(minSize, runs.length - minSize + 1);
     const observed = bestSplit(values, splits);
     const rng = createRng(opts.seed);
@@ -51222,8 +51842,8 @@ function strongestChangePoint(runs, opts) {
         if (bestSplit(shuffled, splits).statistic >= observed.statistic * (1 - 1e-12))
             exceed++;
     }
-    const index = starts.indexOf(observed.at);
-    const runMeans = runs.map(mean);
+    const index = observed.at;
+    const runMeans = values;
     return {
         index,
         statistic: observed.statistic,
@@ -51233,421 +51853,16 @@ function strongestChangePoint(runs, opts) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/src/compare/gate.js
-
-/** Worst first: the order in which verdicts summarise a set of results. */
-const SEVERITY = ['error', 'regression', 'inconclusive', 'not-comparable', 'no-baseline', 'improvement', 'no-change'];
-/** The most severe of some verdicts, or null for none. */
-function worstVerdict(verdicts) {
-    let worst = null;
-    for (const v of verdicts)
-        if (worst === null || SEVERITY.indexOf(v) < SEVERITY.indexOf(worst))
-            worst = v;
-    return worst;
-}
-// ---------- wording ----------
-/** A ratio as a signed change, one decimal: 1.051 → "+5.1%". */
-function signedPercent(ratio) {
-    const pct = (ratio - 1) * 100;
-    const text = Math.abs(pct).toFixed(1);
-    return `${pct < 0 && Number(text) !== 0 ? '-' : '+'}${text}%`;
-}
-function tolerancePercent(tolerance) {
-    return `${Number((tolerance * 100).toFixed(1))}%`;
-}
-function figure(x, def) {
-    return `${Number(x.toPrecision(4))} ${def.unit}`;
-}
-function change(m) {
-    if (m.ratio === null)
-        return 'no estimate';
-    const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
-    return `${signedPercent(m.ratio)}${ci} (tolerance ${tolerancePercent(m.tolerance)})`;
-}
-const cellName = (engine, scenario, metric) => `${engine} / ${scenario} / ${metric}`;
-function engineFailures(e, policy, errors) {
-    if (e.verdict === 'error' && e.metrics.length === 0) {
-        const why = Object.hasOwn(errors, e.engine) ? `: ${errors[e.engine]}` : '';
-        return [{ verdict: 'error', reason: `${e.engine}: the engine failed${why}` }];
-    }
-    const out = [];
-    // Missing results fail whatever the policy says.
-    for (const m of e.metrics) {
-        if (m.verdict === 'error')
-            out.push({ verdict: 'error', reason: `${cellName(e.engine, m.scenario, m.metric)}: no result for this scenario` });
-    }
-    if (policy.mode === 'baseline' || policy.failOn === 'never')
-        return out;
-    if ((e.verdict === 'no-baseline' || e.verdict === 'not-comparable') && e.baselineRuns === 0) {
-        if (!policy.failOnMissingBaseline)
-            return out;
-        const reason = e.verdict === 'no-baseline'
-            ? `${e.engine}: no baseline recorded yet for this engine, model, scenario set and GPU`
-            : `${e.engine}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join('; ')})`;
-        return [...out, { verdict: e.verdict, reason }];
-    }
-    for (const m of e.metrics) {
-        const name = cellName(e.engine, m.scenario, m.metric);
-        if (m.verdict === 'regression')
-            out.push({ verdict: 'regression', reason: `${name}: ${change(m)}` });
-        if (m.verdict === 'inconclusive' && policy.failOn === 'inconclusive') {
-            const settle = m.runsToSettle === null ? 'more repetitions than can settle it with this history' : `about ${m.runsToSettle} repetitions would settle it`;
-            out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settle}` });
-        }
-        if (m.verdict === 'no-baseline' && policy.failOnMissingBaseline)
-            out.push({ verdict: 'no-baseline', reason: `${name}: no baseline values for this metric` });
-    }
-    return out;
-}
-function toleranceOf(engines, cp) {
-    const cell = engines.find((e) => e.engine === cp.engine)?.metrics.find((m) => m.scenario === cp.scenario && m.metric === cp.metric);
-    return cell?.tolerance ?? metricDef(cp.metric).tolerance;
-}
-/** True when `ratio` (new / old) is worse than the tolerance allows for a metric of this direction. */
-function beyondToleranceBadly(def, ratio, tolerance) {
-    return def.direction === 'higher-is-better' ? ratio < 1 - tolerance : ratio > 1 + tolerance;
-}
-function driftFailures(input) {
-    const out = [];
-    for (const cp of input.changePoints) {
-        const def = metricDef(cp.metric);
-        const tolerance = toleranceOf(input.engines, cp);
-        if (!(cp.before > 0) || !beyondToleranceBadly(def, cp.after / cp.before, tolerance))
-            continue;
-        const at = cp.sha ? `run ${cp.index + 1} (${cp.sha.slice(0, 7)})` : `run ${cp.index + 1}`;
-        out.push({
-            verdict: 'regression',
-            reason: `${cellName(cp.engine, cp.scenario, cp.metric)}: level shifted ${signedPercent(cp.after / cp.before)} from ${at}: ${figure(cp.before, def)} → ${figure(cp.after, def)} (tolerance ${tolerancePercent(tolerance)}, p = ${Number(cp.pValue.toPrecision(2))})`,
-        });
-    }
-    return out;
-}
-function sloFailures(input) {
-    return input.sloViolations.map((v) => {
-        const def = metricDef(v.metric);
-        const side = def.direction === 'higher-is-better' ? 'below' : 'above';
-        return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${figure(v.value, def)} is ${side} the limit ${figure(v.limit, def)}` };
-    });
-}
-/**
- * Applies the policy to a comparison. The verdict is the worst finding that failed the gate, or,
- * when it passed, the worst engine verdict (so a passing gate can still say "inconclusive").
- */
-function decide(input, policy) {
-    const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}));
-    if (policy.failOn !== 'never') {
-        if (policy.mode === 'schedule')
-            failures.push(...driftFailures(input));
-        if (policy.mode === 'release')
-            failures.push(...sloFailures(input));
-    }
-    if (failures.length > 0) {
-        return { passed: false, verdict: worstVerdict(failures.map((f) => f.verdict)) ?? 'error', reasons: failures.map((f) => f.reason) };
-    }
-    return { passed: true, verdict: worstVerdict(input.engines.map((e) => e.verdict)) ?? 'no-baseline', reasons: [] };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/select.js
-
-
-/** Entries of the most recently recorded key among same engine × model × scenario set on other hardware. */
-function otherHardware(history, engine, run) {
-    const related = history.filter((e) => e.engine === engine.engine && e.model === run.model && e.scenarioSetHash === run.scenarioSet.hash);
-    const newest = related.at(-1);
-    return newest ? related.filter((e) => e.key === newest.key) : [];
-}
-function selectBaseline(history, engine, run, allowFingerprintMismatch) {
-    const key = baselineKey(engine, run);
-    const sameKey = history.filter((e) => e.key === key);
-    const candidates = sameKey.length > 0 ? sameKey : otherHardware(history, engine, run);
-    if (candidates.length === 0)
-        return { status: 'no-baseline', entries: [], diffs: [] };
-    const withDiffs = candidates.map((e) => ({ entry: e, diffs: fingerprintDiffs(e.fingerprint, engine.fingerprint) }));
-    const newestMismatch = withDiffs.filter((c) => c.diffs.length > 0).at(-1);
-    if (allowFingerprintMismatch)
-        return { status: 'ok', entries: candidates, diffs: newestMismatch?.diffs ?? [] };
-    const matching = withDiffs.filter((c) => c.diffs.length === 0).map((c) => c.entry);
-    if (matching.length > 0)
-        return { status: 'ok', entries: matching, diffs: [] };
-    return { status: 'not-comparable', entries: [], diffs: newestMismatch?.diffs ?? [] };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/verdict.js
+;// CONCATENATED MODULE: ./lib/src/compare/series.js
 
 
 
 
 
-
-
-
-/**
- * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
- * mean over scenarios). Scenario names are lowercase words and dashes, so it never collides.
- */
-const SUITE = 'all scenarios';
+// A metric's history over runs: the series the report charts, and the change points a scheduled
+// run looks for in it.
 /** Key metrics whose history the report charts. */
 const CHART_METRICS = ['output_throughput', 'ttft_p95', 'tpot_p50'];
-/** runsToSettle is null when even this many repetitions would not settle a result. */
-const RUNS_TO_SETTLE_MAX = 100;
-const sd = (xs) => (xs.length < 2 ? 0 : Math.sqrt(variance(xs)));
-/** Variance components for the 'runs' model, on the scale the test runs on; null where it cannot have them. */
-function componentsFor(runs, c, requested) {
-    if (requested !== 'runs' || runs.length < 2 || runs.some((r) => r.length === 0) || c.length === 0)
-        return null;
-    return runComponents(runs, c);
-}
-/**
- * The 'runs' model keeps the run-to-run part only where the runs show one: with a single stored run
- * it cannot be seen, and where the run means vary no more than their repetitions imply (F test at
- * RUN_EFFECT_ALPHA) the pooled test, with its far more degrees of freedom, stands in.
- */
-function effectiveModel(requested, components) {
-    if (requested !== 'runs')
-        return requested;
-    return components !== null && components.runEffectP < RUN_EFFECT_ALPHA ? 'runs' : 'pooled';
-}
-function feasible(runs, nc, model) {
-    if (model === 'runs')
-        return runs.length >= 2 && nc >= 1;
-    const nb = runs.reduce((n, r) => n + r.length, 0);
-    return model === 'welch' ? nb >= 2 && nc >= 2 : nb >= 1 && nc >= 1 && nb + nc >= 3;
-}
-/**
- * Predicted standard error of the effect for n current repetitions, on a scale multiplied by
- * `scale`. The sample spreads are computed on first use: only inconclusive results need them.
- */
-function predictor(runs, c, model, scale, components) {
-    if (model === 'runs' && components !== null) {
-        return (n) => {
-            const { se, df } = runsStandardError(components, n);
-            return { se: se * scale, df };
-        };
-    }
-    const b = runs.flat();
-    const nb = b.length;
-    let spread = null;
-    const spreads = () => (spread ??= { sb: sd(b), sc: sd(c) });
-    if (model === 'welch') {
-        return (n) => {
-            const { sb, sc } = spreads();
-            const vb = (sb * sb) / nb;
-            const vc = (sc * sc) / n;
-            const v = vb + vc;
-            const df = v > 0 ? (v * v) / ((vb * vb) / (nb - 1) + (vc * vc) / (n - 1)) : nb + n - 2;
-            return { se: Math.sqrt(v) * scale, df };
-        };
-    }
-    return (n) => {
-        const { sb, sc } = spreads();
-        const sp = Math.sqrt(((nb - 1) * sb * sb + (c.length - 1) * sc * sc) / (nb + c.length - 2));
-        return { se: sp * Math.sqrt(1 / n + 1 / nb) * scale, df: nb + n - 2 };
-    };
-}
-const verdict_positive = (v) => v > 0 && Number.isFinite(v);
-function estimate(runs, c, tolerance, confidence, requested) {
-    const b = runs.flat();
-    const logs = b.every(verdict_positive) && c.every(verdict_positive);
-    // Whether runs differ is judged on the scale the test runs on.
-    const components = logs ? componentsFor(runs.map((r) => r.map(Math.log)), c.map(Math.log), requested) : componentsFor(runs, c, requested);
-    const model = effectiveModel(requested, components);
-    if (!feasible(runs, c.length, model))
-        return null;
-    if (logs) {
-        const r = geometricMeanRatio(runs, c, confidence, model, components ?? undefined);
-        return {
-            ratio: r.ratio,
-            ci: r.ci,
-            pValue: r.test.pTwoSided,
-            effect: r.test.diff,
-            bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
-            predict: predictor(r.logRuns, r.logCurrent, model, 1, components),
-        };
-    }
-    const base = model === 'runs' ? mean(runs.map(mean)) : mean(b);
-    if (!(base > 0)) {
-        // Nothing to scale a change by; only "the same zeros again" can be judged.
-        const unchanged = b.every((v) => v === b[0]) && c.every((v) => v === b[0]);
-        return unchanged ? { ratio: 1, ci: [1, 1], pValue: 1, effect: 0, bounds: [-tolerance, tolerance], predict: () => ({ se: 0, df: 1 }) } : null;
-    }
-    const t = runTest(runs, c, model, components ?? undefined);
-    const effect = t.diff / base;
-    const half = (studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se) / base;
-    return {
-        ratio: 1 + effect,
-        ci: [1 + effect - half, 1 + effect + half],
-        pValue: t.pTwoSided,
-        effect,
-        bounds: [-tolerance, tolerance],
-        predict: predictor(runs, c, model, 1 / base, components),
-    };
-}
-function judge(def, tolerance, est, adjustedP, alpha, rule) {
-    const [lo, hi] = est.ci;
-    const floor = 1 - tolerance;
-    const ceiling = 1 + tolerance;
-    const below = rule === 'interval' ? hi < floor : est.ratio < floor;
-    const above = rule === 'interval' ? lo > ceiling : est.ratio > ceiling;
-    const worse = def.direction === 'higher-is-better' ? below : above;
-    const better = def.direction === 'higher-is-better' ? above : below;
-    if (adjustedP < alpha && worse)
-        return 'regression';
-    if (adjustedP < alpha && better)
-        return 'improvement';
-    if (lo >= floor && hi <= ceiling)
-        return 'no-change';
-    return 'inconclusive';
-}
-/**
- * Current repetitions after which, if the estimate and the variance stayed as observed, the result
- * would be decided: an estimate beyond the tolerance would become significant after correction
- * (judged at the Bonferroni level, which Holm and BH never need more than), or an estimate within
- * it would get an interval inside ±tolerance. Null when more than RUNS_TO_SETTLE_MAX would be needed.
- */
-function runsToSettle(est, rule, alpha, family, currentN) {
-    const [lo, hi] = est.bounds;
-    const e = est.effect;
-    const beyond = e < lo || e > hi;
-    const settled = (n) => {
-        const { se, df } = est.predict(n);
-        if (beyond) {
-            const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
-            return margin >= studentTQuantile(1 - alpha / (2 * family), df) * se;
-        }
-        return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
-    };
-    let low = currentN + 1;
-    let high = RUNS_TO_SETTLE_MAX;
-    if (low > high || !settled(high))
-        return null;
-    while (low < high) {
-        const mid = Math.floor((low + high) / 2);
-        if (settled(mid))
-            high = mid;
-        else
-            low = mid + 1;
-    }
-    return low;
-}
-// ---------- options ----------
-function checkTolerance(value, where) {
-    if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
-        throw new Error(`${where}: expected a relative tolerance from 0 to below 1 (0.05 = 5%), got ${JSON.stringify(value)}`);
-    }
-}
-function checkMetricRecord(record, where, check) {
-    for (const [name, value] of Object.entries(record)) {
-        try {
-            metricDef(name);
-        }
-        catch (err) {
-            throw new Error(`${where}: ${err.message}`);
-        }
-        check(value, `${where}.${name}`);
-    }
-}
-function checkLimit(value, where) {
-    if (typeof value !== 'number' || !Number.isFinite(value))
-        throw new Error(`${where}: expected a finite number, got ${JSON.stringify(value)}`);
-}
-/** The run's scenario definitions by name (tolerances and absolute limits come from them), checked. */
-function scenarioMap(opts, run) {
-    const byName = new Map(run.scenarioSet.definitions.map((s) => [s.name, s]));
-    for (const name of run.scenarioSet.names) {
-        if (!byName.has(name))
-            throw new Error(`compare: the run's scenario set lists "${name}" but holds no definition for it`);
-    }
-    for (const s of byName.values()) {
-        checkMetricRecord(s.tolerances, `scenario "${s.name}" tolerances`, checkTolerance);
-        checkMetricRecord(s.limits, `scenario "${s.name}" limits`, checkLimit);
-    }
-    if (opts.tolerances)
-        checkMetricRecord(opts.tolerances, 'tolerances', checkTolerance);
-    return byName;
-}
-function summariesOf(engine, scenario) {
-    const out = [];
-    for (const rep of engine.repetitions) {
-        const s = rep.scenarios.find((x) => x.scenario === scenario);
-        if (!s)
-            return null;
-        out.push(s);
-    }
-    return out.length > 0 ? out : null;
-}
-function storedRuns(entries, scenario, metric) {
-    const out = [];
-    for (const entry of entries) {
-        const s = scenarioOf(entry, scenario);
-        if (s && Object.hasOwn(s.values, metric))
-            out.push({ entry, values: s.values[metric] });
-    }
-    return out;
-}
-/** Per repetition, the geometric mean over scenarios; null unless every scenario has a positive value in every repetition. */
-function suiteValues(perScenario) {
-    const reps = perScenario[0].length;
-    const out = [];
-    for (let r = 0; r < reps; r++) {
-        let sum = 0;
-        for (const xs of perScenario) {
-            if (xs.length !== reps || !verdict_positive(xs[r]))
-                return null;
-            sum += Math.log(xs[r]);
-        }
-        out.push(Math.exp(sum / perScenario.length));
-    }
-    return out;
-}
-/**
- * The metric over the whole scenario set, per repetition (a suite score, as benchmark suites take
- * a geometric mean over their parts). A slowdown that touches every scenario shows up here with
- * the noise of six scenarios averaged away; computing it per repetition keeps whatever the
- * scenarios of one repetition share (the machine's state) in its variance.
- */
-function suiteCell(cells, def, tolerance, opts) {
-    if (cells.length < 2 || cells.some((c) => c.missing))
-        return null;
-    const current = suiteValues(cells.map((c) => c.current));
-    if (!current)
-        return null;
-    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
-    const runs = [];
-    for (const { entry } of cells[0].runs) {
-        const parts = byEntry.map((m) => m.get(entry));
-        const values = parts.every((v) => v !== undefined) ? suiteValues(parts) : null;
-        if (values)
-            runs.push({ entry, values });
-    }
-    const baseline = runs.flatMap((r) => r.values);
-    const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), current, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
-    return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, missing: false, estimate: est };
-}
-function planEngine(engine, run, history, scenarios, opts) {
-    const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
-    const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
-    if (engine.status !== 'ok')
-        return { engine, selection, cells: [] };
-    const confidence = opts.confidence ?? 0.95;
-    const summaries = new Map(run.scenarioSet.names.map((name) => [name, summariesOf(engine, name)]));
-    const cells = [];
-    for (const def of METRICS) {
-        const perScenario = run.scenarioSet.names.map((scenario) => {
-            const reps = summaries.get(scenario);
-            const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario).tolerances[def.name] ?? def.tolerance;
-            const current = reps ? reps.map((s) => def.read(s)) : [];
-            const runs = storedRuns(selection.entries, scenario, def.name);
-            const baseline = runs.flatMap((r) => r.values);
-            const est = reps && baseline.length > 0 ? estimate(runs.map((r) => r.values), current, tolerance, confidence, opts.variance ?? 'runs') : null;
-            return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, missing: !reps, estimate: est };
-        });
-        cells.push(...perScenario);
-        const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, opts);
-        if (suite)
-            cells.push(suite);
-    }
-    return { engine, selection, cells };
-}
 function chartSeries(plan, run) {
     if (plan.engine.status !== 'ok')
         return [];
@@ -51673,7 +51888,8 @@ function seriesOf(plans, run) {
             if (cell.missing)
                 continue;
             const runs = cell.runs.map((r) => ({ createdAt: r.entry.createdAt, sha: r.entry.sha, values: r.values }));
-            runs.push({ createdAt: run.createdAt, sha: run.source.sha, values: cell.current });
+            for (const values of cell.currentRuns)
+                runs.push({ createdAt: run.createdAt, sha: run.source.sha, values });
             out.push({ engine: cell.engine, scenario: cell.scenario, metric: cell.def.name, runs });
         }
     }
@@ -51695,27 +51911,18 @@ function changePoints(plans, run, alpha, correction, seed) {
         return [{ engine: s.engine, scenario: s.scenario, metric: s.metric, index: r.index, sha: at.sha, createdAt: at.createdAt, before: r.before, after: r.after, pValue: adjusted[i] }];
     });
 }
-// ---------- SLO limits ----------
-function sloViolations(run, scenarios) {
-    const out = [];
-    for (const engine of run.engines) {
-        if (engine.status !== 'ok')
-            continue;
-        for (const name of run.scenarioSet.names) {
-            const pooled = engine.pooled.find((p) => p.scenario === name);
-            if (!pooled)
-                continue;
-            for (const [metric, limit] of Object.entries(scenarios.get(name).limits)) {
-                const def = metricDef(metric);
-                const value = def.read(pooled);
-                const violated = def.direction === 'higher-is-better' ? value < limit : value > limit;
-                if (violated)
-                    out.push({ engine: engine.engine, scenario: name, metric, limit, value });
-            }
-        }
-    }
-    return out;
-}
+
+;// CONCATENATED MODULE: ./lib/src/compare/verdict.js
+
+
+
+
+
+
+
+
+
+
 // ---------- the comparison ----------
 /**
  * Compares a run with the stored history (entries of every key: each engine finds its own) and
@@ -51730,14 +51937,29 @@ function compare(history, current, opts) {
     const alpha = 1 - confidence;
     const correction = opts.correction ?? 'holm';
     const rule = opts.effectRule ?? 'estimate';
-    const scenarios = scenarioMap(opts, current);
+    const scenarios = scenarioMap(current, opts.tolerances);
     const plans = current.engines.map((e) => planEngine(e, current, history, scenarios, opts));
+    // Regressions and improvements are one-sided questions, each family adjusted on its own: the
+    // chance of any false regression stays ≤ α (and of any false improvement), and the one-sided
+    // quantile at the per-cell α is what lets the run-level test catch the changes the targets ask for.
     const family = plans.flatMap((p) => p.cells).filter((c) => !c.missing && c.estimate !== null);
-    const adjustedList = adjustPValues(family.map((c) => c.estimate.pValue), correction);
-    const adjusted = new Map(family.map((c, i) => [c, adjustedList[i]]));
+    const worsePs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate.pLess : c.estimate.pGreater));
+    const betterPs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate.pGreater : c.estimate.pLess));
+    const adjustedWorse = adjustPValues(worsePs, correction);
+    const adjustedBetter = adjustPValues(betterPs, correction);
+    // Per cell: the adjusted one-sided p-value of the direction its estimate points to.
+    const adjusted = new Map(family.map((c, i) => [c, worsePs[i] <= betterPs[i] ? { p: adjustedWorse[i], worse: true } : { p: adjustedBetter[i], worse: false }]));
+    const nonInferiority = (cell) => {
+        if (!cell.estimate)
+            return { worstPlausible: null, nonInferior: cell.baseline.length > 0 ? false : null };
+        const bound = worstPlausible(cell.def, cell.estimate, confidence);
+        const ok = cell.def.direction === 'higher-is-better' ? bound >= 1 - cell.tolerance : bound <= 1 + cell.tolerance;
+        return { worstPlausible: bound, nonInferior: ok };
+    };
     const metricOf = (plan, cell) => {
         const est = cell.estimate;
-        const adjustedP = adjusted.get(cell) ?? null;
+        const adj = adjusted.get(cell) ?? null;
+        const adjustedP = adj?.p ?? null;
         let verdict;
         if (cell.missing)
             verdict = 'error';
@@ -51748,7 +51970,7 @@ function compare(history, current, opts) {
         else if (!est || adjustedP === null)
             verdict = 'inconclusive';
         else
-            verdict = judge(cell.def, cell.tolerance, est, adjustedP, alpha, rule);
+            verdict = judge(cell.def, cell.tolerance, est, adj.worse ? { worse: adjustedP, better: 1 } : { worse: 1, better: adjustedP }, alpha, rule);
         return {
             engine: cell.engine,
             scenario: cell.scenario,
@@ -51761,7 +51983,12 @@ function compare(history, current, opts) {
             adjustedP,
             tolerance: cell.tolerance,
             verdict,
-            runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, family.length, cell.current.length) : null,
+            runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, family.length, cell.currentRuns.length) : null,
+            why: verdict === 'inconclusive' ? whyInconclusive(est) : null,
+            error: cell.error,
+            runs: { baseline: cell.runs.length, current: cell.currentRuns.length },
+            noise: noiseSplit(est, Math.round(cell.current.length / Math.max(1, cell.currentRuns.length))),
+            ...nonInferiority(cell),
         };
     };
     const engines = plans.map((plan) => {
@@ -52823,14 +53050,22 @@ function errorClass(error) {
     const cut = error.indexOf(': ');
     return cut === -1 ? error : error.slice(0, cut);
 }
+/** The error a completed request is counted under when it streamed no token at all. */
+const EMPTY_COMPLETION = 'empty completion';
 /**
- * Output tokens of a completed request: the server's `usage`, or, when it sent none, the tokens
- * its content chunks implied (one ITL entry per token after the first chunk).
+ * Output tokens of a completed request, and whether the server's `usage` disagreed with the stream:
+ * usage below the content chunks streamed (each carries at least one token) or above the request's
+ * own max_tokens is impossible, and the streamed count stands in — a usage 1000× too high must not
+ * become the throughput. Without usage, the tokens the content chunks implied (one ITL entry per
+ * token after the first chunk).
  */
 function outputTokensOf(r) {
-    if (r.outputTokens !== null)
-        return r.outputTokens;
-    return r.ttftMs === null ? 0 : r.itlMs.length + 1;
+    const streamed = r.streamedChunks ?? (r.ttftMs === null ? 0 : r.itlMs.length + 1);
+    if (r.outputTokens === null)
+        return { tokens: r.ttftMs === null ? 0 : r.itlMs.length + 1, disagreed: false };
+    const tooLow = r.outputTokens < streamed;
+    const tooHigh = r.maxTokens !== undefined && r.outputTokens > r.maxTokens;
+    return tooLow || tooHigh ? { tokens: streamed, disagreed: true } : { tokens: r.outputTokens, disagreed: false };
 }
 /**
  * Summarises one scenario's records. Records of several repetitions may be passed together (the
@@ -52851,16 +53086,22 @@ function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
     let inputTokens = 0;
     let outputTokens = 0;
     let shortOutputs = 0;
+    let usageDisagreements = 0;
     for (const r of records) {
         // Client-side waiting happens whatever the outcome, so every request reports it.
         queues.push(r.queueMs);
-        if (!r.ok) {
-            const cls = errorClass(r.error ?? 'unknown error');
+        const counted = r.ok ? outputTokensOf(r) : null;
+        // A completion that streamed no token (e.g. only `choices: []` and [DONE]) did not complete.
+        const error = !r.ok ? (r.error ?? 'unknown error') : r.ttftMs === null || counted.tokens === 0 ? EMPTY_COMPLETION : null;
+        if (error !== null) {
+            const cls = errorClass(error);
             errors[cls] = (errors[cls] ?? 0) + 1;
             continue;
         }
         completed++;
-        const out = outputTokensOf(r);
+        const out = counted.tokens;
+        if (counted.disagreed)
+            usageDisagreements++;
         inputTokens += r.promptTokens;
         outputTokens += out;
         if (r.maxTokens !== undefined && out < r.maxTokens)
@@ -52896,6 +53137,7 @@ function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
         inputTokens,
         outputTokens,
         shortOutputs,
+        usageDisagreements,
         requestThroughput: perSecond(completed),
         outputThroughput: perSecond(outputTokens),
         totalTokenThroughput: perSecond(inputTokens + outputTokens),
@@ -84697,6 +84939,7 @@ class ChunkReader {
             e2elMs: n > 0 ? times[n - 1] - sentAt : null,
             itlMs: interTokenLatencies(times, tokens),
             chunkTokensEstimated: estimated,
+            streamedChunks: n,
             ok: error === null,
             error,
         };
@@ -86471,7 +86714,53 @@ function roofline(gpuName, weightBytes) {
     return { gpu: gpuName, bandwidthGBs, weightBytes, boundTokensPerS: (bandwidthGBs * 1e9) / weightBytes };
 }
 
+;// CONCATENATED MODULE: ./lib/src/metrics/pool.js
+
+// The pooled summary of a run: every repetition's requests of a scenario together (the figure the
+// report and the exports show next to the per-repetition values the gate tests).
+/** Pooled summary per scenario: all repetitions' requests together over the sum of their durations. */
+function poolRepetitions(repetitions, records, scenarios) {
+    const pooled = [];
+    for (const scenario of scenarios) {
+        const parts = repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario.name));
+        if (parts.length === 0)
+            continue;
+        const mine = records.filter((r) => r.scenario === scenario.name);
+        const durationS = parts.reduce((sum, s) => sum + s.durationS, 0);
+        const peak = Math.max(...parts.map((s) => s.peakConcurrency));
+        pooled.push(summarize(mine, scenario, durationS, peak, mergeTelemetry(parts.map((s) => s.telemetry))));
+    }
+    return pooled;
+}
+function mergeTelemetry(parts) {
+    const max = (pick) => {
+        const v = parts.map(pick).filter((x) => x !== undefined);
+        return v.length > 0 ? Math.max(...v) : undefined;
+    };
+    const mean = (pick) => {
+        const v = parts.map(pick).filter((x) => x !== undefined);
+        return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
+    };
+    const sum = (pick) => {
+        const v = parts.map(pick).filter((x) => x !== undefined);
+        return v.length > 0 ? v.reduce((a, b) => a + b, 0) : undefined;
+    };
+    const reasons = [...new Set(parts.flatMap((t) => t.throttleReasons ?? []))].sort();
+    const merged = {
+        peakGpuMemoryMiB: max((t) => t.peakGpuMemoryMiB),
+        meanGpuUtilPct: mean((t) => t.meanGpuUtilPct),
+        peakKvCacheUsage: max((t) => t.peakKvCacheUsage),
+        maxRunningRequests: max((t) => t.maxRunningRequests),
+        maxWaitingRequests: max((t) => t.maxWaitingRequests),
+        preemptions: sum((t) => t.preemptions),
+        prefixCacheHitRate: mean((t) => t.prefixCacheHitRate),
+        throttleReasons: reasons.length > 0 ? reasons : undefined,
+    };
+    return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined));
+}
+
 ;// CONCATENATED MODULE: ./lib/src/measure.js
+
 
 
 
@@ -86508,7 +86797,8 @@ async function measure(opts) {
             names: opts.scenarios.scenarios.map((s) => s.name),
             definitions: opts.scenarios.scenarios,
         },
-        repetitions: opts.plan.repetitions,
+        repetitions: Math.ceil(opts.plan.repetitions / opts.runs),
+        ...(opts.runs > 1 ? { runs: opts.runs } : {}),
         warmupRepetitions: opts.warmupRepetitions,
         seed: opts.plan.seed,
         partial: Boolean(opts.signal?.aborted) ||
@@ -86559,66 +86849,92 @@ async function measureEngine(engine, opts) {
     });
     const cancelled = (engine) => failed('cancelled', engine.proc.tail(30));
     const hooks = { info, warning, onSpawn: opts.hooks.onSpawn, onStopped: opts.hooks.onStopped, signal: opts.signal };
+    const units = opts.plan.units.filter((u) => u.engine === engine.label);
+    const measured = [...new Set(units.map((u) => u.repetition))];
+    // The plan's repetitions are split over the job's runs in order: run r measures its own slice.
+    const perRun = Math.ceil(opts.plan.repetitions / opts.runs);
+    const requestsOf = (name) => opts.scenarios.scenarios.find((s) => s.name === name).requests;
+    const startsMeasuring = new Set(measured.map((r) => Math.floor(r / perRun))).size;
+    const passes = {
+        done: 0,
+        total: startsMeasuring * opts.warmupRepetitions * [...new Set(units.map((u) => u.scenario))].reduce((n, name) => n + requestsOf(name), 0) +
+            units.reduce((n, u) => n + requestsOf(u.scenario), 0),
+    };
     try {
-        running = await startEngine(spec, hooks);
-        startup.coldS = running.startupS;
-        if (opts.warmStart) {
-            // The cold start pays for reading the weights from disk and filling the engines' compile
-            // caches; the warm restart is the engine's own start-up cost, steady from run to run. The
-            // stop in between also proves the engine gives its GPU memory back before it is measured.
-            const cold = running;
-            running = null;
-            await cold.stop();
-            if (opts.signal?.aborted)
-                return cancelled(cold);
+        for (let run = 0; run < opts.runs; run++) {
+            const mine = measured.filter((r) => Math.floor(r / perRun) === run);
+            if (mine.length === 0)
+                continue;
+            if (running) {
+                // Runs are independent engine starts: what a start shares (placement, clocks, caches) is
+                // drawn anew, which is the run-to-run variation only more runs average out.
+                const previous = running;
+                running = null;
+                await telemetry?.stop();
+                telemetry = null;
+                await previous.stop();
+                if (opts.signal?.aborted)
+                    return cancelled(previous);
+            }
             running = await startEngine(spec, hooks);
-            startup.warmS = running.startupS;
-            info(`${engine.label}: start-up cold ${startup.coldS.toFixed(1)} s, warm ${startup.warmS.toFixed(1)} s`);
-        }
-        fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
-        telemetry = await startEngineTelemetry(running);
-        const units = opts.plan.units.filter((u) => u.engine === engine.label);
-        const requestsOf = (name) => opts.scenarios.scenarios.find((s) => s.name === name).requests;
-        const passes = {
-            done: 0,
-            total: opts.warmupRepetitions * [...new Set(units.map((u) => u.scenario))].reduce((n, name) => n + requestsOf(name), 0) +
-                units.reduce((n, u) => n + requestsOf(u.scenario), 0),
-        };
-        for (let w = 0; w < opts.warmupRepetitions; w++) {
-            // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
-            // first pass after a model load runs up to 2x slower (kernel selection and compilation per
-            // new batch shape, allocator growth; docs/benchmarks/), which would otherwise land in
-            // repetition 1 and swell the variance the gate must see through.
-            for (const name of [...new Set(units.map((u) => u.scenario))]) {
+            // The first start is the cold one (a shard may begin at a later run); later ones are warm.
+            const first = startup.coldS === null;
+            if (first)
+                startup.coldS = running.startupS;
+            else
+                startup.warmS ??= running.startupS;
+            if (first && opts.warmStart) {
+                // The cold start pays for reading the weights from disk and filling the engines' compile
+                // caches; the warm restart is the engine's own start-up cost, steady from run to run. The
+                // stop in between also proves the engine gives its GPU memory back before it is measured.
+                const cold = running;
+                running = null;
+                await cold.stop();
                 if (opts.signal?.aborted)
-                    return cancelled(running);
-                const scenario = opts.scenarios.scenarios.find((s) => s.name === name);
-                const warm = await measureScenario(scenario, opts.plan.repetitions + w, running, engine, telemetry, opts, passes);
-                const died = await deathOf(running, warm.summary);
-                if (died)
-                    return failed(`${died}\n(during warm-up repetition ${w + 1}, scenario "${name}")`, running.proc.tail(50));
+                    return cancelled(cold);
+                running = await startEngine(spec, hooks);
+                startup.warmS = running.startupS;
+                info(`${engine.label}: start-up cold ${startup.coldS.toFixed(1)} s, warm ${startup.warmS.toFixed(1)} s`);
             }
-        }
-        for (const repetition of [...new Set(units.map((u) => u.repetition))]) {
-            const order = units.filter((u) => u.repetition === repetition).map((u) => u.scenario);
-            const summaries = [];
-            for (const name of order) {
-                if (opts.signal?.aborted)
-                    return cancelled(running);
-                const scenario = opts.scenarios.scenarios.find((s) => s.name === name);
-                const measured = await measureScenario(scenario, repetition, running, engine, telemetry, opts, passes);
-                records.push(...measured.records);
-                const died = await deathOf(running, measured.summary);
-                if (died)
-                    return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50));
-                if (measured.summary.requests > 0 && measured.summary.failed === measured.summary.requests) {
-                    // Nothing was measured: the engine is up but does not serve (frozen, wedged, refusing).
-                    const errors = Object.entries(measured.summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ');
-                    return failed(`${engine.label}: every request of scenario "${name}" failed in repetition ${repetition + 1} (${errors}): nothing was measured`, running.proc.tail(50));
+            fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
+            telemetry = await startEngineTelemetry(running);
+            const runNote = opts.runs > 1 ? ` of run ${run + 1}/${opts.runs}` : '';
+            for (let w = 0; w < opts.warmupRepetitions; w++) {
+                // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
+                // first pass after a model load runs up to 2x slower (kernel selection and compilation per
+                // new batch shape, allocator growth; docs/benchmarks/), which would otherwise land in
+                // the first measured repetition and swell the variance the gate must see through.
+                for (const name of [...new Set(units.map((u) => u.scenario))]) {
+                    if (opts.signal?.aborted)
+                        return cancelled(running);
+                    const scenario = opts.scenarios.scenarios.find((s) => s.name === name);
+                    const warm = await measureScenario(scenario, opts.plan.repetitions + run * opts.warmupRepetitions + w, running, engine, telemetry, opts, passes);
+                    const died = await deathOf(running, warm.summary);
+                    if (died)
+                        return failed(`${died}\n(during warm-up repetition ${w + 1}${runNote}, scenario "${name}")`, running.proc.tail(50));
                 }
-                summaries.push(measured.summary);
             }
-            repetitions.push({ index: repetition, order, scenarios: summaries });
+            for (const repetition of mine) {
+                const order = units.filter((u) => u.repetition === repetition).map((u) => u.scenario);
+                const summaries = [];
+                for (const name of order) {
+                    if (opts.signal?.aborted)
+                        return cancelled(running);
+                    const scenario = opts.scenarios.scenarios.find((s) => s.name === name);
+                    const m = await measureScenario(scenario, repetition, running, engine, telemetry, opts, passes);
+                    records.push(...m.records);
+                    const died = await deathOf(running, m.summary);
+                    if (died)
+                        return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50));
+                    if (m.summary.requests > 0 && m.summary.failed === m.summary.requests) {
+                        // Nothing was measured: the engine is up but does not serve (frozen, wedged, refusing).
+                        const errors = Object.entries(m.summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ');
+                        return failed(`${engine.label}: every request of scenario "${name}" failed in repetition ${repetition + 1} (${errors}): nothing was measured`, running.proc.tail(50));
+                    }
+                    summaries.push(m.summary);
+                }
+                repetitions.push({ index: repetition, ...(opts.runs > 1 ? { run } : {}), order, scenarios: summaries });
+            }
         }
         return { ...baseResult(engine, fingerprint, startup, repetitions, records, opts), status: 'ok', error: null, logTail: null };
     }
@@ -86654,7 +86970,7 @@ async function measureScenario(scenario, repetition, running, engine, telemetry,
     const { measure: prompts, warmup: warmupPrompts } = opts.prompts.get(scenario, repetition);
     const pass = repetition < opts.plan.repetitions
         ? `rep ${repetition + 1}/${opts.plan.repetitions}`
-        : `warm-up ${repetition - opts.plan.repetitions + 1}/${opts.warmupRepetitions} (not recorded)`;
+        : `warm-up ${((repetition - opts.plan.repetitions) % opts.warmupRepetitions) + 1}/${opts.warmupRepetitions} (not recorded)`;
     const label = `${engine.label} ${pass} ${scenario.name}`;
     const before = passes.done;
     const report = (done, total) => {
@@ -86677,6 +86993,8 @@ async function measureScenario(scenario, repetition, running, engine, telemetry,
     const summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
     if (summary.failed > 0)
         opts.hooks.warning(`${label}: ${summary.failed} of ${summary.requests} requests failed (${Object.entries(summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ')})`);
+    if (summary.usageDisagreements)
+        opts.hooks.warning(`${label}: the server's usage count disagreed with the stream in ${summary.usageDisagreements} of ${summary.completed} completed requests (below the chunks streamed or above max_tokens); the streamed count was used`);
     return { summary, records: run.records };
 }
 function fingerprintOf(engine, engineArgs, opts) {
@@ -86693,46 +87011,6 @@ function baseResult(engine, fingerprint, startup, repetitions, records, opts) {
         pooled: poolRepetitions(repetitions, records, opts.scenarios.scenarios),
         ...(opts.keepRecords ? { records } : {}),
     };
-}
-/** Pooled summary per scenario: all repetitions' requests together over the sum of their durations. */
-function poolRepetitions(repetitions, records, scenarios) {
-    const pooled = [];
-    for (const scenario of scenarios) {
-        const parts = repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario.name));
-        if (parts.length === 0)
-            continue;
-        const mine = records.filter((r) => r.scenario === scenario.name);
-        const durationS = parts.reduce((sum, s) => sum + s.durationS, 0);
-        const peak = Math.max(...parts.map((s) => s.peakConcurrency));
-        pooled.push(summarize(mine, scenario, durationS, peak, mergeTelemetry(parts.map((s) => s.telemetry))));
-    }
-    return pooled;
-}
-function mergeTelemetry(parts) {
-    const max = (pick) => {
-        const v = parts.map(pick).filter((x) => x !== undefined);
-        return v.length > 0 ? Math.max(...v) : undefined;
-    };
-    const mean = (pick) => {
-        const v = parts.map(pick).filter((x) => x !== undefined);
-        return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
-    };
-    const sum = (pick) => {
-        const v = parts.map(pick).filter((x) => x !== undefined);
-        return v.length > 0 ? v.reduce((a, b) => a + b, 0) : undefined;
-    };
-    const reasons = [...new Set(parts.flatMap((t) => t.throttleReasons ?? []))].sort();
-    const merged = {
-        peakGpuMemoryMiB: max((t) => t.peakGpuMemoryMiB),
-        meanGpuUtilPct: mean((t) => t.meanGpuUtilPct),
-        peakKvCacheUsage: max((t) => t.peakKvCacheUsage),
-        maxRunningRequests: max((t) => t.maxRunningRequests),
-        maxWaitingRequests: max((t) => t.maxWaitingRequests),
-        preemptions: sum((t) => t.preemptions),
-        prefixCacheHitRate: mean((t) => t.prefixCacheHitRate),
-        throttleReasons: reasons.length > 0 ? reasons : undefined,
-    };
-    return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
@@ -87360,11 +87638,11 @@ function readingCell({ m, reading }) {
     if (reading.why === 'few-runs' && reading.moreRuns !== null)
         return `🟡 ≈${reading.moreRuns} more baseline run${reading.moreRuns === 1 ? '' : 's'} would settle it`;
     if (reading.why === 'few-runs' && m.runsToSettle !== null)
-        return `🟡 ≈${m.runsToSettle} repetitions would settle it`;
+        return `🟡 ≈${m.runsToSettle} runs per job would settle it`;
     if (reading.why === 'few-runs')
         return '🟡 too few baseline runs';
     if (reading.why === 'straddles')
-        return m.runsToSettle !== null ? `🟡 straddles the tolerance; ≈${m.runsToSettle} repetitions would settle it` : '🟡 straddles the tolerance';
+        return m.runsToSettle !== null ? `🟡 straddles the tolerance; ≈${m.runsToSettle} runs per job would settle it` : '🟡 straddles the tolerance';
     return `🟡 ${WHY[reading.why]}`;
 }
 /** The full table, for regressions: the evidence a reviewer checks before acting. */
@@ -87689,7 +87967,7 @@ function nextStep(read) {
     if (repeatable.length > 0) {
         const reps = median(repeatable.map((r) => r.m.runsToSettle));
         const settled = repeatable.filter((r) => r.m.runsToSettle <= reps).map((r) => r.m);
-        return `≈${reps} repetitions would settle ${plural(settled.length, 'inconclusive cell')} (${families(settled)})`;
+        return `≈${reps} runs per job would settle ${plural(settled.length, 'inconclusive cell')} (${families(settled)})`;
     }
     const oneRun = open.filter((r) => r.reading.kind === 'inconclusive' && r.reading.why === 'few-runs').length;
     if (oneRun > 0)
@@ -88334,6 +88612,7 @@ function sameRun(a, b) {
         ['scenario set hash', (r) => r.scenarioSet.hash],
         ['model', (r) => r.model],
         ['repetitions', (r) => r.repetitions],
+        ['runs', (r) => r.runs ?? 1],
         ['seed', (r) => r.seed],
         ['shard count', (r) => r.shard?.count ?? 1],
         ['commit', (r) => r.source.sha],
@@ -88375,14 +88654,20 @@ function mergeEngine(label, parts, run) {
             throw new Error(`aggregate: ${p.shard.path}: ${label} has no per-request records; shards must keep them to be pooled`);
     }
     const byRep = new Map();
-    for (const p of parts)
-        for (const rep of p.engine.repetitions)
+    const runOf = new Map();
+    for (const p of parts) {
+        for (const rep of p.engine.repetitions) {
             byRep.set(rep.index, [...(byRep.get(rep.index) ?? []), ...rep.scenarios]);
-    const plan = makePlan({ engines: [{ kind: first.engine.kind, label }], scenarios: { file: run.scenarioSet.file, hash: run.scenarioSet.hash, scenarios: run.scenarioSet.definitions }, repetitions: run.repetitions, seed: run.seed });
+            if (rep.run !== undefined)
+                runOf.set(rep.index, rep.run);
+        }
+    }
+    const plan = makePlan({ engines: [{ kind: first.engine.kind, label }], scenarios: { file: run.scenarioSet.file, hash: run.scenarioSet.hash, scenarios: run.scenarioSet.definitions }, repetitions: plannedRepetitions(run), seed: run.seed });
     const repetitions = [...byRep.keys()].sort((a, b) => a - b).map((index) => {
         const order = plan.orders[index];
         const got = byRep.get(index);
-        return { index, order, scenarios: order.map((name) => got.find((s) => s.scenario === name)).filter((s) => s !== undefined) };
+        const r = runOf.get(index);
+        return { index, ...(r !== undefined ? { run: r } : {}), order, scenarios: order.map((name) => got.find((s) => s.scenario === name)).filter((s) => s !== undefined) };
     });
     const failed = parts.find((p) => p.engine.status !== 'ok');
     const records = parts.flatMap((p) => p.engine.records ?? []);
@@ -88400,6 +88685,10 @@ function mergeEngine(label, parts, run) {
         records,
     };
 }
+/** Repetitions the plan held: every run (engine start) of the job measured `repetitions` of its own. */
+function plannedRepetitions(run) {
+    return run.repetitions * (run.runs ?? 1);
+}
 /** One RunResult from a complete, consistent set of shard results. */
 function mergeShards(shards) {
     checkShardSet(shards);
@@ -88416,7 +88705,7 @@ function mergeShards(shards) {
     if (ok) {
         const missing = [];
         for (const e of engines)
-            for (let r = 0; r < base.repetitions; r++)
+            for (let r = 0; r < plannedRepetitions(base); r++)
                 for (const n of base.scenarioSet.names)
                     if (counted.get(`${e.engine}/${r}/${n}`) !== 1)
                         missing.push(`${e.engine} repetition ${r + 1} ${n} (${counted.get(`${e.engine}/${r}/${n}`) ?? 0} times)`);
@@ -88465,6 +88754,7 @@ function pipeline_judge(run, opts) {
         allowFingerprintMismatch: opts.allowFingerprintMismatch,
         failOn: config.failOn,
         window: config.history,
+        maxFailureRate: config.maxFailureRate,
         seed: run.seed,
     });
 }
@@ -88488,7 +88778,11 @@ async function recordBaseline(run, opts) {
         return { recorded: false, recordNote: why };
     if (run.partial)
         return { recorded: false, recordNote: 'the run was partial or an engine failed: the baseline was left as it was' };
-    await opts.store.update((doc) => recordRun(doc, run, opts.config.history));
+    // Wrong data (too many failed requests, missing or impossible values) is never history.
+    const problem = unrecordable(run, opts.config.maxFailureRate);
+    if (problem !== null)
+        return { recorded: false, recordNote: `the run had errors: the baseline was left as it was (${problem})` };
+    await opts.store.update((doc) => recordRun(doc, run, opts.config.history, opts.config.maxFailureRate));
     return { recorded: true, recordNote: `recorded into the baseline history (window ${opts.config.history})` };
 }
 /** Before measuring: a baseline this run must write but could not is an error now, not after the GPU time. */
@@ -88516,13 +88810,15 @@ async function measureRun(config, scenarios, opts) {
     const tokenizer = await loadTokenizer(realModel ?? undefined);
     // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
     // engine's prefix cache cannot carry them into the measured ones.
-    const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions, seed: opts.seed, shard: config.shard });
-    opts.hooks.info(`plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ${config.repetitions} repetitions ` +
-        `(+${config.warmupRepetitions} unrecorded warm-up), ` +
+    // Every run of the job measures `repetitions` passes of its own (own prompts, own shuffled order).
+    const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions * config.runs, seed: opts.seed, shard: config.shard });
+    opts.hooks.info(`plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ` +
+        `${config.runs > 1 ? `${config.runs} runs (engine starts) × ` : ''}${config.repetitions} repetitions ` +
+        `(+${config.warmupRepetitions} unrecorded warm-up${config.runs > 1 ? ' per run' : ''}), ` +
         `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`);
     let prompts;
     try {
-        prompts = await makePromptBook(scenarios.scenarios, config.repetitions + config.warmupRepetitions, tokenizer, opts.signal);
+        prompts = await makePromptBook(scenarios.scenarios, config.runs * (config.repetitions + config.warmupRepetitions), tokenizer, opts.signal);
     }
     catch (err) {
         if (!(err instanceof RunCancelledError))
@@ -88538,6 +88834,7 @@ async function measureRun(config, scenarios, opts) {
         prompts,
         warmupRepetitions: config.warmupRepetitions,
         warmStart: config.warmStart,
+        runs: config.runs,
         python: config.python,
         dtype: 'auto',
         engineArgs: { vllm: config.vllmArgs, transformers: config.transformersArgs, sim: config.simArgs },
@@ -88816,7 +89113,7 @@ const COMMANDS = {
     run: flagCommand('run', {
         summary: 'measure the engines on a scenario set, compare with a baseline file when given, report',
         flags: [
-            'engines', 'model', 'scenarios', 'repetitions', 'warmup-repetitions', 'warm-start', 'out', 'baseline', ...GATE_FLAGS,
+            'engines', 'model', 'scenarios', 'repetitions', 'runs', 'max-failure-rate', 'warmup-repetitions', 'warm-start', 'out', 'baseline', ...GATE_FLAGS,
             'shard', 'seed', 'records', 'quiet', 'python', 'vllm-args', 'transformers-args', 'sim-args', 'startup-timeout',
         ],
         run: (args) => runCommand(configFrom(args), {
