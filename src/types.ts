@@ -120,6 +120,8 @@ export interface ScenarioTelemetry {
   readonly prefixCacheHitRate?: number;
   /** Throttle reasons seen (thermal, power) while the scenario ran. */
   readonly throttleReasons?: readonly string[];
+  /** Of those, the reasons active in a sample where the GPU was busy (absent in older results). */
+  readonly busyThrottleReasons?: readonly string[];
 }
 
 export interface ScenarioSummary {

@@ -35,7 +35,10 @@ export async function startEngineTelemetry(
         const g = gpu.summary(window.fromMs, toMs);
         if (g.peakMemoryMiB !== null) telemetry.peakGpuMemoryMiB = g.peakMemoryMiB;
         if (g.meanUtilizationPct !== null) telemetry.meanGpuUtilPct = g.meanUtilizationPct;
-        if (g.samples > 0) telemetry.throttleReasons = g.throttleReasons;
+        if (g.samples > 0) {
+          telemetry.throttleReasons = g.throttleReasons;
+          telemetry.busyThrottleReasons = g.busyThrottleReasons;
+        }
       }
       if (scraper && window.metricsWindow !== null) {
         const e = await scraper.end(window.metricsWindow);

@@ -144,6 +144,13 @@ export function decodeThrottleReasons(mask: bigint): string[] {
   return names;
 }
 
+/**
+ * Utilisation from which a GPU counts as busy in a sample. Clock-event reasons are also set while
+ * a GPU idles between requests (an H200 reports sw-power-cap at 14–52% utilisation in every
+ * scenario); a reason slowed the work only if it was active while that GPU was busy.
+ */
+export const BUSY_UTILISATION_PCT = 80;
+
 export interface GpuWindowSummary {
   readonly samples: number;
   /** Highest memory in use, summed over GPUs per timestamp. */
@@ -151,6 +158,8 @@ export interface GpuWindowSummary {
   readonly meanUtilizationPct: number | null;
   /** Reasons that slowed the clocks (idle is not a slowdown) seen in the window, sorted. */
   readonly throttleReasons: readonly string[];
+  /** Of those, the reasons active in a sample where that GPU was busy (≥ BUSY_UTILISATION_PCT), sorted. */
+  readonly busyThrottleReasons: readonly string[];
 }
 
 /** Summarises the samples whose time lies in [fromMs, toMs]. */
@@ -159,16 +168,24 @@ export function summariseGpu(samples: readonly GpuSample[], fromMs: number, toMs
   const memoryAt = new Map<number, number>();
   const utils: number[] = [];
   const reasons = new Set<string>();
+  const busyReasons = new Set<string>();
   for (const s of inWindow) {
     if (s.memoryUsedMiB !== null) memoryAt.set(s.t, (memoryAt.get(s.t) ?? 0) + s.memoryUsedMiB);
     if (s.utilizationPct !== null) utils.push(s.utilizationPct);
-    if (s.throttleMask !== null) for (const r of decodeThrottleReasons(s.throttleMask)) if (r !== 'gpu-idle') reasons.add(r);
+    if (s.throttleMask === null) continue;
+    const busy = s.utilizationPct !== null && s.utilizationPct >= BUSY_UTILISATION_PCT;
+    for (const r of decodeThrottleReasons(s.throttleMask)) {
+      if (r === 'gpu-idle') continue;
+      reasons.add(r);
+      if (busy) busyReasons.add(r);
+    }
   }
   return {
     samples: inWindow.length,
     peakMemoryMiB: memoryAt.size > 0 ? Math.max(...memoryAt.values()) : null,
     meanUtilizationPct: utils.length > 0 ? utils.reduce((a, b) => a + b, 0) / utils.length : null,
     throttleReasons: [...reasons].sort(),
+    busyThrottleReasons: [...busyReasons].sort(),
   };
 }
 

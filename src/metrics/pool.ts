@@ -35,7 +35,10 @@ function mergeTelemetry(parts: readonly ScenarioTelemetry[]): ScenarioTelemetry 
     const v = parts.map(pick).filter((x): x is number => x !== undefined);
     return v.length > 0 ? v.reduce((a, b) => a + b, 0) : undefined;
   };
-  const reasons = [...new Set(parts.flatMap((t) => t.throttleReasons ?? []))].sort();
+  const union = (pick: (t: ScenarioTelemetry) => readonly string[] | undefined): string[] | undefined => {
+    const v = [...new Set(parts.flatMap((t) => pick(t) ?? []))].sort();
+    return v.length > 0 ? v : undefined;
+  };
   const merged: Record<string, unknown> = {
     peakGpuMemoryMiB: max((t) => t.peakGpuMemoryMiB),
     meanGpuUtilPct: mean((t) => t.meanGpuUtilPct),
@@ -44,7 +47,8 @@ function mergeTelemetry(parts: readonly ScenarioTelemetry[]): ScenarioTelemetry 
     maxWaitingRequests: max((t) => t.maxWaitingRequests),
     preemptions: sum((t) => t.preemptions),
     prefixCacheHitRate: mean((t) => t.prefixCacheHitRate),
-    throttleReasons: reasons.length > 0 ? reasons : undefined,
+    throttleReasons: union((t) => t.throttleReasons),
+    busyThrottleReasons: union((t) => t.busyThrottleReasons),
   };
   return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as ScenarioTelemetry;
 }

@@ -1,4 +1,5 @@
-import type { RunResult, ScenarioSummary, ScenarioTelemetry } from '../types.ts';
+import { BUSY_UTILISATION_PCT } from '../metrics/gpu.ts';
+import type { RunResult, ScenarioTelemetry } from '../types.ts';
 import { details, table, type Align } from './blocks.ts';
 import { codeSpan, escapeCell, escapeHtml, escapeInline } from './escape.ts';
 import { formatFraction, formatMiB, formatNumber } from './format.ts';
@@ -42,18 +43,10 @@ export function renderMemory(run: RunResult): string | null {
 }
 
 /**
- * Mean utilisation from which the GPU counts as busy while a scenario ran. Clock-event reasons are
- * also set while a GPU idles between requests (an H200 reports sw-power-cap at 14–52% utilisation
- * in every scenario); a reason matters only when it slowed the work, so only busy windows count.
+ * One warning line naming where the GPU throttled while it was busy (those figures may be low);
+ * null when it never did. Clock-event reasons are also set while a GPU idles between requests, so
+ * only a reason active in a busy sample counts.
  */
-export const BUSY_UTILISATION_PCT = 80;
-
-function busyThrottle(s: ScenarioSummary): readonly string[] {
-  const util = s.telemetry.meanGpuUtilPct;
-  return typeof util === 'number' && util >= BUSY_UTILISATION_PCT ? (s.telemetry.throttleReasons ?? []) : [];
-}
-
-/** One warning line naming where the GPU throttled while it was busy (those figures may be low); null when it never did. */
 export function renderThrottling(run: RunResult): string | null {
   const reasons = new Set<string>();
   const where = new Map<string, string[]>();
@@ -64,9 +57,10 @@ export function renderThrottling(run: RunResult): string | null {
     for (const scenario of run.scenarioSet.names) {
       const reps = e.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario));
       windows += reps.length;
-      const hit = reps.filter((s) => busyThrottle(s).length > 0);
+      // Recorded per sample by the GPU sampler (metrics/gpu.ts); older results without it say nothing.
+      const hit = reps.filter((s) => (s.telemetry.busyThrottleReasons ?? []).length > 0);
       busyWindows += hit.length;
-      for (const s of hit) for (const r of busyThrottle(s)) reasons.add(r);
+      for (const s of hit) for (const r of s.telemetry.busyThrottleReasons!) reasons.add(r);
       if (hit.length) where.set(e.engine, [...(where.get(e.engine) ?? []), scenario]);
     }
   }

@@ -88,7 +88,7 @@ function telemetry(engine: string, scenario: string, shape: Shape): ScenarioTele
       maxWaitingRequests: scenario === 'burst-64' ? 11 : 0,
       preemptions: scenario === 'burst-64' ? 3 : 0,
       prefixCacheHitRate: scenario === 'shared-prefix' ? 0.83 : 0.04,
-      ...(scenario === 'burst-64' ? { throttleReasons: ['sw_thermal_slowdown'] } : {}),
+      ...(scenario === 'burst-64' ? { throttleReasons: ['sw-thermal-slowdown'], busyThrottleReasons: ['sw-thermal-slowdown'] } : {}),
     };
   }
   // transformers serve exposes no KV-cache or scheduler metrics: only the GPU sampler's figures.

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderReport } from '../../src/report/markdown.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseGpuSamples, summariseGpu } from '../../src/metrics/gpu.ts';
 import type { Comparison, EngineResult, MetricComparison, RunResult } from '../../src/types.ts';
 import { comparison, runResult } from '../helpers/fixtures.ts';
 import { checkMarkdown } from '../helpers/markdown-check.ts';
@@ -76,7 +79,7 @@ test('regressions, the head-to-head and failures are visible; everything else is
       'Full results of transformers',
     ],
   );
-  assert.match(md, /\n⚠️ The GPU throttled \(`sw_thermal_slowdown`\) while busy \(≥ 80% utilisation\) in 3 of 36 scenario runs \(vllm: burst-64\); their figures may be low\.\n/);
+  assert.match(md, /\n⚠️ The GPU throttled \(`sw-thermal-slowdown`\) while busy \(≥ 80% utilisation\) in 3 of 36 scenario runs \(vllm: burst-64\); their figures may be low\.\n/);
   assert.match(md, /\[full results\]\(https:\/\/github\.com\/octo\/widgets\/actions\/runs\/9\)/);
   // Per engine, each key metric over the whole set, and the scenario series of the cells that changed.
   assert.equal(md.match(/```mermaid\n%%\{init[^\n]*\nxychart-beta/g)?.length, 2 * 3 + 2);
@@ -168,16 +171,30 @@ test('no rows or columns for data an engine or machine does not have', () => {
   assert.match(md, /<summary>Environment: no GPU · Python/);
 });
 
-test('a throttle warns only where the GPU was busy: sw-power-cap at 14–52% utilisation does not', () => {
-  const at = (util: number, reasons: string[]) =>
+test('a throttle warns only where it was active while the GPU was busy, sample by sample (nvidia-smi fixture)', () => {
+  // An H200 log: sw-power-cap at 18% and 52% utilisation, none at 97%, then the cap (and a thermal
+  // slowdown) at 99% and 80%. The first window's mean utilisation is below 80% and the second's above.
+  const samples = parseGpuSamples(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'nvidia-smi', 'throttle-busy.csv'), 'utf8'));
+  const t0 = samples[0].t;
+  const windowOf = (from: number, to: number) => {
+    const g = summariseGpu(samples, t0 + from, t0 + to);
+    return { meanGpuUtilPct: g.meanUtilizationPct!, throttleReasons: g.throttleReasons, busyThrottleReasons: g.busyThrottleReasons };
+  };
+  const waiting = windowOf(0, 600);
+  const loaded = windowOf(1000, 1200);
+  const at = (pick: (engine: string, scenario: string) => object) =>
     withEngines(runResult(), (e) => ({
       ...e,
-      repetitions: e.repetitions.map((r) => ({ ...r, scenarios: r.scenarios.map((s) => ({ ...s, telemetry: { ...s.telemetry, meanGpuUtilPct: util, throttleReasons: reasons } })) })),
+      repetitions: e.repetitions.map((r) => ({ ...r, scenarios: r.scenarios.map((s) => ({ ...s, telemetry: { ...s.telemetry, ...pick(e.engine, s.scenario) } })) })),
     }));
-  for (const util of [14, 18, 52]) assert.doesNotMatch(renderReport({ run: at(util, ['sw-power-cap']), comparison: null }), /throttled/, `${util}%`);
-  const busy = renderReport({ run: at(97, ['sw-power-cap']), comparison: null });
+  assert.doesNotMatch(renderReport({ run: at(() => waiting), comparison: null }), /throttled/);
+  // A busy mean with the cap seen only in an idle sample: the cap did not slow the work.
+  assert.doesNotMatch(renderReport({ run: at(() => ({ ...waiting, meanGpuUtilPct: 91 })), comparison: null }), /throttled/);
+  const busy = renderReport({ run: at((engine, scenario) => (engine === 'vllm' && scenario === 'burst-64' ? loaded : waiting)), comparison: null });
   assert.equal(busy.match(/throttled/g)?.length, 1, 'one line for all engines and scenarios');
-  assert.match(busy, /⚠️ The GPU throttled \(`sw-power-cap`\) while busy \(≥ 80% utilisation\) in 36 of 36 scenario runs \(vllm: chat-short, [^)]*; transformers: chat-short, /);
+  assert.match(busy, /\n⚠️ The GPU throttled \(`sw-power-cap`, `sw-thermal-slowdown`\) while busy \(≥ 80% utilisation\) in 3 of 36 scenario runs \(vllm: burst-64\); their figures may be low\.\n/);
+  const everywhere = renderReport({ run: at(() => loaded), comparison: null });
+  assert.match(everywhere, /in 36 of 36 scenario runs \(vllm: chat-short, [^)]*; transformers: chat-short, /);
 });
 
 test('a first run says exactly how to record a baseline: the workflow input, or the CLI command for this results file', () => {

@@ -64,13 +64,10 @@ test('the terminal summary uses display names and no markdown escapes, one line 
   assert.doesNotMatch(text, /\\|_p\d\d|output_throughput|\*\*/);
 });
 
-test('sw-power-cap on an idling GPU does not warn; where the GPU was busy it is one line', () => {
-  const transformers = realRun(1);
-  const only = { ...transformers, engines: transformers.engines.filter((e) => e.engine === 'transformers') };
-  // Transformers ran the H200 at 14–43% utilisation with sw-power-cap set in nearly every window.
-  assert.ok(only.engines[0].repetitions.some((r) => r.scenarios.some((s) => s.telemetry.throttleReasons?.includes('sw-power-cap'))));
-  assert.doesNotMatch(renderReport({ run: only, comparison: null }), /throttled/);
-  const vllm = renderReport({ run: realRun(4), comparison: null });
-  assert.equal(vllm.match(/throttled/g)?.length, 1);
-  assert.match(vllm, /\n⚠️ The GPU throttled \(`sw-power-cap`\) while busy \(≥ 80% utilisation\) in 9 of 12 scenario runs \(vllm: single-stream, chat-8, burst, long-context, shared-prefix\); their figures may be low\.\n/);
+test('runs recorded before throttles were kept per sample do not warn, whatever their mean utilisation', () => {
+  // vLLM ran the H200 at 81–98% mean utilisation with sw-power-cap set in most windows, but these
+  // runs did not record whether the cap was active in a busy sample: no warning rather than a guess.
+  const vllm = realRun(4);
+  assert.ok(vllm.engines[0].repetitions.some((r) => r.scenarios.some((s) => s.telemetry.throttleReasons?.includes('sw-power-cap') && s.telemetry.meanGpuUtilPct! >= 80)));
+  assert.doesNotMatch(renderReport({ run: vllm, comparison: null }), /throttled/);
 });

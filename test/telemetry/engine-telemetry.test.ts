@@ -38,6 +38,7 @@ describe('startEngineTelemetry', () => {
       assert.equal(t.peakGpuMemoryMiB, 20480);
       assert.equal(t.meanGpuUtilPct, 88);
       assert.deepEqual(t.throttleReasons, ['sw-thermal-slowdown']);
+      assert.deepEqual(t.busyThrottleReasons, ['sw-thermal-slowdown'], 'active at 88% utilisation');
       assert.equal(t.peakKvCacheUsage, 0.61);
       assert.equal(t.maxRunningRequests, 16);
       assert.equal(t.maxWaitingRequests, 0);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import {
+  BUSY_UTILISATION_PCT,
   decodeThrottleReasons,
   gpuMemoryState,
   parseComputeApps,
@@ -78,6 +79,23 @@ describe('summariseGpu', () => {
     const mem = parseGpuSamples(smiFixture('memory-log-v100.csv'));
     const window = summariseGpu(mem, mem[1].t, mem[2].t);
     assert.deepEqual([window.samples, window.peakMemoryMiB, window.meanUtilizationPct], [2, 4, null]);
+  });
+
+  it('keeps a throttle reason as busy only when it was active in a sample with the GPU at ≥ 80% utilisation', () => {
+    const samples = parseGpuSamples(smiFixture('throttle-busy.csv'));
+    const t0 = samples[0].t;
+    // sw-power-cap at 18% and 52%, none at 97%, idle at 0%: throttled only while it waited for work.
+    const waiting = summariseGpu(samples, t0, t0 + 600);
+    assert.deepEqual(waiting.throttleReasons, ['sw-power-cap']);
+    assert.deepEqual(waiting.busyThrottleReasons, []);
+    assert.ok(waiting.meanUtilizationPct! < BUSY_UTILISATION_PCT);
+    // At 99% the power cap slowed the clocks; at exactly 80% a thermal slowdown joined it.
+    const loaded = summariseGpu(samples, t0 + 1000, t0 + 1200);
+    assert.deepEqual(loaded.busyThrottleReasons, ['sw-power-cap', 'sw-thermal-slowdown']);
+    const all = summariseGpu(samples, t0, t0 + 1200);
+    assert.deepEqual([all.throttleReasons, all.busyThrottleReasons], [['sw-power-cap', 'sw-thermal-slowdown'], ['sw-power-cap', 'sw-thermal-slowdown']]);
+    // Without a utilisation column no sample can be called busy.
+    assert.deepEqual(summariseGpu(parseGpuSamples(smiFixture('throttle.csv')), 0, Number.MAX_SAFE_INTEGER).busyThrottleReasons, []);
   });
 
   it('adds the memory of all GPUs sampled at the same time', () => {
