@@ -124,7 +124,7 @@ function engineFailures(e: EngineComparison, policy: GatePolicy, errors: Readonl
 }
 
 /** The cells a release must prove non-inferior: the suite cells, or every cell when the set has one scenario. */
-function releaseCells(e: EngineComparison): Set<MetricComparison> {
+export function releaseCells(e: EngineComparison): Set<MetricComparison> {
   const suite = e.metrics.filter((m) => m.scenario === SUITE);
   return new Set(suite.length > 0 ? suite : e.metrics.filter((m) => m.verdict !== 'no-baseline'));
 }

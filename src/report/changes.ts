@@ -1,11 +1,12 @@
 import { mean } from '../compare/stats.ts';
 import { METRICS } from '../metrics/catalog.ts';
-import type { Comparison } from '../types.ts';
+import type { Comparison, InconclusiveReason } from '../types.ts';
 import { details, join, table, type Align } from './blocks.ts';
 import { codeCell, escapeCell, escapeHtml, escapeInline } from './escape.ts';
 import { formatChange, formatInterval, formatNumber, formatP, geometricMean, MISSING, shortSha } from './format.ts';
 import { metricHeading, metricLabel } from './metric-label.ts';
-import type { InconclusiveWhy, Reading, ReadComparison } from './reading.ts';
+import type { InputName } from './gist.ts';
+import { tooWideToInform, type Reading, type ReadComparison } from './reading.ts';
 
 // The comparison with the baseline: what changed, how sure we are, and what the gate did with it.
 
@@ -34,12 +35,11 @@ const WORDS: Record<Reading['kind'], string> = {
   'no-change': 'no change',
 };
 
-/** Why a cell is inconclusive, as counted in the summary ("16 too few baseline runs"). */
-const WHY: Record<InconclusiveWhy, string> = {
-  straddles: 'straddle the tolerance',
-  'few-runs': 'too few runs',
-  noisy: 'too noisy',
-  'no-estimate': 'too few values',
+/** Why a cell is inconclusive (the verdict's reason), as counted in the summary ("16 too few runs"). */
+const WHY: Record<InconclusiveReason, string> = {
+  'straddles-tolerance': 'straddle the tolerance',
+  'too-few-runs': 'too few runs',
+  'too-noisy': 'too noisy',
 };
 
 // Values are shown as geometric means, the statistic the ratio is taken of. Zeros (an idle
@@ -51,27 +51,21 @@ function centre(xs: readonly number[]): number | null {
 const pct = (x: number): string => `${formatNumber(x * 100, 2)}%`;
 
 /** The change and its interval, or what the interval says when it is too wide to say anything. */
-function changeCell({ m, reading }: ReadComparison): string {
-  if (reading.kind === 'inconclusive' && (reading.why === 'noisy' || reading.why === 'few-runs') && reading.halfWidth !== null) {
-    return `too noisy to tell (±${pct(reading.halfWidth)})`;
-  }
-  return `${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
+function changeCell(r: ReadComparison): string {
+  if (tooWideToInform(r) && r.reading.kind === 'inconclusive') return `too noisy to tell (±${pct(r.reading.halfWidth!)})`;
+  return `${formatChange(r.m.ratio)} ${formatInterval(r.m.ci)}`;
 }
 
-function readingCell({ m, reading }: ReadComparison): string {
+/** The reading, and for an inconclusive cell why and what would settle it, from the verdict. */
+function readingCell({ m, reading }: ReadComparison, input: InputName): string {
   if (reading.kind !== 'inconclusive') return LABEL[reading.kind];
-  if (reading.why === 'few-runs' && reading.moreRuns !== null) return `🟡 ≈${reading.moreRuns} more baseline run${reading.moreRuns === 1 ? '' : 's'} would settle it`;
-  if (reading.why === 'few-runs' && m.runsToSettle !== null) return `🟡 ≈${m.runsToSettle} runs per job would settle it`;
-  if (reading.why === 'few-runs') return '🟡 too few baseline runs';
-  if (reading.why === 'straddles') return m.runsToSettle !== null ? `🟡 straddles the tolerance; ≈${m.runsToSettle} runs per job would settle it` : '🟡 straddles the tolerance';
-  return `🟡 ${WHY[reading.why]}`;
+  const why = reading.why === null ? 'inconclusive' : reading.why === 'straddles-tolerance' ? 'straddles the tolerance' : WHY[reading.why];
+  return m.runsToSettle !== null ? `🟡 ${why}; ${input('runs', m.runsToSettle)} settles it` : `🟡 ${why}`;
 }
 
 /** The full table, for regressions: the evidence a reviewer checks before acting. */
 function regressionTable(rows: readonly ReadComparison[], confidence: number, withEngine: boolean): string {
-  // A verdict column is worth its width only when rows differ in it (a missing result among regressions).
-  const mixed = rows.some((r) => r.reading.kind !== 'regression');
-  const header = ['Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance', ...(mixed ? ['Verdict'] : [])];
+  const header = ['Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance'];
   const body = rows.map((r) => [
     escapeCell(r.m.scenario),
     metricHeading(r.m.metric),
@@ -80,13 +74,12 @@ function regressionTable(rows: readonly ReadComparison[], confidence: number, wi
     changeCell(r),
     formatP(r.m.adjustedP),
     `±${formatNumber(r.m.tolerance * 100)}%`,
-    ...(mixed ? [readingCell(r)] : []),
   ]);
-  return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'r', 'r', ...(mixed ? ['l' as const] : [])]);
+  return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'r', 'r']);
 }
 
 /** A compact table for everything else: what changed, how sure, and why it did not decide. */
-function otherTable(rows: readonly ReadComparison[], confidence: number, withEngine: boolean): string {
+function otherTable(rows: readonly ReadComparison[], confidence: number, withEngine: boolean, input: InputName): string {
   const header = ['Scenario', 'Metric', 'Baseline → current', `Change [${formatNumber(confidence * 100)}% CI]`, 'Tolerance', 'Reading'];
   const body = rows.map((r) => [
     escapeCell(r.m.scenario),
@@ -94,7 +87,7 @@ function otherTable(rows: readonly ReadComparison[], confidence: number, withEng
     `${formatNumber(centre(r.m.baseline))} → ${formatNumber(centre(r.m.current))}`,
     changeCell(r),
     `±${formatNumber(r.m.tolerance * 100)}%`,
-    readingCell(r),
+    readingCell(r, input),
   ]);
   return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'l']);
 }
@@ -148,21 +141,41 @@ function byRun(xs: readonly number[], runs: number): string {
   return Array.from({ length: runs }, (_, i) => values(xs.slice(i * size, (i + 1) * size))).join(' | ');
 }
 
-/** Regressions and missing results with their evidence (null when there are none): the part of the report that needs action. */
+/** Regressions with their evidence (null when there are none): the part of the report that needs action. */
 export function renderRegressions(comparison: Comparison, readings: ReadonlyMap<string, readonly ReadComparison[]>, scenarioOrder: readonly string[]): string | null {
-  const rows = sortRows([...readings.values()].flat().filter((r) => GATING.has(r.reading.kind)), comparison, scenarioOrder);
+  const rows = sortRows([...readings.values()].flat().filter((r) => r.reading.kind === 'regression'), comparison, scenarioOrder);
   if (rows.length === 0) return null;
-  const evidence = rows
-    .filter((r) => r.reading.kind === 'regression')
-    .map(({ m }) => {
-      const runs = comparison.engines.find((e) => e.engine === m.engine)?.baselineRuns ?? 0;
-      return `- ${escapeInline(m.engine)} · ${escapeInline(m.scenario)} · ${metricHeading(m.metric)}: baseline ${byRun(m.baseline, runs)} → current ${values(m.current)}`;
-    });
+  const evidence = rows.map(({ m }) => {
+    const runs = comparison.engines.find((e) => e.engine === m.engine)?.baselineRuns ?? 0;
+    return `- ${escapeInline(m.engine)} · ${escapeInline(m.scenario)} · ${metricHeading(m.metric)}: baseline ${byRun(m.baseline, runs)} → current ${values(m.current)}`;
+  });
   return join(
     `### 🔴 Regressions`,
     regressionTable(rows, comparison.confidence, comparison.engines.length > 1),
-    evidence.length ? details('Values per repetition behind each regression (baseline runs separated by |)', evidence.join('\n')) : null,
+    details('Values per repetition behind each regression (baseline runs separated by |)', evidence.join('\n')),
   );
+}
+
+/**
+ * Cells without a result, one line per engine × scenario with the verdict's reason (too many failed
+ * requests) or the metrics that had no valid value; null when every cell has one. Wrong data fails
+ * the gate whatever the policy, so it is on the first screen.
+ */
+export function renderErrors(comparison: Comparison, readings: ReadonlyMap<string, readonly ReadComparison[]>, scenarioOrder: readonly string[]): string | null {
+  const rows = sortRows([...readings.values()].flat().filter((r) => r.reading.kind === 'error'), comparison, scenarioOrder);
+  if (rows.length === 0) return null;
+  const groups = new Map<string, { engine: string; scenario: string; reason: string | null; metrics: string[] }>();
+  for (const { m } of rows) {
+    const key = `${m.engine}\u0000${m.scenario}\u0000${m.error ?? ''}`;
+    const g = groups.get(key) ?? { engine: m.engine, scenario: m.scenario, reason: m.error ?? null, metrics: [] };
+    g.metrics.push(metricLabel(m.metric).label);
+    groups.set(key, g);
+  }
+  const lines = [...groups.values()].map(
+    (g) =>
+      `- ${escapeInline(g.engine)} · ${escapeInline(g.scenario)}: ${g.reason !== null ? escapeInline(g.reason) : `no valid value for ${g.metrics.join(', ')} (the scenario has no result, or a repetition has a missing, non-finite or negative value)`}`,
+  );
+  return join('### ⛔ No result', lines.join('\n'));
 }
 
 /** "46 inconclusive (40 too noisy, 6 interval straddles the tolerance) · 5 within tolerance · 12 no change". */
@@ -176,16 +189,21 @@ export function otherCounts(rows: readonly ReadComparison[]): string {
       parts.push(`${of.length} ${WORDS[kind]}${of.length > 1 && (kind === 'regression' || kind === 'improvement') ? 's' : ''}`);
       continue;
     }
-    const why = new Map<InconclusiveWhy, number>();
-    for (const r of of) if (r.reading.kind === 'inconclusive') why.set(r.reading.why, (why.get(r.reading.why) ?? 0) + 1);
-    const reasons = (Object.keys(WHY) as InconclusiveWhy[]).filter((w) => why.has(w)).map((w) => `${why.get(w)} ${WHY[w]}`);
-    parts.push(`${of.length} inconclusive (${reasons.join(', ')})`);
+    const why = new Map<InconclusiveReason, number>();
+    for (const r of of) if (r.reading.kind === 'inconclusive' && r.reading.why !== null) why.set(r.reading.why, (why.get(r.reading.why) ?? 0) + 1);
+    const reasons = (Object.keys(WHY) as InconclusiveReason[]).filter((w) => why.has(w)).map((w) => `${why.get(w)} ${WHY[w]}`);
+    parts.push(reasons.length ? `${of.length} inconclusive (${reasons.join(', ')})` : `${of.length} inconclusive`);
   }
   return parts.join(' · ');
 }
 
 /** Everything that is not a regression, collapsed, summarised by count and by why; null when nothing else was compared. */
-export function renderOtherComparisons(comparison: Comparison, readings: ReadonlyMap<string, readonly ReadComparison[]>, scenarioOrder: readonly string[]): string | null {
+export function renderOtherComparisons(
+  comparison: Comparison,
+  readings: ReadonlyMap<string, readonly ReadComparison[]>,
+  scenarioOrder: readonly string[],
+  input: InputName,
+): string | null {
   const all = [...readings.values()].flat();
   const rows = sortRows(all.filter((r) => !GATING.has(r.reading.kind)), comparison, scenarioOrder);
   if (rows.length === 0) return null;
@@ -195,11 +213,12 @@ export function renderOtherComparisons(comparison: Comparison, readings: Readonl
     `Baseline and current are geometric means over repetitions; the change is their ratio with a ` +
     `${formatNumber(comparison.confidence * 100)}% confidence interval; p-values are adjusted (${comparison.correction === 'holm' ? 'Holm' : 'Benjamini–Hochberg'}) ` +
     `over all ${all.length} comparisons. A regression needs significance and a change beyond the tolerance. Within tolerance: a real change smaller than the tolerance. ` +
-    `Too noisy to tell: an interval wider than the tolerance band; more baseline runs narrow it where the noise is between runs.`;
+    `Too noisy to tell: an interval wider than the tolerance band. Too few runs: the stored runs and this job's runs cannot bound the run-to-run noise yet. ` +
+    `A \`runs\` setting that settles a cell: the runs per job after which it would be decided if its estimate and noise stayed as measured.`;
   return details(
     escapeHtml(`${rows.length} other comparisons: ${otherCounts(rows)}`),
     join(
-      listed.length ? otherTable(listed, comparison.confidence, withEngine) : null,
+      listed.length ? otherTable(listed, comparison.confidence, withEngine, input) : null,
       unchangedList(
         rows.filter((r) => r.reading.kind === 'no-change'),
         withEngine,

@@ -1,7 +1,9 @@
-import type { Comparison, EngineComparison, MetricComparison, RunResult } from '../types.ts';
-import { formatChange, formatInterval } from './format.ts';
+import type { Comparison, EngineComparison, MetricComparison, NoiseSplit, RunResult } from '../types.ts';
+import { MIN_RUN_DF } from '../compare/estimation.ts';
+import { formatChange, formatInterval, formatNumber } from './format.ts';
 import { metricLabel } from './metric-label.ts';
-import type { ReadComparison } from './reading.ts';
+import { tooWideToInform, type ReadComparison } from './reading.ts';
+import { notShown, releaseClause } from './release.ts';
 
 // One sentence per engine that answers what a reviewer asks first: did it regress, by how much,
 // how sure, and what to do next. The same sentences head the markdown report and the terminal
@@ -43,25 +45,77 @@ function largest(cells: readonly MetricComparison[]): MetricComparison | null {
   return cells.reduce<MetricComparison | null>((best, m) => (best === null || size(m) > size(best) ? m : best), null);
 }
 
-/** What would settle the inconclusive cells, or null when none are. */
-function nextStep(read: readonly ReadComparison[]): string | null {
-  const open = read.filter((r) => r.reading.kind === 'inconclusive');
+/** "7 TTFT cells" for one family, "12 cells (TTFT, ITL, …)" for several. */
+function cellsOf(cells: readonly MetricComparison[]): string {
+  const names = families(cells);
+  return names.includes(',') ? `${plural(cells.length, 'cell')} (${names})` : `${cells.length} ${names} cell${cells.length === 1 ? '' : 's'}`;
+}
+
+/**
+ * Baseline runs to add before a run-level interval has MIN_RUN_DF degrees of freedom (stored runs
+ * plus this job's runs, less one per side), the verdicts' "too few runs"; at least one.
+ */
+function moreBaselineRuns(cells: readonly MetricComparison[]): number {
+  return Math.max(1, ...cells.map((m) => MIN_RUN_DF + 2 - (m.runs?.baseline ?? 0) - (m.runs?.current ?? 1)));
+}
+
+/** How the report names an input: `runs: 4` in a workflow, `--runs 4` on the command line. */
+export type InputName = (name: string, value: number) => string;
+
+export const cliFlag: InputName = (name, value) => `--${name} ${value}`;
+
+export interface GistOptions {
+  readonly esc: Escape;
+  readonly input: InputName;
+  /** The history window (input `history`): more baseline runs than it keeps are never compared. */
+  readonly window?: number;
+}
+
+/**
+ * What would settle the inconclusive cells, from the verdicts' own forecasts (runs per job) and
+ * reasons (a history too short to bound run-to-run noise); null when none are open.
+ */
+function nextStep(open: readonly MetricComparison[], baselineRuns: number, opts: GistOptions): string | null {
   if (open.length === 0) return null;
-  const runs = open.flatMap((r) => (r.reading.kind === 'inconclusive' && r.reading.moreRuns !== null ? [{ m: r.m, more: r.reading.moreRuns }] : []));
-  if (runs.length > 0) {
-    const more = median(runs.map((x) => x.more));
-    const settled = runs.filter((x) => x.more <= more).map((x) => x.m);
-    return `${more} more baseline run${more === 1 ? '' : 's'} would settle ${plural(settled.length, 'inconclusive cell')} (${families(settled)})`;
+  const steps: string[] = [];
+  const byRuns = open.filter((m) => m.runsToSettle !== null);
+  if (byRuns.length > 0) {
+    const runs = median(byRuns.map((m) => m.runsToSettle!));
+    steps.push(`${runs} runs per job (${opts.input('runs', runs)}) would settle ${cellsOf(byRuns.filter((m) => m.runsToSettle! <= runs))}`);
   }
-  const repeatable = open.filter((r) => r.m.runsToSettle !== null);
-  if (repeatable.length > 0) {
-    const reps = median(repeatable.map((r) => r.m.runsToSettle!));
-    const settled = repeatable.filter((r) => r.m.runsToSettle! <= reps).map((r) => r.m);
-    return `≈${reps} runs per job would settle ${plural(settled.length, 'inconclusive cell')} (${families(settled)})`;
+  const rest = open.filter((m) => m.runsToSettle === null);
+  const short = rest.filter((m) => m.why === 'too-few-runs');
+  if (short.length > 0) {
+    const more = moreBaselineRuns(short);
+    const needed = baselineRuns + more;
+    steps.push(
+      opts.window !== undefined && needed > opts.window
+        ? `the history window is too short to bound the run-to-run noise of ${cellsOf(short)}: ${opts.input('history', needed)} would`
+        : `${plural(more, 'more baseline run')} would bound the run-to-run noise of ${cellsOf(short)}`,
+    );
   }
-  const oneRun = open.filter((r) => r.reading.kind === 'inconclusive' && r.reading.why === 'few-runs').length;
-  if (oneRun > 0) return `more baseline runs are needed to judge ${plural(oneRun, 'inconclusive cell')} (one run cannot show how runs differ)`;
-  return `${plural(open.length, 'cell is', 'cells are')} too noisy to tell at ${open.length === 1 ? 'its' : 'their'} tolerance`;
+  const noisy = rest.filter((m) => m.why !== 'too-few-runs');
+  if (noisy.length > 0) steps.push(`${cellsOf(noisy)} too noisy to settle at ${noisy.length === 1 ? 'its' : 'their'} tolerance`);
+  return steps.join('; ');
+}
+
+/**
+ * Which part of the noise dominates, metric family by family, from the history (the verdicts'
+ * split of a run's noise): run-to-run noise only more runs per job average out, repetition noise
+ * more repetitions per run do too. Null when the verdicts do not say (fewer than two runs).
+ */
+export function noiseLine(e: EngineComparison): string | null {
+  const byFamily = new Map<string, NoiseSplit[]>();
+  for (const m of e.metrics) if (m.noise) byFamily.set(family(m.metric), [...(byFamily.get(family(m.metric)) ?? []), m.noise]);
+  if (byFamily.size === 0) return null;
+  const pct = (x: number): string => `±${formatNumber(x * 100, 2)}%`;
+  const side = (dominant: NoiseSplit['dominant'], words: string): string | null => {
+    const fams = [...byFamily.entries()].filter(([, xs]) => xs.filter((n) => n.dominant === 'run-to-run').length * 2 > xs.length === (dominant === 'run-to-run'));
+    if (fams.length === 0) return null;
+    const xs = fams.flatMap(([, v]) => v);
+    return `${words} ${fams.map(([f]) => f).join(', ')} (${pct(median(xs.map((n) => n.runToRun)))} between runs, ${pct(median(xs.map((n) => n.repetition)))} from repetitions)`;
+  };
+  return `noise: ${[side('run-to-run', 'run-to-run dominates'), side('repetitions', 'repetitions dominate')].filter(Boolean).join('; ')}`;
 }
 
 function regressionClause(regressions: readonly MetricComparison[], esc: Escape): string {
@@ -70,7 +124,8 @@ function regressionClause(regressions: readonly MetricComparison[], esc: Escape)
   return `${plural(regressions.length, 'regression')} (${where})`;
 }
 
-function engineSentence(e: EngineComparison, read: readonly ReadComparison[], comparison: Comparison, run: RunResult, esc: Escape): string {
+function engineSentence(e: EngineComparison, read: readonly ReadComparison[], comparison: Comparison, run: RunResult, opts: GistOptions): string {
+  const { esc } = opts;
   const name = esc(e.engine);
   if (e.metrics.length === 0) {
     const error = run.engines.find((x) => x.engine === e.engine)?.error;
@@ -83,7 +138,7 @@ function engineSentence(e: EngineComparison, read: readonly ReadComparison[], co
   const of = (kind: string): MetricComparison[] => read.filter((r) => r.reading.kind === kind).map((r) => r.m);
   const regressions = of('regression');
   // "How sure": the largest change whose interval says something (not one too wide to inform).
-  const informative = read.filter((r) => r.reading.kind !== 'regression' && !(r.reading.kind === 'inconclusive' && r.reading.why !== 'straddles')).map((r) => r.m);
+  const informative = read.filter((r) => r.reading.kind !== 'regression' && !tooWideToInform(r)).map((r) => r.m);
   const top = largest(informative);
   const head = regressions.length
     ? regressionClause(regressions, esc)
@@ -98,19 +153,23 @@ function engineSentence(e: EngineComparison, read: readonly ReadComparison[], co
     ownLimits.length ? `${plural(ownLimits.length, 'limit')} exceeded` : null,
     ownShifts.length ? `${plural(ownShifts.length, 'change point')} in the history` : null,
     improvements.length ? plural(improvements.length, 'improvement') : null,
+    comparison.mode === 'release' ? releaseClause(e) : null,
     `history of ${plural(e.baselineRuns, 'run')}`,
-    nextStep(read),
+    nextStep(of('inconclusive'), e.baselineRuns, opts),
   ];
-  if (!comparison.gate.passed && comparison.gate.verdict === 'inconclusive' && read.some((r) => r.reading.kind === 'inconclusive')) {
+  if (!comparison.gate.passed && comparison.mode !== 'release' && comparison.gate.verdict === 'inconclusive' && read.some((r) => r.reading.kind === 'inconclusive')) {
     parts.push('the gate fails on inconclusive results');
   }
   return `${name}: ${parts.filter(Boolean).join('; ')}`;
 }
 
 /** One sentence per engine of the comparison, in its order. */
-export function engineSentences(comparison: Comparison, run: RunResult, readings: ReadonlyMap<string, readonly ReadComparison[]>, esc: Escape): string[] {
-  return comparison.engines.map((e) => engineSentence(e, readings.get(e.engine) ?? [], comparison, run, esc));
+export function engineSentences(comparison: Comparison, run: RunResult, readings: ReadonlyMap<string, readonly ReadComparison[]>, opts: GistOptions): string[] {
+  return comparison.engines.map((e) => engineSentence(e, readings.get(e.engine) ?? [], comparison, run, opts));
 }
+
+/** Engine × scenario pairs with an error cell: one failing scenario is one finding, not one per metric. */
+const errorScenarios = (read: readonly ReadComparison[]): number => new Set(read.filter((r) => r.reading.kind === 'error').map((r) => `${r.m.engine}\u0000${r.m.scenario}`)).size;
 
 /** The headline's gist: "no regression", "2 regressions", "1 engine failed", … */
 export function gateGist(comparison: Comparison, readings: ReadonlyMap<string, readonly ReadComparison[]>): string {
@@ -119,10 +178,11 @@ export function gateGist(comparison: Comparison, readings: ReadonlyMap<string, r
   const failedEngines = comparison.engines.filter((e) => e.metrics.length === 0 && e.verdict === 'error').length;
   const parts = [
     failedEngines ? `${plural(failedEngines, 'engine')} failed` : null,
-    count('error') ? `${plural(count('error'), 'missing result')}` : null,
+    errorScenarios(all) ? `${plural(errorScenarios(all), 'scenario')} without result` : null,
     count('regression') ? plural(count('regression'), 'regression') : null,
     comparison.sloViolations.length ? `${plural(comparison.sloViolations.length, 'limit')} exceeded` : null,
     comparison.changePoints.length ? plural(comparison.changePoints.length, 'change point') : null,
+    comparison.mode === 'release' && notShown(comparison).length ? `${plural(notShown(comparison).length, 'metric')} not shown within tolerance` : null,
   ].filter(Boolean);
   if (parts.length) return parts.join(' · ');
   if (comparison.engines.every((e) => e.verdict === 'no-baseline')) return 'no baseline yet';

@@ -1,15 +1,16 @@
 import type { Comparison, RunResult } from '../types.ts';
 import { join } from './blocks.ts';
-import { renderChangePoints, renderOtherComparisons, renderRegressions, renderSloViolations } from './changes.ts';
+import { renderChangePoints, renderErrors, renderOtherComparisons, renderRegressions, renderSloViolations } from './changes.ts';
 import { renderHistory } from './chart.ts';
 import { renderEnvironment, renderFingerprintNote } from './environment.ts';
-import { engineSentences, gateGist } from './gist.ts';
+import { cliFlag, engineSentences, gateGist, noiseLine, type InputName } from './gist.ts';
 import { readAll, type ReadComparison } from './reading.ts';
 import { renderRecordHint, type RecordHint } from './record-hint.ts';
 import { codeSpan, escapeInline, safeUrl } from './escape.ts';
 import { renderFailures } from './failures.ts';
 import { renderShortOutputs } from './lengths.ts';
 import { shortSha } from './format.ts';
+import { renderRelease } from './release.ts';
 import { renderRoofline } from './roofline.ts';
 import { renderMemory, renderThrottling } from './memory.ts';
 import { renderFullSummaries } from './summaries.ts';
@@ -36,13 +37,18 @@ export interface ReportInput {
   readonly title?: string;
   /** Overrides run.source (e.g. the PR head ref and sha rather than the merge commit). */
   readonly context?: ReportContext;
-  /** The history window W the comparison used (input `history`); forecasts of runs needed stop there. */
+  /** The history window W the comparison used (input `history`): more baseline runs than W are never compared. */
   readonly historyWindow?: number;
   /** Where a first run's report says how to record a baseline (the CLI's paths; the workflow input otherwise). */
   readonly record?: RecordHint;
 }
 
 type Readings = ReadonlyMap<string, readonly ReadComparison[]>;
+
+/** Inputs as the reader sets them: `--runs 4` for a report the CLI wrote, `runs: 4` in a workflow. */
+function inputName(input: ReportInput): InputName {
+  return input.record ? cliFlag : (name, value) => codeSpan(`${name}: ${value}`);
+}
 
 const DEFAULT_TITLE = 'LLM performance';
 
@@ -60,13 +66,17 @@ function headline(input: ReportInput, readings: Readings | null): string {
 /** Under the headline: one sentence per engine, and a partial run said as such. */
 function verdictLines(input: ReportInput, readings: Readings | null): string | null {
   const { run, comparison } = input;
-  const lines =
-    comparison && readings
-      ? engineSentences(comparison, run, readings, escapeInline).map((s) => {
-          const colon = s.indexOf(': ');
-          return `- **${s.slice(0, colon)}**${s.slice(colon)}`;
-        })
-      : [];
+  const lines: string[] = [];
+  if (comparison && readings) {
+    const sentences = engineSentences(comparison, run, readings, { esc: escapeInline, input: inputName(input), window: input.historyWindow });
+    comparison.engines.forEach((e, i) => {
+      const s = sentences[i];
+      const colon = s.indexOf(': ');
+      lines.push(`- **${s.slice(0, colon)}**${s.slice(colon)}`);
+      const noise = noiseLine(e);
+      if (noise) lines.push(`  - ${noise}`);
+    });
+  }
   const failed = run.engines.filter((e) => e.status === 'failed').map((e) => escapeInline(e.engine));
   if (run.partial) lines.push(`- ⚠️ Partial run${failed.length ? `: ${failed.join(', ')} failed` : ''} (see Failures).`);
   return lines.length ? lines.join('\n') : null;
@@ -102,7 +112,7 @@ function footer(run: RunResult): string {
 /** The whole report as GitHub-flavoured markdown. Pure: the same input gives the same text. */
 export function renderReport(input: ReportInput): string {
   const { run, comparison } = input;
-  const readings = comparison ? readAll(comparison, input.historyWindow) : null;
+  const readings = comparison ? readAll(comparison) : null;
   const order = run.scenarioSet.names;
   const firstRun = !comparison || comparison.engines.every((e) => e.baselineRuns === 0);
   return (
@@ -111,15 +121,17 @@ export function renderReport(input: ReportInput): string {
       verdictLines(input, readings),
       provenance(input),
       firstRun && !run.partial ? renderRecordHint(input.record) : null,
+      comparison && readings && renderErrors(comparison, readings, order),
       comparison && readings && renderRegressions(comparison, readings, order),
       comparison && renderSloViolations(comparison),
       comparison && renderChangePoints(comparison),
+      comparison && renderRelease(comparison),
       renderHeadToHead(run),
       renderFailures(run),
       renderShortOutputs(run),
       renderThrottling(run),
       comparison && renderFingerprintNote(comparison),
-      comparison && readings && renderOtherComparisons(comparison, readings, order),
+      comparison && readings && renderOtherComparisons(comparison, readings, order, inputName(input)),
       renderMemory(run),
       renderRoofline(run),
       renderEnvironment(run, comparison),

@@ -212,10 +212,10 @@ export function runResult(): RunResult {
 const BASELINE_RUNS = 5;
 
 // The three results that are not "no change", keyed engine/scenario/metric.
-const SPECIAL: Record<string, Pick<MetricComparison, 'ratio' | 'ci' | 'pValue' | 'adjustedP' | 'verdict' | 'runsToSettle'>> = {
+const SPECIAL: Record<string, Pick<MetricComparison, 'ratio' | 'ci' | 'pValue' | 'adjustedP' | 'verdict' | 'runsToSettle' | 'why'>> = {
   'vllm/chat-concurrent-16/tpot_p50': { ratio: 1.121, ci: [1.083, 1.16], pValue: 0.00021, adjustedP: 0.0227, verdict: 'regression', runsToSettle: null },
   'transformers/long-prompt/output_throughput': { ratio: 1.094, ci: [1.061, 1.128], pValue: 0.00035, adjustedP: 0.0374, verdict: 'improvement', runsToSettle: null },
-  'vllm/poisson-4rps/ttft_p95': { ratio: 1.071, ci: [0.974, 1.178], pValue: 0.061, adjustedP: 1, verdict: 'inconclusive', runsToSettle: 8 },
+  'vllm/poisson-4rps/ttft_p95': { ratio: 1.071, ci: [0.974, 1.178], pValue: 0.061, adjustedP: 1, verdict: 'inconclusive', runsToSettle: 8, why: 'straddles-tolerance' },
 };
 
 function metricComparison(engine: string, scenario: string, metric: (typeof METRICS)[number]): MetricComparison {
@@ -238,6 +238,7 @@ function metricComparison(engine: string, scenario: string, metric: (typeof METR
     tolerance: metric.tolerance,
     verdict: special?.verdict ?? 'no-change',
     runsToSettle: special?.runsToSettle ?? null,
+    why: special?.why ?? null,
   };
 }
 

@@ -55,7 +55,7 @@ test('the verdict comes first, with one sentence per engine: did it regress, by 
   const md = renderReport({ run: runResult(), comparison: comparison() });
   const lines = md.split('\n');
   assert.equal(lines[0], '## ❌ LLM performance: failed — 1 regression');
-  assert.equal(lines[2], '- **vllm**: 1 regression (chat-concurrent-16 TPOT p50 +12.1% [+8.3%, +16.0%]); history of 5 runs; ≈8 runs per job would settle 1 inconclusive cell (TTFT)');
+  assert.equal(lines[2], '- **vllm**: 1 regression (chat-concurrent-16 TPOT p50 +12.1% [+8.3%, +16.0%]); history of 5 runs; 8 runs per job (`runs: 8`) would settle 1 TTFT cell');
   assert.equal(lines[3], '- **transformers**: no regression (54 metrics; largest change long-prompt Output tokens/s +9.4% [+6.1%, +12.8%]); 1 improvement; history of 5 runs');
   const passing: Comparison = { ...comparison(), gate: { passed: true, verdict: 'no-change', reasons: [] } };
   const ok = renderReport({ run: runResult(), comparison: passing, title: 'Perf on A100' });
@@ -94,8 +94,8 @@ test('the regression table shows its evidence; other cells are collapsed and cou
   assert.match(shown, /\| vllm \| chat-concurrent-16 \| TPOT p50 \(ms\) \| [\d.]+ \(n=15\) \| [\d.]+ \(n=3\) \| \+12\.1% \[\+8\.3%, \+16\.0%\] \| 0\.023 \| ±3% \|$/m);
   assert.match(md, /- vllm · chat-concurrent-16 · TPOT p50 \(ms\): baseline ([\d.]+, ){2}[\d.]+ \| ([\d.]+, ){2}[\d.]+ \|.* → current [\d.]+, [\d.]+, [\d.]+/);
   assert.doesNotMatch(shown, /inconclusive \||no change|improvement \|/);
-  assert.match(md, /<summary>107 other comparisons: 1 inconclusive \(1 too few runs\) · 1 improvement · 105 no change<\/summary>/);
-  assert.match(md, /\| vllm \| poisson-4rps \| TTFT p95 \(ms\) \| [\d,.]+ → [\d,.]+ \| too noisy to tell \(±10%\) \| ±8% \| 🟡 ≈8 runs per job would settle it \|/);
+  assert.match(md, /<summary>107 other comparisons: 1 inconclusive \(1 straddle the tolerance\) · 1 improvement · 105 no change<\/summary>/);
+  assert.match(md, /\| vllm \| poisson-4rps \| TTFT p95 \(ms\) \| [\d,.]+ → [\d,.]+ \| too noisy to tell \(±10%\) \| ±8% \| 🟡 straddles the tolerance; `runs: 8` settles it \|/);
   assert.match(md, /⚪ No change \(the interval lies within the tolerance\): vllm · chat-short: Output tokens\/s, Requests\/s, /);
   assert.doesNotMatch(md, /_p50|_p95|output_throughput/, 'display names, never metric ids');
 });
@@ -105,7 +105,7 @@ test('a significant change inside the tolerance reads "within tolerance"; an int
   const tweak = (m: MetricComparison): MetricComparison => {
     if (m.engine !== 'transformers' || m.scenario !== 'burst-64') return m;
     if (m.metric === 'ttft_p95') return { ...m, ratio: 1.055, ci: [1.045, 1.066], adjustedP: 0.0004, tolerance: 0.08, verdict: 'no-change' };
-    if (m.metric === 'itl_p95') return { ...m, ratio: 0.944, ci: [0.028, 31.8], adjustedP: 1, tolerance: 0.05, verdict: 'inconclusive', runsToSettle: null };
+    if (m.metric === 'itl_p95') return { ...m, ratio: 0.944, ci: [0.028, 31.8], adjustedP: 1, tolerance: 0.05, verdict: 'inconclusive', runsToSettle: null, why: 'too-noisy' };
     return m;
   };
   const c: Comparison = { ...base, engines: base.engines.map((e) => ({ ...e, metrics: e.metrics.map(tweak) })) };
@@ -113,7 +113,7 @@ test('a significant change inside the tolerance reads "within tolerance"; an int
   assert.match(md, /\| transformers \| burst-64 \| TTFT p95 \(ms\) \| [\d,.]+ → [\d,.]+ \| \+5\.5% \[\+4\.5%, \+6\.6%\] \| ±8% \| ⚪ within tolerance \|/);
   assert.match(md, /\| transformers \| burst-64 \| ITL p95 \(ms\) \| [\d,.]+ → [\d,.]+ \| too noisy to tell \(±1,589%\) \| ±5% \| 🟡 too noisy \|/);
   assert.doesNotMatch(md, /3080%|\+3,080%/, 'the uninformative interval is not printed as if it meant something');
-  assert.match(md, /<summary>107 other comparisons: 2 inconclusive \(1 too few runs, 1 too noisy\) · 1 within tolerance · 1 improvement · 103 no change<\/summary>/);
+  assert.match(md, /<summary>107 other comparisons: 2 inconclusive \(1 straddle the tolerance, 1 too noisy\) · 1 within tolerance · 1 improvement · 103 no change<\/summary>/);
 });
 
 test('the head-to-head answers vLLM vs Transformers per scenario with ratios from the pooled figures', () => {

@@ -28,7 +28,9 @@ test('real vLLM history, pull request: at most 40 visible lines and 12,000 chara
   assert.ok(md.length <= 12_000, `${md.length} characters`);
   assert.ok(lines.length <= 40, `${lines.length} visible lines:\n${lines.join('\n')}`);
   assert.equal(lines[0], '## ✅ LLM performance: passed — no regression');
-  assert.match(lines[1], /^- \*\*vllm\*\*: no regression \(63 metrics; largest change [a-z-]+ [A-Za-z0-9 /]+ [−+±][\d.]+% \[[−+±][\d.]+%, [−+±][\d.]+%\]\); history of 3 runs; (?:\d+ more baseline runs?|≈\d+ runs per job) would settle \d+ inconclusive cells? \(/);
+  assert.match(lines[1], /^- \*\*vllm\*\*: no regression \(63 metrics; largest change [a-z-]+ [A-Za-z0-9 /]+ [−+±][\d.]+% \[[−+±][\d.]+%, [−+±][\d.]+%\]\); history of 3 runs; \d+ runs per job \(`runs: \d+`\) would settle \d+ cells \([^)]*\); 2 more baseline runs would bound the run-to-run noise of \d+ cells \(/);
+  // Which part of the noise dominates, from the history, in one line under the engine's sentence.
+  assert.match(lines[2], /^ {2}- noise: run-to-run dominates [^;]*Output tokens\/s[^;]* \(±[\d.]+% between runs, ±[\d.]+% from repetitions\); repetitions dominate [^;]*TTFT/);
   assert.doesNotMatch(md, /🟡 inconclusive \|/, 'no bare "inconclusive": each says why');
   assert.doesNotMatch(md, /\[−9\d\.\d%, \+\d{3,}/, 'no interval too wide to inform printed as a figure');
   assert.match(md, /<summary>63 other comparisons: \d+ inconclusive \([^)]*\) · \d+ no change<\/summary>/);
@@ -47,7 +49,8 @@ test('two engines on the default set with a regression: it is on the first scree
   assert.ok(at >= 0, first.join('\n'));
   assert.match(first[0], /^## ❌ LLM performance: failed — 4 regressions$/);
   assert.match(first[2], /^- \*\*vllm\*\*: 4 regressions \(worst chat-8 [A-Za-z0-9 ]+ \+1\d\.\d% \[\+\d+\.\d%, \+\d+\.\d%\]\)/);
-  assert.match(first[3], /^- \*\*transformers\*\*: no regression \(62 metrics[;)].*history of 1 run; /);
+  assert.match(first[3], /^ {2}- noise: /);
+  assert.match(first[4], /^- \*\*transformers\*\*: no regression \(62 metrics[;)].*history of 1 run; /);
   assert.ok(md.indexOf('### vllm vs transformers') > md.indexOf('### 🔴 Regressions'), 'then the head-to-head');
   assert.deepEqual(checkMarkdown(md), []);
 });
@@ -58,7 +61,8 @@ test('the terminal summary uses display names and no markdown escapes, one line 
   const lines = text.split('\n');
   assert.equal(lines[0], 'gate: FAILED — 4 regressions');
   assert.match(lines[1], /^ {2}vllm: 4 regressions \(worst chat-8 /);
-  assert.match(lines[2], /^ {2}transformers: no regression/);
+  assert.match(lines[2], /^ {4}noise: run-to-run dominates /);
+  assert.match(lines[3], /^ {2}transformers: no regression.*; 4 more baseline runs would bound the run-to-run noise of 62 cells /);
   assert.equal(lines.filter((l) => l.startsWith('  regression: vllm · chat-8 ')).length, 4);
   assert.match(text, /regression: vllm · chat-8 TPOT p50 \+15\.3% \[\+\d+\.\d%, \+\d+\.\d%\] \(tolerance ±3%\)/);
   assert.doesNotMatch(text, /\\|_p\d\d|output_throughput|\*\*/);
