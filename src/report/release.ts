@@ -1,8 +1,9 @@
 import { releaseCells } from '../compare/gate.ts';
+import { SUITE } from '../compare/cells.ts';
 import type { Comparison, EngineComparison, MetricComparison } from '../types.ts';
 import { details, table } from './blocks.ts';
 import { escapeCell, escapeHtml } from './escape.ts';
-import { formatChange, formatInterval, formatNumber } from './format.ts';
+import { formatChange, formatInterval, formatNumber, MISSING } from './format.ts';
 import { metricHeading, metricLabel } from './metric-label.ts';
 
 // Release mode asks a different question than a pull request: not "did it regress?" but "is it
@@ -21,16 +22,28 @@ export function notShown(comparison: Comparison): MetricComparison[] {
   return comparison.engines.flatMap((e) => judged(e).filter((m) => m.nonInferior === false));
 }
 
-const bound = (m: MetricComparison): string => (m.worstPlausible == null ? 'no estimate' : `could be ${formatChange(m.worstPlausible)}`);
+/** The suite cells are what a release judges; a set of one scenario has none, and every cell stands in. */
+const noun = (cells: readonly MetricComparison[]): string => (cells.every((m) => m.scenario === SUITE) ? 'suite metrics' : 'metrics');
 
-/** "release: 2 of 10 metrics not shown within tolerance (Output tokens/s could be −5.7% at ±3%, …)"; null when nothing was judged. */
+/** How far the bad side lies beyond the tolerance: the worst first. */
+const excess = (m: MetricComparison): number => Math.abs(m.worstPlausible! - 1) - m.tolerance;
+
+/**
+ * "release: 2 of 9 suite metrics not shown within tolerance (Output tokens/s could be −4.5% at ±3%, …)",
+ * the worst first; null when nothing was judged.
+ */
 export function releaseClause(e: EngineComparison): string | null {
   const cells = judged(e);
   if (cells.length === 0) return null;
   const failed = cells.filter((m) => m.nonInferior === false);
-  if (failed.length === 0) return `release: all ${cells.length} suite metrics shown within tolerance`;
-  const named = failed.slice(0, 3).map((m) => `${metricLabel(m.metric).label} ${bound(m)} at ±${formatNumber(m.tolerance * 100)}%`);
-  return `release: ${failed.length} of ${cells.length} suite metrics not shown within tolerance (${named.join(', ')}${failed.length > 3 ? ', …' : ''})`;
+  const what = noun(cells);
+  if (failed.length === 0) return `release: all ${cells.length} ${what} shown within tolerance`;
+  const bounded = failed.filter((m) => m.worstPlausible != null).sort((a, b) => excess(b) - excess(a));
+  const named = bounded.slice(0, 3).map((m) => `${metricLabel(m.metric).label} could be ${formatChange(m.worstPlausible!)} at ±${formatNumber(m.tolerance * 100)}%`);
+  if (bounded.length > 3) named.push('…');
+  const unbounded = failed.length - bounded.length;
+  if (unbounded > 0) named.push(`${unbounded} without an estimate`);
+  return `release: ${failed.length} of ${cells.length} ${what} not shown within tolerance (${named.join(', ')})`;
 }
 
 /** Every judged cell with its bound, collapsed; null outside release mode or without estimates. */
@@ -41,15 +54,16 @@ export function renderRelease(comparison: Comparison): string | null {
   if (rows.length === 0) return null;
   const failed = rows.filter((m) => m.nonInferior === false).length;
   const level = formatNumber(comparison.confidence * 100);
+  const what = noun(rows);
   return details(
-    escapeHtml(`Release check (non-inferiority): ${failed === 0 ? `all ${rows.length} suite metrics shown within tolerance` : `${failed} of ${rows.length} suite metrics not shown within tolerance`}`),
+    escapeHtml(`Release check (non-inferiority): ${failed === 0 ? `all ${rows.length} ${what} shown within tolerance` : `${failed} of ${rows.length} ${what} not shown within tolerance`}`),
     table(
       [...(withEngine ? ['Engine'] : []), 'Metric', `Change [${level}% CI]`, `Worst plausible (${level}%, one-sided)`, 'Tolerance', 'Within'],
       rows.map((m) => [
         ...(withEngine ? [escapeCell(m.engine)] : []),
         metricHeading(m.metric),
-        `${formatChange(m.ratio)} ${formatInterval(m.ci)}`,
-        m.worstPlausible == null ? 'no estimate' : formatChange(m.worstPlausible),
+        m.ratio === null ? 'no estimate' : `${formatChange(m.ratio)} ${formatInterval(m.ci)}`,
+        m.worstPlausible == null ? MISSING : formatChange(m.worstPlausible),
         `±${formatNumber(m.tolerance * 100)}%`,
         m.nonInferior ? '✅' : '❌',
       ]),

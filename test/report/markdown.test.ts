@@ -116,6 +116,17 @@ test('a significant change inside the tolerance reads "within tolerance"; an int
   assert.match(md, /<summary>107 other comparisons: 2 inconclusive \(1 straddle the tolerance, 1 too noisy\) · 1 within tolerance · 1 improvement · 103 no change<\/summary>/);
 });
 
+test('a release that holds says so per engine; without suite cells every cell is judged', () => {
+  const base = comparison();
+  const hold = (m: MetricComparison): MetricComparison => ({ ...m, worstPlausible: m.ci![1], nonInferior: true });
+  const release: Comparison = { ...base, mode: 'release', gate: { passed: true, verdict: 'no-change', reasons: [] }, engines: base.engines.map((e) => ({ ...e, metrics: e.metrics.map(hold) })) };
+  const md = renderReport({ run: runResult(), comparison: release });
+  assert.match(md, /\n- \*\*transformers\*\*: [^\n]*; release: all 54 metrics shown within tolerance; history of 5 runs/);
+  assert.match(md, /<summary>Release check \(non-inferiority\): all 108 metrics shown within tolerance<\/summary>/);
+  assert.doesNotMatch(md, /not shown within tolerance|❌ \|/);
+  assert.doesNotMatch(renderReport({ run: runResult(), comparison: base }), /Release check|release:/, 'only in release mode');
+});
+
 test('the head-to-head answers vLLM vs Transformers per scenario with ratios from the pooled figures', () => {
   const run = runResult();
   const md = renderReport({ run, comparison: null });

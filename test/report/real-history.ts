@@ -25,8 +25,8 @@ export function realHistory(): BaselineDoc {
   return doc!;
 }
 
-export async function comparePr(run: RunResult, history = realHistory()): Promise<Comparison> {
-  return judge(run, { config: config('pr'), history, store: null, trusted: false, allowFingerprintMismatch: false });
+export async function comparePr(run: RunResult, history = realHistory(), mode: 'pr' | 'release' = 'pr'): Promise<Comparison> {
+  return judge(run, { config: config(mode), history, store: null, trusted: false, allowFingerprintMismatch: false });
 }
 
 /** A scenario's figures with its decode slower by `factor` (TPOT, ITL and E2E latency up; throughput down). */
