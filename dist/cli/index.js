@@ -85626,27 +85626,41 @@ function decodeThrottleReasons(mask) {
         names.push(`0x${rest.toString(16)}`);
     return names;
 }
+/**
+ * Utilisation from which a GPU counts as busy in a sample. Clock-event reasons are also set while
+ * a GPU idles between requests (an H200 reports sw-power-cap at 14–52% utilisation in every
+ * scenario); a reason slowed the work only if it was active while that GPU was busy.
+ */
+const BUSY_UTILISATION_PCT = 80;
 /** Summarises the samples whose time lies in [fromMs, toMs]. */
 function summariseGpu(samples, fromMs, toMs) {
     const inWindow = samples.filter((s) => s.t >= fromMs && s.t <= toMs);
     const memoryAt = new Map();
     const utils = [];
     const reasons = new Set();
+    const busyReasons = new Set();
     for (const s of inWindow) {
         if (s.memoryUsedMiB !== null)
             memoryAt.set(s.t, (memoryAt.get(s.t) ?? 0) + s.memoryUsedMiB);
         if (s.utilizationPct !== null)
             utils.push(s.utilizationPct);
-        if (s.throttleMask !== null)
-            for (const r of decodeThrottleReasons(s.throttleMask))
-                if (r !== 'gpu-idle')
-                    reasons.add(r);
+        if (s.throttleMask === null)
+            continue;
+        const busy = s.utilizationPct !== null && s.utilizationPct >= BUSY_UTILISATION_PCT;
+        for (const r of decodeThrottleReasons(s.throttleMask)) {
+            if (r === 'gpu-idle')
+                continue;
+            reasons.add(r);
+            if (busy)
+                busyReasons.add(r);
+        }
     }
     return {
         samples: inWindow.length,
         peakMemoryMiB: memoryAt.size > 0 ? Math.max(...memoryAt.values()) : null,
         meanUtilizationPct: utils.length > 0 ? utils.reduce((a, b) => a + b, 0) / utils.length : null,
         throttleReasons: [...reasons].sort(),
+        busyThrottleReasons: [...busyReasons].sort(),
     };
 }
 /** Parses `--query-compute-apps=pid,process_name,used_memory --format=csv` output (with its header). */
@@ -86642,8 +86656,10 @@ async function startEngineTelemetry(engine, opts = {}) {
                     telemetry.peakGpuMemoryMiB = g.peakMemoryMiB;
                 if (g.meanUtilizationPct !== null)
                     telemetry.meanGpuUtilPct = g.meanUtilizationPct;
-                if (g.samples > 0)
+                if (g.samples > 0) {
                     telemetry.throttleReasons = g.throttleReasons;
+                    telemetry.busyThrottleReasons = g.busyThrottleReasons;
+                }
             }
             if (scraper && window.metricsWindow !== null) {
                 const e = await scraper.end(window.metricsWindow);
@@ -86745,7 +86761,10 @@ function mergeTelemetry(parts) {
         const v = parts.map(pick).filter((x) => x !== undefined);
         return v.length > 0 ? v.reduce((a, b) => a + b, 0) : undefined;
     };
-    const reasons = [...new Set(parts.flatMap((t) => t.throttleReasons ?? []))].sort();
+    const union = (pick) => {
+        const v = [...new Set(parts.flatMap((t) => pick(t) ?? []))].sort();
+        return v.length > 0 ? v : undefined;
+    };
     const merged = {
         peakGpuMemoryMiB: max((t) => t.peakGpuMemoryMiB),
         meanGpuUtilPct: mean((t) => t.meanGpuUtilPct),
@@ -86754,7 +86773,8 @@ function mergeTelemetry(parts) {
         maxWaitingRequests: max((t) => t.maxWaitingRequests),
         preemptions: sum((t) => t.preemptions),
         prefixCacheHitRate: mean((t) => t.prefixCacheHitRate),
-        throttleReasons: reasons.length > 0 ? reasons : undefined,
+        throttleReasons: union((t) => t.throttleReasons),
+        busyThrottleReasons: union((t) => t.busyThrottleReasons),
     };
     return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined));
 }
@@ -87582,7 +87602,27 @@ function metricHeading(name) {
     return m.unit && !m.label.endsWith('/s') ? `${m.label} (${m.unit})` : m.label;
 }
 
+;// CONCATENATED MODULE: ./lib/src/report/reading.js
+function readComparison(m) {
+    if (m.verdict === 'no-change') {
+        const real = m.ci !== null && (m.ci[0] > 1 || m.ci[1] < 1);
+        return { kind: real ? 'within-tolerance' : 'no-change' };
+    }
+    if (m.verdict !== 'inconclusive')
+        return { kind: m.verdict };
+    return { kind: 'inconclusive', why: m.why ?? null, halfWidth: m.ci ? (m.ci[1] - m.ci[0]) / 2 : null };
+}
+/** An inconclusive interval wider than the tolerance band: shown as "too noisy to tell (±x%)", never as the largest change. */
+function tooWideToInform({ m, reading }) {
+    return reading.kind === 'inconclusive' && reading.halfWidth !== null && reading.halfWidth > m.tolerance;
+}
+/** Every comparison of the document with its reading, engine by engine. */
+function readAll(comparison) {
+    return new Map(comparison.engines.map((e) => [e.engine, e.metrics.map((m) => ({ m, reading: readComparison(m) }))]));
+}
+
 ;// CONCATENATED MODULE: ./lib/src/report/changes.js
+
 
 
 
@@ -87612,12 +87652,11 @@ const WORDS = {
     'no-baseline': 'without baseline',
     'no-change': 'no change',
 };
-/** Why a cell is inconclusive, as counted in the summary ("16 too few baseline runs"). */
+/** Why a cell is inconclusive (the verdict's reason), as counted in the summary ("16 too few runs"). */
 const WHY = {
-    straddles: 'straddle the tolerance',
-    'few-runs': 'too few runs',
-    noisy: 'too noisy',
-    'no-estimate': 'too few values',
+    'straddles-tolerance': 'straddle the tolerance',
+    'too-few-runs': 'too few runs',
+    'too-noisy': 'too noisy',
 };
 // Values are shown as geometric means, the statistic the ratio is taken of. Zeros (an idle
 // queue) have no geometric mean; the arithmetic mean stands in there.
@@ -87626,30 +87665,21 @@ function centre(xs) {
 }
 const pct = (x) => `${formatNumber(x * 100, 2)}%`;
 /** The change and its interval, or what the interval says when it is too wide to say anything. */
-function changeCell({ m, reading }) {
-    if (reading.kind === 'inconclusive' && (reading.why === 'noisy' || reading.why === 'few-runs') && reading.halfWidth !== null) {
-        return `too noisy to tell (±${pct(reading.halfWidth)})`;
-    }
-    return `${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
+function changeCell(r) {
+    if (tooWideToInform(r) && r.reading.kind === 'inconclusive')
+        return `too noisy to tell (±${pct(r.reading.halfWidth)})`;
+    return `${formatChange(r.m.ratio)} ${formatInterval(r.m.ci)}`;
 }
-function readingCell({ m, reading }) {
+/** The reading, and for an inconclusive cell why and what would settle it, from the verdict. */
+function readingCell({ m, reading }, input) {
     if (reading.kind !== 'inconclusive')
         return LABEL[reading.kind];
-    if (reading.why === 'few-runs' && reading.moreRuns !== null)
-        return `🟡 ≈${reading.moreRuns} more baseline run${reading.moreRuns === 1 ? '' : 's'} would settle it`;
-    if (reading.why === 'few-runs' && m.runsToSettle !== null)
-        return `🟡 ≈${m.runsToSettle} runs per job would settle it`;
-    if (reading.why === 'few-runs')
-        return '🟡 too few baseline runs';
-    if (reading.why === 'straddles')
-        return m.runsToSettle !== null ? `🟡 straddles the tolerance; ≈${m.runsToSettle} runs per job would settle it` : '🟡 straddles the tolerance';
-    return `🟡 ${WHY[reading.why]}`;
+    const why = reading.why === null ? 'inconclusive' : reading.why === 'straddles-tolerance' ? 'straddles the tolerance' : WHY[reading.why];
+    return m.runsToSettle !== null ? `🟡 ${why}; ${input('runs', m.runsToSettle)} settles it` : `🟡 ${why}`;
 }
 /** The full table, for regressions: the evidence a reviewer checks before acting. */
 function regressionTable(rows, confidence, withEngine) {
-    // A verdict column is worth its width only when rows differ in it (a missing result among regressions).
-    const mixed = rows.some((r) => r.reading.kind !== 'regression');
-    const header = ['Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance', ...(mixed ? ['Verdict'] : [])];
+    const header = ['Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance'];
     const body = rows.map((r) => [
         escapeCell(r.m.scenario),
         metricHeading(r.m.metric),
@@ -87658,12 +87688,11 @@ function regressionTable(rows, confidence, withEngine) {
         changeCell(r),
         formatP(r.m.adjustedP),
         `±${formatNumber(r.m.tolerance * 100)}%`,
-        ...(mixed ? [readingCell(r)] : []),
     ]);
-    return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'r', 'r', ...(mixed ? ['l'] : [])]);
+    return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'r', 'r']);
 }
 /** A compact table for everything else: what changed, how sure, and why it did not decide. */
-function otherTable(rows, confidence, withEngine) {
+function otherTable(rows, confidence, withEngine, input) {
     const header = ['Scenario', 'Metric', 'Baseline → current', `Change [${formatNumber(confidence * 100)}% CI]`, 'Tolerance', 'Reading'];
     const body = rows.map((r) => [
         escapeCell(r.m.scenario),
@@ -87671,7 +87700,7 @@ function otherTable(rows, confidence, withEngine) {
         `${formatNumber(centre(r.m.baseline))} → ${formatNumber(centre(r.m.current))}`,
         changeCell(r),
         `±${formatNumber(r.m.tolerance * 100)}%`,
-        readingCell(r),
+        readingCell(r, input),
     ]);
     return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'l']);
 }
@@ -87722,18 +87751,35 @@ function byRun(xs, runs) {
     const size = xs.length / runs;
     return Array.from({ length: runs }, (_, i) => values(xs.slice(i * size, (i + 1) * size))).join(' | ');
 }
-/** Regressions and missing results with their evidence (null when there are none): the part of the report that needs action. */
+/** Regressions with their evidence (null when there are none): the part of the report that needs action. */
 function renderRegressions(comparison, readings, scenarioOrder) {
-    const rows = sortRows([...readings.values()].flat().filter((r) => GATING.has(r.reading.kind)), comparison, scenarioOrder);
+    const rows = sortRows([...readings.values()].flat().filter((r) => r.reading.kind === 'regression'), comparison, scenarioOrder);
     if (rows.length === 0)
         return null;
-    const evidence = rows
-        .filter((r) => r.reading.kind === 'regression')
-        .map(({ m }) => {
+    const evidence = rows.map(({ m }) => {
         const runs = comparison.engines.find((e) => e.engine === m.engine)?.baselineRuns ?? 0;
         return `- ${escapeInline(m.engine)} · ${escapeInline(m.scenario)} · ${metricHeading(m.metric)}: baseline ${byRun(m.baseline, runs)} → current ${values(m.current)}`;
     });
-    return join(`### 🔴 Regressions`, regressionTable(rows, comparison.confidence, comparison.engines.length > 1), evidence.length ? details('Values per repetition behind each regression (baseline runs separated by |)', evidence.join('\n')) : null);
+    return join(`### 🔴 Regressions`, regressionTable(rows, comparison.confidence, comparison.engines.length > 1), details('Values per repetition behind each regression (baseline runs separated by |)', evidence.join('\n')));
+}
+/**
+ * Cells without a result, one line per engine × scenario with the verdict's reason (too many failed
+ * requests) or the metrics that had no valid value; null when every cell has one. Wrong data fails
+ * the gate whatever the policy, so it is on the first screen.
+ */
+function renderErrors(comparison, readings, scenarioOrder) {
+    const rows = sortRows([...readings.values()].flat().filter((r) => r.reading.kind === 'error'), comparison, scenarioOrder);
+    if (rows.length === 0)
+        return null;
+    const groups = new Map();
+    for (const { m } of rows) {
+        const key = `${m.engine}\u0000${m.scenario}\u0000${m.error ?? ''}`;
+        const g = groups.get(key) ?? { engine: m.engine, scenario: m.scenario, reason: m.error ?? null, metrics: [] };
+        g.metrics.push(metricLabel(m.metric).label);
+        groups.set(key, g);
+    }
+    const lines = [...groups.values()].map((g) => `- ${escapeInline(g.engine)} · ${escapeInline(g.scenario)}: ${g.reason !== null ? escapeInline(g.reason) : `no valid value for ${g.metrics.join(', ')} (the scenario has no result, or a repetition has a missing, non-finite or negative value)`}`);
+    return join('### ⛔ No result', lines.join('\n'));
 }
 /** "46 inconclusive (40 too noisy, 6 interval straddles the tolerance) · 5 within tolerance · 12 no change". */
 function otherCounts(rows) {
@@ -87749,15 +87795,15 @@ function otherCounts(rows) {
         }
         const why = new Map();
         for (const r of of)
-            if (r.reading.kind === 'inconclusive')
+            if (r.reading.kind === 'inconclusive' && r.reading.why !== null)
                 why.set(r.reading.why, (why.get(r.reading.why) ?? 0) + 1);
         const reasons = Object.keys(WHY).filter((w) => why.has(w)).map((w) => `${why.get(w)} ${WHY[w]}`);
-        parts.push(`${of.length} inconclusive (${reasons.join(', ')})`);
+        parts.push(reasons.length ? `${of.length} inconclusive (${reasons.join(', ')})` : `${of.length} inconclusive`);
     }
     return parts.join(' · ');
 }
 /** Everything that is not a regression, collapsed, summarised by count and by why; null when nothing else was compared. */
-function renderOtherComparisons(comparison, readings, scenarioOrder) {
+function renderOtherComparisons(comparison, readings, scenarioOrder, input) {
     const all = [...readings.values()].flat();
     const rows = sortRows(all.filter((r) => !GATING.has(r.reading.kind)), comparison, scenarioOrder);
     if (rows.length === 0)
@@ -87767,8 +87813,9 @@ function renderOtherComparisons(comparison, readings, scenarioOrder) {
     const method = `Baseline and current are geometric means over repetitions; the change is their ratio with a ` +
         `${formatNumber(comparison.confidence * 100)}% confidence interval; p-values are adjusted (${comparison.correction === 'holm' ? 'Holm' : 'Benjamini–Hochberg'}) ` +
         `over all ${all.length} comparisons. A regression needs significance and a change beyond the tolerance. Within tolerance: a real change smaller than the tolerance. ` +
-        `Too noisy to tell: an interval wider than the tolerance band; more baseline runs narrow it where the noise is between runs.`;
-    return details(escapeHtml(`${rows.length} other comparisons: ${otherCounts(rows)}`), join(listed.length ? otherTable(listed, comparison.confidence, withEngine) : null, unchangedList(rows.filter((r) => r.reading.kind === 'no-change'), withEngine), method));
+        `Too noisy to tell: an interval wider than the tolerance band. Too few runs: the stored runs and this job's runs cannot bound the run-to-run noise yet. ` +
+        `A \`runs\` setting that settles a cell: the runs per job after which it would be decided if its estimate and noise stayed as measured.`;
+    return details(escapeHtml(`${rows.length} other comparisons: ${otherCounts(rows)}`), join(listed.length ? otherTable(listed, comparison.confidence, withEngine, input) : null, unchangedList(rows.filter((r) => r.reading.kind === 'no-change'), withEngine), method));
 }
 /** Absolute limits exceeded (release mode), or null when none were. */
 function renderSloViolations(comparison) {
@@ -87923,7 +87970,76 @@ function renderEnvironment(run, comparison) {
     return details(`Environment: ${escapeHtml(environment_oneLine(run.engines[0].fingerprint))}${same ? ' · same as the baseline' : ''}`, table(['', ...run.engines.map((e) => escapeCell(e.engine))], rows));
 }
 
+;// CONCATENATED MODULE: ./lib/src/report/release.js
+
+
+
+
+
+
+// Release mode asks a different question than a pull request: not "did it regress?" but "is it
+// shown to be no worse than the tolerance?" (non-inferiority, on the suite cells: the bad side of
+// each one-sided interval must lie within tolerance). The verdict records the bound (worstPlausible)
+// and whether it holds (nonInferior); this says so per engine, compactly.
+/** The cells the release gate judged, in the engine's order. */
+function judged(e) {
+    const cells = releaseCells(e);
+    return e.metrics.filter((m) => cells.has(m) && m.nonInferior != null);
+}
+/** Cells of every engine that a release could not show within tolerance. */
+function notShown(comparison) {
+    return comparison.engines.flatMap((e) => judged(e).filter((m) => m.nonInferior === false));
+}
+/** The suite cells are what a release judges; a set of one scenario has none, and every cell stands in. */
+const noun = (cells) => (cells.every((m) => m.scenario === SUITE) ? 'suite metrics' : 'metrics');
+/** How far the bad side lies beyond the tolerance: the worst first. */
+const excess = (m) => Math.abs(m.worstPlausible - 1) - m.tolerance;
+/**
+ * "release: 2 of 9 suite metrics not shown within tolerance (Output tokens/s could be −4.5% at ±3%, …)",
+ * the worst first; null when nothing was judged.
+ */
+function releaseClause(e) {
+    const cells = judged(e);
+    if (cells.length === 0)
+        return null;
+    const failed = cells.filter((m) => m.nonInferior === false);
+    const what = noun(cells);
+    if (failed.length === 0)
+        return `release: all ${cells.length} ${what} shown within tolerance`;
+    const bounded = failed.filter((m) => m.worstPlausible != null).sort((a, b) => excess(b) - excess(a));
+    const named = bounded.slice(0, 3).map((m) => `${metricLabel(m.metric).label} could be ${formatChange(m.worstPlausible)} at ±${formatNumber(m.tolerance * 100)}%`);
+    if (bounded.length > 3)
+        named.push('…');
+    const unbounded = failed.length - bounded.length;
+    if (unbounded > 0)
+        named.push(`${unbounded} without an estimate`);
+    return `release: ${failed.length} of ${cells.length} ${what} not shown within tolerance (${named.join(', ')})`;
+}
+/** Every judged cell with its bound, collapsed; null outside release mode or without estimates. */
+function renderRelease(comparison) {
+    if (comparison.mode !== 'release')
+        return null;
+    const withEngine = comparison.engines.length > 1;
+    const rows = comparison.engines.flatMap((e) => judged(e));
+    if (rows.length === 0)
+        return null;
+    const failed = rows.filter((m) => m.nonInferior === false).length;
+    const level = formatNumber(comparison.confidence * 100);
+    const what = noun(rows);
+    return details(escapeHtml(`Release check (non-inferiority): ${failed === 0 ? `all ${rows.length} ${what} shown within tolerance` : `${failed} of ${rows.length} ${what} not shown within tolerance`}`), table([...(withEngine ? ['Engine'] : []), 'Metric', `Change [${level}% CI]`, `Worst plausible (${level}%, one-sided)`, 'Tolerance', 'Within'], rows.map((m) => [
+        ...(withEngine ? [escapeCell(m.engine)] : []),
+        metricHeading(m.metric),
+        m.ratio === null ? 'no estimate' : `${formatChange(m.ratio)} ${formatInterval(m.ci)}`,
+        m.worstPlausible == null ? MISSING : formatChange(m.worstPlausible),
+        `±${formatNumber(m.tolerance * 100)}%`,
+        m.nonInferior ? '✅' : '❌',
+    ]), [...(withEngine ? ['l'] : []), 'l', 'r', 'r', 'r', 'l']));
+}
+
 ;// CONCATENATED MODULE: ./lib/src/report/gist.js
+
+
+
 
 
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -87952,34 +88068,75 @@ const size = (m) => (m.ratio !== null && m.ratio > 0 ? Math.abs(Math.log(m.ratio
 function largest(cells) {
     return cells.reduce((best, m) => (best === null || size(m) > size(best) ? m : best), null);
 }
-/** What would settle the inconclusive cells, or null when none are. */
-function nextStep(read) {
-    const open = read.filter((r) => r.reading.kind === 'inconclusive');
+/** "7 TTFT cells" for one family, "12 cells (TTFT, ITL, …)" for several. */
+function cellsOf(cells) {
+    const names = families(cells);
+    return names.includes(',') ? `${plural(cells.length, 'cell')} (${names})` : `${cells.length} ${names} cell${cells.length === 1 ? '' : 's'}`;
+}
+/**
+ * Baseline runs to add before a run-level interval has MIN_RUN_DF degrees of freedom (stored runs
+ * plus this job's runs, less one per side), the verdicts' "too few runs"; at least one.
+ */
+function moreBaselineRuns(cells) {
+    return Math.max(1, ...cells.map((m) => MIN_RUN_DF + 2 - (m.runs?.baseline ?? 0) - (m.runs?.current ?? 1)));
+}
+const cliFlag = (name, value) => `--${name} ${value}`;
+/**
+ * What would settle the inconclusive cells, from the verdicts' own forecasts (runs per job) and
+ * reasons (a history too short to bound run-to-run noise); null when none are open.
+ */
+function nextStep(open, baselineRuns, opts) {
     if (open.length === 0)
         return null;
-    const runs = open.flatMap((r) => (r.reading.kind === 'inconclusive' && r.reading.moreRuns !== null ? [{ m: r.m, more: r.reading.moreRuns }] : []));
-    if (runs.length > 0) {
-        const more = median(runs.map((x) => x.more));
-        const settled = runs.filter((x) => x.more <= more).map((x) => x.m);
-        return `${more} more baseline run${more === 1 ? '' : 's'} would settle ${plural(settled.length, 'inconclusive cell')} (${families(settled)})`;
+    const steps = [];
+    const byRuns = open.filter((m) => m.runsToSettle !== null);
+    if (byRuns.length > 0) {
+        const runs = median(byRuns.map((m) => m.runsToSettle));
+        steps.push(`${runs} runs per job (${opts.input('runs', runs)}) would settle ${cellsOf(byRuns.filter((m) => m.runsToSettle <= runs))}`);
     }
-    const repeatable = open.filter((r) => r.m.runsToSettle !== null);
-    if (repeatable.length > 0) {
-        const reps = median(repeatable.map((r) => r.m.runsToSettle));
-        const settled = repeatable.filter((r) => r.m.runsToSettle <= reps).map((r) => r.m);
-        return `≈${reps} runs per job would settle ${plural(settled.length, 'inconclusive cell')} (${families(settled)})`;
+    const rest = open.filter((m) => m.runsToSettle === null);
+    const short = rest.filter((m) => m.why === 'too-few-runs');
+    if (short.length > 0) {
+        const more = moreBaselineRuns(short);
+        const needed = baselineRuns + more;
+        steps.push(opts.window !== undefined && needed > opts.window
+            ? `the history window is too short to bound the run-to-run noise of ${cellsOf(short)}: ${opts.input('history', needed)} would`
+            : `${plural(more, 'more baseline run')} would bound the run-to-run noise of ${cellsOf(short)}`);
     }
-    const oneRun = open.filter((r) => r.reading.kind === 'inconclusive' && r.reading.why === 'few-runs').length;
-    if (oneRun > 0)
-        return `more baseline runs are needed to judge ${plural(oneRun, 'inconclusive cell')} (one run cannot show how runs differ)`;
-    return `${plural(open.length, 'cell is', 'cells are')} too noisy to tell at ${open.length === 1 ? 'its' : 'their'} tolerance`;
+    const noisy = rest.filter((m) => m.why !== 'too-few-runs');
+    if (noisy.length > 0)
+        steps.push(`${cellsOf(noisy)} too noisy to settle at ${noisy.length === 1 ? 'its' : 'their'} tolerance`);
+    return steps.join('; ');
+}
+/**
+ * Which part of the noise dominates, metric family by family, from the history (the verdicts'
+ * split of a run's noise): run-to-run noise only more runs per job average out, repetition noise
+ * more repetitions per run do too. Null when the verdicts do not say (fewer than two runs).
+ */
+function noiseLine(e) {
+    const byFamily = new Map();
+    for (const m of e.metrics)
+        if (m.noise)
+            byFamily.set(family(m.metric), [...(byFamily.get(family(m.metric)) ?? []), m.noise]);
+    if (byFamily.size === 0)
+        return null;
+    const pct = (x) => `±${formatNumber(x * 100, 2)}%`;
+    const side = (dominant, words) => {
+        const fams = [...byFamily.entries()].filter(([, xs]) => xs.filter((n) => n.dominant === 'run-to-run').length * 2 > xs.length === (dominant === 'run-to-run'));
+        if (fams.length === 0)
+            return null;
+        const xs = fams.flatMap(([, v]) => v);
+        return `${words} ${fams.map(([f]) => f).join(', ')} (${pct(median(xs.map((n) => n.runToRun)))} between runs, ${pct(median(xs.map((n) => n.repetition)))} from repetitions)`;
+    };
+    return `noise: ${[side('run-to-run', 'run-to-run dominates'), side('repetitions', 'repetitions dominate')].filter(Boolean).join('; ')}`;
 }
 function regressionClause(regressions, esc) {
     const worst = largest(regressions);
     const where = regressions.length === 1 ? changeText(worst, esc) : `worst ${changeText(worst, esc)}`;
     return `${plural(regressions.length, 'regression')} (${where})`;
 }
-function engineSentence(e, read, comparison, run, esc) {
+function engineSentence(e, read, comparison, run, opts) {
+    const { esc } = opts;
     const name = esc(e.engine);
     if (e.metrics.length === 0) {
         const error = run.engines.find((x) => x.engine === e.engine)?.error;
@@ -87993,7 +88150,7 @@ function engineSentence(e, read, comparison, run, esc) {
     const of = (kind) => read.filter((r) => r.reading.kind === kind).map((r) => r.m);
     const regressions = of('regression');
     // "How sure": the largest change whose interval says something (not one too wide to inform).
-    const informative = read.filter((r) => r.reading.kind !== 'regression' && !(r.reading.kind === 'inconclusive' && r.reading.why !== 'straddles')).map((r) => r.m);
+    const informative = read.filter((r) => r.reading.kind !== 'regression' && !tooWideToInform(r)).map((r) => r.m);
     const top = largest(informative);
     const head = regressions.length
         ? regressionClause(regressions, esc)
@@ -88008,18 +88165,21 @@ function engineSentence(e, read, comparison, run, esc) {
         ownLimits.length ? `${plural(ownLimits.length, 'limit')} exceeded` : null,
         ownShifts.length ? `${plural(ownShifts.length, 'change point')} in the history` : null,
         improvements.length ? plural(improvements.length, 'improvement') : null,
+        comparison.mode === 'release' ? releaseClause(e) : null,
         `history of ${plural(e.baselineRuns, 'run')}`,
-        nextStep(read),
+        nextStep(of('inconclusive'), e.baselineRuns, opts),
     ];
-    if (!comparison.gate.passed && comparison.gate.verdict === 'inconclusive' && read.some((r) => r.reading.kind === 'inconclusive')) {
+    if (!comparison.gate.passed && comparison.mode !== 'release' && comparison.gate.verdict === 'inconclusive' && read.some((r) => r.reading.kind === 'inconclusive')) {
         parts.push('the gate fails on inconclusive results');
     }
     return `${name}: ${parts.filter(Boolean).join('; ')}`;
 }
 /** One sentence per engine of the comparison, in its order. */
-function engineSentences(comparison, run, readings, esc) {
-    return comparison.engines.map((e) => engineSentence(e, readings.get(e.engine) ?? [], comparison, run, esc));
+function engineSentences(comparison, run, readings, opts) {
+    return comparison.engines.map((e) => engineSentence(e, readings.get(e.engine) ?? [], comparison, run, opts));
 }
+/** Engine × scenario pairs with an error cell: one failing scenario is one finding, not one per metric. */
+const errorScenarios = (read) => new Set(read.filter((r) => r.reading.kind === 'error').map((r) => `${r.m.engine}\u0000${r.m.scenario}`)).size;
 /** The headline's gist: "no regression", "2 regressions", "1 engine failed", … */
 function gateGist(comparison, readings) {
     const all = [...readings.values()].flat();
@@ -88027,10 +88187,11 @@ function gateGist(comparison, readings) {
     const failedEngines = comparison.engines.filter((e) => e.metrics.length === 0 && e.verdict === 'error').length;
     const parts = [
         failedEngines ? `${plural(failedEngines, 'engine')} failed` : null,
-        count('error') ? `${plural(count('error'), 'missing result')}` : null,
+        errorScenarios(all) ? `${plural(errorScenarios(all), 'scenario')} without result` : null,
         count('regression') ? plural(count('regression'), 'regression') : null,
         comparison.sloViolations.length ? `${plural(comparison.sloViolations.length, 'limit')} exceeded` : null,
         comparison.changePoints.length ? plural(comparison.changePoints.length, 'change point') : null,
+        comparison.mode === 'release' && notShown(comparison).length ? `${plural(notShown(comparison).length, 'metric')} not shown within tolerance` : null,
     ].filter(Boolean);
     if (parts.length)
         return parts.join(' · ');
@@ -88043,75 +88204,6 @@ function gateGist(comparison, readings) {
     if (!comparison.gate.passed && count('no-baseline'))
         return `${plural(count('no-baseline'), 'metric')} without baseline`;
     return 'no regression';
-}
-
-;// CONCATENATED MODULE: ./lib/src/report/reading.js
-
-/** The history window the action keeps by default (input `history`): more runs than this are never compared. */
-const DEFAULT_HISTORY_WINDOW = 10;
-function halfWidth(ci) {
-    return ci ? (ci[1] - ci[0]) / 2 : null;
-}
-/**
- * Width of a t interval from k runs (the current run counted once for its own run effect), relative
- * to the width with `from` runs: t(k − 1) · √(1 + 1/k) over the same with `from`.
- */
-function widthFactor(from, k, q) {
-    const w = (n) => studentTQuantile(q, n - 1) * Math.sqrt(1 + 1 / n);
-    return w(k) / w(from);
-}
-/**
- * More baseline runs (up to the window) after which the interval, shrunk as widthFactor says around
- * the same estimate, would settle the comparison; null when even a full window would not.
- * A forecast on the log scale of the ratio, like the interval itself.
- */
-function moreRunsToSettle(m, ctx) {
-    if (!m.ci || m.ratio === null || !(m.ci[0] > 0) || !(m.ratio > 0) || ctx.baselineRuns < 2)
-        return null;
-    const alpha = 1 - ctx.confidence;
-    const e = Math.log(m.ratio);
-    const half = (Math.log(m.ci[1]) - Math.log(m.ci[0])) / 2;
-    const [lo, hi] = [Math.log1p(-m.tolerance), Math.log1p(m.tolerance)];
-    const beyond = e < lo || e > hi;
-    const q = 1 - alpha / 2;
-    // Beyond the tolerance a regression must still be significant after correction (Bonferroni bound).
-    const qBeyond = 1 - alpha / (2 * Math.max(1, ctx.family));
-    for (let k = ctx.baselineRuns + 1; k <= ctx.window; k++) {
-        const h = half * widthFactor(ctx.baselineRuns, k, q);
-        const settled = beyond ? Math.abs(e) >= (h * studentTQuantile(qBeyond, k - 1)) / studentTQuantile(q, k - 1) : e - h >= lo && e + h <= hi;
-        if (settled)
-            return k - ctx.baselineRuns;
-    }
-    return null;
-}
-function readComparison(m, ctx) {
-    if (m.verdict === 'no-change') {
-        const real = m.ci !== null && (m.ci[0] > 1 || m.ci[1] < 1);
-        return { kind: real ? 'within-tolerance' : 'no-change' };
-    }
-    if (m.verdict !== 'inconclusive')
-        return { kind: m.verdict };
-    const h = halfWidth(m.ci);
-    if (h === null)
-        return { kind: 'inconclusive', why: 'no-estimate', halfWidth: null, moreRuns: null };
-    if (h <= m.tolerance)
-        return { kind: 'inconclusive', why: 'straddles', halfWidth: h, moreRuns: null };
-    // More repetitions of the current run would narrow it enough (the statistics layer's forecast).
-    if (m.runsToSettle !== null)
-        return { kind: 'inconclusive', why: 'few-runs', halfWidth: h, moreRuns: null };
-    // One stored run cannot show how runs differ: more of them are needed before anything else.
-    if (ctx.baselineRuns < 2)
-        return { kind: 'inconclusive', why: 'few-runs', halfWidth: h, moreRuns: null };
-    const moreRuns = moreRunsToSettle(m, ctx);
-    return { kind: 'inconclusive', why: moreRuns !== null ? 'few-runs' : 'noisy', halfWidth: h, moreRuns };
-}
-/** Every comparison of the document with its reading, engine by engine. */
-function readAll(comparison, window = DEFAULT_HISTORY_WINDOW) {
-    const family = comparison.engines.reduce((n, e) => n + e.metrics.filter((m) => m.adjustedP !== null).length, 0);
-    return new Map(comparison.engines.map((e) => {
-        const ctx = { confidence: comparison.confidence, baselineRuns: e.baselineRuns, window: Math.max(window, e.baselineRuns), family };
-        return [e.engine, e.metrics.map((m) => ({ m, reading: readComparison(m, ctx) }))];
-    }));
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/record-hint.js
@@ -88236,6 +88328,7 @@ function renderRoofline(run) {
 
 
 
+
 // Memory efficiency (the seed's third axis) and GPU throttling, both from the telemetry gathered
 // while each scenario ran. What an engine or machine cannot report (no GPU, no /metrics) gets no
 // column and no row, rather than a column of dashes.
@@ -88265,16 +88358,10 @@ function renderMemory(run) {
     return details(escapeHtml(`Memory efficiency${peak ? `: peak GPU memory ${peak}` : ''}`), table(['Engine', 'Scenario', ...columns.map(([label]) => label)], shown.map(({ engine, scenario, t }) => [escapeCell(engine), escapeCell(scenario), ...columns.map(([, read, format]) => format(read(t)))]), ['l', 'l', ...columns.map(() => 'r')]));
 }
 /**
- * Mean utilisation from which the GPU counts as busy while a scenario ran. Clock-event reasons are
- * also set while a GPU idles between requests (an H200 reports sw-power-cap at 14–52% utilisation
- * in every scenario); a reason matters only when it slowed the work, so only busy windows count.
+ * One warning line naming where the GPU throttled while it was busy (those figures may be low);
+ * null when it never did. Clock-event reasons are also set while a GPU idles between requests, so
+ * only a reason active in a busy sample counts.
  */
-const BUSY_UTILISATION_PCT = 80;
-function busyThrottle(s) {
-    const util = s.telemetry.meanGpuUtilPct;
-    return typeof util === 'number' && util >= BUSY_UTILISATION_PCT ? (s.telemetry.throttleReasons ?? []) : [];
-}
-/** One warning line naming where the GPU throttled while it was busy (those figures may be low); null when it never did. */
 function renderThrottling(run) {
     const reasons = new Set();
     const where = new Map();
@@ -88285,10 +88372,11 @@ function renderThrottling(run) {
         for (const scenario of run.scenarioSet.names) {
             const reps = e.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario));
             windows += reps.length;
-            const hit = reps.filter((s) => busyThrottle(s).length > 0);
+            // Recorded per sample by the GPU sampler (metrics/gpu.ts); older results without it say nothing.
+            const hit = reps.filter((s) => (s.telemetry.busyThrottleReasons ?? []).length > 0);
             busyWindows += hit.length;
             for (const s of hit)
-                for (const r of busyThrottle(s))
+                for (const r of s.telemetry.busyThrottleReasons)
                     reasons.add(r);
             if (hit.length)
                 where.set(e.engine, [...(where.get(e.engine) ?? []), scenario]);
@@ -88432,6 +88520,11 @@ function renderHeadToHead(run) {
 
 
 
+
+/** Inputs as the reader sets them: `--runs 4` for a report the CLI wrote, `runs: 4` in a workflow. */
+function inputName(input) {
+    return input.record ? cliFlag : (name, value) => codeSpan(`${name}: ${value}`);
+}
 const DEFAULT_TITLE = 'LLM performance';
 function headline(input, readings) {
     const title = escapeInline(input.title ?? DEFAULT_TITLE);
@@ -88446,12 +88539,18 @@ function headline(input, readings) {
 /** Under the headline: one sentence per engine, and a partial run said as such. */
 function verdictLines(input, readings) {
     const { run, comparison } = input;
-    const lines = comparison && readings
-        ? engineSentences(comparison, run, readings, escapeInline).map((s) => {
+    const lines = [];
+    if (comparison && readings) {
+        const sentences = engineSentences(comparison, run, readings, { esc: escapeInline, input: inputName(input), window: input.historyWindow });
+        comparison.engines.forEach((e, i) => {
+            const s = sentences[i];
             const colon = s.indexOf(': ');
-            return `- **${s.slice(0, colon)}**${s.slice(colon)}`;
-        })
-        : [];
+            lines.push(`- **${s.slice(0, colon)}**${s.slice(colon)}`);
+            const noise = noiseLine(e);
+            if (noise)
+                lines.push(`  - ${noise}`);
+        });
+    }
     const failed = run.engines.filter((e) => e.status === 'failed').map((e) => escapeInline(e.engine));
     if (run.partial)
         lines.push(`- ⚠️ Partial run${failed.length ? `: ${failed.join(', ')} failed` : ''} (see Failures).`);
@@ -88483,10 +88582,10 @@ function footer(run) {
 /** The whole report as GitHub-flavoured markdown. Pure: the same input gives the same text. */
 function renderReport(input) {
     const { run, comparison } = input;
-    const readings = comparison ? readAll(comparison, input.historyWindow) : null;
+    const readings = comparison ? readAll(comparison) : null;
     const order = run.scenarioSet.names;
     const firstRun = !comparison || comparison.engines.every((e) => e.baselineRuns === 0);
-    return (join(headline(input, readings), verdictLines(input, readings), provenance(input), firstRun && !run.partial ? renderRecordHint(input.record) : null, comparison && readings && renderRegressions(comparison, readings, order), comparison && renderSloViolations(comparison), comparison && renderChangePoints(comparison), renderHeadToHead(run), renderFailures(run), renderShortOutputs(run), renderThrottling(run), comparison && renderFingerprintNote(comparison), comparison && readings && renderOtherComparisons(comparison, readings, order), renderMemory(run), renderRoofline(run), renderEnvironment(run, comparison), comparison && readings && renderHistory(comparison, readings), renderFullSummaries(run), footer(run)) + '\n');
+    return (join(headline(input, readings), verdictLines(input, readings), provenance(input), firstRun && !run.partial ? renderRecordHint(input.record) : null, comparison && readings && renderErrors(comparison, readings, order), comparison && readings && renderRegressions(comparison, readings, order), comparison && renderSloViolations(comparison), comparison && renderChangePoints(comparison), comparison && renderRelease(comparison), renderHeadToHead(run), renderFailures(run), renderShortOutputs(run), renderThrottling(run), comparison && renderFingerprintNote(comparison), comparison && readings && renderOtherComparisons(comparison, readings, order, inputName(input)), renderMemory(run), renderRoofline(run), renderEnvironment(run, comparison), comparison && readings && renderHistory(comparison, readings), renderFullSummaries(run), footer(run)) + '\n');
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/noise.js
@@ -88548,16 +88647,26 @@ function renderNoise(rows) {
 
 
 // The verdict for a terminal: the report's first screen in plain text (display names, no markdown
-// escapes), then each regression on a line of its own.
+// escapes), then each missing result and regression on a line of its own.
 const plain = (text) => text;
 function terminalSummary(run, comparison, historyWindow) {
-    const readings = readAll(comparison, historyWindow);
+    const readings = readAll(comparison);
     const lines = [`gate: ${comparison.gate.passed ? 'passed' : 'FAILED'} — ${gateGist(comparison, readings)}`];
-    for (const sentence of engineSentences(comparison, run, readings, plain))
-        lines.push(`  ${sentence}`);
+    const sentences = engineSentences(comparison, run, readings, { esc: plain, input: cliFlag, window: historyWindow });
+    comparison.engines.forEach((e, i) => {
+        lines.push(`  ${sentences[i]}`);
+        const noise = noiseLine(e);
+        if (noise)
+            lines.push(`    ${noise}`);
+    });
+    const said = new Set();
     for (const { m, reading } of [...readings.values()].flat()) {
         if (reading.kind === 'regression')
             lines.push(`  regression: ${m.engine} · ${changeText(m, plain)} (tolerance ±${formatNumber(m.tolerance * 100)}%)`);
+        const error = `  no result: ${m.engine} · ${m.scenario}: ${m.error ?? 'no valid value'}`;
+        if (reading.kind === 'error' && !said.has(error))
+            lines.push(error);
+        said.add(error);
     }
     for (const v of comparison.sloViolations)
         lines.push(`  limit exceeded: ${v.engine} · ${v.scenario} · ${v.metric}: ${formatNumber(v.value)} against ${formatNumber(v.limit)}`);
