@@ -13,7 +13,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEngine, type RunningEngine } from '../src/engines/engine.ts';
+import { startEngine, type ManagedEngine } from '../src/engines/engine.ts';
 import { runScenario } from '../src/load/runner.ts';
 import { distribution } from '../src/metrics/summary.ts';
 import type { Distribution, Prompt, Scenario } from '../src/types.ts';
@@ -71,7 +71,7 @@ const CAPACITY: readonly Level[] = [
 
 const logDir = mkdtempSync(join(tmpdir(), 'llm-perf-gate-harness-'));
 
-async function startSim(cadenceMs: number): Promise<RunningEngine> {
+async function startSim(cadenceMs: number): Promise<ManagedEngine> {
   return startEngine({
     kind: 'sim',
     label: 'sim-cadence',

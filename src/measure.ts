@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { collectFingerprint, modelFiles } from './baseline/fingerprint.ts';
-import { EngineStartError, startEngine, type EngineSpec, type RunningEngine } from './engines/engine.ts';
-import { VLLM_DIALECT, PLAIN_OPENAI_DIALECT, type RequestDialect } from './load/client.ts';
+import { EngineStartError, openEngine, type EngineSpec, type RunningEngine } from './engines/engine.ts';
 import type { PromptBook } from './load/prompt-book.ts';
 import { RunCancelledError, runScenario } from './load/runner.ts';
 import { startEngineTelemetry, type EngineTelemetry } from './engines/telemetry.ts';
@@ -47,7 +46,9 @@ export interface MeasureOptions {
   readonly python: string;
   readonly dtype: string;
   /** Extra arguments per engine kind (vllm-args, transformers-args, sim-args). */
-  readonly engineArgs: Readonly<Record<'vllm' | 'transformers' | 'sim', readonly string[]>>;
+  readonly engineArgs: Readonly<Record<string, readonly string[]>>;
+  /** Where an engine that is not started from `python` is reached or how it is started. */
+  readonly endpoint?: Pick<EngineSpec, 'baseUrl' | 'apiKey' | 'command' | 'readyPath'>;
   readonly startupTimeoutS: number;
   /** Unrecorded passes over the scenarios after each engine start, before the measured ones. */
   readonly warmupRepetitions: number;
@@ -108,26 +109,18 @@ export async function measure(opts: MeasureOptions): Promise<RunResult> {
 }
 
 function engineSpec(engine: EngineSelection, opts: MeasureOptions): EngineSpec {
-  const extra = opts.engineArgs[engine.kind];
   return {
+    ...opts.endpoint,
     kind: engine.kind,
     label: engine.label,
     model: opts.model,
     python: opts.python,
     dtype: opts.dtype,
-    extraArgs: engine.profile ? ['--profile', engine.profile, ...extra] : [...extra],
+    extraArgs: [...(engine.args ?? []), ...(opts.engineArgs[engine.kind] ?? [])],
     startupTimeoutS: opts.startupTimeoutS,
     logDir: opts.logDir,
   };
 }
-
-// Engines differ in which OpenAI extensions they accept: vLLM (and the sim that mimics it) takes
-// `ignore_eos`/`min_tokens` to force lengths and streams usage; `transformers serve` is plain OpenAI.
-const DIALECT: Readonly<Record<EngineSelection['kind'], RequestDialect>> = {
-  vllm: VLLM_DIALECT,
-  sim: VLLM_DIALECT,
-  transformers: PLAIN_OPENAI_DIALECT,
-};
 
 async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Promise<EngineResult> {
   const { info, warning } = opts.hooks;
@@ -138,15 +131,15 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
   let telemetry: EngineTelemetry | null = null;
   // The fingerprint records the arguments as launched (dtype, ports dropped, ...); an engine that
   // never started is fingerprinted by the arguments it was given.
-  let fingerprint = await fingerprintOf(engine, spec.extraArgs, opts);
-  const startup: Startup = { coldS: null, warmS: null };
+  let fingerprint = await fingerprintOf(engine, spec.extraArgs, null, opts);
+  const startup: Startup = { coldS: null, warmS: null, external: false };
   const failed = (error: string, logTail: string | null): EngineResult => ({
     ...baseResult(engine, fingerprint, startup, repetitions, records, opts),
     status: 'failed',
     error,
     logTail,
   });
-  const cancelled = (engine: RunningEngine): EngineResult => failed('cancelled', engine.proc.tail(30));
+  const cancelled = (engine: RunningEngine): EngineResult => failed('cancelled', engine.logTail(30));
   const hooks = { info, warning, onSpawn: opts.hooks.onSpawn, onStopped: opts.hooks.onStopped, signal: opts.signal };
   const units = opts.plan.units.filter((u) => u.engine === engine.label);
   const measured = [...new Set(units.map((u) => u.repetition))];
@@ -174,12 +167,14 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         await previous.stop();
         if (opts.signal?.aborted) return cancelled(previous);
       }
-      running = await startEngine(spec, hooks);
+      running = await openEngine(spec, hooks);
+      startup.external = running.proc === null;
       // The first start is the cold one (a shard may begin at a later run); later ones are warm.
       const first = startup.coldS === null;
       if (first) startup.coldS = running.startupS;
       else startup.warmS ??= running.startupS;
-      if (first && opts.warmStart) {
+      // A server that is not ours cannot be restarted: it is measured as it runs.
+      if (first && opts.warmStart && !startup.external) {
         // The cold start pays for reading the weights from disk and filling the engines' compile
         // caches; the warm restart is the engine's own start-up cost, steady from run to run. The
         // stop in between also proves the engine gives its GPU memory back before it is measured.
@@ -187,11 +182,11 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         running = null;
         await cold.stop();
         if (opts.signal?.aborted) return cancelled(cold);
-        running = await startEngine(spec, hooks);
+        running = await openEngine(spec, hooks);
         startup.warmS = running.startupS;
-        info(`${engine.label}: start-up cold ${startup.coldS!.toFixed(1)} s, warm ${startup.warmS.toFixed(1)} s`);
+        info(`${engine.label}: start-up cold ${startup.coldS?.toFixed(1)} s, warm ${startup.warmS?.toFixed(1)} s`);
       }
-      fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
+      fingerprint = await fingerprintOf(engine, running.launchArgs, running, opts);
       telemetry = await startEngineTelemetry(running);
       const runNote = opts.runs > 1 ? ` of run ${run + 1}/${opts.runs}` : '';
       for (let w = 0; w < opts.warmupRepetitions; w++) {
@@ -204,7 +199,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
           const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;
           const warm = await measureScenario(scenario, opts.plan.repetitions + run * opts.warmupRepetitions + w, running, engine, telemetry, opts, passes);
           const died = await deathOf(running, warm.summary);
-          if (died) return failed(`${died}\n(during warm-up repetition ${w + 1}${runNote}, scenario "${name}")`, running.proc.tail(50));
+          if (died) return failed(`${died}\n(during warm-up repetition ${w + 1}${runNote}, scenario "${name}")`, running.logTail(50));
         }
       }
       for (const repetition of mine) {
@@ -216,11 +211,11 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
           const m = await measureScenario(scenario, repetition, running, engine, telemetry, opts, passes);
           records.push(...m.records);
           const died = await deathOf(running, m.summary);
-          if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50));
+          if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.logTail(50));
           if (m.summary.requests > 0 && m.summary.failed === m.summary.requests) {
             // Nothing was measured: the engine is up but does not serve (frozen, wedged, refusing).
             const errors = Object.entries(m.summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ');
-            return failed(`${engine.label}: every request of scenario "${name}" failed in repetition ${repetition + 1} (${errors}): nothing was measured`, running.proc.tail(50));
+            return failed(`${engine.label}: every request of scenario "${name}" failed in repetition ${repetition + 1} (${errors}): nothing was measured`, running.logTail(50));
           }
           summaries.push(m.summary);
         }
@@ -232,7 +227,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
     if (err instanceof RunCancelledError && running) return cancelled(running);
     if (err instanceof EngineStartError && err.reason === 'cancelled') return failed('cancelled', err.logTail);
     const message = err instanceof Error ? err.message : String(err);
-    const tail = (err as { logTail?: string | null }).logTail ?? running?.proc.tail(50) ?? null;
+    const tail = (err as { logTail?: string | null }).logTail ?? running?.logTail(50) ?? null;
     warning(`${engine.label}: ${message}`);
     return failed(message, tail);
   } finally {
@@ -250,7 +245,7 @@ const DEATH_SETTLE_MS = 1_000;
  * than on one measured later.
  */
 async function deathOf(running: RunningEngine, summary: ScenarioSummary): Promise<string | null> {
-  if (summary.failed > 0 && running.failure() === null && running.proc.running()) {
+  if (summary.failed > 0 && running.failure() === null && running.proc?.running()) {
     await Promise.race([running.proc.exited, sleep(DEATH_SETTLE_MS)]);
   }
   return running.failure();
@@ -280,12 +275,13 @@ async function measureScenario(
   const window = await telemetry.begin();
   const run = await runScenario({
     baseUrl: running.baseUrl,
+    apiKey: running.apiKey,
     model: running.servedModel,
     scenario,
     prompts,
     warmupPrompts,
     repetition,
-    dialect: DIALECT[engine.kind],
+    dialect: running.dialect,
     signal: opts.signal,
     onProgress: report,
   });
@@ -295,8 +291,17 @@ async function measureScenario(
   return { summary, records: run.records };
 }
 
-function fingerprintOf(engine: EngineSelection, engineArgs: readonly string[], opts: MeasureOptions): Promise<Fingerprint> {
-  return collectFingerprint({ kind: engine.kind, python: opts.python, model: opts.model, engineArgs, actionVersion: opts.actionVersion });
+/** The fingerprint of the engine as it runs, or (before it runs) of what it was asked to run. */
+function fingerprintOf(engine: EngineSelection, engineArgs: readonly string[], running: RunningEngine | null, opts: MeasureOptions): Promise<Fingerprint> {
+  return collectFingerprint({
+    kind: engine.kind,
+    python: opts.python,
+    model: running?.servedModel ?? opts.model,
+    engineArgs,
+    serverVersion: running?.serverVersion,
+    localGpu: running?.localGpu,
+    actionVersion: opts.actionVersion,
+  });
 }
 
 /** Requests an engine has finished over all its passes, and how many it will send in all. */
@@ -308,6 +313,8 @@ interface EngineProgress {
 interface Startup {
   coldS: number | null;
   warmS: number | null;
+  /** The server was already running: its start-up and GPU state before it are not ours to know. */
+  external: boolean;
 }
 
 function baseResult(
@@ -324,6 +331,7 @@ function baseResult(
     fingerprint,
     startupS: startup.coldS,
     warmStartupS: startup.warmS,
+    ...(startup.external ? { external: true } : {}),
     repetitions,
     pooled: poolRepetitions(repetitions, records, opts.scenarios.scenarios),
     ...(opts.keepRecords ? { records } : {}),

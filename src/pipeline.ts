@@ -7,6 +7,7 @@ import { compare } from './compare/verdict.ts';
 import type { ActionConfig } from './config/inputs.ts';
 import { loadScenarioSet } from './config/scenarios.ts';
 import { trackServers } from './engines/cancel.ts';
+import { adapterFor } from './engines/registry.ts';
 import { EXIT } from './exit.ts';
 import { writeExports } from './export/write.ts';
 import { makePromptBook, type PromptBook } from './load/prompt-book.ts';
@@ -117,7 +118,7 @@ export interface MeasureRunOptions {
 }
 
 export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, opts: MeasureRunOptions): Promise<RunResult> {
-  const realModel = config.engines.some((e) => e.kind !== 'sim') ? config.model : null;
+  const realModel = config.engines.some((e) => adapterFor(e.kind).needs.model) ? config.model : null;
   // Real engines tokenize with the model's own tokenizer; the simulated engine with Qwen's.
   const tokenizer = await loadTokenizer(realModel ?? undefined);
   // Warm-up passes get prompts of their own (indices after the measured repetitions), so an

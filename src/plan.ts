@@ -1,18 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { EngineKind, ScenarioSet } from './types.ts';
+import type { EngineSelection } from './engines/adapter.ts';
+import { engineNames, selectionsNamed } from './engines/registry.ts';
+import type { ScenarioSet } from './types.ts';
+
+export type { EngineSelection } from './engines/adapter.ts';
 
 // The plan fixes, before anything starts, which engine runs which scenario in which repetition and
 // in what order. Orders are shuffled per repetition (so warm caches, heat and clock drift do not
 // always favour the same scenario) but seeded, so every runner — and every shard of a matrix —
 // derives the same plan from the same inputs.
-
-export interface EngineSelection {
-  readonly kind: EngineKind;
-  /** Baseline key part and report label: 'vllm', 'transformers', 'sim-vllm', 'sim-transformers'. */
-  readonly label: string;
-  /** Simulated engine profile (sim only). */
-  readonly profile?: 'vllm' | 'transformers';
-}
 
 export interface PlanUnit {
   readonly engine: string;
@@ -36,23 +32,13 @@ export interface Plan {
   readonly units: readonly PlanUnit[];
 }
 
-const SIM_VLLM: EngineSelection = { kind: 'sim', label: 'sim-vllm', profile: 'vllm' };
-const SIM_TRANSFORMERS: EngineSelection = { kind: 'sim', label: 'sim-transformers', profile: 'transformers' };
-const ENGINE_NAMES: Readonly<Record<string, readonly EngineSelection[]>> = {
-  vllm: [{ kind: 'vllm', label: 'vllm' }],
-  transformers: [{ kind: 'transformers', label: 'transformers' }],
-  sim: [SIM_VLLM, SIM_TRANSFORMERS],
-  'sim-vllm': [SIM_VLLM],
-  'sim-transformers': [SIM_TRANSFORMERS],
-};
+export const ENGINE_CHOICES = engineNames();
 
-export const ENGINE_CHOICES = Object.keys(ENGINE_NAMES);
-
-/** Parse a comma-separated engine list; `sim` stands for both simulated profiles. */
+/** Parse a comma-separated engine list of the names the adapters accept (`sim` stands for both simulated profiles). */
 export function parseEngines(list: string, source = 'engines'): EngineSelection[] {
   const out: EngineSelection[] = [];
   for (const raw of list.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const sel = ENGINE_NAMES[raw];
+    const sel = selectionsNamed(raw);
     if (!sel) throw new Error(`${source}: unknown engine "${raw}"; expected a comma-separated list of ${ENGINE_CHOICES.join(', ')}`);
     for (const e of sel) if (!out.some((o) => o.label === e.label)) out.push(e);
   }

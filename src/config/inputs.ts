@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { metricDef, metricNames } from '../metrics/catalog.ts';
+import { adapterFor } from '../engines/registry.ts';
 import { packageRoot } from '../paths.ts';
 import { parseEngines, parseShard, type EngineSelection, type Shard } from '../plan.ts';
 import type { Mode } from '../types.ts';
@@ -17,7 +18,7 @@ export type BaselineStoreKind = 'file' | 'branch';
 export interface ActionConfig {
   /** Engines in the order given; `sim` expanded to both simulated profiles; duplicates dropped. */
   readonly engines: readonly EngineSelection[];
-  /** Model id or local path; null when not given (only allowed when every engine is simulated). */
+  /** Model id or local path; null when not given (allowed when no selected engine needs one). */
   readonly model: string | null;
   /** Scenario file path; the action's own scenarios/default.yml unless given. */
   readonly scenarios: string;
@@ -265,7 +266,7 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
   const engines = read('engines', (raw) => parseEngines(raw, 'input "engines"'), d.engines);
   const model = read('model', (raw) => {
     if (raw === '') {
-      const real = (engines ?? []).filter((e) => e.kind !== 'sim').map((e) => e.label);
+      const real = (engines ?? []).filter((e) => adapterFor(e.kind).needs.model).map((e) => e.label);
       if (real.length) throw new InputProblem(`input "model": required for ${real.join(' and ')}: give a Hugging Face model id or a local path`);
       return null;
     }

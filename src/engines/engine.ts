@@ -1,45 +1,23 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { EngineKind } from '../types.ts';
+import type { RequestDialect } from '../load/client.ts';
+import type { EngineMetricNames } from '../metrics/engine-metrics.ts';
+import type { EngineAdapter, EngineSpec, ExternalLifecycle, ManagedLifecycle } from './adapter.ts';
 import { assertGpuFree, describeUnreleased, GpuBusyError, waitGpuReleased } from './gpu-check.ts';
-import type { LaunchPlan } from './launch.ts';
+import { serverVersion } from './identity.ts';
 import { diagnoseLog, quoteLines } from './log-errors.ts';
 import { DEFAULT_GRACE_MS, describeExit, freePort, groupOwnsListener, startManaged, type ManagedProcess } from './process.ts';
 import { NotReadyError, waitReady } from './ready.ts';
-import { simPlan } from './sim.ts';
-import { detectServeCli, transformersPlan } from './transformers.ts';
-import { detectVllmEntry, vllmPlan } from './vllm.ts';
+import { adapterFor } from './registry.ts';
+
+export type { EngineSpec } from './adapter.ts';
 
 // The launcher contract: start an engine server as a managed process group on 127.0.0.1, wait
 // until it has served one real completion, and hand back what the load generator and telemetry
 // need. Every way a start can fail ends with the process group gone and an error that quotes the
-// engine's own log.
-
-export interface EngineSpec {
-  readonly kind: EngineKind;
-  /** Baseline key part and report label ('vllm', 'transformers', 'sim-vllm', ...). */
-  readonly label: string;
-  /** Model id or local folder. */
-  readonly model: string;
-  /** Python interpreter of the engine's environment (unused by the simulated engine). */
-  readonly python: string;
-  /** 'auto', 'bfloat16', 'float16', 'float32'. */
-  readonly dtype: string;
-  readonly maxModelLen?: number;
-  /** Share of GPU memory the engine may take (vLLM; transformers' paged cache when batching). */
-  readonly gpuMemoryUtilization?: number;
-  /** Further engine arguments, passed as given (for sim: sim-serve flags). */
-  readonly extraArgs: readonly string[];
-  readonly startupTimeoutS: number;
-  /** Folder for the engine's log file (<label>.log). */
-  readonly logDir: string;
-  readonly env?: Readonly<Record<string, string>>;
-  /** Listen on this port instead of a free one. */
-  readonly port?: number;
-  /** transformers: serve with continuous batching (default: when the extra arguments ask for it). */
-  readonly continuousBatching?: boolean;
-}
+// engine's own log. An engine someone else runs (an external lifecycle) is reached instead, and
+// handed back the same way, with nothing to stop.
 
 export interface StartHooks {
   /** Called with the process group id as soon as the server is spawned (the post step kills leftovers). */
@@ -60,20 +38,37 @@ export interface StartHooks {
 
 export interface RunningEngine {
   readonly label: string;
-  readonly kind: EngineKind;
-  /** http://127.0.0.1:PORT */
+  readonly kind: string;
+  /** http://127.0.0.1:PORT, or the endpoint's URL when it is not ours. */
   readonly baseUrl: string;
+  /** Bearer token requests must carry (external endpoints), never logged. */
+  readonly apiKey?: string;
   readonly servedModel: string;
+  readonly dialect: RequestDialect;
   readonly metricsUrl: string | null;
-  readonly proc: ManagedProcess;
+  readonly metricNames: EngineMetricNames | null;
+  /** The server process group; null when the server is not ours (an external endpoint). */
+  readonly proc: ManagedProcess | null;
   /** The arguments the server was started with (for the fingerprint's engine arguments). */
   readonly launchArgs: readonly string[];
-  /** Seconds from spawn to ready. */
-  readonly startupS: number;
+  /** Seconds from spawn to ready; null when the server was already running. */
+  readonly startupS: number | null;
+  /** What the server says its version is, for engines versioned by their server (else null). */
+  readonly serverVersion: string | null;
+  /** Whether the GPU of this host serves it (its telemetry and fingerprint describe the engine). */
+  readonly localGpu: boolean;
+  /** The last lines of the server's log, null when there is no log of ours. */
+  logTail(lines: number): string | null;
   /** Why the engine died on its own while in use (with its log's errors), or null while it is fine. */
   failure(): string | null;
   /** Stops the process group and checks that the GPU memory came back. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** An engine this action started: a process group of its own and a measured start-up. */
+export interface ManagedEngine extends RunningEngine {
+  readonly proc: ManagedProcess;
+  readonly startupS: number;
 }
 
 export type EngineStartFailure = 'bad-spec' | 'gpu-busy' | 'port-in-use' | 'exited' | 'timeout' | 'rejected' | 'cancelled';
@@ -91,18 +86,33 @@ export class EngineStartError extends Error {
 
 const TAIL_LINES = 30;
 
-export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Promise<RunningEngine> {
-  checkSpec(spec);
+/** Starts the spec's engine, or reaches it when it is an endpoint someone else runs. */
+export async function openEngine(spec: EngineSpec, hooks: StartHooks = {}): Promise<RunningEngine> {
+  const adapter = adapterFor(spec.kind);
+  checkSpec(spec, adapter);
+  if (adapter.lifecycle.type === 'external') return attachEngine(spec, adapter, adapter.lifecycle, hooks);
+  return launchEngine(spec, adapter, adapter.lifecycle, hooks);
+}
+
+/** Starts an engine of a kind this action runs itself (throws for an external endpoint's kind). */
+export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Promise<ManagedEngine> {
+  const adapter = adapterFor(spec.kind);
+  checkSpec(spec, adapter);
+  if (adapter.lifecycle.type !== 'managed') throw new EngineStartError('bad-spec', `${spec.label}: a ${spec.kind} engine is reached, not started: use openEngine`);
+  return launchEngine(spec, adapter, adapter.lifecycle, hooks);
+}
+
+async function launchEngine(spec: EngineSpec, adapter: EngineAdapter, lifecycle: ManagedLifecycle, hooks: StartHooks): Promise<ManagedEngine> {
   const port = spec.port ?? (await freePort());
   if (spec.port !== undefined && !(await portFree(port))) {
     throw new EngineStartError('port-in-use', `${spec.label}: port ${port} on 127.0.0.1 is already in use by another process`);
   }
-  const plan = await planFor(spec, port).catch((err: Error) => {
+  const plan = await lifecycle.plan(spec, port).catch((err: Error) => {
     throw new EngineStartError('bad-spec', err.message);
   });
   for (const note of plan.notes) hooks.info?.(`${spec.label}: ${note}`);
 
-  const gpuBefore = spec.kind === 'sim' ? null : await assertGpuFree(spec.label, { nvidiaSmi: hooks.nvidiaSmi }).catch((err: unknown) => {
+  const gpuBefore = !adapter.needs.gpu ? null : await assertGpuFree(spec.label, { nvidiaSmi: hooks.nvidiaSmi }).catch((err: unknown) => {
     if (err instanceof GpuBusyError) throw new EngineStartError('gpu-busy', err.message);
     throw err;
   });
@@ -140,7 +150,7 @@ export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Pro
     }
   } catch (err) {
     await proc.stop(grace);
-    throw startFailure(spec, err, proc);
+    throw startFailure(spec, err, proc, adapter.kind);
   }
   const startupS = (performance.now() - started) / 1000;
   hooks.info?.(`${spec.label}: ready after ${startupS.toFixed(1)} s, serving "${servedModel}" at ${baseUrl}`);
@@ -151,10 +161,15 @@ export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Pro
     kind: spec.kind,
     baseUrl,
     servedModel,
-    metricsUrl: plan.metricsPath === null ? null : `${baseUrl}${plan.metricsPath}`,
+    dialect: adapter.dialect,
+    metricsUrl: adapter.metrics === null ? null : `${baseUrl}${adapter.metrics.path}`,
+    metricNames: adapter.metrics?.names ?? null,
     proc,
     launchArgs: plan.args,
     startupS,
+    serverVersion: adapter.version.from === 'server' ? await serverVersion(baseUrl) : null,
+    localGpu: true,
+    logTail: (lines) => proc.tail(lines),
     failure() {
       const exit = proc.exitInfo();
       if (exit === null || exit.requested) return null;
@@ -173,33 +188,72 @@ export async function startEngine(spec: EngineSpec, hooks: StartHooks = {}): Pro
   };
 }
 
-/** The launch plan of the spec's engine kind on `port`. */
-async function planFor(spec: EngineSpec, port: number): Promise<LaunchPlan> {
-  switch (spec.kind) {
-    case 'vllm':
-      return vllmPlan(spec, port, await detectVllmEntry(spec.python, { ...process.env, ...spec.env }));
-    case 'transformers':
-      return transformersPlan(spec, port, await detectServeCli(spec.python, { ...process.env, ...spec.env }));
-    case 'sim':
-      return simPlan(spec, port);
+/**
+ * An endpoint someone else runs: reached and checked with one real completion, never started or
+ * stopped; no start-up time and no GPU check, since neither would describe the server.
+ */
+async function attachEngine(spec: EngineSpec, adapter: EngineAdapter, lifecycle: ExternalLifecycle, hooks: StartHooks): Promise<RunningEngine> {
+  const endpoint = await lifecycle.attach(spec).catch((err: Error) => {
+    throw new EngineStartError('rejected', `${spec.label}: ${err.message}`);
+  });
+  for (const note of endpoint.notes) hooks.info?.(`${spec.label}: ${note}`);
+  try {
+    await waitReady({
+      baseUrl: endpoint.baseUrl,
+      healthPath: null,
+      model: endpoint.servedModel,
+      apiKey: spec.apiKey,
+      proc: null,
+      deadline: Date.now() + spec.startupTimeoutS * 1000,
+      signal: hooks.signal,
+    });
+  } catch (err) {
+    // No process of ours: only a time-out or a cancellation differ from a refusal.
+    const reason = err instanceof NotReadyError && (err.reason === 'timeout' || err.reason === 'cancelled') ? err.reason : 'rejected';
+    throw new EngineStartError(reason, `${spec.label}: the endpoint ${endpoint.baseUrl} is not serving "${endpoint.servedModel}": ${(err as Error).message}`);
   }
+  hooks.info?.(`${spec.label}: serving "${endpoint.servedModel}" at ${endpoint.baseUrl} (already running: not started or stopped by llm-perf-gate)`);
+  const metricsUrl = adapter.metrics === null ? null : new URL(adapter.metrics.path, endpoint.baseUrl).href;
+  return {
+    label: spec.label,
+    kind: spec.kind,
+    baseUrl: endpoint.baseUrl,
+    apiKey: spec.apiKey,
+    servedModel: endpoint.servedModel,
+    dialect: adapter.dialect,
+    metricsUrl,
+    metricNames: adapter.metrics?.names ?? null,
+    proc: null,
+    launchArgs: [],
+    startupS: null,
+    serverVersion: adapter.version.from === 'server' ? await serverVersion(endpoint.baseUrl, spec.apiKey) : null,
+    localGpu: isLoopback(endpoint.baseUrl),
+    logTail: () => null,
+    failure: () => null,
+    stop: async () => {},
+  };
 }
 
-function checkSpec(spec: EngineSpec): void {
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+}
+
+function checkSpec(spec: EngineSpec, adapter: EngineAdapter): void {
   const bad = (field: string, expected: string, got: unknown): never => {
     throw new EngineStartError('bad-spec', `engine ${spec.label || '(no label)'}: ${field} ${JSON.stringify(got)} is invalid: expected ${expected}`);
   };
   if (!/^[\w.-]+$/.test(spec.label)) bad('label', 'letters, digits, dot, dash or underscore', spec.label);
-  if (spec.model.trim() === '') bad('model', 'a model id or folder', spec.model);
-  if (spec.kind !== 'sim' && spec.python.trim() === '') bad('python', 'the Python interpreter of the engine environment', spec.python);
+  if (adapter.needs.model && spec.model.trim() === '') bad('model', 'a model id or folder', spec.model);
+  if (adapter.needs.python && spec.python.trim() === '') bad('python', 'the Python interpreter of the engine environment', spec.python);
   if (spec.dtype.trim() === '') bad('dtype', 'auto, bfloat16, float16 or float32', spec.dtype);
   if (!(spec.startupTimeoutS > 0)) bad('startupTimeoutS', 'a number of seconds > 0', spec.startupTimeoutS);
   if (spec.port !== undefined && !(Number.isInteger(spec.port) && spec.port > 0 && spec.port < 65536)) bad('port', 'an integer from 1 to 65535', spec.port);
 }
 
-function startFailure(spec: EngineSpec, err: unknown, proc: ManagedProcess): EngineStartError {
+function startFailure(spec: EngineSpec, err: unknown, proc: ManagedProcess, kind: string): EngineStartError {
   const tail = proc.tail(TAIL_LINES);
-  const name = `${spec.label} (${spec.kind})`;
+  const name = `${spec.label} (${kind})`;
   if (!(err instanceof NotReadyError)) return new EngineStartError('exited', `${name}: start-up failed: ${(err as Error).message}${formatLog(proc)}`, tail);
   if (err.reason === 'cancelled') return new EngineStartError('cancelled', `${name}: ${err.message}`, tail);
   if (err.reason === 'timeout') {

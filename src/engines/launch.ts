@@ -1,22 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import type { EngineSpec } from './engine.ts';
+import type { EngineSpec } from './adapter.ts';
 
-// What every engine adapter produces: how to start the server and how to talk to it. Building it
-// is pure (no process started), so each engine's command line is tested on its own.
-
-export interface LaunchPlan {
-  readonly command: string;
-  readonly args: readonly string[];
-  /** Variables added to the inherited environment (the spec's own env is applied on top). */
-  readonly env: Readonly<Record<string, string>>;
-  /** Model name requests must carry. */
-  readonly servedModel: string;
-  readonly healthPath: string;
-  /** Prometheus endpoint, null when the engine has none. */
-  readonly metricsPath: string | null;
-  /** Settings of the spec this engine cannot honour, said out loud rather than dropped silently. */
-  readonly notes: readonly string[];
-}
+// Helpers the managed adapters share when they build a launch plan.
 
 /**
  * Rejects extra arguments that would fight the launcher over what it must own (where the server

@@ -9,10 +9,14 @@ import { describeExit, type ExitInfo, type ManagedProcess } from './process.ts';
 
 export interface ReadyOptions {
   readonly baseUrl: string;
-  readonly healthPath: string;
+  /** Polled for 200 before the completion; null: the completion alone decides. */
+  readonly healthPath: string | null;
   /** Model name the requests carry. */
   readonly model: string;
-  readonly proc: ManagedProcess;
+  /** Bearer token of an endpoint that asks for one. */
+  readonly apiKey?: string;
+  /** The server's process; null for an endpoint that is not ours (nothing to watch exit). */
+  readonly proc: ManagedProcess | null;
   /** Give up at this time (Date.now() milliseconds). */
   readonly deadline: number;
   readonly pollMs?: number;
@@ -40,7 +44,7 @@ export async function waitReady(opts: ReadyOptions): Promise<void> {
   const cancelled = (): NotReadyError => new NotReadyError('cancelled', 'start-up cancelled (the run received a stop signal)');
   for (;;) {
     if (opts.signal?.aborted) throw cancelled();
-    const exit = opts.proc.exitInfo();
+    const exit = opts.proc?.exitInfo() ?? null;
     if (exit) throw new NotReadyError('exited', `the server process ${describeExit(exit)} before it was ready`, exit);
     const remaining = opts.deadline - Date.now();
     if (remaining <= 0) throw new NotReadyError('timeout', `not ready in time (last check: ${lastProblem})`);
@@ -49,7 +53,8 @@ export async function waitReady(opts: ReadyOptions): Promise<void> {
     if (attempt.kind === 'ready') return;
     if (attempt.kind === 'rejected') throw new NotReadyError('rejected', attempt.problem);
     lastProblem = attempt.problem;
-    await Promise.race([sleep(Math.min(pollMs, Math.max(0, opts.deadline - Date.now())), undefined, { signal: opts.signal }).catch(() => {}), opts.proc.exited]);
+    const pause = sleep(Math.min(pollMs, Math.max(0, opts.deadline - Date.now())), undefined, { signal: opts.signal }).catch(() => {});
+    await (opts.proc ? Promise.race([pause, opts.proc.exited]) : pause);
   }
 }
 
@@ -59,10 +64,12 @@ type Attempt = { readonly kind: 'ready' } | Failure;
 async function probe(opts: ReadyOptions, remainingMs: number): Promise<Attempt> {
   const signal = opts.signal ? AbortSignal.any([AbortSignal.timeout(remainingMs), opts.signal]) : AbortSignal.timeout(remainingMs);
   try {
-    const health = await fetch(new URL(opts.healthPath, opts.baseUrl), { signal });
-    await health.body?.cancel();
-    if (health.status !== 200) return { kind: 'retry', problem: `${opts.healthPath} answered http ${health.status}` };
-    return await completion(opts.baseUrl, opts.model, signal);
+    if (opts.healthPath !== null) {
+      const health = await fetch(new URL(opts.healthPath, opts.baseUrl), { signal });
+      await health.body?.cancel();
+      if (health.status !== 200) return { kind: 'retry', problem: `${opts.healthPath} answered http ${health.status}` };
+    }
+    return await completion(opts.baseUrl, opts.model, authHeaders(opts.apiKey), signal);
   } catch (err) {
     return { kind: 'retry', problem: errorText(err) };
   }
@@ -72,23 +79,37 @@ async function probe(opts: ReadyOptions, remainingMs: number): Promise<Attempt> 
  * One short streamed chat completion. A 4xx other than 408/429 will not go away by waiting (wrong
  * model name, no chat template): the chat API is retried as a plain completion once, then it is final.
  */
-async function completion(baseUrl: string, model: string, signal: AbortSignal): Promise<Attempt> {
-  const chat = await streamed(new URL('/v1/chat/completions', baseUrl), {
+async function completion(baseUrl: string, model: string, headers: Record<string, string>, signal: AbortSignal): Promise<Attempt> {
+  const chat = await streamed(v1(baseUrl, 'chat/completions'), {
     model,
     messages: [{ role: 'user', content: 'Say hello.' }],
-  }, signal);
+  }, headers, signal);
   if (chat === 'ok') return { kind: 'ready' };
   if (chat.kind === 'retry') return chat;
-  const plain = await streamed(new URL('/v1/completions', baseUrl), { model, prompt: 'Hello' }, signal);
+  const plain = await streamed(v1(baseUrl, 'completions'), { model, prompt: 'Hello' }, headers, signal);
   if (plain === 'ok') return { kind: 'ready' };
   if (plain.kind === 'retry') return plain;
   return { kind: 'rejected', problem: `the engine refused the readiness completion: chat: ${chat.problem}; completions: ${plain.problem}` };
 }
 
-async function streamed(url: URL, body: Record<string, unknown>, signal: AbortSignal): Promise<'ok' | Failure> {
+/** The server's root URL, whether the base URL is the root or its /v1 (an endpoint given by a user). */
+export function serverRoot(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+/** `<root>/v1/<path>`. */
+export function v1(baseUrl: string, path: string): URL {
+  return new URL(`${serverRoot(baseUrl)}/v1/${path}`);
+}
+
+export function authHeaders(apiKey: string | undefined): Record<string, string> {
+  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+}
+
+async function streamed(url: URL, body: Record<string, unknown>, headers: Record<string, string>, signal: AbortSignal): Promise<'ok' | Failure> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ ...body, max_tokens: 4, temperature: 0, stream: true, stream_options: { include_usage: true } }),
     signal,
   });
@@ -120,7 +141,8 @@ async function streamed(url: URL, body: Record<string, unknown>, signal: AbortSi
 }
 
 /** Resolves with the probe, or as soon as the process exits (so a crash fails fast, not at the timeout). */
-async function raceExit(proc: ManagedProcess, attempt: Promise<Attempt>): Promise<Attempt> {
+async function raceExit(proc: ManagedProcess | null, attempt: Promise<Attempt>): Promise<Attempt> {
+  if (proc === null) return attempt;
   const exited = proc.exited.then((): Attempt => ({ kind: 'retry', problem: 'process exited' }));
   return Promise.race([attempt, exited]);
 }

@@ -1,6 +1,7 @@
+import { VLLM_DIALECT } from '../load/client.ts';
+import { VLLM_METRIC_NAMES } from '../metrics/engine-metrics.ts';
 import { cliEntry } from '../paths.ts';
-import type { EngineSpec } from './engine.ts';
-import type { LaunchPlan } from './launch.ts';
+import type { EngineAdapter, EngineSelection, EngineSpec, LaunchPlan } from './adapter.ts';
 import { formatSimArgs, parseSimArgs } from './sim/options.ts';
 
 // The simulated engine runs as this action's own CLI subcommand in a child process, so it goes
@@ -18,10 +19,26 @@ export function simPlan(spec: EngineSpec, port: number): LaunchPlan {
     env: {},
     servedModel: opts.model,
     healthPath: '/health',
-    metricsPath: '/metrics',
     notes: [],
   };
 }
+
+const SIM_VLLM: EngineSelection = { kind: 'sim', label: 'sim-vllm', args: ['--profile', 'vllm'] };
+const SIM_TRANSFORMERS: EngineSelection = { kind: 'sim', label: 'sim-transformers', args: ['--profile', 'transformers'] };
+
+// The simulator imitates vLLM's request dialect and metric names for both profiles: what differs
+// between the profiles is the scheduling and the speed.
+export const simAdapter: EngineAdapter = {
+  kind: 'sim',
+  names: { sim: [SIM_VLLM, SIM_TRANSFORMERS], 'sim-vllm': [SIM_VLLM], 'sim-transformers': [SIM_TRANSFORMERS] },
+  description: 'the simulated engine (`sim` = both profiles; `sim-args` passed to sim-serve)',
+  requiredInputs: [],
+  needs: { model: false, python: false, gpu: false },
+  dialect: VLLM_DIALECT,
+  version: { from: 'action' },
+  metrics: { path: '/metrics', names: VLLM_METRIC_NAMES },
+  lifecycle: { type: 'managed', plan: async (spec, port) => simPlan(spec, port) },
+};
 
 /** Removes `flag value` and `flag=value` (the launcher picks the port). */
 function dropFlag(args: readonly string[], flag: string): string[] {

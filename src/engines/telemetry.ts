@@ -3,8 +3,9 @@ import { startMetricsScraper, type MetricsScraper } from '../metrics/engine-metr
 import { startGpuSampler, type GpuSampler } from '../metrics/gpu.ts';
 import type { RunningEngine } from './engine.ts';
 
-// Telemetry of one running engine: the GPU sampler (when the host has nvidia-smi) and the engine's
-// /metrics scraper (when it has one), opened and closed around each scenario.
+// Telemetry of one running engine: the GPU sampler (when the host has nvidia-smi and its GPU is the
+// engine's) and the engine's /metrics scraper (when its adapter names one), opened and closed
+// around each scenario.
 
 export interface TelemetryWindow {
   readonly fromMs: number;
@@ -18,11 +19,12 @@ export interface EngineTelemetry {
 }
 
 export async function startEngineTelemetry(
-  engine: Pick<RunningEngine, 'metricsUrl'>,
+  engine: Pick<RunningEngine, 'metricsUrl' | 'metricNames' | 'localGpu'>,
   opts: { readonly nvidiaSmi?: string; readonly gpuIntervalMs?: number; readonly scrapeIntervalMs?: number } = {},
 ): Promise<EngineTelemetry> {
-  const gpu: GpuSampler | null = await startGpuSampler({ bin: opts.nvidiaSmi, intervalMs: opts.gpuIntervalMs });
-  const scraper: MetricsScraper | null = engine.metricsUrl ? startMetricsScraper(engine.metricsUrl, opts.scrapeIntervalMs) : null;
+  const gpu: GpuSampler | null = engine.localGpu ? await startGpuSampler({ bin: opts.nvidiaSmi, intervalMs: opts.gpuIntervalMs }) : null;
+  const scraper: MetricsScraper | null =
+    engine.metricsUrl && engine.metricNames ? startMetricsScraper(engine.metricsUrl, engine.metricNames, opts.scrapeIntervalMs) : null;
   return {
     async begin() {
       const metricsWindow = scraper ? await scraper.begin().catch(() => null) : null;

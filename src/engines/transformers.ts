@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import type { EngineSpec } from './engine.ts';
-import { pythonEnv, rejectOwnedFlags, requirePositive, type LaunchPlan } from './launch.ts';
+import { probe, ProbeError } from '../exec.ts';
+import { PLAIN_OPENAI_DIALECT } from '../load/client.ts';
+import type { EngineAdapter, EngineSpec, LaunchPlan } from './adapter.ts';
+import { pythonEnv, rejectOwnedFlags, requirePositive } from './launch.ts';
 
 // HuggingFace `transformers serve` (transformers 5.x). Its command line changed within 5.x: early
 // releases preload a model with `--force-model M` and need `--model-timeout -1` to keep it loaded;
 // later ones take the model as a positional argument, which preloads it and disables the idle
 // unload. Either way the model is loaded before the server listens, so no request pays for it.
 // The flavour is read from `transformers serve --help` of the chosen environment.
-
-const run = promisify(execFile);
 
 export interface ServeCli {
   /** How the model to preload is given. */
@@ -36,19 +34,17 @@ export function parseServeHelp(help: string): ServeCli {
 
 /** Asks the environment's own transformers which CLI it has; the error names the fix. */
 export async function detectServeCli(python: string, env: NodeJS.ProcessEnv): Promise<ServeCli> {
+  let help: string;
   try {
-    const { stdout } = await run(python, ['-m', 'transformers.cli.transformers', 'serve', '--help'], {
+    help = await probe(python, ['-m', 'transformers.cli.transformers', 'serve', '--help'], {
       env: { ...env, HF_HUB_DISABLE_UPDATE_CHECK: '1', NO_COLOR: '1', TERM: 'dumb', COLUMNS: '200' },
-      timeout: 120_000,
-      maxBuffer: 4 * 1024 * 1024,
+      timeoutMs: 120_000,
     });
-    return parseServeHelp(stdout);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error(`python "${python}" not found: set the engine's Python (run scripts/setup-engines.sh for a local .venv)`);
-    const said = (e.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
-    throw new Error(`"${python} -m transformers.cli.transformers serve --help" failed (${said || e.message}): install transformers[serving] 5.x in that environment`);
+    if (err instanceof ProbeError && err.reason === 'not-found') throw new Error(`python "${python}" not found: set the engine's Python (run scripts/setup-engines.sh for a local .venv)`);
+    throw new Error(`${(err as Error).message}: install transformers[serving] 5.x in that environment`);
   }
+  return parseServeHelp(help);
 }
 
 export function transformersPlan(spec: EngineSpec, port: number, cli: ServeCli): LaunchPlan {
@@ -76,7 +72,21 @@ export function transformersPlan(spec: EngineSpec, port: number, cli: ServeCli):
     env: pythonEnv(spec),
     servedModel: spec.model,
     healthPath: '/health',
-    metricsPath: null,
     notes,
   };
 }
+
+export const transformersAdapter: EngineAdapter = {
+  kind: 'transformers',
+  names: { transformers: [{ kind: 'transformers', label: 'transformers' }] },
+  description: 'HuggingFace `transformers serve` (5.x), started from the `python` environment (`transformers-args` passed on)',
+  requiredInputs: [],
+  needs: { model: true, python: true, gpu: true },
+  dialect: PLAIN_OPENAI_DIALECT,
+  version: { from: 'python', packages: ['transformers'] },
+  metrics: null,
+  lifecycle: {
+    type: 'managed',
+    plan: async (spec, port) => transformersPlan(spec, port, await detectServeCli(spec.python, { ...process.env, ...spec.env })),
+  },
+};

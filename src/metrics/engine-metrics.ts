@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-// Engine-side telemetry from a Prometheus /metrics endpoint (vLLM, and the simulated engine which
-// speaks the same names): KV-cache usage, requests running and waiting, preemptions and prefix-cache
+// Engine-side telemetry from a Prometheus /metrics endpoint, read by the series names the engine's
+// adapter declares (vLLM's, which the simulated engine speaks too): KV-cache usage, requests running and waiting, preemptions and prefix-cache
 // hits. Gauges are polled during a scenario; counters are read as the difference between the
 // scrape that opens a window and the one that closes it.
 
@@ -59,13 +59,33 @@ export interface EngineSnapshot {
   readonly prefixHitRateGauge: number | null;
 }
 
-// Current names first, then the names older vLLM versions used for the same thing.
-const KV_USAGE = ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc'];
-const PREEMPTIONS = ['vllm:num_preemptions_total', 'vllm:num_preemptions'];
-const PREFIX_QUERIES = ['vllm:prefix_cache_queries_total', 'vllm:gpu_prefix_cache_queries_total'];
-const PREFIX_HITS = ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total'];
+/**
+ * The Prometheus series an engine exports for each quantity the gate reports, each a list of
+ * names tried in order (current names first, then older ones for the same thing). An engine
+ * adapter declares its own; an empty list means the engine does not export that quantity.
+ */
+export interface EngineMetricNames {
+  readonly kvCacheUsage: readonly string[];
+  readonly running: readonly string[];
+  readonly waiting: readonly string[];
+  readonly preemptions: readonly string[];
+  readonly prefixQueries: readonly string[];
+  readonly prefixHits: readonly string[];
+  /** A hit-rate gauge, read only when there are no query/hit counters (vLLM V0). */
+  readonly prefixHitRate: readonly string[];
+}
 
-export function engineSnapshot(samples: readonly PromSample[], t: number): EngineSnapshot {
+export const VLLM_METRIC_NAMES: EngineMetricNames = Object.freeze({
+  kvCacheUsage: ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc'],
+  running: ['vllm:num_requests_running'],
+  waiting: ['vllm:num_requests_waiting'],
+  preemptions: ['vllm:num_preemptions_total', 'vllm:num_preemptions'],
+  prefixQueries: ['vllm:prefix_cache_queries_total', 'vllm:gpu_prefix_cache_queries_total'],
+  prefixHits: ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total'],
+  prefixHitRate: ['vllm:gpu_prefix_cache_hit_rate'],
+});
+
+export function engineSnapshot(samples: readonly PromSample[], t: number, names: EngineMetricNames): EngineSnapshot {
   const byName = new Map<string, number[]>();
   for (const s of samples) {
     const list = byName.get(s.name);
@@ -81,13 +101,13 @@ export function engineSnapshot(samples: readonly PromSample[], t: number): Engin
   };
   return {
     t,
-    kvCacheUsage: max(KV_USAGE),
-    running: sum(['vllm:num_requests_running']),
-    waiting: sum(['vllm:num_requests_waiting']),
-    preemptions: sum(PREEMPTIONS),
-    prefixQueries: sum(PREFIX_QUERIES),
-    prefixHits: sum(PREFIX_HITS),
-    prefixHitRateGauge: max(['vllm:gpu_prefix_cache_hit_rate']),
+    kvCacheUsage: max(names.kvCacheUsage),
+    running: sum(names.running),
+    waiting: sum(names.waiting),
+    preemptions: sum(names.preemptions),
+    prefixQueries: sum(names.prefixQueries),
+    prefixHits: sum(names.prefixHits),
+    prefixHitRateGauge: max(names.prefixHitRate),
   };
 }
 
@@ -133,13 +153,13 @@ export function summariseEngine(snapshots: readonly EngineSnapshot[]): EngineWin
   };
 }
 
-export async function scrapeEngine(url: string, timeoutMs = 2_000): Promise<EngineSnapshot> {
+export async function scrapeEngine(url: string, names: EngineMetricNames, timeoutMs = 2_000): Promise<EngineSnapshot> {
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (res.status !== 200) {
     await res.body?.cancel();
     throw new Error(`GET ${url} answered http ${res.status}`);
   }
-  return engineSnapshot(parsePrometheus(await res.text()), Date.now());
+  return engineSnapshot(parsePrometheus(await res.text()), Date.now(), names);
 }
 
 export interface MetricsScraper {
@@ -153,7 +173,7 @@ export interface MetricsScraper {
 }
 
 /** Polls `url` every `intervalMs` while at least one window is open. */
-export function startMetricsScraper(url: string, intervalMs = 250): MetricsScraper {
+export function startMetricsScraper(url: string, names: EngineMetricNames, intervalMs = 250): MetricsScraper {
   const open = new Map<number, EngineSnapshot[]>();
   let nextId = 1;
   let failed = 0;
@@ -162,7 +182,7 @@ export function startMetricsScraper(url: string, intervalMs = 250): MetricsScrap
 
   const record = async (): Promise<void> => {
     try {
-      const snap = await scrapeEngine(url);
+      const snap = await scrapeEngine(url, names);
       for (const list of open.values()) list.push(snap);
     } catch {
       failed++;
@@ -179,7 +199,7 @@ export function startMetricsScraper(url: string, intervalMs = 250): MetricsScrap
   return {
     async begin() {
       const id = nextId++;
-      const snap = await scrapeEngine(url).catch(() => null);
+      const snap = await scrapeEngine(url, names).catch(() => null);
       if (snap === null) failed++;
       open.set(id, snap ? [snap] : []);
       loop ??= poll();
@@ -188,7 +208,7 @@ export function startMetricsScraper(url: string, intervalMs = 250): MetricsScrap
     async end(window) {
       const list = open.get(window);
       if (!list) throw new Error(`metrics window ${window} is not open`);
-      const last = await scrapeEngine(url).catch(() => null);
+      const last = await scrapeEngine(url, names).catch(() => null);
       if (last === null) failed++;
       open.delete(window);
       return summariseEngine(last ? [...list, last] : list);

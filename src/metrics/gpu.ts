@@ -1,11 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { probe, ProbeError } from '../exec.ts';
 
 // GPU telemetry from nvidia-smi: memory, utilisation, clocks and throttle reasons sampled while a
 // scenario runs, and the processes that hold GPU memory. Parsers are pure and read nvidia-smi's
 // CSV by its header, so they accept any field order, with or without units.
-
-const run = promisify(execFile);
 
 /**
  * Runs nvidia-smi; null when it is not installed or cannot be executed (a CPU host, perhaps with a
@@ -13,13 +11,10 @@ const run = promisify(execFile);
  */
 export async function runNvidiaSmi(args: readonly string[], bin = 'nvidia-smi'): Promise<string | null> {
   try {
-    const { stdout } = await run(bin, [...args], { timeout: 20_000, maxBuffer: 8 * 1024 * 1024 });
-    return stdout;
+    return await probe(bin, args, { timeoutMs: 20_000 });
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
-    if (e.code === 'ENOENT' || e.code === 'EACCES') return null;
-    const said = `${e.stderr ?? ''}${e.stdout ?? ''}`.trim();
-    throw new Error(`${bin} ${args.join(' ')} failed: ${said || e.message}`);
+    if (err instanceof ProbeError && (err.reason === 'not-found' || err.reason === 'not-executable')) return null;
+    throw err;
   }
 }
 

@@ -113,9 +113,21 @@ describe('collectFingerprint', () => {
   });
 
   it('asks the engine’s own Python for its versions (a real interpreter)', async () => {
-    const v = await pythonVersions('python3');
+    const v = await pythonVersions('python3', ['no-such-distribution']);
     assert.match(v.python, /^3\.\d+\.\d+$/);
-    assert.ok(v.vllm === null || typeof v.vllm === 'string');
+    assert.equal(v.engine, null);
+    // The engine version is the first of the adapter's packages that is installed.
+    const site = join(dir, 'site');
+    mkdirSync(join(site, 'fake_engine-1.2.3.dist-info'), { recursive: true });
+    writeFileSync(join(site, 'fake_engine-1.2.3.dist-info', 'METADATA'), 'Metadata-Version: 2.1\nName: fake-engine\nVersion: 1.2.3\n');
+    const before = process.env.PYTHONPATH;
+    process.env.PYTHONPATH = site;
+    try {
+      assert.equal((await pythonVersions('python3', ['no-such-distribution', 'fake-engine'])).engine, '1.2.3');
+    } finally {
+      if (before === undefined) delete process.env.PYTHONPATH;
+      else process.env.PYTHONPATH = before;
+    }
   });
 
   it('names the interpreter when it cannot be asked', async () => {

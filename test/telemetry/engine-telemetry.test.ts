@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { startEngineTelemetry } from '../../src/engines/telemetry.ts';
+import { VLLM_METRIC_NAMES } from '../../src/metrics/engine-metrics.ts';
 
 // The per-scenario telemetry of one engine: the nvidia-smi STUB in loop mode for the GPU side and a
 // real HTTP server replaying a recorded vLLM /metrics dump for the engine side.
@@ -23,7 +24,7 @@ describe('startEngineTelemetry', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     process.env.STUB_SMI_DIR = dir;
     const telemetry = await startEngineTelemetry(
-      { metricsUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics` },
+      { metricsUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`, metricNames: VLLM_METRIC_NAMES, localGpu: true },
       { nvidiaSmi: join(fixtures, 'stubs', 'nvidia-smi'), gpuIntervalMs: 100, scrapeIntervalMs: 20 },
     );
     try {
@@ -52,7 +53,7 @@ describe('startEngineTelemetry', () => {
   });
 
   it('leaves out what a CPU host and an engine without /metrics cannot tell', async () => {
-    const telemetry = await startEngineTelemetry({ metricsUrl: null }, { nvidiaSmi: join(dir, 'absent-nvidia-smi') });
+    const telemetry = await startEngineTelemetry({ metricsUrl: null, metricNames: null, localGpu: true }, { nvidiaSmi: join(dir, 'absent-nvidia-smi') });
     const t = await telemetry.end(await telemetry.begin());
     await telemetry.stop();
     assert.deepEqual(t, {});
