@@ -112,6 +112,8 @@ function outputDir(config: ActionConfig): string {
 export async function run(): Promise<void> {
   try {
     const config = readInputs((name) => core.getInput(name));
+    // Masked before anything can print it; it is never written to results either.
+    if (config.apiKey) core.setSecret(config.apiKey);
     const ctx = readGitHubContext();
     if (config.mode !== 'aggregate') assertSafeToRun(ctx, config.allowForkPrs);
     const store = storeFor(config, ctx);

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { collectFingerprint, modelFiles } from './baseline/fingerprint.ts';
 import { EngineStartError, openEngine, type EngineSpec, type RunningEngine } from './engines/engine.ts';
+import { adapterFor } from './engines/registry.ts';
 import type { PromptBook } from './load/prompt-book.ts';
 import { RunCancelledError, runScenario } from './load/runner.ts';
 import { startEngineTelemetry, type EngineTelemetry } from './engines/telemetry.ts';
@@ -40,8 +41,11 @@ export interface MeasureHooks {
 export interface MeasureOptions {
   readonly plan: Plan;
   readonly scenarios: ScenarioSet;
-  /** Model id or folder served by the real engines; the simulated engine serves it by name. */
-  readonly model: string;
+  /**
+   * Model id or folder served by the real engines; the simulated engine serves it by name. null:
+   * none given (each engine takes its adapter's default model, or reads the one it serves).
+   */
+  readonly model: string | null;
   readonly prompts: PromptBook;
   readonly python: string;
   readonly dtype: string;
@@ -85,7 +89,7 @@ export async function measure(opts: MeasureOptions): Promise<RunResult> {
     schema: RESULTS_SCHEMA,
     createdAt: new Date().toISOString(),
     actionVersion: opts.actionVersion,
-    model: opts.model,
+    model: opts.model ?? engines.find((e) => e.fingerprint.model.id !== '')?.fingerprint.model.id ?? '',
     scenarioSet: {
       file: opts.scenarios.file,
       hash: opts.scenarios.hash,
@@ -103,7 +107,7 @@ export async function measure(opts: MeasureOptions): Promise<RunResult> {
       engines.some((e) => e.status !== 'ok'),
     engines,
     source: opts.source,
-    roofline: roofline(engines.find((e) => e.fingerprint.gpu)?.fingerprint.gpu?.name ?? null, modelWeightBytes(modelFiles(opts.model))),
+    roofline: roofline(engines.find((e) => e.fingerprint.gpu)?.fingerprint.gpu?.name ?? null, modelWeightBytes(opts.model === null ? null : modelFiles(opts.model))),
     ...(opts.plan.shard.count > 1 ? { shard: opts.plan.shard } : {}),
   };
 }
@@ -113,7 +117,7 @@ function engineSpec(engine: EngineSelection, opts: MeasureOptions): EngineSpec {
     ...opts.endpoint,
     kind: engine.kind,
     label: engine.label,
-    model: opts.model,
+    model: opts.model ?? adapterFor(engine.kind).defaultModel ?? '',
     python: opts.python,
     dtype: opts.dtype,
     extraArgs: [...(engine.args ?? []), ...(opts.engineArgs[engine.kind] ?? [])],
@@ -296,7 +300,7 @@ function fingerprintOf(engine: EngineSelection, engineArgs: readonly string[], r
   return collectFingerprint({
     kind: engine.kind,
     python: opts.python,
-    model: running?.servedModel ?? opts.model,
+    model: running?.servedModel ?? opts.model ?? '',
     engineArgs,
     serverVersion: running?.serverVersion,
     localGpu: running?.localGpu,

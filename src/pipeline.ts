@@ -12,7 +12,7 @@ import { EXIT } from './exit.ts';
 import { writeExports } from './export/write.ts';
 import { makePromptBook, type PromptBook } from './load/prompt-book.ts';
 import { RunCancelledError } from './load/runner.ts';
-import { loadTokenizer } from './load/tokenizer.ts';
+import { loadTokenizer, type Tokenizer } from './load/tokenizer.ts';
 import { measure, type MeasureHooks } from './measure.ts';
 import { makePlan } from './plan.ts';
 import { renderReport } from './report/markdown.ts';
@@ -118,9 +118,7 @@ export interface MeasureRunOptions {
 }
 
 export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, opts: MeasureRunOptions): Promise<RunResult> {
-  const realModel = config.engines.some((e) => adapterFor(e.kind).needs.model) ? config.model : null;
-  // Real engines tokenize with the model's own tokenizer; the simulated engine with Qwen's.
-  const tokenizer = await loadTokenizer(realModel ?? undefined);
+  const tokenizer = await promptTokenizer(config, opts.hooks);
   // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
   // engine's prefix cache cannot carry them into the measured ones.
   // Every run of the job measures `repetitions` passes of its own (own prompts, own shuffled order).
@@ -143,7 +141,7 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
   return measure({
     plan,
     scenarios,
-    model: config.model ?? 'sim-qwen2.5-7b',
+    model: config.model,
     prompts,
     warmupRepetitions: config.warmupRepetitions,
     warmStart: config.warmStart,
@@ -151,6 +149,12 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
     python: config.python,
     dtype: 'auto',
     engineArgs: { vllm: config.vllmArgs, transformers: config.transformersArgs, sim: config.simArgs },
+    endpoint: {
+      baseUrl: config.baseUrl ?? undefined,
+      apiKey: config.apiKey || undefined,
+      command: config.customCommand ?? undefined,
+      readyPath: config.customReadyPath ?? undefined,
+    },
     startupTimeoutS: config.startupTimeoutS,
     logDir: join(config.resultsDir, 'logs'),
     // Shards keep per-request records: the aggregate job pools percentiles from them.
@@ -160,6 +164,26 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
     hooks: opts.hooks,
     signal: opts.signal,
   });
+}
+
+/**
+ * The tokenizer that sizes the prompts, by what the engines' adapters ask for: the model's own
+ * (engines started on the model's files), Qwen's bundled one (the simulator), or for an endpoint
+ * elsewhere the model's when this host has its files and Qwen's otherwise, said out loud.
+ */
+async function promptTokenizer(config: ActionConfig, hooks: MeasureHooks): Promise<Tokenizer> {
+  const wants = new Set(config.engines.map((e) => adapterFor(e.kind).tokenizer));
+  if (wants.has('model') && config.model !== null) return loadTokenizer(config.model);
+  if (wants.has('model-or-qwen') && config.model !== null) {
+    try {
+      return await loadTokenizer(config.model);
+    } catch (err) {
+      hooks.warning(`no local tokenizer for model "${config.model}" (${(err as Error).message.split('\n')[0]}): prompts are sized with Qwen's tokenizer, so their token counts on the server may differ`);
+    }
+  } else if (wants.has('model-or-qwen')) {
+    hooks.info("prompts are sized with Qwen's tokenizer (no model given): their token counts on the server may differ");
+  }
+  return loadTokenizer();
 }
 
 /** Exit status of a finished pipeline: a failed gate is 3, never 1, so scripts can tell them apart. */

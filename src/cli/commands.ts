@@ -62,6 +62,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     flags: [
       'engines', 'model', 'scenarios', 'repetitions', 'runs', 'max-failure-rate', 'warmup-repetitions', 'warm-start', 'out', 'baseline', ...GATE_FLAGS,
       'shard', 'seed', 'records', 'quiet', 'python', 'vllm-args', 'transformers-args', 'sim-args', 'startup-timeout',
+      'base-url', 'api-key', 'custom-command', 'custom-name', 'custom-ready-path',
     ],
     run: (args) =>
       runCommand(configFrom(args), {

@@ -13,7 +13,7 @@ export interface Flag {
 }
 
 export const FLAGS = {
-  engines: { value: 'LIST', input: true, help: 'engines to measure, in order: vllm, transformers, sim (both simulated profiles), sim-vllm, sim-transformers (default for the CLI: sim)' },
+  engines: { value: 'LIST', input: true, help: 'engines to measure, in order: vllm, transformers, openai (an endpoint already running), custom (a server from --custom-command), sim (both simulated profiles), sim-vllm, sim-transformers (default for the CLI: sim)' },
   model: { value: 'ID|PATH', input: true, help: 'model served by the real engines (Hugging Face id or local folder)' },
   scenarios: { value: 'FILE', input: true, reads: 'path', help: 'scenario file (default: scenarios/default.yml)' },
   repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per run (default 2)' },
@@ -32,6 +32,11 @@ export const FLAGS = {
   'transformers-args': { value: "'...'", input: true, help: 'extra arguments for transformers serve' },
   'sim-args': { value: "'...'", input: true, help: 'extra arguments for the simulated engine (see sim-serve --help)' },
   'startup-timeout': { value: 'S', input: true, help: 'seconds an engine may take to become ready (default 900)' },
+  'base-url': { value: 'URL', input: true, help: 'openai: the endpoint already running, http(s)://host:port with or without /v1' },
+  'api-key': { value: 'KEY', input: true, help: 'openai: bearer token for --base-url (never printed or written to the results)' },
+  'custom-command': { value: "'...{port}...'", input: true, help: 'custom: the command that starts the server, with {port} (required), {model}, {host} filled in; run without a shell' },
+  'custom-name': { value: 'NAME', input: true, help: 'custom: its name in the report and the baseline key (default custom)' },
+  'custom-ready-path': { value: '/PATH', input: true, help: 'custom: a path polled for 200 before the readiness completion (e.g. /health)' },
   out: { value: 'DIR', help: 'where to write: a folder for results.json, report.md and the exports (noise: a markdown file)' },
   baseline: { value: 'FILE', help: 'baseline history file (JSON): read for the comparison, written in baseline and schedule modes' },
   current: { value: 'FILE', reads: 'path', help: 'results.json of the run to compare' },

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { metricDef, metricNames } from '../metrics/catalog.ts';
-import { adapterFor } from '../engines/registry.ts';
+import { checkCommandTemplate } from '../engines/custom.ts';
+import { checkBaseUrl } from '../engines/openai.ts';
+import { adapterFor, adapters } from '../engines/registry.ts';
 import { packageRoot } from '../paths.ts';
 import { parseEngines, parseShard, type EngineSelection, type Shard } from '../plan.ts';
 import type { Mode } from '../types.ts';
@@ -54,6 +56,14 @@ export interface ActionConfig {
   readonly runs: number;
   /** Share of failed, cut-off or empty requests above which an engine × scenario is an error. */
   readonly maxFailureRate: number;
+  /** engines: openai — the endpoint already running; null when not given. */
+  readonly baseUrl: string | null;
+  /** engines: openai — bearer token of the endpoint; '' when none (a secret: never printed or recorded). */
+  readonly apiKey: string;
+  /** engines: custom — the server's command line split into words, placeholders left in; null when not given. */
+  readonly customCommand: readonly string[] | null;
+  /** engines: custom — polled for 200 before the readiness completion; null: the completion alone. */
+  readonly customReadyPath: string | null;
 }
 
 export const INPUT_DEFAULTS = Object.freeze({
@@ -263,7 +273,14 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
     }
   };
   const d = INPUT_DEFAULTS;
-  const engines = read('engines', (raw) => parseEngines(raw, 'input "engines"'), d.engines);
+  // Names given for engines (custom-name), read whether or not their engine is selected.
+  const names = new Map(adapters().flatMap((a) => (a.labelInput ? [[a.kind, [a.labelInput, getInput(a.labelInput).trim()] as const]] : [])));
+  const engines = read('engines', (raw) => labelled(parseEngines(raw, 'input "engines"'), names), d.engines);
+  for (const e of engines ?? []) {
+    for (const input of adapterFor(e.kind).requiredInputs) {
+      if (getInput(input).trim() === '') problems.push(`input "${input}": required for engines: ${e.kind}`);
+    }
+  }
   const model = read('model', (raw) => {
     if (raw === '') {
       const real = (engines ?? []).filter((e) => adapterFor(e.kind).needs.model).map((e) => e.label);
@@ -299,12 +316,46 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
     warmStart: read('warm-start', (raw) => boolean('warm-start', raw), d['warm-start']),
     runs: read('runs', (raw) => integer('runs', raw, 1, 100), d.runs),
     maxFailureRate: read('max-failure-rate', (raw) => share('max-failure-rate', raw), d['max-failure-rate']),
+    baseUrl: read('base-url', (raw) => (raw === '' ? null : inputCheck('base-url', () => checkBaseUrl(raw)))),
+    apiKey: read('api-key', (raw) => raw),
+    customCommand: read('custom-command', (raw) => {
+      if (raw === '') return null;
+      const words = splitArgs(raw, 'custom-command');
+      const problem = checkCommandTemplate(words);
+      if (problem) throw new InputProblem(`input "custom-command": ${problem}, in ${describeValue(raw)}`);
+      return words;
+    }),
+    customReadyPath: read('custom-ready-path', (raw) => {
+      if (raw === '') return null;
+      if (!/^\/[^\s]*$/.test(raw)) fail('custom-ready-path', 'a URL path starting with "/" (e.g. /health)', raw);
+      return raw;
+    }),
   };
   if (problems.length) {
     const named = problems.map((p) => p.replace(/^input "([^"]+)"/, (_, input: string) => naming.name(input)));
     throw new Error(`invalid ${naming.noun}${problems.length === 1 ? '' : 's'}:\n- ${named.join('\n- ')}`);
   }
   return deepFreeze(config);
+}
+
+/** Engines whose adapter names them from an input (custom-name) take that name as their label. */
+function labelled(engines: EngineSelection[], names: ReadonlyMap<string, readonly [string, string]>): EngineSelection[] {
+  return engines.map((e) => {
+    const [input, name] = names.get(e.kind) ?? ['', ''];
+    if (name === '') return e;
+    if (!/^[\w.-]{1,64}$/.test(name)) fail(input, 'a name of letters, digits, ".", "-" or "_" (it keys the baseline)', name);
+    if (engines.some((o) => o !== e && o.label === name)) fail(input, `a name no other engine has (${name} is taken)`, name);
+    return { ...e, label: name };
+  });
+}
+
+/** Runs a check that throws a plain Error and reports it as a problem of `input`. */
+function inputCheck<T>(input: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    throw new InputProblem(`input "${input}": ${(err as Error).message}`);
+  }
 }
 
 function deepFreeze<T>(value: T): T {

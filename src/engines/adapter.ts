@@ -93,6 +93,8 @@ export interface EngineAdapter {
   readonly description: string;
   /** Inputs that must be given when this engine is selected (the model is `needs.model`). */
   readonly requiredInputs: readonly string[];
+  /** The model it serves when the `model` input is not given (the simulator's). */
+  readonly defaultModel?: string;
   /** Input that, when given, names the engine in the report and the baseline key instead of the kind. */
   readonly labelInput?: string;
   readonly needs: {
@@ -103,6 +105,12 @@ export interface EngineAdapter {
     /** It takes a GPU on this host: check the GPU is free before a start, and its memory back after a stop. */
     readonly gpu: boolean;
   };
+  /**
+   * The tokenizer that counts prompt tokens: the model's own ('model': it must be found), the
+   * model's when it is found locally and Qwen's bundled one otherwise ('model-or-qwen': an endpoint
+   * elsewhere may serve a model this host has no files of), or always Qwen's ('qwen': the simulator).
+   */
+  readonly tokenizer: 'model' | 'model-or-qwen' | 'qwen';
   /** Which OpenAI extensions requests may carry (ignore_eos/min_tokens, stream_options). */
   readonly dialect: RequestDialect;
   /**

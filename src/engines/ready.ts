@@ -147,7 +147,8 @@ async function raceExit(proc: ManagedProcess | null, attempt: Promise<Attempt>):
   return Promise.race([attempt, exited]);
 }
 
-function errorText(err: unknown): string {
+/** A fetch failure in a few words: 'request timed out', 'ECONNREFUSED', ... */
+export function errorText(err: unknown): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'request timed out';
   return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);

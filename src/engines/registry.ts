@@ -1,4 +1,6 @@
 import type { EngineAdapter, EngineSelection } from './adapter.ts';
+import { customAdapter } from './custom.ts';
+import { openaiAdapter } from './openai.ts';
 import { simAdapter } from './sim.ts';
 import { transformersAdapter } from './transformers.ts';
 import { vllmAdapter } from './vllm.ts';
@@ -6,7 +8,7 @@ import { vllmAdapter } from './vllm.ts';
 // Every engine the action can measure, one adapter each. The order is the order of the usage text
 // and the README table.
 
-const ADAPTERS: readonly EngineAdapter[] = [vllmAdapter, transformersAdapter, simAdapter];
+const ADAPTERS: readonly EngineAdapter[] = [vllmAdapter, transformersAdapter, openaiAdapter, customAdapter, simAdapter];
 
 export function adapters(): readonly EngineAdapter[] {
   return ADAPTERS;

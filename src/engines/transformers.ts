@@ -82,6 +82,7 @@ export const transformersAdapter: EngineAdapter = {
   description: 'HuggingFace `transformers serve` (5.x), started from the `python` environment (`transformers-args` passed on)',
   requiredInputs: [],
   needs: { model: true, python: true, gpu: true },
+  tokenizer: 'model',
   dialect: PLAIN_OPENAI_DIALECT,
   version: { from: 'python', packages: ['transformers'] },
   metrics: null,

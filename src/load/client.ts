@@ -20,16 +20,22 @@ import { SseParser } from './sse.ts';
  * it sends usage only with its last chunk and no [DONE].
  */
 export interface RequestDialect {
-  /** Send `stream_options: {include_usage, continuous_usage_stats}`. */
-  readonly streamOptions: boolean;
+  /**
+   * `stream_options` to send: 'continuous' asks for usage in every chunk (vLLM's
+   * continuous_usage_stats: exact tokens per chunk), 'final' for usage in a last chunk (the OpenAI
+   * schema's include_usage, which OpenAI-compatible servers at large accept), 'none' sends none.
+   */
+  readonly streamOptions: 'continuous' | 'final' | 'none';
   /** Send `ignore_eos: true` and `min_tokens` = max_tokens. */
   readonly forceLength: boolean;
   /** Further body fields sent with every request. */
   readonly extraBody?: Readonly<Record<string, unknown>>;
 }
 
-export const VLLM_DIALECT: RequestDialect = Object.freeze({ streamOptions: true, forceLength: true });
-export const PLAIN_OPENAI_DIALECT: RequestDialect = Object.freeze({ streamOptions: false, forceLength: false });
+export const VLLM_DIALECT: RequestDialect = Object.freeze({ streamOptions: 'continuous', forceLength: true });
+export const PLAIN_OPENAI_DIALECT: RequestDialect = Object.freeze({ streamOptions: 'none', forceLength: false });
+/** Any OpenAI-compatible server: nothing outside the OpenAI schema, usage asked for in a last chunk. */
+export const OPENAI_DIALECT: RequestDialect = Object.freeze({ streamOptions: 'final', forceLength: false });
 
 /** Sees every parsed chunk with its arrival time (`performance.now()`); for harness self-checks. */
 export type ChunkObserver = (chunk: unknown, receivedAt: number) => void;
@@ -144,7 +150,8 @@ function send(openai: OpenAI, req: StreamRequest, signal: AbortSignal, deadlineM
   const dialect = req.dialect ?? VLLM_DIALECT;
   const maxTokens = req.prompt.maxTokens;
   const body: Record<string, unknown> = { model: req.model, max_tokens: maxTokens, temperature: 0, stream: true };
-  if (dialect.streamOptions) body.stream_options = { include_usage: true, continuous_usage_stats: true };
+  if (dialect.streamOptions === 'continuous') body.stream_options = { include_usage: true, continuous_usage_stats: true };
+  else if (dialect.streamOptions === 'final') body.stream_options = { include_usage: true };
   if (dialect.forceLength) {
     body.ignore_eos = true;
     body.min_tokens = maxTokens;

@@ -21,6 +21,8 @@ const FIELDS: readonly (readonly [string, (f: Fingerprint, e: EngineResult) => s
 ];
 
 function startupCell(e: EngineResult): string {
+  // An endpoint someone else runs: its lifecycle, and the GPU state before it started, are not ours to know.
+  if (e.external) return 'not ours: the endpoint was already running (no start-up time, no GPU memory check before start)';
   if (e.startupS === null) return MISSING;
   const cold = `${formatNumber(e.startupS)} s`;
   return typeof e.warmStartupS === 'number' ? `cold ${cold}, warm ${formatNumber(e.warmStartupS)} s` : cold;

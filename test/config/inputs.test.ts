@@ -53,6 +53,10 @@ test('defaults give a complete, frozen config', () => {
       warmStart: false,
       runs: 2,
       maxFailureRate: 0,
+      baseUrl: null,
+      apiKey: '',
+      customCommand: null,
+      customReadyPath: null,
     },
   );
   assert.equal(c.scenarios, defaultScenarioFile());

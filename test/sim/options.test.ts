@@ -14,7 +14,7 @@ test('every flag is read, in both --flag value and --flag=value forms', () => {
   const o = parseSimArgs(['--profile=transformers', '--slowdown', '2.5', '--noise', '0.04', '--seed=9', '--tokens-per-chunk', '4', '--batch', '8', '--model', 'm', '--host', '0.0.0.0', '--port', '8123']);
   assert.deepEqual(
     { ...o },
-    { profile: 'transformers', slowdown: 2.5, noise: 0.04, seed: 9, cadenceMs: null, ttftMs: null, tokensPerChunk: 4, batch: 8, kvTokens: DEFAULT_SIM_OPTIONS.kvTokens, model: 'm', host: '0.0.0.0', port: 8123 },
+    { profile: 'transformers', slowdown: 2.5, noise: 0.04, seed: 9, cadenceMs: null, ttftMs: null, tokensPerChunk: 4, batch: 8, kvTokens: DEFAULT_SIM_OPTIONS.kvTokens, model: 'm', host: '0.0.0.0', port: 8123, apiKey: null },
   );
   const c = parseSimArgs(['--cadence-ms', '2', '--ttft-ms', '0']);
   assert.equal(c.cadenceMs, 2);

@@ -26,6 +26,8 @@ export interface SimOptions {
   readonly host: string;
   /** 0 = an ephemeral port. */
   readonly port: number;
+  /** Like vLLM's --api-key: /v1 routes answer 401 without `Authorization: Bearer <key>`; null = open. */
+  readonly apiKey: string | null;
 }
 
 export const DEFAULT_SIM_OPTIONS: SimOptions = Object.freeze({
@@ -43,6 +45,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = Object.freeze({
   model: 'sim-qwen2.5-7b',
   host: '127.0.0.1',
   port: 0,
+  apiKey: null,
 });
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -77,6 +80,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   '--model': { key: 'model', accepts: 'a non-empty model id', parse: (raw) => (raw.trim() === '' ? undefined : raw) },
   '--host': { key: 'host', accepts: 'a host name or IP address', parse: (raw) => (raw.trim() === '' ? undefined : raw) },
   '--port': { key: 'port', accepts: 'an integer from 0 to 65535 (0 = any free port)', parse: inRange(0, 65535, integer) },
+  '--api-key': { key: 'apiKey', accepts: 'a non-empty key', parse: (raw) => (raw.trim() === '' ? undefined : raw) },
 };
 
 const flagList = (): string => Object.keys(FLAGS).join(', ');
@@ -139,5 +143,6 @@ export function formatSimArgs(opts: SimOptions): string[] {
     if (opts.ttftMs !== null) pairs.push(['--ttft-ms', opts.ttftMs]);
   }
   pairs.push(['--model', opts.model], ['--host', opts.host], ['--port', opts.port]);
+  if (opts.apiKey !== null) pairs.push(['--api-key', opts.apiKey]);
   return pairs.map(([flag, value]) => `${flag}=${value}`);
 }

@@ -12,6 +12,7 @@ import { parseSimArgs, type SimOptions } from './options.ts';
 import { ApiError, modelList, parseChatRequest, parseCompletionRequest, type Api } from './protocol.ts';
 import { promptTokenizer } from './tokens.ts';
 import { chunkTokens, ResponseWriter } from './writer.ts';
+import { actionVersion } from '../../version.ts';
 
 /** Qwen2.5-7B-Instruct's max_position_embeddings. */
 const MAX_MODEL_LEN = 32_768;
@@ -149,6 +150,7 @@ export async function startSimServer(opts: SimOptions): Promise<SimServer> {
 
   const routes: Record<string, Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>> = {
     '/health': { GET: (_req, res) => void res.writeHead(200).end() },
+    '/version': { GET: (_req, res) => sendJson(res, 200, JSON.stringify({ version: `sim-${actionVersion()}` })) },
     '/v1/models': { GET: (_req, res) => sendJson(res, 200, modelList(opts.model, gen.maxModelLen, started)) },
     '/metrics': {
       GET: (_req, res) => {
@@ -162,6 +164,10 @@ export async function startSimServer(opts: SimOptions): Promise<SimServer> {
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0];
+    // As vLLM with --api-key: only the OpenAI routes are guarded.
+    if (opts.apiKey !== null && path.startsWith('/v1/') && req.headers.authorization !== `Bearer ${opts.apiKey}`) {
+      return sendJson(res, 401, '{"error":"Unauthorized"}');
+    }
     const route = routes[path];
     if (route === undefined) return sendJson(res, 404, '{"detail":"Not Found"}');
     const handler = route[req.method ?? 'GET'];
