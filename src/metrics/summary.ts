@@ -1,3 +1,4 @@
+import { mean, quantileSorted } from 'simple-statistics';
 import type { Distribution, RequestRecord, Scenario, ScenarioSummary, ScenarioTelemetry } from '../types.ts';
 
 // Per-scenario metrics from request records, with the definitions of vLLM's
@@ -10,31 +11,24 @@ const EMPTY: Distribution = Object.freeze({ n: 0, mean: 0, p50: 0, p90: 0, p95: 
 
 /**
  * Mean, extremes and p50/p90/p95/p99 by linear interpolation between closest ranks (numpy's
- * default `percentile` method, which vLLM's bench uses). No values: n 0 and every statistic 0.
+ * default `percentile` method, which vLLM's bench uses; simple-statistics' quantileSorted is that
+ * method, R's type 7). No values: n 0 and every statistic 0.
  */
 export function distribution(values: readonly number[]): Distribution {
   const n = values.length;
   if (n === 0) return EMPTY;
-  const sorted = Float64Array.from(values).sort();
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += sorted[i];
+  const sorted = Array.from(Float64Array.from(values).sort());
   return {
     n,
-    mean: sum / n,
-    p50: percentileOfSorted(sorted, 50),
-    p90: percentileOfSorted(sorted, 90),
-    p95: percentileOfSorted(sorted, 95),
-    p99: percentileOfSorted(sorted, 99),
+    // A compensated sum: long ITL samples (10^5 gaps) keep their last digits.
+    mean: mean(sorted),
+    p50: quantileSorted(sorted, 0.5),
+    p90: quantileSorted(sorted, 0.9),
+    p95: quantileSorted(sorted, 0.95),
+    p99: quantileSorted(sorted, 0.99),
     min: sorted[0],
     max: sorted[n - 1],
   };
-}
-
-function percentileOfSorted(sorted: Float64Array, p: number): number {
-  const h = ((sorted.length - 1) * p) / 100;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
 /** The class an error is counted under: the text before the first ': ' ('http 500: Internal…' → 'http 500'). */
