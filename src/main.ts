@@ -3,22 +3,20 @@ import { BranchBaselineStore } from './baseline/branch-store.ts';
 import { FileBaselineStore } from './baseline/file-store.ts';
 import type { BaselineStore } from './baseline/store.ts';
 import { readInputs, type ActionConfig } from './config/inputs.ts';
-import { loadScenarioSet } from './config/scenarios.ts';
 import { trackServers } from './engines/cancel.ts';
 import { commentDecision, commentKey, upsertStickyComment } from './github/comment.ts';
 import { logSafe } from './github/log-safe.ts';
 import { assertSafeToRun, readGitHubContext, type GitHubContext } from './github/context.ts';
-import { checkRecordable, judge, measureRun, notRecordedBecause, recordBaseline, writeOutputs, type EvaluateOptions } from './pipeline.ts';
+import { notRecordedBecause, recordBaseline, runGate, type GateOptions } from './pipeline.ts';
 import { stopCommands } from './report/escape.ts';
-import { renderReport } from './report/markdown.ts';
 import { COMMENT_LIMIT, SUMMARY_LIMIT, fitToLimit, trimNote } from './report/trim.ts';
-import { mergeShards, readShardResults } from './shards.ts';
 import { PGID_STATE } from './state.ts';
 import { progressReporter } from './progress.ts';
-import type { Comparison, RunResult } from './types.ts';
+import type { Comparison } from './types.ts';
 
-// The action's main step: inputs → safety check → baseline read → measure (or aggregate shards)
-// → compare → report → publish (outputs, job summary, sticky comment) → pass or setFailed.
+// The action's main step, the GitHub side of a gate run: inputs, context and safety check, then the
+// core (runGate: baseline read, measure or aggregate shards, compare, report, files), then publish
+// (step outputs, baseline record, job summary, sticky comment) → pass or setFailed.
 
 function storeFor(config: ActionConfig, ctx: GitHubContext): BaselineStore {
   if (config.baselineStore === 'file') return new FileBaselineStore(config.baselinePath);
@@ -34,9 +32,9 @@ function storeFor(config: ActionConfig, ctx: GitHubContext): BaselineStore {
   });
 }
 
-async function produceRun(config: ActionConfig, ctx: GitHubContext): Promise<RunResult> {
-  if (config.mode === 'aggregate') return mergeShards(readShardResults(config.resultsDir));
-  const scenarios = loadScenarioSet(config.scenarios);
+/** Server groups tracked for cancellation and recorded for the post step (none in the aggregate job). */
+function serverTracking(config: ActionConfig): Pick<GateOptions, 'hooks'> & { readonly signal?: AbortSignal } {
+  if (config.mode === 'aggregate') return { hooks: actionLogHooks() };
   const servers = trackServers(
     (m) => core.warning(logSafe(m)),
     (pgids) => {
@@ -48,13 +46,7 @@ async function produceRun(config: ActionConfig, ctx: GitHubContext): Promise<Run
       }
     },
   );
-  return measureRun(config, scenarios, {
-    seed: 1,
-    keepRecords: false,
-    source: { sha: ctx.pullRequest?.headSha ?? ctx.sha, ref: ctx.pullRequest?.headRef ?? ctx.ref, event: ctx.eventName },
-    signal: servers.signal,
-    hooks: { ...actionLogHooks(), onSpawn: servers.onSpawn, onStopped: servers.onStopped },
-  });
+  return { hooks: { ...actionLogHooks(), onSpawn: servers.onSpawn, onStopped: servers.onStopped }, signal: servers.signal };
 }
 
 /**
@@ -117,19 +109,27 @@ export async function run(): Promise<void> {
     const ctx = readGitHubContext();
     if (config.mode !== 'aggregate') assertSafeToRun(ctx, config.allowForkPrs);
     const store = storeFor(config, ctx);
-    // Read before measuring: a corrupt baseline fails the job before the GPU time is spent.
-    const history = await store.read();
-    // A shard measures; the aggregate job compares, reports and gates once for the whole matrix.
-    const evaluation: EvaluateOptions | null = config.shard.count > 1 ? null : { config, history, store, trusted: ctx.trustedForBaseline, allowFingerprintMismatch: false };
+    const trusted = ctx.trustedForBaseline;
     // A baseline workflow that can never record must not pass quietly, run after run.
+    const never = config.shard.count > 1 ? null : notRecordedBecause({ config, store, trusted });
     const untrustedBaseline =
-      config.mode === 'baseline' && evaluation !== null && !evaluation.trusted
-        ? `mode "baseline" on a ${ctx.eventName ?? 'local'} event: ${notRecordedBecause(evaluation)}; this run was measured but NOT recorded`
-        : null;
+      config.mode === 'baseline' && !trusted && never !== null ? `mode "baseline" on a ${ctx.eventName ?? 'local'} event: ${never}; this run was measured but NOT recorded` : null;
     if (untrustedBaseline) core.warning(untrustedBaseline);
-    if (evaluation) await checkRecordable(evaluation);
-    const run = await produceRun(config, ctx);
-    const comparison = evaluation ? judge(run, evaluation) : null;
+    const { run, evaluation, comparison, report, outputs: out } = await runGate({
+      config,
+      store,
+      trusted,
+      allowFingerprintMismatch: false,
+      ...serverTracking(config),
+      source: { sha: ctx.pullRequest?.headSha ?? ctx.sha, ref: ctx.pullRequest?.headRef ?? ctx.ref, event: ctx.eventName },
+      seed: 1,
+      keepRecords: false,
+      outDir: outputDir(config),
+      report: {
+        artifactUrl: ctx.runUrl ?? undefined,
+        context: { ref: ctx.pullRequest?.headRef ?? ctx.ref ?? undefined, sha: ctx.pullRequest?.headSha ?? ctx.sha ?? undefined, event: ctx.eventName },
+      },
+    });
     for (const e of run.engines.filter((x) => x.status !== 'ok')) {
       core.error(logSafe(`${e.engine} failed: ${e.error}`));
       if (e.logTail) {
@@ -138,16 +138,8 @@ export async function run(): Promise<void> {
         core.endGroup();
       }
     }
-
-    const report = renderReport({
-      run,
-      comparison,
-      artifactUrl: ctx.runUrl ?? undefined,
-      context: { ref: ctx.pullRequest?.headRef ?? ctx.ref ?? undefined, sha: run.source.sha ?? undefined, event: ctx.eventName },
-    });
-    // What was measured is on disk and in the outputs before anything that can still fail
-    // (the baseline write, the summary, the comment) is tried.
-    const out = writeOutputs(outputDir(config), run, comparison, report);
+    // What was measured is on disk (runGate wrote it) and in the outputs before anything that can
+    // still fail (the baseline write, the summary, the comment) is tried.
     const gate = comparison?.gate;
     const regressions = comparison?.engines.flatMap((e) => e.metrics.filter((m) => m.verdict === 'regression').map((m) => `${e.engine}/${m.scenario}/${m.metric}`)) ?? [];
     core.setOutput('verdict', gate?.verdict ?? (run.partial ? 'error' : 'measured'));

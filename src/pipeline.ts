@@ -15,7 +15,7 @@ import { RunCancelledError } from './load/runner.ts';
 import { loadTokenizer, type Tokenizer } from './load/tokenizer.ts';
 import { measure, type MeasureHooks } from './measure.ts';
 import { makePlan } from './plan.ts';
-import { renderReport } from './report/markdown.ts';
+import { renderReport, type ReportInput } from './report/markdown.ts';
 import { noiseTable, renderNoise } from './report/noise.ts';
 import { terminalSummary } from './report/terminal.ts';
 import { mergeShards, readShardResults } from './shards.ts';
@@ -166,6 +166,55 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
   });
 }
 
+// One gate run, whichever door it came through (the action's main step or the CLI's `run`): the
+// baseline read and checked writable first (a corrupt or read-only one fails before any GPU time
+// is spent), then the run (measured, or merged from the shards of a matrix), the comparison, the
+// report and the files. Recording the baseline, the summary, the comment and the exit are the
+// door's: each writes its outputs first, so a baseline write that fails never takes them along.
+
+export interface GateOptions {
+  readonly config: ActionConfig;
+  /** Where the baseline history lives; null: measure and report without comparing. */
+  readonly store: BaselineStore | null;
+  /** Whether this event may write baselines (push to the default branch, schedule, dispatch, local CLI). */
+  readonly trusted: boolean;
+  readonly allowFingerprintMismatch: boolean;
+  readonly hooks: MeasureHooks;
+  /** Aborted on cancellation: the current engine is stopped and the run ends partial. */
+  readonly signal?: AbortSignal;
+  readonly source: RunResult['source'];
+  readonly seed: number;
+  readonly keepRecords: boolean;
+  /** Where results.json, report.md, comparison.json and the exports go. */
+  readonly outDir: string;
+  /** What the report shows besides the run (the action's run URL and PR head; the CLI's paths). */
+  readonly report?: Pick<ReportInput, 'artifactUrl' | 'context' | 'historyWindow' | 'record'>;
+}
+
+export interface GateRun {
+  readonly run: RunResult;
+  /** How to record and judge the run; null for a shard (the aggregate job judges the matrix once) or without a store. */
+  readonly evaluation: EvaluateOptions | null;
+  readonly comparison: Comparison | null;
+  readonly report: string;
+  readonly outputs: Outputs;
+}
+
+export async function runGate(opts: GateOptions): Promise<GateRun> {
+  const { config } = opts;
+  const history = (await opts.store?.read()) ?? null;
+  const evaluation: EvaluateOptions | null =
+    config.shard.count > 1 || opts.store === null ? null : { config, history, store: opts.store, trusted: opts.trusted, allowFingerprintMismatch: opts.allowFingerprintMismatch };
+  if (evaluation) await checkRecordable(evaluation);
+  const run =
+    config.mode === 'aggregate'
+      ? mergeShards(readShardResults(config.resultsDir))
+      : await measureRun(config, loadScenarioSet(config.scenarios), { seed: opts.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source });
+  const comparison = evaluation ? judge(run, evaluation) : null;
+  const report = renderReport({ run, comparison, ...opts.report });
+  return { run, evaluation, comparison, report, outputs: writeOutputs(opts.outDir, run, comparison, report) };
+}
+
 /**
  * The tokenizer that sizes the prompts, by what the engines' adapters ask for: the model's own
  * (engines started on the model's files), Qwen's bundled one (the simulator), or for an endpoint
@@ -205,7 +254,11 @@ function fileStore(path: string | null): FileBaselineStore | null {
 async function finish(outDir: string, run: RunResult, evaluate: EvaluateOptions | null, baselinePath: string | null, historyWindow?: number): Promise<number> {
   const comparison = evaluate ? judge(run, evaluate) : null;
   const report = renderReport({ run, comparison, historyWindow, record: { resultsPath: join(outDir, 'results.json'), baselinePath } });
-  const out = writeOutputs(outDir, run, comparison, report);
+  return settle(run, evaluate, comparison, writeOutputs(outDir, run, comparison, report), historyWindow);
+}
+
+/** The CLI's end of a gate: the files named, the baseline recorded (after them), the verdict printed. */
+async function settle(run: RunResult, evaluate: EvaluateOptions | null, comparison: Comparison | null, out: Outputs, historyWindow?: number): Promise<number> {
   for (const e of run.engines.filter((x) => x.status !== 'ok')) console.error(`${e.engine} failed: ${e.error}`);
   console.log(`results: ${out.resultsPath}\nreport:  ${out.reportPath}${out.comparisonPath ? `\ncomparison: ${out.comparisonPath}` : ''}`);
   if (evaluate && comparison) {
@@ -227,21 +280,22 @@ export async function runCommand(
     hooks: Omit<MeasureHooks, 'onSpawn' | 'onStopped'>;
   },
 ): Promise<number> {
-  const scenarios = loadScenarioSet(config.scenarios);
   const servers = trackServers(opts.hooks.warning);
-  // A signal while another writer holds the baseline lock ends the wait: the results are on disk by then.
-  const store = opts.baselinePath ? new FileBaselineStore(opts.baselinePath, { signal: servers.signal }) : null;
-  const history = (await store?.read()) ?? null;
-  const evaluation = store ? { config, history, store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch } : null;
-  if (evaluation) await checkRecordable(evaluation);
-  const run = await measureRun(config, scenarios, {
-    seed: opts.seed,
-    keepRecords: opts.keepRecords,
+  const gate = await runGate({
+    config,
+    // A signal while another writer holds the baseline lock ends the wait: the results are on disk by then.
+    store: opts.baselinePath ? new FileBaselineStore(opts.baselinePath, { signal: servers.signal }) : null,
+    trusted: true,
+    allowFingerprintMismatch: opts.allowFingerprintMismatch,
     hooks: { ...opts.hooks, onSpawn: servers.onSpawn, onStopped: servers.onStopped },
     signal: servers.signal,
     source: { sha: null, ref: null, event: 'cli' },
+    seed: opts.seed,
+    keepRecords: opts.keepRecords,
+    outDir: config.resultsDir,
+    report: { historyWindow: config.history, record: { resultsPath: join(config.resultsDir, 'results.json'), baselinePath: opts.baselinePath } },
   });
-  return finish(config.resultsDir, run, evaluation, opts.baselinePath, config.history);
+  return settle(gate.run, gate.evaluation, gate.comparison, gate.outputs, config.history);
 }
 
 function readRunFile(path: string, flag: string): RunResult {
