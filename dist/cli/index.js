@@ -48012,143 +48012,6 @@ function actionVersion() {
     return cached;
 }
 
-;// CONCATENATED MODULE: ./lib/src/cli/flags.js
-// Every flag of the CLI, once: the parser checks against this table and the help text is printed
-// from it, so usage cannot drift from what is accepted. Flags that carry an action input's name are
-// parsed by config/inputs.ts, so `--repetitions 5` and `repetitions: 5` mean the same thing.
-const FLAGS = {
-    engines: { value: 'LIST', input: true, help: 'engines to measure, in order: vllm, transformers, openai (an endpoint already running), custom (a server from --custom-command), sim (both simulated profiles), sim-vllm, sim-transformers (default for the CLI: sim)' },
-    model: { value: 'ID|PATH', input: true, help: 'model served by the real engines (Hugging Face id or local folder)' },
-    scenarios: { value: 'FILE', input: true, reads: 'path', help: 'scenario file (default: scenarios/default.yml)' },
-    repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per run (default 2)' },
-    runs: { value: 'N', input: true, help: 'independent engine starts per engine, each with its warm-up and repetitions (default 2)' },
-    'max-failure-rate': { value: 'R', input: true, help: 'share of failed requests above which an engine × scenario is an error (default 0)' },
-    'warmup-repetitions': { value: 'N', input: true, help: 'unrecorded passes after each engine start (default 1)' },
-    'warm-start': { value: 'true|false', input: true, help: 'start each engine twice before the first run and time both starts (default false)' },
-    mode: { value: 'MODE', input: true, help: 'pr | schedule | release | baseline (default pr)' },
-    tolerances: { value: 'M=X,...', input: true, help: 'per-metric tolerance overrides, e.g. ttft_p50=0.1,output_throughput=0.05' },
-    'fail-on': { value: 'WHEN', input: true, help: 'regression | inconclusive | never (default regression)' },
-    history: { value: 'W', input: true, help: 'baseline window: the last W recorded runs (engine starts) per key (default 60)' },
-    confidence: { value: 'C', input: true, help: 'confidence of the intervals; 1 − C is the family-wise false-alarm rate (default 0.99)' },
-    shard: { value: 'I/N', input: true, help: 'run shard I of N (default 1/1)' },
-    python: { value: 'PY', input: true, help: 'Python interpreter of the real engines (default python3)' },
-    'vllm-args': { value: "'...'", input: true, help: 'extra arguments for vllm serve' },
-    'transformers-args': { value: "'...'", input: true, help: 'extra arguments for transformers serve' },
-    'sim-args': { value: "'...'", input: true, help: 'extra arguments for the simulated engine (see sim-serve --help)' },
-    'startup-timeout': { value: 'S', input: true, help: 'seconds an engine may take to become ready (default 900)' },
-    'base-url': { value: 'URL', input: true, help: 'openai: the endpoint already running, http(s)://host:port with or without /v1' },
-    'api-key': { value: 'KEY', input: true, help: 'openai: bearer token for --base-url (never printed or written to the results)' },
-    'custom-command': { value: "'...{port}...'", input: true, help: 'custom: the command that starts the server, with {port} (required), {model}, {host} filled in; run without a shell' },
-    'custom-name': { value: 'NAME', input: true, help: 'custom: its name in the report and the baseline key (default custom)' },
-    'custom-ready-path': { value: '/PATH', input: true, help: 'custom: a path polled for 200 before the readiness completion (e.g. /health)' },
-    out: { value: 'DIR', help: 'where to write: a folder for results.json, report.md and the exports (noise: a markdown file)' },
-    baseline: { value: 'FILE', help: 'baseline history file (JSON): read for the comparison, written in baseline and schedule modes' },
-    current: { value: 'FILE', reads: 'path', help: 'results.json of the run to compare' },
-    in: { value: 'DIR', reads: 'paths', help: 'input folder(s) with results.json (comma-separated where several)' },
-    seed: { value: 'N', help: 'seed of the scenario order and prompts (default 1)' },
-    records: { help: 'keep every request record in results.json' },
-    'allow-fingerprint-mismatch': { help: 'compare with a baseline from different hardware or software' },
-    quiet: { help: 'print only warnings, errors and the final result (no progress)' },
-};
-function flagDef(name) {
-    return FLAGS[name];
-}
-
-;// CONCATENATED MODULE: ./lib/src/cli/args.js
-
-
-class UsageError extends Error {
-    name = 'UsageError';
-}
-const isSwitch = (name) => flagDef(name).value === undefined;
-/** Parses the flags after a command; `known` are the flags that command accepts. */
-function parseArgs(command, rest, known) {
-    const flags = new Map();
-    let help = false;
-    for (let i = 0; i < rest.length; i++) {
-        const arg = rest[i];
-        if (arg === '-h' || arg === '--help') {
-            help = true;
-            continue;
-        }
-        if (!arg.startsWith('--'))
-            throw new UsageError(`${command}: unexpected argument "${arg}": flags start with -- (see llm-perf-gate ${command} --help)`);
-        const eq = arg.indexOf('=');
-        const typed = arg.slice(2, eq === -1 ? undefined : eq);
-        const name = known.find((k) => k === typed);
-        if (!name)
-            throw new UsageError(`${command}: unknown flag --${typed}${suggest(typed, known, '--')} (see llm-perf-gate ${command} --help)`);
-        let value;
-        if (isSwitch(name)) {
-            value = eq === -1 ? 'true' : arg.slice(eq + 1);
-            if (value !== 'true' && value !== 'false')
-                throw new UsageError(`${command}: --${name} is a switch: give it alone, or as --${name}=true|false`);
-        }
-        else if (eq !== -1)
-            value = arg.slice(eq + 1);
-        else {
-            if (i + 1 >= rest.length)
-                throw new UsageError(`${command}: --${name} needs a value (${flagDef(name).value})`);
-            value = rest[++i];
-        }
-        if (flags.has(name))
-            throw new UsageError(`${command}: --${name} given twice`);
-        flags.set(name, value);
-    }
-    return { command, flags, help };
-}
-/** True when a switch was given (and not as `=false`). */
-function switchOn(args, name) {
-    return args.flags.get(name) === 'true';
-}
-function required(args, name) {
-    const v = args.flags.get(name);
-    if (v === undefined || v === '')
-        throw new UsageError(`${args.command}: --${name} ${flagDef(name).value} is required (see llm-perf-gate ${args.command} --help)`);
-    return v;
-}
-/** Fails with one line naming the flag when a path it should read does not exist. */
-function checkPaths(args) {
-    for (const [name, value] of args.flags) {
-        const def = flagDef(name);
-        if (def.reads === undefined)
-            continue;
-        for (const path of def.reads === 'paths' ? value.split(',') : [value]) {
-            if (path === '')
-                throw new UsageError(`${args.command}: --${name}: empty path in "${value}"`);
-            try {
-                (0,external_node_fs_namespaceObject.statSync)(path);
-            }
-            catch (err) {
-                const code = err.code;
-                const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code})`;
-                throw new UsageError(`${args.command}: --${name} ${path}: ${why}`);
-            }
-        }
-    }
-}
-/** ` (did you mean --x?)` for the closest candidate within a small edit distance, else ''. */
-function suggest(typed, candidates, prefix = '') {
-    let best = null;
-    let bestDistance = Infinity;
-    for (const c of candidates) {
-        const d = c.startsWith(typed) && typed.length >= 3 ? 1 : editDistance(typed, c);
-        if (d < bestDistance)
-            [best, bestDistance] = [c, d];
-    }
-    return best !== null && bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? `; did you mean ${prefix ? `${prefix}${best}` : `"${best}"`}?` : '';
-}
-function editDistance(a, b) {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const cur = [i];
-        for (let j = 1; j <= b.length; j++)
-            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-    }
-    return prev[b.length];
-}
-
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/src/metrics/catalog.js
@@ -80656,7 +80519,7 @@ const positive = (raw) => {
     const n = number(raw);
     return n !== undefined && n > 0 && Number.isFinite(n) ? n : undefined;
 };
-const options_FLAGS = {
+const FLAGS = {
     '--profile': { key: 'profile', accepts: 'vllm or transformers', parse: (raw) => (raw === 'vllm' || raw === 'transformers' ? raw : undefined) },
     '--slowdown': { key: 'slowdown', accepts: 'a number > 0 (2 = every step twice as long)', parse: positive },
     '--noise': { key: 'noise', accepts: 'a coefficient of variation from 0 to 1', parse: inRange(0, 1, number) },
@@ -80671,9 +80534,9 @@ const options_FLAGS = {
     '--port': { key: 'port', accepts: 'an integer from 0 to 65535 (0 = any free port)', parse: inRange(0, 65535, integer) },
     '--api-key': { key: 'apiKey', accepts: 'a non-empty key', parse: (raw) => (raw.trim() === '' ? undefined : raw) },
 };
-const flagList = () => Object.keys(options_FLAGS).join(', ');
+const flagList = () => Object.keys(FLAGS).join(', ');
 /** Each flag with what it accepts, for `sim-serve --help`. */
-const SIM_FLAGS = Object.entries(options_FLAGS).map(([flag, spec]) => [`${flag} X`, spec.accepts]);
+const SIM_FLAGS = Object.entries(FLAGS).map(([flag, spec]) => [`${flag} X`, spec.accepts]);
 /** Parses `sim-serve` flags (`--flag value` or `--flag=value`); throws an Error naming the flag at fault. */
 function parseSimArgs(argv) {
     const opts = { ...DEFAULT_SIM_OPTIONS };
@@ -80682,7 +80545,7 @@ function parseSimArgs(argv) {
         const arg = argv[i];
         const eq = arg.indexOf('=');
         const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-        const spec = options_FLAGS[flag];
+        const spec = FLAGS[flag];
         if (spec === undefined)
             throw new Error(`sim-serve: unknown argument "${arg}": expected one of ${flagList()}`);
         if (given.has(flag))
@@ -80690,7 +80553,7 @@ function parseSimArgs(argv) {
         let raw;
         if (flag !== arg)
             raw = arg.slice(eq + 1);
-        else if (i + 1 < argv.length && options_FLAGS[argv[i + 1].split('=', 1)[0]] === undefined)
+        else if (i + 1 < argv.length && FLAGS[argv[i + 1].split('=', 1)[0]] === undefined)
             raw = argv[++i];
         else
             throw new Error(`sim-serve: ${flag} needs a value: ${spec.accepts}`);
@@ -81207,7 +81070,7 @@ function field(rule, description, required = false) {
     return { rule, description, required };
 }
 /** Edits (insert, delete, substitute, swap two neighbours) between two strings. */
-function schema_rules_editDistance(a, b) {
+function editDistance(a, b) {
     const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
     for (let i = 1; i <= a.length; i++) {
         for (let j = 1; j <= b.length; j++) {
@@ -81224,7 +81087,7 @@ function unknownKey(path, what, key, known) {
     const close = known.filter((k) => {
         const want = k.toLowerCase();
         const partial = typed.length >= 4 ? want.includes(typed) : typed.length >= 3 && want.startsWith(typed);
-        return partial || typed.startsWith(want) || schema_rules_editDistance(want, typed) <= Math.max(1, Math.floor(want.length / 4));
+        return partial || typed.startsWith(want) || editDistance(want, typed) <= Math.max(1, Math.floor(want.length / 4));
     });
     const hint = close.length > 0 ? ` (did you mean ${close.map((k) => `"${k}"`).join(' or ')}?)` : '';
     return { path, message: `unknown ${what}${hint}; expected one of: ${known.join(', ')}` };
@@ -81630,6 +81493,152 @@ function deepFreeze(value) {
             deepFreeze(v);
     }
     return value;
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/flags.js
+// Every flag of the CLI, once: the parser checks against this table and the help text is printed
+// from it, so usage cannot drift from what is accepted. Flags that carry an action input's name are
+// parsed by config/inputs.ts, so `--repetitions 5` and `repetitions: 5` mean the same thing.
+
+const flags_FLAGS = {
+    engines: { value: 'LIST', input: true, help: 'engines to measure, in order: vllm, transformers, openai (an endpoint already running), custom (a server from --custom-command), sim (both simulated profiles), sim-vllm, sim-transformers' },
+    model: { value: 'ID|PATH', input: true, help: 'model served by the real engines (Hugging Face id or local folder)' },
+    scenarios: { value: 'FILE', input: true, reads: 'path', help: 'scenario file (default: the action\'s scenarios/default.yml)' },
+    repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per run' },
+    runs: { value: 'N', input: true, help: 'independent engine starts per engine, each with its warm-up and repetitions' },
+    'max-failure-rate': { value: 'R', input: true, help: 'share of failed requests above which an engine × scenario is an error' },
+    'warmup-repetitions': { value: 'N', input: true, help: 'unrecorded passes after each engine start' },
+    'warm-start': { value: 'true|false', input: true, help: 'start each engine twice before the first run and time both starts' },
+    mode: { value: 'MODE', input: true, help: 'pr | schedule | release | baseline' },
+    tolerances: { value: 'M=X,...', input: true, help: 'per-metric tolerance overrides, e.g. ttft_p50=0.1,output_throughput=0.05' },
+    'fail-on': { value: 'WHEN', input: true, help: 'regression | inconclusive | never' },
+    history: { value: 'W', input: true, help: 'baseline window: the last W recorded runs (engine starts) per key' },
+    confidence: { value: 'C', input: true, help: 'confidence of the intervals; 1 − C is the family-wise false-alarm rate' },
+    shard: { value: 'I/N', input: true, help: 'run shard I of N' },
+    python: { value: 'PY', input: true, help: 'Python interpreter of the real engines' },
+    'vllm-args': { value: "'...'", input: true, help: 'extra arguments for vllm serve' },
+    'transformers-args': { value: "'...'", input: true, help: 'extra arguments for transformers serve' },
+    'sim-args': { value: "'...'", input: true, help: 'extra arguments for the simulated engine (see sim-serve --help)' },
+    'startup-timeout': { value: 'S', input: true, help: 'seconds an engine may take to become ready' },
+    'base-url': { value: 'URL', input: true, help: 'openai: the endpoint already running, http(s)://host:port with or without /v1' },
+    'api-key': { value: 'KEY', input: true, help: 'openai: bearer token for --base-url (never printed or written to the results)' },
+    'custom-command': { value: "'...{port}...'", input: true, help: 'custom: the command that starts the server, with {port} (required), {model}, {host} filled in; run without a shell' },
+    'custom-name': { value: 'NAME', input: true, help: 'custom: its name in the report and the baseline key' },
+    'custom-ready-path': { value: '/PATH', input: true, help: 'custom: a path polled for 200 before the readiness completion (e.g. /health)' },
+    out: { value: 'DIR', help: 'where to write: a folder for results.json, report.md and the exports (noise: a markdown file)' },
+    baseline: { value: 'FILE', help: 'baseline history file (JSON): read for the comparison, written in baseline and schedule modes' },
+    current: { value: 'FILE', reads: 'path', help: 'results.json of the run to compare' },
+    in: { value: 'DIR', reads: 'paths', help: 'input folder(s) with results.json (comma-separated where several)' },
+    seed: { value: 'N', help: 'seed of the scenario order and prompts (default 1)' },
+    records: { help: 'keep every request record in results.json' },
+    'allow-fingerprint-mismatch': { help: 'compare with a baseline from different hardware or software' },
+    quiet: { help: 'print only warnings, errors and the final result (no progress)' },
+};
+/** Where the CLI's defaults differ from the action's: no GPU needed, and a baseline is a local file. */
+const CLI_DEFAULTS = Object.freeze({ engines: 'sim', 'baseline-store': 'file' });
+/** The default a flag shows in help: the CLI's own, else the action input's (one source for both). */
+function flagDefault(name) {
+    if (!flagDef(name).input)
+        return undefined;
+    return CLI_DEFAULTS[name] ?? INPUT_DEFAULTS[name];
+}
+function flagDef(name) {
+    return flags_FLAGS[name];
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/args.js
+
+
+class UsageError extends Error {
+    name = 'UsageError';
+}
+const isSwitch = (name) => flagDef(name).value === undefined;
+/** Parses the flags after a command; `known` are the flags that command accepts. */
+function parseArgs(command, rest, known) {
+    const flags = new Map();
+    let help = false;
+    for (let i = 0; i < rest.length; i++) {
+        const arg = rest[i];
+        if (arg === '-h' || arg === '--help') {
+            help = true;
+            continue;
+        }
+        if (!arg.startsWith('--'))
+            throw new UsageError(`${command}: unexpected argument "${arg}": flags start with -- (see llm-perf-gate ${command} --help)`);
+        const eq = arg.indexOf('=');
+        const typed = arg.slice(2, eq === -1 ? undefined : eq);
+        const name = known.find((k) => k === typed);
+        if (!name)
+            throw new UsageError(`${command}: unknown flag --${typed}${suggest(typed, known, '--')} (see llm-perf-gate ${command} --help)`);
+        let value;
+        if (isSwitch(name)) {
+            value = eq === -1 ? 'true' : arg.slice(eq + 1);
+            if (value !== 'true' && value !== 'false')
+                throw new UsageError(`${command}: --${name} is a switch: give it alone, or as --${name}=true|false`);
+        }
+        else if (eq !== -1)
+            value = arg.slice(eq + 1);
+        else {
+            if (i + 1 >= rest.length)
+                throw new UsageError(`${command}: --${name} needs a value (${flagDef(name).value})`);
+            value = rest[++i];
+        }
+        if (flags.has(name))
+            throw new UsageError(`${command}: --${name} given twice`);
+        flags.set(name, value);
+    }
+    return { command, flags, help };
+}
+/** True when a switch was given (and not as `=false`). */
+function switchOn(args, name) {
+    return args.flags.get(name) === 'true';
+}
+function required(args, name) {
+    const v = args.flags.get(name);
+    if (v === undefined || v === '')
+        throw new UsageError(`${args.command}: --${name} ${flagDef(name).value} is required (see llm-perf-gate ${args.command} --help)`);
+    return v;
+}
+/** Fails with one line naming the flag when a path it should read does not exist. */
+function checkPaths(args) {
+    for (const [name, value] of args.flags) {
+        const def = flagDef(name);
+        if (def.reads === undefined)
+            continue;
+        for (const path of def.reads === 'paths' ? value.split(',') : [value]) {
+            if (path === '')
+                throw new UsageError(`${args.command}: --${name}: empty path in "${value}"`);
+            try {
+                (0,external_node_fs_namespaceObject.statSync)(path);
+            }
+            catch (err) {
+                const code = err.code;
+                const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code})`;
+                throw new UsageError(`${args.command}: --${name} ${path}: ${why}`);
+            }
+        }
+    }
+}
+/** ` (did you mean --x?)` for the closest candidate within a small edit distance, else ''. */
+function suggest(typed, candidates, prefix = '') {
+    let best = null;
+    let bestDistance = Infinity;
+    for (const c of candidates) {
+        const d = c.startsWith(typed) && typed.length >= 3 ? 1 : args_editDistance(typed, c);
+        if (d < bestDistance)
+            [best, bestDistance] = [c, d];
+    }
+    return best !== null && bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? `; did you mean ${prefix ? `${prefix}${best}` : `"${best}"`}?` : '';
+}
+function args_editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++)
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+    }
+    return prev[b.length];
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -94582,7 +94591,9 @@ async function aggregateCommand(config, opts) {
 
 function flagUsage(name, isRequired) {
     const def = flagDef(name);
-    return { flag: `--${name}${def.value ? ` ${def.value}` : ''}`, help: `${def.help}${isRequired ? ' (required)' : ''}` };
+    const fallback = flagDefault(name);
+    const note = isRequired ? ' (required)' : fallback !== undefined && fallback !== '' ? ` (default ${fallback})` : '';
+    return { flag: `--${name}${def.value ? ` ${def.value}` : ''}`, help: `${def.help}${note}` };
 }
 function rows(items) {
     const width = Math.max(...items.map((r) => r.flag.length));
@@ -94740,9 +94751,8 @@ function flagCommand(name, spec) {
 const GATE_FLAGS = ['mode', 'tolerances', 'fail-on', 'history', 'confidence', 'allow-fingerprint-mismatch'];
 /** Action inputs from flags; the CLI defaults to the simulated engine and a file baseline. */
 function configFrom(args) {
-    const cliDefaults = { engines: 'sim', 'baseline-store': 'file' };
-    const flag = (name) => (name in FLAGS && flagDef(name).input ? args.flags.get(name) : undefined);
-    return readInputs((name) => flag(name) ?? (name === 'results-dir' ? args.flags.get('out') : undefined) ?? cliDefaults[name] ?? '', {
+    const flag = (name) => (name in flags_FLAGS && flagDef(name).input ? args.flags.get(name) : undefined);
+    return readInputs((name) => flag(name) ?? (name === 'results-dir' ? args.flags.get('out') : undefined) ?? CLI_DEFAULTS[name] ?? '', {
         noun: 'flag',
         name: (input) => `--${input}`,
     });

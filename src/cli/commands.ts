@@ -5,7 +5,7 @@ import { EXIT } from '../exit.ts';
 import { aggregateCommand, compareCommand, noiseCommand, runCommand } from '../pipeline.ts';
 import { checkPaths, parseArgs, required, switchOn, UsageError, type ParsedArgs } from './args.ts';
 import { commandHelp, flagUsage } from './help.ts';
-import { FLAGS, flagDef, type FlagName } from './flags.ts';
+import { CLI_DEFAULTS, FLAGS, flagDef, type FlagName } from './flags.ts';
 import { cliHooks } from './progress.ts';
 
 // The commands of `llm-perf-gate`: each names its flags (from flags.ts) and calls the pipeline
@@ -42,9 +42,8 @@ const GATE_FLAGS: readonly FlagName[] = ['mode', 'tolerances', 'fail-on', 'histo
 
 /** Action inputs from flags; the CLI defaults to the simulated engine and a file baseline. */
 function configFrom(args: ParsedArgs) {
-  const cliDefaults: Record<string, string> = { engines: 'sim', 'baseline-store': 'file' };
   const flag = (name: string): string | undefined => (name in FLAGS && flagDef(name as FlagName).input ? args.flags.get(name as FlagName) : undefined);
-  return readInputs((name) => flag(name) ?? (name === 'results-dir' ? args.flags.get('out') : undefined) ?? cliDefaults[name] ?? '', {
+  return readInputs((name) => flag(name) ?? (name === 'results-dir' ? args.flags.get('out') : undefined) ?? CLI_DEFAULTS[name] ?? '', {
     noun: 'flag',
     name: (input) => `--${input}`,
   });

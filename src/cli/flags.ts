@@ -2,6 +2,8 @@
 // from it, so usage cannot drift from what is accepted. Flags that carry an action input's name are
 // parsed by config/inputs.ts, so `--repetitions 5` and `repetitions: 5` mean the same thing.
 
+import { INPUT_DEFAULTS } from '../config/inputs.ts';
+
 export interface Flag {
   /** Placeholder of the value in usage text; absent for a switch such as `--records`. */
   readonly value?: string;
@@ -13,29 +15,29 @@ export interface Flag {
 }
 
 export const FLAGS = {
-  engines: { value: 'LIST', input: true, help: 'engines to measure, in order: vllm, transformers, openai (an endpoint already running), custom (a server from --custom-command), sim (both simulated profiles), sim-vllm, sim-transformers (default for the CLI: sim)' },
+  engines: { value: 'LIST', input: true, help: 'engines to measure, in order: vllm, transformers, openai (an endpoint already running), custom (a server from --custom-command), sim (both simulated profiles), sim-vllm, sim-transformers' },
   model: { value: 'ID|PATH', input: true, help: 'model served by the real engines (Hugging Face id or local folder)' },
-  scenarios: { value: 'FILE', input: true, reads: 'path', help: 'scenario file (default: scenarios/default.yml)' },
-  repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per run (default 2)' },
-  runs: { value: 'N', input: true, help: 'independent engine starts per engine, each with its warm-up and repetitions (default 2)' },
-  'max-failure-rate': { value: 'R', input: true, help: 'share of failed requests above which an engine × scenario is an error (default 0)' },
-  'warmup-repetitions': { value: 'N', input: true, help: 'unrecorded passes after each engine start (default 1)' },
-  'warm-start': { value: 'true|false', input: true, help: 'start each engine twice before the first run and time both starts (default false)' },
-  mode: { value: 'MODE', input: true, help: 'pr | schedule | release | baseline (default pr)' },
+  scenarios: { value: 'FILE', input: true, reads: 'path', help: 'scenario file (default: the action\'s scenarios/default.yml)' },
+  repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per run' },
+  runs: { value: 'N', input: true, help: 'independent engine starts per engine, each with its warm-up and repetitions' },
+  'max-failure-rate': { value: 'R', input: true, help: 'share of failed requests above which an engine × scenario is an error' },
+  'warmup-repetitions': { value: 'N', input: true, help: 'unrecorded passes after each engine start' },
+  'warm-start': { value: 'true|false', input: true, help: 'start each engine twice before the first run and time both starts' },
+  mode: { value: 'MODE', input: true, help: 'pr | schedule | release | baseline' },
   tolerances: { value: 'M=X,...', input: true, help: 'per-metric tolerance overrides, e.g. ttft_p50=0.1,output_throughput=0.05' },
-  'fail-on': { value: 'WHEN', input: true, help: 'regression | inconclusive | never (default regression)' },
-  history: { value: 'W', input: true, help: 'baseline window: the last W recorded runs (engine starts) per key (default 60)' },
-  confidence: { value: 'C', input: true, help: 'confidence of the intervals; 1 − C is the family-wise false-alarm rate (default 0.99)' },
-  shard: { value: 'I/N', input: true, help: 'run shard I of N (default 1/1)' },
-  python: { value: 'PY', input: true, help: 'Python interpreter of the real engines (default python3)' },
+  'fail-on': { value: 'WHEN', input: true, help: 'regression | inconclusive | never' },
+  history: { value: 'W', input: true, help: 'baseline window: the last W recorded runs (engine starts) per key' },
+  confidence: { value: 'C', input: true, help: 'confidence of the intervals; 1 − C is the family-wise false-alarm rate' },
+  shard: { value: 'I/N', input: true, help: 'run shard I of N' },
+  python: { value: 'PY', input: true, help: 'Python interpreter of the real engines' },
   'vllm-args': { value: "'...'", input: true, help: 'extra arguments for vllm serve' },
   'transformers-args': { value: "'...'", input: true, help: 'extra arguments for transformers serve' },
   'sim-args': { value: "'...'", input: true, help: 'extra arguments for the simulated engine (see sim-serve --help)' },
-  'startup-timeout': { value: 'S', input: true, help: 'seconds an engine may take to become ready (default 900)' },
+  'startup-timeout': { value: 'S', input: true, help: 'seconds an engine may take to become ready' },
   'base-url': { value: 'URL', input: true, help: 'openai: the endpoint already running, http(s)://host:port with or without /v1' },
   'api-key': { value: 'KEY', input: true, help: 'openai: bearer token for --base-url (never printed or written to the results)' },
   'custom-command': { value: "'...{port}...'", input: true, help: 'custom: the command that starts the server, with {port} (required), {model}, {host} filled in; run without a shell' },
-  'custom-name': { value: 'NAME', input: true, help: 'custom: its name in the report and the baseline key (default custom)' },
+  'custom-name': { value: 'NAME', input: true, help: 'custom: its name in the report and the baseline key' },
   'custom-ready-path': { value: '/PATH', input: true, help: 'custom: a path polled for 200 before the readiness completion (e.g. /health)' },
   out: { value: 'DIR', help: 'where to write: a folder for results.json, report.md and the exports (noise: a markdown file)' },
   baseline: { value: 'FILE', help: 'baseline history file (JSON): read for the comparison, written in baseline and schedule modes' },
@@ -48,6 +50,15 @@ export const FLAGS = {
 } as const satisfies Readonly<Record<string, Flag>>;
 
 export type FlagName = keyof typeof FLAGS;
+
+/** Where the CLI's defaults differ from the action's: no GPU needed, and a baseline is a local file. */
+export const CLI_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({ engines: 'sim', 'baseline-store': 'file' });
+
+/** The default a flag shows in help: the CLI's own, else the action input's (one source for both). */
+export function flagDefault(name: FlagName): string | undefined {
+  if (!flagDef(name).input) return undefined;
+  return CLI_DEFAULTS[name] ?? (INPUT_DEFAULTS as Readonly<Record<string, string>>)[name];
+}
 
 export function flagDef(name: FlagName): Flag {
   return FLAGS[name];

@@ -1,4 +1,4 @@
-import { flagDef, type FlagName } from './flags.ts';
+import { flagDef, flagDefault, type FlagName } from './flags.ts';
 
 // Help text, generated from the flag table (flags.ts) and the command table (commands.ts).
 
@@ -9,7 +9,9 @@ export interface HelpRow {
 
 export function flagUsage(name: FlagName, isRequired: boolean): HelpRow {
   const def = flagDef(name);
-  return { flag: `--${name}${def.value ? ` ${def.value}` : ''}`, help: `${def.help}${isRequired ? ' (required)' : ''}` };
+  const fallback = flagDefault(name);
+  const note = isRequired ? ' (required)' : fallback !== undefined && fallback !== '' ? ` (default ${fallback})` : '';
+  return { flag: `--${name}${def.value ? ` ${def.value}` : ''}`, help: `${def.help}${note}` };
 }
 
 function rows(items: readonly HelpRow[]): string {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { suggest } from '../../src/cli/args.ts';
 import { COMMANDS } from '../../src/cli/commands.ts';
+import { INPUT_DEFAULTS } from '../../src/config/inputs.ts';
 import { FLAGS } from '../../src/cli/flags.ts';
 import { nodeVersionProblem } from '../../src/cli/node-version.ts';
 import { packageRoot } from '../../src/paths.ts';
@@ -62,6 +63,12 @@ describe('help and version', () => {
       assert.ok(r.stdout.includes(`--${name}${'value' in def ? ` ${def.value}` : ''} `), `--${name} missing from run --help`);
     }
     assert.match(r.stdout, /--confidence C/);
+  });
+  it('defaults in the help come from the inputs that parse them (the CLI\'s own where they differ)', () => {
+    const r = llmPerfGate('run', '--help');
+    assert.match(r.stdout, new RegExp(`--repetitions N +.*\\(default ${INPUT_DEFAULTS.repetitions}\\)`));
+    assert.match(r.stdout, new RegExp(`--runs N +.*\\(default ${INPUT_DEFAULTS.runs}\\)`));
+    assert.match(r.stdout, /--engines LIST +.*\(default sim\)/);
   });
   it('help for a flag after other flags still wins: run --repetitions 3 --help', () => {
     assert.equal(llmPerfGate('run', '--repetitions', '3', '--help').code, 0);
