@@ -6,7 +6,8 @@ set -uo pipefail
 HERE=docs/benchmarks/2026-12-01-h200-vllm
 OUT=$HERE/rejudged
 OLD=test/fixtures/h200-vllm-0.22          # the four earlier runs (same host kind, same day, 0.15 memory share)
-TMP=$(mktemp -d)
+TMP=/tmp/llm-perf-gate-rejudge            # a fixed path, so that a rerun writes the same reports
+rm -rf "$TMP"; mkdir -p "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 rm -rf "$OUT"/history-*.json "$OUT"/*/ # recording appends: start from nothing
 gate() { npx --no-install llm-perf-gate compare "$@"; }
