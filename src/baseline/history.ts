@@ -124,7 +124,12 @@ export function recordRun(doc: BaselineDoc | null, run: RunResult, window = DEFA
     const [f] = excessFailures(e, run.scenarioSet.names, maxFailureRate);
     if (f) throw new Error(`cannot record a baseline: engine ${e.engine}, scenario ${f.scenario}: ${describeFailures(f, maxFailureRate)}`);
   }
-  const all = [...(doc?.entries ?? []), ...run.engines.flatMap((e) => entriesOf(e, run))];
+  const added = run.engines.flatMap((e) => entriesOf(e, run));
+  // A job's results recorded twice would count as two more runs and narrow the noise the gate
+  // expects: the same key, creation time and commit already in the history is that mistake.
+  const again = added.find((a) => doc?.entries.some((e) => e.key === a.key && e.createdAt === a.createdAt && e.sha === a.sha));
+  if (again) throw new Error(`cannot record a baseline: engine ${again.engine}'s run of ${again.createdAt} is already in the history (recording the same results twice would count them as more runs)`);
+  const all = [...(doc?.entries ?? []), ...added];
   // Keep the newest `window` per key, in their original order.
   const seen = new Map<string, number>();
   const kept: BaselineEntry[] = [];

@@ -46,6 +46,12 @@ test('recordRun trims each key to the last W entries, oldest first', () => {
   assert.equal(doc!.entries.filter((e) => e.engine === 'sim-hf').length, 2, 'other keys keep their own window');
 });
 
+test('recordRun refuses the same results twice: they would count as more runs of the history', () => {
+  const once = recordRun(null, run(0));
+  assert.throws(() => recordRun(once, run(0)), /engine sim-vllm's run of 2026-05-01T00:00:00.000Z is already in the history/);
+  assert.equal(recordRun(once, run(1)).entries.length, 2 * once.entries.length, 'a later job is still recorded');
+});
+
 test('recordRun refuses partial runs and failed engines', () => {
   assert.throws(() => recordRun(null, makeRun({ partial: true })), /cannot record a baseline from a partial run/);
   assert.throws(() => recordRun(null, makeRun({ engines: ['sim-vllm', 'sim-hf'], failed: ['sim-hf'] })), /engine sim-hf failed \(server exited with code 1/);

@@ -7,6 +7,7 @@ import { makeRun } from '../helpers/make-run.ts';
 const [path, tag, count] = process.argv.slice(2);
 const store = new FileBaselineStore(path);
 for (let i = 0; i < Number(count); i++) {
-  const sha = `${tag}${i}`.padEnd(40, '0');
+  const sha = `${tag}-${i}-`.padEnd(40, '0');
+  // Each record is its own job (a distinct commit): the history refuses the same results twice.
   await store.update((doc) => recordRun(doc, makeRun({ createdAt: '2026-05-01T00:00:00.000Z', sha }), 1000));
 }

@@ -95,7 +95,7 @@ test('runsToSettle grows with the noise it has to beat', () => {
   const spread = (s: number, change: number) => (c: Cell) => NOMINAL[c.metric] * (1 + s * (c.rep - 1)) * (c.metric === 'e2el_p50' ? change : 1);
   const settle = (s: number): number | null => {
     let doc: BaselineDoc | null = null;
-    for (let i = 0; i < 10; i++) doc = recordRun(doc, makeRun({ values: spread(s, 1) }));
+    for (let i = 0; i < 10; i++) doc = recordRun(doc, makeRun({ createdAt: `2026-05-1${i}T00:00:00.000Z`, values: spread(s, 1) }));
     const m = cell(compare(doc!.entries, makeRun({ values: spread(s, 1.02) }), pr).engines[0].metrics, 'chat', 'e2el_p50');
     assert.ok(Math.abs(m.ratio! - 1.02) < 1e-9);
     return m.verdict === 'inconclusive' ? m.runsToSettle : 0;

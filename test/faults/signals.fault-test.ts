@@ -140,7 +140,8 @@ describe('a frozen engine (SIGSTOP)', () => {
   it('with timeout-s 3 every request ends at the deadline; a repetition with nothing measured fails the engine, and the frozen group is stopped', async (t) => {
     // Short answers: repetition 1 completes in a moment; the engine freezes as repetition 2 begins.
     const { out, args } = setup(longScenario({ output: 16, requests: 8, load: '{concurrency: 4}', 'timeout-s': 3 }));
-    const run = startCli([...args, '--records']);
+    // One engine start, so that repetition 2 runs on the server that froze.
+    const run = startCli([...args, '--records', '--runs', '1']);
     await run.waitFor(/rep 1\/2 · long-decode 8\/8 requests/);
     const [pgid] = serverGroups(run.child.pid!);
     strays.push(pgid);
