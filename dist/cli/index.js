@@ -85402,6 +85402,11 @@ function geometricMean(xs) {
 function shortSha(sha) {
     return sha ? sha.slice(0, 7) : null;
 }
+/** "2 runs × 3 repetitions" where the job had several engine starts, else "3 repetitions". */
+function passesText(run) {
+    const runs = run.runs ?? 1;
+    return `${runs > 1 ? `${runs} runs × ` : ''}${run.repetitions} repetition${run.repetitions === 1 ? '' : 's'}`;
+}
 
 ;// CONCATENATED MODULE: ./lib/src/export/measured.js
 
@@ -94003,7 +94008,7 @@ function renderPair(run, a, b) {
     });
     const overall = HEAD_TO_HEAD.map((m, i) => `${m.label} ${formatTimes(geometricMean(ratios[i]))}`).join(', ');
     const memory = memoryLine(a, b);
-    return join(`### ${an} vs ${bn}`, `Cells: ${an} / ${bn} (×: how many times better ${an} is; above 1 favours ${an}). Pooled over ${run.repetitions} repetitions.`, table(['Scenario', ...HEAD_TO_HEAD.map((m) => metricHeading(m.name))], rows, ['l', 'r', 'r', 'r', 'r']), `**Overall** (geometric mean over ${scenarios.length} scenarios): ${overall}.${memory ? ` ${memory}` : ''}`);
+    return join(`### ${an} vs ${bn}`, `Cells: ${an} / ${bn} (×: how many times better ${an} is; above 1 favours ${an}). Pooled over ${passesText(run)}.`, table(['Scenario', ...HEAD_TO_HEAD.map((m) => metricHeading(m.name))], rows, ['l', 'r', 'r', 'r', 'r']), `**Overall** (geometric mean over ${scenarios.length} scenarios): ${overall}.${memory ? ` ${memory}` : ''}`);
 }
 /** The head-to-head section, or null when fewer than two engines ran. */
 function renderHeadToHead(run) {
@@ -94036,7 +94041,7 @@ const DEFAULT_TITLE = 'LLM performance';
 function headline(input, readings) {
     const title = escapeInline(input.title ?? DEFAULT_TITLE);
     const { run, comparison } = input;
-    const measured = `${run.engines.length} engine${run.engines.length === 1 ? '' : 's'} × ${run.scenarioSet.names.length} scenarios × ${run.repetitions} repetitions`;
+    const measured = `${run.engines.length} engine${run.engines.length === 1 ? '' : 's'} × ${run.scenarioSet.names.length} scenarios × ${passesText(run)}`;
     if (!comparison || !readings) {
         return run.partial ? `## ⚠️ ${title}: partial run, no baseline to compare with (${measured})` : `## ℹ️ ${title}: no baseline to compare with yet (${measured})`;
     }

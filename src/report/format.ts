@@ -1,6 +1,8 @@
 // Number formatting for reports: a few significant digits, thousands separators for large values,
 // and one sign for "no value" so a missing figure never reads as zero.
 
+import type { RunResult } from '../types.ts';
+
 export const MISSING = '—';
 
 type Maybe = number | null | undefined;
@@ -64,4 +66,10 @@ export function geometricMean(xs: readonly number[]): number | null {
 /** The first seven characters of a commit, the way GitHub shows it. */
 export function shortSha(sha: string | null | undefined): string | null {
   return sha ? sha.slice(0, 7) : null;
+}
+
+/** "2 runs × 3 repetitions" where the job had several engine starts, else "3 repetitions". */
+export function passesText(run: RunResult): string {
+  const runs = run.runs ?? 1;
+  return `${runs > 1 ? `${runs} runs × ` : ''}${run.repetitions} repetition${run.repetitions === 1 ? '' : 's'}`;
 }

@@ -9,7 +9,7 @@ import { renderRecordHint, type RecordHint } from './record-hint.ts';
 import { codeSpan, escapeInline, safeUrl } from './escape.ts';
 import { renderFailures } from './failures.ts';
 import { renderShortOutputs } from './lengths.ts';
-import { shortSha } from './format.ts';
+import { passesText, shortSha } from './format.ts';
 import { renderRelease } from './release.ts';
 import { renderRoofline } from './roofline.ts';
 import { renderMemory, renderThrottling } from './memory.ts';
@@ -55,7 +55,7 @@ const DEFAULT_TITLE = 'LLM performance';
 function headline(input: ReportInput, readings: Readings | null): string {
   const title = escapeInline(input.title ?? DEFAULT_TITLE);
   const { run, comparison } = input;
-  const measured = `${run.engines.length} engine${run.engines.length === 1 ? '' : 's'} × ${run.scenarioSet.names.length} scenarios × ${run.repetitions} repetitions`;
+  const measured = `${run.engines.length} engine${run.engines.length === 1 ? '' : 's'} × ${run.scenarioSet.names.length} scenarios × ${passesText(run)}`;
   if (!comparison || !readings) {
     return run.partial ? `## ⚠️ ${title}: partial run, no baseline to compare with (${measured})` : `## ℹ️ ${title}: no baseline to compare with yet (${measured})`;
   }
@@ -141,3 +141,4 @@ export function renderReport(input: ReportInput): string {
     ) + '\n'
   );
 }
+

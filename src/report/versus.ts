@@ -2,7 +2,7 @@ import { metricDef, type MetricDef } from '../metrics/catalog.ts';
 import type { EngineResult, RunResult, ScenarioSummary } from '../types.ts';
 import { table, join } from './blocks.ts';
 import { escapeCell, escapeInline } from './escape.ts';
-import { formatMiB, formatNumber, formatTimes, geometricMean, MISSING } from './format.ts';
+import { formatMiB, formatNumber, formatTimes, geometricMean, MISSING, passesText } from './format.ts';
 import { metricHeading } from './metric-label.ts';
 
 // The question the project exists to answer on every run: how do vLLM and Transformers compare
@@ -82,7 +82,7 @@ function renderPair(run: RunResult, a: EngineResult, b: EngineResult): string {
   const memory = memoryLine(a, b);
   return join(
     `### ${an} vs ${bn}`,
-    `Cells: ${an} / ${bn} (×: how many times better ${an} is; above 1 favours ${an}). Pooled over ${run.repetitions} repetitions.`,
+    `Cells: ${an} / ${bn} (×: how many times better ${an} is; above 1 favours ${an}). Pooled over ${passesText(run)}.`,
     table(['Scenario', ...HEAD_TO_HEAD.map((m) => metricHeading(m.name))], rows, ['l', 'r', 'r', 'r', 'r']),
     `**Overall** (geometric mean over ${scenarios.length} scenarios): ${overall}.${memory ? ` ${memory}` : ''}`,
   );
