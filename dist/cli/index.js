@@ -94710,7 +94710,8 @@ function progressReporter(sink) {
  * Hooks of a terminal run: on a TTY one redrawn progress line per engine, in a log (CI=true, a
  * pipe) a line per scenario or every 10 s. `quiet` keeps only warnings and errors.
  */
-function cliHooks(opts, stream = process.stdout) {
+function cliHooks(opts) {
+    const stream = process.stdout;
     const warning = (m) => {
         console.warn(`warning: ${m}`);
     };
@@ -94774,6 +94775,7 @@ function seedOf(args) {
         throw new UsageError(`${args.command}: --seed expects a whole number ≥ 0, got "${raw}"`);
     return Number(raw);
 }
+const SIM_SERVE_SUMMARY = 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped';
 const COMMANDS = {
     run: flagCommand('run', {
         summary: 'measure the engines on a scenario set, compare with a baseline file when given, report',
@@ -94819,8 +94821,8 @@ const COMMANDS = {
         run: (args) => noiseCommand(required(args, 'in').split(','), required(args, 'out')),
     }),
     'sim-serve': {
-        summary: 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped',
-        help: () => commandHelp('sim-serve', 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped', SIM_FLAGS.map(([flag, accepts]) => ({ flag, help: accepts }))),
+        summary: SIM_SERVE_SUMMARY,
+        help: () => commandHelp('sim-serve', SIM_SERVE_SUMMARY, SIM_FLAGS.map(([flag, accepts]) => ({ flag, help: accepts }))),
         main: async (rest) => {
             if (rest.includes('-h') || rest.includes('--help')) {
                 console.log(COMMANDS['sim-serve'].help());

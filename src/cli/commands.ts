@@ -55,6 +55,8 @@ function seedOf(args: ParsedArgs): number {
   return Number(raw);
 }
 
+const SIM_SERVE_SUMMARY = 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped';
+
 export const COMMANDS: Readonly<Record<string, Command>> = {
   run: flagCommand('run', {
     summary: 'measure the engines on a scenario set, compare with a baseline file when given, report',
@@ -103,8 +105,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     run: (args) => noiseCommand(required(args, 'in').split(','), required(args, 'out')),
   }),
   'sim-serve': {
-    summary: 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped',
-    help: () => commandHelp('sim-serve', 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped', SIM_FLAGS.map(([flag, accepts]) => ({ flag, help: accepts }))),
+    summary: SIM_SERVE_SUMMARY,
+    help: () => commandHelp('sim-serve', SIM_SERVE_SUMMARY, SIM_FLAGS.map(([flag, accepts]) => ({ flag, help: accepts }))),
     main: async (rest) => {
       if (rest.includes('-h') || rest.includes('--help')) {
         console.log(COMMANDS['sim-serve'].help());

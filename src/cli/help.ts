@@ -19,7 +19,7 @@ function rows(items: readonly HelpRow[]): string {
   return items.map((r) => `  ${r.flag.padEnd(width)}  ${r.help}`).join('\n');
 }
 
-export const EXIT_HELP = 'exit status: 0 gate passed (or nothing to gate), 3 gate failed or an engine failed, 1 error';
+const EXIT_HELP = 'exit status: 0 gate passed (or nothing to gate), 3 gate failed or an engine failed, 1 error';
 
 export function commandHelp(command: string, summary: string, flags: readonly HelpRow[]): string {
   return [`usage: llm-perf-gate ${command} [flags]`, '', summary, '', 'flags:', rows([...flags, { flag: '-h, --help', help: 'show this help' }]), '', EXIT_HELP].join('\n');

@@ -1,7 +1,7 @@
 // Imported first by the CLI entry, so it runs before any other module of the CLI: an old Node gets
 // one line that says what to do instead of a stack trace from a feature it lacks.
 
-export const NODE_NEEDED = 24;
+const NODE_NEEDED = 24;
 
 /** What to tell the user when `version` (e.g. "v20.20.2") is too old, or null. */
 export function nodeVersionProblem(version: string, execPath: string): string | null {

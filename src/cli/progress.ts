@@ -7,7 +7,8 @@ export type CliHooks = Pick<MeasureHooks, 'info' | 'warning' | 'progress' | 'eng
  * Hooks of a terminal run: on a TTY one redrawn progress line per engine, in a log (CI=true, a
  * pipe) a line per scenario or every 10 s. `quiet` keeps only warnings and errors.
  */
-export function cliHooks(opts: { quiet: boolean }, stream: NodeJS.WriteStream = process.stdout): CliHooks {
+export function cliHooks(opts: { quiet: boolean }): CliHooks {
+  const stream = process.stdout;
   const warning = (m: string): void => {
     console.warn(`warning: ${m}`);
   };
