@@ -6,13 +6,14 @@
 #      max_tokens (the model almost never emits EOS by chance).
 #   2. runs scenarios/default.yml, each variant into its own folder under OUT_DIR (VARIANTS):
 #        both   vLLM and `transformers serve --continuous-batching` in one CLI run (one report)
-#        vllm   `vllm serve`, RUNS times (independent server starts: the run-to-run noise)
-#        cb     `transformers serve --continuous-batching`, RUNS times
-#        plain  `transformers serve`, one request at a time, once
-#        sim    both simulated profiles, once
-#        gate   one vLLM run gated against BASELINE_FILE (pull-request mode), optionally slowed by
-#               a GPU co-tenant (COTENANT_DUTY, scripts/gpu-cotenant.py) that the fingerprint
-#               cannot see: the gate on real noise and a real, controlled regression
+#        vllm   `vllm serve` (RUNS independent server starts: the run-to-run noise)
+#        cb     `transformers serve --continuous-batching` (RUNS server starts)
+#        plain  `transformers serve`, one request at a time, one server start
+#        sim    both simulated profiles, one start each
+#        gate   one vLLM job of RUNS server starts gated against BASELINE_FILE (pull-request
+#               mode), optionally slowed by a GPU co-tenant (COTENANT_DUTY, scripts/gpu-cotenant.py)
+#               that the fingerprint cannot see: the gate on real noise and a real, controlled
+#               regression
 #   3. writes the noise table of each repeated variant (CV of every metric in every scenario) and
 #      the wall time of each run.
 # Works on any Linux host with an NVIDIA GPU, Python with torch and transformers[serving] 5.x (and
@@ -31,7 +32,8 @@
 #   MODEL_DIR     model folder (built when missing)                    (.models/qwen2.5-7b)
 #   SCENARIOS     scenario file                                        (scenarios/default.yml)
 #   REPETITIONS   repetitions per run                                  (3)
-#   RUNS          independent runs of the vllm and cb variants (noise) (3)
+#   RUNS          engine starts per engine in one CLI run (--runs) of the both, vllm, cb and
+#                 gate variants: independent runs, the run-to-run noise  (the CLI's default, 2)
 #   PLAIN_REPETITIONS  repetitions of the plain transformers run       (REPETITIONS)
 #   WARMUP_REPETITIONS unrecorded passes after each server start       (the CLI's default, 1)
 #   WARM_START    true|false: the second engine start that measures warm start-up (CLI default)
@@ -53,7 +55,7 @@ out=${OUT_DIR:-$root/docs/benchmarks/gpu-e2e}
 model=${MODEL_DIR:-$root/.models/qwen2.5-7b}
 scenarios=${SCENARIOS:-$root/scenarios/default.yml}
 reps=${REPETITIONS:-3}
-runs=${RUNS:-3}
+runs=${RUNS:-}
 plain_reps=${PLAIN_REPETITIONS:-$reps}
 variants=${VARIANTS:-vllm cb plain sim}
 vllm_memory=${VLLM_MEMORY_GIB:-21.6}
@@ -64,6 +66,8 @@ gate_name=${GATE_NAME:-unchanged}
 duty=${COTENANT_DUTY:-0}
 cli=("$node" "$root/dist/cli/index.js")
 warmup=()
+runs_args=()
+[[ -n $runs ]] && runs_args=(--runs "$runs")
 [[ -n ${WARMUP_REPETITIONS:-} ]] && warmup=(--warmup-repetitions "$WARMUP_REPETITIONS")
 [[ -n ${WARM_START:-} ]] && warmup+=(--warm-start "$WARM_START")
 
@@ -106,68 +110,77 @@ fi
 } >"$out/environment.md"
 cat "$out/environment.md"
 
-# One CLI run into OUT_DIR/VARIANT/RUN; its wall time (model load included) goes to the timings
+# One CLI run into OUT_DIR/VARIANT/NAME; its wall time (model loads included) goes to the timings
 # table. A failing run (or a failed gate, exit 3) is recorded and the script goes on with the next
-# variant: partial figures beat none. With a co-tenant duty, the co-tenant starts once the engine is
-# ready (the CLI refuses to start an engine on a GPU that others hold) and stops after the last
-# request of the last repetition, before the CLI stops the engine and checks that the card is free.
+# variant: partial figures beat none.
 measure() {
-  local variant=$1 run=$2 r=$3
+  local variant=$1 name=$2 r=$3
   shift 3
-  local dir="$out/$variant/$run" logf="$out/$variant-$run.log"
-  log "$variant $run: ${*}"
+  local dir="$out/$variant/$name" logf="$out/$variant-$name.log"
+  log "$variant $name: ${*}"
   local start status=0 pid
   start=$(date +%s.%N)
   "${cli[@]}" run --scenarios "$scenarios" --repetitions "$r" --out "$dir" --python "$python" "${warmup[@]}" "$@" >"$logf" 2>&1 &
   pid=$!
   [[ $variant == gate && $duty != 0 ]] && cotenant "$pid" "$logf" "$r" "$dir"
   wait "$pid" || status=$?
-  printf '%s\t%s\t%s\t%s\t%s\n' "$variant" "$run" "$r" "$(elapsed "$start")" "$status" >>"$timings"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$variant" "$name" "$r" "$(elapsed "$start")" "$status" >>"$timings"
   tail -n 3 "$logf"
 }
 
+# The co-tenant follows each engine start of the job: it starts once that run's engine is ready
+# (the CLI refuses to start an engine on a GPU that others hold, so it cannot run across a restart)
+# and stops after that run's last request, before the CLI stops the engine and checks that the
+# card's memory came back. The CLI numbers repetitions across runs: run i ends with repetition
+# i × R of runs × R, and each scenario prints "vllm · rep K/N · NAME n/n requests · ..." when done.
 cotenant() {
-  local pid=$1 logf=$2 r=$3 dir=$4 stop="$out/.cotenant-stop" units scen cpid
-  rm -f "$stop"
-  until grep -q '^vllm: ready after' "$logf"; do kill -0 "$pid" 2>/dev/null || return 0; sleep 1; done
-  log "co-tenant: duty $duty from engine ready to the last request"
+  local pid=$1 logf=$2 r=$3 dir=$4 stop="$out/.cotenant-stop" plan units starts total scen i last cpid
   mkdir -p "$dir"
-  "$python" "$root/scripts/gpu-cotenant.py" --duty "$duty" --until-file "$stop" >"$dir/cotenant.log" 2>&1 &
-  cpid=$!
-  units=$(sed -n 's/^plan: \([0-9]*\) scenario runs.*/\1/p' "$logf" | head -n 1)
-  scen=$((units / r))
-  # Progress lines read "vllm rep R/R NAME: k/n requests"; a scenario is done when k = n.
-  until [[ $(grep -cE "^vllm rep $r/$r [^:]+: ([0-9]+)/\1 requests\$" "$logf") -ge $scen ]]; do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
+  : >"$dir/cotenant.log"
+  until plan=$(grep -m 1 '^plan: ' "$logf"); do kill -0 "$pid" 2>/dev/null || return 0; sleep 1; done
+  # "plan: U scenario runs on vllm, S runs (engine starts) × R repetitions ..." (", S runs" absent: 1)
+  units=$(sed -n 's/^plan: \([0-9]*\) scenario runs.*/\1/p' <<<"$plan")
+  starts=$(sed -n 's/.*, \([0-9]*\) runs (engine starts).*/\1/p' <<<"$plan")
+  starts=${starts:-1}
+  total=$((starts * r))
+  scen=$((units / total))
+  for i in $(seq 1 "$starts"); do
+    rm -f "$stop"
+    until [[ $(grep -c '^vllm: ready after' "$logf") -ge $i ]]; do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+    log "co-tenant: duty $duty in run $i/$starts, from engine ready to the run's last request"
+    "$python" "$root/scripts/gpu-cotenant.py" --duty "$duty" --until-file "$stop" >>"$dir/cotenant.log" 2>&1 &
+    cpid=$!
+    last=$((i * r))
+    until [[ $(grep -cE "^vllm · rep $last/$total · [^ ]+ ([0-9]+)/\1 requests( ·|\$)" "$logf") -ge $scen ]]; do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    touch "$stop"
+    wait "$cpid" || true
   done
-  touch "$stop"
-  wait "$cpid" || true
   cat "$dir/cotenant.log"
 }
 
-# RUNS independent runs of one engine, then their noise table.
+# One job of RUNS engine starts, then the noise table of its runs.
 repeated() {
   local variant=$1
   shift
-  for i in $(seq 1 "$runs"); do measure "$variant" "run-$i" "$reps" "$@"; done
-  dirs=$(seq -s, -f "$out/$variant/run-%g" 1 "$runs")
-  [[ $runs -ge 2 ]] && "${cli[@]}" noise --in "$dirs" --out "$out/noise-$variant.md" >/dev/null
-  return 0
+  measure "$variant" job "$reps" "${runs_args[@]}" "$@"
+  "${cli[@]}" noise --in "$out/$variant/job" --out "$out/noise-$variant.md" >/dev/null || true
 }
 
 recording=()
 [[ -n $baseline_file ]] && recording=(--mode baseline --baseline "$baseline_file")
 for variant in $variants; do
   case $variant in
-    both) measure both run-1 "$reps" --engines "$both_engines" --model "$model" --vllm-args "$vllm_args" --transformers-args '--continuous-batching' ;;
+    both) measure both job "$reps" "${runs_args[@]}" --engines "$both_engines" --model "$model" --vllm-args "$vllm_args" --transformers-args '--continuous-batching' ;;
     vllm) repeated vllm --engines vllm --model "$model" --vllm-args "$vllm_args" "${recording[@]}" ;;
     cb) repeated transformers-cb --engines transformers --model "$model" --transformers-args '--continuous-batching' ;;
-    plain) measure transformers-plain run-1 "$plain_reps" --engines transformers --model "$model" ;;
-    sim) measure sim run-1 "$reps" --engines sim ;;
+    plain) measure transformers-plain job "$plain_reps" --runs 1 --engines transformers --model "$model" ;;
+    sim) measure sim job "$reps" --runs 1 --engines sim ;;
     gate)
       [[ -n $baseline_file ]] || { echo "gpu-e2e: the gate variant needs BASELINE_FILE (recorded by the vllm variant)" >&2; exit 2; }
-      measure gate "$gate_name" "$reps" --engines vllm --model "$model" --vllm-args "$vllm_args" --mode pr --baseline "$baseline_file"
+      measure gate "$gate_name" "$reps" "${runs_args[@]}" --engines vllm --model "$model" --vllm-args "$vllm_args" --mode pr --baseline "$baseline_file"
       ;;
     *) echo "gpu-e2e: unknown variant \"$variant\" in VARIANTS (expected both, vllm, cb, plain, sim, gate)" >&2; exit 2 ;;
   esac

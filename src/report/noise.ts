@@ -1,6 +1,6 @@
 import { METRICS } from '../metrics/catalog.ts';
 import { mean, variance } from '../compare/stats.ts';
-import type { RunResult } from '../types.ts';
+import type { RepetitionResult, RunResult } from '../types.ts';
 import { table } from './blocks.ts';
 import { escapeCell } from './escape.ts';
 import { formatNumber } from './format.ts';
@@ -27,6 +27,14 @@ const cv = (xs: readonly number[]): number => {
   return xs.length > 1 && m !== 0 ? Math.sqrt(variance(xs)) / Math.abs(m) : 0;
 };
 
+/** A job's repetitions grouped by engine start (a job of `--runs N` holds N independent runs). */
+function engineStarts(reps: readonly RepetitionResult[]): RepetitionResult[][] {
+  const byRun = new Map<number, RepetitionResult[]>();
+  for (const rep of reps) byRun.set(rep.run ?? 0, [...(byRun.get(rep.run ?? 0) ?? []), rep]);
+  return [...byRun.values()];
+}
+
+/** Noise over every engine start in `runs` (results files; each may hold several engine starts). */
 export function noiseTable(runs: readonly RunResult[]): NoiseRow[] {
   const rows: NoiseRow[] = [];
   const engines = [...new Set(runs.flatMap((r) => r.engines.filter((e) => e.status === 'ok').map((e) => e.engine)))];
@@ -37,7 +45,8 @@ export function noiseTable(runs: readonly RunResult[]): NoiseRow[] {
         const perRun = runs
           .map((r) => r.engines.find((e) => e.engine === engine && e.status === 'ok'))
           .filter((e) => e !== undefined)
-          .map((e) => e.repetitions.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0).map(def.read)))
+          .flatMap((e) => engineStarts(e.repetitions))
+          .map((reps) => reps.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0).map(def.read)))
           .filter((xs) => xs.length > 0);
         const all = perRun.flat();
         if (all.length < 2) continue;

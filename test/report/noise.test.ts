@@ -40,6 +40,31 @@ test('CV between repetitions and between run means, per engine × scenario × me
   assert.match(md, /\| 10% \|/);
 });
 
+test('a results file of several engine starts (--runs) counts each start as a run', () => {
+  // One job of 3 engine starts × 3 repetitions, with the figures of the three one-start results above.
+  const values = [100, 102, 98, 110, 112, 108, 90, 92, 88];
+  const base = runResult();
+  const job: RunResult = {
+    ...base,
+    engines: base.engines.map((e) => ({
+      ...e,
+      repetitions: values.map((v, i) => ({
+        ...e.repetitions[0],
+        index: i,
+        run: Math.floor(i / 3),
+        scenarios: e.repetitions[0].scenarios.map((s): ScenarioSummary => ({ ...s, outputThroughput: v })),
+      })),
+    })),
+  };
+  const rows = noiseTable([job]).filter((r) => r.metric === 'output_throughput');
+  assert.ok(rows.length > 0);
+  for (const r of rows) {
+    assert.equal(r.runs, 3);
+    assert.equal(r.repetitions, 9);
+    assert.ok(Math.abs(r.cvRun - 0.1) < 1e-12);
+  }
+});
+
 test('failed engines and scenarios with no completed request are left out', () => {
   const run = runResult();
   const failed: RunResult = { ...run, engines: run.engines.map((e, i) => (i === 0 ? { ...e, status: 'failed', error: 'boom' } : e)) };
