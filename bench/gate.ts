@@ -4,7 +4,9 @@
 // gates behave on unchanged code, and a replay of real GPU runs — next to the rules other tools use,
 // all on the same simulated data.
 //
-//   node bench/gate.ts [--trials N] [--seed S]      (N simulated gate runs per setting, default 200)
+//   node bench/gate.ts [--trials N] [--seed S] [--only SECTION,…]
+//     N simulated gate runs per setting (default 200); --only runs some sections of SECTIONS below
+//     (the last line's JSON then holds only what was run)
 //
 // A job is what one CI run measures per engine: `runs` independent engine starts, each with its
 // repetitions (the action's defaults: RUNS × REPS below). Every repetition of every scenario draws,
@@ -47,6 +49,12 @@ const WINDOW = Number(INPUT_DEFAULTS.history);
 const CONFIDENCE = Number(INPUT_DEFAULTS.confidence);
 /** The README's release recipe: `runs: 4`, `repetitions: 2`. */
 const RELEASE = { runs: 4, reps: 2 } as const;
+/**
+ * Release tolerances for runners with a run effect (the README's arithmetic: a 99% one-sided bound
+ * over 4 runs must stay inside them in 95% of unchanged releases, which a 2.7% run effect allows
+ * from about 6%).
+ */
+const RELEASE_RUN_EFFECT_TOLERANCES: Readonly<Record<string, number>> = Object.fromEntries(METRICS.map((m) => [m.name, Math.max(m.tolerance, 0.06)]));
 /** Run-to-run speed variation shared by a whole run (the 'run effect' setting). */
 const RUN_CV = 0.027;
 const CV: Readonly<Record<string, number>> = {
@@ -178,6 +186,7 @@ const METHODS: Readonly<Record<string, Method>> = {
   gate: gateMethod({}),
   gate_pooled: gateMethod({ variance: 'pooled' }),
   gate_bh: gateMethod({ correction: 'bh' }),
+  gate_no_contrasts: gateMethod({ contrasts: false }),
   ...PEERS,
 };
 
@@ -185,6 +194,7 @@ const LABELS: Readonly<Record<string, string>> = {
   gate: `gate (defaults: confidence ${CONFIDENCE}, runs as the unit)`,
   gate_pooled: 'gate, repetitions as independent',
   gate_bh: 'gate, Benjamini–Hochberg',
+  gate_no_contrasts: 'gate without scenario-vs-set contrasts',
   ratio_200pct: 'ratio 200% (github-action-benchmark)',
   ratio_110pct: 'ratio 110%',
   single_run_5pct: 'single run vs last run, 5%',
@@ -346,21 +356,31 @@ function printTable(title: string, rows: readonly { label: string; r: Rates }[])
   }
 }
 
-function args(): { trials: number; seed: number } {
-  const out = { trials: 200, seed: 20260601 };
+const SECTIONS = ['headline', 'one-scenario', 'run-effect', 'one-scenario-run-effect', 'shapes', 'noise', 'release', 'schedule', 'replay'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function args(): { trials: number; seed: number; only: ReadonlySet<Section> } {
+  const out = { trials: 200, seed: 20260601, only: new Set<Section>(SECTIONS) };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === '--only') {
+      const names = (argv[i + 1] ?? '').split(',');
+      const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
+      if (unknown.length > 0) throw new Error(`--only: unknown section ${unknown.join(', ')}; expected some of ${SECTIONS.join(', ')}`);
+      out.only = new Set(names as Section[]);
+      continue;
+    }
     const value = Number(argv[i + 1]);
     if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${argv[i]} needs a whole number ≥ 1, got ${argv[i + 1]}`);
     if (argv[i] === '--trials') out.trials = value;
     else if (argv[i] === '--seed') out.seed = value;
-    else throw new Error(`unknown argument ${argv[i]}; expected --trials N or --seed S`);
+    else throw new Error(`unknown argument ${argv[i]}; expected --trials N, --seed S or --only SECTION,…`);
   }
   return out;
 }
 
 function main(): void {
-  const { trials, seed } = args();
+  const { trials, seed, only } = args();
   const started = performance.now();
   const defaults: Shape = { runs: RUNS, reps: REPS };
   console.log(
@@ -371,78 +391,110 @@ function main(): void {
 
   const peers = Object.keys(PEERS);
   const rows = (t: Record<string, Rates>) => Object.keys(t).map((k) => ({ label: LABELS[k], r: t[k] }));
-  const headline = simulate({ noise: 'lognormal', shape: defaults, window: WINDOW, trials, methods: ['gate', 'gate_pooled', 'gate_bh', ...peers], spread: 'all' }, seed);
-  printTable('independent (lognormal) noise, defaults, regression in every scenario of one engine', rows(headline));
-  const one = simulate({ noise: 'lognormal', shape: defaults, window: WINDOW, trials, methods: ['gate', ...peers], spread: 'one' }, seed);
-  printTable('independent noise, defaults, regression in one scenario only', rows(one));
-  const runEffect = simulate({ noise: 'run effect', shape: defaults, window: WINDOW, trials, methods: ['gate', 'gate_pooled', ...peers], spread: 'all' }, seed);
-  printTable(`run effect (CV ${pct(RUN_CV)} per run), defaults, regression in every scenario`, rows(runEffect));
+  const out: Record<string, unknown> = {};
+  const section = <T>(key: Section, run: () => T): T | undefined => (only.has(key) ? run() : undefined);
+
+  const headline = section('headline', () => {
+    const t = simulate({ noise: 'lognormal', shape: defaults, window: WINDOW, trials, methods: ['gate', 'gate_pooled', 'gate_bh', ...peers], spread: 'all' }, seed);
+    printTable('independent (lognormal) noise, defaults, regression in every scenario of one engine', rows(t));
+    return t;
+  });
+  const one = section('one-scenario', () => {
+    const t = simulate({ noise: 'lognormal', shape: defaults, window: WINDOW, trials, methods: ['gate', ...peers], spread: 'one' }, seed);
+    printTable('independent noise, defaults, regression in one scenario only', rows(t));
+    return t;
+  });
+  const runEffect = section('run-effect', () => {
+    const t = simulate({ noise: 'run effect', shape: defaults, window: WINDOW, trials, methods: ['gate', 'gate_pooled', ...peers], spread: 'all' }, seed);
+    printTable(`run effect (CV ${pct(RUN_CV)} per run), defaults, regression in every scenario`, rows(t));
+    return t;
+  });
+  const oneRunEffect = section('one-scenario-run-effect', () => {
+    const t = simulate({ noise: 'run effect', shape: defaults, window: WINDOW, trials, methods: ['gate', 'gate_no_contrasts', ...peers], spread: 'one' }, seed);
+    printTable(`run effect (CV ${pct(RUN_CV)} per run), defaults, regression in one scenario only`, rows(t));
+    return t;
+  });
 
   // The same GPU time spent differently: today's one run of five repetitions after a warm restart.
-  const shapes: Record<string, Shape> = { '1 run × 5 reps': { runs: 1, reps: 5 }, '2 runs × 2 reps': { runs: 2, reps: 2 }, '3 runs × 2 reps': { runs: 3, reps: 2 } };
-  const byShape: Record<string, Record<string, Rates>> = {};
-  const shapeRows: { label: string; r: Rates }[] = [];
-  for (const [label, shape] of Object.entries(shapes)) {
-    byShape[label] = {};
-    for (const noise of ['lognormal', 'run effect'] as const) {
-      const r = simulate({ noise, shape, window: WINDOW, trials, methods: ['gate'], spread: 'all' }, seed).gate;
-      byShape[label][noise] = r;
-      shapeRows.push({ label: `${label}, ${noise}`, r });
+  const byShape = section('shapes', () => {
+    const shapes: Record<string, Shape> = { '1 run × 5 reps': { runs: 1, reps: 5 }, '2 runs × 2 reps': { runs: 2, reps: 2 }, '3 runs × 2 reps': { runs: 3, reps: 2 } };
+    const by: Record<string, Record<string, Rates>> = {};
+    const shapeRows: { label: string; r: Rates }[] = [];
+    for (const [label, shape] of Object.entries(shapes)) {
+      by[label] = {};
+      for (const noise of ['lognormal', 'run effect'] as const) {
+        const r = simulate({ noise, shape, window: WINDOW, trials, methods: ['gate'], spread: 'all' }, seed).gate;
+        by[label][noise] = r;
+        shapeRows.push({ label: `${label}, ${noise}`, r });
+      }
     }
-  }
-  printTable(`the gate by runs × repetitions per job (history ${WINDOW} stored runs)`, shapeRows);
+    printTable(`the gate by runs × repetitions per job (history ${WINDOW} stored runs)`, shapeRows);
+    return by;
+  });
 
-  const byNoise: Record<string, Rates> = {};
-  for (const noise of ['t3', 'bimodal'] as const) {
-    byNoise[noise] = simulate({ noise, shape: defaults, window: WINDOW, trials, methods: ['gate'], spread: 'all' }, seed).gate;
-  }
-  printTable('heavier-tailed noise, defaults', Object.entries(byNoise).map(([k, r]) => ({ label: `gate, ${k}`, r })));
+  const byNoise = section('noise', () => {
+    const by: Record<string, Rates> = {};
+    for (const noise of ['t3', 'bimodal'] as const) by[noise] = simulate({ noise, shape: defaults, window: WINDOW, trials, methods: ['gate'], spread: 'all' }, seed).gate;
+    printTable('heavier-tailed noise, defaults', Object.entries(by).map(([k, r]) => ({ label: `gate, ${k}`, r })));
+    return by;
+  });
 
-  const release = passRate('lognormal', defaults, RELEASE, WINDOW, trials, seed, 'release', { failOn: 'inconclusive' });
-  const releaseRunEffect = passRate('run effect', defaults, RELEASE, WINDOW, trials, seed, 'release', { failOn: 'inconclusive' });
-  const releaseAtDefaults = passRate('lognormal', defaults, defaults, WINDOW, trials, seed, 'release', { failOn: 'inconclusive' });
-  const nightly = passRate('run effect', defaults, defaults, WINDOW, trials, seed, 'schedule', {});
-  const nightlyIndependent = passRate('lognormal', defaults, defaults, WINDOW, trials, seed, 'schedule', {});
-  console.log('\nunchanged code, other gates (history at the defaults)');
-  console.log(
-    `release, the README's recipe (runs ${RELEASE.runs} × ${RELEASE.reps} repetitions, fail-on: inconclusive): passes ${pct(release.pass)} (independent noise), ${pct(releaseRunEffect.pass)} (run effect); at the pull-request defaults: ${pct(releaseAtDefaults.pass)}`,
-  );
-  console.log(`schedule (nightly), run effect: fails on a change point ${pct(nightly.failedOnDrift)}; independent noise: ${pct(nightlyIndependent.failedOnDrift)}`);
+  if (only.has('release') || only.has('schedule')) console.log('\nunchanged code, other gates (history at the defaults)');
+  const release = section('release', () => {
+    const recipe = passRate('lognormal', defaults, RELEASE, WINDOW, trials, seed, 'release', { failOn: 'inconclusive' });
+    const runEffectRecipe = passRate('run effect', defaults, RELEASE, WINDOW, trials, seed, 'release', { failOn: 'inconclusive' });
+    const wide = passRate('run effect', defaults, RELEASE, WINDOW, trials, seed, 'release', { failOn: 'inconclusive', tolerances: RELEASE_RUN_EFFECT_TOLERANCES });
+    const atDefaults = passRate('lognormal', defaults, defaults, WINDOW, trials, seed, 'release', { failOn: 'inconclusive' });
+    console.log(
+      `release, the README's recipe (runs ${RELEASE.runs} × ${RELEASE.reps} repetitions, fail-on: inconclusive): passes ${pct(recipe.pass)} (independent noise), ${pct(runEffectRecipe.pass)} (run effect); at the pull-request defaults: ${pct(atDefaults.pass)}`,
+    );
+    console.log(`release under the run effect with the README's wider release tolerances (${JSON.stringify(RELEASE_RUN_EFFECT_TOLERANCES)}): passes ${pct(wide.pass)}`);
+    return { recipe, runEffectRecipe, wide, atDefaults };
+  });
+  const schedule = section('schedule', () => {
+    const nightly = passRate('run effect', defaults, defaults, WINDOW, trials, seed, 'schedule', {});
+    const independent = passRate('lognormal', defaults, defaults, WINDOW, trials, seed, 'schedule', {});
+    console.log(`schedule (nightly), run effect: fails on a change point ${pct(nightly.failedOnDrift)}; independent noise: ${pct(independent.failedOnDrift)}`);
+    return { nightly, independent };
+  });
 
-  const rp = replay(trials, seed, false);
-  const boot = replay(trials, seed, true);
-  console.log('\nreplay of the 4 real vLLM runs on an H200 (3 as history, 1 as the pull request)');
-  console.log(`leave-one-out, runs as measured: alarms on ${rp.alarms * rp.trials} of ${rp.trials}; verdicts ${JSON.stringify(rp.verdicts)}`);
-  console.log(`bootstrap, repetitions redrawn with replacement: alarms on ${pct(boot.alarms)} of ${boot.trials}; verdicts ${JSON.stringify(boot.verdicts)}`);
+  const replays = section('replay', () => {
+    const rp = replay(trials, seed, false);
+    const boot = replay(trials, seed, true);
+    console.log('\nreplay of the 4 real vLLM runs on an H200 (3 as history, 1 as the pull request)');
+    console.log(`leave-one-out, runs as measured: alarms on ${rp.alarms * rp.trials} of ${rp.trials}; verdicts ${JSON.stringify(rp.verdicts)}`);
+    console.log(`bootstrap, repetitions redrawn with replacement: alarms on ${pct(boot.alarms)} of ${boot.trials}; verdicts ${JSON.stringify(boot.verdicts)}`);
+    return { rp, boot };
+  });
 
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const g = headline.gate;
-  console.log(
-    JSON.stringify({
-      false_alarm_rate: g.false_alarm_rate,
-      false_alarm_rate_run_effect: runEffect.gate.false_alarm_rate,
-      schedule_false_drift_rate: nightly.failedOnDrift,
-      release_unchanged_pass_rate: release.pass,
-      power_5pct_throughput: g.power_5pct_throughput,
-      power_5pct_tpot: g.power_5pct_tpot,
-      power_10pct_ttft_p95: g.power_10pct_ttft_p95,
-      power_10pct_throughput_run_effect: runEffect.gate.power_10pct_throughput,
-      replay_real_gpu_false_alarm_rate: rp.alarms,
-      replay_real_gpu_bootstrap_false_alarm_rate: boot.alarms,
-      setting: { runs: RUNS, repetitions: REPS, window: WINDOW, confidence: CONFIDENCE, trials, seed, run_effect_cv: RUN_CV },
-      release_unchanged_pass_rate_run_effect: releaseRunEffect.pass,
-      release_unchanged_pass_rate_pr_defaults: releaseAtDefaults.pass,
+  if (headline) {
+    const g = headline.gate;
+    Object.assign(out, { false_alarm_rate: g.false_alarm_rate, power_5pct_throughput: g.power_5pct_throughput, power_5pct_tpot: g.power_5pct_tpot, power_10pct_ttft_p95: g.power_10pct_ttft_p95 });
+  }
+  if (runEffect) Object.assign(out, { false_alarm_rate_run_effect: runEffect.gate.false_alarm_rate, power_10pct_throughput_run_effect: runEffect.gate.power_10pct_throughput });
+  if (schedule) out.schedule_false_drift_rate = schedule.nightly.failedOnDrift;
+  if (release) out.release_unchanged_pass_rate = release.recipe.pass;
+  if (replays) Object.assign(out, { replay_real_gpu_false_alarm_rate: replays.rp.alarms, replay_real_gpu_bootstrap_false_alarm_rate: replays.boot.alarms });
+  out.setting = { runs: RUNS, repetitions: REPS, window: WINDOW, confidence: CONFIDENCE, trials, seed, run_effect_cv: RUN_CV, sections: [...only] };
+  if (release) {
+    Object.assign(out, {
+      release_unchanged_pass_rate_run_effect: release.runEffectRecipe.pass,
+      release_unchanged_pass_rate_run_effect_wide_tolerances: release.wide.pass,
+      release_run_effect_tolerances: RELEASE_RUN_EFFECT_TOLERANCES,
+      release_unchanged_pass_rate_pr_defaults: release.atDefaults.pass,
       release_recipe: RELEASE,
-      schedule_false_drift_rate_independent: nightlyIndependent.failedOnDrift,
-      one_scenario: one.gate,
-      independent: headline,
-      run_effect: runEffect,
-      by_shape: byShape,
-      by_noise: byNoise,
-      replay_verdicts: rp.verdicts,
-      replay_bootstrap_verdicts: boot.verdicts,
-    }),
-  );
+    });
+  }
+  if (schedule) out.schedule_false_drift_rate_independent = schedule.independent.failedOnDrift;
+  if (one) out.one_scenario = one.gate;
+  if (oneRunEffect) Object.assign(out, { one_scenario_run_effect: oneRunEffect.gate, one_scenario_run_effect_without_contrasts: oneRunEffect.gate_no_contrasts });
+  if (headline) out.independent = headline;
+  if (runEffect) out.run_effect = runEffect;
+  if (byShape) out.by_shape = byShape;
+  if (byNoise) out.by_noise = byNoise;
+  if (replays) Object.assign(out, { replay_verdicts: replays.rp.verdicts, replay_bootstrap_verdicts: replays.boot.verdicts });
+  console.log(JSON.stringify(out));
 }
 
 main();

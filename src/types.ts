@@ -325,6 +325,19 @@ export interface MetricComparison {
    */
   readonly worstPlausible?: number | null;
   readonly nonInferior?: boolean | null;
+  /**
+   * Scenario cells: the scenario against the rest of the scenario set (its ratio over theirs, with
+   * its interval and its adjusted one-sided p-value in the bad direction); `decided` when the
+   * verdict is a regression only because of it. Null where the set has one scenario or no data for it.
+   */
+  readonly contrast?: ContrastComparison | null;
+}
+
+export interface ContrastComparison {
+  readonly ratio: number;
+  readonly ci: readonly [number, number];
+  readonly adjustedP: number;
+  readonly decided: boolean;
 }
 
 /**

@@ -8,6 +8,11 @@ import type { VarianceModel } from './stats.ts';
 
 // The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
 // the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
+//
+// A scenario cell also carries its contrast: the scenario against the rest of the set, per
+// repetition (its value over the geometric mean of the other scenarios'). Whatever a run shares
+// across its scenarios — a slow card, a warm one, a neighbour — divides out of it, so a regression
+// confined to one scenario stays visible when whole runs differ by more than it.
 
 /**
  * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
@@ -29,6 +34,8 @@ export interface CellOptions {
   readonly window?: number;
   /** Share of failed requests above which an engine × scenario is an error (default 0). */
   readonly maxFailureRate?: number;
+  /** Test each scenario against the rest of the set too (default true; off only to measure what that adds). */
+  readonly contrasts?: boolean;
 }
 
 export interface StoredRun {
@@ -53,6 +60,8 @@ export interface Cell {
   /** Why the cell is an error when it is more than a missing value (too many failed requests). */
   readonly error: string | null;
   readonly estimate: Estimate | null;
+  /** The scenario against the rest of the scenario set (null for SUITE, or without data for it). */
+  readonly contrast: Estimate | null;
 }
 
 export interface EnginePlan {
@@ -126,7 +135,35 @@ function suiteCell(cells: readonly Cell[], def: MetricDef, tolerance: number, ru
   const baseline = runs.flatMap((r) => r.values);
   const currentRuns = groupByRun(current, runOf);
   const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
-  return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est };
+  return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est, contrast: null };
+}
+
+/** Per repetition, each value over the geometric mean of the others' at that repetition; null unless all are positive. */
+function againstRest(target: readonly number[], others: readonly (readonly number[])[]): number[] | null {
+  const rest = suiteValues(others);
+  if (!rest || target.length !== rest.length || !target.every(positive)) return null;
+  return target.map((v, r) => v / rest[r]);
+}
+
+/** Each scenario cell's contrast with the rest of the set, on the runs both sides hold for every scenario. */
+function withContrasts(cells: readonly Cell[], runOf: readonly number[], opts: CellOptions): Cell[] {
+  if (opts.contrasts === false || cells.length < 2 || cells.some((c) => c.missing || c.estimate === null)) return [...cells];
+  const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
+  return cells.map((cell, s) => {
+    const others = (xs: readonly (readonly number[] | undefined)[]): (readonly number[])[] | null => {
+      const rest = xs.filter((_, i) => i !== s);
+      return rest.every((v) => v !== undefined) ? (rest as (readonly number[])[]) : null;
+    };
+    const current = againstRest(cell.current, others(cells.map((c) => c.current))!);
+    const stored: number[][] = [];
+    for (const { entry, values } of cell.runs) {
+      const rest = others(byEntry.map((m) => m.get(entry)));
+      const ratios = rest && againstRest(values, rest);
+      if (ratios) stored.push(ratios);
+    }
+    const contrast = current && stored.length > 0 ? estimate(stored, groupByRun(current, runOf), cell.tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
+    return { ...cell, contrast };
+  });
 }
 
 export function planEngine(engine: EngineResult, run: RunResult, history: readonly BaselineEntry[], scenarios: Map<string, Scenario>, opts: CellOptions): EnginePlan {
@@ -152,9 +189,9 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
       const runs = storedRuns(selection.entries, scenario, def.name);
       const baseline = runs.flatMap((r) => r.values);
       const est = !missing && baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
-      return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est };
+      return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est, contrast: null };
     });
-    cells.push(...perScenario);
+    cells.push(...withContrasts(perScenario, runOf, opts));
     const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
     if (suite) cells.push(suite);
   }

@@ -134,29 +134,42 @@ export function worstPlausible(def: MetricDef, est: Estimate, confidence: number
   return est.toRatio(def.direction === 'higher-is-better' ? est.effect - half : est.effect + half);
 }
 
+/** Whether an estimate lies beyond the tolerance on the bad and on the good side, under the effect rule. */
+function beyond(def: MetricDef, tolerance: number, est: Estimate, rule: EffectRule): { worse: boolean; better: boolean } {
+  const [lo, hi] = est.ci;
+  const below = rule === 'interval' ? hi < 1 - tolerance : est.ratio < 1 - tolerance;
+  const above = rule === 'interval' ? lo > 1 + tolerance : est.ratio > 1 + tolerance;
+  return def.direction === 'higher-is-better' ? { worse: below, better: above } : { worse: above, better: below };
+}
+
+/**
+ * A regression shown by the scenario's contrast with the rest of the set: significant against the
+ * rest and beyond the tolerance there, and the scenario's own estimate beyond the tolerance on the
+ * same side — so a scenario that merely missed an improvement the others got is not called worse.
+ */
+export function contrastRegression(def: MetricDef, tolerance: number, est: Estimate, contrast: Estimate, adjustedWorse: number, alpha: number, rule: EffectRule): boolean {
+  return adjustedWorse < alpha && beyond(def, tolerance, contrast, rule).worse && beyond(def, tolerance, est, 'estimate').worse;
+}
+
 /** adjusted: the one-sided p-values after the family correction, for "worse" and for "better". */
 export function judge(def: MetricDef, tolerance: number, est: Estimate, adjusted: { readonly worse: number; readonly better: number }, alpha: number, rule: EffectRule): Verdict {
   const [lo, hi] = est.ci;
-  const floor = 1 - tolerance;
-  const ceiling = 1 + tolerance;
-  const below = rule === 'interval' ? hi < floor : est.ratio < floor;
-  const above = rule === 'interval' ? lo > ceiling : est.ratio > ceiling;
-  const worse = def.direction === 'higher-is-better' ? below : above;
-  const better = def.direction === 'higher-is-better' ? above : below;
-  if (adjusted.worse < alpha && worse) return 'regression';
-  if (adjusted.better < alpha && better) return 'improvement';
-  if (lo >= floor && hi <= ceiling) return 'no-change';
+  const side = beyond(def, tolerance, est, rule);
+  if (adjusted.worse < alpha && side.worse) return 'regression';
+  if (adjusted.better < alpha && side.better) return 'improvement';
+  if (lo >= 1 - tolerance && hi <= 1 + tolerance) return 'no-change';
   return 'inconclusive';
 }
 
 /**
  * Runs of the current job (the `runs` input, the history as it is) after which, if the estimate and
  * the noise stayed as observed, the result would be decided: an estimate beyond the tolerance
- * would become significant after correction (one-sided, judged at the Bonferroni level, which
- * Holm and BH never need more than), or an estimate within it would get an interval inside ±tolerance. Null
- * when more than RUNS_TO_SETTLE_MAX would be needed.
+ * would become significant after correction (one-sided, judged at the cell's Bonferroni level
+ * α · share, its weight's share of the family, which weighted Holm and BH never need more than), or
+ * an estimate within it would get an interval inside ±tolerance. Null when more than
+ * RUNS_TO_SETTLE_MAX would be needed.
  */
-export function runsToSettle(est: Estimate, rule: EffectRule, alpha: number, family: number, currentRuns: number): number | null {
+export function runsToSettle(est: Estimate, rule: EffectRule, alpha: number, share: number, currentRuns: number): number | null {
   const [lo, hi] = est.bounds;
   const e = est.effect;
   const beyond = e < lo || e > hi;
@@ -164,7 +177,7 @@ export function runsToSettle(est: Estimate, rule: EffectRule, alpha: number, fam
     const { se, df } = est.predict(r);
     if (beyond) {
       const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
-      return margin >= studentTQuantile(1 - alpha / family, df) * se;
+      return margin >= studentTQuantile(1 - alpha * share, df) * se;
     }
     return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
   };

@@ -65,7 +65,8 @@ function figure(x: number, def: MetricDef): string {
 function change(m: MetricComparison): string {
   if (m.ratio === null) return 'no estimate';
   const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
-  return `${signedPercent(m.ratio)}${ci} (tolerance ${tolerancePercent(m.tolerance)})`;
+  const c = m.contrast?.decided ? `; against the other scenarios ${signedPercent(m.contrast.ratio)} [${signedPercent(m.contrast.ci[0])}, ${signedPercent(m.contrast.ci[1])}]` : '';
+  return `${signedPercent(m.ratio)}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;
 }
 
 const cellName = (engine: string, scenario: string, metric: string): string => `${engine} / ${scenario} / ${metric}`;

@@ -422,33 +422,52 @@ function checkPValues(ps: readonly number[]): void {
   for (const p of ps) if (!(p >= 0 && p <= 1)) throw new RangeError(`p-values must lie in [0, 1], got ${p}`);
 }
 
-function ascendingOrder(ps: readonly number[]): number[] {
-  return ps.map((_, i) => i).sort((i, j) => ps[i] - ps[j]);
+function checkWeights(ws: readonly number[], m: number): void {
+  if (ws.length !== m) throw new RangeError(`one weight per p-value expected, got ${ws.length} weights for ${m} p-values`);
+  for (const w of ws) if (!(w > 0 && Number.isFinite(w))) throw new RangeError(`weights must be positive and finite, got ${w}`);
 }
 
-/** Holm's step-down adjustment (controls the family-wise error rate under any dependence). */
-export function holmAdjust(ps: readonly number[]): number[] {
+/** Indices in ascending order of p / w (ties keep their order). */
+function ascendingOrder(ps: readonly number[], ws: readonly number[]): number[] {
+  return ps.map((_, i) => i).sort((i, j) => ps[i] / ws[i] - ps[j] / ws[j]);
+}
+
+const ones = (m: number): number[] => new Array<number>(m).fill(1);
+
+/**
+ * Holm's step-down adjustment (controls the family-wise error rate under any dependence), weighted
+ * (Holm 1979): at each step the smallest p / w among the hypotheses left is tested at α · w / (the
+ * weights left), so a hypothesis of weight 2 gets twice the share of α. Equal weights: plain Holm.
+ */
+export function holmAdjust(ps: readonly number[], ws: readonly number[] = ones(ps.length)): number[] {
   checkPValues(ps);
-  const m = ps.length;
-  const out = new Array<number>(m);
+  checkWeights(ws, ps.length);
+  const out = new Array<number>(ps.length);
+  let left = ws.reduce((a, b) => a + b, 0);
   let running = 0;
-  ascendingOrder(ps).forEach((idx, rank) => {
-    running = Math.max(running, Math.min(1, (m - rank) * ps[idx]));
+  for (const idx of ascendingOrder(ps, ws)) {
+    running = Math.max(running, Math.min(1, (left * ps[idx]) / ws[idx]));
     out[idx] = running;
-  });
+    left -= ws[idx];
+  }
   return out;
 }
 
-/** Benjamini–Hochberg step-up adjustment (controls the false discovery rate). */
-export function bhAdjust(ps: readonly number[]): number[] {
+/**
+ * Benjamini–Hochberg step-up adjustment (controls the false discovery rate), weighted (Genovese,
+ * Roeder and Wasserman 2006): BH on p / w with the weights scaled to average 1. Equal weights: plain BH.
+ */
+export function bhAdjust(ps: readonly number[], ws: readonly number[] = ones(ps.length)): number[] {
   checkPValues(ps);
+  checkWeights(ws, ps.length);
   const m = ps.length;
+  const scale = m / ws.reduce((a, b) => a + b, 0);
   const out = new Array<number>(m);
-  const order = ascendingOrder(ps);
+  const order = ascendingOrder(ps, ws);
   let running = 1;
   for (let rank = m - 1; rank >= 0; rank--) {
     const idx = order[rank];
-    running = Math.min(running, (m / (rank + 1)) * ps[idx]);
+    running = Math.min(running, (m / (rank + 1)) * (ps[idx] / (ws[idx] * scale)));
     out[idx] = running;
   }
   return out;
@@ -456,6 +475,7 @@ export function bhAdjust(ps: readonly number[]): number[] {
 
 export type Correction = 'holm' | 'bh';
 
-export function adjustPValues(ps: readonly number[], correction: Correction): number[] {
-  return correction === 'bh' ? bhAdjust(ps) : holmAdjust(ps);
+/** Adjusts p-values for the family (optionally weighted: a larger weight, a larger share of α). */
+export function adjustPValues(ps: readonly number[], correction: Correction, ws?: readonly number[]): number[] {
+  return correction === 'bh' ? bhAdjust(ps, ws) : holmAdjust(ps, ws);
 }

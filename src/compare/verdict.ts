@@ -1,7 +1,7 @@
 import type { BaselineEntry } from '../baseline/history.ts';
 import { COMPARISON_SCHEMA, type Comparison, type EngineComparison, type MetricComparison, type Mode, type RunResult, type Verdict } from '../types.ts';
 import { planEngine, type Cell, type CellOptions, type EnginePlan } from './cells.ts';
-import { judge, noiseSplit, runsToSettle, whyInconclusive, worstPlausible, type EffectRule } from './estimation.ts';
+import { contrastRegression, judge, noiseSplit, runsToSettle, whyInconclusive, worstPlausible, type EffectRule, type Estimate } from './estimation.ts';
 import { decide, worstVerdict, type FailOn } from './gate.ts';
 import { scenarioMap, sloViolations } from './limits.ts';
 import { changePoints, chartSeries } from './series.ts';
@@ -27,8 +27,11 @@ export { RUNS_TO_SETTLE_MAX, type EffectRule } from './estimation.ts';
 // per-scenario comparisons.
 //
 // Decision, with α = 1 − confidence and p adjusted over the whole family (every metric of every
-// scenario, and of the suite, of every engine; Holm by default):
-//   regression   adjusted p < α and the estimate is beyond the tolerance in the bad direction
+// scenario, and of the suite, of every engine, and each scenario's contrast with the rest of the
+// set; weighted Holm by default):
+//   regression   adjusted p < α and the estimate is beyond the tolerance in the bad direction; or,
+//                for a scenario, the same holds for its contrast with the rest of the set and its
+//                own estimate is beyond the tolerance in the bad direction too (cells.ts)
 //   improvement  adjusted p < α and the estimate is beyond the tolerance in the good direction
 //   no-change    the confidence interval lies within ±tolerance (an equivalence test)
 //   inconclusive otherwise, with why and the runs that would likely settle it
@@ -47,6 +50,9 @@ export interface CompareOptions extends CellOptions {
 }
 
 // ---------- the comparison ----------
+
+/** Share of a scenario cell's α that goes to its contrast with the rest of the set. */
+const CONTRAST_SHARE = 0.25;
 
 /**
  * Compares a run with the stored history (entries of every key: each engine finds its own) and
@@ -67,13 +73,27 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
   // Regressions and improvements are one-sided questions, each family adjusted on its own: the
   // chance of any false regression stays ≤ α (and of any false improvement), and the one-sided
   // quantile at the per-cell α is what lets the run-level test catch the changes the targets ask for.
+  // The regression family also holds every scenario's contrast with the rest of the set: the
+  // chance of any false regression, by either test, stays ≤ α. The family is weighted (weighted
+  // Holm or BH): each scenario cell keeps its share of α, split CONTRAST_SHARE to its contrast and
+  // the rest to its own test, and the whole-set cells keep theirs — so adding the contrasts costs an
+  // engine-wide change nothing and a scenario's own test little, which matters most where the
+  // history is short and the t quantiles at these levels are steep (bench/gate.ts measures both).
   const family = plans.flatMap((p) => p.cells).filter((c) => !c.missing && c.estimate !== null);
-  const worsePs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate!.pLess : c.estimate!.pGreater));
+  const contrasted = family.filter((c) => c.contrast !== null);
+  const badP = (c: Cell, e: Estimate): number => (c.def.direction === 'higher-is-better' ? e.pLess : e.pGreater);
+  const weight = (c: Cell): number => (c.contrast ? 1 - CONTRAST_SHARE : 1);
+  const worsePs = family.map((c) => badP(c, c.estimate!));
   const betterPs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate!.pGreater : c.estimate!.pLess));
-  const adjustedWorse = adjustPValues(worsePs, correction);
+  const weights = family.map(weight);
+  const adjustedWorseAll = adjustPValues([...worsePs, ...contrasted.map((c) => badP(c, c.contrast!))], correction, [...weights, ...contrasted.map(() => CONTRAST_SHARE)]);
+  const adjustedWorse = adjustedWorseAll.slice(0, family.length);
+  const adjustedContrast = new Map(contrasted.map((c, i) => [c, adjustedWorseAll[family.length + i]]));
   const adjustedBetter = adjustPValues(betterPs, correction);
   // Per cell: the adjusted one-sided p-value of the direction its estimate points to.
   const adjusted = new Map(family.map((c, i) => [c, worsePs[i] <= betterPs[i] ? { p: adjustedWorse[i], worse: true } : { p: adjustedBetter[i], worse: false }]));
+  // A cell's Bonferroni share of α in the regression family (the weights sum to the family's size).
+  const share = (c: Cell): number => weight(c) / family.length;
 
   const nonInferiority = (cell: Cell): { worstPlausible: number | null; nonInferior: boolean | null } => {
     if (!cell.estimate) return { worstPlausible: null, nonInferior: cell.baseline.length > 0 ? false : null };
@@ -92,6 +112,9 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
     else if (cell.baseline.length === 0) verdict = 'no-baseline';
     else if (!est || adjustedP === null) verdict = 'inconclusive';
     else verdict = judge(cell.def, cell.tolerance, est, adj!.worse ? { worse: adjustedP, better: 1 } : { worse: 1, better: adjustedP }, alpha, rule);
+    const contrastP = adjustedContrast.get(cell);
+    const decided = verdict !== 'regression' && verdict !== 'error' && plan.selection.status === 'ok' && est !== null && contrastP !== undefined && contrastRegression(cell.def, cell.tolerance, est, cell.contrast!, contrastP, alpha, rule);
+    if (decided) verdict = 'regression';
     return {
       engine: cell.engine,
       scenario: cell.scenario,
@@ -104,12 +127,13 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
       adjustedP,
       tolerance: cell.tolerance,
       verdict,
-      runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, family.length, cell.currentRuns.length) : null,
+      runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, share(cell), cell.currentRuns.length) : null,
       why: verdict === 'inconclusive' ? whyInconclusive(est) : null,
       error: cell.error,
       runs: { baseline: cell.runs.length, current: cell.currentRuns.length },
       noise: noiseSplit(est, Math.round(cell.current.length / Math.max(1, cell.currentRuns.length))),
       ...nonInferiority(cell),
+      contrast: cell.contrast && contrastP !== undefined ? { ratio: cell.contrast.ratio, ci: cell.contrast.ci, adjustedP: contrastP, decided } : null,
     };
   };
 

@@ -3,7 +3,7 @@ import { METRICS } from '../metrics/catalog.ts';
 import type { Comparison, InconclusiveReason } from '../types.ts';
 import { details, join, table, type Align } from './blocks.ts';
 import { codeCell, escapeCell, escapeHtml, escapeInline } from './escape.ts';
-import { formatChange, formatInterval, formatNumber, formatP, geometricMean, MISSING, shortSha } from './format.ts';
+import { changeWithContrast, formatChange, formatNumber, formatP, geometricMean, MISSING, shortSha } from './format.ts';
 import { metricHeading, metricLabel } from './metric-label.ts';
 import type { InputName } from './gist.ts';
 import { tooWideToInform, type Reading, type ReadComparison } from './reading.ts';
@@ -53,7 +53,7 @@ const pct = (x: number): string => `${formatNumber(x * 100, 2)}%`;
 /** The change and its interval, or what the interval says when it is too wide to say anything. */
 function changeCell(r: ReadComparison): string {
   if (tooWideToInform(r) && r.reading.kind === 'inconclusive') return `too noisy to tell (±${pct(r.reading.halfWidth!)})`;
-  return `${formatChange(r.m.ratio)} ${formatInterval(r.m.ci)}`;
+  return changeWithContrast(r.m);
 }
 
 /** The reading, and for an inconclusive cell why and what would settle it, from the verdict. */
@@ -72,7 +72,7 @@ function regressionTable(rows: readonly ReadComparison[], confidence: number, wi
     `${formatNumber(centre(r.m.baseline))} (n=${r.m.baseline.length})`,
     `${formatNumber(centre(r.m.current))} (n=${r.m.current.length})`,
     changeCell(r),
-    formatP(r.m.adjustedP),
+    formatP(r.m.contrast?.decided ? r.m.contrast.adjustedP : r.m.adjustedP),
     `±${formatNumber(r.m.tolerance * 100)}%`,
   ]);
   return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'r', 'r']);

@@ -1,7 +1,7 @@
 // Number formatting for reports: a few significant digits, thousands separators for large values,
 // and one sign for "no value" so a missing figure never reads as zero.
 
-import type { RunResult } from '../types.ts';
+import type { MetricComparison, RunResult } from '../types.ts';
 
 export const MISSING = '—';
 
@@ -33,6 +33,12 @@ export function formatChange(ratio: Maybe): string {
 /** A confidence interval of a ratio as changes: "[+8.3%, +16.0%]". */
 export function formatInterval(ci: readonly [number, number] | null | undefined): string {
   return ci ? `[${formatChange(ci[0])}, ${formatChange(ci[1])}]` : MISSING;
+}
+
+/** A change and its interval, followed, when the verdict came from the scenario's contrast, by that contrast. */
+export function changeWithContrast(m: MetricComparison): string {
+  const own = `${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
+  return m.contrast?.decided ? `${own}; ${formatChange(m.contrast.ratio)} ${formatInterval(m.contrast.ci)} against the other scenarios` : own;
 }
 
 /** A p-value: two significant digits, "<0.001" below that. */

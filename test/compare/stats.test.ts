@@ -217,3 +217,18 @@ test('Benjamini–Hochberg matches scipy.stats.false_discovery_control(PS, metho
   assert.deepEqual(bhAdjust([]), []);
   assert.throws(() => bhAdjust([0.1, 1.2]), /\[0, 1\], got 1.2/);
 });
+
+test('weighted Holm and BH: by hand, equal weights give the plain procedures, bad weights are refused', () => {
+  // Holm: p / w = 0.002, 0.02, 0.0267; steps: 3·0.001/0.5 = 0.006; 2.5·0.02/1 = 0.05; 1.5·0.04/1.5 = 0.04 → 0.05.
+  const ps = [0.001, 0.02, 0.04];
+  const ws = [0.5, 1, 1.5];
+  holmAdjust(ps, ws).forEach((a, i) => close(a, [0.006, 0.05, 0.05][i], 1e-14, `weighted holm[${i}]`));
+  // BH on p / w (weights average 1): 3·0.002 = 0.006; min(1.5·0.02, 0.0267) = 0.0267; 0.0267.
+  bhAdjust(ps, ws).forEach((a, i) => close(a, [0.006, 0.04 / 1.5, 0.04 / 1.5][i], 1e-14, `weighted bh[${i}]`));
+  // Weights scaled together change nothing; equal weights are the unweighted procedures.
+  assert.deepEqual(holmAdjust(ps, ws.map((w) => w * 4)), holmAdjust(ps, ws));
+  assert.deepEqual(holmAdjust(PS, PS.map(() => 0.25)), holmAdjust(PS));
+  bhAdjust(PS, PS.map(() => 3)).forEach((a, i) => close(a, bhAdjust(PS)[i], 1e-14, `bh equal weights[${i}]`));
+  assert.throws(() => holmAdjust(ps, [1, 1]), /one weight per p-value expected, got 2 weights for 3 p-values/);
+  assert.throws(() => bhAdjust(ps, [1, 0, 1]), /weights must be positive and finite, got 0/);
+});

@@ -422,3 +422,39 @@ test('failed requests above max-failure-rate make the engine × scenario an erro
   // Allowed by the threshold: compared as usual.
   assert.notEqual(cell(compare(hist, run, { mode: 'pr', maxFailureRate: 1 }).engines[0].metrics, 'burst', 'ttft_p95').verdict, 'error');
 });
+
+test('a regression in one scenario is caught through its contrast with the rest of the set when whole runs differ by more than it', () => {
+  // Each run is faster or slower by its own factor, in every scenario alike; the repetitions of a
+  // run barely differ. Against that, long's TPOT gets 10% slower in the current job only.
+  const days = [-0.04, 0.02, -0.01, 0.04, -0.03, 0.05, 0, -0.02, 0.03, 0.01];
+  const scenarios = ['chat', 'long', 'burst'];
+  const rng = createRng(43);
+  const slowBy = (day: number, change: (c: Cell) => number) => (c: Cell) => (/throughput|goodput/.test(c.metric) ? 1 / (1 + day) : 1 + day) * change(c);
+  let doc: BaselineDoc | null = null;
+  for (const [i, day] of days.entries()) {
+    doc = recordRun(doc, makeRun({ scenarios, createdAt: `2026-05-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`, repetitions: 3, values: noisy(rng, 0.002, slowBy(day, () => 1)) }));
+  }
+  const job = (change: (c: Cell) => number, at: string) =>
+    makeRun({ scenarios, createdAt: at, runs: 2, repetitions: 3, values: (c) => noisy(rng, 0.002, slowBy([0.05, -0.04][c.run], change))(c) });
+  const longSlower = (c: Cell) => (c.scenario === 'long' && c.metric === 'tpot_p50' ? 1.1 : 1);
+  const caught = compare(doc!.entries, job(longSlower, '2026-06-01T00:00:00.000Z'), pr);
+  const m = cell(caught.engines[0].metrics, 'long', 'tpot_p50');
+  assert.equal(m.verdict, 'regression');
+  assert.equal(m.contrast?.decided, true, 'decided by the contrast');
+  assert.ok(m.contrast.ratio > 1.09 && m.contrast.ratio < 1.11, `contrast ${m.contrast.ratio}`);
+  assert.ok(m.contrast.ci[0] > 1.03, `contrast interval ${m.contrast.ci}`);
+  assert.equal(caught.gate.passed, false);
+  assert.match(caught.gate.reasons.join('\n'), /long \/ tpot_p50: \+\d+\.\d% \[[^\]]+\]; against the other scenarios \+\d+\.\d% \[\+\d+\.\d%, \+\d+\.\d%\]/);
+  // Without the contrasts the same job passes: the run-to-run spread hides the change.
+  const blind = compare(doc!.entries, job(longSlower, '2026-06-02T00:00:00.000Z'), { ...pr, contrasts: false });
+  assert.notEqual(cell(blind.engines[0].metrics, 'long', 'tpot_p50').verdict, 'regression');
+  // The other scenarios' contrasts say "better than the rest", which is no regression.
+  assert.equal(cell(caught.engines[0].metrics, 'chat', 'tpot_p50').verdict === 'regression', false);
+  // A scenario that merely missed an improvement the others got is not called worse.
+  const othersFaster = (c: Cell) => (c.scenario !== 'long' && c.metric === 'tpot_p50' ? 0.9 : 1);
+  const missed = compare(doc!.entries, job(othersFaster, '2026-06-03T00:00:00.000Z'), pr);
+  const l = cell(missed.engines[0].metrics, 'long', 'tpot_p50');
+  assert.ok(l.contrast && l.contrast.ci[0] > 1.05, 'long is clearly slower than the rest');
+  assert.notEqual(l.verdict, 'regression');
+  assert.equal(l.contrast.decided, false);
+});

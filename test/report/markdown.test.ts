@@ -317,3 +317,16 @@ test('rendering is pure: the same input gives the same text', () => {
   const input = { run: runResult(), comparison: comparison(), context: { ref: 'main' } };
   assert.equal(renderReport(input), renderReport(input));
 });
+
+test('a regression decided by the scenario\'s contrast shows that contrast and its p-value beside its own change', () => {
+  const base = comparison();
+  const engines = base.engines.map((e) => ({
+    ...e,
+    metrics: e.metrics.map((m) =>
+      m.verdict === 'regression' ? { ...m, ci: [0.99, 1.25] as const, adjustedP: 0.2, contrast: { ratio: 1.103, ci: [1.071, 1.136] as const, adjustedP: 0.004, decided: true } } : m,
+    ),
+  }));
+  const md = renderReport({ run: runResult(), comparison: { ...base, engines } });
+  assert.match(visible(md), /\| vllm \| chat-concurrent-16 \| TPOT p50 \(ms\) \| [^|]+ \| [^|]+ \| \+12\.1% \[−1\.0%, \+25\.0%\]; \+10\.3% \[\+7\.1%, \+13\.6%\] against the other scenarios \| 0\.004 \| ±3% \|$/m);
+  assert.match(md, /chat-concurrent-16 TPOT p50 \+12\.1% \[−1\.0%, \+25\.0%\]; \+10\.3% \[\+7\.1%, \+13\.6%\] against the other scenarios/, 'the engine sentence too');
+});
