@@ -1,14 +1,14 @@
 // The gate end to end, as a user runs it: the committed CLI bundle, real sim-vllm servers, the
-// smoke scenario set and the action's defaults (5 repetitions, 1 warm-up, warm start, confidence
-// 0.99, Holm). It records baseline runs, then gates unchanged runs and runs with an injected
+// smoke scenario set and the action's defaults (runs × repetitions, warm-up, confidence, Holm:
+// src/config/inputs.ts). It records baseline runs, then gates unchanged runs and runs with an injected
 // slowdown against them, and prints what each pull-request run concluded. Where bench/gate.ts draws
 // thousands of simulated histories, this measures a few whole runs with every real part in the
 // way: HTTP, timers on a loaded machine, prompt synthesis, summaries, baseline file, verdicts.
 //
 //   node bench/gate-e2e.ts [--baselines 2] [--trials 3] [--slowdown 1.05] [--noise 0.027]
 //
-// Each run's sim draws its own run-to-run noise (`--noise CV --seed k`, a different k per run: the
-// variation bench/gate.ts assumes); `--slowdown` stands for the code under review. Neither is part
+// Each job's sim draws its own run-to-run noise (`--noise CV --seed k`, a different k per job, and
+// each engine start of a job its own draw from it: the variation bench/gate.ts assumes); `--slowdown` stands for the code under review. Neither is part
 // of the fingerprint, so every run shares the baseline's key.
 
 import { execFile } from 'node:child_process';
@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { INPUT_DEFAULTS } from '../src/config/inputs.ts';
 import { packageRoot } from '../src/paths.ts';
 import type { Comparison } from '../src/types.ts';
 
@@ -80,7 +81,10 @@ try {
   const prs = outcomes.slice(baselines);
   const unchanged = prs.filter((o) => o.label.startsWith('unchanged'));
   const slowed = prs.filter((o) => o.label.startsWith('slowdown'));
-  console.log(`gate end to end: sim-vllm, scenarios/smoke.yml, defaults (5 repetitions + 1 warm-up, warm start, confidence 0.99, Holm), sim noise CV ${noise}`);
+  const d = INPUT_DEFAULTS;
+  console.log(
+    `gate end to end: sim-vllm, scenarios/smoke.yml, defaults (${d.runs} runs × ${d.repetitions} repetitions + ${d['warmup-repetitions']} warm-up, warm start ${d['warm-start']}, confidence ${d.confidence}, Holm), sim noise CV ${noise}`,
+  );
   console.log(`${baselines} baseline runs recorded (${outcomes.slice(0, baselines).map((o) => `${o.wallS.toFixed(0)} s`).join(', ')})`);
   console.log('run                 exit  verdict       wall s  regressions flagged');
   for (const o of prs) {

@@ -171,7 +171,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         await previous.stop();
         if (opts.signal?.aborted) return cancelled(previous);
       }
-      running = await openEngine(spec, hooks);
+      running = await openEngine({ ...spec, run }, hooks);
       startup.external = running.proc === null;
       // The first start is the cold one (a shard may begin at a later run); later ones are warm.
       const first = startup.coldS === null;
@@ -186,7 +186,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         running = null;
         await cold.stop();
         if (opts.signal?.aborted) return cancelled(cold);
-        running = await openEngine(spec, hooks);
+        running = await openEngine({ ...spec, run }, hooks);
         startup.warmS = running.startupS;
         info(`${engine.label}: start-up cold ${startup.coldS?.toFixed(1)} s, warm ${startup.warmS?.toFixed(1)} s`);
       }

@@ -49,6 +49,8 @@ export interface EngineSpec {
   readonly command?: readonly string[];
   /** custom: a path polled for 200 before the readiness completion (none: the completion alone). */
   readonly readyPath?: string;
+  /** Which of the job's runs this start serves (0-based; default 0): sim draws that run's noise from it. */
+  readonly run?: number;
 }
 
 /** How to start a managed engine server and how to talk to it. Building it starts nothing. */

@@ -1,5 +1,6 @@
 import { VLLM_DIALECT } from '../load/client.ts';
 import { VLLM_METRIC_NAMES } from '../metrics/engine-metrics.ts';
+import { mixSeed } from '../load/random.ts';
 import { cliEntry } from '../paths.ts';
 import type { EngineAdapter, EngineSelection, EngineSpec, LaunchPlan } from './adapter.ts';
 import { formatSimArgs, parseSimArgs } from './sim/options.ts';
@@ -13,9 +14,12 @@ export function simPlan(spec: EngineSpec, port: number): LaunchPlan {
   const withoutPort = dropFlag(spec.extraArgs, '--port');
   const opts = parseSimArgs(hasModel ? withoutPort : [...withoutPort, '--model', spec.model]);
   if (opts.host !== '127.0.0.1') throw new Error(`${spec.label}: sim --host ${opts.host}: the simulated engine is bound to 127.0.0.1 only`);
+  // Each run of a job is its own engine start with its own run-to-run noise, as on a GPU: the run
+  // is mixed into the seed (run 0 keeps the seed as given, so one-run jobs reproduce exactly).
+  const seed = spec.run ? mixSeed(opts.seed, spec.run) : opts.seed;
   return {
     command: process.execPath,
-    args: [cliEntry(), 'sim-serve', ...formatSimArgs({ ...opts, port })],
+    args: [cliEntry(), 'sim-serve', ...formatSimArgs({ ...opts, seed, port })],
     env: {},
     servedModel: opts.model,
     healthPath: '/health',

@@ -156,6 +156,15 @@ describe('simPlan', () => {
     }
   });
 
+  it('draws each run of a job its own noise: run 0 keeps the seed given, later runs get their own, reproducibly', () => {
+    const seedOf = (run: number | undefined) => flagsOf(simPlan({ ...sspec(['--noise', '0.027', '--seed', '7']), ...(run === undefined ? {} : { run }) }, 1).args).seed;
+    assert.equal(seedOf(undefined), 7);
+    assert.equal(seedOf(0), 7);
+    const later = [1, 2, 3].map(seedOf);
+    assert.equal(new Set([7, ...later]).size, 4, `seeds ${later}`);
+    assert.deepEqual([1, 2, 3].map(seedOf), later);
+  });
+
   it('passes the simulator’s own validation errors through', () => {
     assert.throws(() => simPlan(sspec(['--slowdown', '-1']), 1), /--slowdown "-1" is invalid/);
     assert.throws(() => simPlan(sspec(['--host', '0.0.0.0']), 1), /bound to 127.0.0.1 only/);
