@@ -1,6 +1,6 @@
-import { parseBaselineDoc, serializeBaselineDoc, type BaselineDoc } from './history.ts';
+import { AlreadyRecordedError, parseBaselineDoc, serializeBaselineDoc, type BaselineDoc } from './history.ts';
 import type { BaselineStore } from './store.ts';
-import { GITHUB_RETRY, isRateLimit, withRetries, type Answer, type RetryPolicy } from '../github/retry.ts';
+import { GITHUB_RETRY, isRateLimit, retryDelayMs, withRetries, type Answer, type RetryPolicy } from '../github/retry.ts';
 
 // The baseline as a file on a branch of the repository itself (default `perf-baselines`), read and
 // written through the REST contents API. Every write names the blob it replaces; when another job
@@ -74,10 +74,20 @@ export class BranchBaselineStore implements BaselineStore {
   async update(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void> {
     const { maxAttempts, branch, commitMessage } = this.#opts;
     let lastConflict = '';
+    // A write answered 5xx or rate-limited may still have landed: it is re-read and re-applied like a
+    // conflict, and a history that then holds these results already means that it did.
+    let unsure = false;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const current = await this.#load();
       if (!current.branchExists) await this.#createBranch();
-      const text = serializeBaselineDoc(fn(current.doc));
+      let next: BaselineDoc;
+      try {
+        next = fn(current.doc);
+      } catch (err) {
+        if (unsure && err instanceof AlreadyRecordedError) return;
+        throw err;
+      }
+      const text = serializeBaselineDoc(next);
       // Never write what could not be read back.
       parseBaselineDoc(text, `${this.location} (about to be written)`);
       const res = await this.#request('PUT', this.#contentsPath(), {
@@ -89,11 +99,17 @@ export class BranchBaselineStore implements BaselineStore {
       if (res.status === 200 || res.status === 201) return;
       // 409: the file changed since it was read; 422: it appeared although it was absent;
       // 404: the branch vanished. Each means: read again and re-apply.
-      if (res.status !== 409 && res.status !== 422 && res.status !== 404) throw this.#error('write the baseline', res);
+      const busy = res.status >= 500 || isRateLimit(answerOf(res));
+      if (res.status !== 409 && res.status !== 422 && res.status !== 404 && !busy) throw this.#error('write the baseline', res);
+      unsure ||= busy;
       lastConflict = `HTTP ${res.status} ${messageOf(res)}`;
-      if (attempt < maxAttempts) await sleep(this.#opts.retryDelayMs * attempt * (0.5 + Math.random()));
+      if (busy) {
+        const wait = retryDelayMs(answerOf(res), attempt, this.#opts.retry);
+        if (wait === null) throw this.#error('write the baseline (it may have landed; the next read shows whether)', res);
+        await sleep(wait);
+      } else if (attempt < maxAttempts) await sleep(this.#opts.retryDelayMs * attempt * (0.5 + Math.random()));
     }
-    throw new Error(`${this.location}: could not write the baseline after ${maxAttempts} attempts: other writers kept changing it (last answer: ${lastConflict})`);
+    throw new Error(`${this.location}: could not write the baseline after ${maxAttempts} attempts: other writers kept changing it, or GitHub kept failing (last answer: ${lastConflict})`);
   }
 
   #contentsPath(): string {
@@ -141,8 +157,8 @@ export class BranchBaselineStore implements BaselineStore {
   }
 
   async #request(method: string, path: string, body?: unknown): Promise<Response> {
-    // Reads are retried through GitHub's busy moments; a write is not (its answer may be lost
-    // after it landed), and update() re-reads and re-applies on conflicts anyway.
+    // Reads are retried here through GitHub's busy moments; a write is not (its answer may be lost
+    // after it landed): update() re-reads and re-applies, and knows a landed write when it reads one.
     if (method !== 'GET') return this.#requestOnce(method, path, body);
     return withRetries(
       async () => {

@@ -106,6 +106,11 @@ function entriesOf(engine: EngineResult, run: RunResult): BaselineEntry[] {
   });
 }
 
+/** The results are in the history already: a store whose earlier write may have landed unseen reads this as done. */
+export class AlreadyRecordedError extends Error {
+  override readonly name = 'AlreadyRecordedError';
+}
+
 /**
  * Appends one entry per engine and run (independent engine start) of a complete job and keeps the
  * last `window` entries per key. A partial run, a failed engine, a scenario with more failed
@@ -128,7 +133,7 @@ export function recordRun(doc: BaselineDoc | null, run: RunResult, window = DEFA
   // A job's results recorded twice would count as two more runs and narrow the noise the gate
   // expects: the same key, creation time and commit already in the history is that mistake.
   const again = added.find((a) => doc?.entries.some((e) => e.key === a.key && e.createdAt === a.createdAt && e.sha === a.sha));
-  if (again) throw new Error(`cannot record a baseline: engine ${again.engine}'s run of ${again.createdAt} is already in the history (recording the same results twice would count them as more runs)`);
+  if (again) throw new AlreadyRecordedError(`cannot record a baseline: engine ${again.engine}'s run of ${again.createdAt} is already in the history (recording the same results twice would count them as more runs)`);
   const all = [...(doc?.entries ?? []), ...added];
   // Keep the newest `window` per key, in their original order.
   const seen = new Map<string, number>();

@@ -78,6 +78,33 @@ describe('baseline on a git branch, against a local GitHub REST server', () => {
     );
   });
 
+  test('a write whose answer is lost (502 after it landed) is read back and not appended twice', async () => {
+    const s = store({ retry: { attempts: 4, baseDelayMs: 1, maxWaitMs: 1_000 } });
+    await s.update((doc) => recordRun(doc, run(0)));
+    gh.loseAnswers('PUT', /\/contents\//, { status: 502, body: { message: 'Bad Gateway' } });
+    await s.update((doc) => recordRun(doc, run(1)));
+    assert.deepEqual(stored().entries.map((e) => e.sha?.[0]), ['0', '1'], 'recorded once');
+    assert.deepEqual(gh.calls.filter((c) => c.method === 'PUT').map((c) => c.status), [201, 502], 'no second write');
+  });
+
+  test('a write refused by a busy GitHub (503, then 429 with Retry-After) is tried again and lands once', async () => {
+    const s = store({ retry: { attempts: 4, baseDelayMs: 1, maxWaitMs: 1_000 } });
+    await s.update((doc) => recordRun(doc, run(0)));
+    gh.injectFailures('PUT', /\/contents\//, { status: 503, body: { message: 'Service Unavailable' } }, { status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '0' } });
+    await s.update((doc) => recordRun(doc, run(1)));
+    assert.deepEqual(stored().entries.map((e) => e.sha?.[0]), ['0', '1']);
+    assert.deepEqual(gh.calls.filter((c) => c.method === 'PUT').map((c) => c.status), [201, 503, 429, 200]);
+  });
+
+  test('a write GitHub keeps failing is an error that says it may have landed', async () => {
+    gh.injectFailures('PUT', /\/contents\//, ...Array.from({ length: 4 }, () => ({ status: 502, body: { message: 'Bad Gateway' } })));
+    await assert.rejects(
+      store({ retry: { attempts: 3, baseDelayMs: 1, maxWaitMs: 1_000 } }).update((doc) => recordRun(doc, run(0))),
+      /could not write the baseline \(it may have landed; the next read shows whether\): HTTP 502 Bad Gateway/,
+    );
+    assert.equal(gh.calls.filter((c) => c.method === 'PUT').length, 3);
+  });
+
   test('gives up after the bounded number of attempts, saying why', async () => {
     gh.injectConflicts(10);
     await assert.rejects(store({ maxAttempts: 3 }).update((doc) => recordRun(doc, run(0))), /octo\/widgets@perf-baselines:llm-perf-gate\/baseline\.json: could not write the baseline after 3 attempts: .*HTTP 409/);

@@ -89,6 +89,7 @@ export class FakeGitHub {
   #conflicts = 0;
   #heldReads: { count: number; waiting: (() => void)[] } | null = null;
   #failures: { method: string; pattern: RegExp; replies: Reply[] }[] = [];
+  #lost: { method: string; pattern: RegExp; replies: Reply[] }[] = [];
   #comments: Comment[] = [];
   #nextCommentId = 1000;
 
@@ -119,6 +120,7 @@ export class FakeGitHub {
     this.#conflicts = 0;
     this.#heldReads = null;
     this.#failures = [];
+    this.#lost = [];
     this.#comments = [];
   }
 
@@ -184,6 +186,11 @@ export class FakeGitHub {
     this.#failures.push({ method, pattern, replies: [...replies] });
   }
 
+  /** The next calls matching `method` and `pattern` take effect, but their answers are replaced by these (a 502 from a proxy after the write landed). */
+  loseAnswers(method: string, pattern: RegExp, ...replies: Reply[]): void {
+    this.#lost.push({ method, pattern, replies: [...replies] });
+  }
+
   /** The next `n` writes to the contents API answer 409, as if another writer had just committed. */
   injectConflicts(n: number): void {
     this.#conflicts = n;
@@ -237,7 +244,10 @@ export class FakeGitHub {
     if (failure) return failure.replies.shift()!;
     for (const r of this.#routes) {
       const match = r.method === req.method ? path.match(r.pattern) : null;
-      if (match) return r.handler({ method: r.method, path, query, body, match });
+      if (!match) continue;
+      const reply = await r.handler({ method: r.method, path, query, body, match });
+      const lost = this.#lost.find((f) => f.method === req.method && f.pattern.test(path) && f.replies.length > 0);
+      return lost ? lost.replies.shift()! : reply;
     }
     return notFound;
   }
