@@ -50,11 +50,11 @@ const CONFIDENCE = Number(INPUT_DEFAULTS.confidence);
 /** The README's release recipe: `runs: 4`, `repetitions: 2`. */
 const RELEASE = { runs: 4, reps: 2 } as const;
 /**
- * Release tolerances for runners with a run effect (the README's arithmetic: a 99% one-sided bound
- * over 4 runs must stay inside them in 95% of unchanged releases, which a 2.7% run effect allows
- * from about 6%).
+ * Release tolerances for runners with a run effect (the README's arithmetic: every whole-set metric's
+ * 99% one-sided bound over 4 runs must stay inside its tolerance in 95% of unchanged releases, which
+ * a 2.7% run effect allows from about 8%).
  */
-const RELEASE_RUN_EFFECT_TOLERANCES: Readonly<Record<string, number>> = Object.fromEntries(METRICS.map((m) => [m.name, Math.max(m.tolerance, 0.06)]));
+const RELEASE_RUN_EFFECT_TOLERANCES: Readonly<Record<string, number>> = Object.fromEntries(METRICS.map((m) => [m.name, Math.max(m.tolerance, 0.08)]));
 /** Run-to-run speed variation shared by a whole run (the 'run effect' setting). */
 const RUN_CV = 0.027;
 const CV: Readonly<Record<string, number>> = {
