@@ -52,9 +52,9 @@ const RELEASE = { runs: 4, reps: 2 } as const;
 /**
  * Release tolerances for runners with a run effect (the README's arithmetic: every whole-set metric's
  * 99% one-sided bound over 4 runs must stay inside its tolerance in 95% of unchanged releases, which
- * a 2.7% run effect allows from about 8%).
+ * a 2.7% run effect allows from about 9%).
  */
-const RELEASE_RUN_EFFECT_TOLERANCES: Readonly<Record<string, number>> = Object.fromEntries(METRICS.map((m) => [m.name, Math.max(m.tolerance, 0.08)]));
+const RELEASE_RUN_EFFECT_TOLERANCES: Readonly<Record<string, number>> = Object.fromEntries(METRICS.map((m) => [m.name, Math.max(m.tolerance, 0.09)]));
 /** Run-to-run speed variation shared by a whole run (the 'run effect' setting). */
 const RUN_CV = 0.027;
 const CV: Readonly<Record<string, number>> = {
