@@ -48021,7 +48021,7 @@ const METRICS = Object.freeze([
     def('request_throughput', 'Requests/s', 'req/s', 'higher-is-better', 0.03, (s) => s.requestThroughput),
     def('goodput', 'Goodput', 'req/s', 'higher-is-better', 0.05, (s) => s.goodput),
     def('ttft_p50', 'TTFT p50', 'ms', 'lower-is-better', 0.05, (s) => s.ttftMs.p50, (s) => s.ttftMs),
-    def('ttft_p95', 'TTFT p95', 'ms', 'lower-is-better', 0.08, (s) => s.ttftMs.p95, (s) => s.ttftMs),
+    def('ttft_p95', 'TTFT p95', 'ms', 'lower-is-better', 0.075, (s) => s.ttftMs.p95, (s) => s.ttftMs),
     def('tpot_p50', 'TPOT p50', 'ms', 'lower-is-better', 0.03, (s) => s.tpotMs.p50, (s) => s.tpotMs),
     def('tpot_p95', 'TPOT p95', 'ms', 'lower-is-better', 0.05, (s) => s.tpotMs.p95, (s) => s.tpotMs),
     def('itl_p95', 'ITL p95', 'ms', 'lower-is-better', 0.05, (s) => s.itlMs.p95, (s) => s.itlMs),
@@ -80489,6 +80489,97 @@ function startMetricsScraper(url, names, intervalMs = 250) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/src/load/random.js
+// Seeded randomness for everything a run must reproduce (arrival schedules, lengths, shuffles):
+// the same seed gives the same numbers on every machine and Node version, which Math.random
+// cannot promise.
+/**
+ * sfc32 (Chris Doty-Humphrey's small fast counter generator): 128-bit state, passes PractRand,
+ * and needs only 32-bit integer operations, which JavaScript does exactly.
+ */
+function createRng(seed) {
+    if (!Number.isFinite(seed))
+        throw new Error(`random seed must be a finite number, got ${seed}`);
+    // Spread the seed over the whole state with splitmix32 so nearby seeds give unrelated streams.
+    let s = seed >>> 0;
+    const split = () => {
+        s = (s + 0x9e3779b9) | 0;
+        let z = s;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+        return (z ^ (z >>> 16)) >>> 0;
+    };
+    let a = split();
+    let b = split();
+    let c = split();
+    let d = split();
+    const next = () => {
+        const t = (((a + b) | 0) + d) | 0;
+        d = (d + 1) | 0;
+        a = b ^ (b >>> 9);
+        b = (c + (c << 3)) | 0;
+        c = (c << 21) | (c >>> 11);
+        c = (c + t) | 0;
+        return (t >>> 0) / 4294967296;
+    };
+    // The first outputs still echo the seeding; discard them.
+    for (let i = 0; i < 12; i++)
+        next();
+    return { next };
+}
+/** Combines several integers (a scenario seed, a repetition index, ...) into one 32-bit seed. */
+function mixSeed(...parts) {
+    let h = 0x811c9dc5;
+    for (const part of parts) {
+        if (!Number.isSafeInteger(part))
+            throw new Error(`seed parts must be safe integers, got ${part}`);
+        // Fold both 32-bit halves so seeds above 2^32 still matter.
+        for (const word of [part >>> 0, Math.floor(part / 4294967296) >>> 0]) {
+            h = Math.imul(h ^ word, 0x01000193);
+            h ^= h >>> 15;
+            h = Math.imul(h, 0x2c1b3c6d);
+            h ^= h >>> 12;
+        }
+    }
+    return h >>> 0;
+}
+/** A standard normal draw (Box–Muller; the second value is dropped to keep the generator stateless). */
+function sampleNormal(rng) {
+    const u = 1 - rng.next(); // (0, 1]: log(0) never happens
+    const v = rng.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+/**
+ * A gamma draw with the given shape k and scale θ (mean kθ, coefficient of variation 1/√k),
+ * by Marsaglia and Tsang's squeeze method; shape < 1 uses the boost X·U^(1/k).
+ */
+function sampleGamma(rng, shape, scale) {
+    if (!(shape > 0) || !Number.isFinite(shape))
+        throw new Error(`gamma shape must be a positive number, got ${shape}`);
+    if (!(scale > 0) || !Number.isFinite(scale))
+        throw new Error(`gamma scale must be a positive number, got ${scale}`);
+    if (shape < 1) {
+        const u = 1 - rng.next();
+        return sampleGamma(rng, shape + 1, scale) * Math.pow(u, 1 / shape);
+    }
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+        let x;
+        let v;
+        do {
+            x = sampleNormal(rng);
+            v = 1 + c * x;
+        } while (v <= 0);
+        v = v * v * v;
+        const u = 1 - rng.next();
+        if (u < 1 - 0.0331 * x * x * x * x)
+            return d * v * scale;
+        if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v)))
+            return d * v * scale;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/src/engines/sim/options.js
 // Command-line flags of `llm-perf-gate sim-serve`. The engine adapter that launches the simulated
 // engine as a child process builds its argv with formatSimArgs, so parse and format must agree.
@@ -80613,6 +80704,7 @@ function formatSimArgs(opts) {
 
 
 
+
 // The simulated engine runs as this action's own CLI subcommand in a child process, so it goes
 // through exactly the same lifecycle (process group, log file, readiness, stop) as a real engine.
 // Its flags come from the spec's extra arguments and are validated by the simulator's own parser.
@@ -80622,9 +80714,12 @@ function simPlan(spec, port) {
     const opts = parseSimArgs(hasModel ? withoutPort : [...withoutPort, '--model', spec.model]);
     if (opts.host !== '127.0.0.1')
         throw new Error(`${spec.label}: sim --host ${opts.host}: the simulated engine is bound to 127.0.0.1 only`);
+    // Each run of a job is its own engine start with its own run-to-run noise, as on a GPU: the run
+    // is mixed into the seed (run 0 keeps the seed as given, so one-run jobs reproduce exactly).
+    const seed = spec.run ? mixSeed(opts.seed, spec.run) : opts.seed;
     return {
         command: process.execPath,
-        args: [cliEntry(), 'sim-serve', ...formatSimArgs({ ...opts, port })],
+        args: [cliEntry(), 'sim-serve', ...formatSimArgs({ ...opts, seed, port })],
         env: {},
         servedModel: opts.model,
         healthPath: '/health',
@@ -81760,97 +81855,6 @@ class CadenceClock {
             h[i] = swap;
             i = m;
         }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/load/random.js
-// Seeded randomness for everything a run must reproduce (arrival schedules, lengths, shuffles):
-// the same seed gives the same numbers on every machine and Node version, which Math.random
-// cannot promise.
-/**
- * sfc32 (Chris Doty-Humphrey's small fast counter generator): 128-bit state, passes PractRand,
- * and needs only 32-bit integer operations, which JavaScript does exactly.
- */
-function createRng(seed) {
-    if (!Number.isFinite(seed))
-        throw new Error(`random seed must be a finite number, got ${seed}`);
-    // Spread the seed over the whole state with splitmix32 so nearby seeds give unrelated streams.
-    let s = seed >>> 0;
-    const split = () => {
-        s = (s + 0x9e3779b9) | 0;
-        let z = s;
-        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-        return (z ^ (z >>> 16)) >>> 0;
-    };
-    let a = split();
-    let b = split();
-    let c = split();
-    let d = split();
-    const next = () => {
-        const t = (((a + b) | 0) + d) | 0;
-        d = (d + 1) | 0;
-        a = b ^ (b >>> 9);
-        b = (c + (c << 3)) | 0;
-        c = (c << 21) | (c >>> 11);
-        c = (c + t) | 0;
-        return (t >>> 0) / 4294967296;
-    };
-    // The first outputs still echo the seeding; discard them.
-    for (let i = 0; i < 12; i++)
-        next();
-    return { next };
-}
-/** Combines several integers (a scenario seed, a repetition index, ...) into one 32-bit seed. */
-function mixSeed(...parts) {
-    let h = 0x811c9dc5;
-    for (const part of parts) {
-        if (!Number.isSafeInteger(part))
-            throw new Error(`seed parts must be safe integers, got ${part}`);
-        // Fold both 32-bit halves so seeds above 2^32 still matter.
-        for (const word of [part >>> 0, Math.floor(part / 4294967296) >>> 0]) {
-            h = Math.imul(h ^ word, 0x01000193);
-            h ^= h >>> 15;
-            h = Math.imul(h, 0x2c1b3c6d);
-            h ^= h >>> 12;
-        }
-    }
-    return h >>> 0;
-}
-/** A standard normal draw (Box–Muller; the second value is dropped to keep the generator stateless). */
-function sampleNormal(rng) {
-    const u = 1 - rng.next(); // (0, 1]: log(0) never happens
-    const v = rng.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-/**
- * A gamma draw with the given shape k and scale θ (mean kθ, coefficient of variation 1/√k),
- * by Marsaglia and Tsang's squeeze method; shape < 1 uses the boost X·U^(1/k).
- */
-function sampleGamma(rng, shape, scale) {
-    if (!(shape > 0) || !Number.isFinite(shape))
-        throw new Error(`gamma shape must be a positive number, got ${shape}`);
-    if (!(scale > 0) || !Number.isFinite(scale))
-        throw new Error(`gamma scale must be a positive number, got ${scale}`);
-    if (shape < 1) {
-        const u = 1 - rng.next();
-        return sampleGamma(rng, shape + 1, scale) * Math.pow(u, 1 / shape);
-    }
-    const d = shape - 1 / 3;
-    const c = 1 / Math.sqrt(9 * d);
-    for (;;) {
-        let x;
-        let v;
-        do {
-            x = sampleNormal(rng);
-            v = 1 + c * x;
-        } while (v <= 0);
-        v = v * v * v;
-        const u = 1 - rng.next();
-        if (u < 1 - 0.0331 * x * x * x * x)
-            return d * v * scale;
-        if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v)))
-            return d * v * scale;
     }
 }
 
@@ -83250,6 +83254,10 @@ function entriesOf(engine, run) {
         };
     });
 }
+/** The results are in the history already: a store whose earlier write may have landed unseen reads this as done. */
+class AlreadyRecordedError extends Error {
+    name = 'AlreadyRecordedError';
+}
 /**
  * Appends one entry per engine and run (independent engine start) of a complete job and keeps the
  * last `window` entries per key. A partial run, a failed engine, a scenario with more failed
@@ -83277,7 +83285,7 @@ function recordRun(doc, run, window = DEFAULT_WINDOW, maxFailureRate = 0) {
     // expects: the same key, creation time and commit already in the history is that mistake.
     const again = added.find((a) => doc?.entries.some((e) => e.key === a.key && e.createdAt === a.createdAt && e.sha === a.sha));
     if (again)
-        throw new Error(`cannot record a baseline: engine ${again.engine}'s run of ${again.createdAt} is already in the history (recording the same results twice would count them as more runs)`);
+        throw new AlreadyRecordedError(`cannot record a baseline: engine ${again.engine}'s run of ${again.createdAt} is already in the history (recording the same results twice would count them as more runs)`);
     const all = [...(doc?.entries ?? []), ...added];
     // Keep the newest `window` per key, in their original order.
     const seen = new Map();
@@ -84046,37 +84054,58 @@ function checkPValues(ps) {
         if (!(p >= 0 && p <= 1))
             throw new RangeError(`p-values must lie in [0, 1], got ${p}`);
 }
-function ascendingOrder(ps) {
-    return ps.map((_, i) => i).sort((i, j) => ps[i] - ps[j]);
+function checkWeights(ws, m) {
+    if (ws.length !== m)
+        throw new RangeError(`one weight per p-value expected, got ${ws.length} weights for ${m} p-values`);
+    for (const w of ws)
+        if (!(w > 0 && Number.isFinite(w)))
+            throw new RangeError(`weights must be positive and finite, got ${w}`);
 }
-/** Holm's step-down adjustment (controls the family-wise error rate under any dependence). */
-function holmAdjust(ps) {
+/** Indices in ascending order of p / w (ties keep their order). */
+function ascendingOrder(ps, ws) {
+    return ps.map((_, i) => i).sort((i, j) => ps[i] / ws[i] - ps[j] / ws[j]);
+}
+const ones = (m) => new Array(m).fill(1);
+/**
+ * Holm's step-down adjustment (controls the family-wise error rate under any dependence), weighted
+ * (Holm 1979): at each step the smallest p / w among the hypotheses left is tested at α · w / (the
+ * weights left), so a hypothesis of weight 2 gets twice the share of α. Equal weights: plain Holm.
+ */
+function holmAdjust(ps, ws = ones(ps.length)) {
     checkPValues(ps);
-    const m = ps.length;
-    const out = new Array(m);
+    checkWeights(ws, ps.length);
+    const out = new Array(ps.length);
+    let left = ws.reduce((a, b) => a + b, 0);
     let running = 0;
-    ascendingOrder(ps).forEach((idx, rank) => {
-        running = Math.max(running, Math.min(1, (m - rank) * ps[idx]));
+    for (const idx of ascendingOrder(ps, ws)) {
+        running = Math.max(running, Math.min(1, (left * ps[idx]) / ws[idx]));
         out[idx] = running;
-    });
+        left -= ws[idx];
+    }
     return out;
 }
-/** Benjamini–Hochberg step-up adjustment (controls the false discovery rate). */
-function bhAdjust(ps) {
+/**
+ * Benjamini–Hochberg step-up adjustment (controls the false discovery rate), weighted (Genovese,
+ * Roeder and Wasserman 2006): BH on p / w with the weights scaled to average 1. Equal weights: plain BH.
+ */
+function bhAdjust(ps, ws = ones(ps.length)) {
     checkPValues(ps);
+    checkWeights(ws, ps.length);
     const m = ps.length;
+    const scale = m / ws.reduce((a, b) => a + b, 0);
     const out = new Array(m);
-    const order = ascendingOrder(ps);
+    const order = ascendingOrder(ps, ws);
     let running = 1;
     for (let rank = m - 1; rank >= 0; rank--) {
         const idx = order[rank];
-        running = Math.min(running, (m / (rank + 1)) * ps[idx]);
+        running = Math.min(running, (m / (rank + 1)) * (ps[idx] / (ws[idx] * scale)));
         out[idx] = running;
     }
     return out;
 }
-function adjustPValues(ps, correction) {
-    return correction === 'bh' ? bhAdjust(ps) : holmAdjust(ps);
+/** Adjusts p-values for the family (optionally weighted: a larger weight, a larger share of α). */
+function adjustPValues(ps, correction, ws) {
+    return correction === 'bh' ? bhAdjust(ps, ws) : holmAdjust(ps, ws);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/compare/estimation.js
@@ -84174,31 +84203,42 @@ function worstPlausible(def, est, confidence) {
     const half = studentTQuantile(confidence, est.df) * est.se;
     return est.toRatio(def.direction === 'higher-is-better' ? est.effect - half : est.effect + half);
 }
+/** Whether an estimate lies beyond the tolerance on the bad and on the good side, under the effect rule. */
+function beyond(def, tolerance, est, rule) {
+    const [lo, hi] = est.ci;
+    const below = rule === 'interval' ? hi < 1 - tolerance : est.ratio < 1 - tolerance;
+    const above = rule === 'interval' ? lo > 1 + tolerance : est.ratio > 1 + tolerance;
+    return def.direction === 'higher-is-better' ? { worse: below, better: above } : { worse: above, better: below };
+}
+/**
+ * A regression shown by the scenario's contrast with the rest of the set: significant against the
+ * rest and beyond the tolerance there, and the scenario's own estimate beyond the tolerance on the
+ * same side — so a scenario that merely missed an improvement the others got is not called worse.
+ */
+function contrastRegression(def, tolerance, est, contrast, adjustedWorse, alpha, rule) {
+    return adjustedWorse < alpha && beyond(def, tolerance, contrast, rule).worse && beyond(def, tolerance, est, 'estimate').worse;
+}
 /** adjusted: the one-sided p-values after the family correction, for "worse" and for "better". */
 function judge(def, tolerance, est, adjusted, alpha, rule) {
     const [lo, hi] = est.ci;
-    const floor = 1 - tolerance;
-    const ceiling = 1 + tolerance;
-    const below = rule === 'interval' ? hi < floor : est.ratio < floor;
-    const above = rule === 'interval' ? lo > ceiling : est.ratio > ceiling;
-    const worse = def.direction === 'higher-is-better' ? below : above;
-    const better = def.direction === 'higher-is-better' ? above : below;
-    if (adjusted.worse < alpha && worse)
+    const side = beyond(def, tolerance, est, rule);
+    if (adjusted.worse < alpha && side.worse)
         return 'regression';
-    if (adjusted.better < alpha && better)
+    if (adjusted.better < alpha && side.better)
         return 'improvement';
-    if (lo >= floor && hi <= ceiling)
+    if (lo >= 1 - tolerance && hi <= 1 + tolerance)
         return 'no-change';
     return 'inconclusive';
 }
 /**
  * Runs of the current job (the `runs` input, the history as it is) after which, if the estimate and
  * the noise stayed as observed, the result would be decided: an estimate beyond the tolerance
- * would become significant after correction (one-sided, judged at the Bonferroni level, which
- * Holm and BH never need more than), or an estimate within it would get an interval inside ±tolerance. Null
- * when more than RUNS_TO_SETTLE_MAX would be needed.
+ * would become significant after correction (one-sided, judged at the cell's Bonferroni level
+ * α · share, its weight's share of the family, which weighted Holm and BH never need more than), or
+ * an estimate within it would get an interval inside ±tolerance. Null when more than
+ * RUNS_TO_SETTLE_MAX would be needed.
  */
-function runsToSettle(est, rule, alpha, family, currentRuns) {
+function runsToSettle(est, rule, alpha, share, currentRuns) {
     const [lo, hi] = est.bounds;
     const e = est.effect;
     const beyond = e < lo || e > hi;
@@ -84206,7 +84246,7 @@ function runsToSettle(est, rule, alpha, family, currentRuns) {
         const { se, df } = est.predict(r);
         if (beyond) {
             const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
-            return margin >= studentTQuantile(1 - alpha / family, df) * se;
+            return margin >= studentTQuantile(1 - alpha * share, df) * se;
         }
         return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
     };
@@ -84280,6 +84320,11 @@ function selectBaseline(history, engine, run, allowFingerprintMismatch) {
 
 // The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
 // the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
+//
+// A scenario cell also carries its contrast: the scenario against the rest of the set, per
+// repetition (its value over the geometric mean of the other scenarios'). Whatever a run shares
+// across its scenarios — a slow card, a warm one, a neighbour — divides out of it, so a regression
+// confined to one scenario stays visible when whole runs differ by more than it.
 /**
  * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
  * mean over scenarios). Scenario names are lowercase words and dashes, so it never collides.
@@ -84354,7 +84399,36 @@ function suiteCell(cells, def, tolerance, runOf, opts) {
     const baseline = runs.flatMap((r) => r.values);
     const currentRuns = groupByRun(current, runOf);
     const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
-    return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est };
+    return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est, contrast: null };
+}
+/** Per repetition, each value over the geometric mean of the others' at that repetition; null unless all are positive. */
+function againstRest(target, others) {
+    const rest = suiteValues(others);
+    if (!rest || target.length !== rest.length || !target.every(estimation_positive))
+        return null;
+    return target.map((v, r) => v / rest[r]);
+}
+/** Each scenario cell's contrast with the rest of the set, on the runs both sides hold for every scenario. */
+function withContrasts(cells, runOf, opts) {
+    if (opts.contrasts === false || cells.length < 2 || cells.some((c) => c.missing || c.estimate === null))
+        return [...cells];
+    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
+    return cells.map((cell, s) => {
+        const others = (xs) => {
+            const rest = xs.filter((_, i) => i !== s);
+            return rest.every((v) => v !== undefined) ? rest : null;
+        };
+        const current = againstRest(cell.current, others(cells.map((c) => c.current)));
+        const stored = [];
+        for (const { entry, values } of cell.runs) {
+            const rest = others(byEntry.map((m) => m.get(entry)));
+            const ratios = rest && againstRest(values, rest);
+            if (ratios)
+                stored.push(ratios);
+        }
+        const contrast = current && stored.length > 0 ? estimate(stored, groupByRun(current, runOf), cell.tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
+        return { ...cell, contrast };
+    });
 }
 function planEngine(engine, run, history, scenarios, opts) {
     const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
@@ -84380,9 +84454,9 @@ function planEngine(engine, run, history, scenarios, opts) {
             const runs = storedRuns(selection.entries, scenario, def.name);
             const baseline = runs.flatMap((r) => r.values);
             const est = !missing && baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
-            return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est };
+            return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est, contrast: null };
         });
-        cells.push(...perScenario);
+        cells.push(...withContrasts(perScenario, runOf, opts));
         const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
         if (suite)
             cells.push(suite);
@@ -84420,7 +84494,8 @@ function change(m) {
     if (m.ratio === null)
         return 'no estimate';
     const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
-    return `${signedPercent(m.ratio)}${ci} (tolerance ${tolerancePercent(m.tolerance)})`;
+    const c = m.contrast?.decided ? `; against the other scenarios ${signedPercent(m.contrast.ratio)} [${signedPercent(m.contrast.ci[0])}, ${signedPercent(m.contrast.ci[1])}]` : '';
+    return `${signedPercent(m.ratio)}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;
 }
 const cellName = (engine, scenario, metric) => `${engine} / ${scenario} / ${metric}`;
 function engineFailures(e, policy, errors) {
@@ -84754,6 +84829,8 @@ function changePoints(plans, run, alpha, correction, seed) {
 
 
 // ---------- the comparison ----------
+/** Share of a scenario cell's α that goes to its contrast with the rest of the set. */
+const CONTRAST_SHARE = 0.25;
 /**
  * Compares a run with the stored history (entries of every key: each engine finds its own) and
  * applies the gate policy of the mode.
@@ -84772,13 +84849,27 @@ function compare(history, current, opts) {
     // Regressions and improvements are one-sided questions, each family adjusted on its own: the
     // chance of any false regression stays ≤ α (and of any false improvement), and the one-sided
     // quantile at the per-cell α is what lets the run-level test catch the changes the targets ask for.
+    // The regression family also holds every scenario's contrast with the rest of the set: the
+    // chance of any false regression, by either test, stays ≤ α. The family is weighted (weighted
+    // Holm or BH): each scenario cell keeps its share of α, split CONTRAST_SHARE to its contrast and
+    // the rest to its own test, and the whole-set cells keep theirs — so adding the contrasts costs an
+    // engine-wide change nothing and a scenario's own test little, which matters most where the
+    // history is short and the t quantiles at these levels are steep (bench/gate.ts measures both).
     const family = plans.flatMap((p) => p.cells).filter((c) => !c.missing && c.estimate !== null);
-    const worsePs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate.pLess : c.estimate.pGreater));
+    const contrasted = family.filter((c) => c.contrast !== null);
+    const badP = (c, e) => (c.def.direction === 'higher-is-better' ? e.pLess : e.pGreater);
+    const weight = (c) => (c.contrast ? 1 - CONTRAST_SHARE : 1);
+    const worsePs = family.map((c) => badP(c, c.estimate));
     const betterPs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate.pGreater : c.estimate.pLess));
-    const adjustedWorse = adjustPValues(worsePs, correction);
+    const weights = family.map(weight);
+    const adjustedWorseAll = adjustPValues([...worsePs, ...contrasted.map((c) => badP(c, c.contrast))], correction, [...weights, ...contrasted.map(() => CONTRAST_SHARE)]);
+    const adjustedWorse = adjustedWorseAll.slice(0, family.length);
+    const adjustedContrast = new Map(contrasted.map((c, i) => [c, adjustedWorseAll[family.length + i]]));
     const adjustedBetter = adjustPValues(betterPs, correction);
     // Per cell: the adjusted one-sided p-value of the direction its estimate points to.
     const adjusted = new Map(family.map((c, i) => [c, worsePs[i] <= betterPs[i] ? { p: adjustedWorse[i], worse: true } : { p: adjustedBetter[i], worse: false }]));
+    // A cell's Bonferroni share of α in the regression family (the weights sum to the family's size).
+    const share = (c) => weight(c) / family.length;
     const nonInferiority = (cell) => {
         if (!cell.estimate)
             return { worstPlausible: null, nonInferior: cell.baseline.length > 0 ? false : null };
@@ -84801,6 +84892,10 @@ function compare(history, current, opts) {
             verdict = 'inconclusive';
         else
             verdict = judge(cell.def, cell.tolerance, est, adj.worse ? { worse: adjustedP, better: 1 } : { worse: 1, better: adjustedP }, alpha, rule);
+        const contrastP = adjustedContrast.get(cell);
+        const decided = verdict !== 'regression' && verdict !== 'error' && plan.selection.status === 'ok' && est !== null && contrastP !== undefined && contrastRegression(cell.def, cell.tolerance, est, cell.contrast, contrastP, alpha, rule);
+        if (decided)
+            verdict = 'regression';
         return {
             engine: cell.engine,
             scenario: cell.scenario,
@@ -84813,12 +84908,13 @@ function compare(history, current, opts) {
             adjustedP,
             tolerance: cell.tolerance,
             verdict,
-            runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, family.length, cell.currentRuns.length) : null,
+            runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, share(cell), cell.currentRuns.length) : null,
             why: verdict === 'inconclusive' ? whyInconclusive(est) : null,
             error: cell.error,
             runs: { baseline: cell.runs.length, current: cell.currentRuns.length },
             noise: noiseSplit(est, Math.round(cell.current.length / Math.max(1, cell.currentRuns.length))),
             ...nonInferiority(cell),
+            contrast: cell.contrast && contrastP !== undefined ? { ratio: cell.contrast.ratio, ci: cell.contrast.ci, adjustedP: contrastP, decided } : null,
         };
     };
     const engines = plans.map((plan) => {
@@ -85371,6 +85467,11 @@ function formatChange(ratio) {
 /** A confidence interval of a ratio as changes: "[+8.3%, +16.0%]". */
 function formatInterval(ci) {
     return ci ? `[${formatChange(ci[0])}, ${formatChange(ci[1])}]` : MISSING;
+}
+/** A change and its interval, followed, when the verdict came from the scenario's contrast, by that contrast. */
+function changeWithContrast(m) {
+    const own = `${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
+    return m.contrast?.decided ? `${own}; ${formatChange(m.contrast.ratio)} ${formatInterval(m.contrast.ci)} against the other scenarios` : own;
 }
 /** A p-value: two significant digits, "<0.001" below that. */
 function formatP(p) {
@@ -92392,7 +92493,7 @@ async function measureEngine(engine, opts) {
                 if (opts.signal?.aborted)
                     return cancelled(previous);
             }
-            running = await openEngine(spec, hooks);
+            running = await openEngine({ ...spec, run }, hooks);
             startup.external = running.proc === null;
             // The first start is the cold one (a shard may begin at a later run); later ones are warm.
             const first = startup.coldS === null;
@@ -92410,7 +92511,7 @@ async function measureEngine(engine, opts) {
                 await cold.stop();
                 if (opts.signal?.aborted)
                     return cancelled(cold);
-                running = await openEngine(spec, hooks);
+                running = await openEngine({ ...spec, run }, hooks);
                 startup.warmS = running.startupS;
                 info(`${engine.label}: start-up cold ${startup.coldS?.toFixed(1)} s, warm ${startup.warmS?.toFixed(1)} s`);
             }
@@ -93177,7 +93278,7 @@ const pct = (x) => `${formatNumber(x * 100, 2)}%`;
 function changeCell(r) {
     if (tooWideToInform(r) && r.reading.kind === 'inconclusive')
         return `too noisy to tell (±${pct(r.reading.halfWidth)})`;
-    return `${formatChange(r.m.ratio)} ${formatInterval(r.m.ci)}`;
+    return changeWithContrast(r.m);
 }
 /** The reading, and for an inconclusive cell why and what would settle it, from the verdict. */
 function readingCell({ m, reading }, input) {
@@ -93195,7 +93296,7 @@ function regressionTable(rows, confidence, withEngine) {
         `${formatNumber(centre(r.m.baseline))} (n=${r.m.baseline.length})`,
         `${formatNumber(centre(r.m.current))} (n=${r.m.current.length})`,
         changeCell(r),
-        formatP(r.m.adjustedP),
+        formatP(r.m.contrast?.decided ? r.m.contrast.adjustedP : r.m.adjustedP),
         `±${formatNumber(r.m.tolerance * 100)}%`,
     ]);
     return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'r', 'r']);
@@ -93321,7 +93422,8 @@ function renderOtherComparisons(comparison, readings, scenarioOrder, input) {
     const listed = rows.filter((r) => r.reading.kind !== 'no-change');
     const method = `Baseline and current are geometric means over repetitions; the change is their ratio with a ` +
         `${formatNumber(comparison.confidence * 100)}% confidence interval; p-values are adjusted (${comparison.correction === 'holm' ? 'Holm' : 'Benjamini–Hochberg'}) ` +
-        `over all ${all.length} comparisons. A regression needs significance and a change beyond the tolerance. Within tolerance: a real change smaller than the tolerance. ` +
+        `over all ${all.length} comparisons and each scenario's contrast with the other scenarios. A regression needs significance and a change beyond the tolerance ` +
+        `(or, for a scenario, a significant contrast beyond the tolerance while its own change is beyond it too). Within tolerance: a real change smaller than the tolerance. ` +
         `Too noisy to tell: an interval wider than the tolerance band. Too few runs: the stored runs and this job's runs cannot bound the run-to-run noise yet. ` +
         `A \`runs\` setting that settles a cell: the runs per job after which it would be decided if its estimate and noise stayed as measured.`;
     return details(escapeHtml(`${rows.length} other comparisons: ${otherCounts(rows)}`), join(listed.length ? otherTable(listed, comparison.confidence, withEngine, input) : null, unchangedList(rows.filter((r) => r.reading.kind === 'no-change'), withEngine), method));
@@ -93561,7 +93663,7 @@ function family(metric) {
 }
 /** "chat-8 TPOT p95 −1.4% [−5.2%, +2.5%]": where, what, by how much and how sure. */
 function changeText(m, esc) {
-    return `${esc(m.scenario)} ${metricLabel(m.metric).label} ${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
+    return `${esc(m.scenario)} ${metricLabel(m.metric).label} ${changeWithContrast(m)}`;
 }
 function gist_median(xs) {
     const s = [...xs].sort((a, b) => a - b);
@@ -94110,6 +94212,14 @@ const cv = (xs) => {
     const m = mean(xs);
     return xs.length > 1 && m !== 0 ? Math.sqrt(variance(xs)) / Math.abs(m) : 0;
 };
+/** A job's repetitions grouped by engine start (a job of `--runs N` holds N independent runs). */
+function engineStarts(reps) {
+    const byRun = new Map();
+    for (const rep of reps)
+        byRun.set(rep.run ?? 0, [...(byRun.get(rep.run ?? 0) ?? []), rep]);
+    return [...byRun.values()];
+}
+/** Noise over every engine start in `runs` (results files; each may hold several engine starts). */
 function noiseTable(runs) {
     const rows = [];
     const engines = [...new Set(runs.flatMap((r) => r.engines.filter((e) => e.status === 'ok').map((e) => e.engine)))];
@@ -94120,7 +94230,8 @@ function noiseTable(runs) {
                 const perRun = runs
                     .map((r) => r.engines.find((e) => e.engine === engine && e.status === 'ok'))
                     .filter((e) => e !== undefined)
-                    .map((e) => e.repetitions.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0).map(def.read)))
+                    .flatMap((e) => engineStarts(e.repetitions))
+                    .map((reps) => reps.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0).map(def.read)))
                     .filter((xs) => xs.length > 0);
                 const all = perRun.flat();
                 if (all.length < 2)
