@@ -10,21 +10,7 @@ TMP=/tmp/llm-perf-gate-rejudge            # a fixed path, so that a rerun writes
 rm -rf "$TMP"; mkdir -p "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 rm -rf "$OUT"/history-*.json "$OUT"/*/ # recording appends: start from nothing
-gate() { npx --no-install llm-perf-gate compare "$@"; }
-
-# record FILE RESULTS...: a history of the given runs, oldest first (each results.json is one engine start)
-record() {
-  local file=$1; shift
-  for r in "$@"; do gate --mode baseline --baseline "$file" --current "$r" --out "$TMP/rec" >/dev/null || exit 1; done
-}
-# judge NAME HISTORY RESULTS: a pull-request gate; keeps the report, the comparison and the CLI's output
-judge() {
-  local name=$1 history=$2 current=$3
-  mkdir -p "$OUT/$name"
-  gate --mode pr --baseline "$history" --current "$current" --out "$TMP/$name" >"$OUT/$name/cli.log" 2>&1
-  echo "exit $?" >>"$OUT/$name/cli.log"
-  cp "$TMP/$name/report.md" "$TMP/$name/comparison.json" "$OUT/$name/"
-}
+source "$HERE/judge-lib.sh"
 
 BOTH=$HERE/both/results.json RUN1=$HERE/vllm-run-1/results.json UNCH=$HERE/gate-unchanged/results.json
 D10=$HERE/gate-slowed-d10/results.json D30=$HERE/gate-slowed-d30/results.json

@@ -9,18 +9,7 @@ OUT=$HERE/session4/loo
 TMP=/tmp/llm-perf-gate-loo4               # a fixed path, so that a rerun writes the same reports
 rm -rf "$TMP" "$OUT"; mkdir -p "$TMP" "$OUT"
 trap 'rm -rf "$TMP"' EXIT
-gate() { npx --no-install llm-perf-gate compare "$@"; }
-record() {
-  local file=$1; shift
-  for r in "$@"; do gate --mode baseline --baseline "$file" --current "$r" --out "$TMP/rec" >/dev/null || exit 1; done
-}
-judge() {
-  local name=$1 history=$2 current=$3
-  mkdir -p "$OUT/$name"
-  gate --mode pr --baseline "$history" --current "$current" --out "$TMP/$name" >"$OUT/$name/cli.log" 2>&1
-  echo "exit $?" >>"$OUT/$name/cli.log"
-  cp "$TMP/$name/report.md" "$TMP/$name/comparison.json" "$OUT/$name/"
-}
+source "$HERE/judge-lib.sh"
 # The unchanged jobs, oldest first: three of one engine start (session 3), two of two (this session).
 names=(both vllm-run-1 gate-unchanged s4-baseline s4-gate-unchanged)
 files=("$HERE/both/results.json" "$HERE/vllm-run-1/results.json" "$HERE/gate-unchanged/results.json"

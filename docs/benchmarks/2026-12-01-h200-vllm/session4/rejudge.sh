@@ -9,9 +9,5 @@ OUT=$HERE/rejudged
 TMP=/tmp/llm-perf-gate-rejudge4           # a fixed path, so that a rerun writes the same reports
 rm -rf "$TMP" "$OUT"; mkdir -p "$TMP" "$OUT"
 trap 'rm -rf "$TMP"' EXIT
-for name in gate-unchanged gate-slowed-d30 gate-slowed-d65; do
-  mkdir -p "$OUT/$name"
-  npx --no-install llm-perf-gate compare --mode pr --baseline "$HERE/history-5.json" --current "$HERE/$name/results.json" --out "$TMP/$name" >"$OUT/$name/cli.log" 2>&1
-  echo "exit $?" >>"$OUT/$name/cli.log"
-  cp "$TMP/$name/report.md" "$TMP/$name/comparison.json" "$OUT/$name/"
-done
+source "$HERE/../judge-lib.sh"
+for name in gate-unchanged gate-slowed-d30 gate-slowed-d65; do judge "$name" "$HERE/history-5.json" "$HERE/$name/results.json"; done
