@@ -43,7 +43,18 @@ export function releaseClause(e: EngineComparison): string | null {
   if (bounded.length > 3) named.push('…');
   const unbounded = failed.length - bounded.length;
   if (unbounded > 0) named.push(`${unbounded} without an estimate`);
-  return `release: ${failed.length} of ${cells.length} ${what} not shown within tolerance (${named.join(', ')})`;
+  return `release: ${failed.length} of ${cells.length} ${what} not shown within tolerance (${named.join(', ')})${runToRunHint(failed)}`;
+}
+
+/**
+ * Where whole runs differ more than repetitions do, more runs shrink the bound only slowly (its
+ * run-to-run part goes down as 1/√runs and never below the history's): the README's arithmetic
+ * says tolerances that fit the runner are what proves a release there, so the clause says so.
+ */
+function runToRunHint(failed: readonly MetricComparison[]): string {
+  const spread = failed.filter((m) => m.noise?.dominant === 'run-to-run').map((m) => m.noise!.runToRun);
+  if (spread.length === 0) return '';
+  return `; whole runs differ by ±${formatNumber(Math.max(...spread) * 100, 2)}% here, more than repetitions do: release tolerances that fit this runner prove a release where more runs barely help (README, "Release gate")`;
 }
 
 /** Every judged cell with its bound, collapsed; null outside release mode or without estimates. */

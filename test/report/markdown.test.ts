@@ -116,6 +116,19 @@ test('a significant change inside the tolerance reads "within tolerance"; an int
   assert.match(md, /<summary>107 other comparisons: 2 inconclusive \(1 straddle the tolerance, 1 too noisy\) · 1 within tolerance · 1 improvement · 103 no change<\/summary>/);
 });
 
+test('a release that fails where whole runs differ says that release tolerances, not more runs, would prove it', () => {
+  const base = comparison();
+  const fail = (m: MetricComparison): MetricComparison =>
+    m.scenario === 'all scenarios' || m.metric !== 'output_throughput'
+      ? { ...m, worstPlausible: m.ci![1], nonInferior: true }
+      : { ...m, worstPlausible: 0.955, nonInferior: false, noise: { runToRun: 0.027, repetition: 0.004, dominant: 'run-to-run' } };
+  const release: Comparison = { ...base, mode: 'release', engines: base.engines.map((e) => ({ ...e, metrics: e.metrics.map(fail) })) };
+  const md = renderReport({ run: runResult(), comparison: release });
+  assert.match(md, /release: 6 of 54 metrics not shown within tolerance \(Output tokens\/s could be −4\.5% at ±3%, [^)]*\); whole runs differ by ±2\.7% here, more than repetitions do: release tolerances that fit this runner prove a release where more runs barely help \(README, "Release gate"\)/);
+  const quiet = { ...release, engines: release.engines.map((e) => ({ ...e, metrics: e.metrics.map((m) => (m.noise ? { ...m, noise: { ...m.noise, dominant: 'repetitions' as const } } : m)) })) };
+  assert.doesNotMatch(renderReport({ run: runResult(), comparison: quiet }), /whole runs differ/, 'only where run-to-run noise dominates');
+});
+
 test('a release that holds says so per engine; without suite cells every cell is judged', () => {
   const base = comparison();
   const hold = (m: MetricComparison): MetricComparison => ({ ...m, worstPlausible: m.ci![1], nonInferior: true });
