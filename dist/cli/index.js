@@ -84858,9 +84858,10 @@ function compare(history, current, opts) {
     const family = plans.flatMap((p) => p.cells).filter((c) => !c.missing && c.estimate !== null);
     const contrasted = family.filter((c) => c.contrast !== null);
     const badP = (c, e) => (c.def.direction === 'higher-is-better' ? e.pLess : e.pGreater);
+    const goodP = (c, e) => (c.def.direction === 'higher-is-better' ? e.pGreater : e.pLess);
     const weight = (c) => (c.contrast ? 1 - CONTRAST_SHARE : 1);
     const worsePs = family.map((c) => badP(c, c.estimate));
-    const betterPs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate.pGreater : c.estimate.pLess));
+    const betterPs = family.map((c) => goodP(c, c.estimate));
     const weights = family.map(weight);
     const adjustedWorseAll = adjustPValues([...worsePs, ...contrasted.map((c) => badP(c, c.contrast))], correction, [...weights, ...contrasted.map(() => CONTRAST_SHARE)]);
     const adjustedWorse = adjustedWorseAll.slice(0, family.length);
@@ -91373,12 +91374,9 @@ function sharedPrefix(scenario, repetition, tokenizer) {
  * `count` prompts for one repetition of a scenario. Input and output lengths are drawn from the
  * scenario's length specs; every prompt's text (shared prefix included) encodes to exactly its
  * `promptTokens`. The same arguments always give byte-identical prompts, and the first k prompts
- * do not depend on `count`.
+ * do not depend on `count`. A generator, one prompt at a time, so a long synthesis can yield to the
+ * event loop (prompt-book.ts).
  */
-function synthesizePrompts(scenario, tokenizer, repetition, count, stream) {
-    return [...generatePrompts(scenario, tokenizer, repetition, count, stream)];
-}
-/** synthesizePrompts one prompt at a time, so a long synthesis can yield to the event loop. */
 function* generatePrompts(scenario, tokenizer, repetition, count, stream) {
     if (!Number.isSafeInteger(repetition) || repetition < 0)
         throw new Error(`prompt synthesis: repetition must be a whole number ≥ 0, got ${repetition}`);

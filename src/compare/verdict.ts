@@ -82,9 +82,10 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
   const family = plans.flatMap((p) => p.cells).filter((c) => !c.missing && c.estimate !== null);
   const contrasted = family.filter((c) => c.contrast !== null);
   const badP = (c: Cell, e: Estimate): number => (c.def.direction === 'higher-is-better' ? e.pLess : e.pGreater);
+  const goodP = (c: Cell, e: Estimate): number => (c.def.direction === 'higher-is-better' ? e.pGreater : e.pLess);
   const weight = (c: Cell): number => (c.contrast ? 1 - CONTRAST_SHARE : 1);
   const worsePs = family.map((c) => badP(c, c.estimate!));
-  const betterPs = family.map((c) => (c.def.direction === 'higher-is-better' ? c.estimate!.pGreater : c.estimate!.pLess));
+  const betterPs = family.map((c) => goodP(c, c.estimate!));
   const weights = family.map(weight);
   const adjustedWorseAll = adjustPValues([...worsePs, ...contrasted.map((c) => badP(c, c.contrast!))], correction, [...weights, ...contrasted.map(() => CONTRAST_SHARE)]);
   const adjustedWorse = adjustedWorseAll.slice(0, family.length);

@@ -192,19 +192,9 @@ function sharedPrefix(scenario: Scenario, repetition: number, tokenizer: Tokeniz
  * `count` prompts for one repetition of a scenario. Input and output lengths are drawn from the
  * scenario's length specs; every prompt's text (shared prefix included) encodes to exactly its
  * `promptTokens`. The same arguments always give byte-identical prompts, and the first k prompts
- * do not depend on `count`.
+ * do not depend on `count`. A generator, one prompt at a time, so a long synthesis can yield to the
+ * event loop (prompt-book.ts).
  */
-export function synthesizePrompts(
-  scenario: Scenario,
-  tokenizer: Tokenizer,
-  repetition: number,
-  count: number,
-  stream: 'warmup' | 'measure',
-): Prompt[] {
-  return [...generatePrompts(scenario, tokenizer, repetition, count, stream)];
-}
-
-/** synthesizePrompts one prompt at a time, so a long synthesis can yield to the event loop. */
 export function* generatePrompts(
   scenario: Scenario,
   tokenizer: Tokenizer,

@@ -4,11 +4,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTokenizer, type Tokenizer } from '../../src/load/tokenizer.ts';
-import { promptHash, synthesizePrompts } from '../../src/load/prompts.ts';
+import { generatePrompts, promptHash } from '../../src/load/prompts.ts';
 import type { LengthSpec, Prompt, Scenario } from '../../src/types.ts';
 import { scenarioDef } from '../helpers/make-run.ts';
 
 const qwen = await loadTokenizer();
+
+/** The prompts generatePrompts yields, all at once. */
+const synthesizePrompts = (...args: Parameters<typeof generatePrompts>): Prompt[] => [...generatePrompts(...args)];
 
 function scenario(over: Partial<Scenario> = {}): Scenario {
   return scenarioDef('prompts-test', {
