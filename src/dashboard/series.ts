@@ -24,7 +24,7 @@ export const DEFAULT_DASHBOARD_WINDOW = 500;
 export const CHANGE_WINDOW = 120;
 const PERMUTATIONS = 999;
 /** False discovery rate of the change points marked over a key's series (Benjamini–Hochberg). */
-export const CHANGE_FDR = 0.05;
+export const CHANGE_FDR = 0.01;
 
 export interface RunPoint {
   readonly t: string;

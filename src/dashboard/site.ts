@@ -32,10 +32,10 @@ export interface OverviewRow {
 export interface RatioSeries {
   readonly vllm: string;
   readonly transformers: string;
-  readonly scenario: string;
-  readonly metric: string;
-  /** One point per job both engines ran in: [time, vLLM ÷ Transformers of the jobs' run means]. */
-  readonly points: readonly (readonly [string, number])[];
+  /** The jobs both engines ran in, oldest first. */
+  readonly times: readonly string[];
+  /** Per scenario and headline metric: vLLM ÷ Transformers of the jobs' run means, one per time (null where either has none). */
+  readonly series: readonly { readonly scenario: string; readonly metric: string; readonly values: readonly (number | null)[] }[];
 }
 
 export interface SiteIndex {
@@ -103,19 +103,25 @@ function jobMeans(data: KeyData, scenario: string, metric: string): Map<string, 
 function ratios(keys: readonly KeyData[]): RatioSeries[] {
   const out: RatioSeries[] = [];
   const same = (a: KeyData, b: KeyData): boolean => a.model === b.model && a.scenarioSetHash === b.scenarioSetHash && a.gpu === b.gpu;
+  const jobs = (k: KeyData): Map<string, string> => new Map(k.runs.map((r) => [`${r.t}|${r.sha}`, r.t]));
   for (const v of keys.filter((k) => /vllm/i.test(k.engine))) {
     for (const t of keys.filter((k) => /transformers/i.test(k.engine) && same(k, v))) {
-      for (const scenario of Object.keys(v.values)) {
-        for (const metric of CHART_METRICS) {
+      const theirs = jobs(t);
+      const both = [...jobs(v)].filter(([job]) => theirs.has(job));
+      if (both.length === 0) continue;
+      const series = Object.keys(v.values).flatMap((scenario) =>
+        CHART_METRICS.map((metric) => {
           const a = jobMeans(v, scenario, metric);
           const b = jobMeans(t, scenario, metric);
-          const points = [...a].flatMap(([job, x]) => {
+          const values = both.map(([job]) => {
+            const x = a.get(job);
             const y = b.get(job);
-            return y && y.value > 0 ? [[x.t, Number((x.value / y.value).toPrecision(4))] as const] : [];
+            return x && y && y.value > 0 ? Number((x.value / y.value).toPrecision(4)) : null;
           });
-          if (points.length) out.push({ vllm: v.engine, transformers: t.engine, scenario, metric, points });
-        }
-      }
+          return { scenario, metric, values };
+        }),
+      );
+      out.push({ vllm: v.engine, transformers: t.engine, times: both.map(([, time]) => time), series: series.filter((x) => x.values.some((y) => y !== null)) });
     }
   }
   return out;

@@ -311,26 +311,28 @@
     root.textContent = '';
     if (!index.ratios.length) return;
     root.appendChild(el('h2', { text: 'vLLM ÷ Transformers over time' }));
-    index.ratios.forEach(function (r) {
-      if (filter.scenario && filter.scenario !== r.scenario) return;
-      if (filter.metric && filter.metric !== r.metric) return;
-      var box = el('div', { class: 'chart ratio', 'data-scenario': r.scenario, 'data-metric': r.metric, 'data-points': String(r.points.length) });
-      box.appendChild(el('h3', { text: r.vllm + ' ÷ ' + r.transformers + ' · ' + r.scenario + ' · ' + metricInfo[r.metric].label }));
-      root.appendChild(box);
-      ratioObjs.push(
-        new uPlot(
-          {
-            width: Math.min(root.clientWidth || 900, 1100),
-            height: 160,
-            legend: { show: false },
-            scales: { x: { time: false } },
-            axes: [{ values: function (u, splits) { return splits.map(function (s) { var p = r.points[Math.round(s)]; return p && Math.round(s) === s ? day(p[0]) : ''; }); } }, { label: 'ratio', size: 60 }],
-            series: [{}, { stroke: '#8250df', width: 1.5, points: { show: true, size: 4 } }],
-          },
-          [r.points.map(function (_, i) { return i; }), r.points.map(function (p) { return p[1]; })],
-          box,
-        ),
-      );
+    index.ratios.forEach(function (pair) {
+      pair.series.forEach(function (r) {
+        if (filter.scenario && filter.scenario !== r.scenario) return;
+        if (filter.metric && filter.metric !== r.metric) return;
+        var box = el('div', { class: 'chart ratio', 'data-scenario': r.scenario, 'data-metric': r.metric, 'data-points': String(r.values.filter(function (y) { return y !== null; }).length) });
+        box.appendChild(el('h3', { text: pair.vllm + ' ÷ ' + pair.transformers + ' · ' + r.scenario + ' · ' + metricInfo[r.metric].label }));
+        root.appendChild(box);
+        ratioObjs.push(
+          new uPlot(
+            {
+              width: Math.min(root.clientWidth || 900, 1100),
+              height: 160,
+              legend: { show: false },
+              scales: { x: { time: false } },
+              axes: [{ values: function (u, splits) { return splits.map(function (s) { var t = pair.times[Math.round(s)]; return t && Math.round(s) === s ? day(t) : ''; }); } }, { label: 'ratio', size: 60 }],
+              series: [{}, { stroke: '#8250df', width: 1.5, spanGaps: true, points: { show: true, size: 4 } }],
+            },
+            [pair.times.map(function (_, i) { return i; }), r.values],
+            box,
+          ),
+        );
+      });
     });
   }
 
