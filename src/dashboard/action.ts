@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import * as core from '@actions/core';
+import { readInputs, type ActionConfig } from '../config/inputs.ts';
+import { readGitHubContext, type GitHubContext } from '../github/context.ts';
+import { baselineStoreFor, branchStoreOptions } from '../github/stores.ts';
+import { logSafe } from '../github/log-safe.ts';
+import type { Comparison, RunResult } from '../types.ts';
+import { logGate, parseWindow, renderSite, siteBytes } from './command.ts';
+import { markFalseAlarm } from './gates.ts';
+import { dashboardLinks, parseDashboardUrl } from './links.ts';
+import { branchGatesStore, fileGatesStore, publishSiteBranch, readSiteBranch, readSiteFolder, writeSiteFolder, type GatesStore } from './publish.ts';
+
+// The action's side of the dashboard: `mode: dashboard` (no engine is started: mark a labelled
+// pull request's failed gate as a false alarm, render the history, write it to a folder and, unless
+// dashboard-branch is empty, publish it to that branch), and after every judged job the gate log
+// entry and the PR comment's links to the dashboard.
+
+/** The inputs only the dashboard reads (readInputs reads the gate's), with action.yml's defaults. */
+export const DASHBOARD_INPUT_DEFAULTS = Object.freeze({
+  'dashboard-branch': 'gh-pages',
+  'dashboard-dir': '',
+  'dashboard-url': '',
+  'dashboard-window': '500',
+  'dashboard-title': '',
+  'false-alarm-label': 'perf-false-alarm',
+});
+
+type DashboardInput = keyof typeof DASHBOARD_INPUT_DEFAULTS;
+
+/** A dashboard input as given, trimmed, or its default when empty. */
+function input(name: DashboardInput): string {
+  return core.getInput(name).trim() || DASHBOARD_INPUT_DEFAULTS[name];
+}
+
+function gatesStoreFor(config: ActionConfig, ctx: GitHubContext): GatesStore {
+  return config.baselineStore === 'file' ? fileGatesStore(config.baselinePath) : branchGatesStore(branchStoreOptions(config, ctx));
+}
+
+/**
+ * After a judged job: the gate goes into the log beside the baseline (a failure here is a warning:
+ * the verdict stands), and the report for the comment gains links to the dashboard's cells.
+ */
+export async function afterGate(config: ActionConfig, ctx: GitHubContext, run: RunResult, comparison: Comparison | null, report: string): Promise<string> {
+  if (!comparison) return report;
+  // A fork's pull request has a read-only token: its gate cannot be logged, and says so nowhere else.
+  if (!ctx.pullRequest?.fromFork) {
+    try {
+      if (await logGate(gatesStoreFor(config, ctx), run, comparison, { pr: ctx.pullRequest?.number ?? null, reportUrl: ctx.runUrl })) core.info('gate log: this gate was logged beside the baseline');
+    } catch (err) {
+      core.warning(logSafe(`the gate could not be logged (a false-alarm mark for it will not find it): ${(err as Error).message}`));
+    }
+  }
+  const url = dashboardUrl();
+  return url ? report + dashboardLinks(comparison, url) : report;
+}
+
+/** The dashboard-url input, checked (run() checks it before measuring, so a typo costs no GPU time). */
+export function dashboardUrl(): string | null {
+  return parseDashboardUrl(input('dashboard-url'), 'input "dashboard-url"');
+}
+
+/** The labels of the event's pull request and who sent the event, from the payload. */
+function labelEvent(): { labels: string[]; sender: string } {
+  const file = process.env.GITHUB_EVENT_PATH;
+  if (!file) return { labels: [], sender: 'unknown' };
+  const p = JSON.parse(readFileSync(file, 'utf8')) as { pull_request?: { labels?: { name?: unknown }[] }; sender?: { login?: unknown } };
+  const labels = (p.pull_request?.labels ?? []).map((l) => l.name).filter((n): n is string => typeof n === 'string');
+  return { labels, sender: typeof p.sender?.login === 'string' ? p.sender.login : 'unknown' };
+}
+
+export async function runDashboardStep(): Promise<void> {
+  // The gate's own inputs (store, window, tolerances) are read as a gate would; no engine is started.
+  const config = readInputs((name) => (name === 'mode' ? 'pr' : name === 'engines' ? 'sim' : core.getInput(name)));
+  const ctx = readGitHubContext();
+  const gatesStore = gatesStoreFor(config, ctx);
+  const label = input('false-alarm-label');
+  const pr = ctx.pullRequest;
+  if (pr) {
+    const event = labelEvent();
+    if (event.labels.includes(label)) {
+      try {
+        await gatesStore.update((doc) => markFalseAlarm(doc, { pr: pr.number }, { at: new Date().toISOString(), by: event.sender, note: `label ${label}` }));
+        core.info(`gate log: pull request #${pr.number}'s failed gate is marked a false alarm (label ${label}); the baseline is unchanged`);
+      } catch (err) {
+        core.warning(logSafe(`pull request #${pr.number} carries ${label}, but: ${(err as Error).message}`));
+      }
+    }
+  }
+  // An empty dashboard-branch (given as '' in the workflow) arrives as '': the folder only.
+  const branch = core.getInput('dashboard-branch').trim();
+  const site = branch && ctx.repository ? { ...branchStoreOptions(config, ctx), branch, dir: input('dashboard-dir') } : null;
+  const outDir = `${config.resultsDir}/dashboard`;
+  const published = site ? await readSiteBranch(site) : readSiteFolder(outDir);
+  const files = renderSite(
+    config,
+    { baseline: await baselineStoreFor(config, ctx).read(), gates: await gatesStore.read(), published },
+    {
+      title: input('dashboard-title') || `${ctx.repository ? `${ctx.repository.owner}/${ctx.repository.repo}` : 'llm-perf-gate'}: serving performance history`,
+      repoUrl: ctx.repository ? `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${ctx.repository.owner}/${ctx.repository.repo}` : null,
+      window: parseWindow(input('dashboard-window'), 'input "dashboard-window"'),
+    },
+  );
+  writeSiteFolder(outDir, files);
+  core.setOutput('dashboard-path', `${outDir}/index.html`);
+  core.info(`dashboard: ${outDir}/index.html (${files.size} files, ${(siteBytes(files) / 1024).toFixed(0)} KiB)`);
+  if (site) {
+    const written = await publishSiteBranch(site, files);
+    core.info(`dashboard: ${written} of ${files.size} files changed on branch ${site.branch}${site.dir ? ` under ${site.dir}/` : ''}`);
+  }
+}
