@@ -128,17 +128,17 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       }),
   }),
   'mark-false-alarm': flagCommand('mark-false-alarm', {
-    summary: "mark a failed gate (of --pr or --sha) as a false alarm in the gate log beside --baseline; the baseline is not touched",
+    summary: 'mark a failed gate (of --pr, --sha, or the newest) as a false alarm in the gate log beside --baseline; the baseline is not touched',
     flags: ['baseline', 'pr', 'sha', 'note', 'by'],
     required: ['baseline'],
     run: (args) => {
       const pr = args.flags.get('pr');
       const sha = args.flags.get('sha');
-      if ((pr === undefined) === (sha === undefined)) throw new UsageError('mark-false-alarm: give one of --pr N or --sha SHA');
+      if (pr !== undefined && sha !== undefined) throw new UsageError('mark-false-alarm: give --pr N or --sha SHA, not both (neither: the newest failed gate)');
       if (pr !== undefined && !/^[1-9]\d*$/.test(pr)) throw new UsageError(`mark-false-alarm: --pr expects a pull request number, got "${pr}"`);
       return markFalseAlarmCommand({
         baselinePath: required(args, 'baseline'),
-        target: pr !== undefined ? { pr: Number(pr) } : { sha },
+        target: pr !== undefined ? { pr: Number(pr) } : sha !== undefined ? { sha } : {},
         mark: { at: new Date().toISOString(), by: args.flags.get('by') ?? process.env.USER ?? 'cli', note: args.flags.get('note') ?? '' },
       });
     },

@@ -3,7 +3,7 @@ import type { ActionConfig } from '../config/inputs.ts';
 import { EXIT } from '../exit.ts';
 import type { Comparison, RunResult } from '../types.ts';
 import { loadPageAssets } from './assets.ts';
-import { appendGate, gateRecord, markFalseAlarm, type FalseAlarmMark, type GatesDoc, type MarkTarget } from './gates.ts';
+import { appendGate, describeTarget, gateRecord, markFalseAlarm, type FalseAlarmMark, type GatesDoc, type MarkTarget } from './gates.ts';
 import { fileGatesStore, readSiteFolder, writeSiteFolder, type GatesStore } from './publish.ts';
 import { DEFAULT_DASHBOARD_WINDOW } from './series.ts';
 import { buildSite, type SiteInput } from './site.ts';
@@ -61,6 +61,6 @@ export async function dashboardCommand(config: ActionConfig, opts: { baselinePat
 export async function markFalseAlarmCommand(opts: { baselinePath: string; target: MarkTarget; mark: FalseAlarmMark }): Promise<number> {
   const store = fileGatesStore(opts.baselinePath);
   await store.update((doc) => markFalseAlarm(doc, opts.target, opts.mark));
-  console.log(`gate log: ${store.location}: marked the gate of ${opts.target.pr !== undefined ? `pull request #${opts.target.pr}` : `commit ${opts.target.sha}`} as a false alarm (the baseline history is unchanged)`);
+  console.log(`gate log: ${store.location}: marked ${describeTarget(opts.target)} as a false alarm (the baseline history is unchanged)`);
   return EXIT.pass;
 }

@@ -50,7 +50,7 @@ export function gateRecord(run: RunResult, comparison: Comparison, where: { pr: 
     pr: where.pr,
     reportUrl: where.reportUrl,
     passed: comparison.gate.passed,
-    alpha: 1 - comparison.confidence,
+    alpha: Number((1 - comparison.confidence).toPrecision(6)),
     engines: comparison.engines.map((e) => ({ engine: e.engine, regressions: e.metrics.filter((m) => m.verdict === 'regression').map((m) => `${m.scenario}/${m.metric}`) })),
     falseAlarm: null,
   };
@@ -61,10 +61,15 @@ export function appendGate(doc: GatesDoc | null, record: GateRecord): GatesDoc {
   return { schema: GATES_SCHEMA, gates: gates.slice(-GATES_KEPT) };
 }
 
+/** Which gate: a pull request's, a commit's, or (neither given) the newest failed gate. */
 export interface MarkTarget {
   readonly pr?: number;
   /** A commit sha or its prefix (at least 7 characters). */
   readonly sha?: string;
+}
+
+export function describeTarget(target: MarkTarget): string {
+  return target.pr !== undefined ? `pull request #${target.pr}` : target.sha !== undefined ? `commit ${target.sha}` : 'the newest failed gate';
 }
 
 /**
@@ -72,16 +77,17 @@ export interface MarkTarget {
  * be a false alarm, and a mark is never silently moved: marking a marked gate again is an error.
  */
 export function markFalseAlarm(doc: GatesDoc | null, target: MarkTarget, mark: FalseAlarmMark): GatesDoc {
-  const what = target.pr !== undefined ? `pull request #${target.pr}` : `commit ${target.sha}`;
-  if (target.pr === undefined && (target.sha === undefined || !/^[0-9a-f]{7,40}$/i.test(target.sha))) throw new Error(`mark a false alarm: give a pull request number or a commit sha (7 to 40 hex digits), got ${describeValue(target.sha)}`);
+  const what = describeTarget(target);
+  if (target.sha !== undefined && !/^[0-9a-f]{7,40}$/i.test(target.sha)) throw new Error(`mark a false alarm: a commit sha is 7 to 40 hex digits, got ${describeValue(target.sha)}`);
   const gates = doc?.gates ?? [];
-  const matches = (g: GateRecord): boolean => (target.pr !== undefined ? g.pr === target.pr : g.sha !== null && g.sha.toLowerCase().startsWith(target.sha!.toLowerCase()));
+  const sha = target.sha?.toLowerCase();
+  const matches = (g: GateRecord): boolean => (target.pr !== undefined ? g.pr === target.pr : sha !== undefined ? g.sha !== null && g.sha.toLowerCase().startsWith(sha) : true);
   const mine = gates.map((g, i) => ({ g, i })).filter(({ g }) => matches(g));
-  if (mine.length === 0) throw new Error(`mark a false alarm: the gate log has no gate for ${what} (only judged pull requests and scheduled runs are logged)`);
+  if (mine.length === 0) throw new Error(`mark a false alarm: the gate log has no gate${target.pr === undefined && sha === undefined ? '' : ` for ${what}`} (only judged gates are logged: pr, schedule, release and aggregate modes)`);
   const failed = mine.filter(({ g }) => !g.passed);
-  if (failed.length === 0) throw new Error(`mark a false alarm: every gate of ${what} passed; only a failed gate can be a false alarm`);
+  if (failed.length === 0) throw new Error(`mark a false alarm: ${target.pr === undefined && sha === undefined ? 'every logged gate' : `every gate of ${what}`} passed; only a failed gate can be a false alarm`);
   const { g, i } = failed[failed.length - 1];
-  if (g.falseAlarm) throw new Error(`mark a false alarm: the gate of ${what} at ${g.createdAt} is already marked (by ${g.falseAlarm.by} at ${g.falseAlarm.at})`);
+  if (g.falseAlarm) throw new Error(`mark a false alarm: ${target.pr === undefined && sha === undefined ? 'the newest failed gate' : `the gate of ${what}`}, at ${g.createdAt}, is already marked (by ${g.falseAlarm.by} at ${g.falseAlarm.at})`);
   const next = [...gates];
   next[i] = { ...g, falseAlarm: mark };
   return { schema: GATES_SCHEMA, gates: next };
