@@ -26,8 +26,8 @@ export interface DashboardSettings {
 }
 
 /** The site's files from what the stores hold and what was published before. */
-export function renderSite(config: Pick<ActionConfig, 'history' | 'tolerances'>, sources: SiteSources, settings: DashboardSettings, now = new Date().toISOString()): Map<string, string> {
-  const input: SiteInput = { ...sources, ...settings, history: config.history, tolerances: config.tolerances, seed: 1, now };
+export function renderSite(config: Pick<ActionConfig, 'history' | 'tolerances'>, sources: SiteSources, settings: DashboardSettings): Map<string, string> {
+  const input: SiteInput = { ...sources, ...settings, history: config.history, tolerances: config.tolerances, seed: 1 };
   return buildSite(input, loadPageAssets());
 }
 

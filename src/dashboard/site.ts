@@ -41,7 +41,8 @@ export interface RatioSeries {
 export interface SiteIndex {
   readonly schema: typeof INDEX_SCHEMA;
   readonly title: string;
-  readonly generatedAt: string;
+  /** The newest run, gate or mark the site shows: it changes only when the content does, so an unchanged site is not rewritten. */
+  readonly updatedAt: string;
   /** https://github.com/owner/repo, for links to commits and pull requests; null outside GitHub. */
   readonly repoUrl: string | null;
   readonly keys: readonly { readonly file: string; readonly key: string; readonly engine: string; readonly model: string; readonly gpu: string }[];
@@ -61,7 +62,6 @@ export interface SiteInput extends KeyOptions {
   readonly published: readonly KeyData[];
   readonly title: string;
   readonly repoUrl: string | null;
-  readonly now: string;
 }
 
 function overview(data: KeyData, file: string, history: number): OverviewRow[] {
@@ -127,6 +127,8 @@ function ratios(keys: readonly KeyData[]): RatioSeries[] {
   return out;
 }
 
+const newest = (times: readonly string[]): string => times.filter((t) => t !== '').reduce((a, b) => (a === '' || Date.parse(b) > Date.parse(a) ? b : a), '');
+
 /** Every file of the site, by path relative to its root. */
 export function buildSite(input: SiteInput, assets: PageAssets): Map<string, string> {
   const entriesByKey = new Map<string, BaselineDoc['entries'][number][]>();
@@ -140,7 +142,7 @@ export function buildSite(input: SiteInput, assets: PageAssets): Map<string, str
   const index: SiteIndex = {
     schema: INDEX_SCHEMA,
     title: input.title,
-    generatedAt: input.now,
+    updatedAt: newest([...datas.map((d) => d.runs.at(-1)?.t ?? ''), ...(input.gates?.gates ?? []).flatMap((g) => [g.createdAt, g.falseAlarm?.at ?? ''])]),
     repoUrl: input.repoUrl,
     keys: listed,
     metrics: METRICS.map((m) => ({ name: m.name, label: m.label, unit: m.unit, higherIsBetter: m.direction === 'higher-is-better' })),

@@ -94,7 +94,7 @@
   select('scenario', 'scenario', scenarios.map(function (s) { return { value: s, text: s }; }));
   select('metric', 'metric', index.metrics.map(function (m) { return { value: m.name, text: m.label }; }));
   var runs = data.keys.reduce(function (n, k) { return n + k.runs.length; }, 0);
-  document.getElementById('meta').textContent = data.keys.length + ' histories, ' + runs + ' runs; generated ' + index.generatedAt.replace('T', ' ').slice(0, 16) + ' UTC';
+  document.getElementById('meta').textContent = data.keys.length + ' histories, ' + runs + ' runs; newest ' + (index.updatedAt ? index.updatedAt.replace('T', ' ').slice(0, 16) + ' UTC' : '—');
 
   // ---------- markers uPlot does not draw ----------
   function markerPlugin(k, marks) {
