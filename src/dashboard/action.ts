@@ -47,7 +47,10 @@ export async function afterGate(config: ActionConfig, ctx: GitHubContext, run: R
     try {
       if (await logGate(gatesStoreFor(config, ctx), run, comparison, { pr: ctx.pullRequest?.number ?? null, reportUrl: ctx.runUrl })) core.info('gate log: this gate was logged beside the baseline');
     } catch (err) {
-      core.warning(logSafe(`the gate could not be logged (a false-alarm mark for it will not find it): ${(err as Error).message}`));
+      const message = (err as Error).message;
+      // A read-only token (permissions: contents: read, the usual PR workflow) is a choice, not a fault.
+      if (/HTTP 403/.test(message)) core.info(logSafe(`gate log: not written, the token cannot write ${config.baselineBranch} (give the job contents: write to log pull-request gates for the dashboard)`));
+      else core.warning(logSafe(`the gate could not be logged (a false-alarm mark for it will not find it): ${message}`));
     }
   }
   const url = dashboardUrl();

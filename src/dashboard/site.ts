@@ -3,6 +3,7 @@ import { CHART_METRICS } from '../compare/series.ts';
 import { mean } from '../compare/stats.ts';
 import { isPlainObject } from '../config/schema-rules.ts';
 import { METRICS } from '../metrics/catalog.ts';
+import type { FingerprintDiff } from '../types.ts';
 import { falseAlarmRates, type FalseAlarmRate, type GateRecord, type GatesDoc } from './gates.ts';
 import { KEY_DATA_SCHEMA, keyData, keyFile, type KeyData, type KeyOptions } from './series.ts';
 import { renderPage, type PageAssets } from './page.ts';
@@ -80,8 +81,16 @@ function overview(data: KeyData, file: string, history: number): OverviewRow[] {
       const before = xs && prev ? windowMean(xs, prev.start, last.start) : null;
       epochChange[m] = now && before ? Number((now / before).toPrecision(4)) : null;
     }
-    return { file, engine: data.engine, scenario, epochChange, since: last.changes.map((c) => `${c.field} ${c.baseline} → ${c.current}`).join(', ') };
+    return { file, engine: data.engine, scenario, epochChange, since: last.changes.map(describeChange).join(', ') };
   });
+}
+
+/** A fingerprint change in a few words: engine arguments by what was removed and added, the rest as before → after. */
+function describeChange(c: FingerprintDiff): string {
+  if (c.field !== 'engineArgs') return `${c.field} ${c.baseline} → ${c.current}`;
+  const before = new Set(c.baseline.split(' '));
+  const after = new Set(c.current.split(' '));
+  return `engine arguments ${[...[...before].filter((a) => !after.has(a)).map((a) => `−${a}`), ...[...after].filter((a) => !before.has(a)).map((a) => `+${a}`)].join(' ')}`;
 }
 
 /** Job means (time and commit → mean of its runs) of one series. */

@@ -49,6 +49,11 @@
   function day(t) {
     return t.slice(0, 10);
   }
+  // Axis labels: dates, or times of day where the runs shown fit in two days.
+  function tickLabel(times) {
+    var span = times.length ? Date.parse(times[times.length - 1]) - Date.parse(times[0]) : 0;
+    return span < 2 * 86400e3 ? function (t) { return t.slice(5, 10) + ' ' + t.slice(11, 16); } : day;
+  }
   function pct(r) {
     if (r === null || r === undefined) return '—';
     var p = (r - 1) * 100;
@@ -85,6 +90,7 @@
         if (filter[f]) h.set(f, filter[f]);
       });
       history.replaceState(null, '', '#' + h.toString());
+      drawOverview();
       drawCharts();
       drawRatios();
     });
@@ -173,6 +179,7 @@
 
   function drawChart(root, k, scenario, m, ys) {
     var n = ys.length;
+    var label = tickLabel(k.runs.map(function (r) { return r.t; }));
     var xs = [];
     var jobMean = [];
     var groups = {};
@@ -205,7 +212,7 @@
         legend: { show: false },
         cursor: { points: { size: 7 } },
         axes: [
-          { values: function (u, splits) { return splits.map(function (s) { var r = k.runs[Math.round(s)]; return r && Math.round(s) === s ? day(r.t) : ''; }); } },
+          { space: 90, values: function (u, splits) { return splits.map(function (s) { var r = k.runs[Math.round(s)]; return r && Math.round(s) === s ? label(r.t) : ''; }); } },
           { label: m.unit, size: 60 },
         ],
         series: [
@@ -239,8 +246,12 @@
   }
 
   // ---------- overview: one row per engine × scenario ----------
+  var sparkObjs = [];
   function drawOverview() {
+    sparkObjs.forEach(function (c) { c.destroy(); });
+    sparkObjs = [];
     var root = document.getElementById('overview');
+    root.textContent = '';
     root.appendChild(el('h2', { text: 'Overview' }));
     var head = el('tr', {}, [el('th', { text: 'engine' }), el('th', { text: 'scenario' })].concat(index.headline.map(function (h) {
       return el('th', { text: metricInfo[h].label + ' (last 60 runs; change vs previous fingerprint)' });
@@ -248,7 +259,9 @@
     var table = el('table', { class: 'overview' }, [head]);
     index.overview.forEach(function (row) {
       var k = byFile[row.file];
-      var tr = el('tr', {}, [el('td', { text: row.engine }), el('td', {}, [link('#engine=' + encodeURIComponent(row.engine) + '&scenario=' + encodeURIComponent(row.scenario), row.scenario)])]);
+      if ((filter.engine && filter.engine !== row.engine) || (filter.scenario && filter.scenario !== row.scenario)) return;
+      var history = el('div', { class: 'key', text: k ? k.model.split('/').pop() + ' · ' + k.gpu + ' · scenarios ' + k.scenarioSetHash.slice(0, 6) : '' });
+      var tr = el('tr', {}, [el('td', {}, [row.engine, history]), el('td', {}, [link('#engine=' + encodeURIComponent(row.engine) + '&scenario=' + encodeURIComponent(row.scenario), row.scenario)])]);
       index.headline.forEach(function (h) {
         var td = el('td', { class: 'spark' });
         var ys = (k && k.values[row.scenario] && k.values[row.scenario][h]) || [];
@@ -258,11 +271,11 @@
         td.appendChild(el('span', { class: 'change', text: ' ' + (ys.length ? ys[ys.length - 1] : '—') + ' · ' + pct(row.epochChange[h]) }));
         tr.appendChild(td);
         if (ys.length > 1) {
-          new uPlot(
+          sparkObjs.push(new uPlot(
             { width: 120, height: 30, legend: { show: false }, cursor: { show: false }, scales: { x: { time: false } }, axes: [{ show: false }, { show: false }], series: [{}, { stroke: '#0969da', width: 1, spanGaps: true }] },
             [ys.map(function (_, i) { return i; }), ys],
             spark,
-          );
+          ));
         }
       });
       tr.appendChild(el('td', { text: row.since || '—' }));
@@ -290,11 +303,11 @@
     failed.forEach(function (x) {
       g.appendChild(
         el('tr', {}, [
-          el('td', { text: day(x.createdAt) }),
+          el('td', { text: x.createdAt.replace('T', ' ').slice(0, 16) }),
           el('td', {}, [link(commitUrl(x.sha), x.sha ? x.sha.slice(0, 7) : '—')]),
           el('td', {}, [x.pr ? link(prUrl(x.pr), '#' + x.pr) : '—']),
           el('td', { text: x.mode }),
-          el('td', { text: x.engines.map(function (e) { return e.regressions.length ? e.engine + ': ' + e.regressions.join(', ') : ''; }).filter(Boolean).join('; ') }),
+          el('td', { text: x.engines.map(function (e) { return e.regressions.length ? e.engine + ': ' + e.regressions.slice(0, 5).join(', ') + (e.regressions.length > 5 ? ' and ' + (e.regressions.length - 5) + ' more' : '') : ''; }).filter(Boolean).join('; ') }),
           el('td', { class: x.falseAlarm ? 'fa' : '', text: x.falseAlarm ? 'yes (' + x.falseAlarm.by + (x.falseAlarm.note ? ': ' + x.falseAlarm.note : '') + ')' : 'no' }),
         ]),
       );
@@ -325,7 +338,7 @@
               height: 160,
               legend: { show: false },
               scales: { x: { time: false } },
-              axes: [{ values: function (u, splits) { return splits.map(function (s) { var t = pair.times[Math.round(s)]; return t && Math.round(s) === s ? day(t) : ''; }); } }, { label: 'ratio', size: 60 }],
+              axes: [{ space: 90, values: function (u, splits) { var label = tickLabel(pair.times); return splits.map(function (s) { var t = pair.times[Math.round(s)]; return t && Math.round(s) === s ? label(t) : ''; }); } }, { label: 'ratio', size: 60 }],
               series: [{}, { stroke: '#8250df', width: 1.5, spanGaps: true, points: { show: true, size: 4 } }],
             },
             [pair.times.map(function (_, i) { return i; }), r.values],
