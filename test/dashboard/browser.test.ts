@@ -21,7 +21,8 @@ const OUT = join(import.meta.dirname, '../../.out/dashboard');
 const missing = !existsSync(CHROMIUM);
 const config = readInputs((name) => ({ engines: 'sim', 'baseline-store': 'file' })[name] ?? '');
 
-function gateLog(): GatesDoc {
+/** The gate log: 40 gates, two failed; the second failed one, a nightly job recorded as runs 461–462 (job 230), is marked a false alarm. */
+function gateLog(nightlySha: string): GatesDoc {
   let doc: GatesDoc | null = null;
   const gate = (i: number, failed: boolean, pr: number | null) => ({
     createdAt: new Date(Date.parse('2026-03-01T00:00:00Z') + i * 3600_000).toISOString(),
@@ -38,13 +39,14 @@ function gateLog(): GatesDoc {
     ],
     falseAlarm: null,
   });
-  for (let i = 0; i < 40; i++) doc = appendGate(doc, gate(i, i === 7 || i === 30, i % 2 === 0 ? 100 + i : null));
-  return markFalseAlarm(doc, { pr: 130 }, { at: '2026-03-03T00:00:00Z', by: 'maintainer', note: 'a neighbour on the runner' });
+  for (let i = 0; i < 40; i++) doc = appendGate(doc, i === 31 ? { ...gate(i, true, null), sha: nightlySha } : gate(i, i === 7, i % 2 === 0 ? 100 + i : null));
+  return markFalseAlarm(doc, { sha: nightlySha }, { at: '2026-03-03T00:00:00Z', by: 'maintainer', note: 'a neighbour on the runner' });
 }
 
 test('the dashboard opens from disk and draws every run, the change point at run 441 and both fingerprint epochs', { skip: missing && !process.env.CI ? `no chromium at ${CHROMIUM}` : false, timeout: 300_000 }, async (t) => {
   const baseline = syntheticHistory({ jobs: 260, epochAt: 100, stepAt: 220, stepFactor: 1.15, stepEngine: 'sim-vllm' });
-  const files = renderSite(config, { baseline, gates: gateLog(), published: [] }, { title: 'perf history (test)', repoUrl: 'https://github.com/o/r', window: 1000 });
+  const nightly = baseline.entries.find((e) => e.engine === 'sim-vllm' && e.createdAt === baseline.entries[230 * 4].createdAt)!;
+  const files = renderSite(config, { baseline, gates: gateLog(nightly.sha!), published: [] }, { title: 'perf history (test)', repoUrl: 'https://github.com/o/r', window: 1000 });
   const site = join(OUT, 'site');
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
@@ -72,7 +74,7 @@ test('the dashboard opens from disk and draws every run, the change point at run
       marked: [...document.querySelectorAll('#false-alarms td.fa')].map((td) => td.innerText),
       overview: document.querySelectorAll('#overview tr').length,
     })`)) as {
-      charts: { engine: string; scenario: string; metric: string; points: number; changePoints: number[]; epochs: number[] }[];
+      charts: { engine: string; scenario: string; metric: string; points: number; changePoints: number[]; epochs: number[]; falseAlarms: number[] }[];
       canvases: number;
       sparklines: number;
       ratioCharts: number;
@@ -91,6 +93,7 @@ test('the dashboard opens from disk and draws every run, the change point at run
     for (const c of drawn.charts) {
       assert.equal(c.points, 520, `${c.engine}/${c.scenario}/${c.metric}: every recorded run is a point`);
       assert.deepEqual(c.epochs, [0, 200], `${c.engine}/${c.scenario}/${c.metric}: the upgrade starts the second epoch at run 201`);
+      assert.deepEqual(c.falseAlarms, [460, 461], `${c.engine}/${c.scenario}/${c.metric}: the marked nightly job's two runs are ringed`);
     }
     const stepped = drawn.charts.filter((c) => c.engine === 'sim-vllm' && !c.metric.startsWith('ttft'));
     for (const c of stepped) assert.deepEqual(c.changePoints, [440], `${c.scenario}/${c.metric}: the step is marked where it began`);

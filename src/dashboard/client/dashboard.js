@@ -133,6 +133,18 @@
             marks.forEach(function (c) {
               vline(c.index - 0.5, '#cf222e', [], 2);
             });
+            // Runs of a gate marked a false alarm: an amber ring.
+            ctx.strokeStyle = '#bf8700';
+            ctx.lineWidth = 2 * devicePixelRatio;
+            ctx.setLineDash([]);
+            k.runs.forEach(function (r, i) {
+              var g = r.sha ? gatesBySha[r.sha] : null;
+              var y = u.data[1][i];
+              if (!g || !g.falseAlarm || y === null) return;
+              ctx.beginPath();
+              ctx.arc(u.valToPos(i, 'x', true), u.valToPos(y, 'y', true), 6 * devicePixelRatio, 0, 2 * Math.PI);
+              ctx.stroke();
+            });
             ctx.restore();
           },
         ],
@@ -200,7 +212,8 @@
     var box = el('div', { class: 'chart', 'data-engine': k.engine, 'data-scenario': scenario, 'data-metric': m.name, 'data-points': String(ys.filter(function (y) { return y !== null; }).length), 'data-change-points': marks.map(function (c) { return c.index; }).join(',') });
     var title = k.engine + ' · ' + scenario + ' · ' + m.label + ' (' + m.unit + ', ' + (m.higherIsBetter ? 'higher' : 'lower') + ' is better)';
     box.appendChild(el('h3', { id: [k.engine, scenario, m.name].join('-'), text: title }));
-    var info = el('div', { class: 'info', text: band ? 'baseline ' + band.baseline + ' ' + m.unit + ', tolerance ±' + (band.tolerance * 100).toFixed(1) + '% (band); ' + (marks.length ? marks.map(function (c) { return 'change point at run ' + (c.index + 1) + ' (' + c.before + ' → ' + c.after + ', q=' + c.pValue + ')'; }).join('; ') : 'no change point') : '' });
+    var epochs = k.epochs.slice(1).map(function (e) { return 'from run ' + (e.start + 1) + ': ' + e.changes.map(function (c) { return c.field + ' ' + c.baseline + ' → ' + c.current; }).join(', '); });
+    var info = el('div', { class: 'info', text: (band ? 'baseline ' + band.baseline + ' ' + m.unit + ', tolerance ±' + (band.tolerance * 100).toFixed(1) + '% (band); ' : '') + (marks.length ? marks.map(function (c) { return 'change point at run ' + (c.index + 1) + ' (' + c.before + ' → ' + c.after + ', q=' + c.pValue + ')'; }).join('; ') : 'no change point') + (epochs.length ? '; fingerprint ' + epochs.join('; ') : '') });
     var pinned = el('div', { class: 'pinned' });
     root.appendChild(box);
     var width = Math.min(root.clientWidth || 900, 1100);
@@ -242,7 +255,11 @@
     box.appendChild(info);
     box.appendChild(pinned);
     chartObjs.push(u);
-    state.charts.push({ engine: k.engine, scenario: scenario, metric: m.name, points: u.data[1].filter(function (y) { return y !== null; }).length, changePoints: marks.map(function (c) { return c.index; }), epochs: k.epochs.map(function (e) { return e.start; }) });
+    var falseAlarms = [];
+    k.runs.forEach(function (r, i) {
+      if (r.sha && gatesBySha[r.sha] && gatesBySha[r.sha].falseAlarm && ys[i] !== null) falseAlarms.push(i);
+    });
+    state.charts.push({ engine: k.engine, scenario: scenario, metric: m.name, points: u.data[1].filter(function (y) { return y !== null; }).length, changePoints: marks.map(function (c) { return c.index; }), epochs: k.epochs.map(function (e) { return e.start; }), falseAlarms: falseAlarms });
   }
 
   // ---------- overview: one row per engine × scenario ----------
