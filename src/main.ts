@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { readInputs, type ActionConfig } from './config/inputs.ts';
-import { afterGate, dashboardUrl, runDashboardStep } from './dashboard/action.ts';
+import { afterGate, checkDashboardInputs, runDashboardStep } from './dashboard/action.ts';
 import { baselineStoreFor } from './github/stores.ts';
 import { trackServers } from './engines/cancel.ts';
 import { commentDecision, commentKey, upsertStickyComment } from './github/comment.ts';
@@ -90,7 +90,7 @@ export async function run(): Promise<void> {
   try {
     if (core.getInput('mode').trim() === 'dashboard') return await runDashboardStep();
     const config = readInputs((name) => core.getInput(name));
-    dashboardUrl();
+    checkDashboardInputs();
     // Masked before anything can print it; it is never written to results either.
     if (config.apiKey) core.setSecret(config.apiKey);
     const ctx = readGitHubContext();

@@ -23,7 +23,17 @@ export const DASHBOARD_INPUT_DEFAULTS = Object.freeze({
   'dashboard-window': '500',
   'dashboard-title': '',
   'false-alarm-label': 'perf-false-alarm',
+  'gate-log': 'trusted',
 });
+
+const GATE_LOG = ['trusted', 'all', 'off'] as const;
+
+/** Which judged jobs go into the gate log: trusted events only (the default: a PR writes nothing), every job, or none. */
+function gateLogPolicy(): (typeof GATE_LOG)[number] {
+  const v = input('gate-log');
+  if (!(GATE_LOG as readonly string[]).includes(v)) throw new Error(`input "gate-log": expected one of ${GATE_LOG.join(', ')}, got "${v}"`);
+  return v as (typeof GATE_LOG)[number];
+}
 
 type DashboardInput = keyof typeof DASHBOARD_INPUT_DEFAULTS;
 
@@ -42,8 +52,10 @@ function gatesStoreFor(config: ActionConfig, ctx: GitHubContext): GatesStore {
  */
 export async function afterGate(config: ActionConfig, ctx: GitHubContext, run: RunResult, comparison: Comparison | null, report: string): Promise<string> {
   if (!comparison) return report;
-  // A fork's pull request has a read-only token: its gate cannot be logged, and says so nowhere else.
-  if (!ctx.pullRequest?.fromFork) {
+  // Pull requests write nothing to the store unless the workflow asks (gate-log: all); a fork's
+  // pull request has a read-only token whatever it asks.
+  const policy = gateLogPolicy();
+  if (policy === 'all' ? !ctx.pullRequest?.fromFork : policy === 'trusted' && ctx.trustedForBaseline) {
     try {
       if (await logGate(gatesStoreFor(config, ctx), run, comparison, { pr: ctx.pullRequest?.number ?? null, reportUrl: ctx.runUrl })) core.info('gate log: this gate was logged beside the baseline');
     } catch (err) {
@@ -57,9 +69,15 @@ export async function afterGate(config: ActionConfig, ctx: GitHubContext, run: R
   return url ? report + dashboardLinks(comparison, url) : report;
 }
 
-/** The dashboard-url input, checked (run() checks it before measuring, so a typo costs no GPU time). */
+/** The dashboard-url input, checked. */
 export function dashboardUrl(): string | null {
   return parseDashboardUrl(input('dashboard-url'), 'input "dashboard-url"');
+}
+
+/** The inputs a gate reads after measuring, checked before it (a typo must not cost GPU time). */
+export function checkDashboardInputs(): void {
+  dashboardUrl();
+  gateLogPolicy();
 }
 
 /** The labels of the event's pull request and who sent the event, from the payload. */

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BranchBaselineStore } from '../../src/baseline/branch-store.ts';
 import { BASELINE_SCHEMA, type BaselineDoc } from '../../src/baseline/history.ts';
-import { runDashboardStep } from '../../src/dashboard/action.ts';
+import { afterGate, runDashboardStep } from '../../src/dashboard/action.ts';
+import { readInputs } from '../../src/config/inputs.ts';
+import { parseGitHubContext } from '../../src/github/context.ts';
+import { comparePr, twoEngineRegression } from '../report/real-history.ts';
 import { appendGate, parseGatesDoc, type GateRecord } from '../../src/dashboard/gates.ts';
 import { dashboardLinks } from '../../src/dashboard/links.ts';
 import { branchGatesStore } from '../../src/dashboard/publish.ts';
@@ -134,4 +137,42 @@ test('the PR comment links each cell it names to its chart, escaped, and says ho
   assert.match(md, /^\n\n📈 \[History dashboard\]\(<https:\/\/octo\.github\.io\/widgets\/>\): \[vllm\/chat \\\[8\\\]\/tpot\\_p50\]\(<https:\/\/octo\.github\.io\/widgets\/#engine=vllm&scenario=chat\+%5B8%5D&metric=tpot_p50>\)/);
   assert.match(md, / and 2 more\n$/);
   assert.equal(dashboardLinks({ engines: [], changePoints: [] } as unknown as Comparison, 'https://x.test/d/'), '\n\n📈 [History dashboard](<https://x.test/d/>)\n');
+});
+
+test('gate log from a gate: trusted events by default, pull requests only with gate-log: all, a fork never', { timeout: 120_000 }, async () => {
+  gh.reset();
+  const run = twoEngineRegression();
+  const comparison = await comparePr(run);
+  const config = readInputs((name) => ({ engines: 'sim', 'baseline-store': 'branch', 'baseline-path': BASELINE, 'github-token': 'secret-token' })[name] ?? '');
+  const env = { GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`, GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '77' };
+  const pr = (fork: boolean) => parseGitHubContext({ ...env, GITHUB_EVENT_NAME: 'pull_request' }, { pull_request: { number: 5, head: { sha: 'e'.repeat(40), ref: 'x', repo: { full_name: fork ? 'someone/widgets' : 'octo/widgets' } }, base: { ref: 'main', repo: { full_name: 'octo/widgets' } } } }, null);
+  const nightly = parseGitHubContext({ ...env, GITHUB_EVENT_NAME: 'schedule' }, {}, null);
+  const logged = async () => parseGatesDoc(gh.fileText('perf-baselines', '.perf/baseline.gates.json') ?? '{"schema":"llm-perf-gate/gates@1","gates":[]}', 'log').gates;
+  const withInputs = async (inputs: Record<string, string>, fn: () => Promise<string>) => {
+    const keys = Object.keys(inputs).map((k) => `INPUT_${k.toUpperCase()}`);
+    const saved = keys.map((k) => process.env[k]);
+    Object.entries(inputs).forEach(([k, v]) => (process.env[`INPUT_${k.toUpperCase()}`] = v));
+    process.env.GITHUB_API_URL = gh.url;
+    try {
+      return await fn();
+    } finally {
+      keys.forEach((k, i) => (saved[i] === undefined ? delete process.env[k] : (process.env[k] = saved[i])));
+      delete process.env.GITHUB_API_URL;
+    }
+  };
+
+  const report = await withInputs({}, () => afterGate(config, pr(false), run, comparison, 'REPORT'));
+  assert.equal(report, 'REPORT', 'no dashboard-url: the report as it was');
+  assert.deepEqual(gh.writes(), [], 'a pull request writes nothing by default');
+  await withInputs({}, () => afterGate(config, nightly, run, comparison, 'REPORT'));
+  assert.deepEqual((await logged()).map((g) => [g.pr, g.passed, g.reportUrl]), [[null, false, 'https://github.com/octo/widgets/actions/runs/77']]);
+  await withInputs({ 'gate-log': 'all' }, () => afterGate(config, pr(true), run, comparison, 'REPORT'));
+  assert.equal((await logged()).length, 1, 'a fork is never logged');
+  const linked = await withInputs({ 'gate-log': 'all', 'dashboard-url': 'https://octo.github.io/widgets/' }, () => afterGate(config, pr(false), { ...run, createdAt: '2026-12-02T00:00:00.000Z' }, comparison, 'REPORT'));
+  assert.deepEqual((await logged()).map((g) => g.pr), [null, 5]);
+  assert.match(linked, /^REPORT\n\n📈 \[History dashboard\]\(<https:\/\/octo\.github\.io\/widgets\/>\): \[vllm\/chat-8\//);
+  await assert.rejects(
+    withInputs({ 'gate-log': 'sometimes' }, () => afterGate(config, nightly, run, comparison, 'REPORT')),
+    /input "gate-log": expected one of trusted, all, off, got "sometimes"/,
+  );
 });
