@@ -80,13 +80,13 @@ export function checkDashboardInputs(): void {
   gateLogPolicy();
 }
 
-/** The labels of the event's pull request and who sent the event, from the payload. */
-function labelEvent(): { labels: string[]; sender: string } {
+/** The label a `pull_request: labeled` event added, and who added it; null for any other event. */
+function addedLabel(): { label: string; sender: string } | null {
   const file = process.env.GITHUB_EVENT_PATH;
-  if (!file) return { labels: [], sender: 'unknown' };
-  const p = JSON.parse(readFileSync(file, 'utf8')) as { pull_request?: { labels?: { name?: unknown }[] }; sender?: { login?: unknown } };
-  const labels = (p.pull_request?.labels ?? []).map((l) => l.name).filter((n): n is string => typeof n === 'string');
-  return { labels, sender: typeof p.sender?.login === 'string' ? p.sender.login : 'unknown' };
+  if (!file) return null;
+  const p = JSON.parse(readFileSync(file, 'utf8')) as { action?: unknown; label?: { name?: unknown }; sender?: { login?: unknown } };
+  if (p.action !== 'labeled' || typeof p.label?.name !== 'string') return null;
+  return { label: p.label.name, sender: typeof p.sender?.login === 'string' ? p.sender.login : 'unknown' };
 }
 
 export async function runDashboardStep(): Promise<void> {
@@ -96,15 +96,14 @@ export async function runDashboardStep(): Promise<void> {
   const gatesStore = gatesStoreFor(config, ctx);
   const label = input('false-alarm-label');
   const pr = ctx.pullRequest;
-  if (pr) {
-    const event = labelEvent();
-    if (event.labels.includes(label)) {
-      try {
-        await gatesStore.update((doc) => markFalseAlarm(doc, { pr: pr.number }, { at: new Date().toISOString(), by: event.sender, note: `label ${label}` }));
-        core.info(`gate log: pull request #${pr.number}'s failed gate is marked a false alarm (label ${label}); the baseline is unchanged`);
-      } catch (err) {
-        core.warning(logSafe(`pull request #${pr.number} carries ${label}, but: ${(err as Error).message}`));
-      }
+  const added = addedLabel();
+  if (pr && added?.label === label) {
+    try {
+      await gatesStore.update((doc) => markFalseAlarm(doc, { pr: pr.number }, { at: new Date().toISOString(), by: added.sender, note: `label ${label}` }));
+      core.info(`gate log: pull request #${pr.number}'s failed gate is marked a false alarm (label ${label}); the baseline is unchanged`);
+    } catch (err) {
+      // No logged failed gate (gate-log: trusted, or the gate passed) is a warning: the label did nothing.
+      core.warning(logSafe(`pull request #${pr.number} was labelled ${label}, but: ${(err as Error).message}`));
     }
   }
   // An empty dashboard-branch (given as '' in the workflow) arrives as '': the folder only.

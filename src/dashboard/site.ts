@@ -179,6 +179,12 @@ export function parseKeyFile(text: string, source: string): KeyData {
   if (!isPlainObject(data) || data.schema !== KEY_DATA_SCHEMA) throw new Error(`${source}: schema is ${JSON.stringify(isPlainObject(data) ? data.schema : data)}, expected "${KEY_DATA_SCHEMA}" (written by another version of llm-perf-gate?)`);
   const d = data as unknown as KeyData;
   if (!Array.isArray(d.runs) || !Array.isArray(d.epochs) || d.epochs.length === 0 || !isPlainObject(d.values) || typeof d.key !== 'string') throw new Error(`${source}: expected runs, epochs (at least one), values and key`);
+  d.runs.forEach((r, i) => {
+    if (!isPlainObject(r) || typeof r.t !== 'string' || Number.isNaN(Date.parse(r.t))) throw new Error(`${source}: runs[${i}]: expected { t: ISO date, sha, ref }`);
+  });
+  d.epochs.forEach((e, i) => {
+    if (!isPlainObject(e) || !Number.isInteger(e.start) || !isPlainObject(e.fingerprint) || !isPlainObject(e.fingerprint.engine) || !isPlainObject(e.fingerprint.model) || !Array.isArray(e.fingerprint.engineArgs)) throw new Error(`${source}: epochs[${i}]: expected { start, fingerprint, changes }`);
+  });
   for (const [s, metrics] of Object.entries(d.values)) {
     for (const [metric, xs] of Object.entries(metrics)) {
       if (!Array.isArray(xs) || xs.length !== d.runs.length || !xs.every((x) => x === null || (typeof x === 'number' && Number.isFinite(x)))) throw new Error(`${source}: values.${s}.${metric}: expected ${d.runs.length} numbers or nulls, one per run`);

@@ -12,7 +12,8 @@ import { comparePr, twoEngineRegression } from '../report/real-history.ts';
 import { appendGate, parseGatesDoc, type GateRecord } from '../../src/dashboard/gates.ts';
 import { dashboardLinks } from '../../src/dashboard/links.ts';
 import { branchGatesStore } from '../../src/dashboard/publish.ts';
-import { parseKeyFile } from '../../src/dashboard/site.ts';
+import { isKeyFile, parseKeyFile } from '../../src/dashboard/site.ts';
+import { renderSite } from '../../src/dashboard/command.ts';
 import type { Comparison } from '../../src/types.ts';
 import { FakeGitHub } from '../helpers/fake-github.ts';
 import { syntheticHistory } from '../helpers/dashboard-history.ts';
@@ -71,7 +72,7 @@ async function step(inputs: Record<string, string>, event: unknown): Promise<str
   return readFileSync(env.GITHUB_OUTPUT, 'utf8');
 }
 
-const prEvent = (labels: string[]) => ({ pull_request: { number: 42, labels: labels.map((name) => ({ name })), head: { sha: 'f'.repeat(40), ref: 'feature', repo: { full_name: 'octo/widgets' } }, base: { ref: 'main', repo: { full_name: 'octo/widgets' } } }, sender: { login: 'maintainer' }, repository: { default_branch: 'main' } });
+const prEvent = (labels: string[]) => ({ action: labels.length ? 'labeled' : 'synchronize', ...(labels.length ? { label: { name: labels[0] } } : {}), pull_request: { number: 42, labels: labels.map((name) => ({ name })), head: { sha: 'f'.repeat(40), ref: 'feature', repo: { full_name: 'octo/widgets' } }, base: { ref: 'main', repo: { full_name: 'octo/widgets' } } }, sender: { login: 'maintainer' }, repository: { default_branch: 'main' } });
 
 const failedGate: GateRecord = {
   createdAt: '2026-04-01T00:00:00.000Z',
@@ -175,4 +176,13 @@ test('gate log from a gate: trusted events by default, pull requests only with g
     withInputs({ 'gate-log': 'sometimes' }, () => afterGate(config, nightly, run, comparison, 'REPORT')),
     /input "gate-log": expected one of trusted, all, off, got "sometimes"/,
   );
+});
+
+test('a damaged published data file is an error naming the file and the field, not a history started afresh', () => {
+  const files = renderSite(readInputs((name) => ({ engines: 'sim', 'baseline-store': 'file' })[name] ?? ''), { baseline: syntheticHistory({ jobs: 3, engines: ['sim-vllm'], scenarios: ['chat-8'] }), gates: null, published: [] }, { title: 't', repoUrl: null, window: 100 });
+  const [path, text] = [...files].find(([p]) => isKeyFile(p))!;
+  assert.equal(parseKeyFile(text, path).runs.length, 6);
+  assert.throws(() => parseKeyFile(text.replace(/"tpot_p50":\[[^\]]*\]/, '"tpot_p50":[1,2]'), path), new RegExp(`^Error: ${path.replace(/[.]/g, '\\.')}: values\\.chat-8\\.tpot_p50: expected 6 numbers or nulls, one per run$`));
+  assert.throws(() => parseKeyFile(text.replace('"schema":"llm-perf-gate/dashboard-key@1"', '"schema":"x"'), path), /schema is "x", expected "llm-perf-gate\/dashboard-key@1"/);
+  assert.throws(() => parseKeyFile('window.x = 1;', path), /not a dashboard data file/);
 });
