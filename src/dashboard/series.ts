@@ -172,30 +172,42 @@ export function keyData(entries: readonly BaselineEntry[], previous: KeyData | n
   };
 }
 
-/** Change points per epoch and series (newest CHANGE_WINDOW runs), marked where BH keeps them. */
+/**
+ * Change points per epoch and series (newest CHANGE_WINDOW runs), marked where BH keeps them.
+ * 999 permutations bound a p-value below by 0.001, too coarse for BH over a key's series when only
+ * a few changed (one of 54 needs p ≤ 0.01 / 54). Series that reached that bound are tested again
+ * with as many permutations as their number needs (2m / (f·q) for f of them): all of them together
+ * cost about 2m / q permutations, so one lone change costs ~10,800 permutations and an engine-wide
+ * change needs no second pass.
+ */
 function changeMarks(values: KeyData['values'], epochs: readonly Epoch[], n: number, seed: number): ChangeMark[] {
-  const found: (ChangeMark & { raw: number })[] = [];
-  let i = 0;
+  const series: { scenario: string; metric: string; at: number[]; runs: number[][] }[] = [];
   epochs.forEach((e, k) => {
     const end = k + 1 < epochs.length ? epochs[k + 1].start : n;
     for (const [scenario, metrics] of Object.entries(values)) {
       for (const [metric, xs] of Object.entries(metrics)) {
-        const from = Math.max(e.start, end - CHANGE_WINDOW);
         const at: number[] = [];
-        for (let j = from; j < end; j++) if (xs[j] !== null) at.push(j);
-        const r = strongestChangePoint(
-          at.map((j) => [xs[j]!]),
-          { seed: mixSeed(seed, i++), permutations: PERMUTATIONS },
-        );
-        if (r) found.push({ scenario, metric, index: at[r.index], pValue: r.pValue, raw: r.pValue, before: round(r.before), after: round(r.after) });
+        for (let j = Math.max(e.start, end - CHANGE_WINDOW); j < end; j++) if (xs[j] !== null) at.push(j);
+        series.push({ scenario, metric, at, runs: at.map((j) => [xs[j]!]) });
       }
     }
   });
+  const test = (i: number, permutations: number) => strongestChangePoint(series[i].runs, { seed: mixSeed(seed, i), permutations });
+  const results = series.map((_, i) => test(i, PERMUTATIONS));
+  const tested = results.flatMap((r, i) => (r ? [i] : []));
+  const floor = tested.filter((i) => results[i]!.pValue <= 1 / (PERMUTATIONS + 1));
+  // Twice the bare need, so a series at the new bound clears BH rather than ties with it.
+  const needed = Math.ceil((2 * tested.length) / (Math.max(floor.length, 1) * CHANGE_FDR));
+  if (floor.length > 0 && needed > PERMUTATIONS + 1) for (const i of floor) results[i] = test(i, needed);
   const adjusted = adjustPValues(
-    found.map((f) => f.raw),
+    tested.map((i) => results[i]!.pValue),
     'bh',
   );
-  return found.flatMap(({ raw: _, ...f }, j) => (adjusted[j] < CHANGE_FDR ? [{ ...f, pValue: Number(adjusted[j].toPrecision(3)) }] : []));
+  return tested.flatMap((i, j) => {
+    const r = results[i]!;
+    const { scenario, metric, at } = series[i];
+    return adjusted[j] < CHANGE_FDR ? [{ scenario, metric, index: at[r.index], pValue: Number(adjusted[j].toPrecision(3)), before: round(r.before), after: round(r.after) }] : [];
+  });
 }
 
 function toleranceOf(metric: string, overrides: Readonly<Record<string, number>>): number {

@@ -23,6 +23,8 @@ export interface HistoryOptions {
   readonly stepFactor?: number;
   /** Only this engine steps (default: every engine). */
   readonly stepEngine?: string;
+  /** Only this scenario's metric steps (default: every decode and throughput metric of every scenario). */
+  readonly stepCell?: { readonly scenario: string; readonly metric: string };
   readonly cv?: number;
   readonly seed?: number;
 }
@@ -55,7 +57,8 @@ export function syntheticHistory(o: HistoryOptions): BaselineDoc {
           const values: Record<string, number[]> = {};
           const pooled: Record<string, number> = {};
           for (const m of METRICS) {
-            const base = NOMINAL[m.name] * (THROUGHPUT.has(m.name) ? speed / factor : DECODE.has(m.name) ? factor / speed : 1 / speed);
+            const f = o.stepCell && (o.stepCell.scenario !== s || o.stepCell.metric !== m.name) ? 1 : factor;
+            const base = NOMINAL[m.name] * (THROUGHPUT.has(m.name) ? speed / f : DECODE.has(m.name) ? f / speed : 1 / speed);
             const runLevel = Math.exp(cv * sampleNormal(rng));
             values[m.name] = Array.from({ length: reps }, () => base * runLevel * Math.exp((cv / 2) * sampleNormal(rng)));
             pooled[m.name] = values[m.name].reduce((a, b) => a + b, 0) / reps;
