@@ -40,6 +40,14 @@
   function link(href, text) {
     return href ? el('a', { href: href, target: '_blank', rel: 'noopener', text: text }) : el('span', { text: text });
   }
+  /** Empties a section for a redraw, destroying the uPlot charts it held (listed in `charts`). */
+  function resetSection(id, charts) {
+    charts.forEach(function (c) { c.destroy(); });
+    charts.length = 0;
+    var root = document.getElementById(id);
+    root.textContent = '';
+    return root;
+  }
   function commitUrl(sha) {
     return index.repoUrl && sha ? index.repoUrl + '/commit/' + encodeURIComponent(sha) : null;
   }
@@ -169,11 +177,8 @@
   // ---------- one chart per engine × scenario × metric ----------
   var chartObjs = [];
   function drawCharts() {
-    chartObjs.forEach(function (c) { c.destroy(); });
-    chartObjs = [];
+    var root = resetSection('charts', chartObjs);
     state.charts = [];
-    var root = document.getElementById('charts');
-    root.textContent = '';
     root.appendChild(el('h2', { text: 'Every run' }));
     index.keys.forEach(function (meta) {
       var k = byFile[meta.file];
@@ -265,10 +270,7 @@
   // ---------- overview: one row per engine × scenario ----------
   var sparkObjs = [];
   function drawOverview() {
-    sparkObjs.forEach(function (c) { c.destroy(); });
-    sparkObjs = [];
-    var root = document.getElementById('overview');
-    root.textContent = '';
+    var root = resetSection('overview', sparkObjs);
     root.appendChild(el('h2', { text: 'Overview' }));
     var head = el('tr', {}, [el('th', { text: 'engine' }), el('th', { text: 'scenario' })].concat(index.headline.map(function (h) {
       return el('th', { text: metricInfo[h].label + ' (last 60 runs; change vs previous fingerprint)' });
@@ -335,10 +337,7 @@
   // ---------- vLLM ÷ Transformers over time ----------
   var ratioObjs = [];
   function drawRatios() {
-    ratioObjs.forEach(function (c) { c.destroy(); });
-    ratioObjs = [];
-    var root = document.getElementById('ratios');
-    root.textContent = '';
+    var root = resetSection('ratios', ratioObjs);
     if (!index.ratios.length) return;
     root.appendChild(el('h2', { text: 'vLLM ÷ Transformers over time' }));
     index.ratios.forEach(function (pair) {
