@@ -1,8 +1,7 @@
 import * as core from '@actions/core';
-import { BranchBaselineStore } from './baseline/branch-store.ts';
-import { FileBaselineStore } from './baseline/file-store.ts';
-import type { BaselineStore } from './baseline/store.ts';
 import { readInputs, type ActionConfig } from './config/inputs.ts';
+import { afterGate, checkDashboardInputs, runDashboardStep } from './dashboard/action.ts';
+import { baselineStoreFor } from './github/stores.ts';
 import { trackServers } from './engines/cancel.ts';
 import { commentDecision, commentKey, upsertStickyComment } from './github/comment.ts';
 import { logSafe } from './github/log-safe.ts';
@@ -17,20 +16,6 @@ import type { Comparison } from './types.ts';
 // The action's main step, the GitHub side of a gate run: inputs, context and safety check, then the
 // core (runGate: baseline read, measure or aggregate shards, compare, report, files), then publish
 // (step outputs, baseline record, job summary, sticky comment) → pass or setFailed.
-
-function storeFor(config: ActionConfig, ctx: GitHubContext): BaselineStore {
-  if (config.baselineStore === 'file') return new FileBaselineStore(config.baselinePath);
-  if (!ctx.repository) throw new Error('input "baseline-store": branch needs GITHUB_REPOSITORY (owner/name); use baseline-store: file outside GitHub Actions');
-  if (!config.githubToken) throw new Error('input "github-token": required with baseline-store: branch (the baseline lives on a branch of this repository)');
-  return new BranchBaselineStore({
-    token: config.githubToken,
-    owner: ctx.repository.owner,
-    repo: ctx.repository.repo,
-    branch: config.baselineBranch,
-    path: config.baselinePath,
-    apiUrl: process.env.GITHUB_API_URL,
-  });
-}
 
 /** Server groups tracked for cancellation and recorded for the post step (none in the aggregate job). */
 function serverTracking(config: ActionConfig): Pick<GateOptions, 'hooks'> & { readonly signal?: AbortSignal } {
@@ -103,12 +88,14 @@ function outputDir(config: ActionConfig): string {
 
 export async function run(): Promise<void> {
   try {
+    if (core.getInput('mode').trim() === 'dashboard') return await runDashboardStep();
     const config = readInputs((name) => core.getInput(name));
+    checkDashboardInputs();
     // Masked before anything can print it; it is never written to results either.
     if (config.apiKey) core.setSecret(config.apiKey);
     const ctx = readGitHubContext();
     if (config.mode !== 'aggregate') assertSafeToRun(ctx, config.allowForkPrs);
-    const store = storeFor(config, ctx);
+    const store = baselineStoreFor(config, ctx);
     const trusted = ctx.trustedForBaseline;
     // A baseline workflow that can never record must not pass quietly, run after run.
     const never = config.shard.count > 1 ? null : notRecordedBecause({ config, store, trusted });
@@ -157,14 +144,16 @@ export async function run(): Promise<void> {
         recordError = `the baseline could not be recorded: ${(err as Error).message}`;
       }
     }
+    // A shard's report covers part of the plan: the aggregate job logs the gate and links the dashboard.
+    const published = config.shard.count > 1 ? report : await afterGate(config, ctx, run, comparison, report);
     try {
       const notes = [untrustedBaseline, recordError].filter((n) => n !== null).map((n) => `> [!WARNING]\n> ${n}\n\n`).join('');
-      await core.summary.addRaw(notes + fitToLimit(report, SUMMARY_LIMIT, trimNote(ctx.runUrl ?? undefined))).write();
+      await core.summary.addRaw(notes + fitToLimit(published, SUMMARY_LIMIT, trimNote(ctx.runUrl ?? undefined))).write();
     } catch (err) {
       core.warning(`the job summary could not be written: ${(err as Error).message}`);
     }
     try {
-      core.setOutput('comment-url', await publishComment(config, ctx, report, comparison));
+      core.setOutput('comment-url', await publishComment(config, ctx, published, comparison));
     } catch (err) {
       // The gate's verdict does not depend on whether GitHub took the comment.
       core.warning(`the pull-request comment could not be written: ${(err as Error).message}; the report is in the job summary and ${out.reportPath}`);

@@ -1,3 +1,5 @@
+import { logGate } from './dashboard/command.ts';
+import { fileGatesStore, gatesPathFor } from './dashboard/publish.ts';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { recordRun, unrecordable, type BaselineDoc } from './baseline/history.ts';
@@ -264,6 +266,8 @@ async function settle(run: RunResult, evaluate: EvaluateOptions | null, comparis
   if (evaluate && comparison) {
     const recording = await recordBaseline(run, evaluate);
     console.log(`baseline: ${recording.recordNote}`);
+    // The gate log beside the baseline file, where `mark-false-alarm` finds it.
+    if (evaluate.store instanceof FileBaselineStore && (await logGate(fileGatesStore(evaluate.store.path), run, comparison, { pr: null, reportUrl: null }))) console.log(`gate log: ${gatesPathFor(evaluate.store.path)}`);
     console.log(terminalSummary(run, comparison, historyWindow));
   }
   return exitCode(comparison, run);

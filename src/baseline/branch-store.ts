@@ -1,12 +1,13 @@
-import { AlreadyRecordedError, parseBaselineDoc, serializeBaselineDoc, type BaselineDoc } from './history.ts';
-import type { BaselineStore } from './store.ts';
+import { AlreadyRecordedError, type BaselineDoc } from './history.ts';
+import { BASELINE_CODEC, type BaselineStore, type DocCodec } from './store.ts';
 import { GITHUB_RETRY, isRateLimit, retryDelayMs, withRetries, type Answer, type RetryPolicy } from '../github/retry.ts';
 
 // The baseline as a file on a branch of the repository itself (default `perf-baselines`), read and
 // written through the REST contents API. Every write names the blob it replaces; when another job
 // wrote in between, GitHub answers 409 (or 422 when the file appeared meanwhile), and the update
 // starts again from the fresh document, so concurrent writers all land. The branch is created from
-// the default branch the first time.
+// the default branch the first time. The same store keeps other documents on a branch (the gate
+// log, the dashboard's files) through their own codec.
 
 export interface BranchStoreOptions {
   readonly owner: string;
@@ -36,8 +37,10 @@ interface Response {
   header(name: string): string | null;
 }
 
-interface Loaded {
-  readonly doc: BaselineDoc | null;
+interface Loaded<T> {
+  readonly doc: T | null;
+  /** The stored text, to skip a write that would change nothing. */
+  readonly text: string | null;
   /** Blob sha of the stored file; null when there is none yet. */
   readonly sha: string | null;
   readonly branchExists: boolean;
@@ -45,12 +48,14 @@ interface Loaded {
 
 const segments = (p: string): string => p.split('/').map(encodeURIComponent).join('/');
 
-export class BranchBaselineStore implements BaselineStore {
+export class BranchDocStore<T> {
   readonly location: string;
   readonly #opts: Required<BranchStoreOptions>;
+  readonly #codec: DocCodec<T>;
 
-  constructor(opts: BranchStoreOptions) {
-    if (!opts.token) throw new Error('baseline branch store: a GitHub token is required to read and write the baseline branch');
+  constructor(opts: BranchStoreOptions, codec: DocCodec<T>) {
+    this.#codec = codec;
+    if (!opts.token) throw new Error(`${codec.what} branch store: a GitHub token is required to read and write the ${codec.what} branch`);
     this.#opts = {
       owner: opts.owner,
       repo: opts.repo,
@@ -61,18 +66,19 @@ export class BranchBaselineStore implements BaselineStore {
       maxAttempts: opts.maxAttempts ?? 5,
       retryDelayMs: opts.retryDelayMs ?? 250,
       retry: opts.retry ?? GITHUB_RETRY,
-      commitMessage: opts.commitMessage ?? 'llm-perf-gate: record baseline',
+      commitMessage: opts.commitMessage ?? `llm-perf-gate: update ${codec.what}`,
     };
-    if (!Number.isInteger(this.#opts.maxAttempts) || this.#opts.maxAttempts < 1) throw new Error(`baseline branch store: maxAttempts must be a whole number ≥ 1, got ${this.#opts.maxAttempts}`);
+    if (!Number.isInteger(this.#opts.maxAttempts) || this.#opts.maxAttempts < 1) throw new Error(`${codec.what} branch store: maxAttempts must be a whole number ≥ 1, got ${this.#opts.maxAttempts}`);
     this.location = `${opts.owner}/${opts.repo}@${this.#opts.branch}:${this.#opts.path}`;
   }
 
-  async read(): Promise<BaselineDoc | null> {
+  async read(): Promise<T | null> {
     return (await this.#load()).doc;
   }
 
-  async update(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void> {
+  async update(fn: (doc: T | null) => T): Promise<void> {
     const { maxAttempts, branch, commitMessage } = this.#opts;
+    const { what } = this.#codec;
     let lastConflict = '';
     // A write answered 5xx or rate-limited may still have landed: it is re-read and re-applied like a
     // conflict, and a history that then holds these results already means that it did.
@@ -80,16 +86,17 @@ export class BranchBaselineStore implements BaselineStore {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const current = await this.#load();
       if (!current.branchExists) await this.#createBranch();
-      let next: BaselineDoc;
+      let next: T;
       try {
         next = fn(current.doc);
       } catch (err) {
         if (unsure && err instanceof AlreadyRecordedError) return;
         throw err;
       }
-      const text = serializeBaselineDoc(next);
+      const text = this.#codec.serialize(next);
+      if (text === current.text) return;
       // Never write what could not be read back.
-      parseBaselineDoc(text, `${this.location} (about to be written)`);
+      this.#codec.parse(text, `${this.location} (about to be written)`);
       const res = await this.#request('PUT', this.#contentsPath(), {
         message: commitMessage,
         content: Buffer.from(text, 'utf8').toString('base64'),
@@ -100,16 +107,16 @@ export class BranchBaselineStore implements BaselineStore {
       // 409: the file changed since it was read; 422: it appeared although it was absent;
       // 404: the branch vanished. Each means: read again and re-apply.
       const busy = res.status >= 500 || isRateLimit(answerOf(res));
-      if (res.status !== 409 && res.status !== 422 && res.status !== 404 && !busy) throw this.#error('write the baseline', res);
+      if (res.status !== 409 && res.status !== 422 && res.status !== 404 && !busy) throw this.#error(`write the ${what}`, res);
       unsure ||= busy;
       lastConflict = `HTTP ${res.status} ${messageOf(res)}`;
       if (busy) {
         const wait = retryDelayMs(answerOf(res), attempt, this.#opts.retry);
-        if (wait === null) throw this.#error('write the baseline (it may have landed; the next read shows whether)', res);
+        if (wait === null) throw this.#error(`write the ${what} (it may have landed; the next read shows whether)`, res);
         await sleep(wait);
       } else if (attempt < maxAttempts) await sleep(this.#opts.retryDelayMs * attempt * (0.5 + Math.random()));
     }
-    throw new Error(`${this.location}: could not write the baseline after ${maxAttempts} attempts: other writers kept changing it, or GitHub kept failing (last answer: ${lastConflict})`);
+    throw new Error(`${this.location}: could not write the ${what} after ${maxAttempts} attempts: other writers kept changing it, or GitHub kept failing (last answer: ${lastConflict})`);
   }
 
   #contentsPath(): string {
@@ -120,18 +127,19 @@ export class BranchBaselineStore implements BaselineStore {
     return `/repos/${encodeURIComponent(this.#opts.owner)}/${encodeURIComponent(this.#opts.repo)}${rest}`;
   }
 
-  async #load(): Promise<Loaded> {
+  async #load(): Promise<Loaded<T>> {
     const res = await this.#request('GET', `${this.#contentsPath()}?ref=${encodeURIComponent(this.#opts.branch)}`);
     if (res.status === 404) {
       const ref = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(this.#opts.branch)}`));
       if (ref.status !== 200 && ref.status !== 404) throw this.#error(`look up branch ${this.#opts.branch}`, ref);
-      return { doc: null, sha: null, branchExists: ref.status === 200 };
+      return { doc: null, text: null, sha: null, branchExists: ref.status === 200 };
     }
-    if (res.status !== 200) throw this.#error('read the baseline', res);
+    if (res.status !== 200) throw this.#error(`read the ${this.#codec.what}`, res);
     const file = res.json as { type?: string; sha?: string; encoding?: string; content?: string } | null;
     if (file?.type !== 'file' || typeof file.sha !== 'string') throw new Error(`${this.location}: is not a file (GitHub answered type ${JSON.stringify(file?.type)})`);
     const base64 = file.encoding === 'base64' && typeof file.content === 'string' ? file.content : await this.#blob(file.sha);
-    return { doc: parseBaselineDoc(Buffer.from(base64, 'base64').toString('utf8'), this.location), sha: file.sha, branchExists: true };
+    const text = Buffer.from(base64, 'base64').toString('utf8');
+    return { doc: this.#codec.parse(text, this.location), text, sha: file.sha, branchExists: true };
   }
 
   /** Files over 1 MB come without content from the contents API; the blobs API serves them. */
@@ -204,6 +212,12 @@ export class BranchBaselineStore implements BaselineStore {
 
   #error(what: string, res: Response): Error {
     return new Error(`${this.location}: could not ${what}: HTTP ${res.status} ${messageOf(res)}`);
+  }
+}
+
+export class BranchBaselineStore extends BranchDocStore<BaselineDoc> implements BaselineStore {
+  constructor(opts: BranchStoreOptions) {
+    super({ commitMessage: 'llm-perf-gate: record baseline', ...opts }, BASELINE_CODEC);
   }
 }
 

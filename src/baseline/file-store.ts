@@ -2,39 +2,42 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { withFileLock, type LockOptions } from './file-lock.ts';
-import { parseBaselineDoc, serializeBaselineDoc, type BaselineDoc } from './history.ts';
-import type { BaselineStore } from './store.ts';
+import type { BaselineDoc } from './history.ts';
+import { BASELINE_CODEC, type BaselineStore, type DocCodec } from './store.ts';
 
 // The baseline as a JSON file (local runs, or a file restored from a cache). A write goes to a
 // temporary file in the same folder, is flushed, then renamed over the old one: rename is atomic
 // within a file system, so a crash leaves either the old document or the new one, never half.
 // Updates through one store object run one at a time, and across processes under a lock file
-// (`PATH.lock`), so concurrent writers on one machine lose nothing.
+// (`PATH.lock`), so concurrent writers on one machine lose nothing. The same store keeps other
+// documents (the gate log) through their own codec.
 
-export class FileBaselineStore implements BaselineStore {
+export class FileDocStore<T> {
   readonly path: string;
   readonly location: string;
   readonly #lock: LockOptions;
+  readonly #codec: DocCodec<T>;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(path: string, lock: LockOptions = {}) {
+  constructor(path: string, codec: DocCodec<T>, lock: LockOptions = {}) {
     this.path = path;
     this.location = path;
     this.#lock = lock;
+    this.#codec = codec;
   }
 
-  async read(): Promise<BaselineDoc | null> {
+  async read(): Promise<T | null> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new Error(`${this.path}: cannot read the baseline: ${(err as Error).message}`);
+      throw new Error(`${this.path}: cannot read the ${this.#codec.what}: ${(err as Error).message}`);
     }
-    return parseBaselineDoc(text, this.path);
+    return this.#codec.parse(text, this.path);
   }
 
-  update(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void> {
+  update(fn: (doc: T | null) => T): Promise<void> {
     const next = this.#queue.then(async () => {
       await mkdir(dirname(this.path), { recursive: true });
       await withFileLock(`${this.path}.lock`, () => this.#apply(fn), this.#lock);
@@ -55,16 +58,16 @@ export class FileBaselineStore implements BaselineStore {
         await fh.close();
       }
     } catch (err) {
-      throw new Error(`${this.path}: the baseline could not be written after the run: ${(err as Error).message}`);
+      throw new Error(`${this.path}: the ${this.#codec.what} could not be written after the run: ${(err as Error).message}`);
     } finally {
       await rm(probe, { force: true }).catch(() => {});
     }
   }
 
-  async #apply(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void> {
-    const text = serializeBaselineDoc(fn(await this.read()));
+  async #apply(fn: (doc: T | null) => T): Promise<void> {
+    const text = this.#codec.serialize(fn(await this.read()));
     // Never write what could not be read back.
-    parseBaselineDoc(text, `${this.path} (about to be written)`);
+    this.#codec.parse(text, `${this.path} (about to be written)`);
     const tmp = join(dirname(this.path), `.${basename(this.path)}.${randomUUID()}.tmp`);
     try {
       const fh = await open(tmp, 'wx');
@@ -77,7 +80,13 @@ export class FileBaselineStore implements BaselineStore {
       await rename(tmp, this.path);
     } catch (err) {
       await rm(tmp, { force: true });
-      throw new Error(`${this.path}: cannot write the baseline: ${(err as Error).message}`);
+      throw new Error(`${this.path}: cannot write the ${this.#codec.what}: ${(err as Error).message}`);
     }
+  }
+}
+
+export class FileBaselineStore extends FileDocStore<BaselineDoc> implements BaselineStore {
+  constructor(path: string, lock: LockOptions = {}) {
+    super(path, BASELINE_CODEC, lock);
   }
 }

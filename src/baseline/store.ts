@@ -1,4 +1,14 @@
-import type { BaselineDoc } from './history.ts';
+import { parseBaselineDoc, serializeBaselineDoc, type BaselineDoc } from './history.ts';
+
+/** How a store reads and writes one kind of document; `what` names it in messages ("baseline"). */
+export interface DocCodec<T> {
+  readonly what: string;
+  /** Parses strictly; `source` (a path, or repository@branch:path) starts every error. */
+  parse(text: string, source: string): T;
+  serialize(doc: T): string;
+}
+
+export const BASELINE_CODEC: DocCodec<BaselineDoc> = { what: 'baseline', parse: parseBaselineDoc, serialize: serializeBaselineDoc };
 
 /**
  * Where the baseline document lives. `update` reads the current document (null when there is

@@ -3,6 +3,7 @@ import { simServeMain } from '../engines/sim/server.ts';
 import { SIM_FLAGS } from '../engines/sim/options.ts';
 import { EXIT } from '../exit.ts';
 import { aggregateCommand, compareCommand, noiseCommand, runCommand } from '../pipeline.ts';
+import { dashboardCommand, markFalseAlarmCommand, parseWindow } from '../dashboard/command.ts';
 import { checkPaths, parseArgs, required, switchOn, UsageError, type ParsedArgs } from './args.ts';
 import { commandHelp, flagUsage } from './help.ts';
 import { CLI_DEFAULTS, FLAGS, flagDef, type FlagName } from './flags.ts';
@@ -55,6 +56,15 @@ function seedOf(args: ParsedArgs): number {
   return Number(raw);
 }
 
+/** A bad flag value found by a shared parser is a usage error (one line, exit 1). */
+function usage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 const SIM_SERVE_SUMMARY = 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
@@ -103,6 +113,35 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     flags: ['in', 'out'],
     required: ['in', 'out'],
     run: (args) => noiseCommand(required(args, 'in').split(','), required(args, 'out')),
+  }),
+  dashboard: flagCommand('dashboard', {
+    summary: 'render the baseline history and the gate log into a static site (index.html + data/), merged with what --out held',
+    flags: ['baseline', 'out', 'title', 'repo-url', 'dashboard-window', 'history', 'tolerances'],
+    required: ['baseline', 'out'],
+    run: (args) =>
+      dashboardCommand(configFrom(args), {
+        baselinePath: required(args, 'baseline'),
+        outDir: required(args, 'out'),
+        title: args.flags.get('title') ?? 'llm-perf-gate: performance history',
+        repoUrl: args.flags.get('repo-url') ?? null,
+        window: usage(() => parseWindow(args.flags.get('dashboard-window'), '--dashboard-window')),
+      }),
+  }),
+  'mark-false-alarm': flagCommand('mark-false-alarm', {
+    summary: 'mark a failed gate (of --pr, --sha, or the newest) as a false alarm in the gate log beside --baseline; the baseline is not touched',
+    flags: ['baseline', 'pr', 'sha', 'note', 'by'],
+    required: ['baseline'],
+    run: (args) => {
+      const pr = args.flags.get('pr');
+      const sha = args.flags.get('sha');
+      if (pr !== undefined && sha !== undefined) throw new UsageError('mark-false-alarm: give --pr N or --sha SHA, not both (neither: the newest failed gate)');
+      if (pr !== undefined && !/^[1-9]\d*$/.test(pr)) throw new UsageError(`mark-false-alarm: --pr expects a pull request number, got "${pr}"`);
+      return markFalseAlarmCommand({
+        baselinePath: required(args, 'baseline'),
+        target: pr !== undefined ? { pr: Number(pr) } : sha !== undefined ? { sha } : {},
+        mark: { at: new Date().toISOString(), by: args.flags.get('by') ?? process.env.USER ?? 'cli', note: args.flags.get('note') ?? '' },
+      });
+    },
   }),
   'sim-serve': {
     summary: SIM_SERVE_SUMMARY,

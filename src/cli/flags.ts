@@ -47,6 +47,13 @@ export const FLAGS = {
   records: { help: 'keep every request record in results.json' },
   'allow-fingerprint-mismatch': { help: 'compare with a baseline from different hardware or software' },
   quiet: { help: 'print only warnings, errors and the final result (no progress)' },
+  title: { value: 'TEXT', help: 'dashboard: the page title' },
+  'repo-url': { value: 'URL', help: 'dashboard: https://github.com/OWNER/REPO, for links from each run to its commit and pull request' },
+  'dashboard-window': { value: 'N', help: 'dashboard: runs kept per key, the published ones and the baseline\'s merged (default 500)' },
+  pr: { value: 'N', help: 'mark-false-alarm: the pull request whose failed gate was a false alarm' },
+  sha: { value: 'SHA', help: 'mark-false-alarm: the commit whose failed gate was a false alarm (7 to 40 hex digits)' },
+  note: { value: 'TEXT', help: 'mark-false-alarm: why it was a false alarm' },
+  by: { value: 'NAME', help: 'mark-false-alarm: who marks it (default: $USER)' },
 } as const satisfies Readonly<Record<string, Flag>>;
 
 export type FlagName = keyof typeof FLAGS;

@@ -1,3 +1,4 @@
+import { DASHBOARD_INPUT_DEFAULTS } from '../../src/dashboard/action.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -195,10 +196,10 @@ test('action.yml declares exactly the inputs readInputs reads, with the same def
     read.push(name);
     return MODEL[name as keyof typeof MODEL] ?? '';
   });
-  assert.deepEqual(Object.keys(action.inputs).sort(), [...new Set(read)].sort());
-  for (const [name, value] of Object.entries(INPUT_DEFAULTS)) assert.equal(action.inputs[name]?.default, value, `default of ${name}`);
+  assert.deepEqual(Object.keys(action.inputs).sort(), [...new Set([...read, ...Object.keys(DASHBOARD_INPUT_DEFAULTS)])].sort());
+  for (const [name, value] of Object.entries({ ...INPUT_DEFAULTS, ...DASHBOARD_INPUT_DEFAULTS })) assert.equal(action.inputs[name]?.default, value, `default of ${name}`);
   for (const [name, input] of Object.entries(action.inputs)) assert.ok(input.description.length > 20, `${name} has a description`);
   assert.equal(action.inputs['github-token'].default, '${{ github.token }}');
-  assert.deepEqual(Object.keys(action.outputs).sort(), ['comment-url', 'regressions', 'report-path', 'results-path', 'verdict']);
+  assert.deepEqual(Object.keys(action.outputs).sort(), ['comment-url', 'dashboard-path', 'regressions', 'report-path', 'results-path', 'verdict']);
   assert.deepEqual(action.runs, { using: 'node24', main: 'dist/index.js', post: 'dist/post/index.js' });
 });
