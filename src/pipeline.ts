@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { recordRun, unrecordable, type BaselineDoc } from './baseline/history.ts';
+import { recordRun, removedBy, unrecordable, type BaselineDoc } from './baseline/history.ts';
 import type { BaselineStore } from './baseline/store.ts';
 import { FileBaselineStore } from './baseline/file-store.ts';
 import { compare } from './compare/verdict.ts';
@@ -79,8 +79,15 @@ export async function recordBaseline(run: RunResult, opts: EvaluateOptions): Pro
   // Wrong data (too many failed requests, missing or impossible values) is never history.
   const problem = unrecordable(run, opts.config.maxFailureRate);
   if (problem !== null) return { recorded: false, recordNote: `the run had errors: the baseline was left as it was (${problem})` };
-  await opts.store!.update((doc) => recordRun(doc, run, opts.config.history, opts.config.maxFailureRate));
-  return { recorded: true, recordNote: `recorded into the baseline history (window ${opts.config.history})` };
+  const { history, historyKeep } = opts.config;
+  let removed = 0;
+  await opts.store!.update((doc) => {
+    const next = recordRun(doc, run, historyKeep, opts.config.maxFailureRate);
+    removed = removedBy(doc, next).length;
+    return next;
+  });
+  const pruned = removed === 0 ? 'nothing removed' : `removed the ${removed} oldest run(s) beyond history-keep ${historyKeep}`;
+  return { recorded: true, recordNote: `recorded into the baseline history (compared against the last ${history} runs per key, ${historyKeep} kept; ${pruned})` };
 }
 
 /** Before measuring: a baseline this run must write but could not is an error now, not after the GPU time. */
