@@ -1,4 +1,6 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { writeFileAtomicSync } from './fs/atomic-write.ts';
+import { outputBytes, withOutFolder } from './out-folder.ts';
 import { dirname, join } from 'node:path';
 import { recordRun, removedBy, unrecordable, type BaselineDoc } from './baseline/history.ts';
 import type { BaselineStore } from './baseline/store.ts';
@@ -101,18 +103,23 @@ export interface Outputs {
   readonly comparisonPath: string | null;
 }
 
+/** Each file is replaced whole (atomic-write.ts), the measured results first: a full disk then loses the least. */
 export function writeOutputs(outDir: string, run: RunResult, comparison: Comparison | null, report: string): Outputs {
-  mkdirSync(outDir, { recursive: true });
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (err) {
+    throw new Error(`${outDir}: cannot create the out folder: ${(err as Error).message}`);
+  }
   const resultsPath = join(outDir, 'results.json');
   const reportPath = join(outDir, 'report.md');
-  writeFileSync(resultsPath, `${JSON.stringify(run, null, 2)}\n`);
-  writeFileSync(reportPath, report);
-  writeExports(outDir, run);
+  writeFileAtomicSync(resultsPath, `${JSON.stringify(run, null, 2)}\n`);
   let comparisonPath: string | null = null;
   if (comparison) {
     comparisonPath = join(outDir, 'comparison.json');
-    writeFileSync(comparisonPath, `${JSON.stringify(comparison, null, 2)}\n`);
+    writeFileAtomicSync(comparisonPath, `${JSON.stringify(comparison, null, 2)}\n`);
   }
+  writeFileAtomicSync(reportPath, report);
+  writeExports(outDir, run);
   return { resultsPath, reportPath, comparisonPath };
 }
 
@@ -213,13 +220,22 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
   const evaluation: EvaluateOptions | null =
     config.shard.count > 1 || opts.store === null ? null : { config, history, store: opts.store, trusted: opts.trusted, allowFingerprintMismatch: opts.allowFingerprintMismatch };
   if (evaluation) await checkRecordable(evaluation);
-  const run =
-    config.mode === 'aggregate'
-      ? mergeShards(readShardResults(config.resultsDir))
-      : await measureRun(config, loadScenarioSet(config.scenarios), { seed: opts.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source });
-  const comparison = evaluation ? judge(run, evaluation) : null;
-  const report = renderReport({ run, comparison, ...opts.report });
-  return { run, evaluation, comparison, report, outputs: writeOutputs(opts.outDir, run, comparison, report) };
+  const scenarios = config.mode === 'aggregate' ? null : loadScenarioSet(config.scenarios);
+  return withOutFolder(opts.outDir, outputBytes(keptRecords(config, scenarios, opts.keepRecords)), async () => {
+    const run =
+      scenarios === null
+        ? mergeShards(readShardResults(config.resultsDir))
+        : await measureRun(config, scenarios, { seed: opts.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source });
+    const comparison = evaluation ? judge(run, evaluation) : null;
+    const report = renderReport({ run, comparison, ...opts.report });
+    return { run, evaluation, comparison, report, outputs: writeOutputs(opts.outDir, run, comparison, report) };
+  });
+}
+
+/** Request records results.json will hold: every measured request when they are kept (and in shards), else none. */
+function keptRecords(config: ActionConfig, scenarios: ScenarioSet | null, keepRecords: boolean): number {
+  if (scenarios === null || !(keepRecords || config.shard.count > 1)) return 0;
+  return scenarios.scenarios.reduce((n, s) => n + s.requests, 0) * config.runs * config.repetitions * config.engines.length;
 }
 
 /**
@@ -261,7 +277,8 @@ function fileStore(path: string | null): FileBaselineStore | null {
 async function finish(outDir: string, run: RunResult, evaluate: EvaluateOptions | null, baselinePath: string | null, historyWindow?: number): Promise<number> {
   const comparison = evaluate ? judge(run, evaluate) : null;
   const report = renderReport({ run, comparison, historyWindow, record: { resultsPath: join(outDir, 'results.json'), baselinePath } });
-  return settle(run, evaluate, comparison, writeOutputs(outDir, run, comparison, report), historyWindow);
+  const outputs = await withOutFolder(outDir, outputBytes(0), async () => writeOutputs(outDir, run, comparison, report));
+  return settle(run, evaluate, comparison, outputs, historyWindow);
 }
 
 /** The CLI's end of a gate: the files named, the baseline recorded (after them), the verdict printed. */
@@ -326,7 +343,7 @@ export async function noiseCommand(dirs: readonly string[], outFile: string): Pr
   const runs = dirs.map((d) => readRunFile(statSync(d).isDirectory() ? join(d, 'results.json') : d, 'in'));
   const markdown = renderNoise(noiseTable(runs));
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, markdown);
+  writeFileAtomicSync(outFile, markdown);
   console.log(markdown);
   return EXIT.pass;
 }

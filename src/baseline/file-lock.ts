@@ -24,6 +24,8 @@ export interface LockOptions {
   readonly pollMs?: number;
   /** A cancelled run stops waiting for another holder (and never takes the lock). */
   readonly signal?: AbortSignal;
+  /** What the lock guards, for the error naming a live holder (default "the baseline"). */
+  readonly guards?: string;
 }
 
 interface Holder {
@@ -62,7 +64,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
     if (Date.now() >= deadline) {
       const h = seen.holder;
       const who = h ? `process ${h.pid} on ${h.host} since ${h.since}` : 'an unknown process';
-      throw new Error(`${lockPath}: the baseline is locked by ${who}; waited ${Math.round(timeoutMs / 1000)} s. If no llm-perf-gate run is writing it, delete the lock file.`);
+      throw new Error(`${lockPath}: ${opts.guards ?? 'the baseline'} is locked by ${who}; waited ${Math.round(timeoutMs / 1000)} s. If no llm-perf-gate run is writing it, delete the lock file.`);
     }
     await sleep(pollMs);
   }
