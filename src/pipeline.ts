@@ -12,7 +12,7 @@ import { trackServers } from './engines/cancel.ts';
 import { adapterFor } from './engines/registry.ts';
 import { EXIT } from './exit.ts';
 import { writeExports } from './export/write.ts';
-import { makePromptBook, type PromptBook } from './load/prompt-book.ts';
+import { makePromptBook, type PromptBook, type SynthesisProgress } from './load/prompt-book.ts';
 import { RunCancelledError } from './load/runner.ts';
 import { loadTokenizer, type Tokenizer } from './load/tokenizer.ts';
 import { measure, type MeasureHooks } from './measure.ts';
@@ -145,7 +145,7 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
   );
   let prompts: PromptBook;
   try {
-    prompts = await makePromptBook(scenarios.scenarios, config.runs * (config.repetitions + config.warmupRepetitions), tokenizer, opts.signal);
+    prompts = await makePromptBook(scenarios.scenarios, config.runs * (config.repetitions + config.warmupRepetitions), tokenizer, opts.signal, synthesisProgress(opts.hooks));
   } catch (err) {
     if (!(err instanceof RunCancelledError)) throw err;
     // Cancelled before anything was measured: measure() sees the aborted signal and returns the
@@ -236,6 +236,18 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
 function keptRecords(config: ActionConfig, scenarios: ScenarioSet | null, keepRecords: boolean): number {
   if (scenarios === null || !(keepRecords || config.shard.count > 1)) return 0;
   return scenarios.scenarios.reduce((n, s) => n + s.requests, 0) * config.runs * config.repetitions * config.engines.length;
+}
+
+/** Synthesis that takes seconds says how far it got, every PROMPT_PROGRESS_MS, so a large plan never looks hung. */
+const PROMPT_PROGRESS_MS = 5_000;
+
+function synthesisProgress(hooks: MeasureHooks): SynthesisProgress {
+  let last = performance.now();
+  return (done, total) => {
+    if (performance.now() - last < PROMPT_PROGRESS_MS) return;
+    last = performance.now();
+    hooks.info(`preparing prompts: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} (${Math.floor((100 * done) / total)}%)`);
+  };
 }
 
 /**
