@@ -290,7 +290,11 @@ async function measureScenario(
     onProgress: report,
   });
   const summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
-  if (summary.failed > 0) opts.hooks.warning(`${label}: ${summary.failed} of ${summary.requests} requests failed (${Object.entries(summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ')})`);
+  if (summary.failed > 0) {
+    // The classes count; the first failure's whole text says what the engine sent or did.
+    const first = run.records.find((r) => !r.ok)?.error;
+    opts.hooks.warning(`${label}: ${summary.failed} of ${summary.requests} requests failed (${Object.entries(summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ')})${first ? `; first: ${first}` : ''}`);
+  }
   if (summary.usageDisagreements) opts.hooks.warning(`${label}: the server's usage count disagreed with the stream in ${summary.usageDisagreements} of ${summary.completed} completed requests (below the chunks streamed or above max_tokens); the streamed count was used`);
   return { summary, records: run.records };
 }
