@@ -191,7 +191,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         info(`${engine.label}: start-up cold ${startup.coldS?.toFixed(1)} s, warm ${startup.warmS?.toFixed(1)} s`);
       }
       fingerprint = await fingerprintOf(engine, running.launchArgs, running, opts);
-      telemetry = await startEngineTelemetry(running);
+      telemetry = await startEngineTelemetry(running, { warn: (m) => warning(`${engine.label}: ${m}`) });
       const runNote = opts.runs > 1 ? ` of run ${run + 1}/${opts.runs}` : '';
       for (let w = 0; w < opts.warmupRepetitions; w++) {
         // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
