@@ -1,6 +1,7 @@
-import { mkdir, open, rm, stat, statfs } from 'node:fs/promises';
+import { mkdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withFileLock } from './baseline/file-lock.ts';
+import { probeWritable } from './fs/probe.ts';
 
 // The folder a run writes its results, report, exports and engine logs to. Everything that would
 // make those writes fail is checked before any GPU time is spent: the path names a file, the folder
@@ -33,19 +34,10 @@ export async function checkOutFolder(outDir: string, needBytes: number): Promise
   } catch (err) {
     throw new Error(`${outDir}: cannot create the out folder: ${(err as Error).message}`);
   }
-  const probe = join(outDir, `.llm-perf-gate.${process.pid}.probe`);
   try {
-    const fh = await open(probe, 'w');
-    try {
-      // One block, so a disk that is already full shows now rather than after the measurement.
-      await fh.writeFile(Buffer.alloc(4096));
-    } finally {
-      await fh.close();
-    }
+    await probeWritable(outDir);
   } catch (err) {
     throw new Error(`${outDir}: cannot write into the out folder: ${(err as Error).message}`);
-  } finally {
-    await rm(probe, { force: true }).catch(() => {});
   }
   const fs = await statfs(outDir).catch(() => null);
   const free = fs ? fs.bavail * fs.bsize : Infinity;

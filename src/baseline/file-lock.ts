@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { link, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { forget, removeOnExit } from '../fs/exit-cleanup.ts';
@@ -68,15 +68,14 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
     }
     await sleep(pollMs);
   }
-  removeOnExit(lockPath);
   try {
     await removeLeftovers(lockPath);
     return await fn();
   } finally {
-    forget(lockPath);
     // Only a lock that still names this holder is ours to remove (nobody takes over a live holder,
     // so it always does; checking costs one read and rules out deleting a stranger's).
     if ((await look(lockPath))?.id === me.token) await rm(lockPath, { force: true });
+    forget(lockPath);
   }
 }
 
@@ -85,7 +84,8 @@ async function writeName(lockPath: string, me: Holder): Promise<string> {
   const file = `${lockPath}.${me.token}.name`;
   removeOnExit(file);
   try {
-    await writeFile(file, JSON.stringify(me), { flag: 'wx' });
+    // Synchronously, like every step that creates a file this process must clean up (exit-cleanup.ts).
+    writeFileSync(file, JSON.stringify(me), { flag: 'wx' });
   } catch (err) {
     // A full disk: nothing was taken, the baseline is untouched.
     await rm(file, { force: true });
@@ -95,11 +95,16 @@ async function writeName(lockPath: string, me: Holder): Promise<string> {
   return file;
 }
 
-/** Creates `target` holding this process's name, whole from its first instant: false when it exists. */
+/**
+ * Creates `target` holding this process's name, whole from its first instant: false when it exists.
+ * The lock itself is linked synchronously and marked for removal on exit in the same turn, so no
+ * signal can end the process between the two and leave it behind.
+ */
 async function linkName(lockPath: string, target: string, me: Holder): Promise<boolean> {
   const file = await writeName(lockPath, me);
   try {
-    await link(file, target);
+    linkSync(file, target);
+    if (target === lockPath) removeOnExit(lockPath);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -132,7 +137,8 @@ async function takeOver(lockPath: string, seen: Seen, me: Holder): Promise<boole
   if (now === null || !chain.includes(now.id)) return false; // removed by hand: free; or a live holder's
   const file = await writeName(lockPath, me);
   try {
-    await rename(file, lockPath);
+    renameSync(file, lockPath);
+    removeOnExit(lockPath);
   } catch (err) {
     await rm(file, { force: true });
     throw new Error(`${lockPath}: cannot take over the stale lock: ${(err as Error).message}`);

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { lstat, mkdir, open, readdir, readFile, readlink, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { lstat, mkdir, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { isTempOf, writeFileAtomic } from '../fs/atomic-write.ts';
+import { probeWritable } from '../fs/probe.ts';
 import { withFileLock, type LockOptions } from './file-lock.ts';
 import { parseBaselineDoc, serializeBaselineDoc, type BaselineDoc } from './history.ts';
 import type { BaselineStore } from './store.ts';
@@ -48,22 +48,12 @@ export class FileBaselineStore implements BaselineStore {
   }
 
   async checkWritable(): Promise<void> {
-    let probe: string | null = null;
     try {
       const real = await realTarget(this.path);
-      probe = join(dirname(real), `.${basename(real)}.${randomUUID()}.probe`);
       await mkdir(dirname(real), { recursive: true });
-      const fh = await open(probe, 'wx');
-      try {
-        // One block, so a full disk shows now rather than after the measurement.
-        await fh.writeFile(Buffer.alloc(4096));
-      } finally {
-        await fh.close();
-      }
+      await probeWritable(dirname(real));
     } catch (err) {
       throw new Error(`${this.path}: the baseline could not be written after the run: ${(err as Error).message}`);
-    } finally {
-      if (probe) await rm(probe, { force: true }).catch(() => {});
     }
   }
 

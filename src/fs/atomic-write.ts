@@ -28,7 +28,10 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   const tmp = tempPathFor(path);
   removeOnExit(tmp);
   try {
-    const fh = await open(tmp, 'wx');
+    // Created synchronously: an exit while a create is still in flight would otherwise remove the
+    // name before the file exists, and the file would appear after it.
+    closeSync(openSync(tmp, 'wx'));
+    const fh = await open(tmp, 'r+');
     try {
       await fh.writeFile(data, 'utf8');
       await fh.sync();

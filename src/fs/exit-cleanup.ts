@@ -5,7 +5,9 @@ import { unlinkSync } from 'node:fs';
 // process.exit, an uncaught error); a SIGKILL leaves them, and the next writer cleans those up.
 // A SIGINT/SIGTERM/SIGHUP with nobody listening would end the process without 'exit': while such
 // a file exists and no one else handles the signal, it exits through process.exit instead (with
-// the status a shell gives a signal), so the files still go.
+// the status a shell gives a signal), so the files still go. A file registered here must be
+// created synchronously: a create still in flight in the thread pool when the process exits would
+// make the file appear after its removal.
 
 const held = new Set<string>();
 const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
