@@ -2,9 +2,13 @@
 import './cli/node-version.ts';
 import { EXIT } from './exit.ts';
 import { cliMain, reportError } from './cli/main.ts';
+import { neutraliseWorkflowCommands } from './cli/safe-output.ts';
 
 // Entry of the `llm-perf-gate` command. The version check above is imported first so it runs
 // before anything else is evaluated.
+
+neutraliseWorkflowCommands(process.stdout);
+neutraliseWorkflowCommands(process.stderr);
 
 process.on('uncaughtException', (err) => {
   reportError(err);

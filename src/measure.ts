@@ -191,7 +191,7 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         info(`${engine.label}: start-up cold ${startup.coldS?.toFixed(1)} s, warm ${startup.warmS?.toFixed(1)} s`);
       }
       fingerprint = await fingerprintOf(engine, running.launchArgs, running, opts);
-      telemetry = await startEngineTelemetry(running);
+      telemetry = await startEngineTelemetry(running, { warn: (m) => warning(`${engine.label}: ${m}`) });
       const runNote = opts.runs > 1 ? ` of run ${run + 1}/${opts.runs}` : '';
       for (let w = 0; w < opts.warmupRepetitions; w++) {
         // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
@@ -290,7 +290,11 @@ async function measureScenario(
     onProgress: report,
   });
   const summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
-  if (summary.failed > 0) opts.hooks.warning(`${label}: ${summary.failed} of ${summary.requests} requests failed (${Object.entries(summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ')})`);
+  if (summary.failed > 0) {
+    // The classes count; the first failure's whole text says what the engine sent or did.
+    const first = run.records.find((r) => !r.ok)?.error;
+    opts.hooks.warning(`${label}: ${summary.failed} of ${summary.requests} requests failed (${Object.entries(summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ')})${first ? `; first: ${first}` : ''}`);
+  }
   if (summary.usageDisagreements) opts.hooks.warning(`${label}: the server's usage count disagreed with the stream in ${summary.usageDisagreements} of ${summary.completed} completed requests (below the chunks streamed or above max_tokens); the streamed count was used`);
   return { summary, records: run.records };
 }

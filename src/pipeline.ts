@@ -1,8 +1,10 @@
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { logGate } from './dashboard/command.ts';
 import { fileGatesStore, gatesPathFor } from './dashboard/publish.ts';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileAtomicSync } from './fs/atomic-write.ts';
+import { outputBytes, withOutFolder } from './out-folder.ts';
 import { dirname, join } from 'node:path';
-import { recordRun, unrecordable, type BaselineDoc } from './baseline/history.ts';
+import { recordRun, removedBy, unrecordable, type BaselineDoc } from './baseline/history.ts';
 import type { BaselineStore } from './baseline/store.ts';
 import { FileBaselineStore } from './baseline/file-store.ts';
 import { compare } from './compare/verdict.ts';
@@ -12,7 +14,7 @@ import { trackServers } from './engines/cancel.ts';
 import { adapterFor } from './engines/registry.ts';
 import { EXIT } from './exit.ts';
 import { writeExports } from './export/write.ts';
-import { makePromptBook, type PromptBook } from './load/prompt-book.ts';
+import { makePromptBook, type PromptBook, type SynthesisProgress } from './load/prompt-book.ts';
 import { RunCancelledError } from './load/runner.ts';
 import { loadTokenizer, type Tokenizer } from './load/tokenizer.ts';
 import { measure, type MeasureHooks } from './measure.ts';
@@ -81,8 +83,15 @@ export async function recordBaseline(run: RunResult, opts: EvaluateOptions): Pro
   // Wrong data (too many failed requests, missing or impossible values) is never history.
   const problem = unrecordable(run, opts.config.maxFailureRate);
   if (problem !== null) return { recorded: false, recordNote: `the run had errors: the baseline was left as it was (${problem})` };
-  await opts.store!.update((doc) => recordRun(doc, run, opts.config.history, opts.config.maxFailureRate));
-  return { recorded: true, recordNote: `recorded into the baseline history (window ${opts.config.history})` };
+  const { history, historyKeep } = opts.config;
+  let removed = 0;
+  await opts.store!.update((doc) => {
+    const next = recordRun(doc, run, historyKeep, opts.config.maxFailureRate);
+    removed = removedBy(doc, next).length;
+    return next;
+  });
+  const pruned = removed === 0 ? 'nothing removed' : `removed the ${removed} oldest run(s) beyond history-keep ${historyKeep}`;
+  return { recorded: true, recordNote: `recorded into the baseline history (compared against the last ${history} runs per key, ${historyKeep} kept; ${pruned})` };
 }
 
 /** Before measuring: a baseline this run must write but could not is an error now, not after the GPU time. */
@@ -96,18 +105,23 @@ export interface Outputs {
   readonly comparisonPath: string | null;
 }
 
+/** Each file is replaced whole (atomic-write.ts), the measured results first: a full disk then loses the least. */
 export function writeOutputs(outDir: string, run: RunResult, comparison: Comparison | null, report: string): Outputs {
-  mkdirSync(outDir, { recursive: true });
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (err) {
+    throw new Error(`${outDir}: cannot create the out folder: ${(err as Error).message}`);
+  }
   const resultsPath = join(outDir, 'results.json');
   const reportPath = join(outDir, 'report.md');
-  writeFileSync(resultsPath, `${JSON.stringify(run, null, 2)}\n`);
-  writeFileSync(reportPath, report);
-  writeExports(outDir, run);
+  writeFileAtomicSync(resultsPath, `${JSON.stringify(run, null, 2)}\n`);
   let comparisonPath: string | null = null;
   if (comparison) {
     comparisonPath = join(outDir, 'comparison.json');
-    writeFileSync(comparisonPath, `${JSON.stringify(comparison, null, 2)}\n`);
+    writeFileAtomicSync(comparisonPath, `${JSON.stringify(comparison, null, 2)}\n`);
   }
+  writeFileAtomicSync(reportPath, report);
+  writeExports(outDir, run);
   return { resultsPath, reportPath, comparisonPath };
 }
 
@@ -133,7 +147,7 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
   );
   let prompts: PromptBook;
   try {
-    prompts = await makePromptBook(scenarios.scenarios, config.runs * (config.repetitions + config.warmupRepetitions), tokenizer, opts.signal);
+    prompts = await makePromptBook(scenarios.scenarios, config.runs * (config.repetitions + config.warmupRepetitions), tokenizer, opts.signal, synthesisProgress(opts.hooks));
   } catch (err) {
     if (!(err instanceof RunCancelledError)) throw err;
     // Cancelled before anything was measured: measure() sees the aborted signal and returns the
@@ -208,13 +222,34 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
   const evaluation: EvaluateOptions | null =
     config.shard.count > 1 || opts.store === null ? null : { config, history, store: opts.store, trusted: opts.trusted, allowFingerprintMismatch: opts.allowFingerprintMismatch };
   if (evaluation) await checkRecordable(evaluation);
-  const run =
-    config.mode === 'aggregate'
-      ? mergeShards(readShardResults(config.resultsDir))
-      : await measureRun(config, loadScenarioSet(config.scenarios), { seed: opts.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source });
-  const comparison = evaluation ? judge(run, evaluation) : null;
-  const report = renderReport({ run, comparison, ...opts.report });
-  return { run, evaluation, comparison, report, outputs: writeOutputs(opts.outDir, run, comparison, report) };
+  const scenarios = config.mode === 'aggregate' ? null : loadScenarioSet(config.scenarios);
+  return withOutFolder(opts.outDir, outputBytes(keptRecords(config, scenarios, opts.keepRecords)), async () => {
+    const run =
+      scenarios === null
+        ? mergeShards(readShardResults(config.resultsDir))
+        : await measureRun(config, scenarios, { seed: opts.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source });
+    const comparison = evaluation ? judge(run, evaluation) : null;
+    const report = renderReport({ run, comparison, ...opts.report });
+    return { run, evaluation, comparison, report, outputs: writeOutputs(opts.outDir, run, comparison, report) };
+  });
+}
+
+/** Request records results.json will hold: every measured request when they are kept (and in shards), else none. */
+function keptRecords(config: ActionConfig, scenarios: ScenarioSet | null, keepRecords: boolean): number {
+  if (scenarios === null || !(keepRecords || config.shard.count > 1)) return 0;
+  return scenarios.scenarios.reduce((n, s) => n + s.requests, 0) * config.runs * config.repetitions * config.engines.length;
+}
+
+/** Synthesis that takes seconds says how far it got, every PROMPT_PROGRESS_MS, so a large plan never looks hung. */
+const PROMPT_PROGRESS_MS = 5_000;
+
+function synthesisProgress(hooks: MeasureHooks): SynthesisProgress {
+  let last = performance.now();
+  return (done, total) => {
+    if (performance.now() - last < PROMPT_PROGRESS_MS) return;
+    last = performance.now();
+    hooks.info(`preparing prompts: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} (${Math.floor((100 * done) / total)}%)`);
+  };
 }
 
 /**
@@ -256,7 +291,8 @@ function fileStore(path: string | null): FileBaselineStore | null {
 async function finish(outDir: string, run: RunResult, evaluate: EvaluateOptions | null, baselinePath: string | null, historyWindow?: number): Promise<number> {
   const comparison = evaluate ? judge(run, evaluate) : null;
   const report = renderReport({ run, comparison, historyWindow, record: { resultsPath: join(outDir, 'results.json'), baselinePath } });
-  return settle(run, evaluate, comparison, writeOutputs(outDir, run, comparison, report), historyWindow);
+  const outputs = await withOutFolder(outDir, outputBytes(0), async () => writeOutputs(outDir, run, comparison, report));
+  return settle(run, evaluate, comparison, outputs, historyWindow);
 }
 
 /** The CLI's end of a gate: the files named, the baseline recorded (after them), the verdict printed. */
@@ -323,7 +359,7 @@ export async function noiseCommand(dirs: readonly string[], outFile: string): Pr
   const runs = dirs.map((d) => readRunFile(statSync(d).isDirectory() ? join(d, 'results.json') : d, 'in'));
   const markdown = renderNoise(noiseTable(runs));
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, markdown);
+  writeFileAtomicSync(outFile, markdown);
   console.log(markdown);
   return EXIT.pass;
 }

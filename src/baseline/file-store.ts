@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, mkdir, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { isTempOf, writeFileAtomic } from '../fs/atomic-write.ts';
+import { probeWritable } from '../fs/probe.ts';
 import { withFileLock, type LockOptions } from './file-lock.ts';
 import type { BaselineDoc } from './history.ts';
 import { BASELINE_CODEC, type BaselineStore, type DocCodec } from './store.ts';
@@ -10,7 +11,9 @@ import { BASELINE_CODEC, type BaselineStore, type DocCodec } from './store.ts';
 // within a file system, so a crash leaves either the old document or the new one, never half.
 // Updates through one store object run one at a time, and across processes under a lock file
 // (`PATH.lock`), so concurrent writers on one machine lose nothing. The same store keeps other
-// documents (the gate log) through their own codec.
+// documents (the gate log) through their own codec. A path that is a symlink (a history shared
+// between checkouts) is followed: the real file is locked and replaced, never the link by a
+// regular file of its own.
 
 export class FileDocStore<T> {
   readonly path: string;
@@ -39,48 +42,34 @@ export class FileDocStore<T> {
 
   update(fn: (doc: T | null) => T): Promise<void> {
     const next = this.#queue.then(async () => {
-      await mkdir(dirname(this.path), { recursive: true });
-      await withFileLock(`${this.path}.lock`, () => this.#apply(fn), this.#lock);
+      const real = await realTarget(this.path);
+      await mkdir(dirname(real), { recursive: true });
+      await withFileLock(`${real}.lock`, () => this.#apply(real, fn), this.#lock);
     });
     this.#queue = next.catch(() => undefined);
     return next;
   }
 
   async checkWritable(): Promise<void> {
-    const probe = join(dirname(this.path), `.${basename(this.path)}.${randomUUID()}.probe`);
     try {
-      await mkdir(dirname(this.path), { recursive: true });
-      const fh = await open(probe, 'wx');
-      try {
-        // One block, so a full disk shows now rather than after the measurement.
-        await fh.writeFile(Buffer.alloc(4096));
-      } finally {
-        await fh.close();
-      }
+      const real = await realTarget(this.path);
+      await mkdir(dirname(real), { recursive: true });
+      await probeWritable(dirname(real));
     } catch (err) {
       throw new Error(`${this.path}: the ${this.#codec.what} could not be written after the run: ${(err as Error).message}`);
-    } finally {
-      await rm(probe, { force: true }).catch(() => {});
     }
   }
 
-  async #apply(fn: (doc: T | null) => T): Promise<void> {
+  async #apply(real: string, fn: (doc: T | null) => T): Promise<void> {
+    // Under the lock only the holder writes temporary files: any there are a killed writer's.
+    for (const name of await readdir(dirname(real))) if (isTempOf(real, name)) await rm(join(dirname(real), name), { force: true });
     const text = this.#codec.serialize(fn(await this.read()));
     // Never write what could not be read back.
     this.#codec.parse(text, `${this.path} (about to be written)`);
-    const tmp = join(dirname(this.path), `.${basename(this.path)}.${randomUUID()}.tmp`);
     try {
-      const fh = await open(tmp, 'wx');
-      try {
-        await fh.writeFile(text, 'utf8');
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, this.path);
+      await writeFileAtomic(real, text);
     } catch (err) {
-      await rm(tmp, { force: true });
-      throw new Error(`${this.path}: cannot write the ${this.#codec.what}: ${(err as Error).message}`);
+      throw new Error(`${this.path}: cannot write the ${this.#codec.what}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`);
     }
   }
 }
@@ -89,4 +78,15 @@ export class FileBaselineStore extends FileDocStore<BaselineDoc> implements Base
   constructor(path: string, lock: LockOptions = {}) {
     super(path, BASELINE_CODEC, lock);
   }
+}
+
+/** The file a path names once every symlink on the way is followed; the path itself when it is none (or does not exist yet). */
+async function realTarget(path: string): Promise<string> {
+  let at = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    const st = await lstat(at).catch(() => null);
+    if (!st?.isSymbolicLink()) return at;
+    at = resolve(dirname(at), await readlink(at));
+  }
+  throw new Error(`${path}: too many levels of symbolic links`);
 }

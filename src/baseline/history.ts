@@ -11,7 +11,8 @@ import { describeFailures, excessFailures } from '../metrics/failures.ts';
 // read (a silently reset baseline would let every regression through as "no baseline").
 
 export const BASELINE_SCHEMA = 'llm-perf-gate/baseline@1';
-export const DEFAULT_WINDOW = 10;
+/** Runs kept per key when a caller names no number (tests); the action's default is the input `history-keep`. */
+export const DEFAULT_KEEP = 10;
 
 export interface BaselineScenario {
   /** Per-repetition values by metric name, in repetition order. */
@@ -113,12 +114,12 @@ export class AlreadyRecordedError extends Error {
 
 /**
  * Appends one entry per engine and run (independent engine start) of a complete job and keeps the
- * last `window` entries per key. A partial run, a failed engine, a scenario with more failed
+ * last `keep` entries per key (removedBy tells which went). A partial run, a failed engine, a scenario with more failed
  * requests than `maxFailureRate` allows, or a value that is missing, non-finite or negative is
  * refused: a baseline must only hold healthy runs.
  */
-export function recordRun(doc: BaselineDoc | null, run: RunResult, window = DEFAULT_WINDOW, maxFailureRate = 0): BaselineDoc {
-  if (!Number.isInteger(window) || window < 1) throw new Error(`baseline window must be a whole number ≥ 1, got ${window}`);
+export function recordRun(doc: BaselineDoc | null, run: RunResult, keep = DEFAULT_KEEP, maxFailureRate = 0): BaselineDoc {
+  if (!Number.isInteger(keep) || keep < 1) throw new Error(`runs kept per key must be a whole number ≥ 1, got ${keep}`);
   const failed = run.engines.filter((e) => e.status !== 'ok');
   if (failed.length > 0) {
     throw new Error(`cannot record a baseline: engine ${failed.map((e) => `${e.engine} failed (${e.error ?? 'no error message'})`).join(', ')}`);
@@ -135,15 +136,21 @@ export function recordRun(doc: BaselineDoc | null, run: RunResult, window = DEFA
   const again = added.find((a) => doc?.entries.some((e) => e.key === a.key && e.createdAt === a.createdAt && e.sha === a.sha));
   if (again) throw new AlreadyRecordedError(`cannot record a baseline: engine ${again.engine}'s run of ${again.createdAt} is already in the history (recording the same results twice would count them as more runs)`);
   const all = [...(doc?.entries ?? []), ...added];
-  // Keep the newest `window` per key, in their original order.
+  // Keep the newest `keep` per key, in their original order.
   const seen = new Map<string, number>();
   const kept: BaselineEntry[] = [];
   for (let i = all.length - 1; i >= 0; i--) {
     const n = seen.get(all[i].key) ?? 0;
-    if (n < window) kept.push(all[i]);
+    if (n < keep) kept.push(all[i]);
     seen.set(all[i].key, n + 1);
   }
   return { schema: BASELINE_SCHEMA, entries: kept.reverse() };
+}
+
+/** The entries of `before` that recordRun left out of `after` (it keeps the entry objects it keeps). */
+export function removedBy(before: BaselineDoc | null, after: BaselineDoc): BaselineEntry[] {
+  const kept = new Set(after.entries);
+  return (before?.entries ?? []).filter((e) => !kept.has(e));
 }
 
 /** Why a run cannot be recorded (recordRun's refusal), or null when it can. */
@@ -311,6 +318,27 @@ export function parseBaselineDoc(text: string, source: string): BaselineDoc {
     r.fail('schema', `is ${describeValue(raw.schema)}, expected "${BASELINE_SCHEMA}" (written by another version of llm-perf-gate?)`);
   }
   const doc = r.object(raw, '', ['schema', 'entries']);
-  r.array(doc.entries, 'entries').forEach((e, i) => readEntry(r, e, joinPath('entries', i)));
+  const entries = r.array(doc.entries, 'entries');
+  entries.forEach((e, i) => readEntry(r, e, joinPath('entries', i)));
+  refuseCopies(r, entries as BaselineEntry[]);
   return doc as unknown as BaselineDoc;
+}
+
+/**
+ * Two entries alike in every value are one run stored twice (a file merged or restored into
+ * itself): read as more runs, they would narrow the noise the gate expects and raise false alarms.
+ */
+function refuseCopies(r: Reader, entries: readonly BaselineEntry[]): void {
+  const first = new Map<string, number>();
+  const copies: string[] = [];
+  entries.forEach((e, i) => {
+    const text = JSON.stringify(e);
+    const at = first.get(text);
+    if (at === undefined) first.set(text, i);
+    else copies.push(`entries[${i}] repeats entries[${at}] (engine ${e.engine}, ${e.createdAt}${e.sha ? `, commit ${e.sha.slice(0, 12)}` : ''})`);
+  });
+  if (copies.length > 0) {
+    const shown = copies.slice(0, 5).join('; ') + (copies.length > 5 ? `; and ${copies.length - 5} more` : '');
+    r.fail('entries', `${copies.length} duplicated run(s), which would count as more runs than were measured: ${shown}`);
+  }
 }

@@ -39,7 +39,7 @@ function flagCommand(name: string, spec: { summary: string; flags: readonly Flag
   };
 }
 
-const GATE_FLAGS: readonly FlagName[] = ['mode', 'tolerances', 'fail-on', 'history', 'confidence', 'allow-fingerprint-mismatch'];
+const GATE_FLAGS: readonly FlagName[] = ['mode', 'tolerances', 'fail-on', 'history', 'history-keep', 'confidence', 'allow-fingerprint-mismatch'];
 
 /** Action inputs from flags; the CLI defaults to the simulated engine and a file baseline. */
 function configFrom(args: ParsedArgs) {

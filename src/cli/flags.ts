@@ -27,6 +27,7 @@ export const FLAGS = {
   tolerances: { value: 'M=X,...', input: true, help: 'per-metric tolerance overrides, e.g. ttft_p50=0.1,output_throughput=0.05' },
   'fail-on': { value: 'WHEN', input: true, help: 'regression | inconclusive | never' },
   history: { value: 'W', input: true, help: 'baseline window: the last W recorded runs (engine starts) per key' },
+  'history-keep': { value: 'K', input: true, help: 'runs kept per key when recording (≥ --history); a write deletes only the oldest beyond K, and says so' },
   confidence: { value: 'C', input: true, help: 'confidence of the intervals; 1 − C is the family-wise false-alarm rate' },
   shard: { value: 'I/N', input: true, help: 'run shard I of N' },
   python: { value: 'PY', input: true, help: 'Python interpreter of the real engines' },

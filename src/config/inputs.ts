@@ -46,6 +46,8 @@ export interface ActionConfig {
   readonly resultsDir: string;
   /** Baseline window: the last W recorded runs per key. */
   readonly history: number;
+  /** Runs kept per key in the stored history (≥ history): a write deletes only those beyond it. */
+  readonly historyKeep: number;
   /** Confidence level of the intervals; 1 − confidence is the family-wise false-alarm rate. */
   readonly confidence: number;
   /** Unrecorded passes over the scenarios after each engine start. */
@@ -81,6 +83,7 @@ export const INPUT_DEFAULTS = Object.freeze({
   shard: '1/1',
   'results-dir': '.perf/out',
   history: '60',
+  'history-keep': '1000',
   confidence: '0.99',
   'warmup-repetitions': '1',
   'warm-start': 'false',
@@ -311,6 +314,7 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
     shard: read('shard', (raw) => parseShard(raw, 'input "shard"'), d.shard),
     resultsDir: read('results-dir', (raw) => nonEmpty('results-dir', raw, 'a directory path'), d['results-dir']),
     history: read('history', (raw) => integer('history', raw, 1, 1000), d.history),
+    historyKeep: read('history-keep', (raw) => integer('history-keep', raw, 1, 100_000), d['history-keep']),
     confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
     warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
     warmStart: read('warm-start', (raw) => boolean('warm-start', raw), d['warm-start']),
@@ -331,6 +335,8 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
       return raw;
     }),
   };
+  // The comparison window only reads; what is deleted is this input's alone, and never a run the window would compare.
+  if (config.historyKeep < config.history) problems.push(`input "history-keep": expected at least "history" (${config.history}), the runs the comparison reads, got ${config.historyKeep}`);
   if (problems.length) {
     const named = problems.map((p) => p.replace(/^input "([^"]+)"/, (_, input: string) => naming.name(input)));
     throw new Error(`invalid ${naming.noun}${problems.length === 1 ? '' : 's'}:\n- ${named.join('\n- ')}`);

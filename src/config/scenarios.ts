@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { Scenario, ScenarioSet } from '../types.ts';
-import { validateScenarioDocument, type ScopedProblem } from './schema.ts';
+import { longest, validateScenarioDocument, type ScopedProblem } from './schema.ts';
 
 // Reading a scenario file: YAML → validated, normalised scenarios → a hash of what will be run.
 // Every mistake in the file is reported at once, one line each, naming the file, the scenario and
@@ -75,7 +75,25 @@ export function parseScenarioSet(text: string, file: string): ScenarioSet {
   }
   const { scenarios, problems } = validateScenarioDocument(value);
   if (problems.length > 0) throw new ScenarioFileError(file, problems.map((p) => formatProblem(file, p)));
+  const overBudget = workProblem(scenarios, file);
+  if (overBudget) throw new ScenarioFileError(file, [overBudget]);
   return deepFreeze({ file, hash: sha256(canonicalJson(scenarios)), scenarios });
+}
+
+/**
+ * Tokens one pass over a scenario file may ask for at the most, Σ requests × (input + output) with
+ * warm-up requests and the longest lengths: 100× the default set. Each field has its own limit,
+ * but their product does not: 100,000 requests of 1M-token prompts would be synthesized for days
+ * (about 0.1–0.5 M tokens/s on one core, held in memory for every repetition) before anything is sent.
+ */
+export const MAX_WORK_TOKENS = 20_000_000;
+
+function workProblem(scenarios: readonly Scenario[], file: string): string | null {
+  const work = scenarios.map((s) => ({ name: s.name, tokens: (s.requests + s.warmupRequests) * (longest(s.input) + longest(s.output)) }));
+  const total = work.reduce((n, w) => n + w.tokens, 0);
+  if (total <= MAX_WORK_TOKENS) return null;
+  const largest = [...work].sort((a, b) => b.tokens - a.tokens).slice(0, 3).map((w) => `${w.name} ${w.tokens.toLocaleString('en-US')}`);
+  return `${file}: one pass asks for ${total.toLocaleString('en-US')} tokens (requests × (input + output), warm-up included; largest: ${largest.join(', ')}), over the budget of ${MAX_WORK_TOKENS.toLocaleString('en-US')}: fewer requests or shorter prompts`;
 }
 
 /** A scenario file is a few kilobytes; one this large is a mistake, refused before it is parsed. */

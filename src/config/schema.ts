@@ -126,6 +126,11 @@ const LENGTH: Rule<LengthSpec> = {
   },
 };
 
+/** The most tokens a length spec can produce. */
+export function longest(spec: LengthSpec): number {
+  return spec.kind === 'fixed' ? spec.tokens : spec.max;
+}
+
 /** The fewest tokens a length spec can produce. */
 export function shortest(spec: LengthSpec): number {
   return spec.kind === 'fixed' ? spec.tokens : spec.min;

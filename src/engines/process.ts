@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, fstatSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
@@ -55,6 +56,8 @@ export function describeExit(info: ExitInfo): string {
 
 export function startManaged(opts: StartOptions): ManagedProcess {
   mkdirSync(dirname(opts.logFile), { recursive: true });
+  // Marks every descendant, even one that leaves the group (setsid, a daemon's double fork).
+  const mark = randomUUID();
   // A file descriptor, not a pipe: a chatty server can never block on a full pipe buffer, and the
   // log survives us for the post step and the artifact.
   const fd = openSync(opts.logFile, 'a');
@@ -62,7 +65,7 @@ export function startManaged(opts: StartOptions): ManagedProcess {
   try {
     child = spawn(opts.command, [...opts.args], {
       cwd: opts.cwd,
-      env: engineEnv(opts.env ?? process.env),
+      env: { ...engineEnv(opts.env ?? process.env), [MARK_VAR]: mark },
       detached: true,
       stdio: ['ignore', fd, fd],
     });
@@ -114,6 +117,7 @@ export function startManaged(opts: StartOptions): ManagedProcess {
       child.ref();
       if (pid !== 0) {
         await killGroup(pid, graceMs);
+        await killMarked(mark, graceMs);
         watchdog?.release();
         opts.onStopped?.(pid);
       }
@@ -137,6 +141,52 @@ export function engineEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 const WITHHELD = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_ENV|GITHUB_PATH|GITHUB_STEP_SUMMARY)$/i;
 
 export type KillOutcome = 'not-running' | 'terminated' | 'killed';
+
+/** Environment variable whose value marks a server's processes, inherited by every descendant. */
+const MARK_VAR = 'LLM_PERF_GATE_ENGINE_MARK';
+
+/**
+ * Processes carrying `mark` in their environment (Linux /proc; none elsewhere). A descendant that
+ * left the server's group is found here as long as it kept the environment it was started with:
+ * one that clears it, or runs as another user, is not (README "Engines").
+ */
+function markedProcesses(mark: string): number[] {
+  if (!existsSync('/proc/self/environ')) return [];
+  const needle = `${MARK_VAR}=${mark}\0`;
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(needle) && !/\) Z /.test(readFileSync(`/proc/${entry}/stat`, 'utf8'))) out.push(Number(entry));
+    } catch {
+      // gone meanwhile, or another user's
+    }
+  }
+  return out;
+}
+
+/** Stops what is left of a server outside its group: SIGTERM, SIGKILL after `graceMs`. */
+async function killMarked(mark: string, graceMs: number): Promise<void> {
+  const signal = (pids: number[], s: NodeJS.Signals): void => {
+    for (const p of pids) {
+      try {
+        process.kill(p, s);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  };
+  let left = markedProcesses(mark);
+  if (left.length === 0) return;
+  signal(left, 'SIGTERM');
+  signal(left, 'SIGCONT');
+  const settle = async (ms: number): Promise<void> => {
+    for (const deadline = Date.now() + ms; left.length > 0 && Date.now() < deadline; left = markedProcesses(mark)) await sleep(50);
+  };
+  await settle(graceMs);
+  signal(left, 'SIGKILL');
+  await settle(5_000);
+}
 
 /** SIGTERM→SIGKILL grace the watchdog gives a server group whose starter has died. */
 export const WATCHDOG_GRACE_MS = 3_000;

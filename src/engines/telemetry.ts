@@ -20,11 +20,11 @@ export interface EngineTelemetry {
 
 export async function startEngineTelemetry(
   engine: Pick<RunningEngine, 'metricsUrl' | 'metricNames' | 'localGpu'>,
-  opts: { readonly nvidiaSmi?: string; readonly gpuIntervalMs?: number; readonly scrapeIntervalMs?: number } = {},
+  opts: { readonly nvidiaSmi?: string; readonly gpuIntervalMs?: number; readonly scrapeIntervalMs?: number; readonly warn?: (message: string) => void } = {},
 ): Promise<EngineTelemetry> {
   const gpu: GpuSampler | null = engine.localGpu ? await startGpuSampler({ bin: opts.nvidiaSmi, intervalMs: opts.gpuIntervalMs }) : null;
   const scraper: MetricsScraper | null =
-    engine.metricsUrl && engine.metricNames ? startMetricsScraper(engine.metricsUrl, engine.metricNames, opts.scrapeIntervalMs) : null;
+    engine.metricsUrl && engine.metricNames ? startMetricsScraper(engine.metricsUrl, engine.metricNames, opts.scrapeIntervalMs, opts.warn) : null;
   return {
     async begin() {
       const metricsWindow = scraper ? await scraper.begin().catch(() => null) : null;

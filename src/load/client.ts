@@ -2,7 +2,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import { Agent } from 'undici';
 import type { Prompt, RequestRecord } from '../types.ts';
 import { createRawFetch, type RawBody } from './raw-fetch.ts';
-import { SseParser } from './sse.ts';
+import { MAX_EVENT_CHARS, SseParser } from './sse.ts';
 
 // One streaming completion, timed the way vLLM's bench times it. The official client builds,
 // authenticates and sends the request and turns HTTP failures into typed errors; the body is then
@@ -123,7 +123,9 @@ export async function streamRequest(client: StreamClient, req: StreamRequest): P
   if (!(req.deadlineMs > 0 && req.deadlineMs <= 2 ** 31 - 1)) throw new Error(`deadline must be a number of milliseconds above 0 and at most 2^31−1, got ${req.deadlineMs}`);
   const controller = new AbortController();
   const { signal } = controller;
-  const reader = new ChunkReader(req.api, req.onChunk);
+  const reader = new ChunkReader(req.api, req.prompt.maxTokens, req.onChunk);
+  /** The response was given up on for what the server sent (not for the deadline). */
+  let refused = false;
   const sentAt = performance.now();
   const timer = setTimeout(() => controller.abort(), req.deadlineMs);
   const cancel = (): void => controller.abort();
@@ -132,7 +134,14 @@ export async function streamRequest(client: StreamClient, req: StreamRequest): P
   let error: string | null = null;
   try {
     const response = await send(client.openai, req, signal, req.deadlineMs);
-    error = await reader.read(client.takeBody(response));
+    const body = client.takeBody(response);
+    error = notEventStream(response);
+    if (error === null) error = await reader.read(body);
+    // Whatever more the server would send is not read: the connection goes.
+    if (error !== null && (error === reader.refusal || error.startsWith(NOT_EVENT_STREAM))) {
+      refused = true;
+      controller.abort();
+    }
   } catch (err) {
     error = signal.aborted ? 'timeout' : describe(err);
   } finally {
@@ -141,9 +150,19 @@ export async function streamRequest(client: StreamClient, req: StreamRequest): P
   }
   // Past the deadline (or the run's cancellation), whatever the body did after it (cut off, ended
   // early) is a timeout (or a cancellation).
-  if (signal.aborted) error = req.signal?.aborted ? 'cancelled' : 'timeout';
+  if (signal.aborted && !refused) error = req.signal?.aborted ? 'cancelled' : 'timeout';
   const endedAt = performance.now();
   return { record: reader.record(req, sentAt, error), sentAt, endedAt };
+}
+
+const NOT_EVENT_STREAM = 'not an event stream';
+
+/** A 2xx answer that says it is something else (an HTML page from a proxy, JSON without streaming) is no token stream. */
+function notEventStream(response: Response): string | null {
+  const type = response.headers.get('content-type');
+  // A server that names no type is read as a stream; one that names another is not.
+  if (type === null || /^\s*text\/event-stream\s*(;|$)/i.test(type)) return null;
+  return `${NOT_EVENT_STREAM}: HTTP ${response.status} with content-type ${JSON.stringify(oneLine(type).slice(0, 80))}`;
 }
 
 function send(openai: OpenAI, req: StreamRequest, signal: AbortSignal, deadlineMs: number): Promise<Response> {
@@ -196,17 +215,30 @@ interface Chunk {
   }[];
 }
 
-/** Consumes one response body, noting the arrival time and token count of every content chunk. */
+/**
+ * Consumes one response body, noting the arrival time and token count of every content chunk.
+ * What it keeps is bounded by the request's own max_tokens, never by a count the server sends: a
+ * usage above max_tokens, more content chunks than max_tokens (each carries a token) or an event
+ * over MAX_EVENT_CHARS ends the read at once as a refusal, naming what the server sent.
+ */
 class ChunkReader {
   readonly #chat: boolean;
+  readonly #maxTokens: number;
   readonly #onChunk: ChunkObserver | undefined;
-  readonly #parser = new SseParser((data) => this.#event(data));
+  readonly #parser = new SseParser(
+    (data) => this.#event(data),
+    (chars) => this.#refuse(`oversized event: the server sent over ${chars.toLocaleString('en-US')} characters without ending an event (limit ${MAX_EVENT_CHARS.toLocaleString('en-US')})`),
+  );
   /** Arrival time of the read being parsed (every event in one read arrived together). */
   #now = 0;
   readonly #onRead = (bytes: Uint8Array, receivedAt: number): void => {
+    if (this.refusal !== null) return;
     this.#now = receivedAt;
     this.#parser.push(bytes);
   };
+  /** Why the server's stream was refused before its end; null while it is read. */
+  refusal: string | null = null;
+  #finish: ((error: string) => void) | null = null;
   readonly #times: number[] = [];
   /** Tokens of each content chunk from continuous usage, or -1 where the server did not say. */
   readonly #tokens: number[] = [];
@@ -219,14 +251,22 @@ class ChunkReader {
   #serverError: string | null = null;
   #badChunk: string | null = null;
 
-  constructor(api: 'chat' | 'completions', onChunk: ChunkObserver | undefined) {
+  constructor(api: 'chat' | 'completions', maxTokens: number, onChunk: ChunkObserver | undefined) {
     this.#chat = api === 'chat';
+    this.#maxTokens = maxTokens;
     this.#onChunk = onChunk;
   }
 
-  /** Reads the body to its end; resolves with the error that makes the request a failure, if any. */
+  #refuse(why: string): void {
+    if (this.refusal !== null) return;
+    this.refusal = why;
+    this.#finish?.(why);
+  }
+
+  /** Reads the body to its end (or its refusal); resolves with the error that makes the request a failure, if any. */
   read(body: RawBody): Promise<string | null> {
     return new Promise((resolve) => {
+      this.#finish = resolve;
       body.pipe({
         data: this.#onRead,
         end: () => resolve(this.#verdict()),
@@ -245,7 +285,7 @@ class ChunkReader {
   }
 
   #event(data: string): void {
-    if (this.#sawDone) return;
+    if (this.#sawDone || this.refusal !== null) return;
     if (data === '[DONE]') {
       this.#sawDone = true;
       return;
@@ -283,6 +323,10 @@ class ChunkReader {
       this.#sawFinish = true;
     }
     if (tokens > 0 || (tokens < 0 && this.#hasText(choice))) {
+      if (this.#times.length >= this.#maxTokens) {
+        this.#refuse(`too many chunks: the server streamed more content chunks than max_tokens ${this.#maxTokens}`);
+        return;
+      }
       this.#times.push(this.#now);
       this.#tokens.push(tokens);
       if (tokens < 0) this.#unknownCounts = true;
@@ -293,6 +337,10 @@ class ChunkReader {
   #noteUsage(chunk: Chunk): boolean {
     const completion = chunk.usage?.completion_tokens;
     if (typeof completion !== 'number') return false;
+    if (!Number.isInteger(completion) || completion < 0 || completion > this.#maxTokens) {
+      this.#refuse(`bad usage: the server counted ${oneLine(String(completion)).slice(0, 40)} completion tokens, expected a whole number up to max_tokens ${this.#maxTokens}`);
+      return false;
+    }
     this.#usageTokens = completion;
     return true;
   }

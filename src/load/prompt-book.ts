@@ -23,20 +23,34 @@ export interface PromptBook {
 /** Longest stretch of synthesis without a turn of the event loop: a Ctrl-C is heard within it. */
 const SLICE_MS = 50;
 
+/** Prompts made so far and in all; told once per slice of work. */
+export type SynthesisProgress = (done: number, total: number) => void;
+
 /**
  * Synthesizes the book. Large plans take a while: the work yields to the event loop every
- * SLICE_MS so signals are handled, and stops with RunCancelledError once `signal` is aborted.
+ * SLICE_MS so signals are handled (and `onProgress` hears how far it got), and stops with
+ * RunCancelledError once `signal` is aborted.
  */
-export async function makePromptBook(scenarios: readonly Scenario[], repetitions: number, tokenizer: Tokenizer, signal?: AbortSignal): Promise<PromptBook> {
+export async function makePromptBook(
+  scenarios: readonly Scenario[],
+  repetitions: number,
+  tokenizer: Tokenizer,
+  signal?: AbortSignal,
+  onProgress?: SynthesisProgress,
+): Promise<PromptBook> {
   const sets = new Map<string, PromptSet>();
   const key = (name: string, repetition: number): string => `${repetition}/${name}`;
   const digest = createHash('sha256');
+  const total = repetitions * scenarios.reduce((n, s) => n + s.requests + s.warmupRequests, 0);
+  let done = 0;
   let sliceStart = performance.now();
   const synthesize = async (s: Scenario, r: number, count: number, stream: 'warmup' | 'measure'): Promise<Prompt[]> => {
     const out: Prompt[] = [];
     for (const prompt of generatePrompts(s, tokenizer, r, count, stream)) {
       out.push(prompt);
+      done++;
       if (performance.now() - sliceStart < SLICE_MS) continue;
+      onProgress?.(done, total);
       await yieldToLoop();
       sliceStart = performance.now();
       if (signal?.aborted) throw new RunCancelledError(s.name);

@@ -62,6 +62,9 @@ export function createRawFetch(dispatcher: Dispatcher): RawFetch {
   };
 }
 
+/** Bytes of an error answer's body kept for the SDK's message: enough for any error text, never a flood. */
+const ERROR_BODY_BYTES = 64 * 1024;
+
 /** One request/response as an undici dispatch handler; it is also the raw body of a 2xx answer. */
 class Exchange implements Dispatcher.DispatchHandler, RawBody {
   readonly #resolve: (r: Response) => void;
@@ -79,6 +82,8 @@ class Exchange implements Dispatcher.DispatchHandler, RawBody {
   #backlog: { bytes: Uint8Array; at: number }[] = [];
   #ended = false;
   #failure: Error | null = null;
+  /** Bytes of an error answer's body kept so far (the rest is dropped). */
+  #errorBytes = 0;
 
   constructor(
     resolve: (r: Response) => void,
@@ -129,7 +134,12 @@ class Exchange implements Dispatcher.DispatchHandler, RawBody {
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Uint8Array): void {
     const at = performance.now();
     if (this.#sink !== null) this.#sink.data(chunk, at);
-    else this.#backlog.push({ bytes: chunk, at });
+    else if (this.#streaming) this.#backlog.push({ bytes: chunk, at });
+    else if (this.#errorBytes < ERROR_BODY_BYTES) {
+      const kept = chunk.subarray(0, ERROR_BODY_BYTES - this.#errorBytes);
+      this.#errorBytes += kept.length;
+      this.#backlog.push({ bytes: kept, at });
+    }
   }
 
   onResponseEnd(): void {

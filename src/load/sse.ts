@@ -11,8 +11,18 @@ const SPACE = 32;
 /** Receives each dispatched event: its data lines joined by '\n', and its type ('message' by default). */
 export type SseHandler = (data: string, event: string) => void;
 
+/**
+ * Most characters an event (or a line still waiting for its end) may hold: a token chunk is well
+ * under a kilobyte, and a server that sends more without ending an event would grow the buffer
+ * without bound.
+ */
+export const MAX_EVENT_CHARS = 1 << 20;
+
 export class SseParser {
   readonly #onEvent: SseHandler;
+  readonly #onOverflow: (chars: number) => void;
+  /** An event grew past MAX_EVENT_CHARS: everything after is dropped unread. */
+  #overflowed = false;
   readonly #decoder = new TextDecoder('utf-8');
   /** The previous read ended inside a multi-byte character, which the decoder holds. */
   #midChar = false;
@@ -24,8 +34,18 @@ export class SseParser {
   #hasData = false;
   #event = '';
 
-  constructor(onEvent: SseHandler) {
+  /** `onOverflow` hears once that an event or line passed MAX_EVENT_CHARS; the parser then reads nothing more. */
+  constructor(onEvent: SseHandler, onOverflow: (chars: number) => void = () => {}) {
     this.#onEvent = onEvent;
+    this.#onOverflow = onOverflow;
+  }
+
+  #overflow(chars: number): void {
+    this.#overflowed = true;
+    this.#pending = '';
+    this.#data = '';
+    this.#hasData = false;
+    this.#onOverflow(chars);
   }
 
   /** Feeds raw bytes; a multi-byte character split across reads is reassembled. */
@@ -45,7 +65,7 @@ export class SseParser {
   /** Feeds already-decoded text. */
   pushText(chunk: string): void {
     // A read holding only part of a character decodes to nothing; any pending '\r' stays pending.
-    if (chunk.length === 0) return;
+    if (chunk.length === 0 || this.#overflowed) return;
     let text = chunk;
     let pos = 0;
     if (this.#skipLf) {
@@ -77,10 +97,12 @@ export class SseParser {
         lineEnd = lf;
         next = lf + 1;
       } else {
+        if (end - pos > MAX_EVENT_CHARS) return this.#overflow(end - pos);
         this.#pending = text.slice(pos);
         return;
       }
       this.#line(text, pos, lineEnd);
+      if (this.#overflowed) return;
       pos = next;
     }
   }
@@ -123,6 +145,7 @@ export class SseParser {
   }
 
   #appendData(text: string, from: number, end: number): void {
+    if (this.#data.length + (end - from) > MAX_EVENT_CHARS) return this.#overflow(this.#data.length + (end - from));
     const value = text.slice(valueStart(text, from, end), end);
     if (this.#hasData) this.#data += '\n' + value;
     else {

@@ -172,24 +172,45 @@ export interface MetricsScraper {
   stop(): Promise<void>;
 }
 
-/** Polls `url` every `intervalMs` while at least one window is open. */
-export function startMetricsScraper(url: string, names: EngineMetricNames, intervalMs = 250): MetricsScraper {
+/** Scrapes in a row that ran into their time limit before the scraper stops asking (a hanging /metrics). */
+const HANGING_SCRAPES = 3;
+const SCRAPE_TIMEOUT_MS = 2_000;
+
+/**
+ * Polls `url` every `intervalMs` while at least one window is open. A /metrics that hangs would
+ * cost each scenario two time limits (its window's first and last scrape) and keep a connection
+ * to the engine busy all along: after HANGING_SCRAPES in a row run out of time, scraping stops
+ * for good and `warn` says so once; the windows after that summarise no engine metrics.
+ */
+export function startMetricsScraper(url: string, names: EngineMetricNames, intervalMs = 250, warn: (message: string) => void = () => {}, timeoutMs = SCRAPE_TIMEOUT_MS): MetricsScraper {
   const open = new Map<number, EngineSnapshot[]>();
   let nextId = 1;
   let failed = 0;
+  let hanging = 0;
   let stopped = false;
   let loop: Promise<void> | null = null;
 
-  const record = async (): Promise<void> => {
+  const scrape = async (): Promise<EngineSnapshot | null> => {
+    if (hanging >= HANGING_SCRAPES) return null;
+    const started = performance.now();
     try {
-      const snap = await scrapeEngine(url, names);
-      for (const list of open.values()) list.push(snap);
+      const snap = await scrapeEngine(url, names, timeoutMs);
+      hanging = 0;
+      return snap;
     } catch {
       failed++;
+      if (performance.now() - started >= timeoutMs * 0.9 && ++hanging === HANGING_SCRAPES) {
+        warn(`GET ${url} ran out of its ${timeoutMs / 1000} s limit ${HANGING_SCRAPES} times in a row: engine metrics (KV cache, queue, preemptions) are no longer scraped for this engine start`);
+      }
+      return null;
     }
   };
+  const record = async (): Promise<void> => {
+    const snap = await scrape();
+    if (snap) for (const list of open.values()) list.push(snap);
+  };
   const poll = async (): Promise<void> => {
-    while (!stopped && open.size > 0) {
+    while (!stopped && open.size > 0 && hanging < HANGING_SCRAPES) {
       await sleep(intervalMs);
       if (!stopped && open.size > 0) await record();
     }
@@ -199,8 +220,7 @@ export function startMetricsScraper(url: string, names: EngineMetricNames, inter
   return {
     async begin() {
       const id = nextId++;
-      const snap = await scrapeEngine(url, names).catch(() => null);
-      if (snap === null) failed++;
+      const snap = await scrape();
       open.set(id, snap ? [snap] : []);
       loop ??= poll();
       return id;
@@ -208,8 +228,7 @@ export function startMetricsScraper(url: string, names: EngineMetricNames, inter
     async end(window) {
       const list = open.get(window);
       if (!list) throw new Error(`metrics window ${window} is not open`);
-      const last = await scrapeEngine(url, names).catch(() => null);
-      if (last === null) failed++;
+      const last = await scrape();
       open.delete(window);
       return summariseEngine(last ? [...list, last] : list);
     },

@@ -14,6 +14,7 @@ import { renderRelease } from './release.ts';
 import { renderRoofline } from './roofline.ts';
 import { renderMemory, renderThrottling } from './memory.ts';
 import { renderFullSummaries } from './summaries.ts';
+import { cancelledBeforeEngines, CANCELLED_GIST } from './cancelled.ts';
 import { renderHeadToHead } from './versus.ts';
 
 // One markdown document for the PR comment and the job summary, built for a reviewer's first
@@ -55,6 +56,7 @@ const DEFAULT_TITLE = 'LLM performance';
 function headline(input: ReportInput, readings: Readings | null): string {
   const title = escapeInline(input.title ?? DEFAULT_TITLE);
   const { run, comparison } = input;
+  if (cancelledBeforeEngines(run)) return `## ⚠️ ${title}: ${CANCELLED_GIST}`;
   const measured = `${run.engines.length} engine${run.engines.length === 1 ? '' : 's'} × ${run.scenarioSet.names.length} scenarios × ${passesText(run)}`;
   if (!comparison || !readings) {
     return run.partial ? `## ⚠️ ${title}: partial run, no baseline to compare with (${measured})` : `## ℹ️ ${title}: no baseline to compare with yet (${measured})`;

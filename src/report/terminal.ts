@@ -2,6 +2,7 @@ import type { Comparison, RunResult } from '../types.ts';
 import { formatNumber } from './format.ts';
 import { changeText, cliFlag, engineSentences, gateGist, noiseLine } from './gist.ts';
 import { readAll } from './reading.ts';
+import { cancelledBeforeEngines, CANCELLED_GIST } from './cancelled.ts';
 
 // The verdict for a terminal: the report's first screen in plain text (display names, no markdown
 // escapes), then each missing result and regression on a line of its own.
@@ -9,6 +10,7 @@ import { readAll } from './reading.ts';
 const plain = (text: string): string => text;
 
 export function terminalSummary(run: RunResult, comparison: Comparison, historyWindow?: number): string {
+  if (cancelledBeforeEngines(run)) return `gate: ${CANCELLED_GIST}`;
   const readings = readAll(comparison);
   const lines = [`gate: ${comparison.gate.passed ? 'passed' : 'FAILED'} — ${gateGist(comparison, readings)}`];
   const sentences = engineSentences(comparison, run, readings, { esc: plain, input: cliFlag, window: historyWindow });

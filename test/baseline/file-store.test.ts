@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, open, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -161,4 +161,45 @@ test('checkWritable names the store and the cause before anything is measured', 
   await assert.rejects(store.checkWritable(), new RegExp(`^Error: ${join(blocker, 'baseline.json')}: the baseline could not be written after the run: .*(EEXIST|ENOTDIR)`));
   await new FileBaselineStore(join(dir, 'ok', 'baseline.json')).checkWritable();
   assert.deepEqual(await readdir(join(dir, 'ok')), [], 'the probe is removed');
+});
+
+test('a baseline path that is a symlink is followed: the shared file gets the record and the link stays a link', async (t) => {
+  const dir = await tempDir(t);
+  const shared = join(dir, 'shared', 'history.json');
+  await new FileBaselineStore(shared).update((doc) => recordRun(doc, run(0)));
+  await mkdir(join(dir, 'checkout'));
+  const link = join(dir, 'checkout', 'baseline.json');
+  await symlink('../shared/history.json', link);
+  await new FileBaselineStore(link).update((doc) => recordRun(doc, run(1)));
+  assert.ok((await lstat(link)).isSymbolicLink(), 'the link was not replaced by a file');
+  assert.equal((await new FileBaselineStore(shared).read())?.entries.length, 2, 'the shared history has both records');
+  assert.deepEqual(await readdir(join(dir, 'checkout')), ['baseline.json'], 'no lock or temporary file beside the link');
+  assert.deepEqual(await readdir(join(dir, 'shared')), ['history.json']);
+});
+
+test('temporary files a killed writer left are removed by the next writer', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'baseline.json');
+  await new FileBaselineStore(path).update((doc) => recordRun(doc, run(0)));
+  const leftover = join(dir, '.baseline.json.4194301.0123456789ab.tmp');
+  await writeFile(leftover, 'x'.repeat(100_000));
+  await new FileBaselineStore(path).update((doc) => recordRun(doc, run(1)));
+  assert.deepEqual(await readdir(dir), ['baseline.json']);
+});
+
+test('SIGTERM to a writer holding the lock: it exits 143 leaving neither the lock nor a temporary file', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'baseline.json');
+  const writer = spawn(process.execPath, [join(import.meta.dirname, 'store-writer.ts'), path, 't', '1', '5000'], { stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => writer.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 10_000;
+  while (!(await readFile(`${path}.lock`, 'utf8').catch(() => '')).includes(`"pid":${writer.pid},`)) {
+    assert.ok(Date.now() < deadline, 'the writer took the lock');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  writer.kill('SIGTERM');
+  assert.equal(await exited, 143);
+  // The signal is handled once the update function returns: the write lands whole or not at all.
+  assert.deepEqual((await readdir(dir)).filter((n) => n !== 'baseline.json'), [], 'the lock and the temporary file are gone');
+  assert.ok((await new FileBaselineStore(path).read()) !== undefined, 'the history, if written, reads back');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASELINE_SCHEMA, baselineKey, parseBaselineDoc, recordRun, serializeBaselineDoc, type BaselineDoc } from '../../src/baseline/history.ts';
+import { BASELINE_SCHEMA, baselineKey, parseBaselineDoc, recordRun, removedBy, serializeBaselineDoc, type BaselineDoc } from '../../src/baseline/history.ts';
 import { METRICS } from '../../src/metrics/catalog.ts';
 import { makeRun, NOMINAL } from '../helpers/make-run.ts';
 
@@ -55,7 +55,7 @@ test('recordRun refuses the same results twice: they would count as more runs of
 test('recordRun refuses partial runs and failed engines', () => {
   assert.throws(() => recordRun(null, makeRun({ partial: true })), /cannot record a baseline from a partial run/);
   assert.throws(() => recordRun(null, makeRun({ engines: ['sim-vllm', 'sim-hf'], failed: ['sim-hf'] })), /engine sim-hf failed \(server exited with code 1/);
-  assert.throws(() => recordRun(null, makeRun(), 0), /window must be a whole number ≥ 1, got 0/);
+  assert.throws(() => recordRun(null, makeRun(), 0), /runs kept per key must be a whole number ≥ 1, got 0/);
 });
 
 test('each run of a job (independent engine start) is one entry: the run is the unit the gate compares', () => {
@@ -157,4 +157,25 @@ test('tampered values outside their metric\'s range are refused on read, naming 
       `${metric}=${bad}`,
     );
   }
+});
+
+test('a history holding the same run twice is an error on read naming the copies', () => {
+  let doc: BaselineDoc | null = null;
+  for (let i = 0; i < 3; i++) doc = recordRun(doc, makeRun({ createdAt: `2026-05-0${i + 1}T00:00:00.000Z`, sha: String(i).repeat(40) }));
+  const doubled = { ...doc!, entries: [...doc!.entries, ...doc!.entries] };
+  assert.throws(
+    () => parseBaselineDoc(serializeBaselineDoc(doubled), 'b.json'),
+    (err: Error) =>
+      err.message.startsWith('b.json: entries: 3 duplicated run(s), which would count as more runs than were measured: entries[3] repeats entries[0] (engine sim-vllm, 2026-05-01T00:00:00.000Z, commit 000000000000); entries[4] repeats entries[1]'),
+  );
+  // Runs alike but for their time are distinct runs.
+  assert.equal(parseBaselineDoc(serializeBaselineDoc(doc!), 'b.json').entries.length, 3);
+});
+
+test('recording keeps `keep` runs per key and removedBy names exactly those that went', () => {
+  let doc: BaselineDoc | null = null;
+  for (let i = 0; i < 5; i++) doc = recordRun(doc, makeRun({ createdAt: `2026-05-0${i + 1}T00:00:00.000Z` }), 100);
+  const next = recordRun(doc, makeRun({ createdAt: '2026-05-09T00:00:00.000Z' }), 3);
+  assert.deepEqual(removedBy(doc, next).map((e) => e.createdAt), ['2026-05-01T00:00:00.000Z', '2026-05-02T00:00:00.000Z', '2026-05-03T00:00:00.000Z']);
+  assert.deepEqual(removedBy(doc, recordRun(doc, makeRun({ createdAt: '2026-05-09T00:00:00.000Z' }), 100)), []);
 });

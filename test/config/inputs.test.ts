@@ -49,6 +49,7 @@ test('defaults give a complete, frozen config', () => {
       shard: { index: 1, count: 1 },
       resultsDir: '.perf/out',
       history: 60,
+      historyKeep: 1000,
       confidence: 0.99,
       warmupRepetitions: 1,
       warmStart: false,

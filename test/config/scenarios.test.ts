@@ -376,6 +376,15 @@ test('hostile sizes are errors naming the field and the range, before any prompt
   ]);
 });
 
+test('fields each within their limit whose product is days of work: one error naming the total, the largest scenarios and the budget', () => {
+  const text = withScenario('load: burst').replace('input: 256', 'input: 1048576').replace('requests: 16', 'requests: 100000');
+  assert.deepEqual(problems(text), [
+    'scenarios/x.yml: one pass asks for 104,864,000,000 tokens (requests × (input + output), warm-up included; largest: chat-8 104,864,000,000), over the budget of 20,000,000: fewer requests or shorter prompts',
+  ]);
+  // 15,000 × (1,200 + 64): large, and within it.
+  assert.equal(parseScenarioSet(withScenario('load: burst').replace('input: 256', 'input: 1200').replace('requests: 16', 'requests: 15000'), FILE).scenarios[0].requests, 15_000);
+});
+
 test('a YAML bomb is refused with the file named; a 50 MB file is refused before it is parsed', () => {
   const bomb = ['version: 1', 'a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
   for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);

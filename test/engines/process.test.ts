@@ -56,6 +56,23 @@ describe('startManaged / stop', () => {
     assert.equal(pidAlive(grandchild), false, 'the grandchild outlived the stop');
   });
 
+  it('stops a helper the launcher started with setsid (its own session and group) along with the server', async () => {
+    const pidFile = join(dir, 'escaped.pid');
+    // The helper ignores SIGTERM too, so the grace and SIGKILL apply to it as to the group.
+    const proc = startManaged({
+      command: 'bash',
+      args: ['-c', `setsid bash -c 'trap "" TERM; echo $$ > ${pidFile}; while :; do sleep 1; done' >/dev/null 2>&1 & echo launched; exec sleep 1000`],
+      logFile: join(dir, 'setsid.log'),
+    });
+    await waitFor(() => proc.tail(5).includes('launched') && readFileSync(pidFile, { encoding: 'utf8', flag: 'a+' }).trim() !== '', 'the helper to start');
+    const helper = Number(readFileSync(pidFile, 'utf8'));
+    const sid = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[3]);
+    assert.notEqual(sid(helper), sid(proc.pid), 'the helper left the server\'s session and group');
+    await proc.stop(500);
+    assert.equal(groupAlive(proc.pid), false);
+    assert.equal(pidAlive(helper), false, 'the escaped helper outlived the stop');
+  });
+
   it('sends SIGKILL to a child that ignores SIGTERM once the grace period is over', async () => {
     const proc = startManaged({ command: join(stubs, 'ignore-term.sh'), args: [], logFile: join(dir, 'ignore.log') });
     await waitFor(() => proc.tail(1).includes('ignoring SIGTERM'), 'the trap to be set');

@@ -94,11 +94,13 @@ describe('signals before and after the measurement', () => {
     assert.equal(r.engines[0]?.error, 'cancelled');
   });
 
-  it('SIGINT during prompt synthesis (100,000 long prompts): heard at once, partial results written', async (t) => {
-    const { out, args } = setup(longScenario({ input: 4000, requests: 100000 }));
-    const run = startCli(args);
+  it('SIGINT during prompt synthesis (4,000 long prompts): heard at once, partial results written, "cancelled" and never "passed"', async (t) => {
+    const { out, args } = setup(longScenario({ input: 4000, requests: 4000 }));
+    // With a baseline file, as in a pull request: an empty comparison must not read as a pass.
+    const run = startCli([...args, '--baseline', join(dir, 'synthesis-baseline.json')]);
     await run.waitFor(/^plan: /m);
-    await sleep(1_000);
+    // A long synthesis says how far it got.
+    await run.waitFor(/^preparing prompts: [\d,]+ of 16,000 \(\d+%\)$/m, 20_000);
     assert.doesNotMatch(run.output(), /starting/, 'still synthesizing prompts');
     const sentAt = Date.now();
     run.child.kill('SIGINT');
@@ -109,6 +111,8 @@ describe('signals before and after the measurement', () => {
     const r = results(out);
     assert.equal(r.partial, true);
     assert.deepEqual(r.engines, []);
+    assert.match(run.output(), /^gate: cancelled before any engine started/m);
+    assert.doesNotMatch(run.output() + readFileSync(join(out, 'report.md'), 'utf8'), /passed/);
   });
 
   it('SIGINT while the baseline is locked by another live writer: results on disk, history and lock untouched, ends in time', async (t) => {

@@ -117,9 +117,10 @@ test('bytes cut inside characters, fields and CRLF pairs, several events per wri
 
 test('transformers-style stream: no per-chunk usage and no [DONE]; the usage total is spread over the chunks', async () => {
   // Six content chunks, final usage says 12 tokens: two per chunk, estimated.
+  // The capture asked for 12 tokens.
   const { record, requests } = await roundTrip(
     { kind: 'sse', pieces: fixtureEvents('transformers-chat.sse'), gapMs: 5 },
-    { api: 'chat', dialect: PLAIN_OPENAI_DIALECT },
+    { api: 'chat', dialect: PLAIN_OPENAI_DIALECT, prompt: { ...PROMPT, maxTokens: 12 } },
   );
   assert.equal(record.ok, true, record.error ?? '');
   assert.equal(record.outputTokens, 12);
@@ -128,7 +129,7 @@ test('transformers-style stream: no per-chunk usage and no [DONE]; the usage tot
   for (let i = 0; i < 10; i += 2) assert.equal(record.itlMs[i], record.itlMs[i + 1]);
   const body = requests[0].body;
   for (const field of ['stream_options', 'ignore_eos', 'min_tokens']) assert.equal(field in body, false, field);
-  assert.equal(body.max_tokens, 8);
+  assert.equal(body.max_tokens, 12);
 });
 
 test('a stream that ends before [DONE] or a finish reason is recorded as cut off, with what arrived', async () => {
@@ -242,4 +243,39 @@ test('a refused connection is recorded as a connection error', async () => {
 
 test('a base URL that is not http(s) is rejected with the value named', () => {
   assert.throws(() => createStreamClient({ baseUrl: 'localhost:8000', connections: 1 }), /baseUrl must be an http\(s\) URL.*"localhost:8000"/);
+});
+
+// ---------- a server that floods the client ----------
+// Each is refused at once as an error saying what the server sent, with memory bounded by the
+// request's own max_tokens (PROMPT asks for 8), and the connection is dropped.
+
+const event = (o: unknown): string => `data: ${JSON.stringify(o)}\n\n`;
+
+for (const [what, usage] of [['far above max_tokens (1e7 in a chunk)', 10_000_000], ['1e9 in a chunk', 1e9], ['negative', -3], ['fractional', 2.5]] as const) {
+  test(`a usage count ${what} is a refusal naming the count, and nothing is sized by it`, async () => {
+    const pieces = [event({ choices: [{ text: 'a' }], usage: { completion_tokens: 1 } }), event({ choices: [{ text: 'b' }], usage: { completion_tokens: usage } }), 'data: [DONE]\n\n'];
+    const { record } = await roundTrip({ kind: 'sse', pieces });
+    assert.equal(record.ok, false);
+    assert.equal(record.error, `bad usage: the server counted ${usage} completion tokens, expected a whole number up to max_tokens 8`);
+    assert.ok(record.itlMs.length <= 8, `${record.itlMs.length} ITL entries`);
+  });
+}
+
+test('more content chunks than max_tokens (each carries a token) is a refusal; what is kept stops at max_tokens', async () => {
+  const pieces = Array.from({ length: 50 }, (_, i) => event({ choices: [{ text: `t${i}` }] }));
+  const { record } = await roundTrip({ kind: 'sse', pieces, ending: 'hang' }, { dialect: PLAIN_OPENAI_DIALECT });
+  assert.equal(record.error, 'too many chunks: the server streamed more content chunks than max_tokens 8');
+  assert.equal(record.streamedChunks, 8);
+});
+
+test('an event that never ends (2 MiB without a newline) is a refusal, read no further, the connection dropped', async () => {
+  const started = performance.now();
+  const { record } = await roundTrip({ kind: 'sse', pieces: [`data: {"choices":[{"text":"${'x'.repeat(2 * 2 ** 20)}`], ending: 'hang' });
+  assert.match(record.error ?? '', /^oversized event: the server sent over [\d,]+ characters without ending an event \(limit 1,048,576\)$/);
+  assert.ok(performance.now() - started < 5_000, 'not held until the 10 s deadline');
+});
+
+test('a 200 answer that is an HTML page is "not an event stream" naming its content type, not "stream cut off"', async () => {
+  const { record } = await roundTrip({ kind: 'sse', pieces: ['<html><body>Sign in to the proxy</body></html>'], contentType: 'text/html; charset=utf-8', ending: 'hang' });
+  assert.equal(record.error, 'not an event stream: HTTP 200 with content-type "text/html; charset=utf-8"');
 });

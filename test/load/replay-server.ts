@@ -18,6 +18,8 @@ export type Reply =
       readonly holdMs?: number;
       /** After the last piece: finish the response, destroy the socket, or keep it open. */
       readonly ending?: 'end' | 'destroy' | 'hang';
+      /** Content-type of the answer (default text/event-stream): a misbehaving server sends others. */
+      readonly contentType?: string;
     }
   | { readonly kind: 'json'; readonly status: number; readonly body: unknown; readonly holdMs?: number }
   | { readonly kind: 'hang' };
@@ -85,7 +87,7 @@ async function respond(res: ServerResponse, r: Reply): Promise<void> {
     res.end(JSON.stringify(r.body));
     return;
   }
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.writeHead(200, { 'content-type': r.contentType ?? 'text/event-stream', 'cache-control': 'no-cache' });
   res.flushHeaders();
   for (let i = 0; i < r.pieces.length; i++) {
     if (i > 0 && r.gapMs) await sleep(r.gapMs);

@@ -133,6 +133,32 @@ describe('startMetricsScraper (real HTTP server replaying recorded dumps)', () =
     }
   });
 
+  it('a /metrics that hangs is given up after three scrapes ran out of time, said once; later windows cost nothing', async () => {
+    let hits = 0;
+    const server = createServer(() => hits++); // accepts, never answers
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`;
+    const warnings: string[] = [];
+    const scraper = startMetricsScraper(url, VLLM_METRIC_NAMES, 20, (m) => warnings.push(m), 200);
+    try {
+      await scraper.end(await scraper.begin());
+      await scraper.end(await scraper.begin());
+      assert.deepEqual(warnings, [`GET ${url} ran out of its 0.2 s limit 3 times in a row: engine metrics (KV cache, queue, preemptions) are no longer scraped for this engine start`]);
+      const asked = hits;
+      const started = performance.now();
+      const s = await scraper.end(await scraper.begin());
+      assert.ok(performance.now() - started < 100, `a window after giving up took ${performance.now() - started} ms`);
+      assert.equal(s.scrapes, 0);
+      await sleep(100);
+      assert.equal(hits, asked, 'nothing more is asked of it');
+      assert.equal(warnings.length, 1);
+    } finally {
+      await scraper.stop();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('counts failed scrapes and still summarises what it got', async () => {
     const scraper = startMetricsScraper('http://127.0.0.1:1/metrics', VLLM_METRIC_NAMES, 20);
     const w = await scraper.begin();

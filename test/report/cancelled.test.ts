@@ -1,0 +1,19 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compare } from '../../src/compare/verdict.ts';
+import { exitCode } from '../../src/pipeline.ts';
+import { renderReport } from '../../src/report/markdown.ts';
+import { terminalSummary } from '../../src/report/terminal.ts';
+import { makeRun } from '../helpers/make-run.ts';
+
+// SIGINT before the first engine started: measure() returns the run partial and without engines.
+
+test('a run cancelled before any engine started is "cancelled", never "passed", and exits as a cancelled run', () => {
+  const run = { ...makeRun(), engines: [], partial: true };
+  const comparison = compare([], run, { mode: 'pr' });
+  const report = renderReport({ run, comparison });
+  assert.match(report.split('\n')[0], /^## ⚠️ LLM performance: cancelled before any engine started — nothing was measured or judged$/);
+  assert.doesNotMatch(report, /passed/);
+  assert.equal(terminalSummary(run, comparison), 'gate: cancelled before any engine started — nothing was measured or judged');
+  assert.equal(exitCode(comparison, run), 3);
+});
