@@ -311,7 +311,7 @@ export interface MetricComparison {
   readonly verdict: Verdict;
   /** For inconclusive results: runs of the current job (the `runs` input) that would likely settle it. */
   readonly runsToSettle: number | null;
-  /** For error results: what was wrong (e.g. too many failed requests); null for a missing value. */
+  /** For error results: what was wrong (too many failed requests, a value that cannot be a measurement); null when the scenario has no result. */
   readonly error?: string | null;
   /** For inconclusive results: why (absent in comparisons of older versions). */
   readonly why?: InconclusiveReason | null;

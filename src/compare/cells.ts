@@ -1,4 +1,4 @@
-import { METRICS, metricValue, type MetricDef } from '../metrics/catalog.ts';
+import { METRICS, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
 import { describeFailures, excessFailures } from '../metrics/failures.ts';
 import { scenarioOf, type BaselineEntry } from '../baseline/history.ts';
 import type { EngineResult, RunResult, Scenario, ScenarioSummary } from '../types.ts';
@@ -57,7 +57,7 @@ export interface Cell {
   readonly currentRuns: readonly (readonly number[])[];
   /** The scenario has no result, or the metric no value, in some repetition of the current job. */
   readonly missing: boolean;
-  /** Why the cell is an error when it is more than a missing value (too many failed requests). */
+  /** Why the cell is an error (too many failed requests, a value that cannot be a measurement); null when the scenario has no result. */
   readonly error: string | null;
   readonly estimate: Estimate | null;
   /** The scenario against the rest of the scenario set (null for SUITE, or without data for it). */
@@ -181,9 +181,10 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
       const reps = summaries.get(scenario);
       const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario)!.tolerances[def.name] ?? def.tolerance;
       const read = reps ? reps.map((s) => metricValue(def, s)) : [];
-      // A value that is missing, non-finite or negative is wrong data: the cell is an error.
-      const error = failures.get(scenario) ?? null;
-      const missing = error !== null || !reps || read.some((v) => v === null || !Number.isFinite(v) || v < 0);
+      // A value that is missing, not finite, negative or an impossible 0 is wrong data: the cell is an error.
+      const bad = read.findIndex((v) => valueProblem(def, v) !== null);
+      const error = failures.get(scenario) ?? (bad >= 0 ? `${def.name} ${valueProblem(def, read[bad])} in run ${runOf[bad] + 1}, repetition ${engine.repetitions[bad].index}` : null);
+      const missing = error !== null || !reps;
       const current = missing ? [] : (read as number[]);
       const currentRuns = groupByRun(current, runOf);
       const runs = storedRuns(selection.entries, scenario, def.name);
