@@ -3,6 +3,7 @@ import { describeFailures, excessFailures } from '../metrics/failures.ts';
 import { scenarioOf, type BaselineEntry } from '../baseline/history.ts';
 import type { EngineResult, RunResult, Scenario, ScenarioSummary } from '../types.ts';
 import { estimate, positive, type Estimate } from './estimation.ts';
+import { fitPriors, moderate, priorDfCap } from './moderation.ts';
 import { selectBaseline, type BaselineSelection } from './select.ts';
 import type { VarianceModel } from './stats.ts';
 
@@ -36,6 +37,8 @@ export interface CellOptions {
   readonly maxFailureRate?: number;
   /** Test each scenario against the rest of the set too (default true; off only to measure what that adds). */
   readonly contrasts?: boolean;
+  /** Moderate each metric's scenario contrasts' variances together (default true; off only to measure what that adds). */
+  readonly moderation?: boolean;
 }
 
 export interface StoredRun {
@@ -166,6 +169,29 @@ function withContrasts(cells: readonly Cell[], runOf: readonly number[], opts: C
   });
 }
 
+/**
+ * The engine's cells with each metric's scenario contrasts moderated together (moderation.ts).
+ * Only the contrasts: a contrast divides out whatever a run shares across its scenarios, so the
+ * contrasts' variances are each scenario's own noise, drawn apart. A scenario's own cell and the
+ * whole-set cell also carry the run effect every cell of a run shares; their variances all move
+ * with the same few run draws, agree for that reason alone, and would claim degrees of freedom
+ * the runs do not have (the whole-set cell gets its share of α instead, verdict.ts).
+ */
+function withModeration(cells: readonly Cell[], confidence: number): Cell[] {
+  const out = [...cells];
+  const groups = METRICS.map((def) => out.map((c, i) => ({ c, i })).filter(({ c }) => c.def === def && c.contrast !== null));
+  const variances = groups.map((g) => g.map(({ c }) => ({ variance: c.contrast!.unitVariance, df: c.contrast!.df })));
+  const priors = fitPriors(variances);
+  groups.forEach((g, k) => {
+    const prior = priors[k];
+    if (!prior) return;
+    g.forEach(({ c, i }, j) => {
+      out[i] = { ...c, contrast: moderate(c.contrast!, prior, priorDfCap(variances[k], variances[k][j]), confidence) };
+    });
+  });
+  return out;
+}
+
 export function planEngine(engine: EngineResult, run: RunResult, history: readonly BaselineEntry[], scenarios: Map<string, Scenario>, opts: CellOptions): EnginePlan {
   const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
   const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
@@ -196,5 +222,5 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
     const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
     if (suite) cells.push(suite);
   }
-  return { engine, selection, cells };
+  return { engine, selection, cells: opts.moderation === false ? cells : withModeration(cells, confidence) };
 }
