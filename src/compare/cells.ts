@@ -3,9 +3,9 @@ import { describeFailures, excessFailures } from '../metrics/failures.ts';
 import { scenarioOf, type BaselineEntry } from '../baseline/history.ts';
 import type { EngineResult, RunResult, Scenario, ScenarioSummary } from '../types.ts';
 import { estimate, positive, type Estimate } from './estimation.ts';
-import { fitPriors, moderate, priorDfCap } from './moderation.ts';
+import { fitPriors, moderate, pooledExcessKurtosis, priorDfCap, tailDf, withTailDf } from './moderation.ts';
 import { selectBaseline, type BaselineSelection } from './select.ts';
-import type { VarianceModel } from './stats.ts';
+import { trimmedMean, type VarianceModel } from './stats.ts';
 
 // The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
 // the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
@@ -192,6 +192,18 @@ function withModeration(cells: readonly Cell[], confidence: number): Cell[] {
   return out;
 }
 
+/**
+ * The cells judged with no more degrees of freedom than the tails of the engine's history allow
+ * (moderation.ts tailDf): the excess kurtosis of every scenario cell's stored run summaries, on
+ * the logs the tests compare.
+ */
+function withHistoryTails(cells: readonly Cell[], confidence: number): Cell[] {
+  const summaries = cells.filter((c) => c.scenario !== SUITE && c.runs.every((r) => r.values.every(positive))).map((c) => c.runs.map((r) => trimmedMean(r.values.map(Math.log))));
+  const maxDf = tailDf(pooledExcessKurtosis(summaries));
+  if (maxDf === Infinity) return [...cells];
+  return cells.map((c) => ({ ...c, estimate: c.estimate && withTailDf(c.estimate, maxDf, confidence), contrast: c.contrast && withTailDf(c.contrast, maxDf, confidence) }));
+}
+
 export function planEngine(engine: EngineResult, run: RunResult, history: readonly BaselineEntry[], scenarios: Map<string, Scenario>, opts: CellOptions): EnginePlan {
   const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
   const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
@@ -222,5 +234,6 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
     const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
     if (suite) cells.push(suite);
   }
-  return { engine, selection, cells: opts.moderation === false ? cells : withModeration(cells, confidence) };
+  const moderated = opts.moderation === false ? cells : withModeration(cells, confidence);
+  return { engine, selection, cells: withHistoryTails(moderated, confidence) };
 }

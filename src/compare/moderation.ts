@@ -111,8 +111,18 @@ export function moderate(est: Estimate, prior: VariancePrior, maxDf: number, con
   if (!(est.se > 0) || !(u > 0) || !(d0 > 0)) return est;
   const moderated = (d0 * prior.scale + est.df * u) / (d0 + est.df);
   const ratio = Math.sqrt(moderated / u);
-  const se = est.se * ratio;
-  const df = est.df + d0;
+  return {
+    ...retested(est, est.se * ratio, est.df + d0, confidence),
+    predict: (r) => {
+      const p = est.predict(r);
+      return { se: p.se * ratio, df: p.df + d0 };
+    },
+    prior: { scale: prior.scale, df: d0 },
+  };
+}
+
+/** The estimate's test and interval redone with another standard error and degrees of freedom. */
+function retested(est: Estimate, se: number, df: number, confidence: number): Estimate {
   const t = est.effect / se;
   const half = studentTQuantile(1 - (1 - confidence) / 2, df) * se;
   return {
@@ -123,10 +133,60 @@ export function moderate(est: Estimate, prior: VariancePrior, maxDf: number, con
     pLess: studentTCdf(t, df),
     se,
     df,
-    predict: (r) => {
-      const p = est.predict(r);
-      return { se: p.se * ratio, df: p.df + d0 };
-    },
-    prior: { scale: prior.scale, df: d0 },
+  };
+}
+
+// ---------- heavy tails ----------
+//
+// The tests take a run's summary as normal. Where the history's runs have heavy tails (a bad
+// repetition now and then, which two repetitions per run cannot trim), one outlying run in the
+// current job lands far out in the tail that a normal-theory quantile at a family's α (≈ 1e-4)
+// calls impossible: 12% of unchanged jobs failed under t₃ noise with 60 stored runs. The history
+// says how heavy its tails are: the excess kurtosis of its run summaries, pooled over the engine's
+// cells. A Student t with ν degrees of freedom has excess kurtosis 6 / (ν − 4), so the tests use
+// at most ν = 4 + 6 / kurtosis — the t whose tails are as heavy as the history's.
+
+/** Pooled excess kurtosis at which the tails count as heavy: a few standard errors above 0 for a short history. */
+export const HEAVY_TAIL_KURTOSIS = 1;
+
+/**
+ * Excess kurtosis of samples pooled over cells (each cell's unbiased G2, averaged, weighted by its
+ * size), or null with no cell of 4 or more values. Each cell is centred and scaled on its own.
+ */
+export function pooledExcessKurtosis(cells: readonly (readonly number[])[]): number | null {
+  let sum = 0;
+  let weight = 0;
+  for (const xs of cells) {
+    const n = xs.length;
+    if (n < 4) continue;
+    const m = xs.reduce((a, b) => a + b, 0) / n;
+    let m2 = 0;
+    let m4 = 0;
+    for (const x of xs) {
+      const d = (x - m) * (x - m);
+      m2 += d;
+      m4 += d * d;
+    }
+    m2 /= n;
+    m4 /= n;
+    if (!(m2 > 0)) continue;
+    const g2 = m4 / (m2 * m2) - 3;
+    sum += (n * ((n + 1) * g2 + 6) * (n - 1)) / ((n - 2) * (n - 3));
+    weight += n;
+  }
+  return weight > 0 ? sum / weight : null;
+}
+
+/** The most degrees of freedom a test may use given the history's tails: Infinity unless they are heavy. */
+export function tailDf(kurtosis: number | null): number {
+  return kurtosis !== null && kurtosis > HEAVY_TAIL_KURTOSIS ? 4 + 6 / kurtosis : Infinity;
+}
+
+/** The estimate judged with at most `maxDf` degrees of freedom (its prediction too). */
+export function withTailDf(est: Estimate, maxDf: number, confidence: number): Estimate {
+  if (!(est.df > maxDf) || !(est.se > 0)) return est;
+  return {
+    ...retested(est, est.se, maxDf, confidence),
+    predict: (r) => ({ se: est.predict(r).se, df: Math.min(est.predict(r).df, maxDf) }),
   };
 }
