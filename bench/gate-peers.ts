@@ -37,6 +37,7 @@ import { mean, studentTQuantile, variance } from '../src/compare/stats.ts';
 import { INPUT_DEFAULTS } from '../src/config/inputs.ts';
 import { createRng, mixSeed, type Rng } from '../src/load/random.ts';
 import type { Mode, RunResult } from '../src/types.ts';
+import { benchArgs } from './args.ts';
 import { makeRun } from '../test/helpers/make-run.ts';
 import { CV, RUN_CV, simulatedModel, type Noise, type Shape, type Table } from './noise-models.ts';
 
@@ -317,23 +318,8 @@ const SECTIONS = ['headline', 'one-scenario', 'run-effect', 'one-scenario-run-ef
 type Section = (typeof SECTIONS)[number];
 
 function args(): { trials: number; seed: number; only: ReadonlySet<Section> } {
-  const out = { trials: 200, seed: 20260601, only: new Set<Section>(SECTIONS) };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) {
-    if (argv[i] === '--only') {
-      const names = (argv[i + 1] ?? '').split(',');
-      const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
-      if (unknown.length > 0) throw new Error(`--only: unknown section ${unknown.join(', ')}; expected some of ${SECTIONS.join(', ')}`);
-      out.only = new Set(names as Section[]);
-      continue;
-    }
-    const value = Number(argv[i + 1]);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${argv[i]} needs a whole number ≥ 1, got ${argv[i + 1]}`);
-    if (argv[i] === '--trials') out.trials = value;
-    else if (argv[i] === '--seed') out.seed = value;
-    else throw new Error(`unknown argument ${argv[i]}; expected --trials N, --seed S or --only SECTION,…`);
-  }
-  return out;
+  const { numbers, only } = benchArgs(SECTIONS, { trials: 200, seed: 20260601 });
+  return { trials: numbers.trials, seed: numbers.seed, only };
 }
 
 function main(): void {

@@ -33,6 +33,7 @@ import { compare, SUITE, type CompareOptions } from '../src/compare/verdict.ts';
 import { INPUT_DEFAULTS } from '../src/config/inputs.ts';
 import { createRng, mixSeed, type Rng } from '../src/load/random.ts';
 import type { Comparison, RunResult } from '../src/types.ts';
+import { benchArgs } from './args.ts';
 import { makeRun } from '../test/helpers/make-run.ts';
 import { constantModel, realNoiseTable, simulatedModel, tableModel, type NoiseModel, type Shape, type Table } from './noise-models.ts';
 
@@ -258,24 +259,8 @@ function figure(t: Tally | undefined, key: string, of = 'trials'): { value: numb
 const SECTIONS = ['pr', 'tails', 'release', 'nightly'] as const;
 
 function args(): { trials: number; seed: number; workers: number; only: Set<string> } {
-  const out = { trials: 200, seed: 20261206, workers: 1, only: new Set<string>(SECTIONS) };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) {
-    if (argv[i] === '--only') {
-      const names = (argv[i + 1] ?? '').split(',');
-      const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
-      if (unknown.length > 0) throw new Error(`--only: unknown section ${unknown.join(', ')}; expected some of ${SECTIONS.join(', ')}`);
-      out.only = new Set(names);
-      continue;
-    }
-    const value = Number(argv[i + 1]);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${argv[i]} needs a whole number ≥ 1, got ${argv[i + 1]}`);
-    if (argv[i] === '--trials') out.trials = value;
-    else if (argv[i] === '--seed') out.seed = value;
-    else if (argv[i] === '--workers') out.workers = value;
-    else throw new Error(`unknown argument ${argv[i]}; expected --trials N, --seed S, --workers W or --only SECTION,…`);
-  }
-  return out;
+  const { numbers, only } = benchArgs(SECTIONS, { trials: 200, seed: 20261206, workers: 1 });
+  return { trials: numbers.trials, seed: numbers.seed, workers: numbers.workers, only };
 }
 
 async function main(): Promise<void> {
