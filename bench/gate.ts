@@ -10,7 +10,8 @@
 // and a constant history (every stored value its nominal figure) against (a) jobs.
 //
 //   node bench/gate.ts [--trials N] [--seed S] [--workers W] [--only SECTION,…]
-//     N trials per setting (default 200); W worker threads (default 1); sections: pr, tails,
+//     N trials per setting (default 200); W worker threads (default 1); sections: pr,
+//     false-alarms (unchanged jobs of (a), (b), (c7) only, for more trials at the same cost), tails,
 //     release, nightly (default all; the last line's JSON then holds null for what was not run)
 //
 // A history of H stored runs is ⌈H/2⌉ recorded jobs kept to the newest H runs (recordRun's window);
@@ -192,6 +193,8 @@ interface Job {
 function plan(sections: ReadonlySet<string>): Job[] {
   const jobs: Job[] = [];
   if (sections.has('pr')) for (const model of ['a', 'b', 'c7']) for (const history of HISTORIES) jobs.push({ id: `pr ${model} h${history}`, task: { kind: 'pr', model, history, shifts: true } });
+  // Unchanged jobs only, at 1/7 of the pr section's cost: more trials for the false-alarm rates.
+  if (sections.has('false-alarms')) for (const model of ['a', 'b', 'c7']) for (const history of HISTORIES) jobs.push({ id: `aa ${model} h${history}`, task: { kind: 'aa', historyModel: model, model, history } });
   if (sections.has('tails')) {
     jobs.push({ id: 'aa d h60', task: { kind: 'aa', historyModel: 'd', model: 'd', history: 60 } });
     for (const history of [10, 60]) jobs.push({ id: `aa constant h${history}`, task: { kind: 'aa', historyModel: 'constant', model: 'a', history } });
@@ -256,7 +259,7 @@ function figure(t: Tally | undefined, key: string, of = 'trials'): { value: numb
   return { value: Number((k / n).toFixed(4)), text: `${pct(k / n)} [${pct(lo)}, ${pct(hi)}]` };
 }
 
-const SECTIONS = ['pr', 'tails', 'release', 'nightly'] as const;
+const SECTIONS = ['pr', 'false-alarms', 'tails', 'release', 'nightly'] as const;
 
 function args(): { trials: number; seed: number; workers: number; only: Set<string> } {
   const { numbers, only } = benchArgs(SECTIONS, { trials: 200, seed: 20261206, workers: 1 });
@@ -291,6 +294,10 @@ async function main(): Promise<void> {
         row('cells decided in an unchanged job', figure(t, 'decided', 'cells'));
       }
     }
+  }
+  if (only.has('false-alarms')) {
+    console.log('\nunchanged jobs only: false alarms');
+    for (const model of ['a', 'b', 'c7']) for (const h of HISTORIES) row(`(${model}), history ${h}`, figure(r(`aa ${model} h${h}`), 'false_alarm'));
   }
   if (only.has('tails')) {
     console.log('\nunchanged jobs only');
