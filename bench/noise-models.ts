@@ -94,7 +94,11 @@ export interface NoiseModel {
   readonly scenarios: readonly string[];
   /** One job's values for `engines` engines. */
   draw(rng: Rng, shape: Shape, engines: number): Table;
+  /** Variance (of logs) of one run's whole-set summary of a metric: the mean over scenarios of its repetitions' mean. */
+  suiteRunVariance(metric: string, reps: number): number;
 }
+
+const logVariance = (cv: number): number => Math.log1p(cv * cv);
 
 /** Models (a), (b) and (d): nominal values × per-repetition noise (× the run effect for 'run effect'). */
 export function simulatedModel(name: string, noise: Noise, scenarios: readonly string[]): NoiseModel {
@@ -108,6 +112,7 @@ export function simulatedModel(name: string, noise: Noise, scenarios: readonly s
           METRICS.map((def) => Array.from({ length: shape.runs * shape.reps }, (_, i) => NOMINAL[def.name] * worse(def, runFactors[Math.floor(i / shape.reps)] * drawFactor(noise, rng, CV[def.name])))),
         );
       }),
+    suiteRunVariance: (metric, reps) => (noise === 'run effect' ? logVariance(RUN_CV) : 0) + logVariance(CV[metric]) / (scenarios.length * reps),
   };
 }
 
@@ -126,6 +131,13 @@ export function tableModel(name: string, table: { scenarios: string[]; cells: Ma
           }),
         ),
       ),
+    suiteRunVariance: (metric, reps) => {
+      const n = table.scenarios.length;
+      return table.scenarios.reduce((a, s) => {
+        const c = table.cells.get(`${s}|${metric}`)!;
+        return a + logVariance(c.between) + logVariance(c.within) / reps;
+      }, 0) / (n * n);
+    },
   };
 }
 
@@ -135,5 +147,6 @@ export function constantModel(scenarios: readonly string[]): NoiseModel {
     name: 'constant',
     scenarios,
     draw: (_rng, shape, engines) => Array.from({ length: engines }, () => scenarios.map(() => METRICS.map((def) => Array.from({ length: shape.runs * shape.reps }, () => NOMINAL[def.name])))),
+    suiteRunVariance: () => 0,
   };
 }
