@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { digamma, fitPriors, priorDfCap, trigamma, trigammaInverse, type SampleVariance } from '../../src/compare/moderation.ts';
-import { createRng, sampleGamma, type Rng } from '../../src/load/random.ts';
+import { digamma, fitPriors, pooledExcessKurtosis, priorDfCap, tailDf, trigamma, trigammaInverse, type SampleVariance } from '../../src/compare/moderation.ts';
+import { createRng, sampleGamma, sampleNormal, type Rng } from '../../src/load/random.ts';
 
 const close = (a: number, b: number, rel = 1e-9): void => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 
@@ -38,4 +38,18 @@ test('the prior: cells that share a variance give a large d0; cells whose varian
 test("a cell's moderated degrees of freedom never exceed what its group holds", () => {
   const group = [1, 2, 3, 4, 5, 6].map((v) => ({ variance: v, df: 2 }));
   assert.equal(priorDfCap(group, group[0]), 10);
+});
+
+test('heavy tails: pooled excess kurtosis near 0 for normal run summaries, large for t₃; only heavy tails cap the degrees of freedom', () => {
+  const rng = createRng(9);
+  const cells = (draw: () => number, n = 10) => Array.from({ length: 54 }, () => Array.from({ length: n }, draw));
+  const normal = pooledExcessKurtosis(cells(() => sampleNormal(rng)))!;
+  assert.ok(Math.abs(normal) < 0.5, `normal: ${normal}`);
+  assert.equal(tailDf(normal), Infinity);
+  // 60 stored runs (a sample of n cannot show an excess kurtosis much above n: t₃'s tails need a long history to be seen).
+  const t3 = pooledExcessKurtosis(cells(() => sampleNormal(rng) / Math.sqrt(sampleGamma(rng, 1.5, 2) / 3), 60))!;
+  assert.ok(t3 > 2, `t3: ${t3}`);
+  assert.ok(tailDf(t3) > 4 && tailDf(t3) < 7, `ν ${tailDf(t3)}`);
+  // Fewer than 4 values in every cell: nothing to say.
+  assert.equal(pooledExcessKurtosis([[1, 2, 3]]), null);
 });
