@@ -1,503 +1,403 @@
-// Monte Carlo of the gate on simulated histories (no servers): how often it fails a job that did not
-// change (false alarms per gate run, over the whole family of 6 scenarios × 9 metrics × 2 engines
-// plus the suite cells), how often it catches a real regression (power), how release and nightly
-// gates behave on unchanged code, and a replay of real GPU runs — next to the rules other tools use,
-// all on the same simulated data.
+// The gate's targets (issue #21), measured by Monte Carlo through compare() — the code the action
+// runs — at the action's defaults (runs × repetitions per job, confidence, fail-on: regression),
+// 2 engines × 6 scenarios × 9 metrics, over the four noise models of bench/noise-models.ts:
+//   (a)  iid repetitions: each repetition × scenario × metric draws a lognormal factor with the
+//        metric's CV (CV: throughput 2.7%, TPOT p50 2.7%, TTFT p95 8%, …)
+//   (b)  (a) and one lognormal 2.7% run effect per engine start, shared by every scenario and metric
+//   (c7) real vLLM H200 noise: per scenario × metric the between- and within-run CVs of the 7-run
+//        table of docs/benchmarks/2026-12-01-h200-vllm/session4 (realNoiseTable says how)
+//   (d)  t₃ tails: (a) with each log factor Student-t with 3 degrees of freedom, same log-variance
+// and a constant history (every stored value its nominal figure) against (a) jobs.
 //
-//   node bench/gate.ts [--trials N] [--seed S] [--only SECTION,…]
-//     N simulated gate runs per setting (default 200); --only runs some sections of SECTIONS below
-//     (the last line's JSON then holds only what was run)
+//   node bench/gate.ts [--trials N] [--seed S] [--workers W] [--only SECTION,…]
+//     N trials per setting (default 200); W worker threads (default 1); sections: pr,
+//     false-alarms (unchanged jobs of (a), (b), (c7) only, for more trials at the same cost), tails,
+//     release, nightly (default all; the last line's JSON then holds null for what was not run)
 //
-// A job is what one CI run measures per engine: `runs` independent engine starts, each with its
-// repetitions (the action's defaults: RUNS × REPS below). Every repetition of every scenario draws,
-// per metric, an independent multiplicative factor (CV per metric in CV below):
-//   lognormal  the simulated engine's own draw, drawRunMultiplier(rng, cv)
-//   t3         heavier tails: exp(σ·T₃/√3), the same log-variance as the lognormal
-//   bimodal    80/20 mixture in log space (a slow mode 2.24σ away), the same log-variance
-//   run effect lognormal noise per repetition, and each run (engine start) also draws one speed
-//              factor (CV RUN_CV) shared by all its repetitions, scenarios and metrics: a bad day,
-//              a warmer card, a neighbour.
-// Regressions are injected into every run of the current job of one engine, in every scenario (an
-// engine-wide slowdown) or in one scenario only. Power: the share of regressed jobs in which the
-// regressed metric of that engine is flagged (in an affected scenario or over the whole set); a
-// false alarm: an unchanged job with any regression flagged anywhere. History: the last WINDOW
-// stored runs, recorded with recordRun and compared with compare() — the code the action runs.
+// A history of H stored runs is ⌈H/2⌉ recorded jobs kept to the newest H runs (recordRun's window);
+// a fresh history is drawn every 2 trials. False alarm: an unchanged job with any regression
+// flagged, anywhere. Power: a job with the change injected into every run of engine 0 (in every
+// scenario, or in one, a different one each trial) in which that metric of engine 0 is flagged in
+// an affected scenario or over the whole set. Decided share: the share of an unchanged job's cells
+// that end no change, regression or improvement. Every figure comes with its 95% Wilson interval.
 //
-// Peers, per cell, with no correction for the family (none of them has one):
-//   ratio 200% / 110%  github-action-benchmark's alert threshold: current mean vs the history mean
-//   single run 5%      the current job's mean vs the last stored run's mean, alert beyond 5% worse
-//   bencher t-test     Bencher's t_test threshold: the history's run means, limit = mean ±
-//                      t(n−1, 0.99)·sd (the boundary used in Bencher's docs), current job's mean
+// Cost: vLLM's measured costs on an H200 (session 4: an engine start ≈ 62 s, a measured pass of the
+// default scenarios ≈ 32 s); a job of R runs × P repetitions (plus the warm-up pass) costs
+// R × (62 + (P + warm-up) × 32) s — 316 s at the defaults. The design runs a fixed number of runs,
+// so the cost per verdict is that figure under every noise model.
 
-import { readFileSync } from 'node:fs';
-import { METRICS, type MetricDef } from '../src/metrics/catalog.ts';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { METRICS } from '../src/metrics/catalog.ts';
 import { recordRun, type BaselineDoc } from '../src/baseline/history.ts';
 import { compare, SUITE, type CompareOptions } from '../src/compare/verdict.ts';
-import { mean, studentTQuantile, variance } from '../src/compare/stats.ts';
 import { INPUT_DEFAULTS } from '../src/config/inputs.ts';
-import { drawRunMultiplier } from '../src/engines/sim/noise.ts';
-import { createRng, mixSeed, sampleGamma, sampleNormal, type Rng } from '../src/load/random.ts';
-import type { Mode, RunResult } from '../src/types.ts';
-import { makeRun, NOMINAL } from '../test/helpers/make-run.ts';
+import { studentTQuantile } from '../src/compare/stats.ts';
+import { createRng, mixSeed, type Rng } from '../src/load/random.ts';
+import type { Comparison, RunResult } from '../src/types.ts';
+import { benchArgs } from './args.ts';
+import { makeRun } from '../test/helpers/make-run.ts';
+import { constantModel, realNoiseTable, simulatedModel, tableModel, type NoiseModel, type Shape, type Table } from './noise-models.ts';
 
 const ENGINES = ['sim-vllm', 'sim-transformers'];
-const SCENARIOS = ['chat-short', 'chat-concurrent-16', 'long-prompt', 'shared-prefix', 'poisson-4rps', 'burst-64'];
-/** The action's defaults: runs per job, repetitions per run, stored runs compared with, confidence. */
-const RUNS = Number(INPUT_DEFAULTS.runs);
-const REPS = Number(INPUT_DEFAULTS.repetitions);
-const WINDOW = Number(INPUT_DEFAULTS.history);
+const SCENARIOS = ['single-stream', 'chat-8', 'poisson', 'burst', 'long-context', 'shared-prefix'];
+const DEFAULTS: Shape = { runs: Number(INPUT_DEFAULTS.runs), reps: Number(INPUT_DEFAULTS.repetitions) };
+const WARMUP = Number(INPUT_DEFAULTS['warmup-repetitions']);
 const CONFIDENCE = Number(INPUT_DEFAULTS.confidence);
-/** The README's release recipe: `runs: 4`, `repetitions: 2`. */
-const RELEASE = { runs: 4, reps: 2 } as const;
+const HISTORIES = [2, 3, 10, 60] as const;
+/** The release recipe before the fitted one (fittedRelease): `mode: release`, `runs: 4`, `fail-on: inconclusive`, history 10. */
+const RELEASE = { shape: { runs: 4, reps: DEFAULTS.reps }, history: 10, failOn: 'inconclusive' } as const;
 /**
- * Release tolerances for runners with a run effect (the README's arithmetic: every whole-set metric's
- * 99% one-sided bound over 4 runs must stay inside its tolerance in 95% of unchanged releases, which
- * a 2.7% run effect allows from about 9%).
+ * Stored runs the fitted release recipe is measured against: 30 (15 baseline jobs). With 10, a 2.7%
+ * run effect leaves the whole-set SE at ≥ 2.81% · √(1/10) = 0.89% however many runs the release
+ * has, too much to hold 18 bounds at once and still fail a 5% slower release.
  */
-const RELEASE_RUN_EFFECT_TOLERANCES: Readonly<Record<string, number>> = Object.fromEntries(METRICS.map((m) => [m.name, Math.max(m.tolerance, 0.09)]));
-/** Run-to-run speed variation shared by a whole run (the 'run effect' setting). */
-const RUN_CV = 0.027;
-const CV: Readonly<Record<string, number>> = {
-  output_throughput: 0.027,
-  request_throughput: 0.027,
-  goodput: 0.04,
-  ttft_p50: 0.05,
-  ttft_p95: 0.08,
-  tpot_p50: 0.027,
-  tpot_p95: 0.04,
-  itl_p95: 0.05,
-  e2el_p50: 0.027,
-};
-const SHIFTS = [
-  { key: 'power_5pct_throughput', metric: 'output_throughput', size: 0.05 },
-  { key: 'power_5pct_tpot', metric: 'tpot_p50', size: 0.05 },
-  { key: 'power_10pct_ttft_p95', metric: 'ttft_p95', size: 0.1 },
-  { key: 'power_10pct_throughput', metric: 'output_throughput', size: 0.1 },
-] as const;
-
-type Noise = 'lognormal' | 't3' | 'bimodal' | 'run effect';
-
-/** A multiplicative slowdown factor (> 1 = slower) with log-variance ln(1 + cv²). */
-function drawFactor(noise: Noise, rng: Rng, cv: number): number {
-  if (noise === 'lognormal' || noise === 'run effect') return drawRunMultiplier(rng, cv);
-  const sigma = Math.sqrt(Math.log1p(cv * cv));
-  if (noise === 't3') {
-    const chi2 = sampleGamma(rng, 1.5, 2); // χ² with 3 degrees of freedom
-    return Math.exp((sigma * sampleNormal(rng)) / Math.sqrt(chi2 / 3) / Math.sqrt(3));
-  }
-  const p = 0.2;
-  const gap = Math.sqrt(0.8 / (p * (1 - p)));
-  return Math.exp(sigma * (Math.sqrt(0.2) * sampleNormal(rng) + (rng.next() < p ? gap : 0) - p * gap));
+const FITTED_RELEASE_HISTORY = 30;
+/** Nightly: 30 stored runs, the last STEP_BACK runs of the series (current job included) slower. */
+const NIGHTLY = { history: 30, stepBack: 10, size: 0.05, within: 2 } as const;
+/**
+ * A release recipe fitted to a runner's noise (what the README tells a user to compute from the
+ * report's noise line): R runs and, per whole-set metric, the tolerance (t + z)·SE with SE the
+ * run summary's SD × √(1/history + 1/R) and t the one-sided 99% quantile at history + R − 2
+ * degrees of freedom. Every one of the engines × metrics whole-set bounds must hold, so z is the
+ * normal quantile at 1 − 5% / (engines × metrics) (Bonferroni: 2.77 for 18): an unchanged release
+ * then passes ≥ 95% however the metrics' noise is correlated. Never below the metric's default,
+ * rounded up to 0.5%. R is the fewest runs (≤ 24) at which throughput and TPOT p50 have
+ * (z + 1.645)·SE ≤ 5% less the rounding, so that a release 5% slower, whose bound sits (t − 1.645)·SE
+ * past −5%, still fails 95% of the time.
+ */
+function fittedRelease(model: NoiseModel): { runs: number; tolerances: Record<string, number> } {
+  const z = normalQuantile(1 - 0.05 / (ENGINES.length * METRICS.length));
+  const se = (metric: string, runs: number): number => Math.sqrt(model.suiteRunVariance(metric, DEFAULTS.reps) * (1 / FITTED_RELEASE_HISTORY + 1 / runs));
+  let runs = RELEASE.shape.runs;
+  while (runs < 24 && (z + 1.645) * Math.max(se('output_throughput', runs), se('tpot_p50', runs)) > 0.045) runs++;
+  const t = studentTQuantile(CONFIDENCE, FITTED_RELEASE_HISTORY + runs - 2);
+  const tolerances = Object.fromEntries(METRICS.map((m) => [m.name, Math.max(m.tolerance, Math.ceil((t + z) * se(m.name, runs) * 200) / 200)]));
+  return { runs, tolerances };
 }
 
-const worse = (def: MetricDef, factor: number): number => (def.direction === 'higher-is-better' ? 1 / factor : factor);
+/** The standard normal quantile, as the limit of Student's t. */
+const normalQuantile = (p: number): number => studentTQuantile(p, 1e6);
 
-/** values[engine][scenario][metric][rep] of one job (repetitions of all its runs, run by run). */
-type Table = number[][][][];
+const VLLM_START_S = 62;
+const VLLM_PASS_S = 32;
 
-interface Shape {
-  readonly runs: number;
-  readonly reps: number;
-}
+const TABLE_C7 = fileURLToPath(new URL('../docs/benchmarks/2026-12-01-h200-vllm/session4/noise-vllm-7runs.md', import.meta.url));
 
-function drawTable(noise: Noise, rng: Rng, shape: Shape): Table {
-  return ENGINES.map(() => {
-    const runFactors = Array.from({ length: shape.runs }, () => (noise === 'run effect' ? drawRunMultiplier(rng, RUN_CV) : 1));
-    return SCENARIOS.map(() =>
-      METRICS.map((def) => Array.from({ length: shape.runs * shape.reps }, (_, i) => NOMINAL[def.name] * worse(def, runFactors[Math.floor(i / shape.reps)] * drawFactor(noise, rng, CV[def.name])))),
-    );
-  });
-}
-
-const engineIdx = new Map(ENGINES.map((e, i) => [e, i]));
-const scenarioIdx = new Map(SCENARIOS.map((s, i) => [s, i]));
-const metricIdx = new Map(METRICS.map((m, i) => [m.name, i]));
-
-function runOf(table: Table, shape: Shape, createdAt: string): RunResult {
-  return makeRun({
-    engines: ENGINES,
-    scenarios: SCENARIOS,
-    repetitions: shape.reps,
-    runs: shape.runs,
-    createdAt,
-    values: (c) => table[engineIdx.get(c.engine)!][scenarioIdx.get(c.scenario)!][metricIdx.get(c.metric)!][c.rep],
-  });
-}
-
-/** The current job's table with a regression of `size` injected into `metric` of engine 0 in the given scenarios. */
-function shifted(table: Table, metric: string, size: number, scenarios: readonly number[]): Table {
-  const k = metricIdx.get(metric)!;
-  const def = METRICS[k];
-  const factor = def.direction === 'higher-is-better' ? 1 - size : 1 + size;
-  return table.map((byScenario, e) => byScenario.map((byMetric, s) => byMetric.map((reps, m) => (e === 0 && m === k && scenarios.includes(s) ? reps.map((v) => v * factor) : reps))));
-}
-
-// ---------- the methods ----------
-
-/** Which cells a method calls a regression; scenario −1 is the whole scenario set (the gate's suite rows). */
-type Flags = (e: number, s: number, m: number) => boolean;
-
-/** history: the stored jobs' tables, oldest first; doc: the same runs as the gate stores them. */
-type Method = (doc: BaselineDoc, history: readonly Table[], current: Table, shape: Shape) => Flags;
-
-const CREATED = '2026-07-01T00:00:00.000Z';
-
-const gateMethod =
-  (opts: Partial<CompareOptions>): Method =>
-  (doc, _history, current, shape) => {
-    const c = compare(doc.entries, runOf(current, shape, CREATED), { mode: 'pr', confidence: CONFIDENCE, ...opts });
-    const flags = new Set<string>();
-    for (const e of c.engines) {
-      for (const m of e.metrics) {
-        if (m.verdict === 'regression') flags.add(`${engineIdx.get(e.engine)}|${m.scenario === SUITE ? -1 : scenarioIdx.get(m.scenario)}|${metricIdx.get(m.metric)}`);
-      }
-    }
-    return (e, s, m) => flags.has(`${e}|${s}|${m}`);
+function models(): Record<string, NoiseModel> {
+  return {
+    a: simulatedModel('a', 'lognormal', SCENARIOS),
+    b: simulatedModel('b', 'run effect', SCENARIOS),
+    c7: tableModel('c7', realNoiseTable(TABLE_C7)),
+    d: simulatedModel('d', 't3', SCENARIOS),
+    constant: constantModel(SCENARIOS),
   };
+}
 
-/** Worse-direction ratio: > 1 means `now` is worse than `before`. */
-const worseRatio = (def: MetricDef, now: number, before: number): number => (def.direction === 'higher-is-better' ? before / now : now / before);
-
-const ratioRule =
-  (threshold: number): Method =>
-  (_doc, history, current) =>
-  (e, s, m) =>
-    s >= 0 && worseRatio(METRICS[m], mean(current[e][s][m]), mean(history.flatMap((t) => t[e][s][m]))) > threshold;
-
-const singleRun: Method = (_doc, history, current, shape) => (e, s, m) =>
-  s >= 0 && worseRatio(METRICS[m], mean(current[e][s][m]), mean(history.at(-1)![e][s][m].slice(-shape.reps))) > 1.05;
-
-const bencherT: Method = (_doc, history, current, shape) => (e, s, m) => {
-  if (s < 0) return false;
-  const runs = history.flatMap((t) => Array.from({ length: shape.runs }, (_, r) => mean(t[e][s][m].slice(r * shape.reps, (r + 1) * shape.reps))));
-  const limit = studentTQuantile(0.99, runs.length - 1) * Math.sqrt(variance(runs));
-  const now = mean(current[e][s][m]);
-  return METRICS[m].direction === 'higher-is-better' ? now < mean(runs) - limit : now > mean(runs) + limit;
-};
-
-const PEERS: Readonly<Record<string, Method>> = {
-  ratio_200pct: ratioRule(2),
-  ratio_110pct: ratioRule(1.1),
-  single_run_5pct: singleRun,
-  bencher_t_test: bencherT,
-};
-
-const METHODS: Readonly<Record<string, Method>> = {
-  gate: gateMethod({}),
-  gate_pooled: gateMethod({ variance: 'pooled' }),
-  gate_bh: gateMethod({ correction: 'bh' }),
-  gate_no_contrasts: gateMethod({ contrasts: false }),
-  ...PEERS,
-};
-
-const LABELS: Readonly<Record<string, string>> = {
-  gate: `gate (defaults: confidence ${CONFIDENCE}, runs as the unit)`,
-  gate_pooled: 'gate, repetitions as independent',
-  gate_bh: 'gate, Benjamini–Hochberg',
-  gate_no_contrasts: 'gate without scenario-vs-set contrasts',
-  ratio_200pct: 'ratio 200% (github-action-benchmark)',
-  ratio_110pct: 'ratio 110%',
-  single_run_5pct: 'single run vs last run, 5%',
-  bencher_t_test: 'Bencher t_test (boundary 0.99)',
-};
-
-// ---------- simulation ----------
-
-interface Setting {
-  readonly noise: Noise;
-  readonly shape: Shape;
-  readonly window: number;
-  readonly trials: number;
-  readonly methods: readonly string[];
-  /** Regression in every scenario ('all') or in the first only ('one'). */
+/** A change injected into engine 0: metric, relative size (in its bad direction), every scenario or one. */
+interface Shift {
+  readonly key: string;
+  readonly metric: string;
+  readonly size: number;
   readonly spread: 'all' | 'one';
 }
 
-interface Rates {
-  false_alarm_rate: number;
-  power_5pct_throughput: number;
-  power_5pct_tpot: number;
-  power_10pct_ttft_p95: number;
-  power_10pct_throughput: number;
+const SHIFTS: readonly Shift[] = [
+  { key: 'thr_5', metric: 'output_throughput', size: 0.05, spread: 'all' },
+  { key: 'thr_10', metric: 'output_throughput', size: 0.1, spread: 'all' },
+  { key: 'tpot_5', metric: 'tpot_p50', size: 0.05, spread: 'all' },
+  { key: 'ttft_p95_10', metric: 'ttft_p95', size: 0.1, spread: 'all' },
+  { key: 'one_scenario_10', metric: 'output_throughput', size: 0.1, spread: 'one' },
+  { key: 'one_scenario_5', metric: 'output_throughput', size: 0.05, spread: 'one' },
+];
+
+const metricIdx = new Map(METRICS.map((m, i) => [m.name, i]));
+
+function slowed(table: Table, metric: string, size: number, scenarios: readonly number[]): Table {
+  const k = metricIdx.get(metric)!;
+  const factor = METRICS[k].direction === 'higher-is-better' ? 1 - size : 1 + size;
+  return table.map((byScenario, e) => byScenario.map((byMetric, s) => byMetric.map((reps, m) => (e === 0 && m === k && scenarios.includes(s) ? reps.map((v) => v * factor) : reps))));
 }
 
-function anyFlag(flags: Flags): boolean {
-  for (let e = 0; e < ENGINES.length; e++) {
-    for (let s = -1; s < SCENARIOS.length; s++) for (let m = 0; m < METRICS.length; m++) if (flags(e, s, m)) return true;
-  }
-  return false;
+function runOf(model: NoiseModel, table: Table, shape: Shape, createdAt: string): RunResult {
+  return makeRun({
+    engines: ENGINES,
+    scenarios: model.scenarios,
+    repetitions: shape.reps,
+    runs: shape.runs,
+    createdAt,
+    values: (c) => table[ENGINES.indexOf(c.engine)][model.scenarios.indexOf(c.scenario)][metricIdx.get(c.metric)!][c.rep],
+  });
 }
 
-/** A stored history of `window` runs (jobs of shape.runs runs each) as tables and as the gate stores it. */
-function drawHistory(noise: Noise, rng: Rng, shape: Shape, window: number): { tables: Table[]; doc: BaselineDoc } {
-  const tables: Table[] = [];
+/** ⌈history/2⌉ jobs of `model` (each optionally changed), recorded and kept to the newest `history` runs. */
+function drawHistory(model: NoiseModel, rng: Rng, history: number, change: (job: number, t: Table) => Table = (_j, t) => t): BaselineDoc {
   let doc: BaselineDoc | null = null;
-  for (let j = 0; j * shape.runs < window; j++) {
-    const t = drawTable(noise, rng, shape);
-    tables.push(t);
-    doc = recordRun(doc, runOf(t, shape, new Date(Date.UTC(2026, 5, 1, j)).toISOString()), window);
+  for (let j = 0; j * DEFAULTS.runs < history; j++) {
+    const t = change(j, model.draw(rng, DEFAULTS, ENGINES.length));
+    doc = recordRun(doc, runOf(model, t, DEFAULTS, new Date(Date.UTC(2026, 5, 1, j)).toISOString()), history);
   }
-  return { tables, doc: doc! };
+  return doc!;
 }
 
-// A fresh history for every CURRENTS_PER_HISTORY gate runs: building one costs as much as comparing
-// against it, and sharing it between two runs barely correlates their outcomes.
-const CURRENTS_PER_HISTORY = 2;
+const CREATED = '2026-07-01T00:00:00.000Z';
 
-function simulate(setting: Setting, seed: number): Record<string, Rates> {
-  const rng = createRng(mixSeed(seed, setting.shape.runs * 100 + setting.shape.reps, ['lognormal', 't3', 'bimodal', 'run effect'].indexOf(setting.noise), setting.window));
-  const tally = Object.fromEntries(setting.methods.map((k) => [k, { alarms: 0, detected: {} as Record<string, number> }]));
-  let history: { tables: Table[]; doc: BaselineDoc } | null = null;
-  for (let trial = 0; trial < setting.trials; trial++) {
-    if (trial % CURRENTS_PER_HISTORY === 0) history = drawHistory(setting.noise, rng, setting.shape, setting.window);
-    const current = drawTable(setting.noise, rng, setting.shape);
-    const affected = setting.spread === 'all' ? SCENARIOS.map((_, i) => i) : [0];
-    for (const name of setting.methods) {
-      const method = METHODS[name];
-      if (anyFlag(method(history!.doc, history!.tables, current, setting.shape))) tally[name].alarms++;
+function regressionFlagged(c: Comparison, metric: string, scenarios: readonly string[]): boolean {
+  return c.engines[0].metrics.some((m) => m.metric === metric && m.verdict === 'regression' && (m.scenario === SUITE || scenarios.includes(m.scenario)));
+}
+
+const anyRegression = (c: Comparison): boolean => c.engines.some((e) => e.metrics.some((m) => m.verdict === 'regression'));
+
+// ---------- tasks (what a worker runs) ----------
+
+type Task =
+  | { readonly kind: 'pr'; readonly model: string; readonly history: number; readonly shifts: boolean }
+  | { readonly kind: 'aa'; readonly historyModel: string; readonly model: string; readonly history: number }
+  | { readonly kind: 'release'; readonly model: string; readonly fitted: boolean }
+  | { readonly kind: 'nightly'; readonly model: string };
+
+/** Counts of successes by key, and trials (and cells, for the decided share). */
+type Tally = Record<string, number>;
+
+function add(into: Tally, from: Tally): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+}
+
+function runTask(task: Task, trials: number, seed: number): Tally {
+  const all = models();
+  const rng = createRng(seed);
+  const t: Tally = { trials };
+  const inc = (k: string, by = 1): void => {
+    t[k] = (t[k] ?? 0) + by;
+  };
+  const opts: CompareOptions = { mode: 'pr', confidence: CONFIDENCE, failOn: 'regression' };
+  let doc: BaselineDoc | null = null;
+  for (let trial = 0; trial < trials; trial++) {
+    if (task.kind === 'pr' || task.kind === 'aa') {
+      const model = all[task.model];
+      if (trial % 2 === 0) doc = drawHistory(all[task.kind === 'aa' ? task.historyModel : task.model], rng, task.history);
+      const current = model.draw(rng, DEFAULTS, ENGINES.length);
+      const aa = compare(doc!.entries, runOf(model, current, DEFAULTS, CREATED), opts);
+      if (anyRegression(aa)) inc('false_alarm');
+      const cells = aa.engines.flatMap((e) => e.metrics);
+      inc('cells', cells.length);
+      inc('decided', cells.filter((m) => m.verdict === 'no-change' || m.verdict === 'regression' || m.verdict === 'improvement').length);
+      if (task.kind === 'aa' || !task.shifts) continue;
       for (const shift of SHIFTS) {
-        const flags = method(history!.doc, history!.tables, shifted(current, shift.metric, shift.size, affected), setting.shape);
-        const m = metricIdx.get(shift.metric)!;
-        if (flags(0, -1, m) || affected.some((s) => flags(0, s, m))) tally[name].detected[shift.key] = (tally[name].detected[shift.key] ?? 0) + 1;
+        const affected = shift.spread === 'all' ? model.scenarios.map((_, i) => i) : [trial % model.scenarios.length];
+        const c = compare(doc!.entries, runOf(model, slowed(current, shift.metric, shift.size, affected), DEFAULTS, CREATED), opts);
+        if (regressionFlagged(c, shift.metric, affected.map((i) => model.scenarios[i]))) inc(shift.key);
       }
+    } else if (task.kind === 'release') {
+      const model = all[task.model];
+      const fit = task.fitted ? fittedRelease(model) : null;
+      const shape = fit ? { ...RELEASE.shape, runs: fit.runs } : RELEASE.shape;
+      if (trial % 2 === 0) doc = drawHistory(model, rng, fit ? FITTED_RELEASE_HISTORY : RELEASE.history);
+      const current = model.draw(rng, shape, ENGINES.length);
+      const judge = (table: Table): Comparison =>
+        compare(doc!.entries, runOf(model, table, shape, CREATED), { mode: 'release', confidence: CONFIDENCE, failOn: RELEASE.failOn, ...(fit ? { tolerances: fit.tolerances } : {}) });
+      const all6 = model.scenarios.map((_, i) => i);
+      if (judge(current).gate.passed) inc('release_pass');
+      if (!judge(slowed(current, 'output_throughput', 0.05, all6)).gate.passed) inc('release_thr_5_fail');
+      if (!judge(slowed(current, 'tpot_p50', 0.05, all6)).gate.passed) inc('release_tpot_5_fail');
+    } else {
+      const model = all[task.model];
+      const all6 = model.scenarios.map((_, i) => i);
+      // The series: NIGHTLY.history stored runs, then the current job's runs; the last stepBack are slower.
+      const slowJobs = (NIGHTLY.stepBack - DEFAULTS.runs) / DEFAULTS.runs;
+      const jobs = Math.ceil(NIGHTLY.history / DEFAULTS.runs);
+      const stepAt = NIGHTLY.history - (NIGHTLY.stepBack - DEFAULTS.runs);
+      const night = drawHistory(model, rng, NIGHTLY.history, (j, tab) => (j >= jobs - slowJobs ? slowed(tab, 'output_throughput', NIGHTLY.size, all6) : tab));
+      const current = slowed(model.draw(rng, DEFAULTS, ENGINES.length), 'output_throughput', NIGHTLY.size, all6);
+      const c = compare(night.entries, runOf(model, current, DEFAULTS, CREATED), { mode: 'schedule', confidence: CONFIDENCE, seed: mixSeed(seed, trial) });
+      const found = !c.gate.passed && c.changePoints.some((cp) => cp.engine === ENGINES[0] && cp.metric === 'output_throughput' && Math.abs(cp.index - stepAt) <= NIGHTLY.within);
+      if (found) inc('nightly_found');
     }
   }
-  const round = (x: number): number => Number(x.toFixed(4));
-  return Object.fromEntries(
-    setting.methods.map((k) => {
-      const t = tally[k];
-      const power = (key: string): number => round((t.detected[key] ?? 0) / setting.trials);
-      return [
-        k,
-        {
-          false_alarm_rate: round(t.alarms / setting.trials),
-          power_5pct_throughput: power('power_5pct_throughput'),
-          power_5pct_tpot: power('power_5pct_tpot'),
-          power_10pct_ttft_p95: power('power_10pct_ttft_p95'),
-          power_10pct_throughput: power('power_10pct_throughput'),
-        },
-      ];
+  return t;
+}
+
+// ---------- the plan ----------
+
+interface Job {
+  readonly id: string;
+  readonly task: Task;
+}
+
+function plan(sections: ReadonlySet<string>): Job[] {
+  const jobs: Job[] = [];
+  if (sections.has('pr')) for (const model of ['a', 'b', 'c7']) for (const history of HISTORIES) jobs.push({ id: `pr ${model} h${history}`, task: { kind: 'pr', model, history, shifts: true } });
+  // Unchanged jobs only, at 1/7 of the pr section's cost: more trials for the false-alarm rates.
+  if (sections.has('false-alarms')) for (const model of ['a', 'b', 'c7']) for (const history of HISTORIES) jobs.push({ id: `aa ${model} h${history}`, task: { kind: 'aa', historyModel: model, model, history } });
+  if (sections.has('tails')) {
+    jobs.push({ id: 'aa d h60', task: { kind: 'aa', historyModel: 'd', model: 'd', history: 60 } });
+    for (const history of [10, 60]) jobs.push({ id: `aa constant h${history}`, task: { kind: 'aa', historyModel: 'constant', model: 'a', history } });
+  }
+  if (sections.has('release')) {
+    for (const model of ['b', 'c7']) jobs.push({ id: `release ${model}`, task: { kind: 'release', model, fitted: false } });
+    for (const model of ['b', 'c7']) jobs.push({ id: `release fitted ${model}`, task: { kind: 'release', model, fitted: true } });
+  }
+  if (sections.has('nightly')) jobs.push({ id: 'nightly b', task: { kind: 'nightly', model: 'b' } });
+  return jobs;
+}
+
+const CHUNK = 20;
+
+async function runAll(jobs: readonly Job[], trials: number, seed: number, workers: number): Promise<Map<string, Tally>> {
+  const chunks = jobs.flatMap((job, j) => Array.from({ length: Math.ceil(trials / CHUNK) }, (_, k) => ({ id: job.id, task: job.task, trials: Math.min(CHUNK, trials - k * CHUNK), seed: mixSeed(seed, j, k) })));
+  const out = new Map<string, Tally>(jobs.map((j) => [j.id, {}]));
+  if (workers <= 1) {
+    for (const c of chunks) add(out.get(c.id)!, runTask(c.task, c.trials, c.seed));
+    return out;
+  }
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(workers, chunks.length) }, () => {
+      const w = new Worker(new URL(import.meta.url), { workerData: { worker: true } });
+      return new Promise<void>((resolve, reject) => {
+        const feed = (): void => {
+          if (next >= chunks.length) {
+            void w.terminate().then(() => resolve());
+            return;
+          }
+          w.postMessage(chunks[next++]);
+        };
+        w.on('message', (m: { id: string; tally: Tally }) => {
+          add(out.get(m.id)!, m.tally);
+          feed();
+        });
+        w.on('error', reject);
+        feed();
+      });
     }),
   );
-}
-
-/** Share of unchanged jobs that a gate in `mode` (with `failOn`) passes. */
-function passRate(noise: Noise, shape: Shape, current: Shape, window: number, trials: number, seed: number, mode: Mode, extra: Partial<CompareOptions>): { pass: number; failedOnDrift: number } {
-  const rng = createRng(mixSeed(seed, 7, ['lognormal', 't3', 'bimodal', 'run effect'].indexOf(noise), mode.length));
-  let pass = 0;
-  let drift = 0;
-  for (let trial = 0; trial < trials; trial++) {
-    const { doc } = drawHistory(noise, rng, shape, window);
-    const c = compare(doc.entries, runOf(drawTable(noise, rng, current), current, CREATED), { mode, confidence: CONFIDENCE, seed: mixSeed(seed, trial), ...extra });
-    if (c.gate.passed) pass++;
-    if (c.changePoints.length > 0 && !c.gate.passed) drift++;
-  }
-  return { pass: Number((pass / trials).toFixed(4)), failedOnDrift: Number((drift / trials).toFixed(4)) };
-}
-
-// ---------- replay of real GPU runs ----------
-
-const GPU_RUNS = ['run1', 'run2', 'run3', 'run4'].map((f) => `test/fixtures/h200-vllm-0.22/${f}.json`);
-
-/** The vLLM part of a real results file, its repetitions drawn from its own with replacement when `boot`, else in a random order. */
-function redraw(run: RunResult, rng: Rng, createdAt: string, boot: boolean): RunResult {
-  const engines = run.engines
-    .filter((e) => e.engine === 'vllm')
-    .map((e) => {
-      const n = e.repetitions.length;
-      const order = boot ? Array.from({ length: n }, () => Math.floor(rng.next() * n)) : [...e.repetitions.keys()].sort(() => rng.next() - 0.5);
-      return { ...e, repetitions: order.map((k, i) => ({ ...e.repetitions[k], index: i })) };
-    });
-  return { ...run, createdAt, engines };
-}
-
-interface Replay {
-  readonly alarms: number;
-  readonly trials: number;
-  readonly verdicts: Record<string, number>;
-}
-
-/**
- * Unchanged pull requests over real noise: one of the four real vLLM runs is the current job and
- * the other three the history. Leave-one-out takes the runs as measured (4 comparisons); the
- * bootstrap also redraws each run's two repetitions with replacement, which can make a run of
- * one repetition twice — a stress test beyond what was measured.
- */
-function replay(trials: number, seed: number, boot: boolean): Replay {
-  const runs = GPU_RUNS.map((f) => JSON.parse(readFileSync(new URL(`../${f}`, import.meta.url), 'utf8')) as RunResult);
-  const rng = createRng(mixSeed(seed, 11));
-  const n = boot ? trials : runs.length;
-  let alarms = 0;
-  const verdicts: Record<string, number> = {};
-  for (let trial = 0; trial < n; trial++) {
-    const pick = boot ? Math.floor(rng.next() * runs.length) : trial;
-    let doc: BaselineDoc | null = null;
-    runs.forEach((r, i) => {
-      if (i !== pick) doc = recordRun(doc, redraw(r, rng, new Date(Date.UTC(2026, 11, 1, i)).toISOString(), boot), WINDOW);
-    });
-    const c = compare(doc!.entries, redraw(runs[pick], rng, CREATED, boot), { mode: 'pr', confidence: CONFIDENCE });
-    if (c.engines.some((e) => e.metrics.some((m) => m.verdict === 'regression'))) alarms++;
-    for (const m of c.engines[0].metrics) verdicts[m.verdict] = (verdicts[m.verdict] ?? 0) + 1;
-  }
-  return { alarms: Number((alarms / n).toFixed(4)), trials: n, verdicts };
+  return out;
 }
 
 // ---------- output ----------
 
+/** 95% Wilson score interval of k successes in n trials. */
+function wilson(k: number, n: number): [number, number] {
+  const z = 1.959964;
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const c = (p + (z * z) / (2 * n)) / d;
+  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return [Math.max(0, c - h), Math.min(1, c + h)];
+}
+
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-function printTable(title: string, rows: readonly { label: string; r: Rates }[]): void {
-  console.log(`\n${title}`);
-  console.log(`${'method'.padEnd(44)} ${'false alarms'.padStart(12)} ${'thr −5%'.padStart(8)} ${'TPOT +5%'.padStart(9)} ${'p95 TTFT +10%'.padStart(14)} ${'thr −10%'.padStart(9)}`);
-  for (const { label, r } of rows) {
-    console.log(
-      `${label.padEnd(44)} ${pct(r.false_alarm_rate).padStart(12)} ${pct(r.power_5pct_throughput).padStart(8)} ${pct(r.power_5pct_tpot).padStart(9)} ${pct(r.power_10pct_ttft_p95).padStart(14)} ${pct(r.power_10pct_throughput).padStart(9)}`,
-    );
-  }
+function figure(t: Tally | undefined, key: string, of = 'trials'): { value: number; text: string } | null {
+  if (!t || !t[of]) return null;
+  const k = t[key] ?? 0;
+  const n = t[of];
+  const [lo, hi] = wilson(k, n);
+  return { value: Number((k / n).toFixed(4)), text: `${pct(k / n)} [${pct(lo)}, ${pct(hi)}]` };
 }
 
-const SECTIONS = ['headline', 'one-scenario', 'run-effect', 'one-scenario-run-effect', 'shapes', 'noise', 'release', 'schedule', 'replay'] as const;
-type Section = (typeof SECTIONS)[number];
+const SECTIONS = ['pr', 'false-alarms', 'tails', 'release', 'nightly'] as const;
 
-function args(): { trials: number; seed: number; only: ReadonlySet<Section> } {
-  const out = { trials: 200, seed: 20260601, only: new Set<Section>(SECTIONS) };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) {
-    if (argv[i] === '--only') {
-      const names = (argv[i + 1] ?? '').split(',');
-      const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
-      if (unknown.length > 0) throw new Error(`--only: unknown section ${unknown.join(', ')}; expected some of ${SECTIONS.join(', ')}`);
-      out.only = new Set(names as Section[]);
-      continue;
-    }
-    const value = Number(argv[i + 1]);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${argv[i]} needs a whole number ≥ 1, got ${argv[i + 1]}`);
-    if (argv[i] === '--trials') out.trials = value;
-    else if (argv[i] === '--seed') out.seed = value;
-    else throw new Error(`unknown argument ${argv[i]}; expected --trials N, --seed S or --only SECTION,…`);
-  }
-  return out;
+function args(): { trials: number; seed: number; workers: number; only: Set<string> } {
+  const { numbers, only } = benchArgs(SECTIONS, { trials: 200, seed: 20261206, workers: 1 });
+  return { trials: numbers.trials, seed: numbers.seed, workers: numbers.workers, only };
 }
 
-function main(): void {
-  const { trials, seed, only } = args();
+async function main(): Promise<void> {
+  const { trials, seed, workers, only } = args();
   const started = performance.now();
-  const defaults: Shape = { runs: RUNS, reps: REPS };
   console.log(
-    `gate benchmark: ${ENGINES.length} engines × ${SCENARIOS.length} scenarios × ${METRICS.length} metrics; defaults: ${RUNS} runs × ${REPS} repetitions per job, history ${WINDOW} stored runs, confidence ${CONFIDENCE}; ${trials} simulated gate runs per setting, seed ${seed}`,
+    `gate targets: ${ENGINES.length} engines × ${SCENARIOS.length} scenarios × ${METRICS.length} metrics; defaults ${DEFAULTS.runs} runs × ${DEFAULTS.reps} repetitions per job, confidence ${CONFIDENCE}, fail-on regression; ${trials} trials per setting, seed ${seed}; figures with 95% Wilson intervals`,
   );
-  console.log(`noise CV per repetition: ${Object.entries(CV).map(([m, cv]) => `${m} ${pct(cv)}`).join(', ')}; run effect CV ${pct(RUN_CV)}`);
-  console.log('false alarms: share of unchanged jobs with any regression flagged; power: share of regressed jobs where the regressed metric is flagged');
+  const results = await runAll(plan(only), trials, seed, workers);
+  const r = (id: string): Tally | undefined => results.get(id);
+  const row = (label: string, f: { text: string } | null): void => console.log(`  ${label.padEnd(52)} ${f ? f.text : 'not run'}`);
 
-  const peers = Object.keys(PEERS);
-  const rows = (t: Record<string, Rates>) => Object.keys(t).map((k) => ({ label: LABELS[k], r: t[k] }));
-  const out: Record<string, unknown> = {};
-  const section = <T>(key: Section, run: () => T): T | undefined => (only.has(key) ? run() : undefined);
-
-  const headline = section('headline', () => {
-    const t = simulate({ noise: 'lognormal', shape: defaults, window: WINDOW, trials, methods: ['gate', 'gate_pooled', 'gate_bh', ...peers], spread: 'all' }, seed);
-    printTable('independent (lognormal) noise, defaults, regression in every scenario of one engine', rows(t));
-    return t;
-  });
-  const one = section('one-scenario', () => {
-    const t = simulate({ noise: 'lognormal', shape: defaults, window: WINDOW, trials, methods: ['gate', ...peers], spread: 'one' }, seed);
-    printTable('independent noise, defaults, regression in one scenario only', rows(t));
-    return t;
-  });
-  const runEffect = section('run-effect', () => {
-    const t = simulate({ noise: 'run effect', shape: defaults, window: WINDOW, trials, methods: ['gate', 'gate_pooled', ...peers], spread: 'all' }, seed);
-    printTable(`run effect (CV ${pct(RUN_CV)} per run), defaults, regression in every scenario`, rows(t));
-    return t;
-  });
-  const oneRunEffect = section('one-scenario-run-effect', () => {
-    const t = simulate({ noise: 'run effect', shape: defaults, window: WINDOW, trials, methods: ['gate', 'gate_no_contrasts', ...peers], spread: 'one' }, seed);
-    printTable(`run effect (CV ${pct(RUN_CV)} per run), defaults, regression in one scenario only`, rows(t));
-    return t;
-  });
-
-  // The same GPU time spent differently: today's one run of five repetitions after a warm restart.
-  const byShape = section('shapes', () => {
-    const shapes: Record<string, Shape> = { '1 run × 5 reps': { runs: 1, reps: 5 }, '2 runs × 2 reps': { runs: 2, reps: 2 }, '3 runs × 2 reps': { runs: 3, reps: 2 } };
-    const by: Record<string, Record<string, Rates>> = {};
-    const shapeRows: { label: string; r: Rates }[] = [];
-    for (const [label, shape] of Object.entries(shapes)) {
-      by[label] = {};
-      for (const noise of ['lognormal', 'run effect'] as const) {
-        const r = simulate({ noise, shape, window: WINDOW, trials, methods: ['gate'], spread: 'all' }, seed).gate;
-        by[label][noise] = r;
-        shapeRows.push({ label: `${label}, ${noise}`, r });
+  const prCols: [string, string][] = [
+    ['false alarms', 'false_alarm'],
+    ['−5% throughput, every scenario', 'thr_5'],
+    ['−10% throughput, every scenario', 'thr_10'],
+    ['+5% TPOT p50, every scenario', 'tpot_5'],
+    ['+10% TTFT p95, every scenario', 'ttft_p95_10'],
+    ['−10% throughput, one scenario', 'one_scenario_10'],
+    ['−5% throughput, one scenario', 'one_scenario_5'],
+  ];
+  if (only.has('pr')) {
+    for (const model of ['a', 'b', 'c7']) {
+      for (const h of HISTORIES) {
+        const t = r(`pr ${model} h${h}`);
+        console.log(`\n(${model}), history ${h} stored runs`);
+        for (const [label, key] of prCols) row(label, figure(t, key));
+        row('cells decided in an unchanged job', figure(t, 'decided', 'cells'));
       }
     }
-    printTable(`the gate by runs × repetitions per job (history ${WINDOW} stored runs)`, shapeRows);
-    return by;
-  });
-
-  const byNoise = section('noise', () => {
-    const by: Record<string, Rates> = {};
-    for (const noise of ['t3', 'bimodal'] as const) by[noise] = simulate({ noise, shape: defaults, window: WINDOW, trials, methods: ['gate'], spread: 'all' }, seed).gate;
-    // Five repetitions per run let the trimmed mean drop a run's worst one (2.5× the GPU time).
-    const five: Shape = { runs: RUNS, reps: 5 };
-    by[`t3, ${five.runs} runs × ${five.reps} reps`] = simulate({ noise: 't3', shape: five, window: WINDOW, trials, methods: ['gate'], spread: 'all' }, seed).gate;
-    printTable('heavier-tailed noise (defaults unless said)', Object.entries(by).map(([k, r]) => ({ label: `gate, ${k}`, r })));
-    return by;
-  });
-
-  if (only.has('release') || only.has('schedule')) console.log('\nunchanged code, other gates (history at the defaults)');
-  const release = section('release', () => {
-    const recipe = passRate('lognormal', defaults, RELEASE, WINDOW, trials, seed, 'release', { failOn: 'inconclusive' });
-    const runEffectRecipe = passRate('run effect', defaults, RELEASE, WINDOW, trials, seed, 'release', { failOn: 'inconclusive' });
-    const wide = passRate('run effect', defaults, RELEASE, WINDOW, trials, seed, 'release', { failOn: 'inconclusive', tolerances: RELEASE_RUN_EFFECT_TOLERANCES });
-    const atDefaults = passRate('lognormal', defaults, defaults, WINDOW, trials, seed, 'release', { failOn: 'inconclusive' });
-    console.log(
-      `release, the README's recipe (runs ${RELEASE.runs} × ${RELEASE.reps} repetitions, fail-on: inconclusive): passes ${pct(recipe.pass)} (independent noise), ${pct(runEffectRecipe.pass)} (run effect); at the pull-request defaults: ${pct(atDefaults.pass)}`,
-    );
-    console.log(`release under the run effect with the README's wider release tolerances (${JSON.stringify(RELEASE_RUN_EFFECT_TOLERANCES)}): passes ${pct(wide.pass)}`);
-    return { recipe, runEffectRecipe, wide, atDefaults };
-  });
-  const schedule = section('schedule', () => {
-    const nightly = passRate('run effect', defaults, defaults, WINDOW, trials, seed, 'schedule', {});
-    const independent = passRate('lognormal', defaults, defaults, WINDOW, trials, seed, 'schedule', {});
-    console.log(`schedule (nightly), run effect: fails on a change point ${pct(nightly.failedOnDrift)}; independent noise: ${pct(independent.failedOnDrift)}`);
-    return { nightly, independent };
-  });
-
-  const replays = section('replay', () => {
-    const rp = replay(trials, seed, false);
-    const boot = replay(trials, seed, true);
-    console.log('\nreplay of the 4 real vLLM runs on an H200 (3 as history, 1 as the pull request)');
-    console.log(`leave-one-out, runs as measured: alarms on ${rp.alarms * rp.trials} of ${rp.trials}; verdicts ${JSON.stringify(rp.verdicts)}`);
-    console.log(`bootstrap, repetitions redrawn with replacement: alarms on ${pct(boot.alarms)} of ${boot.trials}; verdicts ${JSON.stringify(boot.verdicts)}`);
-    return { rp, boot };
-  });
-
+  }
+  if (only.has('false-alarms')) {
+    console.log('\nunchanged jobs only: false alarms');
+    for (const model of ['a', 'b', 'c7']) for (const h of HISTORIES) row(`(${model}), history ${h}`, figure(r(`aa ${model} h${h}`), 'false_alarm'));
+  }
+  if (only.has('tails')) {
+    console.log('\nunchanged jobs only');
+    row('(d) t₃ tails, history 60: false alarms', figure(r('aa d h60'), 'false_alarm'));
+    row('constant history 10, (a) jobs: false alarms', figure(r('aa constant h10'), 'false_alarm'));
+    row('constant history 60, (a) jobs: false alarms', figure(r('aa constant h60'), 'false_alarm'));
+  }
+  if (only.has('release')) {
+    console.log(`\nrelease, the former recipe (${RELEASE.shape.runs} runs × ${RELEASE.shape.reps} repetitions, fail-on ${RELEASE.failOn}, history ${RELEASE.history})`);
+    for (const model of ['b', 'c7']) {
+      row(`(${model}) unchanged release passes`, figure(r(`release ${model}`), 'release_pass'));
+      row(`(${model}) 5% lower throughput fails`, figure(r(`release ${model}`), 'release_thr_5_fail'));
+      row(`(${model}) 5% higher TPOT p50 fails`, figure(r(`release ${model}`), 'release_tpot_5_fail'));
+    }
+    console.log(`release, the recipe fitted to the runner (runs and tolerances from its noise; fittedRelease says how), history ${FITTED_RELEASE_HISTORY}`);
+    for (const model of ['b', 'c7']) {
+      const fit = fittedRelease(models()[model]);
+      console.log(`  (${model}): runs ${fit.runs}; tolerances ${Object.entries(fit.tolerances).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`);
+      row(`(${model}) unchanged release passes`, figure(r(`release fitted ${model}`), 'release_pass'));
+      row(`(${model}) 5% lower throughput fails`, figure(r(`release fitted ${model}`), 'release_thr_5_fail'));
+      row(`(${model}) 5% higher TPOT p50 fails`, figure(r(`release fitted ${model}`), 'release_tpot_5_fail'));
+    }
+  }
+  if (only.has('nightly')) {
+    console.log(`\nnightly (schedule mode), (b), ${NIGHTLY.history} stored runs, −${NIGHTLY.size * 100}% throughput step ${NIGHTLY.stepBack} runs back`);
+    row(`found and placed within ${NIGHTLY.within} runs`, figure(r('nightly b'), 'nightly_found'));
+  }
+  const jobCost = DEFAULTS.runs * (VLLM_START_S + (DEFAULTS.reps + WARMUP) * VLLM_PASS_S);
+  console.log(`\ncost per verdict (vLLM, H200): ${DEFAULTS.runs} × (${VLLM_START_S} + ${DEFAULTS.reps + WARMUP} × ${VLLM_PASS_S}) = ${jobCost} GPU-seconds under every model (a fixed number of runs; no sequential design yet)`);
+  console.log('the sequential design (b_h10_seq_*) is not built: its keys are null');
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (headline) {
-    const g = headline.gate;
-    Object.assign(out, { false_alarm_rate: g.false_alarm_rate, power_5pct_throughput: g.power_5pct_throughput, power_5pct_tpot: g.power_5pct_tpot, power_10pct_ttft_p95: g.power_10pct_ttft_p95 });
-  }
-  if (runEffect) Object.assign(out, { false_alarm_rate_run_effect: runEffect.gate.false_alarm_rate, power_10pct_throughput_run_effect: runEffect.gate.power_10pct_throughput });
-  if (schedule) out.schedule_false_drift_rate = schedule.nightly.failedOnDrift;
-  if (release) out.release_unchanged_pass_rate = release.recipe.pass;
-  if (replays) Object.assign(out, { replay_real_gpu_false_alarm_rate: replays.rp.alarms, replay_real_gpu_bootstrap_false_alarm_rate: replays.boot.alarms });
-  out.setting = { runs: RUNS, repetitions: REPS, window: WINDOW, confidence: CONFIDENCE, trials, seed, run_effect_cv: RUN_CV, sections: [...only] };
-  if (release) {
-    Object.assign(out, {
-      release_unchanged_pass_rate_run_effect: release.runEffectRecipe.pass,
-      release_unchanged_pass_rate_run_effect_wide_tolerances: release.wide.pass,
-      release_run_effect_tolerances: RELEASE_RUN_EFFECT_TOLERANCES,
-      release_unchanged_pass_rate_pr_defaults: release.atDefaults.pass,
-      release_recipe: RELEASE,
-    });
-  }
-  if (schedule) out.schedule_false_drift_rate_independent = schedule.independent.failedOnDrift;
-  if (one) out.one_scenario = one.gate;
-  if (oneRunEffect) Object.assign(out, { one_scenario_run_effect: oneRunEffect.gate, one_scenario_run_effect_without_contrasts: oneRunEffect.gate_no_contrasts });
-  if (headline) out.independent = headline;
-  if (runEffect) out.run_effect = runEffect;
-  if (byShape) out.by_shape = byShape;
-  if (byNoise) out.by_noise = byNoise;
-  if (replays) Object.assign(out, { replay_verdicts: replays.rp.verdicts, replay_bootstrap_verdicts: replays.boot.verdicts });
-  console.log(JSON.stringify(out));
+
+  const v = (id: string, key: string, of = 'trials'): number | null => figure(r(id), key, of)?.value ?? null;
+  const falseAlarms = [...results.entries()].filter(([id]) => id.startsWith('pr ') || id.startsWith('aa ')).map(([, t]) => (t.trials ? (t.false_alarm ?? 0) / t.trials : null));
+  const minOf = (...xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : Math.min(...(xs as number[])));
+  console.log(
+    JSON.stringify({
+      false_alarm_max: falseAlarms.length > 0 && falseAlarms.every((x) => x !== null) ? Number(Math.max(...(falseAlarms as number[])).toFixed(4)) : null,
+      c7_h3_tpot_5: v('pr c7 h3', 'tpot_5'),
+      c7_h3_thr_5: v('pr c7 h3', 'thr_5'),
+      c7_h3_ttft_p95_10: v('pr c7 h3', 'ttft_p95_10'),
+      c7_h3_one_scenario_10: v('pr c7 h3', 'one_scenario_10'),
+      a_h10_thr_5: v('pr a h10', 'thr_5'),
+      a_h10_tpot_5: v('pr a h10', 'tpot_5'),
+      a_h10_ttft_p95_10: v('pr a h10', 'ttft_p95_10'),
+      c7_h10_ttft_p95_10: v('pr c7 h10', 'ttft_p95_10'),
+      c7_h10_one_scenario_5: v('pr c7 h10', 'one_scenario_5'),
+      c7_h10_decided_share: v('pr c7 h10', 'decided', 'cells'),
+      b_h10_seq_thr_10: null,
+      b_h10_seq_thr_5: null,
+      // The README's release recipe is the one fitted to the runner's noise.
+      release_unchanged_pass_b: v('release fitted b', 'release_pass'),
+      release_unchanged_pass_c7: v('release fitted c7', 'release_pass'),
+      release_5pct_fail: minOf(...['b', 'c7'].flatMap((m) => [v(`release fitted ${m}`, 'release_thr_5_fail'), v(`release fitted ${m}`, 'release_tpot_5_fail')])),
+      nightly_b_step_5: v('nightly b', 'nightly_found'),
+      vllm_gpu_s_per_verdict_c7: jobCost,
+      vllm_gpu_s_per_verdict_b: jobCost,
+    }),
+  );
 }
 
-main();
+if (isMainThread) {
+  await main();
+} else if ((workerData as { worker?: boolean } | null)?.worker) {
+  parentPort!.on('message', (c: { id: string; task: Task; trials: number; seed: number }) => parentPort!.postMessage({ id: c.id, tally: runTask(c.task, c.trials, c.seed) }));
+}

@@ -304,6 +304,12 @@ export interface MetricComparison {
   readonly ratio: number | null;
   /** Confidence interval of the ratio at the configured level. */
   readonly ci: readonly [number, number] | null;
+  /**
+   * The interval at the levels the family correction tested at: each bound one-sided at the cell's
+   * share of α in its family (the regression family on the bad side, the improvement family on the
+   * good). Where it holds 1 the change is not significant after the correction, whatever `ci` shows.
+   */
+  readonly adjustedCi?: readonly [number, number] | null;
   readonly pValue: number | null;
   /** p-value after family-wise / false-discovery correction over all metrics × scenarios × engines. */
   readonly adjustedP: number | null;
@@ -311,7 +317,7 @@ export interface MetricComparison {
   readonly verdict: Verdict;
   /** For inconclusive results: runs of the current job (the `runs` input) that would likely settle it. */
   readonly runsToSettle: number | null;
-  /** For error results: what was wrong (e.g. too many failed requests); null for a missing value. */
+  /** For error results: what was wrong (too many failed requests, a value that cannot be a measurement); null when the scenario has no result. */
   readonly error?: string | null;
   /** For inconclusive results: why (absent in comparisons of older versions). */
   readonly why?: InconclusiveReason | null;
@@ -341,9 +347,11 @@ export interface ContrastComparison {
 }
 
 /**
- * too-few-runs: the runs cannot bound the run-to-run noise yet; too-noisy: the estimate is beyond
- * the tolerance but not significant; straddles-tolerance: the estimate is within the tolerance but
- * its interval reaches past it.
+ * Read against the row's own intervals (estimation.ts whyInconclusive): too-few-runs: no interval,
+ * or fewer than MIN_RUN_DF degrees of freedom (the adjusted interval shows how wide that leaves
+ * it); too-noisy: the estimate is beyond the tolerance and the adjusted interval holds 1 (not
+ * significant after the correction); straddles-tolerance: the interval at the confidence level
+ * reaches across the tolerance.
  */
 export type InconclusiveReason = 'too-few-runs' | 'too-noisy' | 'straddles-tolerance';
 

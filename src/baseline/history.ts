@@ -1,4 +1,4 @@
-import { METRICS, metricValue, type MetricDef } from '../metrics/catalog.ts';
+import { METRICS, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
 import { describeValue, isPlainObject, joinPath } from '../config/schema-rules.ts';
 import type { EngineResult, Fingerprint, RepetitionResult, RunResult, ScenarioSummary } from '../types.ts';
 import { hardwareId } from './fingerprint-diff.ts';
@@ -61,14 +61,14 @@ function summaryOf(summaries: readonly ScenarioSummary[], scenario: string, wher
 }
 
 /**
- * A metric's value as the baseline may keep it: finite and not negative. Anything else is refused
+ * A metric's value as the baseline may keep it (catalog.ts valueProblem). Anything else is refused
  * with where it came from, so wrong data never becomes history.
  */
 function recordable(def: MetricDef, s: ScenarioSummary, where: string): number {
   const v = metricValue(def, s);
-  if (v === null) throw new Error(`cannot record a baseline: ${where}: ${def.name} has no value (no request produced it)`);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`cannot record a baseline: ${where}: ${def.name} is ${v}, expected a finite number ≥ 0`);
-  return v;
+  const problem = valueProblem(def, v);
+  if (problem !== null) throw new Error(`cannot record a baseline: ${where}: ${def.name} ${problem}`);
+  return v!;
 }
 
 /** One entry per independent engine start (the job's runs): the run is the unit the gate compares. */
@@ -243,24 +243,20 @@ function readFingerprint(r: Reader, value: unknown, path: string): Fingerprint {
 }
 
 /**
- * What a stored value of each metric unit can be: a latency is above 0 and at most ~28 hours
- * (past the longest request deadline), a rate is 0 or more and below what any server reaches.
- * A value outside it was not measured: a tampered or damaged file, which must not steer the gate
- * (a 0 ms baseline turns every run into a regression, 1e300 hides every one).
+ * The largest stored value of each metric unit: a latency of at most ~28 hours (past the longest
+ * request deadline), a rate below what any server reaches. Below, a stored value must be one
+ * recordRun would have kept (above 0, or 0 for goodput). A value outside it was not measured: a
+ * tampered or damaged file, which must not steer the gate (a 0 ms baseline turns every run into a
+ * regression, 0 tok/s or 1e300 hides every one).
  */
-const PLAUSIBLE: Readonly<Record<string, { readonly min: number; readonly minIncluded: boolean; readonly max: number }>> = {
-  ms: { min: 0, minIncluded: false, max: 1e8 },
-  'tok/s': { min: 0, minIncluded: true, max: 1e9 },
-  'req/s': { min: 0, minIncluded: true, max: 1e7 },
-};
+const PLAUSIBLE_MAX: Readonly<Record<string, number>> = { ms: 1e8, 'tok/s': 1e9, 'req/s': 1e7 };
 
 function checkPlausible(r: Reader, metric: string, x: number, path: string): void {
   const def = METRICS.find((m) => m.name === metric);
-  const range = def && PLAUSIBLE[def.unit];
+  const max = def && PLAUSIBLE_MAX[def.unit];
   // A metric this version does not know (a newer writer) is carried, not judged.
-  if (!def || !range) return;
-  const ok = (range.minIncluded ? x >= range.min : x > range.min) && x <= range.max;
-  if (!ok) r.expected(path, `${def.label} (${def.unit}) ${range.minIncluded ? '≥' : 'above'} ${range.min} and at most ${range.max}`, x);
+  if (!def || max === undefined) return;
+  if (valueProblem(def, x) !== null || x > max) r.expected(path, `${def.label} (${def.unit}) ${def.zeroMeasured ? '≥' : 'above'} 0 and at most ${max}`, x);
 }
 
 function readScenario(r: Reader, value: unknown, path: string): BaselineScenario {

@@ -1,10 +1,11 @@
-import { METRICS, metricValue, type MetricDef } from '../metrics/catalog.ts';
+import { METRICS, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
 import { describeFailures, excessFailures } from '../metrics/failures.ts';
 import { scenarioOf, type BaselineEntry } from '../baseline/history.ts';
 import type { EngineResult, RunResult, Scenario, ScenarioSummary } from '../types.ts';
 import { estimate, positive, type Estimate } from './estimation.ts';
+import { fitPriors, moderate, pooledExcessKurtosis, priorDfCap, tailDf, withTailDf } from './moderation.ts';
 import { selectBaseline, type BaselineSelection } from './select.ts';
-import type { VarianceModel } from './stats.ts';
+import { trimmedMean, type VarianceModel } from './stats.ts';
 
 // The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
 // the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
@@ -36,6 +37,8 @@ export interface CellOptions {
   readonly maxFailureRate?: number;
   /** Test each scenario against the rest of the set too (default true; off only to measure what that adds). */
   readonly contrasts?: boolean;
+  /** Moderate each metric's scenario contrasts' variances together (default true; off only to measure what that adds). */
+  readonly moderation?: boolean;
 }
 
 export interface StoredRun {
@@ -57,7 +60,7 @@ export interface Cell {
   readonly currentRuns: readonly (readonly number[])[];
   /** The scenario has no result, or the metric no value, in some repetition of the current job. */
   readonly missing: boolean;
-  /** Why the cell is an error when it is more than a missing value (too many failed requests). */
+  /** Why the cell is an error (too many failed requests, a value that cannot be a measurement); null when the scenario has no result. */
   readonly error: string | null;
   readonly estimate: Estimate | null;
   /** The scenario against the rest of the scenario set (null for SUITE, or without data for it). */
@@ -166,6 +169,41 @@ function withContrasts(cells: readonly Cell[], runOf: readonly number[], opts: C
   });
 }
 
+/**
+ * The engine's cells with each metric's scenario contrasts moderated together (moderation.ts).
+ * Only the contrasts: a contrast divides out whatever a run shares across its scenarios, so the
+ * contrasts' variances are each scenario's own noise, drawn apart. A scenario's own cell and the
+ * whole-set cell also carry the run effect every cell of a run shares; their variances all move
+ * with the same few run draws, agree for that reason alone, and would claim degrees of freedom
+ * the runs do not have (the whole-set cell gets its share of α instead, verdict.ts).
+ */
+function withModeration(cells: readonly Cell[], confidence: number): Cell[] {
+  const out = [...cells];
+  const groups = METRICS.map((def) => out.map((c, i) => ({ c, i })).filter(({ c }) => c.def === def && c.contrast !== null));
+  const variances = groups.map((g) => g.map(({ c }) => ({ variance: c.contrast!.unitVariance, df: c.contrast!.df })));
+  const priors = fitPriors(variances);
+  groups.forEach((g, k) => {
+    const prior = priors[k];
+    if (!prior) return;
+    g.forEach(({ c, i }, j) => {
+      out[i] = { ...c, contrast: moderate(c.contrast!, prior, priorDfCap(variances[k], variances[k][j]), confidence) };
+    });
+  });
+  return out;
+}
+
+/**
+ * The cells judged with no more degrees of freedom than the tails of the engine's history allow
+ * (moderation.ts tailDf): the excess kurtosis of every scenario cell's stored run summaries, on
+ * the logs the tests compare.
+ */
+function withHistoryTails(cells: readonly Cell[], confidence: number): Cell[] {
+  const summaries = cells.filter((c) => c.scenario !== SUITE && c.runs.every((r) => r.values.every(positive))).map((c) => c.runs.map((r) => trimmedMean(r.values.map(Math.log))));
+  const maxDf = tailDf(pooledExcessKurtosis(summaries));
+  if (maxDf === Infinity) return [...cells];
+  return cells.map((c) => ({ ...c, estimate: c.estimate && withTailDf(c.estimate, maxDf, confidence), contrast: c.contrast && withTailDf(c.contrast, maxDf, confidence) }));
+}
+
 export function planEngine(engine: EngineResult, run: RunResult, history: readonly BaselineEntry[], scenarios: Map<string, Scenario>, opts: CellOptions): EnginePlan {
   const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
   const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
@@ -181,9 +219,10 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
       const reps = summaries.get(scenario);
       const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario)!.tolerances[def.name] ?? def.tolerance;
       const read = reps ? reps.map((s) => metricValue(def, s)) : [];
-      // A value that is missing, non-finite or negative is wrong data: the cell is an error.
-      const error = failures.get(scenario) ?? null;
-      const missing = error !== null || !reps || read.some((v) => v === null || !Number.isFinite(v) || v < 0);
+      // A value that is missing, not finite, negative or an impossible 0 is wrong data: the cell is an error.
+      const bad = read.findIndex((v) => valueProblem(def, v) !== null);
+      const error = failures.get(scenario) ?? (bad >= 0 ? `${def.name} ${valueProblem(def, read[bad])} in run ${runOf[bad] + 1}, repetition ${engine.repetitions[bad].index}` : null);
+      const missing = error !== null || !reps;
       const current = missing ? [] : (read as number[]);
       const currentRuns = groupByRun(current, runOf);
       const runs = storedRuns(selection.entries, scenario, def.name);
@@ -195,5 +234,6 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
     const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
     if (suite) cells.push(suite);
   }
-  return { engine, selection, cells };
+  const moderated = opts.moderation === false ? cells : withModeration(cells, confidence);
+  return { engine, selection, cells: withHistoryTails(moderated, confidence) };
 }

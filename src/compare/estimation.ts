@@ -36,6 +36,13 @@ export interface Estimate {
   readonly predict: (r: number) => { readonly se: number; readonly df: number };
   /** The two levels of noise on the test's scale ('runs' model only). */
   readonly noise: RunNoise | null;
+  /**
+   * The variance of one run's summary the test used, on its scale: se² / (1/k + 1/R) for k stored
+   * and R current runs. What empirical-Bayes moderation shrinks (moderation.ts).
+   */
+  readonly unitVariance: number;
+  /** The moderation's prior (scale on the test's scale, degrees of freedom added), null when unmoderated. */
+  readonly prior: { readonly scale: number; readonly df: number } | null;
 }
 
 export const positive = (v: number): boolean => v > 0 && Number.isFinite(v);
@@ -85,6 +92,7 @@ export function estimate(
     ({ t, predict } = r);
   }
   const half = studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se;
+  const units = 1 / baseRuns.length + 1 / curRuns.length;
   if (logs) {
     return {
       ratio: Math.exp(t.diff),
@@ -99,13 +107,15 @@ export function estimate(
       toRatio: Math.exp,
       predict,
       noise,
+      unitVariance: (t.se * t.se) / units,
+      prior: null,
     };
   }
   const base = mean(b.map(mean));
   if (!(base > 0)) {
     // Nothing to scale a change by; only "the same zeros again" can be judged.
     return t.pTwoSided === 1 && t.diff === 0
-      ? { ratio: 1, ci: [1, 1], pValue: 1, pGreater: 1, pLess: 1, effect: 0, bounds: [-tolerance, tolerance], se: 0, df: t.df, toRatio: (x) => 1 + x, predict: () => ({ se: 0, df: t.df }), noise }
+      ? { ratio: 1, ci: [1, 1], pValue: 1, pGreater: 1, pLess: 1, effect: 0, bounds: [-tolerance, tolerance], se: 0, df: t.df, toRatio: (x) => 1 + x, predict: () => ({ se: 0, df: t.df }), noise, unitVariance: 0, prior: null }
       : null;
   }
   const rel = (s: { se: number; df: number }): { se: number; df: number } => ({ se: s.se / base, df: s.df });
@@ -121,6 +131,8 @@ export function estimate(
     df: t.df,
     toRatio: (x) => 1 + x,
     predict: (r) => rel(predict(r)),
+    unitVariance: (t.se * t.se) / (base * base) / units,
+    prior: null,
     noise: noise && { ...noise, runVariance: noise.runVariance === null ? null : noise.runVariance / (base * base), within: noise.within / (base * base), between: noise.between === null ? null : noise.between / (base * base) },
   };
 }
@@ -193,15 +205,33 @@ export function runsToSettle(est: Estimate, rule: EffectRule, alpha: number, sha
 }
 
 /**
- * Why an inconclusive cell is inconclusive: too few runs to bound the run-to-run noise (no estimate,
- * or fewer than MIN_RUN_DF degrees of freedom, whose t quantiles at a family's α are huge), an
- * estimate beyond the tolerance that the noise leaves insignificant, or an estimate within the
- * tolerance whose interval reaches past it.
+ * The interval at the levels the family correction tests at: each bound one-sided, the one that
+ * decides a regression at `badAlpha` (the cell's share of α in the regression family) and the other
+ * at `goodAlpha` (its share in the improvement family). A change is significant after the
+ * correction only if this interval excludes 1 on its side (Holm and BH never ask for less than the
+ * Bonferroni share), so a row can show it beside the plain interval and be read by it.
  */
-export function whyInconclusive(est: Estimate | null): InconclusiveReason {
-  if (!est || est.df < MIN_RUN_DF) return 'too-few-runs';
+export function adjustedInterval(def: MetricDef, est: Estimate, badAlpha: number, goodAlpha: number): [number, number] {
+  const half = (a: number): number => studentTQuantile(1 - a, est.df) * est.se;
+  // A decrease is shown by the upper bound falling below 1, an increase by the lower rising above it.
+  const [down, up] = def.direction === 'higher-is-better' ? [goodAlpha, badAlpha] : [badAlpha, goodAlpha];
+  return [est.toRatio(est.effect - half(down)), est.toRatio(est.effect + half(up))];
+}
+
+/**
+ * Why an inconclusive cell is inconclusive, from the intervals its row shows: too few runs to bound
+ * the run-to-run noise (no estimate, or fewer than MIN_RUN_DF degrees of freedom, whose t quantiles
+ * at a family's α are huge: the row shows the adjusted interval that says so); an estimate beyond
+ * the tolerance whose adjusted interval holds 1 — not significant after the correction (too noisy);
+ * otherwise the interval at the confidence level reaches across the tolerance (an estimate within
+ * it whose interval is not, or, under the 'interval' rule, a significant one whose interval reaches
+ * back inside it).
+ */
+export function whyInconclusive(est: Estimate | null, adjusted: readonly [number, number] | null): InconclusiveReason {
+  if (!est || !adjusted || est.df < MIN_RUN_DF) return 'too-few-runs';
   const [lo, hi] = est.bounds;
-  return est.effect < lo || est.effect > hi ? 'too-noisy' : 'straddles-tolerance';
+  const beyond = est.effect < lo || est.effect > hi;
+  return beyond && adjusted[0] <= 1 && adjusted[1] >= 1 ? 'too-noisy' : 'straddles-tolerance';
 }
 
 /** Degrees of freedom below which the runs cannot bound the run-to-run noise usefully. */

@@ -89,7 +89,7 @@ function engineFailures(e: EngineComparison, policy: GatePolicy, errors: Readonl
   for (const m of e.metrics) {
     if (m.verdict !== 'error') continue;
     // Too many failed requests: one reason for the engine × scenario, not one per metric.
-    const reason = m.error ? `${e.engine} / ${m.scenario}: ${m.error}` : `${cellName(e.engine, m.scenario, m.metric)}: no value (the scenario has no result, or a repetition has no valid value for this metric)`;
+    const reason = m.error ? `${e.engine} / ${m.scenario}: ${m.error}` : `${cellName(e.engine, m.scenario, m.metric)}: no value (the scenario has no result)`;
     if (!said.has(reason)) out.push({ verdict: 'error', reason });
     said.add(reason);
   }

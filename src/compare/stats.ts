@@ -341,10 +341,22 @@ function withinPooled(runs: readonly (readonly number[])[]): { within: number; d
   let df = 0;
   for (const r of runs) {
     if (r.length < 2) continue;
-    ss += variance(r) * (r.length - 1);
+    ss += sumOfSquares(r);
     df += r.length - 1;
   }
   return { within: df > 0 ? ss / df : 0, df };
+}
+
+/**
+ * Sum of squares about the mean, 0 where it is only rounding: equal values whose mean is not
+ * exactly representable leave ~1e-30, which, pooled as a spread, would make any change certain.
+ */
+function sumOfSquares(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const ss = variance(xs) * (xs.length - 1);
+  let scale = 0;
+  for (const x of xs) scale = Math.max(scale, Math.abs(x));
+  return ss <= xs.length * (16 * Number.EPSILON * scale) ** 2 ? 0 : ss;
 }
 
 const meanInverse = (runs: readonly (readonly number[])[]): number => mean(runs.map((r) => 1 / r.length));
@@ -378,12 +390,11 @@ export function runsTest(baseline: readonly (readonly number[])[], current: read
   if (all.every((r) => r.every((v) => v === first))) {
     return { ...finish(0, 0, Math.max(1, k + R - 2)), noise: { runVariance: 0, within: 0, withinDf: 0, between: 0 }, predict: (r) => ({ se: 0, df: Math.max(1, k + r - 2) }) };
   }
-  const ssOf = (xs: readonly number[]): number => (xs.length < 2 ? 0 : variance(xs) * (xs.length - 1));
   const { within, df: withinDf } = withinPooled(all);
   const hb = meanInverse(baseline);
   const hc = meanInverse(current);
-  const sb = ssOf(bs);
-  const sc = ssOf(cs);
+  const sb = sumOfSquares(bs);
+  const sc = sumOfSquares(cs);
   const welch = k >= 2 && R >= 2 && (sb === 0 || sc === 0);
   const sDf = k - 1 + R - 1;
   const s2 = (sb + sc) / sDf;

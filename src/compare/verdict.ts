@@ -1,7 +1,7 @@
 import type { BaselineEntry } from '../baseline/history.ts';
 import { COMPARISON_SCHEMA, type Comparison, type EngineComparison, type MetricComparison, type Mode, type RunResult, type Verdict } from '../types.ts';
-import { planEngine, type Cell, type CellOptions, type EnginePlan } from './cells.ts';
-import { contrastRegression, judge, noiseSplit, runsToSettle, whyInconclusive, worstPlausible, type EffectRule, type Estimate } from './estimation.ts';
+import { planEngine, SUITE, type Cell, type CellOptions, type EnginePlan } from './cells.ts';
+import { adjustedInterval, contrastRegression, judge, noiseSplit, runsToSettle, whyInconclusive, worstPlausible, type EffectRule, type Estimate } from './estimation.ts';
 import { decide, worstVerdict, type FailOn } from './gate.ts';
 import { scenarioMap, sloViolations } from './limits.ts';
 import { changePoints, chartSeries } from './series.ts';
@@ -79,11 +79,16 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
   // the rest to its own test, and the whole-set cells keep theirs — so adding the contrasts costs an
   // engine-wide change nothing and a scenario's own test little, which matters most where the
   // history is short and the t quantiles at these levels are steep (bench/gate.ts measures both).
+  // Each whole-set cell weighs as much as the scenario cells of its metric together (hierarchical
+  // weighting: half of a metric's α to the whole set, half to its scenarios): an engine-wide change,
+  // the common case, is tested at 6× the per-cell α of a flat family, and Holm passes the α of
+  // whatever it rejects on to the rest, so the level stays α whatever the weights.
   const family = plans.flatMap((p) => p.cells).filter((c) => !c.missing && c.estimate !== null);
   const contrasted = family.filter((c) => c.contrast !== null);
   const badP = (c: Cell, e: Estimate): number => (c.def.direction === 'higher-is-better' ? e.pLess : e.pGreater);
   const goodP = (c: Cell, e: Estimate): number => (c.def.direction === 'higher-is-better' ? e.pGreater : e.pLess);
-  const weight = (c: Cell): number => (c.contrast ? 1 - CONTRAST_SHARE : 1);
+  const suiteWeight = current.scenarioSet.names.length;
+  const weight = (c: Cell): number => (c.scenario === SUITE ? suiteWeight : c.contrast ? 1 - CONTRAST_SHARE : 1);
   const worsePs = family.map((c) => badP(c, c.estimate!));
   const betterPs = family.map((c) => goodP(c, c.estimate!));
   const weights = family.map(weight);
@@ -93,8 +98,9 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
   const adjustedBetter = adjustPValues(betterPs, correction);
   // Per cell: the adjusted one-sided p-value of the direction its estimate points to.
   const adjusted = new Map(family.map((c, i) => [c, worsePs[i] <= betterPs[i] ? { p: adjustedWorse[i], worse: true } : { p: adjustedBetter[i], worse: false }]));
-  // A cell's Bonferroni share of α in the regression family (the weights sum to the family's size).
-  const share = (c: Cell): number => weight(c) / family.length;
+  // A cell's Bonferroni share of α in the regression family.
+  const totalWeight = weights.reduce((a, b) => a + b, 0) + contrasted.length * CONTRAST_SHARE;
+  const share = (c: Cell): number => weight(c) / totalWeight;
 
   const nonInferiority = (cell: Cell): { worstPlausible: number | null; nonInferior: boolean | null } => {
     if (!cell.estimate) return { worstPlausible: null, nonInferior: cell.baseline.length > 0 ? false : null };
@@ -113,6 +119,8 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
     else if (cell.baseline.length === 0) verdict = 'no-baseline';
     else if (!est || adjustedP === null) verdict = 'inconclusive';
     else verdict = judge(cell.def, cell.tolerance, est, adj!.worse ? { worse: adjustedP, better: 1 } : { worse: 1, better: adjustedP }, alpha, rule);
+    // Improvements are one plain Holm family over the cells: a cell's Bonferroni share is 1 / its size.
+    const adjustedCi = est && adj ? adjustedInterval(cell.def, est, alpha * share(cell), alpha / family.length) : null;
     const contrastP = adjustedContrast.get(cell);
     const decided = verdict !== 'regression' && verdict !== 'error' && plan.selection.status === 'ok' && est !== null && contrastP !== undefined && contrastRegression(cell.def, cell.tolerance, est, cell.contrast!, contrastP, alpha, rule);
     if (decided) verdict = 'regression';
@@ -124,12 +132,13 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
       current: cell.current,
       ratio: est?.ratio ?? null,
       ci: est?.ci ?? null,
+      adjustedCi,
       pValue: est?.pValue ?? null,
       adjustedP,
       tolerance: cell.tolerance,
       verdict,
       runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, share(cell), cell.currentRuns.length) : null,
-      why: verdict === 'inconclusive' ? whyInconclusive(est) : null,
+      why: verdict === 'inconclusive' ? whyInconclusive(est, adjustedCi) : null,
       error: cell.error,
       runs: { baseline: cell.runs.length, current: cell.currentRuns.length },
       noise: noiseSplit(est, Math.round(cell.current.length / Math.max(1, cell.currentRuns.length))),

@@ -27,6 +27,11 @@ export interface MetricDef {
   readonly read: (s: ScenarioSummary) => number;
   /** The distribution a latency metric is a statistic of (an empty one has no value). */
   readonly sample?: (s: ScenarioSummary) => Distribution;
+  /**
+   * Whether 0 is a measurement (goodput: no request met its SLO) rather than a sign that nothing
+   * was measured (0 tok/s from a run that completed requests, a 0 ms latency).
+   */
+  readonly zeroMeasured: boolean;
 }
 
 const def = (
@@ -37,7 +42,7 @@ const def = (
   tolerance: number,
   read: (s: ScenarioSummary) => number,
   sample?: (s: ScenarioSummary) => Distribution,
-): MetricDef => Object.freeze({ name, label, unit, direction, tolerance, read, ...(sample ? { sample } : {}) });
+): MetricDef => Object.freeze({ name, label, unit, direction, tolerance, read, zeroMeasured: name === 'goodput', ...(sample ? { sample } : {}) });
 
 export const METRICS: readonly MetricDef[] = Object.freeze([
   def('output_throughput', 'Output tokens/s', 'tok/s', 'higher-is-better', 0.03, (s) => s.outputThroughput),
@@ -58,6 +63,17 @@ export const METRICS: readonly MetricDef[] = Object.freeze([
 export function metricValue(def: MetricDef, s: ScenarioSummary): number | null {
   if (def.sample && def.sample(s).n === 0) return null;
   return def.read(s);
+}
+
+/**
+ * What is wrong with a value of the metric, or null when it can be a measurement: it must be a
+ * finite number above 0 (or 0 where 0 is measured). Zero throughput or a 0 ms latency from a run
+ * that completed requests was not measured; read as a number it would be a −100% "improvement".
+ */
+export function valueProblem(def: MetricDef, v: number | null): string | null {
+  if (v === null) return 'has no value (no request produced it)';
+  if (Number.isFinite(v) && (v > 0 || (v === 0 && def.zeroMeasured))) return null;
+  return `is ${v}, expected a finite number ${def.zeroMeasured ? '≥ 0' : 'above 0'}`;
 }
 
 const byName = new Map(METRICS.map((m) => [m.name, m]));

@@ -3,7 +3,7 @@ import { METRICS } from '../metrics/catalog.ts';
 import type { Comparison, InconclusiveReason } from '../types.ts';
 import { details, join, table, type Align } from './blocks.ts';
 import { codeCell, escapeCell, escapeHtml, escapeInline } from './escape.ts';
-import { changeWithContrast, formatChange, formatNumber, formatP, geometricMean, MISSING, shortSha } from './format.ts';
+import { changeWithContrast, formatChange, formatInterval, formatNumber, formatP, geometricMean, MISSING, shortSha } from './format.ts';
 import { metricHeading, metricLabel } from './metric-label.ts';
 import type { InputName } from './gist.ts';
 import { tooWideToInform, type Reading, type ReadComparison } from './reading.ts';
@@ -50,10 +50,19 @@ function centre(xs: readonly number[]): number | null {
 
 const pct = (x: number): string => `${formatNumber(x * 100, 2)}%`;
 
-/** The change and its interval, or what the interval says when it is too wide to say anything. */
+/**
+ * The change and its interval, or what the interval says when it is too wide to say anything. An
+ * inconclusive row read by its adjusted interval (too noisy, too few runs) whose plain interval
+ * leaves out 1 — and so looks significant — shows the adjusted interval beside it, which holds 1;
+ * a row that straddles the tolerance shows the plain interval that straddles it.
+ */
 function changeCell(r: ReadComparison): string {
-  if (tooWideToInform(r) && r.reading.kind === 'inconclusive') return `too noisy to tell (±${pct(r.reading.halfWidth!)})`;
-  return changeWithContrast(r.m);
+  if (r.reading.kind !== 'inconclusive') return changeWithContrast(r.m);
+  const ci = r.m.ci;
+  const byAdjusted = r.reading.why !== 'straddles-tolerance' && r.m.adjustedCi && ci !== null && (ci[0] > 1 || ci[1] < 1);
+  const adjusted = byAdjusted ? `; adjusted ${formatInterval(r.m.adjustedCi!)}` : '';
+  if (tooWideToInform(r) && r.reading.why !== 'straddles-tolerance') return `too noisy to tell (±${pct(r.reading.halfWidth!)})${adjusted}`;
+  return `${changeWithContrast(r.m)}${adjusted}`;
 }
 
 /** The reading, and for an inconclusive cell why and what would settle it, from the verdict. */

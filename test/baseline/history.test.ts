@@ -68,9 +68,15 @@ test('each run of a job (independent engine start) is one entry: the run is the 
 
 test('wrong values are refused on record, naming engine, run, repetition, scenario and metric', () => {
   const bad = (value: number) => makeRun({ runs: 2, repetitions: 2, values: (c) => (c.metric === 'tpot_p50' && c.run === 1 && c.rep === 3 && c.scenario === 'burst' ? value : NOMINAL[c.metric]) });
-  assert.throws(() => recordRun(null, bad(NaN)), /cannot record a baseline: engine sim-vllm, run 2, repetition 3, scenario burst: tpot_p50 is NaN, expected a finite number ≥ 0/);
+  assert.throws(() => recordRun(null, bad(NaN)), /cannot record a baseline: engine sim-vllm, run 2, repetition 3, scenario burst: tpot_p50 is NaN, expected a finite number above 0/);
   assert.throws(() => recordRun(null, bad(Infinity)), /tpot_p50 is Infinity/);
   assert.throws(() => recordRun(null, bad(-1)), /tpot_p50 is -1/);
+  // 0 ms or 0 tok/s from a run that completed its requests was not measured; goodput 0 was.
+  assert.throws(() => recordRun(null, bad(0)), /run 2, repetition 3, scenario burst: tpot_p50 is 0, expected a finite number above 0/);
+  const zero = (metric: string) => makeRun({ values: (c) => (c.metric === metric && c.rep === 1 ? 0 : NOMINAL[c.metric]) });
+  assert.throws(() => recordRun(null, zero('output_throughput')), /output_throughput is 0, expected a finite number above 0/);
+  assert.throws(() => recordRun(null, zero('ttft_p50')), /ttft_p50 is 0, expected a finite number above 0/);
+  assert.equal(recordRun(null, zero('goodput')).entries[0].scenarios.chat.values.goodput[1], 0);
   // An empty distribution (no request produced a TPOT) is a missing value, never 0.
   const empty = makeRun();
   const s = empty.engines[0].repetitions[1].scenarios[0] as { tpotMs: unknown };
@@ -143,7 +149,10 @@ test('tampered values outside their metric\'s range are refused on read, naming 
     ['ttft_p50', 'values', -5, /expected TTFT p50 \(ms\) above 0 and at most 100000000, got -5/],
     ['ttft_p50', 'values', 0, /expected TTFT p50 \(ms\) above 0 and at most 100000000, got 0/],
     ['e2el_p50', 'pooled', 1e300, /expected E2E latency p50 \(ms\) above 0 and at most 100000000, got 1e\+300/],
-    ['output_throughput', 'values', -1, /expected Output tokens\/s \(tok\/s\) ≥ 0 and at most 1000000000, got -1/],
+    ['output_throughput', 'values', -1, /expected Output tokens\/s \(tok\/s\) above 0 and at most 1000000000, got -1/],
+    ['output_throughput', 'values', 0, /expected Output tokens\/s \(tok\/s\) above 0 and at most 1000000000, got 0/],
+    ['request_throughput', 'pooled', 0, /expected Requests\/s \(req\/s\) above 0 and at most 10000000, got 0/],
+    ['goodput', 'values', -1, /expected Goodput \(req\/s\) ≥ 0 and at most 10000000, got -1/],
   ];
   for (const [metric, where, bad, message] of cases) {
     const tampered = structuredClone(doc) as unknown as { entries: { scenarios: Record<string, { values: Record<string, number[]>; pooled: Record<string, number> }> }[] };

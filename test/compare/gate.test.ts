@@ -65,7 +65,7 @@ test('baseline mode records only: regressions pass, a failed engine does not', (
 test('a scenario without results fails in every mode', () => {
   const e = engine('error', [metric('error', { ratio: null, ci: null, current: [] })]);
   const d = decide(input([e]), policy({ mode: 'baseline', failOn: 'never' }));
-  assert.deepEqual(d, { passed: false, verdict: 'error', reasons: ['sim-vllm / chat-8 / tpot_p50: no value (the scenario has no result, or a repetition has no valid value for this metric)'] });
+  assert.deepEqual(d, { passed: false, verdict: 'error', reasons: ['sim-vllm / chat-8 / tpot_p50: no value (the scenario has no result)'] });
 });
 
 test('a missing or non-comparable baseline fails only with failOnMissingBaseline', () => {

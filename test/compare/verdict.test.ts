@@ -324,7 +324,7 @@ test('a short history says so, yet a change far outside anything it shows is cau
   const result = compare(doc!.entries, slow, { mode: 'pr', confidence: 0.99 });
   assert.equal(cell(result.engines[0].metrics, SUITE, 'output_throughput').verdict, 'regression');
   assert.deepEqual(cell(result.engines[0].metrics, 'chat', 'output_throughput').runs, { baseline: 3, current: 2 });
-  // A 2% change against that history cannot be told from run-to-run noise: inconclusive, "too few runs".
+  // A 6% change against that history cannot be told from run-to-run noise: inconclusive, "too few runs".
   const small = makeRun({ createdAt: '2026-06-02T00:00:00.000Z', repetitions: 2, values: noisy(rng, 0.002, (c) => (c.metric === 'ttft_p95' ? 1.06 : 1)) });
   const one = compare(doc!.entries, small, { mode: 'pr', confidence: 0.99 });
   const ttft = cell(one.engines[0].metrics, 'chat', 'ttft_p95');
@@ -345,6 +345,17 @@ test("zero spread: a baseline of identical repetitions does not make an unchange
     if (!c.gate.passed) alarms++;
   }
   assert.equal(alarms, 0, `${alarms} of 20 unchanged noisy jobs failed against a constant baseline`);
+  // Whole runs of the current job differing (a run effect) while their repetitions agree: the only
+  // spread is the current job's, over 1 degree of freedom. Values whose mean over the history is not
+  // exactly representable (ln 8 ten times) once left a ~1e-30 "spread" that made this certain.
+  let runAlarms = 0;
+  for (let seed = 0; seed < 20; seed++) {
+    const rng = createRng(200 + seed);
+    const day = [Math.exp(0.03 * sampleNormal(rng)), Math.exp(0.03 * sampleNormal(rng))];
+    const c = compare(doc!.entries, current(300 + seed, 0.001, (x) => day[x.run], { runs: 2, repetitions: 2 }), { mode: 'pr', confidence: 0.99 });
+    if (!c.gate.passed) runAlarms++;
+  }
+  assert.equal(runAlarms, 0, `${runAlarms} of 20 unchanged jobs with a run effect failed against a constant baseline`);
   const same = compare(doc!.entries, makeRun({ createdAt: '2026-06-01T00:00:00.000Z' }), pr);
   for (const m of same.engines[0].metrics) {
     assert.equal(m.pValue, 1, `${m.scenario}/${m.metric}`);
@@ -367,7 +378,24 @@ test('bad values in the current run are errors, never numbers: NaN, Infinity, ne
   for (const rep of run.engines[0].repetitions) (rep.scenarios[0] as { tpotMs: unknown }).tpotMs = { n: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, min: 0, max: 0 };
   const result = compare(hist, run, pr);
   assert.equal(cell(result.engines[0].metrics, 'chat', 'tpot_p50').verdict, 'error');
-  assert.match(result.gate.reasons.join('\n'), /sim-vllm \/ chat \/ tpot_p50: no value/);
+  assert.match(result.gate.reasons.join('\n'), /sim-vllm \/ chat: tpot_p50 has no value \(no request produced it\) in run 1, repetition 0/);
+});
+
+test('0 ms TTFT or TPOT, or 0 tok/s, in the current job is an error naming the cell, never a −100% improvement', () => {
+  const hist = history(10, 74, 0.01);
+  for (const metric of ['ttft_p50', 'tpot_p50', 'output_throughput']) {
+    const run = current(75, 0.01, (c) => (c.metric === metric && c.scenario === 'chat' && c.rep === 1 ? 0 : 1), { runs: 2, repetitions: 2 });
+    const result = compare(hist, run, pr);
+    const m = cell(result.engines[0].metrics, 'chat', metric);
+    assert.equal(m.verdict, 'error', metric);
+    assert.equal(m.ratio, null, metric);
+    assert.equal(result.gate.passed, false, metric);
+    assert.ok(result.gate.reasons.includes(`sim-vllm / chat: ${metric} is 0, expected a finite number above 0 in run 1, repetition 1`), result.gate.reasons.join('\n'));
+    assert.ok(!result.engines[0].metrics.some((x) => x.verdict === 'improvement'), metric);
+  }
+  // Goodput 0 is a measurement (no request met its SLO): judged, not an error.
+  const none = compare(hist, current(76, 0.01, (c) => (c.metric === 'goodput' ? 0 : 1), { runs: 2, repetitions: 2 }), pr);
+  assert.equal(cell(none.engines[0].metrics, 'chat', 'goodput').verdict, 'regression');
 });
 
 test('release = non-inferiority: unchanged releases pass, one that could be worse than the tolerance does not', () => {

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { digamma, fitPriors, pooledExcessKurtosis, priorDfCap, tailDf, trigamma, trigammaInverse, type SampleVariance } from '../../src/compare/moderation.ts';
+import { createRng, sampleGamma, sampleNormal, type Rng } from '../../src/load/random.ts';
+
+const close = (a: number, b: number, rel = 1e-9): void => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
+
+test('digamma and trigamma match their closed forms; trigammaInverse inverts trigamma', () => {
+  const gamma = 0.5772156649015329;
+  close(digamma(1), -gamma);
+  close(digamma(0.5), -gamma - 2 * Math.log(2));
+  close(digamma(7), -gamma + 1 + 1 / 2 + 1 / 3 + 1 / 4 + 1 / 5 + 1 / 6);
+  close(trigamma(1), Math.PI ** 2 / 6);
+  close(trigamma(0.5), Math.PI ** 2 / 2);
+  close(trigamma(3), Math.PI ** 2 / 6 - 1 - 1 / 4);
+  for (const x of [0.05, 0.3, 1, 2.5, 10, 300]) close(trigammaInverse(trigamma(x)), x, 1e-7);
+  assert.throws(() => trigammaInverse(0), /needs y > 0/);
+});
+
+/** s² of a cell with true variance v on d degrees of freedom: v · χ²_d / d. */
+const sampleVariance = (rng: Rng, v: number, d: number): SampleVariance => ({ variance: (v * sampleGamma(rng, d / 2, 2)) / d, df: d });
+
+test('the prior: cells that share a variance give a large d0; cells whose variances differ a small one; each group keeps its own scale', () => {
+  const rng = createRng(5);
+  // 9 metrics × 6 scenarios, each metric its own noise, every scenario of a metric alike.
+  const alike = Array.from({ length: 9 }, (_, g) => Array.from({ length: 6 }, () => sampleVariance(rng, (g + 1) ** 2 * 1e-4, 10)));
+  const fitted = fitPriors(alike);
+  assert.ok(fitted.every((p) => p !== null && p.df > 30), JSON.stringify(fitted));
+  fitted.forEach((p, g) => assert.ok(p!.scale > 0.5 * (g + 1) ** 2 * 1e-4 && p!.scale < 2 * (g + 1) ** 2 * 1e-4, `group ${g}: ${p!.scale}`));
+  // True variances drawn from a scaled inverse χ² with 4 degrees of freedom: d0 near 4.
+  const differ = Array.from({ length: 9 }, () => Array.from({ length: 6 }, () => sampleVariance(rng, 4 / sampleGamma(rng, 2, 2), 10)));
+  const d0 = fitPriors(differ)[0]!.df;
+  assert.ok(d0 > 1.5 && d0 < 12, `d0 ${d0}`);
+  // Too few cells to say anything: no prior.
+  assert.deepEqual(fitPriors([[sampleVariance(rng, 1, 4), sampleVariance(rng, 1, 4)]]), [null]);
+});
+
+test("a cell's moderated degrees of freedom never exceed what its group holds", () => {
+  const group = [1, 2, 3, 4, 5, 6].map((v) => ({ variance: v, df: 2 }));
+  assert.equal(priorDfCap(group, group[0]), 10);
+});
+
+test('heavy tails: pooled excess kurtosis near 0 for normal run summaries, large for t₃; only heavy tails cap the degrees of freedom', () => {
+  const rng = createRng(9);
+  const cells = (draw: () => number, n = 10) => Array.from({ length: 54 }, () => Array.from({ length: n }, draw));
+  const normal = pooledExcessKurtosis(cells(() => sampleNormal(rng)))!;
+  assert.ok(Math.abs(normal) < 0.5, `normal: ${normal}`);
+  assert.equal(tailDf(normal), Infinity);
+  // 60 stored runs (a sample of n cannot show an excess kurtosis much above n: t₃'s tails need a long history to be seen).
+  const t3 = pooledExcessKurtosis(cells(() => sampleNormal(rng) / Math.sqrt(sampleGamma(rng, 1.5, 2) / 3), 60))!;
+  assert.ok(t3 > 2, `t3: ${t3}`);
+  assert.ok(tailDf(t3) > 4 && tailDf(t3) < 7, `ν ${tailDf(t3)}`);
+  // Fewer than 4 values in every cell: nothing to say.
+  assert.equal(pooledExcessKurtosis([[1, 2, 3]]), null);
+});
