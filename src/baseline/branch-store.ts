@@ -71,6 +71,13 @@ export class BranchBaselineStore implements BaselineStore {
     return (await this.#load()).doc;
   }
 
+  /** The branch is created by the first recording: it exists once a baseline has been written. */
+  async everWritten(): Promise<boolean> {
+    const ref = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(this.#opts.branch)}`));
+    if (ref.status !== 200 && ref.status !== 404) throw this.#error(`look up branch ${this.#opts.branch}`, ref);
+    return ref.status === 200;
+  }
+
   async update(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void> {
     const { maxAttempts, branch, commitMessage } = this.#opts;
     let lastConflict = '';
@@ -123,9 +130,7 @@ export class BranchBaselineStore implements BaselineStore {
   async #load(): Promise<Loaded> {
     const res = await this.#request('GET', `${this.#contentsPath()}?ref=${encodeURIComponent(this.#opts.branch)}`);
     if (res.status === 404) {
-      const ref = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(this.#opts.branch)}`));
-      if (ref.status !== 200 && ref.status !== 404) throw this.#error(`look up branch ${this.#opts.branch}`, ref);
-      return { doc: null, sha: null, branchExists: ref.status === 200 };
+      return { doc: null, sha: null, branchExists: await this.everWritten() };
     }
     if (res.status !== 200) throw this.#error('read the baseline', res);
     const file = res.json as { type?: string; sha?: string; encoding?: string; content?: string } | null;

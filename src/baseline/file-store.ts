@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { withFileLock, type LockOptions } from './file-lock.ts';
 import { parseBaselineDoc, serializeBaselineDoc, type BaselineDoc } from './history.ts';
@@ -9,7 +9,16 @@ import type { BaselineStore } from './store.ts';
 // temporary file in the same folder, is flushed, then renamed over the old one: rename is atomic
 // within a file system, so a crash leaves either the old document or the new one, never half.
 // Updates through one store object run one at a time, and across processes under a lock file
-// (`PATH.lock`), so concurrent writers on one machine lose nothing.
+// (`PATH.lock`), so concurrent writers on one machine lose nothing. The first write also leaves a
+// marker in the folder (HISTORY_MARKER): a gate that later finds no document beside it knows the
+// baseline went missing (a mistyped file name, a deleted file) rather than was never recorded.
+
+/** The file a baseline folder keeps once a baseline has been recorded in it. */
+export const HISTORY_MARKER = '.llm-perf-gate-history';
+
+const MARKER_TEXT =
+  'llm-perf-gate has recorded baselines in this folder. Keep this file with them (commit or cache the\n' +
+  'folder): with missing-baseline auto, a gate that finds this marker and no baseline fails.\n';
 
 export class FileBaselineStore implements BaselineStore {
   readonly path: string;
@@ -41,6 +50,17 @@ export class FileBaselineStore implements BaselineStore {
     });
     this.#queue = next.catch(() => undefined);
     return next;
+  }
+
+  async everWritten(): Promise<boolean> {
+    return access(this.#marker()).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  #marker(): string {
+    return join(dirname(this.path), HISTORY_MARKER);
   }
 
   async checkWritable(): Promise<void> {
@@ -79,5 +99,8 @@ export class FileBaselineStore implements BaselineStore {
       await rm(tmp, { force: true });
       throw new Error(`${this.path}: cannot write the baseline: ${(err as Error).message}`);
     }
+    await writeFile(this.#marker(), MARKER_TEXT, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw new Error(`${this.path}: the baseline was written, but not its folder's history marker ${HISTORY_MARKER}: ${err.message}`);
+    });
   }
 }

@@ -3,7 +3,7 @@ import { simServeMain } from '../engines/sim/server.ts';
 import { SIM_FLAGS } from '../engines/sim/options.ts';
 import { EXIT } from '../exit.ts';
 import { aggregateCommand, compareCommand, noiseCommand, runCommand } from '../pipeline.ts';
-import { checkPaths, parseArgs, required, switchOn, UsageError, type ParsedArgs } from './args.ts';
+import { checkPaths, parseArgs, required, switchOn, type ParsedArgs } from './args.ts';
 import { commandHelp, flagUsage } from './help.ts';
 import { CLI_DEFAULTS, FLAGS, flagDef, type FlagName } from './flags.ts';
 import { cliHooks } from './progress.ts';
@@ -38,7 +38,7 @@ function flagCommand(name: string, spec: { summary: string; flags: readonly Flag
   };
 }
 
-const GATE_FLAGS: readonly FlagName[] = ['mode', 'tolerances', 'fail-on', 'history', 'confidence', 'allow-fingerprint-mismatch'];
+const GATE_FLAGS: readonly FlagName[] = ['mode', 'tolerances', 'fail-on', 'missing-baseline', 'history', 'confidence', 'allow-fingerprint-mismatch'];
 
 /** Action inputs from flags; the CLI defaults to the simulated engine and a file baseline. */
 function configFrom(args: ParsedArgs) {
@@ -47,12 +47,6 @@ function configFrom(args: ParsedArgs) {
     noun: 'flag',
     name: (input) => `--${input}`,
   });
-}
-
-function seedOf(args: ParsedArgs): number {
-  const raw = args.flags.get('seed') ?? '1';
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new UsageError(`${args.command}: --seed expects a whole number ≥ 0, got "${raw}"`);
-  return Number(raw);
 }
 
 const SIM_SERVE_SUMMARY = 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped';
@@ -68,9 +62,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     run: (args) =>
       runCommand(configFrom(args), {
         baselinePath: args.flags.get('baseline') ?? null,
-        seed: seedOf(args),
         keepRecords: switchOn(args, 'records'),
-        allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
         hooks: cliHooks({ quiet: switchOn(args, 'quiet') }),
       }),
   }),
@@ -83,7 +75,6 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
         baselinePath: required(args, 'baseline'),
         currentPath: required(args, 'current'),
         outDir: required(args, 'out'),
-        allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
       }),
   }),
   aggregate: flagCommand('aggregate', {
@@ -95,7 +86,6 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
         inDir: required(args, 'in'),
         outDir: required(args, 'out'),
         baselinePath: args.flags.get('baseline') ?? null,
-        allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
       }),
   }),
   noise: flagCommand('noise', {

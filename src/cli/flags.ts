@@ -26,6 +26,7 @@ export const FLAGS = {
   mode: { value: 'MODE', input: true, help: 'pr | schedule | release | baseline' },
   tolerances: { value: 'M=X,...', input: true, help: 'per-metric tolerance overrides, e.g. ttft_p50=0.1,output_throughput=0.05' },
   'fail-on': { value: 'WHEN', input: true, help: 'regression | inconclusive | never' },
+  'missing-baseline': { value: 'WHAT', input: true, help: 'without a baseline to compare with: fail | warn | auto (fail once the baseline file\'s folder has held one)' },
   history: { value: 'W', input: true, help: 'baseline window: the last W recorded runs (engine starts) per key' },
   confidence: { value: 'C', input: true, help: 'confidence of the intervals; 1 − C is the family-wise false-alarm rate' },
   shard: { value: 'I/N', input: true, help: 'run shard I of N' },
@@ -43,9 +44,9 @@ export const FLAGS = {
   baseline: { value: 'FILE', help: 'baseline history file (JSON): read for the comparison, written in baseline and schedule modes' },
   current: { value: 'FILE', reads: 'path', help: 'results.json of the run to compare' },
   in: { value: 'DIR', reads: 'paths', help: 'input folder(s) with results.json (comma-separated where several)' },
-  seed: { value: 'N', help: 'seed of the scenario order and prompts (default 1)' },
+  seed: { value: 'N', input: true, help: 'seed of the scenario order and prompts' },
   records: { help: 'keep every request record in results.json' },
-  'allow-fingerprint-mismatch': { help: 'compare with a baseline from different hardware or software' },
+  'allow-fingerprint-mismatch': { input: true, help: 'compare with a baseline from different hardware or software' },
   quiet: { help: 'print only warnings, errors and the final result (no progress)' },
 } as const satisfies Readonly<Record<string, Flag>>;
 

@@ -16,6 +16,8 @@ import { describeValue, isPlainObject, numberBetween, record, type Problem } fro
 export type CommentPolicy = 'always' | 'on-regression' | 'never';
 export type FailOn = 'regression' | 'inconclusive' | 'never';
 export type BaselineStoreKind = 'file' | 'branch';
+/** What a gate does without a baseline: fail, warn, or auto (fail once the store has ever been written). */
+export type MissingBaselinePolicy = 'fail' | 'warn' | 'auto';
 
 export interface ActionConfig {
   /** Engines in the order given; `sim` expanded to both simulated profiles; duplicates dropped. */
@@ -35,6 +37,11 @@ export interface ActionConfig {
   readonly githubToken: string;
   readonly comment: CommentPolicy;
   readonly failOn: FailOn;
+  readonly missingBaseline: MissingBaselinePolicy;
+  /** Seed of the scenario order and the prompts. */
+  readonly seed: number;
+  /** Compare with a baseline recorded on other hardware or software (after a driver or engine upgrade). */
+  readonly allowFingerprintMismatch: boolean;
   readonly python: string;
   readonly vllmArgs: readonly string[];
   readonly transformersArgs: readonly string[];
@@ -75,6 +82,9 @@ export const INPUT_DEFAULTS = Object.freeze({
   'baseline-branch': 'perf-baselines',
   comment: 'always',
   'fail-on': 'regression',
+  'missing-baseline': 'auto',
+  seed: '1',
+  'allow-fingerprint-mismatch': 'false',
   python: 'python3',
   'startup-timeout': '900',
   'allow-fork-prs': 'false',
@@ -302,6 +312,9 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
     githubToken: read('github-token', (raw) => raw),
     comment: read('comment', (raw) => choice('comment', raw, ['always', 'on-regression', 'never'] as const), d.comment),
     failOn: read('fail-on', (raw) => choice('fail-on', raw, ['regression', 'inconclusive', 'never'] as const), d['fail-on']),
+    missingBaseline: read('missing-baseline', (raw) => choice('missing-baseline', raw, ['fail', 'warn', 'auto'] as const), d['missing-baseline']),
+    seed: read('seed', (raw) => integer('seed', raw, 0, Number.MAX_SAFE_INTEGER), d.seed),
+    allowFingerprintMismatch: read('allow-fingerprint-mismatch', (raw) => boolean('allow-fingerprint-mismatch', raw), d['allow-fingerprint-mismatch']),
     python: read('python', (raw) => nonEmpty('python', raw, 'an interpreter path or command'), d.python),
     vllmArgs: read('vllm-args', (raw) => splitArgs(raw, 'vllm-args')),
     transformersArgs: read('transformers-args', (raw) => splitArgs(raw, 'transformers-args')),

@@ -142,7 +142,7 @@ function engineSentence(e: EngineComparison, read: readonly ReadComparison[], co
   const top = largest(informative);
   const head = regressions.length
     ? regressionClause(regressions, esc)
-    : `no regression (${plural(e.metrics.length, 'metric')}${top && top.ratio !== null ? `; largest change ${changeText(top, esc)}` : ''})`;
+    : `${of('inconclusive').length ? 'inconclusive, no regression shown' : 'no regression'} (${plural(e.metrics.length, 'metric')}${top && top.ratio !== null ? `; largest change ${changeText(top, esc)}` : ''})`;
   const errors = of('error');
   const improvements = of('improvement');
   const ownLimits = comparison.sloViolations.filter((v) => v.engine === e.engine);

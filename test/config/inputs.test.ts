@@ -39,6 +39,9 @@ test('defaults give a complete, frozen config', () => {
       githubToken: '',
       comment: 'always',
       failOn: 'regression',
+      missingBaseline: 'auto',
+      seed: 1,
+      allowFingerprintMismatch: false,
       python: 'python3',
       vllmArgs: [],
       transformersArgs: [],
@@ -81,6 +84,9 @@ test('every input is parsed into its typed value', () => {
       'github-token': 'ghs_x',
       comment: 'on-regression',
       'fail-on': 'inconclusive',
+      'missing-baseline': 'fail',
+      seed: '42',
+      'allow-fingerprint-mismatch': 'true',
       python: '/opt/venv/bin/python',
       'vllm-args': '--max-model-len 8192 --served-model-name "qwen chat"',
       'transformers-args': "--attn-implementation 'sdpa'",
@@ -104,6 +110,9 @@ test('every input is parsed into its typed value', () => {
   assert.equal(c.githubToken, 'ghs_x');
   assert.equal(c.comment, 'on-regression');
   assert.equal(c.failOn, 'inconclusive');
+  assert.equal(c.missingBaseline, 'fail');
+  assert.equal(c.seed, 42);
+  assert.equal(c.allowFingerprintMismatch, true);
   assert.equal(c.python, '/opt/venv/bin/python');
   assert.deepEqual(c.vllmArgs, ['--max-model-len', '8192', '--served-model-name', 'qwen chat']);
   assert.deepEqual(c.transformersArgs, ['--attn-implementation', 'sdpa']);
@@ -147,6 +156,10 @@ test('each bad input is named with what it accepts', () => {
     [{ tolerances: 'ttft_p50: [' }, /input "tolerances": not "metric=value,\.\.\." pairs nor YAML/],
     [{ comment: 'sometimes' }, /input "comment": expected one of always, on-regression, never/],
     [{ 'fail-on': 'any' }, /input "fail-on": expected one of regression, inconclusive, never/],
+    [{ 'missing-baseline': 'ignore' }, /input "missing-baseline": expected one of fail, warn, auto, got "ignore"/],
+    [{ seed: '-1' }, /input "seed": expected a whole number from 0 to \d+, got "-1"/],
+    [{ seed: '1e3' }, /input "seed": expected a whole number/],
+    [{ 'allow-fingerprint-mismatch': 'yes' }, /input "allow-fingerprint-mismatch": expected true or false, got "yes"/],
     [{ 'vllm-args': '--name "unclosed' }, /input "vllm-args": unterminated double quote/],
     [{ 'transformers-args': "--x 'unclosed" }, /input "transformers-args": unterminated single quote/],
     [{ 'sim-args': '--x \\' }, /input "sim-args": a trailing backslash/],
