@@ -19,9 +19,21 @@ export interface Command {
 }
 
 /** A command whose flags come from the shared table: parsed, checked, then run (or its help printed). */
-function flagCommand(name: string, spec: { summary: string; flags: readonly FlagName[]; required?: readonly FlagName[]; run: (args: ParsedArgs) => Promise<number> }): Command {
+function flagCommand(
+  name: string,
+  spec: {
+    summary: string;
+    flags: readonly FlagName[];
+    required?: readonly FlagName[];
+    /** Flags this command takes differently from the table (value placeholder and help). */
+    as?: Partial<Record<FlagName, { value: string; help: string }>>;
+    /** false for a command that gates nothing: its help leaves out the gate's exit statuses. */
+    gates?: boolean;
+    run: (args: ParsedArgs) => Promise<number>;
+  },
+): Command {
   const req = spec.required ?? [];
-  const help = (): string => commandHelp(name, spec.summary, spec.flags.map((f) => flagUsage(f, req.includes(f))));
+  const help = (): string => commandHelp(name, spec.summary, spec.flags.map((f) => flagUsage(f, req.includes(f), spec.as?.[f])), spec.gates ?? true);
   return {
     summary: spec.summary,
     help,
@@ -92,11 +104,13 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'run-to-run noise (CV of every metric) from independent runs',
     flags: ['in', 'out'],
     required: ['in', 'out'],
+    as: { out: { value: 'FILE', help: 'the markdown file to write the noise table to' } },
+    gates: false,
     run: (args) => noiseCommand(required(args, 'in').split(','), required(args, 'out')),
   }),
   'sim-serve': {
     summary: SIM_SERVE_SUMMARY,
-    help: () => commandHelp('sim-serve', SIM_SERVE_SUMMARY, SIM_FLAGS.map(([flag, accepts]) => ({ flag, help: accepts }))),
+    help: () => commandHelp('sim-serve', SIM_SERVE_SUMMARY, SIM_FLAGS.map(([flag, accepts]) => ({ flag, help: accepts })), false),
     main: async (rest) => {
       if (rest.includes('-h') || rest.includes('--help')) {
         console.log(COMMANDS['sim-serve'].help());

@@ -344,11 +344,38 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
       return raw;
     }),
   };
+  problems.push(...engineArgProblems(config));
   if (problems.length) {
     const named = problems.map((p) => p.replace(/^input "([^"]+)"/, (_, input: string) => naming.name(input)));
     throw new Error(`invalid ${naming.noun}${problems.length === 1 ? '' : 's'}:\n- ${named.join('\n- ')}`);
   }
   return deepFreeze(config);
+}
+
+/** Each engine kind's argument input, and the config field that holds it. */
+const ENGINE_ARGS = [
+  ['vllm', 'vllm-args', 'vllmArgs'],
+  ['transformers', 'transformers-args', 'transformersArgs'],
+  ['sim', 'sim-args', 'simArgs'],
+] as const;
+
+/**
+ * Engine arguments checked by their adapters (a mistyped simulator flag, a flag the launcher owns)
+ * now, before any engine starts: a typo must be an input error, not a failed engine after minutes.
+ */
+function engineArgProblems(config: ActionConfig): string[] {
+  const problems = new Set<string>();
+  for (const e of config.engines ?? []) {
+    const entry = ENGINE_ARGS.find(([kind]) => kind === e.kind);
+    const check = adapterFor(e.kind).checkArgs;
+    if (!entry || !check || config[entry[2]] === undefined) continue;
+    try {
+      check([...(e.args ?? []), ...config[entry[2]]]);
+    } catch (err) {
+      problems.add(`input "${entry[1]}": ${(err as Error).message}`);
+    }
+  }
+  return [...problems];
 }
 
 /** Engines whose adapter names them from an input (custom-name) take that name as their label. */
