@@ -223,7 +223,7 @@ async function evaluationFor(config: ActionConfig, store: BaselineStore | null, 
 /** Judges the run, settles the outcome, renders the report and writes the files: the common end of every gate. */
 function conclude(run: RunResult, config: ActionConfig, evaluation: EvaluateOptions | null, outDir: string, report: GateOptions['report']): Omit<GateRun, 'run' | 'evaluation'> {
   const comparison = evaluation ? judge(run, evaluation) : null;
-  const outcome = gateOutcome({ run, comparison, failOn: config.failOn, missing: evaluation?.missing, shard: config.shard });
+  const outcome = gateOutcome({ run, comparison, failOn: config.failOn, missingBaseline: config.missingBaseline, missing: evaluation?.missing, shard: config.shard });
   const text = renderReport({ run, comparison, outcome, ...report });
   return { comparison, outcome, report: text, outputs: writeOutputs(outDir, run, comparison, text) };
 }

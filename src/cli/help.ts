@@ -20,7 +20,7 @@ function rows(items: readonly HelpRow[]): string {
   return items.map((r) => `  ${r.flag.padEnd(width)}  ${r.help}`).join('\n');
 }
 
-const EXIT_HELP = 'exit status: 0 gate passed (or nothing to gate), 3 gate failed or an engine failed, 1 error';
+const EXIT_HELP = 'exit status: 0 the check passes (passed, nothing to gate, or findings fail-on and missing-baseline let through, said as such), 3 the gate failed (an engine failed or was cancelled too), 1 error';
 
 /** A command's help; `exitHelp` false for one that runs no gate (noise, sim-serve): the gate's exit statuses are not its own. */
 export function commandHelp(command: string, summary: string, flags: readonly HelpRow[], exitHelp = true): string {

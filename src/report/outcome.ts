@@ -46,6 +46,8 @@ export interface OutcomeInput {
   /** Null when nothing was compared (no store: a shard, or the CLI without --baseline). */
   readonly comparison: Comparison | null;
   readonly failOn: FailOn;
+  /** The missing-baseline policy (default auto). */
+  readonly missingBaseline?: MissingBaselinePolicy;
   /** Set when the baseline document was absent. */
   readonly missing?: MissingBaseline | null;
   /** A shard of a matrix: it only measures. */
@@ -86,16 +88,15 @@ export function settleHint(open: readonly MetricComparison[]): string | null {
   return `${steps.join(' and ')} would settle ${open.length === 1 ? 'it' : 'them'}${noisy ? ' (some are too noisy at their tolerance)' : ''}`;
 }
 
-/** Why a finding the gate saw did not fail it. */
-function notFailingWhy(comparison: Comparison, failOn: FailOn, outcome: Outcome, missing: MissingBaseline | null): string {
+/** Why a finding the gate saw did not fail it; `required`: the missing-baseline policy wanted a baseline there. */
+function notFailingWhy(comparison: Comparison, failOn: FailOn, outcome: Outcome, required: boolean, policy: MissingBaselinePolicy, missing: MissingBaseline | null): string {
   if (comparison.mode === 'baseline') return 'mode baseline only records';
-  if (failOn === 'never') return 'fail-on never';
-  if (outcome === 'inconclusive') return comparison.mode === 'release' ? 'a release fails on what it must prove, the suite intervals' : `fail-on ${failOn}`;
-  if (outcome === 'no-baseline' || outcome === 'not-comparable') {
-    if (missing?.policy === 'auto' && !missing.everWritten) return 'missing-baseline auto, and this store has never been written';
-    if (missing) return `missing-baseline ${missing.policy}`;
-    return 'missing-baseline is not fail';
+  if ((outcome === 'no-baseline' || outcome === 'not-comparable') && !required) {
+    if (policy === 'warn') return 'missing-baseline warn';
+    return missing && !missing.everWritten ? 'missing-baseline auto, and this store has never been written' : 'missing-baseline auto fails only a store that lost its baseline';
   }
+  if (failOn === 'never') return 'fail-on never';
+  if (outcome === 'inconclusive' && comparison.mode === 'release') return 'a release fails on what it must prove, the suite intervals';
   return `fail-on ${failOn}`;
 }
 
@@ -109,6 +110,9 @@ function brokenRun(run: RunResult): Outcome | null {
 export function gateOutcome(input: OutcomeInput): GateOutcome {
   const { run, comparison, failOn } = input;
   const missing = input.missing ?? null;
+  const policy = input.missingBaseline ?? 'auto';
+  // The policy wants a baseline here: every engine's (fail), or the history the store once had (auto).
+  const required = policy === 'fail' || (missing !== null && missingBaselineFails(missing));
   const measured = `${plural(run.engines.length, 'engine')} × ${plural(run.scenarioSet.names.length, 'scenario')} × ${passesText(run)}`;
   const broken = brokenRun(run);
   if (!comparison) {
@@ -135,12 +139,12 @@ export function gateOutcome(input: OutcomeInput): GateOutcome {
     (v === 'error' || v === 'regression' || v === 'inconclusive' || v === 'not-comparable'
       ? v
       : v === 'no-baseline'
-        ? failed
+        ? required
           ? 'missing-baseline'
           : 'no-baseline'
         : 'passed');
   const settle = outcome === 'inconclusive' ? settleHint(open) : null;
-  const notFailing = failed || outcome === 'passed' ? null : notFailingWhy(comparison, failOn, outcome, missing);
+  const notFailing = failed || outcome === 'passed' ? null : notFailingWhy(comparison, failOn, outcome, required, policy, missing);
   const tail = notFailing ? ` (not failing: ${notFailing})` : '';
   const verdict = outcome === 'passed' ? comparison.gate.verdict : outcome;
   const without = comparison.engines.filter((e) => e.baselineRuns === 0).length;
