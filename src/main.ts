@@ -13,7 +13,7 @@ import { stopCommands } from './report/escape.ts';
 import { COMMENT_LIMIT, SUMMARY_LIMIT, fitToLimit, trimNote } from './report/trim.ts';
 import { PGID_STATE } from './state.ts';
 import { progressReporter } from './progress.ts';
-import type { GateOutcome } from './report/outcome.ts';
+import { outcomeTitle, type GateOutcome } from './report/outcome.ts';
 
 // The action's main step, the GitHub side of a gate run: inputs, context and safety check, then the
 // core (runGate: baseline read, measure or aggregate shards, compare, report, files), then publish
@@ -145,7 +145,7 @@ export async function run(): Promise<void> {
     core.setOutput('report-path', out.reportPath);
     core.setOutput('results-path', out.resultsPath);
     core.setOutput('comment-url', '');
-    core.info(`gate: ${outcome.icon} ${outcome.headline}`);
+    core.info(logSafe(outcomeTitle(outcome, 'gate')));
     for (const a of gateAnnotations(comparison, outcome)) (a.level === 'error' ? core.error : core.warning)(logSafe(a.message), { title: logSafe(a.title) });
 
     let recordError: string | null = null;

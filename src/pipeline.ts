@@ -16,7 +16,7 @@ import { loadTokenizer, type Tokenizer } from './load/tokenizer.ts';
 import { measure, type MeasureHooks } from './measure.ts';
 import { makePlan } from './plan.ts';
 import { renderReport, type ReportInput } from './report/markdown.ts';
-import { gateOutcome, missingBaselineFails, type GateOutcome, type MissingBaseline } from './report/outcome.ts';
+import { gateOutcome, missingBaselineFails, outcomeTitle, type GateOutcome, type MissingBaseline } from './report/outcome.ts';
 import { noiseTable, renderNoise } from './report/noise.ts';
 import { terminalSummary } from './report/terminal.ts';
 import { mergeShards, readShardResults } from './shards.ts';
@@ -280,7 +280,7 @@ async function settle(gate: GateRun, historyWindow: number): Promise<number> {
   console.log(`results: ${out.resultsPath}\nreport:  ${out.reportPath}${out.comparisonPath ? `\ncomparison: ${out.comparisonPath}` : ''}`);
   if (evaluation) console.log(`baseline: ${(await recordBaseline(run, evaluation)).recordNote}`);
   if (comparison) console.log(terminalSummary(run, comparison, historyWindow, outcome));
-  else console.log(`${outcome.icon} gate: ${outcome.headline}`);
+  else console.log(outcomeTitle(outcome, 'gate'));
   return exitCode(outcome);
 }
 

@@ -104,7 +104,8 @@ function notFailingWhy(comparison: Comparison, failOn: FailOn, outcome: Outcome,
 function brokenRun(run: RunResult): Outcome | null {
   if (!run.partial) return null;
   const failed = run.engines.filter((e) => e.status !== 'ok');
-  return failed.length > 0 && failed.every((e) => e.error === 'cancelled') ? 'cancelled' : 'error';
+  // measure() says "cancelled"; an aggregate job prefixes the shard's path to it.
+  return failed.length > 0 && failed.every((e) => /(^|: )cancelled$/.test(e.error ?? '')) ? 'cancelled' : 'error';
 }
 
 export function gateOutcome(input: OutcomeInput): GateOutcome {
