@@ -196,7 +196,7 @@ export function missingBaselineText(missing: MissingBaseline): string {
       : missing.policy === 'warn'
         ? 'missing-baseline warn: the gate does not fail for it'
         : missing.everWritten
-          ? 'missing-baseline auto: this store has been written before, so a history was expected here (a mistyped baseline-path or baseline-branch, or a deleted file?) and the gate fails'
-          : 'missing-baseline auto: this store has never been written (a new repository?), so the gate does not fail for it; it will once a baseline is recorded';
+          ? 'missing-baseline auto: this store has been written before, so a history was expected here (a mistyped path, or a deleted file?) and the gate fails'
+          : 'missing-baseline auto: this store has never been written (a new repository, or a mistyped branch or folder?), so the gate does not fail for it; it will once a baseline is recorded here, and missing-baseline fail fails it now';
   return `No baseline history at ${missing.location}: nothing was compared with a baseline. ${why}.`;
 }
