@@ -88,7 +88,7 @@ test('every input is parsed into its typed value', () => {
       seed: '42',
       'allow-fingerprint-mismatch': 'true',
       python: '/opt/venv/bin/python',
-      'vllm-args': '--max-model-len 8192 --served-model-name "qwen chat"',
+      'vllm-args': '--max-model-len 8192 --chat-template "my template.jinja"',
       'transformers-args': "--attn-implementation 'sdpa'",
       'sim-args': '--slowdown 1.5',
       'startup-timeout': '1200.5',
@@ -114,7 +114,7 @@ test('every input is parsed into its typed value', () => {
   assert.equal(c.seed, 42);
   assert.equal(c.allowFingerprintMismatch, true);
   assert.equal(c.python, '/opt/venv/bin/python');
-  assert.deepEqual(c.vllmArgs, ['--max-model-len', '8192', '--served-model-name', 'qwen chat']);
+  assert.deepEqual(c.vllmArgs, ['--max-model-len', '8192', '--chat-template', 'my template.jinja']);
   assert.deepEqual(c.transformersArgs, ['--attn-implementation', 'sdpa']);
   assert.deepEqual(c.simArgs, ['--slowdown', '1.5']);
   assert.equal(c.startupTimeoutS, 1200.5);
@@ -163,6 +163,11 @@ test('each bad input is named with what it accepts', () => {
     [{ 'vllm-args': '--name "unclosed' }, /input "vllm-args": unterminated double quote/],
     [{ 'transformers-args': "--x 'unclosed" }, /input "transformers-args": unterminated single quote/],
     [{ 'sim-args': '--x \\' }, /input "sim-args": a trailing backslash/],
+    // Engine arguments are checked by the engines' adapters here, before any engine starts.
+    [{ engines: 'sim', 'sim-args': '--slowdwn 1.05' }, /input "sim-args": unknown argument "--slowdwn": expected one of --profile, --slowdown/],
+    [{ engines: 'sim-vllm', 'sim-args': '--slowdown 0' }, /input "sim-args": --slowdown "0" is invalid: expected a number > 0/],
+    [{ 'vllm-args': '--served-model-name "qwen chat"' }, /input "vllm-args": engine argument --served-model-name is set by llm-perf-gate itself/],
+    [{ 'transformers-args': '--port=9' }, /input "transformers-args": engine argument --port is set by llm-perf-gate itself/],
     [{ 'startup-timeout': '0' }, /input "startup-timeout": expected a number of seconds above 0/],
     [{ 'startup-timeout': '5m' }, /input "startup-timeout": expected a number of seconds/],
     [{ 'allow-fork-prs': 'yes' }, /input "allow-fork-prs": expected true or false, got "yes"/],
