@@ -151,30 +151,18 @@ export function gateOutcome(input: OutcomeInput): GateOutcome {
   const without = comparison.engines.filter((e) => e.baselineRuns === 0).length;
   const compared = comparison.engines.length - without;
 
+  if (outcome === 'passed') return { outcome, failed, verdict, icon: '✅', headline: `passed — ${gist}`, notFailing, settle, missing };
+  const nothingToCompare = { 'no-baseline': 'no baseline yet', 'missing-baseline': 'baseline missing', 'not-comparable': 'no comparable baseline' } as const;
   let headline: string;
-  switch (outcome) {
-    case 'passed':
-      return { outcome, failed, verdict, icon: '✅', headline: `passed — ${gist}`, notFailing, settle, missing };
-    case 'regression':
-    case 'error':
-    case 'cancelled':
-      headline = failed ? `failed — ${outcome === 'cancelled' ? 'cancelled' : gist}` : `${gist}${tail}`;
-      break;
-    case 'inconclusive': {
-      const cells = open.length > 0 ? `${plural(open.length, 'cell')} undecided` : gist;
-      headline = `${failed ? 'failed — ' : ''}inconclusive — ${cells}${settle ? `; ${settle}` : ''}${tail}`;
-      break;
-    }
-    case 'no-baseline':
-    case 'missing-baseline':
-    case 'not-comparable': {
-      const what = outcome === 'not-comparable' ? 'no comparable baseline' : outcome === 'missing-baseline' ? 'baseline missing' : 'no baseline yet';
-      const scope = compared > 0 ? ` for ${without} of ${plural(comparison.engines.length, 'engine')} (the rest: ${gist})` : `, nothing compared (${measured})`;
-      headline = `${failed ? 'failed — ' : ''}${what}${scope}${tail}`;
-      break;
-    }
-    default:
-      headline = gist;
+  if (outcome === 'inconclusive') {
+    const cells = open.length > 0 ? `${plural(open.length, 'cell')} undecided` : gist;
+    headline = `${failed ? 'failed — ' : ''}inconclusive — ${cells}${settle ? `; ${settle}` : ''}${tail}`;
+  } else if (outcome === 'no-baseline' || outcome === 'missing-baseline' || outcome === 'not-comparable') {
+    const scope = compared > 0 ? ` for ${without} of ${plural(comparison.engines.length, 'engine')} (the rest: ${gist})` : `, nothing compared (${measured})`;
+    headline = `${failed ? 'failed — ' : ''}${nothingToCompare[outcome]}${scope}${tail}`;
+  } else {
+    // regression, error, cancelled
+    headline = failed ? `failed — ${outcome === 'cancelled' ? 'cancelled' : gist}` : `${gist}${tail}`;
   }
   const icon = failed ? '❌' : outcome === 'no-baseline' && RECORDING.has(comparison.mode) ? 'ℹ️' : '⚠️';
   return { outcome, failed, verdict, icon, headline, notFailing, settle, missing };
