@@ -4,6 +4,7 @@ import type { Comparison, MetricComparison, Mode, RunResult } from '../types.ts'
 import { passesText } from './format.ts';
 import { gateGist } from './gist.ts';
 import { readAll } from './reading.ts';
+import { notShown } from './release.ts';
 
 // The gate's outcome in one vocabulary. Everything that tells a reader how the gate went — the
 // report's title (the PR comment and the job summary), the terminal's first line, the `verdict`
@@ -96,7 +97,6 @@ function notFailingWhy(comparison: Comparison, failOn: FailOn, outcome: Outcome,
     return missing && !missing.everWritten ? 'missing-baseline auto, and this store has never been written' : 'missing-baseline auto fails only a store that lost its baseline';
   }
   if (failOn === 'never') return 'fail-on never';
-  if (outcome === 'inconclusive' && comparison.mode === 'release') return 'a release fails on what it must prove, the suite intervals';
   return `fail-on ${failOn}`;
 }
 
@@ -135,19 +135,25 @@ export function gateOutcome(input: OutcomeInput): GateOutcome {
   const failed = !comparison.gate.passed || broken !== null;
   // An exceeded limit is a regression finding even where the policy did not act on it (fail-on never).
   const v = comparison.gate.passed && comparison.sloViolations.length > 0 ? 'regression' : comparison.gate.verdict;
+  // A release that passed proved what it must (every suite interval within tolerance): cells it
+  // need not decide, left inconclusive, do not make it less than passed.
+  const proven = comparison.mode === 'release' && comparison.gate.passed && v === 'inconclusive' && notShown(comparison).length === 0;
   const outcome: Outcome =
     broken ??
-    (v === 'error' || v === 'regression' || v === 'inconclusive' || v === 'not-comparable'
-      ? v
-      : v === 'no-baseline'
-        ? required
-          ? 'missing-baseline'
-          : 'no-baseline'
-        : 'passed');
+    (proven
+      ? 'passed'
+      : v === 'error' || v === 'regression' || v === 'inconclusive' || v === 'not-comparable'
+        ? v
+        : v === 'no-baseline'
+          ? required
+            ? 'missing-baseline'
+            : 'no-baseline'
+          : 'passed');
   const settle = outcome === 'inconclusive' ? settleHint(open) : null;
   const notFailing = failed || outcome === 'passed' ? null : notFailingWhy(comparison, failOn, outcome, required, policy, missing);
   const tail = notFailing ? ` (not failing: ${notFailing})` : '';
-  const verdict = outcome === 'passed' ? comparison.gate.verdict : outcome;
+  // A pass reads as its gate's verdict, improvement or no-change (a proven release: no-change).
+  const verdict = outcome === 'passed' ? (comparison.gate.verdict === 'improvement' ? 'improvement' : 'no-change') : outcome;
   const without = comparison.engines.filter((e) => e.baselineRuns === 0).length;
   const compared = comparison.engines.length - without;
 
