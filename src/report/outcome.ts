@@ -1,4 +1,4 @@
-import type { FailOn } from '../compare/gate.ts';
+import { driftFailures, type FailOn } from '../compare/gate.ts';
 import type { MissingBaselinePolicy } from '../config/inputs.ts';
 import type { Comparison, MetricComparison, Mode, RunResult } from '../types.ts';
 import { passesText } from './format.ts';
@@ -133,8 +133,11 @@ export function gateOutcome(input: OutcomeInput): GateOutcome {
   const gist = gateGist(comparison, readings);
   const open = comparison.engines.flatMap((e) => e.metrics.filter((m) => m.verdict === 'inconclusive'));
   const failed = !comparison.gate.passed || broken !== null;
-  // An exceeded limit is a regression finding even where the policy did not act on it (fail-on never).
-  const v = comparison.gate.passed && comparison.sloViolations.length > 0 ? 'regression' : comparison.gate.verdict;
+  // An exceeded limit, or a drift beyond tolerance, is a regression finding even where the policy
+  // did not act on it (fail-on never).
+  const unacted =
+    (comparison.mode === 'release' && comparison.sloViolations.length > 0) || (comparison.mode === 'schedule' && driftFailures(comparison).length > 0);
+  const v = comparison.gate.passed && unacted ? 'regression' : comparison.gate.verdict;
   // A release that passed proved what it must (every suite interval within tolerance): cells it
   // need not decide, left inconclusive, do not make it less than passed.
   const proven = comparison.mode === 'release' && comparison.gate.passed && v === 'inconclusive' && notShown(comparison).length === 0;

@@ -33,3 +33,23 @@ test('a release not shown within tolerance is inconclusive: failed under fail-on
   assert.deepEqual([reportOnly.outcome, reportOnly.icon, reportOnly.failed], ['inconclusive', '⚠️', false]);
   assert.match(reportOnly.headline, /^inconclusive — \d+ cells undecided; .* \(not failing: fail-on never\)$/);
 });
+
+test('a drift beyond tolerance (schedule) or an exceeded limit (release) under fail-on never is a regression under ⚠️, never ✅', () => {
+  const base = comparison();
+  const passing = { passed: true, verdict: 'no-change', reasons: [] } as const;
+  const drift: Comparison = {
+    ...base,
+    mode: 'schedule',
+    gate: passing,
+    changePoints: [{ engine: 'vllm', scenario: 'chat-short', metric: 'tpot_p50', index: 3, sha: 'd319e2dc0ffee3', createdAt: '2026-05-29T03:00:00.000Z', before: 18.9, after: 24.4, pValue: 0.004 }],
+  };
+  const d = gateOutcome({ run: runResult(), comparison: drift, failOn: 'never' });
+  assert.deepEqual([d.outcome, d.icon, d.failed, d.verdict], ['regression', '⚠️', false, 'regression']);
+  assert.match(d.headline, /change point.*\(not failing: fail-on never\)$/);
+  // Within tolerance (+2%), a change point is no regression.
+  const small = gateOutcome({ run: runResult(), comparison: { ...drift, changePoints: [{ ...drift.changePoints[0], after: 19.3 }] }, failOn: 'never' });
+  assert.equal(small.outcome, 'passed');
+  const limit: Comparison = { ...base, mode: 'release', gate: passing, sloViolations: [{ engine: 'vllm', scenario: 'chat-short', metric: 'ttft_p95', value: 900, limit: 500 }] };
+  const l = gateOutcome({ run: runResult(), comparison: limit, failOn: 'never' });
+  assert.deepEqual([l.outcome, l.icon, l.failed], ['regression', '⚠️', false]);
+});
