@@ -6,7 +6,7 @@ import type { Comparison, MetricComparison } from '../types.ts';
 // The annotations of a gate run, so the Checks UI says what the job summary says: one per regressed
 // engine × scenario (an error when the gate fails, a warning when a policy keeps it from failing),
 // one for a missing baseline, and a warning for any outcome that did not pass without failing
-// (inconclusive, no baseline) so a green check never hides it. GitHub shows at most 10 annotations
+// (inconclusive, no baseline, a drift or a limit under fail-on never) so a green check never hides it. GitHub shows at most 10 annotations
 // of each level per step: the regressions are capped with a note that says how many were left out.
 
 export interface Annotation {
@@ -44,7 +44,7 @@ export function gateAnnotations(comparison: Comparison | null, outcome: GateOutc
     });
   }
   // A finding that did not fail the check still shows beside the green check.
-  if (!outcome.failed && !outcome.missing && !['passed', 'measured', 'regression'].includes(outcome.outcome)) {
+  if (!outcome.failed && !outcome.missing && outcome.outcome !== 'passed' && outcome.outcome !== 'measured' && pairs.length === 0) {
     out.push({ level: 'warning', title: `LLM performance: ${outcome.outcome}`, message: outcome.headline });
   }
   return out;

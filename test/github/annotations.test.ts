@@ -44,3 +44,16 @@ test('regressions that do not fail the check are warnings that say why; past the
     message: '3 more engine × scenario pairs regressed (6 cells), not annotated one by one: see the job summary',
   });
 });
+
+test('a finding with no regressed cell (a drift under fail-on never) still gets a warning beside the green check', () => {
+  const c: Comparison = {
+    ...comparison(),
+    mode: 'schedule',
+    engines: comparison().engines.map((e) => ({ ...e, verdict: 'no-change', metrics: e.metrics.map((m) => ({ ...m, verdict: 'no-change' })) })),
+    gate: { passed: true, verdict: 'no-change', reasons: [] },
+    changePoints: [{ engine: 'vllm', scenario: 'chat-short', metric: 'tpot_p50', index: 3, sha: null, createdAt: '2026-05-29T03:00:00.000Z', before: 18.9, after: 24.4, pValue: 0.004 }],
+  };
+  const outcome = gateOutcome({ run: runResult(), comparison: c, failOn: 'never' });
+  assert.deepEqual(gateAnnotations(c, outcome), [{ level: 'warning', title: 'LLM performance: regression', message: outcome.headline }]);
+  assert.match(outcome.headline, /\(not failing: fail-on never\)$/);
+});
