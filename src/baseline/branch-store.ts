@@ -48,6 +48,8 @@ const segments = (p: string): string => p.split('/').map(encodeURIComponent).joi
 export class BranchBaselineStore implements BaselineStore {
   readonly location: string;
   readonly #opts: Required<BranchStoreOptions>;
+  /** Whether the branch existed when the document was last read; null before any read. */
+  #branchSeen: boolean | null = null;
 
   constructor(opts: BranchStoreOptions) {
     if (!opts.token) throw new Error('baseline branch store: a GitHub token is required to read and write the baseline branch');
@@ -71,8 +73,15 @@ export class BranchBaselineStore implements BaselineStore {
     return (await this.#load()).doc;
   }
 
-  /** The branch is created by the first recording: it exists once a baseline has been written. */
+  /**
+   * The branch is created by the first recording: it exists once a baseline has been written. What
+   * the last read found, when there was one (a gate asks right after reading), else a lookup.
+   */
   async everWritten(): Promise<boolean> {
+    return this.#branchSeen ?? (await this.#branchExists());
+  }
+
+  async #branchExists(): Promise<boolean> {
     const ref = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(this.#opts.branch)}`));
     if (ref.status !== 200 && ref.status !== 404) throw this.#error(`look up branch ${this.#opts.branch}`, ref);
     return ref.status === 200;
@@ -130,12 +139,14 @@ export class BranchBaselineStore implements BaselineStore {
   async #load(): Promise<Loaded> {
     const res = await this.#request('GET', `${this.#contentsPath()}?ref=${encodeURIComponent(this.#opts.branch)}`);
     if (res.status === 404) {
-      return { doc: null, sha: null, branchExists: await this.everWritten() };
+      this.#branchSeen = await this.#branchExists();
+      return { doc: null, sha: null, branchExists: this.#branchSeen };
     }
     if (res.status !== 200) throw this.#error('read the baseline', res);
     const file = res.json as { type?: string; sha?: string; encoding?: string; content?: string } | null;
     if (file?.type !== 'file' || typeof file.sha !== 'string') throw new Error(`${this.location}: is not a file (GitHub answered type ${JSON.stringify(file?.type)})`);
     const base64 = file.encoding === 'base64' && typeof file.content === 'string' ? file.content : await this.#blob(file.sha);
+    this.#branchSeen = true;
     return { doc: parseBaselineDoc(Buffer.from(base64, 'base64').toString('utf8'), this.location), sha: file.sha, branchExists: true };
   }
 

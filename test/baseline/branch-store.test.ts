@@ -42,8 +42,10 @@ describe('baseline on a git branch, against a local GitHub REST server', () => {
     await store().update((doc) => recordRun(doc, run(0)));
     assert.equal(await store().everWritten(), true);
     const typo = store({ path: 'perf/baselin.json' });
+    gh.calls = [];
     assert.equal(await typo.read(), null);
     assert.equal(await typo.everWritten(), true, 'the branch exists, the file under this path does not');
+    assert.equal(gh.calls.filter((c) => c.path.includes('/git/ref/')).length, 1, 'asked once: the read looked the branch up already');
     assert.equal(await store({ branch: 'perf-baseline' }).everWritten(), false, 'a mistyped branch looks like a new repository');
   });
 
