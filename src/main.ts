@@ -3,6 +3,7 @@ import { readInputs, type ActionConfig } from './config/inputs.ts';
 import { afterGate, checkDashboardInputs, runDashboardStep } from './dashboard/action.ts';
 import { baselineStoreFor } from './github/stores.ts';
 import { trackServers } from './engines/cancel.ts';
+import { gateAnnotations } from './github/annotations.ts';
 import { commentDecision, commentKey, upsertStickyComment } from './github/comment.ts';
 import { logSafe } from './github/log-safe.ts';
 import { assertSafeToRun, readGitHubContext, type GitHubContext } from './github/context.ts';
@@ -11,7 +12,7 @@ import { stopCommands } from './report/escape.ts';
 import { COMMENT_LIMIT, SUMMARY_LIMIT, fitToLimit, trimNote } from './report/trim.ts';
 import { PGID_STATE } from './state.ts';
 import { progressReporter } from './progress.ts';
-import type { Comparison } from './types.ts';
+import { outcomeTitle, type GateOutcome } from './report/outcome.ts';
 
 // The action's main step, the GitHub side of a gate run: inputs, context and safety check, then the
 // core (runGate: baseline read, measure or aggregate shards, compare, report, files), then publish
@@ -55,12 +56,11 @@ function actionLogHooks() {
   };
 }
 
-async function publishComment(config: ActionConfig, ctx: GitHubContext, report: string, comparison: Comparison | null): Promise<string> {
+async function publishComment(config: ActionConfig, ctx: GitHubContext, report: string, outcome: GateOutcome): Promise<string> {
   const pr = ctx.pullRequest;
   // A shard's report covers part of the plan: only the aggregate job comments.
   if (!pr || !ctx.repository || config.shard.count > 1) return '';
-  const regressed = comparison ? !comparison.gate.passed : false;
-  const decision = commentDecision(config.comment, regressed);
+  const decision = commentDecision(config.comment, outcome.failed || outcome.outcome === 'regression');
   if (decision === 'none') return '';
   if (!config.githubToken) {
     core.warning('input "github-token" is empty: the report is in the job summary only');
@@ -102,14 +102,12 @@ export async function run(): Promise<void> {
     const untrustedBaseline =
       config.mode === 'baseline' && !trusted && never !== null ? `mode "baseline" on a ${ctx.eventName ?? 'local'} event: ${never}; this run was measured but NOT recorded` : null;
     if (untrustedBaseline) core.warning(untrustedBaseline);
-    const { run, evaluation, comparison, report, outputs: out } = await runGate({
+    const { run, evaluation, comparison, outcome, report, outputs: out } = await runGate({
       config,
       store,
       trusted,
-      allowFingerprintMismatch: false,
       ...serverTracking(config),
       source: { sha: ctx.pullRequest?.headSha ?? ctx.sha, ref: ctx.pullRequest?.headRef ?? ctx.ref, event: ctx.eventName },
-      seed: 1,
       keepRecords: false,
       outDir: outputDir(config),
       report: {
@@ -127,14 +125,15 @@ export async function run(): Promise<void> {
     }
     // What was measured is on disk (runGate wrote it) and in the outputs before anything that can
     // still fail (the baseline write, the summary, the comment) is tried.
-    const gate = comparison?.gate;
     const regressions = comparison?.engines.flatMap((e) => e.metrics.filter((m) => m.verdict === 'regression').map((m) => `${e.engine}/${m.scenario}/${m.metric}`)) ?? [];
-    core.setOutput('verdict', gate?.verdict ?? (run.partial ? 'error' : 'measured'));
+    core.setOutput('verdict', outcome.verdict);
     core.setOutput('regressions', String(regressions.length));
     if (regressions.length) core.info(`regressions: ${regressions.join(', ')}`);
     core.setOutput('report-path', out.reportPath);
     core.setOutput('results-path', out.resultsPath);
     core.setOutput('comment-url', '');
+    core.info(logSafe(outcomeTitle(outcome, 'gate')));
+    for (const a of gateAnnotations(comparison, outcome)) (a.level === 'error' ? core.error : core.warning)(logSafe(a.message), { title: logSafe(a.title) });
 
     let recordError: string | null = null;
     if (evaluation) {
@@ -153,14 +152,15 @@ export async function run(): Promise<void> {
       core.warning(`the job summary could not be written: ${(err as Error).message}`);
     }
     try {
-      core.setOutput('comment-url', await publishComment(config, ctx, published, comparison));
+      core.setOutput('comment-url', await publishComment(config, ctx, published, outcome));
     } catch (err) {
       // The gate's verdict does not depend on whether GitHub took the comment.
       core.warning(`the pull-request comment could not be written: ${(err as Error).message}; the report is in the job summary and ${out.reportPath}`);
     }
 
-    if (gate && !gate.passed) core.setFailed(`performance gate failed (${gate.verdict}):\n${gate.reasons.join('\n')}`);
-    else if (run.partial) core.setFailed(`the run is incomplete: ${run.engines.filter((e) => e.status !== 'ok').map((e) => `${e.engine}: ${e.error}`).join('; ') || 'cancelled'}`);
+    const gate = comparison?.gate;
+    if (gate && !gate.passed) core.setFailed(`performance gate failed (${outcome.verdict}):\n${gate.reasons.join('\n')}`);
+    else if (outcome.failed) core.setFailed(`the run is incomplete: ${run.engines.filter((e) => e.status !== 'ok').map((e) => `${e.engine}: ${e.error}`).join('; ') || 'cancelled'}`);
     else if (recordError) core.setFailed(recordError);
   } catch (err) {
     core.setFailed(err instanceof Error ? err.message : String(err));

@@ -215,11 +215,11 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
           const m = await measureScenario(scenario, repetition, running, engine, telemetry, opts, passes);
           records.push(...m.records);
           const died = await deathOf(running, m.summary);
-          if (died) return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.logTail(50));
+          if (died) return failed(`${died}\n(during ${passLabel(repetition, opts)}, scenario "${name}")`, running.logTail(50));
           if (m.summary.requests > 0 && m.summary.failed === m.summary.requests) {
             // Nothing was measured: the engine is up but does not serve (frozen, wedged, refusing).
             const errors = Object.entries(m.summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ');
-            return failed(`${engine.label}: every request of scenario "${name}" failed in repetition ${repetition + 1} (${errors}): nothing was measured`, running.logTail(50));
+            return failed(`${engine.label}: every request of scenario "${name}" failed in ${passLabel(repetition, opts)} (${errors}): nothing was measured`, running.logTail(50));
           }
           summaries.push(m.summary);
         }
@@ -265,10 +265,7 @@ async function measureScenario(
   passes: EngineProgress,
 ): Promise<{ summary: ScenarioSummary; records: RequestRecord[] }> {
   const { measure: prompts, warmup: warmupPrompts } = opts.prompts.get(scenario, repetition);
-  const pass =
-    repetition < opts.plan.repetitions
-      ? `rep ${repetition + 1}/${opts.plan.repetitions}`
-      : `warm-up ${((repetition - opts.plan.repetitions) % opts.warmupRepetitions) + 1}/${opts.warmupRepetitions} (not recorded)`;
+  const pass = passLabel(repetition, opts);
   const label = `${engine.label} ${pass} ${scenario.name}`;
   const before = passes.done;
   const report = (done: number, total: number): void => {
@@ -297,6 +294,20 @@ async function measureScenario(
   }
   if (summary.usageDisagreements) opts.hooks.warning(`${label}: the server's usage count disagreed with the stream in ${summary.usageDisagreements} of ${summary.completed} completed requests (below the chunks streamed or above max_tokens); the streamed count was used`);
   return { summary, records: run.records };
+}
+
+/**
+ * A pass as the person watching counts it: "rep 2/3" in a one-run job, "run 2/2 · rep 1/2" when
+ * the job has several runs (each run measures its own slice of the plan's repetitions), and
+ * "warm-up 1/1 (not recorded)" for the warm-up passes (warm-up indices follow the measured ones).
+ */
+export function passLabel(repetition: number, opts: Pick<MeasureOptions, 'plan' | 'runs' | 'warmupRepetitions'>): string {
+  const total = opts.plan.repetitions;
+  const perRun = Math.ceil(total / opts.runs);
+  const warm = repetition >= total;
+  const run = warm ? Math.floor((repetition - total) / opts.warmupRepetitions) : Math.floor(repetition / perRun);
+  const of = opts.runs > 1 ? `run ${run + 1}/${opts.runs} · ` : '';
+  return warm ? `${of}warm-up ${((repetition - total) % opts.warmupRepetitions) + 1}/${opts.warmupRepetitions} (not recorded)` : `${of}rep ${(repetition % perRun) + 1}/${perRun}`;
 }
 
 /** The fingerprint of the engine as it runs, or (before it runs) of what it was asked to run. */

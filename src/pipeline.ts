@@ -20,6 +20,7 @@ import { loadTokenizer, type Tokenizer } from './load/tokenizer.ts';
 import { measure, type MeasureHooks } from './measure.ts';
 import { makePlan } from './plan.ts';
 import { renderReport, type ReportInput } from './report/markdown.ts';
+import { gateOutcome, missingBaselineFails, outcomeTitle, type GateOutcome, type MissingBaseline } from './report/outcome.ts';
 import { noiseTable, renderNoise } from './report/noise.ts';
 import { terminalSummary } from './report/terminal.ts';
 import { mergeShards, readShardResults } from './shards.ts';
@@ -44,7 +45,8 @@ export interface EvaluateOptions {
   readonly store: BaselineStore | null;
   /** Whether this event may write baselines (push to the default branch, schedule, dispatch, local CLI). */
   readonly trusted: boolean;
-  readonly allowFingerprintMismatch: boolean;
+  /** The baseline document was absent where this gate looked for it (baselineAbsence); null when it was there. */
+  readonly missing: MissingBaseline | null;
 }
 
 const RECORDING_MODES = new Set(['baseline', 'schedule']);
@@ -56,12 +58,23 @@ export function judge(run: RunResult, opts: EvaluateOptions): Comparison {
     mode: config.mode,
     tolerances: config.tolerances,
     confidence: config.confidence,
-    allowFingerprintMismatch: opts.allowFingerprintMismatch,
+    allowFingerprintMismatch: config.allowFingerprintMismatch,
     failOn: config.failOn,
+    // `fail` wants a baseline for every engine; `auto` only where the store lost one it had.
+    failOnMissingBaseline: config.missingBaseline === 'fail' || (opts.missing !== null && missingBaselineFails(opts.missing)),
     window: config.history,
     maxFailureRate: config.maxFailureRate,
     seed: run.seed,
   });
+}
+
+/**
+ * The baseline document's absence, looked into before measuring: where it was expected and whether
+ * the store was ever written. Null when it is there, and in mode baseline (which starts a history).
+ */
+export async function baselineAbsence(config: ActionConfig, store: BaselineStore, history: BaselineDoc | null): Promise<MissingBaseline | null> {
+  if (history !== null || config.mode === 'baseline') return null;
+  return { location: store.location, policy: config.missingBaseline, everWritten: await store.everWritten() };
 }
 
 /** Why a run of this configuration will not be recorded, or null when it will be (partial runs aside). */
@@ -194,12 +207,10 @@ export interface GateOptions {
   readonly store: BaselineStore | null;
   /** Whether this event may write baselines (push to the default branch, schedule, dispatch, local CLI). */
   readonly trusted: boolean;
-  readonly allowFingerprintMismatch: boolean;
   readonly hooks: MeasureHooks;
   /** Aborted on cancellation: the current engine is stopped and the run ends partial. */
   readonly signal?: AbortSignal;
   readonly source: RunResult['source'];
-  readonly seed: number;
   readonly keepRecords: boolean;
   /** Where results.json, report.md, comparison.json and the exports go. */
   readonly outDir: string;
@@ -212,25 +223,38 @@ export interface GateRun {
   /** How to record and judge the run; null for a shard (the aggregate job judges the matrix once) or without a store. */
   readonly evaluation: EvaluateOptions | null;
   readonly comparison: Comparison | null;
+  /** How the gate went, in the words every door uses (title, output, annotations, exit status). */
+  readonly outcome: GateOutcome;
   readonly report: string;
   readonly outputs: Outputs;
 }
 
+/** How to judge and record a run against `store` (null without one, and for a shard: the aggregate job judges the matrix once). */
+async function evaluationFor(config: ActionConfig, store: BaselineStore | null, trusted: boolean): Promise<EvaluateOptions | null> {
+  if (config.shard.count > 1 || store === null) return null;
+  const history = await store.read();
+  return { config, history, store, trusted, missing: await baselineAbsence(config, store, history) };
+}
+
+/** Judges the run, settles the outcome, renders the report and writes the files: the common end of every gate. */
+function conclude(run: RunResult, config: ActionConfig, evaluation: EvaluateOptions | null, outDir: string, report: GateOptions['report']): Omit<GateRun, 'run' | 'evaluation'> {
+  const comparison = evaluation ? judge(run, evaluation) : null;
+  const outcome = gateOutcome({ run, comparison, failOn: config.failOn, missingBaseline: config.missingBaseline, missing: evaluation?.missing, shard: config.shard });
+  const text = renderReport({ run, comparison, outcome, ...report });
+  return { comparison, outcome, report: text, outputs: writeOutputs(outDir, run, comparison, text) };
+}
+
 export async function runGate(opts: GateOptions): Promise<GateRun> {
   const { config } = opts;
-  const history = (await opts.store?.read()) ?? null;
-  const evaluation: EvaluateOptions | null =
-    config.shard.count > 1 || opts.store === null ? null : { config, history, store: opts.store, trusted: opts.trusted, allowFingerprintMismatch: opts.allowFingerprintMismatch };
+  const evaluation = await evaluationFor(config, opts.store, opts.trusted);
   if (evaluation) await checkRecordable(evaluation);
   const scenarios = config.mode === 'aggregate' ? null : loadScenarioSet(config.scenarios);
   return withOutFolder(opts.outDir, outputBytes(keptRecords(config, scenarios, opts.keepRecords)), async () => {
     const run =
       scenarios === null
         ? mergeShards(readShardResults(config.resultsDir))
-        : await measureRun(config, scenarios, { seed: opts.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source });
-    const comparison = evaluation ? judge(run, evaluation) : null;
-    const report = renderReport({ run, comparison, ...opts.report });
-    return { run, evaluation, comparison, report, outputs: writeOutputs(opts.outDir, run, comparison, report) };
+        : await measureRun(config, scenarios, { seed: config.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source });
+    return { run, evaluation, ...conclude(run, config, evaluation, opts.outDir, opts.report) };
   });
 }
 
@@ -272,50 +296,41 @@ async function promptTokenizer(config: ActionConfig, hooks: MeasureHooks): Promi
   return loadTokenizer();
 }
 
-/** Exit status of a finished pipeline: a failed gate is 3, never 1, so scripts can tell them apart. */
-export function exitCode(comparison: Comparison | null, run: RunResult): number {
-  // A partial run (cancelled, an engine failed) never passes, whatever the comparison of its part says.
-  if (run.partial) return EXIT.gateFailed;
-  if (comparison) return comparison.gate.passed ? EXIT.pass : EXIT.gateFailed;
-  return run.engines.some((e) => e.status !== 'ok') ? EXIT.gateFailed : EXIT.pass;
-}
-
-function fileStore(path: string | null): FileBaselineStore | null {
-  return path ? new FileBaselineStore(path) : null;
+/** Exit status of a finished gate: a failed one is 3, never 1, so scripts can tell it from an error. */
+export function exitCode(outcome: GateOutcome): number {
+  return outcome.failed ? EXIT.gateFailed : EXIT.pass;
 }
 
 /**
- * Writes results, report and comparison, then records the baseline (when `evaluate` says where):
- * in that order, so a baseline write that fails leaves what was measured on disk.
+ * Judges and writes the files, then records the baseline (where `evaluation` says): in that
+ * order, so a baseline write that fails leaves what was measured on disk.
  */
-async function finish(outDir: string, run: RunResult, evaluate: EvaluateOptions | null, baselinePath: string | null, historyWindow?: number): Promise<number> {
-  const comparison = evaluate ? judge(run, evaluate) : null;
-  const report = renderReport({ run, comparison, historyWindow, record: { resultsPath: join(outDir, 'results.json'), baselinePath } });
-  const outputs = await withOutFolder(outDir, outputBytes(0), async () => writeOutputs(outDir, run, comparison, report));
-  return settle(run, evaluate, comparison, outputs, historyWindow);
+async function finish(config: ActionConfig, outDir: string, run: RunResult, evaluation: EvaluateOptions | null, baselinePath: string | null): Promise<number> {
+  const record = { resultsPath: join(outDir, 'results.json'), baselinePath };
+  const gate = await withOutFolder(outDir, outputBytes(0), async () => ({ run, evaluation, ...conclude(run, config, evaluation, outDir, { historyWindow: config.history, record }) }));
+  return settle(gate, config.history);
 }
 
 /** The CLI's end of a gate: the files named, the baseline recorded (after them), the verdict printed. */
-async function settle(run: RunResult, evaluate: EvaluateOptions | null, comparison: Comparison | null, out: Outputs, historyWindow?: number): Promise<number> {
+async function settle(gate: GateRun, historyWindow: number): Promise<number> {
+  const { run, evaluation, comparison, outcome, outputs: out } = gate;
   for (const e of run.engines.filter((x) => x.status !== 'ok')) console.error(`${e.engine} failed: ${e.error}`);
   console.log(`results: ${out.resultsPath}\nreport:  ${out.reportPath}${out.comparisonPath ? `\ncomparison: ${out.comparisonPath}` : ''}`);
-  if (evaluate && comparison) {
-    const recording = await recordBaseline(run, evaluate);
-    console.log(`baseline: ${recording.recordNote}`);
-    // The gate log beside the baseline file, where `mark-false-alarm` finds it.
-    if (evaluate.store instanceof FileBaselineStore && (await logGate(fileGatesStore(evaluate.store.path), run, comparison, { pr: null, reportUrl: null }))) console.log(`gate log: ${gatesPathFor(evaluate.store.path)}`);
-    console.log(terminalSummary(run, comparison, historyWindow));
+  if (evaluation) console.log(`baseline: ${(await recordBaseline(run, evaluation)).recordNote}`);
+  // The gate log beside the baseline file, where `mark-false-alarm` finds it.
+  if (evaluation && comparison && evaluation.store instanceof FileBaselineStore && (await logGate(fileGatesStore(evaluation.store.path), run, comparison, { pr: null, reportUrl: null }))) {
+    console.log(`gate log: ${gatesPathFor(evaluation.store.path)}`);
   }
-  return exitCode(comparison, run);
+  if (comparison) console.log(terminalSummary(run, comparison, historyWindow, outcome));
+  else console.log(outcomeTitle(outcome, 'gate'));
+  return exitCode(outcome);
 }
 
 export async function runCommand(
   config: ActionConfig,
   opts: {
     baselinePath: string | null;
-    seed: number;
     keepRecords: boolean;
-    allowFingerprintMismatch: boolean;
     /** How the run talks to the person running it (progress, messages); servers are tracked here. */
     hooks: Omit<MeasureHooks, 'onSpawn' | 'onStopped'>;
   },
@@ -326,16 +341,14 @@ export async function runCommand(
     // A signal while another writer holds the baseline lock ends the wait: the results are on disk by then.
     store: opts.baselinePath ? new FileBaselineStore(opts.baselinePath, { signal: servers.signal }) : null,
     trusted: true,
-    allowFingerprintMismatch: opts.allowFingerprintMismatch,
     hooks: { ...opts.hooks, onSpawn: servers.onSpawn, onStopped: servers.onStopped },
     signal: servers.signal,
     source: { sha: null, ref: null, event: 'cli' },
-    seed: opts.seed,
     keepRecords: opts.keepRecords,
     outDir: config.resultsDir,
     report: { historyWindow: config.history, record: { resultsPath: join(config.resultsDir, 'results.json'), baselinePath: opts.baselinePath } },
   });
-  return settle(gate.run, gate.evaluation, gate.comparison, gate.outputs, config.history);
+  return settle(gate, config.history);
 }
 
 function readRunFile(path: string, flag: string): RunResult {
@@ -355,8 +368,13 @@ function readRunFile(path: string, flag: string): RunResult {
   return run;
 }
 
+/** A results file, or a folder holding one results.json (a run's --out folder), as --FLAG names it. */
+function readRunAt(path: string, flag: string): RunResult {
+  return readRunFile(statSync(path).isDirectory() ? join(path, 'results.json') : path, flag);
+}
+
 export async function noiseCommand(dirs: readonly string[], outFile: string): Promise<number> {
-  const runs = dirs.map((d) => readRunFile(statSync(d).isDirectory() ? join(d, 'results.json') : d, 'in'));
+  const runs = dirs.map((d) => readRunAt(d, 'in'));
   const markdown = renderNoise(noiseTable(runs));
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileAtomicSync(outFile, markdown);
@@ -364,26 +382,12 @@ export async function noiseCommand(dirs: readonly string[], outFile: string): Pr
   return EXIT.pass;
 }
 
-export async function compareCommand(
-  config: ActionConfig,
-  opts: { baselinePath: string; currentPath: string; outDir: string; allowFingerprintMismatch: boolean },
-): Promise<number> {
-  const run = readRunFile(opts.currentPath, 'current');
-  const store = new FileBaselineStore(opts.baselinePath);
-  return finish(opts.outDir, run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }, opts.baselinePath, config.history);
+export async function compareCommand(config: ActionConfig, opts: { baselinePath: string; currentPath: string; outDir: string }): Promise<number> {
+  const run = readRunAt(opts.currentPath, 'current');
+  return finish(config, opts.outDir, run, await evaluationFor(config, new FileBaselineStore(opts.baselinePath), true), opts.baselinePath);
 }
 
-export async function aggregateCommand(
-  config: ActionConfig,
-  opts: { inDir: string; outDir: string; baselinePath: string | null; allowFingerprintMismatch: boolean },
-): Promise<number> {
+export async function aggregateCommand(config: ActionConfig, opts: { inDir: string; outDir: string; baselinePath: string | null }): Promise<number> {
   const run = mergeShards(readShardResults(opts.inDir));
-  const store = fileStore(opts.baselinePath);
-  return finish(
-    opts.outDir,
-    run,
-    store ? { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch } : null,
-    opts.baselinePath,
-    config.history,
-  );
+  return finish(config, opts.outDir, run, await evaluationFor(config, opts.baselinePath ? new FileBaselineStore(opts.baselinePath) : null, true), opts.baselinePath);
 }

@@ -88,6 +88,16 @@ test('runs: independent engine starts, each with its warm-up and repetitions, ta
   // Each start warmed up before its own repetitions, with prompts of its own.
   const warmups = lines.filter((l) => /warm-up 1\/1 \(not recorded\) tiny: 2\/2 requests/.test(l));
   assert.equal(warmups.length, 2, lines.join('\n'));
+  // Progress counts passes within their run: run 2 of 2 measures its reps 1 and 2, never "rep 4/4".
+  const passes = [...new Set(lines.filter((l) => / tiny: 2\/2 requests$/.test(l)).map((l) => l.replace(/^sim-vllm (.*) tiny: .*$/, '$1')))];
+  assert.deepEqual(passes, [
+    'run 1/2 · warm-up 1/1 (not recorded)',
+    'run 1/2 · rep 1/2',
+    'run 1/2 · rep 2/2',
+    'run 2/2 · warm-up 1/1 (not recorded)',
+    'run 2/2 · rep 1/2',
+    'run 2/2 · rep 2/2',
+  ]);
   assert.ok(engine.startupS! > 0 && engine.warmStartupS! > 0, 'the second start is timed as the warm one');
 });
 

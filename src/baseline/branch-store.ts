@@ -52,6 +52,8 @@ export class BranchDocStore<T> {
   readonly location: string;
   readonly #opts: Required<BranchStoreOptions>;
   readonly #codec: DocCodec<T>;
+  /** Whether the branch existed when the document was last read; null before any read. */
+  #branchSeen: boolean | null = null;
 
   constructor(opts: BranchStoreOptions, codec: DocCodec<T>) {
     this.#codec = codec;
@@ -74,6 +76,20 @@ export class BranchDocStore<T> {
 
   async read(): Promise<T | null> {
     return (await this.#load()).doc;
+  }
+
+  /**
+   * The branch is created by the first recording: it exists once a baseline has been written. What
+   * the last read found, when there was one (a gate asks right after reading), else a lookup.
+   */
+  async everWritten(): Promise<boolean> {
+    return this.#branchSeen ?? (await this.#branchExists());
+  }
+
+  async #branchExists(): Promise<boolean> {
+    const ref = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(this.#opts.branch)}`));
+    if (ref.status !== 200 && ref.status !== 404) throw this.#error(`look up branch ${this.#opts.branch}`, ref);
+    return ref.status === 200;
   }
 
   async update(fn: (doc: T | null) => T): Promise<void> {
@@ -130,15 +146,15 @@ export class BranchDocStore<T> {
   async #load(): Promise<Loaded<T>> {
     const res = await this.#request('GET', `${this.#contentsPath()}?ref=${encodeURIComponent(this.#opts.branch)}`);
     if (res.status === 404) {
-      const ref = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(this.#opts.branch)}`));
-      if (ref.status !== 200 && ref.status !== 404) throw this.#error(`look up branch ${this.#opts.branch}`, ref);
-      return { doc: null, text: null, sha: null, branchExists: ref.status === 200 };
+      this.#branchSeen = await this.#branchExists();
+      return { doc: null, text: null, sha: null, branchExists: this.#branchSeen };
     }
     if (res.status !== 200) throw this.#error(`read the ${this.#codec.what}`, res);
     const file = res.json as { type?: string; sha?: string; encoding?: string; content?: string } | null;
     if (file?.type !== 'file' || typeof file.sha !== 'string') throw new Error(`${this.location}: is not a file (GitHub answered type ${JSON.stringify(file?.type)})`);
     const base64 = file.encoding === 'base64' && typeof file.content === 'string' ? file.content : await this.#blob(file.sha);
     const text = Buffer.from(base64, 'base64').toString('utf8');
+    this.#branchSeen = true;
     return { doc: this.#codec.parse(text, this.location), text, sha: file.sha, branchExists: true };
   }
 

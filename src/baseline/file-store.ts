@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { access, lstat, mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { isTempOf, writeFileAtomic } from '../fs/atomic-write.ts';
 import { probeWritable } from '../fs/probe.ts';
@@ -13,7 +13,16 @@ import { BASELINE_CODEC, type BaselineStore, type DocCodec } from './store.ts';
 // (`PATH.lock`), so concurrent writers on one machine lose nothing. The same store keeps other
 // documents (the gate log) through their own codec. A path that is a symlink (a history shared
 // between checkouts) is followed: the real file is locked and replaced, never the link by a
-// regular file of its own.
+// regular file of its own. The first write also leaves a marker in the folder (HISTORY_MARKER): a
+// gate that later finds no document beside it knows the baseline went missing (a mistyped file
+// name, a deleted file) rather than was never recorded.
+
+/** The file a baseline folder keeps once a baseline has been recorded in it. */
+export const HISTORY_MARKER = '.llm-perf-gate-history';
+
+const MARKER_TEXT =
+  'llm-perf-gate has recorded baselines in this folder. Keep this file with them (commit or cache the\n' +
+  'folder): with missing-baseline auto, a gate that finds this marker and no baseline fails.\n';
 
 export class FileDocStore<T> {
   readonly path: string;
@@ -50,6 +59,17 @@ export class FileDocStore<T> {
     return next;
   }
 
+  async everWritten(): Promise<boolean> {
+    return access(this.#marker()).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  #marker(): string {
+    return join(dirname(this.path), HISTORY_MARKER);
+  }
+
   async checkWritable(): Promise<void> {
     try {
       const real = await realTarget(this.path);
@@ -71,6 +91,9 @@ export class FileDocStore<T> {
     } catch (err) {
       throw new Error(`${this.path}: cannot write the ${this.#codec.what}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`);
     }
+    await writeFile(this.#marker(), MARKER_TEXT, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw new Error(`${this.path}: the baseline was written, but not its folder's history marker ${HISTORY_MARKER}: ${err.message}`);
+    });
   }
 }
 

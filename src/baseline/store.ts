@@ -20,6 +20,11 @@ export interface BaselineStore {
   readonly location: string;
   read(): Promise<BaselineDoc | null>;
   update(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void>;
+  /**
+   * Whether a baseline was ever recorded in this store (read when the document is absent): a store
+   * that was written and now has no document points at a mistyped path or branch, or a deleted file.
+   */
+  everWritten(): Promise<boolean>;
   /** Throws, naming the place and the cause, when a later update could not be written (run before measuring). */
   checkWritable?(): Promise<void>;
 }

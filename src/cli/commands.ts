@@ -20,9 +20,21 @@ export interface Command {
 }
 
 /** A command whose flags come from the shared table: parsed, checked, then run (or its help printed). */
-function flagCommand(name: string, spec: { summary: string; flags: readonly FlagName[]; required?: readonly FlagName[]; run: (args: ParsedArgs) => Promise<number> }): Command {
+function flagCommand(
+  name: string,
+  spec: {
+    summary: string;
+    flags: readonly FlagName[];
+    required?: readonly FlagName[];
+    /** Flags this command takes differently from the table (value placeholder and help). */
+    as?: Partial<Record<FlagName, { value: string; help: string }>>;
+    /** false for a command that gates nothing: its help leaves out the gate's exit statuses. */
+    gates?: boolean;
+    run: (args: ParsedArgs) => Promise<number>;
+  },
+): Command {
   const req = spec.required ?? [];
-  const help = (): string => commandHelp(name, spec.summary, spec.flags.map((f) => flagUsage(f, req.includes(f))));
+  const help = (): string => commandHelp(name, spec.summary, spec.flags.map((f) => flagUsage(f, req.includes(f), spec.as?.[f])), spec.gates ?? true);
   return {
     summary: spec.summary,
     help,
@@ -39,7 +51,7 @@ function flagCommand(name: string, spec: { summary: string; flags: readonly Flag
   };
 }
 
-const GATE_FLAGS: readonly FlagName[] = ['mode', 'tolerances', 'fail-on', 'history', 'history-keep', 'confidence', 'allow-fingerprint-mismatch'];
+const GATE_FLAGS: readonly FlagName[] = ['mode', 'tolerances', 'fail-on', 'missing-baseline', 'history', 'history-keep', 'confidence', 'allow-fingerprint-mismatch'];
 
 /** Action inputs from flags; the CLI defaults to the simulated engine and a file baseline. */
 function configFrom(args: ParsedArgs) {
@@ -48,12 +60,6 @@ function configFrom(args: ParsedArgs) {
     noun: 'flag',
     name: (input) => `--${input}`,
   });
-}
-
-function seedOf(args: ParsedArgs): number {
-  const raw = args.flags.get('seed') ?? '1';
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new UsageError(`${args.command}: --seed expects a whole number ≥ 0, got "${raw}"`);
-  return Number(raw);
 }
 
 /** A bad flag value found by a shared parser is a usage error (one line, exit 1). */
@@ -78,9 +84,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     run: (args) =>
       runCommand(configFrom(args), {
         baselinePath: args.flags.get('baseline') ?? null,
-        seed: seedOf(args),
         keepRecords: switchOn(args, 'records'),
-        allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
         hooks: cliHooks({ quiet: switchOn(args, 'quiet') }),
       }),
   }),
@@ -93,7 +97,6 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
         baselinePath: required(args, 'baseline'),
         currentPath: required(args, 'current'),
         outDir: required(args, 'out'),
-        allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
       }),
   }),
   aggregate: flagCommand('aggregate', {
@@ -105,13 +108,14 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
         inDir: required(args, 'in'),
         outDir: required(args, 'out'),
         baselinePath: args.flags.get('baseline') ?? null,
-        allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
       }),
   }),
   noise: flagCommand('noise', {
     summary: 'run-to-run noise (CV of every metric) from independent runs',
     flags: ['in', 'out'],
     required: ['in', 'out'],
+    as: { out: { value: 'FILE', help: 'the markdown file to write the noise table to' } },
+    gates: false,
     run: (args) => noiseCommand(required(args, 'in').split(','), required(args, 'out')),
   }),
   dashboard: flagCommand('dashboard', {
@@ -145,7 +149,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   }),
   'sim-serve': {
     summary: SIM_SERVE_SUMMARY,
-    help: () => commandHelp('sim-serve', SIM_SERVE_SUMMARY, SIM_FLAGS.map(([flag, accepts]) => ({ flag, help: accepts }))),
+    help: () => commandHelp('sim-serve', SIM_SERVE_SUMMARY, SIM_FLAGS.map(([flag, accepts]) => ({ flag, help: accepts })), false),
     main: async (rest) => {
       if (rest.includes('-h') || rest.includes('--help')) {
         console.log(COMMANDS['sim-serve'].help());

@@ -7,8 +7,9 @@ export interface HelpRow {
   readonly help: string;
 }
 
-export function flagUsage(name: FlagName, isRequired: boolean): HelpRow {
-  const def = flagDef(name);
+/** `as` overrides the table's value and help where a command takes the flag differently (noise's --out is a file). */
+export function flagUsage(name: FlagName, isRequired: boolean, as?: { readonly value: string; readonly help: string }): HelpRow {
+  const def = { ...flagDef(name), ...as };
   const fallback = flagDefault(name);
   const note = isRequired ? ' (required)' : fallback !== undefined && fallback !== '' ? ` (default ${fallback})` : '';
   return { flag: `--${name}${def.value ? ` ${def.value}` : ''}`, help: `${def.help}${note}` };
@@ -19,10 +20,12 @@ function rows(items: readonly HelpRow[]): string {
   return items.map((r) => `  ${r.flag.padEnd(width)}  ${r.help}`).join('\n');
 }
 
-const EXIT_HELP = 'exit status: 0 gate passed (or nothing to gate), 3 gate failed or an engine failed, 1 error';
+const EXIT_HELP = 'exit status: 0 the check passes (passed, nothing to gate, or findings fail-on and missing-baseline let through, said as such), 3 the gate failed (an engine failed or was cancelled too), 1 error';
 
-export function commandHelp(command: string, summary: string, flags: readonly HelpRow[]): string {
-  return [`usage: llm-perf-gate ${command} [flags]`, '', summary, '', 'flags:', rows([...flags, { flag: '-h, --help', help: 'show this help' }]), '', EXIT_HELP].join('\n');
+/** A command's help; `exitHelp` false for one that runs no gate (noise, sim-serve): the gate's exit statuses are not its own. */
+export function commandHelp(command: string, summary: string, flags: readonly HelpRow[], exitHelp = true): string {
+  const lines = [`usage: llm-perf-gate ${command} [flags]`, '', summary, '', 'flags:', rows([...flags, { flag: '-h, --help', help: 'show this help' }])];
+  return [...lines, ...(exitHelp ? ['', EXIT_HELP] : [])].join('\n');
 }
 
 export function topHelp(version: string, commands: Readonly<Record<string, { summary: string }>>): string {

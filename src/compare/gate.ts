@@ -140,7 +140,8 @@ function beyondToleranceBadly(def: MetricDef, ratio: number, tolerance: number):
   return def.direction === 'higher-is-better' ? ratio < 1 - tolerance : ratio > 1 + tolerance;
 }
 
-function driftFailures(input: GateInput): Failure[] {
+/** Change points whose later level is worse than the earlier by more than the tolerance (schedule mode's drift). */
+export function driftFailures(input: Pick<GateInput, 'engines' | 'changePoints'>): Failure[] {
   const out: Failure[] = [];
   for (const cp of input.changePoints) {
     const def = metricDef(cp.metric);

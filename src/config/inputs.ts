@@ -16,6 +16,8 @@ import { describeValue, isPlainObject, numberBetween, record, type Problem } fro
 export type CommentPolicy = 'always' | 'on-regression' | 'never';
 export type FailOn = 'regression' | 'inconclusive' | 'never';
 export type BaselineStoreKind = 'file' | 'branch';
+/** What a gate does without a baseline: fail, warn, or auto (fail once the store has ever been written). */
+export type MissingBaselinePolicy = 'fail' | 'warn' | 'auto';
 
 export interface ActionConfig {
   /** Engines in the order given; `sim` expanded to both simulated profiles; duplicates dropped. */
@@ -35,6 +37,11 @@ export interface ActionConfig {
   readonly githubToken: string;
   readonly comment: CommentPolicy;
   readonly failOn: FailOn;
+  readonly missingBaseline: MissingBaselinePolicy;
+  /** Seed of the scenario order and the prompts. */
+  readonly seed: number;
+  /** Compare with a baseline recorded on other hardware or software (after a driver or engine upgrade). */
+  readonly allowFingerprintMismatch: boolean;
   readonly python: string;
   readonly vllmArgs: readonly string[];
   readonly transformersArgs: readonly string[];
@@ -77,6 +84,9 @@ export const INPUT_DEFAULTS = Object.freeze({
   'baseline-branch': 'perf-baselines',
   comment: 'always',
   'fail-on': 'regression',
+  'missing-baseline': 'auto',
+  seed: '1',
+  'allow-fingerprint-mismatch': 'false',
   python: 'python3',
   'startup-timeout': '900',
   'allow-fork-prs': 'false',
@@ -305,6 +315,9 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
     githubToken: read('github-token', (raw) => raw),
     comment: read('comment', (raw) => choice('comment', raw, ['always', 'on-regression', 'never'] as const), d.comment),
     failOn: read('fail-on', (raw) => choice('fail-on', raw, ['regression', 'inconclusive', 'never'] as const), d['fail-on']),
+    missingBaseline: read('missing-baseline', (raw) => choice('missing-baseline', raw, ['fail', 'warn', 'auto'] as const), d['missing-baseline']),
+    seed: read('seed', (raw) => integer('seed', raw, 0, Number.MAX_SAFE_INTEGER), d.seed),
+    allowFingerprintMismatch: read('allow-fingerprint-mismatch', (raw) => boolean('allow-fingerprint-mismatch', raw), d['allow-fingerprint-mismatch']),
     python: read('python', (raw) => nonEmpty('python', raw, 'an interpreter path or command'), d.python),
     vllmArgs: read('vllm-args', (raw) => splitArgs(raw, 'vllm-args')),
     transformersArgs: read('transformers-args', (raw) => splitArgs(raw, 'transformers-args')),
@@ -337,11 +350,38 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
   };
   // The comparison window only reads; what is deleted is this input's alone, and never a run the window would compare.
   if (config.historyKeep < config.history) problems.push(`input "history-keep": expected at least "history" (${config.history}), the runs the comparison reads, got ${config.historyKeep}`);
+  problems.push(...engineArgProblems(config));
   if (problems.length) {
     const named = problems.map((p) => p.replace(/^input "([^"]+)"/, (_, input: string) => naming.name(input)));
     throw new Error(`invalid ${naming.noun}${problems.length === 1 ? '' : 's'}:\n- ${named.join('\n- ')}`);
   }
   return deepFreeze(config);
+}
+
+/** Each engine kind's argument input, and the config field that holds it. */
+const ENGINE_ARGS = [
+  ['vllm', 'vllm-args', 'vllmArgs'],
+  ['transformers', 'transformers-args', 'transformersArgs'],
+  ['sim', 'sim-args', 'simArgs'],
+] as const;
+
+/**
+ * Engine arguments checked by their adapters (a mistyped simulator flag, a flag the launcher owns)
+ * now, before any engine starts: a typo must be an input error, not a failed engine after minutes.
+ */
+function engineArgProblems(config: ActionConfig): string[] {
+  const problems = new Set<string>();
+  for (const e of config.engines ?? []) {
+    const entry = ENGINE_ARGS.find(([kind]) => kind === e.kind);
+    const check = adapterFor(e.kind).checkArgs;
+    if (!entry || !check || config[entry[2]] === undefined) continue;
+    try {
+      check([...(e.args ?? []), ...config[entry[2]]]);
+    } catch (err) {
+      problems.add(`input "${entry[1]}": ${(err as Error).message}`);
+    }
+  }
+  return [...problems];
 }
 
 /** Engines whose adapter names them from an input (custom-name) take that name as their label. */

@@ -100,12 +100,28 @@ function workProblem(scenarios: readonly Scenario[], file: string): string | nul
 const MAX_FILE_BYTES = 1024 * 1024;
 
 /** Reads, parses and validates a scenario file. */
+/**
+ * The file as text, or an error that says it is not one: a binary file (a wrong path, a
+ * compressed file) gets its first bad byte's offset, never its bytes echoed back.
+ */
+function textOf(bytes: Buffer, path: string): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ScenarioFileError(path, [`${path}: not a text file: the scenario file must be YAML in UTF-8, and this one is not valid UTF-8`]);
+  }
+  const control = text.search(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
+  if (control >= 0) throw new ScenarioFileError(path, [`${path}: not a text file: the scenario file must be YAML, and this one has a control character (code ${text.charCodeAt(control)}) at character ${control}`]);
+  return text;
+}
+
 export function loadScenarioSet(path: string): ScenarioSet {
   let text: string;
   try {
     const size = statSync(path).size;
     if (size > MAX_FILE_BYTES) throw new ScenarioFileError(path, [`${path}: the scenario file is ${size} bytes, over the limit of ${MAX_FILE_BYTES} (1 MiB)`]);
-    text = readFileSync(path, 'utf8');
+    text = textOf(readFileSync(path), path);
   } catch (err) {
     if (err instanceof ScenarioFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;

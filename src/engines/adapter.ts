@@ -124,4 +124,9 @@ export interface EngineAdapter {
   /** Prometheus endpoint and the names of its series, null when the engine exports none. */
   readonly metrics: { readonly path: string; readonly names: EngineMetricNames } | null;
   readonly lifecycle: ManagedLifecycle | ExternalLifecycle;
+  /**
+   * Checks the engine's arguments (the selection's own, then the user's) before any engine starts,
+   * throwing an Error that says what is wrong: a mistyped flag must not cost an engine start.
+   */
+  readonly checkArgs?: (args: readonly string[]) => void;
 }

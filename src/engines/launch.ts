@@ -7,11 +7,11 @@ import type { EngineSpec } from './adapter.ts';
  * Rejects extra arguments that would fight the launcher over what it must own (where the server
  * listens, what it calls the model), naming the flag.
  */
-export function rejectOwnedFlags(spec: EngineSpec, owned: readonly string[]): void {
-  for (const arg of spec.extraArgs) {
+export function rejectOwnedFlags(args: readonly string[], owned: readonly string[], label?: string): void {
+  for (const arg of args) {
     const flag = arg.split('=')[0];
     if (owned.includes(flag)) {
-      throw new Error(`${spec.label}: engine argument ${flag} is set by llm-perf-gate itself (it binds 127.0.0.1 on a free port and names the model); remove it from the engine arguments`);
+      throw new Error(`${label ? `${label}: ` : ''}engine argument ${flag} is set by llm-perf-gate itself (it binds 127.0.0.1 on a free port and names the model); remove it from the engine arguments`);
     }
   }
 }

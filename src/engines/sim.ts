@@ -3,17 +3,34 @@ import { VLLM_METRIC_NAMES } from '../metrics/engine-metrics.ts';
 import { mixSeed } from '../load/random.ts';
 import { cliEntry } from '../paths.ts';
 import type { EngineAdapter, EngineSelection, EngineSpec, LaunchPlan } from './adapter.ts';
-import { formatSimArgs, parseSimArgs } from './sim/options.ts';
+import { DEFAULT_SIM_OPTIONS, formatSimArgs, parseSimArgs, type SimOptions } from './sim/options.ts';
 
 // The simulated engine runs as this action's own CLI subcommand in a child process, so it goes
 // through exactly the same lifecycle (process group, log file, readiness, stop) as a real engine.
 // Its flags come from the spec's extra arguments and are validated by the simulator's own parser.
 
+/** The simulator's options from its arguments (the launcher picks the port; `model` unless --model is given). */
+function simOptions(args: readonly string[], model: string): SimOptions {
+  const hasModel = args.some((a) => a === '--model' || a.startsWith('--model='));
+  const withoutPort = dropFlag(args, '--port');
+  let opts: SimOptions;
+  try {
+    opts = parseSimArgs(hasModel ? withoutPort : [...withoutPort, '--model', model]);
+  } catch (err) {
+    // Said of the engine's arguments here, not of the sim-serve command line.
+    throw new Error((err as Error).message.replace(/^sim-serve: /, ''));
+  }
+  if (opts.host !== '127.0.0.1') throw new Error(`sim --host ${opts.host}: the simulated engine is bound to 127.0.0.1 only`);
+  return opts;
+}
+
 export function simPlan(spec: EngineSpec, port: number): LaunchPlan {
-  const hasModel = spec.extraArgs.some((a) => a === '--model' || a.startsWith('--model='));
-  const withoutPort = dropFlag(spec.extraArgs, '--port');
-  const opts = parseSimArgs(hasModel ? withoutPort : [...withoutPort, '--model', spec.model]);
-  if (opts.host !== '127.0.0.1') throw new Error(`${spec.label}: sim --host ${opts.host}: the simulated engine is bound to 127.0.0.1 only`);
+  let opts: SimOptions;
+  try {
+    opts = simOptions(spec.extraArgs, spec.model);
+  } catch (err) {
+    throw new Error(`${spec.label}: ${(err as Error).message}`);
+  }
   // Each run of a job is its own engine start with its own run-to-run noise, as on a GPU: the run
   // is mixed into the seed (run 0 keeps the seed as given, so one-run jobs reproduce exactly).
   const seed = spec.run ? mixSeed(opts.seed, spec.run) : opts.seed;
@@ -44,6 +61,7 @@ export const simAdapter: EngineAdapter = {
   version: { from: 'action' },
   metrics: { path: '/metrics', names: VLLM_METRIC_NAMES },
   lifecycle: { type: 'managed', plan: async (spec, port) => simPlan(spec, port) },
+  checkArgs: (args) => void simOptions(args, DEFAULT_SIM_OPTIONS.model),
 };
 
 /** Removes `flag value` and `flag=value` (the launcher picks the port). */

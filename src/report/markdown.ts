@@ -3,18 +3,18 @@ import { join } from './blocks.ts';
 import { renderChangePoints, renderErrors, renderOtherComparisons, renderRegressions, renderSloViolations } from './changes.ts';
 import { renderHistory } from './chart.ts';
 import { renderEnvironment, renderFingerprintNote } from './environment.ts';
-import { cliFlag, engineSentences, gateGist, noiseLine, type InputName } from './gist.ts';
+import { cliFlag, engineSentences, noiseLine, type InputName } from './gist.ts';
 import { readAll, type ReadComparison } from './reading.ts';
 import { renderRecordHint, type RecordHint } from './record-hint.ts';
 import { codeSpan, escapeInline, safeUrl } from './escape.ts';
 import { renderFailures } from './failures.ts';
 import { renderShortOutputs } from './lengths.ts';
-import { passesText, shortSha } from './format.ts';
+import { shortSha } from './format.ts';
+import { gateOutcome, missingBaselineText, outcomeTitle, type GateOutcome } from './outcome.ts';
 import { renderRelease } from './release.ts';
 import { renderRoofline } from './roofline.ts';
 import { renderMemory, renderThrottling } from './memory.ts';
 import { renderFullSummaries } from './summaries.ts';
-import { cancelledBeforeEngines, CANCELLED_GIST } from './cancelled.ts';
 import { renderHeadToHead } from './versus.ts';
 
 // One markdown document for the PR comment and the job summary, built for a reviewer's first
@@ -42,6 +42,8 @@ export interface ReportInput {
   readonly historyWindow?: number;
   /** Where a first run's report says how to record a baseline (the CLI's paths; the workflow input otherwise). */
   readonly record?: RecordHint;
+  /** The gate's outcome (report/outcome.ts); without it, the outcome under the default policy (fail-on regression). */
+  readonly outcome?: GateOutcome;
 }
 
 type Readings = ReadonlyMap<string, readonly ReadComparison[]>;
@@ -53,22 +55,15 @@ function inputName(input: ReportInput): InputName {
 
 const DEFAULT_TITLE = 'LLM performance';
 
-function headline(input: ReportInput, readings: Readings | null): string {
-  const title = escapeInline(input.title ?? DEFAULT_TITLE);
-  const { run, comparison } = input;
-  if (cancelledBeforeEngines(run)) return `## ⚠️ ${title}: ${CANCELLED_GIST}`;
-  const measured = `${run.engines.length} engine${run.engines.length === 1 ? '' : 's'} × ${run.scenarioSet.names.length} scenarios × ${passesText(run)}`;
-  if (!comparison || !readings) {
-    return run.partial ? `## ⚠️ ${title}: partial run, no baseline to compare with (${measured})` : `## ℹ️ ${title}: no baseline to compare with yet (${measured})`;
-  }
-  const { gate } = comparison;
-  return `## ${gate.passed ? '✅' : '❌'} ${title}: ${gate.passed ? 'passed' : 'failed'} — ${gateGist(comparison, readings)}`;
+function headline(input: ReportInput, outcome: GateOutcome): string {
+  return `## ${outcomeTitle(outcome, escapeInline(input.title ?? DEFAULT_TITLE))}`;
 }
 
 /** Under the headline: one sentence per engine, and a partial run said as such. */
-function verdictLines(input: ReportInput, readings: Readings | null): string | null {
+function verdictLines(input: ReportInput, readings: Readings | null, outcome: GateOutcome): string | null {
   const { run, comparison } = input;
   const lines: string[] = [];
+  if (outcome.missing) lines.push(`- ${outcome.failed ? '❌' : '⚠️'} ${escapeInline(missingBaselineText(outcome.missing))}`);
   if (comparison && readings) {
     const sentences = engineSentences(comparison, run, readings, { esc: escapeInline, input: inputName(input), window: input.historyWindow });
     comparison.engines.forEach((e, i) => {
@@ -115,12 +110,13 @@ function footer(run: RunResult): string {
 export function renderReport(input: ReportInput): string {
   const { run, comparison } = input;
   const readings = comparison ? readAll(comparison) : null;
+  const outcome = input.outcome ?? gateOutcome({ run, comparison, failOn: 'regression' });
   const order = run.scenarioSet.names;
   const firstRun = !comparison || comparison.engines.every((e) => e.baselineRuns === 0);
   return (
     join(
-      headline(input, readings),
-      verdictLines(input, readings),
+      headline(input, outcome),
+      verdictLines(input, readings, outcome),
       provenance(input),
       firstRun && !run.partial ? renderRecordHint(input.record) : null,
       comparison && readings && renderErrors(comparison, readings, order),

@@ -1,18 +1,20 @@
 import type { Comparison, RunResult } from '../types.ts';
 import { formatNumber } from './format.ts';
-import { changeText, cliFlag, engineSentences, gateGist, noiseLine } from './gist.ts';
+import { changeText, cliFlag, engineSentences, noiseLine } from './gist.ts';
+import { gateOutcome, missingBaselineText, outcomeTitle, type GateOutcome } from './outcome.ts';
 import { readAll } from './reading.ts';
-import { cancelledBeforeEngines, CANCELLED_GIST } from './cancelled.ts';
 
 // The verdict for a terminal: the report's first screen in plain text (display names, no markdown
 // escapes), then each missing result and regression on a line of its own.
 
 const plain = (text: string): string => text;
 
-export function terminalSummary(run: RunResult, comparison: Comparison, historyWindow?: number): string {
-  if (cancelledBeforeEngines(run)) return `gate: ${CANCELLED_GIST}`;
+/** `outcome` as the report's title says it; without it, the outcome under the default policy (fail-on regression). */
+export function terminalSummary(run: RunResult, comparison: Comparison, historyWindow?: number, outcome?: GateOutcome): string {
   const readings = readAll(comparison);
-  const lines = [`gate: ${comparison.gate.passed ? 'passed' : 'FAILED'} — ${gateGist(comparison, readings)}`];
+  const o = outcome ?? gateOutcome({ run, comparison, failOn: 'regression' });
+  const lines = [outcomeTitle(o, 'gate')];
+  if (o.missing) lines.push(`  ${missingBaselineText(o.missing)}`);
   const sentences = engineSentences(comparison, run, readings, { esc: plain, input: cliFlag, window: historyWindow });
   comparison.engines.forEach((e, i) => {
     lines.push(`  ${sentences[i]}`);

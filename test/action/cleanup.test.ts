@@ -131,12 +131,13 @@ describe('cancellation', () => {
     assert.equal(step.signal, null, `the step exited by itself, not by a signal\n${explain(step)}`);
     assert.equal(step.code, 1, `a cancelled run is a failed step\n${explain(step)}`);
     assert.ok(step.warnings.includes('received SIGINT: stopping 1 engine server group(s)'), explain(step));
-    // Reported as what it is: a partial run whose engine did not finish, never as a pass.
-    assert.equal(step.outputs.verdict, 'error');
+    // Reported as what it is: a cancelled, partial run, never as a pass.
+    assert.equal(step.outputs.verdict, 'cancelled');
+    assert.match(step.summary, /^## ❌ LLM performance: failed — cancelled/m);
     const results = JSON.parse(readFileSync(join(ws.dir, step.outputs['results-path']), 'utf8')) as RunResult;
     assert.equal(results.partial, true);
     assert.deepEqual(results.engines.map((e) => [e.engine, e.status]), [['sim-vllm', 'failed']]);
-    assert.ok(step.errors.some((e) => e.startsWith('performance gate failed (error):')), explain(step));
+    assert.ok(step.errors.some((e) => e.startsWith('performance gate failed (cancelled):')), explain(step));
 
     // The post step that follows finds nothing left to kill.
     const post = await bed.run({ workspace: ws, github: gh, event: prEvent(ws, 43), post: { state: step.state } });

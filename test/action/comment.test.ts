@@ -35,7 +35,15 @@ test('first PR run creates the sticky comment, the next run edits it in place', 
   assert.equal(comments.length, 1);
   const comment = comments[0];
   assert.ok(comment.body.trimEnd().endsWith(MARKER), 'the hidden marker, keyed by GITHUB_JOB, ends the comment');
-  assert.match(comment.body, /^## ✅ LLM performance: passed — no baseline yet\n/, 'the verdict heads the comment');
+  // Nothing was compared: never "passed". A new repository is not blocked, and is told so.
+  assert.match(
+    comment.body,
+    /^## ⚠️ LLM performance: no baseline yet, nothing compared \(1 engine × 2 scenarios × 2 runs × 2 repetitions\) \(not failing: missing-baseline auto, and this store has never been written\)\n/,
+    'the verdict heads the comment',
+  );
+  const missing = first.commands.find((c) => c.command === 'warning' && c.properties.title === 'LLM performance: no baseline');
+  assert.ok(missing, `a warning annotation names the store\n${explain(first)}`);
+  assert.match(missing.message, new RegExp(`^No baseline history at ${REPOSITORY}@perf-baselines:\\.perf/baseline\\.json: nothing was compared with a baseline\\. missing-baseline auto: this store has never been written`));
   assert.match(comment.body, /run the action with the input `mode: baseline` from a trusted event/, 'a first run says how to record a baseline');
   assert.match(comment.body, /commit `aaaaaaa`/, 'the PR head, not the merge commit');
   assert.equal(first.outputs['comment-url'], comment.html_url);
@@ -81,6 +89,29 @@ test('a comment GitHub keeps refusing (500) costs the comment only: outputs, sum
   assert.ok(readFileSync(join(ws.dir, step.outputs['results-path']), 'utf8').length > 0);
   assert.ok(step.summary.length > 0, 'the summary holds the report');
   assert.ok(step.warnings.some((w) => w.startsWith('the pull-request comment could not be written: ')), explain(step));
+});
+
+test('a baseline branch without the baseline file fails the PR (missing-baseline auto), naming the store; warn lets it pass, said', async () => {
+  const ws = bed.workspace();
+  // The store has been written (its branch exists) but holds no file at baseline-path: a mistyped path, or a deleted file.
+  gh.branches.set('perf-baselines', gh.branches.get('main')!);
+  gh.files.set('perf-baselines', new Map([['.perf/other.json', Buffer.from('{}')]]));
+  const event = pullRequestEvent({ number: PR + 3, base: REPOSITORY, head: REPOSITORY, headSha: 'd'.repeat(40), sha: ws.head });
+  const [auto, warn] = await Promise.all([
+    bed.run({ workspace: ws, github: gh, event, inputs: { comment: 'never', 'results-dir': '.perf/auto' } }),
+    bed.run({ workspace: ws, github: gh, event, inputs: { comment: 'never', 'results-dir': '.perf/warn', 'missing-baseline': 'warn' } }),
+  ]);
+  assert.equal(auto.code, 1, explain(auto));
+  assert.equal(auto.outputs.verdict, 'missing-baseline');
+  assert.match(auto.summary, /^## ❌ LLM performance: failed — baseline missing, nothing compared /);
+  const annotation = auto.commands.find((c) => c.command === 'error' && c.properties.title === 'LLM performance: no baseline');
+  assert.ok(annotation, explain(auto));
+  assert.match(annotation.message, new RegExp(`^No baseline history at ${REPOSITORY}@perf-baselines:\\.perf/baseline\\.json: .*this store has been written before`));
+  assert.ok(auto.errors.some((e) => e.startsWith('performance gate failed (missing-baseline):\nsim-vllm: no baseline recorded yet')), explain(auto));
+  assert.equal(warn.code, 0, explain(warn));
+  assert.equal(warn.outputs.verdict, 'no-baseline');
+  assert.match(warn.summary, /^## ⚠️ LLM performance: no baseline yet, nothing compared .*\(not failing: missing-baseline warn\)\n/);
+  assert.ok(warn.commands.some((c) => c.command === 'warning' && c.properties.title === 'LLM performance: no baseline'), explain(warn));
 });
 
 test('mode: baseline on a pull request warns and says in the summary that nothing was recorded', async () => {

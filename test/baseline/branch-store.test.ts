@@ -37,6 +37,18 @@ describe('baseline on a git branch, against a local GitHub REST server', () => {
     assert.ok(gh.calls.every((c) => c.authorization === 'Bearer secret-token'));
   });
 
+  test('the store has been written once its branch exists: a missing file there, or a mistyped path, is told from a new repository', async () => {
+    assert.equal(await store().everWritten(), false, 'no branch: never written');
+    await store().update((doc) => recordRun(doc, run(0)));
+    assert.equal(await store().everWritten(), true);
+    const typo = store({ path: 'perf/baselin.json' });
+    gh.calls = [];
+    assert.equal(await typo.read(), null);
+    assert.equal(await typo.everWritten(), true, 'the branch exists, the file under this path does not');
+    assert.equal(gh.calls.filter((c) => c.path.includes('/git/ref/')).length, 1, 'asked once: the read looked the branch up already');
+    assert.equal(await store({ branch: 'perf-baseline' }).everWritten(), false, 'a mistyped branch looks like a new repository');
+  });
+
   test('the first update creates the branch from the default branch, then the file', async () => {
     await store().update((doc) => recordRun(doc, run(0)));
     assert.equal(gh.branches.has('perf-baselines'), true);

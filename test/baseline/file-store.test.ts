@@ -5,7 +5,7 @@ import { lstat, mkdir, mkdtemp, open, readdir, readFile, rm, stat, symlink, utim
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { FileBaselineStore } from '../../src/baseline/file-store.ts';
+import { FileBaselineStore, HISTORY_MARKER } from '../../src/baseline/file-store.ts';
 import { recordRun, serializeBaselineDoc } from '../../src/baseline/history.ts';
 import { makeRun } from '../helpers/make-run.ts';
 
@@ -27,6 +27,21 @@ test('a missing file reads as no baseline; update creates it (and its folder)', 
   assert.equal(await readFile(join(dir, 'nested', 'baseline.json'), 'utf8'), serializeBaselineDoc(doc!));
 });
 
+test('the first write leaves a history marker in the folder: a baseline deleted or misnamed later is told from one never recorded', async (t) => {
+  const dir = await tempDir(t);
+  const store = new FileBaselineStore(join(dir, 'baseline.json'));
+  assert.equal(await store.everWritten(), false, 'a new folder has never held a baseline');
+  await store.update((doc) => recordRun(doc, run(0)));
+  assert.equal(await store.everWritten(), true);
+  await rm(join(dir, 'baseline.json'));
+  assert.equal(await store.read(), null);
+  assert.equal(await store.everWritten(), true, 'the file is gone, the marker says it was there');
+  assert.equal(await new FileBaselineStore(join(dir, 'baselin.json')).everWritten(), true, 'a mistyped name in the same folder');
+  assert.equal(await new FileBaselineStore(join(dir, 'other', 'baseline.json')).everWritten(), false, 'another folder never held one');
+  await store.update((doc) => recordRun(doc, run(1)));
+  assert.match(await readFile(join(dir, HISTORY_MARKER), 'utf8'), /llm-perf-gate has recorded baselines in this folder/, 'written once, kept on later writes');
+});
+
 test('a write replaces the file by rename: a reader holding the old file still sees it whole', async (t) => {
   const dir = await tempDir(t);
   const path = join(dir, 'baseline.json');
@@ -40,7 +55,7 @@ test('a write replaces the file by rename: a reader holding the old file still s
   assert.notEqual((await stat(path)).ino, inodeBefore, 'a new file took the name');
   assert.equal(await reader.readFile('utf8'), before, 'the old file was never written into');
   assert.equal((await store.read())?.entries.length, 2);
-  assert.deepEqual(await readdir(dir), ['baseline.json'], 'no temporary file is left behind');
+  assert.deepEqual((await readdir(dir)).sort(), [HISTORY_MARKER, 'baseline.json'], 'no temporary file is left behind');
 });
 
 test('a failing update function leaves the file as it was', async (t) => {
@@ -54,7 +69,7 @@ test('a failing update function leaves the file as it was', async (t) => {
     /partial run/,
   );
   assert.equal(await readFile(path, 'utf8'), before);
-  assert.deepEqual(await readdir(dir), ['baseline.json']);
+  assert.deepEqual((await readdir(dir)).sort(), [HISTORY_MARKER, 'baseline.json']);
 });
 
 test('a corrupt file fails closed: read and update throw naming the path, and nothing is overwritten', async (t) => {
@@ -84,7 +99,7 @@ test('writers in separate processes take turns under the lock file: no update is
   await Promise.all(['a', 'b', 'c'].map((tag) => run(process.execPath, [writer, path, tag, '15'])));
   const doc = await new FileBaselineStore(path).read();
   assert.equal(doc?.entries.length, 45, 'every process\'s every entry is in the history');
-  assert.deepEqual(await readdir(dir), ['baseline.json'], 'no lock or temporary file is left behind');
+  assert.deepEqual((await readdir(dir)).sort(), [HISTORY_MARKER, 'baseline.json'], 'no lock or temporary file is left behind');
 });
 
 test('a lock left by a dead process is taken over; a live holder makes the update wait, then fail naming it', async (t) => {
@@ -147,7 +162,7 @@ for (const [limitKiB, what] of [[1, 'the lock fits, the new history does not'], 
     assert.notEqual((child as { code?: number }).code ?? 0, 0, 'the write failed');
     assert.match((child as { stderr: string }).stderr, new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.lock)?: cannot write the (baseline|lock file).*(EFBIG|ENOSPC|too large)`, 'i'));
     assert.equal(await readFile(path, 'utf8'), before, 'the history is unchanged');
-    assert.deepEqual((await readdir(dir)).sort(), ['baseline.json'], 'no lock and no temporary file left behind');
+    assert.deepEqual((await readdir(dir)).sort(), [HISTORY_MARKER, 'baseline.json'], 'no lock and no temporary file left behind');
     // And the next writer is not held up.
     await new FileBaselineStore(path, { timeoutMs: 500 }).update((doc) => recordRun(doc, run(1)));
   });

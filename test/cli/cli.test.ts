@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -71,6 +71,12 @@ describe('help and version', () => {
     assert.match(r.stdout, new RegExp(`--runs N +.*\\(default ${INPUT_DEFAULTS.runs}\\)`));
     assert.match(r.stdout, /--engines LIST +.*\(default sim\)/);
   });
+  it('noise --help documents --out as the file it writes; commands that gate nothing leave out the gate\'s exit statuses', () => {
+    const noise = llmPerfGate('noise', '--help').stdout;
+    assert.match(noise, /^ {2}--out FILE +the markdown file to write the noise table to \(required\)$/m);
+    for (const name of ['noise', 'sim-serve']) assert.doesNotMatch(llmPerfGate(name, '--help').stdout, /exit status/, name);
+    assert.match(llmPerfGate('compare', '--help').stdout, /exit status: 0 the check passes .*, 3 the gate failed/);
+  });
   it('help for a flag after other flags still wins: run --repetitions 3 --help', () => {
     assert.equal(llmPerfGate('run', '--repetitions', '3', '--help').code, 0);
   });
@@ -106,7 +112,26 @@ describe('mistakes are one line that names what the user typed', () => {
   it('a required flag that is missing is named with its value', () => {
     const r = llmPerfGate('compare', '--baseline', join(dir, 'b.json'));
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /compare: --current FILE is required/);
+    assert.match(r.stderr, /compare: --current FILE\|DIR is required/);
+  });
+  it('a typo inside --sim-args is an input error (exit 1, naming the flag) before any engine starts', () => {
+    const out = join(dir, 'sim-typo');
+    const r = llmPerfGate('run', '--engines', 'sim-vllm', '--sim-args', '--slowdwn 1.05', '--out', out);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^llm-perf-gate: invalid flag:\n- --sim-args: unknown argument "--slowdwn": expected one of --profile, --slowdown,/);
+    assert.doesNotMatch(r.stdout, /plan:/, 'nothing was planned or started');
+    assert.equal(existsSync(out), false, 'nothing was written');
+    const owned = llmPerfGate('run', '--engines', 'vllm', '--model', 'm', '--vllm-args', '--port 9000', '--out', out);
+    assert.equal(owned.code, 1);
+    assert.match(owned.stderr, /--vllm-args: engine argument --port is set by llm-perf-gate itself/);
+  });
+  it('a binary scenario file is named as not text, without echoing its bytes', () => {
+    const garbage = join(dir, 'garbage.yml');
+    writeFileSync(garbage, Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 97 + 13) % 256)));
+    const r = llmPerfGate('run', '--scenarios', garbage, '--out', join(dir, 'garbage-out'));
+    assert.equal(r.code, 1);
+    oneCleanLine(r.stderr);
+    assert.equal(r.stderr, `llm-perf-gate: ${garbage}: not a text file: the scenario file must be YAML in UTF-8, and this one is not valid UTF-8\n`);
   });
   it('a flag that needs a value says which', () => {
     const r = llmPerfGate('run', '--model');

@@ -40,6 +40,9 @@ test('defaults give a complete, frozen config', () => {
       githubToken: '',
       comment: 'always',
       failOn: 'regression',
+      missingBaseline: 'auto',
+      seed: 1,
+      allowFingerprintMismatch: false,
       python: 'python3',
       vllmArgs: [],
       transformersArgs: [],
@@ -83,8 +86,11 @@ test('every input is parsed into its typed value', () => {
       'github-token': 'ghs_x',
       comment: 'on-regression',
       'fail-on': 'inconclusive',
+      'missing-baseline': 'fail',
+      seed: '42',
+      'allow-fingerprint-mismatch': 'true',
       python: '/opt/venv/bin/python',
-      'vllm-args': '--max-model-len 8192 --served-model-name "qwen chat"',
+      'vllm-args': '--max-model-len 8192 --chat-template "my template.jinja"',
       'transformers-args': "--attn-implementation 'sdpa'",
       'sim-args': '--slowdown 1.5',
       'startup-timeout': '1200.5',
@@ -106,8 +112,11 @@ test('every input is parsed into its typed value', () => {
   assert.equal(c.githubToken, 'ghs_x');
   assert.equal(c.comment, 'on-regression');
   assert.equal(c.failOn, 'inconclusive');
+  assert.equal(c.missingBaseline, 'fail');
+  assert.equal(c.seed, 42);
+  assert.equal(c.allowFingerprintMismatch, true);
   assert.equal(c.python, '/opt/venv/bin/python');
-  assert.deepEqual(c.vllmArgs, ['--max-model-len', '8192', '--served-model-name', 'qwen chat']);
+  assert.deepEqual(c.vllmArgs, ['--max-model-len', '8192', '--chat-template', 'my template.jinja']);
   assert.deepEqual(c.transformersArgs, ['--attn-implementation', 'sdpa']);
   assert.deepEqual(c.simArgs, ['--slowdown', '1.5']);
   assert.equal(c.startupTimeoutS, 1200.5);
@@ -149,9 +158,18 @@ test('each bad input is named with what it accepts', () => {
     [{ tolerances: 'ttft_p50: [' }, /input "tolerances": not "metric=value,\.\.\." pairs nor YAML/],
     [{ comment: 'sometimes' }, /input "comment": expected one of always, on-regression, never/],
     [{ 'fail-on': 'any' }, /input "fail-on": expected one of regression, inconclusive, never/],
+    [{ 'missing-baseline': 'ignore' }, /input "missing-baseline": expected one of fail, warn, auto, got "ignore"/],
+    [{ seed: '-1' }, /input "seed": expected a whole number from 0 to \d+, got "-1"/],
+    [{ seed: '1e3' }, /input "seed": expected a whole number/],
+    [{ 'allow-fingerprint-mismatch': 'yes' }, /input "allow-fingerprint-mismatch": expected true or false, got "yes"/],
     [{ 'vllm-args': '--name "unclosed' }, /input "vllm-args": unterminated double quote/],
     [{ 'transformers-args': "--x 'unclosed" }, /input "transformers-args": unterminated single quote/],
     [{ 'sim-args': '--x \\' }, /input "sim-args": a trailing backslash/],
+    // Engine arguments are checked by the engines' adapters here, before any engine starts.
+    [{ engines: 'sim', 'sim-args': '--slowdwn 1.05' }, /input "sim-args": unknown argument "--slowdwn": expected one of --profile, --slowdown/],
+    [{ engines: 'sim-vllm', 'sim-args': '--slowdown 0' }, /input "sim-args": --slowdown "0" is invalid: expected a number > 0/],
+    [{ 'vllm-args': '--served-model-name "qwen chat"' }, /input "vllm-args": engine argument --served-model-name is set by llm-perf-gate itself/],
+    [{ 'transformers-args': '--port=9' }, /input "transformers-args": engine argument --port is set by llm-perf-gate itself/],
     [{ 'startup-timeout': '0' }, /input "startup-timeout": expected a number of seconds above 0/],
     [{ 'startup-timeout': '5m' }, /input "startup-timeout": expected a number of seconds/],
     [{ 'allow-fork-prs': 'yes' }, /input "allow-fork-prs": expected true or false, got "yes"/],

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { compare } from '../../src/compare/verdict.ts';
 import { exitCode } from '../../src/pipeline.ts';
 import { renderReport } from '../../src/report/markdown.ts';
+import { gateOutcome } from '../../src/report/outcome.ts';
 import { terminalSummary } from '../../src/report/terminal.ts';
 import { makeRun } from '../helpers/make-run.ts';
 
@@ -12,8 +13,10 @@ test('a run cancelled before any engine started is "cancelled", never "passed", 
   const run = { ...makeRun(), engines: [], partial: true };
   const comparison = compare([], run, { mode: 'pr' });
   const report = renderReport({ run, comparison });
-  assert.match(report.split('\n')[0], /^## ⚠️ LLM performance: cancelled before any engine started — nothing was measured or judged$/);
+  assert.match(report.split('\n')[0], /^## ❌ LLM performance: failed — cancelled before any engine started — nothing was measured or judged$/);
   assert.doesNotMatch(report, /passed/);
-  assert.equal(terminalSummary(run, comparison), 'gate: cancelled before any engine started — nothing was measured or judged');
-  assert.equal(exitCode(comparison, run), 3);
+  assert.equal(terminalSummary(run, comparison).split('\n')[0], '❌ gate: failed — cancelled before any engine started — nothing was measured or judged');
+  const outcome = gateOutcome({ run, comparison, failOn: 'never' });
+  assert.equal(outcome.verdict, 'cancelled');
+  assert.equal(exitCode(outcome), 3, 'whatever fail-on says');
 });

@@ -166,7 +166,7 @@ test('simulated engines are compared by label; one engine alone gets no head-to-
 
 test('without a comparison: no changes or history, and the headline says there is no baseline', () => {
   const md = renderReport({ run: runResult(), comparison: null });
-  assert.equal(md.split('\n')[0], '## ℹ️ LLM performance: no baseline to compare with yet (2 engines × 6 scenarios × 3 repetitions)');
+  assert.equal(md.split('\n')[0], '## ℹ️ LLM performance: measured, no baseline to compare with (2 engines × 6 scenarios × 3 repetitions)');
   const s = sections(md);
   assert.ok(!s.includes('Changes against the baseline'));
   assert.ok(!s.includes('History'));
@@ -272,7 +272,7 @@ test('a failed engine is shown with its error and a fenced log tail that the log
     partial: true,
   };
   const md = renderReport({ run, comparison: null });
-  assert.match(md.split('\n')[0], /^## ⚠️ LLM performance: partial run/);
+  assert.equal(md.split('\n')[0], '## ❌ LLM performance: failed — 1 engine failed, nothing compared (2 engines × 6 scenarios × 3 repetitions)');
   assert.match(md, /- ⚠️ Partial run: transformers failed \(see Failures\)\./);
   assert.match(md, /\*\*transformers failed\*\*: server exited with code 1 \\\| see &lt;log&gt;/);
   assert.match(md, /````text\nINFO loading\n```\n<script>alert\(1\)<\/script> @maintainers\n::set-output name=verdict::pass\nCUDA out of memory\n````/);
