@@ -59,17 +59,6 @@ export class FileDocStore<T> {
     return next;
   }
 
-  async everWritten(): Promise<boolean> {
-    return access(this.#marker()).then(
-      () => true,
-      () => false,
-    );
-  }
-
-  #marker(): string {
-    return join(dirname(this.path), HISTORY_MARKER);
-  }
-
   async checkWritable(): Promise<void> {
     try {
       const real = await realTarget(this.path);
@@ -91,15 +80,31 @@ export class FileDocStore<T> {
     } catch (err) {
       throw new Error(`${this.path}: cannot write the ${this.#codec.what}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`);
     }
+  }
+}
+
+/** The baseline history; only its writes leave the folder's marker (the gate log beside it does not). */
+export class FileBaselineStore extends FileDocStore<BaselineDoc> implements BaselineStore {
+  constructor(path: string, lock: LockOptions = {}) {
+    super(path, BASELINE_CODEC, lock);
+  }
+
+  override async update(fn: (doc: BaselineDoc | null) => BaselineDoc): Promise<void> {
+    await super.update(fn);
     await writeFile(this.#marker(), MARKER_TEXT, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw new Error(`${this.path}: the baseline was written, but not its folder's history marker ${HISTORY_MARKER}: ${err.message}`);
     });
   }
-}
 
-export class FileBaselineStore extends FileDocStore<BaselineDoc> implements BaselineStore {
-  constructor(path: string, lock: LockOptions = {}) {
-    super(path, BASELINE_CODEC, lock);
+  async everWritten(): Promise<boolean> {
+    return access(this.#marker()).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  #marker(): string {
+    return join(dirname(this.path), HISTORY_MARKER);
   }
 }
 
