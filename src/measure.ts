@@ -6,7 +6,7 @@ import type { PromptBook } from './load/prompt-book.ts';
 import { RunCancelledError, runScenario } from './load/runner.ts';
 import { startEngineTelemetry, type EngineTelemetry } from './engines/telemetry.ts';
 import { modelWeightBytes, roofline } from './metrics/roofline.ts';
-import { summarize } from './metrics/summary.ts';
+import { summarize, tokenCountsOf } from './metrics/summary.ts';
 import { poolRepetitions } from './metrics/pool.ts';
 import type { EngineSelection, Plan } from './plan.ts';
 import type {
@@ -344,15 +344,19 @@ function baseResult(
   records: readonly RequestRecord[],
   opts: MeasureOptions,
 ): Omit<EngineResult, 'status' | 'error' | 'logTail'> {
+  const pooled = poolRepetitions(repetitions, records, opts.scenarios.scenarios);
+  // How the tokens were counted is known only once requests came back; it belongs to the
+  // fingerprint, since a baseline counted exactly and a run counted by chunks measure different things.
+  const tokenCounts = tokenCountsOf(pooled);
   return {
     engine: engine.label,
     kind: engine.kind,
-    fingerprint,
+    fingerprint: tokenCounts ? { ...fingerprint, tokenCounts } : fingerprint,
     startupS: startup.coldS,
     warmStartupS: startup.warmS,
     ...(startup.external ? { external: true } : {}),
     repetitions,
-    pooled: poolRepetitions(repetitions, records, opts.scenarios.scenarios),
+    pooled,
     ...(opts.keepRecords ? { records } : {}),
   };
 }

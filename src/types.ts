@@ -146,6 +146,11 @@ export interface ScenarioSummary {
    * Absent in older results.
    */
   readonly usageDisagreements?: number;
+  /**
+   * Completed requests the server sent no usage for: their output tokens are the content chunks
+   * streamed, one token each (an estimate). Absent in older results.
+   */
+  readonly estimatedCounts?: number;
   readonly requestThroughput: number;
   readonly outputThroughput: number;
   readonly totalTokenThroughput: number;
@@ -191,7 +196,15 @@ export interface Fingerprint {
   /** Engine arguments that change performance (tensor parallelism, dtype, ...), normalised. */
   readonly engineArgs: readonly string[];
   readonly actionVersion: string;
+  /**
+   * How output tokens were counted: all from the server's usage ('exact'), or some estimated from
+   * the streamed chunks because the server sent no usage ('estimated'). Absent in older results and
+   * where nothing completed.
+   */
+  readonly tokenCounts?: TokenCounts;
 }
+
+export type TokenCounts = 'exact' | 'estimated';
 
 // ---------- results ----------
 

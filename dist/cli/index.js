@@ -79445,20 +79445,26 @@ async function streamRequest(client, req) {
     const endedAt = performance.now();
     return { record: reader.record(req, sentAt, error), sentAt, endedAt };
 }
+/** The body fields a dialect adds to a request of `maxTokens` (readiness sends them too, to prove them). */
+function dialectFields(dialect, maxTokens) {
+    const fields = {};
+    if (dialect.streamOptions === 'continuous')
+        fields.stream_options = { include_usage: true, continuous_usage_stats: true };
+    else if (dialect.streamOptions === 'final')
+        fields.stream_options = { include_usage: true };
+    if (dialect.forceLength) {
+        fields.ignore_eos = true;
+        fields.min_tokens = maxTokens;
+    }
+    return Object.assign(fields, dialect.extraBody);
+}
+/** Every field name a dialect sends, nested ones included ('stream_options', 'include_usage', ...). */
+function dialectFieldNames(dialect) {
+    return Object.entries(dialectFields(dialect, 1)).flatMap(([name, value]) => value !== null && typeof value === 'object' && !Array.isArray(value) ? [name, ...Object.keys(value)] : [name]);
+}
 function send(openai, req, signal, deadlineMs) {
     const dialect = req.dialect ?? VLLM_DIALECT;
-    const maxTokens = req.prompt.maxTokens;
-    const body = { model: req.model, max_tokens: maxTokens, temperature: 0, stream: true };
-    if (dialect.streamOptions === 'continuous')
-        body.stream_options = { include_usage: true, continuous_usage_stats: true };
-    else if (dialect.streamOptions === 'final')
-        body.stream_options = { include_usage: true };
-    if (dialect.forceLength) {
-        body.ignore_eos = true;
-        body.min_tokens = maxTokens;
-    }
-    if (dialect.extraBody)
-        Object.assign(body, dialect.extraBody);
+    const body = { model: req.model, max_tokens: req.prompt.maxTokens, temperature: 0, stream: true, ...dialectFields(dialect, req.prompt.maxTokens) };
     // The SDK's timeout only covers the wait for headers; the signal is the real deadline, so the
     // SDK's must never fire first.
     const options = { signal, timeout: deadlineMs + 60_000, maxRetries: 0 };
@@ -79732,6 +79738,8 @@ const customAdapter = {
     needs: { model: true, python: false, gpu: true },
     tokenizer: 'model',
     dialect: OPENAI_DIALECT,
+    // A server of any make: one that refuses stream_options is spoken to without it.
+    dialectFallback: PLAIN_OPENAI_DIALECT,
     version: { from: 'server' },
     metrics: null,
     lifecycle: { type: 'managed', plan: async (spec, port) => customPlan(spec, port) },
@@ -80079,6 +80087,7 @@ function groupMembers(pgid) {
 
 
 
+
 class NotReadyError extends Error {
     reason;
     exit;
@@ -80089,10 +80098,12 @@ class NotReadyError extends Error {
         this.exit = exit;
     }
 }
-/** Waits until the engine is ready. Throws NotReadyError. */
+/** Waits until the engine is ready, and says which dialect it took. Throws NotReadyError. */
 async function waitReady(opts) {
     const pollMs = opts.pollMs ?? 500;
     let lastProblem = 'no answer yet';
+    let dialect = opts.dialect ?? OPENAI_DIALECT;
+    let refusal = null;
     const cancelled = () => new NotReadyError('cancelled', 'start-up cancelled (the run received a stop signal)');
     for (;;) {
         if (opts.signal?.aborted)
@@ -80103,11 +80114,17 @@ async function waitReady(opts) {
         const remaining = opts.deadline - Date.now();
         if (remaining <= 0)
             throw new NotReadyError('timeout', `not ready in time (last check: ${lastProblem})`);
-        const attempt = await raceExit(opts.proc, probe(opts, remaining));
+        const refusable = refusal === null && opts.fallback ? onlyIn(dialect, opts.fallback) : [];
+        const attempt = await raceExit(opts.proc, probe(opts, dialect, refusable, remaining));
         if (opts.signal?.aborted)
             throw cancelled();
         if (attempt.kind === 'ready')
-            return;
+            return { dialect, refusal: refusal?.problem ?? null, refusedFields: refusal?.fields ?? [] };
+        if (attempt.kind === 'refused') {
+            refusal = attempt;
+            dialect = opts.fallback;
+            continue;
+        }
         if (attempt.kind === 'rejected')
             throw new NotReadyError('rejected', attempt.problem);
         lastProblem = attempt.problem;
@@ -80115,7 +80132,12 @@ async function waitReady(opts) {
         await (opts.proc ? Promise.race([pause, opts.proc.exited]) : pause);
     }
 }
-async function probe(opts, remainingMs) {
+/** Fields `preferred` sends that `fallback` does not: the ones a refusal must name to choose the fallback. */
+function onlyIn(preferred, fallback) {
+    const kept = new Set(dialectFieldNames(fallback));
+    return dialectFieldNames(preferred).filter((f) => !kept.has(f));
+}
+async function probe(opts, dialect, refusable, remainingMs) {
     const signal = opts.signal ? AbortSignal.any([AbortSignal.timeout(remainingMs), opts.signal]) : AbortSignal.timeout(remainingMs);
     try {
         if (opts.healthPath !== null) {
@@ -80124,31 +80146,41 @@ async function probe(opts, remainingMs) {
             if (health.status !== 200)
                 return { kind: 'retry', problem: `${opts.healthPath} answered http ${health.status}` };
         }
-        return await completion(opts.baseUrl, opts.model, authHeaders(opts.apiKey), signal);
+        return await completion(opts.baseUrl, opts.model, authHeaders(opts.apiKey), dialectFields(dialect, READY_TOKENS), refusable, signal);
     }
     catch (err) {
         return { kind: 'retry', problem: ready_errorText(err) };
     }
 }
+const READY_TOKENS = 4;
 /**
  * One short streamed chat completion. A 4xx other than 408/429 will not go away by waiting (wrong
- * model name, no chat template): the chat API is retried as a plain completion once, then it is final.
+ * model name, no chat template): the chat API is retried as a plain completion once, then it is
+ * final — unless it names one of the `refusable` fields, which the fallback dialect leaves out.
  */
-async function completion(baseUrl, model, headers, signal) {
+async function completion(baseUrl, model, headers, fields, refusable, signal) {
+    const refused = (f) => {
+        const named = f.kind === 'rejected' ? refusable.filter((name) => f.problem.includes(name)) : [];
+        return named.length > 0 ? { kind: 'refused', problem: f.problem, fields: named } : null;
+    };
     const chat = await streamed(v1(baseUrl, 'chat/completions'), {
         model,
         messages: [{ role: 'user', content: 'Say hello.' }],
+        ...fields,
     }, headers, signal);
     if (chat === 'ok')
         return { kind: 'ready' };
     if (chat.kind === 'retry')
         return chat;
-    const plain = await streamed(v1(baseUrl, 'completions'), { model, prompt: 'Hello' }, headers, signal);
+    const chatRefused = refused(chat);
+    if (chatRefused)
+        return chatRefused;
+    const plain = await streamed(v1(baseUrl, 'completions'), { model, prompt: 'Hello', ...fields }, headers, signal);
     if (plain === 'ok')
         return { kind: 'ready' };
     if (plain.kind === 'retry')
         return plain;
-    return { kind: 'rejected', problem: `the engine refused the readiness completion: chat: ${chat.problem}; completions: ${plain.problem}` };
+    return refused(plain) ?? { kind: 'rejected', problem: `the engine refused the readiness completion: chat: ${chat.problem}; completions: ${plain.problem}` };
 }
 /** The server's root URL, whether the base URL is the root or its /v1 (an endpoint given by a user). */
 function serverRoot(baseUrl) {
@@ -80165,7 +80197,7 @@ async function streamed(url, body, headers, signal) {
     const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ ...body, max_tokens: 4, temperature: 0, stream: true, stream_options: { include_usage: true } }),
+        body: JSON.stringify({ max_tokens: READY_TOKENS, temperature: 0, stream: true, ...body }),
         signal,
     });
     if (res.status !== 200) {
@@ -80316,6 +80348,8 @@ const openaiAdapter = {
     needs: { model: false, python: false, gpu: false },
     tokenizer: 'model-or-qwen',
     dialect: OPENAI_DIALECT,
+    // A server of any make: one that refuses stream_options is spoken to without it.
+    dialectFallback: PLAIN_OPENAI_DIALECT,
     version: { from: 'server' },
     metrics: null,
     lifecycle: { type: 'external', attach },
@@ -80906,7 +80940,10 @@ const transformersAdapter = {
     requiredInputs: [],
     needs: { model: true, python: true, gpu: true },
     tokenizer: 'model',
-    dialect: PLAIN_OPENAI_DIALECT,
+    // Usage asked for, as from any OpenAI server: from 5.25 `transformers serve` sends it only then.
+    // Versions that refuse stream_options are spoken to without it (their counts are then estimated).
+    dialect: OPENAI_DIALECT,
+    dialectFallback: PLAIN_OPENAI_DIALECT,
     version: { from: 'python', packages: ['transformers'] },
     metrics: null,
     lifecycle: {
@@ -83107,8 +83144,10 @@ async function simServeMain(argv) {
 // model files, engine arguments) is checked entry by entry, because an upgrade is exactly the
 // moment someone wants to see the comparison, flagged, rather than a silent fresh start.
 // CPU model, Python and the action's version are recorded but not compared: they do not set the
-// speed of GPU serving, and hosted runners change CPUs between jobs.
+// speed of GPU serving, and hosted runners change CPUs between jobs. How output tokens were counted
+// (the server's usage, or estimated from the stream) is compared where both runs recorded it.
 const fingerprint_diff_text = (v) => (v === null || v === undefined ? '(none)' : String(v));
+/** `get` gives null for a field the run did not record (older results): it is then not compared. */
 const FIELDS = [
     { field: 'gpu.name', get: (f) => fingerprint_diff_text(f.gpu?.name) },
     { field: 'gpu.count', get: (f) => fingerprint_diff_text(f.gpu?.count) },
@@ -83125,6 +83164,7 @@ const FIELDS = [
     // Order of arguments does not change what the engine does; the fingerprint collector normalises
     // them, and sorting here keeps old entries comparable whatever order they were stored in.
     { field: 'engineArgs', get: (f) => [...f.engineArgs].sort().join(' ') || '(none)' },
+    { field: 'tokenCounts', get: (f) => f.tokenCounts ?? null },
 ];
 /** The fields that differ between a baseline fingerprint and the current one (empty: comparable). */
 function fingerprintDiffs(baseline, current) {
@@ -83132,7 +83172,7 @@ function fingerprintDiffs(baseline, current) {
     for (const { field, get } of FIELDS) {
         const b = get(baseline);
         const c = get(current);
-        if (b !== c)
+        if (b !== null && c !== null && b !== c)
             diffs.push({ field, baseline: b, current: c });
     }
     return diffs;
@@ -83382,6 +83422,9 @@ function readFingerprint(r, value, path) {
     r.nullableString(value.model.tokenizerHash, at('model.tokenizerHash'));
     r.array(value.engineArgs, at('engineArgs')).forEach((a, i) => r.string(a, joinPath(at('engineArgs'), i)));
     r.string(value.actionVersion, at('actionVersion'));
+    if (value.tokenCounts !== undefined && value.tokenCounts !== 'exact' && value.tokenCounts !== 'estimated') {
+        r.expected(at('tokenCounts'), '"exact" or "estimated"', value.tokenCounts);
+    }
     return value;
 }
 /**
@@ -90683,6 +90726,12 @@ function errorClass(error) {
 }
 /** The error a completed request is counted under when it streamed no token at all. */
 const EMPTY_COMPLETION = 'empty completion';
+/** How an engine's output tokens were counted over its summaries; undefined when none completed. */
+function tokenCountsOf(summaries) {
+    if (!summaries.some((s) => s.completed > 0))
+        return undefined;
+    return summaries.some((s) => (s.estimatedCounts ?? 0) > 0) ? 'estimated' : 'exact';
+}
 /**
  * Output tokens of a completed request, and whether the server's `usage` disagreed with the stream:
  * usage below the content chunks streamed (each carries at least one token) or above the request's
@@ -90718,6 +90767,7 @@ function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
     let outputTokens = 0;
     let shortOutputs = 0;
     let usageDisagreements = 0;
+    let estimatedCounts = 0;
     for (const r of records) {
         // Client-side waiting happens whatever the outcome, so every request reports it.
         queues.push(r.queueMs);
@@ -90733,6 +90783,8 @@ function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
         const out = counted.tokens;
         if (counted.disagreed)
             usageDisagreements++;
+        if (r.outputTokens === null)
+            estimatedCounts++;
         inputTokens += r.promptTokens;
         outputTokens += out;
         if (r.maxTokens !== undefined && out < r.maxTokens)
@@ -90769,6 +90821,7 @@ function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
         outputTokens,
         shortOutputs,
         usageDisagreements,
+        estimatedCounts,
         requestThroughput: perSecond(completed),
         outputThroughput: perSecond(outputTokens),
         totalTokenThroughput: perSecond(inputTokens + outputTokens),
@@ -92082,14 +92135,17 @@ async function launchEngine(spec, adapter, lifecycle, hooks) {
     const baseUrl = `http://127.0.0.1:${port}`;
     const grace = hooks.stopGraceMs ?? DEFAULT_GRACE_MS;
     const servedModel = plan.servedModel;
+    let readiness;
     try {
-        await waitReady({
+        readiness = await waitReady({
             baseUrl,
             healthPath: plan.healthPath,
             model: servedModel,
             proc,
             deadline: Date.now() + spec.startupTimeoutS * 1000,
             signal: hooks.signal,
+            dialect: adapter.dialect,
+            fallback: adapter.dialectFallback,
         });
         // Answers from a foreign server on a stolen port would look ready: only ours counts.
         if (!proc.running())
@@ -92104,13 +92160,14 @@ async function launchEngine(spec, adapter, lifecycle, hooks) {
     }
     const startupS = (performance.now() - started) / 1000;
     hooks.info?.(`${spec.label}: ready after ${startupS.toFixed(1)} s, serving "${servedModel}" at ${baseUrl}`);
+    warnRefusal(spec.label, readiness, hooks);
     let stopping = null;
     return {
         label: spec.label,
         kind: spec.kind,
         baseUrl,
         servedModel,
-        dialect: adapter.dialect,
+        dialect: readiness.dialect,
         metricsUrl: adapter.metrics === null ? null : `${baseUrl}${adapter.metrics.path}`,
         metricNames: adapter.metrics?.names ?? null,
         proc,
@@ -92149,8 +92206,9 @@ async function attachEngine(spec, adapter, lifecycle, hooks) {
     });
     for (const note of endpoint.notes)
         hooks.info?.(`${spec.label}: ${note}`);
+    let readiness;
     try {
-        await waitReady({
+        readiness = await waitReady({
             baseUrl: endpoint.baseUrl,
             healthPath: null,
             model: endpoint.servedModel,
@@ -92158,6 +92216,8 @@ async function attachEngine(spec, adapter, lifecycle, hooks) {
             proc: null,
             deadline: Date.now() + spec.startupTimeoutS * 1000,
             signal: hooks.signal,
+            dialect: adapter.dialect,
+            fallback: adapter.dialectFallback,
         });
     }
     catch (err) {
@@ -92166,6 +92226,7 @@ async function attachEngine(spec, adapter, lifecycle, hooks) {
         throw new EngineStartError(reason, `${spec.label}: the endpoint ${endpoint.baseUrl} is not serving "${endpoint.servedModel}": ${err.message}`);
     }
     hooks.info?.(`${spec.label}: serving "${endpoint.servedModel}" at ${endpoint.baseUrl} (already running: not started or stopped by llm-perf-gate)`);
+    warnRefusal(spec.label, readiness, hooks);
     const metricsUrl = adapter.metrics === null ? null : new URL(adapter.metrics.path, endpoint.baseUrl).href;
     return {
         label: spec.label,
@@ -92173,7 +92234,7 @@ async function attachEngine(spec, adapter, lifecycle, hooks) {
         baseUrl: endpoint.baseUrl,
         apiKey: spec.apiKey,
         servedModel: endpoint.servedModel,
-        dialect: adapter.dialect,
+        dialect: readiness.dialect,
         metricsUrl,
         metricNames: adapter.metrics?.names ?? null,
         proc: null,
@@ -92185,6 +92246,13 @@ async function attachEngine(spec, adapter, lifecycle, hooks) {
         failure: () => null,
         stop: async () => { },
     };
+}
+/** A server that refused the preferred dialect is measured without it: said once per start. */
+function warnRefusal(label, readiness, hooks) {
+    if (readiness.refusal === null)
+        return;
+    const usage = readiness.dialect.streamOptions === 'none' ? ': no usage is asked for, so output token counts are estimated from the streamed chunks' : '';
+    hooks.warning?.(`${label}: the server refused ${readiness.refusedFields.join(', ')} (${readiness.refusal}); requests go without them${usage}`);
 }
 function isLoopback(url) {
     const host = new URL(url).hostname;
@@ -92628,15 +92696,19 @@ function fingerprintOf(engine, engineArgs, running, opts) {
     });
 }
 function baseResult(engine, fingerprint, startup, repetitions, records, opts) {
+    const pooled = poolRepetitions(repetitions, records, opts.scenarios.scenarios);
+    // How the tokens were counted is known only once requests came back; it belongs to the
+    // fingerprint, since a baseline counted exactly and a run counted by chunks measure different things.
+    const tokenCounts = tokenCountsOf(pooled);
     return {
         engine: engine.label,
         kind: engine.kind,
-        fingerprint,
+        fingerprint: tokenCounts ? { ...fingerprint, tokenCounts } : fingerprint,
         startupS: startup.coldS,
         warmStartupS: startup.warmS,
         ...(startup.external ? { external: true } : {}),
         repetitions,
-        pooled: poolRepetitions(repetitions, records, opts.scenarios.scenarios),
+        pooled,
         ...(opts.keepRecords ? { records } : {}),
     };
 }
@@ -93551,6 +93623,7 @@ const environment_FIELDS = [
     ['Model', (f) => escapeCell(f.model.id) + (f.model.configHash ? ` (config ${codeCell(f.model.configHash.slice(0, 12))})` : '')],
     ['Engine arguments', (f) => (f.engineArgs.length ? codeCell(f.engineArgs.join(' ')) : MISSING)],
     ['Action', (f) => escapeCell(f.actionVersion)],
+    ['Output token counts', (f) => (f.tokenCounts === 'estimated' ? 'estimated from the streamed chunks (the server sent no usage)' : f.tokenCounts === 'exact' ? "the server's usage" : MISSING)],
     ['Server start-up', (_f, e) => startupCell(e)],
 ];
 function startupCell(e) {
@@ -94159,20 +94232,40 @@ function headline(input, readings) {
     const { gate } = comparison;
     return `## ${gate.passed ? '✅' : '❌'} ${title}: ${gate.passed ? 'passed' : 'failed'} — ${gateGist(comparison, readings)}`;
 }
+/**
+ * Said on an engine's line when some of its output tokens were estimated: throughput, TPOT and
+ * ITL all rest on those counts, so it belongs above the fold, not only in the environment table.
+ */
+function countsNote(e) {
+    if (e?.fingerprint.tokenCounts !== 'estimated')
+        return null;
+    const estimated = e.pooled.reduce((n, s) => n + (s.estimatedCounts ?? 0), 0);
+    const completed = e.pooled.reduce((n, s) => n + s.completed, 0);
+    return (`⚠️ token counts estimated: the server sent no usage for ${estimated} of ${completed} completed requests, ` +
+        'so their output tokens are the chunks streamed, one token each');
+}
 /** Under the headline: one sentence per engine, and a partial run said as such. */
 function verdictLines(input, readings) {
     const { run, comparison } = input;
     const lines = [];
+    const counted = new Set();
     if (comparison && readings) {
         const sentences = engineSentences(comparison, run, readings, { esc: escapeInline, input: inputName(input), window: input.historyWindow });
         comparison.engines.forEach((e, i) => {
             const s = sentences[i];
             const colon = s.indexOf(': ');
-            lines.push(`- **${s.slice(0, colon)}**${s.slice(colon)}`);
+            const counts = countsNote(run.engines.find((r) => r.engine === e.engine));
+            counted.add(e.engine);
+            lines.push(`- **${s.slice(0, colon)}**${s.slice(colon)}${counts ? ` — ${counts}` : ''}`);
             const noise = noiseLine(e);
             if (noise)
                 lines.push(`  - ${noise}`);
         });
+    }
+    for (const e of run.engines) {
+        const counts = counted.has(e.engine) ? null : countsNote(e);
+        if (counts)
+            lines.push(`- **${escapeInline(e.engine)}**: ${counts}`);
     }
     const failed = run.engines.filter((e) => e.status === 'failed').map((e) => escapeInline(e.engine));
     if (run.partial)

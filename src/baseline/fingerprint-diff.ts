@@ -6,11 +6,13 @@ import type { Fingerprint, FingerprintDiff } from '../types.ts';
 // model files, engine arguments) is checked entry by entry, because an upgrade is exactly the
 // moment someone wants to see the comparison, flagged, rather than a silent fresh start.
 // CPU model, Python and the action's version are recorded but not compared: they do not set the
-// speed of GPU serving, and hosted runners change CPUs between jobs.
+// speed of GPU serving, and hosted runners change CPUs between jobs. How output tokens were counted
+// (the server's usage, or estimated from the stream) is compared where both runs recorded it.
 
 const text = (v: string | number | null | undefined): string => (v === null || v === undefined ? '(none)' : String(v));
 
-const FIELDS: readonly { readonly field: string; readonly get: (f: Fingerprint) => string }[] = [
+/** `get` gives null for a field the run did not record (older results): it is then not compared. */
+const FIELDS: readonly { readonly field: string; readonly get: (f: Fingerprint) => string | null }[] = [
   { field: 'gpu.name', get: (f) => text(f.gpu?.name) },
   { field: 'gpu.count', get: (f) => text(f.gpu?.count) },
   { field: 'gpu.memoryMiB', get: (f) => text(f.gpu?.memoryMiB) },
@@ -26,6 +28,7 @@ const FIELDS: readonly { readonly field: string; readonly get: (f: Fingerprint) 
   // Order of arguments does not change what the engine does; the fingerprint collector normalises
   // them, and sorting here keeps old entries comparable whatever order they were stored in.
   { field: 'engineArgs', get: (f) => [...f.engineArgs].sort().join(' ') || '(none)' },
+  { field: 'tokenCounts', get: (f) => f.tokenCounts ?? null },
 ];
 
 /** The fields that differ between a baseline fingerprint and the current one (empty: comparable). */
@@ -34,7 +37,7 @@ export function fingerprintDiffs(baseline: Fingerprint, current: Fingerprint): F
   for (const { field, get } of FIELDS) {
     const b = get(baseline);
     const c = get(current);
-    if (b !== c) diffs.push({ field, baseline: b, current: c });
+    if (b !== null && c !== null && b !== c) diffs.push({ field, baseline: b, current: c });
   }
   return diffs;
 }

@@ -239,6 +239,9 @@ function readFingerprint(r: Reader, value: unknown, path: string): Fingerprint {
   r.nullableString(value.model.tokenizerHash, at('model.tokenizerHash'));
   r.array(value.engineArgs, at('engineArgs')).forEach((a, i) => r.string(a, joinPath(at('engineArgs'), i)));
   r.string(value.actionVersion, at('actionVersion'));
+  if (value.tokenCounts !== undefined && value.tokenCounts !== 'exact' && value.tokenCounts !== 'estimated') {
+    r.expected(at('tokenCounts'), '"exact" or "estimated"', value.tokenCounts);
+  }
   return value as unknown as Fingerprint;
 }
 

@@ -116,6 +116,11 @@ export interface EngineAdapter {
   /** Which OpenAI extensions requests may carry (ignore_eos/min_tokens, stream_options). */
   readonly dialect: RequestDialect;
   /**
+   * What requests carry instead when the server refuses `dialect` at readiness with a 4xx naming a
+   * field only `dialect` sends (src/engines/ready.ts); none: such a refusal fails the start.
+   */
+  readonly dialectFallback?: RequestDialect;
+  /**
    * Where the fingerprint's engine version comes from: the first of these Python distributions
    * installed in the engine's environment, this action's own version (the simulator is part of
    * it), or what the server says about itself (/version, its Server header).

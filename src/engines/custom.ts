@@ -1,4 +1,4 @@
-import { OPENAI_DIALECT } from '../load/client.ts';
+import { OPENAI_DIALECT, PLAIN_OPENAI_DIALECT } from '../load/client.ts';
 import type { EngineAdapter, EngineSpec, LaunchPlan } from './adapter.ts';
 
 // Any server started by a command line the user gives (SGLang, TGI, llama.cpp's server, their own
@@ -50,6 +50,8 @@ export const customAdapter: EngineAdapter = {
   needs: { model: true, python: false, gpu: true },
   tokenizer: 'model',
   dialect: OPENAI_DIALECT,
+  // A server of any make: one that refuses stream_options is spoken to without it.
+  dialectFallback: PLAIN_OPENAI_DIALECT,
   version: { from: 'server' },
   metrics: null,
   lifecycle: { type: 'managed', plan: async (spec, port) => customPlan(spec, port) },

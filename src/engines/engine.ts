@@ -8,7 +8,7 @@ import { assertGpuFree, describeUnreleased, GpuBusyError, waitGpuReleased } from
 import { serverVersion } from './identity.ts';
 import { diagnoseLog, quoteLines } from './log-errors.ts';
 import { DEFAULT_GRACE_MS, describeExit, freePort, groupOwnsListener, startManaged, type ManagedProcess } from './process.ts';
-import { NotReadyError, waitReady } from './ready.ts';
+import { NotReadyError, waitReady, type Readiness } from './ready.ts';
 import { adapterFor } from './registry.ts';
 
 export type { EngineSpec } from './adapter.ts';
@@ -134,14 +134,17 @@ async function launchEngine(spec: EngineSpec, adapter: EngineAdapter, lifecycle:
   const baseUrl = `http://127.0.0.1:${port}`;
   const grace = hooks.stopGraceMs ?? DEFAULT_GRACE_MS;
   const servedModel = plan.servedModel;
+  let readiness: Readiness;
   try {
-    await waitReady({
+    readiness = await waitReady({
       baseUrl,
       healthPath: plan.healthPath,
       model: servedModel,
       proc,
       deadline: Date.now() + spec.startupTimeoutS * 1000,
       signal: hooks.signal,
+      dialect: adapter.dialect,
+      fallback: adapter.dialectFallback,
     });
     // Answers from a foreign server on a stolen port would look ready: only ours counts.
     if (!proc.running()) throw new NotReadyError('exited', `the server process ${describeExit(proc.exitInfo()!)} right after answering`, proc.exitInfo());
@@ -154,6 +157,7 @@ async function launchEngine(spec: EngineSpec, adapter: EngineAdapter, lifecycle:
   }
   const startupS = (performance.now() - started) / 1000;
   hooks.info?.(`${spec.label}: ready after ${startupS.toFixed(1)} s, serving "${servedModel}" at ${baseUrl}`);
+  warnRefusal(spec.label, readiness, hooks);
 
   let stopping: Promise<void> | null = null;
   return {
@@ -161,7 +165,7 @@ async function launchEngine(spec: EngineSpec, adapter: EngineAdapter, lifecycle:
     kind: spec.kind,
     baseUrl,
     servedModel,
-    dialect: adapter.dialect,
+    dialect: readiness.dialect,
     metricsUrl: adapter.metrics === null ? null : `${baseUrl}${adapter.metrics.path}`,
     metricNames: adapter.metrics?.names ?? null,
     proc,
@@ -197,8 +201,9 @@ async function attachEngine(spec: EngineSpec, adapter: EngineAdapter, lifecycle:
     throw new EngineStartError('rejected', `${spec.label}: ${err.message}`);
   });
   for (const note of endpoint.notes) hooks.info?.(`${spec.label}: ${note}`);
+  let readiness: Readiness;
   try {
-    await waitReady({
+    readiness = await waitReady({
       baseUrl: endpoint.baseUrl,
       healthPath: null,
       model: endpoint.servedModel,
@@ -206,6 +211,8 @@ async function attachEngine(spec: EngineSpec, adapter: EngineAdapter, lifecycle:
       proc: null,
       deadline: Date.now() + spec.startupTimeoutS * 1000,
       signal: hooks.signal,
+      dialect: adapter.dialect,
+      fallback: adapter.dialectFallback,
     });
   } catch (err) {
     // No process of ours: only a time-out or a cancellation differ from a refusal.
@@ -213,6 +220,7 @@ async function attachEngine(spec: EngineSpec, adapter: EngineAdapter, lifecycle:
     throw new EngineStartError(reason, `${spec.label}: the endpoint ${endpoint.baseUrl} is not serving "${endpoint.servedModel}": ${(err as Error).message}`);
   }
   hooks.info?.(`${spec.label}: serving "${endpoint.servedModel}" at ${endpoint.baseUrl} (already running: not started or stopped by llm-perf-gate)`);
+  warnRefusal(spec.label, readiness, hooks);
   const metricsUrl = adapter.metrics === null ? null : new URL(adapter.metrics.path, endpoint.baseUrl).href;
   return {
     label: spec.label,
@@ -220,7 +228,7 @@ async function attachEngine(spec: EngineSpec, adapter: EngineAdapter, lifecycle:
     baseUrl: endpoint.baseUrl,
     apiKey: spec.apiKey,
     servedModel: endpoint.servedModel,
-    dialect: adapter.dialect,
+    dialect: readiness.dialect,
     metricsUrl,
     metricNames: adapter.metrics?.names ?? null,
     proc: null,
@@ -232,6 +240,13 @@ async function attachEngine(spec: EngineSpec, adapter: EngineAdapter, lifecycle:
     failure: () => null,
     stop: async () => {},
   };
+}
+
+/** A server that refused the preferred dialect is measured without it: said once per start. */
+function warnRefusal(label: string, readiness: Readiness, hooks: StartHooks): void {
+  if (readiness.refusal === null) return;
+  const usage = readiness.dialect.streamOptions === 'none' ? ': no usage is asked for, so output token counts are estimated from the streamed chunks' : '';
+  hooks.warning?.(`${label}: the server refused ${readiness.refusedFields.join(', ')} (${readiness.refusal}); requests go without them${usage}`);
 }
 
 function isLoopback(url: string): boolean {

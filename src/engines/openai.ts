@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OPENAI_DIALECT } from '../load/client.ts';
+import { OPENAI_DIALECT, PLAIN_OPENAI_DIALECT } from '../load/client.ts';
 import type { AttachedEndpoint, EngineAdapter, EngineSpec } from './adapter.ts';
 import { authHeaders, errorText, v1 } from './ready.ts';
 
@@ -94,6 +94,8 @@ export const openaiAdapter: EngineAdapter = {
   needs: { model: false, python: false, gpu: false },
   tokenizer: 'model-or-qwen',
   dialect: OPENAI_DIALECT,
+  // A server of any make: one that refuses stream_options is spoken to without it.
+  dialectFallback: PLAIN_OPENAI_DIALECT,
   version: { from: 'server' },
   metrics: null,
   lifecycle: { type: 'external', attach },

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { dialectFieldNames, dialectFields, OPENAI_DIALECT, type RequestDialect } from '../load/client.ts';
 import { SseParser } from '../load/sse.ts';
 import { describeExit, type ExitInfo, type ManagedProcess } from './process.ts';
 
@@ -6,6 +7,10 @@ import { describeExit, type ExitInfo, type ManagedProcess } from './process.ts';
 // AND one real streamed completion came back with generated text. Health alone is not enough:
 // transformers answers /health before its first generate has compiled anything, and some engines
 // load lazily on the first request, which must never land inside a measurement.
+// The completion carries the request dialect's own fields (stream_options, ignore_eos, ...), so a
+// server that will refuse them refuses here, not in every measured request: an adapter with a
+// fallback dialect gets it when the answer is a 4xx naming one of the fields only the preferred
+// dialect sends (transformers serve versions that take no stream_options), once per start.
 
 export interface ReadyOptions {
   readonly baseUrl: string;
@@ -22,6 +27,19 @@ export interface ReadyOptions {
   readonly pollMs?: number;
   /** The run was cancelled: stop waiting (the server's group is being stopped by the canceller). */
   readonly signal?: AbortSignal;
+  /** The dialect measured requests will speak (default: OpenAI with include_usage). */
+  readonly dialect?: RequestDialect;
+  /** The dialect to speak instead when the server refuses the fields only `dialect` sends. */
+  readonly fallback?: RequestDialect;
+}
+
+/** What readiness proved: the dialect the server accepts, and the refusal that chose the fallback. */
+export interface Readiness {
+  readonly dialect: RequestDialect;
+  /** The server's answer to the preferred dialect (path, status, body), null when it took it. */
+  readonly refusal: string | null;
+  /** The fields the refusal named. */
+  readonly refusedFields: readonly string[];
 }
 
 export type NotReadyReason = 'exited' | 'timeout' | 'rejected' | 'cancelled' | 'squatted';
@@ -37,10 +55,12 @@ export class NotReadyError extends Error {
   }
 }
 
-/** Waits until the engine is ready. Throws NotReadyError. */
-export async function waitReady(opts: ReadyOptions): Promise<void> {
+/** Waits until the engine is ready, and says which dialect it took. Throws NotReadyError. */
+export async function waitReady(opts: ReadyOptions): Promise<Readiness> {
   const pollMs = opts.pollMs ?? 500;
   let lastProblem = 'no answer yet';
+  let dialect = opts.dialect ?? OPENAI_DIALECT;
+  let refusal: Refused | null = null;
   const cancelled = (): NotReadyError => new NotReadyError('cancelled', 'start-up cancelled (the run received a stop signal)');
   for (;;) {
     if (opts.signal?.aborted) throw cancelled();
@@ -48,9 +68,15 @@ export async function waitReady(opts: ReadyOptions): Promise<void> {
     if (exit) throw new NotReadyError('exited', `the server process ${describeExit(exit)} before it was ready`, exit);
     const remaining = opts.deadline - Date.now();
     if (remaining <= 0) throw new NotReadyError('timeout', `not ready in time (last check: ${lastProblem})`);
-    const attempt = await raceExit(opts.proc, probe(opts, remaining));
+    const refusable = refusal === null && opts.fallback ? onlyIn(dialect, opts.fallback) : [];
+    const attempt = await raceExit(opts.proc, probe(opts, dialect, refusable, remaining));
     if (opts.signal?.aborted) throw cancelled();
-    if (attempt.kind === 'ready') return;
+    if (attempt.kind === 'ready') return { dialect, refusal: refusal?.problem ?? null, refusedFields: refusal?.fields ?? [] };
+    if (attempt.kind === 'refused') {
+      refusal = attempt;
+      dialect = opts.fallback!;
+      continue;
+    }
     if (attempt.kind === 'rejected') throw new NotReadyError('rejected', attempt.problem);
     lastProblem = attempt.problem;
     const pause = sleep(Math.min(pollMs, Math.max(0, opts.deadline - Date.now())), undefined, { signal: opts.signal }).catch(() => {});
@@ -59,9 +85,17 @@ export async function waitReady(opts: ReadyOptions): Promise<void> {
 }
 
 type Failure = { readonly kind: 'retry' | 'rejected'; readonly problem: string };
-type Attempt = { readonly kind: 'ready' } | Failure;
+/** A 4xx that named fields the preferred dialect sends and the fallback does not. */
+type Refused = { readonly kind: 'refused'; readonly problem: string; readonly fields: readonly string[] };
+type Attempt = { readonly kind: 'ready' } | Failure | Refused;
 
-async function probe(opts: ReadyOptions, remainingMs: number): Promise<Attempt> {
+/** Fields `preferred` sends that `fallback` does not: the ones a refusal must name to choose the fallback. */
+function onlyIn(preferred: RequestDialect, fallback: RequestDialect): string[] {
+  const kept = new Set(dialectFieldNames(fallback));
+  return dialectFieldNames(preferred).filter((f) => !kept.has(f));
+}
+
+async function probe(opts: ReadyOptions, dialect: RequestDialect, refusable: readonly string[], remainingMs: number): Promise<Attempt> {
   const signal = opts.signal ? AbortSignal.any([AbortSignal.timeout(remainingMs), opts.signal]) : AbortSignal.timeout(remainingMs);
   try {
     if (opts.healthPath !== null) {
@@ -69,27 +103,44 @@ async function probe(opts: ReadyOptions, remainingMs: number): Promise<Attempt> 
       await health.body?.cancel();
       if (health.status !== 200) return { kind: 'retry', problem: `${opts.healthPath} answered http ${health.status}` };
     }
-    return await completion(opts.baseUrl, opts.model, authHeaders(opts.apiKey), signal);
+    return await completion(opts.baseUrl, opts.model, authHeaders(opts.apiKey), dialectFields(dialect, READY_TOKENS), refusable, signal);
   } catch (err) {
     return { kind: 'retry', problem: errorText(err) };
   }
 }
 
+const READY_TOKENS = 4;
+
 /**
  * One short streamed chat completion. A 4xx other than 408/429 will not go away by waiting (wrong
- * model name, no chat template): the chat API is retried as a plain completion once, then it is final.
+ * model name, no chat template): the chat API is retried as a plain completion once, then it is
+ * final — unless it names one of the `refusable` fields, which the fallback dialect leaves out.
  */
-async function completion(baseUrl: string, model: string, headers: Record<string, string>, signal: AbortSignal): Promise<Attempt> {
+async function completion(
+  baseUrl: string,
+  model: string,
+  headers: Record<string, string>,
+  fields: Record<string, unknown>,
+  refusable: readonly string[],
+  signal: AbortSignal,
+): Promise<Attempt> {
+  const refused = (f: Failure): Refused | null => {
+    const named = f.kind === 'rejected' ? refusable.filter((name) => f.problem.includes(name)) : [];
+    return named.length > 0 ? { kind: 'refused', problem: f.problem, fields: named } : null;
+  };
   const chat = await streamed(v1(baseUrl, 'chat/completions'), {
     model,
     messages: [{ role: 'user', content: 'Say hello.' }],
+    ...fields,
   }, headers, signal);
   if (chat === 'ok') return { kind: 'ready' };
   if (chat.kind === 'retry') return chat;
-  const plain = await streamed(v1(baseUrl, 'completions'), { model, prompt: 'Hello' }, headers, signal);
+  const chatRefused = refused(chat);
+  if (chatRefused) return chatRefused;
+  const plain = await streamed(v1(baseUrl, 'completions'), { model, prompt: 'Hello', ...fields }, headers, signal);
   if (plain === 'ok') return { kind: 'ready' };
   if (plain.kind === 'retry') return plain;
-  return { kind: 'rejected', problem: `the engine refused the readiness completion: chat: ${chat.problem}; completions: ${plain.problem}` };
+  return refused(plain) ?? { kind: 'rejected', problem: `the engine refused the readiness completion: chat: ${chat.problem}; completions: ${plain.problem}` };
 }
 
 /** The server's root URL, whether the base URL is the root or its /v1 (an endpoint given by a user). */
@@ -110,7 +161,7 @@ async function streamed(url: URL, body: Record<string, unknown>, headers: Record
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ ...body, max_tokens: 4, temperature: 0, stream: true, stream_options: { include_usage: true } }),
+    body: JSON.stringify({ max_tokens: READY_TOKENS, temperature: 0, stream: true, ...body }),
     signal,
   });
   if (res.status !== 200) {

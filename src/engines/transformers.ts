@@ -1,5 +1,5 @@
 import { probe, ProbeError } from '../exec.ts';
-import { PLAIN_OPENAI_DIALECT } from '../load/client.ts';
+import { OPENAI_DIALECT, PLAIN_OPENAI_DIALECT } from '../load/client.ts';
 import type { EngineAdapter, EngineSpec, LaunchPlan } from './adapter.ts';
 import { pythonEnv, rejectOwnedFlags, requirePositive } from './launch.ts';
 
@@ -83,7 +83,10 @@ export const transformersAdapter: EngineAdapter = {
   requiredInputs: [],
   needs: { model: true, python: true, gpu: true },
   tokenizer: 'model',
-  dialect: PLAIN_OPENAI_DIALECT,
+  // Usage asked for, as from any OpenAI server: from 5.25 `transformers serve` sends it only then.
+  // Versions that refuse stream_options are spoken to without it (their counts are then estimated).
+  dialect: OPENAI_DIALECT,
+  dialectFallback: PLAIN_OPENAI_DIALECT,
   version: { from: 'python', packages: ['transformers'] },
   metrics: null,
   checkArgs: (args) => rejectOwnedFlags(args, OWNED),

@@ -17,7 +17,9 @@ import { MAX_EVENT_CHARS, SseParser } from './sse.ts';
  * (exact tokens per chunk) and ignore_eos/min_tokens (forces the output length). `transformers
  * serve` answers 422 to fields outside the OpenAI schema (checked with 5.24: "Unexpected fields in
  * the request: {'ignore_eos', 'min_tokens'}"), some of its versions refuse stream_options too, and
- * it sends usage only with its last chunk and no [DONE].
+ * from 5.25 it sends its usage chunk (the last, with no [DONE]) only when include_usage asks for it.
+ * An adapter names the dialect it prefers and the one to fall back to; readiness proves which one
+ * the server accepts (src/engines/ready.ts).
  */
 export interface RequestDialect {
   /**
@@ -165,17 +167,28 @@ function notEventStream(response: Response): string | null {
   return `${NOT_EVENT_STREAM}: HTTP ${response.status} with content-type ${JSON.stringify(oneLine(type).slice(0, 80))}`;
 }
 
+/** The body fields a dialect adds to a request of `maxTokens` (readiness sends them too, to prove them). */
+export function dialectFields(dialect: RequestDialect, maxTokens: number): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  if (dialect.streamOptions === 'continuous') fields.stream_options = { include_usage: true, continuous_usage_stats: true };
+  else if (dialect.streamOptions === 'final') fields.stream_options = { include_usage: true };
+  if (dialect.forceLength) {
+    fields.ignore_eos = true;
+    fields.min_tokens = maxTokens;
+  }
+  return Object.assign(fields, dialect.extraBody);
+}
+
+/** Every field name a dialect sends, nested ones included ('stream_options', 'include_usage', ...). */
+export function dialectFieldNames(dialect: RequestDialect): string[] {
+  return Object.entries(dialectFields(dialect, 1)).flatMap(([name, value]) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? [name, ...Object.keys(value)] : [name],
+  );
+}
+
 function send(openai: OpenAI, req: StreamRequest, signal: AbortSignal, deadlineMs: number): Promise<Response> {
   const dialect = req.dialect ?? VLLM_DIALECT;
-  const maxTokens = req.prompt.maxTokens;
-  const body: Record<string, unknown> = { model: req.model, max_tokens: maxTokens, temperature: 0, stream: true };
-  if (dialect.streamOptions === 'continuous') body.stream_options = { include_usage: true, continuous_usage_stats: true };
-  else if (dialect.streamOptions === 'final') body.stream_options = { include_usage: true };
-  if (dialect.forceLength) {
-    body.ignore_eos = true;
-    body.min_tokens = maxTokens;
-  }
-  if (dialect.extraBody) Object.assign(body, dialect.extraBody);
+  const body: Record<string, unknown> = { model: req.model, max_tokens: req.prompt.maxTokens, temperature: 0, stream: true, ...dialectFields(dialect, req.prompt.maxTokens) };
   // The SDK's timeout only covers the wait for headers; the signal is the real deadline, so the
   // SDK's must never fire first.
   const options = { signal, timeout: deadlineMs + 60_000, maxRetries: 0 };

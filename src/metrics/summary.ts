@@ -1,5 +1,5 @@
 import { mean, quantileSorted } from 'simple-statistics';
-import type { Distribution, RequestRecord, Scenario, ScenarioSummary, ScenarioTelemetry } from '../types.ts';
+import type { Distribution, RequestRecord, Scenario, ScenarioSummary, ScenarioTelemetry, TokenCounts } from '../types.ts';
 
 // Per-scenario metrics from request records, with the definitions of vLLM's
 // `benchmarks/serve.py` (calculate_metrics) so the figures line up with `vllm bench serve`:
@@ -39,6 +39,12 @@ export function errorClass(error: string): string {
 
 /** The error a completed request is counted under when it streamed no token at all. */
 export const EMPTY_COMPLETION = 'empty completion';
+
+/** How an engine's output tokens were counted over its summaries; undefined when none completed. */
+export function tokenCountsOf(summaries: readonly ScenarioSummary[]): TokenCounts | undefined {
+  if (!summaries.some((s) => s.completed > 0)) return undefined;
+  return summaries.some((s) => (s.estimatedCounts ?? 0) > 0) ? 'estimated' : 'exact';
+}
 
 /**
  * Output tokens of a completed request, and whether the server's `usage` disagreed with the stream:
@@ -81,6 +87,7 @@ export function summarize(
   let shortOutputs = 0;
 
   let usageDisagreements = 0;
+  let estimatedCounts = 0;
   for (const r of records) {
     // Client-side waiting happens whatever the outcome, so every request reports it.
     queues.push(r.queueMs);
@@ -95,6 +102,7 @@ export function summarize(
     completed++;
     const out = counted!.tokens;
     if (counted!.disagreed) usageDisagreements++;
+    if (r.outputTokens === null) estimatedCounts++;
     inputTokens += r.promptTokens;
     outputTokens += out;
     if (r.maxTokens !== undefined && out < r.maxTokens) shortOutputs++;
@@ -128,6 +136,7 @@ export function summarize(
     outputTokens,
     shortOutputs,
     usageDisagreements,
+    estimatedCounts,
     requestThroughput: perSecond(completed),
     outputThroughput: perSecond(outputTokens),
     totalTokenThroughput: perSecond(inputTokens + outputTokens),

@@ -17,6 +17,7 @@ const FIELDS: readonly (readonly [string, (f: Fingerprint, e: EngineResult) => s
   ['Model', (f) => escapeCell(f.model.id) + (f.model.configHash ? ` (config ${codeCell(f.model.configHash.slice(0, 12))})` : '')],
   ['Engine arguments', (f) => (f.engineArgs.length ? codeCell(f.engineArgs.join(' ')) : MISSING)],
   ['Action', (f) => escapeCell(f.actionVersion)],
+  ['Output token counts', (f) => (f.tokenCounts === 'estimated' ? 'estimated from the streamed chunks (the server sent no usage)' : f.tokenCounts === 'exact' ? "the server's usage" : MISSING)],
   ['Server start-up', (_f, e) => startupCell(e)],
 ];
 

@@ -1,4 +1,4 @@
-import type { Comparison, RunResult } from '../types.ts';
+import type { Comparison, EngineResult, RunResult } from '../types.ts';
 import { join } from './blocks.ts';
 import { renderChangePoints, renderErrors, renderOtherComparisons, renderRegressions, renderSloViolations } from './changes.ts';
 import { renderHistory } from './chart.ts';
@@ -59,20 +59,41 @@ function headline(input: ReportInput, outcome: GateOutcome): string {
   return `## ${outcomeTitle(outcome, escapeInline(input.title ?? DEFAULT_TITLE))}`;
 }
 
+/**
+ * Said on an engine's line when some of its output tokens were estimated: throughput, TPOT and
+ * ITL all rest on those counts, so it belongs above the fold, not only in the environment table.
+ */
+function countsNote(e: EngineResult | undefined): string | null {
+  if (e?.fingerprint.tokenCounts !== 'estimated') return null;
+  const estimated = e.pooled.reduce((n, s) => n + (s.estimatedCounts ?? 0), 0);
+  const completed = e.pooled.reduce((n, s) => n + s.completed, 0);
+  return (
+    `⚠️ token counts estimated: the server sent no usage for ${estimated} of ${completed} completed requests, ` +
+    'so their output tokens are the chunks streamed, one token each'
+  );
+}
+
 /** Under the headline: one sentence per engine, and a partial run said as such. */
 function verdictLines(input: ReportInput, readings: Readings | null, outcome: GateOutcome): string | null {
   const { run, comparison } = input;
   const lines: string[] = [];
   if (outcome.missing) lines.push(`- ${outcome.failed ? '❌' : '⚠️'} ${escapeInline(missingBaselineText(outcome.missing))}`);
+  const counted = new Set<string>();
   if (comparison && readings) {
     const sentences = engineSentences(comparison, run, readings, { esc: escapeInline, input: inputName(input), window: input.historyWindow });
     comparison.engines.forEach((e, i) => {
       const s = sentences[i];
       const colon = s.indexOf(': ');
-      lines.push(`- **${s.slice(0, colon)}**${s.slice(colon)}`);
+      const counts = countsNote(run.engines.find((r) => r.engine === e.engine));
+      counted.add(e.engine);
+      lines.push(`- **${s.slice(0, colon)}**${s.slice(colon)}${counts ? ` — ${counts}` : ''}`);
       const noise = noiseLine(e);
       if (noise) lines.push(`  - ${noise}`);
     });
+  }
+  for (const e of run.engines) {
+    const counts = counted.has(e.engine) ? null : countsNote(e);
+    if (counts) lines.push(`- **${escapeInline(e.engine)}**: ${counts}`);
   }
   const failed = run.engines.filter((e) => e.status === 'failed').map((e) => escapeInline(e.engine));
   if (run.partial) lines.push(`- ⚠️ Partial run${failed.length ? `: ${failed.join(', ')} failed` : ''} (see Failures).`);

@@ -27,6 +27,13 @@ test('software and model differences are listed field by field', () => {
   ]);
 });
 
+test('how output tokens were counted is a difference where both runs recorded it, and not where an older one did not', () => {
+  const a = fingerprint('transformers', { tokenCounts: 'exact' });
+  assert.deepEqual(fingerprintDiffs(a, { ...a, tokenCounts: 'estimated' }), [{ field: 'tokenCounts', baseline: 'exact', current: 'estimated' }]);
+  const { tokenCounts: _, ...older } = a;
+  assert.deepEqual(fingerprintDiffs(older, { ...a, tokenCounts: 'estimated' }), []);
+});
+
 test('the order of engine arguments does not matter', () => {
   const a = fingerprint('vllm', { engineArgs: ['--a=1', '--b=2'] });
   assert.deepEqual(fingerprintDiffs(a, { ...a, engineArgs: ['--b=2', '--a=1'] }), []);

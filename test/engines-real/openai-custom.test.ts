@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { openEngine, startEngine } from '../../src/engines/engine.ts';
 import { groupAlive } from '../../src/engines/process.ts';
 import { packageRoot } from '../../src/paths.ts';
+import { transformersPython } from '../helpers/engine-envs.ts';
 import type { RunResult } from '../../src/types.ts';
 
 // engines: openai and engines: custom against a real `transformers serve` on the CPU with the
@@ -15,7 +16,7 @@ import type { RunResult } from '../../src/types.ts';
 // custom starts one itself from a command template.
 
 const root = packageRoot();
-const python = join(root, '.venv', 'bin', 'python');
+const python = transformersPython;
 const model = join(root, '.models', 'tiny-qwen2');
 const dir = mkdtempSync(join(tmpdir(), 'llm-perf-gate-real-oc-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,13 +7,14 @@ import { collectFingerprint } from '../../src/baseline/fingerprint.ts';
 import { startEngine } from '../../src/engines/engine.ts';
 import { groupAlive } from '../../src/engines/process.ts';
 import { packageRoot } from '../../src/paths.ts';
+import { transformersPython } from '../helpers/engine-envs.ts';
 import { runCliAgainstRealEngine } from '../helpers/cli-e2e.ts';
 
 // A real `transformers serve` on the CPU, serving the tiny random-weight Qwen2 model that
 // scripts/setup-engines.sh builds (its output is meaningless text; its token counts are real).
 
 const root = packageRoot();
-const python = join(root, '.venv', 'bin', 'python');
+const python = transformersPython;
 const model = join(root, '.models', 'tiny-qwen2');
 const logDir = mkdtempSync(join(tmpdir(), 'llm-perf-gate-real-'));
 after(() => rmSync(logDir, { recursive: true, force: true }));

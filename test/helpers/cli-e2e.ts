@@ -52,6 +52,8 @@ export async function runCliAgainstRealEngine(
     assert.equal(e.status, 'ok', e.error ?? '');
     assert.equal(e.engine, engine);
     assert.equal(e.repetitions.length, 2);
+    // Every output token counted from the server's usage (transformers from 5.25 sends it only when asked).
+    assert.equal(e.fingerprint.tokenCounts, 'exact');
     // A warm start: both start-up times recorded.
     assert.ok(e.startupS! > 0 && e.warmStartupS! > 0, `start-up cold ${e.startupS} s, warm ${e.warmStartupS} s`);
     for (const scenario of result.scenarioSet.definitions) {
