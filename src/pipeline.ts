@@ -18,6 +18,7 @@ import { makePromptBook, type PromptBook, type SynthesisProgress } from './load/
 import { RunCancelledError } from './load/runner.ts';
 import { loadTokenizer, type Tokenizer } from './load/tokenizer.ts';
 import { measure, type MeasureHooks } from './measure.ts';
+import { maxRuns, runSequential, sequentialPlan } from './sequential.ts';
 import { makePlan } from './plan.ts';
 import { renderReport, type ReportInput } from './report/markdown.ts';
 import { noiseTable, renderNoise } from './report/noise.ts';
@@ -49,13 +50,16 @@ export interface EvaluateOptions {
 
 const RECORDING_MODES = new Set(['baseline', 'schedule']);
 
-/** The run against the history read before it. */
-export function judge(run: RunResult, opts: EvaluateOptions): Comparison {
+/**
+ * The run against the history read before it, at the confidence of a look where the run was
+ * measured sequentially (so `compare` of its results.json judges it as the job did).
+ */
+export function judge(run: RunResult, opts: EvaluateOptions, confidence = run.sequential?.lookConfidence ?? opts.config.confidence): Comparison {
   const { config } = opts;
   return compare(opts.history?.entries ?? [], run, {
     mode: config.mode,
     tolerances: config.tolerances,
-    confidence: config.confidence,
+    confidence,
     allowFingerprintMismatch: opts.allowFingerprintMismatch,
     failOn: config.failOn,
     window: config.history,
@@ -131,23 +135,27 @@ export interface MeasureRunOptions {
   readonly hooks: MeasureHooks;
   readonly source: RunResult['source'];
   readonly signal?: AbortSignal;
+  /** Runs [from, to) of a job planned for `maxRuns(config)` runs; absent: the job's `runs`. */
+  readonly runRange?: readonly [number, number];
 }
 
 export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, opts: MeasureRunOptions): Promise<RunResult> {
   const tokenizer = await promptTokenizer(config, opts.hooks);
+  const runs = opts.runRange ? maxRuns(config) : config.runs;
   // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
   // engine's prefix cache cannot carry them into the measured ones.
   // Every run of the job measures `repetitions` passes of its own (own prompts, own shuffled order).
-  const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions * config.runs, seed: opts.seed, shard: config.shard });
+  const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions * runs, seed: opts.seed, shard: config.shard });
   opts.hooks.info(
     `plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ` +
       `${config.runs > 1 ? `${config.runs} runs (engine starts) × ` : ''}${config.repetitions} repetitions ` +
       `(+${config.warmupRepetitions} unrecorded warm-up${config.runs > 1 ? ' per run' : ''}), ` +
+      `${runs > config.runs ? `up to ${runs} runs while cells are undecided${config.timeBudgetS !== null ? ` within ${config.timeBudgetS} s` : ''}, ` : ''}` +
       `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`,
   );
   let prompts: PromptBook;
   try {
-    prompts = await makePromptBook(scenarios.scenarios, config.runs * (config.repetitions + config.warmupRepetitions), tokenizer, opts.signal, synthesisProgress(opts.hooks));
+    prompts = await makePromptBook(scenarios.scenarios, runs * (config.repetitions + config.warmupRepetitions), tokenizer, opts.signal, synthesisProgress(opts.hooks));
   } catch (err) {
     if (!(err instanceof RunCancelledError)) throw err;
     // Cancelled before anything was measured: measure() sees the aborted signal and returns the
@@ -161,7 +169,8 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
     prompts,
     warmupRepetitions: config.warmupRepetitions,
     warmStart: config.warmStart,
-    runs: config.runs,
+    runs,
+    runRange: opts.runRange,
     python: config.python,
     dtype: 'auto',
     engineArgs: { vllm: config.vllmArgs, transformers: config.transformersArgs, sim: config.simArgs },
@@ -224,20 +233,40 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
   if (evaluation) await checkRecordable(evaluation);
   const scenarios = config.mode === 'aggregate' ? null : loadScenarioSet(config.scenarios);
   return withOutFolder(opts.outDir, outputBytes(keptRecords(config, scenarios, opts.keepRecords)), async () => {
-    const run =
+    const measureOpts = { seed: opts.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source };
+    const plan = sequentialPlan(config);
+    const { run, comparison } =
       scenarios === null
-        ? mergeShards(readShardResults(config.resultsDir))
-        : await measureRun(config, scenarios, { seed: opts.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source });
-    const comparison = evaluation ? judge(run, evaluation) : null;
+        ? judged(mergeShards(readShardResults(config.resultsDir)), evaluation)
+        : plan && evaluation
+          ? keptOnly(
+              await runSequential(plan, {
+                // Records stay in memory between looks: the pooled summaries of the merged run are pooled from them.
+                measure: (from, to) => measureRun(config, scenarios, { ...measureOpts, keepRecords: true, runRange: [from, to] }),
+                judge: (r, confidence) => judge(r, evaluation, confidence),
+                now: () => performance.now() / 1000,
+                info: opts.hooks.info,
+              }),
+              opts.keepRecords,
+            )
+          : judged(await measureRun(config, scenarios, measureOpts), evaluation);
     const report = renderReport({ run, comparison, ...opts.report });
     return { run, evaluation, comparison, report, outputs: writeOutputs(opts.outDir, run, comparison, report) };
   });
 }
 
+function keptOnly<T extends { run: RunResult }>(out: T, keepRecords: boolean): T {
+  return keepRecords ? out : { ...out, run: { ...out.run, engines: out.run.engines.map(({ records: _records, ...e }) => e) } };
+}
+
+function judged(run: RunResult, evaluation: EvaluateOptions | null): { run: RunResult; comparison: Comparison | null } {
+  return { run, comparison: evaluation ? judge(run, evaluation) : null };
+}
+
 /** Request records results.json will hold: every measured request when they are kept (and in shards), else none. */
 function keptRecords(config: ActionConfig, scenarios: ScenarioSet | null, keepRecords: boolean): number {
   if (scenarios === null || !(keepRecords || config.shard.count > 1)) return 0;
-  return scenarios.scenarios.reduce((n, s) => n + s.requests, 0) * config.runs * config.repetitions * config.engines.length;
+  return scenarios.scenarios.reduce((n, s) => n + s.requests, 0) * maxRuns(config) * config.repetitions * config.engines.length;
 }
 
 /** Synthesis that takes seconds says how far it got, every PROMPT_PROGRESS_MS, so a large plan never looks hung. */

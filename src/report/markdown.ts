@@ -12,6 +12,7 @@ import { renderShortOutputs } from './lengths.ts';
 import { passesText, shortSha } from './format.ts';
 import { renderRelease } from './release.ts';
 import { renderRoofline } from './roofline.ts';
+import { sequentialLine } from './sequential.ts';
 import { renderMemory, renderThrottling } from './memory.ts';
 import { renderFullSummaries } from './summaries.ts';
 import { cancelledBeforeEngines, CANCELLED_GIST } from './cancelled.ts';
@@ -79,6 +80,7 @@ function verdictLines(input: ReportInput, readings: Readings | null): string | n
       if (noise) lines.push(`  - ${noise}`);
     });
   }
+  if (run.sequential) lines.push(`- ${sequentialLine(run.sequential)}`);
   const failed = run.engines.filter((e) => e.status === 'failed').map((e) => escapeInline(e.engine));
   if (run.partial) lines.push(`- ⚠️ Partial run${failed.length ? `: ${failed.join(', ')} failed` : ''} (see Failures).`);
   return lines.length ? lines.join('\n') : null;
