@@ -1,6 +1,7 @@
 import type { ActionConfig } from './config/inputs.ts';
 import { poolRepetitions } from './metrics/pool.ts';
-import type { Comparison, RunResult, SequentialRecord, SequentialStop } from './types.ts';
+import { metricDef } from './metrics/catalog.ts';
+import type { Comparison, MetricComparison, RunResult, SequentialRecord, SequentialStop } from './types.ts';
 
 // The group-sequential design of a gate job (inputs `max-runs`, `time-budget`): the job's first
 // `runs` are compared; while cells are undecided and the budget allows, one more run (an engine
@@ -17,6 +18,8 @@ export interface SequentialPlan {
   /** Seconds the job may spend measuring; null: no limit but maxRuns. */
   readonly budgetS: number | null;
   readonly confidence: number;
+  /** fail-on: under `regression` only cells that could still become regressions are worth a run. */
+  readonly failOn: ActionConfig['failOn'];
 }
 
 export interface SequentialSteps {
@@ -34,9 +37,9 @@ export function maxRuns(config: Pick<ActionConfig, 'runs' | 'maxRuns'>): number 
 }
 
 /** The job's sequential plan, or null where it measures its `runs` and looks once. */
-export function sequentialPlan(config: Pick<ActionConfig, 'runs' | 'maxRuns' | 'timeBudgetS' | 'confidence'>): SequentialPlan | null {
+export function sequentialPlan(config: Pick<ActionConfig, 'runs' | 'maxRuns' | 'timeBudgetS' | 'confidence' | 'failOn'>): SequentialPlan | null {
   if (maxRuns(config) <= config.runs) return null;
-  return { firstRuns: config.runs, maxRuns: maxRuns(config), budgetS: config.timeBudgetS, confidence: config.confidence };
+  return { firstRuns: config.runs, maxRuns: maxRuns(config), budgetS: config.timeBudgetS, confidence: config.confidence, failOn: config.failOn };
 }
 
 /** Planned looks: the first after `runs`, then one after each run added up to maxRuns. */
@@ -49,12 +52,26 @@ export function lookConfidence(confidence: number, looks: number): number {
   return 1 - (1 - confidence) / looks;
 }
 
-/** Why more runs cannot change the verdict, or null while they could. */
-export function settledBy(c: Comparison): 'decided' | 'regression' | null {
+/** Whether the cell's estimate lies past its tolerance on the bad side (where settling it means a regression). */
+function pastTolerance(m: MetricComparison): boolean {
+  if (m.ratio === null) return false;
+  return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
+}
+
+/** Why more runs (up to maxRuns in all) would not change the verdict, or null while they could. */
+export function settledBy(c: Comparison, plan: Pick<SequentialPlan, 'maxRuns' | 'failOn'>): 'decided' | 'regression' | 'futile' | null {
   const cells = c.engines.flatMap((e) => e.metrics);
   // A regression found at a look is final (the look's α is spent); more runs cannot make the gate pass.
   if (cells.some((m) => m.verdict === 'regression')) return 'regression';
-  return cells.some((m) => m.verdict === 'inconclusive') ? null : 'decided';
+  const open = cells.filter((m) => m.verdict === 'inconclusive');
+  if (open.length === 0) return 'decided';
+  // Each undecided cell's own forecast (runs per job that would settle it, from its interval):
+  // where none settles within max-runs, more runs buy nothing but their cost. Under fail-on
+  // regression an inconclusive cell passes, so only one whose forecast settles it as a regression
+  // (its estimate past the tolerance on the bad side) is worth a run; under fail-on inconclusive
+  // every one is.
+  const worth = plan.failOn === 'inconclusive' ? open : open.filter(pastTolerance);
+  return worth.some((m) => m.runsToSettle !== null && m.runsToSettle <= plan.maxRuns) ? null : 'futile';
 }
 
 /** Runs the sequential job: the measured run (all its runs merged) and the last look's comparison. */
@@ -68,7 +85,7 @@ export async function runSequential(plan: SequentialPlan, steps: SequentialSteps
   let look = 1;
   let stopped: SequentialStop;
   for (;;) {
-    const settled = settledBy(comparison);
+    const settled = settledBy(comparison, plan);
     if (settled) {
       stopped = settled;
       break;

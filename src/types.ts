@@ -267,9 +267,10 @@ export interface RunResult {
 
 /**
  * Why a sequential job stopped adding runs: every cell decided; a regression found (final at its
- * look); the time budget would be exceeded by one more run; max-runs reached; an engine failed.
+ * look); no undecided cell forecast to settle within max-runs; the time budget would be exceeded
+ * by one more run; max-runs reached; an engine failed.
  */
-export type SequentialStop = 'decided' | 'regression' | 'budget' | 'max-runs' | 'partial';
+export type SequentialStop = 'decided' | 'regression' | 'futile' | 'budget' | 'max-runs' | 'partial';
 
 export interface SequentialRecord {
   /** Runs (engine starts per engine) the job measured in all. */

@@ -5,6 +5,7 @@ import type { SequentialRecord, SequentialStop } from '../types.ts';
 const STOPPED: Readonly<Record<SequentialStop, string>> = {
   decided: 'every cell was decided',
   regression: 'a regression was found (final at its look)',
+  futile: 'no undecided cell was forecast to settle within max-runs',
   budget: 'one more run would exceed the time budget',
   'max-runs': 'max-runs was reached with cells still undecided',
   partial: 'an engine failed or the run was cancelled',
