@@ -137,36 +137,43 @@ export interface MeasureRunOptions {
   readonly signal?: AbortSignal;
   /** Runs [from, to) of a job planned for `maxRuns(config)` runs; absent: the job's `runs`. */
   readonly runRange?: readonly [number, number];
+  /** The job's prompts (jobPrompts) where several calls share them; absent: made here. */
+  readonly prompts?: Promise<PromptBook>;
+}
+
+/** Every pass's prompts (measured and warm-up) of a job of `runs` runs, sized with the engines' tokenizer. */
+export async function jobPrompts(config: ActionConfig, scenarios: ScenarioSet, runs: number, hooks: MeasureHooks, signal?: AbortSignal): Promise<PromptBook> {
+  const tokenizer = await promptTokenizer(config, hooks);
+  try {
+    return await makePromptBook(scenarios.scenarios, runs * (config.repetitions + config.warmupRepetitions), tokenizer, signal, synthesisProgress(hooks));
+  } catch (err) {
+    if (!(err instanceof RunCancelledError)) throw err;
+    // Cancelled before anything was measured: measure() sees the aborted signal and returns the
+    // empty, partial run at once, never asking for a prompt.
+    return { hash: '', get: () => { throw err; } };
+  }
 }
 
 export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, opts: MeasureRunOptions): Promise<RunResult> {
-  const tokenizer = await promptTokenizer(config, opts.hooks);
   const runs = opts.runRange ? maxRuns(config) : config.runs;
+  const prompts = opts.prompts ?? jobPrompts(config, scenarios, runs, opts.hooks, opts.signal);
   // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
   // engine's prefix cache cannot carry them into the measured ones.
   // Every run of the job measures `repetitions` passes of its own (own prompts, own shuffled order).
   const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions * runs, seed: opts.seed, shard: config.shard });
-  opts.hooks.info(
+  // A sequential job's later looks measure the same plan: it was said once.
+  if ((opts.runRange?.[0] ?? 0) === 0) opts.hooks.info(
     `plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ` +
       `${config.runs > 1 ? `${config.runs} runs (engine starts) × ` : ''}${config.repetitions} repetitions ` +
       `(+${config.warmupRepetitions} unrecorded warm-up${config.runs > 1 ? ' per run' : ''}), ` +
       `${runs > config.runs ? `up to ${runs} runs while cells are undecided${config.timeBudgetS !== null ? ` within ${config.timeBudgetS} s` : ''}, ` : ''}` +
       `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`,
   );
-  let prompts: PromptBook;
-  try {
-    prompts = await makePromptBook(scenarios.scenarios, runs * (config.repetitions + config.warmupRepetitions), tokenizer, opts.signal, synthesisProgress(opts.hooks));
-  } catch (err) {
-    if (!(err instanceof RunCancelledError)) throw err;
-    // Cancelled before anything was measured: measure() sees the aborted signal and returns the
-    // empty, partial run at once, never asking for a prompt.
-    prompts = { hash: '', get: () => { throw err; } };
-  }
   return measure({
     plan,
     scenarios,
     model: config.model,
-    prompts,
+    prompts: await prompts,
     warmupRepetitions: config.warmupRepetitions,
     warmStart: config.warmStart,
     runs,
@@ -235,6 +242,8 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
   return withOutFolder(opts.outDir, outputBytes(keptRecords(config, scenarios, opts.keepRecords)), async () => {
     const measureOpts = { seed: opts.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source };
     const plan = sequentialPlan(config);
+    // Synthesised once for every run the job may take, not again at each look.
+    let prompts: Promise<PromptBook> | undefined;
     const { run, comparison } =
       scenarios === null
         ? judged(mergeShards(readShardResults(config.resultsDir)), evaluation)
@@ -242,7 +251,7 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
           ? keptOnly(
               await runSequential(plan, {
                 // Records stay in memory between looks: the pooled summaries of the merged run are pooled from them.
-                measure: (from, to) => measureRun(config, scenarios, { ...measureOpts, keepRecords: true, runRange: [from, to] }),
+                measure: (from, to) => measureRun(config, scenarios, { ...measureOpts, keepRecords: true, runRange: [from, to], prompts: (prompts ??= jobPrompts(config, scenarios, maxRuns(config), opts.hooks, opts.signal)) }),
                 judge: (r, confidence) => judge(r, evaluation, confidence),
                 now: () => performance.now() / 1000,
                 info: opts.hooks.info,

@@ -71,6 +71,8 @@ test('sequential: undecided after the first run, the job adds runs until the reg
   assert.equal(e.records, undefined, 'records pooled in memory, not written without --records');
   assert.ok(comparison.engines[0].metrics.some((m) => m.verdict === 'regression'));
   assert.match(r.output, /look 1 of 6: cells undecided after 1 run\(s\); measuring run 2/);
+  // One plan (and one prompt synthesis) for every run the job may take, said once.
+  assert.equal(r.output.match(/^plan: .*up to 6 runs while cells are undecided/gm)?.length, 1, r.output);
   assert.match(readFileSync(join(dir, 'adds', 'report.md'), 'utf8'), new RegExp(`Sequential design: ${s.runs} runs per engine, ${s.looks} of 6 planned looks .*stopped because a regression was found`));
 });
 
