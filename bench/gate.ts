@@ -12,7 +12,8 @@
 //   node bench/gate.ts [--trials N] [--seed S] [--workers W] [--only SECTION,…]
 //     N trials per setting (default 200); W worker threads (default 1); sections: pr,
 //     false-alarms (unchanged jobs of (a), (b), (c7) only, for more trials at the same cost), tails,
-//     release, nightly (default all; the last line's JSON then holds null for what was not run)
+//     release, nightly, sequential (default all; the last line's JSON then holds null for what was
+//     not run)
 //
 // A history of H stored runs is ⌈H/2⌉ recorded jobs kept to the newest H runs (recordRun's window);
 // a fresh history is drawn every 2 trials. False alarm: an unchanged job with any regression
@@ -21,16 +22,23 @@
 // an affected scenario or over the whole set. Decided share: the share of an unchanged job's cells
 // that end no change, regression or improvement. Every figure comes with its 95% Wilson interval.
 //
+// Sequential: the job's first runs, then one run at a time while cells are undecided, up to
+// SEQ_MAX_RUNS, through src/sequential.ts's runSequential (the loop the action runs, each look at
+// its Bonferroni share of 1 − confidence); the current job's runs are drawn at once and handed out
+// a run at a time. False alarm, power and runs taken as above, per sequential job.
+//
 // Cost: vLLM's measured costs on an H200 (session 4: an engine start ≈ 62 s, a measured pass of the
-// default scenarios ≈ 32 s); a job of R runs × P repetitions (plus the warm-up pass) costs
-// R × (62 + (P + warm-up) × 32) s — 316 s at the defaults. The design runs a fixed number of runs,
-// so the cost per verdict is that figure under every noise model.
+// default scenarios ≈ 32 s); a run of P repetitions (plus the warm-up pass) costs
+// 62 + (P + warm-up) × 32 s, 158 s at the defaults, and a job of R runs R times that (316 s at the
+// defaults' 2 runs). The sequential section's cost per verdict is its mean runs per unchanged job
+// times 158 s.
 
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { METRICS } from '../src/metrics/catalog.ts';
 import { recordRun, type BaselineDoc } from '../src/baseline/history.ts';
 import { compare, SUITE, type CompareOptions } from '../src/compare/verdict.ts';
+import { runSequential } from '../src/sequential.ts';
 import { INPUT_DEFAULTS } from '../src/config/inputs.ts';
 import { studentTQuantile } from '../src/compare/stats.ts';
 import { createRng, mixSeed, type Rng } from '../src/load/random.ts';
@@ -55,6 +63,9 @@ const RELEASE = { shape: { runs: 4, reps: DEFAULTS.reps }, history: 10, failOn: 
 const FITTED_RELEASE_HISTORY = 30;
 /** Nightly: 30 stored runs, the last STEP_BACK runs of the series (current job included) slower. */
 const NIGHTLY = { history: 30, stepBack: 10, size: 0.05, within: 2 } as const;
+/** The sequential design as benchmarked: the defaults' first runs, then up to SEQ_MAX_RUNS in all, against 10 stored runs. */
+const SEQ_MAX_RUNS = 16;
+const SEQ_HISTORY = 10;
 /**
  * A release recipe fitted to a runner's noise (what the README tells a user to compute from the
  * report's noise line): R runs and, per whole-set metric, the tolerance (t + z)·SE with SE the
@@ -154,7 +165,8 @@ type Task =
   | { readonly kind: 'pr'; readonly model: string; readonly history: number; readonly shifts: boolean }
   | { readonly kind: 'aa'; readonly historyModel: string; readonly model: string; readonly history: number }
   | { readonly kind: 'release'; readonly model: string; readonly fitted: boolean }
-  | { readonly kind: 'nightly'; readonly model: string };
+  | { readonly kind: 'nightly'; readonly model: string }
+  | { readonly kind: 'sequential'; readonly model: string };
 
 /** Counts of successes by key, and trials (and cells, for the decided share). */
 type Tally = Record<string, number>;
@@ -163,7 +175,21 @@ function add(into: Tally, from: Tally): void {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }
 
-function runTask(task: Task, trials: number, seed: number): Tally {
+/** Runs [from, to) of a job measured whole: the repetitions of those engine starts. */
+function runsOfJob(run: RunResult, from: number, to: number): RunResult {
+  return { ...run, engines: run.engines.map((e) => ({ ...e, repetitions: e.repetitions.filter((r) => (r.run ?? 0) >= from && (r.run ?? 0) < to) })) };
+}
+
+/** One sequential job over the current job's drawn runs: its last comparison and the runs it took. */
+async function sequentialJob(doc: BaselineDoc, job: RunResult): Promise<{ comparison: Comparison; runs: number }> {
+  const { comparison } = await runSequential(
+    { firstRuns: DEFAULTS.runs, maxRuns: SEQ_MAX_RUNS, budgetS: null, confidence: CONFIDENCE, failOn: 'regression' },
+    { measure: async (from, to) => runsOfJob(job, from, to), judge: (run, confidence) => compare(doc.entries, run, { mode: 'pr', confidence, failOn: 'regression' }), now: () => 0 },
+  );
+  return { comparison, runs: comparison.sequential!.runs };
+}
+
+async function runTask(task: Task, trials: number, seed: number): Promise<Tally> {
   const all = models();
   const rng = createRng(seed);
   const t: Tally = { trials };
@@ -200,6 +226,20 @@ function runTask(task: Task, trials: number, seed: number): Tally {
       if (judge(current).gate.passed) inc('release_pass');
       if (!judge(slowed(current, 'output_throughput', 0.05, all6)).gate.passed) inc('release_thr_5_fail');
       if (!judge(slowed(current, 'tpot_p50', 0.05, all6)).gate.passed) inc('release_tpot_5_fail');
+    } else if (task.kind === 'sequential') {
+      const model = all[task.model];
+      if (trial % 2 === 0) doc = drawHistory(model, rng, SEQ_HISTORY);
+      const shape = { ...DEFAULTS, runs: SEQ_MAX_RUNS };
+      const current = model.draw(rng, shape, ENGINES.length);
+      const aa = await sequentialJob(doc!, runOf(model, current, shape, CREATED));
+      if (anyRegression(aa.comparison)) inc('false_alarm');
+      inc('aa_runs', aa.runs);
+      for (const shift of SHIFTS.filter((x) => x.key === 'thr_10' || x.key === 'thr_5')) {
+        const all6 = model.scenarios.map((_, i) => i);
+        const c = await sequentialJob(doc!, runOf(model, slowed(current, shift.metric, shift.size, all6), shape, CREATED));
+        if (regressionFlagged(c.comparison, shift.metric, model.scenarios)) inc(shift.key);
+        inc(`${shift.key}_runs`, c.runs);
+      }
     } else {
       const model = all[task.model];
       const all6 = model.scenarios.map((_, i) => i);
@@ -238,6 +278,7 @@ function plan(sections: ReadonlySet<string>): Job[] {
     for (const model of ['b', 'c7']) jobs.push({ id: `release fitted ${model}`, task: { kind: 'release', model, fitted: true } });
   }
   if (sections.has('nightly')) jobs.push({ id: 'nightly b', task: { kind: 'nightly', model: 'b' } });
+  if (sections.has('sequential')) for (const model of ['b', 'c7']) jobs.push({ id: `sequential ${model}`, task: { kind: 'sequential', model } });
   return jobs;
 }
 
@@ -247,7 +288,7 @@ async function runAll(jobs: readonly Job[], trials: number, seed: number, worker
   const chunks = jobs.flatMap((job, j) => Array.from({ length: Math.ceil(trials / CHUNK) }, (_, k) => ({ id: job.id, task: job.task, trials: Math.min(CHUNK, trials - k * CHUNK), seed: mixSeed(seed, j, k) })));
   const out = new Map<string, Tally>(jobs.map((j) => [j.id, {}]));
   if (workers <= 1) {
-    for (const c of chunks) add(out.get(c.id)!, runTask(c.task, c.trials, c.seed));
+    for (const c of chunks) add(out.get(c.id)!, await runTask(c.task, c.trials, c.seed));
     return out;
   }
   let next = 0;
@@ -296,7 +337,7 @@ function figure(t: Tally | undefined, key: string, of = 'trials'): { value: numb
   return { value: Number((k / n).toFixed(4)), text: `${pct(k / n)} [${pct(lo)}, ${pct(hi)}]` };
 }
 
-const SECTIONS = ['pr', 'false-alarms', 'tails', 'release', 'nightly'] as const;
+const SECTIONS = ['pr', 'false-alarms', 'tails', 'release', 'nightly', 'sequential'] as const;
 
 function args(): { trials: number; seed: number; workers: number; only: Set<string> } {
   const { numbers, only } = benchArgs(SECTIONS, { trials: 200, seed: 20261206, workers: 1 });
@@ -362,13 +403,31 @@ async function main(): Promise<void> {
     console.log(`\nnightly (schedule mode), (b), ${NIGHTLY.history} stored runs, −${NIGHTLY.size * 100}% throughput step ${NIGHTLY.stepBack} runs back`);
     row(`found and placed within ${NIGHTLY.within} runs`, figure(r('nightly b'), 'nightly_found'));
   }
-  const jobCost = DEFAULTS.runs * (VLLM_START_S + (DEFAULTS.reps + WARMUP) * VLLM_PASS_S);
-  console.log(`\ncost per verdict (vLLM, H200): ${DEFAULTS.runs} × (${VLLM_START_S} + ${DEFAULTS.reps + WARMUP} × ${VLLM_PASS_S}) = ${jobCost} GPU-seconds under every model (a fixed number of runs; no sequential design yet)`);
-  console.log('the sequential design (b_h10_seq_*) is not built: its keys are null');
+  const runCost = VLLM_START_S + (DEFAULTS.reps + WARMUP) * VLLM_PASS_S;
+  /** Mean runs per job of a sequential tally under `key`, or null where it was not run. */
+  const meanRuns = (id: string, key: string): number | null => {
+    const t = r(id);
+    return t && t.trials ? (t[key] ?? 0) / t.trials : null;
+  };
+  if (only.has('sequential')) {
+    console.log(`\nsequential design, history ${SEQ_HISTORY} stored runs: ${DEFAULTS.runs} runs, then one at a time while cells are undecided (no regression found), up to ${SEQ_MAX_RUNS} runs; each look at confidence 1 − ${(1 - CONFIDENCE).toFixed(2)}/${SEQ_MAX_RUNS - DEFAULTS.runs + 1}`);
+    for (const model of ['b', 'c7']) {
+      const id = `sequential ${model}`;
+      row(`(${model}) false alarms`, figure(r(id), 'false_alarm'));
+      for (const [label, key] of [['−10% throughput, every scenario', 'thr_10'], ['−5% throughput, every scenario', 'thr_5']]) {
+        const f = figure(r(id), key);
+        row(`(${model}) ${label}`, f ? { text: `${f.text}, mean ${meanRuns(id, `${key}_runs`)!.toFixed(2)} runs` } : null);
+      }
+      const aa = meanRuns(id, 'aa_runs');
+      console.log(`  (${model}) unchanged job: mean ${aa === null ? 'not run' : `${aa.toFixed(2)} runs = ${aa.toFixed(2)} × ${runCost} = ${(aa * runCost).toFixed(0)} GPU-seconds per verdict (vLLM, H200)`}`);
+    }
+  }
+  const jobCost = DEFAULTS.runs * runCost;
+  console.log(`\ncost per verdict (vLLM, H200) of the fixed design: ${DEFAULTS.runs} × (${VLLM_START_S} + ${DEFAULTS.reps + WARMUP} × ${VLLM_PASS_S}) = ${jobCost} GPU-seconds under every model`);
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const v = (id: string, key: string, of = 'trials'): number | null => figure(r(id), key, of)?.value ?? null;
-  const falseAlarms = [...results.entries()].filter(([id]) => id.startsWith('pr ') || id.startsWith('aa ')).map(([, t]) => (t.trials ? (t.false_alarm ?? 0) / t.trials : null));
+  const falseAlarms = [...results.entries()].filter(([id]) => id.startsWith('pr ') || id.startsWith('aa ') || id.startsWith('sequential ')).map(([, t]) => (t.trials ? (t.false_alarm ?? 0) / t.trials : null));
   const minOf = (...xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : Math.min(...(xs as number[])));
   console.log(
     JSON.stringify({
@@ -383,15 +442,16 @@ async function main(): Promise<void> {
       c7_h10_ttft_p95_10: v('pr c7 h10', 'ttft_p95_10'),
       c7_h10_one_scenario_5: v('pr c7 h10', 'one_scenario_5'),
       c7_h10_decided_share: v('pr c7 h10', 'decided', 'cells'),
-      b_h10_seq_thr_10: null,
-      b_h10_seq_thr_5: null,
+      b_h10_seq_thr_10: v('sequential b', 'thr_10'),
+      b_h10_seq_thr_5: v('sequential b', 'thr_5'),
       // The README's release recipe is the one fitted to the runner's noise.
       release_unchanged_pass_b: v('release fitted b', 'release_pass'),
       release_unchanged_pass_c7: v('release fitted c7', 'release_pass'),
       release_5pct_fail: minOf(...['b', 'c7'].flatMap((m) => [v(`release fitted ${m}`, 'release_thr_5_fail'), v(`release fitted ${m}`, 'release_tpot_5_fail')])),
       nightly_b_step_5: v('nightly b', 'nightly_found'),
-      vllm_gpu_s_per_verdict_c7: jobCost,
-      vllm_gpu_s_per_verdict_b: jobCost,
+      // The sequential design's cost where it was run (mean runs of an unchanged job), else the fixed design's.
+      vllm_gpu_s_per_verdict_c7: Math.round((meanRuns('sequential c7', 'aa_runs') ?? DEFAULTS.runs) * runCost),
+      vllm_gpu_s_per_verdict_b: Math.round((meanRuns('sequential b', 'aa_runs') ?? DEFAULTS.runs) * runCost),
     }),
   );
 }
@@ -399,5 +459,5 @@ async function main(): Promise<void> {
 if (isMainThread) {
   await main();
 } else if ((workerData as { worker?: boolean } | null)?.worker) {
-  parentPort!.on('message', (c: { id: string; task: Task; trials: number; seed: number }) => parentPort!.postMessage({ id: c.id, tally: runTask(c.task, c.trials, c.seed) }));
+  parentPort!.on('message', (c: { id: string; task: Task; trials: number; seed: number }) => void runTask(c.task, c.trials, c.seed).then((tally) => parentPort!.postMessage({ id: c.id, tally })));
 }

@@ -63,6 +63,8 @@ export interface MeasureOptions {
    * each start gets its own warm-up passes (prompts after the measured ones, per run).
    */
   readonly runs: number;
+  /** The runs [from, to) this call measures (the sequential design adds runs one call at a time); absent: all. */
+  readonly runRange?: readonly [number, number];
   readonly logDir: string;
   readonly keepRecords: boolean;
   readonly actionVersion: string;
@@ -146,16 +148,17 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
   const cancelled = (engine: RunningEngine): EngineResult => failed('cancelled', engine.logTail(30));
   const hooks = { info, warning, onSpawn: opts.hooks.onSpawn, onStopped: opts.hooks.onStopped, signal: opts.signal };
   const units = opts.plan.units.filter((u) => u.engine === engine.label);
-  const measured = [...new Set(units.map((u) => u.repetition))];
   // The plan's repetitions are split over the job's runs in order: run r measures its own slice.
   const perRun = Math.ceil(opts.plan.repetitions / opts.runs);
+  const [fromRun, toRun] = opts.runRange ?? [0, opts.runs];
+  const measured = [...new Set(units.map((u) => u.repetition))].filter((r) => Math.floor(r / perRun) >= fromRun && Math.floor(r / perRun) < toRun);
   const requestsOf = (name: string): number => opts.scenarios.scenarios.find((s) => s.name === name)!.requests;
   const startsMeasuring = new Set(measured.map((r) => Math.floor(r / perRun))).size;
   const passes: EngineProgress = {
     done: 0,
     total:
       startsMeasuring * opts.warmupRepetitions * [...new Set(units.map((u) => u.scenario))].reduce((n, name) => n + requestsOf(name), 0) +
-      units.reduce((n, u) => n + requestsOf(u.scenario), 0),
+      units.filter((u) => measured.includes(u.repetition)).reduce((n, u) => n + requestsOf(u.scenario), 0),
   };
   try {
     for (let run = 0; run < opts.runs; run++) {

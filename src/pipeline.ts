@@ -18,6 +18,7 @@ import { makePromptBook, type PromptBook, type SynthesisProgress } from './load/
 import { RunCancelledError } from './load/runner.ts';
 import { loadTokenizer, type Tokenizer } from './load/tokenizer.ts';
 import { measure, type MeasureHooks } from './measure.ts';
+import { maxRuns, runSequential, sequentialPlan } from './sequential.ts';
 import { makePlan } from './plan.ts';
 import { renderReport, type ReportInput } from './report/markdown.ts';
 import { gateOutcome, missingBaselineFails, outcomeTitle, type GateOutcome, type MissingBaseline } from './report/outcome.ts';
@@ -51,13 +52,16 @@ export interface EvaluateOptions {
 
 const RECORDING_MODES = new Set(['baseline', 'schedule']);
 
-/** The run against the history read before it. */
-export function judge(run: RunResult, opts: EvaluateOptions): Comparison {
+/**
+ * The run against the history read before it, at the confidence of a look where the run was
+ * measured sequentially (so `compare` of its results.json judges it as the job did).
+ */
+export function judge(run: RunResult, opts: EvaluateOptions, confidence = run.sequential?.lookConfidence ?? opts.config.confidence): Comparison {
   const { config } = opts;
   return compare(opts.history?.entries ?? [], run, {
     mode: config.mode,
     tolerances: config.tolerances,
-    confidence: config.confidence,
+    confidence,
     allowFingerprintMismatch: config.allowFingerprintMismatch,
     failOn: config.failOn,
     // `fail` wants a baseline for every engine; `auto` only where the store lost one it had.
@@ -144,37 +148,49 @@ export interface MeasureRunOptions {
   readonly hooks: MeasureHooks;
   readonly source: RunResult['source'];
   readonly signal?: AbortSignal;
+  /** Runs [from, to) of a job planned for `maxRuns(config)` runs; absent: the job's `runs`. */
+  readonly runRange?: readonly [number, number];
+  /** The job's prompts (jobPrompts) where several calls share them; absent: made here. */
+  readonly prompts?: Promise<PromptBook>;
 }
 
-export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, opts: MeasureRunOptions): Promise<RunResult> {
-  const tokenizer = await promptTokenizer(config, opts.hooks);
-  // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
-  // engine's prefix cache cannot carry them into the measured ones.
-  // Every run of the job measures `repetitions` passes of its own (own prompts, own shuffled order).
-  const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions * config.runs, seed: opts.seed, shard: config.shard });
-  opts.hooks.info(
-    `plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ` +
-      `${config.runs > 1 ? `${config.runs} runs (engine starts) × ` : ''}${config.repetitions} repetitions ` +
-      `(+${config.warmupRepetitions} unrecorded warm-up${config.runs > 1 ? ' per run' : ''}), ` +
-      `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`,
-  );
-  let prompts: PromptBook;
+/** Every pass's prompts (measured and warm-up) of a job of `runs` runs, sized with the engines' tokenizer. */
+export async function jobPrompts(config: ActionConfig, scenarios: ScenarioSet, runs: number, hooks: MeasureHooks, signal?: AbortSignal): Promise<PromptBook> {
+  const tokenizer = await promptTokenizer(config, hooks);
   try {
-    prompts = await makePromptBook(scenarios.scenarios, config.runs * (config.repetitions + config.warmupRepetitions), tokenizer, opts.signal, synthesisProgress(opts.hooks));
+    return await makePromptBook(scenarios.scenarios, runs * (config.repetitions + config.warmupRepetitions), tokenizer, signal, synthesisProgress(hooks));
   } catch (err) {
     if (!(err instanceof RunCancelledError)) throw err;
     // Cancelled before anything was measured: measure() sees the aborted signal and returns the
     // empty, partial run at once, never asking for a prompt.
-    prompts = { hash: '', get: () => { throw err; } };
+    return { hash: '', get: () => { throw err; } };
   }
+}
+
+export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, opts: MeasureRunOptions): Promise<RunResult> {
+  const runs = opts.runRange ? maxRuns(config) : config.runs;
+  const prompts = opts.prompts ?? jobPrompts(config, scenarios, runs, opts.hooks, opts.signal);
+  // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
+  // engine's prefix cache cannot carry them into the measured ones.
+  // Every run of the job measures `repetitions` passes of its own (own prompts, own shuffled order).
+  const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions * runs, seed: opts.seed, shard: config.shard });
+  // A sequential job's later looks measure the same plan: it was said once.
+  if ((opts.runRange?.[0] ?? 0) === 0) opts.hooks.info(
+    `plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ` +
+      `${config.runs > 1 ? `${config.runs} runs (engine starts) × ` : ''}${config.repetitions} repetitions ` +
+      `(+${config.warmupRepetitions} unrecorded warm-up${config.runs > 1 ? ' per run' : ''}), ` +
+      `${runs > config.runs ? `up to ${runs} runs while cells are undecided${config.timeBudgetS !== null ? ` within ${config.timeBudgetS} s` : ''}, ` : ''}` +
+      `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`,
+  );
   return measure({
     plan,
     scenarios,
     model: config.model,
-    prompts,
+    prompts: await prompts,
     warmupRepetitions: config.warmupRepetitions,
     warmStart: config.warmStart,
-    runs: config.runs,
+    runs,
+    runRange: opts.runRange,
     python: config.python,
     dtype: 'auto',
     engineArgs: { vllm: config.vllmArgs, transformers: config.transformersArgs, sim: config.simArgs },
@@ -237,8 +253,16 @@ async function evaluationFor(config: ActionConfig, store: BaselineStore | null, 
 }
 
 /** Judges the run, settles the outcome, renders the report and writes the files: the common end of every gate. */
-function conclude(run: RunResult, config: ActionConfig, evaluation: EvaluateOptions | null, outDir: string, report: GateOptions['report']): Omit<GateRun, 'run' | 'evaluation'> {
-  const comparison = evaluation ? judge(run, evaluation) : null;
+function conclude(
+  run: RunResult,
+  config: ActionConfig,
+  evaluation: EvaluateOptions | null,
+  outDir: string,
+  report: GateOptions['report'],
+  // A sequential job's last look already judged the run.
+  judged: Comparison | null = evaluation ? judge(run, evaluation) : null,
+): Omit<GateRun, 'run' | 'evaluation'> {
+  const comparison = judged;
   const outcome = gateOutcome({ run, comparison, failOn: config.failOn, missingBaseline: config.missingBaseline, missing: evaluation?.missing, shard: config.shard });
   const text = renderReport({ run, comparison, outcome, ...report });
   return { comparison, outcome, report: text, outputs: writeOutputs(outDir, run, comparison, text) };
@@ -250,18 +274,36 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
   if (evaluation) await checkRecordable(evaluation);
   const scenarios = config.mode === 'aggregate' ? null : loadScenarioSet(config.scenarios);
   return withOutFolder(opts.outDir, outputBytes(keptRecords(config, scenarios, opts.keepRecords)), async () => {
-    const run =
-      scenarios === null
-        ? mergeShards(readShardResults(config.resultsDir))
-        : await measureRun(config, scenarios, { seed: config.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source });
+    const measureOpts = { seed: config.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source };
+    const plan = sequentialPlan(config);
+    if (scenarios !== null && plan && evaluation) {
+      // Synthesised once for every run the job may take, not again at each look.
+      let prompts: Promise<PromptBook> | undefined;
+      const { run, comparison } = keptOnly(
+        await runSequential(plan, {
+          // Records stay in memory between looks: the pooled summaries of the merged run are pooled from them.
+          measure: (from, to) => measureRun(config, scenarios, { ...measureOpts, keepRecords: true, runRange: [from, to], prompts: (prompts ??= jobPrompts(config, scenarios, maxRuns(config), opts.hooks, opts.signal)) }),
+          judge: (r, confidence) => judge(r, evaluation, confidence),
+          now: () => performance.now() / 1000,
+          info: opts.hooks.info,
+        }),
+        opts.keepRecords,
+      );
+      return { run, evaluation, ...conclude(run, config, evaluation, opts.outDir, opts.report, comparison) };
+    }
+    const run = scenarios === null ? mergeShards(readShardResults(config.resultsDir)) : await measureRun(config, scenarios, measureOpts);
     return { run, evaluation, ...conclude(run, config, evaluation, opts.outDir, opts.report) };
   });
+}
+
+function keptOnly<T extends { run: RunResult }>(out: T, keepRecords: boolean): T {
+  return keepRecords ? out : { ...out, run: { ...out.run, engines: out.run.engines.map(({ records: _records, ...e }) => e) } };
 }
 
 /** Request records results.json will hold: every measured request when they are kept (and in shards), else none. */
 function keptRecords(config: ActionConfig, scenarios: ScenarioSet | null, keepRecords: boolean): number {
   if (scenarios === null || !(keepRecords || config.shard.count > 1)) return 0;
-  return scenarios.scenarios.reduce((n, s) => n + s.requests, 0) * config.runs * config.repetitions * config.engines.length;
+  return scenarios.scenarios.reduce((n, s) => n + s.requests, 0) * maxRuns(config) * config.repetitions * config.engines.length;
 }
 
 /** Synthesis that takes seconds says how far it got, every PROMPT_PROGRESS_MS, so a large plan never looks hung. */

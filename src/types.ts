@@ -274,6 +274,26 @@ export interface RunResult {
   } | null;
   /** Present on a shard's results (matrix runs): which part of the plan this run measured. */
   readonly shard?: { readonly index: number; readonly count: number };
+  /** Present where the job ran the sequential design (max-runs above runs, or a time-budget): how it went. */
+  readonly sequential?: SequentialRecord;
+}
+
+/**
+ * Why a sequential job stopped adding runs: every cell decided; a regression found (final at its
+ * look); no undecided cell forecast to settle within max-runs; the time budget would be exceeded
+ * by one more run; max-runs reached; an engine failed.
+ */
+export type SequentialStop = 'decided' | 'regression' | 'futile' | 'budget' | 'max-runs' | 'partial';
+
+export interface SequentialRecord {
+  /** Runs (engine starts per engine) the job measured in all. */
+  readonly runs: number;
+  /** Comparisons made, and the most the plan allowed (1 + max-runs − runs). */
+  readonly looks: number;
+  readonly plannedLooks: number;
+  /** The confidence each look tested at: 1 − (1 − confidence) / plannedLooks (Bonferroni α-spending). */
+  readonly lookConfidence: number;
+  readonly stopped: SequentialStop;
 }
 
 // ---------- prompts ----------
@@ -440,4 +460,6 @@ export interface Comparison {
   readonly changePoints: readonly ChangePoint[];
   readonly sloViolations: readonly SloViolation[];
   readonly gate: GateDecision;
+  /** Present where the job ran the sequential design: runs taken, looks, and why it stopped. */
+  readonly sequential?: SequentialRecord;
 }

@@ -63,6 +63,13 @@ export interface ActionConfig {
   readonly warmStart: boolean;
   /** Independent engine starts per engine in one job, each with its warm-up and repetitions. */
   readonly runs: number;
+  /**
+   * Sequential design: the most runs a job may measure while cells are undecided (0 or ≤ runs: off,
+   * the job measures `runs` and compares once).
+   */
+  readonly maxRuns: number;
+  /** Seconds the sequential design may spend measuring (a run is added only if it fits); null: max-runs alone bounds it. */
+  readonly timeBudgetS: number | null;
   /** Share of failed, cut-off or empty requests above which an engine × scenario is an error. */
   readonly maxFailureRate: number;
   /** engines: openai — the endpoint already running; null when not given. */
@@ -98,6 +105,7 @@ export const INPUT_DEFAULTS = Object.freeze({
   'warmup-repetitions': '1',
   'warm-start': 'false',
   runs: '2',
+  'max-runs': '0',
   'max-failure-rate': '0',
 });
 
@@ -141,6 +149,14 @@ function share(input: string, raw: string): number {
 function seconds(input: string, raw: string): number {
   const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
   if (!(n > 0 && n <= 86_400)) fail(input, 'a number of seconds above 0 (at most 86400)', raw);
+  return n;
+}
+
+/** A duration: seconds, or with a unit (900, 900s, 15m, 1.5h). */
+function duration(input: string, raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(raw);
+  const n = m ? Number(m[1]) * { s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 's' | 'm' | 'h'] : NaN;
+  if (!(n > 0 && n <= 86_400)) fail(input, 'a duration above 0 and at most 24 h, in seconds or with a unit (e.g. 900, 15m, 1h)', raw);
   return n;
 }
 
@@ -332,6 +348,8 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
     warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
     warmStart: read('warm-start', (raw) => boolean('warm-start', raw), d['warm-start']),
     runs: read('runs', (raw) => integer('runs', raw, 1, 100), d.runs),
+    maxRuns: read('max-runs', (raw) => integer('max-runs', raw, 0, 100), d['max-runs']),
+    timeBudgetS: read('time-budget', (raw) => (raw === '' ? null : duration('time-budget', raw))),
     maxFailureRate: read('max-failure-rate', (raw) => share('max-failure-rate', raw), d['max-failure-rate']),
     baseUrl: read('base-url', (raw) => (raw === '' ? null : inputCheck('base-url', () => checkBaseUrl(raw)))),
     apiKey: read('api-key', (raw) => raw),
@@ -351,6 +369,8 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
   // The comparison window only reads; what is deleted is this input's alone, and never a run the window would compare.
   if (config.historyKeep < config.history) problems.push(`input "history-keep": expected at least "history" (${config.history}), the runs the comparison reads, got ${config.historyKeep}`);
   problems.push(...engineArgProblems(config));
+  // The looks are planned (and α split over them) from max-runs: a budget alone would leave them open.
+  if (config.timeBudgetS !== null && !(config.maxRuns > config.runs)) problems.push(`input "time-budget": needs "max-runs" above "runs" (${config.runs}), the most runs the budget may buy, got max-runs ${config.maxRuns}`);
   if (problems.length) {
     const named = problems.map((p) => p.replace(/^input "([^"]+)"/, (_, input: string) => naming.name(input)));
     throw new Error(`invalid ${naming.noun}${problems.length === 1 ? '' : 's'}:\n- ${named.join('\n- ')}`);

@@ -13,6 +13,7 @@ import { shortSha } from './format.ts';
 import { gateOutcome, missingBaselineText, outcomeTitle, type GateOutcome } from './outcome.ts';
 import { renderRelease } from './release.ts';
 import { renderRoofline } from './roofline.ts';
+import { sequentialLine } from './sequential.ts';
 import { renderMemory, renderThrottling } from './memory.ts';
 import { renderFullSummaries } from './summaries.ts';
 import { renderHeadToHead } from './versus.ts';
@@ -95,6 +96,7 @@ function verdictLines(input: ReportInput, readings: Readings | null, outcome: Ga
     const counts = counted.has(e.engine) ? null : countsNote(e);
     if (counts) lines.push(`- **${escapeInline(e.engine)}**: ${counts}`);
   }
+  if (run.sequential) lines.push(`- ${sequentialLine(run.sequential)}`);
   const failed = run.engines.filter((e) => e.status === 'failed').map((e) => escapeInline(e.engine));
   if (run.partial) lines.push(`- ⚠️ Partial run${failed.length ? `: ${failed.join(', ')} failed` : ''} (see Failures).`);
   return lines.length ? lines.join('\n') : null;

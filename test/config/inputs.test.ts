@@ -57,6 +57,8 @@ test('defaults give a complete, frozen config', () => {
       warmupRepetitions: 1,
       warmStart: false,
       runs: 2,
+      maxRuns: 0,
+      timeBudgetS: null,
       maxFailureRate: 0,
       baseUrl: null,
       apiKey: '',
@@ -98,6 +100,8 @@ test('every input is parsed into its typed value', () => {
       shard: '2/3',
       'results-dir': 'out',
       history: '20',
+      'max-runs': '6',
+      'time-budget': '15m',
     }),
   );
   assert.deepEqual(c.engines.map((e) => e.label), ['sim-vllm', 'sim-transformers', 'vllm']);
@@ -124,6 +128,10 @@ test('every input is parsed into its typed value', () => {
   assert.deepEqual(c.shard, { index: 2, count: 3 });
   assert.equal(c.resultsDir, 'out');
   assert.equal(c.history, 20);
+  assert.equal(c.maxRuns, 6);
+  assert.equal(c.timeBudgetS, 900);
+  assert.equal(readInputs(inputs({ engines: 'sim', 'max-runs': '4', 'time-budget': '1.5h' })).timeBudgetS, 5400);
+  assert.equal(readInputs(inputs({ engines: 'sim', 'max-runs': '4', 'time-budget': '90' })).timeBudgetS, 90);
 });
 
 test('simulated engines need no model; real ones do', () => {
@@ -177,6 +185,10 @@ test('each bad input is named with what it accepts', () => {
     [{ shard: 'all' }, /input "shard": expected "i\/n"/],
     [{ 'results-dir': 'a\rb' }, /input "results-dir": expected a directory path/],
     [{ history: '0' }, /input "history": expected a whole number from 1 to 1000/],
+    [{ 'max-runs': '101' }, /input "max-runs": expected a whole number from 0 to 100, got "101"/],
+    [{ 'max-runs': '6', 'time-budget': '15 minutes' }, /input "time-budget": expected a duration above 0 and at most 24 h, in seconds or with a unit \(e.g. 900, 15m, 1h\), got "15 minutes"/],
+    [{ 'max-runs': '6', 'time-budget': '0s' }, /input "time-budget": expected a duration above 0/],
+    [{ 'time-budget': '15m' }, /input "time-budget": needs "max-runs" above "runs" \(2\), the most runs the budget may buy, got max-runs 0/],
   ];
   for (const [values, expected] of cases) assert.match(problem(values), expected, JSON.stringify(values));
 });

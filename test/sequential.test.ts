@@ -1,0 +1,101 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { packageRoot } from '../src/paths.ts';
+import type { Comparison, RunResult } from '../src/types.ts';
+
+// The sequential design (max-runs, time-budget) end to end through the CLI on the simulated
+// engine: a baseline job of 2 runs, then PR jobs of an engine twice as slow (`--slowdown 2`). With
+// 2 stored runs and 1 current run the run-to-run interval has 1 degree of freedom, too few to call
+// anything at the look's level, so the job must add runs until the regression is certain; with 2
+// current runs it is certain at the first look, and the job stops there.
+
+const TINY = `version: 1
+scenarios:
+  - name: tiny
+    description: Four short requests, one at a time.
+    input: 16
+    output: 8
+    requests: 4
+    load: {concurrency: 1}
+    seed: 5
+    slo: {ttft-ms: 5000}
+`;
+
+const exec = promisify(execFile);
+let dir = '';
+
+function cli(out: string, args: readonly string[]): Promise<{ code: number; output: string }> {
+  const argv = [join(packageRoot(), 'src', 'cli.ts'), 'run', '--engines', 'sim-vllm', '--scenarios', join(dir, 'tiny.yml'), '--repetitions', '2', '--warmup-repetitions', '0', '--baseline', join(dir, 'baseline.json'), '--out', join(dir, out), ...args];
+  return exec(process.execPath, argv, { cwd: packageRoot() }).then(
+    (r) => ({ code: 0, output: r.stdout + r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, output: e.stdout + e.stderr }),
+  );
+}
+
+const read = <T>(out: string, file: string): T => JSON.parse(readFileSync(join(dir, out, file), 'utf8')) as T;
+const slower = ['--sim-args', '--slowdown 2', '--allow-fingerprint-mismatch'];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sequential-'));
+  writeFileSync(join(dir, 'tiny.yml'), TINY);
+  const base = await cli('base', ['--runs', '2', '--mode', 'baseline']);
+  assert.equal(base.code, 0, base.output);
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('sequential: undecided after the first run, the job adds runs until the regression is found, and says so', async () => {
+  const r = await cli('adds', ['--runs', '1', '--max-runs', '6', ...slower]);
+  assert.equal(r.code, 3, r.output);
+  const comparison = read<Comparison>('adds', 'comparison.json');
+  const run = read<RunResult>('adds', 'results.json');
+  const s = comparison.sequential!;
+  assert.ok(s.runs > 1 && s.runs <= 6, `runs ${s.runs}`);
+  assert.equal(s.stopped, 'regression');
+  assert.equal(s.looks, s.runs, 'one look after the first run, one after each run added');
+  assert.equal(s.plannedLooks, 6);
+  // Bonferroni over the 6 planned looks.
+  assert.ok(Math.abs(s.lookConfidence - (1 - 0.01 / 6)) < 1e-12);
+  assert.deepEqual(run.sequential, s);
+  assert.equal(run.runs, s.runs);
+  // Every run measured, each an engine start of its own with its repetitions.
+  const e = run.engines[0];
+  assert.deepEqual([...new Set(e.repetitions.map((x) => x.run))], Array.from({ length: s.runs }, (_, i) => i));
+  assert.equal(e.repetitions.length, 2 * s.runs);
+  assert.equal(e.pooled[0].requests, 4 * 2 * s.runs);
+  assert.equal(e.records, undefined, 'records pooled in memory, not written without --records');
+  assert.ok(comparison.engines[0].metrics.some((m) => m.verdict === 'regression'));
+  assert.match(r.output, /look 1 of 6: cells undecided after 1 run\(s\); measuring run 2/);
+  // One plan (and one prompt synthesis) for every run the job may take, said once.
+  assert.equal(r.output.match(/^plan: .*up to 6 runs while cells are undecided/gm)?.length, 1, r.output);
+  assert.match(readFileSync(join(dir, 'adds', 'report.md'), 'utf8'), new RegExp(`Sequential design: ${s.runs} runs per engine, ${s.looks} of 6 planned looks .*stopped because a regression was found`));
+});
+
+test('sequential: decided at the first look, the job stops at once', async () => {
+  const r = await cli('once', ['--runs', '2', '--max-runs', '5', ...slower]);
+  assert.equal(r.code, 3, r.output);
+  const s = read<Comparison>('once', 'comparison.json').sequential!;
+  assert.deepEqual({ runs: s.runs, looks: s.looks, plannedLooks: s.plannedLooks, stopped: s.stopped }, { runs: 2, looks: 1, plannedLooks: 4, stopped: 'regression' });
+  assert.equal(read<RunResult>('once', 'results.json').engines[0].repetitions.length, 4);
+  assert.doesNotMatch(r.output, /measuring run 3/);
+});
+
+test('sequential: a time budget one more run would exceed stops the job after its first look', async () => {
+  const r = await cli('budget', ['--runs', '1', '--max-runs', '6', '--time-budget', '1s', ...slower]);
+  const s = read<Comparison>('budget', 'comparison.json').sequential!;
+  assert.deepEqual({ runs: s.runs, looks: s.looks, stopped: s.stopped }, { runs: 1, looks: 1, stopped: 'budget' });
+  assert.match(readFileSync(join(dir, 'budget', 'report.md'), 'utf8'), /stopped because one more run would exceed the time budget/);
+  // Undecided at the look: inconclusive, which fail-on regression passes.
+  assert.equal(r.code, 0, r.output);
+});
+
+test('sequential: a time budget without max-runs above runs is an input error naming both', async () => {
+  const r = await cli('bad', ['--runs', '2', '--time-budget', '15m']);
+  assert.equal(r.code, 1, r.output);
+  assert.match(r.output, /time-budget: needs "max-runs" above "runs" \(2\)/);
+});
