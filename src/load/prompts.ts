@@ -190,7 +190,7 @@ function sharedPrefix(scenario: Scenario, repetition: number, tokenizer: Tokeniz
 
 /**
  * `count` prompts for one repetition of a scenario. Input and output lengths are drawn from the
- * scenario's length specs; every prompt's text (shared prefix included) encodes to exactly its
+ * scenario's length specs, or taken from its trace; every prompt's text (shared prefix included) encodes to exactly its
  * `promptTokens`. The same arguments always give byte-identical prompts, and the first k prompts
  * do not depend on `count`. A generator, one prompt at a time, so a long synthesis can yield to the
  * event loop (prompt-book.ts).
@@ -207,9 +207,12 @@ export function* generatePrompts(
   const cost = costOf(tokenizer);
   const prefix = sharedPrefix(scenario, repetition, tokenizer);
   const rng = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name)));
+  // A trace gives each request's lengths (warm-up requests take the trace's from its start).
+  const trace = scenario.load.kind === 'trace' ? scenario.load.requests : null;
   for (let i = 0; i < count; i++) {
-    const inputTokens = drawLength(scenario.input, rng);
-    const maxTokens = drawLength(scenario.output, rng);
+    const traced = trace?.[i % trace.length];
+    const inputTokens = traced?.inputTokens ?? drawLength(scenario.input, rng);
+    const maxTokens = traced?.outputTokens ?? drawLength(scenario.output, rng);
     const textSeed = Math.floor(rng.next() * 4294967296);
     const own = inputTokens - scenario.sharedPrefixTokens;
     if (own < 1) {

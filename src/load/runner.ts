@@ -98,7 +98,7 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun
 /** Sockets and requests in flight are capped at the pattern's concurrency; null: uncapped. */
 function concurrencyCap(scenario: Scenario): number | null {
   const load = scenario.load;
-  const cap = load.kind === 'concurrency' ? load.concurrency : load.kind === 'poisson' ? load.maxConcurrency : undefined;
+  const cap = load.kind === 'concurrency' ? load.concurrency : load.kind === 'poisson' || load.kind === 'trace' ? load.maxConcurrency : undefined;
   if (cap === undefined) return null;
   if (!Number.isSafeInteger(cap) || cap < 1) {
     const field = load.kind === 'concurrency' ? 'load.concurrency' : 'load.maxConcurrency';
