@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { measureCapacity } from './capacity.ts';
 import { collectFingerprint, modelFiles } from './baseline/fingerprint.ts';
 import { EngineStartError, openEngine, type EngineSpec, type RunningEngine } from './engines/engine.ts';
 import { adapterFor } from './engines/registry.ts';
 import type { PromptBook } from './load/prompt-book.ts';
-import { RunCancelledError, runScenario } from './load/runner.ts';
+import { RunCancelledError, runScenario, type ScenarioRun } from './load/runner.ts';
 import { startEngineTelemetry, type EngineTelemetry } from './engines/telemetry.ts';
 import { modelWeightBytes, roofline } from './metrics/roofline.ts';
 import { summarize } from './metrics/summary.ts';
@@ -12,6 +13,7 @@ import type { EngineSelection, Plan } from './plan.ts';
 import type {
   EngineResult,
   Fingerprint,
+  Prompt,
   RepetitionResult,
   RequestRecord,
   RunResult,
@@ -277,19 +279,33 @@ async function measureScenario(
   };
   report(0, prompts.length);
   const window = await telemetry.begin();
-  const run = await runScenario({
-    baseUrl: running.baseUrl,
-    apiKey: running.apiKey,
-    model: running.servedModel,
-    scenario,
-    prompts,
-    warmupPrompts,
-    repetition,
-    dialect: running.dialect,
-    signal: opts.signal,
-    onProgress: report,
-  });
-  const summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
+  const load = (probe: Scenario, measured: readonly Prompt[], warmup: readonly Prompt[], stopWhen?: (finished: readonly RequestRecord[]) => boolean) =>
+    runScenario({
+      baseUrl: running.baseUrl,
+      apiKey: running.apiKey,
+      model: running.servedModel,
+      scenario: probe,
+      prompts: measured,
+      warmupPrompts: warmup,
+      repetition,
+      dialect: running.dialect,
+      signal: opts.signal,
+      onProgress: report,
+      stopWhen,
+    });
+  let summary: ScenarioSummary;
+  let run: ScenarioRun;
+  if (scenario.load.kind === 'capacity') {
+    // The figures beside the capacity are those of the highest passing probe: the latency at capacity.
+    const found = await measureCapacity(scenario, scenario.load, repetition, opts.prompts, load);
+    run = found.shown;
+    summary = summarize(run.records, found.shownScenario, run.durationS, run.peakConcurrency, await telemetry.end(window), found.result);
+    const c = found.result;
+    opts.hooks.info(`${label}: capacity ${c.capacity ?? 'none'}${c.over === 'rate' ? ' req/s' : ' in flight'} (first miss ${c.firstMiss ?? 'none'}; ${c.probes.length} probes, ${c.searchS.toFixed(0)} s)`);
+  } else {
+    run = await load(scenario, prompts, warmupPrompts);
+    summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
+  }
   if (summary.failed > 0) opts.hooks.warning(`${label}: ${summary.failed} of ${summary.requests} requests failed (${Object.entries(summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ')})`);
   if (summary.usageDisagreements) opts.hooks.warning(`${label}: the server's usage count disagreed with the stream in ${summary.usageDisagreements} of ${summary.completed} completed requests (below the chunks streamed or above max_tokens); the streamed count was used`);
   return { summary, records: run.records };

@@ -136,7 +136,7 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
     if (!(err instanceof RunCancelledError)) throw err;
     // Cancelled before anything was measured: measure() sees the aborted signal and returns the
     // empty, partial run at once, never asking for a prompt.
-    prompts = { hash: '', get: () => { throw err; } };
+    prompts = { hash: '', get: () => { throw err; }, probe: () => Promise.reject(err) };
   }
   return measure({
     plan,

@@ -170,7 +170,7 @@ function drawLength(spec: LengthSpec, rng: Rng): number {
   }
 }
 
-const STREAM = { measure: 0, warmup: 1 } as const;
+const STREAM = { measure: 0, warmup: 1, probe: 3 } as const;
 const PREFIX_STREAM = 2;
 
 /** The scenario name as a seed part (48 bits of its sha256, a safe integer). */
@@ -200,13 +200,16 @@ export function* generatePrompts(
   tokenizer: Tokenizer,
   repetition: number,
   count: number,
-  stream: 'warmup' | 'measure',
+  stream: 'warmup' | 'measure' | 'probe',
+  /** Which probe of a capacity search (stream 'probe' only): each probe gets texts of its own. */
+  probe = 0,
 ): Generator<Prompt> {
   if (!Number.isSafeInteger(repetition) || repetition < 0) throw new Error(`prompt synthesis: repetition must be a whole number ≥ 0, got ${repetition}`);
   if (!Number.isSafeInteger(count) || count < 0) throw new Error(`prompt synthesis: count must be a whole number ≥ 0, got ${count}`);
   const cost = costOf(tokenizer);
   const prefix = sharedPrefix(scenario, repetition, tokenizer);
-  const rng = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name)));
+  const parts = stream === 'probe' ? [probe] : [];
+  const rng = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name), ...parts));
   // A trace gives each request's lengths (warm-up requests take the trace's from its start).
   const trace = scenario.load.kind === 'trace' ? scenario.load.requests : null;
   for (let i = 0; i < count; i++) {

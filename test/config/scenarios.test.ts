@@ -176,7 +176,7 @@ test('bad load shapes say which shapes exist', () => {
 
 test('limits and tolerances accept only metric names from the catalog', () => {
   assert.deepEqual(problems(withScenario('load: burst', 'limits: {ttft_p99: 100}')), [
-    'scenarios/x.yml: scenario "chat-8" field limits.ttft_p99: unknown metric name (did you mean "ttft_p50" or "ttft_p95"?); expected one of: output_throughput, request_throughput, goodput, ttft_p50, ttft_p95, tpot_p50, tpot_p95, itl_p95, e2el_p50',
+    'scenarios/x.yml: scenario "chat-8" field limits.ttft_p99: unknown metric name (did you mean "ttft_p50" or "ttft_p95"?); expected one of: output_throughput, request_throughput, goodput, ttft_p50, ttft_p95, tpot_p50, tpot_p95, itl_p95, e2el_p50, capacity',
   ]);
   assert.match(
     problems(withScenario('load: burst', 'tolerances: {throughput: 0.1}'))[0],
