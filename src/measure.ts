@@ -301,7 +301,7 @@ async function measureScenario(
     run = found.shown;
     summary = summarize(run.records, found.shownScenario, run.durationS, run.peakConcurrency, await telemetry.end(window), found.result);
     const c = found.result;
-    opts.hooks.info(`${label}: capacity ${c.capacity ?? 'none'}${c.over === 'rate' ? ' req/s' : ' in flight'} (first miss ${c.firstMiss ?? 'none'}; ${c.probes.length} probes, ${c.searchS.toFixed(0)} s)`);
+    opts.hooks.info(`${label}: capacity ${c.capacity === null ? 'none' : Number(c.capacity.toPrecision(3))}${c.over === 'rate' ? ' req/s' : ' in flight'} (first miss ${c.firstMiss === null ? 'none' : Number(c.firstMiss.toPrecision(3))}; ${c.probes.length} probes, ${c.searchS.toFixed(0)} s)`);
   } else {
     run = await load(scenario, prompts, warmupPrompts);
     summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));

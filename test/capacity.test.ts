@@ -13,6 +13,7 @@ import { TRANSFORMERS_COSTS, TransformersScheduler } from '../src/engines/sim/mo
 import { makePromptBook } from '../src/load/prompt-book.ts';
 import { loadTokenizer } from '../src/load/tokenizer.ts';
 import { measure } from '../src/measure.ts';
+import { renderReport } from '../src/report/markdown.ts';
 import { makePlan, parseEngines } from '../src/plan.ts';
 import type { CapacityLoad, CapacityProbe, RunResult } from '../src/types.ts';
 
@@ -137,6 +138,11 @@ test('on the sim: the search finds the capacity its model implies, is recorded, 
   assert.deepEqual(Object.keys(stored.values), ['capacity']);
   assert.deepEqual(stored.values.capacity, [5, 5]);
   assert.equal(engine.pooled[0].capacity!.capacity, 5);
+  // The report: the capacity line, and the curve with one row per load probed.
+  const report = renderReport({ run: base, comparison: null });
+  assert.match(report, /\*\*Capacity at SLO\*\*, queue \(TTFT ≤ [\d.]+ ms for 90% of requests; resolution 10%\): sim-transformers \*\*5 in flight\*\* \(repetitions: 5, 5, 5, 5; missed at 6 in flight\)\./);
+  assert.match(report, /\| 4 \| 4 of 4 \| 100% \|/);
+  assert.match(report, /\| 8 \| 0 of 4 \| [\d.]+% \|.*\| 4 \|\n/);
 
   // 1.5× slower steps: (c − 1) × 1.5 × service must stay under the same SLO, so c = 3.
   const slowed = await measureCapacity(slo, SLOWDOWN * 1.5, 2);

@@ -12,6 +12,7 @@ import { renderShortOutputs } from './lengths.ts';
 import { passesText, shortSha } from './format.ts';
 import { renderRelease } from './release.ts';
 import { renderRoofline } from './roofline.ts';
+import { renderCapacity } from './capacity.ts';
 import { renderMemory, renderThrottling } from './memory.ts';
 import { renderFullSummaries } from './summaries.ts';
 import { renderHeadToHead } from './versus.ts';
@@ -126,6 +127,7 @@ export function renderReport(input: ReportInput): string {
       comparison && renderSloViolations(comparison),
       comparison && renderChangePoints(comparison),
       comparison && renderRelease(comparison),
+      renderCapacity(run),
       renderHeadToHead(run),
       renderFailures(run),
       renderShortOutputs(run),
