@@ -7,12 +7,15 @@ import type { PromptBook } from './load/prompt-book.ts';
 import { RunCancelledError, runScenario, type ScenarioRun } from './load/runner.ts';
 import { startEngineTelemetry, type EngineTelemetry } from './engines/telemetry.ts';
 import { modelWeightBytes, roofline } from './metrics/roofline.ts';
+import { gpuMemoryState } from './metrics/gpu.ts';
+import { kvFromMetrics, kvFromTransformers } from './metrics/kv-cache.ts';
 import { summarize } from './metrics/summary.ts';
 import { poolRepetitions } from './metrics/pool.ts';
 import type { EngineSelection, Plan } from './plan.ts';
 import type {
   EngineResult,
   Fingerprint,
+  KvCacheSize,
   Prompt,
   RepetitionResult,
   RequestRecord,
@@ -56,6 +59,8 @@ export interface MeasureOptions {
   /** Where an engine that is not started from `python` is reached or how it is started. */
   readonly endpoint?: Pick<EngineSpec, 'baseUrl' | 'apiKey' | 'command' | 'readyPath'>;
   readonly startupTimeoutS: number;
+  /** GPU memory budget as a share of the card for every engine that sizes a KV cache; null or absent: engine defaults. */
+  readonly gpuMemoryUtilization?: number | null;
   /** Unrecorded passes over the scenarios after each engine start, before the measured ones. */
   readonly warmupRepetitions: number;
   /** Start each engine, stop it, and measure on a second start: both start-up times are recorded. */
@@ -114,9 +119,22 @@ export async function measure(opts: MeasureOptions): Promise<RunResult> {
   };
 }
 
-function engineSpec(engine: EngineSelection, opts: MeasureOptions): EngineSpec {
+/**
+ * The card's memory and the model's weights, for a memory budget that must mean the same total on
+ * every engine (transformers counts its share after the weights); null where either is unknown.
+ */
+async function budgetBasis(engine: EngineSelection, opts: MeasureOptions): Promise<EngineSpec['gpuMemory'] | undefined> {
+  if (opts.gpuMemoryUtilization == null || !adapterFor(engine.kind).needs.gpu || opts.model === null) return undefined;
+  const gpu = await gpuMemoryState();
+  const weightBytes = modelWeightBytes(modelFiles(opts.model));
+  return gpu === null || weightBytes === null ? undefined : { totalMiB: gpu.totalMiB, weightBytes };
+}
+
+function engineSpec(engine: EngineSelection, opts: MeasureOptions, gpuMemory: EngineSpec['gpuMemory'] | undefined): EngineSpec {
   return {
     ...opts.endpoint,
+    ...(opts.gpuMemoryUtilization == null ? {} : { gpuMemoryUtilization: opts.gpuMemoryUtilization }),
+    ...(gpuMemory === undefined ? {} : { gpuMemory }),
     kind: engine.kind,
     label: engine.label,
     model: opts.model ?? adapterFor(engine.kind).defaultModel ?? '',
@@ -130,8 +148,10 @@ function engineSpec(engine: EngineSelection, opts: MeasureOptions): EngineSpec {
 
 async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Promise<EngineResult> {
   const { info, warning } = opts.hooks;
-  const spec = engineSpec(engine, opts);
+  const basis = await budgetBasis(engine, opts);
+  const spec = engineSpec(engine, opts, basis);
   const repetitions: RepetitionResult[] = [];
+  const kvCache: (KvCacheSize | null)[] = [];
   const records: RequestRecord[] = [];
   let running: RunningEngine | null = null;
   let telemetry: EngineTelemetry | null = null;
@@ -139,8 +159,10 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
   // never started is fingerprinted by the arguments it was given.
   let fingerprint = await fingerprintOf(engine, spec.extraArgs, null, opts);
   const startup: Startup = { coldS: null, warmS: null, external: false };
+  const memory = { kvCache, ...(basis === undefined || opts.gpuMemoryUtilization == null ? {} : { memoryBudgetMiB: Math.round(opts.gpuMemoryUtilization * basis.totalMiB) }) };
   const failed = (error: string, logTail: string | null): EngineResult => ({
     ...baseResult(engine, fingerprint, startup, repetitions, records, opts),
+    ...memory,
     status: 'failed',
     error,
     logTail,
@@ -227,8 +249,10 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         }
         repetitions.push({ index: repetition, ...(opts.runs > 1 ? { run } : {}), order, scenarios: summaries });
       }
+      // After the load: transformers sizes its paged cache at the first batched request.
+      kvCache.push(await kvCacheOf(running));
     }
-    return { ...baseResult(engine, fingerprint, startup, repetitions, records, opts), status: 'ok', error: null, logTail: null };
+    return { ...baseResult(engine, fingerprint, startup, repetitions, records, opts), ...memory, status: 'ok', error: null, logTail: null };
   } catch (err) {
     if (err instanceof RunCancelledError && running) return cancelled(running);
     if (err instanceof EngineStartError && err.reason === 'cancelled') return failed('cancelled', err.logTail);
@@ -240,6 +264,18 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
     await telemetry?.stop();
     await running?.stop();
   }
+}
+
+/** The KV cache the engine set aside, as it says: its /metrics, else its paged-cache arguments or log. */
+async function kvCacheOf(running: RunningEngine): Promise<KvCacheSize | null> {
+  if (running.metricsUrl !== null) {
+    const text = await fetch(running.metricsUrl, { signal: AbortSignal.timeout(5_000) })
+      .then((r) => (r.ok ? r.text() : null))
+      .catch(() => null);
+    const kv = text === null ? null : kvFromMetrics(text);
+    if (kv !== null) return kv;
+  }
+  return kvFromTransformers(running.launchArgs, running.logTail(2_000));
 }
 
 /** How long an engine's exit may trail the failed requests it caused (the exit event comes after the refused connections). */

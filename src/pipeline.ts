@@ -156,6 +156,7 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
       readyPath: config.customReadyPath ?? undefined,
     },
     startupTimeoutS: config.startupTimeoutS,
+    gpuMemoryUtilization: config.gpuMemoryUtilization,
     logDir: join(config.resultsDir, 'logs'),
     // Shards keep per-request records: the aggregate job pools percentiles from them.
     keepRecords: opts.keepRecords || plan.shard.count > 1,

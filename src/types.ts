@@ -308,6 +308,21 @@ export interface EngineResult {
   readonly pooled: readonly ScenarioSummary[];
   /** Per-request records, kept when asked for (`--records`). */
   readonly records?: readonly RequestRecord[];
+  /**
+   * The KV cache each engine start set aside, as the engine says (null: it did not say); absent in
+   * older results and for engines without a paged cache.
+   */
+  readonly kvCache?: readonly (KvCacheSize | null)[];
+  /** The memory budget the engine was given (`gpu-memory-utilization` × the card), when one was. */
+  readonly memoryBudgetMiB?: number;
+}
+
+/** A paged KV cache: `blocks` of `blockSize` tokens, read from the engine's metrics, its arguments or its log. */
+export interface KvCacheSize {
+  readonly source: 'metrics' | 'arguments' | 'log';
+  readonly blocks: number;
+  readonly blockSize: number;
+  readonly tokens: number;
 }
 
 export const RESULTS_SCHEMA = 'llm-perf-gate/results@1';

@@ -13,7 +13,7 @@ import { passesText, shortSha } from './format.ts';
 import { renderRelease } from './release.ts';
 import { renderRoofline } from './roofline.ts';
 import { renderCapacity } from './capacity.ts';
-import { renderMemory, renderThrottling } from './memory.ts';
+import { renderKvCapacity, renderMemory, renderThrottling } from './memory.ts';
 import { renderFullSummaries } from './summaries.ts';
 import { renderHeadToHead } from './versus.ts';
 
@@ -128,6 +128,7 @@ export function renderReport(input: ReportInput): string {
       comparison && renderChangePoints(comparison),
       comparison && renderRelease(comparison),
       renderCapacity(run),
+      renderKvCapacity(run),
       renderHeadToHead(run),
       renderFailures(run),
       renderShortOutputs(run),
