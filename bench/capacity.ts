@@ -9,9 +9,6 @@
 //
 // Usage: node bench/capacity.ts [--runs N] [--noise CV] [--profile vllm|transformers] [--probe-s S]
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { judgeProbe, probeScenario, searchCapacity } from '../src/capacity.ts';
 import { parseScenarioSet } from '../src/config/scenarios.ts';
 import { TRANSFORMERS_COSTS, TransformersScheduler, VllmScheduler, type Scheduler } from '../src/engines/sim/model.ts';
@@ -19,9 +16,8 @@ import { arrivalScheduleMs } from '../src/load/arrivals.ts';
 import { makePromptBook } from '../src/load/prompt-book.ts';
 import { mixSeed } from '../src/load/random.ts';
 import { loadTokenizer, type Tokenizer } from '../src/load/tokenizer.ts';
-import { measure } from '../src/measure.ts';
-import { makePlan, parseEngines } from '../src/plan.ts';
 import type { CapacityLoad, CapacityResult, RequestRecord } from '../src/types.ts';
+import { measureOnSim } from '../test/helpers/measure-sim.ts';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -106,34 +102,19 @@ function virtualProbe(tokenizer: Tokenizer, book: Awaited<ReturnType<typeof make
 }
 
 async function measured(): Promise<{ results: CapacityResult[]; wallS: number }> {
-  const plan = makePlan({ engines: parseEngines(`sim-${profile}`), scenarios: SCENARIOS, repetitions: runs, seed: 20261207 });
-  const logDir = mkdtempSync(join(tmpdir(), 'bench-capacity-'));
   const started = performance.now();
-  try {
-    const run = await measure({
-      plan,
-      scenarios: SCENARIOS,
-      model: 'sim-qwen',
-      prompts: await makePromptBook(SCENARIOS.scenarios, runs, await loadTokenizer()),
-      python: 'python3',
-      dtype: 'auto',
-      engineArgs: { sim: ['--noise', String(noise), '--seed', '7'] },
-      startupTimeoutS: 60,
-      warmupRepetitions: 0,
-      warmStart: false,
-      runs,
-      logDir,
-      keepRecords: false,
-      actionVersion: 'bench',
-      source: { sha: null, ref: null, event: 'bench' },
-      hooks: { info: () => {}, warning: (m) => console.error(`warning: ${m}`) },
-    });
-    const engine = run.engines[0];
-    if (engine.status !== 'ok') throw new Error(`the sim failed: ${engine.error}`);
-    return { results: engine.repetitions.map((r) => r.scenarios[0].capacity!), wallS: (performance.now() - started) / 1000 };
-  } finally {
-    rmSync(logDir, { recursive: true, force: true });
-  }
+  const run = await measureOnSim({
+    scenarios: SCENARIOS,
+    engines: `sim-${profile}`,
+    runs,
+    repetitionsPerRun: 1,
+    simArgs: ['--noise', String(noise), '--seed', '7'],
+    seed: 20261207,
+    warning: (m) => console.error(`warning: ${m}`),
+  });
+  const engine = run.engines[0];
+  if (engine.status !== 'ok') throw new Error(`the sim failed: ${engine.error}`);
+  return { results: engine.repetitions.map((r) => r.scenarios[0].capacity!), wallS: (performance.now() - started) / 1000 };
 }
 
 const fmt = (x: number | null, d = 3): string => (x === null ? '—' : String(Number(x.toPrecision(d))));

@@ -2,19 +2,13 @@
 // measurement on the simulated engine, whose model gives the true capacity, recorded and gated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { searchCapacity } from '../src/capacity.ts';
 import { parseScenarioSet } from '../src/config/scenarios.ts';
 import { recordRun } from '../src/baseline/history.ts';
 import { compare } from '../src/compare/verdict.ts';
 import { TRANSFORMERS_COSTS, TransformersScheduler } from '../src/engines/sim/model.ts';
-import { makePromptBook } from '../src/load/prompt-book.ts';
-import { loadTokenizer } from '../src/load/tokenizer.ts';
-import { measure } from '../src/measure.ts';
 import { renderReport } from '../src/report/markdown.ts';
-import { makePlan, parseEngines } from '../src/plan.ts';
+import { measureOnSim } from './helpers/measure-sim.ts';
 import type { CapacityLoad, CapacityProbe, RunResult } from '../src/types.ts';
 
 const fakeProbe = (passes: (at: number) => boolean) => async (at: number): Promise<CapacityProbe> => ({
@@ -89,30 +83,7 @@ scenarios:
 `,
     'inline.yml',
   );
-  const plan = makePlan({ engines: parseEngines('sim-transformers'), scenarios, repetitions: 2 * runs, seed: 1 });
-  const logDir = mkdtempSync(join(tmpdir(), 'capacity-'));
-  try {
-    return await measure({
-      plan,
-      scenarios,
-      model: 'sim-qwen',
-      prompts: await makePromptBook(scenarios.scenarios, runs * 2, await loadTokenizer()),
-      python: 'python3',
-      dtype: 'auto',
-      engineArgs: { sim: ['--slowdown', String(slowdown)] },
-      startupTimeoutS: 60,
-      warmupRepetitions: 0,
-      warmStart: false,
-      runs,
-      logDir,
-      keepRecords: false,
-      actionVersion: 'test',
-      source: { sha: null, ref: null, event: 'test' },
-      hooks: { info: () => {}, warning: () => {} },
-    });
-  } finally {
-    rmSync(logDir, { recursive: true, force: true });
-  }
+  return measureOnSim({ scenarios, engines: 'sim-transformers', runs, repetitionsPerRun: 2, simArgs: ['--slowdown', String(slowdown)] });
 }
 
 test('on the sim: the search finds the capacity its model implies, is recorded, and a slower engine is a capacity regression', async () => {
