@@ -66,7 +66,8 @@ function alone(input: number, output: number): { serviceMs: number; ttftMs: numb
   return { serviceMs: now, ttftMs };
 }
 
-const SLOWDOWN = 0.25;
+// Slow enough that a service time (~120 ms) dwarfs the timer and scheduling jitter of a shared CPU.
+const SLOWDOWN = 0.5;
 
 async function measureCapacity(ttftSloMs: number, slowdown: number, runs: number): Promise<RunResult> {
   const scenarios = parseScenarioSet(
@@ -77,6 +78,7 @@ scenarios:
     input: 32
     output: 8
     requests: 12
+    warmup-requests: 2
     load: {capacity: {over: concurrency, start: 4, resolution: 0.1}}
     slo: {ttft-ms: ${ttftSloMs}}
     seed: 3
