@@ -31,17 +31,19 @@ const TRANSFORMERS_BLOCK_SIZE = 256;
 
 /**
  * transformers' paged cache: `--cb-num-blocks` × `--cb-block-size` when it was started with a block
- * count, else the "num_blocks" its cache logs once sized (the first batched request); null when
- * neither says.
+ * count, else the num_blocks (and block size) its cache logs once sized at the first batched request
+ * (at info level: TRANSFORMERS_VERBOSITY=info); null when neither says.
  */
 export function kvFromTransformers(args: readonly string[], log: string | null): KvCacheSize | null {
   const blockSize = flagValue(args, '--cb-block-size') ?? TRANSFORMERS_BLOCK_SIZE;
   const given = flagValue(args, '--cb-num-blocks');
   if (given !== null) return { source: 'arguments', blocks: given, blockSize, tokens: given * blockSize };
-  const logged = log === null ? null : [...log.matchAll(/\bnum_blocks\s*=\s*(\d+)/g)].at(-1);
+  // transformers 5.17 at info level: "Paged cache initialized: self.max_batch_tokens = 2048, self.num_blocks = 880, self.block_size = 256".
+  const logged = log === null ? null : [...log.matchAll(/\bnum_blocks\s*=\s*(\d+)(?:,\s*self\.block_size\s*=\s*(\d+))?/g)].at(-1);
   if (!logged) return null;
   const blocks = Number(logged[1]);
-  return { source: 'log', blocks, blockSize, tokens: blocks * blockSize };
+  const size = logged[2] === undefined ? blockSize : Number(logged[2]);
+  return { source: 'log', blocks, blockSize: size, tokens: blocks * size };
 }
 
 /** Sequences of `tokens` each that fit at once (each takes whole blocks). */

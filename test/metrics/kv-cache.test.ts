@@ -23,6 +23,10 @@ test("transformers' paged cache: its block arguments, else the sizing its log re
   assert.deepEqual(kvFromTransformers(['--continuous-batching', '--cb-block-size', '32', '--cb-num-blocks', '2493'], null), { source: 'arguments', blocks: 2493, blockSize: 32, tokens: 79_776 });
   assert.deepEqual(kvFromTransformers(['--cb-num-blocks=100'], null), { source: 'arguments', blocks: 100, blockSize: 256, tokens: 25_600 });
   assert.deepEqual(kvFromTransformers(['--continuous-batching'], 'INFO cache: num_blocks = 12, page 256\nINFO cache: num_blocks = 48\n'), { source: 'log', blocks: 48, blockSize: 256, tokens: 12_288 });
+  assert.deepEqual(
+    kvFromTransformers(['--continuous-batching'], 'INFO Paged cache initialized: self.max_batch_tokens = 2048, self.num_blocks = 880, self.block_size = 32\n'),
+    { source: 'log', blocks: 880, blockSize: 32, tokens: 28_160 },
+  );
   assert.equal(kvFromTransformers(['--continuous-batching'], 'nothing about the cache'), null);
   // 8k sequences take 512 blocks of 16 each: 5,120 blocks hold 10 at once; 8,193 tokens take one block more.
   const kv: KvCacheSize = { source: 'metrics', blocks: 5120, blockSize: 16, tokens: 81_920 };
