@@ -118,7 +118,7 @@ fi
   "$python" -c 'import sys, torch, transformers; print("python:", sys.version.split()[0]); print("torch:", torch.__version__, "(cuda", torch.version.cuda, ")"); print("transformers:", transformers.__version__)'
   echo "node: $("$node" --version)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-  echo "scenarios: ${scenarios#"$root"/}"
+  echo "scenarios: ${scenarios#"$root"/} (capacity: ${capacity_scenarios#"$root"/}, trace: ${trace_scenarios#"$root"/})"
   "$python" -c 'import vllm; print("vllm:", vllm.__version__)' 2>/dev/null || echo "vllm: not installed"
   echo "memory budget: $memory_gib GiB (${budget[*]:-the engines own defaults})"
   echo "vllm args: $vllm_args"
