@@ -310,7 +310,8 @@ async function measureScenario(
   const label = `${engine.label} ${pass} ${scenario.name}`;
   const before = passes.done;
   const report = (done: number, total: number): void => {
-    passes.done = before + done;
+    // A capacity search sends as many probes as it needs (each counted from 0): its share of the engine is its `requests`, once.
+    passes.done = Math.max(passes.done, before + Math.min(done, scenario.requests));
     opts.hooks.progress?.({ engine: engine.label, scenario: scenario.name, pass, done, total, engineDone: passes.done, engineTotal: passes.total });
   };
   report(0, prompts.length);
@@ -337,7 +338,7 @@ async function measureScenario(
     run = found.shown;
     summary = summarize(run.records, found.shownScenario, run.durationS, run.peakConcurrency, await telemetry.end(window), found.result);
     const c = found.result;
-    opts.hooks.info(`${label}: capacity ${c.capacity === null ? 'none' : Number(c.capacity.toPrecision(3))}${c.over === 'rate' ? ' req/s' : ' in flight'} (first miss ${c.firstMiss === null ? 'none' : Number(c.firstMiss.toPrecision(3))}; ${c.probes.length} probes, ${c.searchS.toFixed(0)} s)`);
+    opts.hooks.info(`${label}: capacity ${c.capacity === null ? 'none: the lowest load missed' : `${Number(c.capacity.toPrecision(3))}${c.over === 'rate' ? ' req/s' : ' in flight'}`} (first miss ${c.firstMiss === null ? 'none' : Number(c.firstMiss.toPrecision(3))}; ${c.probes.length} probes, ${c.searchS.toFixed(0)} s)`);
   } else {
     run = await load(scenario, prompts, warmupPrompts);
     summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
