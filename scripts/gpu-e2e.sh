@@ -10,6 +10,9 @@
 #        cb     `transformers serve --continuous-batching` (RUNS server starts)
 #        plain  `transformers serve`, one request at a time, one server start
 #        sim    both simulated profiles, one start each
+#        capacity  both engines (BOTH_ENGINES) on CAPACITY_SCENARIOS: capacity at the SLOs and
+#               the KV cache each fits in the memory budget (one CLI run, one report)
+#        trace  both engines replaying TRACE_SCENARIOS (a trace's arrivals and lengths)
 #        gate   one vLLM job of RUNS server starts gated against BASELINE_FILE (pull-request
 #               mode), optionally slowed by a GPU co-tenant (COTENANT_DUTY, scripts/gpu-cotenant.py)
 #               that the fingerprint cannot see: the gate on real noise and a real, controlled
@@ -21,9 +24,11 @@
 # The servers inherit this script's environment: a vLLM installed outside PYTHON's site-packages is
 # found through PYTHONPATH, and variables such as VLLM_USE_FLASHINFER_SAMPLER reach it unchanged.
 #
-# vLLM gets the memory of a 24 GB card by default (VLLM_MEMORY_GIB=21.6: vLLM's default 0.9 of an
-# RTX 3090's 24 GiB), whatever the card: --gpu-memory-utilization is that share of the card's total
-# memory, so a larger GPU measures the KV-cache capacity (burst, long-context) the reference card has.
+# Every engine gets the memory of a 24 GB card by default (MEMORY_GIB=21.6: vLLM's default 0.9 of an
+# RTX 3090's 24 GiB), whatever the card, through the CLI's --gpu-memory-utilization (that share of
+# the card's total memory): vLLM's --gpu-memory-utilization, and for transformers with
+# --continuous-batching the --cb-max-memory-percent that leaves it the same total after its weights.
+# So a larger GPU measures the KV-cache capacity (burst, long-context) the reference card has.
 #
 # Environment:
 #   PYTHON        interpreter with torch + transformers[serving] (+ vLLM) (python3)
@@ -31,16 +36,21 @@
 #   OUT_DIR       where results go                                     (docs/benchmarks/gpu-e2e)
 #   MODEL_DIR     model folder (built when missing)                    (.models/qwen2.5-7b)
 #   SCENARIOS     scenario file                                        (scenarios/default.yml)
-#   REPETITIONS   repetitions per run                                  (3)
+#   REPETITIONS   repetitions per run                                  (the CLI's default, 2)
 #   RUNS          engine starts per engine in one CLI run (--runs) of the both, vllm, cb and
 #                 gate variants: independent runs, the run-to-run noise  (the CLI's default, 2)
 #   PLAIN_REPETITIONS  repetitions of the plain transformers run       (REPETITIONS)
 #   WARMUP_REPETITIONS unrecorded passes after each server start       (the CLI's default, 1)
 #   WARM_START    true|false: the second engine start that measures warm start-up (CLI default)
-#   VARIANTS      which of: both vllm cb plain sim gate                (vllm cb plain sim)
-#   VLLM_MEMORY_GIB    GPU memory vLLM may use, GiB, or "card" for vLLM's own default (0.9 of the
-#                      whole card)                                      (21.6)
+#   VARIANTS      which of: both vllm cb plain sim gate capacity trace (vllm cb plain sim)
+#   MEMORY_GIB    GPU memory every engine may use, GiB, or "card" for each engine's own default
+#                 (VLLM_MEMORY_GIB, its former name, is still read)    (21.6)
 #   VLLM_ARGS     more `vllm serve` flags                               (--max-model-len 16384)
+#   CB_ARGS       more `transformers serve --continuous-batching` flags (cb, both, capacity and
+#                 trace variants), e.g. --cb-max-batch-tokens 2048      (none)
+#   PLAIN_ARGS    more `transformers serve` flags of the plain variant  (none)
+#   CAPACITY_SCENARIOS  scenario file of the capacity variant          (scenarios/capacity.yml)
+#   TRACE_SCENARIOS     scenario file of the trace variant             (scenarios/trace-sample.yml)
 #   BOTH_ENGINES  engine order of the both variant                      (vllm,transformers)
 #   BASELINE_FILE file baseline store: vllm runs are recorded into it (--mode baseline), gate runs
 #                 compared with it (--mode pr)                          (none)
@@ -54,12 +64,16 @@ node=${NODE:-node}
 out=${OUT_DIR:-$root/docs/benchmarks/gpu-e2e}
 model=${MODEL_DIR:-$root/.models/qwen2.5-7b}
 scenarios=${SCENARIOS:-$root/scenarios/default.yml}
-reps=${REPETITIONS:-3}
+reps=${REPETITIONS:-2}
 runs=${RUNS:-}
 plain_reps=${PLAIN_REPETITIONS:-$reps}
 variants=${VARIANTS:-vllm cb plain sim}
-vllm_memory=${VLLM_MEMORY_GIB:-21.6}
-vllm_extra=${VLLM_ARGS---max-model-len 16384}
+memory_gib=${MEMORY_GIB:-${VLLM_MEMORY_GIB:-21.6}}
+vllm_args=${VLLM_ARGS---max-model-len 16384}
+cb_args="--continuous-batching ${CB_ARGS:-}"
+plain_args=${PLAIN_ARGS:-}
+capacity_scenarios=${CAPACITY_SCENARIOS:-$root/scenarios/capacity.yml}
+trace_scenarios=${TRACE_SCENARIOS:-$root/scenarios/trace-sample.yml}
 both_engines=${BOTH_ENGINES:-vllm,transformers}
 baseline_file=${BASELINE_FILE:-}
 gate_name=${GATE_NAME:-unchanged}
@@ -76,13 +90,13 @@ log() { printf '[gpu-e2e %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 command -v nvidia-smi >/dev/null || { echo "gpu-e2e: nvidia-smi not found: this script needs an NVIDIA GPU host" >&2; exit 1; }
 "$node" -e 'if (+process.versions.node.split(".")[0] < 24) { console.error(`gpu-e2e: Node 24 needed, ${process.execPath} is ${process.version}`); process.exit(1) }'
 
-# --gpu-memory-utilization is a share of the whole card: the share that leaves vLLM VLLM_MEMORY_GIB.
-vllm_args=$vllm_extra
-if [[ $vllm_memory != card ]]; then
+# --gpu-memory-utilization is a share of the whole card: the share that leaves each engine MEMORY_GIB.
+budget=()
+if [[ $memory_gib != card ]]; then
   total_mib=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits | head -n 1)
-  util=$(awk -v g="$vllm_memory" -v t="$total_mib" 'BEGIN { if (g + 0 <= 0) exit 1; u = g * 1024 / t; if (u > 0.9) u = 0.9; printf "%.4f", u }') ||
-    { echo "gpu-e2e: VLLM_MEMORY_GIB must be a positive number of GiB or \"card\", got \"$vllm_memory\"" >&2; exit 2; }
-  vllm_args="--gpu-memory-utilization $util $vllm_args"
+  util=$(awk -v g="$memory_gib" -v t="$total_mib" 'BEGIN { if (g + 0 <= 0) exit 1; u = g * 1024 / t; if (u > 0.9) u = 0.9; printf "%.4f", u }') ||
+    { echo "gpu-e2e: MEMORY_GIB must be a positive number of GiB or \"card\", got \"$memory_gib\"" >&2; exit 2; }
+  budget=(--gpu-memory-utilization "$util")
 fi
 
 mkdir -p "$out"
@@ -104,9 +118,11 @@ fi
   "$python" -c 'import sys, torch, transformers; print("python:", sys.version.split()[0]); print("torch:", torch.__version__, "(cuda", torch.version.cuda, ")"); print("transformers:", transformers.__version__)'
   echo "node: $("$node" --version)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-  echo "scenarios: ${scenarios#"$root"/}"
+  echo "scenarios: ${scenarios#"$root"/} (capacity: ${capacity_scenarios#"$root"/}, trace: ${trace_scenarios#"$root"/})"
   "$python" -c 'import vllm; print("vllm:", vllm.__version__)' 2>/dev/null || echo "vllm: not installed"
+  echo "memory budget: $memory_gib GiB (${budget[*]:-the engines own defaults})"
   echo "vllm args: $vllm_args"
+  echo "transformers CB args: $cb_args"
 } >"$out/environment.md"
 cat "$out/environment.md"
 
@@ -116,11 +132,12 @@ cat "$out/environment.md"
 measure() {
   local variant=$1 name=$2 r=$3
   shift 3
-  local dir="$out/$variant/$name" logf="$out/$variant-$name.log"
+  local dir="$out/$variant/$name" logf="$out/$variant-$name.log" file=$scenarios
+  case $variant in capacity) file=$capacity_scenarios ;; trace) file=$trace_scenarios ;; esac
   log "$variant $name: ${*}"
   local start status=0 pid
   start=$(date +%s.%N)
-  "${cli[@]}" run --scenarios "$scenarios" --repetitions "$r" --out "$dir" --python "$python" "${warmup[@]}" "$@" >"$logf" 2>&1 &
+  "${cli[@]}" run --scenarios "$file" --repetitions "$r" --out "$dir" --python "$python" "${warmup[@]}" "${budget[@]}" "$@" >"$logf" 2>&1 &
   pid=$!
   [[ $variant == gate && $duty != 0 ]] && cotenant "$pid" "$logf" "$r" "$dir"
   wait "$pid" || status=$?
@@ -173,16 +190,16 @@ recording=()
 [[ -n $baseline_file ]] && recording=(--mode baseline --baseline "$baseline_file")
 for variant in $variants; do
   case $variant in
-    both) measure both job "$reps" "${runs_args[@]}" --engines "$both_engines" --model "$model" --vllm-args "$vllm_args" --transformers-args '--continuous-batching' ;;
+    both | capacity | trace) measure "$variant" job "$reps" "${runs_args[@]}" --engines "$both_engines" --model "$model" --vllm-args "$vllm_args" --transformers-args "$cb_args" ;;
     vllm) repeated vllm --engines vllm --model "$model" --vllm-args "$vllm_args" "${recording[@]}" ;;
-    cb) repeated transformers-cb --engines transformers --model "$model" --transformers-args '--continuous-batching' ;;
-    plain) measure transformers-plain job "$plain_reps" --runs 1 --engines transformers --model "$model" ;;
+    cb) repeated transformers-cb --engines transformers --model "$model" --transformers-args "$cb_args" ;;
+    plain) measure transformers-plain job "$plain_reps" --runs 1 --engines transformers --model "$model" --transformers-args "$plain_args" ;;
     sim) measure sim job "$reps" --runs 1 --engines sim ;;
     gate)
       [[ -n $baseline_file ]] || { echo "gpu-e2e: the gate variant needs BASELINE_FILE (recorded by the vllm variant)" >&2; exit 2; }
       measure gate "$gate_name" "$reps" "${runs_args[@]}" --engines vllm --model "$model" --vllm-args "$vllm_args" --mode pr --baseline "$baseline_file"
       ;;
-    *) echo "gpu-e2e: unknown variant \"$variant\" in VARIANTS (expected both, vllm, cb, plain, sim, gate)" >&2; exit 2 ;;
+    *) echo "gpu-e2e: unknown variant \"$variant\" in VARIANTS (expected both, vllm, cb, plain, sim, gate, capacity, trace)" >&2; exit 2 ;;
   esac
 done
 log "done: $out"

@@ -1,17 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { measureCapacity } from './capacity.ts';
 import { collectFingerprint, modelFiles } from './baseline/fingerprint.ts';
 import { EngineStartError, openEngine, type EngineSpec, type RunningEngine } from './engines/engine.ts';
 import { adapterFor } from './engines/registry.ts';
 import type { PromptBook } from './load/prompt-book.ts';
-import { RunCancelledError, runScenario } from './load/runner.ts';
+import { RunCancelledError, runScenario, type ScenarioRun } from './load/runner.ts';
 import { startEngineTelemetry, type EngineTelemetry } from './engines/telemetry.ts';
 import { modelWeightBytes, roofline } from './metrics/roofline.ts';
+import { gpuMemoryState } from './metrics/gpu.ts';
+import { kvFromMetrics, kvFromTransformers } from './metrics/kv-cache.ts';
 import { summarize, tokenCountsOf } from './metrics/summary.ts';
 import { poolRepetitions } from './metrics/pool.ts';
 import type { EngineSelection, Plan } from './plan.ts';
 import type {
   EngineResult,
   Fingerprint,
+  KvCacheSize,
+  Prompt,
   RepetitionResult,
   RequestRecord,
   RunResult,
@@ -54,6 +59,8 @@ export interface MeasureOptions {
   /** Where an engine that is not started from `python` is reached or how it is started. */
   readonly endpoint?: Pick<EngineSpec, 'baseUrl' | 'apiKey' | 'command' | 'readyPath'>;
   readonly startupTimeoutS: number;
+  /** GPU memory budget as a share of the card for every engine that sizes a KV cache; null or absent: engine defaults. */
+  readonly gpuMemoryUtilization?: number | null;
   /** Unrecorded passes over the scenarios after each engine start, before the measured ones. */
   readonly warmupRepetitions: number;
   /** Start each engine, stop it, and measure on a second start: both start-up times are recorded. */
@@ -114,9 +121,22 @@ export async function measure(opts: MeasureOptions): Promise<RunResult> {
   };
 }
 
-function engineSpec(engine: EngineSelection, opts: MeasureOptions): EngineSpec {
+/**
+ * The card's memory and the model's weights, for a memory budget that must mean the same total on
+ * every engine (transformers counts its share after the weights); null where either is unknown.
+ */
+async function budgetBasis(engine: EngineSelection, opts: MeasureOptions): Promise<EngineSpec['gpuMemory'] | undefined> {
+  if (opts.gpuMemoryUtilization == null || !adapterFor(engine.kind).needs.gpu || opts.model === null) return undefined;
+  const gpu = await gpuMemoryState();
+  const weightBytes = modelWeightBytes(modelFiles(opts.model));
+  return gpu === null || weightBytes === null ? undefined : { totalMiB: gpu.totalMiB, weightBytes };
+}
+
+function engineSpec(engine: EngineSelection, opts: MeasureOptions, gpuMemory: EngineSpec['gpuMemory'] | undefined): EngineSpec {
   return {
     ...opts.endpoint,
+    ...(opts.gpuMemoryUtilization == null ? {} : { gpuMemoryUtilization: opts.gpuMemoryUtilization }),
+    ...(gpuMemory === undefined ? {} : { gpuMemory }),
     kind: engine.kind,
     label: engine.label,
     model: opts.model ?? adapterFor(engine.kind).defaultModel ?? '',
@@ -130,8 +150,10 @@ function engineSpec(engine: EngineSelection, opts: MeasureOptions): EngineSpec {
 
 async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Promise<EngineResult> {
   const { info, warning } = opts.hooks;
-  const spec = engineSpec(engine, opts);
+  const basis = await budgetBasis(engine, opts);
+  const spec = engineSpec(engine, opts, basis);
   const repetitions: RepetitionResult[] = [];
+  const kvCache: (KvCacheSize | null)[] = [];
   const records: RequestRecord[] = [];
   let running: RunningEngine | null = null;
   let telemetry: EngineTelemetry | null = null;
@@ -139,8 +161,10 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
   // never started is fingerprinted by the arguments it was given.
   let fingerprint = await fingerprintOf(engine, spec.extraArgs, null, opts);
   const startup: Startup = { coldS: null, warmS: null, external: false };
+  const memory = { kvCache, ...(basis === undefined || opts.gpuMemoryUtilization == null ? {} : { memoryBudgetMiB: Math.round(opts.gpuMemoryUtilization * basis.totalMiB) }) };
   const failed = (error: string, logTail: string | null): EngineResult => ({
     ...baseResult(engine, fingerprint, startup, repetitions, records, opts),
+    ...memory,
     status: 'failed',
     error,
     logTail,
@@ -228,8 +252,10 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
         }
         repetitions.push({ index: repetition, ...(opts.runs > 1 ? { run } : {}), order, scenarios: summaries });
       }
+      // After the load: transformers sizes its paged cache at the first batched request.
+      kvCache.push(await kvCacheOf(running));
     }
-    return { ...baseResult(engine, fingerprint, startup, repetitions, records, opts), status: 'ok', error: null, logTail: null };
+    return { ...baseResult(engine, fingerprint, startup, repetitions, records, opts), ...memory, status: 'ok', error: null, logTail: null };
   } catch (err) {
     if (err instanceof RunCancelledError && running) return cancelled(running);
     if (err instanceof EngineStartError && err.reason === 'cancelled') return failed('cancelled', err.logTail);
@@ -241,6 +267,18 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
     await telemetry?.stop();
     await running?.stop();
   }
+}
+
+/** The KV cache the engine set aside, as it says: its /metrics, else its paged-cache arguments or log. */
+async function kvCacheOf(running: RunningEngine): Promise<KvCacheSize | null> {
+  if (running.metricsUrl !== null) {
+    const text = await fetch(running.metricsUrl, { signal: AbortSignal.timeout(5_000) })
+      .then((r) => (r.ok ? r.text() : null))
+      .catch(() => null);
+    const kv = text === null ? null : kvFromMetrics(text);
+    if (kv !== null) return kv;
+  }
+  return kvFromTransformers(running.launchArgs, running.logTail(2_000));
 }
 
 /** How long an engine's exit may trail the failed requests it caused (the exit event comes after the refused connections). */
@@ -272,24 +310,39 @@ async function measureScenario(
   const label = `${engine.label} ${pass} ${scenario.name}`;
   const before = passes.done;
   const report = (done: number, total: number): void => {
-    passes.done = before + done;
+    // A capacity search sends as many probes as it needs (each counted from 0): its share of the engine is its `requests`, once.
+    passes.done = Math.max(passes.done, before + Math.min(done, scenario.requests));
     opts.hooks.progress?.({ engine: engine.label, scenario: scenario.name, pass, done, total, engineDone: passes.done, engineTotal: passes.total });
   };
   report(0, prompts.length);
   const window = await telemetry.begin();
-  const run = await runScenario({
-    baseUrl: running.baseUrl,
-    apiKey: running.apiKey,
-    model: running.servedModel,
-    scenario,
-    prompts,
-    warmupPrompts,
-    repetition,
-    dialect: running.dialect,
-    signal: opts.signal,
-    onProgress: report,
-  });
-  const summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
+  const load = (probe: Scenario, measured: readonly Prompt[], warmup: readonly Prompt[], stopWhen?: (finished: readonly RequestRecord[]) => boolean) =>
+    runScenario({
+      baseUrl: running.baseUrl,
+      apiKey: running.apiKey,
+      model: running.servedModel,
+      scenario: probe,
+      prompts: measured,
+      warmupPrompts: warmup,
+      repetition,
+      dialect: running.dialect,
+      signal: opts.signal,
+      onProgress: report,
+      stopWhen,
+    });
+  let summary: ScenarioSummary;
+  let run: ScenarioRun;
+  if (scenario.load.kind === 'capacity') {
+    // The figures beside the capacity are those of the highest passing probe: the latency at capacity.
+    const found = await measureCapacity(scenario, scenario.load, repetition, opts.prompts, load);
+    run = found.shown;
+    summary = summarize(run.records, found.shownScenario, run.durationS, run.peakConcurrency, await telemetry.end(window), found.result);
+    const c = found.result;
+    opts.hooks.info(`${label}: capacity ${c.capacity === null ? 'none: the lowest load missed' : `${Number(c.capacity.toPrecision(3))}${c.over === 'rate' ? ' req/s' : ' in flight'}`} (first miss ${c.firstMiss === null ? 'none' : Number(c.firstMiss.toPrecision(3))}; ${c.probes.length} probes, ${c.searchS.toFixed(0)} s)`);
+  } else {
+    run = await load(scenario, prompts, warmupPrompts);
+    summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
+  }
   if (summary.failed > 0) {
     // The classes count; the first failure's whole text says what the engine sent or did.
     const first = run.records.find((r) => !r.ok)?.error;

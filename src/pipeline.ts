@@ -163,7 +163,7 @@ export async function jobPrompts(config: ActionConfig, scenarios: ScenarioSet, r
     if (!(err instanceof RunCancelledError)) throw err;
     // Cancelled before anything was measured: measure() sees the aborted signal and returns the
     // empty, partial run at once, never asking for a prompt.
-    return { hash: '', get: () => { throw err; } };
+    return { hash: '', get: () => { throw err; }, probe: () => Promise.reject(err) };
   }
 }
 
@@ -201,6 +201,7 @@ export async function measureRun(config: ActionConfig, scenarios: ScenarioSet, o
       readyPath: config.customReadyPath ?? undefined,
     },
     startupTimeoutS: config.startupTimeoutS,
+    gpuMemoryUtilization: config.gpuMemoryUtilization,
     logDir: join(config.resultsDir, 'logs'),
     // Shards keep per-request records: the aggregate job pools percentiles from them.
     keepRecords: opts.keepRecords || plan.shard.count > 1,

@@ -21,7 +21,57 @@ export type LengthSpec =
 export type LoadPattern =
   | { readonly kind: 'concurrency'; readonly concurrency: number }
   | { readonly kind: 'poisson'; readonly rate: number; readonly burstiness: number; readonly maxConcurrency?: number }
-  | { readonly kind: 'burst' };
+  | { readonly kind: 'burst' }
+  | TraceLoad
+  | CapacityLoad;
+
+/** One request of a replayed trace: when it is sent (after scaling) and its token lengths. */
+export interface TraceRequest {
+  readonly atMs: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/**
+ * Trace replay: requests sent at the trace's (scaled) arrival times with its input and output
+ * lengths. The requests are part of the scenario, so the scenario-set hash covers the trace.
+ */
+export interface TraceLoad {
+  readonly kind: 'trace';
+  /** The trace file as the scenario file names it. */
+  readonly file: string;
+  readonly format: 'jsonl' | 'csv' | 'burstgpt' | 'mooncake';
+  /** sha256 of the trace file's bytes. */
+  readonly sha256: string;
+  /** Factor applied to the trace's gaps (0.5 = twice as fast), after `rate` when that is set. */
+  readonly timeScale: number;
+  /** Mean request rate the trace was rescaled to (requests/s), when asked. */
+  readonly rate?: number;
+  readonly maxConcurrency?: number;
+  readonly requests: readonly TraceRequest[];
+}
+
+/**
+ * Capacity search: the highest request rate (Poisson arrivals) or concurrency (closed loop) at
+ * which at least `attainment` of the requests meet every SLO of the scenario (and none fails),
+ * found by bracketing from `start` (doubling up or halving down within [min, max]) then bisection
+ * until the passing and the missing load are within `resolution` of each other.
+ */
+export interface CapacityLoad {
+  readonly kind: 'capacity';
+  readonly over: 'rate' | 'concurrency';
+  readonly start: number;
+  readonly min: number;
+  readonly max: number;
+  /** Relative width at which bisection stops: hi / lo ≤ 1 + resolution (concurrency: hi − lo = 1 at least). */
+  readonly resolution: number;
+  /** Share of requests that must meet every SLO for a probe to pass (0.9 = the SLOs hold at p90). */
+  readonly attainment: number;
+  /** Each probe sends at least the scenario's requests and lasts at least this long (rate × seconds requests). */
+  readonly probeS: number;
+  /** Gamma shape of the gaps (rate search). */
+  readonly burstiness: number;
+}
 
 /** Service-level objectives; a request meets them when every given bound holds (goodput). */
 export interface Slo {
@@ -164,6 +214,40 @@ export interface ScenarioSummary {
   /** Most requests in flight at once, as the client saw it. */
   readonly peakConcurrency: number;
   readonly telemetry: ScenarioTelemetry;
+  /**
+   * Capacity scenarios: what the search found (the summary's other figures are the requests of
+   * the last passing probe: the latency at capacity). Absent for every other scenario.
+   */
+  readonly capacity?: CapacityResult;
+}
+
+/** One load level the capacity search tried. */
+export interface CapacityProbe {
+  /** Requests/s (rate search) or requests in flight (concurrency search). */
+  readonly load: number;
+  readonly passed: boolean;
+  /** The probe ended early: more requests had missed the SLOs than `attainment` allows. */
+  readonly stoppedEarly: boolean;
+  readonly requests: number;
+  /** Share of the sent requests that met every SLO and did not fail. */
+  readonly attainment: number;
+  readonly ttftP95Ms: number | null;
+  readonly tpotP95Ms: number | null;
+  readonly e2elP95Ms: number | null;
+  readonly outputThroughput: number;
+  readonly durationS: number;
+}
+
+export interface CapacityResult {
+  readonly over: 'rate' | 'concurrency';
+  /** The highest load that passed; null when even the lowest allowed load missed. */
+  readonly capacity: number | null;
+  /** The lowest load that missed; null when even the highest allowed load passed. */
+  readonly firstMiss: number | null;
+  /** In the order they ran. */
+  readonly probes: readonly CapacityProbe[];
+  /** Seconds of engine time the search took (all probes, first send to last finish). */
+  readonly searchS: number;
 }
 
 export interface RepetitionResult {
@@ -237,6 +321,21 @@ export interface EngineResult {
   readonly pooled: readonly ScenarioSummary[];
   /** Per-request records, kept when asked for (`--records`). */
   readonly records?: readonly RequestRecord[];
+  /**
+   * The KV cache each engine start set aside, as the engine says (null: it did not say); absent in
+   * older results and for engines without a paged cache.
+   */
+  readonly kvCache?: readonly (KvCacheSize | null)[];
+  /** The memory budget the engine was given (`gpu-memory-utilization` × the card), when one was. */
+  readonly memoryBudgetMiB?: number;
+}
+
+/** A paged KV cache: `blocks` of `blockSize` tokens, read from the engine's metrics, its arguments or its log. */
+export interface KvCacheSize {
+  readonly source: 'metrics' | 'arguments' | 'log';
+  readonly blocks: number;
+  readonly blockSize: number;
+  readonly tokens: number;
 }
 
 export const RESULTS_SCHEMA = 'llm-perf-gate/results@1';

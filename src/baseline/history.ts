@@ -1,4 +1,4 @@
-import { METRICS, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
+import { ALL_METRICS, metricApplies, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
 import { describeValue, isPlainObject, joinPath } from '../config/schema-rules.ts';
 import type { EngineResult, Fingerprint, RepetitionResult, RunResult, ScenarioSummary } from '../types.ts';
 import { hardwareId } from './fingerprint-diff.ts';
@@ -80,8 +80,13 @@ function entriesOf(engine: EngineResult, run: RunResult): BaselineEntry[] {
   }
   // Every repetition is checked before the pooled figures, which any bad repetition spoils too.
   const where = (runIndex: number, rep: RepetitionResult, name: string): string => `engine ${engine.engine}, run ${runIndex + 1}, repetition ${rep.index}, scenario ${name}`;
+  // Each scenario records the metrics it has: a capacity search its capacity, a fixed load the rest.
+  const metricsOf = (name: string): MetricDef[] => {
+    const scenario = run.scenarioSet.definitions.find((d) => d.name === name);
+    return ALL_METRICS.filter((m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)));
+  };
   for (const [runIndex, reps] of byRun) {
-    for (const r of reps) for (const name of run.scenarioSet.names) for (const m of METRICS) recordable(m, summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`), where(runIndex, r, name));
+    for (const r of reps) for (const name of run.scenarioSet.names) for (const m of metricsOf(name)) recordable(m, summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`), where(runIndex, r, name));
   }
   return [...byRun.entries()].map(([runIndex, reps]) => {
     const scenarios: Record<string, BaselineScenario> = {};
@@ -89,8 +94,8 @@ function entriesOf(engine: EngineResult, run: RunResult): BaselineEntry[] {
       const summaries = reps.map((r) => ({ r, s: summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`) }));
       const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
       scenarios[name] = {
-        values: Object.fromEntries(METRICS.map((m) => [m.name, summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name)))])),
-        pooled: Object.fromEntries(METRICS.map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`)])),
+        values: Object.fromEntries(metricsOf(name).map((m) => [m.name, summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name)))])),
+        pooled: Object.fromEntries(metricsOf(name).map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`)])),
       };
     }
     return {
@@ -252,10 +257,11 @@ function readFingerprint(r: Reader, value: unknown, path: string): Fingerprint {
  * tampered or damaged file, which must not steer the gate (a 0 ms baseline turns every run into a
  * regression, 0 tok/s or 1e300 hides every one).
  */
-const PLAUSIBLE_MAX: Readonly<Record<string, number>> = { ms: 1e8, 'tok/s': 1e9, 'req/s': 1e7 };
+// A capacity ('load') is requests/s or requests in flight that passed a probe.
+const PLAUSIBLE_MAX: Readonly<Record<string, number>> = { ms: 1e8, 'tok/s': 1e9, 'req/s': 1e7, load: 1e7 };
 
 function checkPlausible(r: Reader, metric: string, x: number, path: string): void {
-  const def = METRICS.find((m) => m.name === metric);
+  const def = ALL_METRICS.find((m) => m.name === metric);
   const max = def && PLAUSIBLE_MAX[def.unit];
   // A metric this version does not know (a newer writer) is carried, not judged.
   if (!def || max === undefined) return;

@@ -78,7 +78,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'measure the engines on a scenario set, compare with a baseline file when given, report',
     flags: [
       'engines', 'model', 'scenarios', 'repetitions', 'runs', 'max-runs', 'time-budget', 'max-failure-rate', 'warmup-repetitions', 'warm-start', 'out', 'baseline', ...GATE_FLAGS,
-      'shard', 'seed', 'records', 'quiet', 'python', 'vllm-args', 'transformers-args', 'sim-args', 'startup-timeout',
+      'shard', 'seed', 'records', 'quiet', 'python', 'vllm-args', 'transformers-args', 'sim-args', 'startup-timeout', 'gpu-memory-utilization',
       'base-url', 'api-key', 'custom-command', 'custom-name', 'custom-ready-path',
     ],
     run: (args) =>

@@ -38,6 +38,7 @@ export const FLAGS = {
   'transformers-args': { value: "'...'", input: true, help: 'extra arguments for transformers serve' },
   'sim-args': { value: "'...'", input: true, help: 'extra arguments for the simulated engine (see sim-serve --help)' },
   'startup-timeout': { value: 'S', input: true, help: 'seconds an engine may take to become ready' },
+  'gpu-memory-utilization': { value: 'U', input: true, help: "GPU memory budget as a share of the card, for every engine (vLLM's --gpu-memory-utilization; transformers' paged cache)" },
   'base-url': { value: 'URL', input: true, help: 'openai: the endpoint already running, http(s)://host:port with or without /v1' },
   'api-key': { value: 'KEY', input: true, help: 'openai: bearer token for --base-url (never printed or written to the results)' },
   'custom-command': { value: "'...{port}...'", input: true, help: 'custom: the command that starts the server, with {port} (required), {model}, {host} filled in; run without a shell' },

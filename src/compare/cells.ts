@@ -1,4 +1,4 @@
-import { METRICS, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
+import { ALL_METRICS, METRICS, metricApplies, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
 import { describeFailures, excessFailures } from '../metrics/failures.ts';
 import { scenarioOf, type BaselineEntry } from '../baseline/history.ts';
 import type { EngineResult, RunResult, Scenario, ScenarioSummary } from '../types.ts';
@@ -214,8 +214,10 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
   const maxRate = opts.maxFailureRate ?? 0;
   const failures = new Map(excessFailures(engine, run.scenarioSet.names, maxRate).map((f) => [f.scenario, describeFailures(f, maxRate)]));
   const cells: Cell[] = [];
-  for (const def of METRICS) {
-    const perScenario = run.scenarioSet.names.map((scenario): Cell => {
+  for (const def of ALL_METRICS) {
+    // A metric is compared where the scenario has it (capacity searches, fixed loads: catalog.ts).
+    const names = run.scenarioSet.names.filter((name) => metricApplies(def, scenarios.get(name)!));
+    const perScenario = names.map((scenario): Cell => {
       const reps = summaries.get(scenario);
       const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario)!.tolerances[def.name] ?? def.tolerance;
       const read = reps ? reps.map((s) => metricValue(def, s)) : [];
@@ -230,6 +232,7 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
       const est = !missing && baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
       return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est, contrast: null };
     });
+    if (perScenario.length === 0) continue;
     cells.push(...withContrasts(perScenario, runOf, opts));
     const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
     if (suite) cells.push(suite);

@@ -47,6 +47,11 @@ export interface ActionConfig {
   readonly transformersArgs: readonly string[];
   readonly simArgs: readonly string[];
   readonly startupTimeoutS: number;
+  /**
+   * The GPU memory budget as a share of the card (vLLM's --gpu-memory-utilization), applied to
+   * every engine that sizes a KV cache; null: each engine's own default.
+   */
+  readonly gpuMemoryUtilization: number | null;
   readonly allowForkPrs: boolean;
   /** 1-based shard of a matrix. */
   readonly shard: Shard;
@@ -339,6 +344,12 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
     transformersArgs: read('transformers-args', (raw) => splitArgs(raw, 'transformers-args')),
     simArgs: read('sim-args', (raw) => splitArgs(raw, 'sim-args')),
     startupTimeoutS: read('startup-timeout', (raw) => seconds('startup-timeout', raw), d['startup-timeout']),
+    gpuMemoryUtilization: read('gpu-memory-utilization', (raw) => {
+      if (raw === '') return null;
+      const n = /^(1|1\.0*|0?\.\d+)$/.test(raw) ? Number(raw) : NaN;
+      if (!(n > 0 && n <= 1)) fail('gpu-memory-utilization', 'a share of the GPU above 0 and at most 1, e.g. 0.9', raw);
+      return n;
+    }),
     allowForkPrs: read('allow-fork-prs', (raw) => boolean('allow-fork-prs', raw), d['allow-fork-prs']),
     shard: read('shard', (raw) => parseShard(raw, 'input "shard"'), d.shard),
     resultsDir: read('results-dir', (raw) => nonEmpty('results-dir', raw, 'a directory path'), d['results-dir']),

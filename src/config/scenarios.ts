@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Scenario, ScenarioSet } from '../types.ts';
-import { longest, validateScenarioDocument, type ScopedProblem } from './schema.ts';
+import { longest, validateScenarioDocument, type ScopedProblem, type TraceReader } from './schema.ts';
+import { readTrace } from './trace.ts';
 
 // Reading a scenario file: YAML → validated, normalised scenarios → a hash of what will be run.
 // Every mistake in the file is reported at once, one line each, naming the file, the scenario and
@@ -36,7 +38,7 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
 /** sha256 of one normalised scenario (a key for that scenario alone, unaffected by its neighbours). */
 export function scenarioHash(scenario: Scenario): string {
@@ -51,7 +53,42 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Parses and validates scenario YAML; `file` is used in messages and kept in the result. */
+/** A trace is the scenario file's data: far larger than the file, still bounded (BurstGPT's full log is ~60 MB). */
+const MAX_TRACE_BYTES = 256 * 1024 * 1024;
+
+/** Reads trace files relative to the scenario file's folder; errors name the trace file as written. */
+function traceReader(scenarioFile: string): TraceReader {
+  return (spec, requests) => {
+    const path = resolve(dirname(scenarioFile), spec.file);
+    let bytes: Buffer;
+    try {
+      const size = statSync(path).size;
+      if (size > MAX_TRACE_BYTES) throw new Error(`${spec.file}: the trace is ${size} bytes, over the limit of ${MAX_TRACE_BYTES} (256 MiB)`);
+      bytes = readFileSync(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === undefined) throw err;
+      throw new Error(`${spec.file}: cannot read the trace: ${code === 'ENOENT' ? `no such file (${path})` : (err as Error).message}`);
+    }
+    const { file, kind: _kind, maxConcurrency, ...shape } = spec;
+    const parsed = readTrace(bytes.toString('utf8'), file, { ...shape, ...(requests === undefined ? {} : { requests }) });
+    return {
+      kind: 'trace',
+      file,
+      format: parsed.format,
+      sha256: sha256(bytes),
+      timeScale: spec.timeScale,
+      ...(spec.rate === undefined ? {} : { rate: spec.rate }),
+      ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+      requests: parsed.requests,
+    };
+  };
+}
+
+/**
+ * Parses and validates scenario YAML; `file` is used in messages and kept in the result, and trace
+ * files are read relative to it.
+ */
 export function parseScenarioSet(text: string, file: string): ScenarioSet {
   // merge: YAML anchors with `<<: *base` are a common way to share settings; allow them.
   const doc = parseDocument(text, { prettyErrors: true, merge: true, uniqueKeys: true });
@@ -73,7 +110,7 @@ export function parseScenarioSet(text: string, file: string): ScenarioSet {
   } catch (err) {
     throw new ScenarioFileError(file, [`${file}: cannot expand the YAML: ${(err as Error).message}`]);
   }
-  const { scenarios, problems } = validateScenarioDocument(value);
+  const { scenarios, problems } = validateScenarioDocument(value, traceReader(file));
   if (problems.length > 0) throw new ScenarioFileError(file, problems.map((p) => formatProblem(file, p)));
   const overBudget = workProblem(scenarios, file);
   if (overBudget) throw new ScenarioFileError(file, [overBudget]);

@@ -1,4 +1,5 @@
-import type { LengthSpec, LoadPattern, Scenario } from '../types.ts';
+import type { CapacityLoad, LengthSpec, LoadPattern, Scenario, TraceLoad } from '../types.ts';
+import type { TraceShape } from './trace.ts';
 import { metricDef, metricNames } from '../metrics/catalog.ts';
 import {
   checkFields,
@@ -138,15 +139,17 @@ export function shortest(spec: LengthSpec): number {
 
 // ---------- load ----------
 
-const LOAD_EXPECTED = '{concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}} or "burst"';
+const LOAD_EXPECTED = '{concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}}, "burst", {trace: FILE or {file, ...}} or {capacity: {...}}';
+const LOAD_FORMS = ['concurrency', 'poisson', 'trace', 'capacity'];
 const CONCURRENCY = wholeNumber(1, MAX_CONCURRENCY);
+const BURSTINESS = field(
+  numberAbove(0),
+  'Gamma shape of the gaps between sends: 1 = Poisson (default), below 1 burstier, above 1 more regular.',
+);
 const POISSON = object(
   {
     rate: field(numberBetween(MIN_RATE, MAX_RATE), 'Mean request rate (requests per second).', true),
-    burstiness: field(
-      numberAbove(0),
-      'Gamma shape of the gaps between sends: 1 = Poisson (default), below 1 burstier, above 1 more regular.',
-    ),
+    burstiness: BURSTINESS,
     'max-concurrency': field(
       wholeNumber(1, MAX_CONCURRENCY),
       'Most requests in flight at once; the wait for a slot is reported as client queue time.',
@@ -155,7 +158,94 @@ const POISSON = object(
   'a mapping {rate, burstiness?, max-concurrency?}',
 );
 
-const LOAD: Rule<LoadPattern> = {
+/** A trace load as the scenario file writes it; its file is read when the scenario set is loaded. */
+export interface TraceSpec extends TraceShape {
+  readonly kind: 'trace-spec';
+  readonly file: string;
+  readonly maxConcurrency?: number;
+}
+
+const TRACE_FILE = text('a path to a trace file (JSONL or CSV), relative to the scenario file', /\S/, 4096);
+const TRACE = object(
+  {
+    file: field(TRACE_FILE, 'The trace: JSONL {arrival_s, input_tokens, output_tokens}, CSV arrival_s,input_tokens,output_tokens, BurstGPT CSV or Mooncake JSONL; relative to the scenario file.', true),
+    rate: field(numberBetween(MIN_RATE, MAX_RATE), "Rescale the trace's gaps to this mean rate (requests per second)."),
+    'time-scale': field(numberBetween(0.0001, 10000), "Multiply the trace's gaps by this (0.5 = twice as fast; after rate). Default 1."),
+    'max-concurrency': field(wholeNumber(1, MAX_CONCURRENCY), 'Most requests in flight at once; the wait for a slot is client queue time.'),
+    'max-input-tokens': field(TOKENS, 'Cut longer prompts to this many tokens (a context window).'),
+    'max-output-tokens': field(TOKENS, 'Cut longer outputs to this many tokens.'),
+    model: field(text('a model name as the trace writes it', /\S/, 200), "BurstGPT: keep only this model's rows (e.g. GPT-4)."),
+  },
+  'a mapping {file, rate?, time-scale?, max-concurrency?, max-input-tokens?, max-output-tokens?, model?}',
+);
+
+/** Search defaults per dimension: where to start and the bounds a search stays in. */
+const CAPACITY_DEFAULTS = {
+  rate: { start: 1, min: 0.05, max: 1000 },
+  concurrency: { start: 4, min: 1, max: 1024 },
+} as const;
+
+const CAPACITY = object(
+  {
+    over: field(oneOf(['rate', 'concurrency']), 'Search the request rate (Poisson arrivals, default) or the concurrency (closed loop).'),
+    start: field(numberBetween(MIN_RATE, MAX_RATE), 'First load probed (default 1 req/s, or concurrency 4).'),
+    min: field(numberBetween(MIN_RATE, MAX_RATE), 'Lowest load probed (default 0.05 req/s, or concurrency 1).'),
+    max: field(numberBetween(MIN_RATE, MAX_RATE), 'Highest load probed (default 1000 req/s, or concurrency 1024).'),
+    resolution: field(numberBetween(0.01, 1), 'Bisection stops when the missing load is within this share above the passing one. Default 0.1.'),
+    attainment: field(numberBetween(0.5, 1), 'Share of requests that must meet every SLO for a load to pass. Default 0.9.'),
+    'probe-s': field(numberBetween(0, 3600, ' seconds'), 'Each probe of a rate search sends at least rate × probe-s requests (and at least `requests`). Default 0.'),
+    burstiness: BURSTINESS,
+  },
+  'a mapping {over?, start?, min?, max?, resolution?, attainment?, probe-s?, burstiness?}',
+);
+
+function checkCapacity(value: unknown, path: string, problems: Problem[]): CapacityLoad | undefined {
+  const c = CAPACITY.check(value ?? {}, path, problems);
+  if (c === undefined) return undefined;
+  const over = c.over ?? 'rate';
+  const d = CAPACITY_DEFAULTS[over];
+  const load: CapacityLoad = {
+    kind: 'capacity',
+    over,
+    start: c.start ?? d.start,
+    min: c.min ?? d.min,
+    max: c.max ?? d.max,
+    resolution: c.resolution ?? 0.1,
+    attainment: c.attainment ?? 0.9,
+    probeS: c.probeS ?? 0,
+    burstiness: c.burstiness ?? 1,
+  };
+  if (!(load.min <= load.start && load.start <= load.max)) {
+    problems.push({ path, message: `expected min ≤ start ≤ max, got min ${load.min}, start ${load.start}, max ${load.max}` });
+    return undefined;
+  }
+  if (over === 'concurrency' && ![load.start, load.min, load.max].every((x) => Number.isInteger(x) && x <= MAX_CONCURRENCY)) {
+    problems.push({ path, message: `expected whole numbers of requests in flight (at most ${MAX_CONCURRENCY}) for start, min and max of a concurrency search, got start ${load.start}, min ${load.min}, max ${load.max}` });
+    return undefined;
+  }
+  return load;
+}
+
+function checkTrace(value: unknown, path: string, problems: Problem[]): TraceSpec | undefined {
+  if (typeof value === 'string') {
+    const file = TRACE_FILE.check(value, path, problems);
+    return file === undefined ? undefined : { kind: 'trace-spec', file, timeScale: 1 };
+  }
+  const t = TRACE.check(value, path, problems);
+  if (t === undefined) return undefined;
+  return {
+    kind: 'trace-spec',
+    file: t.file as string,
+    timeScale: t.timeScale ?? 1,
+    ...(t.rate === undefined ? {} : { rate: t.rate }),
+    ...(t.maxConcurrency === undefined ? {} : { maxConcurrency: t.maxConcurrency }),
+    ...(t.maxInputTokens === undefined ? {} : { maxInputTokens: t.maxInputTokens }),
+    ...(t.maxOutputTokens === undefined ? {} : { maxOutputTokens: t.maxOutputTokens }),
+    ...(t.model === undefined ? {} : { model: t.model }),
+  };
+}
+
+const LOAD: Rule<LoadPattern | TraceSpec> = {
   expected: LOAD_EXPECTED,
   schema: {
     oneOf: [
@@ -174,6 +264,23 @@ const LOAD: Rule<LoadPattern> = {
         additionalProperties: false,
       },
       { description: 'Every request sent at once (maximum throughput).', const: 'burst' },
+      {
+        type: 'object',
+        properties: {
+          trace: {
+            description: "Replay a trace: its arrival times and token lengths (input, output and requests come from it).",
+            oneOf: [{ description: 'The trace file, relative to the scenario file.', ...TRACE_FILE.schema }, TRACE.schema],
+          },
+        },
+        required: ['trace'],
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        properties: { capacity: { description: "Search the highest load at which the scenario's SLOs hold.", ...CAPACITY.schema } },
+        required: ['capacity'],
+        additionalProperties: false,
+      },
     ],
   },
   check(value, path, problems) {
@@ -194,7 +301,9 @@ const LOAD: Rule<LoadPattern> = {
           ...(p.maxConcurrency === undefined ? {} : { maxConcurrency: p.maxConcurrency }),
         };
       }
-      problems.push(unknownKey(joinPath(path, key), 'load pattern', key, ['concurrency', 'poisson']));
+      if (key === 'trace') return checkTrace(value.trace, joinPath(path, key), problems);
+      if (key === 'capacity') return checkCapacity(value.capacity, joinPath(path, key), problems);
+      problems.push(unknownKey(joinPath(path, key), 'load pattern', key, LOAD_FORMS));
       return undefined;
     }
     problems.push(mismatch(path, LOAD_EXPECTED, value));
@@ -235,7 +344,7 @@ const SCENARIO_FIELDS = {
   ),
   requests: field(wholeNumber(1, MAX_REQUESTS), 'Measured requests per repetition.'),
   'warmup-requests': field(wholeNumber(0, MAX_REQUESTS), 'Requests sent before measuring, not recorded. Default 0.'),
-  load: field(LOAD, 'How requests are released: {concurrency: N}, {poisson: {rate}} or burst.'),
+  load: field(LOAD, 'How requests are released: {concurrency: N}, {poisson: {rate}}, burst, {trace: FILE} (replay) or {capacity: {...}} (a search for the highest load within the SLOs).'),
   seed: field(wholeNumber(0, 4294967295), 'Seed for prompt lengths, texts and arrival times. Default 0.'),
   slo: field(SLO, 'Service-level objectives; goodput counts requests that meet all of them.'),
   'timeout-s': field(numberBetween(0.1, MAX_TIMEOUT_S, ' seconds'), 'Per-request deadline in seconds. Default 300.'),
@@ -296,19 +405,66 @@ function complete(d: Draft): Scenario {
   };
 }
 
+/** Reads the trace a scenario names (the caller does the I/O); throws with a message naming the file, line and field. */
+export type TraceReader = (spec: TraceSpec, requests: number | undefined) => TraceLoad;
+
+const lengthRange = (values: readonly number[]): LengthSpec => {
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  return min === max ? { kind: 'fixed', tokens: min } : { kind: 'uniform', min, max };
+};
+
+/**
+ * A trace scenario takes its requests and lengths from the trace: its input and output become the
+ * range the trace spans (prompts are sized per request from the trace itself).
+ */
+function resolveTrace(raw: Record<string, unknown>, draft: Draft, readTrace: TraceReader | undefined, problems: Problem[]): Draft | undefined {
+  const spec = draft.load as unknown as TraceSpec;
+  for (const key of ['input', 'output'] as const) {
+    if (key in raw) problems.push({ path: key, message: `expected no ${key} in a trace scenario: the trace gives every request's lengths` });
+  }
+  if (readTrace === undefined) {
+    problems.push({ path: 'load.trace', message: 'expected a scenario file on disk: a trace is read relative to it' });
+    return undefined;
+  }
+  let load: TraceLoad;
+  try {
+    load = readTrace(spec, draft.requests);
+  } catch (err) {
+    problems.push({ path: 'load.trace', message: (err as Error).message });
+    return undefined;
+  }
+  return {
+    ...draft,
+    load,
+    requests: load.requests.length,
+    input: lengthRange(load.requests.map((r) => r.inputTokens)),
+    output: lengthRange(load.requests.map((r) => r.outputTokens)),
+  };
+}
+
 /** `fromDefaults(key)`: the defaults section wrote that field (or is unreadable, so it may have). */
 function checkScenario(
   raw: Record<string, unknown>,
   defaults: Draft,
   fromDefaults: (key: string) => boolean,
+  readTrace: TraceReader | undefined,
   problems: Problem[],
 ): Scenario | undefined {
   const before = problems.length;
-  const draft = merge(defaults, checkFields(raw, SCENARIO_FIELDS, '', problems));
+  let draft = merge(defaults, checkFields(raw, SCENARIO_FIELDS, '', problems));
+  if ((draft.load as { kind?: string } | undefined)?.kind === 'trace-spec') {
+    const resolved = resolveTrace(raw, draft, readTrace, problems);
+    if (resolved === undefined) return undefined;
+    draft = resolved;
+  }
+  // A trace load that did not check still gives the lengths: do not ask for them too.
+  const traced = isPlainObject(raw.load) && Object.hasOwn(raw.load, 'trace');
   let incomplete = false;
   for (const key of REQUIRED) {
     if (draft[key] !== undefined) continue;
     incomplete = true;
+    if (traced && key !== 'name' && key !== 'description' && key !== 'load') continue;
     // A field written but invalid (here or in defaults) was reported already; only absence is new.
     if (!(key in raw) && !fromDefaults(key)) problems.push(mismatch(key, SCENARIO_FIELDS[key].rule.expected, undefined));
   }
@@ -320,13 +476,17 @@ function checkScenario(
       message: `expected fewer tokens than the shortest input (${shortest(draft.input)}), got ${prefix}`,
     });
   }
+  // A capacity search needs something to hold: without an SLO only failures would stop it.
+  if ((draft.load as LoadPattern | undefined)?.kind === 'capacity' && Object.keys(draft.slo ?? {}).length === 0) {
+    problems.push({ path: 'slo', message: 'expected at least one of ttft-ms, tpot-ms, e2el-ms: a capacity search finds the highest load at which they hold' });
+  }
   return incomplete || problems.length > before ? undefined : complete(draft);
 }
 
 const TOP_FIELDS = ['version', 'defaults', 'scenarios'];
 
 /** Validates a parsed scenario document: every problem found, and the scenarios when there were none. */
-export function validateScenarioDocument(doc: unknown): { scenarios: Scenario[]; problems: ScopedProblem[] } {
+export function validateScenarioDocument(doc: unknown, readTrace?: TraceReader): { scenarios: Scenario[]; problems: ScopedProblem[] } {
   const problems: ScopedProblem[] = [];
   const scoped = (scope: string, found: readonly Problem[]) => {
     for (const p of found) problems.push({ scope, ...p });
@@ -371,7 +531,7 @@ export function validateScenarioDocument(doc: unknown): { scenarios: Scenario[];
       scoped(`scenario #${i + 1}`, [mismatch('', 'a mapping of scenario fields', raw)]);
       return;
     }
-    const scenario = checkScenario(raw, defaults, fromDefaults, found);
+    const scenario = checkScenario(raw, defaults, fromDefaults, readTrace, found);
     const name = SCENARIO_FIELDS.name.rule.check(raw.name, '', []);
     let scope = name === undefined ? `scenario #${i + 1}` : `scenario "${name}"`;
     if (name !== undefined) {

@@ -31,6 +31,11 @@ export interface EngineSpec {
   readonly maxModelLen?: number;
   /** Share of GPU memory the engine may take (vLLM; transformers' paged cache when batching). */
   readonly gpuMemoryUtilization?: number;
+  /**
+   * The card's memory and the model's weights, where known: transformers reads its memory share as
+   * a share of what is left after loading, so the same total budget is a different number there.
+   */
+  readonly gpuMemory?: { readonly totalMiB: number; readonly weightBytes: number };
   /** Further engine arguments, passed as given (for sim: sim-serve flags). */
   readonly extraArgs: readonly string[];
   readonly startupTimeoutS: number;

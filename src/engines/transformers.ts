@@ -47,6 +47,23 @@ export async function detectServeCli(python: string, env: NodeJS.ProcessEnv): Pr
   return parseServeHelp(help);
 }
 
+/**
+ * transformers' `--cb-max-memory-percent` for a total budget of `utilization` × the card. It is a
+ * share of the card's memory minus what the process already holds (the weights, once loaded),
+ * covering the paged KV cache and the batch's activation buffers together (transformers 5.17,
+ * ContinuousBatchingManager's cache sizing); vLLM's share counts the weights too. So the same
+ * total is (u × total − weights) / (total − weights), rounded down to 0.001.
+ */
+export function cbMemoryShare(label: string, utilization: number, gpu: EngineSpec['gpuMemory']): number {
+  if (gpu === undefined) return utilization;
+  const total = gpu.totalMiB * 2 ** 20;
+  const share = (utilization * total - gpu.weightBytes) / (total - gpu.weightBytes);
+  if (!(share > 0)) {
+    throw new Error(`${label}: gpuMemoryUtilization ${utilization} of ${gpu.totalMiB} MiB leaves nothing beside the model's ${(gpu.weightBytes / 2 ** 30).toFixed(1)} GiB of weights: raise it`);
+  }
+  return Math.floor(share * 1000) / 1000;
+}
+
 export function transformersPlan(spec: EngineSpec, port: number, cli: ServeCli): LaunchPlan {
   rejectOwnedFlags(spec.extraArgs, OWNED, spec.label);
   requirePositive(spec, 'gpuMemoryUtilization', 1);
@@ -61,8 +78,11 @@ export function transformersPlan(spec: EngineSpec, port: number, cli: ServeCli):
   if (batching && cli.continuousBatching) args.push('--continuous-batching');
   else if (batching) notes.push('continuous batching requested but this transformers has no --continuous-batching: serving without it');
   if (spec.gpuMemoryUtilization !== undefined) {
-    if (batching && cli.cbMaxMemoryPercent) args.push('--cb-max-memory-percent', String(spec.gpuMemoryUtilization));
-    else notes.push(`gpuMemoryUtilization ${spec.gpuMemoryUtilization} not applied: only continuous batching with --cb-max-memory-percent sizes a KV cache`);
+    if (batching && cli.cbMaxMemoryPercent) {
+      const share = cbMemoryShare(spec.label, spec.gpuMemoryUtilization, spec.gpuMemory);
+      args.push('--cb-max-memory-percent', String(share));
+      if (spec.gpuMemory === undefined) notes.push(`--cb-max-memory-percent ${share}: a share of the memory left after loading the model, so more than gpuMemoryUtilization ${spec.gpuMemoryUtilization} of the card (the card's size or the weights' are unknown here)`);
+    } else notes.push(`gpuMemoryUtilization ${spec.gpuMemoryUtilization} not applied: only continuous batching with --cb-max-memory-percent sizes a KV cache`);
   }
   if (spec.maxModelLen !== undefined) notes.push(`maxModelLen ${spec.maxModelLen} not applied: transformers serve has no context-length limit flag`);
   args.push(...spec.extraArgs.filter((a) => a !== '--continuous-batching'));

@@ -1,5 +1,4 @@
 import { variance } from '../compare/stats.ts';
-import { METRICS } from '../metrics/catalog.ts';
 import { formatNumber } from '../report/format.ts';
 import type { RunResult } from '../types.ts';
 import { measuredScenarios, readMetric } from './measured.ts';
@@ -31,9 +30,9 @@ export interface BenchmarkActionExport {
 export function toBenchmarkAction(run: RunResult): BenchmarkActionExport {
   const smallerIsBetter: BenchmarkActionEntry[] = [];
   const biggerIsBetter: BenchmarkActionEntry[] = [];
-  for (const { engine, pooled, repetitions } of measuredScenarios(run)) {
+  for (const { engine, pooled, repetitions, metrics } of measuredScenarios(run)) {
     const where = `${engine.engine}/${pooled.scenario}`;
-    for (const metric of METRICS) {
+    for (const metric of metrics) {
       const value = readMetric(metric, pooled, where);
       const perRep = repetitions.map((s) => readMetric(metric, s, `${where} (one repetition)`));
       const entry: BenchmarkActionEntry = {

@@ -1,4 +1,3 @@
-import { METRICS } from '../metrics/catalog.ts';
 import type { RunResult } from '../types.ts';
 import { measuredScenarios, readMetric } from './measured.ts';
 
@@ -31,10 +30,10 @@ export function measureSlug(metricName: string): string {
  */
 export function toBmf(run: RunResult): Bmf {
   const bmf: Bmf = {};
-  for (const { engine, pooled, repetitions } of measuredScenarios(run)) {
+  for (const { engine, pooled, repetitions, metrics } of measuredScenarios(run)) {
     const benchmark = `${engine.engine}/${pooled.scenario}`;
     const measures: Record<string, BmfMetric> = {};
-    for (const metric of METRICS) {
+    for (const metric of metrics) {
       const value = readMetric(metric, pooled, benchmark);
       const perRep = repetitions.map((s) => readMetric(metric, s, `${benchmark} (one repetition)`));
       // A pooled percentile need not lie inside the repetitions' own range, and the bounds are

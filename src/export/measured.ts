@@ -1,4 +1,4 @@
-import type { MetricDef } from '../metrics/catalog.ts';
+import { ALL_METRICS, metricApplies, metricValue, type MetricDef } from '../metrics/catalog.ts';
 import { RESULTS_SCHEMA, type EngineResult, type RunResult, type ScenarioSummary } from '../types.ts';
 
 // What every interop export draws from: the scenarios whose numbers are real. A failed engine's
@@ -12,6 +12,8 @@ export interface MeasuredScenario {
   readonly pooled: ScenarioSummary;
   /** The same scenario in each repetition that completed a request: the spread around the value. */
   readonly repetitions: readonly ScenarioSummary[];
+  /** The catalog metrics the scenario has a value of (a capacity search: its capacity, when it found one). */
+  readonly metrics: readonly MetricDef[];
 }
 
 /** The ok engines' scenarios that completed at least one request, in the run's order. */
@@ -28,7 +30,11 @@ export function measuredScenarios(run: RunResult): MeasuredScenario[] {
       if (seen.has(key)) throw new Error(`export: "${key}" appears twice among the engines' pooled summaries; expected one per engine and scenario`);
       seen.add(key);
       const repetitions = engine.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === pooled.scenario && s.completed > 0));
-      measured.push({ engine, pooled, repetitions });
+      const scenario = run.scenarioSet.definitions.find((d) => d.name === pooled.scenario);
+      const metrics = ALL_METRICS.filter(
+        (m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)) && [pooled, ...repetitions].every((s) => m.scope === 'load' || metricValue(m, s) !== null),
+      );
+      measured.push({ engine, pooled, repetitions, metrics });
     }
   }
   return measured;

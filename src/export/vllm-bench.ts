@@ -77,7 +77,7 @@ export function toVllmBench(run: RunResult): VllmBenchFile[] {
       engine_version: engine.fingerprint.engine.version,
       scenario: pooled.scenario,
       repetitions: String(run.repetitions),
-      ...traffic(scenario.load),
+      ...traffic(scenario.load, pooled),
       duration: pooled.durationS,
       completed: pooled.completed,
       failed: pooled.failed,
@@ -107,8 +107,19 @@ function vllmDate(createdAt: string): string {
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
 }
 
-function traffic(load: LoadPattern): { request_rate: number | 'inf'; burstiness: number; max_concurrency: number | null } {
+function traffic(load: LoadPattern, pooled: ScenarioSummary): { request_rate: number | 'inf'; burstiness: number; max_concurrency: number | null } {
   switch (load.kind) {
+    case 'trace': {
+      const n = load.requests.length;
+      const spanS = n > 1 ? load.requests[n - 1].atMs / 1000 : 0;
+      return { request_rate: spanS > 0 ? (n - 1) / spanS : 'inf', burstiness: 1, max_concurrency: load.maxConcurrency ?? null };
+    }
+    case 'capacity': {
+      // The figures are the requests of the last passing probe: the load that probe ran at.
+      const at = pooled.capacity?.capacity ?? null;
+      if (load.over === 'rate') return { request_rate: at ?? 'inf', burstiness: load.burstiness, max_concurrency: null };
+      return { request_rate: 'inf', burstiness: 1, max_concurrency: at };
+    }
     case 'concurrency':
       return { request_rate: 'inf', burstiness: 1, max_concurrency: load.concurrency };
     case 'poisson':

@@ -25,7 +25,8 @@ export function interArrivalGapsS(rate: number, burstiness: number, count: numbe
  * request at 0, then drawn gaps, rescaled so the last request falls exactly at (count − 1)/rate
  * seconds; like `vllm bench serve`, this keeps the offered load identical across seeds, so
  * repetitions differ by the engine's noise and not by how many requests one draw happened to pack
- * into the run (for 100 requests an unscaled sum varies by about 10%).
+ * into the run (for 100 requests an unscaled sum varies by about 10%). Trace: the trace's own
+ * (scaled) arrival times, the same in every repetition.
  */
 export function arrivalScheduleMs(load: LoadPattern, count: number, seed: number): number[] | null {
   checkCount(count);
@@ -47,6 +48,12 @@ export function arrivalScheduleMs(load: LoadPattern, count: number, seed: number
       for (let i = 0; i < count; i++) offsets[i] *= factor;
       return offsets;
     }
+    case 'trace':
+      if (count > load.requests.length) throw new Error(`a trace of ${load.requests.length} requests cannot schedule ${count}`);
+      return load.requests.slice(0, count).map((r) => r.atMs);
+    case 'capacity':
+      // A search runs probes at fixed loads (src/load/capacity.ts); it has no schedule of its own.
+      throw new Error('a capacity load has no schedule: each probe of the search has its own load');
   }
 }
 

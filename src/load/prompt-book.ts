@@ -16,6 +16,13 @@ export interface PromptSet {
 
 export interface PromptBook {
   get(scenario: Scenario, repetition: number): PromptSet;
+  /**
+   * `count` prompts for probe `probe` of a capacity search, made when asked (a search's probes and
+   * their sizes are known only as it runs). Probe 0 extends the repetition's measured prompts (the
+   * first k prompts do not depend on the count), so the book's hash covers it; later probes draw
+   * texts of their own, so an engine's prefix cache never serves one probe from another.
+   */
+  probe(scenario: Scenario, repetition: number, probe: number, count: number): Promise<readonly Prompt[]>;
   /** sha256 over the prompt hashes of every scenario × repetition, in a fixed order. */
   readonly hash: string;
 }
@@ -44,9 +51,9 @@ export async function makePromptBook(
   const total = repetitions * scenarios.reduce((n, s) => n + s.requests + s.warmupRequests, 0);
   let done = 0;
   let sliceStart = performance.now();
-  const synthesize = async (s: Scenario, r: number, count: number, stream: 'warmup' | 'measure'): Promise<Prompt[]> => {
+  const synthesize = async (s: Scenario, r: number, count: number, stream: 'warmup' | 'measure' | 'probe', probe = 0): Promise<Prompt[]> => {
     const out: Prompt[] = [];
-    for (const prompt of generatePrompts(s, tokenizer, r, count, stream)) {
+    for (const prompt of generatePrompts(s, tokenizer, r, count, stream, probe)) {
       out.push(prompt);
       done++;
       if (performance.now() - sliceStart < SLICE_MS) continue;
@@ -68,12 +75,20 @@ export async function makePromptBook(
     }
   }
   const hash = digest.digest('hex');
+  const get = (scenario: Scenario, repetition: number): PromptSet => {
+    const set = sets.get(key(scenario.name, repetition));
+    if (!set) throw new Error(`no prompts for scenario "${scenario.name}" repetition ${repetition + 1}`);
+    return set;
+  };
   return {
     hash,
-    get(scenario, repetition) {
-      const set = sets.get(key(scenario.name, repetition));
-      if (!set) throw new Error(`no prompts for scenario "${scenario.name}" repetition ${repetition + 1}`);
-      return set;
+    get,
+    async probe(scenario, repetition, probe, count) {
+      if (probe === 0) {
+        const made = get(scenario, repetition).measure;
+        return count <= made.length ? made.slice(0, count) : synthesize(scenario, repetition, count, 'measure');
+      }
+      return synthesize(scenario, repetition, count, 'probe', probe);
     },
   };
 }

@@ -170,7 +170,7 @@ function drawLength(spec: LengthSpec, rng: Rng): number {
   }
 }
 
-const STREAM = { measure: 0, warmup: 1 } as const;
+const STREAM = { measure: 0, warmup: 1, probe: 3 } as const;
 const PREFIX_STREAM = 2;
 
 /** The scenario name as a seed part (48 bits of its sha256, a safe integer). */
@@ -190,7 +190,7 @@ function sharedPrefix(scenario: Scenario, repetition: number, tokenizer: Tokeniz
 
 /**
  * `count` prompts for one repetition of a scenario. Input and output lengths are drawn from the
- * scenario's length specs; every prompt's text (shared prefix included) encodes to exactly its
+ * scenario's length specs, or taken from its trace; every prompt's text (shared prefix included) encodes to exactly its
  * `promptTokens`. The same arguments always give byte-identical prompts, and the first k prompts
  * do not depend on `count`. A generator, one prompt at a time, so a long synthesis can yield to the
  * event loop (prompt-book.ts).
@@ -200,16 +200,22 @@ export function* generatePrompts(
   tokenizer: Tokenizer,
   repetition: number,
   count: number,
-  stream: 'warmup' | 'measure',
+  stream: 'warmup' | 'measure' | 'probe',
+  /** Which probe of a capacity search (stream 'probe' only): each probe gets texts of its own. */
+  probe = 0,
 ): Generator<Prompt> {
   if (!Number.isSafeInteger(repetition) || repetition < 0) throw new Error(`prompt synthesis: repetition must be a whole number ≥ 0, got ${repetition}`);
   if (!Number.isSafeInteger(count) || count < 0) throw new Error(`prompt synthesis: count must be a whole number ≥ 0, got ${count}`);
   const cost = costOf(tokenizer);
   const prefix = sharedPrefix(scenario, repetition, tokenizer);
-  const rng = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name)));
+  const parts = stream === 'probe' ? [probe] : [];
+  const rng = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name), ...parts));
+  // A trace gives each request's lengths (warm-up requests take the trace's from its start).
+  const trace = scenario.load.kind === 'trace' ? scenario.load.requests : null;
   for (let i = 0; i < count; i++) {
-    const inputTokens = drawLength(scenario.input, rng);
-    const maxTokens = drawLength(scenario.output, rng);
+    const traced = trace?.[i % trace.length];
+    const inputTokens = traced?.inputTokens ?? drawLength(scenario.input, rng);
+    const maxTokens = traced?.outputTokens ?? drawLength(scenario.output, rng);
     const textSeed = Math.floor(rng.next() * 4294967296);
     const own = inputTokens - scenario.sharedPrefixTokens;
     if (own < 1) {

@@ -27,6 +27,12 @@ export interface RunScenarioOptions {
    * rejects with RunCancelledError once they have ended.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Asked after each measured request ends (with the records so far): true stops the load early —
+   * nothing more is sent and requests in flight are aborted — and the run returns the requests
+   * that ended before that (a capacity probe that has already missed its SLOs).
+   */
+  readonly stopWhen?: (finished: readonly RequestRecord[]) => boolean;
 }
 
 /** Node's longest timer: 2^31−1 ms. */
@@ -46,6 +52,8 @@ export interface ScenarioRun {
   readonly durationS: number;
   /** Most requests in flight at once. */
   readonly peakConcurrency: number;
+  /** `stopWhen` ended the load early: `records` holds only the requests that ended before. */
+  readonly stopped: boolean;
 }
 
 export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun> {
@@ -59,17 +67,25 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun
   const cap = concurrencyCap(scenario);
   const client = createStreamClient({ baseUrl: opts.baseUrl, apiKey: opts.apiKey, connections: cap });
   try {
-    const ctx: RunContext = { opts, client, turns: new IoTurns(), measuring: false, originMs: performance.now(), inFlight: 0, peak: 0 };
+    // Sends and requests in flight end on a cancellation or on an early stop.
+    const stop = new AbortController();
+    const signal = opts.signal === undefined ? stop.signal : AbortSignal.any([opts.signal, stop.signal]);
+    const ctx: RunContext = { opts, client, turns: new IoTurns(), signal, measuring: false, originMs: performance.now(), inFlight: 0, peak: 0 };
     const warmupWidth = Math.min(opts.warmupPrompts.length, cap ?? opts.warmupPrompts.length);
     await closedLoop(ctx, opts.warmupPrompts, warmupWidth, () => {});
     if (opts.signal?.aborted) throw new RunCancelledError(scenario.name);
 
-    const results = new Array<StreamResult>(prompts.length);
+    const results = new Array<StreamResult | undefined>(prompts.length);
+    const ended: RequestRecord[] = [];
     let done = 0;
     const finished = (i: number, r: StreamResult): void => {
+      // Requests the early stop aborted are not results: the probe was decided without them.
+      if (stop.signal.aborted) return;
       results[i] = r;
+      ended.push(r.record);
       done++;
       opts.onProgress?.(done, prompts.length);
+      if (opts.stopWhen?.(ended)) stop.abort();
     };
     ctx.peak = 0;
     ctx.measuring = true;
@@ -79,16 +95,18 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun
     else await openLoop(ctx, schedule, cap, finished);
     if (opts.signal?.aborted) throw new RunCancelledError(scenario.name);
 
+    const kept = results.filter((r): r is StreamResult => r !== undefined);
     let first = Infinity;
     let last = -Infinity;
-    for (const r of results) {
+    for (const r of kept) {
       first = Math.min(first, r.sentAt);
       last = Math.max(last, r.endedAt);
     }
     return {
-      records: results.map((r) => r.record),
-      durationS: results.length > 0 ? (last - first) / 1000 : 0,
+      records: kept.map((r) => r.record),
+      durationS: kept.length > 0 ? (last - first) / 1000 : 0,
       peakConcurrency: ctx.peak,
+      stopped: stop.signal.aborted,
     };
   } finally {
     await client.close();
@@ -98,7 +116,7 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun
 /** Sockets and requests in flight are capped at the pattern's concurrency; null: uncapped. */
 function concurrencyCap(scenario: Scenario): number | null {
   const load = scenario.load;
-  const cap = load.kind === 'concurrency' ? load.concurrency : load.kind === 'poisson' ? load.maxConcurrency : undefined;
+  const cap = load.kind === 'concurrency' ? load.concurrency : load.kind === 'poisson' || load.kind === 'trace' ? load.maxConcurrency : undefined;
   if (cap === undefined) return null;
   if (!Number.isSafeInteger(cap) || cap < 1) {
     const field = load.kind === 'concurrency' ? 'load.concurrency' : 'load.maxConcurrency';
@@ -111,6 +129,8 @@ interface RunContext {
   readonly opts: RunScenarioOptions;
   readonly client: StreamClient;
   readonly turns: IoTurns;
+  /** The run's cancellation or its early stop. */
+  readonly signal: AbortSignal;
   /** False during warm-up. */
   measuring: boolean;
   /** `performance.now()` of the measured load's start. */
@@ -138,7 +158,7 @@ async function request(ctx: RunContext, prompt: Prompt, index: number, scheduled
       originMs: ctx.originMs,
       scheduledMs,
       queueMs,
-      signal: opts.signal,
+      signal: ctx.signal,
     });
   } finally {
     ctx.inFlight--;
@@ -153,7 +173,7 @@ async function closedLoop(
   finished: (index: number, r: StreamResult) => void,
 ): Promise<void> {
   let next = 0;
-  const signal = ctx.opts.signal;
+  const signal = ctx.signal;
   const worker = async (): Promise<void> => {
     while (next < prompts.length && !signal?.aborted) {
       const i = next++;
@@ -194,7 +214,7 @@ async function openLoop(
   cap: number | null,
   finished: (index: number, r: StreamResult) => void,
 ): Promise<void> {
-  const signal = ctx.opts.signal;
+  const signal = ctx.signal;
   const slots = cap === null ? null : new Slots(cap);
   const prompts = ctx.opts.prompts;
   const launch = async (i: number): Promise<void> => {

@@ -1,4 +1,4 @@
-import type { Distribution, ScenarioSummary } from '../types.ts';
+import type { Distribution, Scenario, ScenarioSummary } from '../types.ts';
 
 // The metrics the gate compares, one place for their name, unit, direction and default
 // tolerance. Everything that ranks, compares or prints a metric reads it from here.
@@ -32,6 +32,11 @@ export interface MetricDef {
    * was measured (0 tok/s from a run that completed requests, a 0 ms latency).
    */
   readonly zeroMeasured: boolean;
+  /**
+   * Which scenarios have the metric: 'load' scenarios (a fixed load: every metric but capacity) or
+   * 'capacity' scenarios (a search, whose one compared figure is the load it found).
+   */
+  readonly scope: 'load' | 'capacity';
 }
 
 const def = (
@@ -42,7 +47,7 @@ const def = (
   tolerance: number,
   read: (s: ScenarioSummary) => number,
   sample?: (s: ScenarioSummary) => Distribution,
-): MetricDef => Object.freeze({ name, label, unit, direction, tolerance, read, zeroMeasured: name === 'goodput', ...(sample ? { sample } : {}) });
+): MetricDef => Object.freeze({ name, label, unit, direction, tolerance, read, zeroMeasured: name === 'goodput', scope: 'load', ...(sample ? { sample } : {}) });
 
 export const METRICS: readonly MetricDef[] = Object.freeze([
   def('output_throughput', 'Output tokens/s', 'tok/s', 'higher-is-better', 0.03, (s) => s.outputThroughput),
@@ -57,11 +62,36 @@ export const METRICS: readonly MetricDef[] = Object.freeze([
 ]);
 
 /**
+ * The one metric of a capacity scenario: the highest load (requests/s, or requests in flight)
+ * within its SLOs. Its tolerance covers the search's resolution (10% by default: a repetition's
+ * capacity sits anywhere in the last bracket) as well as a real loss of headroom.
+ */
+export const CAPACITY_METRIC: MetricDef = Object.freeze({
+  name: 'capacity',
+  label: 'Capacity at SLO',
+  unit: 'load',
+  direction: 'higher-is-better',
+  tolerance: 0.1,
+  read: (s: ScenarioSummary) => s.capacity?.capacity ?? NaN,
+  zeroMeasured: false,
+  scope: 'capacity',
+});
+
+/** Every metric the gate compares: the fixed-load ones (METRICS) and capacity. */
+export const ALL_METRICS: readonly MetricDef[] = Object.freeze([...METRICS, CAPACITY_METRIC]);
+
+/** Whether a scenario has the metric (a capacity search has only capacity; fixed loads all but it). */
+export function metricApplies(def: MetricDef, scenario: Scenario): boolean {
+  return (scenario.load.kind === 'capacity') === (def.scope === 'capacity');
+}
+
+/**
  * The metric's value in a summary, or null when it has none: a latency statistic of an empty
  * distribution (no request produced it) is a missing value, never 0.
  */
 export function metricValue(def: MetricDef, s: ScenarioSummary): number | null {
   if (def.sample && def.sample(s).n === 0) return null;
+  if (def.scope === 'capacity' && (s.capacity === undefined || s.capacity.capacity === null)) return null;
   return def.read(s);
 }
 
@@ -76,14 +106,14 @@ export function valueProblem(def: MetricDef, v: number | null): string | null {
   return `is ${v}, expected a finite number ${def.zeroMeasured ? '≥ 0' : 'above 0'}`;
 }
 
-const byName = new Map(METRICS.map((m) => [m.name, m]));
+const byName = new Map(ALL_METRICS.map((m) => [m.name, m]));
 
 export function metricDef(name: string): MetricDef {
   const m = byName.get(name);
-  if (!m) throw new Error(`unknown metric "${name}": expected one of ${METRICS.map((x) => x.name).join(', ')}`);
+  if (!m) throw new Error(`unknown metric "${name}": expected one of ${ALL_METRICS.map((x) => x.name).join(', ')}`);
   return m;
 }
 
 export function metricNames(): string[] {
-  return METRICS.map((m) => m.name);
+  return ALL_METRICS.map((m) => m.name);
 }

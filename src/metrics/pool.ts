@@ -1,4 +1,4 @@
-import type { RepetitionResult, RequestRecord, Scenario, ScenarioSummary, ScenarioTelemetry } from '../types.ts';
+import type { CapacityResult, RepetitionResult, RequestRecord, Scenario, ScenarioSummary, ScenarioTelemetry } from '../types.ts';
 import { summarize } from './summary.ts';
 
 // The pooled summary of a run: every repetition's requests of a scenario together (the figure the
@@ -17,9 +17,31 @@ export function poolRepetitions(
     const mine = records.filter((r) => r.scenario === scenario.name);
     const durationS = parts.reduce((sum, s) => sum + s.durationS, 0);
     const peak = Math.max(...parts.map((s) => s.peakConcurrency));
-    pooled.push(summarize(mine, scenario, durationS, peak, mergeTelemetry(parts.map((s) => s.telemetry))));
+    pooled.push(summarize(mine, scenario, durationS, peak, mergeTelemetry(parts.map((s) => s.telemetry)), poolCapacity(parts)));
   }
   return pooled;
+}
+
+const geometricMean = (xs: readonly number[]): number => Math.exp(xs.reduce((sum, x) => sum + Math.log(x), 0) / xs.length);
+
+/**
+ * The repetitions' searches together: the geometric mean of their capacities (none when one found
+ * none) and of their first misses, every probe in the order run.
+ */
+function poolCapacity(parts: readonly ScenarioSummary[]): CapacityResult | undefined {
+  const found = parts.map((s) => s.capacity).filter((c): c is CapacityResult => c !== undefined);
+  if (found.length === 0) return undefined;
+  const pool = (pick: (c: CapacityResult) => number | null): number | null => {
+    const xs = found.map(pick);
+    return xs.every((x): x is number => x !== null && x > 0) ? geometricMean(xs) : null;
+  };
+  return {
+    over: found[0].over,
+    capacity: pool((c) => c.capacity),
+    firstMiss: pool((c) => c.firstMiss),
+    probes: found.flatMap((c) => c.probes),
+    searchS: found.reduce((sum, c) => sum + c.searchS, 0),
+  };
 }
 
 function mergeTelemetry(parts: readonly ScenarioTelemetry[]): ScenarioTelemetry {

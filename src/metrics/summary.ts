@@ -1,5 +1,5 @@
 import { mean, quantileSorted } from 'simple-statistics';
-import type { Distribution, RequestRecord, Scenario, ScenarioSummary, ScenarioTelemetry, TokenCounts } from '../types.ts';
+import type { CapacityResult, Distribution, RequestRecord, Scenario, ScenarioSummary, ScenarioTelemetry, Slo, TokenCounts } from '../types.ts';
 
 // Per-scenario metrics from request records, with the definitions of vLLM's
 // `benchmarks/serve.py` (calculate_metrics) so the figures line up with `vllm bench serve`:
@@ -61,6 +61,25 @@ function outputTokensOf(r: RequestRecord): { tokens: number; disagreed: boolean 
   return tooLow || tooHigh ? { tokens: streamed, disagreed: true } : { tokens: r.outputTokens, disagreed: false };
 }
 
+/** Whether a completed request's latencies meet every SLO (a request with one token has TPOT 0, as in vLLM). */
+function meetsSlo(slo: Slo, ttft: number | null, tpot: number, e2el: number | null): boolean {
+  return (
+    (slo.ttftMs === undefined || (ttft !== null && ttft <= slo.ttftMs)) &&
+    (slo.tpotMs === undefined || tpot <= slo.tpotMs) &&
+    (slo.e2elMs === undefined || (e2el !== null && e2el <= slo.e2elMs))
+  );
+}
+
+/** TPOT of a completed request with `out` output tokens (0 with one token, as in vLLM). */
+const tpotOf = (out: number, ttft: number | null, e2el: number | null): number => (out > 1 && ttft !== null && e2el !== null ? (e2el - ttft) / (out - 1) : 0);
+
+/** A request that counts towards goodput: completed, with tokens, within every SLO. */
+export function metSlo(r: RequestRecord, slo: Slo): boolean {
+  if (!r.ok || r.ttftMs === null) return false;
+  const out = outputTokensOf(r).tokens;
+  return out > 0 && meetsSlo(slo, r.ttftMs, tpotOf(out, r.ttftMs, r.e2elMs), r.e2elMs);
+}
+
 /**
  * Summarises one scenario's records. Records of several repetitions may be passed together (the
  * pooled summary); `durationS` is then the sum of the repetitions' durations.
@@ -71,9 +90,9 @@ export function summarize(
   durationS: number,
   peakConcurrency: number,
   telemetry?: ScenarioTelemetry,
+  capacity?: CapacityResult,
 ): ScenarioSummary {
   if (!(durationS >= 0) || !Number.isFinite(durationS)) throw new Error(`summarize(${scenario.name}): durationS must be a finite number ≥ 0, got ${durationS}`);
-  const { ttftMs: ttftSlo, tpotMs: tpotSlo, e2elMs: e2elSlo } = scenario.slo;
   const errors: Record<string, number> = {};
   const ttfts: number[] = [];
   const tpots: number[] = [];
@@ -112,16 +131,9 @@ export function summarize(
     if (ttft !== null) ttfts.push(ttft);
     if (e2el !== null) e2els.push(e2el);
     // As in vLLM: a request with at most one output token has TPOT 0 for goodput and none in the distribution.
-    let tpot = 0;
-    if (out > 1 && ttft !== null && e2el !== null) {
-      tpot = (e2el - ttft) / (out - 1);
-      tpots.push(tpot);
-    }
-    const meets =
-      (ttftSlo === undefined || (ttft !== null && ttft <= ttftSlo)) &&
-      (tpotSlo === undefined || tpot <= tpotSlo) &&
-      (e2elSlo === undefined || (e2el !== null && e2el <= e2elSlo));
-    if (meets) good++;
+    const tpot = tpotOf(out, ttft, e2el);
+    if (out > 1 && ttft !== null && e2el !== null) tpots.push(tpot);
+    if (meetsSlo(scenario.slo, ttft, tpot, e2el)) good++;
   }
 
   const perSecond = (x: number): number => (durationS > 0 ? x / durationS : 0);
@@ -148,5 +160,6 @@ export function summarize(
     queueMs: distribution(queues),
     peakConcurrency,
     telemetry: telemetry ?? {},
+    ...(capacity === undefined ? {} : { capacity }),
   };
 }

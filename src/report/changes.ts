@@ -1,5 +1,5 @@
 import { mean } from '../compare/stats.ts';
-import { METRICS } from '../metrics/catalog.ts';
+import { ALL_METRICS } from '../metrics/catalog.ts';
 import type { Comparison, InconclusiveReason } from '../types.ts';
 import { details, join, table, type Align } from './blocks.ts';
 import { codeCell, escapeCell, escapeHtml, escapeInline } from './escape.ts';
@@ -124,12 +124,12 @@ function lexicographic(a: readonly number[], b: readonly number[]): number {
 
 function sortRows(rows: readonly ReadComparison[], comparison: Comparison, scenarioOrder: readonly string[]): ReadComparison[] {
   const engineRank = new Map(comparison.engines.map((e, i) => [e.engine, i]));
-  const metricRank = new Map(METRICS.map((m, i) => [m.name, i]));
+  const metricRank = new Map(ALL_METRICS.map((m, i) => [m.name, i]));
   const rank = ({ m, reading }: ReadComparison): number[] => [
     ORDER.indexOf(reading.kind),
     engineRank.get(m.engine) ?? 0,
     scenarioOrder.includes(m.scenario) ? scenarioOrder.indexOf(m.scenario) : scenarioOrder.length,
-    metricRank.get(m.metric) ?? METRICS.length,
+    metricRank.get(m.metric) ?? ALL_METRICS.length,
   ];
   return rows
     .map((r) => ({ r, k: rank(r) }))

@@ -14,7 +14,8 @@ import { gateOutcome, missingBaselineText, outcomeTitle, type GateOutcome } from
 import { renderRelease } from './release.ts';
 import { renderRoofline } from './roofline.ts';
 import { sequentialLine } from './sequential.ts';
-import { renderMemory, renderThrottling } from './memory.ts';
+import { renderCapacity } from './capacity.ts';
+import { renderKvCapacity, renderMemory, renderThrottling } from './memory.ts';
 import { renderFullSummaries } from './summaries.ts';
 import { renderHeadToHead } from './versus.ts';
 
@@ -147,6 +148,8 @@ export function renderReport(input: ReportInput): string {
       comparison && renderSloViolations(comparison),
       comparison && renderChangePoints(comparison),
       comparison && renderRelease(comparison),
+      renderCapacity(run),
+      renderKvCapacity(run),
       renderHeadToHead(run),
       renderFailures(run),
       renderShortOutputs(run),

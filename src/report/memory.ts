@@ -1,8 +1,9 @@
 import { BUSY_UTILISATION_PCT } from '../metrics/gpu.ts';
-import type { RunResult, ScenarioTelemetry } from '../types.ts';
+import { sequencesThatFit } from '../metrics/kv-cache.ts';
+import type { EngineResult, KvCacheSize, RunResult, ScenarioTelemetry } from '../types.ts';
 import { details, table, type Align } from './blocks.ts';
 import { codeSpan, escapeCell, escapeHtml, escapeInline } from './escape.ts';
-import { formatFraction, formatMiB, formatNumber } from './format.ts';
+import { formatFraction, formatMiB, formatNumber, formatTimes, geometricMean } from './format.ts';
 
 // Memory efficiency (the seed's third axis) and GPU throttling, both from the telemetry gathered
 // while each scenario ran. What an engine or machine cannot report (no GPU, no /metrics) gets no
@@ -40,6 +41,57 @@ export function renderMemory(run: RunResult): string | null {
       ['l', 'l', ...columns.map((): Align => 'r')],
     ),
   );
+}
+
+/** The sequence length the memory line counts whole sequences of: the default set's long context. */
+const LONG_SEQUENCE = 8192;
+
+interface KvFigures {
+  readonly engine: string;
+  /** Per engine start that reported its cache. */
+  readonly tokens: readonly number[];
+  readonly kv: KvCacheSize;
+  readonly budgetMiB: number | undefined;
+  readonly peakMiB: number | undefined;
+}
+
+function kvFigures(e: EngineResult): KvFigures | null {
+  const sizes = (e.kvCache ?? []).filter((k): k is KvCacheSize => k !== null);
+  if (sizes.length === 0) return null;
+  const peaks = e.pooled.map((s) => s.telemetry.peakGpuMemoryMiB).filter((v): v is number => typeof v === 'number');
+  return { engine: e.engine, tokens: sizes.map((k) => k.tokens), kv: sizes[0], budgetMiB: e.memoryBudgetMiB, peakMiB: peaks.length > 0 ? Math.max(...peaks) : undefined };
+}
+
+const SOURCE = { metrics: 'its /metrics', arguments: 'its paged-cache arguments', log: 'its log' } as const;
+
+function kvText(f: KvFigures): string {
+  const tokens = geometricMean(f.tokens)!;
+  const spread = Math.min(...f.tokens) === Math.max(...f.tokens) ? '' : `${formatNumber(Math.min(...f.tokens))}–${formatNumber(Math.max(...f.tokens))} over ${f.tokens.length} starts; `;
+  const perGiB = f.budgetMiB === undefined ? '' : `, ${formatNumber(tokens / (f.budgetMiB / 1024))} tokens per GiB of budget`;
+  const peak = f.peakMiB === undefined ? '' : `; peak GPU memory ${formatMiB(f.peakMiB)}${f.budgetMiB !== undefined && f.peakMiB > f.budgetMiB ? ` — **over the ${formatMiB(f.budgetMiB)} budget**` : ''}`;
+  return (
+    `${escapeInline(f.engine)} ${formatNumber(tokens)} tokens of KV (${spread}${SOURCE[f.kv.source]}: ${f.kv.blocks} blocks of ${f.kv.blockSize}${perGiB}; ` +
+    `${sequencesThatFit(f.kv, LONG_SEQUENCE)} sequences of ${formatNumber(LONG_SEQUENCE)} tokens at once${peak})`
+  );
+}
+
+/**
+ * The KV cache each engine set aside inside its memory budget, and how many times one holds the
+ * other's (its interval: the range over the engine starts' ratios); null when no engine said.
+ */
+export function renderKvCapacity(run: RunResult): string | null {
+  const found = run.engines.map(kvFigures).filter((f): f is KvFigures => f !== null);
+  if (found.length === 0) return null;
+  const budgets = [...new Set(found.map((f) => f.budgetMiB).filter((b): b is number => b !== undefined))];
+  const inBudget = budgets.length === 1 ? ` in ${formatMiB(budgets[0])}` : '';
+  let ratio = '';
+  if (found.length >= 2) {
+    const [a, b] = [...found].sort((x, y) => geometricMean(y.tokens)! - geometricMean(x.tokens)!);
+    const pairs = a.tokens.flatMap((x) => b.tokens.map((y) => x / y));
+    const range = pairs.length > 1 && Math.min(...pairs) !== Math.max(...pairs) ? ` (${formatTimes(Math.min(...pairs))}–${formatTimes(Math.max(...pairs))} between starts)` : '';
+    ratio = ` — ${escapeInline(a.engine)} fits ${formatTimes(geometricMean(a.tokens)! / geometricMean(b.tokens)!)} the KV cache of ${escapeInline(b.engine)}${inBudget}${range}`;
+  }
+  return `**KV cache${budgets.length === 1 ? ` in a ${formatMiB(budgets[0])} budget` : ''}**: ${found.map(kvText).join('; ')}${ratio}.`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { METRICS, type Direction } from '../metrics/catalog.ts';
+import { ALL_METRICS, type Direction } from '../metrics/catalog.ts';
 import { escapeCell } from './escape.ts';
 
 // Comparisons and history series name metrics by catalog name. A report must still render when a
@@ -11,7 +11,7 @@ export interface MetricLabel {
 }
 
 export function metricLabel(name: string): MetricLabel {
-  const m = METRICS.find((x) => x.name === name);
+  const m = ALL_METRICS.find((x) => x.name === name);
   return m ? m : { label: escapeCell(name), unit: '', direction: null };
 }
 

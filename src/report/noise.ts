@@ -1,4 +1,4 @@
-import { METRICS } from '../metrics/catalog.ts';
+import { ALL_METRICS, metricApplies, metricValue } from '../metrics/catalog.ts';
 import { mean, variance } from '../compare/stats.ts';
 import type { RepetitionResult, RunResult } from '../types.ts';
 import { table } from './blocks.ts';
@@ -41,12 +41,14 @@ export function noiseTable(runs: readonly RunResult[]): NoiseRow[] {
   for (const engine of engines) {
     const scenarios = [...new Set(runs.flatMap((r) => r.scenarioSet.names))];
     for (const scenario of scenarios) {
-      for (const def of METRICS) {
+      const definition = runs.flatMap((r) => r.scenarioSet.definitions).find((d) => d.name === scenario);
+      for (const def of ALL_METRICS) {
+        if (definition !== undefined ? !metricApplies(def, definition) : def.scope !== 'load') continue;
         const perRun = runs
           .map((r) => r.engines.find((e) => e.engine === engine && e.status === 'ok'))
           .filter((e) => e !== undefined)
           .flatMap((e) => engineStarts(e.repetitions))
-          .map((reps) => reps.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0).map(def.read)))
+          .map((reps) => reps.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0 && metricValue(def, s) !== null).map(def.read)))
           .filter((xs) => xs.length > 0);
         const all = perRun.flat();
         if (all.length < 2) continue;

@@ -38,6 +38,7 @@ test('defaults give a complete, frozen config', () => {
       baselineBranch: 'perf-baselines',
       tolerances: {},
       githubToken: '',
+      gpuMemoryUtilization: null,
       comment: 'always',
       failOn: 'regression',
       missingBaseline: 'auto',
@@ -96,6 +97,7 @@ test('every input is parsed into its typed value', () => {
       'transformers-args': "--attn-implementation 'sdpa'",
       'sim-args': '--slowdown 1.5',
       'startup-timeout': '1200.5',
+      'gpu-memory-utilization': '0.27',
       'allow-fork-prs': 'True',
       shard: '2/3',
       'results-dir': 'out',
@@ -108,6 +110,7 @@ test('every input is parsed into its typed value', () => {
   assert.equal(c.model, '/models/qwen');
   assert.equal(c.scenarios, 'perf/scenarios.yml');
   assert.equal(c.repetitions, 5);
+  assert.equal(c.gpuMemoryUtilization, 0.27);
   assert.equal(c.mode, 'schedule');
   assert.equal(c.baselineStore, 'file');
   assert.equal(c.baselinePath, '/var/lib/perf/baseline.json');
@@ -180,6 +183,8 @@ test('each bad input is named with what it accepts', () => {
     [{ 'transformers-args': '--port=9' }, /input "transformers-args": engine argument --port is set by llm-perf-gate itself/],
     [{ 'startup-timeout': '0' }, /input "startup-timeout": expected a number of seconds above 0/],
     [{ 'startup-timeout': '5m' }, /input "startup-timeout": expected a number of seconds/],
+    [{ 'gpu-memory-utilization': '1.5' }, /input "gpu-memory-utilization": expected a share of the GPU above 0 and at most 1, e.g. 0.9, got "1.5"/],
+    [{ 'gpu-memory-utilization': '0' }, /input "gpu-memory-utilization": expected a share of the GPU above 0/],
     [{ 'allow-fork-prs': 'yes' }, /input "allow-fork-prs": expected true or false, got "yes"/],
     [{ shard: '3/2' }, /input "shard": expected "i\/n" with 1 ≤ i ≤ n/],
     [{ shard: 'all' }, /input "shard": expected "i\/n"/],

@@ -163,20 +163,20 @@ test('unknown fields are errors, with a suggestion for likely typos', () => {
 });
 
 test('bad load shapes say which shapes exist', () => {
-  const expected = 'expected {concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}} or "burst"';
+  const expected = 'expected {concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}}, "burst", {trace: FILE or {file, ...}} or {capacity: {...}}';
   assert.deepEqual(problems(withScenario('load: 8')), [`scenarios/x.yml: scenario "chat-8" field load: ${expected}, got 8`]);
   assert.deepEqual(problems(withScenario('load: bursts')), [`scenarios/x.yml: scenario "chat-8" field load: ${expected}, got "bursts"`]);
   assert.deepEqual(problems(withScenario('load: {concurrency: 8, burst: true}')), [
     `scenarios/x.yml: scenario "chat-8" field load: ${expected}, got {"concurrency":8,"burst":true}`,
   ]);
   assert.deepEqual(problems(withScenario('load: {threads: 4}')), [
-    'scenarios/x.yml: scenario "chat-8" field load.threads: unknown load pattern; expected one of: concurrency, poisson',
+    'scenarios/x.yml: scenario "chat-8" field load.threads: unknown load pattern; expected one of: concurrency, poisson, trace, capacity',
   ]);
 });
 
 test('limits and tolerances accept only metric names from the catalog', () => {
   assert.deepEqual(problems(withScenario('load: burst', 'limits: {ttft_p99: 100}')), [
-    'scenarios/x.yml: scenario "chat-8" field limits.ttft_p99: unknown metric name (did you mean "ttft_p50" or "ttft_p95"?); expected one of: output_throughput, request_throughput, goodput, ttft_p50, ttft_p95, tpot_p50, tpot_p95, itl_p95, e2el_p50',
+    'scenarios/x.yml: scenario "chat-8" field limits.ttft_p99: unknown metric name (did you mean "ttft_p50" or "ttft_p95"?); expected one of: output_throughput, request_throughput, goodput, ttft_p50, ttft_p95, tpot_p50, tpot_p95, itl_p95, e2el_p50, capacity',
   ]);
   assert.match(
     problems(withScenario('load: burst', 'tolerances: {throughput: 0.1}'))[0],
@@ -188,7 +188,7 @@ test('required fields: missing ones are named; scenarios without a usable name a
   const text = ['version: 1', 'scenarios:', '  - description: no name', '    input: 8', '    output: 8', '    requests: 1'].join('\n');
   assert.deepEqual(problems(text), [
     'scenarios/x.yml: scenario #1 field name: expected a name of lowercase letters, digits and dashes (at most 64), got nothing',
-    'scenarios/x.yml: scenario #1 field load: expected {concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}} or "burst", got nothing',
+    'scenarios/x.yml: scenario #1 field load: expected {concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}}, "burst", {trace: FILE or {file, ...}} or {capacity: {...}}, got nothing',
   ]);
   assert.deepEqual(problems(withScenario('load: burst').replace('name: chat-8', 'name: Chat_8')), [
     'scenarios/x.yml: scenario #1 field name: expected a name of lowercase letters, digits and dashes (at most 64), got "Chat_8"',

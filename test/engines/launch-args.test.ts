@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { EngineSpec } from '../../src/engines/engine.ts';
 import { parseSimArgs } from '../../src/engines/sim/options.ts';
 import { simAdapter, simPlan } from '../../src/engines/sim.ts';
-import { parseServeHelp, transformersAdapter, transformersPlan, type ServeCli } from '../../src/engines/transformers.ts';
+import { cbMemoryShare, parseServeHelp, transformersAdapter, transformersPlan, type ServeCli } from '../../src/engines/transformers.ts';
 import { vllmAdapter, vllmPlan } from '../../src/engines/vllm.ts';
 import { cliEntry } from '../../src/paths.ts';
 
@@ -108,7 +108,21 @@ describe('transformersPlan', () => {
     assert.equal(transformersAdapter.metrics, null);
     assert.equal(plan.servedModel, 'Qwen/Qwen2.5-7B-Instruct');
     assert.equal(plan.env.HF_HUB_DISABLE_UPDATE_CHECK, '1');
+    assert.equal(plan.notes.length, 1, 'the share is passed as given without the card and weight sizes, and it says so');
+  });
+
+  it("gives transformers the same total budget as vLLM: its share counts only what the weights leave", () => {
+    // 0.27 of an 80 GiB card is 21.6 GiB; 15.23 GB (14.2 GiB) of weights leave 7.4 GiB of the 65.8 GiB free after loading.
+    const gpuMemory = { totalMiB: 81_920, weightBytes: 15.23e9 };
+    const plan = transformersPlan(tspec({ gpuMemoryUtilization: 0.27, gpuMemory, extraArgs: ['--continuous-batching'] }), 7001, recent);
+    assert.deepEqual(plan.args.slice(-2), ['--cb-max-memory-percent', '0.112']);
     assert.deepEqual(plan.notes, []);
+    assert.equal(cbMemoryShare('t', 0.27, gpuMemory), Math.floor(((0.27 * 81_920 * 2 ** 20 - 15.23e9) / (81_920 * 2 ** 20 - 15.23e9)) * 1000) / 1000);
+    assert.throws(() => cbMemoryShare('transformers', 0.1, gpuMemory), /transformers: gpuMemoryUtilization 0.1 of 81920 MiB leaves nothing beside the model's 14.2 GiB of weights: raise it/);
+    // Without the card's size the share is passed as given, and the plan says what that means.
+    const unknown = transformersPlan(tspec({ gpuMemoryUtilization: 0.27, extraArgs: ['--continuous-batching'] }), 7001, recent);
+    assert.deepEqual(unknown.args.slice(-2), ['--cb-max-memory-percent', '0.27']);
+    assert.match(unknown.notes.join('\n'), /a share of the memory left after loading the model, so more than gpuMemoryUtilization 0.27 of the card/);
   });
 
   it('on early 5.x, uses --force-model and turns the idle unload off', () => {

@@ -10,7 +10,7 @@ import type { RunResult } from '../../src/types.ts';
  * Runs the CLI and echoes its progress lines to stderr as they come: these tests take minutes, and
  * the test runner would otherwise be silent while they wait. Rejects with the output on failure.
  */
-function runShowingProgress(engine: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+export function runShowingProgress(engine: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: packageRoot(), env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
     let output = '';

@@ -3,6 +3,7 @@
 // Values print the way Python's prometheus_client prints floats ("2.0").
 
 import type { EngineGauges } from './model.ts';
+import { BLOCK_TOKENS } from './kv-cache.ts';
 
 interface Series {
   readonly name: string;
@@ -19,7 +20,7 @@ const labelValue = (s: string): string => s.replaceAll('\\', '\\\\').replaceAll(
  * no paged KV cache) are left out, as an engine without them would. `runMultiplier` is the sim's
  * own `sim:run_multiplier` (the current run's noise draw), for calibrating the gate.
  */
-export function renderMetrics(model: string, g: EngineGauges, runMultiplier: number | null): string {
+export function renderMetrics(model: string, g: EngineGauges, runMultiplier: number | null, kvBlocks: number | null = null): string {
   const series: Series[] = [
     { name: 'vllm:num_requests_running', type: 'gauge', help: 'Number of requests in model execution batches.', value: g.running },
     { name: 'vllm:num_requests_waiting', type: 'gauge', help: 'Number of requests waiting to be processed.', value: g.waiting },
@@ -35,6 +36,10 @@ export function renderMetrics(model: string, g: EngineGauges, runMultiplier: num
   for (const s of series) {
     if (s.value === null) continue;
     text += `# HELP ${s.name} ${s.help}\n# TYPE ${s.name} ${s.type}\n${s.name}${labels} ${pyFloat(s.value)}\n`;
+  }
+  // vLLM exports its CacheConfig as the labels of one gauge; the sim gives the two the gate reads.
+  if (kvBlocks !== null) {
+    text += `# HELP vllm:cache_config_info Information of the LLMEngine CacheConfig\n# TYPE vllm:cache_config_info gauge\nvllm:cache_config_info{block_size="${BLOCK_TOKENS}",engine="0",num_gpu_blocks="${kvBlocks}"} 1.0\n`;
   }
   if (runMultiplier !== null) {
     text += `# HELP sim:run_multiplier Speed multiplier of the current run (noise draw; 1 without --noise).\n# TYPE sim:run_multiplier gauge\nsim:run_multiplier${labels} ${pyFloat(runMultiplier)}\n`;

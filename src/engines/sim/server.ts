@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { CadenceClock } from './cadence.ts';
 import { EngineLoop } from './loop.ts';
 import { renderMetrics } from './metrics.ts';
+import { BLOCK_TOKENS } from './kv-cache.ts';
 import { TransformersScheduler, VllmScheduler, type EngineGauges } from './model.ts';
 import { parseSimArgs, type SimOptions } from './options.ts';
 import { ApiError, modelList, parseChatRequest, parseCompletionRequest, type Api } from './protocol.ts';
@@ -25,6 +26,8 @@ type TokenWriter = (tokens: number, final: boolean) => void;
 /** Produces the tokens of every request, by the performance model or by the cadence clock. */
 interface Generator {
   readonly maxModelLen: number;
+  /** The paged KV cache's blocks (vLLM profile), as vLLM's cache_config_info reports them; null without one. */
+  readonly kvBlocks: number | null;
   /** Starts generating; returns a function that withdraws the request. */
   start(promptIds: readonly number[], maxTokens: number, write: TokenWriter): () => void;
   gauges(): EngineGauges;
@@ -40,6 +43,7 @@ function modelGenerator(opts: SimOptions): Generator {
   return {
     // vLLM refuses to start when the KV cache cannot hold max_model_len; the sim lowers it instead.
     maxModelLen: vllm === null ? MAX_MODEL_LEN : Math.min(MAX_MODEL_LEN, vllm.capacityTokens),
+    kvBlocks: vllm === null ? null : vllm.capacityTokens / BLOCK_TOKENS,
     start: (promptIds, maxTokens, write) => loop.submit({ promptIds, maxTokens, onToken: chunkTokens(opts.tokensPerChunk, write) }),
     gauges: () => scheduler.gauges(),
     runMultiplier: () => loop.runMultiplier,
@@ -53,6 +57,7 @@ function cadenceGenerator(opts: SimOptions, cadenceMs: number): Generator {
   let generationTokens = 0;
   return {
     maxModelLen: MAX_MODEL_LEN,
+    kvBlocks: null,
     start: (promptIds, maxTokens, write) => {
       promptTokens += promptIds.length;
       return clock.add(maxTokens, (tokens, final) => {
@@ -155,7 +160,7 @@ export async function startSimServer(opts: SimOptions): Promise<SimServer> {
     '/metrics': {
       GET: (_req, res) => {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-        res.end(renderMetrics(opts.model, gen.gauges(), gen.runMultiplier()));
+        res.end(renderMetrics(opts.model, gen.gauges(), gen.runMultiplier(), gen.kvBlocks));
       },
     },
     '/v1/completions': { POST: (req, res) => generate('completions', req, res) },

@@ -1,0 +1,108 @@
+import type { CapacityProbe, CapacityResult, RunResult, Scenario } from '../types.ts';
+import { details, join, table } from './blocks.ts';
+import { escapeHtml, escapeInline } from './escape.ts';
+import { formatNumber, formatTimes } from './format.ts';
+
+// Capacity scenarios: the highest load each engine carried within the scenario's SLOs, and the
+// latency-versus-load curve its search measured. One visible line per scenario (what a capacity
+// planner reads first), the curve collapsed beneath it.
+
+const unitOf = (c: CapacityResult): string => (c.over === 'rate' ? 'req/s' : 'in flight');
+
+function sloText(s: Scenario, attainment: number): string {
+  const parts = [
+    s.slo.ttftMs === undefined ? null : `TTFT ≤ ${formatNumber(s.slo.ttftMs)} ms`,
+    s.slo.tpotMs === undefined ? null : `TPOT ≤ ${formatNumber(s.slo.tpotMs)} ms`,
+    s.slo.e2elMs === undefined ? null : `E2E ≤ ${formatNumber(s.slo.e2elMs)} ms`,
+  ].filter((p): p is string => p !== null);
+  return `${parts.join(', ')} for ${formatNumber(attainment * 100)}% of requests`;
+}
+
+interface Found {
+  readonly engine: string;
+  readonly pooled: CapacityResult;
+  readonly perRepetition: readonly CapacityResult[];
+}
+
+function foundIn(run: RunResult, scenario: string): Found[] {
+  return run.engines.flatMap((e) => {
+    const pooled = e.pooled.find((s) => s.scenario === scenario)?.capacity;
+    if (pooled === undefined) return [];
+    const perRepetition = e.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario).flatMap((s) => (s.capacity ? [s.capacity] : [])));
+    return [{ engine: e.engine, pooled, perRepetition }];
+  });
+}
+
+function engineText(f: Found): string {
+  const unit = unitOf(f.pooled);
+  const value = f.pooled.capacity === null ? 'none (the lowest load missed)' : `${formatNumber(f.pooled.capacity)} ${unit}`;
+  const reps = f.perRepetition.map((c) => (c.capacity === null ? 'none' : formatNumber(c.capacity))).join(', ');
+  const misses = f.perRepetition.map((c) => c.firstMiss).filter((x): x is number => x !== null);
+  const [lo, hi] = [Math.min(...misses), Math.max(...misses)];
+  const miss = misses.length === 0 ? '; passed at the highest load allowed' : `; missed at ${formatNumber(lo)}${hi > lo ? `–${formatNumber(hi)}` : ''} ${unit}`;
+  return `${escapeInline(f.engine)} **${value}** (repetitions: ${reps}${miss})`;
+}
+
+/** "vLLM carries 7.9× transformers' load" for the first two engines that both found a capacity. */
+function ratioText(found: readonly Found[]): string | null {
+  const [a, b] = found.filter((f) => f.pooled.capacity !== null);
+  if (a === undefined || b === undefined) return null;
+  const [hi, lo] = a.pooled.capacity! >= b.pooled.capacity! ? [a, b] : [b, a];
+  // A search that passed its highest load found a floor, not the capacity.
+  const floor = hi.pooled.firstMiss === null ? 'at least ' : '';
+  return `${escapeInline(hi.engine)} carries ${floor}${formatTimes(hi.pooled.capacity! / lo.pooled.capacity!)} the load of ${escapeInline(lo.engine)}`;
+}
+
+const ms = (x: number | null): string => (x === null ? '—' : formatNumber(x));
+
+const median = (xs: readonly (number | null)[]): number | null => {
+  const v = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+};
+
+/** The curve: one row per load probed (the repetitions' probes at that load together, medians of their figures). */
+function curveTable(probes: readonly CapacityProbe[], unit: string): string {
+  const byLoad = new Map<number, CapacityProbe[]>();
+  for (const p of probes) byLoad.set(p.load, [...(byLoad.get(p.load) ?? []), p]);
+  const rows = [...byLoad.entries()].sort(([a], [b]) => a - b);
+  return table(
+    [`Load (${unit})`, 'Passed', 'Within SLOs', 'TTFT p95 (ms)', 'TPOT p95 (ms)', 'E2E p95 (ms)', 'Output tok/s', 'Stopped early'],
+    rows.map(([load, ps]) => [
+      formatNumber(load),
+      `${ps.filter((p) => p.passed).length} of ${ps.length}`,
+      `${formatNumber(median(ps.map((p) => p.attainment * 100)))}%`,
+      ms(median(ps.map((p) => p.ttftP95Ms))),
+      ms(median(ps.map((p) => p.tpotP95Ms))),
+      ms(median(ps.map((p) => p.e2elP95Ms))),
+      formatNumber(median(ps.map((p) => p.outputThroughput))),
+      String(ps.filter((p) => p.stoppedEarly).length),
+    ]),
+    ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
+/** The capacity lines and curves of every capacity scenario; null when the set has none. */
+export function renderCapacity(run: RunResult): string | null {
+  const blocks: string[] = [];
+  for (const s of run.scenarioSet.definitions) {
+    if (s.load.kind !== 'capacity') continue;
+    const found = foundIn(run, s.name);
+    if (found.length === 0) continue;
+    const ratio = ratioText(found);
+    const line =
+      `**Capacity at SLO**, ${escapeInline(s.name)} (${escapeInline(sloText(s, s.load.attainment))}; resolution ${formatNumber(s.load.resolution * 100)}%): ` +
+      `${found.map(engineText).join('; ')}${ratio ? ` — ${ratio}` : ''}.`;
+    const curves = found.map((f) => {
+      const searchS = f.perRepetition.reduce((sum, c) => sum + c.searchS, 0);
+      const probes = f.perRepetition.reduce((n, c) => n + c.probes.length, 0);
+      return join(
+        `${escapeInline(f.engine)}: ${probes} probes in ${f.perRepetition.length} searches (${formatNumber(probes / f.perRepetition.length)} per search), ${formatNumber(searchS)} s of load; medians over the probes at each load`,
+        curveTable(f.perRepetition.flatMap((c) => c.probes), unitOf(f.pooled)),
+      );
+    });
+    blocks.push(join(line, details(escapeHtml(`Latency versus load: ${s.name}`), join(...curves))));
+  }
+  return blocks.length > 0 ? join(...blocks) : null;
+}

@@ -1,0 +1,128 @@
+// The capacity search: bracketing and bisection on a known pass/miss boundary, and the whole
+// measurement on the simulated engine, whose model gives the true capacity, recorded and gated.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { searchCapacity } from '../src/capacity.ts';
+import { parseScenarioSet } from '../src/config/scenarios.ts';
+import { recordRun } from '../src/baseline/history.ts';
+import { compare } from '../src/compare/verdict.ts';
+import { TRANSFORMERS_COSTS, TransformersScheduler } from '../src/engines/sim/model.ts';
+import { renderReport } from '../src/report/markdown.ts';
+import { measureOnSim } from './helpers/measure-sim.ts';
+import type { CapacityLoad, CapacityProbe, RunResult } from '../src/types.ts';
+
+const fakeProbe = (passes: (at: number) => boolean) => async (at: number): Promise<CapacityProbe> => ({
+  load: at,
+  passed: passes(at),
+  stoppedEarly: false,
+  requests: 10,
+  attainment: passes(at) ? 1 : 0,
+  ttftP95Ms: null,
+  tpotP95Ms: null,
+  e2elP95Ms: null,
+  outputThroughput: 0,
+  durationS: 1,
+});
+
+const RATE: CapacityLoad = { kind: 'capacity', over: 'rate', start: 1, min: 0.05, max: 1000, resolution: 0.1, attainment: 0.9, probeS: 0, burstiness: 1 };
+
+test('rate search: doubling brackets the boundary, geometric bisection narrows it to the resolution', async () => {
+  const truth = 7.3;
+  const r = await searchCapacity(RATE, fakeProbe((at) => at <= truth));
+  assert.deepEqual(r.probes.slice(0, 5).map((p) => p.load), [1, 2, 4, 8, 16].slice(0, 4).concat([Math.sqrt(4 * 8)]));
+  assert.ok(r.capacity! <= truth && truth < r.firstMiss!, `${r.capacity} ≤ ${truth} < ${r.firstMiss}`);
+  assert.ok(r.firstMiss! <= r.capacity! * 1.1, 'bracket within the 10% resolution');
+  // 4 to bracket, then log2(ln 2 / ln 1.1) ≈ 3 bisections.
+  assert.equal(r.probes.length, 7);
+  assert.equal(r.searchS, 7);
+  // Downwards: halving from the start until a probe passes.
+  const low = await searchCapacity(RATE, fakeProbe((at) => at <= 0.2));
+  assert.deepEqual(low.probes.slice(0, 4).map((p) => p.load), [1, 0.5, 0.25, 0.125]);
+  assert.ok(low.capacity! <= 0.2 && 0.2 < low.firstMiss! && low.firstMiss! <= low.capacity! * 1.1);
+  // Nothing passes: no capacity, the lowest load missed. Everything passes: the highest load.
+  const none = await searchCapacity(RATE, fakeProbe(() => false));
+  assert.deepEqual([none.capacity, none.firstMiss], [null, 0.05]);
+  const all = await searchCapacity({ ...RATE, max: 20 }, fakeProbe(() => true));
+  assert.deepEqual([all.capacity, all.firstMiss, all.probes.map((p) => p.load)], [20, null, [1, 2, 4, 8, 16, 20]]);
+});
+
+test('concurrency search: whole numbers, down to neighbours', async () => {
+  const load: CapacityLoad = { ...RATE, over: 'concurrency', start: 4, min: 1, max: 1024 };
+  const r = await searchCapacity(load, fakeProbe((at) => at <= 13));
+  assert.deepEqual(r.probes.map((p) => p.load), [4, 8, 16, 12, 14, 13]);
+  assert.deepEqual([r.capacity, r.firstMiss], [13, 14]);
+});
+
+/** Service time and TTFT of one request alone on the sim's transformers profile (virtual clock). */
+function alone(input: number, output: number): { serviceMs: number; ttftMs: number } {
+  let now = 0;
+  const s = new TransformersScheduler(1, TRANSFORMERS_COSTS, () => now);
+  let ttftMs = 0;
+  s.add({ promptIds: Array.from({ length: input }, (_, i) => 1000 + i), maxTokens: output, onToken: (n) => { if (n === 1) ttftMs = now; } });
+  for (let step = s.nextStep(); step !== null; step = s.nextStep()) {
+    now += step.costMs;
+    step.complete();
+  }
+  return { serviceMs: now, ttftMs };
+}
+
+// Slow enough that a service time (~120 ms) dwarfs the timer and scheduling jitter of a shared CPU.
+const SLOWDOWN = 0.5;
+
+async function measureCapacity(ttftSloMs: number, slowdown: number, runs: number): Promise<RunResult> {
+  const scenarios = parseScenarioSet(
+    `version: 1
+scenarios:
+  - name: queue
+    description: How many clients one-at-a-time serving takes within a TTFT SLO.
+    input: 32
+    output: 8
+    requests: 12
+    warmup-requests: 2
+    load: {capacity: {over: concurrency, start: 4, resolution: 0.1}}
+    slo: {ttft-ms: ${ttftSloMs}}
+    seed: 3
+`,
+    'inline.yml',
+  );
+  return measureOnSim({ scenarios, engines: 'sim-transformers', runs, repetitionsPerRun: 2, simArgs: ['--slowdown', String(slowdown)] });
+}
+
+test('on the sim: the search finds the capacity its model implies, is recorded, and a slower engine is a capacity regression', async () => {
+  // One request at a time: in a closed loop of c clients a request waits for the c − 1 ahead of it,
+  // so TTFT ≈ (c − 1) × service + its own prefill. An SLO half a service time above c = 5's puts
+  // the true capacity at exactly 5 clients, with a margin of half a service time either way.
+  const { serviceMs, ttftMs } = alone(32, 8);
+  const slo = SLOWDOWN * (4 * serviceMs + ttftMs + serviceMs / 2);
+  const base = await measureCapacity(slo, SLOWDOWN, 2);
+  const engine = base.engines[0];
+  assert.equal(engine.status, 'ok', engine.error ?? '');
+  for (const rep of engine.repetitions) {
+    const c = rep.scenarios[0].capacity!;
+    assert.deepEqual([c.capacity, c.firstMiss], [5, 6], JSON.stringify(c.probes.map((p) => [p.load, p.passed, p.attainment])));
+    assert.deepEqual(c.probes.map((p) => p.load), [4, 8, 6, 5]);
+    // Overloaded probes stop as soon as they cannot pass any more.
+    const over = c.probes.find((p) => p.load === 8)!;
+    assert.ok(over.stoppedEarly && over.requests < 32, `the probe at 8 ran ${over.requests} of 32 requests`);
+  }
+  // Only capacity is recorded for the search; the pooled capacity is the repetitions' (equal) one.
+  const doc = recordRun(null, base, 60);
+  const stored = doc.entries[0].scenarios.queue;
+  assert.deepEqual(Object.keys(stored.values), ['capacity']);
+  assert.deepEqual(stored.values.capacity, [5, 5]);
+  assert.equal(engine.pooled[0].capacity!.capacity, 5);
+  // The report: the capacity line, and the curve with one row per load probed.
+  const report = renderReport({ run: base, comparison: null });
+  assert.match(report, /\*\*Capacity at SLO\*\*, queue \(TTFT ≤ [\d.]+ ms for 90% of requests; resolution 10%\): sim-transformers \*\*5 in flight\*\* \(repetitions: 5, 5, 5, 5; missed at 6 in flight\)\./);
+  assert.match(report, /\| 4 \| 4 of 4 \| 100% \|/);
+  assert.match(report, /\| 8 \| 0 of 4 \| [\d.]+% \|.*\| 4 \|\n/);
+
+  // 1.5× slower steps: (c − 1) × 1.5 × service must stay under the same SLO, so c = 3.
+  const slowed = await measureCapacity(slo, SLOWDOWN * 1.5, 2);
+  for (const rep of slowed.engines[0].repetitions) assert.equal(rep.scenarios[0].capacity!.capacity, 3);
+  const comparison = compare(doc.entries, slowed, { mode: 'pr', confidence: 0.99 });
+  const cells = comparison.engines[0].metrics.filter((m) => m.scenario === 'queue');
+  assert.deepEqual(cells.map((m) => m.metric), ['capacity']);
+  assert.equal(cells[0].verdict, 'regression', JSON.stringify(cells[0]));
+  assert.ok(Math.abs(cells[0].ratio! - 0.6) < 1e-9);
+});
