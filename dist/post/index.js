@@ -31574,6 +31574,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:net"
@@ -31583,6 +31585,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./lib/src/engines/process.js
+
 
 
 
@@ -31598,6 +31601,8 @@ function describeExit(info) {
 }
 function startManaged(opts) {
     mkdirSync(dirname(opts.logFile), { recursive: true });
+    // Marks every descendant, even one that leaves the group (setsid, a daemon's double fork).
+    const mark = randomUUID();
     // A file descriptor, not a pipe: a chatty server can never block on a full pipe buffer, and the
     // log survives us for the post step and the artifact.
     const fd = openSync(opts.logFile, 'a');
@@ -31605,7 +31610,7 @@ function startManaged(opts) {
     try {
         child = spawn(opts.command, [...opts.args], {
             cwd: opts.cwd,
-            env: engineEnv(opts.env ?? process.env),
+            env: { ...engineEnv(opts.env ?? process.env), [MARK_VAR]: mark },
             detached: true,
             stdio: ['ignore', fd, fd],
         });
@@ -31658,6 +31663,7 @@ function startManaged(opts) {
             child.ref();
             if (pid !== 0) {
                 await killGroup(pid, graceMs);
+                await killMarked(mark, graceMs);
                 watchdog?.release();
                 opts.onStopped?.(pid);
             }
@@ -31679,6 +31685,56 @@ function engineEnv(env) {
     return out;
 }
 const WITHHELD = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_ENV|GITHUB_PATH|GITHUB_STEP_SUMMARY)$/i;
+/** Environment variable whose value marks a server's processes, inherited by every descendant. */
+const MARK_VAR = 'LLM_PERF_GATE_ENGINE_MARK';
+/**
+ * Processes carrying `mark` in their environment (Linux /proc; none elsewhere). A descendant that
+ * left the server's group is found here as long as it kept the environment it was started with:
+ * one that clears it, or runs as another user, is not (README "Engines").
+ */
+function markedProcesses(mark) {
+    if (!existsSync('/proc/self/environ'))
+        return [];
+    const needle = `${MARK_VAR}=${mark}\0`;
+    const out = [];
+    for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
+            continue;
+        try {
+            if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(needle) && !/\) Z /.test(readFileSync(`/proc/${entry}/stat`, 'utf8')))
+                out.push(Number(entry));
+        }
+        catch {
+            // gone meanwhile, or another user's
+        }
+    }
+    return out;
+}
+/** Stops what is left of a server outside its group: SIGTERM, SIGKILL after `graceMs`. */
+async function killMarked(mark, graceMs) {
+    const signal = (pids, s) => {
+        for (const p of pids) {
+            try {
+                process.kill(p, s);
+            }
+            catch {
+                // gone meanwhile
+            }
+        }
+    };
+    let left = markedProcesses(mark);
+    if (left.length === 0)
+        return;
+    signal(left, 'SIGTERM');
+    signal(left, 'SIGCONT');
+    const settle = async (ms) => {
+        for (const deadline = Date.now() + ms; left.length > 0 && Date.now() < deadline; left = markedProcesses(mark))
+            await sleep(50);
+    };
+    await settle(graceMs);
+    signal(left, 'SIGKILL');
+    await settle(5_000);
+}
 /** SIGTERM→SIGKILL grace the watchdog gives a server group whose starter has died. */
 const WATCHDOG_GRACE_MS = 3_000;
 // The watchdog: a tiny process of its own session holding the read end of a pipe from us. Nothing
