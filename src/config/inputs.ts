@@ -7,7 +7,7 @@ import { adapterFor, adapters } from '../engines/registry.ts';
 import { packageRoot } from '../paths.ts';
 import { parseEngines, parseShard, type EngineSelection, type Shard } from '../plan.ts';
 import type { Mode } from '../types.ts';
-import { describeValue, isPlainObject, numberBetween, record, type Problem } from './schema-rules.ts';
+import { describeValue, isPlainObject, record, TOLERANCE_FRACTION, type Problem } from './schema-rules.ts';
 
 // The action's inputs, parsed once into a typed, frozen config. Every problem names the input
 // and what it accepts, and all of them are reported together so one failed run shows every
@@ -245,7 +245,7 @@ export function splitArgs(text: string, input = 'arguments'): string[] {
   return words;
 }
 
-const TOLERANCE = record(metricNames(), 'metric name', numberBetween(0, 10, ' (a fraction: 0.05 = 5%)'), (n) => metricDef(n).label);
+const TOLERANCE = record(metricNames(), 'metric name', TOLERANCE_FRACTION, (n) => metricDef(n).label);
 const PAIR_LIST = /^\s*[\w.-]+\s*=\s*[^,=\s]+\s*([,\n]\s*[\w.-]+\s*=\s*[^,=\s]+\s*)*,?\s*$/;
 
 // "5%" is read as 0.05; plain numbers are fractions already.

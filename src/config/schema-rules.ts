@@ -82,6 +82,13 @@ export function numberBetween(min: number, max: number, unit = ''): Rule<number>
   return rule(expected, schema, (v) => (isFiniteNumber(v) && v >= min && v <= max ? v : undefined));
 }
 
+/**
+ * A relative tolerance: a fraction below 1 (0.05 = 5%). At 1 or more a higher-is-better metric
+ * could fall to nothing and stay within it, so the comparison refuses it; it is refused here,
+ * before anything is measured.
+ */
+export const TOLERANCE_FRACTION: Rule<number> = numberBetween(0, 0.99, ' (a fraction: 0.05 = 5%)');
+
 export function text(expected: string, pattern: RegExp, maxLength: number): Rule<string> {
   return rule(expected, { type: 'string', pattern: pattern.source, maxLength }, (v) =>
     typeof v === 'string' && pattern.test(v) && v.length <= maxLength ? v : undefined,

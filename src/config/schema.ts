@@ -10,6 +10,7 @@ import {
   mismatch,
   numberAbove,
   numberBetween,
+  TOLERANCE_FRACTION,
   object,
   oneOf,
   record,
@@ -353,7 +354,7 @@ const SCENARIO_FIELDS = {
     'Absolute limits checked in release mode (a maximum for lower-is-better metrics, a minimum for higher-is-better).',
   ),
   tolerances: field(
-    record(METRIC_NAMES, 'metric name', numberBetween(0, 10, ' (a fraction: 0.05 = 5%)'), describeMetric),
+    record(METRIC_NAMES, 'metric name', TOLERANCE_FRACTION, describeMetric),
     'Relative changes below which a significant difference is not a regression, overriding the defaults.',
   ),
 } as const;

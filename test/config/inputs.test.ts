@@ -163,8 +163,10 @@ test('each bad input is named with what it accepts', () => {
     [{ 'baseline-branch': 'perf base' }, /input "baseline-branch": expected a valid git branch name/],
     [{ 'baseline-branch': '-x' }, /input "baseline-branch": expected a valid git branch name/],
     [{ tolerances: 'ttft_p5=0.1' }, /input "tolerances": ttft_p5: unknown metric name \(did you mean "ttft_p50" or "ttft_p95"\?\); expected one of: output_throughput/],
-    [{ tolerances: 'ttft_p50=-1' }, /input "tolerances": ttft_p50: expected a number from 0 to 10 \(a fraction: 0\.05 = 5%\), got -1/],
-    [{ tolerances: 'ttft_p50=fast' }, /input "tolerances": ttft_p50: expected a number from 0 to 10/],
+    [{ tolerances: 'ttft_p50=-1' }, /input "tolerances": ttft_p50: expected a number from 0 to 0\.99 \(a fraction: 0\.05 = 5%\), got -1/],
+    // The comparison refuses a tolerance of 1 or more: refused here, before any engine starts.
+    [{ tolerances: 'output_throughput=150%' }, /input "tolerances": output_throughput: expected a number from 0 to 0\.99 \(a fraction: 0\.05 = 5%\), got 1\.5/],
+    [{ tolerances: 'ttft_p50=fast' }, /input "tolerances": ttft_p50: expected a number from 0 to 0\.99/],
     [{ tolerances: '[1, 2]' }, /input "tolerances": expected metric=value pairs .* or a YAML mapping/],
     [{ tolerances: 'ttft_p50: [' }, /input "tolerances": not "metric=value,\.\.\." pairs nor YAML/],
     [{ comment: 'sometimes' }, /input "comment": expected one of always, on-regression, never/],
@@ -203,7 +205,7 @@ test('all problems are reported at once', () => {
   assert.match(message, /^invalid action inputs:\n- /);
   for (const input of ['repetitions', 'mode', 'shard']) assert.match(message, new RegExp(`- input "${input}"`));
   assert.match(message, /- input "tolerances": nope: unknown metric name/);
-  assert.match(message, /- input "tolerances": goodput: expected a number from 0 to 10/);
+  assert.match(message, /- input "tolerances": goodput: expected a number from 0 to 0\.99/);
 });
 
 test('tolerances accept pairs, percentages and YAML (block or flow)', () => {

@@ -121,8 +121,8 @@ test('out of range values are rejected with the allowed range', () => {
   assert.deepEqual(problems(withScenario('load: {poisson: {rate: 0}}')), [
     'scenarios/x.yml: scenario "chat-8" field load.poisson.rate: expected a number from 0.001 to 1000000, got 0',
   ]);
-  assert.deepEqual(problems(withScenario('load: burst', 'tolerances: {goodput: 11}')), [
-    'scenarios/x.yml: scenario "chat-8" field tolerances.goodput: expected a number from 0 to 10 (a fraction: 0.05 = 5%), got 11',
+  assert.deepEqual(problems(withScenario('load: burst', 'tolerances: {goodput: 1}')), [
+    'scenarios/x.yml: scenario "chat-8" field tolerances.goodput: expected a number from 0 to 0.99 (a fraction: 0.05 = 5%), got 1',
   ]);
   assert.deepEqual(problems(withScenario('load: burst', 'timeout-s: .inf')), [
     'scenarios/x.yml: scenario "chat-8" field timeout-s: expected a number from 0.1 to 86400 seconds, got Infinity',
