@@ -170,6 +170,8 @@ function sloFailures(input: GateInput): Failure[] {
  */
 export function decide(input: GateInput, policy: GatePolicy): GateDecision {
   const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}));
+  // Nothing measured (a run cancelled before its first engine started) has nothing that could pass.
+  if (input.engines.length === 0) failures.push({ verdict: 'error', reason: 'no engine was measured: the run ended before any engine started' });
   if (policy.failOn !== 'never') {
     if (policy.mode === 'schedule') failures.push(...driftFailures(input));
     if (policy.mode === 'release') failures.push(...sloFailures(input));

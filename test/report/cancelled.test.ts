@@ -12,6 +12,8 @@ import { makeRun } from '../helpers/make-run.ts';
 test('a run cancelled before any engine started is "cancelled", never "passed", and exits as a cancelled run', () => {
   const run = { ...makeRun(), engines: [], partial: true };
   const comparison = compare([], run, { mode: 'pr' });
+  assert.equal(comparison.gate.passed, false, 'comparison.json says the same as the title');
+  assert.equal(comparison.gate.verdict, 'error');
   const report = renderReport({ run, comparison });
   assert.match(report.split('\n')[0], /^## ❌ LLM performance: failed — cancelled before any engine started — nothing was measured or judged$/);
   assert.doesNotMatch(report, /passed/);
