@@ -121,6 +121,16 @@ function mergeEngine(label: string, parts: readonly { shard: ShardFile; engine: 
     repetitions,
     pooled: poolRepetitions(repetitions, records, run.scenarioSet.definitions),
     records,
+    ...mergedMemory(parts.map((p) => p.engine)),
+  };
+}
+
+/** Every shard's engine starts keep the KV cache each set aside; the memory budget is the job's, one for all shards. */
+function mergedMemory(engines: readonly EngineResult[]): Pick<EngineResult, 'kvCache' | 'memoryBudgetMiB'> {
+  const budget = engines[0].memoryBudgetMiB;
+  return {
+    ...(engines.some((e) => e.kvCache) ? { kvCache: engines.flatMap((e) => e.kvCache ?? []) } : {}),
+    ...(budget !== undefined ? { memoryBudgetMiB: budget } : {}),
   };
 }
 

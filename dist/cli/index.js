@@ -81414,6 +81414,12 @@ function numberBetween(min, max, unit = '') {
     const schema = max === Infinity ? { type: 'number', minimum: min } : { type: 'number', minimum: min, maximum: max };
     return rule(expected, schema, (v) => (isFiniteNumber(v) && v >= min && v <= max ? v : undefined));
 }
+/**
+ * A relative tolerance: a fraction below 1 (0.05 = 5%). At 1 or more a higher-is-better metric
+ * could fall to nothing and stay within it, so the comparison refuses it; it is refused here,
+ * before anything is measured.
+ */
+const TOLERANCE_FRACTION = numberBetween(0, 0.99, ' (a fraction: 0.05 = 5%)');
 function schema_rules_text(expected, pattern, maxLength) {
     return rule(expected, { type: 'string', pattern: pattern.source, maxLength }, (v) => typeof v === 'string' && pattern.test(v) && v.length <= maxLength ? v : undefined);
 }
@@ -81708,7 +81714,7 @@ function splitArgs(text, input = 'arguments') {
         words.push(word);
     return words;
 }
-const TOLERANCE = record(metricNames(), 'metric name', numberBetween(0, 10, ' (a fraction: 0.05 = 5%)'), (n) => metricDef(n).label);
+const TOLERANCE = record(metricNames(), 'metric name', TOLERANCE_FRACTION, (n) => metricDef(n).label);
 const PAIR_LIST = /^\s*[\w.-]+\s*=\s*[^,=\s]+\s*([,\n]\s*[\w.-]+\s*=\s*[^,=\s]+\s*)*,?\s*$/;
 // "5%" is read as 0.05; plain numbers are fractions already.
 function toleranceValue(value) {
@@ -86737,6 +86743,9 @@ function sloFailures(input) {
  */
 function decide(input, policy) {
     const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}));
+    // Nothing measured (a run cancelled before its first engine started) has nothing that could pass.
+    if (input.engines.length === 0)
+        failures.push({ verdict: 'error', reason: 'no engine was measured: the run ended before any engine started' });
     if (policy.failOn !== 'never') {
         if (policy.mode === 'schedule')
             failures.push(...driftFailures(input));
@@ -87214,7 +87223,7 @@ const SCENARIO_FIELDS = {
     slo: field(SLO, 'Service-level objectives; goodput counts requests that meet all of them.'),
     'timeout-s': field(numberBetween(0.1, MAX_TIMEOUT_S, ' seconds'), 'Per-request deadline in seconds. Default 300.'),
     limits: field(record(METRIC_NAMES, 'metric name', numberBetween(0, Infinity), describeMetric), 'Absolute limits checked in release mode (a maximum for lower-is-better metrics, a minimum for higher-is-better).'),
-    tolerances: field(record(METRIC_NAMES, 'metric name', numberBetween(0, 10, ' (a fraction: 0.05 = 5%)'), describeMetric), 'Relative changes below which a significant difference is not a regression, overriding the defaults.'),
+    tolerances: field(record(METRIC_NAMES, 'metric name', TOLERANCE_FRACTION, describeMetric), 'Relative changes below which a significant difference is not a regression, overriding the defaults.'),
 };
 const { name: _name, ...DEFAULT_FIELDS } = SCENARIO_FIELDS;
 const REQUIRED = ['name', 'description', 'input', 'output', 'requests', 'load'];
@@ -97483,6 +97492,15 @@ function mergeEngine(label, parts, run) {
         repetitions,
         pooled: poolRepetitions(repetitions, records, run.scenarioSet.definitions),
         records,
+        ...mergedMemory(parts.map((p) => p.engine)),
+    };
+}
+/** Every shard's engine starts keep the KV cache each set aside; the memory budget is the job's, one for all shards. */
+function mergedMemory(engines) {
+    const budget = engines[0].memoryBudgetMiB;
+    return {
+        ...(engines.some((e) => e.kvCache) ? { kvCache: engines.flatMap((e) => e.kvCache ?? []) } : {}),
+        ...(budget !== undefined ? { memoryBudgetMiB: budget } : {}),
     };
 }
 /** Repetitions the plan held: every run (engine start) of the job measured `repetitions` of its own. */
