@@ -111,7 +111,7 @@ describe('signals before and after the measurement', () => {
     const r = results(out);
     assert.equal(r.partial, true);
     assert.deepEqual(r.engines, []);
-    assert.match(run.output(), /^gate: cancelled before any engine started/m);
+    assert.match(run.output(), /^❌ gate: failed — cancelled before any engine started/m);
     assert.doesNotMatch(run.output() + readFileSync(join(out, 'report.md'), 'utf8'), /passed/);
   });
 
