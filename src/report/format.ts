@@ -37,6 +37,7 @@ export function formatInterval(ci: readonly [number, number] | null | undefined)
 
 /** A change and its interval, followed, when the verdict came from the scenario's contrast, by that contrast. */
 export function changeWithContrast(m: MetricComparison): string {
+  if (m.censored) return censoredChange(m, m.censored.kind);
   const own = `${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
   return m.contrast?.decided ? `${own}; ${formatChange(m.contrast.ratio)} ${formatInterval(m.contrast.ci)} against the other scenarios` : own;
 }
@@ -78,4 +79,13 @@ export function shortSha(sha: string | null | undefined): string | null {
 export function passesText(run: RunResult): string {
   const runs = run.runs ?? 1;
   return `${runs > 1 ? `${runs} runs × ` : ''}${run.repetitions} repetition${run.repetitions === 1 ? '' : 's'}`;
+}
+
+/** The change of a capacity cell with values below the lowest load tried: what its bounds allow (compare/censored.ts). */
+function censoredChange(m: MetricComparison, kind: NonNullable<MetricComparison['censored']>['kind']): string {
+  const at = m.ratio === null ? 'no estimate' : formatChange(m.ratio);
+  if (kind === 'at-most') return `${at} or lower (current below the lowest load tried)`;
+  if (kind === 'at-least') return `${at} or higher (baseline below the lowest load tried)`;
+  if (kind === 'below-both') return 'none: both below the lowest load tried';
+  return 'unknown: both sides partly below the lowest load tried';
 }
