@@ -1,4 +1,4 @@
-import { ALL_METRICS, CAPACITY_METRIC, censoredBound, metricApplies, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
+import { ALL_METRICS, CAPACITY_METRIC, censoredBound, loadUnit, metricApplies, metricUnit, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
 import { describeValue, isPlainObject, joinPath } from '../config/schema-rules.ts';
 import type { EngineResult, Fingerprint, RepetitionResult, RunResult, ScenarioSummary } from '../types.ts';
 import { hardwareId } from './fingerprint-diff.ts';
@@ -26,6 +26,8 @@ export interface BaselineScenario {
    * when every value is measured (and in entries of versions before it).
    */
   readonly below?: Readonly<Record<string, readonly boolean[]>>;
+  /** Units of metrics whose unit is the scenario's, by metric name (a capacity's: req/s or concurrent requests); absent in entries of versions before it. */
+  readonly units?: Readonly<Record<string, string>>;
 }
 
 export interface BaselineEntry {
@@ -95,8 +97,9 @@ function entriesOf(engine: EngineResult, run: RunResult): BaselineEntry[] {
   // Every repetition is checked before the pooled figures, which any bad repetition spoils too.
   const where = (runIndex: number, rep: RepetitionResult, name: string): string => `engine ${engine.engine}, run ${runIndex + 1}, repetition ${rep.index}, scenario ${name}`;
   // Each scenario records the metrics it has: a capacity search its capacity, a fixed load the rest.
+  const definition = (name: string) => run.scenarioSet.definitions.find((d) => d.name === name);
   const metricsOf = (name: string): MetricDef[] => {
-    const scenario = run.scenarioSet.definitions.find((d) => d.name === name);
+    const scenario = definition(name);
     return ALL_METRICS.filter((m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)));
   };
   for (const [runIndex, reps] of byRun) {
@@ -109,10 +112,12 @@ function entriesOf(engine: EngineResult, run: RunResult): BaselineEntry[] {
       const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
       const recorded = metricsOf(name).map((m) => ({ m, reps: summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name))) }));
       const below = recorded.filter(({ reps }) => reps.some((x) => x.below)).map(({ m, reps }) => [m.name, reps.map((x) => x.below)]);
+      const units = recorded.filter(({ m }) => m.scope === 'capacity').map(({ m }) => [m.name, metricUnit(m, definition(name))]);
       scenarios[name] = {
         values: Object.fromEntries(recorded.map(({ m, reps }) => [m.name, reps.map((x) => x.value)])),
         pooled: Object.fromEntries(metricsOf(name).map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`).value])),
         ...(below.length > 0 ? { below: Object.fromEntries(below) } : {}),
+        ...(units.length > 0 ? { units: Object.fromEntries(units) } : {}),
       };
     }
     return {
@@ -286,7 +291,7 @@ function checkPlausible(r: Reader, metric: string, x: number, path: string): voi
 }
 
 function readScenario(r: Reader, value: unknown, path: string): BaselineScenario {
-  const o = r.object(value, path, ['values', 'pooled'], ['below']);
+  const o = r.object(value, path, ['values', 'pooled'], ['below', 'units']);
   const valuesPath = joinPath(path, 'values');
   let reps: number | null = null;
   for (const [metric, raw] of Object.entries(r.record(o.values, valuesPath))) {
@@ -304,11 +309,20 @@ function readScenario(r: Reader, value: unknown, path: string): BaselineScenario
     for (const [metric, raw] of Object.entries(r.record(o.below, belowPath))) {
       const p = joinPath(belowPath, metric);
       const flags = r.array(raw, p);
-      flags.forEach((x, i) => typeof x === 'boolean' || r.expected(joinPath(p, i), 'true or false', x));
+      flags.forEach((x, i) => {
+        if (typeof x !== 'boolean') r.expected(joinPath(p, i), 'true or false', x);
+      });
       // Only a capacity can be censored, and its flags mark the values of the same repetitions.
       if (metric !== CAPACITY_METRIC.name) r.fail(p, `only ${CAPACITY_METRIC.name} can be a bound`);
       const values = (o.values as Record<string, unknown[]>)[metric];
       if (!Object.hasOwn(o.values as object, metric) || flags.length !== values.length) r.fail(p, `expected one flag per repetition value of values.${metric}`);
+    }
+  }
+  if (o.units !== undefined) {
+    const unitsPath = joinPath(path, 'units');
+    const allowed = [loadUnit('rate'), loadUnit('concurrency')];
+    for (const [metric, unit] of Object.entries(r.record(o.units, unitsPath))) {
+      if (metric !== CAPACITY_METRIC.name || typeof unit !== 'string' || !allowed.includes(unit)) r.expected(joinPath(unitsPath, metric), `a unit of ${CAPACITY_METRIC.name} (${allowed.join(' or ')})`, unit);
     }
   }
   return o as unknown as BaselineScenario;

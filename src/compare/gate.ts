@@ -66,7 +66,9 @@ function change(m: MetricComparison): string {
   if (m.ratio === null) return 'no estimate';
   const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
   const c = m.contrast?.decided ? `; against the other scenarios ${signedPercent(m.contrast.ratio)} [${signedPercent(m.contrast.ci[0])}, ${signedPercent(m.contrast.ci[1])}]` : '';
-  return `${signedPercent(m.ratio)}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;
+  // A capacity below the lowest load tried bounds its change (censored.ts).
+  const bound = m.censored?.kind === 'at-most' ? ' or lower' : m.censored?.kind === 'at-least' ? ' or higher' : '';
+  return `${signedPercent(m.ratio)}${bound}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;
 }
 
 const cellName = (engine: string, scenario: string, metric: string): string => `${engine} / ${scenario} / ${metric}`;

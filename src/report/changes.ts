@@ -1,9 +1,8 @@
-import { mean } from '../compare/stats.ts';
 import { ALL_METRICS } from '../metrics/catalog.ts';
 import type { Comparison, InconclusiveReason } from '../types.ts';
 import { details, join, table, type Align } from './blocks.ts';
 import { codeCell, escapeCell, escapeHtml, escapeInline } from './escape.ts';
-import { changeWithContrast, formatChange, formatInterval, formatNumber, formatP, geometricMean, MISSING, shortSha } from './format.ts';
+import { centreText, changeWithContrast, formatChange, formatInterval, formatNumber, formatP, MISSING, shortSha } from './format.ts';
 import { metricHeading, metricLabel } from './metric-label.ts';
 import type { InputName } from './gist.ts';
 import { tooWideToInform, type Reading, type ReadComparison } from './reading.ts';
@@ -42,17 +41,6 @@ const WHY: Record<InconclusiveReason, string> = {
   'too-noisy': 'too noisy',
   censored: 'below the lowest load tried',
 };
-
-// Values are shown as geometric means, the statistic the ratio is taken of. Zeros (an idle
-// queue) have no geometric mean; the arithmetic mean stands in there.
-function centre(xs: readonly number[]): number | null {
-  return xs.length === 0 ? null : (geometricMean(xs) ?? mean(xs));
-}
-
-/** The centre of values of which some may be bounds (a capacity below the lowest load tried): "< x" bounds the geometric mean then. */
-function centreText(xs: readonly number[], below: readonly boolean[] | undefined): string {
-  return `${below?.some((b) => b) ? '< ' : ''}${formatNumber(centre(xs))}`;
-}
 
 const pct = (x: number): string => `${formatNumber(x * 100, 2)}%`;
 

@@ -1,6 +1,7 @@
 // Number formatting for reports: a few significant digits, thousands separators for large values,
 // and one sign for "no value" so a missing figure never reads as zero.
 
+import { mean } from '../compare/stats.ts';
 import type { MetricComparison, RunResult } from '../types.ts';
 
 export const MISSING = '—';
@@ -68,6 +69,27 @@ export function formatMiB(mib: Maybe): string {
 export function geometricMean(xs: readonly number[]): number | null {
   if (xs.length === 0 || !xs.every((x) => x > 0)) return null;
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+
+// Values are shown as geometric means, the statistic the ratio is taken of. Zeros (an idle
+// queue) have no geometric mean; the arithmetic mean stands in there.
+function centre(xs: readonly number[]): number | null {
+  return xs.length === 0 ? null : (geometricMean(xs) ?? mean(xs));
+}
+
+/** The centre of values of which some may be bounds (a capacity below the lowest load tried): "< x" bounds the geometric mean then. */
+export function centreText(xs: readonly number[], below: readonly boolean[] | undefined): string {
+  return `${below?.some((b) => b) ? '< ' : ''}${formatNumber(centre(xs))}`;
+}
+
+/**
+ * A capacity's baseline and current with their unit, which its change alone does not say
+ * (" (76.1 → < 0.5 req/s)"); empty for every other metric, whose unit the change needs not.
+ * `esc` makes the unit (read from a comparison file) safe for where the text goes.
+ */
+export function capacityFigures(m: MetricComparison, esc: (text: string) => string): string {
+  if (m.metric !== 'capacity' || m.baseline.length === 0 || m.current.length === 0) return '';
+  return ` (${centreText(m.baseline, m.censored?.baseline)} → ${centreText(m.current, m.censored?.current)}${m.unit ? ` ${esc(m.unit)}` : ''})`;
 }
 
 /** The first seven characters of a commit, the way GitHub shows it. */
