@@ -7,6 +7,8 @@ import { parseScenarioSet } from '../src/config/scenarios.ts';
 import { parseBaselineDoc, recordRun, serializeBaselineDoc } from '../src/baseline/history.ts';
 import { compare } from '../src/compare/verdict.ts';
 import { TRANSFORMERS_COSTS, TransformersScheduler } from '../src/engines/sim/model.ts';
+import { gateAnnotations } from '../src/github/annotations.ts';
+import { gateOutcome } from '../src/report/outcome.ts';
 import { renderReport } from '../src/report/markdown.ts';
 import { measureOnSim } from './helpers/measure-sim.ts';
 import type { CapacityLoad, CapacityProbe, RunResult } from '../src/types.ts';
@@ -174,7 +176,7 @@ test('on the sim: an engine that misses at the lowest load tried has a capacity 
 
   // Reported as "< 1", never as none or 0; the ratio between the engines is not claimed.
   const report = renderReport({ run: slow, comparison: null });
-  assert.match(report, /sim-transformers \*\*< 1 concurrent requests\*\* \(repetitions: < 1, < 1, < 1, < 1; missed at 1 concurrent requests\)/);
+  assert.match(report, /sim-transformers \*\*< 1 concurrent requests\*\* \(repetitions: < 1, < 1, < 1, < 1; even the lowest load tried, 1 concurrent requests, missed\)/);
 
   const verdictOf = (history: typeof baseDoc, current: RunResult) => {
     const c = compare(history.entries, current, { mode: 'pr', confidence: 0.99 });
@@ -189,6 +191,10 @@ test('on the sim: an engine that misses at the lowest load tried has a capacity 
   const dropReport = renderReport({ run: slow, comparison: drop.c });
   assert.match(dropReport, /\| headroom \| Capacity at SLO \(concurrent requests\) \| 2 \(n=4\) \| < 1 \(n=4\) \| −50\.0% or lower \(current below the lowest load tried\) \|/);
   assert.match(dropReport, /baseline 2, 2 \| 2, 2 → current < 1, < 1/);
+  // The summary sentence and the check's annotation say the figures with the search's unit.
+  assert.match(dropReport, /headroom Capacity at SLO −50\.0% or lower \(current below the lowest load tried\) \(2 → < 1 concurrent requests\)/);
+  const [annotation] = gateAnnotations(drop.c, gateOutcome({ run: slow, comparison: drop.c, failOn: 'regression' }));
+  assert.match(annotation.message, /^1 regression:\nCapacity at SLO −50\.0% or lower \(current below the lowest load tried\) \(2 → < 1 concurrent requests\) \(tolerance ±10%\)$/);
   // Below the lowest load before and now: no change, and no ratio of two bounds.
   const same = verdictOf(slowDoc, slow).m;
   assert.deepEqual([same.verdict, same.ratio, same.censored?.kind], ['no-change', null, 'below-both']);
@@ -196,4 +202,29 @@ test('on the sim: an engine that misses at the lowest load tried has a capacity 
   const rise = verdictOf(slowDoc, base).m;
   assert.deepEqual([rise.verdict, rise.censored?.kind], ['improvement', 'at-least']);
   assert.ok(Math.abs(rise.ratio! - 2) < 1e-9);
+});
+
+test('on the sim: a rate search that misses at its lowest rate reads "< 1 req/s" in the capacity line and its curve is in req/s', async () => {
+  const { serviceMs } = alone(32, 8);
+  const scenarios = parseScenarioSet(
+    `version: 1
+scenarios:
+  - name: rate-headroom
+    description: Poisson arrivals against an end-to-end SLO shorter than one request alone takes.
+    input: 32
+    output: 8
+    requests: 12
+    load: {capacity: {over: rate, start: 2, min: 1, resolution: 0.1}}
+    slo: {e2el-ms: ${0.5 * SLOWDOWN * serviceMs}}
+    seed: 5
+`,
+    'inline.yml',
+  );
+  const run = await measureOnSim({ scenarios, engines: 'sim-transformers', runs: 1, repetitionsPerRun: 1, simArgs: ['--slowdown', String(SLOWDOWN)] });
+  const c = run.engines[0].repetitions[0].scenarios[0].capacity!;
+  assert.deepEqual([c.capacity, c.firstMiss, c.probes.map((p) => p.load)], [null, 1, [2, 1]]);
+  const report = renderReport({ run, comparison: null });
+  assert.match(report, /sim-transformers \*\*< 1 req\/s\*\* \(repetitions: < 1; even the lowest load tried, 1 req\/s, missed\)/);
+  assert.match(report, /\| Load \(req\/s\) \| Passed \|/);
+  assert.deepEqual(recordRun(null, run, 60).entries[0].scenarios['rate-headroom'], { values: { capacity: [1] }, pooled: { capacity: 1 }, below: { capacity: [true] }, units: { capacity: 'req/s' } });
 });

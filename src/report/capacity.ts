@@ -45,7 +45,8 @@ function engineText(f: Found): string {
   const reps = f.perRepetition.map(capacityText).join(', ');
   const misses = f.perRepetition.map((c) => c.firstMiss).filter((x): x is number => x !== null);
   const [lo, hi] = [Math.min(...misses), Math.max(...misses)];
-  const miss = misses.length === 0 ? '; passed at the highest load allowed' : `; missed at ${formatNumber(lo)}${hi > lo ? `–${formatNumber(hi)}` : ''} ${unit}`;
+  const at = `${formatNumber(lo)}${hi > lo ? `–${formatNumber(hi)}` : ''} ${unit}`;
+  const miss = misses.length === 0 ? '; passed at the highest load allowed' : f.perRepetition.every((c) => c.capacity === null) ? `; even the lowest load tried, ${at}, missed` : `; missed at ${at}`;
   return `${escapeInline(f.engine)} **${value}** (repetitions: ${reps}${miss})`;
 }
 
