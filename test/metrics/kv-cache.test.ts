@@ -44,7 +44,7 @@ test("the sim's vLLM profile reports its KV capacity as vLLM does", async () => 
   }
 });
 
-test('the memory line: each engine in its budget, the ratio with its range over starts, a peak over the budget called out', () => {
+test('the memory line: each engine in its budget, the ratio with its range over pairs of starts, a peak over the budget taking the ratio out of it', () => {
   const engine = (name: string, kv: (KvCacheSize | null)[], peakMiB: number): EngineResult =>
     ({ engine: name, kvCache: kv, memoryBudgetMiB: 22_118, pooled: [{ telemetry: { peakGpuMemoryMiB: peakMiB } }] }) as unknown as EngineResult;
   const vllm: KvCacheSize = { source: 'metrics', blocks: 4986, blockSize: 16, tokens: 79_776 };
@@ -59,7 +59,12 @@ test('the memory line: each engine in its budget, the ratio with its range over 
     '**KV cache in a 21.6 GiB budget**: vllm 79,888 tokens of KV (79,776–80,000 over 2 starts; its /metrics: 4986 blocks of 16, 3,699 tokens per GiB of budget; ' +
       '9 sequences of 8,192 tokens at once; peak GPU memory 21.3 GiB); transformers 25,600 tokens of KV (its paged-cache arguments: 100 blocks of 256, ' +
       '1,185 tokens per GiB of budget; 3 sequences of 8,192 tokens at once; peak GPU memory 22.5 GiB — **over the 21.6 GiB budget**) — ' +
-      'vllm fits ×3.12 the KV cache of transformers in 21.6 GiB (×3.12–×3.13 between starts).',
+      'vllm fits ×3.12 the KV cache of transformers, but not within 21.6 GiB: transformers peaked at 22.5 GiB (×3.12–×3.13: the range over the 2 × 1 pairs of engine starts).',
   );
+  // Both within the budget: the ratio holds in it. A cache size from the arguments without GPU telemetry says it is unchecked.
+  const within = { engines: [engine('vllm', [vllm], 21_800), engine('transformers', [{ source: 'arguments', blocks: 100, blockSize: 256, tokens: 25_600 }], 20_000)] } as unknown as RunResult;
+  assert.match(renderKvCapacity(within)!, / — vllm fits ×3\.12 the KV cache of transformers in 21\.6 GiB \(one start each: no range\)\.$/);
+  const blind = { engines: [{ ...engine('transformers', [{ source: 'arguments', blocks: 100, blockSize: 256, tokens: 25_600 }], 0), pooled: [{ telemetry: {} }] }] } as unknown as RunResult;
+  assert.match(renderKvCapacity(blind)!, /its paged-cache arguments: 100 blocks of 256, 1,185 tokens per GiB of budget; 3 sequences of 8,192 tokens at once; not checked: no GPU memory telemetry\)\.$/);
   assert.equal(renderKvCapacity({ engines: [engine('vllm', [null], 100)] } as unknown as RunResult), null);
 });
