@@ -546,6 +546,10 @@ export interface SloViolation {
   readonly metric: string;
   readonly limit: number;
   readonly value: number;
+  /** The value is a bound the true one is below (a capacity below the lowest load tried). */
+  readonly below?: boolean;
+  /** The metric's unit in this scenario (a capacity's: req/s or concurrent requests); absent in comparisons of older versions. */
+  readonly unit?: string;
 }
 
 export interface GateDecision {

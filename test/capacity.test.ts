@@ -216,6 +216,7 @@ scenarios:
     requests: 12
     load: {capacity: {over: rate, start: 2, min: 1, resolution: 0.1}}
     slo: {e2el-ms: ${0.5 * SLOWDOWN * serviceMs}}
+    limits: {capacity: 1}
     seed: 5
 `,
     'inline.yml',
@@ -227,4 +228,9 @@ scenarios:
   assert.match(report, /sim-transformers \*\*< 1 req\/s\*\* \(repetitions: < 1; even the lowest load tried, 1 req\/s, missed\)/);
   assert.match(report, /\| Load \(req\/s\) \| Passed \|/);
   assert.deepEqual(recordRun(null, run, 60).entries[0].scenarios['rate-headroom'], { values: { capacity: [1] }, pooled: { capacity: 1 }, below: { capacity: [true] }, units: { capacity: 'req/s' } });
+  // A release's minimum of 1 req/s: a capacity below 1 req/s breaks it (read as a number it would not).
+  const release = compare([], run, { mode: 'release' });
+  assert.deepEqual(release.sloViolations, [{ engine: 'sim-transformers', scenario: 'rate-headroom', metric: 'capacity', limit: 1, value: 1, unit: 'req/s', below: true }]);
+  assert.equal(release.gate.passed, false);
+  assert.match(renderReport({ run, comparison: release }), /\| sim-transformers \| rate-headroom \| Capacity at SLO \(req\/s\) \| 1 \| < 1 \|/);
 });

@@ -58,8 +58,8 @@ function tolerancePercent(tolerance: number): string {
   return `${Number((tolerance * 100).toFixed(1))}%`;
 }
 
-function figure(x: number, def: MetricDef): string {
-  return `${Number(x.toPrecision(4))} ${def.unit}`;
+function figure(x: number, def: MetricDef, unit = def.unit): string {
+  return `${Number(x.toPrecision(4))} ${unit}`;
 }
 
 function change(m: MetricComparison): string {
@@ -162,7 +162,7 @@ function sloFailures(input: GateInput): Failure[] {
   return input.sloViolations.map((v) => {
     const def = metricDef(v.metric);
     const side = def.direction === 'higher-is-better' ? 'below' : 'above';
-    return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${figure(v.value, def)} is ${side} the limit ${figure(v.limit, def)}` };
+    return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${v.below ? '< ' : ''}${figure(v.value, def, v.unit)} is ${side} the limit ${figure(v.limit, def, v.unit)}` };
   });
 }
 

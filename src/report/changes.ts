@@ -240,7 +240,7 @@ export function renderSloViolations(comparison: Comparison): string | null {
     '### Limits exceeded',
     table(
       ['Engine', 'Scenario', 'Metric', 'Limit', 'Value'],
-      comparison.sloViolations.map((v) => [escapeCell(v.engine), escapeCell(v.scenario), metricHeading(v.metric), formatNumber(v.limit), formatNumber(v.value)]),
+      comparison.sloViolations.map((v) => [escapeCell(v.engine), escapeCell(v.scenario), metricHeading(v.metric, v.unit), formatNumber(v.limit), `${v.below ? '< ' : ''}${formatNumber(v.value)}`]),
       ['l', 'l', 'l', 'r', 'r'],
     ),
   );
