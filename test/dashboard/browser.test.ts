@@ -125,3 +125,41 @@ test('the dashboard opens from disk and draws every run, the change point at run
     await browser.close();
   }
 });
+
+test('a capacity chart says its search\'s unit and reads a run below the lowest rate tried as "< 0.5 req/s"', { skip: missing && !process.env.CI ? `no chromium at ${CHROMIUM}` : false, timeout: 120_000 }, async () => {
+  const doc = syntheticHistory({ jobs: 6, engines: ['sim-transformers'], scenarios: ['chat-8'] });
+  // The newest 4 runs missed even the lowest rate tried: stored as that bound, marked.
+  const entries = doc.entries.map((e, i) => {
+    const below = i >= doc.entries.length - 4;
+    const headroom = { values: { capacity: below ? [0.5, 0.5] : [6, 6.5] }, pooled: { capacity: below ? 0.5 : 6.2 }, units: { capacity: 'req/s' }, ...(below ? { below: { capacity: [true, true] } } : {}) };
+    return { ...e, scenarios: { ...e.scenarios, headroom } };
+  });
+  const files = renderSite(config, { baseline: { ...doc, entries }, gates: null, published: [] }, { title: 'capacity (test)', repoUrl: null, window: 1000 });
+  const site = join(OUT, 'site-capacity');
+  rmSync(site, { recursive: true, force: true });
+  mkdirSync(site, { recursive: true });
+  writeSiteFolder(site, files);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    await page.goto(`${pathToFileURL(join(site, 'index.html')).href}#scenario=headroom&metric=capacity`, { waitUntil: 'load' });
+    await page.waitForFunction('window.__dashboard && window.__dashboard.done === true', undefined, { timeout: 60_000 });
+    const chart = page.locator('#charts .chart').first();
+    assert.match(await chart.locator('h3').innerText(), /^sim-transformers · headroom · Capacity at SLO \(req\/s, higher is better\)$/);
+    assert.equal(await chart.getAttribute('data-below'), '8,9,10,11');
+    assert.match(await chart.locator('.info').innerText(), /^4 run\(s\) below the lowest load tried, drawn at that load; no change point/);
+    // The newest run, at the right edge of the plot: a bound.
+    const over = (await chart.locator('.u-over').boundingBox())!;
+    await page.mouse.move(over.x + over.width - 1, over.y + over.height / 2);
+    assert.match(await chart.locator('.pinned').innerText(), / · < 0\.5 req\/s$/);
+    await chart.screenshot({ path: join(OUT, 'chart-capacity-below.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
