@@ -142,7 +142,8 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
       tolerance: cell.tolerance,
       verdict,
       runsToSettle: verdict === 'inconclusive' && est && !cell.censored ? runsToSettle(est, rule, alpha, share(cell), cell.currentRuns.length) : null,
-      why: verdict === 'inconclusive' ? (cell.censored ? 'censored' : whyInconclusive(est, adjustedCi)) : null,
+      // A censored cell tested at its bounds is inconclusive for its bounds; one without a test, for what any cell lacks.
+      why: verdict === 'inconclusive' ? (cell.censored && (est !== null || cell.censored.kind === 'unbounded') ? 'censored' : whyInconclusive(est, adjustedCi)) : null,
       error: cell.error,
       runs: { baseline: cell.runs.length, current: cell.currentRuns.length },
       noise: noiseSplit(est, Math.round(cell.current.length / Math.max(1, cell.currentRuns.length))),
