@@ -9,7 +9,9 @@ import { compare } from '../src/compare/verdict.ts';
 import { TRANSFORMERS_COSTS, TransformersScheduler } from '../src/engines/sim/model.ts';
 import { gateAnnotations } from '../src/github/annotations.ts';
 import { gateOutcome } from '../src/report/outcome.ts';
+import { renderCapacity } from '../src/report/capacity.ts';
 import { renderReport } from '../src/report/markdown.ts';
+import { makeRun } from './helpers/make-run.ts';
 import { measureOnSim } from './helpers/measure-sim.ts';
 import type { CapacityLoad, CapacityProbe, RunResult } from '../src/types.ts';
 
@@ -233,4 +235,25 @@ scenarios:
   assert.deepEqual(release.sloViolations, [{ engine: 'sim-transformers', scenario: 'rate-headroom', metric: 'capacity', limit: 1, value: 1, unit: 'req/s', below: true }]);
   assert.equal(release.gate.passed, false);
   assert.match(renderReport({ run, comparison: release }), /\| sim-transformers \| rate-headroom \| Capacity at SLO \(req\/s\) \| 1 \| < 1 \|/);
+});
+
+test('the capacity ratio between engines: a floor when one is below its lowest load tried, none when both are', () => {
+  const load: CapacityLoad = { ...RATE, min: 0.5 };
+  const withCapacity = (caps: Record<string, [number | null, number | null]>): RunResult => {
+    const run = makeRun({ engines: Object.keys(caps), scenarios: ['chat-capacity'], repetitions: 1, definition: () => ({ load, slo: { tpotMs: 60 } }) });
+    return {
+      ...run,
+      engines: run.engines.map((e) => {
+        const [capacity, firstMiss] = caps[e.engine];
+        const add = <T extends object>(s: T): T => ({ ...s, capacity: { over: 'rate', capacity, firstMiss, probes: [], searchS: 0 } });
+        return { ...e, pooled: e.pooled.map(add), repetitions: e.repetitions.map((r) => ({ ...r, scenarios: r.scenarios.map(add) })) };
+      }),
+    };
+  };
+  const line = (caps: Record<string, [number | null, number | null]>): string => renderCapacity(withCapacity(caps))!.split('\n')[0];
+  assert.match(line({ vllm: [76.1, 83], transformers: [null, 0.5] }), /: vllm \*\*76\.1 req\/s\*\* .*; transformers \*\*< 0\.5 req\/s\*\* \(repetitions: < 0\.5; even the lowest load tried, 0\.5 req\/s, missed\) — vllm carries at least ×152 the load of transformers\.$/);
+  assert.match(line({ vllm: [76.1, 83], transformers: [9.5, 10.4] }), / — vllm carries ×8\.01 the load of transformers\.$/);
+  assert.doesNotMatch(line({ vllm: [null, 0.5], transformers: [null, 0.5] }), /carries/);
+  // A bound above the other's capacity leaves the order open.
+  assert.doesNotMatch(line({ vllm: [0.3, 0.35], transformers: [null, 0.5] }), /carries/);
 });
