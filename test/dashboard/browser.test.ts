@@ -9,7 +9,7 @@ import { renderSite } from '../../src/dashboard/command.ts';
 import { appendGate, markFalseAlarm, type GatesDoc } from '../../src/dashboard/gates.ts';
 import { writeSiteFolder } from '../../src/dashboard/publish.ts';
 import { CHROMIUM } from '../helpers/render-html.ts';
-import { syntheticHistory } from '../helpers/dashboard-history.ts';
+import { syntheticHistory, withCapacityBelow } from '../helpers/dashboard-history.ts';
 
 // The dashboard as a person opens it: the generated site from disk (file://) in headless Chromium.
 // History: 260 nightly jobs × 2 runs × 2 engines (520 runs per engine), a vLLM upgrade at job 100
@@ -43,25 +43,30 @@ function gateLog(nightlySha: string): GatesDoc {
   return markFalseAlarm(doc, { sha: nightlySha }, { at: '2026-03-03T00:00:00Z', by: 'maintainer', note: 'a neighbour on the runner' });
 }
 
+/** Writes the site to .out/dashboard/<name> and opens it from disk in headless Chromium, recording console problems and every request. */
+async function openSite(name: string, files: Map<string, string>) {
+  const site = join(OUT, name);
+  rmSync(site, { recursive: true, force: true });
+  mkdirSync(site, { recursive: true });
+  writeSiteFolder(site, files);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  return { site, browser, page, problems, requests };
+}
+
 test('the dashboard opens from disk and draws every run, the change point at run 441 and both fingerprint epochs', { skip: missing && !process.env.CI ? `no chromium at ${CHROMIUM}` : false, timeout: 300_000 }, async (t) => {
   const baseline = syntheticHistory({ jobs: 260, epochAt: 100, stepAt: 220, stepFactor: 1.15, stepEngine: 'sim-vllm' });
   const nightly = baseline.entries.find((e) => e.engine === 'sim-vllm' && e.createdAt === baseline.entries[230 * 4].createdAt)!;
   const files = renderSite(config, { baseline, gates: gateLog(nightly.sha!), published: [] }, { title: 'perf history (test)', repoUrl: 'https://github.com/o/r', window: 1000 });
-  const site = join(OUT, 'site');
-  rmSync(site, { recursive: true, force: true });
-  mkdirSync(site, { recursive: true });
-  writeSiteFolder(site, files);
-
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const { site, browser, page, problems, requests } = await openSite('site', files);
   try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('request', (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(join(site, 'index.html')).href, { waitUntil: 'load' });
     await page.waitForFunction('window.__dashboard && window.__dashboard.done === true', undefined, { timeout: 60_000 });
     await page.screenshot({ path: join(OUT, 'first-screen.png') });
@@ -127,26 +132,10 @@ test('the dashboard opens from disk and draws every run, the change point at run
 });
 
 test('a capacity chart says its search\'s unit and reads a run below the lowest rate tried as "< 0.5 req/s"', { skip: missing && !process.env.CI ? `no chromium at ${CHROMIUM}` : false, timeout: 120_000 }, async () => {
-  const doc = syntheticHistory({ jobs: 6, engines: ['sim-transformers'], scenarios: ['chat-8'] });
-  // The newest 4 runs missed even the lowest rate tried: stored as that bound, marked.
-  const entries = doc.entries.map((e, i) => {
-    const below = i >= doc.entries.length - 4;
-    const headroom = { values: { capacity: below ? [0.5, 0.5] : [6, 6.5] }, pooled: { capacity: below ? 0.5 : 6.2 }, units: { capacity: 'req/s' }, ...(below ? { below: { capacity: [true, true] } } : {}) };
-    return { ...e, scenarios: { ...e.scenarios, headroom } };
-  });
-  const files = renderSite(config, { baseline: { ...doc, entries }, gates: null, published: [] }, { title: 'capacity (test)', repoUrl: null, window: 1000 });
-  const site = join(OUT, 'site-capacity');
-  rmSync(site, { recursive: true, force: true });
-  mkdirSync(site, { recursive: true });
-  writeSiteFolder(site, files);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const baseline = withCapacityBelow(syntheticHistory({ jobs: 6, engines: ['sim-transformers'], scenarios: ['chat-8'] }), 4);
+  const files = renderSite(config, { baseline, gates: null, published: [] }, { title: 'capacity (test)', repoUrl: null, window: 1000 });
+  const { site, browser, page, problems } = await openSite('site-capacity', files);
   try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     await page.goto(`${pathToFileURL(join(site, 'index.html')).href}#scenario=headroom&metric=capacity`, { waitUntil: 'load' });
     await page.waitForFunction('window.__dashboard && window.__dashboard.done === true', undefined, { timeout: 60_000 });
     const chart = page.locator('#charts .chart').first();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { keyData } from '../../src/dashboard/series.ts';
 import { parseKeyFile } from '../../src/dashboard/site.ts';
-import { syntheticHistory } from '../helpers/dashboard-history.ts';
+import { syntheticHistory, withCapacityBelow } from '../helpers/dashboard-history.ts';
 
 // The dashboard's change points and epochs over one history, without a browser.
 
@@ -51,13 +51,8 @@ test('the published runs and the store merge by job: nothing twice, the newest `
 });
 
 test('a capacity series keeps its unit, marks the runs below the lowest load tried as bounds, and gets no band or change point from them', () => {
-  const doc = syntheticHistory({ jobs: 6, engines: ['sim-transformers'], scenarios: ['chat-8'] });
   // The newest 4 runs missed even the lowest rate tried (0.5 req/s): stored as that bound, marked.
-  const entries = doc.entries.map((e, i) => {
-    const below = i >= doc.entries.length - 4;
-    const headroom = { values: { capacity: below ? [0.5, 0.5] : [6, 6.5] }, pooled: { capacity: below ? 0.5 : 6.2 }, units: { capacity: 'req/s' }, ...(below ? { below: { capacity: [true, true] } } : {}) };
-    return { ...e, scenarios: { ...e.scenarios, headroom } };
-  });
+  const { entries } = withCapacityBelow(syntheticHistory({ jobs: 6, engines: ['sim-transformers'], scenarios: ['chat-8'] }), 4);
   const data = keyData(entries, null, opts);
   const n = entries.length;
   assert.deepEqual(data.values.headroom.capacity, [6.25, 6.25, 6.25, 6.25, 6.25, 6.25, 6.25, 6.25, 0.5, 0.5, 0.5, 0.5].slice(-n));
