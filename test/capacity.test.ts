@@ -9,6 +9,7 @@ import { compare } from '../src/compare/verdict.ts';
 import { TRANSFORMERS_COSTS, TransformersScheduler } from '../src/engines/sim/model.ts';
 import { gateAnnotations } from '../src/github/annotations.ts';
 import { gateOutcome } from '../src/report/outcome.ts';
+import { toVllmBench } from '../src/export/vllm-bench.ts';
 import { renderCapacity } from '../src/report/capacity.ts';
 import { renderReport } from '../src/report/markdown.ts';
 import { makeRun } from './helpers/make-run.ts';
@@ -230,6 +231,8 @@ scenarios:
   assert.match(report, /sim-transformers \*\*< 1 req\/s\*\* \(repetitions: < 1; even the lowest load tried, 1 req\/s, missed\)/);
   assert.match(report, /\| Load \(req\/s\) \| Passed \|/);
   assert.deepEqual(recordRun(null, run, 60).entries[0].scenarios['rate-headroom'], { values: { capacity: [1] }, pooled: { capacity: 1 }, below: { capacity: [true] }, units: { capacity: 'req/s' } });
+  // Exported for vLLM's tools at the rate its figures were measured at: the lowest probe's.
+  assert.deepEqual(toVllmBench(run).map(({ data }) => [data.request_rate, data.completed]), [[1, c.probes[1].requests]]);
   // A release's minimum of 1 req/s: a capacity below 1 req/s breaks it (read as a number it would not).
   const release = compare([], run, { mode: 'release' });
   assert.deepEqual(release.sloViolations, [{ engine: 'sim-transformers', scenario: 'rate-headroom', metric: 'capacity', limit: 1, value: 1, unit: 'req/s', below: true }]);
