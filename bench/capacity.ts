@@ -5,11 +5,15 @@
 //   measured: through measure() — real sim-serve processes, the real client, real time — over
 //            several engine starts, each drawing its own run-to-run noise (--noise CV).
 // It prints per start the capacity, its bracket, the probes and the seconds of load (on a GPU,
-// GPU-seconds) the search took, then their spread and how far they sit from the truth.
+// GPU-seconds) the search took, then their spread and how far they sit from the truth, each with a
+// 95% interval over the starts: the mean capacity and the cost (Student t), the CV between starts
+// (from the SD of the log capacities, chi-square). A start
+// whose lowest probe missed has a capacity below it: counted and named, never averaged as a value.
 //
 // Usage: node bench/capacity.ts [--runs N] [--noise CV] [--profile vllm|transformers] [--probe-s S]
 
-import { judgeProbe, probeScenario, searchCapacity } from '../src/capacity.ts';
+import { capacityReading, judgeProbe, probeScenario, searchCapacity } from '../src/capacity.ts';
+import { lnGamma, studentTQuantile } from '../src/compare/stats.ts';
 import { parseScenarioSet } from '../src/config/scenarios.ts';
 import { TRANSFORMERS_COSTS, TransformersScheduler, VllmScheduler, type Scheduler } from '../src/engines/sim/model.ts';
 import { arrivalScheduleMs } from '../src/load/arrivals.ts';
@@ -117,9 +121,57 @@ async function measured(): Promise<{ results: CapacityResult[]; wallS: number }>
   return { results: engine.repetitions.map((r) => r.scenarios[0].capacity!), wallS: (performance.now() - started) / 1000 };
 }
 
-const fmt = (x: number | null, d = 3): string => (x === null ? '—' : String(Number(x.toPrecision(d))));
+const fmt = (x: number | null, d = 3): string => (x === null || Number.isNaN(x) ? '—' : String(Number(x.toPrecision(d))));
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: readonly number[]): number => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
+/** "< 2.3" for a start below its lowest load tried. */
+const capText = (c: CapacityResult): string => {
+  const r = capacityReading(c);
+  return r === null ? '—' : `${r.below ? '< ' : ''}${fmt(r.value)}`;
+};
+
+/** 95% interval of a mean over starts (Student t); null with fewer than 2. */
+function meanInterval(xs: readonly number[]): [number, number] | null {
+  if (xs.length < 2) return null;
+  const h = (studentTQuantile(0.975, xs.length - 1) * sd(xs)) / Math.sqrt(xs.length);
+  return [mean(xs) - h, mean(xs) + h];
+}
+
+/** P(X ≤ x) for X ~ chi-square(k): the regularized lower incomplete gamma P(k/2, x/2) by its power series. */
+function chiSquareCdf(x: number, k: number): number {
+  if (x <= 0) return 0;
+  const a = k / 2;
+  const h = x / 2;
+  let term = 1 / a;
+  let sum = term;
+  for (let n = 1; n < 10_000 && term > sum * 1e-15; n++) {
+    term *= h / (a + n);
+    sum += term;
+  }
+  return Math.min(1, Math.exp(a * Math.log(h) - h - lnGamma(a)) * sum);
+}
+
+/** The p-quantile of chi-square with k degrees of freedom, by bisection on its CDF. */
+function chiSquareQuantile(p: number, k: number): number {
+  let lo = 0;
+  let hi = k + 10 * Math.sqrt(2 * k) + 10;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (chiSquareCdf(mid, k) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** 95% interval of the CV between starts, from the SD of log capacities (≈ CV for small CVs); null with fewer than 2. */
+function cvInterval(caps: readonly number[]): { cv: number; ci: [number, number] } | null {
+  if (caps.length < 2) return null;
+  const s = sd(caps.map(Math.log));
+  const k = caps.length - 1;
+  return { cv: s, ci: [s * Math.sqrt(k / chiSquareQuantile(0.975, k)), s * Math.sqrt(k / chiSquareQuantile(0.025, k))] };
+}
+
+const range = (ci: [number, number] | null, scale = 1): string => (ci === null ? '(no interval from one start)' : `[${fmt(ci[0] * scale)}, ${fmt(ci[1] * scale)}]`);
 
 const tokenizer = await loadTokenizer();
 const book = await makePromptBook(SCENARIOS.scenarios, runs, tokenizer);
@@ -127,27 +179,37 @@ const truths: CapacityResult[] = [];
 for (let r = 0; r < runs; r++) truths.push(await searchCapacity(load, virtualProbe(tokenizer, book, r)));
 const { results, wallS } = await measured();
 
-console.log(`capacity benchmark: sim-${profile}, scenario ${scenario.name} (input 128-512, output 32-96 tokens; TTFT ≤ 1 s, TPOT ≤ 60 ms for 90%; resolution 10%, probes ≥ 24 requests and ≥ ${probeS} s); ${runs} engine starts, run-to-run noise CV ${noise}`);
+console.log(`capacity benchmark: sim-${profile}, scenario ${scenario.name} (input 128-512, output 32-96 tokens; TTFT ≤ 1 s, TPOT ≤ 60 ms for 90%; resolution 10%, probes ≥ 24 requests and ≥ ${probeS} s); ${runs} engine starts, one search each, run-to-run noise CV ${noise}`);
 console.log('start | truth (virtual clock, no noise) | measured capacity | first miss | probes | load seconds');
 results.forEach((c, r) => {
-  console.log(`${r + 1} | ${fmt(truths[r].capacity)} [${fmt(truths[r].firstMiss)}) | ${fmt(c.capacity)} | ${fmt(c.firstMiss)} | ${c.probes.length} (${c.probes.filter((p) => p.stoppedEarly).length} stopped early) | ${c.searchS.toFixed(1)}`);
+  console.log(`${r + 1} | ${capText(truths[r])} [${fmt(truths[r].firstMiss)}) | ${capText(c)} | ${fmt(c.firstMiss)} | ${c.probes.length} (${c.probes.filter((p) => p.stoppedEarly).length} stopped early) | ${c.searchS.toFixed(1)}`);
 });
 const caps = results.map((c) => c.capacity).filter((x): x is number => x !== null);
 const truthCaps = truths.map((c) => c.capacity).filter((x): x is number => x !== null);
 const errors = results.flatMap((c, r) => (c.capacity !== null && truths[r].capacity !== null ? [c.capacity / truths[r].capacity! - 1] : []));
+const below = results.filter((c) => c.capacity === null);
+const cv = cvInterval(caps);
+const seconds = results.map((c) => c.searchS);
 const summary = {
   profile: `sim-${profile}`,
   probe_s: probeS,
+  resolution: load.resolution,
   runs,
   noise,
+  starts_below_lowest_load: below.length,
   truth_mean: mean(truthCaps),
   capacity_mean: mean(caps),
-  capacity_cv: caps.length > 1 ? sd(caps) / mean(caps) : null,
+  capacity_mean_ci95: meanInterval(caps),
+  capacity_cv: cv?.cv ?? null,
+  capacity_cv_ci95: cv?.ci ?? null,
   error_vs_truth_mean: mean(errors),
   probes_per_search: mean(results.map((c) => c.probes.length)),
-  load_seconds_per_search: mean(results.map((c) => c.searchS)),
+  load_seconds_per_search: mean(seconds),
+  load_seconds_per_search_ci95: meanInterval(seconds),
   wall_seconds: wallS,
 };
-console.log(`capacity ${fmt(summary.capacity_mean)} req/s mean over ${caps.length} starts, CV ${fmt((summary.capacity_cv ?? NaN) * 100)}% between starts; truth ${fmt(summary.truth_mean)} req/s; measured/truth − 1: ${fmt(summary.error_vs_truth_mean * 100)}% on average`);
-console.log(`cost: ${fmt(summary.probes_per_search)} probes and ${fmt(summary.load_seconds_per_search)} s of load per search (${wallS.toFixed(0)} s wall for ${runs} starts, start-ups included)`);
+if (below.length > 0) console.log(`${below.length} of ${runs} starts missed even the lowest rate tried (${below.map(capText).join(', ')} req/s): left out of the mean and the CV below, which describe the other ${caps.length}`);
+console.log(`capacity ${fmt(summary.capacity_mean)} req/s mean over ${caps.length} starts, 95% interval ${range(summary.capacity_mean_ci95)}; truth ${fmt(summary.truth_mean)} req/s; measured/truth − 1: ${fmt(summary.error_vs_truth_mean * 100)}% on average`);
+console.log(`noise: CV ${cv === null ? '—' : fmt(cv.cv * 100)}% between starts (SD of log capacity), 95% interval ${range(cv?.ci ?? null, 100)}%`);
+console.log(`cost: ${fmt(summary.probes_per_search)} probes and ${fmt(summary.load_seconds_per_search)} s of load per search (on a GPU, GPU-seconds), 95% interval ${range(summary.load_seconds_per_search_ci95)} s (${wallS.toFixed(0)} s wall for ${runs} starts, start-ups included)`);
 console.log(JSON.stringify(summary));

@@ -98,6 +98,16 @@ export async function searchCapacity(load: CapacityLoad, probe: (at: number, ind
   };
 }
 
+/**
+ * What a search found, as read: its capacity, or — when even the lowest load tried missed — that
+ * load as the bound the capacity is below (`below`: a censored value, "< 0.5 req/s"); null for a
+ * search that ran no probe.
+ */
+export function capacityReading(c: CapacityResult): { readonly value: number; readonly below: boolean } | null {
+  if (c.capacity !== null) return { value: c.capacity, below: false };
+  return c.firstMiss === null ? null : { value: c.firstMiss, below: true };
+}
+
 /** Runs one probe's load (warm-up prompts only before the first probe). */
 export type ProbeRunner = (
   probe: Scenario,

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { measureCapacity } from './capacity.ts';
+import { capacityReading, measureCapacity } from './capacity.ts';
+import { loadUnit } from './metrics/catalog.ts';
 import { collectFingerprint, modelFiles } from './baseline/fingerprint.ts';
 import { EngineStartError, openEngine, type EngineSpec, type RunningEngine } from './engines/engine.ts';
 import { adapterFor } from './engines/registry.ts';
@@ -338,7 +339,9 @@ async function measureScenario(
     run = found.shown;
     summary = summarize(run.records, found.shownScenario, run.durationS, run.peakConcurrency, await telemetry.end(window), found.result);
     const c = found.result;
-    opts.hooks.info(`${label}: capacity ${c.capacity === null ? 'none: the lowest load missed' : `${Number(c.capacity.toPrecision(3))}${c.over === 'rate' ? ' req/s' : ' in flight'}`} (first miss ${c.firstMiss === null ? 'none' : Number(c.firstMiss.toPrecision(3))}; ${c.probes.length} probes, ${c.searchS.toFixed(0)} s)`);
+    const r = capacityReading(c);
+    const value = r === null ? 'none' : `${r.below ? 'below the lowest load tried: < ' : ''}${Number(r.value.toPrecision(3))} ${loadUnit(c.over)}`;
+    opts.hooks.info(`${label}: capacity ${value} (first miss ${c.firstMiss === null ? 'none' : Number(c.firstMiss.toPrecision(3))}; ${c.probes.length} probes, ${c.searchS.toFixed(0)} s)`);
   } else {
     run = await load(scenario, prompts, warmupPrompts);
     summary = summarize(run.records, scenario, run.durationS, run.peakConcurrency, await telemetry.end(window));

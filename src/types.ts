@@ -455,6 +455,14 @@ export interface MetricComparison {
   readonly why?: InconclusiveReason | null;
   /** Runs compared: stored runs of the baseline and runs of this job. */
   readonly runs?: { readonly baseline: number; readonly current: number };
+  /** The metric's unit in this scenario (a capacity's: req/s or concurrent requests); absent in comparisons of older versions. */
+  readonly unit?: string;
+  /**
+   * A capacity cell with values below the lowest load tried (compare/censored.ts): per repetition
+   * which of `baseline` and `current` are that bound rather than measurements, and how the bounds
+   * bound the ratio ('at-most', 'at-least'; 'below-both' and 'unbounded' have none). Absent when no value is.
+   */
+  readonly censored?: { readonly baseline: readonly boolean[]; readonly current: readonly boolean[]; readonly kind: 'at-most' | 'at-least' | 'below-both' | 'unbounded' };
   /** Which part of the noise dominates one run's summary, from the history (relative SDs); null when unknown. */
   readonly noise?: NoiseSplit | null;
   /**
@@ -485,7 +493,7 @@ export interface ContrastComparison {
  * significant after the correction); straddles-tolerance: the interval at the confidence level
  * reaches across the tolerance.
  */
-export type InconclusiveReason = 'too-few-runs' | 'too-noisy' | 'straddles-tolerance';
+export type InconclusiveReason = 'too-few-runs' | 'too-noisy' | 'straddles-tolerance' | 'censored';
 
 export interface NoiseSplit {
   /** Run-to-run standard deviation (relative). */
@@ -538,6 +546,10 @@ export interface SloViolation {
   readonly metric: string;
   readonly limit: number;
   readonly value: number;
+  /** The value is a bound the true one is below (a capacity below the lowest load tried). */
+  readonly below?: boolean;
+  /** The metric's unit in this scenario (a capacity's: req/s or concurrent requests); absent in comparisons of older versions. */
+  readonly unit?: string;
 }
 
 export interface GateDecision {

@@ -1,4 +1,4 @@
-import { ALL_METRICS, metricApplies, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
+import { ALL_METRICS, CAPACITY_METRIC, censoredBound, loadUnit, metricApplies, metricUnit, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
 import { describeValue, isPlainObject, joinPath } from '../config/schema-rules.ts';
 import type { EngineResult, Fingerprint, RepetitionResult, RunResult, ScenarioSummary } from '../types.ts';
 import { hardwareId } from './fingerprint-diff.ts';
@@ -19,6 +19,15 @@ export interface BaselineScenario {
   readonly values: Readonly<Record<string, readonly number[]>>;
   /** The metric of the pooled summary (all repetitions' requests together), by metric name. */
   readonly pooled: Readonly<Record<string, number>>;
+  /**
+   * Values known only as an upper bound, by metric name: per repetition, whether `values` holds the
+   * bound rather than a measurement (a capacity search whose lowest probe missed: "below 0.5
+   * req/s" is stored as 0.5 here). The pooled value is a bound when any repetition's is. Absent
+   * when every value is measured (and in entries of versions before it).
+   */
+  readonly below?: Readonly<Record<string, readonly boolean[]>>;
+  /** Units of metrics whose unit is the scenario's, by metric name (a capacity's: req/s or concurrent requests); absent in entries of versions before it. */
+  readonly units?: Readonly<Record<string, string>>;
 }
 
 export interface BaselineEntry {
@@ -60,15 +69,22 @@ function summaryOf(summaries: readonly ScenarioSummary[], scenario: string, wher
   return s;
 }
 
+interface Recorded {
+  readonly value: number;
+  /** The value is an upper bound (catalog.ts censoredBound), not a measurement. */
+  readonly below: boolean;
+}
+
 /**
- * A metric's value as the baseline may keep it (catalog.ts valueProblem). Anything else is refused
- * with where it came from, so wrong data never becomes history.
+ * A metric's value as the baseline may keep it (catalog.ts valueProblem), or the bound of a
+ * censored one. Anything else is refused with where it came from, so wrong data never becomes history.
  */
-function recordable(def: MetricDef, s: ScenarioSummary, where: string): number {
-  const v = metricValue(def, s);
+function recordable(def: MetricDef, s: ScenarioSummary, where: string): Recorded {
+  const bound = censoredBound(def, s);
+  const v = bound ?? metricValue(def, s);
   const problem = valueProblem(def, v);
-  if (problem !== null) throw new Error(`cannot record a baseline: ${where}: ${def.name} ${problem}`);
-  return v!;
+  if (problem !== null) throw new Error(`cannot record a baseline: ${where}: ${def.name} ${bound === null ? '' : 'bound '}${problem}`);
+  return { value: v!, below: bound !== null };
 }
 
 /** One entry per independent engine start (the job's runs): the run is the unit the gate compares. */
@@ -81,8 +97,9 @@ function entriesOf(engine: EngineResult, run: RunResult): BaselineEntry[] {
   // Every repetition is checked before the pooled figures, which any bad repetition spoils too.
   const where = (runIndex: number, rep: RepetitionResult, name: string): string => `engine ${engine.engine}, run ${runIndex + 1}, repetition ${rep.index}, scenario ${name}`;
   // Each scenario records the metrics it has: a capacity search its capacity, a fixed load the rest.
+  const definition = (name: string) => run.scenarioSet.definitions.find((d) => d.name === name);
   const metricsOf = (name: string): MetricDef[] => {
-    const scenario = run.scenarioSet.definitions.find((d) => d.name === name);
+    const scenario = definition(name);
     return ALL_METRICS.filter((m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)));
   };
   for (const [runIndex, reps] of byRun) {
@@ -93,9 +110,14 @@ function entriesOf(engine: EngineResult, run: RunResult): BaselineEntry[] {
     for (const name of run.scenarioSet.names) {
       const summaries = reps.map((r) => ({ r, s: summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`) }));
       const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
+      const recorded = metricsOf(name).map((m) => ({ m, reps: summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name))) }));
+      const below = recorded.filter(({ reps }) => reps.some((x) => x.below)).map(({ m, reps }) => [m.name, reps.map((x) => x.below)]);
+      const units = recorded.filter(({ m }) => m.scope === 'capacity').map(({ m }) => [m.name, metricUnit(m, definition(name))]);
       scenarios[name] = {
-        values: Object.fromEntries(metricsOf(name).map((m) => [m.name, summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name)))])),
-        pooled: Object.fromEntries(metricsOf(name).map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`)])),
+        values: Object.fromEntries(recorded.map(({ m, reps }) => [m.name, reps.map((x) => x.value)])),
+        pooled: Object.fromEntries(metricsOf(name).map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`).value])),
+        ...(below.length > 0 ? { below: Object.fromEntries(below) } : {}),
+        ...(units.length > 0 ? { units: Object.fromEntries(units) } : {}),
       };
     }
     return {
@@ -190,10 +212,10 @@ class Reader {
     return this.fail(path, `expected ${what}, got ${describeValue(value)}`);
   }
 
-  object(value: unknown, path: string, keys: readonly string[]): Record<string, unknown> {
+  object(value: unknown, path: string, keys: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
     if (!isPlainObject(value)) this.expected(path, 'an object', value);
     for (const k of Object.keys(value)) {
-      if (!keys.includes(k)) this.fail(joinPath(path, k), `unknown field; expected one of: ${keys.join(', ')}`);
+      if (!keys.includes(k) && !optional.includes(k)) this.fail(joinPath(path, k), `unknown field; expected one of: ${[...keys, ...optional].join(', ')}`);
     }
     for (const k of keys) if (!(k in value)) this.fail(joinPath(path, k), 'missing');
     return value;
@@ -257,8 +279,8 @@ function readFingerprint(r: Reader, value: unknown, path: string): Fingerprint {
  * tampered or damaged file, which must not steer the gate (a 0 ms baseline turns every run into a
  * regression, 0 tok/s or 1e300 hides every one).
  */
-// A capacity ('load') is requests/s or requests in flight that passed a probe.
-const PLAUSIBLE_MAX: Readonly<Record<string, number>> = { ms: 1e8, 'tok/s': 1e9, 'req/s': 1e7, load: 1e7 };
+// A capacity is requests/s or concurrent requests that passed a probe (or the lowest load tried, for one below it).
+const PLAUSIBLE_MAX: Readonly<Record<string, number>> = { ms: 1e8, 'tok/s': 1e9, 'req/s': 1e7, [CAPACITY_METRIC.unit]: 1e7 };
 
 function checkPlausible(r: Reader, metric: string, x: number, path: string): void {
   const def = ALL_METRICS.find((m) => m.name === metric);
@@ -269,7 +291,7 @@ function checkPlausible(r: Reader, metric: string, x: number, path: string): voi
 }
 
 function readScenario(r: Reader, value: unknown, path: string): BaselineScenario {
-  const o = r.object(value, path, ['values', 'pooled']);
+  const o = r.object(value, path, ['values', 'pooled'], ['below', 'units']);
   const valuesPath = joinPath(path, 'values');
   let reps: number | null = null;
   for (const [metric, raw] of Object.entries(r.record(o.values, valuesPath))) {
@@ -282,6 +304,27 @@ function readScenario(r: Reader, value: unknown, path: string): BaselineScenario
   }
   const pooledPath = joinPath(path, 'pooled');
   for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath))) checkPlausible(r, metric, r.number(x, joinPath(pooledPath, metric)), joinPath(pooledPath, metric));
+  if (o.below !== undefined) {
+    const belowPath = joinPath(path, 'below');
+    for (const [metric, raw] of Object.entries(r.record(o.below, belowPath))) {
+      const p = joinPath(belowPath, metric);
+      const flags = r.array(raw, p);
+      flags.forEach((x, i) => {
+        if (typeof x !== 'boolean') r.expected(joinPath(p, i), 'true or false', x);
+      });
+      // Only a capacity can be censored, and its flags mark the values of the same repetitions.
+      if (metric !== CAPACITY_METRIC.name) r.fail(p, `only ${CAPACITY_METRIC.name} can be a bound`);
+      const values = (o.values as Record<string, unknown[]>)[metric];
+      if (!Object.hasOwn(o.values as object, metric) || flags.length !== values.length) r.fail(p, `expected one flag per repetition value of values.${metric}`);
+    }
+  }
+  if (o.units !== undefined) {
+    const unitsPath = joinPath(path, 'units');
+    const allowed = [loadUnit('rate'), loadUnit('concurrency')];
+    for (const [metric, unit] of Object.entries(r.record(o.units, unitsPath))) {
+      if (metric !== CAPACITY_METRIC.name || typeof unit !== 'string' || !allowed.includes(unit)) r.expected(joinPath(unitsPath, metric), `a unit of ${CAPACITY_METRIC.name} (${allowed.join(' or ')})`, unit);
+    }
+  }
   return o as unknown as BaselineScenario;
 }
 

@@ -1,7 +1,8 @@
-import { ALL_METRICS, METRICS, metricApplies, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
+import { ALL_METRICS, censoredBound, METRICS, metricApplies, metricValue, valueProblem, type MetricDef } from '../metrics/catalog.ts';
 import { describeFailures, excessFailures } from '../metrics/failures.ts';
 import { scenarioOf, type BaselineEntry } from '../baseline/history.ts';
 import type { EngineResult, RunResult, Scenario, ScenarioSummary } from '../types.ts';
+import { censoredKind, testable, type CensoredKind } from './censored.ts';
 import { estimate, positive, type Estimate } from './estimation.ts';
 import { fitPriors, moderate, pooledExcessKurtosis, priorDfCap, tailDf, withTailDf } from './moderation.ts';
 import { selectBaseline, type BaselineSelection } from './select.ts';
@@ -45,6 +46,8 @@ export interface StoredRun {
   readonly entry: BaselineEntry;
   /** Per-repetition values of the metric in that run. */
   readonly values: readonly number[];
+  /** Per repetition, whether the value is a bound (censored.ts), not a measurement. */
+  readonly below: readonly boolean[];
 }
 
 export interface Cell {
@@ -65,6 +68,8 @@ export interface Cell {
   readonly estimate: Estimate | null;
   /** The scenario against the rest of the scenario set (null for SUITE, or without data for it). */
   readonly contrast: Estimate | null;
+  /** Per repetition, which of `baseline` and `current` are bounds (censored.ts); null when none is. */
+  readonly censored: { readonly baseline: readonly boolean[]; readonly current: readonly boolean[]; readonly kind: CensoredKind } | null;
 }
 
 export interface EnginePlan {
@@ -98,7 +103,7 @@ function storedRuns(entries: readonly BaselineEntry[], scenario: string, metric:
   const out: StoredRun[] = [];
   for (const entry of entries) {
     const s = scenarioOf(entry, scenario);
-    if (s && Object.hasOwn(s.values, metric)) out.push({ entry, values: s.values[metric] });
+    if (s && Object.hasOwn(s.values, metric)) out.push({ entry, values: s.values[metric], below: s.below?.[metric] ?? s.values[metric].map(() => false) });
   }
   return out;
 }
@@ -125,7 +130,8 @@ function suiteValues(perScenario: readonly (readonly number[])[]): number[] | nu
  * scenarios of one repetition share (the machine's state) in its variance.
  */
 function suiteCell(cells: readonly Cell[], def: MetricDef, tolerance: number, runOf: readonly number[], opts: CellOptions): Cell | null {
-  if (cells.length < 2 || cells.some((c) => c.missing)) return null;
+  // A bound in a geometric mean bounds the whole mean, in a direction that differs cell by cell.
+  if (cells.length < 2 || cells.some((c) => c.missing || c.censored !== null)) return null;
   const current = suiteValues(cells.map((c) => c.current));
   if (!current) return null;
   const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
@@ -133,12 +139,12 @@ function suiteCell(cells: readonly Cell[], def: MetricDef, tolerance: number, ru
   for (const { entry } of cells[0].runs) {
     const parts = byEntry.map((m) => m.get(entry));
     const values = parts.every((v) => v !== undefined) ? suiteValues(parts as number[][]) : null;
-    if (values) runs.push({ entry, values });
+    if (values) runs.push({ entry, values, below: values.map(() => false) });
   }
   const baseline = runs.flatMap((r) => r.values);
   const currentRuns = groupByRun(current, runOf);
   const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
-  return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est, contrast: null };
+  return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est, contrast: null, censored: null };
 }
 
 /** Per repetition, each value over the geometric mean of the others' at that repetition; null unless all are positive. */
@@ -150,7 +156,7 @@ function againstRest(target: readonly number[], others: readonly (readonly numbe
 
 /** Each scenario cell's contrast with the rest of the set, on the runs both sides hold for every scenario. */
 function withContrasts(cells: readonly Cell[], runOf: readonly number[], opts: CellOptions): Cell[] {
-  if (opts.contrasts === false || cells.length < 2 || cells.some((c) => c.missing || c.estimate === null)) return [...cells];
+  if (opts.contrasts === false || cells.length < 2 || cells.some((c) => c.missing || c.estimate === null || c.censored !== null)) return [...cells];
   const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
   return cells.map((cell, s) => {
     const others = (xs: readonly (readonly number[] | undefined)[]): (readonly number[])[] | null => {
@@ -198,7 +204,7 @@ function withModeration(cells: readonly Cell[], confidence: number): Cell[] {
  * the logs the tests compare.
  */
 function withHistoryTails(cells: readonly Cell[], confidence: number): Cell[] {
-  const summaries = cells.filter((c) => c.scenario !== SUITE && c.runs.every((r) => r.values.every(positive))).map((c) => c.runs.map((r) => trimmedMean(r.values.map(Math.log))));
+  const summaries = cells.filter((c) => c.scenario !== SUITE && c.censored === null && c.runs.every((r) => r.values.every(positive))).map((c) => c.runs.map((r) => trimmedMean(r.values.map(Math.log))));
   const maxDf = tailDf(pooledExcessKurtosis(summaries));
   if (maxDf === Infinity) return [...cells];
   return cells.map((c) => ({ ...c, estimate: c.estimate && withTailDf(c.estimate, maxDf, confidence), contrast: c.contrast && withTailDf(c.contrast, maxDf, confidence) }));
@@ -220,7 +226,9 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
     const perScenario = names.map((scenario): Cell => {
       const reps = summaries.get(scenario);
       const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario)!.tolerances[def.name] ?? def.tolerance;
-      const read = reps ? reps.map((s) => metricValue(def, s)) : [];
+      // A censored value is read at its bound, and marked (censored.ts).
+      const bounds = reps ? reps.map((s) => censoredBound(def, s)) : [];
+      const read = reps ? reps.map((s, i) => bounds[i] ?? metricValue(def, s)) : [];
       // A value that is missing, not finite, negative or an impossible 0 is wrong data: the cell is an error.
       const bad = read.findIndex((v) => valueProblem(def, v) !== null);
       const error = failures.get(scenario) ?? (bad >= 0 ? `${def.name} ${valueProblem(def, read[bad])} in run ${runOf[bad] + 1}, repetition ${engine.repetitions[bad].index}` : null);
@@ -229,8 +237,11 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
       const currentRuns = groupByRun(current, runOf);
       const runs = storedRuns(selection.entries, scenario, def.name);
       const baseline = runs.flatMap((r) => r.values);
-      const est = !missing && baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
-      return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est, contrast: null };
+      const below = { baseline: runs.flatMap((r) => r.below), current: missing ? [] : bounds.map((b) => b !== null) };
+      const kind = censoredKind(below, baseline, current);
+      const est = !missing && baseline.length > 0 && testable(kind) ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
+      const censored = kind === null ? null : { ...below, kind };
+      return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est, contrast: null, censored };
     });
     if (perScenario.length === 0) continue;
     cells.push(...withContrasts(perScenario, runOf, opts));

@@ -58,15 +58,17 @@ function tolerancePercent(tolerance: number): string {
   return `${Number((tolerance * 100).toFixed(1))}%`;
 }
 
-function figure(x: number, def: MetricDef): string {
-  return `${Number(x.toPrecision(4))} ${def.unit}`;
+function figure(x: number, def: MetricDef, unit = def.unit): string {
+  return `${Number(x.toPrecision(4))} ${unit}`;
 }
 
 function change(m: MetricComparison): string {
   if (m.ratio === null) return 'no estimate';
   const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
   const c = m.contrast?.decided ? `; against the other scenarios ${signedPercent(m.contrast.ratio)} [${signedPercent(m.contrast.ci[0])}, ${signedPercent(m.contrast.ci[1])}]` : '';
-  return `${signedPercent(m.ratio)}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;
+  // A capacity below the lowest load tried bounds its change (censored.ts).
+  const bound = m.censored?.kind === 'at-most' ? ' or lower' : m.censored?.kind === 'at-least' ? ' or higher' : '';
+  return `${signedPercent(m.ratio)}${bound}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;
 }
 
 const cellName = (engine: string, scenario: string, metric: string): string => `${engine} / ${scenario} / ${metric}`;
@@ -160,7 +162,7 @@ function sloFailures(input: GateInput): Failure[] {
   return input.sloViolations.map((v) => {
     const def = metricDef(v.metric);
     const side = def.direction === 'higher-is-better' ? 'below' : 'above';
-    return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${figure(v.value, def)} is ${side} the limit ${figure(v.limit, def)}` };
+    return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${v.below ? '< ' : ''}${figure(v.value, def, v.unit)} is ${side} the limit ${figure(v.limit, def, v.unit)}` };
   });
 }
 

@@ -1,4 +1,4 @@
-import { metricDef } from '../metrics/catalog.ts';
+import { censoredBound, metricDef, metricUnit } from '../metrics/catalog.ts';
 import type { RunResult, Scenario, SloViolation } from '../types.ts';
 
 // The scenario definitions' own settings the comparison reads (tolerances, absolute SLO limits),
@@ -49,9 +49,11 @@ export function sloViolations(run: RunResult, scenarios: Map<string, Scenario>):
       if (!pooled) continue;
       for (const [metric, limit] of Object.entries(scenarios.get(name)!.limits)) {
         const def = metricDef(metric);
-        const value = def.read(pooled);
-        const violated = def.direction === 'higher-is-better' ? value < limit : value > limit;
-        if (violated) out.push({ engine: engine.engine, scenario: name, metric, limit, value });
+        // A capacity below the lowest load tried is below its bound: it breaks a minimum at or above that bound.
+        const bound = censoredBound(def, pooled);
+        const value = bound ?? def.read(pooled);
+        const violated = def.direction === 'higher-is-better' ? value < limit || (bound !== null && value <= limit) : value > limit;
+        if (violated) out.push({ engine: engine.engine, scenario: name, metric, limit, value, unit: metricUnit(def, scenarios.get(name)), ...(bound !== null ? { below: true } : {}) });
       }
     }
   }

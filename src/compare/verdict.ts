@@ -1,6 +1,8 @@
 import type { BaselineEntry } from '../baseline/history.ts';
 import { COMPARISON_SCHEMA, type Comparison, type EngineComparison, type MetricComparison, type Mode, type RunResult, type Verdict } from '../types.ts';
 import { planEngine, SUITE, type Cell, type CellOptions, type EnginePlan } from './cells.ts';
+import { censoredVerdict } from './censored.ts';
+import { metricUnit } from '../metrics/catalog.ts';
 import { adjustedInterval, contrastRegression, judge, noiseSplit, runsToSettle, whyInconclusive, worstPlausible, type EffectRule, type Estimate } from './estimation.ts';
 import { decide, worstVerdict, type FailOn } from './gate.ts';
 import { scenarioMap, sloViolations } from './limits.ts';
@@ -119,6 +121,8 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
     else if (cell.baseline.length === 0) verdict = 'no-baseline';
     else if (!est || adjustedP === null) verdict = 'inconclusive';
     else verdict = judge(cell.def, cell.tolerance, est, adj!.worse ? { worse: adjustedP, better: 1 } : { worse: 1, better: adjustedP }, alpha, rule);
+    // A capacity below the lowest load tried supports a verdict in one direction only (censored.ts).
+    if (cell.censored) verdict = censoredVerdict(cell.censored.kind, verdict);
     // Improvements are one plain Holm family over the cells: a cell's Bonferroni share is 1 / its size.
     const adjustedCi = est && adj ? adjustedInterval(cell.def, est, alpha * share(cell), alpha / family.length) : null;
     const contrastP = adjustedContrast.get(cell);
@@ -137,13 +141,16 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
       adjustedP,
       tolerance: cell.tolerance,
       verdict,
-      runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, share(cell), cell.currentRuns.length) : null,
-      why: verdict === 'inconclusive' ? whyInconclusive(est, adjustedCi) : null,
+      runsToSettle: verdict === 'inconclusive' && est && !cell.censored ? runsToSettle(est, rule, alpha, share(cell), cell.currentRuns.length) : null,
+      // A censored cell tested at its bounds is inconclusive for its bounds; one without a test, for what any cell lacks.
+      why: verdict === 'inconclusive' ? (cell.censored && (est !== null || cell.censored.kind === 'unbounded') ? 'censored' : whyInconclusive(est, adjustedCi)) : null,
       error: cell.error,
       runs: { baseline: cell.runs.length, current: cell.currentRuns.length },
       noise: noiseSplit(est, Math.round(cell.current.length / Math.max(1, cell.currentRuns.length))),
       ...nonInferiority(cell),
       contrast: cell.contrast && contrastP !== undefined ? { ratio: cell.contrast.ratio, ci: cell.contrast.ci, adjustedP: contrastP, decided } : null,
+      unit: metricUnit(cell.def, scenarios.get(cell.scenario)),
+      ...(cell.censored ? { censored: cell.censored } : {}),
     };
   };
 

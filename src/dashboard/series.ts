@@ -4,7 +4,7 @@ import type { BaselineEntry } from '../baseline/history.ts';
 import { strongestChangePoint } from '../compare/changepoint.ts';
 import { adjustPValues, mean, trimmedMean } from '../compare/stats.ts';
 import { mixSeed } from '../load/random.ts';
-import { METRICS } from '../metrics/catalog.ts';
+import { ALL_METRICS } from '../metrics/catalog.ts';
 import type { Fingerprint, FingerprintDiff } from '../types.ts';
 
 // One baseline key's history as the dashboard draws it: every run (engine start) over time with
@@ -73,11 +73,22 @@ export interface KeyData {
   readonly values: Readonly<Record<string, Readonly<Record<string, readonly (number | null)[]>>>>;
   readonly changePoints: readonly ChangeMark[];
   readonly bands: Readonly<Record<string, Readonly<Record<string, Band>>>>;
+  /**
+   * scenario → metric → the runs (indices) whose value is a bound, not a measurement: a capacity
+   * below the lowest load tried in some repetition ("< 0.5 req/s"). Such a series has no change
+   * points and no band, which would read its bounds as values. Absent in data of versions before it.
+   */
+  readonly below?: Readonly<Record<string, Readonly<Record<string, readonly number[]>>>>;
+  /** scenario → metric → its unit where it is the scenario's (a capacity's: req/s or concurrent requests). */
+  readonly units?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 interface Run extends RunPoint {
   readonly fingerprint: Fingerprint;
   readonly values: ReadonlyMap<string, number>;
+  /** Cells whose value is a bound (KeyData.below). */
+  readonly below: ReadonlySet<string>;
+  readonly units: ReadonlyMap<string, string>;
 }
 
 const cell = (scenario: string, metric: string): string => `${scenario}\u0000${metric}`;
@@ -87,10 +98,15 @@ const round = (x: number): number => Number(x.toPrecision(4));
 function runsOfEntries(entries: readonly BaselineEntry[]): Run[] {
   return entries.map((e) => {
     const values = new Map<string, number>();
+    const below = new Set<string>();
+    const units = new Map<string, string>();
     for (const [scenario, s] of Object.entries(e.scenarios)) {
+      // A run with a bound among its repetitions has a bound for its mean.
       for (const [metric, xs] of Object.entries(s.values)) if (xs.length > 0) values.set(cell(scenario, metric), round(trimmedMean(xs)));
+      for (const [metric, flags] of Object.entries(s.below ?? {})) if (flags.some((b) => b)) below.add(cell(scenario, metric));
+      for (const [metric, unit] of Object.entries(s.units ?? {})) units.set(cell(scenario, metric), unit);
     }
-    return { t: e.createdAt, sha: e.sha, ref: e.ref, fingerprint: e.fingerprint, values };
+    return { t: e.createdAt, sha: e.sha, ref: e.ref, fingerprint: e.fingerprint, values, below, units };
   });
 }
 
@@ -101,7 +117,11 @@ function runsOfData(data: KeyData): Run[] {
     for (const [scenario, metrics] of Object.entries(data.values)) {
       for (const [metric, xs] of Object.entries(metrics)) if (typeof xs[i] === 'number') values.set(cell(scenario, metric), xs[i]);
     }
-    return { ...r, fingerprint: epoch.fingerprint, values };
+    const below = new Set<string>();
+    for (const [scenario, metrics] of Object.entries(data.below ?? {})) for (const [metric, at] of Object.entries(metrics)) if (at.includes(i)) below.add(cell(scenario, metric));
+    const units = new Map<string, string>();
+    for (const [scenario, metrics] of Object.entries(data.units ?? {})) for (const [metric, unit] of Object.entries(metrics)) units.set(cell(scenario, metric), unit);
+    return { ...r, fingerprint: epoch.fingerprint, values, below, units };
   });
 }
 
@@ -150,13 +170,23 @@ export function keyData(entries: readonly BaselineEntry[], previous: KeyData | n
 
   const scenarios = [...new Set(runs.flatMap((r) => [...r.values.keys()].map((k) => k.split('\u0000')[0])))];
   const values: Record<string, Record<string, (number | null)[]>> = {};
+  const below: Record<string, Record<string, number[]>> = {};
+  const units: Record<string, Record<string, string>> = {};
   for (const s of scenarios) {
     values[s] = {};
-    for (const m of METRICS) {
-      const xs = runs.map((r) => r.values.get(cell(s, m.name)) ?? null);
-      if (xs.some((x) => x !== null)) values[s][m.name] = xs;
+    for (const m of ALL_METRICS) {
+      const c = cell(s, m.name);
+      const xs = runs.map((r) => r.values.get(c) ?? null);
+      if (xs.every((x) => x === null)) continue;
+      values[s][m.name] = xs;
+      const at = runs.flatMap((r, i) => (r.below.has(c) ? [i] : []));
+      if (at.length > 0) (below[s] ??= {})[m.name] = at;
+      const unit = runs.findLast((r) => r.units.has(c))?.units.get(c);
+      if (unit !== undefined) (units[s] ??= {})[m.name] = unit;
     }
   }
+  // Bounds are not values to find change points in or to draw a band around.
+  const measured = Object.fromEntries(Object.entries(values).map(([s, ms]) => [s, Object.fromEntries(Object.entries(ms).filter(([m]) => below[s]?.[m] === undefined))]));
   return {
     schema: KEY_DATA_SCHEMA,
     key: head.key,
@@ -167,8 +197,10 @@ export function keyData(entries: readonly BaselineEntry[], previous: KeyData | n
     runs: runs.map(({ t, sha, ref }) => ({ t, sha, ref })),
     epochs,
     values,
-    changePoints: changeMarks(values, epochs, runs.length, opts.seed),
-    bands: bands(values, epochs, opts),
+    changePoints: changeMarks(measured, epochs, runs.length, opts.seed),
+    bands: bands(measured, epochs, opts),
+    ...(Object.keys(below).length > 0 ? { below } : {}),
+    ...(Object.keys(units).length > 0 ? { units } : {}),
   };
 }
 
@@ -211,7 +243,7 @@ function changeMarks(values: KeyData['values'], epochs: readonly Epoch[], n: num
 }
 
 function toleranceOf(metric: string, overrides: Readonly<Record<string, number>>): number {
-  return overrides[metric] ?? METRICS.find((m) => m.name === metric)?.tolerance ?? 0;
+  return overrides[metric] ?? ALL_METRICS.find((m) => m.name === metric)?.tolerance ?? 0;
 }
 
 function bands(values: KeyData['values'], epochs: readonly Epoch[], opts: KeyOptions): KeyData['bands'] {

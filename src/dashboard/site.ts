@@ -2,7 +2,7 @@ import type { BaselineDoc } from '../baseline/history.ts';
 import { CHART_METRICS } from '../compare/series.ts';
 import { mean } from '../compare/stats.ts';
 import { isPlainObject } from '../config/schema-rules.ts';
-import { METRICS } from '../metrics/catalog.ts';
+import { ALL_METRICS } from '../metrics/catalog.ts';
 import type { FingerprintDiff } from '../types.ts';
 import { falseAlarmRates, type FalseAlarmRate, type GateRecord, type GatesDoc } from './gates.ts';
 import { KEY_DATA_SCHEMA, keyData, keyFile, type KeyData, type KeyOptions } from './series.ts';
@@ -154,7 +154,7 @@ export function buildSite(input: SiteInput, assets: PageAssets): Map<string, str
     updatedAt: newest([...datas.map((d) => d.runs.at(-1)?.t ?? ''), ...(input.gates?.gates ?? []).flatMap((g) => [g.createdAt, g.falseAlarm?.at ?? ''])]),
     repoUrl: input.repoUrl,
     keys: listed,
-    metrics: METRICS.map((m) => ({ name: m.name, label: m.label, unit: m.unit, higherIsBetter: m.direction === 'higher-is-better' })),
+    metrics: ALL_METRICS.map((m) => ({ name: m.name, label: m.label, unit: m.unit, higherIsBetter: m.direction === 'higher-is-better' })),
     headline: CHART_METRICS,
     overview: datas.flatMap((d, i) => overview(d, listed[i].file, input.history)),
     ratios: ratios(datas),
@@ -190,7 +190,19 @@ export function parseKeyFile(text: string, source: string): KeyData {
       if (!Array.isArray(xs) || xs.length !== d.runs.length || !xs.every((x) => x === null || (typeof x === 'number' && Number.isFinite(x)))) throw new Error(`${source}: values.${s}.${metric}: expected ${d.runs.length} numbers or nulls, one per run`);
     }
   }
+  checkNested(source, 'below', d.below, (at) => Array.isArray(at) && at.every((i) => Number.isInteger(i) && i >= 0 && i < d.runs.length), `run indices below ${d.runs.length}`);
+  checkNested(source, 'units', d.units, (unit) => typeof unit === 'string', 'a unit');
   return d;
+}
+
+/** An optional scenario → metric → leaf record of a data file, each leaf checked. */
+function checkNested(source: string, name: string, value: unknown, ok: (leaf: unknown) => boolean, what: string): void {
+  if (value === undefined) return;
+  if (!isPlainObject(value)) throw new Error(`${source}: ${name}: expected an object of scenarios`);
+  for (const [s, metrics] of Object.entries(value)) {
+    if (!isPlainObject(metrics)) throw new Error(`${source}: ${name}.${s}: expected an object of metrics`);
+    for (const [m, leaf] of Object.entries(metrics)) if (!ok(leaf)) throw new Error(`${source}: ${name}.${s}.${m}: expected ${what}`);
+  }
 }
 
 /** Whether a site path is a key's data file (what the next publish merges). */

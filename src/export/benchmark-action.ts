@@ -1,4 +1,5 @@
 import { variance } from '../compare/stats.ts';
+import { metricUnit } from '../metrics/catalog.ts';
 import { formatNumber } from '../report/format.ts';
 import type { RunResult } from '../types.ts';
 import { measuredScenarios, readMetric } from './measured.ts';
@@ -30,18 +31,19 @@ export interface BenchmarkActionExport {
 export function toBenchmarkAction(run: RunResult): BenchmarkActionExport {
   const smallerIsBetter: BenchmarkActionEntry[] = [];
   const biggerIsBetter: BenchmarkActionEntry[] = [];
-  for (const { engine, pooled, repetitions, metrics } of measuredScenarios(run)) {
+  for (const { engine, pooled, repetitions, metrics, scenario } of measuredScenarios(run)) {
     const where = `${engine.engine}/${pooled.scenario}`;
     for (const metric of metrics) {
+      const unit = metricUnit(metric, scenario);
       const value = readMetric(metric, pooled, where);
       const perRep = repetitions.map((s) => readMetric(metric, s, `${where} (one repetition)`));
       const entry: BenchmarkActionEntry = {
         name: `${where}/${metric.name}`,
-        unit: metric.unit,
+        unit,
         value,
         ...(perRep.length >= 2 ? { range: `± ${Number(Math.sqrt(variance(perRep)).toPrecision(3))}` } : {}),
         extra: [
-          `${perRep.length} repetition${perRep.length === 1 ? '' : 's'}: ${perRep.map((v) => formatNumber(v)).join(', ')} ${metric.unit}`,
+          `${perRep.length} repetition${perRep.length === 1 ? '' : 's'}: ${perRep.map((v) => formatNumber(v)).join(', ')} ${unit}`,
           `${pooled.completed} of ${pooled.requests} requests completed`,
           `${engine.fingerprint.engine.name} ${engine.fingerprint.engine.version} · ${run.model}`,
         ].join('\n'),

@@ -1,5 +1,5 @@
 import { ALL_METRICS, metricApplies, metricValue, type MetricDef } from '../metrics/catalog.ts';
-import { RESULTS_SCHEMA, type EngineResult, type RunResult, type ScenarioSummary } from '../types.ts';
+import { RESULTS_SCHEMA, type EngineResult, type RunResult, type Scenario, type ScenarioSummary } from '../types.ts';
 
 // What every interop export draws from: the scenarios whose numbers are real. A failed engine's
 // summaries describe a server that died or never started, and a scenario with no completed request
@@ -14,6 +14,8 @@ export interface MeasuredScenario {
   readonly repetitions: readonly ScenarioSummary[];
   /** The catalog metrics the scenario has a value of (a capacity search: its capacity, when it found one). */
   readonly metrics: readonly MetricDef[];
+  /** The scenario's definition (undefined in results that lack it): what a metric's unit depends on. */
+  readonly scenario: Scenario | undefined;
 }
 
 /** The ok engines' scenarios that completed at least one request, in the run's order. */
@@ -34,7 +36,7 @@ export function measuredScenarios(run: RunResult): MeasuredScenario[] {
       const metrics = ALL_METRICS.filter(
         (m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)) && [pooled, ...repetitions].every((s) => m.scope === 'load' || metricValue(m, s) !== null),
       );
-      measured.push({ engine, pooled, repetitions, metrics });
+      measured.push({ engine, pooled, repetitions, metrics, scenario });
     }
   }
   return measured;

@@ -1,3 +1,4 @@
+import { capacityReading } from '../capacity.ts';
 import { variance } from '../compare/stats.ts';
 import { summarize } from '../metrics/summary.ts';
 import type { Distribution, LoadPattern, RequestRecord, RunResult, Scenario, ScenarioSummary } from '../types.ts';
@@ -115,8 +116,8 @@ function traffic(load: LoadPattern, pooled: ScenarioSummary): { request_rate: nu
       return { request_rate: spanS > 0 ? (n - 1) / spanS : 'inf', burstiness: 1, max_concurrency: load.maxConcurrency ?? null };
     }
     case 'capacity': {
-      // The figures are the requests of the last passing probe: the load that probe ran at.
-      const at = pooled.capacity?.capacity ?? null;
+      // The figures are the requests of the last passing probe (or, below the lowest load tried, of that lowest probe): the load it ran at.
+      const at = pooled.capacity ? (capacityReading(pooled.capacity)?.value ?? null) : null;
       if (load.over === 'rate') return { request_rate: at ?? 'inf', burstiness: load.burstiness, max_concurrency: null };
       return { request_rate: 'inf', burstiness: 1, max_concurrency: at };
     }

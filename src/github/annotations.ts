@@ -1,4 +1,4 @@
-import { formatNumber, changeWithContrast } from '../report/format.ts';
+import { capacityFigures, formatNumber, changeWithContrast } from '../report/format.ts';
 import { metricLabel } from '../report/metric-label.ts';
 import { missingBaselineText, type GateOutcome } from '../report/outcome.ts';
 import type { Comparison, MetricComparison } from '../types.ts';
@@ -19,7 +19,7 @@ export interface Annotation {
 export const MAX_REGRESSION_ANNOTATIONS = 8;
 
 function regressionLine(m: MetricComparison): string {
-  return `${metricLabel(m.metric).label} ${changeWithContrast(m)} (tolerance ±${formatNumber(m.tolerance * 100)}%)`;
+  return `${metricLabel(m.metric).label} ${changeWithContrast(m)}${capacityFigures(m, (t) => t)} (tolerance ±${formatNumber(m.tolerance * 100)}%)`;
 }
 
 export function gateAnnotations(comparison: Comparison | null, outcome: GateOutcome): Annotation[] {

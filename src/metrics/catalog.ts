@@ -1,3 +1,4 @@
+import { capacityReading } from '../capacity.ts';
 import type { Distribution, Scenario, ScenarioSummary } from '../types.ts';
 
 // The metrics the gate compares, one place for their name, unit, direction and default
@@ -62,14 +63,15 @@ export const METRICS: readonly MetricDef[] = Object.freeze([
 ]);
 
 /**
- * The one metric of a capacity scenario: the highest load (requests/s, or requests in flight)
+ * The one metric of a capacity scenario: the highest load (requests/s, or concurrent requests)
  * within its SLOs. Its tolerance covers the search's resolution (10% by default: a repetition's
- * capacity sits anywhere in the last bracket) as well as a real loss of headroom.
+ * capacity sits anywhere in the last bracket) as well as a real loss of headroom. Its unit is the
+ * search's (metricUnit); this one names both where no scenario is at hand.
  */
 export const CAPACITY_METRIC: MetricDef = Object.freeze({
   name: 'capacity',
   label: 'Capacity at SLO',
-  unit: 'load',
+  unit: 'req/s or concurrent requests',
   direction: 'higher-is-better',
   tolerance: 0.1,
   read: (s: ScenarioSummary) => s.capacity?.capacity ?? NaN,
@@ -83,6 +85,25 @@ export const ALL_METRICS: readonly MetricDef[] = Object.freeze([...METRICS, CAPA
 /** Whether a scenario has the metric (a capacity search has only capacity; fixed loads all but it). */
 export function metricApplies(def: MetricDef, scenario: Scenario): boolean {
   return (scenario.load.kind === 'capacity') === (def.scope === 'capacity');
+}
+
+/** The unit of a capacity search's load: requests per second (rate) or concurrent requests. */
+export const loadUnit = (over: 'rate' | 'concurrency'): string => (over === 'rate' ? 'req/s' : 'concurrent requests');
+
+/** The metric's unit in a scenario: a capacity's is its search's (req/s or concurrent requests). */
+export function metricUnit(def: MetricDef, scenario: Scenario | undefined): string {
+  return def.scope === 'capacity' && scenario?.load.kind === 'capacity' ? loadUnit(scenario.load.over) : def.unit;
+}
+
+/**
+ * The bound of a value known only from above, or null when the summary has a measurement (or
+ * nothing). A capacity search whose lowest probe missed found no load the engine carries within
+ * the SLOs: its capacity is below that load (a censored value: "< 0.5 req/s"), a real result that
+ * is recorded and compared as a bound, never as 0 or as the bound itself (compare/censored.ts).
+ */
+export function censoredBound(def: MetricDef, s: ScenarioSummary): number | null {
+  const r = def.scope === 'capacity' && s.capacity !== undefined ? capacityReading(s.capacity) : null;
+  return r?.below ? r.value : null;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { capacityReading } from '../capacity.ts';
+import { loadUnit } from '../metrics/catalog.ts';
 import type { CapacityProbe, CapacityResult, RunResult, Scenario } from '../types.ts';
 import { details, join, table } from './blocks.ts';
 import { escapeHtml, escapeInline } from './escape.ts';
@@ -7,7 +9,11 @@ import { formatNumber, formatTimes } from './format.ts';
 // latency-versus-load curve its search measured. One visible line per scenario (what a capacity
 // planner reads first), the curve collapsed beneath it.
 
-const unitOf = (c: CapacityResult): string => (c.over === 'rate' ? 'req/s' : 'in flight');
+/** A search's capacity as read: "76.1", or "< 0.5" when even the lowest load tried missed (a censored value). */
+function capacityText(c: CapacityResult): string {
+  const r = capacityReading(c);
+  return r === null ? '—' : `${r.below ? '< ' : ''}${formatNumber(r.value)}`;
+}
 
 function sloText(s: Scenario, attainment: number): string {
   const parts = [
@@ -34,23 +40,32 @@ function foundIn(run: RunResult, scenario: string): Found[] {
 }
 
 function engineText(f: Found): string {
-  const unit = unitOf(f.pooled);
-  const value = f.pooled.capacity === null ? 'none (the lowest load missed)' : `${formatNumber(f.pooled.capacity)} ${unit}`;
-  const reps = f.perRepetition.map((c) => (c.capacity === null ? 'none' : formatNumber(c.capacity))).join(', ');
+  const unit = loadUnit(f.pooled.over);
+  const value = `${capacityText(f.pooled)} ${unit}`;
+  const reps = f.perRepetition.map(capacityText).join(', ');
   const misses = f.perRepetition.map((c) => c.firstMiss).filter((x): x is number => x !== null);
   const [lo, hi] = [Math.min(...misses), Math.max(...misses)];
-  const miss = misses.length === 0 ? '; passed at the highest load allowed' : `; missed at ${formatNumber(lo)}${hi > lo ? `–${formatNumber(hi)}` : ''} ${unit}`;
+  const at = `${formatNumber(lo)}${hi > lo ? `–${formatNumber(hi)}` : ''} ${unit}`;
+  const miss = misses.length === 0 ? '; passed at the highest load allowed' : f.perRepetition.every((c) => c.capacity === null) ? `; even the lowest load tried, ${at}, missed` : `; missed at ${at}`;
   return `${escapeInline(f.engine)} **${value}** (repetitions: ${reps}${miss})`;
 }
 
-/** "vLLM carries 7.9× transformers' load" for the first two engines that both found a capacity. */
+/**
+ * "vLLM carries 7.9× the load of transformers" for the first two engines, where their searches
+ * bound the ratio: one below its lowest load tried makes it a floor ("at least 152×"), as does one
+ * that passed its highest load; two below theirs, or two with only floors, say nothing.
+ */
 function ratioText(found: readonly Found[]): string | null {
-  const [a, b] = found.filter((f) => f.pooled.capacity !== null);
+  const [a, b] = found;
   if (a === undefined || b === undefined) return null;
-  const [hi, lo] = a.pooled.capacity! >= b.pooled.capacity! ? [a, b] : [b, a];
-  // A search that passed its highest load found a floor, not the capacity.
-  const floor = hi.pooled.firstMiss === null ? 'at least ' : '';
-  return `${escapeInline(hi.engine)} carries ${floor}${formatTimes(hi.pooled.capacity! / lo.pooled.capacity!)} the load of ${escapeInline(lo.engine)}`;
+  // Each side: its value, whether the true capacity may be higher (it passed the highest load) or lower (below the lowest).
+  const side = (f: Found) => ({ f, x: f.pooled.capacity ?? f.pooled.firstMiss ?? NaN, up: f.pooled.firstMiss === null, down: f.pooled.capacity === null });
+  const [p, q] = [side(a), side(b)];
+  const [hi, lo] = p.x >= q.x ? [p, q] : [q, p];
+  // hi / lo is bounded below only when hi cannot be lower and lo cannot be higher.
+  if (!(hi.x > 0 && lo.x > 0) || hi.down || lo.up) return null;
+  const floor = hi.up || lo.down ? 'at least ' : '';
+  return `${escapeInline(hi.f.engine)} carries ${floor}${formatTimes(hi.x / lo.x)} the load of ${escapeInline(lo.f.engine)}`;
 }
 
 const ms = (x: number | null): string => (x === null ? '—' : formatNumber(x));
@@ -99,7 +114,7 @@ export function renderCapacity(run: RunResult): string | null {
       const probes = f.perRepetition.reduce((n, c) => n + c.probes.length, 0);
       return join(
         `${escapeInline(f.engine)}: ${probes} probes in ${f.perRepetition.length} searches (${formatNumber(probes / f.perRepetition.length)} per search), ${formatNumber(searchS)} s of load; medians over the probes at each load`,
-        curveTable(f.perRepetition.flatMap((c) => c.probes), unitOf(f.pooled)),
+        curveTable(f.perRepetition.flatMap((c) => c.probes), loadUnit(f.pooled.over)),
       );
     });
     blocks.push(join(line, details(escapeHtml(`Latency versus load: ${s.name}`), join(...curves))));

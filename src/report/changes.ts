@@ -1,9 +1,8 @@
-import { mean } from '../compare/stats.ts';
 import { ALL_METRICS } from '../metrics/catalog.ts';
 import type { Comparison, InconclusiveReason } from '../types.ts';
 import { details, join, table, type Align } from './blocks.ts';
 import { codeCell, escapeCell, escapeHtml, escapeInline } from './escape.ts';
-import { changeWithContrast, formatChange, formatInterval, formatNumber, formatP, geometricMean, MISSING, shortSha } from './format.ts';
+import { centreText, changeWithContrast, formatChange, formatInterval, formatNumber, formatP, MISSING, shortSha } from './format.ts';
 import { metricHeading, metricLabel } from './metric-label.ts';
 import type { InputName } from './gist.ts';
 import { tooWideToInform, type Reading, type ReadComparison } from './reading.ts';
@@ -40,13 +39,8 @@ const WHY: Record<InconclusiveReason, string> = {
   'straddles-tolerance': 'straddle the tolerance',
   'too-few-runs': 'too few runs',
   'too-noisy': 'too noisy',
+  censored: 'below the lowest load tried',
 };
-
-// Values are shown as geometric means, the statistic the ratio is taken of. Zeros (an idle
-// queue) have no geometric mean; the arithmetic mean stands in there.
-function centre(xs: readonly number[]): number | null {
-  return xs.length === 0 ? null : (geometricMean(xs) ?? mean(xs));
-}
 
 const pct = (x: number): string => `${formatNumber(x * 100, 2)}%`;
 
@@ -77,9 +71,9 @@ function regressionTable(rows: readonly ReadComparison[], confidence: number, wi
   const header = ['Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance'];
   const body = rows.map((r) => [
     escapeCell(r.m.scenario),
-    metricHeading(r.m.metric),
-    `${formatNumber(centre(r.m.baseline))} (n=${r.m.baseline.length})`,
-    `${formatNumber(centre(r.m.current))} (n=${r.m.current.length})`,
+    metricHeading(r.m.metric, r.m.unit),
+    `${centreText(r.m.baseline, r.m.censored?.baseline)} (n=${r.m.baseline.length})`,
+    `${centreText(r.m.current, r.m.censored?.current)} (n=${r.m.current.length})`,
     changeCell(r),
     formatP(r.m.contrast?.decided ? r.m.contrast.adjustedP : r.m.adjustedP),
     `±${formatNumber(r.m.tolerance * 100)}%`,
@@ -92,8 +86,8 @@ function otherTable(rows: readonly ReadComparison[], confidence: number, withEng
   const header = ['Scenario', 'Metric', 'Baseline → current', `Change [${formatNumber(confidence * 100)}% CI]`, 'Tolerance', 'Reading'];
   const body = rows.map((r) => [
     escapeCell(r.m.scenario),
-    metricHeading(r.m.metric),
-    `${formatNumber(centre(r.m.baseline))} → ${formatNumber(centre(r.m.current))}`,
+    metricHeading(r.m.metric, r.m.unit),
+    `${centreText(r.m.baseline, r.m.censored?.baseline)} → ${centreText(r.m.current, r.m.censored?.current)}`,
     changeCell(r),
     `±${formatNumber(r.m.tolerance * 100)}%`,
     readingCell(r, input),
@@ -139,15 +133,16 @@ function sortRows(rows: readonly ReadComparison[], comparison: Comparison, scena
 
 const GATING = new Set<Reading['kind']>(['regression', 'error']);
 
-function values(xs: readonly number[]): string {
-  return xs.map((x) => formatNumber(x)).join(', ');
+/** Values per repetition; a bound (below the lowest load tried) reads "< x". */
+function values(xs: readonly number[], below: readonly boolean[] | undefined): string {
+  return xs.map((x, i) => `${below?.[i] ? '< ' : ''}${formatNumber(x)}`).join(', ');
 }
 
 /** Baseline values grouped by run ("a, b | c, d") where the runs are of equal length, as recorded. */
-function byRun(xs: readonly number[], runs: number): string {
-  if (runs < 2 || xs.length % runs !== 0) return values(xs);
+function byRun(xs: readonly number[], below: readonly boolean[] | undefined, runs: number): string {
+  if (runs < 2 || xs.length % runs !== 0) return values(xs, below);
   const size = xs.length / runs;
-  return Array.from({ length: runs }, (_, i) => values(xs.slice(i * size, (i + 1) * size))).join(' | ');
+  return Array.from({ length: runs }, (_, i) => values(xs.slice(i * size, (i + 1) * size), below?.slice(i * size, (i + 1) * size))).join(' | ');
 }
 
 /** Regressions with their evidence (null when there are none): the part of the report that needs action. */
@@ -156,7 +151,7 @@ export function renderRegressions(comparison: Comparison, readings: ReadonlyMap<
   if (rows.length === 0) return null;
   const evidence = rows.map(({ m }) => {
     const runs = comparison.engines.find((e) => e.engine === m.engine)?.baselineRuns ?? 0;
-    return `- ${escapeInline(m.engine)} · ${escapeInline(m.scenario)} · ${metricHeading(m.metric)}: baseline ${byRun(m.baseline, runs)} → current ${values(m.current)}`;
+    return `- ${escapeInline(m.engine)} · ${escapeInline(m.scenario)} · ${metricHeading(m.metric, m.unit)}: baseline ${byRun(m.baseline, m.censored?.baseline, runs)} → current ${values(m.current, m.censored?.current)}`;
   });
   return join(
     `### 🔴 Regressions`,
@@ -245,7 +240,7 @@ export function renderSloViolations(comparison: Comparison): string | null {
     '### Limits exceeded',
     table(
       ['Engine', 'Scenario', 'Metric', 'Limit', 'Value'],
-      comparison.sloViolations.map((v) => [escapeCell(v.engine), escapeCell(v.scenario), metricHeading(v.metric), formatNumber(v.limit), formatNumber(v.value)]),
+      comparison.sloViolations.map((v) => [escapeCell(v.engine), escapeCell(v.scenario), metricHeading(v.metric, v.unit), formatNumber(v.limit), `${v.below ? '< ' : ''}${formatNumber(v.value)}`]),
       ['l', 'l', 'l', 'r', 'r'],
     ),
   );

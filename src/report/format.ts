@@ -1,6 +1,7 @@
 // Number formatting for reports: a few significant digits, thousands separators for large values,
 // and one sign for "no value" so a missing figure never reads as zero.
 
+import { mean } from '../compare/stats.ts';
 import type { MetricComparison, RunResult } from '../types.ts';
 
 export const MISSING = '—';
@@ -37,6 +38,7 @@ export function formatInterval(ci: readonly [number, number] | null | undefined)
 
 /** A change and its interval, followed, when the verdict came from the scenario's contrast, by that contrast. */
 export function changeWithContrast(m: MetricComparison): string {
+  if (m.censored) return censoredChange(m, m.censored.kind);
   const own = `${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
   return m.contrast?.decided ? `${own}; ${formatChange(m.contrast.ratio)} ${formatInterval(m.contrast.ci)} against the other scenarios` : own;
 }
@@ -69,6 +71,27 @@ export function geometricMean(xs: readonly number[]): number | null {
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 }
 
+// Values are shown as geometric means, the statistic the ratio is taken of. Zeros (an idle
+// queue) have no geometric mean; the arithmetic mean stands in there.
+function centre(xs: readonly number[]): number | null {
+  return xs.length === 0 ? null : (geometricMean(xs) ?? mean(xs));
+}
+
+/** The centre of values of which some may be bounds (a capacity below the lowest load tried): "< x" bounds the geometric mean then. */
+export function centreText(xs: readonly number[], below: readonly boolean[] | undefined): string {
+  return `${below?.some((b) => b) ? '< ' : ''}${formatNumber(centre(xs))}`;
+}
+
+/**
+ * A capacity's baseline and current with their unit, which its change alone does not say
+ * (" (76.1 → < 0.5 req/s)"); empty for every other metric, whose unit the change needs not.
+ * `esc` makes the unit (read from a comparison file) safe for where the text goes.
+ */
+export function capacityFigures(m: MetricComparison, esc: (text: string) => string): string {
+  if (m.metric !== 'capacity' || m.baseline.length === 0 || m.current.length === 0) return '';
+  return ` (${centreText(m.baseline, m.censored?.baseline)} → ${centreText(m.current, m.censored?.current)}${m.unit ? ` ${esc(m.unit)}` : ''})`;
+}
+
 /** The first seven characters of a commit, the way GitHub shows it. */
 export function shortSha(sha: string | null | undefined): string | null {
   return sha ? sha.slice(0, 7) : null;
@@ -78,4 +101,13 @@ export function shortSha(sha: string | null | undefined): string | null {
 export function passesText(run: RunResult): string {
   const runs = run.runs ?? 1;
   return `${runs > 1 ? `${runs} runs × ` : ''}${run.repetitions} repetition${run.repetitions === 1 ? '' : 's'}`;
+}
+
+/** The change of a capacity cell with values below the lowest load tried: what its bounds allow (compare/censored.ts). */
+function censoredChange(m: MetricComparison, kind: NonNullable<MetricComparison['censored']>['kind']): string {
+  const at = m.ratio === null ? 'no estimate' : formatChange(m.ratio);
+  if (kind === 'at-most') return `${at} or lower (current below the lowest load tried)`;
+  if (kind === 'at-least') return `${at} or higher (baseline below the lowest load tried)`;
+  if (kind === 'below-both') return 'none: both below the lowest load tried';
+  return 'unknown: both sides partly below the lowest load tried';
 }

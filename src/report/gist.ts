@@ -1,6 +1,6 @@
 import type { Comparison, EngineComparison, MetricComparison, NoiseSplit, RunResult } from '../types.ts';
 import { MIN_RUN_DF } from '../compare/estimation.ts';
-import { changeWithContrast, formatNumber } from './format.ts';
+import { capacityFigures, changeWithContrast, formatNumber } from './format.ts';
 import { metricLabel } from './metric-label.ts';
 import { tooWideToInform, type ReadComparison } from './reading.ts';
 import { notShown, releaseClause } from './release.ts';
@@ -22,7 +22,7 @@ function family(metric: string): string {
 
 /** "chat-8 TPOT p95 −1.4% [−5.2%, +2.5%]": where, what, by how much and how sure. */
 export function changeText(m: MetricComparison, esc: Escape): string {
-  return `${esc(m.scenario)} ${metricLabel(m.metric).label} ${changeWithContrast(m)}`;
+  return `${esc(m.scenario)} ${metricLabel(m.metric).label} ${changeWithContrast(m)}${capacityFigures(m, esc)}`;
 }
 
 function median(xs: readonly number[]): number {

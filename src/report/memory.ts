@@ -64,11 +64,15 @@ function kvFigures(e: EngineResult): KvFigures | null {
 
 const SOURCE = { metrics: 'its /metrics', arguments: 'its paged-cache arguments', log: 'its log' } as const;
 
+const overBudget = (f: KvFigures): boolean => f.budgetMiB !== undefined && f.peakMiB !== undefined && f.peakMiB > f.budgetMiB;
+
 function kvText(f: KvFigures): string {
   const tokens = geometricMean(f.tokens)!;
   const spread = Math.min(...f.tokens) === Math.max(...f.tokens) ? '' : `${formatNumber(Math.min(...f.tokens))}–${formatNumber(Math.max(...f.tokens))} over ${f.tokens.length} starts; `;
   const perGiB = f.budgetMiB === undefined ? '' : `, ${formatNumber(tokens / (f.budgetMiB / 1024))} tokens per GiB of budget`;
-  const peak = f.peakMiB === undefined ? '' : `; peak GPU memory ${formatMiB(f.peakMiB)}${f.budgetMiB !== undefined && f.peakMiB > f.budgetMiB ? ` — **over the ${formatMiB(f.budgetMiB)} budget**` : ''}`;
+  // A size from the arguments is what the engine was asked for; only the GPU's own memory says it fit.
+  const unchecked = f.kv.source === 'arguments' ? '; not checked: no GPU memory telemetry' : '';
+  const peak = f.peakMiB === undefined ? unchecked : `; peak GPU memory ${formatMiB(f.peakMiB)}${overBudget(f) ? ` — **over the ${formatMiB(f.budgetMiB!)} budget**` : ''}`;
   return (
     `${escapeInline(f.engine)} ${formatNumber(tokens)} tokens of KV (${spread}${SOURCE[f.kv.source]}: ${f.kv.blocks} blocks of ${f.kv.blockSize}${perGiB}; ` +
     `${sequencesThatFit(f.kv, LONG_SEQUENCE)} sequences of ${formatNumber(LONG_SEQUENCE)} tokens at once${peak})`
@@ -76,22 +80,36 @@ function kvText(f: KvFigures): string {
 }
 
 /**
- * The KV cache each engine set aside inside its memory budget, and how many times one holds the
- * other's (its interval: the range over the engine starts' ratios); null when no engine said.
+ * "vllm fits ×3.12 the KV cache of transformers in 21.6 GiB" for the two engines with the largest
+ * and the smallest cache: the ratio of their geometric means over engine starts, with its range
+ * over every pair of starts (each engine's cache can differ from start to start: vLLM sizes it by
+ * profiling memory). "In the budget" only where both had the same one and neither's GPU memory
+ * peaked over it; otherwise the line says which did not hold.
  */
+function ratioText(found: readonly KvFigures[]): string {
+  const [a, b] = [...found].sort((x, y) => geometricMean(y.tokens)! - geometricMean(x.tokens)!);
+  const pairs = a.tokens.flatMap((x) => b.tokens.map((y) => x / y));
+  const [lo, hi] = [Math.min(...pairs), Math.max(...pairs)];
+  const starts = `${a.tokens.length} × ${b.tokens.length} pairs of engine starts`;
+  const range = pairs.length === 1 ? ' (one start each: no range)' : lo === hi ? ` (the same over the ${starts})` : ` (${formatTimes(lo)}–${formatTimes(hi)}: the range over the ${starts})`;
+  const budget = a.budgetMiB !== undefined && a.budgetMiB === b.budgetMiB ? a.budgetMiB : undefined;
+  const over = [a, b].filter(overBudget);
+  const where =
+    budget === undefined
+      ? ', not in one stated budget'
+      : over.length === 0
+        ? ` in ${formatMiB(budget)}`
+        : `, but not within ${formatMiB(budget)}: ${over.map((f) => `${escapeInline(f.engine)} peaked at ${formatMiB(f.peakMiB)}`).join(', ')}`;
+  return ` — ${escapeInline(a.engine)} fits ${formatTimes(geometricMean(a.tokens)! / geometricMean(b.tokens)!)} the KV cache of ${escapeInline(b.engine)}${where}${range}`;
+}
+
+/** The KV cache each engine set aside inside its memory budget, and how many times one holds the other's; null when no engine said. */
 export function renderKvCapacity(run: RunResult): string | null {
   const found = run.engines.map(kvFigures).filter((f): f is KvFigures => f !== null);
   if (found.length === 0) return null;
-  const budgets = [...new Set(found.map((f) => f.budgetMiB).filter((b): b is number => b !== undefined))];
-  const inBudget = budgets.length === 1 ? ` in ${formatMiB(budgets[0])}` : '';
-  let ratio = '';
-  if (found.length >= 2) {
-    const [a, b] = [...found].sort((x, y) => geometricMean(y.tokens)! - geometricMean(x.tokens)!);
-    const pairs = a.tokens.flatMap((x) => b.tokens.map((y) => x / y));
-    const range = pairs.length > 1 && Math.min(...pairs) !== Math.max(...pairs) ? ` (${formatTimes(Math.min(...pairs))}–${formatTimes(Math.max(...pairs))} between starts)` : '';
-    ratio = ` — ${escapeInline(a.engine)} fits ${formatTimes(geometricMean(a.tokens)! / geometricMean(b.tokens)!)} the KV cache of ${escapeInline(b.engine)}${inBudget}${range}`;
-  }
-  return `**KV cache${budgets.length === 1 ? ` in a ${formatMiB(budgets[0])} budget` : ''}**: ${found.map(kvText).join('; ')}${ratio}.`;
+  const budgets = [...new Set(found.map((f) => f.budgetMiB))];
+  const budget = budgets.length === 1 ? budgets[0] : undefined;
+  return `**KV cache${budget !== undefined ? ` in a ${formatMiB(budget)} budget` : ''}**: ${found.map(kvText).join('; ')}${found.length >= 2 ? ratioText(found) : ''}.`;
 }
 
 /**

@@ -15,8 +15,13 @@ export function metricLabel(name: string): MetricLabel {
   return m ? m : { label: escapeCell(name), unit: '', direction: null };
 }
 
-/** "TPOT p50 (ms)", "Goodput (req/s)"; a label that already is a rate ("Output tokens/s") stands alone. */
-export function metricHeading(name: string): string {
+/**
+ * "TPOT p50 (ms)", "Goodput (req/s)"; a label that already is a rate ("Output tokens/s") stands
+ * alone. `unit`: the metric's unit in its scenario where the comparison states it (a capacity's
+ * is its search's: "Capacity at SLO (req/s)").
+ */
+export function metricHeading(name: string, unit?: string): string {
   const m = metricLabel(name);
-  return m.unit && !m.label.endsWith('/s') ? `${m.label} (${m.unit})` : m.label;
+  const u = unit === undefined ? m.unit : escapeCell(unit);
+  return u && !m.label.endsWith('/s') ? `${m.label} (${u})` : m.label;
 }

@@ -72,7 +72,7 @@ export function renderRelease(comparison: Comparison): string | null {
       [...(withEngine ? ['Engine'] : []), 'Metric', `Change [${level}% CI]`, `Worst plausible (${level}%, one-sided)`, 'Tolerance', 'Within'],
       rows.map((m) => [
         ...(withEngine ? [escapeCell(m.engine)] : []),
-        metricHeading(m.metric),
+        metricHeading(m.metric, m.unit),
         m.ratio === null ? 'no estimate' : `${formatChange(m.ratio)} ${formatInterval(m.ci)}`,
         m.worstPlausible == null ? MISSING : formatChange(m.worstPlausible),
         `±${formatNumber(m.tolerance * 100)}%`,

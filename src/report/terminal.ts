@@ -28,6 +28,6 @@ export function terminalSummary(run: RunResult, comparison: Comparison, historyW
     if (reading.kind === 'error' && !said.has(error)) lines.push(error);
     said.add(error);
   }
-  for (const v of comparison.sloViolations) lines.push(`  limit exceeded: ${v.engine} · ${v.scenario} · ${v.metric}: ${formatNumber(v.value)} against ${formatNumber(v.limit)}`);
+  for (const v of comparison.sloViolations) lines.push(`  limit exceeded: ${v.engine} · ${v.scenario} · ${v.metric}: ${v.below ? '< ' : ''}${formatNumber(v.value)} against ${formatNumber(v.limit)}`);
   return lines.join('\n');
 }

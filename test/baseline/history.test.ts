@@ -91,6 +91,16 @@ test('wrong values are refused on read, naming the file, the entry and the field
   assert.throws(() => parseBaselineDoc(at('null'), 'b.json'), /b\.json: entries\[0\]\.scenarios\.chat\.values\.tpot_p50\[0\]: expected a finite number, got null/);
 });
 
+test('bounds and units of a capacity are read strictly: a flag per repetition value, of capacity only, with a unit of a search', () => {
+  const text = serializeBaselineDoc(recordRun(null, run(0)));
+  const chat = (extra: string) => text.replace('"pooled":{', `${extra},"pooled":{`);
+  // The run's scenario has fixed-load metrics only: a bound on one of them cannot be stored.
+  assert.throws(() => parseBaselineDoc(chat('"below":{"tpot_p50":[true,false,false]}'), 'b.json'), /b\.json: entries\[0\]\.scenarios\.chat\.below\.tpot_p50: only capacity can be a bound/);
+  assert.throws(() => parseBaselineDoc(chat('"below":{"capacity":[true]}'), 'b.json'), /b\.json: entries\[0\]\.scenarios\.chat\.below\.capacity: expected one flag per repetition value of values\.capacity/);
+  assert.throws(() => parseBaselineDoc(chat('"below":{"capacity":["yes"]}'), 'b.json'), /below\.capacity\[0\]: expected true or false, got "yes"/);
+  assert.throws(() => parseBaselineDoc(chat('"units":{"capacity":"load"}'), 'b.json'), /b\.json: entries\[0\]\.scenarios\.chat\.units\.capacity: expected a unit of capacity \(req\/s or concurrent requests\), got "load"/);
+});
+
 test('serialize then parse gives the same document, one entry per line', () => {
   const doc = recordRun(recordRun(null, run(0)), run(1));
   const text = serializeBaselineDoc(doc);

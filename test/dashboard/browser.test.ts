@@ -9,7 +9,7 @@ import { renderSite } from '../../src/dashboard/command.ts';
 import { appendGate, markFalseAlarm, type GatesDoc } from '../../src/dashboard/gates.ts';
 import { writeSiteFolder } from '../../src/dashboard/publish.ts';
 import { CHROMIUM } from '../helpers/render-html.ts';
-import { syntheticHistory } from '../helpers/dashboard-history.ts';
+import { syntheticHistory, withCapacityBelow } from '../helpers/dashboard-history.ts';
 
 // The dashboard as a person opens it: the generated site from disk (file://) in headless Chromium.
 // History: 260 nightly jobs × 2 runs × 2 engines (520 runs per engine), a vLLM upgrade at job 100
@@ -43,25 +43,30 @@ function gateLog(nightlySha: string): GatesDoc {
   return markFalseAlarm(doc, { sha: nightlySha }, { at: '2026-03-03T00:00:00Z', by: 'maintainer', note: 'a neighbour on the runner' });
 }
 
+/** Writes the site to .out/dashboard/<name> and opens it from disk in headless Chromium, recording console problems and every request. */
+async function openSite(name: string, files: Map<string, string>) {
+  const site = join(OUT, name);
+  rmSync(site, { recursive: true, force: true });
+  mkdirSync(site, { recursive: true });
+  writeSiteFolder(site, files);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  return { site, browser, page, problems, requests };
+}
+
 test('the dashboard opens from disk and draws every run, the change point at run 441 and both fingerprint epochs', { skip: missing && !process.env.CI ? `no chromium at ${CHROMIUM}` : false, timeout: 300_000 }, async (t) => {
   const baseline = syntheticHistory({ jobs: 260, epochAt: 100, stepAt: 220, stepFactor: 1.15, stepEngine: 'sim-vllm' });
   const nightly = baseline.entries.find((e) => e.engine === 'sim-vllm' && e.createdAt === baseline.entries[230 * 4].createdAt)!;
   const files = renderSite(config, { baseline, gates: gateLog(nightly.sha!), published: [] }, { title: 'perf history (test)', repoUrl: 'https://github.com/o/r', window: 1000 });
-  const site = join(OUT, 'site');
-  rmSync(site, { recursive: true, force: true });
-  mkdirSync(site, { recursive: true });
-  writeSiteFolder(site, files);
-
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const { site, browser, page, problems, requests } = await openSite('site', files);
   try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('request', (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(join(site, 'index.html')).href, { waitUntil: 'load' });
     await page.waitForFunction('window.__dashboard && window.__dashboard.done === true', undefined, { timeout: 60_000 });
     await page.screenshot({ path: join(OUT, 'first-screen.png') });
@@ -120,6 +125,28 @@ test('the dashboard opens from disk and draws every run, the change point at run
     await chart.hover({ position: { x: 600, y: 120 } });
     assert.match((await chart.locator('.pinned').innerText()) as string, /^run \d+ · 2026-.* · [0-9a-f]{7} · refs\/heads\/main · fingerprint epoch 2 · [\d.]+ ms$/);
     await chart.screenshot({ path: join(OUT, 'chart-change-point.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a capacity chart says its search\'s unit and reads a run below the lowest rate tried as "< 0.5 req/s"', { skip: missing && !process.env.CI ? `no chromium at ${CHROMIUM}` : false, timeout: 120_000 }, async () => {
+  const baseline = withCapacityBelow(syntheticHistory({ jobs: 6, engines: ['sim-transformers'], scenarios: ['chat-8'] }), 4);
+  const files = renderSite(config, { baseline, gates: null, published: [] }, { title: 'capacity (test)', repoUrl: null, window: 1000 });
+  const { site, browser, page, problems } = await openSite('site-capacity', files);
+  try {
+    await page.goto(`${pathToFileURL(join(site, 'index.html')).href}#scenario=headroom&metric=capacity`, { waitUntil: 'load' });
+    await page.waitForFunction('window.__dashboard && window.__dashboard.done === true', undefined, { timeout: 60_000 });
+    const chart = page.locator('#charts .chart').first();
+    assert.match(await chart.locator('h3').innerText(), /^sim-transformers · headroom · Capacity at SLO \(req\/s, higher is better\)$/);
+    assert.equal(await chart.getAttribute('data-below'), '8,9,10,11');
+    assert.match(await chart.locator('.info').innerText(), /^4 run\(s\) below the lowest load tried, drawn at that load; no change point/);
+    // The newest run, at the right edge of the plot: a bound.
+    const over = (await chart.locator('.u-over').boundingBox())!;
+    await page.mouse.move(over.x + over.width - 1, over.y + over.height / 2);
+    assert.match(await chart.locator('.pinned').innerText(), / · < 0\.5 req\/s$/);
+    await chart.screenshot({ path: join(OUT, 'chart-capacity-below.png') });
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

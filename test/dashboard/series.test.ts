@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { keyData } from '../../src/dashboard/series.ts';
-import { syntheticHistory } from '../helpers/dashboard-history.ts';
+import { parseKeyFile } from '../../src/dashboard/site.ts';
+import { syntheticHistory, withCapacityBelow } from '../helpers/dashboard-history.ts';
 
 // The dashboard's change points and epochs over one history, without a browser.
 
@@ -47,4 +48,21 @@ test('the published runs and the store merge by job: nothing twice, the newest `
     doc.entries.slice(-15).map((e) => e.createdAt),
   );
   assert.throws(() => keyData(syntheticHistory({ jobs: 2, engines: ['sim-transformers'] }).entries, first, opts), /the published data of key sim-vllm\/.* cannot take runs of sim-transformers\//);
+});
+
+test('a capacity series keeps its unit, marks the runs below the lowest load tried as bounds, and gets no band or change point from them', () => {
+  // The newest 4 runs missed even the lowest rate tried (0.5 req/s): stored as that bound, marked.
+  const { entries } = withCapacityBelow(syntheticHistory({ jobs: 6, engines: ['sim-transformers'], scenarios: ['chat-8'] }), 4);
+  const data = keyData(entries, null, opts);
+  const n = entries.length;
+  assert.deepEqual(data.values.headroom.capacity, [6.25, 6.25, 6.25, 6.25, 6.25, 6.25, 6.25, 6.25, 0.5, 0.5, 0.5, 0.5].slice(-n));
+  assert.deepEqual(data.below, { headroom: { capacity: [n - 4, n - 3, n - 2, n - 1] } });
+  assert.deepEqual(data.units, { headroom: { capacity: 'req/s' } });
+  assert.equal(data.bands.headroom.capacity, undefined);
+  assert.ok(data.bands['chat-8'].tpot_p50 !== undefined);
+  assert.ok(!data.changePoints.some((c) => c.scenario === 'headroom'));
+  // Published and merged again, the marks and the unit stay.
+  const again = keyData([], parseKeyFile(`LPG.key(${JSON.stringify(data)});\n`, 'data/x.js'), opts);
+  assert.deepEqual([again.below, again.units], [data.below, data.units]);
+  assert.throws(() => parseKeyFile(`LPG.key(${JSON.stringify({ ...data, below: { headroom: { capacity: [n] } } })});\n`, 'data/x.js'), /data\/x\.js: below\.headroom\.capacity: expected run indices below 12/);
 });

@@ -72,3 +72,17 @@ export function syntheticHistory(o: HistoryOptions): BaselineDoc {
   const doc: BaselineDoc = { schema: BASELINE_SCHEMA, entries };
   return parseBaselineDoc(serializeBaselineDoc(doc), 'synthetic history');
 }
+
+/**
+ * The history with a rate-search capacity scenario, `headroom`, in every entry: 6–6.5 req/s per
+ * repetition, except in the newest `below` entries, which missed even the lowest rate tried
+ * (0.5 req/s): stored as that bound and marked, as recordRun stores them.
+ */
+export function withCapacityBelow(doc: BaselineDoc, below: number): BaselineDoc {
+  const entries = doc.entries.map((e, i) => {
+    const bound = i >= doc.entries.length - below;
+    const headroom = { values: { capacity: bound ? [0.5, 0.5] : [6, 6.5] }, pooled: { capacity: bound ? 0.5 : 6.2 }, units: { capacity: 'req/s' }, ...(bound ? { below: { capacity: [true, true] } } : {}) };
+    return { ...e, scenarios: { ...e.scenarios, headroom } };
+  });
+  return parseBaselineDoc(serializeBaselineDoc({ ...doc, entries }), 'capacity history');
+}
