@@ -48014,7 +48014,5330 @@ function actionVersion() {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./node_modules/simple-statistics/dist/simple-statistics.mjs
+/**
+ * When adding a new value to a list, one does not have to necessary
+ * recompute the mean of the list in linear time. They can instead use
+ * this function to compute the new mean by providing the current mean,
+ * the number of elements in the list that produced it and the new
+ * value to add.
+ *
+ * @since 2.5.0
+ * @param {number} mean current mean
+ * @param {number} n number of items in the list
+ * @param {number} newValue the added value
+ * @returns {number} the new mean
+ *
+ * @example
+ * addToMean(14, 5, 53); // => 20.5
+ */
+function addToMean(mean, n, newValue) {
+    return mean + (newValue - mean) / (n + 1);
+}
+
+/**
+ * Split an array into chunks of a specified size. This function
+ * has the same behavior as [PHP's array_chunk](http://php.net/manual/en/function.array-chunk.php)
+ * function, and thus will insert smaller-sized chunks at the end if
+ * the input size is not divisible by the chunk size.
+ *
+ * `x` is expected to be an array, and `chunkSize` a number.
+ * The `x` array can contain any kind of data.
+ *
+ * @param {Array} x a sample
+ * @param {number} chunkSize size of each output array. must be a positive integer
+ * @returns {Array<Array>} a chunked array
+ * @throws {Error} if chunk size is less than 1 or not an integer
+ * @example
+ * chunk([1, 2, 3, 4, 5, 6], 2);
+ * // => [[1, 2], [3, 4], [5, 6]]
+ */
+function chunk(x, chunkSize) {
+    // a list of result chunks, as arrays in an array
+    var output = [];
+
+    // `chunkSize` must be zero or higher - otherwise the loop below,
+    // in which we call `start += chunkSize`, will loop infinitely.
+    // So, we'll detect and throw in that case to indicate
+    // invalid input.
+    if (chunkSize < 1) {
+        throw new Error("chunk size must be a positive number");
+    }
+
+    if (Math.floor(chunkSize) !== chunkSize) {
+        throw new Error("chunk size must be an integer");
+    }
+
+    // `start` is the index at which `.slice` will start selecting
+    // new array elements
+    for (var start = 0; start < x.length; start += chunkSize) {
+        // for each chunk, slice that part of the array and add it
+        // to the output. The `.slice` function does not change
+        // the original array.
+        output.push(x.slice(start, start + chunkSize));
+    }
+    return output;
+}
+
+/**
+ * Create a new column x row matrix.
+ *
+ * @private
+ * @param {number} columns
+ * @param {number} rows
+ * @return {Array<Array<number>>} matrix
+ * @example
+ * makeMatrix(10, 10);
+ */
+function makeMatrix(columns, rows) {
+    var matrix = [];
+    for (var i = 0; i < columns; i++) {
+        var column = [];
+        for (var j = 0; j < rows; j++) {
+            column.push(0);
+        }
+        matrix.push(column);
+    }
+    return matrix;
+}
+
+/**
+ * Sort an array of numbers by their numeric value, ensuring that the
+ * array is not changed in place.
+ *
+ * This is necessary because the default behavior of .sort
+ * in JavaScript is to sort arrays as string values
+ *
+ *     [1, 10, 12, 102, 20].sort()
+ *     // output
+ *     [1, 10, 102, 12, 20]
+ *
+ * @param {Array<number>} x input array
+ * @return {Array<number>} sorted array
+ * @private
+ * @example
+ * numericSort([3, 2, 1]) // => [1, 2, 3]
+ */
+function numericSort(x) {
+    return (
+        x
+            // ensure the array is not changed in-place
+            .slice()
+            // comparator function that treats input as numeric
+            .sort(function (a, b) {
+                return a - b;
+            })
+    );
+}
+
+/**
+ * For a sorted input, counting the number of unique values
+ * is possible in constant time and constant memory. This is
+ * a simple implementation of the algorithm.
+ *
+ * Values are compared with `===`, so objects and non-primitive objects
+ * are not handled in any special way.
+ *
+ * @param {Array<*>} x an array of any kind of value
+ * @returns {number} count of unique values
+ * @example
+ * uniqueCountSorted([1, 2, 3]); // => 3
+ * uniqueCountSorted([1, 1, 1]); // => 1
+ */
+function uniqueCountSorted(x) {
+    var uniqueValueCount = 0;
+    var lastSeenValue;
+    for (var i = 0; i < x.length; i++) {
+        if (i === 0 || x[i] !== lastSeenValue) {
+            lastSeenValue = x[i];
+            uniqueValueCount++;
+        }
+    }
+    return uniqueValueCount;
+}
+
+/**
+ * Generates incrementally computed values based on the sums and sums of
+ * squares for the data array
+ *
+ * @private
+ * @param {number} j
+ * @param {number} i
+ * @param {Array<number>} sums
+ * @param {Array<number>} sumsOfSquares
+ * @return {number}
+ * @example
+ * ssq(0, 1, [-1, 0, 2], [1, 1, 5]);
+ */
+function ssq(j, i, sums, sumsOfSquares) {
+    var sji; // s(j, i)
+    if (j > 0) {
+        var muji = (sums[i] - sums[j - 1]) / (i - j + 1); // mu(j, i)
+        sji =
+            sumsOfSquares[i] - sumsOfSquares[j - 1] - (i - j + 1) * muji * muji;
+    } else {
+        sji = sumsOfSquares[i] - (sums[i] * sums[i]) / (i + 1);
+    }
+    if (sji < 0) {
+        return 0;
+    }
+    return sji;
+}
+
+/**
+ * Function that recursively divides and conquers computations
+ * for cluster j
+ *
+ * @private
+ * @param {number} iMin Minimum index in cluster to be computed
+ * @param {number} iMax Maximum index in cluster to be computed
+ * @param {number} cluster Index of the cluster currently being computed
+ * @param {Array<Array<number>>} matrix
+ * @param {Array<Array<number>>} backtrackMatrix
+ * @param {Array<number>} sums
+ * @param {Array<number>} sumsOfSquares
+ */
+function fillMatrixColumn(
+    iMin,
+    iMax,
+    cluster,
+    matrix,
+    backtrackMatrix,
+    sums,
+    sumsOfSquares
+) {
+    if (iMin > iMax) {
+        return;
+    }
+
+    // Start at midpoint between iMin and iMax
+    var i = Math.floor((iMin + iMax) / 2);
+
+    matrix[cluster][i] = matrix[cluster - 1][i - 1];
+    backtrackMatrix[cluster][i] = i;
+
+    var jlow = cluster; // the lower end for j
+
+    if (iMin > cluster) {
+        jlow = Math.max(jlow, backtrackMatrix[cluster][iMin - 1] || 0);
+    }
+    jlow = Math.max(jlow, backtrackMatrix[cluster - 1][i] || 0);
+
+    var jhigh = i - 1; // the upper end for j
+    if (iMax < matrix[0].length - 1) {
+        /* c8 ignore start */
+        jhigh = Math.min(jhigh, backtrackMatrix[cluster][iMax + 1] || 0);
+        /* c8 ignore end */
+    }
+
+    var sji;
+    var sjlowi;
+    var ssqjlow;
+    var ssqj;
+    for (var j = jhigh; j >= jlow; --j) {
+        sji = ssq(j, i, sums, sumsOfSquares);
+
+        if (sji + matrix[cluster - 1][jlow - 1] >= matrix[cluster][i]) {
+            break;
+        }
+
+        // Examine the lower bound of the cluster border
+        sjlowi = ssq(jlow, i, sums, sumsOfSquares);
+
+        ssqjlow = sjlowi + matrix[cluster - 1][jlow - 1];
+
+        if (ssqjlow < matrix[cluster][i]) {
+            // Shrink the lower bound
+            matrix[cluster][i] = ssqjlow;
+            backtrackMatrix[cluster][i] = jlow;
+        }
+        jlow++;
+
+        ssqj = sji + matrix[cluster - 1][j - 1];
+        if (ssqj < matrix[cluster][i]) {
+            matrix[cluster][i] = ssqj;
+            backtrackMatrix[cluster][i] = j;
+        }
+    }
+
+    fillMatrixColumn(
+        iMin,
+        i - 1,
+        cluster,
+        matrix,
+        backtrackMatrix,
+        sums,
+        sumsOfSquares
+    );
+    fillMatrixColumn(
+        i + 1,
+        iMax,
+        cluster,
+        matrix,
+        backtrackMatrix,
+        sums,
+        sumsOfSquares
+    );
+}
+
+/**
+ * Initializes the main matrices used in Ckmeans and kicks
+ * off the divide and conquer cluster computation strategy
+ *
+ * @private
+ * @param {Array<number>} data sorted array of values
+ * @param {Array<Array<number>>} matrix
+ * @param {Array<Array<number>>} backtrackMatrix
+ */
+function fillMatrices(data, matrix, backtrackMatrix) {
+    var nValues = matrix[0].length;
+
+    // Shift values by the median to improve numeric stability
+    var shift = data[Math.floor(nValues / 2)];
+
+    // Cumulative sum and cumulative sum of squares for all values in data array
+    var sums = [];
+    var sumsOfSquares = [];
+
+    // Initialize first column in matrix & backtrackMatrix
+    for (var i = 0, shiftedValue = (void 0); i < nValues; ++i) {
+        shiftedValue = data[i] - shift;
+        if (i === 0) {
+            sums.push(shiftedValue);
+            sumsOfSquares.push(shiftedValue * shiftedValue);
+        } else {
+            sums.push(sums[i - 1] + shiftedValue);
+            sumsOfSquares.push(
+                sumsOfSquares[i - 1] + shiftedValue * shiftedValue
+            );
+        }
+
+        // Initialize for cluster = 0
+        matrix[0][i] = ssq(0, i, sums, sumsOfSquares);
+        backtrackMatrix[0][i] = 0;
+    }
+
+    // Initialize the rest of the columns
+    var iMin;
+    for (var cluster = 1; cluster < matrix.length; ++cluster) {
+        if (cluster < matrix.length - 1) {
+            iMin = cluster;
+        } else {
+            // No need to compute matrix[K-1][0] ... matrix[K-1][N-2]
+            iMin = nValues - 1;
+        }
+
+        fillMatrixColumn(
+            iMin,
+            nValues - 1,
+            cluster,
+            matrix,
+            backtrackMatrix,
+            sums,
+            sumsOfSquares
+        );
+    }
+}
+
+/**
+ * Ckmeans clustering is an improvement on heuristic-based clustering
+ * approaches like Jenks. The algorithm was developed in
+ * [Haizhou Wang and Mingzhou Song](http://journal.r-project.org/archive/2011-2/RJournal_2011-2_Wang+Song.pdf)
+ * as a [dynamic programming](https://en.wikipedia.org/wiki/Dynamic_programming) approach
+ * to the problem of clustering numeric data into groups with the least
+ * within-group sum-of-squared-deviations.
+ *
+ * Minimizing the difference within groups - what Wang & Song refer to as
+ * `withinss`, or within sum-of-squares, means that groups are optimally
+ * homogenous within and the data is split into representative groups.
+ * This is very useful for visualization, where you may want to represent
+ * a continuous variable in discrete color or style groups. This function
+ * can provide groups that emphasize differences between data.
+ *
+ * Being a dynamic approach, this algorithm is based on two matrices that
+ * store incrementally-computed values for squared deviations and backtracking
+ * indexes.
+ *
+ * This implementation is based on Ckmeans 3.4.6, which introduced a new divide
+ * and conquer approach that improved runtime from O(kn^2) to O(kn log(n)).
+ *
+ * Unlike the [original implementation](https://cran.r-project.org/web/packages/Ckmeans.1d.dp/index.html),
+ * this implementation does not include any code to automatically determine
+ * the optimal number of clusters: this information needs to be explicitly
+ * provided.
+ *
+ * ### References
+ * _Ckmeans.1d.dp: Optimal k-means Clustering in One Dimension by Dynamic
+ * Programming_ Haizhou Wang and Mingzhou Song ISSN 2073-4859
+ *
+ * from The R Journal Vol. 3/2, December 2011
+ * @param {Array<number>} x input data, as an array of number values
+ * @param {number} nClusters number of desired classes. This cannot be
+ * greater than the number of values in the data array.
+ * @returns {Array<Array<number>>} clustered input
+ * @throws {Error} if the number of requested clusters is higher than the size of the data
+ * @example
+ * ckmeans([-1, 2, -1, 2, 4, 5, 6, -1, 2, -1], 3);
+ * // The input, clustered into groups of similar numbers.
+ * //= [[-1, -1, -1, -1], [2, 2, 2], [4, 5, 6]]);
+ */
+function ckmeans(x, nClusters) {
+    if (nClusters > x.length) {
+        throw new Error(
+            "cannot generate more classes than there are data values"
+        );
+    }
+
+    var sorted = numericSort(x);
+    // we'll use this as the maximum number of clusters
+    var uniqueCount = uniqueCountSorted(sorted);
+
+    // if all of the input values are identical, there's one cluster
+    // with all of the input in it.
+    if (uniqueCount === 1) {
+        return [sorted];
+    }
+
+    // named 'S' originally
+    var matrix = makeMatrix(nClusters, sorted.length);
+    // named 'J' originally
+    var backtrackMatrix = makeMatrix(nClusters, sorted.length);
+
+    // This is a dynamic programming way to solve the problem of minimizing
+    // within-cluster sum of squares. It's similar to linear regression
+    // in this way, and this calculation incrementally computes the
+    // sum of squares that are later read.
+    fillMatrices(sorted, matrix, backtrackMatrix);
+
+    // The real work of Ckmeans clustering happens in the matrix generation:
+    // the generated matrices encode all possible clustering combinations, and
+    // once they're generated we can solve for the best clustering groups
+    // very quickly.
+    var clusters = [];
+    var clusterRight = backtrackMatrix[0].length - 1;
+
+    // Backtrack the clusters from the dynamic programming matrix. This
+    // starts at the bottom-right corner of the matrix (if the top-left is 0, 0),
+    // and moves the cluster target with the loop.
+    for (var cluster = backtrackMatrix.length - 1; cluster >= 0; cluster--) {
+        var clusterLeft = backtrackMatrix[cluster][clusterRight];
+
+        // fill the cluster from the sorted input by taking a slice of the
+        // array. the backtrack matrix makes this easy - it stores the
+        // indexes where the cluster should start and end.
+        clusters[cluster] = sorted.slice(clusterLeft, clusterRight + 1);
+
+        if (cluster > 0) {
+            clusterRight = clusterLeft - 1;
+        }
+    }
+
+    return clusters;
+}
+
+/**
+ * Our default sum is the [Kahan-Babuska algorithm](https://pdfs.semanticscholar.org/1760/7d467cda1d0277ad272deb2113533131dc09.pdf).
+ * This method is an improvement over the classical
+ * [Kahan summation algorithm](https://en.wikipedia.org/wiki/Kahan_summation_algorithm).
+ * It aims at computing the sum of a list of numbers while correcting for
+ * floating-point errors. Traditionally, sums are calculated as many
+ * successive additions, each one with its own floating-point roundoff. These
+ * losses in precision add up as the number of numbers increases. This alternative
+ * algorithm is more accurate than the simple way of calculating sums by simple
+ * addition.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x input
+ * @return {number} sum of all input numbers
+ * @example
+ * sum([1, 2, 3]); // => 6
+ */
+function sum(x) {
+    // If the array is empty, we needn't bother computing its sum
+    if (x.length === 0) {
+        return 0;
+    }
+
+    // Initializing the sum as the first number in the array
+    var sum = x[0];
+
+    // Keeping track of the floating-point error correction
+    var correction = 0;
+
+    var transition;
+
+    if (typeof sum !== "number") {
+        return Number.NaN;
+    }
+
+    for (var i = 1; i < x.length; i++) {
+        if (typeof x[i] !== "number") {
+            return Number.NaN;
+        }
+        transition = sum + x[i];
+
+        // Here we need to update the correction in a different fashion
+        // if the new absolute value is greater than the absolute sum
+        if (Math.abs(sum) >= Math.abs(x[i])) {
+            correction += sum - transition + x[i];
+        } else {
+            correction += x[i] - transition + sum;
+        }
+
+        sum = transition;
+    }
+
+    // Returning the corrected sum
+    return sum + correction;
+}
+
+/**
+ * The mean, _also known as average_,
+ * is the sum of all values over the number of values.
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @throws {Error} if the length of x is less than one
+ * @returns {number} mean
+ * @example
+ * mean([0, 10]); // => 5
+ */
+function mean(x) {
+    if (x.length === 0) {
+        throw new Error("mean requires at least one data point");
+    }
+
+    return sum(x) / x.length;
+}
+
+/**
+ * The sum of deviations to the Nth power.
+ * When n=2 it's the sum of squared deviations.
+ * When n=3 it's the sum of cubed deviations.
+ *
+ * @param {Array<number>} x
+ * @param {number} n power
+ * @returns {number} sum of nth power deviations
+ *
+ * @example
+ * var input = [1, 2, 3];
+ * // since the variance of a set is the mean squared
+ * // deviations, we can calculate that with sumNthPowerDeviations:
+ * sumNthPowerDeviations(input, 2) / input.length;
+ */
+function sumNthPowerDeviations(x, n) {
+    var meanValue = mean(x);
+    var sum = 0;
+    var tempValue;
+    var i;
+
+    // This is an optimization: when n is 2 (we're computing a number squared),
+    // multiplying the number by itself is significantly faster than using
+    // the Math.pow method.
+    if (n === 2) {
+        for (i = 0; i < x.length; i++) {
+            tempValue = x[i] - meanValue;
+            sum += tempValue * tempValue;
+        }
+    } else {
+        for (i = 0; i < x.length; i++) {
+            sum += Math.pow(x[i] - meanValue, n);
+        }
+    }
+
+    return sum;
+}
+
+/**
+ * The [sample variance](https://en.wikipedia.org/wiki/Variance#Sample_variance)
+ * is the sum of squared deviations from the mean. The sample variance
+ * is distinguished from the variance by the usage of [Bessel's Correction](https://en.wikipedia.org/wiki/Bessel's_correction):
+ * instead of dividing the sum of squared deviations by the length of the input,
+ * it is divided by the length minus one. This corrects the bias in estimating
+ * a value from a set that you don't know if full.
+ *
+ * References:
+ * * [Wolfram MathWorld on Sample Variance](http://mathworld.wolfram.com/SampleVariance.html)
+ *
+ * @param {Array<number>} x a sample of two or more data points
+ * @throws {Error} if the length of x is less than 2
+ * @return {number} sample variance
+ * @example
+ * sampleVariance([1, 2, 3, 4, 5]); // => 2.5
+ */
+function sampleVariance(x) {
+    if (x.length < 2) {
+        throw new Error("sampleVariance requires at least two data points");
+    }
+
+    var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
+
+    // this is Bessels' Correction: an adjustment made to sample statistics
+    // that allows for the reduced degree of freedom entailed in calculating
+    // values from samples rather than complete populations.
+    var besselsCorrection = x.length - 1;
+
+    // Find the mean value of that list
+    return sumSquaredDeviationsValue / besselsCorrection;
+}
+
+/**
+ * The [sample standard deviation](http://en.wikipedia.org/wiki/Standard_deviation#Sample_standard_deviation)
+ * is the square root of the sample variance.
+ *
+ * @param {Array<number>} x input array
+ * @returns {number} sample standard deviation
+ * @example
+ * sampleStandardDeviation([2, 4, 4, 4, 5, 5, 7, 9]).toFixed(2);
+ * // => '2.14'
+ */
+function sampleStandardDeviation(x) {
+    var sampleVarianceX = sampleVariance(x);
+    return Math.sqrt(sampleVarianceX);
+}
+
+/**
+ * The`coefficient of variation`_ is the ratio of the standard deviation to the mean.
+ * .._`coefficient of variation`: https://en.wikipedia.org/wiki/Coefficient_of_variation
+ *
+ *
+ * @param {Array} x input
+ * @returns {number} coefficient of variation
+ * @example
+ * coefficientOfVariation([1, 2, 3, 4]).toFixed(3); // => 0.516
+ * coefficientOfVariation([1, 2, 3, 4, 5]).toFixed(3); // => 0.527
+ * coefficientOfVariation([-1, 0, 1, 2, 3, 4]).toFixed(3); // => 1.247
+ */
+function coefficientOfVariation(x) {
+    return sampleStandardDeviation(x) / mean(x);
+}
+
+/**
+ * Implementation of Combinations
+ * Combinations are unique subsets of a collection - in this case, k x from a collection at a time.
+ * https://en.wikipedia.org/wiki/Combination
+ * @param {Array} x any type of data
+ * @param {int} k the number of objects in each group (without replacement)
+ * @returns {Array<Array>} array of permutations
+ * @example
+ * combinations([1, 2, 3], 2); // => [[1,2], [1,3], [2,3]]
+ */
+
+function combinations(x, k) {
+    if (k === 0) {
+        return [[]];
+    }
+
+    var i;
+    var subI;
+    var combinationList = [];
+    var subsetCombinations;
+    var next;
+
+    for (i = 0; i < x.length; i++) {
+        if (k === 1) {
+            combinationList.push([x[i]]);
+        } else {
+            subsetCombinations = combinations(x.slice(i + 1, x.length), k - 1);
+            for (subI = 0; subI < subsetCombinations.length; subI++) {
+                next = subsetCombinations[subI];
+                next.unshift(x[i]);
+                combinationList.push(next);
+            }
+        }
+    }
+    return combinationList;
+}
+
+/**
+ * Implementation of [Combinations](https://en.wikipedia.org/wiki/Combination) with replacement
+ * Combinations are unique subsets of a collection - in this case, k x from a collection at a time.
+ * 'With replacement' means that a given element can be chosen multiple times.
+ * Unlike permutation, order doesn't matter for combinations.
+ *
+ * @param {Array} x any type of data
+ * @param {int} k the number of objects in each group (without replacement)
+ * @returns {Array<Array>} array of permutations
+ * @example
+ * combinationsReplacement([1, 2], 2); // => [[1, 1], [1, 2], [2, 2]]
+ */
+function combinationsReplacement(x, k) {
+    if (k === 0) {
+        return [[]];
+    }
+
+    var combinationList = [];
+
+    for (var i = 0; i < x.length; i++) {
+        if (k === 1) {
+            // If we're requested to find only one element, we don't need
+            // to recurse: just push `x[i]` onto the list of combinations.
+            combinationList.push([x[i]]);
+        } else {
+            // Otherwise, recursively find combinations, given `k - 1`. Note that
+            // we request `k - 1`, so if you were looking for k=3 combinations, we're
+            // requesting k=2. This -1 gets reversed in the for loop right after this
+            // code, since we concatenate `x[i]` onto the selected combinations,
+            // bringing `k` back up to your requested level.
+            // This recursion may go many levels deep, since it only stops once
+            // k=1.
+            var subsetCombinations = combinationsReplacement(
+                x.slice(i, x.length),
+                k - 1
+            );
+
+            for (var j = 0; j < subsetCombinations.length; j++) {
+                combinationList.push([x[i]].concat(subsetCombinations[j]));
+            }
+        }
+    }
+
+    return combinationList;
+}
+
+/**
+ * When combining two lists of values for which one already knows the means,
+ * one does not have to necessary recompute the mean of the combined lists in
+ * linear time. They can instead use this function to compute the combined
+ * mean by providing the mean & number of values of the first list and the mean
+ * & number of values of the second list.
+ *
+ * @since 3.0.0
+ * @param {number} mean1 mean of the first list
+ * @param {number} n1 number of items in the first list
+ * @param {number} mean2 mean of the second list
+ * @param {number} n2 number of items in the second list
+ * @returns {number} the combined mean
+ *
+ * @example
+ * combineMeans(5, 3, 4, 3); // => 4.5
+ */
+function combineMeans(mean1, n1, mean2, n2) {
+    return (mean1 * n1 + mean2 * n2) / (n1 + n2);
+}
+
+/**
+ * When combining two lists of values for which one already knows the variances,
+ * one does not have to necessary recompute the variance of the combined lists
+ * in linear time. They can instead use this function to compute the combined
+ * variance by providing the variance, mean & number of values of the first list
+ * and the variance, mean & number of values of the second list.
+ *
+ * @since 3.0.0
+ * @param {number} variance1 variance of the first list
+ * @param {number} mean1 mean of the first list
+ * @param {number} n1 number of items in the first list
+ * @param {number} variance2 variance of the second list
+ * @param {number} mean2 mean of the second list
+ * @param {number} n2 number of items in the second list
+ * @returns {number} the combined mean
+ *
+ * @example
+ * combineVariances(14 / 3, 5, 3, 8 / 3, 4, 3); // => 47 / 12
+ */
+function combineVariances(variance1, mean1, n1, variance2, mean2, n2) {
+    var newMean = combineMeans(mean1, n1, mean2, n2);
+
+    return (
+        (n1 * (variance1 + Math.pow(mean1 - newMean, 2)) +
+            n2 * (variance2 + Math.pow(mean2 - newMean, 2))) /
+        (n1 + n2)
+    );
+}
+
+/**
+ * This computes the maximum number in an array.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @returns {number} maximum value
+ * @throws {Error} if the length of x is less than one
+ * @example
+ * max([1, 2, 3, 4]);
+ * // => 4
+ */
+function max(x) {
+    if (x.length === 0) {
+        throw new Error("max requires at least one data point");
+    }
+
+    var value = x[0];
+    for (var i = 1; i < x.length; i++) {
+        if (x[i] > value) {
+            value = x[i];
+        }
+    }
+    return value;
+}
+
+/**
+ * The min is the lowest number in the array.
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @throws {Error} if the length of x is less than one
+ * @returns {number} minimum value
+ * @example
+ * min([1, 5, -10, 100, 2]); // => -10
+ */
+function min(x) {
+    if (x.length === 0) {
+        throw new Error("min requires at least one data point");
+    }
+
+    var value = x[0];
+    for (var i = 1; i < x.length; i++) {
+        if (x[i] < value) {
+            value = x[i];
+        }
+    }
+    return value;
+}
+
+/**
+ * Given an array of x, this will find the extent of the
+ * x and return an array of breaks that can be used
+ * to categorize the x into a number of classes. The
+ * returned array will always be 1 longer than the number of
+ * classes because it includes the minimum value.
+ *
+ * @param {Array<number>} x an array of number values
+ * @param {number} nClasses number of desired classes
+ * @returns {Array<number>} array of class break positions
+ * @example
+ * equalIntervalBreaks([1, 2, 3, 4, 5, 6], 4); // => [1, 2.25, 3.5, 4.75, 6]
+ */
+function equalIntervalBreaks(x, nClasses) {
+    if (x.length < 2) {
+        return x;
+    }
+
+    var theMin = min(x);
+    var theMax = max(x);
+
+    // the first break will always be the minimum value
+    // in the xset
+    var breaks = [theMin];
+
+    // The size of each break is the full range of the x
+    // divided by the number of classes requested
+    var breakSize = (theMax - theMin) / nClasses;
+
+    // In the case of nClasses = 1, this loop won't run
+    // and the returned breaks will be [min, max]
+    for (var i = 1; i < nClasses; i++) {
+        breaks.push(breaks[0] + breakSize * i);
+    }
+
+    // the last break will always be the
+    // maximum.
+    breaks.push(theMax);
+
+    return breaks;
+}
+
+/**
+ * This computes the minimum & maximum number in an array.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @returns {Array<number>} minimum & maximum value
+ * @throws {Error} if the length of x is less than one
+ * @example
+ * extent([1, 2, 3, 4]);
+ * // => [1, 4]
+ */
+function extent(x) {
+    if (x.length === 0) {
+        throw new Error("extent requires at least one data point");
+    }
+
+    var min = x[0];
+    var max = x[0];
+    for (var i = 1; i < x.length; i++) {
+        if (x[i] > max) {
+            max = x[i];
+        }
+        if (x[i] < min) {
+            min = x[i];
+        }
+    }
+    return [min, max];
+}
+
+/**
+ * The extent is the lowest & highest number in the array. With a sorted array,
+ * the first element in the array is always the lowest while the last element is always the largest, so this calculation
+ * can be done in one step, or constant time.
+ *
+ * @param {Array<number>} x input
+ * @returns {Array<number>} minimum & maximum value
+ * @example
+ * extentSorted([-100, -10, 1, 2, 5]); // => [-100, 5]
+ */
+function extentSorted(x) {
+    return [x[0], x[x.length - 1]];
+}
+
+/**
+ * The [Geometric Mean](https://en.wikipedia.org/wiki/Geometric_mean) is
+ * a mean function that is more useful for numbers in different
+ * ranges.
+ *
+ * This is the nth root of the input numbers multiplied by each other.
+ *
+ * The geometric mean is often useful for
+ * **[proportional growth](https://en.wikipedia.org/wiki/Geometric_mean#Proportional_growth)**: given
+ * growth rates for multiple years, like _80%, 16.66% and 42.85%_, a simple
+ * mean will incorrectly estimate an average growth rate, whereas a geometric
+ * mean will correctly estimate a growth rate that, over those years,
+ * will yield the same end value.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @returns {number} geometric mean
+ * @throws {Error} if x is empty
+ * @throws {Error} if x contains a negative number
+ * @example
+ * var growthRates = [1.80, 1.166666, 1.428571];
+ * var averageGrowth = ss.geometricMean(growthRates);
+ * var averageGrowthRates = [averageGrowth, averageGrowth, averageGrowth];
+ * var startingValue = 10;
+ * var startingValueMean = 10;
+ * growthRates.forEach(function(rate) {
+ *   startingValue *= rate;
+ * });
+ * averageGrowthRates.forEach(function(rate) {
+ *   startingValueMean *= rate;
+ * });
+ * startingValueMean === startingValue;
+ */
+function geometricMean(x) {
+    if (x.length === 0) {
+        throw new Error("geometricMean requires at least one data point");
+    }
+
+    // the starting value.
+    var value = 1;
+
+    for (var i = 0; i < x.length; i++) {
+        // the geometric mean is only valid for positive numbers
+        if (x[i] < 0) {
+            throw new Error(
+                "geometricMean requires only non-negative numbers as input"
+            );
+        }
+
+        // repeatedly multiply the value by each number
+        value *= x[i];
+    }
+
+    return Math.pow(value, 1 / x.length);
+}
+
+/**
+ * The [Harmonic Mean](https://en.wikipedia.org/wiki/Harmonic_mean) is
+ * a mean function typically used to find the average of rates.
+ * This mean is calculated by taking the reciprocal of the arithmetic mean
+ * of the reciprocals of the input numbers.
+ *
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @returns {number} harmonic mean
+ * @throws {Error} if x is empty
+ * @throws {Error} if x contains a negative number
+ * @example
+ * harmonicMean([2, 3]).toFixed(2) // => '2.40'
+ */
+function harmonicMean(x) {
+    if (x.length === 0) {
+        throw new Error("harmonicMean requires at least one data point");
+    }
+
+    var reciprocalSum = 0;
+
+    for (var i = 0; i < x.length; i++) {
+        // the harmonic mean is only valid for positive numbers
+        if (x[i] <= 0) {
+            throw new Error(
+                "harmonicMean requires only positive numbers as input"
+            );
+        }
+
+        reciprocalSum += 1 / x[i];
+    }
+
+    // divide n by the reciprocal sum
+    return x.length / reciprocalSum;
+}
+
+/**
+ * This is the internal implementation of quantiles: when you know
+ * that the order is sorted, you don't need to re-sort it, and the computations
+ * are faster.
+ *
+ * This implements the linear interpolation method (type=7 in R/numpy),
+ * which is the default in numpy.percentile and R's quantile.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @param {number} p desired quantile: a number between 0 to 1, inclusive
+ * @returns {number} quantile value
+ * @throws {Error} if p ix outside of the range from 0 to 1
+ * @throws {Error} if x is empty
+ * @example
+ * quantileSorted([3, 6, 7, 8, 8, 9, 10, 13, 15, 16, 20], 0.5); // => 9
+ */
+function quantileSorted(x, p) {
+    // Use (n-1) * p for index, matching numpy's linear method (type=7)
+    var idx = (x.length - 1) * p;
+    if (x.length === 0) {
+        throw new Error("quantile requires at least one data point.");
+    } else if (p < 0 || p > 1) {
+        throw new Error("quantiles must be between 0 and 1");
+    } else if (p === 1) {
+        // If p is 1, directly return the last element
+        return x[x.length - 1];
+    } else if (p === 0) {
+        // If p is 0, directly return the first element
+        return x[0];
+    } else if (idx % 1 !== 0) {
+        // If idx is not integer, interpolate linearly between floor and ceil
+        var lower = Math.floor(idx);
+        var upper = Math.ceil(idx);
+        var fraction = idx - lower;
+        return x[lower] + fraction * (x[upper] - x[lower]);
+    } else {
+        // If idx is integer, type=7 returns the value at that index
+        return x[idx];
+    }
+}
+
+/**
+ * Rearrange items in `arr` so that all items in `[left, k]` range are the smallest.
+ * The `k`-th element will have the `(k - left + 1)`-th smallest value in `[left, right]`.
+ *
+ * Implements Floyd-Rivest selection algorithm https://en.wikipedia.org/wiki/Floyd-Rivest_algorithm
+ *
+ * @param {Array<number>} arr input array
+ * @param {number} k pivot index
+ * @param {number} [left] left index
+ * @param {number} [right] right index
+ * @returns {void} mutates input array
+ * @example
+ * var arr = [65, 28, 59, 33, 21, 56, 22, 95, 50, 12, 90, 53, 28, 77, 39];
+ * quickselect(arr, 8);
+ * // = [39, 28, 28, 33, 21, 12, 22, 50, 53, 56, 59, 65, 90, 77, 95]
+ */
+function quickselect(arr, k, left, right) {
+    left = left || 0;
+    right = right || arr.length - 1;
+
+    while (right > left) {
+        // 600 and 0.5 are arbitrary constants chosen in the original paper to minimize execution time
+        if (right - left > 600) {
+            var n = right - left + 1;
+            var m = k - left + 1;
+            var z = Math.log(n);
+            var s = 0.5 * Math.exp((2 * z) / 3);
+            var sd = 0.5 * Math.sqrt((z * s * (n - s)) / n);
+            if (m - n / 2 < 0) { sd *= -1; }
+            var newLeft = Math.max(left, Math.floor(k - (m * s) / n + sd));
+            var newRight = Math.min(
+                right,
+                Math.floor(k + ((n - m) * s) / n + sd)
+            );
+            quickselect(arr, k, newLeft, newRight);
+        }
+
+        var t = arr[k];
+        var i = left;
+        var j = right;
+
+        swap(arr, left, k);
+        if (arr[right] > t) { swap(arr, left, right); }
+
+        while (i < j) {
+            swap(arr, i, j);
+            i++;
+            j--;
+            while (arr[i] < t) { i++; }
+            while (arr[j] > t) { j--; }
+        }
+
+        if (arr[left] === t) { swap(arr, left, j); }
+        else {
+            j++;
+            swap(arr, j, right);
+        }
+
+        if (j <= k) { left = j + 1; }
+        if (k <= j) { right = j - 1; }
+    }
+}
+
+function swap(arr, i, j) {
+    var tmp = arr[i];
+    arr[i] = arr[j];
+    arr[j] = tmp;
+}
+
+/**
+ * The [quantile](https://en.wikipedia.org/wiki/Quantile):
+ * this is a population quantile, since we assume to know the entire
+ * dataset in this library. This implementation uses linear interpolation,
+ * equivalent to R's type=7 and numpy's default percentile method.
+ *
+ * Sample is a one-dimensional array of numbers,
+ * and p is either a decimal number from 0 to 1 or an array of decimal
+ * numbers from 0 to 1.
+ * In terms of a k/q quantile, p = k/q - it's just dealing with fractions or dealing
+ * with decimal values.
+ * When p is an array, the result of the function is also an array containing the appropriate
+ * quantiles in input order
+ *
+ * @param {Array<number>} x sample of one or more numbers
+ * @param {Array<number> | number} p the desired quantile, as a number between 0 and 1
+ * @returns {number} quantile
+ * @example
+ * quantile([3, 6, 7, 8, 8, 9, 10, 13, 15, 16, 20], 0.5); // => 9
+ */
+function quantile(x, p) {
+    var copy = x.slice();
+
+    if (Array.isArray(p)) {
+        // rearrange elements so that each element corresponding to a requested
+        // quantile is on a place it would be if the array was fully sorted
+        multiQuantileSelect(copy, p);
+        // Initialize the result array
+        var results = [];
+        // For each requested quantile
+        for (var i = 0; i < p.length; i++) {
+            results[i] = quantileSorted(copy, p[i]);
+        }
+        return results;
+    } else {
+        var idx = quantileIndex(copy.length, p);
+        quantileSelect(copy, idx, 0, copy.length - 1);
+        return quantileSorted(copy, p);
+    }
+}
+
+function quantileSelect(arr, k, left, right) {
+    if (k % 1 === 0) {
+        quickselect(arr, k, left, right);
+    } else {
+        k = Math.floor(k);
+        quickselect(arr, k, left, right);
+        quickselect(arr, k + 1, k + 1, right);
+    }
+}
+
+function multiQuantileSelect(arr, p) {
+    // Collect every integer order statistic that the requested quantiles need.
+    // Linear interpolation (type=7) reads x[floor(idx)] and x[ceil(idx)], so both
+    // surrounding positions must be placed. Deduplicate to integer positions
+    // so each is selected with an unambiguous index.
+    var positions = new Set();
+    for (var i = 0; i < p.length; i++) {
+        var idx = quantileIndex(arr.length, p[i]);
+        positions.add(Math.floor(idx));
+        positions.add(Math.ceil(idx));
+    }
+    var indices = Array.from(positions).sort(compare);
+
+    multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
+}
+
+// Place every order statistic in `indices` by partitioning around the median
+// requested position, then recursing into the two halves. The just-placed pivot
+// is excluded from the child ranges (indices[mid] ± 1) so that a later, narrower
+// quickselect cannot disturb an already-finalized position.
+function multiselect(arr, indices, lo, hi, left, right) {
+    if (lo > hi) { return; }
+    var mid = (lo + hi) >> 1;
+    quickselect(arr, indices[mid], left, right);
+    multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
+    multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
+}
+
+function compare(a, b) {
+    return a - b;
+}
+
+function quantileIndex(len, p) {
+    // Use (n-1) * p to match numpy's linear method (type=7)
+    var idx = (len - 1) * p;
+    if (p === 1) {
+        // If p is 1, directly return the last index
+        return len - 1;
+    } else if (p === 0) {
+        // If p is 0, directly return the first index
+        return 0;
+    } else if (idx % 1 !== 0) {
+        // If index is not integer, keep the fractional position so we can
+        // select both surrounding order statistics for interpolation.
+        return idx;
+    } else {
+        // If index is integer, return that exact position.
+        return idx;
+    }
+}
+
+/**
+ * The [Interquartile range](http://en.wikipedia.org/wiki/Interquartile_range) is
+ * a measure of statistical dispersion, or how scattered, spread, or
+ * concentrated a distribution is. It's computed as the difference between
+ * the third quartile and first quartile.
+ *
+ * @param {Array<number>} x sample of one or more numbers
+ * @returns {number} interquartile range: the span between lower and upper quartile,
+ * 0.25 and 0.75
+ * @example
+ * interquartileRange([0, 1, 2, 3]); // => 1.5
+ */
+function interquartileRange(x) {
+    // Interquartile range is the span between the upper quartile,
+    // at `0.75`, and lower quartile, `0.25`
+    var q1 = quantile(x, 0.75);
+    var q2 = quantile(x, 0.25);
+
+    if (typeof q1 === "number" && typeof q2 === "number") {
+        return q1 - q2;
+    }
+}
+
+/*
+ * Pull Breaks Values for Jenks
+ *
+ * the second part of the jenks recipe: take the calculated matrices
+ * and derive an array of n breaks.
+ *
+ * @private
+ */
+function jenksBreaks(data, lowerClassLimits, nClasses) {
+    var k = data.length;
+    var kclass = [];
+    var countNum = nClasses;
+
+    // the calculation of classes will never include the upper
+    // bound, so we need to explicitly set it
+    kclass[nClasses] = data[data.length - 1];
+
+    // the lowerClassLimits matrix is used as indices into itself
+    // here: the `k` variable is reused in each iteration.
+    while (countNum > 0) {
+        kclass[countNum - 1] = data[lowerClassLimits[k][countNum] - 1];
+        k = lowerClassLimits[k][countNum] - 1;
+        countNum--;
+    }
+
+    return kclass;
+}
+
+/*
+ * Compute Matrices for Jenks
+ *
+ * Compute the matrices required for Jenks breaks. These matrices
+ * can be used for any classing of data with `classes <= nClasses`
+ *
+ * @private
+ */
+function jenksMatrices(data, nClasses) {
+    // in the original implementation, these matrices are referred to
+    // as `LC` and `OP`
+    //
+    // * lowerClassLimits (LC): optimal lower class limits
+    // * varianceCombinations (OP): optimal variance combinations for all classes
+    var lowerClassLimits = [];
+    var varianceCombinations = [];
+    // loop counters
+    var i;
+    var j;
+    // the variance, as computed at each step in the calculation
+    var variance = 0;
+
+    // Initialize and fill each matrix with zeroes
+    for (i = 0; i < data.length + 1; i++) {
+        var tmp1 = [];
+        var tmp2 = [];
+        // despite these arrays having the same values, we need
+        // to keep them separate so that changing one does not change
+        // the other
+        for (j = 0; j < nClasses + 1; j++) {
+            tmp1.push(0);
+            tmp2.push(0);
+        }
+        lowerClassLimits.push(tmp1);
+        varianceCombinations.push(tmp2);
+    }
+
+    for (i = 1; i < nClasses + 1; i++) {
+        lowerClassLimits[1][i] = 1;
+        varianceCombinations[1][i] = 0;
+        // in the original implementation, 9999999 is used but
+        // since Javascript has `Infinity`, we use that.
+        for (j = 2; j < data.length + 1; j++) {
+            varianceCombinations[j][i] = Number.POSITIVE_INFINITY;
+        }
+    }
+
+    // Shift values by the median to improve numeric stability
+    var shift = data[Math.floor(data.length / 2)];
+
+    for (var l = 2; l < data.length + 1; l++) {
+        // `SZ` originally. this is the sum of the values seen thus
+        // far when calculating variance.
+        var sum = 0;
+        // `ZSQ` originally. the sum of squares of values seen
+        // thus far
+        var sumSquares = 0;
+        // `WT` originally. This is the number of
+        var w = 0;
+        // `IV` originally
+        var i4 = 0;
+
+        // in several instances, you could say `Math.pow(x, 2)`
+        // instead of `x * x`, but this is slower in some browsers
+        // introduces an unnecessary concept.
+        for (var m = 1; m < l + 1; m++) {
+            // `III` originally
+            var lowerClassLimit = l - m + 1;
+            var val = data[lowerClassLimit - 1] - shift;
+
+            // here we're estimating variance for each potential classing
+            // of the data, for each potential number of classes. `w`
+            // is the number of data points considered so far.
+            w++;
+
+            // increase the current sum and sum-of-squares
+            sum += val;
+            sumSquares += val * val;
+
+            // the variance at this point in the sequence is the difference
+            // between the sum of squares and the total x 2, over the number
+            // of samples.
+            variance = sumSquares - (sum * sum) / w;
+
+            i4 = lowerClassLimit - 1;
+
+            if (i4 !== 0) {
+                for (j = 2; j < nClasses + 1; j++) {
+                    // if adding this element to an existing class
+                    // will increase its variance beyond the limit, break
+                    // the class at this point, setting the `lowerClassLimit`
+                    // at this point.
+                    if (
+                        varianceCombinations[l][j] >=
+                        variance + varianceCombinations[i4][j - 1]
+                    ) {
+                        lowerClassLimits[l][j] = lowerClassLimit;
+                        varianceCombinations[l][j] =
+                            variance + varianceCombinations[i4][j - 1];
+                    }
+                }
+            }
+        }
+
+        lowerClassLimits[l][1] = 1;
+        varianceCombinations[l][1] = variance;
+    }
+
+    // return the two matrices. for just providing breaks, only
+    // `lowerClassLimits` is needed, but variances can be useful to
+    // evaluate goodness of fit.
+    return {
+        lowerClassLimits: lowerClassLimits,
+        varianceCombinations: varianceCombinations
+    };
+}
+
+/**
+ * The **[jenks natural breaks optimization](http://en.wikipedia.org/wiki/Jenks_natural_breaks_optimization)**
+ * is an algorithm commonly used in cartography and visualization to decide
+ * upon groupings of data values that minimize variance within themselves
+ * and maximize variation between themselves.
+ *
+ * For instance, cartographers often use jenks in order to choose which
+ * values are assigned to which colors in a [choropleth](https://en.wikipedia.org/wiki/Choropleth_map)
+ * map.
+ *
+ * @param {Array<number>} data input data, as an array of number values
+ * @param {number} nClasses number of desired classes
+ * @returns {Array<number> | null} array of class break positions, or null
+ * when nClasses is greater than the number of data points
+ * @example
+ * // split data into 3 break points
+ * jenks([1, 2, 4, 5, 7, 9, 10, 20], 3) // = [1, 7, 20, 20]
+ */
+function jenks(data, nClasses) {
+    if (nClasses > data.length) {
+        return null;
+    }
+
+    // sort data in numerical order, since this is expected
+    // by the matrices function
+    data = data.slice().sort(function (a, b) {
+        return a - b;
+    });
+
+    // get our basic matrices
+    var matrices = jenksMatrices(data, nClasses);
+    // we only need lower class limits here
+    var lowerClassLimits = matrices.lowerClassLimits;
+
+    // extract nClasses out of the computed matrices
+    return jenksBreaks(data, lowerClassLimits, nClasses);
+}
+
+/**
+ * [Simple linear regression](http://en.wikipedia.org/wiki/Simple_linear_regression)
+ * is a simple way to find a fitted line
+ * between a set of coordinates. This algorithm finds the slope and y-intercept of a regression line
+ * using the least sum of squares.
+ *
+ * @param {Array<Array<number>>} data an array of two-element of arrays,
+ * like `[[0, 1], [2, 3]]`
+ * @returns {Object} object containing slope and intersect of regression line
+ * @example
+ * linearRegression([[0, 0], [1, 1]]); // => { m: 1, b: 0 }
+ */
+function linearRegression(data) {
+    var m;
+    var b;
+
+    // Store data length in a local variable to reduce
+    // repeated object property lookups
+    var dataLength = data.length;
+
+    //if there's only one point, arbitrarily choose a slope of 0
+    //and a y-intercept of whatever the y of the initial point is
+    if (dataLength === 1) {
+        m = 0;
+        b = data[0][1];
+    } else {
+        // The means of x and y. Centering on them before accumulating the
+        // cross products keeps the sums small when the coordinates are not,
+        // which is what `weightedLinearRegression` already does.
+        var sumX = 0;
+        var sumY = 0;
+        for (var i = 0; i < dataLength; i++) {
+            sumX += data[i][0];
+            sumY += data[i][1];
+        }
+        var meanX = sumX / dataLength;
+        var meanY = sumY / dataLength;
+
+        var sumXY = 0;
+        var sumXX = 0;
+        for (var i$1 = 0; i$1 < dataLength; i$1++) {
+            var deviationX = data[i$1][0] - meanX;
+            sumXY += deviationX * (data[i$1][1] - meanY);
+            sumXX += deviationX * deviationX;
+        }
+
+        // `m` is the slope of the regression line, `b` its y-intercept.
+        m = sumXY / sumXX;
+        b = meanY - m * meanX;
+    }
+
+    // Return both values as an object.
+    return {
+        m: m,
+        b: b
+    };
+}
+
+/**
+ * Given the output of `linearRegression`: an object
+ * with `m` and `b` values indicating slope and intercept,
+ * respectively, generate a line function that translates
+ * x values into y values.
+ *
+ * @param {Object} mb object with `m` and `b` members, representing
+ * slope and intersect of desired line
+ * @returns {Function} method that computes y-value at any given
+ * x-value on the line.
+ * @example
+ * var l = linearRegressionLine(linearRegression([[0, 0], [1, 1]]));
+ * l(0) // = 0
+ * l(2) // = 2
+ * linearRegressionLine({ b: 0, m: 1 })(1); // => 1
+ * linearRegressionLine({ b: 1, m: 1 })(1); // => 2
+ */
+function linearRegressionLine(mb /*: { b: number, m: number }*/) {
+    // Return a function that computes a `y` value for each
+    // x value it is given, based on the values of `b` and `a`
+    // that we just computed.
+    return function (x) {
+        return mb.b + mb.m * x;
+    };
+}
+
+/**
+ * The [log average](https://en.wikipedia.org/wiki/https://en.wikipedia.org/wiki/Geometric_mean#Relationship_with_logarithms)
+ * is an equivalent way of computing the geometric mean of an array suitable for large or small products.
+ *
+ * It's found by calculating the average logarithm of the elements and exponentiating.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @returns {number} geometric mean
+ * @throws {Error} if x is empty
+ * @throws {Error} if x contains a negative number
+ */
+function logAverage(x) {
+    if (x.length === 0) {
+        throw new Error("logAverage requires at least one data point");
+    }
+
+    var value = 0;
+    for (var i = 0; i < x.length; i++) {
+        if (x[i] < 0) {
+            throw new Error(
+                "logAverage requires only non-negative numbers as input"
+            );
+        }
+        value += Math.log(x[i]);
+    }
+
+    return Math.exp(value / x.length);
+}
+
+/**
+ * The maximum is the highest number in the array. With a sorted array,
+ * the last element in the array is always the largest, so this calculation
+ * can be done in one step, or constant time.
+ *
+ * @param {Array<number>} x input
+ * @returns {number} maximum value
+ * @example
+ * maxSorted([-100, -10, 1, 2, 5]); // => 5
+ */
+function maxSorted(x) {
+    return x[x.length - 1];
+}
+
+/**
+ * The simple [sum](https://en.wikipedia.org/wiki/Summation) of an array
+ * is the result of adding all numbers together, starting from zero.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x input
+ * @return {number} sum of all input numbers
+ * @example
+ * sumSimple([1, 2, 3]); // => 6
+ */
+function sumSimple(x) {
+    var value = 0;
+    for (var i = 0; i < x.length; i++) {
+        if (typeof x[i] !== "number") {
+            return Number.NaN;
+        }
+        value += x[i];
+    }
+    return value;
+}
+
+/**
+ * The mean, _also known as average_,
+ * is the sum of all values over the number of values.
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * The simple mean uses the successive addition method internally
+ * to calculate it's result. Errors in floating-point addition are
+ * not accounted for, so if precision is required, the standard {@link mean}
+ * method should be used instead.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @throws {Error} if the length of x is less than one
+ * @returns {number} mean
+ * @example
+ * mean([0, 10]); // => 5
+ */
+function meanSimple(x) {
+    if (x.length === 0) {
+        throw new Error("meanSimple requires at least one data point");
+    }
+
+    return sumSimple(x) / x.length;
+}
+
+/**
+ * The [median](http://en.wikipedia.org/wiki/Median) is
+ * the middle number of a list. This is often a good indicator of 'the middle'
+ * when there are outliers that skew the `mean()` value.
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * The median isn't necessarily one of the elements in the list: the value
+ * can be the average of two elements if the list has an even length
+ * and the two central values are different.
+ *
+ * @param {Array<number>} x input
+ * @returns {number} median value
+ * @example
+ * median([10, 2, 5, 100, 2, 1]); // => 3.5
+ */
+function median(x) {
+    return +quantile(x, 0.5);
+}
+
+/**
+ * The [Median Absolute Deviation](http://en.wikipedia.org/wiki/Median_absolute_deviation) is
+ * a robust measure of statistical
+ * dispersion. It is more resilient to outliers than the standard deviation.
+ *
+ * @param {Array<number>} x input array
+ * @returns {number} median absolute deviation
+ * @example
+ * medianAbsoluteDeviation([1, 1, 2, 2, 4, 6, 9]); // => 1
+ */
+function medianAbsoluteDeviation(x) {
+    var medianValue = median(x);
+    var medianAbsoluteDeviations = [];
+
+    // Make a list of absolute deviations from the median
+    for (var i = 0; i < x.length; i++) {
+        medianAbsoluteDeviations.push(Math.abs(x[i] - medianValue));
+    }
+
+    // Find the median value of that list
+    return median(medianAbsoluteDeviations);
+}
+
+/**
+ * The [median](http://en.wikipedia.org/wiki/Median) is
+ * the middle number of a list. This is often a good indicator of 'the middle'
+ * when there are outliers that skew the `mean()` value.
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * The median isn't necessarily one of the elements in the list: the value
+ * can be the average of two elements if the list has an even length
+ * and the two central values are different.
+ *
+ * @param {Array<number>} sorted input
+ * @returns {number} median value
+ * @example
+ * medianSorted([10, 2, 5, 100, 2, 1]); // => 52.5
+ */
+function medianSorted(sorted) {
+    return quantileSorted(sorted, 0.5);
+}
+
+/**
+ * The minimum is the lowest number in the array. With a sorted array,
+ * the first element in the array is always the smallest, so this calculation
+ * can be done in one step, or constant time.
+ *
+ * @param {Array<number>} x input
+ * @returns {number} minimum value
+ * @example
+ * minSorted([-100, -10, 1, 2, 5]); // => -100
+ */
+function minSorted(x) {
+    return x[0];
+}
+
+/**
+ * The [mode](https://en.wikipedia.org/wiki/Mode_%28statistics%29) is the number
+ * that appears in a list the highest number of times.
+ * There can be multiple modes in a list. This algorithm expects sorted input,
+ * so equal values are adjacent and a tie resolves to the smallest of the tied
+ * values. `modeFast` breaks ties differently, returning whichever tied value
+ * reaches the highest count first.
+ *
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * This runs in `O(n)` because the input is sorted.
+ *
+ * @param {Array<number>} sorted a sample of one or more data points
+ * @returns {number} mode
+ * @throws {Error} if sorted is empty
+ * @example
+ * modeSorted([0, 0, 1]); // => 0
+ */
+function modeSorted(sorted) {
+    // Handle edge cases:
+    // The mode of an empty list is undefined
+    if (sorted.length === 0) {
+        throw new Error("mode requires at least one data point");
+    }
+    if (sorted.length === 1) {
+        return sorted[0];
+    }
+
+    // This assumes it is dealing with an array of size > 1, since size
+    // 0 and 1 are handled immediately. Hence it starts at index 1 in the
+    // array.
+    var last = sorted[0];
+    // store the mode as we find new modes
+    var value = Number.NaN;
+    // store how many times we've seen the mode
+    var maxSeen = 0;
+    // how many times the current candidate for the mode
+    // has been seen
+    var seenThis = 1;
+
+    // end at sorted.length + 1 to fix the case in which the mode is
+    // the highest number that occurs in the sequence. the last iteration
+    // compares sorted[i], which is undefined, to the highest number
+    // in the series
+    for (var i = 1; i < sorted.length + 1; i++) {
+        // we're seeing a new number pass by
+        if (sorted[i] !== last) {
+            // the last number is the new mode since we saw it more
+            // often than the old one
+            if (seenThis > maxSeen) {
+                maxSeen = seenThis;
+                value = last;
+            }
+            seenThis = 1;
+            last = sorted[i];
+            // if this isn't a new number, it's one more occurrence of
+            // the potential mode
+        } else {
+            seenThis++;
+        }
+    }
+    return value;
+}
+
+/**
+ * The [mode](https://en.wikipedia.org/wiki/Mode_%28statistics%29) is the number
+ * that appears in a list the highest number of times.
+ * There can be multiple modes in a list. This algorithm sorts its input, so a
+ * tie resolves to the smallest of the tied values regardless of the order they
+ * appeared in. `modeFast` breaks ties differently, returning whichever tied
+ * value reaches the highest count first.
+ *
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * This runs in `O(n log(n))` because it needs to sort the array internally
+ * before running an `O(n)` search to find the mode.
+ *
+ * @param {Array<number>} x input
+ * @returns {number} mode
+ * @example
+ * mode([0, 0, 1]); // => 0
+ */
+function mode(x) {
+    // Sorting the array lets us iterate through it below and be sure
+    // that every time we see a new number it's new and we'll never
+    // see the same number twice
+    return modeSorted(numericSort(x));
+}
+
+/* globals Map: false */
+
+/**
+ * The [mode](https://en.wikipedia.org/wiki/Mode_%28statistics%29) is the number
+ * that appears in a list the highest number of times.
+ * There can be multiple modes in a list. This algorithm walks the input in
+ * order, so a tie resolves to whichever tied value reaches the highest count
+ * first. `mode` and `modeSorted` break ties differently, returning the
+ * smallest of the tied values.
+ *
+ * modeFast uses a Map object to keep track of the mode, instead of the approach
+ * used with `mode`, a sorted array. As a result, it is faster
+ * than `mode` and supports any data type that can be compared with `==`.
+ * It also requires a
+ * [JavaScript environment with support for Map](https://kangax.github.io/compat-table/es6/#test-Map),
+ * and will throw an error if Map is not available.
+ *
+ * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
+ * a method of finding a typical or central value of a set of numbers.
+ *
+ * @param {Array<*>} x a sample of one or more data points
+ * @returns {?*} mode
+ * @throws {ReferenceError} if the JavaScript environment doesn't support Map
+ * @throws {Error} if x is empty
+ * @example
+ * modeFast(['rabbits', 'rabbits', 'squirrels']); // => 'rabbits'
+ */
+function modeFast(x) {
+    // This index will reflect the incidence of different values, indexing
+    // them like
+    // { value: count }
+    var index = new Map();
+
+    // A running `mode` and the number of times it has been encountered.
+    var mode;
+    var modeCount = 0;
+
+    for (var i = 0; i < x.length; i++) {
+        var newCount = index.get(x[i]);
+        if (newCount === undefined) {
+            newCount = 1;
+        } else {
+            newCount++;
+        }
+        if (newCount > modeCount) {
+            mode = x[i];
+            modeCount = newCount;
+        }
+        index.set(x[i], newCount);
+    }
+
+    if (modeCount === 0) {
+        throw new Error("mode requires at last one data point");
+    }
+
+    return mode;
+}
+
+/**
+ * Implementation of [Heap's Algorithm](https://en.wikipedia.org/wiki/Heap%27s_algorithm)
+ * for generating permutations.
+ *
+ * @param {Array} elements any type of data
+ * @returns {Array<Array>} array of permutations
+ */
+function permutationsHeap(elements) {
+    var indexes = new Array(elements.length);
+    var permutations = [elements.slice()];
+
+    for (var i = 0; i < elements.length; i++) {
+        indexes[i] = 0;
+    }
+
+    for (var i$1 = 0; i$1 < elements.length; ) {
+        if (indexes[i$1] < i$1) {
+            // At odd indexes, swap from indexes[i] instead
+            // of from the beginning of the array
+            var swapFrom = 0;
+            if (i$1 % 2 !== 0) {
+                swapFrom = indexes[i$1];
+            }
+
+            // swap between swapFrom and i, using
+            // a temporary variable as storage.
+            var temp = elements[swapFrom];
+            elements[swapFrom] = elements[i$1];
+            elements[i$1] = temp;
+
+            permutations.push(elements.slice());
+            indexes[i$1]++;
+            i$1 = 0;
+        } else {
+            indexes[i$1] = 0;
+            i$1++;
+        }
+    }
+
+    return permutations;
+}
+
+/**
+ * The [product](https://en.wikipedia.org/wiki/Product_(mathematics)) of an array
+ * is the result of multiplying all numbers together, starting using one as the multiplicative identity.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x input
+ * @return {number} product of all input numbers
+ * @example
+ * product([1, 2, 3, 4]); // => 24
+ */
+function product(x) {
+    var value = 1;
+    for (var i = 0; i < x.length; i++) {
+        value *= x[i];
+    }
+    return value;
+}
+
+/* eslint no-bitwise: 0 */
+
+/**
+ * This function returns the quantile in which one would find the given value in
+ * the given array. With a sorted array, leveraging binary search, we can find
+ * this information in logarithmic time.
+ *
+ * @param {Array<number>} x input
+ * @param {number} value the value for which to find the quantile rank
+ * @returns {number} the quantile rank
+ * @example
+ * quantileRankSorted([1, 2, 3, 4], 3); // => 0.75
+ * quantileRankSorted([1, 2, 3, 3, 4], 3); // => 0.7
+ * quantileRankSorted([1, 2, 3, 4], 6); // => 1
+ * quantileRankSorted([1, 2, 3, 3, 5], 4); // => 0.8
+ */
+function quantileRankSorted(x, value) {
+    // Value is lesser than any value in the array
+    if (value < x[0]) {
+        return 0;
+    }
+
+    // Value is greater than any value in the array
+    if (value > x[x.length - 1]) {
+        return 1;
+    }
+
+    var l = lowerBound(x, value);
+
+    // Value is not in the array
+    if (x[l] !== value) {
+        return l / x.length;
+    }
+
+    l++;
+
+    var u = upperBound(x, value);
+
+    // The value exists only once in the array
+    if (u === l) {
+        return l / x.length;
+    }
+
+    // Here, we are basically computing the mean of the range of indices
+    // containing our searched value. But, instead, of initializing an
+    // array and looping over it, there is a dedicated math formula that
+    // we apply below to get the result.
+    var r = u - l + 1;
+    var sum = (r * (u + l)) / 2;
+    var mean = sum / r;
+
+    return mean / x.length;
+}
+
+function lowerBound(x, value) {
+    var mid = 0;
+    var lo = 0;
+    var hi = x.length;
+
+    while (lo < hi) {
+        mid = (lo + hi) >>> 1;
+
+        if (value <= x[mid]) {
+            hi = mid;
+        } else {
+            lo = -~mid;
+        }
+    }
+
+    return lo;
+}
+
+function upperBound(x, value) {
+    var mid = 0;
+    var lo = 0;
+    var hi = x.length;
+
+    while (lo < hi) {
+        mid = (lo + hi) >>> 1;
+
+        if (value >= x[mid]) {
+            lo = -~mid;
+        } else {
+            hi = mid;
+        }
+    }
+
+    return lo;
+}
+
+/**
+ * This function returns the quantile in which one would find the given value in
+ * the given array. It will copy and sort your array before each run, so
+ * if you know your array is already sorted, you should use `quantileRankSorted`
+ * instead.
+ *
+ * @param {Array<number>} x input
+ * @param {number} value the value for which to find the quantile rank
+ * @returns {number} the quantile rank
+ * @example
+ * quantileRank([4, 3, 1, 2], 3); // => 0.75
+ * quantileRank([4, 3, 2, 3, 1], 3); // => 0.7
+ * quantileRank([2, 4, 1, 3], 6); // => 1
+ * quantileRank([5, 3, 1, 2, 3], 4); // => 0.8
+ */
+function quantileRank(x, value) {
+    // Cloning and sorting the array
+    var sortedCopy = numericSort(x);
+
+    return quantileRankSorted(sortedCopy, value);
+}
+
+/**
+ * The [R Squared](http://en.wikipedia.org/wiki/Coefficient_of_determination)
+ * value of data compared with a function `f`
+ * is the sum of the squared differences between the prediction
+ * and the actual value.
+ *
+ * @param {Array<Array<number>>} x input data: this should be doubly-nested
+ * @param {Function} func function called on `[i][0]` values within the dataset
+ * @returns {number} r-squared value
+ * @example
+ * var samples = [[0, 0], [1, 1]];
+ * var regressionLine = linearRegressionLine(linearRegression(samples));
+ * rSquared(samples, regressionLine); // = 1 this line is a perfect fit
+ */
+function rSquared(x, func) {
+    if (x.length < 2) {
+        return 1;
+    }
+
+    // Compute the average y value for the actual
+    // data set in order to compute the
+    // _total sum of squares_
+    var sum = 0;
+    for (var i = 0; i < x.length; i++) {
+        sum += x[i][1];
+    }
+    var average = sum / x.length;
+
+    // Compute the total sum of squares - the
+    // squared difference between each point
+    // and the average of all points.
+    var sumOfSquares = 0;
+    for (var j = 0; j < x.length; j++) {
+        sumOfSquares += Math.pow(average - x[j][1], 2);
+    }
+
+    // Finally estimate the error: the squared
+    // difference between the estimate and the actual data
+    // value at each point.
+    var err = 0;
+    for (var k = 0; k < x.length; k++) {
+        err += Math.pow(x[k][1] - func(x[k][0]), 2);
+    }
+
+    // As the error grows larger, its ratio to the
+    // sum of squares increases and the r squared
+    // value grows lower.
+    return 1 - err / sumOfSquares;
+}
+
+/**
+ * The Root Mean Square (RMS) is
+ * a mean function used as a measure of the magnitude of a set
+ * of numbers, regardless of their sign.
+ * This is the square root of the mean of the squares of the
+ * input numbers.
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x a sample of one or more data points
+ * @returns {number} root mean square
+ * @throws {Error} if x is empty
+ * @example
+ * rootMeanSquare([-1, 1, -1, 1]); // => 1
+ */
+function rootMeanSquare(x) {
+    if (x.length === 0) {
+        throw new Error("rootMeanSquare requires at least one data point");
+    }
+
+    var sumOfSquares = 0;
+    for (var i = 0; i < x.length; i++) {
+        sumOfSquares += Math.pow(x[i], 2);
+    }
+
+    return Math.sqrt(sumOfSquares / x.length);
+}
+
+/**
+ * A [Fisher-Yates shuffle](http://en.wikipedia.org/wiki/Fisher%E2%80%93Yates_shuffle)
+ * in-place - which means that it **will change the order of the original
+ * array by reference**.
+ *
+ * This is an algorithm that generates a random [permutation](https://en.wikipedia.org/wiki/Permutation)
+ * of a set.
+ *
+ * @param {Array} x sample of one or more numbers
+ * @param {Function} [randomSource=Math.random] an optional entropy source that
+ * returns numbers between 0 inclusive and 1 exclusive: the range [0, 1)
+ * @returns {Array} x
+ * @example
+ * var x = [1, 2, 3, 4];
+ * shuffleInPlace(x);
+ * // x is shuffled to a value like [2, 1, 4, 3]
+ */
+function shuffleInPlace(x, randomSource) {
+    // a custom random number source can be provided if you want to use
+    // a fixed seed or another random number generator, like
+    // [random-js](https://www.npmjs.org/package/random-js)
+    randomSource = randomSource || Math.random;
+
+    // store the current length of the x to determine
+    // when no elements remain to shuffle.
+    var length = x.length;
+
+    // temporary is used to hold an item when it is being
+    // swapped between indices.
+    var temporary;
+
+    // The index to swap at each stage.
+    var index;
+
+    // While there are still items to shuffle
+    while (length > 0) {
+        // choose a random index within the subset of the array
+        // that is not yet shuffled
+        index = Math.floor(randomSource() * length--);
+
+        // store the value that we'll move temporarily
+        temporary = x[length];
+
+        // swap the value at `x[length]` with `x[index]`
+        x[length] = x[index];
+        x[index] = temporary;
+    }
+
+    return x;
+}
+
+/**
+ * A [Fisher-Yates shuffle](http://en.wikipedia.org/wiki/Fisher%E2%80%93Yates_shuffle)
+ * is a fast way to create a random permutation of a finite set. This is
+ * a function around `shuffle_in_place` that adds the guarantee that
+ * it will not modify its input.
+ *
+ * @param {Array} x sample of 0 or more numbers
+ * @param {Function} [randomSource=Math.random] an optional entropy source that
+ * returns numbers between 0 inclusive and 1 exclusive: the range [0, 1)
+ * @return {Array} shuffled version of input
+ * @example
+ * var shuffled = shuffle([1, 2, 3, 4]);
+ * shuffled; // = [2, 3, 1, 4] or any other random permutation
+ */
+function shuffle(x, randomSource) {
+    // slice the original array so that it is not modified
+    var sample = x.slice();
+
+    // and then shuffle that shallow-copied array, in place
+    return shuffleInPlace(sample, randomSource);
+}
+
+/**
+ * Create a [simple random sample](http://en.wikipedia.org/wiki/Simple_random_sample)
+ * from a given array of `n` elements.
+ *
+ * The sampled values will be in any order, not necessarily the order
+ * they appear in the input.
+ *
+ * @param {Array<any>} x input array. can contain any type
+ * @param {number} n count of how many elements to take
+ * @param {Function} [randomSource=Math.random] an optional entropy source that
+ * returns numbers between 0 inclusive and 1 exclusive: the range [0, 1)
+ * @return {Array} subset of n elements in original array
+ *
+ * @example
+ * var values = [1, 2, 4, 5, 6, 7, 8, 9];
+ * sample(values, 3); // returns 3 random values, like [2, 5, 8];
+ */
+function sample(x, n, randomSource) {
+    // shuffle the original array using a fisher-yates shuffle
+    var shuffled = shuffle(x, randomSource);
+
+    // and then return a subset of it - the first `n` elements.
+    return shuffled.slice(0, n);
+}
+
+/**
+ * [Sample covariance](https://en.wikipedia.org/wiki/Sample_mean_and_covariance) of two datasets:
+ * how much do the two datasets move together?
+ * x and y are two datasets, represented as arrays of numbers.
+ *
+ * @param {Array<number>} x a sample of two or more data points
+ * @param {Array<number>} y a sample of two or more data points
+ * @throws {Error} if x and y do not have equal lengths
+ * @throws {Error} if x or y have length of one or less
+ * @returns {number} sample covariance
+ * @example
+ * sampleCovariance([1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]); // => -3.5
+ */
+function sampleCovariance(x, y) {
+    // The two datasets must have the same length which must be more than 1
+    if (x.length !== y.length) {
+        throw new Error("sampleCovariance requires samples with equal lengths");
+    }
+
+    if (x.length < 2) {
+        throw new Error(
+            "sampleCovariance requires at least two data points in each sample"
+        );
+    }
+
+    // determine the mean of each dataset so that we can judge each
+    // value of the dataset fairly as the difference from the mean. this
+    // way, if one dataset is [1, 2, 3] and [2, 3, 4], their covariance
+    // does not suffer because of the difference in absolute values
+    var xmean = mean(x);
+    var ymean = mean(y);
+    var sum = 0;
+
+    // for each pair of values, the covariance increases when their
+    // difference from the mean is associated - if both are well above
+    // or if both are well below
+    // the mean, the covariance increases significantly.
+    for (var i = 0; i < x.length; i++) {
+        sum += (x[i] - xmean) * (y[i] - ymean);
+    }
+
+    // this is Bessels' Correction: an adjustment made to sample statistics
+    // that allows for the reduced degree of freedom entailed in calculating
+    // values from samples rather than complete populations.
+    var besselsCorrection = x.length - 1;
+
+    // the covariance is weighted by the length of the datasets.
+    return sum / besselsCorrection;
+}
+
+/**
+ * The [correlation](http://en.wikipedia.org/wiki/Correlation_and_dependence) is
+ * a measure of how correlated two datasets are, between -1 and 1
+ *
+ * @param {Array<number>} x first input
+ * @param {Array<number>} y second input
+ * @returns {number} sample correlation
+ * @example
+ * sampleCorrelation([1, 2, 3, 4, 5, 6], [2, 2, 3, 4, 5, 60]).toFixed(2);
+ * // => '0.69'
+ */
+function sampleCorrelation(x, y) {
+    var cov = sampleCovariance(x, y);
+    var xstd = sampleStandardDeviation(x);
+    var ystd = sampleStandardDeviation(y);
+
+    return cov / xstd / ystd;
+}
+
+/**
+ * [Kurtosis](http://en.wikipedia.org/wiki/Kurtosis) is
+ * a measure of the heaviness of a distribution's tails relative to its
+ * variance. The kurtosis value can be positive or negative, or even undefined.
+ *
+ * Implementation is based on Fisher's excess kurtosis definition and uses
+ * unbiased moment estimators. This is the version found in Excel and available
+ * in several statistical packages, including SAS and SciPy.
+ *
+ * @param {Array<number>} x a sample of 4 or more data points
+ * @returns {number} sample kurtosis
+ * @throws {Error} if x has length less than 4
+ * @example
+ * sampleKurtosis([1, 2, 2, 3, 5]); // => 1.4555765595463122
+ */
+function sampleKurtosis(x) {
+    var n = x.length;
+
+    if (n < 4) {
+        throw new Error("sampleKurtosis requires at least four data points");
+    }
+
+    var meanValue = mean(x);
+    var tempValue;
+    var secondCentralMoment = 0;
+    var fourthCentralMoment = 0;
+
+    for (var i = 0; i < n; i++) {
+        tempValue = x[i] - meanValue;
+        secondCentralMoment += tempValue * tempValue;
+        fourthCentralMoment += tempValue * tempValue * tempValue * tempValue;
+    }
+
+    return (
+        ((n - 1) / ((n - 2) * (n - 3))) *
+        ((n * (n + 1) * fourthCentralMoment) /
+            (secondCentralMoment * secondCentralMoment) -
+            3 * (n - 1))
+    );
+}
+
+/**
+ * Rank values, giving tied values the average of the ranks they span.
+ *
+ * Spearman's rho is defined on these midranks. Assigning tied values
+ * distinct consecutive ranks instead would make the rank of a value depend
+ * on where it happens to sit in the input array, and therefore make the
+ * correlation depend on the order the pairs are listed in.
+ *
+ * @private
+ * @param {Array<number>} values input
+ * @returns {Array<number>} ranks, in the order of the input
+ */
+function midranks(values) {
+    var order = values
+        .map(function (value, index) { return [value, index]; })
+        .sort(function (a, b) { return a[0] - b[0]; });
+
+    var ranks = Array(values.length);
+    var i = 0;
+    while (i < order.length) {
+        // Extend j across every value tied with the one at i.
+        var j = i;
+        while (j + 1 < order.length && order[j + 1][0] === order[i][0]) {
+            j++;
+        }
+        var rank = (i + j) / 2;
+        for (var k = i; k <= j; k++) {
+            ranks[order[k][1]] = rank;
+        }
+        i = j + 1;
+    }
+    return ranks;
+}
+
+/**
+ * The [rank correlation](https://en.wikipedia.org/wiki/Rank_correlation) is
+ * a measure of the strength of monotonic relationship between two arrays
+ *
+ * Tied values share the average of the ranks they span, so the result
+ * depends only on the paired data and not on the order the pairs are given
+ * in. When either input has no rank variance the correlation is undefined
+ * and the result is `NaN`.
+ *
+ * @param {Array<number>} x first input
+ * @param {Array<number>} y second input
+ * @returns {number} sample rank correlation
+ * @example
+ * sampleRankCorrelation([1, 2, 3, 4, 5], [1, 4, 9, 16, 25]);
+ * // => 1
+ */
+function sampleRankCorrelation(x, y) {
+    return sampleCorrelation(midranks(x), midranks(y));
+}
+
+/**
+ * [Skewness](http://en.wikipedia.org/wiki/Skewness) is
+ * a measure of the extent to which a probability distribution of a
+ * real-valued random variable "leans" to one side of the mean.
+ * The skewness value can be positive or negative, or even undefined.
+ *
+ * Implementation is based on the adjusted Fisher-Pearson standardized
+ * moment coefficient, which is the version found in Excel and several
+ * statistical packages including Minitab, SAS and SPSS.
+ *
+ * Pass `biased` to opt into the biased coefficient instead, which is the
+ * population moment ratio `m3 / m2^(3/2)`. That is what R reports and what
+ * scipy returns by default; the adjusted coefficient above is scipy's
+ * `bias=False`. The two differ by a factor of `sqrt(n * (n - 1)) / (n - 2)`.
+ *
+ * @since 4.1.0
+ * @param {Array<number>} x a sample of 3 or more data points
+ * @param {boolean} [biased=false] if true, return the biased coefficient
+ * @returns {number} sample skewness
+ * @throws {Error} if x has length less than 3
+ * @example
+ * sampleSkewness([2, 4, 6, 3, 1]); // => 0.590128656384365
+ * sampleSkewness([2, 4, 6, 3, 1], true); // => 0.3958703373438167
+ */
+function sampleSkewness(x, biased) {
+    if ( biased === void 0 ) biased = false;
+
+    if (x.length < 3) {
+        throw new Error("sampleSkewness requires at least three data points");
+    }
+
+    var meanValue = mean(x);
+    var tempValue;
+    var sumSquaredDeviations = 0;
+    var sumCubedDeviations = 0;
+
+    for (var i = 0; i < x.length; i++) {
+        tempValue = x[i] - meanValue;
+        sumSquaredDeviations += tempValue * tempValue;
+        sumCubedDeviations += tempValue * tempValue * tempValue;
+    }
+
+    var n = x.length;
+
+    if (biased) {
+        // The population moments, without Bessel's correction: the biased
+        // coefficient is the third central moment over the second raised
+        // to three halves.
+        var secondCentralMoment = sumSquaredDeviations / n;
+        var thirdCentralMoment = sumCubedDeviations / n;
+
+        return thirdCentralMoment / Math.pow(secondCentralMoment, 3 / 2);
+    }
+
+    // this is Bessels' Correction: an adjustment made to sample statistics
+    // that allows for the reduced degree of freedom entailed in calculating
+    // values from samples rather than complete populations.
+    var besselsCorrection = x.length - 1;
+
+    // Find the mean value of that list
+    var theSampleStandardDeviation = Math.sqrt(
+        sumSquaredDeviations / besselsCorrection
+    );
+
+    var cubedS = Math.pow(theSampleStandardDeviation, 3);
+
+    return (n * sumCubedDeviations) / ((n - 1) * (n - 2) * cubedS);
+}
+
+/**
+ * Sampling with replacement is a type of sampling that allows the same
+ * item to be picked out of a population more than once.
+ *
+ * @param {Array<*>} x an array of any kind of value
+ * @param {number} n count of how many elements to take
+ * @param {Function} [randomSource=Math.random] an optional entropy source that
+ * returns numbers between 0 inclusive and 1 exclusive: the range [0, 1)
+ * @return {Array} n sampled items from the population
+ * @example
+ * var values = [1, 2, 3, 4];
+ * sampleWithReplacement(values, 2); // returns 2 random values, like [2, 4];
+ */
+function sampleWithReplacement(x, n, randomSource) {
+    if (x.length === 0) {
+        return [];
+    }
+
+    // a custom random number source can be provided if you want to use
+    // a fixed seed or another random number generator, like
+    // [random-js](https://www.npmjs.org/package/random-js)
+    randomSource = randomSource || Math.random;
+
+    var length = x.length;
+    var sample = [];
+
+    for (var i = 0; i < n; i++) {
+        var index = Math.floor(randomSource() * length);
+
+        sample.push(x[index]);
+    }
+
+    return sample;
+}
+
+/**
+ * The [root mean square](https://en.wikipedia.org/wiki/Root_mean_square)
+ * computed by scaling, which is an equivalent way of computing
+ * `rootMeanSquare` suitable for values whose squares leave floating point
+ * range.
+ *
+ * `rootMeanSquare` sums the squares directly, so it returns `Infinity` once
+ * a value exceeds about 1e154 and `0` once every value falls below about
+ * 1e-162. This function divides through by the largest magnitude first, so
+ * the squares it sums are all at most one.
+ *
+ * It runs in `O(n)`, linear time, with respect to the length of the array,
+ * in two passes rather than one.
+ *
+ * @param {Array<number>} x a sample of one or more data points
+ * @returns {number} root mean square
+ * @throws {Error} if x is empty
+ * @example
+ * scaledRootMeanSquare([-1, 1, -1, 1]); // => 1
+ * scaledRootMeanSquare([1e200, 2e200, 3e200]); // => 2.1602468994692866e+200
+ */
+function scaledRootMeanSquare(x) {
+    if (x.length === 0) {
+        throw new Error(
+            "scaledRootMeanSquare requires at least one data point"
+        );
+    }
+
+    var max = 0;
+    for (var i = 0; i < x.length; i++) {
+        var magnitude = Math.abs(x[i]);
+        max = Math.max(max, magnitude);
+    }
+
+    // Every value is zero, and the division below would be 0 / 0.
+    if (max === 0) {
+        return 0;
+    }
+
+    // An infinite or missing largest value cannot be scaled away, and
+    // dividing by it would turn the result into NaN. Report it as
+    // `rootMeanSquare` does.
+    if (!Number.isFinite(max)) {
+        return max;
+    }
+
+    var sumOfSquares = 0;
+    for (var i$1 = 0; i$1 < x.length; i$1++) {
+        var scaled = x[i$1] / max;
+        sumOfSquares += scaled * scaled;
+    }
+
+    return max * Math.sqrt(sumOfSquares / x.length);
+}
+
+/**
+ * The [variance](http://en.wikipedia.org/wiki/Variance)
+ * is the sum of squared deviations from the mean.
+ *
+ * This is an implementation of variance, not sample variance:
+ * see the `sampleVariance` method if you want a sample measure.
+ *
+ * @param {Array<number>} x a population of one or more data points
+ * @returns {number} variance: a value greater than or equal to zero.
+ * zero indicates that all values are identical.
+ * @throws {Error} if x's length is 0
+ * @example
+ * variance([1, 2, 3, 4, 5, 6]); // => 2.9166666666666665
+ */
+function variance(x) {
+    if (x.length === 0) {
+        throw new Error("variance requires at least one data point");
+    }
+
+    // Find the mean of squared deviations between the
+    // mean value and each value.
+    return sumNthPowerDeviations(x, 2) / x.length;
+}
+
+/**
+ * The [standard deviation](http://en.wikipedia.org/wiki/Standard_deviation)
+ * is the square root of the variance. This is also known as the population
+ * standard deviation. It's useful for measuring the amount
+ * of variation or dispersion in a set of values.
+ *
+ * Standard deviation is only appropriate for full-population knowledge: for
+ * samples of a population, {@link sampleStandardDeviation} is
+ * more appropriate.
+ *
+ * @param {Array<number>} x input
+ * @returns {number} standard deviation
+ * @example
+ * variance([2, 4, 4, 4, 5, 5, 7, 9]); // => 4
+ * standardDeviation([2, 4, 4, 4, 5, 5, 7, 9]); // => 2
+ */
+function standardDeviation(x) {
+    if (x.length === 1) {
+        return 0;
+    }
+    var v = variance(x);
+    return Math.sqrt(v);
+}
+
+/**
+ * When removing a value from a list, one does not have to necessary
+ * recompute the mean of the list in linear time. They can instead use
+ * this function to compute the new mean by providing the current mean,
+ * the number of elements in the list that produced it and the value to remove.
+ *
+ * @since 3.0.0
+ * @param {number} mean current mean
+ * @param {number} n number of items in the list
+ * @param {number} value the value to remove
+ * @returns {number} the new mean
+ *
+ * @example
+ * subtractFromMean(20.5, 6, 53); // => 14
+ */
+function subtractFromMean(mean, n, value) {
+    return (mean * n - value) / (n - 1);
+}
+
+/**
+ * This is to compute [a one-sample t-test](https://en.wikipedia.org/wiki/Student%27s_t-test#One-sample_t-test), comparing the mean
+ * of a sample to a known value, x.
+ *
+ * in this case, we're trying to determine whether the
+ * population mean is equal to the value that we know, which is `x`
+ * here. Usually the results here are used to look up a
+ * [p-value](http://en.wikipedia.org/wiki/P-value), which, for
+ * a certain level of significance, will let you determine that the
+ * null hypothesis can or cannot be rejected.
+ *
+ * @param {Array<number>} x sample of one or more numbers
+ * @param {number} expectedValue expected value of the population mean
+ * @returns {number} value
+ * @example
+ * tTest([1, 2, 3, 4, 5, 6], 3.385).toFixed(2); // => '0.16'
+ */
+function tTest(x, expectedValue) {
+    // The mean of the sample
+    var sampleMean = mean(x);
+
+    // The standard deviation of the sample
+    var sd = standardDeviation(x);
+
+    // Square root the length of the sample
+    var rootN = Math.sqrt(x.length);
+
+    // returning the t value
+    return (sampleMean - expectedValue) / (sd / rootN);
+}
+
+/**
+ * This is to compute [two sample t-test](http://en.wikipedia.org/wiki/Student's_t-test).
+ * Tests whether "mean(X)-mean(Y) = difference", (
+ * in the most common case, we often have `difference == 0` to test if two samples
+ * are likely to be taken from populations with the same mean value) with
+ * no prior knowledge on standard deviations of both samples
+ * other than the fact that they have the same standard deviation.
+ *
+ * Usually the results here are used to look up a
+ * [p-value](http://en.wikipedia.org/wiki/P-value), which, for
+ * a certain level of significance, will let you determine that the
+ * null hypothesis can or cannot be rejected.
+ *
+ * `diff` can be omitted if it equals 0.
+ *
+ * [This is used to reject](https://en.wikipedia.org/wiki/Exclusion_of_the_null_hypothesis)
+ * a null hypothesis that the two populations that have been sampled into
+ * `sampleX` and `sampleY` are equal to each other.
+ *
+ * @param {Array<number>} sampleX a sample as an array of numbers
+ * @param {Array<number>} sampleY a sample as an array of numbers
+ * @param {number} [difference=0]
+ * @returns {number|null} test result
+ *
+ * @example
+ * tTestTwoSample([1, 2, 3, 4], [3, 4, 5, 6], 0); // => -2.1908902300206643
+ */
+function tTestTwoSample(sampleX, sampleY, difference) {
+    var n = sampleX.length;
+    var m = sampleY.length;
+
+    // If either sample doesn't actually have any values, we can't
+    // compute this at all, so we return `null`.
+    if (!n || !m) {
+        return null;
+    }
+
+    // default difference (mu) is zero
+    if (!difference) {
+        difference = 0;
+    }
+
+    var meanX = mean(sampleX);
+    var meanY = mean(sampleY);
+    var sampleVarianceX = sampleVariance(sampleX);
+    var sampleVarianceY = sampleVariance(sampleY);
+
+    if (
+        typeof meanX === "number" &&
+        typeof meanY === "number" &&
+        typeof sampleVarianceX === "number" &&
+        typeof sampleVarianceY === "number"
+    ) {
+        var weightedVariance =
+            ((n - 1) * sampleVarianceX + (m - 1) * sampleVarianceY) /
+            (n + m - 2);
+
+        return (
+            (meanX - meanY - difference) /
+            Math.sqrt(weightedVariance * (1 / n + 1 / m))
+        );
+    }
+}
+
+/**
+ * Validate values and weights for weighted statistics and return the total
+ * weight.
+ *
+ * @param {Array<number>} x input values
+ * @param {Array<number>} weights weights for each input value
+ * @param {string} name function name for error messages
+ * @returns {number} total weight
+ * @private
+ */
+function validateWeightedInput(x, weights, name) {
+    if (x.length === 0) {
+        throw new Error((name + " requires at least one data point"));
+    }
+
+    if (x.length !== weights.length) {
+        throw new Error(
+            (name + " requires values and weights to be the same length")
+        );
+    }
+
+    var totalWeight = 0;
+
+    for (var i = 0; i < weights.length; i++) {
+        if (weights[i] < 0) {
+            throw new Error((name + " requires weights to be non-negative"));
+        }
+
+        totalWeight += weights[i];
+    }
+
+    if (totalWeight === 0) {
+        throw new Error((name + " requires at least one positive weight"));
+    }
+
+    return totalWeight;
+}
+
+/**
+ * [Weighted least squares](https://en.wikipedia.org/wiki/Weighted_least_squares)
+ * fits a line through a set of coordinates in which some observations count
+ * for more than others, which is what R's `lm()` does when given a `weights`
+ * argument. `linearRegression` is the special case where every weight is
+ * equal.
+ *
+ * A weight of zero drops its observation from the fit. Weights are relative,
+ * so scaling all of them by the same factor leaves the line unchanged.
+ *
+ * @param {Array<Array<number>>} data an array of two-element arrays,
+ * like `[[0, 1], [2, 3]]`
+ * @param {Array<number>} weights weight for each coordinate
+ * @returns {Object} object containing slope and intersect of regression line
+ * @throws {Error} if data is empty, weights is a different length than data,
+ * all weights are zero, or a weight is negative
+ * @example
+ * weightedLinearRegression([[0, 0], [1, 1], [2, 2]], [1, 1, 1]); // => { m: 1, b: 0 }
+ */
+function weightedLinearRegression(data, weights) {
+    var totalWeight = validateWeightedInput(
+        data,
+        weights,
+        "weightedLinearRegression"
+    );
+
+    // With one point the slope is unconstrained, so match `linearRegression`
+    // and take the horizontal line through it.
+    if (data.length === 1) {
+        return { m: 0, b: data[0][1] };
+    }
+
+    // The weighted means of x and y. Centering on them before accumulating
+    // the cross products keeps the sums small when the coordinates are not.
+    var sumWeightedX = 0;
+    var sumWeightedY = 0;
+    for (var i = 0; i < data.length; i++) {
+        sumWeightedX += weights[i] * data[i][0];
+        sumWeightedY += weights[i] * data[i][1];
+    }
+    var meanX = sumWeightedX / totalWeight;
+    var meanY = sumWeightedY / totalWeight;
+
+    var sumXY = 0;
+    var sumXX = 0;
+    for (var i$1 = 0; i$1 < data.length; i$1++) {
+        var deviationX = data[i$1][0] - meanX;
+        sumXY += weights[i$1] * deviationX * (data[i$1][1] - meanY);
+        sumXX += weights[i$1] * deviationX * deviationX;
+    }
+
+    var m = sumXY / sumXX;
+
+    return { m: m, b: meanY - m * meanX };
+}
+
+/**
+ * The [weighted mean](https://en.wikipedia.org/wiki/Weighted_arithmetic_mean),
+ * _also known as weighted average_, is the sum of each value multiplied by its
+ * weight, divided by the total weight.
+ *
+ * The weighted values are accumulated with the same
+ * [Kahan-Babuska](https://pdfs.semanticscholar.org/1760/7d467cda1d0277ad272deb2113533131dc09.pdf)
+ * correction that {@link sum} uses, so that terms which cancel do not lose
+ * precision. The correction is applied in a single pass, without building an
+ * intermediate array.
+ *
+ * This runs in `O(n)`, linear time, with respect to the length of the array.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @param {Array<number>} weights non-negative weights for each data point
+ * @throws {Error} if x is empty, weights is a different length than x, all weights are zero, or a weight is negative
+ * @returns {number} weighted mean
+ * @example
+ * weightedMean([80, 90, 100], [1, 1, 2]); // => 92.5
+ */
+function weightedMean(x, weights) {
+    var totalWeight = validateWeightedInput(x, weights, "weightedMean");
+
+    var weightedSum = x[0] * weights[0];
+    var correction = 0;
+    var transition;
+    var value;
+
+    for (var i = 1; i < x.length; i++) {
+        value = x[i] * weights[i];
+        transition = weightedSum + value;
+
+        if (Math.abs(weightedSum) >= Math.abs(value)) {
+            correction += weightedSum - transition + value;
+        } else {
+            correction += value - transition + weightedSum;
+        }
+
+        weightedSum = transition;
+    }
+
+    return (weightedSum + correction) / totalWeight;
+}
+
+/**
+ * The weighted quantile is the value whose cumulative weight reaches the
+ * requested probability.
+ *
+ * This implementation sorts value/weight pairs by value, then returns the
+ * first value where cumulative weight is greater than or equal to `p` times the
+ * total weight. When p is an array, the result is also an array containing the
+ * appropriate weighted quantiles in input order.
+ *
+ * @param {Array<number>} x sample of one or more data points
+ * @param {Array<number>} weights non-negative weights for each data point
+ * @param {Array<number> | number} p the desired quantile, as a number between 0 and 1
+ * @throws {Error} if x is empty, weights is a different length than x, all weights are zero, a weight is negative, or p is outside of the range from 0 to 1
+ * @returns {number} weighted quantile
+ * @example
+ * weightedQuantile([1, 2, 3], [1, 1, 2], 0.5); // => 2
+ */
+function weightedQuantile(x, weights, p) {
+    var totalWeight = validateWeightedInput(x, weights, "weightedQuantile");
+    var sorted = [];
+
+    for (var i = 0; i < x.length; i++) {
+        sorted.push([x[i], weights[i]]);
+    }
+
+    sorted.sort(compareValue);
+
+    if (Array.isArray(p)) {
+        var results = [];
+
+        for (var i$1 = 0; i$1 < p.length; i$1++) {
+            results[i$1] = weightedQuantileSorted(sorted, totalWeight, p[i$1]);
+        }
+
+        return results;
+    }
+
+    return weightedQuantileSorted(sorted, totalWeight, p);
+}
+
+function weightedQuantileSorted(sorted, totalWeight, p) {
+    if (p < 0 || p > 1) {
+        throw new Error("quantiles must be between 0 and 1");
+    }
+
+    if (p === 0) {
+        return sorted[0][0];
+    }
+
+    var threshold = p * totalWeight;
+    var cumulativeWeight = 0;
+
+    for (var i = 0; i < sorted.length; i++) {
+        cumulativeWeight += sorted[i][1];
+
+        if (cumulativeWeight >= threshold) {
+            return sorted[i][0];
+        }
+    }
+
+    return sorted[sorted.length - 1][0];
+}
+
+function compareValue(a, b) {
+    return a[0] - b[0];
+}
+
+/**
+ * The [weighted variance](https://en.wikipedia.org/wiki/Weighted_arithmetic_mean#Weighted_sample_variance)
+ * is the average weighted squared deviation from the weighted mean.
+ *
+ * This is a population weighted variance: see the `variance` method for the
+ * unweighted population variance.
+ *
+ * @param {Array<number>} x population of one or more data points
+ * @param {Array<number>} weights non-negative weights for each data point
+ * @throws {Error} if x is empty, weights is a different length than x, all weights are zero, or a weight is negative
+ * @returns {number} weighted variance
+ * @example
+ * weightedVariance([2, 4, 4, 4, 5, 5, 7, 9], [1, 1, 1, 1, 1, 1, 1, 1]); // => 4
+ */
+function weightedVariance(x, weights) {
+    var totalWeight = validateWeightedInput(x, weights, "weightedVariance");
+    var mean = weightedMean(x, weights);
+    var weightedSumSquaredDeviations = 0;
+
+    for (var i = 0; i < x.length; i++) {
+        var deviation = x[i] - mean;
+        weightedSumSquaredDeviations += weights[i] * deviation * deviation;
+    }
+
+    return weightedSumSquaredDeviations / totalWeight;
+}
+
+/**
+ * The [weighted standard deviation](https://en.wikipedia.org/wiki/Standard_deviation)
+ * is the square root of the weighted variance.
+ *
+ * This is a population weighted standard deviation.
+ *
+ * @param {Array<number>} x population of one or more data points
+ * @param {Array<number>} weights non-negative weights for each data point
+ * @throws {Error} if x is empty, weights is a different length than x, all weights are zero, or a weight is negative
+ * @returns {number} weighted standard deviation
+ * @example
+ * weightedStandardDeviation([2, 4, 4, 4, 5, 5, 7, 9], [1, 1, 1, 1, 1, 1, 1, 1]); // => 2
+ */
+function weightedStandardDeviation(x, weights) {
+    return Math.sqrt(weightedVariance(x, weights));
+}
+
+/**
+ * This function calculates the Wilcoxon rank sum statistic for the first sample
+ * with respect to the second. The Wilcoxon rank sum test is a non-parametric
+ * alternative to the t-test which is equivalent to the
+ * [Mann-Whitney U test](https://en.wikipedia.org/wiki/Mann%E2%80%93Whitney_U_test).
+ * The statistic is calculated by pooling all the observations together, ranking them,
+ * and then summing the ranks associated with one of the samples. If this rank sum is
+ * sufficiently large or small we reject the hypothesis that the two samples come
+ * from the same distribution in favor of the alternative that one is shifted with
+ * respect to the other.
+ *
+ * @param {Array<number>} sampleX a sample as an array of numbers
+ * @param {Array<number>} sampleY a sample as an array of numbers
+ * @returns {number} rank sum for sampleX
+ *
+ * @example
+ * wilcoxonRankSum([1, 4, 8], [9, 12, 15]); // => 6
+ */
+function wilcoxonRankSum(sampleX, sampleY) {
+    if (!sampleX.length || !sampleY.length) {
+        throw new Error("Neither sample can be empty");
+    }
+
+    var pooledSamples = sampleX
+        .map(function (x) { return ({ label: "x", value: x }); })
+        .concat(sampleY.map(function (y) { return ({ label: "y", value: y }); }))
+        .sort(function (a, b) { return a.value - b.value; });
+
+    for (var rank = 0; rank < pooledSamples.length; rank++) {
+        pooledSamples[rank].rank = rank;
+    }
+
+    var tiedRanks = [pooledSamples[0].rank];
+    for (var i = 1; i < pooledSamples.length; i++) {
+        if (pooledSamples[i].value === pooledSamples[i - 1].value) {
+            tiedRanks.push(pooledSamples[i].rank);
+            if (i === pooledSamples.length - 1) {
+                replaceRanksInPlace(pooledSamples, tiedRanks);
+            }
+        } else {
+            if (tiedRanks.length > 1) {
+                replaceRanksInPlace(pooledSamples, tiedRanks);
+            }
+            tiedRanks = [pooledSamples[i].rank];
+        }
+    }
+
+    function replaceRanksInPlace(pooledSamples, tiedRanks) {
+        var average = (tiedRanks[0] + tiedRanks[tiedRanks.length - 1]) / 2;
+        for (var i = 0; i < tiedRanks.length; i++) {
+            pooledSamples[tiedRanks[i]].rank = average;
+        }
+    }
+
+    var rankSum = 0;
+
+    for (var i$1 = 0; i$1 < pooledSamples.length; i$1++) {
+        var sample = pooledSamples[i$1];
+        if (sample.label === "x") {
+            rankSum += sample.rank + 1;
+        }
+    }
+
+    return rankSum;
+}
+
+/**
+ * We use `ε`, epsilon, as a stopping criterion when we want to iterate
+ * until we're "close enough". Epsilon is a very small number: for
+ * simple statistics, that number is **0.0001**
+ *
+ * This is used in calculations like the binomialDistribution, in which
+ * the process of finding a value is [iterative](https://en.wikipedia.org/wiki/Iterative_method):
+ * it progresses until it is close enough.
+ *
+ * Below is an example of using epsilon in [gradient descent](https://en.wikipedia.org/wiki/Gradient_descent),
+ * where we're trying to find a local minimum of a function's derivative,
+ * given by the `fDerivative` method.
+ *
+ * @example
+ * // From calculation, we expect that the local minimum occurs at x=9/4
+ * var x_old = 0;
+ * // The algorithm starts at x=6
+ * var x_new = 6;
+ * var stepSize = 0.01;
+ *
+ * function fDerivative(x) {
+ *   return 4 * Math.pow(x, 3) - 9 * Math.pow(x, 2);
+ * }
+ *
+ * // The loop runs until the difference between the previous
+ * // value and the current value is smaller than epsilon - a rough
+ * // meaure of 'close enough'
+ * while (Math.abs(x_new - x_old) > ss.epsilon) {
+ *   x_old = x_new;
+ *   x_new = x_old - stepSize * fDerivative(x_old);
+ * }
+ *
+ * console.log('Local minimum occurs at', x_new);
+ */
+var epsilon = 0.0001;
+
+/**
+ * Relative error.
+ *
+ * This is more difficult to calculate than it first appears [1,2].  The usual
+ * formula for the relative error between an actual value A and an expected
+ * value E is `|(A-E)/E|`, but:
+ *
+ * 1. If the expected value is 0, any other value has infinite relative error,
+ *    which is counter-intuitive: if the expected voltage is 0, getting 1/10th
+ *    of a volt doesn't feel like an infinitely large error.
+ *
+ * 2. This formula does not satisfy the mathematical definition of a metric [3].
+ *    [4] solved this problem by defining the relative error as `|ln(|A/E|)|`,
+ *    but that formula only works if all values are positive: for example, it
+ *    reports the relative error of -10 and 10 as 0.
+ *
+ * Our implementation sticks with convention and returns:
+ *
+ * - 0 if the actual and expected values are both zero
+ * - Infinity if the actual value is non-zero and the expected value is zero
+ * - `|(A-E)/E|` in all other cases
+ *
+ * [1] https://math.stackexchange.com/questions/677852/how-to-calculate-relative-error-when-true-value-is-zero
+ * [2] https://en.wikipedia.org/wiki/Relative_change_and_difference
+ * [3] https://en.wikipedia.org/wiki/Metric_(mathematics)#Definition
+ * [4] F.W.J. Olver: "A New Approach to Error Arithmetic." SIAM Journal on
+ *     Numerical Analysis, 15(2), 1978, 10.1137/0715024.
+ *
+ * @param {number} actual The actual value.
+ * @param {number} expected The expected value.
+ * @return {number} The relative error.
+ */
+function relativeError(actual, expected) {
+    // These lines are actually covered by tests, but it seems
+    // like c8 has a bug that marks them as not covered.
+    /* c8 ignore start */
+    if (actual === 0 && expected === 0) {
+        return 0;
+    }
+    /* c8 ignore end */
+    return Math.abs((actual - expected) / expected);
+}
+
+/**
+ * Approximate equality.
+ *
+ * @param {number} actual The value to be tested.
+ * @param {number} expected The reference value.
+ * @param {number} [tolerance=epsilon] The acceptable relative difference.
+ * @return {boolean} Whether numbers are within tolerance.
+ */
+function approxEqual(actual, expected, tolerance) {
+    if ( tolerance === void 0 ) tolerance = epsilon;
+
+    return relativeError(actual, expected) <= tolerance;
+}
+
+/**
+ * [Bayesian Classifier](http://en.wikipedia.org/wiki/Naive_Bayes_classifier)
+ *
+ * This is a naïve bayesian classifier that takes
+ * singly-nested objects.
+ *
+ * @class
+ * @example
+ * var bayes = new BayesianClassifier();
+ * bayes.train({
+ *   species: 'Cat'
+ * }, 'animal');
+ * var result = bayes.score({
+ *   species: 'Cat'
+ * })
+ * // result
+ * // {
+ * //   animal: 1
+ * // }
+ */
+var BayesianClassifier = function BayesianClassifier() {
+    // The number of items that are currently
+    // classified in the model
+    this.totalCount = 0;
+    // Every item classified in the model
+    this.data = {};
+};
+
+/**
+ * Train the classifier with a new item, which has a single
+ * dimension of Javascript literal keys and values.
+ *
+ * @param {Object} item an object with singly-deep properties
+ * @param {string} category the category this item belongs to
+ * @return {undefined} adds the item to the classifier
+ */
+BayesianClassifier.prototype.train = function train (item, category) {
+    // If the data object doesn't have any values
+    // for this category, create a new object for it.
+    if (!this.data[category]) {
+        this.data[category] = {};
+    }
+
+    // Iterate through each key in the item.
+    for (var k in item) {
+        var v = item[k];
+        // Initialize the nested object `data[category][k][item[k]]`
+        // with an object of keys that equal 0.
+        if (this.data[category][k] === undefined) {
+            this.data[category][k] = {};
+        }
+        if (this.data[category][k][v] === undefined) {
+            this.data[category][k][v] = 0;
+        }
+
+        // And increment the key for this key/value combination.
+        this.data[category][k][v]++;
+    }
+
+    // Increment the number of items classified
+    this.totalCount++;
+};
+
+/**
+ * Generate a score of how well this item matches all
+ * possible categories based on its attributes
+ *
+ * @param {Object} item an item in the same format as with train
+ * @returns {Object} of probabilities that this item belongs to a
+ * given category.
+ */
+BayesianClassifier.prototype.score = function score (item) {
+    // Initialize an empty array of odds per category.
+    var odds = {};
+    var category;
+    // Iterate through each key in the item,
+    // then iterate through each category that has been used
+    // in previous calls to `.train()`
+    for (var k in item) {
+        var v = item[k];
+        for (category in this.data) {
+            // Create an empty object for storing key - value combinations
+            // for this category, keeping combinations already collected
+            // from earlier properties of the same item.
+            if (odds[category] === undefined) {
+                odds[category] = {};
+            }
+
+            // If this item doesn't even have a property, it counts for nothing,
+            // but if it does have the property that we're looking for from
+            // the item to categorize, it counts based on how popular it is
+            // versus the whole population.
+            if (this.data[category][k]) {
+                odds[category][k + "_" + v] =
+                    (this.data[category][k][v] || 0) / this.totalCount;
+            } else {
+                odds[category][k + "_" + v] = 0;
+            }
+        }
+    }
+
+    // Set up a new object that will contain sums of these odds by category
+    var oddsSums = {};
+
+    for (category in odds) {
+        // Tally all of the odds for each category-combination pair -
+        // the non-existence of a category does not add anything to the
+        // score.
+        oddsSums[category] = 0;
+        for (var combination in odds[category]) {
+            oddsSums[category] += odds[category][combination];
+        }
+    }
+
+    return oddsSums;
+};
+
+/**
+ * The [Bernoulli distribution](http://en.wikipedia.org/wiki/Bernoulli_distribution)
+ * is the probability discrete
+ * distribution of a random variable which takes value 1 with success
+ * probability `p` and value 0 with failure
+ * probability `q` = 1 - `p`. It can be used, for example, to represent the
+ * toss of a coin, where "1" is defined to mean "heads" and "0" is defined
+ * to mean "tails" (or vice versa). It is
+ * a special case of a Binomial Distribution
+ * where `n` = 1.
+ *
+ * @param {number} p input value, between 0 and 1 inclusive
+ * @returns {number[]} values of bernoulli distribution at this point
+ * @throws {Error} if p is outside 0 and 1
+ * @example
+ * bernoulliDistribution(0.3); // => [0.7, 0.3]
+ */
+function bernoulliDistribution(p) /*: number[] */ {
+    // Check that `p` is a valid probability (0 ≤ p ≤ 1)
+    if (p < 0 || p > 1) {
+        throw new Error(
+            "bernoulliDistribution requires probability to be between 0 and 1 inclusive"
+        );
+    }
+
+    return [1 - p, p];
+}
+
+// Define series coefficients
+var COEFFICIENTS = (/* unused pure expression or super */ null && ([
+    0.99999999999999709182, 57.156235665862923517, -59.59796035547549,
+    14.136097974741747174, -0.4919138160976202, 0.33994649984811888699e-4,
+    0.46523628927048575665e-4, -9837447530487956e-20,
+    0.15808870322491248884e-3, -21026444172410488e-20,
+    0.2174396181152126432e-3, -1643181065367639e-19,
+    0.84418223983852743293e-4, -26190838401581408e-21,
+    0.36899182659531622704e-5
+]));
+
+var g = (/* unused pure expression or super */ null && (607 / 128));
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+
+/**
+ * Compute the logarithm of the [gamma function](https://en.wikipedia.org/wiki/Gamma_function) of a value using Lanczos' approximation.
+ * This function takes as input any real-value n greater than 0.
+ * This function is useful for values of n too large for the normal gamma function (n > 165).
+ * The code is based on Lanczo's Gamma approximation, defined [here](http://my.fit.edu/~gabdo/gamma.txt).
+ *
+ * @param {number} n Any real number greater than zero.
+ * @returns {number} The logarithm of gamma of the input value.
+ *
+ * @example
+ * gammaln(500); // 2605.1158503617335
+ * gammaln(2.4); // 0.21685932244884043
+ */
+function gammaln(n) {
+    // Return infinity if value not in domain
+    if (n <= 0) {
+        return Number.POSITIVE_INFINITY;
+    }
+
+    // Decrement n, because approximation is defined for n - 1
+    n--;
+
+    // Create series approximation
+    var a = COEFFICIENTS[0];
+
+    for (var i = 1; i < 15; i++) {
+        a += COEFFICIENTS[i] / (n + i);
+    }
+
+    var tmp = g + 0.5 + n;
+
+    // Return natural logarithm of gamma(n)
+    return LOGSQRT2PI + Math.log(a) - tmp + (n + 0.5) * Math.log(tmp);
+}
+
+/**
+ * Discrete distributions are tabulated cell by cell, and the Poisson
+ * distribution has no upper bound at all, so their tables need a length we can
+ * still allocate. Past this, `binomialDistribution` and `poissonDistribution`
+ * report a distribution they cannot produce rather than a partial one.
+ */
+var maxDistributionCells = 1e6;
+
+/**
+ * The [Binomial Distribution](http://en.wikipedia.org/wiki/Binomial_distribution) is the discrete probability
+ * distribution of the number of successes in a sequence of n independent yes/no experiments, each of which yields
+ * success with probability `probability`. Such a success/failure experiment is also called a Bernoulli experiment or
+ * Bernoulli trial; when trials = 1, the Binomial Distribution is a Bernoulli Distribution.
+ *
+ * Returns `undefined` when the distribution cannot be calculated: either
+ * argument is outside its domain or is not a number, or when `trials` is large
+ * enough that the table would run past a million cells.
+ *
+ * @param {number} trials number of trials to simulate
+ * @param {number} probability
+ * @returns {number[] | undefined} output
+ */
+function binomialDistribution(trials, probability) /*: ?number[] */ {
+    // Check that `p` is a valid probability (0 ≤ p ≤ 1),
+    // that `n` is an integer, strictly positive.
+    if (probability < 0 || probability > 1 || trials <= 0 || trials % 1 !== 0) {
+        return undefined;
+    }
+
+    // More successes than trials are impossible, and the table cannot outgrow
+    // what we can allocate.
+    var lastCell = Math.min(trials, maxDistributionCells - 1);
+
+    // The logarithms below are undefined at the ends of the probability range,
+    // where the outcome is certain anyway.
+    if (probability === 0) {
+        return [1];
+    }
+    if (probability === 1) {
+        if (trials > lastCell) {
+            return undefined;
+        }
+        var certain = new Array(trials + 1).fill(0);
+        certain[trials] = 1;
+        return certain;
+    }
+
+    // `x` is the random variable: the number of successes. We iterate until
+    // the cumulative probability is within `epsilon` of 1.0, at which point we
+    // have the useful range of the distribution.
+    var x = 0;
+    var cumulativeProbability = 0;
+    var cells = [];
+
+    // The terms of the mass function below that do not vary with `x`
+    var logTrialsFactorial = gammaln(trials + 1);
+    var logProbability = Math.log(probability);
+    // `log1p` rather than `Math.log(1 - probability)`, which cancels away the
+    // low digits of the complement as `probability` approaches 1.
+    var log1mProbability = Math.log1p(-probability);
+
+    // This algorithm iterates through each potential outcome,
+    // until the `cumulativeProbability` is very close to 1, at
+    // which point we've defined the vast majority of outcomes
+    do {
+        // A [probability mass function](https://en.wikipedia.org/wiki/Probability_mass_function),
+        // taken through its logarithm: the binomial coefficient and the two
+        // powers each leave floating-point range long before the product they
+        // form does, so computing them separately loses cells the distribution
+        // needs.
+        cells[x] = Math.exp(
+            logTrialsFactorial -
+                gammaln(x + 1) -
+                gammaln(trials - x + 1) +
+                x * logProbability +
+                (trials - x) * log1mProbability
+        );
+        cumulativeProbability += cells[x];
+        x++;
+        // When the `cumulativeProbability` is nearly 1, we've calculated
+        // the useful range of this distribution
+    } while (cumulativeProbability < 1 - epsilon && x <= lastCell);
+
+    // Stopping for any other reason - a probability that is not a number, or
+    // more trials than the table can hold - leaves cells that do not add up to
+    // a distribution, so report that rather than returning them.
+    if (
+        Number.isNaN(cumulativeProbability) ||
+        cumulativeProbability < 1 - epsilon
+    ) {
+        return undefined;
+    }
+
+    return cells;
+}
+
+/**
+ * [Sign](https://en.wikipedia.org/wiki/Sign_function) is a function
+ * that extracts the sign of a real number
+ *
+ * @param {number} x input value
+ * @returns {number} sign value either 1, 0 or -1
+ * @throws {TypeError} if the input argument x is not a number
+ * @private
+ *
+ * @example
+ * sign(2); // => 1
+ */
+function sign(x) {
+    if (typeof x === "number") {
+        if (x < 0) {
+            return -1;
+        } else if (x === 0) {
+            return 0;
+        } else {
+            return 1;
+        }
+    } else {
+        throw new TypeError("not a number");
+    }
+}
+
+/**
+ * [Bisection method](https://en.wikipedia.org/wiki/Bisection_method) is a root-finding
+ * method that repeatedly bisects an interval to find the root.
+ *
+ * This function returns a numerical approximation to the exact value.
+ *
+ * @param {Function} func input function
+ * @param {number} start - start of interval
+ * @param {number} end - end of interval
+ * @param {number} maxIterations - the maximum number of iterations
+ * @param {number} errorTolerance - the error tolerance
+ * @returns {number} estimated root value
+ * @throws {TypeError} Argument func must be a function
+ *
+ * @example
+ * bisect(Math.cos,0,4,100,0.003); // => 1.572265625
+ */
+function bisect(func, start, end, maxIterations, errorTolerance) {
+    if (typeof func !== "function")
+        { throw new TypeError("func must be a function"); }
+
+    for (var i = 0; i < maxIterations; i++) {
+        var output = (start + end) / 2;
+
+        if (
+            func(output) === 0 ||
+            Math.abs((end - start) / 2) < errorTolerance
+        ) {
+            return output;
+        }
+
+        if (sign(func(output)) === sign(func(start))) {
+            start = output;
+        } else {
+            end = output;
+        }
+    }
+
+    throw new Error("maximum number of iterations exceeded");
+}
+
+/**
+ * **Percentage Points of the χ2 (Chi-Squared) Distribution**
+ *
+ * The [χ2 (Chi-Squared) Distribution](http://en.wikipedia.org/wiki/Chi-squared_distribution) is used in the common
+ * chi-squared tests for goodness of fit of an observed distribution to a theoretical one, the independence of two
+ * criteria of classification of qualitative data, and in confidence interval estimation for a population standard
+ * deviation of a normal distribution from a sample standard deviation.
+ *
+ * Values from Appendix 1, Table III of William W. Hines & Douglas C. Montgomery, "Probability and Statistics in
+ * Engineering and Management Science", Wiley (1980).
+ */
+var chiSquaredDistributionTable = {
+    1: {
+        0.995: 0,
+        0.99: 0,
+        0.975: 0,
+        0.95: 0,
+        0.9: 0.02,
+        0.5: 0.45,
+        0.1: 2.71,
+        0.05: 3.84,
+        0.025: 5.02,
+        0.01: 6.63,
+        0.005: 7.88
+    },
+    2: {
+        0.995: 0.01,
+        0.99: 0.02,
+        0.975: 0.05,
+        0.95: 0.1,
+        0.9: 0.21,
+        0.5: 1.39,
+        0.1: 4.61,
+        0.05: 5.99,
+        0.025: 7.38,
+        0.01: 9.21,
+        0.005: 10.6
+    },
+    3: {
+        0.995: 0.07,
+        0.99: 0.11,
+        0.975: 0.22,
+        0.95: 0.35,
+        0.9: 0.58,
+        0.5: 2.37,
+        0.1: 6.25,
+        0.05: 7.81,
+        0.025: 9.35,
+        0.01: 11.34,
+        0.005: 12.84
+    },
+    4: {
+        0.995: 0.21,
+        0.99: 0.3,
+        0.975: 0.48,
+        0.95: 0.71,
+        0.9: 1.06,
+        0.5: 3.36,
+        0.1: 7.78,
+        0.05: 9.49,
+        0.025: 11.14,
+        0.01: 13.28,
+        0.005: 14.86
+    },
+    5: {
+        0.995: 0.41,
+        0.99: 0.55,
+        0.975: 0.83,
+        0.95: 1.15,
+        0.9: 1.61,
+        0.5: 4.35,
+        0.1: 9.24,
+        0.05: 11.07,
+        0.025: 12.83,
+        0.01: 15.09,
+        0.005: 16.75
+    },
+    6: {
+        0.995: 0.68,
+        0.99: 0.87,
+        0.975: 1.24,
+        0.95: 1.64,
+        0.9: 2.2,
+        0.5: 5.35,
+        0.1: 10.65,
+        0.05: 12.59,
+        0.025: 14.45,
+        0.01: 16.81,
+        0.005: 18.55
+    },
+    7: {
+        0.995: 0.99,
+        0.99: 1.24,
+        0.975: 1.69,
+        0.95: 2.17,
+        0.9: 2.83,
+        0.5: 6.35,
+        0.1: 12.02,
+        0.05: 14.07,
+        0.025: 16.01,
+        0.01: 18.48,
+        0.005: 20.28
+    },
+    8: {
+        0.995: 1.34,
+        0.99: 1.65,
+        0.975: 2.18,
+        0.95: 2.73,
+        0.9: 3.49,
+        0.5: 7.34,
+        0.1: 13.36,
+        0.05: 15.51,
+        0.025: 17.53,
+        0.01: 20.09,
+        0.005: 21.96
+    },
+    9: {
+        0.995: 1.73,
+        0.99: 2.09,
+        0.975: 2.7,
+        0.95: 3.33,
+        0.9: 4.17,
+        0.5: 8.34,
+        0.1: 14.68,
+        0.05: 16.92,
+        0.025: 19.02,
+        0.01: 21.67,
+        0.005: 23.59
+    },
+    10: {
+        0.995: 2.16,
+        0.99: 2.56,
+        0.975: 3.25,
+        0.95: 3.94,
+        0.9: 4.87,
+        0.5: 9.34,
+        0.1: 15.99,
+        0.05: 18.31,
+        0.025: 20.48,
+        0.01: 23.21,
+        0.005: 25.19
+    },
+    11: {
+        0.995: 2.6,
+        0.99: 3.05,
+        0.975: 3.82,
+        0.95: 4.57,
+        0.9: 5.58,
+        0.5: 10.34,
+        0.1: 17.28,
+        0.05: 19.68,
+        0.025: 21.92,
+        0.01: 24.72,
+        0.005: 26.76
+    },
+    12: {
+        0.995: 3.07,
+        0.99: 3.57,
+        0.975: 4.4,
+        0.95: 5.23,
+        0.9: 6.3,
+        0.5: 11.34,
+        0.1: 18.55,
+        0.05: 21.03,
+        0.025: 23.34,
+        0.01: 26.22,
+        0.005: 28.3
+    },
+    13: {
+        0.995: 3.57,
+        0.99: 4.11,
+        0.975: 5.01,
+        0.95: 5.89,
+        0.9: 7.04,
+        0.5: 12.34,
+        0.1: 19.81,
+        0.05: 22.36,
+        0.025: 24.74,
+        0.01: 27.69,
+        0.005: 29.82
+    },
+    14: {
+        0.995: 4.07,
+        0.99: 4.66,
+        0.975: 5.63,
+        0.95: 6.57,
+        0.9: 7.79,
+        0.5: 13.34,
+        0.1: 21.06,
+        0.05: 23.68,
+        0.025: 26.12,
+        0.01: 29.14,
+        0.005: 31.32
+    },
+    15: {
+        0.995: 4.6,
+        0.99: 5.23,
+        0.975: 6.27,
+        0.95: 7.26,
+        0.9: 8.55,
+        0.5: 14.34,
+        0.1: 22.31,
+        0.05: 25,
+        0.025: 27.49,
+        0.01: 30.58,
+        0.005: 32.8
+    },
+    16: {
+        0.995: 5.14,
+        0.99: 5.81,
+        0.975: 6.91,
+        0.95: 7.96,
+        0.9: 9.31,
+        0.5: 15.34,
+        0.1: 23.54,
+        0.05: 26.3,
+        0.025: 28.85,
+        0.01: 32,
+        0.005: 34.27
+    },
+    17: {
+        0.995: 5.7,
+        0.99: 6.41,
+        0.975: 7.56,
+        0.95: 8.67,
+        0.9: 10.09,
+        0.5: 16.34,
+        0.1: 24.77,
+        0.05: 27.59,
+        0.025: 30.19,
+        0.01: 33.41,
+        0.005: 35.72
+    },
+    18: {
+        0.995: 6.26,
+        0.99: 7.01,
+        0.975: 8.23,
+        0.95: 9.39,
+        0.9: 10.87,
+        0.5: 17.34,
+        0.1: 25.99,
+        0.05: 28.87,
+        0.025: 31.53,
+        0.01: 34.81,
+        0.005: 37.16
+    },
+    19: {
+        0.995: 6.84,
+        0.99: 7.63,
+        0.975: 8.91,
+        0.95: 10.12,
+        0.9: 11.65,
+        0.5: 18.34,
+        0.1: 27.2,
+        0.05: 30.14,
+        0.025: 32.85,
+        0.01: 36.19,
+        0.005: 38.58
+    },
+    20: {
+        0.995: 7.43,
+        0.99: 8.26,
+        0.975: 9.59,
+        0.95: 10.85,
+        0.9: 12.44,
+        0.5: 19.34,
+        0.1: 28.41,
+        0.05: 31.41,
+        0.025: 34.17,
+        0.01: 37.57,
+        0.005: 40
+    },
+    21: {
+        0.995: 8.03,
+        0.99: 8.9,
+        0.975: 10.28,
+        0.95: 11.59,
+        0.9: 13.24,
+        0.5: 20.34,
+        0.1: 29.62,
+        0.05: 32.67,
+        0.025: 35.48,
+        0.01: 38.93,
+        0.005: 41.4
+    },
+    22: {
+        0.995: 8.64,
+        0.99: 9.54,
+        0.975: 10.98,
+        0.95: 12.34,
+        0.9: 14.04,
+        0.5: 21.34,
+        0.1: 30.81,
+        0.05: 33.92,
+        0.025: 36.78,
+        0.01: 40.29,
+        0.005: 42.8
+    },
+    23: {
+        0.995: 9.26,
+        0.99: 10.2,
+        0.975: 11.69,
+        0.95: 13.09,
+        0.9: 14.85,
+        0.5: 22.34,
+        0.1: 32.01,
+        0.05: 35.17,
+        0.025: 38.08,
+        0.01: 41.64,
+        0.005: 44.18
+    },
+    24: {
+        0.995: 9.89,
+        0.99: 10.86,
+        0.975: 12.4,
+        0.95: 13.85,
+        0.9: 15.66,
+        0.5: 23.34,
+        0.1: 33.2,
+        0.05: 36.42,
+        0.025: 39.36,
+        0.01: 42.98,
+        0.005: 45.56
+    },
+    25: {
+        0.995: 10.52,
+        0.99: 11.52,
+        0.975: 13.12,
+        0.95: 14.61,
+        0.9: 16.47,
+        0.5: 24.34,
+        0.1: 34.38,
+        0.05: 37.65,
+        0.025: 40.65,
+        0.01: 44.31,
+        0.005: 46.93
+    },
+    26: {
+        0.995: 11.16,
+        0.99: 12.2,
+        0.975: 13.84,
+        0.95: 15.38,
+        0.9: 17.29,
+        0.5: 25.34,
+        0.1: 35.56,
+        0.05: 38.89,
+        0.025: 41.92,
+        0.01: 45.64,
+        0.005: 48.29
+    },
+    27: {
+        0.995: 11.81,
+        0.99: 12.88,
+        0.975: 14.57,
+        0.95: 16.15,
+        0.9: 18.11,
+        0.5: 26.34,
+        0.1: 36.74,
+        0.05: 40.11,
+        0.025: 43.19,
+        0.01: 46.96,
+        0.005: 49.65
+    },
+    28: {
+        0.995: 12.46,
+        0.99: 13.57,
+        0.975: 15.31,
+        0.95: 16.93,
+        0.9: 18.94,
+        0.5: 27.34,
+        0.1: 37.92,
+        0.05: 41.34,
+        0.025: 44.46,
+        0.01: 48.28,
+        0.005: 50.99
+    },
+    29: {
+        0.995: 13.12,
+        0.99: 14.26,
+        0.975: 16.05,
+        0.95: 17.71,
+        0.9: 19.77,
+        0.5: 28.34,
+        0.1: 39.09,
+        0.05: 42.56,
+        0.025: 45.72,
+        0.01: 49.59,
+        0.005: 52.34
+    },
+    30: {
+        0.995: 13.79,
+        0.99: 14.95,
+        0.975: 16.79,
+        0.95: 18.49,
+        0.9: 20.6,
+        0.5: 29.34,
+        0.1: 40.26,
+        0.05: 43.77,
+        0.025: 46.98,
+        0.01: 50.89,
+        0.005: 53.67
+    },
+    40: {
+        0.995: 20.71,
+        0.99: 22.16,
+        0.975: 24.43,
+        0.95: 26.51,
+        0.9: 29.05,
+        0.5: 39.34,
+        0.1: 51.81,
+        0.05: 55.76,
+        0.025: 59.34,
+        0.01: 63.69,
+        0.005: 66.77
+    },
+    50: {
+        0.995: 27.99,
+        0.99: 29.71,
+        0.975: 32.36,
+        0.95: 34.76,
+        0.9: 37.69,
+        0.5: 49.33,
+        0.1: 63.17,
+        0.05: 67.5,
+        0.025: 71.42,
+        0.01: 76.15,
+        0.005: 79.49
+    },
+    60: {
+        0.995: 35.53,
+        0.99: 37.48,
+        0.975: 40.48,
+        0.95: 43.19,
+        0.9: 46.46,
+        0.5: 59.33,
+        0.1: 74.4,
+        0.05: 79.08,
+        0.025: 83.3,
+        0.01: 88.38,
+        0.005: 91.95
+    },
+    70: {
+        0.995: 43.28,
+        0.99: 45.44,
+        0.975: 48.76,
+        0.95: 51.74,
+        0.9: 55.33,
+        0.5: 69.33,
+        0.1: 85.53,
+        0.05: 90.53,
+        0.025: 95.02,
+        0.01: 100.42,
+        0.005: 104.22
+    },
+    80: {
+        0.995: 51.17,
+        0.99: 53.54,
+        0.975: 57.15,
+        0.95: 60.39,
+        0.9: 64.28,
+        0.5: 79.33,
+        0.1: 96.58,
+        0.05: 101.88,
+        0.025: 106.63,
+        0.01: 112.33,
+        0.005: 116.32
+    },
+    90: {
+        0.995: 59.2,
+        0.99: 61.75,
+        0.975: 65.65,
+        0.95: 69.13,
+        0.9: 73.29,
+        0.5: 89.33,
+        0.1: 107.57,
+        0.05: 113.14,
+        0.025: 118.14,
+        0.01: 124.12,
+        0.005: 128.3
+    },
+    100: {
+        0.995: 67.33,
+        0.99: 70.06,
+        0.975: 74.22,
+        0.95: 77.93,
+        0.9: 82.36,
+        0.5: 99.33,
+        0.1: 118.5,
+        0.05: 124.34,
+        0.025: 129.56,
+        0.01: 135.81,
+        0.005: 140.17
+    }
+};
+
+/**
+ * The [χ2 (Chi-Squared) Goodness-of-Fit Test](http://en.wikipedia.org/wiki/Goodness_of_fit#Pearson.27s_chi-squared_test)
+ * uses a measure of goodness of fit which is the sum of differences between observed and expected outcome frequencies
+ * (that is, counts of observations), each squared and divided by the number of observations expected given the
+ * hypothesized distribution. The resulting χ2 statistic, `chiSquared`, can be compared to the chi-squared distribution
+ * to determine the goodness of fit. In order to determine the degrees of freedom of the chi-squared distribution, one
+ * takes the total number of observed frequencies and subtracts the number of estimated parameters. The test statistic
+ * follows, approximately, a chi-square distribution with (k − c) degrees of freedom where `k` is the number of non-empty
+ * cells and `c` is the number of estimated parameters for the distribution.
+ *
+ * @param {Array<number>} data
+ * @param {Function} distributionType a function that returns a point in a distribution:
+ * for instance, binomial, bernoulli, or poisson
+ * @param {number} significance
+ * @returns {number} chi squared goodness of fit
+ * @example
+ * // Data from Poisson goodness-of-fit example 10-19 in William W. Hines & Douglas C. Montgomery,
+ * // "Probability and Statistics in Engineering and Management Science", Wiley (1980).
+ * var data1019 = [
+ *     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+ *     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+ *     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+ *     2, 2, 2, 2, 2, 2, 2, 2, 2,
+ *     3, 3, 3, 3
+ * ];
+ * ss.chiSquaredGoodnessOfFit(data1019, ss.poissonDistribution, 0.05); //= false
+ */
+function chiSquaredGoodnessOfFit(data, distributionType, significance) {
+    // Estimate from the sample data, a weighted mean.
+    var inputMean = mean(data);
+    // Calculated value of the χ2 statistic.
+    var chiSquared = 0;
+    // Number of hypothesized distribution parameters estimated, expected to be supplied in the distribution test.
+    // Lose one degree of freedom for estimating `lambda` from the sample data.
+    var c = 1;
+    // The hypothesized distribution.
+    // Generate the hypothesized distribution.
+    var hypothesizedDistribution = distributionType(inputMean);
+    var observedFrequencies = [];
+    var expectedFrequencies = [];
+
+    // Create an array holding a histogram from the sample data, of
+    // the form `{ value: numberOfOcurrences }`
+    for (var i = 0; i < data.length; i++) {
+        if (observedFrequencies[data[i]] === undefined) {
+            observedFrequencies[data[i]] = 0;
+        }
+        observedFrequencies[data[i]]++;
+    }
+
+    // The histogram we created might be sparse - there might be gaps
+    // between values. So we iterate through the histogram, making
+    // sure that instead of undefined, gaps have 0 values.
+    for (var i$1 = 0; i$1 < observedFrequencies.length; i$1++) {
+        if (observedFrequencies[i$1] === undefined) {
+            observedFrequencies[i$1] = 0;
+        }
+    }
+
+    // Create an array holding a histogram of expected data given the
+    // sample size and hypothesized distribution.
+    for (var k in hypothesizedDistribution) {
+        if (k in observedFrequencies) {
+            expectedFrequencies[+k] = hypothesizedDistribution[k] * data.length;
+        }
+    }
+
+    if (expectedFrequencies.length === 0) {
+        throw new Error(
+            "chiSquaredGoodnessOfFit requires distributionType to return a distribution for the mean of the data"
+        );
+    }
+
+    // The hypothesized distribution can stop short of the largest observation,
+    // leaving those observations with no expected frequency to be compared
+    // against. Fold them into the last class the distribution does cover, the
+    // same treatment the collapse below gives to sparse classes, so that the
+    // two histograms describe the same classes.
+    var lastClass = expectedFrequencies.length - 1;
+    for (var k$1 = observedFrequencies.length - 1; k$1 > lastClass; k$1--) {
+        observedFrequencies[lastClass] += observedFrequencies[k$1];
+        observedFrequencies.pop();
+    }
+
+    // Working backward through the expected frequencies, collapse classes
+    // if less than three observations are expected for a class.
+    // This transformation is applied to the observed frequencies as well.
+    // The class that was merged is the one that has to go: popping instead
+    // drops the last class, which is only the same thing until a class is
+    // large enough to keep. The first class is left alone, since there is no
+    // class before it to collapse it into.
+    for (var k$2 = expectedFrequencies.length - 1; k$2 >= 1; k$2--) {
+        if (expectedFrequencies[k$2] < 3) {
+            expectedFrequencies[k$2 - 1] += expectedFrequencies[k$2];
+            expectedFrequencies.splice(k$2, 1);
+
+            observedFrequencies[k$2 - 1] += observedFrequencies[k$2];
+            observedFrequencies.splice(k$2, 1);
+        }
+    }
+
+    // Iterate through the squared differences between observed & expected
+    // frequencies, accumulating the `chiSquared` statistic.
+    for (var k$3 = 0; k$3 < observedFrequencies.length; k$3++) {
+        chiSquared +=
+            Math.pow(observedFrequencies[k$3] - expectedFrequencies[k$3], 2) /
+            expectedFrequencies[k$3];
+    }
+
+    if (!Number.isFinite(chiSquared)) {
+        throw new Error(
+            "chiSquaredGoodnessOfFit could not compute a test statistic for this data and distribution"
+        );
+    }
+
+    // Calculate degrees of freedom for this test and look it up in the
+    // `chiSquaredDistributionTable` in order to
+    // accept or reject the goodness-of-fit of the hypothesized distribution.
+    // Degrees of freedom, calculated as (number of class intervals -
+    // number of hypothesized distribution parameters estimated - 1)
+    var degreesOfFreedom = observedFrequencies.length - c - 1;
+    if (degreesOfFreedom < 1) {
+        throw new Error(
+            "chiSquaredGoodnessOfFit requires more data: the classes that survive collapsing leave no degrees of freedom"
+        );
+    }
+
+    var criticalValues = chiSquaredDistributionTable[degreesOfFreedom];
+    if (criticalValues === undefined) {
+        throw new Error(
+            ("chiSquaredGoodnessOfFit has no critical values tabulated for " + degreesOfFreedom + " degrees of freedom")
+        );
+    }
+    if (criticalValues[significance] === undefined) {
+        throw new Error(
+            ("chiSquaredGoodnessOfFit has no critical value tabulated for a significance of " + significance)
+        );
+    }
+
+    return criticalValues[significance] < chiSquared;
+}
+
+/**
+ * **[Logistic Cumulative Distribution Function](https://en.wikipedia.org/wiki/Logistic_distribution)**
+ *
+ * @param {number} x
+ * @returns {number} cumulative standard logistic probability
+ */
+function cumulativeStdLogisticProbability(x) {
+    return 1 / (Math.exp(-x) + 1);
+}
+
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+
+function cumulativeDistribution(z) {
+    var sum = z;
+    var tmp = z;
+
+    // The series converges more slowly as z grows: 15 terms fall short of
+    // 4-digit precision above z = 2.9. 30 terms converge across the whole
+    // domain of the table below, which ends at z = 3.09.
+    for (var i = 1; i < 30; i++) {
+        tmp *= (z * z) / (2 * i + 1);
+        sum += tmp;
+    }
+    return (
+        Math.round((0.5 + (sum / SQRT_2PI$1) * Math.exp((-z * z) / 2)) * 1e4) /
+        1e4
+    );
+}
+
+/**
+ * A standard normal table, also called the unit normal table or Z table,
+ * is a mathematical table for the values of Φ (phi), which are the values of
+ * the [cumulative distribution function](https://en.wikipedia.org/wiki/Normal_distribution#Cumulative_distribution_function)
+ * of the normal distribution. It is used to find the probability that a
+ * statistic is observed below, above, or between values on the standard
+ * normal distribution, and by extension, any normal distribution.
+ */
+var standardNormalTable = [];
+
+for (var z = 0; z <= 3.09; z += 0.01) {
+    standardNormalTable.push(cumulativeDistribution(z));
+}
+
+/**
+ * **[Cumulative Standard Normal Probability](http://en.wikipedia.org/wiki/Standard_normal_table)**
+ *
+ * Since probability tables cannot be
+ * printed for every normal distribution, as there are an infinite variety
+ * of normal distributions, it is common practice to convert a normal to a
+ * standard normal and then use the standard normal table to find probabilities.
+ *
+ * You can use `.5 + .5 * errorFunction(x / Math.sqrt(2))` to calculate the probability
+ * instead of looking it up in a table.
+ *
+ * @param {number} z
+ * @returns {number} cumulative standard normal probability
+ */
+function cumulativeStdNormalProbability(z) {
+    // Calculate the position of this value.
+    var absZ = Math.abs(z);
+    // Each row begins with a different
+    // significant digit: 0.5, 0.6, 0.7, and so on. Each value in the table
+    // corresponds to a range of 0.01 in the input values, so the value is
+    // multiplied by 100.
+    var index = Math.min(
+        Math.round(absZ * 100),
+        standardNormalTable.length - 1
+    );
+
+    // The index we calculate must be in the table as a positive value,
+    // but we still pay attention to whether the input is positive
+    // or negative, and flip the output value as a last step.
+    if (z >= 0) {
+        return standardNormalTable[index];
+    } else {
+        // due to floating-point arithmetic, values in the table with
+        // 4 significant figures can nevertheless end up as repeating
+        // fractions when they're computed here.
+        return Math.round((1 - standardNormalTable[index]) * 1e4) / 1e4;
+    }
+}
+
+/**
+ * **[Gaussian error function](http://en.wikipedia.org/wiki/Error_function)**
+ *
+ * The `errorFunction(x/(sd * Math.sqrt(2)))` is the probability that a value in a
+ * normal distribution with standard deviation sd is within x of the mean.
+ *
+ * This function returns a numerical approximation to the exact value.
+ * It uses Horner's method to evaluate the polynomial of τ (tau).
+ *
+ * @param {number} x input
+ * @return {number} error estimation
+ * @example
+ * errorFunction(1).toFixed(2); // => '0.84'
+ */
+function errorFunction(x) {
+    var t = 1 / (1 + 0.5 * Math.abs(x));
+    var tau =
+        t *
+        Math.exp(
+            -x * x +
+                ((((((((0.17087277 * t - 0.82215223) * t + 1.48851587) * t -
+                    1.13520398) *
+                    t +
+                    0.27886807) *
+                    t -
+                    0.18628806) *
+                    t +
+                    0.09678418) *
+                    t +
+                    0.37409196) *
+                    t +
+                    1.00002368) *
+                    t -
+                1.26551223
+        );
+    if (x >= 0) {
+        return 1 - tau;
+    } else {
+        return tau - 1;
+    }
+}
+
+/**
+ * A [Factorial](https://en.wikipedia.org/wiki/Factorial), usually written n!, is the product of all positive
+ * integers less than or equal to n. Often factorial is implemented
+ * recursively, but this iterative approach is significantly faster
+ * and simpler.
+ *
+ * @param {number} n input, must be an integer number 1 or greater
+ * @returns {number} factorial: n!
+ * @throws {Error} if n is less than 0 or not an integer
+ * @example
+ * factorial(5); // => 120
+ */
+function factorial(n) {
+    // factorial is mathematically undefined for negative numbers
+    if (n < 0) {
+        throw new Error("factorial requires a non-negative value");
+    }
+
+    if (Math.floor(n) !== n) {
+        throw new Error("factorial requires an integer input");
+    }
+
+    // typically you'll expand the factorial function going down, like
+    // 5! = 5 * 4 * 3 * 2 * 1. This is going in the opposite direction,
+    // counting from 2 up to the number in question, and since anything
+    // multiplied by 1 is itself, the loop only needs to start at 2.
+    var accumulator = 1;
+    for (var i = 2; i <= n; i++) {
+        // for each number up to and including the number `n`, multiply
+        // the accumulator my that number.
+        accumulator *= i;
+    }
+    return accumulator;
+}
+
+/**
+ * Compute the [gamma function](https://en.wikipedia.org/wiki/Gamma_function) of a value using Nemes' approximation.
+ * The gamma of n is equivalent to (n-1)!, but unlike the factorial function, gamma is defined for all real n except zero
+ * and negative integers (where NaN is returned). Note, the gamma function is also well-defined for complex numbers,
+ * though this implementation currently does not handle complex numbers as input values.
+ * Nemes' approximation is defined [here](https://arxiv.org/abs/1003.6020) as Theorem 2.2.
+ * Negative values use [Euler's reflection formula](https://en.wikipedia.org/wiki/Gamma_function#Properties) for computation.
+ *
+ * @param {number} n Any real number except for zero and negative integers.
+ * @returns {number} The gamma of the input value.
+ *
+ * @example
+ * gamma(11.5); // 11899423.083964102
+ * gamma(-11.5); // 2.2957581048237436e-8
+ * gamma(5); // 24
+ */
+// The Nemes expansion is asymptotic, so it is only accurate for large
+// arguments. Below this the recurrence lifts the argument first. At 20
+// the worst relative error over (0, 30] is 1.9e-13, against 1.8 for the
+// expansion applied directly.
+var NEMES_MIN = 20;
+
+function gamma(n) {
+    if (Number.isInteger(n)) {
+        if (n <= 0) {
+            // gamma not defined for zero or negative integers
+            return Number.NaN;
+        } else {
+            // use factorial for integer inputs
+            return factorial(n - 1);
+        }
+    }
+
+    if (n > 0 && n < NEMES_MIN) {
+        // The Nemes expansion below divides its terms by powers of
+        // `n - 3/4`, so they stop shrinking once the argument is small
+        // and the series is worthless there: gamma(1.01) came back as
+        // 1.8 times its true value. Arguments in (0, 1) additionally
+        // recursed forever through the reflection branch, because the
+        // reflected argument stayed in (0, 1) and never reached the
+        // expansion at all.
+        //
+        // Lift into the range where the expansion converges, using the
+        // recurrence gamma(n) = gamma(n + 1) / n.
+        return gamma(n + 1) / n;
+    }
+
+    // Decrement n, because approximation is defined for n - 1
+    n--;
+
+    if (n < 0) {
+        // Use Euler's reflection formula for negative inputs
+        // see:  https://en.wikipedia.org/wiki/Gamma_function#Properties
+        return Math.PI / (Math.sin(Math.PI * -n) * gamma(-n));
+    } else {
+        // Nemes' expansion approximation
+        var seriesCoefficient =
+            Math.pow(n / Math.E, n) * Math.sqrt(2 * Math.PI * (n + 1 / 6));
+
+        var seriesDenom = n + 1 / 4;
+
+        var seriesExpansion =
+            1 +
+            1 / 144 / Math.pow(seriesDenom, 2) -
+            1 / 12960 / Math.pow(seriesDenom, 3) -
+            257 / 207360 / Math.pow(seriesDenom, 4) -
+            52 / 2612736 / Math.pow(seriesDenom, 5) +
+            5741173 / 9405849600 / Math.pow(seriesDenom, 6) +
+            37529 / 18811699200 / Math.pow(seriesDenom, 7);
+
+        return seriesCoefficient * seriesExpansion;
+    }
+}
+
+/**
+ * The Inverse [Gaussian error function](http://en.wikipedia.org/wiki/Error_function)
+ * returns a numerical approximation to the value that would have caused
+ * `errorFunction()` to return x.
+ *
+ * @param {number} x value of error function
+ * @returns {number} estimated inverted value
+ */
+function inverseErrorFunction(x) {
+    var a = (8 * (Math.PI - 3)) / (3 * Math.PI * (4 - Math.PI));
+
+    var inv = Math.sqrt(
+        Math.sqrt(
+            Math.pow(2 / (Math.PI * a) + Math.log(1 - x * x) / 2, 2) -
+                Math.log(1 - x * x) / a
+        ) -
+            (2 / (Math.PI * a) + Math.log(1 - x * x) / 2)
+    );
+
+    if (x >= 0) {
+        return inv;
+    } else {
+        return -inv;
+    }
+}
+
+/**
+ * Calculate Euclidean distance between two points.
+ * @param {Array<number>} left First N-dimensional point.
+ * @param {Array<number>} right Second N-dimensional point.
+ * @returns {number} Distance.
+ */
+function euclideanDistance(left, right) {
+    var sum = 0;
+    for (var i = 0; i < left.length; i++) {
+        var diff = left[i] - right[i];
+        sum += diff * diff;
+    }
+    return Math.sqrt(sum);
+}
+
+/**
+ * @typedef {Object} kMeansReturn
+ * @property {Array<number>} labels The labels.
+ * @property {Array<Array<number>>} centroids The cluster centroids.
+ */
+
+/**
+ * Perform k-means clustering.
+ *
+ * @param {Array<Array<number>>} points N-dimensional coordinates of points to be clustered.
+ * @param {number} numCluster How many clusters to create.
+ * @param {Function} randomSource An optional entropy source that generates uniform values in [0, 1).
+ * @return {kMeansReturn} Labels (same length as data) and centroids (same length as numCluster).
+ * @throws {Error} If any centroids wind up friendless (i.e., without associated points).
+ *
+ * @example
+ * kMeansCluster([[0.0, 0.5], [1.0, 0.5]], 2); // => {labels: [0, 1], centroids: [[0.0, 0.5], [1.0, 0.5]]}
+ */
+function kMeansCluster(points, numCluster, randomSource) {
+    if ( randomSource === void 0 ) randomSource = Math.random;
+
+    var oldCentroids = null;
+    var newCentroids = sample(points, numCluster, randomSource);
+    var labels = null;
+    var change = Number.MAX_VALUE;
+    while (change !== 0) {
+        labels = labelPoints(points, newCentroids);
+        oldCentroids = newCentroids;
+        newCentroids = calculateCentroids(points, labels, numCluster);
+        change = calculateChange(newCentroids, oldCentroids);
+    }
+    return {
+        labels: labels,
+        centroids: newCentroids
+    };
+}
+
+/**
+ * Label each point according to which centroid it is closest to.
+ *
+ * @private
+ * @param {Array<Array<number>>} points Array of XY coordinates.
+ * @param {Array<Array<number>>} centroids Current centroids.
+ * @return {Array<number>} Group labels.
+ */
+function labelPoints(points, centroids) {
+    return points.map(function (p) {
+        var minDist = Number.MAX_VALUE;
+        var label = -1;
+        for (var i = 0; i < centroids.length; i++) {
+            var dist = euclideanDistance(p, centroids[i]);
+            if (dist < minDist) {
+                minDist = dist;
+                label = i;
+            }
+        }
+        return label;
+    });
+}
+
+/**
+ * Calculate centroids for points given labels.
+ *
+ * @private
+ * @param {Array<Array<number>>} points Array of XY coordinates.
+ * @param {Array<number>} labels Which groups points belong to.
+ * @param {number} numCluster Number of clusters being created.
+ * @return {Array<Array<number>>} Centroid for each group.
+ * @throws {Error} If any centroids wind up friendless (i.e., without associated points).
+ */
+function calculateCentroids(points, labels, numCluster) {
+    // Initialize accumulators.
+    var dimension = points[0].length;
+    var centroids = makeMatrix(numCluster, dimension);
+    var counts = Array(numCluster).fill(0);
+
+    // Add points to centroids' accumulators and count points per centroid.
+    var numPoints = points.length;
+    for (var i = 0; i < numPoints; i++) {
+        var point = points[i];
+        var label = labels[i];
+        var current = centroids[label];
+        for (var j = 0; j < dimension; j++) {
+            current[j] += point[j];
+        }
+        counts[label] += 1;
+    }
+
+    // Rescale centroids, checking for any that have no points.
+    for (var i$1 = 0; i$1 < numCluster; i$1++) {
+        if (counts[i$1] === 0) {
+            throw new Error(("Centroid " + i$1 + " has no friends"));
+        }
+        var centroid = centroids[i$1];
+        for (var j$1 = 0; j$1 < dimension; j$1++) {
+            centroid[j$1] /= counts[i$1];
+        }
+    }
+
+    return centroids;
+}
+
+/**
+ * Calculate the difference between old centroids and new centroids.
+ *
+ * @private
+ * @param {Array<Array<number>>} left One list of centroids.
+ * @param {Array<Array<number>>} right Another list of centroids.
+ * @return {number} Distance between centroids.
+ */
+function calculateChange(left, right) {
+    var total = 0;
+    for (var i = 0; i < left.length; i++) {
+        total += euclideanDistance(left[i], right[i]);
+    }
+    return total;
+}
+
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+
+/**
+ * [Well-known kernels](https://en.wikipedia.org/wiki/Kernel_(statistics)#Kernel_functions_in_common_use)
+ * @private
+ */
+var kernels = {
+    /**
+     * The gaussian kernel.
+     * @private
+     */
+    gaussian: function (u) {
+        return Math.exp(-0.5 * u * u) / SQRT_2PI;
+    }
+};
+
+/**
+ * Well known bandwidth selection methods
+ * @private
+ */
+var bandwidthMethods = {
+    /**
+     * The ["normal reference distribution"
+     * rule-of-thumb](https://stat.ethz.ch/R-manual/R-devel/library/MASS/html/bandwidth.nrd.html),
+     * a commonly used version of [Silverman's
+     * rule-of-thumb](https://en.wikipedia.org/wiki/Kernel_density_estimation#A_rule-of-thumb_bandwidth_estimator).
+     * @private
+     */
+    nrd: function (x) {
+        var s = sampleStandardDeviation(x);
+        var iqr = interquartileRange(x);
+        if (typeof iqr === "number") {
+            s = Math.min(s, iqr / 1.34);
+        }
+        return 1.06 * s * Math.pow(x.length, -0.2);
+    }
+};
+
+/**
+ * [Kernel density estimation](https://en.wikipedia.org/wiki/Kernel_density_estimation)
+ * is a useful tool for, among other things, estimating the shape of the
+ * underlying probability distribution from a sample.
+ *
+ * @name kernelDensityEstimation
+ * @param X sample values
+ * @param kernel The kernel function to use. If a function is provided, it should return non-negative values and integrate to 1. Defaults to 'gaussian'.
+ * @param bandwidthMethod The "bandwidth selection" method to use, or a fixed bandwidth value. Defaults to "nrd", the commonly-used ["normal reference distribution" rule-of-thumb](https://stat.ethz.ch/R-manual/R-devel/library/MASS/html/bandwidth.nrd.html).
+ * @returns {Function} An estimated [probability density function](https://en.wikipedia.org/wiki/Probability_density_function) for the given sample. The returned function runs in `O(X.length)`.
+ */
+function kernelDensityEstimation(X, kernel, bandwidthMethod) {
+    var kernelFn;
+    if (kernel === undefined) {
+        kernelFn = kernels.gaussian;
+    } else if (typeof kernel === "string") {
+        if (!kernels[kernel]) {
+            throw new Error('Unknown kernel "' + kernel + '"');
+        }
+        kernelFn = kernels[kernel];
+    } else {
+        kernelFn = kernel;
+    }
+
+    var bandwidth;
+    if (typeof bandwidthMethod === "undefined") {
+        bandwidth = bandwidthMethods.nrd(X);
+    } else if (typeof bandwidthMethod === "string") {
+        if (!bandwidthMethods[bandwidthMethod]) {
+            throw new Error(
+                'Unknown bandwidth method "' + bandwidthMethod + '"'
+            );
+        }
+        bandwidth = bandwidthMethods[bandwidthMethod](X);
+    } else {
+        bandwidth = bandwidthMethod;
+    }
+
+    return function (x) {
+        var i = 0;
+        var sum = 0;
+        for (i = 0; i < X.length; i++) {
+            sum += kernelFn((x - X[i]) / bandwidth);
+        }
+        return sum / bandwidth / X.length;
+    };
+}
+
+/**
+ * The [Logit](https://en.wikipedia.org/wiki/Logit)
+ * is the inverse of cumulativeStdLogisticProbability,
+ * and is also known as the logistic quantile function.
+ *
+ * @param {number} p
+ * @returns {number} logit
+ */
+function logit(p) {
+    if (p <= 0 || p >= 1) {
+        throw new Error("p must be strictly between zero and one");
+    }
+    return Math.log(p / (1 - p));
+}
+
+/**
+ * **[Normal distribution](https://en.wikipedia.org/wiki/Normal_distribution)**
+ *
+ * Returns either the probability density or the cumulative probability of a
+ * normal distribution with the given mean and standard deviation, evaluated
+ * at x. It is the equivalent of the NORM.DIST function found in spreadsheet
+ * software.
+ *
+ * The cumulative form is computed with `errorFunction`, so it is more precise
+ * than converting x to a z-score and looking it up in the four-decimal
+ * `standardNormalTable` used by `cumulativeStdNormalProbability`.
+ *
+ * @param {number} x the value for which you want the distribution
+ * @param {number} mean the mean of the distribution
+ * @param {number} standardDeviation the standard deviation of the distribution
+ * @param {boolean} [cumulative=false] if true, return the cumulative
+ * distribution function; if false, return the probability density function
+ * @returns {number} the probability density at x, or the probability of a
+ * value at most x
+ * @throws {Error} if standardDeviation is not greater than zero
+ * @example
+ * normalDistribution(42, 40, 1.5, true).toFixed(4); // => '0.9088'
+ * normalDistribution(42, 40, 1.5, false).toFixed(4); // => '0.1093'
+ */
+function normalDistribution(x, mean, standardDeviation, cumulative) {
+    if ( cumulative === void 0 ) cumulative = false;
+
+    if (standardDeviation <= 0) {
+        throw new Error(
+            "normalDistribution requires a standard deviation greater than zero"
+        );
+    }
+
+    var standardizedX = (x - mean) / standardDeviation;
+
+    if (cumulative) {
+        return 0.5 * (1 + errorFunction(standardizedX / Math.SQRT2));
+    }
+    return (
+        Math.exp(-0.5 * standardizedX * standardizedX) /
+        (standardDeviation * Math.sqrt(2 * Math.PI))
+    );
+}
+
+/**
+ * This is a single-layer [Perceptron Classifier](http://en.wikipedia.org/wiki/Perceptron) that takes
+ * arrays of numbers and predicts whether they should be classified
+ * as either 0 or 1 (negative or positive examples).
+ * @class
+ * @example
+ * // Create the model
+ * var p = new PerceptronModel();
+ * // Train the model with input with a diagonal boundary.
+ * for (var i = 0; i < 5; i++) {
+ *     p.train([1, 1], 1);
+ *     p.train([0, 1], 0);
+ *     p.train([1, 0], 0);
+ *     p.train([0, 0], 0);
+ * }
+ * p.predict([0, 0]); // 0
+ * p.predict([0, 1]); // 0
+ * p.predict([1, 0]); // 0
+ * p.predict([1, 1]); // 1
+ */
+var PerceptronModel = function PerceptronModel() {
+    // The weights, or coefficients of the model;
+    // weights are only populated when training with data.
+    this.weights = [];
+    // The bias term, or intercept; it is also a weight but
+    // it's stored separately for convenience as it is always
+    // multiplied by one.
+    this.bias = 0;
+};
+/**
+ * **Predict**: Use an array of features with the weight array and bias
+ * to predict whether an example is labeled 0 or 1.
+ *
+ * @param {Array<number>} features an array of features as numbers
+ * @returns {number|null} 1 if the score is over 0, otherwise 0; null if
+ * the model has not been trained on feature arrays of this length
+ */
+PerceptronModel.prototype.predict = function predict (features) {
+    // Only predict if previously trained
+    // on the same size feature array(s).
+    if (features.length !== this.weights.length) {
+        return null;
+    }
+
+    // Calculate the sum of features times weights,
+    // with the bias added (implicitly times one).
+    var score = 0;
+    for (var i = 0; i < this.weights.length; i++) {
+        score += this.weights[i] * features[i];
+    }
+    score += this.bias;
+
+    // Classify as 1 if the score is over 0, otherwise 0.
+    if (score > 0) {
+        return 1;
+    } else {
+        return 0;
+    }
+};
+
+/**
+ * **Train** the classifier with a new example, which is
+ * a numeric array of features and a 0 or 1 label.
+ *
+ * @param {Array<number>} features an array of features as numbers
+ * @param {number} label either 0 or 1
+ * @returns {PerceptronModel|null} this, or null if the label is not 0 or 1
+ */
+PerceptronModel.prototype.train = function train (features, label) {
+    // Require that only labels of 0 or 1 are considered.
+    if (label !== 0 && label !== 1) {
+        return null;
+    }
+    // The length of the feature array determines
+    // the length of the weight array.
+    // The perceptron will continue learning as long as
+    // it keeps seeing feature arrays of the same length.
+    // When it sees a new data shape, it initializes.
+    if (features.length !== this.weights.length) {
+        this.weights = features.slice();
+        this.bias = 1;
+    }
+    // Make a prediction based on current weights.
+    var prediction = this.predict(features);
+    // Update the weights if the prediction is wrong.
+    if (typeof prediction === "number" && prediction !== label) {
+        var gradient = label - prediction;
+        for (var i = 0; i < this.weights.length; i++) {
+            this.weights[i] += gradient * features[i];
+        }
+        this.bias += gradient;
+    }
+    return this;
+};
+
+/**
+ * Conducts a [permutation test](https://en.wikipedia.org/wiki/Resampling_(statistics)#Permutation_tests)
+ * to determine if two data sets are *significantly* different from each other, using
+ * the difference of means between the groups as the test statistic.
+ * The function allows for the following hypotheses:
+ * - two_side = Null hypothesis: the two distributions are equal.
+ * - greater = Null hypothesis: observations from sampleX tend to be smaller than those from sampleY.
+ * - less = Null hypothesis: observations from sampleX tend to be greater than those from sampleY.
+ * [Learn more about one-tail vs two-tail tests.](https://en.wikipedia.org/wiki/One-_and_two-tailed_tests)
+ *
+ * @param {Array<number>} sampleX first dataset (e.g. treatment data)
+ * @param {Array<number>} sampleY second dataset (e.g. control data)
+ * @param {'two_side'|'greater'|'less'} [alternative='two_side'] alternative hypothesis
+ * @param {number} k number of values in permutation distribution.
+ * @param {Function} [randomSource=Math.random] an optional entropy source
+ * @returns {number} p-value The probability of observing the difference between groups (as or more extreme than what we did), assuming the null hypothesis.
+ *
+ * @example
+ * var control = [2, 5, 3, 6, 7, 2, 5];
+ * var treatment = [20, 5, 13, 12, 7, 2, 2];
+ * permutationTest(control, treatment); // ~0.1324
+ */
+function permutationTest(sampleX, sampleY, alternative, k, randomSource) {
+    // Set default arguments
+    if (k === undefined) {
+        k = 10000;
+    }
+    if (alternative === undefined) {
+        alternative = "two_side";
+    }
+    if (
+        alternative !== "two_side" &&
+        alternative !== "greater" &&
+        alternative !== "less"
+    ) {
+        throw new Error(
+            "`alternative` must be either 'two_side', 'greater', or 'less'."
+        );
+    }
+
+    // get means for each sample
+    var meanX = mean(sampleX);
+    var meanY = mean(sampleY);
+
+    // calculate initial test statistic. This will be our point of comparison with
+    // the generated test statistics.
+    var testStatistic = meanX - meanY;
+
+    // create test-statistic distribution
+    var testStatDsn = new Array(k);
+
+    // combine datsets so we can easily shuffle later
+    var allData = sampleX.concat(sampleY);
+    // Each permutation reassigns the pooled values into two groups that keep
+    // the original sample sizes. Splitting at the midpoint only matches when
+    // both samples are the same length; for unequal samples it built the
+    // permutation distribution from the wrong group sizes.
+    var splitIndex = sampleX.length;
+
+    for (var i = 0; i < k; i++) {
+        // 1. shuffle data assignments
+        shuffleInPlace(allData, randomSource);
+        var permLeft = allData.slice(0, splitIndex);
+        var permRight = allData.slice(splitIndex, allData.length);
+
+        // 2.re-calculate test statistic
+        var permTestStatistic = mean(permLeft) - mean(permRight);
+
+        // 3. store test statistic to build test statistic distribution
+        testStatDsn[i] = permTestStatistic;
+    }
+
+    // Calculate p-value depending on alternative
+    // For this test, we calculate the percentage of 'extreme' test statistics (subject to our hypothesis)
+    // more info on permutation test p-value calculations: https://onlinecourses.science.psu.edu/stat464/node/35
+    var numExtremeTStats = 0;
+    if (alternative === "two_side") {
+        for (var i$1 = 0; i$1 <= k; i$1++) {
+            if (Math.abs(testStatDsn[i$1]) >= Math.abs(testStatistic)) {
+                numExtremeTStats += 1;
+            }
+        }
+    } else if (alternative === "greater") {
+        for (var i$2 = 0; i$2 <= k; i$2++) {
+            if (testStatDsn[i$2] >= testStatistic) {
+                numExtremeTStats += 1;
+            }
+        }
+    } else {
+        // alternative === 'less'
+        for (var i$3 = 0; i$3 <= k; i$3++) {
+            /* c8 ignore start */
+            if (testStatDsn[i$3] <= testStatistic) {
+                numExtremeTStats += 1;
+            }
+            /* c8 ignore end */
+        }
+    }
+
+    return numExtremeTStats / k;
+}
+
+/**
+ * The [Poisson Distribution](http://en.wikipedia.org/wiki/Poisson_distribution)
+ * is a discrete probability distribution that expresses the probability
+ * of a given number of events occurring in a fixed interval of time
+ * and/or space if these events occur with a known average rate and
+ * independently of the time since the last event.
+ *
+ * The Poisson Distribution is characterized by the strictly positive
+ * mean arrival or occurrence rate, `λ`.
+ *
+ * Returns `undefined` when the distribution cannot be calculated: when `lambda`
+ * is not a strictly positive number, or when it is large enough that the table
+ * would run past a million cells.
+ *
+ * @param {number} lambda location poisson distribution
+ * @returns {number[] | undefined} values of poisson distribution at that point
+ */
+function poissonDistribution(lambda) /*: ?number[] */ {
+    // Check that lambda is strictly positive
+    if (lambda <= 0) {
+        return undefined;
+    }
+
+    // The distribution peaks at `lambda`, so past the length of the table
+    // there is nothing to tabulate and no reason to start.
+    if (lambda >= maxDistributionCells) {
+        return undefined;
+    }
+
+    // Our current place in the distribution
+    var x = 0;
+    // And we keep track of the current cumulative probability, in
+    // order to know when to stop calculating chances.
+    var cumulativeProbability = 0;
+    // The calculated cells to be returned
+    var cells = [];
+
+    // The only term of the mass function below that does not vary with `x`
+    var logLambda = Math.log(lambda);
+
+    // This algorithm iterates through each potential outcome,
+    // until the `cumulativeProbability` is very close to 1, at
+    // which point we've defined the vast majority of outcomes
+    do {
+        // a [probability mass function](https://en.wikipedia.org/wiki/Probability_mass_function),
+        // taken through its logarithm: `lambda` raised to `x` and the factorial
+        // of `x` each leave floating-point range long before their ratio does,
+        // so computing them separately loses cells the distribution needs.
+        cells[x] = Math.exp(x * logLambda - lambda - gammaln(x + 1));
+        cumulativeProbability += cells[x];
+        x++;
+        // When the `cumulativeProbability` is nearly 1, we've calculated
+        // the useful range of this distribution
+    } while (cumulativeProbability < 1 - epsilon && x < maxDistributionCells);
+
+    // Stopping for any other reason - a lambda that is not a number, or a
+    // distribution too wide for the table - leaves cells that do not add up to
+    // a distribution, so report that rather than returning them.
+    if (
+        Number.isNaN(cumulativeProbability) ||
+        cumulativeProbability < 1 - epsilon
+    ) {
+        return undefined;
+    }
+
+    return cells;
+}
+
+/**
+ * The [Probit](http://en.wikipedia.org/wiki/Probit)
+ * is the inverse of cumulativeStdNormalProbability(),
+ * and is also known as the normal quantile function.
+ *
+ * It returns the number of standard deviations from the mean
+ * where the p'th quantile of values can be found in a normal distribution.
+ * So, for example, probit(0.5 + 0.6827/2) ≈ 1 because 68.27% of values are
+ * normally found within 1 standard deviation above or below the mean.
+ *
+ * @param {number} p
+ * @returns {number} probit
+ */
+function probit(p) {
+    if (p === 0) {
+        p = epsilon;
+    } else if (p >= 1) {
+        p = 1 - epsilon;
+    }
+    return Math.sqrt(2) * inverseErrorFunction(2 * p - 1);
+}
+
+/**
+ * Calculate the [silhouette values](https://en.wikipedia.org/wiki/Silhouette_(clustering))
+ * for clustered data.
+ *
+ * @param {Array<Array<number>>} points N-dimensional coordinates of points.
+ * @param {Array<number>} labels Labels of points. This must be the same length as `points`,
+ * and values must lie in [0..G-1], where G is the number of groups.
+ * @return {Array<number>} The silhouette value for each point.
+ *
+ * @example
+ * silhouette([[0.25], [0.75]], [0, 0]); // => [1.0, 1.0]
+ */
+function silhouette(points, labels) {
+    if (points.length !== labels.length) {
+        throw new Error("must have exactly as many labels as points");
+    }
+    var groupings = createGroups(labels);
+    var distances = calculateAllDistances(points);
+    var result = [];
+    for (var i = 0; i < points.length; i++) {
+        var s = 0;
+        if (groupings[labels[i]].length > 1) {
+            var a = meanDistanceFromPointToGroup(
+                i,
+                groupings[labels[i]],
+                distances
+            );
+            var b = meanDistanceToNearestGroup(
+                i,
+                labels,
+                groupings,
+                distances
+            );
+            s = (b - a) / Math.max(a, b);
+        }
+        result.push(s);
+    }
+    return result;
+}
+
+/**
+ * Create a lookup table mapping group IDs to point IDs.
+ *
+ * @private
+ * @param {Array<number>} labels Labels of points. This must be the same length as `points`,
+ * and values must lie in [0..G-1], where G is the number of groups.
+ * @return {Array<Array<number>>} An array of length G, each of whose entries is an array
+ * containing the indices of the points in that group.
+ */
+function createGroups(labels) {
+    var numGroups = 1 + max(labels);
+    var result = Array(numGroups);
+    for (var i = 0; i < labels.length; i++) {
+        var label = labels[i];
+        if (result[label] === undefined) {
+            result[label] = [];
+        }
+        result[label].push(i);
+    }
+    return result;
+}
+
+/**
+ * Create a lookup table of all inter-point distances.
+ *
+ * @private
+ * @param {Array<Array<number>>} points N-dimensional coordinates of points.
+ * @return {Array<Array<number>>} A symmetric square array of inter-point distances
+ * (zero on the diagonal).
+ */
+function calculateAllDistances(points) {
+    var numPoints = points.length;
+    var result = makeMatrix(numPoints, numPoints);
+    for (var i = 0; i < numPoints; i++) {
+        for (var j = 0; j < i; j++) {
+            result[i][j] = euclideanDistance(points[i], points[j]);
+            result[j][i] = result[i][j];
+        }
+    }
+    return result;
+}
+
+/**
+ * Calculate the mean distance between this point and all the points in the
+ * nearest group (as determined by which point in another group is closest).
+ *
+ * @private
+ * @param {number} which The index of this point.
+ * @param {Array<number>} labels Labels of points.
+ * @param {Array<Array<number>>} groupings An array whose entries are arrays
+ * containing the indices of the points in that group.
+ * @param {Array<Array<number>>} distances A symmetric square array of inter-point
+ * distances.
+ * @return {number} The mean distance from this point to others in the nearest
+ * group.
+ */
+function meanDistanceToNearestGroup(which, labels, groupings, distances) {
+    var label = labels[which];
+    var result = Number.MAX_VALUE;
+    for (var i = 0; i < groupings.length; i++) {
+        if (i !== label) {
+            var d = meanDistanceFromPointToGroup(
+                which,
+                groupings[i],
+                distances
+            );
+            if (d < result) {
+                result = d;
+            }
+        }
+    }
+    return result;
+}
+
+/**
+ * Calculate the mean distance from a point to the other members of a group,
+ * which may be the point's own group.
+ *
+ * @private
+ * @param {number} which The index of this point.
+ * @param {Array<number>} group The indices of all the points in the group in
+ * question.
+ * @param {Array<Array<number>>} distances A symmetric square array of inter-point
+ * distances.
+ * @return {number} The mean distance from this point to others in the
+ * specified group.
+ */
+function meanDistanceFromPointToGroup(which, group, distances) {
+    var total = 0;
+    var count = 0;
+    for (var i = 0; i < group.length; i++) {
+        if (group[i] === which) {
+            continue;
+        }
+        total += distances[which][group[i]];
+        count++;
+    }
+    return total / count;
+}
+
+/**
+ * Calculate the [silhouette metric](https://en.wikipedia.org/wiki/Silhouette_(clustering))
+ * for a set of N-dimensional points arranged in groups. The metric is the largest
+ * individual silhouette value for the data.
+ *
+ * @param {Array<Array<number>>} points N-dimensional coordinates of points.
+ * @param {Array<number>} labels Labels of points. This must be the same length as `points`,
+ * and values must lie in [0..G-1], where G is the number of groups.
+ * @return {number} The silhouette metric for the groupings.
+ *
+ * @example
+ * silhouetteMetric([[0.25], [0.75]], [0, 0]); // => 1.0
+ */
+function silhouetteMetric(points, labels) {
+    var values = silhouette(points, labels);
+    return max(values);
+}
+
+/**
+ * The [Z-Score, or Standard Score](http://en.wikipedia.org/wiki/Standard_score).
+ *
+ * The standard score is the number of standard deviations an observation
+ * or datum is above or below the mean. Thus, a positive standard score
+ * represents a datum above the mean, while a negative standard score
+ * represents a datum below the mean. It is a dimensionless quantity
+ * obtained by subtracting the population mean from an individual raw
+ * score and then dividing the difference by the population standard
+ * deviation.
+ *
+ * The z-score is only defined if one knows the population parameters;
+ * if one only has a sample set, then the analogous computation with
+ * sample mean and sample standard deviation yields the
+ * Student's t-statistic.
+ *
+ * @param {number} x
+ * @param {number} mean
+ * @param {number} standardDeviation
+ * @return {number} z score
+ * @example
+ * zScore(78, 80, 5); // => -0.4
+ */
+function zScore(x, mean, standardDeviation) {
+    return (x - mean) / standardDeviation;
+}
+
+
+//# sourceMappingURL=simple-statistics.mjs.map
+
+;// CONCATENATED MODULE: ./lib/src/metrics/summary.js
+
+// Per-scenario metrics from request records, with the definitions of vLLM's
+// `benchmarks/serve.py` (calculate_metrics) so the figures line up with `vllm bench serve`:
+// latency distributions and token counts come from completed requests only, TPOT only from
+// requests with more than one output token, ITL is pooled over every token of every request,
+// throughputs divide by the span from first send to last finish.
+const EMPTY = Object.freeze({ n: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, min: 0, max: 0 });
+/**
+ * Mean, extremes and p50/p90/p95/p99 by linear interpolation between closest ranks (numpy's
+ * default `percentile` method, which vLLM's bench uses; simple-statistics' quantileSorted is that
+ * method, R's type 7). No values: n 0 and every statistic 0.
+ */
+function distribution(values) {
+    const n = values.length;
+    if (n === 0)
+        return EMPTY;
+    const sorted = Array.from(Float64Array.from(values).sort());
+    return {
+        n,
+        // A compensated sum: long ITL samples (10^5 gaps) keep their last digits.
+        mean: mean(sorted),
+        p50: quantileSorted(sorted, 0.5),
+        p90: quantileSorted(sorted, 0.9),
+        p95: quantileSorted(sorted, 0.95),
+        p99: quantileSorted(sorted, 0.99),
+        min: sorted[0],
+        max: sorted[n - 1],
+    };
+}
+/** The class an error is counted under: the text before the first ': ' ('http 500: Internal…' → 'http 500'). */
+function errorClass(error) {
+    const cut = error.indexOf(': ');
+    return cut === -1 ? error : error.slice(0, cut);
+}
+/** The error a completed request is counted under when it streamed no token at all. */
+const EMPTY_COMPLETION = 'empty completion';
+/** How an engine's output tokens were counted over its summaries; undefined when none completed. */
+function tokenCountsOf(summaries) {
+    if (!summaries.some((s) => s.completed > 0))
+        return undefined;
+    return summaries.some((s) => (s.estimatedCounts ?? 0) > 0) ? 'estimated' : 'exact';
+}
+/**
+ * Output tokens of a completed request, and whether the server's `usage` disagreed with the stream:
+ * usage below the content chunks streamed (each carries at least one token) or above the request's
+ * own max_tokens is impossible, and the streamed count stands in — a usage 1000× too high must not
+ * become the throughput. Without usage, the tokens the content chunks implied (one ITL entry per
+ * token after the first chunk).
+ */
+function outputTokensOf(r) {
+    const streamed = r.streamedChunks ?? (r.ttftMs === null ? 0 : r.itlMs.length + 1);
+    if (r.outputTokens === null)
+        return { tokens: r.ttftMs === null ? 0 : r.itlMs.length + 1, disagreed: false };
+    const tooLow = r.outputTokens < streamed;
+    const tooHigh = r.maxTokens !== undefined && r.outputTokens > r.maxTokens;
+    return tooLow || tooHigh ? { tokens: streamed, disagreed: true } : { tokens: r.outputTokens, disagreed: false };
+}
+/** Whether a completed request's latencies meet every SLO (a request with one token has TPOT 0, as in vLLM). */
+function meetsSlo(slo, ttft, tpot, e2el) {
+    return ((slo.ttftMs === undefined || (ttft !== null && ttft <= slo.ttftMs)) &&
+        (slo.tpotMs === undefined || tpot <= slo.tpotMs) &&
+        (slo.e2elMs === undefined || (e2el !== null && e2el <= slo.e2elMs)));
+}
+/** TPOT of a completed request with `out` output tokens (0 with one token, as in vLLM). */
+const tpotOf = (out, ttft, e2el) => (out > 1 && ttft !== null && e2el !== null ? (e2el - ttft) / (out - 1) : 0);
+/** A request that counts towards goodput: completed, with tokens, within every SLO. */
+function metSlo(r, slo) {
+    if (!r.ok || r.ttftMs === null)
+        return false;
+    const out = outputTokensOf(r).tokens;
+    return out > 0 && meetsSlo(slo, r.ttftMs, tpotOf(out, r.ttftMs, r.e2elMs), r.e2elMs);
+}
+/**
+ * Summarises one scenario's records. Records of several repetitions may be passed together (the
+ * pooled summary); `durationS` is then the sum of the repetitions' durations.
+ */
+function summarize(records, scenario, durationS, peakConcurrency, telemetry, capacity) {
+    if (!(durationS >= 0) || !Number.isFinite(durationS))
+        throw new Error(`summarize(${scenario.name}): durationS must be a finite number ≥ 0, got ${durationS}`);
+    const errors = {};
+    const ttfts = [];
+    const tpots = [];
+    const e2els = [];
+    const queues = [];
+    const itls = [];
+    let completed = 0;
+    let good = 0;
+    let inputTokens = 0;
+    let outputTokens = 0;
+    let shortOutputs = 0;
+    let usageDisagreements = 0;
+    let estimatedCounts = 0;
+    for (const r of records) {
+        // Client-side waiting happens whatever the outcome, so every request reports it.
+        queues.push(r.queueMs);
+        const counted = r.ok ? outputTokensOf(r) : null;
+        // A completion that streamed no token (e.g. only `choices: []` and [DONE]) did not complete.
+        const error = !r.ok ? (r.error ?? 'unknown error') : r.ttftMs === null || counted.tokens === 0 ? EMPTY_COMPLETION : null;
+        if (error !== null) {
+            const cls = errorClass(error);
+            errors[cls] = (errors[cls] ?? 0) + 1;
+            continue;
+        }
+        completed++;
+        const out = counted.tokens;
+        if (counted.disagreed)
+            usageDisagreements++;
+        if (r.outputTokens === null)
+            estimatedCounts++;
+        inputTokens += r.promptTokens;
+        outputTokens += out;
+        if (r.maxTokens !== undefined && out < r.maxTokens)
+            shortOutputs++;
+        for (const gap of r.itlMs)
+            itls.push(gap);
+        const ttft = r.ttftMs;
+        const e2el = r.e2elMs;
+        if (ttft !== null)
+            ttfts.push(ttft);
+        if (e2el !== null)
+            e2els.push(e2el);
+        // As in vLLM: a request with at most one output token has TPOT 0 for goodput and none in the distribution.
+        const tpot = tpotOf(out, ttft, e2el);
+        if (out > 1 && ttft !== null && e2el !== null)
+            tpots.push(tpot);
+        if (meetsSlo(scenario.slo, ttft, tpot, e2el))
+            good++;
+    }
+    const perSecond = (x) => (durationS > 0 ? x / durationS : 0);
+    return {
+        scenario: scenario.name,
+        requests: records.length,
+        completed,
+        failed: records.length - completed,
+        errors,
+        durationS,
+        inputTokens,
+        outputTokens,
+        shortOutputs,
+        usageDisagreements,
+        estimatedCounts,
+        requestThroughput: perSecond(completed),
+        outputThroughput: perSecond(outputTokens),
+        totalTokenThroughput: perSecond(inputTokens + outputTokens),
+        goodput: perSecond(good),
+        ttftMs: distribution(ttfts),
+        tpotMs: distribution(tpots),
+        itlMs: distribution(itls),
+        e2elMs: distribution(e2els),
+        queueMs: distribution(queues),
+        peakConcurrency,
+        telemetry: telemetry ?? {},
+        ...(capacity === undefined ? {} : { capacity }),
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/capacity.js
+
+// The capacity search: the highest load at which a scenario's SLOs still hold. Each probe runs
+// the scenario at one fixed load (Poisson arrivals at a rate, or a closed loop at a concurrency)
+// and passes when at least `attainment` of its requests complete within every SLO. The search
+// brackets (doubling up from `start` while probes pass, halving down while they miss) and then
+// bisects (geometrically for rates, by whole requests for concurrency) until the missing load is
+// within `resolution` of the passing one. A probe that has already missed — more requests outside
+// the SLOs than the attainment allows — stops at once: overload is where probes are slowest.
+/** At most this many probes per search: bracketing 1000× and bisecting to 1% takes 21. */
+const MAX_PROBES = 32;
+/** Requests of one probe: the scenario's own, more where a rate probe must last `probeS`; a closed loop reuses each slot at least 4 times. */
+function probeRequests(scenario, load, at) {
+    const longEnough = load.over === 'rate' ? Math.ceil(at * load.probeS) : 4 * at;
+    return Math.min(Math.max(scenario.requests, longEnough), 100_000);
+}
+/** The scenario at one fixed load, as a probe runs it. */
+function probeScenario(scenario, load, at) {
+    return {
+        ...scenario,
+        requests: probeRequests(scenario, load, at),
+        load: load.over === 'rate' ? { kind: 'poisson', rate: at, burstiness: load.burstiness } : { kind: 'concurrency', concurrency: at },
+    };
+}
+/** Misses (failed, or outside an SLO) a probe of `n` requests may have and still pass. */
+const allowedMisses = (n, attainment) => Math.floor(n * (1 - attainment) + 1e-9);
+/** Stops a probe's load once its misses exceed what it may have: it cannot pass any more. */
+function clearMiss(scenario, load, n) {
+    const allowed = allowedMisses(n, load.attainment);
+    let seen = 0;
+    let misses = 0;
+    return (finished) => {
+        for (; seen < finished.length; seen++)
+            if (!metSlo(finished[seen], scenario.slo))
+                misses++;
+        return misses > allowed;
+    };
+}
+/** One probe's figures and verdict from the requests it ran (all of them, or those before an early stop). */
+function judgeProbe(scenario, load, at, n, records, durationS, stopped) {
+    const good = records.filter((r) => metSlo(r, scenario.slo)).length;
+    const s = summarize(records, scenario, durationS, 0);
+    const p95 = (d) => (d.n > 0 ? d.p95 : null);
+    return {
+        load: at,
+        passed: !stopped && records.length === n && n - good <= allowedMisses(n, load.attainment),
+        stoppedEarly: stopped,
+        requests: records.length,
+        attainment: records.length > 0 ? good / records.length : 0,
+        ttftP95Ms: p95(s.ttftMs),
+        tpotP95Ms: p95(s.tpotMs),
+        e2elP95Ms: p95(s.e2elMs),
+        outputThroughput: s.outputThroughput,
+        durationS,
+    };
+}
+/**
+ * Runs the search with `probe` measuring one load (its index counts the probes run so far).
+ * Loads stay within [min, max]; a concurrency search probes whole numbers only.
+ */
+async function searchCapacity(load, probe) {
+    const whole = load.over === 'concurrency';
+    const clamp = (x) => Math.min(load.max, Math.max(load.min, whole ? Math.round(x) : x));
+    const probes = [];
+    let passing = null;
+    let missing = null;
+    const settled = () => {
+        if (passing !== null && passing >= load.max)
+            return true;
+        if (missing !== null && missing <= load.min)
+            return true;
+        if (passing === null || missing === null)
+            return false;
+        return missing <= passing * (1 + load.resolution) || (whole && missing - passing <= 1);
+    };
+    let at = clamp(load.start);
+    while (!settled() && probes.length < MAX_PROBES) {
+        const result = await probe(at, probes.length);
+        probes.push(result);
+        if (result.passed)
+            passing = Math.max(passing ?? at, at);
+        else
+            missing = Math.min(missing ?? at, at);
+        if (settled())
+            break;
+        if (missing === null)
+            at = clamp(at * 2);
+        else if (passing === null)
+            at = clamp(at / 2);
+        else
+            at = whole ? Math.floor((passing + missing) / 2) : Math.sqrt(passing * missing);
+    }
+    return {
+        over: load.over,
+        capacity: passing,
+        firstMiss: missing,
+        probes,
+        searchS: probes.reduce((sum, p) => sum + p.durationS, 0),
+    };
+}
+/**
+ * What a search found, as read: its capacity, or — when even the lowest load tried missed — that
+ * load as the bound the capacity is below (`below`: a censored value, "< 0.5 req/s"); null for a
+ * search that ran no probe.
+ */
+function capacityReading(c) {
+    if (c.capacity !== null)
+        return { value: c.capacity, below: false };
+    return c.firstMiss === null ? null : { value: c.firstMiss, below: true };
+}
+/** One repetition of a capacity scenario: the search, each probe with prompts of its own. */
+async function measureCapacity(scenario, load, repetition, book, run) {
+    const runs = new Map();
+    let last = null;
+    const result = await searchCapacity(load, async (at, index) => {
+        const probe = probeScenario(scenario, load, at);
+        const prompts = await book.probe(scenario, repetition, index, probe.requests);
+        const warmup = index === 0 ? book.get(scenario, repetition).warmup : [];
+        const measured = await run(probe, prompts, warmup, clearMiss(scenario, load, probe.requests));
+        last = { run: measured, scenario: probe };
+        runs.set(at, last);
+        return judgeProbe(scenario, load, at, probe.requests, measured.records, measured.durationS, measured.stopped);
+    });
+    const shown = (result.capacity === null ? null : runs.get(result.capacity)) ?? last;
+    if (shown === null)
+        throw new Error(`scenario "${scenario.name}": the capacity search ran no probe`);
+    return { result, shown: shown.run, shownScenario: shown.scenario };
+}
+
 ;// CONCATENATED MODULE: ./lib/src/metrics/catalog.js
+
 const def = (name, label, unit, direction, tolerance, read, sample) => Object.freeze({ name, label, unit, direction, tolerance, read, zeroMeasured: name === 'goodput', scope: 'load', ...(sample ? { sample } : {}) });
 const METRICS = Object.freeze([
     def('output_throughput', 'Output tokens/s', 'tok/s', 'higher-is-better', 0.03, (s) => s.outputThroughput),
@@ -48028,14 +53351,15 @@ const METRICS = Object.freeze([
     def('e2el_p50', 'E2E latency p50', 'ms', 'lower-is-better', 0.03, (s) => s.e2elMs.p50, (s) => s.e2elMs),
 ]);
 /**
- * The one metric of a capacity scenario: the highest load (requests/s, or requests in flight)
+ * The one metric of a capacity scenario: the highest load (requests/s, or concurrent requests)
  * within its SLOs. Its tolerance covers the search's resolution (10% by default: a repetition's
- * capacity sits anywhere in the last bracket) as well as a real loss of headroom.
+ * capacity sits anywhere in the last bracket) as well as a real loss of headroom. Its unit is the
+ * search's (metricUnit); this one names both where no scenario is at hand.
  */
 const CAPACITY_METRIC = Object.freeze({
     name: 'capacity',
     label: 'Capacity at SLO',
-    unit: 'load',
+    unit: 'req/s or concurrent requests',
     direction: 'higher-is-better',
     tolerance: 0.1,
     read: (s) => s.capacity?.capacity ?? NaN,
@@ -48047,6 +53371,22 @@ const ALL_METRICS = Object.freeze([...METRICS, CAPACITY_METRIC]);
 /** Whether a scenario has the metric (a capacity search has only capacity; fixed loads all but it). */
 function metricApplies(def, scenario) {
     return (scenario.load.kind === 'capacity') === (def.scope === 'capacity');
+}
+/** The unit of a capacity search's load: requests per second (rate) or concurrent requests. */
+const loadUnit = (over) => (over === 'rate' ? 'req/s' : 'concurrent requests');
+/** The metric's unit in a scenario: a capacity's is its search's (req/s or concurrent requests). */
+function metricUnit(def, scenario) {
+    return def.scope === 'capacity' && scenario?.load.kind === 'capacity' ? loadUnit(scenario.load.over) : def.unit;
+}
+/**
+ * The bound of a value known only from above, or null when the summary has a measurement (or
+ * nothing). A capacity search whose lowest probe missed found no load the engine carries within
+ * the SLOs: its capacity is below that load (a censored value: "< 0.5 req/s"), a real result that
+ * is recorded and compared as a bound, never as 0 or as the bound itself (compare/censored.ts).
+ */
+function censoredBound(def, s) {
+    const r = def.scope === 'capacity' && s.capacity !== undefined ? capacityReading(s.capacity) : null;
+    return r?.below ? r.value : null;
 }
 /**
  * The metric's value in a summary, or null when it has none: a latency statistic of an empty
@@ -53126,7 +58466,7 @@ class APIResource {
 function encodeURIPath(str) {
     return str.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
-const EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
+const path_EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
 /**
  * Creates a template tag that safely interpolates SDK resource paths.
  *
@@ -53157,7 +58497,7 @@ const createPathTagFunction = (pathEncoder = encodeURIPath) => function path(sta
                     (typeof value === 'object' &&
                         // handle values from other realms
                         value.toString ===
-                            Object.getPrototypeOf(Object.getPrototypeOf(value.hasOwnProperty ?? EMPTY) ?? EMPTY)
+                            Object.getPrototypeOf(Object.getPrototypeOf(value.hasOwnProperty ?? path_EMPTY) ?? path_EMPTY)
                                 ?.toString))) {
                 encoded = value + '';
                 invalidSegments.push({
@@ -82929,10 +88269,10 @@ function modelList(model, maxModelLen, created) {
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@lenml/tokenizers/dist/main.mjs
-var Cu=Object.create;var ot=Object.defineProperty;var Iu=Object.getOwnPropertyDescriptor;var ju=Object.getOwnPropertyNames;var Mu=Object.getPrototypeOf,Nu=Object.prototype.hasOwnProperty;var Tu=(s,e,t)=>e in s?ot(s,e,{enumerable:!0,configurable:!0,writable:!0,value:t}):s[e]=t;var o=(s,e)=>ot(s,"name",{value:e,configurable:!0});var d=(s,e)=>()=>(e||s((e={exports:{}}).exports,e),e.exports),$u=(s,e)=>{for(var t in e)ot(s,t,{get:e[t],enumerable:!0})},Pu=(s,e,t,r)=>{if(e&&typeof e=="object"||typeof e=="function")for(let n of ju(e))!Nu.call(s,n)&&n!==t&&ot(s,n,{get:()=>e[n],enumerable:!(r=Iu(e,n))||r.enumerable});return s};var Ru=(s,e,t)=>(t=s!=null?Cu(Mu(s)):{},Pu(e||!s||!s.__esModule?ot(t,"default",{value:s,enumerable:!0}):t,s));var g=(s,e,t)=>Tu(s,typeof e!="symbol"?e+"":e,t);var F=d((Yr,Po)=>{"use strict";var at=o(function(s){return s&&s.Math===Math&&s},"check");Po.exports=at(typeof globalThis=="object"&&globalThis)||at(typeof window=="object"&&window)||at(typeof self=="object"&&self)||at(typeof global=="object"&&global)||at(typeof Yr=="object"&&Yr)||(function(){return this})()||Function("return this")()});var z=d((T_,Ro)=>{"use strict";Ro.exports=function(s){try{return!!s()}catch{return!0}}});var te=d(($_,Bo)=>{"use strict";var Bu=z();Bo.exports=!Bu(function(){return Object.defineProperty({},1,{get:o(function(){return 7},"get")})[1]!==7})});var Hr=d((R_,Fo)=>{"use strict";var Fu=z();Fo.exports=!Fu(function(){var s=(function(){}).bind();return typeof s!="function"||s.hasOwnProperty("prototype")})});var yt=d((B_,Lo)=>{"use strict";var Lu=Hr(),mt=Function.prototype.call;Lo.exports=Lu?mt.bind(mt):function(){return mt.apply(mt,arguments)}});var Ko=d(Do=>{"use strict";var Uo={}.propertyIsEnumerable,Vo=Object.getOwnPropertyDescriptor,Uu=Vo&&!Uo.call({1:2},1);Do.f=Uu?o(function(e){var t=Vo(this,e);return!!t&&t.enumerable},"propertyIsEnumerable"):Uo});var Zr=d((U_,Wo)=>{"use strict";Wo.exports=function(s,e){return{enumerable:!(s&1),configurable:!(s&2),writable:!(s&4),value:e}}});var L=d((V_,Jo)=>{"use strict";var zo=Hr(),Go=Function.prototype,Xr=Go.call,Vu=zo&&Go.bind.bind(Xr,Xr);Jo.exports=zo?Vu:function(s){return function(){return Xr.apply(s,arguments)}}});var Qr=d((D_,Ho)=>{"use strict";var Yo=L(),Du=Yo({}.toString),Ku=Yo("".slice);Ho.exports=function(s){return Ku(Du(s),8,-1)}});var Xo=d((K_,Zo)=>{"use strict";var Wu=L(),zu=z(),Gu=Qr(),es=Object,Ju=Wu("".split);Zo.exports=zu(function(){return!es("z").propertyIsEnumerable(0)})?function(s){return Gu(s)==="String"?Ju(s,""):es(s)}:es});var ts=d((W_,Qo)=>{"use strict";Qo.exports=function(s){return s==null}});var rs=d((z_,ea)=>{"use strict";var Yu=ts(),Hu=TypeError;ea.exports=function(s){if(Yu(s))throw new Hu("Can't call method on "+s);return s}});var _e=d((G_,ta)=>{"use strict";var Zu=Xo(),Xu=rs();ta.exports=function(s){return Zu(Xu(s))}});var K=d((J_,ra)=>{"use strict";var ss=typeof document=="object"&&document.all;ra.exports=typeof ss>"u"&&ss!==void 0?function(s){return typeof s=="function"||s===ss}:function(s){return typeof s=="function"}});var ve=d((Y_,sa)=>{"use strict";var Qu=K();sa.exports=function(s){return typeof s=="object"?s!==null:Qu(s)}});var xt=d((H_,na)=>{"use strict";var ns=F(),eh=K(),th=o(function(s){return eh(s)?s:void 0},"aFunction");na.exports=function(s,e){return arguments.length<2?th(ns[s]):ns[s]&&ns[s][e]}});var oa=d((X_,ia)=>{"use strict";var rh=L();ia.exports=rh({}.isPrototypeOf)});var lt=d((Q_,ca)=>{"use strict";var sh=F(),aa=sh.navigator,la=aa&&aa.userAgent;ca.exports=la?String(la):""});var os=d((ev,_a)=>{"use strict";var da=F(),is=lt(),ua=da.process,ha=da.Deno,pa=ua&&ua.versions||ha&&ha.version,fa=pa&&pa.v8,G,bt;fa&&(G=fa.split("."),bt=G[0]>0&&G[0]<4?1:+(G[0]+G[1]));!bt&&is&&(G=is.match(/Edge\/(\d+)/),(!G||G[1]>=74)&&(G=is.match(/Chrome\/(\d+)/),G&&(bt=+G[1])));_a.exports=bt});var as=d((tv,ga)=>{"use strict";var va=os(),nh=z(),ih=F(),oh=ih.String;ga.exports=!!Object.getOwnPropertySymbols&&!nh(function(){var s=Symbol("symbol detection");return!oh(s)||!(Object(s)instanceof Symbol)||!Symbol.sham&&va&&va<41})});var ls=d((rv,wa)=>{"use strict";var ah=as();wa.exports=ah&&!Symbol.sham&&typeof Symbol.iterator=="symbol"});var cs=d((sv,ma)=>{"use strict";var lh=xt(),ch=K(),uh=oa(),hh=ls(),ph=Object;ma.exports=hh?function(s){return typeof s=="symbol"}:function(s){var e=lh("Symbol");return ch(e)&&uh(e.prototype,ph(s))}});var us=d((nv,ya)=>{"use strict";var fh=String;ya.exports=function(s){try{return fh(s)}catch{return"Object"}}});var kt=d((iv,xa)=>{"use strict";var dh=K(),_h=us(),vh=TypeError;xa.exports=function(s){if(dh(s))return s;throw new vh(_h(s)+" is not a function")}});var ka=d((ov,ba)=>{"use strict";var gh=kt(),wh=ts();ba.exports=function(s,e){var t=s[e];return wh(t)?void 0:gh(t)}});var Sa=d((av,Ea)=>{"use strict";var hs=yt(),ps=K(),fs=ve(),mh=TypeError;Ea.exports=function(s,e){var t,r;if(e==="string"&&ps(t=s.toString)&&!fs(r=hs(t,s))||ps(t=s.valueOf)&&!fs(r=hs(t,s))||e!=="string"&&ps(t=s.toString)&&!fs(r=hs(t,s)))return r;throw new mh("Can't convert object to primitive value")}});var qa=d((lv,Oa)=>{"use strict";Oa.exports=!1});var Et=d((cv,Ca)=>{"use strict";var Aa=F(),yh=Object.defineProperty;Ca.exports=function(s,e){try{yh(Aa,s,{value:e,configurable:!0,writable:!0})}catch{Aa[s]=e}return e}});var St=d((uv,Ma)=>{"use strict";var xh=qa(),bh=F(),kh=Et(),Ia="__core-js_shared__",ja=Ma.exports=bh[Ia]||kh(Ia,{});(ja.versions||(ja.versions=[])).push({version:"3.45.1",mode:xh?"pure":"global",copyright:"\xA9 2014-2025 Denis Pushkarev (zloirock.ru)",license:"https://github.com/zloirock/core-js/blob/v3.45.1/LICENSE",source:"https://github.com/zloirock/core-js"})});var ds=d((hv,Ta)=>{"use strict";var Na=St();Ta.exports=function(s,e){return Na[s]||(Na[s]=e||{})}});var _s=d((pv,$a)=>{"use strict";var Eh=rs(),Sh=Object;$a.exports=function(s){return Sh(Eh(s))}});var ie=d((fv,Pa)=>{"use strict";var Oh=L(),qh=_s(),Ah=Oh({}.hasOwnProperty);Pa.exports=Object.hasOwn||o(function(e,t){return Ah(qh(e),t)},"hasOwn")});var vs=d((_v,Ra)=>{"use strict";var Ch=L(),Ih=0,jh=Math.random(),Mh=Ch(1.1.toString);Ra.exports=function(s){return"Symbol("+(s===void 0?"":s)+")_"+Mh(++Ih+jh,36)}});var ct=d((vv,Fa)=>{"use strict";var Nh=F(),Th=ds(),Ba=ie(),$h=vs(),Ph=as(),Rh=ls(),ge=Nh.Symbol,gs=Th("wks"),Bh=Rh?ge.for||ge:ge&&ge.withoutSetter||$h;Fa.exports=function(s){return Ba(gs,s)||(gs[s]=Ph&&Ba(ge,s)?ge[s]:Bh("Symbol."+s)),gs[s]}});var Da=d((gv,Va)=>{"use strict";var Fh=yt(),La=ve(),Ua=cs(),Lh=ka(),Uh=Sa(),Vh=ct(),Dh=TypeError,Kh=Vh("toPrimitive");Va.exports=function(s,e){if(!La(s)||Ua(s))return s;var t=Lh(s,Kh),r;if(t){if(e===void 0&&(e="default"),r=Fh(t,s,e),!La(r)||Ua(r))return r;throw new Dh("Can't convert object to primitive value")}return e===void 0&&(e="number"),Uh(s,e)}});var ws=d((wv,Ka)=>{"use strict";var Wh=Da(),zh=cs();Ka.exports=function(s){var e=Wh(s,"string");return zh(e)?e:e+""}});var ys=d((mv,za)=>{"use strict";var Gh=F(),Wa=ve(),ms=Gh.document,Jh=Wa(ms)&&Wa(ms.createElement);za.exports=function(s){return Jh?ms.createElement(s):{}}});var xs=d((yv,Ga)=>{"use strict";var Yh=te(),Hh=z(),Zh=ys();Ga.exports=!Yh&&!Hh(function(){return Object.defineProperty(Zh("div"),"a",{get:o(function(){return 7},"get")}).a!==7})});var bs=d(Ya=>{"use strict";var Xh=te(),Qh=yt(),ep=Ko(),tp=Zr(),rp=_e(),sp=ws(),np=ie(),ip=xs(),Ja=Object.getOwnPropertyDescriptor;Ya.f=Xh?Ja:o(function(e,t){if(e=rp(e),t=sp(t),ip)try{return Ja(e,t)}catch{}if(np(e,t))return tp(!Qh(ep.f,e,t),e[t])},"getOwnPropertyDescriptor")});var ks=d((Ev,Ha)=>{"use strict";var op=te(),ap=z();Ha.exports=op&&ap(function(){return Object.defineProperty(function(){},"prototype",{value:42,writable:!1}).prototype!==42})});var ut=d((Sv,Za)=>{"use strict";var lp=ve(),cp=String,up=TypeError;Za.exports=function(s){if(lp(s))return s;throw new up(cp(s)+" is not an object")}});var we=d(Qa=>{"use strict";var hp=te(),pp=xs(),fp=ks(),Ot=ut(),Xa=ws(),dp=TypeError,Es=Object.defineProperty,_p=Object.getOwnPropertyDescriptor,Ss="enumerable",Os="configurable",qs="writable";Qa.f=hp?fp?o(function(e,t,r){if(Ot(e),t=Xa(t),Ot(r),typeof e=="function"&&t==="prototype"&&"value"in r&&qs in r&&!r[qs]){var n=_p(e,t);n&&n[qs]&&(e[t]=r.value,r={configurable:Os in r?r[Os]:n[Os],enumerable:Ss in r?r[Ss]:n[Ss],writable:!1})}return Es(e,t,r)},"defineProperty"):Es:o(function(e,t,r){if(Ot(e),t=Xa(t),Ot(r),pp)try{return Es(e,t,r)}catch{}if("get"in r||"set"in r)throw new dp("Accessors not supported");return"value"in r&&(e[t]=r.value),e},"defineProperty")});var As=d((Av,el)=>{"use strict";var vp=te(),gp=we(),wp=Zr();el.exports=vp?function(s,e,t){return gp.f(s,e,wp(1,t))}:function(s,e,t){return s[e]=t,s}});var sl=d((Cv,rl)=>{"use strict";var Cs=te(),mp=ie(),tl=Function.prototype,yp=Cs&&Object.getOwnPropertyDescriptor,Is=mp(tl,"name"),xp=Is&&o((function(){}),"something").name==="something",bp=Is&&(!Cs||Cs&&yp(tl,"name").configurable);rl.exports={EXISTS:Is,PROPER:xp,CONFIGURABLE:bp}});var il=d((jv,nl)=>{"use strict";var kp=L(),Ep=K(),js=St(),Sp=kp(Function.toString);Ep(js.inspectSource)||(js.inspectSource=function(s){return Sp(s)});nl.exports=js.inspectSource});var ll=d((Mv,al)=>{"use strict";var Op=F(),qp=K(),ol=Op.WeakMap;al.exports=qp(ol)&&/native code/.test(String(ol))});var Ms=d((Nv,ul)=>{"use strict";var Ap=ds(),Cp=vs(),cl=Ap("keys");ul.exports=function(s){return cl[s]||(cl[s]=Cp(s))}});var qt=d((Tv,hl)=>{"use strict";hl.exports={}});var _l=d(($v,dl)=>{"use strict";var Ip=ll(),fl=F(),jp=ve(),Mp=As(),Ns=ie(),Ts=St(),Np=Ms(),Tp=qt(),pl="Object already initialized",$s=fl.TypeError,$p=fl.WeakMap,At,ht,Ct,Pp=o(function(s){return Ct(s)?ht(s):At(s,{})},"enforce"),Rp=o(function(s){return function(e){var t;if(!jp(e)||(t=ht(e)).type!==s)throw new $s("Incompatible receiver, "+s+" required");return t}},"getterFor");Ip||Ts.state?(J=Ts.state||(Ts.state=new $p),J.get=J.get,J.has=J.has,J.set=J.set,At=o(function(s,e){if(J.has(s))throw new $s(pl);return e.facade=s,J.set(s,e),e},"set"),ht=o(function(s){return J.get(s)||{}},"get"),Ct=o(function(s){return J.has(s)},"has")):(ue=Np("state"),Tp[ue]=!0,At=o(function(s,e){if(Ns(s,ue))throw new $s(pl);return e.facade=s,Mp(s,ue,e),e},"set"),ht=o(function(s){return Ns(s,ue)?s[ue]:{}},"get"),Ct=o(function(s){return Ns(s,ue)},"has"));var J,ue;dl.exports={set:At,get:ht,has:Ct,enforce:Pp,getterFor:Rp}});var ml=d((Rv,wl)=>{"use strict";var Rs=L(),Bp=z(),Fp=K(),It=ie(),Ps=te(),Lp=sl().CONFIGURABLE,Up=il(),gl=_l(),Vp=gl.enforce,Dp=gl.get,vl=String,jt=Object.defineProperty,Kp=Rs("".slice),Wp=Rs("".replace),zp=Rs([].join),Gp=Ps&&!Bp(function(){return jt(function(){},"length",{value:8}).length!==8}),Jp=String(String).split("String"),Yp=wl.exports=function(s,e,t){Kp(vl(e),0,7)==="Symbol("&&(e="["+Wp(vl(e),/^Symbol\(([^)]*)\).*$/,"$1")+"]"),t&&t.getter&&(e="get "+e),t&&t.setter&&(e="set "+e),(!It(s,"name")||Lp&&s.name!==e)&&(Ps?jt(s,"name",{value:e,configurable:!0}):s.name=e),Gp&&t&&It(t,"arity")&&s.length!==t.arity&&jt(s,"length",{value:t.arity});try{t&&It(t,"constructor")&&t.constructor?Ps&&jt(s,"prototype",{writable:!1}):s.prototype&&(s.prototype=void 0)}catch{}var r=Vp(s);return It(r,"source")||(r.source=zp(Jp,typeof e=="string"?e:"")),s};Function.prototype.toString=Yp(o(function(){return Fp(this)&&Dp(this).source||Up(this)},"toString"),"toString")});var xl=d((Fv,yl)=>{"use strict";var Hp=K(),Zp=we(),Xp=ml(),Qp=Et();yl.exports=function(s,e,t,r){r||(r={});var n=r.enumerable,i=r.name!==void 0?r.name:e;if(Hp(t)&&Xp(t,i,r),r.global)n?s[e]=t:Qp(e,t);else{try{r.unsafe?s[e]&&(n=!0):delete s[e]}catch{}n?s[e]=t:Zp.f(s,e,{value:t,enumerable:!1,configurable:!r.nonConfigurable,writable:!r.nonWritable})}return s}});var kl=d((Lv,bl)=>{"use strict";var ef=Math.ceil,tf=Math.floor;bl.exports=Math.trunc||o(function(e){var t=+e;return(t>0?tf:ef)(t)},"trunc")});var Bs=d((Vv,El)=>{"use strict";var rf=kl();El.exports=function(s){var e=+s;return e!==e||e===0?0:rf(e)}});var Ol=d((Dv,Sl)=>{"use strict";var sf=Bs(),nf=Math.max,of=Math.min;Sl.exports=function(s,e){var t=sf(s);return t<0?nf(t+e,0):of(t,e)}});var Al=d((Kv,ql)=>{"use strict";var af=Bs(),lf=Math.min;ql.exports=function(s){var e=af(s);return e>0?lf(e,9007199254740991):0}});var Mt=d((Wv,Cl)=>{"use strict";var cf=Al();Cl.exports=function(s){return cf(s.length)}});var Ml=d((zv,jl)=>{"use strict";var uf=_e(),hf=Ol(),pf=Mt(),Il=o(function(s){return function(e,t,r){var n=uf(e),i=pf(n);if(i===0)return!s&&-1;var a=hf(r,i),l;if(s&&t!==t){for(;i>a;)if(l=n[a++],l!==l)return!0}else for(;i>a;a++)if((s||a in n)&&n[a]===t)return s||a||0;return!s&&-1}},"createMethod");jl.exports={includes:Il(!0),indexOf:Il(!1)}});var Ls=d((Jv,Tl)=>{"use strict";var ff=L(),Fs=ie(),df=_e(),_f=Ml().indexOf,vf=qt(),Nl=ff([].push);Tl.exports=function(s,e){var t=df(s),r=0,n=[],i;for(i in t)!Fs(vf,i)&&Fs(t,i)&&Nl(n,i);for(;e.length>r;)Fs(t,i=e[r++])&&(~_f(n,i)||Nl(n,i));return n}});var Nt=d((Yv,$l)=>{"use strict";$l.exports=["constructor","hasOwnProperty","isPrototypeOf","propertyIsEnumerable","toLocaleString","toString","valueOf"]});var Rl=d(Pl=>{"use strict";var gf=Ls(),wf=Nt(),mf=wf.concat("length","prototype");Pl.f=Object.getOwnPropertyNames||o(function(e){return gf(e,mf)},"getOwnPropertyNames")});var Fl=d(Bl=>{"use strict";Bl.f=Object.getOwnPropertySymbols});var Ul=d((Qv,Ll)=>{"use strict";var yf=xt(),xf=L(),bf=Rl(),kf=Fl(),Ef=ut(),Sf=xf([].concat);Ll.exports=yf("Reflect","ownKeys")||o(function(e){var t=bf.f(Ef(e)),r=kf.f;return r?Sf(t,r(e)):t},"ownKeys")});var Kl=d((tg,Dl)=>{"use strict";var Vl=ie(),Of=Ul(),qf=bs(),Af=we();Dl.exports=function(s,e,t){for(var r=Of(e),n=Af.f,i=qf.f,a=0;a<r.length;a++){var l=r[a];!Vl(s,l)&&!(t&&Vl(t,l))&&n(s,l,i(e,l))}}});var zl=d((rg,Wl)=>{"use strict";var Cf=z(),If=K(),jf=/#|\.prototype\./,pt=o(function(s,e){var t=Nf[Mf(s)];return t===$f?!0:t===Tf?!1:If(e)?Cf(e):!!e},"isForced"),Mf=pt.normalize=function(s){return String(s).replace(jf,".").toLowerCase()},Nf=pt.data={},Tf=pt.NATIVE="N",$f=pt.POLYFILL="P";Wl.exports=pt});var Us=d((ng,Gl)=>{"use strict";var Tt=F(),Pf=bs().f,Rf=As(),Bf=xl(),Ff=Et(),Lf=Kl(),Uf=zl();Gl.exports=function(s,e){var t=s.target,r=s.global,n=s.stat,i,a,l,u,h,f;if(r?a=Tt:n?a=Tt[t]||Ff(t,{}):a=Tt[t]&&Tt[t].prototype,a)for(l in e){if(h=e[l],s.dontCallGetSet?(f=Pf(a,l),u=f&&f.value):u=a[l],i=Uf(r?l:t+(n?".":"#")+l,s.forced),!i&&u!==void 0){if(typeof h==typeof u)continue;Lf(h,u)}(s.sham||u&&u.sham)&&Rf(h,"sham",!0),Bf(a,l,h,s)}}});var Hl=d((ig,Yl)=>{"use strict";var Jl=us(),Vf=TypeError;Yl.exports=function(s,e){if(!delete s[e])throw new Vf("Cannot delete property "+Jl(e)+" of "+Jl(s))}});var Ql=d((og,Xl)=>{"use strict";var Df=ct(),Kf=Df("toStringTag"),Zl={};Zl[Kf]="z";Xl.exports=String(Zl)==="[object z]"});var tc=d((ag,ec)=>{"use strict";var Wf=Ql(),zf=K(),$t=Qr(),Gf=ct(),Jf=Gf("toStringTag"),Yf=Object,Hf=$t((function(){return arguments})())==="Arguments",Zf=o(function(s,e){try{return s[e]}catch{}},"tryGet");ec.exports=Wf?$t:function(s){var e,t,r;return s===void 0?"Undefined":s===null?"Null":typeof(t=Zf(e=Yf(s),Jf))=="string"?t:Hf?$t(e):(r=$t(e))==="Object"&&zf(e.callee)?"Arguments":r}});var sc=d((cg,rc)=>{"use strict";var Xf=tc(),Qf=String;rc.exports=function(s){if(Xf(s)==="Symbol")throw new TypeError("Cannot convert a Symbol value to a string");return Qf(s)}});var ic=d((ug,nc)=>{"use strict";var ed=L();nc.exports=ed([].slice)});var lc=d((hg,ac)=>{"use strict";var oc=ic(),td=Math.floor,Vs=o(function(s,e){var t=s.length;if(t<8)for(var r=1,n,i;r<t;){for(i=r,n=s[r];i&&e(s[i-1],n)>0;)s[i]=s[--i];i!==r++&&(s[i]=n)}else for(var a=td(t/2),l=Vs(oc(s,0,a),e),u=Vs(oc(s,a),e),h=l.length,f=u.length,v=0,y=0;v<h||y<f;)s[v+y]=v<h&&y<f?e(l[v],u[y])<=0?l[v++]:u[y++]:v<h?l[v++]:u[y++];return s},"sort");ac.exports=Vs});var uc=d((fg,cc)=>{"use strict";var rd=z();cc.exports=function(s,e){var t=[][s];return!!t&&rd(function(){t.call(null,e||function(){return 1},1)})}});var fc=d((dg,pc)=>{"use strict";var sd=lt(),hc=sd.match(/firefox\/(\d+)/i);pc.exports=!!hc&&+hc[1]});var _c=d((_g,dc)=>{"use strict";var nd=lt();dc.exports=/MSIE|Trident/.test(nd)});var wc=d((vg,gc)=>{"use strict";var id=lt(),vc=id.match(/AppleWebKit\/(\d+)\./);gc.exports=!!vc&&+vc[1]});var qc=d(()=>{"use strict";var od=Us(),Sc=L(),ad=kt(),ld=_s(),mc=Mt(),cd=Hl(),yc=sc(),Ds=z(),ud=lc(),hd=uc(),xc=fc(),pd=_c(),bc=os(),kc=wc(),oe=[],Ec=Sc(oe.sort),fd=Sc(oe.push),dd=Ds(function(){oe.sort(void 0)}),_d=Ds(function(){oe.sort(null)}),vd=hd("sort"),Oc=!Ds(function(){if(bc)return bc<70;if(!(xc&&xc>3)){if(pd)return!0;if(kc)return kc<603;var s="",e,t,r,n;for(e=65;e<76;e++){switch(t=String.fromCharCode(e),e){case 66:case 69:case 70:case 72:r=3;break;case 68:case 71:r=4;break;default:r=2}for(n=0;n<47;n++)oe.push({k:t+n,v:r})}for(oe.sort(function(i,a){return a.v-i.v}),n=0;n<oe.length;n++)t=oe[n].k.charAt(0),s.charAt(s.length-1)!==t&&(s+=t);return s!=="DGBEFHACIJK"}}),gd=dd||!_d||!vd||!Oc,wd=o(function(s){return function(e,t){return t===void 0?-1:e===void 0?1:s!==void 0?+s(e,t)||0:yc(e)>yc(t)?1:-1}},"getSortCompare");od({target:"Array",proto:!0,forced:gd},{sort:o(function(e){e!==void 0&&ad(e);var t=ld(this);if(Oc)return e===void 0?Ec(t):Ec(t,e);var r=[],n=mc(t),i,a;for(a=0;a<n;a++)a in t&&fd(r,t[a]);for(ud(r,wd(e)),i=mc(r),a=0;a<i;)t[a]=r[a++];for(;a<n;)cd(t,a++);return t},"sort")})});var Cc=d((yg,Ac)=>{"use strict";var md=Mt();Ac.exports=function(s,e,t){for(var r=0,n=arguments.length>2?t:md(e),i=new s(n);n>r;)i[r]=e[r++];return i}});var jc=d((xg,Ic)=>{"use strict";var yd=F();Ic.exports=function(s,e){var t=yd[s],r=t&&t.prototype;return r&&r[e]}});var Nc=d((bg,Mc)=>{"use strict";var xd=Ls(),bd=Nt();Mc.exports=Object.keys||o(function(e){return xd(e,bd)},"keys")});var $c=d(Tc=>{"use strict";var kd=te(),Ed=ks(),Sd=we(),Od=ut(),qd=_e(),Ad=Nc();Tc.f=kd&&!Ed?Object.defineProperties:o(function(e,t){Od(e);for(var r=qd(t),n=Ad(t),i=n.length,a=0,l;i>a;)Sd.f(e,l=n[a++],r[l]);return e},"defineProperties")});var Rc=d((Og,Pc)=>{"use strict";var Cd=xt();Pc.exports=Cd("document","documentElement")});var Wc=d((qg,Kc)=>{"use strict";var Id=ut(),jd=$c(),Bc=Nt(),Md=qt(),Nd=Rc(),Td=ys(),$d=Ms(),Fc=">",Lc="<",Ws="prototype",zs="script",Vc=$d("IE_PROTO"),Ks=o(function(){},"EmptyConstructor"),Dc=o(function(s){return Lc+zs+Fc+s+Lc+"/"+zs+Fc},"scriptTag"),Uc=o(function(s){s.write(Dc("")),s.close();var e=s.parentWindow.Object;return s=null,e},"NullProtoObjectViaActiveX"),Pd=o(function(){var s=Td("iframe"),e="java"+zs+":",t;return s.style.display="none",Nd.appendChild(s),s.src=String(e),t=s.contentWindow.document,t.open(),t.write(Dc("document.F=Object")),t.close(),t.F},"NullProtoObjectViaIFrame"),Pt,Rt=o(function(){try{Pt=new ActiveXObject("htmlfile")}catch{}Rt=typeof document<"u"?document.domain&&Pt?Uc(Pt):Pd():Uc(Pt);for(var s=Bc.length;s--;)delete Rt[Ws][Bc[s]];return Rt()},"NullProtoObject");Md[Vc]=!0;Kc.exports=Object.create||o(function(e,t){var r;return e!==null?(Ks[Ws]=Id(e),r=new Ks,Ks[Ws]=null,r[Vc]=e):r=Rt(),t===void 0?r:jd.f(r,t)},"create")});var Gc=d((Cg,zc)=>{"use strict";var Rd=ct(),Bd=Wc(),Fd=we().f,Gs=Rd("unscopables"),Js=Array.prototype;Js[Gs]===void 0&&Fd(Js,Gs,{configurable:!0,value:Bd(null)});zc.exports=function(s){Js[Gs][s]=!0}});var Ys=d(()=>{"use strict";var Ld=Us(),Ud=L(),Vd=kt(),Dd=_e(),Kd=Cc(),Wd=jc(),zd=Gc(),Gd=Array,Jd=Ud(Wd("Array","sort"));Ld({target:"Array",proto:!0},{toSorted:o(function(e){e!==void 0&&Vd(e);var t=Dd(this),r=Kd(Gd,t);return Jd(r,e)},"toSorted")});zd("toSorted")});var Yc=d((Ng,Jc)=>{"use strict";var Yd=F(),Hd=L();Jc.exports=function(s,e){return Hd(Yd[s].prototype[e])}});var Zc=d((Tg,Hc)=>{"use strict";qc();Ys();var Zd=Yc();Hc.exports=Zd("Array","toSorted")});var Qc=d(($g,Xc)=>{"use strict";var Xd=Zc();Xc.exports=Xd});var eu=d(()=>{"use strict";Ys()});var ru=d((Bg,tu)=>{"use strict";var Qd=Qc();eu();tu.exports=Qd});var _w=Ru(ru());var Ou={};$u(Ou,{AlbertTokenizer:()=>rr,AutoTokenizer:()=>de,BartTokenizer:()=>vr,BertTokenizer:()=>tr,BlenderbotSmallTokenizer:()=>Fr,BlenderbotTokenizer:()=>Br,BloomTokenizer:()=>mr,CLIPTokenizer:()=>Tr,CamembertTokenizer:()=>hr,CodeGenTokenizer:()=>Nr,CodeLlamaTokenizer:()=>xr,CohereTokenizer:()=>Dr,ConvBertTokenizer:()=>lr,DebertaTokenizer:()=>ir,DebertaV2Tokenizer:()=>or,DistilBertTokenizer:()=>ur,ElectraTokenizer:()=>fr,Ernie4_5_Tokenizer:()=>Wr,EsmTokenizer:()=>Or,FalconTokenizer:()=>Er,GPT2Tokenizer:()=>_r,GPTNeoXTokenizer:()=>Sr,GemmaTokenizer:()=>Ar,Grok1Tokenizer:()=>Cr,HerbertTokenizer:()=>ar,LlamaTokenizer:()=>yr,M2M100Tokenizer:()=>jr,MBart50Tokenizer:()=>gr,MBartTokenizer:()=>wt,MPNetTokenizer:()=>kr,MarianTokenizer:()=>Pr,MgpstrTokenizer:()=>Kr,MobileBertTokenizer:()=>sr,NllbTokenizer:()=>Ir,NougatTokenizer:()=>Ur,PreTrainedTokenizer:()=>m,Qwen2Tokenizer:()=>qr,RoFormerTokenizer:()=>cr,RobertaTokenizer:()=>wr,SiglipTokenizer:()=>$r,SpeechT5Tokenizer:()=>Lr,SqueezeBertTokenizer:()=>nr,T5Tokenizer:()=>dr,TokenizerModel:()=>ae,VitsTokenizer:()=>Vr,Wav2Vec2CTCTokenizer:()=>Rr,WhisperTokenizer:()=>Mr,XLMRobertaTokenizer:()=>br,XLMTokenizer:()=>pr,is_chinese_char:()=>Eu});var me,he=(me=class{constructor(){let e=o(function(...t){return e._call(...t)},"closure");return Object.setPrototypeOf(e,new.target.prototype)}_call(...e){throw Error("Must implement _call method in subclass")}},o(me,"Callable"),me);function su(s){return Object.fromEntries(Object.entries(s).map(([e,t])=>[t,e]))}o(su,"reverseDictionary");function nu(s){return s.replace(/[.*+?^${}()|[\]\\]/g,"\\$&")}o(nu,"escapeRegExp");function iu(s){return Number.isInteger(s)||typeof s=="bigint"}o(iu,"isIntegralNumber");function N(...s){return Array.prototype.concat.apply([],s)}o(N,"mergeArrays");function ou(s){let e=0;for(let t of s)++e;return e}o(ou,"len");async function e_(s,e,t=!0,r={}){if(s.startsWith("http"))return fetch(s+e).then(n=>{if(!n.ok){if(t)throw new Error(`File not found at ${s}${e}`);return null}return n.arrayBuffer()});throw new Error("Filesystem not supported, please implement your own file reading logic.")}o(e_,"getModelFile");async function Hs(s,e,t=!0,r={}){let n=await e_(s,e,t,r);if(n===null)return{};let a=new TextDecoder("utf-8").decode(n);return JSON.parse(a)}o(Hs,"getModelJSON");function au(s){if(s.length===0)throw Error("Array must not be empty");let e=s[0],t=0;for(let r=1;r<s.length;++r)s[r]<e&&(e=s[r],t=r);return[e,t]}o(au,"min");function lu(s){if(s.length===0)throw Error("Array must not be empty");let e=s[0],t=0;for(let r=1;r<s.length;++r)s[r]>e&&(e=s[r],t=r);return[Number(e),t]}o(lu,"max");function ft(s,e){let t=Math.pow(10,e);return Math.round(s*t)/t}o(ft,"round");var Xs=class Xs extends Error{constructor(e){super(e)}};o(Xs,"TensorError");var Zs=Xs,Qs=class Qs{constructor(...e){throw new Zs("You seem to be creating a tensor object. Unfortunately, the '@lenml/tokenizers' library does not support returning any ONNX-related object instances. Please try setting 'return_tensor=false' to avoid this error")}};o(Qs,"Tensor");var pe=Qs;var en=class en{constructor(e=(r,n)=>r>n,t=1/0){this._heap=[],this._comparator=e,this._maxSize=t}get size(){return this._heap.length}isEmpty(){return this.size===0}peek(){return this._heap[0]}push(...e){return this.extend(e)}extend(e){for(let t of e)if(this.size<this._maxSize)this._heap.push(t),this._siftUp();else{let r=this._smallest();this._comparator(t,this._heap[r])&&(this._heap[r]=t,this._siftUpFrom(r))}return this.size}pop(){let e=this.peek(),t=this.size-1;return t>0&&this._swap(0,t),this._heap.pop(),this._siftDown(),e}replace(e){let t=this.peek();return this._heap[0]=e,this._siftDown(),t}_parent(e){return(e+1>>>1)-1}_left(e){return(e<<1)+1}_right(e){return e+1<<1}_greater(e,t){return this._comparator(this._heap[e],this._heap[t])}_swap(e,t){let r=this._heap[e];this._heap[e]=this._heap[t],this._heap[t]=r}_siftUp(){this._siftUpFrom(this.size-1)}_siftUpFrom(e){for(;e>0&&this._greater(e,this._parent(e));)this._swap(e,this._parent(e)),e=this._parent(e)}_siftDown(){let e=0;for(;this._left(e)<this.size&&this._greater(this._left(e),e)||this._right(e)<this.size&&this._greater(this._right(e),e);){let t=this._right(e)<this.size&&this._greater(this._right(e),this._left(e))?this._right(e):this._left(e);this._swap(e,t),e=t}}_smallest(){return 2**Math.floor(Math.log2(this.size))-1}};o(en,"PriorityQueue");var Bt=en,tn=class tn{constructor(){this.root=Lt.default()}extend(e){for(let t of e)this.push(t)}push(e){let t=this.root;for(let r of e){let n=t.children.get(r);n===void 0&&(n=Lt.default(),t.children.set(r,n)),t=n}t.isLeaf=!0}*commonPrefixSearch(e){let t=this.root;if(t===void 0)return;let r="";for(let n of e){if(r+=n,t=t.children.get(n),t===void 0)return;t.isLeaf&&(yield r)}}};o(tn,"CharTrie");var Ft=tn,Kt=class Kt{constructor(e,t){this.isLeaf=e,this.children=t}static default(){return new Kt(!1,new Map)}};o(Kt,"CharTrieNode");var Lt=Kt,rn=class rn{constructor(e,t,r){this.chars=Array.from(e),this.len=this.chars.length,this.bosTokenId=t,this.eosTokenId=r,this.nodes=[],this.beginNodes=Array.from({length:this.len+1},()=>[]),this.endNodes=Array.from({length:this.len+1},()=>[]);let n=new dt(this.bosTokenId,0,0,0,0),i=new dt(this.eosTokenId,1,this.len,0,0);this.nodes.push(n.clone()),this.nodes.push(i.clone()),this.beginNodes[this.len].push(i),this.endNodes[0].push(n)}insert(e,t,r,n){let i=this.nodes.length,a=new dt(n,i,e,t,r);this.beginNodes[e].push(a),this.endNodes[e+t].push(a),this.nodes.push(a)}viterbi(){let e=this.len,t=0;for(;t<=e;){if(this.beginNodes[t].length==0)return[];for(let l of this.beginNodes[t]){l.prev=null;let u=0,h=null;for(let f of this.endNodes[t]){let v=f.backtraceScore+l.score;(h===null||v>u)&&(h=f.clone(),u=v)}if(h!==null)l.prev=h,l.backtraceScore=u;else return[]}++t}let r=[],i=this.beginNodes[e][0].prev;if(i===null)return[];let a=i.clone();for(;a.prev!==null;)r.push(a.clone()),a=a.clone().prev.clone();return r.reverse(),r}piece(e){return this.chars.slice(e.pos,e.pos+e.length).join("")}tokens(){return this.viterbi().map(t=>this.piece(t))}tokenIds(){return this.viterbi().map(t=>t.tokenId)}};o(rn,"TokenLattice");var Ut=rn,Wt=class Wt{constructor(e,t,r,n,i){this.tokenId=e,this.nodeId=t,this.pos=r,this.length=n,this.score=i,this.prev=null,this.backtraceScore=0}clone(){let e=new Wt(this.tokenId,this.nodeId,this.pos,this.length,this.score);return e.prev=this.prev,e.backtraceScore=this.backtraceScore,e}};o(Wt,"TokenLatticeNode");var dt=Wt,sn=class sn{constructor(e){this.trie=this._buildTrie(e)}_buildTrie(e){var r;let t=Object.create(null);for(let n of e){let i=t;for(let a=0;a<n.length;++a)i=i[r=n[a]]??(i[r]=Object.create(null));i.end=n}return t}split(e){let t=[],r=e.length,n=0,i=0;for(;i<r;){let a=this.trie,l=null,u=i;for(;u<r&&(a=a[e[u]]);)a.end&&(l=a.end),++u;l?(i>n&&t.push(e.slice(n,i)),t.push(l),i+=l.length,n=i):++i}return n<r&&t.push(e.slice(n)),t}};o(sn,"DictionarySplitter");var Vt=sn,nn=class nn{constructor(e){this.capacity=e,this.cache=new Map}get(e){if(!this.cache.has(e))return;let t=this.cache.get(e);return this.cache.delete(e),this.cache.set(e,t),t}put(e,t){this.cache.has(e)&&this.cache.delete(e),this.cache.set(e,t),this.cache.size>this.capacity&&this.cache.delete(this.cache.keys().next().value)}clear(){this.cache.clear()}};o(nn,"LRUCache");var Dt=nn;var c=Object.freeze({Text:"Text",NumericLiteral:"NumericLiteral",BooleanLiteral:"BooleanLiteral",StringLiteral:"StringLiteral",Identifier:"Identifier",Equals:"Equals",OpenParen:"OpenParen",CloseParen:"CloseParen",OpenStatement:"OpenStatement",CloseStatement:"CloseStatement",OpenExpression:"OpenExpression",CloseExpression:"CloseExpression",OpenSquareBracket:"OpenSquareBracket",CloseSquareBracket:"CloseSquareBracket",OpenCurlyBracket:"OpenCurlyBracket",CloseCurlyBracket:"CloseCurlyBracket",Comma:"Comma",Dot:"Dot",Colon:"Colon",Pipe:"Pipe",CallOperator:"CallOperator",AdditiveBinaryOperator:"AdditiveBinaryOperator",MultiplicativeBinaryOperator:"MultiplicativeBinaryOperator",ComparisonBinaryOperator:"ComparisonBinaryOperator",UnaryOperator:"UnaryOperator",Set:"Set",If:"If",For:"For",In:"In",Is:"Is",NotIn:"NotIn",Else:"Else",EndIf:"EndIf",ElseIf:"ElseIf",EndFor:"EndFor",And:"And",Or:"Or",Not:"UnaryOperator"}),cu=Object.freeze({set:c.Set,for:c.For,in:c.In,is:c.Is,if:c.If,else:c.Else,endif:c.EndIf,elif:c.ElseIf,endfor:c.EndFor,and:c.And,or:c.Or,not:c.Not,"not in":c.NotIn,true:c.BooleanLiteral,false:c.BooleanLiteral}),xe,fe=(xe=class{constructor(e,t){this.value=e,this.type=t}},o(xe,"Token"),xe);function uu(s){return/\w/.test(s)}o(uu,"isWord");function on(s){return/[0-9]/.test(s)}o(on,"isInteger");var t_=[["{%",c.OpenStatement],["%}",c.CloseStatement],["{{",c.OpenExpression],["}}",c.CloseExpression],["(",c.OpenParen],[")",c.CloseParen],["{",c.OpenCurlyBracket],["}",c.CloseCurlyBracket],["[",c.OpenSquareBracket],["]",c.CloseSquareBracket],[",",c.Comma],[".",c.Dot],[":",c.Colon],["|",c.Pipe],["<=",c.ComparisonBinaryOperator],[">=",c.ComparisonBinaryOperator],["==",c.ComparisonBinaryOperator],["!=",c.ComparisonBinaryOperator],["<",c.ComparisonBinaryOperator],[">",c.ComparisonBinaryOperator],["+",c.AdditiveBinaryOperator],["-",c.AdditiveBinaryOperator],["*",c.MultiplicativeBinaryOperator],["/",c.MultiplicativeBinaryOperator],["%",c.MultiplicativeBinaryOperator],["=",c.Equals]],r_=new Map([["n",`
+var Cu=Object.create;var ot=Object.defineProperty;var Iu=Object.getOwnPropertyDescriptor;var ju=Object.getOwnPropertyNames;var Mu=Object.getPrototypeOf,Nu=Object.prototype.hasOwnProperty;var Tu=(s,e,t)=>e in s?ot(s,e,{enumerable:!0,configurable:!0,writable:!0,value:t}):s[e]=t;var o=(s,e)=>ot(s,"name",{value:e,configurable:!0});var d=(s,e)=>()=>(e||s((e={exports:{}}).exports,e),e.exports),$u=(s,e)=>{for(var t in e)ot(s,t,{get:e[t],enumerable:!0})},Pu=(s,e,t,r)=>{if(e&&typeof e=="object"||typeof e=="function")for(let n of ju(e))!Nu.call(s,n)&&n!==t&&ot(s,n,{get:()=>e[n],enumerable:!(r=Iu(e,n))||r.enumerable});return s};var Ru=(s,e,t)=>(t=s!=null?Cu(Mu(s)):{},Pu(e||!s||!s.__esModule?ot(t,"default",{value:s,enumerable:!0}):t,s));var main_g=(s,e,t)=>Tu(s,typeof e!="symbol"?e+"":e,t);var F=d((Yr,Po)=>{"use strict";var at=o(function(s){return s&&s.Math===Math&&s},"check");Po.exports=at(typeof globalThis=="object"&&globalThis)||at(typeof window=="object"&&window)||at(typeof self=="object"&&self)||at(typeof global=="object"&&global)||at(typeof Yr=="object"&&Yr)||(function(){return this})()||Function("return this")()});var main_z=d((T_,Ro)=>{"use strict";Ro.exports=function(s){try{return!!s()}catch{return!0}}});var te=d(($_,Bo)=>{"use strict";var Bu=main_z();Bo.exports=!Bu(function(){return Object.defineProperty({},1,{get:o(function(){return 7},"get")})[1]!==7})});var Hr=d((R_,Fo)=>{"use strict";var Fu=main_z();Fo.exports=!Fu(function(){var s=(function(){}).bind();return typeof s!="function"||s.hasOwnProperty("prototype")})});var yt=d((B_,Lo)=>{"use strict";var Lu=Hr(),mt=Function.prototype.call;Lo.exports=Lu?mt.bind(mt):function(){return mt.apply(mt,arguments)}});var Ko=d(Do=>{"use strict";var Uo={}.propertyIsEnumerable,Vo=Object.getOwnPropertyDescriptor,Uu=Vo&&!Uo.call({1:2},1);Do.f=Uu?o(function(e){var t=Vo(this,e);return!!t&&t.enumerable},"propertyIsEnumerable"):Uo});var Zr=d((U_,Wo)=>{"use strict";Wo.exports=function(s,e){return{enumerable:!(s&1),configurable:!(s&2),writable:!(s&4),value:e}}});var L=d((V_,Jo)=>{"use strict";var zo=Hr(),Go=Function.prototype,Xr=Go.call,Vu=zo&&Go.bind.bind(Xr,Xr);Jo.exports=zo?Vu:function(s){return function(){return Xr.apply(s,arguments)}}});var Qr=d((D_,Ho)=>{"use strict";var Yo=L(),Du=Yo({}.toString),Ku=Yo("".slice);Ho.exports=function(s){return Ku(Du(s),8,-1)}});var Xo=d((K_,Zo)=>{"use strict";var Wu=L(),zu=main_z(),Gu=Qr(),es=Object,Ju=Wu("".split);Zo.exports=zu(function(){return!es("z").propertyIsEnumerable(0)})?function(s){return Gu(s)==="String"?Ju(s,""):es(s)}:es});var ts=d((W_,Qo)=>{"use strict";Qo.exports=function(s){return s==null}});var rs=d((z_,ea)=>{"use strict";var Yu=ts(),Hu=TypeError;ea.exports=function(s){if(Yu(s))throw new Hu("Can't call method on "+s);return s}});var _e=d((G_,ta)=>{"use strict";var Zu=Xo(),Xu=rs();ta.exports=function(s){return Zu(Xu(s))}});var K=d((J_,ra)=>{"use strict";var ss=typeof document=="object"&&document.all;ra.exports=typeof ss>"u"&&ss!==void 0?function(s){return typeof s=="function"||s===ss}:function(s){return typeof s=="function"}});var ve=d((Y_,sa)=>{"use strict";var Qu=K();sa.exports=function(s){return typeof s=="object"?s!==null:Qu(s)}});var xt=d((H_,na)=>{"use strict";var ns=F(),eh=K(),th=o(function(s){return eh(s)?s:void 0},"aFunction");na.exports=function(s,e){return arguments.length<2?th(ns[s]):ns[s]&&ns[s][e]}});var oa=d((X_,ia)=>{"use strict";var rh=L();ia.exports=rh({}.isPrototypeOf)});var lt=d((Q_,ca)=>{"use strict";var sh=F(),aa=sh.navigator,la=aa&&aa.userAgent;ca.exports=la?String(la):""});var os=d((ev,_a)=>{"use strict";var da=F(),is=lt(),ua=da.process,ha=da.Deno,pa=ua&&ua.versions||ha&&ha.version,fa=pa&&pa.v8,G,bt;fa&&(G=fa.split("."),bt=G[0]>0&&G[0]<4?1:+(G[0]+G[1]));!bt&&is&&(G=is.match(/Edge\/(\d+)/),(!G||G[1]>=74)&&(G=is.match(/Chrome\/(\d+)/),G&&(bt=+G[1])));_a.exports=bt});var as=d((tv,ga)=>{"use strict";var va=os(),nh=main_z(),ih=F(),oh=ih.String;ga.exports=!!Object.getOwnPropertySymbols&&!nh(function(){var s=Symbol("symbol detection");return!oh(s)||!(Object(s)instanceof Symbol)||!Symbol.sham&&va&&va<41})});var ls=d((rv,wa)=>{"use strict";var ah=as();wa.exports=ah&&!Symbol.sham&&typeof Symbol.iterator=="symbol"});var cs=d((sv,ma)=>{"use strict";var lh=xt(),ch=K(),uh=oa(),hh=ls(),ph=Object;ma.exports=hh?function(s){return typeof s=="symbol"}:function(s){var e=lh("Symbol");return ch(e)&&uh(e.prototype,ph(s))}});var us=d((nv,ya)=>{"use strict";var fh=String;ya.exports=function(s){try{return fh(s)}catch{return"Object"}}});var kt=d((iv,xa)=>{"use strict";var dh=K(),_h=us(),vh=TypeError;xa.exports=function(s){if(dh(s))return s;throw new vh(_h(s)+" is not a function")}});var ka=d((ov,ba)=>{"use strict";var gh=kt(),wh=ts();ba.exports=function(s,e){var t=s[e];return wh(t)?void 0:gh(t)}});var Sa=d((av,Ea)=>{"use strict";var hs=yt(),ps=K(),fs=ve(),mh=TypeError;Ea.exports=function(s,e){var t,r;if(e==="string"&&ps(t=s.toString)&&!fs(r=hs(t,s))||ps(t=s.valueOf)&&!fs(r=hs(t,s))||e!=="string"&&ps(t=s.toString)&&!fs(r=hs(t,s)))return r;throw new mh("Can't convert object to primitive value")}});var qa=d((lv,Oa)=>{"use strict";Oa.exports=!1});var Et=d((cv,Ca)=>{"use strict";var Aa=F(),yh=Object.defineProperty;Ca.exports=function(s,e){try{yh(Aa,s,{value:e,configurable:!0,writable:!0})}catch{Aa[s]=e}return e}});var St=d((uv,Ma)=>{"use strict";var xh=qa(),bh=F(),kh=Et(),Ia="__core-js_shared__",ja=Ma.exports=bh[Ia]||kh(Ia,{});(ja.versions||(ja.versions=[])).push({version:"3.45.1",mode:xh?"pure":"global",copyright:"\xA9 2014-2025 Denis Pushkarev (zloirock.ru)",license:"https://github.com/zloirock/core-js/blob/v3.45.1/LICENSE",source:"https://github.com/zloirock/core-js"})});var ds=d((hv,Ta)=>{"use strict";var Na=St();Ta.exports=function(s,e){return Na[s]||(Na[s]=e||{})}});var _s=d((pv,$a)=>{"use strict";var Eh=rs(),Sh=Object;$a.exports=function(s){return Sh(Eh(s))}});var ie=d((fv,Pa)=>{"use strict";var Oh=L(),qh=_s(),Ah=Oh({}.hasOwnProperty);Pa.exports=Object.hasOwn||o(function(e,t){return Ah(qh(e),t)},"hasOwn")});var vs=d((_v,Ra)=>{"use strict";var Ch=L(),Ih=0,jh=Math.random(),Mh=Ch(1.1.toString);Ra.exports=function(s){return"Symbol("+(s===void 0?"":s)+")_"+Mh(++Ih+jh,36)}});var ct=d((vv,Fa)=>{"use strict";var Nh=F(),Th=ds(),Ba=ie(),$h=vs(),Ph=as(),Rh=ls(),ge=Nh.Symbol,gs=Th("wks"),Bh=Rh?ge.for||ge:ge&&ge.withoutSetter||$h;Fa.exports=function(s){return Ba(gs,s)||(gs[s]=Ph&&Ba(ge,s)?ge[s]:Bh("Symbol."+s)),gs[s]}});var Da=d((gv,Va)=>{"use strict";var Fh=yt(),La=ve(),Ua=cs(),Lh=ka(),Uh=Sa(),Vh=ct(),Dh=TypeError,Kh=Vh("toPrimitive");Va.exports=function(s,e){if(!La(s)||Ua(s))return s;var t=Lh(s,Kh),r;if(t){if(e===void 0&&(e="default"),r=Fh(t,s,e),!La(r)||Ua(r))return r;throw new Dh("Can't convert object to primitive value")}return e===void 0&&(e="number"),Uh(s,e)}});var ws=d((wv,Ka)=>{"use strict";var Wh=Da(),zh=cs();Ka.exports=function(s){var e=Wh(s,"string");return zh(e)?e:e+""}});var ys=d((mv,za)=>{"use strict";var Gh=F(),Wa=ve(),ms=Gh.document,Jh=Wa(ms)&&Wa(ms.createElement);za.exports=function(s){return Jh?ms.createElement(s):{}}});var xs=d((yv,Ga)=>{"use strict";var Yh=te(),Hh=main_z(),Zh=ys();Ga.exports=!Yh&&!Hh(function(){return Object.defineProperty(Zh("div"),"a",{get:o(function(){return 7},"get")}).a!==7})});var bs=d(Ya=>{"use strict";var Xh=te(),Qh=yt(),ep=Ko(),tp=Zr(),rp=_e(),sp=ws(),np=ie(),ip=xs(),Ja=Object.getOwnPropertyDescriptor;Ya.f=Xh?Ja:o(function(e,t){if(e=rp(e),t=sp(t),ip)try{return Ja(e,t)}catch{}if(np(e,t))return tp(!Qh(ep.f,e,t),e[t])},"getOwnPropertyDescriptor")});var ks=d((Ev,Ha)=>{"use strict";var op=te(),ap=main_z();Ha.exports=op&&ap(function(){return Object.defineProperty(function(){},"prototype",{value:42,writable:!1}).prototype!==42})});var ut=d((Sv,Za)=>{"use strict";var lp=ve(),cp=String,up=TypeError;Za.exports=function(s){if(lp(s))return s;throw new up(cp(s)+" is not an object")}});var we=d(Qa=>{"use strict";var hp=te(),pp=xs(),fp=ks(),Ot=ut(),Xa=ws(),dp=TypeError,Es=Object.defineProperty,_p=Object.getOwnPropertyDescriptor,Ss="enumerable",Os="configurable",qs="writable";Qa.f=hp?fp?o(function(e,t,r){if(Ot(e),t=Xa(t),Ot(r),typeof e=="function"&&t==="prototype"&&"value"in r&&qs in r&&!r[qs]){var n=_p(e,t);n&&n[qs]&&(e[t]=r.value,r={configurable:Os in r?r[Os]:n[Os],enumerable:Ss in r?r[Ss]:n[Ss],writable:!1})}return Es(e,t,r)},"defineProperty"):Es:o(function(e,t,r){if(Ot(e),t=Xa(t),Ot(r),pp)try{return Es(e,t,r)}catch{}if("get"in r||"set"in r)throw new dp("Accessors not supported");return"value"in r&&(e[t]=r.value),e},"defineProperty")});var As=d((Av,el)=>{"use strict";var vp=te(),gp=we(),wp=Zr();el.exports=vp?function(s,e,t){return gp.f(s,e,wp(1,t))}:function(s,e,t){return s[e]=t,s}});var sl=d((Cv,rl)=>{"use strict";var Cs=te(),mp=ie(),tl=Function.prototype,yp=Cs&&Object.getOwnPropertyDescriptor,Is=mp(tl,"name"),xp=Is&&o((function(){}),"something").name==="something",bp=Is&&(!Cs||Cs&&yp(tl,"name").configurable);rl.exports={EXISTS:Is,PROPER:xp,CONFIGURABLE:bp}});var il=d((jv,nl)=>{"use strict";var kp=L(),Ep=K(),js=St(),Sp=kp(Function.toString);Ep(js.inspectSource)||(js.inspectSource=function(s){return Sp(s)});nl.exports=js.inspectSource});var ll=d((Mv,al)=>{"use strict";var Op=F(),qp=K(),ol=Op.WeakMap;al.exports=qp(ol)&&/native code/.test(String(ol))});var Ms=d((Nv,ul)=>{"use strict";var Ap=ds(),Cp=vs(),cl=Ap("keys");ul.exports=function(s){return cl[s]||(cl[s]=Cp(s))}});var qt=d((Tv,hl)=>{"use strict";hl.exports={}});var _l=d(($v,dl)=>{"use strict";var Ip=ll(),fl=F(),jp=ve(),Mp=As(),Ns=ie(),Ts=St(),Np=Ms(),Tp=qt(),pl="Object already initialized",$s=fl.TypeError,$p=fl.WeakMap,At,ht,Ct,Pp=o(function(s){return Ct(s)?ht(s):At(s,{})},"enforce"),Rp=o(function(s){return function(e){var t;if(!jp(e)||(t=ht(e)).type!==s)throw new $s("Incompatible receiver, "+s+" required");return t}},"getterFor");Ip||Ts.state?(J=Ts.state||(Ts.state=new $p),J.get=J.get,J.has=J.has,J.set=J.set,At=o(function(s,e){if(J.has(s))throw new $s(pl);return e.facade=s,J.set(s,e),e},"set"),ht=o(function(s){return J.get(s)||{}},"get"),Ct=o(function(s){return J.has(s)},"has")):(ue=Np("state"),Tp[ue]=!0,At=o(function(s,e){if(Ns(s,ue))throw new $s(pl);return e.facade=s,Mp(s,ue,e),e},"set"),ht=o(function(s){return Ns(s,ue)?s[ue]:{}},"get"),Ct=o(function(s){return Ns(s,ue)},"has"));var J,ue;dl.exports={set:At,get:ht,has:Ct,enforce:Pp,getterFor:Rp}});var ml=d((Rv,wl)=>{"use strict";var Rs=L(),Bp=main_z(),Fp=K(),It=ie(),Ps=te(),Lp=sl().CONFIGURABLE,Up=il(),gl=_l(),Vp=gl.enforce,Dp=gl.get,vl=String,jt=Object.defineProperty,Kp=Rs("".slice),Wp=Rs("".replace),zp=Rs([].join),Gp=Ps&&!Bp(function(){return jt(function(){},"length",{value:8}).length!==8}),Jp=String(String).split("String"),Yp=wl.exports=function(s,e,t){Kp(vl(e),0,7)==="Symbol("&&(e="["+Wp(vl(e),/^Symbol\(([^)]*)\).*$/,"$1")+"]"),t&&t.getter&&(e="get "+e),t&&t.setter&&(e="set "+e),(!It(s,"name")||Lp&&s.name!==e)&&(Ps?jt(s,"name",{value:e,configurable:!0}):s.name=e),Gp&&t&&It(t,"arity")&&s.length!==t.arity&&jt(s,"length",{value:t.arity});try{t&&It(t,"constructor")&&t.constructor?Ps&&jt(s,"prototype",{writable:!1}):s.prototype&&(s.prototype=void 0)}catch{}var r=Vp(s);return It(r,"source")||(r.source=zp(Jp,typeof e=="string"?e:"")),s};Function.prototype.toString=Yp(o(function(){return Fp(this)&&Dp(this).source||Up(this)},"toString"),"toString")});var xl=d((Fv,yl)=>{"use strict";var Hp=K(),Zp=we(),Xp=ml(),Qp=Et();yl.exports=function(s,e,t,r){r||(r={});var n=r.enumerable,i=r.name!==void 0?r.name:e;if(Hp(t)&&Xp(t,i,r),r.global)n?s[e]=t:Qp(e,t);else{try{r.unsafe?s[e]&&(n=!0):delete s[e]}catch{}n?s[e]=t:Zp.f(s,e,{value:t,enumerable:!1,configurable:!r.nonConfigurable,writable:!r.nonWritable})}return s}});var kl=d((Lv,bl)=>{"use strict";var ef=Math.ceil,tf=Math.floor;bl.exports=Math.trunc||o(function(e){var t=+e;return(t>0?tf:ef)(t)},"trunc")});var Bs=d((Vv,El)=>{"use strict";var rf=kl();El.exports=function(s){var e=+s;return e!==e||e===0?0:rf(e)}});var Ol=d((Dv,Sl)=>{"use strict";var sf=Bs(),nf=Math.max,of=Math.min;Sl.exports=function(s,e){var t=sf(s);return t<0?nf(t+e,0):of(t,e)}});var Al=d((Kv,ql)=>{"use strict";var af=Bs(),lf=Math.min;ql.exports=function(s){var e=af(s);return e>0?lf(e,9007199254740991):0}});var Mt=d((Wv,Cl)=>{"use strict";var cf=Al();Cl.exports=function(s){return cf(s.length)}});var Ml=d((zv,jl)=>{"use strict";var uf=_e(),hf=Ol(),pf=Mt(),Il=o(function(s){return function(e,t,r){var n=uf(e),i=pf(n);if(i===0)return!s&&-1;var a=hf(r,i),l;if(s&&t!==t){for(;i>a;)if(l=n[a++],l!==l)return!0}else for(;i>a;a++)if((s||a in n)&&n[a]===t)return s||a||0;return!s&&-1}},"createMethod");jl.exports={includes:Il(!0),indexOf:Il(!1)}});var Ls=d((Jv,Tl)=>{"use strict";var ff=L(),Fs=ie(),df=_e(),_f=Ml().indexOf,vf=qt(),Nl=ff([].push);Tl.exports=function(s,e){var t=df(s),r=0,n=[],i;for(i in t)!Fs(vf,i)&&Fs(t,i)&&Nl(n,i);for(;e.length>r;)Fs(t,i=e[r++])&&(~_f(n,i)||Nl(n,i));return n}});var Nt=d((Yv,$l)=>{"use strict";$l.exports=["constructor","hasOwnProperty","isPrototypeOf","propertyIsEnumerable","toLocaleString","toString","valueOf"]});var Rl=d(Pl=>{"use strict";var gf=Ls(),wf=Nt(),mf=wf.concat("length","prototype");Pl.f=Object.getOwnPropertyNames||o(function(e){return gf(e,mf)},"getOwnPropertyNames")});var Fl=d(Bl=>{"use strict";Bl.f=Object.getOwnPropertySymbols});var Ul=d((Qv,Ll)=>{"use strict";var yf=xt(),xf=L(),bf=Rl(),kf=Fl(),Ef=ut(),Sf=xf([].concat);Ll.exports=yf("Reflect","ownKeys")||o(function(e){var t=bf.f(Ef(e)),r=kf.f;return r?Sf(t,r(e)):t},"ownKeys")});var Kl=d((tg,Dl)=>{"use strict";var Vl=ie(),Of=Ul(),qf=bs(),Af=we();Dl.exports=function(s,e,t){for(var r=Of(e),n=Af.f,i=qf.f,a=0;a<r.length;a++){var l=r[a];!Vl(s,l)&&!(t&&Vl(t,l))&&n(s,l,i(e,l))}}});var zl=d((rg,Wl)=>{"use strict";var Cf=main_z(),If=K(),jf=/#|\.prototype\./,pt=o(function(s,e){var t=Nf[Mf(s)];return t===$f?!0:t===Tf?!1:If(e)?Cf(e):!!e},"isForced"),Mf=pt.normalize=function(s){return String(s).replace(jf,".").toLowerCase()},Nf=pt.data={},Tf=pt.NATIVE="N",$f=pt.POLYFILL="P";Wl.exports=pt});var Us=d((ng,Gl)=>{"use strict";var Tt=F(),Pf=bs().f,Rf=As(),Bf=xl(),Ff=Et(),Lf=Kl(),Uf=zl();Gl.exports=function(s,e){var t=s.target,r=s.global,n=s.stat,i,a,l,u,h,f;if(r?a=Tt:n?a=Tt[t]||Ff(t,{}):a=Tt[t]&&Tt[t].prototype,a)for(l in e){if(h=e[l],s.dontCallGetSet?(f=Pf(a,l),u=f&&f.value):u=a[l],i=Uf(r?l:t+(n?".":"#")+l,s.forced),!i&&u!==void 0){if(typeof h==typeof u)continue;Lf(h,u)}(s.sham||u&&u.sham)&&Rf(h,"sham",!0),Bf(a,l,h,s)}}});var Hl=d((ig,Yl)=>{"use strict";var Jl=us(),Vf=TypeError;Yl.exports=function(s,e){if(!delete s[e])throw new Vf("Cannot delete property "+Jl(e)+" of "+Jl(s))}});var Ql=d((og,Xl)=>{"use strict";var Df=ct(),Kf=Df("toStringTag"),Zl={};Zl[Kf]="z";Xl.exports=String(Zl)==="[object z]"});var tc=d((ag,ec)=>{"use strict";var Wf=Ql(),zf=K(),$t=Qr(),Gf=ct(),Jf=Gf("toStringTag"),Yf=Object,Hf=$t((function(){return arguments})())==="Arguments",Zf=o(function(s,e){try{return s[e]}catch{}},"tryGet");ec.exports=Wf?$t:function(s){var e,t,r;return s===void 0?"Undefined":s===null?"Null":typeof(t=Zf(e=Yf(s),Jf))=="string"?t:Hf?$t(e):(r=$t(e))==="Object"&&zf(e.callee)?"Arguments":r}});var sc=d((cg,rc)=>{"use strict";var Xf=tc(),Qf=String;rc.exports=function(s){if(Xf(s)==="Symbol")throw new TypeError("Cannot convert a Symbol value to a string");return Qf(s)}});var ic=d((ug,nc)=>{"use strict";var ed=L();nc.exports=ed([].slice)});var lc=d((hg,ac)=>{"use strict";var oc=ic(),td=Math.floor,Vs=o(function(s,e){var t=s.length;if(t<8)for(var r=1,n,i;r<t;){for(i=r,n=s[r];i&&e(s[i-1],n)>0;)s[i]=s[--i];i!==r++&&(s[i]=n)}else for(var a=td(t/2),l=Vs(oc(s,0,a),e),u=Vs(oc(s,a),e),h=l.length,f=u.length,v=0,y=0;v<h||y<f;)s[v+y]=v<h&&y<f?e(l[v],u[y])<=0?l[v++]:u[y++]:v<h?l[v++]:u[y++];return s},"sort");ac.exports=Vs});var uc=d((fg,cc)=>{"use strict";var rd=main_z();cc.exports=function(s,e){var t=[][s];return!!t&&rd(function(){t.call(null,e||function(){return 1},1)})}});var fc=d((dg,pc)=>{"use strict";var sd=lt(),hc=sd.match(/firefox\/(\d+)/i);pc.exports=!!hc&&+hc[1]});var _c=d((_g,dc)=>{"use strict";var nd=lt();dc.exports=/MSIE|Trident/.test(nd)});var wc=d((vg,gc)=>{"use strict";var id=lt(),vc=id.match(/AppleWebKit\/(\d+)\./);gc.exports=!!vc&&+vc[1]});var qc=d(()=>{"use strict";var od=Us(),Sc=L(),ad=kt(),ld=_s(),mc=Mt(),cd=Hl(),yc=sc(),Ds=main_z(),ud=lc(),hd=uc(),xc=fc(),pd=_c(),bc=os(),kc=wc(),oe=[],Ec=Sc(oe.sort),fd=Sc(oe.push),dd=Ds(function(){oe.sort(void 0)}),_d=Ds(function(){oe.sort(null)}),vd=hd("sort"),Oc=!Ds(function(){if(bc)return bc<70;if(!(xc&&xc>3)){if(pd)return!0;if(kc)return kc<603;var s="",e,t,r,n;for(e=65;e<76;e++){switch(t=String.fromCharCode(e),e){case 66:case 69:case 70:case 72:r=3;break;case 68:case 71:r=4;break;default:r=2}for(n=0;n<47;n++)oe.push({k:t+n,v:r})}for(oe.sort(function(i,a){return a.v-i.v}),n=0;n<oe.length;n++)t=oe[n].k.charAt(0),s.charAt(s.length-1)!==t&&(s+=t);return s!=="DGBEFHACIJK"}}),gd=dd||!_d||!vd||!Oc,wd=o(function(s){return function(e,t){return t===void 0?-1:e===void 0?1:s!==void 0?+s(e,t)||0:yc(e)>yc(t)?1:-1}},"getSortCompare");od({target:"Array",proto:!0,forced:gd},{sort:o(function(e){e!==void 0&&ad(e);var t=ld(this);if(Oc)return e===void 0?Ec(t):Ec(t,e);var r=[],n=mc(t),i,a;for(a=0;a<n;a++)a in t&&fd(r,t[a]);for(ud(r,wd(e)),i=mc(r),a=0;a<i;)t[a]=r[a++];for(;a<n;)cd(t,a++);return t},"sort")})});var Cc=d((yg,Ac)=>{"use strict";var md=Mt();Ac.exports=function(s,e,t){for(var r=0,n=arguments.length>2?t:md(e),i=new s(n);n>r;)i[r]=e[r++];return i}});var jc=d((xg,Ic)=>{"use strict";var yd=F();Ic.exports=function(s,e){var t=yd[s],r=t&&t.prototype;return r&&r[e]}});var Nc=d((bg,Mc)=>{"use strict";var xd=Ls(),bd=Nt();Mc.exports=Object.keys||o(function(e){return xd(e,bd)},"keys")});var $c=d(Tc=>{"use strict";var kd=te(),Ed=ks(),Sd=we(),Od=ut(),qd=_e(),Ad=Nc();Tc.f=kd&&!Ed?Object.defineProperties:o(function(e,t){Od(e);for(var r=qd(t),n=Ad(t),i=n.length,a=0,l;i>a;)Sd.f(e,l=n[a++],r[l]);return e},"defineProperties")});var Rc=d((Og,Pc)=>{"use strict";var Cd=xt();Pc.exports=Cd("document","documentElement")});var Wc=d((qg,Kc)=>{"use strict";var Id=ut(),jd=$c(),Bc=Nt(),Md=qt(),Nd=Rc(),Td=ys(),$d=Ms(),Fc=">",Lc="<",Ws="prototype",zs="script",Vc=$d("IE_PROTO"),Ks=o(function(){},"EmptyConstructor"),Dc=o(function(s){return Lc+zs+Fc+s+Lc+"/"+zs+Fc},"scriptTag"),Uc=o(function(s){s.write(Dc("")),s.close();var e=s.parentWindow.Object;return s=null,e},"NullProtoObjectViaActiveX"),Pd=o(function(){var s=Td("iframe"),e="java"+zs+":",t;return s.style.display="none",Nd.appendChild(s),s.src=String(e),t=s.contentWindow.document,t.open(),t.write(Dc("document.F=Object")),t.close(),t.F},"NullProtoObjectViaIFrame"),Pt,Rt=o(function(){try{Pt=new ActiveXObject("htmlfile")}catch{}Rt=typeof document<"u"?document.domain&&Pt?Uc(Pt):Pd():Uc(Pt);for(var s=Bc.length;s--;)delete Rt[Ws][Bc[s]];return Rt()},"NullProtoObject");Md[Vc]=!0;Kc.exports=Object.create||o(function(e,t){var r;return e!==null?(Ks[Ws]=Id(e),r=new Ks,Ks[Ws]=null,r[Vc]=e):r=Rt(),t===void 0?r:jd.f(r,t)},"create")});var Gc=d((Cg,zc)=>{"use strict";var Rd=ct(),Bd=Wc(),Fd=we().f,Gs=Rd("unscopables"),Js=Array.prototype;Js[Gs]===void 0&&Fd(Js,Gs,{configurable:!0,value:Bd(null)});zc.exports=function(s){Js[Gs][s]=!0}});var Ys=d(()=>{"use strict";var Ld=Us(),Ud=L(),Vd=kt(),Dd=_e(),Kd=Cc(),Wd=jc(),zd=Gc(),Gd=Array,Jd=Ud(Wd("Array","sort"));Ld({target:"Array",proto:!0},{toSorted:o(function(e){e!==void 0&&Vd(e);var t=Dd(this),r=Kd(Gd,t);return Jd(r,e)},"toSorted")});zd("toSorted")});var Yc=d((Ng,Jc)=>{"use strict";var Yd=F(),Hd=L();Jc.exports=function(s,e){return Hd(Yd[s].prototype[e])}});var Zc=d((Tg,Hc)=>{"use strict";qc();Ys();var Zd=Yc();Hc.exports=Zd("Array","toSorted")});var Qc=d(($g,Xc)=>{"use strict";var Xd=Zc();Xc.exports=Xd});var eu=d(()=>{"use strict";Ys()});var ru=d((Bg,tu)=>{"use strict";var Qd=Qc();eu();tu.exports=Qd});var _w=Ru(ru());var Ou={};$u(Ou,{AlbertTokenizer:()=>rr,AutoTokenizer:()=>de,BartTokenizer:()=>vr,BertTokenizer:()=>tr,BlenderbotSmallTokenizer:()=>Fr,BlenderbotTokenizer:()=>Br,BloomTokenizer:()=>mr,CLIPTokenizer:()=>Tr,CamembertTokenizer:()=>hr,CodeGenTokenizer:()=>Nr,CodeLlamaTokenizer:()=>xr,CohereTokenizer:()=>Dr,ConvBertTokenizer:()=>lr,DebertaTokenizer:()=>ir,DebertaV2Tokenizer:()=>or,DistilBertTokenizer:()=>ur,ElectraTokenizer:()=>fr,Ernie4_5_Tokenizer:()=>Wr,EsmTokenizer:()=>Or,FalconTokenizer:()=>Er,GPT2Tokenizer:()=>_r,GPTNeoXTokenizer:()=>Sr,GemmaTokenizer:()=>Ar,Grok1Tokenizer:()=>Cr,HerbertTokenizer:()=>ar,LlamaTokenizer:()=>yr,M2M100Tokenizer:()=>jr,MBart50Tokenizer:()=>gr,MBartTokenizer:()=>wt,MPNetTokenizer:()=>kr,MarianTokenizer:()=>Pr,MgpstrTokenizer:()=>Kr,MobileBertTokenizer:()=>sr,NllbTokenizer:()=>Ir,NougatTokenizer:()=>Ur,PreTrainedTokenizer:()=>m,Qwen2Tokenizer:()=>qr,RoFormerTokenizer:()=>cr,RobertaTokenizer:()=>wr,SiglipTokenizer:()=>$r,SpeechT5Tokenizer:()=>Lr,SqueezeBertTokenizer:()=>nr,T5Tokenizer:()=>dr,TokenizerModel:()=>ae,VitsTokenizer:()=>Vr,Wav2Vec2CTCTokenizer:()=>Rr,WhisperTokenizer:()=>Mr,XLMRobertaTokenizer:()=>br,XLMTokenizer:()=>pr,is_chinese_char:()=>Eu});var me,he=(me=class{constructor(){let e=o(function(...t){return e._call(...t)},"closure");return Object.setPrototypeOf(e,new.target.prototype)}_call(...e){throw Error("Must implement _call method in subclass")}},o(me,"Callable"),me);function su(s){return Object.fromEntries(Object.entries(s).map(([e,t])=>[t,e]))}o(su,"reverseDictionary");function nu(s){return s.replace(/[.*+?^${}()|[\]\\]/g,"\\$&")}o(nu,"escapeRegExp");function iu(s){return Number.isInteger(s)||typeof s=="bigint"}o(iu,"isIntegralNumber");function N(...s){return Array.prototype.concat.apply([],s)}o(N,"mergeArrays");function ou(s){let e=0;for(let t of s)++e;return e}o(ou,"len");async function e_(s,e,t=!0,r={}){if(s.startsWith("http"))return fetch(s+e).then(n=>{if(!n.ok){if(t)throw new Error(`File not found at ${s}${e}`);return null}return n.arrayBuffer()});throw new Error("Filesystem not supported, please implement your own file reading logic.")}o(e_,"getModelFile");async function Hs(s,e,t=!0,r={}){let n=await e_(s,e,t,r);if(n===null)return{};let a=new TextDecoder("utf-8").decode(n);return JSON.parse(a)}o(Hs,"getModelJSON");function au(s){if(s.length===0)throw Error("Array must not be empty");let e=s[0],t=0;for(let r=1;r<s.length;++r)s[r]<e&&(e=s[r],t=r);return[e,t]}o(au,"min");function lu(s){if(s.length===0)throw Error("Array must not be empty");let e=s[0],t=0;for(let r=1;r<s.length;++r)s[r]>e&&(e=s[r],t=r);return[Number(e),t]}o(lu,"max");function ft(s,e){let t=Math.pow(10,e);return Math.round(s*t)/t}o(ft,"round");var Xs=class Xs extends Error{constructor(e){super(e)}};o(Xs,"TensorError");var Zs=Xs,Qs=class Qs{constructor(...e){throw new Zs("You seem to be creating a tensor object. Unfortunately, the '@lenml/tokenizers' library does not support returning any ONNX-related object instances. Please try setting 'return_tensor=false' to avoid this error")}};o(Qs,"Tensor");var pe=Qs;var en=class en{constructor(e=(r,n)=>r>n,t=1/0){this._heap=[],this._comparator=e,this._maxSize=t}get size(){return this._heap.length}isEmpty(){return this.size===0}peek(){return this._heap[0]}push(...e){return this.extend(e)}extend(e){for(let t of e)if(this.size<this._maxSize)this._heap.push(t),this._siftUp();else{let r=this._smallest();this._comparator(t,this._heap[r])&&(this._heap[r]=t,this._siftUpFrom(r))}return this.size}pop(){let e=this.peek(),t=this.size-1;return t>0&&this._swap(0,t),this._heap.pop(),this._siftDown(),e}replace(e){let t=this.peek();return this._heap[0]=e,this._siftDown(),t}_parent(e){return(e+1>>>1)-1}_left(e){return(e<<1)+1}_right(e){return e+1<<1}_greater(e,t){return this._comparator(this._heap[e],this._heap[t])}_swap(e,t){let r=this._heap[e];this._heap[e]=this._heap[t],this._heap[t]=r}_siftUp(){this._siftUpFrom(this.size-1)}_siftUpFrom(e){for(;e>0&&this._greater(e,this._parent(e));)this._swap(e,this._parent(e)),e=this._parent(e)}_siftDown(){let e=0;for(;this._left(e)<this.size&&this._greater(this._left(e),e)||this._right(e)<this.size&&this._greater(this._right(e),e);){let t=this._right(e)<this.size&&this._greater(this._right(e),this._left(e))?this._right(e):this._left(e);this._swap(e,t),e=t}}_smallest(){return 2**Math.floor(Math.log2(this.size))-1}};o(en,"PriorityQueue");var Bt=en,tn=class tn{constructor(){this.root=Lt.default()}extend(e){for(let t of e)this.push(t)}push(e){let t=this.root;for(let r of e){let n=t.children.get(r);n===void 0&&(n=Lt.default(),t.children.set(r,n)),t=n}t.isLeaf=!0}*commonPrefixSearch(e){let t=this.root;if(t===void 0)return;let r="";for(let n of e){if(r+=n,t=t.children.get(n),t===void 0)return;t.isLeaf&&(yield r)}}};o(tn,"CharTrie");var Ft=tn,Kt=class Kt{constructor(e,t){this.isLeaf=e,this.children=t}static default(){return new Kt(!1,new Map)}};o(Kt,"CharTrieNode");var Lt=Kt,rn=class rn{constructor(e,t,r){this.chars=Array.from(e),this.len=this.chars.length,this.bosTokenId=t,this.eosTokenId=r,this.nodes=[],this.beginNodes=Array.from({length:this.len+1},()=>[]),this.endNodes=Array.from({length:this.len+1},()=>[]);let n=new dt(this.bosTokenId,0,0,0,0),i=new dt(this.eosTokenId,1,this.len,0,0);this.nodes.push(n.clone()),this.nodes.push(i.clone()),this.beginNodes[this.len].push(i),this.endNodes[0].push(n)}insert(e,t,r,n){let i=this.nodes.length,a=new dt(n,i,e,t,r);this.beginNodes[e].push(a),this.endNodes[e+t].push(a),this.nodes.push(a)}viterbi(){let e=this.len,t=0;for(;t<=e;){if(this.beginNodes[t].length==0)return[];for(let l of this.beginNodes[t]){l.prev=null;let u=0,h=null;for(let f of this.endNodes[t]){let v=f.backtraceScore+l.score;(h===null||v>u)&&(h=f.clone(),u=v)}if(h!==null)l.prev=h,l.backtraceScore=u;else return[]}++t}let r=[],i=this.beginNodes[e][0].prev;if(i===null)return[];let a=i.clone();for(;a.prev!==null;)r.push(a.clone()),a=a.clone().prev.clone();return r.reverse(),r}piece(e){return this.chars.slice(e.pos,e.pos+e.length).join("")}tokens(){return this.viterbi().map(t=>this.piece(t))}tokenIds(){return this.viterbi().map(t=>t.tokenId)}};o(rn,"TokenLattice");var Ut=rn,Wt=class Wt{constructor(e,t,r,n,i){this.tokenId=e,this.nodeId=t,this.pos=r,this.length=n,this.score=i,this.prev=null,this.backtraceScore=0}clone(){let e=new Wt(this.tokenId,this.nodeId,this.pos,this.length,this.score);return e.prev=this.prev,e.backtraceScore=this.backtraceScore,e}};o(Wt,"TokenLatticeNode");var dt=Wt,sn=class sn{constructor(e){this.trie=this._buildTrie(e)}_buildTrie(e){var r;let t=Object.create(null);for(let n of e){let i=t;for(let a=0;a<n.length;++a)i=i[r=n[a]]??(i[r]=Object.create(null));i.end=n}return t}split(e){let t=[],r=e.length,n=0,i=0;for(;i<r;){let a=this.trie,l=null,u=i;for(;u<r&&(a=a[e[u]]);)a.end&&(l=a.end),++u;l?(i>n&&t.push(e.slice(n,i)),t.push(l),i+=l.length,n=i):++i}return n<r&&t.push(e.slice(n)),t}};o(sn,"DictionarySplitter");var Vt=sn,nn=class nn{constructor(e){this.capacity=e,this.cache=new Map}get(e){if(!this.cache.has(e))return;let t=this.cache.get(e);return this.cache.delete(e),this.cache.set(e,t),t}put(e,t){this.cache.has(e)&&this.cache.delete(e),this.cache.set(e,t),this.cache.size>this.capacity&&this.cache.delete(this.cache.keys().next().value)}clear(){this.cache.clear()}};o(nn,"LRUCache");var Dt=nn;var c=Object.freeze({Text:"Text",NumericLiteral:"NumericLiteral",BooleanLiteral:"BooleanLiteral",StringLiteral:"StringLiteral",Identifier:"Identifier",Equals:"Equals",OpenParen:"OpenParen",CloseParen:"CloseParen",OpenStatement:"OpenStatement",CloseStatement:"CloseStatement",OpenExpression:"OpenExpression",CloseExpression:"CloseExpression",OpenSquareBracket:"OpenSquareBracket",CloseSquareBracket:"CloseSquareBracket",OpenCurlyBracket:"OpenCurlyBracket",CloseCurlyBracket:"CloseCurlyBracket",Comma:"Comma",Dot:"Dot",Colon:"Colon",Pipe:"Pipe",CallOperator:"CallOperator",AdditiveBinaryOperator:"AdditiveBinaryOperator",MultiplicativeBinaryOperator:"MultiplicativeBinaryOperator",ComparisonBinaryOperator:"ComparisonBinaryOperator",UnaryOperator:"UnaryOperator",Set:"Set",If:"If",For:"For",In:"In",Is:"Is",NotIn:"NotIn",Else:"Else",EndIf:"EndIf",ElseIf:"ElseIf",EndFor:"EndFor",And:"And",Or:"Or",Not:"UnaryOperator"}),cu=Object.freeze({set:c.Set,for:c.For,in:c.In,is:c.Is,if:c.If,else:c.Else,endif:c.EndIf,elif:c.ElseIf,endfor:c.EndFor,and:c.And,or:c.Or,not:c.Not,"not in":c.NotIn,true:c.BooleanLiteral,false:c.BooleanLiteral}),xe,fe=(xe=class{constructor(e,t){this.value=e,this.type=t}},o(xe,"Token"),xe);function uu(s){return/\w/.test(s)}o(uu,"isWord");function on(s){return/[0-9]/.test(s)}o(on,"isInteger");var t_=[["{%",c.OpenStatement],["%}",c.CloseStatement],["{{",c.OpenExpression],["}}",c.CloseExpression],["(",c.OpenParen],[")",c.CloseParen],["{",c.OpenCurlyBracket],["}",c.CloseCurlyBracket],["[",c.OpenSquareBracket],["]",c.CloseSquareBracket],[",",c.Comma],[".",c.Dot],[":",c.Colon],["|",c.Pipe],["<=",c.ComparisonBinaryOperator],[">=",c.ComparisonBinaryOperator],["==",c.ComparisonBinaryOperator],["!=",c.ComparisonBinaryOperator],["<",c.ComparisonBinaryOperator],[">",c.ComparisonBinaryOperator],["+",c.AdditiveBinaryOperator],["-",c.AdditiveBinaryOperator],["*",c.MultiplicativeBinaryOperator],["/",c.MultiplicativeBinaryOperator],["%",c.MultiplicativeBinaryOperator],["=",c.Equals]],r_=new Map([["n",`
 `],["t","	"],["r","\r"],["b","\b"],["f","\f"],["v","\v"],["'","'"],['"','"'],["\\","\\"]]);function s_(s,e={}){return s.endsWith(`
-`)&&(s=s.slice(0,-1)),s=s.replace(/{#.*?#}/gs,"{##}"),e.lstrip_blocks&&(s=s.replace(/^[ \t]*({[#%])/gm,"$1")),e.trim_blocks&&(s=s.replace(/([#%]})\n/g,"$1")),s.replace(/{##}/g,"").replace(/-%}\s*/g,"%}").replace(/\s*{%-/g,"{%").replace(/-}}\s*/g,"}}").replace(/\s*{{-/g,"{{")}o(s_,"preprocess");function n_(s,e={}){let t=[],r=s_(s,e),n=0,i=o(a=>{let l="";for(;a(r[n]);){if(r[n]==="\\"){if(++n,n>=r.length)throw new SyntaxError("Unexpected end of input");let u=r[n++],h=r_.get(u);if(h===void 0)throw new SyntaxError(`Unexpected escaped character: ${u}`);l+=h;continue}if(l+=r[n++],n>=r.length)throw new SyntaxError("Unexpected end of input")}return l},"consumeWhile");e:for(;n<r.length;){let a=t.at(-1)?.type;if(a===void 0||a===c.CloseStatement||a===c.CloseExpression){let u="";for(;n<r.length&&!(r[n]==="{"&&(r[n+1]==="%"||r[n+1]==="{"));)u+=r[n++];if(u.length>0){t.push(new fe(u,c.Text));continue}}i(u=>/\s/.test(u));let l=r[n];if(l==="-"||l==="+"){let u=t.at(-1)?.type;if(u===c.Text||u===void 0)throw new SyntaxError(`Unexpected character: ${l}`);switch(u){case c.Identifier:case c.NumericLiteral:case c.BooleanLiteral:case c.StringLiteral:case c.CloseParen:case c.CloseSquareBracket:break;default:{++n;let h=i(on);t.push(new fe(`${l}${h}`,h.length>0?c.NumericLiteral:c.UnaryOperator));continue}}}for(let[u,h]of t_)if(r.slice(n,n+u.length)===u){t.push(new fe(u,h)),n+=u.length;continue e}if(l==="'"||l==='"'){++n;let u=i(h=>h!==l);t.push(new fe(u,c.StringLiteral)),++n;continue}if(on(l)){let u=i(on);t.push(new fe(u,c.NumericLiteral));continue}if(uu(l)){let u=i(uu),h=Object.hasOwn(cu,u)?cu[u]:c.Identifier;h===c.In&&t.at(-1)?.type===c.Not?(t.pop(),t.push(new fe("not in",c.NotIn))):t.push(new fe(u,h));continue}throw new SyntaxError(`Unexpected character: ${l}`)}return t}o(n_,"tokenize");var be,gt=(be=class{constructor(){g(this,"type","Statement")}},o(be,"Statement"),be),ke,i_=(ke=class extends gt{constructor(t){super();g(this,"type","Program");this.body=t}},o(ke,"Program"),ke),Ee,hu=(Ee=class extends gt{constructor(t,r,n){super();g(this,"type","If");this.test=t,this.body=r,this.alternate=n}},o(Ee,"If"),Ee),Se,o_=(Se=class extends gt{constructor(t,r,n){super();g(this,"type","For");this.loopvar=t,this.iterable=r,this.body=n}},o(Se,"For"),Se),Oe,a_=(Oe=class extends gt{constructor(t,r){super();g(this,"type","Set");this.assignee=t,this.value=r}},o(Oe,"SetStatement"),Oe),qe,X=(qe=class extends gt{constructor(){super(...arguments);g(this,"type","Expression")}},o(qe,"Expression"),qe),Ae,l_=(Ae=class extends X{constructor(t,r,n){super();g(this,"type","MemberExpression");this.object=t,this.property=r,this.computed=n}},o(Ae,"MemberExpression"),Ae),Ce,c_=(Ce=class extends X{constructor(t,r){super();g(this,"type","CallExpression");this.callee=t,this.args=r}},o(Ce,"CallExpression"),Ce),Ie,ye=(Ie=class extends X{constructor(t){super();g(this,"type","Identifier");this.value=t}},o(Ie,"Identifier"),Ie),je,st=(je=class extends X{constructor(t){super();g(this,"type","Literal");this.value=t}},o(je,"Literal"),je),Me,u_=(Me=class extends st{constructor(){super(...arguments);g(this,"type","NumericLiteral")}},o(Me,"NumericLiteral"),Me),Ne,pu=(Ne=class extends st{constructor(){super(...arguments);g(this,"type","StringLiteral")}},o(Ne,"StringLiteral"),Ne),Te,fu=(Te=class extends st{constructor(){super(...arguments);g(this,"type","BooleanLiteral")}},o(Te,"BooleanLiteral"),Te),$e,h_=($e=class extends st{constructor(){super(...arguments);g(this,"type","ArrayLiteral")}},o($e,"ArrayLiteral"),$e),Pe,du=(Pe=class extends st{constructor(){super(...arguments);g(this,"type","TupleLiteral")}},o(Pe,"TupleLiteral"),Pe),Re,p_=(Re=class extends st{constructor(){super(...arguments);g(this,"type","ObjectLiteral")}},o(Re,"ObjectLiteral"),Re),Be,_t=(Be=class extends X{constructor(t,r,n){super();g(this,"type","BinaryExpression");this.operator=t,this.left=r,this.right=n}},o(Be,"BinaryExpression"),Be),Fe,f_=(Fe=class extends X{constructor(t,r){super();g(this,"type","FilterExpression");this.operand=t,this.filter=r}},o(Fe,"FilterExpression"),Fe),Le,d_=(Le=class extends X{constructor(t,r,n){super();g(this,"type","TestExpression");this.operand=t,this.negate=r,this.test=n}},o(Le,"TestExpression"),Le),Ue,__=(Ue=class extends X{constructor(t,r){super();g(this,"type","UnaryExpression");this.operator=t,this.argument=r}},o(Ue,"UnaryExpression"),Ue),Ve,v_=(Ve=class extends X{constructor(t=void 0,r=void 0,n=void 0){super();g(this,"type","SliceExpression");this.start=t,this.stop=r,this.step=n}},o(Ve,"SliceExpression"),Ve),De,g_=(De=class extends X{constructor(t,r){super();g(this,"type","KeywordArgumentExpression");this.key=t,this.value=r}},o(De,"KeywordArgumentExpression"),De);function w_(s){let e=new i_([]),t=0;function r(p,_){let w=s[t++];if(!w||w.type!==p)throw new Error(`Parser Error: ${_}. ${w.type} !== ${p}.`);return w}o(r,"expect");function n(){switch(s[t].type){case c.Text:return l();case c.OpenStatement:return u();case c.OpenExpression:return h();default:throw new SyntaxError(`Unexpected token type: ${s[t].type}`)}}o(n,"parseAny");function i(...p){return t+p.length<=s.length&&p.some((_,w)=>_!==s[t+w].type)}o(i,"not");function a(...p){return t+p.length<=s.length&&p.every((_,w)=>_===s[t+w].type)}o(a,"is");function l(){return new pu(r(c.Text,"Expected text token").value)}o(l,"parseText");function u(){r(c.OpenStatement,"Expected opening statement token");let p;switch(s[t].type){case c.Set:++t,p=f(),r(c.CloseStatement,"Expected closing statement token");break;case c.If:++t,p=v(),r(c.OpenStatement,"Expected {% token"),r(c.EndIf,"Expected endif token"),r(c.CloseStatement,"Expected %} token");break;case c.For:++t,p=b(),r(c.OpenStatement,"Expected {% token"),r(c.EndFor,"Expected endfor token"),r(c.CloseStatement,"Expected %} token");break;default:throw new SyntaxError(`Unknown statement type: ${s[t].type}`)}return p}o(u,"parseJinjaStatement");function h(){r(c.OpenExpression,"Expected opening expression token");let p=k();return r(c.CloseExpression,"Expected closing expression token"),p}o(h,"parseJinjaExpression");function f(){let p=k();if(a(c.Equals)){++t;let _=f();return new a_(p,_)}return p}o(f,"parseSetStatement");function v(){let p=k();r(c.CloseStatement,"Expected closing statement token");let _=[],w=[];for(;!(s[t]?.type===c.OpenStatement&&(s[t+1]?.type===c.ElseIf||s[t+1]?.type===c.Else||s[t+1]?.type===c.EndIf));)_.push(n());if(s[t]?.type===c.OpenStatement&&s[t+1]?.type!==c.EndIf)if(++t,a(c.ElseIf))r(c.ElseIf,"Expected elseif token"),w.push(v());else for(r(c.Else,"Expected else token"),r(c.CloseStatement,"Expected closing statement token");!(s[t]?.type===c.OpenStatement&&s[t+1]?.type===c.EndIf);)w.push(n());return new hu(p,_,w)}o(v,"parseIfStatement");function y(p=!1){let _=p?q:k,w=[_()],W=a(c.Comma);for(;W&&(++t,w.push(_()),!!a(c.Comma)););return W?new du(w):w[0]}o(y,"parseExpressionSequence");function b(){let p=y(!0);if(!(p instanceof ye||p instanceof du))throw new SyntaxError(`Expected identifier/tuple for the loop variable, got ${p.type} instead`);r(c.In,"Expected `in` keyword following loop variable");let _=k();r(c.CloseStatement,"Expected closing statement token");let w=[];for(;i(c.OpenStatement,c.EndFor);)w.push(n());return new o_(p,_,w)}o(b,"parseForStatement");function k(){return E()}o(k,"parseExpression");function E(){let p=I();if(a(c.If)){++t;let _=I();r(c.Else,"Expected else token");let w=I();return new hu(_,[p],[w])}return p}o(E,"parseTernaryExpression");function I(){let p=$();for(;a(c.Or);){let _=s[t];++t;let w=$();p=new _t(_,p,w)}return p}o(I,"parseLogicalOrExpression");function $(){let p=P();for(;a(c.And);){let _=s[t];++t;let w=P();p=new _t(_,p,w)}return p}o($,"parseLogicalAndExpression");function P(){let p;for(;a(c.Not);){let _=s[t];++t;let w=P();p=new __(_,w)}return p??Q()}o(P,"parseLogicalNegationExpression");function Q(){let p=R();for(;a(c.ComparisonBinaryOperator)||a(c.In)||a(c.NotIn);){let _=s[t];++t;let w=R();p=new _t(_,p,w)}return p}o(Q,"parseComparisonExpression");function R(){let p=T();for(;a(c.AdditiveBinaryOperator);){let _=s[t];++t;let w=T();p=new _t(_,p,w)}return p}o(R,"parseAdditiveExpression");function ce(){let p=ne();return a(c.OpenParen)?S(p):p}o(ce,"parseCallMemberExpression");function S(p){let _=new c_(p,j());return a(c.OpenParen)&&(_=S(_)),_}o(S,"parseCallExpression");function j(){r(c.OpenParen,"Expected opening parenthesis for arguments list");let p=V();return r(c.CloseParen,"Expected closing parenthesis for arguments list"),p}o(j,"parseArgs");function V(){let p=[];for(;!a(c.CloseParen);){let _=k();if(a(c.Equals)){if(++t,!(_ instanceof ye))throw new SyntaxError("Expected identifier for keyword argument");let w=k();_=new g_(_,w)}p.push(_),a(c.Comma)&&++t}return p}o(V,"parseArgumentsList");function ee(){let p=[],_=!1;for(;!a(c.CloseSquareBracket);)a(c.Colon)?(p.push(void 0),++t,_=!0):(p.push(k()),a(c.Colon)&&(++t,_=!0));if(p.length===0)throw new SyntaxError("Expected at least one argument for member/slice expression");if(_){if(p.length>3)throw new SyntaxError("Expected 0-3 arguments for slice expression");return new v_(...p)}return p[0]}o(ee,"parseMemberExpressionArgumentsList");function ne(){let p=q();for(;a(c.Dot)||a(c.OpenSquareBracket);){let _=s[t];++t;let w,W=_.type!==c.Dot;if(W)w=ee(),r(c.CloseSquareBracket,"Expected closing square bracket");else if(w=q(),w.type!=="Identifier")throw new SyntaxError("Expected identifier following dot operator");p=new l_(p,w,W)}return p}o(ne,"parseMemberExpression");function T(){let p=Z();for(;a(c.MultiplicativeBinaryOperator);){let _=s[t];++t;let w=Z();p=new _t(_,p,w)}return p}o(T,"parseMultiplicativeExpression");function Z(){let p=M();for(;a(c.Is);){++t;let _=a(c.Not);_&&++t;let w=q();if(w instanceof fu&&(w=new ye(w.value.toString())),!(w instanceof ye))throw new SyntaxError("Expected identifier for the test");p=new d_(p,_,w)}return p}o(Z,"parseTestExpression");function M(){let p=ce();for(;a(c.Pipe);){++t;let _=q();if(!(_ instanceof ye))throw new SyntaxError("Expected identifier for the filter");a(c.OpenParen)&&(_=S(_)),p=new f_(p,_)}return p}o(M,"parseFilterExpression");function q(){let p=s[t];switch(p.type){case c.NumericLiteral:return++t,new u_(Number(p.value));case c.StringLiteral:return++t,new pu(p.value);case c.BooleanLiteral:return++t,new fu(p.value==="true");case c.Identifier:return++t,new ye(p.value);case c.OpenParen:{++t;let _=y();if(s[t].type!==c.CloseParen)throw new SyntaxError(`Expected closing parenthesis, got ${s[t].type} instead`);return++t,_}case c.OpenSquareBracket:{++t;let _=[];for(;!a(c.CloseSquareBracket);)_.push(k()),a(c.Comma)&&++t;return++t,new h_(_)}case c.OpenCurlyBracket:{++t;let _=new Map;for(;!a(c.CloseCurlyBracket);){let w=k();r(c.Colon,"Expected colon between key and value in object literal");let W=k();_.set(w,W),a(c.Comma)&&++t}return++t,new p_(_)}default:throw new SyntaxError(`Unexpected token: ${p.type}`)}}for(o(q,"parsePrimaryExpression");t<s.length;)e.body.push(n());return e}o(w_,"parse");function m_(s,e,t=1){e===void 0&&(e=s,s=0);let r=[];for(let n=s;n<e;n+=t)r.push(n);return r}o(m_,"range");function _u(s,e,t,r=1){let n=Math.sign(r);n>=0?(e=(e??(e=0))<0?Math.max(s.length+e,0):Math.min(e,s.length),t=(t??(t=s.length))<0?Math.max(s.length+t,0):Math.min(t,s.length)):(e=(e??(e=s.length-1))<0?Math.max(s.length+e,-1):Math.min(e,s.length-1),t=(t??(t=-1))<-1?Math.max(s.length+t,-1):Math.min(t,s.length-1));let i=[];for(let a=e;n*a<n*t;a+=r)i.push(s[a]);return i}o(_u,"slice");function vu(s){return s.replace(/\b\w/g,e=>e.toUpperCase())}o(vu,"titleCase");var Ke,se=(Ke=class{constructor(e=void 0){g(this,"type","RuntimeValue");g(this,"value");g(this,"builtins",new Map);this.value=e}__bool__(){return new C(!!this.value)}},o(Ke,"RuntimeValue"),Ke),We,O=(We=class extends se{constructor(){super(...arguments);g(this,"type","NumericValue")}},o(We,"NumericValue"),We),ze,x=(ze=class extends se{constructor(){super(...arguments);g(this,"type","StringValue");g(this,"builtins",new Map([["upper",new re(()=>new x(this.value.toUpperCase()))],["lower",new re(()=>new x(this.value.toLowerCase()))],["strip",new re(()=>new x(this.value.trim()))],["title",new re(()=>new x(vu(this.value)))],["length",new O(this.value.length)]]))}},o(ze,"StringValue"),ze),Ge,C=(Ge=class extends se{constructor(){super(...arguments);g(this,"type","BooleanValue")}},o(Ge,"BooleanValue"),Ge),Je,H=(Je=class extends se{constructor(){super(...arguments);g(this,"type","ObjectValue");g(this,"builtins",new Map([["get",new re(([t,r])=>{if(!(t instanceof x))throw new Error(`Object key must be a string: got ${t.type}`);return this.value.get(t.value)??r??new vt})],["items",new re(()=>new A(Array.from(this.value.entries()).map(([t,r])=>new A([new x(t),r]))))]]))}__bool__(){return new C(this.value.size>0)}},o(Je,"ObjectValue"),Je),Ye,A=(Ye=class extends se{constructor(){super(...arguments);g(this,"type","ArrayValue");g(this,"builtins",new Map([["length",new O(this.value.length)]]))}__bool__(){return new C(this.value.length>0)}},o(Ye,"ArrayValue"),Ye),He,y_=(He=class extends A{constructor(){super(...arguments);g(this,"type","TupleValue")}},o(He,"TupleValue"),He),Ze,re=(Ze=class extends se{constructor(){super(...arguments);g(this,"type","FunctionValue")}},o(Ze,"FunctionValue"),Ze),Xe,vt=(Xe=class extends se{constructor(){super(...arguments);g(this,"type","NullValue")}},o(Xe,"NullValue"),Xe),Qe,Y=(Qe=class extends se{constructor(){super(...arguments);g(this,"type","UndefinedValue")}},o(Qe,"UndefinedValue"),Qe),et,an=(et=class{constructor(e){g(this,"variables",new Map([["namespace",new re(e=>{if(e.length===0)return new H(new Map);if(e.length!==1||!(e[0]instanceof H))throw new Error("`namespace` expects either zero arguments or a single object argument");return e[0]})]]));g(this,"tests",new Map([["boolean",e=>e.type==="BooleanValue"],["callable",e=>e instanceof re],["odd",e=>{if(e.type!=="NumericValue")throw new Error(`Cannot apply test "odd" to type: ${e.type}`);return e.value%2!==0}],["even",e=>{if(e.type!=="NumericValue")throw new Error(`Cannot apply test "even" to type: ${e.type}`);return e.value%2===0}],["false",e=>e.type==="BooleanValue"&&!e.value],["true",e=>e.type==="BooleanValue"&&e.value],["number",e=>e.type==="NumericValue"],["integer",e=>e.type==="NumericValue"&&Number.isInteger(e.value)],["iterable",e=>e instanceof A||e instanceof x],["lower",e=>{let t=e.value;return e.type==="StringValue"&&t===t.toLowerCase()}],["upper",e=>{let t=e.value;return e.type==="StringValue"&&t===t.toUpperCase()}],["none",e=>e.type==="NullValue"],["defined",e=>e.type!=="UndefinedValue"],["undefined",e=>e.type==="UndefinedValue"],["equalto",(e,t)=>e.value===t.value]]));this.parent=e}set(e,t){return this.declareVariable(e,zt(t))}declareVariable(e,t){if(this.variables.has(e))throw new SyntaxError(`Variable already declared: ${e}`);return this.variables.set(e,t),t}setVariable(e,t){return this.variables.set(e,t),t}resolve(e){if(this.variables.has(e))return this;if(this.parent)return this.parent.resolve(e);throw new Error(`Unknown variable: ${e}`)}lookupVariable(e){try{return this.resolve(e).variables.get(e)??new Y}catch{return new Y}}},o(et,"Environment"),et),tt,x_=(tt=class{constructor(e){g(this,"global");this.global=e??new an}run(e){return this.evaluate(e,this.global)}evaluateBinaryExpression(e,t){let r=this.evaluate(e.left,t);switch(e.operator.value){case"and":return r.__bool__().value?this.evaluate(e.right,t):r;case"or":return r.__bool__().value?r:this.evaluate(e.right,t)}let n=this.evaluate(e.right,t);switch(e.operator.value){case"==":return new C(r.value==n.value);case"!=":return new C(r.value!=n.value)}if(r instanceof Y||n instanceof Y)throw new Error("Cannot perform operation on undefined values");if(r instanceof vt||n instanceof vt)throw new Error("Cannot perform operation on null values");if(r instanceof O&&n instanceof O)switch(e.operator.value){case"+":return new O(r.value+n.value);case"-":return new O(r.value-n.value);case"*":return new O(r.value*n.value);case"/":return new O(r.value/n.value);case"%":return new O(r.value%n.value);case"<":return new C(r.value<n.value);case">":return new C(r.value>n.value);case">=":return new C(r.value>=n.value);case"<=":return new C(r.value<=n.value)}else if(r instanceof A&&n instanceof A)switch(e.operator.value){case"+":return new A(r.value.concat(n.value))}else if(n instanceof A){let i=n.value.find(a=>a.value===r.value)!==void 0;switch(e.operator.value){case"in":return new C(i);case"not in":return new C(!i)}}if(r instanceof x||n instanceof x)switch(e.operator.value){case"+":return new x(r.value.toString()+n.value.toString())}if(r instanceof x&&n instanceof x)switch(e.operator.value){case"in":return new C(n.value.includes(r.value));case"not in":return new C(!n.value.includes(r.value))}if(r instanceof x&&n instanceof H)switch(e.operator.value){case"in":return new C(n.value.has(r.value));case"not in":return new C(!n.value.has(r.value))}throw new SyntaxError(`Unknown operator "${e.operator.value}" between ${r.type} and ${n.type}`)}evaluateFilterExpression(e,t){let r=this.evaluate(e.operand,t);if(e.filter.type==="Identifier"){let n=e.filter;if(r instanceof A)switch(n.value){case"list":return r;case"first":return r.value[0];case"last":return r.value[r.value.length-1];case"length":return new O(r.value.length);case"reverse":return new A(r.value.reverse());case"sort":return new A(r.value.sort((i,a)=>{if(i.type!==a.type)throw new Error(`Cannot compare different types: ${i.type} and ${a.type}`);switch(i.type){case"NumericValue":return i.value-a.value;case"StringValue":return i.value.localeCompare(a.value);default:throw new Error(`Cannot compare type: ${i.type}`)}}));default:throw new Error(`Unknown ArrayValue filter: ${n.value}`)}else if(r instanceof x)switch(n.value){case"length":return new O(r.value.length);case"upper":return new x(r.value.toUpperCase());case"lower":return new x(r.value.toLowerCase());case"title":return new x(vu(r.value));case"capitalize":return new x(r.value.charAt(0).toUpperCase()+r.value.slice(1));case"trim":return new x(r.value.trim());default:throw new Error(`Unknown StringValue filter: ${n.value}`)}else if(r instanceof O)switch(n.value){case"abs":return new O(Math.abs(r.value));default:throw new Error(`Unknown NumericValue filter: ${n.value}`)}else if(r instanceof H)switch(n.value){case"items":return new A(Array.from(r.value.entries()).map(([i,a])=>new A([new x(i),a])));case"length":return new O(r.value.size);default:throw new Error(`Unknown ObjectValue filter: ${n.value}`)}throw new Error(`Cannot apply filter "${n.value}" to type: ${r.type}`)}else if(e.filter.type==="CallExpression"){let n=e.filter;if(n.callee.type!=="Identifier")throw new Error(`Unknown filter: ${n.callee.type}`);let i=n.callee.value;if(r instanceof A){switch(i){case"selectattr":{if(r.value.some(v=>!(v instanceof H)))throw new Error("`selectattr` can only be applied to array of objects");if(n.args.some(v=>v.type!=="StringLiteral"))throw new Error("arguments of `selectattr` must be strings");let[a,l,u]=n.args.map(v=>this.evaluate(v,t)),h;if(l){let v=t.tests.get(l.value);if(!v)throw new Error(`Unknown test: ${l.value}`);h=v}else h=o((...v)=>v[0].__bool__().value,"testFunction");let f=r.value.filter(v=>{let y=v.value.get(a.value);return y?h(y,u):!1});return new A(f)}}throw new Error(`Unknown ArrayValue filter: ${i}`)}else throw new Error(`Cannot apply filter "${i}" to type: ${r.type}`)}throw new Error(`Unknown filter: ${e.filter.type}`)}evaluateTestExpression(e,t){let r=this.evaluate(e.operand,t),n=t.tests.get(e.test.value);if(!n)throw new Error(`Unknown test: ${e.test.value}`);let i=n(r);return new C(e.negate?!i:i)}evaluateUnaryExpression(e,t){let r=this.evaluate(e.argument,t);switch(e.operator.value){case"not":return new C(!r.value);default:throw new SyntaxError(`Unknown operator: ${e.operator.value}`)}}evalProgram(e,t){return this.evaluateBlock(e.body,t)}evaluateBlock(e,t){let r="";for(let n of e){let i=this.evaluate(n,t);i.type!=="NullValue"&&i.type!=="UndefinedValue"&&(r+=i.value)}return new x(r)}evaluateIdentifier(e,t){return t.lookupVariable(e.value)}evaluateCallExpression(e,t){let r=[],n=new Map;for(let a of e.args)if(a.type==="KeywordArgumentExpression"){let l=a;n.set(l.key.value,this.evaluate(l.value,t))}else r.push(this.evaluate(a,t));n.size>0&&r.push(new H(n));let i=this.evaluate(e.callee,t);if(i.type!=="FunctionValue")throw new Error(`Cannot call something that is not a function: got ${i.type}`);return i.value(r,t)}evaluateSliceExpression(e,t,r){if(!(e instanceof A||e instanceof x))throw new Error("Slice object must be an array or string");let n=this.evaluate(t.start,r),i=this.evaluate(t.stop,r),a=this.evaluate(t.step,r);if(!(n instanceof O||n instanceof Y))throw new Error("Slice start must be numeric or undefined");if(!(i instanceof O||i instanceof Y))throw new Error("Slice stop must be numeric or undefined");if(!(a instanceof O||a instanceof Y))throw new Error("Slice step must be numeric or undefined");return e instanceof A?new A(_u(e.value,n.value,i.value,a.value)):new x(_u(Array.from(e.value),n.value,i.value,a.value).join(""))}evaluateMemberExpression(e,t){let r=this.evaluate(e.object,t),n;if(e.computed){if(e.property.type==="SliceExpression")return this.evaluateSliceExpression(r,e.property,t);n=this.evaluate(e.property,t)}else n=new x(e.property.value);let i;if(r instanceof H){if(!(n instanceof x))throw new Error(`Cannot access property with non-string: got ${n.type}`);i=r.value.get(n.value)??r.builtins.get(n.value)}else if(r instanceof A||r instanceof x)if(n instanceof O)i=r.value.at(n.value),r instanceof x&&(i=new x(r.value.at(n.value)));else if(n instanceof x)i=r.builtins.get(n.value);else throw new Error(`Cannot access property with non-string/non-number: got ${n.type}`);else{if(!(n instanceof x))throw new Error(`Cannot access property with non-string: got ${n.type}`);i=r.builtins.get(n.value)}return i instanceof se?i:new Y}evaluateSet(e,t){let r=this.evaluate(e.value,t);if(e.assignee.type==="Identifier"){let n=e.assignee.value;t.setVariable(n,r)}else if(e.assignee.type==="MemberExpression"){let n=e.assignee,i=this.evaluate(n.object,t);if(!(i instanceof H))throw new Error("Cannot assign to member of non-object");if(n.property.type!=="Identifier")throw new Error("Cannot assign to member with non-identifier property");i.value.set(n.property.value,r)}else throw new Error(`Invalid LHS inside assignment expression: ${JSON.stringify(e.assignee)}`);return new vt}evaluateIf(e,t){let r=this.evaluate(e.test,t);return this.evaluateBlock(r.__bool__().value?e.body:e.alternate,t)}evaluateFor(e,t){let r=new an(t),n=this.evaluate(e.iterable,r);if(!(n instanceof A))throw new Error(`Expected iterable type in for loop: got ${n.type}`);let i="";for(let a=0;a<n.value.length;++a){let l=new Map([["index",new O(a+1)],["index0",new O(a)],["revindex",new O(n.value.length-a)],["revindex0",new O(n.value.length-a-1)],["first",new C(a===0)],["last",new C(a===n.value.length-1)],["length",new O(n.value.length)],["previtem",a>0?n.value[a-1]:new Y],["nextitem",a<n.value.length-1?n.value[a+1]:new Y]]);r.setVariable("loop",new H(l));let u=n.value[a];if(e.loopvar.type==="Identifier")r.setVariable(e.loopvar.value,u);else if(e.loopvar.type==="TupleLiteral"){let f=e.loopvar;if(u.type!=="ArrayValue")throw new Error(`Cannot unpack non-iterable type: ${u.type}`);let v=u;if(f.value.length!==v.value.length)throw new Error(`Too ${f.value.length>v.value.length?"few":"many"} items to unpack`);for(let y=0;y<f.value.length;++y){if(f.value[y].type!=="Identifier")throw new Error(`Cannot unpack non-identifier type: ${f.value[y].type}`);r.setVariable(f.value[y].value,v.value[y])}}let h=this.evaluateBlock(e.body,r);i+=h.value}return new x(i)}evaluate(e,t){if(e===void 0)return new Y;switch(e.type){case"Program":return this.evalProgram(e,t);case"Set":return this.evaluateSet(e,t);case"If":return this.evaluateIf(e,t);case"For":return this.evaluateFor(e,t);case"NumericLiteral":return new O(Number(e.value));case"StringLiteral":return new x(e.value);case"BooleanLiteral":return new C(e.value);case"ArrayLiteral":return new A(e.value.map(r=>this.evaluate(r,t)));case"TupleLiteral":return new y_(e.value.map(r=>this.evaluate(r,t)));case"ObjectLiteral":{let r=new Map;for(let[n,i]of e.value){let a=this.evaluate(n,t);if(!(a instanceof x))throw new Error(`Object keys must be strings: got ${a.type}`);r.set(a.value,this.evaluate(i,t))}return new H(r)}case"Identifier":return this.evaluateIdentifier(e,t);case"CallExpression":return this.evaluateCallExpression(e,t);case"MemberExpression":return this.evaluateMemberExpression(e,t);case"UnaryExpression":return this.evaluateUnaryExpression(e,t);case"BinaryExpression":return this.evaluateBinaryExpression(e,t);case"FilterExpression":return this.evaluateFilterExpression(e,t);case"TestExpression":return this.evaluateTestExpression(e,t);default:throw new SyntaxError(`Unknown node type: ${e.type}`)}}},o(tt,"Interpreter"),tt);function zt(s){switch(typeof s){case"number":return new O(s);case"string":return new x(s);case"boolean":return new C(s);case"object":return s===null?new vt:Array.isArray(s)?new A(s.map(zt)):new H(new Map(Object.entries(s).map(([e,t])=>[e,zt(t)])));case"function":return new re((e,t)=>{let r=s(...e.map(n=>n.value))??null;return zt(r)});default:throw new Error(`Cannot convert to runtime value: ${s}`)}}o(zt,"convertToRuntimeValues");var rt,gu=(rt=class{constructor(e){g(this,"parsed");let t=n_(e,{lstrip_blocks:!0,trim_blocks:!0});this.parsed=w_(t)}render(e){let t=new an;t.set("false",!1),t.set("true",!0),t.set("raise_exception",i=>{throw new Error(i)}),t.set("range",m_);for(let[i,a]of Object.entries(e))t.set(i,a);return new x_(t).run(this.parsed).value}},o(rt,"Template"),rt);var wu=[["en","english"],["zh","chinese"],["de","german"],["es","spanish"],["ru","russian"],["ko","korean"],["fr","french"],["ja","japanese"],["pt","portuguese"],["tr","turkish"],["pl","polish"],["ca","catalan"],["nl","dutch"],["ar","arabic"],["sv","swedish"],["it","italian"],["id","indonesian"],["hi","hindi"],["fi","finnish"],["vi","vietnamese"],["he","hebrew"],["uk","ukrainian"],["el","greek"],["ms","malay"],["cs","czech"],["ro","romanian"],["da","danish"],["hu","hungarian"],["ta","tamil"],["no","norwegian"],["th","thai"],["ur","urdu"],["hr","croatian"],["bg","bulgarian"],["lt","lithuanian"],["la","latin"],["mi","maori"],["ml","malayalam"],["cy","welsh"],["sk","slovak"],["te","telugu"],["fa","persian"],["lv","latvian"],["bn","bengali"],["sr","serbian"],["az","azerbaijani"],["sl","slovenian"],["kn","kannada"],["et","estonian"],["mk","macedonian"],["br","breton"],["eu","basque"],["is","icelandic"],["hy","armenian"],["ne","nepali"],["mn","mongolian"],["bs","bosnian"],["kk","kazakh"],["sq","albanian"],["sw","swahili"],["gl","galician"],["mr","marathi"],["pa","punjabi"],["si","sinhala"],["km","khmer"],["sn","shona"],["yo","yoruba"],["so","somali"],["af","afrikaans"],["oc","occitan"],["ka","georgian"],["be","belarusian"],["tg","tajik"],["sd","sindhi"],["gu","gujarati"],["am","amharic"],["yi","yiddish"],["lo","lao"],["uz","uzbek"],["fo","faroese"],["ht","haitian creole"],["ps","pashto"],["tk","turkmen"],["nn","nynorsk"],["mt","maltese"],["sa","sanskrit"],["lb","luxembourgish"],["my","myanmar"],["bo","tibetan"],["tl","tagalog"],["mg","malagasy"],["as","assamese"],["tt","tatar"],["haw","hawaiian"],["ln","lingala"],["ha","hausa"],["ba","bashkir"],["jw","javanese"],["su","sundanese"]],mu=new Map(wu),Qg=new Map([...wu.map(([s,e])=>[e,s]),["burmese","my"],["valencian","ca"],["flemish","nl"],["haitian","ht"],["letzeburgesch","lb"],["pushto","ps"],["panjabi","pa"],["moldavian","ro"],["moldovan","ro"],["sinhalese","si"],["castilian","es"]]);async function xu(s,e){let t=await Promise.all([Hs(s,"tokenizer.json",!0,e),Hs(s,"tokenizer_config.json",!0,e)]);return e.legacy!==null&&(t[1].legacy=e.legacy),t}o(xu,"loadTokenizer");function b_(s,e){let t=[],r=0;for(let n of s.matchAll(e)){let i=n[0];r<n.index&&t.push(s.slice(r,n.index)),i.length>0&&t.push(i),r=n.index+i.length}return r<s.length&&t.push(s.slice(r)),t}o(b_,"regexSplit");function Gr(s,e=!0){if(s.Regex!==void 0){let t=s.Regex.replace(/\\([#&~])/g,"$1");for(let[r,n]of q_)t=t.replaceAll(r,n);return new RegExp(t,"gu")}else if(s.String!==void 0){let t=nu(s.String);return new RegExp(e?t:`(${t})`,"gu")}else return console.warn("Unknown pattern type:",s),null}o(Gr,"createPattern");function Kn(s){return new Map(Object.entries(s))}o(Kn,"objectToMap");function bu(s){let e=s.dims;switch(e.length){case 1:return s.tolist();case 2:if(e[0]!==1)throw new Error("Unable to decode tensor with `batch size !== 1`. Use `tokenizer.batch_decode(...)` for batched inputs.");return s.tolist()[0];default:throw new Error(`Expected tensor to have 1-2 dimensions, got ${e.length}.`)}}o(bu,"prepareTensorForDecode");function Wn(s){return s.replace(/ \./g,".").replace(/ \?/g,"?").replace(/ \!/g,"!").replace(/ ,/g,",").replace(/ \' /g,"'").replace(/ n\'t/g,"n't").replace(/ \'m/g,"'m").replace(/ \'s/g,"'s").replace(/ \'ve/g,"'ve").replace(/ \'re/g,"'re")}o(Wn,"clean_up_tokenization");function ku(s){return s.replace(/\p{M}/gu,"")}o(ku,"remove_accents");function k_(s){return ku(s.toLowerCase())}o(k_,"lowercase_and_remove_accent");function Eu(s){return s>=19968&&s<=40959||s>=13312&&s<=19903||s>=131072&&s<=173791||s>=173824&&s<=177983||s>=177984&&s<=178207||s>=178208&&s<=183983||s>=63744&&s<=64255||s>=194560&&s<=195103}o(Eu,"is_chinese_char");function E_(s,e,t){let r=[],n=0;for(;n<s.length;){if(r.push(s[n]),(e.get(s[n])??t)!==t){++n;continue}for(;++n<s.length&&(e.get(s[n])??t)===t;)e.get(r.at(-1))!==t&&(r[r.length-1]+=s[n])}return r}o(E_,"fuse_unk");function S_(s){return s.match(/\S+/g)||[]}o(S_,"whitespace_split");var nt="\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E",O_=new RegExp(`^[${nt}]+$`,"gu"),yu=".,!?\u2026\u3002\uFF0C\u3001\u0964\u06D4\u060C",q_=new Map([["(?i:'s|'t|'re|'ve|'m|'ll|'d)","(?:'([sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD]))"],[` ?[^(\\s|[${yu}])]+`,` ?[^\\s${yu}]+`]]),Gn=class Gn{constructor(e){this.content=e.content,this.id=e.id,this.single_word=e.single_word??!1,this.lstrip=e.lstrip??!1,this.rstrip=e.rstrip??!1,this.special=e.special??!1,this.normalized=e.normalized??null}};o(Gn,"AddedToken");var ln=Gn,Jn=class Jn extends he{constructor(e){super(),this.config=e,this.vocab=[],this.tokens_to_ids=new Map,this.unk_token_id=void 0,this.unk_token=void 0,this.end_of_word_suffix=void 0,this.fuse_unk=this.config.fuse_unk??!1}static fromConfig(e,...t){switch(e.type){case"WordPiece":return new Jt(e);case"Unigram":return new Yt(e,...t);case"BPE":return new Ht(e);default:if(e.vocab)return Array.isArray(e.vocab)?new Yt(e,...t):Object.hasOwn(e,"continuing_subword_prefix")&&Object.hasOwn(e,"unk_token")?Object.hasOwn(e,"merges")?new Ht(e):new Jt(e):new cn(e,...t);throw new Error(`Unknown TokenizerModel type: ${e.type}`)}}_call(e){return e=this.encode(e),this.fuse_unk&&(e=E_(e,this.tokens_to_ids,this.unk_token_id)),e}encode(e){throw Error("encode should be implemented in subclass.")}convert_tokens_to_ids(e){return e.map(t=>this.tokens_to_ids.get(t)??this.unk_token_id)}convert_ids_to_tokens(e){return e.map(t=>this.vocab[t]??this.unk_token)}};o(Jn,"TokenizerModel");var ae=Jn,Yn=class Yn extends ae{constructor(e){super(e),this.tokens_to_ids=Kn(e.vocab),this.unk_token_id=this.tokens_to_ids.get(e.unk_token),this.unk_token=e.unk_token,this.max_input_chars_per_word=e.max_input_chars_per_word??100,this.vocab=new Array(this.tokens_to_ids.size);for(let[t,r]of this.tokens_to_ids)this.vocab[r]=t}encode(e){let t=[];for(let r of e){let n=[...r];if(n.length>this.max_input_chars_per_word){t.push(this.unk_token);continue}let i=!1,a=0,l=[];for(;a<n.length;){let u=n.length,h=null;for(;a<u;){let f=n.slice(a,u).join("");if(a>0&&(f=this.config.continuing_subword_prefix+f),this.tokens_to_ids.has(f)){h=f;break}--u}if(h===null){i=!0;break}l.push(h),a=u}i?t.push(this.unk_token):t.push(...l)}return t}};o(Yn,"WordPieceTokenizer");var Jt=Yn,Hn=class Hn extends ae{constructor(e,t){super(e);let r=e.vocab.length;this.vocab=new Array(r),this.scores=new Array(r);for(let n=0;n<r;++n)[this.vocab[n],this.scores[n]]=e.vocab[n];this.unk_token_id=e.unk_id,this.unk_token=this.vocab[e.unk_id],this.tokens_to_ids=new Map(this.vocab.map((n,i)=>[n,i])),this.bos_token=" ",this.bos_token_id=this.tokens_to_ids.get(this.bos_token),this.eos_token=t.eos_token,this.eos_token_id=this.tokens_to_ids.get(this.eos_token),this.unk_token=this.vocab[this.unk_token_id],this.minScore=au(this.scores)[0],this.unk_score=this.minScore-10,this.scores[this.unk_token_id]=this.unk_score,this.trie=new Ft,this.trie.extend(this.vocab),this.fuse_unk=!0}populateNodes(e){let t=e.chars,r=1,n=0;for(;n<t.length;){let i=!1,a=[],l=t.slice(n).join(""),u=this.trie.commonPrefixSearch(l);for(let h of u){a.push(h);let f=this.tokens_to_ids.get(h),v=this.scores[f],y=ou(h);e.insert(n,y,v,f),!i&&y===r&&(i=!0)}i||e.insert(n,r,this.unk_score,this.unk_token_id),n+=r}}tokenize(e){let t=new Ut(e,this.bos_token_id,this.eos_token_id);return this.populateNodes(t),t.tokens()}encode(e){let t=[];for(let r of e){let n=this.tokenize(r);t.push(...n)}return t}};o(Hn,"Unigram");var Yt=Hn,Su=(()=>{let s=[...Array.from({length:94},(n,i)=>i+33),...Array.from({length:12},(n,i)=>i+161),...Array.from({length:82},(n,i)=>i+174)],e=s.slice(),t=0;for(let n=0;n<256;++n)s.includes(n)||(s.push(n),e.push(256+t),t+=1);let r=e.map(n=>String.fromCharCode(n));return Object.fromEntries(s.map((n,i)=>[n,r[i]]))})(),A_=su(Su),Zn=class Zn extends ae{constructor(e){super(e),this.tokens_to_ids=Kn(e.vocab),this.unk_token_id=this.tokens_to_ids.get(e.unk_token),this.unk_token=e.unk_token,this.vocab=new Array(this.tokens_to_ids.size);for(let[r,n]of this.tokens_to_ids)this.vocab[n]=r;let t=Array.isArray(e.merges[0]);this.merges=t?e.merges:e.merges.map(r=>r.split(" ",2)),this.bpe_ranks=new Map(this.merges.map((r,n)=>[JSON.stringify(r),n])),this.end_of_word_suffix=e.end_of_word_suffix,this.continuing_subword_suffix=e.continuing_subword_suffix??null,this.byte_fallback=this.config.byte_fallback??!1,this.byte_fallback&&(this.text_encoder=new TextEncoder),this.ignore_merges=this.config.ignore_merges??!1,this.max_length_to_cache=256,this.cache_capacity=1e4,this.cache=new Dt(this.cache_capacity)}clear_cache(){this.cache.clear()}bpe(e){if(e.length===0)return[];let t=this.cache.get(e);if(t!==void 0)return t;let r=Array.from(e);this.end_of_word_suffix&&(r[r.length-1]+=this.end_of_word_suffix);let n=[];if(r.length>1){let i=new Bt((u,h)=>u.score<h.score),a={token:r[0],bias:0,prev:null,next:null},l=a;for(let u=1;u<r.length;++u){let h={bias:u/r.length,token:r[u],prev:l,next:null};l.next=h,this._add_node(i,l),l=h}for(;!i.isEmpty();){let u=i.pop();if(u.deleted||!u.next||u.next.deleted)continue;if(u.deleted=!0,u.next.deleted=!0,u.prev){let f={...u.prev};u.prev.deleted=!0,u.prev=f,f.prev?f.prev.next=f:a=f}let h={token:u.token+u.next.token,bias:u.bias,prev:u.prev,next:u.next.next};h.prev?(h.prev.next=h,this._add_node(i,h.prev)):a=h,h.next&&(h.next.prev=h,this._add_node(i,h))}for(let u=a;u!==null;u=u.next)n.push(u.token)}else n=r;if(this.continuing_subword_suffix)for(let i=0;i<n.length-1;++i)n[i]+=this.continuing_subword_suffix;return e.length<this.max_length_to_cache&&this.cache.put(e,n),n}_add_node(e,t){let r=this.bpe_ranks.get(JSON.stringify([t.token,t.next.token]));r!==void 0&&(t.score=r+t.bias,e.push(t))}encode(e){let t=[];for(let r of e){if(this.ignore_merges&&this.tokens_to_ids.has(r)){t.push(r);continue}let n=this.bpe(r);for(let i of n)if(this.tokens_to_ids.has(i))t.push(i);else if(this.byte_fallback){let a=Array.from(this.text_encoder.encode(i)).map(l=>`<0x${l.toString(16).toUpperCase().padStart(2,"0")}>`);a.every(l=>this.tokens_to_ids.has(l))?t.push(...a):t.push(this.unk_token)}else t.push(this.unk_token)}return t}};o(Zn,"BPE");var Ht=Zn,Xn=class Xn extends ae{constructor(e,t){super(e),this.tokens_to_ids=Kn(t.target_lang?e.vocab[t.target_lang]:e.vocab),this.bos_token=t.bos_token,this.bos_token_id=this.tokens_to_ids.get(this.bos_token),this.eos_token=t.eos_token,this.eos_token_id=this.tokens_to_ids.get(this.eos_token),this.pad_token=t.pad_token,this.pad_token_id=this.tokens_to_ids.get(this.pad_token),this.unk_token=t.unk_token,this.unk_token_id=this.tokens_to_ids.get(this.unk_token),this.vocab=new Array(this.tokens_to_ids.size);for(let[r,n]of this.tokens_to_ids)this.vocab[n]=r}encode(e){return e}};o(Xn,"LegacyTokenizerModel");var cn=Xn,Qn=class Qn extends he{constructor(e){super(),this.config=e}static fromConfig(e){if(e===null)return null;switch(e.type){case"BertNormalizer":return new yn(e);case"Precompiled":return new Fn(e);case"Sequence":return new mn(e);case"Replace":return new un(e);case"NFC":return new hn(e);case"NFD":return new pn(e);case"NFKC":return new fn(e);case"NFKD":return new dn(e);case"Strip":return new _n(e);case"StripAccents":return new vn(e);case"Lowercase":return new gn(e);case"Prepend":return new wn(e);default:throw new Error(`Unknown Normalizer type: ${e.type}`)}}normalize(e){throw Error("normalize should be implemented in subclass.")}_call(e){return this.normalize(e)}};o(Qn,"Normalizer");var D=Qn,ei=class ei extends D{normalize(e){let t=Gr(this.config.pattern);return t===null?e:e.replaceAll(t,this.config.content)}};o(ei,"Replace");var un=ei,ti=class ti extends D{constructor(){super(...arguments);g(this,"form")}normalize(t){return t=t.normalize(this.form),t}};o(ti,"UnicodeNormalizer");var it=ti,ri=class ri extends it{constructor(){super(...arguments);g(this,"form","NFC")}};o(ri,"NFC");var hn=ri,si=class si extends it{constructor(){super(...arguments);g(this,"form","NFD")}};o(si,"NFD");var pn=si,ni=class ni extends it{constructor(){super(...arguments);g(this,"form","NFKC")}};o(ni,"NFKC");var fn=ni,ii=class ii extends it{constructor(){super(...arguments);g(this,"form","NFKD")}};o(ii,"NFKD");var dn=ii,oi=class oi extends D{normalize(e){return this.config.strip_left&&this.config.strip_right?e=e.trim():(this.config.strip_left&&(e=e.trimStart()),this.config.strip_right&&(e=e.trimEnd())),e}};o(oi,"StripNormalizer");var _n=oi,ai=class ai extends D{normalize(e){return e=ku(e),e}};o(ai,"StripAccents");var vn=ai,li=class li extends D{normalize(e){return e=e.toLowerCase(),e}};o(li,"Lowercase");var gn=li,ci=class ci extends D{normalize(e){return e=this.config.prepend+e,e}};o(ci,"Prepend");var wn=ci,ui=class ui extends D{constructor(e){super(e),this.normalizers=e.normalizers.map(t=>D.fromConfig(t))}normalize(e){return this.normalizers.reduce((t,r)=>r.normalize(t),e)}};o(ui,"NormalizerSequence");var mn=ui,hi=class hi extends D{_tokenize_chinese_chars(e){let t=[];for(let r=0;r<e.length;++r){let n=e[r],i=n.charCodeAt(0);Eu(i)?(t.push(" "),t.push(n),t.push(" ")):t.push(n)}return t.join("")}stripAccents(e){return e.normalize("NFD").replace(/\p{Mn}/gu,"")}_is_control(e){switch(e){case"	":case`
-`:case"\r":return!1;default:return/^\p{Cc}|\p{Cf}|\p{Co}|\p{Cs}$/u.test(e)}}_clean_text(e){let t=[];for(let r of e){let n=r.charCodeAt(0);n===0||n===65533||this._is_control(r)||(/^\s$/.test(r)?t.push(" "):t.push(r))}return t.join("")}normalize(e){return this.config.clean_text&&(e=this._clean_text(e)),this.config.handle_chinese_chars&&(e=this._tokenize_chinese_chars(e)),this.config.lowercase?(e=e.toLowerCase(),this.config.strip_accents!==!1&&(e=this.stripAccents(e))):this.config.strip_accents&&(e=this.stripAccents(e)),e}};o(hi,"BertNormalizer");var yn=hi,pi=class pi extends he{static fromConfig(e){if(e===null)return null;switch(e.type){case"BertPreTokenizer":return new xn(e);case"Sequence":return new Ln(e);case"Whitespace":return new Un(e);case"WhitespaceSplit":return new Vn(e);case"Metaspace":return new er(e);case"ByteLevel":return new bn(e);case"Split":return new kn(e);case"Punctuation":return new En(e);case"Digits":return new Sn(e);case"Replace":return new Dn(e);default:throw new Error(`Unknown PreTokenizer type: ${e.type}`)}}pre_tokenize_text(e,t){throw Error("pre_tokenize_text should be implemented in subclass.")}pre_tokenize(e,t){return(Array.isArray(e)?e.map(r=>this.pre_tokenize_text(r,t)):this.pre_tokenize_text(e,t)).flat()}_call(e,t){return this.pre_tokenize(e,t)}};o(pi,"PreTokenizer");var U=pi,fi=class fi extends U{constructor(e){super(),this.pattern=new RegExp(`[^\\s${nt}]+|[${nt}]`,"gu")}pre_tokenize_text(e,t){return e.trim().match(this.pattern)||[]}};o(fi,"BertPreTokenizer");var xn=fi,di=class di extends U{constructor(e){super(),this.config=e,this.add_prefix_space=this.config.add_prefix_space,this.trim_offsets=this.config.trim_offsets,this.use_regex=this.config.use_regex??!0,this.pattern=/'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,this.byte_encoder=Su,this.text_encoder=new TextEncoder}pre_tokenize_text(e,t){return this.add_prefix_space&&!e.startsWith(" ")&&(e=" "+e),(this.use_regex?e.match(this.pattern)||[]:[e]).map(n=>Array.from(this.text_encoder.encode(n),i=>this.byte_encoder[i]).join(""))}};o(di,"ByteLevelPreTokenizer");var bn=di,_i=class _i extends U{constructor(e){super(),this.config=e,this.pattern=Gr(this.config.pattern,this.config.invert)}pre_tokenize_text(e,t){return this.pattern===null?[]:this.config.invert?e.match(this.pattern)||[]:this.config.behavior?.toLowerCase()==="removed"?e.split(this.pattern).filter(r=>r):b_(e,this.pattern)}};o(_i,"SplitPreTokenizer");var kn=_i,vi=class vi extends U{constructor(e){super(),this.config=e,this.pattern=new RegExp(`[^${nt}]+|[${nt}]+`,"gu")}pre_tokenize_text(e,t){return e.match(this.pattern)||[]}};o(vi,"PunctuationPreTokenizer");var En=vi,gi=class gi extends U{constructor(e){super(),this.config=e;let t=`[^\\d]+|\\d${this.config.individual_digits?"":"+"}`;this.pattern=new RegExp(t,"gu")}pre_tokenize_text(e,t){return e.match(this.pattern)||[]}};o(gi,"DigitsPreTokenizer");var Sn=gi,wi=class wi extends he{constructor(e){super(),this.config=e}static fromConfig(e){if(e===null)return null;switch(e.type){case"TemplateProcessing":return new On(e);case"ByteLevel":return new Qt(e);case"RobertaProcessing":return new Xt(e);case"BertProcessing":return new Zt(e);case"Sequence":return new qn(e);default:throw new Error(`Unknown PostProcessor type: ${e.type}`)}}post_process(e,...t){throw Error("post_process should be implemented in subclass.")}_call(e,...t){return this.post_process(e,...t)}};o(wi,"PostProcessor");var le=wi,mi=class mi extends le{constructor(e){super(e),this.cls=e.cls[0],this.sep=e.sep[0]}post_process(e,t=null,{add_special_tokens:r=!0}={}){r&&(e=N([this.cls],e,[this.sep]));let n=new Array(e.length).fill(0);if(t!==null){let i=r&&this instanceof Xt?[this.sep]:[],a=r?[this.sep]:[];e=N(e,i,t,a),n=N(n,new Array(t.length+i.length+a.length).fill(1))}return{tokens:e,token_type_ids:n}}};o(mi,"BertProcessing");var Zt=mi,yi=class yi extends Zt{};o(yi,"RobertaProcessing");var Xt=yi,xi=class xi extends le{constructor(e){super(e),this.single=e.single,this.pair=e.pair}post_process(e,t=null,{add_special_tokens:r=!0}={}){let n=t===null?this.single:this.pair,i=[],a=[];for(let l of n)"SpecialToken"in l?r&&(i.push(l.SpecialToken.id),a.push(l.SpecialToken.type_id)):"Sequence"in l&&(l.Sequence.id==="A"?(i=N(i,e),a=N(a,new Array(e.length).fill(l.Sequence.type_id))):l.Sequence.id==="B"&&(i=N(i,t),a=N(a,new Array(t.length).fill(l.Sequence.type_id))));return{tokens:i,token_type_ids:a}}};o(xi,"TemplateProcessing");var On=xi,bi=class bi extends le{post_process(e,t=null){return t&&(e=N(e,t)),{tokens:e}}};o(bi,"ByteLevelPostProcessor");var Qt=bi,ki=class ki extends le{constructor(e){super(e),this.processors=e.processors.map(t=>le.fromConfig(t))}post_process(e,t=null,r={}){let n;for(let i of this.processors)if(i instanceof Qt)e=i.post_process(e).tokens,t&&(t=i.post_process(t).tokens);else{let a=i.post_process(e,t,r);e=a.tokens,n=a.token_type_ids}return{tokens:e,token_type_ids:n}}};o(ki,"PostProcessorSequence");var qn=ki,Ei=class Ei extends he{constructor(e){super(),this.config=e,this.added_tokens=[],this.end_of_word_suffix=null,this.trim_offsets=e.trim_offsets}static fromConfig(e){if(e===null)return null;switch(e.type){case"WordPiece":return new Mn(e);case"Metaspace":return new Bn(e);case"ByteLevel":return new Nn(e);case"Replace":return new An(e);case"ByteFallback":return new Cn(e);case"Fuse":return new In(e);case"Strip":return new jn(e);case"Sequence":return new $n(e);case"CTC":return new Tn(e);case"BPEDecoder":return new Pn(e);default:throw new Error(`Unknown Decoder type: ${e.type}`)}}_call(e){return this.decode(e)}decode(e){return this.decode_chain(e).join("")}decode_chain(e){throw Error("`decode_chain` should be implemented in subclass.")}};o(Ei,"Decoder");var B=Ei,Si=class Si extends B{decode_chain(e){let t=Gr(this.config.pattern);return t===null?e:e.map(r=>r.replaceAll(t,this.config.content))}};o(Si,"ReplaceDecoder");var An=Si,Oi=class Oi extends B{constructor(e){super(e),this.text_decoder=new TextDecoder}decode_chain(e){let t=[],r=[];for(let n of e){let i=null;if(n.length===6&&n.startsWith("<0x")&&n.endsWith(">")){let a=parseInt(n.slice(3,5),16);isNaN(a)||(i=a)}if(i!==null)r.push(i);else{if(r.length>0){let a=this.text_decoder.decode(Uint8Array.from(r));t.push(a),r=[]}t.push(n)}}if(r.length>0){let n=this.text_decoder.decode(Uint8Array.from(r));t.push(n),r=[]}return t}};o(Oi,"ByteFallback");var Cn=Oi,qi=class qi extends B{decode_chain(e){return[e.join("")]}};o(qi,"FuseDecoder");var In=qi,Ai=class Ai extends B{constructor(e){super(e),this.content=this.config.content,this.start=this.config.start,this.stop=this.config.stop}decode_chain(e){return e.map(t=>{let r=0;for(let i=0;i<this.start&&t[i]===this.content;++i){r=i+1;continue}let n=t.length;for(let i=0;i<this.stop;++i){let a=t.length-i-1;if(t[a]===this.content){n=a;continue}else break}return t.slice(r,n)})}};o(Ai,"StripDecoder");var jn=Ai,Ci=class Ci extends B{constructor(e){super(e),this.cleanup=e.cleanup}decode_chain(e){return e.map((t,r)=>(r!==0&&(t.startsWith(this.config.prefix)?t=t.replace(this.config.prefix,""):t=" "+t),this.cleanup&&(t=Wn(t)),t))}};o(Ci,"WordPieceDecoder");var Mn=Ci,Ii=class Ii extends B{constructor(e){super(e),this.byte_decoder=A_,this.text_decoder=new TextDecoder("utf-8",{fatal:!1,ignoreBOM:!0}),this.end_of_word_suffix=null}convert_tokens_to_string(e){let t=e.join(""),r=new Uint8Array([...t].map(i=>this.byte_decoder[i]));return this.text_decoder.decode(r)}decode_chain(e){let t=[],r=[];for(let n of e)this.added_tokens.find(i=>i.content===n)!==void 0?(r.length>0&&(t.push(this.convert_tokens_to_string(r)),r=[]),t.push(n)):r.push(n);return r.length>0&&t.push(this.convert_tokens_to_string(r)),t}};o(Ii,"ByteLevelDecoder");var Nn=Ii,ji=class ji extends B{constructor(e){super(e),this.pad_token=this.config.pad_token,this.word_delimiter_token=this.config.word_delimiter_token,this.cleanup=this.config.cleanup}convert_tokens_to_string(e){if(e.length===0)return"";let t=[e[0]];for(let i=1;i<e.length;++i)e[i]!==t.at(-1)&&t.push(e[i]);let n=t.filter(i=>i!==this.pad_token).join("");return this.cleanup&&(n=Wn(n).replaceAll(this.word_delimiter_token," ").trim()),n}decode_chain(e){return[this.convert_tokens_to_string(e)]}};o(ji,"CTCDecoder");var Tn=ji,Mi=class Mi extends B{constructor(e){super(e),this.decoders=e.decoders.map(t=>B.fromConfig(t))}decode_chain(e){return this.decoders.reduce((t,r)=>r.decode_chain(t),e)}};o(Mi,"DecoderSequence");var $n=Mi,Ni=class Ni extends B{constructor(e){super(e),this.suffix=this.config.suffix}decode_chain(e){return e.map((t,r)=>t.replaceAll(this.suffix,r===e.length-1?"":" "))}};o(Ni,"BPEDecoder");var Pn=Ni,Ti=class Ti extends B{decode_chain(e){let t="";for(let r=1;r<e.length;r+=2)t+=e[r];return[t]}};o(Ti,"VitsDecoder");var Rn=Ti,$i=class $i extends U{constructor(e){super(),this.addPrefixSpace=e.add_prefix_space,this.replacement=e.replacement,this.strRep=e.str_rep||this.replacement,this.prepend_scheme=e.prepend_scheme??"always"}pre_tokenize_text(e,{section_index:t=void 0}={}){let r=e.replaceAll(" ",this.strRep);return this.addPrefixSpace&&!r.startsWith(this.replacement)&&(this.prepend_scheme==="always"||this.prepend_scheme==="first"&&t===0)&&(r=this.strRep+r),[r]}};o($i,"MetaspacePreTokenizer");var er=$i,Pi=class Pi extends B{constructor(e){super(e),this.addPrefixSpace=e.add_prefix_space,this.replacement=e.replacement}decode_chain(e){let t=[];for(let r=0;r<e.length;++r){let n=e[r].replaceAll(this.replacement," ");this.addPrefixSpace&&r==0&&n.startsWith(" ")&&(n=n.substring(1)),t.push(n)}return t}};o(Pi,"MetaspaceDecoder");var Bn=Pi,Ri=class Ri extends D{constructor(e){super(e),this.charsmap=e.precompiled_charsmap}normalize(e){return e=e.replace(/[\u0001-\u0008\u000B\u000E-\u001F\u007F\u008F\u009F]/gm,""),e=e.replace(/[\u0009\u000A\u000C\u000D\u00A0\u1680\u2000-\u200F\u2028\u2029\u202F\u205F\u2581\u3000\uFEFF\uFFFD]/gm," "),e.includes("\uFF5E")?e=e.split("\uFF5E").map(r=>r.normalize("NFKC")).join("\uFF5E"):e=e.normalize("NFKC"),e}};o(Ri,"Precompiled");var Fn=Ri,Bi=class Bi extends U{constructor(e){super(),this.tokenizers=e.pretokenizers.map(t=>U.fromConfig(t))}pre_tokenize_text(e,t){return this.tokenizers.reduce((r,n)=>n.pre_tokenize(r,t),[e])}};o(Bi,"PreTokenizerSequence");var Ln=Bi,Fi=class Fi extends U{constructor(e){super()}pre_tokenize_text(e,t){return e.match(/\w+|[^\w\s]+/g)||[]}};o(Fi,"WhitespacePreTokenizer");var Un=Fi,Li=class Li extends U{constructor(e){super()}pre_tokenize_text(e,t){return S_(e)}};o(Li,"WhitespaceSplit");var Vn=Li,Ui=class Ui extends U{constructor(e){super(),this.config=e,this.pattern=Gr(this.config.pattern),this.content=this.config.content}pre_tokenize_text(e,t){return this.pattern===null?[e]:[e.replaceAll(this.pattern,this.config.content)]}};o(Ui,"ReplacePreTokenizer");var Dn=Ui,C_=["bos_token","eos_token","unk_token","sep_token","pad_token","cls_token","mask_token"];function I_(s,e,t,r){for(let n of Object.keys(s)){let i=e-s[n].length,a=t(n),l=new Array(i).fill(a);s[n]=r==="right"?N(s[n],l):N(l,s[n])}}o(I_,"padHelper");function j_(s,e){for(let t of Object.keys(s))s[t].length=e}o(j_,"truncateHelper");var Vi=class Vi extends he{constructor(t,r){super();g(this,"return_token_type_ids",!1);g(this,"padding_side","right");this.config=r,this.normalizer=D.fromConfig(t.normalizer),this.pre_tokenizer=U.fromConfig(t.pre_tokenizer),this.model=ae.fromConfig(t.model,r),this.post_processor=le.fromConfig(t.post_processor),this.decoder=B.fromConfig(t.decoder),this.special_tokens=[],this.all_special_ids=[],this.added_tokens=[];for(let n of t.added_tokens){let i=new ln(n);this.added_tokens.push(i),this.model.tokens_to_ids.set(i.content,i.id),this.model.vocab[i.id]=i.content,i.special&&(this.special_tokens.push(i.content),this.all_special_ids.push(i.id))}if(this.additional_special_tokens=r.additional_special_tokens??[],this.special_tokens.push(...this.additional_special_tokens),this.special_tokens=[...new Set(this.special_tokens)],this.decoder&&(this.decoder.added_tokens=this.added_tokens,this.decoder.end_of_word_suffix=this.model.end_of_word_suffix),this.added_tokens_splitter=new Vt(this.added_tokens.map(n=>n.content)),this.added_tokens_map=new Map(this.added_tokens.map(n=>[n.content,n])),this.mask_token=this.getToken("mask_token"),this.mask_token_id=this.model.tokens_to_ids.get(this.mask_token),this.pad_token=this.getToken("pad_token","eos_token"),this.pad_token_id=this.model.tokens_to_ids.get(this.pad_token),this.sep_token=this.getToken("sep_token"),this.sep_token_id=this.model.tokens_to_ids.get(this.sep_token),this.unk_token=this.getToken("unk_token"),this.unk_token_id=this.model.tokens_to_ids.get(this.unk_token),this.bos_token=this.getToken("bos_token"),this.bos_token_id=this.model.tokens_to_ids.get(this.bos_token),this.eos_token=this.getToken("eos_token"),this.eos_token_id=this.model.tokens_to_ids.get(this.eos_token),this.model_max_length=r.model_max_length,this.remove_space=r.remove_space,this.clean_up_tokenization_spaces=r.clean_up_tokenization_spaces??!0,this.do_lowercase_and_remove_accent=r.do_lowercase_and_remove_accent??!1,r.padding_side&&(this.padding_side=r.padding_side),this.add_bos_token=r.add_bos_token,this.add_eos_token=r.add_eos_token,this.legacy=!1,this.chat_template=r.chat_template??null,Array.isArray(this.chat_template)){let n=Object.create(null);for(let{name:i,template:a}of this.chat_template){if(typeof i!="string"||typeof a!="string")throw new Error('Chat template must be a list of objects with "name" and "template" properties');n[i]=a}this.chat_template=n}this._compiled_template_cache=new Map}getToken(...t){for(let r of t){let n=this.config[r];if(n)if(typeof n=="object"){if(n.__type==="AddedToken")return n.content;throw Error(`Unknown token: ${n}`)}else return n}return null}static async from_pretrained(t,{progress_callback:r=null,config:n=null,cache_dir:i=null,local_files_only:a=!1,revision:l="main",legacy:u=null}={}){let h=await xu(t,{progress_callback:r,config:n,cache_dir:i,local_files_only:a,revision:l,legacy:u});return new this(...h)}_call(t,{text_pair:r=null,add_special_tokens:n=!0,padding:i=!1,truncation:a=null,max_length:l=null,return_tensor:u=!1,return_token_type_ids:h=null}={}){let f=Array.isArray(t),v;if(f){if(t.length===0)throw Error("text array must be non-empty");if(r!==null){if(Array.isArray(r)){if(t.length!==r.length)throw Error("text and text_pair must have the same length")}else throw Error("text_pair must also be an array");v=t.map((b,k)=>this._encode_plus(b,{text_pair:r[k],add_special_tokens:n,return_token_type_ids:h}))}else v=t.map(b=>this._encode_plus(b,{add_special_tokens:n,return_token_type_ids:h}))}else{if(t==null)throw Error("text may not be null or undefined");if(Array.isArray(r))throw Error("When specifying `text_pair`, since `text` is a string, `text_pair` must also be a string (i.e., not an array).");v=[this._encode_plus(t,{text_pair:r,add_special_tokens:n,return_token_type_ids:h})]}if(l===null?l=this.model_max_length:a===null&&(i===!0?(console.warn("`max_length` is ignored when `padding: true` and there is no truncation strategy. To pad to max length, use `padding: 'max_length'`."),l=this.model_max_length):i===!1&&(console.warn("Truncation was not explicitly activated but `max_length` is provided a specific value, please use `truncation: true` to explicitly truncate examples to max length."),a=!0)),i===!0&&(l=Math.min(lu(v.map(b=>b.input_ids.length))[0],l??1/0)),l=Math.min(l,this.model_max_length??1/0),i||a)for(let b=0;b<v.length;++b)v[b].input_ids.length!==l&&(v[b].input_ids.length>l?a&&j_(v[b],l):i&&I_(v[b],l,k=>k==="input_ids"?this.pad_token_id:0,this.padding_side));let y={};if(u){if(!(i&&a)&&v.some(k=>{for(let E of Object.keys(k))if(k[E].length!==v[0][E]?.length)return!0;return!1}))throw Error("Unable to create tensor, you should probably activate truncation and/or padding with 'padding=true' and 'truncation=true' to have batched tensors with the same length.");let b=[v.length,v[0].input_ids.length];for(let k of Object.keys(v[0]))y[k]=new pe("int64",BigInt64Array.from(v.flatMap(E=>E[k]).map(BigInt)),b)}else{for(let b of Object.keys(v[0]))y[b]=v.map(k=>k[b]);if(!f)for(let b of Object.keys(y))y[b]=y[b][0]}return y}_encode_text(t){if(t===null)return null;let r=this.added_tokens_splitter.split(t);for(let i=0;i<r.length;++i){let a=this.added_tokens_map.get(r[i]);a&&(a.lstrip&&i>0&&(r[i-1]=r[i-1].trimEnd()),a.rstrip&&i<r.length-1&&(r[i+1]=r[i+1].trimStart()))}return r.flatMap((i,a)=>{if(i.length===0)return[];if(this.added_tokens_map.has(i))return[i];if(this.remove_space===!0&&(i=i.trim().split(/\s+/).join(" ")),this.do_lowercase_and_remove_accent&&(i=k_(i)),this.normalizer!==null&&(i=this.normalizer(i)),i.length===0)return[];let l=this.pre_tokenizer!==null?this.pre_tokenizer(i,{section_index:a}):[i];return this.model(l)})}_encode_plus(t,{text_pair:r=null,add_special_tokens:n=!0,return_token_type_ids:i=null}={}){let{tokens:a,token_type_ids:l}=this._tokenize_helper(t,{pair:r,add_special_tokens:n}),u=this.model.convert_tokens_to_ids(a),h={input_ids:u,attention_mask:new Array(u.length).fill(1)};return(i??this.return_token_type_ids)&&l&&(h.token_type_ids=l),h}_tokenize_helper(t,{pair:r=null,add_special_tokens:n=!1}={}){let i=this._encode_text(t),a=this._encode_text(r);return this.post_processor?this.post_processor(i,a,{add_special_tokens:n}):{tokens:N(i??[],a??[])}}tokenize(t,{pair:r=null,add_special_tokens:n=!1}={}){return this._tokenize_helper(t,{pair:r,add_special_tokens:n}).tokens}encode(t,{text_pair:r=null,add_special_tokens:n=!0,return_token_type_ids:i=null}={}){return this._encode_plus(t,{text_pair:r,add_special_tokens:n,return_token_type_ids:i}).input_ids}batch_decode(t,r={}){return t instanceof pe&&(t=t.tolist()),t.map(n=>this.decode(n,r))}decode(t,r={}){if(t instanceof pe&&(t=bu(t)),!Array.isArray(t)||t.length===0||!iu(t[0]))throw Error("token_ids must be a non-empty array of integers.");return this.decode_single(t,r)}decode_single(t,{skip_special_tokens:r=!1,clean_up_tokenization_spaces:n=null}){let i=this.model.convert_ids_to_tokens(t);r&&(i=i.filter(l=>!this.special_tokens.includes(l)));let a=this.decoder?this.decoder(i):i.join(" ");return this.decoder&&this.decoder.end_of_word_suffix&&(a=a.replaceAll(this.decoder.end_of_word_suffix," "),r&&(a=a.trim())),(n??this.clean_up_tokenization_spaces)&&(a=Wn(a)),a}get_chat_template({chat_template:t=null,tools:r=null}={}){if(this.chat_template&&typeof this.chat_template=="object"){let n=this.chat_template;if(t!==null&&Object.hasOwn(n,t))t=n[t];else if(t===null)if(r!==null&&"tool_use"in n)t=n.tool_use;else if("default"in n)t=n.default;else throw Error(`This model has multiple chat templates with no default specified! Please either pass a chat template or the name of the template you wish to use to the 'chat_template' argument. Available template names are ${Object.keys(n).sort()}.`)}else if(t===null)if(this.chat_template)t=this.chat_template;else throw Error("Cannot use apply_chat_template() because tokenizer.chat_template is not set and no template argument was passed! For information about writing templates and setting the tokenizer.chat_template attribute, please see the documentation at https://huggingface.co/docs/transformers/main/en/chat_templating");return t}apply_chat_template(t,{tools:r=null,documents:n=null,chat_template:i=null,add_generation_prompt:a=!1,tokenize:l=!0,padding:u=!1,truncation:h=!1,max_length:f=null,return_tensor:v=!1,return_dict:y=!1,tokenizer_kwargs:b={},...k}={}){if(i=this.get_chat_template({chat_template:i,tools:r}),typeof i!="string")throw Error(`chat_template must be a string, but got ${typeof i}`);let E=this._compiled_template_cache.get(i);E===void 0&&(E=new gu(i),this._compiled_template_cache.set(i,E));let I=Object.create(null);for(let P of C_){let Q=this.getToken(P);Q&&(I[P]=Q)}let $=E.render({messages:t,add_generation_prompt:a,tools:r,documents:n,...I,...k});if(l){let P=this._call($,{add_special_tokens:!1,padding:u,truncation:h,max_length:f,return_tensor:v,...b});return y?P:P.input_ids}return $}};o(Vi,"PreTrainedTokenizer");var m=Vi,Di=class Di extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Di,"BertTokenizer");var tr=Di,Ki=class Ki extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Ki,"AlbertTokenizer");var rr=Ki,Wi=class Wi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Wi,"MobileBertTokenizer");var sr=Wi,zi=class zi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(zi,"SqueezeBertTokenizer");var nr=zi,Gi=class Gi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Gi,"DebertaTokenizer");var ir=Gi,Ji=class Ji extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Ji,"DebertaV2Tokenizer");var or=Ji,Yi=class Yi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Yi,"HerbertTokenizer");var ar=Yi,Hi=class Hi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Hi,"ConvBertTokenizer");var lr=Hi,Zi=class Zi extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(Zi,"RoFormerTokenizer");var cr=Zi,Xi=class Xi extends m{};o(Xi,"DistilBertTokenizer");var ur=Xi,Qi=class Qi extends m{};o(Qi,"CamembertTokenizer");var hr=Qi,eo=class eo extends m{constructor(t,r){super(t,r);g(this,"return_token_type_ids",!0);console.warn('WARNING: `XLMTokenizer` is not yet supported by Hugging Face\'s "fast" tokenizers library. Therefore, you may experience slightly inaccurate results.')}};o(eo,"XLMTokenizer");var pr=eo,to=class to extends m{constructor(){super(...arguments);g(this,"return_token_type_ids",!0)}};o(to,"ElectraTokenizer");var fr=to,ro=class ro extends m{};o(ro,"T5Tokenizer");var dr=ro,so=class so extends m{};o(so,"GPT2Tokenizer");var _r=so,no=class no extends m{};o(no,"BartTokenizer");var vr=no,io=class io extends m{constructor(e,t){super(e,t),this.languageRegex=/^[a-z]{2}_[A-Z]{2}$/,this.language_codes=this.special_tokens.filter(r=>this.languageRegex.test(r)),this.lang_to_token=r=>r}_build_translation_inputs(e,t,r){return zn(this,e,t,r)}};o(io,"MBartTokenizer");var wt=io,oo=class oo extends wt{};o(oo,"MBart50Tokenizer");var gr=oo,ao=class ao extends m{};o(ao,"RobertaTokenizer");var wr=ao,lo=class lo extends m{};o(lo,"BloomTokenizer");var mr=lo,Gt="\u2581",co=class co extends m{constructor(t,r){super(t,r);g(this,"padding_side","left");this.legacy=r.legacy??!0,this.legacy||(this.normalizer=null,this.pre_tokenizer=new er({replacement:Gt,add_prefix_space:!0,prepend_scheme:"first"}))}_encode_text(t){if(t===null)return null;if(this.legacy||t.length===0)return super._encode_text(t);let r=super._encode_text(Gt+t.replaceAll(Gt," "));return r.length>1&&r[0]===Gt&&this.special_tokens.includes(r[1])&&(r=r.slice(1)),r}};o(co,"LlamaTokenizer");var yr=co,uo=class uo extends m{};o(uo,"CodeLlamaTokenizer");var xr=uo,ho=class ho extends m{};o(ho,"XLMRobertaTokenizer");var br=ho,po=class po extends m{};o(po,"MPNetTokenizer");var kr=po,fo=class fo extends m{};o(fo,"FalconTokenizer");var Er=fo,_o=class _o extends m{};o(_o,"GPTNeoXTokenizer");var Sr=_o,vo=class vo extends m{};o(vo,"EsmTokenizer");var Or=vo,go=class go extends m{};o(go,"Qwen2Tokenizer");var qr=go,wo=class wo extends m{};o(wo,"GemmaTokenizer");var Ar=wo,mo=class mo extends m{};o(mo,"Grok1Tokenizer");var Cr=mo;function zn(s,e,t,r){if(!("language_codes"in s)||!Array.isArray(s.language_codes))throw new Error("Tokenizer must have `language_codes` attribute set and it should be an array of language ids.");if(!("languageRegex"in s)||!(s.languageRegex instanceof RegExp))throw new Error("Tokenizer must have `languageRegex` attribute set and it should be a regular expression.");if(!("lang_to_token"in s)||typeof s.lang_to_token!="function")throw new Error("Tokenizer must have `lang_to_token` attribute set and it should be a function.");let n=r.src_lang,i=r.tgt_lang;if(!s.language_codes.includes(i))throw new Error(`Target language code "${i}" is not valid. Must be one of: {${s.language_codes.join(", ")}}`);if(n!==void 0){if(!s.language_codes.includes(n))throw new Error(`Source language code "${n}" is not valid. Must be one of: {${s.language_codes.join(", ")}}`);for(let a of s.post_processor.config.single)if("SpecialToken"in a&&s.languageRegex.test(a.SpecialToken.id)){a.SpecialToken.id=s.lang_to_token(n);break}}return r.forced_bos_token_id=s.model.convert_tokens_to_ids([s.lang_to_token(i)])[0],s._call(e,t)}o(zn,"_build_translation_inputs");var yo=class yo extends m{constructor(e,t){super(e,t),this.languageRegex=/^[a-z]{3}_[A-Z][a-z]{3}$/,this.language_codes=this.special_tokens.filter(r=>this.languageRegex.test(r)),this.lang_to_token=r=>r}_build_translation_inputs(e,t,r){return zn(this,e,t,r)}};o(yo,"NllbTokenizer");var Ir=yo,xo=class xo extends m{constructor(e,t){super(e,t),this.languageRegex=/^__[a-z]{2,3}__$/,this.language_codes=this.special_tokens.filter(r=>this.languageRegex.test(r)).map(r=>r.slice(2,-2)),this.lang_to_token=r=>`__${r}__`}_build_translation_inputs(e,t,r){return zn(this,e,t,r)}};o(xo,"M2M100Tokenizer");var jr=xo,bo=class bo extends m{get timestamp_begin(){return this.model.convert_tokens_to_ids(["<|notimestamps|>"])[0]+1}_decode_asr(e,{return_timestamps:t=!1,return_language:r=!1,time_precision:n=null,force_full_sequences:i=!0}={}){if(n===null)throw Error("Must specify time_precision");let a=null,l=t==="word";function u(){return{language:a,timestamp:[null,null],text:""}}o(u,"new_chunk");let h=[],f=u(),v=0,y=this.timestamp_begin,k=y+1500,E=[],I=[],$=!1,P=null,Q=new Set(this.all_special_ids);for(let S of e){let j=S.tokens,V=l?S.token_timestamps:null,ee=null,ne=y;if("stride"in S){let[M,q,p]=S.stride;if(v-=q,P=M-p,q&&(ne=q/n+y),p)for(let _=j.length-1;_>=0;--_){let w=Number(j[_]);if(w>=y){if(ee!==null&&(w-y)*n<P)break;ee=w}}}let T=[],Z=[];for(let M=0;M<j.length;++M){let q=Number(j[M]);if(Q.has(q)){let p=this.decode([q]),_=mu.get(p.slice(2,-2));if(_!==void 0){if(a!==null&&_!==a&&!t){E.push(T);let w=this.findLongestCommonSequence(E)[0],W=this.decode(w);f.text=W,h.push(f),E=[],T=[],f=u()}a=f.language=_}}else if(q>=y&&q<=k){let p=(q-y)*n+v,_=ft(p,2);if(ee!==null&&q>=ee)$=!0;else if($||E.length>0&&q<ne)$=!1;else if(f.timestamp[0]===null)f.timestamp[0]=_;else if(_!==f.timestamp[0]){f.timestamp[1]=_,E.push(T),l&&I.push(Z);let[w,W]=this.findLongestCommonSequence(E,I),Au=this.decode(w);f.text=Au,l&&(f.words=this.collateWordTimestamps(w,W,a)),h.push(f),E=[],T=[],I=[],Z=[],f=u()}}else if(T.push(q),l){let p=ft(V[M]+v,2),_;if(M+1<V.length){_=ft(V[M+1]+v,2);let w=this.decode([q]);O_.test(w)&&(_=ft(Math.min(p+n,_),2))}else _=null;Z.push([p,_])}}if("stride"in S){let[M,q,p]=S.stride;v+=M-p}T.length>0?(E.push(T),l&&I.push(Z)):E.every(M=>M.length===0)&&(f=u(),E=[],T=[],I=[],Z=[])}if(E.length>0){if(i&&t)throw new Error("Whisper did not predict an ending timestamp, which can happen if audio is cut off in the middle of a word. Also make sure WhisperTimeStampLogitsProcessor was used during generation.");let[S,j]=this.findLongestCommonSequence(E,I),V=this.decode(S);f.text=V,l&&(f.words=this.collateWordTimestamps(S,j,a)),h.push(f)}let R=Object.create(null),ce=h.map(S=>S.text).join("");if(t||r){for(let S=0;S<h.length;++S){let j=h[S];t||delete j.timestamp,r||delete j.language}if(l){let S=[];for(let j of h)for(let V of j.words)S.push(V);R={chunks:S}}else R={chunks:h}}return[ce,R]}findLongestCommonSequence(e,t=null){let r=e[0],n=r.length,i=[],a=Array.isArray(t)&&t.length>0,l=a?[]:null,u=a?t[0]:null;for(let h=1;h<e.length;++h){let f=e[h],v=0,y=[n,n,0,0],b=f.length;for(let R=1;R<n+b;++R){let ce=Math.max(0,n-R),S=Math.min(n,n+b-R),j=r.slice(ce,S),V=Math.max(0,R-n),ee=Math.min(b,R),ne=f.slice(V,ee);if(j.length!==ne.length)throw new Error("There is a bug within whisper `decode_asr` function, please report it. Dropping to prevent bad inference.");let T;a?T=j.filter((q,p)=>q===ne[p]&&u[ce+p]<=t[h][V+p]).length:T=j.filter((q,p)=>q===ne[p]).length;let Z=R/1e4,M=T/R+Z;T>1&&M>v&&(v=M,y=[ce,S,V,ee])}let[k,E,I,$]=y,P=Math.floor((E+k)/2),Q=Math.floor(($+I)/2);i.push(...r.slice(0,P)),r=f.slice(Q),n=r.length,a&&(l.push(...u.slice(0,P)),u=t[h].slice(Q))}return i.push(...r),a?(l.push(...u),[i,l]):[i,[]]}collateWordTimestamps(e,t,r){let[n,i,a]=this.combineTokensIntoWords(e,r),l=[];for(let u=0;u<n.length;++u){let h=a[u];l.push({text:n[u],timestamp:[t[h.at(0)][0],t[h.at(-1)][1]]})}return l}combineTokensIntoWords(e,t,r=`"'\u201C\xA1\xBF([{-`,n=`"'.\u3002,\uFF0C!\uFF01?\uFF1F:\uFF1A\u201D)]}\u3001`){t=t??"english";let i,a,l;return["chinese","japanese","thai","lao","myanmar"].includes(t)?[i,a,l]=this.splitTokensOnUnicode(e):[i,a,l]=this.splitTokensOnSpaces(e),this.mergePunctuations(i,a,l,r,n)}decode(e,t){let r;return t?.decode_with_timestamps?(e instanceof pe&&(e=bu(e)),r=this.decodeWithTimestamps(e,t)):r=super.decode(e,t),r}decodeWithTimestamps(e,t){let r=t?.time_precision??.02,n=Array.from(this.all_special_ids).at(-1)+1,i=[[]];for(let a of e)if(a=Number(a),a>=n){let l=((a-n)*r).toFixed(2);i.push(`<|${l}|>`),i.push([])}else i[i.length-1].push(a);return i=i.map(a=>typeof a=="string"?a:super.decode(a,t)),i.join("")}splitTokensOnUnicode(e){let t=this.decode(e,{decode_with_timestamps:!0}),r="\uFFFD",n=[],i=[],a=[],l=[],u=[],h=0;for(let f=0;f<e.length;++f){let v=e[f];l.push(v),u.push(f);let y=this.decode(l,{decode_with_timestamps:!0});(!y.includes(r)||t[h+y.indexOf(r)]===r)&&(n.push(y),i.push(l),a.push(u),l=[],u=[],h+=y.length)}return[n,i,a]}splitTokensOnSpaces(e){let[t,r,n]=this.splitTokensOnUnicode(e),i=[],a=[],l=[],u=new RegExp(`^[${nt}]$`,"gu");for(let h=0;h<t.length;++h){let f=t[h],v=r[h],y=n[h],b=v[0]>=this.model.tokens_to_ids.get("<|endoftext|>"),k=f.startsWith(" "),E=f.trim(),I=u.test(E);if(b||k||I||i.length===0)i.push(f),a.push(v),l.push(y);else{let $=i.length-1;i[$]+=f,a[$].push(...v),l[$].push(...y)}}return[i,a,l]}mergePunctuations(e,t,r,n,i){let a=structuredClone(e),l=structuredClone(t),u=structuredClone(r),h=a.length-2,f=a.length-1;for(;h>=0;)a[h].startsWith(" ")&&n.includes(a[h].trim())?(a[f]=a[h]+a[f],l[f]=N(l[h],l[f]),u[f]=N(u[h],u[f]),a[h]="",l[h]=[],u[h]=[]):f=h,--h;for(h=0,f=1;f<a.length;)!a[h].endsWith(" ")&&i.includes(a[f])?(a[h]+=a[f],l[h]=N(l[h],l[f]),u[h]=N(u[h],u[f]),a[f]="",l[f]=[],u[f]=[]):h=f,++f;return[a.filter(v=>v),l.filter(v=>v.length>0),u.filter(v=>v.length>0)]}};o(bo,"WhisperTokenizer");var Mr=bo,ko=class ko extends m{};o(ko,"CodeGenTokenizer");var Nr=ko,Eo=class Eo extends m{};o(Eo,"CLIPTokenizer");var Tr=Eo,So=class So extends m{};o(So,"SiglipTokenizer");var $r=So,Oo=class Oo extends m{constructor(e,t){super(e,t),this.languageRegex=/^(>>\w+<<)\s*/g,this.supported_language_codes=this.model.vocab.filter(r=>this.languageRegex.test(r)),console.warn('WARNING: `MarianTokenizer` is not yet supported by Hugging Face\'s "fast" tokenizers library. Therefore, you may experience slightly inaccurate results.')}_encode_text(e){if(e===null)return null;let[t,...r]=e.trim().split(this.languageRegex);if(r.length===0)return super._encode_text(t);if(r.length===2){let[n,i]=r;return this.supported_language_codes.includes(n)||console.warn(`Unsupported language code "${n}" detected, which may lead to unexpected behavior. Should be one of: ${JSON.stringify(this.supported_language_codes)}`),N([n],super._encode_text(i))}}};o(Oo,"MarianTokenizer");var Pr=Oo,qo=class qo extends m{};o(qo,"Wav2Vec2CTCTokenizer");var Rr=qo,Ao=class Ao extends m{};o(Ao,"BlenderbotTokenizer");var Br=Ao,Co=class Co extends m{};o(Co,"BlenderbotSmallTokenizer");var Fr=Co,Io=class Io extends m{};o(Io,"SpeechT5Tokenizer");var Lr=Io,jo=class jo extends m{};o(jo,"NougatTokenizer");var Ur=jo,Mo=class Mo extends m{constructor(e,t){super(e,t),this.decoder=new Rn({})}};o(Mo,"VitsTokenizer");var Vr=Mo,No=class No extends m{};o(No,"CohereTokenizer");var Dr=No,To=class To extends m{};o(To,"MgpstrTokenizer");var Kr=To,$o=class $o extends m{};o($o,"Ernie4_5_Tokenizer");var Wr=$o,zr=class zr{static async from_pretrained(e,{progress_callback:t=null,config:r=null,cache_dir:n=null,local_files_only:i=!1,revision:a="main",legacy:l=null}={}){let[u,h]=await xu(e,{progress_callback:t,config:r,cache_dir:n,local_files_only:i,revision:a,legacy:l}),f=h.tokenizer_class?.replace(/Fast$/,"")??"PreTrainedTokenizer",v=this.TOKENIZER_CLASS_MAPPING[f];return v||(console.warn(`Unknown tokenizer class "${f}", attempting to construct from base class.`),v=m),new v(u,h)}};o(zr,"AutoTokenizer"),g(zr,"TOKENIZER_CLASS_MAPPING",{T5Tokenizer:dr,DistilBertTokenizer:ur,CamembertTokenizer:hr,DebertaTokenizer:ir,DebertaV2Tokenizer:or,BertTokenizer:tr,HerbertTokenizer:ar,ConvBertTokenizer:lr,RoFormerTokenizer:cr,XLMTokenizer:pr,ElectraTokenizer:fr,MobileBertTokenizer:sr,SqueezeBertTokenizer:nr,AlbertTokenizer:rr,GPT2Tokenizer:_r,BartTokenizer:vr,MBartTokenizer:wt,MBart50Tokenizer:gr,RobertaTokenizer:wr,WhisperTokenizer:Mr,CodeGenTokenizer:Nr,CLIPTokenizer:Tr,SiglipTokenizer:$r,MarianTokenizer:Pr,BloomTokenizer:mr,NllbTokenizer:Ir,M2M100Tokenizer:jr,LlamaTokenizer:yr,CodeLlamaTokenizer:xr,XLMRobertaTokenizer:br,MPNetTokenizer:kr,FalconTokenizer:Er,GPTNeoXTokenizer:Sr,EsmTokenizer:Or,Wav2Vec2CTCTokenizer:Rr,BlenderbotTokenizer:Br,BlenderbotSmallTokenizer:Fr,SpeechT5Tokenizer:Lr,NougatTokenizer:Ur,VitsTokenizer:Vr,Qwen2Tokenizer:qr,GemmaTokenizer:Ar,Grok1Tokenizer:Cr,CohereTokenizer:Dr,MgpstrTokenizer:Kr,Ernie4_5_Tokenizer:Wr,PreTrainedTokenizer:m});var de=zr;de.TOKENIZER_CLASS_MAPPING.ClaudeTokenizer=m;var Jr=class Jr{static fromPreTrained(e){let{tokenizerJSON:t,tokenizerConfig:r}=e;if(!t)throw new Error("tokenizerJSON is required.");if(!r)throw new Error("tokenizerConfig is required.");let n=r.tokenizer_class?.replace(/Fast$/,"")??"PreTrainedTokenizer",i=de.TOKENIZER_CLASS_MAPPING[n];return i||(console.warn(`Unknown tokenizer class "${n}", attempting to construct from base class.`),i=m),new i(t,r)}static async fromPreTrainedUrls(e,t){let r=t?.fetch??globalThis.fetch.bind(globalThis),[n,i]=await Promise.all([r(e.tokenizerJSON).then(a=>a.json()),r(e.tokenizerConfig).then(a=>a.json())]);return Jr.fromPreTrained({tokenizerJSON:{...n,...t?.tokenizerJSON},tokenizerConfig:{...i,...t?.tokenizerConfig}})}};o(Jr,"TokenizerLoader");var qu=Jr;
+`)&&(s=s.slice(0,-1)),s=s.replace(/{#.*?#}/gs,"{##}"),e.lstrip_blocks&&(s=s.replace(/^[ \t]*({[#%])/gm,"$1")),e.trim_blocks&&(s=s.replace(/([#%]})\n/g,"$1")),s.replace(/{##}/g,"").replace(/-%}\s*/g,"%}").replace(/\s*{%-/g,"{%").replace(/-}}\s*/g,"}}").replace(/\s*{{-/g,"{{")}o(s_,"preprocess");function n_(s,e={}){let t=[],r=s_(s,e),n=0,i=o(a=>{let l="";for(;a(r[n]);){if(r[n]==="\\"){if(++n,n>=r.length)throw new SyntaxError("Unexpected end of input");let u=r[n++],h=r_.get(u);if(h===void 0)throw new SyntaxError(`Unexpected escaped character: ${u}`);l+=h;continue}if(l+=r[n++],n>=r.length)throw new SyntaxError("Unexpected end of input")}return l},"consumeWhile");e:for(;n<r.length;){let a=t.at(-1)?.type;if(a===void 0||a===c.CloseStatement||a===c.CloseExpression){let u="";for(;n<r.length&&!(r[n]==="{"&&(r[n+1]==="%"||r[n+1]==="{"));)u+=r[n++];if(u.length>0){t.push(new fe(u,c.Text));continue}}i(u=>/\s/.test(u));let l=r[n];if(l==="-"||l==="+"){let u=t.at(-1)?.type;if(u===c.Text||u===void 0)throw new SyntaxError(`Unexpected character: ${l}`);switch(u){case c.Identifier:case c.NumericLiteral:case c.BooleanLiteral:case c.StringLiteral:case c.CloseParen:case c.CloseSquareBracket:break;default:{++n;let h=i(on);t.push(new fe(`${l}${h}`,h.length>0?c.NumericLiteral:c.UnaryOperator));continue}}}for(let[u,h]of t_)if(r.slice(n,n+u.length)===u){t.push(new fe(u,h)),n+=u.length;continue e}if(l==="'"||l==='"'){++n;let u=i(h=>h!==l);t.push(new fe(u,c.StringLiteral)),++n;continue}if(on(l)){let u=i(on);t.push(new fe(u,c.NumericLiteral));continue}if(uu(l)){let u=i(uu),h=Object.hasOwn(cu,u)?cu[u]:c.Identifier;h===c.In&&t.at(-1)?.type===c.Not?(t.pop(),t.push(new fe("not in",c.NotIn))):t.push(new fe(u,h));continue}throw new SyntaxError(`Unexpected character: ${l}`)}return t}o(n_,"tokenize");var be,gt=(be=class{constructor(){main_g(this,"type","Statement")}},o(be,"Statement"),be),ke,i_=(ke=class extends gt{constructor(t){super();main_g(this,"type","Program");this.body=t}},o(ke,"Program"),ke),Ee,hu=(Ee=class extends gt{constructor(t,r,n){super();main_g(this,"type","If");this.test=t,this.body=r,this.alternate=n}},o(Ee,"If"),Ee),Se,o_=(Se=class extends gt{constructor(t,r,n){super();main_g(this,"type","For");this.loopvar=t,this.iterable=r,this.body=n}},o(Se,"For"),Se),Oe,a_=(Oe=class extends gt{constructor(t,r){super();main_g(this,"type","Set");this.assignee=t,this.value=r}},o(Oe,"SetStatement"),Oe),qe,X=(qe=class extends gt{constructor(){super(...arguments);main_g(this,"type","Expression")}},o(qe,"Expression"),qe),Ae,l_=(Ae=class extends X{constructor(t,r,n){super();main_g(this,"type","MemberExpression");this.object=t,this.property=r,this.computed=n}},o(Ae,"MemberExpression"),Ae),Ce,c_=(Ce=class extends X{constructor(t,r){super();main_g(this,"type","CallExpression");this.callee=t,this.args=r}},o(Ce,"CallExpression"),Ce),Ie,ye=(Ie=class extends X{constructor(t){super();main_g(this,"type","Identifier");this.value=t}},o(Ie,"Identifier"),Ie),je,st=(je=class extends X{constructor(t){super();main_g(this,"type","Literal");this.value=t}},o(je,"Literal"),je),Me,u_=(Me=class extends st{constructor(){super(...arguments);main_g(this,"type","NumericLiteral")}},o(Me,"NumericLiteral"),Me),Ne,pu=(Ne=class extends st{constructor(){super(...arguments);main_g(this,"type","StringLiteral")}},o(Ne,"StringLiteral"),Ne),Te,fu=(Te=class extends st{constructor(){super(...arguments);main_g(this,"type","BooleanLiteral")}},o(Te,"BooleanLiteral"),Te),$e,h_=($e=class extends st{constructor(){super(...arguments);main_g(this,"type","ArrayLiteral")}},o($e,"ArrayLiteral"),$e),Pe,du=(Pe=class extends st{constructor(){super(...arguments);main_g(this,"type","TupleLiteral")}},o(Pe,"TupleLiteral"),Pe),Re,p_=(Re=class extends st{constructor(){super(...arguments);main_g(this,"type","ObjectLiteral")}},o(Re,"ObjectLiteral"),Re),Be,_t=(Be=class extends X{constructor(t,r,n){super();main_g(this,"type","BinaryExpression");this.operator=t,this.left=r,this.right=n}},o(Be,"BinaryExpression"),Be),Fe,f_=(Fe=class extends X{constructor(t,r){super();main_g(this,"type","FilterExpression");this.operand=t,this.filter=r}},o(Fe,"FilterExpression"),Fe),Le,d_=(Le=class extends X{constructor(t,r,n){super();main_g(this,"type","TestExpression");this.operand=t,this.negate=r,this.test=n}},o(Le,"TestExpression"),Le),Ue,__=(Ue=class extends X{constructor(t,r){super();main_g(this,"type","UnaryExpression");this.operator=t,this.argument=r}},o(Ue,"UnaryExpression"),Ue),Ve,v_=(Ve=class extends X{constructor(t=void 0,r=void 0,n=void 0){super();main_g(this,"type","SliceExpression");this.start=t,this.stop=r,this.step=n}},o(Ve,"SliceExpression"),Ve),De,g_=(De=class extends X{constructor(t,r){super();main_g(this,"type","KeywordArgumentExpression");this.key=t,this.value=r}},o(De,"KeywordArgumentExpression"),De);function w_(s){let e=new i_([]),t=0;function r(p,_){let w=s[t++];if(!w||w.type!==p)throw new Error(`Parser Error: ${_}. ${w.type} !== ${p}.`);return w}o(r,"expect");function n(){switch(s[t].type){case c.Text:return l();case c.OpenStatement:return u();case c.OpenExpression:return h();default:throw new SyntaxError(`Unexpected token type: ${s[t].type}`)}}o(n,"parseAny");function i(...p){return t+p.length<=s.length&&p.some((_,w)=>_!==s[t+w].type)}o(i,"not");function a(...p){return t+p.length<=s.length&&p.every((_,w)=>_===s[t+w].type)}o(a,"is");function l(){return new pu(r(c.Text,"Expected text token").value)}o(l,"parseText");function u(){r(c.OpenStatement,"Expected opening statement token");let p;switch(s[t].type){case c.Set:++t,p=f(),r(c.CloseStatement,"Expected closing statement token");break;case c.If:++t,p=v(),r(c.OpenStatement,"Expected {% token"),r(c.EndIf,"Expected endif token"),r(c.CloseStatement,"Expected %} token");break;case c.For:++t,p=b(),r(c.OpenStatement,"Expected {% token"),r(c.EndFor,"Expected endfor token"),r(c.CloseStatement,"Expected %} token");break;default:throw new SyntaxError(`Unknown statement type: ${s[t].type}`)}return p}o(u,"parseJinjaStatement");function h(){r(c.OpenExpression,"Expected opening expression token");let p=k();return r(c.CloseExpression,"Expected closing expression token"),p}o(h,"parseJinjaExpression");function f(){let p=k();if(a(c.Equals)){++t;let _=f();return new a_(p,_)}return p}o(f,"parseSetStatement");function v(){let p=k();r(c.CloseStatement,"Expected closing statement token");let _=[],w=[];for(;!(s[t]?.type===c.OpenStatement&&(s[t+1]?.type===c.ElseIf||s[t+1]?.type===c.Else||s[t+1]?.type===c.EndIf));)_.push(n());if(s[t]?.type===c.OpenStatement&&s[t+1]?.type!==c.EndIf)if(++t,a(c.ElseIf))r(c.ElseIf,"Expected elseif token"),w.push(v());else for(r(c.Else,"Expected else token"),r(c.CloseStatement,"Expected closing statement token");!(s[t]?.type===c.OpenStatement&&s[t+1]?.type===c.EndIf);)w.push(n());return new hu(p,_,w)}o(v,"parseIfStatement");function y(p=!1){let _=p?q:k,w=[_()],W=a(c.Comma);for(;W&&(++t,w.push(_()),!!a(c.Comma)););return W?new du(w):w[0]}o(y,"parseExpressionSequence");function b(){let p=y(!0);if(!(p instanceof ye||p instanceof du))throw new SyntaxError(`Expected identifier/tuple for the loop variable, got ${p.type} instead`);r(c.In,"Expected `in` keyword following loop variable");let _=k();r(c.CloseStatement,"Expected closing statement token");let w=[];for(;i(c.OpenStatement,c.EndFor);)w.push(n());return new o_(p,_,w)}o(b,"parseForStatement");function k(){return E()}o(k,"parseExpression");function E(){let p=I();if(a(c.If)){++t;let _=I();r(c.Else,"Expected else token");let w=I();return new hu(_,[p],[w])}return p}o(E,"parseTernaryExpression");function I(){let p=$();for(;a(c.Or);){let _=s[t];++t;let w=$();p=new _t(_,p,w)}return p}o(I,"parseLogicalOrExpression");function $(){let p=P();for(;a(c.And);){let _=s[t];++t;let w=P();p=new _t(_,p,w)}return p}o($,"parseLogicalAndExpression");function P(){let p;for(;a(c.Not);){let _=s[t];++t;let w=P();p=new __(_,w)}return p??Q()}o(P,"parseLogicalNegationExpression");function Q(){let p=R();for(;a(c.ComparisonBinaryOperator)||a(c.In)||a(c.NotIn);){let _=s[t];++t;let w=R();p=new _t(_,p,w)}return p}o(Q,"parseComparisonExpression");function R(){let p=T();for(;a(c.AdditiveBinaryOperator);){let _=s[t];++t;let w=T();p=new _t(_,p,w)}return p}o(R,"parseAdditiveExpression");function ce(){let p=ne();return a(c.OpenParen)?S(p):p}o(ce,"parseCallMemberExpression");function S(p){let _=new c_(p,j());return a(c.OpenParen)&&(_=S(_)),_}o(S,"parseCallExpression");function j(){r(c.OpenParen,"Expected opening parenthesis for arguments list");let p=V();return r(c.CloseParen,"Expected closing parenthesis for arguments list"),p}o(j,"parseArgs");function V(){let p=[];for(;!a(c.CloseParen);){let _=k();if(a(c.Equals)){if(++t,!(_ instanceof ye))throw new SyntaxError("Expected identifier for keyword argument");let w=k();_=new g_(_,w)}p.push(_),a(c.Comma)&&++t}return p}o(V,"parseArgumentsList");function ee(){let p=[],_=!1;for(;!a(c.CloseSquareBracket);)a(c.Colon)?(p.push(void 0),++t,_=!0):(p.push(k()),a(c.Colon)&&(++t,_=!0));if(p.length===0)throw new SyntaxError("Expected at least one argument for member/slice expression");if(_){if(p.length>3)throw new SyntaxError("Expected 0-3 arguments for slice expression");return new v_(...p)}return p[0]}o(ee,"parseMemberExpressionArgumentsList");function ne(){let p=q();for(;a(c.Dot)||a(c.OpenSquareBracket);){let _=s[t];++t;let w,W=_.type!==c.Dot;if(W)w=ee(),r(c.CloseSquareBracket,"Expected closing square bracket");else if(w=q(),w.type!=="Identifier")throw new SyntaxError("Expected identifier following dot operator");p=new l_(p,w,W)}return p}o(ne,"parseMemberExpression");function T(){let p=Z();for(;a(c.MultiplicativeBinaryOperator);){let _=s[t];++t;let w=Z();p=new _t(_,p,w)}return p}o(T,"parseMultiplicativeExpression");function Z(){let p=M();for(;a(c.Is);){++t;let _=a(c.Not);_&&++t;let w=q();if(w instanceof fu&&(w=new ye(w.value.toString())),!(w instanceof ye))throw new SyntaxError("Expected identifier for the test");p=new d_(p,_,w)}return p}o(Z,"parseTestExpression");function M(){let p=ce();for(;a(c.Pipe);){++t;let _=q();if(!(_ instanceof ye))throw new SyntaxError("Expected identifier for the filter");a(c.OpenParen)&&(_=S(_)),p=new f_(p,_)}return p}o(M,"parseFilterExpression");function q(){let p=s[t];switch(p.type){case c.NumericLiteral:return++t,new u_(Number(p.value));case c.StringLiteral:return++t,new pu(p.value);case c.BooleanLiteral:return++t,new fu(p.value==="true");case c.Identifier:return++t,new ye(p.value);case c.OpenParen:{++t;let _=y();if(s[t].type!==c.CloseParen)throw new SyntaxError(`Expected closing parenthesis, got ${s[t].type} instead`);return++t,_}case c.OpenSquareBracket:{++t;let _=[];for(;!a(c.CloseSquareBracket);)_.push(k()),a(c.Comma)&&++t;return++t,new h_(_)}case c.OpenCurlyBracket:{++t;let _=new Map;for(;!a(c.CloseCurlyBracket);){let w=k();r(c.Colon,"Expected colon between key and value in object literal");let W=k();_.set(w,W),a(c.Comma)&&++t}return++t,new p_(_)}default:throw new SyntaxError(`Unexpected token: ${p.type}`)}}for(o(q,"parsePrimaryExpression");t<s.length;)e.body.push(n());return e}o(w_,"parse");function m_(s,e,t=1){e===void 0&&(e=s,s=0);let r=[];for(let n=s;n<e;n+=t)r.push(n);return r}o(m_,"range");function _u(s,e,t,r=1){let n=Math.sign(r);n>=0?(e=(e??(e=0))<0?Math.max(s.length+e,0):Math.min(e,s.length),t=(t??(t=s.length))<0?Math.max(s.length+t,0):Math.min(t,s.length)):(e=(e??(e=s.length-1))<0?Math.max(s.length+e,-1):Math.min(e,s.length-1),t=(t??(t=-1))<-1?Math.max(s.length+t,-1):Math.min(t,s.length-1));let i=[];for(let a=e;n*a<n*t;a+=r)i.push(s[a]);return i}o(_u,"slice");function vu(s){return s.replace(/\b\w/g,e=>e.toUpperCase())}o(vu,"titleCase");var Ke,se=(Ke=class{constructor(e=void 0){main_g(this,"type","RuntimeValue");main_g(this,"value");main_g(this,"builtins",new Map);this.value=e}__bool__(){return new C(!!this.value)}},o(Ke,"RuntimeValue"),Ke),We,O=(We=class extends se{constructor(){super(...arguments);main_g(this,"type","NumericValue")}},o(We,"NumericValue"),We),ze,x=(ze=class extends se{constructor(){super(...arguments);main_g(this,"type","StringValue");main_g(this,"builtins",new Map([["upper",new re(()=>new x(this.value.toUpperCase()))],["lower",new re(()=>new x(this.value.toLowerCase()))],["strip",new re(()=>new x(this.value.trim()))],["title",new re(()=>new x(vu(this.value)))],["length",new O(this.value.length)]]))}},o(ze,"StringValue"),ze),Ge,C=(Ge=class extends se{constructor(){super(...arguments);main_g(this,"type","BooleanValue")}},o(Ge,"BooleanValue"),Ge),Je,H=(Je=class extends se{constructor(){super(...arguments);main_g(this,"type","ObjectValue");main_g(this,"builtins",new Map([["get",new re(([t,r])=>{if(!(t instanceof x))throw new Error(`Object key must be a string: got ${t.type}`);return this.value.get(t.value)??r??new vt})],["items",new re(()=>new A(Array.from(this.value.entries()).map(([t,r])=>new A([new x(t),r]))))]]))}__bool__(){return new C(this.value.size>0)}},o(Je,"ObjectValue"),Je),Ye,A=(Ye=class extends se{constructor(){super(...arguments);main_g(this,"type","ArrayValue");main_g(this,"builtins",new Map([["length",new O(this.value.length)]]))}__bool__(){return new C(this.value.length>0)}},o(Ye,"ArrayValue"),Ye),He,y_=(He=class extends A{constructor(){super(...arguments);main_g(this,"type","TupleValue")}},o(He,"TupleValue"),He),Ze,re=(Ze=class extends se{constructor(){super(...arguments);main_g(this,"type","FunctionValue")}},o(Ze,"FunctionValue"),Ze),Xe,vt=(Xe=class extends se{constructor(){super(...arguments);main_g(this,"type","NullValue")}},o(Xe,"NullValue"),Xe),Qe,Y=(Qe=class extends se{constructor(){super(...arguments);main_g(this,"type","UndefinedValue")}},o(Qe,"UndefinedValue"),Qe),et,an=(et=class{constructor(e){main_g(this,"variables",new Map([["namespace",new re(e=>{if(e.length===0)return new H(new Map);if(e.length!==1||!(e[0]instanceof H))throw new Error("`namespace` expects either zero arguments or a single object argument");return e[0]})]]));main_g(this,"tests",new Map([["boolean",e=>e.type==="BooleanValue"],["callable",e=>e instanceof re],["odd",e=>{if(e.type!=="NumericValue")throw new Error(`Cannot apply test "odd" to type: ${e.type}`);return e.value%2!==0}],["even",e=>{if(e.type!=="NumericValue")throw new Error(`Cannot apply test "even" to type: ${e.type}`);return e.value%2===0}],["false",e=>e.type==="BooleanValue"&&!e.value],["true",e=>e.type==="BooleanValue"&&e.value],["number",e=>e.type==="NumericValue"],["integer",e=>e.type==="NumericValue"&&Number.isInteger(e.value)],["iterable",e=>e instanceof A||e instanceof x],["lower",e=>{let t=e.value;return e.type==="StringValue"&&t===t.toLowerCase()}],["upper",e=>{let t=e.value;return e.type==="StringValue"&&t===t.toUpperCase()}],["none",e=>e.type==="NullValue"],["defined",e=>e.type!=="UndefinedValue"],["undefined",e=>e.type==="UndefinedValue"],["equalto",(e,t)=>e.value===t.value]]));this.parent=e}set(e,t){return this.declareVariable(e,zt(t))}declareVariable(e,t){if(this.variables.has(e))throw new SyntaxError(`Variable already declared: ${e}`);return this.variables.set(e,t),t}setVariable(e,t){return this.variables.set(e,t),t}resolve(e){if(this.variables.has(e))return this;if(this.parent)return this.parent.resolve(e);throw new Error(`Unknown variable: ${e}`)}lookupVariable(e){try{return this.resolve(e).variables.get(e)??new Y}catch{return new Y}}},o(et,"Environment"),et),tt,x_=(tt=class{constructor(e){main_g(this,"global");this.global=e??new an}run(e){return this.evaluate(e,this.global)}evaluateBinaryExpression(e,t){let r=this.evaluate(e.left,t);switch(e.operator.value){case"and":return r.__bool__().value?this.evaluate(e.right,t):r;case"or":return r.__bool__().value?r:this.evaluate(e.right,t)}let n=this.evaluate(e.right,t);switch(e.operator.value){case"==":return new C(r.value==n.value);case"!=":return new C(r.value!=n.value)}if(r instanceof Y||n instanceof Y)throw new Error("Cannot perform operation on undefined values");if(r instanceof vt||n instanceof vt)throw new Error("Cannot perform operation on null values");if(r instanceof O&&n instanceof O)switch(e.operator.value){case"+":return new O(r.value+n.value);case"-":return new O(r.value-n.value);case"*":return new O(r.value*n.value);case"/":return new O(r.value/n.value);case"%":return new O(r.value%n.value);case"<":return new C(r.value<n.value);case">":return new C(r.value>n.value);case">=":return new C(r.value>=n.value);case"<=":return new C(r.value<=n.value)}else if(r instanceof A&&n instanceof A)switch(e.operator.value){case"+":return new A(r.value.concat(n.value))}else if(n instanceof A){let i=n.value.find(a=>a.value===r.value)!==void 0;switch(e.operator.value){case"in":return new C(i);case"not in":return new C(!i)}}if(r instanceof x||n instanceof x)switch(e.operator.value){case"+":return new x(r.value.toString()+n.value.toString())}if(r instanceof x&&n instanceof x)switch(e.operator.value){case"in":return new C(n.value.includes(r.value));case"not in":return new C(!n.value.includes(r.value))}if(r instanceof x&&n instanceof H)switch(e.operator.value){case"in":return new C(n.value.has(r.value));case"not in":return new C(!n.value.has(r.value))}throw new SyntaxError(`Unknown operator "${e.operator.value}" between ${r.type} and ${n.type}`)}evaluateFilterExpression(e,t){let r=this.evaluate(e.operand,t);if(e.filter.type==="Identifier"){let n=e.filter;if(r instanceof A)switch(n.value){case"list":return r;case"first":return r.value[0];case"last":return r.value[r.value.length-1];case"length":return new O(r.value.length);case"reverse":return new A(r.value.reverse());case"sort":return new A(r.value.sort((i,a)=>{if(i.type!==a.type)throw new Error(`Cannot compare different types: ${i.type} and ${a.type}`);switch(i.type){case"NumericValue":return i.value-a.value;case"StringValue":return i.value.localeCompare(a.value);default:throw new Error(`Cannot compare type: ${i.type}`)}}));default:throw new Error(`Unknown ArrayValue filter: ${n.value}`)}else if(r instanceof x)switch(n.value){case"length":return new O(r.value.length);case"upper":return new x(r.value.toUpperCase());case"lower":return new x(r.value.toLowerCase());case"title":return new x(vu(r.value));case"capitalize":return new x(r.value.charAt(0).toUpperCase()+r.value.slice(1));case"trim":return new x(r.value.trim());default:throw new Error(`Unknown StringValue filter: ${n.value}`)}else if(r instanceof O)switch(n.value){case"abs":return new O(Math.abs(r.value));default:throw new Error(`Unknown NumericValue filter: ${n.value}`)}else if(r instanceof H)switch(n.value){case"items":return new A(Array.from(r.value.entries()).map(([i,a])=>new A([new x(i),a])));case"length":return new O(r.value.size);default:throw new Error(`Unknown ObjectValue filter: ${n.value}`)}throw new Error(`Cannot apply filter "${n.value}" to type: ${r.type}`)}else if(e.filter.type==="CallExpression"){let n=e.filter;if(n.callee.type!=="Identifier")throw new Error(`Unknown filter: ${n.callee.type}`);let i=n.callee.value;if(r instanceof A){switch(i){case"selectattr":{if(r.value.some(v=>!(v instanceof H)))throw new Error("`selectattr` can only be applied to array of objects");if(n.args.some(v=>v.type!=="StringLiteral"))throw new Error("arguments of `selectattr` must be strings");let[a,l,u]=n.args.map(v=>this.evaluate(v,t)),h;if(l){let v=t.tests.get(l.value);if(!v)throw new Error(`Unknown test: ${l.value}`);h=v}else h=o((...v)=>v[0].__bool__().value,"testFunction");let f=r.value.filter(v=>{let y=v.value.get(a.value);return y?h(y,u):!1});return new A(f)}}throw new Error(`Unknown ArrayValue filter: ${i}`)}else throw new Error(`Cannot apply filter "${i}" to type: ${r.type}`)}throw new Error(`Unknown filter: ${e.filter.type}`)}evaluateTestExpression(e,t){let r=this.evaluate(e.operand,t),n=t.tests.get(e.test.value);if(!n)throw new Error(`Unknown test: ${e.test.value}`);let i=n(r);return new C(e.negate?!i:i)}evaluateUnaryExpression(e,t){let r=this.evaluate(e.argument,t);switch(e.operator.value){case"not":return new C(!r.value);default:throw new SyntaxError(`Unknown operator: ${e.operator.value}`)}}evalProgram(e,t){return this.evaluateBlock(e.body,t)}evaluateBlock(e,t){let r="";for(let n of e){let i=this.evaluate(n,t);i.type!=="NullValue"&&i.type!=="UndefinedValue"&&(r+=i.value)}return new x(r)}evaluateIdentifier(e,t){return t.lookupVariable(e.value)}evaluateCallExpression(e,t){let r=[],n=new Map;for(let a of e.args)if(a.type==="KeywordArgumentExpression"){let l=a;n.set(l.key.value,this.evaluate(l.value,t))}else r.push(this.evaluate(a,t));n.size>0&&r.push(new H(n));let i=this.evaluate(e.callee,t);if(i.type!=="FunctionValue")throw new Error(`Cannot call something that is not a function: got ${i.type}`);return i.value(r,t)}evaluateSliceExpression(e,t,r){if(!(e instanceof A||e instanceof x))throw new Error("Slice object must be an array or string");let n=this.evaluate(t.start,r),i=this.evaluate(t.stop,r),a=this.evaluate(t.step,r);if(!(n instanceof O||n instanceof Y))throw new Error("Slice start must be numeric or undefined");if(!(i instanceof O||i instanceof Y))throw new Error("Slice stop must be numeric or undefined");if(!(a instanceof O||a instanceof Y))throw new Error("Slice step must be numeric or undefined");return e instanceof A?new A(_u(e.value,n.value,i.value,a.value)):new x(_u(Array.from(e.value),n.value,i.value,a.value).join(""))}evaluateMemberExpression(e,t){let r=this.evaluate(e.object,t),n;if(e.computed){if(e.property.type==="SliceExpression")return this.evaluateSliceExpression(r,e.property,t);n=this.evaluate(e.property,t)}else n=new x(e.property.value);let i;if(r instanceof H){if(!(n instanceof x))throw new Error(`Cannot access property with non-string: got ${n.type}`);i=r.value.get(n.value)??r.builtins.get(n.value)}else if(r instanceof A||r instanceof x)if(n instanceof O)i=r.value.at(n.value),r instanceof x&&(i=new x(r.value.at(n.value)));else if(n instanceof x)i=r.builtins.get(n.value);else throw new Error(`Cannot access property with non-string/non-number: got ${n.type}`);else{if(!(n instanceof x))throw new Error(`Cannot access property with non-string: got ${n.type}`);i=r.builtins.get(n.value)}return i instanceof se?i:new Y}evaluateSet(e,t){let r=this.evaluate(e.value,t);if(e.assignee.type==="Identifier"){let n=e.assignee.value;t.setVariable(n,r)}else if(e.assignee.type==="MemberExpression"){let n=e.assignee,i=this.evaluate(n.object,t);if(!(i instanceof H))throw new Error("Cannot assign to member of non-object");if(n.property.type!=="Identifier")throw new Error("Cannot assign to member with non-identifier property");i.value.set(n.property.value,r)}else throw new Error(`Invalid LHS inside assignment expression: ${JSON.stringify(e.assignee)}`);return new vt}evaluateIf(e,t){let r=this.evaluate(e.test,t);return this.evaluateBlock(r.__bool__().value?e.body:e.alternate,t)}evaluateFor(e,t){let r=new an(t),n=this.evaluate(e.iterable,r);if(!(n instanceof A))throw new Error(`Expected iterable type in for loop: got ${n.type}`);let i="";for(let a=0;a<n.value.length;++a){let l=new Map([["index",new O(a+1)],["index0",new O(a)],["revindex",new O(n.value.length-a)],["revindex0",new O(n.value.length-a-1)],["first",new C(a===0)],["last",new C(a===n.value.length-1)],["length",new O(n.value.length)],["previtem",a>0?n.value[a-1]:new Y],["nextitem",a<n.value.length-1?n.value[a+1]:new Y]]);r.setVariable("loop",new H(l));let u=n.value[a];if(e.loopvar.type==="Identifier")r.setVariable(e.loopvar.value,u);else if(e.loopvar.type==="TupleLiteral"){let f=e.loopvar;if(u.type!=="ArrayValue")throw new Error(`Cannot unpack non-iterable type: ${u.type}`);let v=u;if(f.value.length!==v.value.length)throw new Error(`Too ${f.value.length>v.value.length?"few":"many"} items to unpack`);for(let y=0;y<f.value.length;++y){if(f.value[y].type!=="Identifier")throw new Error(`Cannot unpack non-identifier type: ${f.value[y].type}`);r.setVariable(f.value[y].value,v.value[y])}}let h=this.evaluateBlock(e.body,r);i+=h.value}return new x(i)}evaluate(e,t){if(e===void 0)return new Y;switch(e.type){case"Program":return this.evalProgram(e,t);case"Set":return this.evaluateSet(e,t);case"If":return this.evaluateIf(e,t);case"For":return this.evaluateFor(e,t);case"NumericLiteral":return new O(Number(e.value));case"StringLiteral":return new x(e.value);case"BooleanLiteral":return new C(e.value);case"ArrayLiteral":return new A(e.value.map(r=>this.evaluate(r,t)));case"TupleLiteral":return new y_(e.value.map(r=>this.evaluate(r,t)));case"ObjectLiteral":{let r=new Map;for(let[n,i]of e.value){let a=this.evaluate(n,t);if(!(a instanceof x))throw new Error(`Object keys must be strings: got ${a.type}`);r.set(a.value,this.evaluate(i,t))}return new H(r)}case"Identifier":return this.evaluateIdentifier(e,t);case"CallExpression":return this.evaluateCallExpression(e,t);case"MemberExpression":return this.evaluateMemberExpression(e,t);case"UnaryExpression":return this.evaluateUnaryExpression(e,t);case"BinaryExpression":return this.evaluateBinaryExpression(e,t);case"FilterExpression":return this.evaluateFilterExpression(e,t);case"TestExpression":return this.evaluateTestExpression(e,t);default:throw new SyntaxError(`Unknown node type: ${e.type}`)}}},o(tt,"Interpreter"),tt);function zt(s){switch(typeof s){case"number":return new O(s);case"string":return new x(s);case"boolean":return new C(s);case"object":return s===null?new vt:Array.isArray(s)?new A(s.map(zt)):new H(new Map(Object.entries(s).map(([e,t])=>[e,zt(t)])));case"function":return new re((e,t)=>{let r=s(...e.map(n=>n.value))??null;return zt(r)});default:throw new Error(`Cannot convert to runtime value: ${s}`)}}o(zt,"convertToRuntimeValues");var rt,gu=(rt=class{constructor(e){main_g(this,"parsed");let t=n_(e,{lstrip_blocks:!0,trim_blocks:!0});this.parsed=w_(t)}render(e){let t=new an;t.set("false",!1),t.set("true",!0),t.set("raise_exception",i=>{throw new Error(i)}),t.set("range",m_);for(let[i,a]of Object.entries(e))t.set(i,a);return new x_(t).run(this.parsed).value}},o(rt,"Template"),rt);var wu=[["en","english"],["zh","chinese"],["de","german"],["es","spanish"],["ru","russian"],["ko","korean"],["fr","french"],["ja","japanese"],["pt","portuguese"],["tr","turkish"],["pl","polish"],["ca","catalan"],["nl","dutch"],["ar","arabic"],["sv","swedish"],["it","italian"],["id","indonesian"],["hi","hindi"],["fi","finnish"],["vi","vietnamese"],["he","hebrew"],["uk","ukrainian"],["el","greek"],["ms","malay"],["cs","czech"],["ro","romanian"],["da","danish"],["hu","hungarian"],["ta","tamil"],["no","norwegian"],["th","thai"],["ur","urdu"],["hr","croatian"],["bg","bulgarian"],["lt","lithuanian"],["la","latin"],["mi","maori"],["ml","malayalam"],["cy","welsh"],["sk","slovak"],["te","telugu"],["fa","persian"],["lv","latvian"],["bn","bengali"],["sr","serbian"],["az","azerbaijani"],["sl","slovenian"],["kn","kannada"],["et","estonian"],["mk","macedonian"],["br","breton"],["eu","basque"],["is","icelandic"],["hy","armenian"],["ne","nepali"],["mn","mongolian"],["bs","bosnian"],["kk","kazakh"],["sq","albanian"],["sw","swahili"],["gl","galician"],["mr","marathi"],["pa","punjabi"],["si","sinhala"],["km","khmer"],["sn","shona"],["yo","yoruba"],["so","somali"],["af","afrikaans"],["oc","occitan"],["ka","georgian"],["be","belarusian"],["tg","tajik"],["sd","sindhi"],["gu","gujarati"],["am","amharic"],["yi","yiddish"],["lo","lao"],["uz","uzbek"],["fo","faroese"],["ht","haitian creole"],["ps","pashto"],["tk","turkmen"],["nn","nynorsk"],["mt","maltese"],["sa","sanskrit"],["lb","luxembourgish"],["my","myanmar"],["bo","tibetan"],["tl","tagalog"],["mg","malagasy"],["as","assamese"],["tt","tatar"],["haw","hawaiian"],["ln","lingala"],["ha","hausa"],["ba","bashkir"],["jw","javanese"],["su","sundanese"]],mu=new Map(wu),Qg=new Map([...wu.map(([s,e])=>[e,s]),["burmese","my"],["valencian","ca"],["flemish","nl"],["haitian","ht"],["letzeburgesch","lb"],["pushto","ps"],["panjabi","pa"],["moldavian","ro"],["moldovan","ro"],["sinhalese","si"],["castilian","es"]]);async function xu(s,e){let t=await Promise.all([Hs(s,"tokenizer.json",!0,e),Hs(s,"tokenizer_config.json",!0,e)]);return e.legacy!==null&&(t[1].legacy=e.legacy),t}o(xu,"loadTokenizer");function b_(s,e){let t=[],r=0;for(let n of s.matchAll(e)){let i=n[0];r<n.index&&t.push(s.slice(r,n.index)),i.length>0&&t.push(i),r=n.index+i.length}return r<s.length&&t.push(s.slice(r)),t}o(b_,"regexSplit");function Gr(s,e=!0){if(s.Regex!==void 0){let t=s.Regex.replace(/\\([#&~])/g,"$1");for(let[r,n]of q_)t=t.replaceAll(r,n);return new RegExp(t,"gu")}else if(s.String!==void 0){let t=nu(s.String);return new RegExp(e?t:`(${t})`,"gu")}else return console.warn("Unknown pattern type:",s),null}o(Gr,"createPattern");function Kn(s){return new Map(Object.entries(s))}o(Kn,"objectToMap");function bu(s){let e=s.dims;switch(e.length){case 1:return s.tolist();case 2:if(e[0]!==1)throw new Error("Unable to decode tensor with `batch size !== 1`. Use `tokenizer.batch_decode(...)` for batched inputs.");return s.tolist()[0];default:throw new Error(`Expected tensor to have 1-2 dimensions, got ${e.length}.`)}}o(bu,"prepareTensorForDecode");function Wn(s){return s.replace(/ \./g,".").replace(/ \?/g,"?").replace(/ \!/g,"!").replace(/ ,/g,",").replace(/ \' /g,"'").replace(/ n\'t/g,"n't").replace(/ \'m/g,"'m").replace(/ \'s/g,"'s").replace(/ \'ve/g,"'ve").replace(/ \'re/g,"'re")}o(Wn,"clean_up_tokenization");function ku(s){return s.replace(/\p{M}/gu,"")}o(ku,"remove_accents");function k_(s){return ku(s.toLowerCase())}o(k_,"lowercase_and_remove_accent");function Eu(s){return s>=19968&&s<=40959||s>=13312&&s<=19903||s>=131072&&s<=173791||s>=173824&&s<=177983||s>=177984&&s<=178207||s>=178208&&s<=183983||s>=63744&&s<=64255||s>=194560&&s<=195103}o(Eu,"is_chinese_char");function E_(s,e,t){let r=[],n=0;for(;n<s.length;){if(r.push(s[n]),(e.get(s[n])??t)!==t){++n;continue}for(;++n<s.length&&(e.get(s[n])??t)===t;)e.get(r.at(-1))!==t&&(r[r.length-1]+=s[n])}return r}o(E_,"fuse_unk");function S_(s){return s.match(/\S+/g)||[]}o(S_,"whitespace_split");var nt="\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E",O_=new RegExp(`^[${nt}]+$`,"gu"),yu=".,!?\u2026\u3002\uFF0C\u3001\u0964\u06D4\u060C",q_=new Map([["(?i:'s|'t|'re|'ve|'m|'ll|'d)","(?:'([sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD]))"],[` ?[^(\\s|[${yu}])]+`,` ?[^\\s${yu}]+`]]),Gn=class Gn{constructor(e){this.content=e.content,this.id=e.id,this.single_word=e.single_word??!1,this.lstrip=e.lstrip??!1,this.rstrip=e.rstrip??!1,this.special=e.special??!1,this.normalized=e.normalized??null}};o(Gn,"AddedToken");var ln=Gn,Jn=class Jn extends he{constructor(e){super(),this.config=e,this.vocab=[],this.tokens_to_ids=new Map,this.unk_token_id=void 0,this.unk_token=void 0,this.end_of_word_suffix=void 0,this.fuse_unk=this.config.fuse_unk??!1}static fromConfig(e,...t){switch(e.type){case"WordPiece":return new Jt(e);case"Unigram":return new Yt(e,...t);case"BPE":return new Ht(e);default:if(e.vocab)return Array.isArray(e.vocab)?new Yt(e,...t):Object.hasOwn(e,"continuing_subword_prefix")&&Object.hasOwn(e,"unk_token")?Object.hasOwn(e,"merges")?new Ht(e):new Jt(e):new cn(e,...t);throw new Error(`Unknown TokenizerModel type: ${e.type}`)}}_call(e){return e=this.encode(e),this.fuse_unk&&(e=E_(e,this.tokens_to_ids,this.unk_token_id)),e}encode(e){throw Error("encode should be implemented in subclass.")}convert_tokens_to_ids(e){return e.map(t=>this.tokens_to_ids.get(t)??this.unk_token_id)}convert_ids_to_tokens(e){return e.map(t=>this.vocab[t]??this.unk_token)}};o(Jn,"TokenizerModel");var ae=Jn,Yn=class Yn extends ae{constructor(e){super(e),this.tokens_to_ids=Kn(e.vocab),this.unk_token_id=this.tokens_to_ids.get(e.unk_token),this.unk_token=e.unk_token,this.max_input_chars_per_word=e.max_input_chars_per_word??100,this.vocab=new Array(this.tokens_to_ids.size);for(let[t,r]of this.tokens_to_ids)this.vocab[r]=t}encode(e){let t=[];for(let r of e){let n=[...r];if(n.length>this.max_input_chars_per_word){t.push(this.unk_token);continue}let i=!1,a=0,l=[];for(;a<n.length;){let u=n.length,h=null;for(;a<u;){let f=n.slice(a,u).join("");if(a>0&&(f=this.config.continuing_subword_prefix+f),this.tokens_to_ids.has(f)){h=f;break}--u}if(h===null){i=!0;break}l.push(h),a=u}i?t.push(this.unk_token):t.push(...l)}return t}};o(Yn,"WordPieceTokenizer");var Jt=Yn,Hn=class Hn extends ae{constructor(e,t){super(e);let r=e.vocab.length;this.vocab=new Array(r),this.scores=new Array(r);for(let n=0;n<r;++n)[this.vocab[n],this.scores[n]]=e.vocab[n];this.unk_token_id=e.unk_id,this.unk_token=this.vocab[e.unk_id],this.tokens_to_ids=new Map(this.vocab.map((n,i)=>[n,i])),this.bos_token=" ",this.bos_token_id=this.tokens_to_ids.get(this.bos_token),this.eos_token=t.eos_token,this.eos_token_id=this.tokens_to_ids.get(this.eos_token),this.unk_token=this.vocab[this.unk_token_id],this.minScore=au(this.scores)[0],this.unk_score=this.minScore-10,this.scores[this.unk_token_id]=this.unk_score,this.trie=new Ft,this.trie.extend(this.vocab),this.fuse_unk=!0}populateNodes(e){let t=e.chars,r=1,n=0;for(;n<t.length;){let i=!1,a=[],l=t.slice(n).join(""),u=this.trie.commonPrefixSearch(l);for(let h of u){a.push(h);let f=this.tokens_to_ids.get(h),v=this.scores[f],y=ou(h);e.insert(n,y,v,f),!i&&y===r&&(i=!0)}i||e.insert(n,r,this.unk_score,this.unk_token_id),n+=r}}tokenize(e){let t=new Ut(e,this.bos_token_id,this.eos_token_id);return this.populateNodes(t),t.tokens()}encode(e){let t=[];for(let r of e){let n=this.tokenize(r);t.push(...n)}return t}};o(Hn,"Unigram");var Yt=Hn,Su=(()=>{let s=[...Array.from({length:94},(n,i)=>i+33),...Array.from({length:12},(n,i)=>i+161),...Array.from({length:82},(n,i)=>i+174)],e=s.slice(),t=0;for(let n=0;n<256;++n)s.includes(n)||(s.push(n),e.push(256+t),t+=1);let r=e.map(n=>String.fromCharCode(n));return Object.fromEntries(s.map((n,i)=>[n,r[i]]))})(),A_=su(Su),Zn=class Zn extends ae{constructor(e){super(e),this.tokens_to_ids=Kn(e.vocab),this.unk_token_id=this.tokens_to_ids.get(e.unk_token),this.unk_token=e.unk_token,this.vocab=new Array(this.tokens_to_ids.size);for(let[r,n]of this.tokens_to_ids)this.vocab[n]=r;let t=Array.isArray(e.merges[0]);this.merges=t?e.merges:e.merges.map(r=>r.split(" ",2)),this.bpe_ranks=new Map(this.merges.map((r,n)=>[JSON.stringify(r),n])),this.end_of_word_suffix=e.end_of_word_suffix,this.continuing_subword_suffix=e.continuing_subword_suffix??null,this.byte_fallback=this.config.byte_fallback??!1,this.byte_fallback&&(this.text_encoder=new TextEncoder),this.ignore_merges=this.config.ignore_merges??!1,this.max_length_to_cache=256,this.cache_capacity=1e4,this.cache=new Dt(this.cache_capacity)}clear_cache(){this.cache.clear()}bpe(e){if(e.length===0)return[];let t=this.cache.get(e);if(t!==void 0)return t;let r=Array.from(e);this.end_of_word_suffix&&(r[r.length-1]+=this.end_of_word_suffix);let n=[];if(r.length>1){let i=new Bt((u,h)=>u.score<h.score),a={token:r[0],bias:0,prev:null,next:null},l=a;for(let u=1;u<r.length;++u){let h={bias:u/r.length,token:r[u],prev:l,next:null};l.next=h,this._add_node(i,l),l=h}for(;!i.isEmpty();){let u=i.pop();if(u.deleted||!u.next||u.next.deleted)continue;if(u.deleted=!0,u.next.deleted=!0,u.prev){let f={...u.prev};u.prev.deleted=!0,u.prev=f,f.prev?f.prev.next=f:a=f}let h={token:u.token+u.next.token,bias:u.bias,prev:u.prev,next:u.next.next};h.prev?(h.prev.next=h,this._add_node(i,h.prev)):a=h,h.next&&(h.next.prev=h,this._add_node(i,h))}for(let u=a;u!==null;u=u.next)n.push(u.token)}else n=r;if(this.continuing_subword_suffix)for(let i=0;i<n.length-1;++i)n[i]+=this.continuing_subword_suffix;return e.length<this.max_length_to_cache&&this.cache.put(e,n),n}_add_node(e,t){let r=this.bpe_ranks.get(JSON.stringify([t.token,t.next.token]));r!==void 0&&(t.score=r+t.bias,e.push(t))}encode(e){let t=[];for(let r of e){if(this.ignore_merges&&this.tokens_to_ids.has(r)){t.push(r);continue}let n=this.bpe(r);for(let i of n)if(this.tokens_to_ids.has(i))t.push(i);else if(this.byte_fallback){let a=Array.from(this.text_encoder.encode(i)).map(l=>`<0x${l.toString(16).toUpperCase().padStart(2,"0")}>`);a.every(l=>this.tokens_to_ids.has(l))?t.push(...a):t.push(this.unk_token)}else t.push(this.unk_token)}return t}};o(Zn,"BPE");var Ht=Zn,Xn=class Xn extends ae{constructor(e,t){super(e),this.tokens_to_ids=Kn(t.target_lang?e.vocab[t.target_lang]:e.vocab),this.bos_token=t.bos_token,this.bos_token_id=this.tokens_to_ids.get(this.bos_token),this.eos_token=t.eos_token,this.eos_token_id=this.tokens_to_ids.get(this.eos_token),this.pad_token=t.pad_token,this.pad_token_id=this.tokens_to_ids.get(this.pad_token),this.unk_token=t.unk_token,this.unk_token_id=this.tokens_to_ids.get(this.unk_token),this.vocab=new Array(this.tokens_to_ids.size);for(let[r,n]of this.tokens_to_ids)this.vocab[n]=r}encode(e){return e}};o(Xn,"LegacyTokenizerModel");var cn=Xn,Qn=class Qn extends he{constructor(e){super(),this.config=e}static fromConfig(e){if(e===null)return null;switch(e.type){case"BertNormalizer":return new yn(e);case"Precompiled":return new Fn(e);case"Sequence":return new mn(e);case"Replace":return new un(e);case"NFC":return new hn(e);case"NFD":return new pn(e);case"NFKC":return new fn(e);case"NFKD":return new dn(e);case"Strip":return new _n(e);case"StripAccents":return new vn(e);case"Lowercase":return new gn(e);case"Prepend":return new wn(e);default:throw new Error(`Unknown Normalizer type: ${e.type}`)}}normalize(e){throw Error("normalize should be implemented in subclass.")}_call(e){return this.normalize(e)}};o(Qn,"Normalizer");var D=Qn,ei=class ei extends D{normalize(e){let t=Gr(this.config.pattern);return t===null?e:e.replaceAll(t,this.config.content)}};o(ei,"Replace");var un=ei,ti=class ti extends D{constructor(){super(...arguments);main_g(this,"form")}normalize(t){return t=t.normalize(this.form),t}};o(ti,"UnicodeNormalizer");var it=ti,ri=class ri extends it{constructor(){super(...arguments);main_g(this,"form","NFC")}};o(ri,"NFC");var hn=ri,si=class si extends it{constructor(){super(...arguments);main_g(this,"form","NFD")}};o(si,"NFD");var pn=si,ni=class ni extends it{constructor(){super(...arguments);main_g(this,"form","NFKC")}};o(ni,"NFKC");var fn=ni,ii=class ii extends it{constructor(){super(...arguments);main_g(this,"form","NFKD")}};o(ii,"NFKD");var dn=ii,oi=class oi extends D{normalize(e){return this.config.strip_left&&this.config.strip_right?e=e.trim():(this.config.strip_left&&(e=e.trimStart()),this.config.strip_right&&(e=e.trimEnd())),e}};o(oi,"StripNormalizer");var _n=oi,ai=class ai extends D{normalize(e){return e=ku(e),e}};o(ai,"StripAccents");var vn=ai,li=class li extends D{normalize(e){return e=e.toLowerCase(),e}};o(li,"Lowercase");var gn=li,ci=class ci extends D{normalize(e){return e=this.config.prepend+e,e}};o(ci,"Prepend");var wn=ci,ui=class ui extends D{constructor(e){super(e),this.normalizers=e.normalizers.map(t=>D.fromConfig(t))}normalize(e){return this.normalizers.reduce((t,r)=>r.normalize(t),e)}};o(ui,"NormalizerSequence");var mn=ui,hi=class hi extends D{_tokenize_chinese_chars(e){let t=[];for(let r=0;r<e.length;++r){let n=e[r],i=n.charCodeAt(0);Eu(i)?(t.push(" "),t.push(n),t.push(" ")):t.push(n)}return t.join("")}stripAccents(e){return e.normalize("NFD").replace(/\p{Mn}/gu,"")}_is_control(e){switch(e){case"	":case`
+`:case"\r":return!1;default:return/^\p{Cc}|\p{Cf}|\p{Co}|\p{Cs}$/u.test(e)}}_clean_text(e){let t=[];for(let r of e){let n=r.charCodeAt(0);n===0||n===65533||this._is_control(r)||(/^\s$/.test(r)?t.push(" "):t.push(r))}return t.join("")}normalize(e){return this.config.clean_text&&(e=this._clean_text(e)),this.config.handle_chinese_chars&&(e=this._tokenize_chinese_chars(e)),this.config.lowercase?(e=e.toLowerCase(),this.config.strip_accents!==!1&&(e=this.stripAccents(e))):this.config.strip_accents&&(e=this.stripAccents(e)),e}};o(hi,"BertNormalizer");var yn=hi,pi=class pi extends he{static fromConfig(e){if(e===null)return null;switch(e.type){case"BertPreTokenizer":return new xn(e);case"Sequence":return new Ln(e);case"Whitespace":return new Un(e);case"WhitespaceSplit":return new Vn(e);case"Metaspace":return new er(e);case"ByteLevel":return new bn(e);case"Split":return new kn(e);case"Punctuation":return new En(e);case"Digits":return new Sn(e);case"Replace":return new Dn(e);default:throw new Error(`Unknown PreTokenizer type: ${e.type}`)}}pre_tokenize_text(e,t){throw Error("pre_tokenize_text should be implemented in subclass.")}pre_tokenize(e,t){return(Array.isArray(e)?e.map(r=>this.pre_tokenize_text(r,t)):this.pre_tokenize_text(e,t)).flat()}_call(e,t){return this.pre_tokenize(e,t)}};o(pi,"PreTokenizer");var U=pi,fi=class fi extends U{constructor(e){super(),this.pattern=new RegExp(`[^\\s${nt}]+|[${nt}]`,"gu")}pre_tokenize_text(e,t){return e.trim().match(this.pattern)||[]}};o(fi,"BertPreTokenizer");var xn=fi,di=class di extends U{constructor(e){super(),this.config=e,this.add_prefix_space=this.config.add_prefix_space,this.trim_offsets=this.config.trim_offsets,this.use_regex=this.config.use_regex??!0,this.pattern=/'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,this.byte_encoder=Su,this.text_encoder=new TextEncoder}pre_tokenize_text(e,t){return this.add_prefix_space&&!e.startsWith(" ")&&(e=" "+e),(this.use_regex?e.match(this.pattern)||[]:[e]).map(n=>Array.from(this.text_encoder.encode(n),i=>this.byte_encoder[i]).join(""))}};o(di,"ByteLevelPreTokenizer");var bn=di,_i=class _i extends U{constructor(e){super(),this.config=e,this.pattern=Gr(this.config.pattern,this.config.invert)}pre_tokenize_text(e,t){return this.pattern===null?[]:this.config.invert?e.match(this.pattern)||[]:this.config.behavior?.toLowerCase()==="removed"?e.split(this.pattern).filter(r=>r):b_(e,this.pattern)}};o(_i,"SplitPreTokenizer");var kn=_i,vi=class vi extends U{constructor(e){super(),this.config=e,this.pattern=new RegExp(`[^${nt}]+|[${nt}]+`,"gu")}pre_tokenize_text(e,t){return e.match(this.pattern)||[]}};o(vi,"PunctuationPreTokenizer");var En=vi,gi=class gi extends U{constructor(e){super(),this.config=e;let t=`[^\\d]+|\\d${this.config.individual_digits?"":"+"}`;this.pattern=new RegExp(t,"gu")}pre_tokenize_text(e,t){return e.match(this.pattern)||[]}};o(gi,"DigitsPreTokenizer");var Sn=gi,wi=class wi extends he{constructor(e){super(),this.config=e}static fromConfig(e){if(e===null)return null;switch(e.type){case"TemplateProcessing":return new On(e);case"ByteLevel":return new Qt(e);case"RobertaProcessing":return new Xt(e);case"BertProcessing":return new Zt(e);case"Sequence":return new qn(e);default:throw new Error(`Unknown PostProcessor type: ${e.type}`)}}post_process(e,...t){throw Error("post_process should be implemented in subclass.")}_call(e,...t){return this.post_process(e,...t)}};o(wi,"PostProcessor");var le=wi,mi=class mi extends le{constructor(e){super(e),this.cls=e.cls[0],this.sep=e.sep[0]}post_process(e,t=null,{add_special_tokens:r=!0}={}){r&&(e=N([this.cls],e,[this.sep]));let n=new Array(e.length).fill(0);if(t!==null){let i=r&&this instanceof Xt?[this.sep]:[],a=r?[this.sep]:[];e=N(e,i,t,a),n=N(n,new Array(t.length+i.length+a.length).fill(1))}return{tokens:e,token_type_ids:n}}};o(mi,"BertProcessing");var Zt=mi,yi=class yi extends Zt{};o(yi,"RobertaProcessing");var Xt=yi,xi=class xi extends le{constructor(e){super(e),this.single=e.single,this.pair=e.pair}post_process(e,t=null,{add_special_tokens:r=!0}={}){let n=t===null?this.single:this.pair,i=[],a=[];for(let l of n)"SpecialToken"in l?r&&(i.push(l.SpecialToken.id),a.push(l.SpecialToken.type_id)):"Sequence"in l&&(l.Sequence.id==="A"?(i=N(i,e),a=N(a,new Array(e.length).fill(l.Sequence.type_id))):l.Sequence.id==="B"&&(i=N(i,t),a=N(a,new Array(t.length).fill(l.Sequence.type_id))));return{tokens:i,token_type_ids:a}}};o(xi,"TemplateProcessing");var On=xi,bi=class bi extends le{post_process(e,t=null){return t&&(e=N(e,t)),{tokens:e}}};o(bi,"ByteLevelPostProcessor");var Qt=bi,ki=class ki extends le{constructor(e){super(e),this.processors=e.processors.map(t=>le.fromConfig(t))}post_process(e,t=null,r={}){let n;for(let i of this.processors)if(i instanceof Qt)e=i.post_process(e).tokens,t&&(t=i.post_process(t).tokens);else{let a=i.post_process(e,t,r);e=a.tokens,n=a.token_type_ids}return{tokens:e,token_type_ids:n}}};o(ki,"PostProcessorSequence");var qn=ki,Ei=class Ei extends he{constructor(e){super(),this.config=e,this.added_tokens=[],this.end_of_word_suffix=null,this.trim_offsets=e.trim_offsets}static fromConfig(e){if(e===null)return null;switch(e.type){case"WordPiece":return new Mn(e);case"Metaspace":return new Bn(e);case"ByteLevel":return new Nn(e);case"Replace":return new An(e);case"ByteFallback":return new Cn(e);case"Fuse":return new In(e);case"Strip":return new jn(e);case"Sequence":return new $n(e);case"CTC":return new Tn(e);case"BPEDecoder":return new Pn(e);default:throw new Error(`Unknown Decoder type: ${e.type}`)}}_call(e){return this.decode(e)}decode(e){return this.decode_chain(e).join("")}decode_chain(e){throw Error("`decode_chain` should be implemented in subclass.")}};o(Ei,"Decoder");var B=Ei,Si=class Si extends B{decode_chain(e){let t=Gr(this.config.pattern);return t===null?e:e.map(r=>r.replaceAll(t,this.config.content))}};o(Si,"ReplaceDecoder");var An=Si,Oi=class Oi extends B{constructor(e){super(e),this.text_decoder=new TextDecoder}decode_chain(e){let t=[],r=[];for(let n of e){let i=null;if(n.length===6&&n.startsWith("<0x")&&n.endsWith(">")){let a=parseInt(n.slice(3,5),16);isNaN(a)||(i=a)}if(i!==null)r.push(i);else{if(r.length>0){let a=this.text_decoder.decode(Uint8Array.from(r));t.push(a),r=[]}t.push(n)}}if(r.length>0){let n=this.text_decoder.decode(Uint8Array.from(r));t.push(n),r=[]}return t}};o(Oi,"ByteFallback");var Cn=Oi,qi=class qi extends B{decode_chain(e){return[e.join("")]}};o(qi,"FuseDecoder");var In=qi,Ai=class Ai extends B{constructor(e){super(e),this.content=this.config.content,this.start=this.config.start,this.stop=this.config.stop}decode_chain(e){return e.map(t=>{let r=0;for(let i=0;i<this.start&&t[i]===this.content;++i){r=i+1;continue}let n=t.length;for(let i=0;i<this.stop;++i){let a=t.length-i-1;if(t[a]===this.content){n=a;continue}else break}return t.slice(r,n)})}};o(Ai,"StripDecoder");var jn=Ai,Ci=class Ci extends B{constructor(e){super(e),this.cleanup=e.cleanup}decode_chain(e){return e.map((t,r)=>(r!==0&&(t.startsWith(this.config.prefix)?t=t.replace(this.config.prefix,""):t=" "+t),this.cleanup&&(t=Wn(t)),t))}};o(Ci,"WordPieceDecoder");var Mn=Ci,Ii=class Ii extends B{constructor(e){super(e),this.byte_decoder=A_,this.text_decoder=new TextDecoder("utf-8",{fatal:!1,ignoreBOM:!0}),this.end_of_word_suffix=null}convert_tokens_to_string(e){let t=e.join(""),r=new Uint8Array([...t].map(i=>this.byte_decoder[i]));return this.text_decoder.decode(r)}decode_chain(e){let t=[],r=[];for(let n of e)this.added_tokens.find(i=>i.content===n)!==void 0?(r.length>0&&(t.push(this.convert_tokens_to_string(r)),r=[]),t.push(n)):r.push(n);return r.length>0&&t.push(this.convert_tokens_to_string(r)),t}};o(Ii,"ByteLevelDecoder");var Nn=Ii,ji=class ji extends B{constructor(e){super(e),this.pad_token=this.config.pad_token,this.word_delimiter_token=this.config.word_delimiter_token,this.cleanup=this.config.cleanup}convert_tokens_to_string(e){if(e.length===0)return"";let t=[e[0]];for(let i=1;i<e.length;++i)e[i]!==t.at(-1)&&t.push(e[i]);let n=t.filter(i=>i!==this.pad_token).join("");return this.cleanup&&(n=Wn(n).replaceAll(this.word_delimiter_token," ").trim()),n}decode_chain(e){return[this.convert_tokens_to_string(e)]}};o(ji,"CTCDecoder");var Tn=ji,Mi=class Mi extends B{constructor(e){super(e),this.decoders=e.decoders.map(t=>B.fromConfig(t))}decode_chain(e){return this.decoders.reduce((t,r)=>r.decode_chain(t),e)}};o(Mi,"DecoderSequence");var $n=Mi,Ni=class Ni extends B{constructor(e){super(e),this.suffix=this.config.suffix}decode_chain(e){return e.map((t,r)=>t.replaceAll(this.suffix,r===e.length-1?"":" "))}};o(Ni,"BPEDecoder");var Pn=Ni,Ti=class Ti extends B{decode_chain(e){let t="";for(let r=1;r<e.length;r+=2)t+=e[r];return[t]}};o(Ti,"VitsDecoder");var Rn=Ti,$i=class $i extends U{constructor(e){super(),this.addPrefixSpace=e.add_prefix_space,this.replacement=e.replacement,this.strRep=e.str_rep||this.replacement,this.prepend_scheme=e.prepend_scheme??"always"}pre_tokenize_text(e,{section_index:t=void 0}={}){let r=e.replaceAll(" ",this.strRep);return this.addPrefixSpace&&!r.startsWith(this.replacement)&&(this.prepend_scheme==="always"||this.prepend_scheme==="first"&&t===0)&&(r=this.strRep+r),[r]}};o($i,"MetaspacePreTokenizer");var er=$i,Pi=class Pi extends B{constructor(e){super(e),this.addPrefixSpace=e.add_prefix_space,this.replacement=e.replacement}decode_chain(e){let t=[];for(let r=0;r<e.length;++r){let n=e[r].replaceAll(this.replacement," ");this.addPrefixSpace&&r==0&&n.startsWith(" ")&&(n=n.substring(1)),t.push(n)}return t}};o(Pi,"MetaspaceDecoder");var Bn=Pi,Ri=class Ri extends D{constructor(e){super(e),this.charsmap=e.precompiled_charsmap}normalize(e){return e=e.replace(/[\u0001-\u0008\u000B\u000E-\u001F\u007F\u008F\u009F]/gm,""),e=e.replace(/[\u0009\u000A\u000C\u000D\u00A0\u1680\u2000-\u200F\u2028\u2029\u202F\u205F\u2581\u3000\uFEFF\uFFFD]/gm," "),e.includes("\uFF5E")?e=e.split("\uFF5E").map(r=>r.normalize("NFKC")).join("\uFF5E"):e=e.normalize("NFKC"),e}};o(Ri,"Precompiled");var Fn=Ri,Bi=class Bi extends U{constructor(e){super(),this.tokenizers=e.pretokenizers.map(t=>U.fromConfig(t))}pre_tokenize_text(e,t){return this.tokenizers.reduce((r,n)=>n.pre_tokenize(r,t),[e])}};o(Bi,"PreTokenizerSequence");var Ln=Bi,Fi=class Fi extends U{constructor(e){super()}pre_tokenize_text(e,t){return e.match(/\w+|[^\w\s]+/g)||[]}};o(Fi,"WhitespacePreTokenizer");var Un=Fi,Li=class Li extends U{constructor(e){super()}pre_tokenize_text(e,t){return S_(e)}};o(Li,"WhitespaceSplit");var Vn=Li,Ui=class Ui extends U{constructor(e){super(),this.config=e,this.pattern=Gr(this.config.pattern),this.content=this.config.content}pre_tokenize_text(e,t){return this.pattern===null?[e]:[e.replaceAll(this.pattern,this.config.content)]}};o(Ui,"ReplacePreTokenizer");var Dn=Ui,C_=["bos_token","eos_token","unk_token","sep_token","pad_token","cls_token","mask_token"];function I_(s,e,t,r){for(let n of Object.keys(s)){let i=e-s[n].length,a=t(n),l=new Array(i).fill(a);s[n]=r==="right"?N(s[n],l):N(l,s[n])}}o(I_,"padHelper");function j_(s,e){for(let t of Object.keys(s))s[t].length=e}o(j_,"truncateHelper");var Vi=class Vi extends he{constructor(t,r){super();main_g(this,"return_token_type_ids",!1);main_g(this,"padding_side","right");this.config=r,this.normalizer=D.fromConfig(t.normalizer),this.pre_tokenizer=U.fromConfig(t.pre_tokenizer),this.model=ae.fromConfig(t.model,r),this.post_processor=le.fromConfig(t.post_processor),this.decoder=B.fromConfig(t.decoder),this.special_tokens=[],this.all_special_ids=[],this.added_tokens=[];for(let n of t.added_tokens){let i=new ln(n);this.added_tokens.push(i),this.model.tokens_to_ids.set(i.content,i.id),this.model.vocab[i.id]=i.content,i.special&&(this.special_tokens.push(i.content),this.all_special_ids.push(i.id))}if(this.additional_special_tokens=r.additional_special_tokens??[],this.special_tokens.push(...this.additional_special_tokens),this.special_tokens=[...new Set(this.special_tokens)],this.decoder&&(this.decoder.added_tokens=this.added_tokens,this.decoder.end_of_word_suffix=this.model.end_of_word_suffix),this.added_tokens_splitter=new Vt(this.added_tokens.map(n=>n.content)),this.added_tokens_map=new Map(this.added_tokens.map(n=>[n.content,n])),this.mask_token=this.getToken("mask_token"),this.mask_token_id=this.model.tokens_to_ids.get(this.mask_token),this.pad_token=this.getToken("pad_token","eos_token"),this.pad_token_id=this.model.tokens_to_ids.get(this.pad_token),this.sep_token=this.getToken("sep_token"),this.sep_token_id=this.model.tokens_to_ids.get(this.sep_token),this.unk_token=this.getToken("unk_token"),this.unk_token_id=this.model.tokens_to_ids.get(this.unk_token),this.bos_token=this.getToken("bos_token"),this.bos_token_id=this.model.tokens_to_ids.get(this.bos_token),this.eos_token=this.getToken("eos_token"),this.eos_token_id=this.model.tokens_to_ids.get(this.eos_token),this.model_max_length=r.model_max_length,this.remove_space=r.remove_space,this.clean_up_tokenization_spaces=r.clean_up_tokenization_spaces??!0,this.do_lowercase_and_remove_accent=r.do_lowercase_and_remove_accent??!1,r.padding_side&&(this.padding_side=r.padding_side),this.add_bos_token=r.add_bos_token,this.add_eos_token=r.add_eos_token,this.legacy=!1,this.chat_template=r.chat_template??null,Array.isArray(this.chat_template)){let n=Object.create(null);for(let{name:i,template:a}of this.chat_template){if(typeof i!="string"||typeof a!="string")throw new Error('Chat template must be a list of objects with "name" and "template" properties');n[i]=a}this.chat_template=n}this._compiled_template_cache=new Map}getToken(...t){for(let r of t){let n=this.config[r];if(n)if(typeof n=="object"){if(n.__type==="AddedToken")return n.content;throw Error(`Unknown token: ${n}`)}else return n}return null}static async from_pretrained(t,{progress_callback:r=null,config:n=null,cache_dir:i=null,local_files_only:a=!1,revision:l="main",legacy:u=null}={}){let h=await xu(t,{progress_callback:r,config:n,cache_dir:i,local_files_only:a,revision:l,legacy:u});return new this(...h)}_call(t,{text_pair:r=null,add_special_tokens:n=!0,padding:i=!1,truncation:a=null,max_length:l=null,return_tensor:u=!1,return_token_type_ids:h=null}={}){let f=Array.isArray(t),v;if(f){if(t.length===0)throw Error("text array must be non-empty");if(r!==null){if(Array.isArray(r)){if(t.length!==r.length)throw Error("text and text_pair must have the same length")}else throw Error("text_pair must also be an array");v=t.map((b,k)=>this._encode_plus(b,{text_pair:r[k],add_special_tokens:n,return_token_type_ids:h}))}else v=t.map(b=>this._encode_plus(b,{add_special_tokens:n,return_token_type_ids:h}))}else{if(t==null)throw Error("text may not be null or undefined");if(Array.isArray(r))throw Error("When specifying `text_pair`, since `text` is a string, `text_pair` must also be a string (i.e., not an array).");v=[this._encode_plus(t,{text_pair:r,add_special_tokens:n,return_token_type_ids:h})]}if(l===null?l=this.model_max_length:a===null&&(i===!0?(console.warn("`max_length` is ignored when `padding: true` and there is no truncation strategy. To pad to max length, use `padding: 'max_length'`."),l=this.model_max_length):i===!1&&(console.warn("Truncation was not explicitly activated but `max_length` is provided a specific value, please use `truncation: true` to explicitly truncate examples to max length."),a=!0)),i===!0&&(l=Math.min(lu(v.map(b=>b.input_ids.length))[0],l??1/0)),l=Math.min(l,this.model_max_length??1/0),i||a)for(let b=0;b<v.length;++b)v[b].input_ids.length!==l&&(v[b].input_ids.length>l?a&&j_(v[b],l):i&&I_(v[b],l,k=>k==="input_ids"?this.pad_token_id:0,this.padding_side));let y={};if(u){if(!(i&&a)&&v.some(k=>{for(let E of Object.keys(k))if(k[E].length!==v[0][E]?.length)return!0;return!1}))throw Error("Unable to create tensor, you should probably activate truncation and/or padding with 'padding=true' and 'truncation=true' to have batched tensors with the same length.");let b=[v.length,v[0].input_ids.length];for(let k of Object.keys(v[0]))y[k]=new pe("int64",BigInt64Array.from(v.flatMap(E=>E[k]).map(BigInt)),b)}else{for(let b of Object.keys(v[0]))y[b]=v.map(k=>k[b]);if(!f)for(let b of Object.keys(y))y[b]=y[b][0]}return y}_encode_text(t){if(t===null)return null;let r=this.added_tokens_splitter.split(t);for(let i=0;i<r.length;++i){let a=this.added_tokens_map.get(r[i]);a&&(a.lstrip&&i>0&&(r[i-1]=r[i-1].trimEnd()),a.rstrip&&i<r.length-1&&(r[i+1]=r[i+1].trimStart()))}return r.flatMap((i,a)=>{if(i.length===0)return[];if(this.added_tokens_map.has(i))return[i];if(this.remove_space===!0&&(i=i.trim().split(/\s+/).join(" ")),this.do_lowercase_and_remove_accent&&(i=k_(i)),this.normalizer!==null&&(i=this.normalizer(i)),i.length===0)return[];let l=this.pre_tokenizer!==null?this.pre_tokenizer(i,{section_index:a}):[i];return this.model(l)})}_encode_plus(t,{text_pair:r=null,add_special_tokens:n=!0,return_token_type_ids:i=null}={}){let{tokens:a,token_type_ids:l}=this._tokenize_helper(t,{pair:r,add_special_tokens:n}),u=this.model.convert_tokens_to_ids(a),h={input_ids:u,attention_mask:new Array(u.length).fill(1)};return(i??this.return_token_type_ids)&&l&&(h.token_type_ids=l),h}_tokenize_helper(t,{pair:r=null,add_special_tokens:n=!1}={}){let i=this._encode_text(t),a=this._encode_text(r);return this.post_processor?this.post_processor(i,a,{add_special_tokens:n}):{tokens:N(i??[],a??[])}}tokenize(t,{pair:r=null,add_special_tokens:n=!1}={}){return this._tokenize_helper(t,{pair:r,add_special_tokens:n}).tokens}encode(t,{text_pair:r=null,add_special_tokens:n=!0,return_token_type_ids:i=null}={}){return this._encode_plus(t,{text_pair:r,add_special_tokens:n,return_token_type_ids:i}).input_ids}batch_decode(t,r={}){return t instanceof pe&&(t=t.tolist()),t.map(n=>this.decode(n,r))}decode(t,r={}){if(t instanceof pe&&(t=bu(t)),!Array.isArray(t)||t.length===0||!iu(t[0]))throw Error("token_ids must be a non-empty array of integers.");return this.decode_single(t,r)}decode_single(t,{skip_special_tokens:r=!1,clean_up_tokenization_spaces:n=null}){let i=this.model.convert_ids_to_tokens(t);r&&(i=i.filter(l=>!this.special_tokens.includes(l)));let a=this.decoder?this.decoder(i):i.join(" ");return this.decoder&&this.decoder.end_of_word_suffix&&(a=a.replaceAll(this.decoder.end_of_word_suffix," "),r&&(a=a.trim())),(n??this.clean_up_tokenization_spaces)&&(a=Wn(a)),a}get_chat_template({chat_template:t=null,tools:r=null}={}){if(this.chat_template&&typeof this.chat_template=="object"){let n=this.chat_template;if(t!==null&&Object.hasOwn(n,t))t=n[t];else if(t===null)if(r!==null&&"tool_use"in n)t=n.tool_use;else if("default"in n)t=n.default;else throw Error(`This model has multiple chat templates with no default specified! Please either pass a chat template or the name of the template you wish to use to the 'chat_template' argument. Available template names are ${Object.keys(n).sort()}.`)}else if(t===null)if(this.chat_template)t=this.chat_template;else throw Error("Cannot use apply_chat_template() because tokenizer.chat_template is not set and no template argument was passed! For information about writing templates and setting the tokenizer.chat_template attribute, please see the documentation at https://huggingface.co/docs/transformers/main/en/chat_templating");return t}apply_chat_template(t,{tools:r=null,documents:n=null,chat_template:i=null,add_generation_prompt:a=!1,tokenize:l=!0,padding:u=!1,truncation:h=!1,max_length:f=null,return_tensor:v=!1,return_dict:y=!1,tokenizer_kwargs:b={},...k}={}){if(i=this.get_chat_template({chat_template:i,tools:r}),typeof i!="string")throw Error(`chat_template must be a string, but got ${typeof i}`);let E=this._compiled_template_cache.get(i);E===void 0&&(E=new gu(i),this._compiled_template_cache.set(i,E));let I=Object.create(null);for(let P of C_){let Q=this.getToken(P);Q&&(I[P]=Q)}let $=E.render({messages:t,add_generation_prompt:a,tools:r,documents:n,...I,...k});if(l){let P=this._call($,{add_special_tokens:!1,padding:u,truncation:h,max_length:f,return_tensor:v,...b});return y?P:P.input_ids}return $}};o(Vi,"PreTrainedTokenizer");var m=Vi,Di=class Di extends m{constructor(){super(...arguments);main_g(this,"return_token_type_ids",!0)}};o(Di,"BertTokenizer");var tr=Di,Ki=class Ki extends m{constructor(){super(...arguments);main_g(this,"return_token_type_ids",!0)}};o(Ki,"AlbertTokenizer");var rr=Ki,Wi=class Wi extends m{constructor(){super(...arguments);main_g(this,"return_token_type_ids",!0)}};o(Wi,"MobileBertTokenizer");var sr=Wi,zi=class zi extends m{constructor(){super(...arguments);main_g(this,"return_token_type_ids",!0)}};o(zi,"SqueezeBertTokenizer");var nr=zi,Gi=class Gi extends m{constructor(){super(...arguments);main_g(this,"return_token_type_ids",!0)}};o(Gi,"DebertaTokenizer");var ir=Gi,Ji=class Ji extends m{constructor(){super(...arguments);main_g(this,"return_token_type_ids",!0)}};o(Ji,"DebertaV2Tokenizer");var or=Ji,Yi=class Yi extends m{constructor(){super(...arguments);main_g(this,"return_token_type_ids",!0)}};o(Yi,"HerbertTokenizer");var ar=Yi,Hi=class Hi extends m{constructor(){super(...arguments);main_g(this,"return_token_type_ids",!0)}};o(Hi,"ConvBertTokenizer");var lr=Hi,Zi=class Zi extends m{constructor(){super(...arguments);main_g(this,"return_token_type_ids",!0)}};o(Zi,"RoFormerTokenizer");var cr=Zi,Xi=class Xi extends m{};o(Xi,"DistilBertTokenizer");var ur=Xi,Qi=class Qi extends m{};o(Qi,"CamembertTokenizer");var hr=Qi,eo=class eo extends m{constructor(t,r){super(t,r);main_g(this,"return_token_type_ids",!0);console.warn('WARNING: `XLMTokenizer` is not yet supported by Hugging Face\'s "fast" tokenizers library. Therefore, you may experience slightly inaccurate results.')}};o(eo,"XLMTokenizer");var pr=eo,to=class to extends m{constructor(){super(...arguments);main_g(this,"return_token_type_ids",!0)}};o(to,"ElectraTokenizer");var fr=to,ro=class ro extends m{};o(ro,"T5Tokenizer");var dr=ro,so=class so extends m{};o(so,"GPT2Tokenizer");var _r=so,no=class no extends m{};o(no,"BartTokenizer");var vr=no,io=class io extends m{constructor(e,t){super(e,t),this.languageRegex=/^[a-z]{2}_[A-Z]{2}$/,this.language_codes=this.special_tokens.filter(r=>this.languageRegex.test(r)),this.lang_to_token=r=>r}_build_translation_inputs(e,t,r){return zn(this,e,t,r)}};o(io,"MBartTokenizer");var wt=io,oo=class oo extends wt{};o(oo,"MBart50Tokenizer");var gr=oo,ao=class ao extends m{};o(ao,"RobertaTokenizer");var wr=ao,lo=class lo extends m{};o(lo,"BloomTokenizer");var mr=lo,Gt="\u2581",co=class co extends m{constructor(t,r){super(t,r);main_g(this,"padding_side","left");this.legacy=r.legacy??!0,this.legacy||(this.normalizer=null,this.pre_tokenizer=new er({replacement:Gt,add_prefix_space:!0,prepend_scheme:"first"}))}_encode_text(t){if(t===null)return null;if(this.legacy||t.length===0)return super._encode_text(t);let r=super._encode_text(Gt+t.replaceAll(Gt," "));return r.length>1&&r[0]===Gt&&this.special_tokens.includes(r[1])&&(r=r.slice(1)),r}};o(co,"LlamaTokenizer");var yr=co,uo=class uo extends m{};o(uo,"CodeLlamaTokenizer");var xr=uo,ho=class ho extends m{};o(ho,"XLMRobertaTokenizer");var br=ho,po=class po extends m{};o(po,"MPNetTokenizer");var kr=po,fo=class fo extends m{};o(fo,"FalconTokenizer");var Er=fo,_o=class _o extends m{};o(_o,"GPTNeoXTokenizer");var Sr=_o,vo=class vo extends m{};o(vo,"EsmTokenizer");var Or=vo,go=class go extends m{};o(go,"Qwen2Tokenizer");var qr=go,wo=class wo extends m{};o(wo,"GemmaTokenizer");var Ar=wo,mo=class mo extends m{};o(mo,"Grok1Tokenizer");var Cr=mo;function zn(s,e,t,r){if(!("language_codes"in s)||!Array.isArray(s.language_codes))throw new Error("Tokenizer must have `language_codes` attribute set and it should be an array of language ids.");if(!("languageRegex"in s)||!(s.languageRegex instanceof RegExp))throw new Error("Tokenizer must have `languageRegex` attribute set and it should be a regular expression.");if(!("lang_to_token"in s)||typeof s.lang_to_token!="function")throw new Error("Tokenizer must have `lang_to_token` attribute set and it should be a function.");let n=r.src_lang,i=r.tgt_lang;if(!s.language_codes.includes(i))throw new Error(`Target language code "${i}" is not valid. Must be one of: {${s.language_codes.join(", ")}}`);if(n!==void 0){if(!s.language_codes.includes(n))throw new Error(`Source language code "${n}" is not valid. Must be one of: {${s.language_codes.join(", ")}}`);for(let a of s.post_processor.config.single)if("SpecialToken"in a&&s.languageRegex.test(a.SpecialToken.id)){a.SpecialToken.id=s.lang_to_token(n);break}}return r.forced_bos_token_id=s.model.convert_tokens_to_ids([s.lang_to_token(i)])[0],s._call(e,t)}o(zn,"_build_translation_inputs");var yo=class yo extends m{constructor(e,t){super(e,t),this.languageRegex=/^[a-z]{3}_[A-Z][a-z]{3}$/,this.language_codes=this.special_tokens.filter(r=>this.languageRegex.test(r)),this.lang_to_token=r=>r}_build_translation_inputs(e,t,r){return zn(this,e,t,r)}};o(yo,"NllbTokenizer");var Ir=yo,xo=class xo extends m{constructor(e,t){super(e,t),this.languageRegex=/^__[a-z]{2,3}__$/,this.language_codes=this.special_tokens.filter(r=>this.languageRegex.test(r)).map(r=>r.slice(2,-2)),this.lang_to_token=r=>`__${r}__`}_build_translation_inputs(e,t,r){return zn(this,e,t,r)}};o(xo,"M2M100Tokenizer");var jr=xo,bo=class bo extends m{get timestamp_begin(){return this.model.convert_tokens_to_ids(["<|notimestamps|>"])[0]+1}_decode_asr(e,{return_timestamps:t=!1,return_language:r=!1,time_precision:n=null,force_full_sequences:i=!0}={}){if(n===null)throw Error("Must specify time_precision");let a=null,l=t==="word";function u(){return{language:a,timestamp:[null,null],text:""}}o(u,"new_chunk");let h=[],f=u(),v=0,y=this.timestamp_begin,k=y+1500,E=[],I=[],$=!1,P=null,Q=new Set(this.all_special_ids);for(let S of e){let j=S.tokens,V=l?S.token_timestamps:null,ee=null,ne=y;if("stride"in S){let[M,q,p]=S.stride;if(v-=q,P=M-p,q&&(ne=q/n+y),p)for(let _=j.length-1;_>=0;--_){let w=Number(j[_]);if(w>=y){if(ee!==null&&(w-y)*n<P)break;ee=w}}}let T=[],Z=[];for(let M=0;M<j.length;++M){let q=Number(j[M]);if(Q.has(q)){let p=this.decode([q]),_=mu.get(p.slice(2,-2));if(_!==void 0){if(a!==null&&_!==a&&!t){E.push(T);let w=this.findLongestCommonSequence(E)[0],W=this.decode(w);f.text=W,h.push(f),E=[],T=[],f=u()}a=f.language=_}}else if(q>=y&&q<=k){let p=(q-y)*n+v,_=ft(p,2);if(ee!==null&&q>=ee)$=!0;else if($||E.length>0&&q<ne)$=!1;else if(f.timestamp[0]===null)f.timestamp[0]=_;else if(_!==f.timestamp[0]){f.timestamp[1]=_,E.push(T),l&&I.push(Z);let[w,W]=this.findLongestCommonSequence(E,I),Au=this.decode(w);f.text=Au,l&&(f.words=this.collateWordTimestamps(w,W,a)),h.push(f),E=[],T=[],I=[],Z=[],f=u()}}else if(T.push(q),l){let p=ft(V[M]+v,2),_;if(M+1<V.length){_=ft(V[M+1]+v,2);let w=this.decode([q]);O_.test(w)&&(_=ft(Math.min(p+n,_),2))}else _=null;Z.push([p,_])}}if("stride"in S){let[M,q,p]=S.stride;v+=M-p}T.length>0?(E.push(T),l&&I.push(Z)):E.every(M=>M.length===0)&&(f=u(),E=[],T=[],I=[],Z=[])}if(E.length>0){if(i&&t)throw new Error("Whisper did not predict an ending timestamp, which can happen if audio is cut off in the middle of a word. Also make sure WhisperTimeStampLogitsProcessor was used during generation.");let[S,j]=this.findLongestCommonSequence(E,I),V=this.decode(S);f.text=V,l&&(f.words=this.collateWordTimestamps(S,j,a)),h.push(f)}let R=Object.create(null),ce=h.map(S=>S.text).join("");if(t||r){for(let S=0;S<h.length;++S){let j=h[S];t||delete j.timestamp,r||delete j.language}if(l){let S=[];for(let j of h)for(let V of j.words)S.push(V);R={chunks:S}}else R={chunks:h}}return[ce,R]}findLongestCommonSequence(e,t=null){let r=e[0],n=r.length,i=[],a=Array.isArray(t)&&t.length>0,l=a?[]:null,u=a?t[0]:null;for(let h=1;h<e.length;++h){let f=e[h],v=0,y=[n,n,0,0],b=f.length;for(let R=1;R<n+b;++R){let ce=Math.max(0,n-R),S=Math.min(n,n+b-R),j=r.slice(ce,S),V=Math.max(0,R-n),ee=Math.min(b,R),ne=f.slice(V,ee);if(j.length!==ne.length)throw new Error("There is a bug within whisper `decode_asr` function, please report it. Dropping to prevent bad inference.");let T;a?T=j.filter((q,p)=>q===ne[p]&&u[ce+p]<=t[h][V+p]).length:T=j.filter((q,p)=>q===ne[p]).length;let Z=R/1e4,M=T/R+Z;T>1&&M>v&&(v=M,y=[ce,S,V,ee])}let[k,E,I,$]=y,P=Math.floor((E+k)/2),Q=Math.floor(($+I)/2);i.push(...r.slice(0,P)),r=f.slice(Q),n=r.length,a&&(l.push(...u.slice(0,P)),u=t[h].slice(Q))}return i.push(...r),a?(l.push(...u),[i,l]):[i,[]]}collateWordTimestamps(e,t,r){let[n,i,a]=this.combineTokensIntoWords(e,r),l=[];for(let u=0;u<n.length;++u){let h=a[u];l.push({text:n[u],timestamp:[t[h.at(0)][0],t[h.at(-1)][1]]})}return l}combineTokensIntoWords(e,t,r=`"'\u201C\xA1\xBF([{-`,n=`"'.\u3002,\uFF0C!\uFF01?\uFF1F:\uFF1A\u201D)]}\u3001`){t=t??"english";let i,a,l;return["chinese","japanese","thai","lao","myanmar"].includes(t)?[i,a,l]=this.splitTokensOnUnicode(e):[i,a,l]=this.splitTokensOnSpaces(e),this.mergePunctuations(i,a,l,r,n)}decode(e,t){let r;return t?.decode_with_timestamps?(e instanceof pe&&(e=bu(e)),r=this.decodeWithTimestamps(e,t)):r=super.decode(e,t),r}decodeWithTimestamps(e,t){let r=t?.time_precision??.02,n=Array.from(this.all_special_ids).at(-1)+1,i=[[]];for(let a of e)if(a=Number(a),a>=n){let l=((a-n)*r).toFixed(2);i.push(`<|${l}|>`),i.push([])}else i[i.length-1].push(a);return i=i.map(a=>typeof a=="string"?a:super.decode(a,t)),i.join("")}splitTokensOnUnicode(e){let t=this.decode(e,{decode_with_timestamps:!0}),r="\uFFFD",n=[],i=[],a=[],l=[],u=[],h=0;for(let f=0;f<e.length;++f){let v=e[f];l.push(v),u.push(f);let y=this.decode(l,{decode_with_timestamps:!0});(!y.includes(r)||t[h+y.indexOf(r)]===r)&&(n.push(y),i.push(l),a.push(u),l=[],u=[],h+=y.length)}return[n,i,a]}splitTokensOnSpaces(e){let[t,r,n]=this.splitTokensOnUnicode(e),i=[],a=[],l=[],u=new RegExp(`^[${nt}]$`,"gu");for(let h=0;h<t.length;++h){let f=t[h],v=r[h],y=n[h],b=v[0]>=this.model.tokens_to_ids.get("<|endoftext|>"),k=f.startsWith(" "),E=f.trim(),I=u.test(E);if(b||k||I||i.length===0)i.push(f),a.push(v),l.push(y);else{let $=i.length-1;i[$]+=f,a[$].push(...v),l[$].push(...y)}}return[i,a,l]}mergePunctuations(e,t,r,n,i){let a=structuredClone(e),l=structuredClone(t),u=structuredClone(r),h=a.length-2,f=a.length-1;for(;h>=0;)a[h].startsWith(" ")&&n.includes(a[h].trim())?(a[f]=a[h]+a[f],l[f]=N(l[h],l[f]),u[f]=N(u[h],u[f]),a[h]="",l[h]=[],u[h]=[]):f=h,--h;for(h=0,f=1;f<a.length;)!a[h].endsWith(" ")&&i.includes(a[f])?(a[h]+=a[f],l[h]=N(l[h],l[f]),u[h]=N(u[h],u[f]),a[f]="",l[f]=[],u[f]=[]):h=f,++f;return[a.filter(v=>v),l.filter(v=>v.length>0),u.filter(v=>v.length>0)]}};o(bo,"WhisperTokenizer");var Mr=bo,ko=class ko extends m{};o(ko,"CodeGenTokenizer");var Nr=ko,Eo=class Eo extends m{};o(Eo,"CLIPTokenizer");var Tr=Eo,So=class So extends m{};o(So,"SiglipTokenizer");var $r=So,Oo=class Oo extends m{constructor(e,t){super(e,t),this.languageRegex=/^(>>\w+<<)\s*/g,this.supported_language_codes=this.model.vocab.filter(r=>this.languageRegex.test(r)),console.warn('WARNING: `MarianTokenizer` is not yet supported by Hugging Face\'s "fast" tokenizers library. Therefore, you may experience slightly inaccurate results.')}_encode_text(e){if(e===null)return null;let[t,...r]=e.trim().split(this.languageRegex);if(r.length===0)return super._encode_text(t);if(r.length===2){let[n,i]=r;return this.supported_language_codes.includes(n)||console.warn(`Unsupported language code "${n}" detected, which may lead to unexpected behavior. Should be one of: ${JSON.stringify(this.supported_language_codes)}`),N([n],super._encode_text(i))}}};o(Oo,"MarianTokenizer");var Pr=Oo,qo=class qo extends m{};o(qo,"Wav2Vec2CTCTokenizer");var Rr=qo,Ao=class Ao extends m{};o(Ao,"BlenderbotTokenizer");var Br=Ao,Co=class Co extends m{};o(Co,"BlenderbotSmallTokenizer");var Fr=Co,Io=class Io extends m{};o(Io,"SpeechT5Tokenizer");var Lr=Io,jo=class jo extends m{};o(jo,"NougatTokenizer");var Ur=jo,Mo=class Mo extends m{constructor(e,t){super(e,t),this.decoder=new Rn({})}};o(Mo,"VitsTokenizer");var Vr=Mo,No=class No extends m{};o(No,"CohereTokenizer");var Dr=No,To=class To extends m{};o(To,"MgpstrTokenizer");var Kr=To,$o=class $o extends m{};o($o,"Ernie4_5_Tokenizer");var Wr=$o,zr=class zr{static async from_pretrained(e,{progress_callback:t=null,config:r=null,cache_dir:n=null,local_files_only:i=!1,revision:a="main",legacy:l=null}={}){let[u,h]=await xu(e,{progress_callback:t,config:r,cache_dir:n,local_files_only:i,revision:a,legacy:l}),f=h.tokenizer_class?.replace(/Fast$/,"")??"PreTrainedTokenizer",v=this.TOKENIZER_CLASS_MAPPING[f];return v||(console.warn(`Unknown tokenizer class "${f}", attempting to construct from base class.`),v=m),new v(u,h)}};o(zr,"AutoTokenizer"),main_g(zr,"TOKENIZER_CLASS_MAPPING",{T5Tokenizer:dr,DistilBertTokenizer:ur,CamembertTokenizer:hr,DebertaTokenizer:ir,DebertaV2Tokenizer:or,BertTokenizer:tr,HerbertTokenizer:ar,ConvBertTokenizer:lr,RoFormerTokenizer:cr,XLMTokenizer:pr,ElectraTokenizer:fr,MobileBertTokenizer:sr,SqueezeBertTokenizer:nr,AlbertTokenizer:rr,GPT2Tokenizer:_r,BartTokenizer:vr,MBartTokenizer:wt,MBart50Tokenizer:gr,RobertaTokenizer:wr,WhisperTokenizer:Mr,CodeGenTokenizer:Nr,CLIPTokenizer:Tr,SiglipTokenizer:$r,MarianTokenizer:Pr,BloomTokenizer:mr,NllbTokenizer:Ir,M2M100Tokenizer:jr,LlamaTokenizer:yr,CodeLlamaTokenizer:xr,XLMRobertaTokenizer:br,MPNetTokenizer:kr,FalconTokenizer:Er,GPTNeoXTokenizer:Sr,EsmTokenizer:Or,Wav2Vec2CTCTokenizer:Rr,BlenderbotTokenizer:Br,BlenderbotSmallTokenizer:Fr,SpeechT5Tokenizer:Lr,NougatTokenizer:Ur,VitsTokenizer:Vr,Qwen2Tokenizer:qr,GemmaTokenizer:Ar,Grok1Tokenizer:Cr,CohereTokenizer:Dr,MgpstrTokenizer:Kr,Ernie4_5_Tokenizer:Wr,PreTrainedTokenizer:m});var de=zr;de.TOKENIZER_CLASS_MAPPING.ClaudeTokenizer=m;var Jr=class Jr{static fromPreTrained(e){let{tokenizerJSON:t,tokenizerConfig:r}=e;if(!t)throw new Error("tokenizerJSON is required.");if(!r)throw new Error("tokenizerConfig is required.");let n=r.tokenizer_class?.replace(/Fast$/,"")??"PreTrainedTokenizer",i=de.TOKENIZER_CLASS_MAPPING[n];return i||(console.warn(`Unknown tokenizer class "${n}", attempting to construct from base class.`),i=m),new i(t,r)}static async fromPreTrainedUrls(e,t){let r=t?.fetch??globalThis.fetch.bind(globalThis),[n,i]=await Promise.all([r(e.tokenizerJSON).then(a=>a.json()),r(e.tokenizerConfig).then(a=>a.json())]);return Jr.fromPreTrained({tokenizerJSON:{...n,...t?.tokenizerJSON},tokenizerConfig:{...i,...t?.tokenizerConfig}})}};o(Jr,"TokenizerLoader");var qu=Jr;
 //# sourceMappingURL=main.mjs.map
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
@@ -83913,15 +89253,16 @@ function summaryOf(summaries, scenario, where) {
     return s;
 }
 /**
- * A metric's value as the baseline may keep it (catalog.ts valueProblem). Anything else is refused
- * with where it came from, so wrong data never becomes history.
+ * A metric's value as the baseline may keep it (catalog.ts valueProblem), or the bound of a
+ * censored one. Anything else is refused with where it came from, so wrong data never becomes history.
  */
 function recordable(def, s, where) {
-    const v = metricValue(def, s);
+    const bound = censoredBound(def, s);
+    const v = bound ?? metricValue(def, s);
     const problem = valueProblem(def, v);
     if (problem !== null)
-        throw new Error(`cannot record a baseline: ${where}: ${def.name} ${problem}`);
-    return v;
+        throw new Error(`cannot record a baseline: ${where}: ${def.name} ${bound === null ? '' : 'bound '}${problem}`);
+    return { value: v, below: bound !== null };
 }
 /** One entry per independent engine start (the job's runs): the run is the unit the gate compares. */
 function entriesOf(engine, run) {
@@ -83933,8 +89274,9 @@ function entriesOf(engine, run) {
     // Every repetition is checked before the pooled figures, which any bad repetition spoils too.
     const where = (runIndex, rep, name) => `engine ${engine.engine}, run ${runIndex + 1}, repetition ${rep.index}, scenario ${name}`;
     // Each scenario records the metrics it has: a capacity search its capacity, a fixed load the rest.
+    const definition = (name) => run.scenarioSet.definitions.find((d) => d.name === name);
     const metricsOf = (name) => {
-        const scenario = run.scenarioSet.definitions.find((d) => d.name === name);
+        const scenario = definition(name);
         return ALL_METRICS.filter((m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)));
     };
     for (const [runIndex, reps] of byRun) {
@@ -83948,9 +89290,14 @@ function entriesOf(engine, run) {
         for (const name of run.scenarioSet.names) {
             const summaries = reps.map((r) => ({ r, s: summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`) }));
             const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
+            const recorded = metricsOf(name).map((m) => ({ m, reps: summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name))) }));
+            const below = recorded.filter(({ reps }) => reps.some((x) => x.below)).map(({ m, reps }) => [m.name, reps.map((x) => x.below)]);
+            const units = recorded.filter(({ m }) => m.scope === 'capacity').map(({ m }) => [m.name, metricUnit(m, definition(name))]);
             scenarios[name] = {
-                values: Object.fromEntries(metricsOf(name).map((m) => [m.name, summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name)))])),
-                pooled: Object.fromEntries(metricsOf(name).map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`)])),
+                values: Object.fromEntries(recorded.map(({ m, reps }) => [m.name, reps.map((x) => x.value)])),
+                pooled: Object.fromEntries(metricsOf(name).map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`).value])),
+                ...(below.length > 0 ? { below: Object.fromEntries(below) } : {}),
+                ...(units.length > 0 ? { units: Object.fromEntries(units) } : {}),
             };
         }
         return {
@@ -84042,12 +89389,12 @@ class Reader {
     expected(path, what, value) {
         return this.fail(path, `expected ${what}, got ${describeValue(value)}`);
     }
-    object(value, path, keys) {
+    object(value, path, keys, optional = []) {
         if (!isPlainObject(value))
             this.expected(path, 'an object', value);
         for (const k of Object.keys(value)) {
-            if (!keys.includes(k))
-                this.fail(joinPath(path, k), `unknown field; expected one of: ${keys.join(', ')}`);
+            if (!keys.includes(k) && !optional.includes(k))
+                this.fail(joinPath(path, k), `unknown field; expected one of: ${[...keys, ...optional].join(', ')}`);
         }
         for (const k of keys)
             if (!(k in value))
@@ -84111,8 +89458,8 @@ function readFingerprint(r, value, path) {
  * tampered or damaged file, which must not steer the gate (a 0 ms baseline turns every run into a
  * regression, 0 tok/s or 1e300 hides every one).
  */
-// A capacity ('load') is requests/s or requests in flight that passed a probe.
-const PLAUSIBLE_MAX = { ms: 1e8, 'tok/s': 1e9, 'req/s': 1e7, load: 1e7 };
+// A capacity is requests/s or concurrent requests that passed a probe (or the lowest load tried, for one below it).
+const PLAUSIBLE_MAX = { ms: 1e8, 'tok/s': 1e9, 'req/s': 1e7, [CAPACITY_METRIC.unit]: 1e7 };
 function checkPlausible(r, metric, x, path) {
     const def = ALL_METRICS.find((m) => m.name === metric);
     const max = def && PLAUSIBLE_MAX[def.unit];
@@ -84123,7 +89470,7 @@ function checkPlausible(r, metric, x, path) {
         r.expected(path, `${def.label} (${def.unit}) ${def.zeroMeasured ? '≥' : 'above'} 0 and at most ${max}`, x);
 }
 function readScenario(r, value, path) {
-    const o = r.object(value, path, ['values', 'pooled']);
+    const o = r.object(value, path, ['values', 'pooled'], ['below', 'units']);
     const valuesPath = joinPath(path, 'values');
     let reps = null;
     for (const [metric, raw] of Object.entries(r.record(o.values, valuesPath))) {
@@ -84139,6 +89486,31 @@ function readScenario(r, value, path) {
     const pooledPath = joinPath(path, 'pooled');
     for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath)))
         checkPlausible(r, metric, r.number(x, joinPath(pooledPath, metric)), joinPath(pooledPath, metric));
+    if (o.below !== undefined) {
+        const belowPath = joinPath(path, 'below');
+        for (const [metric, raw] of Object.entries(r.record(o.below, belowPath))) {
+            const p = joinPath(belowPath, metric);
+            const flags = r.array(raw, p);
+            flags.forEach((x, i) => {
+                if (typeof x !== 'boolean')
+                    r.expected(joinPath(p, i), 'true or false', x);
+            });
+            // Only a capacity can be censored, and its flags mark the values of the same repetitions.
+            if (metric !== CAPACITY_METRIC.name)
+                r.fail(p, `only ${CAPACITY_METRIC.name} can be a bound`);
+            const values = o.values[metric];
+            if (!Object.hasOwn(o.values, metric) || flags.length !== values.length)
+                r.fail(p, `expected one flag per repetition value of values.${metric}`);
+        }
+    }
+    if (o.units !== undefined) {
+        const unitsPath = joinPath(path, 'units');
+        const allowed = [loadUnit('rate'), loadUnit('concurrency')];
+        for (const [metric, unit] of Object.entries(r.record(o.units, unitsPath))) {
+            if (metric !== CAPACITY_METRIC.name || typeof unit !== 'string' || !allowed.includes(unit))
+                r.expected(joinPath(unitsPath, metric), `a unit of ${CAPACITY_METRIC.name} (${allowed.join(' or ')})`, unit);
+        }
+    }
     return o;
 }
 const ENTRY_KEYS = ['key', 'engine', 'model', 'scenarioSetHash', 'createdAt', 'sha', 'ref', 'fingerprint', 'scenarios'];
@@ -84980,7 +90352,7 @@ function studentTQuantile(p, df) {
     return q;
 }
 // ---------- samples ----------
-function mean(xs) {
+function stats_mean(xs) {
     if (xs.length === 0)
         throw new RangeError('mean of an empty sample');
     let s = 0;
@@ -84989,10 +90361,10 @@ function mean(xs) {
     return s / xs.length;
 }
 /** Sample variance (n − 1 denominator). */
-function variance(xs) {
+function stats_variance(xs) {
     if (xs.length < 2)
         throw new RangeError(`variance needs at least 2 values, got ${xs.length}`);
-    const m = mean(xs);
+    const m = stats_mean(xs);
     let s = 0;
     for (const x of xs)
         s += (x - m) * (x - m);
@@ -85022,20 +90394,20 @@ function pooledStandardError(pooledVariance, nx, ny) {
 function welchTTest(x, y) {
     if (x.length < 2 || y.length < 2)
         throw new RangeError(`Welch's t-test needs at least 2 values per sample, got ${x.length} and ${y.length}`);
-    const { se, df } = welchStandardError(variance(x), x.length, variance(y), y.length);
-    return finish(mean(y) - mean(x), se, df);
+    const { se, df } = welchStandardError(stats_variance(x), x.length, stats_variance(y), y.length);
+    return finish(stats_mean(y) - stats_mean(x), se, df);
 }
 /** Student's equal-variance t-test of y against x (pooled variance, n_x + n_y − 2 degrees of freedom). */
 function pooledTTest(x, y) {
     const df = x.length + y.length - 2;
     if (x.length < 1 || y.length < 1 || df < 1)
         throw new RangeError(`the pooled t-test needs 3 values in all and one per sample, got ${x.length} and ${y.length}`);
-    const ss = (xs) => (xs.length < 2 ? 0 : variance(xs) * (xs.length - 1));
+    const ss = (xs) => (xs.length < 2 ? 0 : stats_variance(xs) * (xs.length - 1));
     const pooled = (ss(x) + ss(y)) / df;
-    return finish(mean(y) - mean(x), pooledStandardError(pooled, x.length, y.length), df);
+    return finish(stats_mean(y) - stats_mean(x), pooledStandardError(pooled, x.length, y.length), df);
 }
 /** Runs the chosen two-sample t-test on independent values. */
-function tTest(x, y, model) {
+function stats_tTest(x, y, model) {
     return model === 'welch' ? welchTTest(x, y) : pooledTTest(x, y);
 }
 // ---------- runs of repetitions ----------
@@ -85048,8 +90420,8 @@ const TRIM = 0.2;
 function trimmedMean(xs) {
     const cut = Math.floor(TRIM * xs.length);
     if (cut === 0)
-        return mean(xs);
-    return mean([...xs].sort((a, b) => a - b).slice(cut, xs.length - cut));
+        return stats_mean(xs);
+    return stats_mean([...xs].sort((a, b) => a - b).slice(cut, xs.length - cut));
 }
 function withinPooled(runs) {
     let ss = 0;
@@ -85069,13 +90441,13 @@ function withinPooled(runs) {
 function sumOfSquares(xs) {
     if (xs.length < 2)
         return 0;
-    const ss = variance(xs) * (xs.length - 1);
+    const ss = stats_variance(xs) * (xs.length - 1);
     let scale = 0;
     for (const x of xs)
         scale = Math.max(scale, Math.abs(x));
     return ss <= xs.length * (16 * Number.EPSILON * scale) ** 2 ? 0 : ss;
 }
-const meanInverse = (runs) => mean(runs.map((r) => 1 / r.length));
+const meanInverse = (runs) => stats_mean(runs.map((r) => 1 / r.length));
 /**
  * The current job's runs against the baseline's runs, with the run as the unit: each run is
  * summarised by its trimmed mean and the test compares the means of the summaries. The variance of
@@ -85099,7 +90471,7 @@ function runsTest(baseline, current) {
         return null;
     const bs = baseline.map(trimmedMean);
     const cs = current.map(trimmedMean);
-    const diff = mean(cs) - mean(bs);
+    const diff = stats_mean(cs) - stats_mean(bs);
     const all = [...baseline, ...current];
     const first = all[0][0];
     // Exactly equal samples: no evidence of any difference.
@@ -85295,8 +90667,8 @@ function strongestChangePoint(runs, opts) {
         index,
         statistic: observed.statistic,
         pValue: exceed >= EXCEEDANCES_TO_STOP ? exceed / done : (exceed + 1) / (done + 1),
-        before: mean(runMeans.slice(0, index)),
-        after: mean(runMeans.slice(index)),
+        before: stats_mean(runMeans.slice(0, index)),
+        after: stats_mean(runMeans.slice(index)),
     };
 }
 
@@ -85389,12 +90761,20 @@ const round = (x) => Number(x.toPrecision(4));
 function runsOfEntries(entries) {
     return entries.map((e) => {
         const values = new Map();
+        const below = new Set();
+        const units = new Map();
         for (const [scenario, s] of Object.entries(e.scenarios)) {
+            // A run with a bound among its repetitions has a bound for its mean.
             for (const [metric, xs] of Object.entries(s.values))
                 if (xs.length > 0)
                     values.set(cell(scenario, metric), round(trimmedMean(xs)));
+            for (const [metric, flags] of Object.entries(s.below ?? {}))
+                if (flags.some((b) => b))
+                    below.add(cell(scenario, metric));
+            for (const [metric, unit] of Object.entries(s.units ?? {}))
+                units.set(cell(scenario, metric), unit);
         }
-        return { t: e.createdAt, sha: e.sha, ref: e.ref, fingerprint: e.fingerprint, values };
+        return { t: e.createdAt, sha: e.sha, ref: e.ref, fingerprint: e.fingerprint, values, below, units };
     });
 }
 function runsOfData(data) {
@@ -85406,7 +90786,16 @@ function runsOfData(data) {
                 if (typeof xs[i] === 'number')
                     values.set(cell(scenario, metric), xs[i]);
         }
-        return { ...r, fingerprint: epoch.fingerprint, values };
+        const below = new Set();
+        for (const [scenario, metrics] of Object.entries(data.below ?? {}))
+            for (const [metric, at] of Object.entries(metrics))
+                if (at.includes(i))
+                    below.add(cell(scenario, metric));
+        const units = new Map();
+        for (const [scenario, metrics] of Object.entries(data.units ?? {}))
+            for (const [metric, unit] of Object.entries(metrics))
+                units.set(cell(scenario, metric), unit);
+        return { ...r, fingerprint: epoch.fingerprint, values, below, units };
     });
 }
 /** A run's identity across the store and the published data: its job (time and commit) and place in it. */
@@ -85444,14 +90833,26 @@ function keyData(entries, previous, opts) {
     });
     const scenarios = [...new Set(runs.flatMap((r) => [...r.values.keys()].map((k) => k.split('\u0000')[0])))];
     const values = {};
+    const below = {};
+    const units = {};
     for (const s of scenarios) {
         values[s] = {};
-        for (const m of METRICS) {
-            const xs = runs.map((r) => r.values.get(cell(s, m.name)) ?? null);
-            if (xs.some((x) => x !== null))
-                values[s][m.name] = xs;
+        for (const m of ALL_METRICS) {
+            const c = cell(s, m.name);
+            const xs = runs.map((r) => r.values.get(c) ?? null);
+            if (xs.every((x) => x === null))
+                continue;
+            values[s][m.name] = xs;
+            const at = runs.flatMap((r, i) => (r.below.has(c) ? [i] : []));
+            if (at.length > 0)
+                (below[s] ??= {})[m.name] = at;
+            const unit = runs.findLast((r) => r.units.has(c))?.units.get(c);
+            if (unit !== undefined)
+                (units[s] ??= {})[m.name] = unit;
         }
     }
+    // Bounds are not values to find change points in or to draw a band around.
+    const measured = Object.fromEntries(Object.entries(values).map(([s, ms]) => [s, Object.fromEntries(Object.entries(ms).filter(([m]) => below[s]?.[m] === undefined))]));
     return {
         schema: KEY_DATA_SCHEMA,
         key: head.key,
@@ -85462,8 +90863,10 @@ function keyData(entries, previous, opts) {
         runs: runs.map(({ t, sha, ref }) => ({ t, sha, ref })),
         epochs,
         values,
-        changePoints: changeMarks(values, epochs, runs.length, opts.seed),
-        bands: bands(values, epochs, opts),
+        changePoints: changeMarks(measured, epochs, runs.length, opts.seed),
+        bands: bands(measured, epochs, opts),
+        ...(Object.keys(below).length > 0 ? { below } : {}),
+        ...(Object.keys(units).length > 0 ? { units } : {}),
     };
 }
 /**
@@ -85505,7 +90908,7 @@ function changeMarks(values, epochs, n, seed) {
     });
 }
 function toleranceOf(metric, overrides) {
-    return overrides[metric] ?? METRICS.find((m) => m.name === metric)?.tolerance ?? 0;
+    return overrides[metric] ?? ALL_METRICS.find((m) => m.name === metric)?.tolerance ?? 0;
 }
 function bands(values, epochs, opts) {
     const out = {};
@@ -85517,7 +90920,7 @@ function bands(values, epochs, opts) {
             const kept = xs.slice(from).filter((x) => x !== null);
             if (kept.length === 0)
                 continue;
-            const baseline = mean(kept);
+            const baseline = stats_mean(kept);
             const tolerance = toleranceOf(metric, opts.tolerances);
             out[scenario][metric] = { baseline: round(baseline), low: round(baseline * (1 - tolerance)), high: round(baseline * (1 + tolerance)), tolerance, from };
         }
@@ -85687,7 +91090,7 @@ function overview(data, file, history) {
     const prev = epochs.at(-2);
     const windowMean = (xs, from, to) => {
         const kept = xs.slice(Math.max(from, to - history), to).filter((x) => x !== null);
-        return kept.length ? mean(kept) : null;
+        return kept.length ? stats_mean(kept) : null;
     };
     return Object.entries(data.values).map(([scenario, metrics]) => {
         const epochChange = {};
@@ -85721,7 +91124,7 @@ function jobMeans(data, scenario, metric) {
         g.xs.push(x);
         groups.set(job, g);
     });
-    return new Map([...groups].map(([k, g]) => [k, { t: g.t, value: mean(g.xs) }]));
+    return new Map([...groups].map(([k, g]) => [k, { t: g.t, value: stats_mean(g.xs) }]));
 }
 /** vLLM ÷ Transformers per job both ran in, for every pair of keys on the same model, scenarios and GPU. */
 function ratios(keys) {
@@ -85767,7 +91170,7 @@ function buildSite(input, assets) {
         updatedAt: newest([...datas.map((d) => d.runs.at(-1)?.t ?? ''), ...(input.gates?.gates ?? []).flatMap((g) => [g.createdAt, g.falseAlarm?.at ?? ''])]),
         repoUrl: input.repoUrl,
         keys: listed,
-        metrics: METRICS.map((m) => ({ name: m.name, label: m.label, unit: m.unit, higherIsBetter: m.direction === 'higher-is-better' })),
+        metrics: ALL_METRICS.map((m) => ({ name: m.name, label: m.label, unit: m.unit, higherIsBetter: m.direction === 'higher-is-better' })),
         headline: CHART_METRICS,
         overview: datas.flatMap((d, i) => overview(d, listed[i].file, input.history)),
         ratios: ratios(datas),
@@ -85809,7 +91212,23 @@ function site_parseKeyFile(text, source) {
                 throw new Error(`${source}: values.${s}.${metric}: expected ${d.runs.length} numbers or nulls, one per run`);
         }
     }
+    checkNested(source, 'below', d.below, (at) => Array.isArray(at) && at.every((i) => Number.isInteger(i) && i >= 0 && i < d.runs.length), `run indices below ${d.runs.length}`);
+    checkNested(source, 'units', d.units, (unit) => typeof unit === 'string', 'a unit');
     return d;
+}
+/** An optional scenario → metric → leaf record of a data file, each leaf checked. */
+function checkNested(source, name, value, ok, what) {
+    if (value === undefined)
+        return;
+    if (!isPlainObject(value))
+        throw new Error(`${source}: ${name}: expected an object of scenarios`);
+    for (const [s, metrics] of Object.entries(value)) {
+        if (!isPlainObject(metrics))
+            throw new Error(`${source}: ${name}.${s}: expected an object of metrics`);
+        for (const [m, leaf] of Object.entries(metrics))
+            if (!ok(leaf))
+                throw new Error(`${source}: ${name}.${s}.${m}: expected ${what}`);
+    }
 }
 /** Whether a site path is a key's data file (what the next publish merges). */
 function site_isKeyFile(path) {
@@ -86015,6 +91434,33 @@ async function checkOutFolder(outDir, needBytes) {
 const RESULTS_SCHEMA = 'llm-perf-gate/results@1';
 const COMPARISON_SCHEMA = 'llm-perf-gate/comparison@1';
 
+;// CONCATENATED MODULE: ./lib/src/compare/censored.js
+function censoredKind(c, baseline, current) {
+    const some = (xs) => xs.some((x) => x);
+    if (!some(c.current) && !some(c.baseline))
+        return null;
+    if (!some(c.baseline))
+        return 'at-most';
+    if (!some(c.current))
+        return 'at-least';
+    const all = c.current.every((x) => x) && c.baseline.every((x) => x);
+    return all && [...baseline, ...current].every((x) => x === current[0]) ? 'below-both' : 'unbounded';
+}
+/** Whether the cell's values support a test at the bounds (one side censored only). */
+const testable = (kind) => kind === null || kind === 'at-most' || kind === 'at-least';
+/** The verdict a censored cell supports, from the test at its bounds (the test's own verdict; ignored where it ran none). */
+function censoredVerdict(kind, tested) {
+    if (!['regression', 'improvement', 'no-change', 'inconclusive'].includes(tested))
+        return tested;
+    if (kind === 'below-both')
+        return 'no-change';
+    if (kind === 'at-most')
+        return tested === 'regression' ? 'regression' : 'inconclusive';
+    if (kind === 'at-least')
+        return tested === 'improvement' ? 'improvement' : 'inconclusive';
+    return 'inconclusive';
+}
+
 ;// CONCATENATED MODULE: ./lib/src/compare/estimation.js
 
 /** runsToSettle is null when even this many runs would not settle a result. */
@@ -86025,8 +91471,8 @@ function repetitionTest(b, c, model, reps) {
     const feasible = model === 'welch' ? b.length >= 2 && c.length >= 2 : b.length + c.length >= 3;
     if (!feasible)
         return null;
-    const t = tTest(b, c, model);
-    const sd = (xs) => (xs.length < 2 ? 0 : variance(xs));
+    const t = stats_tTest(b, c, model);
+    const sd = (xs) => (xs.length < 2 ? 0 : stats_variance(xs));
     const predict = (r) => {
         const n = r * reps;
         if (model === 'welch')
@@ -86057,7 +91503,7 @@ function estimate(baseRuns, curRuns, tolerance, confidence, model) {
         t = r;
     }
     else {
-        const r = repetitionTest(b.flat(), c.flat(), model, mean(c.map((x) => x.length)));
+        const r = repetitionTest(b.flat(), c.flat(), model, stats_mean(c.map((x) => x.length)));
         if (!r)
             return null;
         ({ t, predict } = r);
@@ -86082,7 +91528,7 @@ function estimate(baseRuns, curRuns, tolerance, confidence, model) {
             prior: null,
         };
     }
-    const base = mean(b.map(mean));
+    const base = stats_mean(b.map(stats_mean));
     if (!(base > 0)) {
         // Nothing to scale a change by; only "the same zeros again" can be judged.
         return t.pTwoSided === 1 && t.diff === 0
@@ -86431,6 +91877,7 @@ function selectBaseline(history, engine, run, allowFingerprintMismatch) {
 
 
 
+
 // The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
 // the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
 //
@@ -86470,7 +91917,7 @@ function storedRuns(entries, scenario, metric) {
     for (const entry of entries) {
         const s = scenarioOf(entry, scenario);
         if (s && Object.hasOwn(s.values, metric))
-            out.push({ entry, values: s.values[metric] });
+            out.push({ entry, values: s.values[metric], below: s.below?.[metric] ?? s.values[metric].map(() => false) });
     }
     return out;
 }
@@ -86496,7 +91943,8 @@ function suiteValues(perScenario) {
  * scenarios of one repetition share (the machine's state) in its variance.
  */
 function suiteCell(cells, def, tolerance, runOf, opts) {
-    if (cells.length < 2 || cells.some((c) => c.missing))
+    // A bound in a geometric mean bounds the whole mean, in a direction that differs cell by cell.
+    if (cells.length < 2 || cells.some((c) => c.missing || c.censored !== null))
         return null;
     const current = suiteValues(cells.map((c) => c.current));
     if (!current)
@@ -86507,12 +91955,12 @@ function suiteCell(cells, def, tolerance, runOf, opts) {
         const parts = byEntry.map((m) => m.get(entry));
         const values = parts.every((v) => v !== undefined) ? suiteValues(parts) : null;
         if (values)
-            runs.push({ entry, values });
+            runs.push({ entry, values, below: values.map(() => false) });
     }
     const baseline = runs.flatMap((r) => r.values);
     const currentRuns = groupByRun(current, runOf);
     const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
-    return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est, contrast: null };
+    return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est, contrast: null, censored: null };
 }
 /** Per repetition, each value over the geometric mean of the others' at that repetition; null unless all are positive. */
 function againstRest(target, others) {
@@ -86523,7 +91971,7 @@ function againstRest(target, others) {
 }
 /** Each scenario cell's contrast with the rest of the set, on the runs both sides hold for every scenario. */
 function withContrasts(cells, runOf, opts) {
-    if (opts.contrasts === false || cells.length < 2 || cells.some((c) => c.missing || c.estimate === null))
+    if (opts.contrasts === false || cells.length < 2 || cells.some((c) => c.missing || c.estimate === null || c.censored !== null))
         return [...cells];
     const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
     return cells.map((cell, s) => {
@@ -86572,7 +92020,7 @@ function withModeration(cells, confidence) {
  * the logs the tests compare.
  */
 function withHistoryTails(cells, confidence) {
-    const summaries = cells.filter((c) => c.scenario !== SUITE && c.runs.every((r) => r.values.every(estimation_positive))).map((c) => c.runs.map((r) => trimmedMean(r.values.map(Math.log))));
+    const summaries = cells.filter((c) => c.scenario !== SUITE && c.censored === null && c.runs.every((r) => r.values.every(estimation_positive))).map((c) => c.runs.map((r) => trimmedMean(r.values.map(Math.log))));
     const maxDf = tailDf(pooledExcessKurtosis(summaries));
     if (maxDf === Infinity)
         return [...cells];
@@ -86595,7 +92043,9 @@ function planEngine(engine, run, history, scenarios, opts) {
         const perScenario = names.map((scenario) => {
             const reps = summaries.get(scenario);
             const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario).tolerances[def.name] ?? def.tolerance;
-            const read = reps ? reps.map((s) => metricValue(def, s)) : [];
+            // A censored value is read at its bound, and marked (censored.ts).
+            const bounds = reps ? reps.map((s) => censoredBound(def, s)) : [];
+            const read = reps ? reps.map((s, i) => bounds[i] ?? metricValue(def, s)) : [];
             // A value that is missing, not finite, negative or an impossible 0 is wrong data: the cell is an error.
             const bad = read.findIndex((v) => valueProblem(def, v) !== null);
             const error = failures.get(scenario) ?? (bad >= 0 ? `${def.name} ${valueProblem(def, read[bad])} in run ${runOf[bad] + 1}, repetition ${engine.repetitions[bad].index}` : null);
@@ -86604,8 +92054,11 @@ function planEngine(engine, run, history, scenarios, opts) {
             const currentRuns = groupByRun(current, runOf);
             const runs = storedRuns(selection.entries, scenario, def.name);
             const baseline = runs.flatMap((r) => r.values);
-            const est = !missing && baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
-            return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est, contrast: null };
+            const below = { baseline: runs.flatMap((r) => r.below), current: missing ? [] : bounds.map((b) => b !== null) };
+            const kind = censoredKind(below, baseline, current);
+            const est = !missing && baseline.length > 0 && testable(kind) ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
+            const censored = kind === null ? null : { ...below, kind };
+            return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est, contrast: null, censored };
         });
         if (perScenario.length === 0)
             continue;
@@ -86641,15 +92094,17 @@ function signedPercent(ratio) {
 function tolerancePercent(tolerance) {
     return `${Number((tolerance * 100).toFixed(1))}%`;
 }
-function figure(x, def) {
-    return `${Number(x.toPrecision(4))} ${def.unit}`;
+function figure(x, def, unit = def.unit) {
+    return `${Number(x.toPrecision(4))} ${unit}`;
 }
 function change(m) {
     if (m.ratio === null)
         return 'no estimate';
     const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
     const c = m.contrast?.decided ? `; against the other scenarios ${signedPercent(m.contrast.ratio)} [${signedPercent(m.contrast.ci[0])}, ${signedPercent(m.contrast.ci[1])}]` : '';
-    return `${signedPercent(m.ratio)}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;
+    // A capacity below the lowest load tried bounds its change (censored.ts).
+    const bound = m.censored?.kind === 'at-most' ? ' or lower' : m.censored?.kind === 'at-least' ? ' or higher' : '';
+    return `${signedPercent(m.ratio)}${bound}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;
 }
 const cellName = (engine, scenario, metric) => `${engine} / ${scenario} / ${metric}`;
 function engineFailures(e, policy, errors) {
@@ -86734,7 +92189,7 @@ function sloFailures(input) {
     return input.sloViolations.map((v) => {
         const def = metricDef(v.metric);
         const side = def.direction === 'higher-is-better' ? 'below' : 'above';
-        return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${figure(v.value, def)} is ${side} the limit ${figure(v.limit, def)}` };
+        return { verdict: 'regression', reason: `${cellName(v.engine, v.scenario, v.metric)}: ${v.below ? '< ' : ''}${figure(v.value, def, v.unit)} is ${side} the limit ${figure(v.limit, def, v.unit)}` };
     });
 }
 /**
@@ -86809,10 +92264,12 @@ function sloViolations(run, scenarios) {
                 continue;
             for (const [metric, limit] of Object.entries(scenarios.get(name).limits)) {
                 const def = metricDef(metric);
-                const value = def.read(pooled);
-                const violated = def.direction === 'higher-is-better' ? value < limit : value > limit;
+                // A capacity below the lowest load tried is below its bound: it breaks a minimum at or above that bound.
+                const bound = censoredBound(def, pooled);
+                const value = bound ?? def.read(pooled);
+                const violated = def.direction === 'higher-is-better' ? value < limit || (bound !== null && value <= limit) : value > limit;
                 if (violated)
-                    out.push({ engine: engine.engine, scenario: name, metric, limit, value });
+                    out.push({ engine: engine.engine, scenario: name, metric, limit, value, unit: metricUnit(def, scenarios.get(name)), ...(bound !== null ? { below: true } : {}) });
             }
         }
     }
@@ -86830,6 +92287,8 @@ function sloViolations(run, scenarios) {
 
 
 
+
+
 // ---------- the comparison ----------
 /** Share of a scenario cell's α that goes to its contrast with the rest of the set. */
 const CONTRAST_SHARE = 0.25;
@@ -86837,7 +92296,7 @@ const CONTRAST_SHARE = 0.25;
  * Compares a run with the stored history (entries of every key: each engine finds its own) and
  * applies the gate policy of the mode.
  */
-function compare(history, current, opts) {
+function verdict_compare(history, current, opts) {
     const confidence = opts.confidence ?? 0.95;
     checkConfidence(confidence);
     if (opts.window !== undefined && !(Number.isInteger(opts.window) && opts.window >= 1)) {
@@ -86901,6 +92360,9 @@ function compare(history, current, opts) {
             verdict = 'inconclusive';
         else
             verdict = judge(cell.def, cell.tolerance, est, adj.worse ? { worse: adjustedP, better: 1 } : { worse: 1, better: adjustedP }, alpha, rule);
+        // A capacity below the lowest load tried supports a verdict in one direction only (censored.ts).
+        if (cell.censored)
+            verdict = censoredVerdict(cell.censored.kind, verdict);
         // Improvements are one plain Holm family over the cells: a cell's Bonferroni share is 1 / its size.
         const adjustedCi = est && adj ? adjustedInterval(cell.def, est, alpha * share(cell), alpha / family.length) : null;
         const contrastP = adjustedContrast.get(cell);
@@ -86920,13 +92382,16 @@ function compare(history, current, opts) {
             adjustedP,
             tolerance: cell.tolerance,
             verdict,
-            runsToSettle: verdict === 'inconclusive' && est ? runsToSettle(est, rule, alpha, share(cell), cell.currentRuns.length) : null,
-            why: verdict === 'inconclusive' ? whyInconclusive(est, adjustedCi) : null,
+            runsToSettle: verdict === 'inconclusive' && est && !cell.censored ? runsToSettle(est, rule, alpha, share(cell), cell.currentRuns.length) : null,
+            // A censored cell tested at its bounds is inconclusive for its bounds; one without a test, for what any cell lacks.
+            why: verdict === 'inconclusive' ? (cell.censored && (est !== null || cell.censored.kind === 'unbounded') ? 'censored' : whyInconclusive(est, adjustedCi)) : null,
             error: cell.error,
             runs: { baseline: cell.runs.length, current: cell.currentRuns.length },
             noise: noiseSplit(est, Math.round(cell.current.length / Math.max(1, cell.currentRuns.length))),
             ...nonInferiority(cell),
             contrast: cell.contrast && contrastP !== undefined ? { ratio: cell.contrast.ratio, ci: cell.contrast.ci, adjustedP: contrastP, decided } : null,
+            unit: metricUnit(cell.def, scenarios.get(cell.scenario)),
+            ...(cell.censored ? { censored: cell.censored } : {}),
         };
     };
     const engines = plans.map((plan) => {
@@ -87803,6 +93268,7 @@ function trackServers(warn, record) {
 ;// CONCATENATED MODULE: ./lib/src/report/format.js
 // Number formatting for reports: a few significant digits, thousands separators for large values,
 // and one sign for "no value" so a missing figure never reads as zero.
+
 const MISSING = '—';
 function present(x) {
     return typeof x === 'number' && Number.isFinite(x);
@@ -87836,6 +93302,8 @@ function formatInterval(ci) {
 }
 /** A change and its interval, followed, when the verdict came from the scenario's contrast, by that contrast. */
 function changeWithContrast(m) {
+    if (m.censored)
+        return censoredChange(m, m.censored.kind);
     const own = `${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
     return m.contrast?.decided ? `${own}; ${formatChange(m.contrast.ratio)} ${formatInterval(m.contrast.ci)} against the other scenarios` : own;
 }
@@ -87860,10 +93328,29 @@ function formatMiB(mib) {
     return mib >= 1024 ? `${formatNumber(mib / 1024)} GiB` : `${formatNumber(mib)} MiB`;
 }
 /** Geometric mean (the centre the comparisons take ratios of), or null for no values or any value ≤ 0. */
-function geometricMean(xs) {
+function format_geometricMean(xs) {
     if (xs.length === 0 || !xs.every((x) => x > 0))
         return null;
     return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+// Values are shown as geometric means, the statistic the ratio is taken of. Zeros (an idle
+// queue) have no geometric mean; the arithmetic mean stands in there.
+function centre(xs) {
+    return xs.length === 0 ? null : (format_geometricMean(xs) ?? stats_mean(xs));
+}
+/** The centre of values of which some may be bounds (a capacity below the lowest load tried): "< x" bounds the geometric mean then. */
+function centreText(xs, below) {
+    return `${below?.some((b) => b) ? '< ' : ''}${formatNumber(centre(xs))}`;
+}
+/**
+ * A capacity's baseline and current with their unit, which its change alone does not say
+ * (" (76.1 → < 0.5 req/s)"); empty for every other metric, whose unit the change needs not.
+ * `esc` makes the unit (read from a comparison file) safe for where the text goes.
+ */
+function capacityFigures(m, esc) {
+    if (m.metric !== 'capacity' || m.baseline.length === 0 || m.current.length === 0)
+        return '';
+    return ` (${centreText(m.baseline, m.censored?.baseline)} → ${centreText(m.current, m.censored?.current)}${m.unit ? ` ${esc(m.unit)}` : ''})`;
 }
 /** The first seven characters of a commit, the way GitHub shows it. */
 function shortSha(sha) {
@@ -87873,6 +93360,17 @@ function shortSha(sha) {
 function passesText(run) {
     const runs = run.runs ?? 1;
     return `${runs > 1 ? `${runs} runs × ` : ''}${run.repetitions} repetition${run.repetitions === 1 ? '' : 's'}`;
+}
+/** The change of a capacity cell with values below the lowest load tried: what its bounds allow (compare/censored.ts). */
+function censoredChange(m, kind) {
+    const at = m.ratio === null ? 'no estimate' : formatChange(m.ratio);
+    if (kind === 'at-most')
+        return `${at} or lower (current below the lowest load tried)`;
+    if (kind === 'at-least')
+        return `${at} or higher (baseline below the lowest load tried)`;
+    if (kind === 'below-both')
+        return 'none: both below the lowest load tried';
+    return 'unknown: both sides partly below the lowest load tried';
 }
 
 ;// CONCATENATED MODULE: ./lib/src/export/measured.js
@@ -87898,7 +93396,7 @@ function measuredScenarios(run) {
             const repetitions = engine.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === pooled.scenario && s.completed > 0));
             const scenario = run.scenarioSet.definitions.find((d) => d.name === pooled.scenario);
             const metrics = ALL_METRICS.filter((m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)) && [pooled, ...repetitions].every((s) => m.scope === 'load' || metricValue(m, s) !== null));
-            measured.push({ engine, pooled, repetitions, metrics });
+            measured.push({ engine, pooled, repetitions, metrics, scenario });
         }
     }
     return measured;
@@ -87919,22 +93417,24 @@ function readMetric(metric, summary, where) {
 
 
 
+
 /** Every catalog metric of every measured scenario, split by the metric's direction. */
 function toBenchmarkAction(run) {
     const smallerIsBetter = [];
     const biggerIsBetter = [];
-    for (const { engine, pooled, repetitions, metrics } of measuredScenarios(run)) {
+    for (const { engine, pooled, repetitions, metrics, scenario } of measuredScenarios(run)) {
         const where = `${engine.engine}/${pooled.scenario}`;
         for (const metric of metrics) {
+            const unit = metricUnit(metric, scenario);
             const value = readMetric(metric, pooled, where);
             const perRep = repetitions.map((s) => readMetric(metric, s, `${where} (one repetition)`));
             const entry = {
                 name: `${where}/${metric.name}`,
-                unit: metric.unit,
+                unit,
                 value,
-                ...(perRep.length >= 2 ? { range: `± ${Number(Math.sqrt(variance(perRep)).toPrecision(3))}` } : {}),
+                ...(perRep.length >= 2 ? { range: `± ${Number(Math.sqrt(stats_variance(perRep)).toPrecision(3))}` } : {}),
                 extra: [
-                    `${perRep.length} repetition${perRep.length === 1 ? '' : 's'}: ${perRep.map((v) => formatNumber(v)).join(', ')} ${metric.unit}`,
+                    `${perRep.length} repetition${perRep.length === 1 ? '' : 's'}: ${perRep.map((v) => formatNumber(v)).join(', ')} ${unit}`,
                     `${pooled.completed} of ${pooled.requests} requests completed`,
                     `${engine.fingerprint.engine.name} ${engine.fingerprint.engine.version} · ${run.model}`,
                 ].join('\n'),
@@ -87976,5200 +93476,8 @@ function toBmf(run) {
     return bmf;
 }
 
-;// CONCATENATED MODULE: ./node_modules/simple-statistics/dist/simple-statistics.mjs
-/**
- * When adding a new value to a list, one does not have to necessary
- * recompute the mean of the list in linear time. They can instead use
- * this function to compute the new mean by providing the current mean,
- * the number of elements in the list that produced it and the new
- * value to add.
- *
- * @since 2.5.0
- * @param {number} mean current mean
- * @param {number} n number of items in the list
- * @param {number} newValue the added value
- * @returns {number} the new mean
- *
- * @example
- * addToMean(14, 5, 53); // => 20.5
- */
-function addToMean(mean, n, newValue) {
-    return mean + (newValue - mean) / (n + 1);
-}
-
-/**
- * Split an array into chunks of a specified size. This function
- * has the same behavior as [PHP's array_chunk](http://php.net/manual/en/function.array-chunk.php)
- * function, and thus will insert smaller-sized chunks at the end if
- * the input size is not divisible by the chunk size.
- *
- * `x` is expected to be an array, and `chunkSize` a number.
- * The `x` array can contain any kind of data.
- *
- * @param {Array} x a sample
- * @param {number} chunkSize size of each output array. must be a positive integer
- * @returns {Array<Array>} a chunked array
- * @throws {Error} if chunk size is less than 1 or not an integer
- * @example
- * chunk([1, 2, 3, 4, 5, 6], 2);
- * // => [[1, 2], [3, 4], [5, 6]]
- */
-function chunk(x, chunkSize) {
-    // a list of result chunks, as arrays in an array
-    var output = [];
-
-    // `chunkSize` must be zero or higher - otherwise the loop below,
-    // in which we call `start += chunkSize`, will loop infinitely.
-    // So, we'll detect and throw in that case to indicate
-    // invalid input.
-    if (chunkSize < 1) {
-        throw new Error("chunk size must be a positive number");
-    }
-
-    if (Math.floor(chunkSize) !== chunkSize) {
-        throw new Error("chunk size must be an integer");
-    }
-
-    // `start` is the index at which `.slice` will start selecting
-    // new array elements
-    for (var start = 0; start < x.length; start += chunkSize) {
-        // for each chunk, slice that part of the array and add it
-        // to the output. The `.slice` function does not change
-        // the original array.
-        output.push(x.slice(start, start + chunkSize));
-    }
-    return output;
-}
-
-/**
- * Create a new column x row matrix.
- *
- * @private
- * @param {number} columns
- * @param {number} rows
- * @return {Array<Array<number>>} matrix
- * @example
- * makeMatrix(10, 10);
- */
-function makeMatrix(columns, rows) {
-    var matrix = [];
-    for (var i = 0; i < columns; i++) {
-        var column = [];
-        for (var j = 0; j < rows; j++) {
-            column.push(0);
-        }
-        matrix.push(column);
-    }
-    return matrix;
-}
-
-/**
- * Sort an array of numbers by their numeric value, ensuring that the
- * array is not changed in place.
- *
- * This is necessary because the default behavior of .sort
- * in JavaScript is to sort arrays as string values
- *
- *     [1, 10, 12, 102, 20].sort()
- *     // output
- *     [1, 10, 102, 12, 20]
- *
- * @param {Array<number>} x input array
- * @return {Array<number>} sorted array
- * @private
- * @example
- * numericSort([3, 2, 1]) // => [1, 2, 3]
- */
-function numericSort(x) {
-    return (
-        x
-            // ensure the array is not changed in-place
-            .slice()
-            // comparator function that treats input as numeric
-            .sort(function (a, b) {
-                return a - b;
-            })
-    );
-}
-
-/**
- * For a sorted input, counting the number of unique values
- * is possible in constant time and constant memory. This is
- * a simple implementation of the algorithm.
- *
- * Values are compared with `===`, so objects and non-primitive objects
- * are not handled in any special way.
- *
- * @param {Array<*>} x an array of any kind of value
- * @returns {number} count of unique values
- * @example
- * uniqueCountSorted([1, 2, 3]); // => 3
- * uniqueCountSorted([1, 1, 1]); // => 1
- */
-function uniqueCountSorted(x) {
-    var uniqueValueCount = 0;
-    var lastSeenValue;
-    for (var i = 0; i < x.length; i++) {
-        if (i === 0 || x[i] !== lastSeenValue) {
-            lastSeenValue = x[i];
-            uniqueValueCount++;
-        }
-    }
-    return uniqueValueCount;
-}
-
-/**
- * Generates incrementally computed values based on the sums and sums of
- * squares for the data array
- *
- * @private
- * @param {number} j
- * @param {number} i
- * @param {Array<number>} sums
- * @param {Array<number>} sumsOfSquares
- * @return {number}
- * @example
- * ssq(0, 1, [-1, 0, 2], [1, 1, 5]);
- */
-function ssq(j, i, sums, sumsOfSquares) {
-    var sji; // s(j, i)
-    if (j > 0) {
-        var muji = (sums[i] - sums[j - 1]) / (i - j + 1); // mu(j, i)
-        sji =
-            sumsOfSquares[i] - sumsOfSquares[j - 1] - (i - j + 1) * muji * muji;
-    } else {
-        sji = sumsOfSquares[i] - (sums[i] * sums[i]) / (i + 1);
-    }
-    if (sji < 0) {
-        return 0;
-    }
-    return sji;
-}
-
-/**
- * Function that recursively divides and conquers computations
- * for cluster j
- *
- * @private
- * @param {number} iMin Minimum index in cluster to be computed
- * @param {number} iMax Maximum index in cluster to be computed
- * @param {number} cluster Index of the cluster currently being computed
- * @param {Array<Array<number>>} matrix
- * @param {Array<Array<number>>} backtrackMatrix
- * @param {Array<number>} sums
- * @param {Array<number>} sumsOfSquares
- */
-function fillMatrixColumn(
-    iMin,
-    iMax,
-    cluster,
-    matrix,
-    backtrackMatrix,
-    sums,
-    sumsOfSquares
-) {
-    if (iMin > iMax) {
-        return;
-    }
-
-    // Start at midpoint between iMin and iMax
-    var i = Math.floor((iMin + iMax) / 2);
-
-    matrix[cluster][i] = matrix[cluster - 1][i - 1];
-    backtrackMatrix[cluster][i] = i;
-
-    var jlow = cluster; // the lower end for j
-
-    if (iMin > cluster) {
-        jlow = Math.max(jlow, backtrackMatrix[cluster][iMin - 1] || 0);
-    }
-    jlow = Math.max(jlow, backtrackMatrix[cluster - 1][i] || 0);
-
-    var jhigh = i - 1; // the upper end for j
-    if (iMax < matrix[0].length - 1) {
-        /* c8 ignore start */
-        jhigh = Math.min(jhigh, backtrackMatrix[cluster][iMax + 1] || 0);
-        /* c8 ignore end */
-    }
-
-    var sji;
-    var sjlowi;
-    var ssqjlow;
-    var ssqj;
-    for (var j = jhigh; j >= jlow; --j) {
-        sji = ssq(j, i, sums, sumsOfSquares);
-
-        if (sji + matrix[cluster - 1][jlow - 1] >= matrix[cluster][i]) {
-            break;
-        }
-
-        // Examine the lower bound of the cluster border
-        sjlowi = ssq(jlow, i, sums, sumsOfSquares);
-
-        ssqjlow = sjlowi + matrix[cluster - 1][jlow - 1];
-
-        if (ssqjlow < matrix[cluster][i]) {
-            // Shrink the lower bound
-            matrix[cluster][i] = ssqjlow;
-            backtrackMatrix[cluster][i] = jlow;
-        }
-        jlow++;
-
-        ssqj = sji + matrix[cluster - 1][j - 1];
-        if (ssqj < matrix[cluster][i]) {
-            matrix[cluster][i] = ssqj;
-            backtrackMatrix[cluster][i] = j;
-        }
-    }
-
-    fillMatrixColumn(
-        iMin,
-        i - 1,
-        cluster,
-        matrix,
-        backtrackMatrix,
-        sums,
-        sumsOfSquares
-    );
-    fillMatrixColumn(
-        i + 1,
-        iMax,
-        cluster,
-        matrix,
-        backtrackMatrix,
-        sums,
-        sumsOfSquares
-    );
-}
-
-/**
- * Initializes the main matrices used in Ckmeans and kicks
- * off the divide and conquer cluster computation strategy
- *
- * @private
- * @param {Array<number>} data sorted array of values
- * @param {Array<Array<number>>} matrix
- * @param {Array<Array<number>>} backtrackMatrix
- */
-function fillMatrices(data, matrix, backtrackMatrix) {
-    var nValues = matrix[0].length;
-
-    // Shift values by the median to improve numeric stability
-    var shift = data[Math.floor(nValues / 2)];
-
-    // Cumulative sum and cumulative sum of squares for all values in data array
-    var sums = [];
-    var sumsOfSquares = [];
-
-    // Initialize first column in matrix & backtrackMatrix
-    for (var i = 0, shiftedValue = (void 0); i < nValues; ++i) {
-        shiftedValue = data[i] - shift;
-        if (i === 0) {
-            sums.push(shiftedValue);
-            sumsOfSquares.push(shiftedValue * shiftedValue);
-        } else {
-            sums.push(sums[i - 1] + shiftedValue);
-            sumsOfSquares.push(
-                sumsOfSquares[i - 1] + shiftedValue * shiftedValue
-            );
-        }
-
-        // Initialize for cluster = 0
-        matrix[0][i] = ssq(0, i, sums, sumsOfSquares);
-        backtrackMatrix[0][i] = 0;
-    }
-
-    // Initialize the rest of the columns
-    var iMin;
-    for (var cluster = 1; cluster < matrix.length; ++cluster) {
-        if (cluster < matrix.length - 1) {
-            iMin = cluster;
-        } else {
-            // No need to compute matrix[K-1][0] ... matrix[K-1][N-2]
-            iMin = nValues - 1;
-        }
-
-        fillMatrixColumn(
-            iMin,
-            nValues - 1,
-            cluster,
-            matrix,
-            backtrackMatrix,
-            sums,
-            sumsOfSquares
-        );
-    }
-}
-
-/**
- * Ckmeans clustering is an improvement on heuristic-based clustering
- * approaches like Jenks. The algorithm was developed in
- * [Haizhou Wang and Mingzhou Song](http://journal.r-project.org/archive/2011-2/RJournal_2011-2_Wang+Song.pdf)
- * as a [dynamic programming](https://en.wikipedia.org/wiki/Dynamic_programming) approach
- * to the problem of clustering numeric data into groups with the least
- * within-group sum-of-squared-deviations.
- *
- * Minimizing the difference within groups - what Wang & Song refer to as
- * `withinss`, or within sum-of-squares, means that groups are optimally
- * homogenous within and the data is split into representative groups.
- * This is very useful for visualization, where you may want to represent
- * a continuous variable in discrete color or style groups. This function
- * can provide groups that emphasize differences between data.
- *
- * Being a dynamic approach, this algorithm is based on two matrices that
- * store incrementally-computed values for squared deviations and backtracking
- * indexes.
- *
- * This implementation is based on Ckmeans 3.4.6, which introduced a new divide
- * and conquer approach that improved runtime from O(kn^2) to O(kn log(n)).
- *
- * Unlike the [original implementation](https://cran.r-project.org/web/packages/Ckmeans.1d.dp/index.html),
- * this implementation does not include any code to automatically determine
- * the optimal number of clusters: this information needs to be explicitly
- * provided.
- *
- * ### References
- * _Ckmeans.1d.dp: Optimal k-means Clustering in One Dimension by Dynamic
- * Programming_ Haizhou Wang and Mingzhou Song ISSN 2073-4859
- *
- * from The R Journal Vol. 3/2, December 2011
- * @param {Array<number>} x input data, as an array of number values
- * @param {number} nClusters number of desired classes. This cannot be
- * greater than the number of values in the data array.
- * @returns {Array<Array<number>>} clustered input
- * @throws {Error} if the number of requested clusters is higher than the size of the data
- * @example
- * ckmeans([-1, 2, -1, 2, 4, 5, 6, -1, 2, -1], 3);
- * // The input, clustered into groups of similar numbers.
- * //= [[-1, -1, -1, -1], [2, 2, 2], [4, 5, 6]]);
- */
-function ckmeans(x, nClusters) {
-    if (nClusters > x.length) {
-        throw new Error(
-            "cannot generate more classes than there are data values"
-        );
-    }
-
-    var sorted = numericSort(x);
-    // we'll use this as the maximum number of clusters
-    var uniqueCount = uniqueCountSorted(sorted);
-
-    // if all of the input values are identical, there's one cluster
-    // with all of the input in it.
-    if (uniqueCount === 1) {
-        return [sorted];
-    }
-
-    // named 'S' originally
-    var matrix = makeMatrix(nClusters, sorted.length);
-    // named 'J' originally
-    var backtrackMatrix = makeMatrix(nClusters, sorted.length);
-
-    // This is a dynamic programming way to solve the problem of minimizing
-    // within-cluster sum of squares. It's similar to linear regression
-    // in this way, and this calculation incrementally computes the
-    // sum of squares that are later read.
-    fillMatrices(sorted, matrix, backtrackMatrix);
-
-    // The real work of Ckmeans clustering happens in the matrix generation:
-    // the generated matrices encode all possible clustering combinations, and
-    // once they're generated we can solve for the best clustering groups
-    // very quickly.
-    var clusters = [];
-    var clusterRight = backtrackMatrix[0].length - 1;
-
-    // Backtrack the clusters from the dynamic programming matrix. This
-    // starts at the bottom-right corner of the matrix (if the top-left is 0, 0),
-    // and moves the cluster target with the loop.
-    for (var cluster = backtrackMatrix.length - 1; cluster >= 0; cluster--) {
-        var clusterLeft = backtrackMatrix[cluster][clusterRight];
-
-        // fill the cluster from the sorted input by taking a slice of the
-        // array. the backtrack matrix makes this easy - it stores the
-        // indexes where the cluster should start and end.
-        clusters[cluster] = sorted.slice(clusterLeft, clusterRight + 1);
-
-        if (cluster > 0) {
-            clusterRight = clusterLeft - 1;
-        }
-    }
-
-    return clusters;
-}
-
-/**
- * Our default sum is the [Kahan-Babuska algorithm](https://pdfs.semanticscholar.org/1760/7d467cda1d0277ad272deb2113533131dc09.pdf).
- * This method is an improvement over the classical
- * [Kahan summation algorithm](https://en.wikipedia.org/wiki/Kahan_summation_algorithm).
- * It aims at computing the sum of a list of numbers while correcting for
- * floating-point errors. Traditionally, sums are calculated as many
- * successive additions, each one with its own floating-point roundoff. These
- * losses in precision add up as the number of numbers increases. This alternative
- * algorithm is more accurate than the simple way of calculating sums by simple
- * addition.
- *
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- * @param {Array<number>} x input
- * @return {number} sum of all input numbers
- * @example
- * sum([1, 2, 3]); // => 6
- */
-function sum(x) {
-    // If the array is empty, we needn't bother computing its sum
-    if (x.length === 0) {
-        return 0;
-    }
-
-    // Initializing the sum as the first number in the array
-    var sum = x[0];
-
-    // Keeping track of the floating-point error correction
-    var correction = 0;
-
-    var transition;
-
-    if (typeof sum !== "number") {
-        return Number.NaN;
-    }
-
-    for (var i = 1; i < x.length; i++) {
-        if (typeof x[i] !== "number") {
-            return Number.NaN;
-        }
-        transition = sum + x[i];
-
-        // Here we need to update the correction in a different fashion
-        // if the new absolute value is greater than the absolute sum
-        if (Math.abs(sum) >= Math.abs(x[i])) {
-            correction += sum - transition + x[i];
-        } else {
-            correction += x[i] - transition + sum;
-        }
-
-        sum = transition;
-    }
-
-    // Returning the corrected sum
-    return sum + correction;
-}
-
-/**
- * The mean, _also known as average_,
- * is the sum of all values over the number of values.
- * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
- * a method of finding a typical or central value of a set of numbers.
- *
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- * @param {Array<number>} x sample of one or more data points
- * @throws {Error} if the length of x is less than one
- * @returns {number} mean
- * @example
- * mean([0, 10]); // => 5
- */
-function simple_statistics_mean(x) {
-    if (x.length === 0) {
-        throw new Error("mean requires at least one data point");
-    }
-
-    return sum(x) / x.length;
-}
-
-/**
- * The sum of deviations to the Nth power.
- * When n=2 it's the sum of squared deviations.
- * When n=3 it's the sum of cubed deviations.
- *
- * @param {Array<number>} x
- * @param {number} n power
- * @returns {number} sum of nth power deviations
- *
- * @example
- * var input = [1, 2, 3];
- * // since the variance of a set is the mean squared
- * // deviations, we can calculate that with sumNthPowerDeviations:
- * sumNthPowerDeviations(input, 2) / input.length;
- */
-function sumNthPowerDeviations(x, n) {
-    var meanValue = simple_statistics_mean(x);
-    var sum = 0;
-    var tempValue;
-    var i;
-
-    // This is an optimization: when n is 2 (we're computing a number squared),
-    // multiplying the number by itself is significantly faster than using
-    // the Math.pow method.
-    if (n === 2) {
-        for (i = 0; i < x.length; i++) {
-            tempValue = x[i] - meanValue;
-            sum += tempValue * tempValue;
-        }
-    } else {
-        for (i = 0; i < x.length; i++) {
-            sum += Math.pow(x[i] - meanValue, n);
-        }
-    }
-
-    return sum;
-}
-
-/**
- * The [sample variance](https://en.wikipedia.org/wiki/Variance#Sample_variance)
- * is the sum of squared deviations from the mean. The sample variance
- * is distinguished from the variance by the usage of [Bessel's Correction](https://en.wikipedia.org/wiki/Bessel's_correction):
- * instead of dividing the sum of squared deviations by the length of the input,
- * it is divided by the length minus one. This corrects the bias in estimating
- * a value from a set that you don't know if full.
- *
- * References:
- * * [Wolfram MathWorld on Sample Variance](http://mathworld.wolfram.com/SampleVariance.html)
- *
- * @param {Array<number>} x a sample of two or more data points
- * @throws {Error} if the length of x is less than 2
- * @return {number} sample variance
- * @example
- * sampleVariance([1, 2, 3, 4, 5]); // => 2.5
- */
-function sampleVariance(x) {
-    if (x.length < 2) {
-        throw new Error("sampleVariance requires at least two data points");
-    }
-
-    var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
-
-    // this is Bessels' Correction: an adjustment made to sample statistics
-    // that allows for the reduced degree of freedom entailed in calculating
-    // values from samples rather than complete populations.
-    var besselsCorrection = x.length - 1;
-
-    // Find the mean value of that list
-    return sumSquaredDeviationsValue / besselsCorrection;
-}
-
-/**
- * The [sample standard deviation](http://en.wikipedia.org/wiki/Standard_deviation#Sample_standard_deviation)
- * is the square root of the sample variance.
- *
- * @param {Array<number>} x input array
- * @returns {number} sample standard deviation
- * @example
- * sampleStandardDeviation([2, 4, 4, 4, 5, 5, 7, 9]).toFixed(2);
- * // => '2.14'
- */
-function sampleStandardDeviation(x) {
-    var sampleVarianceX = sampleVariance(x);
-    return Math.sqrt(sampleVarianceX);
-}
-
-/**
- * The`coefficient of variation`_ is the ratio of the standard deviation to the mean.
- * .._`coefficient of variation`: https://en.wikipedia.org/wiki/Coefficient_of_variation
- *
- *
- * @param {Array} x input
- * @returns {number} coefficient of variation
- * @example
- * coefficientOfVariation([1, 2, 3, 4]).toFixed(3); // => 0.516
- * coefficientOfVariation([1, 2, 3, 4, 5]).toFixed(3); // => 0.527
- * coefficientOfVariation([-1, 0, 1, 2, 3, 4]).toFixed(3); // => 1.247
- */
-function coefficientOfVariation(x) {
-    return sampleStandardDeviation(x) / simple_statistics_mean(x);
-}
-
-/**
- * Implementation of Combinations
- * Combinations are unique subsets of a collection - in this case, k x from a collection at a time.
- * https://en.wikipedia.org/wiki/Combination
- * @param {Array} x any type of data
- * @param {int} k the number of objects in each group (without replacement)
- * @returns {Array<Array>} array of permutations
- * @example
- * combinations([1, 2, 3], 2); // => [[1,2], [1,3], [2,3]]
- */
-
-function combinations(x, k) {
-    if (k === 0) {
-        return [[]];
-    }
-
-    var i;
-    var subI;
-    var combinationList = [];
-    var subsetCombinations;
-    var next;
-
-    for (i = 0; i < x.length; i++) {
-        if (k === 1) {
-            combinationList.push([x[i]]);
-        } else {
-            subsetCombinations = combinations(x.slice(i + 1, x.length), k - 1);
-            for (subI = 0; subI < subsetCombinations.length; subI++) {
-                next = subsetCombinations[subI];
-                next.unshift(x[i]);
-                combinationList.push(next);
-            }
-        }
-    }
-    return combinationList;
-}
-
-/**
- * Implementation of [Combinations](https://en.wikipedia.org/wiki/Combination) with replacement
- * Combinations are unique subsets of a collection - in this case, k x from a collection at a time.
- * 'With replacement' means that a given element can be chosen multiple times.
- * Unlike permutation, order doesn't matter for combinations.
- *
- * @param {Array} x any type of data
- * @param {int} k the number of objects in each group (without replacement)
- * @returns {Array<Array>} array of permutations
- * @example
- * combinationsReplacement([1, 2], 2); // => [[1, 1], [1, 2], [2, 2]]
- */
-function combinationsReplacement(x, k) {
-    if (k === 0) {
-        return [[]];
-    }
-
-    var combinationList = [];
-
-    for (var i = 0; i < x.length; i++) {
-        if (k === 1) {
-            // If we're requested to find only one element, we don't need
-            // to recurse: just push `x[i]` onto the list of combinations.
-            combinationList.push([x[i]]);
-        } else {
-            // Otherwise, recursively find combinations, given `k - 1`. Note that
-            // we request `k - 1`, so if you were looking for k=3 combinations, we're
-            // requesting k=2. This -1 gets reversed in the for loop right after this
-            // code, since we concatenate `x[i]` onto the selected combinations,
-            // bringing `k` back up to your requested level.
-            // This recursion may go many levels deep, since it only stops once
-            // k=1.
-            var subsetCombinations = combinationsReplacement(
-                x.slice(i, x.length),
-                k - 1
-            );
-
-            for (var j = 0; j < subsetCombinations.length; j++) {
-                combinationList.push([x[i]].concat(subsetCombinations[j]));
-            }
-        }
-    }
-
-    return combinationList;
-}
-
-/**
- * When combining two lists of values for which one already knows the means,
- * one does not have to necessary recompute the mean of the combined lists in
- * linear time. They can instead use this function to compute the combined
- * mean by providing the mean & number of values of the first list and the mean
- * & number of values of the second list.
- *
- * @since 3.0.0
- * @param {number} mean1 mean of the first list
- * @param {number} n1 number of items in the first list
- * @param {number} mean2 mean of the second list
- * @param {number} n2 number of items in the second list
- * @returns {number} the combined mean
- *
- * @example
- * combineMeans(5, 3, 4, 3); // => 4.5
- */
-function combineMeans(mean1, n1, mean2, n2) {
-    return (mean1 * n1 + mean2 * n2) / (n1 + n2);
-}
-
-/**
- * When combining two lists of values for which one already knows the variances,
- * one does not have to necessary recompute the variance of the combined lists
- * in linear time. They can instead use this function to compute the combined
- * variance by providing the variance, mean & number of values of the first list
- * and the variance, mean & number of values of the second list.
- *
- * @since 3.0.0
- * @param {number} variance1 variance of the first list
- * @param {number} mean1 mean of the first list
- * @param {number} n1 number of items in the first list
- * @param {number} variance2 variance of the second list
- * @param {number} mean2 mean of the second list
- * @param {number} n2 number of items in the second list
- * @returns {number} the combined mean
- *
- * @example
- * combineVariances(14 / 3, 5, 3, 8 / 3, 4, 3); // => 47 / 12
- */
-function combineVariances(variance1, mean1, n1, variance2, mean2, n2) {
-    var newMean = combineMeans(mean1, n1, mean2, n2);
-
-    return (
-        (n1 * (variance1 + Math.pow(mean1 - newMean, 2)) +
-            n2 * (variance2 + Math.pow(mean2 - newMean, 2))) /
-        (n1 + n2)
-    );
-}
-
-/**
- * This computes the maximum number in an array.
- *
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- * @param {Array<number>} x sample of one or more data points
- * @returns {number} maximum value
- * @throws {Error} if the length of x is less than one
- * @example
- * max([1, 2, 3, 4]);
- * // => 4
- */
-function max(x) {
-    if (x.length === 0) {
-        throw new Error("max requires at least one data point");
-    }
-
-    var value = x[0];
-    for (var i = 1; i < x.length; i++) {
-        if (x[i] > value) {
-            value = x[i];
-        }
-    }
-    return value;
-}
-
-/**
- * The min is the lowest number in the array.
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- * @param {Array<number>} x sample of one or more data points
- * @throws {Error} if the length of x is less than one
- * @returns {number} minimum value
- * @example
- * min([1, 5, -10, 100, 2]); // => -10
- */
-function min(x) {
-    if (x.length === 0) {
-        throw new Error("min requires at least one data point");
-    }
-
-    var value = x[0];
-    for (var i = 1; i < x.length; i++) {
-        if (x[i] < value) {
-            value = x[i];
-        }
-    }
-    return value;
-}
-
-/**
- * Given an array of x, this will find the extent of the
- * x and return an array of breaks that can be used
- * to categorize the x into a number of classes. The
- * returned array will always be 1 longer than the number of
- * classes because it includes the minimum value.
- *
- * @param {Array<number>} x an array of number values
- * @param {number} nClasses number of desired classes
- * @returns {Array<number>} array of class break positions
- * @example
- * equalIntervalBreaks([1, 2, 3, 4, 5, 6], 4); // => [1, 2.25, 3.5, 4.75, 6]
- */
-function equalIntervalBreaks(x, nClasses) {
-    if (x.length < 2) {
-        return x;
-    }
-
-    var theMin = min(x);
-    var theMax = max(x);
-
-    // the first break will always be the minimum value
-    // in the xset
-    var breaks = [theMin];
-
-    // The size of each break is the full range of the x
-    // divided by the number of classes requested
-    var breakSize = (theMax - theMin) / nClasses;
-
-    // In the case of nClasses = 1, this loop won't run
-    // and the returned breaks will be [min, max]
-    for (var i = 1; i < nClasses; i++) {
-        breaks.push(breaks[0] + breakSize * i);
-    }
-
-    // the last break will always be the
-    // maximum.
-    breaks.push(theMax);
-
-    return breaks;
-}
-
-/**
- * This computes the minimum & maximum number in an array.
- *
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- * @param {Array<number>} x sample of one or more data points
- * @returns {Array<number>} minimum & maximum value
- * @throws {Error} if the length of x is less than one
- * @example
- * extent([1, 2, 3, 4]);
- * // => [1, 4]
- */
-function extent(x) {
-    if (x.length === 0) {
-        throw new Error("extent requires at least one data point");
-    }
-
-    var min = x[0];
-    var max = x[0];
-    for (var i = 1; i < x.length; i++) {
-        if (x[i] > max) {
-            max = x[i];
-        }
-        if (x[i] < min) {
-            min = x[i];
-        }
-    }
-    return [min, max];
-}
-
-/**
- * The extent is the lowest & highest number in the array. With a sorted array,
- * the first element in the array is always the lowest while the last element is always the largest, so this calculation
- * can be done in one step, or constant time.
- *
- * @param {Array<number>} x input
- * @returns {Array<number>} minimum & maximum value
- * @example
- * extentSorted([-100, -10, 1, 2, 5]); // => [-100, 5]
- */
-function extentSorted(x) {
-    return [x[0], x[x.length - 1]];
-}
-
-/**
- * The [Geometric Mean](https://en.wikipedia.org/wiki/Geometric_mean) is
- * a mean function that is more useful for numbers in different
- * ranges.
- *
- * This is the nth root of the input numbers multiplied by each other.
- *
- * The geometric mean is often useful for
- * **[proportional growth](https://en.wikipedia.org/wiki/Geometric_mean#Proportional_growth)**: given
- * growth rates for multiple years, like _80%, 16.66% and 42.85%_, a simple
- * mean will incorrectly estimate an average growth rate, whereas a geometric
- * mean will correctly estimate a growth rate that, over those years,
- * will yield the same end value.
- *
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- * @param {Array<number>} x sample of one or more data points
- * @returns {number} geometric mean
- * @throws {Error} if x is empty
- * @throws {Error} if x contains a negative number
- * @example
- * var growthRates = [1.80, 1.166666, 1.428571];
- * var averageGrowth = ss.geometricMean(growthRates);
- * var averageGrowthRates = [averageGrowth, averageGrowth, averageGrowth];
- * var startingValue = 10;
- * var startingValueMean = 10;
- * growthRates.forEach(function(rate) {
- *   startingValue *= rate;
- * });
- * averageGrowthRates.forEach(function(rate) {
- *   startingValueMean *= rate;
- * });
- * startingValueMean === startingValue;
- */
-function simple_statistics_geometricMean(x) {
-    if (x.length === 0) {
-        throw new Error("geometricMean requires at least one data point");
-    }
-
-    // the starting value.
-    var value = 1;
-
-    for (var i = 0; i < x.length; i++) {
-        // the geometric mean is only valid for positive numbers
-        if (x[i] < 0) {
-            throw new Error(
-                "geometricMean requires only non-negative numbers as input"
-            );
-        }
-
-        // repeatedly multiply the value by each number
-        value *= x[i];
-    }
-
-    return Math.pow(value, 1 / x.length);
-}
-
-/**
- * The [Harmonic Mean](https://en.wikipedia.org/wiki/Harmonic_mean) is
- * a mean function typically used to find the average of rates.
- * This mean is calculated by taking the reciprocal of the arithmetic mean
- * of the reciprocals of the input numbers.
- *
- * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
- * a method of finding a typical or central value of a set of numbers.
- *
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- * @param {Array<number>} x sample of one or more data points
- * @returns {number} harmonic mean
- * @throws {Error} if x is empty
- * @throws {Error} if x contains a negative number
- * @example
- * harmonicMean([2, 3]).toFixed(2) // => '2.40'
- */
-function harmonicMean(x) {
-    if (x.length === 0) {
-        throw new Error("harmonicMean requires at least one data point");
-    }
-
-    var reciprocalSum = 0;
-
-    for (var i = 0; i < x.length; i++) {
-        // the harmonic mean is only valid for positive numbers
-        if (x[i] <= 0) {
-            throw new Error(
-                "harmonicMean requires only positive numbers as input"
-            );
-        }
-
-        reciprocalSum += 1 / x[i];
-    }
-
-    // divide n by the reciprocal sum
-    return x.length / reciprocalSum;
-}
-
-/**
- * This is the internal implementation of quantiles: when you know
- * that the order is sorted, you don't need to re-sort it, and the computations
- * are faster.
- *
- * This implements the linear interpolation method (type=7 in R/numpy),
- * which is the default in numpy.percentile and R's quantile.
- *
- * @param {Array<number>} x sample of one or more data points
- * @param {number} p desired quantile: a number between 0 to 1, inclusive
- * @returns {number} quantile value
- * @throws {Error} if p ix outside of the range from 0 to 1
- * @throws {Error} if x is empty
- * @example
- * quantileSorted([3, 6, 7, 8, 8, 9, 10, 13, 15, 16, 20], 0.5); // => 9
- */
-function quantileSorted(x, p) {
-    // Use (n-1) * p for index, matching numpy's linear method (type=7)
-    var idx = (x.length - 1) * p;
-    if (x.length === 0) {
-        throw new Error("quantile requires at least one data point.");
-    } else if (p < 0 || p > 1) {
-        throw new Error("quantiles must be between 0 and 1");
-    } else if (p === 1) {
-        // If p is 1, directly return the last element
-        return x[x.length - 1];
-    } else if (p === 0) {
-        // If p is 0, directly return the first element
-        return x[0];
-    } else if (idx % 1 !== 0) {
-        // If idx is not integer, interpolate linearly between floor and ceil
-        var lower = Math.floor(idx);
-        var upper = Math.ceil(idx);
-        var fraction = idx - lower;
-        return x[lower] + fraction * (x[upper] - x[lower]);
-    } else {
-        // If idx is integer, type=7 returns the value at that index
-        return x[idx];
-    }
-}
-
-/**
- * Rearrange items in `arr` so that all items in `[left, k]` range are the smallest.
- * The `k`-th element will have the `(k - left + 1)`-th smallest value in `[left, right]`.
- *
- * Implements Floyd-Rivest selection algorithm https://en.wikipedia.org/wiki/Floyd-Rivest_algorithm
- *
- * @param {Array<number>} arr input array
- * @param {number} k pivot index
- * @param {number} [left] left index
- * @param {number} [right] right index
- * @returns {void} mutates input array
- * @example
- * var arr = [65, 28, 59, 33, 21, 56, 22, 95, 50, 12, 90, 53, 28, 77, 39];
- * quickselect(arr, 8);
- * // = [39, 28, 28, 33, 21, 12, 22, 50, 53, 56, 59, 65, 90, 77, 95]
- */
-function quickselect(arr, k, left, right) {
-    left = left || 0;
-    right = right || arr.length - 1;
-
-    while (right > left) {
-        // 600 and 0.5 are arbitrary constants chosen in the original paper to minimize execution time
-        if (right - left > 600) {
-            var n = right - left + 1;
-            var m = k - left + 1;
-            var z = Math.log(n);
-            var s = 0.5 * Math.exp((2 * z) / 3);
-            var sd = 0.5 * Math.sqrt((z * s * (n - s)) / n);
-            if (m - n / 2 < 0) { sd *= -1; }
-            var newLeft = Math.max(left, Math.floor(k - (m * s) / n + sd));
-            var newRight = Math.min(
-                right,
-                Math.floor(k + ((n - m) * s) / n + sd)
-            );
-            quickselect(arr, k, newLeft, newRight);
-        }
-
-        var t = arr[k];
-        var i = left;
-        var j = right;
-
-        swap(arr, left, k);
-        if (arr[right] > t) { swap(arr, left, right); }
-
-        while (i < j) {
-            swap(arr, i, j);
-            i++;
-            j--;
-            while (arr[i] < t) { i++; }
-            while (arr[j] > t) { j--; }
-        }
-
-        if (arr[left] === t) { swap(arr, left, j); }
-        else {
-            j++;
-            swap(arr, j, right);
-        }
-
-        if (j <= k) { left = j + 1; }
-        if (k <= j) { right = j - 1; }
-    }
-}
-
-function swap(arr, i, j) {
-    var tmp = arr[i];
-    arr[i] = arr[j];
-    arr[j] = tmp;
-}
-
-/**
- * The [quantile](https://en.wikipedia.org/wiki/Quantile):
- * this is a population quantile, since we assume to know the entire
- * dataset in this library. This implementation uses linear interpolation,
- * equivalent to R's type=7 and numpy's default percentile method.
- *
- * Sample is a one-dimensional array of numbers,
- * and p is either a decimal number from 0 to 1 or an array of decimal
- * numbers from 0 to 1.
- * In terms of a k/q quantile, p = k/q - it's just dealing with fractions or dealing
- * with decimal values.
- * When p is an array, the result of the function is also an array containing the appropriate
- * quantiles in input order
- *
- * @param {Array<number>} x sample of one or more numbers
- * @param {Array<number> | number} p the desired quantile, as a number between 0 and 1
- * @returns {number} quantile
- * @example
- * quantile([3, 6, 7, 8, 8, 9, 10, 13, 15, 16, 20], 0.5); // => 9
- */
-function quantile(x, p) {
-    var copy = x.slice();
-
-    if (Array.isArray(p)) {
-        // rearrange elements so that each element corresponding to a requested
-        // quantile is on a place it would be if the array was fully sorted
-        multiQuantileSelect(copy, p);
-        // Initialize the result array
-        var results = [];
-        // For each requested quantile
-        for (var i = 0; i < p.length; i++) {
-            results[i] = quantileSorted(copy, p[i]);
-        }
-        return results;
-    } else {
-        var idx = quantileIndex(copy.length, p);
-        quantileSelect(copy, idx, 0, copy.length - 1);
-        return quantileSorted(copy, p);
-    }
-}
-
-function quantileSelect(arr, k, left, right) {
-    if (k % 1 === 0) {
-        quickselect(arr, k, left, right);
-    } else {
-        k = Math.floor(k);
-        quickselect(arr, k, left, right);
-        quickselect(arr, k + 1, k + 1, right);
-    }
-}
-
-function multiQuantileSelect(arr, p) {
-    // Collect every integer order statistic that the requested quantiles need.
-    // Linear interpolation (type=7) reads x[floor(idx)] and x[ceil(idx)], so both
-    // surrounding positions must be placed. Deduplicate to integer positions
-    // so each is selected with an unambiguous index.
-    var positions = new Set();
-    for (var i = 0; i < p.length; i++) {
-        var idx = quantileIndex(arr.length, p[i]);
-        positions.add(Math.floor(idx));
-        positions.add(Math.ceil(idx));
-    }
-    var indices = Array.from(positions).sort(simple_statistics_compare);
-
-    multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
-}
-
-// Place every order statistic in `indices` by partitioning around the median
-// requested position, then recursing into the two halves. The just-placed pivot
-// is excluded from the child ranges (indices[mid] ± 1) so that a later, narrower
-// quickselect cannot disturb an already-finalized position.
-function multiselect(arr, indices, lo, hi, left, right) {
-    if (lo > hi) { return; }
-    var mid = (lo + hi) >> 1;
-    quickselect(arr, indices[mid], left, right);
-    multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
-    multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
-}
-
-function simple_statistics_compare(a, b) {
-    return a - b;
-}
-
-function quantileIndex(len, p) {
-    // Use (n-1) * p to match numpy's linear method (type=7)
-    var idx = (len - 1) * p;
-    if (p === 1) {
-        // If p is 1, directly return the last index
-        return len - 1;
-    } else if (p === 0) {
-        // If p is 0, directly return the first index
-        return 0;
-    } else if (idx % 1 !== 0) {
-        // If index is not integer, keep the fractional position so we can
-        // select both surrounding order statistics for interpolation.
-        return idx;
-    } else {
-        // If index is integer, return that exact position.
-        return idx;
-    }
-}
-
-/**
- * The [Interquartile range](http://en.wikipedia.org/wiki/Interquartile_range) is
- * a measure of statistical dispersion, or how scattered, spread, or
- * concentrated a distribution is. It's computed as the difference between
- * the third quartile and first quartile.
- *
- * @param {Array<number>} x sample of one or more numbers
- * @returns {number} interquartile range: the span between lower and upper quartile,
- * 0.25 and 0.75
- * @example
- * interquartileRange([0, 1, 2, 3]); // => 1.5
- */
-function interquartileRange(x) {
-    // Interquartile range is the span between the upper quartile,
-    // at `0.75`, and lower quartile, `0.25`
-    var q1 = quantile(x, 0.75);
-    var q2 = quantile(x, 0.25);
-
-    if (typeof q1 === "number" && typeof q2 === "number") {
-        return q1 - q2;
-    }
-}
-
-/*
- * Pull Breaks Values for Jenks
- *
- * the second part of the jenks recipe: take the calculated matrices
- * and derive an array of n breaks.
- *
- * @private
- */
-function jenksBreaks(data, lowerClassLimits, nClasses) {
-    var k = data.length;
-    var kclass = [];
-    var countNum = nClasses;
-
-    // the calculation of classes will never include the upper
-    // bound, so we need to explicitly set it
-    kclass[nClasses] = data[data.length - 1];
-
-    // the lowerClassLimits matrix is used as indices into itself
-    // here: the `k` variable is reused in each iteration.
-    while (countNum > 0) {
-        kclass[countNum - 1] = data[lowerClassLimits[k][countNum] - 1];
-        k = lowerClassLimits[k][countNum] - 1;
-        countNum--;
-    }
-
-    return kclass;
-}
-
-/*
- * Compute Matrices for Jenks
- *
- * Compute the matrices required for Jenks breaks. These matrices
- * can be used for any classing of data with `classes <= nClasses`
- *
- * @private
- */
-function jenksMatrices(data, nClasses) {
-    // in the original implementation, these matrices are referred to
-    // as `LC` and `OP`
-    //
-    // * lowerClassLimits (LC): optimal lower class limits
-    // * varianceCombinations (OP): optimal variance combinations for all classes
-    var lowerClassLimits = [];
-    var varianceCombinations = [];
-    // loop counters
-    var i;
-    var j;
-    // the variance, as computed at each step in the calculation
-    var variance = 0;
-
-    // Initialize and fill each matrix with zeroes
-    for (i = 0; i < data.length + 1; i++) {
-        var tmp1 = [];
-        var tmp2 = [];
-        // despite these arrays having the same values, we need
-        // to keep them separate so that changing one does not change
-        // the other
-        for (j = 0; j < nClasses + 1; j++) {
-            tmp1.push(0);
-            tmp2.push(0);
-        }
-        lowerClassLimits.push(tmp1);
-        varianceCombinations.push(tmp2);
-    }
-
-    for (i = 1; i < nClasses + 1; i++) {
-        lowerClassLimits[1][i] = 1;
-        varianceCombinations[1][i] = 0;
-        // in the original implementation, 9999999 is used but
-        // since Javascript has `Infinity`, we use that.
-        for (j = 2; j < data.length + 1; j++) {
-            varianceCombinations[j][i] = Number.POSITIVE_INFINITY;
-        }
-    }
-
-    // Shift values by the median to improve numeric stability
-    var shift = data[Math.floor(data.length / 2)];
-
-    for (var l = 2; l < data.length + 1; l++) {
-        // `SZ` originally. this is the sum of the values seen thus
-        // far when calculating variance.
-        var sum = 0;
-        // `ZSQ` originally. the sum of squares of values seen
-        // thus far
-        var sumSquares = 0;
-        // `WT` originally. This is the number of
-        var w = 0;
-        // `IV` originally
-        var i4 = 0;
-
-        // in several instances, you could say `Math.pow(x, 2)`
-        // instead of `x * x`, but this is slower in some browsers
-        // introduces an unnecessary concept.
-        for (var m = 1; m < l + 1; m++) {
-            // `III` originally
-            var lowerClassLimit = l - m + 1;
-            var val = data[lowerClassLimit - 1] - shift;
-
-            // here we're estimating variance for each potential classing
-            // of the data, for each potential number of classes. `w`
-            // is the number of data points considered so far.
-            w++;
-
-            // increase the current sum and sum-of-squares
-            sum += val;
-            sumSquares += val * val;
-
-            // the variance at this point in the sequence is the difference
-            // between the sum of squares and the total x 2, over the number
-            // of samples.
-            variance = sumSquares - (sum * sum) / w;
-
-            i4 = lowerClassLimit - 1;
-
-            if (i4 !== 0) {
-                for (j = 2; j < nClasses + 1; j++) {
-                    // if adding this element to an existing class
-                    // will increase its variance beyond the limit, break
-                    // the class at this point, setting the `lowerClassLimit`
-                    // at this point.
-                    if (
-                        varianceCombinations[l][j] >=
-                        variance + varianceCombinations[i4][j - 1]
-                    ) {
-                        lowerClassLimits[l][j] = lowerClassLimit;
-                        varianceCombinations[l][j] =
-                            variance + varianceCombinations[i4][j - 1];
-                    }
-                }
-            }
-        }
-
-        lowerClassLimits[l][1] = 1;
-        varianceCombinations[l][1] = variance;
-    }
-
-    // return the two matrices. for just providing breaks, only
-    // `lowerClassLimits` is needed, but variances can be useful to
-    // evaluate goodness of fit.
-    return {
-        lowerClassLimits: lowerClassLimits,
-        varianceCombinations: varianceCombinations
-    };
-}
-
-/**
- * The **[jenks natural breaks optimization](http://en.wikipedia.org/wiki/Jenks_natural_breaks_optimization)**
- * is an algorithm commonly used in cartography and visualization to decide
- * upon groupings of data values that minimize variance within themselves
- * and maximize variation between themselves.
- *
- * For instance, cartographers often use jenks in order to choose which
- * values are assigned to which colors in a [choropleth](https://en.wikipedia.org/wiki/Choropleth_map)
- * map.
- *
- * @param {Array<number>} data input data, as an array of number values
- * @param {number} nClasses number of desired classes
- * @returns {Array<number> | null} array of class break positions, or null
- * when nClasses is greater than the number of data points
- * @example
- * // split data into 3 break points
- * jenks([1, 2, 4, 5, 7, 9, 10, 20], 3) // = [1, 7, 20, 20]
- */
-function jenks(data, nClasses) {
-    if (nClasses > data.length) {
-        return null;
-    }
-
-    // sort data in numerical order, since this is expected
-    // by the matrices function
-    data = data.slice().sort(function (a, b) {
-        return a - b;
-    });
-
-    // get our basic matrices
-    var matrices = jenksMatrices(data, nClasses);
-    // we only need lower class limits here
-    var lowerClassLimits = matrices.lowerClassLimits;
-
-    // extract nClasses out of the computed matrices
-    return jenksBreaks(data, lowerClassLimits, nClasses);
-}
-
-/**
- * [Simple linear regression](http://en.wikipedia.org/wiki/Simple_linear_regression)
- * is a simple way to find a fitted line
- * between a set of coordinates. This algorithm finds the slope and y-intercept of a regression line
- * using the least sum of squares.
- *
- * @param {Array<Array<number>>} data an array of two-element of arrays,
- * like `[[0, 1], [2, 3]]`
- * @returns {Object} object containing slope and intersect of regression line
- * @example
- * linearRegression([[0, 0], [1, 1]]); // => { m: 1, b: 0 }
- */
-function linearRegression(data) {
-    var m;
-    var b;
-
-    // Store data length in a local variable to reduce
-    // repeated object property lookups
-    var dataLength = data.length;
-
-    //if there's only one point, arbitrarily choose a slope of 0
-    //and a y-intercept of whatever the y of the initial point is
-    if (dataLength === 1) {
-        m = 0;
-        b = data[0][1];
-    } else {
-        // The means of x and y. Centering on them before accumulating the
-        // cross products keeps the sums small when the coordinates are not,
-        // which is what `weightedLinearRegression` already does.
-        var sumX = 0;
-        var sumY = 0;
-        for (var i = 0; i < dataLength; i++) {
-            sumX += data[i][0];
-            sumY += data[i][1];
-        }
-        var meanX = sumX / dataLength;
-        var meanY = sumY / dataLength;
-
-        var sumXY = 0;
-        var sumXX = 0;
-        for (var i$1 = 0; i$1 < dataLength; i$1++) {
-            var deviationX = data[i$1][0] - meanX;
-            sumXY += deviationX * (data[i$1][1] - meanY);
-            sumXX += deviationX * deviationX;
-        }
-
-        // `m` is the slope of the regression line, `b` its y-intercept.
-        m = sumXY / sumXX;
-        b = meanY - m * meanX;
-    }
-
-    // Return both values as an object.
-    return {
-        m: m,
-        b: b
-    };
-}
-
-/**
- * Given the output of `linearRegression`: an object
- * with `m` and `b` values indicating slope and intercept,
- * respectively, generate a line function that translates
- * x values into y values.
- *
- * @param {Object} mb object with `m` and `b` members, representing
- * slope and intersect of desired line
- * @returns {Function} method that computes y-value at any given
- * x-value on the line.
- * @example
- * var l = linearRegressionLine(linearRegression([[0, 0], [1, 1]]));
- * l(0) // = 0
- * l(2) // = 2
- * linearRegressionLine({ b: 0, m: 1 })(1); // => 1
- * linearRegressionLine({ b: 1, m: 1 })(1); // => 2
- */
-function linearRegressionLine(mb /*: { b: number, m: number }*/) {
-    // Return a function that computes a `y` value for each
-    // x value it is given, based on the values of `b` and `a`
-    // that we just computed.
-    return function (x) {
-        return mb.b + mb.m * x;
-    };
-}
-
-/**
- * The [log average](https://en.wikipedia.org/wiki/https://en.wikipedia.org/wiki/Geometric_mean#Relationship_with_logarithms)
- * is an equivalent way of computing the geometric mean of an array suitable for large or small products.
- *
- * It's found by calculating the average logarithm of the elements and exponentiating.
- *
- * @param {Array<number>} x sample of one or more data points
- * @returns {number} geometric mean
- * @throws {Error} if x is empty
- * @throws {Error} if x contains a negative number
- */
-function logAverage(x) {
-    if (x.length === 0) {
-        throw new Error("logAverage requires at least one data point");
-    }
-
-    var value = 0;
-    for (var i = 0; i < x.length; i++) {
-        if (x[i] < 0) {
-            throw new Error(
-                "logAverage requires only non-negative numbers as input"
-            );
-        }
-        value += Math.log(x[i]);
-    }
-
-    return Math.exp(value / x.length);
-}
-
-/**
- * The maximum is the highest number in the array. With a sorted array,
- * the last element in the array is always the largest, so this calculation
- * can be done in one step, or constant time.
- *
- * @param {Array<number>} x input
- * @returns {number} maximum value
- * @example
- * maxSorted([-100, -10, 1, 2, 5]); // => 5
- */
-function maxSorted(x) {
-    return x[x.length - 1];
-}
-
-/**
- * The simple [sum](https://en.wikipedia.org/wiki/Summation) of an array
- * is the result of adding all numbers together, starting from zero.
- *
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- * @param {Array<number>} x input
- * @return {number} sum of all input numbers
- * @example
- * sumSimple([1, 2, 3]); // => 6
- */
-function sumSimple(x) {
-    var value = 0;
-    for (var i = 0; i < x.length; i++) {
-        if (typeof x[i] !== "number") {
-            return Number.NaN;
-        }
-        value += x[i];
-    }
-    return value;
-}
-
-/**
- * The mean, _also known as average_,
- * is the sum of all values over the number of values.
- * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
- * a method of finding a typical or central value of a set of numbers.
- *
- * The simple mean uses the successive addition method internally
- * to calculate it's result. Errors in floating-point addition are
- * not accounted for, so if precision is required, the standard {@link mean}
- * method should be used instead.
- *
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- *
- * @param {Array<number>} x sample of one or more data points
- * @throws {Error} if the length of x is less than one
- * @returns {number} mean
- * @example
- * mean([0, 10]); // => 5
- */
-function meanSimple(x) {
-    if (x.length === 0) {
-        throw new Error("meanSimple requires at least one data point");
-    }
-
-    return sumSimple(x) / x.length;
-}
-
-/**
- * The [median](http://en.wikipedia.org/wiki/Median) is
- * the middle number of a list. This is often a good indicator of 'the middle'
- * when there are outliers that skew the `mean()` value.
- * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
- * a method of finding a typical or central value of a set of numbers.
- *
- * The median isn't necessarily one of the elements in the list: the value
- * can be the average of two elements if the list has an even length
- * and the two central values are different.
- *
- * @param {Array<number>} x input
- * @returns {number} median value
- * @example
- * median([10, 2, 5, 100, 2, 1]); // => 3.5
- */
-function median(x) {
-    return +quantile(x, 0.5);
-}
-
-/**
- * The [Median Absolute Deviation](http://en.wikipedia.org/wiki/Median_absolute_deviation) is
- * a robust measure of statistical
- * dispersion. It is more resilient to outliers than the standard deviation.
- *
- * @param {Array<number>} x input array
- * @returns {number} median absolute deviation
- * @example
- * medianAbsoluteDeviation([1, 1, 2, 2, 4, 6, 9]); // => 1
- */
-function medianAbsoluteDeviation(x) {
-    var medianValue = median(x);
-    var medianAbsoluteDeviations = [];
-
-    // Make a list of absolute deviations from the median
-    for (var i = 0; i < x.length; i++) {
-        medianAbsoluteDeviations.push(Math.abs(x[i] - medianValue));
-    }
-
-    // Find the median value of that list
-    return median(medianAbsoluteDeviations);
-}
-
-/**
- * The [median](http://en.wikipedia.org/wiki/Median) is
- * the middle number of a list. This is often a good indicator of 'the middle'
- * when there are outliers that skew the `mean()` value.
- * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
- * a method of finding a typical or central value of a set of numbers.
- *
- * The median isn't necessarily one of the elements in the list: the value
- * can be the average of two elements if the list has an even length
- * and the two central values are different.
- *
- * @param {Array<number>} sorted input
- * @returns {number} median value
- * @example
- * medianSorted([10, 2, 5, 100, 2, 1]); // => 52.5
- */
-function medianSorted(sorted) {
-    return quantileSorted(sorted, 0.5);
-}
-
-/**
- * The minimum is the lowest number in the array. With a sorted array,
- * the first element in the array is always the smallest, so this calculation
- * can be done in one step, or constant time.
- *
- * @param {Array<number>} x input
- * @returns {number} minimum value
- * @example
- * minSorted([-100, -10, 1, 2, 5]); // => -100
- */
-function minSorted(x) {
-    return x[0];
-}
-
-/**
- * The [mode](https://en.wikipedia.org/wiki/Mode_%28statistics%29) is the number
- * that appears in a list the highest number of times.
- * There can be multiple modes in a list. This algorithm expects sorted input,
- * so equal values are adjacent and a tie resolves to the smallest of the tied
- * values. `modeFast` breaks ties differently, returning whichever tied value
- * reaches the highest count first.
- *
- * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
- * a method of finding a typical or central value of a set of numbers.
- *
- * This runs in `O(n)` because the input is sorted.
- *
- * @param {Array<number>} sorted a sample of one or more data points
- * @returns {number} mode
- * @throws {Error} if sorted is empty
- * @example
- * modeSorted([0, 0, 1]); // => 0
- */
-function modeSorted(sorted) {
-    // Handle edge cases:
-    // The mode of an empty list is undefined
-    if (sorted.length === 0) {
-        throw new Error("mode requires at least one data point");
-    }
-    if (sorted.length === 1) {
-        return sorted[0];
-    }
-
-    // This assumes it is dealing with an array of size > 1, since size
-    // 0 and 1 are handled immediately. Hence it starts at index 1 in the
-    // array.
-    var last = sorted[0];
-    // store the mode as we find new modes
-    var value = Number.NaN;
-    // store how many times we've seen the mode
-    var maxSeen = 0;
-    // how many times the current candidate for the mode
-    // has been seen
-    var seenThis = 1;
-
-    // end at sorted.length + 1 to fix the case in which the mode is
-    // the highest number that occurs in the sequence. the last iteration
-    // compares sorted[i], which is undefined, to the highest number
-    // in the series
-    for (var i = 1; i < sorted.length + 1; i++) {
-        // we're seeing a new number pass by
-        if (sorted[i] !== last) {
-            // the last number is the new mode since we saw it more
-            // often than the old one
-            if (seenThis > maxSeen) {
-                maxSeen = seenThis;
-                value = last;
-            }
-            seenThis = 1;
-            last = sorted[i];
-            // if this isn't a new number, it's one more occurrence of
-            // the potential mode
-        } else {
-            seenThis++;
-        }
-    }
-    return value;
-}
-
-/**
- * The [mode](https://en.wikipedia.org/wiki/Mode_%28statistics%29) is the number
- * that appears in a list the highest number of times.
- * There can be multiple modes in a list. This algorithm sorts its input, so a
- * tie resolves to the smallest of the tied values regardless of the order they
- * appeared in. `modeFast` breaks ties differently, returning whichever tied
- * value reaches the highest count first.
- *
- * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
- * a method of finding a typical or central value of a set of numbers.
- *
- * This runs in `O(n log(n))` because it needs to sort the array internally
- * before running an `O(n)` search to find the mode.
- *
- * @param {Array<number>} x input
- * @returns {number} mode
- * @example
- * mode([0, 0, 1]); // => 0
- */
-function mode(x) {
-    // Sorting the array lets us iterate through it below and be sure
-    // that every time we see a new number it's new and we'll never
-    // see the same number twice
-    return modeSorted(numericSort(x));
-}
-
-/* globals Map: false */
-
-/**
- * The [mode](https://en.wikipedia.org/wiki/Mode_%28statistics%29) is the number
- * that appears in a list the highest number of times.
- * There can be multiple modes in a list. This algorithm walks the input in
- * order, so a tie resolves to whichever tied value reaches the highest count
- * first. `mode` and `modeSorted` break ties differently, returning the
- * smallest of the tied values.
- *
- * modeFast uses a Map object to keep track of the mode, instead of the approach
- * used with `mode`, a sorted array. As a result, it is faster
- * than `mode` and supports any data type that can be compared with `==`.
- * It also requires a
- * [JavaScript environment with support for Map](https://kangax.github.io/compat-table/es6/#test-Map),
- * and will throw an error if Map is not available.
- *
- * This is a [measure of central tendency](https://en.wikipedia.org/wiki/Central_tendency):
- * a method of finding a typical or central value of a set of numbers.
- *
- * @param {Array<*>} x a sample of one or more data points
- * @returns {?*} mode
- * @throws {ReferenceError} if the JavaScript environment doesn't support Map
- * @throws {Error} if x is empty
- * @example
- * modeFast(['rabbits', 'rabbits', 'squirrels']); // => 'rabbits'
- */
-function modeFast(x) {
-    // This index will reflect the incidence of different values, indexing
-    // them like
-    // { value: count }
-    var index = new Map();
-
-    // A running `mode` and the number of times it has been encountered.
-    var mode;
-    var modeCount = 0;
-
-    for (var i = 0; i < x.length; i++) {
-        var newCount = index.get(x[i]);
-        if (newCount === undefined) {
-            newCount = 1;
-        } else {
-            newCount++;
-        }
-        if (newCount > modeCount) {
-            mode = x[i];
-            modeCount = newCount;
-        }
-        index.set(x[i], newCount);
-    }
-
-    if (modeCount === 0) {
-        throw new Error("mode requires at last one data point");
-    }
-
-    return mode;
-}
-
-/**
- * Implementation of [Heap's Algorithm](https://en.wikipedia.org/wiki/Heap%27s_algorithm)
- * for generating permutations.
- *
- * @param {Array} elements any type of data
- * @returns {Array<Array>} array of permutations
- */
-function permutationsHeap(elements) {
-    var indexes = new Array(elements.length);
-    var permutations = [elements.slice()];
-
-    for (var i = 0; i < elements.length; i++) {
-        indexes[i] = 0;
-    }
-
-    for (var i$1 = 0; i$1 < elements.length; ) {
-        if (indexes[i$1] < i$1) {
-            // At odd indexes, swap from indexes[i] instead
-            // of from the beginning of the array
-            var swapFrom = 0;
-            if (i$1 % 2 !== 0) {
-                swapFrom = indexes[i$1];
-            }
-
-            // swap between swapFrom and i, using
-            // a temporary variable as storage.
-            var temp = elements[swapFrom];
-            elements[swapFrom] = elements[i$1];
-            elements[i$1] = temp;
-
-            permutations.push(elements.slice());
-            indexes[i$1]++;
-            i$1 = 0;
-        } else {
-            indexes[i$1] = 0;
-            i$1++;
-        }
-    }
-
-    return permutations;
-}
-
-/**
- * The [product](https://en.wikipedia.org/wiki/Product_(mathematics)) of an array
- * is the result of multiplying all numbers together, starting using one as the multiplicative identity.
- *
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- * @param {Array<number>} x input
- * @return {number} product of all input numbers
- * @example
- * product([1, 2, 3, 4]); // => 24
- */
-function product(x) {
-    var value = 1;
-    for (var i = 0; i < x.length; i++) {
-        value *= x[i];
-    }
-    return value;
-}
-
-/* eslint no-bitwise: 0 */
-
-/**
- * This function returns the quantile in which one would find the given value in
- * the given array. With a sorted array, leveraging binary search, we can find
- * this information in logarithmic time.
- *
- * @param {Array<number>} x input
- * @param {number} value the value for which to find the quantile rank
- * @returns {number} the quantile rank
- * @example
- * quantileRankSorted([1, 2, 3, 4], 3); // => 0.75
- * quantileRankSorted([1, 2, 3, 3, 4], 3); // => 0.7
- * quantileRankSorted([1, 2, 3, 4], 6); // => 1
- * quantileRankSorted([1, 2, 3, 3, 5], 4); // => 0.8
- */
-function quantileRankSorted(x, value) {
-    // Value is lesser than any value in the array
-    if (value < x[0]) {
-        return 0;
-    }
-
-    // Value is greater than any value in the array
-    if (value > x[x.length - 1]) {
-        return 1;
-    }
-
-    var l = lowerBound(x, value);
-
-    // Value is not in the array
-    if (x[l] !== value) {
-        return l / x.length;
-    }
-
-    l++;
-
-    var u = upperBound(x, value);
-
-    // The value exists only once in the array
-    if (u === l) {
-        return l / x.length;
-    }
-
-    // Here, we are basically computing the mean of the range of indices
-    // containing our searched value. But, instead, of initializing an
-    // array and looping over it, there is a dedicated math formula that
-    // we apply below to get the result.
-    var r = u - l + 1;
-    var sum = (r * (u + l)) / 2;
-    var mean = sum / r;
-
-    return mean / x.length;
-}
-
-function lowerBound(x, value) {
-    var mid = 0;
-    var lo = 0;
-    var hi = x.length;
-
-    while (lo < hi) {
-        mid = (lo + hi) >>> 1;
-
-        if (value <= x[mid]) {
-            hi = mid;
-        } else {
-            lo = -~mid;
-        }
-    }
-
-    return lo;
-}
-
-function upperBound(x, value) {
-    var mid = 0;
-    var lo = 0;
-    var hi = x.length;
-
-    while (lo < hi) {
-        mid = (lo + hi) >>> 1;
-
-        if (value >= x[mid]) {
-            lo = -~mid;
-        } else {
-            hi = mid;
-        }
-    }
-
-    return lo;
-}
-
-/**
- * This function returns the quantile in which one would find the given value in
- * the given array. It will copy and sort your array before each run, so
- * if you know your array is already sorted, you should use `quantileRankSorted`
- * instead.
- *
- * @param {Array<number>} x input
- * @param {number} value the value for which to find the quantile rank
- * @returns {number} the quantile rank
- * @example
- * quantileRank([4, 3, 1, 2], 3); // => 0.75
- * quantileRank([4, 3, 2, 3, 1], 3); // => 0.7
- * quantileRank([2, 4, 1, 3], 6); // => 1
- * quantileRank([5, 3, 1, 2, 3], 4); // => 0.8
- */
-function quantileRank(x, value) {
-    // Cloning and sorting the array
-    var sortedCopy = numericSort(x);
-
-    return quantileRankSorted(sortedCopy, value);
-}
-
-/**
- * The [R Squared](http://en.wikipedia.org/wiki/Coefficient_of_determination)
- * value of data compared with a function `f`
- * is the sum of the squared differences between the prediction
- * and the actual value.
- *
- * @param {Array<Array<number>>} x input data: this should be doubly-nested
- * @param {Function} func function called on `[i][0]` values within the dataset
- * @returns {number} r-squared value
- * @example
- * var samples = [[0, 0], [1, 1]];
- * var regressionLine = linearRegressionLine(linearRegression(samples));
- * rSquared(samples, regressionLine); // = 1 this line is a perfect fit
- */
-function rSquared(x, func) {
-    if (x.length < 2) {
-        return 1;
-    }
-
-    // Compute the average y value for the actual
-    // data set in order to compute the
-    // _total sum of squares_
-    var sum = 0;
-    for (var i = 0; i < x.length; i++) {
-        sum += x[i][1];
-    }
-    var average = sum / x.length;
-
-    // Compute the total sum of squares - the
-    // squared difference between each point
-    // and the average of all points.
-    var sumOfSquares = 0;
-    for (var j = 0; j < x.length; j++) {
-        sumOfSquares += Math.pow(average - x[j][1], 2);
-    }
-
-    // Finally estimate the error: the squared
-    // difference between the estimate and the actual data
-    // value at each point.
-    var err = 0;
-    for (var k = 0; k < x.length; k++) {
-        err += Math.pow(x[k][1] - func(x[k][0]), 2);
-    }
-
-    // As the error grows larger, its ratio to the
-    // sum of squares increases and the r squared
-    // value grows lower.
-    return 1 - err / sumOfSquares;
-}
-
-/**
- * The Root Mean Square (RMS) is
- * a mean function used as a measure of the magnitude of a set
- * of numbers, regardless of their sign.
- * This is the square root of the mean of the squares of the
- * input numbers.
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- * @param {Array<number>} x a sample of one or more data points
- * @returns {number} root mean square
- * @throws {Error} if x is empty
- * @example
- * rootMeanSquare([-1, 1, -1, 1]); // => 1
- */
-function rootMeanSquare(x) {
-    if (x.length === 0) {
-        throw new Error("rootMeanSquare requires at least one data point");
-    }
-
-    var sumOfSquares = 0;
-    for (var i = 0; i < x.length; i++) {
-        sumOfSquares += Math.pow(x[i], 2);
-    }
-
-    return Math.sqrt(sumOfSquares / x.length);
-}
-
-/**
- * A [Fisher-Yates shuffle](http://en.wikipedia.org/wiki/Fisher%E2%80%93Yates_shuffle)
- * in-place - which means that it **will change the order of the original
- * array by reference**.
- *
- * This is an algorithm that generates a random [permutation](https://en.wikipedia.org/wiki/Permutation)
- * of a set.
- *
- * @param {Array} x sample of one or more numbers
- * @param {Function} [randomSource=Math.random] an optional entropy source that
- * returns numbers between 0 inclusive and 1 exclusive: the range [0, 1)
- * @returns {Array} x
- * @example
- * var x = [1, 2, 3, 4];
- * shuffleInPlace(x);
- * // x is shuffled to a value like [2, 1, 4, 3]
- */
-function shuffleInPlace(x, randomSource) {
-    // a custom random number source can be provided if you want to use
-    // a fixed seed or another random number generator, like
-    // [random-js](https://www.npmjs.org/package/random-js)
-    randomSource = randomSource || Math.random;
-
-    // store the current length of the x to determine
-    // when no elements remain to shuffle.
-    var length = x.length;
-
-    // temporary is used to hold an item when it is being
-    // swapped between indices.
-    var temporary;
-
-    // The index to swap at each stage.
-    var index;
-
-    // While there are still items to shuffle
-    while (length > 0) {
-        // choose a random index within the subset of the array
-        // that is not yet shuffled
-        index = Math.floor(randomSource() * length--);
-
-        // store the value that we'll move temporarily
-        temporary = x[length];
-
-        // swap the value at `x[length]` with `x[index]`
-        x[length] = x[index];
-        x[index] = temporary;
-    }
-
-    return x;
-}
-
-/**
- * A [Fisher-Yates shuffle](http://en.wikipedia.org/wiki/Fisher%E2%80%93Yates_shuffle)
- * is a fast way to create a random permutation of a finite set. This is
- * a function around `shuffle_in_place` that adds the guarantee that
- * it will not modify its input.
- *
- * @param {Array} x sample of 0 or more numbers
- * @param {Function} [randomSource=Math.random] an optional entropy source that
- * returns numbers between 0 inclusive and 1 exclusive: the range [0, 1)
- * @return {Array} shuffled version of input
- * @example
- * var shuffled = shuffle([1, 2, 3, 4]);
- * shuffled; // = [2, 3, 1, 4] or any other random permutation
- */
-function shuffle(x, randomSource) {
-    // slice the original array so that it is not modified
-    var sample = x.slice();
-
-    // and then shuffle that shallow-copied array, in place
-    return shuffleInPlace(sample, randomSource);
-}
-
-/**
- * Create a [simple random sample](http://en.wikipedia.org/wiki/Simple_random_sample)
- * from a given array of `n` elements.
- *
- * The sampled values will be in any order, not necessarily the order
- * they appear in the input.
- *
- * @param {Array<any>} x input array. can contain any type
- * @param {number} n count of how many elements to take
- * @param {Function} [randomSource=Math.random] an optional entropy source that
- * returns numbers between 0 inclusive and 1 exclusive: the range [0, 1)
- * @return {Array} subset of n elements in original array
- *
- * @example
- * var values = [1, 2, 4, 5, 6, 7, 8, 9];
- * sample(values, 3); // returns 3 random values, like [2, 5, 8];
- */
-function sample(x, n, randomSource) {
-    // shuffle the original array using a fisher-yates shuffle
-    var shuffled = shuffle(x, randomSource);
-
-    // and then return a subset of it - the first `n` elements.
-    return shuffled.slice(0, n);
-}
-
-/**
- * [Sample covariance](https://en.wikipedia.org/wiki/Sample_mean_and_covariance) of two datasets:
- * how much do the two datasets move together?
- * x and y are two datasets, represented as arrays of numbers.
- *
- * @param {Array<number>} x a sample of two or more data points
- * @param {Array<number>} y a sample of two or more data points
- * @throws {Error} if x and y do not have equal lengths
- * @throws {Error} if x or y have length of one or less
- * @returns {number} sample covariance
- * @example
- * sampleCovariance([1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]); // => -3.5
- */
-function sampleCovariance(x, y) {
-    // The two datasets must have the same length which must be more than 1
-    if (x.length !== y.length) {
-        throw new Error("sampleCovariance requires samples with equal lengths");
-    }
-
-    if (x.length < 2) {
-        throw new Error(
-            "sampleCovariance requires at least two data points in each sample"
-        );
-    }
-
-    // determine the mean of each dataset so that we can judge each
-    // value of the dataset fairly as the difference from the mean. this
-    // way, if one dataset is [1, 2, 3] and [2, 3, 4], their covariance
-    // does not suffer because of the difference in absolute values
-    var xmean = simple_statistics_mean(x);
-    var ymean = simple_statistics_mean(y);
-    var sum = 0;
-
-    // for each pair of values, the covariance increases when their
-    // difference from the mean is associated - if both are well above
-    // or if both are well below
-    // the mean, the covariance increases significantly.
-    for (var i = 0; i < x.length; i++) {
-        sum += (x[i] - xmean) * (y[i] - ymean);
-    }
-
-    // this is Bessels' Correction: an adjustment made to sample statistics
-    // that allows for the reduced degree of freedom entailed in calculating
-    // values from samples rather than complete populations.
-    var besselsCorrection = x.length - 1;
-
-    // the covariance is weighted by the length of the datasets.
-    return sum / besselsCorrection;
-}
-
-/**
- * The [correlation](http://en.wikipedia.org/wiki/Correlation_and_dependence) is
- * a measure of how correlated two datasets are, between -1 and 1
- *
- * @param {Array<number>} x first input
- * @param {Array<number>} y second input
- * @returns {number} sample correlation
- * @example
- * sampleCorrelation([1, 2, 3, 4, 5, 6], [2, 2, 3, 4, 5, 60]).toFixed(2);
- * // => '0.69'
- */
-function sampleCorrelation(x, y) {
-    var cov = sampleCovariance(x, y);
-    var xstd = sampleStandardDeviation(x);
-    var ystd = sampleStandardDeviation(y);
-
-    return cov / xstd / ystd;
-}
-
-/**
- * [Kurtosis](http://en.wikipedia.org/wiki/Kurtosis) is
- * a measure of the heaviness of a distribution's tails relative to its
- * variance. The kurtosis value can be positive or negative, or even undefined.
- *
- * Implementation is based on Fisher's excess kurtosis definition and uses
- * unbiased moment estimators. This is the version found in Excel and available
- * in several statistical packages, including SAS and SciPy.
- *
- * @param {Array<number>} x a sample of 4 or more data points
- * @returns {number} sample kurtosis
- * @throws {Error} if x has length less than 4
- * @example
- * sampleKurtosis([1, 2, 2, 3, 5]); // => 1.4555765595463122
- */
-function sampleKurtosis(x) {
-    var n = x.length;
-
-    if (n < 4) {
-        throw new Error("sampleKurtosis requires at least four data points");
-    }
-
-    var meanValue = simple_statistics_mean(x);
-    var tempValue;
-    var secondCentralMoment = 0;
-    var fourthCentralMoment = 0;
-
-    for (var i = 0; i < n; i++) {
-        tempValue = x[i] - meanValue;
-        secondCentralMoment += tempValue * tempValue;
-        fourthCentralMoment += tempValue * tempValue * tempValue * tempValue;
-    }
-
-    return (
-        ((n - 1) / ((n - 2) * (n - 3))) *
-        ((n * (n + 1) * fourthCentralMoment) /
-            (secondCentralMoment * secondCentralMoment) -
-            3 * (n - 1))
-    );
-}
-
-/**
- * Rank values, giving tied values the average of the ranks they span.
- *
- * Spearman's rho is defined on these midranks. Assigning tied values
- * distinct consecutive ranks instead would make the rank of a value depend
- * on where it happens to sit in the input array, and therefore make the
- * correlation depend on the order the pairs are listed in.
- *
- * @private
- * @param {Array<number>} values input
- * @returns {Array<number>} ranks, in the order of the input
- */
-function midranks(values) {
-    var order = values
-        .map(function (value, index) { return [value, index]; })
-        .sort(function (a, b) { return a[0] - b[0]; });
-
-    var ranks = Array(values.length);
-    var i = 0;
-    while (i < order.length) {
-        // Extend j across every value tied with the one at i.
-        var j = i;
-        while (j + 1 < order.length && order[j + 1][0] === order[i][0]) {
-            j++;
-        }
-        var rank = (i + j) / 2;
-        for (var k = i; k <= j; k++) {
-            ranks[order[k][1]] = rank;
-        }
-        i = j + 1;
-    }
-    return ranks;
-}
-
-/**
- * The [rank correlation](https://en.wikipedia.org/wiki/Rank_correlation) is
- * a measure of the strength of monotonic relationship between two arrays
- *
- * Tied values share the average of the ranks they span, so the result
- * depends only on the paired data and not on the order the pairs are given
- * in. When either input has no rank variance the correlation is undefined
- * and the result is `NaN`.
- *
- * @param {Array<number>} x first input
- * @param {Array<number>} y second input
- * @returns {number} sample rank correlation
- * @example
- * sampleRankCorrelation([1, 2, 3, 4, 5], [1, 4, 9, 16, 25]);
- * // => 1
- */
-function sampleRankCorrelation(x, y) {
-    return sampleCorrelation(midranks(x), midranks(y));
-}
-
-/**
- * [Skewness](http://en.wikipedia.org/wiki/Skewness) is
- * a measure of the extent to which a probability distribution of a
- * real-valued random variable "leans" to one side of the mean.
- * The skewness value can be positive or negative, or even undefined.
- *
- * Implementation is based on the adjusted Fisher-Pearson standardized
- * moment coefficient, which is the version found in Excel and several
- * statistical packages including Minitab, SAS and SPSS.
- *
- * Pass `biased` to opt into the biased coefficient instead, which is the
- * population moment ratio `m3 / m2^(3/2)`. That is what R reports and what
- * scipy returns by default; the adjusted coefficient above is scipy's
- * `bias=False`. The two differ by a factor of `sqrt(n * (n - 1)) / (n - 2)`.
- *
- * @since 4.1.0
- * @param {Array<number>} x a sample of 3 or more data points
- * @param {boolean} [biased=false] if true, return the biased coefficient
- * @returns {number} sample skewness
- * @throws {Error} if x has length less than 3
- * @example
- * sampleSkewness([2, 4, 6, 3, 1]); // => 0.590128656384365
- * sampleSkewness([2, 4, 6, 3, 1], true); // => 0.3958703373438167
- */
-function sampleSkewness(x, biased) {
-    if ( biased === void 0 ) biased = false;
-
-    if (x.length < 3) {
-        throw new Error("sampleSkewness requires at least three data points");
-    }
-
-    var meanValue = simple_statistics_mean(x);
-    var tempValue;
-    var sumSquaredDeviations = 0;
-    var sumCubedDeviations = 0;
-
-    for (var i = 0; i < x.length; i++) {
-        tempValue = x[i] - meanValue;
-        sumSquaredDeviations += tempValue * tempValue;
-        sumCubedDeviations += tempValue * tempValue * tempValue;
-    }
-
-    var n = x.length;
-
-    if (biased) {
-        // The population moments, without Bessel's correction: the biased
-        // coefficient is the third central moment over the second raised
-        // to three halves.
-        var secondCentralMoment = sumSquaredDeviations / n;
-        var thirdCentralMoment = sumCubedDeviations / n;
-
-        return thirdCentralMoment / Math.pow(secondCentralMoment, 3 / 2);
-    }
-
-    // this is Bessels' Correction: an adjustment made to sample statistics
-    // that allows for the reduced degree of freedom entailed in calculating
-    // values from samples rather than complete populations.
-    var besselsCorrection = x.length - 1;
-
-    // Find the mean value of that list
-    var theSampleStandardDeviation = Math.sqrt(
-        sumSquaredDeviations / besselsCorrection
-    );
-
-    var cubedS = Math.pow(theSampleStandardDeviation, 3);
-
-    return (n * sumCubedDeviations) / ((n - 1) * (n - 2) * cubedS);
-}
-
-/**
- * Sampling with replacement is a type of sampling that allows the same
- * item to be picked out of a population more than once.
- *
- * @param {Array<*>} x an array of any kind of value
- * @param {number} n count of how many elements to take
- * @param {Function} [randomSource=Math.random] an optional entropy source that
- * returns numbers between 0 inclusive and 1 exclusive: the range [0, 1)
- * @return {Array} n sampled items from the population
- * @example
- * var values = [1, 2, 3, 4];
- * sampleWithReplacement(values, 2); // returns 2 random values, like [2, 4];
- */
-function sampleWithReplacement(x, n, randomSource) {
-    if (x.length === 0) {
-        return [];
-    }
-
-    // a custom random number source can be provided if you want to use
-    // a fixed seed or another random number generator, like
-    // [random-js](https://www.npmjs.org/package/random-js)
-    randomSource = randomSource || Math.random;
-
-    var length = x.length;
-    var sample = [];
-
-    for (var i = 0; i < n; i++) {
-        var index = Math.floor(randomSource() * length);
-
-        sample.push(x[index]);
-    }
-
-    return sample;
-}
-
-/**
- * The [root mean square](https://en.wikipedia.org/wiki/Root_mean_square)
- * computed by scaling, which is an equivalent way of computing
- * `rootMeanSquare` suitable for values whose squares leave floating point
- * range.
- *
- * `rootMeanSquare` sums the squares directly, so it returns `Infinity` once
- * a value exceeds about 1e154 and `0` once every value falls below about
- * 1e-162. This function divides through by the largest magnitude first, so
- * the squares it sums are all at most one.
- *
- * It runs in `O(n)`, linear time, with respect to the length of the array,
- * in two passes rather than one.
- *
- * @param {Array<number>} x a sample of one or more data points
- * @returns {number} root mean square
- * @throws {Error} if x is empty
- * @example
- * scaledRootMeanSquare([-1, 1, -1, 1]); // => 1
- * scaledRootMeanSquare([1e200, 2e200, 3e200]); // => 2.1602468994692866e+200
- */
-function scaledRootMeanSquare(x) {
-    if (x.length === 0) {
-        throw new Error(
-            "scaledRootMeanSquare requires at least one data point"
-        );
-    }
-
-    var max = 0;
-    for (var i = 0; i < x.length; i++) {
-        var magnitude = Math.abs(x[i]);
-        max = Math.max(max, magnitude);
-    }
-
-    // Every value is zero, and the division below would be 0 / 0.
-    if (max === 0) {
-        return 0;
-    }
-
-    // An infinite or missing largest value cannot be scaled away, and
-    // dividing by it would turn the result into NaN. Report it as
-    // `rootMeanSquare` does.
-    if (!Number.isFinite(max)) {
-        return max;
-    }
-
-    var sumOfSquares = 0;
-    for (var i$1 = 0; i$1 < x.length; i$1++) {
-        var scaled = x[i$1] / max;
-        sumOfSquares += scaled * scaled;
-    }
-
-    return max * Math.sqrt(sumOfSquares / x.length);
-}
-
-/**
- * The [variance](http://en.wikipedia.org/wiki/Variance)
- * is the sum of squared deviations from the mean.
- *
- * This is an implementation of variance, not sample variance:
- * see the `sampleVariance` method if you want a sample measure.
- *
- * @param {Array<number>} x a population of one or more data points
- * @returns {number} variance: a value greater than or equal to zero.
- * zero indicates that all values are identical.
- * @throws {Error} if x's length is 0
- * @example
- * variance([1, 2, 3, 4, 5, 6]); // => 2.9166666666666665
- */
-function simple_statistics_variance(x) {
-    if (x.length === 0) {
-        throw new Error("variance requires at least one data point");
-    }
-
-    // Find the mean of squared deviations between the
-    // mean value and each value.
-    return sumNthPowerDeviations(x, 2) / x.length;
-}
-
-/**
- * The [standard deviation](http://en.wikipedia.org/wiki/Standard_deviation)
- * is the square root of the variance. This is also known as the population
- * standard deviation. It's useful for measuring the amount
- * of variation or dispersion in a set of values.
- *
- * Standard deviation is only appropriate for full-population knowledge: for
- * samples of a population, {@link sampleStandardDeviation} is
- * more appropriate.
- *
- * @param {Array<number>} x input
- * @returns {number} standard deviation
- * @example
- * variance([2, 4, 4, 4, 5, 5, 7, 9]); // => 4
- * standardDeviation([2, 4, 4, 4, 5, 5, 7, 9]); // => 2
- */
-function standardDeviation(x) {
-    if (x.length === 1) {
-        return 0;
-    }
-    var v = simple_statistics_variance(x);
-    return Math.sqrt(v);
-}
-
-/**
- * When removing a value from a list, one does not have to necessary
- * recompute the mean of the list in linear time. They can instead use
- * this function to compute the new mean by providing the current mean,
- * the number of elements in the list that produced it and the value to remove.
- *
- * @since 3.0.0
- * @param {number} mean current mean
- * @param {number} n number of items in the list
- * @param {number} value the value to remove
- * @returns {number} the new mean
- *
- * @example
- * subtractFromMean(20.5, 6, 53); // => 14
- */
-function subtractFromMean(mean, n, value) {
-    return (mean * n - value) / (n - 1);
-}
-
-/**
- * This is to compute [a one-sample t-test](https://en.wikipedia.org/wiki/Student%27s_t-test#One-sample_t-test), comparing the mean
- * of a sample to a known value, x.
- *
- * in this case, we're trying to determine whether the
- * population mean is equal to the value that we know, which is `x`
- * here. Usually the results here are used to look up a
- * [p-value](http://en.wikipedia.org/wiki/P-value), which, for
- * a certain level of significance, will let you determine that the
- * null hypothesis can or cannot be rejected.
- *
- * @param {Array<number>} x sample of one or more numbers
- * @param {number} expectedValue expected value of the population mean
- * @returns {number} value
- * @example
- * tTest([1, 2, 3, 4, 5, 6], 3.385).toFixed(2); // => '0.16'
- */
-function simple_statistics_tTest(x, expectedValue) {
-    // The mean of the sample
-    var sampleMean = simple_statistics_mean(x);
-
-    // The standard deviation of the sample
-    var sd = standardDeviation(x);
-
-    // Square root the length of the sample
-    var rootN = Math.sqrt(x.length);
-
-    // returning the t value
-    return (sampleMean - expectedValue) / (sd / rootN);
-}
-
-/**
- * This is to compute [two sample t-test](http://en.wikipedia.org/wiki/Student's_t-test).
- * Tests whether "mean(X)-mean(Y) = difference", (
- * in the most common case, we often have `difference == 0` to test if two samples
- * are likely to be taken from populations with the same mean value) with
- * no prior knowledge on standard deviations of both samples
- * other than the fact that they have the same standard deviation.
- *
- * Usually the results here are used to look up a
- * [p-value](http://en.wikipedia.org/wiki/P-value), which, for
- * a certain level of significance, will let you determine that the
- * null hypothesis can or cannot be rejected.
- *
- * `diff` can be omitted if it equals 0.
- *
- * [This is used to reject](https://en.wikipedia.org/wiki/Exclusion_of_the_null_hypothesis)
- * a null hypothesis that the two populations that have been sampled into
- * `sampleX` and `sampleY` are equal to each other.
- *
- * @param {Array<number>} sampleX a sample as an array of numbers
- * @param {Array<number>} sampleY a sample as an array of numbers
- * @param {number} [difference=0]
- * @returns {number|null} test result
- *
- * @example
- * tTestTwoSample([1, 2, 3, 4], [3, 4, 5, 6], 0); // => -2.1908902300206643
- */
-function tTestTwoSample(sampleX, sampleY, difference) {
-    var n = sampleX.length;
-    var m = sampleY.length;
-
-    // If either sample doesn't actually have any values, we can't
-    // compute this at all, so we return `null`.
-    if (!n || !m) {
-        return null;
-    }
-
-    // default difference (mu) is zero
-    if (!difference) {
-        difference = 0;
-    }
-
-    var meanX = simple_statistics_mean(sampleX);
-    var meanY = simple_statistics_mean(sampleY);
-    var sampleVarianceX = sampleVariance(sampleX);
-    var sampleVarianceY = sampleVariance(sampleY);
-
-    if (
-        typeof meanX === "number" &&
-        typeof meanY === "number" &&
-        typeof sampleVarianceX === "number" &&
-        typeof sampleVarianceY === "number"
-    ) {
-        var weightedVariance =
-            ((n - 1) * sampleVarianceX + (m - 1) * sampleVarianceY) /
-            (n + m - 2);
-
-        return (
-            (meanX - meanY - difference) /
-            Math.sqrt(weightedVariance * (1 / n + 1 / m))
-        );
-    }
-}
-
-/**
- * Validate values and weights for weighted statistics and return the total
- * weight.
- *
- * @param {Array<number>} x input values
- * @param {Array<number>} weights weights for each input value
- * @param {string} name function name for error messages
- * @returns {number} total weight
- * @private
- */
-function validateWeightedInput(x, weights, name) {
-    if (x.length === 0) {
-        throw new Error((name + " requires at least one data point"));
-    }
-
-    if (x.length !== weights.length) {
-        throw new Error(
-            (name + " requires values and weights to be the same length")
-        );
-    }
-
-    var totalWeight = 0;
-
-    for (var i = 0; i < weights.length; i++) {
-        if (weights[i] < 0) {
-            throw new Error((name + " requires weights to be non-negative"));
-        }
-
-        totalWeight += weights[i];
-    }
-
-    if (totalWeight === 0) {
-        throw new Error((name + " requires at least one positive weight"));
-    }
-
-    return totalWeight;
-}
-
-/**
- * [Weighted least squares](https://en.wikipedia.org/wiki/Weighted_least_squares)
- * fits a line through a set of coordinates in which some observations count
- * for more than others, which is what R's `lm()` does when given a `weights`
- * argument. `linearRegression` is the special case where every weight is
- * equal.
- *
- * A weight of zero drops its observation from the fit. Weights are relative,
- * so scaling all of them by the same factor leaves the line unchanged.
- *
- * @param {Array<Array<number>>} data an array of two-element arrays,
- * like `[[0, 1], [2, 3]]`
- * @param {Array<number>} weights weight for each coordinate
- * @returns {Object} object containing slope and intersect of regression line
- * @throws {Error} if data is empty, weights is a different length than data,
- * all weights are zero, or a weight is negative
- * @example
- * weightedLinearRegression([[0, 0], [1, 1], [2, 2]], [1, 1, 1]); // => { m: 1, b: 0 }
- */
-function weightedLinearRegression(data, weights) {
-    var totalWeight = validateWeightedInput(
-        data,
-        weights,
-        "weightedLinearRegression"
-    );
-
-    // With one point the slope is unconstrained, so match `linearRegression`
-    // and take the horizontal line through it.
-    if (data.length === 1) {
-        return { m: 0, b: data[0][1] };
-    }
-
-    // The weighted means of x and y. Centering on them before accumulating
-    // the cross products keeps the sums small when the coordinates are not.
-    var sumWeightedX = 0;
-    var sumWeightedY = 0;
-    for (var i = 0; i < data.length; i++) {
-        sumWeightedX += weights[i] * data[i][0];
-        sumWeightedY += weights[i] * data[i][1];
-    }
-    var meanX = sumWeightedX / totalWeight;
-    var meanY = sumWeightedY / totalWeight;
-
-    var sumXY = 0;
-    var sumXX = 0;
-    for (var i$1 = 0; i$1 < data.length; i$1++) {
-        var deviationX = data[i$1][0] - meanX;
-        sumXY += weights[i$1] * deviationX * (data[i$1][1] - meanY);
-        sumXX += weights[i$1] * deviationX * deviationX;
-    }
-
-    var m = sumXY / sumXX;
-
-    return { m: m, b: meanY - m * meanX };
-}
-
-/**
- * The [weighted mean](https://en.wikipedia.org/wiki/Weighted_arithmetic_mean),
- * _also known as weighted average_, is the sum of each value multiplied by its
- * weight, divided by the total weight.
- *
- * The weighted values are accumulated with the same
- * [Kahan-Babuska](https://pdfs.semanticscholar.org/1760/7d467cda1d0277ad272deb2113533131dc09.pdf)
- * correction that {@link sum} uses, so that terms which cancel do not lose
- * precision. The correction is applied in a single pass, without building an
- * intermediate array.
- *
- * This runs in `O(n)`, linear time, with respect to the length of the array.
- *
- * @param {Array<number>} x sample of one or more data points
- * @param {Array<number>} weights non-negative weights for each data point
- * @throws {Error} if x is empty, weights is a different length than x, all weights are zero, or a weight is negative
- * @returns {number} weighted mean
- * @example
- * weightedMean([80, 90, 100], [1, 1, 2]); // => 92.5
- */
-function weightedMean(x, weights) {
-    var totalWeight = validateWeightedInput(x, weights, "weightedMean");
-
-    var weightedSum = x[0] * weights[0];
-    var correction = 0;
-    var transition;
-    var value;
-
-    for (var i = 1; i < x.length; i++) {
-        value = x[i] * weights[i];
-        transition = weightedSum + value;
-
-        if (Math.abs(weightedSum) >= Math.abs(value)) {
-            correction += weightedSum - transition + value;
-        } else {
-            correction += value - transition + weightedSum;
-        }
-
-        weightedSum = transition;
-    }
-
-    return (weightedSum + correction) / totalWeight;
-}
-
-/**
- * The weighted quantile is the value whose cumulative weight reaches the
- * requested probability.
- *
- * This implementation sorts value/weight pairs by value, then returns the
- * first value where cumulative weight is greater than or equal to `p` times the
- * total weight. When p is an array, the result is also an array containing the
- * appropriate weighted quantiles in input order.
- *
- * @param {Array<number>} x sample of one or more data points
- * @param {Array<number>} weights non-negative weights for each data point
- * @param {Array<number> | number} p the desired quantile, as a number between 0 and 1
- * @throws {Error} if x is empty, weights is a different length than x, all weights are zero, a weight is negative, or p is outside of the range from 0 to 1
- * @returns {number} weighted quantile
- * @example
- * weightedQuantile([1, 2, 3], [1, 1, 2], 0.5); // => 2
- */
-function weightedQuantile(x, weights, p) {
-    var totalWeight = validateWeightedInput(x, weights, "weightedQuantile");
-    var sorted = [];
-
-    for (var i = 0; i < x.length; i++) {
-        sorted.push([x[i], weights[i]]);
-    }
-
-    sorted.sort(compareValue);
-
-    if (Array.isArray(p)) {
-        var results = [];
-
-        for (var i$1 = 0; i$1 < p.length; i$1++) {
-            results[i$1] = weightedQuantileSorted(sorted, totalWeight, p[i$1]);
-        }
-
-        return results;
-    }
-
-    return weightedQuantileSorted(sorted, totalWeight, p);
-}
-
-function weightedQuantileSorted(sorted, totalWeight, p) {
-    if (p < 0 || p > 1) {
-        throw new Error("quantiles must be between 0 and 1");
-    }
-
-    if (p === 0) {
-        return sorted[0][0];
-    }
-
-    var threshold = p * totalWeight;
-    var cumulativeWeight = 0;
-
-    for (var i = 0; i < sorted.length; i++) {
-        cumulativeWeight += sorted[i][1];
-
-        if (cumulativeWeight >= threshold) {
-            return sorted[i][0];
-        }
-    }
-
-    return sorted[sorted.length - 1][0];
-}
-
-function compareValue(a, b) {
-    return a[0] - b[0];
-}
-
-/**
- * The [weighted variance](https://en.wikipedia.org/wiki/Weighted_arithmetic_mean#Weighted_sample_variance)
- * is the average weighted squared deviation from the weighted mean.
- *
- * This is a population weighted variance: see the `variance` method for the
- * unweighted population variance.
- *
- * @param {Array<number>} x population of one or more data points
- * @param {Array<number>} weights non-negative weights for each data point
- * @throws {Error} if x is empty, weights is a different length than x, all weights are zero, or a weight is negative
- * @returns {number} weighted variance
- * @example
- * weightedVariance([2, 4, 4, 4, 5, 5, 7, 9], [1, 1, 1, 1, 1, 1, 1, 1]); // => 4
- */
-function weightedVariance(x, weights) {
-    var totalWeight = validateWeightedInput(x, weights, "weightedVariance");
-    var mean = weightedMean(x, weights);
-    var weightedSumSquaredDeviations = 0;
-
-    for (var i = 0; i < x.length; i++) {
-        var deviation = x[i] - mean;
-        weightedSumSquaredDeviations += weights[i] * deviation * deviation;
-    }
-
-    return weightedSumSquaredDeviations / totalWeight;
-}
-
-/**
- * The [weighted standard deviation](https://en.wikipedia.org/wiki/Standard_deviation)
- * is the square root of the weighted variance.
- *
- * This is a population weighted standard deviation.
- *
- * @param {Array<number>} x population of one or more data points
- * @param {Array<number>} weights non-negative weights for each data point
- * @throws {Error} if x is empty, weights is a different length than x, all weights are zero, or a weight is negative
- * @returns {number} weighted standard deviation
- * @example
- * weightedStandardDeviation([2, 4, 4, 4, 5, 5, 7, 9], [1, 1, 1, 1, 1, 1, 1, 1]); // => 2
- */
-function weightedStandardDeviation(x, weights) {
-    return Math.sqrt(weightedVariance(x, weights));
-}
-
-/**
- * This function calculates the Wilcoxon rank sum statistic for the first sample
- * with respect to the second. The Wilcoxon rank sum test is a non-parametric
- * alternative to the t-test which is equivalent to the
- * [Mann-Whitney U test](https://en.wikipedia.org/wiki/Mann%E2%80%93Whitney_U_test).
- * The statistic is calculated by pooling all the observations together, ranking them,
- * and then summing the ranks associated with one of the samples. If this rank sum is
- * sufficiently large or small we reject the hypothesis that the two samples come
- * from the same distribution in favor of the alternative that one is shifted with
- * respect to the other.
- *
- * @param {Array<number>} sampleX a sample as an array of numbers
- * @param {Array<number>} sampleY a sample as an array of numbers
- * @returns {number} rank sum for sampleX
- *
- * @example
- * wilcoxonRankSum([1, 4, 8], [9, 12, 15]); // => 6
- */
-function wilcoxonRankSum(sampleX, sampleY) {
-    if (!sampleX.length || !sampleY.length) {
-        throw new Error("Neither sample can be empty");
-    }
-
-    var pooledSamples = sampleX
-        .map(function (x) { return ({ label: "x", value: x }); })
-        .concat(sampleY.map(function (y) { return ({ label: "y", value: y }); }))
-        .sort(function (a, b) { return a.value - b.value; });
-
-    for (var rank = 0; rank < pooledSamples.length; rank++) {
-        pooledSamples[rank].rank = rank;
-    }
-
-    var tiedRanks = [pooledSamples[0].rank];
-    for (var i = 1; i < pooledSamples.length; i++) {
-        if (pooledSamples[i].value === pooledSamples[i - 1].value) {
-            tiedRanks.push(pooledSamples[i].rank);
-            if (i === pooledSamples.length - 1) {
-                replaceRanksInPlace(pooledSamples, tiedRanks);
-            }
-        } else {
-            if (tiedRanks.length > 1) {
-                replaceRanksInPlace(pooledSamples, tiedRanks);
-            }
-            tiedRanks = [pooledSamples[i].rank];
-        }
-    }
-
-    function replaceRanksInPlace(pooledSamples, tiedRanks) {
-        var average = (tiedRanks[0] + tiedRanks[tiedRanks.length - 1]) / 2;
-        for (var i = 0; i < tiedRanks.length; i++) {
-            pooledSamples[tiedRanks[i]].rank = average;
-        }
-    }
-
-    var rankSum = 0;
-
-    for (var i$1 = 0; i$1 < pooledSamples.length; i$1++) {
-        var sample = pooledSamples[i$1];
-        if (sample.label === "x") {
-            rankSum += sample.rank + 1;
-        }
-    }
-
-    return rankSum;
-}
-
-/**
- * We use `ε`, epsilon, as a stopping criterion when we want to iterate
- * until we're "close enough". Epsilon is a very small number: for
- * simple statistics, that number is **0.0001**
- *
- * This is used in calculations like the binomialDistribution, in which
- * the process of finding a value is [iterative](https://en.wikipedia.org/wiki/Iterative_method):
- * it progresses until it is close enough.
- *
- * Below is an example of using epsilon in [gradient descent](https://en.wikipedia.org/wiki/Gradient_descent),
- * where we're trying to find a local minimum of a function's derivative,
- * given by the `fDerivative` method.
- *
- * @example
- * // From calculation, we expect that the local minimum occurs at x=9/4
- * var x_old = 0;
- * // The algorithm starts at x=6
- * var x_new = 6;
- * var stepSize = 0.01;
- *
- * function fDerivative(x) {
- *   return 4 * Math.pow(x, 3) - 9 * Math.pow(x, 2);
- * }
- *
- * // The loop runs until the difference between the previous
- * // value and the current value is smaller than epsilon - a rough
- * // meaure of 'close enough'
- * while (Math.abs(x_new - x_old) > ss.epsilon) {
- *   x_old = x_new;
- *   x_new = x_old - stepSize * fDerivative(x_old);
- * }
- *
- * console.log('Local minimum occurs at', x_new);
- */
-var epsilon = 0.0001;
-
-/**
- * Relative error.
- *
- * This is more difficult to calculate than it first appears [1,2].  The usual
- * formula for the relative error between an actual value A and an expected
- * value E is `|(A-E)/E|`, but:
- *
- * 1. If the expected value is 0, any other value has infinite relative error,
- *    which is counter-intuitive: if the expected voltage is 0, getting 1/10th
- *    of a volt doesn't feel like an infinitely large error.
- *
- * 2. This formula does not satisfy the mathematical definition of a metric [3].
- *    [4] solved this problem by defining the relative error as `|ln(|A/E|)|`,
- *    but that formula only works if all values are positive: for example, it
- *    reports the relative error of -10 and 10 as 0.
- *
- * Our implementation sticks with convention and returns:
- *
- * - 0 if the actual and expected values are both zero
- * - Infinity if the actual value is non-zero and the expected value is zero
- * - `|(A-E)/E|` in all other cases
- *
- * [1] https://math.stackexchange.com/questions/677852/how-to-calculate-relative-error-when-true-value-is-zero
- * [2] https://en.wikipedia.org/wiki/Relative_change_and_difference
- * [3] https://en.wikipedia.org/wiki/Metric_(mathematics)#Definition
- * [4] F.W.J. Olver: "A New Approach to Error Arithmetic." SIAM Journal on
- *     Numerical Analysis, 15(2), 1978, 10.1137/0715024.
- *
- * @param {number} actual The actual value.
- * @param {number} expected The expected value.
- * @return {number} The relative error.
- */
-function relativeError(actual, expected) {
-    // These lines are actually covered by tests, but it seems
-    // like c8 has a bug that marks them as not covered.
-    /* c8 ignore start */
-    if (actual === 0 && expected === 0) {
-        return 0;
-    }
-    /* c8 ignore end */
-    return Math.abs((actual - expected) / expected);
-}
-
-/**
- * Approximate equality.
- *
- * @param {number} actual The value to be tested.
- * @param {number} expected The reference value.
- * @param {number} [tolerance=epsilon] The acceptable relative difference.
- * @return {boolean} Whether numbers are within tolerance.
- */
-function approxEqual(actual, expected, tolerance) {
-    if ( tolerance === void 0 ) tolerance = epsilon;
-
-    return relativeError(actual, expected) <= tolerance;
-}
-
-/**
- * [Bayesian Classifier](http://en.wikipedia.org/wiki/Naive_Bayes_classifier)
- *
- * This is a naïve bayesian classifier that takes
- * singly-nested objects.
- *
- * @class
- * @example
- * var bayes = new BayesianClassifier();
- * bayes.train({
- *   species: 'Cat'
- * }, 'animal');
- * var result = bayes.score({
- *   species: 'Cat'
- * })
- * // result
- * // {
- * //   animal: 1
- * // }
- */
-var BayesianClassifier = function BayesianClassifier() {
-    // The number of items that are currently
-    // classified in the model
-    this.totalCount = 0;
-    // Every item classified in the model
-    this.data = {};
-};
-
-/**
- * Train the classifier with a new item, which has a single
- * dimension of Javascript literal keys and values.
- *
- * @param {Object} item an object with singly-deep properties
- * @param {string} category the category this item belongs to
- * @return {undefined} adds the item to the classifier
- */
-BayesianClassifier.prototype.train = function train (item, category) {
-    // If the data object doesn't have any values
-    // for this category, create a new object for it.
-    if (!this.data[category]) {
-        this.data[category] = {};
-    }
-
-    // Iterate through each key in the item.
-    for (var k in item) {
-        var v = item[k];
-        // Initialize the nested object `data[category][k][item[k]]`
-        // with an object of keys that equal 0.
-        if (this.data[category][k] === undefined) {
-            this.data[category][k] = {};
-        }
-        if (this.data[category][k][v] === undefined) {
-            this.data[category][k][v] = 0;
-        }
-
-        // And increment the key for this key/value combination.
-        this.data[category][k][v]++;
-    }
-
-    // Increment the number of items classified
-    this.totalCount++;
-};
-
-/**
- * Generate a score of how well this item matches all
- * possible categories based on its attributes
- *
- * @param {Object} item an item in the same format as with train
- * @returns {Object} of probabilities that this item belongs to a
- * given category.
- */
-BayesianClassifier.prototype.score = function score (item) {
-    // Initialize an empty array of odds per category.
-    var odds = {};
-    var category;
-    // Iterate through each key in the item,
-    // then iterate through each category that has been used
-    // in previous calls to `.train()`
-    for (var k in item) {
-        var v = item[k];
-        for (category in this.data) {
-            // Create an empty object for storing key - value combinations
-            // for this category, keeping combinations already collected
-            // from earlier properties of the same item.
-            if (odds[category] === undefined) {
-                odds[category] = {};
-            }
-
-            // If this item doesn't even have a property, it counts for nothing,
-            // but if it does have the property that we're looking for from
-            // the item to categorize, it counts based on how popular it is
-            // versus the whole population.
-            if (this.data[category][k]) {
-                odds[category][k + "_" + v] =
-                    (this.data[category][k][v] || 0) / this.totalCount;
-            } else {
-                odds[category][k + "_" + v] = 0;
-            }
-        }
-    }
-
-    // Set up a new object that will contain sums of these odds by category
-    var oddsSums = {};
-
-    for (category in odds) {
-        // Tally all of the odds for each category-combination pair -
-        // the non-existence of a category does not add anything to the
-        // score.
-        oddsSums[category] = 0;
-        for (var combination in odds[category]) {
-            oddsSums[category] += odds[category][combination];
-        }
-    }
-
-    return oddsSums;
-};
-
-/**
- * The [Bernoulli distribution](http://en.wikipedia.org/wiki/Bernoulli_distribution)
- * is the probability discrete
- * distribution of a random variable which takes value 1 with success
- * probability `p` and value 0 with failure
- * probability `q` = 1 - `p`. It can be used, for example, to represent the
- * toss of a coin, where "1" is defined to mean "heads" and "0" is defined
- * to mean "tails" (or vice versa). It is
- * a special case of a Binomial Distribution
- * where `n` = 1.
- *
- * @param {number} p input value, between 0 and 1 inclusive
- * @returns {number[]} values of bernoulli distribution at this point
- * @throws {Error} if p is outside 0 and 1
- * @example
- * bernoulliDistribution(0.3); // => [0.7, 0.3]
- */
-function bernoulliDistribution(p) /*: number[] */ {
-    // Check that `p` is a valid probability (0 ≤ p ≤ 1)
-    if (p < 0 || p > 1) {
-        throw new Error(
-            "bernoulliDistribution requires probability to be between 0 and 1 inclusive"
-        );
-    }
-
-    return [1 - p, p];
-}
-
-// Define series coefficients
-var COEFFICIENTS = (/* unused pure expression or super */ null && ([
-    0.99999999999999709182, 57.156235665862923517, -59.59796035547549,
-    14.136097974741747174, -0.4919138160976202, 0.33994649984811888699e-4,
-    0.46523628927048575665e-4, -9837447530487956e-20,
-    0.15808870322491248884e-3, -21026444172410488e-20,
-    0.2174396181152126432e-3, -1643181065367639e-19,
-    0.84418223983852743293e-4, -26190838401581408e-21,
-    0.36899182659531622704e-5
-]));
-
-var simple_statistics_g = (/* unused pure expression or super */ null && (607 / 128));
-var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
-
-/**
- * Compute the logarithm of the [gamma function](https://en.wikipedia.org/wiki/Gamma_function) of a value using Lanczos' approximation.
- * This function takes as input any real-value n greater than 0.
- * This function is useful for values of n too large for the normal gamma function (n > 165).
- * The code is based on Lanczo's Gamma approximation, defined [here](http://my.fit.edu/~gabdo/gamma.txt).
- *
- * @param {number} n Any real number greater than zero.
- * @returns {number} The logarithm of gamma of the input value.
- *
- * @example
- * gammaln(500); // 2605.1158503617335
- * gammaln(2.4); // 0.21685932244884043
- */
-function gammaln(n) {
-    // Return infinity if value not in domain
-    if (n <= 0) {
-        return Number.POSITIVE_INFINITY;
-    }
-
-    // Decrement n, because approximation is defined for n - 1
-    n--;
-
-    // Create series approximation
-    var a = COEFFICIENTS[0];
-
-    for (var i = 1; i < 15; i++) {
-        a += COEFFICIENTS[i] / (n + i);
-    }
-
-    var tmp = simple_statistics_g + 0.5 + n;
-
-    // Return natural logarithm of gamma(n)
-    return LOGSQRT2PI + Math.log(a) - tmp + (n + 0.5) * Math.log(tmp);
-}
-
-/**
- * Discrete distributions are tabulated cell by cell, and the Poisson
- * distribution has no upper bound at all, so their tables need a length we can
- * still allocate. Past this, `binomialDistribution` and `poissonDistribution`
- * report a distribution they cannot produce rather than a partial one.
- */
-var maxDistributionCells = 1e6;
-
-/**
- * The [Binomial Distribution](http://en.wikipedia.org/wiki/Binomial_distribution) is the discrete probability
- * distribution of the number of successes in a sequence of n independent yes/no experiments, each of which yields
- * success with probability `probability`. Such a success/failure experiment is also called a Bernoulli experiment or
- * Bernoulli trial; when trials = 1, the Binomial Distribution is a Bernoulli Distribution.
- *
- * Returns `undefined` when the distribution cannot be calculated: either
- * argument is outside its domain or is not a number, or when `trials` is large
- * enough that the table would run past a million cells.
- *
- * @param {number} trials number of trials to simulate
- * @param {number} probability
- * @returns {number[] | undefined} output
- */
-function binomialDistribution(trials, probability) /*: ?number[] */ {
-    // Check that `p` is a valid probability (0 ≤ p ≤ 1),
-    // that `n` is an integer, strictly positive.
-    if (probability < 0 || probability > 1 || trials <= 0 || trials % 1 !== 0) {
-        return undefined;
-    }
-
-    // More successes than trials are impossible, and the table cannot outgrow
-    // what we can allocate.
-    var lastCell = Math.min(trials, maxDistributionCells - 1);
-
-    // The logarithms below are undefined at the ends of the probability range,
-    // where the outcome is certain anyway.
-    if (probability === 0) {
-        return [1];
-    }
-    if (probability === 1) {
-        if (trials > lastCell) {
-            return undefined;
-        }
-        var certain = new Array(trials + 1).fill(0);
-        certain[trials] = 1;
-        return certain;
-    }
-
-    // `x` is the random variable: the number of successes. We iterate until
-    // the cumulative probability is within `epsilon` of 1.0, at which point we
-    // have the useful range of the distribution.
-    var x = 0;
-    var cumulativeProbability = 0;
-    var cells = [];
-
-    // The terms of the mass function below that do not vary with `x`
-    var logTrialsFactorial = gammaln(trials + 1);
-    var logProbability = Math.log(probability);
-    // `log1p` rather than `Math.log(1 - probability)`, which cancels away the
-    // low digits of the complement as `probability` approaches 1.
-    var log1mProbability = Math.log1p(-probability);
-
-    // This algorithm iterates through each potential outcome,
-    // until the `cumulativeProbability` is very close to 1, at
-    // which point we've defined the vast majority of outcomes
-    do {
-        // A [probability mass function](https://en.wikipedia.org/wiki/Probability_mass_function),
-        // taken through its logarithm: the binomial coefficient and the two
-        // powers each leave floating-point range long before the product they
-        // form does, so computing them separately loses cells the distribution
-        // needs.
-        cells[x] = Math.exp(
-            logTrialsFactorial -
-                gammaln(x + 1) -
-                gammaln(trials - x + 1) +
-                x * logProbability +
-                (trials - x) * log1mProbability
-        );
-        cumulativeProbability += cells[x];
-        x++;
-        // When the `cumulativeProbability` is nearly 1, we've calculated
-        // the useful range of this distribution
-    } while (cumulativeProbability < 1 - epsilon && x <= lastCell);
-
-    // Stopping for any other reason - a probability that is not a number, or
-    // more trials than the table can hold - leaves cells that do not add up to
-    // a distribution, so report that rather than returning them.
-    if (
-        Number.isNaN(cumulativeProbability) ||
-        cumulativeProbability < 1 - epsilon
-    ) {
-        return undefined;
-    }
-
-    return cells;
-}
-
-/**
- * [Sign](https://en.wikipedia.org/wiki/Sign_function) is a function
- * that extracts the sign of a real number
- *
- * @param {number} x input value
- * @returns {number} sign value either 1, 0 or -1
- * @throws {TypeError} if the input argument x is not a number
- * @private
- *
- * @example
- * sign(2); // => 1
- */
-function sign(x) {
-    if (typeof x === "number") {
-        if (x < 0) {
-            return -1;
-        } else if (x === 0) {
-            return 0;
-        } else {
-            return 1;
-        }
-    } else {
-        throw new TypeError("not a number");
-    }
-}
-
-/**
- * [Bisection method](https://en.wikipedia.org/wiki/Bisection_method) is a root-finding
- * method that repeatedly bisects an interval to find the root.
- *
- * This function returns a numerical approximation to the exact value.
- *
- * @param {Function} func input function
- * @param {number} start - start of interval
- * @param {number} end - end of interval
- * @param {number} maxIterations - the maximum number of iterations
- * @param {number} errorTolerance - the error tolerance
- * @returns {number} estimated root value
- * @throws {TypeError} Argument func must be a function
- *
- * @example
- * bisect(Math.cos,0,4,100,0.003); // => 1.572265625
- */
-function bisect(func, start, end, maxIterations, errorTolerance) {
-    if (typeof func !== "function")
-        { throw new TypeError("func must be a function"); }
-
-    for (var i = 0; i < maxIterations; i++) {
-        var output = (start + end) / 2;
-
-        if (
-            func(output) === 0 ||
-            Math.abs((end - start) / 2) < errorTolerance
-        ) {
-            return output;
-        }
-
-        if (sign(func(output)) === sign(func(start))) {
-            start = output;
-        } else {
-            end = output;
-        }
-    }
-
-    throw new Error("maximum number of iterations exceeded");
-}
-
-/**
- * **Percentage Points of the χ2 (Chi-Squared) Distribution**
- *
- * The [χ2 (Chi-Squared) Distribution](http://en.wikipedia.org/wiki/Chi-squared_distribution) is used in the common
- * chi-squared tests for goodness of fit of an observed distribution to a theoretical one, the independence of two
- * criteria of classification of qualitative data, and in confidence interval estimation for a population standard
- * deviation of a normal distribution from a sample standard deviation.
- *
- * Values from Appendix 1, Table III of William W. Hines & Douglas C. Montgomery, "Probability and Statistics in
- * Engineering and Management Science", Wiley (1980).
- */
-var chiSquaredDistributionTable = {
-    1: {
-        0.995: 0,
-        0.99: 0,
-        0.975: 0,
-        0.95: 0,
-        0.9: 0.02,
-        0.5: 0.45,
-        0.1: 2.71,
-        0.05: 3.84,
-        0.025: 5.02,
-        0.01: 6.63,
-        0.005: 7.88
-    },
-    2: {
-        0.995: 0.01,
-        0.99: 0.02,
-        0.975: 0.05,
-        0.95: 0.1,
-        0.9: 0.21,
-        0.5: 1.39,
-        0.1: 4.61,
-        0.05: 5.99,
-        0.025: 7.38,
-        0.01: 9.21,
-        0.005: 10.6
-    },
-    3: {
-        0.995: 0.07,
-        0.99: 0.11,
-        0.975: 0.22,
-        0.95: 0.35,
-        0.9: 0.58,
-        0.5: 2.37,
-        0.1: 6.25,
-        0.05: 7.81,
-        0.025: 9.35,
-        0.01: 11.34,
-        0.005: 12.84
-    },
-    4: {
-        0.995: 0.21,
-        0.99: 0.3,
-        0.975: 0.48,
-        0.95: 0.71,
-        0.9: 1.06,
-        0.5: 3.36,
-        0.1: 7.78,
-        0.05: 9.49,
-        0.025: 11.14,
-        0.01: 13.28,
-        0.005: 14.86
-    },
-    5: {
-        0.995: 0.41,
-        0.99: 0.55,
-        0.975: 0.83,
-        0.95: 1.15,
-        0.9: 1.61,
-        0.5: 4.35,
-        0.1: 9.24,
-        0.05: 11.07,
-        0.025: 12.83,
-        0.01: 15.09,
-        0.005: 16.75
-    },
-    6: {
-        0.995: 0.68,
-        0.99: 0.87,
-        0.975: 1.24,
-        0.95: 1.64,
-        0.9: 2.2,
-        0.5: 5.35,
-        0.1: 10.65,
-        0.05: 12.59,
-        0.025: 14.45,
-        0.01: 16.81,
-        0.005: 18.55
-    },
-    7: {
-        0.995: 0.99,
-        0.99: 1.24,
-        0.975: 1.69,
-        0.95: 2.17,
-        0.9: 2.83,
-        0.5: 6.35,
-        0.1: 12.02,
-        0.05: 14.07,
-        0.025: 16.01,
-        0.01: 18.48,
-        0.005: 20.28
-    },
-    8: {
-        0.995: 1.34,
-        0.99: 1.65,
-        0.975: 2.18,
-        0.95: 2.73,
-        0.9: 3.49,
-        0.5: 7.34,
-        0.1: 13.36,
-        0.05: 15.51,
-        0.025: 17.53,
-        0.01: 20.09,
-        0.005: 21.96
-    },
-    9: {
-        0.995: 1.73,
-        0.99: 2.09,
-        0.975: 2.7,
-        0.95: 3.33,
-        0.9: 4.17,
-        0.5: 8.34,
-        0.1: 14.68,
-        0.05: 16.92,
-        0.025: 19.02,
-        0.01: 21.67,
-        0.005: 23.59
-    },
-    10: {
-        0.995: 2.16,
-        0.99: 2.56,
-        0.975: 3.25,
-        0.95: 3.94,
-        0.9: 4.87,
-        0.5: 9.34,
-        0.1: 15.99,
-        0.05: 18.31,
-        0.025: 20.48,
-        0.01: 23.21,
-        0.005: 25.19
-    },
-    11: {
-        0.995: 2.6,
-        0.99: 3.05,
-        0.975: 3.82,
-        0.95: 4.57,
-        0.9: 5.58,
-        0.5: 10.34,
-        0.1: 17.28,
-        0.05: 19.68,
-        0.025: 21.92,
-        0.01: 24.72,
-        0.005: 26.76
-    },
-    12: {
-        0.995: 3.07,
-        0.99: 3.57,
-        0.975: 4.4,
-        0.95: 5.23,
-        0.9: 6.3,
-        0.5: 11.34,
-        0.1: 18.55,
-        0.05: 21.03,
-        0.025: 23.34,
-        0.01: 26.22,
-        0.005: 28.3
-    },
-    13: {
-        0.995: 3.57,
-        0.99: 4.11,
-        0.975: 5.01,
-        0.95: 5.89,
-        0.9: 7.04,
-        0.5: 12.34,
-        0.1: 19.81,
-        0.05: 22.36,
-        0.025: 24.74,
-        0.01: 27.69,
-        0.005: 29.82
-    },
-    14: {
-        0.995: 4.07,
-        0.99: 4.66,
-        0.975: 5.63,
-        0.95: 6.57,
-        0.9: 7.79,
-        0.5: 13.34,
-        0.1: 21.06,
-        0.05: 23.68,
-        0.025: 26.12,
-        0.01: 29.14,
-        0.005: 31.32
-    },
-    15: {
-        0.995: 4.6,
-        0.99: 5.23,
-        0.975: 6.27,
-        0.95: 7.26,
-        0.9: 8.55,
-        0.5: 14.34,
-        0.1: 22.31,
-        0.05: 25,
-        0.025: 27.49,
-        0.01: 30.58,
-        0.005: 32.8
-    },
-    16: {
-        0.995: 5.14,
-        0.99: 5.81,
-        0.975: 6.91,
-        0.95: 7.96,
-        0.9: 9.31,
-        0.5: 15.34,
-        0.1: 23.54,
-        0.05: 26.3,
-        0.025: 28.85,
-        0.01: 32,
-        0.005: 34.27
-    },
-    17: {
-        0.995: 5.7,
-        0.99: 6.41,
-        0.975: 7.56,
-        0.95: 8.67,
-        0.9: 10.09,
-        0.5: 16.34,
-        0.1: 24.77,
-        0.05: 27.59,
-        0.025: 30.19,
-        0.01: 33.41,
-        0.005: 35.72
-    },
-    18: {
-        0.995: 6.26,
-        0.99: 7.01,
-        0.975: 8.23,
-        0.95: 9.39,
-        0.9: 10.87,
-        0.5: 17.34,
-        0.1: 25.99,
-        0.05: 28.87,
-        0.025: 31.53,
-        0.01: 34.81,
-        0.005: 37.16
-    },
-    19: {
-        0.995: 6.84,
-        0.99: 7.63,
-        0.975: 8.91,
-        0.95: 10.12,
-        0.9: 11.65,
-        0.5: 18.34,
-        0.1: 27.2,
-        0.05: 30.14,
-        0.025: 32.85,
-        0.01: 36.19,
-        0.005: 38.58
-    },
-    20: {
-        0.995: 7.43,
-        0.99: 8.26,
-        0.975: 9.59,
-        0.95: 10.85,
-        0.9: 12.44,
-        0.5: 19.34,
-        0.1: 28.41,
-        0.05: 31.41,
-        0.025: 34.17,
-        0.01: 37.57,
-        0.005: 40
-    },
-    21: {
-        0.995: 8.03,
-        0.99: 8.9,
-        0.975: 10.28,
-        0.95: 11.59,
-        0.9: 13.24,
-        0.5: 20.34,
-        0.1: 29.62,
-        0.05: 32.67,
-        0.025: 35.48,
-        0.01: 38.93,
-        0.005: 41.4
-    },
-    22: {
-        0.995: 8.64,
-        0.99: 9.54,
-        0.975: 10.98,
-        0.95: 12.34,
-        0.9: 14.04,
-        0.5: 21.34,
-        0.1: 30.81,
-        0.05: 33.92,
-        0.025: 36.78,
-        0.01: 40.29,
-        0.005: 42.8
-    },
-    23: {
-        0.995: 9.26,
-        0.99: 10.2,
-        0.975: 11.69,
-        0.95: 13.09,
-        0.9: 14.85,
-        0.5: 22.34,
-        0.1: 32.01,
-        0.05: 35.17,
-        0.025: 38.08,
-        0.01: 41.64,
-        0.005: 44.18
-    },
-    24: {
-        0.995: 9.89,
-        0.99: 10.86,
-        0.975: 12.4,
-        0.95: 13.85,
-        0.9: 15.66,
-        0.5: 23.34,
-        0.1: 33.2,
-        0.05: 36.42,
-        0.025: 39.36,
-        0.01: 42.98,
-        0.005: 45.56
-    },
-    25: {
-        0.995: 10.52,
-        0.99: 11.52,
-        0.975: 13.12,
-        0.95: 14.61,
-        0.9: 16.47,
-        0.5: 24.34,
-        0.1: 34.38,
-        0.05: 37.65,
-        0.025: 40.65,
-        0.01: 44.31,
-        0.005: 46.93
-    },
-    26: {
-        0.995: 11.16,
-        0.99: 12.2,
-        0.975: 13.84,
-        0.95: 15.38,
-        0.9: 17.29,
-        0.5: 25.34,
-        0.1: 35.56,
-        0.05: 38.89,
-        0.025: 41.92,
-        0.01: 45.64,
-        0.005: 48.29
-    },
-    27: {
-        0.995: 11.81,
-        0.99: 12.88,
-        0.975: 14.57,
-        0.95: 16.15,
-        0.9: 18.11,
-        0.5: 26.34,
-        0.1: 36.74,
-        0.05: 40.11,
-        0.025: 43.19,
-        0.01: 46.96,
-        0.005: 49.65
-    },
-    28: {
-        0.995: 12.46,
-        0.99: 13.57,
-        0.975: 15.31,
-        0.95: 16.93,
-        0.9: 18.94,
-        0.5: 27.34,
-        0.1: 37.92,
-        0.05: 41.34,
-        0.025: 44.46,
-        0.01: 48.28,
-        0.005: 50.99
-    },
-    29: {
-        0.995: 13.12,
-        0.99: 14.26,
-        0.975: 16.05,
-        0.95: 17.71,
-        0.9: 19.77,
-        0.5: 28.34,
-        0.1: 39.09,
-        0.05: 42.56,
-        0.025: 45.72,
-        0.01: 49.59,
-        0.005: 52.34
-    },
-    30: {
-        0.995: 13.79,
-        0.99: 14.95,
-        0.975: 16.79,
-        0.95: 18.49,
-        0.9: 20.6,
-        0.5: 29.34,
-        0.1: 40.26,
-        0.05: 43.77,
-        0.025: 46.98,
-        0.01: 50.89,
-        0.005: 53.67
-    },
-    40: {
-        0.995: 20.71,
-        0.99: 22.16,
-        0.975: 24.43,
-        0.95: 26.51,
-        0.9: 29.05,
-        0.5: 39.34,
-        0.1: 51.81,
-        0.05: 55.76,
-        0.025: 59.34,
-        0.01: 63.69,
-        0.005: 66.77
-    },
-    50: {
-        0.995: 27.99,
-        0.99: 29.71,
-        0.975: 32.36,
-        0.95: 34.76,
-        0.9: 37.69,
-        0.5: 49.33,
-        0.1: 63.17,
-        0.05: 67.5,
-        0.025: 71.42,
-        0.01: 76.15,
-        0.005: 79.49
-    },
-    60: {
-        0.995: 35.53,
-        0.99: 37.48,
-        0.975: 40.48,
-        0.95: 43.19,
-        0.9: 46.46,
-        0.5: 59.33,
-        0.1: 74.4,
-        0.05: 79.08,
-        0.025: 83.3,
-        0.01: 88.38,
-        0.005: 91.95
-    },
-    70: {
-        0.995: 43.28,
-        0.99: 45.44,
-        0.975: 48.76,
-        0.95: 51.74,
-        0.9: 55.33,
-        0.5: 69.33,
-        0.1: 85.53,
-        0.05: 90.53,
-        0.025: 95.02,
-        0.01: 100.42,
-        0.005: 104.22
-    },
-    80: {
-        0.995: 51.17,
-        0.99: 53.54,
-        0.975: 57.15,
-        0.95: 60.39,
-        0.9: 64.28,
-        0.5: 79.33,
-        0.1: 96.58,
-        0.05: 101.88,
-        0.025: 106.63,
-        0.01: 112.33,
-        0.005: 116.32
-    },
-    90: {
-        0.995: 59.2,
-        0.99: 61.75,
-        0.975: 65.65,
-        0.95: 69.13,
-        0.9: 73.29,
-        0.5: 89.33,
-        0.1: 107.57,
-        0.05: 113.14,
-        0.025: 118.14,
-        0.01: 124.12,
-        0.005: 128.3
-    },
-    100: {
-        0.995: 67.33,
-        0.99: 70.06,
-        0.975: 74.22,
-        0.95: 77.93,
-        0.9: 82.36,
-        0.5: 99.33,
-        0.1: 118.5,
-        0.05: 124.34,
-        0.025: 129.56,
-        0.01: 135.81,
-        0.005: 140.17
-    }
-};
-
-/**
- * The [χ2 (Chi-Squared) Goodness-of-Fit Test](http://en.wikipedia.org/wiki/Goodness_of_fit#Pearson.27s_chi-squared_test)
- * uses a measure of goodness of fit which is the sum of differences between observed and expected outcome frequencies
- * (that is, counts of observations), each squared and divided by the number of observations expected given the
- * hypothesized distribution. The resulting χ2 statistic, `chiSquared`, can be compared to the chi-squared distribution
- * to determine the goodness of fit. In order to determine the degrees of freedom of the chi-squared distribution, one
- * takes the total number of observed frequencies and subtracts the number of estimated parameters. The test statistic
- * follows, approximately, a chi-square distribution with (k − c) degrees of freedom where `k` is the number of non-empty
- * cells and `c` is the number of estimated parameters for the distribution.
- *
- * @param {Array<number>} data
- * @param {Function} distributionType a function that returns a point in a distribution:
- * for instance, binomial, bernoulli, or poisson
- * @param {number} significance
- * @returns {number} chi squared goodness of fit
- * @example
- * // Data from Poisson goodness-of-fit example 10-19 in William W. Hines & Douglas C. Montgomery,
- * // "Probability and Statistics in Engineering and Management Science", Wiley (1980).
- * var data1019 = [
- *     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
- *     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
- *     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
- *     2, 2, 2, 2, 2, 2, 2, 2, 2,
- *     3, 3, 3, 3
- * ];
- * ss.chiSquaredGoodnessOfFit(data1019, ss.poissonDistribution, 0.05); //= false
- */
-function chiSquaredGoodnessOfFit(data, distributionType, significance) {
-    // Estimate from the sample data, a weighted mean.
-    var inputMean = simple_statistics_mean(data);
-    // Calculated value of the χ2 statistic.
-    var chiSquared = 0;
-    // Number of hypothesized distribution parameters estimated, expected to be supplied in the distribution test.
-    // Lose one degree of freedom for estimating `lambda` from the sample data.
-    var c = 1;
-    // The hypothesized distribution.
-    // Generate the hypothesized distribution.
-    var hypothesizedDistribution = distributionType(inputMean);
-    var observedFrequencies = [];
-    var expectedFrequencies = [];
-
-    // Create an array holding a histogram from the sample data, of
-    // the form `{ value: numberOfOcurrences }`
-    for (var i = 0; i < data.length; i++) {
-        if (observedFrequencies[data[i]] === undefined) {
-            observedFrequencies[data[i]] = 0;
-        }
-        observedFrequencies[data[i]]++;
-    }
-
-    // The histogram we created might be sparse - there might be gaps
-    // between values. So we iterate through the histogram, making
-    // sure that instead of undefined, gaps have 0 values.
-    for (var i$1 = 0; i$1 < observedFrequencies.length; i$1++) {
-        if (observedFrequencies[i$1] === undefined) {
-            observedFrequencies[i$1] = 0;
-        }
-    }
-
-    // Create an array holding a histogram of expected data given the
-    // sample size and hypothesized distribution.
-    for (var k in hypothesizedDistribution) {
-        if (k in observedFrequencies) {
-            expectedFrequencies[+k] = hypothesizedDistribution[k] * data.length;
-        }
-    }
-
-    if (expectedFrequencies.length === 0) {
-        throw new Error(
-            "chiSquaredGoodnessOfFit requires distributionType to return a distribution for the mean of the data"
-        );
-    }
-
-    // The hypothesized distribution can stop short of the largest observation,
-    // leaving those observations with no expected frequency to be compared
-    // against. Fold them into the last class the distribution does cover, the
-    // same treatment the collapse below gives to sparse classes, so that the
-    // two histograms describe the same classes.
-    var lastClass = expectedFrequencies.length - 1;
-    for (var k$1 = observedFrequencies.length - 1; k$1 > lastClass; k$1--) {
-        observedFrequencies[lastClass] += observedFrequencies[k$1];
-        observedFrequencies.pop();
-    }
-
-    // Working backward through the expected frequencies, collapse classes
-    // if less than three observations are expected for a class.
-    // This transformation is applied to the observed frequencies as well.
-    // The class that was merged is the one that has to go: popping instead
-    // drops the last class, which is only the same thing until a class is
-    // large enough to keep. The first class is left alone, since there is no
-    // class before it to collapse it into.
-    for (var k$2 = expectedFrequencies.length - 1; k$2 >= 1; k$2--) {
-        if (expectedFrequencies[k$2] < 3) {
-            expectedFrequencies[k$2 - 1] += expectedFrequencies[k$2];
-            expectedFrequencies.splice(k$2, 1);
-
-            observedFrequencies[k$2 - 1] += observedFrequencies[k$2];
-            observedFrequencies.splice(k$2, 1);
-        }
-    }
-
-    // Iterate through the squared differences between observed & expected
-    // frequencies, accumulating the `chiSquared` statistic.
-    for (var k$3 = 0; k$3 < observedFrequencies.length; k$3++) {
-        chiSquared +=
-            Math.pow(observedFrequencies[k$3] - expectedFrequencies[k$3], 2) /
-            expectedFrequencies[k$3];
-    }
-
-    if (!Number.isFinite(chiSquared)) {
-        throw new Error(
-            "chiSquaredGoodnessOfFit could not compute a test statistic for this data and distribution"
-        );
-    }
-
-    // Calculate degrees of freedom for this test and look it up in the
-    // `chiSquaredDistributionTable` in order to
-    // accept or reject the goodness-of-fit of the hypothesized distribution.
-    // Degrees of freedom, calculated as (number of class intervals -
-    // number of hypothesized distribution parameters estimated - 1)
-    var degreesOfFreedom = observedFrequencies.length - c - 1;
-    if (degreesOfFreedom < 1) {
-        throw new Error(
-            "chiSquaredGoodnessOfFit requires more data: the classes that survive collapsing leave no degrees of freedom"
-        );
-    }
-
-    var criticalValues = chiSquaredDistributionTable[degreesOfFreedom];
-    if (criticalValues === undefined) {
-        throw new Error(
-            ("chiSquaredGoodnessOfFit has no critical values tabulated for " + degreesOfFreedom + " degrees of freedom")
-        );
-    }
-    if (criticalValues[significance] === undefined) {
-        throw new Error(
-            ("chiSquaredGoodnessOfFit has no critical value tabulated for a significance of " + significance)
-        );
-    }
-
-    return criticalValues[significance] < chiSquared;
-}
-
-/**
- * **[Logistic Cumulative Distribution Function](https://en.wikipedia.org/wiki/Logistic_distribution)**
- *
- * @param {number} x
- * @returns {number} cumulative standard logistic probability
- */
-function cumulativeStdLogisticProbability(x) {
-    return 1 / (Math.exp(-x) + 1);
-}
-
-var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
-
-function cumulativeDistribution(z) {
-    var sum = z;
-    var tmp = z;
-
-    // The series converges more slowly as z grows: 15 terms fall short of
-    // 4-digit precision above z = 2.9. 30 terms converge across the whole
-    // domain of the table below, which ends at z = 3.09.
-    for (var i = 1; i < 30; i++) {
-        tmp *= (z * z) / (2 * i + 1);
-        sum += tmp;
-    }
-    return (
-        Math.round((0.5 + (sum / SQRT_2PI$1) * Math.exp((-z * z) / 2)) * 1e4) /
-        1e4
-    );
-}
-
-/**
- * A standard normal table, also called the unit normal table or Z table,
- * is a mathematical table for the values of Φ (phi), which are the values of
- * the [cumulative distribution function](https://en.wikipedia.org/wiki/Normal_distribution#Cumulative_distribution_function)
- * of the normal distribution. It is used to find the probability that a
- * statistic is observed below, above, or between values on the standard
- * normal distribution, and by extension, any normal distribution.
- */
-var standardNormalTable = [];
-
-for (var simple_statistics_z = 0; simple_statistics_z <= 3.09; simple_statistics_z += 0.01) {
-    standardNormalTable.push(cumulativeDistribution(simple_statistics_z));
-}
-
-/**
- * **[Cumulative Standard Normal Probability](http://en.wikipedia.org/wiki/Standard_normal_table)**
- *
- * Since probability tables cannot be
- * printed for every normal distribution, as there are an infinite variety
- * of normal distributions, it is common practice to convert a normal to a
- * standard normal and then use the standard normal table to find probabilities.
- *
- * You can use `.5 + .5 * errorFunction(x / Math.sqrt(2))` to calculate the probability
- * instead of looking it up in a table.
- *
- * @param {number} z
- * @returns {number} cumulative standard normal probability
- */
-function cumulativeStdNormalProbability(z) {
-    // Calculate the position of this value.
-    var absZ = Math.abs(z);
-    // Each row begins with a different
-    // significant digit: 0.5, 0.6, 0.7, and so on. Each value in the table
-    // corresponds to a range of 0.01 in the input values, so the value is
-    // multiplied by 100.
-    var index = Math.min(
-        Math.round(absZ * 100),
-        standardNormalTable.length - 1
-    );
-
-    // The index we calculate must be in the table as a positive value,
-    // but we still pay attention to whether the input is positive
-    // or negative, and flip the output value as a last step.
-    if (z >= 0) {
-        return standardNormalTable[index];
-    } else {
-        // due to floating-point arithmetic, values in the table with
-        // 4 significant figures can nevertheless end up as repeating
-        // fractions when they're computed here.
-        return Math.round((1 - standardNormalTable[index]) * 1e4) / 1e4;
-    }
-}
-
-/**
- * **[Gaussian error function](http://en.wikipedia.org/wiki/Error_function)**
- *
- * The `errorFunction(x/(sd * Math.sqrt(2)))` is the probability that a value in a
- * normal distribution with standard deviation sd is within x of the mean.
- *
- * This function returns a numerical approximation to the exact value.
- * It uses Horner's method to evaluate the polynomial of τ (tau).
- *
- * @param {number} x input
- * @return {number} error estimation
- * @example
- * errorFunction(1).toFixed(2); // => '0.84'
- */
-function errorFunction(x) {
-    var t = 1 / (1 + 0.5 * Math.abs(x));
-    var tau =
-        t *
-        Math.exp(
-            -x * x +
-                ((((((((0.17087277 * t - 0.82215223) * t + 1.48851587) * t -
-                    1.13520398) *
-                    t +
-                    0.27886807) *
-                    t -
-                    0.18628806) *
-                    t +
-                    0.09678418) *
-                    t +
-                    0.37409196) *
-                    t +
-                    1.00002368) *
-                    t -
-                1.26551223
-        );
-    if (x >= 0) {
-        return 1 - tau;
-    } else {
-        return tau - 1;
-    }
-}
-
-/**
- * A [Factorial](https://en.wikipedia.org/wiki/Factorial), usually written n!, is the product of all positive
- * integers less than or equal to n. Often factorial is implemented
- * recursively, but this iterative approach is significantly faster
- * and simpler.
- *
- * @param {number} n input, must be an integer number 1 or greater
- * @returns {number} factorial: n!
- * @throws {Error} if n is less than 0 or not an integer
- * @example
- * factorial(5); // => 120
- */
-function factorial(n) {
-    // factorial is mathematically undefined for negative numbers
-    if (n < 0) {
-        throw new Error("factorial requires a non-negative value");
-    }
-
-    if (Math.floor(n) !== n) {
-        throw new Error("factorial requires an integer input");
-    }
-
-    // typically you'll expand the factorial function going down, like
-    // 5! = 5 * 4 * 3 * 2 * 1. This is going in the opposite direction,
-    // counting from 2 up to the number in question, and since anything
-    // multiplied by 1 is itself, the loop only needs to start at 2.
-    var accumulator = 1;
-    for (var i = 2; i <= n; i++) {
-        // for each number up to and including the number `n`, multiply
-        // the accumulator my that number.
-        accumulator *= i;
-    }
-    return accumulator;
-}
-
-/**
- * Compute the [gamma function](https://en.wikipedia.org/wiki/Gamma_function) of a value using Nemes' approximation.
- * The gamma of n is equivalent to (n-1)!, but unlike the factorial function, gamma is defined for all real n except zero
- * and negative integers (where NaN is returned). Note, the gamma function is also well-defined for complex numbers,
- * though this implementation currently does not handle complex numbers as input values.
- * Nemes' approximation is defined [here](https://arxiv.org/abs/1003.6020) as Theorem 2.2.
- * Negative values use [Euler's reflection formula](https://en.wikipedia.org/wiki/Gamma_function#Properties) for computation.
- *
- * @param {number} n Any real number except for zero and negative integers.
- * @returns {number} The gamma of the input value.
- *
- * @example
- * gamma(11.5); // 11899423.083964102
- * gamma(-11.5); // 2.2957581048237436e-8
- * gamma(5); // 24
- */
-// The Nemes expansion is asymptotic, so it is only accurate for large
-// arguments. Below this the recurrence lifts the argument first. At 20
-// the worst relative error over (0, 30] is 1.9e-13, against 1.8 for the
-// expansion applied directly.
-var NEMES_MIN = 20;
-
-function gamma(n) {
-    if (Number.isInteger(n)) {
-        if (n <= 0) {
-            // gamma not defined for zero or negative integers
-            return Number.NaN;
-        } else {
-            // use factorial for integer inputs
-            return factorial(n - 1);
-        }
-    }
-
-    if (n > 0 && n < NEMES_MIN) {
-        // The Nemes expansion below divides its terms by powers of
-        // `n - 3/4`, so they stop shrinking once the argument is small
-        // and the series is worthless there: gamma(1.01) came back as
-        // 1.8 times its true value. Arguments in (0, 1) additionally
-        // recursed forever through the reflection branch, because the
-        // reflected argument stayed in (0, 1) and never reached the
-        // expansion at all.
-        //
-        // Lift into the range where the expansion converges, using the
-        // recurrence gamma(n) = gamma(n + 1) / n.
-        return gamma(n + 1) / n;
-    }
-
-    // Decrement n, because approximation is defined for n - 1
-    n--;
-
-    if (n < 0) {
-        // Use Euler's reflection formula for negative inputs
-        // see:  https://en.wikipedia.org/wiki/Gamma_function#Properties
-        return Math.PI / (Math.sin(Math.PI * -n) * gamma(-n));
-    } else {
-        // Nemes' expansion approximation
-        var seriesCoefficient =
-            Math.pow(n / Math.E, n) * Math.sqrt(2 * Math.PI * (n + 1 / 6));
-
-        var seriesDenom = n + 1 / 4;
-
-        var seriesExpansion =
-            1 +
-            1 / 144 / Math.pow(seriesDenom, 2) -
-            1 / 12960 / Math.pow(seriesDenom, 3) -
-            257 / 207360 / Math.pow(seriesDenom, 4) -
-            52 / 2612736 / Math.pow(seriesDenom, 5) +
-            5741173 / 9405849600 / Math.pow(seriesDenom, 6) +
-            37529 / 18811699200 / Math.pow(seriesDenom, 7);
-
-        return seriesCoefficient * seriesExpansion;
-    }
-}
-
-/**
- * The Inverse [Gaussian error function](http://en.wikipedia.org/wiki/Error_function)
- * returns a numerical approximation to the value that would have caused
- * `errorFunction()` to return x.
- *
- * @param {number} x value of error function
- * @returns {number} estimated inverted value
- */
-function inverseErrorFunction(x) {
-    var a = (8 * (Math.PI - 3)) / (3 * Math.PI * (4 - Math.PI));
-
-    var inv = Math.sqrt(
-        Math.sqrt(
-            Math.pow(2 / (Math.PI * a) + Math.log(1 - x * x) / 2, 2) -
-                Math.log(1 - x * x) / a
-        ) -
-            (2 / (Math.PI * a) + Math.log(1 - x * x) / 2)
-    );
-
-    if (x >= 0) {
-        return inv;
-    } else {
-        return -inv;
-    }
-}
-
-/**
- * Calculate Euclidean distance between two points.
- * @param {Array<number>} left First N-dimensional point.
- * @param {Array<number>} right Second N-dimensional point.
- * @returns {number} Distance.
- */
-function euclideanDistance(left, right) {
-    var sum = 0;
-    for (var i = 0; i < left.length; i++) {
-        var diff = left[i] - right[i];
-        sum += diff * diff;
-    }
-    return Math.sqrt(sum);
-}
-
-/**
- * @typedef {Object} kMeansReturn
- * @property {Array<number>} labels The labels.
- * @property {Array<Array<number>>} centroids The cluster centroids.
- */
-
-/**
- * Perform k-means clustering.
- *
- * @param {Array<Array<number>>} points N-dimensional coordinates of points to be clustered.
- * @param {number} numCluster How many clusters to create.
- * @param {Function} randomSource An optional entropy source that generates uniform values in [0, 1).
- * @return {kMeansReturn} Labels (same length as data) and centroids (same length as numCluster).
- * @throws {Error} If any centroids wind up friendless (i.e., without associated points).
- *
- * @example
- * kMeansCluster([[0.0, 0.5], [1.0, 0.5]], 2); // => {labels: [0, 1], centroids: [[0.0, 0.5], [1.0, 0.5]]}
- */
-function kMeansCluster(points, numCluster, randomSource) {
-    if ( randomSource === void 0 ) randomSource = Math.random;
-
-    var oldCentroids = null;
-    var newCentroids = sample(points, numCluster, randomSource);
-    var labels = null;
-    var change = Number.MAX_VALUE;
-    while (change !== 0) {
-        labels = labelPoints(points, newCentroids);
-        oldCentroids = newCentroids;
-        newCentroids = calculateCentroids(points, labels, numCluster);
-        change = calculateChange(newCentroids, oldCentroids);
-    }
-    return {
-        labels: labels,
-        centroids: newCentroids
-    };
-}
-
-/**
- * Label each point according to which centroid it is closest to.
- *
- * @private
- * @param {Array<Array<number>>} points Array of XY coordinates.
- * @param {Array<Array<number>>} centroids Current centroids.
- * @return {Array<number>} Group labels.
- */
-function labelPoints(points, centroids) {
-    return points.map(function (p) {
-        var minDist = Number.MAX_VALUE;
-        var label = -1;
-        for (var i = 0; i < centroids.length; i++) {
-            var dist = euclideanDistance(p, centroids[i]);
-            if (dist < minDist) {
-                minDist = dist;
-                label = i;
-            }
-        }
-        return label;
-    });
-}
-
-/**
- * Calculate centroids for points given labels.
- *
- * @private
- * @param {Array<Array<number>>} points Array of XY coordinates.
- * @param {Array<number>} labels Which groups points belong to.
- * @param {number} numCluster Number of clusters being created.
- * @return {Array<Array<number>>} Centroid for each group.
- * @throws {Error} If any centroids wind up friendless (i.e., without associated points).
- */
-function calculateCentroids(points, labels, numCluster) {
-    // Initialize accumulators.
-    var dimension = points[0].length;
-    var centroids = makeMatrix(numCluster, dimension);
-    var counts = Array(numCluster).fill(0);
-
-    // Add points to centroids' accumulators and count points per centroid.
-    var numPoints = points.length;
-    for (var i = 0; i < numPoints; i++) {
-        var point = points[i];
-        var label = labels[i];
-        var current = centroids[label];
-        for (var j = 0; j < dimension; j++) {
-            current[j] += point[j];
-        }
-        counts[label] += 1;
-    }
-
-    // Rescale centroids, checking for any that have no points.
-    for (var i$1 = 0; i$1 < numCluster; i$1++) {
-        if (counts[i$1] === 0) {
-            throw new Error(("Centroid " + i$1 + " has no friends"));
-        }
-        var centroid = centroids[i$1];
-        for (var j$1 = 0; j$1 < dimension; j$1++) {
-            centroid[j$1] /= counts[i$1];
-        }
-    }
-
-    return centroids;
-}
-
-/**
- * Calculate the difference between old centroids and new centroids.
- *
- * @private
- * @param {Array<Array<number>>} left One list of centroids.
- * @param {Array<Array<number>>} right Another list of centroids.
- * @return {number} Distance between centroids.
- */
-function calculateChange(left, right) {
-    var total = 0;
-    for (var i = 0; i < left.length; i++) {
-        total += euclideanDistance(left[i], right[i]);
-    }
-    return total;
-}
-
-var SQRT_2PI = Math.sqrt(2 * Math.PI);
-
-/**
- * [Well-known kernels](https://en.wikipedia.org/wiki/Kernel_(statistics)#Kernel_functions_in_common_use)
- * @private
- */
-var kernels = {
-    /**
-     * The gaussian kernel.
-     * @private
-     */
-    gaussian: function (u) {
-        return Math.exp(-0.5 * u * u) / SQRT_2PI;
-    }
-};
-
-/**
- * Well known bandwidth selection methods
- * @private
- */
-var bandwidthMethods = {
-    /**
-     * The ["normal reference distribution"
-     * rule-of-thumb](https://stat.ethz.ch/R-manual/R-devel/library/MASS/html/bandwidth.nrd.html),
-     * a commonly used version of [Silverman's
-     * rule-of-thumb](https://en.wikipedia.org/wiki/Kernel_density_estimation#A_rule-of-thumb_bandwidth_estimator).
-     * @private
-     */
-    nrd: function (x) {
-        var s = sampleStandardDeviation(x);
-        var iqr = interquartileRange(x);
-        if (typeof iqr === "number") {
-            s = Math.min(s, iqr / 1.34);
-        }
-        return 1.06 * s * Math.pow(x.length, -0.2);
-    }
-};
-
-/**
- * [Kernel density estimation](https://en.wikipedia.org/wiki/Kernel_density_estimation)
- * is a useful tool for, among other things, estimating the shape of the
- * underlying probability distribution from a sample.
- *
- * @name kernelDensityEstimation
- * @param X sample values
- * @param kernel The kernel function to use. If a function is provided, it should return non-negative values and integrate to 1. Defaults to 'gaussian'.
- * @param bandwidthMethod The "bandwidth selection" method to use, or a fixed bandwidth value. Defaults to "nrd", the commonly-used ["normal reference distribution" rule-of-thumb](https://stat.ethz.ch/R-manual/R-devel/library/MASS/html/bandwidth.nrd.html).
- * @returns {Function} An estimated [probability density function](https://en.wikipedia.org/wiki/Probability_density_function) for the given sample. The returned function runs in `O(X.length)`.
- */
-function kernelDensityEstimation(X, kernel, bandwidthMethod) {
-    var kernelFn;
-    if (kernel === undefined) {
-        kernelFn = kernels.gaussian;
-    } else if (typeof kernel === "string") {
-        if (!kernels[kernel]) {
-            throw new Error('Unknown kernel "' + kernel + '"');
-        }
-        kernelFn = kernels[kernel];
-    } else {
-        kernelFn = kernel;
-    }
-
-    var bandwidth;
-    if (typeof bandwidthMethod === "undefined") {
-        bandwidth = bandwidthMethods.nrd(X);
-    } else if (typeof bandwidthMethod === "string") {
-        if (!bandwidthMethods[bandwidthMethod]) {
-            throw new Error(
-                'Unknown bandwidth method "' + bandwidthMethod + '"'
-            );
-        }
-        bandwidth = bandwidthMethods[bandwidthMethod](X);
-    } else {
-        bandwidth = bandwidthMethod;
-    }
-
-    return function (x) {
-        var i = 0;
-        var sum = 0;
-        for (i = 0; i < X.length; i++) {
-            sum += kernelFn((x - X[i]) / bandwidth);
-        }
-        return sum / bandwidth / X.length;
-    };
-}
-
-/**
- * The [Logit](https://en.wikipedia.org/wiki/Logit)
- * is the inverse of cumulativeStdLogisticProbability,
- * and is also known as the logistic quantile function.
- *
- * @param {number} p
- * @returns {number} logit
- */
-function logit(p) {
-    if (p <= 0 || p >= 1) {
-        throw new Error("p must be strictly between zero and one");
-    }
-    return Math.log(p / (1 - p));
-}
-
-/**
- * **[Normal distribution](https://en.wikipedia.org/wiki/Normal_distribution)**
- *
- * Returns either the probability density or the cumulative probability of a
- * normal distribution with the given mean and standard deviation, evaluated
- * at x. It is the equivalent of the NORM.DIST function found in spreadsheet
- * software.
- *
- * The cumulative form is computed with `errorFunction`, so it is more precise
- * than converting x to a z-score and looking it up in the four-decimal
- * `standardNormalTable` used by `cumulativeStdNormalProbability`.
- *
- * @param {number} x the value for which you want the distribution
- * @param {number} mean the mean of the distribution
- * @param {number} standardDeviation the standard deviation of the distribution
- * @param {boolean} [cumulative=false] if true, return the cumulative
- * distribution function; if false, return the probability density function
- * @returns {number} the probability density at x, or the probability of a
- * value at most x
- * @throws {Error} if standardDeviation is not greater than zero
- * @example
- * normalDistribution(42, 40, 1.5, true).toFixed(4); // => '0.9088'
- * normalDistribution(42, 40, 1.5, false).toFixed(4); // => '0.1093'
- */
-function normalDistribution(x, mean, standardDeviation, cumulative) {
-    if ( cumulative === void 0 ) cumulative = false;
-
-    if (standardDeviation <= 0) {
-        throw new Error(
-            "normalDistribution requires a standard deviation greater than zero"
-        );
-    }
-
-    var standardizedX = (x - mean) / standardDeviation;
-
-    if (cumulative) {
-        return 0.5 * (1 + errorFunction(standardizedX / Math.SQRT2));
-    }
-    return (
-        Math.exp(-0.5 * standardizedX * standardizedX) /
-        (standardDeviation * Math.sqrt(2 * Math.PI))
-    );
-}
-
-/**
- * This is a single-layer [Perceptron Classifier](http://en.wikipedia.org/wiki/Perceptron) that takes
- * arrays of numbers and predicts whether they should be classified
- * as either 0 or 1 (negative or positive examples).
- * @class
- * @example
- * // Create the model
- * var p = new PerceptronModel();
- * // Train the model with input with a diagonal boundary.
- * for (var i = 0; i < 5; i++) {
- *     p.train([1, 1], 1);
- *     p.train([0, 1], 0);
- *     p.train([1, 0], 0);
- *     p.train([0, 0], 0);
- * }
- * p.predict([0, 0]); // 0
- * p.predict([0, 1]); // 0
- * p.predict([1, 0]); // 0
- * p.predict([1, 1]); // 1
- */
-var PerceptronModel = function PerceptronModel() {
-    // The weights, or coefficients of the model;
-    // weights are only populated when training with data.
-    this.weights = [];
-    // The bias term, or intercept; it is also a weight but
-    // it's stored separately for convenience as it is always
-    // multiplied by one.
-    this.bias = 0;
-};
-/**
- * **Predict**: Use an array of features with the weight array and bias
- * to predict whether an example is labeled 0 or 1.
- *
- * @param {Array<number>} features an array of features as numbers
- * @returns {number|null} 1 if the score is over 0, otherwise 0; null if
- * the model has not been trained on feature arrays of this length
- */
-PerceptronModel.prototype.predict = function predict (features) {
-    // Only predict if previously trained
-    // on the same size feature array(s).
-    if (features.length !== this.weights.length) {
-        return null;
-    }
-
-    // Calculate the sum of features times weights,
-    // with the bias added (implicitly times one).
-    var score = 0;
-    for (var i = 0; i < this.weights.length; i++) {
-        score += this.weights[i] * features[i];
-    }
-    score += this.bias;
-
-    // Classify as 1 if the score is over 0, otherwise 0.
-    if (score > 0) {
-        return 1;
-    } else {
-        return 0;
-    }
-};
-
-/**
- * **Train** the classifier with a new example, which is
- * a numeric array of features and a 0 or 1 label.
- *
- * @param {Array<number>} features an array of features as numbers
- * @param {number} label either 0 or 1
- * @returns {PerceptronModel|null} this, or null if the label is not 0 or 1
- */
-PerceptronModel.prototype.train = function train (features, label) {
-    // Require that only labels of 0 or 1 are considered.
-    if (label !== 0 && label !== 1) {
-        return null;
-    }
-    // The length of the feature array determines
-    // the length of the weight array.
-    // The perceptron will continue learning as long as
-    // it keeps seeing feature arrays of the same length.
-    // When it sees a new data shape, it initializes.
-    if (features.length !== this.weights.length) {
-        this.weights = features.slice();
-        this.bias = 1;
-    }
-    // Make a prediction based on current weights.
-    var prediction = this.predict(features);
-    // Update the weights if the prediction is wrong.
-    if (typeof prediction === "number" && prediction !== label) {
-        var gradient = label - prediction;
-        for (var i = 0; i < this.weights.length; i++) {
-            this.weights[i] += gradient * features[i];
-        }
-        this.bias += gradient;
-    }
-    return this;
-};
-
-/**
- * Conducts a [permutation test](https://en.wikipedia.org/wiki/Resampling_(statistics)#Permutation_tests)
- * to determine if two data sets are *significantly* different from each other, using
- * the difference of means between the groups as the test statistic.
- * The function allows for the following hypotheses:
- * - two_side = Null hypothesis: the two distributions are equal.
- * - greater = Null hypothesis: observations from sampleX tend to be smaller than those from sampleY.
- * - less = Null hypothesis: observations from sampleX tend to be greater than those from sampleY.
- * [Learn more about one-tail vs two-tail tests.](https://en.wikipedia.org/wiki/One-_and_two-tailed_tests)
- *
- * @param {Array<number>} sampleX first dataset (e.g. treatment data)
- * @param {Array<number>} sampleY second dataset (e.g. control data)
- * @param {'two_side'|'greater'|'less'} [alternative='two_side'] alternative hypothesis
- * @param {number} k number of values in permutation distribution.
- * @param {Function} [randomSource=Math.random] an optional entropy source
- * @returns {number} p-value The probability of observing the difference between groups (as or more extreme than what we did), assuming the null hypothesis.
- *
- * @example
- * var control = [2, 5, 3, 6, 7, 2, 5];
- * var treatment = [20, 5, 13, 12, 7, 2, 2];
- * permutationTest(control, treatment); // ~0.1324
- */
-function permutationTest(sampleX, sampleY, alternative, k, randomSource) {
-    // Set default arguments
-    if (k === undefined) {
-        k = 10000;
-    }
-    if (alternative === undefined) {
-        alternative = "two_side";
-    }
-    if (
-        alternative !== "two_side" &&
-        alternative !== "greater" &&
-        alternative !== "less"
-    ) {
-        throw new Error(
-            "`alternative` must be either 'two_side', 'greater', or 'less'."
-        );
-    }
-
-    // get means for each sample
-    var meanX = simple_statistics_mean(sampleX);
-    var meanY = simple_statistics_mean(sampleY);
-
-    // calculate initial test statistic. This will be our point of comparison with
-    // the generated test statistics.
-    var testStatistic = meanX - meanY;
-
-    // create test-statistic distribution
-    var testStatDsn = new Array(k);
-
-    // combine datsets so we can easily shuffle later
-    var allData = sampleX.concat(sampleY);
-    // Each permutation reassigns the pooled values into two groups that keep
-    // the original sample sizes. Splitting at the midpoint only matches when
-    // both samples are the same length; for unequal samples it built the
-    // permutation distribution from the wrong group sizes.
-    var splitIndex = sampleX.length;
-
-    for (var i = 0; i < k; i++) {
-        // 1. shuffle data assignments
-        shuffleInPlace(allData, randomSource);
-        var permLeft = allData.slice(0, splitIndex);
-        var permRight = allData.slice(splitIndex, allData.length);
-
-        // 2.re-calculate test statistic
-        var permTestStatistic = simple_statistics_mean(permLeft) - simple_statistics_mean(permRight);
-
-        // 3. store test statistic to build test statistic distribution
-        testStatDsn[i] = permTestStatistic;
-    }
-
-    // Calculate p-value depending on alternative
-    // For this test, we calculate the percentage of 'extreme' test statistics (subject to our hypothesis)
-    // more info on permutation test p-value calculations: https://onlinecourses.science.psu.edu/stat464/node/35
-    var numExtremeTStats = 0;
-    if (alternative === "two_side") {
-        for (var i$1 = 0; i$1 <= k; i$1++) {
-            if (Math.abs(testStatDsn[i$1]) >= Math.abs(testStatistic)) {
-                numExtremeTStats += 1;
-            }
-        }
-    } else if (alternative === "greater") {
-        for (var i$2 = 0; i$2 <= k; i$2++) {
-            if (testStatDsn[i$2] >= testStatistic) {
-                numExtremeTStats += 1;
-            }
-        }
-    } else {
-        // alternative === 'less'
-        for (var i$3 = 0; i$3 <= k; i$3++) {
-            /* c8 ignore start */
-            if (testStatDsn[i$3] <= testStatistic) {
-                numExtremeTStats += 1;
-            }
-            /* c8 ignore end */
-        }
-    }
-
-    return numExtremeTStats / k;
-}
-
-/**
- * The [Poisson Distribution](http://en.wikipedia.org/wiki/Poisson_distribution)
- * is a discrete probability distribution that expresses the probability
- * of a given number of events occurring in a fixed interval of time
- * and/or space if these events occur with a known average rate and
- * independently of the time since the last event.
- *
- * The Poisson Distribution is characterized by the strictly positive
- * mean arrival or occurrence rate, `λ`.
- *
- * Returns `undefined` when the distribution cannot be calculated: when `lambda`
- * is not a strictly positive number, or when it is large enough that the table
- * would run past a million cells.
- *
- * @param {number} lambda location poisson distribution
- * @returns {number[] | undefined} values of poisson distribution at that point
- */
-function poissonDistribution(lambda) /*: ?number[] */ {
-    // Check that lambda is strictly positive
-    if (lambda <= 0) {
-        return undefined;
-    }
-
-    // The distribution peaks at `lambda`, so past the length of the table
-    // there is nothing to tabulate and no reason to start.
-    if (lambda >= maxDistributionCells) {
-        return undefined;
-    }
-
-    // Our current place in the distribution
-    var x = 0;
-    // And we keep track of the current cumulative probability, in
-    // order to know when to stop calculating chances.
-    var cumulativeProbability = 0;
-    // The calculated cells to be returned
-    var cells = [];
-
-    // The only term of the mass function below that does not vary with `x`
-    var logLambda = Math.log(lambda);
-
-    // This algorithm iterates through each potential outcome,
-    // until the `cumulativeProbability` is very close to 1, at
-    // which point we've defined the vast majority of outcomes
-    do {
-        // a [probability mass function](https://en.wikipedia.org/wiki/Probability_mass_function),
-        // taken through its logarithm: `lambda` raised to `x` and the factorial
-        // of `x` each leave floating-point range long before their ratio does,
-        // so computing them separately loses cells the distribution needs.
-        cells[x] = Math.exp(x * logLambda - lambda - gammaln(x + 1));
-        cumulativeProbability += cells[x];
-        x++;
-        // When the `cumulativeProbability` is nearly 1, we've calculated
-        // the useful range of this distribution
-    } while (cumulativeProbability < 1 - epsilon && x < maxDistributionCells);
-
-    // Stopping for any other reason - a lambda that is not a number, or a
-    // distribution too wide for the table - leaves cells that do not add up to
-    // a distribution, so report that rather than returning them.
-    if (
-        Number.isNaN(cumulativeProbability) ||
-        cumulativeProbability < 1 - epsilon
-    ) {
-        return undefined;
-    }
-
-    return cells;
-}
-
-/**
- * The [Probit](http://en.wikipedia.org/wiki/Probit)
- * is the inverse of cumulativeStdNormalProbability(),
- * and is also known as the normal quantile function.
- *
- * It returns the number of standard deviations from the mean
- * where the p'th quantile of values can be found in a normal distribution.
- * So, for example, probit(0.5 + 0.6827/2) ≈ 1 because 68.27% of values are
- * normally found within 1 standard deviation above or below the mean.
- *
- * @param {number} p
- * @returns {number} probit
- */
-function probit(p) {
-    if (p === 0) {
-        p = epsilon;
-    } else if (p >= 1) {
-        p = 1 - epsilon;
-    }
-    return Math.sqrt(2) * inverseErrorFunction(2 * p - 1);
-}
-
-/**
- * Calculate the [silhouette values](https://en.wikipedia.org/wiki/Silhouette_(clustering))
- * for clustered data.
- *
- * @param {Array<Array<number>>} points N-dimensional coordinates of points.
- * @param {Array<number>} labels Labels of points. This must be the same length as `points`,
- * and values must lie in [0..G-1], where G is the number of groups.
- * @return {Array<number>} The silhouette value for each point.
- *
- * @example
- * silhouette([[0.25], [0.75]], [0, 0]); // => [1.0, 1.0]
- */
-function silhouette(points, labels) {
-    if (points.length !== labels.length) {
-        throw new Error("must have exactly as many labels as points");
-    }
-    var groupings = createGroups(labels);
-    var distances = calculateAllDistances(points);
-    var result = [];
-    for (var i = 0; i < points.length; i++) {
-        var s = 0;
-        if (groupings[labels[i]].length > 1) {
-            var a = meanDistanceFromPointToGroup(
-                i,
-                groupings[labels[i]],
-                distances
-            );
-            var b = meanDistanceToNearestGroup(
-                i,
-                labels,
-                groupings,
-                distances
-            );
-            s = (b - a) / Math.max(a, b);
-        }
-        result.push(s);
-    }
-    return result;
-}
-
-/**
- * Create a lookup table mapping group IDs to point IDs.
- *
- * @private
- * @param {Array<number>} labels Labels of points. This must be the same length as `points`,
- * and values must lie in [0..G-1], where G is the number of groups.
- * @return {Array<Array<number>>} An array of length G, each of whose entries is an array
- * containing the indices of the points in that group.
- */
-function createGroups(labels) {
-    var numGroups = 1 + max(labels);
-    var result = Array(numGroups);
-    for (var i = 0; i < labels.length; i++) {
-        var label = labels[i];
-        if (result[label] === undefined) {
-            result[label] = [];
-        }
-        result[label].push(i);
-    }
-    return result;
-}
-
-/**
- * Create a lookup table of all inter-point distances.
- *
- * @private
- * @param {Array<Array<number>>} points N-dimensional coordinates of points.
- * @return {Array<Array<number>>} A symmetric square array of inter-point distances
- * (zero on the diagonal).
- */
-function calculateAllDistances(points) {
-    var numPoints = points.length;
-    var result = makeMatrix(numPoints, numPoints);
-    for (var i = 0; i < numPoints; i++) {
-        for (var j = 0; j < i; j++) {
-            result[i][j] = euclideanDistance(points[i], points[j]);
-            result[j][i] = result[i][j];
-        }
-    }
-    return result;
-}
-
-/**
- * Calculate the mean distance between this point and all the points in the
- * nearest group (as determined by which point in another group is closest).
- *
- * @private
- * @param {number} which The index of this point.
- * @param {Array<number>} labels Labels of points.
- * @param {Array<Array<number>>} groupings An array whose entries are arrays
- * containing the indices of the points in that group.
- * @param {Array<Array<number>>} distances A symmetric square array of inter-point
- * distances.
- * @return {number} The mean distance from this point to others in the nearest
- * group.
- */
-function meanDistanceToNearestGroup(which, labels, groupings, distances) {
-    var label = labels[which];
-    var result = Number.MAX_VALUE;
-    for (var i = 0; i < groupings.length; i++) {
-        if (i !== label) {
-            var d = meanDistanceFromPointToGroup(
-                which,
-                groupings[i],
-                distances
-            );
-            if (d < result) {
-                result = d;
-            }
-        }
-    }
-    return result;
-}
-
-/**
- * Calculate the mean distance from a point to the other members of a group,
- * which may be the point's own group.
- *
- * @private
- * @param {number} which The index of this point.
- * @param {Array<number>} group The indices of all the points in the group in
- * question.
- * @param {Array<Array<number>>} distances A symmetric square array of inter-point
- * distances.
- * @return {number} The mean distance from this point to others in the
- * specified group.
- */
-function meanDistanceFromPointToGroup(which, group, distances) {
-    var total = 0;
-    var count = 0;
-    for (var i = 0; i < group.length; i++) {
-        if (group[i] === which) {
-            continue;
-        }
-        total += distances[which][group[i]];
-        count++;
-    }
-    return total / count;
-}
-
-/**
- * Calculate the [silhouette metric](https://en.wikipedia.org/wiki/Silhouette_(clustering))
- * for a set of N-dimensional points arranged in groups. The metric is the largest
- * individual silhouette value for the data.
- *
- * @param {Array<Array<number>>} points N-dimensional coordinates of points.
- * @param {Array<number>} labels Labels of points. This must be the same length as `points`,
- * and values must lie in [0..G-1], where G is the number of groups.
- * @return {number} The silhouette metric for the groupings.
- *
- * @example
- * silhouetteMetric([[0.25], [0.75]], [0, 0]); // => 1.0
- */
-function silhouetteMetric(points, labels) {
-    var values = silhouette(points, labels);
-    return max(values);
-}
-
-/**
- * The [Z-Score, or Standard Score](http://en.wikipedia.org/wiki/Standard_score).
- *
- * The standard score is the number of standard deviations an observation
- * or datum is above or below the mean. Thus, a positive standard score
- * represents a datum above the mean, while a negative standard score
- * represents a datum below the mean. It is a dimensionless quantity
- * obtained by subtracting the population mean from an individual raw
- * score and then dividing the difference by the population standard
- * deviation.
- *
- * The z-score is only defined if one knows the population parameters;
- * if one only has a sample set, then the analogous computation with
- * sample mean and sample standard deviation yields the
- * Student's t-statistic.
- *
- * @param {number} x
- * @param {number} mean
- * @param {number} standardDeviation
- * @return {number} z score
- * @example
- * zScore(78, 80, 5); // => -0.4
- */
-function zScore(x, mean, standardDeviation) {
-    return (x - mean) / standardDeviation;
-}
-
-
-//# sourceMappingURL=simple-statistics.mjs.map
-
-;// CONCATENATED MODULE: ./lib/src/metrics/summary.js
-
-// Per-scenario metrics from request records, with the definitions of vLLM's
-// `benchmarks/serve.py` (calculate_metrics) so the figures line up with `vllm bench serve`:
-// latency distributions and token counts come from completed requests only, TPOT only from
-// requests with more than one output token, ITL is pooled over every token of every request,
-// throughputs divide by the span from first send to last finish.
-const summary_EMPTY = Object.freeze({ n: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, min: 0, max: 0 });
-/**
- * Mean, extremes and p50/p90/p95/p99 by linear interpolation between closest ranks (numpy's
- * default `percentile` method, which vLLM's bench uses; simple-statistics' quantileSorted is that
- * method, R's type 7). No values: n 0 and every statistic 0.
- */
-function distribution(values) {
-    const n = values.length;
-    if (n === 0)
-        return summary_EMPTY;
-    const sorted = Array.from(Float64Array.from(values).sort());
-    return {
-        n,
-        // A compensated sum: long ITL samples (10^5 gaps) keep their last digits.
-        mean: simple_statistics_mean(sorted),
-        p50: quantileSorted(sorted, 0.5),
-        p90: quantileSorted(sorted, 0.9),
-        p95: quantileSorted(sorted, 0.95),
-        p99: quantileSorted(sorted, 0.99),
-        min: sorted[0],
-        max: sorted[n - 1],
-    };
-}
-/** The class an error is counted under: the text before the first ': ' ('http 500: Internal…' → 'http 500'). */
-function errorClass(error) {
-    const cut = error.indexOf(': ');
-    return cut === -1 ? error : error.slice(0, cut);
-}
-/** The error a completed request is counted under when it streamed no token at all. */
-const EMPTY_COMPLETION = 'empty completion';
-/** How an engine's output tokens were counted over its summaries; undefined when none completed. */
-function tokenCountsOf(summaries) {
-    if (!summaries.some((s) => s.completed > 0))
-        return undefined;
-    return summaries.some((s) => (s.estimatedCounts ?? 0) > 0) ? 'estimated' : 'exact';
-}
-/**
- * Output tokens of a completed request, and whether the server's `usage` disagreed with the stream:
- * usage below the content chunks streamed (each carries at least one token) or above the request's
- * own max_tokens is impossible, and the streamed count stands in — a usage 1000× too high must not
- * become the throughput. Without usage, the tokens the content chunks implied (one ITL entry per
- * token after the first chunk).
- */
-function outputTokensOf(r) {
-    const streamed = r.streamedChunks ?? (r.ttftMs === null ? 0 : r.itlMs.length + 1);
-    if (r.outputTokens === null)
-        return { tokens: r.ttftMs === null ? 0 : r.itlMs.length + 1, disagreed: false };
-    const tooLow = r.outputTokens < streamed;
-    const tooHigh = r.maxTokens !== undefined && r.outputTokens > r.maxTokens;
-    return tooLow || tooHigh ? { tokens: streamed, disagreed: true } : { tokens: r.outputTokens, disagreed: false };
-}
-/** Whether a completed request's latencies meet every SLO (a request with one token has TPOT 0, as in vLLM). */
-function meetsSlo(slo, ttft, tpot, e2el) {
-    return ((slo.ttftMs === undefined || (ttft !== null && ttft <= slo.ttftMs)) &&
-        (slo.tpotMs === undefined || tpot <= slo.tpotMs) &&
-        (slo.e2elMs === undefined || (e2el !== null && e2el <= slo.e2elMs)));
-}
-/** TPOT of a completed request with `out` output tokens (0 with one token, as in vLLM). */
-const tpotOf = (out, ttft, e2el) => (out > 1 && ttft !== null && e2el !== null ? (e2el - ttft) / (out - 1) : 0);
-/** A request that counts towards goodput: completed, with tokens, within every SLO. */
-function metSlo(r, slo) {
-    if (!r.ok || r.ttftMs === null)
-        return false;
-    const out = outputTokensOf(r).tokens;
-    return out > 0 && meetsSlo(slo, r.ttftMs, tpotOf(out, r.ttftMs, r.e2elMs), r.e2elMs);
-}
-/**
- * Summarises one scenario's records. Records of several repetitions may be passed together (the
- * pooled summary); `durationS` is then the sum of the repetitions' durations.
- */
-function summarize(records, scenario, durationS, peakConcurrency, telemetry, capacity) {
-    if (!(durationS >= 0) || !Number.isFinite(durationS))
-        throw new Error(`summarize(${scenario.name}): durationS must be a finite number ≥ 0, got ${durationS}`);
-    const errors = {};
-    const ttfts = [];
-    const tpots = [];
-    const e2els = [];
-    const queues = [];
-    const itls = [];
-    let completed = 0;
-    let good = 0;
-    let inputTokens = 0;
-    let outputTokens = 0;
-    let shortOutputs = 0;
-    let usageDisagreements = 0;
-    let estimatedCounts = 0;
-    for (const r of records) {
-        // Client-side waiting happens whatever the outcome, so every request reports it.
-        queues.push(r.queueMs);
-        const counted = r.ok ? outputTokensOf(r) : null;
-        // A completion that streamed no token (e.g. only `choices: []` and [DONE]) did not complete.
-        const error = !r.ok ? (r.error ?? 'unknown error') : r.ttftMs === null || counted.tokens === 0 ? EMPTY_COMPLETION : null;
-        if (error !== null) {
-            const cls = errorClass(error);
-            errors[cls] = (errors[cls] ?? 0) + 1;
-            continue;
-        }
-        completed++;
-        const out = counted.tokens;
-        if (counted.disagreed)
-            usageDisagreements++;
-        if (r.outputTokens === null)
-            estimatedCounts++;
-        inputTokens += r.promptTokens;
-        outputTokens += out;
-        if (r.maxTokens !== undefined && out < r.maxTokens)
-            shortOutputs++;
-        for (const gap of r.itlMs)
-            itls.push(gap);
-        const ttft = r.ttftMs;
-        const e2el = r.e2elMs;
-        if (ttft !== null)
-            ttfts.push(ttft);
-        if (e2el !== null)
-            e2els.push(e2el);
-        // As in vLLM: a request with at most one output token has TPOT 0 for goodput and none in the distribution.
-        const tpot = tpotOf(out, ttft, e2el);
-        if (out > 1 && ttft !== null && e2el !== null)
-            tpots.push(tpot);
-        if (meetsSlo(scenario.slo, ttft, tpot, e2el))
-            good++;
-    }
-    const perSecond = (x) => (durationS > 0 ? x / durationS : 0);
-    return {
-        scenario: scenario.name,
-        requests: records.length,
-        completed,
-        failed: records.length - completed,
-        errors,
-        durationS,
-        inputTokens,
-        outputTokens,
-        shortOutputs,
-        usageDisagreements,
-        estimatedCounts,
-        requestThroughput: perSecond(completed),
-        outputThroughput: perSecond(outputTokens),
-        totalTokenThroughput: perSecond(inputTokens + outputTokens),
-        goodput: perSecond(good),
-        ttftMs: distribution(ttfts),
-        tpotMs: distribution(tpots),
-        itlMs: distribution(itls),
-        e2elMs: distribution(e2els),
-        queueMs: distribution(queues),
-        peakConcurrency,
-        telemetry: telemetry ?? {},
-        ...(capacity === undefined ? {} : { capacity }),
-    };
-}
-
 ;// CONCATENATED MODULE: ./lib/src/export/vllm-bench.js
+
 
 
 
@@ -93251,8 +93559,8 @@ function traffic(load, pooled) {
             return { request_rate: spanS > 0 ? (n - 1) / spanS : 'inf', burstiness: 1, max_concurrency: load.maxConcurrency ?? null };
         }
         case 'capacity': {
-            // The figures are the requests of the last passing probe: the load that probe ran at.
-            const at = pooled.capacity?.capacity ?? null;
+            // The figures are the requests of the last passing probe (or, below the lowest load tried, of that lowest probe): the load it ran at.
+            const at = pooled.capacity ? (capacityReading(pooled.capacity)?.value ?? null) : null;
             if (load.over === 'rate')
                 return { request_rate: at ?? 'inf', burstiness: load.burstiness, max_concurrency: null };
             return { request_rate: 'inf', burstiness: 1, max_concurrency: at };
@@ -93303,7 +93611,7 @@ function perRequestSamples(records, scenario) {
 }
 /** numpy's default std (ddof 0), as vLLM writes it; 0 below two values, as np.std gives for one. */
 function populationStd(xs) {
-    return xs.length < 2 ? 0 : Math.sqrt((variance(xs) * (xs.length - 1)) / xs.length);
+    return xs.length < 2 ? 0 : Math.sqrt((stats_variance(xs) * (xs.length - 1)) / xs.length);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/export/write.js
@@ -93921,125 +94229,6 @@ async function makePromptBook(scenarios, repetitions, tokenizer, signal, onProgr
             return synthesize(scenario, repetition, count, 'probe', probe);
         },
     };
-}
-
-;// CONCATENATED MODULE: ./lib/src/capacity.js
-
-// The capacity search: the highest load at which a scenario's SLOs still hold. Each probe runs
-// the scenario at one fixed load (Poisson arrivals at a rate, or a closed loop at a concurrency)
-// and passes when at least `attainment` of its requests complete within every SLO. The search
-// brackets (doubling up from `start` while probes pass, halving down while they miss) and then
-// bisects (geometrically for rates, by whole requests for concurrency) until the missing load is
-// within `resolution` of the passing one. A probe that has already missed — more requests outside
-// the SLOs than the attainment allows — stops at once: overload is where probes are slowest.
-/** At most this many probes per search: bracketing 1000× and bisecting to 1% takes 21. */
-const MAX_PROBES = 32;
-/** Requests of one probe: the scenario's own, more where a rate probe must last `probeS`; a closed loop reuses each slot at least 4 times. */
-function probeRequests(scenario, load, at) {
-    const longEnough = load.over === 'rate' ? Math.ceil(at * load.probeS) : 4 * at;
-    return Math.min(Math.max(scenario.requests, longEnough), 100_000);
-}
-/** The scenario at one fixed load, as a probe runs it. */
-function probeScenario(scenario, load, at) {
-    return {
-        ...scenario,
-        requests: probeRequests(scenario, load, at),
-        load: load.over === 'rate' ? { kind: 'poisson', rate: at, burstiness: load.burstiness } : { kind: 'concurrency', concurrency: at },
-    };
-}
-/** Misses (failed, or outside an SLO) a probe of `n` requests may have and still pass. */
-const allowedMisses = (n, attainment) => Math.floor(n * (1 - attainment) + 1e-9);
-/** Stops a probe's load once its misses exceed what it may have: it cannot pass any more. */
-function clearMiss(scenario, load, n) {
-    const allowed = allowedMisses(n, load.attainment);
-    let seen = 0;
-    let misses = 0;
-    return (finished) => {
-        for (; seen < finished.length; seen++)
-            if (!metSlo(finished[seen], scenario.slo))
-                misses++;
-        return misses > allowed;
-    };
-}
-/** One probe's figures and verdict from the requests it ran (all of them, or those before an early stop). */
-function judgeProbe(scenario, load, at, n, records, durationS, stopped) {
-    const good = records.filter((r) => metSlo(r, scenario.slo)).length;
-    const s = summarize(records, scenario, durationS, 0);
-    const p95 = (d) => (d.n > 0 ? d.p95 : null);
-    return {
-        load: at,
-        passed: !stopped && records.length === n && n - good <= allowedMisses(n, load.attainment),
-        stoppedEarly: stopped,
-        requests: records.length,
-        attainment: records.length > 0 ? good / records.length : 0,
-        ttftP95Ms: p95(s.ttftMs),
-        tpotP95Ms: p95(s.tpotMs),
-        e2elP95Ms: p95(s.e2elMs),
-        outputThroughput: s.outputThroughput,
-        durationS,
-    };
-}
-/**
- * Runs the search with `probe` measuring one load (its index counts the probes run so far).
- * Loads stay within [min, max]; a concurrency search probes whole numbers only.
- */
-async function searchCapacity(load, probe) {
-    const whole = load.over === 'concurrency';
-    const clamp = (x) => Math.min(load.max, Math.max(load.min, whole ? Math.round(x) : x));
-    const probes = [];
-    let passing = null;
-    let missing = null;
-    const settled = () => {
-        if (passing !== null && passing >= load.max)
-            return true;
-        if (missing !== null && missing <= load.min)
-            return true;
-        if (passing === null || missing === null)
-            return false;
-        return missing <= passing * (1 + load.resolution) || (whole && missing - passing <= 1);
-    };
-    let at = clamp(load.start);
-    while (!settled() && probes.length < MAX_PROBES) {
-        const result = await probe(at, probes.length);
-        probes.push(result);
-        if (result.passed)
-            passing = Math.max(passing ?? at, at);
-        else
-            missing = Math.min(missing ?? at, at);
-        if (settled())
-            break;
-        if (missing === null)
-            at = clamp(at * 2);
-        else if (passing === null)
-            at = clamp(at / 2);
-        else
-            at = whole ? Math.floor((passing + missing) / 2) : Math.sqrt(passing * missing);
-    }
-    return {
-        over: load.over,
-        capacity: passing,
-        firstMiss: missing,
-        probes,
-        searchS: probes.reduce((sum, p) => sum + p.durationS, 0),
-    };
-}
-/** One repetition of a capacity scenario: the search, each probe with prompts of its own. */
-async function measureCapacity(scenario, load, repetition, book, run) {
-    const runs = new Map();
-    let last = null;
-    const result = await searchCapacity(load, async (at, index) => {
-        const probe = probeScenario(scenario, load, at);
-        const prompts = await book.probe(scenario, repetition, index, probe.requests);
-        const warmup = index === 0 ? book.get(scenario, repetition).warmup : [];
-        const measured = await run(probe, prompts, warmup, clearMiss(scenario, load, probe.requests));
-        last = { run: measured, scenario: probe };
-        runs.set(at, last);
-        return judgeProbe(scenario, load, at, probe.requests, measured.records, measured.durationS, measured.stopped);
-    });
-    const shown = (result.capacity === null ? null : runs.get(result.capacity)) ?? last;
-    if (shown === null)
-        throw new Error(`scenario "${scenario.name}": the capacity search ran no probe`);
-    return { result, shown: shown.run, shownScenario: shown.scenario };
 }
 
 ;// CONCATENATED MODULE: ./lib/src/metrics/gpu.js
@@ -95063,6 +95252,7 @@ function mergeTelemetry(parts) {
 
 
 
+
 async function measure(opts) {
     const engines = [];
     for (const engine of opts.plan.engines) {
@@ -95319,7 +95509,9 @@ async function measureScenario(scenario, repetition, running, engine, telemetry,
         run = found.shown;
         summary = summarize(run.records, found.shownScenario, run.durationS, run.peakConcurrency, await telemetry.end(window), found.result);
         const c = found.result;
-        opts.hooks.info(`${label}: capacity ${c.capacity === null ? 'none: the lowest load missed' : `${Number(c.capacity.toPrecision(3))}${c.over === 'rate' ? ' req/s' : ' in flight'}`} (first miss ${c.firstMiss === null ? 'none' : Number(c.firstMiss.toPrecision(3))}; ${c.probes.length} probes, ${c.searchS.toFixed(0)} s)`);
+        const r = capacityReading(c);
+        const value = r === null ? 'none' : `${r.below ? 'below the lowest load tried: < ' : ''}${Number(r.value.toPrecision(3))} ${loadUnit(c.over)}`;
+        opts.hooks.info(`${label}: capacity ${value} (first miss ${c.firstMiss === null ? 'none' : Number(c.firstMiss.toPrecision(3))}; ${c.probes.length} probes, ${c.searchS.toFixed(0)} s)`);
     }
     else {
         run = await load(scenario, prompts, warmupPrompts);
@@ -95935,10 +96127,15 @@ function metricLabel(name) {
     const m = ALL_METRICS.find((x) => x.name === name);
     return m ? m : { label: escapeCell(name), unit: '', direction: null };
 }
-/** "TPOT p50 (ms)", "Goodput (req/s)"; a label that already is a rate ("Output tokens/s") stands alone. */
-function metricHeading(name) {
+/**
+ * "TPOT p50 (ms)", "Goodput (req/s)"; a label that already is a rate ("Output tokens/s") stands
+ * alone. `unit`: the metric's unit in its scenario where the comparison states it (a capacity's
+ * is its search's: "Capacity at SLO (req/s)").
+ */
+function metricHeading(name, unit) {
     const m = metricLabel(name);
-    return m.unit && !m.label.endsWith('/s') ? `${m.label} (${m.unit})` : m.label;
+    const u = unit === undefined ? m.unit : escapeCell(unit);
+    return u && !m.label.endsWith('/s') ? `${m.label} (${u})` : m.label;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/reading.js
@@ -95961,7 +96158,6 @@ function readAll(comparison) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/changes.js
-
 
 
 
@@ -95996,12 +96192,8 @@ const WHY = {
     'straddles-tolerance': 'straddle the tolerance',
     'too-few-runs': 'too few runs',
     'too-noisy': 'too noisy',
+    censored: 'below the lowest load tried',
 };
-// Values are shown as geometric means, the statistic the ratio is taken of. Zeros (an idle
-// queue) have no geometric mean; the arithmetic mean stands in there.
-function centre(xs) {
-    return xs.length === 0 ? null : (geometricMean(xs) ?? mean(xs));
-}
 const pct = (x) => `${formatNumber(x * 100, 2)}%`;
 /**
  * The change and its interval, or what the interval says when it is too wide to say anything. An
@@ -96031,9 +96223,9 @@ function regressionTable(rows, confidence, withEngine) {
     const header = ['Scenario', 'Metric', 'Baseline', 'Current', `Change [${formatNumber(confidence * 100)}% CI]`, 'p (adj.)', 'Tolerance'];
     const body = rows.map((r) => [
         escapeCell(r.m.scenario),
-        metricHeading(r.m.metric),
-        `${formatNumber(centre(r.m.baseline))} (n=${r.m.baseline.length})`,
-        `${formatNumber(centre(r.m.current))} (n=${r.m.current.length})`,
+        metricHeading(r.m.metric, r.m.unit),
+        `${centreText(r.m.baseline, r.m.censored?.baseline)} (n=${r.m.baseline.length})`,
+        `${centreText(r.m.current, r.m.censored?.current)} (n=${r.m.current.length})`,
         changeCell(r),
         formatP(r.m.contrast?.decided ? r.m.contrast.adjustedP : r.m.adjustedP),
         `±${formatNumber(r.m.tolerance * 100)}%`,
@@ -96045,8 +96237,8 @@ function otherTable(rows, confidence, withEngine, input) {
     const header = ['Scenario', 'Metric', 'Baseline → current', `Change [${formatNumber(confidence * 100)}% CI]`, 'Tolerance', 'Reading'];
     const body = rows.map((r) => [
         escapeCell(r.m.scenario),
-        metricHeading(r.m.metric),
-        `${formatNumber(centre(r.m.baseline))} → ${formatNumber(centre(r.m.current))}`,
+        metricHeading(r.m.metric, r.m.unit),
+        `${centreText(r.m.baseline, r.m.censored?.baseline)} → ${centreText(r.m.current, r.m.censored?.current)}`,
         changeCell(r),
         `±${formatNumber(r.m.tolerance * 100)}%`,
         readingCell(r, input),
@@ -96090,15 +96282,16 @@ function sortRows(rows, comparison, scenarioOrder) {
         .map((x) => x.r);
 }
 const GATING = new Set(['regression', 'error']);
-function values(xs) {
-    return xs.map((x) => formatNumber(x)).join(', ');
+/** Values per repetition; a bound (below the lowest load tried) reads "< x". */
+function values(xs, below) {
+    return xs.map((x, i) => `${below?.[i] ? '< ' : ''}${formatNumber(x)}`).join(', ');
 }
 /** Baseline values grouped by run ("a, b | c, d") where the runs are of equal length, as recorded. */
-function byRun(xs, runs) {
+function byRun(xs, below, runs) {
     if (runs < 2 || xs.length % runs !== 0)
-        return values(xs);
+        return values(xs, below);
     const size = xs.length / runs;
-    return Array.from({ length: runs }, (_, i) => values(xs.slice(i * size, (i + 1) * size))).join(' | ');
+    return Array.from({ length: runs }, (_, i) => values(xs.slice(i * size, (i + 1) * size), below?.slice(i * size, (i + 1) * size))).join(' | ');
 }
 /** Regressions with their evidence (null when there are none): the part of the report that needs action. */
 function renderRegressions(comparison, readings, scenarioOrder) {
@@ -96107,7 +96300,7 @@ function renderRegressions(comparison, readings, scenarioOrder) {
         return null;
     const evidence = rows.map(({ m }) => {
         const runs = comparison.engines.find((e) => e.engine === m.engine)?.baselineRuns ?? 0;
-        return `- ${escapeInline(m.engine)} · ${escapeInline(m.scenario)} · ${metricHeading(m.metric)}: baseline ${byRun(m.baseline, runs)} → current ${values(m.current)}`;
+        return `- ${escapeInline(m.engine)} · ${escapeInline(m.scenario)} · ${metricHeading(m.metric, m.unit)}: baseline ${byRun(m.baseline, m.censored?.baseline, runs)} → current ${values(m.current, m.censored?.current)}`;
     });
     return join(`### 🔴 Regressions`, regressionTable(rows, comparison.confidence, comparison.engines.length > 1), details('Values per repetition behind each regression (baseline runs separated by |)', evidence.join('\n')));
 }
@@ -96171,7 +96364,7 @@ function renderOtherComparisons(comparison, readings, scenarioOrder, input) {
 function renderSloViolations(comparison) {
     if (comparison.sloViolations.length === 0)
         return null;
-    return join('### Limits exceeded', table(['Engine', 'Scenario', 'Metric', 'Limit', 'Value'], comparison.sloViolations.map((v) => [escapeCell(v.engine), escapeCell(v.scenario), metricHeading(v.metric), formatNumber(v.limit), formatNumber(v.value)]), ['l', 'l', 'l', 'r', 'r']));
+    return join('### Limits exceeded', table(['Engine', 'Scenario', 'Metric', 'Limit', 'Value'], comparison.sloViolations.map((v) => [escapeCell(v.engine), escapeCell(v.scenario), metricHeading(v.metric, v.unit), formatNumber(v.limit), `${v.below ? '< ' : ''}${formatNumber(v.value)}`]), ['l', 'l', 'l', 'r', 'r']));
 }
 /** Shifts found in the history by change-point detection (schedule mode), or null when none. */
 function renderChangePoints(comparison) {
@@ -96243,7 +96436,7 @@ function suiteSeries(history, metric) {
         const values = series.map((h) => h.points.find((q) => runKey(q) === runKey(p))?.value);
         if (!values.every((v) => typeof v === 'number' && v > 0))
             return [];
-        return [{ ...p, value: geometricMean(values) }];
+        return [{ ...p, value: format_geometricMean(values) }];
     });
     return points.length >= 2 ? { scenario: SUITE, metric, points } : null;
 }
@@ -96393,7 +96586,7 @@ function renderRelease(comparison) {
     const what = noun(rows);
     return details(escapeHtml(`Release check (non-inferiority): ${failed === 0 ? `all ${rows.length} ${what} shown within tolerance` : `${failed} of ${rows.length} ${what} not shown within tolerance`}`), table([...(withEngine ? ['Engine'] : []), 'Metric', `Change [${level}% CI]`, `Worst plausible (${level}%, one-sided)`, 'Tolerance', 'Within'], rows.map((m) => [
         ...(withEngine ? [escapeCell(m.engine)] : []),
-        metricHeading(m.metric),
+        metricHeading(m.metric, m.unit),
         m.ratio === null ? 'no estimate' : `${formatChange(m.ratio)} ${formatInterval(m.ci)}`,
         m.worstPlausible == null ? MISSING : formatChange(m.worstPlausible),
         `±${formatNumber(m.tolerance * 100)}%`,
@@ -96414,7 +96607,7 @@ function family(metric) {
 }
 /** "chat-8 TPOT p95 −1.4% [−5.2%, +2.5%]": where, what, by how much and how sure. */
 function changeText(m, esc) {
-    return `${esc(m.scenario)} ${metricLabel(m.metric).label} ${changeWithContrast(m)}`;
+    return `${esc(m.scenario)} ${metricLabel(m.metric).label} ${changeWithContrast(m)}${capacityFigures(m, esc)}`;
 }
 function gist_median(xs) {
     const s = [...xs].sort((a, b) => a - b);
@@ -96861,10 +97054,16 @@ function sequentialLine(s) {
 
 
 
+
+
 // Capacity scenarios: the highest load each engine carried within the scenario's SLOs, and the
 // latency-versus-load curve its search measured. One visible line per scenario (what a capacity
 // planner reads first), the curve collapsed beneath it.
-const unitOf = (c) => (c.over === 'rate' ? 'req/s' : 'in flight');
+/** A search's capacity as read: "76.1", or "< 0.5" when even the lowest load tried missed (a censored value). */
+function capacityText(c) {
+    const r = capacityReading(c);
+    return r === null ? '—' : `${r.below ? '< ' : ''}${formatNumber(r.value)}`;
+}
 function sloText(s, attainment) {
     const parts = [
         s.slo.ttftMs === undefined ? null : `TTFT ≤ ${formatNumber(s.slo.ttftMs)} ms`,
@@ -96883,23 +97082,33 @@ function foundIn(run, scenario) {
     });
 }
 function engineText(f) {
-    const unit = unitOf(f.pooled);
-    const value = f.pooled.capacity === null ? 'none (the lowest load missed)' : `${formatNumber(f.pooled.capacity)} ${unit}`;
-    const reps = f.perRepetition.map((c) => (c.capacity === null ? 'none' : formatNumber(c.capacity))).join(', ');
+    const unit = loadUnit(f.pooled.over);
+    const value = `${capacityText(f.pooled)} ${unit}`;
+    const reps = f.perRepetition.map(capacityText).join(', ');
     const misses = f.perRepetition.map((c) => c.firstMiss).filter((x) => x !== null);
     const [lo, hi] = [Math.min(...misses), Math.max(...misses)];
-    const miss = misses.length === 0 ? '; passed at the highest load allowed' : `; missed at ${formatNumber(lo)}${hi > lo ? `–${formatNumber(hi)}` : ''} ${unit}`;
+    const at = `${formatNumber(lo)}${hi > lo ? `–${formatNumber(hi)}` : ''} ${unit}`;
+    const miss = misses.length === 0 ? '; passed at the highest load allowed' : f.perRepetition.every((c) => c.capacity === null) ? `; even the lowest load tried, ${at}, missed` : `; missed at ${at}`;
     return `${escapeInline(f.engine)} **${value}** (repetitions: ${reps}${miss})`;
 }
-/** "vLLM carries 7.9× transformers' load" for the first two engines that both found a capacity. */
+/**
+ * "vLLM carries 7.9× the load of transformers" for the first two engines, where their searches
+ * bound the ratio: one below its lowest load tried makes it a floor ("at least 152×"), as does one
+ * that passed its highest load; two below theirs, or two with only floors, say nothing.
+ */
 function ratioText(found) {
-    const [a, b] = found.filter((f) => f.pooled.capacity !== null);
+    const [a, b] = found;
     if (a === undefined || b === undefined)
         return null;
-    const [hi, lo] = a.pooled.capacity >= b.pooled.capacity ? [a, b] : [b, a];
-    // A search that passed its highest load found a floor, not the capacity.
-    const floor = hi.pooled.firstMiss === null ? 'at least ' : '';
-    return `${escapeInline(hi.engine)} carries ${floor}${formatTimes(hi.pooled.capacity / lo.pooled.capacity)} the load of ${escapeInline(lo.engine)}`;
+    // Each side: its value, whether the true capacity may be higher (it passed the highest load) or lower (below the lowest).
+    const side = (f) => ({ f, x: f.pooled.capacity ?? f.pooled.firstMiss ?? NaN, up: f.pooled.firstMiss === null, down: f.pooled.capacity === null });
+    const [p, q] = [side(a), side(b)];
+    const [hi, lo] = p.x >= q.x ? [p, q] : [q, p];
+    // hi / lo is bounded below only when hi cannot be lower and lo cannot be higher.
+    if (!(hi.x > 0 && lo.x > 0) || hi.down || lo.up)
+        return null;
+    const floor = hi.up || lo.down ? 'at least ' : '';
+    return `${escapeInline(hi.f.engine)} carries ${floor}${formatTimes(hi.x / lo.x)} the load of ${escapeInline(lo.f.engine)}`;
 }
 const ms = (x) => (x === null ? '—' : formatNumber(x));
 const capacity_median = (xs) => {
@@ -96941,7 +97150,7 @@ function renderCapacity(run) {
         const curves = found.map((f) => {
             const searchS = f.perRepetition.reduce((sum, c) => sum + c.searchS, 0);
             const probes = f.perRepetition.reduce((n, c) => n + c.probes.length, 0);
-            return join(`${escapeInline(f.engine)}: ${probes} probes in ${f.perRepetition.length} searches (${formatNumber(probes / f.perRepetition.length)} per search), ${formatNumber(searchS)} s of load; medians over the probes at each load`, curveTable(f.perRepetition.flatMap((c) => c.probes), unitOf(f.pooled)));
+            return join(`${escapeInline(f.engine)}: ${probes} probes in ${f.perRepetition.length} searches (${formatNumber(probes / f.perRepetition.length)} per search), ${formatNumber(searchS)} s of load; medians over the probes at each load`, curveTable(f.perRepetition.flatMap((c) => c.probes), loadUnit(f.pooled.over)));
         });
         blocks.push(join(line, details(escapeHtml(`Latency versus load: ${s.name}`), join(...curves))));
     }
@@ -96992,32 +97201,47 @@ function kvFigures(e) {
     return { engine: e.engine, tokens: sizes.map((k) => k.tokens), kv: sizes[0], budgetMiB: e.memoryBudgetMiB, peakMiB: peaks.length > 0 ? Math.max(...peaks) : undefined };
 }
 const SOURCE = { metrics: 'its /metrics', arguments: 'its paged-cache arguments', log: 'its log' };
+const overBudget = (f) => f.budgetMiB !== undefined && f.peakMiB !== undefined && f.peakMiB > f.budgetMiB;
 function kvText(f) {
-    const tokens = geometricMean(f.tokens);
+    const tokens = format_geometricMean(f.tokens);
     const spread = Math.min(...f.tokens) === Math.max(...f.tokens) ? '' : `${formatNumber(Math.min(...f.tokens))}–${formatNumber(Math.max(...f.tokens))} over ${f.tokens.length} starts; `;
     const perGiB = f.budgetMiB === undefined ? '' : `, ${formatNumber(tokens / (f.budgetMiB / 1024))} tokens per GiB of budget`;
-    const peak = f.peakMiB === undefined ? '' : `; peak GPU memory ${formatMiB(f.peakMiB)}${f.budgetMiB !== undefined && f.peakMiB > f.budgetMiB ? ` — **over the ${formatMiB(f.budgetMiB)} budget**` : ''}`;
+    // A size from the arguments is what the engine was asked for; only the GPU's own memory says it fit.
+    const unchecked = f.kv.source === 'arguments' ? '; not checked: no GPU memory telemetry' : '';
+    const peak = f.peakMiB === undefined ? unchecked : `; peak GPU memory ${formatMiB(f.peakMiB)}${overBudget(f) ? ` — **over the ${formatMiB(f.budgetMiB)} budget**` : ''}`;
     return (`${escapeInline(f.engine)} ${formatNumber(tokens)} tokens of KV (${spread}${SOURCE[f.kv.source]}: ${f.kv.blocks} blocks of ${f.kv.blockSize}${perGiB}; ` +
         `${sequencesThatFit(f.kv, LONG_SEQUENCE)} sequences of ${formatNumber(LONG_SEQUENCE)} tokens at once${peak})`);
 }
 /**
- * The KV cache each engine set aside inside its memory budget, and how many times one holds the
- * other's (its interval: the range over the engine starts' ratios); null when no engine said.
+ * "vllm fits ×3.12 the KV cache of transformers in 21.6 GiB" for the two engines with the largest
+ * and the smallest cache: the ratio of their geometric means over engine starts, with its range
+ * over every pair of starts (each engine's cache can differ from start to start: vLLM sizes it by
+ * profiling memory). "In the budget" only where both had the same one and neither's GPU memory
+ * peaked over it; otherwise the line says which did not hold.
  */
+function memory_ratioText(found) {
+    const [a, b] = [...found].sort((x, y) => format_geometricMean(y.tokens) - format_geometricMean(x.tokens));
+    const pairs = a.tokens.flatMap((x) => b.tokens.map((y) => x / y));
+    const [lo, hi] = [Math.min(...pairs), Math.max(...pairs)];
+    const starts = `${a.tokens.length} × ${b.tokens.length} pairs of engine starts`;
+    const range = pairs.length === 1 ? ' (one start each: no range)' : lo === hi ? ` (the same over the ${starts})` : ` (${formatTimes(lo)}–${formatTimes(hi)}: the range over the ${starts})`;
+    const budget = a.budgetMiB !== undefined && a.budgetMiB === b.budgetMiB ? a.budgetMiB : undefined;
+    const over = [a, b].filter(overBudget);
+    const where = budget === undefined
+        ? ', not in one stated budget'
+        : over.length === 0
+            ? ` in ${formatMiB(budget)}`
+            : `, but not within ${formatMiB(budget)}: ${over.map((f) => `${escapeInline(f.engine)} peaked at ${formatMiB(f.peakMiB)}`).join(', ')}`;
+    return ` — ${escapeInline(a.engine)} fits ${formatTimes(format_geometricMean(a.tokens) / format_geometricMean(b.tokens))} the KV cache of ${escapeInline(b.engine)}${where}${range}`;
+}
+/** The KV cache each engine set aside inside its memory budget, and how many times one holds the other's; null when no engine said. */
 function renderKvCapacity(run) {
     const found = run.engines.map(kvFigures).filter((f) => f !== null);
     if (found.length === 0)
         return null;
-    const budgets = [...new Set(found.map((f) => f.budgetMiB).filter((b) => b !== undefined))];
-    const inBudget = budgets.length === 1 ? ` in ${formatMiB(budgets[0])}` : '';
-    let ratio = '';
-    if (found.length >= 2) {
-        const [a, b] = [...found].sort((x, y) => geometricMean(y.tokens) - geometricMean(x.tokens));
-        const pairs = a.tokens.flatMap((x) => b.tokens.map((y) => x / y));
-        const range = pairs.length > 1 && Math.min(...pairs) !== Math.max(...pairs) ? ` (${formatTimes(Math.min(...pairs))}–${formatTimes(Math.max(...pairs))} between starts)` : '';
-        ratio = ` — ${escapeInline(a.engine)} fits ${formatTimes(geometricMean(a.tokens) / geometricMean(b.tokens))} the KV cache of ${escapeInline(b.engine)}${inBudget}${range}`;
-    }
-    return `**KV cache${budgets.length === 1 ? ` in a ${formatMiB(budgets[0])} budget` : ''}**: ${found.map(kvText).join('; ')}${ratio}.`;
+    const budgets = [...new Set(found.map((f) => f.budgetMiB))];
+    const budget = budgets.length === 1 ? budgets[0] : undefined;
+    return `**KV cache${budget !== undefined ? ` in a ${formatMiB(budget)} budget` : ''}**: ${found.map(kvText).join('; ')}${found.length >= 2 ? memory_ratioText(found) : ''}.`;
 }
 /**
  * One warning line naming where the GPU throttled while it was busy (those figures may be low);
@@ -97156,7 +97380,7 @@ function renderPair(run, a, b) {
         });
         return [escapeCell(scenario), ...cells];
     });
-    const overall = HEAD_TO_HEAD.map((m, i) => `${m.label} ${formatTimes(geometricMean(ratios[i]))}`).join(', ');
+    const overall = HEAD_TO_HEAD.map((m, i) => `${m.label} ${formatTimes(format_geometricMean(ratios[i]))}`).join(', ');
     const memory = memoryLine(a, b);
     return join(`### ${an} vs ${bn}`, `Cells: ${an} / ${bn} (×: how many times better ${an} is; above 1 favours ${an}). Pooled over ${passesText(run)}.`, table(['Scenario', ...HEAD_TO_HEAD.map((m) => metricHeading(m.name))], rows, ['l', 'r', 'r', 'r', 'r']), `**Overall** (geometric mean over ${scenarios.length} scenarios): ${overall}.${memory ? ` ${memory}` : ''}`);
 }
@@ -97278,8 +97502,8 @@ function renderReport(input) {
 
 
 const cv = (xs) => {
-    const m = mean(xs);
-    return xs.length > 1 && m !== 0 ? Math.sqrt(variance(xs)) / Math.abs(m) : 0;
+    const m = stats_mean(xs);
+    return xs.length > 1 && m !== 0 ? Math.sqrt(stats_variance(xs)) / Math.abs(m) : 0;
 };
 /** A job's repetitions grouped by engine start (a job of `--runs N` holds N independent runs). */
 function engineStarts(reps) {
@@ -97312,9 +97536,9 @@ function noiseTable(runs) {
                     engine,
                     scenario,
                     metric: def.name,
-                    mean: mean(all),
+                    mean: stats_mean(all),
                     cvRepetition: cv(all),
-                    cvRun: cv(perRun.map(mean)),
+                    cvRun: cv(perRun.map(stats_mean)),
                     repetitions: all.length,
                     runs: perRun.length,
                 });
@@ -97369,7 +97593,7 @@ function terminalSummary(run, comparison, historyWindow, outcome) {
         said.add(error);
     }
     for (const v of comparison.sloViolations)
-        lines.push(`  limit exceeded: ${v.engine} · ${v.scenario} · ${v.metric}: ${formatNumber(v.value)} against ${formatNumber(v.limit)}`);
+        lines.push(`  limit exceeded: ${v.engine} · ${v.scenario} · ${v.metric}: ${v.below ? '< ' : ''}${formatNumber(v.value)} against ${formatNumber(v.limit)}`);
     return lines.join('\n');
 }
 
@@ -97575,7 +97799,7 @@ const RECORDING_MODES = new Set(['baseline', 'schedule']);
  */
 function pipeline_judge(run, opts, confidence = run.sequential?.lookConfidence ?? opts.config.confidence) {
     const { config } = opts;
-    return compare(opts.history?.entries ?? [], run, {
+    return verdict_compare(opts.history?.entries ?? [], run, {
         mode: config.mode,
         tolerances: config.tolerances,
         confidence,

@@ -214,11 +214,14 @@
     var lo = xs.map(function (i) { return band && i >= band.from ? band.low : null; });
     var hi = xs.map(function (i) { return band && i >= band.from ? band.high : null; });
     var marks = k.changePoints.filter(function (c) { return c.scenario === scenario && c.metric === m.name; });
-    var box = el('div', { class: 'chart', 'data-engine': k.engine, 'data-scenario': scenario, 'data-metric': m.name, 'data-points': String(ys.filter(function (y) { return y !== null; }).length), 'data-change-points': marks.map(function (c) { return c.index; }).join(',') });
-    var title = k.engine + ' · ' + scenario + ' · ' + m.label + ' (' + m.unit + ', ' + (m.higherIsBetter ? 'higher' : 'lower') + ' is better)';
+    // A capacity's unit is its search's (req/s or concurrent requests); runs below the lowest load tried are bounds ("< 0.5").
+    var unit = (k.units && k.units[scenario] && k.units[scenario][m.name]) || m.unit;
+    var below = (k.below && k.below[scenario] && k.below[scenario][m.name]) || [];
+    var box = el('div', { class: 'chart', 'data-engine': k.engine, 'data-scenario': scenario, 'data-metric': m.name, 'data-unit': unit, 'data-below': below.join(','), 'data-points': String(ys.filter(function (y) { return y !== null; }).length), 'data-change-points': marks.map(function (c) { return c.index; }).join(',') });
+    var title = k.engine + ' · ' + scenario + ' · ' + m.label + ' (' + unit + ', ' + (m.higherIsBetter ? 'higher' : 'lower') + ' is better)';
     box.appendChild(el('h3', { id: [k.engine, scenario, m.name].join('-'), text: title }));
     var epochs = k.epochs.slice(1).map(function (e) { return 'from run ' + (e.start + 1) + ': ' + e.changes.map(function (c) { return c.field + ' ' + c.baseline + ' → ' + c.current; }).join(', '); });
-    var info = el('div', { class: 'info', text: (band ? 'baseline ' + band.baseline + ' ' + m.unit + ', tolerance ±' + (band.tolerance * 100).toFixed(1) + '% (band); ' : '') + (marks.length ? marks.map(function (c) { return 'change point at run ' + (c.index + 1) + ' (' + c.before + ' → ' + c.after + ', q=' + c.pValue + ')'; }).join('; ') : 'no change point') + (epochs.length ? '; fingerprint ' + epochs.join('; ') : '') });
+    var info = el('div', { class: 'info', text: (below.length ? below.length + ' run(s) below the lowest load tried, drawn at that load; ' : '') + (band ? 'baseline ' + band.baseline + ' ' + unit + ', tolerance ±' + (band.tolerance * 100).toFixed(1) + '% (band); ' : '') + (marks.length ? marks.map(function (c) { return 'change point at run ' + (c.index + 1) + ' (' + c.before + ' → ' + c.after + ', q=' + c.pValue + ')'; }).join('; ') : 'no change point') + (epochs.length ? '; fingerprint ' + epochs.join('; ') : '') });
     var pinned = el('div', { class: 'pinned' });
     root.appendChild(box);
     var width = Math.min(root.clientWidth || 900, 1100);
@@ -231,7 +234,7 @@
         cursor: { points: { size: 7 } },
         axes: [
           { space: 90, values: function (u, splits) { return splits.map(function (s) { var r = k.runs[Math.round(s)]; return r && Math.round(s) === s ? label(r.t) : ''; }); } },
-          { label: m.unit, size: 60 },
+          { label: unit, size: 60 },
         ],
         series: [
           {},
@@ -249,7 +252,7 @@
               if (i === null || i === undefined) return;
               pinned.textContent = '';
               runLine(k, i).forEach(function (p) { pinned.appendChild(p); });
-              pinned.appendChild(el('span', { text: ' · ' + (ys[i] === null ? 'no value' : ys[i] + ' ' + m.unit) }));
+              pinned.appendChild(el('span', { text: ' · ' + (ys[i] === null ? 'no value' : (below.indexOf(i) >= 0 ? '< ' : '') + ys[i] + ' ' + unit) }));
             },
           ],
         },
