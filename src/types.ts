@@ -390,7 +390,7 @@ export interface SequentialRecord {
   /** Comparisons made, and the most the plan allowed (1 + max-runs − runs). */
   readonly looks: number;
   readonly plannedLooks: number;
-  /** The confidence each look tested at: 1 − (1 − confidence) / plannedLooks (Bonferroni α-spending). */
+  /** The confidence the last look made tested at: its share of 1 − confidence (src/sequential.ts, lookConfidence). */
   readonly lookConfidence: number;
   readonly stopped: SequentialStop;
 }

@@ -59,8 +59,9 @@ test('sequential: undecided after the first run, the job adds runs until the reg
   assert.equal(s.stopped, 'regression');
   assert.equal(s.looks, s.runs, 'one look after the first run, one after each run added');
   assert.equal(s.plannedLooks, 6);
-  // Bonferroni over the 6 planned looks.
-  assert.ok(Math.abs(s.lookConfidence - (1 - 0.01 / 6)) < 1e-12);
+  // The look it stopped at tested at its share of 1 − confidence: the first a quarter, the last half, those between a quarter over 4.
+  const share = s.looks === 1 ? 1 / 4 : s.looks === 6 ? 1 / 2 : 1 / 16;
+  assert.ok(Math.abs(s.lookConfidence - (1 - 0.01 * share)) < 1e-12, `${s.lookConfidence} at look ${s.looks}`);
   assert.deepEqual(run.sequential, s);
   assert.equal(run.runs, s.runs);
   // Every run measured, each an engine start of its own with its repetitions.
@@ -85,6 +86,18 @@ test('sequential: decided at the first look, the job stops at once', async () =>
   assert.doesNotMatch(r.output, /measuring run 3/);
 });
 
+test('sequential: on by default (max-runs 16), a job decided at its first look stops there, tested at a quarter of 1 − confidence', async () => {
+  const r = await cli('default', ['--runs', '2', ...slower]);
+  assert.equal(r.code, 3, r.output);
+  const s = read<Comparison>('default', 'comparison.json').sequential!;
+  assert.deepEqual({ runs: s.runs, looks: s.looks, plannedLooks: s.plannedLooks, stopped: s.stopped }, { runs: 2, looks: 1, plannedLooks: 15, stopped: 'regression' });
+  assert.ok(Math.abs(s.lookConfidence - (1 - 0.01 / 4)) < 1e-12, String(s.lookConfidence));
+  // Off: one look at the whole confidence, no sequential record.
+  const off = await cli('off', ['--runs', '2', '--max-runs', '0', ...slower]);
+  assert.equal(off.code, 3, off.output);
+  assert.equal(read<Comparison>('off', 'comparison.json').sequential, undefined);
+});
+
 test('sequential: a time budget one more run would exceed stops the job after its first look', async () => {
   const r = await cli('budget', ['--runs', '1', '--max-runs', '6', '--time-budget', '1s', ...slower]);
   const s = read<Comparison>('budget', 'comparison.json').sequential!;
@@ -95,7 +108,7 @@ test('sequential: a time budget one more run would exceed stops the job after it
 });
 
 test('sequential: a time budget without max-runs above runs is an input error naming both', async () => {
-  const r = await cli('bad', ['--runs', '2', '--time-budget', '15m']);
+  const r = await cli('bad', ['--runs', '2', '--max-runs', '0', '--time-budget', '15m']);
   assert.equal(r.code, 1, r.output);
   assert.match(r.output, /time-budget: needs "max-runs" above "runs" \(2\)/);
 });

@@ -110,7 +110,7 @@ export const INPUT_DEFAULTS = Object.freeze({
   'warmup-repetitions': '1',
   'warm-start': 'false',
   runs: '2',
-  'max-runs': '0',
+  'max-runs': '16',
   'max-failure-rate': '0',
 });
 
