@@ -42,7 +42,7 @@ import { METRICS } from '../src/metrics/catalog.ts';
 import { recordRun, type BaselineDoc } from '../src/baseline/history.ts';
 import { compare, SUITE, type CompareOptions } from '../src/compare/verdict.ts';
 import { lookConfidence, maxRuns, runSequential } from '../src/sequential.ts';
-import { INPUT_DEFAULTS } from '../src/config/inputs.ts';
+import { INPUT_DEFAULTS, PR_MAX_RUNS } from '../src/config/inputs.ts';
 import { studentTQuantile } from '../src/compare/stats.ts';
 import { createRng, mixSeed, type Rng } from '../src/load/random.ts';
 import type { Comparison, RunResult } from '../src/types.ts';
@@ -67,7 +67,7 @@ const FITTED_RELEASE_HISTORY = 30;
 /** Nightly: 30 stored runs, the last STEP_BACK runs of the series (current job included) slower. */
 const NIGHTLY = { history: 30, stepBack: 10, size: 0.05, within: 2 } as const;
 /** The sequential design at the defaults: the first `runs`, then up to max-runs in all (the sequential section: against 10 stored runs). */
-const SEQ_MAX_RUNS = maxRuns({ runs: DEFAULTS.runs, maxRuns: Number(INPUT_DEFAULTS['max-runs']) });
+const SEQ_MAX_RUNS = maxRuns({ runs: DEFAULTS.runs, maxRuns: PR_MAX_RUNS });
 const SEQ_HISTORY = 10;
 /**
  * A release recipe fitted to a runner's noise (what the README tells a user to compute from the
@@ -450,6 +450,10 @@ async function main(): Promise<void> {
   console.log(`\ncost per verdict (vLLM, H200) of the fixed design: ${DEFAULTS.runs} × (${VLLM_START_S} + ${DEFAULTS.reps + WARMUP} × ${VLLM_PASS_S}) = ${jobCost} GPU-seconds under every model`);
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
 
+  const costPerVerdict = (model: string): number | null => {
+    const runs = meanRuns(`sequential ${model}`, 'aa_runs') ?? meanRuns(`aa ${model} h${SEQ_HISTORY}`, 'runs');
+    return runs === null ? null : Math.round(runs * runCost);
+  };
   const v = (id: string, key: string, of = 'trials'): number | null => figure(r(id), key, of)?.value ?? null;
   const falseAlarms = [...results.entries()].filter(([id]) => id.startsWith('pr ') || id.startsWith('aa ') || id.startsWith('sequential ')).map(([, t]) => (t.trials ? (t.false_alarm ?? 0) / t.trials : null));
   const minOf = (...xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : Math.min(...(xs as number[])));
@@ -473,9 +477,9 @@ async function main(): Promise<void> {
       release_unchanged_pass_c7: v('release fitted c7', 'release_pass'),
       release_5pct_fail: minOf(...['b', 'c7'].flatMap((m) => [v(`release fitted ${m}`, 'release_thr_5_fail'), v(`release fitted ${m}`, 'release_tpot_5_fail')])),
       nightly_b_step_5: v('nightly b', 'nightly_found'),
-      // The sequential design's cost where it was run (mean runs of an unchanged job), else the fixed design's.
-      vllm_gpu_s_per_verdict_c7: Math.round((meanRuns('sequential c7', 'aa_runs') ?? DEFAULTS.runs) * runCost),
-      vllm_gpu_s_per_verdict_b: Math.round((meanRuns('sequential b', 'aa_runs') ?? DEFAULTS.runs) * runCost),
+      // The defaults' cost: the mean runs of an unchanged sequential job at history 10 (the sequential section's, else the false-alarms section's), null where neither ran.
+      vllm_gpu_s_per_verdict_c7: costPerVerdict('c7'),
+      vllm_gpu_s_per_verdict_b: costPerVerdict('b'),
     }),
   );
 }

@@ -2,7 +2,7 @@ import { metricDef } from '../metrics/catalog.ts';
 import { scenarioOf } from '../baseline/history.ts';
 import { mixSeed } from '../load/random.ts';
 import type { ChangePoint, EngineComparison, HistoryPoint, RunResult } from '../types.ts';
-import type { EnginePlan } from './cells.ts';
+import { SUITE, type EnginePlan } from './cells.ts';
 import { strongestChangePoint } from './changepoint.ts';
 import { adjustPValues, type Correction } from './stats.ts';
 
@@ -50,20 +50,37 @@ function seriesOf(plans: readonly EnginePlan[], run: RunResult): Series[] {
   return out;
 }
 
+/**
+ * Each series' weight in the family: a whole-scenario-set series weighs as much as its engine ×
+ * metric's scenario series together, as the regression family weighs the whole-set cells (half of
+ * a metric's α to the whole set, half to its scenarios). Drift is mostly engine-wide, and the
+ * whole-set series, averaging the scenarios, shows it with the least noise; a run effect shared by
+ * every scenario stays in it, but runs are permuted whole, so it is no drift.
+ */
+export function seriesWeights(series: readonly Pick<Series, 'engine' | 'scenario' | 'metric'>[]): number[] {
+  const key = (s: Pick<Series, 'engine' | 'metric'>): string => `${s.engine}\u0000${s.metric}`;
+  const scenarios = new Map<string, number>();
+  for (const s of series) if (s.scenario !== SUITE) scenarios.set(key(s), (scenarios.get(key(s)) ?? 0) + 1);
+  return series.map((s) => (s.scenario === SUITE ? Math.max(1, scenarios.get(key(s)) ?? 0) : 1));
+}
+
 export function changePoints(plans: readonly EnginePlan[], run: RunResult, alpha: number, correction: Correction, seed: number): ChangePoint[] {
   const series = seriesOf(plans, run);
-  // Enough permutations that the smallest reachable p-value is well below the first Holm step.
-  const permutations = Math.max(999, Math.ceil((10 * series.length) / alpha));
+  const weights = seriesWeights(series);
+  // Enough permutations that the smallest reachable p-value is well below the first Holm step of the lightest series.
+  const total = weights.reduce((a, b) => a + b, 0);
+  const permutations = Math.max(999, Math.ceil((10 * total) / (alpha * Math.min(...weights))));
   const found = series.flatMap((s, i) => {
     const r = strongestChangePoint(
       s.runs.map((x) => x.values),
       { seed: mixSeed(seed, i), permutations },
     );
-    return r ? [{ s, r }] : [];
+    return r ? [{ s, r, w: weights[i] }] : [];
   });
   const adjusted = adjustPValues(
     found.map((f) => f.r.pValue),
     correction,
+    found.map((f) => f.w),
   );
   return found.flatMap(({ s, r }, i) => {
     if (!(adjusted[i] < alpha)) return [];
