@@ -264,6 +264,10 @@ async function runTask(task: Task, trials: number, seed: number): Promise<Tally>
       const c = compare(night.entries, runOf(model, current, DEFAULTS, CREATED), { mode: 'schedule', confidence: CONFIDENCE, seed: mixSeed(seed, trial) });
       const found = !c.gate.passed && c.changePoints.some((cp) => cp.engine === ENGINES[0] && cp.metric === 'output_throughput' && Math.abs(cp.index - stepAt) <= NIGHTLY.within);
       if (found) inc('nightly_found');
+      // The same night without the step: any failure (a change point beyond tolerance, or a regression) is false.
+      const still = drawHistory(model, rng, NIGHTLY.history);
+      const aa = compare(still.entries, runOf(model, model.draw(rng, DEFAULTS, ENGINES.length), DEFAULTS, CREATED), { mode: 'schedule', confidence: CONFIDENCE, seed: mixSeed(seed, trial, 1) });
+      if (!aa.gate.passed) inc('nightly_false');
     }
   }
   return t;
@@ -424,6 +428,7 @@ async function main(): Promise<void> {
   if (only.has('nightly')) {
     console.log(`\nnightly (schedule mode), (b), ${NIGHTLY.history} stored runs, −${NIGHTLY.size * 100}% throughput step ${NIGHTLY.stepBack} runs back`);
     row(`found and placed within ${NIGHTLY.within} runs`, figure(r('nightly b'), 'nightly_found'));
+    row('unchanged nights failed (false drift or alarm)', figure(r('nightly b'), 'nightly_false'));
   }
   const runCost = VLLM_START_S + (DEFAULTS.reps + WARMUP) * VLLM_PASS_S;
   const looks = SEQ_MAX_RUNS - DEFAULTS.runs + 1;
@@ -455,7 +460,7 @@ async function main(): Promise<void> {
     return runs === null ? null : Math.round(runs * runCost);
   };
   const v = (id: string, key: string, of = 'trials'): number | null => figure(r(id), key, of)?.value ?? null;
-  const falseAlarms = [...results.entries()].filter(([id]) => id.startsWith('pr ') || id.startsWith('aa ') || id.startsWith('sequential ')).map(([, t]) => (t.trials ? (t.false_alarm ?? 0) / t.trials : null));
+  const falseAlarms = [...results.entries()].filter(([id]) => id.startsWith('pr ') || id.startsWith('aa ') || id.startsWith('sequential ') || id.startsWith('nightly ')).map(([id, t]) => (t.trials ? (t[id.startsWith('nightly ') ? 'nightly_false' : 'false_alarm'] ?? 0) / t.trials : null));
   const minOf = (...xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : Math.min(...(xs as number[])));
   console.log(
     JSON.stringify({

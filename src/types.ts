@@ -512,6 +512,8 @@ export interface ChangePoint {
   readonly before: number;
   readonly after: number;
   readonly pValue: number;
+  /** Found in the whole-set series net of the run effect the engine's other metrics share (src/compare/series.ts). */
+  readonly netOfRunEffect?: true;
 }
 
 export interface HistoryPoint {

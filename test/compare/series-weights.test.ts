@@ -19,6 +19,9 @@ test('a whole-set series weighs as much as its engine × metric scenario series 
     { engine: 'hf', scenario: SUITE, metric: 'output_throughput' },
   ];
   assert.deepEqual(seriesWeights(series), [1, 1, 1, 3, 1, 1, 2, 1, 1]);
+  // With the whole-set series net of the run effect beside the plain one, the two share that weight.
+  const net = [...series, { engine: 'vllm', scenario: SUITE, metric: 'output_throughput', net: true as const }];
+  assert.deepEqual(seriesWeights(net), [1, 1, 1, 1.5, 1, 1, 2, 1, 1, 1.5]);
   // A whole-set series with no scenario series beside it keeps weight 1 (never 0: every series is tested).
   assert.deepEqual(seriesWeights([{ engine: 'vllm', scenario: SUITE, metric: 'goodput' }]), [1]);
 });
