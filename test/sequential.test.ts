@@ -72,7 +72,7 @@ test('sequential: undecided after the first run, the job adds runs until the reg
   assert.equal(e.records, undefined, 'records pooled in memory, not written without --records');
   assert.ok(comparison.engines[0].metrics.some((m) => m.verdict === 'regression'));
   assert.match(r.output, /look 1 of 6: cells undecided after 1 run\(s\); measuring run 2/);
-  // One plan (and one prompt synthesis) for every run the job may take, said once.
+  // One plan for every run the job may take, said once (each look synthesizes its own runs' prompts).
   assert.equal(r.output.match(/^plan: .*up to 6 runs while cells are undecided/gm)?.length, 1, r.output);
   assert.match(readFileSync(join(dir, 'adds', 'report.md'), 'utf8'), new RegExp(`Sequential design: ${s.runs} runs per engine, ${s.looks} of 6 planned looks .*stopped because a regression was found`));
 });
@@ -86,12 +86,14 @@ test('sequential: decided at the first look, the job stops at once', async () =>
   assert.doesNotMatch(r.output, /measuring run 3/);
 });
 
-test('sequential: on by default (max-runs 16), a job decided at its first look stops there, tested at a quarter of 1 − confidence', async () => {
+test('sequential: on by default in pr mode (max-runs 16: 15 planned looks), the regression found at the share of 1 − confidence of its look', async () => {
   const r = await cli('default', ['--runs', '2', ...slower]);
   assert.equal(r.code, 3, r.output);
   const s = read<Comparison>('default', 'comparison.json').sequential!;
-  assert.deepEqual({ runs: s.runs, looks: s.looks, plannedLooks: s.plannedLooks, stopped: s.stopped }, { runs: 2, looks: 1, plannedLooks: 15, stopped: 'regression' });
-  assert.ok(Math.abs(s.lookConfidence - (1 - 0.01 / 4)) < 1e-12, String(s.lookConfidence));
+  assert.deepEqual({ plannedLooks: s.plannedLooks, stopped: s.stopped, looks: s.looks }, { plannedLooks: 15, stopped: 'regression', looks: s.runs - 1 });
+  // A quarter of 0.01 at the first look, a quarter over the 13 between, half at the last.
+  const share = s.looks === 1 ? 1 / 4 : s.looks === 15 ? 1 / 2 : 1 / 52;
+  assert.ok(Math.abs(s.lookConfidence - (1 - 0.01 * share)) < 1e-12, `${s.lookConfidence} at look ${s.looks}`);
   // Off: one look at the whole confidence, no sequential record.
   const off = await cli('off', ['--runs', '2', '--max-runs', '0', ...slower]);
   assert.equal(off.code, 3, off.output);
