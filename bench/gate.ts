@@ -64,7 +64,7 @@ const RELEASE = { shape: { runs: 4, reps: DEFAULTS.reps }, history: 10, failOn: 
  * has, too much to hold 18 bounds at once and still fail a 5% slower release.
  */
 const FITTED_RELEASE_HISTORY = 30;
-/** Nightly: 30 stored runs, the last STEP_BACK runs of the series (current job included) slower. */
+/** Nightly: 30 stored runs, the last STEP_BACK runs of the series (current job included) slower; and as many unchanged nights, each failing one a false alarm (false_alarm_max counts them). */
 const NIGHTLY = { history: 30, stepBack: 10, size: 0.05, within: 2 } as const;
 /** The sequential design at the defaults: the first `runs`, then up to max-runs in all (the sequential section: against 10 stored runs). */
 const SEQ_MAX_RUNS = maxRuns({ runs: DEFAULTS.runs, maxRuns: PR_MAX_RUNS });
