@@ -22,24 +22,27 @@
 // an affected scenario or over the whole set. Decided share: the share of an unchanged job's cells
 // that end no change, regression or improvement. Every figure comes with its 95% Wilson interval.
 //
-// Sequential: the job's first runs, then one run at a time while cells are undecided, up to
-// SEQ_MAX_RUNS, through src/sequential.ts's runSequential (the loop the action runs, each look at
-// its Bonferroni share of 1 − confidence); the current job's runs are drawn at once and handed out
-// a run at a time. False alarm, power and runs taken as above, per sequential job.
+// Sequential (the defaults: max-runs 16): the job's first runs, then one run at a time while a cell
+// that could still end a regression is undecided, up to max-runs, through src/sequential.ts's
+// runSequential (the loop the action runs, each look at its weighted share of 1 − confidence); the
+// current job's runs are drawn at once and handed out a run at a time. The unchanged jobs of the
+// false-alarms and tails sections run it too (their false alarms and mean runs are the defaults');
+// the pr section's jobs are the fixed design (2 runs, one look at the whole confidence). False
+// alarm, power and runs taken as above, per sequential job, with why the changed jobs stopped.
 //
 // Cost: vLLM's measured costs on an H200 (session 4: an engine start ≈ 62 s, a measured pass of the
 // default scenarios ≈ 32 s); a run of P repetitions (plus the warm-up pass) costs
 // 62 + (P + warm-up) × 32 s, 158 s at the defaults, and a job of R runs R times that (316 s at the
-// defaults' 2 runs). The sequential section's cost per verdict is its mean runs per unchanged job
-// times 158 s.
+// defaults' 2 runs). The cost per verdict is the mean runs of an unchanged sequential job (history
+// 10) times 158 s.
 
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { METRICS } from '../src/metrics/catalog.ts';
 import { recordRun, type BaselineDoc } from '../src/baseline/history.ts';
 import { compare, SUITE, type CompareOptions } from '../src/compare/verdict.ts';
-import { runSequential } from '../src/sequential.ts';
-import { INPUT_DEFAULTS } from '../src/config/inputs.ts';
+import { lookConfidence, maxRuns, runSequential } from '../src/sequential.ts';
+import { INPUT_DEFAULTS, PR_MAX_RUNS } from '../src/config/inputs.ts';
 import { studentTQuantile } from '../src/compare/stats.ts';
 import { createRng, mixSeed, type Rng } from '../src/load/random.ts';
 import type { Comparison, RunResult } from '../src/types.ts';
@@ -61,10 +64,10 @@ const RELEASE = { shape: { runs: 4, reps: DEFAULTS.reps }, history: 10, failOn: 
  * has, too much to hold 18 bounds at once and still fail a 5% slower release.
  */
 const FITTED_RELEASE_HISTORY = 30;
-/** Nightly: 30 stored runs, the last STEP_BACK runs of the series (current job included) slower. */
+/** Nightly: 30 stored runs, the last STEP_BACK runs of the series (current job included) slower; and as many unchanged nights, each failing one a false alarm (false_alarm_max counts them). */
 const NIGHTLY = { history: 30, stepBack: 10, size: 0.05, within: 2 } as const;
-/** The sequential design as benchmarked: the defaults' first runs, then up to SEQ_MAX_RUNS in all, against 10 stored runs. */
-const SEQ_MAX_RUNS = 16;
+/** The sequential design at the defaults: the first `runs`, then up to max-runs in all (the sequential section: against 10 stored runs). */
+const SEQ_MAX_RUNS = maxRuns({ runs: DEFAULTS.runs, maxRuns: PR_MAX_RUNS });
 const SEQ_HISTORY = 10;
 /**
  * A release recipe fitted to a runner's noise (what the README tells a user to compute from the
@@ -199,16 +202,24 @@ async function runTask(task: Task, trials: number, seed: number): Promise<Tally>
   const opts: CompareOptions = { mode: 'pr', confidence: CONFIDENCE, failOn: 'regression' };
   let doc: BaselineDoc | null = null;
   for (let trial = 0; trial < trials; trial++) {
-    if (task.kind === 'pr' || task.kind === 'aa') {
+    if (task.kind === 'aa') {
+      // An unchanged job at the defaults: sequential where they are, its runs drawn at once and handed out a run at a time.
+      if (trial % 2 === 0) doc = drawHistory(all[task.historyModel], rng, task.history);
       const model = all[task.model];
-      if (trial % 2 === 0) doc = drawHistory(all[task.kind === 'aa' ? task.historyModel : task.model], rng, task.history);
+      const shape = { ...DEFAULTS, runs: SEQ_MAX_RUNS };
+      const aa = await sequentialJob(doc!, runOf(model, model.draw(rng, shape, ENGINES.length), shape, CREATED));
+      if (anyRegression(aa.comparison)) inc('false_alarm');
+      inc('runs', aa.runs);
+    } else if (task.kind === 'pr') {
+      const model = all[task.model];
+      if (trial % 2 === 0) doc = drawHistory(model, rng, task.history);
       const current = model.draw(rng, DEFAULTS, ENGINES.length);
       const aa = compare(doc!.entries, runOf(model, current, DEFAULTS, CREATED), opts);
       if (anyRegression(aa)) inc('false_alarm');
       const cells = aa.engines.flatMap((e) => e.metrics);
       inc('cells', cells.length);
       inc('decided', cells.filter((m) => m.verdict === 'no-change' || m.verdict === 'regression' || m.verdict === 'improvement').length);
-      if (task.kind === 'aa' || !task.shifts) continue;
+      if (!task.shifts) continue;
       for (const shift of SHIFTS) {
         const affected = shift.spread === 'all' ? model.scenarios.map((_, i) => i) : [trial % model.scenarios.length];
         const c = compare(doc!.entries, runOf(model, slowed(current, shift.metric, shift.size, affected), DEFAULTS, CREATED), opts);
@@ -239,6 +250,7 @@ async function runTask(task: Task, trials: number, seed: number): Promise<Tally>
         const c = await sequentialJob(doc!, runOf(model, slowed(current, shift.metric, shift.size, all6), shape, CREATED));
         if (regressionFlagged(c.comparison, shift.metric, model.scenarios)) inc(shift.key);
         inc(`${shift.key}_runs`, c.runs);
+        inc(`${shift.key}_stop_${c.comparison.sequential?.stopped ?? 'once'}`);
       }
     } else {
       const model = all[task.model];
@@ -252,6 +264,10 @@ async function runTask(task: Task, trials: number, seed: number): Promise<Tally>
       const c = compare(night.entries, runOf(model, current, DEFAULTS, CREATED), { mode: 'schedule', confidence: CONFIDENCE, seed: mixSeed(seed, trial) });
       const found = !c.gate.passed && c.changePoints.some((cp) => cp.engine === ENGINES[0] && cp.metric === 'output_throughput' && Math.abs(cp.index - stepAt) <= NIGHTLY.within);
       if (found) inc('nightly_found');
+      // The same night without the step: any failure (a change point beyond tolerance, or a regression) is false.
+      const still = drawHistory(model, rng, NIGHTLY.history);
+      const aa = compare(still.entries, runOf(model, model.draw(rng, DEFAULTS, ENGINES.length), DEFAULTS, CREATED), { mode: 'schedule', confidence: CONFIDENCE, seed: mixSeed(seed, trial, 1) });
+      if (!aa.gate.passed) inc('nightly_false');
     }
   }
   return t;
@@ -353,6 +369,11 @@ async function main(): Promise<void> {
   const results = await runAll(plan(only), trials, seed, workers);
   const r = (id: string): Tally | undefined => results.get(id);
   const row = (label: string, f: { text: string } | null): void => console.log(`  ${label.padEnd(52)} ${f ? f.text : 'not run'}`);
+  /** Mean runs per job of a sequential tally under `key`, or null where it was not run. */
+  const meanRuns = (id: string, key: string): number | null => {
+    const t = r(id);
+    return t && t.trials ? (t[key] ?? 0) / t.trials : null;
+  };
 
   const prCols: [string, string][] = [
     ['false alarms', 'false_alarm'],
@@ -374,8 +395,13 @@ async function main(): Promise<void> {
     }
   }
   if (only.has('false-alarms')) {
-    console.log('\nunchanged jobs only: false alarms');
-    for (const model of ['a', 'b', 'c7']) for (const h of HISTORIES) row(`(${model}), history ${h}`, figure(r(`aa ${model} h${h}`), 'false_alarm'));
+    console.log(`\nunchanged jobs only, at the defaults (${DEFAULTS.runs} runs, then up to ${SEQ_MAX_RUNS} while a cell that could end a regression is undecided): false alarms`);
+    for (const model of ['a', 'b', 'c7']) {
+      for (const h of HISTORIES) {
+        const f = figure(r(`aa ${model} h${h}`), 'false_alarm');
+        row(`(${model}), history ${h}`, f ? { text: `${f.text}, mean ${meanRuns(`aa ${model} h${h}`, 'runs')!.toFixed(2)} runs` } : null);
+      }
+    }
   }
   if (only.has('tails')) {
     console.log('\nunchanged jobs only');
@@ -402,21 +428,24 @@ async function main(): Promise<void> {
   if (only.has('nightly')) {
     console.log(`\nnightly (schedule mode), (b), ${NIGHTLY.history} stored runs, −${NIGHTLY.size * 100}% throughput step ${NIGHTLY.stepBack} runs back`);
     row(`found and placed within ${NIGHTLY.within} runs`, figure(r('nightly b'), 'nightly_found'));
+    row('unchanged nights failed (false drift or alarm)', figure(r('nightly b'), 'nightly_false'));
   }
   const runCost = VLLM_START_S + (DEFAULTS.reps + WARMUP) * VLLM_PASS_S;
-  /** Mean runs per job of a sequential tally under `key`, or null where it was not run. */
-  const meanRuns = (id: string, key: string): number | null => {
-    const t = r(id);
-    return t && t.trials ? (t[key] ?? 0) / t.trials : null;
-  };
+  const looks = SEQ_MAX_RUNS - DEFAULTS.runs + 1;
+  /** Share of 1 − confidence look k of the default plan tests at, as a fraction. */
+  const share = (k: number): string => ((1 - lookConfidence(CONFIDENCE, k, looks)) / (1 - CONFIDENCE)).toFixed(4);
   if (only.has('sequential')) {
-    console.log(`\nsequential design, history ${SEQ_HISTORY} stored runs: ${DEFAULTS.runs} runs, then one at a time while cells are undecided (no regression found), up to ${SEQ_MAX_RUNS} runs; each look at confidence 1 − ${(1 - CONFIDENCE).toFixed(2)}/${SEQ_MAX_RUNS - DEFAULTS.runs + 1}`);
+    console.log(
+      `\nsequential design, history ${SEQ_HISTORY} stored runs: ${DEFAULTS.runs} runs, then one at a time while a cell that could end a regression is undecided (no regression found), up to ${SEQ_MAX_RUNS} runs; ` +
+        `looks at confidence 1 − ${(1 - CONFIDENCE).toFixed(2)} × share (first ${share(1)}, each between ${share(2)}, last ${share(SEQ_MAX_RUNS - DEFAULTS.runs + 1)})`,
+    );
     for (const model of ['b', 'c7']) {
       const id = `sequential ${model}`;
       row(`(${model}) false alarms`, figure(r(id), 'false_alarm'));
       for (const [label, key] of [['−10% throughput, every scenario', 'thr_10'], ['−5% throughput, every scenario', 'thr_5']]) {
         const f = figure(r(id), key);
-        row(`(${model}) ${label}`, f ? { text: `${f.text}, mean ${meanRuns(id, `${key}_runs`)!.toFixed(2)} runs` } : null);
+        const stops = Object.entries(r(id) ?? {}).filter(([k]) => k.startsWith(`${key}_stop_`)).map(([k, n]) => `${k.slice(`${key}_stop_`.length)} ${n}`);
+        row(`(${model}) ${label}`, f ? { text: `${f.text}, mean ${meanRuns(id, `${key}_runs`)!.toFixed(2)} runs; stopped: ${stops.join(', ')}` } : null);
       }
       const aa = meanRuns(id, 'aa_runs');
       console.log(`  (${model}) unchanged job: mean ${aa === null ? 'not run' : `${aa.toFixed(2)} runs = ${aa.toFixed(2)} × ${runCost} = ${(aa * runCost).toFixed(0)} GPU-seconds per verdict (vLLM, H200)`}`);
@@ -426,8 +455,12 @@ async function main(): Promise<void> {
   console.log(`\ncost per verdict (vLLM, H200) of the fixed design: ${DEFAULTS.runs} × (${VLLM_START_S} + ${DEFAULTS.reps + WARMUP} × ${VLLM_PASS_S}) = ${jobCost} GPU-seconds under every model`);
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
 
+  const costPerVerdict = (model: string): number | null => {
+    const runs = meanRuns(`sequential ${model}`, 'aa_runs') ?? meanRuns(`aa ${model} h${SEQ_HISTORY}`, 'runs');
+    return runs === null ? null : Math.round(runs * runCost);
+  };
   const v = (id: string, key: string, of = 'trials'): number | null => figure(r(id), key, of)?.value ?? null;
-  const falseAlarms = [...results.entries()].filter(([id]) => id.startsWith('pr ') || id.startsWith('aa ') || id.startsWith('sequential ')).map(([, t]) => (t.trials ? (t.false_alarm ?? 0) / t.trials : null));
+  const falseAlarms = [...results.entries()].filter(([id]) => id.startsWith('pr ') || id.startsWith('aa ') || id.startsWith('sequential ') || id.startsWith('nightly ')).map(([id, t]) => (t.trials ? (t[id.startsWith('nightly ') ? 'nightly_false' : 'false_alarm'] ?? 0) / t.trials : null));
   const minOf = (...xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : Math.min(...(xs as number[])));
   console.log(
     JSON.stringify({
@@ -449,9 +482,9 @@ async function main(): Promise<void> {
       release_unchanged_pass_c7: v('release fitted c7', 'release_pass'),
       release_5pct_fail: minOf(...['b', 'c7'].flatMap((m) => [v(`release fitted ${m}`, 'release_thr_5_fail'), v(`release fitted ${m}`, 'release_tpot_5_fail')])),
       nightly_b_step_5: v('nightly b', 'nightly_found'),
-      // The sequential design's cost where it was run (mean runs of an unchanged job), else the fixed design's.
-      vllm_gpu_s_per_verdict_c7: Math.round((meanRuns('sequential c7', 'aa_runs') ?? DEFAULTS.runs) * runCost),
-      vllm_gpu_s_per_verdict_b: Math.round((meanRuns('sequential b', 'aa_runs') ?? DEFAULTS.runs) * runCost),
+      // The defaults' cost: the mean runs of an unchanged sequential job at history 10 (the sequential section's, else the false-alarms section's), null where neither ran.
+      vllm_gpu_s_per_verdict_c7: costPerVerdict('c7'),
+      vllm_gpu_s_per_verdict_b: costPerVerdict('b'),
     }),
   );
 }

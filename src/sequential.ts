@@ -5,10 +5,14 @@ import type { Comparison, MetricComparison, RunResult, SequentialRecord, Sequent
 
 // The group-sequential design of a gate job (inputs `max-runs`, `time-budget`): the job's first
 // `runs` are compared; while cells are undecided and the budget allows, one more run (an engine
-// start with its warm-up and repetitions) is measured and everything is compared again. Each look
-// tests at 1 − (1 − confidence) / K, K the planned maximum number of looks (Bonferroni α-spending):
-// a false alarm at any look has probability ≤ (1 − confidence)/K, so the whole sequential gate's
-// false-alarm rate stays ≤ 1 − confidence whatever the looks' correlation.
+// start with its warm-up and repetitions) is measured and everything is compared again. Only a
+// regression spends α (stopping because nothing more can be found never raises an alarm), so the
+// looks split 1 − confidence by a weighted Bonferroni (WEIGHT): a quarter to the first look, half to
+// the last planned one (at max-runs), the last quarter equally over the looks between. A false alarm
+// at any look then has probability ≤ the sum of the shares = 1 − confidence whatever the looks'
+// correlation; the last look, which sees the most runs, keeps the most α, so a change that needs
+// many runs to be told from a run effect is judged where the runs are, while the first look keeps
+// enough to end unchanged jobs and clear regressions at once.
 
 export interface SequentialPlan {
   /** Runs of the first look (the `runs` input). */
@@ -47,9 +51,20 @@ export function plannedLooks(plan: Pick<SequentialPlan, 'firstRuns' | 'maxRuns'>
   return Math.max(1, plan.maxRuns - plan.firstRuns + 1);
 }
 
-/** The confidence each look tests at: its share of the job's 1 − confidence. */
-export function lookConfidence(confidence: number, looks: number): number {
-  return 1 - (1 - confidence) / looks;
+/**
+ * Weights of the looks' shares of 1 − confidence: the first look (where unchanged jobs and clear
+ * regressions end), the last (the most runs, where a change a run effect hides can be told), and
+ * the looks between, which split their weight equally.
+ */
+const WEIGHT = { first: 1, between: 1, last: 2 } as const;
+
+/** The confidence look `look` (1-based) of `looks` planned tests at: its share of the job's 1 − confidence. */
+export function lookConfidence(confidence: number, look: number, looks: number): number {
+  if (looks <= 1) return confidence;
+  const between = looks > 2 ? WEIGHT.between : 0;
+  const total = WEIGHT.first + between + WEIGHT.last;
+  const weight = look <= 1 ? WEIGHT.first : look >= looks ? WEIGHT.last : between / (looks - 2);
+  return 1 - ((1 - confidence) * weight) / total;
 }
 
 /** Whether the cell's estimate lies past its tolerance on the bad side (where settling it means a regression). */
@@ -58,18 +73,25 @@ function pastTolerance(m: MetricComparison): boolean {
   return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
 }
 
-/** Why more runs (up to maxRuns in all) would not change the verdict, or null while they could. */
-export function settledBy(c: Comparison, plan: Pick<SequentialPlan, 'maxRuns' | 'failOn'>): 'decided' | 'regression' | 'futile' | null {
-  const cells = c.engines.flatMap((e) => e.metrics);
+/**
+ * Why more runs (up to maxRuns in all) would not change the verdict, or null while they could.
+ * `look` is the comparison at this look's confidence; `atFinal` the same runs judged at the last
+ * look's, whose α a regression found later would be tested at: its forecasts say what more runs
+ * could still settle (asked for only where the look itself settles nothing).
+ */
+export function settledBy(look: Comparison, atFinal: () => Comparison, plan: Pick<SequentialPlan, 'maxRuns' | 'failOn'>): 'decided' | 'regression' | 'futile' | null {
+  const cells = look.engines.flatMap((e) => e.metrics);
   // A regression found at a look is final (the look's α is spent); more runs cannot make the gate pass.
   if (cells.some((m) => m.verdict === 'regression')) return 'regression';
-  const open = cells.filter((m) => m.verdict === 'inconclusive');
-  if (open.length === 0) return 'decided';
-  // Each undecided cell's own forecast (runs per job that would settle it, from its interval):
+  if (!cells.some((m) => m.verdict === 'inconclusive')) return 'decided';
+  // Each undecided cell's own forecast (runs per job that would settle it at the last look's α):
   // where none settles within max-runs, more runs buy nothing but their cost. Under fail-on
-  // regression an inconclusive cell passes, so only one whose forecast settles it as a regression
-  // (its estimate past the tolerance on the bad side) is worth a run; under fail-on inconclusive
-  // every one is.
+  // regression an inconclusive cell passes, so only one that could end a regression (its estimate
+  // past the tolerance on the bad side, or already significant at the last look's α) is worth a
+  // run; under fail-on inconclusive every one is.
+  const final = atFinal().engines.flatMap((e) => e.metrics);
+  if (final.some((m) => m.verdict === 'regression')) return null;
+  const open = final.filter((m) => m.verdict === 'inconclusive');
   const worth = plan.failOn === 'inconclusive' ? open : open.filter(pastTolerance);
   return worth.some((m) => m.runsToSettle !== null && m.runsToSettle <= plan.maxRuns) ? null : 'futile';
 }
@@ -77,25 +99,26 @@ export function settledBy(c: Comparison, plan: Pick<SequentialPlan, 'maxRuns' | 
 /** Runs the sequential job: the measured run (all its runs merged) and the last look's comparison. */
 export async function runSequential(plan: SequentialPlan, steps: SequentialSteps): Promise<{ run: RunResult; comparison: Comparison }> {
   const looks = plannedLooks(plan);
-  const confidence = lookConfidence(plan.confidence, looks);
+  const finalConfidence = lookConfidence(plan.confidence, looks, looks);
   const started = steps.now();
   let run = await steps.measure(0, plan.firstRuns);
-  let comparison = steps.judge(run, confidence);
   let runs = plan.firstRuns;
   let look = 1;
+  let confidence = lookConfidence(plan.confidence, look, looks);
+  let comparison = steps.judge(run, confidence);
   let stopped: SequentialStop;
   for (;;) {
-    const settled = settledBy(comparison, plan);
+    if (runs >= plan.maxRuns) {
+      stopped = settledBy(comparison, () => comparison, plan) ?? 'max-runs';
+      break;
+    }
+    const settled = settledBy(comparison, () => steps.judge(run, finalConfidence), plan);
     if (settled) {
       stopped = settled;
       break;
     }
     if (run.partial) {
       stopped = 'partial';
-      break;
-    }
-    if (runs >= plan.maxRuns) {
-      stopped = 'max-runs';
       break;
     }
     // The next run is expected to take as long as the mean one so far (prompt synthesis included).
@@ -108,6 +131,7 @@ export async function runSequential(plan: SequentialPlan, steps: SequentialSteps
     run = appendRuns(run, await steps.measure(runs, runs + 1));
     runs++;
     look++;
+    confidence = lookConfidence(plan.confidence, look, looks);
     comparison = steps.judge(run, confidence);
   }
   const record: SequentialRecord = { runs, looks: look, plannedLooks: looks, lookConfidence: confidence, stopped };

@@ -390,7 +390,7 @@ export interface SequentialRecord {
   /** Comparisons made, and the most the plan allowed (1 + max-runs − runs). */
   readonly looks: number;
   readonly plannedLooks: number;
-  /** The confidence each look tested at: 1 − (1 − confidence) / plannedLooks (Bonferroni α-spending). */
+  /** The confidence the last look made tested at: its share of 1 − confidence (src/sequential.ts, lookConfidence). */
   readonly lookConfidence: number;
   readonly stopped: SequentialStop;
 }
@@ -520,6 +520,8 @@ export interface ChangePoint {
   readonly before: number;
   readonly after: number;
   readonly pValue: number;
+  /** Found in the whole-set series net of the run effect the engine's other metrics share (src/compare/series.ts). */
+  readonly netOfRunEffect?: true;
 }
 
 export interface HistoryPoint {

@@ -59,8 +59,9 @@ test('sequential: undecided after the first run, the job adds runs until the reg
   assert.equal(s.stopped, 'regression');
   assert.equal(s.looks, s.runs, 'one look after the first run, one after each run added');
   assert.equal(s.plannedLooks, 6);
-  // Bonferroni over the 6 planned looks.
-  assert.ok(Math.abs(s.lookConfidence - (1 - 0.01 / 6)) < 1e-12);
+  // The look it stopped at tested at its share of 1 − confidence: the first a quarter, the last half, those between a quarter over 4.
+  const share = s.looks === 1 ? 1 / 4 : s.looks === 6 ? 1 / 2 : 1 / 16;
+  assert.ok(Math.abs(s.lookConfidence - (1 - 0.01 * share)) < 1e-12, `${s.lookConfidence} at look ${s.looks}`);
   assert.deepEqual(run.sequential, s);
   assert.equal(run.runs, s.runs);
   // Every run measured, each an engine start of its own with its repetitions.
@@ -71,7 +72,7 @@ test('sequential: undecided after the first run, the job adds runs until the reg
   assert.equal(e.records, undefined, 'records pooled in memory, not written without --records');
   assert.ok(comparison.engines[0].metrics.some((m) => m.verdict === 'regression'));
   assert.match(r.output, /look 1 of 6: cells undecided after 1 run\(s\); measuring run 2/);
-  // One plan (and one prompt synthesis) for every run the job may take, said once.
+  // One plan for every run the job may take, said once (each look synthesizes its own runs' prompts).
   assert.equal(r.output.match(/^plan: .*up to 6 runs while cells are undecided/gm)?.length, 1, r.output);
   assert.match(readFileSync(join(dir, 'adds', 'report.md'), 'utf8'), new RegExp(`Sequential design: ${s.runs} runs per engine, ${s.looks} of 6 planned looks .*stopped because a regression was found`));
 });
@@ -85,6 +86,20 @@ test('sequential: decided at the first look, the job stops at once', async () =>
   assert.doesNotMatch(r.output, /measuring run 3/);
 });
 
+test('sequential: on by default in pr mode (max-runs 16: 15 planned looks), the regression found at the share of 1 − confidence of its look', async () => {
+  const r = await cli('default', ['--runs', '2', ...slower]);
+  assert.equal(r.code, 3, r.output);
+  const s = read<Comparison>('default', 'comparison.json').sequential!;
+  assert.deepEqual({ plannedLooks: s.plannedLooks, stopped: s.stopped, looks: s.looks }, { plannedLooks: 15, stopped: 'regression', looks: s.runs - 1 });
+  // A quarter of 0.01 at the first look, a quarter over the 13 between, half at the last.
+  const share = s.looks === 1 ? 1 / 4 : s.looks === 15 ? 1 / 2 : 1 / 52;
+  assert.ok(Math.abs(s.lookConfidence - (1 - 0.01 * share)) < 1e-12, `${s.lookConfidence} at look ${s.looks}`);
+  // Off: one look at the whole confidence, no sequential record.
+  const off = await cli('off', ['--runs', '2', '--max-runs', '0', ...slower]);
+  assert.equal(off.code, 3, off.output);
+  assert.equal(read<Comparison>('off', 'comparison.json').sequential, undefined);
+});
+
 test('sequential: a time budget one more run would exceed stops the job after its first look', async () => {
   const r = await cli('budget', ['--runs', '1', '--max-runs', '6', '--time-budget', '1s', ...slower]);
   const s = read<Comparison>('budget', 'comparison.json').sequential!;
@@ -95,7 +110,7 @@ test('sequential: a time budget one more run would exceed stops the job after it
 });
 
 test('sequential: a time budget without max-runs above runs is an input error naming both', async () => {
-  const r = await cli('bad', ['--runs', '2', '--time-budget', '15m']);
+  const r = await cli('bad', ['--runs', '2', '--max-runs', '0', '--time-budget', '15m']);
   assert.equal(r.code, 1, r.output);
   assert.match(r.output, /time-budget: needs "max-runs" above "runs" \(2\)/);
 });

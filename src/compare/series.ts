@@ -2,9 +2,9 @@ import { metricDef } from '../metrics/catalog.ts';
 import { scenarioOf } from '../baseline/history.ts';
 import { mixSeed } from '../load/random.ts';
 import type { ChangePoint, EngineComparison, HistoryPoint, RunResult } from '../types.ts';
-import type { EnginePlan } from './cells.ts';
+import { SUITE, type EnginePlan } from './cells.ts';
 import { strongestChangePoint } from './changepoint.ts';
-import { adjustPValues, type Correction } from './stats.ts';
+import { adjustPValues, trimmedMean, type Correction } from './stats.ts';
 
 // A metric's history over runs: the series the report charts, and the change points a scheduled
 // run looks for in it.
@@ -34,40 +34,109 @@ interface Series {
   readonly metric: string;
   /** Each stored run, then the current one: when and from which commit, and the repetitions' values. */
   readonly runs: readonly { readonly createdAt: string; readonly sha: string | null; readonly values: readonly number[] }[];
+  /** The whole-set series net of the run effect the engine's other metrics share (netOfRunEffect). */
+  readonly net?: true;
 }
 
 function seriesOf(plans: readonly EnginePlan[], run: RunResult): Series[] {
   const out: Series[] = [];
   for (const plan of plans) {
     if (plan.selection.status !== 'ok') continue;
+    const suite: Series[] = [];
     for (const cell of plan.cells) {
       if (cell.missing) continue;
       const runs = cell.runs.map((r) => ({ createdAt: r.entry.createdAt, sha: r.entry.sha, values: r.values }));
       for (const values of cell.currentRuns) runs.push({ createdAt: run.createdAt, sha: run.source.sha, values });
-      out.push({ engine: cell.engine, scenario: cell.scenario, metric: cell.def.name, runs });
+      const series = { engine: cell.engine, scenario: cell.scenario, metric: cell.def.name, runs };
+      out.push(series);
+      if (cell.scenario === SUITE) suite.push(series);
     }
+    out.push(...netOfRunEffect(suite));
   }
   return out;
 }
 
+/**
+ * Each whole-set series net of the run effect: a run's speed (a slow card, a neighbour, the server
+ * start) moves every metric of the engine together, slower throughput and longer latencies alike,
+ * and is most of a whole-set series' run-to-run noise. Each run's shared factor is read from the
+ * engine's other metrics (the median over them of the run's log summary, oriented so worse is
+ * higher, less that metric's median over the series: a median, so a drift of one of them does not
+ * leak into the others) and divided out of the metric's summary. A drift confined to a few metrics
+ * then stands clear of the runs' noise; a drift of most metrics alike cancels here and is left to
+ * the plain series. Each value is a function of its own run
+ * (the medians are symmetric in the runs), so runs stay exchangeable without drift and the
+ * permutation test keeps its level. Metrics with a value ≤ 0 in some run (goodput 0) neither
+ * give nor get the adjustment; fewer than 3 usable metrics give none.
+ */
+function netOfRunEffect(suite: readonly Series[]): Series[] {
+  const n = suite[0]?.runs.length ?? 0;
+  const usable = suite.filter((s) => s.runs.length === n && s.runs.every((r) => r.values.every((v) => v > 0)));
+  if (usable.length < 3 || n < 2) return [];
+  // worse[m][r]: the run's log summary, higher = worse, centred on the metric's median over the runs.
+  const worse = usable.map((s) => {
+    const sign = metricDef(s.metric).direction === 'higher-is-better' ? -1 : 1;
+    const logs = s.runs.map((r) => sign * Math.log(trimmedMean(r.values)));
+    const mid = median(logs);
+    return logs.map((x) => x - mid);
+  });
+  return usable.map((s, m) => {
+    const sign = metricDef(s.metric).direction === 'higher-is-better' ? -1 : 1;
+    const runs = s.runs.map((r, i) => {
+      const shared = median(worse.filter((_, k) => k !== m).map((w) => w[i]));
+      // Dividing out a slowdown raises throughput and lowers latency: the factor's sign follows the metric's direction.
+      return { ...r, values: [trimmedMean(r.values) * Math.exp(-sign * shared)] };
+    });
+    return { engine: s.engine, scenario: s.scenario, metric: s.metric, runs, net: true };
+  });
+}
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Each series' weight in the family: a whole-scenario-set series weighs as much as its engine ×
+ * metric's scenario series together, as the regression family weighs the whole-set cells (half of
+ * a metric's α to the whole set, half to its scenarios). Drift is mostly engine-wide, and the
+ * whole-set series, averaging the scenarios, shows it with the least noise; a run effect shared by
+ * every scenario stays in it, but runs are permuted whole, so it is no drift.
+ */
+export function seriesWeights(series: readonly Pick<Series, 'engine' | 'scenario' | 'metric' | 'net'>[]): number[] {
+  const key = (s: Pick<Series, 'engine' | 'metric'>): string => `${s.engine}\u0000${s.metric}`;
+  const scenarios = new Map<string, number>();
+  const wholeSet = new Map<string, number>();
+  for (const s of series) {
+    const into = s.scenario === SUITE ? wholeSet : scenarios;
+    into.set(key(s), (into.get(key(s)) ?? 0) + 1);
+  }
+  // The whole set's weight is shared by its plain series and the one net of the run effect.
+  return series.map((s) => (s.scenario === SUITE ? Math.max(1, scenarios.get(key(s)) ?? 0) / wholeSet.get(key(s))! : 1));
+}
+
 export function changePoints(plans: readonly EnginePlan[], run: RunResult, alpha: number, correction: Correction, seed: number): ChangePoint[] {
   const series = seriesOf(plans, run);
-  // Enough permutations that the smallest reachable p-value is well below the first Holm step.
-  const permutations = Math.max(999, Math.ceil((10 * series.length) / alpha));
+  const weights = seriesWeights(series);
+  // Enough permutations that the smallest reachable p-value is well below the first Holm step of the lightest series.
+  const total = weights.reduce((a, b) => a + b, 0);
+  const permutations = Math.max(999, Math.ceil((10 * total) / (alpha * Math.min(...weights))));
   const found = series.flatMap((s, i) => {
     const r = strongestChangePoint(
       s.runs.map((x) => x.values),
       { seed: mixSeed(seed, i), permutations },
     );
-    return r ? [{ s, r }] : [];
+    return r ? [{ s, r, w: weights[i] }] : [];
   });
   const adjusted = adjustPValues(
     found.map((f) => f.r.pValue),
     correction,
+    found.map((f) => f.w),
   );
   return found.flatMap(({ s, r }, i) => {
     if (!(adjusted[i] < alpha)) return [];
     const at = s.runs[r.index];
-    return [{ engine: s.engine, scenario: s.scenario, metric: s.metric, index: r.index, sha: at.sha, createdAt: at.createdAt, before: r.before, after: r.after, pValue: adjusted[i] }];
+    return [{ engine: s.engine, scenario: s.scenario, metric: s.metric, index: r.index, sha: at.sha, createdAt: at.createdAt, before: r.before, after: r.after, pValue: adjusted[i], ...(s.net ? { netOfRunEffect: true as const } : {}) }];
   });
 }

@@ -70,7 +70,7 @@ export interface ActionConfig {
   readonly runs: number;
   /**
    * Sequential design: the most runs a job may measure while cells are undecided (0 or ≤ runs: off,
-   * the job measures `runs` and compares once).
+   * the job measures `runs` and compares once). Empty input: PR_MAX_RUNS in pr mode, else off.
    */
   readonly maxRuns: number;
   /** Seconds the sequential design may spend measuring (a run is added only if it fits); null: max-runs alone bounds it. */
@@ -110,9 +110,16 @@ export const INPUT_DEFAULTS = Object.freeze({
   'warmup-repetitions': '1',
   'warm-start': 'false',
   runs: '2',
-  'max-runs': '0',
   'max-failure-rate': '0',
 });
+
+/**
+ * max-runs where the input is empty: the sequential design is on by default in pull-request jobs
+ * (up to 16 runs; bench:gate measures what it finds and costs) and off in the other modes, whose
+ * recipes (a release's runs and tolerances, a nightly's recorded runs) are fitted to a fixed number
+ * of runs compared once at the whole confidence.
+ */
+export const PR_MAX_RUNS = 16;
 
 /** The scenario file used when the `scenarios` input is empty. */
 export function defaultScenarioFile(): string {
@@ -323,12 +330,13 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
     }
     return nonEmpty('model', raw, 'a model id or path on one line');
   });
+  const mode = read('mode', (raw) => choice('mode', raw, MODES), d.mode);
   const config: ActionConfig = {
     engines,
     model,
     scenarios: read('scenarios', (raw) => (raw === '' ? defaultScenarioFile() : nonEmpty('scenarios', raw, 'a file path'))),
     repetitions: read('repetitions', (raw) => integer('repetitions', raw, 2, 1000), d.repetitions),
-    mode: read('mode', (raw) => choice('mode', raw, MODES), d.mode),
+    mode,
     baselineStore: read('baseline-store', (raw) => choice('baseline-store', raw, ['file', 'branch'] as const), d['baseline-store']),
     baselinePath: read('baseline-path', (raw) => nonEmpty('baseline-path', raw, 'a file path'), d['baseline-path']),
     baselineBranch: read('baseline-branch', (raw) => branchName('baseline-branch', raw), d['baseline-branch']),
@@ -359,7 +367,7 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
     warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
     warmStart: read('warm-start', (raw) => boolean('warm-start', raw), d['warm-start']),
     runs: read('runs', (raw) => integer('runs', raw, 1, 100), d.runs),
-    maxRuns: read('max-runs', (raw) => integer('max-runs', raw, 0, 100), d['max-runs']),
+    maxRuns: read('max-runs', (raw) => (raw === '' ? (mode === 'pr' ? PR_MAX_RUNS : 0) : integer('max-runs', raw, 0, 100))),
     timeBudgetS: read('time-budget', (raw) => (raw === '' ? null : duration('time-budget', raw))),
     maxFailureRate: read('max-failure-rate', (raw) => share('max-failure-rate', raw), d['max-failure-rate']),
     baseUrl: read('base-url', (raw) => (raw === '' ? null : inputCheck('base-url', () => checkBaseUrl(raw)))),

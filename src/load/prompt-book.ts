@@ -40,7 +40,8 @@ export type SynthesisProgress = (done: number, total: number) => void;
  */
 export async function makePromptBook(
   scenarios: readonly Scenario[],
-  repetitions: number,
+  /** Passes to synthesize: 0 … n − 1, or the indices of the passes this book serves. */
+  repetitions: number | readonly number[],
   tokenizer: Tokenizer,
   signal?: AbortSignal,
   onProgress?: SynthesisProgress,
@@ -48,7 +49,8 @@ export async function makePromptBook(
   const sets = new Map<string, PromptSet>();
   const key = (name: string, repetition: number): string => `${repetition}/${name}`;
   const digest = createHash('sha256');
-  const total = repetitions * scenarios.reduce((n, s) => n + s.requests + s.warmupRequests, 0);
+  const indices = typeof repetitions === 'number' ? Array.from({ length: repetitions }, (_, r) => r) : repetitions;
+  const total = indices.length * scenarios.reduce((n, s) => n + s.requests + s.warmupRequests, 0);
   let done = 0;
   let sliceStart = performance.now();
   const synthesize = async (s: Scenario, r: number, count: number, stream: 'warmup' | 'measure' | 'probe', probe = 0): Promise<Prompt[]> => {
@@ -64,7 +66,7 @@ export async function makePromptBook(
     }
     return out;
   };
-  for (let r = 0; r < repetitions; r++) {
+  for (const r of indices) {
     for (const s of scenarios) {
       const set: PromptSet = {
         measure: await synthesize(s, r, s.requests, 'measure'),

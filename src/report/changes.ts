@@ -256,7 +256,7 @@ export function renderChangePoints(comparison: Comparison): string | null {
       ['Engine', 'Scenario', 'Metric', 'First run after', 'Before', 'After', 'Change', 'p'],
       comparison.changePoints.map((c) => [
         escapeCell(c.engine),
-        escapeCell(c.scenario),
+        escapeCell(c.netOfRunEffect ? `${c.scenario}, net of the run effect` : c.scenario),
         metricHeading(c.metric),
         `${c.sha ? codeCell(shortSha(c.sha)!) : MISSING} (${escapeCell(c.createdAt.slice(0, 10))})`,
         formatNumber(c.before),

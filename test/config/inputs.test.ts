@@ -58,7 +58,7 @@ test('defaults give a complete, frozen config', () => {
       warmupRepetitions: 1,
       warmStart: false,
       runs: 2,
-      maxRuns: 0,
+      maxRuns: 16,
       timeBudgetS: null,
       maxFailureRate: 0,
       baseUrl: null,
@@ -195,7 +195,7 @@ test('each bad input is named with what it accepts', () => {
     [{ 'max-runs': '101' }, /input "max-runs": expected a whole number from 0 to 100, got "101"/],
     [{ 'max-runs': '6', 'time-budget': '15 minutes' }, /input "time-budget": expected a duration above 0 and at most 24 h, in seconds or with a unit \(e.g. 900, 15m, 1h\), got "15 minutes"/],
     [{ 'max-runs': '6', 'time-budget': '0s' }, /input "time-budget": expected a duration above 0/],
-    [{ 'time-budget': '15m' }, /input "time-budget": needs "max-runs" above "runs" \(2\), the most runs the budget may buy, got max-runs 0/],
+    [{ 'max-runs': '0', 'time-budget': '15m' }, /input "time-budget": needs "max-runs" above "runs" \(2\), the most runs the budget may buy, got max-runs 0/],
   ];
   for (const [values, expected] of cases) assert.match(problem(values), expected, JSON.stringify(values));
 });
