@@ -86912,9 +86912,15 @@ const INPUT_DEFAULTS = Object.freeze({
     'warmup-repetitions': '1',
     'warm-start': 'false',
     runs: '2',
-    'max-runs': '0',
     'max-failure-rate': '0',
 });
+/**
+ * max-runs where the input is empty: the sequential design is on by default in pull-request jobs
+ * (up to 16 runs; bench:gate measures what it finds and costs) and off in the other modes, whose
+ * recipes (a release's runs and tolerances, a nightly's recorded runs) are fitted to a fixed number
+ * of runs compared once at the whole confidence.
+ */
+const PR_MAX_RUNS = 16;
 /** The scenario file used when the `scenarios` input is empty. */
 function defaultScenarioFile() {
     return (0,external_node_path_.join)(packageRoot(), 'scenarios', 'default.yml');
@@ -87131,12 +87137,13 @@ function readInputs(getInput, naming = ACTION_NAMING) {
         }
         return inputs_nonEmpty('model', raw, 'a model id or path on one line');
     });
+    const mode = read('mode', (raw) => choice('mode', raw, MODES), d.mode);
     const config = {
         engines,
         model,
         scenarios: read('scenarios', (raw) => (raw === '' ? defaultScenarioFile() : inputs_nonEmpty('scenarios', raw, 'a file path'))),
         repetitions: read('repetitions', (raw) => inputs_integer('repetitions', raw, 2, 1000), d.repetitions),
-        mode: read('mode', (raw) => choice('mode', raw, MODES), d.mode),
+        mode,
         baselineStore: read('baseline-store', (raw) => choice('baseline-store', raw, ['file', 'branch']), d['baseline-store']),
         baselinePath: read('baseline-path', (raw) => inputs_nonEmpty('baseline-path', raw, 'a file path'), d['baseline-path']),
         baselineBranch: read('baseline-branch', (raw) => branchName('baseline-branch', raw), d['baseline-branch']),
@@ -87169,7 +87176,7 @@ function readInputs(getInput, naming = ACTION_NAMING) {
         warmupRepetitions: read('warmup-repetitions', (raw) => inputs_integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
         warmStart: read('warm-start', (raw) => inputs_boolean('warm-start', raw), d['warm-start']),
         runs: read('runs', (raw) => inputs_integer('runs', raw, 1, 100), d.runs),
-        maxRuns: read('max-runs', (raw) => inputs_integer('max-runs', raw, 0, 100), d['max-runs']),
+        maxRuns: read('max-runs', (raw) => (raw === '' ? (mode === 'pr' ? PR_MAX_RUNS : 0) : inputs_integer('max-runs', raw, 0, 100))),
         timeBudgetS: read('time-budget', (raw) => (raw === '' ? null : duration('time-budget', raw))),
         maxFailureRate: read('max-failure-rate', (raw) => share('max-failure-rate', raw), d['max-failure-rate']),
         baseUrl: read('base-url', (raw) => (raw === '' ? null : inputCheck('base-url', () => checkBaseUrl(raw)))),
@@ -87272,8 +87279,8 @@ const flags_FLAGS = {
     scenarios: { value: 'FILE', input: true, reads: 'path', help: 'scenario file (default: the action\'s scenarios/default.yml)' },
     repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per run' },
     runs: { value: 'N', input: true, help: 'independent engine starts per engine, each with its warm-up and repetitions' },
-    'max-runs': { value: 'N', input: true, help: 'sequential design: add runs one at a time while cells are undecided, up to N in all (each look tests at its share of 1 − confidence)' },
-    'time-budget': { value: 'DURATION', input: true, help: 'sequential design: add a run only if it fits this measuring time (900, 15m, 1h); needs --max-runs' },
+    'max-runs': { value: 'N', input: true, help: 'sequential design (default: 16 in pr mode, off in the others; 0 or ≤ --runs: off): add runs one at a time while a cell that could end a regression is undecided, up to N in all (each look tests at its share of 1 − confidence: a quarter to the first, half to the last)' },
+    'time-budget': { value: 'DURATION', input: true, help: 'sequential design: add a run only if it fits this measuring time (900, 15m, 1h); needs --max-runs above --runs (none: max-runs alone bounds the job)' },
     'max-failure-rate': { value: 'R', input: true, help: 'share of failed requests above which an engine × scenario is an error' },
     'warmup-repetitions': { value: 'N', input: true, help: 'unrecorded passes after each engine start' },
     'warm-start': { value: 'true|false', input: true, help: 'start each engine twice before the first run and time both starts' },
@@ -90123,6 +90130,33 @@ function messageOf(res) {
 }
 const branch_store_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+;// CONCATENATED MODULE: ./lib/src/compare/censored.js
+function censoredKind(c, baseline, current) {
+    const some = (xs) => xs.some((x) => x);
+    if (!some(c.current) && !some(c.baseline))
+        return null;
+    if (!some(c.baseline))
+        return 'at-most';
+    if (!some(c.current))
+        return 'at-least';
+    const all = c.current.every((x) => x) && c.baseline.every((x) => x);
+    return all && [...baseline, ...current].every((x) => x === current[0]) ? 'below-both' : 'unbounded';
+}
+/** Whether the cell's values support a test at the bounds (one side censored only). */
+const testable = (kind) => kind === null || kind === 'at-most' || kind === 'at-least';
+/** The verdict a censored cell supports, from the test at its bounds (the test's own verdict; ignored where it ran none). */
+function censoredVerdict(kind, tested) {
+    if (!['regression', 'improvement', 'no-change', 'inconclusive'].includes(tested))
+        return tested;
+    if (kind === 'below-both')
+        return 'no-change';
+    if (kind === 'at-most')
+        return tested === 'regression' ? 'regression' : 'inconclusive';
+    if (kind === 'at-least')
+        return tested === 'improvement' ? 'improvement' : 'inconclusive';
+    return 'inconclusive';
+}
+
 ;// CONCATENATED MODULE: ./lib/src/compare/stats.js
 // The statistics the gate relies on, computed here rather than looked up in tables: the Student t
 // distribution (through the regularized incomplete beta function), two-sample t-tests on log
@@ -90575,6 +90609,616 @@ function adjustPValues(ps, correction, ws) {
     return correction === 'bh' ? bhAdjust(ps, ws) : holmAdjust(ps, ws);
 }
 
+;// CONCATENATED MODULE: ./lib/src/compare/estimation.js
+
+/** runsToSettle is null when even this many runs would not settle a result. */
+const RUNS_TO_SETTLE_MAX = 100;
+const estimation_positive = (v) => v > 0 && Number.isFinite(v);
+/** The rep-level alternatives ('pooled', 'welch'): every repetition taken as independent. */
+function repetitionTest(b, c, model, reps) {
+    const feasible = model === 'welch' ? b.length >= 2 && c.length >= 2 : b.length + c.length >= 3;
+    if (!feasible)
+        return null;
+    const t = stats_tTest(b, c, model);
+    const sd = (xs) => (xs.length < 2 ? 0 : stats_variance(xs));
+    const predict = (r) => {
+        const n = r * reps;
+        if (model === 'welch')
+            return welchStandardError(sd(b), b.length, sd(c), n);
+        const pooled = ((b.length - 1) * sd(b) + (c.length - 1) * sd(c)) / (b.length + c.length - 2);
+        return { se: pooledStandardError(pooled, b.length, n), df: b.length + n - 2 };
+    };
+    return { t, predict };
+}
+/**
+ * The estimate of one cell from the baseline's runs and the current job's runs (each: its
+ * repetitions' values), or null when the data cannot bound the noise (fewer than two runs on both
+ * sides under 'runs').
+ */
+function estimate(baseRuns, curRuns, tolerance, confidence, model) {
+    const logs = baseRuns.every((r) => r.every(estimation_positive)) && curRuns.every((r) => r.every(estimation_positive));
+    const scaleRuns = (runs) => runs.map((r) => r.map(logs ? Math.log : (v) => v));
+    const b = scaleRuns(baseRuns);
+    const c = scaleRuns(curRuns);
+    let t;
+    let predict;
+    let noise = null;
+    if (model === 'runs') {
+        const r = runsTest(b, c);
+        if (!r)
+            return null;
+        ({ predict, noise } = r);
+        t = r;
+    }
+    else {
+        const r = repetitionTest(b.flat(), c.flat(), model, stats_mean(c.map((x) => x.length)));
+        if (!r)
+            return null;
+        ({ t, predict } = r);
+    }
+    const half = studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se;
+    const units = 1 / baseRuns.length + 1 / curRuns.length;
+    if (logs) {
+        return {
+            ratio: Math.exp(t.diff),
+            ci: [Math.exp(t.diff - half), Math.exp(t.diff + half)],
+            pValue: t.pTwoSided,
+            pGreater: t.pGreater,
+            pLess: t.pLess,
+            effect: t.diff,
+            bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
+            se: t.se,
+            df: t.df,
+            toRatio: Math.exp,
+            predict,
+            noise,
+            unitVariance: (t.se * t.se) / units,
+            prior: null,
+        };
+    }
+    const base = stats_mean(b.map(stats_mean));
+    if (!(base > 0)) {
+        // Nothing to scale a change by; only "the same zeros again" can be judged.
+        return t.pTwoSided === 1 && t.diff === 0
+            ? { ratio: 1, ci: [1, 1], pValue: 1, pGreater: 1, pLess: 1, effect: 0, bounds: [-tolerance, tolerance], se: 0, df: t.df, toRatio: (x) => 1 + x, predict: () => ({ se: 0, df: t.df }), noise, unitVariance: 0, prior: null }
+            : null;
+    }
+    const rel = (s) => ({ se: s.se / base, df: s.df });
+    return {
+        ratio: 1 + t.diff / base,
+        ci: [1 + (t.diff - half) / base, 1 + (t.diff + half) / base],
+        pValue: t.pTwoSided,
+        pGreater: t.pGreater,
+        pLess: t.pLess,
+        effect: t.diff / base,
+        bounds: [-tolerance, tolerance],
+        se: t.se / base,
+        df: t.df,
+        toRatio: (x) => 1 + x,
+        predict: (r) => rel(predict(r)),
+        unitVariance: (t.se * t.se) / (base * base) / units,
+        prior: null,
+        noise: noise && { ...noise, runVariance: noise.runVariance === null ? null : noise.runVariance / (base * base), within: noise.within / (base * base), between: noise.between === null ? null : noise.between / (base * base) },
+    };
+}
+/**
+ * The bad side of the one-sided interval at `confidence` (the lower bound for a higher-is-better
+ * metric, the upper for a lower-is-better one), as a ratio: what a release must keep within tolerance.
+ */
+function worstPlausible(def, est, confidence) {
+    const half = studentTQuantile(confidence, est.df) * est.se;
+    return est.toRatio(def.direction === 'higher-is-better' ? est.effect - half : est.effect + half);
+}
+/** Whether an estimate lies beyond the tolerance on the bad and on the good side, under the effect rule. */
+function beyond(def, tolerance, est, rule) {
+    const [lo, hi] = est.ci;
+    const below = rule === 'interval' ? hi < 1 - tolerance : est.ratio < 1 - tolerance;
+    const above = rule === 'interval' ? lo > 1 + tolerance : est.ratio > 1 + tolerance;
+    return def.direction === 'higher-is-better' ? { worse: below, better: above } : { worse: above, better: below };
+}
+/**
+ * A regression shown by the scenario's contrast with the rest of the set: significant against the
+ * rest and beyond the tolerance there, and the scenario's own estimate beyond the tolerance on the
+ * same side — so a scenario that merely missed an improvement the others got is not called worse.
+ */
+function contrastRegression(def, tolerance, est, contrast, adjustedWorse, alpha, rule) {
+    return adjustedWorse < alpha && beyond(def, tolerance, contrast, rule).worse && beyond(def, tolerance, est, 'estimate').worse;
+}
+/** adjusted: the one-sided p-values after the family correction, for "worse" and for "better". */
+function judge(def, tolerance, est, adjusted, alpha, rule) {
+    const [lo, hi] = est.ci;
+    const side = beyond(def, tolerance, est, rule);
+    if (adjusted.worse < alpha && side.worse)
+        return 'regression';
+    if (adjusted.better < alpha && side.better)
+        return 'improvement';
+    if (lo >= 1 - tolerance && hi <= 1 + tolerance)
+        return 'no-change';
+    return 'inconclusive';
+}
+/**
+ * Runs of the current job (the `runs` input, the history as it is) after which, if the estimate and
+ * the noise stayed as observed, the result would be decided: an estimate beyond the tolerance
+ * would become significant after correction (one-sided, judged at the cell's Bonferroni level
+ * α · share, its weight's share of the family, which weighted Holm and BH never need more than), or
+ * an estimate within it would get an interval inside ±tolerance. Null when more than
+ * RUNS_TO_SETTLE_MAX would be needed.
+ */
+function runsToSettle(est, rule, alpha, share, currentRuns) {
+    const [lo, hi] = est.bounds;
+    const e = est.effect;
+    const beyond = e < lo || e > hi;
+    const settled = (r) => {
+        const { se, df } = est.predict(r);
+        if (beyond) {
+            const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
+            return margin >= studentTQuantile(1 - alpha * share, df) * se;
+        }
+        return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
+    };
+    let low = currentRuns + 1;
+    let high = RUNS_TO_SETTLE_MAX;
+    if (low > high || !settled(high))
+        return null;
+    while (low < high) {
+        const mid = Math.floor((low + high) / 2);
+        if (settled(mid))
+            high = mid;
+        else
+            low = mid + 1;
+    }
+    return low;
+}
+/**
+ * The interval at the levels the family correction tests at: each bound one-sided, the one that
+ * decides a regression at `badAlpha` (the cell's share of α in the regression family) and the other
+ * at `goodAlpha` (its share in the improvement family). A change is significant after the
+ * correction only if this interval excludes 1 on its side (Holm and BH never ask for less than the
+ * Bonferroni share), so a row can show it beside the plain interval and be read by it.
+ */
+function adjustedInterval(def, est, badAlpha, goodAlpha) {
+    const half = (a) => studentTQuantile(1 - a, est.df) * est.se;
+    // A decrease is shown by the upper bound falling below 1, an increase by the lower rising above it.
+    const [down, up] = def.direction === 'higher-is-better' ? [goodAlpha, badAlpha] : [badAlpha, goodAlpha];
+    return [est.toRatio(est.effect - half(down)), est.toRatio(est.effect + half(up))];
+}
+/**
+ * Why an inconclusive cell is inconclusive, from the intervals its row shows: too few runs to bound
+ * the run-to-run noise (no estimate, or fewer than MIN_RUN_DF degrees of freedom, whose t quantiles
+ * at a family's α are huge: the row shows the adjusted interval that says so); an estimate beyond
+ * the tolerance whose adjusted interval holds 1 — not significant after the correction (too noisy);
+ * otherwise the interval at the confidence level reaches across the tolerance (an estimate within
+ * it whose interval is not, or, under the 'interval' rule, a significant one whose interval reaches
+ * back inside it).
+ */
+function whyInconclusive(est, adjusted) {
+    if (!est || !adjusted || est.df < MIN_RUN_DF)
+        return 'too-few-runs';
+    const [lo, hi] = est.bounds;
+    const beyond = est.effect < lo || est.effect > hi;
+    return beyond && adjusted[0] <= 1 && adjusted[1] >= 1 ? 'too-noisy' : 'straddles-tolerance';
+}
+/** Degrees of freedom below which the runs cannot bound the run-to-run noise usefully. */
+const MIN_RUN_DF = 4;
+/** Which part of the noise of one run's summary dominates, as relative standard deviations. */
+function noiseSplit(est, repetitions) {
+    const n = est?.noise;
+    if (!n || n.between === null)
+        return null;
+    const runToRun = Math.sqrt(Math.max(0, n.between));
+    const repetition = Math.sqrt(n.within / repetitions);
+    return { runToRun, repetition, dominant: runToRun > repetition ? 'run-to-run' : 'repetitions' };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/moderation.js
+
+// Empirical-Bayes moderated variances (Smyth 2004, limma's squeezeVar): a cell's run-to-run
+// variance, estimated from a handful of runs, is shrunk towards a prior fitted to the cells that
+// measure the same kind of thing (one metric over the scenarios of an engine), and its degrees of
+// freedom grow by the prior's. A short history then has usable degrees of freedom: with 10 stored
+// runs a cell's own variance has ~10, and the one-sided t quantile at a family's per-cell α
+// (≈ 1e-4) is 5.6 there against 3.8 with many. The prior's degrees of freedom d0 come from how
+// much the cells' variances spread beyond what sampling alone explains: cells whose noise truly
+// differs (real GPUs: one scenario's TTFT 16% between runs, another's 2%) give a small d0 and little
+// shrinkage, so a noisy cell is not judged by its quiet neighbours' spread.
+//
+// Under the model (each cell's true variance drawn from a scaled inverse χ² with d0 degrees of
+// freedom around s0²), the moderated t has a Student t distribution with d0 + d degrees of freedom
+// exactly, which is what keeps the family correction's level.
+/** ψ(x), the digamma function, for x > 0 (recurrence up to 6, then the asymptotic series). */
+function digamma(x) {
+    if (!(x > 0))
+        throw new RangeError(`digamma needs x > 0, got ${x}`);
+    let r = 0;
+    for (; x < 6; x++)
+        r -= 1 / x;
+    const f = 1 / (x * x);
+    return r + Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
+}
+/** ψ′(x), the trigamma function, for x > 0. */
+function trigamma(x) {
+    if (!(x > 0))
+        throw new RangeError(`trigamma needs x > 0, got ${x}`);
+    let r = 0;
+    for (; x < 6; x++)
+        r += 1 / (x * x);
+    const f = 1 / (x * x);
+    return r + 1 / x + f / 2 + (f / x) * (1 / 6 - f * (1 / 30 - f * (1 / 42 - f / 30)));
+}
+/** ψ″(x), the tetragamma function, for x > 0. */
+function tetragamma(x) {
+    let r = 0;
+    for (; x < 6; x++)
+        r -= 2 / (x * x * x);
+    const f = 1 / (x * x);
+    return r - f - f / x - (f * f) / 2 + (f * f * f) / 6 - f ** 4 / 6 + (3 * f ** 5) / 10 - (5 * f ** 6) / 6;
+}
+/** The x with ψ′(x) = y (y > 0): limma's Newton iteration, which converges monotonically from x = 0.5 + 1/y. */
+function trigammaInverse(y) {
+    if (!(y > 0))
+        throw new RangeError(`trigammaInverse needs y > 0, got ${y}`);
+    if (y > 1e7)
+        return 1 / Math.sqrt(y);
+    if (y < 1e-6)
+        return 1 / y;
+    let x = 0.5 + 1 / y;
+    for (let i = 0; i < 50; i++) {
+        const tri = trigamma(x);
+        const dif = (tri * (1 - tri / y)) / tetragamma(x);
+        x += dif;
+        if (-dif / x < 1e-8)
+            break;
+    }
+    return x;
+}
+const usable = (c) => c.variance > 0 && Number.isFinite(c.variance) && c.df > 0 && Number.isFinite(c.df);
+/**
+ * Fits one prior per group (limma's fitFDist with the group as a factor covariate): within a group
+ * log s² has mean log s0² + ψ(d/2) − log(d/2) and variance ψ′(d/2) + ψ′(d0/2). Each group gets its
+ * own scale (metrics differ in noise), and the spread of the logs about their group's mean beyond
+ * ψ′(d/2), over every group at once, gives one d0 — estimated from many cells, not from the handful
+ * of one group. Null for a group with fewer than 2 usable variances, or when fewer than 3 groups'
+ * worth of spread is left to estimate d0 from.
+ */
+function fitPriors(groups) {
+    const fitted = groups.map((g) => {
+        const ok = g.filter(usable);
+        if (ok.length < 2)
+            return null;
+        const e = ok.map((c) => Math.log(c.variance) - digamma(c.df / 2) + Math.log(c.df / 2));
+        return { e, mean: e.reduce((a, b) => a + b, 0) / e.length, trigammas: ok.map((c) => trigamma(c.df / 2)) };
+    });
+    const used = fitted.filter((f) => f !== null);
+    const n = used.reduce((a, f) => a + f.e.length, 0);
+    const residualDf = n - used.length;
+    if (residualDf < 3)
+        return groups.map(() => null);
+    const ss = used.reduce((a, f) => a + f.e.reduce((b, x) => b + (x - f.mean) * (x - f.mean), 0), 0);
+    const evar = ss / residualDf - used.reduce((a, f) => a + f.trigammas.reduce((b, x) => b + x, 0), 0) / n;
+    const df = evar > 0 ? 2 * trigammaInverse(evar) : Infinity;
+    return fitted.map((f) => (f === null ? null : { scale: Math.exp(f.mean + (Number.isFinite(df) ? digamma(df / 2) - Math.log(df / 2) : 0)), df }));
+}
+/**
+ * Degrees of freedom the prior may add to a cell at most: the other cells of its group. Its scale
+ * is their pooled variance, known no better than they are, so a cell's moderated variance never
+ * claims more degrees of freedom than the group holds together (limma's d0 = ∞, "the cells agree
+ * more than sampling explains", happens by chance in a group of six).
+ */
+function priorDfCap(group, cell) {
+    return group.filter(usable).reduce((a, c) => a + c.df, 0) - cell.df;
+}
+/** The estimate with its run-to-run variance moderated by the prior: the test, interval and prediction redone. */
+function moderate(est, prior, maxDf, confidence) {
+    const u = est.unitVariance;
+    const d0 = Math.min(prior.df, maxDf);
+    if (!(est.se > 0) || !(u > 0) || !(d0 > 0))
+        return est;
+    const moderated = (d0 * prior.scale + est.df * u) / (d0 + est.df);
+    const ratio = Math.sqrt(moderated / u);
+    return {
+        ...retested(est, est.se * ratio, est.df + d0, confidence),
+        predict: (r) => {
+            const p = est.predict(r);
+            return { se: p.se * ratio, df: p.df + d0 };
+        },
+        prior: { scale: prior.scale, df: d0 },
+    };
+}
+/** The estimate's test and interval redone with another standard error and degrees of freedom. */
+function retested(est, se, df, confidence) {
+    const t = est.effect / se;
+    const half = studentTQuantile(1 - (1 - confidence) / 2, df) * se;
+    return {
+        ...est,
+        ci: [est.toRatio(est.effect - half), est.toRatio(est.effect + half)],
+        pValue: studentTTwoSided(t, df),
+        pGreater: studentTSf(t, df),
+        pLess: studentTCdf(t, df),
+        se,
+        df,
+    };
+}
+// ---------- heavy tails ----------
+//
+// The tests take a run's summary as normal. Where the history's runs have heavy tails (a bad
+// repetition now and then, which two repetitions per run cannot trim), one outlying run in the
+// current job lands far out in the tail that a normal-theory quantile at a family's α (≈ 1e-4)
+// calls impossible: 12% of unchanged jobs failed under t₃ noise with 60 stored runs. The history
+// says how heavy its tails are: the excess kurtosis of its run summaries, pooled over the engine's
+// cells. A Student t with ν degrees of freedom has excess kurtosis 6 / (ν − 4), so the tests use
+// at most ν = 4 + 6 / kurtosis — the t whose tails are as heavy as the history's.
+/** Pooled excess kurtosis at which the tails count as heavy: a few standard errors above 0 for a short history. */
+const HEAVY_TAIL_KURTOSIS = 1;
+/**
+ * Excess kurtosis of samples pooled over cells (each cell's unbiased G2, averaged, weighted by its
+ * size), or null with no cell of 4 or more values. Each cell is centred and scaled on its own.
+ */
+function pooledExcessKurtosis(cells) {
+    let sum = 0;
+    let weight = 0;
+    for (const xs of cells) {
+        const n = xs.length;
+        if (n < 4)
+            continue;
+        const m = xs.reduce((a, b) => a + b, 0) / n;
+        let m2 = 0;
+        let m4 = 0;
+        for (const x of xs) {
+            const d = (x - m) * (x - m);
+            m2 += d;
+            m4 += d * d;
+        }
+        m2 /= n;
+        m4 /= n;
+        if (!(m2 > 0))
+            continue;
+        const g2 = m4 / (m2 * m2) - 3;
+        sum += (n * ((n + 1) * g2 + 6) * (n - 1)) / ((n - 2) * (n - 3));
+        weight += n;
+    }
+    return weight > 0 ? sum / weight : null;
+}
+/** The most degrees of freedom a test may use given the history's tails: Infinity unless they are heavy. */
+function tailDf(kurtosis) {
+    return kurtosis !== null && kurtosis > HEAVY_TAIL_KURTOSIS ? 4 + 6 / kurtosis : Infinity;
+}
+/** The estimate judged with at most `maxDf` degrees of freedom (its prediction too). */
+function withTailDf(est, maxDf, confidence) {
+    if (!(est.df > maxDf) || !(est.se > 0))
+        return est;
+    return {
+        ...retested(est, est.se, maxDf, confidence),
+        predict: (r) => ({ se: est.predict(r).se, df: Math.min(est.predict(r).df, maxDf) }),
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/select.js
+
+
+/** Entries of the most recently recorded key among same engine × model × scenario set on other hardware. */
+function otherHardware(history, engine, run) {
+    const related = history.filter((e) => e.engine === engine.engine && e.model === run.model && e.scenarioSetHash === run.scenarioSet.hash);
+    const newest = related.at(-1);
+    return newest ? related.filter((e) => e.key === newest.key) : [];
+}
+function selectBaseline(history, engine, run, allowFingerprintMismatch) {
+    const key = baselineKey(engine, run);
+    const sameKey = history.filter((e) => e.key === key);
+    const candidates = sameKey.length > 0 ? sameKey : otherHardware(history, engine, run);
+    if (candidates.length === 0)
+        return { status: 'no-baseline', entries: [], diffs: [] };
+    const withDiffs = candidates.map((e) => ({ entry: e, diffs: fingerprintDiffs(e.fingerprint, engine.fingerprint) }));
+    const newestMismatch = withDiffs.filter((c) => c.diffs.length > 0).at(-1);
+    if (allowFingerprintMismatch)
+        return { status: 'ok', entries: candidates, diffs: newestMismatch?.diffs ?? [] };
+    const matching = withDiffs.filter((c) => c.diffs.length === 0).map((c) => c.entry);
+    if (matching.length > 0)
+        return { status: 'ok', entries: matching, diffs: [] };
+    return { status: 'not-comparable', entries: [], diffs: newestMismatch?.diffs ?? [] };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/cells.js
+
+
+
+
+
+
+
+
+// The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
+// the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
+//
+// A scenario cell also carries its contrast: the scenario against the rest of the set, per
+// repetition (its value over the geometric mean of the other scenarios'). Whatever a run shares
+// across its scenarios — a slow card, a warm one, a neighbour — divides out of it, so a regression
+// confined to one scenario stays visible when whole runs differ by more than it.
+/**
+ * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
+ * mean over scenarios). Scenario names are lowercase words and dashes, so it never collides.
+ */
+const SUITE = 'all scenarios';
+function summariesOf(engine, scenario) {
+    const out = [];
+    for (const rep of engine.repetitions) {
+        const s = rep.scenarios.find((x) => x.scenario === scenario);
+        if (!s)
+            return null;
+        out.push(s);
+    }
+    return out.length > 0 ? out : null;
+}
+/** Values grouped by run, in the order the runs first appear. */
+function groupByRun(values, runOf) {
+    const groups = new Map();
+    values.forEach((v, i) => {
+        const g = groups.get(runOf[i]);
+        if (g)
+            g.push(v);
+        else
+            groups.set(runOf[i], [v]);
+    });
+    return [...groups.values()];
+}
+function storedRuns(entries, scenario, metric) {
+    const out = [];
+    for (const entry of entries) {
+        const s = scenarioOf(entry, scenario);
+        if (s && Object.hasOwn(s.values, metric))
+            out.push({ entry, values: s.values[metric], below: s.below?.[metric] ?? s.values[metric].map(() => false) });
+    }
+    return out;
+}
+/** Per repetition, the geometric mean over scenarios; null unless every scenario has a positive value in every repetition. */
+function suiteValues(perScenario) {
+    const reps = perScenario[0].length;
+    const out = [];
+    for (let r = 0; r < reps; r++) {
+        let sum = 0;
+        for (const xs of perScenario) {
+            if (xs.length !== reps || !estimation_positive(xs[r]))
+                return null;
+            sum += Math.log(xs[r]);
+        }
+        out.push(Math.exp(sum / perScenario.length));
+    }
+    return out;
+}
+/**
+ * The metric over the whole scenario set, per repetition (a suite score, as benchmark suites take
+ * a geometric mean over their parts). A slowdown that touches every scenario shows up here with
+ * the noise of six scenarios averaged away; computing it per repetition keeps whatever the
+ * scenarios of one repetition share (the machine's state) in its variance.
+ */
+function suiteCell(cells, def, tolerance, runOf, opts) {
+    // A bound in a geometric mean bounds the whole mean, in a direction that differs cell by cell.
+    if (cells.length < 2 || cells.some((c) => c.missing || c.censored !== null))
+        return null;
+    const current = suiteValues(cells.map((c) => c.current));
+    if (!current)
+        return null;
+    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
+    const runs = [];
+    for (const { entry } of cells[0].runs) {
+        const parts = byEntry.map((m) => m.get(entry));
+        const values = parts.every((v) => v !== undefined) ? suiteValues(parts) : null;
+        if (values)
+            runs.push({ entry, values, below: values.map(() => false) });
+    }
+    const baseline = runs.flatMap((r) => r.values);
+    const currentRuns = groupByRun(current, runOf);
+    const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
+    return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est, contrast: null, censored: null };
+}
+/** Per repetition, each value over the geometric mean of the others' at that repetition; null unless all are positive. */
+function againstRest(target, others) {
+    const rest = suiteValues(others);
+    if (!rest || target.length !== rest.length || !target.every(estimation_positive))
+        return null;
+    return target.map((v, r) => v / rest[r]);
+}
+/** Each scenario cell's contrast with the rest of the set, on the runs both sides hold for every scenario. */
+function withContrasts(cells, runOf, opts) {
+    if (opts.contrasts === false || cells.length < 2 || cells.some((c) => c.missing || c.estimate === null || c.censored !== null))
+        return [...cells];
+    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
+    return cells.map((cell, s) => {
+        const others = (xs) => {
+            const rest = xs.filter((_, i) => i !== s);
+            return rest.every((v) => v !== undefined) ? rest : null;
+        };
+        const current = againstRest(cell.current, others(cells.map((c) => c.current)));
+        const stored = [];
+        for (const { entry, values } of cell.runs) {
+            const rest = others(byEntry.map((m) => m.get(entry)));
+            const ratios = rest && againstRest(values, rest);
+            if (ratios)
+                stored.push(ratios);
+        }
+        const contrast = current && stored.length > 0 ? estimate(stored, groupByRun(current, runOf), cell.tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
+        return { ...cell, contrast };
+    });
+}
+/**
+ * The engine's cells with each metric's scenario contrasts moderated together (moderation.ts).
+ * Only the contrasts: a contrast divides out whatever a run shares across its scenarios, so the
+ * contrasts' variances are each scenario's own noise, drawn apart. A scenario's own cell and the
+ * whole-set cell also carry the run effect every cell of a run shares; their variances all move
+ * with the same few run draws, agree for that reason alone, and would claim degrees of freedom
+ * the runs do not have (the whole-set cell gets its share of α instead, verdict.ts).
+ */
+function withModeration(cells, confidence) {
+    const out = [...cells];
+    const groups = METRICS.map((def) => out.map((c, i) => ({ c, i })).filter(({ c }) => c.def === def && c.contrast !== null));
+    const variances = groups.map((g) => g.map(({ c }) => ({ variance: c.contrast.unitVariance, df: c.contrast.df })));
+    const priors = fitPriors(variances);
+    groups.forEach((g, k) => {
+        const prior = priors[k];
+        if (!prior)
+            return;
+        g.forEach(({ c, i }, j) => {
+            out[i] = { ...c, contrast: moderate(c.contrast, prior, priorDfCap(variances[k], variances[k][j]), confidence) };
+        });
+    });
+    return out;
+}
+/**
+ * The cells judged with no more degrees of freedom than the tails of the engine's history allow
+ * (moderation.ts tailDf): the excess kurtosis of every scenario cell's stored run summaries, on
+ * the logs the tests compare.
+ */
+function withHistoryTails(cells, confidence) {
+    const summaries = cells.filter((c) => c.scenario !== SUITE && c.censored === null && c.runs.every((r) => r.values.every(estimation_positive))).map((c) => c.runs.map((r) => trimmedMean(r.values.map(Math.log))));
+    const maxDf = tailDf(pooledExcessKurtosis(summaries));
+    if (maxDf === Infinity)
+        return [...cells];
+    return cells.map((c) => ({ ...c, estimate: c.estimate && withTailDf(c.estimate, maxDf, confidence), contrast: c.contrast && withTailDf(c.contrast, maxDf, confidence) }));
+}
+function planEngine(engine, run, history, scenarios, opts) {
+    const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
+    const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
+    if (engine.status !== 'ok')
+        return { engine, selection, cells: [] };
+    const confidence = opts.confidence ?? 0.95;
+    const summaries = new Map(run.scenarioSet.names.map((name) => [name, summariesOf(engine, name)]));
+    const runOf = engine.repetitions.map((r) => r.run ?? 0);
+    const maxRate = opts.maxFailureRate ?? 0;
+    const failures = new Map(excessFailures(engine, run.scenarioSet.names, maxRate).map((f) => [f.scenario, describeFailures(f, maxRate)]));
+    const cells = [];
+    for (const def of ALL_METRICS) {
+        // A metric is compared where the scenario has it (capacity searches, fixed loads: catalog.ts).
+        const names = run.scenarioSet.names.filter((name) => metricApplies(def, scenarios.get(name)));
+        const perScenario = names.map((scenario) => {
+            const reps = summaries.get(scenario);
+            const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario).tolerances[def.name] ?? def.tolerance;
+            // A censored value is read at its bound, and marked (censored.ts).
+            const bounds = reps ? reps.map((s) => censoredBound(def, s)) : [];
+            const read = reps ? reps.map((s, i) => bounds[i] ?? metricValue(def, s)) : [];
+            // A value that is missing, not finite, negative or an impossible 0 is wrong data: the cell is an error.
+            const bad = read.findIndex((v) => valueProblem(def, v) !== null);
+            const error = failures.get(scenario) ?? (bad >= 0 ? `${def.name} ${valueProblem(def, read[bad])} in run ${runOf[bad] + 1}, repetition ${engine.repetitions[bad].index}` : null);
+            const missing = error !== null || !reps;
+            const current = missing ? [] : read;
+            const currentRuns = groupByRun(current, runOf);
+            const runs = storedRuns(selection.entries, scenario, def.name);
+            const baseline = runs.flatMap((r) => r.values);
+            const below = { baseline: runs.flatMap((r) => r.below), current: missing ? [] : bounds.map((b) => b !== null) };
+            const kind = censoredKind(below, baseline, current);
+            const est = !missing && baseline.length > 0 && testable(kind) ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
+            const censored = kind === null ? null : { ...below, kind };
+            return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est, contrast: null, censored };
+        });
+        if (perScenario.length === 0)
+            continue;
+        cells.push(...withContrasts(perScenario, runOf, opts));
+        const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
+        if (suite)
+            cells.push(suite);
+    }
+    const moderated = opts.moderation === false ? cells : withModeration(cells, confidence);
+    return { engine, selection, cells: withHistoryTails(moderated, confidence) };
+}
+
 ;// CONCATENATED MODULE: ./lib/src/compare/changepoint.js
 
 
@@ -90678,6 +91322,7 @@ function strongestChangePoint(runs, opts) {
 
 
 
+
 // A metric's history over runs: the series the report charts, and the change points a scheduled
 // run looks for in it.
 /** Key metrics whose history the report charts. */
@@ -90703,31 +91348,96 @@ function seriesOf(plans, run) {
     for (const plan of plans) {
         if (plan.selection.status !== 'ok')
             continue;
+        const suite = [];
         for (const cell of plan.cells) {
             if (cell.missing)
                 continue;
             const runs = cell.runs.map((r) => ({ createdAt: r.entry.createdAt, sha: r.entry.sha, values: r.values }));
             for (const values of cell.currentRuns)
                 runs.push({ createdAt: run.createdAt, sha: run.source.sha, values });
-            out.push({ engine: cell.engine, scenario: cell.scenario, metric: cell.def.name, runs });
+            const series = { engine: cell.engine, scenario: cell.scenario, metric: cell.def.name, runs };
+            out.push(series);
+            if (cell.scenario === SUITE)
+                suite.push(series);
         }
+        out.push(...netOfRunEffect(suite));
     }
     return out;
 }
+/**
+ * Each whole-set series net of the run effect: a run's speed (a slow card, a neighbour, the server
+ * start) moves every metric of the engine together, slower throughput and longer latencies alike,
+ * and is most of a whole-set series' run-to-run noise. Each run's shared factor is read from the
+ * engine's other metrics (the median over them of the run's log summary, oriented so worse is
+ * higher, less that metric's median over the series: a median, so a drift of one of them does not
+ * leak into the others) and divided out of the metric's summary. A drift confined to a few metrics
+ * then stands clear of the runs' noise; a drift of most metrics alike cancels here and is left to
+ * the plain series. Each value is a function of its own run
+ * (the medians are symmetric in the runs), so runs stay exchangeable without drift and the
+ * permutation test keeps its level. Metrics with a value ≤ 0 in some run (goodput 0) neither
+ * give nor get the adjustment; fewer than 3 usable metrics give none.
+ */
+function netOfRunEffect(suite) {
+    const n = suite[0]?.runs.length ?? 0;
+    const usable = suite.filter((s) => s.runs.length === n && s.runs.every((r) => r.values.every((v) => v > 0)));
+    if (usable.length < 3 || n < 2)
+        return [];
+    // worse[m][r]: the run's log summary, higher = worse, centred on the metric's median over the runs.
+    const worse = usable.map((s) => {
+        const sign = metricDef(s.metric).direction === 'higher-is-better' ? -1 : 1;
+        const logs = s.runs.map((r) => sign * Math.log(trimmedMean(r.values)));
+        const mid = series_median(logs);
+        return logs.map((x) => x - mid);
+    });
+    return usable.map((s, m) => {
+        const sign = metricDef(s.metric).direction === 'higher-is-better' ? -1 : 1;
+        const runs = s.runs.map((r, i) => {
+            const shared = series_median(worse.filter((_, k) => k !== m).map((w) => w[i]));
+            // Dividing out a slowdown raises throughput and lowers latency: the factor's sign follows the metric's direction.
+            return { ...r, values: [trimmedMean(r.values) * Math.exp(-sign * shared)] };
+        });
+        return { engine: s.engine, scenario: s.scenario, metric: s.metric, runs, net: true };
+    });
+}
+function series_median(xs) {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+/**
+ * Each series' weight in the family: a whole-scenario-set series weighs as much as its engine ×
+ * metric's scenario series together, as the regression family weighs the whole-set cells (half of
+ * a metric's α to the whole set, half to its scenarios). Drift is mostly engine-wide, and the
+ * whole-set series, averaging the scenarios, shows it with the least noise; a run effect shared by
+ * every scenario stays in it, but runs are permuted whole, so it is no drift.
+ */
+function seriesWeights(series) {
+    const key = (s) => `${s.engine}\u0000${s.metric}`;
+    const scenarios = new Map();
+    const wholeSet = new Map();
+    for (const s of series) {
+        const into = s.scenario === SUITE ? wholeSet : scenarios;
+        into.set(key(s), (into.get(key(s)) ?? 0) + 1);
+    }
+    // The whole set's weight is shared by its plain series and the one net of the run effect.
+    return series.map((s) => (s.scenario === SUITE ? Math.max(1, scenarios.get(key(s)) ?? 0) / wholeSet.get(key(s)) : 1));
+}
 function changePoints(plans, run, alpha, correction, seed) {
     const series = seriesOf(plans, run);
-    // Enough permutations that the smallest reachable p-value is well below the first Holm step.
-    const permutations = Math.max(999, Math.ceil((10 * series.length) / alpha));
+    const weights = seriesWeights(series);
+    // Enough permutations that the smallest reachable p-value is well below the first Holm step of the lightest series.
+    const total = weights.reduce((a, b) => a + b, 0);
+    const permutations = Math.max(999, Math.ceil((10 * total) / (alpha * Math.min(...weights))));
     const found = series.flatMap((s, i) => {
         const r = strongestChangePoint(s.runs.map((x) => x.values), { seed: mixSeed(seed, i), permutations });
-        return r ? [{ s, r }] : [];
+        return r ? [{ s, r, w: weights[i] }] : [];
     });
-    const adjusted = adjustPValues(found.map((f) => f.r.pValue), correction);
+    const adjusted = adjustPValues(found.map((f) => f.r.pValue), correction, found.map((f) => f.w));
     return found.flatMap(({ s, r }, i) => {
         if (!(adjusted[i] < alpha))
             return [];
         const at = s.runs[r.index];
-        return [{ engine: s.engine, scenario: s.scenario, metric: s.metric, index: r.index, sha: at.sha, createdAt: at.createdAt, before: r.before, after: r.after, pValue: adjusted[i] }];
+        return [{ engine: s.engine, scenario: s.scenario, metric: s.metric, index: r.index, sha: at.sha, createdAt: at.createdAt, before: r.before, after: r.after, pValue: adjusted[i], ...(s.net ? { netOfRunEffect: true } : {}) }];
     });
 }
 
@@ -91433,643 +92143,6 @@ async function checkOutFolder(outDir, needBytes) {
 // depend on it without creating upward imports.
 const RESULTS_SCHEMA = 'llm-perf-gate/results@1';
 const COMPARISON_SCHEMA = 'llm-perf-gate/comparison@1';
-
-;// CONCATENATED MODULE: ./lib/src/compare/censored.js
-function censoredKind(c, baseline, current) {
-    const some = (xs) => xs.some((x) => x);
-    if (!some(c.current) && !some(c.baseline))
-        return null;
-    if (!some(c.baseline))
-        return 'at-most';
-    if (!some(c.current))
-        return 'at-least';
-    const all = c.current.every((x) => x) && c.baseline.every((x) => x);
-    return all && [...baseline, ...current].every((x) => x === current[0]) ? 'below-both' : 'unbounded';
-}
-/** Whether the cell's values support a test at the bounds (one side censored only). */
-const testable = (kind) => kind === null || kind === 'at-most' || kind === 'at-least';
-/** The verdict a censored cell supports, from the test at its bounds (the test's own verdict; ignored where it ran none). */
-function censoredVerdict(kind, tested) {
-    if (!['regression', 'improvement', 'no-change', 'inconclusive'].includes(tested))
-        return tested;
-    if (kind === 'below-both')
-        return 'no-change';
-    if (kind === 'at-most')
-        return tested === 'regression' ? 'regression' : 'inconclusive';
-    if (kind === 'at-least')
-        return tested === 'improvement' ? 'improvement' : 'inconclusive';
-    return 'inconclusive';
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/estimation.js
-
-/** runsToSettle is null when even this many runs would not settle a result. */
-const RUNS_TO_SETTLE_MAX = 100;
-const estimation_positive = (v) => v > 0 && Number.isFinite(v);
-/** The rep-level alternatives ('pooled', 'welch'): every repetition taken as independent. */
-function repetitionTest(b, c, model, reps) {
-    const feasible = model === 'welch' ? b.length >= 2 && c.length >= 2 : b.length + c.length >= 3;
-    if (!feasible)
-        return null;
-    const t = stats_tTest(b, c, model);
-    const sd = (xs) => (xs.length < 2 ? 0 : stats_variance(xs));
-    const predict = (r) => {
-        const n = r * reps;
-        if (model === 'welch')
-            return welchStandardError(sd(b), b.length, sd(c), n);
-        const pooled = ((b.length - 1) * sd(b) + (c.length - 1) * sd(c)) / (b.length + c.length - 2);
-        return { se: pooledStandardError(pooled, b.length, n), df: b.length + n - 2 };
-    };
-    return { t, predict };
-}
-/**
- * The estimate of one cell from the baseline's runs and the current job's runs (each: its
- * repetitions' values), or null when the data cannot bound the noise (fewer than two runs on both
- * sides under 'runs').
- */
-function estimate(baseRuns, curRuns, tolerance, confidence, model) {
-    const logs = baseRuns.every((r) => r.every(estimation_positive)) && curRuns.every((r) => r.every(estimation_positive));
-    const scaleRuns = (runs) => runs.map((r) => r.map(logs ? Math.log : (v) => v));
-    const b = scaleRuns(baseRuns);
-    const c = scaleRuns(curRuns);
-    let t;
-    let predict;
-    let noise = null;
-    if (model === 'runs') {
-        const r = runsTest(b, c);
-        if (!r)
-            return null;
-        ({ predict, noise } = r);
-        t = r;
-    }
-    else {
-        const r = repetitionTest(b.flat(), c.flat(), model, stats_mean(c.map((x) => x.length)));
-        if (!r)
-            return null;
-        ({ t, predict } = r);
-    }
-    const half = studentTQuantile(1 - (1 - confidence) / 2, t.df) * t.se;
-    const units = 1 / baseRuns.length + 1 / curRuns.length;
-    if (logs) {
-        return {
-            ratio: Math.exp(t.diff),
-            ci: [Math.exp(t.diff - half), Math.exp(t.diff + half)],
-            pValue: t.pTwoSided,
-            pGreater: t.pGreater,
-            pLess: t.pLess,
-            effect: t.diff,
-            bounds: [Math.log1p(-tolerance), Math.log1p(tolerance)],
-            se: t.se,
-            df: t.df,
-            toRatio: Math.exp,
-            predict,
-            noise,
-            unitVariance: (t.se * t.se) / units,
-            prior: null,
-        };
-    }
-    const base = stats_mean(b.map(stats_mean));
-    if (!(base > 0)) {
-        // Nothing to scale a change by; only "the same zeros again" can be judged.
-        return t.pTwoSided === 1 && t.diff === 0
-            ? { ratio: 1, ci: [1, 1], pValue: 1, pGreater: 1, pLess: 1, effect: 0, bounds: [-tolerance, tolerance], se: 0, df: t.df, toRatio: (x) => 1 + x, predict: () => ({ se: 0, df: t.df }), noise, unitVariance: 0, prior: null }
-            : null;
-    }
-    const rel = (s) => ({ se: s.se / base, df: s.df });
-    return {
-        ratio: 1 + t.diff / base,
-        ci: [1 + (t.diff - half) / base, 1 + (t.diff + half) / base],
-        pValue: t.pTwoSided,
-        pGreater: t.pGreater,
-        pLess: t.pLess,
-        effect: t.diff / base,
-        bounds: [-tolerance, tolerance],
-        se: t.se / base,
-        df: t.df,
-        toRatio: (x) => 1 + x,
-        predict: (r) => rel(predict(r)),
-        unitVariance: (t.se * t.se) / (base * base) / units,
-        prior: null,
-        noise: noise && { ...noise, runVariance: noise.runVariance === null ? null : noise.runVariance / (base * base), within: noise.within / (base * base), between: noise.between === null ? null : noise.between / (base * base) },
-    };
-}
-/**
- * The bad side of the one-sided interval at `confidence` (the lower bound for a higher-is-better
- * metric, the upper for a lower-is-better one), as a ratio: what a release must keep within tolerance.
- */
-function worstPlausible(def, est, confidence) {
-    const half = studentTQuantile(confidence, est.df) * est.se;
-    return est.toRatio(def.direction === 'higher-is-better' ? est.effect - half : est.effect + half);
-}
-/** Whether an estimate lies beyond the tolerance on the bad and on the good side, under the effect rule. */
-function beyond(def, tolerance, est, rule) {
-    const [lo, hi] = est.ci;
-    const below = rule === 'interval' ? hi < 1 - tolerance : est.ratio < 1 - tolerance;
-    const above = rule === 'interval' ? lo > 1 + tolerance : est.ratio > 1 + tolerance;
-    return def.direction === 'higher-is-better' ? { worse: below, better: above } : { worse: above, better: below };
-}
-/**
- * A regression shown by the scenario's contrast with the rest of the set: significant against the
- * rest and beyond the tolerance there, and the scenario's own estimate beyond the tolerance on the
- * same side — so a scenario that merely missed an improvement the others got is not called worse.
- */
-function contrastRegression(def, tolerance, est, contrast, adjustedWorse, alpha, rule) {
-    return adjustedWorse < alpha && beyond(def, tolerance, contrast, rule).worse && beyond(def, tolerance, est, 'estimate').worse;
-}
-/** adjusted: the one-sided p-values after the family correction, for "worse" and for "better". */
-function judge(def, tolerance, est, adjusted, alpha, rule) {
-    const [lo, hi] = est.ci;
-    const side = beyond(def, tolerance, est, rule);
-    if (adjusted.worse < alpha && side.worse)
-        return 'regression';
-    if (adjusted.better < alpha && side.better)
-        return 'improvement';
-    if (lo >= 1 - tolerance && hi <= 1 + tolerance)
-        return 'no-change';
-    return 'inconclusive';
-}
-/**
- * Runs of the current job (the `runs` input, the history as it is) after which, if the estimate and
- * the noise stayed as observed, the result would be decided: an estimate beyond the tolerance
- * would become significant after correction (one-sided, judged at the cell's Bonferroni level
- * α · share, its weight's share of the family, which weighted Holm and BH never need more than), or
- * an estimate within it would get an interval inside ±tolerance. Null when more than
- * RUNS_TO_SETTLE_MAX would be needed.
- */
-function runsToSettle(est, rule, alpha, share, currentRuns) {
-    const [lo, hi] = est.bounds;
-    const e = est.effect;
-    const beyond = e < lo || e > hi;
-    const settled = (r) => {
-        const { se, df } = est.predict(r);
-        if (beyond) {
-            const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
-            return margin >= studentTQuantile(1 - alpha * share, df) * se;
-        }
-        return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
-    };
-    let low = currentRuns + 1;
-    let high = RUNS_TO_SETTLE_MAX;
-    if (low > high || !settled(high))
-        return null;
-    while (low < high) {
-        const mid = Math.floor((low + high) / 2);
-        if (settled(mid))
-            high = mid;
-        else
-            low = mid + 1;
-    }
-    return low;
-}
-/**
- * The interval at the levels the family correction tests at: each bound one-sided, the one that
- * decides a regression at `badAlpha` (the cell's share of α in the regression family) and the other
- * at `goodAlpha` (its share in the improvement family). A change is significant after the
- * correction only if this interval excludes 1 on its side (Holm and BH never ask for less than the
- * Bonferroni share), so a row can show it beside the plain interval and be read by it.
- */
-function adjustedInterval(def, est, badAlpha, goodAlpha) {
-    const half = (a) => studentTQuantile(1 - a, est.df) * est.se;
-    // A decrease is shown by the upper bound falling below 1, an increase by the lower rising above it.
-    const [down, up] = def.direction === 'higher-is-better' ? [goodAlpha, badAlpha] : [badAlpha, goodAlpha];
-    return [est.toRatio(est.effect - half(down)), est.toRatio(est.effect + half(up))];
-}
-/**
- * Why an inconclusive cell is inconclusive, from the intervals its row shows: too few runs to bound
- * the run-to-run noise (no estimate, or fewer than MIN_RUN_DF degrees of freedom, whose t quantiles
- * at a family's α are huge: the row shows the adjusted interval that says so); an estimate beyond
- * the tolerance whose adjusted interval holds 1 — not significant after the correction (too noisy);
- * otherwise the interval at the confidence level reaches across the tolerance (an estimate within
- * it whose interval is not, or, under the 'interval' rule, a significant one whose interval reaches
- * back inside it).
- */
-function whyInconclusive(est, adjusted) {
-    if (!est || !adjusted || est.df < MIN_RUN_DF)
-        return 'too-few-runs';
-    const [lo, hi] = est.bounds;
-    const beyond = est.effect < lo || est.effect > hi;
-    return beyond && adjusted[0] <= 1 && adjusted[1] >= 1 ? 'too-noisy' : 'straddles-tolerance';
-}
-/** Degrees of freedom below which the runs cannot bound the run-to-run noise usefully. */
-const MIN_RUN_DF = 4;
-/** Which part of the noise of one run's summary dominates, as relative standard deviations. */
-function noiseSplit(est, repetitions) {
-    const n = est?.noise;
-    if (!n || n.between === null)
-        return null;
-    const runToRun = Math.sqrt(Math.max(0, n.between));
-    const repetition = Math.sqrt(n.within / repetitions);
-    return { runToRun, repetition, dominant: runToRun > repetition ? 'run-to-run' : 'repetitions' };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/moderation.js
-
-// Empirical-Bayes moderated variances (Smyth 2004, limma's squeezeVar): a cell's run-to-run
-// variance, estimated from a handful of runs, is shrunk towards a prior fitted to the cells that
-// measure the same kind of thing (one metric over the scenarios of an engine), and its degrees of
-// freedom grow by the prior's. A short history then has usable degrees of freedom: with 10 stored
-// runs a cell's own variance has ~10, and the one-sided t quantile at a family's per-cell α
-// (≈ 1e-4) is 5.6 there against 3.8 with many. The prior's degrees of freedom d0 come from how
-// much the cells' variances spread beyond what sampling alone explains: cells whose noise truly
-// differs (real GPUs: one scenario's TTFT 16% between runs, another's 2%) give a small d0 and little
-// shrinkage, so a noisy cell is not judged by its quiet neighbours' spread.
-//
-// Under the model (each cell's true variance drawn from a scaled inverse χ² with d0 degrees of
-// freedom around s0²), the moderated t has a Student t distribution with d0 + d degrees of freedom
-// exactly, which is what keeps the family correction's level.
-/** ψ(x), the digamma function, for x > 0 (recurrence up to 6, then the asymptotic series). */
-function digamma(x) {
-    if (!(x > 0))
-        throw new RangeError(`digamma needs x > 0, got ${x}`);
-    let r = 0;
-    for (; x < 6; x++)
-        r -= 1 / x;
-    const f = 1 / (x * x);
-    return r + Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
-}
-/** ψ′(x), the trigamma function, for x > 0. */
-function trigamma(x) {
-    if (!(x > 0))
-        throw new RangeError(`trigamma needs x > 0, got ${x}`);
-    let r = 0;
-    for (; x < 6; x++)
-        r += 1 / (x * x);
-    const f = 1 / (x * x);
-    return r + 1 / x + f / 2 + (f / x) * (1 / 6 - f * (1 / 30 - f * (1 / 42 - f / 30)));
-}
-/** ψ″(x), the tetragamma function, for x > 0. */
-function tetragamma(x) {
-    let r = 0;
-    for (; x < 6; x++)
-        r -= 2 / (x * x * x);
-    const f = 1 / (x * x);
-    return r - f - f / x - (f * f) / 2 + (f * f * f) / 6 - f ** 4 / 6 + (3 * f ** 5) / 10 - (5 * f ** 6) / 6;
-}
-/** The x with ψ′(x) = y (y > 0): limma's Newton iteration, which converges monotonically from x = 0.5 + 1/y. */
-function trigammaInverse(y) {
-    if (!(y > 0))
-        throw new RangeError(`trigammaInverse needs y > 0, got ${y}`);
-    if (y > 1e7)
-        return 1 / Math.sqrt(y);
-    if (y < 1e-6)
-        return 1 / y;
-    let x = 0.5 + 1 / y;
-    for (let i = 0; i < 50; i++) {
-        const tri = trigamma(x);
-        const dif = (tri * (1 - tri / y)) / tetragamma(x);
-        x += dif;
-        if (-dif / x < 1e-8)
-            break;
-    }
-    return x;
-}
-const usable = (c) => c.variance > 0 && Number.isFinite(c.variance) && c.df > 0 && Number.isFinite(c.df);
-/**
- * Fits one prior per group (limma's fitFDist with the group as a factor covariate): within a group
- * log s² has mean log s0² + ψ(d/2) − log(d/2) and variance ψ′(d/2) + ψ′(d0/2). Each group gets its
- * own scale (metrics differ in noise), and the spread of the logs about their group's mean beyond
- * ψ′(d/2), over every group at once, gives one d0 — estimated from many cells, not from the handful
- * of one group. Null for a group with fewer than 2 usable variances, or when fewer than 3 groups'
- * worth of spread is left to estimate d0 from.
- */
-function fitPriors(groups) {
-    const fitted = groups.map((g) => {
-        const ok = g.filter(usable);
-        if (ok.length < 2)
-            return null;
-        const e = ok.map((c) => Math.log(c.variance) - digamma(c.df / 2) + Math.log(c.df / 2));
-        return { e, mean: e.reduce((a, b) => a + b, 0) / e.length, trigammas: ok.map((c) => trigamma(c.df / 2)) };
-    });
-    const used = fitted.filter((f) => f !== null);
-    const n = used.reduce((a, f) => a + f.e.length, 0);
-    const residualDf = n - used.length;
-    if (residualDf < 3)
-        return groups.map(() => null);
-    const ss = used.reduce((a, f) => a + f.e.reduce((b, x) => b + (x - f.mean) * (x - f.mean), 0), 0);
-    const evar = ss / residualDf - used.reduce((a, f) => a + f.trigammas.reduce((b, x) => b + x, 0), 0) / n;
-    const df = evar > 0 ? 2 * trigammaInverse(evar) : Infinity;
-    return fitted.map((f) => (f === null ? null : { scale: Math.exp(f.mean + (Number.isFinite(df) ? digamma(df / 2) - Math.log(df / 2) : 0)), df }));
-}
-/**
- * Degrees of freedom the prior may add to a cell at most: the other cells of its group. Its scale
- * is their pooled variance, known no better than they are, so a cell's moderated variance never
- * claims more degrees of freedom than the group holds together (limma's d0 = ∞, "the cells agree
- * more than sampling explains", happens by chance in a group of six).
- */
-function priorDfCap(group, cell) {
-    return group.filter(usable).reduce((a, c) => a + c.df, 0) - cell.df;
-}
-/** The estimate with its run-to-run variance moderated by the prior: the test, interval and prediction redone. */
-function moderate(est, prior, maxDf, confidence) {
-    const u = est.unitVariance;
-    const d0 = Math.min(prior.df, maxDf);
-    if (!(est.se > 0) || !(u > 0) || !(d0 > 0))
-        return est;
-    const moderated = (d0 * prior.scale + est.df * u) / (d0 + est.df);
-    const ratio = Math.sqrt(moderated / u);
-    return {
-        ...retested(est, est.se * ratio, est.df + d0, confidence),
-        predict: (r) => {
-            const p = est.predict(r);
-            return { se: p.se * ratio, df: p.df + d0 };
-        },
-        prior: { scale: prior.scale, df: d0 },
-    };
-}
-/** The estimate's test and interval redone with another standard error and degrees of freedom. */
-function retested(est, se, df, confidence) {
-    const t = est.effect / se;
-    const half = studentTQuantile(1 - (1 - confidence) / 2, df) * se;
-    return {
-        ...est,
-        ci: [est.toRatio(est.effect - half), est.toRatio(est.effect + half)],
-        pValue: studentTTwoSided(t, df),
-        pGreater: studentTSf(t, df),
-        pLess: studentTCdf(t, df),
-        se,
-        df,
-    };
-}
-// ---------- heavy tails ----------
-//
-// The tests take a run's summary as normal. Where the history's runs have heavy tails (a bad
-// repetition now and then, which two repetitions per run cannot trim), one outlying run in the
-// current job lands far out in the tail that a normal-theory quantile at a family's α (≈ 1e-4)
-// calls impossible: 12% of unchanged jobs failed under t₃ noise with 60 stored runs. The history
-// says how heavy its tails are: the excess kurtosis of its run summaries, pooled over the engine's
-// cells. A Student t with ν degrees of freedom has excess kurtosis 6 / (ν − 4), so the tests use
-// at most ν = 4 + 6 / kurtosis — the t whose tails are as heavy as the history's.
-/** Pooled excess kurtosis at which the tails count as heavy: a few standard errors above 0 for a short history. */
-const HEAVY_TAIL_KURTOSIS = 1;
-/**
- * Excess kurtosis of samples pooled over cells (each cell's unbiased G2, averaged, weighted by its
- * size), or null with no cell of 4 or more values. Each cell is centred and scaled on its own.
- */
-function pooledExcessKurtosis(cells) {
-    let sum = 0;
-    let weight = 0;
-    for (const xs of cells) {
-        const n = xs.length;
-        if (n < 4)
-            continue;
-        const m = xs.reduce((a, b) => a + b, 0) / n;
-        let m2 = 0;
-        let m4 = 0;
-        for (const x of xs) {
-            const d = (x - m) * (x - m);
-            m2 += d;
-            m4 += d * d;
-        }
-        m2 /= n;
-        m4 /= n;
-        if (!(m2 > 0))
-            continue;
-        const g2 = m4 / (m2 * m2) - 3;
-        sum += (n * ((n + 1) * g2 + 6) * (n - 1)) / ((n - 2) * (n - 3));
-        weight += n;
-    }
-    return weight > 0 ? sum / weight : null;
-}
-/** The most degrees of freedom a test may use given the history's tails: Infinity unless they are heavy. */
-function tailDf(kurtosis) {
-    return kurtosis !== null && kurtosis > HEAVY_TAIL_KURTOSIS ? 4 + 6 / kurtosis : Infinity;
-}
-/** The estimate judged with at most `maxDf` degrees of freedom (its prediction too). */
-function withTailDf(est, maxDf, confidence) {
-    if (!(est.df > maxDf) || !(est.se > 0))
-        return est;
-    return {
-        ...retested(est, est.se, maxDf, confidence),
-        predict: (r) => ({ se: est.predict(r).se, df: Math.min(est.predict(r).df, maxDf) }),
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/select.js
-
-
-/** Entries of the most recently recorded key among same engine × model × scenario set on other hardware. */
-function otherHardware(history, engine, run) {
-    const related = history.filter((e) => e.engine === engine.engine && e.model === run.model && e.scenarioSetHash === run.scenarioSet.hash);
-    const newest = related.at(-1);
-    return newest ? related.filter((e) => e.key === newest.key) : [];
-}
-function selectBaseline(history, engine, run, allowFingerprintMismatch) {
-    const key = baselineKey(engine, run);
-    const sameKey = history.filter((e) => e.key === key);
-    const candidates = sameKey.length > 0 ? sameKey : otherHardware(history, engine, run);
-    if (candidates.length === 0)
-        return { status: 'no-baseline', entries: [], diffs: [] };
-    const withDiffs = candidates.map((e) => ({ entry: e, diffs: fingerprintDiffs(e.fingerprint, engine.fingerprint) }));
-    const newestMismatch = withDiffs.filter((c) => c.diffs.length > 0).at(-1);
-    if (allowFingerprintMismatch)
-        return { status: 'ok', entries: candidates, diffs: newestMismatch?.diffs ?? [] };
-    const matching = withDiffs.filter((c) => c.diffs.length === 0).map((c) => c.entry);
-    if (matching.length > 0)
-        return { status: 'ok', entries: matching, diffs: [] };
-    return { status: 'not-comparable', entries: [], diffs: newestMismatch?.diffs ?? [] };
-}
-
-;// CONCATENATED MODULE: ./lib/src/compare/cells.js
-
-
-
-
-
-
-
-
-// The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
-// the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
-//
-// A scenario cell also carries its contrast: the scenario against the rest of the set, per
-// repetition (its value over the geometric mean of the other scenarios'). Whatever a run shares
-// across its scenarios — a slow card, a warm one, a neighbour — divides out of it, so a regression
-// confined to one scenario stays visible when whole runs differ by more than it.
-/**
- * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
- * mean over scenarios). Scenario names are lowercase words and dashes, so it never collides.
- */
-const SUITE = 'all scenarios';
-function summariesOf(engine, scenario) {
-    const out = [];
-    for (const rep of engine.repetitions) {
-        const s = rep.scenarios.find((x) => x.scenario === scenario);
-        if (!s)
-            return null;
-        out.push(s);
-    }
-    return out.length > 0 ? out : null;
-}
-/** Values grouped by run, in the order the runs first appear. */
-function groupByRun(values, runOf) {
-    const groups = new Map();
-    values.forEach((v, i) => {
-        const g = groups.get(runOf[i]);
-        if (g)
-            g.push(v);
-        else
-            groups.set(runOf[i], [v]);
-    });
-    return [...groups.values()];
-}
-function storedRuns(entries, scenario, metric) {
-    const out = [];
-    for (const entry of entries) {
-        const s = scenarioOf(entry, scenario);
-        if (s && Object.hasOwn(s.values, metric))
-            out.push({ entry, values: s.values[metric], below: s.below?.[metric] ?? s.values[metric].map(() => false) });
-    }
-    return out;
-}
-/** Per repetition, the geometric mean over scenarios; null unless every scenario has a positive value in every repetition. */
-function suiteValues(perScenario) {
-    const reps = perScenario[0].length;
-    const out = [];
-    for (let r = 0; r < reps; r++) {
-        let sum = 0;
-        for (const xs of perScenario) {
-            if (xs.length !== reps || !estimation_positive(xs[r]))
-                return null;
-            sum += Math.log(xs[r]);
-        }
-        out.push(Math.exp(sum / perScenario.length));
-    }
-    return out;
-}
-/**
- * The metric over the whole scenario set, per repetition (a suite score, as benchmark suites take
- * a geometric mean over their parts). A slowdown that touches every scenario shows up here with
- * the noise of six scenarios averaged away; computing it per repetition keeps whatever the
- * scenarios of one repetition share (the machine's state) in its variance.
- */
-function suiteCell(cells, def, tolerance, runOf, opts) {
-    // A bound in a geometric mean bounds the whole mean, in a direction that differs cell by cell.
-    if (cells.length < 2 || cells.some((c) => c.missing || c.censored !== null))
-        return null;
-    const current = suiteValues(cells.map((c) => c.current));
-    if (!current)
-        return null;
-    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
-    const runs = [];
-    for (const { entry } of cells[0].runs) {
-        const parts = byEntry.map((m) => m.get(entry));
-        const values = parts.every((v) => v !== undefined) ? suiteValues(parts) : null;
-        if (values)
-            runs.push({ entry, values, below: values.map(() => false) });
-    }
-    const baseline = runs.flatMap((r) => r.values);
-    const currentRuns = groupByRun(current, runOf);
-    const est = baseline.length > 0 ? estimate(runs.map((r) => r.values), currentRuns, tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
-    return { engine: cells[0].engine, scenario: SUITE, def, tolerance, runs, baseline, current, currentRuns, missing: false, error: null, estimate: est, contrast: null, censored: null };
-}
-/** Per repetition, each value over the geometric mean of the others' at that repetition; null unless all are positive. */
-function againstRest(target, others) {
-    const rest = suiteValues(others);
-    if (!rest || target.length !== rest.length || !target.every(estimation_positive))
-        return null;
-    return target.map((v, r) => v / rest[r]);
-}
-/** Each scenario cell's contrast with the rest of the set, on the runs both sides hold for every scenario. */
-function withContrasts(cells, runOf, opts) {
-    if (opts.contrasts === false || cells.length < 2 || cells.some((c) => c.missing || c.estimate === null || c.censored !== null))
-        return [...cells];
-    const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
-    return cells.map((cell, s) => {
-        const others = (xs) => {
-            const rest = xs.filter((_, i) => i !== s);
-            return rest.every((v) => v !== undefined) ? rest : null;
-        };
-        const current = againstRest(cell.current, others(cells.map((c) => c.current)));
-        const stored = [];
-        for (const { entry, values } of cell.runs) {
-            const rest = others(byEntry.map((m) => m.get(entry)));
-            const ratios = rest && againstRest(values, rest);
-            if (ratios)
-                stored.push(ratios);
-        }
-        const contrast = current && stored.length > 0 ? estimate(stored, groupByRun(current, runOf), cell.tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs') : null;
-        return { ...cell, contrast };
-    });
-}
-/**
- * The engine's cells with each metric's scenario contrasts moderated together (moderation.ts).
- * Only the contrasts: a contrast divides out whatever a run shares across its scenarios, so the
- * contrasts' variances are each scenario's own noise, drawn apart. A scenario's own cell and the
- * whole-set cell also carry the run effect every cell of a run shares; their variances all move
- * with the same few run draws, agree for that reason alone, and would claim degrees of freedom
- * the runs do not have (the whole-set cell gets its share of α instead, verdict.ts).
- */
-function withModeration(cells, confidence) {
-    const out = [...cells];
-    const groups = METRICS.map((def) => out.map((c, i) => ({ c, i })).filter(({ c }) => c.def === def && c.contrast !== null));
-    const variances = groups.map((g) => g.map(({ c }) => ({ variance: c.contrast.unitVariance, df: c.contrast.df })));
-    const priors = fitPriors(variances);
-    groups.forEach((g, k) => {
-        const prior = priors[k];
-        if (!prior)
-            return;
-        g.forEach(({ c, i }, j) => {
-            out[i] = { ...c, contrast: moderate(c.contrast, prior, priorDfCap(variances[k], variances[k][j]), confidence) };
-        });
-    });
-    return out;
-}
-/**
- * The cells judged with no more degrees of freedom than the tails of the engine's history allow
- * (moderation.ts tailDf): the excess kurtosis of every scenario cell's stored run summaries, on
- * the logs the tests compare.
- */
-function withHistoryTails(cells, confidence) {
-    const summaries = cells.filter((c) => c.scenario !== SUITE && c.censored === null && c.runs.every((r) => r.values.every(estimation_positive))).map((c) => c.runs.map((r) => trimmedMean(r.values.map(Math.log))));
-    const maxDf = tailDf(pooledExcessKurtosis(summaries));
-    if (maxDf === Infinity)
-        return [...cells];
-    return cells.map((c) => ({ ...c, estimate: c.estimate && withTailDf(c.estimate, maxDf, confidence), contrast: c.contrast && withTailDf(c.contrast, maxDf, confidence) }));
-}
-function planEngine(engine, run, history, scenarios, opts) {
-    const selected = selectBaseline(history, engine, run, opts.allowFingerprintMismatch ?? false);
-    const selection = opts.window ? { ...selected, entries: selected.entries.slice(-opts.window) } : selected;
-    if (engine.status !== 'ok')
-        return { engine, selection, cells: [] };
-    const confidence = opts.confidence ?? 0.95;
-    const summaries = new Map(run.scenarioSet.names.map((name) => [name, summariesOf(engine, name)]));
-    const runOf = engine.repetitions.map((r) => r.run ?? 0);
-    const maxRate = opts.maxFailureRate ?? 0;
-    const failures = new Map(excessFailures(engine, run.scenarioSet.names, maxRate).map((f) => [f.scenario, describeFailures(f, maxRate)]));
-    const cells = [];
-    for (const def of ALL_METRICS) {
-        // A metric is compared where the scenario has it (capacity searches, fixed loads: catalog.ts).
-        const names = run.scenarioSet.names.filter((name) => metricApplies(def, scenarios.get(name)));
-        const perScenario = names.map((scenario) => {
-            const reps = summaries.get(scenario);
-            const tolerance = opts.tolerances?.[def.name] ?? scenarios.get(scenario).tolerances[def.name] ?? def.tolerance;
-            // A censored value is read at its bound, and marked (censored.ts).
-            const bounds = reps ? reps.map((s) => censoredBound(def, s)) : [];
-            const read = reps ? reps.map((s, i) => bounds[i] ?? metricValue(def, s)) : [];
-            // A value that is missing, not finite, negative or an impossible 0 is wrong data: the cell is an error.
-            const bad = read.findIndex((v) => valueProblem(def, v) !== null);
-            const error = failures.get(scenario) ?? (bad >= 0 ? `${def.name} ${valueProblem(def, read[bad])} in run ${runOf[bad] + 1}, repetition ${engine.repetitions[bad].index}` : null);
-            const missing = error !== null || !reps;
-            const current = missing ? [] : read;
-            const currentRuns = groupByRun(current, runOf);
-            const runs = storedRuns(selection.entries, scenario, def.name);
-            const baseline = runs.flatMap((r) => r.values);
-            const below = { baseline: runs.flatMap((r) => r.below), current: missing ? [] : bounds.map((b) => b !== null) };
-            const kind = censoredKind(below, baseline, current);
-            const est = !missing && baseline.length > 0 && testable(kind) ? estimate(runs.map((r) => r.values), currentRuns, tolerance, confidence, opts.variance ?? 'runs') : null;
-            const censored = kind === null ? null : { ...below, kind };
-            return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est, contrast: null, censored };
-        });
-        if (perScenario.length === 0)
-            continue;
-        cells.push(...withContrasts(perScenario, runOf, opts));
-        const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
-        if (suite)
-            cells.push(suite);
-    }
-    const moderated = opts.moderation === false ? cells : withModeration(cells, confidence);
-    return { engine, selection, cells: withHistoryTails(moderated, confidence) };
-}
 
 ;// CONCATENATED MODULE: ./lib/src/compare/gate.js
 
@@ -94179,11 +94252,14 @@ const SLICE_MS = 50;
  * SLICE_MS so signals are handled (and `onProgress` hears how far it got), and stops with
  * RunCancelledError once `signal` is aborted.
  */
-async function makePromptBook(scenarios, repetitions, tokenizer, signal, onProgress) {
+async function makePromptBook(scenarios, 
+/** Passes to synthesize: 0 … n − 1, or the indices of the passes this book serves. */
+repetitions, tokenizer, signal, onProgress) {
     const sets = new Map();
     const key = (name, repetition) => `${repetition}/${name}`;
     const digest = (0,external_node_crypto_.createHash)('sha256');
-    const total = repetitions * scenarios.reduce((n, s) => n + s.requests + s.warmupRequests, 0);
+    const indices = typeof repetitions === 'number' ? Array.from({ length: repetitions }, (_, r) => r) : repetitions;
+    const total = indices.length * scenarios.reduce((n, s) => n + s.requests + s.warmupRequests, 0);
     let done = 0;
     let sliceStart = performance.now();
     const synthesize = async (s, r, count, stream, probe = 0) => {
@@ -94201,7 +94277,7 @@ async function makePromptBook(scenarios, repetitions, tokenizer, signal, onProgr
         }
         return out;
     };
-    for (let r = 0; r < repetitions; r++) {
+    for (const r of indices) {
         for (const s of scenarios) {
             const set = {
                 measure: await synthesize(s, r, s.requests, 'measure'),
@@ -95586,9 +95662,20 @@ function sequentialPlan(config) {
 function plannedLooks(plan) {
     return Math.max(1, plan.maxRuns - plan.firstRuns + 1);
 }
-/** The confidence each look tests at: its share of the job's 1 − confidence. */
-function lookConfidence(confidence, looks) {
-    return 1 - (1 - confidence) / looks;
+/**
+ * Weights of the looks' shares of 1 − confidence: the first look (where unchanged jobs and clear
+ * regressions end), the last (the most runs, where a change a run effect hides can be told), and
+ * the looks between, which split their weight equally.
+ */
+const WEIGHT = { first: 1, between: 1, last: 2 };
+/** The confidence look `look` (1-based) of `looks` planned tests at: its share of the job's 1 − confidence. */
+function lookConfidence(confidence, look, looks) {
+    if (looks <= 1)
+        return confidence;
+    const between = looks > 2 ? WEIGHT.between : 0;
+    const total = WEIGHT.first + between + WEIGHT.last;
+    const weight = look <= 1 ? WEIGHT.first : look >= looks ? WEIGHT.last : between / (looks - 2);
+    return 1 - ((1 - confidence) * weight) / total;
 }
 /** Whether the cell's estimate lies past its tolerance on the bad side (where settling it means a regression). */
 function pastTolerance(m) {
@@ -95596,45 +95683,54 @@ function pastTolerance(m) {
         return false;
     return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
 }
-/** Why more runs (up to maxRuns in all) would not change the verdict, or null while they could. */
-function settledBy(c, plan) {
-    const cells = c.engines.flatMap((e) => e.metrics);
+/**
+ * Why more runs (up to maxRuns in all) would not change the verdict, or null while they could.
+ * `look` is the comparison at this look's confidence; `atFinal` the same runs judged at the last
+ * look's, whose α a regression found later would be tested at: its forecasts say what more runs
+ * could still settle (asked for only where the look itself settles nothing).
+ */
+function settledBy(look, atFinal, plan) {
+    const cells = look.engines.flatMap((e) => e.metrics);
     // A regression found at a look is final (the look's α is spent); more runs cannot make the gate pass.
     if (cells.some((m) => m.verdict === 'regression'))
         return 'regression';
-    const open = cells.filter((m) => m.verdict === 'inconclusive');
-    if (open.length === 0)
+    if (!cells.some((m) => m.verdict === 'inconclusive'))
         return 'decided';
-    // Each undecided cell's own forecast (runs per job that would settle it, from its interval):
+    // Each undecided cell's own forecast (runs per job that would settle it at the last look's α):
     // where none settles within max-runs, more runs buy nothing but their cost. Under fail-on
-    // regression an inconclusive cell passes, so only one whose forecast settles it as a regression
-    // (its estimate past the tolerance on the bad side) is worth a run; under fail-on inconclusive
-    // every one is.
+    // regression an inconclusive cell passes, so only one that could end a regression (its estimate
+    // past the tolerance on the bad side, or already significant at the last look's α) is worth a
+    // run; under fail-on inconclusive every one is.
+    const final = atFinal().engines.flatMap((e) => e.metrics);
+    if (final.some((m) => m.verdict === 'regression'))
+        return null;
+    const open = final.filter((m) => m.verdict === 'inconclusive');
     const worth = plan.failOn === 'inconclusive' ? open : open.filter(pastTolerance);
     return worth.some((m) => m.runsToSettle !== null && m.runsToSettle <= plan.maxRuns) ? null : 'futile';
 }
 /** Runs the sequential job: the measured run (all its runs merged) and the last look's comparison. */
 async function runSequential(plan, steps) {
     const looks = plannedLooks(plan);
-    const confidence = lookConfidence(plan.confidence, looks);
+    const finalConfidence = lookConfidence(plan.confidence, looks, looks);
     const started = steps.now();
     let run = await steps.measure(0, plan.firstRuns);
-    let comparison = steps.judge(run, confidence);
     let runs = plan.firstRuns;
     let look = 1;
+    let confidence = lookConfidence(plan.confidence, look, looks);
+    let comparison = steps.judge(run, confidence);
     let stopped;
     for (;;) {
-        const settled = settledBy(comparison, plan);
+        if (runs >= plan.maxRuns) {
+            stopped = settledBy(comparison, () => comparison, plan) ?? 'max-runs';
+            break;
+        }
+        const settled = settledBy(comparison, () => steps.judge(run, finalConfidence), plan);
         if (settled) {
             stopped = settled;
             break;
         }
         if (run.partial) {
             stopped = 'partial';
-            break;
-        }
-        if (runs >= plan.maxRuns) {
-            stopped = 'max-runs';
             break;
         }
         // The next run is expected to take as long as the mean one so far (prompt synthesis included).
@@ -95647,6 +95743,7 @@ async function runSequential(plan, steps) {
         run = appendRuns(run, await steps.measure(runs, runs + 1));
         runs++;
         look++;
+        confidence = lookConfidence(plan.confidence, look, looks);
         comparison = steps.judge(run, confidence);
     }
     const record = { runs, looks: look, plannedLooks: looks, lookConfidence: confidence, stopped };
@@ -96372,7 +96469,7 @@ function renderChangePoints(comparison) {
         return null;
     return join('### Change points', 'Shifts in the recorded history: slow drift that no single comparison flags.', table(['Engine', 'Scenario', 'Metric', 'First run after', 'Before', 'After', 'Change', 'p'], comparison.changePoints.map((c) => [
         escapeCell(c.engine),
-        escapeCell(c.scenario),
+        escapeCell(c.netOfRunEffect ? `${c.scenario}, net of the run effect` : c.scenario),
         metricHeading(c.metric),
         `${c.sha ? codeCell(shortSha(c.sha)) : MISSING} (${escapeCell(c.createdAt.slice(0, 10))})`,
         formatNumber(c.before),
@@ -97047,7 +97144,7 @@ const STOPPED = {
 function sequentialLine(s) {
     const confidence = `${Number((s.lookConfidence * 100).toPrecision(6))}%`;
     return (`Sequential design: ${s.runs} run${s.runs === 1 ? '' : 's'} per engine, ${s.looks} of ${s.plannedLooks} planned look${s.plannedLooks === 1 ? '' : 's'} ` +
-        `(each at confidence ${confidence}, so the job's false-alarm rate stays within 1 − confidence); stopped because ${STOPPED[s.stopped]}.`);
+        `(the last at confidence ${confidence}, its share of 1 − confidence: the looks' shares sum to it, so the job's false-alarm rate stays within 1 − confidence); stopped because ${STOPPED[s.stopped]}.`);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/capacity.js
@@ -97880,11 +97977,21 @@ function writeOutputs(outDir, run, comparison, report) {
     writeExports(outDir, run);
     return { resultsPath, reportPath, comparisonPath };
 }
-/** Every pass's prompts (measured and warm-up) of a job of `runs` runs, sized with the engines' tokenizer. */
-async function jobPrompts(config, scenarios, runs, hooks, signal) {
-    const tokenizer = await pipeline_promptTokenizer(config, hooks);
+/**
+ * Every pass's prompts (measured and warm-up) of a job of `runs` runs, sized with the engines'
+ * tokenizer; with `range`, only those of runs [from, to) (a sequential job synthesizes each look's
+ * runs when it measures them: most jobs stop after the first look, and 16 runs' prompts took 94 s
+ * against 8.6 s for 2 on this project's CPU machine).
+ */
+async function jobPrompts(config, scenarios, runs, hooks, signal, range, tokenizer) {
+    const tok = await (tokenizer ?? pipeline_promptTokenizer(config, hooks));
+    const [p, w] = [config.repetitions, config.warmupRepetitions];
+    // The plan's measured passes come first (run r: r·p …), then the warm-ups (run r: runs·p + r·w …), as measure() indexes them.
+    const passes = range
+        ? [...Array.from({ length: (range[1] - range[0]) * p }, (_, i) => range[0] * p + i), ...Array.from({ length: (range[1] - range[0]) * w }, (_, i) => runs * p + range[0] * w + i)]
+        : runs * (p + w);
     try {
-        return await makePromptBook(scenarios.scenarios, runs * (config.repetitions + config.warmupRepetitions), tokenizer, signal, synthesisProgress(hooks));
+        return await makePromptBook(scenarios.scenarios, passes, tok, signal, synthesisProgress(hooks));
     }
     catch (err) {
         if (!(err instanceof RunCancelledError))
@@ -97963,11 +98070,11 @@ async function runGate(opts) {
         const measureOpts = { seed: config.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source };
         const plan = sequentialPlan(config);
         if (scenarios !== null && plan && evaluation) {
-            // Synthesised once for every run the job may take, not again at each look.
-            let prompts;
+            // Each look's runs get their prompts when measured, sized with one tokenizer loaded once.
+            let tokenizer;
             const { run, comparison } = keptOnly(await runSequential(plan, {
                 // Records stay in memory between looks: the pooled summaries of the merged run are pooled from them.
-                measure: (from, to) => measureRun(config, scenarios, { ...measureOpts, keepRecords: true, runRange: [from, to], prompts: (prompts ??= jobPrompts(config, scenarios, maxRuns(config), opts.hooks, opts.signal)) }),
+                measure: (from, to) => measureRun(config, scenarios, { ...measureOpts, keepRecords: true, runRange: [from, to], prompts: jobPrompts(config, scenarios, maxRuns(config), opts.hooks, opts.signal, [from, to], (tokenizer ??= pipeline_promptTokenizer(config, opts.hooks))) }),
                 judge: (r, confidence) => pipeline_judge(r, evaluation, confidence),
                 now: () => performance.now() / 1000,
                 info: opts.hooks.info,
