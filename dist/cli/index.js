@@ -98069,7 +98069,8 @@ async function runGate(opts) {
     return withOutFolder(opts.outDir, outputBytes(keptRecords(config, scenarios, opts.keepRecords)), async () => {
         const measureOpts = { seed: config.seed, keepRecords: opts.keepRecords, hooks: opts.hooks, signal: opts.signal, source: opts.source };
         const plan = sequentialPlan(config);
-        if (scenarios !== null && plan && evaluation) {
+        // With no history there is nothing for more runs to settle: the job measures its `runs` once.
+        if (scenarios !== null && plan && evaluation?.history) {
             // Each look's runs get their prompts when measured, sized with one tokenizer loaded once.
             let tokenizer;
             const { run, comparison } = keptOnly(await runSequential(plan, {
