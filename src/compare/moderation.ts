@@ -104,6 +104,23 @@ export function priorDfCap(group: readonly SampleVariance[], cell: SampleVarianc
   return group.filter(usable).reduce((a, c) => a + c.df, 0) - cell.df;
 }
 
+/**
+ * Each group's variances shrunk towards the group's fitted prior (fitPriors, d0 capped by
+ * priorDfCap): (d0·s0² + d·s²) / (d0 + d), with d0 + d degrees of freedom. A group without a prior
+ * keeps its own variances.
+ */
+export function squeezeVariances(groups: readonly (readonly SampleVariance[])[]): SampleVariance[][] {
+  const priors = fitPriors(groups);
+  return groups.map((g, k) => {
+    const prior = priors[k];
+    return g.map((c) => {
+      // A variance of 0 (repetitions that agreed exactly) takes the prior too: the cap counts it back in.
+      const d0 = prior ? Math.min(prior.df, priorDfCap(g, c) + (usable(c) ? 0 : c.df)) : 0;
+      return d0 > 0 && c.variance >= 0 && c.df > 0 ? { variance: (d0 * prior!.scale + c.df * c.variance) / (d0 + c.df), df: c.df + d0 } : c;
+    });
+  });
+}
+
 /** The estimate with its run-to-run variance moderated by the prior: the test, interval and prediction redone. */
 export function moderate(est: Estimate, prior: VariancePrior, maxDf: number, confidence: number): Estimate {
   const u = est.unitVariance;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { digamma, fitPriors, pooledExcessKurtosis, priorDfCap, tailDf, trigamma, trigammaInverse, type SampleVariance } from '../../src/compare/moderation.ts';
+import { digamma, fitPriors, pooledExcessKurtosis, priorDfCap, squeezeVariances, tailDf, trigamma, trigammaInverse, type SampleVariance } from '../../src/compare/moderation.ts';
 import { createRng, sampleGamma, sampleNormal, type Rng } from '../../src/load/random.ts';
 
 const close = (a: number, b: number, rel = 1e-9): void => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
@@ -52,4 +52,24 @@ test('heavy tails: pooled excess kurtosis near 0 for normal run summaries, large
   assert.ok(tailDf(t3) > 4 && tailDf(t3) < 7, `ν ${tailDf(t3)}`);
   // Fewer than 4 values in every cell: nothing to say.
   assert.equal(pooledExcessKurtosis([[1, 2, 3]]), null);
+});
+
+test('squeezed variances: each moves towards its group prior with the prior degrees of freedom added; a 0 takes the prior too', () => {
+  const rng = createRng(11);
+  const groups = Array.from({ length: 9 }, (_, g) => Array.from({ length: 6 }, () => sampleVariance(rng, (g + 1) * 1e-4, 5)));
+  groups[0][0] = { variance: 0, df: 5 };
+  const priors = fitPriors(groups);
+  const squeezed = squeezeVariances(groups);
+  squeezed.forEach((g, k) =>
+    g.forEach((v, j) => {
+      const raw = groups[k][j];
+      assert.ok(v.df > raw.df, `group ${k}, cell ${j}: df ${v.df}`);
+      // Between the cell's own variance and the prior's scale.
+      const [lo, hi] = [Math.min(raw.variance, priors[k]!.scale), Math.max(raw.variance, priors[k]!.scale)];
+      assert.ok(v.variance >= lo * (1 - 1e-12) && v.variance <= hi * (1 + 1e-12), `group ${k}, cell ${j}: ${v.variance} outside [${lo}, ${hi}]`);
+    }),
+  );
+  assert.ok(squeezed[0][0].variance > 0);
+  // No prior (too few cells): the variances stay as they are.
+  assert.deepEqual(squeezeVariances([[{ variance: 1, df: 2 }, { variance: 2, df: 2 }]]), [[{ variance: 1, df: 2 }, { variance: 2, df: 2 }]]);
 });

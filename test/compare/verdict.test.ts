@@ -486,3 +486,51 @@ test('a regression in one scenario is caught through its contrast with the rest 
   assert.notEqual(l.verdict, 'regression');
   assert.equal(l.contrast.decided, false);
 });
+
+/**
+ * Values with one noisy scenario among quiet ones, as on a real GPU (TPOT p50 on burst scatters
+ * ~6× more than elsewhere): each run draws a run effect per scenario (and `shared`, one per run for
+ * every scenario), each repetition its own noise, both with the scenario's CV.
+ */
+function uneven(rng: Rng, cvs: Readonly<Record<string, number>>, shared: number, change: (c: Cell) => number = () => 1): (c: Cell) => number {
+  const runEffects = new Map<string, number>();
+  const runEffect = (key: string, cv: number): number => {
+    if (!runEffects.has(key)) runEffects.set(key, Math.exp(cv * sampleNormal(rng)));
+    return runEffects.get(key)!;
+  };
+  return (c) => NOMINAL[c.metric] * runEffect(`${c.run}`, shared) * runEffect(`${c.run}|${c.scenario}|${c.metric}`, cvs[c.scenario]) * Math.exp(cvs[c.scenario] * sampleNormal(rng)) * change(c);
+}
+
+const SIX = ['s1', 's2', 's3', 's4', 's5', 's6'];
+const ONE_NOISY = { s1: 0.06, s2: 0.005, s3: 0.005, s4: 0.005, s5: 0.005, s6: 0.005 };
+
+function unevenHistory(rng: Rng, runs: number, shared: number): BaselineEntry[] {
+  let doc: BaselineDoc | null = null;
+  for (let i = 0; i < runs; i++) doc = recordRun(doc, makeRun({ scenarios: SIX, repetitions: 2, createdAt: `2026-05-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`, values: uneven(rng, ONE_NOISY, shared) }));
+  return [...doc!.entries];
+}
+
+test('the whole-set cell weighs each scenario by how its repetitions scatter: one noisy scenario no longer hides a slowdown of every scenario', () => {
+  const rng = createRng(31);
+  const hist = unevenHistory(rng, 3, 0);
+  const run = makeRun({ scenarios: SIX, repetitions: 2, runs: 2, createdAt: '2026-06-01T00:00:00.000Z', values: uneven(rng, ONE_NOISY, 0, (c) => (c.metric === 'tpot_p50' ? 1.06 : 1)) });
+  const suite = cell(compare(hist, run, { mode: 'pr', confidence: 0.99 }).engines[0].metrics, SUITE, 'tpot_p50');
+  // Equal weights: the noisy scenario's run-to-run spread (6%/6 = 1% per run summary) leaves 3 degrees of freedom nowhere near significance at the family's α.
+  assert.equal(suite.verdict, 'regression', JSON.stringify({ ratio: suite.ratio, ci: suite.ci, adjustedP: suite.adjustedP }));
+  assert.ok(Math.abs(suite.ratio! - 1.06) < 0.01, `${suite.ratio}`);
+});
+
+test('weights read from the repetitions keep the whole-set test at its level: unchanged jobs, a run effect shared by every scenario, 3 stored runs', () => {
+  const rng = createRng(32);
+  const trials = 300;
+  let below = 0;
+  for (let i = 0; i < trials; i++) {
+    const hist = unevenHistory(rng, 3, 0.03);
+    const run = makeRun({ scenarios: SIX, repetitions: 2, runs: 2, createdAt: '2026-06-01T00:00:00.000Z', values: uneven(rng, ONE_NOISY, 0.03) });
+    const suites = compare(hist, run, { mode: 'pr' }).engines[0].metrics.filter((m) => m.scenario === SUITE);
+    below += suites.filter((m) => m.pValue! < 0.1).length / suites.length;
+  }
+  // P(p < 0.1) is 0.1 for a test at its level; 300 trials of 9 correlated metrics: ± ~0.03.
+  const share = below / trials;
+  assert.ok(share > 0.06 && share < 0.14, `share of whole-set p-values below 0.1: ${share}`);
+});
