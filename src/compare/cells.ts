@@ -3,7 +3,7 @@ import { describeFailures, excessFailures } from '../metrics/failures.ts';
 import { scenarioOf, type BaselineEntry } from '../baseline/history.ts';
 import type { EngineResult, RunResult, Scenario, ScenarioSummary } from '../types.ts';
 import { estimate, positive, type Estimate } from './estimation.ts';
-import { fitPriors, moderate, pooledExcessKurtosis, priorDfCap, squeezeVariances, tailDf, withTailDf, type SampleVariance } from './moderation.ts';
+import { fitTrendPriors, moderate, pooledExcessKurtosis, squeezeVariances, tailDf, withTailDf, type SampleVariance } from './moderation.ts';
 import { selectBaseline, type BaselineSelection } from './select.ts';
 import { trimmedMean, withinPooled, type VarianceModel } from './stats.ts';
 
@@ -246,15 +246,19 @@ function withContrasts(cells: readonly Cell[], runOf: readonly number[], opts: C
 function withModeration(cells: readonly Cell[], confidence: number): Cell[] {
   const out = [...cells];
   const groups = METRICS.map((def) => out.map((c, i) => ({ c, i })).filter(({ c }) => c.def === def && c.contrast !== null));
-  const variances = groups.map((g) => g.map(({ c }) => ({ variance: c.contrast!.unitVariance, df: c.contrast!.df })));
-  const priors = fitPriors(variances);
-  groups.forEach((g, k) => {
-    const prior = priors[k];
-    if (!prior) return;
+  const variances = groups.map((g) =>
+    g.map(({ c }) => {
+      const est = c.contrast!;
+      return { run: { variance: est.unitVariance, df: est.df }, within: { variance: est.noise?.within ?? 0, df: est.noise?.withinDf ?? 0 } };
+    }),
+  );
+  const priors = fitTrendPriors(variances);
+  groups.forEach((g, k) =>
     g.forEach(({ c, i }, j) => {
-      out[i] = { ...c, contrast: moderate(c.contrast!, prior, priorDfCap(variances[k], variances[k][j]), confidence) };
-    });
-  });
+      const prior = priors[k][j];
+      if (prior) out[i] = { ...c, contrast: moderate(c.contrast!, prior, prior.df, confidence) };
+    }),
+  );
   return out;
 }
 

@@ -104,6 +104,38 @@ export function priorDfCap(group: readonly SampleVariance[], cell: SampleVarianc
   return group.filter(usable).reduce((a, c) => a + c.df, 0) - cell.df;
 }
 
+/** A cell's run-to-run variance and its within-run (repetition) variance, each with its degrees of freedom. */
+export interface TwoLevelVariance {
+  readonly run: SampleVariance;
+  readonly within: SampleVariance;
+}
+
+/**
+ * Trend priors (limma-trend's idea with the within-run variance as the covariate): a cell's
+ * run-to-run variance is expected at κ times its own within-run variance, κ fitted per group (one
+ * metric's cells) from the ratios run/within, and d0 from how much those ratios spread beyond what
+ * sampling explains, over every group at once (fitPriors on the ratios). Each cell's prior then has
+ * its own scale — κ·within — so cells whose noise differs tenfold (a real GPU's burst against its
+ * poisson) are each shrunk towards their own level, not the group's: a single scale pulls the noisy
+ * cell's variance down and makes it alarm. The within-run variance is independent of the run means
+ * under normal noise, so the prior is independent of what the test judges, as the moderated t
+ * needs. d0 never exceeds the cell's within-run degrees of freedom (the prior is known no better
+ * than the within-run variance it scales) nor what the other cells of its group hold. Null where a
+ * cell has no usable within-run variance, or its group no prior.
+ */
+export function fitTrendPriors(groups: readonly (readonly TwoLevelVariance[])[]): (VariancePrior | null)[][] {
+  const within = squeezeVariances(groups.map((g) => g.map((c) => c.within)));
+  const ratios = groups.map((g, k) => g.map((c, j) => (usable(within[k][j]) && usable(c.run) ? { variance: c.run.variance / within[k][j].variance, df: c.run.df } : { variance: 0, df: 0 })));
+  const priors = fitPriors(ratios);
+  return groups.map((g, k) =>
+    g.map((_, j) => {
+      const prior = priors[k];
+      if (!prior || !usable(ratios[k][j])) return null;
+      return { scale: prior.scale * within[k][j].variance, df: Math.min(prior.df, within[k][j].df, priorDfCap(ratios[k], ratios[k][j])) };
+    }),
+  );
+}
+
 /**
  * Each group's variances shrunk towards the group's fitted prior (fitPriors, d0 capped by
  * priorDfCap): (d0·s0² + d·s²) / (d0 + d), with d0 + d degrees of freedom. A group without a prior
