@@ -9,7 +9,9 @@ import type { Estimate } from './estimation.ts';
 // (≈ 1e-4) is 5.6 there against 3.8 with many. The prior's degrees of freedom d0 come from how
 // much the cells' variances spread beyond what sampling alone explains: cells whose noise truly
 // differs (real GPUs: one scenario's TTFT 16% between runs, another's 2%) give a small d0 and little
-// shrinkage, so a noisy cell is not judged by its quiet neighbours' spread.
+// shrinkage, so a noisy cell is not judged by its quiet neighbours' spread. A trend prior
+// (fitTrendPriors) does better where the cells' noise differs: each cell's prior scale is κ times
+// its own within-run variance, so the spread that remains is only in the ratio run/within.
 //
 // Under the model (each cell's true variance drawn from a scaled inverse χ² with d0 degrees of
 // freedom around s0²), the moderated t has a Student t distribution with d0 + d degrees of freedom
@@ -153,10 +155,10 @@ export function squeezeVariances(groups: readonly (readonly SampleVariance[])[])
   });
 }
 
-/** The estimate with its run-to-run variance moderated by the prior: the test, interval and prediction redone. */
-export function moderate(est: Estimate, prior: VariancePrior, maxDf: number, confidence: number): Estimate {
+/** The estimate with its run-to-run variance moderated by the prior (its df already capped): the test, interval and prediction redone. */
+export function moderate(est: Estimate, prior: VariancePrior, confidence: number): Estimate {
   const u = est.unitVariance;
-  const d0 = Math.min(prior.df, maxDf);
+  const d0 = prior.df;
   if (!(est.se > 0) || !(u > 0) || !(d0 > 0)) return est;
   const moderated = (d0 * prior.scale + est.df * u) / (d0 + est.df);
   const ratio = Math.sqrt(moderated / u);
