@@ -253,7 +253,11 @@ function withModeration(cells: readonly Cell[], confidence: number): Cell[] {
   const variances = groups.map((g) =>
     g.map(({ c }) => {
       const est = c.contrast!;
-      return { run: { variance: est.unitVariance, df: est.df }, within: { variance: est.noise?.within ?? 0, df: est.noise?.withinDf ?? 0 } };
+      // Where one side's runs do not spread at all (a stuck or quantised collector), the test is
+      // Welch's on the other side alone and the within-run variance pooled over both sides counts
+      // degrees of freedom that carry nothing: no prior then (bench:gate's constant history).
+      const pooled = est.noise !== null && est.noise.runVariance !== null;
+      return { run: { variance: est.unitVariance, df: est.df }, within: pooled ? { variance: est.noise!.within, df: est.noise!.withinDf } : { variance: 0, df: 0 } };
     }),
   );
   const priors = fitTrendPriors(variances);

@@ -534,3 +534,15 @@ test('weights read from the repetitions keep the whole-set test at its level: un
   const share = below / trials;
   assert.ok(share > 0.06 && share < 0.14, `share of whole-set p-values below 0.1: ${share}`);
 });
+
+test('zero spread and the trend prior: against 60 identical stored runs the contrasts are not moderated by a within-run variance the history only pretends to have', () => {
+  const six = ['s1', 's2', 's3', 's4', 's5', 's6'];
+  let doc: BaselineDoc | null = null;
+  for (let i = 0; i < 30; i++) doc = recordRun(doc, makeRun({ scenarios: six, runs: 2, repetitions: 2, createdAt: new Date(Date.UTC(2026, 4, 1, i)).toISOString() }), 60);
+  let alarms = 0;
+  for (let seed = 0; seed < 150; seed++) {
+    if (!compare(doc!.entries, current(500 + seed, 0.05, undefined, { scenarios: six, runs: 2, repetitions: 2 }), { mode: 'pr', confidence: 0.99 }).gate.passed) alarms++;
+  }
+  // Pooled over both sides, 60 runs of no spread gave each contrast ~62 within-run degrees of freedom from 2 runs' worth of information: 1.7% of such jobs failed.
+  assert.ok(alarms <= 1, `${alarms} of 150 unchanged noisy jobs failed against a constant history of 60 runs`);
+});
