@@ -145,12 +145,13 @@ const SUITE_WEIGHT_CAP = 2;
  * Per metric, the precision weights of its whole-set cell: each scenario weighs by the inverse of
  * its within-run variance, moderated over the metric's scenarios (moderation.ts squeezeVariances,
  * one d0 over every metric) and capped at SUITE_WEIGHT_CAP equal shares, so a scenario whose
- * repetitions scatter 4× more counts 4× less and a quiet one is not drowned by it. Why the within-run variance and not the runs' own spread: under
- * normal noise a run's repetitions' spread is independent of its mean — a run effect shared by the
- * repetitions cancels in it — so weights read from it are fixed as far as the run means go, and
- * the whole-set test on the weighted runs keeps its exact t distribution; weights read from the
- * run means' spread would be chosen by the very spread the test then judges. Null for a metric
- * (equal weights) where some scenario has no usable within-run variance, or none has any spread.
+ * repetitions scatter 4× more counts 4× less and a quiet one is not drowned by it. Why the
+ * within-run variance and not the runs' own spread: under normal noise a run's repetitions'
+ * spread is independent of its mean — a run effect shared by the repetitions cancels in it — so
+ * weights read from it are fixed as far as the run means go, and the whole-set test on the
+ * weighted runs keeps its exact t distribution; weights read from the run means' spread would be
+ * chosen by the very spread the test then judges. Null for a metric (equal weights) where some
+ * scenario has no usable within-run variance, or none has any spread.
  */
 function suiteWeights(perMetric: readonly (readonly Cell[])[]): (number[] | null)[] {
   const read = perMetric.map((cells) => cells.map(withinVariance));

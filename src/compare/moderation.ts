@@ -114,7 +114,8 @@ export interface TwoLevelVariance {
 
 /**
  * Trend priors (limma-trend's idea with the within-run variance as the covariate): a cell's
- * run-to-run variance is expected at κ times its own within-run variance, κ fitted per group (one
+ * run-to-run variance is expected at κ times its own within-run variance (itself moderated over
+ * the group, squeezeVariances, so cells that share a within-run level pool it), κ fitted per group (one
  * metric's cells) from the ratios run/within, and d0 from how much those ratios spread beyond what
  * sampling explains, over every group at once (fitPriors on the ratios). Each cell's prior then has
  * its own scale — κ·within — so cells whose noise differs tenfold (a real GPU's burst against its

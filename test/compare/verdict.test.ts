@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { recordRun, type BaselineDoc, type BaselineEntry } from '../../src/baseline/history.ts';
 import { compare, SUITE, type CompareOptions } from '../../src/compare/verdict.ts';
+import { cappedShares } from '../../src/compare/cells.ts';
 import { createRng, sampleNormal, type Rng } from '../../src/load/random.ts';
 import type { MetricComparison, RunResult } from '../../src/types.ts';
 import { makeRun, NOMINAL, type Cell, type MakeRunOptions } from '../helpers/make-run.ts';
@@ -545,4 +546,14 @@ test('zero spread and the trend prior: against 60 identical stored runs the cont
   }
   // Pooled over both sides, 60 runs of no spread gave each contrast ~62 within-run degrees of freedom from 2 runs' worth of information: 1.7% of such jobs failed.
   assert.ok(alarms <= 1, `${alarms} of 150 unchanged noisy jobs failed against a constant history of 60 runs`);
+});
+
+test('capped shares: proportional, summing to 1, none above the cap, the excess spread over the rest in proportion', () => {
+  const close = (a: readonly number[], b: readonly number[]): void => a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-12, `${a} vs ${b}`));
+  close(cappedShares([1, 1, 2], 1), [0.25, 0.25, 0.5]);
+  // 100 would take 94%: capped at 1/3, the others split the remaining 2/3 as 1 : 2 : 3.
+  close(cappedShares([100, 1, 2, 3], 1 / 3), [1 / 3, 1 / 9, 2 / 9, 1 / 3]);
+  const shares = cappedShares([50, 40, 1, 1, 1, 1], 1 / 3);
+  close([shares.reduce((a, b) => a + b, 0)], [1]);
+  assert.ok(shares.every((x) => x <= 1 / 3 + 1e-12), `${shares}`);
 });
