@@ -435,7 +435,7 @@ async function main(): Promise<void> {
     const acc = perTrial.get(section) ?? { ms: 0, trials: 0 };
     perTrial.set(section, { ms: acc.ms + (t.ms ?? 0), trials: acc.trials + (t.trials ?? 0) / trials });
   }
-  console.log(`\nCPU time per trial (one core, all settings of a section): ${[...perTrial].map(([k, v]) => `${k} ${(v.ms / 1000 / trials).toFixed(2)} s (${v.trials} settings)`).join(', ')}`);
+  console.log(`\nCPU time per trial (one core, all settings of a section): ${[...perTrial].map(([k, v]) => `${k} ${(v.ms / 1000 / trials).toFixed(2)} s (${v.trials} setting${v.trials === 1 ? '' : 's'})`).join(', ')}`);
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const v = (id: string, key: string, of = 'trials'): number | null => figure(r(id), key, of)?.value ?? null;
