@@ -195,6 +195,7 @@ async function sequentialJob(doc: BaselineDoc, job: RunResult): Promise<{ compar
 async function runTask(task: Task, trials: number, seed: number): Promise<Tally> {
   const all = models();
   const rng = createRng(seed);
+  const started = performance.now();
   const t: Tally = { trials };
   const inc = (k: string, by = 1): void => {
     t[k] = (t[k] ?? 0) + by;
@@ -270,31 +271,34 @@ async function runTask(task: Task, trials: number, seed: number): Promise<Tally>
       if (!aa.gate.passed) inc('nightly_false');
     }
   }
+  inc('ms', performance.now() - started);
   return t;
 }
 
 // ---------- the plan ----------
 
 interface Job {
+  /** The --only section it belongs to. */
+  readonly section: (typeof SECTIONS)[number];
   readonly id: string;
   readonly task: Task;
 }
 
 function plan(sections: ReadonlySet<string>): Job[] {
   const jobs: Job[] = [];
-  if (sections.has('pr')) for (const model of ['a', 'b', 'c7']) for (const history of HISTORIES) jobs.push({ id: `pr ${model} h${history}`, task: { kind: 'pr', model, history, shifts: true } });
+  if (sections.has('pr')) for (const model of ['a', 'b', 'c7']) for (const history of HISTORIES) jobs.push({ section: 'pr', id: `pr ${model} h${history}`, task: { kind: 'pr', model, history, shifts: true } });
   // Unchanged jobs only, at 1/7 of the pr section's cost: more trials for the false-alarm rates.
-  if (sections.has('false-alarms')) for (const model of ['a', 'b', 'c7']) for (const history of HISTORIES) jobs.push({ id: `aa ${model} h${history}`, task: { kind: 'aa', historyModel: model, model, history } });
+  if (sections.has('false-alarms')) for (const model of ['a', 'b', 'c7']) for (const history of HISTORIES) jobs.push({ section: 'false-alarms', id: `aa ${model} h${history}`, task: { kind: 'aa', historyModel: model, model, history } });
   if (sections.has('tails')) {
-    jobs.push({ id: 'aa d h60', task: { kind: 'aa', historyModel: 'd', model: 'd', history: 60 } });
-    for (const history of [10, 60]) jobs.push({ id: `aa constant h${history}`, task: { kind: 'aa', historyModel: 'constant', model: 'a', history } });
+    jobs.push({ section: 'tails', id: 'aa d h60', task: { kind: 'aa', historyModel: 'd', model: 'd', history: 60 } });
+    for (const history of [10, 60]) jobs.push({ section: 'tails', id: `aa constant h${history}`, task: { kind: 'aa', historyModel: 'constant', model: 'a', history } });
   }
   if (sections.has('release')) {
-    for (const model of ['b', 'c7']) jobs.push({ id: `release ${model}`, task: { kind: 'release', model, fitted: false } });
-    for (const model of ['b', 'c7']) jobs.push({ id: `release fitted ${model}`, task: { kind: 'release', model, fitted: true } });
+    for (const model of ['b', 'c7']) jobs.push({ section: 'release', id: `release ${model}`, task: { kind: 'release', model, fitted: false } });
+    for (const model of ['b', 'c7']) jobs.push({ section: 'release', id: `release fitted ${model}`, task: { kind: 'release', model, fitted: true } });
   }
-  if (sections.has('nightly')) jobs.push({ id: 'nightly b', task: { kind: 'nightly', model: 'b' } });
-  if (sections.has('sequential')) for (const model of ['b', 'c7']) jobs.push({ id: `sequential ${model}`, task: { kind: 'sequential', model } });
+  if (sections.has('nightly')) jobs.push({ section: 'nightly', id: 'nightly b', task: { kind: 'nightly', model: 'b' } });
+  if (sections.has('sequential')) for (const model of ['b', 'c7']) jobs.push({ section: 'sequential', id: `sequential ${model}`, task: { kind: 'sequential', model } });
   return jobs;
 }
 
@@ -453,6 +457,14 @@ async function main(): Promise<void> {
   }
   const jobCost = DEFAULTS.runs * runCost;
   console.log(`\ncost per verdict (vLLM, H200) of the fixed design: ${DEFAULTS.runs} × (${VLLM_START_S} + ${DEFAULTS.reps + WARMUP} × ${VLLM_PASS_S}) = ${jobCost} GPU-seconds under every model`);
+  // What a trial of each section costs one core, to plan a run of more trials on another machine.
+  const perTrial = new Map<string, { ms: number; trials: number }>();
+  for (const [id, t] of results) {
+    const section = plan(only).find((j) => j.id === id)!.section;
+    const acc = perTrial.get(section) ?? { ms: 0, trials: 0 };
+    perTrial.set(section, { ms: acc.ms + (t.ms ?? 0), trials: acc.trials + (t.trials ?? 0) / trials });
+  }
+  console.log(`\nCPU time per trial (one core, all settings of a section): ${[...perTrial].map(([k, v]) => `${k} ${(v.ms / 1000 / trials).toFixed(2)} s (${v.trials} setting${v.trials === 1 ? '' : 's'})`).join(', ')}`);
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const costPerVerdict = (model: string): number | null => {

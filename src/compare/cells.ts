@@ -4,9 +4,9 @@ import { scenarioOf, type BaselineEntry } from '../baseline/history.ts';
 import type { EngineResult, RunResult, Scenario, ScenarioSummary } from '../types.ts';
 import { censoredKind, testable, type CensoredKind } from './censored.ts';
 import { estimate, positive, type Estimate } from './estimation.ts';
-import { fitPriors, moderate, pooledExcessKurtosis, priorDfCap, tailDf, withTailDf } from './moderation.ts';
+import { fitTrendPriors, moderate, pooledExcessKurtosis, squeezeVariances, tailDf, withTailDf, type SampleVariance } from './moderation.ts';
 import { selectBaseline, type BaselineSelection } from './select.ts';
-import { trimmedMean, type VarianceModel } from './stats.ts';
+import { trimmedMean, withinPooled, type VarianceModel } from './stats.ts';
 
 // The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
 // the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
@@ -108,19 +108,86 @@ function storedRuns(entries: readonly BaselineEntry[], scenario: string, metric:
   return out;
 }
 
-/** Per repetition, the geometric mean over scenarios; null unless every scenario has a positive value in every repetition. */
-function suiteValues(perScenario: readonly (readonly number[])[]): number[] | null {
+/**
+ * Per repetition, the geometric mean over scenarios, weighted (weights summing to 1; equal without
+ * them); null unless every scenario has a positive value in every repetition.
+ */
+function suiteValues(perScenario: readonly (readonly number[])[], weights?: readonly number[]): number[] | null {
   const reps = perScenario[0].length;
   const out: number[] = [];
   for (let r = 0; r < reps; r++) {
     let sum = 0;
-    for (const xs of perScenario) {
+    for (const [s, xs] of perScenario.entries()) {
       if (xs.length !== reps || !positive(xs[r])) return null;
-      sum += Math.log(xs[r]);
+      sum += Math.log(xs[r]) * (weights ? weights[s] : 1 / perScenario.length);
     }
-    out.push(Math.exp(sum / perScenario.length));
+    out.push(Math.exp(sum));
   }
   return out;
+}
+
+/**
+ * The within-run (repetition) variance of a scenario cell's logs, pooled over its stored runs and
+ * the current job's runs; null where a value is not positive.
+ */
+function withinVariance(cell: Cell): SampleVariance | null {
+  const runs = [...cell.runs.map((r) => r.values), ...cell.currentRuns];
+  if (cell.missing || !runs.every((r) => r.every(positive))) return null;
+  const { within, df } = withinPooled(runs.map((r) => r.map(Math.log)));
+  return { variance: within, df };
+}
+
+/**
+ * The most a scenario may weigh in its metric's whole-set cell, in equal shares: twice its own. A
+ * scenario whose load is fixed (poisson's throughput is its arrival rate, 0.03% between
+ * repetitions) would otherwise make the whole set its own and blind it to a slowdown everywhere
+ * else; the cap also bounds what a within-run variance that came out small by chance can claim
+ * (bench:gate: +5% TPOT at 3 stored runs under (c7) found 99% capped at 2, 88% uncapped).
+ */
+const SUITE_WEIGHT_CAP = 2;
+
+/**
+ * Per metric, the precision weights of its whole-set cell: each scenario weighs by the inverse of
+ * its within-run variance, moderated over the metric's scenarios (moderation.ts squeezeVariances,
+ * one d0 over every metric) and capped at SUITE_WEIGHT_CAP equal shares, so a scenario whose
+ * repetitions scatter 4× more counts 4× less and a quiet one is not drowned by it. Why the
+ * within-run variance and not the runs' own spread: under normal noise a run's repetitions'
+ * spread is independent of its mean — a run effect shared by the repetitions cancels in it — so
+ * weights read from it are fixed as far as the run means go, and the whole-set test on the
+ * weighted runs keeps its exact t distribution; weights read from the run means' spread would be
+ * chosen by the very spread the test then judges. Null for a metric (equal weights) where some
+ * scenario has no usable within-run variance, or none has any spread.
+ */
+function suiteWeights(perMetric: readonly (readonly Cell[])[]): (number[] | null)[] {
+  const read = perMetric.map((cells) => cells.map(withinVariance));
+  const complete = read.map((vs) => (vs.every((v) => v !== null && v.df > 0) && vs.some((v) => v!.variance > 0) ? (vs as SampleVariance[]) : null));
+  const squeezed = squeezeVariances(complete.map((vs) => vs ?? []));
+  return complete.map((vs, k) => {
+    if (!vs) return null;
+    const inverse = squeezed[k].map((v) => 1 / v.variance);
+    return inverse.every((x) => x > 0 && Number.isFinite(x)) ? cappedShares(inverse, SUITE_WEIGHT_CAP / inverse.length) : null;
+  });
+}
+
+/**
+ * Weights in proportion to `raw`, summing to 1, none above `cap` (the excess goes to the others in
+ * proportion, as water fills).
+ */
+export function cappedShares(raw: readonly number[], cap: number): number[] {
+  const out = new Array<number>(raw.length).fill(0);
+  let free = raw.map((_, i) => i);
+  let left = 1;
+  for (;;) {
+    const total = free.reduce((a, i) => a + raw[i], 0);
+    const over = free.filter((i) => (left * raw[i]) / total > cap);
+    if (over.length === 0) {
+      for (const i of free) out[i] = (left * raw[i]) / total;
+      return out;
+    }
+    for (const i of over) out[i] = cap;
+    left -= cap * over.length;
+    free = free.filter((i) => !over.includes(i));
+  }
 }
 
 /**
@@ -129,16 +196,16 @@ function suiteValues(perScenario: readonly (readonly number[])[]): number[] | nu
  * the noise of six scenarios averaged away; computing it per repetition keeps whatever the
  * scenarios of one repetition share (the machine's state) in its variance.
  */
-function suiteCell(cells: readonly Cell[], def: MetricDef, tolerance: number, runOf: readonly number[], opts: CellOptions): Cell | null {
+function suiteCell(cells: readonly Cell[], weights: readonly number[] | null, def: MetricDef, tolerance: number, runOf: readonly number[], opts: CellOptions): Cell | null {
   // A bound in a geometric mean bounds the whole mean, in a direction that differs cell by cell.
   if (cells.length < 2 || cells.some((c) => c.missing || c.censored !== null)) return null;
-  const current = suiteValues(cells.map((c) => c.current));
+  const current = suiteValues(cells.map((c) => c.current), weights ?? undefined);
   if (!current) return null;
   const byEntry = cells.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
   const runs: StoredRun[] = [];
   for (const { entry } of cells[0].runs) {
     const parts = byEntry.map((m) => m.get(entry));
-    const values = parts.every((v) => v !== undefined) ? suiteValues(parts as number[][]) : null;
+    const values = parts.every((v) => v !== undefined) ? suiteValues(parts as number[][], weights ?? undefined) : null;
     if (values) runs.push({ entry, values, below: values.map(() => false) });
   }
   const baseline = runs.flatMap((r) => r.values);
@@ -176,25 +243,37 @@ function withContrasts(cells: readonly Cell[], runOf: readonly number[], opts: C
 }
 
 /**
- * The engine's cells with each metric's scenario contrasts moderated together (moderation.ts).
+ * The engine's cells with each metric's scenario contrasts moderated together by a trend prior
+ * (moderation.ts fitTrendPriors: each contrast's prior is κ times its own within-run variance).
  * Only the contrasts: a contrast divides out whatever a run shares across its scenarios, so the
  * contrasts' variances are each scenario's own noise, drawn apart. A scenario's own cell and the
  * whole-set cell also carry the run effect every cell of a run shares; their variances all move
  * with the same few run draws, agree for that reason alone, and would claim degrees of freedom
- * the runs do not have (the whole-set cell gets its share of α instead, verdict.ts).
+ * the runs do not have (the whole-set cell gets its share of α instead, verdict.ts). A trend prior
+ * on the whole-set cells (one κ over an engine's metrics) was measured and left out: under (b) the
+ * run effect makes every metric's ratio agree, and false alarms rose to 1.4–1.5% of unchanged jobs
+ * at 3 and 10 stored runs (bench:gate's model (b), 1,000 jobs).
  */
 function withModeration(cells: readonly Cell[], confidence: number): Cell[] {
   const out = [...cells];
   const groups = METRICS.map((def) => out.map((c, i) => ({ c, i })).filter(({ c }) => c.def === def && c.contrast !== null));
-  const variances = groups.map((g) => g.map(({ c }) => ({ variance: c.contrast!.unitVariance, df: c.contrast!.df })));
-  const priors = fitPriors(variances);
-  groups.forEach((g, k) => {
-    const prior = priors[k];
-    if (!prior) return;
+  const variances = groups.map((g) =>
+    g.map(({ c }) => {
+      const est = c.contrast!;
+      // Where one side's runs do not spread at all (a stuck or quantised collector), the test is
+      // Welch's on the other side alone and the within-run variance pooled over both sides counts
+      // degrees of freedom that carry nothing: no prior then (bench:gate's constant history).
+      const pooled = est.noise !== null && est.noise.runVariance !== null;
+      return { run: { variance: est.unitVariance, df: est.df }, within: pooled ? { variance: est.noise!.within, df: est.noise!.withinDf } : { variance: 0, df: 0 } };
+    }),
+  );
+  const priors = fitTrendPriors(variances);
+  groups.forEach((g, k) =>
     g.forEach(({ c, i }, j) => {
-      out[i] = { ...c, contrast: moderate(c.contrast!, prior, priorDfCap(variances[k], variances[k][j]), confidence) };
-    });
-  });
+      const prior = priors[k][j];
+      if (prior) out[i] = { ...c, contrast: moderate(c.contrast!, prior, confidence) };
+    }),
+  );
   return out;
 }
 
@@ -219,7 +298,7 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
   const runOf = engine.repetitions.map((r) => r.run ?? 0);
   const maxRate = opts.maxFailureRate ?? 0;
   const failures = new Map(excessFailures(engine, run.scenarioSet.names, maxRate).map((f) => [f.scenario, describeFailures(f, maxRate)]));
-  const cells: Cell[] = [];
+  const perMetric: Cell[][] = [];
   for (const def of ALL_METRICS) {
     // A metric is compared where the scenario has it (capacity searches, fixed loads: catalog.ts).
     const names = run.scenarioSet.names.filter((name) => metricApplies(def, scenarios.get(name)!));
@@ -243,11 +322,16 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
       const censored = kind === null ? null : { ...below, kind };
       return { engine: engine.engine, scenario, def, tolerance, runs, baseline, current, currentRuns, missing, error, estimate: est, contrast: null, censored };
     });
-    if (perScenario.length === 0) continue;
-    cells.push(...withContrasts(perScenario, runOf, opts));
-    const suite = suiteCell(perScenario, def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
-    if (suite) cells.push(suite);
+    if (perScenario.length > 0) perMetric.push(perScenario);
   }
+  const weights = suiteWeights(perMetric);
+  const cells: Cell[] = [];
+  perMetric.forEach((perScenario, k) => {
+    const def = perScenario[0].def;
+    cells.push(...withContrasts(perScenario, runOf, opts));
+    const suite = suiteCell(perScenario, weights[k], def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
+    if (suite) cells.push(suite);
+  });
   const moderated = opts.moderation === false ? cells : withModeration(cells, confidence);
   return { engine, selection, cells: withHistoryTails(moderated, confidence) };
 }

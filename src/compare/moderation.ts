@@ -9,7 +9,9 @@ import type { Estimate } from './estimation.ts';
 // (≈ 1e-4) is 5.6 there against 3.8 with many. The prior's degrees of freedom d0 come from how
 // much the cells' variances spread beyond what sampling alone explains: cells whose noise truly
 // differs (real GPUs: one scenario's TTFT 16% between runs, another's 2%) give a small d0 and little
-// shrinkage, so a noisy cell is not judged by its quiet neighbours' spread.
+// shrinkage, so a noisy cell is not judged by its quiet neighbours' spread. A trend prior
+// (fitTrendPriors) does better where the cells' noise differs: each cell's prior scale is κ times
+// its own within-run variance, so the spread that remains is only in the ratio run/within.
 //
 // Under the model (each cell's true variance drawn from a scaled inverse χ² with d0 degrees of
 // freedom around s0²), the moderated t has a Student t distribution with d0 + d degrees of freedom
@@ -104,10 +106,60 @@ export function priorDfCap(group: readonly SampleVariance[], cell: SampleVarianc
   return group.filter(usable).reduce((a, c) => a + c.df, 0) - cell.df;
 }
 
-/** The estimate with its run-to-run variance moderated by the prior: the test, interval and prediction redone. */
-export function moderate(est: Estimate, prior: VariancePrior, maxDf: number, confidence: number): Estimate {
+/** A cell's run-to-run variance and its within-run (repetition) variance, each with its degrees of freedom. */
+export interface TwoLevelVariance {
+  readonly run: SampleVariance;
+  readonly within: SampleVariance;
+}
+
+/**
+ * Trend priors (limma-trend's idea with the within-run variance as the covariate): a cell's
+ * run-to-run variance is expected at κ times its own within-run variance (itself moderated over
+ * the group, squeezeVariances, so cells that share a within-run level pool it), κ fitted per group (one
+ * metric's cells) from the ratios run/within, and d0 from how much those ratios spread beyond what
+ * sampling explains, over every group at once (fitPriors on the ratios). Each cell's prior then has
+ * its own scale — κ·within — so cells whose noise differs tenfold (a real GPU's burst against its
+ * poisson) are each shrunk towards their own level, not the group's: a single scale pulls the noisy
+ * cell's variance down and makes it alarm. The within-run variance is independent of the run means
+ * under normal noise, so the prior is independent of what the test judges, as the moderated t
+ * needs. d0 never exceeds the cell's within-run degrees of freedom (the prior is known no better
+ * than the within-run variance it scales) nor what the other cells of its group hold. Null where a
+ * cell has no usable within-run variance, or its group no prior.
+ */
+export function fitTrendPriors(groups: readonly (readonly TwoLevelVariance[])[]): (VariancePrior | null)[][] {
+  const within = squeezeVariances(groups.map((g) => g.map((c) => c.within)));
+  const ratios = groups.map((g, k) => g.map((c, j) => (usable(within[k][j]) && usable(c.run) ? { variance: c.run.variance / within[k][j].variance, df: c.run.df } : { variance: 0, df: 0 })));
+  const priors = fitPriors(ratios);
+  return groups.map((g, k) =>
+    g.map((_, j) => {
+      const prior = priors[k];
+      if (!prior || !usable(ratios[k][j])) return null;
+      return { scale: prior.scale * within[k][j].variance, df: Math.min(prior.df, within[k][j].df, priorDfCap(ratios[k], ratios[k][j])) };
+    }),
+  );
+}
+
+/**
+ * Each group's variances shrunk towards the group's fitted prior (fitPriors, d0 capped by
+ * priorDfCap): (d0·s0² + d·s²) / (d0 + d), with d0 + d degrees of freedom. A group without a prior
+ * keeps its own variances.
+ */
+export function squeezeVariances(groups: readonly (readonly SampleVariance[])[]): SampleVariance[][] {
+  const priors = fitPriors(groups);
+  return groups.map((g, k) => {
+    const prior = priors[k];
+    return g.map((c) => {
+      // A variance of 0 (repetitions that agreed exactly) takes the prior too: the cap counts it back in.
+      const d0 = prior ? Math.min(prior.df, priorDfCap(g, c) + (usable(c) ? 0 : c.df)) : 0;
+      return d0 > 0 && c.variance >= 0 && c.df > 0 ? { variance: (d0 * prior!.scale + c.df * c.variance) / (d0 + c.df), df: c.df + d0 } : c;
+    });
+  });
+}
+
+/** The estimate with its run-to-run variance moderated by the prior (its df already capped): the test, interval and prediction redone. */
+export function moderate(est: Estimate, prior: VariancePrior, confidence: number): Estimate {
   const u = est.unitVariance;
-  const d0 = Math.min(prior.df, maxDf);
+  const d0 = prior.df;
   if (!(est.se > 0) || !(u > 0) || !(d0 > 0)) return est;
   const moderated = (d0 * prior.scale + est.df * u) / (d0 + est.df);
   const ratio = Math.sqrt(moderated / u);

@@ -336,7 +336,8 @@ export interface RunsTest extends TTest {
   readonly predict: RunsPrediction;
 }
 
-function withinPooled(runs: readonly (readonly number[])[]): { within: number; df: number } {
+/** The within-run (repetition) variance pooled over every run with 2 or more repetitions, with its degrees of freedom. */
+export function withinPooled(runs: readonly (readonly number[])[]): { within: number; df: number } {
   let ss = 0;
   let df = 0;
   for (const r of runs) {

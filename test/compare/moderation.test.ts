@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { digamma, fitPriors, pooledExcessKurtosis, priorDfCap, tailDf, trigamma, trigammaInverse, type SampleVariance } from '../../src/compare/moderation.ts';
+import { digamma, fitPriors, fitTrendPriors, pooledExcessKurtosis, priorDfCap, squeezeVariances, tailDf, trigamma, trigammaInverse, type SampleVariance, type TwoLevelVariance } from '../../src/compare/moderation.ts';
 import { createRng, sampleGamma, sampleNormal, type Rng } from '../../src/load/random.ts';
 
 const close = (a: number, b: number, rel = 1e-9): void => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
@@ -52,4 +52,65 @@ test('heavy tails: pooled excess kurtosis near 0 for normal run summaries, large
   assert.ok(tailDf(t3) > 4 && tailDf(t3) < 7, `ν ${tailDf(t3)}`);
   // Fewer than 4 values in every cell: nothing to say.
   assert.equal(pooledExcessKurtosis([[1, 2, 3]]), null);
+});
+
+test('squeezed variances: each moves towards its group prior with the prior degrees of freedom added; a 0 takes the prior too', () => {
+  const rng = createRng(11);
+  const groups = Array.from({ length: 9 }, (_, g) => Array.from({ length: 6 }, () => sampleVariance(rng, (g + 1) * 1e-4, 5)));
+  groups[0][0] = { variance: 0, df: 5 };
+  const priors = fitPriors(groups);
+  const squeezed = squeezeVariances(groups);
+  squeezed.forEach((g, k) =>
+    g.forEach((v, j) => {
+      const raw = groups[k][j];
+      assert.ok(v.df > raw.df, `group ${k}, cell ${j}: df ${v.df}`);
+      // Between the cell's own variance and the prior's scale.
+      const [lo, hi] = [Math.min(raw.variance, priors[k]!.scale), Math.max(raw.variance, priors[k]!.scale)];
+      assert.ok(v.variance >= lo * (1 - 1e-12) && v.variance <= hi * (1 + 1e-12), `group ${k}, cell ${j}: ${v.variance} outside [${lo}, ${hi}]`);
+    }),
+  );
+  assert.ok(squeezed[0][0].variance > 0);
+  // No prior (too few cells): the variances stay as they are.
+  assert.deepEqual(squeezeVariances([[{ variance: 1, df: 2 }, { variance: 2, df: 2 }]]), [[{ variance: 1, df: 2 }, { variance: 2, df: 2 }]]);
+});
+
+test('trend priors: each cell gets κ times its own within-run variance, κ per group, and d0 from how the ratios spread', () => {
+  const rng = createRng(13);
+  const d = 10;
+  const dw = 24;
+  const simulate = (d0: number): { cells: TwoLevelVariance[][]; truth: number[][] } => {
+    const truth: number[][] = [];
+    const cells = Array.from({ length: 9 }, (_, g) => {
+      const kappa = 0.5 + g / 4;
+      truth.push([]);
+      return Array.from({ length: 6 }, () => {
+        // Within-run variances 10× apart across a group's cells, as a real GPU's scenarios are.
+        const within = 1e-4 * 10 ** rng.next();
+        const run = kappa * within * (Number.isFinite(d0) ? d0 / sampleGamma(rng, d0 / 2, 2) : 1);
+        truth[g].push(run);
+        return { run: sampleVariance(rng, run, d), within: sampleVariance(rng, within, dw) };
+      });
+    });
+    return { cells, truth };
+  };
+  const spread = simulate(8);
+  const priors = fitTrendPriors(spread.cells);
+  const dfs = priors.flat().map((p) => p!.df);
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  assert.ok(median(dfs) > 3 && median(dfs) < 20, `d0 ${median(dfs)} for a true 8`);
+  // The prior's scale tracks each cell's own true variance (κ · within), not the group's: the
+  // noisiest cell of a group gets a larger scale than the quietest, and the scales sit near the truth
+  // (a prior with d0 ≈ 3 puts the median true variance ~1.4× its scale).
+  const ordered = priors.filter((g, k) => {
+    const t = spread.truth[k];
+    return g[t.indexOf(Math.max(...t))]!.scale > g[t.indexOf(Math.min(...t))]!.scale;
+  }).length;
+  assert.ok(ordered >= 8, `${ordered} of 9 groups order their noisiest and quietest cells' priors`);
+  const ratios = priors.flatMap((g, k) => g.map((p, j) => p!.scale / spread.truth[k][j]));
+  assert.ok(median(ratios) > 0.4 && median(ratios) < 1.6, `scale / truth ${median(ratios)}, d0 ${median(dfs)}`);
+  // Ratios that do not vary at all: d0 reaches its cap, the within-run degrees of freedom (plus what moderating the within-run variances added).
+  const exact = fitTrendPriors(simulate(Infinity).cells);
+  assert.ok(exact.flat().every((p) => p!.df >= dw && p!.df <= 5 * d), JSON.stringify(exact.flat().map((p) => p!.df)));
+  // No within-run variance (one repetition per run): no prior.
+  assert.deepEqual(fitTrendPriors([[{ run: { variance: 1, df: 3 }, within: { variance: 0, df: 0 } }]]), [[null]]);
 });

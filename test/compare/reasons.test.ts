@@ -83,3 +83,10 @@ test('every inconclusive reason over the real H200 history agrees with the inter
   // The real history exercises every reason.
   assert.deepEqual([...seen].sort(), ['straddles-tolerance', 'too-few-runs', 'too-noisy']);
 });
+
+test('the real GPU jobs re-judged at the defaults: unchanged jobs pass, the ~6% and ~15% co-tenant jobs fail (issue 21, item 8)', () => {
+  const verdicts = cases().map((c) => `${c.name}: ${compare(c.history, c.run, { mode: 'pr', confidence: Number(INPUT_DEFAULTS.confidence), window: Number(INPUT_DEFAULTS.history) }).gate.passed ? 'passes' : 'fails'}`);
+  const expected = cases().map((c) => `${c.name}: ${c.name.startsWith('fixtures') || c.name.startsWith('gate-unchanged') || c.name.startsWith('gate-slowed-d10') ? 'passes' : 'fails'}`);
+  // The ~1% job (duty 0.1, gate-slowed-d10) is below what 3 stored runs resolve: it passes as inconclusive.
+  assert.deepEqual(verdicts, expected);
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { recordRun, type BaselineDoc, type BaselineEntry } from '../../src/baseline/history.ts';
 import { compare, SUITE, type CompareOptions } from '../../src/compare/verdict.ts';
+import { cappedShares } from '../../src/compare/cells.ts';
 import { createRng, sampleNormal, type Rng } from '../../src/load/random.ts';
 import type { MetricComparison, RunResult } from '../../src/types.ts';
 import { makeRun, NOMINAL, type Cell, type MakeRunOptions } from '../helpers/make-run.ts';
@@ -487,4 +488,74 @@ test('a regression in one scenario is caught through its contrast with the rest 
   assert.ok(l.contrast && l.contrast.ci[0] > 1.05, 'long is clearly slower than the rest');
   assert.notEqual(l.verdict, 'regression');
   assert.equal(l.contrast.decided, false);
+});
+
+/**
+ * Values with one noisy scenario among quiet ones, as on a real GPU (TPOT p50 on burst scatters
+ * ~6× more than elsewhere): each run draws a run effect per scenario (and `shared`, one per run for
+ * every scenario), each repetition its own noise, both with the scenario's CV.
+ */
+function uneven(rng: Rng, cvs: Readonly<Record<string, number>>, shared: number, change: (c: Cell) => number = () => 1): (c: Cell) => number {
+  const runEffects = new Map<string, number>();
+  const runEffect = (key: string, cv: number): number => {
+    if (!runEffects.has(key)) runEffects.set(key, Math.exp(cv * sampleNormal(rng)));
+    return runEffects.get(key)!;
+  };
+  return (c) => NOMINAL[c.metric] * runEffect(`${c.run}`, shared) * runEffect(`${c.run}|${c.scenario}|${c.metric}`, cvs[c.scenario]) * Math.exp(cvs[c.scenario] * sampleNormal(rng)) * change(c);
+}
+
+const SIX = ['s1', 's2', 's3', 's4', 's5', 's6'];
+const ONE_NOISY = { s1: 0.06, s2: 0.005, s3: 0.005, s4: 0.005, s5: 0.005, s6: 0.005 };
+
+function unevenHistory(rng: Rng, runs: number, shared: number): BaselineEntry[] {
+  let doc: BaselineDoc | null = null;
+  for (let i = 0; i < runs; i++) doc = recordRun(doc, makeRun({ scenarios: SIX, repetitions: 2, createdAt: `2026-05-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`, values: uneven(rng, ONE_NOISY, shared) }));
+  return [...doc!.entries];
+}
+
+test('the whole-set cell weighs each scenario by how its repetitions scatter: one noisy scenario no longer hides a slowdown of every scenario', () => {
+  const rng = createRng(31);
+  const hist = unevenHistory(rng, 3, 0);
+  const run = makeRun({ scenarios: SIX, repetitions: 2, runs: 2, createdAt: '2026-06-01T00:00:00.000Z', values: uneven(rng, ONE_NOISY, 0, (c) => (c.metric === 'tpot_p50' ? 1.06 : 1)) });
+  const suite = cell(compare(hist, run, { mode: 'pr', confidence: 0.99 }).engines[0].metrics, SUITE, 'tpot_p50');
+  // Equal weights: the noisy scenario's run-to-run spread (6%/6 = 1% per run summary) leaves 3 degrees of freedom nowhere near significance at the family's α.
+  assert.equal(suite.verdict, 'regression', JSON.stringify({ ratio: suite.ratio, ci: suite.ci, adjustedP: suite.adjustedP }));
+  assert.ok(Math.abs(suite.ratio! - 1.06) < 0.01, `${suite.ratio}`);
+});
+
+test('weights read from the repetitions keep the whole-set test at its level: unchanged jobs, a run effect shared by every scenario, 3 stored runs', () => {
+  const rng = createRng(32);
+  const trials = 300;
+  let below = 0;
+  for (let i = 0; i < trials; i++) {
+    const hist = unevenHistory(rng, 3, 0.03);
+    const run = makeRun({ scenarios: SIX, repetitions: 2, runs: 2, createdAt: '2026-06-01T00:00:00.000Z', values: uneven(rng, ONE_NOISY, 0.03) });
+    const suites = compare(hist, run, { mode: 'pr' }).engines[0].metrics.filter((m) => m.scenario === SUITE);
+    below += suites.filter((m) => m.pValue! < 0.1).length / suites.length;
+  }
+  // P(p < 0.1) is 0.1 for a test at its level; 300 trials of 9 correlated metrics: ± ~0.03.
+  const share = below / trials;
+  assert.ok(share > 0.06 && share < 0.14, `share of whole-set p-values below 0.1: ${share}`);
+});
+
+test('zero spread and the trend prior: against 60 identical stored runs the contrasts are not moderated by a within-run variance the history only pretends to have', () => {
+  const six = ['s1', 's2', 's3', 's4', 's5', 's6'];
+  let doc: BaselineDoc | null = null;
+  for (let i = 0; i < 30; i++) doc = recordRun(doc, makeRun({ scenarios: six, runs: 2, repetitions: 2, createdAt: new Date(Date.UTC(2026, 4, 1, i)).toISOString() }), 60);
+  let alarms = 0;
+  for (let seed = 0; seed < 150; seed++) {
+    if (!compare(doc!.entries, current(500 + seed, 0.05, undefined, { scenarios: six, runs: 2, repetitions: 2 }), { mode: 'pr', confidence: 0.99 }).gate.passed) alarms++;
+  }
+  // Pooled over both sides, 60 runs of no spread gave each contrast ~62 within-run degrees of freedom from 2 runs' worth of information: 1.7% of such jobs failed.
+  assert.ok(alarms <= 1, `${alarms} of 150 unchanged noisy jobs failed against a constant history of 60 runs`);
+});
+
+test('capped shares: proportional, summing to 1, none above the cap, the excess spread over the rest in proportion', () => {
+  const close = (a: readonly number[], b: readonly number[]): void => a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-12, `${a} vs ${b}`));
+  close(cappedShares([1, 1, 2], 1), [0.25, 0.25, 0.5]);
+  // 100 would take 94%: capped at 1/3, the others split the remaining 2/3 as 1 : 2 : 3.
+  close(cappedShares([100, 1, 2, 3], 1 / 3), [1 / 3, 1 / 9, 2 / 9, 1 / 3]);
+  const shares = cappedShares([50, 40, 1, 1, 1, 1], 1 / 3);
+  close([shares.reduce((a, b) => a + b, 0)], [1]);
+  assert.ok(shares.every((x) => x <= 1 / 3 + 1e-12), `${shares}`);
 });

@@ -29,7 +29,7 @@ test('real vLLM history, pull request: at most 40 visible lines and 12,000 chara
   assert.ok(md.length <= 12_000, `${md.length} characters`);
   assert.ok(lines.length <= 40, `${lines.length} visible lines:\n${lines.join('\n')}`);
   // Nothing beyond tolerance, but most cells undecided: the title says inconclusive and what would settle it, never "passed".
-  assert.equal(lines[0], '## ⚠️ LLM performance: inconclusive — 53 cells undecided; more runs per job and more baseline runs would settle them (not failing: fail-on regression)');
+  assert.equal(lines[0], '## ⚠️ LLM performance: inconclusive — 50 cells undecided; more runs per job and more baseline runs would settle them (not failing: fail-on regression)');
   assert.match(lines[1], /^- \*\*vllm\*\*: inconclusive, no regression shown \(63 metrics; largest change [a-z-]+ [A-Za-z0-9 /]+ [−+±][\d.]+% \[[−+±][\d.]+%, [−+±][\d.]+%\]\); history of 3 runs; \d+ runs per job \(`runs: \d+`\) would settle \d+ cells \([^)]*\); 2 more baseline runs would bound the run-to-run noise of \d+ cells \(/);
   // Which part of the noise dominates, from the history, in one line under the engine's sentence.
   assert.match(lines[2], /^ {2}- noise: run-to-run dominates [^;]*Output tokens\/s[^;]* \(±[\d.]+% between runs, ±[\d.]+% from repetitions\); repetitions dominate [^;]*TTFT/);
@@ -57,10 +57,10 @@ test('two engines on the default set with a regression: it is on the first scree
   const at = first.findIndex((l) => /^\| vllm \| chat-8 \| Output tokens\/s \| .* \| ±3% \|$/.test(l));
   t.diagnostic(`two-engine report: ${md.length} characters; the output tokens/s regression row is line ${at + 1}; ${visibleLines(md).length} visible lines`);
   assert.ok(at >= 0, first.join('\n'));
-  // chat-8 decodes 15% slower: its throughputs (3), TPOT and E2E latency, the last two through the
+  // chat-8 decodes 15% slower: its throughputs (3), TPOT p50 and p95 and E2E latency, the last three through the
   // contrast with the rest of the set, whose variance the other scenarios' contrasts moderate.
-  assert.match(first[0], /^## ❌ LLM performance: failed — 5 regressions$/);
-  assert.match(first[2], /^- \*\*vllm\*\*: 5 regressions \(worst chat-8 [A-Za-z0-9/ ]+ [−+]1\d\.\d% \[[−+]\d+\.\d%, [−+]\d+\.\d%\]/);
+  assert.match(first[0], /^## ❌ LLM performance: failed — 6 regressions$/);
+  assert.match(first[2], /^- \*\*vllm\*\*: 6 regressions \(worst chat-8 [A-Za-z0-9/ ]+ [−+]1\d\.\d% \[[−+]\d+\.\d%, [−+]\d+\.\d%\]/);
   assert.match(first[3], /^ {2}- noise: /);
   assert.match(first[4], /^- \*\*transformers\*\*: inconclusive, no regression shown \(62 metrics[;)].*history of 1 run; /);
   assert.ok(md.indexOf('### vllm vs transformers') > md.indexOf('### 🔴 Regressions'), 'then the head-to-head');
@@ -71,11 +71,11 @@ test('the terminal summary uses display names and no markdown escapes, one line 
   const run = twoEngineRegression();
   const text = terminalSummary(run, await comparePr(run));
   const lines = text.split('\n');
-  assert.equal(lines[0], '❌ gate: failed — 5 regressions');
-  assert.match(lines[1], /^ {2}vllm: 5 regressions \(worst chat-8 /);
+  assert.equal(lines[0], '❌ gate: failed — 6 regressions');
+  assert.match(lines[1], /^ {2}vllm: 6 regressions \(worst chat-8 /);
   assert.match(lines[2], /^ {4}noise: run-to-run dominates /);
   assert.match(lines[3], /^ {2}transformers: inconclusive, no regression shown.*; 4 more baseline runs would bound the run-to-run noise of 62 cells /);
-  assert.equal(lines.filter((l) => l.startsWith('  regression: vllm · chat-8 ')).length, 5);
+  assert.equal(lines.filter((l) => l.startsWith('  regression: vllm · chat-8 ')).length, 6);
   assert.match(text, /regression: vllm · chat-8 Output tokens\/s −13\.2% \[−\d+\.\d%, −\d+\.\d%\] \(tolerance ±3%\)/);
   assert.doesNotMatch(text, /\\|_p\d\d|output_throughput|\*\*/);
 });

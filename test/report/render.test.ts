@@ -31,8 +31,8 @@ test('the two-engine regression report renders as GitHub would: tables, closed b
   }
   assert.equal(r.collapsed, md.match(/<details>/g)?.length);
   // The first screen: verdict, engine sentences, the regression table; not the collapsed rows.
-  assert.match(r.visibleText, /LLM performance: failed — 5 regressions/);
-  assert.match(r.visibleText, /vllm: 5 regressions \(worst chat-8/);
+  assert.match(r.visibleText, /LLM performance: failed — 6 regressions/);
+  assert.match(r.visibleText, /vllm: 6 regressions \(worst chat-8/);
   assert.match(r.visibleText, /chat-8\tOutput tokens\/s\t/);
   assert.doesNotMatch(r.visibleText, /too noisy to tell \(±/, 'inconclusive rows stay collapsed');
 });
