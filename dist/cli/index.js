@@ -89316,6 +89316,7 @@ function entriesOf(engine, run) {
             sha: run.source.sha,
             ref: run.source.ref,
             fingerprint: engine.fingerprint,
+            run: runIndex + 1,
             scenarios,
         };
     });
@@ -89522,7 +89523,9 @@ function readScenario(r, value, path) {
 }
 const ENTRY_KEYS = ['key', 'engine', 'model', 'scenarioSetHash', 'createdAt', 'sha', 'ref', 'fingerprint', 'scenarios'];
 function readEntry(r, value, path) {
-    const o = r.object(value, path, ENTRY_KEYS);
+    const o = r.object(value, path, ENTRY_KEYS, ['run']);
+    if ('run' in o && !(Number.isInteger(o.run) && o.run >= 1))
+        r.expected(joinPath(path, 'run'), 'a whole number ≥ 1 (the engine start of its job)', o.run);
     const at = (k) => joinPath(path, k);
     const engine = r.string(o.engine, at('engine'));
     const model = r.string(o.model, at('model'));

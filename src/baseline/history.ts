@@ -40,6 +40,12 @@ export interface BaselineEntry {
   readonly sha: string | null;
   readonly ref: string | null;
   readonly fingerprint: Fingerprint;
+  /**
+   * Which engine start of its job this entry is (1-based). Two starts of one job share every other
+   * field, and where their values agree too (a capacity search landing on the same bracket twice)
+   * only this tells two runs from one run stored twice. Absent in entries of versions before it.
+   */
+  readonly run?: number;
   readonly scenarios: Readonly<Record<string, BaselineScenario>>;
 }
 
@@ -129,6 +135,7 @@ function entriesOf(engine: EngineResult, run: RunResult): BaselineEntry[] {
       sha: run.source.sha,
       ref: run.source.ref,
       fingerprint: engine.fingerprint,
+      run: runIndex + 1,
       scenarios,
     };
   });
@@ -331,7 +338,8 @@ function readScenario(r: Reader, value: unknown, path: string): BaselineScenario
 const ENTRY_KEYS = ['key', 'engine', 'model', 'scenarioSetHash', 'createdAt', 'sha', 'ref', 'fingerprint', 'scenarios'] as const;
 
 function readEntry(r: Reader, value: unknown, path: string): BaselineEntry {
-  const o = r.object(value, path, ENTRY_KEYS);
+  const o = r.object(value, path, ENTRY_KEYS, ['run']);
+  if ('run' in o && !(Number.isInteger(o.run) && (o.run as number) >= 1)) r.expected(joinPath(path, 'run'), 'a whole number ≥ 1 (the engine start of its job)', o.run);
   const at = (k: string): string => joinPath(path, k);
   const engine = r.string(o.engine, at('engine'));
   const model = r.string(o.model, at('model'));

@@ -191,6 +191,19 @@ test('a history holding the same run twice is an error on read naming the copies
   assert.equal(parseBaselineDoc(serializeBaselineDoc(doc!), 'b.json').entries.length, 3);
 });
 
+test('two runs of one job that measured the same values are two runs, read back; the same run stored twice is still refused', () => {
+  // A capacity search can land on the same bracket in every engine start (vLLM's chat capacity did
+  // on the H100): its runs then agree in every value, and only their run number tells them apart.
+  const job = makeRun({ runs: 2, repetitions: 2, values: (c) => NOMINAL[c.metric] });
+  const doc = recordRun(null, job);
+  assert.deepEqual(doc.entries.map((e) => e.run), [1, 2]);
+  assert.equal(parseBaselineDoc(serializeBaselineDoc(doc), 'b.json').entries.length, 2);
+  const doubled = { ...doc, entries: [...doc.entries, doc.entries[1]] };
+  assert.throws(() => parseBaselineDoc(serializeBaselineDoc(doubled), 'b.json'), /b\.json: entries: 1 duplicated run\(s\).*entries\[2\] repeats entries\[1\]/);
+  const badRun = { ...doc, entries: [{ ...doc.entries[0], run: 0 }] };
+  assert.throws(() => parseBaselineDoc(serializeBaselineDoc(badRun), 'b.json'), /b\.json: entries\[0\]\.run: expected a whole number ≥ 1/);
+});
+
 test('recording keeps `keep` runs per key and removedBy names exactly those that went', () => {
   let doc: BaselineDoc | null = null;
   for (let i = 0; i < 5; i++) doc = recordRun(doc, makeRun({ createdAt: `2026-05-0${i + 1}T00:00:00.000Z` }), 100);
