@@ -90397,6 +90397,14 @@ function stats_mean(xs) {
         s += x;
     return s / xs.length;
 }
+/** The middle value (the mean of the two middle ones for an even count). */
+function stats_median(xs) {
+    if (xs.length === 0)
+        throw new RangeError('median of an empty sample');
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 /** Sample variance (n − 1 denominator). */
 function stats_variance(xs) {
     if (xs.length < 2)
@@ -91513,23 +91521,18 @@ function netOfRunEffect(suite) {
     const worse = usable.map((s) => {
         const sign = metricDef(s.metric).direction === 'higher-is-better' ? -1 : 1;
         const logs = s.runs.map((r) => sign * Math.log(trimmedMean(r.values)));
-        const mid = series_median(logs);
+        const mid = stats_median(logs);
         return logs.map((x) => x - mid);
     });
     return usable.map((s, m) => {
         const sign = metricDef(s.metric).direction === 'higher-is-better' ? -1 : 1;
         const runs = s.runs.map((r, i) => {
-            const shared = series_median(worse.filter((_, k) => k !== m).map((w) => w[i]));
+            const shared = stats_median(worse.filter((_, k) => k !== m).map((w) => w[i]));
             // Dividing out a slowdown raises throughput and lowers latency: the factor's sign follows the metric's direction.
             return { ...r, values: [trimmedMean(r.values) * Math.exp(-sign * shared)] };
         });
         return { engine: s.engine, scenario: s.scenario, metric: s.metric, runs, net: true };
     });
-}
-function series_median(xs) {
-    const sorted = [...xs].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 /**
  * Each series' weight in the family: a whole-scenario-set series weighs as much as its engine ×
@@ -97286,6 +97289,7 @@ function sequentialLine(s) {
 
 
 
+
 // Capacity scenarios: the highest load each engine carried within the scenario's SLOs, and the
 // latency-versus-load curve its search measured. One visible line per scenario (what a capacity
 // planner reads first), the curve collapsed beneath it.
@@ -97341,12 +97345,10 @@ function ratioText(found) {
     return `${escapeInline(hi.f.engine)} carries ${floor}${formatTimes(hi.x / lo.x)} the load of ${escapeInline(lo.f.engine)}`;
 }
 const ms = (x) => (x === null ? '—' : formatNumber(x));
-const capacity_median = (xs) => {
-    const v = xs.filter((x) => x !== null).sort((a, b) => a - b);
-    if (v.length === 0)
-        return null;
-    const mid = Math.floor(v.length / 2);
-    return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+/** The median of the figures the probes have (null where none has one). */
+const medianOf = (xs) => {
+    const v = xs.filter((x) => x !== null);
+    return v.length === 0 ? null : stats_median(v);
 };
 /** The curve: one row per load probed (the repetitions' probes at that load together, medians of their figures). */
 function curveTable(probes, unit) {
@@ -97357,11 +97359,11 @@ function curveTable(probes, unit) {
     return table([`Load (${unit})`, 'Passed', 'Within SLOs', 'TTFT p95 (ms)', 'TPOT p95 (ms)', 'E2E p95 (ms)', 'Output tok/s', 'Stopped early'], rows.map(([load, ps]) => [
         formatNumber(load),
         `${ps.filter((p) => p.passed).length} of ${ps.length}`,
-        `${formatNumber(capacity_median(ps.map((p) => p.attainment * 100)))}%`,
-        ms(capacity_median(ps.map((p) => p.ttftP95Ms))),
-        ms(capacity_median(ps.map((p) => p.tpotP95Ms))),
-        ms(capacity_median(ps.map((p) => p.e2elP95Ms))),
-        formatNumber(capacity_median(ps.map((p) => p.outputThroughput))),
+        `${formatNumber(medianOf(ps.map((p) => p.attainment * 100)))}%`,
+        ms(medianOf(ps.map((p) => p.ttftP95Ms))),
+        ms(medianOf(ps.map((p) => p.tpotP95Ms))),
+        ms(medianOf(ps.map((p) => p.e2elP95Ms))),
+        formatNumber(medianOf(ps.map((p) => p.outputThroughput))),
         String(ps.filter((p) => p.stoppedEarly).length),
     ]), ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
 }

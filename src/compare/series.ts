@@ -4,7 +4,7 @@ import { mixSeed } from '../load/random.ts';
 import type { ChangePoint, EngineComparison, HistoryPoint, RunResult } from '../types.ts';
 import { SUITE, type EnginePlan } from './cells.ts';
 import { strongestChangePoint } from './changepoint.ts';
-import { adjustPValues, trimmedMean, type Correction } from './stats.ts';
+import { adjustPValues, median, trimmedMean, type Correction } from './stats.ts';
 
 // A metric's history over runs: the series the report charts, and the change points a scheduled
 // run looks for in it.
@@ -89,12 +89,6 @@ function netOfRunEffect(suite: readonly Series[]): Series[] {
     });
     return { engine: s.engine, scenario: s.scenario, metric: s.metric, runs, net: true };
   });
-}
-
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**

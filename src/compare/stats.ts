@@ -218,6 +218,14 @@ export function mean(xs: readonly number[]): number {
   return s / xs.length;
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new RangeError('median of an empty sample');
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** Sample variance (n − 1 denominator). */
 export function variance(xs: readonly number[]): number {
   if (xs.length < 2) throw new RangeError(`variance needs at least 2 values, got ${xs.length}`);

@@ -1,3 +1,4 @@
+import { median } from '../compare/stats.ts';
 import { capacityReading } from '../capacity.ts';
 import { loadUnit } from '../metrics/catalog.ts';
 import type { CapacityProbe, CapacityResult, RunResult, Scenario } from '../types.ts';
@@ -70,11 +71,10 @@ function ratioText(found: readonly Found[]): string | null {
 
 const ms = (x: number | null): string => (x === null ? '—' : formatNumber(x));
 
-const median = (xs: readonly (number | null)[]): number | null => {
-  const v = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+/** The median of the figures the probes have (null where none has one). */
+const medianOf = (xs: readonly (number | null)[]): number | null => {
+  const v = xs.filter((x): x is number => x !== null);
+  return v.length === 0 ? null : median(v);
 };
 
 /** The curve: one row per load probed (the repetitions' probes at that load together, medians of their figures). */
@@ -87,11 +87,11 @@ function curveTable(probes: readonly CapacityProbe[], unit: string): string {
     rows.map(([load, ps]) => [
       formatNumber(load),
       `${ps.filter((p) => p.passed).length} of ${ps.length}`,
-      `${formatNumber(median(ps.map((p) => p.attainment * 100)))}%`,
-      ms(median(ps.map((p) => p.ttftP95Ms))),
-      ms(median(ps.map((p) => p.tpotP95Ms))),
-      ms(median(ps.map((p) => p.e2elP95Ms))),
-      formatNumber(median(ps.map((p) => p.outputThroughput))),
+      `${formatNumber(medianOf(ps.map((p) => p.attainment * 100)))}%`,
+      ms(medianOf(ps.map((p) => p.ttftP95Ms))),
+      ms(medianOf(ps.map((p) => p.tpotP95Ms))),
+      ms(medianOf(ps.map((p) => p.e2elP95Ms))),
+      formatNumber(medianOf(ps.map((p) => p.outputThroughput))),
       String(ps.filter((p) => p.stoppedEarly).length),
     ]),
     ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
