@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { recordRun, type BaselineDoc } from '../src/baseline/history.ts';
+import { DEFAULT_KEEP, recordRun, type BaselineDoc } from '../src/baseline/history.ts';
 import { readInputs } from '../src/config/inputs.ts';
 import { renderSite } from '../src/dashboard/command.ts';
 import { appendGate, gateRecord, type GatesDoc } from '../src/dashboard/gates.ts';
@@ -37,7 +37,7 @@ const runs = folders
 let baseline: BaselineDoc | null = null;
 let gates: GatesDoc | null = null;
 for (const { folder, run } of runs) {
-  baseline = recordRun(baseline, run, 1000);
+  baseline = recordRun(baseline, run, DEFAULT_KEEP);
   const comparisonFile = join(folder, 'comparison.json');
   if (folder.includes('gate-') && existsSync(comparisonFile)) {
     gates = appendGate(gates, gateRecord(run, JSON.parse(readFileSync(comparisonFile, 'utf8')) as Comparison, { pr: null, reportUrl: null }));

@@ -11,8 +11,11 @@ import { describeFailures, excessFailures } from '../metrics/failures.ts';
 // read (a silently reset baseline would let every regression through as "no baseline").
 
 export const BASELINE_SCHEMA = 'llm-perf-gate/baseline@1';
-/** Runs kept per key when a caller names no number (tests); the action's default is the input `history-keep`. */
-export const DEFAULT_KEEP = 10;
+/**
+ * Runs kept per key: the default of the `history-keep` input (config/inputs.ts takes it from here)
+ * and of recordRun, so a caller that names no number keeps what the action keeps, never fewer.
+ */
+export const DEFAULT_KEEP = 1000;
 
 export interface BaselineScenario {
   /** Per-repetition values by metric name, in repetition order. */

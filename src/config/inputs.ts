@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { metricDef, metricNames } from '../metrics/catalog.ts';
+import { DEFAULT_KEEP } from '../baseline/history.ts';
 import { checkCommandTemplate } from '../engines/custom.ts';
 import { checkBaseUrl } from '../engines/openai.ts';
 import { adapterFor, adapters } from '../engines/registry.ts';
@@ -105,7 +106,7 @@ export const INPUT_DEFAULTS = Object.freeze({
   shard: '1/1',
   'results-dir': '.perf/out',
   history: '60',
-  'history-keep': '1000',
+  'history-keep': String(DEFAULT_KEEP),
   confidence: '0.99',
   'warmup-repetitions': '1',
   'warm-start': 'false',

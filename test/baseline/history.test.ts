@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASELINE_SCHEMA, baselineKey, parseBaselineDoc, recordRun, removedBy, serializeBaselineDoc, type BaselineDoc } from '../../src/baseline/history.ts';
+import { BASELINE_SCHEMA, baselineKey, DEFAULT_KEEP, parseBaselineDoc, recordRun, removedBy, serializeBaselineDoc, type BaselineDoc } from '../../src/baseline/history.ts';
 import { METRICS } from '../../src/metrics/catalog.ts';
 import { makeRun, NOMINAL } from '../helpers/make-run.ts';
+import { INPUT_DEFAULTS } from '../../src/config/inputs.ts';
 
 const run = (i: number, engines = ['sim-vllm', 'sim-hf']) =>
   makeRun({ engines, createdAt: `2026-05-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`, sha: String(i % 10).repeat(40), values: (c) => NOMINAL[c.metric] * (1 + 0.01 * c.rep + 0.001 * i) });
@@ -21,6 +22,13 @@ test('recordRun keeps per key the per-repetition values and pooled values of eve
   const tpot = vllm.scenarios.chat.values.tpot_p50;
   assert.deepEqual(tpot, [20, 20 * 1.01, 20 * 1.02]);
   assert.ok(Math.abs(vllm.scenarios.chat.pooled.tpot_p50 - 20 * 1.01) < 1e-9);
+});
+
+test('a caller that names no number keeps what the history-keep input keeps: one default, not a smaller one', () => {
+  assert.equal(INPUT_DEFAULTS['history-keep'], String(DEFAULT_KEEP));
+  let doc: BaselineDoc | null = null;
+  for (let i = 0; i < 12; i++) doc = recordRun(doc, makeRun({ createdAt: new Date(Date.UTC(2026, 4, 1, i)).toISOString(), sha: String(i % 10).repeat(40) }));
+  assert.equal(doc!.entries.length, 12, 'twelve runs of one key, none trimmed');
 });
 
 test('the key separates model, scenario set and GPU, and ignores the software fingerprint', () => {

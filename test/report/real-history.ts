@@ -21,7 +21,7 @@ function config(mode: string) {
 
 export function realHistory(): BaselineDoc {
   let doc: BaselineDoc | null = null;
-  for (const n of [1, 2, 3] as const) doc = recordRun(doc, realRun(n), config('baseline').history);
+  for (const n of [1, 2, 3] as const) doc = recordRun(doc, realRun(n), config('baseline').historyKeep);
   return doc!;
 }
 
