@@ -54,9 +54,15 @@ const RECORDING_MODES = new Set(['baseline', 'schedule']);
 
 /**
  * The run against the history read before it, at the confidence of a look where the run was
- * measured sequentially (so `compare` of its results.json judges it as the job did).
+ * measured sequentially (so `compare` of its results.json judges it as the job did, and its
+ * report advises the inputs of the sequential design).
  */
 export function judge(run: RunResult, opts: EvaluateOptions, confidence = run.sequential?.lookConfidence ?? opts.config.confidence): Comparison {
+  const comparison = compareRun(run, opts, confidence);
+  return run.sequential ? { ...comparison, sequential: run.sequential } : comparison;
+}
+
+function compareRun(run: RunResult, opts: EvaluateOptions, confidence: number): Comparison {
   const { config } = opts;
   return compare(opts.history?.entries ?? [], run, {
     mode: config.mode,

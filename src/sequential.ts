@@ -1,7 +1,7 @@
 import type { ActionConfig } from './config/inputs.ts';
 import { poolRepetitions } from './metrics/pool.ts';
-import { metricDef } from './metrics/catalog.ts';
-import type { Comparison, MetricComparison, RunResult, SequentialRecord, SequentialStop } from './types.ts';
+import { worthARun } from './compare/gate.ts';
+import type { Comparison, RunResult, SequentialRecord, SequentialStop } from './types.ts';
 
 // The group-sequential design of a gate job (inputs `max-runs`, `time-budget`): the job's first
 // `runs` are compared; while cells are undecided and the budget allows, one more run (an engine
@@ -67,12 +67,6 @@ export function lookConfidence(confidence: number, look: number, looks: number):
   return 1 - ((1 - confidence) * weight) / total;
 }
 
-/** Whether the cell's estimate lies past its tolerance on the bad side (where settling it means a regression). */
-function pastTolerance(m: MetricComparison): boolean {
-  if (m.ratio === null) return false;
-  return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
-}
-
 /**
  * Why more runs (up to maxRuns in all) would not change the verdict, or null while they could.
  * `look` is the comparison at this look's confidence; `atFinal` the same runs judged at the last
@@ -92,7 +86,7 @@ export function settledBy(look: Comparison, atFinal: () => Comparison, plan: Pic
   const final = atFinal().engines.flatMap((e) => e.metrics);
   if (final.some((m) => m.verdict === 'regression')) return null;
   const open = final.filter((m) => m.verdict === 'inconclusive');
-  const worth = plan.failOn === 'inconclusive' ? open : open.filter(pastTolerance);
+  const worth = open.filter((m) => worthARun(m, plan.failOn));
   return worth.some((m) => m.runsToSettle !== null && m.runsToSettle <= plan.maxRuns) ? null : 'futile';
 }
 
@@ -134,7 +128,17 @@ export async function runSequential(plan: SequentialPlan, steps: SequentialSteps
     confidence = lookConfidence(plan.confidence, look, looks);
     comparison = steps.judge(run, confidence);
   }
-  const record: SequentialRecord = { runs, looks: look, plannedLooks: looks, lookConfidence: confidence, stopped };
+  const record: SequentialRecord = {
+    runs,
+    looks: look,
+    plannedLooks: looks,
+    lookConfidence: confidence,
+    stopped,
+    maxRuns: plan.maxRuns,
+    budgetS: plan.budgetS,
+    measuredS: steps.now() - started,
+    failOn: plan.failOn,
+  };
   return { run: { ...run, runs, sequential: record }, comparison: { ...comparison, sequential: record } };
 }
 

@@ -393,6 +393,14 @@ export interface SequentialRecord {
   /** The confidence the last look made tested at: its share of 1 − confidence (src/sequential.ts, lookConfidence). */
   readonly lookConfidence: number;
   readonly stopped: SequentialStop;
+  /** The most runs the plan allowed (max(runs, max-runs)); absent in results of earlier versions. */
+  readonly maxRuns?: number;
+  /** The time budget in seconds (input `time-budget`), null where there was none; absent in results of earlier versions. */
+  readonly budgetS?: number | null;
+  /** Seconds spent measuring, from the first run's prompts to the last run's end (what the budget counts); absent in results of earlier versions. */
+  readonly measuredS?: number;
+  /** The fail-on policy, which decides the cells worth a run (compare/gate.ts, worthARun); absent in results of earlier versions. */
+  readonly failOn?: 'regression' | 'inconclusive' | 'never';
 }
 
 // ---------- prompts ----------

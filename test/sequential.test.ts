@@ -91,6 +91,9 @@ test('sequential: on by default in pr mode (max-runs 16: 15 planned looks), the 
   assert.equal(r.code, 3, r.output);
   const s = read<Comparison>('default', 'comparison.json').sequential!;
   assert.deepEqual({ plannedLooks: s.plannedLooks, stopped: s.stopped, looks: s.looks }, { plannedLooks: 15, stopped: 'regression', looks: s.runs - 1 });
+  // An hour of measuring by default in pr mode: a pull request cannot hold the runner for hours.
+  assert.deepEqual({ maxRuns: s.maxRuns, budgetS: s.budgetS }, { maxRuns: 16, budgetS: 3600 });
+  assert.match(r.output, /^plan: .*up to 16 runs while cells are undecided within 3600 s/m);
   // A quarter of 0.01 at the first look, a quarter over the 13 between, half at the last.
   const share = s.looks === 1 ? 1 / 4 : s.looks === 15 ? 1 / 2 : 1 / 52;
   assert.ok(Math.abs(s.lookConfidence - (1 - 0.01 * share)) < 1e-12, `${s.lookConfidence} at look ${s.looks}`);
@@ -103,8 +106,15 @@ test('sequential: on by default in pr mode (max-runs 16: 15 planned looks), the 
 test('sequential: a time budget one more run would exceed stops the job after its first look', async () => {
   const r = await cli('budget', ['--runs', '1', '--max-runs', '6', '--time-budget', '1s', ...slower]);
   const s = read<Comparison>('budget', 'comparison.json').sequential!;
-  assert.deepEqual({ runs: s.runs, looks: s.looks, stopped: s.stopped }, { runs: 1, looks: 1, stopped: 'budget' });
-  assert.match(readFileSync(join(dir, 'budget', 'report.md'), 'utf8'), /stopped because one more run would exceed the time budget/);
+  assert.deepEqual({ runs: s.runs, looks: s.looks, stopped: s.stopped, budgetS: s.budgetS, maxRuns: s.maxRuns }, { runs: 1, looks: 1, stopped: 'budget', budgetS: 1, maxRuns: 6 });
+  assert.ok(s.measuredS! > 0, `measured ${s.measuredS} s`);
+  // The report and the terminal say the budget stopped it, the budget and the runs taken.
+  const said = /stopped because one more run would exceed the time budget of 1 s: 1 run took \d+ s \(≈ \d+ s each\), one more would end at ≈ \d+ s, short of max-runs 6 and its last look\./;
+  assert.match(readFileSync(join(dir, 'budget', 'report.md'), 'utf8'), said);
+  assert.match(r.output, said);
+  // What would settle the open cells is a longer budget, sized at the job's run time, not more --runs.
+  assert.match(r.output, /runs per job \(--time-budget \d+s\) would settle/);
+  assert.doesNotMatch(r.output, /--runs \d/);
   // Undecided at the look: inconclusive, which fail-on regression passes.
   assert.equal(r.code, 0, r.output);
 });

@@ -21,6 +21,18 @@ import type { ChangePoint, EngineComparison, GateDecision, MetricComparison, Mod
 
 export type FailOn = 'regression' | 'inconclusive' | 'never';
 
+/**
+ * Whether more runs could change what the gate does with an inconclusive cell: under fail-on
+ * inconclusive every one fails the gate until settled; otherwise an inconclusive cell passes, so
+ * only one whose estimate lies past its tolerance on the bad side (which more runs could turn
+ * into a regression) is worth one. The sequential design adds runs for these alone.
+ */
+export function worthARun(m: MetricComparison, failOn: FailOn): boolean {
+  if (failOn === 'inconclusive') return true;
+  if (m.ratio === null) return false;
+  return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
+}
+
 export interface GatePolicy {
   readonly mode: Mode;
   readonly failOn: FailOn;

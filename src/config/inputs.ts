@@ -74,7 +74,11 @@ export interface ActionConfig {
    * the job measures `runs` and compares once). Empty input: PR_MAX_RUNS in pr mode, else off.
    */
   readonly maxRuns: number;
-  /** Seconds the sequential design may spend measuring (a run is added only if it fits); null: max-runs alone bounds it. */
+  /**
+   * Seconds the sequential design may spend measuring (a run is added only if it fits); null:
+   * max-runs alone bounds it (input `none`, and the default outside pr mode). Empty input in pr
+   * mode with the design on: PR_TIME_BUDGET_S.
+   */
   readonly timeBudgetS: number | null;
   /** Share of failed, cut-off or empty requests above which an engine × scenario is an error. */
   readonly maxFailureRate: number;
@@ -122,6 +126,17 @@ export const INPUT_DEFAULTS = Object.freeze({
  */
 export const PR_MAX_RUNS = 16;
 
+/**
+ * time-budget where the input is empty and the sequential design is on in pr mode: one hour of
+ * measuring, so a pull request cannot hold a runner for hours. 16 vLLM runs (≈ 158 s each on an
+ * H200) fit in it; a transformers job (≈ 7.5 min per run) gets 7 or 8, and one of vLLM and
+ * transformers (≈ 10 min per run) 5, so it stops before the last look, which holds half the α.
+ */
+export const PR_TIME_BUDGET_S = 3600;
+
+/** The time-budget input's word for "no limit but max-runs". */
+const NO_BUDGET = 'none';
+
 /** The scenario file used when the `scenarios` input is empty. */
 export function defaultScenarioFile(): string {
   return join(packageRoot(), 'scenarios', 'default.yml');
@@ -165,11 +180,16 @@ function seconds(input: string, raw: string): number {
   return n;
 }
 
-/** A duration: seconds, or with a unit (900, 900s, 15m, 1.5h). */
-function duration(input: string, raw: string): number {
+/**
+ * The time-budget input: a duration in seconds or with a unit (900, 900s, 15m, 1.5h), `none` (null:
+ * no limit but max-runs), or undefined where it is empty (the default depends on mode and max-runs).
+ */
+function timeBudget(raw: string): number | null | undefined {
+  if (raw === '') return undefined;
+  if (raw === NO_BUDGET) return null;
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(raw);
   const n = m ? Number(m[1]) * { s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 's' | 'm' | 'h'] : NaN;
-  if (!(n > 0 && n <= 86_400)) fail(input, 'a duration above 0 and at most 24 h, in seconds or with a unit (e.g. 900, 15m, 1h)', raw);
+  if (!(n > 0 && n <= 86_400)) fail('time-budget', `a duration above 0 and at most 24 h, in seconds or with a unit (e.g. 900, 15m, 1h), or ${NO_BUDGET} for no limit but max-runs`, raw);
   return n;
 }
 
@@ -332,6 +352,9 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
     return nonEmpty('model', raw, 'a model id or path on one line');
   });
   const mode = read('mode', (raw) => choice('mode', raw, MODES), d.mode);
+  const runs = read('runs', (raw) => integer('runs', raw, 1, 100), d.runs);
+  const maxRuns = read('max-runs', (raw) => (raw === '' ? (mode === 'pr' ? PR_MAX_RUNS : 0) : integer('max-runs', raw, 0, 100)));
+  const budget = read('time-budget', timeBudget);
   const config: ActionConfig = {
     engines,
     model,
@@ -367,9 +390,10 @@ export function readInputs(getInput: (name: string) => string, naming: InputNami
     confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
     warmupRepetitions: read('warmup-repetitions', (raw) => integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
     warmStart: read('warm-start', (raw) => boolean('warm-start', raw), d['warm-start']),
-    runs: read('runs', (raw) => integer('runs', raw, 1, 100), d.runs),
-    maxRuns: read('max-runs', (raw) => (raw === '' ? (mode === 'pr' ? PR_MAX_RUNS : 0) : integer('max-runs', raw, 0, 100))),
-    timeBudgetS: read('time-budget', (raw) => (raw === '' ? null : duration('time-budget', raw))),
+    runs,
+    maxRuns,
+    // Empty: an hour where the design is on in pr mode; no limit in the other modes, whose jobs add no runs unless max-runs is given.
+    timeBudgetS: budget !== undefined ? budget : mode === 'pr' && maxRuns > runs ? PR_TIME_BUDGET_S : null,
     maxFailureRate: read('max-failure-rate', (raw) => share('max-failure-rate', raw), d['max-failure-rate']),
     baseUrl: read('base-url', (raw) => (raw === '' ? null : inputCheck('base-url', () => checkBaseUrl(raw)))),
     apiKey: read('api-key', (raw) => raw),

@@ -1,10 +1,11 @@
 import { ALL_METRICS } from '../metrics/catalog.ts';
-import type { Comparison, InconclusiveReason } from '../types.ts';
+import type { Comparison, InconclusiveReason, SequentialRecord } from '../types.ts';
 import { details, join, table, type Align } from './blocks.ts';
 import { codeCell, escapeCell, escapeHtml, escapeInline } from './escape.ts';
 import { centreText, changeWithContrast, formatChange, formatInterval, formatNumber, formatP, MISSING, shortSha } from './format.ts';
 import { metricHeading, metricLabel } from './metric-label.ts';
 import type { InputName } from './gist.ts';
+import { adviceInputs, pursued, runsAdvice } from './settle.ts';
 import { tooWideToInform, type Reading, type ReadComparison } from './reading.ts';
 
 // The comparison with the baseline: what changed, how sure we are, and what the gate did with it.
@@ -60,10 +61,12 @@ function changeCell(r: ReadComparison): string {
 }
 
 /** The reading, and for an inconclusive cell why and what would settle it, from the verdict. */
-function readingCell({ m, reading }: ReadComparison, input: InputName): string {
+function readingCell({ m, reading }: ReadComparison, input: InputName, seq: SequentialRecord | undefined): string {
   if (reading.kind !== 'inconclusive') return LABEL[reading.kind];
   const why = reading.why === null ? 'inconclusive' : reading.why === 'straddles-tolerance' ? 'straddles the tolerance' : WHY[reading.why];
-  return m.runsToSettle !== null ? `🟡 ${why}; ${input('runs', m.runsToSettle)} settles it` : `🟡 ${why}`;
+  if (m.runsToSettle === null) return `🟡 ${why}`;
+  const inputs = adviceInputs(runsAdvice(m.runsToSettle, pursued(m, seq), seq), input);
+  return `🟡 ${why}; ${inputs ?? `${m.runsToSettle} runs per job`} settles it`;
 }
 
 /** The full table, for regressions: the evidence a reviewer checks before acting. */
@@ -82,7 +85,8 @@ function regressionTable(rows: readonly ReadComparison[], confidence: number, wi
 }
 
 /** A compact table for everything else: what changed, how sure, and why it did not decide. */
-function otherTable(rows: readonly ReadComparison[], confidence: number, withEngine: boolean, input: InputName): string {
+function otherTable(rows: readonly ReadComparison[], comparison: Comparison, withEngine: boolean, input: InputName): string {
+  const { confidence } = comparison;
   const header = ['Scenario', 'Metric', 'Baseline → current', `Change [${formatNumber(confidence * 100)}% CI]`, 'Tolerance', 'Reading'];
   const body = rows.map((r) => [
     escapeCell(r.m.scenario),
@@ -90,7 +94,7 @@ function otherTable(rows: readonly ReadComparison[], confidence: number, withEng
     `${centreText(r.m.baseline, r.m.censored?.baseline)} → ${centreText(r.m.current, r.m.censored?.current)}`,
     changeCell(r),
     `±${formatNumber(r.m.tolerance * 100)}%`,
-    readingCell(r, input),
+    readingCell(r, input, comparison.sequential),
   ]);
   return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'l']);
 }
@@ -219,11 +223,11 @@ export function renderOtherComparisons(
     `over all ${all.length} comparisons and each scenario's contrast with the other scenarios. A regression needs significance and a change beyond the tolerance ` +
     `(or, for a scenario, a significant contrast beyond the tolerance while its own change is beyond it too). Within tolerance: a real change smaller than the tolerance. ` +
     `Too noisy to tell: an interval wider than the tolerance band. Too few runs: the stored runs and this job's runs cannot bound the run-to-run noise yet. ` +
-    `A \`runs\` setting that settles a cell: the runs per job after which it would be decided if its estimate and noise stayed as measured.`;
+    `A setting that settles a cell (\`runs\`; in a sequential job \`max-runs\`, or \`time-budget\` where the budget stopped it): the runs per job after which it would be decided if its estimate and noise stayed as measured.`;
   return details(
     escapeHtml(`${rows.length} other comparisons: ${otherCounts(rows)}`),
     join(
-      listed.length ? otherTable(listed, comparison.confidence, withEngine, input) : null,
+      listed.length ? otherTable(listed, comparison, withEngine, input) : null,
       unchangedList(
         rows.filter((r) => r.reading.kind === 'no-change'),
         withEngine,

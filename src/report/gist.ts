@@ -1,9 +1,10 @@
-import type { Comparison, EngineComparison, MetricComparison, NoiseSplit, RunResult } from '../types.ts';
+import type { Comparison, EngineComparison, MetricComparison, NoiseSplit, RunResult, SequentialRecord } from '../types.ts';
 import { MIN_RUN_DF } from '../compare/estimation.ts';
 import { capacityFigures, changeWithContrast, formatNumber } from './format.ts';
 import { metricLabel } from './metric-label.ts';
 import { tooWideToInform, type ReadComparison } from './reading.ts';
 import { notShown, releaseClause } from './release.ts';
+import { adviceInputs, pursued, runsAdvice } from './settle.ts';
 
 // One sentence per engine that answers what a reviewer asks first: did it regress, by how much,
 // how sure, and what to do next. The same sentences head the markdown report and the terminal
@@ -60,7 +61,7 @@ function moreBaselineRuns(cells: readonly MetricComparison[]): number {
 }
 
 /** How the report names an input: `runs: 4` in a workflow, `--runs 4` on the command line. */
-export type InputName = (name: string, value: number) => string;
+export type InputName = (name: string, value: number | string) => string;
 
 export const cliFlag: InputName = (name, value) => `--${name} ${value}`;
 
@@ -72,16 +73,22 @@ export interface GistOptions {
 }
 
 /**
- * What would settle the inconclusive cells, from the verdicts' own forecasts (runs per job) and
- * reasons (a history too short to bound run-to-run noise); null when none are open.
+ * What would settle the inconclusive cells, from the verdicts' own forecasts (runs per job, bought
+ * by the input settle.ts names as the job ran: `seq`) and reasons (a history too short to bound
+ * run-to-run noise); null when none are open.
  */
-function nextStep(open: readonly MetricComparison[], baselineRuns: number, opts: GistOptions): string | null {
+function nextStep(open: readonly MetricComparison[], baselineRuns: number, seq: SequentialRecord | undefined, opts: GistOptions): string | null {
   if (open.length === 0) return null;
   const steps: string[] = [];
   const byRuns = open.filter((m) => m.runsToSettle !== null);
-  if (byRuns.length > 0) {
-    const runs = median(byRuns.map((m) => m.runsToSettle!));
-    steps.push(`${runs} runs per job (${opts.input('runs', runs)}) would settle ${cellsOf(byRuns.filter((m) => m.runsToSettle! <= runs))}`);
+  // Cells a sequential job spends runs on and cells it does not are settled by different inputs: a step each.
+  for (const spent of [true, false]) {
+    const group = byRuns.filter((m) => pursued(m, seq) === spent);
+    if (group.length === 0) continue;
+    const runs = median(group.map((m) => m.runsToSettle!));
+    const advice = runsAdvice(runs, spent, seq);
+    const inputs = adviceInputs(advice, opts.input);
+    steps.push(`${runs} runs per job${inputs ? ` (${inputs})` : ''} would settle ${cellsOf(group.filter((m) => m.runsToSettle! <= runs))}${advice.note ? ` (${advice.note})` : ''}`);
   }
   const rest = open.filter((m) => m.runsToSettle === null);
   const short = rest.filter((m) => m.why === 'too-few-runs');
@@ -156,7 +163,7 @@ function engineSentence(e: EngineComparison, read: readonly ReadComparison[], co
     improvements.length ? plural(improvements.length, 'improvement') : null,
     comparison.mode === 'release' ? releaseClause(e) : null,
     `history of ${plural(e.baselineRuns, 'run')}`,
-    nextStep(of('inconclusive'), e.baselineRuns, opts),
+    nextStep(of('inconclusive'), e.baselineRuns, comparison.sequential, opts),
   ];
   if (!comparison.gate.passed && comparison.mode !== 'release' && comparison.gate.verdict === 'inconclusive' && read.some((r) => r.reading.kind === 'inconclusive')) {
     parts.push('the gate fails on inconclusive results');

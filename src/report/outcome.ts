@@ -1,11 +1,12 @@
 import { cancelledBeforeEngines, CANCELLED_GIST } from './cancelled.ts';
 import { driftFailures, type FailOn } from '../compare/gate.ts';
 import type { MissingBaselinePolicy } from '../config/inputs.ts';
-import type { Comparison, MetricComparison, Mode, RunResult } from '../types.ts';
+import type { Comparison, MetricComparison, Mode, RunResult, SequentialRecord } from '../types.ts';
 import { passesText } from './format.ts';
 import { gateGist } from './gist.ts';
 import { readAll } from './reading.ts';
 import { notShown } from './release.ts';
+import { knobWords } from './settle.ts';
 
 // The gate's outcome in one vocabulary. Everything that tells a reader how the gate went — the
 // report's title (the PR comment and the job summary), the terminal's first line, the `verdict`
@@ -78,13 +79,13 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 /** The gate's modes that record rather than gate: a missing baseline there is where the history starts. */
 const RECORDING: ReadonlySet<Mode> = new Set(['baseline', 'schedule']);
 
-/** "more runs per job and more baseline runs": what the verdicts say would settle the open cells. */
-export function settleHint(open: readonly MetricComparison[]): string | null {
+/**
+ * "more runs per job and more baseline runs": what the verdicts say would settle the open cells,
+ * more runs named by the input that buys them as the job ran (`seq`, settle.ts).
+ */
+export function settleHint(open: readonly MetricComparison[], seq?: SequentialRecord): string | null {
   if (open.length === 0) return null;
-  const steps = [
-    open.some((m) => m.runsToSettle !== null) ? 'more runs per job' : null,
-    open.some((m) => m.runsToSettle === null && m.why === 'too-few-runs') ? 'more baseline runs' : null,
-  ].filter((s) => s !== null);
+  const steps = [...knobWords(open, seq), open.some((m) => m.runsToSettle === null && m.why === 'too-few-runs') ? 'more baseline runs' : null].filter((s) => s !== null);
   const noisy = open.some((m) => m.runsToSettle === null && m.why !== 'too-few-runs');
   if (steps.length === 0) return 'too noisy to settle at their tolerance with this history';
   return `${steps.join(' and ')} would settle ${open.length === 1 ? 'it' : 'them'}${noisy ? ' (some are too noisy at their tolerance)' : ''}`;
@@ -159,7 +160,7 @@ export function gateOutcome(input: OutcomeInput): GateOutcome {
             ? 'missing-baseline'
             : 'no-baseline'
           : 'passed');
-  const settle = outcome === 'inconclusive' ? settleHint(open) : null;
+  const settle = outcome === 'inconclusive' ? settleHint(open, comparison.sequential) : null;
   const notFailing = failed || outcome === 'passed' ? null : notFailingWhy(comparison, failOn, outcome, required, policy, missing);
   const tail = notFailing ? ` (not failing: ${notFailing})` : '';
   // A pass reads as its gate's verdict, improvement or no-change (a proven release: no-change).

@@ -3,6 +3,7 @@ import { formatNumber } from './format.ts';
 import { changeText, cliFlag, engineSentences, noiseLine } from './gist.ts';
 import { gateOutcome, missingBaselineText, outcomeTitle, type GateOutcome } from './outcome.ts';
 import { readAll } from './reading.ts';
+import { sequentialLine } from './sequential.ts';
 
 // The verdict for a terminal: the report's first screen in plain text (display names, no markdown
 // escapes), then each missing result and regression on a line of its own.
@@ -21,6 +22,7 @@ export function terminalSummary(run: RunResult, comparison: Comparison, historyW
     const noise = noiseLine(e);
     if (noise) lines.push(`    ${noise}`);
   });
+  if (run.sequential) lines.push(`  ${sequentialLine(run.sequential)}`);
   const said = new Set<string>();
   for (const { m, reading } of [...readings.values()].flat()) {
     if (reading.kind === 'regression') lines.push(`  regression: ${m.engine} · ${changeText(m, plain)} (tolerance ±${formatNumber(m.tolerance * 100)}%)`);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { defaultScenarioFile, INPUT_DEFAULTS, parseTolerances, readInputs, splitArgs } from '../../src/config/inputs.ts';
+import { defaultScenarioFile, INPUT_DEFAULTS, parseTolerances, PR_TIME_BUDGET_S, readInputs, splitArgs } from '../../src/config/inputs.ts';
 import { packageRoot } from '../../src/paths.ts';
 
 /** getInput as @actions/core has it: '' for an input that is not set. */
@@ -59,7 +59,7 @@ test('defaults give a complete, frozen config', () => {
       warmStart: false,
       runs: 2,
       maxRuns: 16,
-      timeBudgetS: null,
+      timeBudgetS: 3600,
       maxFailureRate: 0,
       baseUrl: null,
       apiKey: '',
@@ -137,6 +137,23 @@ test('every input is parsed into its typed value', () => {
   assert.equal(readInputs(inputs({ engines: 'sim', 'max-runs': '4', 'time-budget': '90' })).timeBudgetS, 90);
 });
 
+test('time-budget: an hour by default where the sequential design is on in pr mode, none elsewhere; none or a duration overrides it', () => {
+  const budget = (values: Record<string, string>): number | null => readInputs(inputs({ engines: 'sim', ...values })).timeBudgetS;
+  assert.equal(PR_TIME_BUDGET_S, 3600);
+  assert.equal(budget({}), 3600, 'pr mode, max-runs empty (16): the design is on');
+  assert.equal(budget({ 'max-runs': '8' }), 3600);
+  assert.equal(budget({ 'max-runs': '0' }), null, 'design off: nothing to bound');
+  assert.equal(budget({ runs: '16' }), null, 'max-runs 16 not above runs 16: off');
+  for (const mode of ['schedule', 'release', 'baseline']) {
+    assert.equal(budget({ mode }), null, mode);
+    assert.equal(budget({ mode, 'max-runs': '6' }), null, `${mode} with max-runs: no default budget`);
+  }
+  assert.equal(budget({ 'time-budget': 'none' }), null, 'none: max-runs alone bounds the job');
+  assert.equal(budget({ 'time-budget': 'none', 'max-runs': '0' }), null, 'none needs no max-runs');
+  assert.equal(budget({ 'time-budget': '2h' }), 7200);
+  assert.equal(budget({ mode: 'schedule', 'max-runs': '6', 'time-budget': '30m' }), 1800);
+});
+
 test('simulated engines need no model; real ones do', () => {
   assert.equal(readInputs(inputs({ engines: 'sim' })).model, null);
   assert.match(problem({ engines: 'sim,vllm', model: '' }), /input "model": required for vllm: give a Hugging Face model id or a local path/);
@@ -193,8 +210,10 @@ test('each bad input is named with what it accepts', () => {
     [{ 'results-dir': 'a\rb' }, /input "results-dir": expected a directory path/],
     [{ history: '0' }, /input "history": expected a whole number from 1 to 1000/],
     [{ 'max-runs': '101' }, /input "max-runs": expected a whole number from 0 to 100, got "101"/],
-    [{ 'max-runs': '6', 'time-budget': '15 minutes' }, /input "time-budget": expected a duration above 0 and at most 24 h, in seconds or with a unit \(e.g. 900, 15m, 1h\), got "15 minutes"/],
-    [{ 'max-runs': '6', 'time-budget': '0s' }, /input "time-budget": expected a duration above 0/],
+    [{ 'max-runs': '6', 'time-budget': '15 minutes' }, /input "time-budget": expected a duration above 0 and at most 24 h, in seconds or with a unit \(e.g. 900, 15m, 1h\), or none for no limit but max-runs, got "15 minutes"/],
+    [{ 'max-runs': '6', 'time-budget': '0s' }, /input "time-budget": expected a duration above 0 .*or none for no limit but max-runs, got "0s"/],
+    [{ 'time-budget': '0' }, /input "time-budget": expected a duration above 0 .*or none for no limit but max-runs, got "0"/],
+    [{ 'time-budget': 'None' }, /input "time-budget": expected a duration .*or none for no limit/],
     [{ 'max-runs': '0', 'time-budget': '15m' }, /input "time-budget": needs "max-runs" above "runs" \(2\), the most runs the budget may buy, got max-runs 0/],
   ];
   for (const [values, expected] of cases) assert.match(problem(values), expected, JSON.stringify(values));
