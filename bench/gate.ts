@@ -29,6 +29,10 @@
 // false-alarms and tails sections run it too (their false alarms and mean runs are the defaults');
 // the pr section's jobs are the fixed design (2 runs, one look at the whole confidence). False
 // alarm, power and runs taken as above, per sequential job, with why the changed jobs stopped.
+// The jobs are vLLM's and run without a time budget: the default one (PR_TIME_BUDGET_S, an hour
+// in pr mode) does not bind at 158 s per run (16 runs ≈ 42 min), so the figures are the default
+// design's for vLLM; a job with transformers (≈ 7.5 min per run) is stopped by it after 7 or 8
+// runs, before the last look, and is not what they measure.
 //
 // Cost: vLLM's measured costs on an H200 (session 4: an engine start ≈ 62 s, a measured pass of the
 // default scenarios ≈ 32 s); a run of P repetitions (plus the warm-up pass) costs

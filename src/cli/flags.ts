@@ -21,7 +21,7 @@ export const FLAGS = {
   repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per run' },
   runs: { value: 'N', input: true, help: 'independent engine starts per engine, each with its warm-up and repetitions' },
   'max-runs': { value: 'N', input: true, help: 'sequential design (default: 16 in pr mode, off in the others; 0 or ≤ --runs: off): add runs one at a time while a cell that could end a regression is undecided, up to N in all (each look tests at its share of 1 − confidence: a quarter to the first, half to the last)' },
-  'time-budget': { value: 'DURATION', input: true, help: 'sequential design: add a run only if it fits this measuring time (900, 15m, 1h); needs --max-runs above --runs (none: max-runs alone bounds the job)' },
+  'time-budget': { value: 'DURATION', input: true, help: 'sequential design: add a run only if it fits this measuring time, every engine\'s runs together (900, 15m, 1h; default: 1h in pr mode where the design is on, none in the others); none: --max-runs alone bounds the job; a duration needs --max-runs above --runs' },
   'max-failure-rate': { value: 'R', input: true, help: 'share of failed requests above which an engine × scenario is an error' },
   'warmup-repetitions': { value: 'N', input: true, help: 'unrecorded passes after each engine start' },
   'warm-start': { value: 'true|false', input: true, help: 'start each engine twice before the first run and time both starts' },
