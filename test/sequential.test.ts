@@ -104,17 +104,21 @@ test('sequential: on by default in pr mode (max-runs 16: 15 planned looks), the 
 });
 
 test('sequential: a time budget one more run would exceed stops the job after its first look', async () => {
-  const r = await cli('budget', ['--runs', '1', '--max-runs', '6', '--time-budget', '1s', ...slower]);
+  const r = await cli('budget', ['--runs', '1', '--max-runs', '16', '--time-budget', '1s', ...slower]);
   const s = read<Comparison>('budget', 'comparison.json').sequential!;
-  assert.deepEqual({ runs: s.runs, looks: s.looks, stopped: s.stopped, budgetS: s.budgetS, maxRuns: s.maxRuns }, { runs: 1, looks: 1, stopped: 'budget', budgetS: 1, maxRuns: 6 });
+  assert.deepEqual({ runs: s.runs, looks: s.looks, stopped: s.stopped, budgetS: s.budgetS, maxRuns: s.maxRuns }, { runs: 1, looks: 1, stopped: 'budget', budgetS: 1, maxRuns: 16 }, r.output);
   assert.ok(s.measuredS! > 0, `measured ${s.measuredS} s`);
   // The report and the terminal say the budget stopped it, the budget and the runs taken.
-  const said = /stopped because one more run would exceed the time budget of 1 s: 1 run took \d+ s \(≈ \d+ s each\), one more would end at ≈ \d+ s, short of max-runs 6 and its last look\./;
+  const said = /stopped because one more run would exceed the time budget of 1 s: 1 run took \d+ s \(≈ \d+ s each\), one more would end at ≈ \d+ s, short of max-runs 16 and its last look\./;
   assert.match(readFileSync(join(dir, 'budget', 'report.md'), 'utf8'), said);
   assert.match(r.output, said);
   // What would settle the open cells is a longer budget, sized at the job's run time, not more --runs.
   assert.match(r.output, /runs per job \(--time-budget \d+s\) would settle/);
   assert.doesNotMatch(r.output, /--runs \d/);
+  // Re-judged from its results.json, the job is still the sequential one: the same line and advice.
+  const again = await exec(process.execPath, [join(packageRoot(), 'src', 'cli.ts'), 'compare', '--current', join(dir, 'budget'), '--baseline', join(dir, 'baseline.json'), '--out', join(dir, 'budget-again'), '--allow-fingerprint-mismatch'], { cwd: packageRoot() });
+  assert.match(again.stdout, said);
+  assert.match(again.stdout, /runs per job \(--time-budget \d+s\) would settle/);
   // Undecided at the look: inconclusive, which fail-on regression passes.
   assert.equal(r.code, 0, r.output);
 });
