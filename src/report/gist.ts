@@ -82,11 +82,11 @@ function nextStep(open: readonly MetricComparison[], baselineRuns: number, seq: 
   const steps: string[] = [];
   const byRuns = open.filter((m) => m.runsToSettle !== null);
   // Cells a sequential job spends runs on and cells it does not are settled by different inputs: a step each.
-  for (const spent of [true, false]) {
-    const group = byRuns.filter((m) => pursued(m, seq) === spent);
+  for (const isPursued of [true, false]) {
+    const group = byRuns.filter((m) => pursued(m, seq) === isPursued);
     if (group.length === 0) continue;
     const runs = median(group.map((m) => m.runsToSettle!));
-    const advice = runsAdvice(runs, spent, seq);
+    const advice = runsAdvice(runs, isPursued, seq);
     const inputs = adviceInputs(advice, opts.input);
     steps.push(`${runs} runs per job${inputs ? ` (${inputs})` : ''} would settle ${cellsOf(group.filter((m) => m.runsToSettle! <= runs))}${advice.note ? ` (${advice.note})` : ''}`);
   }
