@@ -13,7 +13,7 @@ const STOPPED: Readonly<Record<SequentialStop, string>> = {
 };
 
 /** "90 s", "42 min", "1 h", "2.5 h": a measuring time as a reader compares it with a budget. */
-export function formatDuration(s: number): string {
+function formatDuration(s: number): string {
   if (s < 120) return `${Math.round(s)} s`;
   if (s % 3600 === 0) return `${s / 3600} h`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
