@@ -28,10 +28,12 @@ export interface RestResponse {
 export const segments = (p: string): string => p.split('/').map(encodeURIComponent).join('/');
 
 export class RepoApi {
+  readonly location: string;
   readonly #opts: Required<RepoApiOptions>;
 
   constructor(opts: RepoApiOptions) {
     this.#opts = { ...opts, retry: opts.retry ?? GITHUB_RETRY };
+    this.location = opts.location;
   }
 
   /** `/repos/owner/repo` + rest. */
@@ -85,7 +87,7 @@ export class RepoApi {
   }
 
   error(what: string, res: RestResponse): Error {
-    return new Error(`${this.#opts.location}: could not ${what}: HTTP ${res.status} ${messageOf(res)}`);
+    return new Error(`${this.location}: could not ${what}: HTTP ${res.status} ${messageOf(res)}`);
   }
 
   async #requestOnce(method: string, path: string, body?: unknown): Promise<RestResponse> {
@@ -103,7 +105,7 @@ export class RepoApi {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new Error(`${this.#opts.location}: ${method} ${path} failed: ${(err as Error).message}`);
+      throw new Error(`${this.location}: ${method} ${path} failed: ${(err as Error).message}`);
     }
     const text = await res.text();
     const headers = res.headers;
