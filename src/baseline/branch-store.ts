@@ -1,6 +1,6 @@
 import { AlreadyRecordedError, type BaselineDoc } from './history.ts';
 import { BASELINE_CODEC, type BaselineStore, type DocCodec } from './store.ts';
-import { answerOf, messageOf, RepoApi, segments } from '../github/repo-api.ts';
+import { answerOf, apiRoot, messageOf, RepoApi, segments } from '../github/repo-api.ts';
 import { GITHUB_RETRY, isRateLimit, retryDelayMs, type RetryPolicy } from '../github/retry.ts';
 
 // The baseline as a file on a branch of the repository itself (default `perf-baselines`), read and
@@ -8,7 +8,7 @@ import { GITHUB_RETRY, isRateLimit, retryDelayMs, type RetryPolicy } from '../gi
 // wrote in between, GitHub answers 409 (or 422 when the file appeared meanwhile), and the update
 // starts again from the fresh document, so concurrent writers all land. The branch is created from
 // the default branch the first time. The same store keeps other documents on a branch (the gate
-// log, the dashboard's files) through their own codec.
+// log) through their own codec.
 
 export interface BranchStoreOptions {
   readonly owner: string;
@@ -30,6 +30,8 @@ export interface BranchStoreOptions {
 
 export const DEFAULT_BASELINE_BRANCH = 'perf-baselines';
 export const DEFAULT_BASELINE_PATH = 'llm-perf-gate/baseline.json';
+/** Defaults of BranchStoreOptions.maxAttempts and retryDelayMs, for every writer to a branch. */
+export const BRANCH_WRITE_DEFAULTS = Object.freeze({ maxAttempts: 5, retryDelayMs: 250 });
 
 interface Loaded<T> {
   readonly doc: T | null;
@@ -57,9 +59,9 @@ export class BranchDocStore<T> {
       token: opts.token,
       branch: opts.branch ?? DEFAULT_BASELINE_BRANCH,
       path: opts.path ?? DEFAULT_BASELINE_PATH,
-      apiUrl: opts.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
-      maxAttempts: opts.maxAttempts ?? 5,
-      retryDelayMs: opts.retryDelayMs ?? 250,
+      apiUrl: apiRoot(opts.apiUrl),
+      maxAttempts: opts.maxAttempts ?? BRANCH_WRITE_DEFAULTS.maxAttempts,
+      retryDelayMs: opts.retryDelayMs ?? BRANCH_WRITE_DEFAULTS.retryDelayMs,
       retry: opts.retry ?? GITHUB_RETRY,
       commitMessage: opts.commitMessage ?? `llm-perf-gate: update ${codec.what}`,
     };

@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BranchDocStore, type BranchStoreOptions } from '../baseline/branch-store.ts';
+import { BRANCH_WRITE_DEFAULTS, BranchDocStore, type BranchStoreOptions } from '../baseline/branch-store.ts';
 import { FileDocStore } from '../baseline/file-store.ts';
 import type { DocCodec } from '../baseline/store.ts';
 import { GitBranch } from '../github/git-commit.ts';
-import { RepoApi } from '../github/repo-api.ts';
+import { apiRoot, RepoApi } from '../github/repo-api.ts';
 import { GITHUB_RETRY } from '../github/retry.ts';
 import { parseGatesDoc, serializeGatesDoc, type GatesDoc } from './gates.ts';
 import { DATA_DIR, isKeyFile, parseKeyFile } from './site.ts';
@@ -77,11 +77,11 @@ function gitBranch(site: SiteBranch): GitBranch {
     owner: site.owner,
     repo: site.repo,
     token: site.token,
-    apiUrl: site.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
+    apiUrl: apiRoot(site.apiUrl),
     retry,
     location: `${site.owner}/${site.repo}@${site.branch}${folder(site.dir) ? `:${folder(site.dir)}` : ''}`,
   });
-  return new GitBranch(api, { branch: site.branch, maxAttempts: site.maxAttempts ?? 5, retryDelayMs: site.retryDelayMs ?? 250, retry });
+  return new GitBranch(api, { branch: site.branch, maxAttempts: site.maxAttempts ?? BRANCH_WRITE_DEFAULTS.maxAttempts, retryDelayMs: site.retryDelayMs ?? BRANCH_WRITE_DEFAULTS.retryDelayMs, retry });
 }
 
 /** The key data published on the branch: the files the published index lists, all from the branch's head commit. */

@@ -24,6 +24,9 @@ export interface RestResponse {
   header(name: string): string | null;
 }
 
+/** The REST API root: the one given, else the runner's GITHUB_API_URL, else github.com's. */
+export const apiRoot = (apiUrl: string | undefined): string => apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
+
 /** A path's segments URL-encoded, its slashes kept. */
 export const segments = (p: string): string => p.split('/').map(encodeURIComponent).join('/');
 
