@@ -1,13 +1,14 @@
 import { AlreadyRecordedError, type BaselineDoc } from './history.ts';
 import { BASELINE_CODEC, type BaselineStore, type DocCodec } from './store.ts';
-import { GITHUB_RETRY, isRateLimit, retryDelayMs, withRetries, type Answer, type RetryPolicy } from '../github/retry.ts';
+import { answerOf, apiRoot, messageOf, RepoApi, segments } from '../github/repo-api.ts';
+import { GITHUB_RETRY, isRateLimit, retryDelayMs, type RetryPolicy } from '../github/retry.ts';
 
 // The baseline as a file on a branch of the repository itself (default `perf-baselines`), read and
 // written through the REST contents API. Every write names the blob it replaces; when another job
 // wrote in between, GitHub answers 409 (or 422 when the file appeared meanwhile), and the update
 // starts again from the fresh document, so concurrent writers all land. The branch is created from
 // the default branch the first time. The same store keeps other documents on a branch (the gate
-// log, the dashboard's files) through their own codec.
+// log) through their own codec.
 
 export interface BranchStoreOptions {
   readonly owner: string;
@@ -29,13 +30,8 @@ export interface BranchStoreOptions {
 
 export const DEFAULT_BASELINE_BRANCH = 'perf-baselines';
 export const DEFAULT_BASELINE_PATH = 'llm-perf-gate/baseline.json';
-
-interface Response {
-  readonly status: number;
-  readonly json: unknown;
-  readonly text: string;
-  header(name: string): string | null;
-}
+/** Defaults of BranchStoreOptions.maxAttempts and retryDelayMs, for every writer to a branch. */
+export const BRANCH_WRITE_DEFAULTS = Object.freeze({ maxAttempts: 5, retryDelayMs: 250 });
 
 interface Loaded<T> {
   readonly doc: T | null;
@@ -46,12 +42,11 @@ interface Loaded<T> {
   readonly branchExists: boolean;
 }
 
-const segments = (p: string): string => p.split('/').map(encodeURIComponent).join('/');
-
 export class BranchDocStore<T> {
   readonly location: string;
   readonly #opts: Required<BranchStoreOptions>;
   readonly #codec: DocCodec<T>;
+  readonly #api: RepoApi;
   /** Whether the branch existed when the document was last read; null before any read. */
   #branchSeen: boolean | null = null;
 
@@ -64,14 +59,15 @@ export class BranchDocStore<T> {
       token: opts.token,
       branch: opts.branch ?? DEFAULT_BASELINE_BRANCH,
       path: opts.path ?? DEFAULT_BASELINE_PATH,
-      apiUrl: opts.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
-      maxAttempts: opts.maxAttempts ?? 5,
-      retryDelayMs: opts.retryDelayMs ?? 250,
+      apiUrl: apiRoot(opts.apiUrl),
+      maxAttempts: opts.maxAttempts ?? BRANCH_WRITE_DEFAULTS.maxAttempts,
+      retryDelayMs: opts.retryDelayMs ?? BRANCH_WRITE_DEFAULTS.retryDelayMs,
       retry: opts.retry ?? GITHUB_RETRY,
       commitMessage: opts.commitMessage ?? `llm-perf-gate: update ${codec.what}`,
     };
     if (!Number.isInteger(this.#opts.maxAttempts) || this.#opts.maxAttempts < 1) throw new Error(`${codec.what} branch store: maxAttempts must be a whole number ≥ 1, got ${this.#opts.maxAttempts}`);
     this.location = `${opts.owner}/${opts.repo}@${this.#opts.branch}:${this.#opts.path}`;
+    this.#api = new RepoApi({ ...this.#opts, location: this.location });
   }
 
   async read(): Promise<T | null> {
@@ -87,9 +83,7 @@ export class BranchDocStore<T> {
   }
 
   async #branchExists(): Promise<boolean> {
-    const ref = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(this.#opts.branch)}`));
-    if (ref.status !== 200 && ref.status !== 404) throw this.#error(`look up branch ${this.#opts.branch}`, ref);
-    return ref.status === 200;
+    return (await this.#api.branchHead(this.#opts.branch)) !== null;
   }
 
   async update(fn: (doc: T | null) => T): Promise<void> {
@@ -101,7 +95,7 @@ export class BranchDocStore<T> {
     let unsure = false;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const current = await this.#load();
-      if (!current.branchExists) await this.#createBranch();
+      if (!current.branchExists) await this.#api.createBranch(branch);
       let next: T;
       try {
         next = fn(current.doc);
@@ -113,7 +107,7 @@ export class BranchDocStore<T> {
       if (text === current.text) return;
       // Never write what could not be read back.
       this.#codec.parse(text, `${this.location} (about to be written)`);
-      const res = await this.#request('PUT', this.#contentsPath(), {
+      const res = await this.#api.request('PUT', this.#contentsPath(), {
         message: commitMessage,
         content: Buffer.from(text, 'utf8').toString('base64'),
         branch,
@@ -123,12 +117,12 @@ export class BranchDocStore<T> {
       // 409: the file changed since it was read; 422: it appeared although it was absent;
       // 404: the branch vanished. Each means: read again and re-apply.
       const busy = res.status >= 500 || isRateLimit(answerOf(res));
-      if (res.status !== 409 && res.status !== 422 && res.status !== 404 && !busy) throw this.#error(`write the ${what}`, res);
+      if (res.status !== 409 && res.status !== 422 && res.status !== 404 && !busy) throw this.#api.error(`write the ${what}`, res);
       unsure ||= busy;
       lastConflict = `HTTP ${res.status} ${messageOf(res)}`;
       if (busy) {
         const wait = retryDelayMs(answerOf(res), attempt, this.#opts.retry);
-        if (wait === null) throw this.#error(`write the ${what} (it may have landed; the next read shows whether)`, res);
+        if (wait === null) throw this.#api.error(`write the ${what} (it may have landed; the next read shows whether)`, res);
         await sleep(wait);
       } else if (attempt < maxAttempts) await sleep(this.#opts.retryDelayMs * attempt * (0.5 + Math.random()));
     }
@@ -136,20 +130,16 @@ export class BranchDocStore<T> {
   }
 
   #contentsPath(): string {
-    return `/repos/${encodeURIComponent(this.#opts.owner)}/${encodeURIComponent(this.#opts.repo)}/contents/${segments(this.#opts.path)}`;
-  }
-
-  #repoPath(rest = ''): string {
-    return `/repos/${encodeURIComponent(this.#opts.owner)}/${encodeURIComponent(this.#opts.repo)}${rest}`;
+    return this.#api.repoPath(`/contents/${segments(this.#opts.path)}`);
   }
 
   async #load(): Promise<Loaded<T>> {
-    const res = await this.#request('GET', `${this.#contentsPath()}?ref=${encodeURIComponent(this.#opts.branch)}`);
+    const res = await this.#api.request('GET', `${this.#contentsPath()}?ref=${encodeURIComponent(this.#opts.branch)}`);
     if (res.status === 404) {
       this.#branchSeen = await this.#branchExists();
       return { doc: null, text: null, sha: null, branchExists: this.#branchSeen };
     }
-    if (res.status !== 200) throw this.#error(`read the ${this.#codec.what}`, res);
+    if (res.status !== 200) throw this.#api.error(`read the ${this.#codec.what}`, res);
     const file = res.json as { type?: string; sha?: string; encoding?: string; content?: string } | null;
     if (file?.type !== 'file' || typeof file.sha !== 'string') throw new Error(`${this.location}: is not a file (GitHub answered type ${JSON.stringify(file?.type)})`);
     const base64 = file.encoding === 'base64' && typeof file.content === 'string' ? file.content : await this.#blob(file.sha);
@@ -160,74 +150,10 @@ export class BranchDocStore<T> {
 
   /** Files over 1 MB come without content from the contents API; the blobs API serves them. */
   async #blob(sha: string): Promise<string> {
-    const res = await this.#request('GET', this.#repoPath(`/git/blobs/${sha}`));
+    const res = await this.#api.request('GET', this.#api.repoPath(`/git/blobs/${sha}`));
     const blob = res.json as { encoding?: string; content?: string } | null;
-    if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string') throw this.#error(`read blob ${sha}`, res);
+    if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string') throw this.#api.error(`read blob ${sha}`, res);
     return blob.content;
-  }
-
-  async #createBranch(): Promise<void> {
-    const repo = await this.#request('GET', this.#repoPath());
-    const defaultBranch = (repo.json as { default_branch?: unknown } | null)?.default_branch;
-    if (repo.status !== 200 || typeof defaultBranch !== 'string') throw this.#error('find the default branch', repo);
-    const head = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(defaultBranch)}`));
-    const sha = (head.json as { object?: { sha?: unknown } } | null)?.object?.sha;
-    if (head.status !== 200 || typeof sha !== 'string') throw this.#error(`read the head of ${defaultBranch}`, head);
-    const created = await this.#request('POST', this.#repoPath('/git/refs'), { ref: `refs/heads/${this.#opts.branch}`, sha });
-    // 422 "Reference already exists": another job created it first, which is just as good.
-    if (created.status !== 201 && !(created.status === 422 && /already exists/i.test(messageOf(created)))) {
-      throw this.#error(`create branch ${this.#opts.branch} from ${defaultBranch}`, created);
-    }
-  }
-
-  async #request(method: string, path: string, body?: unknown): Promise<Response> {
-    // Reads are retried here through GitHub's busy moments; a write is not (its answer may be lost
-    // after it landed): update() re-reads and re-applies, and knows a landed write when it reads one.
-    if (method !== 'GET') return this.#requestOnce(method, path, body);
-    return withRetries(
-      async () => {
-        const res = await this.#requestOnce(method, path, body);
-        if (res.status >= 500 || isRateLimit(answerOf(res))) throw res;
-        return res;
-      },
-      (err) => (isResponse(err) ? answerOf(err) : null),
-      this.#opts.retry,
-    ).catch((err: unknown) => {
-      if (isResponse(err)) return err;
-      throw err;
-    });
-  }
-
-  async #requestOnce(method: string, path: string, body?: unknown): Promise<Response> {
-    let res: globalThis.Response;
-    try {
-      res = await fetch(`${this.#opts.apiUrl.replace(/\/+$/, '')}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.#opts.token}`,
-          accept: 'application/vnd.github+json',
-          'x-github-api-version': '2022-11-28',
-          'user-agent': 'llm-perf-gate',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (err) {
-      throw new Error(`${this.location}: ${method} ${path} failed: ${(err as Error).message}`);
-    }
-    const text = await res.text();
-    const headers = res.headers;
-    let json: unknown = null;
-    try {
-      json = text === '' ? null : JSON.parse(text);
-    } catch {
-      // Not JSON (a proxy's error page): the text goes into the message instead.
-    }
-    return { status: res.status, json, text, header: (name: string) => headers.get(name) };
-  }
-
-  #error(what: string, res: Response): Error {
-    return new Error(`${this.location}: could not ${what}: HTTP ${res.status} ${messageOf(res)}`);
   }
 }
 
@@ -235,19 +161,6 @@ export class BranchBaselineStore extends BranchDocStore<BaselineDoc> implements 
   constructor(opts: BranchStoreOptions) {
     super({ commitMessage: 'llm-perf-gate: record baseline', ...opts }, BASELINE_CODEC);
   }
-}
-
-function isResponse(x: unknown): x is Response {
-  return typeof x === 'object' && x !== null && 'status' in x && 'header' in x && 'text' in x;
-}
-
-function answerOf(res: Response): Answer {
-  return { status: res.status, header: res.header, message: messageOf(res) };
-}
-
-function messageOf(res: Response): string {
-  const message = (res.json as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : res.text.slice(0, 200);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,20 +1,22 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BranchDocStore, type BranchStoreOptions } from '../baseline/branch-store.ts';
+import { BRANCH_WRITE_DEFAULTS, BranchDocStore, type BranchStoreOptions } from '../baseline/branch-store.ts';
 import { FileDocStore } from '../baseline/file-store.ts';
 import type { DocCodec } from '../baseline/store.ts';
+import { GitBranch } from '../github/git-commit.ts';
+import { apiRoot, RepoApi } from '../github/repo-api.ts';
+import { GITHUB_RETRY } from '../github/retry.ts';
 import { parseGatesDoc, serializeGatesDoc, type GatesDoc } from './gates.ts';
 import { DATA_DIR, isKeyFile, parseKeyFile } from './site.ts';
 import type { KeyData } from './series.ts';
 
 // The I/O edge of the dashboard: the gate log beside the baseline (same store kind, same branch),
-// and the site in a folder or on a branch. Branch writes go through the baseline's branch store
-// (contents API, blob-sha preconditions, retry on conflict), one file at a time: data files first,
-// the page last, so a page never lists a data file that is not there yet; an unchanged file is not
-// written at all, so a publish that adds nothing makes no commit.
+// and the site in a folder or on a branch. The site goes to its branch as one commit (Git Data API,
+// github/git-commit.ts): a reader never sees a page without its data, a publish that fails midway
+// leaves the branch as it was, an unchanged file is not written, and a publish that adds nothing
+// makes no commit. What was published is read from one commit too.
 
 export const GATES_CODEC: DocCodec<GatesDoc> = { what: 'gate log', parse: parseGatesDoc, serialize: serializeGatesDoc };
-const TEXT_CODEC: DocCodec<string> = { what: 'dashboard file', parse: (text) => text, serialize: (text) => text };
 
 /** The gate log's path beside the baseline history: baseline.json → baseline.gates.json. */
 export function gatesPathFor(baselinePath: string): string {
@@ -60,21 +62,36 @@ function ordered(files: ReadonlyMap<string, string>): [string, string][] {
   return [...files].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
 }
 
-export interface SiteBranch extends Omit<BranchStoreOptions, 'path' | 'commitMessage'> {
+export interface SiteBranch extends Omit<BranchStoreOptions, 'path' | 'commitMessage' | 'branch'> {
+  readonly branch: string;
   /** Folder of the site on the branch ('' for the root). */
   readonly dir: string;
 }
 
-const at = (dir: string, path: string): string => (dir === '' ? path : `${dir.replace(/\/+$/, '')}/${path}`);
+const folder = (dir: string): string => dir.replace(/\/+$/, '');
+const at = (dir: string, path: string): string => (folder(dir) === '' ? path : `${folder(dir)}/${path}`);
 
-function fileStore(site: SiteBranch, path: string): BranchDocStore<string> {
-  return new BranchDocStore({ ...site, path: at(site.dir, path), commitMessage: `llm-perf-gate: publish dashboard ${path}` }, TEXT_CODEC);
+function gitBranch(site: SiteBranch): GitBranch {
+  const retry = site.retry ?? GITHUB_RETRY;
+  const api = new RepoApi({
+    owner: site.owner,
+    repo: site.repo,
+    token: site.token,
+    apiUrl: apiRoot(site.apiUrl),
+    retry,
+    location: `${site.owner}/${site.repo}@${site.branch}${folder(site.dir) ? `:${folder(site.dir)}` : ''}`,
+  });
+  return new GitBranch(api, { branch: site.branch, maxAttempts: site.maxAttempts ?? BRANCH_WRITE_DEFAULTS.maxAttempts, retryDelayMs: site.retryDelayMs ?? BRANCH_WRITE_DEFAULTS.retryDelayMs, retry });
 }
 
-/** The key data published on the branch: the files the published index lists. */
+/** The key data published on the branch: the files the published index lists, all from the branch's head commit. */
 export async function readSiteBranch(site: SiteBranch): Promise<KeyData[]> {
-  const index = await fileStore(site, `${DATA_DIR}/index.js`).read();
-  if (index === null) return [];
+  const git = gitBranch(site);
+  const published = await git.files(folder(site.dir));
+  const indexPath = at(site.dir, `${DATA_DIR}/index.js`);
+  const indexSha = published?.blobs.get(indexPath);
+  if (!published || indexSha === undefined) return [];
+  const index = (await git.readBlob(indexSha)).toString('utf8');
   const m = /^LPG\.index\(([\s\S]*)\);\s*$/.exec(index);
   let files: unknown;
   try {
@@ -83,28 +100,19 @@ export async function readSiteBranch(site: SiteBranch): Promise<KeyData[]> {
     files = undefined;
   }
   if (!Array.isArray(files) || !files.every((f) => typeof f === 'string' && isKeyFile(`${DATA_DIR}/${f}`))) {
-    throw new Error(`${site.owner}/${site.repo}@${site.branch}:${at(site.dir, `${DATA_DIR}/index.js`)}: not a dashboard index (expected LPG.index({... keys: [{ file }] ...}))`);
+    throw new Error(`${site.owner}/${site.repo}@${site.branch}:${indexPath}: not a dashboard index (expected LPG.index({... keys: [{ file }] ...}))`);
   }
   const out: KeyData[] = [];
   for (const f of files as string[]) {
-    const store = fileStore(site, `${DATA_DIR}/${f}`);
-    const text = await store.read();
-    if (text !== null) out.push(parseKeyFile(text, store.location));
+    const path = at(site.dir, `${DATA_DIR}/${f}`);
+    const sha = published.blobs.get(path);
+    if (sha !== undefined) out.push(parseKeyFile((await git.readBlob(sha)).toString('utf8'), `${site.owner}/${site.repo}@${site.branch}:${path}`));
   }
   return out;
 }
 
-/** Writes the site to the branch, file by file, each with the branch store's commit-and-retry. Returns the files written. */
+/** Writes the site to the branch as one commit of the files that changed. Returns how many changed (0: no commit). */
 export async function publishSiteBranch(site: SiteBranch, files: ReadonlyMap<string, string>): Promise<number> {
-  let written = 0;
-  for (const [path, text] of ordered(files)) {
-    const store = fileStore(site, path);
-    let changed = false;
-    await store.update((old) => {
-      changed = old !== text;
-      return text;
-    });
-    if (changed) written++;
-  }
-  return written;
+  const bytes = new Map([...files].map(([path, text]) => [at(site.dir, path), Buffer.from(text, 'utf8')]));
+  return gitBranch(site).commit(bytes, 'llm-perf-gate: publish dashboard');
 }

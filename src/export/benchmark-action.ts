@@ -27,12 +27,23 @@ export interface BenchmarkActionExport {
   readonly biggerIsBetter: BenchmarkActionEntry[];
 }
 
-/** Every catalog metric of every measured scenario, split by the metric's direction. */
+/**
+ * Every catalog metric of every measured scenario, split by the metric's direction.
+ *
+ * A capacity below the lowest load tried has no value: the action divides each `value` by the
+ * previous run's of the same name to alert, and draws it in the chart, so the bound under the
+ * metric's own name would be compared and drawn as a measurement. It goes under its own name,
+ * `<engine>/<scenario>/capacity_below`, with the bound as its value and the reason in `extra` (the
+ * chart's tooltip); it has no `range`, which the action reads as a spread around the value. The
+ * `capacity` entry is left out for that run.
+ */
 export function toBenchmarkAction(run: RunResult): BenchmarkActionExport {
   const smallerIsBetter: BenchmarkActionEntry[] = [];
   const biggerIsBetter: BenchmarkActionEntry[] = [];
-  for (const { engine, pooled, repetitions, metrics, scenario } of measuredScenarios(run)) {
+  for (const { engine, pooled, repetitions, metrics, scenario, bound } of measuredScenarios(run)) {
     const where = `${engine.engine}/${pooled.scenario}`;
+    const context = [`${pooled.completed} of ${pooled.requests} requests completed`, `${engine.fingerprint.engine.name} ${engine.fingerprint.engine.version} · ${run.model}`];
+    const perRepLine = (values: readonly string[], unit: string): string => `${values.length} repetition${values.length === 1 ? '' : 's'}: ${values.join(', ')} ${unit}`;
     for (const metric of metrics) {
       const unit = metricUnit(metric, scenario);
       const value = readMetric(metric, pooled, where);
@@ -42,13 +53,22 @@ export function toBenchmarkAction(run: RunResult): BenchmarkActionExport {
         unit,
         value,
         ...(perRep.length >= 2 ? { range: `± ${Number(Math.sqrt(variance(perRep)).toPrecision(3))}` } : {}),
-        extra: [
-          `${perRep.length} repetition${perRep.length === 1 ? '' : 's'}: ${perRep.map((v) => formatNumber(v)).join(', ')} ${unit}`,
-          `${pooled.completed} of ${pooled.requests} requests completed`,
-          `${engine.fingerprint.engine.name} ${engine.fingerprint.engine.version} · ${run.model}`,
-        ].join('\n'),
+        extra: [perRepLine(perRep.map((v) => formatNumber(v)), unit), ...context].join('\n'),
       };
       (metric.direction === 'lower-is-better' ? smallerIsBetter : biggerIsBetter).push(entry);
+    }
+    if (bound) {
+      const entry: BenchmarkActionEntry = {
+        name: `${where}/${bound.metric.name}_below`,
+        unit: bound.unit,
+        value: bound.below,
+        extra: [
+          `${bound.metric.label} below ${formatNumber(bound.below)} ${bound.unit}: even the lowest load tried missed the SLOs. This value is that bound, not a measurement; ${bound.metric.name} has no value in this run.`,
+          perRepLine(bound.repetitions, bound.unit),
+          ...context,
+        ].join('\n'),
+      };
+      (bound.metric.direction === 'lower-is-better' ? smallerIsBetter : biggerIsBetter).push(entry);
     }
   }
   return { smallerIsBetter, biggerIsBetter };

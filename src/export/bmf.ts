@@ -24,13 +24,22 @@ export function measureSlug(metricName: string): string {
     .replace(/^-|-$/g, '');
 }
 
+/** The measure of a value known only from above: `capacity` → `capacity-below`. */
+export const belowSlug = (metricName: string): string => `${measureSlug(metricName)}-below`;
+
 /**
  * One benchmark per measured `engine/scenario`, one measure per catalog metric: the pooled value,
  * bounded by the lowest and highest repetition.
+ *
+ * A capacity below the lowest load tried has no value to give: Bencher's thresholds test `value`
+ * and keep it as the measure's history, so the bound written there would be compared as a
+ * measurement. It goes to a measure of its own, `capacity-below`, whose `upper_value` (BMF's
+ * upper end of where the true value lies) is the bound, with `value` — which BMF requires — the
+ * same bound; the `capacity` measure has no point for that run.
  */
 export function toBmf(run: RunResult): Bmf {
   const bmf: Bmf = {};
-  for (const { engine, pooled, repetitions, metrics } of measuredScenarios(run)) {
+  for (const { engine, pooled, repetitions, metrics, bound } of measuredScenarios(run)) {
     const benchmark = `${engine.engine}/${pooled.scenario}`;
     const measures: Record<string, BmfMetric> = {};
     for (const metric of metrics) {
@@ -41,7 +50,9 @@ export function toBmf(run: RunResult): Bmf {
       measures[measureSlug(metric.name)] =
         perRep.length === 0 ? { value } : { value, lower_value: Math.min(value, ...perRep), upper_value: Math.max(value, ...perRep) };
     }
-    bmf[benchmark] = measures;
+    if (bound) measures[belowSlug(bound.metric.name)] = { value: bound.below, upper_value: bound.below };
+    // A search that found neither a capacity nor one bound (repetitions at both ends of its range) has no measure.
+    if (Object.keys(measures).length > 0) bmf[benchmark] = measures;
   }
   return bmf;
 }

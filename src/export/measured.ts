@@ -1,4 +1,5 @@
-import { ALL_METRICS, metricApplies, metricValue, type MetricDef } from '../metrics/catalog.ts';
+import { ALL_METRICS, CAPACITY_METRIC, censoredBound, metricApplies, metricUnit, metricValue, type MetricDef } from '../metrics/catalog.ts';
+import { capacityText } from '../report/capacity.ts';
 import { RESULTS_SCHEMA, type EngineResult, type RunResult, type Scenario, type ScenarioSummary } from '../types.ts';
 
 // What every interop export draws from: the scenarios whose numbers are real. A failed engine's
@@ -16,6 +17,22 @@ export interface MeasuredScenario {
   readonly metrics: readonly MetricDef[];
   /** The scenario's definition (undefined in results that lack it): what a metric's unit depends on. */
   readonly scenario: Scenario | undefined;
+  /**
+   * A capacity known only from above (the search missed even its lowest load): absent from
+   * `metrics`, since every format reads a metric's value as a measurement, and carried here so
+   * each format can say it its own way.
+   */
+  readonly bound?: CensoredValue;
+}
+
+/** A value below a bound: the pooled capacity of a search whose lowest probe missed. */
+export interface CensoredValue {
+  readonly metric: MetricDef;
+  /** The pooled bound: the true value is below it. */
+  readonly below: number;
+  readonly unit: string;
+  /** Each repetition's capacity as read: "2", or "< 1" below its lowest load tried. */
+  readonly repetitions: readonly string[];
 }
 
 /** The ok engines' scenarios that completed at least one request, in the run's order. */
@@ -36,7 +53,11 @@ export function measuredScenarios(run: RunResult): MeasuredScenario[] {
       const metrics = ALL_METRICS.filter(
         (m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)) && [pooled, ...repetitions].every((s) => m.scope === 'load' || metricValue(m, s) !== null),
       );
-      measured.push({ engine, pooled, repetitions, metrics, scenario });
+      const below = censoredBound(CAPACITY_METRIC, pooled);
+      if (below !== null && !(Number.isFinite(below) && below > 0)) throw new Error(`export: ${key}: the capacity's bound (capacity.firstMiss) is ${below}, expected a finite number above 0`);
+      const bound: CensoredValue | null =
+        below === null ? null : { metric: CAPACITY_METRIC, below, unit: metricUnit(CAPACITY_METRIC, scenario), repetitions: repetitions.map((s) => (s.capacity ? capacityText(s.capacity) : '—')) };
+      measured.push({ engine, pooled, repetitions, metrics, scenario, ...(bound ? { bound } : {}) });
     }
   }
   return measured;

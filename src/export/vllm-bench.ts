@@ -1,5 +1,6 @@
 import { capacityReading } from '../capacity.ts';
 import { variance } from '../compare/stats.ts';
+import { loadUnit } from '../metrics/catalog.ts';
 import { summarize } from '../metrics/summary.ts';
 import type { Distribution, LoadPattern, RequestRecord, RunResult, Scenario, ScenarioSummary } from '../types.ts';
 import { measuredScenarios } from './measured.ts';
@@ -22,6 +23,9 @@ import { measuredScenarios } from './measured.ts';
 // - request_rate / burstiness / max_concurrency: from the scenario's load pattern (a closed loop of
 //   N is vLLM's `--request-rate inf --max-concurrency N`).
 // - max_concurrent_requests: the most requests the client had in flight.
+// - capacity, capacity_unit (capacity scenarios, as `--metadata` strings): the search's result,
+//   "< 1" when even the lowest load tried missed the SLOs. request_rate / max_concurrency then hold
+//   the load the figures ran at (the lowest load tried), not a capacity: `capacity` says which.
 // Omitted: the per-request arrays (input_lens, output_lens, ttfts, itls, latencies, start_times,
 // queue_times, generated_texts, errors: vLLM's arrays follow one run's dispatch order, which pooled
 // repetitions do not have), max_output_tokens_per_s (needs vLLM's per-second token buckets),
@@ -78,6 +82,7 @@ export function toVllmBench(run: RunResult): VllmBenchFile[] {
       engine_version: engine.fingerprint.engine.version,
       scenario: pooled.scenario,
       repetitions: String(run.repetitions),
+      ...capacityMetadata(scenario.load, pooled),
       ...traffic(scenario.load, pooled),
       duration: pooled.durationS,
       completed: pooled.completed,
@@ -128,6 +133,13 @@ function traffic(load: LoadPattern, pooled: ScenarioSummary): { request_rate: nu
     case 'burst':
       return { request_rate: 'inf', burstiness: 1, max_concurrency: null };
   }
+}
+
+/** A capacity search's result as vLLM's metadata strings: "5", or "< 1" for a value below the lowest load tried. */
+function capacityMetadata(load: LoadPattern, pooled: ScenarioSummary): Record<string, string> {
+  const r = load.kind === 'capacity' && pooled.capacity ? capacityReading(pooled.capacity) : null;
+  if (load.kind !== 'capacity' || r === null) return {};
+  return { capacity: `${r.below ? '< ' : ''}${r.value}`, capacity_unit: loadUnit(load.over) };
 }
 
 function hasSlo(scenario: Scenario): boolean {

@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import type { CommentPolicy } from '../config/inputs.ts';
 import { GITHUB_RETRY, isRateLimit, octokitAnswer, withRetries, type RetryPolicy } from './retry.ts';
+import { apiRoot } from './repo-api.ts';
 
 // One report comment per pull request and job, edited in place on every run (the way
 // marocchino/sticky-pull-request-comment does it): found by a hidden marker AND by being our
@@ -109,7 +110,7 @@ export async function upsertStickyComment(opts: StickyCommentOptions): Promise<S
   if (body.length > GITHUB_COMMENT_MAX) {
     throw new Error(`the PR comment is ${body.length} characters with its marker, over GitHub's ${GITHUB_COMMENT_MAX}: trim the report with fitToLimit(markdown, COMMENT_LIMIT, note)`);
   }
-  const octokit = getOctokit(opts.token, { baseUrl: opts.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com' });
+  const octokit = getOctokit(opts.token, { baseUrl: apiRoot(opts.apiUrl) });
   const where = { owner: opts.owner, repo: opts.repo };
   let step = `list the comments of ${opts.owner}/${opts.repo}#${opts.issueNumber}`;
   // The whole find-then-write is retried, never a bare POST: a create that landed although its

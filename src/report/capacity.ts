@@ -11,7 +11,7 @@ import { formatNumber, formatTimes } from './format.ts';
 // planner reads first), the curve collapsed beneath it.
 
 /** A search's capacity as read: "76.1", or "< 0.5" when even the lowest load tried missed (a censored value). */
-function capacityText(c: CapacityResult): string {
+export function capacityText(c: CapacityResult): string {
   const r = capacityReading(c);
   return r === null ? '—' : `${r.below ? '< ' : ''}${formatNumber(r.value)}`;
 }

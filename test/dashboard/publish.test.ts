@@ -20,7 +20,7 @@ import { syntheticHistory } from '../helpers/dashboard-history.ts';
 
 // The action's dashboard step against a local GitHub REST server: a pull request labelled
 // perf-false-alarm gets its failed gate marked in the gate log on the baseline branch, the site is
-// committed to gh-pages through the branch store, a publish that adds nothing commits nothing, and
+// committed to gh-pages as one commit, a publish that adds nothing commits nothing, and
 // the site keeps runs the baseline window has already dropped.
 
 let gh: FakeGitHub;
@@ -122,13 +122,13 @@ test('mode dashboard: a labelled PR is marked in the gate log, the site lands on
     merged.runs.map((r) => r.t),
     all.entries.slice(0, 60).map((e) => e.createdAt),
   );
-  const written = gh
+  const trees = gh
     .writes()
     .slice(writes)
-    .filter((c) => (c.body as { branch?: string }).branch === 'gh-pages')
-    .map((c) => c.path.replace(/^.*\/contents\//, ''));
+    .filter((c) => c.path.endsWith('/git/trees'))
+    .map((c) => (c.body as { tree: { path: string }[] }).tree.map((e) => e.path));
   // The index names the newest run or mark (the mark is newer than these runs): it did not change.
-  assert.deepEqual(written, [keyPath], 'only the key data that changed is written');
+  assert.deepEqual(trees, [[keyPath]], 'only the key data that changed is written, in one tree');
 });
 
 test('the PR comment links each cell it names to its chart, escaped, and says how many it left out', () => {

@@ -1,8 +1,10 @@
 // An in-memory GitHub REST API on a real local HTTP server, for tests of code that talks to GitHub
 // (with plain fetch or Octokit). It implements what the action uses — repository info, git refs,
-// the contents API with real blob-SHA preconditions and blobs (the baseline branch store); issue
-// comments with pagination, GET /user and GraphQL's viewer (the sticky PR comment) — and keeps a
-// log of every call. More endpoints can be added with route(); they share the log.
+// the contents API with real blob-SHA preconditions and blobs (the baseline branch store); the Git
+// Data API's commits, trees, blobs and ref updates with GitHub's fast-forward check (the dashboard's
+// one-commit publish); issue comments with pagination, GET /user and GraphQL's viewer (the sticky
+// PR comment) — and keeps a log of every call. More endpoints can be added with route(); they
+// share the log. Every commit keeps its tree, so a branch's history can be checked commit by commit.
 
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -46,6 +48,13 @@ export interface Reply {
 
 export type Handler = (req: Request) => Reply | Promise<Reply>;
 
+/** A commit as the fake keeps it: its tree (path → blob sha, flattened) and parents. */
+export interface FakeCommit {
+  readonly tree: string;
+  readonly parents: readonly string[];
+  readonly message: string;
+}
+
 interface Route {
   readonly method: string;
   readonly pattern: RegExp;
@@ -85,7 +94,12 @@ export class FakeGitHub {
   url = '';
   #routes: Route[] = [];
   #server: Server | null = null;
-  #commits = 0;
+  #commitCount = 0;
+  readonly #commits = new Map<string, FakeCommit>();
+  /** Tree sha → every blob beneath it, by path relative to the tree. */
+  readonly #trees = new Map<string, Map<string, string>>();
+  readonly #blobs = new Map<string, Buffer>();
+  #interleaved: { method: string; pattern: RegExp; action: () => unknown }[] = [];
   #conflicts = 0;
   #heldReads: { count: number; waiting: (() => void)[] } | null = null;
   #failures: { method: string; pattern: RegExp; replies: Reply[] }[] = [];
@@ -102,6 +116,7 @@ export class FakeGitHub {
     this.token = opts.token ?? null;
     this.reset();
     this.#contentRoutes();
+    this.#gitDataRoutes();
     this.#commentRoutes();
   }
 
@@ -110,8 +125,8 @@ export class FakeGitHub {
     this.calls = [];
     this.branches.clear();
     this.files.clear();
-    this.branches.set(this.defaultBranch, this.#newCommit());
     this.files.set(this.defaultBranch, new Map([['README.md', Buffer.from('# repo\n')]]));
+    this.branches.set(this.defaultBranch, this.#commit(this.files.get(this.defaultBranch)!, [], 'initial commit'));
     this.inlineLimit = 1024 * 1024;
     this.userLogin = null;
     this.viewerLogin = null;
@@ -121,6 +136,7 @@ export class FakeGitHub {
     this.#heldReads = null;
     this.#failures = [];
     this.#lost = [];
+    this.#interleaved = [];
     this.#comments = [];
   }
 
@@ -191,6 +207,19 @@ export class FakeGitHub {
     this.#lost.push({ method, pattern, replies: [...replies] });
   }
 
+  /**
+   * Before the next call matching `method` and `pattern` is answered, runs `action` to its end
+   * (another writer's whole update, landing between this writer's read and its write).
+   */
+  interleave(method: string, pattern: RegExp, action: () => unknown): void {
+    this.#interleaved.push({ method, pattern, action });
+  }
+
+  /** A commit by sha (undefined for one the fake never made). */
+  commitOf(sha: string): FakeCommit | undefined {
+    return this.#commits.get(sha);
+  }
+
   /** The next `n` writes to the contents API answer 409, as if another writer had just committed. */
   injectConflicts(n: number): void {
     this.#conflicts = n;
@@ -205,16 +234,55 @@ export class FakeGitHub {
     return this.files.get(branch)?.get(path)?.toString('utf8');
   }
 
+  /** Commits one file to a branch (created, without parents, when missing), as another writer would. */
   putFile(branch: string, path: string, text: string): void {
-    if (!this.files.has(branch)) {
-      this.files.set(branch, new Map());
-      this.branches.set(branch, this.#newCommit());
-    }
+    const parents = this.branches.has(branch) ? [this.branches.get(branch)!] : [];
+    if (!this.files.has(branch)) this.files.set(branch, new Map());
     this.files.get(branch)!.set(path, Buffer.from(text, 'utf8'));
+    this.branches.set(branch, this.#commit(this.files.get(branch)!, parents, `put ${path}`));
   }
 
-  #newCommit(): string {
-    return createHash('sha1').update(`commit ${++this.#commits}`).digest('hex');
+  /** Records a commit of these files (their blobs and trees too); returns its sha. */
+  #commit(files: ReadonlyMap<string, Buffer>, parents: readonly string[], message: string): string {
+    const flat = new Map<string, string>();
+    for (const [path, bytes] of files) {
+      const sha = blobSha(bytes);
+      this.#blobs.set(sha, bytes);
+      flat.set(path, sha);
+    }
+    const sha = createHash('sha1').update(`commit ${++this.#commitCount}`).digest('hex');
+    this.#commits.set(sha, { tree: this.#storeTree(flat), parents: [...parents], message });
+    return sha;
+  }
+
+  /** Stores a tree and its subtrees; a tree's sha covers its entries' names, kinds and shas, as git's does. */
+  #storeTree(flat: ReadonlyMap<string, string>): string {
+    const entries: [string, string, string][] = [];
+    for (const [name, sub] of subtrees(flat)) entries.push([name, 'tree', this.#storeTree(sub)]);
+    for (const [path, sha] of flat) if (!path.includes('/')) entries.push([path, 'blob', sha]);
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const sha = createHash('sha1').update(`tree ${JSON.stringify(entries)}`).digest('hex');
+    this.#trees.set(sha, new Map(flat));
+    return sha;
+  }
+
+  /** The files of a commit, as the contents API serves them. */
+  #snapshot(commit: string): Map<string, Buffer> {
+    const tree = this.#trees.get(this.#commits.get(commit)!.tree)!;
+    return new Map([...tree].map(([path, sha]) => [path, this.#blobs.get(sha)!]));
+  }
+
+  #isAncestor(ancestor: string, of: string): boolean {
+    const seen = new Set<string>();
+    const queue = [of];
+    while (queue.length > 0) {
+      const sha = queue.pop()!;
+      if (sha === ancestor) return true;
+      if (seen.has(sha)) continue;
+      seen.add(sha);
+      queue.push(...(this.#commits.get(sha)?.parents ?? []));
+    }
+    return false;
   }
 
   async #handle(req: IncomingMessage): Promise<Reply> {
@@ -240,6 +308,8 @@ export class FakeGitHub {
     const auth = req.headers.authorization;
     if (this.token !== null && auth !== `Bearer ${this.token}` && auth !== `token ${this.token}`) return { status: 401, body: { message: 'Bad credentials' } };
     if (this.readOnly && req.method !== 'GET' && path !== '/graphql') return forbidden;
+    const interleaved = this.#interleaved.findIndex((f) => f.method === req.method && f.pattern.test(path));
+    if (interleaved >= 0) await this.#interleaved.splice(interleaved, 1)[0].action();
     const failure = this.#failures.find((f) => f.method === req.method && f.pattern.test(path) && f.replies.length > 0);
     if (failure) return failure.replies.shift()!;
     for (const r of this.#routes) {
@@ -275,10 +345,9 @@ export class FakeGitHub {
       const branch = ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : null;
       if (!branch || !sha) return { status: 422, body: { message: 'Invalid request: ref and sha are required' } };
       if (this.branches.has(branch)) return { status: 422, body: { message: 'Reference already exists' } };
-      const from = [...this.branches].find(([, head]) => head === sha)?.[0];
-      if (!from) return { status: 422, body: { message: 'Object does not exist' } };
+      if (!this.#commits.has(sha)) return { status: 422, body: { message: 'Object does not exist' } };
       this.branches.set(branch, sha);
-      this.files.set(branch, new Map(this.files.get(from)));
+      this.files.set(branch, this.#snapshot(sha));
       return { status: 201, body: { ref, object: { sha, type: 'commit' } } };
     });
 
@@ -321,18 +390,101 @@ export class FakeGitHub {
       if (!existing && sha !== undefined) return { status: 409, body: { message: `${path} does not match ${sha}` } };
       const bytes = Buffer.from(content, 'base64');
       files.set(path, bytes);
-      const commit = this.#newCommit();
+      const commit = this.#commit(files, [this.branches.get(branch)!], message);
       this.branches.set(branch, commit);
       return { status: existing ? 200 : 201, body: { content: { path, sha: blobSha(bytes), size: bytes.length }, commit: { sha: commit, message } } };
     });
 
     this.route('GET', at('/git/blobs/([0-9a-f]{40})'), ({ match }) => {
+      const stored = this.#blobs.get(match[1]);
+      if (stored) return { status: 200, body: { sha: match[1], size: stored.length, encoding: 'base64', content: stored.toString('base64') } };
       for (const files of this.files.values()) {
         for (const content of files.values()) {
           if (blobSha(content) === match[1]) return { status: 200, body: { sha: match[1], size: content.length, encoding: 'base64', content: content.toString('base64') } };
         }
       }
       return notFound;
+    });
+  }
+
+  /** The Git Data API: commits, trees, blobs and ref updates, as https://docs.github.com/en/rest/git describes them. */
+  #gitDataRoutes(): void {
+    const at = (rest: string): RegExp => this.#at(rest);
+    const invalid = (message: string): Reply => ({ status: 422, body: { message } });
+    const commitBody = (sha: string, c: FakeCommit) => ({ sha, tree: { sha: c.tree }, parents: c.parents.map((p) => ({ sha: p })), message: c.message });
+
+    this.route('GET', at('/git/commits/([0-9a-f]{40})'), ({ match }) => {
+      const c = this.#commits.get(match[1]);
+      return c ? { status: 200, body: commitBody(match[1], c) } : notFound;
+    });
+
+    this.route('GET', at('/git/trees/([0-9a-f]{40})'), ({ match, query }) => {
+      const flat = this.#trees.get(match[1]);
+      if (!flat) return notFound;
+      const recursive = query.has('recursive');
+      const tree: { path: string; mode: string; type: string; sha: string; size?: number }[] = [];
+      const walk = (entries: ReadonlyMap<string, string>, prefix: string): void => {
+        for (const [name, sub] of subtrees(entries)) {
+          tree.push({ path: `${prefix}${name}`, mode: '040000', type: 'tree', sha: this.#storeTree(sub) });
+          if (recursive) walk(sub, `${prefix}${name}/`);
+        }
+        for (const [path, sha] of entries) if (!path.includes('/')) tree.push({ path: `${prefix}${path}`, mode: '100644', type: 'blob', sha, size: this.#blobs.get(sha)!.length });
+      };
+      walk(flat, '');
+      return { status: 200, body: { sha: match[1], tree, truncated: false } };
+    });
+
+    this.route('POST', at('/git/blobs'), ({ body }) => {
+      const { content, encoding = 'utf-8' } = (body ?? {}) as { content?: unknown; encoding?: unknown };
+      if (typeof content !== 'string' || (encoding !== 'utf-8' && encoding !== 'base64')) return invalid('Invalid request: content must be a string, encoding utf-8 or base64');
+      const bytes = Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8');
+      const sha = blobSha(bytes);
+      this.#blobs.set(sha, bytes);
+      return { status: 201, body: { sha, url: `${this.url}/repos/${this.owner}/${this.repo}/git/blobs/${sha}` } };
+    });
+
+    this.route('POST', at('/git/trees'), ({ body }) => {
+      const { base_tree: base, tree } = (body ?? {}) as { base_tree?: unknown; tree?: unknown };
+      if (base !== undefined && (typeof base !== 'string' || !this.#trees.has(base))) return invalid('base_tree is not a valid tree');
+      if (!Array.isArray(tree)) return invalid('Invalid request: tree must be an array');
+      const flat = new Map(base === undefined ? [] : this.#trees.get(base as string)!);
+      for (const e of tree as { path?: unknown; mode?: unknown; type?: unknown; sha?: unknown; content?: unknown }[]) {
+        if (typeof e.path !== 'string' || e.path === '' || e.path.startsWith('/') || e.path.endsWith('/')) return invalid(`tree.path ${JSON.stringify(e.path)} is not a valid path`);
+        if (e.mode !== '100644' || e.type !== 'blob') return invalid(`tree entry ${e.path}: only files (mode 100644, type blob) are supported here`);
+        if (e.sha === null) flat.delete(e.path);
+        else if (typeof e.sha === 'string') {
+          if (!this.#blobs.has(e.sha)) return invalid(`tree.sha ${e.sha} is not a valid blob`);
+          flat.set(e.path, e.sha);
+        } else if (typeof e.content === 'string') {
+          const bytes = Buffer.from(e.content, 'utf8');
+          this.#blobs.set(blobSha(bytes), bytes);
+          flat.set(e.path, blobSha(bytes));
+        } else return invalid(`tree entry ${e.path}: sha or content is required`);
+      }
+      return { status: 201, body: { sha: this.#storeTree(flat), truncated: false } };
+    });
+
+    this.route('POST', at('/git/commits'), ({ body }) => {
+      const { message, tree, parents = [] } = (body ?? {}) as { message?: unknown; tree?: unknown; parents?: unknown };
+      if (typeof message !== 'string' || typeof tree !== 'string') return invalid('Invalid request: message and tree are required');
+      if (!this.#trees.has(tree)) return invalid('Tree SHA does not exist');
+      if (!Array.isArray(parents) || !parents.every((p) => typeof p === 'string' && this.#commits.has(p))) return invalid('Parent SHA does not exist or is not a commit object');
+      const sha = createHash('sha1').update(`commit ${++this.#commitCount}`).digest('hex');
+      const commit: FakeCommit = { tree, parents: parents as string[], message };
+      this.#commits.set(sha, commit);
+      return { status: 201, body: commitBody(sha, commit) };
+    });
+
+    this.route('PATCH', at('/git/refs/heads/(.+)'), ({ match, body }) => {
+      const branch = match[1];
+      const { sha, force = false } = (body ?? {}) as { sha?: unknown; force?: unknown };
+      const head = this.branches.get(branch);
+      if (head === undefined) return invalid('Reference does not exist');
+      if (typeof sha !== 'string' || !this.#commits.has(sha)) return invalid('Object does not exist');
+      if (force !== true && !this.#isAncestor(head, sha)) return invalid('Update is not a fast forward');
+      this.branches.set(branch, sha);
+      this.files.set(branch, this.#snapshot(sha));
+      return { status: 200, body: { ref: `refs/heads/${branch}`, object: { sha, type: 'commit' } } };
     });
   }
 
@@ -388,4 +540,17 @@ export class FakeGitHub {
       }
     });
   }
+}
+
+/** The folders among flattened paths: folder name → its files, by path relative to it. */
+function subtrees(flat: ReadonlyMap<string, string>): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const [path, sha] of flat) {
+    const i = path.indexOf('/');
+    if (i < 0) continue;
+    const name = path.slice(0, i);
+    if (!out.has(name)) out.set(name, new Map());
+    out.get(name)!.set(path.slice(i + 1), sha);
+  }
+  return out;
 }
