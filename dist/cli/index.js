@@ -53422,6 +53422,634 @@ function metricNames() {
     return ALL_METRICS.map((m) => m.name);
 }
 
+;// CONCATENATED MODULE: ./lib/src/config/schema-rules.js
+// Validation rules for values parsed from YAML. Each rule does two jobs from one definition: it
+// checks a value (recording every problem rather than stopping at the first, so one run of the
+// action lists all the mistakes in a file) and it describes itself as JSON Schema, so the editor
+// schema (scenarios/schema.json) is generated from the rules the validator runs and cannot drift.
+function joinPath(path, key) {
+    if (typeof key === 'number')
+        return `${path}[${key}]`;
+    return path === '' ? key : `${path}.${key}`;
+}
+/** A value as the user wrote it, short enough for a one-line message. */
+function describeValue(value) {
+    if (value === undefined)
+        return 'nothing';
+    if (value === null)
+        return 'null (an empty value)';
+    if (typeof value === 'number' && !Number.isFinite(value))
+        return String(value);
+    let text;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    }
+    catch {
+        text = String(value);
+    }
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+function mismatch(path, expected, value) {
+    return { path, message: `expected ${expected}, got ${describeValue(value)}` };
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function rule(expected, schema, accept) {
+    return {
+        expected,
+        schema,
+        check(value, path, problems) {
+            const result = accept(value);
+            if (result === undefined)
+                problems.push(mismatch(path, expected, value));
+            return result;
+        },
+    };
+}
+const isFiniteNumber = (v) => typeof v === 'number' && Number.isFinite(v);
+function wholeNumber(min, max) {
+    const expected = max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
+    const schema = max === undefined ? { type: 'integer', minimum: min } : { type: 'integer', minimum: min, maximum: max };
+    return rule(expected, schema, (v) => isFiniteNumber(v) && Number.isInteger(v) && v >= min && (max === undefined || v <= max) ? v : undefined);
+}
+/** A finite number strictly above `min`. */
+function numberAbove(min) {
+    return rule(`a number > ${min}`, { type: 'number', exclusiveMinimum: min }, (v) => isFiniteNumber(v) && v > min ? v : undefined);
+}
+/** A finite number in [min, max] (max may be Infinity for "no upper bound"). */
+function numberBetween(min, max, unit = '') {
+    const expected = max === Infinity ? `a number ≥ ${min}${unit}` : `a number from ${min} to ${max}${unit}`;
+    const schema = max === Infinity ? { type: 'number', minimum: min } : { type: 'number', minimum: min, maximum: max };
+    return rule(expected, schema, (v) => (isFiniteNumber(v) && v >= min && v <= max ? v : undefined));
+}
+/**
+ * A relative tolerance: a fraction below 1 (0.05 = 5%). At 1 or more a higher-is-better metric
+ * could fall to nothing and stay within it, so the comparison refuses it; it is refused here,
+ * before anything is measured.
+ */
+const TOLERANCE_FRACTION = numberBetween(0, 0.99, ' (a fraction: 0.05 = 5%)');
+function schema_rules_text(expected, pattern, maxLength) {
+    return rule(expected, { type: 'string', pattern: pattern.source, maxLength }, (v) => typeof v === 'string' && pattern.test(v) && v.length <= maxLength ? v : undefined);
+}
+function oneOf(values) {
+    const shown = values.map((v) => JSON.stringify(v));
+    const expected = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}`;
+    const schema = values.length === 1 ? { const: values[0] } : { enum: [...values] };
+    return rule(expected, schema, (v) => (values.includes(v) ? v : undefined));
+}
+function camel(key) {
+    return key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+}
+function field(rule, description, required = false) {
+    return { rule, description, required };
+}
+/** Edits (insert, delete, substitute, swap two neighbours) between two strings. */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+/** "unknown field; expected one of: ..." with a did-you-mean for likely typos. */
+function unknownKey(path, what, key, known) {
+    const typed = key.toLowerCase();
+    const close = known.filter((k) => {
+        const want = k.toLowerCase();
+        const partial = typed.length >= 4 ? want.includes(typed) : typed.length >= 3 && want.startsWith(typed);
+        return partial || typed.startsWith(want) || editDistance(want, typed) <= Math.max(1, Math.floor(want.length / 4));
+    });
+    const hint = close.length > 0 ? ` (did you mean ${close.map((k) => `"${k}"`).join(' or ')}?)` : '';
+    return { path, message: `unknown ${what}${hint}; expected one of: ${known.join(', ')}` };
+}
+/**
+ * Checks the fields of a mapping: unknown keys and missing required fields are problems; valid
+ * fields are returned under their camelCase names, invalid ones are left out.
+ */
+function checkFields(value, fields, path, problems) {
+    const out = {};
+    const known = Object.keys(fields);
+    for (const [key, raw] of Object.entries(value)) {
+        const f = fields[key];
+        if (f === undefined) {
+            problems.push(unknownKey(joinPath(path, key), 'field', key, known));
+            continue;
+        }
+        const checked = f.rule.check(raw, joinPath(path, key), problems);
+        if (checked !== undefined)
+            out[camel(key)] = checked;
+    }
+    for (const [key, f] of Object.entries(fields)) {
+        if (f.required && !(key in value))
+            problems.push(mismatch(joinPath(path, key), f.rule.expected, undefined));
+    }
+    return out;
+}
+function schema_rules_fieldsSchema(fields) {
+    const properties = {};
+    for (const [key, f] of Object.entries(fields))
+        properties[key] = { description: f.description, ...f.rule.schema };
+    const required = Object.entries(fields)
+        .filter(([, f]) => f.required)
+        .map(([key]) => key);
+    return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
+}
+/** A mapping with the given fields; undefined (after recording why) unless every field is valid. */
+function object(fields, expected) {
+    return {
+        expected,
+        schema: schema_rules_fieldsSchema(fields),
+        check(value, path, problems) {
+            if (!isPlainObject(value)) {
+                problems.push(mismatch(path, expected, value));
+                return undefined;
+            }
+            const before = problems.length;
+            const out = checkFields(value, fields, path, problems);
+            return problems.length === before ? out : undefined;
+        },
+    };
+}
+/**
+ * A mapping from a fixed set of names (e.g. metric names) to values of one rule. Keys are kept
+ * as written (they are names, not field names, so no camelCase conversion).
+ */
+function record(keys, keyKind, value, describeKey) {
+    const expected = `a mapping {${keyKind}: ${value.expected}}`;
+    const properties = {};
+    for (const k of keys)
+        properties[k] = { description: describeKey(k), ...value.schema };
+    return {
+        expected,
+        schema: { type: 'object', properties, additionalProperties: false },
+        check(raw, path, problems) {
+            if (!isPlainObject(raw)) {
+                problems.push(mismatch(path, expected, raw));
+                return undefined;
+            }
+            const before = problems.length;
+            const out = {};
+            for (const [k, v] of Object.entries(raw)) {
+                if (!keys.includes(k)) {
+                    problems.push(unknownKey(joinPath(path, k), keyKind, k, keys));
+                    continue;
+                }
+                const checked = value.check(v, joinPath(path, k), problems);
+                if (checked !== undefined)
+                    out[k] = checked;
+            }
+            return problems.length === before ? out : undefined;
+        },
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/src/baseline/fingerprint-diff.js
+
+// What makes two runs comparable. The hardware part (which GPUs) is part of the baseline key, so
+// different cards never share a history; the software part (driver, CUDA, engine, libraries,
+// model files, engine arguments) is checked entry by entry, because an upgrade is exactly the
+// moment someone wants to see the comparison, flagged, rather than a silent fresh start.
+// CPU model, Python and the action's version are recorded but not compared: they do not set the
+// speed of GPU serving, and hosted runners change CPUs between jobs. How output tokens were counted
+// (the server's usage, or estimated from the stream) is compared where both runs recorded it.
+const fingerprint_diff_text = (v) => (v === null || v === undefined ? '(none)' : String(v));
+/** `get` gives null for a field the run did not record (older results): it is then not compared. */
+const FIELDS = [
+    { field: 'gpu.name', get: (f) => fingerprint_diff_text(f.gpu?.name) },
+    { field: 'gpu.count', get: (f) => fingerprint_diff_text(f.gpu?.count) },
+    { field: 'gpu.memoryMiB', get: (f) => fingerprint_diff_text(f.gpu?.memoryMiB) },
+    { field: 'gpu.driver', get: (f) => fingerprint_diff_text(f.gpu?.driver) },
+    { field: 'gpu.cuda', get: (f) => fingerprint_diff_text(f.gpu?.cuda) },
+    { field: 'engine.name', get: (f) => f.engine.name },
+    { field: 'engine.version', get: (f) => f.engine.version },
+    { field: 'torch', get: (f) => fingerprint_diff_text(f.torch) },
+    { field: 'transformers', get: (f) => fingerprint_diff_text(f.transformers) },
+    { field: 'model.id', get: (f) => f.model.id },
+    { field: 'model.configHash', get: (f) => fingerprint_diff_text(f.model.configHash) },
+    { field: 'model.tokenizerHash', get: (f) => fingerprint_diff_text(f.model.tokenizerHash) },
+    // Order of arguments does not change what the engine does; the fingerprint collector normalises
+    // them, and sorting here keeps old entries comparable whatever order they were stored in.
+    { field: 'engineArgs', get: (f) => [...f.engineArgs].sort().join(' ') || '(none)' },
+    { field: 'tokenCounts', get: (f) => f.tokenCounts ?? null },
+];
+/** The fields that differ between a baseline fingerprint and the current one (empty: comparable). */
+function fingerprintDiffs(baseline, current) {
+    const diffs = [];
+    for (const { field, get } of FIELDS) {
+        const b = get(baseline);
+        const c = get(current);
+        if (b !== null && c !== null && b !== c)
+            diffs.push({ field, baseline: b, current: c });
+    }
+    return diffs;
+}
+/** A short stable id of the hardware (GPU model, count and memory; 'no-gpu' without one). */
+function hardwareId(fp) {
+    if (!fp.gpu)
+        return 'no-gpu';
+    const { name, count, memoryMiB } = fp.gpu;
+    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify([name, count, memoryMiB])).digest('hex').slice(0, 12);
+}
+
+;// CONCATENATED MODULE: ./lib/src/metrics/failures.js
+/** The engine's scenarios (over every repetition of the job) whose failed share is above `maxRate`. */
+function excessFailures(engine, scenarios, maxRate) {
+    if (!(maxRate >= 0 && maxRate <= 1))
+        throw new RangeError(`max-failure-rate must be a share from 0 to 1, got ${maxRate}`);
+    const out = [];
+    for (const scenario of scenarios) {
+        const parts = engine.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario));
+        const requests = parts.reduce((n, s) => n + s.requests, 0);
+        const failed = parts.reduce((n, s) => n + s.failed, 0);
+        if (requests === 0 || failed / requests <= maxRate)
+            continue;
+        const errors = {};
+        for (const s of parts)
+            for (const [k, v] of Object.entries(s.errors))
+                errors[k] = (errors[k] ?? 0) + v;
+        out.push({ scenario, failed, requests, errors });
+    }
+    return out;
+}
+/** "64 of 64 requests failed (100%, more than max-failure-rate 0%): 64× http 500". */
+function describeFailures(f, maxRate) {
+    const pct = (x) => `${Number((x * 100).toFixed(1))}%`;
+    const classes = Object.entries(f.errors)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${v}× ${k}`)
+        .join(', ');
+    return `${f.failed} of ${f.requests} requests failed (${pct(f.failed / f.requests)}, more than max-failure-rate ${pct(maxRate)})${classes ? `: ${classes}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/baseline/history.js
+
+
+
+
+// The stored baseline: per key (engine × model × scenario set × GPU) the last W recorded runs, each
+// kept compact — per scenario and metric the per-repetition values the statistics need, plus the
+// pooled values the charts show. The document is versioned and read strictly: anything unexpected
+// is an error naming the file and the field, and nothing here ever replaces a document it cannot
+// read (a silently reset baseline would let every regression through as "no baseline").
+const BASELINE_SCHEMA = 'llm-perf-gate/baseline@1';
+/**
+ * Runs kept per key: the default of the `history-keep` input (config/inputs.ts takes it from here)
+ * and of recordRun, so a caller that names no number keeps what the action keeps, never fewer.
+ */
+const DEFAULT_KEEP = 1000;
+function keyOf(engine, model, scenarioSetHash, fingerprint) {
+    return [engine, model, scenarioSetHash, hardwareId(fingerprint)].map(encodeURIComponent).join('/');
+}
+/** The history an engine's results belong to: engine label, model, scenario set hash and GPU. */
+function baselineKey(engine, run) {
+    return keyOf(engine.engine, run.model, run.scenarioSet.hash, engine.fingerprint);
+}
+/** Reads a scenario's entry from a record keyed by scenario name (own keys only). */
+function scenarioOf(entry, scenario) {
+    return Object.hasOwn(entry.scenarios, scenario) ? entry.scenarios[scenario] : undefined;
+}
+function summaryOf(summaries, scenario, where) {
+    const s = summaries.find((x) => x.scenario === scenario);
+    if (!s)
+        throw new Error(`cannot record a baseline: ${where} has no result for scenario "${scenario}"`);
+    return s;
+}
+/**
+ * A metric's value as the baseline may keep it (catalog.ts valueProblem), or the bound of a
+ * censored one. Anything else is refused with where it came from, so wrong data never becomes history.
+ */
+function recordable(def, s, where) {
+    const bound = censoredBound(def, s);
+    const v = bound ?? metricValue(def, s);
+    const problem = valueProblem(def, v);
+    if (problem !== null)
+        throw new Error(`cannot record a baseline: ${where}: ${def.name} ${bound === null ? '' : 'bound '}${problem}`);
+    return { value: v, below: bound !== null };
+}
+/** One entry per independent engine start (the job's runs): the run is the unit the gate compares. */
+function entriesOf(engine, run) {
+    const byRun = new Map();
+    for (const rep of engine.repetitions) {
+        const k = rep.run ?? 0;
+        byRun.set(k, [...(byRun.get(k) ?? []), rep]);
+    }
+    // Every repetition is checked before the pooled figures, which any bad repetition spoils too.
+    const where = (runIndex, rep, name) => `engine ${engine.engine}, run ${runIndex + 1}, repetition ${rep.index}, scenario ${name}`;
+    // Each scenario records the metrics it has: a capacity search its capacity, a fixed load the rest.
+    const definition = (name) => run.scenarioSet.definitions.find((d) => d.name === name);
+    const metricsOf = (name) => {
+        const scenario = definition(name);
+        return ALL_METRICS.filter((m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)));
+    };
+    for (const [runIndex, reps] of byRun) {
+        for (const r of reps)
+            for (const name of run.scenarioSet.names)
+                for (const m of metricsOf(name))
+                    recordable(m, summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`), where(runIndex, r, name));
+    }
+    return [...byRun.entries()].map(([runIndex, reps]) => {
+        const scenarios = {};
+        for (const name of run.scenarioSet.names) {
+            const summaries = reps.map((r) => ({ r, s: summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`) }));
+            const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
+            const recorded = metricsOf(name).map((m) => ({ m, reps: summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name))) }));
+            const below = recorded.filter(({ reps }) => reps.some((x) => x.below)).map(({ m, reps }) => [m.name, reps.map((x) => x.below)]);
+            const units = recorded.filter(({ m }) => m.scope === 'capacity').map(({ m }) => [m.name, metricUnit(m, definition(name))]);
+            scenarios[name] = {
+                values: Object.fromEntries(recorded.map(({ m, reps }) => [m.name, reps.map((x) => x.value)])),
+                pooled: Object.fromEntries(metricsOf(name).map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`).value])),
+                ...(below.length > 0 ? { below: Object.fromEntries(below) } : {}),
+                ...(units.length > 0 ? { units: Object.fromEntries(units) } : {}),
+            };
+        }
+        return {
+            key: baselineKey(engine, run),
+            engine: engine.engine,
+            model: run.model,
+            scenarioSetHash: run.scenarioSet.hash,
+            createdAt: run.createdAt,
+            sha: run.source.sha,
+            ref: run.source.ref,
+            fingerprint: engine.fingerprint,
+            run: runIndex + 1,
+            scenarios,
+        };
+    });
+}
+/** The results are in the history already: a store whose earlier write may have landed unseen reads this as done. */
+class AlreadyRecordedError extends Error {
+    name = 'AlreadyRecordedError';
+}
+/**
+ * Appends one entry per engine and run (independent engine start) of a complete job and keeps the
+ * last `keep` entries per key (removedBy tells which went). A partial run, a failed engine, a scenario with more failed
+ * requests than `maxFailureRate` allows, or a value that is missing, non-finite or negative is
+ * refused: a baseline must only hold healthy runs.
+ */
+function recordRun(doc, run, keep = DEFAULT_KEEP, maxFailureRate = 0) {
+    if (!Number.isInteger(keep) || keep < 1)
+        throw new Error(`runs kept per key must be a whole number ≥ 1, got ${keep}`);
+    const failed = run.engines.filter((e) => e.status !== 'ok');
+    if (failed.length > 0) {
+        throw new Error(`cannot record a baseline: engine ${failed.map((e) => `${e.engine} failed (${e.error ?? 'no error message'})`).join(', ')}`);
+    }
+    if (run.partial)
+        throw new Error('cannot record a baseline from a partial run (a scenario did not complete)');
+    if (run.engines.length === 0)
+        throw new Error('cannot record a baseline: the run has no engine results');
+    for (const e of run.engines) {
+        const [f] = excessFailures(e, run.scenarioSet.names, maxFailureRate);
+        if (f)
+            throw new Error(`cannot record a baseline: engine ${e.engine}, scenario ${f.scenario}: ${describeFailures(f, maxFailureRate)}`);
+    }
+    const added = run.engines.flatMap((e) => entriesOf(e, run));
+    // A job's results recorded twice would count as two more runs and narrow the noise the gate
+    // expects: the same key, creation time and commit already in the history is that mistake.
+    const again = added.find((a) => doc?.entries.some((e) => e.key === a.key && e.createdAt === a.createdAt && e.sha === a.sha));
+    if (again)
+        throw new AlreadyRecordedError(`cannot record a baseline: engine ${again.engine}'s run of ${again.createdAt} is already in the history (recording the same results twice would count them as more runs)`);
+    const all = [...(doc?.entries ?? []), ...added];
+    // Keep the newest `keep` per key, in their original order.
+    const seen = new Map();
+    const kept = [];
+    for (let i = all.length - 1; i >= 0; i--) {
+        const n = seen.get(all[i].key) ?? 0;
+        if (n < keep)
+            kept.push(all[i]);
+        seen.set(all[i].key, n + 1);
+    }
+    return { schema: BASELINE_SCHEMA, entries: kept.reverse() };
+}
+/** The entries of `before` that recordRun left out of `after` (it keeps the entry objects it keeps). */
+function removedBy(before, after) {
+    const kept = new Set(after.entries);
+    return (before?.entries ?? []).filter((e) => !kept.has(e));
+}
+/** Why a run cannot be recorded (recordRun's refusal), or null when it can. */
+function unrecordable(run, maxFailureRate = 0) {
+    try {
+        recordRun(null, run, 1, maxFailureRate);
+        return null;
+    }
+    catch (err) {
+        return err.message;
+    }
+}
+/** The document as stored: one entry per line so that version control shows a run as one line. */
+function serializeBaselineDoc(doc) {
+    const entries = doc.entries.map((e) => JSON.stringify(e)).join(',\n');
+    return `{"schema":${JSON.stringify(doc.schema)},"entries":[${entries === '' ? '' : `\n${entries}\n`}]}\n`;
+}
+// ---------- strict reading ----------
+class Reader {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    fail(path, message) {
+        throw new Error(`${this.source}: ${path === '' ? '' : `${path}: `}${message} (the stored baseline is left as it is; fix or remove it by hand)`);
+    }
+    expected(path, what, value) {
+        return this.fail(path, `expected ${what}, got ${describeValue(value)}`);
+    }
+    object(value, path, keys, optional = []) {
+        if (!isPlainObject(value))
+            this.expected(path, 'an object', value);
+        for (const k of Object.keys(value)) {
+            if (!keys.includes(k) && !optional.includes(k))
+                this.fail(joinPath(path, k), `unknown field; expected one of: ${[...keys, ...optional].join(', ')}`);
+        }
+        for (const k of keys)
+            if (!(k in value))
+                this.fail(joinPath(path, k), 'missing');
+        return value;
+    }
+    /** An object whose keys are names (metrics, scenarios) rather than fixed fields. */
+    record(value, path) {
+        return isPlainObject(value) ? value : this.expected(path, 'an object', value);
+    }
+    string(value, path) {
+        return typeof value === 'string' ? value : this.expected(path, 'a string', value);
+    }
+    nullableString(value, path) {
+        return value === null ? null : typeof value === 'string' ? value : this.expected(path, 'a string or null', value);
+    }
+    number(value, path) {
+        return typeof value === 'number' && Number.isFinite(value) ? value : this.expected(path, 'a finite number', value);
+    }
+    array(value, path) {
+        return Array.isArray(value) ? value : this.expected(path, 'an array', value);
+    }
+}
+function readFingerprint(r, value, path) {
+    // Only the fields the gate compares are checked; fields a newer collector adds pass through.
+    if (!isPlainObject(value))
+        r.expected(path, 'a fingerprint object', value);
+    const at = (k) => joinPath(path, k);
+    if (value.gpu !== null) {
+        if (!isPlainObject(value.gpu))
+            r.expected(at('gpu'), 'an object or null', value.gpu);
+        r.string(value.gpu.name, at('gpu.name'));
+        r.number(value.gpu.count, at('gpu.count'));
+        r.number(value.gpu.memoryMiB, at('gpu.memoryMiB'));
+        r.string(value.gpu.driver, at('gpu.driver'));
+        r.string(value.gpu.cuda, at('gpu.cuda'));
+    }
+    r.string(value.cpu, at('cpu'));
+    if (!isPlainObject(value.engine))
+        r.expected(at('engine'), 'an object', value.engine);
+    r.string(value.engine.name, at('engine.name'));
+    r.string(value.engine.version, at('engine.version'));
+    for (const k of ['torch', 'transformers', 'python'])
+        r.nullableString(value[k], at(k));
+    if (!isPlainObject(value.model))
+        r.expected(at('model'), 'an object', value.model);
+    r.string(value.model.id, at('model.id'));
+    r.nullableString(value.model.configHash, at('model.configHash'));
+    r.nullableString(value.model.tokenizerHash, at('model.tokenizerHash'));
+    r.array(value.engineArgs, at('engineArgs')).forEach((a, i) => r.string(a, joinPath(at('engineArgs'), i)));
+    r.string(value.actionVersion, at('actionVersion'));
+    if (value.tokenCounts !== undefined && value.tokenCounts !== 'exact' && value.tokenCounts !== 'estimated') {
+        r.expected(at('tokenCounts'), '"exact" or "estimated"', value.tokenCounts);
+    }
+    return value;
+}
+/**
+ * The largest stored value of each metric unit: a latency of at most ~28 hours (past the longest
+ * request deadline), a rate below what any server reaches. Below, a stored value must be one
+ * recordRun would have kept (above 0, or 0 for goodput). A value outside it was not measured: a
+ * tampered or damaged file, which must not steer the gate (a 0 ms baseline turns every run into a
+ * regression, 0 tok/s or 1e300 hides every one).
+ */
+// A capacity is requests/s or concurrent requests that passed a probe (or the lowest load tried, for one below it).
+const PLAUSIBLE_MAX = { ms: 1e8, 'tok/s': 1e9, 'req/s': 1e7, [CAPACITY_METRIC.unit]: 1e7 };
+function checkPlausible(r, metric, x, path) {
+    const def = ALL_METRICS.find((m) => m.name === metric);
+    const max = def && PLAUSIBLE_MAX[def.unit];
+    // A metric this version does not know (a newer writer) is carried, not judged.
+    if (!def || max === undefined)
+        return;
+    if (valueProblem(def, x) !== null || x > max)
+        r.expected(path, `${def.label} (${def.unit}) ${def.zeroMeasured ? '≥' : 'above'} 0 and at most ${max}`, x);
+}
+function readScenario(r, value, path) {
+    const o = r.object(value, path, ['values', 'pooled'], ['below', 'units']);
+    const valuesPath = joinPath(path, 'values');
+    let reps = null;
+    for (const [metric, raw] of Object.entries(r.record(o.values, valuesPath))) {
+        const p = joinPath(valuesPath, metric);
+        const xs = r.array(raw, p);
+        xs.forEach((x, i) => checkPlausible(r, metric, r.number(x, joinPath(p, i)), joinPath(p, i)));
+        if (xs.length === 0)
+            r.fail(p, 'expected at least one repetition value');
+        if (reps !== null && xs.length !== reps)
+            r.fail(p, `has ${xs.length} repetition values, other metrics have ${reps}`);
+        reps = xs.length;
+    }
+    const pooledPath = joinPath(path, 'pooled');
+    for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath)))
+        checkPlausible(r, metric, r.number(x, joinPath(pooledPath, metric)), joinPath(pooledPath, metric));
+    if (o.below !== undefined) {
+        const belowPath = joinPath(path, 'below');
+        for (const [metric, raw] of Object.entries(r.record(o.below, belowPath))) {
+            const p = joinPath(belowPath, metric);
+            const flags = r.array(raw, p);
+            flags.forEach((x, i) => {
+                if (typeof x !== 'boolean')
+                    r.expected(joinPath(p, i), 'true or false', x);
+            });
+            // Only a capacity can be censored, and its flags mark the values of the same repetitions.
+            if (metric !== CAPACITY_METRIC.name)
+                r.fail(p, `only ${CAPACITY_METRIC.name} can be a bound`);
+            const values = o.values[metric];
+            if (!Object.hasOwn(o.values, metric) || flags.length !== values.length)
+                r.fail(p, `expected one flag per repetition value of values.${metric}`);
+        }
+    }
+    if (o.units !== undefined) {
+        const unitsPath = joinPath(path, 'units');
+        const allowed = [loadUnit('rate'), loadUnit('concurrency')];
+        for (const [metric, unit] of Object.entries(r.record(o.units, unitsPath))) {
+            if (metric !== CAPACITY_METRIC.name || typeof unit !== 'string' || !allowed.includes(unit))
+                r.expected(joinPath(unitsPath, metric), `a unit of ${CAPACITY_METRIC.name} (${allowed.join(' or ')})`, unit);
+        }
+    }
+    return o;
+}
+const ENTRY_KEYS = ['key', 'engine', 'model', 'scenarioSetHash', 'createdAt', 'sha', 'ref', 'fingerprint', 'scenarios'];
+function readEntry(r, value, path) {
+    const o = r.object(value, path, ENTRY_KEYS, ['run']);
+    if ('run' in o && !(Number.isInteger(o.run) && o.run >= 1))
+        r.expected(joinPath(path, 'run'), 'a whole number ≥ 1 (the engine start of its job)', o.run);
+    const at = (k) => joinPath(path, k);
+    const engine = r.string(o.engine, at('engine'));
+    const model = r.string(o.model, at('model'));
+    const scenarioSetHash = r.string(o.scenarioSetHash, at('scenarioSetHash'));
+    const createdAt = r.string(o.createdAt, at('createdAt'));
+    if (Number.isNaN(Date.parse(createdAt)))
+        r.expected(at('createdAt'), 'an ISO date', createdAt);
+    r.nullableString(o.sha, at('sha'));
+    r.nullableString(o.ref, at('ref'));
+    const fingerprint = readFingerprint(r, o.fingerprint, at('fingerprint'));
+    const key = r.string(o.key, at('key'));
+    const want = keyOf(engine, model, scenarioSetHash, fingerprint);
+    if (key !== want)
+        r.fail(at('key'), `is "${key}" but its engine, model, scenario set and GPU give "${want}"`);
+    for (const [name, s] of Object.entries(r.record(o.scenarios, at('scenarios')))) {
+        readScenario(r, s, joinPath(at('scenarios'), name));
+    }
+    return o;
+}
+/**
+ * Parses and validates a stored baseline document. `source` names where it came from (a path, or
+ * branch:path) and starts every error message.
+ */
+function parseBaselineDoc(text, source) {
+    const r = new Reader(source);
+    let raw;
+    try {
+        raw = JSON.parse(text);
+    }
+    catch (err) {
+        r.fail('', `not valid JSON: ${err.message}`);
+    }
+    if (isPlainObject(raw) && raw.schema !== BASELINE_SCHEMA) {
+        r.fail('schema', `is ${describeValue(raw.schema)}, expected "${BASELINE_SCHEMA}" (written by another version of llm-perf-gate?)`);
+    }
+    const doc = r.object(raw, '', ['schema', 'entries']);
+    const entries = r.array(doc.entries, 'entries');
+    entries.forEach((e, i) => readEntry(r, e, joinPath('entries', i)));
+    refuseCopies(r, entries);
+    return doc;
+}
+/**
+ * Two entries alike in every value are one run stored twice (a file merged or restored into
+ * itself): read as more runs, they would narrow the noise the gate expects and raise false alarms.
+ */
+function refuseCopies(r, entries) {
+    const first = new Map();
+    const copies = [];
+    entries.forEach((e, i) => {
+        const text = JSON.stringify(e);
+        const at = first.get(text);
+        if (at === undefined)
+            first.set(text, i);
+        else
+            copies.push(`entries[${i}] repeats entries[${at}] (engine ${e.engine}, ${e.createdAt}${e.sha ? `, commit ${e.sha.slice(0, 12)}` : ''})`);
+    });
+    if (copies.length > 0) {
+        const shown = copies.slice(0, 5).join('; ') + (copies.length > 5 ? `; and ${copies.length - 5} more` : '');
+        r.fail('entries', `${copies.length} duplicated run(s), which would count as more runs than were measured: ${shown}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./node_modules/openai/internal/tslib.mjs
 function __classPrivateFieldSet(receiver, state, value, kind, f) {
     if (kind === "m")
@@ -53742,7 +54370,7 @@ const safeJSON = (text) => {
 };
 //# sourceMappingURL=values.mjs.map
 ;// CONCATENATED MODULE: ./node_modules/openai/internal/utils/sleep.mjs
-const sleep = (ms, ...signals) => new Promise((resolve, reject) => {
+const sleep_sleep = (ms, ...signals) => new Promise((resolve, reject) => {
     const activeSignals = [...new Set(signals.filter((signal) => signal != null))];
     let timeout;
     let settled = false;
@@ -72479,7 +73107,7 @@ async function pollWithResponse(retrieve, intermediateStatuses, terminalStatuses
             }
             const signal = options && Object.prototype.propertyIsEnumerable.call(options, 'signal') ? options.signal : undefined;
             // oxlint-disable-next-line no-await-in-loop -- Each poll waits or aborts before the next request.
-            await (signal ? sleepUntilAborted(sleepInterval, signal) : sleep(sleepInterval));
+            await (signal ? sleepUntilAborted(sleepInterval, signal) : sleep_sleep(sleepInterval));
         }
         else if (terminalStatuses.includes(status)) {
             return data;
@@ -74878,7 +75506,7 @@ async function waitForFileProcessing(resource, id, pollInterval, maxWait) {
     let file = await resource.retrieve(id);
     while (!file.status || !terminalStates.has(file.status)) {
         // oxlint-disable-next-line no-await-in-loop -- Wait before issuing the next processing-status request.
-        await sleep(pollInterval);
+        await sleep_sleep(pollInterval);
         // oxlint-disable-next-line no-await-in-loop -- The timeout and next iteration depend on this response.
         file = await resource.retrieve(id);
         if (performance.now() - start > maxWait) {
@@ -82153,7 +82781,7 @@ class OpenAI {
         else {
             const retrySignals = requestSignal === options.signal ? [requestSignal] : [requestSignal, options.signal];
             try {
-                await sleep(timeoutMillis, ...retrySignals);
+                await sleep_sleep(timeoutMillis, ...retrySignals);
             }
             catch (error) {
                 const abortedSignal = retrySignals.find((signal) => signal?.aborted);
@@ -85203,8 +85831,6 @@ const customAdapter = {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./lib/src/engines/process.js
@@ -86693,193 +87319,8 @@ function makePlan(opts) {
     return { engines: opts.engines, repetitions: opts.repetitions, seed: opts.seed, shard, orders, units };
 }
 
-;// CONCATENATED MODULE: ./lib/src/config/schema-rules.js
-// Validation rules for values parsed from YAML. Each rule does two jobs from one definition: it
-// checks a value (recording every problem rather than stopping at the first, so one run of the
-// action lists all the mistakes in a file) and it describes itself as JSON Schema, so the editor
-// schema (scenarios/schema.json) is generated from the rules the validator runs and cannot drift.
-function joinPath(path, key) {
-    if (typeof key === 'number')
-        return `${path}[${key}]`;
-    return path === '' ? key : `${path}.${key}`;
-}
-/** A value as the user wrote it, short enough for a one-line message. */
-function describeValue(value) {
-    if (value === undefined)
-        return 'nothing';
-    if (value === null)
-        return 'null (an empty value)';
-    if (typeof value === 'number' && !Number.isFinite(value))
-        return String(value);
-    let text;
-    try {
-        text = JSON.stringify(value) ?? String(value);
-    }
-    catch {
-        text = String(value);
-    }
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-function mismatch(path, expected, value) {
-    return { path, message: `expected ${expected}, got ${describeValue(value)}` };
-}
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function rule(expected, schema, accept) {
-    return {
-        expected,
-        schema,
-        check(value, path, problems) {
-            const result = accept(value);
-            if (result === undefined)
-                problems.push(mismatch(path, expected, value));
-            return result;
-        },
-    };
-}
-const isFiniteNumber = (v) => typeof v === 'number' && Number.isFinite(v);
-function wholeNumber(min, max) {
-    const expected = max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
-    const schema = max === undefined ? { type: 'integer', minimum: min } : { type: 'integer', minimum: min, maximum: max };
-    return rule(expected, schema, (v) => isFiniteNumber(v) && Number.isInteger(v) && v >= min && (max === undefined || v <= max) ? v : undefined);
-}
-/** A finite number strictly above `min`. */
-function numberAbove(min) {
-    return rule(`a number > ${min}`, { type: 'number', exclusiveMinimum: min }, (v) => isFiniteNumber(v) && v > min ? v : undefined);
-}
-/** A finite number in [min, max] (max may be Infinity for "no upper bound"). */
-function numberBetween(min, max, unit = '') {
-    const expected = max === Infinity ? `a number ≥ ${min}${unit}` : `a number from ${min} to ${max}${unit}`;
-    const schema = max === Infinity ? { type: 'number', minimum: min } : { type: 'number', minimum: min, maximum: max };
-    return rule(expected, schema, (v) => (isFiniteNumber(v) && v >= min && v <= max ? v : undefined));
-}
-/**
- * A relative tolerance: a fraction below 1 (0.05 = 5%). At 1 or more a higher-is-better metric
- * could fall to nothing and stay within it, so the comparison refuses it; it is refused here,
- * before anything is measured.
- */
-const TOLERANCE_FRACTION = numberBetween(0, 0.99, ' (a fraction: 0.05 = 5%)');
-function schema_rules_text(expected, pattern, maxLength) {
-    return rule(expected, { type: 'string', pattern: pattern.source, maxLength }, (v) => typeof v === 'string' && pattern.test(v) && v.length <= maxLength ? v : undefined);
-}
-function oneOf(values) {
-    const shown = values.map((v) => JSON.stringify(v));
-    const expected = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}`;
-    const schema = values.length === 1 ? { const: values[0] } : { enum: [...values] };
-    return rule(expected, schema, (v) => (values.includes(v) ? v : undefined));
-}
-function camel(key) {
-    return key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-}
-function field(rule, description, required = false) {
-    return { rule, description, required };
-}
-/** Edits (insert, delete, substitute, swap two neighbours) between two strings. */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.length][b.length];
-}
-/** "unknown field; expected one of: ..." with a did-you-mean for likely typos. */
-function unknownKey(path, what, key, known) {
-    const typed = key.toLowerCase();
-    const close = known.filter((k) => {
-        const want = k.toLowerCase();
-        const partial = typed.length >= 4 ? want.includes(typed) : typed.length >= 3 && want.startsWith(typed);
-        return partial || typed.startsWith(want) || editDistance(want, typed) <= Math.max(1, Math.floor(want.length / 4));
-    });
-    const hint = close.length > 0 ? ` (did you mean ${close.map((k) => `"${k}"`).join(' or ')}?)` : '';
-    return { path, message: `unknown ${what}${hint}; expected one of: ${known.join(', ')}` };
-}
-/**
- * Checks the fields of a mapping: unknown keys and missing required fields are problems; valid
- * fields are returned under their camelCase names, invalid ones are left out.
- */
-function checkFields(value, fields, path, problems) {
-    const out = {};
-    const known = Object.keys(fields);
-    for (const [key, raw] of Object.entries(value)) {
-        const f = fields[key];
-        if (f === undefined) {
-            problems.push(unknownKey(joinPath(path, key), 'field', key, known));
-            continue;
-        }
-        const checked = f.rule.check(raw, joinPath(path, key), problems);
-        if (checked !== undefined)
-            out[camel(key)] = checked;
-    }
-    for (const [key, f] of Object.entries(fields)) {
-        if (f.required && !(key in value))
-            problems.push(mismatch(joinPath(path, key), f.rule.expected, undefined));
-    }
-    return out;
-}
-function schema_rules_fieldsSchema(fields) {
-    const properties = {};
-    for (const [key, f] of Object.entries(fields))
-        properties[key] = { description: f.description, ...f.rule.schema };
-    const required = Object.entries(fields)
-        .filter(([, f]) => f.required)
-        .map(([key]) => key);
-    return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
-}
-/** A mapping with the given fields; undefined (after recording why) unless every field is valid. */
-function object(fields, expected) {
-    return {
-        expected,
-        schema: schema_rules_fieldsSchema(fields),
-        check(value, path, problems) {
-            if (!isPlainObject(value)) {
-                problems.push(mismatch(path, expected, value));
-                return undefined;
-            }
-            const before = problems.length;
-            const out = checkFields(value, fields, path, problems);
-            return problems.length === before ? out : undefined;
-        },
-    };
-}
-/**
- * A mapping from a fixed set of names (e.g. metric names) to values of one rule. Keys are kept
- * as written (they are names, not field names, so no camelCase conversion).
- */
-function record(keys, keyKind, value, describeKey) {
-    const expected = `a mapping {${keyKind}: ${value.expected}}`;
-    const properties = {};
-    for (const k of keys)
-        properties[k] = { description: describeKey(k), ...value.schema };
-    return {
-        expected,
-        schema: { type: 'object', properties, additionalProperties: false },
-        check(raw, path, problems) {
-            if (!isPlainObject(raw)) {
-                problems.push(mismatch(path, expected, raw));
-                return undefined;
-            }
-            const before = problems.length;
-            const out = {};
-            for (const [k, v] of Object.entries(raw)) {
-                if (!keys.includes(k)) {
-                    problems.push(unknownKey(joinPath(path, k), keyKind, k, keys));
-                    continue;
-                }
-                const checked = value.check(v, joinPath(path, k), problems);
-                if (checked !== undefined)
-                    out[k] = checked;
-            }
-            return problems.length === before ? out : undefined;
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./lib/src/config/inputs.js
+
 
 
 
@@ -86907,7 +87348,7 @@ const INPUT_DEFAULTS = Object.freeze({
     shard: '1/1',
     'results-dir': '.perf/out',
     history: '60',
-    'history-keep': '1000',
+    'history-keep': String(DEFAULT_KEEP),
     confidence: '0.99',
     'warmup-repetitions': '1',
     'warm-start': 'false',
@@ -86921,6 +87362,15 @@ const INPUT_DEFAULTS = Object.freeze({
  * of runs compared once at the whole confidence.
  */
 const PR_MAX_RUNS = 16;
+/**
+ * time-budget where the input is empty and the sequential design is on in pr mode: one hour of
+ * measuring, so a pull request cannot hold a runner for hours. 16 vLLM runs (≈ 158 s each on an
+ * H200) fit in it; a transformers job (≈ 7.5 min per run) gets 7 or 8, and one of vLLM and
+ * transformers (≈ 10 min per run) 5, so it stops before the last look, which holds half the α.
+ */
+const PR_TIME_BUDGET_S = 3600;
+/** The time-budget input's word for "no limit but max-runs". */
+const NO_BUDGET = 'none';
 /** The scenario file used when the `scenarios` input is empty. */
 function defaultScenarioFile() {
     return (0,external_node_path_.join)(packageRoot(), 'scenarios', 'default.yml');
@@ -86961,12 +87411,19 @@ function seconds(input, raw) {
         fail(input, 'a number of seconds above 0 (at most 86400)', raw);
     return n;
 }
-/** A duration: seconds, or with a unit (900, 900s, 15m, 1.5h). */
-function duration(input, raw) {
+/**
+ * The time-budget input: a duration in seconds or with a unit (900, 900s, 15m, 1.5h), `none` (null:
+ * no limit but max-runs), or undefined where it is empty (the default depends on mode and max-runs).
+ */
+function timeBudget(raw) {
+    if (raw === '')
+        return undefined;
+    if (raw === NO_BUDGET)
+        return null;
     const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(raw);
     const n = m ? Number(m[1]) * { s: 1, m: 60, h: 3600 }[(m[2] ?? 's')] : NaN;
     if (!(n > 0 && n <= 86_400))
-        fail(input, 'a duration above 0 and at most 24 h, in seconds or with a unit (e.g. 900, 15m, 1h)', raw);
+        fail('time-budget', `a duration above 0 and at most 24 h, in seconds or with a unit (e.g. 900, 15m, 1h), or ${NO_BUDGET} for no limit but max-runs`, raw);
     return n;
 }
 // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
@@ -87138,6 +87595,9 @@ function readInputs(getInput, naming = ACTION_NAMING) {
         return inputs_nonEmpty('model', raw, 'a model id or path on one line');
     });
     const mode = read('mode', (raw) => choice('mode', raw, MODES), d.mode);
+    const runs = read('runs', (raw) => inputs_integer('runs', raw, 1, 100), d.runs);
+    const maxRuns = read('max-runs', (raw) => (raw === '' ? (mode === 'pr' ? PR_MAX_RUNS : 0) : inputs_integer('max-runs', raw, 0, 100)));
+    const budget = read('time-budget', timeBudget);
     const config = {
         engines,
         model,
@@ -87175,9 +87635,10 @@ function readInputs(getInput, naming = ACTION_NAMING) {
         confidence: read('confidence', (raw) => fraction('confidence', raw, 0.5, 0.9999), d.confidence),
         warmupRepetitions: read('warmup-repetitions', (raw) => inputs_integer('warmup-repetitions', raw, 0, 10), d['warmup-repetitions']),
         warmStart: read('warm-start', (raw) => inputs_boolean('warm-start', raw), d['warm-start']),
-        runs: read('runs', (raw) => inputs_integer('runs', raw, 1, 100), d.runs),
-        maxRuns: read('max-runs', (raw) => (raw === '' ? (mode === 'pr' ? PR_MAX_RUNS : 0) : inputs_integer('max-runs', raw, 0, 100))),
-        timeBudgetS: read('time-budget', (raw) => (raw === '' ? null : duration('time-budget', raw))),
+        runs,
+        maxRuns,
+        // Empty: an hour where the design is on in pr mode; no limit in the other modes, whose jobs add no runs unless max-runs is given.
+        timeBudgetS: budget !== undefined ? budget : mode === 'pr' && maxRuns > runs ? PR_TIME_BUDGET_S : null,
         maxFailureRate: read('max-failure-rate', (raw) => share('max-failure-rate', raw), d['max-failure-rate']),
         baseUrl: read('base-url', (raw) => (raw === '' ? null : inputCheck('base-url', () => checkBaseUrl(raw)))),
         apiKey: read('api-key', (raw) => raw),
@@ -87280,7 +87741,7 @@ const flags_FLAGS = {
     repetitions: { value: 'N', input: true, help: 'measured repetitions of every scenario per run' },
     runs: { value: 'N', input: true, help: 'independent engine starts per engine, each with its warm-up and repetitions' },
     'max-runs': { value: 'N', input: true, help: 'sequential design (default: 16 in pr mode, off in the others; 0 or ≤ --runs: off): add runs one at a time while a cell that could end a regression is undecided, up to N in all (each look tests at its share of 1 − confidence: a quarter to the first, half to the last)' },
-    'time-budget': { value: 'DURATION', input: true, help: 'sequential design: add a run only if it fits this measuring time (900, 15m, 1h); needs --max-runs above --runs (none: max-runs alone bounds the job)' },
+    'time-budget': { value: 'DURATION', input: true, help: 'sequential design: add a run only if it fits this measuring time, every engine\'s runs together (900, 15m, 1h; default: 1h in pr mode where the design is on, none in the others); none: --max-runs alone bounds the job; a duration needs --max-runs above --runs' },
     'max-failure-rate': { value: 'R', input: true, help: 'share of failed requests above which an engine × scenario is an error' },
     'warmup-repetitions': { value: 'N', input: true, help: 'unrecorded passes after each engine start' },
     'warm-start': { value: 'true|false', input: true, help: 'start each engine twice before the first run and time both starts' },
@@ -89151,443 +89612,6 @@ function alive(pid) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/src/baseline/fingerprint-diff.js
-
-// What makes two runs comparable. The hardware part (which GPUs) is part of the baseline key, so
-// different cards never share a history; the software part (driver, CUDA, engine, libraries,
-// model files, engine arguments) is checked entry by entry, because an upgrade is exactly the
-// moment someone wants to see the comparison, flagged, rather than a silent fresh start.
-// CPU model, Python and the action's version are recorded but not compared: they do not set the
-// speed of GPU serving, and hosted runners change CPUs between jobs. How output tokens were counted
-// (the server's usage, or estimated from the stream) is compared where both runs recorded it.
-const fingerprint_diff_text = (v) => (v === null || v === undefined ? '(none)' : String(v));
-/** `get` gives null for a field the run did not record (older results): it is then not compared. */
-const FIELDS = [
-    { field: 'gpu.name', get: (f) => fingerprint_diff_text(f.gpu?.name) },
-    { field: 'gpu.count', get: (f) => fingerprint_diff_text(f.gpu?.count) },
-    { field: 'gpu.memoryMiB', get: (f) => fingerprint_diff_text(f.gpu?.memoryMiB) },
-    { field: 'gpu.driver', get: (f) => fingerprint_diff_text(f.gpu?.driver) },
-    { field: 'gpu.cuda', get: (f) => fingerprint_diff_text(f.gpu?.cuda) },
-    { field: 'engine.name', get: (f) => f.engine.name },
-    { field: 'engine.version', get: (f) => f.engine.version },
-    { field: 'torch', get: (f) => fingerprint_diff_text(f.torch) },
-    { field: 'transformers', get: (f) => fingerprint_diff_text(f.transformers) },
-    { field: 'model.id', get: (f) => f.model.id },
-    { field: 'model.configHash', get: (f) => fingerprint_diff_text(f.model.configHash) },
-    { field: 'model.tokenizerHash', get: (f) => fingerprint_diff_text(f.model.tokenizerHash) },
-    // Order of arguments does not change what the engine does; the fingerprint collector normalises
-    // them, and sorting here keeps old entries comparable whatever order they were stored in.
-    { field: 'engineArgs', get: (f) => [...f.engineArgs].sort().join(' ') || '(none)' },
-    { field: 'tokenCounts', get: (f) => f.tokenCounts ?? null },
-];
-/** The fields that differ between a baseline fingerprint and the current one (empty: comparable). */
-function fingerprintDiffs(baseline, current) {
-    const diffs = [];
-    for (const { field, get } of FIELDS) {
-        const b = get(baseline);
-        const c = get(current);
-        if (b !== null && c !== null && b !== c)
-            diffs.push({ field, baseline: b, current: c });
-    }
-    return diffs;
-}
-/** A short stable id of the hardware (GPU model, count and memory; 'no-gpu' without one). */
-function hardwareId(fp) {
-    if (!fp.gpu)
-        return 'no-gpu';
-    const { name, count, memoryMiB } = fp.gpu;
-    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify([name, count, memoryMiB])).digest('hex').slice(0, 12);
-}
-
-;// CONCATENATED MODULE: ./lib/src/metrics/failures.js
-/** The engine's scenarios (over every repetition of the job) whose failed share is above `maxRate`. */
-function excessFailures(engine, scenarios, maxRate) {
-    if (!(maxRate >= 0 && maxRate <= 1))
-        throw new RangeError(`max-failure-rate must be a share from 0 to 1, got ${maxRate}`);
-    const out = [];
-    for (const scenario of scenarios) {
-        const parts = engine.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario));
-        const requests = parts.reduce((n, s) => n + s.requests, 0);
-        const failed = parts.reduce((n, s) => n + s.failed, 0);
-        if (requests === 0 || failed / requests <= maxRate)
-            continue;
-        const errors = {};
-        for (const s of parts)
-            for (const [k, v] of Object.entries(s.errors))
-                errors[k] = (errors[k] ?? 0) + v;
-        out.push({ scenario, failed, requests, errors });
-    }
-    return out;
-}
-/** "64 of 64 requests failed (100%, more than max-failure-rate 0%): 64× http 500". */
-function describeFailures(f, maxRate) {
-    const pct = (x) => `${Number((x * 100).toFixed(1))}%`;
-    const classes = Object.entries(f.errors)
-        .sort((a, b) => b[1] - a[1])
-        .map(([k, v]) => `${v}× ${k}`)
-        .join(', ');
-    return `${f.failed} of ${f.requests} requests failed (${pct(f.failed / f.requests)}, more than max-failure-rate ${pct(maxRate)})${classes ? `: ${classes}` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./lib/src/baseline/history.js
-
-
-
-
-// The stored baseline: per key (engine × model × scenario set × GPU) the last W recorded runs, each
-// kept compact — per scenario and metric the per-repetition values the statistics need, plus the
-// pooled values the charts show. The document is versioned and read strictly: anything unexpected
-// is an error naming the file and the field, and nothing here ever replaces a document it cannot
-// read (a silently reset baseline would let every regression through as "no baseline").
-const BASELINE_SCHEMA = 'llm-perf-gate/baseline@1';
-/** Runs kept per key when a caller names no number (tests); the action's default is the input `history-keep`. */
-const DEFAULT_KEEP = 10;
-function keyOf(engine, model, scenarioSetHash, fingerprint) {
-    return [engine, model, scenarioSetHash, hardwareId(fingerprint)].map(encodeURIComponent).join('/');
-}
-/** The history an engine's results belong to: engine label, model, scenario set hash and GPU. */
-function baselineKey(engine, run) {
-    return keyOf(engine.engine, run.model, run.scenarioSet.hash, engine.fingerprint);
-}
-/** Reads a scenario's entry from a record keyed by scenario name (own keys only). */
-function scenarioOf(entry, scenario) {
-    return Object.hasOwn(entry.scenarios, scenario) ? entry.scenarios[scenario] : undefined;
-}
-function summaryOf(summaries, scenario, where) {
-    const s = summaries.find((x) => x.scenario === scenario);
-    if (!s)
-        throw new Error(`cannot record a baseline: ${where} has no result for scenario "${scenario}"`);
-    return s;
-}
-/**
- * A metric's value as the baseline may keep it (catalog.ts valueProblem), or the bound of a
- * censored one. Anything else is refused with where it came from, so wrong data never becomes history.
- */
-function recordable(def, s, where) {
-    const bound = censoredBound(def, s);
-    const v = bound ?? metricValue(def, s);
-    const problem = valueProblem(def, v);
-    if (problem !== null)
-        throw new Error(`cannot record a baseline: ${where}: ${def.name} ${bound === null ? '' : 'bound '}${problem}`);
-    return { value: v, below: bound !== null };
-}
-/** One entry per independent engine start (the job's runs): the run is the unit the gate compares. */
-function entriesOf(engine, run) {
-    const byRun = new Map();
-    for (const rep of engine.repetitions) {
-        const k = rep.run ?? 0;
-        byRun.set(k, [...(byRun.get(k) ?? []), rep]);
-    }
-    // Every repetition is checked before the pooled figures, which any bad repetition spoils too.
-    const where = (runIndex, rep, name) => `engine ${engine.engine}, run ${runIndex + 1}, repetition ${rep.index}, scenario ${name}`;
-    // Each scenario records the metrics it has: a capacity search its capacity, a fixed load the rest.
-    const definition = (name) => run.scenarioSet.definitions.find((d) => d.name === name);
-    const metricsOf = (name) => {
-        const scenario = definition(name);
-        return ALL_METRICS.filter((m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)));
-    };
-    for (const [runIndex, reps] of byRun) {
-        for (const r of reps)
-            for (const name of run.scenarioSet.names)
-                for (const m of metricsOf(name))
-                    recordable(m, summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`), where(runIndex, r, name));
-    }
-    return [...byRun.entries()].map(([runIndex, reps]) => {
-        const scenarios = {};
-        for (const name of run.scenarioSet.names) {
-            const summaries = reps.map((r) => ({ r, s: summaryOf(r.scenarios, name, `engine ${engine.engine}, repetition ${r.index}`) }));
-            const pooled = summaryOf(engine.pooled, name, `engine ${engine.engine} (pooled)`);
-            const recorded = metricsOf(name).map((m) => ({ m, reps: summaries.map(({ r, s }) => recordable(m, s, where(runIndex, r, name))) }));
-            const below = recorded.filter(({ reps }) => reps.some((x) => x.below)).map(({ m, reps }) => [m.name, reps.map((x) => x.below)]);
-            const units = recorded.filter(({ m }) => m.scope === 'capacity').map(({ m }) => [m.name, metricUnit(m, definition(name))]);
-            scenarios[name] = {
-                values: Object.fromEntries(recorded.map(({ m, reps }) => [m.name, reps.map((x) => x.value)])),
-                pooled: Object.fromEntries(metricsOf(name).map((m) => [m.name, recordable(m, pooled, `engine ${engine.engine} (pooled), scenario ${name}`).value])),
-                ...(below.length > 0 ? { below: Object.fromEntries(below) } : {}),
-                ...(units.length > 0 ? { units: Object.fromEntries(units) } : {}),
-            };
-        }
-        return {
-            key: baselineKey(engine, run),
-            engine: engine.engine,
-            model: run.model,
-            scenarioSetHash: run.scenarioSet.hash,
-            createdAt: run.createdAt,
-            sha: run.source.sha,
-            ref: run.source.ref,
-            fingerprint: engine.fingerprint,
-            run: runIndex + 1,
-            scenarios,
-        };
-    });
-}
-/** The results are in the history already: a store whose earlier write may have landed unseen reads this as done. */
-class AlreadyRecordedError extends Error {
-    name = 'AlreadyRecordedError';
-}
-/**
- * Appends one entry per engine and run (independent engine start) of a complete job and keeps the
- * last `keep` entries per key (removedBy tells which went). A partial run, a failed engine, a scenario with more failed
- * requests than `maxFailureRate` allows, or a value that is missing, non-finite or negative is
- * refused: a baseline must only hold healthy runs.
- */
-function recordRun(doc, run, keep = DEFAULT_KEEP, maxFailureRate = 0) {
-    if (!Number.isInteger(keep) || keep < 1)
-        throw new Error(`runs kept per key must be a whole number ≥ 1, got ${keep}`);
-    const failed = run.engines.filter((e) => e.status !== 'ok');
-    if (failed.length > 0) {
-        throw new Error(`cannot record a baseline: engine ${failed.map((e) => `${e.engine} failed (${e.error ?? 'no error message'})`).join(', ')}`);
-    }
-    if (run.partial)
-        throw new Error('cannot record a baseline from a partial run (a scenario did not complete)');
-    if (run.engines.length === 0)
-        throw new Error('cannot record a baseline: the run has no engine results');
-    for (const e of run.engines) {
-        const [f] = excessFailures(e, run.scenarioSet.names, maxFailureRate);
-        if (f)
-            throw new Error(`cannot record a baseline: engine ${e.engine}, scenario ${f.scenario}: ${describeFailures(f, maxFailureRate)}`);
-    }
-    const added = run.engines.flatMap((e) => entriesOf(e, run));
-    // A job's results recorded twice would count as two more runs and narrow the noise the gate
-    // expects: the same key, creation time and commit already in the history is that mistake.
-    const again = added.find((a) => doc?.entries.some((e) => e.key === a.key && e.createdAt === a.createdAt && e.sha === a.sha));
-    if (again)
-        throw new AlreadyRecordedError(`cannot record a baseline: engine ${again.engine}'s run of ${again.createdAt} is already in the history (recording the same results twice would count them as more runs)`);
-    const all = [...(doc?.entries ?? []), ...added];
-    // Keep the newest `keep` per key, in their original order.
-    const seen = new Map();
-    const kept = [];
-    for (let i = all.length - 1; i >= 0; i--) {
-        const n = seen.get(all[i].key) ?? 0;
-        if (n < keep)
-            kept.push(all[i]);
-        seen.set(all[i].key, n + 1);
-    }
-    return { schema: BASELINE_SCHEMA, entries: kept.reverse() };
-}
-/** The entries of `before` that recordRun left out of `after` (it keeps the entry objects it keeps). */
-function removedBy(before, after) {
-    const kept = new Set(after.entries);
-    return (before?.entries ?? []).filter((e) => !kept.has(e));
-}
-/** Why a run cannot be recorded (recordRun's refusal), or null when it can. */
-function unrecordable(run, maxFailureRate = 0) {
-    try {
-        recordRun(null, run, 1, maxFailureRate);
-        return null;
-    }
-    catch (err) {
-        return err.message;
-    }
-}
-/** The document as stored: one entry per line so that version control shows a run as one line. */
-function serializeBaselineDoc(doc) {
-    const entries = doc.entries.map((e) => JSON.stringify(e)).join(',\n');
-    return `{"schema":${JSON.stringify(doc.schema)},"entries":[${entries === '' ? '' : `\n${entries}\n`}]}\n`;
-}
-// ---------- strict reading ----------
-class Reader {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    fail(path, message) {
-        throw new Error(`${this.source}: ${path === '' ? '' : `${path}: `}${message} (the stored baseline is left as it is; fix or remove it by hand)`);
-    }
-    expected(path, what, value) {
-        return this.fail(path, `expected ${what}, got ${describeValue(value)}`);
-    }
-    object(value, path, keys, optional = []) {
-        if (!isPlainObject(value))
-            this.expected(path, 'an object', value);
-        for (const k of Object.keys(value)) {
-            if (!keys.includes(k) && !optional.includes(k))
-                this.fail(joinPath(path, k), `unknown field; expected one of: ${[...keys, ...optional].join(', ')}`);
-        }
-        for (const k of keys)
-            if (!(k in value))
-                this.fail(joinPath(path, k), 'missing');
-        return value;
-    }
-    /** An object whose keys are names (metrics, scenarios) rather than fixed fields. */
-    record(value, path) {
-        return isPlainObject(value) ? value : this.expected(path, 'an object', value);
-    }
-    string(value, path) {
-        return typeof value === 'string' ? value : this.expected(path, 'a string', value);
-    }
-    nullableString(value, path) {
-        return value === null ? null : typeof value === 'string' ? value : this.expected(path, 'a string or null', value);
-    }
-    number(value, path) {
-        return typeof value === 'number' && Number.isFinite(value) ? value : this.expected(path, 'a finite number', value);
-    }
-    array(value, path) {
-        return Array.isArray(value) ? value : this.expected(path, 'an array', value);
-    }
-}
-function readFingerprint(r, value, path) {
-    // Only the fields the gate compares are checked; fields a newer collector adds pass through.
-    if (!isPlainObject(value))
-        r.expected(path, 'a fingerprint object', value);
-    const at = (k) => joinPath(path, k);
-    if (value.gpu !== null) {
-        if (!isPlainObject(value.gpu))
-            r.expected(at('gpu'), 'an object or null', value.gpu);
-        r.string(value.gpu.name, at('gpu.name'));
-        r.number(value.gpu.count, at('gpu.count'));
-        r.number(value.gpu.memoryMiB, at('gpu.memoryMiB'));
-        r.string(value.gpu.driver, at('gpu.driver'));
-        r.string(value.gpu.cuda, at('gpu.cuda'));
-    }
-    r.string(value.cpu, at('cpu'));
-    if (!isPlainObject(value.engine))
-        r.expected(at('engine'), 'an object', value.engine);
-    r.string(value.engine.name, at('engine.name'));
-    r.string(value.engine.version, at('engine.version'));
-    for (const k of ['torch', 'transformers', 'python'])
-        r.nullableString(value[k], at(k));
-    if (!isPlainObject(value.model))
-        r.expected(at('model'), 'an object', value.model);
-    r.string(value.model.id, at('model.id'));
-    r.nullableString(value.model.configHash, at('model.configHash'));
-    r.nullableString(value.model.tokenizerHash, at('model.tokenizerHash'));
-    r.array(value.engineArgs, at('engineArgs')).forEach((a, i) => r.string(a, joinPath(at('engineArgs'), i)));
-    r.string(value.actionVersion, at('actionVersion'));
-    if (value.tokenCounts !== undefined && value.tokenCounts !== 'exact' && value.tokenCounts !== 'estimated') {
-        r.expected(at('tokenCounts'), '"exact" or "estimated"', value.tokenCounts);
-    }
-    return value;
-}
-/**
- * The largest stored value of each metric unit: a latency of at most ~28 hours (past the longest
- * request deadline), a rate below what any server reaches. Below, a stored value must be one
- * recordRun would have kept (above 0, or 0 for goodput). A value outside it was not measured: a
- * tampered or damaged file, which must not steer the gate (a 0 ms baseline turns every run into a
- * regression, 0 tok/s or 1e300 hides every one).
- */
-// A capacity is requests/s or concurrent requests that passed a probe (or the lowest load tried, for one below it).
-const PLAUSIBLE_MAX = { ms: 1e8, 'tok/s': 1e9, 'req/s': 1e7, [CAPACITY_METRIC.unit]: 1e7 };
-function checkPlausible(r, metric, x, path) {
-    const def = ALL_METRICS.find((m) => m.name === metric);
-    const max = def && PLAUSIBLE_MAX[def.unit];
-    // A metric this version does not know (a newer writer) is carried, not judged.
-    if (!def || max === undefined)
-        return;
-    if (valueProblem(def, x) !== null || x > max)
-        r.expected(path, `${def.label} (${def.unit}) ${def.zeroMeasured ? '≥' : 'above'} 0 and at most ${max}`, x);
-}
-function readScenario(r, value, path) {
-    const o = r.object(value, path, ['values', 'pooled'], ['below', 'units']);
-    const valuesPath = joinPath(path, 'values');
-    let reps = null;
-    for (const [metric, raw] of Object.entries(r.record(o.values, valuesPath))) {
-        const p = joinPath(valuesPath, metric);
-        const xs = r.array(raw, p);
-        xs.forEach((x, i) => checkPlausible(r, metric, r.number(x, joinPath(p, i)), joinPath(p, i)));
-        if (xs.length === 0)
-            r.fail(p, 'expected at least one repetition value');
-        if (reps !== null && xs.length !== reps)
-            r.fail(p, `has ${xs.length} repetition values, other metrics have ${reps}`);
-        reps = xs.length;
-    }
-    const pooledPath = joinPath(path, 'pooled');
-    for (const [metric, x] of Object.entries(r.record(o.pooled, pooledPath)))
-        checkPlausible(r, metric, r.number(x, joinPath(pooledPath, metric)), joinPath(pooledPath, metric));
-    if (o.below !== undefined) {
-        const belowPath = joinPath(path, 'below');
-        for (const [metric, raw] of Object.entries(r.record(o.below, belowPath))) {
-            const p = joinPath(belowPath, metric);
-            const flags = r.array(raw, p);
-            flags.forEach((x, i) => {
-                if (typeof x !== 'boolean')
-                    r.expected(joinPath(p, i), 'true or false', x);
-            });
-            // Only a capacity can be censored, and its flags mark the values of the same repetitions.
-            if (metric !== CAPACITY_METRIC.name)
-                r.fail(p, `only ${CAPACITY_METRIC.name} can be a bound`);
-            const values = o.values[metric];
-            if (!Object.hasOwn(o.values, metric) || flags.length !== values.length)
-                r.fail(p, `expected one flag per repetition value of values.${metric}`);
-        }
-    }
-    if (o.units !== undefined) {
-        const unitsPath = joinPath(path, 'units');
-        const allowed = [loadUnit('rate'), loadUnit('concurrency')];
-        for (const [metric, unit] of Object.entries(r.record(o.units, unitsPath))) {
-            if (metric !== CAPACITY_METRIC.name || typeof unit !== 'string' || !allowed.includes(unit))
-                r.expected(joinPath(unitsPath, metric), `a unit of ${CAPACITY_METRIC.name} (${allowed.join(' or ')})`, unit);
-        }
-    }
-    return o;
-}
-const ENTRY_KEYS = ['key', 'engine', 'model', 'scenarioSetHash', 'createdAt', 'sha', 'ref', 'fingerprint', 'scenarios'];
-function readEntry(r, value, path) {
-    const o = r.object(value, path, ENTRY_KEYS, ['run']);
-    if ('run' in o && !(Number.isInteger(o.run) && o.run >= 1))
-        r.expected(joinPath(path, 'run'), 'a whole number ≥ 1 (the engine start of its job)', o.run);
-    const at = (k) => joinPath(path, k);
-    const engine = r.string(o.engine, at('engine'));
-    const model = r.string(o.model, at('model'));
-    const scenarioSetHash = r.string(o.scenarioSetHash, at('scenarioSetHash'));
-    const createdAt = r.string(o.createdAt, at('createdAt'));
-    if (Number.isNaN(Date.parse(createdAt)))
-        r.expected(at('createdAt'), 'an ISO date', createdAt);
-    r.nullableString(o.sha, at('sha'));
-    r.nullableString(o.ref, at('ref'));
-    const fingerprint = readFingerprint(r, o.fingerprint, at('fingerprint'));
-    const key = r.string(o.key, at('key'));
-    const want = keyOf(engine, model, scenarioSetHash, fingerprint);
-    if (key !== want)
-        r.fail(at('key'), `is "${key}" but its engine, model, scenario set and GPU give "${want}"`);
-    for (const [name, s] of Object.entries(r.record(o.scenarios, at('scenarios')))) {
-        readScenario(r, s, joinPath(at('scenarios'), name));
-    }
-    return o;
-}
-/**
- * Parses and validates a stored baseline document. `source` names where it came from (a path, or
- * branch:path) and starts every error message.
- */
-function parseBaselineDoc(text, source) {
-    const r = new Reader(source);
-    let raw;
-    try {
-        raw = JSON.parse(text);
-    }
-    catch (err) {
-        r.fail('', `not valid JSON: ${err.message}`);
-    }
-    if (isPlainObject(raw) && raw.schema !== BASELINE_SCHEMA) {
-        r.fail('schema', `is ${describeValue(raw.schema)}, expected "${BASELINE_SCHEMA}" (written by another version of llm-perf-gate?)`);
-    }
-    const doc = r.object(raw, '', ['schema', 'entries']);
-    const entries = r.array(doc.entries, 'entries');
-    entries.forEach((e, i) => readEntry(r, e, joinPath('entries', i)));
-    refuseCopies(r, entries);
-    return doc;
-}
-/**
- * Two entries alike in every value are one run stored twice (a file merged or restored into
- * itself): read as more runs, they would narrow the noise the gate expects and raise false alarms.
- */
-function refuseCopies(r, entries) {
-    const first = new Map();
-    const copies = [];
-    entries.forEach((e, i) => {
-        const text = JSON.stringify(e);
-        const at = first.get(text);
-        if (at === undefined)
-            first.set(text, i);
-        else
-            copies.push(`entries[${i}] repeats entries[${at}] (engine ${e.engine}, ${e.createdAt}${e.sha ? `, commit ${e.sha.slice(0, 12)}` : ''})`);
-    });
-    if (copies.length > 0) {
-        const shown = copies.slice(0, 5).join('; ') + (copies.length > 5 ? `; and ${copies.length - 5} more` : '');
-        r.fail('entries', `${copies.length} duplicated run(s), which would count as more runs than were measured: ${shown}`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/src/baseline/store.js
 
 const BASELINE_CODEC = { what: 'baseline', parse: parseBaselineDoc, serialize: serializeBaselineDoc };
@@ -89853,9 +89877,9 @@ function parseGatesDoc(text, source) {
 
 ;// CONCATENATED MODULE: ./lib/src/github/retry.js
 
-const GITHUB_RETRY = { attempts: 4, baseDelayMs: 1_000, maxWaitMs: 60_000 };
+const retry_GITHUB_RETRY = { attempts: 4, baseDelayMs: 1_000, maxWaitMs: 60_000 };
 /** A 403 or 429 that is a rate limit, not a missing permission. */
-function isRateLimit(answer) {
+function retry_isRateLimit(answer) {
     if (answer.status === 429)
         return true;
     if (answer.status !== 403)
@@ -89879,8 +89903,8 @@ function requestedWaitMs(answer, now = Date.now()) {
     return null;
 }
 /** The wait before try `attempt + 1`, or null when this answer is not worth another try. */
-function retryDelayMs(answer, attempt, policy) {
-    const transient = answer.status >= 500 || isRateLimit(answer);
+function retry_retryDelayMs(answer, attempt, policy) {
+    const transient = answer.status >= 500 || retry_isRateLimit(answer);
     if (!transient || attempt >= policy.attempts)
         return null;
     const asked = requestedWaitMs(answer);
@@ -89892,14 +89916,14 @@ function retryDelayMs(answer, attempt, policy) {
  * Runs `fn` until it succeeds or fails for good. `answerOf` reads a failure as an HTTP answer
  * (null: not an HTTP failure, never retried). The operation must be safe to repeat.
  */
-async function withRetries(fn, answerOf, policy = GITHUB_RETRY) {
+async function withRetries(fn, answerOf, policy = retry_GITHUB_RETRY) {
     for (let attempt = 1;; attempt++) {
         try {
             return await fn();
         }
         catch (err) {
             const answer = answerOf(err);
-            const delay = answer === null ? null : retryDelayMs(answer, attempt, policy);
+            const delay = answer === null ? null : retry_retryDelayMs(answer, attempt, policy);
             if (delay === null)
                 throw err;
             await (0,promises_namespaceObject.setTimeout)(delay);
@@ -89922,166 +89946,70 @@ function octokitAnswer(err) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/src/baseline/branch-store.js
+;// CONCATENATED MODULE: ./lib/src/github/repo-api.js
 
-
-
-const DEFAULT_BASELINE_BRANCH = 'perf-baselines';
-const DEFAULT_BASELINE_PATH = 'llm-perf-gate/baseline.json';
-const segments = (p) => p.split('/').map(encodeURIComponent).join('/');
-class branch_store_BranchDocStore {
+/** The REST API root: the one given, else the runner's GITHUB_API_URL, else github.com's. */
+const repo_api_apiRoot = (apiUrl) => apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
+/** A path's segments URL-encoded, its slashes kept. */
+const repo_api_segments = (p) => p.split('/').map(encodeURIComponent).join('/');
+class repo_api_RepoApi {
     location;
     #opts;
-    #codec;
-    /** Whether the branch existed when the document was last read; null before any read. */
-    #branchSeen = null;
-    constructor(opts, codec) {
-        this.#codec = codec;
-        if (!opts.token)
-            throw new Error(`${codec.what} branch store: a GitHub token is required to read and write the ${codec.what} branch`);
-        this.#opts = {
-            owner: opts.owner,
-            repo: opts.repo,
-            token: opts.token,
-            branch: opts.branch ?? DEFAULT_BASELINE_BRANCH,
-            path: opts.path ?? DEFAULT_BASELINE_PATH,
-            apiUrl: opts.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
-            maxAttempts: opts.maxAttempts ?? 5,
-            retryDelayMs: opts.retryDelayMs ?? 250,
-            retry: opts.retry ?? GITHUB_RETRY,
-            commitMessage: opts.commitMessage ?? `llm-perf-gate: update ${codec.what}`,
-        };
-        if (!Number.isInteger(this.#opts.maxAttempts) || this.#opts.maxAttempts < 1)
-            throw new Error(`${codec.what} branch store: maxAttempts must be a whole number ≥ 1, got ${this.#opts.maxAttempts}`);
-        this.location = `${opts.owner}/${opts.repo}@${this.#opts.branch}:${this.#opts.path}`;
+    constructor(opts) {
+        this.#opts = { ...opts, retry: opts.retry ?? retry_GITHUB_RETRY };
+        this.location = opts.location;
     }
-    async read() {
-        return (await this.#load()).doc;
-    }
-    /**
-     * The branch is created by the first recording: it exists once a baseline has been written. What
-     * the last read found, when there was one (a gate asks right after reading), else a lookup.
-     */
-    async everWritten() {
-        return this.#branchSeen ?? (await this.#branchExists());
-    }
-    async #branchExists() {
-        const ref = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(this.#opts.branch)}`));
-        if (ref.status !== 200 && ref.status !== 404)
-            throw this.#error(`look up branch ${this.#opts.branch}`, ref);
-        return ref.status === 200;
-    }
-    async update(fn) {
-        const { maxAttempts, branch, commitMessage } = this.#opts;
-        const { what } = this.#codec;
-        let lastConflict = '';
-        // A write answered 5xx or rate-limited may still have landed: it is re-read and re-applied like a
-        // conflict, and a history that then holds these results already means that it did.
-        let unsure = false;
-        for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-            const current = await this.#load();
-            if (!current.branchExists)
-                await this.#createBranch();
-            let next;
-            try {
-                next = fn(current.doc);
-            }
-            catch (err) {
-                if (unsure && err instanceof AlreadyRecordedError)
-                    return;
-                throw err;
-            }
-            const text = this.#codec.serialize(next);
-            if (text === current.text)
-                return;
-            // Never write what could not be read back.
-            this.#codec.parse(text, `${this.location} (about to be written)`);
-            const res = await this.#request('PUT', this.#contentsPath(), {
-                message: commitMessage,
-                content: Buffer.from(text, 'utf8').toString('base64'),
-                branch,
-                ...(current.sha ? { sha: current.sha } : {}),
-            });
-            if (res.status === 200 || res.status === 201)
-                return;
-            // 409: the file changed since it was read; 422: it appeared although it was absent;
-            // 404: the branch vanished. Each means: read again and re-apply.
-            const busy = res.status >= 500 || isRateLimit(answerOf(res));
-            if (res.status !== 409 && res.status !== 422 && res.status !== 404 && !busy)
-                throw this.#error(`write the ${what}`, res);
-            unsure ||= busy;
-            lastConflict = `HTTP ${res.status} ${messageOf(res)}`;
-            if (busy) {
-                const wait = retryDelayMs(answerOf(res), attempt, this.#opts.retry);
-                if (wait === null)
-                    throw this.#error(`write the ${what} (it may have landed; the next read shows whether)`, res);
-                await branch_store_sleep(wait);
-            }
-            else if (attempt < maxAttempts)
-                await branch_store_sleep(this.#opts.retryDelayMs * attempt * (0.5 + Math.random()));
-        }
-        throw new Error(`${this.location}: could not write the ${what} after ${maxAttempts} attempts: other writers kept changing it, or GitHub kept failing (last answer: ${lastConflict})`);
-    }
-    #contentsPath() {
-        return `/repos/${encodeURIComponent(this.#opts.owner)}/${encodeURIComponent(this.#opts.repo)}/contents/${segments(this.#opts.path)}`;
-    }
-    #repoPath(rest = '') {
+    /** `/repos/owner/repo` + rest. */
+    repoPath(rest = '') {
         return `/repos/${encodeURIComponent(this.#opts.owner)}/${encodeURIComponent(this.#opts.repo)}${rest}`;
     }
-    async #load() {
-        const res = await this.#request('GET', `${this.#contentsPath()}?ref=${encodeURIComponent(this.#opts.branch)}`);
-        if (res.status === 404) {
-            this.#branchSeen = await this.#branchExists();
-            return { doc: null, text: null, sha: null, branchExists: this.#branchSeen };
-        }
-        if (res.status !== 200)
-            throw this.#error(`read the ${this.#codec.what}`, res);
-        const file = res.json;
-        if (file?.type !== 'file' || typeof file.sha !== 'string')
-            throw new Error(`${this.location}: is not a file (GitHub answered type ${JSON.stringify(file?.type)})`);
-        const base64 = file.encoding === 'base64' && typeof file.content === 'string' ? file.content : await this.#blob(file.sha);
-        const text = Buffer.from(base64, 'base64').toString('utf8');
-        this.#branchSeen = true;
-        return { doc: this.#codec.parse(text, this.location), text, sha: file.sha, branchExists: true };
-    }
-    /** Files over 1 MB come without content from the contents API; the blobs API serves them. */
-    async #blob(sha) {
-        const res = await this.#request('GET', this.#repoPath(`/git/blobs/${sha}`));
-        const blob = res.json;
-        if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string')
-            throw this.#error(`read blob ${sha}`, res);
-        return blob.content;
-    }
-    async #createBranch() {
-        const repo = await this.#request('GET', this.#repoPath());
-        const defaultBranch = repo.json?.default_branch;
-        if (repo.status !== 200 || typeof defaultBranch !== 'string')
-            throw this.#error('find the default branch', repo);
-        const head = await this.#request('GET', this.#repoPath(`/git/ref/heads/${segments(defaultBranch)}`));
-        const sha = head.json?.object?.sha;
-        if (head.status !== 200 || typeof sha !== 'string')
-            throw this.#error(`read the head of ${defaultBranch}`, head);
-        const created = await this.#request('POST', this.#repoPath('/git/refs'), { ref: `refs/heads/${this.#opts.branch}`, sha });
-        // 422 "Reference already exists": another job created it first, which is just as good.
-        if (created.status !== 201 && !(created.status === 422 && /already exists/i.test(messageOf(created)))) {
-            throw this.#error(`create branch ${this.#opts.branch} from ${defaultBranch}`, created);
-        }
-    }
-    async #request(method, path, body) {
-        // Reads are retried here through GitHub's busy moments; a write is not (its answer may be lost
-        // after it landed): update() re-reads and re-applies, and knows a landed write when it reads one.
-        if (method !== 'GET')
+    /**
+     * One request. `repeatable` ones (reads; creating git objects, which are content-addressed and
+     * harmless when left unreferenced) are retried through GitHub's busy moments; any other write is
+     * not, since its answer may be lost after it landed: the caller re-reads to know.
+     */
+    async request(method, path, body, repeatable = method === 'GET') {
+        if (!repeatable)
             return this.#requestOnce(method, path, body);
         return withRetries(async () => {
             const res = await this.#requestOnce(method, path, body);
-            if (res.status >= 500 || isRateLimit(answerOf(res)))
+            if (res.status >= 500 || retry_isRateLimit(repo_api_answerOf(res)))
                 throw res;
             return res;
-        }, (err) => (isResponse(err) ? answerOf(err) : null), this.#opts.retry).catch((err) => {
+        }, (err) => (isResponse(err) ? repo_api_answerOf(err) : null), this.#opts.retry).catch((err) => {
             if (isResponse(err))
                 return err;
             throw err;
         });
+    }
+    /** The commit sha a branch points at, or null when there is no such branch. */
+    async branchHead(branch) {
+        const ref = await this.request('GET', this.repoPath(`/git/ref/heads/${repo_api_segments(branch)}`));
+        if (ref.status === 404)
+            return null;
+        const sha = ref.json?.object?.sha;
+        if (ref.status !== 200 || typeof sha !== 'string')
+            throw this.error(`look up branch ${branch}`, ref);
+        return sha;
+    }
+    /** Creates `branch` at the default branch's head; another writer creating it first is just as good. */
+    async createBranch(branch) {
+        const repo = await this.request('GET', this.repoPath());
+        const defaultBranch = repo.json?.default_branch;
+        if (repo.status !== 200 || typeof defaultBranch !== 'string')
+            throw this.error('find the default branch', repo);
+        const head = await this.request('GET', this.repoPath(`/git/ref/heads/${repo_api_segments(defaultBranch)}`));
+        const sha = head.json?.object?.sha;
+        if (head.status !== 200 || typeof sha !== 'string')
+            throw this.error(`read the head of ${defaultBranch}`, head);
+        const created = await this.request('POST', this.repoPath('/git/refs'), { ref: `refs/heads/${branch}`, sha });
+        // 422 "Reference already exists": another job created it first.
+        if (created.status !== 201 && !(created.status === 422 && /already exists/i.test(repo_api_messageOf(created)))) {
+            throw this.error(`create branch ${branch} from ${defaultBranch}`, created);
+        }
+    }
+    error(what, res) {
+        return new Error(`${this.location}: could not ${what}: HTTP ${res.status} ${repo_api_messageOf(res)}`);
     }
     async #requestOnce(method, path, body) {
         let res;
@@ -90112,8 +90040,145 @@ class branch_store_BranchDocStore {
         }
         return { status: res.status, json, text, header: (name) => headers.get(name) };
     }
-    #error(what, res) {
-        return new Error(`${this.location}: could not ${what}: HTTP ${res.status} ${messageOf(res)}`);
+}
+function isResponse(x) {
+    return typeof x === 'object' && x !== null && 'status' in x && 'header' in x && 'text' in x;
+}
+function repo_api_answerOf(res) {
+    return { status: res.status, header: res.header, message: repo_api_messageOf(res) };
+}
+function repo_api_messageOf(res) {
+    const message = res.json?.message;
+    return typeof message === 'string' ? message : res.text.slice(0, 200);
+}
+
+;// CONCATENATED MODULE: ./lib/src/baseline/branch-store.js
+
+
+
+
+const DEFAULT_BASELINE_BRANCH = 'perf-baselines';
+const DEFAULT_BASELINE_PATH = 'llm-perf-gate/baseline.json';
+/** Defaults of BranchStoreOptions.maxAttempts and retryDelayMs, for every writer to a branch. */
+const branch_store_BRANCH_WRITE_DEFAULTS = Object.freeze({ maxAttempts: 5, retryDelayMs: 250 });
+class branch_store_BranchDocStore {
+    location;
+    #opts;
+    #codec;
+    #api;
+    /** Whether the branch existed when the document was last read; null before any read. */
+    #branchSeen = null;
+    constructor(opts, codec) {
+        this.#codec = codec;
+        if (!opts.token)
+            throw new Error(`${codec.what} branch store: a GitHub token is required to read and write the ${codec.what} branch`);
+        this.#opts = {
+            owner: opts.owner,
+            repo: opts.repo,
+            token: opts.token,
+            branch: opts.branch ?? DEFAULT_BASELINE_BRANCH,
+            path: opts.path ?? DEFAULT_BASELINE_PATH,
+            apiUrl: repo_api_apiRoot(opts.apiUrl),
+            maxAttempts: opts.maxAttempts ?? branch_store_BRANCH_WRITE_DEFAULTS.maxAttempts,
+            retryDelayMs: opts.retryDelayMs ?? branch_store_BRANCH_WRITE_DEFAULTS.retryDelayMs,
+            retry: opts.retry ?? retry_GITHUB_RETRY,
+            commitMessage: opts.commitMessage ?? `llm-perf-gate: update ${codec.what}`,
+        };
+        if (!Number.isInteger(this.#opts.maxAttempts) || this.#opts.maxAttempts < 1)
+            throw new Error(`${codec.what} branch store: maxAttempts must be a whole number ≥ 1, got ${this.#opts.maxAttempts}`);
+        this.location = `${opts.owner}/${opts.repo}@${this.#opts.branch}:${this.#opts.path}`;
+        this.#api = new repo_api_RepoApi({ ...this.#opts, location: this.location });
+    }
+    async read() {
+        return (await this.#load()).doc;
+    }
+    /**
+     * The branch is created by the first recording: it exists once a baseline has been written. What
+     * the last read found, when there was one (a gate asks right after reading), else a lookup.
+     */
+    async everWritten() {
+        return this.#branchSeen ?? (await this.#branchExists());
+    }
+    async #branchExists() {
+        return (await this.#api.branchHead(this.#opts.branch)) !== null;
+    }
+    async update(fn) {
+        const { maxAttempts, branch, commitMessage } = this.#opts;
+        const { what } = this.#codec;
+        let lastConflict = '';
+        // A write answered 5xx or rate-limited may still have landed: it is re-read and re-applied like a
+        // conflict, and a history that then holds these results already means that it did.
+        let unsure = false;
+        for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+            const current = await this.#load();
+            if (!current.branchExists)
+                await this.#api.createBranch(branch);
+            let next;
+            try {
+                next = fn(current.doc);
+            }
+            catch (err) {
+                if (unsure && err instanceof AlreadyRecordedError)
+                    return;
+                throw err;
+            }
+            const text = this.#codec.serialize(next);
+            if (text === current.text)
+                return;
+            // Never write what could not be read back.
+            this.#codec.parse(text, `${this.location} (about to be written)`);
+            const res = await this.#api.request('PUT', this.#contentsPath(), {
+                message: commitMessage,
+                content: Buffer.from(text, 'utf8').toString('base64'),
+                branch,
+                ...(current.sha ? { sha: current.sha } : {}),
+            });
+            if (res.status === 200 || res.status === 201)
+                return;
+            // 409: the file changed since it was read; 422: it appeared although it was absent;
+            // 404: the branch vanished. Each means: read again and re-apply.
+            const busy = res.status >= 500 || retry_isRateLimit(repo_api_answerOf(res));
+            if (res.status !== 409 && res.status !== 422 && res.status !== 404 && !busy)
+                throw this.#api.error(`write the ${what}`, res);
+            unsure ||= busy;
+            lastConflict = `HTTP ${res.status} ${repo_api_messageOf(res)}`;
+            if (busy) {
+                const wait = retry_retryDelayMs(repo_api_answerOf(res), attempt, this.#opts.retry);
+                if (wait === null)
+                    throw this.#api.error(`write the ${what} (it may have landed; the next read shows whether)`, res);
+                await branch_store_sleep(wait);
+            }
+            else if (attempt < maxAttempts)
+                await branch_store_sleep(this.#opts.retryDelayMs * attempt * (0.5 + Math.random()));
+        }
+        throw new Error(`${this.location}: could not write the ${what} after ${maxAttempts} attempts: other writers kept changing it, or GitHub kept failing (last answer: ${lastConflict})`);
+    }
+    #contentsPath() {
+        return this.#api.repoPath(`/contents/${repo_api_segments(this.#opts.path)}`);
+    }
+    async #load() {
+        const res = await this.#api.request('GET', `${this.#contentsPath()}?ref=${encodeURIComponent(this.#opts.branch)}`);
+        if (res.status === 404) {
+            this.#branchSeen = await this.#branchExists();
+            return { doc: null, text: null, sha: null, branchExists: this.#branchSeen };
+        }
+        if (res.status !== 200)
+            throw this.#api.error(`read the ${this.#codec.what}`, res);
+        const file = res.json;
+        if (file?.type !== 'file' || typeof file.sha !== 'string')
+            throw new Error(`${this.location}: is not a file (GitHub answered type ${JSON.stringify(file?.type)})`);
+        const base64 = file.encoding === 'base64' && typeof file.content === 'string' ? file.content : await this.#blob(file.sha);
+        const text = Buffer.from(base64, 'base64').toString('utf8');
+        this.#branchSeen = true;
+        return { doc: this.#codec.parse(text, this.location), text, sha: file.sha, branchExists: true };
+    }
+    /** Files over 1 MB come without content from the contents API; the blobs API serves them. */
+    async #blob(sha) {
+        const res = await this.#api.request('GET', this.#api.repoPath(`/git/blobs/${sha}`));
+        const blob = res.json;
+        if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string')
+            throw this.#api.error(`read blob ${sha}`, res);
+        return blob.content;
     }
 }
 class BranchBaselineStore extends branch_store_BranchDocStore {
@@ -90121,17 +90186,149 @@ class BranchBaselineStore extends branch_store_BranchDocStore {
         super({ commitMessage: 'llm-perf-gate: record baseline', ...opts }, BASELINE_CODEC);
     }
 }
-function isResponse(x) {
-    return typeof x === 'object' && x !== null && 'status' in x && 'header' in x && 'text' in x;
-}
-function answerOf(res) {
-    return { status: res.status, header: res.header, message: messageOf(res) };
-}
-function messageOf(res) {
-    const message = res.json?.message;
-    return typeof message === 'string' ? message : res.text.slice(0, 200);
-}
 const branch_store_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./lib/src/github/git-commit.js
+
+
+
+
+/** Git's object id of a blob: sha1 of "blob <size>\0<bytes>" (what GitHub gives the same bytes). */
+function gitBlobSha(bytes) {
+    return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+const prefixed = (dir, path) => (dir === '' ? path : `${dir}/${path}`);
+class git_commit_GitBranch {
+    #api;
+    #opts;
+    constructor(api, opts) {
+        if (!Number.isInteger(opts.maxAttempts) || opts.maxAttempts < 1)
+            throw new Error(`${api.location}: maxAttempts must be a whole number ≥ 1, got ${opts.maxAttempts}`);
+        this.#api = api;
+        this.#opts = opts;
+    }
+    /** The blobs under `dir` ('' for the whole tree) at the branch's head; null when there is no branch. */
+    async files(dir) {
+        const head = await this.#api.branchHead(this.#opts.branch);
+        return head === null ? null : this.#filesAt(head, dir);
+    }
+    async readBlob(sha) {
+        const res = await this.#api.request('GET', this.#api.repoPath(`/git/blobs/${sha}`));
+        const blob = res.json;
+        if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string')
+            throw this.#api.error(`read blob ${sha}`, res);
+        return Buffer.from(blob.content, 'base64');
+    }
+    /**
+     * Commits the files (path on the branch → bytes) that differ from the head's as one commit,
+     * creating the branch from the default branch when there is none. Returns how many it wrote
+     * (0: all were there already, and no commit was made).
+     */
+    async commit(files, message) {
+        const { branch, maxAttempts } = this.#opts;
+        const wanted = [...files].map(([path, bytes]) => ({ path, bytes, sha: gitBlobSha(bytes) }));
+        const dir = commonFolder(wanted.map((f) => f.path));
+        const uploaded = new Set();
+        // A ref update answered 5xx may have landed: the next read of the head shows whether.
+        let pending = null;
+        let lastAnswer = '';
+        for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+            let head = await this.#api.branchHead(branch);
+            if (head === null) {
+                await this.#api.createBranch(branch);
+                head = await this.#api.branchHead(branch);
+                if (head === null)
+                    throw new Error(`${this.#api.location}: branch ${branch} was created, yet GitHub does not find it`);
+            }
+            if (pending?.commit === head)
+                return pending.written;
+            const current = await this.#filesAt(head, dir);
+            const changed = wanted.filter((f) => current.blobs.get(f.path) !== f.sha);
+            if (changed.length === 0)
+                return 0;
+            for (const f of changed) {
+                if (uploaded.has(f.sha))
+                    continue;
+                const blob = await this.#create('blobs', { content: f.bytes.toString('base64'), encoding: 'base64' }, `upload ${f.path}`);
+                if (blob !== f.sha)
+                    throw new Error(`${this.#api.location}: GitHub stored ${f.path} as blob ${blob}, expected ${f.sha}`);
+                uploaded.add(f.sha);
+            }
+            const tree = await this.#create('trees', { base_tree: current.tree, tree: changed.map((f) => ({ path: f.path, mode: '100644', type: 'blob', sha: f.sha })) }, 'create the tree');
+            const commit = await this.#create('commits', { message, tree, parents: [head] }, 'create the commit');
+            const res = await this.#api.request('PATCH', this.#api.repoPath(`/git/refs/heads/${segments(branch)}`), { sha: commit, force: false });
+            if (res.status === 200)
+                return changed.length;
+            // 422: not a fast-forward (the branch moved since its head was read): rebuild on the new head.
+            const busy = res.status >= 500 || isRateLimit(answerOf(res));
+            if (res.status !== 422 && !busy)
+                throw this.#api.error(`move branch ${branch} to the new commit`, res);
+            lastAnswer = `HTTP ${res.status} ${messageOf(res)}`;
+            if (busy) {
+                pending = { commit, written: changed.length };
+                const wait = retryDelayMs(answerOf(res), attempt, this.#opts.retry);
+                if (wait === null)
+                    throw this.#api.error(`move branch ${branch} to the new commit (it may have moved; the next read shows whether)`, res);
+                await sleep(wait);
+            }
+            else if (attempt < maxAttempts)
+                await sleep(this.#opts.retryDelayMs * attempt * (0.5 + Math.random()));
+        }
+        throw new Error(`${this.#api.location}: could not commit after ${maxAttempts} attempts: other writers kept moving it, or GitHub kept failing (last answer: ${lastAnswer})`);
+    }
+    /** Creates a git object (blob, tree or commit) and returns its sha. */
+    async #create(kind, body, what) {
+        const res = await this.#api.request('POST', this.#api.repoPath(`/git/${kind}`), body, true);
+        const sha = res.json?.sha;
+        if (res.status !== 201 || typeof sha !== 'string')
+            throw this.#api.error(what, res);
+        return sha;
+    }
+    async #filesAt(head, dir) {
+        const commit = await this.#get(`/git/commits/${head}`, `read commit ${head}`);
+        const tree = commit.tree?.sha;
+        if (typeof tree !== 'string')
+            throw new Error(`${this.#api.location}: commit ${head} has no tree`);
+        // Walk down to the folder one level at a time: a recursive listing of a whole branch may be cut off.
+        let at = tree;
+        for (const name of dir === '' ? [] : dir.split('/')) {
+            const entries = await this.#tree(at, false);
+            at = entries.find((e) => e.path === name && e.type === 'tree')?.sha ?? null;
+            if (at === null)
+                return { head, tree, blobs: new Map() };
+        }
+        const blobs = new Map((await this.#tree(at, true)).filter((e) => e.type === 'blob').map((e) => [prefixed(dir, e.path), e.sha]));
+        return { head, tree, blobs };
+    }
+    async #tree(sha, recursive) {
+        const body = (await this.#get(`/git/trees/${sha}${recursive ? '?recursive=1' : ''}`, `read tree ${sha}`));
+        if (body.truncated === true)
+            throw new Error(`${this.#api.location}: tree ${sha} is too large for GitHub to list whole; publish to a folder of its own`);
+        if (!Array.isArray(body.tree))
+            throw new Error(`${this.#api.location}: tree ${sha}: GitHub's answer has no entries`);
+        return body.tree;
+    }
+    async #get(rest, what) {
+        const res = await this.#api.request('GET', this.#api.repoPath(rest));
+        if (res.status !== 200 || typeof res.json !== 'object' || res.json === null)
+            throw this.#api.error(what, res);
+        return res.json;
+    }
+}
+/** The deepest folder that holds every path ('' when they share none). */
+function commonFolder(paths) {
+    if (paths.length === 0)
+        return '';
+    let parts = paths[0].split('/').slice(0, -1);
+    for (const p of paths.slice(1)) {
+        const q = p.split('/').slice(0, -1);
+        let i = 0;
+        while (i < parts.length && i < q.length && parts[i] === q[i])
+            i++;
+        parts = parts.slice(0, i);
+    }
+    return parts.join('/');
+}
 
 ;// CONCATENATED MODULE: ./lib/src/compare/censored.js
 function censoredKind(c, baseline, current) {
@@ -92082,13 +92279,15 @@ function site_isKeyFile(path) {
 
 
 
+
+
+
 // The I/O edge of the dashboard: the gate log beside the baseline (same store kind, same branch),
-// and the site in a folder or on a branch. Branch writes go through the baseline's branch store
-// (contents API, blob-sha preconditions, retry on conflict), one file at a time: data files first,
-// the page last, so a page never lists a data file that is not there yet; an unchanged file is not
-// written at all, so a publish that adds nothing makes no commit.
+// and the site in a folder or on a branch. The site goes to its branch as one commit (Git Data API,
+// github/git-commit.ts): a reader never sees a page without its data, a publish that fails midway
+// leaves the branch as it was, an unchanged file is not written, and a publish that adds nothing
+// makes no commit. What was published is read from one commit too.
 const GATES_CODEC = { what: 'gate log', parse: parseGatesDoc, serialize: serializeGatesDoc };
-const TEXT_CODEC = { what: 'dashboard file', parse: (text) => text, serialize: (text) => text };
 /** The gate log's path beside the baseline history: baseline.json → baseline.gates.json. */
 function gatesPathFor(baselinePath) {
     return baselinePath.endsWith('.json') ? `${baselinePath.slice(0, -'.json'.length)}.gates.json` : `${baselinePath}.gates.json`;
@@ -92127,15 +92326,29 @@ function ordered(files) {
     const rank = (p) => (site_isKeyFile(p) ? 0 : p.startsWith(`${site_DATA_DIR}/`) ? 1 : 2);
     return [...files].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
 }
-const at = (dir, path) => (dir === '' ? path : `${dir.replace(/\/+$/, '')}/${path}`);
-function fileStore(site, path) {
-    return new BranchDocStore({ ...site, path: at(site.dir, path), commitMessage: `llm-perf-gate: publish dashboard ${path}` }, TEXT_CODEC);
+const folder = (dir) => dir.replace(/\/+$/, '');
+const at = (dir, path) => (folder(dir) === '' ? path : `${folder(dir)}/${path}`);
+function gitBranch(site) {
+    const retry = site.retry ?? GITHUB_RETRY;
+    const api = new RepoApi({
+        owner: site.owner,
+        repo: site.repo,
+        token: site.token,
+        apiUrl: apiRoot(site.apiUrl),
+        retry,
+        location: `${site.owner}/${site.repo}@${site.branch}${folder(site.dir) ? `:${folder(site.dir)}` : ''}`,
+    });
+    return new GitBranch(api, { branch: site.branch, maxAttempts: site.maxAttempts ?? BRANCH_WRITE_DEFAULTS.maxAttempts, retryDelayMs: site.retryDelayMs ?? BRANCH_WRITE_DEFAULTS.retryDelayMs, retry });
 }
-/** The key data published on the branch: the files the published index lists. */
+/** The key data published on the branch: the files the published index lists, all from the branch's head commit. */
 async function readSiteBranch(site) {
-    const index = await fileStore(site, `${DATA_DIR}/index.js`).read();
-    if (index === null)
+    const git = gitBranch(site);
+    const published = await git.files(folder(site.dir));
+    const indexPath = at(site.dir, `${DATA_DIR}/index.js`);
+    const indexSha = published?.blobs.get(indexPath);
+    if (!published || indexSha === undefined)
         return [];
+    const index = (await git.readBlob(indexSha)).toString('utf8');
     const m = /^LPG\.index\(([\s\S]*)\);\s*$/.exec(index);
     let files;
     try {
@@ -92145,31 +92358,21 @@ async function readSiteBranch(site) {
         files = undefined;
     }
     if (!Array.isArray(files) || !files.every((f) => typeof f === 'string' && isKeyFile(`${DATA_DIR}/${f}`))) {
-        throw new Error(`${site.owner}/${site.repo}@${site.branch}:${at(site.dir, `${DATA_DIR}/index.js`)}: not a dashboard index (expected LPG.index({... keys: [{ file }] ...}))`);
+        throw new Error(`${site.owner}/${site.repo}@${site.branch}:${indexPath}: not a dashboard index (expected LPG.index({... keys: [{ file }] ...}))`);
     }
     const out = [];
     for (const f of files) {
-        const store = fileStore(site, `${DATA_DIR}/${f}`);
-        const text = await store.read();
-        if (text !== null)
-            out.push(parseKeyFile(text, store.location));
+        const path = at(site.dir, `${DATA_DIR}/${f}`);
+        const sha = published.blobs.get(path);
+        if (sha !== undefined)
+            out.push(parseKeyFile((await git.readBlob(sha)).toString('utf8'), `${site.owner}/${site.repo}@${site.branch}:${path}`));
     }
     return out;
 }
-/** Writes the site to the branch, file by file, each with the branch store's commit-and-retry. Returns the files written. */
+/** Writes the site to the branch as one commit of the files that changed. Returns how many changed (0: no commit). */
 async function publishSiteBranch(site, files) {
-    let written = 0;
-    for (const [path, text] of ordered(files)) {
-        const store = fileStore(site, path);
-        let changed = false;
-        await store.update((old) => {
-            changed = old !== text;
-            return text;
-        });
-        if (changed)
-            written++;
-    }
-    return written;
+    const bytes = new Map([...files].map(([path, text]) => [at(site.dir, path), Buffer.from(text, 'utf8')]));
+    return gitBranch(site).commit(bytes, 'llm-perf-gate: publish dashboard');
 }
 
 ;// CONCATENATED MODULE: ./lib/src/dashboard/command.js
@@ -92277,6 +92480,19 @@ const COMPARISON_SCHEMA = 'llm-perf-gate/comparison@1';
 ;// CONCATENATED MODULE: ./lib/src/compare/gate.js
 
 
+/**
+ * Whether more runs could change what the gate does with an inconclusive cell: under fail-on
+ * inconclusive every one fails the gate until settled; otherwise an inconclusive cell passes, so
+ * only one whose estimate lies past its tolerance on the bad side (which more runs could turn
+ * into a regression) is worth one. The sequential design adds runs for these alone.
+ */
+function worthARun(m, failOn) {
+    if (failOn === 'inconclusive')
+        return true;
+    if (m.ratio === null)
+        return false;
+    return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
+}
 /** Worst first: the order in which verdicts summarise a set of results. */
 const SEVERITY = ['error', 'regression', 'inconclusive', 'not-comparable', 'no-baseline', 'improvement', 'no-change'];
 /** The most severe of some verdicts, or null for none. */
@@ -93582,7 +93798,560 @@ function censoredChange(m, kind) {
     return 'unknown: both sides partly below the lowest load tried';
 }
 
+;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
+// To do: next major: remove.
+/**
+ * @typedef {Options} MarkdownTableOptions
+ *   Configuration.
+ */
+
+/**
+ * @typedef Options
+ *   Configuration.
+ * @property {boolean | null | undefined} [alignDelimiters=true]
+ *   Whether to align the delimiters (default: `true`);
+ *   they are aligned by default:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   Pass `false` to make them staggered:
+ *
+ *   ```markdown
+ *   | Alpha | B |
+ *   | - | - |
+ *   | C | Delta |
+ *   ```
+ * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
+ *   How to align columns (default: `''`);
+ *   one style for all columns or styles for their respective columns;
+ *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
+ *   other values are treated as `''`, which doesn’t place the colon in the
+ *   alignment row but does align left;
+ *   *only the lowercased first character is used, so `Right` is fine.*
+ * @property {boolean | null | undefined} [delimiterEnd=true]
+ *   Whether to end each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B
+ *   | ----- | -----
+ *   | C     | Delta
+ *   ```
+ * @property {boolean | null | undefined} [fillRows=true]
+ *   Whether to fill rows with empty cells up to the most cells in a row
+ *   (default: `true`).
+ *
+ *   When `true`, all rows have as many cells as the longest row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |   |
+ *   | ----- | ---- | - |
+ *   | C     |      |   |
+ *   | D     | Echo | F |
+ *   ```
+ *
+ *   When `false`, rows keep their cells,
+ *   and the delimiter row has as many cells as the header row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |
+ *   | ----- | ---- |
+ *   | C     |
+ *   | D     | Echo | F |
+ *   ```
+ * @property {boolean | null | undefined} [delimiterStart=true]
+ *   Whether to begin each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are starting delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no starting delimiters:
+ *
+ *   ```markdown
+ *   Alpha | B     |
+ *   ----- | ----- |
+ *   C     | Delta |
+ *   ```
+ * @property {boolean | null | undefined} [padding=true]
+ *   Whether to add a space of padding between delimiters and cells
+ *   (default: `true`).
+ *
+ *   When `true`, there is padding:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there is no padding:
+ *
+ *   ```markdown
+ *   |Alpha|B    |
+ *   |-----|-----|
+ *   |C    |Delta|
+ *   ```
+ * @property {((value: string) => number) | null | undefined} [stringLength]
+ *   Function to detect the length of table cell content (optional);
+ *   this is used when aligning the delimiters (`|`) between table cells;
+ *   full-width characters and emoji mess up delimiter alignment when viewing
+ *   the markdown source;
+ *   to fix this, you can pass this function,
+ *   which receives the cell content and returns its “visible” size;
+ *   note that what is and isn’t visible depends on where the text is displayed.
+ *
+ *   Without such a function, the following:
+ *
+ *   ```js
+ *   markdownTable([
+ *     ['Alpha', 'Bravo'],
+ *     ['中文', 'Charlie'],
+ *     ['👩‍❤️‍👩', 'Delta']
+ *   ])
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo |
+ *   | - | - |
+ *   | 中文 | Charlie |
+ *   | 👩‍❤️‍👩 | Delta |
+ *   ```
+ *
+ *   With [`string-width`](https://github.com/sindresorhus/string-width):
+ *
+ *   ```js
+ *   import stringWidth from 'string-width'
+ *
+ *   markdownTable(
+ *     [
+ *       ['Alpha', 'Bravo'],
+ *       ['中文', 'Charlie'],
+ *       ['👩‍❤️‍👩', 'Delta']
+ *     ],
+ *     {stringLength: stringWidth}
+ *   )
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo   |
+ *   | ----- | ------- |
+ *   | 中文  | Charlie |
+ *   | 👩‍❤️‍👩    | Delta   |
+ *   ```
+ */
+
+/**
+ * Get the length of a cell.
+ *
+ * @param {string} value
+ *   Cell value.
+ * @returns {number}
+ *   Cell size.
+ */
+function defaultStringLength(value) {
+  return value.length
+}
+
+/**
+ * Generate a markdown
+ * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
+ * table.
+ *
+ * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
+ *   Table data (matrix of strings).
+ * @param {Readonly<Options> | null | undefined} [options]
+ *   Configuration (optional).
+ * @returns {string}
+ *   Result.
+ */
+function markdownTable(table, options) {
+  const settings = options || {}
+  // To do: next major: change to spread.
+  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
+  const align = (settings.align || []).concat()
+  const stringLength = settings.stringLength || defaultStringLength
+  /** @type {Array<number>} Character codes as symbols for alignment per column. */
+  const alignments = []
+  /** @type {Array<Array<string>>} Cells per row. */
+  const cellMatrix = []
+  /** @type {Array<Array<number>>} Sizes of each cell per row. */
+  const sizeMatrix = []
+  /** @type {Array<number>} */
+  const longestCellByColumn = []
+  let mostCellsPerRow = 0
+  let rowIndex = -1
+
+  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
+  // do superfluous work when aligning, so optimize for aligning.
+  while (++rowIndex < table.length) {
+    /** @type {Array<string>} */
+    const row = []
+    /** @type {Array<number>} */
+    const sizes = []
+    let columnIndex = -1
+
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length
+    }
+
+    while (++columnIndex < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex])
+
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell)
+        sizes[columnIndex] = size
+
+        if (
+          longestCellByColumn[columnIndex] === undefined ||
+          size > longestCellByColumn[columnIndex]
+        ) {
+          longestCellByColumn[columnIndex] = size
+        }
+      }
+
+      row.push(cell)
+    }
+
+    cellMatrix[rowIndex] = row
+    sizeMatrix[rowIndex] = sizes
+  }
+
+  // Figure out which alignments to use.
+  let columnIndex = -1
+
+  if (typeof align === 'object' && 'length' in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex])
+    }
+  } else {
+    const code = toAlignment(align)
+
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code
+    }
+  }
+
+  // Inject the alignment row.
+  columnIndex = -1
+  /** @type {Array<string>} */
+  const row = []
+  /** @type {Array<number>} */
+  const sizes = []
+
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex]
+    let before = ''
+    let after = ''
+
+    if (code === 99 /* `c` */) {
+      before = ':'
+      after = ':'
+    } else if (code === 108 /* `l` */) {
+      before = ':'
+    } else if (code === 114 /* `r` */) {
+      after = ':'
+    }
+
+    // There *must* be at least one hyphen-minus in each alignment cell.
+    let size =
+      settings.alignDelimiters === false
+        ? 1
+        : Math.max(
+            1,
+            longestCellByColumn[columnIndex] - before.length - after.length
+          )
+
+    const cell = before + '-'.repeat(size) + after
+
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length
+
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size
+      }
+
+      sizes[columnIndex] = size
+    }
+
+    row[columnIndex] = cell
+  }
+
+  // Inject the alignment row.
+  cellMatrix.splice(1, 0, row)
+  sizeMatrix.splice(1, 0, sizes)
+
+  rowIndex = -1
+  /** @type {Array<string>} */
+  const lines = []
+
+  while (++rowIndex < cellMatrix.length) {
+    const row = cellMatrix[rowIndex]
+    const sizes = sizeMatrix[rowIndex]
+    const cellsInRow =
+      settings.fillRows === false
+        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
+        : mostCellsPerRow
+    columnIndex = -1
+    /** @type {Array<string>} */
+    const line = []
+
+    while (++columnIndex < cellsInRow) {
+      const cell = row[columnIndex] || ''
+      let before = ''
+      let after = ''
+
+      if (settings.alignDelimiters !== false) {
+        const size =
+          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0)
+        const code = alignments[columnIndex]
+
+        if (code === 114 /* `r` */) {
+          before = ' '.repeat(size)
+        } else if (code === 99 /* `c` */) {
+          const half = size / 2
+
+          if (size % 2) {
+            before = ' '.repeat(half + 0.5)
+            after = ' '.repeat(half - 0.5)
+          } else {
+            before = ' '.repeat(half)
+            after = before
+          }
+        } else {
+          after = ' '.repeat(size)
+        }
+      }
+
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push('|')
+      }
+
+      if (
+        settings.padding !== false &&
+        // Don’t add the opening space if we’re not aligning and the cell is
+        // empty: there will be a closing space.
+        !(settings.alignDelimiters === false && cell === '') &&
+        (settings.delimiterStart !== false || columnIndex)
+      ) {
+        line.push(' ')
+      }
+
+      if (settings.alignDelimiters !== false) {
+        line.push(before)
+      }
+
+      line.push(cell)
+
+      if (settings.alignDelimiters !== false) {
+        line.push(after)
+      }
+
+      if (settings.padding !== false) {
+        line.push(' ')
+      }
+
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push('|')
+      }
+    }
+
+    lines.push(
+      settings.delimiterEnd === false
+        ? line.join('').replace(/ +$/, '')
+        : line.join('')
+    )
+  }
+
+  return lines.join('\n')
+}
+
+/**
+ * Serialize a cell value.
+ *
+ * @param {string | null | undefined} [value]
+ *   Value to serialize.
+ * @returns {string}
+ *   Result.
+ */
+function serialize(value) {
+  return value === null || value === undefined ? '' : String(value)
+}
+
+/**
+ * Get the alignment character code from a value.
+ *
+ * @param {string | null | undefined} value
+ *   Value.
+ * @returns {number}
+ *   Alignment.
+ */
+function toAlignment(value) {
+  const code = typeof value === 'string' ? value.codePointAt(0) : 0
+
+  return code === 67 /* `C` */ || code === 99 /* `c` */
+    ? 99 /* `c` */
+    : code === 76 /* `L` */ || code === 108 /* `l` */
+      ? 108 /* `l` */
+      : code === 82 /* `R` */ || code === 114 /* `r` */
+        ? 114 /* `r` */
+        : 0
+}
+
+;// CONCATENATED MODULE: ./lib/src/report/blocks.js
+
+/** A GFM table; delimiters are not padded (padding costs characters that the comment limit needs). */
+function table(header, rows, align) {
+    return markdownTable([header, ...rows], { alignDelimiters: false, align: align ?? header.map(() => 'l') });
+}
+/**
+ * A collapsed block. The blank lines around the body make GitHub render it as markdown; the
+ * opening and closing tags sit on their own lines, which is what trim.ts relies on to find and
+ * drop whole blocks.
+ */
+function details(summary, body) {
+    return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+/** Joins blocks with one blank line, leaving out empty ones. */
+function join(...blocks) {
+    return blocks.filter((b) => typeof b === 'string' && b !== '').join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./lib/src/report/capacity.js
+
+
+
+
+
+
+// Capacity scenarios: the highest load each engine carried within the scenario's SLOs, and the
+// latency-versus-load curve its search measured. One visible line per scenario (what a capacity
+// planner reads first), the curve collapsed beneath it.
+/** A search's capacity as read: "76.1", or "< 0.5" when even the lowest load tried missed (a censored value). */
+function capacityText(c) {
+    const r = capacityReading(c);
+    return r === null ? '—' : `${r.below ? '< ' : ''}${formatNumber(r.value)}`;
+}
+function sloText(s, attainment) {
+    const parts = [
+        s.slo.ttftMs === undefined ? null : `TTFT ≤ ${formatNumber(s.slo.ttftMs)} ms`,
+        s.slo.tpotMs === undefined ? null : `TPOT ≤ ${formatNumber(s.slo.tpotMs)} ms`,
+        s.slo.e2elMs === undefined ? null : `E2E ≤ ${formatNumber(s.slo.e2elMs)} ms`,
+    ].filter((p) => p !== null);
+    return `${parts.join(', ')} for ${formatNumber(attainment * 100)}% of requests`;
+}
+function foundIn(run, scenario) {
+    return run.engines.flatMap((e) => {
+        const pooled = e.pooled.find((s) => s.scenario === scenario)?.capacity;
+        if (pooled === undefined)
+            return [];
+        const perRepetition = e.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario).flatMap((s) => (s.capacity ? [s.capacity] : [])));
+        return [{ engine: e.engine, pooled, perRepetition }];
+    });
+}
+function engineText(f) {
+    const unit = loadUnit(f.pooled.over);
+    const value = `${capacityText(f.pooled)} ${unit}`;
+    const reps = f.perRepetition.map(capacityText).join(', ');
+    const misses = f.perRepetition.map((c) => c.firstMiss).filter((x) => x !== null);
+    const [lo, hi] = [Math.min(...misses), Math.max(...misses)];
+    const at = `${formatNumber(lo)}${hi > lo ? `–${formatNumber(hi)}` : ''} ${unit}`;
+    const miss = misses.length === 0 ? '; passed at the highest load allowed' : f.perRepetition.every((c) => c.capacity === null) ? `; even the lowest load tried, ${at}, missed` : `; missed at ${at}`;
+    return `${escapeInline(f.engine)} **${value}** (repetitions: ${reps}${miss})`;
+}
+/**
+ * "vLLM carries 7.9× the load of transformers" for the first two engines, where their searches
+ * bound the ratio: one below its lowest load tried makes it a floor ("at least 152×"), as does one
+ * that passed its highest load; two below theirs, or two with only floors, say nothing.
+ */
+function ratioText(found) {
+    const [a, b] = found;
+    if (a === undefined || b === undefined)
+        return null;
+    // Each side: its value, whether the true capacity may be higher (it passed the highest load) or lower (below the lowest).
+    const side = (f) => ({ f, x: f.pooled.capacity ?? f.pooled.firstMiss ?? NaN, up: f.pooled.firstMiss === null, down: f.pooled.capacity === null });
+    const [p, q] = [side(a), side(b)];
+    const [hi, lo] = p.x >= q.x ? [p, q] : [q, p];
+    // hi / lo is bounded below only when hi cannot be lower and lo cannot be higher.
+    if (!(hi.x > 0 && lo.x > 0) || hi.down || lo.up)
+        return null;
+    const floor = hi.up || lo.down ? 'at least ' : '';
+    return `${escapeInline(hi.f.engine)} carries ${floor}${formatTimes(hi.x / lo.x)} the load of ${escapeInline(lo.f.engine)}`;
+}
+const ms = (x) => (x === null ? '—' : formatNumber(x));
+/** The median of the figures the probes have (null where none has one). */
+const medianOf = (xs) => {
+    const v = xs.filter((x) => x !== null);
+    return v.length === 0 ? null : stats_median(v);
+};
+/** The curve: one row per load probed (the repetitions' probes at that load together, medians of their figures). */
+function curveTable(probes, unit) {
+    const byLoad = new Map();
+    for (const p of probes)
+        byLoad.set(p.load, [...(byLoad.get(p.load) ?? []), p]);
+    const rows = [...byLoad.entries()].sort(([a], [b]) => a - b);
+    return table([`Load (${unit})`, 'Passed', 'Within SLOs', 'TTFT p95 (ms)', 'TPOT p95 (ms)', 'E2E p95 (ms)', 'Output tok/s', 'Stopped early'], rows.map(([load, ps]) => [
+        formatNumber(load),
+        `${ps.filter((p) => p.passed).length} of ${ps.length}`,
+        `${formatNumber(medianOf(ps.map((p) => p.attainment * 100)))}%`,
+        ms(medianOf(ps.map((p) => p.ttftP95Ms))),
+        ms(medianOf(ps.map((p) => p.tpotP95Ms))),
+        ms(medianOf(ps.map((p) => p.e2elP95Ms))),
+        formatNumber(medianOf(ps.map((p) => p.outputThroughput))),
+        String(ps.filter((p) => p.stoppedEarly).length),
+    ]), ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
+}
+/** The capacity lines and curves of every capacity scenario; null when the set has none. */
+function renderCapacity(run) {
+    const blocks = [];
+    for (const s of run.scenarioSet.definitions) {
+        if (s.load.kind !== 'capacity')
+            continue;
+        const found = foundIn(run, s.name);
+        if (found.length === 0)
+            continue;
+        const ratio = ratioText(found);
+        const line = `**Capacity at SLO**, ${escapeInline(s.name)} (${escapeInline(sloText(s, s.load.attainment))}; resolution ${formatNumber(s.load.resolution * 100)}%): ` +
+            `${found.map(engineText).join('; ')}${ratio ? ` — ${ratio}` : ''}.`;
+        const curves = found.map((f) => {
+            const searchS = f.perRepetition.reduce((sum, c) => sum + c.searchS, 0);
+            const probes = f.perRepetition.reduce((n, c) => n + c.probes.length, 0);
+            return join(`${escapeInline(f.engine)}: ${probes} probes in ${f.perRepetition.length} searches (${formatNumber(probes / f.perRepetition.length)} per search), ${formatNumber(searchS)} s of load; medians over the probes at each load`, curveTable(f.perRepetition.flatMap((c) => c.probes), loadUnit(f.pooled.over)));
+        });
+        blocks.push(join(line, details(escapeHtml(`Latency versus load: ${s.name}`), join(...curves))));
+    }
+    return blocks.length > 0 ? join(...blocks) : null;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/export/measured.js
+
 
 
 /** The ok engines' scenarios that completed at least one request, in the run's order. */
@@ -93605,7 +94374,11 @@ function measuredScenarios(run) {
             const repetitions = engine.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === pooled.scenario && s.completed > 0));
             const scenario = run.scenarioSet.definitions.find((d) => d.name === pooled.scenario);
             const metrics = ALL_METRICS.filter((m) => (scenario === undefined ? m.scope === 'load' : metricApplies(m, scenario)) && [pooled, ...repetitions].every((s) => m.scope === 'load' || metricValue(m, s) !== null));
-            measured.push({ engine, pooled, repetitions, metrics, scenario });
+            const below = censoredBound(CAPACITY_METRIC, pooled);
+            if (below !== null && !(Number.isFinite(below) && below > 0))
+                throw new Error(`export: ${key}: the capacity's bound (capacity.firstMiss) is ${below}, expected a finite number above 0`);
+            const bound = below === null ? null : { metric: CAPACITY_METRIC, below, unit: metricUnit(CAPACITY_METRIC, scenario), repetitions: repetitions.map((s) => (s.capacity ? capacityText(s.capacity) : '—')) };
+            measured.push({ engine, pooled, repetitions, metrics, scenario, ...(bound ? { bound } : {}) });
         }
     }
     return measured;
@@ -93627,12 +94400,23 @@ function readMetric(metric, summary, where) {
 
 
 
-/** Every catalog metric of every measured scenario, split by the metric's direction. */
+/**
+ * Every catalog metric of every measured scenario, split by the metric's direction.
+ *
+ * A capacity below the lowest load tried has no value: the action divides each `value` by the
+ * previous run's of the same name to alert, and draws it in the chart, so the bound under the
+ * metric's own name would be compared and drawn as a measurement. It goes under its own name,
+ * `<engine>/<scenario>/capacity_below`, with the bound as its value and the reason in `extra` (the
+ * chart's tooltip); it has no `range`, which the action reads as a spread around the value. The
+ * `capacity` entry is left out for that run.
+ */
 function toBenchmarkAction(run) {
     const smallerIsBetter = [];
     const biggerIsBetter = [];
-    for (const { engine, pooled, repetitions, metrics, scenario } of measuredScenarios(run)) {
+    for (const { engine, pooled, repetitions, metrics, scenario, bound } of measuredScenarios(run)) {
         const where = `${engine.engine}/${pooled.scenario}`;
+        const context = [`${pooled.completed} of ${pooled.requests} requests completed`, `${engine.fingerprint.engine.name} ${engine.fingerprint.engine.version} · ${run.model}`];
+        const perRepLine = (values, unit) => `${values.length} repetition${values.length === 1 ? '' : 's'}: ${values.join(', ')} ${unit}`;
         for (const metric of metrics) {
             const unit = metricUnit(metric, scenario);
             const value = readMetric(metric, pooled, where);
@@ -93642,13 +94426,22 @@ function toBenchmarkAction(run) {
                 unit,
                 value,
                 ...(perRep.length >= 2 ? { range: `± ${Number(Math.sqrt(stats_variance(perRep)).toPrecision(3))}` } : {}),
-                extra: [
-                    `${perRep.length} repetition${perRep.length === 1 ? '' : 's'}: ${perRep.map((v) => formatNumber(v)).join(', ')} ${unit}`,
-                    `${pooled.completed} of ${pooled.requests} requests completed`,
-                    `${engine.fingerprint.engine.name} ${engine.fingerprint.engine.version} · ${run.model}`,
-                ].join('\n'),
+                extra: [perRepLine(perRep.map((v) => formatNumber(v)), unit), ...context].join('\n'),
             };
             (metric.direction === 'lower-is-better' ? smallerIsBetter : biggerIsBetter).push(entry);
+        }
+        if (bound) {
+            const entry = {
+                name: `${where}/${bound.metric.name}_below`,
+                unit: bound.unit,
+                value: bound.below,
+                extra: [
+                    `${bound.metric.label} below ${formatNumber(bound.below)} ${bound.unit}: even the lowest load tried missed the SLOs. This value is that bound, not a measurement; ${bound.metric.name} has no value in this run.`,
+                    perRepLine(bound.repetitions, bound.unit),
+                    ...context,
+                ].join('\n'),
+            };
+            (bound.metric.direction === 'lower-is-better' ? smallerIsBetter : biggerIsBetter).push(entry);
         }
     }
     return { smallerIsBetter, biggerIsBetter };
@@ -93663,13 +94456,21 @@ function measureSlug(metricName) {
         .replace(/[^a-z0-9]+/g, '-')
         .replace(/^-|-$/g, '');
 }
+/** The measure of a value known only from above: `capacity` → `capacity-below`. */
+const belowSlug = (metricName) => `${measureSlug(metricName)}-below`;
 /**
  * One benchmark per measured `engine/scenario`, one measure per catalog metric: the pooled value,
  * bounded by the lowest and highest repetition.
+ *
+ * A capacity below the lowest load tried has no value to give: Bencher's thresholds test `value`
+ * and keep it as the measure's history, so the bound written there would be compared as a
+ * measurement. It goes to a measure of its own, `capacity-below`, whose `upper_value` (BMF's
+ * upper end of where the true value lies) is the bound, with `value` — which BMF requires — the
+ * same bound; the `capacity` measure has no point for that run.
  */
 function toBmf(run) {
     const bmf = {};
-    for (const { engine, pooled, repetitions, metrics } of measuredScenarios(run)) {
+    for (const { engine, pooled, repetitions, metrics, bound } of measuredScenarios(run)) {
         const benchmark = `${engine.engine}/${pooled.scenario}`;
         const measures = {};
         for (const metric of metrics) {
@@ -93680,12 +94481,17 @@ function toBmf(run) {
             measures[measureSlug(metric.name)] =
                 perRep.length === 0 ? { value } : { value, lower_value: Math.min(value, ...perRep), upper_value: Math.max(value, ...perRep) };
         }
-        bmf[benchmark] = measures;
+        if (bound)
+            measures[belowSlug(bound.metric.name)] = { value: bound.below, upper_value: bound.below };
+        // A search that found neither a capacity nor one bound (repetitions at both ends of its range) has no measure.
+        if (Object.keys(measures).length > 0)
+            bmf[benchmark] = measures;
     }
     return bmf;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/export/vllm-bench.js
+
 
 
 
@@ -93730,6 +94536,7 @@ function toVllmBench(run) {
             engine_version: engine.fingerprint.engine.version,
             scenario: pooled.scenario,
             repetitions: String(run.repetitions),
+            ...capacityMetadata(scenario.load, pooled),
             ...traffic(scenario.load, pooled),
             duration: pooled.durationS,
             completed: pooled.completed,
@@ -93781,6 +94588,13 @@ function traffic(load, pooled) {
         case 'burst':
             return { request_rate: 'inf', burstiness: 1, max_concurrency: null };
     }
+}
+/** A capacity search's result as vLLM's metadata strings: "5", or "< 1" for a value below the lowest load tried. */
+function capacityMetadata(load, pooled) {
+    const r = load.kind === 'capacity' && pooled.capacity ? capacityReading(pooled.capacity) : null;
+    if (load.kind !== 'capacity' || r === null)
+        return {};
+    return { capacity: `${r.below ? '< ' : ''}${r.value}`, capacity_unit: loadUnit(load.over) };
 }
 function hasSlo(scenario) {
     const { ttftMs, tpotMs, e2elMs } = scenario.slo;
@@ -95813,12 +96627,6 @@ function lookConfidence(confidence, look, looks) {
     const weight = look <= 1 ? WEIGHT.first : look >= looks ? WEIGHT.last : between / (looks - 2);
     return 1 - ((1 - confidence) * weight) / total;
 }
-/** Whether the cell's estimate lies past its tolerance on the bad side (where settling it means a regression). */
-function pastTolerance(m) {
-    if (m.ratio === null)
-        return false;
-    return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
-}
 /**
  * Why more runs (up to maxRuns in all) would not change the verdict, or null while they could.
  * `look` is the comparison at this look's confidence; `atFinal` the same runs judged at the last
@@ -95841,7 +96649,7 @@ function settledBy(look, atFinal, plan) {
     if (final.some((m) => m.verdict === 'regression'))
         return null;
     const open = final.filter((m) => m.verdict === 'inconclusive');
-    const worth = plan.failOn === 'inconclusive' ? open : open.filter(pastTolerance);
+    const worth = open.filter((m) => worthARun(m, plan.failOn));
     return worth.some((m) => m.runsToSettle !== null && m.runsToSettle <= plan.maxRuns) ? null : 'futile';
 }
 /** Runs the sequential job: the measured run (all its runs merged) and the last look's comparison. */
@@ -95882,7 +96690,17 @@ async function runSequential(plan, steps) {
         confidence = lookConfidence(plan.confidence, look, looks);
         comparison = steps.judge(run, confidence);
     }
-    const record = { runs, looks: look, plannedLooks: looks, lookConfidence: confidence, stopped };
+    const record = {
+        runs,
+        looks: look,
+        plannedLooks: looks,
+        lookConfidence: confidence,
+        stopped,
+        maxRuns: plan.maxRuns,
+        budgetS: plan.budgetS,
+        measuredS: steps.now() - started,
+        failOn: plan.failOn,
+    };
     return { run: { ...run, runs, sequential: record }, comparison: { ...comparison, sequential: record } };
 }
 /** The run with `more`'s repetitions (later runs of the same job, same plan) added engine by engine. */
@@ -95907,452 +96725,6 @@ function appendRuns(run, more) {
     return { ...run, createdAt: more.createdAt, partial: run.partial || more.partial || more.engines.length < run.engines.length, engines };
 }
 
-;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
-// To do: next major: remove.
-/**
- * @typedef {Options} MarkdownTableOptions
- *   Configuration.
- */
-
-/**
- * @typedef Options
- *   Configuration.
- * @property {boolean | null | undefined} [alignDelimiters=true]
- *   Whether to align the delimiters (default: `true`);
- *   they are aligned by default:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   Pass `false` to make them staggered:
- *
- *   ```markdown
- *   | Alpha | B |
- *   | - | - |
- *   | C | Delta |
- *   ```
- * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
- *   How to align columns (default: `''`);
- *   one style for all columns or styles for their respective columns;
- *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
- *   other values are treated as `''`, which doesn’t place the colon in the
- *   alignment row but does align left;
- *   *only the lowercased first character is used, so `Right` is fine.*
- * @property {boolean | null | undefined} [delimiterEnd=true]
- *   Whether to end each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B
- *   | ----- | -----
- *   | C     | Delta
- *   ```
- * @property {boolean | null | undefined} [fillRows=true]
- *   Whether to fill rows with empty cells up to the most cells in a row
- *   (default: `true`).
- *
- *   When `true`, all rows have as many cells as the longest row:
- *
- *   ```markdown
- *   | Alpha | B    |   |
- *   | ----- | ---- | - |
- *   | C     |      |   |
- *   | D     | Echo | F |
- *   ```
- *
- *   When `false`, rows keep their cells,
- *   and the delimiter row has as many cells as the header row:
- *
- *   ```markdown
- *   | Alpha | B    |
- *   | ----- | ---- |
- *   | C     |
- *   | D     | Echo | F |
- *   ```
- * @property {boolean | null | undefined} [delimiterStart=true]
- *   Whether to begin each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are starting delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no starting delimiters:
- *
- *   ```markdown
- *   Alpha | B     |
- *   ----- | ----- |
- *   C     | Delta |
- *   ```
- * @property {boolean | null | undefined} [padding=true]
- *   Whether to add a space of padding between delimiters and cells
- *   (default: `true`).
- *
- *   When `true`, there is padding:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there is no padding:
- *
- *   ```markdown
- *   |Alpha|B    |
- *   |-----|-----|
- *   |C    |Delta|
- *   ```
- * @property {((value: string) => number) | null | undefined} [stringLength]
- *   Function to detect the length of table cell content (optional);
- *   this is used when aligning the delimiters (`|`) between table cells;
- *   full-width characters and emoji mess up delimiter alignment when viewing
- *   the markdown source;
- *   to fix this, you can pass this function,
- *   which receives the cell content and returns its “visible” size;
- *   note that what is and isn’t visible depends on where the text is displayed.
- *
- *   Without such a function, the following:
- *
- *   ```js
- *   markdownTable([
- *     ['Alpha', 'Bravo'],
- *     ['中文', 'Charlie'],
- *     ['👩‍❤️‍👩', 'Delta']
- *   ])
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo |
- *   | - | - |
- *   | 中文 | Charlie |
- *   | 👩‍❤️‍👩 | Delta |
- *   ```
- *
- *   With [`string-width`](https://github.com/sindresorhus/string-width):
- *
- *   ```js
- *   import stringWidth from 'string-width'
- *
- *   markdownTable(
- *     [
- *       ['Alpha', 'Bravo'],
- *       ['中文', 'Charlie'],
- *       ['👩‍❤️‍👩', 'Delta']
- *     ],
- *     {stringLength: stringWidth}
- *   )
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo   |
- *   | ----- | ------- |
- *   | 中文  | Charlie |
- *   | 👩‍❤️‍👩    | Delta   |
- *   ```
- */
-
-/**
- * Get the length of a cell.
- *
- * @param {string} value
- *   Cell value.
- * @returns {number}
- *   Cell size.
- */
-function defaultStringLength(value) {
-  return value.length
-}
-
-/**
- * Generate a markdown
- * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
- * table.
- *
- * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
- *   Table data (matrix of strings).
- * @param {Readonly<Options> | null | undefined} [options]
- *   Configuration (optional).
- * @returns {string}
- *   Result.
- */
-function markdownTable(table, options) {
-  const settings = options || {}
-  // To do: next major: change to spread.
-  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
-  const align = (settings.align || []).concat()
-  const stringLength = settings.stringLength || defaultStringLength
-  /** @type {Array<number>} Character codes as symbols for alignment per column. */
-  const alignments = []
-  /** @type {Array<Array<string>>} Cells per row. */
-  const cellMatrix = []
-  /** @type {Array<Array<number>>} Sizes of each cell per row. */
-  const sizeMatrix = []
-  /** @type {Array<number>} */
-  const longestCellByColumn = []
-  let mostCellsPerRow = 0
-  let rowIndex = -1
-
-  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
-  // do superfluous work when aligning, so optimize for aligning.
-  while (++rowIndex < table.length) {
-    /** @type {Array<string>} */
-    const row = []
-    /** @type {Array<number>} */
-    const sizes = []
-    let columnIndex = -1
-
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length
-    }
-
-    while (++columnIndex < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex])
-
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell)
-        sizes[columnIndex] = size
-
-        if (
-          longestCellByColumn[columnIndex] === undefined ||
-          size > longestCellByColumn[columnIndex]
-        ) {
-          longestCellByColumn[columnIndex] = size
-        }
-      }
-
-      row.push(cell)
-    }
-
-    cellMatrix[rowIndex] = row
-    sizeMatrix[rowIndex] = sizes
-  }
-
-  // Figure out which alignments to use.
-  let columnIndex = -1
-
-  if (typeof align === 'object' && 'length' in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex])
-    }
-  } else {
-    const code = toAlignment(align)
-
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code
-    }
-  }
-
-  // Inject the alignment row.
-  columnIndex = -1
-  /** @type {Array<string>} */
-  const row = []
-  /** @type {Array<number>} */
-  const sizes = []
-
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex]
-    let before = ''
-    let after = ''
-
-    if (code === 99 /* `c` */) {
-      before = ':'
-      after = ':'
-    } else if (code === 108 /* `l` */) {
-      before = ':'
-    } else if (code === 114 /* `r` */) {
-      after = ':'
-    }
-
-    // There *must* be at least one hyphen-minus in each alignment cell.
-    let size =
-      settings.alignDelimiters === false
-        ? 1
-        : Math.max(
-            1,
-            longestCellByColumn[columnIndex] - before.length - after.length
-          )
-
-    const cell = before + '-'.repeat(size) + after
-
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length
-
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size
-      }
-
-      sizes[columnIndex] = size
-    }
-
-    row[columnIndex] = cell
-  }
-
-  // Inject the alignment row.
-  cellMatrix.splice(1, 0, row)
-  sizeMatrix.splice(1, 0, sizes)
-
-  rowIndex = -1
-  /** @type {Array<string>} */
-  const lines = []
-
-  while (++rowIndex < cellMatrix.length) {
-    const row = cellMatrix[rowIndex]
-    const sizes = sizeMatrix[rowIndex]
-    const cellsInRow =
-      settings.fillRows === false
-        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
-        : mostCellsPerRow
-    columnIndex = -1
-    /** @type {Array<string>} */
-    const line = []
-
-    while (++columnIndex < cellsInRow) {
-      const cell = row[columnIndex] || ''
-      let before = ''
-      let after = ''
-
-      if (settings.alignDelimiters !== false) {
-        const size =
-          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0)
-        const code = alignments[columnIndex]
-
-        if (code === 114 /* `r` */) {
-          before = ' '.repeat(size)
-        } else if (code === 99 /* `c` */) {
-          const half = size / 2
-
-          if (size % 2) {
-            before = ' '.repeat(half + 0.5)
-            after = ' '.repeat(half - 0.5)
-          } else {
-            before = ' '.repeat(half)
-            after = before
-          }
-        } else {
-          after = ' '.repeat(size)
-        }
-      }
-
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push('|')
-      }
-
-      if (
-        settings.padding !== false &&
-        // Don’t add the opening space if we’re not aligning and the cell is
-        // empty: there will be a closing space.
-        !(settings.alignDelimiters === false && cell === '') &&
-        (settings.delimiterStart !== false || columnIndex)
-      ) {
-        line.push(' ')
-      }
-
-      if (settings.alignDelimiters !== false) {
-        line.push(before)
-      }
-
-      line.push(cell)
-
-      if (settings.alignDelimiters !== false) {
-        line.push(after)
-      }
-
-      if (settings.padding !== false) {
-        line.push(' ')
-      }
-
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push('|')
-      }
-    }
-
-    lines.push(
-      settings.delimiterEnd === false
-        ? line.join('').replace(/ +$/, '')
-        : line.join('')
-    )
-  }
-
-  return lines.join('\n')
-}
-
-/**
- * Serialize a cell value.
- *
- * @param {string | null | undefined} [value]
- *   Value to serialize.
- * @returns {string}
- *   Result.
- */
-function serialize(value) {
-  return value === null || value === undefined ? '' : String(value)
-}
-
-/**
- * Get the alignment character code from a value.
- *
- * @param {string | null | undefined} value
- *   Value.
- * @returns {number}
- *   Alignment.
- */
-function toAlignment(value) {
-  const code = typeof value === 'string' ? value.codePointAt(0) : 0
-
-  return code === 67 /* `C` */ || code === 99 /* `c` */
-    ? 99 /* `c` */
-    : code === 76 /* `L` */ || code === 108 /* `l` */
-      ? 108 /* `l` */
-      : code === 82 /* `R` */ || code === 114 /* `r` */
-        ? 114 /* `r` */
-        : 0
-}
-
-;// CONCATENATED MODULE: ./lib/src/report/blocks.js
-
-/** A GFM table; delimiters are not padded (padding costs characters that the comment limit needs). */
-function table(header, rows, align) {
-    return markdownTable([header, ...rows], { alignDelimiters: false, align: align ?? header.map(() => 'l') });
-}
-/**
- * A collapsed block. The blank lines around the body make GitHub render it as markdown; the
- * opening and closing tags sit on their own lines, which is what trim.ts relies on to find and
- * drop whole blocks.
- */
-function details(summary, body) {
-    return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
-}
-/** Joins blocks with one blank line, leaving out empty ones. */
-function join(...blocks) {
-    return blocks.filter((b) => typeof b === 'string' && b !== '').join('\n\n');
-}
-
 ;// CONCATENATED MODULE: ./lib/src/report/metric-label.js
 
 
@@ -96369,6 +96741,58 @@ function metricHeading(name, unit) {
     const m = metricLabel(name);
     const u = unit === undefined ? m.unit : escapeCell(unit);
     return u && !m.label.endsWith('/s') ? `${m.label} (${u})` : m.label;
+}
+
+;// CONCATENATED MODULE: ./lib/src/report/settle.js
+
+/** The cell's `n` runs per job would be spent by the sequential design (absent: the job compared once). */
+function pursued(m, seq) {
+    return seq !== undefined && worthARun(m, seq.failOn ?? 'regression');
+}
+/** Mean seconds of one run of the job (every engine's start, warm-up and repetitions), where the record says. */
+function meanRunS(seq) {
+    return seq.measuredS !== undefined && seq.measuredS > 0 && seq.runs > 0 ? seq.measuredS / seq.runs : null;
+}
+/** The budget that fits `n` runs at the job's mean run time, rounded up, in the input's syntax (`40s`, `74m`). */
+function budgetFor(n, meanS) {
+    const s = n * meanS;
+    return s < 120 ? `${Math.ceil(s)}s` : `${Math.ceil(s / 60)}m`;
+}
+/**
+ * What would give `n` runs per job to cells the sequential design would (`isPursued`) or would not
+ * spend them on, as this job ran (`seq`: its sequential record, absent where it compared once).
+ */
+function runsAdvice(n, isPursued, seq) {
+    if (seq === undefined)
+        return { set: [['runs', n]], note: null };
+    if (!isPursued)
+        return { set: [['runs', n]], note: 'the sequential design adds runs only for cells that could end a regression' };
+    const maxRuns = seq.maxRuns ?? seq.runs;
+    const beyond = n > maxRuns ? [['max-runs', n]] : [];
+    if (seq.stopped === 'budget') {
+        const mean = meanRunS(seq);
+        if (mean === null)
+            return { set: [...beyond, ['time-budget', null]], note: `the time budget stopped the job at ${seq.runs} runs` };
+        return { set: [...beyond, ['time-budget', budgetFor(n, mean)]], note: null };
+    }
+    if (beyond.length > 0)
+        return { set: beyond, note: null };
+    // Within max-runs, yet the job stopped: at a regression (final at its look) or a failed engine.
+    return { set: [], note: `the job stopped at ${seq.runs} runs, where ${seq.stopped === 'regression' ? 'a regression was found' : 'an engine failed or the run was cancelled'}` };
+}
+const KNOB_WORDS = {
+    runs: 'more runs per job',
+    'max-runs': 'a larger max-runs',
+    'time-budget': 'a longer time-budget',
+};
+/** The advice's inputs as the reader sets them (`max-runs: 12` and `time-budget: 74m`), or null where it names none. */
+function adviceInputs(a, input) {
+    return a.set.length > 0 ? a.set.map(([name, value]) => (value === null ? KNOB_WORDS[name] : input(name, value))).join(' and ') : null;
+}
+/** ["more runs per job", "a larger max-runs"]: the knobs of the open cells' own advice, for the title. */
+function knobWords(open, seq) {
+    const knobs = new Set(open.filter((m) => m.runsToSettle !== null).flatMap((m) => runsAdvice(m.runsToSettle, pursued(m, seq), seq).set.map(([k]) => k)));
+    return ['runs', 'max-runs', 'time-budget'].filter((k) => knobs.has(k)).map((k) => KNOB_WORDS[k]);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/reading.js
@@ -96391,6 +96815,7 @@ function readAll(comparison) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/changes.js
+
 
 
 
@@ -96445,11 +96870,14 @@ function changeCell(r) {
     return `${changeWithContrast(r.m)}${adjusted}`;
 }
 /** The reading, and for an inconclusive cell why and what would settle it, from the verdict. */
-function readingCell({ m, reading }, input) {
+function readingCell({ m, reading }, input, seq) {
     if (reading.kind !== 'inconclusive')
         return LABEL[reading.kind];
     const why = reading.why === null ? 'inconclusive' : reading.why === 'straddles-tolerance' ? 'straddles the tolerance' : WHY[reading.why];
-    return m.runsToSettle !== null ? `🟡 ${why}; ${input('runs', m.runsToSettle)} settles it` : `🟡 ${why}`;
+    if (m.runsToSettle === null)
+        return `🟡 ${why}`;
+    const inputs = adviceInputs(runsAdvice(m.runsToSettle, pursued(m, seq), seq), input);
+    return `🟡 ${why}; ${inputs ?? `${m.runsToSettle} runs per job`} settles it`;
 }
 /** The full table, for regressions: the evidence a reviewer checks before acting. */
 function regressionTable(rows, confidence, withEngine) {
@@ -96466,7 +96894,8 @@ function regressionTable(rows, confidence, withEngine) {
     return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'r', 'r']);
 }
 /** A compact table for everything else: what changed, how sure, and why it did not decide. */
-function otherTable(rows, confidence, withEngine, input) {
+function otherTable(rows, comparison, withEngine, input) {
+    const { confidence } = comparison;
     const header = ['Scenario', 'Metric', 'Baseline → current', `Change [${formatNumber(confidence * 100)}% CI]`, 'Tolerance', 'Reading'];
     const body = rows.map((r) => [
         escapeCell(r.m.scenario),
@@ -96474,7 +96903,7 @@ function otherTable(rows, confidence, withEngine, input) {
         `${centreText(r.m.baseline, r.m.censored?.baseline)} → ${centreText(r.m.current, r.m.censored?.current)}`,
         changeCell(r),
         `±${formatNumber(r.m.tolerance * 100)}%`,
-        readingCell(r, input),
+        readingCell(r, input, comparison.sequential),
     ]);
     return withEngineColumn(header, body, rows, withEngine, ['l', 'l', 'r', 'r', 'r', 'l']);
 }
@@ -96590,8 +97019,8 @@ function renderOtherComparisons(comparison, readings, scenarioOrder, input) {
         `over all ${all.length} comparisons and each scenario's contrast with the other scenarios. A regression needs significance and a change beyond the tolerance ` +
         `(or, for a scenario, a significant contrast beyond the tolerance while its own change is beyond it too). Within tolerance: a real change smaller than the tolerance. ` +
         `Too noisy to tell: an interval wider than the tolerance band. Too few runs: the stored runs and this job's runs cannot bound the run-to-run noise yet. ` +
-        `A \`runs\` setting that settles a cell: the runs per job after which it would be decided if its estimate and noise stayed as measured.`;
-    return details(escapeHtml(`${rows.length} other comparisons: ${otherCounts(rows)}`), join(listed.length ? otherTable(listed, comparison.confidence, withEngine, input) : null, unchangedList(rows.filter((r) => r.reading.kind === 'no-change'), withEngine), method));
+        `A setting that settles a cell (\`runs\`; in a sequential job \`max-runs\`, or \`time-budget\` where the budget stopped it): the runs per job after which it would be decided if its estimate and noise stayed as measured.`;
+    return details(escapeHtml(`${rows.length} other comparisons: ${otherCounts(rows)}`), join(listed.length ? otherTable(listed, comparison, withEngine, input) : null, unchangedList(rows.filter((r) => r.reading.kind === 'no-change'), withEngine), method));
 }
 /** Absolute limits exceeded (release mode), or null when none were. */
 function renderSloViolations(comparison) {
@@ -96833,6 +97262,7 @@ function renderRelease(comparison) {
 
 
 
+
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** "TTFT p50" → "TTFT": the metric without its percentile, to name groups of cells. */
 function family(metric) {
@@ -96873,17 +97303,24 @@ function moreBaselineRuns(cells) {
 }
 const cliFlag = (name, value) => `--${name} ${value}`;
 /**
- * What would settle the inconclusive cells, from the verdicts' own forecasts (runs per job) and
- * reasons (a history too short to bound run-to-run noise); null when none are open.
+ * What would settle the inconclusive cells, from the verdicts' own forecasts (runs per job, bought
+ * by the input settle.ts names as the job ran: `seq`) and reasons (a history too short to bound
+ * run-to-run noise); null when none are open.
  */
-function nextStep(open, baselineRuns, opts) {
+function nextStep(open, baselineRuns, seq, opts) {
     if (open.length === 0)
         return null;
     const steps = [];
     const byRuns = open.filter((m) => m.runsToSettle !== null);
-    if (byRuns.length > 0) {
-        const runs = gist_median(byRuns.map((m) => m.runsToSettle));
-        steps.push(`${runs} runs per job (${opts.input('runs', runs)}) would settle ${cellsOf(byRuns.filter((m) => m.runsToSettle <= runs))}`);
+    // Cells a sequential job spends runs on and cells it does not are settled by different inputs: a step each.
+    for (const isPursued of [true, false]) {
+        const group = byRuns.filter((m) => pursued(m, seq) === isPursued);
+        if (group.length === 0)
+            continue;
+        const runs = gist_median(group.map((m) => m.runsToSettle));
+        const advice = runsAdvice(runs, isPursued, seq);
+        const inputs = adviceInputs(advice, opts.input);
+        steps.push(`${runs} runs per job${inputs ? ` (${inputs})` : ''} would settle ${cellsOf(group.filter((m) => m.runsToSettle <= runs))}${advice.note ? ` (${advice.note})` : ''}`);
     }
     const rest = open.filter((m) => m.runsToSettle === null);
     const short = rest.filter((m) => m.why === 'too-few-runs');
@@ -96959,7 +97396,7 @@ function engineSentence(e, read, comparison, run, opts) {
         improvements.length ? plural(improvements.length, 'improvement') : null,
         comparison.mode === 'release' ? releaseClause(e) : null,
         `history of ${plural(e.baselineRuns, 'run')}`,
-        nextStep(of('inconclusive'), e.baselineRuns, opts),
+        nextStep(of('inconclusive'), e.baselineRuns, comparison.sequential, opts),
     ];
     if (!comparison.gate.passed && comparison.mode !== 'release' && comparison.gate.verdict === 'inconclusive' && read.some((r) => r.reading.kind === 'inconclusive')) {
         parts.push('the gate fails on inconclusive results');
@@ -97093,6 +97530,7 @@ const CANCELLED_GIST = 'cancelled before any engine started — nothing was meas
 
 
 
+
 /** Whether a missing baseline fails the gate under the policy. */
 function missingBaselineFails(missing) {
     return missing.policy === 'fail' || (missing.policy === 'auto' && missing.everWritten);
@@ -97100,14 +97538,14 @@ function missingBaselineFails(missing) {
 const outcome_plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** The gate's modes that record rather than gate: a missing baseline there is where the history starts. */
 const RECORDING = new Set(['baseline', 'schedule']);
-/** "more runs per job and more baseline runs": what the verdicts say would settle the open cells. */
-function settleHint(open) {
+/**
+ * "more runs per job and more baseline runs": what the verdicts say would settle the open cells,
+ * more runs named by the input that buys them as the job ran (`seq`, settle.ts).
+ */
+function settleHint(open, seq) {
     if (open.length === 0)
         return null;
-    const steps = [
-        open.some((m) => m.runsToSettle !== null) ? 'more runs per job' : null,
-        open.some((m) => m.runsToSettle === null && m.why === 'too-few-runs') ? 'more baseline runs' : null,
-    ].filter((s) => s !== null);
+    const steps = [...knobWords(open, seq), open.some((m) => m.runsToSettle === null && m.why === 'too-few-runs') ? 'more baseline runs' : null].filter((s) => s !== null);
     const noisy = open.some((m) => m.runsToSettle === null && m.why !== 'too-few-runs');
     if (steps.length === 0)
         return 'too noisy to settle at their tolerance with this history';
@@ -97181,7 +97619,7 @@ function gateOutcome(input) {
                         ? 'missing-baseline'
                         : 'no-baseline'
                     : 'passed');
-    const settle = outcome === 'inconclusive' ? settleHint(open) : null;
+    const settle = outcome === 'inconclusive' ? settleHint(open, comparison.sequential) : null;
     const notFailing = failed || outcome === 'passed' ? null : notFailingWhy(comparison, failOn, outcome, required, policy, missing);
     const tail = notFailing ? ` (not failing: ${notFailing})` : '';
     // A pass reads as its gate's verdict, improvement or no-change (a proven release: no-change).
@@ -97267,7 +97705,8 @@ function renderRoofline(run) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/sequential.js
-// How many runs a sequential job took and why it stopped, in one line under the verdict.
+// How many runs a sequential job took and why it stopped, in one line under the verdict (the
+// report's and the terminal's).
 const STOPPED = {
     decided: 'every cell was decided',
     regression: 'a regression was found (final at its look)',
@@ -97276,117 +97715,30 @@ const STOPPED = {
     'max-runs': 'max-runs was reached with cells still undecided',
     partial: 'an engine failed or the run was cancelled',
 };
+/** "90 s", "42 min", "1 h", "2.5 h": a measuring time as a reader compares it with a budget. */
+function formatDuration(s) {
+    if (s < 120)
+        return `${Math.round(s)} s`;
+    if (s % 3600 === 0)
+        return `${s / 3600} h`;
+    if (s < 7200)
+        return `${Math.round(s / 60)} min`;
+    return `${Number((s / 3600).toFixed(1))} h`;
+}
+/** Why it stopped; for the budget, the budget, the time the runs took and where one more would have ended. */
+function stoppedText(s) {
+    if (s.stopped !== 'budget' || s.budgetS == null || s.measuredS === undefined)
+        return STOPPED[s.stopped];
+    const mean = s.measuredS / s.runs;
+    const short = s.maxRuns !== undefined ? `, short of max-runs ${s.maxRuns} and its last look` : '';
+    return (`${STOPPED.budget} of ${formatDuration(s.budgetS)}: ${s.runs} run${s.runs === 1 ? '' : 's'} took ${formatDuration(s.measuredS)} ` +
+        `(≈ ${formatDuration(mean)} each), one more would end at ≈ ${formatDuration(s.measuredS + mean)}${short}`);
+}
 /** Pure: the same record gives the same line. */
 function sequentialLine(s) {
     const confidence = `${Number((s.lookConfidence * 100).toPrecision(6))}%`;
     return (`Sequential design: ${s.runs} run${s.runs === 1 ? '' : 's'} per engine, ${s.looks} of ${s.plannedLooks} planned look${s.plannedLooks === 1 ? '' : 's'} ` +
-        `(the last at confidence ${confidence}, its share of 1 − confidence: the looks' shares sum to it, so the job's false-alarm rate stays within 1 − confidence); stopped because ${STOPPED[s.stopped]}.`);
-}
-
-;// CONCATENATED MODULE: ./lib/src/report/capacity.js
-
-
-
-
-
-
-// Capacity scenarios: the highest load each engine carried within the scenario's SLOs, and the
-// latency-versus-load curve its search measured. One visible line per scenario (what a capacity
-// planner reads first), the curve collapsed beneath it.
-/** A search's capacity as read: "76.1", or "< 0.5" when even the lowest load tried missed (a censored value). */
-function capacityText(c) {
-    const r = capacityReading(c);
-    return r === null ? '—' : `${r.below ? '< ' : ''}${formatNumber(r.value)}`;
-}
-function sloText(s, attainment) {
-    const parts = [
-        s.slo.ttftMs === undefined ? null : `TTFT ≤ ${formatNumber(s.slo.ttftMs)} ms`,
-        s.slo.tpotMs === undefined ? null : `TPOT ≤ ${formatNumber(s.slo.tpotMs)} ms`,
-        s.slo.e2elMs === undefined ? null : `E2E ≤ ${formatNumber(s.slo.e2elMs)} ms`,
-    ].filter((p) => p !== null);
-    return `${parts.join(', ')} for ${formatNumber(attainment * 100)}% of requests`;
-}
-function foundIn(run, scenario) {
-    return run.engines.flatMap((e) => {
-        const pooled = e.pooled.find((s) => s.scenario === scenario)?.capacity;
-        if (pooled === undefined)
-            return [];
-        const perRepetition = e.repetitions.flatMap((r) => r.scenarios.filter((s) => s.scenario === scenario).flatMap((s) => (s.capacity ? [s.capacity] : [])));
-        return [{ engine: e.engine, pooled, perRepetition }];
-    });
-}
-function engineText(f) {
-    const unit = loadUnit(f.pooled.over);
-    const value = `${capacityText(f.pooled)} ${unit}`;
-    const reps = f.perRepetition.map(capacityText).join(', ');
-    const misses = f.perRepetition.map((c) => c.firstMiss).filter((x) => x !== null);
-    const [lo, hi] = [Math.min(...misses), Math.max(...misses)];
-    const at = `${formatNumber(lo)}${hi > lo ? `–${formatNumber(hi)}` : ''} ${unit}`;
-    const miss = misses.length === 0 ? '; passed at the highest load allowed' : f.perRepetition.every((c) => c.capacity === null) ? `; even the lowest load tried, ${at}, missed` : `; missed at ${at}`;
-    return `${escapeInline(f.engine)} **${value}** (repetitions: ${reps}${miss})`;
-}
-/**
- * "vLLM carries 7.9× the load of transformers" for the first two engines, where their searches
- * bound the ratio: one below its lowest load tried makes it a floor ("at least 152×"), as does one
- * that passed its highest load; two below theirs, or two with only floors, say nothing.
- */
-function ratioText(found) {
-    const [a, b] = found;
-    if (a === undefined || b === undefined)
-        return null;
-    // Each side: its value, whether the true capacity may be higher (it passed the highest load) or lower (below the lowest).
-    const side = (f) => ({ f, x: f.pooled.capacity ?? f.pooled.firstMiss ?? NaN, up: f.pooled.firstMiss === null, down: f.pooled.capacity === null });
-    const [p, q] = [side(a), side(b)];
-    const [hi, lo] = p.x >= q.x ? [p, q] : [q, p];
-    // hi / lo is bounded below only when hi cannot be lower and lo cannot be higher.
-    if (!(hi.x > 0 && lo.x > 0) || hi.down || lo.up)
-        return null;
-    const floor = hi.up || lo.down ? 'at least ' : '';
-    return `${escapeInline(hi.f.engine)} carries ${floor}${formatTimes(hi.x / lo.x)} the load of ${escapeInline(lo.f.engine)}`;
-}
-const ms = (x) => (x === null ? '—' : formatNumber(x));
-/** The median of the figures the probes have (null where none has one). */
-const medianOf = (xs) => {
-    const v = xs.filter((x) => x !== null);
-    return v.length === 0 ? null : stats_median(v);
-};
-/** The curve: one row per load probed (the repetitions' probes at that load together, medians of their figures). */
-function curveTable(probes, unit) {
-    const byLoad = new Map();
-    for (const p of probes)
-        byLoad.set(p.load, [...(byLoad.get(p.load) ?? []), p]);
-    const rows = [...byLoad.entries()].sort(([a], [b]) => a - b);
-    return table([`Load (${unit})`, 'Passed', 'Within SLOs', 'TTFT p95 (ms)', 'TPOT p95 (ms)', 'E2E p95 (ms)', 'Output tok/s', 'Stopped early'], rows.map(([load, ps]) => [
-        formatNumber(load),
-        `${ps.filter((p) => p.passed).length} of ${ps.length}`,
-        `${formatNumber(medianOf(ps.map((p) => p.attainment * 100)))}%`,
-        ms(medianOf(ps.map((p) => p.ttftP95Ms))),
-        ms(medianOf(ps.map((p) => p.tpotP95Ms))),
-        ms(medianOf(ps.map((p) => p.e2elP95Ms))),
-        formatNumber(medianOf(ps.map((p) => p.outputThroughput))),
-        String(ps.filter((p) => p.stoppedEarly).length),
-    ]), ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
-}
-/** The capacity lines and curves of every capacity scenario; null when the set has none. */
-function renderCapacity(run) {
-    const blocks = [];
-    for (const s of run.scenarioSet.definitions) {
-        if (s.load.kind !== 'capacity')
-            continue;
-        const found = foundIn(run, s.name);
-        if (found.length === 0)
-            continue;
-        const ratio = ratioText(found);
-        const line = `**Capacity at SLO**, ${escapeInline(s.name)} (${escapeInline(sloText(s, s.load.attainment))}; resolution ${formatNumber(s.load.resolution * 100)}%): ` +
-            `${found.map(engineText).join('; ')}${ratio ? ` — ${ratio}` : ''}.`;
-        const curves = found.map((f) => {
-            const searchS = f.perRepetition.reduce((sum, c) => sum + c.searchS, 0);
-            const probes = f.perRepetition.reduce((n, c) => n + c.probes.length, 0);
-            return join(`${escapeInline(f.engine)}: ${probes} probes in ${f.perRepetition.length} searches (${formatNumber(probes / f.perRepetition.length)} per search), ${formatNumber(searchS)} s of load; medians over the probes at each load`, curveTable(f.perRepetition.flatMap((c) => c.probes), loadUnit(f.pooled.over)));
-        });
-        blocks.push(join(line, details(escapeHtml(`Latency versus load: ${s.name}`), join(...curves))));
-    }
-    return blocks.length > 0 ? join(...blocks) : null;
+        `(the last at confidence ${confidence}, its share of 1 − confidence: the looks' shares sum to it, so the job's false-alarm rate stays within 1 − confidence); stopped because ${stoppedText(s)}.`);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/memory.js
@@ -97798,6 +98150,7 @@ function renderNoise(rows) {
 
 
 
+
 // The verdict for a terminal: the report's first screen in plain text (display names, no markdown
 // escapes), then each missing result and regression on a line of its own.
 const plain = (text) => text;
@@ -97815,6 +98168,8 @@ function terminalSummary(run, comparison, historyWindow, outcome) {
         if (noise)
             lines.push(`    ${noise}`);
     });
+    if (run.sequential)
+        lines.push(`  ${sequentialLine(run.sequential)}`);
     const said = new Set();
     for (const { m, reading } of [...readings.values()].flat()) {
         if (reading.kind === 'regression')
@@ -98027,9 +98382,14 @@ function mergeShards(shards) {
 const RECORDING_MODES = new Set(['baseline', 'schedule']);
 /**
  * The run against the history read before it, at the confidence of a look where the run was
- * measured sequentially (so `compare` of its results.json judges it as the job did).
+ * measured sequentially (so `compare` of its results.json judges it as the job did, and its
+ * report advises the inputs of the sequential design).
  */
 function pipeline_judge(run, opts, confidence = run.sequential?.lookConfidence ?? opts.config.confidence) {
+    const comparison = compareRun(run, opts, confidence);
+    return run.sequential ? { ...comparison, sequential: run.sequential } : comparison;
+}
+function compareRun(run, opts, confidence) {
     const { config } = opts;
     return verdict_compare(opts.history?.entries ?? [], run, {
         mode: config.mode,
