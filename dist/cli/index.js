@@ -89992,6 +89992,14 @@ class repo_api_RepoApi {
             throw this.error(`look up branch ${branch}`, ref);
         return sha;
     }
+    /** A blob's bytes (the blobs API also serves files the contents API leaves without content, over 1 MB). */
+    async blob(sha) {
+        const res = await this.request('GET', this.repoPath(`/git/blobs/${sha}`));
+        const blob = res.json;
+        if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string')
+            throw this.error(`read blob ${sha}`, res);
+        return Buffer.from(blob.content, 'base64');
+    }
     /** Creates `branch` at the default branch's head; another writer creating it first is just as good. */
     async createBranch(branch) {
         const repo = await this.request('GET', this.repoPath());
@@ -90167,18 +90175,11 @@ class branch_store_BranchDocStore {
         const file = res.json;
         if (file?.type !== 'file' || typeof file.sha !== 'string')
             throw new Error(`${this.location}: is not a file (GitHub answered type ${JSON.stringify(file?.type)})`);
-        const base64 = file.encoding === 'base64' && typeof file.content === 'string' ? file.content : await this.#blob(file.sha);
-        const text = Buffer.from(base64, 'base64').toString('utf8');
+        // Files over 1 MB come without content from the contents API; the blobs API serves them.
+        const bytes = file.encoding === 'base64' && typeof file.content === 'string' ? Buffer.from(file.content, 'base64') : await this.#api.blob(file.sha);
+        const text = bytes.toString('utf8');
         this.#branchSeen = true;
         return { doc: this.#codec.parse(text, this.location), text, sha: file.sha, branchExists: true };
-    }
-    /** Files over 1 MB come without content from the contents API; the blobs API serves them. */
-    async #blob(sha) {
-        const res = await this.#api.request('GET', this.#api.repoPath(`/git/blobs/${sha}`));
-        const blob = res.json;
-        if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string')
-            throw this.#api.error(`read blob ${sha}`, res);
-        return blob.content;
     }
 }
 class BranchBaselineStore extends branch_store_BranchDocStore {
@@ -90212,12 +90213,8 @@ class git_commit_GitBranch {
         const head = await this.#api.branchHead(this.#opts.branch);
         return head === null ? null : this.#filesAt(head, dir);
     }
-    async readBlob(sha) {
-        const res = await this.#api.request('GET', this.#api.repoPath(`/git/blobs/${sha}`));
-        const blob = res.json;
-        if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string')
-            throw this.#api.error(`read blob ${sha}`, res);
-        return Buffer.from(blob.content, 'base64');
+    readBlob(sha) {
+        return this.#api.blob(sha);
     }
     /**
      * Commits the files (path on the branch → bytes) that differ from the head's as one commit,

@@ -142,18 +142,11 @@ export class BranchDocStore<T> {
     if (res.status !== 200) throw this.#api.error(`read the ${this.#codec.what}`, res);
     const file = res.json as { type?: string; sha?: string; encoding?: string; content?: string } | null;
     if (file?.type !== 'file' || typeof file.sha !== 'string') throw new Error(`${this.location}: is not a file (GitHub answered type ${JSON.stringify(file?.type)})`);
-    const base64 = file.encoding === 'base64' && typeof file.content === 'string' ? file.content : await this.#blob(file.sha);
-    const text = Buffer.from(base64, 'base64').toString('utf8');
+    // Files over 1 MB come without content from the contents API; the blobs API serves them.
+    const bytes = file.encoding === 'base64' && typeof file.content === 'string' ? Buffer.from(file.content, 'base64') : await this.#api.blob(file.sha);
+    const text = bytes.toString('utf8');
     this.#branchSeen = true;
     return { doc: this.#codec.parse(text, this.location), text, sha: file.sha, branchExists: true };
-  }
-
-  /** Files over 1 MB come without content from the contents API; the blobs API serves them. */
-  async #blob(sha: string): Promise<string> {
-    const res = await this.#api.request('GET', this.#api.repoPath(`/git/blobs/${sha}`));
-    const blob = res.json as { encoding?: string; content?: string } | null;
-    if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string') throw this.#api.error(`read blob ${sha}`, res);
-    return blob.content;
   }
 }
 

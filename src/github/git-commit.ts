@@ -51,11 +51,8 @@ export class GitBranch {
     return head === null ? null : this.#filesAt(head, dir);
   }
 
-  async readBlob(sha: string): Promise<Buffer> {
-    const res = await this.#api.request('GET', this.#api.repoPath(`/git/blobs/${sha}`));
-    const blob = res.json as { encoding?: string; content?: string } | null;
-    if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string') throw this.#api.error(`read blob ${sha}`, res);
-    return Buffer.from(blob.content, 'base64');
+  readBlob(sha: string): Promise<Buffer> {
+    return this.#api.blob(sha);
   }
 
   /**

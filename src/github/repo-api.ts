@@ -74,6 +74,14 @@ export class RepoApi {
     return sha;
   }
 
+  /** A blob's bytes (the blobs API also serves files the contents API leaves without content, over 1 MB). */
+  async blob(sha: string): Promise<Buffer> {
+    const res = await this.request('GET', this.repoPath(`/git/blobs/${sha}`));
+    const blob = res.json as { encoding?: string; content?: string } | null;
+    if (res.status !== 200 || blob?.encoding !== 'base64' || typeof blob.content !== 'string') throw this.error(`read blob ${sha}`, res);
+    return Buffer.from(blob.content, 'base64');
+  }
+
   /** Creates `branch` at the default branch's head; another writer creating it first is just as good. */
   async createBranch(branch: string): Promise<void> {
     const repo = await this.request('GET', this.repoPath());
