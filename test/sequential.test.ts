@@ -12,7 +12,9 @@ import type { Comparison, RunResult } from '../src/types.ts';
 // engine: a baseline job of 2 runs, then PR jobs of an engine twice as slow (`--slowdown 2`). With
 // 2 stored runs and 1 current run the run-to-run interval has 1 degree of freedom, too few to call
 // anything at the look's level, so the job must add runs until the regression is certain; with 2
-// current runs it is certain at the first look, and the job stops there.
+// current runs it is certain at the first look, and the job stops there. Every engine start draws
+// seeded run-to-run noise (`--noise 0.02`): without it the two baseline runs differ only by this
+// machine's jitter, which on a quiet machine is small enough to decide on 1 degree of freedom.
 
 const TINY = `version: 1
 scenarios:
@@ -38,12 +40,13 @@ function cli(out: string, args: readonly string[]): Promise<{ code: number; outp
 }
 
 const read = <T>(out: string, file: string): T => JSON.parse(readFileSync(join(dir, out, file), 'utf8')) as T;
-const slower = ['--sim-args', '--slowdown 2', '--allow-fingerprint-mismatch'];
+const NOISE = '--noise 0.02';
+const slower = ['--sim-args', `--slowdown 2 ${NOISE}`, '--allow-fingerprint-mismatch'];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sequential-'));
   writeFileSync(join(dir, 'tiny.yml'), TINY);
-  const base = await cli('base', ['--runs', '2', '--mode', 'baseline']);
+  const base = await cli('base', ['--runs', '2', '--mode', 'baseline', '--sim-args', NOISE]);
   assert.equal(base.code, 0, base.output);
 });
 
