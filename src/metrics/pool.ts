@@ -25,8 +25,11 @@ export function poolRepetitions(
 const geometricMean = (xs: readonly number[]): number => Math.exp(xs.reduce((sum, x) => sum + Math.log(x), 0) / xs.length);
 
 /**
- * The repetitions' searches together: the geometric mean of their capacities (none when one found
- * none) and of their first misses, every probe in the order run.
+ * The repetitions' searches together: the geometric mean of their capacities and of their first
+ * misses, every probe in the order run. Where a repetition's capacity is censored (even the lowest
+ * load missed) the pooled one is too: the geometric mean with each censored capacity replaced by
+ * its bound bounds the true mean from above, so that is the pooled bound (`firstMiss`, capacity
+ * null). This holds when another repetition passed its highest load, whose first miss is unknown.
  */
 function poolCapacity(parts: readonly ScenarioSummary[]): CapacityResult | undefined {
   const found = parts.map((s) => s.capacity).filter((c): c is CapacityResult => c !== undefined);
@@ -35,10 +38,11 @@ function poolCapacity(parts: readonly ScenarioSummary[]): CapacityResult | undef
     const xs = found.map(pick);
     return xs.every((x): x is number => x !== null && x > 0) ? geometricMean(xs) : null;
   };
+  const censored = found.some((c) => c.capacity === null);
   return {
     over: found[0].over,
-    capacity: pool((c) => c.capacity),
-    firstMiss: pool((c) => c.firstMiss),
+    capacity: censored ? null : pool((c) => c.capacity),
+    firstMiss: censored ? pool((c) => c.capacity ?? c.firstMiss) : pool((c) => c.firstMiss),
     probes: found.flatMap((c) => c.probes),
     searchS: found.reduce((sum, c) => sum + c.searchS, 0),
   };
