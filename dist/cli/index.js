@@ -53693,6 +53693,7 @@ function describeFailures(f, maxRate) {
 
 
 
+
 // The stored baseline: per key (engine × model × scenario set × GPU) the last W recorded runs, each
 // kept compact — per scenario and metric the per-repetition values the statistics need, plus the
 // pooled values the charts show. The document is versioned and read strictly: anything unexpected
@@ -53850,11 +53851,23 @@ function serializeBaselineDoc(doc) {
 // ---------- strict reading ----------
 class Reader {
     source;
+    /** The llm-perf-gate version that wrote the entry being read (its fingerprint's), where it says. */
+    writer = null;
     constructor(source) {
         this.source = source;
     }
-    fail(path, message) {
-        throw new Error(`${this.source}: ${path === '' ? '' : `${path}: `}${message} (the stored baseline is left as it is; fix or remove it by hand)`);
+    fail(path, message, remedy = 'fix or remove it by hand') {
+        throw new Error(`${this.source}: ${path === '' ? '' : `${path}: `}${message} (the stored baseline is left as it is; ${remedy})`);
+    }
+    /**
+     * A field this version does not know. From a newer writer (one workflow on a newer action than
+     * another's) it is no damage to repair: the remedy is a version that reads it.
+     */
+    unknownField(path, expected) {
+        const message = `unknown field; expected one of: ${expected.join(', ')}`;
+        if (this.writer === null || !newerVersion(this.writer, actionVersion()))
+            return this.fail(path, message);
+        return this.fail(path, `${message}; the entry was written by llm-perf-gate ${this.writer}, newer than this ${actionVersion()}`, `read it with ${this.writer} or newer`);
     }
     expected(path, what, value) {
         return this.fail(path, `expected ${what}, got ${describeValue(value)}`);
@@ -53864,7 +53877,7 @@ class Reader {
             this.expected(path, 'an object', value);
         for (const k of Object.keys(value)) {
             if (!keys.includes(k) && !optional.includes(k))
-                this.fail(joinPath(path, k), `unknown field; expected one of: ${[...keys, ...optional].join(', ')}`);
+                this.unknownField(joinPath(path, k), [...keys, ...optional]);
         }
         for (const k of keys)
             if (!(k in value))
@@ -53984,7 +53997,22 @@ function readScenario(r, value, path) {
     return o;
 }
 const ENTRY_KEYS = ['key', 'engine', 'model', 'scenarioSetHash', 'createdAt', 'sha', 'ref', 'fingerprint', 'scenarios'];
+/** A dotted version's numbers compared in order (a pre-release suffix ignored): whether `a` is newer than `b`. */
+function newerVersion(a, b) {
+    const parts = (v) => v.split('-', 1)[0].split('.').map((x) => Number(x));
+    const [pa, pb] = [parts(a), parts(b)];
+    if ([...pa, ...pb].some((x) => !Number.isInteger(x)))
+        return false;
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        if ((pa[i] ?? 0) !== (pb[i] ?? 0))
+            return (pa[i] ?? 0) > (pb[i] ?? 0);
+    }
+    return false;
+}
 function readEntry(r, value, path) {
+    // Peeked before anything is checked, so an unknown field anywhere in the entry can name its writer.
+    const writer = isPlainObject(value) && isPlainObject(value.fingerprint) ? value.fingerprint.actionVersion : undefined;
+    r.writer = typeof writer === 'string' ? writer : null;
     const o = r.object(value, path, ENTRY_KEYS, ['run']);
     if ('run' in o && !(Number.isInteger(o.run) && o.run >= 1))
         r.expected(joinPath(path, 'run'), 'a whole number ≥ 1 (the engine start of its job)', o.run);

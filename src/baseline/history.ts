@@ -3,6 +3,7 @@ import { describeValue, isPlainObject, joinPath } from '../config/schema-rules.t
 import type { EngineResult, Fingerprint, RepetitionResult, RunResult, ScenarioSummary } from '../types.ts';
 import { hardwareId } from './fingerprint-diff.ts';
 import { describeFailures, excessFailures } from '../metrics/failures.ts';
+import { actionVersion } from '../version.ts';
 
 // The stored baseline: per key (engine × model × scenario set × GPU) the last W recorded runs, each
 // kept compact — per scenario and metric the per-repetition values the statistics need, plus the
@@ -210,12 +211,24 @@ export function serializeBaselineDoc(doc: BaselineDoc): string {
 
 class Reader {
   readonly source: string;
+  /** The llm-perf-gate version that wrote the entry being read (its fingerprint's), where it says. */
+  writer: string | null = null;
   constructor(source: string) {
     this.source = source;
   }
 
-  fail(path: string, message: string): never {
-    throw new Error(`${this.source}: ${path === '' ? '' : `${path}: `}${message} (the stored baseline is left as it is; fix or remove it by hand)`);
+  fail(path: string, message: string, remedy = 'fix or remove it by hand'): never {
+    throw new Error(`${this.source}: ${path === '' ? '' : `${path}: `}${message} (the stored baseline is left as it is; ${remedy})`);
+  }
+
+  /**
+   * A field this version does not know. From a newer writer (one workflow on a newer action than
+   * another's) it is no damage to repair: the remedy is a version that reads it.
+   */
+  unknownField(path: string, expected: readonly string[]): never {
+    const message = `unknown field; expected one of: ${expected.join(', ')}`;
+    if (this.writer === null || !newerVersion(this.writer, actionVersion())) return this.fail(path, message);
+    return this.fail(path, `${message}; the entry was written by llm-perf-gate ${this.writer}, newer than this ${actionVersion()}`, `read it with ${this.writer} or newer`);
   }
 
   expected(path: string, what: string, value: unknown): never {
@@ -225,7 +238,7 @@ class Reader {
   object(value: unknown, path: string, keys: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
     if (!isPlainObject(value)) this.expected(path, 'an object', value);
     for (const k of Object.keys(value)) {
-      if (!keys.includes(k) && !optional.includes(k)) this.fail(joinPath(path, k), `unknown field; expected one of: ${[...keys, ...optional].join(', ')}`);
+      if (!keys.includes(k) && !optional.includes(k)) this.unknownField(joinPath(path, k), [...keys, ...optional]);
     }
     for (const k of keys) if (!(k in value)) this.fail(joinPath(path, k), 'missing');
     return value;
@@ -340,7 +353,21 @@ function readScenario(r: Reader, value: unknown, path: string): BaselineScenario
 
 const ENTRY_KEYS = ['key', 'engine', 'model', 'scenarioSetHash', 'createdAt', 'sha', 'ref', 'fingerprint', 'scenarios'] as const;
 
+/** A dotted version's numbers compared in order (a pre-release suffix ignored): whether `a` is newer than `b`. */
+function newerVersion(a: string, b: string): boolean {
+  const parts = (v: string): number[] => v.split('-', 1)[0].split('.').map((x) => Number(x));
+  const [pa, pb] = [parts(a), parts(b)];
+  if ([...pa, ...pb].some((x) => !Number.isInteger(x))) return false;
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) > (pb[i] ?? 0);
+  }
+  return false;
+}
+
 function readEntry(r: Reader, value: unknown, path: string): BaselineEntry {
+  // Peeked before anything is checked, so an unknown field anywhere in the entry can name its writer.
+  const writer = isPlainObject(value) && isPlainObject(value.fingerprint) ? value.fingerprint.actionVersion : undefined;
+  r.writer = typeof writer === 'string' ? writer : null;
   const o = r.object(value, path, ENTRY_KEYS, ['run']);
   if ('run' in o && !(Number.isInteger(o.run) && (o.run as number) >= 1)) r.expected(joinPath(path, 'run'), 'a whole number ≥ 1 (the engine start of its job)', o.run);
   const at = (k: string): string => joinPath(path, k);

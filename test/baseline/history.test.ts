@@ -4,6 +4,7 @@ import { BASELINE_SCHEMA, baselineKey, DEFAULT_KEEP, parseBaselineDoc, recordRun
 import { METRICS } from '../../src/metrics/catalog.ts';
 import { makeRun, NOMINAL } from '../helpers/make-run.ts';
 import { INPUT_DEFAULTS } from '../../src/config/inputs.ts';
+import { actionVersion } from '../../src/version.ts';
 
 const run = (i: number, engines = ['sim-vllm', 'sim-hf']) =>
   makeRun({ engines, createdAt: `2026-05-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`, sha: String(i % 10).repeat(40), values: (c) => NOMINAL[c.metric] * (1 + 0.01 * c.rep + 0.001 * i) });
@@ -150,6 +151,23 @@ test('a document of another schema or shape is refused with the field that is wr
   const noDate = structuredClone(good);
   noDate.entries[0].createdAt = 'yesterday';
   assert.throws(() => parseBaselineDoc(JSON.stringify(noDate), 'b.json'), /entries\[0\]\.createdAt: expected an ISO date, got "yesterday"/);
+});
+
+test('a field written by a newer llm-perf-gate names that version and the one that reads it, not a repair by hand', () => {
+  const good = JSON.parse(serializeBaselineDoc(recordRun(null, run(0))));
+  const newer = structuredClone(good);
+  newer.entries[1].fingerprint.actionVersion = '99.2.0';
+  newer.entries[1].scenarios.chat.spread = { ttft_p50: 0.1 };
+  assert.throws(
+    () => parseBaselineDoc(JSON.stringify(newer), 'b.json'),
+    new RegExp(`^Error: b\\.json: entries\\[1\\]\\.scenarios\\.chat\\.spread: unknown field; expected one of: .*; the entry was written by llm-perf-gate 99\\.2\\.0, newer than this ${actionVersion().replaceAll('.', '\\.')} \\(the stored baseline is left as it is; read it with 99\\.2\\.0 or newer\\)$`),
+  );
+  // Written by this version or an older one, the same field is damage: no version is blamed.
+  for (const writer of [actionVersion(), '0.0.9', 'dev']) {
+    const same = structuredClone(newer);
+    same.entries[1].fingerprint.actionVersion = writer;
+    assert.throws(() => parseBaselineDoc(JSON.stringify(same), 'b.json'), (err: Error) => /spread: unknown field; expected one of: [^;]*\(the stored baseline is left as it is; fix or remove it by hand\)$/.test(err.message), writer);
+  }
 });
 
 test('fields a newer fingerprint collector adds pass through', () => {
