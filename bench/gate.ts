@@ -11,9 +11,10 @@
 //
 //   node bench/gate.ts [--trials N] [--seed S] [--workers W] [--only SECTION,…]
 //     N trials per setting (default 200); W worker threads (default 1); sections: pr,
-//     false-alarms (unchanged jobs of (a), (b), (c7) only, for more trials at the same cost), tails,
-//     release, nightly, sequential (default all; the last line's JSON then holds null for what was
-//     not run)
+//     pr-sequential (pr's changes at histories 3, 4 and 10, each judged by the default sequential
+//     design), false-alarms (unchanged jobs of (a), (b), (c7) only, for more trials at the same
+//     cost), tails, release, nightly, sequential (default all; the last line's JSON then holds null
+//     for what was not run)
 //
 // A history of H stored runs is ⌈H/2⌉ recorded jobs kept to the newest H runs (recordRun's window);
 // a fresh history is drawn every 2 trials. False alarm: an unchanged job with any regression
@@ -74,6 +75,15 @@ const NIGHTLY = { history: 30, stepBack: 10, size: 0.05, within: 2 } as const;
 /** The sequential design at the defaults: the first `runs`, then up to max-runs in all (the sequential section: against 10 stored runs). */
 const SEQ_MAX_RUNS = maxRuns({ runs: DEFAULTS.runs, maxRuns: PR_MAX_RUNS });
 const SEQ_HISTORY = 10;
+/** Rows 2 and 3 of issue #21 as the last line's keys: model, history, changes (`c7_h3_tpot_5`; row 2 also at history 4, the issue's alternative to 3). */
+const ROW_KEYS: readonly (readonly [string, number, readonly string[]])[] = [
+  ['c7', 3, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
+  ['c7', 4, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
+  ['a', 10, ['thr_5', 'tpot_5', 'ttft_p95_10']],
+  ['c7', 10, ['ttft_p95_10', 'one_scenario_5']],
+];
+/** Histories at which the pr section's changes are also judged by the default sequential design (rows 2 and 3's). */
+const PR_SEQUENTIAL_HISTORIES = [3, 4, 10] as const;
 /**
  * A release recipe fitted to a runner's noise (what the README tells a user to compute from the
  * report's noise line): R runs and, per whole-set metric, the tolerance (t + z)·SE with SE the
@@ -171,6 +181,7 @@ const anyRegression = (c: Comparison): boolean => c.engines.some((e) => e.metric
 
 type Task =
   | { readonly kind: 'pr'; readonly model: string; readonly history: number; readonly shifts: boolean }
+  | { readonly kind: 'pr-sequential'; readonly model: string; readonly history: number }
   | { readonly kind: 'aa'; readonly historyModel: string; readonly model: string; readonly history: number }
   | { readonly kind: 'release'; readonly model: string; readonly fitted: boolean }
   | { readonly kind: 'nightly'; readonly model: string }
@@ -216,6 +227,9 @@ async function runTask(task: Task, trials: number, seed: number): Promise<Tally>
       const aa = await sequentialJob(doc!, runOf(model, model.draw(rng, shape, ENGINES.length), shape, CREATED));
       if (anyRegression(aa.comparison)) inc('false_alarm');
       inc('runs', aa.runs);
+      const cells = aa.comparison.engines.flatMap((e) => e.metrics);
+      inc('cells', cells.length);
+      inc('decided', cells.filter((m) => m.verdict === 'no-change' || m.verdict === 'regression' || m.verdict === 'improvement').length);
     } else if (task.kind === 'pr') {
       const model = all[task.model];
       if (trial % 2 === 0) doc = drawHistory(model, rng, task.history);
@@ -230,6 +244,18 @@ async function runTask(task: Task, trials: number, seed: number): Promise<Tally>
         const affected = shift.spread === 'all' ? model.scenarios.map((_, i) => i) : [trial % model.scenarios.length];
         const c = compare(doc!.entries, runOf(model, slowed(current, shift.metric, shift.size, affected), DEFAULTS, CREATED), opts);
         if (regressionFlagged(c, shift.metric, affected.map((i) => model.scenarios[i]))) inc(shift.key);
+      }
+    } else if (task.kind === 'pr-sequential') {
+      // The pr section's changes, each judged by the default sequential design instead of the fixed job.
+      const model = all[task.model];
+      if (trial % 2 === 0) doc = drawHistory(model, rng, task.history);
+      const shape = { ...DEFAULTS, runs: SEQ_MAX_RUNS };
+      const current = model.draw(rng, shape, ENGINES.length);
+      for (const shift of SHIFTS) {
+        const affected = shift.spread === 'all' ? model.scenarios.map((_, i) => i) : [trial % model.scenarios.length];
+        const c = await sequentialJob(doc!, runOf(model, slowed(current, shift.metric, shift.size, affected), shape, CREATED));
+        if (regressionFlagged(c.comparison, shift.metric, affected.map((i) => model.scenarios[i]))) inc(shift.key);
+        inc(`${shift.key}_runs`, c.runs);
       }
     } else if (task.kind === 'release') {
       const model = all[task.model];
@@ -304,6 +330,8 @@ function plan(sections: ReadonlySet<string>): Job[] {
   }
   if (sections.has('nightly')) jobs.push({ section: 'nightly', id: 'nightly b', task: { kind: 'nightly', model: 'b' } });
   if (sections.has('sequential')) for (const model of ['b', 'c7']) jobs.push({ section: 'sequential', id: `sequential ${model}`, task: { kind: 'sequential', model } });
+  // Last, so that adding it left every other section's seeds (and figures) as they were.
+  if (sections.has('pr-sequential')) for (const model of ['a', 'b', 'c7']) for (const history of PR_SEQUENTIAL_HISTORIES) jobs.push({ section: 'pr-sequential', id: `prseq ${model} h${history}`, task: { kind: 'pr-sequential', model, history } });
   return jobs;
 }
 
@@ -362,7 +390,7 @@ function figure(t: Tally | undefined, key: string, of = 'trials'): { value: numb
   return { value: Number((k / n).toFixed(4)), text: `${pct(k / n)} [${pct(lo)}, ${pct(hi)}]` };
 }
 
-const SECTIONS = ['pr', 'false-alarms', 'tails', 'release', 'nightly', 'sequential'] as const;
+const SECTIONS = ['pr', 'pr-sequential', 'false-alarms', 'tails', 'release', 'nightly', 'sequential'] as const;
 
 function args(): { trials: number; seed: number; workers: number; only: Set<string> } {
   const { numbers, only } = benchArgs(SECTIONS, { trials: 200, seed: 20261206, workers: 1 });
@@ -403,12 +431,26 @@ async function main(): Promise<void> {
       }
     }
   }
+  if (only.has('pr-sequential')) {
+    console.log(`\nthe same changes judged by the default sequential design (${DEFAULTS.runs} runs, then up to ${SEQ_MAX_RUNS}; its false alarms: the false-alarms section): found, mean runs per job`);
+    for (const model of ['a', 'b', 'c7']) {
+      for (const h of PR_SEQUENTIAL_HISTORIES) {
+        const id = `prseq ${model} h${h}`;
+        console.log(`(${model}), history ${h} stored runs`);
+        for (const [label, key] of prCols.slice(1)) {
+          const f = figure(r(id), key);
+          row(label, f ? { text: `${f.text}, mean ${meanRuns(id, `${key}_runs`)!.toFixed(2)} runs` } : null);
+        }
+      }
+    }
+  }
   if (only.has('false-alarms')) {
     console.log(`\nunchanged jobs only, at the defaults (${DEFAULTS.runs} runs, then up to ${SEQ_MAX_RUNS} while a cell that could end a regression is undecided): false alarms`);
     for (const model of ['a', 'b', 'c7']) {
       for (const h of HISTORIES) {
         const f = figure(r(`aa ${model} h${h}`), 'false_alarm');
-        row(`(${model}), history ${h}`, f ? { text: `${f.text}, mean ${meanRuns(`aa ${model} h${h}`, 'runs')!.toFixed(2)} runs` } : null);
+        const decided = figure(r(`aa ${model} h${h}`), 'decided', 'cells');
+        row(`(${model}), history ${h}`, f ? { text: `${f.text}, mean ${meanRuns(`aa ${model} h${h}`, 'runs')!.toFixed(2)} runs, cells decided ${decided!.text}` } : null);
       }
     }
   }
@@ -478,25 +520,17 @@ async function main(): Promise<void> {
   };
   const v = (id: string, key: string, of = 'trials'): number | null => figure(r(id), key, of)?.value ?? null;
   const falseAlarms = [...results.entries()].filter(([id]) => id.startsWith('pr ') || id.startsWith('aa ') || id.startsWith('sequential ') || id.startsWith('nightly ')).map(([id, t]) => (t.trials ? (t[id.startsWith('nightly ') ? 'nightly_false' : 'false_alarm'] ?? 0) / t.trials : null));
+  /** Rows 2 and 3's keys (`c7_h3_tpot_5`, with `suffix`) from the tallies of one section (`prseq c7 h3`). */
+  const rowKeys = (suffix: string, section: string): Record<string, number | null> =>
+    Object.fromEntries(ROW_KEYS.flatMap(([model, h, keys]) => keys.map((k) => [`${model}_h${h}_${k}${suffix}`, v(`${section} ${model} h${h}`, k)])));
   const minOf = (...xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : Math.min(...(xs as number[])));
   console.log(
     JSON.stringify({
       false_alarm_max: falseAlarms.length > 0 && falseAlarms.every((x) => x !== null) ? Number(Math.max(...(falseAlarms as number[])).toFixed(4)) : null,
-      c7_h3_tpot_5: v('pr c7 h3', 'tpot_5'),
-      c7_h3_thr_5: v('pr c7 h3', 'thr_5'),
-      c7_h3_ttft_p95_10: v('pr c7 h3', 'ttft_p95_10'),
-      c7_h3_one_scenario_10: v('pr c7 h3', 'one_scenario_10'),
-      // Row 2 at two baseline jobs (4 stored runs), the issue's alternative to history 3.
-      c7_h4_tpot_5: v('pr c7 h4', 'tpot_5'),
-      c7_h4_thr_5: v('pr c7 h4', 'thr_5'),
-      c7_h4_ttft_p95_10: v('pr c7 h4', 'ttft_p95_10'),
-      c7_h4_one_scenario_10: v('pr c7 h4', 'one_scenario_10'),
-      a_h10_thr_5: v('pr a h10', 'thr_5'),
-      a_h10_tpot_5: v('pr a h10', 'tpot_5'),
-      a_h10_ttft_p95_10: v('pr a h10', 'ttft_p95_10'),
-      c7_h10_ttft_p95_10: v('pr c7 h10', 'ttft_p95_10'),
-      c7_h10_one_scenario_5: v('pr c7 h10', 'one_scenario_5'),
-      c7_h10_decided_share: v('pr c7 h10', 'decided', 'cells'),
+      // Rows 2 and 3 at the defaults, the sequential design in pr mode (pr-sequential; the decided
+      // share from the false-alarms section's unchanged jobs); the fixed 2 × 2 job's under *_fixed below.
+      ...rowKeys('', 'prseq'),
+      c7_h10_decided_share: v('aa c7 h10', 'decided', 'cells'),
       b_h10_seq_thr_10: v('sequential b', 'thr_10'),
       b_h10_seq_thr_5: v('sequential b', 'thr_5'),
       // The README's release recipe is the one fitted to the runner's noise.
@@ -507,6 +541,9 @@ async function main(): Promise<void> {
       // The defaults' cost: the mean runs of an unchanged sequential job at history 10 (the sequential section's, else the false-alarms section's), null where neither ran.
       vllm_gpu_s_per_verdict_c7: costPerVerdict('c7'),
       vllm_gpu_s_per_verdict_b: costPerVerdict('b'),
+      // The same rows for the fixed 2 × 2 job (max-runs 0: one look at the whole confidence; the pr section).
+      ...rowKeys('_fixed', 'pr'),
+      c7_h10_decided_share_fixed: v('pr c7 h10', 'decided', 'cells'),
     }),
   );
 }
