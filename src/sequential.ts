@@ -1,6 +1,6 @@
 import type { ActionConfig } from './config/inputs.ts';
 import { poolRepetitions } from './metrics/pool.ts';
-import { worthARun } from './compare/gate.ts';
+import { worthARun } from './compare/advice.ts';
 import type { Comparison, RunResult, SequentialRecord, SequentialStop } from './types.ts';
 
 // The group-sequential design of a gate job (inputs `max-runs`, `time-budget`): the job's first
@@ -139,7 +139,9 @@ export async function runSequential(plan: SequentialPlan, steps: SequentialSteps
     measuredS: steps.now() - started,
     failOn: plan.failOn,
   };
-  return { run: { ...run, runs, sequential: record }, comparison: { ...comparison, sequential: record } };
+  const measured: RunResult = { ...run, runs, sequential: record };
+  // Judged once more with the record: the gate's reasons say what would settle an open cell as the job ran.
+  return { run: measured, comparison: { ...steps.judge(measured, confidence), sequential: record } };
 }
 
 /** The run with `more`'s repetitions (later runs of the same job, same plan) added engine by engine. */

@@ -399,7 +399,7 @@ export interface SequentialRecord {
   readonly budgetS?: number | null;
   /** Seconds spent measuring, from the first run's prompts to the last run's end (what the budget counts); absent in results of earlier versions. */
   readonly measuredS?: number;
-  /** The fail-on policy, which decides the cells worth a run (compare/gate.ts, worthARun); absent in results of earlier versions. */
+  /** The fail-on policy, which decides the cells worth a run (compare/advice.ts, worthARun); absent in results of earlier versions. */
   readonly failOn?: 'regression' | 'inconclusive' | 'never';
 }
 

@@ -124,6 +124,15 @@ test('sequential: a time budget one more run would exceed stops the job after it
   assert.match(again.stdout, /runs per job \(--time-budget \d+s\) would settle/);
   // Undecided at the look: inconclusive, which fail-on regression passes.
   assert.equal(r.code, 0, r.output);
+  // Under fail-on inconclusive the gate fails on them, and its reasons (the action's failure message)
+  // name the same knob for the cells the job pursued.
+  const strict = await exec(process.execPath, [join(packageRoot(), 'src', 'cli.ts'), 'compare', '--current', join(dir, 'budget'), '--baseline', join(dir, 'baseline.json'), '--out', join(dir, 'budget-strict'), '--allow-fingerprint-mismatch', '--fail-on', 'inconclusive'], { cwd: packageRoot() }).then(
+    () => assert.fail('fail-on inconclusive passed a job with open cells'),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+  assert.equal(strict.code, 3, strict.stdout + strict.stderr);
+  const reasons = read<Comparison>('budget-strict', 'comparison.json').gate.reasons;
+  assert.ok(reasons.some((r) => /: inconclusive, .*; about \d+ runs per job would settle it, through a longer time-budget$/.test(r)), reasons.join('\n'));
 });
 
 test('sequential: a time budget without max-runs above runs is an input error naming both', async () => {

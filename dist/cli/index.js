@@ -92502,8 +92502,7 @@ async function checkOutFolder(outDir, needBytes) {
 const RESULTS_SCHEMA = 'llm-perf-gate/results@1';
 const COMPARISON_SCHEMA = 'llm-perf-gate/comparison@1';
 
-;// CONCATENATED MODULE: ./lib/src/compare/gate.js
-
+;// CONCATENATED MODULE: ./lib/src/compare/advice.js
 
 /**
  * Whether more runs could change what the gate does with an inconclusive cell: under fail-on
@@ -92518,6 +92517,52 @@ function worthARun(m, failOn) {
         return false;
     return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
 }
+/** The knobs in words, the same on every surface (a workflow input and a CLI flag alike). */
+const KNOB_WORDS = {
+    runs: 'more runs per job',
+    'max-runs': 'a larger max-runs',
+    'time-budget': 'a longer time-budget',
+};
+/** The cell's `n` runs per job would be spent by the sequential design (absent: the job compared once). */
+function pursued(m, seq) {
+    return seq !== undefined && worthARun(m, seq.failOn ?? 'regression');
+}
+/** Mean seconds of one run of the job (every engine's start, warm-up and repetitions), where the record says. */
+function meanRunS(seq) {
+    return seq.measuredS !== undefined && seq.measuredS > 0 && seq.runs > 0 ? seq.measuredS / seq.runs : null;
+}
+/** The budget that fits `n` runs at the job's mean run time, rounded up, in the input's syntax (`40s`, `74m`). */
+function budgetFor(n, meanS) {
+    const s = n * meanS;
+    return s < 120 ? `${Math.ceil(s)}s` : `${Math.ceil(s / 60)}m`;
+}
+/**
+ * What would give `n` runs per job to cells the sequential design would (`isPursued`) or would not
+ * spend them on, as this job ran (`seq`: its sequential record, absent where it compared once).
+ */
+function runsAdvice(n, isPursued, seq) {
+    if (seq === undefined)
+        return { set: [['runs', n]], note: null };
+    if (!isPursued)
+        return { set: [['runs', n]], note: 'the sequential design adds runs only for cells that could end a regression' };
+    const maxRuns = seq.maxRuns ?? seq.runs;
+    const beyond = n > maxRuns ? [['max-runs', n]] : [];
+    if (seq.stopped === 'budget') {
+        const mean = meanRunS(seq);
+        if (mean === null)
+            return { set: [...beyond, ['time-budget', null]], note: `the time budget stopped the job at ${seq.runs} runs` };
+        return { set: [...beyond, ['time-budget', budgetFor(n, mean)]], note: null };
+    }
+    if (beyond.length > 0)
+        return { set: beyond, note: null };
+    // Within max-runs, yet the job stopped: at a regression (final at its look) or a failed engine.
+    return { set: [], note: `the job stopped at ${seq.runs} runs, where ${seq.stopped === 'regression' ? 'a regression was found' : 'an engine failed or the run was cancelled'}` };
+}
+
+;// CONCATENATED MODULE: ./lib/src/compare/gate.js
+
+
+
 /** Worst first: the order in which verdicts summarise a set of results. */
 const SEVERITY = ['error', 'regression', 'inconclusive', 'not-comparable', 'no-baseline', 'improvement', 'no-change'];
 /** The most severe of some verdicts, or null for none. */
@@ -92551,7 +92596,19 @@ function change(m) {
     return `${signedPercent(m.ratio)}${bound}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;
 }
 const cellName = (engine, scenario, metric) => `${engine} / ${scenario} / ${metric}`;
-function engineFailures(e, policy, errors) {
+/**
+ * What would settle an inconclusive cell, in words that hold on every surface: the runs per job it
+ * forecasts and, where `runs` is not what buys them (compare/advice.ts), the knob that is.
+ */
+function settleText(m, seq) {
+    if (m.runsToSettle === null)
+        return m.why === 'too-few-runs' ? 'too few runs in the history yet to bound run-to-run noise' : 'more runs per job than can settle it with this history';
+    const advice = runsAdvice(m.runsToSettle, pursued(m, seq), seq);
+    const knobs = advice.set.filter(([k]) => k !== 'runs').map(([k]) => KNOB_WORDS[k]);
+    const through = knobs.length > 0 ? `, through ${knobs.join(' and ')}` : '';
+    return `about ${m.runsToSettle} runs per job would settle it${through}${advice.note ? ` (${advice.note})` : ''}`;
+}
+function engineFailures(e, policy, errors, seq) {
     if (e.verdict === 'error' && e.metrics.length === 0) {
         const why = Object.hasOwn(errors, e.engine) ? `: ${errors[e.engine]}` : '';
         return [{ verdict: 'error', reason: `${e.engine}: the engine failed${why}` }];
@@ -92588,12 +92645,7 @@ function engineFailures(e, policy, errors) {
             out.push({ verdict: 'inconclusive', reason: `${name}: not shown within tolerance for a release: ${bound} (tolerance ${tolerancePercent(m.tolerance)})` });
         }
         if (m.verdict === 'inconclusive' && policy.failOn === 'inconclusive' && policy.mode !== 'release') {
-            const settle = m.runsToSettle !== null
-                ? `about ${m.runsToSettle} runs per job would settle it`
-                : m.why === 'too-few-runs'
-                    ? 'too few runs in the history yet to bound run-to-run noise'
-                    : 'more runs per job than can settle it with this history';
-            out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settle}` });
+            out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settleText(m, seq)}` });
         }
         if (m.verdict === 'no-baseline' && policy.failOnMissingBaseline)
             out.push({ verdict: 'no-baseline', reason: `${name}: no baseline values for this metric` });
@@ -92641,7 +92693,7 @@ function sloFailures(input) {
  * when it passed, the worst engine verdict (so a passing gate can still say "inconclusive").
  */
 function decide(input, policy) {
-    const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}));
+    const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}, input.sequential));
     // Nothing measured (a run cancelled before its first engine started) has nothing that could pass.
     if (input.engines.length === 0)
         failures.push({ verdict: 'error', reason: 'no engine was measured: the run ended before any engine started' });
@@ -92859,7 +92911,7 @@ function verdict_compare(history, current, opts) {
     const cps = opts.mode === 'schedule' ? changePoints(plans, current, alpha, correction, opts.seed ?? current.seed) : [];
     const slo = sloViolations(current, scenarios);
     const engineErrors = Object.fromEntries(current.engines.filter((e) => e.status !== 'ok').map((e) => [e.engine, e.error ?? 'no error message']));
-    const gate = decide({ engines, changePoints: cps, sloViolations: slo, engineErrors }, { mode: opts.mode, failOn: opts.failOn ?? 'regression', failOnMissingBaseline: opts.failOnMissingBaseline ?? false });
+    const gate = decide({ engines, changePoints: cps, sloViolations: slo, engineErrors, sequential: current.sequential }, { mode: opts.mode, failOn: opts.failOn ?? 'regression', failOnMissingBaseline: opts.failOnMissingBaseline ?? false });
     return { schema: COMPARISON_SCHEMA, mode: opts.mode, confidence, correction, engines, changePoints: cps, sloViolations: slo, gate };
 }
 
@@ -96730,7 +96782,9 @@ async function runSequential(plan, steps) {
         measuredS: steps.now() - started,
         failOn: plan.failOn,
     };
-    return { run: { ...run, runs, sequential: record }, comparison: { ...comparison, sequential: record } };
+    const measured = { ...run, runs, sequential: record };
+    // Judged once more with the record: the gate's reasons say what would settle an open cell as the job ran.
+    return { run: measured, comparison: { ...steps.judge(measured, confidence), sequential: record } };
 }
 /** The run with `more`'s repetitions (later runs of the same job, same plan) added engine by engine. */
 function appendRuns(run, more) {
@@ -96774,46 +96828,9 @@ function metricHeading(name, unit) {
 
 ;// CONCATENATED MODULE: ./lib/src/report/settle.js
 
-/** The cell's `n` runs per job would be spent by the sequential design (absent: the job compared once). */
-function pursued(m, seq) {
-    return seq !== undefined && worthARun(m, seq.failOn ?? 'regression');
-}
-/** Mean seconds of one run of the job (every engine's start, warm-up and repetitions), where the record says. */
-function meanRunS(seq) {
-    return seq.measuredS !== undefined && seq.measuredS > 0 && seq.runs > 0 ? seq.measuredS / seq.runs : null;
-}
-/** The budget that fits `n` runs at the job's mean run time, rounded up, in the input's syntax (`40s`, `74m`). */
-function budgetFor(n, meanS) {
-    const s = n * meanS;
-    return s < 120 ? `${Math.ceil(s)}s` : `${Math.ceil(s / 60)}m`;
-}
-/**
- * What would give `n` runs per job to cells the sequential design would (`isPursued`) or would not
- * spend them on, as this job ran (`seq`: its sequential record, absent where it compared once).
- */
-function runsAdvice(n, isPursued, seq) {
-    if (seq === undefined)
-        return { set: [['runs', n]], note: null };
-    if (!isPursued)
-        return { set: [['runs', n]], note: 'the sequential design adds runs only for cells that could end a regression' };
-    const maxRuns = seq.maxRuns ?? seq.runs;
-    const beyond = n > maxRuns ? [['max-runs', n]] : [];
-    if (seq.stopped === 'budget') {
-        const mean = meanRunS(seq);
-        if (mean === null)
-            return { set: [...beyond, ['time-budget', null]], note: `the time budget stopped the job at ${seq.runs} runs` };
-        return { set: [...beyond, ['time-budget', budgetFor(n, mean)]], note: null };
-    }
-    if (beyond.length > 0)
-        return { set: beyond, note: null };
-    // Within max-runs, yet the job stopped: at a regression (final at its look) or a failed engine.
-    return { set: [], note: `the job stopped at ${seq.runs} runs, where ${seq.stopped === 'regression' ? 'a regression was found' : 'an engine failed or the run was cancelled'}` };
-}
-const KNOB_WORDS = {
-    runs: 'more runs per job',
-    'max-runs': 'a larger max-runs',
-    'time-budget': 'a longer time-budget',
-};
+// The advice of compare/advice.ts as the report writes it: the inputs a reader sets, in the
+// surface's own syntax (`max-runs: 12` in a workflow, `--max-runs 12` on the command line), and the
+// knobs the title names.
 /** The advice's inputs as the reader sets them (`max-runs: 12` and `time-budget: 74m`), or null where it names none. */
 function adviceInputs(a, input) {
     return a.set.length > 0 ? a.set.map(([name, value]) => (value === null ? KNOB_WORDS[name] : input(name, value))).join(' and ') : null;
@@ -96844,6 +96861,7 @@ function readAll(comparison) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/changes.js
+
 
 
 
@@ -97292,6 +97310,7 @@ function renderRelease(comparison) {
 
 
 
+
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** "TTFT p50" → "TTFT": the metric without its percentile, to name groups of cells. */
 function family(metric) {
@@ -97333,7 +97352,7 @@ function moreBaselineRuns(cells) {
 const cliFlag = (name, value) => `--${name} ${value}`;
 /**
  * What would settle the inconclusive cells, from the verdicts' own forecasts (runs per job, bought
- * by the input settle.ts names as the job ran: `seq`) and reasons (a history too short to bound
+ * by the input compare/advice.ts names as the job ran: `seq`) and reasons (a history too short to bound
  * run-to-run noise); null when none are open.
  */
 function nextStep(open, baselineRuns, seq, opts) {
@@ -97569,7 +97588,7 @@ const outcome_plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : man
 const RECORDING = new Set(['baseline', 'schedule']);
 /**
  * "more runs per job and more baseline runs": what the verdicts say would settle the open cells,
- * more runs named by the input that buys them as the job ran (`seq`, settle.ts).
+ * more runs named by the input that buys them as the job ran (`seq`, compare/advice.ts).
  */
 function settleHint(open, seq) {
     if (open.length === 0)

@@ -1,6 +1,7 @@
 import { metricDef, type MetricDef } from '../metrics/catalog.ts';
+import { KNOB_WORDS, pursued, runsAdvice, type FailOn } from './advice.ts';
 import { SUITE } from './cells.ts';
-import type { ChangePoint, EngineComparison, GateDecision, MetricComparison, Mode, SloViolation, Verdict } from '../types.ts';
+import type { ChangePoint, EngineComparison, GateDecision, MetricComparison, Mode, SequentialRecord, SloViolation, Verdict } from '../types.ts';
 
 // The gate: which findings fail the check, by mode.
 //   pr, aggregate  compare and gate: regressions fail (and inconclusive results with
@@ -19,20 +20,6 @@ import type { ChangePoint, EngineComparison, GateDecision, MetricComparison, Mod
 // An engine that failed, or a scenario without results, fails the gate in every mode and under
 // every failOn: a run that did not happen cannot vouch for performance.
 
-export type FailOn = 'regression' | 'inconclusive' | 'never';
-
-/**
- * Whether more runs could change what the gate does with an inconclusive cell: under fail-on
- * inconclusive every one fails the gate until settled; otherwise an inconclusive cell passes, so
- * only one whose estimate lies past its tolerance on the bad side (which more runs could turn
- * into a regression) is worth one. The sequential design adds runs for these alone.
- */
-export function worthARun(m: MetricComparison, failOn: FailOn): boolean {
-  if (failOn === 'inconclusive') return true;
-  if (m.ratio === null) return false;
-  return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
-}
-
 export interface GatePolicy {
   readonly mode: Mode;
   readonly failOn: FailOn;
@@ -45,6 +32,8 @@ export interface GateInput {
   readonly sloViolations: readonly SloViolation[];
   /** Why each failed engine failed, by engine label (shown in the reason). */
   readonly engineErrors?: Readonly<Record<string, string>>;
+  /** How the sequential job ran, where it did: what would settle an open cell depends on it. */
+  readonly sequential?: SequentialRecord;
 }
 
 /** Worst first: the order in which verdicts summarise a set of results. */
@@ -92,7 +81,19 @@ interface Failure {
   readonly reason: string;
 }
 
-function engineFailures(e: EngineComparison, policy: GatePolicy, errors: Readonly<Record<string, string>>): Failure[] {
+/**
+ * What would settle an inconclusive cell, in words that hold on every surface: the runs per job it
+ * forecasts and, where `runs` is not what buys them (compare/advice.ts), the knob that is.
+ */
+function settleText(m: MetricComparison, seq: SequentialRecord | undefined): string {
+  if (m.runsToSettle === null) return m.why === 'too-few-runs' ? 'too few runs in the history yet to bound run-to-run noise' : 'more runs per job than can settle it with this history';
+  const advice = runsAdvice(m.runsToSettle, pursued(m, seq), seq);
+  const knobs = advice.set.filter(([k]) => k !== 'runs').map(([k]) => KNOB_WORDS[k]);
+  const through = knobs.length > 0 ? `, through ${knobs.join(' and ')}` : '';
+  return `about ${m.runsToSettle} runs per job would settle it${through}${advice.note ? ` (${advice.note})` : ''}`;
+}
+
+function engineFailures(e: EngineComparison, policy: GatePolicy, errors: Readonly<Record<string, string>>, seq: SequentialRecord | undefined): Failure[] {
   if (e.verdict === 'error' && e.metrics.length === 0) {
     const why = Object.hasOwn(errors, e.engine) ? `: ${errors[e.engine]}` : '';
     return [{ verdict: 'error', reason: `${e.engine}: the engine failed${why}` }];
@@ -125,13 +126,7 @@ function engineFailures(e: EngineComparison, policy: GatePolicy, errors: Readonl
       out.push({ verdict: 'inconclusive', reason: `${name}: not shown within tolerance for a release: ${bound} (tolerance ${tolerancePercent(m.tolerance)})` });
     }
     if (m.verdict === 'inconclusive' && policy.failOn === 'inconclusive' && policy.mode !== 'release') {
-      const settle =
-        m.runsToSettle !== null
-          ? `about ${m.runsToSettle} runs per job would settle it`
-          : m.why === 'too-few-runs'
-            ? 'too few runs in the history yet to bound run-to-run noise'
-            : 'more runs per job than can settle it with this history';
-      out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settle}` });
+      out.push({ verdict: 'inconclusive', reason: `${name}: inconclusive, ${change(m)}; ${settleText(m, seq)}` });
     }
     if (m.verdict === 'no-baseline' && policy.failOnMissingBaseline) out.push({ verdict: 'no-baseline', reason: `${name}: no baseline values for this metric` });
   }
@@ -183,7 +178,7 @@ function sloFailures(input: GateInput): Failure[] {
  * when it passed, the worst engine verdict (so a passing gate can still say "inconclusive").
  */
 export function decide(input: GateInput, policy: GatePolicy): GateDecision {
-  const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}));
+  const failures = input.engines.flatMap((e) => engineFailures(e, policy, input.engineErrors ?? {}, input.sequential));
   // Nothing measured (a run cancelled before its first engine started) has nothing that could pass.
   if (input.engines.length === 0) failures.push({ verdict: 'error', reason: 'no engine was measured: the run ended before any engine started' });
   if (policy.failOn !== 'never') {

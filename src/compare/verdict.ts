@@ -4,7 +4,8 @@ import { planEngine, SUITE, type Cell, type CellOptions, type EnginePlan } from 
 import { censoredVerdict } from './censored.ts';
 import { metricUnit } from '../metrics/catalog.ts';
 import { adjustedInterval, contrastRegression, judge, noiseSplit, runsToSettle, whyInconclusive, worstPlausible, type EffectRule, type Estimate } from './estimation.ts';
-import { decide, worstVerdict, type FailOn } from './gate.ts';
+import type { FailOn } from './advice.ts';
+import { decide, worstVerdict } from './gate.ts';
 import { scenarioMap, sloViolations } from './limits.ts';
 import { changePoints, chartSeries } from './series.ts';
 import { adjustPValues, checkConfidence, type Correction } from './stats.ts';
@@ -177,7 +178,7 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
   const slo = sloViolations(current, scenarios);
   const engineErrors = Object.fromEntries(current.engines.filter((e) => e.status !== 'ok').map((e) => [e.engine, e.error ?? 'no error message']));
   const gate = decide(
-    { engines, changePoints: cps, sloViolations: slo, engineErrors },
+    { engines, changePoints: cps, sloViolations: slo, engineErrors, sequential: current.sequential },
     { mode: opts.mode, failOn: opts.failOn ?? 'regression', failOnMissingBaseline: opts.failOnMissingBaseline ?? false },
   );
   return { schema: COMPARISON_SCHEMA, mode: opts.mode, confidence, correction, engines, changePoints: cps, sloViolations: slo, gate };

@@ -5,7 +5,8 @@ import { codeCell, escapeCell, escapeHtml, escapeInline } from './escape.ts';
 import { centreText, changeWithContrast, formatChange, formatInterval, formatNumber, formatP, MISSING, shortSha } from './format.ts';
 import { metricHeading, metricLabel } from './metric-label.ts';
 import type { InputName } from './gist.ts';
-import { adviceInputs, pursued, runsAdvice } from './settle.ts';
+import { pursued, runsAdvice } from '../compare/advice.ts';
+import { adviceInputs } from './settle.ts';
 import { tooWideToInform, type Reading, type ReadComparison } from './reading.ts';
 
 // The comparison with the baseline: what changed, how sure we are, and what the gate did with it.

@@ -4,7 +4,8 @@ import { capacityFigures, changeWithContrast, formatNumber } from './format.ts';
 import { metricLabel } from './metric-label.ts';
 import { tooWideToInform, type ReadComparison } from './reading.ts';
 import { notShown, releaseClause } from './release.ts';
-import { adviceInputs, pursued, runsAdvice } from './settle.ts';
+import { pursued, runsAdvice } from '../compare/advice.ts';
+import { adviceInputs } from './settle.ts';
 
 // One sentence per engine that answers what a reviewer asks first: did it regress, by how much,
 // how sure, and what to do next. The same sentences head the markdown report and the terminal
@@ -74,7 +75,7 @@ export interface GistOptions {
 
 /**
  * What would settle the inconclusive cells, from the verdicts' own forecasts (runs per job, bought
- * by the input settle.ts names as the job ran: `seq`) and reasons (a history too short to bound
+ * by the input compare/advice.ts names as the job ran: `seq`) and reasons (a history too short to bound
  * run-to-run noise); null when none are open.
  */
 function nextStep(open: readonly MetricComparison[], baselineRuns: number, seq: SequentialRecord | undefined, opts: GistOptions): string | null {

@@ -1,5 +1,6 @@
 import { cancelledBeforeEngines, CANCELLED_GIST } from './cancelled.ts';
-import { driftFailures, type FailOn } from '../compare/gate.ts';
+import type { FailOn } from '../compare/advice.ts';
+import { driftFailures } from '../compare/gate.ts';
 import type { MissingBaselinePolicy } from '../config/inputs.ts';
 import type { Comparison, MetricComparison, Mode, RunResult, SequentialRecord } from '../types.ts';
 import { passesText } from './format.ts';
@@ -81,7 +82,7 @@ const RECORDING: ReadonlySet<Mode> = new Set(['baseline', 'schedule']);
 
 /**
  * "more runs per job and more baseline runs": what the verdicts say would settle the open cells,
- * more runs named by the input that buys them as the job ran (`seq`, settle.ts).
+ * more runs named by the input that buys them as the job ran (`seq`, compare/advice.ts).
  */
 export function settleHint(open: readonly MetricComparison[], seq?: SequentialRecord): string | null {
   if (open.length === 0) return null;

@@ -47,6 +47,22 @@ test('failOn never passes regressions; failOn inconclusive also fails inconclusi
   assert.match(decide(input([onlyInconclusive]), policy({ failOn: 'inconclusive' })).reasons[0], /more runs per job than can settle it with this history/);
 });
 
+test('under fail-on inconclusive a sequential job\'s reason names the knob that buys the runs as the job ran, as the report does', () => {
+  const open = (runsToSettle: number): EngineComparison => engine('inconclusive', [metric('inconclusive', { metric: 'ttft_p95', ratio: 0.97, ci: [0.9, 1.045], tolerance: 0.08, runsToSettle })]);
+  const seq = { runs: 16, looks: 15, plannedLooks: 15, lookConfidence: 0.995, stopped: 'max-runs', maxRuns: 16, budgetS: 3600, measuredS: 2400, failOn: 'inconclusive' } as const;
+  const reason = (e: EngineComparison, sequential?: GateInput['sequential']): string => decide(input([e], { sequential }), policy({ failOn: 'inconclusive' })).reasons[0];
+  // Compared once: `runs` buys them, and the reason says only how many.
+  assert.match(reason(open(20)), /; about 20 runs per job would settle it$/);
+  // At max-runs: more `runs` would not reach the cell; a larger max-runs would.
+  assert.match(reason(open(20), seq), /; about 20 runs per job would settle it, through a larger max-runs$/);
+  // Stopped by the budget at 5 runs of 300 s: a longer budget (and max-runs where the forecast lies beyond it).
+  const budget = { ...seq, runs: 5, looks: 4, stopped: 'budget', measuredS: 1500 } as const;
+  assert.match(reason(open(12), budget), /; about 12 runs per job would settle it, through a longer time-budget$/);
+  assert.match(reason(open(20), budget), /; about 20 runs per job would settle it, through a larger max-runs and a longer time-budget$/);
+  // Stopped at a regression within max-runs: no input would buy the runs, and the reason says why.
+  assert.match(reason(open(9), { ...seq, runs: 5, stopped: 'regression' }), /; about 9 runs per job would settle it \(the job stopped at 5 runs, where a regression was found\)$/);
+});
+
 test('a passing gate still reports the worst verdict it saw', () => {
   const d = decide(input([engine('improvement', [metric('improvement')]), engine('inconclusive', [metric('inconclusive')], { engine: 'sim-hf' })]), policy());
   assert.deepEqual(d, { passed: true, verdict: 'inconclusive', reasons: [] });
