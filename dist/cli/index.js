@@ -92555,9 +92555,18 @@ function runsAdvice(n, isPursued, seq) {
     }
     if (beyond.length > 0)
         return { set: beyond, note: null };
-    // Within max-runs, yet the job stopped: at a regression (final at its look) or a failed engine.
-    return { set: [], note: `the job stopped at ${seq.runs} runs, where ${seq.stopped === 'regression' ? 'a regression was found' : 'an engine failed or the run was cancelled'}` };
+    // Within max-runs, yet the job stopped: no input buys the runs; say where it stopped.
+    return { set: [], note: `the job stopped at ${seq.runs} runs, ${STOPPED_WHERE[seq.stopped]}` };
 }
+/** Where a job stopped short of a forecast that `max-runs` allowed (the budget's stop names its input instead). */
+const STOPPED_WHERE = {
+    regression: 'where a regression was found',
+    partial: 'where an engine failed or the run was cancelled',
+    'max-runs': 'its max-runs (the forecast is an estimate from the runs so far)',
+    futile: 'where no cell worth a run was forecast, at its last look\'s α, to settle within max-runs',
+    decided: 'where every cell was decided',
+    budget: 'where the time budget stopped it',
+};
 
 ;// CONCATENATED MODULE: ./lib/src/compare/gate.js
 

@@ -1,5 +1,5 @@
 import { metricDef } from '../metrics/catalog.ts';
-import type { MetricComparison, SequentialRecord } from '../types.ts';
+import type { MetricComparison, SequentialRecord, SequentialStop } from '../types.ts';
 
 // Which cells are worth another run, and which input buys the runs per job that would settle an
 // inconclusive cell, as the job ran. A job that compares once gets them from `runs`. A sequential
@@ -74,6 +74,16 @@ export function runsAdvice(n: number, isPursued: boolean, seq: SequentialRecord 
     return { set: [...beyond, ['time-budget', budgetFor(n, mean)]], note: null };
   }
   if (beyond.length > 0) return { set: beyond, note: null };
-  // Within max-runs, yet the job stopped: at a regression (final at its look) or a failed engine.
-  return { set: [], note: `the job stopped at ${seq.runs} runs, where ${seq.stopped === 'regression' ? 'a regression was found' : 'an engine failed or the run was cancelled'}` };
+  // Within max-runs, yet the job stopped: no input buys the runs; say where it stopped.
+  return { set: [], note: `the job stopped at ${seq.runs} runs, ${STOPPED_WHERE[seq.stopped]}` };
 }
+
+/** Where a job stopped short of a forecast that `max-runs` allowed (the budget's stop names its input instead). */
+const STOPPED_WHERE: Readonly<Record<SequentialStop, string>> = {
+  regression: 'where a regression was found',
+  partial: 'where an engine failed or the run was cancelled',
+  'max-runs': 'its max-runs (the forecast is an estimate from the runs so far)',
+  futile: 'where no cell worth a run was forecast, at its last look\'s α, to settle within max-runs',
+  decided: 'where every cell was decided',
+  budget: 'where the time budget stopped it',
+};

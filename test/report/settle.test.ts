@@ -79,6 +79,10 @@ test('a sequential job: a cell the design adds no run for (not past its toleranc
   assert.match(advice(job(record({ stopped: 'max-runs', runs: 4, maxRuns: 4, failOn: 'inconclusive' }))).line, /8 runs per job \(`max-runs: 8`\) would settle 1 TTFT cell$/);
   // Stopped at a regression within max-runs: no input to name, the stop said.
   assert.match(advice(job(record({ stopped: 'regression' }), PAST)).line, /8 runs per job would settle 1 TTFT cell \(the job stopped at 5 runs, where a regression was found\)$/);
+  // Stopped at max-runs with a forecast it allowed: max-runs is where it stopped, not a failed engine.
+  const atMax = advice(job(record({ stopped: 'max-runs', runs: 8, maxRuns: 8 }), PAST)).line;
+  assert.match(atMax, /8 runs per job would settle 1 TTFT cell \(the job stopped at 8 runs, its max-runs \(the forecast is an estimate from the runs so far\)\)$/);
+  assert.doesNotMatch(atMax, /engine failed/);
 });
 
 test('the report and the terminal say the budget stopped the job: the budget, the runs taken and what one more would need', () => {
