@@ -97795,7 +97795,7 @@ function stoppedText(s) {
 function sequentialLine(s) {
     const confidence = `${Number((s.lookConfidence * 100).toPrecision(6))}%`;
     return (`Sequential design: ${s.runs} run${s.runs === 1 ? '' : 's'} per engine, ${s.looks} of ${s.plannedLooks} planned look${s.plannedLooks === 1 ? '' : 's'} ` +
-        `(the last at confidence ${confidence}, its share of 1 − confidence: the looks' shares sum to it, so the job's false-alarm rate stays within 1 − confidence); stopped because ${stoppedText(s)}.`);
+        `(look ${s.looks}, where it stopped, tested at confidence ${confidence}, its share of 1 − confidence: the looks' shares sum to it, so the job's false-alarm rate stays within 1 − confidence); stopped because ${stoppedText(s)}.`);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/memory.js

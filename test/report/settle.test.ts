@@ -88,7 +88,7 @@ test('a sequential job: a cell the design adds no run for (not past its toleranc
 test('the report and the terminal say the budget stopped the job: the budget, the runs taken and what one more would need', () => {
   const seq = record({ stopped: 'budget' });
   const line = sequentialLine(seq);
-  assert.match(line, /^Sequential design: 5 runs per engine, 4 of 15 planned looks .*stopped because one more run would exceed the time budget of 1 h: 5 runs took 52 min \(≈ 10 min each\), one more would end at ≈ 62 min, short of max-runs 16 and its last look\.$/);
+  assert.match(line, /^Sequential design: 5 runs per engine, 4 of 15 planned looks \(look 4, where it stopped, tested at confidence 99\.9808%, .*stopped because one more run would exceed the time budget of 1 h: 5 runs took 52 min \(≈ 10 min each\), one more would end at ≈ 62 min, short of max-runs 16 and its last look\.$/);
   const j = job(seq, PAST);
   assert.ok(renderReport(j).split('\n').includes(`- ${line}`));
   assert.ok(terminalSummary(j.run, j.comparison).split('\n').includes(`  ${line}`), 'the terminal says it too');
