@@ -131,6 +131,9 @@ interface Shift {
   readonly spread: 'all' | 'one';
 }
 
+/** The scenarios (indices of `n`) a change touches in a trial: all, or a different one each trial. */
+const affectedBy = (shift: Shift, n: number, trial: number): number[] => (shift.spread === 'all' ? Array.from({ length: n }, (_, i) => i) : [trial % n]);
+
 const SHIFTS: readonly Shift[] = [
   { key: 'thr_5', metric: 'output_throughput', size: 0.05, spread: 'all' },
   { key: 'thr_10', metric: 'output_throughput', size: 0.1, spread: 'all' },
@@ -216,6 +219,13 @@ async function runTask(task: Task, trials: number, seed: number): Promise<Tally>
   const inc = (k: string, by = 1): void => {
     t[k] = (t[k] ?? 0) + by;
   };
+  /** An unchanged job: whether it alarmed, and how many of its cells ended decided. */
+  const unchanged = (c: Comparison): void => {
+    if (anyRegression(c)) inc('false_alarm');
+    const cells = c.engines.flatMap((e) => e.metrics);
+    inc('cells', cells.length);
+    inc('decided', cells.filter((m) => m.verdict === 'no-change' || m.verdict === 'regression' || m.verdict === 'improvement').length);
+  };
   const opts: CompareOptions = { mode: 'pr', confidence: CONFIDENCE, failOn: 'regression' };
   let doc: BaselineDoc | null = null;
   for (let trial = 0; trial < trials; trial++) {
@@ -225,23 +235,16 @@ async function runTask(task: Task, trials: number, seed: number): Promise<Tally>
       const model = all[task.model];
       const shape = { ...DEFAULTS, runs: SEQ_MAX_RUNS };
       const aa = await sequentialJob(doc!, runOf(model, model.draw(rng, shape, ENGINES.length), shape, CREATED));
-      if (anyRegression(aa.comparison)) inc('false_alarm');
+      unchanged(aa.comparison);
       inc('runs', aa.runs);
-      const cells = aa.comparison.engines.flatMap((e) => e.metrics);
-      inc('cells', cells.length);
-      inc('decided', cells.filter((m) => m.verdict === 'no-change' || m.verdict === 'regression' || m.verdict === 'improvement').length);
     } else if (task.kind === 'pr') {
       const model = all[task.model];
       if (trial % 2 === 0) doc = drawHistory(model, rng, task.history);
       const current = model.draw(rng, DEFAULTS, ENGINES.length);
-      const aa = compare(doc!.entries, runOf(model, current, DEFAULTS, CREATED), opts);
-      if (anyRegression(aa)) inc('false_alarm');
-      const cells = aa.engines.flatMap((e) => e.metrics);
-      inc('cells', cells.length);
-      inc('decided', cells.filter((m) => m.verdict === 'no-change' || m.verdict === 'regression' || m.verdict === 'improvement').length);
+      unchanged(compare(doc!.entries, runOf(model, current, DEFAULTS, CREATED), opts));
       if (!task.shifts) continue;
       for (const shift of SHIFTS) {
-        const affected = shift.spread === 'all' ? model.scenarios.map((_, i) => i) : [trial % model.scenarios.length];
+        const affected = affectedBy(shift, model.scenarios.length, trial);
         const c = compare(doc!.entries, runOf(model, slowed(current, shift.metric, shift.size, affected), DEFAULTS, CREATED), opts);
         if (regressionFlagged(c, shift.metric, affected.map((i) => model.scenarios[i]))) inc(shift.key);
       }
@@ -252,7 +255,7 @@ async function runTask(task: Task, trials: number, seed: number): Promise<Tally>
       const shape = { ...DEFAULTS, runs: SEQ_MAX_RUNS };
       const current = model.draw(rng, shape, ENGINES.length);
       for (const shift of SHIFTS) {
-        const affected = shift.spread === 'all' ? model.scenarios.map((_, i) => i) : [trial % model.scenarios.length];
+        const affected = affectedBy(shift, model.scenarios.length, trial);
         const c = await sequentialJob(doc!, runOf(model, slowed(current, shift.metric, shift.size, affected), shape, CREATED));
         if (regressionFlagged(c.comparison, shift.metric, affected.map((i) => model.scenarios[i]))) inc(shift.key);
         inc(`${shift.key}_runs`, c.runs);
