@@ -7,14 +7,19 @@
 //   (c7) real vLLM H200 noise: per scenario × metric the between- and within-run CVs of the 7-run
 //        table of docs/benchmarks/2026-12-01-h200-vllm/session4 (realNoiseTable says how)
 //   (d)  t₃ tails: (a) with each log factor Student-t with 3 degrees of freedom, same log-variance
+//   (h7) real vLLM H100 noise of today's load generation, in which every pass sends the same
+//        request lengths and arrival times: the table of docs/benchmarks/2026-12-07-h100-vllm-passes
+//        (7 runs; passes.py says how it is read). (c7)'s runs drew each pass's load anew, and
+//        its table holds that draw as noise; (h7) is measured without it, on another card
 // and a constant history (every stored value its nominal figure) against (a) jobs.
 //
 //   node bench/gate.ts [--trials N] [--seed S] [--workers W] [--only SECTION,…]
 //     N trials per setting (default 200); W worker threads (default 1); sections: pr,
 //     pr-sequential (pr's changes at histories 3, 4 and 10, each judged by the default sequential
-//     design), false-alarms (unchanged jobs of (a), (b), (c7) only, for more trials at the same
-//     cost), tails, release, nightly, sequential (default all; the last line's JSON then holds null
-//     for what was not run)
+//     design), false-alarms (unchanged jobs of (a), (b), (c7), (h7) only, for more trials at the
+//     same cost), tails, release, nightly, sequential (default all; the last line's JSON then holds
+//     null for what was not run). (h7) runs in false-alarms, pr-sequential, sequential and the
+//     fitted release: the settings of the defaults.
 //
 // A history of H stored runs is ⌈H/2⌉ recorded jobs kept to the newest H runs (recordRun's window);
 // a fresh history is drawn every 2 trials. False alarm: an unchanged job with any regression
@@ -81,6 +86,9 @@ const ROW_KEYS: readonly (readonly [string, number, readonly string[]])[] = [
   ['c7', 4, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
   ['a', 10, ['thr_5', 'tpot_5', 'ttft_p95_10']],
   ['c7', 10, ['ttft_p95_10', 'one_scenario_5']],
+  ['h7', 3, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
+  ['h7', 4, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
+  ['h7', 10, ['ttft_p95_10', 'one_scenario_5']],
 ];
 /** Histories at which the pr section's changes are also judged by the default sequential design (rows 2 and 3's). */
 const PR_SEQUENTIAL_HISTORIES = [3, 4, 10] as const;
@@ -112,12 +120,14 @@ const VLLM_START_S = 62;
 const VLLM_PASS_S = 32;
 
 const TABLE_C7 = fileURLToPath(new URL('../docs/benchmarks/2026-12-01-h200-vllm/session4/noise-vllm-7runs.md', import.meta.url));
+const TABLE_H7 = fileURLToPath(new URL('../docs/benchmarks/2026-12-07-h100-vllm-passes/noise-same-load.md', import.meta.url));
 
 function models(): Record<string, NoiseModel> {
   return {
     a: simulatedModel('a', 'lognormal', SCENARIOS),
     b: simulatedModel('b', 'run effect', SCENARIOS),
     c7: tableModel('c7', realNoiseTable(TABLE_C7)),
+    h7: tableModel('h7', realNoiseTable(TABLE_H7)),
     d: simulatedModel('d', 't3', SCENARIOS),
     constant: constantModel(SCENARIOS),
   };
@@ -335,6 +345,11 @@ function plan(sections: ReadonlySet<string>): Job[] {
   if (sections.has('sequential')) for (const model of ['b', 'c7']) jobs.push({ section: 'sequential', id: `sequential ${model}`, task: { kind: 'sequential', model } });
   // Last, so that adding it left every other section's seeds (and figures) as they were.
   if (sections.has('pr-sequential')) for (const model of ['a', 'b', 'c7']) for (const history of PR_SEQUENTIAL_HISTORIES) jobs.push({ section: 'pr-sequential', id: `prseq ${model} h${history}`, task: { kind: 'pr-sequential', model, history } });
+  // (h7) after every other job, for the same reason: its sections' settings at the defaults.
+  if (sections.has('false-alarms')) for (const history of HISTORIES) jobs.push({ section: 'false-alarms', id: `aa h7 h${history}`, task: { kind: 'aa', historyModel: 'h7', model: 'h7', history } });
+  if (sections.has('release')) jobs.push({ section: 'release', id: 'release fitted h7', task: { kind: 'release', model: 'h7', fitted: true } });
+  if (sections.has('sequential')) jobs.push({ section: 'sequential', id: 'sequential h7', task: { kind: 'sequential', model: 'h7' } });
+  if (sections.has('pr-sequential')) for (const history of PR_SEQUENTIAL_HISTORIES) jobs.push({ section: 'pr-sequential', id: `prseq h7 h${history}`, task: { kind: 'pr-sequential', model: 'h7', history } });
   return jobs;
 }
 
@@ -436,7 +451,7 @@ async function main(): Promise<void> {
   }
   if (only.has('pr-sequential')) {
     console.log(`\nthe same changes judged by the default sequential design (${DEFAULTS.runs} runs, then up to ${SEQ_MAX_RUNS}; its false alarms: the false-alarms section): found, mean runs per job`);
-    for (const model of ['a', 'b', 'c7']) {
+    for (const model of ['a', 'b', 'c7', 'h7']) {
       for (const h of PR_SEQUENTIAL_HISTORIES) {
         const id = `prseq ${model} h${h}`;
         console.log(`(${model}), history ${h} stored runs`);
@@ -449,7 +464,7 @@ async function main(): Promise<void> {
   }
   if (only.has('false-alarms')) {
     console.log(`\nunchanged jobs only, at the defaults (${DEFAULTS.runs} runs, then up to ${SEQ_MAX_RUNS} while a cell that could end a regression is undecided): false alarms`);
-    for (const model of ['a', 'b', 'c7']) {
+    for (const model of ['a', 'b', 'c7', 'h7']) {
       for (const h of HISTORIES) {
         const f = figure(r(`aa ${model} h${h}`), 'false_alarm');
         const decided = figure(r(`aa ${model} h${h}`), 'decided', 'cells');
@@ -471,7 +486,7 @@ async function main(): Promise<void> {
       row(`(${model}) 5% higher TPOT p50 fails`, figure(r(`release ${model}`), 'release_tpot_5_fail'));
     }
     console.log(`release, the recipe fitted to the runner (runs and tolerances from its noise; fittedRelease says how), history ${FITTED_RELEASE_HISTORY}`);
-    for (const model of ['b', 'c7']) {
+    for (const model of ['b', 'c7', 'h7']) {
       const fit = fittedRelease(models()[model]);
       console.log(`  (${model}): runs ${fit.runs}; tolerances ${Object.entries(fit.tolerances).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`);
       row(`(${model}) unchanged release passes`, figure(r(`release fitted ${model}`), 'release_pass'));
@@ -493,7 +508,7 @@ async function main(): Promise<void> {
       `\nsequential design, history ${SEQ_HISTORY} stored runs: ${DEFAULTS.runs} runs, then one at a time while a cell that could end a regression is undecided (no regression found), up to ${SEQ_MAX_RUNS} runs; ` +
         `looks at confidence 1 − ${(1 - CONFIDENCE).toFixed(2)} × share (first ${share(1)}, each between ${share(2)}, last ${share(SEQ_MAX_RUNS - DEFAULTS.runs + 1)})`,
     );
-    for (const model of ['b', 'c7']) {
+    for (const model of ['b', 'c7', 'h7']) {
       const id = `sequential ${model}`;
       row(`(${model}) false alarms`, figure(r(id), 'false_alarm'));
       for (const [label, key] of [['−10% throughput, every scenario', 'thr_10'], ['−5% throughput, every scenario', 'thr_5']]) {
@@ -524,28 +539,31 @@ async function main(): Promise<void> {
   const v = (id: string, key: string, of = 'trials'): number | null => figure(r(id), key, of)?.value ?? null;
   const falseAlarms = [...results.entries()].filter(([id]) => id.startsWith('pr ') || id.startsWith('aa ') || id.startsWith('sequential ') || id.startsWith('nightly ')).map(([id, t]) => (t.trials ? (t[id.startsWith('nightly ') ? 'nightly_false' : 'false_alarm'] ?? 0) / t.trials : null));
   /** Rows 2 and 3's keys (`c7_h3_tpot_5`, with `suffix`) from the tallies of one section (`prseq c7 h3`). */
-  const rowKeys = (suffix: string, section: string): Record<string, number | null> =>
-    Object.fromEntries(ROW_KEYS.flatMap(([model, h, keys]) => keys.map((k) => [`${model}_h${h}_${k}${suffix}`, v(`${section} ${model} h${h}`, k)])));
+  const rowKeys = (suffix: string, section: string, modelsRun: readonly string[]): Record<string, number | null> =>
+    Object.fromEntries(ROW_KEYS.filter(([model]) => modelsRun.includes(model)).flatMap(([model, h, keys]) => keys.map((k) => [`${model}_h${h}_${k}${suffix}`, v(`${section} ${model} h${h}`, k)])));
   const minOf = (...xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : Math.min(...(xs as number[])));
   console.log(
     JSON.stringify({
       false_alarm_max: falseAlarms.length > 0 && falseAlarms.every((x) => x !== null) ? Number(Math.max(...(falseAlarms as number[])).toFixed(4)) : null,
       // Rows 2 and 3 at the defaults, the sequential design in pr mode (pr-sequential; the decided
       // share from the false-alarms section's unchanged jobs); the fixed 2 × 2 job's under *_fixed below.
-      ...rowKeys('', 'prseq'),
+      ...rowKeys('', 'prseq', ['a', 'c7', 'h7']),
       c7_h10_decided_share: v('aa c7 h10', 'decided', 'cells'),
+      h7_h10_decided_share: v('aa h7 h10', 'decided', 'cells'),
       b_h10_seq_thr_10: v('sequential b', 'thr_10'),
       b_h10_seq_thr_5: v('sequential b', 'thr_5'),
       // The README's release recipe is the one fitted to the runner's noise.
       release_unchanged_pass_b: v('release fitted b', 'release_pass'),
       release_unchanged_pass_c7: v('release fitted c7', 'release_pass'),
-      release_5pct_fail: minOf(...['b', 'c7'].flatMap((m) => [v(`release fitted ${m}`, 'release_thr_5_fail'), v(`release fitted ${m}`, 'release_tpot_5_fail')])),
+      release_unchanged_pass_h7: v('release fitted h7', 'release_pass'),
+      release_5pct_fail: minOf(...['b', 'c7', 'h7'].flatMap((m) => [v(`release fitted ${m}`, 'release_thr_5_fail'), v(`release fitted ${m}`, 'release_tpot_5_fail')])),
       nightly_b_step_5: v('nightly b', 'nightly_found'),
       // The defaults' cost: the mean runs of an unchanged sequential job at history 10 (the sequential section's, else the false-alarms section's), null where neither ran.
       vllm_gpu_s_per_verdict_c7: costPerVerdict('c7'),
       vllm_gpu_s_per_verdict_b: costPerVerdict('b'),
+      vllm_gpu_s_per_verdict_h7: costPerVerdict('h7'),
       // The same rows for the fixed 2 × 2 job (max-runs 0: one look at the whole confidence; the pr section).
-      ...rowKeys('_fixed', 'pr'),
+      ...rowKeys('_fixed', 'pr', ['a', 'c7']),
       c7_h10_decided_share_fixed: v('pr c7 h10', 'decided', 'cells'),
     }),
   );

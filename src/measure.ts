@@ -224,8 +224,9 @@ async function measureEngine(engine: EngineSelection, opts: MeasureOptions): Pro
       for (let w = 0; w < opts.warmupRepetitions; w++) {
         // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
         // first pass after a model load runs up to 2x slower (kernel selection and compilation per
-        // new batch shape, allocator growth; docs/benchmarks/), which would otherwise land in
-        // the first measured repetition and swell the variance the gate must see through.
+        // new batch shape, allocator growth; docs/benchmarks/), vLLM's first scenario after a start
+        // 4% slower in throughput (docs/benchmarks/2026-12-07-h100-vllm-passes), which would
+        // otherwise land in the first measured repetition and swell the variance the gate must see through.
         for (const name of [...new Set(units.map((u) => u.scenario))]) {
           if (opts.signal?.aborted) return cancelled(running);
           const scenario = opts.scenarios.scenarios.find((s) => s.name === name)!;

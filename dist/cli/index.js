@@ -93582,6 +93582,13 @@ function canonicalJson(value) {
     });
 }
 const sha256 = (data) => (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
+/**
+ * How the load generator turns a scenario into requests, as part of the set's hash (the baseline
+ * key): a history measured under another generation offered another load and is not compared with
+ * this one. 2: every repetition sends the same request lengths and arrival times (load/prompts.ts);
+ * 1 (unsalted hashes): lengths and Poisson arrivals were drawn anew for each repetition.
+ */
+const LOAD_GENERATION = 2;
 /** sha256 of one normalised scenario (a key for that scenario alone, unaffected by its neighbours). */
 function scenarioHash(scenario) {
     return sha256(canonicalJson(scenario));
@@ -93656,7 +93663,7 @@ function parseScenarioSet(text, file) {
     const overBudget = workProblem(scenarios, file);
     if (overBudget)
         throw new ScenarioFileError(file, [overBudget]);
-    return scenarios_deepFreeze({ file, hash: sha256(canonicalJson(scenarios)), scenarios });
+    return scenarios_deepFreeze({ file, hash: sha256(canonicalJson({ loadGeneration: LOAD_GENERATION, scenarios })), scenarios });
 }
 /**
  * Tokens one pass over a scenario file may ask for at the most, Σ requests × (input + output) with
@@ -94896,7 +94903,9 @@ async function runScenario(opts) {
         ctx.peak = 0;
         ctx.measuring = true;
         ctx.originMs = performance.now();
-        const schedule = arrivalScheduleMs(scenario.load, prompts.length, mixSeed(scenario.seed, opts.repetition));
+        // The same arrivals in every repetition (keyed by the scenario alone): passes differ by the
+        // engine's noise, not by how one draw clustered the requests (prompts.ts says the same of lengths).
+        const schedule = arrivalScheduleMs(scenario.load, prompts.length, mixSeed(scenario.seed));
         if (schedule === null)
             await closedLoop(ctx, prompts, cap ?? prompts.length, finished);
         else
@@ -95073,6 +95082,12 @@ class Slots {
 // same bytes; another repetition gives other texts, so an engine's prefix cache cannot turn
 // repetition 2 into cache hits of repetition 1. The shared system prefix is keyed without the
 // stream, so warm-up requests prime the prefix cache exactly as a long-running server would be.
+// Request lengths are keyed without the repetition: every repetition (and every run) offers the
+// same load, token for token, and differs from another only by its texts and the engine's noise.
+// Lengths drawn anew per repetition made the passes differ by their draw: on an H100 the two
+// passes of a run differed by 4.3% in chat-8's output tokens/s and 10.5% in its p95 TTFT, every
+// run alike, against 0.1% and 2.5% left once that draw was taken out
+// (docs/benchmarks/2026-12-07-h100-vllm-passes).
 const DETERMINERS = ['the', 'this', 'that', 'every', 'each', 'our', 'their', 'one', 'some', 'no'];
 const ADJECTIVES = [
     'good', 'new', 'old', 'great', 'little', 'long', 'small', 'large', 'early', 'young', 'quiet', 'bright', 'warm',
@@ -95218,6 +95233,8 @@ function drawLength(spec, rng) {
 }
 const STREAM = { measure: 0, warmup: 1, probe: 3 };
 const PREFIX_STREAM = 2;
+/** Seed part of the request lengths, in place of the repetition (no repetition index reaches 2^52). */
+const LENGTHS = 2 ** 52;
 /** The scenario name as a seed part (48 bits of its sha256, a safe integer). */
 const nameSeed = (name) => parseInt((0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 12), 16);
 /** The shared system prefix of a scenario's repetition: exactly `sharedPrefixTokens`, ending in a paragraph break. */
@@ -95248,14 +95265,15 @@ probe = 0) {
     const cost = costOf(tokenizer);
     const prefix = sharedPrefix(scenario, repetition, tokenizer);
     const parts = stream === 'probe' ? [probe] : [];
-    const rng = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name), ...parts));
+    const texts = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name), ...parts));
+    const lengths = createRng(mixSeed(scenario.seed, LENGTHS, STREAM[stream], nameSeed(scenario.name), ...parts));
     // A trace gives each request's lengths (warm-up requests take the trace's from its start).
     const trace = scenario.load.kind === 'trace' ? scenario.load.requests : null;
     for (let i = 0; i < count; i++) {
         const traced = trace?.[i % trace.length];
-        const inputTokens = traced?.inputTokens ?? drawLength(scenario.input, rng);
-        const maxTokens = traced?.outputTokens ?? drawLength(scenario.output, rng);
-        const textSeed = Math.floor(rng.next() * 4294967296);
+        const inputTokens = traced?.inputTokens ?? drawLength(scenario.input, lengths);
+        const maxTokens = traced?.outputTokens ?? drawLength(scenario.output, lengths);
+        const textSeed = Math.floor(texts.next() * 4294967296);
         const own = inputTokens - scenario.sharedPrefixTokens;
         if (own < 1) {
             throw new Error(`scenario "${scenario.name}": input of ${inputTokens} tokens leaves no room after the ${scenario.sharedPrefixTokens}-token shared prefix`);
@@ -96514,8 +96532,9 @@ async function measureEngine(engine, opts) {
             for (let w = 0; w < opts.warmupRepetitions; w++) {
                 // Unrecorded passes over this engine's scenarios, with prompts of their own: on the GPU the
                 // first pass after a model load runs up to 2x slower (kernel selection and compilation per
-                // new batch shape, allocator growth; docs/benchmarks/), which would otherwise land in
-                // the first measured repetition and swell the variance the gate must see through.
+                // new batch shape, allocator growth; docs/benchmarks/), vLLM's first scenario after a start
+                // 4% slower in throughput (docs/benchmarks/2026-12-07-h100-vllm-passes), which would
+                // otherwise land in the first measured repetition and swell the variance the gate must see through.
                 for (const name of [...new Set(units.map((u) => u.scenario))]) {
                     if (opts.signal?.aborted)
                         return cancelled(running);

@@ -40,6 +40,14 @@ export function canonicalJson(value: unknown): string {
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
+/**
+ * How the load generator turns a scenario into requests, as part of the set's hash (the baseline
+ * key): a history measured under another generation offered another load and is not compared with
+ * this one. 2: every repetition sends the same request lengths and arrival times (load/prompts.ts);
+ * 1 (unsalted hashes): lengths and Poisson arrivals were drawn anew for each repetition.
+ */
+export const LOAD_GENERATION = 2;
+
 /** sha256 of one normalised scenario (a key for that scenario alone, unaffected by its neighbours). */
 export function scenarioHash(scenario: Scenario): string {
   return sha256(canonicalJson(scenario));
@@ -114,7 +122,7 @@ export function parseScenarioSet(text: string, file: string): ScenarioSet {
   if (problems.length > 0) throw new ScenarioFileError(file, problems.map((p) => formatProblem(file, p)));
   const overBudget = workProblem(scenarios, file);
   if (overBudget) throw new ScenarioFileError(file, [overBudget]);
-  return deepFreeze({ file, hash: sha256(canonicalJson(scenarios)), scenarios });
+  return deepFreeze({ file, hash: sha256(canonicalJson({ loadGeneration: LOAD_GENERATION, scenarios })), scenarios });
 }
 
 /**

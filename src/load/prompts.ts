@@ -13,6 +13,12 @@ import type { Tokenizer } from './tokenizer.ts';
 // same bytes; another repetition gives other texts, so an engine's prefix cache cannot turn
 // repetition 2 into cache hits of repetition 1. The shared system prefix is keyed without the
 // stream, so warm-up requests prime the prefix cache exactly as a long-running server would be.
+// Request lengths are keyed without the repetition: every repetition (and every run) offers the
+// same load, token for token, and differs from another only by its texts and the engine's noise.
+// Lengths drawn anew per repetition made the passes differ by their draw: on an H100 the two
+// passes of a run differed by 4.3% in chat-8's output tokens/s and 10.5% in its p95 TTFT, every
+// run alike, against 0.1% and 2.5% left once that draw was taken out
+// (docs/benchmarks/2026-12-07-h100-vllm-passes).
 
 const DETERMINERS = ['the', 'this', 'that', 'every', 'each', 'our', 'their', 'one', 'some', 'no'];
 const ADJECTIVES = [
@@ -172,6 +178,8 @@ function drawLength(spec: LengthSpec, rng: Rng): number {
 
 const STREAM = { measure: 0, warmup: 1, probe: 3 } as const;
 const PREFIX_STREAM = 2;
+/** Seed part of the request lengths, in place of the repetition (no repetition index reaches 2^52). */
+const LENGTHS = 2 ** 52;
 
 /** The scenario name as a seed part (48 bits of its sha256, a safe integer). */
 const nameSeed = (name: string): number => parseInt(createHash('sha256').update(name).digest('hex').slice(0, 12), 16);
@@ -209,14 +217,15 @@ export function* generatePrompts(
   const cost = costOf(tokenizer);
   const prefix = sharedPrefix(scenario, repetition, tokenizer);
   const parts = stream === 'probe' ? [probe] : [];
-  const rng = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name), ...parts));
+  const texts = createRng(mixSeed(scenario.seed, repetition, STREAM[stream], nameSeed(scenario.name), ...parts));
+  const lengths = createRng(mixSeed(scenario.seed, LENGTHS, STREAM[stream], nameSeed(scenario.name), ...parts));
   // A trace gives each request's lengths (warm-up requests take the trace's from its start).
   const trace = scenario.load.kind === 'trace' ? scenario.load.requests : null;
   for (let i = 0; i < count; i++) {
     const traced = trace?.[i % trace.length];
-    const inputTokens = traced?.inputTokens ?? drawLength(scenario.input, rng);
-    const maxTokens = traced?.outputTokens ?? drawLength(scenario.output, rng);
-    const textSeed = Math.floor(rng.next() * 4294967296);
+    const inputTokens = traced?.inputTokens ?? drawLength(scenario.input, lengths);
+    const maxTokens = traced?.outputTokens ?? drawLength(scenario.output, lengths);
+    const textSeed = Math.floor(texts.next() * 4294967296);
     const own = inputTokens - scenario.sharedPrefixTokens;
     if (own < 1) {
       throw new Error(

@@ -90,7 +90,9 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRun
     ctx.peak = 0;
     ctx.measuring = true;
     ctx.originMs = performance.now();
-    const schedule = arrivalScheduleMs(scenario.load, prompts.length, mixSeed(scenario.seed, opts.repetition));
+    // The same arrivals in every repetition (keyed by the scenario alone): passes differ by the
+    // engine's noise, not by how one draw clustered the requests (prompts.ts says the same of lengths).
+    const schedule = arrivalScheduleMs(scenario.load, prompts.length, mixSeed(scenario.seed));
     if (schedule === null) await closedLoop(ctx, prompts, cap ?? prompts.length, finished);
     else await openLoop(ctx, schedule, cap, finished);
     if (opts.signal?.aborted) throw new RunCancelledError(scenario.name);

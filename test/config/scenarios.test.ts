@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import {
+  LOAD_GENERATION,
   ScenarioFileError,
   canonicalJson,
   loadScenarioSet,
@@ -402,4 +404,12 @@ test('a YAML bomb is refused with the file named; a 50 MB file is refused before
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the set hash covers the load generation: a history recorded when each pass drew its own lengths and arrivals keys differently', () => {
+  const set = parseScenarioSet(withScenario('load: burst'), FILE);
+  const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+  assert.equal(LOAD_GENERATION, 2);
+  assert.notEqual(set.hash, sha(canonicalJson(set.scenarios)), 'generation 1 hashed the scenarios alone');
+  assert.equal(set.hash, sha(canonicalJson({ loadGeneration: LOAD_GENERATION, scenarios: set.scenarios })));
 });

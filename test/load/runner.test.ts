@@ -97,6 +97,20 @@ test('open loop with a cap: requests past the cap wait for a slot, reported as q
   });
 });
 
+test('open loop: every repetition sends its requests at the same offsets (the draw of the scenario seed), another seed at others', async () => {
+  await withServer(() => ({ kind: 'sse', pieces: EVENTS }), async (server) => {
+    const load: LoadPattern = { kind: 'poisson', rate: 400, burstiness: 1, maxConcurrency: 16 };
+    const offsets = async (repetition: number, seed = 9): Promise<number[]> => {
+      const run = await runScenario({ baseUrl: server.url, model: 'm', scenario: { ...scenario(load, 6), seed }, prompts: prompts(6, `r${repetition}`), warmupPrompts: [], repetition });
+      return run.records.map((r) => r.scheduledMs!).sort((a, b) => a - b);
+    };
+    const first = await offsets(0);
+    assert.equal(new Set(first).size, 6, 'drawn gaps, not a burst');
+    assert.deepEqual(await offsets(3), first);
+    assert.notDeepEqual(await offsets(0, 10), first);
+  });
+});
+
 test('burst sends every request at once', async () => {
   await withServer(() => HELD, async (server) => {
     const run = await runScenario({

@@ -138,6 +138,18 @@ test('repetitions, streams, seeds and scenario names give different prompts', ()
   }
 });
 
+test('every repetition sends the same request lengths with texts of its own; another stream or seed draws other lengths', () => {
+  const sc = scenario({ input: { kind: 'uniform', min: 20, max: 200 }, output: { kind: 'uniform', min: 4, max: 64 } });
+  const lengths = (p: readonly Prompt[]) => p.map((x) => [x.promptTokens, x.maxTokens]);
+  const first = synthesizePrompts(sc, qwen, 0, 12, 'measure');
+  const later = synthesizePrompts(sc, qwen, 5, 12, 'measure');
+  assert.deepEqual(lengths(later), lengths(first), 'repetition 5 offers repetition 0 its load, token for token');
+  assert.equal(new Set(first.map((x) => x.promptTokens)).size > 3, true, 'the lengths are drawn, not one value');
+  assert.equal(later.filter((p, i) => p.text === first[i].text).length, 0, 'no text is sent twice');
+  assert.notDeepEqual(lengths(synthesizePrompts(sc, qwen, 0, 12, 'warmup')), lengths(first));
+  assert.notDeepEqual(lengths(synthesizePrompts(scenario({ ...sc, seed: 8 }), qwen, 0, 12, 'measure')), lengths(first));
+});
+
 test('promptHash covers every byte and the order', () => {
   const prompts = synthesizePrompts(scenario(), qwen, 0, 3, 'measure');
   const h = promptHash(prompts);
