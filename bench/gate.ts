@@ -9,7 +9,7 @@
 //   (d)  t₃ tails: (a) with each log factor Student-t with 3 degrees of freedom, same log-variance
 //   (h7) real vLLM H100 noise of today's load generation, in which every pass sends the same
 //        request lengths and arrival times: the table of docs/benchmarks/2026-12-07-h100-vllm-passes
-//        (7 runs; passes.py says how it is read). (c7)'s runs drew each pass's load anew, and
+//        (7 runs; its passes.py says how it was derived). (c7)'s runs drew each pass's load anew, and
 //        its table holds that draw as noise; (h7) is measured without it, on another card
 // and a constant history (every stored value its nominal figure) against (a) jobs.
 //

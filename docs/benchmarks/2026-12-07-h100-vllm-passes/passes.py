@@ -31,7 +31,7 @@ def sd(xs):
 def pct(x, sign=False):
     return f'{x * 100:+.1f}%' if sign else f'{x * 100:.2g}%' if x < 0.1 else f'{x * 100:.1f}%'
 
-logs, first, order = {}, {}, []
+logs, first, order = {}, {}, []  # first: per scenario, the runs in which it came first after the start
 for f in sys.argv[1:]:
     run = json.load(open(f))
     order = order or list(run['scenarioSet']['names'])
@@ -41,19 +41,20 @@ for f in sys.argv[1:]:
             sys.exit(f'{f}: {e["engine"]} has {len(reps)} repetitions, expected 3 (a run of --repetitions 3 --warmup-repetitions 0)')
         for k, rep in enumerate(reps):
             for s in rep['scenarios']:
-                first[s['scenario']] = reps[0]['order'][0] == s['scenario']
+                if k == 0:
+                    first[s['scenario']] = first.get(s['scenario'], 0) + (reps[0]['order'][0] == s['scenario'])
                 for m, read in METRICS:
                     logs.setdefault((e['engine'], s['scenario'], m), [[], [], []])[k].append(math.log(read(s)))
 
 # In the scenario file's order, metrics in the catalog's.
 logs = dict(sorted(logs.items(), key=lambda kv: (kv[0][0], order.index(kv[0][1]), [m for m, _ in METRICS].index(kv[0][2]))))
 with open(os.path.join(here, 'first-pass.md'), 'w') as out:
-    out.write('| Engine | Scenario | Metric | pass 1 / pass 2 | pass 1 / pass 3 | pass 2 / pass 3 | first after the start |\n| :- | :- | :- | -: | -: | -: | :-: |\n')
+    out.write('| Engine | Scenario | Metric | pass 1 / pass 2 | pass 1 / pass 3 | pass 2 / pass 3 | runs in which it came first after the start |\n| :- | :- | :- | -: | -: | -: | -: |\n')
     for (eng, sc, m), p in logs.items():
         def ratio(a, b):
             d = [x - y for x, y in zip(p[a], p[b])]
             return f'{pct(math.expm1(sum(d) / len(d)), True)} ± {pct(sd(d))}'
-        out.write(f'| {eng} | {sc} | {m} | {ratio(0, 1)} | {ratio(0, 2)} | {ratio(1, 2)} | {"yes" if first[sc] else ""} |\n')
+        out.write(f'| {eng} | {sc} | {m} | {ratio(0, 1)} | {ratio(0, 2)} | {ratio(1, 2)} | {first[sc]} of {len(p[0])} |\n')
 
 with open(os.path.join(here, 'offered-load.md'), 'w') as out, open(os.path.join(here, 'noise-same-load.md'), 'w') as noise:
     out.write('| Engine | Scenario | Metric | CV per pass | pass 3 / pass 2 (its offered load) | CV per pass, offered load taken out | CV of run means |\n| :- | :- | :- | -: | -: | -: | -: |\n')
