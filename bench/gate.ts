@@ -11,15 +11,19 @@
 //        request lengths and arrival times: the table of docs/benchmarks/2026-12-07-h100-vllm-passes
 //        (7 runs; its passes.py says how it was derived). (c7)'s runs drew each pass's load anew, and
 //        its table holds that draw as noise; (h7) is measured without it, on another card
+//   (j6) real vLLM H100 noise of today's load generation from one job of 6 engine starts × 2
+//        passes (docs/benchmarks/2026-12-07-h100-vllm-job): each run its own texts and scenario
+//        orders, as the runs of one job have. (h7)'s single-run jobs all sent run 1's texts in run
+//        1's orders, so its table leaves out what changes between a job's runs
 // and a constant history (every stored value its nominal figure) against (a) jobs.
 //
 //   node bench/gate.ts [--trials N] [--seed S] [--workers W] [--only SECTION,…]
 //     N trials per setting (default 200); W worker threads (default 1); sections: pr,
 //     pr-sequential (pr's changes at histories 3, 4 and 10, each judged by the default sequential
-//     design), false-alarms (unchanged jobs of (a), (b), (c7), (h7) only, for more trials at the
-//     same cost), tails, release, nightly, sequential (default all; the last line's JSON then holds
-//     null for what was not run). (h7) runs in false-alarms, pr-sequential, sequential and the
-//     fitted release: the settings of the defaults.
+//     design), false-alarms (unchanged jobs of (a), (b), (c7), (h7), (j6) only, for more trials
+//     at the same cost), tails, release, nightly, sequential (default all; the last line's JSON
+//     then holds null for what was not run). (h7) and (j6) run in false-alarms, pr-sequential,
+//     sequential and the fitted release: the settings of the defaults.
 //
 // A history of H stored runs is ⌈H/2⌉ recorded jobs kept to the newest H runs (recordRun's window);
 // a fresh history is drawn every 2 trials. False alarm: an unchanged job with any regression
@@ -89,7 +93,12 @@ const ROW_KEYS: readonly (readonly [string, number, readonly string[]])[] = [
   ['h7', 3, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
   ['h7', 4, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
   ['h7', 10, ['ttft_p95_10', 'one_scenario_5']],
+  ['j6', 3, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
+  ['j6', 4, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
+  ['j6', 10, ['ttft_p95_10', 'one_scenario_5']],
 ];
+/** The real tables measured after the other models' figures were published, in the order their jobs were added. */
+const LATE_MODELS = ['h7', 'j6'] as const;
 /** Histories at which the pr section's changes are also judged by the default sequential design (rows 2 and 3's). */
 const PR_SEQUENTIAL_HISTORIES = [3, 4, 10] as const;
 /**
@@ -121,6 +130,7 @@ const VLLM_PASS_S = 32;
 
 const TABLE_C7 = fileURLToPath(new URL('../docs/benchmarks/2026-12-01-h200-vllm/session4/noise-vllm-7runs.md', import.meta.url));
 const TABLE_H7 = fileURLToPath(new URL('../docs/benchmarks/2026-12-07-h100-vllm-passes/noise-same-load.md', import.meta.url));
+const TABLE_J6 = fileURLToPath(new URL('../docs/benchmarks/2026-12-07-h100-vllm-job/noise-vllm-6runs.md', import.meta.url));
 
 function models(): Record<string, NoiseModel> {
   return {
@@ -128,6 +138,7 @@ function models(): Record<string, NoiseModel> {
     b: simulatedModel('b', 'run effect', SCENARIOS),
     c7: tableModel('c7', realNoiseTable(TABLE_C7)),
     h7: tableModel('h7', realNoiseTable(TABLE_H7)),
+    j6: tableModel('j6', realNoiseTable(TABLE_J6)),
     d: simulatedModel('d', 't3', SCENARIOS),
     constant: constantModel(SCENARIOS),
   };
@@ -345,11 +356,13 @@ function plan(sections: ReadonlySet<string>): Job[] {
   if (sections.has('sequential')) for (const model of ['b', 'c7']) jobs.push({ section: 'sequential', id: `sequential ${model}`, task: { kind: 'sequential', model } });
   // Last, so that adding it left every other section's seeds (and figures) as they were.
   if (sections.has('pr-sequential')) for (const model of ['a', 'b', 'c7']) for (const history of PR_SEQUENTIAL_HISTORIES) jobs.push({ section: 'pr-sequential', id: `prseq ${model} h${history}`, task: { kind: 'pr-sequential', model, history } });
-  // (h7) after every other job, for the same reason: its sections' settings at the defaults.
-  if (sections.has('false-alarms')) for (const history of HISTORIES) jobs.push({ section: 'false-alarms', id: `aa h7 h${history}`, task: { kind: 'aa', historyModel: 'h7', model: 'h7', history } });
-  if (sections.has('release')) jobs.push({ section: 'release', id: 'release fitted h7', task: { kind: 'release', model: 'h7', fitted: true } });
-  if (sections.has('sequential')) jobs.push({ section: 'sequential', id: 'sequential h7', task: { kind: 'sequential', model: 'h7' } });
-  if (sections.has('pr-sequential')) for (const history of PR_SEQUENTIAL_HISTORIES) jobs.push({ section: 'pr-sequential', id: `prseq h7 h${history}`, task: { kind: 'pr-sequential', model: 'h7', history } });
+  // (h7), then (j6), after every other job, for the same reason: their sections' settings at the defaults.
+  for (const model of LATE_MODELS) {
+    if (sections.has('false-alarms')) for (const history of HISTORIES) jobs.push({ section: 'false-alarms', id: `aa ${model} h${history}`, task: { kind: 'aa', historyModel: model, model, history } });
+    if (sections.has('release')) jobs.push({ section: 'release', id: `release fitted ${model}`, task: { kind: 'release', model, fitted: true } });
+    if (sections.has('sequential')) jobs.push({ section: 'sequential', id: `sequential ${model}`, task: { kind: 'sequential', model } });
+    if (sections.has('pr-sequential')) for (const history of PR_SEQUENTIAL_HISTORIES) jobs.push({ section: 'pr-sequential', id: `prseq ${model} h${history}`, task: { kind: 'pr-sequential', model, history } });
+  }
   return jobs;
 }
 
@@ -451,7 +464,7 @@ async function main(): Promise<void> {
   }
   if (only.has('pr-sequential')) {
     console.log(`\nthe same changes judged by the default sequential design (${DEFAULTS.runs} runs, then up to ${SEQ_MAX_RUNS}; its false alarms: the false-alarms section): found, mean runs per job`);
-    for (const model of ['a', 'b', 'c7', 'h7']) {
+    for (const model of ['a', 'b', 'c7', ...LATE_MODELS]) {
       for (const h of PR_SEQUENTIAL_HISTORIES) {
         const id = `prseq ${model} h${h}`;
         console.log(`(${model}), history ${h} stored runs`);
@@ -464,7 +477,7 @@ async function main(): Promise<void> {
   }
   if (only.has('false-alarms')) {
     console.log(`\nunchanged jobs only, at the defaults (${DEFAULTS.runs} runs, then up to ${SEQ_MAX_RUNS} while a cell that could end a regression is undecided): false alarms`);
-    for (const model of ['a', 'b', 'c7', 'h7']) {
+    for (const model of ['a', 'b', 'c7', ...LATE_MODELS]) {
       for (const h of HISTORIES) {
         const f = figure(r(`aa ${model} h${h}`), 'false_alarm');
         const decided = figure(r(`aa ${model} h${h}`), 'decided', 'cells');
@@ -486,7 +499,7 @@ async function main(): Promise<void> {
       row(`(${model}) 5% higher TPOT p50 fails`, figure(r(`release ${model}`), 'release_tpot_5_fail'));
     }
     console.log(`release, the recipe fitted to the runner (runs and tolerances from its noise; fittedRelease says how), history ${FITTED_RELEASE_HISTORY}`);
-    for (const model of ['b', 'c7', 'h7']) {
+    for (const model of ['b', 'c7', ...LATE_MODELS]) {
       const fit = fittedRelease(models()[model]);
       console.log(`  (${model}): runs ${fit.runs}; tolerances ${Object.entries(fit.tolerances).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`);
       row(`(${model}) unchanged release passes`, figure(r(`release fitted ${model}`), 'release_pass'));
@@ -508,7 +521,7 @@ async function main(): Promise<void> {
       `\nsequential design, history ${SEQ_HISTORY} stored runs: ${DEFAULTS.runs} runs, then one at a time while a cell that could end a regression is undecided (no regression found), up to ${SEQ_MAX_RUNS} runs; ` +
         `looks at confidence 1 − ${(1 - CONFIDENCE).toFixed(2)} × share (first ${share(1)}, each between ${share(2)}, last ${share(SEQ_MAX_RUNS - DEFAULTS.runs + 1)})`,
     );
-    for (const model of ['b', 'c7', 'h7']) {
+    for (const model of ['b', 'c7', ...LATE_MODELS]) {
       const id = `sequential ${model}`;
       row(`(${model}) false alarms`, figure(r(id), 'false_alarm'));
       for (const [label, key] of [['−10% throughput, every scenario', 'thr_10'], ['−5% throughput, every scenario', 'thr_5']]) {
@@ -547,21 +560,24 @@ async function main(): Promise<void> {
       false_alarm_max: falseAlarms.length > 0 && falseAlarms.every((x) => x !== null) ? Number(Math.max(...(falseAlarms as number[])).toFixed(4)) : null,
       // Rows 2 and 3 at the defaults, the sequential design in pr mode (pr-sequential; the decided
       // share from the false-alarms section's unchanged jobs); the fixed 2 × 2 job's under *_fixed below.
-      ...rowKeys('', 'prseq', ['a', 'c7', 'h7']),
+      ...rowKeys('', 'prseq', ['a', 'c7', ...LATE_MODELS]),
       c7_h10_decided_share: v('aa c7 h10', 'decided', 'cells'),
       h7_h10_decided_share: v('aa h7 h10', 'decided', 'cells'),
+      j6_h10_decided_share: v('aa j6 h10', 'decided', 'cells'),
       b_h10_seq_thr_10: v('sequential b', 'thr_10'),
       b_h10_seq_thr_5: v('sequential b', 'thr_5'),
       // The README's release recipe is the one fitted to the runner's noise.
       release_unchanged_pass_b: v('release fitted b', 'release_pass'),
       release_unchanged_pass_c7: v('release fitted c7', 'release_pass'),
       release_unchanged_pass_h7: v('release fitted h7', 'release_pass'),
-      release_5pct_fail: minOf(...['b', 'c7', 'h7'].flatMap((m) => [v(`release fitted ${m}`, 'release_thr_5_fail'), v(`release fitted ${m}`, 'release_tpot_5_fail')])),
+      release_unchanged_pass_j6: v('release fitted j6', 'release_pass'),
+      release_5pct_fail: minOf(...['b', 'c7', ...LATE_MODELS].flatMap((m) => [v(`release fitted ${m}`, 'release_thr_5_fail'), v(`release fitted ${m}`, 'release_tpot_5_fail')])),
       nightly_b_step_5: v('nightly b', 'nightly_found'),
       // The defaults' cost: the mean runs of an unchanged sequential job at history 10 (the sequential section's, else the false-alarms section's), null where neither ran.
       vllm_gpu_s_per_verdict_c7: costPerVerdict('c7'),
       vllm_gpu_s_per_verdict_b: costPerVerdict('b'),
       vllm_gpu_s_per_verdict_h7: costPerVerdict('h7'),
+      vllm_gpu_s_per_verdict_j6: costPerVerdict('j6'),
       // The same rows for the fixed 2 × 2 job (max-runs 0: one look at the whole confidence; the pr section).
       ...rowKeys('_fixed', 'pr', ['a', 'c7']),
       c7_h10_decided_share_fixed: v('pr c7 h10', 'decided', 'cells'),

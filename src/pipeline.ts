@@ -435,7 +435,10 @@ function readRunAt(path: string, flag: string): RunResult {
 
 export async function noiseCommand(dirs: readonly string[], outFile: string): Promise<number> {
   const runs = dirs.map((d) => readRunAt(d, 'in'));
-  const markdown = renderNoise(noiseTable(runs));
+  const { rows, leftOut } = noiseTable(runs, dirs);
+  for (const note of leftOut) console.error(`noise: left out ${note}`);
+  if (rows.length === 0) throw new Error(`noise: --in ${dirs.join(',')}: no complete engine start to measure noise from (each start needs every repetition its job asked for)`);
+  const markdown = renderNoise(rows);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileAtomicSync(outFile, markdown);
   console.log(markdown);

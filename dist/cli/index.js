@@ -98172,10 +98172,23 @@ function engineStarts(reps) {
         byRun.set(rep.run ?? 0, [...(byRun.get(rep.run ?? 0) ?? []), rep]);
     return [...byRun.values()];
 }
-/** Noise over every engine start in `runs` (results files; each may hold several engine starts). */
-function noiseTable(runs) {
+/**
+ * Noise over every complete engine start in `runs` (results files; each may hold several starts).
+ * A start counts when it holds every repetition its job asked for, whatever became of the engine
+ * afterwards: a 7-start job cancelled in its last start still measured six whole runs. A start cut
+ * short would weigh its run mean on fewer repetitions than the others, so it is left out and named.
+ */
+function noiseTable(runs, names = runs.map((_, i) => `results ${i + 1}`)) {
     const rows = [];
-    const engines = [...new Set(runs.flatMap((r) => r.engines.filter((e) => e.status === 'ok').map((e) => e.engine)))];
+    const leftOut = [];
+    const starts = runs.flatMap((r, i) => r.engines.flatMap((e) => engineStarts(e.repetitions).filter((reps) => {
+        if (reps.length >= r.repetitions)
+            return true;
+        const why = e.status === 'ok' ? '' : ` (${e.engine} ${e.status}: ${e.error ?? 'no reason given'})`;
+        leftOut.push(`${names[i]}: ${e.engine} run ${(reps[0].run ?? 0) + 1} holds ${reps.length} of ${r.repetitions} repetitions${why}`);
+        return false;
+    }).map((reps) => ({ engine: e.engine, reps }))));
+    const engines = [...new Set(starts.map((s) => s.engine))];
     for (const engine of engines) {
         const scenarios = [...new Set(runs.flatMap((r) => r.scenarioSet.names))];
         for (const scenario of scenarios) {
@@ -98183,11 +98196,9 @@ function noiseTable(runs) {
             for (const def of ALL_METRICS) {
                 if (definition !== undefined ? !metricApplies(def, definition) : def.scope !== 'load')
                     continue;
-                const perRun = runs
-                    .map((r) => r.engines.find((e) => e.engine === engine && e.status === 'ok'))
-                    .filter((e) => e !== undefined)
-                    .flatMap((e) => engineStarts(e.repetitions))
-                    .map((reps) => reps.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0 && metricValue(def, s) !== null).map(def.read)))
+                const perRun = starts
+                    .filter((s) => s.engine === engine)
+                    .map(({ reps }) => reps.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0 && metricValue(def, s) !== null).map(def.read)))
                     .filter((xs) => xs.length > 0);
                 const all = perRun.flat();
                 if (all.length < 2)
@@ -98205,7 +98216,7 @@ function noiseTable(runs) {
             }
         }
     }
-    return rows;
+    return { rows, leftOut };
 }
 const noise_pct = (x) => `${formatNumber(x * 100, 2)}%`;
 function renderNoise(rows) {
@@ -98771,7 +98782,12 @@ function readRunAt(path, flag) {
 }
 async function noiseCommand(dirs, outFile) {
     const runs = dirs.map((d) => readRunAt(d, 'in'));
-    const markdown = renderNoise(noiseTable(runs));
+    const { rows, leftOut } = noiseTable(runs, dirs);
+    for (const note of leftOut)
+        console.error(`noise: left out ${note}`);
+    if (rows.length === 0)
+        throw new Error(`noise: --in ${dirs.join(',')}: no complete engine start to measure noise from (each start needs every repetition its job asked for)`);
+    const markdown = renderNoise(rows);
     (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_.dirname)(outFile), { recursive: true });
     writeFileAtomicSync(outFile, markdown);
     console.log(markdown);

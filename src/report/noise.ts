@@ -34,21 +34,41 @@ function engineStarts(reps: readonly RepetitionResult[]): RepetitionResult[][] {
   return [...byRun.values()];
 }
 
-/** Noise over every engine start in `runs` (results files; each may hold several engine starts). */
-export function noiseTable(runs: readonly RunResult[]): NoiseRow[] {
+export interface NoiseTable {
+  readonly rows: NoiseRow[];
+  /** Engine starts left out because they hold fewer repetitions than their job asked for. */
+  readonly leftOut: string[];
+}
+
+/**
+ * Noise over every complete engine start in `runs` (results files; each may hold several starts).
+ * A start counts when it holds every repetition its job asked for, whatever became of the engine
+ * afterwards: a 7-start job cancelled in its last start still measured six whole runs. A start cut
+ * short would weigh its run mean on fewer repetitions than the others, so it is left out and named.
+ */
+export function noiseTable(runs: readonly RunResult[], names: readonly string[] = runs.map((_, i) => `results ${i + 1}`)): NoiseTable {
   const rows: NoiseRow[] = [];
-  const engines = [...new Set(runs.flatMap((r) => r.engines.filter((e) => e.status === 'ok').map((e) => e.engine)))];
+  const leftOut: string[] = [];
+  const starts = runs.flatMap((r, i) =>
+    r.engines.flatMap((e) =>
+      engineStarts(e.repetitions).filter((reps) => {
+        if (reps.length >= r.repetitions) return true;
+        const why = e.status === 'ok' ? '' : ` (${e.engine} ${e.status}: ${e.error ?? 'no reason given'})`;
+        leftOut.push(`${names[i]}: ${e.engine} run ${(reps[0].run ?? 0) + 1} holds ${reps.length} of ${r.repetitions} repetitions${why}`);
+        return false;
+      }).map((reps) => ({ engine: e.engine, reps })),
+    ),
+  );
+  const engines = [...new Set(starts.map((s) => s.engine))];
   for (const engine of engines) {
     const scenarios = [...new Set(runs.flatMap((r) => r.scenarioSet.names))];
     for (const scenario of scenarios) {
       const definition = runs.flatMap((r) => r.scenarioSet.definitions).find((d) => d.name === scenario);
       for (const def of ALL_METRICS) {
         if (definition !== undefined ? !metricApplies(def, definition) : def.scope !== 'load') continue;
-        const perRun = runs
-          .map((r) => r.engines.find((e) => e.engine === engine && e.status === 'ok'))
-          .filter((e) => e !== undefined)
-          .flatMap((e) => engineStarts(e.repetitions))
-          .map((reps) => reps.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0 && metricValue(def, s) !== null).map(def.read)))
+        const perRun = starts
+          .filter((s) => s.engine === engine)
+          .map(({ reps }) => reps.flatMap((rep) => rep.scenarios.filter((s) => s.scenario === scenario && s.completed > 0 && metricValue(def, s) !== null).map(def.read)))
           .filter((xs) => xs.length > 0);
         const all = perRun.flat();
         if (all.length < 2) continue;
@@ -65,7 +85,7 @@ export function noiseTable(runs: readonly RunResult[]): NoiseRow[] {
       }
     }
   }
-  return rows;
+  return { rows, leftOut };
 }
 
 const pct = (x: number): string => `${formatNumber(x * 100, 2)}%`;

@@ -10,6 +10,7 @@ import { INPUT_DEFAULTS } from '../../src/config/inputs.ts';
 import { FLAGS } from '../../src/cli/flags.ts';
 import { nodeVersionProblem } from '../../src/cli/node-version.ts';
 import { packageRoot } from '../../src/paths.ts';
+import { runResult } from '../helpers/fixtures.ts';
 
 // The CLI as a user meets it: help and version succeed, mistakes are one line naming the flag.
 
@@ -108,6 +109,17 @@ describe('mistakes are one line that names what the user typed', () => {
     assert.match(r.stderr, /noise: --in \S+nope: no such file or folder/);
     const s = llmPerfGate('run', '--scenarios', join(dir, 'missing.yml'));
     assert.match(s.stderr, /run: --scenarios \S+missing\.yml: no such file or folder/);
+  });
+  it('noise from a job whose every engine failed before finishing a run says so and writes nothing', () => {
+    const run = runResult();
+    const file = join(dir, 'no-complete-start.json');
+    writeFileSync(file, JSON.stringify({ ...run, partial: true, engines: run.engines.map((e) => ({ ...e, status: 'failed', error: 'cancelled', repetitions: e.repetitions.slice(0, 1) })) }));
+    const out = join(dir, 'no-complete-start.md');
+    const r = llmPerfGate('noise', '--in', file, '--out', out);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^noise: left out \S+no-complete-start\.json: vllm run 1 holds 1 of \d+ repetitions \(vllm failed: cancelled\)$/m);
+    assert.match(r.stderr, /llm-perf-gate: noise: --in \S+no-complete-start\.json: no complete engine start to measure noise from/);
+    assert.equal(existsSync(out), false);
   });
   it('a required flag that is missing is named with its value', () => {
     const r = llmPerfGate('compare', '--baseline', join(dir, 'b.json'));

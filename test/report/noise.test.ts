@@ -21,7 +21,7 @@ function withThroughput(values: readonly number[]): RunResult {
 
 test('CV between repetitions and between run means, per engine × scenario × metric', () => {
   const runs = [withThroughput([100, 102, 98]), withThroughput([110, 112, 108]), withThroughput([90, 92, 88])];
-  const rows = noiseTable(runs).filter((r) => r.metric === 'output_throughput');
+  const rows = noiseTable(runs).rows.filter((r) => r.metric === 'output_throughput');
   const scenarios = runs[0].scenarioSet.names.length;
   assert.equal(rows.length, runs[0].engines.length * scenarios);
   const all = [100, 102, 98, 110, 112, 108, 90, 92, 88];
@@ -56,7 +56,7 @@ test('a results file of several engine starts (--runs) counts each start as a ru
       })),
     })),
   };
-  const rows = noiseTable([job]).filter((r) => r.metric === 'output_throughput');
+  const rows = noiseTable([job]).rows.filter((r) => r.metric === 'output_throughput');
   assert.ok(rows.length > 0);
   for (const r of rows) {
     assert.equal(r.runs, 3);
@@ -65,10 +65,46 @@ test('a results file of several engine starts (--runs) counts each start as a ru
   }
 });
 
-test('failed engines and scenarios with no completed request are left out', () => {
+test('an engine start cut short is left out and named; the complete starts of a cancelled engine count', () => {
+  // A job of 3 starts × 2 repetitions, cancelled in its third start after one repetition.
+  const values = [100, 102, 110, 112, 50];
+  const base = runResult();
+  const job: RunResult = {
+    ...base,
+    repetitions: 2,
+    partial: true,
+    engines: base.engines.map((e) => ({
+      ...e,
+      status: 'failed',
+      error: 'cancelled',
+      repetitions: values.map((v, i) => ({
+        ...e.repetitions[0],
+        index: i,
+        run: Math.floor(i / 2),
+        scenarios: e.repetitions[0].scenarios.map((s): ScenarioSummary => ({ ...s, outputThroughput: v })),
+      })),
+    })),
+  };
+  const { rows, leftOut } = noiseTable([job], ['job7']);
+  const thr = rows.filter((r) => r.metric === 'output_throughput');
+  assert.equal(thr.length, base.engines.length * base.scenarioSet.names.length);
+  for (const r of thr) {
+    assert.equal(r.runs, 2);
+    assert.equal(r.repetitions, 4);
+    // Run means 101 and 111: the cut start's 50 would have pulled the mean to 94.8.
+    assert.ok(Math.abs(r.mean - 106) < 1e-9);
+  }
+  assert.deepEqual(leftOut, base.engines.map((e) => `job7: ${e.engine} run 3 holds 1 of 2 repetitions (${e.engine} failed: cancelled)`));
+});
+
+test('scenarios with no completed request are left out', () => {
   const run = runResult();
-  const failed: RunResult = { ...run, engines: run.engines.map((e, i) => (i === 0 ? { ...e, status: 'failed', error: 'boom' } : e)) };
-  const rows = noiseTable([failed, failed]);
+  const none: RunResult = {
+    ...run,
+    engines: run.engines.map((e, i) => (i === 0 ? { ...e, repetitions: e.repetitions.map((r) => ({ ...r, scenarios: r.scenarios.map((s) => ({ ...s, completed: 0 })) })) } : e)),
+  };
+  const { rows, leftOut } = noiseTable([none, none]);
   assert.ok(rows.length > 0);
   assert.ok(rows.every((r) => r.engine === run.engines[1].engine));
+  assert.deepEqual(leftOut, []);
 });

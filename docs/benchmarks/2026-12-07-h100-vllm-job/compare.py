@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""The three real vLLM noise tables side by side (CV of run means; CV per repetition in brackets):
+(j6) this folder's job of 6 engine starts, (h7) the 7 single-run jobs of ../2026-12-07-h100-vllm-passes,
+(c7) the 7 H200 runs of ../2026-12-01-h200-vllm/session4 (per-pass draws). Writes compare.md."""
+import os
+import statistics
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TABLES = {
+    'j6': os.path.join(HERE, 'noise-vllm-6runs.md'),
+    'h7': os.path.join(HERE, '..', '2026-12-07-h100-vllm-passes', 'noise-same-load.md'),
+    'c7': os.path.join(HERE, '..', '2026-12-01-h200-vllm', 'session4', 'noise-vllm-7runs.md'),
+}
+
+
+def load(path):
+    """(scenario, metric) -> (CV per repetition, CV of run means) of vLLM's rows, as fractions."""
+    rows = {}
+    for line in open(path):
+        cells = [c.strip() for c in line.strip().strip('|').split('|')]
+        if len(cells) >= 7 and cells[0] == 'vllm':
+            rows[(cells[1], cells[2])] = tuple(float(c.rstrip('%').replace(',', '')) / 100 for c in cells[4:6])
+    return rows
+
+
+tables = {k: load(p) for k, p in TABLES.items()}
+keys = list(tables['j6'])
+pct = lambda x: f'{x * 100:.2f}%'
+out = ['| Scenario | Metric | (j6) run | (h7) run | (c7) run | (j6) rep | (h7) rep | (c7) rep |', '| :- | :- | -: | -: | -: | -: | -: | -: |']
+for k in keys:
+    out.append(f'| {k[0]} | {k[1]} | ' + ' | '.join(pct(tables[m][k][i]) for i in (1, 0) for m in ('j6', 'h7', 'c7')) + ' |')
+ratio = lambda a, b: statistics.median(tables[a][k][1] / tables[b][k][1] for k in keys if tables[b][k][1] > 0)
+above = lambda a, b: sum(tables[a][k][1] > tables[b][k][1] for k in keys)
+out += [
+    '',
+    f'Cells: {len(keys)}. Median ratio of the CV of run means, (j6)/(h7): {ratio("j6", "h7"):.2f}; (j6)/(c7): {ratio("j6", "c7"):.2f}.',
+    f'(j6) above (h7) in {above("j6", "h7")} cells; (j6) above (c7) in {above("j6", "c7")} cells.',
+]
+open(os.path.join(HERE, 'compare.md'), 'w').write('\n'.join(out) + '\n')
+print('\n'.join(out[-3:]))
