@@ -538,11 +538,22 @@ export interface HistoryPoint {
   readonly value: number;
 }
 
+/** A stored history of the same engine and model under another scenario set (another file, or another load generation). */
+export interface OtherScenarioSet {
+  readonly hash: string;
+  /** Stored runs of that set for this engine and model, on any GPU. */
+  readonly runs: number;
+  /** When its newest run was recorded. */
+  readonly newest: string;
+}
+
 export interface EngineComparison {
   readonly engine: string;
   readonly verdict: Verdict;
   readonly baselineRuns: number;
   readonly fingerprintDiffs: readonly FingerprintDiff[];
+  /** With no baseline: the history this engine and model have under another scenario set (absent when none, and in comparisons of older versions). */
+  readonly otherScenarioSet?: OtherScenarioSet;
   readonly metrics: readonly MetricComparison[];
   /** Series of key metrics over the baseline history plus this run (for charts). */
   readonly history: readonly { readonly scenario: string; readonly metric: string; readonly points: readonly HistoryPoint[] }[];

@@ -91272,26 +91272,41 @@ function withTailDf(est, maxDf, confidence) {
 ;// CONCATENATED MODULE: ./lib/src/compare/select.js
 
 
+function otherScenarioSet(history, engine, run) {
+    const related = history.filter((e) => e.engine === engine.engine && e.model === run.model && e.scenarioSetHash !== run.scenarioSet.hash);
+    const newest = related.at(-1);
+    if (!newest)
+        return null;
+    return { hash: newest.scenarioSetHash, runs: related.filter((e) => e.scenarioSetHash === newest.scenarioSetHash).length, newest: newest.createdAt };
+}
 /** Entries of the most recently recorded key among same engine × model × scenario set on other hardware. */
 function otherHardware(history, engine, run) {
     const related = history.filter((e) => e.engine === engine.engine && e.model === run.model && e.scenarioSetHash === run.scenarioSet.hash);
     const newest = related.at(-1);
     return newest ? related.filter((e) => e.key === newest.key) : [];
 }
+/**
+ * Why the history under another scenario set was not compared, for the gate's reasons and the
+ * report (`esc` escapes what came from the stored file for markdown).
+ */
+function otherScenarioSetText(o, esc = (s) => s) {
+    const runs = o.runs === 1 ? '1 stored run' : `${o.runs} stored runs`;
+    return `${runs} under another scenario set (${esc(o.hash.slice(0, 12))}, newest ${esc(o.newest.slice(0, 10))}) not compared: the scenario file changed, or the load this version generates from it`;
+}
 function selectBaseline(history, engine, run, allowFingerprintMismatch) {
     const key = baselineKey(engine, run);
     const sameKey = history.filter((e) => e.key === key);
     const candidates = sameKey.length > 0 ? sameKey : otherHardware(history, engine, run);
     if (candidates.length === 0)
-        return { status: 'no-baseline', entries: [], diffs: [] };
+        return { status: 'no-baseline', entries: [], diffs: [], otherScenarioSet: otherScenarioSet(history, engine, run) };
     const withDiffs = candidates.map((e) => ({ entry: e, diffs: fingerprintDiffs(e.fingerprint, engine.fingerprint) }));
     const newestMismatch = withDiffs.filter((c) => c.diffs.length > 0).at(-1);
     if (allowFingerprintMismatch)
-        return { status: 'ok', entries: candidates, diffs: newestMismatch?.diffs ?? [] };
+        return { status: 'ok', entries: candidates, diffs: newestMismatch?.diffs ?? [], otherScenarioSet: null };
     const matching = withDiffs.filter((c) => c.diffs.length === 0).map((c) => c.entry);
     if (matching.length > 0)
-        return { status: 'ok', entries: matching, diffs: [] };
-    return { status: 'not-comparable', entries: [], diffs: newestMismatch?.diffs ?? [] };
+        return { status: 'ok', entries: matching, diffs: [], otherScenarioSet: null };
+    return { status: 'not-comparable', entries: [], diffs: newestMismatch?.diffs ?? [], otherScenarioSet: null };
 }
 
 ;// CONCATENATED MODULE: ./lib/src/compare/cells.js
@@ -92572,6 +92587,7 @@ const STOPPED_WHERE = {
 
 
 
+
 /** Worst first: the order in which verdicts summarise a set of results. */
 const SEVERITY = ['error', 'regression', 'inconclusive', 'not-comparable', 'no-baseline', 'improvement', 'no-change'];
 /** The most severe of some verdicts, or null for none. */
@@ -92640,7 +92656,7 @@ function engineFailures(e, policy, errors, seq) {
         if (!policy.failOnMissingBaseline)
             return out;
         const reason = e.verdict === 'no-baseline'
-            ? `${e.engine}: no baseline recorded yet for this engine, model, scenario set and GPU`
+            ? `${e.engine}: no baseline recorded yet for this engine, model, scenario set and GPU${e.otherScenarioSet ? `; ${otherScenarioSetText(e.otherScenarioSet)}` : ''}`
             : `${e.engine}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join('; ')})`;
         return [...out, { verdict: e.verdict, reason }];
     }
@@ -92913,6 +92929,7 @@ function verdict_compare(history, current, opts) {
             verdict: plan.engine.status !== 'ok' ? 'error' : (worstVerdict(metrics.map((m) => m.verdict)) ?? fallback),
             baselineRuns: plan.selection.entries.length,
             fingerprintDiffs: plan.selection.diffs,
+            ...(plan.selection.otherScenarioSet ? { otherScenarioSet: plan.selection.otherScenarioSet } : {}),
             metrics,
             history: chartSeries(plan, current),
         };
@@ -97339,6 +97356,7 @@ function renderRelease(comparison) {
 
 
 
+
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** "TTFT p50" → "TTFT": the metric without its percentile, to name groups of cells. */
 function family(metric) {
@@ -97447,7 +97465,7 @@ function engineSentence(e, read, comparison, run, opts) {
         return `${name}: failed to run${error ? ` (${esc(error)})` : ''}`;
     }
     if (e.verdict === 'no-baseline')
-        return `${name}: no baseline yet (${plural(e.metrics.length, 'metric')} measured)`;
+        return `${name}: no baseline yet (${plural(e.metrics.length, 'metric')} measured${e.otherScenarioSet ? `; ${otherScenarioSetText(e.otherScenarioSet, esc)}` : ''})`;
     if (e.verdict === 'not-comparable') {
         return `${name}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${esc(d.field)} ${esc(d.baseline)} → ${esc(d.current)}`).join('; ')})`;
     }

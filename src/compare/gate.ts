@@ -1,6 +1,7 @@
 import { metricDef, type MetricDef } from '../metrics/catalog.ts';
 import { KNOB_WORDS, pursued, runsAdvice, type FailOn } from './advice.ts';
 import { SUITE } from './cells.ts';
+import { otherScenarioSetText } from './select.ts';
 import type { ChangePoint, EngineComparison, GateDecision, MetricComparison, Mode, SequentialRecord, SloViolation, Verdict } from '../types.ts';
 
 // The gate: which findings fail the check, by mode.
@@ -113,7 +114,7 @@ function engineFailures(e: EngineComparison, policy: GatePolicy, errors: Readonl
     if (!policy.failOnMissingBaseline) return out;
     const reason =
       e.verdict === 'no-baseline'
-        ? `${e.engine}: no baseline recorded yet for this engine, model, scenario set and GPU`
+        ? `${e.engine}: no baseline recorded yet for this engine, model, scenario set and GPU${e.otherScenarioSet ? `; ${otherScenarioSetText(e.otherScenarioSet)}` : ''}`
         : `${e.engine}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${d.field} ${d.baseline} → ${d.current}`).join('; ')})`;
     return [...out, { verdict: e.verdict, reason }];
   }

@@ -169,6 +169,7 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
       verdict: plan.engine.status !== 'ok' ? 'error' : (worstVerdict(metrics.map((m) => m.verdict)) ?? fallback),
       baselineRuns: plan.selection.entries.length,
       fingerprintDiffs: plan.selection.diffs,
+      ...(plan.selection.otherScenarioSet ? { otherScenarioSet: plan.selection.otherScenarioSet } : {}),
       metrics,
       history: chartSeries(plan, current),
     };

@@ -5,6 +5,7 @@ import { metricLabel } from './metric-label.ts';
 import { tooWideToInform, type ReadComparison } from './reading.ts';
 import { notShown, releaseClause } from './release.ts';
 import { pursued, runsAdvice } from '../compare/advice.ts';
+import { otherScenarioSetText } from '../compare/select.ts';
 import { adviceInputs } from './settle.ts';
 
 // One sentence per engine that answers what a reviewer asks first: did it regress, by how much,
@@ -139,7 +140,7 @@ function engineSentence(e: EngineComparison, read: readonly ReadComparison[], co
     const error = run.engines.find((x) => x.engine === e.engine)?.error;
     return `${name}: failed to run${error ? ` (${esc(error)})` : ''}`;
   }
-  if (e.verdict === 'no-baseline') return `${name}: no baseline yet (${plural(e.metrics.length, 'metric')} measured)`;
+  if (e.verdict === 'no-baseline') return `${name}: no baseline yet (${plural(e.metrics.length, 'metric')} measured${e.otherScenarioSet ? `; ${otherScenarioSetText(e.otherScenarioSet, esc)}` : ''})`;
   if (e.verdict === 'not-comparable') {
     return `${name}: the baseline is not comparable (${e.fingerprintDiffs.map((d) => `${esc(d.field)} ${esc(d.baseline)} → ${esc(d.current)}`).join('; ')})`;
   }

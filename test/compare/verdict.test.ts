@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { recordRun, type BaselineDoc, type BaselineEntry } from '../../src/baseline/history.ts';
+import { readFileSync } from 'node:fs';
+import { parseBaselineDoc, recordRun, type BaselineDoc, type BaselineEntry } from '../../src/baseline/history.ts';
 import { compare, SUITE, type CompareOptions } from '../../src/compare/verdict.ts';
 import { cappedShares } from '../../src/compare/cells.ts';
 import { createRng, sampleNormal, type Rng } from '../../src/load/random.ts';
 import type { MetricComparison, RunResult } from '../../src/types.ts';
 import { makeRun, NOMINAL, type Cell, type MakeRunOptions } from '../helpers/make-run.ts';
+import { renderReport } from '../../src/report/markdown.ts';
 
 // Seeded data: per-repetition values = nominal × lognormal noise (σ = cv) × an optional change.
 const noisy =
@@ -132,6 +134,40 @@ test('no baseline: every metric and the engine say so; the gate passes unless to
   const strict = compare([], run, { ...pr, failOnMissingBaseline: true });
   assert.equal(strict.gate.passed, false);
   assert.match(strict.gate.reasons[0], /^sim-vllm: no baseline recorded yet/);
+});
+
+test('a history under another scenario set (another file or load generation) is named, not compared', () => {
+  const older = history(3, 21, 0.01, { scenarioHash: 'generation-1' });
+  const run = current(22, 0.01);
+  const result = compare(older, run, pr);
+  const [engine] = result.engines;
+  assert.equal(engine.verdict, 'no-baseline');
+  assert.equal(engine.baselineRuns, 0);
+  assert.deepEqual(engine.otherScenarioSet, { hash: 'generation-1', runs: 3, newest: '2026-05-03T00:00:00.000Z' });
+  assert.equal(result.gate.passed, true);
+  const strict = compare(older, run, { ...pr, failOnMissingBaseline: true });
+  assert.match(strict.gate.reasons[0], /^sim-vllm: no baseline recorded yet .*; 3 stored runs under another scenario set \(generation-1, newest 2026-05-03\) not compared: the scenario file changed, or the load this version generates from it$/);
+  assert.match(renderReport({ run, comparison: result }), /\*\*sim-vllm\*\*: no baseline yet \(\d+ metrics measured; 3 stored runs under another scenario set \(generation-1, newest 2026-05-03\) not compared/);
+  // Once this set has a history of its own, the other set is no longer mentioned.
+  const fresh = compare([...older, ...history(2, 23, 0.01)], run, pr);
+  assert.equal(fresh.engines[0].baselineRuns, 2);
+  assert.equal(fresh.engines[0].otherScenarioSet, undefined);
+  // Without any history, nothing is named.
+  assert.equal(compare([], run, pr).engines[0].otherScenarioSet, undefined);
+});
+
+test('the real upgrade: the H200 history of the default set under load generation 1, against the H100 job of generation 2', () => {
+  const read = (path: string): string => readFileSync(new URL(`../../docs/benchmarks/${path}`, import.meta.url), 'utf8');
+  const stored = parseBaselineDoc(read('2026-12-01-h200-vllm/session4/loo/history-7.json'), 'history-7.json').entries;
+  const job = JSON.parse(read('2026-12-07-h100-vllm-job/job/results.json')) as RunResult;
+  // The job was cancelled in its 7th start; its 6 whole runs stand in for a job that finished.
+  const whole: RunResult = { ...job, partial: false, engines: job.engines.map((e) => ({ ...e, status: 'ok', error: undefined, repetitions: e.repetitions.filter((r) => (r.run ?? 0) < 6) })) };
+  // Both measured scenarios/default.yml; the load generation in the hash keeps them apart.
+  assert.match(whole.scenarioSet.file, /scenarios\/default\.yml$/);
+  assert.notEqual(whole.scenarioSet.hash, stored[0].scenarioSetHash);
+  const [vllm] = compare(stored, whole, pr).engines;
+  assert.equal(vllm.verdict, 'no-baseline');
+  assert.deepEqual({ ...vllm.otherScenarioSet, newest: vllm.otherScenarioSet?.newest.slice(0, 10) }, { hash: stored[0].scenarioSetHash, runs: 7, newest: '2026-12-01' });
 });
 
 test('a different driver or engine version is not comparable, with the differences listed', () => {
