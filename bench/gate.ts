@@ -85,20 +85,17 @@ const NIGHTLY = { history: 30, stepBack: 10, size: 0.05, within: 2 } as const;
 const SEQ_MAX_RUNS = maxRuns({ runs: DEFAULTS.runs, maxRuns: PR_MAX_RUNS });
 const SEQ_HISTORY = 10;
 /** Rows 2 and 3 of issue #21 as the last line's keys: model, history, changes (`c7_h3_tpot_5`; row 2 also at history 4, the issue's alternative to 3). */
-const ROW_KEYS: readonly (readonly [string, number, readonly string[]])[] = [
-  ['c7', 3, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
-  ['c7', 4, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
-  ['a', 10, ['thr_5', 'tpot_5', 'ttft_p95_10']],
-  ['c7', 10, ['ttft_p95_10', 'one_scenario_5']],
-  ['h7', 3, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
-  ['h7', 4, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
-  ['h7', 10, ['ttft_p95_10', 'one_scenario_5']],
-  ['j6', 3, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
-  ['j6', 4, ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10']],
-  ['j6', 10, ['ttft_p95_10', 'one_scenario_5']],
-];
 /** The real tables measured after the other models' figures were published, in the order their jobs were added. */
 const LATE_MODELS = ['h7', 'j6'] as const;
+const ROW2 = ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10'];
+const ROW3_REAL = ['ttft_p95_10', 'one_scenario_5'];
+const ROW_KEYS: readonly (readonly [string, number, readonly string[]])[] = [
+  ['c7', 3, ROW2],
+  ['c7', 4, ROW2],
+  ['a', 10, ['thr_5', 'tpot_5', 'ttft_p95_10']],
+  ['c7', 10, ROW3_REAL],
+  ...LATE_MODELS.flatMap((m) => [[m, 3, ROW2], [m, 4, ROW2], [m, 10, ROW3_REAL]] as const),
+];
 /** Histories at which the pr section's changes are also judged by the default sequential design (rows 2 and 3's). */
 const PR_SEQUENTIAL_HISTORIES = [3, 4, 10] as const;
 /**
@@ -561,23 +558,15 @@ async function main(): Promise<void> {
       // Rows 2 and 3 at the defaults, the sequential design in pr mode (pr-sequential; the decided
       // share from the false-alarms section's unchanged jobs); the fixed 2 × 2 job's under *_fixed below.
       ...rowKeys('', 'prseq', ['a', 'c7', ...LATE_MODELS]),
-      c7_h10_decided_share: v('aa c7 h10', 'decided', 'cells'),
-      h7_h10_decided_share: v('aa h7 h10', 'decided', 'cells'),
-      j6_h10_decided_share: v('aa j6 h10', 'decided', 'cells'),
+      ...Object.fromEntries(['c7', ...LATE_MODELS].map((m) => [`${m}_h10_decided_share`, v(`aa ${m} h10`, 'decided', 'cells')])),
       b_h10_seq_thr_10: v('sequential b', 'thr_10'),
       b_h10_seq_thr_5: v('sequential b', 'thr_5'),
       // The README's release recipe is the one fitted to the runner's noise.
-      release_unchanged_pass_b: v('release fitted b', 'release_pass'),
-      release_unchanged_pass_c7: v('release fitted c7', 'release_pass'),
-      release_unchanged_pass_h7: v('release fitted h7', 'release_pass'),
-      release_unchanged_pass_j6: v('release fitted j6', 'release_pass'),
+      ...Object.fromEntries(['b', 'c7', ...LATE_MODELS].map((m) => [`release_unchanged_pass_${m}`, v(`release fitted ${m}`, 'release_pass')])),
       release_5pct_fail: minOf(...['b', 'c7', ...LATE_MODELS].flatMap((m) => [v(`release fitted ${m}`, 'release_thr_5_fail'), v(`release fitted ${m}`, 'release_tpot_5_fail')])),
       nightly_b_step_5: v('nightly b', 'nightly_found'),
       // The defaults' cost: the mean runs of an unchanged sequential job at history 10 (the sequential section's, else the false-alarms section's), null where neither ran.
-      vllm_gpu_s_per_verdict_c7: costPerVerdict('c7'),
-      vllm_gpu_s_per_verdict_b: costPerVerdict('b'),
-      vllm_gpu_s_per_verdict_h7: costPerVerdict('h7'),
-      vllm_gpu_s_per_verdict_j6: costPerVerdict('j6'),
+      ...Object.fromEntries(['c7', 'b', ...LATE_MODELS].map((m) => [`vllm_gpu_s_per_verdict_${m}`, costPerVerdict(m)])),
       // The same rows for the fixed 2 × 2 job (max-runs 0: one look at the whole confidence; the pr section).
       ...rowKeys('_fixed', 'pr', ['a', 'c7']),
       c7_h10_decided_share_fixed: v('pr c7 h10', 'decided', 'cells'),

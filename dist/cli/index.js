@@ -98198,14 +98198,14 @@ function engineStarts(reps) {
  */
 function noiseTable(runs, names = runs.map((_, i) => `results ${i + 1}`)) {
     const rows = [];
-    const leftOut = [];
-    const starts = runs.flatMap((r, i) => r.engines.flatMap((e) => engineStarts(e.repetitions).filter((reps) => {
-        if (reps.length >= r.repetitions)
-            return true;
+    const everyStart = runs.flatMap((r, i) => r.engines.flatMap((e) => engineStarts(e.repetitions).map((reps) => ({ e, reps, asked: r.repetitions, name: names[i] }))));
+    const starts = everyStart.filter((s) => s.reps.length >= s.asked).map(({ e, reps }) => ({ engine: e.engine, reps }));
+    const leftOut = everyStart
+        .filter((s) => s.reps.length < s.asked)
+        .map(({ e, reps, asked, name }) => {
         const why = e.status === 'ok' ? '' : ` (${e.engine} ${e.status}: ${e.error ?? 'no reason given'})`;
-        leftOut.push(`${names[i]}: ${e.engine} run ${(reps[0].run ?? 0) + 1} holds ${reps.length} of ${r.repetitions} repetitions${why}`);
-        return false;
-    }).map((reps) => ({ engine: e.engine, reps }))));
+        return `${name}: ${e.engine} run ${(reps[0].run ?? 0) + 1} holds ${reps.length} of ${asked} repetitions${why}`;
+    });
     const engines = [...new Set(starts.map((s) => s.engine))];
     for (const engine of engines) {
         const scenarios = [...new Set(runs.flatMap((r) => r.scenarioSet.names))];

@@ -48,17 +48,16 @@ export interface NoiseTable {
  */
 export function noiseTable(runs: readonly RunResult[], names: readonly string[] = runs.map((_, i) => `results ${i + 1}`)): NoiseTable {
   const rows: NoiseRow[] = [];
-  const leftOut: string[] = [];
-  const starts = runs.flatMap((r, i) =>
-    r.engines.flatMap((e) =>
-      engineStarts(e.repetitions).filter((reps) => {
-        if (reps.length >= r.repetitions) return true;
-        const why = e.status === 'ok' ? '' : ` (${e.engine} ${e.status}: ${e.error ?? 'no reason given'})`;
-        leftOut.push(`${names[i]}: ${e.engine} run ${(reps[0].run ?? 0) + 1} holds ${reps.length} of ${r.repetitions} repetitions${why}`);
-        return false;
-      }).map((reps) => ({ engine: e.engine, reps })),
-    ),
+  const everyStart = runs.flatMap((r, i) =>
+    r.engines.flatMap((e) => engineStarts(e.repetitions).map((reps) => ({ e, reps, asked: r.repetitions, name: names[i] }))),
   );
+  const starts = everyStart.filter((s) => s.reps.length >= s.asked).map(({ e, reps }) => ({ engine: e.engine, reps }));
+  const leftOut = everyStart
+    .filter((s) => s.reps.length < s.asked)
+    .map(({ e, reps, asked, name }) => {
+      const why = e.status === 'ok' ? '' : ` (${e.engine} ${e.status}: ${e.error ?? 'no reason given'})`;
+      return `${name}: ${e.engine} run ${(reps[0].run ?? 0) + 1} holds ${reps.length} of ${asked} repetitions${why}`;
+    });
   const engines = [...new Set(starts.map((s) => s.engine))];
   for (const engine of engines) {
     const scenarios = [...new Set(runs.flatMap((r) => r.scenarioSet.names))];

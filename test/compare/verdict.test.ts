@@ -161,7 +161,7 @@ test('the real upgrade: the H200 history of the default set under load generatio
   const stored = parseBaselineDoc(read('2026-12-01-h200-vllm/session4/loo/history-7.json'), 'history-7.json').entries;
   const job = JSON.parse(read('2026-12-07-h100-vllm-job/job/results.json')) as RunResult;
   // The job was cancelled in its 7th start; its 6 whole runs stand in for a job that finished.
-  const whole: RunResult = { ...job, partial: false, engines: job.engines.map((e) => ({ ...e, status: 'ok', error: undefined, repetitions: e.repetitions.filter((r) => (r.run ?? 0) < 6) })) };
+  const whole: RunResult = { ...job, partial: false, engines: job.engines.map((e) => ({ ...e, status: 'ok', error: null, repetitions: e.repetitions.filter((r) => (r.run ?? 0) < 6) })) };
   // Both measured scenarios/default.yml; the load generation in the hash keeps them apart.
   assert.match(whole.scenarioSet.file, /scenarios\/default\.yml$/);
   assert.notEqual(whole.scenarioSet.hash, stored[0].scenarioSetHash);
