@@ -91154,8 +91154,13 @@ function priorDfCap(group, cell) {
  * cell's variance down and makes it alarm. The within-run variance is independent of the run means
  * under normal noise, so the prior is independent of what the test judges, as the moderated t
  * needs. d0 never exceeds the cell's within-run degrees of freedom (the prior is known no better
- * than the within-run variance it scales) nor what the other cells of its group hold. Null where a
- * cell has no usable within-run variance, or its group no prior.
+ * than the within-run variance it scales), what the other cells of its group hold, nor the cell's
+ * own run degrees of freedom: the prior never outweighs the runs. A cell whose runs vary far more
+ * than κ·within says (a real H100 job's burst TPOT p50: 36× its within-run variance, its siblings
+ * 0–0.7×) is off the trend, and with 2 stored runs its own variance, 2 degrees of freedom, cannot
+ * show it often enough to be told apart: weighted up to 4 to 2, the prior made 1.8% of unchanged
+ * jobs of that job's noise alarm (bench:gate's model (j6), history 2); weighted at most 1 to 1, 0.2%.
+ * Null where a cell has no usable within-run variance, or its group no prior.
  */
 function fitTrendPriors(groups) {
     const within = squeezeVariances(groups.map((g) => g.map((c) => c.within)));
@@ -91165,7 +91170,7 @@ function fitTrendPriors(groups) {
         const prior = priors[k];
         if (!prior || !usable(ratios[k][j]))
             return null;
-        return { scale: prior.scale * within[k][j].variance, df: Math.min(prior.df, within[k][j].df, priorDfCap(ratios[k], ratios[k][j])) };
+        return { scale: prior.scale * within[k][j].variance, df: Math.min(prior.df, within[k][j].df, priorDfCap(ratios[k], ratios[k][j]), ratios[k][j].df) };
     }));
 }
 /**
@@ -91291,7 +91296,7 @@ function otherHardware(history, engine, run) {
  */
 function otherScenarioSetText(o, esc = (s) => s) {
     const runs = o.runs === 1 ? '1 stored run' : `${o.runs} stored runs`;
-    return `${runs} under another scenario set (${esc(o.hash.slice(0, 12))}, newest ${esc(o.newest.slice(0, 10))}) not compared: the scenario file changed, or the load this version generates from it`;
+    return `${runs} under another scenario set (${esc(o.hash.slice(0, 12))}, newest ${esc(o.newest.slice(0, 10))}) not compared: the scenario file changed (or this store also keeps another set), or the load this version generates from it`;
 }
 function selectBaseline(history, engine, run, allowFingerprintMismatch) {
     const key = baselineKey(engine, run);
@@ -98236,7 +98241,8 @@ function noiseTable(runs, names = runs.map((_, i) => `results ${i + 1}`)) {
     }
     return { rows, leftOut };
 }
-const noise_pct = (x) => `${formatNumber(x * 100, 2)}%`;
+// Three significant digits: bench:gate derives within-run noise from the difference of the two CVs squared, which two digits can erase (2.6955% and 2.6773% both print 2.7%).
+const noise_pct = (x) => `${formatNumber(x * 100, 3)}%`;
 function renderNoise(rows) {
     const body = rows.map((r) => [
         escapeCell(r.engine),

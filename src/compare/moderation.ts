@@ -123,8 +123,13 @@ export interface TwoLevelVariance {
  * cell's variance down and makes it alarm. The within-run variance is independent of the run means
  * under normal noise, so the prior is independent of what the test judges, as the moderated t
  * needs. d0 never exceeds the cell's within-run degrees of freedom (the prior is known no better
- * than the within-run variance it scales) nor what the other cells of its group hold. Null where a
- * cell has no usable within-run variance, or its group no prior.
+ * than the within-run variance it scales), what the other cells of its group hold, nor the cell's
+ * own run degrees of freedom: the prior never outweighs the runs. A cell whose runs vary far more
+ * than κ·within says (a real H100 job's burst TPOT p50: 36× its within-run variance, its siblings
+ * 0–0.7×) is off the trend, and with 2 stored runs its own variance, 2 degrees of freedom, cannot
+ * show it often enough to be told apart: weighted up to 4 to 2, the prior made 1.8% of unchanged
+ * jobs of that job's noise alarm (bench:gate's model (j6), history 2); weighted at most 1 to 1, 0.2%.
+ * Null where a cell has no usable within-run variance, or its group no prior.
  */
 export function fitTrendPriors(groups: readonly (readonly TwoLevelVariance[])[]): (VariancePrior | null)[][] {
   const within = squeezeVariances(groups.map((g) => g.map((c) => c.within)));
@@ -134,7 +139,7 @@ export function fitTrendPriors(groups: readonly (readonly TwoLevelVariance[])[])
     g.map((_, j) => {
       const prior = priors[k];
       if (!prior || !usable(ratios[k][j])) return null;
-      return { scale: prior.scale * within[k][j].variance, df: Math.min(prior.df, within[k][j].df, priorDfCap(ratios[k], ratios[k][j])) };
+      return { scale: prior.scale * within[k][j].variance, df: Math.min(prior.df, within[k][j].df, priorDfCap(ratios[k], ratios[k][j]), ratios[k][j].df) };
     }),
   );
 }

@@ -9,7 +9,9 @@ import type { EngineResult, FingerprintDiff, OtherScenarioSet, RunResult } from 
 // user allows mismatches, that history is compared anyway and the differences are kept. With no
 // history of this scenario set at all, a history of the same engine and model under another set is
 // named: the scenario file changed, or the load this version generates from it (its generation is
-// part of the set's hash), and a user who just upgraded should learn why the baseline went away.
+// part of the set's hash), and a user who just upgraded should learn why the baseline went away. A
+// store that keeps two sets on purpose gets the same line on each set's first job: entries keep the
+// set's hash, not its file's name, so the message names that case too.
 
 export interface BaselineSelection {
   readonly status: 'ok' | 'no-baseline' | 'not-comparable';
@@ -41,7 +43,7 @@ function otherHardware(history: readonly BaselineEntry[], engine: EngineResult, 
  */
 export function otherScenarioSetText(o: OtherScenarioSet, esc: (s: string) => string = (s) => s): string {
   const runs = o.runs === 1 ? '1 stored run' : `${o.runs} stored runs`;
-  return `${runs} under another scenario set (${esc(o.hash.slice(0, 12))}, newest ${esc(o.newest.slice(0, 10))}) not compared: the scenario file changed, or the load this version generates from it`;
+  return `${runs} under another scenario set (${esc(o.hash.slice(0, 12))}, newest ${esc(o.newest.slice(0, 10))}) not compared: the scenario file changed (or this store also keeps another set), or the load this version generates from it`;
 }
 
 export function selectBaseline(

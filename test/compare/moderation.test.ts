@@ -108,9 +108,30 @@ test('trend priors: each cell gets κ times its own within-run variance, κ per 
   assert.ok(ordered >= 8, `${ordered} of 9 groups order their noisiest and quietest cells' priors`);
   const ratios = priors.flatMap((g, k) => g.map((p, j) => p!.scale / spread.truth[k][j]));
   assert.ok(median(ratios) > 0.4 && median(ratios) < 1.6, `scale / truth ${median(ratios)}, d0 ${median(dfs)}`);
-  // Ratios that do not vary at all: d0 reaches its cap, the within-run degrees of freedom (plus what moderating the within-run variances added).
+  // Ratios that do not vary at all: d0 reaches its cap, here the cell's own run degrees of freedom (fewer than the within-run variance's).
   const exact = fitTrendPriors(simulate(Infinity).cells);
-  assert.ok(exact.flat().every((p) => p!.df >= dw && p!.df <= 5 * d), JSON.stringify(exact.flat().map((p) => p!.df)));
+  assert.ok(exact.flat().every((p) => p!.df === d), JSON.stringify(exact.flat().map((p) => p!.df)));
   // No within-run variance (one repetition per run): no prior.
   assert.deepEqual(fitTrendPriors([[{ run: { variance: 1, df: 3 }, within: { variance: 0, df: 0 } }]]), [[null]]);
+});
+
+test("trend priors never outweigh a cell's own runs: a cell far off the trend at 2 degrees of freedom keeps at least half its own variance", () => {
+  // A real H100 job's TPOT p50 contrasts: burst's runs vary 36× its within-run variance, the other
+  // scenarios' 0–0.7×; with 2 stored runs and a job of 2, each contrast's run variance has 2
+  // degrees of freedom and the within-run variance 4 (2 repetitions in each of 4 runs).
+  const groups: TwoLevelVariance[][] = Array.from({ length: 9 }, (_, g) =>
+    Array.from({ length: 6 }, (_, j) => {
+      const within = 1e-5 * (1 + j);
+      const ratio = g === 5 && j === 3 ? 36 : 0.2 + 0.1 * ((g + j) % 6);
+      // The burst cell's runs happened to agree this time (a tenth of their true variance).
+      return { run: { variance: ratio * within * (g === 5 && j === 3 ? 0.1 : 1), df: 2 }, within: { variance: within, df: 4 } };
+    }),
+  );
+  const priors = fitTrendPriors(groups);
+  for (const [k, g] of priors.entries()) for (const [j, p] of g.entries()) assert.ok(p !== null && p.df <= 2, `group ${k}, cell ${j}: prior df ${p?.df}`);
+  const burst = priors[5][3]!;
+  const own = groups[5][3].run;
+  // What the test then uses (moderate): (d0·scale + d·own) / (d0 + d), never below half the cell's own.
+  const moderated = (burst.df * burst.scale + own.df * own.variance) / (burst.df + own.df);
+  assert.ok(moderated >= own.variance / 2, `moderated ${moderated} against its own ${own.variance}`);
 });

@@ -146,7 +146,7 @@ test('a history under another scenario set (another file or load generation) is 
   assert.deepEqual(engine.otherScenarioSet, { hash: 'generation-1', runs: 3, newest: '2026-05-03T00:00:00.000Z' });
   assert.equal(result.gate.passed, true);
   const strict = compare(older, run, { ...pr, failOnMissingBaseline: true });
-  assert.match(strict.gate.reasons[0], /^sim-vllm: no baseline recorded yet .*; 3 stored runs under another scenario set \(generation-1, newest 2026-05-03\) not compared: the scenario file changed, or the load this version generates from it$/);
+  assert.match(strict.gate.reasons[0], /^sim-vllm: no baseline recorded yet .*; 3 stored runs under another scenario set \(generation-1, newest 2026-05-03\) not compared: the scenario file changed \(or this store also keeps another set\), or the load this version generates from it$/);
   assert.match(renderReport({ run, comparison: result }), /\*\*sim-vllm\*\*: no baseline yet \(\d+ metrics measured; 3 stored runs under another scenario set \(generation-1, newest 2026-05-03\) not compared/);
   // Once this set has a history of its own, the other set is no longer mentioned.
   const fresh = compare([...older, ...history(2, 23, 0.01)], run, pr);
