@@ -84,11 +84,14 @@ const NIGHTLY = { history: 30, stepBack: 10, size: 0.05, within: 2 } as const;
 /** The sequential design at the defaults: the first `runs`, then up to max-runs in all (the sequential section: against 10 stored runs). */
 const SEQ_MAX_RUNS = maxRuns({ runs: DEFAULTS.runs, maxRuns: PR_MAX_RUNS });
 const SEQ_HISTORY = 10;
-/** Rows 2 and 3 of issue #21 as the last line's keys: model, history, changes (`c7_h3_tpot_5`; row 2 also at history 4, the issue's alternative to 3). */
 /** The real tables measured after the other models' figures were published, in the order their jobs were added. */
 const LATE_MODELS = ['h7', 'j6'] as const;
+/** The models the fitted release and the sequential section are measured under: the run effect and every real table. */
+const RELEASE_MODELS = ['b', 'c7', ...LATE_MODELS];
+/** Row 2's changes, and row 3's under a real table. */
 const ROW2 = ['tpot_5', 'thr_5', 'ttft_p95_10', 'one_scenario_10'];
 const ROW3_REAL = ['ttft_p95_10', 'one_scenario_5'];
+/** Rows 2 and 3 of issue #21 as the last line's keys: model, history, changes (`c7_h3_tpot_5`; row 2 also at history 4, the issue's alternative to 3). */
 const ROW_KEYS: readonly (readonly [string, number, readonly string[]])[] = [
   ['c7', 3, ROW2],
   ['c7', 4, ROW2],
@@ -496,7 +499,7 @@ async function main(): Promise<void> {
       row(`(${model}) 5% higher TPOT p50 fails`, figure(r(`release ${model}`), 'release_tpot_5_fail'));
     }
     console.log(`release, the recipe fitted to the runner (runs and tolerances from its noise; fittedRelease says how), history ${FITTED_RELEASE_HISTORY}`);
-    for (const model of ['b', 'c7', ...LATE_MODELS]) {
+    for (const model of RELEASE_MODELS) {
       const fit = fittedRelease(models()[model]);
       console.log(`  (${model}): runs ${fit.runs}; tolerances ${Object.entries(fit.tolerances).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`);
       row(`(${model}) unchanged release passes`, figure(r(`release fitted ${model}`), 'release_pass'));
@@ -518,7 +521,7 @@ async function main(): Promise<void> {
       `\nsequential design, history ${SEQ_HISTORY} stored runs: ${DEFAULTS.runs} runs, then one at a time while a cell that could end a regression is undecided (no regression found), up to ${SEQ_MAX_RUNS} runs; ` +
         `looks at confidence 1 − ${(1 - CONFIDENCE).toFixed(2)} × share (first ${share(1)}, each between ${share(2)}, last ${share(SEQ_MAX_RUNS - DEFAULTS.runs + 1)})`,
     );
-    for (const model of ['b', 'c7', ...LATE_MODELS]) {
+    for (const model of RELEASE_MODELS) {
       const id = `sequential ${model}`;
       row(`(${model}) false alarms`, figure(r(id), 'false_alarm'));
       for (const [label, key] of [['−10% throughput, every scenario', 'thr_10'], ['−5% throughput, every scenario', 'thr_5']]) {
@@ -562,8 +565,8 @@ async function main(): Promise<void> {
       b_h10_seq_thr_10: v('sequential b', 'thr_10'),
       b_h10_seq_thr_5: v('sequential b', 'thr_5'),
       // The README's release recipe is the one fitted to the runner's noise.
-      ...Object.fromEntries(['b', 'c7', ...LATE_MODELS].map((m) => [`release_unchanged_pass_${m}`, v(`release fitted ${m}`, 'release_pass')])),
-      release_5pct_fail: minOf(...['b', 'c7', ...LATE_MODELS].flatMap((m) => [v(`release fitted ${m}`, 'release_thr_5_fail'), v(`release fitted ${m}`, 'release_tpot_5_fail')])),
+      ...Object.fromEntries(RELEASE_MODELS.map((m) => [`release_unchanged_pass_${m}`, v(`release fitted ${m}`, 'release_pass')])),
+      release_5pct_fail: minOf(...RELEASE_MODELS.flatMap((m) => [v(`release fitted ${m}`, 'release_thr_5_fail'), v(`release fitted ${m}`, 'release_tpot_5_fail')])),
       nightly_b_step_5: v('nightly b', 'nightly_found'),
       // The defaults' cost: the mean runs of an unchanged sequential job at history 10 (the sequential section's, else the false-alarms section's), null where neither ran.
       ...Object.fromEntries(['c7', 'b', ...LATE_MODELS].map((m) => [`vllm_gpu_s_per_verdict_${m}`, costPerVerdict(m)])),

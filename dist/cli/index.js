@@ -91159,7 +91159,8 @@ function priorDfCap(group, cell) {
  * than κ·within says (a real H100 job's burst TPOT p50: 36× its within-run variance, its siblings
  * 0–0.7×) is off the trend, and with 2 stored runs its own variance, 2 degrees of freedom, cannot
  * show it often enough to be told apart: weighted up to 4 to 2, the prior made 1.8% of unchanged
- * jobs of that job's noise alarm (bench:gate's model (j6), history 2); weighted at most 1 to 1, 0.2%.
+ * jobs of that job's noise alarm (bench:gate's model (j6), history 2, 1,000 jobs); weighted at most
+ * 1 to 1, 0.2% (that run also read the job's table at three digits instead of two).
  * Null where a cell has no usable within-run variance, or its group no prior.
  */
 function fitTrendPriors(groups) {
@@ -98241,7 +98242,8 @@ function noiseTable(runs, names = runs.map((_, i) => `results ${i + 1}`)) {
     }
     return { rows, leftOut };
 }
-// Three significant digits: bench:gate derives within-run noise from the difference of the two CVs squared, which two digits can erase (2.6955% and 2.6773% both print 2.7%).
+// Three significant digits: bench:gate derives within-run noise from the difference of the two
+// CVs squared, which two digits can erase (2.6955% and 2.6773% both print 2.7%).
 const noise_pct = (x) => `${formatNumber(x * 100, 3)}%`;
 function renderNoise(rows) {
     const body = rows.map((r) => [

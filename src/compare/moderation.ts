@@ -128,7 +128,8 @@ export interface TwoLevelVariance {
  * than κ·within says (a real H100 job's burst TPOT p50: 36× its within-run variance, its siblings
  * 0–0.7×) is off the trend, and with 2 stored runs its own variance, 2 degrees of freedom, cannot
  * show it often enough to be told apart: weighted up to 4 to 2, the prior made 1.8% of unchanged
- * jobs of that job's noise alarm (bench:gate's model (j6), history 2); weighted at most 1 to 1, 0.2%.
+ * jobs of that job's noise alarm (bench:gate's model (j6), history 2, 1,000 jobs); weighted at most
+ * 1 to 1, 0.2% (that run also read the job's table at three digits instead of two).
  * Null where a cell has no usable within-run variance, or its group no prior.
  */
 export function fitTrendPriors(groups: readonly (readonly TwoLevelVariance[])[]): (VariancePrior | null)[][] {

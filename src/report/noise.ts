@@ -87,7 +87,8 @@ export function noiseTable(runs: readonly RunResult[], names: readonly string[] 
   return { rows, leftOut };
 }
 
-// Three significant digits: bench:gate derives within-run noise from the difference of the two CVs squared, which two digits can erase (2.6955% and 2.6773% both print 2.7%).
+// Three significant digits: bench:gate derives within-run noise from the difference of the two
+// CVs squared, which two digits can erase (2.6955% and 2.6773% both print 2.7%).
 const pct = (x: number): string => `${formatNumber(x * 100, 3)}%`;
 
 export function renderNoise(rows: readonly NoiseRow[]): string {
