@@ -1,6 +1,6 @@
 import type { ActionConfig } from './config/inputs.ts';
 import { poolRepetitions } from './metrics/pool.ts';
-import { worthARun } from './compare/advice.ts';
+import { contrastPending, worthARun } from './compare/advice.ts';
 import type { Comparison, RunResult, SequentialRecord, SequentialStop } from './types.ts';
 
 // The group-sequential design of a gate job (inputs `max-runs`, `time-budget`): the job's first
@@ -83,9 +83,12 @@ export function settledBy(look: Comparison, atFinal: () => Comparison, plan: Pic
   // regression an inconclusive cell passes, so only one that could end a regression (its estimate
   // past the tolerance on the bad side, or already significant at the last look's α) is worth a
   // run; under fail-on inconclusive every one is.
-  const final = atFinal().engines.flatMap((e) => e.metrics);
+  const atLast = atFinal();
+  const final = atLast.engines.flatMap((e) => e.metrics);
   if (final.some((m) => m.verdict === 'regression')) return null;
   const open = final.filter((m) => m.verdict === 'inconclusive');
+  // A cell whose contrast already shows the regression waits only for its own estimate (advice.ts contrastPending).
+  if (open.some((m) => contrastPending(m, 1 - atLast.confidence))) return null;
   const worth = open.filter((m) => worthARun(m, plan.failOn));
   return worth.some((m) => m.runsToSettle !== null && m.runsToSettle <= plan.maxRuns) ? null : 'futile';
 }

@@ -91044,6 +91044,36 @@ function noiseSplit(est, repetitions) {
     return { runToRun, repetition, dominant: runToRun > repetition ? 'run-to-run' : 'repetitions' };
 }
 
+;// CONCATENATED MODULE: ./lib/src/compare/run-effect.js
+
+/** Fewest metrics the shared factor is read from: with two, each would be the other's whole factor. */
+const MIN_METRICS = 3;
+/**
+ * Each row's values net of the factor the other rows share, column by column: the median over the
+ * other metrics of the column's log value, oriented so worse is higher, less that metric's median
+ * over the columns (a median, so a change of one metric does not leak into the others). Each net
+ * value is a function of its own column and of medians symmetric in the columns, so columns stay
+ * exchangeable where nothing changed and the tests on them keep their level. Null with fewer than
+ * MIN_METRICS rows or rows of unequal length; every value must be positive (the caller leaves out
+ * a metric that can be 0, as goodput can).
+ */
+function netOfSharedFactor(rows) {
+    const n = rows[0]?.values.length ?? 0;
+    if (rows.length < MIN_METRICS || n === 0 || rows.some((r) => r.values.length !== n))
+        return null;
+    const sign = (r) => (r.direction === 'higher-is-better' ? -1 : 1);
+    const worse = rows.map((r) => {
+        const logs = r.values.map((v) => sign(r) * Math.log(v));
+        const mid = stats_median(logs);
+        return logs.map((x) => x - mid);
+    });
+    return rows.map((r, m) => r.values.map((v, i) => {
+        const shared = stats_median(worse.filter((_, k) => k !== m).map((w) => w[i]));
+        // Dividing out a slowdown raises throughput and lowers latency: the factor's sign follows the metric's direction.
+        return v * Math.exp(-sign(r) * shared);
+    }));
+}
+
 ;// CONCATENATED MODULE: ./lib/src/compare/moderation.js
 
 // Empirical-Bayes moderated variances (Smyth 2004, limma's squeezeVar): a cell's run-to-run
@@ -91324,18 +91354,25 @@ function selectBaseline(history, engine, run, allowFingerprintMismatch) {
 
 
 
+
 // The cells of one engine's comparison: per scenario × metric, the current run's repetitions and
 // the stored runs' values, plus one cell per metric over the whole scenario set (SUITE).
 //
 // A scenario cell also carries its contrast: the scenario against the rest of the set, per
 // repetition (its value over the geometric mean of the other scenarios'). Whatever a run shares
 // across its scenarios — a slow card, a warm one, a neighbour — divides out of it, so a regression
-// confined to one scenario stays visible when whole runs differ by more than it.
+// confined to one scenario stays visible when whole runs differ by more than it. A whole-set cell
+// carries the like across metrics: the metric net of the run effect the engine's other metrics
+// share (withMetricContrasts).
 /**
  * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
  * mean over scenarios). Scenario names are lowercase words and dashes, so it never collides.
  */
 const SUITE = 'all scenarios';
+/** What a cell's contrast is taken against, in words: the rest of the set for a scenario, the engine's other metrics for the whole set. */
+function contrastBasis(scenario) {
+    return scenario === SUITE ? "the engine's other metrics" : 'the other scenarios';
+}
 function summariesOf(engine, scenario) {
     const out = [];
     for (const rep of engine.repetitions) {
@@ -91505,6 +91542,33 @@ function withContrasts(cells, runOf, opts) {
     });
 }
 /**
+ * Each whole-set cell's contrast with the engine's other metrics: per repetition, its value net of
+ * the run effect they share (run-effect.ts), on the stored runs every usable whole-set cell holds.
+ * A run effect moves every metric alike and divides out here, as a scenario contrast divides out
+ * what a run's scenarios share, so a change confined to a few metrics (throughput alone) stands
+ * clear of whole runs that differ by more than it (bench:gate's model (b): −5% throughput at 10
+ * stored runs). A change of every metric alike cancels in the contrasts and is the plain test's.
+ * Metrics with a value ≤ 0 somewhere (goodput 0) neither give nor get one.
+ */
+function withMetricContrasts(suites, runOf, opts) {
+    if (opts.contrasts === false)
+        return [...suites];
+    const usable = suites.filter((c) => c.estimate !== null && c.current.every(estimation_positive) && c.runs.every((r) => r.values.every(estimation_positive)));
+    const byEntry = usable.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
+    const entries = (usable[0]?.runs ?? []).map((r) => r.entry).filter((e) => byEntry.every((m) => m.get(e)?.length === byEntry[0].get(e).length));
+    if (entries.length === 0)
+        return [...suites];
+    const net = netOfSharedFactor(usable.map((c, m) => ({ direction: c.def.direction, values: [...entries.flatMap((e) => byEntry[m].get(e)), ...c.current] })));
+    if (!net)
+        return [...suites];
+    const contrasts = new Map(usable.map((c, m) => {
+        let at = 0;
+        const stored = entries.map((e) => net[m].slice(at, (at += byEntry[m].get(e).length)));
+        return [c, estimate(stored, groupByRun(net[m].slice(at), runOf), c.tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs')];
+    }));
+    return suites.map((c) => ({ ...c, contrast: contrasts.get(c) ?? null }));
+}
+/**
  * The engine's cells with each metric's scenario contrasts moderated together by a trend prior
  * (moderation.ts fitTrendPriors: each contrast's prior is κ times its own within-run variance).
  * Only the contrasts: a contrast divides out whatever a run shares across its scenarios, so the
@@ -91518,7 +91582,7 @@ function withContrasts(cells, runOf, opts) {
  */
 function withModeration(cells, confidence) {
     const out = [...cells];
-    const groups = METRICS.map((def) => out.map((c, i) => ({ c, i })).filter(({ c }) => c.def === def && c.contrast !== null));
+    const groups = METRICS.map((def) => out.map((c, i) => ({ c, i })).filter(({ c }) => c.def === def && c.scenario !== SUITE && c.contrast !== null));
     const variances = groups.map((g) => g.map(({ c }) => {
         const est = c.contrast;
         // Where one side's runs do not spread at all (a stuck or quantised collector), the test is
@@ -91585,14 +91649,14 @@ function planEngine(engine, run, history, scenarios, opts) {
             perMetric.push(perScenario);
     }
     const weights = suiteWeights(perMetric);
+    const suites = withMetricContrasts(perMetric.flatMap((perScenario, k) => suiteCell(perScenario, weights[k], perScenario[0].def, opts.tolerances?.[perScenario[0].def.name] ?? perScenario[0].def.tolerance, runOf, opts) ?? []), runOf, opts);
     const cells = [];
-    perMetric.forEach((perScenario, k) => {
-        const def = perScenario[0].def;
+    for (const perScenario of perMetric) {
         cells.push(...withContrasts(perScenario, runOf, opts));
-        const suite = suiteCell(perScenario, weights[k], def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
+        const suite = suites.find((c) => c.def === perScenario[0].def);
         if (suite)
             cells.push(suite);
-    });
+    }
     const moderated = opts.moderation === false ? cells : withModeration(cells, confidence);
     return { engine, selection, cells: withHistoryTails(moderated, confidence) };
 }
@@ -91701,6 +91765,7 @@ function strongestChangePoint(runs, opts) {
 
 
 
+
 // A metric's history over runs: the series the report charts, and the change points a scheduled
 // run looks for in it.
 /** Key metrics whose history the report charts. */
@@ -91743,39 +91808,20 @@ function seriesOf(plans, run) {
     return out;
 }
 /**
- * Each whole-set series net of the run effect: a run's speed (a slow card, a neighbour, the server
- * start) moves every metric of the engine together, slower throughput and longer latencies alike,
- * and is most of a whole-set series' run-to-run noise. Each run's shared factor is read from the
- * engine's other metrics (the median over them of the run's log summary, oriented so worse is
- * higher, less that metric's median over the series: a median, so a drift of one of them does not
- * leak into the others) and divided out of the metric's summary. A drift confined to a few metrics
- * then stands clear of the runs' noise; a drift of most metrics alike cancels here and is left to
- * the plain series. Each value is a function of its own run
- * (the medians are symmetric in the runs), so runs stay exchangeable without drift and the
- * permutation test keeps its level. Metrics with a value ≤ 0 in some run (goodput 0) neither
- * give nor get the adjustment; fewer than 3 usable metrics give none.
+ * Each whole-set series net of the run effect (run-effect.ts), read per run from the run
+ * summaries of the engine's other metrics. Each value is a function of its own run and of medians
+ * symmetric in the runs, so runs stay exchangeable without drift and the permutation test keeps
+ * its level. Metrics with a value ≤ 0 in some run (goodput 0) neither give nor get the adjustment.
  */
 function netOfRunEffect(suite) {
     const n = suite[0]?.runs.length ?? 0;
     const usable = suite.filter((s) => s.runs.length === n && s.runs.every((r) => r.values.every((v) => v > 0)));
-    if (usable.length < 3 || n < 2)
+    if (n < 2)
         return [];
-    // worse[m][r]: the run's log summary, higher = worse, centred on the metric's median over the runs.
-    const worse = usable.map((s) => {
-        const sign = metricDef(s.metric).direction === 'higher-is-better' ? -1 : 1;
-        const logs = s.runs.map((r) => sign * Math.log(trimmedMean(r.values)));
-        const mid = stats_median(logs);
-        return logs.map((x) => x - mid);
-    });
-    return usable.map((s, m) => {
-        const sign = metricDef(s.metric).direction === 'higher-is-better' ? -1 : 1;
-        const runs = s.runs.map((r, i) => {
-            const shared = stats_median(worse.filter((_, k) => k !== m).map((w) => w[i]));
-            // Dividing out a slowdown raises throughput and lowers latency: the factor's sign follows the metric's direction.
-            return { ...r, values: [trimmedMean(r.values) * Math.exp(-sign * shared)] };
-        });
-        return { engine: s.engine, scenario: s.scenario, metric: s.metric, runs, net: true };
-    });
+    const net = netOfSharedFactor(usable.map((s) => ({ direction: metricDef(s.metric).direction, values: s.runs.map((r) => trimmedMean(r.values)) })));
+    if (!net)
+        return [];
+    return usable.map((s, m) => ({ engine: s.engine, scenario: s.scenario, metric: s.metric, runs: s.runs.map((r, i) => ({ ...r, values: [net[m][i]] })), net: true }));
 }
 /**
  * Each series' weight in the family: a whole-scenario-set series weighs as much as its engine ×
@@ -92538,6 +92584,21 @@ function worthARun(m, failOn) {
         return false;
     return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
 }
+/**
+ * Whether an inconclusive cell's contrast already shows a regression at `alpha` (significant after
+ * the correction, past the tolerance on the bad side) while its own estimate lies on the bad side
+ * but not yet past the tolerance. A regression through the contrast needs both (estimation.ts
+ * contrastRegression), and more runs bring the own estimate to the change the contrast measured,
+ * so the sequential design adds runs for such a cell up to max-runs: its own forecast is of its
+ * own test's significance, which this path does not need.
+ */
+function contrastPending(m, alpha) {
+    if (m.verdict !== 'inconclusive' || !m.contrast || m.ratio === null || !(m.contrast.adjustedP < alpha))
+        return false;
+    const higher = metricDef(m.metric).direction === 'higher-is-better';
+    const pastTolerance = higher ? m.contrast.ratio < 1 - m.tolerance : m.contrast.ratio > 1 + m.tolerance;
+    return pastTolerance && (higher ? m.ratio < 1 : m.ratio > 1);
+}
 /** The knobs in words, the same on every surface (a workflow input and a CLI flag alike). */
 const KNOB_WORDS = {
     runs: 'more runs per job',
@@ -92621,7 +92682,7 @@ function change(m) {
     if (m.ratio === null)
         return 'no estimate';
     const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
-    const c = m.contrast?.decided ? `; against the other scenarios ${signedPercent(m.contrast.ratio)} [${signedPercent(m.contrast.ci[0])}, ${signedPercent(m.contrast.ci[1])}]` : '';
+    const c = m.contrast?.decided ? `; against ${contrastBasis(m.scenario)} ${signedPercent(m.contrast.ratio)} [${signedPercent(m.contrast.ci[0])}, ${signedPercent(m.contrast.ci[1])}]` : '';
     // A capacity below the lowest load tried bounds its change (censored.ts).
     const bound = m.censored?.kind === 'at-most' ? ' or lower' : m.censored?.kind === 'at-least' ? ' or higher' : '';
     return `${signedPercent(m.ratio)}${bound}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;
@@ -92858,18 +92919,21 @@ function verdict_compare(history, current, opts) {
     const badP = (c, e) => (c.def.direction === 'higher-is-better' ? e.pLess : e.pGreater);
     const goodP = (c, e) => (c.def.direction === 'higher-is-better' ? e.pGreater : e.pLess);
     const suiteWeight = current.scenarioSet.names.length;
-    const weight = (c) => (c.scenario === SUITE ? suiteWeight : c.contrast ? 1 - CONTRAST_SHARE : 1);
+    // A cell's weight before its contrast takes its share: a whole-set cell weighs its metric's scenarios together.
+    const cellWeight = (c) => (c.scenario === SUITE ? suiteWeight : 1);
+    const weight = (c) => cellWeight(c) * (c.contrast ? 1 - CONTRAST_SHARE : 1);
+    const contrastWeights = contrasted.map((c) => cellWeight(c) * CONTRAST_SHARE);
     const worsePs = family.map((c) => badP(c, c.estimate));
     const betterPs = family.map((c) => goodP(c, c.estimate));
     const weights = family.map(weight);
-    const adjustedWorseAll = adjustPValues([...worsePs, ...contrasted.map((c) => badP(c, c.contrast))], correction, [...weights, ...contrasted.map(() => CONTRAST_SHARE)]);
+    const adjustedWorseAll = adjustPValues([...worsePs, ...contrasted.map((c) => badP(c, c.contrast))], correction, [...weights, ...contrastWeights]);
     const adjustedWorse = adjustedWorseAll.slice(0, family.length);
     const adjustedContrast = new Map(contrasted.map((c, i) => [c, adjustedWorseAll[family.length + i]]));
     const adjustedBetter = adjustPValues(betterPs, correction);
     // Per cell: the adjusted one-sided p-value of the direction its estimate points to.
     const adjusted = new Map(family.map((c, i) => [c, worsePs[i] <= betterPs[i] ? { p: adjustedWorse[i], worse: true } : { p: adjustedBetter[i], worse: false }]));
     // A cell's Bonferroni share of α in the regression family.
-    const totalWeight = weights.reduce((a, b) => a + b, 0) + contrasted.length * CONTRAST_SHARE;
+    const totalWeight = [...weights, ...contrastWeights].reduce((a, b) => a + b, 0);
     const share = (c) => weight(c) / totalWeight;
     const nonInferiority = (cell) => {
         if (!cell.estimate)
@@ -93810,6 +93874,7 @@ function trackServers(warn, record) {
 // Number formatting for reports: a few significant digits, thousands separators for large values,
 // and one sign for "no value" so a missing figure never reads as zero.
 
+
 const MISSING = '—';
 function present(x) {
     return typeof x === 'number' && Number.isFinite(x);
@@ -93841,12 +93906,12 @@ function formatChange(ratio) {
 function formatInterval(ci) {
     return ci ? `[${formatChange(ci[0])}, ${formatChange(ci[1])}]` : MISSING;
 }
-/** A change and its interval, followed, when the verdict came from the scenario's contrast, by that contrast. */
+/** A change and its interval, followed, when the verdict came from the cell's contrast, by that contrast. */
 function changeWithContrast(m) {
     if (m.censored)
         return censoredChange(m, m.censored.kind);
     const own = `${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
-    return m.contrast?.decided ? `${own}; ${formatChange(m.contrast.ratio)} ${formatInterval(m.contrast.ci)} against the other scenarios` : own;
+    return m.contrast?.decided ? `${own}; ${formatChange(m.contrast.ratio)} ${formatInterval(m.contrast.ci)} against ${contrastBasis(m.scenario)}` : own;
 }
 /** A p-value: two significant digits, "<0.001" below that. */
 function formatP(p) {
@@ -96777,10 +96842,14 @@ function settledBy(look, atFinal, plan) {
     // regression an inconclusive cell passes, so only one that could end a regression (its estimate
     // past the tolerance on the bad side, or already significant at the last look's α) is worth a
     // run; under fail-on inconclusive every one is.
-    const final = atFinal().engines.flatMap((e) => e.metrics);
+    const atLast = atFinal();
+    const final = atLast.engines.flatMap((e) => e.metrics);
     if (final.some((m) => m.verdict === 'regression'))
         return null;
     const open = final.filter((m) => m.verdict === 'inconclusive');
+    // A cell whose contrast already shows the regression waits only for its own estimate (advice.ts contrastPending).
+    if (open.some((m) => contrastPending(m, 1 - atLast.confidence)))
+        return null;
     const worth = open.filter((m) => worthARun(m, plan.failOn));
     return worth.some((m) => m.runsToSettle !== null && m.runsToSettle <= plan.maxRuns) ? null : 'futile';
 }
@@ -97114,8 +97183,8 @@ function renderOtherComparisons(comparison, readings, scenarioOrder, input) {
     const listed = rows.filter((r) => r.reading.kind !== 'no-change');
     const method = `Baseline and current are geometric means over repetitions; the change is their ratio with a ` +
         `${formatNumber(comparison.confidence * 100)}% confidence interval; p-values are adjusted (${comparison.correction === 'holm' ? 'Holm' : 'Benjamini–Hochberg'}) ` +
-        `over all ${all.length} comparisons and each scenario's contrast with the other scenarios. A regression needs significance and a change beyond the tolerance ` +
-        `(or, for a scenario, a significant contrast beyond the tolerance while its own change is beyond it too). Within tolerance: a real change smaller than the tolerance. ` +
+        `over all ${all.length} comparisons, each scenario's contrast with the other scenarios and each whole-set metric's with the engine's other metrics (net of the run effect they share). ` +
+        `A regression needs significance and a change beyond the tolerance (or a significant contrast beyond the tolerance while the cell's own change is beyond it too). Within tolerance: a real change smaller than the tolerance. ` +
         `Too noisy to tell: an interval wider than the tolerance band. Too few runs: the stored runs and this job's runs cannot bound the run-to-run noise yet. ` +
         `A setting that settles a cell (\`runs\`; in a sequential job \`max-runs\`, or \`time-budget\` where the budget stopped it): the runs per job after which it would be decided if its estimate and noise stayed as measured.`;
     return details(escapeHtml(`${rows.length} other comparisons: ${otherCounts(rows)}`), join(listed.length ? otherTable(listed, comparison, withEngine, input) : null, unchangedList(rows.filter((r) => r.reading.kind === 'no-change'), withEngine), method));

@@ -24,6 +24,21 @@ export function worthARun(m: MetricComparison, failOn: FailOn): boolean {
   return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
 }
 
+/**
+ * Whether an inconclusive cell's contrast already shows a regression at `alpha` (significant after
+ * the correction, past the tolerance on the bad side) while its own estimate lies on the bad side
+ * but not yet past the tolerance. A regression through the contrast needs both (estimation.ts
+ * contrastRegression), and more runs bring the own estimate to the change the contrast measured,
+ * so the sequential design adds runs for such a cell up to max-runs: its own forecast is of its
+ * own test's significance, which this path does not need.
+ */
+export function contrastPending(m: MetricComparison, alpha: number): boolean {
+  if (m.verdict !== 'inconclusive' || !m.contrast || m.ratio === null || !(m.contrast.adjustedP < alpha)) return false;
+  const higher = metricDef(m.metric).direction === 'higher-is-better';
+  const pastTolerance = higher ? m.contrast.ratio < 1 - m.tolerance : m.contrast.ratio > 1 + m.tolerance;
+  return pastTolerance && (higher ? m.ratio < 1 : m.ratio > 1);
+}
+
 export type RunsKnob = 'runs' | 'max-runs' | 'time-budget';
 
 export interface RunsAdvice {

@@ -4,6 +4,7 @@ import { scenarioOf, type BaselineEntry } from '../baseline/history.ts';
 import type { EngineResult, RunResult, Scenario, ScenarioSummary } from '../types.ts';
 import { censoredKind, testable, type CensoredKind } from './censored.ts';
 import { estimate, positive, type Estimate } from './estimation.ts';
+import { netOfSharedFactor } from './run-effect.ts';
 import { fitTrendPriors, moderate, pooledExcessKurtosis, squeezeVariances, tailDf, withTailDf, type SampleVariance } from './moderation.ts';
 import { selectBaseline, type BaselineSelection } from './select.ts';
 import { trimmedMean, withinPooled, type VarianceModel } from './stats.ts';
@@ -14,13 +15,20 @@ import { trimmedMean, withinPooled, type VarianceModel } from './stats.ts';
 // A scenario cell also carries its contrast: the scenario against the rest of the set, per
 // repetition (its value over the geometric mean of the other scenarios'). Whatever a run shares
 // across its scenarios — a slow card, a warm one, a neighbour — divides out of it, so a regression
-// confined to one scenario stays visible when whole runs differ by more than it.
+// confined to one scenario stays visible when whole runs differ by more than it. A whole-set cell
+// carries the like across metrics: the metric net of the run effect the engine's other metrics
+// share (withMetricContrasts).
 
 /**
  * The scenario name of the comparisons over the whole scenario set (per repetition, the geometric
  * mean over scenarios). Scenario names are lowercase words and dashes, so it never collides.
  */
 export const SUITE = 'all scenarios';
+
+/** What a cell's contrast is taken against, in words: the rest of the set for a scenario, the engine's other metrics for the whole set. */
+export function contrastBasis(scenario: string): string {
+  return scenario === SUITE ? "the engine's other metrics" : 'the other scenarios';
+}
 
 /** What the cells need of the comparison's options. */
 export interface CellOptions {
@@ -36,7 +44,7 @@ export interface CellOptions {
   readonly window?: number;
   /** Share of failed requests above which an engine × scenario is an error (default 0). */
   readonly maxFailureRate?: number;
-  /** Test each scenario against the rest of the set too (default true; off only to measure what that adds). */
+  /** Test each scenario against the rest of the set, and each whole-set metric against the engine's other metrics, too (default true; off only to measure what that adds). */
   readonly contrasts?: boolean;
   /** Moderate each metric's scenario contrasts' variances together (default true; off only to measure what that adds). */
   readonly moderation?: boolean;
@@ -66,7 +74,7 @@ export interface Cell {
   /** Why the cell is an error (too many failed requests, a value that cannot be a measurement); null when the scenario has no result. */
   readonly error: string | null;
   readonly estimate: Estimate | null;
-  /** The scenario against the rest of the scenario set (null for SUITE, or without data for it). */
+  /** The scenario against the rest of the scenario set; for SUITE, the metric net of the run effect the engine's other metrics share (null without data for it). */
   readonly contrast: Estimate | null;
   /** Per repetition, which of `baseline` and `current` are bounds (censored.ts); null when none is. */
   readonly censored: { readonly baseline: readonly boolean[]; readonly current: readonly boolean[]; readonly kind: CensoredKind } | null;
@@ -243,6 +251,33 @@ function withContrasts(cells: readonly Cell[], runOf: readonly number[], opts: C
 }
 
 /**
+ * Each whole-set cell's contrast with the engine's other metrics: per repetition, its value net of
+ * the run effect they share (run-effect.ts), on the stored runs every usable whole-set cell holds.
+ * A run effect moves every metric alike and divides out here, as a scenario contrast divides out
+ * what a run's scenarios share, so a change confined to a few metrics (throughput alone) stands
+ * clear of whole runs that differ by more than it (bench:gate's model (b): −5% throughput at 10
+ * stored runs). A change of every metric alike cancels in the contrasts and is the plain test's.
+ * Metrics with a value ≤ 0 somewhere (goodput 0) neither give nor get one.
+ */
+function withMetricContrasts(suites: readonly Cell[], runOf: readonly number[], opts: CellOptions): Cell[] {
+  if (opts.contrasts === false) return [...suites];
+  const usable = suites.filter((c) => c.estimate !== null && c.current.every(positive) && c.runs.every((r) => r.values.every(positive)));
+  const byEntry = usable.map((c) => new Map(c.runs.map((r) => [r.entry, r.values])));
+  const entries = (usable[0]?.runs ?? []).map((r) => r.entry).filter((e) => byEntry.every((m) => m.get(e)?.length === byEntry[0].get(e)!.length));
+  if (entries.length === 0) return [...suites];
+  const net = netOfSharedFactor(usable.map((c, m) => ({ direction: c.def.direction, values: [...entries.flatMap((e) => byEntry[m].get(e)!), ...c.current] })));
+  if (!net) return [...suites];
+  const contrasts = new Map(
+    usable.map((c, m) => {
+      let at = 0;
+      const stored = entries.map((e) => net[m].slice(at, (at += byEntry[m].get(e)!.length)));
+      return [c, estimate(stored, groupByRun(net[m].slice(at), runOf), c.tolerance, opts.confidence ?? 0.95, opts.variance ?? 'runs')];
+    }),
+  );
+  return suites.map((c) => ({ ...c, contrast: contrasts.get(c) ?? null }));
+}
+
+/**
  * The engine's cells with each metric's scenario contrasts moderated together by a trend prior
  * (moderation.ts fitTrendPriors: each contrast's prior is κ times its own within-run variance).
  * Only the contrasts: a contrast divides out whatever a run shares across its scenarios, so the
@@ -256,7 +291,7 @@ function withContrasts(cells: readonly Cell[], runOf: readonly number[], opts: C
  */
 function withModeration(cells: readonly Cell[], confidence: number): Cell[] {
   const out = [...cells];
-  const groups = METRICS.map((def) => out.map((c, i) => ({ c, i })).filter(({ c }) => c.def === def && c.contrast !== null));
+  const groups = METRICS.map((def) => out.map((c, i) => ({ c, i })).filter(({ c }) => c.def === def && c.scenario !== SUITE && c.contrast !== null));
   const variances = groups.map((g) =>
     g.map(({ c }) => {
       const est = c.contrast!;
@@ -325,13 +360,17 @@ export function planEngine(engine: EngineResult, run: RunResult, history: readon
     if (perScenario.length > 0) perMetric.push(perScenario);
   }
   const weights = suiteWeights(perMetric);
+  const suites = withMetricContrasts(
+    perMetric.flatMap((perScenario, k) => suiteCell(perScenario, weights[k], perScenario[0].def, opts.tolerances?.[perScenario[0].def.name] ?? perScenario[0].def.tolerance, runOf, opts) ?? []),
+    runOf,
+    opts,
+  );
   const cells: Cell[] = [];
-  perMetric.forEach((perScenario, k) => {
-    const def = perScenario[0].def;
+  for (const perScenario of perMetric) {
     cells.push(...withContrasts(perScenario, runOf, opts));
-    const suite = suiteCell(perScenario, weights[k], def, opts.tolerances?.[def.name] ?? def.tolerance, runOf, opts);
+    const suite = suites.find((c) => c.def === perScenario[0].def);
     if (suite) cells.push(suite);
-  });
+  }
   const moderated = opts.moderation === false ? cells : withModeration(cells, confidence);
   return { engine, selection, cells: withHistoryTails(moderated, confidence) };
 }

@@ -1,6 +1,6 @@
 import { metricDef, type MetricDef } from '../metrics/catalog.ts';
 import { KNOB_WORDS, pursued, runsAdvice, type FailOn } from './advice.ts';
-import { SUITE } from './cells.ts';
+import { contrastBasis, SUITE } from './cells.ts';
 import { otherScenarioSetText } from './select.ts';
 import type { ChangePoint, EngineComparison, GateDecision, MetricComparison, Mode, SequentialRecord, SloViolation, Verdict } from '../types.ts';
 
@@ -67,7 +67,7 @@ function figure(x: number, def: MetricDef, unit = def.unit): string {
 function change(m: MetricComparison): string {
   if (m.ratio === null) return 'no estimate';
   const ci = m.ci ? ` [${signedPercent(m.ci[0])}, ${signedPercent(m.ci[1])}]` : '';
-  const c = m.contrast?.decided ? `; against the other scenarios ${signedPercent(m.contrast.ratio)} [${signedPercent(m.contrast.ci[0])}, ${signedPercent(m.contrast.ci[1])}]` : '';
+  const c = m.contrast?.decided ? `; against ${contrastBasis(m.scenario)} ${signedPercent(m.contrast.ratio)} [${signedPercent(m.contrast.ci[0])}, ${signedPercent(m.contrast.ci[1])}]` : '';
   // A capacity below the lowest load tried bounds its change (censored.ts).
   const bound = m.censored?.kind === 'at-most' ? ' or lower' : m.censored?.kind === 'at-least' ? ' or higher' : '';
   return `${signedPercent(m.ratio)}${bound}${ci}${c} (tolerance ${tolerancePercent(m.tolerance)})`;

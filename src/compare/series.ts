@@ -4,7 +4,8 @@ import { mixSeed } from '../load/random.ts';
 import type { ChangePoint, EngineComparison, HistoryPoint, RunResult } from '../types.ts';
 import { SUITE, type EnginePlan } from './cells.ts';
 import { strongestChangePoint } from './changepoint.ts';
-import { adjustPValues, median, trimmedMean, type Correction } from './stats.ts';
+import { netOfSharedFactor } from './run-effect.ts';
+import { adjustPValues, trimmedMean, type Correction } from './stats.ts';
 
 // A metric's history over runs: the series the report charts, and the change points a scheduled
 // run looks for in it.
@@ -57,38 +58,18 @@ function seriesOf(plans: readonly EnginePlan[], run: RunResult): Series[] {
 }
 
 /**
- * Each whole-set series net of the run effect: a run's speed (a slow card, a neighbour, the server
- * start) moves every metric of the engine together, slower throughput and longer latencies alike,
- * and is most of a whole-set series' run-to-run noise. Each run's shared factor is read from the
- * engine's other metrics (the median over them of the run's log summary, oriented so worse is
- * higher, less that metric's median over the series: a median, so a drift of one of them does not
- * leak into the others) and divided out of the metric's summary. A drift confined to a few metrics
- * then stands clear of the runs' noise; a drift of most metrics alike cancels here and is left to
- * the plain series. Each value is a function of its own run
- * (the medians are symmetric in the runs), so runs stay exchangeable without drift and the
- * permutation test keeps its level. Metrics with a value ≤ 0 in some run (goodput 0) neither
- * give nor get the adjustment; fewer than 3 usable metrics give none.
+ * Each whole-set series net of the run effect (run-effect.ts), read per run from the run
+ * summaries of the engine's other metrics. Each value is a function of its own run and of medians
+ * symmetric in the runs, so runs stay exchangeable without drift and the permutation test keeps
+ * its level. Metrics with a value ≤ 0 in some run (goodput 0) neither give nor get the adjustment.
  */
 function netOfRunEffect(suite: readonly Series[]): Series[] {
   const n = suite[0]?.runs.length ?? 0;
   const usable = suite.filter((s) => s.runs.length === n && s.runs.every((r) => r.values.every((v) => v > 0)));
-  if (usable.length < 3 || n < 2) return [];
-  // worse[m][r]: the run's log summary, higher = worse, centred on the metric's median over the runs.
-  const worse = usable.map((s) => {
-    const sign = metricDef(s.metric).direction === 'higher-is-better' ? -1 : 1;
-    const logs = s.runs.map((r) => sign * Math.log(trimmedMean(r.values)));
-    const mid = median(logs);
-    return logs.map((x) => x - mid);
-  });
-  return usable.map((s, m) => {
-    const sign = metricDef(s.metric).direction === 'higher-is-better' ? -1 : 1;
-    const runs = s.runs.map((r, i) => {
-      const shared = median(worse.filter((_, k) => k !== m).map((w) => w[i]));
-      // Dividing out a slowdown raises throughput and lowers latency: the factor's sign follows the metric's direction.
-      return { ...r, values: [trimmedMean(r.values) * Math.exp(-sign * shared)] };
-    });
-    return { engine: s.engine, scenario: s.scenario, metric: s.metric, runs, net: true };
-  });
+  if (n < 2) return [];
+  const net = netOfSharedFactor(usable.map((s) => ({ direction: metricDef(s.metric).direction, values: s.runs.map((r) => trimmedMean(r.values)) })));
+  if (!net) return [];
+  return usable.map((s, m) => ({ engine: s.engine, scenario: s.scenario, metric: s.metric, runs: s.runs.map((r, i) => ({ ...r, values: [net[m][i]] })), net: true }));
 }
 
 /**

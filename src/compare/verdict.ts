@@ -97,18 +97,21 @@ export function compare(history: readonly BaselineEntry[], current: RunResult, o
   const badP = (c: Cell, e: Estimate): number => (c.def.direction === 'higher-is-better' ? e.pLess : e.pGreater);
   const goodP = (c: Cell, e: Estimate): number => (c.def.direction === 'higher-is-better' ? e.pGreater : e.pLess);
   const suiteWeight = current.scenarioSet.names.length;
-  const weight = (c: Cell): number => (c.scenario === SUITE ? suiteWeight : c.contrast ? 1 - CONTRAST_SHARE : 1);
+  // A cell's weight before its contrast takes its share: a whole-set cell weighs its metric's scenarios together.
+  const cellWeight = (c: Cell): number => (c.scenario === SUITE ? suiteWeight : 1);
+  const weight = (c: Cell): number => cellWeight(c) * (c.contrast ? 1 - CONTRAST_SHARE : 1);
+  const contrastWeights = contrasted.map((c) => cellWeight(c) * CONTRAST_SHARE);
   const worsePs = family.map((c) => badP(c, c.estimate!));
   const betterPs = family.map((c) => goodP(c, c.estimate!));
   const weights = family.map(weight);
-  const adjustedWorseAll = adjustPValues([...worsePs, ...contrasted.map((c) => badP(c, c.contrast!))], correction, [...weights, ...contrasted.map(() => CONTRAST_SHARE)]);
+  const adjustedWorseAll = adjustPValues([...worsePs, ...contrasted.map((c) => badP(c, c.contrast!))], correction, [...weights, ...contrastWeights]);
   const adjustedWorse = adjustedWorseAll.slice(0, family.length);
   const adjustedContrast = new Map(contrasted.map((c, i) => [c, adjustedWorseAll[family.length + i]]));
   const adjustedBetter = adjustPValues(betterPs, correction);
   // Per cell: the adjusted one-sided p-value of the direction its estimate points to.
   const adjusted = new Map(family.map((c, i) => [c, worsePs[i] <= betterPs[i] ? { p: adjustedWorse[i], worse: true } : { p: adjustedBetter[i], worse: false }]));
   // A cell's Bonferroni share of α in the regression family.
-  const totalWeight = weights.reduce((a, b) => a + b, 0) + contrasted.length * CONTRAST_SHARE;
+  const totalWeight = [...weights, ...contrastWeights].reduce((a, b) => a + b, 0);
   const share = (c: Cell): number => weight(c) / totalWeight;
 
   const nonInferiority = (cell: Cell): { worstPlausible: number | null; nonInferior: boolean | null } => {

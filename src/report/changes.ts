@@ -221,8 +221,8 @@ export function renderOtherComparisons(
   const method =
     `Baseline and current are geometric means over repetitions; the change is their ratio with a ` +
     `${formatNumber(comparison.confidence * 100)}% confidence interval; p-values are adjusted (${comparison.correction === 'holm' ? 'Holm' : 'Benjamini–Hochberg'}) ` +
-    `over all ${all.length} comparisons and each scenario's contrast with the other scenarios. A regression needs significance and a change beyond the tolerance ` +
-    `(or, for a scenario, a significant contrast beyond the tolerance while its own change is beyond it too). Within tolerance: a real change smaller than the tolerance. ` +
+    `over all ${all.length} comparisons, each scenario's contrast with the other scenarios and each whole-set metric's with the engine's other metrics (net of the run effect they share). ` +
+    `A regression needs significance and a change beyond the tolerance (or a significant contrast beyond the tolerance while the cell's own change is beyond it too). Within tolerance: a real change smaller than the tolerance. ` +
     `Too noisy to tell: an interval wider than the tolerance band. Too few runs: the stored runs and this job's runs cannot bound the run-to-run noise yet. ` +
     `A setting that settles a cell (\`runs\`; in a sequential job \`max-runs\`, or \`time-budget\` where the budget stopped it): the runs per job after which it would be decided if its estimate and noise stayed as measured.`;
   return details(

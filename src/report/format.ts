@@ -1,6 +1,7 @@
 // Number formatting for reports: a few significant digits, thousands separators for large values,
 // and one sign for "no value" so a missing figure never reads as zero.
 
+import { contrastBasis } from '../compare/cells.ts';
 import { mean } from '../compare/stats.ts';
 import type { MetricComparison, RunResult } from '../types.ts';
 
@@ -36,11 +37,11 @@ export function formatInterval(ci: readonly [number, number] | null | undefined)
   return ci ? `[${formatChange(ci[0])}, ${formatChange(ci[1])}]` : MISSING;
 }
 
-/** A change and its interval, followed, when the verdict came from the scenario's contrast, by that contrast. */
+/** A change and its interval, followed, when the verdict came from the cell's contrast, by that contrast. */
 export function changeWithContrast(m: MetricComparison): string {
   if (m.censored) return censoredChange(m, m.censored.kind);
   const own = `${formatChange(m.ratio)} ${formatInterval(m.ci)}`;
-  return m.contrast?.decided ? `${own}; ${formatChange(m.contrast.ratio)} ${formatInterval(m.contrast.ci)} against the other scenarios` : own;
+  return m.contrast?.decided ? `${own}; ${formatChange(m.contrast.ratio)} ${formatInterval(m.contrast.ci)} against ${contrastBasis(m.scenario)}` : own;
 }
 
 /** A p-value: two significant digits, "<0.001" below that. */

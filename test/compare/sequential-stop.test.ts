@@ -49,6 +49,17 @@ test('a cell the look cannot settle but the last look could is worth a run; the 
   assert.equal(settledBy(look(cell('output_throughput', 'no-change', 1, null)), never, plan), 'decided');
 });
 
+test('a cell whose contrast already shows the regression at the last look\'s α is worth a run while its own estimate, on the bad side, has not passed the tolerance', () => {
+  const withContrast = (ratio: number, contrast: { ratio: number; adjustedP: number }): MetricComparison => ({ ...cell('output_throughput', 'inconclusive', ratio, null), contrast: { ...contrast, ci: [contrast.ratio - 0.01, contrast.ratio + 0.01], decided: false } });
+  const at = (m: MetricComparison): Comparison => ({ ...look(m), confidence: 0.995 }) as Comparison;
+  // Contrast −5%, significant at 0.005; own −2% (within the 3% tolerance, no forecast): worth a run.
+  assert.equal(settled(at(withContrast(0.98, { ratio: 0.95, adjustedP: 0.001 }))), null);
+  // Not significant at the last look's α, within the tolerance, or the own estimate on the good side: futile.
+  assert.equal(settled(at(withContrast(0.98, { ratio: 0.95, adjustedP: 0.01 }))), 'futile');
+  assert.equal(settled(at(withContrast(0.98, { ratio: 0.98, adjustedP: 0.001 }))), 'futile');
+  assert.equal(settled(at(withContrast(1.01, { ratio: 0.95, adjustedP: 0.001 }))), 'futile');
+});
+
 test('the looks split 1 − confidence: a quarter to the first, half to the last, a quarter over the looks between; the shares sum to it', () => {
   assert.equal(plannedLooks({ firstRuns: 2, maxRuns: 16 }), 15);
   assert.equal(plannedLooks({ firstRuns: 2, maxRuns: 2 }), 1);
