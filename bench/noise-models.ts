@@ -72,7 +72,14 @@ export function realNoiseTable(file: string): { scenarios: string[]; cells: Map<
   const text = readFileSync(file, 'utf8');
   const cells = new Map<string, CellNoise>();
   const scenarios: string[] = [];
+  let inTable = false;
   for (const line of text.split('\n')) {
+    // The cell table is the file's first; what follows it (the whole-set rows) is another table.
+    if (!line.startsWith('|')) {
+      if (inTable) break;
+      continue;
+    }
+    inTable = true;
     const cols = line.split('|').map((c) => c.trim());
     if (cols[1] !== 'vllm') continue;
     const [, , scenario, metric, mean, rep, run] = cols;

@@ -22,7 +22,7 @@ import { maxRuns, runSequential, sequentialPlan } from './sequential.ts';
 import { makePlan } from './plan.ts';
 import { renderReport, type ReportInput } from './report/markdown.ts';
 import { gateOutcome, missingBaselineFails, outcomeTitle, type GateOutcome, type MissingBaseline } from './report/outcome.ts';
-import { noiseTable, renderNoise } from './report/noise.ts';
+import { noiseTable, renderNoise, renderShared } from './report/noise.ts';
 import { terminalSummary } from './report/terminal.ts';
 import { mergeShards, readShardResults } from './shards.ts';
 import { actionVersion } from './version.ts';
@@ -435,10 +435,10 @@ function readRunAt(path: string, flag: string): RunResult {
 
 export async function noiseCommand(dirs: readonly string[], outFile: string): Promise<number> {
   const runs = dirs.map((d) => readRunAt(d, 'in'));
-  const { rows, leftOut } = noiseTable(runs, dirs);
+  const { rows, shared, leftOut } = noiseTable(runs, dirs);
   for (const note of leftOut) console.error(`noise: left out ${note}`);
   if (rows.length === 0) throw new Error(`noise: --in ${dirs.join(',')}: no complete engine start to measure noise from (each start needs every repetition its job asked for)`);
-  const markdown = renderNoise(rows);
+  const markdown = renderNoise(rows) + renderShared(shared);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileAtomicSync(outFile, markdown);
   console.log(markdown);

@@ -98254,6 +98254,7 @@ function renderReport(input) {
 
 
 
+
 const cv = (xs) => {
     const m = stats_mean(xs);
     return xs.length > 1 && m !== 0 ? Math.sqrt(stats_variance(xs)) / Math.abs(m) : 0;
@@ -98282,6 +98283,7 @@ function noiseTable(runs, names = runs.map((_, i) => `results ${i + 1}`)) {
         return `${name}: ${e.engine} run ${(reps[0].run ?? 0) + 1} holds ${reps.length} of ${asked} repetitions${why}`;
     });
     const engines = [...new Set(starts.map((s) => s.engine))];
+    const shared = engines.flatMap((engine) => sharedRows(engine, starts.filter((s) => s.engine === engine).map((s) => s.reps), runs));
     for (const engine of engines) {
         const scenarios = [...new Set(runs.flatMap((r) => r.scenarioSet.names))];
         for (const scenario of scenarios) {
@@ -98309,11 +98311,36 @@ function noiseTable(runs, names = runs.map((_, i) => `results ${i + 1}`)) {
             }
         }
     }
-    return { rows, leftOut };
+    return { rows, shared, leftOut };
+}
+/**
+ * The whole-set rows of one engine's complete starts: per metric that every scenario of the set
+ * has with a positive value in every repetition, the run's log summary (per repetition the mean
+ * log over the scenarios, averaged over its repetitions), and the same net of the shared factor.
+ */
+function sharedRows(engine, starts, runs) {
+    const scenarios = [...new Set(runs.flatMap((r) => r.scenarioSet.names))];
+    if (starts.length < 2 || scenarios.length < 2)
+        return [];
+    const perMetric = ALL_METRICS.filter((def) => def.scope === 'load').flatMap((def) => {
+        const logs = starts.map((reps) => stats_mean(reps.map((rep) => {
+            const values = scenarios.map((name) => {
+                const s = rep.scenarios.find((x) => x.scenario === name);
+                return s && s.completed > 0 ? metricValue(def, s) : null;
+            });
+            return values.every((v) => v !== null && v > 0) ? stats_mean(values.map(Math.log)) : NaN;
+        })));
+        return logs.every(Number.isFinite) ? [{ def, values: logs.map(Math.exp) }] : [];
+    });
+    const net = netOfSharedFactor(perMetric.map((m) => ({ direction: m.def.direction, values: m.values })));
+    if (!net)
+        return [];
+    return perMetric.map((m, k) => ({ engine, metric: m.def.name, cvRun: cv(m.values), cvRunNet: cv(net[k]), runs: starts.length }));
 }
 // Three significant digits: bench:gate derives within-run noise from the difference of the two
 // CVs squared, which two digits can erase (2.6955% and 2.6773% both print 2.7%).
-const noise_pct = (x) => `${formatNumber(x * 100, 3)}%`;
+// A CV under 10⁻¹⁰ is the residue of log and exp on equal values (a factor divided out exactly): 0.
+const noise_pct = (x) => `${formatNumber(Math.abs(x) < 1e-10 ? 0 : x * 100, 3)}%`;
 function renderNoise(rows) {
     const body = rows.map((r) => [
         escapeCell(r.engine),
@@ -98325,6 +98352,20 @@ function renderNoise(rows) {
         `${r.repetitions} / ${r.runs}`,
     ]);
     return `${table(['Engine', 'Scenario', 'Metric', 'Mean', 'CV per repetition', 'CV of run means', 'Repetitions / runs'], body, ['l', 'l', 'l', 'r', 'r', 'r', 'r'])}\n`;
+}
+/**
+ * The whole-set rows after the cell table, under a heading of their own (bench:gate's table reader
+ * stops at the first table's end): where a metric's run-to-run spread is mostly the run effect the
+ * others share, its whole-set contrast sees far less noise than its plain whole-set test.
+ */
+function renderShared(rows) {
+    if (rows.length === 0)
+        return '';
+    const body = rows.map((r) => [escapeCell(r.engine), r.metric, noise_pct(r.cvRun), noise_pct(r.cvRunNet), String(r.runs)]);
+    return (`\n## The whole scenario set, net of the run effect\n\n` +
+        `Per run, the geometric mean over the scenarios of each repetition, averaged over the run; beside it the same net of the run effect the engine's other metrics share ` +
+        `(the median of their whole-set values, oriented so worse is higher): what the gate's whole-set contrasts test.\n\n` +
+        `${table(['Engine', 'Metric', 'Whole-set CV of run means', 'Net of the run effect', 'Runs'], body, ['l', 'l', 'r', 'r', 'r'])}\n`);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/report/terminal.js
@@ -98877,12 +98918,12 @@ function readRunAt(path, flag) {
 }
 async function noiseCommand(dirs, outFile) {
     const runs = dirs.map((d) => readRunAt(d, 'in'));
-    const { rows, leftOut } = noiseTable(runs, dirs);
+    const { rows, shared, leftOut } = noiseTable(runs, dirs);
     for (const note of leftOut)
         console.error(`noise: left out ${note}`);
     if (rows.length === 0)
         throw new Error(`noise: --in ${dirs.join(',')}: no complete engine start to measure noise from (each start needs every repetition its job asked for)`);
-    const markdown = renderNoise(rows);
+    const markdown = renderNoise(rows) + renderShared(shared);
     (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_.dirname)(outFile), { recursive: true });
     writeFileAtomicSync(outFile, markdown);
     console.log(markdown);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { noiseTable, renderNoise } from '../../src/report/noise.ts';
+import { noiseTable, renderNoise, renderShared } from '../../src/report/noise.ts';
 import type { RunResult, ScenarioSummary } from '../../src/types.ts';
 import { runResult } from '../helpers/fixtures.ts';
 
@@ -108,4 +108,49 @@ test('scenarios with no completed request are left out', () => {
   assert.ok(rows.length > 0);
   assert.ok(rows.every((r) => r.engine === run.engines[1].engine));
   assert.deepEqual(leftOut, []);
+});
+
+test('the whole-set rows: a speed every metric of a run shares is the plain spread and leaves nothing net of the run effect; one metric moving alone keeps its own', () => {
+  // Three one-start results; each run is slower or faster by its own factor in every scenario and metric.
+  const speeds = [1, 1.04, 0.97];
+  const slowed = (speed: number, ownThroughput: number): RunResult => {
+    const base = runResult();
+    const scale = (d: ScenarioSummary['ttftMs']) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'number' ? v * speed : v])) as ScenarioSummary['ttftMs'];
+    return {
+      ...base,
+      engines: base.engines.map((e) => ({
+        ...e,
+        repetitions: e.repetitions.map((r) => ({
+          ...r,
+          scenarios: r.scenarios.map((s): ScenarioSummary => ({
+            ...s,
+            outputThroughput: (s.outputThroughput / speed) * ownThroughput,
+            requestThroughput: s.requestThroughput / speed,
+            goodput: s.goodput / speed,
+            ttftMs: scale(s.ttftMs),
+            tpotMs: scale(s.tpotMs),
+            itlMs: scale(s.itlMs),
+            e2elMs: scale(s.e2elMs),
+          })),
+        })),
+      })),
+    };
+  };
+  const { shared } = noiseTable(speeds.map((f, i) => slowed(f, i === 2 ? 0.9 : 1)));
+  const vllm = new Map(shared.filter((r) => r.engine === 'vllm').map((r) => [r.metric, r]));
+  const speedCv = Math.sqrt(speeds.map((f) => (f - 1.0033333333333334) ** 2).reduce((a, b) => a + b) / 2) / 1.0033333333333334;
+  for (const metric of ['ttft_p50', 'tpot_p50', 'e2el_p50']) {
+    const r = vllm.get(metric)!;
+    assert.equal(r.runs, 3);
+    assert.ok(r.cvRunNet < 1e-9, `${metric}: net ${r.cvRunNet}`);
+    assert.ok(Math.abs(r.cvRun / speedCv - 1) < 0.02, `${metric}: plain ${r.cvRun} against the speeds' ${speedCv}`);
+  }
+  // Output tokens/s lost 10% in the third run on top of its speed: that loss is what is left net of the run effect.
+  const thr = vllm.get('output_throughput')!;
+  const lost = [1, 1, 0.9];
+  const lostCv = Math.sqrt(lost.map((x) => (x - 0.9666666666666667) ** 2).reduce((a, b) => a + b) / 2) / 0.9666666666666667;
+  assert.ok(Math.abs(thr.cvRunNet / lostCv - 1) < 1e-9, `net ${thr.cvRunNet} against ${lostCv}`);
+  assert.match(renderShared(shared), /\| vllm \| ttft_p50 \| [\d.]+% \| 0% \| 3 \|/);
+  // One start per engine: no run-to-run spread to read.
+  assert.deepEqual(noiseTable([slowed(1, 1)]).shared, []);
 });
