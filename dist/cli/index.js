@@ -92879,7 +92879,8 @@ function sloViolations(run, scenarios) {
 
 // ---------- the comparison ----------
 /**
- * Share of a scenario cell's α that goes to its contrast with the rest of the set: half. The
+ * Share of a cell's α that goes to its contrast: half, for a scenario's (measured below) and a
+ * whole-set cell's alike (the one constant keeps the two families' levels simple to state). The
  * contrast, moderated (cells.ts), has the degrees of freedom a short history lacks; the scenario's
  * own test has only its runs' (bench:gate's model (c7), 3 stored runs: −10% in one scenario found
  * in 69% of 300 jobs at a half, 65% at a quarter; false alarms 0.6% and 0.4% of 2,000; at three
@@ -92904,11 +92905,12 @@ function verdict_compare(history, current, opts) {
     // Regressions and improvements are one-sided questions, each family adjusted on its own: the
     // chance of any false regression stays ≤ α (and of any false improvement), and the one-sided
     // quantile at the per-cell α is what lets the run-level test catch the changes the targets ask for.
-    // The regression family also holds every scenario's contrast with the rest of the set: the
-    // chance of any false regression, by either test, stays ≤ α. The family is weighted (weighted
-    // Holm or BH): each scenario cell keeps its share of α, split CONTRAST_SHARE to its contrast and
-    // the rest to its own test, and the whole-set cells keep theirs — so adding the contrasts costs an
-    // engine-wide change nothing and a scenario's own test little, which matters most where the
+    // The regression family also holds every cell's contrast (a scenario's with the rest of the set,
+    // a whole-set cell's with the engine's other metrics): the chance of any false regression, by
+    // either test, stays ≤ α. The family is weighted (weighted Holm or BH): each cell keeps its share
+    // of α, split CONTRAST_SHARE to its contrast and the rest to its own test — so a change the
+    // contrast sees (one scenario, or a few metrics, against a run effect) is tested where that
+    // effect divides out, and the own test keeps half its level, which matters most where the
     // history is short and the t quantiles at these levels are steep (bench/gate.ts measures both).
     // Each whole-set cell weighs as much as the scenario cells of its metric together (hierarchical
     // weighting: half of a metric's α to the whole set, half to its scenarios): an engine-wide change,
