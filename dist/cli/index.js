@@ -92605,9 +92605,13 @@ const KNOB_WORDS = {
     'max-runs': 'a larger max-runs',
     'time-budget': 'a longer time-budget',
 };
-/** The cell's `n` runs per job would be spent by the sequential design (absent: the job compared once). */
+/**
+ * The cell's `n` runs per job would be spent by the sequential design (absent: the job compared
+ * once): a cell worth a run, or one whose contrast already shows a regression at the α of the look
+ * the job stopped at (the last look's where it ran to max-runs).
+ */
 function pursued(m, seq) {
-    return seq !== undefined && worthARun(m, seq.failOn ?? 'regression');
+    return seq !== undefined && (worthARun(m, seq.failOn ?? 'regression') || contrastPending(m, 1 - seq.lookConfidence));
 }
 /** Mean seconds of one run of the job (every engine's start, warm-up and repetitions), where the record says. */
 function meanRunS(seq) {

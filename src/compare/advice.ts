@@ -58,9 +58,13 @@ export const KNOB_WORDS: Readonly<Record<RunsKnob, string>> = {
   'time-budget': 'a longer time-budget',
 };
 
-/** The cell's `n` runs per job would be spent by the sequential design (absent: the job compared once). */
+/**
+ * The cell's `n` runs per job would be spent by the sequential design (absent: the job compared
+ * once): a cell worth a run, or one whose contrast already shows a regression at the α of the look
+ * the job stopped at (the last look's where it ran to max-runs).
+ */
 export function pursued(m: MetricComparison, seq: SequentialRecord | undefined): boolean {
-  return seq !== undefined && worthARun(m, seq.failOn ?? 'regression');
+  return seq !== undefined && (worthARun(m, seq.failOn ?? 'regression') || contrastPending(m, 1 - seq.lookConfidence));
 }
 
 /** Mean seconds of one run of the job (every engine's start, warm-up and repetitions), where the record says. */

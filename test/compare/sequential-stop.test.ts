@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lookConfidence, plannedLooks, settledBy } from '../../src/sequential.ts';
-import type { Comparison, MetricComparison, Verdict } from '../../src/types.ts';
+import { pursued } from '../../src/compare/advice.ts';
+import type { Comparison, MetricComparison, SequentialRecord, Verdict } from '../../src/types.ts';
 
 // The sequential design's stop rules on the cells of a look: which undecided cells are worth
 // another run, by fail-on, by where their estimate lies and by their own forecast.
@@ -58,6 +59,12 @@ test('a cell whose contrast already shows the regression at the last look\'s α 
   assert.equal(settled(at(withContrast(0.98, { ratio: 0.95, adjustedP: 0.01 }))), 'futile');
   assert.equal(settled(at(withContrast(0.98, { ratio: 0.98, adjustedP: 0.001 }))), 'futile');
   assert.equal(settled(at(withContrast(1.01, { ratio: 0.95, adjustedP: 0.001 }))), 'futile');
+  // The report then says the design pursued it (its runs were spent by max-runs), judged at the α of the look the job stopped at.
+  const record = (lookConfidence: number) => ({ runs: 8, looks: 7, plannedLooks: 7, lookConfidence, stopped: 'max-runs', maxRuns: 8, budgetS: null, failOn: 'regression' }) as SequentialRecord;
+  const pending = withContrast(0.98, { ratio: 0.95, adjustedP: 0.001 });
+  assert.equal(pursued(pending, record(0.995)), true);
+  assert.equal(pursued(pending, record(0.9999)), false);
+  assert.equal(pursued(pending, undefined), false);
 });
 
 test('the looks split 1 − confidence: a quarter to the first, half to the last, a quarter over the looks between; the shares sum to it', () => {
