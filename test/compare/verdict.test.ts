@@ -490,12 +490,15 @@ test('failed requests above max-failure-rate make the engine × scenario an erro
   assert.notEqual(cell(compare(hist, run, { mode: 'pr', maxFailureRate: 1 }).engines[0].metrics, 'burst', 'ttft_p95').verdict, 'error');
 });
 
-test('a regression in one scenario is caught through its contrast with the rest of the set when whole runs differ by more than it', () => {
-  // Each run is faster or slower by its own factor, in every scenario alike; the repetitions of a
-  // run barely differ. Against that, long's TPOT gets 10% slower in the current job only.
+/**
+ * Ten stored runs of three scenarios, each run faster or slower by its own factor in every scenario
+ * and metric alike (a card, a neighbour), its repetitions barely differing; `job` draws a job of
+ * two runs, a 5% slower and a 4% faster start, with `change` on top.
+ */
+function runEffectHistory(seed: number): { doc: BaselineDoc; job: (change: (c: Cell) => number, at: string) => RunResult } {
   const days = [-0.04, 0.02, -0.01, 0.04, -0.03, 0.05, 0, -0.02, 0.03, 0.01];
   const scenarios = ['chat', 'long', 'burst'];
-  const rng = createRng(43);
+  const rng = createRng(seed);
   const slowBy = (day: number, change: (c: Cell) => number) => (c: Cell) => (/throughput|goodput/.test(c.metric) ? 1 / (1 + day) : 1 + day) * change(c);
   let doc: BaselineDoc | null = null;
   for (const [i, day] of days.entries()) {
@@ -503,8 +506,14 @@ test('a regression in one scenario is caught through its contrast with the rest 
   }
   const job = (change: (c: Cell) => number, at: string) =>
     makeRun({ scenarios, createdAt: at, runs: 2, repetitions: 3, values: (c) => noisy(rng, 0.002, slowBy([0.05, -0.04][c.run], change))(c) });
+  return { doc: doc!, job };
+}
+
+test('a regression in one scenario is caught through its contrast with the rest of the set when whole runs differ by more than it', () => {
+  // Against whole runs that differ, long's TPOT gets 10% slower in the current job only.
+  const { doc, job } = runEffectHistory(43);
   const longSlower = (c: Cell) => (c.scenario === 'long' && c.metric === 'tpot_p50' ? 1.1 : 1);
-  const caught = compare(doc!.entries, job(longSlower, '2026-06-01T00:00:00.000Z'), pr);
+  const caught = compare(doc.entries, job(longSlower, '2026-06-01T00:00:00.000Z'), pr);
   const m = cell(caught.engines[0].metrics, 'long', 'tpot_p50');
   assert.equal(m.verdict, 'regression');
   assert.equal(m.contrast?.decided, true, 'decided by the contrast');
@@ -513,13 +522,13 @@ test('a regression in one scenario is caught through its contrast with the rest 
   assert.equal(caught.gate.passed, false);
   assert.match(caught.gate.reasons.join('\n'), /long \/ tpot_p50: \+\d+\.\d% \[[^\]]+\]; against the other scenarios \+\d+\.\d% \[\+\d+\.\d%, \+\d+\.\d%\]/);
   // Without the contrasts the same job passes: the run-to-run spread hides the change.
-  const blind = compare(doc!.entries, job(longSlower, '2026-06-02T00:00:00.000Z'), { ...pr, contrasts: false });
+  const blind = compare(doc.entries, job(longSlower, '2026-06-02T00:00:00.000Z'), { ...pr, contrasts: false });
   assert.notEqual(cell(blind.engines[0].metrics, 'long', 'tpot_p50').verdict, 'regression');
   // The other scenarios' contrasts say "better than the rest", which is no regression.
   assert.equal(cell(caught.engines[0].metrics, 'chat', 'tpot_p50').verdict === 'regression', false);
   // A scenario that merely missed an improvement the others got is not called worse.
   const othersFaster = (c: Cell) => (c.scenario !== 'long' && c.metric === 'tpot_p50' ? 0.9 : 1);
-  const missed = compare(doc!.entries, job(othersFaster, '2026-06-03T00:00:00.000Z'), pr);
+  const missed = compare(doc.entries, job(othersFaster, '2026-06-03T00:00:00.000Z'), pr);
   const l = cell(missed.engines[0].metrics, 'long', 'tpot_p50');
   assert.ok(l.contrast && l.contrast.ci[0] > 1.05, 'long is clearly slower than the rest');
   assert.notEqual(l.verdict, 'regression');
@@ -527,21 +536,11 @@ test('a regression in one scenario is caught through its contrast with the rest 
 });
 
 test('a throughput loss hidden in whole runs that differ by more is caught through the whole set net of the run effect; a slowdown of every metric alike is left to the plain test', () => {
-  // Each run is faster or slower by its own factor in every scenario and metric alike (a card, a
-  // neighbour); the repetitions of a run barely differ. The current job's output tokens/s is 5%
+  // Against whole runs that differ in every metric alike, the current job's output tokens/s is 5%
   // lower everywhere, while its runs drew a 5% slower and a 4% faster start.
-  const days = [-0.04, 0.02, -0.01, 0.04, -0.03, 0.05, 0, -0.02, 0.03, 0.01];
-  const scenarios = ['chat', 'long', 'burst'];
-  const rng = createRng(44);
-  const slowBy = (day: number, change: (c: Cell) => number) => (c: Cell) => (/throughput|goodput/.test(c.metric) ? 1 / (1 + day) : 1 + day) * change(c);
-  let doc: BaselineDoc | null = null;
-  for (const [i, day] of days.entries()) {
-    doc = recordRun(doc, makeRun({ scenarios, createdAt: `2026-05-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`, repetitions: 3, values: noisy(rng, 0.002, slowBy(day, () => 1)) }));
-  }
-  const job = (change: (c: Cell) => number, at: string) =>
-    makeRun({ scenarios, createdAt: at, runs: 2, repetitions: 3, values: (c) => noisy(rng, 0.002, slowBy([0.05, -0.04][c.run], change))(c) });
+  const { doc, job } = runEffectHistory(44);
   const lowerThroughput = (c: Cell) => (c.metric === 'output_throughput' ? 0.95 : 1);
-  const caught = compare(doc!.entries, job(lowerThroughput, '2026-06-01T00:00:00.000Z'), pr);
+  const caught = compare(doc.entries, job(lowerThroughput, '2026-06-01T00:00:00.000Z'), pr);
   const m = cell(caught.engines[0].metrics, SUITE, 'output_throughput');
   assert.equal(m.verdict, 'regression');
   assert.equal(m.contrast?.decided, true, 'decided by the contrast');
@@ -552,18 +551,18 @@ test('a throughput loss hidden in whole runs that differ by more is caught throu
   // Only throughput moved: no other metric's whole-set contrast is a regression.
   assert.deepEqual(caught.engines[0].metrics.filter((x) => x.scenario === SUITE && x.verdict === 'regression').map((x) => x.metric), ['output_throughput']);
   // Without the contrasts the same job passes: the runs' spread hides the loss.
-  const blind = compare(doc!.entries, job(lowerThroughput, '2026-06-02T00:00:00.000Z'), { ...pr, contrasts: false });
+  const blind = compare(doc.entries, job(lowerThroughput, '2026-06-02T00:00:00.000Z'), { ...pr, contrasts: false });
   assert.notEqual(cell(blind.engines[0].metrics, SUITE, 'output_throughput').verdict, 'regression');
   // Every metric 5% slower alike cancels in the contrasts: none of them decides anything.
-  const everything = compare(doc!.entries, job(() => 1, '2026-06-03T00:00:00.000Z'), pr);
-  const slower = compare(doc!.entries, job((c) => (/throughput|goodput/.test(c.metric) ? 1 / 1.05 : 1.05), '2026-06-04T00:00:00.000Z'), pr);
+  const everything = compare(doc.entries, job(() => 1, '2026-06-03T00:00:00.000Z'), pr);
+  const slower = compare(doc.entries, job((c) => (/throughput|goodput/.test(c.metric) ? 1 / 1.05 : 1.05), '2026-06-04T00:00:00.000Z'), pr);
   for (const x of slower.engines[0].metrics.filter((x) => x.scenario === SUITE)) {
     assert.equal(x.contrast?.decided, false, `${x.metric}: ${JSON.stringify(x.contrast)}`);
     const same = cell(everything.engines[0].metrics, SUITE, x.metric).contrast!;
     assert.ok(Math.abs(x.contrast.ratio / same.ratio - 1) < 0.01, `${x.metric}: ${x.contrast.ratio} against ${same.ratio} unchanged`);
   }
   // Throughput that merely missed an improvement every other metric got is not called worse.
-  const othersFaster = compare(doc!.entries, job((c) => (c.metric === 'output_throughput' ? 1 : /throughput|goodput/.test(c.metric) ? 1.1 : 0.9), '2026-06-05T00:00:00.000Z'), pr);
+  const othersFaster = compare(doc.entries, job((c) => (c.metric === 'output_throughput' ? 1 : /throughput|goodput/.test(c.metric) ? 1.1 : 0.9), '2026-06-05T00:00:00.000Z'), pr);
   const t = cell(othersFaster.engines[0].metrics, SUITE, 'output_throughput');
   assert.ok(t.contrast && t.contrast.ci[1] < 0.95, `throughput is clearly below the rest: ${JSON.stringify(t.contrast)}`);
   assert.notEqual(t.verdict, 'regression');

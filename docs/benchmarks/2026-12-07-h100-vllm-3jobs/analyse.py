@@ -7,8 +7,11 @@ import json
 import math
 import os
 import statistics
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', '2026-12-07-h100-vllm-job'))
+from compare import load, summary  # noqa: E402  (the (j6) folder's table reader and summaries)
 TABLES = {
     'k6': os.path.join(HERE, 'noise-vllm-3jobs.md'),
     'j6': os.path.join(HERE, '..', '2026-12-07-h100-vllm-job', 'noise-vllm-6runs.md'),
@@ -17,16 +20,6 @@ TABLES = {
 READ = {'output_throughput': ('outputThroughput', None), 'request_throughput': ('requestThroughput', None), 'goodput': ('goodput', None),
         'ttft_p50': ('ttftMs', 'p50'), 'ttft_p95': ('ttftMs', 'p95'), 'tpot_p50': ('tpotMs', 'p50'), 'tpot_p95': ('tpotMs', 'p95'),
         'itl_p95': ('itlMs', 'p95'), 'e2el_p50': ('e2elMs', 'p50')}
-
-
-def load(path):
-    """(scenario, metric) -> CV of run means of vLLM's cell rows, as a fraction."""
-    rows = {}
-    for line in open(path):
-        cells = [c.strip() for c in line.strip().strip('|').split('|')]
-        if len(cells) >= 7 and cells[0] == 'vllm':
-            rows[(cells[1], cells[2])] = float(cells[5].rstrip('%').replace(',', '')) / 100
-    return rows
 
 
 def run_logs():
@@ -46,7 +39,6 @@ def run_logs():
 
 
 tables = {k: load(p) for k, p in TABLES.items()}
-keys = list(tables['k6'])
 pct = lambda x: f'{x * 100:.2f}%'
 out = ['| Scenario | Metric | (k6) run | (j6) run | (h7) run | (k6) share of run variance between places |', '| :- | :- | -: | -: | -: | -: |']
 shares = []
@@ -58,13 +50,10 @@ for k, runs in run_logs().items():
     between = sum(3 * (statistics.mean(v for (j, p), v in runs.items() if p == place) - grand) ** 2 for place in (0, 1))
     share = between / total if total > 0 else 0
     shares.append(share)
-    out.append(f'| {k[0]} | {k[1]} | ' + ' | '.join(pct(tables[m][k]) for m in ('k6', 'j6', 'h7')) + f' | {share * 100:.0f}% |')
-ratio = lambda a, b: statistics.median(tables[a][k] / tables[b][k] for k in keys if tables[b][k] > 0)
-above = lambda a, b: sum(tables[a][k] > tables[b][k] for k in keys)
+    out.append(f'| {k[0]} | {k[1]} | ' + ' | '.join(pct(tables[m][k][1]) for m in ('k6', 'j6', 'h7')) + f' | {share * 100:.0f}% |')
 out += [
     '',
-    f'Cells: {len(keys)}. Median ratio of the CV of run means, (k6)/(j6): {ratio("k6", "j6"):.2f}; (k6)/(h7): {ratio("k6", "h7"):.2f}.',
-    f'(k6) above (j6) in {above("k6", "j6")} cells; (k6) above (h7) in {above("k6", "h7")} cells.',
+    *summary(tables, 'k6', ('j6', 'h7')),
     f'Share of (k6)\'s run-to-run sum of squares between the two places in a job (1 of 5 degrees of freedom; 20% expected where place does not matter): median {statistics.median(shares) * 100:.0f}%, above 50% in {sum(s > 0.5 for s in shares)} of {len(shares)} cells.',
 ]
 open(os.path.join(HERE, 'compare.md'), 'w').write('\n'.join(out) + '\n')

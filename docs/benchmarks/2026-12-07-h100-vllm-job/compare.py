@@ -40,20 +40,41 @@ def without_first_run():
     return {k: statistics.stdev(m) / statistics.mean(m) for k, m in means.items()}
 
 
-tables = {k: load(p) for k, p in TABLES.items()}
-tables['j6 runs 2-6'] = {k: (0, v) for k, v in without_first_run().items()}
-keys = list(tables['j6'])
-pct = lambda x: f'{x * 100:.2f}%'
-out = ['| Scenario | Metric | (j6) run | (h7) run | (c7) run | (j6) rep | (h7) rep | (c7) rep |', '| :- | :- | -: | -: | -: | -: | -: | -: |']
-for k in keys:
-    out.append(f'| {k[0]} | {k[1]} | ' + ' | '.join(pct(tables[m][k][i]) for i in (1, 0) for m in ('j6', 'h7', 'c7')) + ' |')
-ratio = lambda a, b: statistics.median(tables[a][k][1] / tables[b][k][1] for k in keys if tables[b][k][1] > 0)
-above = lambda a, b: sum(tables[a][k][1] > tables[b][k][1] for k in keys)
-out += [
-    '',
-    f'Cells: {len(keys)}. Median ratio of the CV of run means, (j6)/(h7): {ratio("j6", "h7"):.2f}; (j6)/(c7): {ratio("j6", "c7"):.2f}.',
-    f'(j6) above (h7) in {above("j6", "h7")} cells; (j6) above (c7) in {above("j6", "c7")} cells.',
-    f'Without run 1 (the fresh host\'s first start), runs 2-6: median ratio to (h7) {ratio("j6 runs 2-6", "h7"):.2f}.',
-]
-open(os.path.join(HERE, 'compare.md'), 'w').write('\n'.join(out) + '\n')
-print('\n'.join(out[-4:]))
+def ratio(tables, a, b):
+    """Median over the cells of (a)'s CV of run means over (b)'s, where (b)'s is above 0."""
+    keys = list(tables[a])
+    return statistics.median(tables[a][k][1] / tables[b][k][1] for k in keys if tables[b][k][1] > 0)
+
+
+def above(tables, a, b):
+    """Cells where (a)'s CV of run means is above (b)'s."""
+    return sum(tables[a][k][1] > tables[b][k][1] for k in tables[a])
+
+
+def summary(tables, a, others):
+    """The two lines that set (a)'s CV of run means beside each of `others`: median ratio, cells above."""
+    return [
+        f'Cells: {len(tables[a])}. Median ratio of the CV of run means, ' + '; '.join(f'({a})/({b}): {ratio(tables, a, b):.2f}' for b in others) + '.',
+        '; '.join(f'({a}) above ({b}) in {above(tables, a, b)} cells' for b in others) + '.',
+    ]
+
+
+def main():
+    tables = {k: load(p) for k, p in TABLES.items()}
+    tables['j6 runs 2-6'] = {k: (0, v) for k, v in without_first_run().items()}
+    keys = list(tables['j6'])
+    pct = lambda x: f'{x * 100:.2f}%'
+    out = ['| Scenario | Metric | (j6) run | (h7) run | (c7) run | (j6) rep | (h7) rep | (c7) rep |', '| :- | :- | -: | -: | -: | -: | -: | -: |']
+    for k in keys:
+        out.append(f'| {k[0]} | {k[1]} | ' + ' | '.join(pct(tables[m][k][i]) for i in (1, 0) for m in ('j6', 'h7', 'c7')) + ' |')
+    out += [
+        '',
+        *summary(tables, 'j6', ('h7', 'c7')),
+        f'Without run 1 (the fresh host\'s first start), runs 2-6: median ratio to (h7) {ratio(tables, "j6 runs 2-6", "h7"):.2f}.',
+    ]
+    open(os.path.join(HERE, 'compare.md'), 'w').write('\n'.join(out) + '\n')
+    print('\n'.join(out[-4:]))
+
+
+if __name__ == '__main__':
+    main()
