@@ -92571,18 +92571,21 @@ const COMPARISON_SCHEMA = 'llm-perf-gate/comparison@1';
 
 ;// CONCATENATED MODULE: ./lib/src/compare/advice.js
 
+/** Whether `ratio` lies past `tolerance` on the metric's bad side (0 tolerance: merely on the bad side). */
+function pastOnBadSide(metric, ratio, tolerance) {
+    return metricDef(metric).direction === 'higher-is-better' ? ratio < 1 - tolerance : ratio > 1 + tolerance;
+}
 /**
  * Whether more runs could change what the gate does with an inconclusive cell: under fail-on
  * inconclusive every one fails the gate until settled; otherwise an inconclusive cell passes, so
  * only one whose estimate lies past its tolerance on the bad side (which more runs could turn
- * into a regression) is worth one. The sequential design adds runs for these alone.
+ * into a regression) is worth one. The sequential design adds runs for these, and for the cells
+ * contrastPending names.
  */
 function worthARun(m, failOn) {
     if (failOn === 'inconclusive')
         return true;
-    if (m.ratio === null)
-        return false;
-    return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
+    return m.ratio !== null && pastOnBadSide(m.metric, m.ratio, m.tolerance);
 }
 /**
  * Whether an inconclusive cell's contrast already shows a regression at `alpha` (significant after
@@ -92595,9 +92598,7 @@ function worthARun(m, failOn) {
 function contrastPending(m, alpha) {
     if (m.verdict !== 'inconclusive' || !m.contrast || m.ratio === null || !(m.contrast.adjustedP < alpha))
         return false;
-    const higher = metricDef(m.metric).direction === 'higher-is-better';
-    const pastTolerance = higher ? m.contrast.ratio < 1 - m.tolerance : m.contrast.ratio > 1 + m.tolerance;
-    return pastTolerance && (higher ? m.ratio < 1 : m.ratio > 1);
+    return pastOnBadSide(m.metric, m.contrast.ratio, m.tolerance) && pastOnBadSide(m.metric, m.ratio, 0);
 }
 /** The knobs in words, the same on every surface (a workflow input and a CLI flag alike). */
 const KNOB_WORDS = {

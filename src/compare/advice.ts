@@ -7,21 +7,27 @@ import type { MetricComparison, SequentialRecord, SequentialStop } from '../type
 // is the wrong knob for such a cell: it needs a larger max-runs where its forecast lies beyond it
 // (the job stopped as futile, or at max-runs), or a longer time-budget where the budget stopped the
 // job first. A cell the design adds no run for (under fail-on regression, one whose estimate is not
-// past its tolerance on the bad side) is settled only by more runs at the first look: `runs`. The
-// sequential design, the gate's reasons and the report (summary, table, title) all ask this module.
+// past its tolerance on the bad side and whose contrast shows no regression yet) is settled only
+// by more runs at the first look: `runs`. The sequential design, the gate's reasons and the report
+// (summary, table, title) all ask this module.
 
 export type FailOn = 'regression' | 'inconclusive' | 'never';
+
+/** Whether `ratio` lies past `tolerance` on the metric's bad side (0 tolerance: merely on the bad side). */
+function pastOnBadSide(metric: string, ratio: number, tolerance: number): boolean {
+  return metricDef(metric).direction === 'higher-is-better' ? ratio < 1 - tolerance : ratio > 1 + tolerance;
+}
 
 /**
  * Whether more runs could change what the gate does with an inconclusive cell: under fail-on
  * inconclusive every one fails the gate until settled; otherwise an inconclusive cell passes, so
  * only one whose estimate lies past its tolerance on the bad side (which more runs could turn
- * into a regression) is worth one. The sequential design adds runs for these alone.
+ * into a regression) is worth one. The sequential design adds runs for these, and for the cells
+ * contrastPending names.
  */
 export function worthARun(m: MetricComparison, failOn: FailOn): boolean {
   if (failOn === 'inconclusive') return true;
-  if (m.ratio === null) return false;
-  return metricDef(m.metric).direction === 'higher-is-better' ? m.ratio < 1 - m.tolerance : m.ratio > 1 + m.tolerance;
+  return m.ratio !== null && pastOnBadSide(m.metric, m.ratio, m.tolerance);
 }
 
 /**
@@ -34,9 +40,7 @@ export function worthARun(m: MetricComparison, failOn: FailOn): boolean {
  */
 export function contrastPending(m: MetricComparison, alpha: number): boolean {
   if (m.verdict !== 'inconclusive' || !m.contrast || m.ratio === null || !(m.contrast.adjustedP < alpha)) return false;
-  const higher = metricDef(m.metric).direction === 'higher-is-better';
-  const pastTolerance = higher ? m.contrast.ratio < 1 - m.tolerance : m.contrast.ratio > 1 + m.tolerance;
-  return pastTolerance && (higher ? m.ratio < 1 : m.ratio > 1);
+  return pastOnBadSide(m.metric, m.contrast.ratio, m.tolerance) && pastOnBadSide(m.metric, m.ratio, 0);
 }
 
 export type RunsKnob = 'runs' | 'max-runs' | 'time-budget';

@@ -48,7 +48,7 @@ export interface SharedRow {
 
 export interface NoiseTable {
   readonly rows: NoiseRow[];
-  /** Per engine × metric over the whole set; empty for an engine with fewer than two complete starts, or three metrics positive in every scenario. */
+  /** Per engine × metric over the whole set; none for an engine with fewer than two complete starts or fewer than three metrics positive in every scenario. */
   readonly shared: SharedRow[];
   /** Engine starts left out because they hold fewer repetitions than their job asked for. */
   readonly leftOut: string[];
