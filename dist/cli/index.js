@@ -90960,22 +90960,35 @@ function contrastRegression(def, tolerance, est, contrast, adjustedWorse, alpha,
 }
 /** adjusted: the one-sided p-values after the family correction, for "worse" and for "better". */
 function judge(def, tolerance, est, adjusted, alpha, rule) {
-    const [lo, hi] = est.ci;
     const side = beyond(def, tolerance, est, rule);
     if (adjusted.worse < alpha && side.worse)
         return 'regression';
     if (adjusted.better < alpha && side.better)
         return 'improvement';
-    if (lo >= 1 - tolerance && hi <= 1 + tolerance)
+    if (withinTolerance(est, alpha))
         return 'no-change';
     return 'inconclusive';
+}
+/**
+ * Whether the runs show the change lies within ±tolerance: two one-sided tests, each at α
+ * (Schuirmann's equivalence test), i.e. both one-sided bounds at the confidence level — the
+ * (1 − 2α) interval — inside the tolerance band. A change just at the tolerance is called no
+ * change with chance ≤ α, as a regression is called where there is none; a gate that passes only
+ * where every cell holds is an intersection–union test, at level α with no correction over the
+ * cells. The two-sided interval at the confidence level (what a row shows) tests at α / 2 a side:
+ * at 10 degrees of freedom its half-width is 3.17 SE, the test's 2.76.
+ */
+function withinTolerance(est, alpha) {
+    const half = est.se === 0 ? 0 : studentTQuantile(1 - alpha, est.df) * est.se;
+    const [lo, hi] = est.bounds;
+    return est.effect - half >= lo && est.effect + half <= hi;
 }
 /**
  * Runs of the current job (the `runs` input, the history as it is) after which, if the estimate and
  * the noise stayed as observed, the result would be decided: an estimate beyond the tolerance
  * would become significant after correction (one-sided, judged at the cell's Bonferroni level
  * α · share, its weight's share of the family, which weighted Holm and BH never need more than), or
- * an estimate within it would get an interval inside ±tolerance. Null when more than
+ * an estimate within it would pass the equivalence test (withinTolerance). Null when more than
  * RUNS_TO_SETTLE_MAX would be needed.
  */
 function runsToSettle(est, rule, alpha, share, currentRuns) {
@@ -90988,7 +91001,7 @@ function runsToSettle(est, rule, alpha, share, currentRuns) {
             const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
             return margin >= studentTQuantile(1 - alpha * share, df) * se;
         }
-        return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
+        return studentTQuantile(1 - alpha, df) * se <= Math.min(hi - e, e - lo);
     };
     let low = currentRuns + 1;
     let high = RUNS_TO_SETTLE_MAX;
@@ -97087,7 +97100,7 @@ function withEngineColumn(header, body, rows, withEngine, align) {
     return table(['Engine', ...header], body.map((row, i) => [escapeCell(rows[i].m.engine), ...row]), ['l', ...align]);
 }
 /** Cells without a change, as one line per engine and scenario rather than a row each. */
-function unchangedList(rows, withEngine) {
+function unchangedList(rows, withEngine, confidence) {
     const groups = new Map();
     for (const { m } of rows) {
         const key = withEngine ? `${escapeInline(m.engine)} · ${escapeInline(m.scenario)}` : escapeInline(m.scenario);
@@ -97095,7 +97108,7 @@ function unchangedList(rows, withEngine) {
     }
     if (groups.size === 0)
         return null;
-    return `⚪ No change (the interval lies within the tolerance): ${[...groups.entries()].map(([k, ms]) => `${k}: ${ms.join(', ')}`).join('; ')}.`;
+    return `⚪ No change (both one-sided ${formatNumber(confidence * 100)}% bounds lie within the tolerance): ${[...groups.entries()].map(([k, ms]) => `${k}: ${ms.join(', ')}`).join('; ')}.`;
 }
 function lexicographic(a, b) {
     for (let i = 0; i < a.length; i++)
@@ -97191,10 +97204,11 @@ function renderOtherComparisons(comparison, readings, scenarioOrder, input) {
     const method = `Baseline and current are geometric means over repetitions; the change is their ratio with a ` +
         `${formatNumber(comparison.confidence * 100)}% confidence interval; p-values are adjusted (${comparison.correction === 'holm' ? 'Holm' : 'Benjamini–Hochberg'}) ` +
         `over all ${all.length} comparisons, each scenario's contrast with the other scenarios and each whole-set metric's with the engine's other metrics (net of the run effect they share). ` +
-        `A regression needs significance and a change beyond the tolerance (or a significant contrast beyond the tolerance while the cell's own change is beyond it too). Within tolerance: a real change smaller than the tolerance. ` +
+        `A regression needs significance and a change beyond the tolerance (or a significant contrast beyond the tolerance while the cell's own change is beyond it too). ` +
+        `No change: both one-sided ${formatNumber(comparison.confidence * 100)}% bounds lie within the tolerance (an equivalence test at ${formatNumber((1 - comparison.confidence) * 100)}% a side, so the two-sided interval shown may reach a little past it); within tolerance: the same, for a real change smaller than the tolerance. ` +
         `Too noisy to tell: an interval wider than the tolerance band. Too few runs: the stored runs and this job's runs cannot bound the run-to-run noise yet. ` +
         `A setting that settles a cell (\`runs\`; in a sequential job \`max-runs\`, or \`time-budget\` where the budget stopped it): the runs per job after which it would be decided if its estimate and noise stayed as measured.`;
-    return details(escapeHtml(`${rows.length} other comparisons: ${otherCounts(rows)}`), join(listed.length ? otherTable(listed, comparison, withEngine, input) : null, unchangedList(rows.filter((r) => r.reading.kind === 'no-change'), withEngine), method));
+    return details(escapeHtml(`${rows.length} other comparisons: ${otherCounts(rows)}`), join(listed.length ? otherTable(listed, comparison, withEngine, input) : null, unchangedList(rows.filter((r) => r.reading.kind === 'no-change'), withEngine, comparison.confidence), method));
 }
 /** Absolute limits exceeded (release mode), or null when none were. */
 function renderSloViolations(comparison) {

@@ -165,12 +165,26 @@ export function contrastRegression(def: MetricDef, tolerance: number, est: Estim
 
 /** adjusted: the one-sided p-values after the family correction, for "worse" and for "better". */
 export function judge(def: MetricDef, tolerance: number, est: Estimate, adjusted: { readonly worse: number; readonly better: number }, alpha: number, rule: EffectRule): Verdict {
-  const [lo, hi] = est.ci;
   const side = beyond(def, tolerance, est, rule);
   if (adjusted.worse < alpha && side.worse) return 'regression';
   if (adjusted.better < alpha && side.better) return 'improvement';
-  if (lo >= 1 - tolerance && hi <= 1 + tolerance) return 'no-change';
+  if (withinTolerance(est, alpha)) return 'no-change';
   return 'inconclusive';
+}
+
+/**
+ * Whether the runs show the change lies within ±tolerance: two one-sided tests, each at α
+ * (Schuirmann's equivalence test), i.e. both one-sided bounds at the confidence level — the
+ * (1 − 2α) interval — inside the tolerance band. A change just at the tolerance is called no
+ * change with chance ≤ α, as a regression is called where there is none; a gate that passes only
+ * where every cell holds is an intersection–union test, at level α with no correction over the
+ * cells. The two-sided interval at the confidence level (what a row shows) tests at α / 2 a side:
+ * at 10 degrees of freedom its half-width is 3.17 SE, the test's 2.76.
+ */
+export function withinTolerance(est: Estimate, alpha: number): boolean {
+  const half = est.se === 0 ? 0 : studentTQuantile(1 - alpha, est.df) * est.se;
+  const [lo, hi] = est.bounds;
+  return est.effect - half >= lo && est.effect + half <= hi;
 }
 
 /**
@@ -178,7 +192,7 @@ export function judge(def: MetricDef, tolerance: number, est: Estimate, adjusted
  * the noise stayed as observed, the result would be decided: an estimate beyond the tolerance
  * would become significant after correction (one-sided, judged at the cell's Bonferroni level
  * α · share, its weight's share of the family, which weighted Holm and BH never need more than), or
- * an estimate within it would get an interval inside ±tolerance. Null when more than
+ * an estimate within it would pass the equivalence test (withinTolerance). Null when more than
  * RUNS_TO_SETTLE_MAX would be needed.
  */
 export function runsToSettle(est: Estimate, rule: EffectRule, alpha: number, share: number, currentRuns: number): number | null {
@@ -191,7 +205,7 @@ export function runsToSettle(est: Estimate, rule: EffectRule, alpha: number, sha
       const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
       return margin >= studentTQuantile(1 - alpha * share, df) * se;
     }
-    return studentTQuantile(1 - alpha / 2, df) * se <= Math.min(hi - e, e - lo);
+    return studentTQuantile(1 - alpha, df) * se <= Math.min(hi - e, e - lo);
   };
   let low = currentRuns + 1;
   let high = RUNS_TO_SETTLE_MAX;

@@ -37,7 +37,8 @@ export { RUNS_TO_SETTLE_MAX, type EffectRule } from './estimation.ts';
 //                whole-set cell's with the engine's other metrics) and its own estimate is beyond
 //                the tolerance in the bad direction too (cells.ts)
 //   improvement  adjusted p < α and the estimate is beyond the tolerance in the good direction
-//   no-change    the confidence interval lies within ±tolerance (an equivalence test)
+//   no-change    both one-sided bounds at the confidence level lie within ±tolerance (the
+//                equivalence test of two one-sided tests at α, estimation.ts withinTolerance)
 //   inconclusive otherwise, with why and the runs that would likely settle it
 // Every cell also carries the bad side of its one-sided interval at the confidence level: release
 // mode's non-inferiority test on the suite cells (no correction over them: every one must hold

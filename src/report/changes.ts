@@ -106,14 +106,14 @@ function withEngineColumn(header: readonly string[], body: readonly string[][], 
 }
 
 /** Cells without a change, as one line per engine and scenario rather than a row each. */
-function unchangedList(rows: readonly ReadComparison[], withEngine: boolean): string | null {
+function unchangedList(rows: readonly ReadComparison[], withEngine: boolean, confidence: number): string | null {
   const groups = new Map<string, string[]>();
   for (const { m } of rows) {
     const key = withEngine ? `${escapeInline(m.engine)} · ${escapeInline(m.scenario)}` : escapeInline(m.scenario);
     groups.set(key, [...(groups.get(key) ?? []), metricLabel(m.metric).label]);
   }
   if (groups.size === 0) return null;
-  return `⚪ No change (the interval lies within the tolerance): ${[...groups.entries()].map(([k, ms]) => `${k}: ${ms.join(', ')}`).join('; ')}.`;
+  return `⚪ No change (both one-sided ${formatNumber(confidence * 100)}% bounds lie within the tolerance): ${[...groups.entries()].map(([k, ms]) => `${k}: ${ms.join(', ')}`).join('; ')}.`;
 }
 
 function lexicographic(a: readonly number[], b: readonly number[]): number {
@@ -222,7 +222,8 @@ export function renderOtherComparisons(
     `Baseline and current are geometric means over repetitions; the change is their ratio with a ` +
     `${formatNumber(comparison.confidence * 100)}% confidence interval; p-values are adjusted (${comparison.correction === 'holm' ? 'Holm' : 'Benjamini–Hochberg'}) ` +
     `over all ${all.length} comparisons, each scenario's contrast with the other scenarios and each whole-set metric's with the engine's other metrics (net of the run effect they share). ` +
-    `A regression needs significance and a change beyond the tolerance (or a significant contrast beyond the tolerance while the cell's own change is beyond it too). Within tolerance: a real change smaller than the tolerance. ` +
+    `A regression needs significance and a change beyond the tolerance (or a significant contrast beyond the tolerance while the cell's own change is beyond it too). ` +
+    `No change: both one-sided ${formatNumber(comparison.confidence * 100)}% bounds lie within the tolerance (an equivalence test at ${formatNumber((1 - comparison.confidence) * 100)}% a side, so the two-sided interval shown may reach a little past it); within tolerance: the same, for a real change smaller than the tolerance. ` +
     `Too noisy to tell: an interval wider than the tolerance band. Too few runs: the stored runs and this job's runs cannot bound the run-to-run noise yet. ` +
     `A setting that settles a cell (\`runs\`; in a sequential job \`max-runs\`, or \`time-budget\` where the budget stopped it): the runs per job after which it would be decided if its estimate and noise stayed as measured.`;
   return details(
@@ -232,6 +233,7 @@ export function renderOtherComparisons(
       unchangedList(
         rows.filter((r) => r.reading.kind === 'no-change'),
         withEngine,
+        comparison.confidence,
       ),
       method,
     ),

@@ -97,7 +97,7 @@ test('the regression table shows its evidence; other cells are collapsed and cou
   assert.match(md, /<summary>107 other comparisons: 1 inconclusive \(1 straddle the tolerance\) · 1 improvement · 105 no change<\/summary>/);
   // A row that straddles the tolerance shows the interval that straddles it (not "too noisy to tell").
   assert.match(md, /\| vllm \| poisson-4rps \| TTFT p95 \(ms\) \| [\d,.]+ → [\d,.]+ \| \+7\.1% \[−2\.6%, \+17\.8%\] \| ±7\.5% \| 🟡 straddles the tolerance; `runs: 8` settles it \|/);
-  assert.match(md, /⚪ No change \(the interval lies within the tolerance\): vllm · chat-short: Output tokens\/s, Requests\/s, /);
+  assert.match(md, /⚪ No change \(both one-sided 95% bounds lie within the tolerance\): vllm · chat-short: Output tokens\/s, Requests\/s, /);
   assert.doesNotMatch(md, /_p50|_p95|output_throughput/, 'display names, never metric ids');
 });
 

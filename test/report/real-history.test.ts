@@ -29,7 +29,7 @@ test('real vLLM history, pull request: at most 40 visible lines and 12,000 chara
   assert.ok(md.length <= 12_000, `${md.length} characters`);
   assert.ok(lines.length <= 40, `${lines.length} visible lines:\n${lines.join('\n')}`);
   // Nothing beyond tolerance, but most cells undecided: the title says inconclusive and what would settle it, never "passed".
-  assert.equal(lines[0], '## ⚠️ LLM performance: inconclusive — 50 cells undecided; more runs per job and more baseline runs would settle them (not failing: fail-on regression)');
+  assert.equal(lines[0], '## ⚠️ LLM performance: inconclusive — 47 cells undecided; more runs per job and more baseline runs would settle them (not failing: fail-on regression)');
   assert.match(lines[1], /^- \*\*vllm\*\*: inconclusive, no regression shown \(63 metrics; largest change [a-z-]+ [A-Za-z0-9 /]+ [−+±][\d.]+% \[[−+±][\d.]+%, [−+±][\d.]+%\]\); history of 3 runs; \d+ runs per job \(`runs: \d+`\) would settle \d+ cells \([^)]*\); 2 more baseline runs would bound the run-to-run noise of \d+ cells \(/);
   // Which part of the noise dominates, from the history, in one line under the engine's sentence.
   assert.match(lines[2], /^ {2}- noise: run-to-run dominates [^;]*Output tokens\/s[^;]* \(±[\d.]+% between runs, ±[\d.]+% from repetitions\); repetitions dominate [^;]*TTFT/);
