@@ -91001,7 +91001,7 @@ function runsToSettle(est, rule, alpha, share, currentRuns) {
             const margin = rule === 'interval' ? (e > hi ? e - hi : lo - e) : Math.abs(e);
             return margin >= studentTQuantile(1 - alpha * share, df) * se;
         }
-        return studentTQuantile(1 - alpha, df) * se <= Math.min(hi - e, e - lo);
+        return withinTolerance({ ...est, se, df }, alpha);
     };
     let low = currentRuns + 1;
     let high = RUNS_TO_SETTLE_MAX;
